@@ -1,0 +1,116 @@
+package floorplan
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Assessor evaluates the whole register against the standards and keeps today's evaluation, so that
+// maps, tiles and room lists can show every room's status without re-running the rules per request.
+// Writers call Invalidate after a write has committed: every Current call that starts afterwards sees
+// the write. It is safe for concurrent use; concurrent callers share one evaluation.
+type Assessor struct {
+	store Store
+	std   *Standards
+	pol   Policy
+	now   func() time.Time
+
+	mu       sync.Mutex
+	gen      uint64 // bumped by Invalidate
+	cached   *Report
+	cacheDay time.Time
+	cacheGen uint64
+	inflight *assessment
+}
+
+// assessment is one evaluation in progress, shared by the callers that want it.
+type assessment struct {
+	gen  uint64
+	day  time.Time
+	done chan struct{}
+	rep  *Report
+	err  error
+}
+
+// NewAssessor returns an Assessor over store. std may be nil: the national table plus the store's local
+// rows in force on the day are used (see Evaluate).
+func NewAssessor(store Store, std *Standards, pol Policy) *Assessor {
+	return &Assessor{store: store, std: std, pol: pol, now: time.Now}
+}
+
+// Current returns the evaluation of the register as of today (the local calendar day), computing it
+// when nothing has been cached since the last Invalidate or the day has changed.
+func (a *Assessor) Current(ctx context.Context) (*Report, error) {
+	day := DayOf(a.now())
+	a.mu.Lock()
+	if a.cached != nil && a.cacheGen == a.gen && a.cacheDay.Equal(day) {
+		rep := a.cached
+		a.mu.Unlock()
+		return rep, nil
+	}
+	call := a.inflight
+	if call == nil || call.gen != a.gen || !call.day.Equal(day) {
+		call = &assessment{gen: a.gen, day: day, done: make(chan struct{})}
+		a.inflight = call
+		// The evaluation is shared: it must not die with the first caller's request.
+		go a.run(context.WithoutCancel(ctx), call)
+	}
+	a.mu.Unlock()
+
+	select {
+	case <-call.done:
+		return call.rep, call.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// assessTimeout bounds one shared evaluation.
+const assessTimeout = 5 * time.Minute
+
+func (a *Assessor) run(ctx context.Context, call *assessment) {
+	ctx, cancel := context.WithTimeout(ctx, assessTimeout)
+	defer cancel()
+	call.rep, call.err = a.evaluate(ctx, call.day)
+	a.mu.Lock()
+	if call.err == nil && call.gen == a.gen {
+		a.cached, a.cacheDay, a.cacheGen = call.rep, call.day, call.gen
+	}
+	if a.inflight == call {
+		a.inflight = nil
+	}
+	a.mu.Unlock()
+	close(call.done)
+}
+
+// AsOf returns the evaluation of the register as it stood on day (taken as a calendar day). Today's is
+// Current's; other days are computed on each call.
+func (a *Assessor) AsOf(ctx context.Context, day time.Time) (*Report, error) {
+	day = DayOf(day)
+	if day.Equal(DayOf(a.now())) {
+		return a.Current(ctx)
+	}
+	return a.evaluate(ctx, day)
+}
+
+// Invalidate forgets the cached evaluation; call it after every committed write.
+func (a *Assessor) Invalidate() {
+	a.mu.Lock()
+	a.gen++
+	a.cached = nil
+	a.mu.Unlock()
+}
+
+func (a *Assessor) evaluate(ctx context.Context, day time.Time) (*Report, error) {
+	snap, err := a.store.Snapshot(ctx, day)
+	if err != nil {
+		return nil, fmt.Errorf("floorplan: assess %s: %w", day.Format(DateLayout), err)
+	}
+	rep, err := Evaluate(snap, a.std, a.pol)
+	if err != nil {
+		return nil, fmt.Errorf("floorplan: assess %s: %w", day.Format(DateLayout), err)
+	}
+	return rep, nil
+}

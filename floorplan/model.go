@@ -1,0 +1,349 @@
+// Package floorplan is officemap's domain: properties (房产), buildings, floors, rooms, using agencies
+// (使用单位), people and their rooms, the national space standards and the rules that decide what is over
+// standard (超标).
+//
+// Rooms are kept in their building's local frame in metres (the CAD drawing's plane): that is where a
+// room's usable area (使用面积) is measured. Everything can be evaluated as of a date.
+//
+// Where to look first:
+//   - occupancy.go: how a room's area is shared among its occupants and the per-person area (人均使用面积);
+//   - standards.go: the built-in space-standard table with its legal source, and local overrides;
+//   - findings.go: the over-standard and use rules (automated 督查), each with its legal source;
+//   - store.go: the Store interface every storage backend implements.
+package floorplan
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+
+	"officemap/geo"
+)
+
+// OwnershipStatus is how a property's title stands (权属状态).
+type OwnershipStatus string
+
+// Ownership statuses. A property whose records are missing is filed (备案) rather than registered,
+// and its using unit may not dispose of it (《党政机关办公用房管理办法》 art. 5).
+const (
+	OwnershipRegistered OwnershipStatus = "registered" // 已登记
+	OwnershipFiled      OwnershipStatus = "filed"      // 已备案
+	OwnershipUnclear    OwnershipStatus = "unclear"    // 权属不清
+)
+
+// Valid reports whether s is one of the known ownership statuses.
+func (s OwnershipStatus) Valid() bool {
+	switch s {
+	case OwnershipRegistered, OwnershipFiled, OwnershipUnclear:
+		return true
+	}
+	return false
+}
+
+// OwnershipRecord is one title document of a property: a real-estate certificate (不动产权证),
+// a land certificate, a filing record.
+type OwnershipRecord struct {
+	Kind     string    `json:"kind"`   // e.g. "不动产权证", "土地使用证", "备案"
+	Number   string    `json:"number"` // certificate or filing number
+	IssuedOn time.Time `json:"issued_on,omitzero"`
+	Holder   string    `json:"holder,omitempty"`
+	Note     string    `json:"note,omitempty"`
+}
+
+// Site is a property (房产): one compound or plot with its buildings, title and category.
+type Site struct {
+	ID        uuid.UUID         `json:"id"`
+	Name      string            `json:"name"`
+	Address   string            `json:"address,omitempty"`
+	Category  string            `json:"category"` // a Category.Code of the deployment's Classification
+	Ownership OwnershipStatus   `json:"ownership"`
+	Records   []OwnershipRecord `json:"records"`
+	Note      string            `json:"note,omitempty"`
+}
+
+// Building is one building of a site. Its footprint is in its local frame in metres; Georef places that
+// frame on the earth.
+type Building struct {
+	ID        uuid.UUID   `json:"id"`
+	SiteID    uuid.UUID   `json:"site_id"`
+	Name      string      `json:"name"`
+	Address   string      `json:"address,omitempty"`
+	Footprint orb.Polygon `json:"-"` // local metres
+	Georef    geo.Georef  `json:"georef"`
+	// SourceID identifies the building in an imported source (CAD file, IMDF id, OSM way), so that a
+	// re-import updates rather than duplicates. Empty for buildings drawn in officemap.
+	SourceID string `json:"source_id,omitempty"`
+}
+
+// Floor is one level of a building. Ordinal 0 is the ground floor, 1 the next one up, -1 the first
+// basement (as IMDF's level ordinal).
+type Floor struct {
+	ID         uuid.UUID   `json:"id"`
+	BuildingID uuid.UUID   `json:"building_id"`
+	Ordinal    int         `json:"ordinal"`
+	Name       string      `json:"name"`      // display name: "B1", "1F", "2F" …
+	Elevation  float64     `json:"elevation"` // metres above the building's ground floor
+	Outline    orb.Polygon `json:"-"`         // optional gross outline in local metres
+	SourceID   string      `json:"source_id,omitempty"`
+}
+
+// Usage is a room's use type. The office types are those of 《党政机关办公用房建设标准》 (2014); the rest
+// are not office space and are never checked against a per-person standard.
+type Usage string
+
+// Room usages.
+const (
+	UsageOffice     Usage = "office"     // 办公室
+	UsageRestRoom   Usage = "rest_room"  // 休息室 (a leader's rest room: counts inside the office limit)
+	UsageToilet     Usage = "toilet"     // 卫生间 (assigned to one person: a private toilet)
+	UsageService    Usage = "service"    // 服务用房: 会议室、接待室、档案室、文印室、资料室…
+	UsageEquipment  Usage = "equipment"  // 设备用房: 变配电室、水泵房、空调机房…
+	UsageAncillary  Usage = "ancillary"  // 附属用房: 食堂、汽车库、人防设施、警卫用房…
+	UsageTechnical  Usage = "technical"  // 技术业务用房
+	UsageCirculation Usage = "circulation" // 交通: corridors, stairs, lifts, lobbies
+	UsageCommercial Usage = "commercial" // 商业 (leased shops; not office space)
+	UsageResidential Usage = "residential" // 住宅
+	UsageOther      Usage = "other"      // 其他
+)
+
+// Usages lists every usage in display order.
+var Usages = []Usage{UsageOffice, UsageRestRoom, UsageToilet, UsageService, UsageEquipment, UsageAncillary,
+	UsageTechnical, UsageCirculation, UsageCommercial, UsageResidential, UsageOther}
+
+// Valid reports whether u is a known usage.
+func (u Usage) Valid() bool {
+	for _, k := range Usages {
+		if u == k {
+			return true
+		}
+	}
+	return false
+}
+
+// IsOfficeSpace reports whether rooms of this usage are office space in the sense of
+// 《党政机关办公用房管理办法》 art. 2 (offices, service, equipment and ancillary rooms).
+func (u Usage) IsOfficeSpace() bool {
+	switch u {
+	case UsageOffice, UsageRestRoom, UsageToilet, UsageService, UsageEquipment, UsageAncillary, UsageTechnical:
+		return true
+	}
+	return false
+}
+
+// CountsAsOffice reports whether an assigned room of this usage counts towards a person's office area
+// (办公室使用面积): the office itself and a leader's rest room.
+func (u Usage) CountsAsOffice() bool { return u == UsageOffice || u == UsageRestRoom }
+
+// RoomState is what a room is known to be doing, as recorded by a planner.
+type RoomState string
+
+// Room states. A room in use may still be found vacant when nobody is assigned to it.
+const (
+	RoomInUse       RoomState = "in_use"       // 在用
+	RoomIdle        RoomState = "idle"         // 闲置 (since IdleSince)
+	RoomUnderRepair RoomState = "under_repair" // 维修中
+	RoomLeased      RoomState = "leased"       // 出租出借
+)
+
+// Valid reports whether s is a known room state.
+func (s RoomState) Valid() bool {
+	switch s {
+	case RoomInUse, RoomIdle, RoomUnderRepair, RoomLeased:
+		return true
+	}
+	return false
+}
+
+// Room is one room of a floor. Geometry is in the building's local frame in metres; its planar area
+// is the room's usable area (使用面积).
+type Room struct {
+	ID        uuid.UUID   `json:"id"`
+	FloorID   uuid.UUID   `json:"floor_id"`
+	Number    string      `json:"number"` // room number (房间号)
+	Name      string      `json:"name,omitempty"`
+	Usage     Usage       `json:"usage"`
+	AgencyID  uuid.UUID   `json:"agency_id"` // uuid.Nil when the room is not allocated to an agency
+	State     RoomState   `json:"state"`
+	IdleSince time.Time   `json:"idle_since,omitzero"`
+	Geometry  orb.Polygon `json:"-"` // local metres
+	SourceID  string      `json:"source_id,omitempty"`
+	Version   int64       `json:"version"`
+	// CreatedAt is when the room came into the register (used for as-of queries and idle detection).
+	CreatedAt time.Time `json:"created_at,omitzero"`
+	DeletedAt time.Time `json:"deleted_at,omitzero"`
+}
+
+// Area returns the room's usable area in m², computed from its local geometry.
+func (r Room) Area() float64 { return geo.Area(r.Geometry) }
+
+// AdminLevel is an agency's administrative level (机关级别).
+type AdminLevel string
+
+// Administrative levels, as the 2014 standard names them.
+const (
+	LevelCentral    AdminLevel = "central"    // 中央机关
+	LevelProvincial AdminLevel = "provincial" // 省级机关
+	LevelMunicipal  AdminLevel = "municipal"  // 市级机关
+	LevelCounty     AdminLevel = "county"     // 县级机关
+	LevelTownship   AdminLevel = "township"   // 乡级机关
+)
+
+// AdminLevels lists the levels from the top.
+var AdminLevels = []AdminLevel{LevelCentral, LevelProvincial, LevelMunicipal, LevelCounty, LevelTownship}
+
+// Valid reports whether l is a known level.
+func (l AdminLevel) Valid() bool {
+	for _, k := range AdminLevels {
+		if l == k {
+			return true
+		}
+	}
+	return false
+}
+
+// AgencyStatus is whether an agency still exists.
+type AgencyStatus string
+
+// Agency statuses. A merged or abolished agency must hand back its rooms.
+const (
+	AgencyActive    AgencyStatus = "active"    // 存续
+	AgencyMerged    AgencyStatus = "merged"    // 合并
+	AgencyAbolished AgencyStatus = "abolished" // 撤销
+)
+
+// Valid reports whether s is a known agency status.
+func (s AgencyStatus) Valid() bool {
+	return s == AgencyActive || s == AgencyMerged || s == AgencyAbolished
+}
+
+// Agency is a using unit (使用单位): a party or government organ, a dispatched body or a public institution.
+type Agency struct {
+	ID        uuid.UUID  `json:"id"`
+	Name      string     `json:"name"`
+	ShortName string     `json:"short_name,omitempty"`
+	Level     AdminLevel `json:"level"`
+	// Scale is the level whose space-standard table applies to the agency's staff when it differs from
+	// Level: 副省级 cities use the provincial scale, 派出机构 and 事业单位 are mapped onto another
+	// level's scale (notes to the 2014 standard). Empty means Level.
+	Scale          AdminLevel   `json:"scale,omitempty"`
+	ParentID       uuid.UUID    `json:"parent_id"`       // uuid.Nil for a top-level agency
+	Headcount      int          `json:"headcount"`       // authorised headcount (编制)
+	ApprovedAreaM2 float64      `json:"approved_area_m2"` // approved office area (核定面积); 0 = not set
+	Status         AgencyStatus `json:"status"`
+	StatusDate     time.Time    `json:"status_date,omitzero"` // when it was merged or abolished
+	SuccessorID    uuid.UUID    `json:"successor_id"`         // the agency it merged into, if any
+}
+
+// StandardScale returns the level whose standard table applies to the agency's staff.
+func (a Agency) StandardScale() AdminLevel {
+	if a.Scale != "" {
+		return a.Scale
+	}
+	return a.Level
+}
+
+// Rank is a person's grade (职务层次/职级) in the national civil-service ladder. Which space standard a
+// rank gets depends on the level of the agency (a 正处级 official is a 市级 bureau head but a 省级
+// division head): see Standards.
+type Rank string
+
+// Ranks, from the top. The 职级 sequence (一级巡视员 …) maps onto these grades.
+const (
+	RankMinister      Rank = "minister"       // 省部级正职
+	RankViceMinister  Rank = "vice_minister"  // 省部级副职
+	RankBureau        Rank = "bureau"         // 厅局级正职
+	RankViceBureau    Rank = "vice_bureau"    // 厅局级副职
+	RankDivision      Rank = "division"       // 县处级正职
+	RankViceDivision  Rank = "vice_division"  // 县处级副职
+	RankSection       Rank = "section"        // 乡科级正职
+	RankViceSection   Rank = "vice_section"   // 乡科级副职
+	RankStaff         Rank = "staff"          // 科员及以下
+)
+
+// Ranks lists every rank from the top.
+var Ranks = []Rank{RankMinister, RankViceMinister, RankBureau, RankViceBureau, RankDivision, RankViceDivision,
+	RankSection, RankViceSection, RankStaff}
+
+// Valid reports whether r is a known rank.
+func (r Rank) Valid() bool {
+	for _, k := range Ranks {
+		if r == k {
+			return true
+		}
+	}
+	return false
+}
+
+// PersonStatus is whether a person still works in their agency.
+type PersonStatus string
+
+// Person statuses. On transfer or retirement the office is recovered within 1 month (art. 19).
+const (
+	PersonActive      PersonStatus = "active"      // 在职
+	PersonRetired     PersonStatus = "retired"     // 退休
+	PersonTransferred PersonStatus = "transferred" // 调离
+)
+
+// Valid reports whether s is a known person status.
+func (s PersonStatus) Valid() bool {
+	return s == PersonActive || s == PersonRetired || s == PersonTransferred
+}
+
+// Post is a position a person holds: their main post or a concurrent one (兼职).
+type Post struct {
+	ID       uuid.UUID `json:"id"`
+	Title    string    `json:"title"`
+	AgencyID uuid.UUID `json:"agency_id"`
+	Start    time.Time `json:"start,omitzero"`
+	End      time.Time `json:"end,omitzero"` // zero while held
+}
+
+// Held reports whether the post is held on day d.
+func (p Post) Held(d time.Time) bool { return Within(d, p.Start, p.End) }
+
+// Person is a member of staff.
+type Person struct {
+	ID         uuid.UUID    `json:"id"`
+	Name       string       `json:"name"`
+	AgencyID   uuid.UUID    `json:"agency_id"`
+	Rank       Rank         `json:"rank"`
+	Title      string       `json:"title,omitempty"` // main post title, e.g. "局长"
+	Posts      []Post       `json:"posts"`           // concurrent posts (兼职)
+	Status     PersonStatus `json:"status"`
+	StatusDate time.Time    `json:"status_date,omitzero"` // retirement or transfer date
+	CreatedAt  time.Time    `json:"created_at,omitzero"`
+	DeletedAt  time.Time    `json:"deleted_at,omitzero"`
+}
+
+// AssignmentKind says whether a room is a person's main office or a second one.
+type AssignmentKind string
+
+// Assignment kinds. A second office, for a concurrent post, needs an approval and must be smaller than
+// the standard (art. 19).
+const (
+	AssignMain   AssignmentKind = "main"   // 主办公室
+	AssignSecond AssignmentKind = "second" // 兼职办公室
+)
+
+// Valid reports whether k is a known assignment kind.
+func (k AssignmentKind) Valid() bool { return k == AssignMain || k == AssignSecond }
+
+// Assignment puts a person in a room from Start to End (End zero while it lasts).
+type Assignment struct {
+	ID       uuid.UUID      `json:"id"`
+	PersonID uuid.UUID      `json:"person_id"`
+	RoomID   uuid.UUID      `json:"room_id"`
+	Kind     AssignmentKind `json:"kind"`
+	// PostID is the concurrent post a second office serves, when known.
+	PostID uuid.UUID `json:"post_id"`
+	// ApprovalRef is the reference of the approval of a second office (审批文号); empty means none.
+	ApprovalRef string    `json:"approval_ref,omitempty"`
+	Start       time.Time `json:"start"`
+	End         time.Time `json:"end,omitzero"`
+	Version     int64     `json:"version"`
+	DeletedAt   time.Time `json:"deleted_at,omitzero"`
+}
+
+// Active reports whether the assignment is in force on day d.
+func (a Assignment) Active(d time.Time) bool { return Within(d, a.Start, a.End) }

@@ -1,0 +1,211 @@
+package floorplan
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+)
+
+// Store keeps the register: sites, buildings, floors, rooms, agencies, people, assignments, local
+// space-standard rows and the history of every change. The PostGIS store (floorplan/postgis) and the
+// embedded GeoPackage store (floorplan/gpkg) implement it, and floorplan/storetest checks that they
+// behave the same.
+//
+// Conventions shared by every implementation:
+//   - Create methods assign a new UUID when the entity's ID is uuid.Nil, and fill the argument in place
+//     (ID, Version, CreatedAt).
+//   - Rooms and assignments carry a Version. Update and Delete take the version the caller last read;
+//     a stale version changes nothing and returns an error wrapping ErrConflict. On success the
+//     argument's Version is the new one.
+//   - Geometry is validated (errors wrap geo.ErrInvalid with the reason); a room that would overlap
+//     another room of its floor with a positive area is refused with an *OverlapError. Rooms that share
+//     a wall or touch at a corner are fine.
+//   - Deleting a room, a person or an assignment is soft: it stays for as-of queries and history.
+//   - Every write records ActorFrom(ctx) and the old and new values in the history.
+//   - Missing entities give errors wrapping ErrNotFound; an unreachable store ErrUnavailable.
+type Store interface {
+	CreateSite(ctx context.Context, s *Site) error
+	Site(ctx context.Context, id uuid.UUID) (Site, error)
+	Sites(ctx context.Context) ([]Site, error)
+	UpdateSite(ctx context.Context, s *Site) error
+	DeleteSite(ctx context.Context, id uuid.UUID) error
+
+	CreateBuilding(ctx context.Context, b *Building) error
+	Building(ctx context.Context, id uuid.UUID) (Building, error)
+	// Buildings lists the buildings of a site, or all of them for uuid.Nil.
+	Buildings(ctx context.Context, siteID uuid.UUID) ([]Building, error)
+	UpdateBuilding(ctx context.Context, b *Building) error
+	DeleteBuilding(ctx context.Context, id uuid.UUID) error
+
+	CreateFloor(ctx context.Context, f *Floor) error
+	Floor(ctx context.Context, id uuid.UUID) (Floor, error)
+	// Floors lists a building's floors by ordinal.
+	Floors(ctx context.Context, buildingID uuid.UUID) ([]Floor, error)
+	UpdateFloor(ctx context.Context, f *Floor) error
+	DeleteFloor(ctx context.Context, id uuid.UUID) error
+
+	CreateRoom(ctx context.Context, r *Room) error
+	Room(ctx context.Context, id uuid.UUID) (Room, error)
+	Rooms(ctx context.Context, f RoomFilter) ([]Room, error)
+	UpdateRoom(ctx context.Context, r *Room) error
+	DeleteRoom(ctx context.Context, id uuid.UUID, version int64) error
+
+	CreateAgency(ctx context.Context, a *Agency) error
+	Agency(ctx context.Context, id uuid.UUID) (Agency, error)
+	Agencies(ctx context.Context) ([]Agency, error)
+	UpdateAgency(ctx context.Context, a *Agency) error
+	DeleteAgency(ctx context.Context, id uuid.UUID) error
+
+	CreatePerson(ctx context.Context, p *Person) error
+	Person(ctx context.Context, id uuid.UUID) (Person, error)
+	People(ctx context.Context, f PersonFilter) ([]Person, error)
+	UpdatePerson(ctx context.Context, p *Person) error
+	DeletePerson(ctx context.Context, id uuid.UUID) error
+
+	CreateAssignment(ctx context.Context, a *Assignment) error
+	Assignment(ctx context.Context, id uuid.UUID) (Assignment, error)
+	Assignments(ctx context.Context, f AssignmentFilter) ([]Assignment, error)
+	UpdateAssignment(ctx context.Context, a *Assignment) error
+	DeleteAssignment(ctx context.Context, id uuid.UUID, version int64) error
+
+	// StandardRows returns the deployment's local space-standard rows (overrides and additions to the
+	// built-in national table).
+	StandardRows(ctx context.Context) ([]StandardRow, error)
+	// PutStandardRow adds a local row, or replaces the one with the same scale, rank, jurisdiction and
+	// effective date.
+	PutStandardRow(ctx context.Context, r StandardRow) error
+
+	// Snapshot returns everything the findings engine needs as it stood on day asOf, in a fixed number
+	// of queries whatever the size of the register.
+	Snapshot(ctx context.Context, asOf time.Time) (*Snapshot, error)
+	// Features returns the map features of a layer whose lon/lat geometry intersects b (lon/lat). It is
+	// the tile path: index-driven, no per-row transform.
+	Features(ctx context.Context, layer Layer, b orb.Bound, f FeatureFilter) ([]Feature, error)
+	// Search finds rooms (by number or name), people, agencies and buildings matching q, Chinese
+	// included, best matches first.
+	Search(ctx context.Context, q string, limit int) ([]SearchHit, error)
+	// History returns the recorded changes of one entity, oldest first.
+	History(ctx context.Context, entity Entity, id uuid.UUID) ([]Change, error)
+
+	// InTx runs fn with a Store whose writes all commit together, or none do when fn returns an error.
+	InTx(ctx context.Context, fn func(tx Store) error) error
+	// Ping reports whether the store is reachable.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// RoomFilter selects rooms; zero fields do not filter. Deleted rooms are left out.
+type RoomFilter struct {
+	FloorID    uuid.UUID
+	BuildingID uuid.UUID
+	AgencyID   uuid.UUID
+	Number     string
+}
+
+// PersonFilter selects people; zero fields do not filter. Deleted people are left out.
+type PersonFilter struct {
+	AgencyID uuid.UUID
+}
+
+// AssignmentFilter selects assignments; zero fields do not filter. Deleted assignments are left out.
+type AssignmentFilter struct {
+	PersonID uuid.UUID
+	RoomID   uuid.UUID
+	// ActiveOn keeps only the assignments in force on that day.
+	ActiveOn time.Time
+}
+
+// Snapshot is the register as it stood on one day.
+type Snapshot struct {
+	AsOf        time.Time
+	Buildings   []Building
+	Floors      []Floor
+	Rooms       []Room
+	Agencies    []Agency
+	People      []Person
+	Assignments []Assignment
+	// StandardRows are the local rows in force (the built-in table is added by the engine).
+	StandardRows []StandardRow
+}
+
+// Layer names a map layer served as tiles and OGC collections.
+type Layer string
+
+// Map layers.
+const (
+	LayerBuildings Layer = "buildings"
+	LayerRooms     Layer = "rooms"
+)
+
+// FeatureFilter narrows a layer's features; zero fields do not filter.
+type FeatureFilter struct {
+	FloorID uuid.UUID
+	// Level keeps only rooms on floors of this ordinal when HasLevel is true.
+	Level    int
+	HasLevel bool
+	Limit    int
+}
+
+// Feature is one map feature in lon/lat with the attributes a map needs.
+type Feature struct {
+	ID         uuid.UUID
+	Layer      Layer
+	Geometry   orb.Polygon // lon/lat (WGS84)
+	BuildingID uuid.UUID
+	FloorID    uuid.UUID // rooms only
+	Level      int       // rooms only: the floor's ordinal
+	Number     string    // room number, or building name
+	Name       string
+	Usage      Usage     // rooms only
+	AgencyID   uuid.UUID // rooms only
+	AreaM2     float64   // usable area from the local geometry (rooms), footprint area (buildings)
+}
+
+// SearchKind is the kind of a search hit.
+type SearchKind string
+
+// Search hit kinds.
+const (
+	HitRoom     SearchKind = "room"
+	HitPerson   SearchKind = "person"
+	HitAgency   SearchKind = "agency"
+	HitBuilding SearchKind = "building"
+)
+
+// SearchHit is one search result, with where to show it.
+type SearchHit struct {
+	Kind       SearchKind `json:"kind"`
+	ID         uuid.UUID  `json:"id"`
+	Label      string     `json:"label"`
+	Detail     string     `json:"detail,omitempty"`
+	BuildingID uuid.UUID  `json:"building_id"`
+	FloorID    uuid.UUID  `json:"floor_id"`
+}
+
+// Entity names a kind of record in the history.
+type Entity string
+
+// History entities.
+const (
+	EntitySite       Entity = "site"
+	EntityBuilding   Entity = "building"
+	EntityFloor      Entity = "floor"
+	EntityRoom       Entity = "room"
+	EntityAgency     Entity = "agency"
+	EntityPerson     Entity = "person"
+	EntityAssignment Entity = "assignment"
+)
+
+// Change is one recorded write.
+type Change struct {
+	Entity   Entity          `json:"entity"`
+	EntityID uuid.UUID       `json:"entity_id"`
+	Op       string          `json:"op"` // insert, update, delete
+	Actor    string          `json:"actor"`
+	At       time.Time       `json:"at"`
+	Old      json.RawMessage `json:"old,omitempty"`
+	New      json.RawMessage `json:"new,omitempty"`
+}
