@@ -94,17 +94,17 @@ type Usage string
 
 // Room usages.
 const (
-	UsageOffice     Usage = "office"     // 办公室
-	UsageRestRoom   Usage = "rest_room"  // 休息室 (a leader's rest room: counts inside the office limit)
-	UsageToilet     Usage = "toilet"     // 卫生间 (assigned to one person: a private toilet)
-	UsageService    Usage = "service"    // 服务用房: 会议室、接待室、档案室、文印室、资料室…
-	UsageEquipment  Usage = "equipment"  // 设备用房: 变配电室、水泵房、空调机房…
-	UsageAncillary  Usage = "ancillary"  // 附属用房: 食堂、汽车库、人防设施、警卫用房…
-	UsageTechnical  Usage = "technical"  // 技术业务用房
+	UsageOffice      Usage = "office"      // 办公室
+	UsageRestRoom    Usage = "rest_room"   // 休息室 (a leader's rest room: counts inside the office limit)
+	UsageToilet      Usage = "toilet"      // 卫生间 (assigned to one person: a private toilet)
+	UsageService     Usage = "service"     // 服务用房: 会议室、接待室、档案室、文印室、资料室…
+	UsageEquipment   Usage = "equipment"   // 设备用房: 变配电室、水泵房、空调机房…
+	UsageAncillary   Usage = "ancillary"   // 附属用房: 食堂、汽车库、人防设施、警卫用房…
+	UsageTechnical   Usage = "technical"   // 技术业务用房
 	UsageCirculation Usage = "circulation" // 交通: corridors, stairs, lifts, lobbies
-	UsageCommercial Usage = "commercial" // 商业 (leased shops; not office space)
+	UsageCommercial  Usage = "commercial"  // 商业 (leased shops; not office space)
 	UsageResidential Usage = "residential" // 住宅
-	UsageOther      Usage = "other"      // 其他
+	UsageOther       Usage = "other"       // 其他
 )
 
 // Usages lists every usage in display order.
@@ -227,8 +227,8 @@ type Agency struct {
 	// Level: 副省级 cities use the provincial scale, 派出机构 and 事业单位 are mapped onto another
 	// level's scale (notes to the 2014 standard). Empty means Level.
 	Scale          AdminLevel   `json:"scale,omitempty"`
-	ParentID       uuid.UUID    `json:"parent_id"`       // uuid.Nil for a top-level agency
-	Headcount      int          `json:"headcount"`       // authorised headcount (编制)
+	ParentID       uuid.UUID    `json:"parent_id"`        // uuid.Nil for a top-level agency
+	Headcount      int          `json:"headcount"`        // authorised headcount (编制)
 	ApprovedAreaM2 float64      `json:"approved_area_m2"` // approved office area (核定面积); 0 = not set
 	Status         AgencyStatus `json:"status"`
 	StatusDate     time.Time    `json:"status_date,omitzero"` // when it was merged or abolished
@@ -250,15 +250,15 @@ type Rank string
 
 // Ranks, from the top. The 职级 sequence (一级巡视员 …) maps onto these grades.
 const (
-	RankMinister      Rank = "minister"       // 省部级正职
-	RankViceMinister  Rank = "vice_minister"  // 省部级副职
-	RankBureau        Rank = "bureau"         // 厅局级正职
-	RankViceBureau    Rank = "vice_bureau"    // 厅局级副职
-	RankDivision      Rank = "division"       // 县处级正职
-	RankViceDivision  Rank = "vice_division"  // 县处级副职
-	RankSection       Rank = "section"        // 乡科级正职
-	RankViceSection   Rank = "vice_section"   // 乡科级副职
-	RankStaff         Rank = "staff"          // 科员及以下
+	RankMinister     Rank = "minister"      // 省部级正职
+	RankViceMinister Rank = "vice_minister" // 省部级副职
+	RankBureau       Rank = "bureau"        // 厅局级正职
+	RankViceBureau   Rank = "vice_bureau"   // 厅局级副职
+	RankDivision     Rank = "division"      // 县处级正职
+	RankViceDivision Rank = "vice_division" // 县处级副职
+	RankSection      Rank = "section"       // 乡科级正职
+	RankViceSection  Rank = "vice_section"  // 乡科级副职
+	RankStaff        Rank = "staff"         // 科员及以下
 )
 
 // Ranks lists every rank from the top.
