@@ -1,7 +1,6 @@
 package geo
 
 import (
-	"errors"
 	"math"
 	"testing"
 
@@ -42,70 +41,6 @@ func TestOverlaps(t *testing.T) {
 			got2, area2, _ := Overlaps(tt.other, room)
 			if got2 != got || math.Abs(area2-area) > 1e-6 {
 				t.Errorf("not symmetric: %v %.6f vs %v %.6f", got, area, got2, area2)
-			}
-		})
-	}
-}
-
-func TestSplit(t *testing.T) {
-	room := rect(0, 0, 6, 4) // 24 m²
-	ushape := orb.Polygon{{{0, 0}, {6, 0}, {6, 4}, {4, 4}, {4, 1}, {2, 1}, {2, 4}, {0, 4}, {0, 0}}}
-	tests := []struct {
-		name  string
-		poly  orb.Polygon
-		cut   orb.LineString
-		areas []float64 // largest first
-	}{
-		{"straight across", room, orb.LineString{{2, -1}, {2, 5}}, []float64{16, 8}},
-		{"stops on the walls", room, orb.LineString{{3, 0}, {3, 4}}, []float64{12, 12}},
-		{"inside only, prolonged", room, orb.LineString{{4.5, 1}, {4.5, 3}}, []float64{18, 6}},
-		{"dog-leg", room, orb.LineString{{3, -1}, {3, 2}, {5, 2}, {5, 5}}, []float64{16, 8}},
-		{"U-shape cut into three pieces", ushape, orb.LineString{{-1, 2}, {7, 2}}, []float64{10, 4, 4}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			pieces, err := Split(tt.poly, tt.cut)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(pieces) != len(tt.areas) {
-				t.Fatalf("got %d pieces, want %d", len(pieces), len(tt.areas))
-			}
-			for i, p := range pieces {
-				if err := Validate(p); err != nil {
-					t.Errorf("piece %d invalid: %v", i, err)
-				}
-				if a := Area(p); math.Abs(a-tt.areas[i]) > 1e-9 {
-					t.Errorf("piece %d area %.9f, want %.9f", i, a, tt.areas[i])
-				}
-			}
-			for i := range pieces {
-				for j := i + 1; j < len(pieces); j++ {
-					if over, a, _ := Overlaps(pieces[i], pieces[j]); over {
-						t.Errorf("pieces %d and %d overlap by %.6f", i, j, a)
-					}
-				}
-			}
-		})
-	}
-}
-
-func TestSplitRejects(t *testing.T) {
-	room := rect(0, 0, 6, 4)
-	tests := []struct {
-		name string
-		cut  orb.LineString
-	}{
-		{"one point", orb.LineString{{1, 1}}},
-		{"misses the room", orb.LineString{{10, -1}, {10, 5}}},
-		{"along a wall", orb.LineString{{0, -1}, {0, 5}}},
-		{"zero-length end", orb.LineString{{2, 2}, {2, 2}}},
-		{"NaN", orb.LineString{{2, math.NaN()}, {2, 5}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if _, err := Split(room, tt.cut); !errors.Is(err, ErrSplit) {
-				t.Errorf("Split error = %v, want ErrSplit", err)
 			}
 		})
 	}
