@@ -1,0 +1,425 @@
+package sample_test
+
+import (
+	"math"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+
+	"officemap/floorplan"
+	"officemap/floorplan/sample"
+	"officemap/geo"
+)
+
+// days on which the demo might run: an ordinary day, month ends (where counting months back is
+// awkward), a leap day and New Year's Eve.
+var days = []struct {
+	name string
+	day  time.Time
+}{
+	{"ordinary day", floorplan.Day(2026, time.June, 15)},
+	{"end of January", floorplan.Day(2027, time.January, 31)},
+	{"leap day", floorplan.Day(2028, time.February, 29)},
+	{"end of May", floorplan.Day(2026, time.May, 31)},
+	{"new year's eve", floorplan.Day(2030, time.December, 31)},
+}
+
+var today = days[0].day
+
+func TestEntitiesValidate(t *testing.T) {
+	d := sample.Build(today)
+	cls := floorplan.BuiltinClassification()
+	for _, s := range d.Sites {
+		if err := s.Validate(cls); err != nil {
+			t.Errorf("site %s: %v", s.Name, err)
+		}
+	}
+	for _, b := range d.Buildings {
+		if err := b.Validate(); err != nil {
+			t.Errorf("building %s: %v", b.Name, err)
+		}
+		if len(b.Footprint) == 0 || !(b.Georef.Scale > 0) {
+			t.Errorf("building %s: footprint and a positive scale are wanted", b.Name)
+		}
+	}
+	for _, f := range d.Floors {
+		if err := f.Validate(); err != nil {
+			t.Errorf("floor %s: %v", f.Name, err)
+		}
+	}
+	for _, r := range d.Rooms {
+		if err := r.Validate(); err != nil {
+			t.Errorf("room %s %s: %v", r.Number, r.Name, err)
+		}
+	}
+	for _, a := range d.Agencies {
+		if err := a.Validate(); err != nil {
+			t.Errorf("agency %s: %v", a.Name, err)
+		}
+	}
+	for _, p := range d.People {
+		if err := p.Validate(); err != nil {
+			t.Errorf("person %s: %v", p.Name, err)
+		}
+	}
+	for _, a := range d.Assignments {
+		if err := a.Validate(); err != nil {
+			t.Errorf("assignment %s: %v", a.ID, err)
+		}
+	}
+}
+
+// TestReferences checks that every reference points to a record of the dataset that comes before it in
+// the order Load writes them, and that no id is used twice.
+func TestReferences(t *testing.T) {
+	d := sample.Build(today)
+	seen := make(map[uuid.UUID]string)
+	use := func(id uuid.UUID, what string) {
+		if id == uuid.Nil {
+			t.Errorf("%s has no id", what)
+		}
+		if prev, dup := seen[id]; dup {
+			t.Errorf("%s has the id of %s", what, prev)
+		}
+		seen[id] = what
+	}
+	has := func(id uuid.UUID, what, ref string) {
+		if _, ok := seen[id]; !ok {
+			t.Errorf("%s: %s %s is not written before it", what, ref, id)
+		}
+	}
+	for _, a := range d.Agencies {
+		if a.ParentID != uuid.Nil {
+			has(a.ParentID, a.Name, "parent")
+		}
+		if a.SuccessorID != uuid.Nil {
+			has(a.SuccessorID, a.Name, "successor")
+		}
+		use(a.ID, "agency "+a.Name)
+	}
+	for _, s := range d.Sites {
+		use(s.ID, "site "+s.Name)
+	}
+	for _, b := range d.Buildings {
+		has(b.SiteID, b.Name, "site")
+		use(b.ID, "building "+b.Name)
+	}
+	for _, f := range d.Floors {
+		has(f.BuildingID, f.Name, "building")
+		use(f.ID, "floor "+f.Name)
+	}
+	numbers := make(map[uuid.UUID]map[string]bool) // building → room numbers
+	building := make(map[uuid.UUID]uuid.UUID)
+	for _, f := range d.Floors {
+		building[f.ID] = f.BuildingID
+	}
+	for _, r := range d.Rooms {
+		has(r.FloorID, r.Number, "floor")
+		if r.AgencyID != uuid.Nil {
+			has(r.AgencyID, r.Number, "agency")
+		}
+		use(r.ID, "room "+r.Number+" "+r.Name)
+		if r.Number == "" {
+			continue
+		}
+		b := building[r.FloorID]
+		if numbers[b] == nil {
+			numbers[b] = make(map[string]bool)
+		}
+		if numbers[b][r.Number] {
+			t.Errorf("room number %s used twice in a building", r.Number)
+		}
+		numbers[b][r.Number] = true
+	}
+	posts := make(map[uuid.UUID]uuid.UUID) // post → person
+	for _, p := range d.People {
+		has(p.AgencyID, p.Name, "agency")
+		use(p.ID, "person "+p.Name)
+		for _, post := range p.Posts {
+			has(post.AgencyID, p.Name, "post agency")
+			use(post.ID, "post "+post.Title)
+			posts[post.ID] = p.ID
+		}
+	}
+	for _, a := range d.Assignments {
+		has(a.PersonID, a.ID.String(), "person")
+		has(a.RoomID, a.ID.String(), "room")
+		if a.PostID != uuid.Nil && posts[a.PostID] != a.PersonID {
+			t.Errorf("assignment %s: post %s is not a post of its person", a.ID, a.PostID)
+		}
+		use(a.ID, "assignment")
+	}
+}
+
+// TestRoomsFitTogether checks that the rooms of a floor never overlap (they may share walls) and that
+// each lies inside its building's footprint.
+func TestRoomsFitTogether(t *testing.T) {
+	d := sample.Build(today)
+	footprint := make(map[uuid.UUID]orb.Polygon)
+	for _, b := range d.Buildings {
+		footprint[b.ID] = b.Footprint
+	}
+	floorOf := make(map[uuid.UUID]floorplan.Floor)
+	for _, f := range d.Floors {
+		floorOf[f.ID] = f
+	}
+	byFloor := make(map[uuid.UUID][]floorplan.Room)
+	for _, r := range d.Rooms {
+		byFloor[r.FloorID] = append(byFloor[r.FloorID], r)
+	}
+	if len(byFloor) != len(d.Floors) {
+		t.Errorf("%d of %d floors have rooms", len(byFloor), len(d.Floors))
+	}
+	for floorID, rooms := range byFloor {
+		f := floorOf[floorID]
+		fp := footprint[f.BuildingID]
+		total := 0.0
+		for i, a := range rooms {
+			total += a.Area()
+			in, err := geo.OverlapArea(a.Geometry, fp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(in-a.Area()) > 1e-6 {
+				t.Errorf("floor %s room %s %s: %.4f of its %.4f m² lie inside the footprint", f.Name, a.Number, a.Name,
+					in, a.Area())
+			}
+			for _, b := range rooms[i+1:] {
+				overlaps, area, err := geo.Overlaps(a.Geometry, b.Geometry)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if overlaps {
+					t.Errorf("floor %s: rooms %s %s and %s %s overlap by %.4f m²", f.Name, a.Number, a.Name,
+						b.Number, b.Name, area)
+				}
+			}
+		}
+		// The rooms take up most of the floor; the rest is walls.
+		if gross := geo.Area(fp); total > gross || total < 0.85*gross {
+			t.Errorf("floor %s: rooms cover %.1f of %.1f m²", f.Name, total, gross)
+		}
+	}
+}
+
+// TestBuildingsOnTheGround checks that the administrative centre's buildings stand by Changzhou's civic
+// square (and the second site's in the old town, a few kilometres away), turned by a few degrees, and that
+// no two overlap on the ground.
+func TestBuildingsOnTheGround(t *testing.T) {
+	d := sample.Build(today)
+	civic := orb.Point{119.974, 31.811}
+	for _, b := range d.Buildings {
+		o := b.Georef.Origin
+		// About 111 km per degree of latitude, 95 km per degree of longitude here.
+		dist := math.Hypot((o[0]-civic[0])*95e3, (o[1]-civic[1])*111e3)
+		if near := b.SiteID == d.Sites[0].ID; (near && dist > 200) || dist > 5000 {
+			t.Errorf("building %s is %.0f m from the civic square", b.Name, dist)
+		}
+		if r := math.Abs(b.Georef.RotationDeg); r == 0 || r > 10 {
+			t.Errorf("building %s is turned by %v°, not a few degrees", b.Name, b.Georef.RotationDeg)
+		}
+	}
+	for i, a := range d.Buildings {
+		fa := a.Georef.Frame()
+		for _, b := range d.Buildings[i+1:] {
+			// b's footprint on the ground, seen in a's local frame.
+			seen := fa.PolygonToLocal(b.Georef.Frame().PolygonToLonLat(b.Footprint))
+			overlaps, area, err := geo.Overlaps(a.Footprint, seen)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if overlaps {
+				t.Errorf("buildings %s and %s overlap by %.1f m²", a.Name, b.Name, area)
+			}
+		}
+	}
+}
+
+// TestCompound checks that the demo shows what it is there to show: staff of every municipal rank, an
+// agency on another level's scale and one with no standard, leaders' suites, L-shaped and shared offices
+// of realistic sizes, and more than one site.
+func TestCompound(t *testing.T) {
+	d := sample.Build(today)
+	if len(d.Sites) < 2 || len(d.Buildings) < 3 || len(d.Agencies) < 24 {
+		t.Errorf("%d sites, %d buildings, %d agencies: the demo is too small", len(d.Sites), len(d.Buildings), len(d.Agencies))
+	}
+	agency := make(map[uuid.UUID]floorplan.Agency)
+	scales := make(map[floorplan.AdminLevel]int)
+	for _, a := range d.Agencies {
+		agency[a.ID] = a
+		scales[a.StandardScale()]++
+		if a.StandardScale() == floorplan.LevelProvincial || a.StandardScale() == floorplan.LevelCentral {
+			t.Errorf("agency %s is on the %s scale; the demo is municipal", a.Name, a.StandardScale())
+		}
+	}
+	if scales[floorplan.LevelCounty] == 0 || scales[floorplan.LevelTownship] == 0 {
+		t.Errorf("scales %v: want an agency mapped to the county scale and a township one", scales)
+	}
+	ranks := make(map[floorplan.Rank]int)
+	for _, p := range d.People {
+		if agency[p.AgencyID].StandardScale() == floorplan.LevelMunicipal {
+			ranks[p.Rank]++
+		}
+	}
+	for _, r := range []floorplan.Rank{floorplan.RankBureau, floorplan.RankViceBureau, floorplan.RankDivision,
+		floorplan.RankViceDivision, floorplan.RankSection, floorplan.RankViceSection, floorplan.RankStaff} {
+		if ranks[r] == 0 {
+			t.Errorf("nobody of rank %s at a municipal agency", r)
+		}
+	}
+
+	room := make(map[uuid.UUID]floorplan.Room)
+	for _, r := range d.Rooms {
+		room[r.ID] = r
+	}
+	occupants := make(map[uuid.UUID]int)
+	held := make(map[uuid.UUID]map[floorplan.Usage]int) // person → usages of the rooms held as main
+	for _, a := range d.Assignments {
+		if !a.Active(today) {
+			continue
+		}
+		occupants[a.RoomID]++
+		if a.Kind == floorplan.AssignMain {
+			if held[a.PersonID] == nil {
+				held[a.PersonID] = make(map[floorplan.Usage]int)
+			}
+			held[a.PersonID][room[a.RoomID].Usage]++
+		}
+	}
+	suites := 0
+	for _, u := range held {
+		if u[floorplan.UsageOffice] == 1 && u[floorplan.UsageRestRoom] == 1 && u[floorplan.UsageToilet] == 1 {
+			suites++
+		}
+	}
+	if suites == 0 {
+		t.Error("no leader has a suite of office, rest room and private toilet")
+	}
+	lshaped, shared := 0, 0
+	for _, r := range d.Rooms {
+		switch r.Usage {
+		case floorplan.UsageOffice:
+			if a := r.Area(); a < 9-1e-9 || a > 45+1e-9 {
+				t.Errorf("office %s is %.2f m², outside 9–45", r.Number, a)
+			}
+			if len(r.Geometry[0]) == 7 { // six corners and the closing point
+				lshaped++
+			}
+			if occupants[r.ID] > 1 {
+				shared++
+			}
+		case floorplan.UsageToilet:
+			if occupants[r.ID] > 0 && r.Area() > 6 {
+				t.Errorf("private toilet %s is %.2f m²", r.Number, r.Area())
+			}
+		}
+	}
+	if lshaped < 3 || shared < 50 {
+		t.Errorf("%d L-shaped and %d shared offices; want a few and many", lshaped, shared)
+	}
+}
+
+func snapshot(d *sample.Dataset, asOf time.Time) *floorplan.Snapshot {
+	return &floorplan.Snapshot{
+		AsOf:        asOf,
+		Buildings:   d.Buildings,
+		Floors:      d.Floors,
+		Rooms:       d.Rooms,
+		Agencies:    d.Agencies,
+		People:      d.People,
+		Assignments: d.Assignments,
+	}
+}
+
+// TestFindings runs the findings engine on the demo, on several days: every rule finds something, and most
+// of the compound is in order.
+func TestFindings(t *testing.T) {
+	for _, tc := range days {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := floorplan.Evaluate(snapshot(sample.Build(tc.day), tc.day), nil, floorplan.DefaultPolicy())
+			if err != nil {
+				t.Fatal(err)
+			}
+			count := make(map[string]int)
+			for _, f := range rep.Findings {
+				count[f.RuleID]++
+			}
+			for _, r := range floorplan.Rules() {
+				if count[r.ID] == 0 {
+					t.Errorf("no finding of rule %s (%s)", r.ID, r.Title)
+				}
+				t.Logf("%-40s %d", r.ID, count[r.ID])
+			}
+
+			status := make(map[floorplan.RoomStatus]int)
+			for _, r := range rep.Rooms {
+				status[r.Status]++
+			}
+			occupied := status[floorplan.StatusCompliant] + status[floorplan.StatusOverStandard] + status[floorplan.StatusNoStandard]
+			t.Logf("rooms: %v", status)
+			if status[floorplan.StatusCompliant] < 9*occupied/10 {
+				t.Errorf("%d of %d occupied offices are compliant; most should be", status[floorplan.StatusCompliant], occupied)
+			}
+			if status[floorplan.StatusVacant] == 0 {
+				t.Error("no vacant office")
+			}
+			people := make(map[floorplan.RoomStatus]int)
+			for _, p := range rep.People {
+				people[p.Status]++
+			}
+			t.Logf("people: %v", people)
+			if people[floorplan.StatusCompliant] < 9*len(rep.People)/10 {
+				t.Errorf("%d of %d people are compliant; most should be", people[floorplan.StatusCompliant], len(rep.People))
+			}
+		})
+	}
+}
+
+// TestDeterministic checks that a build depends only on its day, and that ids and names do not depend
+// on the day at all.
+func TestDeterministic(t *testing.T) {
+	a, b := sample.Build(today), sample.Build(today)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("two builds for the same day differ")
+	}
+	later := sample.Build(today.AddDate(1, 3, 17))
+	if reflect.DeepEqual(a, later) {
+		t.Error("a build a year later has the same dates")
+	}
+	ids := func(d *sample.Dataset) []string {
+		var out []string
+		for _, x := range d.Agencies {
+			out = append(out, x.ID.String()+x.Name)
+		}
+		for _, x := range d.Sites {
+			out = append(out, x.ID.String()+x.Name)
+		}
+		for _, x := range d.Buildings {
+			out = append(out, x.ID.String()+x.Name)
+		}
+		for _, x := range d.Floors {
+			out = append(out, x.ID.String()+x.Name)
+		}
+		for _, x := range d.Rooms {
+			out = append(out, x.ID.String()+x.Number+x.Name)
+		}
+		for _, x := range d.People {
+			out = append(out, x.ID.String()+x.Name)
+		}
+		for _, x := range d.Assignments {
+			out = append(out, x.ID.String()+x.PersonID.String()+x.RoomID.String())
+		}
+		return out
+	}
+	if !reflect.DeepEqual(ids(a), ids(later)) {
+		t.Error("ids or names change with the day")
+	}
+	// Time zone of the day given does not matter, only its calendar day.
+	shanghai := time.FixedZone("CST", 8*3600)
+	if c := sample.Build(time.Date(2026, time.June, 15, 23, 30, 0, 0, shanghai)); !reflect.DeepEqual(a, c) {
+		t.Error("a build at 23:30 Beijing time on the same day differs")
+	}
+}
