@@ -1,0 +1,172 @@
+// Package render draws a floor's plan as a PNG (with gg) or an SVG (written as text): rooms filled by
+// status, agency or usage, outlined, labelled with their number and per-person area where the label
+// fits, with a title, a legend, a scale bar in metres and a north arrow. The palettes here are the
+// ones the raster map tiles use too.
+//
+// Plans are drawn in the building's local frame (metres, +Y up), the plane the areas are measured in.
+package render
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+
+	"officemap/floorplan"
+)
+
+// Plan is everything a floor's drawing shows.
+type Plan struct {
+	Floor    floorplan.Floor
+	Building floorplan.Building
+	Rooms    []PlanRoom
+	// Outline is the floor's gross outline in local units, drawn under the rooms (BuildPlan uses the
+	// building's footprint when the floor has none); it may be empty.
+	Outline orb.Polygon
+	// AsOf is the day the statuses were evaluated for; zero leaves it out of the title.
+	AsOf time.Time
+}
+
+// PlanRoom is one room as the plan shows it.
+type PlanRoom struct {
+	ID         uuid.UUID
+	Number     string
+	Name       string
+	Usage      floorplan.Usage
+	AgencyID   uuid.UUID
+	AgencyName string
+	Status     floorplan.RoomStatus
+	AreaM2     float64
+	// PerPersonM2 is the per-person usable area (人均使用面积); 0 when nobody is assigned.
+	PerPersonM2 float64
+	Occupants   int
+	Geometry    orb.Polygon // local units: metres unless Building.Georef.Scale says otherwise
+}
+
+// ColorBy chooses what a room's fill colour shows.
+type ColorBy string
+
+// Colourings.
+const (
+	ByStatus ColorBy = "status" // the default
+	ByAgency ColorBy = "agency"
+	ByUsage  ColorBy = "usage"
+)
+
+// Options control a drawing.
+type Options struct {
+	// Width is the image width in pixels (PNG) or user units (SVG); 0 means DefaultWidth. The height
+	// follows from the plan's shape.
+	Width int
+	Color ColorBy // "" means ByStatus
+	Lang  string  // "zh" (the default) or "en"
+	// Fonts is the typeface for PNG text; nil loads one with LoadFonts on every call, so a server should
+	// load it once and pass it here. SVG does not need it: the viewer picks a CJK font by name.
+	Fonts *Fonts
+}
+
+// Width limits.
+const (
+	DefaultWidth = 1600
+	MinWidth     = 200
+	MaxWidth     = 8192
+)
+
+func (o Options) normalise() (Options, error) {
+	if o.Width == 0 {
+		o.Width = DefaultWidth
+	}
+	if o.Width < MinWidth || o.Width > MaxWidth {
+		return o, floorplan.Invalidf("width %d is outside %d–%d pixels", o.Width, MinWidth, MaxWidth)
+	}
+	switch o.Color {
+	case "":
+		o.Color = ByStatus
+	case ByStatus, ByAgency, ByUsage:
+	default:
+		return o, floorplan.Invalidf("color %q is not one of status, agency, usage", string(o.Color))
+	}
+	if o.Lang == "" {
+		o.Lang = "zh"
+	}
+	if o.Lang != "zh" && !isEnglish(o.Lang) {
+		return o, floorplan.Invalidf("lang %q is not zh or en", o.Lang)
+	}
+	return o, nil
+}
+
+// PlanStore is the part of floorplan.Store that BuildPlan reads.
+type PlanStore interface {
+	Floor(ctx context.Context, id uuid.UUID) (floorplan.Floor, error)
+	Building(ctx context.Context, id uuid.UUID) (floorplan.Building, error)
+	Rooms(ctx context.Context, f floorplan.RoomFilter) ([]floorplan.Room, error)
+	Agencies(ctx context.Context) ([]floorplan.Agency, error)
+}
+
+// BuildPlan assembles the plan of one floor from the store (floor, building, rooms, agency names) and
+// an evaluated report (each room's status, per-person area and occupants). rep may be nil: rooms are
+// then drawn without a status. Errors from the store are returned wrapped, so a missing floor is
+// still floorplan.ErrNotFound.
+func BuildPlan(ctx context.Context, store PlanStore, rep *floorplan.Report, floorID uuid.UUID) (Plan, error) {
+	fl, err := store.Floor(ctx, floorID)
+	if err != nil {
+		return Plan{}, fmt.Errorf("render: floor %s: %w", floorID, err)
+	}
+	b, err := store.Building(ctx, fl.BuildingID)
+	if err != nil {
+		return Plan{}, fmt.Errorf("render: building %s: %w", fl.BuildingID, err)
+	}
+	rooms, err := store.Rooms(ctx, floorplan.RoomFilter{FloorID: floorID})
+	if err != nil {
+		return Plan{}, fmt.Errorf("render: rooms of floor %s: %w", floorID, err)
+	}
+	names := map[uuid.UUID]string{}
+	if rep != nil {
+		for _, a := range rep.Agencies {
+			names[a.AgencyID] = a.Name
+		}
+	}
+	for _, r := range rooms {
+		if _, ok := names[r.AgencyID]; !ok && r.AgencyID != uuid.Nil {
+			agencies, err := store.Agencies(ctx)
+			if err != nil {
+				return Plan{}, fmt.Errorf("render: agencies: %w", err)
+			}
+			for _, a := range agencies {
+				names[a.ID] = a.Name
+			}
+			break
+		}
+	}
+	p := Plan{Floor: fl, Building: b, Outline: fl.Outline, Rooms: make([]PlanRoom, 0, len(rooms))}
+	if len(p.Outline) == 0 {
+		p.Outline = b.Footprint
+	}
+	unit2 := 1.0 // m² per local unit²
+	if s := b.Georef.Scale; s > 0 {
+		unit2 = s * s
+	}
+	if rep != nil {
+		p.AsOf = rep.AsOf
+	}
+	for _, r := range rooms {
+		pr := PlanRoom{ID: r.ID, Number: r.Number, Name: r.Name, Usage: r.Usage, AgencyID: r.AgencyID,
+			AgencyName: names[r.AgencyID], AreaM2: r.Area() * unit2, Geometry: r.Geometry}
+		if rep != nil {
+			if rr, ok := rep.Room(r.ID); ok {
+				pr.Status = rr.Status
+				pr.PerPersonM2 = rr.PerPersonM2
+				pr.Occupants = len(rr.Occupants)
+				if rr.AreaM2 > 0 {
+					pr.AreaM2 = rr.AreaM2
+				}
+			}
+		}
+		p.Rooms = append(p.Rooms, pr)
+	}
+	sort.SliceStable(p.Rooms, func(i, j int) bool { return p.Rooms[i].Number < p.Rooms[j].Number })
+	return p, nil
+}
