@@ -1,0 +1,145 @@
+package postgis
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"officemap/floorplan"
+)
+
+const agencyColumns = `a.id, a.name, a.short_name, a.level, a.scale, a.parent_id, a.headcount, a.approved_area_m2,
+       a.status, a.status_date, a.successor_id`
+
+func scanAgency(row pgx.Row) (floorplan.Agency, error) {
+	var (
+		a                 floorplan.Agency
+		parent, successor pgtype.UUID
+		statusDate        pgtype.Date
+	)
+	err := row.Scan(uuidDst(&a.ID), &a.Name, &a.ShortName, &a.Level, &a.Scale, &parent, &a.Headcount, &a.ApprovedAreaM2,
+		&a.Status, &statusDate, &successor)
+	if err != nil {
+		return a, err
+	}
+	if parent.Valid {
+		a.ParentID = parent.Bytes
+	}
+	if successor.Valid {
+		a.SuccessorID = successor.Bytes
+	}
+	a.StatusDate = dateOf(statusDate)
+	return a, nil
+}
+
+func checkAgency(a *floorplan.Agency) error {
+	if a.Status == "" {
+		a.Status = floorplan.AgencyActive
+	}
+	return a.Validate()
+}
+
+// lockAgencyRefs makes sure an agency's parent and successor are live, and keeps them so.
+func lockAgencyRefs(ctx context.Context, tx pgx.Tx, a *floorplan.Agency) error {
+	if a.ParentID != uuid.Nil {
+		if err := lockLive(ctx, tx, lockAgencyShareSQL, a.ParentID, "parent agency"); err != nil {
+			return err
+		}
+	}
+	if a.SuccessorID != uuid.Nil {
+		if err := lockLive(ctx, tx, lockAgencyShareSQL, a.SuccessorID, "successor agency"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const insertAgencySQL = `
+INSERT INTO agencies (id, name, short_name, level, scale, parent_id, headcount, approved_area_m2, status,
+                      status_date, successor_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
+
+// CreateAgency adds an agency.
+func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
+	if err := checkAgency(a); err != nil {
+		return err
+	}
+	id := newID(a.ID)
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		if err := lockAgencyRefs(ctx, tx, a); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, insertAgencySQL, id, a.Name, a.ShortName, a.Level, a.Scale, nullID(a.ParentID),
+			a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate), nullID(a.SuccessorID))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	a.ID = id
+	return nil
+}
+
+const agencySQL = `SELECT ` + agencyColumns + ` FROM agencies a WHERE a.id = $1 AND a.deleted_at IS NULL`
+
+// Agency returns an agency.
+func (s *Store) Agency(ctx context.Context, id uuid.UUID) (floorplan.Agency, error) {
+	a, err := scanAgency(s.q().QueryRow(ctx, agencySQL, id))
+	if err == pgx.ErrNoRows {
+		return a, notFound("agency", id)
+	}
+	return a, mapError(err)
+}
+
+const agenciesSQL = `SELECT ` + agencyColumns + ` FROM agencies a WHERE a.deleted_at IS NULL ORDER BY a.name, a.id`
+
+// Agencies lists the agencies by name.
+func (s *Store) Agencies(ctx context.Context) ([]floorplan.Agency, error) {
+	return collect(ctx, s.q(), scanAgency, agenciesSQL)
+}
+
+const updateAgencySQL = `
+UPDATE agencies SET name = $2, short_name = $3, level = $4, scale = $5, parent_id = $6, headcount = $7,
+       approved_area_m2 = $8, status = $9, status_date = $10, successor_id = $11
+ WHERE id = $1 AND deleted_at IS NULL`
+
+// UpdateAgency replaces an agency's fields.
+func (s *Store) UpdateAgency(ctx context.Context, a *floorplan.Agency) error {
+	if err := checkAgency(a); err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx pgx.Tx) error {
+		if err := lockAgencyRefs(ctx, tx, a); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, updateAgencySQL, a.ID, a.Name, a.ShortName, a.Level, a.Scale, nullID(a.ParentID),
+			a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate), nullID(a.SuccessorID))
+		if err == nil && tag.RowsAffected() == 0 {
+			return notFound("agency", a.ID)
+		}
+		return err
+	})
+}
+
+const (
+	lockAgencySQL       = `SELECT id FROM agencies WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`
+	agencyRoomsSQL      = `SELECT count(*) FROM rooms WHERE agency_id = $1 AND deleted_at IS NULL`
+	agencyPeopleSQL     = `SELECT count(*) FROM people WHERE agency_id = $1 AND deleted_at IS NULL`
+	agencyPostsSQL      = `SELECT count(*) FROM posts WHERE agency_id = $1 AND deleted_at IS NULL`
+	agencyDependentsSQL = `
+SELECT count(*) FROM agencies WHERE (parent_id = $1 OR successor_id = $1) AND deleted_at IS NULL`
+	deleteAgencySQL = `UPDATE agencies SET deleted_at = now() WHERE id = $1`
+)
+
+// DeleteAgency deletes an agency that no live room, person, post or agency refers to.
+func (s *Store) DeleteAgency(ctx context.Context, id uuid.UUID) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
+		return softDelete(ctx, tx, id, "agency", lockAgencySQL, deleteAgencySQL,
+			inUse{agencyRoomsSQL, "the agency still holds %d room(s)"},
+			inUse{agencyPeopleSQL, "the agency still has %d person(s)"},
+			inUse{agencyPostsSQL, "%d post(s) still belong to the agency"},
+			inUse{agencyDependentsSQL, "%d agency(ies) still name it as parent or successor"})
+	})
+}

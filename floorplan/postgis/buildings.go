@@ -1,0 +1,257 @@
+package postgis
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+
+	"officemap/floorplan"
+	"officemap/geo"
+)
+
+const buildingColumns = `b.id, b.site_id, b.name, b.address, ST_AsEWKB(b.footprint), b.origin_lon, b.origin_lat,
+       b.rotation_deg, b.scale, b.source_id`
+
+func scanBuilding(row pgx.Row) (floorplan.Building, error) {
+	var (
+		b         floorplan.Building
+		footprint []byte
+		lon, lat  float64
+	)
+	err := row.Scan(uuidDst(&b.ID), uuidDst(&b.SiteID), &b.Name, &b.Address, &footprint, &lon, &lat, &b.Georef.RotationDeg,
+		&b.Georef.Scale, &b.SourceID)
+	if err != nil {
+		return b, err
+	}
+	b.Georef.Origin = orb.Point{lon, lat}
+	b.Footprint, err = decodePolygon(footprint)
+	return b, err
+}
+
+// derived returns the local polygon p and its lon/lat copy in frame f as EWKB (nil for an empty p).
+func derived(p orb.Polygon, f *geo.Frame) (local, lonLat []byte, err error) {
+	if len(p) == 0 {
+		return nil, nil, nil
+	}
+	if local, err = encodePolygon(p, sridLocal); err != nil {
+		return nil, nil, err
+	}
+	if lonLat, err = encodePolygon(f.PolygonToLonLat(p), sridLonLat); err != nil {
+		return nil, nil, err
+	}
+	return local, lonLat, nil
+}
+
+// lockSiteShareSQL makes sure a site is live and keeps it so until the transaction ends.
+const lockSiteShareSQL = `SELECT id FROM sites WHERE id = $1 AND deleted_at IS NULL FOR KEY SHARE`
+
+const insertBuildingSQL = `
+INSERT INTO buildings (id, site_id, name, address, footprint, footprint_ll, origin_lon, origin_lat,
+                       rotation_deg, scale, source_id)
+VALUES ($1, $2, $3, $4, ST_GeomFromEWKB($5), ST_GeomFromEWKB($6), $7, $8, $9, $10, $11)`
+
+// CreateBuilding adds a building to a site; its lon/lat footprint is derived from its georeference.
+func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error {
+	if err := b.Validate(); err != nil {
+		return err
+	}
+	local, ll, err := derived(b.Footprint, b.Georef.Frame())
+	if err != nil {
+		return err
+	}
+	id := newID(b.ID)
+	err = s.write(ctx, func(tx pgx.Tx) error {
+		if err := lockLive(ctx, tx, lockSiteShareSQL, b.SiteID, "site"); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, insertBuildingSQL, id, b.SiteID, b.Name, b.Address, local, ll,
+			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID)
+		return s.geometryError(ctx, err, "footprint", local, ll)
+	})
+	if err != nil {
+		return err
+	}
+	b.ID = id
+	return nil
+}
+
+const buildingSQL = `SELECT ` + buildingColumns + ` FROM buildings b WHERE b.id = $1 AND b.deleted_at IS NULL`
+
+// Building returns a building.
+func (s *Store) Building(ctx context.Context, id uuid.UUID) (floorplan.Building, error) {
+	b, err := scanBuilding(s.q().QueryRow(ctx, buildingSQL, id))
+	if err == pgx.ErrNoRows {
+		return b, notFound("building", id)
+	}
+	return b, mapError(err)
+}
+
+const (
+	allBuildingsSQL  = `SELECT ` + buildingColumns + ` FROM buildings b WHERE b.deleted_at IS NULL ORDER BY b.name, b.id`
+	siteBuildingsSQL = `SELECT ` + buildingColumns + ` FROM buildings b
+ WHERE b.site_id = $1 AND b.deleted_at IS NULL ORDER BY b.name, b.id`
+)
+
+// Buildings lists the buildings of a site by name, or all of them for uuid.Nil.
+func (s *Store) Buildings(ctx context.Context, siteID uuid.UUID) ([]floorplan.Building, error) {
+	if siteID == uuid.Nil {
+		return collect(ctx, s.q(), scanBuilding, allBuildingsSQL)
+	}
+	return collect(ctx, s.q(), scanBuilding, siteBuildingsSQL, siteID)
+}
+
+const (
+	lockBuildingGeorefSQL = `
+SELECT origin_lon, origin_lat, rotation_deg, scale FROM buildings
+ WHERE id = $1 AND deleted_at IS NULL FOR NO KEY UPDATE`
+	updateBuildingSQL = `
+UPDATE buildings SET site_id = $2, name = $3, address = $4, footprint = ST_GeomFromEWKB($5),
+       footprint_ll = ST_GeomFromEWKB($6), origin_lon = $7, origin_lat = $8, rotation_deg = $9, scale = $10,
+       source_id = $11
+ WHERE id = $1`
+	buildingRoomsSQL = `
+SELECT r.id, ST_AsEWKB(r.geom) FROM rooms r JOIN floors f ON f.id = r.floor_id
+ WHERE f.building_id = $1 FOR UPDATE OF r`
+	rederiveRoomSQL   = `UPDATE rooms SET geom_ll = ST_GeomFromEWKB($2), version = version + 1 WHERE id = $1`
+	buildingFloorsSQL = `SELECT id, ST_AsEWKB(outline) FROM floors WHERE building_id = $1 AND outline IS NOT NULL FOR UPDATE`
+	rederiveFloorSQL  = `UPDATE floors SET outline_ll = ST_GeomFromEWKB($2) WHERE id = $1`
+)
+
+// UpdateBuilding replaces a building's fields. When its georeference changes, the lon/lat geometry of
+// its floors and rooms (deleted rooms included) is derived again in the same transaction; each room's
+// version moves on, since its map geometry changed.
+func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error {
+	if err := b.Validate(); err != nil {
+		return err
+	}
+	frame := b.Georef.Frame()
+	local, ll, err := derived(b.Footprint, frame)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx pgx.Tx) error {
+		var old geo.Georef
+		var lon, lat float64
+		err := tx.QueryRow(ctx, lockBuildingGeorefSQL, b.ID).Scan(&lon, &lat, &old.RotationDeg, &old.Scale)
+		if err == pgx.ErrNoRows {
+			return notFound("building", b.ID)
+		} else if err != nil {
+			return err
+		}
+		old.Origin = orb.Point{lon, lat}
+		if err := lockLive(ctx, tx, lockSiteShareSQL, b.SiteID, "site"); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, updateBuildingSQL, b.ID, b.SiteID, b.Name, b.Address, local, ll,
+			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID)
+		if err := s.geometryError(ctx, err, "footprint", local, ll); err != nil {
+			return err
+		}
+		if old == b.Georef {
+			return nil
+		}
+		if err := rederive(ctx, tx, frame, buildingFloorsSQL, rederiveFloorSQL, b.ID); err != nil {
+			return err
+		}
+		return rederive(ctx, tx, frame, buildingRoomsSQL, rederiveRoomSQL, b.ID)
+	})
+}
+
+// rederive reads (id, local EWKB) rows with selectSQL and writes each one's lon/lat geometry in frame f
+// with updateSQL($1 id, $2 EWKB), in one round trip.
+func rederive(ctx context.Context, tx pgx.Tx, f *geo.Frame, selectSQL, updateSQL string, buildingID uuid.UUID) error {
+	rows, err := tx.Query(ctx, selectSQL, buildingID)
+	if err != nil {
+		return err
+	}
+	var batch pgx.Batch
+	for rows.Next() {
+		var (
+			id    uuid.UUID
+			local []byte
+		)
+		if err := rows.Scan(uuidDst(&id), &local); err != nil {
+			rows.Close()
+			return err
+		}
+		p, err := decodePolygon(local)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		ll, err := encodePolygon(f.PolygonToLonLat(p), sridLonLat)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		batch.Queue(updateSQL, id, ll)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if batch.Len() == 0 {
+		return nil
+	}
+	return tx.SendBatch(ctx, &batch).Close()
+}
+
+const (
+	lockBuildingSQL   = `SELECT id FROM buildings WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`
+	buildingInUseSQL  = `SELECT count(*) FROM floors WHERE building_id = $1 AND deleted_at IS NULL`
+	deleteBuildingSQL = `UPDATE buildings SET deleted_at = now() WHERE id = $1`
+)
+
+// DeleteBuilding deletes a building that has no floors left.
+func (s *Store) DeleteBuilding(ctx context.Context, id uuid.UUID) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
+		return softDelete(ctx, tx, id, "building", lockBuildingSQL, deleteBuildingSQL,
+			inUse{buildingInUseSQL, "the building still has %d floor(s)"})
+	})
+}
+
+// lockLive runs a locking query for a referenced entity; no row means the reference is unknown.
+func lockLive(ctx context.Context, tx pgx.Tx, lockSQL string, id uuid.UUID, what string) error {
+	if id == uuid.Nil {
+		return newError(floorplan.ErrInvalid, nil, "no %s given", what)
+	}
+	var got uuid.UUID
+	err := tx.QueryRow(ctx, lockSQL, id).Scan(&got)
+	if err == pgx.ErrNoRows {
+		return newError(floorplan.ErrInvalid, nil, "unknown %s %s", what, id)
+	}
+	return err
+}
+
+const validReasonSQL = `SELECT ST_IsValidReason(ST_GeomFromEWKB($1))`
+
+// geometryError turns a violation of a geometry CHECK constraint into an error wrapping geo.ErrInvalid
+// with PostGIS's reason (asked on a connection of its own: the transaction is aborted). The geometries
+// are the EWKB values of the statement, local first.
+func (s *Store) geometryError(ctx context.Context, err error, what string, geoms ...[]byte) error {
+	if err == nil {
+		return nil
+	}
+	pe := pgError(err)
+	if pe == nil || pe.Code != "23514" {
+		return err
+	}
+	label, ok := geometryConstraints[pe.ConstraintName]
+	if !ok {
+		return err
+	}
+	reason := "PostGIS finds it invalid"
+	for _, g := range geoms {
+		if g == nil {
+			continue
+		}
+		var r string
+		if qerr := s.pool.QueryRow(ctx, validReasonSQL, g).Scan(&r); qerr == nil && r != "Valid Geometry" {
+			reason = r
+			break
+		}
+	}
+	return newError(geo.ErrInvalid, err, "invalid %s geometry (%s): %s", what, label, reason)
+}

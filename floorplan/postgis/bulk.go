@@ -1,0 +1,392 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/paulmach/orb"
+
+	"officemap/floorplan"
+	"officemap/geo"
+)
+
+// Bulk loading for synthetic data and imports. Each method inserts many new records with a few
+// statements (rows passed as arrays and unnested), in one transaction (or in a savepoint inside InTx), and
+// still goes through every rule of the database: the overlap trigger (which, run per row, sees the rows
+// inserted before it by the same statement), validity checks, and the history triggers.
+
+// bulkChunk is how many rows one INSERT carries.
+const bulkChunk = 2000
+
+const (
+	lockFloorFramesSQL = `
+SELECT f.id, b.origin_lon, b.origin_lat, b.rotation_deg, b.scale
+  FROM floors f JOIN buildings b ON b.id = f.building_id
+ WHERE f.id = ANY($1) AND f.deleted_at IS NULL AND b.deleted_at IS NULL
+   FOR KEY SHARE OF f FOR SHARE OF b`
+	lockAgenciesShareSQL = `SELECT id FROM agencies WHERE id = ANY($1) AND deleted_at IS NULL FOR KEY SHARE`
+	lockPeopleShareSQL   = `SELECT id FROM people WHERE id = ANY($1) AND deleted_at IS NULL FOR KEY SHARE`
+	lockRoomsShareSQL    = `SELECT id FROM rooms WHERE id = ANY($1) AND deleted_at IS NULL FOR KEY SHARE`
+
+	bulkRoomsSQL = `
+INSERT INTO rooms (id, floor_id, number, name, usage, agency_id, state, idle_since, geom, geom_ll, source_id,
+                   created_at)
+SELECT u.id, u.floor_id, u.number, u.name, u.usage, u.agency_id, u.state, u.idle_since, ST_GeomFromEWKB(u.geom),
+       ST_GeomFromEWKB(u.geom_ll), u.source_id, coalesce(u.created_at, now())
+  FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::date[],
+              $9::bytea[], $10::bytea[], $11::text[], $12::timestamptz[])
+       AS u(id, floor_id, number, name, usage, agency_id, state, idle_since, geom, geom_ll, source_id, created_at)
+RETURNING id, created_at`
+)
+
+// BulkInsertRooms adds many new rooms (IDs assigned where uuid.Nil; ID, Version and CreatedAt filled in
+// place) all-or-nothing, with the same rules as CreateRoom: an overlap with a live room or with another
+// room of the batch fails the whole batch with an *floorplan.OverlapError.
+func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) error {
+	if len(rooms) == 0 {
+		return nil
+	}
+	ids := make([]uuid.UUID, len(rooms))
+	for i := range rooms {
+		if err := checkRoom(&rooms[i]); err != nil {
+			return fmt.Errorf("room %d (%s): %w", i+1, rooms[i].Number, err)
+		}
+		ids[i] = newID(rooms[i].ID)
+	}
+	created := make(map[uuid.UUID]time.Time, len(rooms))
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		frames, err := lockFloorFrames(ctx, tx, rooms)
+		if err != nil {
+			return err
+		}
+		var agencies []uuid.UUID
+		for _, r := range rooms {
+			if r.AgencyID != uuid.Nil {
+				agencies = append(agencies, r.AgencyID)
+			}
+		}
+		if err := lockAll(ctx, tx, lockAgenciesShareSQL, agencies, "agency"); err != nil {
+			return err
+		}
+		for start := 0; start < len(rooms); start += bulkChunk {
+			end := min(start+bulkChunk, len(rooms))
+			if err := insertRoomChunk(ctx, tx, rooms[start:end], ids[start:end], frames, created); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i := range rooms {
+		rooms[i].ID, rooms[i].Version, rooms[i].CreatedAt, rooms[i].DeletedAt = ids[i], 1, created[ids[i]].In(s.loc), time.Time{}
+	}
+	return nil
+}
+
+// lockFloorFrames returns the frames of the rooms' floors, locked as lockFloorFrameSQL says.
+func lockFloorFrames(ctx context.Context, tx pgx.Tx, rooms []floorplan.Room) (map[uuid.UUID]*geo.Frame, error) {
+	seen := map[uuid.UUID]bool{}
+	var floors []uuid.UUID
+	for _, r := range rooms {
+		if !seen[r.FloorID] {
+			seen[r.FloorID] = true
+			floors = append(floors, r.FloorID)
+		}
+	}
+	rows, err := tx.Query(ctx, lockFloorFramesSQL, floors)
+	if err != nil {
+		return nil, err
+	}
+	frames := make(map[uuid.UUID]*geo.Frame, len(floors))
+	for rows.Next() {
+		var (
+			id       uuid.UUID
+			g        geo.Georef
+			lon, lat float64
+		)
+		if err := rows.Scan(uuidDst(&id), &lon, &lat, &g.RotationDeg, &g.Scale); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		g.Origin = orb.Point{lon, lat}
+		frames[id] = g.Frame()
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, id := range floors {
+		if frames[id] == nil {
+			return nil, newError(floorplan.ErrInvalid, nil, "unknown floor %s", id)
+		}
+	}
+	return frames, nil
+}
+
+// lockAll locks live rows by id with lockSQL($1 ids) and fails if one is missing.
+func lockAll(ctx context.Context, tx pgx.Tx, lockSQL string, ids []uuid.UUID, what string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := tx.Query(ctx, lockSQL, ids)
+	if err != nil {
+		return err
+	}
+	found, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return err
+	}
+	have := make(map[uuid.UUID]bool, len(found))
+	for _, id := range found {
+		have[id] = true
+	}
+	for _, id := range ids {
+		if !have[id] {
+			return newError(floorplan.ErrInvalid, nil, "unknown %s %s", what, id)
+		}
+	}
+	return nil
+}
+
+func insertRoomChunk(ctx context.Context, tx pgx.Tx, rooms []floorplan.Room, ids []uuid.UUID,
+	frames map[uuid.UUID]*geo.Frame, created map[uuid.UUID]time.Time) error {
+	n := len(rooms)
+	var (
+		floorIDs                       = make([]uuid.UUID, n)
+		numbers, names, usages, states = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		sources                        = make([]string, n)
+		agencies                       = make([]pgtype.UUID, n)
+		idle                           = make([]pgtype.Date, n)
+		locals, lls                    = make([][]byte, n), make([][]byte, n)
+		createdAt                      = make([]pgtype.Timestamptz, n)
+	)
+	for i, r := range rooms {
+		local, ll, err := derived(r.Geometry, frames[r.FloorID])
+		if err != nil {
+			return err
+		}
+		floorIDs[i], numbers[i], names[i], usages[i], states[i], sources[i] =
+			r.FloorID, r.Number, r.Name, string(r.Usage), string(r.State), r.SourceID
+		agencies[i] = pgtype.UUID{Bytes: r.AgencyID, Valid: r.AgencyID != uuid.Nil}
+		idle[i] = pgtype.Date{Time: r.IdleSince, Valid: !r.IdleSince.IsZero()}
+		locals[i], lls[i] = local, ll
+		createdAt[i] = pgtype.Timestamptz{Time: r.CreatedAt, Valid: !r.CreatedAt.IsZero()}
+	}
+	rows, err := tx.Query(ctx, bulkRoomsSQL, ids, floorIDs, numbers, names, usages, agencies, states, idle,
+		locals, lls, sources, createdAt)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id uuid.UUID
+			at time.Time
+		)
+		if err := rows.Scan(uuidDst(&id), &at); err != nil {
+			return err
+		}
+		created[id] = at
+	}
+	return rows.Err()
+}
+
+const (
+	bulkPeopleSQL = `
+INSERT INTO people (id, name, agency_id, rank, title, status, status_date, created_at)
+SELECT u.id, u.name, u.agency_id, u.rank, u.title, u.status, u.status_date, coalesce(u.created_at, now())
+  FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::date[], $8::timestamptz[])
+       AS u(id, name, agency_id, rank, title, status, status_date, created_at)
+RETURNING id, created_at`
+	bulkPostsSQL = `
+INSERT INTO posts (id, person_id, title, agency_id, start_date, end_date)
+SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::date[], $6::date[])`
+)
+
+// BulkInsertPeople adds many new people with their posts all-or-nothing (IDs assigned where uuid.Nil;
+// ID, CreatedAt and post IDs filled in place).
+func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person) error {
+	if len(people) == 0 {
+		return nil
+	}
+	ids := make([]uuid.UUID, len(people))
+	postIDs := make([][]uuid.UUID, len(people))
+	var agencies []uuid.UUID
+	for i := range people {
+		p := &people[i]
+		if err := checkPerson(p); err != nil {
+			return fmt.Errorf("person %d (%s): %w", i+1, p.Name, err)
+		}
+		ids[i] = newID(p.ID)
+		if p.AgencyID != uuid.Nil {
+			agencies = append(agencies, p.AgencyID)
+		}
+		postIDs[i] = make([]uuid.UUID, len(p.Posts))
+		for j, post := range p.Posts {
+			postIDs[i][j] = newID(post.ID)
+			if post.AgencyID != uuid.Nil {
+				agencies = append(agencies, post.AgencyID)
+			}
+		}
+	}
+	created := make(map[uuid.UUID]time.Time, len(people))
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		if err := lockAll(ctx, tx, lockAgenciesShareSQL, agencies, "agency"); err != nil {
+			return err
+		}
+		for start := 0; start < len(people); start += bulkChunk {
+			end := min(start+bulkChunk, len(people))
+			if err := insertPeopleChunk(ctx, tx, people[start:end], ids[start:end], postIDs[start:end], created); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i := range people {
+		people[i].ID, people[i].CreatedAt, people[i].DeletedAt = ids[i], created[ids[i]].In(s.loc), time.Time{}
+		posts := clonePosts(people[i].Posts)
+		for j := range posts {
+			posts[j].ID = postIDs[i][j]
+		}
+		people[i].Posts = posts
+	}
+	return nil
+}
+
+func insertPeopleChunk(ctx context.Context, tx pgx.Tx, people []floorplan.Person, ids []uuid.UUID,
+	postIDs [][]uuid.UUID, created map[uuid.UUID]time.Time) error {
+	n := len(people)
+	var (
+		names, ranks, titles, statuses = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		agencies                       = make([]pgtype.UUID, n)
+		statusDates                    = make([]pgtype.Date, n)
+		createdAt                      = make([]pgtype.Timestamptz, n)
+
+		postID, postPerson, postAgency []pgtype.UUID
+		postTitle                      []string
+		postStart, postEnd             []pgtype.Date
+	)
+	for i, p := range people {
+		names[i], ranks[i], titles[i], statuses[i] = p.Name, string(p.Rank), p.Title, string(p.Status)
+		agencies[i] = pgtype.UUID{Bytes: p.AgencyID, Valid: p.AgencyID != uuid.Nil}
+		statusDates[i] = pgtype.Date{Time: p.StatusDate, Valid: !p.StatusDate.IsZero()}
+		createdAt[i] = pgtype.Timestamptz{Time: p.CreatedAt, Valid: !p.CreatedAt.IsZero()}
+		for j, post := range p.Posts {
+			postID = append(postID, pgtype.UUID{Bytes: postIDs[i][j], Valid: true})
+			postPerson = append(postPerson, pgtype.UUID{Bytes: ids[i], Valid: true})
+			postAgency = append(postAgency, pgtype.UUID{Bytes: post.AgencyID, Valid: post.AgencyID != uuid.Nil})
+			postTitle = append(postTitle, post.Title)
+			postStart = append(postStart, pgtype.Date{Time: post.Start, Valid: !post.Start.IsZero()})
+			postEnd = append(postEnd, pgtype.Date{Time: post.End, Valid: !post.End.IsZero()})
+		}
+	}
+	rows, err := tx.Query(ctx, bulkPeopleSQL, ids, names, agencies, ranks, titles, statuses, statusDates, createdAt)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var (
+			id uuid.UUID
+			at time.Time
+		)
+		if err := rows.Scan(uuidDst(&id), &at); err != nil {
+			rows.Close()
+			return err
+		}
+		created[id] = at
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(postID) == 0 {
+		return nil
+	}
+	_, err = tx.Exec(ctx, bulkPostsSQL, postID, postPerson, postTitle, postAgency, postStart, postEnd)
+	return err
+}
+
+const (
+	bulkAssignmentsSQL = `
+INSERT INTO assignments (id, person_id, room_id, kind, post_id, approval_ref, start_date, end_date)
+SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::date[], $8::date[])`
+	// foreignPostsSQL counts the (post, person) pairs whose post is not a live post of the person.
+	foreignPostsSQL = `
+SELECT count(*) FROM unnest($1::uuid[], $2::uuid[]) AS u(post_id, person_id)
+ WHERE NOT EXISTS (SELECT 1 FROM posts o WHERE o.id = u.post_id AND o.person_id = u.person_id AND o.deleted_at IS NULL)`
+)
+
+// BulkInsertAssignments adds many new assignments all-or-nothing (IDs assigned where uuid.Nil; ID and
+// Version filled in place).
+func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assignment) error {
+	if len(as) == 0 {
+		return nil
+	}
+	ids := make([]uuid.UUID, len(as))
+	var people, rooms, postPosts, postPeople []uuid.UUID
+	for i := range as {
+		a := &as[i]
+		if err := checkAssignment(a); err != nil {
+			return fmt.Errorf("assignment %d: %w", i+1, err)
+		}
+		ids[i] = newID(a.ID)
+		people, rooms = append(people, a.PersonID), append(rooms, a.RoomID)
+		if a.PostID != uuid.Nil {
+			postPosts, postPeople = append(postPosts, a.PostID), append(postPeople, a.PersonID)
+		}
+	}
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		if err := lockAll(ctx, tx, lockPeopleShareSQL, people, "person"); err != nil {
+			return err
+		}
+		if err := lockAll(ctx, tx, lockRoomsShareSQL, rooms, "room"); err != nil {
+			return err
+		}
+		if len(postPosts) > 0 {
+			var n int64
+			if err := tx.QueryRow(ctx, foreignPostsSQL, postPosts, postPeople).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return floorplan.Invalidf("%d assignment(s) name a post that is not the person's", n)
+			}
+		}
+		for start := 0; start < len(as); start += bulkChunk {
+			end := min(start+bulkChunk, len(as))
+			chunk := as[start:end]
+			n := len(chunk)
+			var (
+				persons, roomIDs = make([]uuid.UUID, n), make([]uuid.UUID, n)
+				posts            = make([]pgtype.UUID, n)
+				kinds, refs      = make([]string, n), make([]string, n)
+				starts, ends     = make([]pgtype.Date, n), make([]pgtype.Date, n)
+			)
+			for i, a := range chunk {
+				persons[i], roomIDs[i], kinds[i], refs[i] = a.PersonID, a.RoomID, string(a.Kind), a.ApprovalRef
+				posts[i] = pgtype.UUID{Bytes: a.PostID, Valid: a.PostID != uuid.Nil}
+				starts[i] = pgtype.Date{Time: a.Start, Valid: !a.Start.IsZero()}
+				ends[i] = pgtype.Date{Time: a.End, Valid: !a.End.IsZero()}
+			}
+			if _, err := tx.Exec(ctx, bulkAssignmentsSQL, ids[start:end], persons, roomIDs, kinds, posts, refs, starts, ends); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i := range as {
+		as[i].ID, as[i].Version, as[i].DeletedAt = ids[i], 1, time.Time{}
+	}
+	return nil
+}

@@ -1,0 +1,43 @@
+package postgis
+
+import (
+	"context"
+	"io/fs"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"officemap/floorplan"
+)
+
+// Internals for the tests of package postgis_test.
+
+// MigrateFS is Migrate with another set of migration files.
+func MigrateFS(ctx context.Context, pool *pgxpool.Pool, fsys fs.FS) error {
+	return migrateFS(ctx, pool, fsys)
+}
+
+// SnapshotAt rebuilds the register as it stood just before cutoff, from the history.
+func (s *Store) SnapshotAt(ctx context.Context, day, cutoff time.Time) (*floorplan.Snapshot, error) {
+	return s.snapshotAt(ctx, day, cutoff)
+}
+
+// CreateRoomUnchecked is CreateRoom without the Go-side validation, to reach the database's checks.
+func (s *Store) CreateRoomUnchecked(ctx context.Context, r *floorplan.Room) error {
+	id := newID(r.ID)
+	return s.write(ctx, func(tx pgx.Tx) error {
+		local, ll, err := s.roomGeometry(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		var version int64
+		var created time.Time
+		err = tx.QueryRow(ctx, insertRoomSQL, id, r.FloorID, r.Number, r.Name, r.Usage, nullID(r.AgencyID), r.State,
+			nullDate(r.IdleSince), local, ll, r.SourceID, nullTime(r.CreatedAt)).Scan(&version, &created)
+		return s.geometryError(ctx, err, "room", local, ll)
+	})
+}
+
+// Today is the current day in the store's time zone.
+func (s *Store) Today() time.Time { return s.today() }

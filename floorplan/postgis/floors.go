@@ -1,0 +1,156 @@
+package postgis
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+
+	"officemap/floorplan"
+	"officemap/geo"
+)
+
+const floorColumns = `f.id, f.building_id, f.ordinal, f.name, f.elevation, ST_AsEWKB(f.outline), f.source_id`
+
+func scanFloor(row pgx.Row) (floorplan.Floor, error) {
+	var (
+		f       floorplan.Floor
+		outline []byte
+	)
+	if err := row.Scan(uuidDst(&f.ID), uuidDst(&f.BuildingID), &f.Ordinal, &f.Name, &f.Elevation, &outline, &f.SourceID); err != nil {
+		return f, err
+	}
+	var err error
+	f.Outline, err = decodePolygon(outline)
+	return f, err
+}
+
+// lockBuildingFrameSQL returns a live building's georeference and holds a SHARE lock on its row until
+// the transaction ends, so that UpdateBuilding (which derives lon/lat geometry again when the
+// georeference changes) waits for writers that derived with the old one, and they for it.
+const lockBuildingFrameSQL = `
+SELECT origin_lon, origin_lat, rotation_deg, scale FROM buildings
+ WHERE id = $1 AND deleted_at IS NULL FOR SHARE`
+
+// buildingFrame returns the frame of a live building, locked as lockBuildingFrameSQL says.
+func buildingFrame(ctx context.Context, tx pgx.Tx, id uuid.UUID) (*geo.Frame, error) {
+	if id == uuid.Nil {
+		return nil, newError(floorplan.ErrInvalid, nil, "no building given")
+	}
+	var (
+		g        geo.Georef
+		lon, lat float64
+	)
+	err := tx.QueryRow(ctx, lockBuildingFrameSQL, id).Scan(&lon, &lat, &g.RotationDeg, &g.Scale)
+	if err == pgx.ErrNoRows {
+		return nil, newError(floorplan.ErrInvalid, nil, "unknown building %s", id)
+	} else if err != nil {
+		return nil, err
+	}
+	g.Origin = orb.Point{lon, lat}
+	return g.Frame(), nil
+}
+
+const insertFloorSQL = `
+INSERT INTO floors (id, building_id, ordinal, name, elevation, outline, outline_ll, source_id)
+VALUES ($1, $2, $3, $4, $5, ST_GeomFromEWKB($6), ST_GeomFromEWKB($7), $8)`
+
+// CreateFloor adds a floor to a building.
+func (s *Store) CreateFloor(ctx context.Context, f *floorplan.Floor) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	id := newID(f.ID)
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		frame, err := buildingFrame(ctx, tx, f.BuildingID)
+		if err != nil {
+			return err
+		}
+		local, ll, err := derived(f.Outline, frame)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, insertFloorSQL, id, f.BuildingID, f.Ordinal, f.Name, f.Elevation, local, ll, f.SourceID)
+		return s.geometryError(ctx, err, "outline", local, ll)
+	})
+	if err != nil {
+		return err
+	}
+	f.ID = id
+	return nil
+}
+
+const floorSQL = `SELECT ` + floorColumns + ` FROM floors f WHERE f.id = $1 AND f.deleted_at IS NULL`
+
+// Floor returns a floor.
+func (s *Store) Floor(ctx context.Context, id uuid.UUID) (floorplan.Floor, error) {
+	f, err := scanFloor(s.q().QueryRow(ctx, floorSQL, id))
+	if err == pgx.ErrNoRows {
+		return f, notFound("floor", id)
+	}
+	return f, mapError(err)
+}
+
+const floorsSQL = `SELECT ` + floorColumns + ` FROM floors f
+ WHERE f.building_id = $1 AND f.deleted_at IS NULL ORDER BY f.ordinal`
+
+// Floors lists a building's floors by ordinal.
+func (s *Store) Floors(ctx context.Context, buildingID uuid.UUID) ([]floorplan.Floor, error) {
+	return collect(ctx, s.q(), scanFloor, floorsSQL, buildingID)
+}
+
+const (
+	lockFloorSQL   = `SELECT building_id FROM floors WHERE id = $1 AND deleted_at IS NULL FOR NO KEY UPDATE`
+	updateFloorSQL = `
+UPDATE floors SET ordinal = $2, name = $3, elevation = $4, outline = ST_GeomFromEWKB($5),
+       outline_ll = ST_GeomFromEWKB($6), source_id = $7
+ WHERE id = $1`
+)
+
+// UpdateFloor replaces a floor's fields. A floor stays in its building.
+func (s *Store) UpdateFloor(ctx context.Context, f *floorplan.Floor) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx pgx.Tx) error {
+		var buildingID uuid.UUID
+		err := tx.QueryRow(ctx, lockFloorSQL, f.ID).Scan(&buildingID)
+		if err == pgx.ErrNoRows {
+			return notFound("floor", f.ID)
+		} else if err != nil {
+			return err
+		}
+		if f.BuildingID != uuid.Nil && f.BuildingID != buildingID {
+			return floorplan.Invalidf("a floor cannot move to another building")
+		}
+		frame, err := buildingFrame(ctx, tx, buildingID)
+		if err != nil {
+			return err
+		}
+		local, ll, err := derived(f.Outline, frame)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, updateFloorSQL, f.ID, f.Ordinal, f.Name, f.Elevation, local, ll, f.SourceID)
+		if err := s.geometryError(ctx, err, "outline", local, ll); err != nil {
+			return err
+		}
+		f.BuildingID = buildingID
+		return nil
+	})
+}
+
+const (
+	lockFloorForDeleteSQL = `SELECT id FROM floors WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`
+	floorInUseSQL         = `SELECT count(*) FROM rooms WHERE floor_id = $1 AND deleted_at IS NULL`
+	deleteFloorSQL        = `UPDATE floors SET deleted_at = now() WHERE id = $1`
+)
+
+// DeleteFloor deletes a floor that has no rooms left.
+func (s *Store) DeleteFloor(ctx context.Context, id uuid.UUID) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
+		return softDelete(ctx, tx, id, "floor", lockFloorForDeleteSQL, deleteFloorSQL,
+			inUse{floorInUseSQL, "the floor still has %d room(s)"})
+	})
+}

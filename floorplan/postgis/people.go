@@ -1,0 +1,284 @@
+package postgis
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"officemap/floorplan"
+)
+
+const personColumns = `p.id, p.name, p.agency_id, p.rank, p.title, p.status, p.status_date, p.created_at, p.deleted_at`
+
+func (s *Store) scanPerson(row pgx.Row) (floorplan.Person, error) {
+	var (
+		p                  floorplan.Person
+		agency             pgtype.UUID
+		statusDate         pgtype.Date
+		created, deletedAt pgtype.Timestamptz
+	)
+	err := row.Scan(uuidDst(&p.ID), &p.Name, &agency, &p.Rank, &p.Title, &p.Status, &statusDate, &created, &deletedAt)
+	if err != nil {
+		return p, err
+	}
+	if agency.Valid {
+		p.AgencyID = agency.Bytes
+	}
+	p.StatusDate = dateOf(statusDate)
+	p.CreatedAt = timeOf(created, s.loc)
+	p.DeletedAt = timeOf(deletedAt, s.loc)
+	p.Posts = []floorplan.Post{}
+	return p, nil
+}
+
+const postColumns = `o.id, o.person_id, o.title, o.agency_id, o.start_date, o.end_date`
+
+// personPost is a post with the person who holds it.
+type personPost struct {
+	personID uuid.UUID
+	post     floorplan.Post
+}
+
+func scanPost(row pgx.Row) (personPost, error) {
+	var (
+		pp         personPost
+		agency     pgtype.UUID
+		start, end pgtype.Date
+	)
+	if err := row.Scan(uuidDst(&pp.post.ID), uuidDst(&pp.personID), &pp.post.Title, &agency, &start, &end); err != nil {
+		return pp, err
+	}
+	if agency.Valid {
+		pp.post.AgencyID = agency.Bytes
+	}
+	pp.post.Start, pp.post.End = dateOf(start), dateOf(end)
+	return pp, nil
+}
+
+// attachPosts puts each post on its person, in the order of posts.
+func attachPosts(people []floorplan.Person, posts []personPost) {
+	idx := make(map[uuid.UUID]int, len(people))
+	for i, p := range people {
+		idx[p.ID] = i
+	}
+	for _, pp := range posts {
+		if i, ok := idx[pp.personID]; ok {
+			people[i].Posts = append(people[i].Posts, pp.post)
+		}
+	}
+}
+
+func checkPerson(p *floorplan.Person) error {
+	if p.Status == "" {
+		p.Status = floorplan.PersonActive
+	}
+	return p.Validate()
+}
+
+const (
+	insertPersonSQL = `
+INSERT INTO people (id, name, agency_id, rank, title, status, status_date, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8, now()))
+RETURNING created_at`
+	otherPersonPostsSQL = `SELECT count(*) FROM posts WHERE id = ANY($1) AND person_id <> $2`
+	upsertPostSQL       = `
+INSERT INTO posts (id, person_id, title, agency_id, start_date, end_date)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (id) DO UPDATE
+   SET title = EXCLUDED.title, agency_id = EXCLUDED.agency_id, start_date = EXCLUDED.start_date,
+       end_date = EXCLUDED.end_date, deleted_at = NULL
+ WHERE (posts.title, posts.agency_id, posts.start_date, posts.end_date, posts.deleted_at)
+       IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.agency_id, EXCLUDED.start_date, EXCLUDED.end_date, NULL)`
+	dropPostsSQL = `
+UPDATE posts SET deleted_at = now() WHERE person_id = $1 AND deleted_at IS NULL AND NOT (id = ANY($2))`
+)
+
+// writePosts makes the person's live posts exactly posts, assigning ids to new ones (in place).
+func writePosts(ctx context.Context, tx pgx.Tx, personID uuid.UUID, posts []floorplan.Post) error {
+	ids := make([]uuid.UUID, len(posts))
+	for i := range posts {
+		ids[i] = newID(posts[i].ID)
+		if posts[i].AgencyID != uuid.Nil {
+			if err := lockLive(ctx, tx, lockAgencyShareSQL, posts[i].AgencyID, "agency of a post"); err != nil {
+				return err
+			}
+		}
+	}
+	var n int64
+	if err := tx.QueryRow(ctx, otherPersonPostsSQL, ids, personID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return floorplan.Invalidf("a post belongs to another person")
+	}
+	if _, err := tx.Exec(ctx, dropPostsSQL, personID, ids); err != nil {
+		return err
+	}
+	for i, p := range posts {
+		if _, err := tx.Exec(ctx, upsertPostSQL, ids[i], personID, p.Title, nullID(p.AgencyID), nullDate(p.Start),
+			nullDate(p.End)); err != nil {
+			return err
+		}
+	}
+	for i := range posts {
+		posts[i].ID = ids[i]
+	}
+	return nil
+}
+
+// CreatePerson adds a person with their posts. A non-zero CreatedAt is kept.
+func (s *Store) CreatePerson(ctx context.Context, p *floorplan.Person) error {
+	if err := checkPerson(p); err != nil {
+		return err
+	}
+	id := newID(p.ID)
+	posts := clonePosts(p.Posts)
+	var created time.Time
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		if p.AgencyID != uuid.Nil {
+			if err := lockLive(ctx, tx, lockAgencyShareSQL, p.AgencyID, "agency"); err != nil {
+				return err
+			}
+		}
+		err := tx.QueryRow(ctx, insertPersonSQL, id, p.Name, nullID(p.AgencyID), p.Rank, p.Title, p.Status,
+			nullDate(p.StatusDate), nullTime(p.CreatedAt)).Scan(&created)
+		if err != nil {
+			return err
+		}
+		return writePosts(ctx, tx, id, posts)
+	})
+	if err != nil {
+		return err
+	}
+	p.ID, p.CreatedAt, p.DeletedAt, p.Posts = id, created.In(s.loc), time.Time{}, posts
+	return nil
+}
+
+func clonePosts(posts []floorplan.Post) []floorplan.Post {
+	return append([]floorplan.Post{}, posts...)
+}
+
+const (
+	personSQL      = `SELECT ` + personColumns + ` FROM people p WHERE p.id = $1 AND p.deleted_at IS NULL`
+	personPostsSQL = `SELECT ` + postColumns + ` FROM posts o
+ WHERE o.person_id = $1 AND o.deleted_at IS NULL ORDER BY o.start_date NULLS FIRST, o.title, o.id`
+)
+
+// Person returns a live person with their posts.
+func (s *Store) Person(ctx context.Context, id uuid.UUID) (floorplan.Person, error) {
+	var p floorplan.Person
+	err := s.read(ctx, func(q querier) error {
+		var err error
+		p, err = s.scanPerson(q.QueryRow(ctx, personSQL, id))
+		if err == pgx.ErrNoRows {
+			return notFound("person", id)
+		} else if err != nil {
+			return err
+		}
+		posts, err := collect(ctx, q, scanPost, personPostsSQL, id)
+		if err != nil {
+			return err
+		}
+		for _, pp := range posts {
+			p.Posts = append(p.Posts, pp.post)
+		}
+		return nil
+	})
+	return p, err
+}
+
+const (
+	peopleSQL = `SELECT ` + personColumns + ` FROM people p
+ WHERE p.deleted_at IS NULL AND ($1::uuid IS NULL OR p.agency_id = $1) ORDER BY p.name, p.id`
+	peoplePostsSQL = `SELECT ` + postColumns + ` FROM posts o JOIN people p ON p.id = o.person_id
+ WHERE o.deleted_at IS NULL AND p.deleted_at IS NULL AND ($1::uuid IS NULL OR p.agency_id = $1)
+ ORDER BY o.start_date NULLS FIRST, o.title, o.id`
+)
+
+// People lists live people matching f by name, with their posts, in two queries.
+func (s *Store) People(ctx context.Context, f floorplan.PersonFilter) ([]floorplan.Person, error) {
+	var people []floorplan.Person
+	err := s.read(ctx, func(q querier) error {
+		var err error
+		if people, err = collect(ctx, q, s.scanPerson, peopleSQL, nullID(f.AgencyID)); err != nil {
+			return err
+		}
+		posts, err := collect(ctx, q, scanPost, peoplePostsSQL, nullID(f.AgencyID))
+		if err != nil {
+			return err
+		}
+		attachPosts(people, posts)
+		return nil
+	})
+	return people, err
+}
+
+const updatePersonSQL = `
+UPDATE people SET name = $2, agency_id = $3, rank = $4, title = $5, status = $6, status_date = $7
+ WHERE id = $1 AND deleted_at IS NULL`
+
+// UpdatePerson replaces a person's fields and posts (posts left out are deleted).
+func (s *Store) UpdatePerson(ctx context.Context, p *floorplan.Person) error {
+	if err := checkPerson(p); err != nil {
+		return err
+	}
+	posts := clonePosts(p.Posts)
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		if p.AgencyID != uuid.Nil {
+			if err := lockLive(ctx, tx, lockAgencyShareSQL, p.AgencyID, "agency"); err != nil {
+				return err
+			}
+		}
+		tag, err := tx.Exec(ctx, updatePersonSQL, p.ID, p.Name, nullID(p.AgencyID), p.Rank, p.Title, p.Status,
+			nullDate(p.StatusDate))
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return notFound("person", p.ID)
+		}
+		return writePosts(ctx, tx, p.ID, posts)
+	})
+	if err != nil {
+		return err
+	}
+	p.Posts = posts
+	return nil
+}
+
+const (
+	lockPersonSQL  = `SELECT id FROM people WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`
+	personInUseSQL = `
+SELECT count(*) FROM assignments
+ WHERE person_id = $1 AND deleted_at IS NULL AND (end_date IS NULL OR end_date > $2)`
+	deletePersonSQL = `
+WITH gone AS (UPDATE posts SET deleted_at = now() WHERE person_id = $1 AND deleted_at IS NULL)
+UPDATE people SET deleted_at = now() WHERE id = $1`
+)
+
+// DeletePerson deletes a person (and their posts) who holds no room any more (no assignment that has
+// not ended by today).
+func (s *Store) DeletePerson(ctx context.Context, id uuid.UUID) error {
+	today := s.today()
+	return s.write(ctx, func(tx pgx.Tx) error {
+		var got uuid.UUID
+		err := tx.QueryRow(ctx, lockPersonSQL, id).Scan(&got)
+		if err == pgx.ErrNoRows {
+			return notFound("person", id)
+		} else if err != nil {
+			return err
+		}
+		var n int64
+		if err := tx.QueryRow(ctx, personInUseSQL, id, nullDate(today)).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return newError(floorplan.ErrInUse, nil, "the person is still assigned to %d room(s)", n)
+		}
+		_, err = tx.Exec(ctx, deletePersonSQL, id)
+		return err
+	})
+}

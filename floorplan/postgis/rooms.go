@@ -1,0 +1,265 @@
+package postgis
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/paulmach/orb"
+
+	"officemap/floorplan"
+	"officemap/geo"
+)
+
+const roomColumns = `r.id, r.floor_id, r.number, r.name, r.usage, r.agency_id, r.state, r.idle_since,
+       ST_AsEWKB(r.geom), r.source_id, r.version, r.created_at, r.deleted_at`
+
+func (s *Store) scanRoom(row pgx.Row) (floorplan.Room, error) {
+	var (
+		r                  floorplan.Room
+		agency             pgtype.UUID
+		idle               pgtype.Date
+		geom               []byte
+		created, deletedAt pgtype.Timestamptz
+	)
+	err := row.Scan(uuidDst(&r.ID), uuidDst(&r.FloorID), &r.Number, &r.Name, &r.Usage, &agency, &r.State, &idle, &geom,
+		&r.SourceID, &r.Version, &created, &deletedAt)
+	if err != nil {
+		return r, err
+	}
+	if agency.Valid {
+		r.AgencyID = agency.Bytes
+	}
+	r.IdleSince = dateOf(idle)
+	r.CreatedAt = timeOf(created, s.loc)
+	r.DeletedAt = timeOf(deletedAt, s.loc)
+	r.Geometry, err = decodePolygon(geom)
+	return r, err
+}
+
+// lockFloorFrameSQL returns the georeference of a live floor's building, holding the floor against
+// deletion (KEY SHARE) and the building against a change of georeference (SHARE) until the transaction
+// ends.
+const lockFloorFrameSQL = `
+SELECT b.origin_lon, b.origin_lat, b.rotation_deg, b.scale
+  FROM floors f JOIN buildings b ON b.id = f.building_id
+ WHERE f.id = $1 AND f.deleted_at IS NULL AND b.deleted_at IS NULL
+   FOR KEY SHARE OF f FOR SHARE OF b`
+
+// floorFrame returns the frame of a live floor's building, locked as lockFloorFrameSQL says.
+func floorFrame(ctx context.Context, tx pgx.Tx, floorID uuid.UUID) (*geo.Frame, error) {
+	if floorID == uuid.Nil {
+		return nil, newError(floorplan.ErrInvalid, nil, "no floor given")
+	}
+	var (
+		g        geo.Georef
+		lon, lat float64
+	)
+	err := tx.QueryRow(ctx, lockFloorFrameSQL, floorID).Scan(&lon, &lat, &g.RotationDeg, &g.Scale)
+	if err == pgx.ErrNoRows {
+		return nil, newError(floorplan.ErrInvalid, nil, "unknown floor %s", floorID)
+	} else if err != nil {
+		return nil, err
+	}
+	g.Origin = orb.Point{lon, lat}
+	return g.Frame(), nil
+}
+
+// lockAgencyShareSQL makes sure an agency is live and keeps it so until the transaction ends.
+const lockAgencyShareSQL = `SELECT id FROM agencies WHERE id = $1 AND deleted_at IS NULL FOR KEY SHARE`
+
+// checkRoom validates a room before it is written (Room.Validate checks its geometry with geo, so the
+// user gets geo's reason rather than the database's). An empty state means in use.
+func checkRoom(r *floorplan.Room) error {
+	if r.State == "" {
+		r.State = floorplan.RoomInUse
+	}
+	return r.Validate()
+}
+
+const insertRoomSQL = `
+INSERT INTO rooms (id, floor_id, number, name, usage, agency_id, state, idle_since, geom, geom_ll, source_id,
+                   created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ST_GeomFromEWKB($9), ST_GeomFromEWKB($10), $11, coalesce($12, now()))
+RETURNING version, created_at`
+
+// CreateRoom adds a room to a floor. Its lon/lat polygon is derived with the building's frame; the
+// database refuses it if it overlaps a live room of the floor (*floorplan.OverlapError). A non-zero
+// CreatedAt is kept (an import's registration date); otherwise it is now.
+func (s *Store) CreateRoom(ctx context.Context, r *floorplan.Room) error {
+	if err := checkRoom(r); err != nil {
+		return err
+	}
+	id := newID(r.ID)
+	var (
+		version int64
+		created time.Time
+	)
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		local, ll, err := s.roomGeometry(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		err = tx.QueryRow(ctx, insertRoomSQL, id, r.FloorID, r.Number, r.Name, r.Usage, nullID(r.AgencyID), r.State,
+			nullDate(r.IdleSince), local, ll, r.SourceID, nullTime(r.CreatedAt)).Scan(&version, &created)
+		return s.geometryError(ctx, err, "room", local, ll)
+	})
+	if err != nil {
+		return newRoomError(err, r.ID)
+	}
+	r.ID, r.Version, r.CreatedAt, r.DeletedAt = id, version, created.In(s.loc), time.Time{}
+	return nil
+}
+
+// roomGeometry locks the room's floor (and agency) and returns its local and lon/lat EWKB.
+func (s *Store) roomGeometry(ctx context.Context, tx pgx.Tx, r *floorplan.Room) (local, ll []byte, err error) {
+	frame, err := floorFrame(ctx, tx, r.FloorID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.AgencyID != uuid.Nil {
+		if err := lockLive(ctx, tx, lockAgencyShareSQL, r.AgencyID, "agency"); err != nil {
+			return nil, nil, err
+		}
+	}
+	return derived(r.Geometry, frame)
+}
+
+// newRoomError sets OverlapError.RoomID to the room as the caller named it (uuid.Nil for a new room).
+func newRoomError(err error, id uuid.UUID) error {
+	if oe, ok := err.(*floorplan.OverlapError); ok {
+		oe.RoomID = id
+	}
+	return err
+}
+
+const roomSQL = `SELECT ` + roomColumns + ` FROM rooms r WHERE r.id = $1 AND r.deleted_at IS NULL`
+
+// Room returns a live room.
+func (s *Store) Room(ctx context.Context, id uuid.UUID) (floorplan.Room, error) {
+	r, err := s.scanRoom(s.q().QueryRow(ctx, roomSQL, id))
+	if err == pgx.ErrNoRows {
+		return r, notFound("room", id)
+	}
+	return r, mapError(err)
+}
+
+// roomsSQL selects live rooms; each of $1 floor, $2 building, $3 agency and $4 number filters when not
+// NULL.
+const roomsSQL = `
+SELECT ` + roomColumns + `
+  FROM rooms r JOIN floors f ON f.id = r.floor_id
+ WHERE r.deleted_at IS NULL
+   AND ($1::uuid IS NULL OR r.floor_id = $1)
+   AND ($2::uuid IS NULL OR f.building_id = $2)
+   AND ($3::uuid IS NULL OR r.agency_id = $3)
+   AND ($4::text IS NULL OR r.number = $4)
+ ORDER BY f.building_id, f.ordinal, r.number, r.id`
+
+// Rooms lists the live rooms matching f, by building, floor ordinal and number.
+func (s *Store) Rooms(ctx context.Context, f floorplan.RoomFilter) ([]floorplan.Room, error) {
+	var number any
+	if f.Number != "" {
+		number = f.Number
+	}
+	return collect(ctx, s.q(), s.scanRoom, roomsSQL, nullID(f.FloorID), nullID(f.BuildingID), nullID(f.AgencyID), number)
+}
+
+const (
+	updateRoomSQL = `
+UPDATE rooms SET floor_id = $3, number = $4, name = $5, usage = $6, agency_id = $7, state = $8, idle_since = $9,
+       geom = ST_GeomFromEWKB($10), geom_ll = ST_GeomFromEWKB($11), source_id = $12, version = version + 1
+ WHERE id = $1 AND version = $2 AND deleted_at IS NULL
+RETURNING version`
+	roomVersionSQL = `SELECT version FROM rooms WHERE id = $1 AND deleted_at IS NULL`
+)
+
+// UpdateRoom replaces a live room's fields if r.Version is still its version, and moves r.Version on.
+func (s *Store) UpdateRoom(ctx context.Context, r *floorplan.Room) error {
+	if err := checkRoom(r); err != nil {
+		return err
+	}
+	var version int64
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		local, ll, err := s.roomGeometry(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		err = tx.QueryRow(ctx, updateRoomSQL, r.ID, r.Version, r.FloorID, r.Number, r.Name, r.Usage,
+			nullID(r.AgencyID), r.State, nullDate(r.IdleSince), local, ll, r.SourceID).Scan(&version)
+		if err == pgx.ErrNoRows {
+			return staleOrMissing(ctx, tx, roomVersionSQL, "room", r.ID, r.Version)
+		}
+		return s.geometryError(ctx, err, "room", local, ll)
+	})
+	if err != nil {
+		return newRoomError(err, r.ID)
+	}
+	r.Version = version
+	return nil
+}
+
+// staleOrMissing explains an update that matched no row: the record is gone (ErrNotFound) or its
+// version moved on (ErrConflict).
+func staleOrMissing(ctx context.Context, tx pgx.Tx, versionSQL, what string, id uuid.UUID, version int64) error {
+	var current int64
+	err := tx.QueryRow(ctx, versionSQL, id).Scan(&current)
+	if err == pgx.ErrNoRows {
+		return notFound(what, id)
+	} else if err != nil {
+		return err
+	}
+	return newError(floorplan.ErrConflict, nil,
+		"the %s was changed by someone else (version %d, not %d); reload it and try again", what, current, version)
+}
+
+const (
+	lockRoomSQL  = `SELECT version FROM rooms WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`
+	roomInUseSQL = `
+SELECT count(*) FROM assignments
+ WHERE room_id = $1 AND deleted_at IS NULL AND (end_date IS NULL OR end_date > $2)`
+	deleteRoomSQL = `UPDATE rooms SET deleted_at = now(), version = version + 1 WHERE id = $1`
+)
+
+// DeleteRoom deletes a live room at the given version. A room that people are still assigned to (an
+// assignment not ended by today) is in use.
+func (s *Store) DeleteRoom(ctx context.Context, id uuid.UUID, version int64) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
+		return deleteVersioned(ctx, tx, id, version, "room", lockRoomSQL, deleteRoomSQL,
+			roomInUseSQL, "people are still assigned to the room (%d assignment(s))", s.today())
+	})
+}
+
+// deleteVersioned soft-deletes a versioned record: it locks the row (waiting for writers that reference
+// it), checks the version, then that nothing live refers to it (inUseSQL($1 id, $2 today) counts), then
+// marks it deleted.
+func deleteVersioned(ctx context.Context, tx pgx.Tx, id uuid.UUID, version int64, what, lockSQL, deleteSQL,
+	inUseSQL, inUseMsg string, today time.Time) error {
+	var current int64
+	err := tx.QueryRow(ctx, lockSQL, id).Scan(&current)
+	if err == pgx.ErrNoRows {
+		return notFound(what, id)
+	} else if err != nil {
+		return err
+	}
+	if current != version {
+		return newError(floorplan.ErrConflict, nil,
+			"the %s was changed by someone else (version %d, not %d); reload it and try again", what, current, version)
+	}
+	if inUseSQL != "" {
+		var n int64
+		if err := tx.QueryRow(ctx, inUseSQL, id, nullDate(today)).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return newError(floorplan.ErrInUse, nil, inUseMsg, n)
+		}
+	}
+	_, err = tx.Exec(ctx, deleteSQL, id)
+	return err
+}
+
+// today is the current calendar day in the store's time zone.
+func (s *Store) today() time.Time { return floorplan.DayOf(time.Now().In(s.loc)) }

@@ -1,0 +1,90 @@
+package postgis
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+
+	"officemap/floorplan"
+)
+
+// Search limits.
+const (
+	defaultSearchLimit = 20
+	maxSearchLimit     = 200
+	maxQueryRunes      = 100
+)
+
+// searchSQL finds live rooms (number, name), people (name), agencies (name, short name) and buildings
+// (name). $1 is the query, $2 and $3 the ILIKE patterns 'q%' and '%q%' (escaped), $4 the limit and $5
+// today (a person is shown where their current office is). Hits rank exact, then prefix, then
+// contains (search_rank), then rooms, people, agencies, buildings, then shorter labels first.
+const searchSQL = `
+WITH hits AS (
+    SELECT 0 AS kind_order, 'room' AS kind, r.id,
+           CASE WHEN r.name <> '' THEN r.number || ' ' || r.name ELSE r.number END AS label,
+           concat_ws(' ', nullif(b.name, ''), nullif(f.name, '')) AS detail,
+           f.building_id, r.floor_id,
+           least(search_rank(r.number, $1, $2, $3), search_rank(r.name, $1, $2, $3)) AS rank
+      FROM rooms r JOIN floors f ON f.id = r.floor_id JOIN buildings b ON b.id = f.building_id
+     WHERE r.deleted_at IS NULL AND (r.number ILIKE $3 OR r.name ILIKE $3)
+    UNION ALL
+    SELECT 1, 'person', p.id, p.name,
+           concat_ws(' ', nullif(a.name, ''), nullif(p.title, '')),
+           loc.building_id, loc.floor_id,
+           search_rank(p.name, $1, $2, $3)
+      FROM people p
+      LEFT JOIN agencies a ON a.id = p.agency_id
+      LEFT JOIN LATERAL (
+            SELECT f.building_id, r.floor_id
+              FROM assignments s JOIN rooms r ON r.id = s.room_id JOIN floors f ON f.id = r.floor_id
+             WHERE s.person_id = p.id AND s.deleted_at IS NULL AND r.deleted_at IS NULL
+               AND (s.end_date IS NULL OR s.end_date > $5)
+             ORDER BY s.kind = 'main' DESC, s.start_date DESC NULLS LAST
+             LIMIT 1) loc ON true
+     WHERE p.deleted_at IS NULL AND p.name ILIKE $3
+    UNION ALL
+    SELECT 2, 'agency', a.id, a.name, a.short_name, NULL::uuid, NULL::uuid,
+           least(search_rank(a.name, $1, $2, $3), search_rank(a.short_name, $1, $2, $3))
+      FROM agencies a
+     WHERE a.deleted_at IS NULL AND (a.name ILIKE $3 OR a.short_name ILIKE $3)
+    UNION ALL
+    SELECT 3, 'building', b.id, b.name, b.address, b.id, NULL::uuid,
+           search_rank(b.name, $1, $2, $3)
+      FROM buildings b
+     WHERE b.deleted_at IS NULL AND b.name ILIKE $3
+)
+SELECT kind, id, label, detail, building_id, floor_id
+  FROM hits
+ ORDER BY rank, kind_order, length(label), label, id
+ LIMIT $4`
+
+// likeEscaper escapes LIKE's wildcards and its escape character.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// Search finds rooms by number or name, people by name, agencies by name or short name and buildings by
+// name, ignoring case, Chinese included; exact matches come first, then prefixes, then the rest. At most
+// limit hits (20 when limit ≤ 0, at most 200).
+func (s *Store) Search(ctx context.Context, q string, limit int) ([]floorplan.SearchHit, error) {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return []floorplan.SearchHit{}, nil
+	}
+	if utf8.RuneCountInString(q) > maxQueryRunes {
+		return nil, floorplan.Invalidf("the search text is longer than %d characters", maxQueryRunes)
+	}
+	if limit <= 0 {
+		limit = defaultSearchLimit
+	}
+	limit = min(limit, maxSearchLimit)
+	esc := likeEscaper.Replace(q)
+	return collect(ctx, s.q(), scanHit, searchSQL, q, esc+"%", "%"+esc+"%", limit, nullDate(s.today()))
+}
+
+func scanHit(row pgx.Row) (floorplan.SearchHit, error) {
+	var h floorplan.SearchHit
+	err := row.Scan(&h.Kind, &h.ID, &h.Label, &h.Detail, &h.BuildingID, &h.FloorID)
+	return h, err
+}

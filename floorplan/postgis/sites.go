@@ -1,0 +1,177 @@
+package postgis
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"officemap/floorplan"
+)
+
+const siteColumns = `s.id, s.name, s.address, s.category, s.ownership, s.records, s.note`
+
+func scanSite(row pgx.Row) (floorplan.Site, error) {
+	var (
+		s       floorplan.Site
+		records []byte
+	)
+	if err := row.Scan(uuidDst(&s.ID), &s.Name, &s.Address, &s.Category, &s.Ownership, &records, &s.Note); err != nil {
+		return s, err
+	}
+	if err := json.Unmarshal(records, &s.Records); err != nil {
+		return s, err
+	}
+	if s.Records == nil {
+		s.Records = []floorplan.OwnershipRecord{}
+	}
+	return s, nil
+}
+
+func siteRecords(s *floorplan.Site) ([]byte, error) {
+	if s.Records == nil {
+		return []byte("[]"), nil
+	}
+	return json.Marshal(s.Records)
+}
+
+const insertSiteSQL = `
+INSERT INTO sites (id, name, address, category, ownership, records, note)
+VALUES ($1, $2, $3, $4, $5, $6, $7)`
+
+// CreateSite adds a site.
+func (s *Store) CreateSite(ctx context.Context, site *floorplan.Site) error {
+	if err := site.Validate(s.classification); err != nil {
+		return err
+	}
+	records, err := siteRecords(site)
+	if err != nil {
+		return floorplan.Invalidf("ownership records: %v", err)
+	}
+	id := newID(site.ID)
+	err = s.write(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, insertSiteSQL, id, site.Name, site.Address, site.Category, site.Ownership,
+			records, site.Note)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	site.ID = id
+	return nil
+}
+
+const siteSQL = `SELECT ` + siteColumns + ` FROM sites s WHERE s.id = $1 AND s.deleted_at IS NULL`
+
+// Site returns a site.
+func (s *Store) Site(ctx context.Context, id uuid.UUID) (floorplan.Site, error) {
+	site, err := scanSite(s.q().QueryRow(ctx, siteSQL, id))
+	if err == pgx.ErrNoRows {
+		return site, notFound("site", id)
+	}
+	return site, mapError(err)
+}
+
+const sitesSQL = `SELECT ` + siteColumns + ` FROM sites s WHERE s.deleted_at IS NULL ORDER BY s.name, s.id`
+
+// Sites lists the sites by name.
+func (s *Store) Sites(ctx context.Context) ([]floorplan.Site, error) {
+	return collect(ctx, s.q(), scanSite, sitesSQL)
+}
+
+const updateSiteSQL = `
+UPDATE sites SET name = $2, address = $3, category = $4, ownership = $5, records = $6, note = $7
+ WHERE id = $1 AND deleted_at IS NULL`
+
+// UpdateSite replaces a site's fields.
+func (s *Store) UpdateSite(ctx context.Context, site *floorplan.Site) error {
+	if err := site.Validate(s.classification); err != nil {
+		return err
+	}
+	records, err := siteRecords(site)
+	if err != nil {
+		return floorplan.Invalidf("ownership records: %v", err)
+	}
+	return s.write(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, updateSiteSQL, site.ID, site.Name, site.Address, site.Category, site.Ownership,
+			records, site.Note)
+		if err == nil && tag.RowsAffected() == 0 {
+			return notFound("site", site.ID)
+		}
+		return err
+	})
+}
+
+const (
+	lockSiteSQL   = `SELECT id FROM sites WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`
+	siteInUseSQL  = `SELECT count(*) FROM buildings WHERE site_id = $1 AND deleted_at IS NULL`
+	deleteSiteSQL = `UPDATE sites SET deleted_at = now() WHERE id = $1`
+)
+
+// DeleteSite deletes a site that has no buildings left.
+func (s *Store) DeleteSite(ctx context.Context, id uuid.UUID) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
+		return softDelete(ctx, tx, id, "site", lockSiteSQL, deleteSiteSQL, inUse{siteInUseSQL, "the site still has %d building(s)"})
+	})
+}
+
+// inUse is a query counting live records that still refer to an entity, and what to tell the user.
+type inUse struct {
+	countSQL string
+	msg      string
+}
+
+// softDelete locks the entity's row FOR UPDATE (which waits for writers that reference it, whose foreign
+// key checks hold KEY SHARE locks, and makes later ones wait), checks that nothing live refers to it,
+// then marks it deleted.
+func softDelete(ctx context.Context, tx pgx.Tx, id uuid.UUID, what, lockSQL, deleteSQL string, checks ...inUse) error {
+	var got uuid.UUID
+	if err := tx.QueryRow(ctx, lockSQL, id).Scan(&got); err != nil {
+		if err == pgx.ErrNoRows {
+			return notFound(what, id)
+		}
+		return err
+	}
+	for _, c := range checks {
+		var n int64
+		if err := tx.QueryRow(ctx, c.countSQL, id).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return newError(floorplan.ErrInUse, nil, c.msg, n)
+		}
+	}
+	_, err := tx.Exec(ctx, deleteSQL, id)
+	return err
+}
+
+// newID returns id, or a new random UUID for uuid.Nil.
+func newID(id uuid.UUID) uuid.UUID {
+	if id == uuid.Nil {
+		return uuid.New()
+	}
+	return id
+}
+
+// collect runs a query and scans every row with scan.
+func collect[T any](ctx context.Context, q querier, scan func(pgx.Row) (T, error), sql string, args ...any) ([]T, error) {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, mapError(err)
+		}
+		if len(out) == cap(out) {
+			out = slices.Grow(out, len(out)+1) // double: the snapshot's slices run to 100 000s of rows
+		}
+		out = append(out, v)
+	}
+	return out, mapError(rows.Err())
+}
