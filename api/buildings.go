@@ -1,0 +1,409 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"officemap/floorplan"
+	"officemap/geo"
+)
+
+// georefJSON places a building's local frame on the earth (geo.Georef): the [lon, lat] of the local
+// origin, the clockwise angle in degrees from true north to the drawing's +Y axis, and the scale in
+// metres per local unit (0 or absent means 1).
+type georefJSON struct {
+	Origin      [2]float64 `json:"origin"` // [lon, lat]
+	RotationDeg float64    `json:"rotation_deg"`
+	Scale       float64    `json:"scale"`
+}
+
+func georefOut(g geo.Georef) georefJSON {
+	return georefJSON{Origin: [2]float64{g.Origin[0], g.Origin[1]}, RotationDeg: g.RotationDeg, Scale: g.Scale}
+}
+
+func (j georefJSON) domain() geo.Georef {
+	scale := j.Scale
+	if scale == 0 {
+		scale = 1
+	}
+	return geo.Georef{Origin: orb.Point{j.Origin[0], j.Origin[1]}, RotationDeg: j.RotationDeg, Scale: scale}
+}
+
+// buildingJSON is a building on the wire (output and PATCH base).
+type buildingJSON struct {
+	ID        uuid.UUID         `json:"id"`
+	SiteID    uuid.UUID         `json:"site_id"`
+	Name      string            `json:"name"`
+	Address   string            `json:"address"`
+	Footprint *geojson.Geometry `json:"footprint" schema:"Polygon"`
+	Georef    georefJSON        `json:"georef"`
+	SourceID  string            `json:"source_id"`
+	// AreaM2 is the footprint's area in m², from the local geometry.
+	AreaM2 float64 `json:"area_m2" readonly:"true"`
+}
+
+// buildingIn is a building as it arrives: the footprint is parsed by parsePolygon and the georeference
+// may be left out (then placed at the footprint's centre).
+type buildingIn struct {
+	ID        uuid.UUID       `json:"id"`
+	SiteID    uuid.UUID       `json:"site_id"`
+	Name      string          `json:"name"`
+	Address   string          `json:"address"`
+	Footprint json.RawMessage `json:"footprint"`
+	Georef    *georefJSON     `json:"georef"`
+	SourceID  string          `json:"source_id"`
+}
+
+func buildingOut(b floorplan.Building, local bool) buildingJSON {
+	return buildingJSON{ID: b.ID, SiteID: b.SiteID, Name: b.Name, Address: b.Address,
+		Footprint: newProjector(local, b).out(b.Footprint), Georef: georefOut(b.Georef), SourceID: b.SourceID,
+		AreaM2: roundArea(geo.Area(b.Footprint))}
+}
+
+// domain converts a building from the wire. keep is the stored footprint, used when the input has none
+// and keepFootprint is set (a PATCH that leaves it alone).
+func (in buildingIn) domain(local bool, keep orb.Polygon, keepFootprint bool) (floorplan.Building, error) {
+	b := floorplan.Building{ID: in.ID, SiteID: in.SiteID, Name: in.Name, Address: in.Address, SourceID: in.SourceID}
+	var wire orb.Polygon
+	if !isNull(in.Footprint) && !keepFootprint {
+		p, err := parsePolygon(in.Footprint, "footprint")
+		if err != nil {
+			return b, err
+		}
+		wire = p
+	}
+	switch {
+	case in.Georef != nil:
+		b.Georef = in.Georef.domain()
+	case wire != nil && !local:
+		// No georeference given: put the local origin at the footprint's centre, north up, in metres.
+		b.Georef = geo.Georef{Origin: wire.Bound().Center(), Scale: 1}
+	default:
+		return b, badRequest("field georef is required (origin [lon, lat], rotation_deg, scale) unless a lon/lat footprint is given")
+	}
+	switch {
+	case keepFootprint:
+		b.Footprint = keep
+	case wire != nil:
+		if err := b.Georef.Validate(); err != nil {
+			return b, err
+		}
+		fp, err := projectorOf(local, b.Georef).polygonIn(wire)
+		if err != nil {
+			return b, err
+		}
+		b.Footprint = fp
+	}
+	return b, nil
+}
+
+func (s *Server) listBuildings(w http.ResponseWriter, r *http.Request) error {
+	siteID, err := queryUUID(r, "site_id")
+	if err != nil {
+		return err
+	}
+	local, err := crsLocal(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.store.Buildings(r.Context(), siteID)
+	if err != nil {
+		return err
+	}
+	out := make([]buildingJSON, 0, len(list))
+	for _, b := range list {
+		out = append(out, buildingOut(b, local))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) createBuilding(w http.ResponseWriter, r *http.Request) error {
+	local, err := crsLocal(r)
+	if err != nil {
+		return err
+	}
+	var in buildingIn
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	b, err := in.domain(local, nil, false)
+	if err != nil {
+		return err
+	}
+	if err := b.Validate(); err != nil {
+		return err
+	}
+	if err := s.store.CreateBuilding(r.Context(), &b); err != nil {
+		return err
+	}
+	s.changed(floorplan.LayerBuildings)
+	location(w, "/api/v1/buildings/"+b.ID.String())
+	return writeJSON(w, http.StatusCreated, buildingOut(b, local))
+}
+
+func (s *Server) getBuilding(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	local, err := crsLocal(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.store.Building(r.Context(), id)
+	if err != nil {
+		return about("building", err)
+	}
+	return writeJSON(w, http.StatusOK, buildingOut(b, local))
+}
+
+func (s *Server) patchBuilding(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	local, err := crsLocal(r)
+	if err != nil {
+		return err
+	}
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	cur, err := s.store.Building(r.Context(), id)
+	if err != nil {
+		return about("building", err)
+	}
+	in, err := mergePatch[buildingIn](buildingOut(cur, local), body)
+	if err != nil {
+		return err
+	}
+	if err := sameID(in.ID, id); err != nil {
+		return err
+	}
+	b, err := in.domain(local, cur.Footprint, !hasMember(body, "footprint"))
+	if err != nil {
+		return err
+	}
+	if err := b.Validate(); err != nil {
+		return err
+	}
+	if err := s.store.UpdateBuilding(r.Context(), &b); err != nil {
+		return about("building", err)
+	}
+	// A new georeference moves every room of the building on the map.
+	s.changed(floorplan.LayerBuildings, floorplan.LayerRooms)
+	return writeJSON(w, http.StatusOK, buildingOut(b, local))
+}
+
+func (s *Server) deleteBuilding(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteBuilding(r.Context(), id); err != nil {
+		return about("building", err)
+	}
+	s.changed(floorplan.LayerBuildings, floorplan.LayerRooms)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// floorJSON is a floor (level) on the wire.
+type floorJSON struct {
+	ID         uuid.UUID         `json:"id"`
+	BuildingID uuid.UUID         `json:"building_id"`
+	Ordinal    int               `json:"ordinal"`
+	Name       string            `json:"name"`
+	Elevation  float64           `json:"elevation"`
+	Outline    *geojson.Geometry `json:"outline" schema:"Polygon"`
+	SourceID   string            `json:"source_id"`
+}
+
+type floorIn struct {
+	ID         uuid.UUID       `json:"id"`
+	BuildingID uuid.UUID       `json:"building_id"`
+	Ordinal    int             `json:"ordinal"`
+	Name       string          `json:"name"`
+	Elevation  float64         `json:"elevation"`
+	Outline    json.RawMessage `json:"outline"`
+	SourceID   string          `json:"source_id"`
+}
+
+func floorOut(f floorplan.Floor, p projector) floorJSON {
+	return floorJSON{ID: f.ID, BuildingID: f.BuildingID, Ordinal: f.Ordinal, Name: f.Name, Elevation: f.Elevation,
+		Outline: p.out(f.Outline), SourceID: f.SourceID}
+}
+
+func (in floorIn) domain(p projector) (floorplan.Floor, error) {
+	f := floorplan.Floor{ID: in.ID, BuildingID: in.BuildingID, Ordinal: in.Ordinal, Name: in.Name,
+		Elevation: in.Elevation, SourceID: in.SourceID}
+	if !isNull(in.Outline) {
+		wire, err := parsePolygon(in.Outline, "outline")
+		if err != nil {
+			return f, err
+		}
+		if f.Outline, err = p.polygonIn(wire); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+func (s *Server) listFloors(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	local, err := crsLocal(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.store.Building(r.Context(), id)
+	if err != nil {
+		return about("building", err)
+	}
+	floors, err := s.store.Floors(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	p := newProjector(local, b)
+	out := make([]floorJSON, 0, len(floors))
+	for _, f := range floors {
+		out = append(out, floorOut(f, p))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) createFloor(w http.ResponseWriter, r *http.Request) error {
+	buildingID, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	local, err := crsLocal(r)
+	if err != nil {
+		return err
+	}
+	var in floorIn
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	if in.BuildingID != uuid.Nil && in.BuildingID != buildingID {
+		return badRequest("field building_id differs from the building in the path")
+	}
+	in.BuildingID = buildingID
+	b, err := s.store.Building(r.Context(), buildingID)
+	if err != nil {
+		return about("building", err)
+	}
+	p := newProjector(local, b)
+	f, err := in.domain(p)
+	if err != nil {
+		return err
+	}
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	if err := s.store.CreateFloor(r.Context(), &f); err != nil {
+		return err
+	}
+	s.changed(floorplan.LayerRooms)
+	location(w, "/api/v1/floors/"+f.ID.String())
+	return writeJSON(w, http.StatusCreated, floorOut(f, p))
+}
+
+// floorAndBuilding reads a floor and its building.
+func (s *Server) floorAndBuilding(ctx context.Context, floorID uuid.UUID) (floorplan.Floor, floorplan.Building, error) {
+	f, err := s.store.Floor(ctx, floorID)
+	if err != nil {
+		return f, floorplan.Building{}, about("floor", err)
+	}
+	b, err := s.store.Building(ctx, f.BuildingID)
+	if err != nil {
+		return f, b, about("building", err)
+	}
+	return f, b, nil
+}
+
+func (s *Server) getFloor(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	local, err := crsLocal(r)
+	if err != nil {
+		return err
+	}
+	f, b, err := s.floorAndBuilding(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, floorOut(f, newProjector(local, b)))
+}
+
+func (s *Server) patchFloor(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	local, err := crsLocal(r)
+	if err != nil {
+		return err
+	}
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	cur, b, err := s.floorAndBuilding(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	p := newProjector(local, b)
+	in, err := mergePatch[floorIn](floorOut(cur, p), body)
+	if err != nil {
+		return err
+	}
+	if err := sameID(in.ID, id); err != nil {
+		return err
+	}
+	if in.BuildingID != cur.BuildingID {
+		return badRequest("field building_id: a floor cannot move to another building")
+	}
+	keepOutline := !hasMember(body, "outline")
+	if keepOutline {
+		in.Outline = nil
+	}
+	f, err := in.domain(p)
+	if err != nil {
+		return err
+	}
+	if keepOutline {
+		f.Outline = cur.Outline
+	}
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	if err := s.store.UpdateFloor(r.Context(), &f); err != nil {
+		return about("floor", err)
+	}
+	s.changed(floorplan.LayerRooms)
+	return writeJSON(w, http.StatusOK, floorOut(f, p))
+}
+
+func (s *Server) deleteFloor(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteFloor(r.Context(), id); err != nil {
+		return about("floor", err)
+	}
+	s.changed(floorplan.LayerRooms)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

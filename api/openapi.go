@@ -1,0 +1,367 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb/geojson"
+)
+
+// The OpenAPI 3.0 document of GET /api/v1/openapi.json. The operations are listed by hand below (a test
+// walks the router and checks that the list and the routes agree); the schemas of the bodies are
+// generated from the wire types themselves, so they cannot drift from what the handlers write.
+
+// opDoc documents one operation.
+type opDoc struct {
+	method, path string
+	tag          string
+	summary      string
+	query        []paramDoc
+	body         string // component schema of the request body; "" for none
+	bodyType     string // media type of the body; default application/json
+	status       int    // success status
+	result       any    // component name (string), or a schema (map) of the success response; nil for none
+	resultType   string // media type of the result; default application/json
+	ifMatch      bool   // needs If-Match (428/412)
+	etag         bool   // the response carries an ETag
+}
+
+type paramDoc struct {
+	name, description string
+	schema            map[string]any
+}
+
+func str(desc string) paramDoc { return paramDoc{"", desc, map[string]any{"type": "string"}} }
+
+func q(name string, p paramDoc) paramDoc { p.name = name; return p }
+
+func uuidSchema() map[string]any { return map[string]any{"type": "string", "format": "uuid"} }
+
+func dateSchema() map[string]any { return map[string]any{"type": "string", "format": "date"} }
+
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+
+func arrayOf(name string) map[string]any { return map[string]any{"type": "array", "items": ref(name)} }
+
+// operations lists every route of the server.
+func operations(withApp bool) []opDoc {
+	const v1 = "/api/v1"
+	crsParam := paramDoc{"crs", "coordinates of geometries in and out: wgs84 (lon/lat, the default) or local (the building's local metres)",
+		map[string]any{"type": "string", "enum": []string{"wgs84", "local"}}}
+	asOfParam := paramDoc{"as_of", "the day to evaluate (YYYY-MM-DD); default today", dateSchema()}
+	langParam := paramDoc{"lang", "language of the document: zh (default) or en", map[string]any{"type": "string", "enum": []string{"zh", "en"}}}
+	ops := []opDoc{
+		{method: "GET", path: "/healthz", tag: "health", summary: "Liveness: the process answers", result: "Status"},
+		{method: "GET", path: "/readyz", tag: "health", summary: "Readiness: the store answers a ping (503 when it does not)", result: "Status"},
+		{method: "GET", path: v1 + "/openapi.json", tag: "health", summary: "This document", result: map[string]any{"type": "object"}},
+
+		{method: "GET", path: v1 + "/sites", tag: "sites", summary: "List sites (房产)", result: arrayOf("Site")},
+		{method: "POST", path: v1 + "/sites", tag: "sites", summary: "Create a site", body: "Site", status: 201, result: "Site"},
+		{method: "GET", path: v1 + "/sites/{id}", tag: "sites", summary: "One site", result: "Site"},
+		{method: "PATCH", path: v1 + "/sites/{id}", tag: "sites", summary: "Change a site (JSON merge patch)", body: "Site", bodyType: "application/merge-patch+json", result: "Site"},
+		{method: "DELETE", path: v1 + "/sites/{id}", tag: "sites", summary: "Delete a site without buildings", status: 204},
+
+		{method: "GET", path: v1 + "/buildings", tag: "buildings", summary: "List buildings", query: []paramDoc{q("site_id", paramDoc{"", "only this site's buildings", uuidSchema()}), crsParam}, result: arrayOf("Building")},
+		{method: "POST", path: v1 + "/buildings", tag: "buildings", summary: "Create a building; without georef, the local origin is put at the centre of a lon/lat footprint", query: []paramDoc{crsParam}, body: "Building", status: 201, result: "Building"},
+		{method: "GET", path: v1 + "/buildings/{id}", tag: "buildings", summary: "One building", query: []paramDoc{crsParam}, result: "Building"},
+		{method: "PATCH", path: v1 + "/buildings/{id}", tag: "buildings", summary: "Change a building (JSON merge patch); the local footprint stays unless footprint is given", query: []paramDoc{crsParam}, body: "Building", bodyType: "application/merge-patch+json", result: "Building"},
+		{method: "DELETE", path: v1 + "/buildings/{id}", tag: "buildings", summary: "Delete a building without floors", status: 204},
+
+		{method: "GET", path: v1 + "/buildings/{id}/floors", tag: "floors", summary: "A building's floors by ordinal", query: []paramDoc{crsParam}, result: arrayOf("Floor")},
+		{method: "POST", path: v1 + "/buildings/{id}/floors", tag: "floors", summary: "Create a floor", query: []paramDoc{crsParam}, body: "Floor", status: 201, result: "Floor"},
+		{method: "GET", path: v1 + "/floors/{id}", tag: "floors", summary: "One floor", query: []paramDoc{crsParam}, result: "Floor"},
+		{method: "PATCH", path: v1 + "/floors/{id}", tag: "floors", summary: "Change a floor (JSON merge patch)", query: []paramDoc{crsParam}, body: "Floor", bodyType: "application/merge-patch+json", result: "Floor"},
+		{method: "DELETE", path: v1 + "/floors/{id}", tag: "floors", summary: "Delete a floor without rooms", status: 204},
+
+		{method: "GET", path: v1 + "/floors/{id}/rooms", tag: "rooms", summary: "A floor's rooms as a GeoJSON FeatureCollection, with occupants and status today", query: []paramDoc{crsParam}, result: "RoomCollection", resultType: "application/geo+json"},
+		{method: "POST", path: v1 + "/floors/{id}/rooms", tag: "rooms", summary: "Create a room from a GeoJSON Feature (Polygon)", query: []paramDoc{crsParam}, body: "Room", bodyType: "application/geo+json", status: 201, result: "Room", resultType: "application/geo+json", etag: true},
+		{method: "GET", path: v1 + "/floors/{id}/plan.png", tag: "rooms", summary: "The floor's plan as PNG", query: []paramDoc{
+			q("width", paramDoc{"", "image width in pixels", map[string]any{"type": "integer", "minimum": 200, "maximum": 8192, "default": 1600}}),
+			q("color", paramDoc{"", "what the fill shows", map[string]any{"type": "string", "enum": []string{"status", "agency", "usage"}, "default": "status"}}),
+			langParam, asOfParam}, result: map[string]any{"type": "string", "format": "binary"}, resultType: "image/png"},
+		{method: "GET", path: v1 + "/floors/{id}/plan.svg", tag: "rooms", summary: "The floor's plan as SVG", query: []paramDoc{
+			q("width", paramDoc{"", "drawing width in user units", map[string]any{"type": "integer", "minimum": 200, "maximum": 8192, "default": 1600}}),
+			q("color", paramDoc{"", "what the fill shows", map[string]any{"type": "string", "enum": []string{"status", "agency", "usage"}, "default": "status"}}),
+			langParam, asOfParam}, result: map[string]any{"type": "string"}, resultType: "image/svg+xml"},
+		{method: "GET", path: v1 + "/rooms/{id}", tag: "rooms", summary: "One room", query: []paramDoc{crsParam}, result: "Room", resultType: "application/geo+json", etag: true},
+		{method: "PUT", path: v1 + "/rooms/{id}", tag: "rooms", summary: "Replace a room (GeoJSON Feature)", query: []paramDoc{crsParam}, body: "Room", bodyType: "application/geo+json", result: "Room", resultType: "application/geo+json", ifMatch: true, etag: true},
+		{method: "PATCH", path: v1 + "/rooms/{id}", tag: "rooms", summary: "Change a room (JSON merge patch of the Feature; the geometry stays unless given)", query: []paramDoc{crsParam}, body: "Room", bodyType: "application/merge-patch+json", result: "Room", resultType: "application/geo+json", ifMatch: true, etag: true},
+		{method: "DELETE", path: v1 + "/rooms/{id}", tag: "rooms", summary: "Delete a room (kept in the history)", status: 204, ifMatch: true},
+		{method: "POST", path: v1 + "/rooms/{id}/split", tag: "rooms", summary: "Split a room by a line crossing it wall to wall; the room is replaced by pieces numbered <number>-1, <number>-2…", query: []paramDoc{crsParam}, body: "LineString", bodyType: "application/geo+json", status: 201, result: "RoomCollection", resultType: "application/geo+json", ifMatch: true},
+
+		{method: "GET", path: v1 + "/agencies", tag: "agencies", summary: "List agencies (使用单位)", result: arrayOf("Agency")},
+		{method: "POST", path: v1 + "/agencies", tag: "agencies", summary: "Create an agency", body: "Agency", status: 201, result: "Agency"},
+		{method: "GET", path: v1 + "/agencies/{id}", tag: "agencies", summary: "One agency", result: "Agency"},
+		{method: "PATCH", path: v1 + "/agencies/{id}", tag: "agencies", summary: "Change an agency (JSON merge patch)", body: "Agency", bodyType: "application/merge-patch+json", result: "Agency"},
+		{method: "DELETE", path: v1 + "/agencies/{id}", tag: "agencies", summary: "Delete an agency without people or rooms", status: 204},
+
+		{method: "GET", path: v1 + "/people", tag: "people", summary: "List people", query: []paramDoc{q("agency_id", paramDoc{"", "only this agency's people", uuidSchema()})}, result: arrayOf("Person")},
+		{method: "POST", path: v1 + "/people", tag: "people", summary: "Create a person", body: "Person", status: 201, result: "Person"},
+		{method: "GET", path: v1 + "/people/{id}", tag: "people", summary: "One person", result: "Person"},
+		{method: "PATCH", path: v1 + "/people/{id}", tag: "people", summary: "Change a person (JSON merge patch)", body: "Person", bodyType: "application/merge-patch+json", result: "Person"},
+		{method: "DELETE", path: v1 + "/people/{id}", tag: "people", summary: "Delete a person (kept in the history)", status: 204},
+
+		{method: "GET", path: v1 + "/assignments", tag: "assignments", summary: "List assignments", query: []paramDoc{
+			q("person_id", paramDoc{"", "only this person's", uuidSchema()}), q("room_id", paramDoc{"", "only this room's", uuidSchema()}),
+			q("active_on", paramDoc{"", "only those in force on this day", dateSchema()})}, result: arrayOf("Assignment")},
+		{method: "POST", path: v1 + "/assignments", tag: "assignments", summary: "Put a person in a room", body: "Assignment", status: 201, result: "Assignment", etag: true},
+		{method: "GET", path: v1 + "/assignments/{id}", tag: "assignments", summary: "One assignment", result: "Assignment", etag: true},
+		{method: "DELETE", path: v1 + "/assignments/{id}", tag: "assignments", summary: "Delete an assignment (kept in the history)", status: 204, ifMatch: true},
+
+		{method: "GET", path: v1 + "/reports/over-standard", tag: "reports", summary: "The over-standard findings, each with rule id, legal source, numbers and a sentence", query: []paramDoc{
+			asOfParam, q("agency_id", paramDoc{"", "only this agency's findings", uuidSchema()}),
+			q("format", paramDoc{"", "json, csv (UTF-8 with BOM) or xlsx", map[string]any{"type": "string", "enum": []string{"json", "csv", "xlsx", "table"}, "default": "json"}}),
+			langParam}, result: map[string]any{"type": "object"}},
+		{method: "GET", path: v1 + "/search", tag: "search", summary: "Rooms, people, agencies and buildings matching q (Chinese included)", query: []paramDoc{
+			q("q", paramDoc{"", "the text to look for (required)", map[string]any{"type": "string", "maxLength": searchMaxQuery}}),
+			q("limit", paramDoc{"", "at most this many hits", map[string]any{"type": "integer", "minimum": 1, "maximum": searchMaxLimit, "default": searchDefaultLimit}})},
+			result: "SearchResult"},
+
+		{method: "GET", path: "/ogc", tag: "ogc", summary: "OGC API – Features landing page", result: map[string]any{"type": "object"}},
+		{method: "GET", path: "/ogc/conformance", tag: "ogc", summary: "Conformance classes", result: map[string]any{"type": "object"}},
+		{method: "GET", path: "/ogc/collections", tag: "ogc", summary: "The feature collections: buildings, rooms", result: map[string]any{"type": "object"}},
+		{method: "GET", path: "/ogc/collections/{collectionId}", tag: "ogc", summary: "One collection", result: map[string]any{"type": "object"}},
+		{method: "GET", path: "/ogc/collections/{collectionId}/items", tag: "ogc", summary: "A collection's features, paged", query: []paramDoc{
+			q("bbox", str("minLon,minLat,maxLon,maxLat (CRS84)")),
+			q("limit", paramDoc{"", "page size; larger values are capped", map[string]any{"type": "integer", "minimum": 1, "maximum": ogcMaxLimit, "default": ogcDefaultLimit}}),
+			q("offset", paramDoc{"", "features to skip", map[string]any{"type": "integer", "minimum": 0, "default": 0}}),
+			q("datetime", str("accepted and ignored: features have no time")),
+			q("f", str("json")),
+		}, result: map[string]any{"type": "object"}, resultType: "application/geo+json"},
+		{method: "GET", path: "/ogc/collections/{collectionId}/items/{featureId}", tag: "ogc", summary: "One feature", result: map[string]any{"type": "object"}, resultType: "application/geo+json"},
+	}
+	for _, t := range []struct{ path, summary, typ string }{
+		{"/tiles/{layer}.json", "TileJSON 3.0.0 of a layer (buildings, rooms)", "application/json"},
+		{"/tiles/{layer}/{z}/{x}/{y}.mvt", "A Mapbox Vector Tile (EPSG:3857 XYZ)", "application/vnd.mapbox-vector-tile"},
+		{"/tiles/{layer}/{z}/{x}/{y}.png", "A raster tile, 256 × 256", "image/png"},
+	} {
+		for _, m := range []string{"GET", "HEAD"} {
+			ops = append(ops, opDoc{method: m, path: t.path, tag: "tiles", summary: t.summary,
+				result: map[string]any{"type": "string", "format": "binary"}, resultType: t.typ})
+		}
+	}
+	if withApp {
+		for _, m := range []string{"GET", "HEAD"} {
+			ops = append(ops, opDoc{method: m, path: "/", tag: "app", summary: "The browser app (and its assets below /)",
+				result: map[string]any{"type": "string"}, resultType: "text/html"})
+		}
+	}
+	return ops
+}
+
+var pathParam = regexp.MustCompile(`\{([^}:]+)(:[^}]*)?\}`)
+
+// openAPIDocument builds the document.
+func openAPIDocument(withApp bool) map[string]any {
+	g := &schemaGen{components: map[string]any{}}
+	g.define("Site", siteJSON{})
+	g.define("Agency", agencyJSON{})
+	g.define("Person", personJSON{})
+	g.define("Assignment", assignmentJSON{})
+	g.define("Building", buildingJSON{})
+	g.define("Floor", floorJSON{})
+	g.define("Room", roomFeatureJSON{})
+	g.define("RoomCollection", roomCollectionJSON{})
+	g.define("SearchResult", searchJSON{})
+	g.components["Polygon"] = map[string]any{"type": "object", "description": "GeoJSON Polygon (lon/lat, or local metres with crs=local)",
+		"required": []string{"type", "coordinates"},
+		"properties": map[string]any{"type": map[string]any{"type": "string", "enum": []string{"Polygon"}},
+			"coordinates": map[string]any{"type": "array", "items": map[string]any{"type": "array",
+				"items": map[string]any{"type": "array", "minItems": 2, "maxItems": 3, "items": map[string]any{"type": "number"}}}}}}
+	g.components["LineString"] = map[string]any{"type": "object", "description": "GeoJSON LineString (or a Feature with one) crossing the room wall to wall",
+		"required": []string{"type"},
+		"properties": map[string]any{"type": map[string]any{"type": "string", "enum": []string{"LineString", "Feature"}},
+			"coordinates": map[string]any{"type": "array", "minItems": 2, "items": map[string]any{"type": "array", "minItems": 2, "maxItems": 3, "items": map[string]any{"type": "number"}}}}}
+	g.components["Status"] = map[string]any{"type": "object", "properties": map[string]any{"status": map[string]any{"type": "string"}}}
+	g.components["Error"] = map[string]any{"type": "object", "required": []string{"error"},
+		"properties": map[string]any{"error": map[string]any{"type": "object", "required": []string{"code", "message"},
+			"properties": map[string]any{
+				"code":       map[string]any{"type": "string", "description": "snake_case error code"},
+				"message":    map[string]any{"type": "string", "description": "a sentence; Chinese when Accept-Language prefers zh"},
+				"request_id": map[string]any{"type": "string"},
+				"reason":     map[string]any{"type": "string", "description": "why a geometry or a split was refused"},
+			}}}}
+
+	paths := map[string]any{}
+	for _, op := range operations(withApp) {
+		item, _ := paths[op.path].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[op.path] = item
+		}
+		item[strings.ToLower(op.method)] = op.document()
+	}
+	return map[string]any{
+		"openapi": "3.0.3",
+		"info": map[string]any{
+			"title":       "officemap",
+			"version":     "1",
+			"description": "Government office space (党政机关办公用房): sites, buildings, floors, rooms, agencies, people, assignments and over-standard (超标) findings. Errors are {\"error\":{\"code\",\"message\"}}.",
+		},
+		"paths":      paths,
+		"components": map[string]any{"schemas": g.components},
+	}
+}
+
+func (op opDoc) document() map[string]any {
+	var params []any
+	for _, m := range pathParam.FindAllStringSubmatch(op.path, -1) {
+		schema := uuidSchema()
+		if m[1] != "id" && m[1] != "featureId" {
+			schema = map[string]any{"type": "string"}
+		}
+		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": schema})
+	}
+	for _, p := range op.query {
+		params = append(params, map[string]any{"name": p.name, "in": "query", "description": p.description, "schema": p.schema})
+	}
+	if op.ifMatch {
+		params = append(params, map[string]any{"name": "If-Match", "in": "header", "required": true,
+			"description": "the ETag of the version read; missing → 428, stale → 412", "schema": map[string]any{"type": "string"}})
+	}
+	doc := map[string]any{"summary": op.summary, "tags": []string{op.tag},
+		"operationId": strings.ToLower(op.method) + strings.NewReplacer("/", "_", "{", "", "}", "", ".", "_", "-", "_").Replace(op.path)}
+	if len(params) > 0 {
+		doc["parameters"] = params
+	}
+	if op.body != "" {
+		typ := op.bodyType
+		if typ == "" {
+			typ = "application/json"
+		}
+		doc["requestBody"] = map[string]any{"required": true, "content": map[string]any{typ: map[string]any{"schema": ref(op.body)}}}
+	}
+	status := op.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	ok := map[string]any{"description": http.StatusText(status)}
+	if op.result != nil {
+		typ := op.resultType
+		if typ == "" {
+			typ = "application/json"
+		}
+		schema, isMap := op.result.(map[string]any)
+		if !isMap {
+			schema = ref(op.result.(string))
+		}
+		ok["content"] = map[string]any{typ: map[string]any{"schema": schema}}
+	}
+	if op.etag {
+		ok["headers"] = map[string]any{"ETag": map[string]any{"schema": map[string]any{"type": "string"}, "description": "the version, for If-Match"}}
+	}
+	errResp := func(desc string) map[string]any {
+		return map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
+	}
+	responses := map[string]any{fmt.Sprint(status): ok, "default": errResp("an error: 400 bad_request, 404 not_found, 405, 409 conflict/overlap/in_use, 413 body_too_large, 422 invalid_geometry/invalid_input, 503 unavailable, 500 internal")}
+	if op.ifMatch {
+		responses["412"] = errResp("precondition_failed: the If-Match ETag is stale")
+		responses["428"] = errResp("precondition_required: If-Match is missing")
+	}
+	doc["responses"] = responses
+	return doc
+}
+
+// schemaGen derives JSON schemas from wire types by reflection: json tags name the properties; enum,
+// readonly and schema tags add what the Go type cannot say.
+type schemaGen struct {
+	components map[string]any
+}
+
+var (
+	typeUUID     = reflect.TypeFor[uuid.UUID]()
+	typeOptID    = reflect.TypeFor[optID]()
+	typeDate     = reflect.TypeFor[date]()
+	typeTime     = reflect.TypeFor[time.Time]()
+	typeGeometry = reflect.TypeFor[*geojson.Geometry]()
+)
+
+func (g *schemaGen) define(name string, v any) {
+	g.components[name] = g.schema(reflect.TypeOf(v), reflect.StructTag(""))
+}
+
+func (g *schemaGen) schema(t reflect.Type, tag reflect.StructTag) map[string]any {
+	s := g.base(t, tag)
+	if e := tag.Get("enum"); e != "" {
+		s["enum"] = strings.Split(e, ",")
+	}
+	if tag.Get("readonly") == "true" {
+		s["readOnly"] = true
+	}
+	return s
+}
+
+func (g *schemaGen) base(t reflect.Type, tag reflect.StructTag) map[string]any {
+	switch t {
+	case typeUUID:
+		return map[string]any{"type": "string", "format": "uuid"}
+	case typeOptID:
+		return map[string]any{"type": "string", "format": "uuid", "nullable": true}
+	case typeDate:
+		return map[string]any{"type": "string", "format": "date", "nullable": true}
+	case typeTime:
+		return map[string]any{"type": "string", "format": "date-time"}
+	case typeGeometry:
+		name := tag.Get("schema")
+		if name == "" {
+			name = "Polygon"
+		}
+		return map[string]any{"allOf": []any{ref(name)}, "nullable": true}
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		s := g.base(t.Elem(), tag)
+		s["nullable"] = true
+		return s
+	case reflect.String:
+		return map[string]any{"type": "string"}
+	case reflect.Bool:
+		return map[string]any{"type": "boolean"}
+	case reflect.Int, reflect.Int32:
+		return map[string]any{"type": "integer"}
+	case reflect.Int64:
+		return map[string]any{"type": "integer", "format": "int64"}
+	case reflect.Float64, reflect.Float32:
+		return map[string]any{"type": "number"}
+	case reflect.Array:
+		return map[string]any{"type": "array", "items": g.base(t.Elem(), ""), "minItems": t.Len(), "maxItems": t.Len()}
+	case reflect.Slice:
+		return map[string]any{"type": "array", "items": g.schema(t.Elem(), "")}
+	case reflect.Map:
+		return map[string]any{"type": "object"}
+	case reflect.Struct:
+		props := map[string]any{}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" || name == "-" || !f.IsExported() {
+				continue
+			}
+			props[name] = g.schema(f.Type, f.Tag)
+		}
+		return map[string]any{"type": "object", "properties": props}
+	}
+	return map[string]any{}
+}
+
+// openAPI serves the document.
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/vnd.oai.openapi+json;version=3.0")
+	_, _ = w.Write(s.openapi)
+	return nil
+}
+
+// marshalOpenAPI renders the document once, when the server is built.
+func marshalOpenAPI(withApp bool) []byte {
+	data, err := json.MarshalIndent(openAPIDocument(withApp), "", "  ")
+	if err != nil { // the document is built from literals; this cannot happen
+		panic("api: openapi document: " + err.Error())
+	}
+	return data
+}

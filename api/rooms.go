@@ -1,0 +1,334 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"officemap/floorplan"
+)
+
+// Rooms are GeoJSON Features: the geometry is the room's polygon (lon/lat, or local metres with
+// crs=local) and the properties carry the register's fields and, read-only, the room's state against
+// the standard today (area, occupants, per-person area, standard, status) from the Assessor.
+
+// occupantJSON is one occupant of a room today.
+type occupantJSON struct {
+	ID        uuid.UUID `json:"id"`
+	Name      string    `json:"name"`
+	Rank      string    `json:"rank"`
+	RankTitle string    `json:"rank_title"`
+	Kind      string    `json:"kind" enum:"main,second"`
+	ShareM2   float64   `json:"share_m2"`
+}
+
+// roomProps are a room feature's properties.
+type roomProps struct {
+	ID        uuid.UUID `json:"id" readonly:"true"`
+	FloorID   uuid.UUID `json:"floor_id" readonly:"true"`
+	Number    string    `json:"number"`
+	Name      string    `json:"name"`
+	Usage     string    `json:"usage" enum:"office,rest_room,toilet,service,equipment,ancillary,technical,circulation,commercial,residential,other"`
+	AgencyID  optID     `json:"agency_id"`
+	State     string    `json:"state" enum:"in_use,idle,under_repair,leased"`
+	IdleSince date      `json:"idle_since"`
+	SourceID  string    `json:"source_id"`
+	Version   int64     `json:"version" readonly:"true"`
+	// AreaM2 is the usable area (使用面积) from the local geometry.
+	AreaM2      float64        `json:"area_m2" readonly:"true"`
+	Occupants   []occupantJSON `json:"occupants" readonly:"true"`
+	PerPersonM2 float64        `json:"per_person_m2" readonly:"true"`
+	StandardM2  float64        `json:"standard_m2" readonly:"true"`
+	Status      *string        `json:"status" readonly:"true" enum:"over_standard,compliant,vacant,non_office,no_standard"`
+	CreatedAt   *time.Time     `json:"created_at" readonly:"true"`
+}
+
+// roomFeatureJSON is a room on the wire.
+type roomFeatureJSON struct {
+	Type       string            `json:"type" enum:"Feature"`
+	ID         uuid.UUID         `json:"id"`
+	Geometry   *geojson.Geometry `json:"geometry" schema:"Polygon"`
+	Properties roomProps         `json:"properties"`
+}
+
+type roomCollectionJSON struct {
+	Type     string            `json:"type" enum:"FeatureCollection"`
+	Features []roomFeatureJSON `json:"features"`
+}
+
+// roomIn is a room feature as it arrives. Read-only properties are ignored.
+type roomIn struct {
+	Type       string          `json:"type"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Properties struct {
+		Number    string `json:"number"`
+		Name      string `json:"name"`
+		Usage     string `json:"usage"`
+		AgencyID  optID  `json:"agency_id"`
+		State     string `json:"state"`
+		IdleSince date   `json:"idle_since"`
+		SourceID  string `json:"source_id"`
+	} `json:"properties"`
+}
+
+// roomOut is a room on the wire, with its state today from rep (which may be nil).
+func roomOut(room floorplan.Room, p projector, rep *floorplan.Report) roomFeatureJSON {
+	props := roomProps{ID: room.ID, FloorID: room.FloorID, Number: room.Number, Name: room.Name,
+		Usage: string(room.Usage), AgencyID: optID(room.AgencyID), State: string(room.State),
+		IdleSince: dateOf(room.IdleSince), SourceID: room.SourceID, Version: room.Version,
+		AreaM2: roundArea(room.Area()), Occupants: []occupantJSON{}}
+	if !room.CreatedAt.IsZero() {
+		t := room.CreatedAt.UTC()
+		props.CreatedAt = &t
+	}
+	if rep != nil {
+		if rr, ok := rep.Room(room.ID); ok {
+			for _, o := range rr.Occupants {
+				props.Occupants = append(props.Occupants, occupantJSON{ID: o.PersonID, Name: o.Name, Rank: string(o.Rank),
+					RankTitle: o.RankTitle, Kind: string(o.Kind), ShareM2: roundArea(o.ShareM2)})
+			}
+			props.PerPersonM2 = roundArea(rr.PerPersonM2)
+			props.StandardM2 = roundArea(rr.StandardM2)
+			status := string(rr.Status)
+			props.Status = &status
+		}
+	}
+	return roomFeatureJSON{Type: "Feature", ID: room.ID, Geometry: p.out(room.Geometry), Properties: props}
+}
+
+// domain converts a room from the wire; the geometry is converted to local metres and validated. When
+// keepGeometry is set the stored geometry keep is used instead of the input's.
+func (in roomIn) domain(p projector, keep orb.Polygon, keepGeometry bool) (floorplan.Room, error) {
+	if in.Type != "Feature" {
+		return floorplan.Room{}, badRequest("the body must be a GeoJSON Feature (type \"Feature\"), not %q", in.Type)
+	}
+	pr := in.Properties
+	room := floorplan.Room{Number: pr.Number, Name: pr.Name, Usage: floorplan.Usage(pr.Usage),
+		AgencyID: pr.AgencyID.UUID(), State: floorplan.RoomState(pr.State), IdleSince: pr.IdleSince.Time,
+		SourceID: pr.SourceID}
+	if room.State == "" {
+		room.State = floorplan.RoomInUse
+	}
+	if keepGeometry {
+		room.Geometry = keep
+		return room, nil
+	}
+	if isNull(in.Geometry) {
+		return room, badRequest("field geometry is required: a GeoJSON Polygon")
+	}
+	wire, err := parsePolygon(in.Geometry, "geometry")
+	if err != nil {
+		return room, err
+	}
+	if room.Geometry, err = p.polygonIn(wire); err != nil {
+		return room, err
+	}
+	return room, nil
+}
+
+// roomContext reads what a room's handlers need: the room, its floor's building and the projector of
+// the request's crs.
+func (s *Server) roomContext(r *http.Request, id uuid.UUID) (floorplan.Room, projector, error) {
+	local, err := crsLocal(r)
+	if err != nil {
+		return floorplan.Room{}, projector{}, err
+	}
+	room, err := s.store.Room(r.Context(), id)
+	if err != nil {
+		return room, projector{}, about("room", err)
+	}
+	_, b, err := s.floorAndBuilding(r.Context(), room.FloorID)
+	if err != nil {
+		return room, projector{}, err
+	}
+	return room, newProjector(local, b), nil
+}
+
+// writeRoom answers with one room, its ETag and its state today.
+func (s *Server) writeRoom(ctx context.Context, w http.ResponseWriter, status int, room floorplan.Room, p projector) error {
+	rep, err := s.assessor.Current(ctx)
+	if err != nil {
+		return err
+	}
+	setETag(w, room.Version)
+	return writeGeoJSON(w, status, roomOut(room, p, rep))
+}
+
+// writtenRoom answers a successful write with the room. The write has committed, so a failure to
+// evaluate the status must not turn it into an error (a client would retry and write twice): the room
+// is sent without its state today, which a GET gives once the store answers again.
+func (s *Server) writtenRoom(ctx context.Context, w http.ResponseWriter, status int, room floorplan.Room, p projector) error {
+	setETag(w, room.Version)
+	return writeGeoJSON(w, status, roomOut(room, p, s.reportAfterWrite(ctx)))
+}
+
+// reportAfterWrite is today's evaluation for the response to a committed write, or nil (logged) when it
+// cannot be had.
+func (s *Server) reportAfterWrite(ctx context.Context) *floorplan.Report {
+	rep, err := s.assessor.Current(ctx)
+	if err != nil {
+		s.log.WarnContext(ctx, "status after a write", "request_id", requestID(ctx), "error", err.Error())
+		return nil
+	}
+	return rep
+}
+
+func (s *Server) listRooms(w http.ResponseWriter, r *http.Request) error {
+	floorID, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	local, err := crsLocal(r)
+	if err != nil {
+		return err
+	}
+	_, b, err := s.floorAndBuilding(r.Context(), floorID)
+	if err != nil {
+		return err
+	}
+	rooms, err := s.store.Rooms(r.Context(), floorplan.RoomFilter{FloorID: floorID})
+	if err != nil {
+		return err
+	}
+	rep, err := s.assessor.Current(r.Context())
+	if err != nil {
+		return err
+	}
+	p := newProjector(local, b)
+	out := roomCollectionJSON{Type: "FeatureCollection", Features: make([]roomFeatureJSON, 0, len(rooms))}
+	for _, room := range rooms {
+		out.Features = append(out.Features, roomOut(room, p, rep))
+	}
+	return writeGeoJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) error {
+	floorID, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	local, err := crsLocal(r)
+	if err != nil {
+		return err
+	}
+	var in roomIn
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	_, b, err := s.floorAndBuilding(r.Context(), floorID)
+	if err != nil {
+		return err
+	}
+	p := newProjector(local, b)
+	room, err := in.domain(p, nil, false)
+	if err != nil {
+		return err
+	}
+	room.FloorID = floorID
+	if err := room.Validate(); err != nil {
+		return err
+	}
+	if err := s.store.CreateRoom(r.Context(), &room); err != nil {
+		return err
+	}
+	s.changed(floorplan.LayerRooms)
+	location(w, "/api/v1/rooms/"+room.ID.String())
+	return s.writtenRoom(r.Context(), w, http.StatusCreated, room, p)
+}
+
+func (s *Server) getRoom(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	room, p, err := s.roomContext(r, id)
+	if err != nil {
+		return err
+	}
+	return s.writeRoom(r.Context(), w, http.StatusOK, room, p)
+}
+
+// putRoom replaces a room's properties and geometry.
+func (s *Server) putRoom(w http.ResponseWriter, r *http.Request) error {
+	return s.updateRoom(w, r, false)
+}
+
+// patchRoom merges a patch into the room feature (RFC 7396): properties merge, and a geometry, when
+// given, replaces the room's.
+func (s *Server) patchRoom(w http.ResponseWriter, r *http.Request) error {
+	return s.updateRoom(w, r, true)
+}
+
+func (s *Server) updateRoom(w http.ResponseWriter, r *http.Request, patch bool) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := requireIfMatch(r); err != nil {
+		return err
+	}
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	cur, p, err := s.roomContext(r, id)
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(r, cur.Version)
+	if err != nil {
+		return err
+	}
+	var in roomIn
+	keepGeometry := false
+	if patch {
+		if in, err = mergePatch[roomIn](roomOut(cur, p, nil), body); err != nil {
+			return err
+		}
+		keepGeometry = !hasMember(body, "geometry")
+	} else if err := unmarshal(body, &in); err != nil {
+		return err
+	}
+	room, err := in.domain(p, cur.Geometry, keepGeometry)
+	if err != nil {
+		return err
+	}
+	room.ID, room.FloorID, room.Version, room.CreatedAt = cur.ID, cur.FloorID, version, cur.CreatedAt
+	if err := room.Validate(); err != nil {
+		return err
+	}
+	if err := s.store.UpdateRoom(r.Context(), &room); err != nil {
+		return stale(about("room", err))
+	}
+	s.changed(floorplan.LayerRooms)
+	return s.writtenRoom(r.Context(), w, http.StatusOK, room, p)
+}
+
+func (s *Server) deleteRoom(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := requireIfMatch(r); err != nil {
+		return err
+	}
+	cur, err := s.store.Room(r.Context(), id)
+	if err != nil {
+		return about("room", err)
+	}
+	version, err := ifMatch(r, cur.Version)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteRoom(r.Context(), id, version); err != nil {
+		return stale(about("room", err))
+	}
+	s.changed(floorplan.LayerRooms)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

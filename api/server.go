@@ -1,0 +1,231 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"officemap/api/tiles"
+	"officemap/floorplan"
+	"officemap/floorplan/render"
+)
+
+// Config holds the server's settings. The zero value of each field means its default.
+type Config struct {
+	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout bound a connection's phases
+	// (defaults 10 s, 30 s, 120 s, 120 s; the write timeout leaves room for large renders and reports).
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	// ShutdownTimeout is how long Serve waits for in-flight requests after its context ends (default 30 s).
+	ShutdownTimeout time.Duration
+	// MaxBodyBytes caps request bodies (default 8 MiB); a larger body gets 413 body_too_large.
+	MaxBodyBytes int64
+	// Actor is the user every request acts as in single-user mode (default "admin"). It is recorded in
+	// the history of every write. Deps.Identify replaces single-user mode.
+	Actor string
+	// ReadyTimeout bounds the store ping of /readyz (default 2 s).
+	ReadyTimeout time.Duration
+	// PublicURL (e.g. "https://fangchan.example.gov.cn") is where clients reach the server, for the
+	// absolute links of OGC API and TileJSON documents. Empty means the request's scheme and host.
+	PublicURL string
+	// TrustForwarded builds those links from X-Forwarded-Proto and X-Forwarded-Host: set it only behind
+	// a reverse proxy that sets them, since a client could send them too.
+	TrustForwarded bool
+	// Tiles configures the tile handler's cache (CacheBytes). Its Errors field is ignored (tile errors
+	// go through this server's error adapter); BaseURL and TrustForwarded default to the fields above.
+	Tiles tiles.Options
+}
+
+// Defaults.
+const (
+	DefaultMaxBodyBytes = 8 << 20
+	DefaultActor        = "admin"
+)
+
+func (c Config) withDefaults() Config {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.ReadHeaderTimeout, 10*time.Second)
+	def(&c.ReadTimeout, 30*time.Second)
+	def(&c.WriteTimeout, 120*time.Second)
+	def(&c.IdleTimeout, 120*time.Second)
+	def(&c.ShutdownTimeout, 30*time.Second)
+	def(&c.ReadyTimeout, 2*time.Second)
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.Actor == "" {
+		c.Actor = DefaultActor
+	}
+	return c
+}
+
+// Assessor evaluates the whole register against the standards, cached (floorplan.Assessor). Writes
+// invalidate it.
+type Assessor interface {
+	Current(ctx context.Context) (*floorplan.Report, error)
+	AsOf(ctx context.Context, day time.Time) (*floorplan.Report, error)
+	Invalidate()
+}
+
+// Middleware wraps a handler.
+type Middleware func(http.Handler) http.Handler
+
+// Deps are the server's collaborators. Store and Assessor are required.
+type Deps struct {
+	Store    floorplan.Store
+	Assessor Assessor
+	// Static serves the browser app at / (GET and HEAD outside /api, /ogc, /tiles); nil leaves it out.
+	Static http.Handler
+	// Logger receives one line per request; nil means slog.Default().
+	Logger *slog.Logger
+	// Identify puts the acting user into each request's context with floorplan.WithActor (or refuses
+	// the request). Nil means single-user mode: SingleUser(Config.Actor). An authenticating middleware
+	// replaces it here without any handler changing.
+	Identify Middleware
+	// Fonts draws PNG plans; nil loads the system's CJK font on the first PNG.
+	Fonts *render.Fonts
+}
+
+// Server is officemap's HTTP handler.
+type Server struct {
+	cfg      Config
+	store    floorplan.Store
+	assessor Assessor
+	tiles    *tiles.Handler
+	log      *slog.Logger
+	router   *mux.Router
+	handler  http.Handler
+
+	openapi []byte // the OpenAPI document, rendered once
+
+	fontsOnce sync.Once
+	fonts     *render.Fonts
+}
+
+// NewServer returns the server for cfg and deps. It panics when a required dependency is missing, a
+// wiring mistake that no request could recover from.
+func NewServer(cfg Config, deps Deps) *Server {
+	if deps.Store == nil || deps.Assessor == nil {
+		panic("api: NewServer needs Deps.Store and Deps.Assessor")
+	}
+	cfg = cfg.withDefaults()
+	s := &Server{cfg: cfg, store: deps.Store, assessor: deps.Assessor, log: deps.Logger, fonts: deps.Fonts}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	topts := cfg.Tiles
+	topts.Errors = s.writeError
+	if topts.BaseURL == "" {
+		topts.BaseURL = cfg.PublicURL
+	}
+	topts.TrustForwarded = topts.TrustForwarded || cfg.TrustForwarded
+	s.tiles = tiles.New(deps.Store, tiles.FromReport(deps.Assessor.Current), topts)
+	s.openapi = marshalOpenAPI(deps.Static != nil)
+	s.router = s.routes(deps.Static)
+	identify := deps.Identify
+	if identify == nil {
+		identify = SingleUser(cfg.Actor)
+	}
+	// Outermost first: request id and the access log see everything, including recovered panics. The
+	// health checks bypass Identify, so that an authenticating middleware never hides them from a load
+	// balancer.
+	identified := identify(s.router)
+	routed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+			s.router.ServeHTTP(w, r)
+			return
+		}
+		identified.ServeHTTP(w, r)
+	})
+	s.handler = s.withRequestLog(s.recoverPanics(s.limitBody(routed)))
+	return s
+}
+
+// ServeHTTP serves one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Router returns the router, for tests and documentation tools that walk the routes.
+func (s *Server) Router() *mux.Router { return s.router }
+
+// Serve listens on addr and serves until ctx ends, then shuts down gracefully: it stops accepting,
+// lets in-flight requests finish (up to Config.ShutdownTimeout) and returns nil.
+func (s *Server) Serve(ctx context.Context, addr string) error {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("api: listen on %s: %w", addr, err)
+	}
+	return s.ServeListener(ctx, ln)
+}
+
+// ServeListener is Serve on a listener the caller opened; it closes ln.
+func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    1 << 20,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("api: serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "addr", ln.Addr().String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	if err != nil {
+		return fmt.Errorf("api: shutdown: %w", err)
+	}
+	return nil
+}
+
+// SingleUser is the actor middleware of single-user mode: every request acts as name.
+func SingleUser(name string) Middleware {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(floorplan.WithActor(r.Context(), name)))
+		})
+	}
+}
+
+// renderFonts returns the fonts for PNG plans, loading them on first use.
+func (s *Server) renderFonts() *render.Fonts {
+	s.fontsOnce.Do(func() {
+		if s.fonts == nil {
+			s.fonts = render.LoadFonts()
+		}
+	})
+	return s.fonts
+}
+
+// changed tells the caches that a write succeeded: the assessment is recomputed on next use and the
+// given tile layers are redrawn.
+func (s *Server) changed(layers ...floorplan.Layer) {
+	s.assessor.Invalidate()
+	for _, l := range layers {
+		s.tiles.Invalidate(l)
+	}
+}

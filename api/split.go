@@ -1,0 +1,80 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"officemap/floorplan"
+	"officemap/geo"
+)
+
+// splitRoom cuts a room in two (or more) along a line and replaces it, in one transaction, by the pieces:
+// numbered "<number>-1", "<number>-2"… largest first, with the room's name, usage, agency and state.
+// The old room is deleted (softly: it stays in the history); it needs If-Match.
+func (s *Server) splitRoom(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := requireIfMatch(r); err != nil {
+		return err
+	}
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	wire, err := parseLineString(body, "the body")
+	if err != nil {
+		return err
+	}
+	room, p, err := s.roomContext(r, id)
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(r, room.Version)
+	if err != nil {
+		return err
+	}
+	cut, err := p.lineIn(wire)
+	if err != nil {
+		return err
+	}
+	pieces, err := geo.Split(room.Geometry, cut)
+	if err != nil {
+		var se *geo.SplitError
+		if errors.As(err, &se) {
+			return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_split", Message: se.Message,
+				MessageZH: se.ZH, Extra: map[string]any{"reason": se.Reason}, Err: err}
+		}
+		return err
+	}
+	created := make([]floorplan.Room, len(pieces))
+	err = s.store.InTx(r.Context(), func(tx floorplan.Store) error {
+		if err := tx.DeleteRoom(r.Context(), room.ID, version); err != nil {
+			return stale(about("room", err))
+		}
+		for i, piece := range pieces {
+			nr := floorplan.Room{FloorID: room.FloorID, Number: fmt.Sprintf("%s-%d", room.Number, i+1), Name: room.Name,
+				Usage: room.Usage, AgencyID: room.AgencyID, State: room.State, IdleSince: room.IdleSince, Geometry: piece}
+			if err := nr.Validate(); err != nil {
+				return err
+			}
+			if err := tx.CreateRoom(r.Context(), &nr); err != nil {
+				return err
+			}
+			created[i] = nr
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.changed(floorplan.LayerRooms)
+	rep := s.reportAfterWrite(r.Context())
+	out := roomCollectionJSON{Type: "FeatureCollection", Features: make([]roomFeatureJSON, 0, len(created))}
+	for _, nr := range created {
+		out.Features = append(out.Features, roomOut(nr, p, rep))
+	}
+	return writeGeoJSON(w, http.StatusCreated, out)
+}

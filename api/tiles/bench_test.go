@@ -1,0 +1,315 @@
+package tiles
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"officemap/floorplan"
+	"officemap/floorplan/postgis"
+	"officemap/floorplan/postgis/pgtest"
+	"officemap/floorplan/synth"
+	"officemap/geo"
+)
+
+// The benchmarks run on a PostGIS register of 200,000 synthetic rooms (400 buildings × 10 floors × 50
+// rooms), built once per process outside the timers. Loading it takes a minute or two; to reuse one
+// across runs, set OFFICEMAP_BENCH_DATABASE_URL to a database that already holds it (the first run with
+// OFFICEMAP_BENCH_KEEP=1 keeps its database and prints the URL).
+//
+//	go test ./api/tiles -run '^$' -bench . -benchmem -count 5
+const (
+	envBenchDB   = "OFFICEMAP_BENCH_DATABASE_URL"
+	envBenchKeep = "OFFICEMAP_BENCH_KEEP"
+)
+
+// benchConfig is the synthetic register of the benchmarks.
+var benchConfig = synth.Config{Seed: 2024, Buildings: 400, Floors: 10, RoomsPerFloor: 50}
+
+// bench holds the register shared by the benchmarks of this process.
+var bench struct {
+	once    sync.Once
+	err     error
+	store   *postgis.Store
+	data    *synth.Dataset
+	report  *floorplan.Report
+	tiles   []benchTile // random z17–z19 tiles over the buildings, with a level
+	cleanup func()
+}
+
+type benchTile struct {
+	tile  maptile.Tile
+	level int
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bench.cleanup != nil {
+		bench.cleanup()
+	}
+	os.Exit(code)
+}
+
+// benchSetup returns the shared register, building it on first use.
+func benchSetup(b *testing.B) {
+	b.Helper()
+	bench.once.Do(func() { bench.err = loadBench() })
+	if bench.err != nil {
+		b.Fatal(bench.err)
+	}
+}
+
+func loadBench() error {
+	ctx := context.Background()
+	start := time.Now()
+	data := synth.Generate(benchConfig)
+	url := os.Getenv(envBenchDB)
+	fresh := url == ""
+	if fresh {
+		u, drop, err := pgtest.Create(ctx)
+		if err != nil {
+			return err
+		}
+		url = u
+		if os.Getenv(envBenchKeep) != "" {
+			fmt.Fprintf(os.Stderr, "bench: keeping %s=%s\n", envBenchDB, url)
+		} else {
+			bench.cleanup = func() { _ = drop() }
+		}
+	}
+	store, err := postgis.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	bench.store = store
+	var rooms int
+	if err := store.Pool().QueryRow(ctx, `SELECT count(*) FROM rooms`).Scan(&rooms); err != nil {
+		return err
+	}
+	switch {
+	case rooms == 0:
+		// Loading checks every room against its floor's rooms (the overlap trigger): minutes, not
+		// seconds, so without a statement timeout.
+		loader, err := postgis.Open(ctx, url, postgis.WithStatementTimeout(0))
+		if err != nil {
+			return err
+		}
+		err = data.Load(ctx, loader)
+		if err == nil {
+			_, err = loader.Pool().Exec(ctx, `ANALYZE`)
+		}
+		loader.Close()
+		if err != nil {
+			return fmt.Errorf("bench: load: %w", err)
+		}
+		fmt.Fprintf(os.Stderr, "bench: %d rooms generated and loaded in %s\n", len(data.Rooms), time.Since(start).Round(time.Second))
+	case rooms != len(data.Rooms):
+		return fmt.Errorf("bench: %s has %d rooms, not the %d of the benchmark register", envBenchDB, rooms, len(data.Rooms))
+	}
+	bench.data = data
+
+	// The statuses come from one evaluation of the same register, as the api's Assessor keeps it.
+	snap := &floorplan.Snapshot{AsOf: floorplan.Day(2025, time.June, 30), Buildings: data.Buildings, Floors: data.Floors,
+		Rooms: data.Rooms, Agencies: data.Agencies, People: data.People, Assignments: data.Assignments}
+	if bench.report, err = floorplan.Evaluate(snap, nil, floorplan.DefaultPolicy()); err != nil {
+		return err
+	}
+
+	// Random tiles where the buildings are: the tile of a random point of a random building, at a
+	// random zoom 17–19, with a random level (a map shows one floor at a time).
+	rng := rand.New(rand.NewPCG(7, 11))
+	for len(bench.tiles) < 512 {
+		bld := data.Buildings[rng.IntN(len(data.Buildings))]
+		fp := bld.Footprint.Bound()
+		local := orb.Point{fp.Min[0] + rng.Float64()*(fp.Max[0]-fp.Min[0]), fp.Min[1] + rng.Float64()*(fp.Max[1]-fp.Min[1])}
+		ll := bld.Georef.Frame().ToLonLat(local)
+		z := maptile.Zoom(17 + rng.IntN(3))
+		bench.tiles = append(bench.tiles, benchTile{tile: geo.TileAt(ll, z), level: rng.IntN(benchConfig.Floors)})
+	}
+	return nil
+}
+
+func (bt benchTile) path(ext string) string {
+	return fmt.Sprintf("/tiles/rooms/%d/%d/%d.%s?level=%d", bt.tile.Z, bt.tile.X, bt.tile.Y, ext, bt.level)
+}
+
+func benchStatuses() StatusSource {
+	return FromReport(func(context.Context) (*floorplan.Report, error) { return bench.report, nil })
+}
+
+// BenchmarkBareQuery is the floor: Store.Features for the buffered bound of a random z17–z19 tile.
+func BenchmarkBareQuery(b *testing.B) {
+	benchSetup(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	n, feats := 0, 0
+	for b.Loop() {
+		bt := bench.tiles[n%len(bench.tiles)]
+		n++
+		fs, err := bench.store.Features(ctx, floorplan.LayerRooms, geo.BufferedTileBound(bt.tile, Buffer, Extent),
+			floorplan.FeatureFilter{Level: bt.level, HasLevel: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		feats += len(fs)
+	}
+	b.ReportMetric(float64(feats)/float64(n), "features/op")
+}
+
+func benchHTTP(b *testing.B, opts Options, ext string, hdr ...string) {
+	benchSetup(b)
+	r := mux.NewRouter()
+	h := New(bench.store, benchStatuses(), opts)
+	h.Register(r)
+	reqs := make([]*http.Request, len(bench.tiles))
+	for i, bt := range bench.tiles {
+		reqs[i] = httptest.NewRequest(http.MethodGet, bt.path(ext), nil)
+		for k := 0; k+1 < len(hdr); k += 2 {
+			reqs[i].Header.Set(hdr[k], hdr[k+1])
+		}
+	}
+	if opts.CacheBytes >= 0 { // warm the cache: the hot tiles
+		for _, req := range reqs {
+			w := httptest.NewRecorder()
+			r.ServeHTTP(w, req)
+		}
+	}
+	b.ReportAllocs()
+	n, bytes := 0, 0
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, reqs[n%len(reqs)])
+		n++
+		if w.Code != http.StatusOK && w.Code != http.StatusNoContent {
+			b.Fatalf("%s: status %d: %s", reqs[n%len(reqs)].URL, w.Code, w.Body)
+		}
+		bytes += w.Body.Len()
+	}
+	b.ReportMetric(float64(bytes)/float64(n), "bytes/op")
+}
+
+// BenchmarkTileUncached is the whole HTTP path of an MVT tile with the cache off: routing, parsing,
+// the query, the statuses, projection, clipping, encoding and the response.
+func BenchmarkTileUncached(b *testing.B) { benchHTTP(b, Options{CacheBytes: -1}, "mvt") }
+
+// BenchmarkTileUncachedGzip adds gzip, as browsers ask for it.
+func BenchmarkTileUncachedGzip(b *testing.B) {
+	benchHTTP(b, Options{CacheBytes: -1}, "mvt", "Accept-Encoding", "gzip")
+}
+
+// BenchmarkTileCached serves the same tiles from a warm cache.
+func BenchmarkTileCached(b *testing.B) { benchHTTP(b, Options{}, "mvt", "Accept-Encoding", "gzip") }
+
+// BenchmarkPNGTileUncached draws raster tiles with the cache off.
+func BenchmarkPNGTileUncached(b *testing.B) { benchHTTP(b, Options{CacheBytes: -1}, "png") }
+
+// stAsMVTSQL is the alternative this package does not take: PostGIS encodes the tile itself
+// (ST_AsMVTGeom + ST_AsMVT). It cannot add the status attribute, which comes from the Go rules engine,
+// without shipping every room's status into the query; it is here to measure what the Go encoder costs
+// against it.
+const stAsMVTSQL = `
+WITH b AS (SELECT ST_TileEnvelope($1, $2, $3) AS env,
+                  ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326) AS env_ll)
+SELECT ST_AsMVT(t, 'rooms', 4096, 'geom') FROM (
+  SELECT r.id::text AS id, r.floor_id::text AS floor_id, f.ordinal AS level, r.number, r.usage,
+         r.agency_id::text AS agency_id, round(r.area_m2::numeric, 2)::float8 AS area_m2,
+         ST_AsMVTGeom(ST_Transform(r.geom_ll, 3857), b.env, 4096, 64, true) AS geom
+    FROM rooms r JOIN floors f ON f.id = r.floor_id, b
+   WHERE r.deleted_at IS NULL AND r.geom_ll && b.env_ll AND f.ordinal = $4) t`
+
+// BenchmarkPostGISAsMVT is the same tiles encoded by PostGIS (without the status attribute).
+func BenchmarkPostGISAsMVT(b *testing.B) {
+	benchSetup(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	n, bytes := 0, 0
+	for b.Loop() {
+		bt := bench.tiles[n%len(bench.tiles)]
+		n++
+		var tile []byte
+		if err := bench.store.Pool().QueryRow(ctx, stAsMVTSQL, int(bt.tile.Z), int(bt.tile.X), int(bt.tile.Y), bt.level).Scan(&tile); err != nil {
+			b.Fatal(err)
+		}
+		bytes += len(tile)
+	}
+	b.ReportMetric(float64(bytes)/float64(n), "bytes/op")
+}
+
+// BenchmarkEncodeMVT is the Go encoder alone (projection, clipping, simplification, attributes and
+// protobuf) on features read once: the part of the tile path this package adds to the query.
+func BenchmarkEncodeMVT(b *testing.B) {
+	benchSetup(b)
+	ctx := context.Background()
+	type input struct {
+		tile  maptile.Tile
+		feats []floorplan.Feature
+	}
+	inputs := make([]input, 64)
+	for i := range inputs {
+		bt := bench.tiles[i]
+		fs, err := bench.store.Features(ctx, floorplan.LayerRooms, geo.BufferedTileBound(bt.tile, Buffer, Extent),
+			floorplan.FeatureFilter{Level: bt.level, HasLevel: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		inputs[i] = input{bt.tile, fs}
+	}
+	status, err := benchStatuses().RoomStatus(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		in := inputs[n%len(inputs)]
+		n++
+		if _, err := encodeMVT(floorplan.LayerRooms, in.tile, in.feats, status); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTileVsQuery interleaves the two measurements the target compares, tile by tile, so that a
+// shared machine's changing load weighs on both alike: the bare Store.Features call and the full
+// uncached HTTP tile path for the same tile. It reports each one's time per tile and their throughput
+// ratio (bare time ÷ HTTP time; the target is ≥ 0.8).
+func BenchmarkTileVsQuery(b *testing.B) {
+	benchSetup(b)
+	ctx := context.Background()
+	r := mux.NewRouter()
+	New(bench.store, benchStatuses(), Options{CacheBytes: -1}).Register(r)
+	var bare, full time.Duration
+	n := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		bt := bench.tiles[n%len(bench.tiles)]
+		n++
+		t0 := time.Now()
+		if _, err := bench.store.Features(ctx, floorplan.LayerRooms, geo.BufferedTileBound(bt.tile, Buffer, Extent),
+			floorplan.FeatureFilter{Level: bt.level, HasLevel: true}); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, bt.path("mvt"), nil))
+		if w.Code != http.StatusOK && w.Code != http.StatusNoContent {
+			b.Fatalf("status %d", w.Code)
+		}
+		t2 := time.Now()
+		bare += t1.Sub(t0)
+		full += t2.Sub(t1)
+	}
+	b.ReportMetric(float64(bare.Nanoseconds())/float64(n), "bare-ns/tile")
+	b.ReportMetric(float64(full.Nanoseconds())/float64(n), "http-ns/tile")
+	b.ReportMetric(float64(bare)/float64(full), "throughput-ratio")
+}

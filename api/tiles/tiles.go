@@ -1,0 +1,431 @@
+// Package tiles serves officemap's map layers as tiles on the EPSG:3857 XYZ grid: Mapbox Vector Tiles
+// encoded in Go with orb, raster PNG tiles drawn with gg, and a TileJSON 3.0.0 document per layer.
+//
+// Routes (Register):
+//
+//	GET /tiles/{layer}.json              TileJSON 3.0.0 (?format=png describes the raster tiles)
+//	GET /tiles/{layer}/{z}/{x}/{y}.mvt   application/vnd.mapbox-vector-tile, gzipped when accepted
+//	GET /tiles/{layer}/{z}/{x}/{y}.png   image/png, 256 × 256
+//
+// Layers: buildings (z 12–22; id, name, area_m2) and rooms (z 16–22; id, floor_id, level, number,
+// usage, status, agency_id, area_m2, filled by status on the PNG). Rooms take ?level=N (a floor
+// ordinal) and ?floor_id=UUID.
+//
+// A tile with no feature is answered 204 No Content (no body, still with an ETag), which MapLibre,
+// OpenLayers and Leaflet all draw as empty. Errors: a malformed address is 400 bad_tile and an unknown
+// layer 404 unknown_layer, both decided before the store is asked; a bad query parameter is 400
+// bad_request.
+//
+// Tiles are cached in memory, bounded by bytes, least recently used out first. Every layer has a
+// generation that is part of the cache key: Invalidate bumps it, so once a write has returned and
+// called Invalidate no tile drawn from older data is served. Responses carry a strong ETag (a hash of
+// the bytes) and Cache-Control: no-cache, so browsers revalidate and get 304 while nothing changed.
+package tiles
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"hash/crc64"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/google/uuid"
+	"github.com/gorilla/mux"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"officemap/floorplan"
+	"officemap/geo"
+)
+
+// FeatureStore is what the tiles need from a floorplan.Store: the features of a layer in a lon/lat
+// bound. Every floorplan.Store has it.
+type FeatureStore interface {
+	Features(ctx context.Context, layer floorplan.Layer, b orb.Bound, f floorplan.FeatureFilter) ([]floorplan.Feature, error)
+}
+
+// StatusSource gives the current status of every room, for the rooms layer's status attribute and the
+// fill colour of its raster tiles.
+//
+// RoomStatus is called once for each rooms tile that is not cached, so it must be cheap: return a
+// lookup over an evaluation that is already done (the api's Assessor keeps the current
+// floorplan.Report and recomputes it after writes; FromReport adapts it). The lookup must be safe for
+// concurrent use and return "" for a room it does not know. Writes that change a status (rooms,
+// assignments, people, agencies) must invalidate the status source first and then call
+// Invalidate(floorplan.LayerRooms).
+type StatusSource interface {
+	RoomStatus(ctx context.Context) (func(uuid.UUID) floorplan.RoomStatus, error)
+}
+
+// StatusFunc adapts a function to StatusSource.
+type StatusFunc func(ctx context.Context) (func(uuid.UUID) floorplan.RoomStatus, error)
+
+// RoomStatus calls f.
+func (f StatusFunc) RoomStatus(ctx context.Context) (func(uuid.UUID) floorplan.RoomStatus, error) {
+	return f(ctx)
+}
+
+// FromReport adapts a source of evaluated reports (such as the Assessor's Current method) to
+// StatusSource.
+func FromReport(current func(ctx context.Context) (*floorplan.Report, error)) StatusSource {
+	return StatusFunc(func(ctx context.Context) (func(uuid.UUID) floorplan.RoomStatus, error) {
+		rep, err := current(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return func(id uuid.UUID) floorplan.RoomStatus {
+			if rr, ok := rep.Room(id); ok {
+				return rr.Status
+			}
+			return ""
+		}, nil
+	})
+}
+
+// Options configure a Handler. The zero value is ready to use.
+type Options struct {
+	// CacheBytes bounds the tile cache; 0 means DefaultCacheBytes and a negative value turns the cache
+	// off (every request draws its tile).
+	CacheBytes int64
+	// TrustForwarded makes TileJSON build its tile URLs from X-Forwarded-Proto and X-Forwarded-Host,
+	// for a server behind a reverse proxy that sets them. Leave it off otherwise: a client could send
+	// them.
+	TrustForwarded bool
+	// BaseURL, when set (e.g. "https://maps.example.gov.cn"), is used for tile URLs instead of the
+	// request's scheme and host.
+	BaseURL string
+	// Errors writes the response for an error a handler returned: the HTTP layer's one error adapter.
+	// Nil means WriteError. Map errors with Status, or with errors.Is on this package's sentinels.
+	Errors func(w http.ResponseWriter, r *http.Request, err error)
+}
+
+// DefaultCacheBytes is the default bound of the tile cache: 64 MiB.
+const DefaultCacheBytes = 64 << 20
+
+// MVT encoding constants.
+const (
+	Extent = 4096 // tile coordinates per side
+	Buffer = 64   // tile coordinates kept beyond each edge, so that strokes join across tiles
+	// PNGSize is the side of a raster tile in pixels.
+	PNGSize = 256
+)
+
+// Handler serves the tiles. Build it with New; it is safe for concurrent use.
+type Handler struct {
+	store    FeatureStore
+	statuses StatusSource
+	opts     Options
+	cache    *lru // nil when off
+	gens     map[floorplan.Layer]*atomic.Uint64
+	gzPool   sync.Pool
+	crc      *crc64.Table
+
+	boundsMu sync.Mutex
+	bounds   map[uint64]orb.Bound // buildings generation → extent of all buildings
+}
+
+// New returns a tile handler over store. statuses may be nil: room tiles then have no status.
+func New(store FeatureStore, statuses StatusSource, opts Options) *Handler {
+	h := &Handler{store: store, statuses: statuses, opts: opts, crc: crc64.MakeTable(crc64.ECMA),
+		gens: map[floorplan.Layer]*atomic.Uint64{}, bounds: map[uint64]orb.Bound{}}
+	for _, l := range layers() {
+		h.gens[l.name] = new(atomic.Uint64)
+	}
+	switch {
+	case opts.CacheBytes == 0:
+		h.cache = newLRU(DefaultCacheBytes)
+	case opts.CacheBytes > 0:
+		h.cache = newLRU(opts.CacheBytes)
+	}
+	if h.opts.Errors == nil {
+		h.opts.Errors = WriteError
+	}
+	return h
+}
+
+// Register adds the tile routes to r.
+func (h *Handler) Register(r *mux.Router) {
+	r.Handle("/tiles/{layer}.json", h.adapt(h.TileJSON)).Methods(http.MethodGet, http.MethodHead)
+	r.Handle("/tiles/{layer}/{z}/{x}/{y}.mvt", h.adapt(h.MVT)).Methods(http.MethodGet, http.MethodHead)
+	r.Handle("/tiles/{layer}/{z}/{x}/{y}.png", h.adapt(h.PNG)).Methods(http.MethodGet, http.MethodHead)
+}
+
+func (h *Handler) adapt(fn func(http.ResponseWriter, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			h.opts.Errors(w, r, err)
+		}
+	})
+}
+
+// Invalidate forgets every cached tile of a layer. Call it after a write to the layer has committed
+// (and after the status source has been invalidated, for rooms): no tile drawn from older data is
+// served afterwards. Unknown layers are ignored.
+func (h *Handler) Invalidate(layer floorplan.Layer) {
+	g, ok := h.gens[layer]
+	if !ok {
+		return
+	}
+	g.Add(1)
+	h.cache.dropLayer(layer)
+}
+
+// CacheStats reports how many tiles and bytes the cache holds.
+func (h *Handler) CacheStats() (tiles int, bytes int64) { return h.cache.stats() }
+
+// layerSpec describes a layer.
+type layerSpec struct {
+	name        floorplan.Layer
+	minZ, maxZ  int
+	description string
+	fields      map[string]string
+}
+
+func layers() []layerSpec {
+	return []layerSpec{
+		{name: floorplan.LayerBuildings, minZ: 12, maxZ: 22, description: "Building footprints (楼栋)",
+			fields: map[string]string{"id": "String", "name": "String", "area_m2": "Number"}},
+		{name: floorplan.LayerRooms, minZ: 16, maxZ: 22, description: "Rooms (房间) with their status against the space standard",
+			fields: map[string]string{"id": "String", "floor_id": "String", "level": "Number", "number": "String",
+				"usage": "String", "status": "String", "agency_id": "String", "area_m2": "Number"}},
+	}
+}
+
+func layerOf(name string) (layerSpec, error) {
+	for _, l := range layers() {
+		if string(l.name) == name {
+			return l, nil
+		}
+	}
+	return layerSpec{}, fmt.Errorf("%w: %q", ErrUnknownLayer, name)
+}
+
+type format uint8
+
+const (
+	formatMVT format = iota + 1
+	formatPNG
+)
+
+// request is a parsed tile address.
+type request struct {
+	layer  layerSpec
+	tile   maptile.Tile
+	filter floorplan.FeatureFilter
+	format format
+}
+
+// parse checks everything about a tile request that can be checked without the store.
+func parse(r *http.Request, f format) (request, error) {
+	v := mux.Vars(r)
+	spec, err := layerOf(v["layer"])
+	if err != nil {
+		return request{}, err
+	}
+	t, err := geo.ParseTile(v["z"], v["x"], v["y"])
+	if err != nil {
+		return request{}, fmt.Errorf("%w: %w", ErrBadTile, err)
+	}
+	if int(t.Z) < spec.minZ || int(t.Z) > spec.maxZ {
+		return request{}, fmt.Errorf("%w: zoom %d is outside %d–%d for layer %s", ErrBadTile, t.Z, spec.minZ, spec.maxZ, spec.name)
+	}
+	filter, err := parseFilter(r, spec)
+	if err != nil {
+		return request{}, err
+	}
+	return request{layer: spec, tile: t, filter: filter, format: f}, nil
+}
+
+// parseFilter reads ?level= and ?floor_id= (rooms only; the buildings layer ignores them).
+func parseFilter(r *http.Request, spec layerSpec) (floorplan.FeatureFilter, error) {
+	var f floorplan.FeatureFilter
+	if spec.name != floorplan.LayerRooms {
+		return f, nil
+	}
+	q := r.URL.Query()
+	if s := q.Get("level"); s != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < -1000 || n > 1000 {
+			return f, fmt.Errorf("%w: level %q is not a floor ordinal", ErrBadQuery, s)
+		}
+		f.Level, f.HasLevel = n, true
+	}
+	if s := q.Get("floor_id"); s != "" {
+		id, err := uuid.Parse(strings.TrimSpace(s))
+		if err != nil {
+			return f, fmt.Errorf("%w: floor_id %q is not a UUID", ErrBadQuery, s)
+		}
+		f.FloorID = id
+	}
+	return f, nil
+}
+
+func (h *Handler) key(q request) cacheKey {
+	return cacheKey{layer: q.layer.name, format: q.format, z: uint32(q.tile.Z), x: q.tile.X, y: q.tile.Y,
+		floorID: q.filter.FloorID, level: q.filter.Level, hasLevel: q.filter.HasLevel,
+		gen: h.gens[q.layer.name].Load()}
+}
+
+// MVT serves GET /tiles/{layer}/{z}/{x}/{y}.mvt.
+func (h *Handler) MVT(w http.ResponseWriter, r *http.Request) error {
+	q, err := parse(r, formatMVT)
+	if err != nil {
+		return err
+	}
+	return h.serve(w, r, q)
+}
+
+// PNG serves GET /tiles/{layer}/{z}/{x}/{y}.png.
+func (h *Handler) PNG(w http.ResponseWriter, r *http.Request) error {
+	q, err := parse(r, formatPNG)
+	if err != nil {
+		return err
+	}
+	return h.serve(w, r, q)
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, q request) error {
+	k := h.key(q) // the generation is read before the store: see Invalidate
+	t, ok := h.cache.get(k)
+	if !ok {
+		var err error
+		if t, err = h.draw(r.Context(), q); err != nil {
+			return err
+		}
+		h.cache.put(k, t)
+	}
+
+	hd := w.Header()
+	hd.Set("Cache-Control", "no-cache")
+	hd.Set("Access-Control-Allow-Origin", "*")
+	body, etag := t.data, t.etag
+	if q.format == formatMVT {
+		hd.Set("Vary", "Accept-Encoding")
+		if len(body) > 0 && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			gz := h.cache.gzipOf(t)
+			if gz == nil {
+				var err error
+				if gz, err = h.gzip(body); err != nil {
+					return err
+				}
+				h.cache.setGzip(k, t, gz)
+			}
+			body, etag = gz, t.etag[:len(t.etag)-1]+`-gz"`
+			hd.Set("Content-Encoding", "gzip")
+		}
+	}
+	hd.Set("ETag", etag)
+	if noneMatch(r.Header.Get("If-None-Match"), etag) {
+		hd.Del("Content-Encoding")
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	if len(body) == 0 {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	if q.format == formatMVT {
+		hd.Set("Content-Type", "application/vnd.mapbox-vector-tile")
+	} else {
+		hd.Set("Content-Type", "image/png")
+	}
+	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body) // a client that hung up is not an error to report
+	}
+	return nil
+}
+
+// draw reads the tile's features and encodes them.
+func (h *Handler) draw(ctx context.Context, q request) (*tile, error) {
+	b := geo.BufferedTileBound(q.tile, Buffer, Extent)
+	feats, err := h.store.Features(ctx, q.layer.name, b, q.filter)
+	if err != nil {
+		return nil, fmt.Errorf("tiles: features of %s %d/%d/%d: %w", q.layer.name, q.tile.Z, q.tile.X, q.tile.Y, err)
+	}
+	status := func(uuid.UUID) floorplan.RoomStatus { return "" }
+	if q.layer.name == floorplan.LayerRooms && h.statuses != nil && len(feats) > 0 {
+		if status, err = h.statuses.RoomStatus(ctx); err != nil {
+			return nil, fmt.Errorf("tiles: room statuses: %w", err)
+		}
+	}
+	var data []byte
+	switch q.format {
+	case formatMVT:
+		data, err = encodeMVT(q.layer.name, q.tile, feats, status)
+	case formatPNG:
+		data, err = drawPNG(q.layer.name, q.tile, feats, status)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &tile{data: data, etag: h.etag(data)}, nil
+}
+
+func (h *Handler) etag(data []byte) string {
+	var b [20]byte
+	out := append(b[:0], '"')
+	out = strconv.AppendUint(out, crc64.Checksum(data, h.crc), 36)
+	out = append(out, '-')
+	out = strconv.AppendInt(out, int64(len(data)), 36)
+	out = append(out, '"')
+	return string(out)
+}
+
+func (h *Handler) gzip(data []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(data) / 2)
+	zw, _ := h.gzPool.Get().(*gzip.Writer)
+	if zw == nil {
+		zw, _ = gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	} else {
+		zw.Reset(&buf)
+	}
+	if _, err := zw.Write(data); err != nil {
+		return nil, fmt.Errorf("tiles: gzip: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("tiles: gzip: %w", err)
+	}
+	h.gzPool.Put(zw)
+	return buf.Bytes(), nil
+}
+
+// acceptsGzip reports whether an Accept-Encoding header allows gzip (q > 0).
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name != "gzip" && name != "*" {
+			continue
+		}
+		if qs, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); ok {
+			if v, err := strconv.ParseFloat(qs, 64); err == nil && v <= 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// noneMatch reports whether an If-None-Match header matches etag (weak comparison, as RFC 9110 asks
+// for If-None-Match).
+func noneMatch(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	for _, part := range strings.Split(header, ",") {
+		p := strings.TrimPrefix(strings.TrimSpace(part), "W/")
+		if p == "*" || p == etag {
+			return true
+		}
+	}
+	return false
+}
