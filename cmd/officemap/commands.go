@@ -1,0 +1,331 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+
+	"officemap/api"
+	"officemap/floorplan"
+	"officemap/floorplan/gpkg"
+	"officemap/floorplan/postgis"
+	"officemap/floorplan/render"
+	"officemap/floorplan/report"
+	"officemap/floorplan/sample"
+	"officemap/floorplan/synth"
+	"officemap/static"
+)
+
+func commands(e *env) []*cobra.Command {
+	return []*cobra.Command{serveCmd(e), demoCmd(e), migrateCmd(e), reportCmd(e), renderCmd(e), genCmd(e)}
+}
+
+// openStore opens the configured store and brings its schema up to date.
+func (e *env) openStore(ctx context.Context) (floorplan.Store, string, error) {
+	db := resolveDB(e.db, e.getenv)
+	if isPostgres(db) {
+		s, err := postgis.Open(ctx, db)
+		if err != nil {
+			return nil, db, err
+		}
+		if err := s.Migrate(ctx); err != nil {
+			s.Close()
+			return nil, db, err
+		}
+		return s, db, nil
+	}
+	s, err := gpkg.Open(ctx, db) // creates the file and its schema on first use
+	if err != nil {
+		return nil, db, err
+	}
+	return s, db, nil
+}
+
+// redacted hides a password in a store location before it is printed.
+func redacted(db string) string {
+	if !isPostgres(db) {
+		return db
+	}
+	scheme, rest, _ := strings.Cut(db, "://")
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		if user, _, hasPass := strings.Cut(rest[:at], ":"); hasPass {
+			rest = user + ":***" + rest[at:]
+		}
+	}
+	return scheme + "://" + rest
+}
+
+func migrateCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "migrate",
+		Short: "bring the store's schema up to date (a no-op when current)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, db, err := e.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			fmt.Fprintf(e.stdout, "schema of %s is up to date\n", redacted(db))
+			return nil
+		},
+	}
+}
+
+// newServer wires the HTTP service over a store.
+func (e *env) newServer(s floorplan.Store) *api.Server {
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	return api.NewServer(api.Config{}, api.Deps{
+		Store:    s,
+		Assessor: floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()),
+		Static:   static.Handler(),
+		Logger:   log,
+	})
+}
+
+// serve listens, prints where, and serves until ctx ends.
+func (e *env) serve(ctx context.Context, srv *api.Server, what string) error {
+	addr := resolveAddr(e.addr, e.getenv)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	fmt.Fprintf(e.stdout, "officemap: serving %s at http://%s/\n", what, ln.Addr())
+	return srv.ServeListener(ctx, ln)
+}
+
+func serveCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "serve the API, tiles, rendered floorplans and the browser app",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, db, err := e.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			return e.serve(cmd.Context(), e.newServer(s), redacted(db))
+		},
+	}
+}
+
+func demoCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "demo",
+		Short: "fill a fresh store with the built-in sample compound and serve it",
+		Long: "demo fills a fresh embedded store (a temporary file, unless --db is given) with the built-in\n" +
+			"sample municipal administrative centre and serves it; it prints the URL.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if e.db == "" {
+				dir, err := os.MkdirTemp("", "officemap-demo-")
+				if err != nil {
+					return err
+				}
+				defer os.RemoveAll(dir)
+				e.db = filepath.Join(dir, "demo.gpkg")
+			}
+			s, db, err := e.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			d := sample.Build(floorplan.DayOf(time.Now()))
+			if err := d.Load(floorplan.WithActor(ctx, "demo"), s); err != nil {
+				return fmt.Errorf("loading the sample into %s: %w", redacted(db), err)
+			}
+			fmt.Fprintf(e.stdout, "officemap: sample loaded into %s: %d buildings, %d floors, %d rooms, %d agencies, %d people\n",
+				redacted(db), len(d.Buildings), len(d.Floors), len(d.Rooms), len(d.Agencies), len(d.People))
+			return e.serve(ctx, e.newServer(s), "the sample compound")
+		},
+	}
+}
+
+func reportCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "reports",
+	}
+	var asOf, agency, format, out, lang string
+	over := &cobra.Command{
+		Use:   "over-standard",
+		Short: "the over-standard findings (超标问题) as of a date",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := report.ParseFormat(format)
+			if err != nil {
+				return fmt.Errorf("--format: %w", err)
+			}
+			day := floorplan.DayOf(time.Now())
+			if asOf != "" {
+				if day, err = floorplan.ParseDate(asOf); err != nil {
+					return fmt.Errorf("--as-of: %w", err)
+				}
+			}
+			opt := report.Options{Lang: lang}
+			if agency != "" {
+				if opt.AgencyID, err = uuid.Parse(agency); err != nil {
+					return fmt.Errorf("--agency: %q is not a UUID", agency)
+				}
+			}
+			if f == report.XLSX && out == "" {
+				return fmt.Errorf("--format xlsx needs --out FILE.xlsx")
+			}
+			ctx := cmd.Context()
+			s, _, err := e.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if opt.AgencyID != uuid.Nil {
+				if _, err := s.Agency(ctx, opt.AgencyID); err != nil {
+					return fmt.Errorf("--agency %s: %w", opt.AgencyID, err)
+				}
+			}
+			rep, err := floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()).AsOf(ctx, day)
+			if err != nil {
+				return err
+			}
+			return e.writeOut(out, func(w io.Writer) error { return report.Write(w, rep, f, opt) })
+		},
+	}
+	over.Flags().StringVar(&asOf, "as-of", "", "evaluate as of this day, YYYY-MM-DD (default today)")
+	over.Flags().StringVar(&agency, "agency", "", "only this agency's findings (agency id)")
+	over.Flags().StringVar(&format, "format", "table", "table, csv, json or xlsx")
+	over.Flags().StringVar(&out, "out", "", "write to this file instead of standard output")
+	over.Flags().StringVar(&lang, "lang", "zh", "zh or en")
+	cmd.AddCommand(over)
+	return cmd
+}
+
+func renderCmd(e *env) *cobra.Command {
+	var floor, out, color, lang string
+	var width int
+	cmd := &cobra.Command{
+		Use:   "render",
+		Short: "draw a floorplan to a PNG or SVG file",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			id, err := uuid.Parse(floor)
+			if err != nil {
+				return fmt.Errorf("--floor: %q is not a UUID", floor)
+			}
+			ext := strings.ToLower(filepath.Ext(out))
+			if ext != ".png" && ext != ".svg" {
+				return fmt.Errorf("--out: %q must end in .png or .svg", out)
+			}
+			opt := render.Options{Width: width, Color: render.ColorBy(color), Lang: lang}
+			ctx := cmd.Context()
+			s, _, err := e.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			rep, err := floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()).Current(ctx)
+			if err != nil {
+				return err
+			}
+			plan, err := render.BuildPlan(ctx, s, rep, id)
+			if err != nil {
+				return err
+			}
+			draw := render.PNG
+			if ext == ".svg" {
+				draw = render.SVG
+			}
+			return e.writeOut(out, func(w io.Writer) error { return draw(w, plan, opt) })
+		},
+	}
+	cmd.Flags().StringVar(&floor, "floor", "", "the floor's id (required)")
+	cmd.Flags().StringVar(&out, "out", "", "FILE.png or FILE.svg (required)")
+	cmd.Flags().IntVar(&width, "width", render.DefaultWidth, "image width in pixels")
+	cmd.Flags().StringVar(&color, "color", "status", "fill rooms by status, agency or usage")
+	cmd.Flags().StringVar(&lang, "lang", "zh", "zh or en")
+	_ = cmd.MarkFlagRequired("floor")
+	_ = cmd.MarkFlagRequired("out")
+	return cmd
+}
+
+func genCmd(e *env) *cobra.Command {
+	var cfg synth.Config
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "gen",
+		Short: "generate synthetic data at scale into the store, for benchmarks",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cfg.Buildings < 1 || cfg.Floors < 1 || cfg.RoomsPerFloor < 1 {
+				return fmt.Errorf("--buildings, --floors and --rooms-per-floor must each be at least 1")
+			}
+			if total := cfg.Buildings * cfg.Floors * cfg.RoomsPerFloor; total > 10_000_000 {
+				return fmt.Errorf("%d rooms is more than gen makes (10,000,000)", total)
+			}
+			ctx := floorplan.WithActor(cmd.Context(), "gen")
+			s, db, err := e.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			start := time.Now()
+			d := synth.Generate(cfg)
+			if err := d.Load(ctx, s); err != nil {
+				return fmt.Errorf("loading into %s: %w", redacted(db), err)
+			}
+			sum := map[string]any{
+				"store": redacted(db), "seed": cfg.Seed, "sites": len(d.Sites), "buildings": len(d.Buildings),
+				"floors": len(d.Floors), "rooms": len(d.Rooms), "agencies": len(d.Agencies), "people": len(d.People),
+				"assignments": len(d.Assignments), "seconds": time.Since(start).Seconds(),
+			}
+			if asJSON {
+				return json.NewEncoder(e.stdout).Encode(sum)
+			}
+			fmt.Fprintf(e.stdout, "generated into %s: %d buildings, %d floors, %d rooms, %d agencies, %d people, %d assignments in %.1f s\n",
+				redacted(db), len(d.Buildings), len(d.Floors), len(d.Rooms), len(d.Agencies), len(d.People), len(d.Assignments), sum["seconds"])
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&cfg.Buildings, "buildings", 4, "buildings")
+	cmd.Flags().IntVar(&cfg.Floors, "floors", 5, "floors per building")
+	cmd.Flags().IntVar(&cfg.RoomsPerFloor, "rooms-per-floor", 40, "rooms per floor")
+	cmd.Flags().Uint64Var(&cfg.Seed, "seed", 1, "random seed (the same seed gives the same data)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	return cmd
+}
+
+// writeOut writes to the file path, or to standard output when path is empty. A file is written to a
+// temporary name beside it and renamed into place only when complete, so a failure never leaves half a
+// file behind.
+func (e *env) writeOut(path string, write func(io.Writer) error) error {
+	if path == "" {
+		return write(e.stdout)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("--out %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("--out %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("--out %s: %w", path, err)
+	}
+	return nil
+}
