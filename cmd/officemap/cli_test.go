@@ -1,0 +1,200 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"image/png"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"officemap/floorplan"
+	"officemap/floorplan/gpkg"
+)
+
+// officemap runs one command line with no environment and returns its output.
+func officemap(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err = run(context.Background(), args, strings.NewReader(""), &out, &errOut, func(string) string { return "" })
+	return out.String(), errOut.String(), err
+}
+
+func TestGenReportRender(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "gen.gpkg")
+	out, _, err := officemap(t, "gen", "--db", db, "--buildings", "1", "--floors", "2", "--rooms-per-floor", "12", "--seed", "7", "--json")
+	if err != nil {
+		t.Fatalf("gen: %v", err)
+	}
+	var sum struct{ Buildings, Floors, Rooms int }
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatalf("gen --json printed %q: %v", out, err)
+	}
+	if sum.Buildings != 1 || sum.Floors != 2 || sum.Rooms != 24 {
+		t.Fatalf("gen summary = %+v, want 1 building, 2 floors, 24 rooms", sum)
+	}
+
+	// The rooms really are in the file.
+	s, err := gpkg.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rooms, err := s.Rooms(context.Background(), floorplan.RoomFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rooms) != 24 {
+		t.Fatalf("store has %d rooms after gen, want 24", len(rooms))
+	}
+	floorID := rooms[0].FloorID
+	s.Close()
+
+	out, _, err = officemap(t, "report", "over-standard", "--db", db, "--format", "json")
+	if err != nil {
+		t.Fatalf("report: %v", err)
+	}
+	if !json.Valid([]byte(out)) {
+		t.Fatalf("report --format json is not JSON: %.200s", out)
+	}
+
+	csvPath := filepath.Join(t.TempDir(), "findings.csv")
+	if _, _, err := officemap(t, "report", "over-standard", "--db", db, "--format", "csv", "--out", csvPath); err != nil {
+		t.Fatalf("report csv: %v", err)
+	}
+	b, err := os.ReadFile(csvPath)
+	if err != nil || !bytes.HasPrefix(b, []byte("\ufeff")) {
+		t.Fatalf("CSV report missing or without a BOM (err %v)", err)
+	}
+
+	pngPath := filepath.Join(t.TempDir(), "plan.png")
+	if _, _, err := officemap(t, "render", "--db", db, "--floor", floorID.String(), "--out", pngPath, "--width", "800"); err != nil {
+		t.Fatalf("render: %v", err)
+	}
+	f, err := os.Open(pngPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("render wrote no PNG: %v", err)
+	}
+	if w := img.Bounds().Dx(); w != 800 {
+		t.Errorf("plan is %d px wide, want 800", w)
+	}
+}
+
+func TestCommandErrors(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "e.gpkg")
+	tests := []struct {
+		name string
+		args []string
+		want string // in the error
+	}{
+		{"unknown command", []string{"frobnicate"}, "unknown command"},
+		{"bad as-of", []string{"report", "over-standard", "--db", db, "--as-of", "2026-13-01"}, "--as-of"},
+		{"bad format", []string{"report", "over-standard", "--db", db, "--format", "pdf"}, "--format"},
+		{"xlsx to a terminal", []string{"report", "over-standard", "--db", db, "--format", "xlsx"}, "--out"},
+		{"bad agency id", []string{"report", "over-standard", "--db", db, "--agency", "x"}, "not a UUID"},
+		{"unknown agency", []string{"report", "over-standard", "--db", db, "--agency", "6f1c1c43-7a0e-4e0e-9a53-0a4b8c2a7f10"}, "not found"},
+		{"render bad floor id", []string{"render", "--db", db, "--floor", "12", "--out", filepath.Join(dir, "p.png")}, "not a UUID"},
+		{"render bad extension", []string{"render", "--db", db, "--floor", "6f1c1c43-7a0e-4e0e-9a53-0a4b8c2a7f10", "--out", filepath.Join(dir, "p.gif")}, ".png or .svg"},
+		{"render unknown floor", []string{"render", "--db", db, "--floor", "6f1c1c43-7a0e-4e0e-9a53-0a4b8c2a7f10", "--out", filepath.Join(dir, "p.png")}, "not found"},
+		{"gen zero rooms", []string{"gen", "--db", db, "--rooms-per-floor", "0"}, "at least 1"},
+		{"store path in a missing folder", []string{"migrate", "--db", filepath.Join(dir, "no", "such", "dir", "x.gpkg")}, "x.gpkg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := officemap(t, tt.args...)
+			if err == nil {
+				t.Fatalf("officemap %v succeeded, want an error mentioning %q", tt.args, tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not mention %q", err, tt.want)
+			}
+			if strings.Contains(oneLine(err), "\n") {
+				t.Errorf("error is not one line: %q", err)
+			}
+		})
+	}
+	// A failed render leaves no file behind.
+	if _, err := os.Stat(filepath.Join(dir, "p.png")); !os.IsNotExist(err) {
+		t.Errorf("a failed render left p.png behind (stat err %v)", err)
+	}
+}
+
+// syncWriter lets the test read what a running command has printed so far.
+type syncWriter struct{ w *io.PipeWriter }
+
+func (s syncWriter) Write(p []byte) (int, error) { return s.w.Write(p) }
+
+func TestDemoServesTheSample(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		db := filepath.Join(t.TempDir(), "demo.gpkg")
+		done <- run(ctx, []string{"demo", "--db", db, "--addr", "127.0.0.1:0"}, strings.NewReader(""), syncWriter{pw}, io.Discard, func(string) string { return "" })
+		pw.Close()
+	}()
+	lines := bufio.NewScanner(pr)
+	var url string
+	for lines.Scan() {
+		if i := strings.Index(lines.Text(), "http://"); i >= 0 {
+			url = strings.TrimSpace(lines.Text()[i:])
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if url == "" {
+		t.Fatalf("demo printed no URL (run ended: %v)", <-done)
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	for _, path := range []string{"readyz", "api/v1/buildings", "api/v1/reports/over-standard?format=json", ""} {
+		resp, err := client.Get(url + path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
+		}
+		if path == "api/v1/reports/over-standard?format=json" {
+			var rep struct {
+				Findings []struct {
+					RuleID string `json:"rule_id"`
+				} `json:"findings"`
+			}
+			if err := json.Unmarshal(body, &rep); err != nil {
+				t.Fatalf("report JSON: %v", err)
+			}
+			rules := map[string]bool{}
+			for _, f := range rep.Findings {
+				rules[f.RuleID] = true
+			}
+			for _, r := range floorplan.Rules() {
+				if !rules[r.ID] {
+					t.Errorf("the demo shows no %s finding", r.ID)
+				}
+			}
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("demo ended with %v after shutdown", err)
+		}
+	case <-time.After(40 * time.Second):
+		t.Fatal("demo did not shut down")
+	}
+}
