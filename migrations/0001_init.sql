@@ -229,17 +229,19 @@ CREATE INDEX rooms_floor_idx ON rooms (floor_id) WHERE deleted_at IS NULL;
 -- The tile path.
 CREATE INDEX rooms_geom_ll_idx ON rooms USING gist (geom_ll) WHERE deleted_at IS NULL;
 CREATE INDEX rooms_agency_idx ON rooms (agency_id) WHERE deleted_at IS NULL;
-CREATE INDEX rooms_number_idx ON rooms (lower(number)) WHERE deleted_at IS NULL;
 
 -- rooms_no_overlap refuses a live room whose interior meets the interior of another live room of its
--- floor (DE-9IM 2********: the interiors share an area). Shared walls and touching corners pass. The
+-- floor (DE-9IM 2********: the interiors share an area) by at least 1 cm² — geo.MinOverlapArea, the
+-- tolerance the GeoPackage store and the importers use, far below drawing precision and above the
+-- floating-point noise of coordinates converted from lon/lat. Shared walls and touching corners pass. The
 -- transaction-scoped advisory lock on the floor serialises concurrent writers of one floor, and the
 -- check's query, run after the lock is granted, sees every room committed before.
 --
--- The function turns sequential scans off for its query: PL/pgSQL keeps the plan it made for the first
--- rows of a session, and a plan made when the table was small would scan every room for each new one.
+-- The function plans its query afresh on every call (plan_cache_mode): PL/pgSQL would otherwise keep a
+-- generic plan made for the first rows of a session, and a plan made when the table was nearly empty
+-- scans every room for each new one.
 CREATE FUNCTION rooms_no_overlap() RETURNS trigger
-LANGUAGE plpgsql SET enable_seqscan = off AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     other record;
 BEGIN
@@ -257,6 +259,7 @@ BEGIN
        AND r.id <> NEW.id
        AND r.geom && NEW.geom
        AND ST_Relate(r.geom, NEW.geom, '2********')
+       AND ST_Area(ST_Intersection(r.geom, NEW.geom)) >= 1e-4
      ORDER BY r.number, r.id
      LIMIT 1;
     IF FOUND THEN

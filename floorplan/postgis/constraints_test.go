@@ -396,3 +396,24 @@ func TestHistory(t *testing.T) {
 		}
 	})
 }
+
+// TestOverlapTolerance checks that the database uses the same tolerance as geo.Overlaps (and so the
+// GeoPackage store): an overlap under geo.MinOverlapArea is a shared wall drawn imprecisely, one above
+// it is an overlap.
+func TestOverlapTolerance(t *testing.T) {
+	s := openStore(t)
+	f := newFixture(t, s)
+	f.room(t, 0, "T1", rect(300, 0, 304, 5))
+	// 0.00001 m into the neighbour along a 5 m wall: 0.5 cm² — accepted.
+	f.room(t, 0, "T2", rect(303.99999, 0, 308, 5))
+	// 0.001 m into it: 50 cm² — refused, however thin.
+	r := f.newRoom(0, "T3", rect(300, 4.999, 304, 9))
+	err := s.CreateRoom(f.ctx, &r)
+	var oe *floorplan.OverlapError
+	if !errors.As(err, &oe) || oe.OtherNumber != "T1" {
+		t.Fatalf("CreateRoom(T3) = %v, want an overlap with T1", err)
+	}
+	if over, area, _ := geo.Overlaps(rect(300, 0, 304, 5), rect(303.99999, 0, 308, 5)); over || area <= 0 {
+		t.Errorf("geo.Overlaps disagrees with the database on the 0.5 cm² case: %v %v", over, area)
+	}
+}

@@ -3,7 +3,6 @@ package postgis
 import (
 	"context"
 	"encoding/json"
-	"slices"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -162,16 +161,37 @@ func collect[T any](ctx context.Context, q querier, scan func(pgx.Row) (T, error
 		return nil, mapError(err)
 	}
 	defer rows.Close()
-	out := []T{}
+	// Rows go into chunks, copied once into a slice of the right size at the end: the snapshot's slices
+	// run to 100 000s of rows, which growing one slice would copy several times over.
+	const chunk = 1024
+	var (
+		chunks [][]T
+		cur    = make([]T, 0, 16)
+	)
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {
 			return nil, mapError(err)
 		}
-		if len(out) == cap(out) {
-			out = slices.Grow(out, len(out)+1) // double: the snapshot's slices run to 100 000s of rows
+		if len(cur) == cap(cur) && cap(cur) >= chunk {
+			chunks = append(chunks, cur)
+			cur = make([]T, 0, chunk)
 		}
-		out = append(out, v)
+		cur = append(cur, v)
 	}
-	return out, mapError(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, mapError(err)
+	}
+	if len(chunks) == 0 {
+		return cur, nil
+	}
+	n := len(cur)
+	for _, c := range chunks {
+		n += len(c)
+	}
+	out := make([]T, 0, n)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	return append(out, cur...), nil
 }

@@ -16,8 +16,9 @@ import (
 
 // How Snapshot works.
 //
-// For asOf today or later (in the store's time zone) it reads the live tables: seven queries in one
-// read-only repeatable-read transaction, so they see one state of the register.
+// For asOf today or later (in the store's time zone) it reads the live tables: eight queries (one per
+// table, posts included) in one read-only repeatable-read transaction, so they see one state of the
+// register.
 //
 // For a day before today it rebuilds the register as it stood at the end of that day (the cutoff:
 // midnight starting the next day, in the store's time zone) from the history, which records every write
@@ -32,6 +33,7 @@ import (
 // changed since the day, not with the register. A room's geometry and agency, a person's agency and
 // rank, an assignment's dates: all are as recorded at the end of the day; rooms, people and assignments
 // deleted later are present. Standard rows are those in force on the day (effective on or before it).
+// The order of each slice is unspecified.
 
 const (
 	snapFloorsSQL      = `SELECT ` + floorColumns + ` FROM floors f WHERE f.deleted_at IS NULL`
@@ -41,7 +43,7 @@ const (
 	snapAssignmentsSQL = `SELECT ` + assignmentColumns + ` FROM assignments a WHERE a.deleted_at IS NULL`
 	snapStandardsSQL   = `SELECT ` + standardRowColumns + ` FROM standard_rows t WHERE true`
 
-	// unchanged keeps rows with no history at or after $1; the alias of each table's query is x.
+	// The past: live rows with no history at or after the cutoff $1.
 	snapBuildingsAtSQL = `SELECT ` + buildingColumns + ` FROM buildings b WHERE b.deleted_at IS NULL
    AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = b.id AND h.at >= $1)`
 	snapFloorsAtSQL = snapFloorsSQL + `
