@@ -1,0 +1,220 @@
+package gpkg
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+
+	"officemap/floorplan"
+)
+
+// assignmentRow is an assignment with the column the domain type does not carry.
+type assignmentRow struct {
+	floorplan.Assignment
+	created time.Time
+}
+
+func (r assignmentRow) image() assignmentImage {
+	return assignmentImage{ID: jsonID(r.ID), PersonID: jsonID(r.PersonID), RoomID: jsonID(r.RoomID),
+		Kind: string(r.Kind), PostID: jsonID(r.PostID), ApprovalRef: r.ApprovalRef, StartDate: jsonDate(r.Start),
+		EndDate: jsonDate(r.End), Version: r.Version, CreatedAt: jsonInstant(r.created),
+		DeletedAt: jsonInstant(r.DeletedAt)}
+}
+
+const assignmentColumns = `a.id, a.person_id, a.room_id, a.kind, a.post_id, a.approval_ref, CAST(a.start_date AS TEXT), CAST(a.end_date AS TEXT),
+       a.version, CAST(a.created_at AS TEXT), CAST(a.deleted_at AS TEXT)`
+
+func (s *Store) scanAssignment(row scanner) (assignmentRow, error) {
+	var r assignmentRow
+	err := row.Scan(idCol{&r.ID}, idCol{&r.PersonID}, idCol{&r.RoomID}, &r.Kind, idCol{&r.PostID}, &r.ApprovalRef,
+		dateCol{&r.Start}, dateCol{&r.End}, &r.Version, instantCol{&r.created, s.loc}, instantCol{&r.DeletedAt, s.loc})
+	return r, err
+}
+
+func assignmentsOf(rows []assignmentRow) []floorplan.Assignment {
+	out := make([]floorplan.Assignment, len(rows))
+	for i, r := range rows {
+		out[i] = r.Assignment
+	}
+	return out
+}
+
+func checkAssignment(a *floorplan.Assignment) error {
+	if a.Kind == "" {
+		a.Kind = floorplan.AssignMain
+	}
+	return a.Validate()
+}
+
+const (
+	sqlLivePerson   = `SELECT 1 FROM people WHERE id = ? AND deleted_at IS NULL`
+	sqlLiveRoom     = `SELECT 1 FROM rooms WHERE id = ? AND deleted_at IS NULL`
+	sqlLivePostOf   = `SELECT 1 FROM posts WHERE id = ? AND person_id = ? AND deleted_at IS NULL`
+	sqlInsertAssign = `
+INSERT INTO assignments (id, person_id, room_id, kind, post_id, approval_ref, start_date, end_date, version, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`
+)
+
+// checkAssignmentRefs makes sure the person, the room and the post of an assignment are live.
+func checkAssignmentRefs(ctx context.Context, q querier, a *floorplan.Assignment) error {
+	if err := live(ctx, q, sqlLivePerson, a.PersonID, "person"); err != nil {
+		return err
+	}
+	if err := live(ctx, q, sqlLiveRoom, a.RoomID, "room"); err != nil {
+		return err
+	}
+	if a.PostID == uuid.Nil {
+		return nil
+	}
+	var one int
+	err := q.QueryRowContext(ctx, sqlLivePostOf, a.PostID.String(), a.PersonID.String()).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return floorplan.Invalidf("post %s is not a post of the person", a.PostID)
+	}
+	return err
+}
+
+// CreateAssignment puts a person in a room.
+func (s *Store) CreateAssignment(ctx context.Context, a *floorplan.Assignment) error {
+	if err := checkAssignment(a); err != nil {
+		return err
+	}
+	id := newID(a.ID)
+	now := s.now()
+	err := s.write(ctx, func(q querier) error {
+		if err := checkAssignmentRefs(ctx, q, a); err != nil {
+			return err
+		}
+		created, createdText := instant(now)
+		_, err := q.ExecContext(ctx, sqlInsertAssign, id.String(), a.PersonID.String(), a.RoomID.String(), a.Kind,
+			nullID(a.PostID), a.ApprovalRef, nullDate(a.Start), nullDate(a.End), createdText)
+		if err != nil {
+			return err
+		}
+		row := assignmentRow{Assignment: *a, created: created}
+		row.ID, row.Version, row.DeletedAt = id, 1, time.Time{}
+		return record(ctx, q, now, change{floorplan.EntityAssignment, id, opInsert, nil, row.image()})
+	})
+	if err != nil {
+		return err
+	}
+	a.ID, a.Version, a.DeletedAt = id, 1, time.Time{}
+	return nil
+}
+
+const sqlAssignment = `SELECT ` + assignmentColumns + ` FROM assignments a WHERE a.id = ? AND a.deleted_at IS NULL`
+
+func (s *Store) liveAssignment(ctx context.Context, q querier, id uuid.UUID) (assignmentRow, error) {
+	r, err := s.scanAssignment(q.QueryRowContext(ctx, sqlAssignment, id.String()))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, notFound("assignment", id)
+	}
+	return r, err
+}
+
+// Assignment returns a live assignment.
+func (s *Store) Assignment(ctx context.Context, id uuid.UUID) (floorplan.Assignment, error) {
+	r, err := s.liveAssignment(ctx, s.reader(), id)
+	return r.Assignment, wrapErr(err)
+}
+
+// Assignments queries: ?1 person, ?2 room and ?3 day (in force that day) filter when not NULL.
+const (
+	sqlAssignmentsByPerson = `SELECT ` + assignmentColumns + ` FROM assignments a
+ WHERE a.person_id = ?1 AND a.deleted_at IS NULL
+   AND (?2 IS NULL OR a.room_id = ?2)
+   AND (?3 IS NULL OR ((a.start_date IS NULL OR a.start_date <= ?3) AND (a.end_date IS NULL OR a.end_date > ?3)))
+ ORDER BY a.start_date NULLS FIRST, a.id`
+	sqlAssignmentsByRoom = `SELECT ` + assignmentColumns + ` FROM assignments a
+ WHERE a.room_id = ?2 AND a.deleted_at IS NULL
+   AND (?1 IS NULL OR a.person_id = ?1)
+   AND (?3 IS NULL OR ((a.start_date IS NULL OR a.start_date <= ?3) AND (a.end_date IS NULL OR a.end_date > ?3)))
+ ORDER BY a.start_date NULLS FIRST, a.id`
+	sqlAssignmentsAll = `SELECT ` + assignmentColumns + ` FROM assignments a NOT INDEXED
+ WHERE a.deleted_at IS NULL
+   AND (?1 IS NULL OR a.person_id = ?1)
+   AND (?2 IS NULL OR a.room_id = ?2)
+   AND (?3 IS NULL OR ((a.start_date IS NULL OR a.start_date <= ?3) AND (a.end_date IS NULL OR a.end_date > ?3)))
+ ORDER BY a.start_date NULLS FIRST, a.id`
+)
+
+// Assignments lists live assignments matching f by start date.
+func (s *Store) Assignments(ctx context.Context, f floorplan.AssignmentFilter) ([]floorplan.Assignment, error) {
+	query := sqlAssignmentsAll
+	switch {
+	case f.PersonID != uuid.Nil:
+		query = sqlAssignmentsByPerson
+	case f.RoomID != uuid.Nil:
+		query = sqlAssignmentsByRoom
+	}
+	rows, err := collect(ctx, s.reader(), s.scanAssignment, query, nullID(f.PersonID), nullID(f.RoomID),
+		nullDate(f.ActiveOn))
+	return assignmentsOf(rows), err
+}
+
+const sqlUpdateAssignment = `
+UPDATE assignments SET person_id = ?, room_id = ?, kind = ?, post_id = ?, approval_ref = ?, start_date = ?,
+       end_date = ?, version = version + 1
+ WHERE id = ? AND version = ? AND deleted_at IS NULL`
+
+// UpdateAssignment replaces a live assignment's fields if a.Version is still its version, and moves
+// a.Version on.
+func (s *Store) UpdateAssignment(ctx context.Context, a *floorplan.Assignment) error {
+	if err := checkAssignment(a); err != nil {
+		return err
+	}
+	now := s.now()
+	var version int64
+	err := s.write(ctx, func(q querier) error {
+		if err := checkAssignmentRefs(ctx, q, a); err != nil {
+			return err
+		}
+		old, err := s.liveAssignment(ctx, q, a.ID)
+		if err != nil {
+			return err
+		}
+		if old.Version != a.Version {
+			return conflict("assignment", old.Version, a.Version)
+		}
+		_, err = q.ExecContext(ctx, sqlUpdateAssignment, a.PersonID.String(), a.RoomID.String(), a.Kind,
+			nullID(a.PostID), a.ApprovalRef, nullDate(a.Start), nullDate(a.End), a.ID.String(), a.Version)
+		if err != nil {
+			return err
+		}
+		nw := assignmentRow{Assignment: *a, created: old.created}
+		nw.Version, nw.DeletedAt = old.Version+1, time.Time{}
+		version = nw.Version
+		return record(ctx, q, now, change{floorplan.EntityAssignment, a.ID, opUpdate, old.image(), nw.image()})
+	})
+	if err != nil {
+		return err
+	}
+	a.Version = version
+	return nil
+}
+
+const sqlDeleteAssignment = `UPDATE assignments SET deleted_at = ?, version = version + 1 WHERE id = ?`
+
+// DeleteAssignment deletes a live assignment at the given version.
+func (s *Store) DeleteAssignment(ctx context.Context, id uuid.UUID, version int64) error {
+	now := s.now()
+	return s.write(ctx, func(q querier) error {
+		old, err := s.liveAssignment(ctx, q, id)
+		if err != nil {
+			return err
+		}
+		if old.Version != version {
+			return conflict("assignment", old.Version, version)
+		}
+		deleted, deletedText := instant(now)
+		if _, err := q.ExecContext(ctx, sqlDeleteAssignment, deletedText, id.String()); err != nil {
+			return err
+		}
+		nw := old
+		nw.Version, nw.DeletedAt = old.Version+1, deleted.In(s.loc)
+		return record(ctx, q, now, change{floorplan.EntityAssignment, id, opDelete, old.image(), nw.image()})
+	})
+}

@@ -1,0 +1,316 @@
+package gpkg
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+
+	"officemap/floorplan"
+	"officemap/geo"
+)
+
+// buildingRow is a building with the columns the domain type does not carry.
+type buildingRow struct {
+	floorplan.Building
+	created, deleted time.Time
+}
+
+func (r buildingRow) image() buildingImage {
+	return buildingImage{ID: jsonID(r.ID), SiteID: jsonID(r.SiteID), Name: r.Name, Address: r.Address,
+		Footprint: jsonPolygon(r.Footprint), OriginLon: r.Georef.Origin[0], OriginLat: r.Georef.Origin[1],
+		RotationDeg: r.Georef.RotationDeg, Scale: r.Georef.Scale, SourceID: r.SourceID,
+		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted)}
+}
+
+const buildingColumns = `b.id, b.site_id, b.name, b.address, b.footprint, b.origin_lon, b.origin_lat, b.rotation_deg,
+       b.scale, b.source_id, CAST(b.created_at AS TEXT), CAST(b.deleted_at AS TEXT)`
+
+func (s *Store) scanBuilding(row scanner) (buildingRow, error) {
+	var (
+		r         buildingRow
+		footprint []byte
+		lon, lat  float64
+	)
+	err := row.Scan(idCol{&r.ID}, idCol{&r.SiteID}, &r.Name, &r.Address, &footprint, &lon, &lat,
+		&r.Georef.RotationDeg, &r.Georef.Scale, &r.SourceID, instantCol{&r.created, s.loc},
+		instantCol{&r.deleted, s.loc})
+	if err != nil {
+		return r, err
+	}
+	r.Georef.Origin = orb.Point{lon, lat}
+	r.Footprint, err = decodePolygon(footprint)
+	return r, err
+}
+
+// derived returns the GeoPackage blobs of a local polygon and of its lon/lat copy in frame f (nil, SQL
+// NULL, for an empty polygon).
+func derived(p orb.Polygon, f *geo.Frame) (local, lonLat any, err error) {
+	if len(p) == 0 {
+		return nil, nil, nil
+	}
+	if local, err = encodeGeom(p, srsLocal); err != nil {
+		return nil, nil, err
+	}
+	if lonLat, err = encodeGeom(f.PolygonToLonLat(p), srsLonLat); err != nil {
+		return nil, nil, err
+	}
+	return local, lonLat, nil
+}
+
+const (
+	sqlLiveSite      = `SELECT 1 FROM sites WHERE id = ? AND deleted_at IS NULL`
+	sqlSourceIDTaken = `
+SELECT count(*) FROM buildings
+ WHERE site_id = ? AND source_id = ? AND source_id <> '' AND deleted_at IS NULL AND id <> ?`
+	sqlInsertBuilding = `
+INSERT INTO buildings (geom, id, site_id, name, address, footprint, origin_lon, origin_lat, rotation_deg, scale,
+                       source_id, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
+// checkBuildingRefs checks that a building's site is live and its source id free in the site.
+func checkBuildingRefs(ctx context.Context, q querier, b *floorplan.Building, id uuid.UUID) error {
+	if err := live(ctx, q, sqlLiveSite, b.SiteID, "site"); err != nil {
+		return err
+	}
+	if b.SourceID == "" {
+		return nil
+	}
+	n, err := count(ctx, q, sqlSourceIDTaken, b.SiteID.String(), b.SourceID, id.String())
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return floorplan.Invalidf("the site already has a building with source id %q", b.SourceID)
+	}
+	return nil
+}
+
+// CreateBuilding adds a building to a site; its lon/lat footprint is derived from its georeference.
+func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error {
+	if err := b.Validate(); err != nil {
+		return err
+	}
+	local, ll, err := derived(b.Footprint, b.Georef.Frame())
+	if err != nil {
+		return err
+	}
+	id := newID(b.ID)
+	now := s.now()
+	err = s.write(ctx, func(q querier) error {
+		if err := checkBuildingRefs(ctx, q, b, id); err != nil {
+			return err
+		}
+		created, createdText := instant(now)
+		_, err := q.ExecContext(ctx, sqlInsertBuilding, ll, id.String(), b.SiteID.String(), b.Name, b.Address, local,
+			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID, createdText)
+		if err != nil {
+			return err
+		}
+		if err := refreshSiteGeom(ctx, q, b.SiteID); err != nil {
+			return err
+		}
+		row := buildingRow{Building: *b, created: created}
+		row.ID = id
+		return record(ctx, q, now, change{floorplan.EntityBuilding, id, opInsert, nil, row.image()})
+	})
+	if err != nil {
+		return err
+	}
+	b.ID = id
+	return nil
+}
+
+const sqlBuilding = `SELECT ` + buildingColumns + ` FROM buildings b WHERE b.id = ? AND b.deleted_at IS NULL`
+
+// liveBuilding reads a live building's row.
+func (s *Store) liveBuilding(ctx context.Context, q querier, id uuid.UUID) (buildingRow, error) {
+	r, err := s.scanBuilding(q.QueryRowContext(ctx, sqlBuilding, id.String()))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, notFound("building", id)
+	}
+	return r, err
+}
+
+// Building returns a building.
+func (s *Store) Building(ctx context.Context, id uuid.UUID) (floorplan.Building, error) {
+	r, err := s.liveBuilding(ctx, s.reader(), id)
+	return r.Building, wrapErr(err)
+}
+
+const (
+	sqlAllBuildings  = `SELECT ` + buildingColumns + ` FROM buildings b NOT INDEXED WHERE b.deleted_at IS NULL ORDER BY b.name, b.id`
+	sqlSiteBuildings = `SELECT ` + buildingColumns + ` FROM buildings b
+ WHERE b.site_id = ? AND b.deleted_at IS NULL ORDER BY b.name, b.id`
+)
+
+// Buildings lists the buildings of a site by name, or all of them for uuid.Nil.
+func (s *Store) Buildings(ctx context.Context, siteID uuid.UUID) ([]floorplan.Building, error) {
+	var (
+		rows []buildingRow
+		err  error
+	)
+	if siteID == uuid.Nil {
+		rows, err = collect(ctx, s.reader(), s.scanBuilding, sqlAllBuildings)
+	} else {
+		rows, err = collect(ctx, s.reader(), s.scanBuilding, sqlSiteBuildings, siteID.String())
+	}
+	return buildingsOf(rows), err
+}
+
+func buildingsOf(rows []buildingRow) []floorplan.Building {
+	out := make([]floorplan.Building, len(rows))
+	for i, r := range rows {
+		out[i] = r.Building
+	}
+	return out
+}
+
+const sqlUpdateBuilding = `
+UPDATE buildings SET geom = ?, site_id = ?, name = ?, address = ?, footprint = ?, origin_lon = ?, origin_lat = ?,
+       rotation_deg = ?, scale = ?, source_id = ?
+ WHERE id = ?`
+
+// UpdateBuilding replaces a building's fields. When its georeference changes, the lon/lat geometry of
+// its floors and rooms is derived again in the same transaction, and each room's version moves on (its
+// map geometry changed), deleted floors and rooms included, as in the PostGIS store.
+func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error {
+	if err := b.Validate(); err != nil {
+		return err
+	}
+	frame := b.Georef.Frame()
+	local, ll, err := derived(b.Footprint, frame)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.write(ctx, func(q querier) error {
+		old, err := s.liveBuilding(ctx, q, b.ID)
+		if err != nil {
+			return err
+		}
+		if err := checkBuildingRefs(ctx, q, b, b.ID); err != nil {
+			return err
+		}
+		_, err = q.ExecContext(ctx, sqlUpdateBuilding, ll, b.SiteID.String(), b.Name, b.Address, local,
+			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID, b.ID.String())
+		if err != nil {
+			return err
+		}
+		if err := refreshSiteGeom(ctx, q, b.SiteID); err != nil {
+			return err
+		}
+		if old.SiteID != b.SiteID {
+			if err := refreshSiteGeom(ctx, q, old.SiteID); err != nil {
+				return err
+			}
+		}
+		nw := buildingRow{Building: *b, created: old.created}
+		if err := record(ctx, q, now, change{floorplan.EntityBuilding, b.ID, opUpdate, old.image(), nw.image()}); err != nil {
+			return err
+		}
+		if old.Georef == b.Georef {
+			return nil
+		}
+		if err := s.rederiveFloors(ctx, q, now, frame, b.ID); err != nil {
+			return err
+		}
+		return s.rederiveRooms(ctx, q, now, frame, b.ID)
+	})
+}
+
+const (
+	sqlBuildingFloors = `SELECT ` + floorColumns + ` FROM floors f WHERE f.building_id = ? AND f.outline IS NOT NULL`
+	sqlRederiveFloor  = `UPDATE floors SET geom = ? WHERE id = ?`
+)
+
+// rederiveFloors derives the lon/lat outline of every floor of a building (live ones; deleted floors have
+// none) in frame f. Each floor gets a history row, as the PostGIS store's trigger writes one.
+func (s *Store) rederiveFloors(ctx context.Context, q querier, now time.Time, f *geo.Frame, buildingID uuid.UUID) error {
+	floors, err := collect(ctx, q, s.scanFloor, sqlBuildingFloors, buildingID.String())
+	if err != nil {
+		return err
+	}
+	for _, fl := range floors {
+		var ll any
+		if fl.deleted.IsZero() {
+			if _, ll, err = derived(fl.Outline, f); err != nil {
+				return err
+			}
+		}
+		if _, err := q.ExecContext(ctx, sqlRederiveFloor, ll, fl.ID.String()); err != nil {
+			return err
+		}
+		img := fl.image()
+		if err := record(ctx, q, now, change{floorplan.EntityFloor, fl.ID, opUpdate, img, img}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const (
+	sqlBuildingRooms = `SELECT ` + roomColumns + ` FROM rooms r JOIN floors f ON f.id = r.floor_id WHERE f.building_id = ?`
+	sqlRederiveRoom  = `UPDATE rooms SET geom = ?, version = version + 1 WHERE id = ?`
+)
+
+// rederiveRooms derives the lon/lat polygon of every room of a building in frame f and moves each
+// room's version on, with a history row each.
+func (s *Store) rederiveRooms(ctx context.Context, q querier, now time.Time, f *geo.Frame, buildingID uuid.UUID) error {
+	rooms, err := collect(ctx, q, s.scanRoom, sqlBuildingRooms, buildingID.String())
+	if err != nil {
+		return err
+	}
+	for _, r := range rooms {
+		var ll any
+		if r.DeletedAt.IsZero() {
+			if _, ll, err = derived(r.Geometry, f); err != nil {
+				return err
+			}
+		}
+		if _, err := q.ExecContext(ctx, sqlRederiveRoom, ll, r.ID.String()); err != nil {
+			return err
+		}
+		old := roomImageOf(r)
+		r.Version++
+		if err := record(ctx, q, now, change{floorplan.EntityRoom, r.ID, opUpdate, old, roomImageOf(r)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const (
+	sqlBuildingInUse  = `SELECT count(*) FROM floors WHERE building_id = ? AND deleted_at IS NULL`
+	sqlDeleteBuilding = `UPDATE buildings SET deleted_at = ?, geom = NULL WHERE id = ?`
+)
+
+// DeleteBuilding deletes a building that has no floors left.
+func (s *Store) DeleteBuilding(ctx context.Context, id uuid.UUID) error {
+	now := s.now()
+	return s.write(ctx, func(q querier) error {
+		old, err := s.liveBuilding(ctx, q, id)
+		if err != nil {
+			return err
+		}
+		if n, err := count(ctx, q, sqlBuildingInUse, id.String()); err != nil {
+			return err
+		} else if n > 0 {
+			return inUse("the building still has %d floor(s)", n)
+		}
+		deleted, deletedText := instant(now)
+		if _, err := q.ExecContext(ctx, sqlDeleteBuilding, deletedText, id.String()); err != nil {
+			return err
+		}
+		if err := refreshSiteGeom(ctx, q, old.SiteID); err != nil {
+			return err
+		}
+		nw := old
+		nw.deleted = deleted
+		return record(ctx, q, now, change{floorplan.EntityBuilding, id, opDelete, old.image(), nw.image()})
+	})
+}

@@ -1,0 +1,337 @@
+package gpkg
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"officemap/floorplan"
+)
+
+// The history holds, for every write, row images before (old) and after (new) the change, in the shape
+// the PostGIS store's history triggers give them (to_jsonb of the row): the table's columns by name in
+// their order, ids as UUID strings or null, days as "2006-01-02", instants as RFC 3339, local geometry as
+// GeoJSON in the building's metres, derived lon/lat geometry left out. So History reads the same from both
+// stores, and Snapshot rebuilds past days from it the same way.
+
+// History entities beyond floorplan's: a person's posts and the local standard rows.
+const (
+	entityPost        floorplan.Entity = "post"
+	entityStandardRow floorplan.Entity = "standard_row"
+)
+
+// History operations.
+const (
+	opInsert = "insert"
+	opUpdate = "update"
+	opDelete = "delete"
+)
+
+// jsonID is a UUID that is null when nil.
+type jsonID uuid.UUID
+
+func (id jsonID) MarshalJSON() ([]byte, error) {
+	if uuid.UUID(id) == uuid.Nil {
+		return []byte("null"), nil
+	}
+	return json.Marshal(uuid.UUID(id).String())
+}
+
+func (id *jsonID) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*id = jsonID(uuid.Nil)
+		return nil
+	}
+	var u uuid.UUID
+	if err := json.Unmarshal(b, &u); err != nil {
+		return err
+	}
+	*id = jsonID(u)
+	return nil
+}
+
+// jsonDate is a calendar day, null when zero.
+type jsonDate time.Time
+
+func (d jsonDate) MarshalJSON() ([]byte, error) {
+	if time.Time(d).IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(time.Time(d).Format(floorplan.DateLayout))
+}
+
+func (d *jsonDate) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*d = jsonDate{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	t, err := time.Parse(floorplan.DateLayout, s)
+	*d = jsonDate(t)
+	return err
+}
+
+// jsonInstant is an instant in RFC 3339 (UTC, milliseconds), null when zero.
+type jsonInstant time.Time
+
+func (t jsonInstant) MarshalJSON() ([]byte, error) {
+	if time.Time(t).IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(time.Time(t).UTC().Format("2006-01-02T15:04:05.000Z07:00"))
+}
+
+func (t *jsonInstant) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*t = jsonInstant{}
+		return nil
+	}
+	var v time.Time
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*t = jsonInstant(v)
+	return nil
+}
+
+// jsonPolygon is a local polygon as GeoJSON, null when empty.
+type jsonPolygon orb.Polygon
+
+func (p jsonPolygon) MarshalJSON() ([]byte, error) {
+	if len(p) == 0 {
+		return []byte("null"), nil
+	}
+	return json.Marshal(geojson.NewGeometry(orb.Polygon(p)))
+}
+
+func (p *jsonPolygon) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*p = nil
+		return nil
+	}
+	g, err := geojson.UnmarshalGeometry(b)
+	if err != nil {
+		return err
+	}
+	poly, ok := g.Geometry().(orb.Polygon)
+	if !ok {
+		return fmt.Errorf("geometry is a %s, not a polygon", g.Geometry().GeoJSONType())
+	}
+	*p = jsonPolygon(poly)
+	return nil
+}
+
+// Row images, one per table, fields in column order.
+
+type siteImage struct {
+	ID        jsonID                      `json:"id"`
+	Name      string                      `json:"name"`
+	Address   string                      `json:"address"`
+	Category  string                      `json:"category"`
+	Ownership floorplan.OwnershipStatus   `json:"ownership"`
+	Records   []floorplan.OwnershipRecord `json:"records"`
+	Note      string                      `json:"note"`
+	CreatedAt jsonInstant                 `json:"created_at"`
+	DeletedAt jsonInstant                 `json:"deleted_at"`
+}
+
+type buildingImage struct {
+	ID          jsonID      `json:"id"`
+	SiteID      jsonID      `json:"site_id"`
+	Name        string      `json:"name"`
+	Address     string      `json:"address"`
+	Footprint   jsonPolygon `json:"footprint"`
+	OriginLon   float64     `json:"origin_lon"`
+	OriginLat   float64     `json:"origin_lat"`
+	RotationDeg float64     `json:"rotation_deg"`
+	Scale       float64     `json:"scale"`
+	SourceID    string      `json:"source_id"`
+	CreatedAt   jsonInstant `json:"created_at"`
+	DeletedAt   jsonInstant `json:"deleted_at"`
+}
+
+type floorImage struct {
+	ID         jsonID      `json:"id"`
+	BuildingID jsonID      `json:"building_id"`
+	Ordinal    int         `json:"ordinal"`
+	Name       string      `json:"name"`
+	Elevation  float64     `json:"elevation"`
+	Outline    jsonPolygon `json:"outline"`
+	SourceID   string      `json:"source_id"`
+	CreatedAt  jsonInstant `json:"created_at"`
+	DeletedAt  jsonInstant `json:"deleted_at"`
+}
+
+type agencyImage struct {
+	ID             jsonID      `json:"id"`
+	Name           string      `json:"name"`
+	ShortName      string      `json:"short_name"`
+	Level          string      `json:"level"`
+	Scale          string      `json:"scale"`
+	ParentID       jsonID      `json:"parent_id"`
+	Headcount      int         `json:"headcount"`
+	ApprovedAreaM2 float64     `json:"approved_area_m2"`
+	Status         string      `json:"status"`
+	StatusDate     jsonDate    `json:"status_date"`
+	SuccessorID    jsonID      `json:"successor_id"`
+	CreatedAt      jsonInstant `json:"created_at"`
+	DeletedAt      jsonInstant `json:"deleted_at"`
+}
+
+type roomImage struct {
+	ID        jsonID      `json:"id"`
+	FloorID   jsonID      `json:"floor_id"`
+	Number    string      `json:"number"`
+	Name      string      `json:"name"`
+	Usage     string      `json:"usage"`
+	AgencyID  jsonID      `json:"agency_id"`
+	State     string      `json:"state"`
+	IdleSince jsonDate    `json:"idle_since"`
+	Geom      jsonPolygon `json:"geom"`
+	AreaM2    float64     `json:"area_m2"`
+	SourceID  string      `json:"source_id"`
+	Version   int64       `json:"version"`
+	CreatedAt jsonInstant `json:"created_at"`
+	DeletedAt jsonInstant `json:"deleted_at"`
+}
+
+type personImage struct {
+	ID         jsonID      `json:"id"`
+	Name       string      `json:"name"`
+	AgencyID   jsonID      `json:"agency_id"`
+	Rank       string      `json:"rank"`
+	Title      string      `json:"title"`
+	Status     string      `json:"status"`
+	StatusDate jsonDate    `json:"status_date"`
+	CreatedAt  jsonInstant `json:"created_at"`
+	DeletedAt  jsonInstant `json:"deleted_at"`
+}
+
+type postImage struct {
+	ID        jsonID      `json:"id"`
+	PersonID  jsonID      `json:"person_id"`
+	Title     string      `json:"title"`
+	AgencyID  jsonID      `json:"agency_id"`
+	StartDate jsonDate    `json:"start_date"`
+	EndDate   jsonDate    `json:"end_date"`
+	CreatedAt jsonInstant `json:"created_at"`
+	DeletedAt jsonInstant `json:"deleted_at"`
+}
+
+type assignmentImage struct {
+	ID          jsonID      `json:"id"`
+	PersonID    jsonID      `json:"person_id"`
+	RoomID      jsonID      `json:"room_id"`
+	Kind        string      `json:"kind"`
+	PostID      jsonID      `json:"post_id"`
+	ApprovalRef string      `json:"approval_ref"`
+	StartDate   jsonDate    `json:"start_date"`
+	EndDate     jsonDate    `json:"end_date"`
+	Version     int64       `json:"version"`
+	CreatedAt   jsonInstant `json:"created_at"`
+	DeletedAt   jsonInstant `json:"deleted_at"`
+}
+
+type standardRowImage struct {
+	ID                jsonID      `json:"id"`
+	Scale             string      `json:"scale"`
+	Rank              string      `json:"rank"`
+	Title             string      `json:"title"`
+	AreaM2            float64     `json:"area_m2"`
+	ToiletAllowanceM2 float64     `json:"toilet_allowance_m2"`
+	Effective         jsonDate    `json:"effective"`
+	Jurisdiction      string      `json:"jurisdiction"`
+	Source            string      `json:"source"`
+	CreatedAt         jsonInstant `json:"created_at"`
+}
+
+// change is one history row to append.
+type change struct {
+	entity   floorplan.Entity
+	id       uuid.UUID
+	op       string
+	old, new any // row images; nil for none
+}
+
+const sqlInsertHistory = `
+INSERT INTO history (entity, entity_id, op, actor, at, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?)`
+
+// record appends changes to the history, with the actor of ctx and time at.
+func record(ctx context.Context, q querier, at time.Time, changes ...change) error {
+	actor := floorplan.ActorFrom(ctx)
+	_, when := instant(at)
+	for _, c := range changes {
+		old, err := imageJSON(c.old)
+		if err != nil {
+			return err
+		}
+		nw, err := imageJSON(c.new)
+		if err != nil {
+			return err
+		}
+		if _, err := q.ExecContext(ctx, sqlInsertHistory, string(c.entity), c.id.String(), c.op, actor, when, old, nw); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// imageJSON marshals a row image; nil gives SQL NULL.
+func imageJSON(img any) (any, error) {
+	if img == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(img)
+	if err != nil {
+		return nil, fmt.Errorf("gpkg: history image: %w", err)
+	}
+	return string(b), nil
+}
+
+// historySQL returns an entity's changes, and for a person those of their posts too.
+const sqlHistory = `
+SELECT h.entity, h.entity_id, h.op, h.actor, CAST(h.at AS TEXT), h.old_value, h.new_value
+  FROM history h
+ WHERE (h.entity = ?1 AND h.entity_id = ?2)
+    OR (?1 = 'person' AND h.entity = 'post' AND h.entity_id IN (SELECT o.id FROM posts o WHERE o.person_id = ?2))
+ ORDER BY h.fid`
+
+// History returns the recorded changes of one entity, oldest first. Old and New are row images: the
+// table's columns by name, dates as YYYY-MM-DD, local geometry as GeoJSON in the building's metres
+// (derived lon/lat geometry is left out). A person's history includes their posts' changes (entity
+// "post").
+func (s *Store) History(ctx context.Context, entity floorplan.Entity, id uuid.UUID) ([]floorplan.Change, error) {
+	rows, err := s.reader().QueryContext(ctx, sqlHistory, string(entity), id.String())
+	if err != nil {
+		return nil, wrapErr(err)
+	}
+	defer rows.Close()
+	out := []floorplan.Change{}
+	for rows.Next() {
+		var (
+			c        floorplan.Change
+			old, nw  *string
+			entityID uuid.UUID
+		)
+		if err := rows.Scan(&c.Entity, idCol{&entityID}, &c.Op, &c.Actor, instantCol{&c.At, s.loc}, &old, &nw); err != nil {
+			return nil, wrapErr(err)
+		}
+		c.EntityID = entityID
+		if old != nil {
+			c.Old = json.RawMessage(*old)
+		}
+		if nw != nil {
+			c.New = json.RawMessage(*nw)
+		}
+		out = append(out, c)
+	}
+	return out, wrapErr(rows.Err())
+}

@@ -1,0 +1,356 @@
+package gpkg
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+
+	"officemap/floorplan"
+)
+
+func personImageOf(p floorplan.Person) personImage {
+	return personImage{ID: jsonID(p.ID), Name: p.Name, AgencyID: jsonID(p.AgencyID), Rank: string(p.Rank),
+		Title: p.Title, Status: string(p.Status), StatusDate: jsonDate(p.StatusDate),
+		CreatedAt: jsonInstant(p.CreatedAt), DeletedAt: jsonInstant(p.DeletedAt)}
+}
+
+const personColumns = `p.id, p.name, p.agency_id, p.rank, p.title, p.status, CAST(p.status_date AS TEXT), CAST(p.created_at AS TEXT), CAST(p.deleted_at AS TEXT)`
+
+func (s *Store) scanPerson(row scanner) (floorplan.Person, error) {
+	var r floorplan.Person
+	err := row.Scan(idCol{&r.ID}, &r.Name, idCol{&r.AgencyID}, &r.Rank, &r.Title, &r.Status, dateCol{&r.StatusDate},
+		instantCol{&r.CreatedAt, s.loc}, instantCol{&r.DeletedAt, s.loc})
+	r.Posts = []floorplan.Post{}
+	return r, err
+}
+
+// postRow is a post with the person who holds it and its bookkeeping columns.
+type postRow struct {
+	personID         uuid.UUID
+	post             floorplan.Post
+	created, deleted time.Time
+}
+
+func (r postRow) image() postImage {
+	return postImage{ID: jsonID(r.post.ID), PersonID: jsonID(r.personID), Title: r.post.Title,
+		AgencyID: jsonID(r.post.AgencyID), StartDate: jsonDate(r.post.Start), EndDate: jsonDate(r.post.End),
+		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted)}
+}
+
+const postColumns = `o.id, o.person_id, o.title, o.agency_id, CAST(o.start_date AS TEXT), CAST(o.end_date AS TEXT), CAST(o.created_at AS TEXT), CAST(o.deleted_at AS TEXT)`
+
+func (s *Store) scanPost(row scanner) (postRow, error) {
+	var r postRow
+	err := row.Scan(idCol{&r.post.ID}, idCol{&r.personID}, &r.post.Title, idCol{&r.post.AgencyID},
+		dateCol{&r.post.Start}, dateCol{&r.post.End}, instantCol{&r.created, s.loc}, instantCol{&r.deleted, s.loc})
+	return r, err
+}
+
+// attachPosts puts each post on its person, in the order of posts.
+func attachPosts(people []floorplan.Person, posts []postRow) {
+	idx := make(map[uuid.UUID]int, len(people))
+	for i, p := range people {
+		idx[p.ID] = i
+	}
+	for _, pp := range posts {
+		if i, ok := idx[pp.personID]; ok {
+			people[i].Posts = append(people[i].Posts, pp.post)
+		}
+	}
+}
+
+func checkPerson(p *floorplan.Person) error {
+	if p.Status == "" {
+		p.Status = floorplan.PersonActive
+	}
+	return p.Validate()
+}
+
+const (
+	sqlPostByID   = `SELECT ` + postColumns + ` FROM posts o WHERE o.id = ?`
+	sqlLivePosts  = `SELECT ` + postColumns + ` FROM posts o WHERE o.person_id = ? AND o.deleted_at IS NULL`
+	sqlDropPost   = `UPDATE posts SET deleted_at = ? WHERE id = ?`
+	sqlInsertPost = `
+INSERT INTO posts (id, person_id, title, agency_id, start_date, end_date, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	sqlUpdatePost = `
+UPDATE posts SET title = ?, agency_id = ?, start_date = ?, end_date = ?, deleted_at = NULL WHERE id = ?`
+)
+
+// writePosts makes the person's live posts exactly posts, assigning ids to new ones (in place). Posts
+// left out are deleted; unchanged posts are not written.
+func (s *Store) writePosts(ctx context.Context, q querier, now time.Time, personID uuid.UUID, posts []floorplan.Post) error {
+	keep := make(map[uuid.UUID]bool, len(posts))
+	existing := make([]*postRow, len(posts))
+	for i := range posts {
+		posts[i].ID = newID(posts[i].ID)
+		keep[posts[i].ID] = true
+		if posts[i].AgencyID != uuid.Nil {
+			if err := live(ctx, q, sqlLiveAgency, posts[i].AgencyID, "agency of a post"); err != nil {
+				return err
+			}
+		}
+		r, err := s.scanPost(q.QueryRowContext(ctx, sqlPostByID, posts[i].ID.String()))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return err
+		case r.personID != personID:
+			return floorplan.Invalidf("a post belongs to another person")
+		default:
+			existing[i] = &r
+		}
+	}
+	current, err := collect(ctx, q, s.scanPost, sqlLivePosts, personID.String())
+	if err != nil {
+		return err
+	}
+	deleted, deletedText := instant(now)
+	for _, r := range current {
+		if keep[r.post.ID] {
+			continue
+		}
+		if _, err := q.ExecContext(ctx, sqlDropPost, deletedText, r.post.ID.String()); err != nil {
+			return err
+		}
+		nw := r
+		nw.deleted = deleted
+		if err := record(ctx, q, now, change{entityPost, r.post.ID, opDelete, r.image(), nw.image()}); err != nil {
+			return err
+		}
+	}
+	created, createdText := instant(now)
+	for i, p := range posts {
+		p.Start, p.End = dayOrZero(p.Start), dayOrZero(p.End)
+		old := existing[i]
+		if old == nil {
+			_, err := q.ExecContext(ctx, sqlInsertPost, p.ID.String(), personID.String(), p.Title, nullID(p.AgencyID),
+				nullDate(p.Start), nullDate(p.End), createdText)
+			if err != nil {
+				return err
+			}
+			nw := postRow{personID: personID, post: p, created: created}
+			if err := record(ctx, q, now, change{entityPost, p.ID, opInsert, nil, nw.image()}); err != nil {
+				return err
+			}
+			continue
+		}
+		if samePost(old.post, p) && old.deleted.IsZero() {
+			continue
+		}
+		_, err := q.ExecContext(ctx, sqlUpdatePost, p.Title, nullID(p.AgencyID), nullDate(p.Start), nullDate(p.End),
+			p.ID.String())
+		if err != nil {
+			return err
+		}
+		nw := postRow{personID: personID, post: p, created: old.created}
+		if err := record(ctx, q, now, change{entityPost, p.ID, opUpdate, old.image(), nw.image()}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func samePost(a, b floorplan.Post) bool {
+	return a.ID == b.ID && a.Title == b.Title && a.AgencyID == b.AgencyID && a.Start.Equal(b.Start) && a.End.Equal(b.End)
+}
+
+// dayOrZero is the calendar day of t as the file keeps it (midnight UTC), or zero.
+func dayOrZero(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return floorplan.DayOf(t)
+}
+
+const (
+	sqlInsertPerson = `
+INSERT INTO people (id, name, agency_id, rank, title, status, status_date, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
+// CreatePerson adds a person with their posts. A non-zero CreatedAt is kept.
+func (s *Store) CreatePerson(ctx context.Context, p *floorplan.Person) error {
+	if err := checkPerson(p); err != nil {
+		return err
+	}
+	id := newID(p.ID)
+	posts := clonePosts(p.Posts)
+	now := s.now()
+	created := p.CreatedAt
+	if created.IsZero() {
+		created = now
+	}
+	created, createdText := instant(created)
+	err := s.write(ctx, func(q querier) error {
+		if p.AgencyID != uuid.Nil {
+			if err := live(ctx, q, sqlLiveAgency, p.AgencyID, "agency"); err != nil {
+				return err
+			}
+		}
+		_, err := q.ExecContext(ctx, sqlInsertPerson, id.String(), p.Name, nullID(p.AgencyID), p.Rank, p.Title,
+			p.Status, nullDate(p.StatusDate), createdText)
+		if err != nil {
+			return err
+		}
+		nw := *p
+		nw.ID, nw.CreatedAt, nw.DeletedAt = id, created.In(s.loc), time.Time{}
+		if err := record(ctx, q, now, change{floorplan.EntityPerson, id, opInsert, nil, personImageOf(nw)}); err != nil {
+			return err
+		}
+		return s.writePosts(ctx, q, now, id, posts)
+	})
+	if err != nil {
+		return err
+	}
+	p.ID, p.CreatedAt, p.DeletedAt, p.Posts = id, created.In(s.loc), time.Time{}, posts
+	return nil
+}
+
+func clonePosts(posts []floorplan.Post) []floorplan.Post {
+	return append([]floorplan.Post{}, posts...)
+}
+
+const (
+	sqlPerson      = `SELECT ` + personColumns + ` FROM people p WHERE p.id = ? AND p.deleted_at IS NULL`
+	sqlPersonPosts = `SELECT ` + postColumns + ` FROM posts o
+ WHERE o.person_id = ? AND o.deleted_at IS NULL ORDER BY o.start_date NULLS FIRST, o.title, o.id`
+)
+
+func (s *Store) livePerson(ctx context.Context, q querier, id uuid.UUID) (floorplan.Person, error) {
+	r, err := s.scanPerson(q.QueryRowContext(ctx, sqlPerson, id.String()))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, notFound("person", id)
+	}
+	return r, err
+}
+
+// Person returns a live person with their posts.
+func (s *Store) Person(ctx context.Context, id uuid.UUID) (floorplan.Person, error) {
+	var p floorplan.Person
+	err := s.read(ctx, func(q querier) error {
+		var err error
+		if p, err = s.livePerson(ctx, q, id); err != nil {
+			return err
+		}
+		posts, err := collect(ctx, q, s.scanPost, sqlPersonPosts, id.String())
+		if err != nil {
+			return err
+		}
+		for _, pp := range posts {
+			p.Posts = append(p.Posts, pp.post)
+		}
+		return nil
+	})
+	return p, err
+}
+
+const (
+	sqlPeople = `SELECT ` + personColumns + ` FROM people p NOT INDEXED
+ WHERE p.deleted_at IS NULL ORDER BY p.name, p.id`
+	sqlPeoplePosts = `SELECT ` + postColumns + ` FROM posts o NOT INDEXED JOIN people p ON p.id = o.person_id
+ WHERE o.deleted_at IS NULL AND p.deleted_at IS NULL
+ ORDER BY o.start_date NULLS FIRST, o.title, o.id`
+	sqlPeopleOfAgency = `SELECT ` + personColumns + ` FROM people p
+ WHERE p.agency_id = ?1 AND p.deleted_at IS NULL ORDER BY p.name, p.id`
+	sqlPostsOfAgencyPeople = `SELECT ` + postColumns + ` FROM people p JOIN posts o ON o.person_id = p.id
+ WHERE p.agency_id = ?1 AND p.deleted_at IS NULL AND o.deleted_at IS NULL
+ ORDER BY o.start_date NULLS FIRST, o.title, o.id`
+)
+
+// People lists live people matching f by name, with their posts, in two queries.
+func (s *Store) People(ctx context.Context, f floorplan.PersonFilter) ([]floorplan.Person, error) {
+	peopleSQL, postsSQL, args := sqlPeople, sqlPeoplePosts, []any{}
+	if f.AgencyID != uuid.Nil {
+		peopleSQL, postsSQL, args = sqlPeopleOfAgency, sqlPostsOfAgencyPeople, []any{f.AgencyID.String()}
+	}
+	var people []floorplan.Person
+	err := s.read(ctx, func(q querier) error {
+		var err error
+		if people, err = collect(ctx, q, s.scanPerson, peopleSQL, args...); err != nil {
+			return err
+		}
+		posts, err := collect(ctx, q, s.scanPost, postsSQL, args...)
+		if err != nil {
+			return err
+		}
+		attachPosts(people, posts)
+		return nil
+	})
+	return people, err
+}
+
+const sqlUpdatePerson = `
+UPDATE people SET name = ?, agency_id = ?, rank = ?, title = ?, status = ?, status_date = ? WHERE id = ?`
+
+// UpdatePerson replaces a person's fields and posts (posts left out are deleted).
+func (s *Store) UpdatePerson(ctx context.Context, p *floorplan.Person) error {
+	if err := checkPerson(p); err != nil {
+		return err
+	}
+	posts := clonePosts(p.Posts)
+	now := s.now()
+	err := s.write(ctx, func(q querier) error {
+		if p.AgencyID != uuid.Nil {
+			if err := live(ctx, q, sqlLiveAgency, p.AgencyID, "agency"); err != nil {
+				return err
+			}
+		}
+		old, err := s.livePerson(ctx, q, p.ID)
+		if err != nil {
+			return err
+		}
+		_, err = q.ExecContext(ctx, sqlUpdatePerson, p.Name, nullID(p.AgencyID), p.Rank, p.Title, p.Status,
+			nullDate(p.StatusDate), p.ID.String())
+		if err != nil {
+			return err
+		}
+		nw := *p
+		nw.CreatedAt, nw.DeletedAt = old.CreatedAt, time.Time{}
+		if err := record(ctx, q, now, change{floorplan.EntityPerson, p.ID, opUpdate, personImageOf(old), personImageOf(nw)}); err != nil {
+			return err
+		}
+		return s.writePosts(ctx, q, now, p.ID, posts)
+	})
+	if err != nil {
+		return err
+	}
+	p.Posts = posts
+	return nil
+}
+
+const (
+	sqlPersonInUse = `
+SELECT count(*) FROM assignments
+ WHERE person_id = ? AND deleted_at IS NULL AND (end_date IS NULL OR end_date > ?)`
+	sqlDeletePerson = `UPDATE people SET deleted_at = ? WHERE id = ?`
+)
+
+// DeletePerson deletes a person (and their posts) who holds no room any more (no assignment that has
+// not ended by today).
+func (s *Store) DeletePerson(ctx context.Context, id uuid.UUID) error {
+	now := s.now()
+	today := nullDate(s.today())
+	return s.write(ctx, func(q querier) error {
+		old, err := s.livePerson(ctx, q, id)
+		if err != nil {
+			return err
+		}
+		if n, err := count(ctx, q, sqlPersonInUse, id.String(), today); err != nil {
+			return err
+		} else if n > 0 {
+			return inUse("the person is still assigned to %d room(s)", n)
+		}
+		if err := s.writePosts(ctx, q, now, id, nil); err != nil {
+			return err
+		}
+		deleted, deletedText := instant(now)
+		if _, err := q.ExecContext(ctx, sqlDeletePerson, deletedText, id.String()); err != nil {
+			return err
+		}
+		nw := old
+		nw.DeletedAt = deleted.In(s.loc)
+		return record(ctx, q, now, change{floorplan.EntityPerson, id, opDelete, personImageOf(old), personImageOf(nw)})
+	})
+}

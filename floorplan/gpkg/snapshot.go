@@ -1,0 +1,302 @@
+package gpkg
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+
+	"officemap/floorplan"
+	"officemap/geo"
+)
+
+// How Snapshot works (as in the PostGIS store).
+//
+// For asOf today or later (in the store's time zone) it reads the live tables in one read transaction
+// (one WAL snapshot), so that the queries see one state of the register.
+//
+// For a day before today it rebuilds the register as it stood at the end of that day (the cutoff:
+// midnight starting the next day, in the store's time zone) from the history:
+//   - a row that has no history at or after the cutoff is as it is now: it is read from its live table
+//     (and left out if it is deleted, since it was deleted before the cutoff);
+//   - a row that changed at or after the cutoff is rebuilt from its last row image before the cutoff (one
+//     query over the history for all tables); it is left out if that image is a deletion or if it has
+//     none (it did not exist yet).
+//
+// The rows changed since the cutoff are found with one query over the history's time index and left out
+// of the live rows in Go (rather than a NOT EXISTS probe of the history for every row). The full-table
+// queries say NOT INDEXED: SQLite would otherwise walk a partial index (… WHERE deleted_at IS NULL) and
+// fetch every row from it, several times slower than reading the table. That is eleven queries whatever
+// the size of the register. Standard rows are those in force on the day.
+
+const (
+	sqlSnapFloors      = `SELECT ` + floorColumns + ` FROM floors f NOT INDEXED WHERE f.deleted_at IS NULL`
+	sqlSnapRooms       = `SELECT ` + roomColumns + ` FROM rooms r NOT INDEXED WHERE r.deleted_at IS NULL`
+	sqlSnapPeople      = `SELECT ` + personColumns + ` FROM people p NOT INDEXED WHERE p.deleted_at IS NULL`
+	sqlSnapPosts       = `SELECT ` + postColumns + ` FROM posts o NOT INDEXED WHERE o.deleted_at IS NULL`
+	sqlSnapAssignments = `SELECT ` + assignmentColumns + ` FROM assignments a NOT INDEXED WHERE a.deleted_at IS NULL`
+	sqlSnapStandards   = `SELECT ` + standardRowColumns + ` FROM standard_rows t`
+
+	// sqlSnapSizes counts the live rooms, people and assignments, so that the slices are made to size
+	// (the partial indexes answer it).
+	sqlSnapSizes = `
+SELECT (SELECT count(*) FROM rooms WHERE deleted_at IS NULL),
+       (SELECT count(*) FROM people WHERE deleted_at IS NULL),
+       (SELECT count(*) FROM assignments WHERE deleted_at IS NULL)`
+
+	// sqlSnapChangedIDs lists the rows with history at or after ?1.
+	sqlSnapChangedIDs = `SELECT h.entity_id FROM history h WHERE h.at >= ?1`
+
+	// sqlSnapChanged returns, for every row changed at or after ?1, its last image before ?1 (SQLite takes
+	// the bare columns from the row that gives max(fid)).
+	sqlSnapChanged = `
+SELECT h.entity, h.op, h.new_value, max(h.fid)
+  FROM history h
+ WHERE h.at < ?1
+   AND h.entity_id IN (SELECT c.entity_id FROM history c WHERE c.at >= ?1)
+ GROUP BY h.entity_id`
+)
+
+// Snapshot returns the register as it stood on day asOf (see above).
+func (s *Store) Snapshot(ctx context.Context, asOf time.Time) (*floorplan.Snapshot, error) {
+	day := floorplan.DayOf(asOf)
+	if !day.Before(s.today()) {
+		return s.snapshot(ctx, day, time.Time{})
+	}
+	return s.snapshot(ctx, day, time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, s.loc))
+}
+
+// snapshot reads the live tables (zero cutoff) or rebuilds the register as it stood just before cutoff.
+func (s *Store) snapshot(ctx context.Context, day, cutoff time.Time) (*floorplan.Snapshot, error) {
+	snap := &floorplan.Snapshot{AsOf: day}
+	var (
+		buildings   []buildingRow
+		floors      []floorRow
+		rooms       []floorplan.Room
+		agencies    []agencyRow
+		people      []floorplan.Person
+		posts       []postRow
+		assignments []assignmentRow
+		standards   []standardRowRow
+		changed     = map[uuid.UUID]bool{}
+		imgs        []image
+	)
+	past := !cutoff.IsZero()
+	_, cutoffText := instant(cutoff)
+	err := s.read(ctx, func(q querier) error {
+		var nRooms, nPeople, nAssignments int
+		if err := q.QueryRowContext(ctx, sqlSnapSizes).Scan(&nRooms, &nPeople, &nAssignments); err != nil {
+			return err
+		}
+		var err error
+		if past {
+			ids, err := collect(ctx, q, scanID, sqlSnapChangedIDs, cutoffText)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				changed[id] = true
+			}
+			if imgs, err = collect(ctx, q, scanImage, sqlSnapChanged, cutoffText); err != nil {
+				return err
+			}
+		}
+		if buildings, err = collect(ctx, q, s.scanBuilding, sqlAllBuildings); err != nil {
+			return err
+		}
+		if floors, err = collect(ctx, q, s.scanFloor, sqlSnapFloors); err != nil {
+			return err
+		}
+		rooms = make([]floorplan.Room, 0, nRooms)
+		if rooms, err = collectInto(ctx, q, rooms, s.scanRoom, sqlSnapRooms); err != nil {
+			return err
+		}
+		if agencies, err = collect(ctx, q, s.scanAgency, sqlAgencies); err != nil {
+			return err
+		}
+		people = make([]floorplan.Person, 0, nPeople)
+		if people, err = collectInto(ctx, q, people, s.scanPerson, sqlSnapPeople); err != nil {
+			return err
+		}
+		if posts, err = collect(ctx, q, s.scanPost, sqlSnapPosts); err != nil {
+			return err
+		}
+		assignments = make([]assignmentRow, 0, nAssignments)
+		if assignments, err = collectInto(ctx, q, assignments, s.scanAssignment, sqlSnapAssignments); err != nil {
+			return err
+		}
+		standards, err = collect(ctx, q, s.scanStandardRow, sqlSnapStandards)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	unchanged := func(id uuid.UUID) bool { return !changed[id] }
+	snap.Buildings = buildingsOf(keep(buildings, func(r buildingRow) bool { return unchanged(r.ID) }))
+	snap.Floors = floorsOf(keep(floors, func(r floorRow) bool { return unchanged(r.ID) }))
+	snap.Rooms = keep(rooms, func(r floorplan.Room) bool { return unchanged(r.ID) })
+	snap.Agencies = agenciesOf(keep(agencies, func(r agencyRow) bool { return unchanged(r.ID) }))
+	snap.People = keep(people, func(r floorplan.Person) bool { return unchanged(r.ID) })
+	snap.Assignments = assignmentsOf(keep(assignments, func(r assignmentRow) bool { return unchanged(r.ID) }))
+	posts = keep(posts, func(r postRow) bool { return unchanged(r.post.ID) })
+	stdRows := standardRowsOf(keep(standards, func(r standardRowRow) bool { return unchanged(r.id) }))
+	for _, img := range imgs {
+		if err := s.addImage(snap, &posts, &stdRows, img); err != nil {
+			return nil, err
+		}
+	}
+	attachPosts(snap.People, posts)
+	snap.StandardRows = inForce(stdRows, day)
+	return snap, nil
+}
+
+// keep filters rows in place.
+func keep[T any](rows []T, ok func(T) bool) []T {
+	out := rows[:0]
+	for _, r := range rows {
+		if ok(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func scanID(row scanner) (uuid.UUID, error) {
+	var id uuid.UUID
+	err := row.Scan(idCol{&id})
+	return id, err
+}
+
+// inForce keeps the rows effective on or before day.
+func inForce(rows []floorplan.StandardRow, day time.Time) []floorplan.StandardRow {
+	out := []floorplan.StandardRow{}
+	for _, r := range rows {
+		if !r.Effective.After(day) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// image is one row image from the history.
+type image struct {
+	entity floorplan.Entity
+	op     string
+	row    []byte // nil for none
+}
+
+func scanImage(row scanner) (image, error) {
+	var (
+		img image
+		nw  *string
+		seq int64
+	)
+	if err := row.Scan(&img.entity, &img.op, &nw, &seq); err != nil {
+		return img, err
+	}
+	if nw != nil {
+		img.row = []byte(*nw)
+	}
+	return img, nil
+}
+
+// addImage adds a rebuilt row to the snapshot, unless it records a deletion.
+func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]postRow, rows *[]floorplan.StandardRow, img image) error {
+	if img.op == opDelete || img.row == nil {
+		return nil
+	}
+	var probe struct {
+		ID        jsonID      `json:"id"`
+		DeletedAt jsonInstant `json:"deleted_at"`
+	}
+	if err := json.Unmarshal(img.row, &probe); err != nil {
+		return fmt.Errorf("gpkg: history image of a %s: %w", img.entity, err)
+	}
+	if !time.Time(probe.DeletedAt).IsZero() {
+		return nil
+	}
+	var err error
+	switch img.entity {
+	case floorplan.EntityBuilding:
+		var r buildingImage
+		if err = json.Unmarshal(img.row, &r); err == nil {
+			snap.Buildings = append(snap.Buildings, floorplan.Building{ID: uuid.UUID(r.ID), SiteID: uuid.UUID(r.SiteID),
+				Name: r.Name, Address: r.Address, Footprint: orb.Polygon(r.Footprint), SourceID: r.SourceID,
+				Georef: georef(r.OriginLon, r.OriginLat, r.RotationDeg, r.Scale)})
+		}
+	case floorplan.EntityFloor:
+		var r floorImage
+		if err = json.Unmarshal(img.row, &r); err == nil {
+			snap.Floors = append(snap.Floors, floorplan.Floor{ID: uuid.UUID(r.ID), BuildingID: uuid.UUID(r.BuildingID),
+				Ordinal: r.Ordinal, Name: r.Name, Elevation: r.Elevation, Outline: orb.Polygon(r.Outline),
+				SourceID: r.SourceID})
+		}
+	case floorplan.EntityRoom:
+		var r roomImage
+		if err = json.Unmarshal(img.row, &r); err == nil {
+			snap.Rooms = append(snap.Rooms, floorplan.Room{ID: uuid.UUID(r.ID), FloorID: uuid.UUID(r.FloorID),
+				Number: r.Number, Name: r.Name, Usage: floorplan.Usage(r.Usage), AgencyID: uuid.UUID(r.AgencyID),
+				State: floorplan.RoomState(r.State), IdleSince: time.Time(r.IdleSince), Geometry: orb.Polygon(r.Geom),
+				SourceID: r.SourceID, Version: r.Version, CreatedAt: s.in(time.Time(r.CreatedAt))})
+		}
+	case floorplan.EntityAgency:
+		var r agencyImage
+		if err = json.Unmarshal(img.row, &r); err == nil {
+			snap.Agencies = append(snap.Agencies, floorplan.Agency{ID: uuid.UUID(r.ID), Name: r.Name,
+				ShortName: r.ShortName, Level: floorplan.AdminLevel(r.Level), Scale: floorplan.AdminLevel(r.Scale),
+				ParentID: uuid.UUID(r.ParentID), Headcount: r.Headcount, ApprovedAreaM2: r.ApprovedAreaM2,
+				Status: floorplan.AgencyStatus(r.Status), StatusDate: time.Time(r.StatusDate),
+				SuccessorID: uuid.UUID(r.SuccessorID)})
+		}
+	case floorplan.EntityPerson:
+		var r personImage
+		if err = json.Unmarshal(img.row, &r); err == nil {
+			snap.People = append(snap.People, floorplan.Person{ID: uuid.UUID(r.ID), Name: r.Name,
+				AgencyID: uuid.UUID(r.AgencyID), Rank: floorplan.Rank(r.Rank), Title: r.Title, Posts: []floorplan.Post{},
+				Status: floorplan.PersonStatus(r.Status), StatusDate: time.Time(r.StatusDate),
+				CreatedAt: s.in(time.Time(r.CreatedAt))})
+		}
+	case entityPost:
+		var r postImage
+		if err = json.Unmarshal(img.row, &r); err == nil {
+			*posts = append(*posts, postRow{personID: uuid.UUID(r.PersonID), post: floorplan.Post{ID: uuid.UUID(r.ID),
+				Title: r.Title, AgencyID: uuid.UUID(r.AgencyID), Start: time.Time(r.StartDate), End: time.Time(r.EndDate)}})
+		}
+	case floorplan.EntityAssignment:
+		var r assignmentImage
+		if err = json.Unmarshal(img.row, &r); err == nil {
+			snap.Assignments = append(snap.Assignments, floorplan.Assignment{ID: uuid.UUID(r.ID),
+				PersonID: uuid.UUID(r.PersonID), RoomID: uuid.UUID(r.RoomID), Kind: floorplan.AssignmentKind(r.Kind),
+				PostID: uuid.UUID(r.PostID), ApprovalRef: r.ApprovalRef, Start: time.Time(r.StartDate),
+				End: time.Time(r.EndDate), Version: r.Version})
+		}
+	case entityStandardRow:
+		var r standardRowImage
+		if err = json.Unmarshal(img.row, &r); err == nil {
+			*rows = append(*rows, floorplan.StandardRow{Scale: floorplan.AdminLevel(r.Scale), Rank: floorplan.Rank(r.Rank),
+				Title: r.Title, AreaM2: r.AreaM2, ToiletAllowanceM2: r.ToiletAllowanceM2, Effective: time.Time(r.Effective),
+				Jurisdiction: r.Jurisdiction, Source: r.Source})
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("gpkg: history image of %s %s: %w", img.entity, uuid.UUID(probe.ID), err)
+	}
+	return nil
+}
+
+func georef(lon, lat, rotation, scale float64) (g geo.Georef) {
+	g.Origin = orb.Point{lon, lat}
+	g.RotationDeg, g.Scale = rotation, scale
+	return g
+}
+
+// in is t in the store's time zone (zero stays zero).
+func (s *Store) in(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.In(s.loc)
+}

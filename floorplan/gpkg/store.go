@@ -1,0 +1,385 @@
+// Package gpkg is the embedded store of officemap: the whole register in one GeoPackage file (OGC
+// 12-128r19, version 1.3) that QGIS and GDAL open as they are, with no database server.
+//
+// Layout. Sites, buildings, floors and rooms are feature tables whose registered geometry column, geom,
+// is the derived lon/lat polygon (EPSG:4326) with a gpkg_rtree_index spatial index kept in step by the
+// triggers the specification gives; the local-metre polygons (the source of truth for usable area) are
+// GeoPackage geometry blobs in an ordinary column beside it, tagged with the engineering SRS 99999
+// ("local building metres"). Agencies, people, posts, assignments, local standard rows and the history are
+// attribute tables. A soft-deleted row keeps its local geometry but loses its lon/lat copy, so the map
+// layers and their R-trees hold only live features.
+//
+// Concurrency. SQLite in WAL mode, synchronous=FULL (an acknowledged write survives a power cut): one
+// writer connection, on which every write runs in a BEGIN IMMEDIATE transaction, and a pool of read-only
+// connections that see the last committed state. Checks that must not race (no overlapping rooms on a
+// floor, versions) run inside the writer's transaction, so they are serialised with every other write.
+package gpkg
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"modernc.org/sqlite"
+
+	"officemap/floorplan"
+)
+
+var _ floorplan.Store = (*Store)(nil)
+
+// ErrNotOfficemap is returned by Open for a file that is an SQLite database (a GeoPackage, say) that
+// officemap did not create.
+var ErrNotOfficemap = errors.New("gpkg: not an officemap GeoPackage")
+
+// Store is the GeoPackage store. It is safe for concurrent use by many goroutines of one process.
+type Store struct {
+	path  string
+	w     *sql.DB // exactly one connection: every write is serialised on it
+	r     *sql.DB // read-only connections
+	tx    *sql.Tx // set on the Store that InTx hands to its function
+	loc   *time.Location
+	clock func() time.Time
+	// classification is the deployment's property classification, against which sites' categories are
+	// checked.
+	classification floorplan.Classification
+}
+
+// Option configures Open.
+type Option func(*Store)
+
+// WithLocation sets the time zone whose calendar days Snapshot, the in-use checks and the history use
+// (default time.Local), as the PostGIS store's option of the same name does.
+func WithLocation(loc *time.Location) Option {
+	return func(s *Store) { s.loc = loc }
+}
+
+// WithClassification sets the deployment's property classification, against which sites' categories
+// are checked (default floorplan.BuiltinClassification), as the PostGIS store's option of the same name.
+func WithClassification(c floorplan.Classification) Option {
+	return func(s *Store) { s.classification = c }
+}
+
+// WithClock sets where the store takes the current time from (default time.Now): the time of every
+// history row, created_at and deleted_at, and what "today" is. Tests use it to build a past.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) { s.clock = now }
+}
+
+// now is the current time by the store's clock.
+func (s *Store) now() time.Time { return s.clock() }
+
+// today is the current calendar day in the store's time zone.
+func (s *Store) today() time.Time { return floorplan.DayOf(s.now().In(s.loc)) }
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// connector opens connections of one DSN with a driver that carries the store's SQL functions.
+type connector struct {
+	drv *sqlite.Driver
+	dsn string
+}
+
+func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return c.drv.Open(c.dsn)
+}
+
+func (c connector) Driver() driver.Driver { return c.drv }
+
+// Connection settings. busy_timeout only matters for other processes (QGIS, ogr2ogr) that open the file
+// while officemap runs: inside the process, writes queue on the one writer connection. Statement journals (a statement that fires triggers inside a transaction needs one) stay in memory
+// (temp_store); the writer keeps 64 MiB of pages in its cache and each reader 16 MiB.
+const (
+	pragmasCommon = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)"
+	pragmasWriter = pragmasCommon + "&_pragma=cache_size(-65536)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
+		"&_txlock=immediate"
+	pragmasReader = pragmasCommon + "&_pragma=cache_size(-16384)&_pragma=query_only(1)"
+)
+
+// Open opens the GeoPackage at path, creating it (and the register's tables) on first use.
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("gpkg: %s: %w", path, err)
+	}
+	drv := &sqlite.Driver{}
+	if err := registerFunctions(drv); err != nil {
+		return nil, err
+	}
+	uri := (&url.URL{Scheme: "file", Path: abs}).String()
+	w := sql.OpenDB(connector{drv: drv, dsn: uri + "?" + pragmasWriter})
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	s := &Store{path: abs, w: w, loc: time.Local, clock: time.Now, classification: floorplan.BuiltinClassification()}
+	for _, opt := range opts {
+		opt(s)
+	}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("gpkg: %s: %w", path, err)
+	}
+	r := sql.OpenDB(connector{drv: drv, dsn: uri + "?" + pragmasReader})
+	n := max(4, runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	s.r = r
+	return s, nil
+}
+
+// Path returns the absolute path of the GeoPackage file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the store's connections. A Store handed to InTx's function must not be closed.
+func (s *Store) Close() error {
+	if s.tx != nil {
+		return fmt.Errorf("gpkg: Close inside InTx")
+	}
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+const sqlPing = `SELECT count(*) FROM gpkg_contents`
+
+// Ping reports whether the file can be read.
+func (s *Store) Ping(ctx context.Context) error {
+	var n int
+	if err := s.reader().QueryRowContext(ctx, sqlPing).Scan(&n); err != nil {
+		return wrapErr(err)
+	}
+	return nil
+}
+
+// InTx runs fn with a Store whose writes all commit together on the writer connection, or none do when fn
+// returns an error (or panics). Inside fn, the Store reads its own uncommitted writes; a nested InTx joins
+// the outer transaction, in a savepoint (as in the PostGIS store), so that a nested function that fails
+// takes back only its own writes. fn must write through the Store it is given: a write through the outer
+// Store would wait for the writer connection that fn holds.
+func (s *Store) InTx(ctx context.Context, fn func(tx floorplan.Store) error) error {
+	if s.tx != nil {
+		return s.write(ctx, func(querier) error { return fn(s) })
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return wrapErr(err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			_ = tx.Rollback()
+		}
+	}()
+	inner := *s
+	inner.tx = tx
+	if err := fn(&inner); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return wrapErr(err)
+	}
+	committed = true
+	return nil
+}
+
+// reader returns where reads go: the open transaction, or the read-only pool.
+func (s *Store) reader() querier {
+	if s.tx != nil {
+		return s.tx
+	}
+	return s.r
+}
+
+const (
+	sqlSavepoint  = `SAVEPOINT officemap_write`
+	sqlRollbackTo = `ROLLBACK TO officemap_write`
+	sqlRelease    = `RELEASE officemap_write`
+)
+
+// write runs fn in a write transaction: its own BEGIN IMMEDIATE … COMMIT on the writer connection, or a
+// savepoint inside InTx's transaction, so that a failed write leaves nothing behind in either case.
+func (s *Store) write(ctx context.Context, fn func(q querier) error) error {
+	if s.tx != nil {
+		if _, err := s.tx.ExecContext(ctx, sqlSavepoint); err != nil {
+			return wrapErr(err)
+		}
+		if err := fn(s.tx); err != nil {
+			bg := context.WithoutCancel(ctx)
+			_, _ = s.tx.ExecContext(bg, sqlRollbackTo)
+			_, _ = s.tx.ExecContext(bg, sqlRelease)
+			return wrapErr(err)
+		}
+		if _, err := s.tx.ExecContext(ctx, sqlRelease); err != nil {
+			return wrapErr(err)
+		}
+		return nil
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return wrapErr(err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			_ = tx.Rollback()
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return wrapErr(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return wrapErr(err)
+	}
+	committed = true
+	return nil
+}
+
+// read runs fn on one consistent view of the register: InTx's transaction, or a read transaction on a
+// reader connection (a WAL snapshot), so that several queries see the same state.
+func (s *Store) read(ctx context.Context, fn func(q querier) error) error {
+	if s.tx != nil {
+		return wrapErr(fn(s.tx))
+	}
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return wrapErr(err)
+	}
+	defer tx.Rollback()
+	return wrapErr(fn(tx))
+}
+
+// wrapErr maps driver errors onto the floorplan sentinels; domain errors pass through unchanged.
+func wrapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *sqlite.Error
+	switch {
+	case errors.Is(err, floorplan.ErrNotFound), errors.Is(err, floorplan.ErrConflict),
+		errors.Is(err, floorplan.ErrOverlap), errors.Is(err, floorplan.ErrInvalid),
+		errors.Is(err, floorplan.ErrInUse), errors.Is(err, floorplan.ErrUnavailable):
+		return err
+	case errors.Is(err, sql.ErrConnDone), errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%w: %w", floorplan.ErrUnavailable, err)
+	case errors.As(err, &se):
+		switch se.Code() & 0xff {
+		case sqliteBusy, sqliteLocked, sqliteIOErr, sqliteCantOpen, sqliteFull, sqliteReadOnly:
+			return fmt.Errorf("%w: %w", floorplan.ErrUnavailable, err)
+		case sqliteConstraint:
+			return constraintErr(se, err)
+		}
+	case strings.Contains(err.Error(), "database is closed"):
+		return fmt.Errorf("%w: %w", floorplan.ErrUnavailable, err)
+	}
+	return err
+}
+
+// SQLite primary result codes (https://sqlite.org/rescode.html).
+const (
+	sqliteBusy       = 5
+	sqliteLocked     = 6
+	sqliteReadOnly   = 8
+	sqliteIOErr      = 10
+	sqliteFull       = 13
+	sqliteCantOpen   = 14
+	sqliteConstraint = 19
+)
+
+// constraintErr turns a constraint failure the store's own checks did not catch first into a domain error.
+func constraintErr(se *sqlite.Error, err error) error {
+	switch se.Code() {
+	case sqliteConstraint | 3<<8: // SQLITE_CONSTRAINT_FOREIGNKEY
+		return fmt.Errorf("%w: a referenced record does not exist or is still referenced: %w", floorplan.ErrInvalid, err)
+	case sqliteConstraint | 8<<8, sqliteConstraint | 6<<8: // UNIQUE, PRIMARYKEY
+		return fmt.Errorf("%w: a record with the same key exists: %w", floorplan.ErrInvalid, err)
+	}
+	return fmt.Errorf("%w: %w", floorplan.ErrInvalid, err)
+}
+
+// newID returns id, or a new random UUID for uuid.Nil.
+func newID(id uuid.UUID) uuid.UUID {
+	if id == uuid.Nil {
+		return uuid.New()
+	}
+	return id
+}
+
+// notFound is the error for a missing (or deleted) entity.
+func notFound(what string, id uuid.UUID) error {
+	return fmt.Errorf("%w: %s %s", floorplan.ErrNotFound, what, id)
+}
+
+// inUse is the error for an entity that live records still refer to.
+func inUse(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", floorplan.ErrInUse, fmt.Sprintf(format, args...))
+}
+
+// conflict is the error for a write based on a stale version.
+func conflict(what string, current, given int64) error {
+	return fmt.Errorf("%w: the %s was changed by someone else (version %d, not %d); reload it and try again",
+		floorplan.ErrConflict, what, current, given)
+}
+
+// live checks that a query ($1: the id) finds the live entity a write refers to.
+func live(ctx context.Context, q querier, query string, id uuid.UUID, what string) error {
+	if id == uuid.Nil {
+		return floorplan.Invalidf("no %s given", what)
+	}
+	var one int
+	err := q.QueryRowContext(ctx, query, id.String()).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return floorplan.Invalidf("unknown %s %s", what, id)
+	}
+	return err
+}
+
+// count runs a count query.
+func count(ctx context.Context, q querier, query string, args ...any) (int64, error) {
+	var n int64
+	err := q.QueryRowContext(ctx, query, args...).Scan(&n)
+	return n, err
+}
+
+// scanner is what *sql.Row and *sql.Rows have in common.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// collect runs a query and scans every row with scan.
+func collect[T any](ctx context.Context, q querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	return collectInto(ctx, q, []T{}, scan, query, args...)
+}
+
+// collectInto is collect appending to out, which may have room for the rows already.
+func collectInto[T any](ctx context.Context, q querier, out []T, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, wrapErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, wrapErr(err)
+		}
+		out = append(out, v)
+	}
+	return out, wrapErr(rows.Err())
+}
+
+func blank(s string) bool { return strings.TrimSpace(s) == "" }

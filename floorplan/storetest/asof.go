@@ -1,0 +1,294 @@
+package storetest
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+
+	"officemap/floorplan"
+)
+
+// aged is how much time the suite lets pass to turn the present into the past: the day before
+// yesterday (by the store's clock) is then after everything written before.
+const aged = 72 * time.Hour
+
+func testSoftDelete(t *testing.T, s floorplan.Store) {
+	f := newFixture(t, s)
+	ctx := f.ctx
+	c := clockOf(t, s)
+	r := f.room(t, 0, "101", rect(0, 0, 6, 5))
+	keep := f.room(t, 0, "102", rect(6, 0, 12, 5))
+	p := f.person(t, "郑洁", floorplan.RankStaff)
+	p.Posts = []floorplan.Post{{Title: "团委书记（兼）"}}
+	must(t, s.UpdatePerson(ctx, &p))
+	a := f.assign(t, p, keep, floorplan.Day(2024, 1, 1))
+	c.Pass(t, aged)
+
+	must(t, s.DeleteRoom(ctx, r.ID, r.Version))
+	must(t, s.DeleteAssignment(ctx, a.ID, a.Version))
+	must(t, s.DeletePerson(ctx, p.ID))
+
+	wantErr(t, "Room", errOf(s.Room(ctx, r.ID)), floorplan.ErrNotFound)
+	wantErr(t, "Person", errOf(s.Person(ctx, p.ID)), floorplan.ErrNotFound)
+	wantErr(t, "Assignment", errOf(s.Assignment(ctx, a.ID)), floorplan.ErrNotFound)
+	rooms, err := s.Rooms(ctx, floorplan.RoomFilter{FloorID: f.floor(0).ID})
+	must(t, err)
+	if len(rooms) != 1 || rooms[0].ID != keep.ID {
+		t.Errorf("Rooms lists a deleted room: %d rooms", len(rooms))
+	}
+	people, err := s.People(ctx, floorplan.PersonFilter{})
+	must(t, err)
+	if len(people) != 0 {
+		t.Errorf("People lists a deleted person")
+	}
+	as, err := s.Assignments(ctx, floorplan.AssignmentFilter{RoomID: keep.ID})
+	must(t, err)
+	if len(as) != 0 {
+		t.Errorf("Assignments lists a deleted assignment")
+	}
+	fs, err := s.Features(ctx, floorplan.LayerRooms, f.lonLatBound(orb.Bound{Min: orb.Point{-10, -10}, Max: orb.Point{70, 30}}), floorplan.FeatureFilter{})
+	must(t, err)
+	if len(fs) != 1 || fs[0].ID != keep.ID {
+		t.Errorf("Features lists a deleted room: %d features", len(fs))
+	}
+	hits, err := s.Search(ctx, "101", 10)
+	must(t, err)
+	if len(hits) != 0 {
+		t.Errorf("Search finds a deleted room: %+v", hits)
+	}
+	hits, err = s.Search(ctx, "郑洁", 10)
+	must(t, err)
+	if len(hits) != 0 {
+		t.Errorf("Search finds a deleted person: %+v", hits)
+	}
+
+	past, err := s.Snapshot(ctx, day(c, -2))
+	must(t, err)
+	if i := slices.IndexFunc(past.Rooms, func(x floorplan.Room) bool { return x.ID == r.ID }); i < 0 {
+		t.Error("the deleted room is missing from a snapshot of a day before it was deleted")
+	} else {
+		samePolygon(t, "deleted room in the past", past.Rooms[i].Geometry, r.Geometry)
+	}
+	if i := slices.IndexFunc(past.People, func(x floorplan.Person) bool { return x.ID == p.ID }); i < 0 {
+		t.Error("the deleted person is missing from a past snapshot")
+	} else if len(past.People[i].Posts) != 1 || past.People[i].Posts[0].Title != "团委书记（兼）" {
+		t.Errorf("the deleted person's posts in the past: %+v", past.People[i].Posts)
+	}
+	if !slices.ContainsFunc(past.Assignments, func(x floorplan.Assignment) bool { return x.ID == a.ID }) {
+		t.Error("the deleted assignment is missing from a past snapshot")
+	}
+	now, err := s.Snapshot(ctx, day(c, 0))
+	must(t, err)
+	if slices.ContainsFunc(now.Rooms, func(x floorplan.Room) bool { return x.ID == r.ID }) ||
+		slices.ContainsFunc(now.People, func(x floorplan.Person) bool { return x.ID == p.ID }) ||
+		slices.ContainsFunc(now.Assignments, func(x floorplan.Assignment) bool { return x.ID == a.ID }) {
+		t.Error("today's snapshot has deleted records")
+	}
+}
+
+func testHistory(t *testing.T, s floorplan.Store) {
+	f := newFixture(t, s)
+	ctx := f.ctx
+	r := f.room(t, 0, "101", rect(0, 0, 6, 5))
+	r.Name, r.Geometry = "处长办公室", rect(0, 0, 5, 5)
+	must(t, s.UpdateRoom(ctx, &r))
+	must(t, s.DeleteRoom(floorplan.WithActor(ctx, "王管理员"), r.ID, r.Version))
+
+	h, err := s.History(ctx, floorplan.EntityRoom, r.ID)
+	must(t, err)
+	if len(h) != 3 {
+		t.Fatalf("History has %d changes, want insert, update, delete", len(h))
+	}
+	type image struct {
+		ID        uuid.UUID       `json:"id"`
+		Name      string          `json:"name"`
+		Version   int64           `json:"version"`
+		Geom      json.RawMessage `json:"geom"`
+		DeletedAt *time.Time      `json:"deleted_at"`
+	}
+	decode := func(raw json.RawMessage) *image {
+		if raw == nil {
+			return nil
+		}
+		var img image
+		if err := json.Unmarshal(raw, &img); err != nil {
+			t.Fatalf("history image %s: %v", raw, err)
+		}
+		return &img
+	}
+	for i, want := range []struct {
+		op, actor       string
+		old, new        bool
+		newName         string
+		newVersion      int64
+		deletedInTheNew bool
+	}{
+		{"insert", Actor, false, true, "", 1, false},
+		{"update", Actor, true, true, "处长办公室", 2, false},
+		{"delete", "王管理员", true, true, "处长办公室", 3, true},
+	} {
+		c := h[i]
+		if c.Entity != floorplan.EntityRoom || c.EntityID != r.ID || c.Op != want.op || c.Actor != want.actor {
+			t.Errorf("change %d: %s %s %s by %q, want room %s %s by %q", i, c.Entity, c.EntityID, c.Op, c.Actor, r.ID, want.op, want.actor)
+		}
+		if c.At.IsZero() || (i > 0 && c.At.Before(h[i-1].At)) {
+			t.Errorf("change %d: time %v is not after the one before", i, c.At)
+		}
+		old, nw := decode(c.Old), decode(c.New)
+		if (old != nil) != want.old || (nw != nil) != want.new {
+			t.Fatalf("change %d: old %s new %s, want old %v new %v", i, c.Old, c.New, want.old, want.new)
+		}
+		if nw.ID != r.ID || nw.Name != want.newName || nw.Version != want.newVersion || (nw.DeletedAt != nil) != want.deletedInTheNew {
+			t.Errorf("change %d: new image %s", i, c.New)
+		}
+		if len(nw.Geom) == 0 || string(nw.Geom) == "null" {
+			t.Errorf("change %d: the new image has no local geometry", i)
+		}
+		if old != nil && old.Version != want.newVersion-1 {
+			t.Errorf("change %d: the old image has version %d, want %d", i, old.Version, want.newVersion-1)
+		}
+	}
+
+	p := f.person(t, "钱进", floorplan.RankStaff)
+	p.Posts = []floorplan.Post{{Title: "档案员（兼）"}}
+	must(t, s.UpdatePerson(ctx, &p))
+	ph, err := s.History(ctx, floorplan.EntityPerson, p.ID)
+	must(t, err)
+	var entities []floorplan.Entity
+	for _, c := range ph {
+		entities = append(entities, c.Entity)
+	}
+	if len(ph) != 3 || ph[0].Entity != floorplan.EntityPerson || !slices.Contains(entities, "post") {
+		t.Errorf("a person's history = %v, want the person's insert and update and the post's insert", entities)
+	}
+	for _, tc := range []struct {
+		entity floorplan.Entity
+		id     uuid.UUID
+	}{
+		{floorplan.EntitySite, f.site.ID}, {floorplan.EntityBuilding, f.building.ID}, {floorplan.EntityFloor, f.floor(0).ID},
+		{floorplan.EntityAgency, f.agencies[0].ID},
+	} {
+		h, err := s.History(ctx, tc.entity, tc.id)
+		must(t, err)
+		if len(h) != 1 || h[0].Op != "insert" || h[0].Actor != Actor || h[0].New == nil || h[0].Old != nil {
+			t.Errorf("History(%s) = %+v, want one insert by %q", tc.entity, h, Actor)
+		}
+	}
+}
+
+func testSnapshotPast(t *testing.T, s floorplan.Store) {
+	f := newFixture(t, s)
+	ctx := f.ctx
+	c := clockOf(t, s)
+	changed := f.room(t, 0, "501", rect(0, 0, 4, 6))
+	deleted := f.room(t, 0, "502", rect(4, 0, 8, 6))
+	same := f.room(t, 0, "503", rect(8, 0, 12, 6))
+	p := f.person(t, "张强", floorplan.RankDivision)
+	a := f.assign(t, p, changed, floorplan.Day(2024, 1, 1))
+	row := floorplan.StandardRow{Scale: floorplan.LevelMunicipal, Rank: floorplan.RankDivision, Title: "市级正处", AreaM2: 20,
+		Effective: day(c, -30), Jurisdiction: "常州市", Source: "测试"}
+	must(t, s.PutStandardRow(ctx, row))
+	c.Pass(t, aged)
+
+	changed.Geometry, changed.AgencyID = rect(0, 0, 3, 6), f.agencies[1].ID
+	must(t, s.UpdateRoom(ctx, &changed))
+	must(t, s.DeleteRoom(ctx, deleted.ID, deleted.Version))
+	added := f.room(t, 0, "504", rect(12, 0, 16, 6))
+	p.Rank = floorplan.RankViceDivision
+	must(t, s.UpdatePerson(ctx, &p))
+	a.End = floorplan.Day(2025, 1, 1)
+	must(t, s.UpdateAssignment(ctx, &a))
+	row.AreaM2 = 18
+	must(t, s.PutStandardRow(ctx, row))
+
+	past, err := s.Snapshot(ctx, day(c, -2))
+	must(t, err)
+	if !past.AsOf.Equal(day(c, -2)) {
+		t.Errorf("AsOf = %v, want %v", past.AsOf, day(c, -2))
+	}
+	rooms := map[uuid.UUID]floorplan.Room{}
+	for _, r := range past.Rooms {
+		rooms[r.ID] = r
+	}
+	if r, ok := rooms[changed.ID]; !ok || r.Area() != 24 || r.AgencyID != f.agencies[0].ID || r.Version != 1 {
+		t.Errorf("past: room 501 = %+v, want its old geometry (24 m²), agency and version", r)
+	}
+	if _, ok := rooms[deleted.ID]; !ok {
+		t.Error("past: room 502, deleted later, is missing")
+	}
+	if r, ok := rooms[same.ID]; !ok || r.Number != "503" {
+		t.Error("past: unchanged room 503 is missing")
+	}
+	if _, ok := rooms[added.ID]; ok {
+		t.Error("past: room 504, created later, is present")
+	}
+	if i := slices.IndexFunc(past.People, func(q floorplan.Person) bool { return q.ID == p.ID }); i < 0 || past.People[i].Rank != floorplan.RankDivision {
+		t.Error("past: the person's rank is not the old one")
+	}
+	if i := slices.IndexFunc(past.Assignments, func(x floorplan.Assignment) bool { return x.ID == a.ID }); i < 0 || !past.Assignments[i].End.IsZero() {
+		t.Error("past: the assignment's end is not the old one (none)")
+	}
+	if len(past.StandardRows) != 1 || past.StandardRows[0].AreaM2 != 20 {
+		t.Errorf("past: standard rows %+v, want the old 20 m²", past.StandardRows)
+	}
+	if len(past.Buildings) != 1 || len(past.Floors) != 3 || len(past.Agencies) != 2 {
+		t.Errorf("past: %d buildings, %d floors, %d agencies, want 1, 3, 2", len(past.Buildings), len(past.Floors), len(past.Agencies))
+	}
+
+	before, err := s.Snapshot(ctx, day(c, -10))
+	must(t, err)
+	if len(before.Rooms)+len(before.People)+len(before.Assignments)+len(before.Buildings)+len(before.Floors)+len(before.Agencies) != 0 {
+		t.Errorf("a snapshot of a day before anything was recorded is not empty: %d rooms, %d buildings", len(before.Rooms), len(before.Buildings))
+	}
+}
+
+func testSnapshotToday(t *testing.T, s floorplan.Store) {
+	f := newFixture(t, s)
+	ctx := f.ctx
+	c := clockOf(t, s)
+	r := f.room(t, 0, "101", rect(0, 0, 6, 5))
+	gone := f.room(t, 0, "102", rect(6, 0, 12, 5))
+	must(t, s.DeleteRoom(ctx, gone.ID, gone.Version))
+	p := f.person(t, "冯敏", floorplan.RankSection)
+	p.Posts = []floorplan.Post{{Title: "兼职", Start: floorplan.Day(2024, 1, 1)}}
+	must(t, s.UpdatePerson(ctx, &p))
+	a := f.assign(t, p, r, floorplan.Day(2024, 1, 1))
+	inForce := floorplan.StandardRow{Scale: floorplan.LevelMunicipal, Rank: floorplan.RankSection, Title: "市级科级", AreaM2: 12,
+		Effective: day(c, -1), Jurisdiction: "常州市", Source: "测试"}
+	future := inForce
+	future.Effective, future.AreaM2 = day(c, 30), 10
+	must(t, s.PutStandardRow(ctx, inForce))
+	must(t, s.PutStandardRow(ctx, future))
+
+	snap, err := s.Snapshot(ctx, c.Now())
+	must(t, err)
+	if !snap.AsOf.Equal(day(c, 0)) {
+		t.Errorf("AsOf = %v, want today %v", snap.AsOf, day(c, 0))
+	}
+	if len(snap.Rooms) != 1 {
+		t.Fatalf("today's snapshot has %d rooms, want 1", len(snap.Rooms))
+	}
+	sameJSON(t, "snapshot room", snap.Rooms[0], r)
+	samePolygon(t, "snapshot room geometry", snap.Rooms[0].Geometry, r.Geometry)
+	if len(snap.People) != 1 {
+		t.Fatalf("today's snapshot has %d people, want 1", len(snap.People))
+	}
+	sameJSON(t, "snapshot person with posts", snap.People[0], p)
+	if len(snap.Assignments) != 1 {
+		t.Fatalf("today's snapshot has %d assignments, want 1", len(snap.Assignments))
+	}
+	sameJSON(t, "snapshot assignment", snap.Assignments[0], a)
+	sameJSON(t, "snapshot standard rows in force", snap.StandardRows, []floorplan.StandardRow{inForce})
+	if len(snap.Buildings) != 1 || len(snap.Floors) != 3 || len(snap.Agencies) != 2 {
+		t.Errorf("today: %d buildings, %d floors, %d agencies, want 1, 3, 2", len(snap.Buildings), len(snap.Floors), len(snap.Agencies))
+	}
+	later, err := s.Snapshot(ctx, day(c, 31))
+	must(t, err)
+	if len(later.StandardRows) != 2 {
+		t.Errorf("a snapshot of a future day has %d standard rows in force, want 2", len(later.StandardRows))
+	}
+}
