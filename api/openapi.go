@@ -117,6 +117,7 @@ func operations(withApp bool) []opDoc {
 		{method: "GET", path: v1 + "/reports/over-standard", tag: "reports", summary: "The over-standard findings, each with rule id, legal source, numbers and a sentence", query: []paramDoc{
 			asOfParam, q("agency_id", paramDoc{"", "only this agency's findings", uuidSchema()}),
 			q("format", paramDoc{"", "json, csv (UTF-8 with BOM) or xlsx", map[string]any{"type": "string", "enum": []string{"json", "csv", "xlsx", "table"}, "default": "json"}}),
+			q("totals", paramDoc{"", "true: the per-agency totals (people, rooms, office area, standard area, findings) instead of the findings, for csv and table (json and xlsx always carry both)", map[string]any{"type": "boolean", "default": false}}),
 			langParam}, result: map[string]any{"type": "object"}},
 		{method: "GET", path: v1 + "/search", tag: "search", summary: "Rooms, people, agencies and buildings matching q (Chinese included)", query: []paramDoc{
 			q("q", paramDoc{"", "the text to look for (required)", map[string]any{"type": "string", "maxLength": searchMaxQuery}}),

@@ -123,12 +123,20 @@ func (s *Server) overStandardReport(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	write := report.Write
+	switch t := r.URL.Query().Get("totals"); t {
+	case "", "false":
+	case "true":
+		write = report.WriteTotals
+	default:
+		return badParam("totals", fmt.Sprintf("must be true or false, not %q", t))
+	}
 	rep, err := s.evaluation(r)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := report.Write(&buf, rep, format, report.Options{Lang: lang, AgencyID: agencyID}); err != nil {
+	if err := write(&buf, rep, format, report.Options{Lang: lang, AgencyID: agencyID}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", format.ContentType())

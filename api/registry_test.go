@@ -220,6 +220,13 @@ func TestAgenciesPeopleAssignments(t *testing.T) {
 		if cd := res.header.Get("Content-Disposition"); !strings.Contains(cd, ".xlsx") {
 			t.Errorf("Content-Disposition %q", cd)
 		}
+		// The per-agency totals instead of the findings: the agency's row, and no person.
+		res = e.do("GET", base+"&format=csv&totals=true", nil).expect(t, 200)
+		if !bytes.HasPrefix(res.body, []byte("\ufeff")) || strings.Contains(string(res.body), "张三丰") ||
+			strings.Count(string(res.body), "\n") < 2 {
+			t.Errorf("totals CSV = %s", res.body)
+		}
+		e.do("GET", base+"&totals=maybe", nil).expectError(t, 400, "bad_request")
 		e.do("GET", base+"&format=pdf", nil).expectError(t, 400, "bad_request")
 		e.do("GET", base+"&as_of=yesterday", nil).expectError(t, 400, "bad_request")
 		e.do("GET", "/api/v1/reports/over-standard?agency_id=123", nil).expectError(t, 400, "bad_request")

@@ -72,6 +72,11 @@ func TestGenReportRender(t *testing.T) {
 		t.Fatalf("CSV report missing or without a BOM (err %v)", err)
 	}
 
+	out, _, err = officemap(t, "report", "over-standard", "--db", db, "--format", "csv", "--totals")
+	if err != nil || !strings.HasPrefix(out, "\ufeff") || strings.Count(out, "\n") < 2 {
+		t.Fatalf("report --totals = %q, %v", out, err)
+	}
+
 	pngPath := filepath.Join(t.TempDir(), "plan.png")
 	if _, _, err := officemap(t, "render", "--db", db, "--floor", floorID.String(), "--out", pngPath, "--width", "800"); err != nil {
 		t.Fatalf("render: %v", err)

@@ -160,6 +160,7 @@ func reportCmd(e *env) *cobra.Command {
 		Short: "reports",
 	}
 	var asOf, agency, format, out, lang string
+	var totals bool
 	over := &cobra.Command{
 		Use:   "over-standard",
 		Short: "the over-standard findings (超标问题) as of a date",
@@ -199,7 +200,11 @@ func reportCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return e.writeOut(out, func(w io.Writer) error { return report.Write(w, rep, f, opt) })
+			write := report.Write
+			if totals {
+				write = report.WriteTotals
+			}
+			return e.writeOut(out, func(w io.Writer) error { return write(w, rep, f, opt) })
 		},
 	}
 	over.Flags().StringVar(&asOf, "as-of", "", "evaluate as of this day, YYYY-MM-DD (default today)")
@@ -207,6 +212,7 @@ func reportCmd(e *env) *cobra.Command {
 	over.Flags().StringVar(&format, "format", "table", "table, csv, json or xlsx")
 	over.Flags().StringVar(&out, "out", "", "write to this file instead of standard output")
 	over.Flags().StringVar(&lang, "lang", "zh", "zh or en")
+	over.Flags().BoolVar(&totals, "totals", false, "write the per-agency totals instead of the findings (csv, table; json and xlsx carry both)")
 	cmd.AddCommand(over)
 	return cmd
 }
