@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -201,5 +202,29 @@ func TestDemoServesTheSample(t *testing.T) {
 		}
 	case <-time.After(40 * time.Second):
 		t.Fatal("demo did not shut down")
+	}
+}
+
+// TestBasemapFromEnvironment checks that OFFICEMAP_BASEMAP_URL reaches the browser app.
+func TestBasemapFromEnvironment(t *testing.T) {
+	url := "https://tiles.example.gov.cn/{z}/{x}/{y}.png"
+	e := &env{stderr: io.Discard, getenv: func(k string) string {
+		if k == "OFFICEMAP_BASEMAP_URL" {
+			return url
+		}
+		return ""
+	}, db: filepath.Join(t.TempDir(), "b.gpkg")}
+	s, _, err := e.openStore(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rec := httptest.NewRecorder()
+	e.newServer(s).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "tiles.example.gov.cn/{z}/{x}/{y}.png") {
+		t.Fatalf("GET / = %d, basemap URL not in the page", rec.Code)
+	}
+	if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "tiles.example.gov.cn") {
+		t.Errorf("CSP %q does not allow the basemap host", csp)
 	}
 }

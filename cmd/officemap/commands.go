@@ -27,7 +27,7 @@ import (
 )
 
 func commands(e *env) []*cobra.Command {
-	return []*cobra.Command{serveCmd(e), demoCmd(e), migrateCmd(e), reportCmd(e), renderCmd(e), genCmd(e)}
+	return []*cobra.Command{serveCmd(e), demoCmd(e), migrateCmd(e), importCmd(e), exportCmd(e), reportCmd(e), renderCmd(e), genCmd(e)}
 }
 
 // openStore opens the configured store and brings its schema up to date.
@@ -88,8 +88,11 @@ func (e *env) newServer(s floorplan.Store) *api.Server {
 	return api.NewServer(api.Config{}, api.Deps{
 		Store:    s,
 		Assessor: floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()),
-		Static:   static.Handler(),
-		Logger:   log,
+		Static: static.New(static.Options{
+			BasemapURL:         e.getenv("OFFICEMAP_BASEMAP_URL"),
+			BasemapAttribution: e.getenv("OFFICEMAP_BASEMAP_ATTRIBUTION"),
+		}),
+		Logger: log,
 	})
 }
 

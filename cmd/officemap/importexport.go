@@ -1,0 +1,481 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/google/uuid"
+	"github.com/mattn/go-isatty"
+	"github.com/paulmach/orb"
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"officemap/floorplan"
+	"officemap/floorplan/exports"
+	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/dxf"
+	"officemap/floorplan/imports/geojson"
+	"officemap/floorplan/imports/imdf"
+	"officemap/floorplan/imports/osm"
+)
+
+// importFlags are the flags of officemap import.
+type importFlags struct {
+	building, site                          string
+	level                                   int
+	roomsLayer, labelsLayer, namesLayer     string
+	listLayers                              bool
+	units, origin                           string
+	rotation                                float64
+	skipInvalid, dryRun, asJSON, noProgress bool
+}
+
+// dxfOnly are the flags that only a DXF import takes.
+var dxfOnly = []string{"rooms-layer", "labels-layer", "names-layer", "list-layers", "units"}
+
+func importCmd(e *env) *cobra.Command {
+	var o importFlags
+	cmd := &cobra.Command{
+		Use:   "import geojson|imdf|osm|dxf PATH",
+		Short: "import rooms from a GeoJSON, IMDF, OpenStreetMap or DXF file, all-or-nothing",
+		Long: `import reads the rooms of a file and writes them into the store in one transaction: the whole file
+imports, or nothing changes. Every problem is named with the file, the feature (DXF entity number and
+handle, OSM way, IMDF or GeoJSON feature) and the reason; --skip-invalid imports the valid rooms and
+lists the rest. Importing the same source again updates the rooms it imported before (matched by their
+source id) instead of adding them twice. --dry-run checks everything, overlaps included, and writes
+nothing.
+
+  dxf      closed polylines of the rooms layer numbered by the texts inside them; units from $INSUNITS
+           or --units; needs --origin (and --rotation) for a new building; one floor (--level)
+  osm      OSM XML (.osm) or OSM GeoJSON: indoor=room|area|corridor with level=*, ref/name
+  imdf     an IMDF archive (.zip or folder): buildings, levels, units, occupants
+  geojson  a FeatureCollection of room polygons (lon/lat, or "crs": "local" metres with --origin)`,
+		Example: `  officemap import dxf plan.dxf --building "市政府1号楼" --level 2 --origin 119.974,31.811 --rotation 12
+  officemap import dxf plan.dxf --list-layers
+  officemap import osm building.osm --skip-invalid --json
+  officemap import imdf venue.zip --dry-run`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return fmt.Errorf("import needs a format and a file: officemap import geojson|imdf|osm|dxf PATH")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return e.runImport(cmd, args[0], args[1], o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.building, "building", "", "the target building, by id or name (a new building of that name if none has it)")
+	f.StringVar(&o.site, "site", "", "the site (id) a new building joins (default: a new site)")
+	f.IntVar(&o.level, "level", 0, "the floor ordinal of a single-floor source (0 ground, -1 first basement); for a source of several levels, import only this one")
+	f.StringVar(&o.roomsLayer, "rooms-layer", "", "DXF: the layer of the room polylines (default: UNITS, RM$… or the layer with the most closed polylines)")
+	f.StringVar(&o.labelsLayer, "labels-layer", "", "DXF: the layer of the room numbers (default: UNITLABELS, A-IDEN-NUMR-EXST… or the layer with the most texts inside rooms)")
+	f.StringVar(&o.namesLayer, "names-layer", "", "DXF: the layer of the room names, which also give the usage (default: A-IDEN-NAME-EXST… if present)")
+	f.BoolVar(&o.listLayers, "list-layers", false, "DXF: list the layers with their entity counts and stop")
+	f.StringVar(&o.units, "units", "", "DXF: drawing units mm|cm|m|in|ft (default: the header's $INSUNITS)")
+	f.StringVar(&o.origin, "origin", "", "LON,LAT of the source's local origin (0,0), for a new building")
+	f.Float64Var(&o.rotation, "rotation", 0, "degrees clockwise from north to the source's +Y axis, for a new building")
+	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "import the valid rooms and list what was skipped")
+	f.BoolVar(&o.dryRun, "dry-run", false, "check everything and write nothing")
+	f.BoolVar(&o.asJSON, "json", false, "print the summary as JSON on standard output")
+	f.BoolVar(&o.noProgress, "no-progress", false, "no progress bar, even on a terminal")
+	return cmd
+}
+
+// runImport reads the source, then imports it.
+func (e *env) runImport(cmd *cobra.Command, format, path string, o importFlags) error {
+	format = strings.ToLower(format)
+	switch format {
+	case "dxf", "osm", "imdf", "geojson":
+	default:
+		return fmt.Errorf("import: unknown format %q (use geojson, imdf, osm or dxf)", format)
+	}
+	if format != "dxf" {
+		for _, name := range dxfOnly {
+			if cmd.Flags().Changed(name) {
+				return fmt.Errorf("--%s applies to dxf imports only", name)
+			}
+		}
+	}
+	opt := imports.Options{Building: strings.TrimSpace(o.building), SkipInvalid: o.skipInvalid, DryRun: o.dryRun}
+	if o.site != "" {
+		id, err := uuid.Parse(o.site)
+		if err != nil {
+			return fmt.Errorf("--site: %q is not a UUID", o.site)
+		}
+		opt.SiteID = id
+	}
+	if o.origin != "" {
+		p, err := parseLonLat(o.origin)
+		if err != nil {
+			return fmt.Errorf("--origin: %w", err)
+		}
+		opt.Origin = &p
+	}
+	if cmd.Flags().Changed("rotation") {
+		if math.IsNaN(o.rotation) || math.IsInf(o.rotation, 0) {
+			return fmt.Errorf("--rotation: %v is not a number of degrees", o.rotation)
+		}
+		opt.Rotation = &o.rotation
+	}
+	levelGiven := cmd.Flags().Changed("level")
+	ctx := cmd.Context()
+
+	var ds *imports.Dataset
+	var err error
+	switch format {
+	case "dxf":
+		if ds, err = e.readDXF(path, o); ds == nil || err != nil {
+			return err // a nil dataset without error: --list-layers printed the layers
+		}
+	case "osm":
+		ds, err = withFile(path, func(f *os.File) (*imports.Dataset, error) { return osm.Read(path, f, osm.Limits{}) })
+		if levelGiven {
+			opt.Level = &o.level
+		}
+	case "imdf":
+		ds, err = imdf.Read(path)
+		if levelGiven {
+			opt.Level = &o.level
+		}
+	case "geojson":
+		ds, err = withFile(path, func(f *os.File) (*imports.Dataset, error) {
+			return geojson.Read(path, f, geojson.Options{Level: o.level})
+		})
+	}
+	if err != nil {
+		return e.importFailed(o, err)
+	}
+
+	s, _, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var bar *progressbar.ProgressBar
+	if !o.noProgress && isTerminal(e.stderr) {
+		opt.Progress = func(done, total int) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr),
+					progressbar.OptionSetDescription("importing rooms"), progressbar.OptionShowCount(),
+					progressbar.OptionClearOnFinish())
+			}
+			_ = bar.Set(done)
+		}
+	}
+	sum, err := imports.Import(floorplan.WithActor(ctx, "import"), s, ds, opt)
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	if err != nil {
+		return e.importFailed(o, err)
+	}
+	if o.asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(sum)
+	}
+	printSummary(e.stdout, sum)
+	return nil
+}
+
+// importFailed returns the error to print on stderr; with --json it also prints the problems as JSON
+// on standard output, for scripts.
+func (e *env) importFailed(o importFlags, err error) error {
+	var ie *imports.Error
+	if o.asJSON && errors.As(err, &ie) {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(map[string]any{"file": ie.File, "error": err.Error(), "problems": ie.Problems})
+	}
+	return err
+}
+
+func withFile(path string, read func(*os.File) (*imports.Dataset, error)) (*imports.Dataset, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return read(f)
+}
+
+// readDXF parses a drawing; with --list-layers it prints the layers and returns a nil dataset.
+func (e *env) readDXF(path string, o importFlags) (*imports.Dataset, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	d, err := dxf.Parse(f, dxf.Limits{})
+	if err != nil {
+		return nil, imports.Wrap(filepath.Base(path), "", err)
+	}
+	if o.listLayers {
+		layers, err := dxf.Layers(d, dxf.Limits{})
+		if err != nil {
+			return nil, imports.Wrap(filepath.Base(path), "", err)
+		}
+		return nil, e.printLayers(path, d, layers, o.asJSON)
+	}
+	return dxf.ReadDrawing(path, d, dxf.Options{RoomsLayer: o.roomsLayer, LabelsLayer: o.labelsLayer,
+		NamesLayer: o.namesLayer, Units: o.units, Level: o.level})
+}
+
+// printLayers prints a drawing's layers with their counts.
+func (e *env) printLayers(path string, d *dxf.Drawing, layers []dxf.Layer, asJSON bool) error {
+	units := ""
+	if _, name, err := dxf.UnitScale(d, ""); err == nil {
+		units = name
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"file": filepath.Base(path), "version": d.Version, "units": units, "layers": layers})
+	}
+	fmt.Fprintf(e.stdout, "%s: %s, units %s\n", filepath.Base(path), d.Version, orDash(units))
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "LAYER\tENTITIES\tCLOSED POLYLINES\tTEXTS\tTYPES")
+	for _, l := range layers {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n", l.Name, l.Entities, l.Closed, l.Texts, typeCounts(l.ByType))
+	}
+	return tw.Flush()
+}
+
+func typeCounts(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, m[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// printSummary prints an import's summary for a person.
+func printSummary(w io.Writer, s *imports.Summary) {
+	verb := "imported"
+	if s.DryRun {
+		verb = "dry run (nothing written) of"
+	}
+	fmt.Fprintf(w, "%s %s (%s): rooms %d created, %d updated, %d unchanged, %d skipped; floors %d created; buildings %d created, %d updated\n",
+		verb, s.File, s.Format, s.Rooms.Created, s.Rooms.Updated, s.Rooms.Unchanged, len(s.Skipped),
+		s.Floors.Created, s.Buildings.Created, s.Buildings.Updated)
+	for _, t := range s.Targets {
+		id := t.ID.String()
+		if t.ID == uuid.Nil {
+			id = "new"
+		}
+		fmt.Fprintf(w, "  building %q (%s, %s): %d rooms, %.2f m² on %d floors\n", t.Name, id, t.Op, t.Rooms, t.AreaM2, t.Floors)
+	}
+	if len(s.Skipped) > 0 {
+		fmt.Fprintf(w, "skipped:\n")
+		for _, p := range s.Skipped {
+			fmt.Fprintf(w, "  %s\n", p.String())
+		}
+	}
+	if len(s.Notes) > 0 {
+		fmt.Fprintf(w, "notes:\n")
+		for _, n := range s.Notes {
+			fmt.Fprintf(w, "  %s\n", n)
+		}
+	}
+}
+
+// parseLonLat parses "LON,LAT".
+func parseLonLat(s string) (orb.Point, error) {
+	lonS, latS, ok := strings.Cut(s, ",")
+	if !ok {
+		return orb.Point{}, fmt.Errorf("%q is not LON,LAT", s)
+	}
+	lon, err1 := strconv.ParseFloat(strings.TrimSpace(lonS), 64)
+	lat, err2 := strconv.ParseFloat(strings.TrimSpace(latS), 64)
+	if err1 != nil || err2 != nil {
+		return orb.Point{}, fmt.Errorf("%q is not LON,LAT in degrees", s)
+	}
+	if !(lon >= -180 && lon <= 180) || !(lat > -90 && lat < 90) {
+		return orb.Point{}, fmt.Errorf("%q is outside −180…180, −90…90", s)
+	}
+	return orb.Point{lon, lat}, nil
+}
+
+// isTerminal reports whether w is a terminal (progress bars are drawn only there).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// exportFormats are the formats officemap export writes.
+var exportFormats = []string{"geojson", "imdf", "gpkg", "csv", "xlsx"}
+
+func exportCmd(e *env) *cobra.Command {
+	var out, building, floor, crs, lang string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "export geojson|imdf|gpkg|csv|xlsx --out PATH",
+		Short: "export buildings, floors and rooms as GeoJSON, IMDF, GeoPackage, CSV or Excel",
+		Long: `export writes the register (or one building, or one floor) to a file, atomically (a temporary
+file renamed into place when complete):
+
+  geojson  rooms as a FeatureCollection in lon/lat (--crs local: one building's local metres), with
+           number, usage, agency, area, occupants, standard and status
+  imdf     an IMDF archive (zip): venue, building, footprint, level, unit; officemap's attributes
+           under the "officemap:" namespace
+  gpkg     a new GeoPackage: an officemap store QGIS opens, plus a flat rooms_export layer
+  csv      rooms with occupants and areas (UTF-8 with a byte-order mark, for Excel)
+  xlsx     the same as an Excel workbook`,
+		Example: `  officemap export imdf --out venue.zip --building 3f1c…
+  officemap export geojson --out floor.geojson --floor 9a2e…
+  officemap export gpkg --out register.gpkg`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return fmt.Errorf("export needs a format: officemap export %s --out PATH", strings.Join(exportFormats, "|"))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format := strings.ToLower(args[0])
+			known := false
+			for _, f := range exportFormats {
+				known = known || f == format
+			}
+			if !known {
+				return fmt.Errorf("export: unknown format %q (use %s)", format, strings.Join(exportFormats, ", "))
+			}
+			if crs != "" && crs != "local" && crs != "lonlat" {
+				return fmt.Errorf("--crs %q: use local or lonlat", crs)
+			}
+			if crs != "" && format != "geojson" {
+				return fmt.Errorf("--crs applies to geojson exports only")
+			}
+			ctx := cmd.Context()
+			s, _, err := e.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			opt := exports.Options{}
+			if building != "" {
+				if opt.BuildingID, err = findBuilding(ctx, s, building); err != nil {
+					return err
+				}
+			}
+			if floor != "" {
+				if opt.FloorID, err = uuid.Parse(floor); err != nil {
+					return fmt.Errorf("--floor: %q is not a UUID", floor)
+				}
+			}
+			d, err := exports.Load(ctx, s, opt)
+			if err != nil {
+				return err
+			}
+			var notes []string
+			switch format {
+			case "geojson":
+				err = e.writeOut(out, func(w io.Writer) error {
+					return exports.WriteGeoJSON(w, d, exports.GeoJSONOptions{Local: crs == "local"})
+				})
+			case "imdf":
+				err = e.writeOut(out, func(w io.Writer) error {
+					notes, err = exports.WriteIMDF(w, d, "officemap")
+					return err
+				})
+			case "gpkg":
+				err = writeGeoPackage(ctx, d, out)
+			case "csv":
+				err = e.writeOut(out, func(w io.Writer) error { return exports.WriteCSV(w, d, exports.TableOptions{Lang: lang}) })
+			case "xlsx":
+				err = e.writeOut(out, func(w io.Writer) error { return exports.WriteXLSX(w, d, exports.TableOptions{Lang: lang}) })
+			}
+			if err != nil {
+				return err
+			}
+			sum := map[string]any{"format": format, "out": out, "buildings": len(d.Buildings), "floors": len(d.Floors),
+				"rooms": len(d.Rooms), "as_of": d.AsOf.Format(floorplan.DateLayout), "notes": append([]string{}, notes...)}
+			if asJSON {
+				return json.NewEncoder(e.stdout).Encode(sum)
+			}
+			fmt.Fprintf(e.stdout, "exported %d buildings, %d floors, %d rooms to %s (%s)\n", len(d.Buildings), len(d.Floors), len(d.Rooms), out, format)
+			for _, n := range notes {
+				fmt.Fprintf(e.stdout, "  note: %s\n", n)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "the file to write (required)")
+	cmd.Flags().StringVar(&building, "building", "", "only this building (id or name)")
+	cmd.Flags().StringVar(&floor, "floor", "", "only this floor (id)")
+	cmd.Flags().StringVar(&crs, "crs", "", "geojson: lonlat (default) or local (the building's metres)")
+	cmd.Flags().StringVar(&lang, "lang", "zh", "csv, xlsx: zh or en")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	_ = cmd.MarkFlagRequired("out")
+	return cmd
+}
+
+// findBuilding resolves --building: an id, or the name of exactly one building.
+func findBuilding(ctx context.Context, s floorplan.Store, v string) (uuid.UUID, error) {
+	if id, err := uuid.Parse(v); err == nil {
+		if _, err := s.Building(ctx, id); err != nil {
+			return uuid.Nil, fmt.Errorf("--building %s: %w", id, err)
+		}
+		return id, nil
+	}
+	all, err := s.Buildings(ctx, uuid.Nil)
+	if err != nil {
+		return uuid.Nil, err
+	}
+	var found []uuid.UUID
+	for _, b := range all {
+		if b.Name == v {
+			found = append(found, b.ID)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return uuid.Nil, fmt.Errorf("--building %q: no building has that id or name", v)
+	case 1:
+		return found[0], nil
+	}
+	return uuid.Nil, fmt.Errorf("--building %q: %d buildings have that name; give the id", v, len(found))
+}
+
+// writeGeoPackage writes a new GeoPackage beside path and renames it into place when complete.
+func writeGeoPackage(ctx context.Context, d *exports.Data, path string) error {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	tmp := filepath.Join(dir, "."+base+".tmp-"+uuid.NewString()[:8]+".gpkg")
+	cleanup := func() {
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+			_ = os.Remove(tmp + suffix)
+		}
+	}
+	if err := exports.WriteGeoPackage(ctx, d, tmp); err != nil {
+		cleanup()
+		return fmt.Errorf("--out %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		cleanup()
+		return fmt.Errorf("--out %s: %w", path, err)
+	}
+	cleanup()
+	return nil
+}

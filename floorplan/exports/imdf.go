@@ -1,0 +1,308 @@
+package exports
+
+import (
+	"archive/zip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
+
+	"officemap/floorplan"
+	"officemap/floorplan/imports/imdf"
+	"officemap/geo"
+)
+
+// IMDFExtension names officemap's IMDF extension in manifest.json; its properties are prefixed with
+// imdf.Namespace ("officemap:").
+const IMDFExtension = "imdf:extension:officemap:office-space#1.0.0"
+
+// imdfNamespace derives the ids of IMDF features that officemap has no record for (addresses,
+// footprints) from the ids of those it has, so that an export is the same every time.
+var imdfNamespace = uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://officemap/imdf"))
+
+func derivedID(id uuid.UUID, what string) uuid.UUID {
+	return uuid.NewSHA1(imdfNamespace, append(id[:], what...))
+}
+
+// imdfFeature is one IMDF feature: GeoJSON with an id and a feature_type.
+type imdfFeature struct {
+	ID          string            `json:"id"`
+	Type        string            `json:"type"`
+	FeatureType string            `json:"feature_type"`
+	Geometry    *geojson.Geometry `json:"geometry"`
+	Properties  map[string]any    `json:"properties"`
+}
+
+type collection struct {
+	Type     string        `json:"type"`
+	Features []imdfFeature `json:"features"`
+}
+
+// labels is an IMDF LABELS object in the archive's language, or null for an empty text.
+func labels(s string) any {
+	if s == "" {
+		return nil
+	}
+	return map[string]string{"zh-CN": s}
+}
+
+func point(p orb.Point) *geojson.Geometry { return geojson.NewGeometry(p) }
+
+// WriteIMDF writes the data as an IMDF archive (a zip): manifest.json and one FeatureCollection per
+// feature type — one venue (the site, or all the exported sites together) with its address, building (with officemap's georeference), footprint,
+// level per floor and unit per room, with UUID ids, the geometry types IMDF requires, integer ordinals,
+// every unit's level_id resolving, and null where IMDF allows it. A unit carries the room's number,
+// usage, state, area, agency, standard, status and occupants under the "officemap:" namespace.
+// Floors with no outline, no rooms and a building without footprint have no geometry for a level and
+// are left out; notes says which.
+func WriteIMDF(w io.Writer, d *Data, generatedBy string) (notes []string, err error) {
+	var address, venue, building, footprint, level, unit []imdfFeature
+	roomsOf := map[uuid.UUID][]floorplan.Room{}
+	for _, r := range d.Rooms {
+		roomsOf[r.FloorID] = append(roomsOf[r.FloorID], r)
+	}
+	outlineOf := map[uuid.UUID]orb.Polygon{} // lon/lat outline of each building
+	for i := range d.Buildings {
+		b := &d.Buildings[i]
+		fr := d.frames[b.ID]
+		if len(b.Footprint) > 0 {
+			outlineOf[b.ID] = fr.PolygonToLonLat(b.Footprint)
+			continue
+		}
+		var pts []orb.Point
+		for _, f := range d.Floors {
+			if f.BuildingID != b.ID {
+				continue
+			}
+			for _, r := range roomsOf[f.ID] {
+				pts = append(pts, d.LonLat(r)[0]...)
+			}
+			if len(f.Outline) > 0 {
+				pts = append(pts, fr.PolygonToLonLat(f.Outline)[0]...)
+			}
+		}
+		if h := hull(pts); h != nil {
+			outlineOf[b.ID] = h
+		}
+	}
+	// One venue: an archive describes one place. An export of several sites (everything) makes one venue
+	// of them all, and each building keeps its site under officemap:site_id and officemap:site_name.
+	sites := append([]floorplan.Site(nil), d.Sites...)
+	sort.Slice(sites, func(i, j int) bool { return sites[i].ID.String() < sites[j].ID.String() })
+	siteName := map[uuid.UUID]string{}
+	var names []string
+	venueID := uuid.Nil
+	for _, st := range sites {
+		siteName[st.ID] = st.Name
+		names = append(names, st.Name)
+		venueID = derivedID(venueID, st.ID.String())
+	}
+	if len(sites) == 1 {
+		venueID = sites[0].ID
+	}
+	var pts []orb.Point
+	for _, o := range outlineOf {
+		pts = append(pts, o[0]...)
+	}
+	vp := hull(pts)
+	if vp == nil {
+		notes = append(notes, "no rooms or footprints: no venue written")
+	} else {
+		addrID := derivedID(venueID, "address")
+		locality := strings.Join(names, "、")
+		if len(sites) == 1 && sites[0].Address != "" {
+			locality = sites[0].Address
+		}
+		category := ""
+		if len(sites) > 0 {
+			category = sites[0].Category
+		}
+		address = append(address, imdfFeature{ID: addrID.String(), Type: "Feature", FeatureType: "address",
+			Properties: map[string]any{"address": locality, "unit": nil, "locality": locality, "province": nil,
+				"country": "CN", "postal_code": nil, "postal_code_ext": nil, "postal_code_vanity": nil}})
+		venue = append(venue, imdfFeature{ID: venueID.String(), Type: "Feature", FeatureType: "venue",
+			Geometry: geojson.NewGeometry(vp), Properties: map[string]any{
+				"category": "governmentfacility", "restriction": nil, "name": labels(strings.Join(names, "、")), "alt_name": nil,
+				"hours": nil, "phone": nil, "website": nil, "display_point": point(interior(vp)),
+				"address_id": addrID.String(), imdf.Namespace + "category": category}})
+	}
+	for i := range d.Buildings {
+		b := &d.Buildings[i]
+		o := outlineOf[b.ID]
+		var dp any
+		if o != nil {
+			dp = point(interior(o))
+		}
+		building = append(building, imdfFeature{ID: b.ID.String(), Type: "Feature", FeatureType: "building",
+			Properties: map[string]any{"name": labels(b.Name), "alt_name": nil, "category": "unspecified",
+				"restriction": nil, "display_point": dp, "address_id": nil,
+				imdf.Namespace + "address": b.Address, imdf.Namespace + "site_id": b.SiteID.String(),
+				imdf.Namespace + "site_name": siteName[b.SiteID],
+				imdf.Namespace + "georef": map[string]any{
+					"origin": []float64{b.Georef.Origin[0], b.Georef.Origin[1]}, "rotation_deg": b.Georef.RotationDeg}}})
+		if o != nil {
+			footprint = append(footprint, imdfFeature{ID: derivedID(b.ID, "footprint").String(), Type: "Feature",
+				FeatureType: "footprint", Geometry: geojson.NewGeometry(o),
+				Properties: map[string]any{"category": "ground", "name": nil, "building_ids": []string{b.ID.String()}}})
+		}
+	}
+	for _, f := range d.Floors {
+		b := d.building[f.BuildingID]
+		fr := d.frames[b.ID]
+		var lg orb.Polygon
+		switch {
+		case len(f.Outline) > 0:
+			lg = fr.PolygonToLonLat(f.Outline)
+		case len(roomsOf[f.ID]) > 0:
+			var pts []orb.Point
+			for _, r := range roomsOf[f.ID] {
+				pts = append(pts, d.LonLat(r)[0]...)
+			}
+			lg = hull(pts)
+		default:
+			lg = outlineOf[b.ID]
+		}
+		if lg == nil {
+			notes = append(notes, fmt.Sprintf("floor %s of building %q has no rooms and no outline: left out", f.Name, b.Name))
+			continue
+		}
+		level = append(level, imdfFeature{ID: f.ID.String(), Type: "Feature", FeatureType: "level",
+			Geometry: geojson.NewGeometry(lg), Properties: map[string]any{
+				"category": "unspecified", "restriction": nil, "outdoor": false, "ordinal": f.Ordinal,
+				"name": labels(f.Name), "short_name": labels(f.Name), "display_point": point(interior(lg)),
+				"address_id": nil, "building_ids": []string{b.ID.String()}, imdf.Namespace + "elevation": f.Elevation}})
+		for _, r := range roomsOf[f.ID] {
+			ll := d.LonLat(r)
+			st := d.Standing(r.ID)
+			occ := make([]string, 0, len(st.Occupants))
+			for _, o := range st.Occupants {
+				occ = append(occ, o.Name)
+			}
+			unit = append(unit, imdfFeature{ID: r.ID.String(), Type: "Feature", FeatureType: "unit",
+				Geometry: geojson.NewGeometry(ll), Properties: map[string]any{
+					"category": imdf.CategoryOf(r.Usage), "restriction": nil, "accessibility": nil,
+					"name": labels(r.Number), "alt_name": labels(r.Name), "level_id": f.ID.String(),
+					"display_point":                point(interior(ll)),
+					imdf.Namespace + "number":      r.Number,
+					imdf.Namespace + "name":        r.Name,
+					imdf.Namespace + "usage":       string(r.Usage),
+					imdf.Namespace + "state":       string(r.State),
+					imdf.Namespace + "area_m2":     round(geo.Area(r.Geometry)),
+					imdf.Namespace + "agency_id":   nullID(r.AgencyID),
+					imdf.Namespace + "agency_name": d.AgencyName(r.AgencyID),
+					imdf.Namespace + "standard_m2": round(st.StandardM2),
+					imdf.Namespace + "per_person":  round(st.PerPersonM2),
+					imdf.Namespace + "status":      string(st.Status),
+					imdf.Namespace + "occupants":   occ,
+					imdf.Namespace + "source_id":   r.SourceID,
+				}})
+		}
+	}
+	zw := zip.NewWriter(w)
+	manifest := map[string]any{"version": "1.0.0", "created": time.Now().UTC().Format("2006-01-02T15:04:05"),
+		"generated_by": generatedBy, "language": "zh-CN", "extensions": []string{IMDFExtension}}
+	if err := writeJSON(zw, "manifest.json", manifest); err != nil {
+		return nil, err
+	}
+	for _, f := range []struct {
+		name string
+		fs   []imdfFeature
+	}{{"address", address}, {"venue", venue}, {"building", building}, {"footprint", footprint},
+		{"level", level}, {"unit", unit}} {
+		if f.fs == nil {
+			f.fs = []imdfFeature{}
+		}
+		if err := writeJSON(zw, f.name+".geojson", collection{Type: "FeatureCollection", Features: f.fs}); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("imdf: %w", err)
+	}
+	return notes, nil
+}
+
+func writeJSON(zw *zip.Writer, name string, v any) error {
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: time.Now()})
+	if err != nil {
+		return fmt.Errorf("imdf: %s: %w", name, err)
+	}
+	if err := json.NewEncoder(w).Encode(v); err != nil {
+		return fmt.Errorf("imdf: %s: %w", name, err)
+	}
+	return nil
+}
+
+// hull returns the convex hull of points as a closed counter-clockwise polygon (Andrew's monotone
+// chain), or nil for fewer than three distinct points not on one line.
+func hull(pts []orb.Point) orb.Polygon {
+	ps := make([]orb.Point, 0, len(pts))
+	for _, p := range pts {
+		if !math.IsNaN(p[0]) && !math.IsNaN(p[1]) {
+			ps = append(ps, p)
+		}
+	}
+	sort.Slice(ps, func(i, j int) bool {
+		if ps[i][0] != ps[j][0] {
+			return ps[i][0] < ps[j][0]
+		}
+		return ps[i][1] < ps[j][1]
+	})
+	cross := func(o, a, b orb.Point) float64 { return (a[0]-o[0])*(b[1]-o[1]) - (a[1]-o[1])*(b[0]-o[0]) }
+	var h []orb.Point
+	for _, p := range ps {
+		for len(h) >= 2 && cross(h[len(h)-2], h[len(h)-1], p) <= 0 {
+			h = h[:len(h)-1]
+		}
+		h = append(h, p)
+	}
+	lower := len(h) + 1
+	for i := len(ps) - 2; i >= 0; i-- {
+		p := ps[i]
+		for len(h) >= lower && cross(h[len(h)-2], h[len(h)-1], p) <= 0 {
+			h = h[:len(h)-1]
+		}
+		h = append(h, p)
+	}
+	if len(h) < 4 { // a closed triangle has 4 points
+		return nil
+	}
+	return orb.Polygon{orb.Ring(h)}
+}
+
+// interior returns a point inside a polygon for a label or display point: its centroid when that is
+// inside, else the middle of the longest inside stretch of the horizontal line through its bound's
+// centre.
+func interior(p orb.Polygon) orb.Point {
+	c, a := planar.CentroidArea(p)
+	if a > 0 && planar.PolygonContains(p, c) {
+		return c
+	}
+	b := p.Bound()
+	y := (b.Min[1] + b.Max[1]) / 2
+	var xs []float64
+	for _, r := range p {
+		for i := 0; i+1 < len(r); i++ {
+			p1, p2 := r[i], r[i+1]
+			if (p1[1] > y) != (p2[1] > y) {
+				xs = append(xs, p1[0]+(y-p1[1])*(p2[0]-p1[0])/(p2[1]-p1[1]))
+			}
+		}
+	}
+	sort.Float64s(xs)
+	best, bx := -1.0, b.Center()[0]
+	for i := 0; i+1 < len(xs); i += 2 {
+		if w := xs[i+1] - xs[i]; w > best {
+			best, bx = w, (xs[i]+xs[i+1])/2
+		}
+	}
+	return orb.Point{bx, y}
+}

@@ -1,0 +1,102 @@
+package dxf
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"officemap/geo"
+)
+
+// fuzzLimits keep each fuzz input cheap.
+var fuzzLimits = Limits{MaxEntities: 20_000, MaxVertices: 5_000, MaxTotalVertices: 100_000, MaxLineBytes: 4096,
+	MaxRecordPairs: 50_000, MaxDepth: 4, MaxExpanded: 50_000, MaxPoints: 200_000}
+
+// FuzzParse feeds Parse and ReadDrawing arbitrary bytes: they must never panic, and what they accept
+// must be well formed. The seeds are the real drawings of ../shared/data (when present) and small
+// hand-made ones.
+func FuzzParse(f *testing.F) {
+	// The real drawings, the larger one cut to its first 64 KiB (its header, tables and first entities):
+	// the fuzzer minimises every input that finds new code, and minimising 1.5 MB takes minutes.
+	for _, name := range []string{"contoso_v1_Ground.dxf", "contoso_v2_Ground_rooms_walls.dxf"} {
+		p := filepath.Join("..", "..", "..", "..", "shared", "data", "cad", "contoso", "dxf", name)
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data[:min(len(data), 64<<10)])
+		}
+	}
+	d := newDrawing(4, "UNITS", "UNITLABELS")
+	d.rect("UNITS", 0, 0, 4000, 3000)
+	d.poly("UNITS", true, [3]float64{5000, 0, 1}, [3]float64{-5000, 0, 1})
+	d.text("UNITLABELS", "101", 2000, 1500)
+	d.block("B", 0, 0, func(b *strings.Builder) {
+		d.polyTo(b, "0", true, [3]float64{0, 0}, [3]float64{1, 0}, [3]float64{1, 1})
+		insert(b, "X", "0", "B", 1, 1, 2, 2, 30)
+	})
+	insert(&d.ents, "I", "UNITS", "B", 10, 10, 1000, 1000, 45)
+	f.Add([]byte(d.String()))
+	f.Add([]byte(strings.ReplaceAll(d.String(), "\n", "\r\n")))
+	f.Add([]byte("  0\nSECTION\n  2\nENTITIES\n  0\nPOLYLINE\n 70\n1\n  0\nVERTEX\n 10\n1\n 20\n2\n 42\n-3\n  0\nSEQEND\n  0\nENDSEC\n"))
+	f.Add([]byte("  0\nSECTION\n  2\nENTITIES\n  0\nMTEXT\n  1\n{\\fA;\\S1^2;\\U+4F1A}\n  0\nINSERT\n 66\n1\n  0\nATTRIB\n  1\n7\n  0\nSEQEND\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dr, err := Parse(bytes.NewReader(data), fuzzLimits)
+		if err != nil {
+			return
+		}
+		for _, e := range dr.Entities {
+			if e.Index < 1 || e.Type == "" {
+				t.Fatalf("entity %+v", e)
+			}
+		}
+		ds, err := ReadDrawing("fuzz.dxf", dr, Options{Units: "m", Limits: fuzzLimits})
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.dxf: ") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		for _, b := range ds.Buildings {
+			for _, r := range b.Rooms {
+				if r.Ref == "" || r.SourceID == "" {
+					t.Fatalf("room without a ref or source id: %+v", r)
+				}
+				if r.Err == nil {
+					_ = geo.Validate(r.Geometry) // must not panic on whatever came out
+					_ = geo.Area(r.Geometry)
+				}
+			}
+		}
+	})
+}
+
+// tenThousandRooms is a drawing of 10,000 rooms of 3 m × 4 m in millimetres, each labelled, in a grid
+// of 100 × 100.
+func tenThousandRooms() []byte {
+	d := newDrawing(4, "UNITS", "UNITLABELS")
+	for i := 0; i < 100; i++ {
+		for j := 0; j < 100; j++ {
+			x, y := float64(i*3000), float64(j*4000)
+			d.rect("UNITS", x, y, x+3000, y+4000)
+			d.text("UNITLABELS", fmt.Sprintf("%d-%03d", i, j), x+1500, y+2000)
+		}
+	}
+	return []byte(d.String())
+}
+
+// BenchmarkRead10kRooms parses a 10,000-room drawing and reads its rooms and labels.
+func BenchmarkRead10kRooms(b *testing.B) {
+	data := tenThousandRooms()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		ds, err := Read("bench.dxf", bytes.NewReader(data), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := len(ds.Buildings[0].Rooms); n != 10_000 {
+			b.Fatalf("%d rooms", n)
+		}
+	}
+}

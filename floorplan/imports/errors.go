@@ -1,0 +1,102 @@
+package imports
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrRejected is matched (errors.Is) by every *Error: the source, or part of it, cannot be imported.
+var ErrRejected = errors.New("imports: source rejected")
+
+// Problem is one thing wrong with a source: which feature and why.
+type Problem struct {
+	Feature  string `json:"feature"`             // e.g. "way/123", "entity 57 (LWPOLYLINE, handle 3A)", "line 12"
+	SourceID string `json:"source_id,omitempty"` // the feature's source id, when it has one
+	Number   string `json:"number,omitempty"`    // the room number, when known
+	Reason   string `json:"reason"`
+	Err      error  `json:"-"` // the underlying error (a *geo.ValidationError, an *floorplan.OverlapError…)
+}
+
+// String gives "way/123 (room A12): reason".
+func (p Problem) String() string {
+	if p.Number != "" && p.Feature != "" {
+		return fmt.Sprintf("%s (room %s): %s", p.Feature, p.Number, p.Reason)
+	}
+	if p.Feature == "" {
+		return p.Reason
+	}
+	return p.Feature + ": " + p.Reason
+}
+
+// Error is what reading or importing a file gives when the file cannot be taken as it is: the file's
+// name and every problem found. Its message is one line.
+type Error struct {
+	File     string
+	Problems []Problem
+}
+
+// maxListed is how many problems Error's one line names.
+const maxListed = 5
+
+// Error returns "plan.dxf: entity 57 (LWPOLYLINE, handle 3A) (room 101): outer ring self-intersects at …",
+// or, for several problems, "caserne.osm: 2 problems: way/1: …; way/2: …", naming the first few.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	b.WriteString(": ")
+	if len(e.Problems) == 0 {
+		b.WriteString("rejected")
+		return b.String()
+	}
+	if len(e.Problems) > 1 {
+		fmt.Fprintf(&b, "%d problems: ", len(e.Problems))
+	}
+	for i, p := range e.Problems {
+		if i == maxListed {
+			fmt.Fprintf(&b, "; and %d more", len(e.Problems)-maxListed)
+			break
+		}
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(p.String())
+	}
+	if len(e.Problems) > 1 {
+		b.WriteString(" (--skip-invalid imports the rest and lists these)")
+	}
+	return oneLine(b.String())
+}
+
+// Is makes errors.Is(err, ErrRejected) true.
+func (e *Error) Is(target error) bool { return target == ErrRejected }
+
+// Unwrap gives the problems' underlying errors, so that errors.Is(err, geo.ErrInvalid) or
+// errors.As(err, &overlap) work on an Error.
+func (e *Error) Unwrap() []error {
+	var out []error
+	for _, p := range e.Problems {
+		if p.Err != nil {
+			out = append(out, p.Err)
+		}
+	}
+	return out
+}
+
+// Errorf returns an *Error with one problem: the feature (or line) and a reason.
+func Errorf(file, feature, format string, args ...any) *Error {
+	return &Error{File: file, Problems: []Problem{{Feature: feature, Reason: fmt.Sprintf(format, args...)}}}
+}
+
+// Wrap returns an *Error with one problem whose reason is err (kept for errors.Is and errors.As).
+func Wrap(file, feature string, err error) *Error {
+	return &Error{File: file, Problems: []Problem{{Feature: feature, Reason: err.Error(), Err: err}}}
+}
+
+// oneLine replaces line breaks with spaces.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+}

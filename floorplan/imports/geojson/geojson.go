@@ -1,0 +1,265 @@
+// Package geojson reads rooms from a GeoJSON FeatureCollection of polygons: lon/lat as RFC 7946 says, or
+// the building's local metres when the collection says "crs": "local" (as officemap's own export with
+// crs=local does; the georeference then comes from its "georef" member or from --origin/--rotation).
+//
+// Properties read from each feature (all optional):
+//
+//	level (or ordinal)           the floor ordinal, a whole number; a file without any level is one floor
+//	                             (--level, default 0)
+//	number (else ref, else name) the room number
+//	name                         the room name (when number or ref gives the number)
+//	usage                        an officemap usage (office, service…), else a word it contains
+//	                             ("会议室" → service); rooms without one are offices (assumed)
+//	agency_id, agency_name       the using agency, matched to the register
+//	building_id, building_name   which building the room is in (officemap's export writes both); rooms
+//	                             without them go into one building (--building, or named after the file)
+//
+// Rooms are identified for re-imports by "geojson:<file name>:<feature id>" (the feature's position
+// when it has no id); a feature id that is the UUID of a live room updates that room.
+package geojson
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"officemap/floorplan"
+	"officemap/floorplan/imports"
+	"officemap/geo"
+)
+
+// MaxBytes bounds the file Read accepts (it is decoded whole).
+const MaxBytes = 1 << 30
+
+// Options says what a file does not say itself.
+type Options struct {
+	Level int // the floor of rooms without a level property
+}
+
+// Read reads a GeoJSON FeatureCollection of rooms.
+func Read(file string, in io.Reader, opt Options) (*imports.Dataset, error) {
+	base := filepath.Base(file)
+	fail := func(feature, format string, args ...any) error { return imports.Errorf(base, feature, format, args...) }
+	data, err := io.ReadAll(io.LimitReader(in, MaxBytes+1))
+	if err != nil {
+		return nil, fail("", "%v", err)
+	}
+	if len(data) > MaxBytes {
+		return nil, fail("", "larger than %d bytes", MaxBytes)
+	}
+	var fc struct {
+		Type     string            `json:"type"`
+		CRS      json.RawMessage   `json:"crs"`
+		Georef   *georef           `json:"georef"`
+		Features []json.RawMessage `json:"features"`
+	}
+	if err := json.Unmarshal(data, &fc); err != nil {
+		return nil, fail("", "not GeoJSON: %v", err)
+	}
+	if fc.Type != "FeatureCollection" {
+		return nil, fail("", "GeoJSON of type %q: a FeatureCollection of rooms is needed", fc.Type)
+	}
+	local := isLocal(fc.CRS)
+	ds := &imports.Dataset{Format: "geojson", File: base, LonLat: !local, SourcePrefix: "geojson:" + base + ":"}
+	groups := map[string]*imports.Building{}
+	var order []string
+	anyLevel := false
+	assumed := 0
+	type placed struct {
+		key string
+		r   imports.Room
+	}
+	var rooms []placed
+	for i, raw := range fc.Features {
+		var head struct {
+			ID         any             `json:"id"`
+			Properties map[string]any  `json:"properties"`
+			Geometry   json.RawMessage `json:"geometry"`
+		}
+		if err := json.Unmarshal(raw, &head); err != nil {
+			return nil, fail(fmt.Sprintf("feature %d", i+1), "%v", err)
+		}
+		props := head.Properties
+		if props == nil {
+			props = map[string]any{}
+		}
+		fid := idString(head.ID)
+		ref := fmt.Sprintf("feature %d", i+1)
+		if fid != "" {
+			ref += " (id " + fid + ")"
+		} else {
+			fid = strconv.Itoa(i + 1)
+		}
+		r := imports.Room{Ref: ref, SourceID: "geojson:" + base + ":" + fid}
+		if id, err := uuid.Parse(idString(head.ID)); err == nil {
+			r.ID = id
+		}
+		r.Number = firstString(props, "number", "ref")
+		r.Name = text(props["name"])
+		if r.Number == "" {
+			r.Number, r.Name = r.Name, ""
+		}
+		if u := floorplan.Usage(text(props["usage"])); u.Valid() {
+			r.Usage = u
+		} else if u, ok := imports.UsageFromName(text(props["usage"]) + " " + text(props["name"])); ok {
+			r.Usage = u
+		} else {
+			r.Usage, r.UsageAssumed = floorplan.UsageOffice, true
+			assumed++
+		}
+		if id, err := uuid.Parse(text(props["agency_id"])); err == nil {
+			r.AgencyID = id
+		}
+		r.AgencyName = text(props["agency_name"])
+		lv, hasLevel, err := levelOf(props)
+		switch {
+		case err != nil:
+			r.Err = err
+		case hasLevel:
+			r.Ordinal, anyLevel = lv, true
+		default:
+			r.Ordinal = opt.Level
+		}
+		g, err := geojson.UnmarshalGeometry(head.Geometry)
+		switch {
+		case err != nil || g == nil || g.Geometry() == nil:
+			if r.Err == nil {
+				r.Err = fmt.Errorf("the geometry cannot be read")
+			}
+		default:
+			switch t := g.Geometry().(type) {
+			case orb.Polygon:
+				r.Geometry = t
+			case orb.MultiPolygon:
+				if len(t) == 1 {
+					r.Geometry = t[0]
+				} else if r.Err == nil {
+					r.Err = fmt.Errorf("the multipolygon has %d parts: a room must be one polygon", len(t))
+				}
+			default:
+				if r.Err == nil {
+					r.Err = fmt.Errorf("a %s is not a room: rooms are polygons", t.GeoJSONType())
+				}
+			}
+		}
+		key := firstString(props, "building_id", "building_name", "building")
+		if _, ok := groups[key]; !ok {
+			b := &imports.Building{Name: firstString(props, "building_name", "building")}
+			if id, err := uuid.Parse(text(props["building_id"])); err == nil {
+				b.ID = id
+			}
+			if key != "" {
+				b.SourceID = "geojson:" + key
+			} else {
+				b.SourceID = "geojson:" + base
+			}
+			if fc.Georef != nil {
+				gr := geo.Georef{Origin: orb.Point{fc.Georef.Origin[0], fc.Georef.Origin[1]}, RotationDeg: fc.Georef.RotationDeg, Scale: 1}
+				b.Georef = &gr
+			}
+			groups[key] = b
+			order = append(order, key)
+		}
+		rooms = append(rooms, placed{key: key, r: r})
+	}
+	if len(rooms) == 0 {
+		return nil, fail("", "no features: the collection has no rooms")
+	}
+	for _, p := range rooms {
+		groups[p.key].Rooms = append(groups[p.key].Rooms, p.r)
+	}
+	if !anyLevel {
+		ds.MatchWithinFloor = true
+		ds.Notes = append(ds.Notes, fmt.Sprintf("no feature has a level: every room goes on level %d", opt.Level))
+	}
+	if assumed > 0 {
+		ds.Notes = append(ds.Notes, fmt.Sprintf("%d rooms have no usage and were imported as office", assumed))
+	}
+	for _, k := range order {
+		ds.Buildings = append(ds.Buildings, *groups[k])
+	}
+	return ds, nil
+}
+
+// georef is officemap's georeference member of a local-metre collection.
+type georef struct {
+	Origin      [2]float64 `json:"origin"`
+	RotationDeg float64    `json:"rotation_deg"`
+}
+
+// isLocal reports whether a collection's crs member says local metres: "local", or a named CRS
+// {"type": "name", "properties": {"name": "local"}}.
+func isLocal(raw json.RawMessage) bool {
+	if len(raw) == 0 {
+		return false
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return strings.EqualFold(s, "local")
+	}
+	var named struct {
+		Properties struct {
+			Name string `json:"name"`
+		} `json:"properties"`
+	}
+	if json.Unmarshal(raw, &named) == nil {
+		n := strings.ToLower(named.Properties.Name)
+		return n == "local" || n == "officemap:local"
+	}
+	return false
+}
+
+// levelOf reads the level (or ordinal) property: a whole number, as a number or a string.
+func levelOf(props map[string]any) (int, bool, error) {
+	for _, k := range []string{"level", "ordinal"} {
+		v, ok := props[k]
+		if !ok || v == nil {
+			continue
+		}
+		switch t := v.(type) {
+		case float64:
+			if t != math.Trunc(t) || math.Abs(t) > 1000 {
+				return 0, true, fmt.Errorf("%s %v is not a whole floor number", k, t)
+			}
+			return int(t), true, nil
+		case string:
+			n, err := strconv.Atoi(strings.TrimSpace(t))
+			if err != nil || n < -1000 || n > 1000 {
+				return 0, true, fmt.Errorf("%s %q is not a whole floor number", k, t)
+			}
+			return n, true, nil
+		default:
+			return 0, true, fmt.Errorf("%s %v is not a whole floor number", k, t)
+		}
+	}
+	return 0, false, nil
+}
+
+func text(v any) string {
+	switch t := v.(type) {
+	case string:
+		return strings.TrimSpace(t)
+	case float64:
+		return strconv.FormatFloat(t, 'f', -1, 64)
+	}
+	return ""
+}
+
+func firstString(props map[string]any, keys ...string) string {
+	for _, k := range keys {
+		if s := text(props[k]); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func idString(v any) string { return text(v) }

@@ -1,0 +1,427 @@
+package imdf_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+
+	"officemap/floorplan"
+	"officemap/floorplan/exports"
+	"officemap/floorplan/gpkg"
+	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/dxf"
+	"officemap/floorplan/imports/imdf"
+	"officemap/floorplan/imports/osm"
+)
+
+var ctx = context.Background()
+
+func sharedData(t testing.TB, rel string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "..", "..", "shared", "data", rel)
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("shared test data %s is missing (CI has ../shared beside the clone): %v", p, err)
+		}
+		t.Skipf("shared test data %s is missing", p)
+	}
+	return p
+}
+
+func newStore(t *testing.T) *gpkg.Store {
+	t.Helper()
+	s, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "t.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// checkArchive checks IMDF's structural rules on an archive: a manifest with version, created and
+// language; one FeatureCollection per feature-type file; UUID ids unique in the archive; feature_type
+// matching the file; the geometry types of each type; required properties present (null where IMDF
+// allows); integer ordinals; and every reference (address_id, building_ids, level_id) resolving.
+func checkArchive(t *testing.T, data []byte) map[string][]map[string]any {
+	t.Helper()
+	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, f := range z.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[f.Name], _ = io.ReadAll(rc)
+		rc.Close()
+	}
+	var manifest map[string]any
+	if err := json.Unmarshal(files["manifest.json"], &manifest); err != nil {
+		t.Fatalf("manifest.json: %v", err)
+	}
+	if manifest["version"] != "1.0.0" || manifest["created"] == nil || manifest["language"] != "zh-CN" {
+		t.Errorf("manifest %v", manifest)
+	}
+	geom := map[string]string{"address": "null", "venue": "Polygon", "building": "null", "footprint": "Polygon",
+		"level": "Polygon", "unit": "Polygon"}
+	required := map[string][]string{
+		"address":   {"address", "unit", "locality", "province", "country", "postal_code"},
+		"venue":     {"category", "restriction", "name", "alt_name", "hours", "phone", "website", "display_point", "address_id"},
+		"building":  {"name", "alt_name", "category", "restriction", "display_point", "address_id"},
+		"footprint": {"category", "name", "building_ids"},
+		"level":     {"category", "restriction", "outdoor", "ordinal", "name", "short_name", "display_point", "address_id", "building_ids"},
+		"unit":      {"category", "restriction", "accessibility", "name", "alt_name", "level_id", "display_point"},
+	}
+	ids := map[string]string{} // id → feature type
+	out := map[string][]map[string]any{}
+	for typ := range geom {
+		raw, ok := files[typ+".geojson"]
+		if !ok {
+			t.Errorf("%s.geojson is missing", typ)
+			continue
+		}
+		var fc struct {
+			Type     string `json:"type"`
+			Features []struct {
+				ID          string          `json:"id"`
+				Type        string          `json:"type"`
+				FeatureType string          `json:"feature_type"`
+				Geometry    json.RawMessage `json:"geometry"`
+				Properties  map[string]any  `json:"properties"`
+			} `json:"features"`
+		}
+		if err := json.Unmarshal(raw, &fc); err != nil || fc.Type != "FeatureCollection" {
+			t.Errorf("%s.geojson: %v %q", typ, err, fc.Type)
+			continue
+		}
+		for i, f := range fc.Features {
+			where := fmt.Sprintf("%s.geojson feature %d", typ, i+1)
+			if _, err := uuid.Parse(f.ID); err != nil || f.Type != "Feature" || f.FeatureType != typ {
+				t.Errorf("%s: id %q type %q feature_type %q", where, f.ID, f.Type, f.FeatureType)
+			}
+			if other, dup := ids[f.ID]; dup {
+				t.Errorf("%s: id %s is also a %s", where, f.ID, other)
+			}
+			ids[f.ID] = typ
+			var g struct{ Type string }
+			_ = json.Unmarshal(f.Geometry, &g)
+			if got := map[bool]string{true: "null", false: g.Type}[string(f.Geometry) == "null"]; got != geom[typ] {
+				t.Errorf("%s: geometry %s, want %s", where, got, geom[typ])
+			}
+			for _, k := range required[typ] {
+				if _, ok := f.Properties[k]; !ok {
+					t.Errorf("%s: property %s is missing", where, k)
+				}
+			}
+			if typ == "level" {
+				if o, ok := f.Properties["ordinal"].(float64); !ok || o != math.Trunc(o) {
+					t.Errorf("%s: ordinal %v", where, f.Properties["ordinal"])
+				}
+			}
+			if dp, ok := f.Properties["display_point"].(map[string]any); ok && dp["type"] != "Point" {
+				t.Errorf("%s: display_point %v", where, dp)
+			}
+			f.Properties["id"] = f.ID
+			out[typ] = append(out[typ], f.Properties)
+		}
+	}
+	ref := func(where, id any, want string) {
+		if s, _ := id.(string); ids[s] != want {
+			t.Errorf("%s: %v is not a %s", where, id, want)
+		}
+	}
+	if len(out["venue"]) != 1 {
+		t.Errorf("%d venues, want one", len(out["venue"]))
+	}
+	for _, v := range out["venue"] {
+		ref("venue address_id", v["address_id"], "address")
+	}
+	for _, typ := range []string{"footprint", "level"} {
+		for _, f := range out[typ] {
+			bs, _ := f["building_ids"].([]any)
+			if len(bs) == 0 {
+				t.Errorf("%s %v has no building_ids", typ, f["id"])
+			}
+			for _, b := range bs {
+				ref(typ+" building_ids", b, "building")
+			}
+		}
+	}
+	for _, u := range out["unit"] {
+		ref("unit level_id", u["level_id"], "level")
+	}
+	return out
+}
+
+// Export → import into a fresh store gives the same rooms with the same areas, usages and agencies.
+func TestRoundTrip(t *testing.T) {
+	src := newStore(t)
+	agency := floorplan.Agency{Name: "常州市财政局", Level: floorplan.LevelMunicipal, Status: floorplan.AgencyActive}
+	if err := src.CreateAgency(ctx, &agency); err != nil {
+		t.Fatal(err)
+	}
+	for _, rel := range []string{"cad/contoso/dxf/contoso_v2_Ground_rooms_walls.dxf", "osm/grenoble-caserne-de-bonne/caserne.osm"} {
+		path := sharedData(t, rel)
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ds *imports.Dataset
+		if strings.HasSuffix(path, ".dxf") {
+			ds, err = dxf.Read(path, f, dxf.Options{Level: 2})
+		} else {
+			ds, err = osm.Read(path, f, osm.Limits{})
+		}
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rot := 33.0
+		if _, err := imports.Import(ctx, src, ds, imports.Options{SkipInvalid: true, Origin: &orb.Point{119.97, 31.81}, Rotation: &rot}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := src.Rooms(ctx, floorplan.RoomFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ {
+		r := before[i]
+		r.AgencyID = agency.ID
+		if err := src.UpdateRoom(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+		before[i] = r
+	}
+	d, err := exports.Load(ctx, src, exports.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	notes, err := exports.WriteIMDF(&buf, d, "officemap test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(notes) != 0 {
+		t.Errorf("notes %v", notes)
+	}
+	features := checkArchive(t, buf.Bytes())
+	if len(features["unit"]) != len(before) || len(features["building"]) != 8 {
+		t.Errorf("%d units, %d buildings; want %d, 8", len(features["unit"]), len(features["building"]), len(before))
+	}
+
+	dst := newStore(t)
+	same := floorplan.Agency{Name: agency.Name, Level: floorplan.LevelMunicipal, Status: floorplan.AgencyActive}
+	if err := dst.CreateAgency(ctx, &same); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "venue.zip")
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := imdf.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := imports.Import(ctx, dst, ds, imports.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Rooms.Created != len(before) || len(sum.Skipped) != 0 {
+		t.Errorf("summary %+v", sum)
+	}
+	after, err := dst.Rooms(ctx, floorplan.RoomFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bySource := map[string]floorplan.Room{}
+	for _, r := range after {
+		bySource[r.SourceID] = r
+	}
+	for _, r := range before {
+		got, ok := bySource["imdf:"+r.ID.String()]
+		if !ok {
+			t.Errorf("room %s (%s) did not come back", r.Number, r.ID)
+			continue
+		}
+		if got.Number != r.Number || got.Name != r.Name || got.Usage != r.Usage || math.Abs(got.Area()-r.Area()) > 1e-4 {
+			t.Errorf("room %s: came back as %q %q %s %.6f m², was %q %q %s %.6f m²", r.ID, got.Number, got.Name, got.Usage,
+				got.Area(), r.Number, r.Name, r.Usage, r.Area())
+		}
+		if (r.AgencyID == agency.ID) != (got.AgencyID == same.ID) {
+			t.Errorf("room %s: agency %v, was %v", r.Number, got.AgencyID, r.AgencyID)
+		}
+	}
+	t.Run("again: unchanged", func(t *testing.T) {
+		sum, err := imports.Import(ctx, dst, ds, imports.Options{})
+		if err != nil || sum.Rooms.Unchanged != len(before) {
+			t.Errorf("%+v %v", sum, err)
+		}
+	})
+}
+
+// archive is a small valid IMDF folder: one building, two levels, three units, an occupant and an
+// opening; edit changes one file before the test reads it.
+func archive(edit func(files map[string]string)) fstest.MapFS {
+	const (
+		b  = "11111111-1111-4111-8111-111111111111"
+		l0 = "22222222-2222-4222-8222-222222222220"
+		l1 = "22222222-2222-4222-8222-222222222221"
+		u1 = "33333333-3333-4333-8333-333333333331"
+		u2 = "33333333-3333-4333-8333-333333333332"
+		u3 = "33333333-3333-4333-8333-333333333333"
+		an = "44444444-4444-4444-8444-444444444444"
+		oc = "55555555-5555-4555-8555-555555555555"
+		op = "66666666-6666-4666-8666-666666666666"
+	)
+	sq := func(x, y float64) string {
+		return fmt.Sprintf(`{"type":"Polygon","coordinates":[[[%v,%v],[%v,%v],[%v,%v],[%v,%v],[%v,%v]]]}`,
+			x, y, x+0.0001, y, x+0.0001, y+0.0001, x, y+0.0001, x, y)
+	}
+	fc := func(fs ...string) string {
+		return `{"type":"FeatureCollection","features":[` + strings.Join(fs, ",") + `]}`
+	}
+	feat := func(id, typ, geom, props string) string {
+		return fmt.Sprintf(`{"id":"%s","type":"Feature","feature_type":"%s","geometry":%s,"properties":%s}`, id, typ, geom, props)
+	}
+	files := map[string]string{
+		"manifest.json":    `{"version":"1.0.0","created":"2024-01-01T00:00:00","language":"en"}`,
+		"building.geojson": fc(feat(b, "building", "null", `{"name":{"en":"Contoso HQ"},"category":"unspecified"}`)),
+		"level.geojson": fc(feat(l0, "level", sq(119.97, 31.81), `{"ordinal":0,"name":{"en":"Ground"},"short_name":{"en":"G"},"building_ids":["`+b+`"]}`),
+			feat(l1, "level", sq(119.97, 31.81), `{"ordinal":1,"name":{"en":"First"},"building_ids":["`+b+`"]}`)),
+		"unit.geojson": fc(feat(u1, "unit", sq(119.97, 31.81), `{"category":"office","name":{"en":"101"},"level_id":"`+l0+`"}`),
+			feat(u2, "unit", sq(119.9702, 31.81), `{"category":"room.mechanical","name":{"en":"102"},"level_id":"`+l0+`"}`),
+			feat(u3, "unit", sq(119.97, 31.81), `{"category":"restroom.female","name":{"zh-CN":"女卫生间","en":"WC"},"level_id":"`+l1+`"}`)),
+		"anchor.geojson":   fc(feat(an, "anchor", `{"type":"Point","coordinates":[119.97005,31.81005]}`, `{"unit_id":"`+u1+`"}`)),
+		"occupant.geojson": fc(feat(oc, "occupant", "null", `{"name":{"en":"Finance Bureau"},"category":"unspecified","anchor_id":"`+an+`"}`)),
+		"opening.geojson":  fc(feat(op, "opening", `{"type":"LineString","coordinates":[[119.97,31.81],[119.97001,31.81]]}`, `{"category":"pedestrian","level_id":"`+l0+`"}`)),
+	}
+	if edit != nil {
+		edit(files)
+	}
+	m := fstest.MapFS{}
+	for name, data := range files {
+		m["venue/"+name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	return m
+}
+
+func TestReadFS(t *testing.T) {
+	ds, err := imdf.ReadFS("contoso.zip", archive(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds.Buildings) != 1 || ds.Buildings[0].Name != "Contoso HQ" || len(ds.Buildings[0].Floors) != 2 {
+		t.Fatalf("buildings %+v", ds.Buildings)
+	}
+	got := map[string]imports.Room{}
+	for _, r := range ds.Buildings[0].Rooms {
+		got[r.Number] = r
+	}
+	if r := got["101"]; r.Usage != floorplan.UsageOffice || r.AgencyName != "Finance Bureau" || r.Ordinal != 0 {
+		t.Errorf("101: %+v", r)
+	}
+	if r := got["102"]; r.Usage != floorplan.UsageEquipment {
+		t.Errorf("102: %+v", r)
+	}
+	if r := got["女卫生间"]; r.Usage != floorplan.UsageToilet || r.Ordinal != 1 {
+		t.Errorf("女卫生间: %+v", r)
+	}
+	if !strings.Contains(strings.Join(ds.Notes, " "), "1 openings") {
+		t.Errorf("notes %v", ds.Notes)
+	}
+}
+
+func TestReadFSRejects(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(map[string]string)
+		want string
+	}{
+		{"no manifest", func(f map[string]string) { delete(f, "manifest.json") }, "manifest.json is missing"},
+		{"manifest without version", func(f map[string]string) { f["manifest.json"] = `{"language":"en"}` }, "manifest.json: the version is missing"},
+		{"not a collection", func(f map[string]string) { f["unit.geojson"] = `{"type":"Feature"}` }, "unit.geojson: type \"Feature\""},
+		{"id not a UUID", func(f map[string]string) {
+			f["unit.geojson"] = strings.Replace(f["unit.geojson"], "33333333-3333-4333-8333-333333333331", "room-101", 1)
+		}, "unit.geojson feature 1 (id room-101): the id room-101 is not a UUID"},
+		{"wrong feature_type", func(f map[string]string) {
+			f["unit.geojson"] = strings.Replace(f["unit.geojson"], `"feature_type":"unit"`, `"feature_type":"level"`, 1)
+		}, `feature_type "level" in unit.geojson`},
+		{"unit as a point", func(f map[string]string) {
+			f["unit.geojson"] = `{"type":"FeatureCollection","features":[{"id":"33333333-3333-4333-8333-333333333331","type":"Feature",` +
+				`"feature_type":"unit","geometry":{"type":"Point","coordinates":[119.97,31.81]},"properties":{"category":"office"}}]}`
+		}, "unit.geojson feature 1 (id 33333333-3333-4333-8333-333333333331): a unit may not have a Point geometry"},
+		{"unknown level", func(f map[string]string) {
+			f["unit.geojson"] = strings.Replace(f["unit.geojson"], `"level_id":"22222222-2222-4222-8222-222222222220"`, `"level_id":"22222222-2222-4222-8222-222222222229"`, 1)
+		}, "level_id 22222222-2222-4222-8222-222222222229 is not in level.geojson"},
+		{"fractional ordinal", func(f map[string]string) {
+			f["level.geojson"] = strings.Replace(f["level.geojson"], `"ordinal":1`, `"ordinal":1.5`, 1)
+		},
+			"ordinal 1.5 is not an integer"},
+		{"occupant without anchor", func(f map[string]string) { delete(f, "anchor.geojson") }, "anchor 44444444-4444-4444-8444-444444444444 is not in anchor.geojson"},
+		{"opening on no level", func(f map[string]string) {
+			f["opening.geojson"] = strings.Replace(f["opening.geojson"], "222222222220", "222222222229", 1)
+		}, "opening.geojson feature 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := imdf.ReadFS("venue.zip", archive(tt.edit))
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "venue.zip: ") {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestUsageOf(t *testing.T) {
+	for cat, want := range map[string]floorplan.Usage{
+		"office": floorplan.UsageOffice, "conferenceroom": floorplan.UsageService, "restroom.male.wheelchair": floorplan.UsageToilet,
+		"stairs": floorplan.UsageCirculation, "elevator": floorplan.UsageCirculation, "walkway.island": floorplan.UsageCirculation,
+		"room.mechanical": floorplan.UsageEquipment, "electrical": floorplan.UsageEquipment, "storage": floorplan.UsageService,
+		"kitchen": floorplan.UsageAncillary, "foodservice": floorplan.UsageAncillary, "laboratory": floorplan.UsageTechnical,
+	} {
+		if got, ok := imdf.UsageOf(cat); !ok || got != want {
+			t.Errorf("UsageOf(%q) = %s, %v; want %s", cat, got, ok, want)
+		}
+	}
+	if _, ok := imdf.UsageOf("structure"); ok {
+		t.Error("structure is not a room's usage")
+	}
+	for _, u := range floorplan.Usages {
+		if imdf.CategoryOf(u) == "" {
+			t.Errorf("no category for %s", u)
+		}
+	}
+}
+
+// A unit whose polygon is invalid is a problem of that room, named with its file, feature and id.
+func TestInvalidUnit(t *testing.T) {
+	fs := archive(func(f map[string]string) {
+		f["unit.geojson"] = strings.Replace(f["unit.geojson"],
+			`[[[119.97,31.81],[119.9701,31.81],[119.9701,31.8101],[119.97,31.8101],[119.97,31.81]]]`,
+			`[[[119.97,31.81],[119.9701,31.8101],[119.9701,31.81],[119.97,31.8101],[119.97,31.81]]]`, 1)
+	})
+	ds, err := imdf.ReadFS("venue.zip", fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = imports.Import(ctx, newStore(t), ds, imports.Options{})
+	want := "venue.zip: unit.geojson feature 1 (id 33333333-3333-4333-8333-333333333331) (room 101): outer ring self-intersects"
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("err = %v, want %q…", err, want)
+	}
+}

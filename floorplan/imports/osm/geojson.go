@@ -1,0 +1,130 @@
+package osm
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// readGeoJSON reads a GeoJSON FeatureCollection converted from OSM (osmtogeojson, Overpass turbo,
+// JOSM's export): each feature's properties are its tags, its id "way/123" (or properties "@id"/"id").
+// A room drawn as an unclosed way comes as a LineString and is kept with its problem; a feature whose
+// geometry cannot be read at all is kept with its problem when its properties make it a room.
+func readGeoJSON(in io.Reader, lim Limits) ([]feature, []string, error) {
+	data, err := io.ReadAll(io.LimitReader(in, lim.MaxBytes+1))
+	if err != nil {
+		return nil, nil, err
+	}
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, nil, fmt.Errorf("larger than %d bytes: %w", lim.MaxBytes, ErrLimit)
+	}
+	var fc struct {
+		Type     string            `json:"type"`
+		Features []json.RawMessage `json:"features"`
+	}
+	if err := json.Unmarshal(data, &fc); err != nil {
+		return nil, nil, fmt.Errorf("not GeoJSON: %v", err)
+	}
+	if fc.Type != "FeatureCollection" {
+		return nil, nil, fmt.Errorf("GeoJSON of type %q: a FeatureCollection is needed", fc.Type)
+	}
+	var out []feature
+	for i, raw := range fc.Features {
+		var head struct {
+			ID         any            `json:"id"`
+			Properties map[string]any `json:"properties"`
+			Geometry   json.RawMessage
+		}
+		if err := json.Unmarshal(raw, &head); err != nil {
+			return nil, nil, fmt.Errorf("feature %d: %v", i+1, err)
+		}
+		tags := tagsOf(head.Properties)
+		if !isRoom(tags) && !isBuilding(tags) {
+			continue
+		}
+		f := feature{id: featureID(i, head.ID, head.Properties), tags: tags}
+		g, err := geojson.UnmarshalGeometry(head.Geometry)
+		if err != nil || g == nil || g.Geometry() == nil {
+			f.err = fmt.Errorf("the geometry cannot be read")
+			if err != nil {
+				f.err = fmt.Errorf("the geometry cannot be read: %v", err)
+			}
+			out = append(out, f)
+			continue
+		}
+		f.poly, f.err = polygonFromGeometry(g.Geometry())
+		if c := g.Geometry().Bound().Center(); !math.IsNaN(c[0]) && !math.IsNaN(c[1]) {
+			f.at, f.hasAt = c, true
+		}
+		out = append(out, f)
+	}
+	return out, nil, nil
+}
+
+// polygonFromGeometry takes a feature's polygon: a Polygon, a MultiPolygon of one part, or a closed
+// LineString.
+func polygonFromGeometry(g orb.Geometry) (orb.Polygon, error) {
+	switch t := g.(type) {
+	case orb.Polygon:
+		if len(t) == 0 {
+			return nil, fmt.Errorf("the polygon is empty")
+		}
+		for _, r := range t {
+			if _, err := ringOf(r); err != nil {
+				return nil, err
+			}
+		}
+		return t, nil
+	case orb.MultiPolygon:
+		if len(t) != 1 {
+			return nil, fmt.Errorf("the multipolygon has %d parts: a room must be one polygon", len(t))
+		}
+		return polygonFromGeometry(t[0])
+	case orb.LineString:
+		r, err := ringOf(t)
+		if err != nil {
+			return nil, err
+		}
+		return orb.Polygon{r}, nil
+	}
+	return nil, fmt.Errorf("a %s is not an area", g.GeoJSONType())
+}
+
+// featureID is a GeoJSON feature's OSM id ("way/123"), or "feature N" when it has none.
+func featureID(i int, id any, props map[string]any) string {
+	for _, v := range []any{id, props["@id"], props["id"]} {
+		switch t := v.(type) {
+		case string:
+			if t != "" {
+				return t
+			}
+		case float64:
+			return strconv.FormatFloat(t, 'f', -1, 64)
+		}
+	}
+	return fmt.Sprintf("feature %d", i+1)
+}
+
+// tagsOf turns properties into tags: strings as they are, numbers in their shortest form, booleans as
+// yes/no; other values are left out.
+func tagsOf(props map[string]any) map[string]string {
+	tags := make(map[string]string, len(props))
+	for k, v := range props {
+		switch t := v.(type) {
+		case string:
+			tags[k] = t
+		case float64:
+			if !math.IsNaN(t) && !math.IsInf(t, 0) {
+				tags[k] = strconv.FormatFloat(t, 'f', -1, 64)
+			}
+		case bool:
+			tags[k] = map[bool]string{true: "yes", false: "no"}[t]
+		}
+	}
+	return tags
+}
