@@ -1,0 +1,76 @@
+// The HTTP client of the app: same-origin fetches of officemap's API with JSON bodies, the UI's language
+// in Accept-Language (the server answers errors in it) and errors turned into ApiError. It counts the
+// requests in flight, so that the app (and its tests) can tell when it is idle.
+
+import {lang} from './i18n.js';
+
+/** An error answer of the API: {"error":{"code","message",…}} with its HTTP status. */
+export class ApiError extends Error {
+  constructor(status, body) {
+    const e = (body && body.error) || {};
+    super(e.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = e.code || (status === 0 ? 'network' : 'http_' + status);
+    this.detail = e; // extra members: reason, other_room_id, other_room_number, overlap_m2…
+  }
+}
+
+let inFlight = 0;
+
+/** The number of API requests that have not answered yet. */
+export function pending() {
+  return inFlight;
+}
+
+/**
+ * request sends one API request and returns {data, etag, status}. body is sent as JSON; ifMatch sets
+ * If-Match; contentType overrides the JSON media type (e.g. application/merge-patch+json).
+ */
+export async function request(method, path, {body, ifMatch, contentType} = {}) {
+  const headers = {Accept: 'application/json, application/geo+json', 'Accept-Language': lang() === 'en' ? 'en' : 'zh-CN'};
+  if (body !== undefined) headers['Content-Type'] = contentType || 'application/json';
+  if (ifMatch) headers['If-Match'] = ifMatch;
+  inFlight++;
+  let res;
+  try {
+    res = await fetch(path, {method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body)});
+  } catch (err) {
+    throw new ApiError(0, {error: {code: 'network', message: String(err && err.message ? err.message : err)}});
+  } finally {
+    inFlight--;
+  }
+  let data = null;
+  if (res.status !== 204) {
+    const text = await res.text();
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = null;
+      }
+    }
+  }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return {data, etag: res.headers.get('ETag'), status: res.status};
+}
+
+/** GET path and return the decoded JSON. */
+export async function get(path) {
+  return (await request('GET', path)).data;
+}
+
+/**
+ * etagOf gives the entity tag of a version number as the API writes it (the quoted version), for
+ * records read in a list, which carries versions but not ETag headers.
+ */
+export function etagOf(version) {
+  return `"${version}"`;
+}
+
+/** Builds a query string from the defined values of params ("" when none). */
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, v);
+  const s = q.toString();
+  return s ? '?' + s : '';
+}

@@ -1,0 +1,410 @@
+// The app's state and what changes it: choosing a building, a floor, a room, an agency filter, a
+// colouring, a tab; the viewer, the panel, the legend and the level switcher follow. Search, the
+// dashboard and the editor call into here.
+
+import {ApiError, get, pending} from './api.js';
+import {h, replace, swatch, toast} from './dom.js';
+import {lang, onLangChange, statusLabel, t, usageLabel} from './i18n.js';
+import {STATUSES, USAGES, agencyColor, statusColor, usageColor} from './colors.js';
+import {agencyName, agencyRooms, data, findingsFor, floorById, floorsOf, invalidateReport, loadRegister, report, roomsOf} from './data.js';
+import {agencyCard, floorCard, messageCard, overviewCard, roomCard, setActions} from './panel.js';
+import {Viewer} from './viewer.js';
+
+export const state = {
+  ready: false,
+  tab: 'map',
+  buildingId: null,
+  floorId: null,
+  roomId: null,
+  room: null, // the selected room's Feature (lon/lat) with its findings
+  highlight: [],
+  colorBy: 'status',
+  agencyId: null,
+  agencyRooms: null,
+  floorRooms: null, // the current floor's rooms, GeoJSON lon/lat
+  editing: false,
+  error: null,
+};
+
+let viewer;
+let editor = null; // the editor module, loaded on first use (a separate chunk)
+const els = {};
+let seq = 0; // guards against answers to superseded requests
+
+/** Starts the app in the page. */
+export async function start({basemap, dashboardModule}) {
+  for (const id of ['map', 'editor-map', 'panel', 'levels', 'legend', 'agency-filter', 'color-by', 'map-view', 'dashboard-view', 'edit-toolbar']) {
+    els[id] = document.getElementById(id);
+  }
+  setActions(() => ({
+    building: (id) => selectBuilding(id),
+    floor: (floorId, buildingId) => selectBuilding(buildingId, {floorId}),
+    room: (id) => selectRoom(id, {fly: true}),
+    closeRoom: () => selectRoom(null),
+    edit: (roomId) => openEditor(roomId),
+    overview: () => showOverview(),
+    agency: (id) => setAgency(id),
+  }));
+  viewer = new Viewer(els.map, {basemap, onClick: onMapClick});
+  els['color-by'].addEventListener('change', (e) => setColorBy(e.target.value));
+  els['agency-filter'].addEventListener('change', (e) => setAgency(e.target.value || null, {fit: true}));
+  window.addEventListener('hashchange', route);
+  onLangChange(() => {
+    invalidateReport();
+    fillSelects();
+    renderAll();
+    if (state.roomId) selectRoom(state.roomId);
+    dashboardModule.refresh();
+  });
+  dashboard = dashboardModule;
+  replace(els.panel, messageCard(t('app.loading')));
+  try {
+    await loadRegister();
+  } catch (err) {
+    state.error = err.message;
+    replace(els.panel, messageCard(t('app.loadFailed', {message: err.message}), 'error'));
+    state.ready = true;
+    return;
+  }
+  fillSelects();
+  viewer.setBuildings(data.buildings, data.sites);
+  viewer.fitAll(true);
+  renderAll();
+  route();
+  state.ready = true;
+}
+
+let dashboard = {refresh() {}, show() {}};
+
+function route() {
+  const tab = location.hash.startsWith('#/dashboard') ? 'dashboard' : 'map';
+  state.tab = tab;
+  els['map-view'].hidden = tab !== 'map';
+  els['dashboard-view'].hidden = tab !== 'dashboard';
+  for (const a of document.querySelectorAll('[data-tab]')) a.classList.toggle('active', a.dataset.tab === tab);
+  if (tab === 'dashboard') dashboard.show();
+  else (state.editing ? editor?.updateSize() : viewer.updateSize());
+}
+
+function fillSelects() {
+  const sel = els['agency-filter'];
+  const agencies = [...data.agencies.values()].sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+  replace(sel, h('option', {value: ''}, t('filter.allAgencies')), agencies.map((a) => h('option', {value: a.id}, a.name)));
+  sel.value = state.agencyId || '';
+  const cb = els['color-by'];
+  replace(cb, ['status', 'agency', 'usage'].map((m) => h('option', {value: m}, t(`color.${m}`))));
+  cb.value = state.colorBy;
+}
+
+function renderAll() {
+  renderPanel();
+  renderLevels();
+  renderLegend();
+}
+
+function renderPanel() {
+  if (state.editing) return; // the editor owns the panel
+  let card;
+  const building = state.buildingId ? data.buildings.get(state.buildingId) : null;
+  const floor = state.floorId ? floorById(state.floorId) : null;
+  if (state.room) card = roomCard(state.room, state.room.findings);
+  else if (state.agencyId) card = agencyCard(state.agencyId, state.agencyRooms);
+  else if (building) card = floorCard(building, floor, state.floorRooms, state.colorBy);
+  else card = overviewCard();
+  replace(els.panel, card);
+}
+
+function renderLevels() {
+  const box = els.levels;
+  if (!state.buildingId || state.editing) {
+    box.hidden = true;
+    return;
+  }
+  const floors = data.floors.get(state.buildingId) || [];
+  const b = data.buildings.get(state.buildingId);
+  box.hidden = false;
+  replace(box,
+    h('div', {class: 'levels-head', title: b?.name}, b?.name || ''),
+    h('div', {class: 'levels-list', role: 'group', 'aria-label': t('building.chooseFloor')},
+      [...floors].reverse().map((f) => h('button', {
+        class: f.id === state.floorId ? 'level active' : 'level', dataset: {floorId: f.id, ordinal: f.ordinal},
+        'aria-pressed': f.id === state.floorId ? 'true' : 'false', onClick: () => showFloor(f.id),
+      }, f.name))),
+    h('button', {class: 'level close', title: t('building.back'), onClick: () => showOverview()}, '×'));
+}
+
+function renderLegend() {
+  const box = els.legend;
+  const feats = state.floorRooms?.features || [];
+  let title;
+  let entries;
+  if (state.colorBy === 'agency') {
+    title = t('legend.agency');
+    const ids = state.agencyId ? [state.agencyId] : [...new Set(feats.map((f) => f.properties.agency_id || ''))];
+    entries = ids.map((id) => [agencyColor(id), agencyName(id, true) || t('legend.unallocated')])
+      .sort((a, b) => a[1].localeCompare(b[1], 'zh-CN'));
+  } else if (state.colorBy === 'usage') {
+    title = t('legend.usage');
+    const present = new Set(feats.map((f) => f.properties.usage));
+    entries = USAGES.filter((u) => !feats.length || present.has(u)).map((u) => [usageColor(u), usageLabel(u)]);
+  } else {
+    title = t('legend.status');
+    entries = STATUSES.map((s) => [statusColor(s), statusLabel(s)]);
+  }
+  replace(box, h('div', {class: 'legend-title'}, title),
+    h('ul', null, entries.map(([c, label]) => h('li', null, swatch(c), label))));
+  box.hidden = state.editing;
+}
+
+function onMapClick({room, buildingId}) {
+  if (state.editing) return;
+  if (room) {
+    if (room.floor_id !== state.floorId) {
+      const floor = floorById(room.floor_id);
+      const b = floor?.building_id || buildingId;
+      selectBuilding(b, {floorId: room.floor_id, fit: false}).then(() => selectRoom(room.id));
+      return;
+    }
+    selectRoom(room.id);
+    return;
+  }
+  if (buildingId && buildingId !== state.buildingId) {
+    selectBuilding(buildingId);
+    return;
+  }
+  if (state.roomId) selectRoom(null);
+}
+
+/** Back to all buildings. */
+export function showOverview() {
+  seq++;
+  Object.assign(state, {buildingId: null, floorId: null, roomId: null, room: null, floorRooms: null, highlight: []});
+  viewer.setRooms({floorId: null, agencyId: state.agencyId});
+  viewer.setFloorRooms(null);
+  viewer.setSelection({});
+  viewer.fitAll();
+  renderAll();
+}
+
+/** Chooses a building and shows one of its floors (floorId, or the lowest above ground). */
+export async function selectBuilding(id, {floorId, fit = true} = {}) {
+  if (!id) return;
+  const my = ++seq;
+  Object.assign(state, {buildingId: id, roomId: null, room: null});
+  viewer.setSelection({buildingId: id});
+  if (fit) viewer.fitBuilding(id);
+  let floors;
+  try {
+    floors = await floorsOf(id);
+  } catch (err) {
+    return failed(err);
+  }
+  if (my !== seq) return;
+  const floor = floors.find((f) => f.id === floorId) || floors.find((f) => f.ordinal >= 0) || floors[0];
+  if (!floor) {
+    Object.assign(state, {floorId: null, floorRooms: null});
+    viewer.setRooms({floorId: null, agencyId: state.agencyId});
+    renderAll();
+    return;
+  }
+  await showFloor(floor.id, my);
+}
+
+/** Shows a floor of the current building. */
+export async function showFloor(floorId, my = ++seq) {
+  Object.assign(state, {floorId, roomId: null, room: null, highlight: []});
+  viewer.setRooms({floorId, agencyId: state.agencyId});
+  viewer.setSelection({buildingId: state.buildingId, highlight: state.highlight});
+  renderLevels();
+  let fc;
+  try {
+    fc = await roomsOf(floorId);
+  } catch (err) {
+    return failed(err);
+  }
+  if (my !== seq) return;
+  state.floorRooms = fc;
+  viewer.setFloorRooms(fc);
+  renderAll();
+}
+
+/** Selects a room of the current floor (null: none) and shows its card; fly moves the map to it. */
+export async function selectRoom(id, {fly = false, highlight} = {}) {
+  if (highlight) state.highlight = highlight;
+  state.roomId = id;
+  viewer.setSelection({buildingId: state.buildingId, roomId: id, highlight: state.highlight});
+  if (!id) {
+    state.room = null;
+    renderPanel();
+    return;
+  }
+  if (fly) viewer.flyToRoom(id);
+  const my = seq;
+  try {
+    const [room, rep] = await Promise.all([get(`/api/v1/rooms/${id}`), report()]);
+    if (my !== seq || state.roomId !== id) return;
+    room.findings = findingsFor(rep, id, room.properties.occupants.map((o) => o.id));
+    state.room = room;
+  } catch (err) {
+    return failed(err);
+  }
+  renderPanel();
+}
+
+/**
+ * Goes to a hit of the search box: a room (its floor), a person (their room), an agency (its rooms
+ * everywhere) or a building.
+ */
+export async function goTo(hit) {
+  if (state.editing) return;
+  if (state.tab !== 'map') location.hash = '#/map';
+  switch (hit.kind) {
+    case 'building':
+      await selectBuilding(hit.id);
+      return;
+    case 'agency':
+      await setAgency(hit.id, {fit: true, overview: true});
+      return;
+    case 'room':
+      if (state.agencyId) await setAgency(null, {quiet: true});
+      await selectBuilding(hit.building_id, {floorId: hit.floor_id, fit: false});
+      await selectRoom(hit.id, {fly: true, highlight: [hit.id]});
+      return;
+    case 'person': {
+      if (!hit.floor_id) {
+        toast(t('search.noOffice', {name: hit.label}));
+        return;
+      }
+      if (state.agencyId) await setAgency(null, {quiet: true});
+      await selectBuilding(hit.building_id, {floorId: hit.floor_id, fit: false});
+      const rooms = (state.floorRooms?.features || []).filter((f) => f.properties.occupants.some((o) => o.id === hit.id));
+      if (!rooms.length) {
+        viewer.fitBuilding(hit.building_id);
+        toast(t('search.noOffice', {name: hit.label}));
+        return;
+      }
+      const main = rooms.find((f) => f.properties.occupants.some((o) => o.id === hit.id && o.kind === 'main')) || rooms[0];
+      await selectRoom(main.id, {fly: true, highlight: rooms.map((f) => f.id)});
+    }
+  }
+}
+
+/** Filters the map to one agency's rooms (null: all). */
+export async function setAgency(id, {fit = false, overview = false, quiet = false} = {}) {
+  state.agencyId = id || null;
+  state.agencyRooms = null;
+  viewer.setMarkedBuildings(null);
+  els['agency-filter'].value = state.agencyId || '';
+  if (overview && state.buildingId) {
+    seq++;
+    Object.assign(state, {buildingId: null, floorId: null, roomId: null, room: null, floorRooms: null, highlight: []});
+    viewer.setFloorRooms(null);
+    viewer.setSelection({});
+  }
+  if (state.agencyId && !state.floorId) state.room = null;
+  viewer.setRooms({floorId: state.floorId, agencyId: state.agencyId});
+  if (!state.agencyId) {
+    if (!quiet) renderAll();
+    if (!state.floorId && !quiet) viewer.fitAll();
+    return;
+  }
+  state.room = null;
+  state.roomId = null;
+  viewer.setSelection({buildingId: state.buildingId, highlight: state.highlight});
+  renderAll();
+  const my = state.agencyId;
+  try {
+    const rooms = await agencyRooms(my);
+    await Promise.all([...new Set(rooms.map((r) => r.building_id))].map((b) => floorsOf(b)));
+    if (state.agencyId !== my) return;
+    state.agencyRooms = rooms;
+    viewer.setMarkedBuildings(rooms.map((r) => r.building_id));
+    if (fit && !state.floorId && rooms.length) viewer.fitGeometries(rooms.map((r) => r.geometry), 19);
+  } catch (err) {
+    return failed(err);
+  }
+  renderAll();
+}
+
+/** Switches the room colouring: status, agency or usage. */
+export function setColorBy(mode) {
+  state.colorBy = mode;
+  els['color-by'].value = mode;
+  viewer.setColorBy(mode);
+  renderAll();
+}
+
+/** Shows the map filtered to an agency, from the dashboard. */
+export function showAgencyOnMap(id) {
+  location.hash = '#/map';
+  setAgency(id, {fit: true, overview: true});
+}
+
+function failed(err) {
+  const msg = err instanceof ApiError && err.status === 0 ? t('error.network') : err.message;
+  toast(t('error.generic', {message: msg}), 'error');
+}
+
+async function openEditor(roomId) {
+  if (!state.floorId || state.editing) return;
+  if (!editor) {
+    try {
+      editor = await import('./editor.js');
+    } catch (err) {
+      return failed(err);
+    }
+  }
+  state.editing = true;
+  els.map.hidden = true;
+  els.levels.hidden = true;
+  els.legend.hidden = true;
+  await editor.open({floorId: state.floorId, buildingId: state.buildingId, roomId,
+    onExit: (changed) => closeEditor(changed)});
+}
+
+async function closeEditor(changed) {
+  state.editing = false;
+  els.map.hidden = false;
+  viewer.updateSize();
+  if (changed) {
+    invalidateReport();
+    viewer.refreshRooms();
+    dashboard.refresh();
+  }
+  const roomId = state.roomId;
+  await showFloor(state.floorId);
+  if (roomId && state.floorRooms?.features.some((f) => f.id === roomId)) await selectRoom(roomId);
+}
+
+/** What the page shows, for tests and support (see README: window.officemap). */
+export function snapshot() {
+  const floor = state.floorId ? floorById(state.floorId) : null;
+  return {
+    ready: state.ready,
+    tab: state.tab,
+    lang: lang(),
+    building: state.buildingId,
+    floor: floor ? {id: floor.id, name: floor.name, ordinal: floor.ordinal} : null,
+    room: state.roomId,
+    highlight: [...state.highlight],
+    colorBy: state.colorBy,
+    agency: state.agencyId,
+    editing: state.editing,
+    busy: !state.ready || pending() > 0 || (state.editing ? editor.busy() : viewer.busy()),
+    editor: state.editing ? editor.editorState() : null,
+    error: state.error,
+  };
+}
+
+export function renderedRoomIds() {
+  return state.editing ? editor.roomIds() : viewer.renderedRoomIds();
+}
+
+export function roomPixel(id) {
+  return state.editing ? editor.roomPixel(id) : viewer.roomPixel(id);
+}
+
+/** The pixel of a position: local metres [x, y] in the editor, [lon, lat] in the viewer. */
+export function pixelOf(coord) {
+  return state.editing ? editor.pixelOf(coord) : viewer.pixelOfLonLat(coord);
+}

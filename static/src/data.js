@@ -1,0 +1,99 @@
+// The register as the app knows it: buildings, sites and agencies (read once at start), floors and
+// rooms (read when needed) and the over-standard report (re-read after every write). Everything comes
+// from the API; nothing here is computed that the server already computes.
+
+import {get, query} from './api.js';
+import {lang} from './i18n.js';
+
+const NIL = '00000000-0000-0000-0000-000000000000';
+
+export const data = {
+  buildings: new Map(), // id → building JSON (footprint in lon/lat)
+  sites: new Map(), // id → site JSON
+  agencies: new Map(), // id → agency JSON
+  floors: new Map(), // building id → [floor JSON] by ordinal
+  report: null, // the report JSON (findings, agencies, total) in the UI's language
+  reportLang: null,
+};
+
+/** Reads buildings, sites and agencies. */
+export async function loadRegister() {
+  const [buildings, sites, agencies] = await Promise.all([get('/api/v1/buildings'), get('/api/v1/sites'),
+    get('/api/v1/agencies')]);
+  data.buildings = new Map(buildings.map((b) => [b.id, b]));
+  data.sites = new Map(sites.map((s) => [s.id, s]));
+  data.agencies = new Map(agencies.map((a) => [a.id, a]));
+}
+
+/** The floors of a building, lowest first (cached). */
+export async function floorsOf(buildingId) {
+  let fl = data.floors.get(buildingId);
+  if (!fl) {
+    fl = await get(`/api/v1/buildings/${buildingId}/floors`);
+    fl.sort((a, b) => a.ordinal - b.ordinal);
+    data.floors.set(buildingId, fl);
+  }
+  return fl;
+}
+
+/** A floor by id, from the cache of its building's floors. */
+export function floorById(floorId) {
+  for (const list of data.floors.values()) {
+    const f = list.find((x) => x.id === floorId);
+    if (f) return f;
+  }
+  return null;
+}
+
+/** The rooms of a floor as a GeoJSON FeatureCollection; crs 'local' gives the building's local metres. */
+export function roomsOf(floorId, crs) {
+  return get(`/api/v1/floors/${floorId}/rooms${query({crs})}`);
+}
+
+/** The over-standard report in the UI's language (cached until invalidateReport). */
+export async function report() {
+  if (!data.report || data.reportLang !== lang()) {
+    const l = lang();
+    data.report = await get(`/api/v1/reports/over-standard${query({format: 'json', lang: l})}`);
+    data.reportLang = l;
+  }
+  return data.report;
+}
+
+/** Forgets the report, after a write changed what it says. */
+export function invalidateReport() {
+  data.report = null;
+}
+
+/** The findings that concern a room or one of its occupants. */
+export function findingsFor(rep, roomId, personIds) {
+  const people = new Set(personIds);
+  return rep.findings.filter((f) => (f.room_ids || []).includes(roomId) || (f.person_id !== NIL && people.has(f.person_id)));
+}
+
+/** The display name of an agency (short name when asked and known). */
+export function agencyName(id, short = false) {
+  if (!id || id === NIL) return '';
+  const a = data.agencies.get(id);
+  if (!a) return id;
+  return (short && a.short_name) || a.name;
+}
+
+/**
+ * The live rooms of one agency across all buildings, from the OGC API rooms collection (every page):
+ * [{id, floor_id, building_id, level, number, area_m2, status, geometry}].
+ */
+export async function agencyRooms(agencyId) {
+  const out = [];
+  const limit = 10000;
+  for (let offset = 0; ; offset += limit) {
+    const page = await get(`/ogc/collections/rooms/items${query({limit, offset})}`);
+    for (const f of page.features) {
+      if (f.properties.agency_id === agencyId) out.push({id: f.id, geometry: f.geometry, ...f.properties});
+    }
+    if (offset + page.numberReturned >= page.numberMatched || page.numberReturned === 0) break;
+  }
+  return out;
+}
+
+export {NIL};

@@ -1,0 +1,90 @@
+// The search box: as the user types, GET /api/v1/search?q= lists rooms, people, agencies and
+// buildings; choosing one (click, or Enter for the first/highlighted) hands it to the app, which flies
+// there and highlights it.
+
+import {ApiError, get, query} from './api.js';
+import {h, replace} from './dom.js';
+import {t} from './i18n.js';
+
+/** Wires the search input and its result list; onPick(hit) is called with the chosen hit. */
+export function initSearch(input, list, onPick) {
+  let timer = null;
+  let hits = [];
+  let active = -1;
+  let asked = '';
+
+  const close = () => {
+    list.hidden = true;
+    active = -1;
+  };
+  const pick = (hit) => {
+    close();
+    input.value = hit.label;
+    onPick(hit);
+  };
+  const render = () => {
+    if (!asked) return close();
+    list.hidden = false;
+    if (!hits.length) {
+      replace(list, h('li', {class: 'empty'}, t('search.none', {q: asked})));
+      return;
+    }
+    replace(list, hits.map((hit, i) => h('li', {
+      class: i === active ? 'hit active' : 'hit', role: 'option', dataset: {kind: hit.kind, id: hit.id},
+      onMousedown: (e) => {
+        e.preventDefault();
+        pick(hit);
+      },
+    }, h('span', {class: `kind kind-${hit.kind}`}, t(`search.kind.${hit.kind}`)), h('span', {class: 'label'}, hit.label),
+    hit.detail ? h('span', {class: 'detail'}, hit.detail) : null)));
+  };
+  const run = async (q) => {
+    try {
+      const res = await get(`/api/v1/search${query({q, limit: 20})}`);
+      if (input.value.trim() !== q) return; // typed on meanwhile
+      asked = q;
+      hits = res.hits;
+      active = -1;
+      render();
+    } catch (err) {
+      asked = q;
+      hits = [];
+      list.hidden = false;
+      replace(list, h('li', {class: 'empty'}, t('search.failed', {message: err instanceof ApiError ? err.message : String(err)})));
+    }
+  };
+  const schedule = () => {
+    clearTimeout(timer);
+    const q = input.value.trim();
+    if (!q) {
+      asked = '';
+      hits = [];
+      close();
+      return;
+    }
+    timer = setTimeout(() => run(q), 200);
+  };
+
+  input.addEventListener('input', schedule);
+  input.addEventListener('keydown', async (e) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      if (!hits.length) return;
+      e.preventDefault();
+      active = (active + (e.key === 'ArrowDown' ? 1 : hits.length - 1)) % hits.length;
+      render();
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      const q = input.value.trim();
+      if (!q) return;
+      if (asked !== q) {
+        clearTimeout(timer);
+        await run(q);
+      }
+      if (hits.length) pick(hits[Math.max(active, 0)]);
+    } else if (e.key === 'Escape') {
+      close();
+    }
+  });
+  input.addEventListener('blur', () => setTimeout(close, 150));
+  input.addEventListener('focus', () => asked && input.value.trim() === asked && render());
+}
