@@ -165,9 +165,9 @@ type searchJSON struct {
 
 // Search limits.
 const (
-	searchDefaultLimit = 20
-	searchMaxLimit     = 200
-	searchMaxQuery     = 100 // characters, as the stores allow
+	searchDefaultLimit = floorplan.DefaultSearchLimit
+	searchMaxLimit     = floorplan.MaxSearchLimit
+	searchMaxQuery     = floorplan.MaxSearchRunes
 )
 
 func (s *Server) search(w http.ResponseWriter, r *http.Request) error {

@@ -149,7 +149,7 @@ func (s *Store) snapshot(ctx context.Context, day, cutoff time.Time) (*floorplan
 		}
 	}
 	attachPosts(snap.People, posts)
-	snap.StandardRows = inForce(stdRows, day)
+	snap.StandardRows = floorplan.StandardRowsInForce(stdRows, day)
 	return snap, nil
 }
 
@@ -168,17 +168,6 @@ func scanID(row scanner) (uuid.UUID, error) {
 	var id uuid.UUID
 	err := row.Scan(idCol{&id})
 	return id, err
-}
-
-// inForce keeps the rows effective on or before day.
-func inForce(rows []floorplan.StandardRow, day time.Time) []floorplan.StandardRow {
-	out := []floorplan.StandardRow{}
-	for _, r := range rows {
-		if !r.Effective.After(day) {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // image is one row image from the history.

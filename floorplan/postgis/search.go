@@ -2,19 +2,10 @@ package postgis
 
 import (
 	"context"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
 	"officemap/floorplan"
-)
-
-// Search limits.
-const (
-	defaultSearchLimit = 20
-	maxSearchLimit     = 200
-	maxQueryRunes      = 100
 )
 
 // searchSQL finds live rooms (number, name), people (name), agencies (name, short name) and buildings
@@ -61,26 +52,15 @@ SELECT kind, id, label, detail, building_id, floor_id
  ORDER BY rank, kind_order, length(label), label, id
  LIMIT $4`
 
-// likeEscaper escapes LIKE's wildcards and its escape character.
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-
 // Search finds rooms by number or name, people by name, agencies by name or short name and buildings by
 // name, ignoring case, Chinese included; exact matches come first, then prefixes, then the rest. At most
 // limit hits (20 when limit ≤ 0, at most 200).
 func (s *Store) Search(ctx context.Context, q string, limit int) ([]floorplan.SearchHit, error) {
-	q = strings.TrimSpace(q)
-	if q == "" {
-		return []floorplan.SearchHit{}, nil
+	sq, ok, err := floorplan.NewSearchQuery(q, limit)
+	if err != nil || !ok {
+		return []floorplan.SearchHit{}, err
 	}
-	if utf8.RuneCountInString(q) > maxQueryRunes {
-		return nil, floorplan.Invalidf("the search text is longer than %d characters", maxQueryRunes)
-	}
-	if limit <= 0 {
-		limit = defaultSearchLimit
-	}
-	limit = min(limit, maxSearchLimit)
-	esc := likeEscaper.Replace(q)
-	return collect(ctx, s.q(), scanHit, searchSQL, q, esc+"%", "%"+esc+"%", limit, nullDate(s.today()))
+	return collect(ctx, s.q(), scanHit, searchSQL, sq.Text, sq.Prefix, sq.Contains, sq.Limit, nullDate(s.today()))
 }
 
 func scanHit(row pgx.Row) (floorplan.SearchHit, error) {

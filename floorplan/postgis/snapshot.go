@@ -115,7 +115,7 @@ func (s *Store) liveSnapshot(ctx context.Context, day time.Time) (*floorplan.Sna
 		return nil, err
 	}
 	attachPosts(snap.People, posts)
-	snap.StandardRows = inForce(rows, day)
+	snap.StandardRows = floorplan.StandardRowsInForce(rows, day)
 	return snap, nil
 }
 
@@ -165,19 +165,8 @@ func (s *Store) snapshotAt(ctx context.Context, day, cutoff time.Time) (*floorpl
 		}
 	}
 	attachPosts(snap.People, posts)
-	snap.StandardRows = inForce(rows, day)
+	snap.StandardRows = floorplan.StandardRowsInForce(rows, day)
 	return snap, nil
-}
-
-// inForce keeps the rows effective on or before day.
-func inForce(rows []floorplan.StandardRow, day time.Time) []floorplan.StandardRow {
-	out := []floorplan.StandardRow{}
-	for _, r := range rows {
-		if !r.Effective.After(day) {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // image is one row image from the history.
