@@ -124,6 +124,25 @@ func operations(withApp bool) []opDoc {
 			q("limit", paramDoc{"", "at most this many hits", map[string]any{"type": "integer", "minimum": 1, "maximum": searchMaxLimit, "default": searchDefaultLimit}})},
 			result: "SearchResult"},
 
+		{method: "POST", path: v1 + "/imports/{format}", tag: "transfer", summary: "Import the rooms of an uploaded file (the body: dxf, osm, imdf zip or geojson), all-or-nothing; a rejected file is 422 import_rejected with its problems", query: []paramDoc{
+			q("building", str("the target building, by id or name (a new building of that name if none has it)")),
+			q("site_id", paramDoc{"", "the site a new building joins (default: a new site)", uuidSchema()}),
+			q("level", paramDoc{"", "the floor ordinal of a single-floor source; for a source of several levels, import only this one", map[string]any{"type": "integer"}}),
+			q("rooms_layer", str("dxf: the layer of the room polylines")),
+			q("labels_layer", str("dxf: the layer of the room numbers")),
+			q("names_layer", str("dxf: the layer of the room names")),
+			q("units", paramDoc{"", "dxf: drawing units (default: the header's $INSUNITS)", map[string]any{"type": "string", "enum": []string{"mm", "cm", "m", "in", "ft"}}}),
+			q("origin", str("LON,LAT of the source's local origin, for a new building")),
+			q("rotation", paramDoc{"", "degrees clockwise from north to the source's +Y axis, for a new building", map[string]any{"type": "number"}}),
+			q("skip_invalid", paramDoc{"", "import the valid rooms and list what was skipped", map[string]any{"type": "boolean", "default": false}}),
+			q("dry_run", paramDoc{"", "check everything and write nothing", map[string]any{"type": "boolean", "default": false}}),
+			q("filename", str("the file's name, used in messages (default upload.<format>)")),
+		}, body: "Upload", bodyType: "application/octet-stream", result: "ImportSummary"},
+		{method: "GET", path: v1 + "/exports/{format}", tag: "transfer", summary: "Export the register (or one building, or one floor) as geojson, imdf (zip), gpkg, csv (UTF-8 with BOM) or xlsx, as an attachment", query: []paramDoc{
+			q("building_id", paramDoc{"", "only this building", uuidSchema()}),
+			q("floor_id", paramDoc{"", "geojson: only this floor", uuidSchema()}),
+			langParam}, result: map[string]any{"type": "string", "format": "binary"}, resultType: "application/octet-stream"},
+
 		{method: "GET", path: "/ogc", tag: "ogc", summary: "OGC API – Features landing page", result: map[string]any{"type": "object"}},
 		{method: "GET", path: "/ogc/conformance", tag: "ogc", summary: "Conformance classes", result: map[string]any{"type": "object"}},
 		{method: "GET", path: "/ogc/collections", tag: "ogc", summary: "The feature collections: buildings, rooms", result: map[string]any{"type": "object"}},
@@ -179,6 +198,12 @@ func openAPIDocument(withApp bool) map[string]any {
 		"required": []string{"type"},
 		"properties": map[string]any{"type": map[string]any{"type": "string", "enum": []string{"LineString", "Feature"}},
 			"coordinates": map[string]any{"type": "array", "minItems": 2, "items": map[string]any{"type": "array", "minItems": 2, "maxItems": 3, "items": map[string]any{"type": "number"}}}}}
+	g.components["Upload"] = map[string]any{"type": "string", "format": "binary", "description": "the file, as raw bytes"}
+	g.components["ImportSummary"] = map[string]any{"type": "object", "description": "what the import created, updated, left unchanged and skipped (with reasons), and notes",
+		"properties": map[string]any{"file": map[string]any{"type": "string"}, "format": map[string]any{"type": "string"}, "dry_run": map[string]any{"type": "boolean"},
+			"buildings": map[string]any{"type": "object"}, "floors": map[string]any{"type": "object"}, "rooms": map[string]any{"type": "object"},
+			"skipped": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}, "notes": map[string]any{"type": "array", "items": map[string]any{"type": "string"}},
+			"targets": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}}
 	g.components["Status"] = map[string]any{"type": "object", "properties": map[string]any{"status": map[string]any{"type": "string"}}}
 	g.components["Error"] = map[string]any{"type": "object", "required": []string{"error"},
 		"properties": map[string]any{"error": map[string]any{"type": "object", "required": []string{"code", "message"},
@@ -187,6 +212,7 @@ func openAPIDocument(withApp bool) map[string]any {
 				"message":    map[string]any{"type": "string", "description": "a sentence; Chinese when Accept-Language prefers zh"},
 				"request_id": map[string]any{"type": "string"},
 				"reason":     map[string]any{"type": "string", "description": "why a geometry or a split was refused"},
+				"problems":   map[string]any{"type": "array", "description": "import_rejected: the file's problems", "items": map[string]any{"type": "object"}},
 			}}}}
 
 	paths := map[string]any{}

@@ -79,6 +79,9 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 	get(v1+"/reports/over-standard", s.overStandardReport)
 	get(v1+"/search", s.search)
 
+	handle(http.MethodPost, v1+"/imports/{format}", s.importFile)
+	get(v1+"/exports/{format}", s.exportFile)
+
 	get("/ogc", s.ogcLanding)
 	get("/ogc/conformance", s.ogcConformance)
 	get("/ogc/collections", s.ogcCollections)
