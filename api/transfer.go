@@ -15,7 +15,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/gorilla/mux"
-	"github.com/paulmach/orb"
+	"officemap/geo"
 
 	"officemap/floorplan"
 	"officemap/floorplan/exports"
@@ -71,7 +71,7 @@ func (s *Server) importFile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if raw := qv.Get("origin"); raw != "" {
-		p, err := parseLonLat(raw)
+		p, err := geo.ParseLonLat(raw)
 		if err != nil {
 			return badParam("origin", err.Error())
 		}
@@ -197,23 +197,6 @@ func queryBool(r *http.Request, name string) (bool, error) {
 		return false, badParam(name, fmt.Sprintf("must be true or false, not %q", raw))
 	}
 	return v, nil
-}
-
-// parseLonLat parses "LON,LAT" in degrees.
-func parseLonLat(s string) (orb.Point, error) {
-	lonS, latS, ok := strings.Cut(s, ",")
-	if !ok {
-		return orb.Point{}, fmt.Errorf("must be LON,LAT, not %q", s)
-	}
-	lon, err1 := strconv.ParseFloat(strings.TrimSpace(lonS), 64)
-	lat, err2 := strconv.ParseFloat(strings.TrimSpace(latS), 64)
-	if err1 != nil || err2 != nil {
-		return orb.Point{}, fmt.Errorf("must be LON,LAT in degrees, not %q", s)
-	}
-	if !(lon >= -180 && lon <= 180) || !(lat > -90 && lat < 90) {
-		return orb.Point{}, fmt.Errorf("%q is outside −180…180, −90…90", s)
-	}
-	return orb.Point{lon, lat}, nil
 }
 
 // exportFile writes the register (or one building, or one floor for geojson) as a file of {format},

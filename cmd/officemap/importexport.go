@@ -10,15 +10,14 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/google/uuid"
 	"github.com/mattn/go-isatty"
-	"github.com/paulmach/orb"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"officemap/geo"
 
 	"officemap/floorplan"
 	"officemap/floorplan/exports"
@@ -116,7 +115,7 @@ func (e *env) runImport(cmd *cobra.Command, format, path string, o importFlags) 
 		opt.SiteID = id
 	}
 	if o.origin != "" {
-		p, err := parseLonLat(o.origin)
+		p, err := geo.ParseLonLat(o.origin)
 		if err != nil {
 			return fmt.Errorf("--origin: %w", err)
 		}
@@ -300,23 +299,6 @@ func printSummary(w io.Writer, s *imports.Summary) {
 			fmt.Fprintf(w, "  %s\n", n)
 		}
 	}
-}
-
-// parseLonLat parses "LON,LAT".
-func parseLonLat(s string) (orb.Point, error) {
-	lonS, latS, ok := strings.Cut(s, ",")
-	if !ok {
-		return orb.Point{}, fmt.Errorf("%q is not LON,LAT", s)
-	}
-	lon, err1 := strconv.ParseFloat(strings.TrimSpace(lonS), 64)
-	lat, err2 := strconv.ParseFloat(strings.TrimSpace(latS), 64)
-	if err1 != nil || err2 != nil {
-		return orb.Point{}, fmt.Errorf("%q is not LON,LAT in degrees", s)
-	}
-	if !(lon >= -180 && lon <= 180) || !(lat > -90 && lat < 90) {
-		return orb.Point{}, fmt.Errorf("%q is outside −180…180, −90…90", s)
-	}
-	return orb.Point{lon, lat}, nil
 }
 
 // isTerminal reports whether w is a terminal (progress bars are drawn only there).
