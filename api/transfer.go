@@ -15,7 +15,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/gorilla/mux"
-	"officemap/geo"
 
 	"officemap/floorplan"
 	"officemap/floorplan/exports"
@@ -24,6 +23,7 @@ import (
 	"officemap/floorplan/imports/geojson"
 	"officemap/floorplan/imports/imdf"
 	"officemap/floorplan/imports/osm"
+	"officemap/geo"
 )
 
 // importFormats and exportFormats are the {format} values of the import and export routes.

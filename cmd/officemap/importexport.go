@@ -17,7 +17,6 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"officemap/geo"
 
 	"officemap/floorplan"
 	"officemap/floorplan/exports"
@@ -26,6 +25,7 @@ import (
 	"officemap/floorplan/imports/geojson"
 	"officemap/floorplan/imports/imdf"
 	"officemap/floorplan/imports/osm"
+	"officemap/geo"
 )
 
 // importFlags are the flags of officemap import.
