@@ -141,18 +141,18 @@ type syncWriter struct{ w *io.PipeWriter }
 
 func (s syncWriter) Write(p []byte) (int, error) { return s.w.Write(p) }
 
-func TestDemoServesTheSample(t *testing.T) {
+// serving starts a command that serves (demo, serve) and returns the URL it printed and a function that
+// stops it and returns what the command returned.
+func serving(t *testing.T, args ...string) (url string, stop func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		db := filepath.Join(t.TempDir(), "demo.gpkg")
-		done <- run(ctx, []string{"demo", "--db", db, "--addr", "127.0.0.1:0"}, strings.NewReader(""), syncWriter{pw}, io.Discard, func(string) string { return "" })
+		done <- run(ctx, args, strings.NewReader(""), syncWriter{pw}, io.Discard, func(string) string { return "" })
 		pw.Close()
 	}()
 	lines := bufio.NewScanner(pr)
-	var url string
 	for lines.Scan() {
 		if i := strings.Index(lines.Text(), "http://"); i >= 0 {
 			url = strings.TrimSpace(lines.Text()[i:])
@@ -161,8 +161,44 @@ func TestDemoServesTheSample(t *testing.T) {
 	}
 	go io.Copy(io.Discard, pr)
 	if url == "" {
-		t.Fatalf("demo printed no URL (run ended: %v)", <-done)
+		cancel()
+		t.Fatalf("%v printed no URL (it ended with %v)", args, <-done)
 	}
+	return url, func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(40 * time.Second):
+			t.Fatalf("%v did not shut down", args)
+			return nil
+		}
+	}
+}
+
+func TestServe(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "serve.gpkg")
+	url, stop := serving(t, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	for _, path := range []string{"healthz", "readyz", "api/v1/sites"} {
+		resp, err := http.Get(url + path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %d", path, resp.StatusCode)
+		}
+	}
+	if err := stop(); err != nil {
+		t.Errorf("serve ended with %v after shutdown", err)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Errorf("serve did not create the store file: %v", err)
+	}
+}
+
+func TestDemoServesTheSample(t *testing.T) {
+	url, stop := serving(t, "demo", "--db", filepath.Join(t.TempDir(), "demo.gpkg"), "--addr", "127.0.0.1:0")
 	client := &http.Client{Timeout: 30 * time.Second}
 	for _, path := range []string{"readyz", "api/v1/buildings", "api/v1/reports/over-standard?format=json", ""} {
 		resp, err := client.Get(url + path)
@@ -194,14 +230,8 @@ func TestDemoServesTheSample(t *testing.T) {
 			}
 		}
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("demo ended with %v after shutdown", err)
-		}
-	case <-time.After(40 * time.Second):
-		t.Fatal("demo did not shut down")
+	if err := stop(); err != nil {
+		t.Errorf("demo ended with %v after shutdown", err)
 	}
 }
 
