@@ -80,6 +80,10 @@ func operations(withApp bool) []opDoc {
 		{method: "DELETE", path: v1 + "/floors/{id}", tag: "floors", summary: "Delete a floor without rooms", status: 204},
 
 		{method: "GET", path: v1 + "/floors/{id}/rooms", tag: "rooms", summary: "A floor's rooms as a GeoJSON FeatureCollection, with occupants and status today", query: []paramDoc{crsParam}, result: "RoomCollection", resultType: "application/geo+json"},
+		{method: "GET", path: v1 + "/rooms", tag: "rooms", summary: "An agency's or a building's rooms across floors (各使用单位办公用房分布), as a GeoJSON FeatureCollection like a floor's", query: []paramDoc{
+			q("agency_id", paramDoc{"", "the agency's rooms (agency_id or building_id is required)", uuidSchema()}),
+			q("building_id", paramDoc{"", "the building's rooms", uuidSchema()}), crsParam},
+			result: "RoomCollection", resultType: "application/geo+json"},
 		{method: "POST", path: v1 + "/floors/{id}/rooms", tag: "rooms", summary: "Create a room from a GeoJSON Feature (Polygon)", query: []paramDoc{crsParam}, body: "Room", bodyType: "application/geo+json", status: 201, result: "Room", resultType: "application/geo+json", etag: true},
 		{method: "GET", path: v1 + "/floors/{id}/plan.png", tag: "rooms", summary: "The floor's plan as PNG", query: []paramDoc{
 			q("width", paramDoc{"", "image width in pixels", map[string]any{"type": "integer", "minimum": 200, "maximum": 8192, "default": 1600}}),

@@ -207,6 +207,56 @@ func (s *Server) listRooms(w http.ResponseWriter, r *http.Request) error {
 	return writeGeoJSON(w, http.StatusOK, out)
 }
 
+// maxRoomSearch caps GET /api/v1/rooms: an agency's or a building's rooms, not the whole register.
+const maxRoomSearch = 20000
+
+// searchRooms lists the rooms of an agency (各使用单位办公用房分布) and/or a building, across floors, as a
+// GeoJSON FeatureCollection like a floor's list. One of agency_id and building_id is required.
+func (s *Server) searchRooms(w http.ResponseWriter, r *http.Request) error {
+	agencyID, err := queryUUID(r, "agency_id")
+	if err != nil {
+		return err
+	}
+	buildingID, err := queryUUID(r, "building_id")
+	if err != nil {
+		return err
+	}
+	if agencyID == uuid.Nil && buildingID == uuid.Nil {
+		return badRequest("agency_id or building_id is required (a floor's rooms are at /api/v1/floors/{id}/rooms)")
+	}
+	local, err := crsLocal(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	rooms, err := s.store.Rooms(ctx, floorplan.RoomFilter{AgencyID: agencyID, BuildingID: buildingID})
+	if err != nil {
+		return err
+	}
+	if len(rooms) > maxRoomSearch {
+		return badRequest("%d rooms match; narrow the request to at most %d (add building_id)", len(rooms), maxRoomSearch)
+	}
+	rep, err := s.assessor.Current(ctx)
+	if err != nil {
+		return err
+	}
+	projectors := map[uuid.UUID]projector{} // by floor: one lookup per floor, not per room
+	out := roomCollectionJSON{Type: "FeatureCollection", Features: make([]roomFeatureJSON, 0, len(rooms))}
+	for _, room := range rooms {
+		p, ok := projectors[room.FloorID]
+		if !ok {
+			_, b, err := s.floorAndBuilding(ctx, room.FloorID)
+			if err != nil {
+				return err
+			}
+			p = newProjector(local, b)
+			projectors[room.FloorID] = p
+		}
+		out.Features = append(out.Features, roomOut(room, p, rep))
+	}
+	return writeGeoJSON(w, http.StatusOK, out)
+}
+
 func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) error {
 	floorID, err := pathID(r, "id")
 	if err != nil {

@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -433,4 +434,40 @@ func TestSplit(t *testing.T) {
 	if len(fc.Features) != 2 || fc.Features[0].Properties.Number != "301-1-1" {
 		t.Errorf("local split: %s", res.body)
 	}
+}
+
+func TestRoomsOfAnAgency(t *testing.T) {
+	e := newEnv(t, api.Config{})
+	f1, f2 := e.fixture(), e.fixture()
+	agency, _ := e.agencyAndPerson("常州市统计局", "李四", "staff")
+	var want []uuid.UUID
+	for i, f := range []fixture{f1, f2} {
+		r, tag := e.createRoom(f, fmt.Sprintf("30%d", i), rect(0, 0, 4, 5))
+		e.createRoom(f, fmt.Sprintf("40%d", i), rect(4, 0, 8, 5)) // not the agency's
+		e.do("PATCH", "/api/v1/rooms/"+r.ID.String(), map[string]any{"properties": map[string]any{"agency_id": agency}}, "If-Match", tag).expect(t, 200)
+		want = append(want, r.ID)
+	}
+	var fc roomCollection
+	e.do("GET", "/api/v1/rooms?agency_id="+agency.String(), nil).expect(t, 200).decode(t, &fc)
+	if len(fc.Features) != 2 {
+		t.Fatalf("agency's rooms: %d features, want 2 (one in each building)", len(fc.Features))
+	}
+	for _, ft := range fc.Features {
+		if !slices.Contains(want, ft.Properties.ID) || ft.Properties.AgencyID == nil || *ft.Properties.AgencyID != agency ||
+			!near(ft.Properties.AreaM2, 20, 1e-6) {
+			t.Errorf("unexpected feature %+v", ft.Properties)
+		}
+	}
+	// Each building's georeference is used: the lon/lat of the two rooms differ although their local
+	// polygons are the same.
+	if fc.Features[0].Geometry.Coordinates[0][0][0] == fc.Features[1].Geometry.Coordinates[0][0][0] {
+		t.Errorf("both rooms have the same lon/lat: the second building's georeference was not used")
+	}
+	e.do("GET", "/api/v1/rooms?building_id="+f1.building.String(), nil).expect(t, 200).decode(t, &fc)
+	if len(fc.Features) != 2 {
+		t.Errorf("building's rooms: %d, want 2", len(fc.Features))
+	}
+	e.do("GET", "/api/v1/rooms", nil).expectError(t, 400, "bad_request")
+	e.do("GET", "/api/v1/rooms?agency_id=nope", nil).expectError(t, 400, "bad_request")
+	e.do("GET", "/api/v1/rooms?agency_id="+agency.String()+"&crs=mercator", nil).expectError(t, 400, "bad_request")
 }

@@ -50,6 +50,7 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 	handle(http.MethodDelete, v1+"/floors/{id}", s.deleteFloor)
 
 	get(v1+"/floors/{id}/rooms", s.listRooms)
+	get(v1+"/rooms", s.searchRooms)
 	handle(http.MethodPost, v1+"/floors/{id}/rooms", s.createRoom)
 	get(v1+"/floors/{id}/plan.png", s.planPNG)
 	get(v1+"/floors/{id}/plan.svg", s.planSVG)
