@@ -9,8 +9,10 @@ import (
 
 // Assessor evaluates the whole register against the standards and keeps today's evaluation, so that
 // maps, tiles and room lists can show every room's status without re-running the rules per request.
-// Writers call Invalidate after a write has committed: every Current call that starts afterwards sees
-// the write. It is safe for concurrent use; concurrent callers share one evaluation.
+// The evaluation is kept for the store's revision (Store.Revision, one cheap query per call), so a write
+// made through any server on the same database is seen by every Current call that starts after it
+// committed; writers in this process also call Invalidate. It is safe for concurrent use; concurrent
+// callers share one evaluation.
 type Assessor struct {
 	store Store
 	std   *Standards
@@ -22,12 +24,14 @@ type Assessor struct {
 	cached   *Report
 	cacheDay time.Time
 	cacheGen uint64
+	cacheRev int64
 	inflight *assessment
 }
 
 // assessment is one evaluation in progress, shared by the callers that want it.
 type assessment struct {
 	gen  uint64
+	rev  int64
 	day  time.Time
 	done chan struct{}
 	rep  *Report
@@ -44,15 +48,20 @@ func NewAssessor(store Store, std *Standards, pol Policy) *Assessor {
 // when nothing has been cached since the last Invalidate or the day has changed.
 func (a *Assessor) Current(ctx context.Context) (*Report, error) {
 	day := DayOf(a.now())
+	// The revision is read before the evaluation's snapshot, so what is cached under it is at least as new.
+	rev, err := a.store.Revision(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("floorplan: assess: %w", err)
+	}
 	a.mu.Lock()
-	if a.cached != nil && a.cacheGen == a.gen && a.cacheDay.Equal(day) {
+	if a.cached != nil && a.cacheGen == a.gen && a.cacheRev == rev && a.cacheDay.Equal(day) {
 		rep := a.cached
 		a.mu.Unlock()
 		return rep, nil
 	}
 	call := a.inflight
-	if call == nil || call.gen != a.gen || !call.day.Equal(day) {
-		call = &assessment{gen: a.gen, day: day, done: make(chan struct{})}
+	if call == nil || call.gen != a.gen || call.rev != rev || !call.day.Equal(day) {
+		call = &assessment{gen: a.gen, rev: rev, day: day, done: make(chan struct{})}
 		a.inflight = call
 		// The evaluation is shared: it must not die with the first caller's request.
 		go a.run(context.WithoutCancel(ctx), call)
@@ -76,7 +85,7 @@ func (a *Assessor) run(ctx context.Context, call *assessment) {
 	call.rep, call.err = a.evaluate(ctx, call.day)
 	a.mu.Lock()
 	if call.err == nil && call.gen == a.gen {
-		a.cached, a.cacheDay, a.cacheGen = call.rep, call.day, call.gen
+		a.cached, a.cacheDay, a.cacheGen, a.cacheRev = call.rep, call.day, call.gen, call.rev
 	}
 	if a.inflight == call {
 		a.inflight = nil

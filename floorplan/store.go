@@ -90,6 +90,11 @@ type Store interface {
 	// History returns the recorded changes of one entity, oldest first.
 	History(ctx context.Context, entity Entity, id uuid.UUID) ([]Change, error)
 
+	// Revision returns a number that grows with every committed write to the register: an unchanged
+	// revision means an unchanged register. Caches (the evaluation, tiles) key on it, so that several
+	// servers on one database never serve what another server's write has changed.
+	Revision(ctx context.Context) (int64, error)
+
 	// InTx runs fn with a Store whose writes all commit together, or none do when fn returns an error.
 	InTx(ctx context.Context, fn func(tx Store) error) error
 	// Ping reports whether the store is reachable.

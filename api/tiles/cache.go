@@ -12,6 +12,7 @@ import (
 // cacheKey names one encoded tile: the layer's generation is part of it, so that a tile drawn before
 // Invalidate can never be found after it, even when its drawing finishes later.
 type cacheKey struct {
+	rev      int64 // the store's revision (Store.Revision), when it has one
 	layer    floorplan.Layer
 	format   format
 	z        uint32

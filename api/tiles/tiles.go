@@ -49,6 +49,14 @@ type FeatureStore interface {
 	Features(ctx context.Context, layer floorplan.Layer, b orb.Bound, f floorplan.FeatureFilter) ([]floorplan.Feature, error)
 }
 
+// revisioner is the part of floorplan.Store that tells whether the register changed (Store.Revision).
+// A store that has it keys the cache on its revision too, so that a write made through another server on
+// the same database is never answered with a cached tile; a FeatureStore without it (a test double)
+// relies on Invalidate alone.
+type revisioner interface {
+	Revision(ctx context.Context) (int64, error)
+}
+
 // StatusSource gives the current status of every room, for the rooms layer's status attribute and the
 // fill colour of its raster tiles.
 //
@@ -265,10 +273,18 @@ func parseFilter(r *http.Request, spec layerSpec) (floorplan.FeatureFilter, erro
 	return f, nil
 }
 
-func (h *Handler) key(q request) cacheKey {
-	return cacheKey{layer: q.layer.name, format: q.format, z: uint32(q.tile.Z), x: q.tile.X, y: q.tile.Y,
+func (h *Handler) key(ctx context.Context, q request) (cacheKey, error) {
+	k := cacheKey{layer: q.layer.name, format: q.format, z: uint32(q.tile.Z), x: q.tile.X, y: q.tile.Y,
 		floorID: q.filter.FloorID, level: q.filter.Level, hasLevel: q.filter.HasLevel,
 		gen: h.gens[q.layer.name].Load()}
+	if r, ok := h.store.(revisioner); ok {
+		rev, err := r.Revision(ctx)
+		if err != nil {
+			return cacheKey{}, err
+		}
+		k.rev = rev
+	}
+	return k, nil
 }
 
 // MVT serves GET /tiles/{layer}/{z}/{x}/{y}.mvt.
@@ -290,10 +306,12 @@ func (h *Handler) PNG(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, q request) error {
-	k := h.key(q) // the generation is read before the store: see Invalidate
+	k, err := h.key(r.Context(), q) // the generation and revision are read before the store: see Invalidate
+	if err != nil {
+		return err
+	}
 	t, ok := h.cache.get(k)
 	if !ok {
-		var err error
 		if t, err = h.draw(r.Context(), q); err != nil {
 			return err
 		}

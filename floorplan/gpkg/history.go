@@ -335,3 +335,18 @@ func (s *Store) History(ctx context.Context, entity floorplan.Entity, id uuid.UU
 	}
 	return out, wrapErr(rows.Err())
 }
+
+// sqlRevision is the newest history row. Every write adds history rows, and writes run one at a time on
+// the writer connection, so a reader never sees a newer row before an older one commits: the number
+// grows with every committed write.
+const sqlRevision = `SELECT coalesce(max(fid), 0) FROM history`
+
+// Revision returns the register's revision: it grows with every committed write, so an unchanged
+// number means an unchanged register.
+func (s *Store) Revision(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.reader().QueryRowContext(ctx, sqlRevision).Scan(&n); err != nil {
+		return 0, wrapErr(err)
+	}
+	return n, nil
+}

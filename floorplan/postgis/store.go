@@ -196,18 +196,44 @@ func (s *Store) q() querier {
 // setActorSQL records who is writing, for the history triggers, until the end of the transaction.
 const setActorSQL = `SELECT set_config('officemap.actor', $1, true)`
 
+// bumpRevisionSQL starts every top-level write transaction (migrations/0003_revision.sql): the
+// register's revision grows when the transaction commits, and the row lock orders writers.
+const bumpRevisionSQL = `UPDATE register_revision SET n = n + 1`
+
+// revisionSQL reads the register's revision.
+const revisionSQL = `SELECT n FROM register_revision`
+
+// Revision returns the register's revision: it grows with every committed write, so an unchanged
+// number means an unchanged register.
+func (s *Store) Revision(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.q().QueryRow(ctx, revisionSQL).Scan(&n); err != nil {
+		return 0, mapError(err)
+	}
+	return n, nil
+}
+
+// begin starts a write transaction: a savepoint inside InTx, otherwise a transaction that first bumps
+// the revision; either way with the actor of ctx set for the history.
+func (s *Store) begin(ctx context.Context) (pgx.Tx, error) {
+	if s.tx != nil {
+		return s.tx.Begin(ctx)
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, bumpRevisionSQL); err != nil {
+		tx.Rollback(ctx) //nolint:errcheck // the error above is the one to report
+		return nil, err
+	}
+	return tx, nil
+}
+
 // write runs fn in a transaction (a savepoint inside InTx, so that a failed write leaves the outer
 // transaction usable) with the actor of ctx set for the history. Errors are mapped to floorplan's.
 func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	var (
-		tx  pgx.Tx
-		err error
-	)
-	if s.tx != nil {
-		tx, err = s.tx.Begin(ctx)
-	} else {
-		tx, err = s.pool.Begin(ctx)
-	}
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return mapError(err)
 	}
@@ -225,15 +251,7 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // returns nil, and none does when it returns an error (or panics). Inside InTx, InTx runs fn in a
 // savepoint of the same transaction.
 func (s *Store) InTx(ctx context.Context, fn func(tx floorplan.Store) error) error {
-	var (
-		tx  pgx.Tx
-		err error
-	)
-	if s.tx != nil {
-		tx, err = s.tx.Begin(ctx)
-	} else {
-		tx, err = s.pool.Begin(ctx)
-	}
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return mapError(err)
 	}

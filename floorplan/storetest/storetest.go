@@ -69,6 +69,7 @@ func Run(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 		{"GeorefChange", testGeorefChange},
 		{"DerivedArea", testDerivedArea},
 		{"Concurrent", testConcurrent},
+		{"Revision", testRevision},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
