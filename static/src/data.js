@@ -80,20 +80,21 @@ export function agencyName(id, short = false) {
 }
 
 /**
- * The live rooms of one agency across all buildings, from the OGC API rooms collection (every page):
- * [{id, floor_id, building_id, level, number, area_m2, status, geometry}].
+ * The live rooms of one agency across all buildings (GET /api/v1/rooms?agency_id=), with each room's
+ * building and level from its floor: [{id, floor_id, building_id, level, number, area_m2, status, geometry}].
  */
 export async function agencyRooms(agencyId) {
-  const out = [];
-  const limit = 10000;
-  for (let offset = 0; ; offset += limit) {
-    const page = await get(`/ogc/collections/rooms/items${query({limit, offset})}`);
-    for (const f of page.features) {
-      if (f.properties.agency_id === agencyId) out.push({id: f.id, geometry: f.geometry, ...f.properties});
-    }
-    if (offset + page.numberReturned >= page.numberMatched || page.numberReturned === 0) break;
+  const fc = await get(`/api/v1/rooms${query({agency_id: agencyId})}`);
+  const floors = new Map(); // floor id → floor JSON (from the cache, or read once per floor)
+  for (const f of fc.features) {
+    const id = f.properties.floor_id;
+    if (!floors.has(id)) floors.set(id, floorById(id) || get(`/api/v1/floors/${id}`));
   }
-  return out;
+  await Promise.all([...floors].map(async ([id, fl]) => floors.set(id, await fl)));
+  return fc.features.map((f) => {
+    const fl = floors.get(f.properties.floor_id);
+    return {id: f.id, geometry: f.geometry, ...f.properties, building_id: fl.building_id, level: fl.ordinal};
+  });
 }
 
 export {NIL};
