@@ -3,17 +3,15 @@ package postgis_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/maptile"
 
-	"officemap/floorplan"
 	"officemap/floorplan/postgis"
 	"officemap/floorplan/postgis/pgtest"
+	"officemap/floorplan/storetest"
 	"officemap/floorplan/synth"
 )
 
@@ -156,71 +154,16 @@ func BenchmarkInsert100kRooms(b *testing.B) {
 	b.ReportMetric(float64(rooms)/b.Elapsed().Seconds(), "rooms/s")
 }
 
-// BenchmarkFeaturesZ18 asks for the rooms in z18 tiles (about 130 m across here) centred on random
-// rooms of the 100k-room register: all levels, and one level as a floor plan map does.
+// BenchmarkFeaturesZ18 asks for the rooms in z18 tiles of the 100k-room register, all levels and one
+// level (storetest.BenchFeaturesZ18, the same on every store).
 func BenchmarkFeaturesZ18(b *testing.B) {
 	s, d := loaded(b)
-	ctx := context.Background()
-	floors := map[[16]byte]floorplan.Floor{}
-	for _, f := range d.Floors {
-		floors[f.ID] = f
-	}
-	buildings := map[[16]byte]floorplan.Building{}
-	for _, bd := range d.Buildings {
-		buildings[bd.ID] = bd
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	tiles := make([]orb.Bound, 1024)
-	levels := make([]int, len(tiles))
-	for i := range tiles {
-		r := d.Rooms[rng.IntN(len(d.Rooms))]
-		f := floors[r.FloorID]
-		c := buildings[f.BuildingID].Georef.Frame().ToLonLat(r.Geometry.Bound().Center())
-		tiles[i] = maptile.At(c, 18).Bound()
-		levels[i] = f.Ordinal
-	}
-	for _, tc := range []struct {
-		name     string
-		hasLevel bool
-	}{{"all levels", false}, {"one level", true}} {
-		b.Run(tc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			features := 0
-			for i := 0; b.Loop(); i++ {
-				k := i % len(tiles)
-				fs, err := s.Features(ctx, floorplan.LayerRooms, tiles[k],
-					floorplan.FeatureFilter{Level: levels[k], HasLevel: tc.hasLevel})
-				if err != nil {
-					b.Fatal(err)
-				}
-				features += len(fs)
-			}
-			b.ReportMetric(float64(features)/float64(b.N), "features/op")
-		})
-	}
+	storetest.BenchFeaturesZ18(b, s, d)
 }
 
-// BenchmarkSnapshot100k reads the whole 100k-room register as of today (live tables) and as of
-// yesterday (rebuilt: 1 % of the rooms changed since).
+// BenchmarkSnapshot100k reads the 100k-room register as of today and as of yesterday (1 % of the rooms
+// changed since) (storetest.BenchSnapshot).
 func BenchmarkSnapshot100k(b *testing.B) {
 	s, _ := loaded(b)
-	ctx := context.Background()
-	today := floorplan.DayOf(time.Now())
-	for _, tc := range []struct {
-		name string
-		day  time.Time
-	}{{"today", today}, {"yesterday", today.AddDate(0, 0, -1)}} {
-		b.Run(tc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			rooms := 0
-			for b.Loop() {
-				snap, err := s.Snapshot(ctx, tc.day)
-				if err != nil {
-					b.Fatal(err)
-				}
-				rooms = len(snap.Rooms)
-			}
-			b.ReportMetric(float64(rooms), "rooms")
-		})
-	}
+	storetest.BenchSnapshot(b, s)
 }
