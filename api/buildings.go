@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 
 	"github.com/google/uuid"
@@ -14,8 +15,10 @@ import (
 )
 
 // georefJSON places a building's local frame on the earth (geo.Georef): the [lon, lat] of the local
-// origin, the clockwise angle in degrees from true north to the drawing's +Y axis, and the scale in
-// metres per local unit (0 or absent means 1).
+// origin, the clockwise angle in degrees from true north to the drawing's +Y axis, and the scale: the
+// unit, in metres, of the local coordinates exchanged with crs=local (0.001 for a client that draws in
+// millimetres; 0 or absent means 1, metres). The scale is only that exchange unit: officemap stores the
+// local frame in metres, multiplies crs=local input by the scale and divides crs=local output by it.
 type georefJSON struct {
 	Origin      [2]float64 `json:"origin"` // [lon, lat]
 	RotationDeg float64    `json:"rotation_deg"`
@@ -26,15 +29,29 @@ func georefOut(g geo.Georef) georefJSON {
 	return georefJSON{Origin: [2]float64{g.Origin[0], g.Origin[1]}, RotationDeg: g.RotationDeg, Scale: g.Scale}
 }
 
-func (j georefJSON) domain() geo.Georef {
+// domain converts a georeference from the wire. The scale must be a number from geo.MinScale to
+// geo.MaxScale metres per unit; 0 (or absent) means 1.
+func (j georefJSON) domain() (geo.Georef, error) {
 	scale := j.Scale
 	if scale == 0 {
 		scale = 1
 	}
-	return geo.Georef{Origin: orb.Point{j.Origin[0], j.Origin[1]}, RotationDeg: j.RotationDeg, Scale: scale}
+	if !(scale >= geo.MinScale && scale <= geo.MaxScale) { // also refuses NaN
+		return geo.Georef{}, &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
+			Message: fmt.Sprintf("field georef.scale must be the metres per local unit, from %g to %g (0.001 for millimetres; 0 or absent for metres), not %g",
+				geo.MinScale, geo.MaxScale, j.Scale),
+			MessageZH: fmt.Sprintf("字段 georef.scale 须为每个本地坐标单位对应的米数，取值 %g 至 %g（毫米为 0.001；米可填 0 或省略），不能为 %g",
+				geo.MinScale, geo.MaxScale, j.Scale),
+			Extra: map[string]any{"field": "georef.scale"}}
+	}
+	return geo.Georef{Origin: orb.Point{j.Origin[0], j.Origin[1]}, RotationDeg: j.RotationDeg, Scale: scale}, nil
 }
 
-// buildingJSON is a building on the wire (output and PATCH base).
+// buildingJSON is a building on the wire (output and PATCH base). Its footprint, and the geometry of its
+// floors and rooms, is stored in local metres; with crs=local it is exchanged in units of georef.scale
+// metres. Changing georef.scale (PATCH) changes only that exchange unit: the stored geometry stays in
+// metres, so no room moves, grows or shrinks, and every area_m2 stays the same. A PATCH that sends a
+// footprint with crs=local together with a new scale gives the footprint in the new unit.
 type buildingJSON struct {
 	ID        uuid.UUID         `json:"id"`
 	SiteID    uuid.UUID         `json:"site_id"`
@@ -43,7 +60,9 @@ type buildingJSON struct {
 	Footprint *geojson.Geometry `json:"footprint" schema:"Polygon"`
 	Georef    georefJSON        `json:"georef"`
 	SourceID  string            `json:"source_id"`
-	// AreaM2 is the footprint's area in m², from the local geometry.
+	// ValidFrom is the day the building exists from in the world (built or acquired), when known.
+	ValidFrom date `json:"valid_from"`
+	// AreaM2 is the footprint's area in m², from the stored local metres (whatever georef.scale is).
 	AreaM2 float64 `json:"area_m2" readonly:"true"`
 }
 
@@ -57,18 +76,20 @@ type buildingIn struct {
 	Footprint json.RawMessage `json:"footprint"`
 	Georef    *georefJSON     `json:"georef"`
 	SourceID  string          `json:"source_id"`
+	ValidFrom date            `json:"valid_from"`
 }
 
 func buildingOut(b floorplan.Building, local bool) buildingJSON {
 	return buildingJSON{ID: b.ID, SiteID: b.SiteID, Name: b.Name, Address: b.Address,
 		Footprint: newProjector(local, b).out(b.Footprint), Georef: georefOut(b.Georef), SourceID: b.SourceID,
-		AreaM2: roundArea(geo.Area(b.Footprint))}
+		ValidFrom: dateOf(b.ValidFrom), AreaM2: roundArea(geo.Area(b.Footprint))}
 }
 
 // domain converts a building from the wire. keep is the stored footprint, used when the input has none
 // and keepFootprint is set (a PATCH that leaves it alone).
 func (in buildingIn) domain(local bool, keep orb.Polygon, keepFootprint bool) (floorplan.Building, error) {
-	b := floorplan.Building{ID: in.ID, SiteID: in.SiteID, Name: in.Name, Address: in.Address, SourceID: in.SourceID}
+	b := floorplan.Building{ID: in.ID, SiteID: in.SiteID, Name: in.Name, Address: in.Address, SourceID: in.SourceID,
+		ValidFrom: in.ValidFrom.Time}
 	var wire orb.Polygon
 	if !isNull(in.Footprint) && !keepFootprint {
 		p, err := parsePolygon(in.Footprint, "footprint")
@@ -79,7 +100,11 @@ func (in buildingIn) domain(local bool, keep orb.Polygon, keepFootprint bool) (f
 	}
 	switch {
 	case in.Georef != nil:
-		b.Georef = in.Georef.domain()
+		g, err := in.Georef.domain()
+		if err != nil {
+			return b, err
+		}
+		b.Georef = g
 	case wire != nil && !local:
 		// No georeference given: put the local origin at the footprint's centre, north up, in metres.
 		b.Georef = geo.Georef{Origin: wire.Bound().Center(), Scale: 1}

@@ -16,9 +16,13 @@ import (
 	"officemap/geo"
 )
 
-// Geometry on the wire is GeoJSON in lon/lat (RFC 7946), or the building's local metres when the request
-// says crs=local. The local geometry is the source of truth: lon/lat input is converted with the
-// building's georeference before it is stored, and lon/lat output is derived from the local geometry.
+// Geometry on the wire is GeoJSON in lon/lat (RFC 7946), or, when the request says crs=local, in the
+// building's local frame in the building's exchange unit: georef.scale metres per unit (0.001 for a
+// client drawing in millimetres; 0 or absent means metres). The stored local geometry is the source of
+// truth and is always in metres: crs=local input is multiplied by the scale and lon/lat input converted
+// with the building's georeference before validation and storage; crs=local output is divided by the
+// scale, and lon/lat output is derived from the stored metres. Every area (area_m2), overlap tolerance,
+// tile and render works on the stored metres, so it is in m² whatever unit the client uses.
 // Coordinates are written with Go's shortest exact float formatting, so every digit of precision survives
 // (well beyond the 7 decimals CONTRACT.md asks for).
 
@@ -120,8 +124,8 @@ func parsePosition(pos []json.RawMessage, field string) (orb.Point, error) {
 	return pt, nil
 }
 
-// crsLocal reads the crs query parameter: "local" for the building's local metres; absent, "wgs84",
-// "EPSG:4326" or CRS84 for lon/lat.
+// crsLocal reads the crs query parameter: "local" for the building's local frame in its exchange unit
+// (georef.scale); absent, "wgs84", "EPSG:4326" or CRS84 for lon/lat.
 func crsLocal(r *http.Request) (bool, error) {
 	switch v := r.URL.Query().Get("crs"); strings.ToLower(v) {
 	case "", "wgs84", "lonlat", "epsg:4326", "crs84", strings.ToLower(crs84):
@@ -134,11 +138,11 @@ func crsLocal(r *http.Request) (bool, error) {
 }
 
 // projector converts one building's geometry between its local metres, where it is stored, and the
-// coordinates of the request.
+// coordinates of the request: lon/lat, or (crs=local) local coordinates in the building's exchange unit.
 type projector struct {
 	local bool
 	frame *geo.Frame
-	scale float64 // metres per local unit
+	unit  float64 // metres per crs=local unit: the building's georef.scale, 1 when 0
 }
 
 func newProjector(local bool, b floorplan.Building) projector {
@@ -146,28 +150,30 @@ func newProjector(local bool, b floorplan.Building) projector {
 }
 
 func projectorOf(local bool, g geo.Georef) projector {
-	scale := g.Scale
-	if !(scale > 0) || math.IsInf(scale, 0) {
-		scale = 1
-	}
-	return projector{local: local, frame: g.Frame(), scale: scale}
+	return projector{local: local, frame: g.Frame(), unit: g.Unit()}
 }
 
-// out converts a stored local polygon to the wire.
+// out converts a stored polygon (local metres) to the wire.
 func (p projector) out(poly orb.Polygon) *geojson.Geometry {
 	if len(poly) == 0 {
 		return nil
 	}
-	if p.local {
+	if !p.local {
+		return geojson.NewGeometry(p.frame.PolygonToLonLat(poly))
+	}
+	if p.unit == 1 {
 		return geojson.NewGeometry(poly)
 	}
-	return geojson.NewGeometry(p.frame.PolygonToLonLat(poly))
+	inv := func(pt orb.Point) orb.Point { return orb.Point{pt[0] / p.unit, pt[1] / p.unit} }
+	return geojson.NewGeometry(mapPolygon(poly, inv))
 }
 
 // polygonIn converts a polygon from the wire to local metres and validates it there. A lon/lat position
 // outside the valid range is refused before conversion.
 func (p projector) polygonIn(poly orb.Polygon) (orb.Polygon, error) {
-	if !p.local {
+	if p.local {
+		poly = mapPolygon(poly, p.localIn)
+	} else {
 		for _, ring := range poly {
 			for _, pt := range ring {
 				if err := checkLonLat(pt); err != nil {
@@ -175,7 +181,7 @@ func (p projector) polygonIn(poly orb.Polygon) (orb.Polygon, error) {
 				}
 			}
 		}
-		poly = p.snap(p.frame.PolygonToLocal(poly))
+		poly = mapPolygon(p.frame.PolygonToLocal(poly), p.snapPoint)
 	}
 	if err := geo.Validate(poly); err != nil {
 		return nil, err
@@ -185,17 +191,44 @@ func (p projector) polygonIn(poly orb.Polygon) (orb.Polygon, error) {
 
 // lineIn converts a line from the wire to local metres.
 func (p projector) lineIn(ls orb.LineString) (orb.LineString, error) {
-	if p.local {
-		return ls, nil
-	}
 	out := make(orb.LineString, len(ls))
 	for i, pt := range ls {
+		if p.local {
+			out[i] = p.localIn(pt)
+			continue
+		}
 		if err := checkLonLat(pt); err != nil {
 			return nil, err
 		}
-		out[i] = p.frame.ToLocal(pt)
+		out[i] = p.snapPoint(p.frame.ToLocal(pt))
 	}
-	return p.snapLine(out), nil
+	return out, nil
+}
+
+// localIn converts a crs=local position from the building's exchange unit to metres. In metres (unit 1)
+// it is kept as sent; otherwise the product is rounded to the nanometre grid (snapUnitGridM), so that
+// 6000 mm and 236.22047244094489 in land on the metre values a wall drawn in metres or lon/lat has.
+func (p projector) localIn(pt orb.Point) orb.Point {
+	if p.unit == 1 {
+		return pt
+	}
+	return orb.Point{snapTo(pt[0]*p.unit, snapUnitGridM), snapTo(pt[1]*p.unit, snapUnitGridM)}
+}
+
+// mapPolygon returns a copy of poly with fn applied to every position (nil for nil).
+func mapPolygon(poly orb.Polygon, fn func(orb.Point) orb.Point) orb.Polygon {
+	if poly == nil {
+		return nil
+	}
+	out := make(orb.Polygon, len(poly))
+	for i, r := range poly {
+		ring := make(orb.Ring, len(r))
+		for j, pt := range r {
+			ring[j] = fn(pt)
+		}
+		out[i] = ring
+	}
+	return out
 }
 
 // snapGridM is the grid, in metres, that coordinates converted from lon/lat are rounded to: a
@@ -204,33 +237,31 @@ func (p projector) lineIn(ls orb.LineString) (orb.LineString, error) {
 // 3.9999999996), so that neighbours share walls instead of overlapping by 1e-10 m².
 const snapGridM = 1e-6
 
-// snapValue rounds a local coordinate to the grid. It divides by the whole number of grid steps per unit
-// (1e6 for metres), which gives the double nearest to the decimal value: 4, not 3.9999999999999996.
-func (p projector) snapValue(v float64) float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+// snapUnitGridM is the grid, in metres, that crs=local coordinates given in another unit than the metre
+// are rounded to once multiplied by the scale: a nanometre, which keeps every digit a drawing has
+// (a thousandth of a millimetre is 1000 nm) and removes the last-bit noise of the product.
+const snapUnitGridM = 1e-9
+
+// snapPoint rounds a local position converted from lon/lat to the snapGridM grid.
+func (p projector) snapPoint(pt orb.Point) orb.Point {
+	return orb.Point{p.snapValue(pt[0]), p.snapValue(pt[1])}
+}
+
+// snapValue rounds a local coordinate converted from lon/lat, in metres (whatever the building's
+// exchange unit), to the snapGridM grid.
+func (p projector) snapValue(v float64) float64 { return snapTo(v, snapGridM) }
+
+// snapTo rounds v (metres) to a grid of step metres. It divides by the whole number of steps per metre
+// (1e6 for a micrometre), which gives the double nearest to the decimal value: 4, not
+// 3.9999999999999996. Values too large for the grid to be exact in float64 (beyond 2⁵² steps: 4500 km
+// at a nanometre), NaN and ±Inf are left alone; validation refuses the last two.
+func snapTo(v, step float64) float64 {
+	perM := math.Round(1 / step)
+	x := v * perM
+	if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) >= 1<<52 {
 		return v
 	}
-	steps := p.scale / snapGridM
-	if steps >= 1 {
-		steps = math.Round(steps) // 0.001 / 1e-6 is 999.9999999999999
-	}
-	return math.Round(v*steps) / steps
-}
-
-func (p projector) snap(poly orb.Polygon) orb.Polygon {
-	for _, r := range poly {
-		for i, pt := range r {
-			r[i] = orb.Point{p.snapValue(pt[0]), p.snapValue(pt[1])}
-		}
-	}
-	return poly
-}
-
-func (p projector) snapLine(ls orb.LineString) orb.LineString {
-	for i, pt := range ls {
-		ls[i] = orb.Point{p.snapValue(pt[0]), p.snapValue(pt[1])}
-	}
-	return ls
+	return math.Round(x) / perM
 }
 
 // checkLonLat refuses a position that is not a finite longitude and latitude.
@@ -243,7 +274,7 @@ func checkLonLat(pt orb.Point) error {
 	}
 	if lon < -180 || lon > 180 || lat < -90 || lat > 90 {
 		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_geometry",
-			Message:   fmt.Sprintf("invalid geometry: position [%g, %g] is not a longitude and latitude (use crs=local for local metres)", lon, lat),
+			Message:   fmt.Sprintf("invalid geometry: position [%g, %g] is not a longitude and latitude (use crs=local for local coordinates)", lon, lat),
 			MessageZH: fmt.Sprintf("几何图形无效：坐标 [%g, %g] 不是经纬度（本地坐标请使用 crs=local）", lon, lat),
 			Extra:     map[string]any{"reason": "out_of_range"}}
 	}

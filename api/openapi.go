@@ -52,7 +52,7 @@ func arrayOf(name string) map[string]any { return map[string]any{"type": "array"
 // operations lists every route of the server.
 func operations(withApp bool) []opDoc {
 	const v1 = "/api/v1"
-	crsParam := paramDoc{"crs", "coordinates of geometries in and out: wgs84 (lon/lat, the default) or local (the building's local metres)",
+	crsParam := paramDoc{"crs", "coordinates of geometries in and out: wgs84 (lon/lat, the default) or local (the building's local frame, in the unit of its georef.scale: metres unless the building says otherwise)",
 		map[string]any{"type": "string", "enum": []string{"wgs84", "local"}}}
 	asOfParam := paramDoc{"as_of", "the day to evaluate (YYYY-MM-DD); default today", dateSchema()}
 	langParam := paramDoc{"lang", "language of the document: zh (default) or en", map[string]any{"type": "string", "enum": []string{"zh", "en"}}}
@@ -119,7 +119,8 @@ func operations(withApp bool) []opDoc {
 		{method: "DELETE", path: v1 + "/assignments/{id}", tag: "assignments", summary: "Delete an assignment (kept in the history)", status: 204, ifMatch: true},
 
 		{method: "GET", path: v1 + "/reports/over-standard", tag: "reports", summary: "The over-standard findings, each with rule id, legal source, numbers and a sentence", query: []paramDoc{
-			asOfParam, q("agency_id", paramDoc{"", "only this agency's findings", uuidSchema()}),
+			asOfParam, q("recorded_at", paramDoc{"", "answer as officemap knew it at this moment (YYYY-MM-DD: the end of that day, or an RFC 3339 instant) instead of as now known; as_of defaults to that day", map[string]any{"type": "string"}}),
+			q("agency_id", paramDoc{"", "only this agency's findings", uuidSchema()}),
 			q("format", paramDoc{"", "json, csv (UTF-8 with BOM) or xlsx", map[string]any{"type": "string", "enum": []string{"json", "csv", "xlsx", "table"}, "default": "json"}}),
 			q("totals", paramDoc{"", "true: the per-agency totals (people, rooms, office area, standard area, findings) instead of the findings, for csv and table (json and xlsx always carry both)", map[string]any{"type": "boolean", "default": false}}),
 			langParam}, result: map[string]any{"type": "object"}},
@@ -131,6 +132,7 @@ func operations(withApp bool) []opDoc {
 		{method: "POST", path: v1 + "/imports/{format}", tag: "transfer", summary: "Import the rooms of an uploaded file (the body: dxf, osm, imdf zip or geojson), all-or-nothing; a rejected file is 422 import_rejected with its problems", query: []paramDoc{
 			q("building", str("the target building, by id or name (a new building of that name if none has it)")),
 			q("site_id", paramDoc{"", "the site a new building joins (default: a new site)", uuidSchema()}),
+			q("valid_from", paramDoc{"", "the day the imported rooms and buildings exist from, and from which a re-import's changes hold (default: today)", dateSchema()}),
 			q("level", paramDoc{"", "the floor ordinal of a single-floor source; for a source of several levels, import only this one", map[string]any{"type": "integer"}}),
 			q("rooms_layer", str("dxf: the layer of the room polylines")),
 			q("labels_layer", str("dxf: the layer of the room numbers")),
@@ -174,6 +176,19 @@ func operations(withApp bool) []opDoc {
 		for _, m := range []string{"GET", "HEAD"} {
 			ops = append(ops, opDoc{method: m, path: "/", tag: "app", summary: "The browser app (and its assets below /)",
 				result: map[string]any{"type": "string"}, resultType: "text/html"})
+		}
+	}
+	for _, h := range historyEntities {
+		ops = append(ops, opDoc{method: "GET", path: v1 + "/" + h.segment + "/{id}/history", tag: "history",
+			summary: "Every recorded change of one " + string(h.entity) + ", oldest first: who, when recorded (at), from which day it holds (effective), why (reason), the row before and after",
+			result:  map[string]any{"type": "array", "items": map[string]any{"type": "object"}}})
+	}
+	// Every write takes the effective day and the reason of its change (withWriteContext).
+	for i := range ops {
+		if m := ops[i].method; m != "GET" && m != "HEAD" {
+			ops[i].query = append(ops[i].query,
+				paramDoc{"effective", "the day from which the change holds in the world (YYYY-MM-DD); default: a new room or building from its valid_from, else today; other new records from the beginning; an update from the earliest changed date (status, start, end, idle, valid_from) or today; a delete today", dateSchema()},
+				paramDoc{"reason", "why the change is made, kept in the history", map[string]any{"type": "string", "maxLength": maxReasonRunes}})
 		}
 	}
 	return ops

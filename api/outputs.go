@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -48,11 +49,22 @@ func queryLang(r *http.Request) (string, error) {
 	}
 }
 
-// evaluation returns the register's evaluation on the as_of day of the request, or today's.
+// evaluation returns the register's evaluation on the as_of day of the request (today by default), as
+// now known, or as recorded at recorded_at (the as_of day defaulting to that moment's day).
 func (s *Server) evaluation(r *http.Request) (*floorplan.Report, error) {
 	asOf, err := queryDate(r, "as_of")
 	if err != nil {
 		return nil, err
+	}
+	recorded, err := asRecorded(r)
+	if err != nil {
+		return nil, err
+	}
+	if !recorded.IsZero() {
+		if asOf.IsZero() {
+			asOf = floorplan.DayOf(recorded.Add(-time.Nanosecond).In(time.Local))
+		}
+		return s.assessor.AsRecorded(r.Context(), asOf, recorded)
 	}
 	if asOf.IsZero() {
 		return s.assessor.Current(r.Context())

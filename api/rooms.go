@@ -13,9 +13,10 @@ import (
 	"officemap/floorplan"
 )
 
-// Rooms are GeoJSON Features: the geometry is the room's polygon (lon/lat, or local metres with
-// crs=local) and the properties carry the register's fields and, read-only, the room's state against
-// the standard today (area, occupants, per-person area, standard, status) from the Assessor.
+// Rooms are GeoJSON Features: the geometry is the room's polygon (lon/lat, or with crs=local the
+// building's local coordinates in units of its georef.scale metres; see geometry.go) and the
+// properties carry the register's fields and, read-only, the room's state against the standard today
+// (area, occupants, per-person area, standard, status) from the Assessor.
 
 // occupantJSON is one occupant of a room today.
 type occupantJSON struct {
@@ -38,8 +39,11 @@ type roomProps struct {
 	State     string    `json:"state" enum:"in_use,idle,under_repair,leased"`
 	IdleSince date      `json:"idle_since"`
 	SourceID  string    `json:"source_id"`
-	Version   int64     `json:"version" readonly:"true"`
-	// AreaM2 is the usable area (使用面积) from the local geometry.
+	// ValidFrom is the day the room exists from in the world (a known earlier start); as-of reports see
+	// it from then. Default: the day it is entered (or the request's effective day).
+	ValidFrom date  `json:"valid_from"`
+	Version   int64 `json:"version" readonly:"true"`
+	// AreaM2 is the usable area (使用面积) in m², from the stored local metres (whatever georef.scale is).
 	AreaM2      float64        `json:"area_m2" readonly:"true"`
 	Occupants   []occupantJSON `json:"occupants" readonly:"true"`
 	PerPersonM2 float64        `json:"per_person_m2" readonly:"true"`
@@ -73,6 +77,7 @@ type roomIn struct {
 		State     string `json:"state"`
 		IdleSince date   `json:"idle_since"`
 		SourceID  string `json:"source_id"`
+		ValidFrom date   `json:"valid_from"`
 	} `json:"properties"`
 }
 
@@ -80,7 +85,7 @@ type roomIn struct {
 func roomOut(room floorplan.Room, p projector, rep *floorplan.Report) roomFeatureJSON {
 	props := roomProps{ID: room.ID, FloorID: room.FloorID, Number: room.Number, Name: room.Name,
 		Usage: string(room.Usage), AgencyID: optID(room.AgencyID), State: string(room.State),
-		IdleSince: dateOf(room.IdleSince), SourceID: room.SourceID, Version: room.Version,
+		IdleSince: dateOf(room.IdleSince), SourceID: room.SourceID, ValidFrom: dateOf(room.ValidFrom), Version: room.Version,
 		AreaM2: roundArea(room.Area()), Occupants: []occupantJSON{}}
 	if !room.CreatedAt.IsZero() {
 		t := room.CreatedAt.UTC()
@@ -101,7 +106,8 @@ func roomOut(room floorplan.Room, p projector, rep *floorplan.Report) roomFeatur
 	return roomFeatureJSON{Type: "Feature", ID: room.ID, Geometry: p.out(room.Geometry), Properties: props}
 }
 
-// domain converts a room from the wire; the geometry is converted to local metres and validated. When
+// domain converts a room from the wire; the geometry is converted to local metres (crs=local input
+// multiplied by the building's scale) and validated. When
 // keepGeometry is set the stored geometry keep is used instead of the input's.
 func (in roomIn) domain(p projector, keep orb.Polygon, keepGeometry bool) (floorplan.Room, error) {
 	if in.Type != "Feature" {
@@ -110,7 +116,7 @@ func (in roomIn) domain(p projector, keep orb.Polygon, keepGeometry bool) (floor
 	pr := in.Properties
 	room := floorplan.Room{Number: pr.Number, Name: pr.Name, Usage: floorplan.Usage(pr.Usage),
 		AgencyID: pr.AgencyID.UUID(), State: floorplan.RoomState(pr.State), IdleSince: pr.IdleSince.Time,
-		SourceID: pr.SourceID}
+		SourceID: pr.SourceID, ValidFrom: pr.ValidFrom.Time}
 	if room.State == "" {
 		room.State = floorplan.RoomInUse
 	}

@@ -77,6 +77,10 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 	get(v1+"/assignments/{id}", s.getAssignment)
 	handle(http.MethodDelete, v1+"/assignments/{id}", s.deleteAssignment)
 
+	for _, h := range historyEntities {
+		get(v1+"/"+h.segment+"/{id}/history", s.historyHandler(h.entity))
+	}
+
 	get(v1+"/reports/over-standard", s.overStandardReport)
 	get(v1+"/search", s.search)
 

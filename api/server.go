@@ -77,6 +77,7 @@ func (c Config) withDefaults() Config {
 type Assessor interface {
 	Current(ctx context.Context) (*floorplan.Report, error)
 	AsOf(ctx context.Context, day time.Time) (*floorplan.Report, error)
+	AsRecorded(ctx context.Context, day, recordedAt time.Time) (*floorplan.Report, error)
 	Invalidate()
 }
 
@@ -142,7 +143,7 @@ func NewServer(cfg Config, deps Deps) *Server {
 	// Outermost first: request id and the access log see everything, including recovered panics. The
 	// health checks bypass Identify, so that an authenticating middleware never hides them from a load
 	// balancer.
-	identified := identify(s.router)
+	identified := identify(s.withWriteContext(s.router))
 	routed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 			s.router.ServeHTTP(w, r)

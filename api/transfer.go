@@ -134,7 +134,13 @@ func (s *Server) importFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return importError(err)
 	}
-	sum, err := imports.Import(r.Context(), s.store, ds, opt)
+	ctx := r.Context()
+	if d, err := queryDate(r, "valid_from"); err != nil {
+		return err
+	} else if !d.IsZero() {
+		ctx = floorplan.WithEffective(ctx, d)
+	}
+	sum, err := imports.Import(ctx, s.store, ds, opt)
 	if err != nil {
 		return importError(err)
 	}

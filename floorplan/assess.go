@@ -104,6 +104,22 @@ func (a *Assessor) AsOf(ctx context.Context, day time.Time) (*Report, error) {
 	return a.evaluate(ctx, day)
 }
 
+// AsRecorded returns the evaluation of the register on day as officemap knew it at the instant
+// recordedAt (Store.SnapshotRecorded): what a report run then said. It is computed on each call.
+func (a *Assessor) AsRecorded(ctx context.Context, day, recordedAt time.Time) (*Report, error) {
+	day = DayOf(day)
+	snap, err := a.store.SnapshotRecorded(ctx, day, recordedAt)
+	if err != nil {
+		return nil, fmt.Errorf("floorplan: assess %s as recorded at %s: %w", day.Format(DateLayout),
+			recordedAt.Format(time.RFC3339), err)
+	}
+	rep, err := Evaluate(snap, a.std, a.pol)
+	if err != nil {
+		return nil, fmt.Errorf("floorplan: assess %s: %w", day.Format(DateLayout), err)
+	}
+	return rep, nil
+}
+
 // Invalidate forgets the cached evaluation; call it after every committed write.
 func (a *Assessor) Invalidate() {
 	a.mu.Lock()

@@ -38,3 +38,17 @@ func Within(d, start, end time.Time) bool {
 	}
 	return end.IsZero() || d.Before(end)
 }
+
+// ParseRecordedAt parses the moment of an as-recorded question (recorded_at, --as-recorded): an RFC 3339
+// instant, or a day YYYY-MM-DD meaning the end of that day in loc (everything recorded that day counts).
+func ParseRecordedAt(s string, loc *time.Location) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	d, err := time.ParseInLocation(DateLayout, s, loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: %q is neither a day YYYY-MM-DD nor an instant like 2026-11-10T17:30:00+08:00",
+			ErrInvalid, s)
+	}
+	return d.AddDate(0, 0, 1), nil
+}

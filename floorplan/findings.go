@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,11 +29,13 @@ const (
 
 // Rule ids, each with its legal source next to it.
 const (
-	// RuleOverStandard: a person's office area is above their standard.
+	// RuleOverStandard: a person's office area is above their standard by 0.01 m² or more (at the survey
+	// precision), or a township person with no row in force is above TownshipCapM2.
 	RuleOverStandard   = "person.over_standard"
 	SourceOverStandard = Standard2014Source // a local row's own Source is used when it applies
 
-	// RulePrivateToilet: a private toilet for a rank the standard does not name, or larger than allowed.
+	// RulePrivateToilet: a private toilet for a rank the standard does not name (no allowance on the row,
+	// or no row in force), or larger than allowed.
 	RulePrivateToilet   = "person.private_toilet"
 	SourcePrivateToilet = ToiletNoteSource
 
@@ -51,6 +54,18 @@ const (
 	// standard.
 	RuleSecondOfficeNotSmaller   = "person.second_office_not_smaller"
 	SourceSecondOfficeNotSmaller = Art19Source
+
+	// RuleUnapprovedSecondOffice: a second office held without approval by a person who holds no other
+	// office (with another office, RuleMultipleOffices applies). Without approval it is simply another
+	// office, and it counts in the person's office area.
+	RuleUnapprovedSecondOffice   = "person.unapproved_second_office"
+	SourceUnapprovedSecondOffice = Art19Source
+
+	// RuleSecondOfficePostUnknown (a notice): an approved second office that names no concurrent post of
+	// the person (none, or a post not in their record), so that the deadline to vacate it after the post
+	// ends cannot be checked.
+	RuleSecondOfficePostUnknown   = "person.second_office_post_unknown"
+	SourceSecondOfficePostUnknown = Art19Source
 
 	// RuleNotVacatedAfterLeaving: a retired or transferred person still holds rooms after the deadline.
 	RuleNotVacatedAfterLeaving   = "person.not_vacated_after_leaving"
@@ -91,6 +106,8 @@ func Rules() []Rule {
 		{RuleNoStandard, "无适用面积标准", "No space standard in force", SourceNoStandard},
 		{RuleMultipleOffices, "未经批准多处占用办公用房", "More than one office without approval", SourceMultipleOffices},
 		{RuleSecondOfficeNotSmaller, "兼职办公室面积未小于标准", "Second office not smaller than the standard", SourceSecondOfficeNotSmaller},
+		{RuleUnapprovedSecondOffice, "未经批准使用兼职办公室", "Second office without approval", SourceUnapprovedSecondOffice},
+		{RuleSecondOfficePostUnknown, "兼职办公室未关联兼职职务", "Second office not linked to a concurrent post", SourceSecondOfficePostUnknown},
 		{RuleNotVacatedAfterLeaving, "退休或调离后未按期腾退", "Not vacated after retirement or transfer", SourceNotVacatedAfterLeaving},
 		{RuleNotVacatedAfterConcurrentPost, "兼职结束后未按期腾退", "Second office not vacated after the concurrent post", SourceNotVacatedAfterConcurrentPost},
 		{RuleNotVacatedAfterMerger, "机构撤并后未按期腾退", "Not vacated after a merger or abolition", SourceNotVacatedAfterMerger},
@@ -113,13 +130,19 @@ type Finding struct {
 	StandardM2 float64     `json:"standard_m2"`
 	ExcessM2   float64     `json:"excess_m2"`
 	ExcessPct  float64     `json:"excess_pct"`
-	// Deadline is the last compliant day of a time-limited duty (vacating), or the day a room reached
-	// the idle period; zero for the others.
+	// Deadline is the last compliant day of a time-limited duty (vacating: that day itself is compliant,
+	// the day after is a finding), or the day a room reached the idle period; zero for the others.
 	Deadline time.Time `json:"deadline,omitzero"`
 	// Action and ActionZH are the tolerance band's action for an over-standard person, if any.
-	Action    string `json:"action,omitempty"`
-	ActionZH  string `json:"action_zh,omitempty"`
-	Source    string `json:"source"`
+	Action   string `json:"action,omitempty"`
+	ActionZH string `json:"action_zh,omitempty"`
+	Source   string `json:"source"`
+	// Basis (zh) and BasisEN name the policy choices the verdict depends on: the survey precision of
+	// areas, how a shared office is split, how a private toilet is read, the grace periods, what the
+	// approved area measures, e.g. "面积按0.01平方米计（四舍五入）；共用办公室按人数平均分摊（split=equal）".
+	// Empty when the verdict depends on none.
+	Basis     string `json:"basis,omitempty"`
+	BasisEN   string `json:"basis_en,omitempty"`
 	Message   string `json:"message"`    // zh-CN
 	MessageEN string `json:"message_en"` // English
 }
@@ -132,19 +155,38 @@ type AgencyTotals struct {
 	Rooms    int       `json:"rooms"`  // live rooms allocated to it (Room.AgencyID)
 	// OfficeAreaM2 is the sum of its people's office areas (PersonResult.OfficeAreaM2).
 	OfficeAreaM2 float64 `json:"office_area_m2"`
-	// StandardAreaM2 is the sum of its people's standards (those with one).
+	// StandardAreaM2 is the sum of its people's standards (PersonResult.StandardM2, for those with one).
 	StandardAreaM2 float64 `json:"standard_area_m2"`
-	// OfficeSpaceAreaM2 is the area of the office-space rooms allocated to it (Usage.IsOfficeSpace),
-	// the figure compared with ApprovedAreaM2.
+	// OfficeSpaceAreaM2 is the usable area of the office-space rooms allocated to it (Usage.IsOfficeSpace),
+	// the sum of their rounded areas: the figure compared with ApprovedAreaM2 (after conversion to gross
+	// area with Policy.ApprovedAreaBasis gross).
 	OfficeSpaceAreaM2 float64 `json:"office_space_area_m2"`
 	ApprovedAreaM2    float64 `json:"approved_area_m2"`
 	Findings          int     `json:"findings"`
 }
 
+// Note is a remark on a whole report, which qualifies everything in it (e.g. a day before the register
+// began).
+type Note struct {
+	Code      string `json:"code"`       // NoteBeforeRegister
+	Message   string `json:"message"`    // zh-CN
+	MessageEN string `json:"message_en"` // English
+}
+
+// NoteBeforeRegister: the day asked precedes the register's first room (Snapshot.FirstKnown), or the
+// register has no room that day, so that the report cannot describe that day.
+const NoteBeforeRegister = "before_register"
+
+// NoteAsRecorded: the report reads the register as recorded at a past moment (Snapshot.RecordedAt), not
+// as now known.
+const NoteAsRecorded = "as_recorded"
+
 // Report is the outcome of Evaluate: the findings and the state of every room, person and agency.
 type Report struct {
-	AsOf     time.Time      `json:"as_of"`
-	Policy   Policy         `json:"policy"`
+	AsOf   time.Time `json:"as_of"`
+	Policy Policy    `json:"policy"`
+	// Notes qualify the whole report (empty, never nil, when there is nothing to say).
+	Notes    []Note         `json:"notes"`
 	Findings []Finding      `json:"findings"` // by agency id, subject (agency, person, room), subject id, rule
 	Rooms    []RoomResult   `json:"rooms"`    // by floor id, number, room id
 	People   []PersonResult `json:"people"`   // by agency id, name, person id
@@ -193,10 +235,14 @@ func (r *Report) Person(id uuid.UUID) (PersonResult, bool) {
 // national table plus snap.StandardRows.
 //
 // Entities deleted on or before the day are ignored, and so are assignments not active that day (except
-// that ended assignments date a room's last use for the idle rule). Deadlines are calendar months after
+// that ended assignments date a room's last use for the idle rule); a deleted person's assignments still
+// date and mark their room's use. Deadlines are calendar months after
 // the triggering day, clamped to the month's end (31 January + 1 month = 28/29 February); the deadline
 // day itself is compliant and the day after is a finding. The output is sorted and does not depend on
 // the order of the snapshot's slices; nothing reads the clock.
+//
+// Areas are compared at the survey precision (RoundM2). Report.Notes warns when the day precedes the
+// register (Snapshot.FirstKnown) or the register has no room that day.
 //
 // Evaluate fails only for an invalid policy (or invalid local rows when std is nil, or a nil snapshot);
 // errors wrap ErrInvalid.
@@ -214,6 +260,7 @@ func Evaluate(snap *Snapshot, std *Standards, pol Policy) (*Report, error) {
 	rep := &Report{
 		AsOf:        o.AsOf,
 		Policy:      pol,
+		Notes:       registerNotes(snap, o.AsOf, len(o.Rooms)),
 		Findings:    e.findings,
 		Rooms:       o.Rooms,
 		People:      o.People,
@@ -235,8 +282,12 @@ type evaluation struct {
 	findings []Finding
 
 	// Per agency, parallel to snap.Agencies (filled by agencyRules).
-	officeSpace []float64 // area of the office-space rooms allocated to it
-	allocated   []int     // number of rooms allocated to it
+	officeSpace []int64 // usable area of the office-space rooms allocated to it, in hundredths of m²
+	allocated   []int   // number of rooms allocated to it
+
+	// Scratch lists of room ids, reused from person to person and copied into a finding only when there
+	// is one.
+	counted, toilets, offices []uuid.UUID
 }
 
 func (e *evaluation) add(f Finding) {
@@ -247,179 +298,298 @@ func (e *evaluation) add(f Finding) {
 	e.findings = append(e.findings, f)
 }
 
+// personCtx is what the person rules share about one person.
+type personCtx struct {
+	pc    *personCalc
+	p     *Person
+	title string    // the rank's title
+	holds []holding // their active holds, in the order of Rooms
+	base  Finding   // subject, agency, person, severity violation
+}
+
 // personRules runs the rules whose subject is a person.
 func (e *evaluation) personRules() {
-	snap, o := e.snap, e.o
-	// Scratch lists, reused from person to person and copied into a finding only when there is one.
-	var counted, toilets, offices []uuid.UUID
+	o := e.o
 	for k := range o.people {
 		pc := &o.people[k]
-		p := &snap.People[pc.pos]
-		holds := o.holds[pc.from:pc.to]
-		title := o.rankTitle(k)
-		base := Finding{Subject: EntityPerson, SubjectID: p.ID, AgencyID: p.AgencyID, PersonID: p.ID, Severity: SeverityViolation}
+		p := &e.snap.People[pc.pos]
+		c := &personCtx{pc: pc, p: p, title: o.rankTitle(k), holds: o.holds[pc.from:pc.to],
+			base: Finding{Subject: EntityPerson, SubjectID: p.ID, AgencyID: p.AgencyID, PersonID: p.ID, Severity: SeverityViolation}}
+		e.areaRules(c)
+		e.toiletRule(c)
+		e.officeCountRules(c)
+		e.secondOfficeRules(c)
+		e.leavingRule(c)
+	}
+}
 
-		// Office area: the rooms counted in it.
-		counted, toilets = counted[:0], toilets[:0]
-		for _, h := range holds {
-			if !h.main || !h.use.counted() {
-				continue
-			}
-			id := o.Rooms[h.room].RoomID
-			counted = append(counted, id)
-			if h.use == useToilet {
-				toilets = append(toilets, id)
-			}
-		}
-		area := pc.office + pc.toilet
-
-		switch {
-		case pc.over:
-			f := base
-			f.RuleID, f.Source = RuleOverStandard, pc.row.Source
-			f.RoomIDs = slices.Clone(counted)
-			f.AreaM2, f.StandardM2, f.ExcessM2, f.ExcessPct = area, pc.limit, pc.excess, pc.pct
-			f.Message = fmt.Sprintf("%s（%s）办公室使用面积%s平方米，超过标准%s平方米，超标%s平方米（%s%%）。",
-				p.Name, title, m2(area), m2(pc.limit), m2(pc.excess), pct(pc.pct))
-			f.MessageEN = fmt.Sprintf("%s (%s) uses %s m² of office space against a standard of %s m²: %s m² (%s%%) over.",
-				p.Name, title, m2(area), m2(pc.limit), m2(pc.excess), pct(pc.pct))
-			if b, ok := e.pol.band(pc.pct); ok {
-				f.Action, f.ActionZH = b.Action, b.ActionZH
-				if b.Tolerated {
-					f.Severity = SeverityTolerated
-				}
-				f.Message += b.ActionZH + "。"
-				f.MessageEN += " " + b.Action + "."
-			}
-			e.add(f)
-		case !pc.hasRow && area > 0:
-			f := base
-			f.RuleID, f.Source, f.Severity = RuleNoStandard, SourceNoStandard, SeverityNotice
-			f.RoomIDs, f.AreaM2 = slices.Clone(counted), area
-			if pc.agency < 0 {
-				f.Message = fmt.Sprintf("%s所属单位不在登记中，无法确定其办公用房面积标准。", p.Name)
-				f.MessageEN = fmt.Sprintf("%s's agency is not in the register: no space standard can be chosen.", p.Name)
-			} else {
-				scale := snap.Agencies[pc.agency].StandardScale()
-				hint, hintEN := "", ""
-				if scale == LevelTownship {
-					hint, hintEN = "乡级机关标准由省级人民政府规定，请录入地方标准。", " Township figures are set by the province: add local standard rows."
-				}
-				f.Message = fmt.Sprintf("%s（%s）在%s没有施行中的办公室面积标准，无法判断是否超标。%s",
-					p.Name, title, LevelTitle(scale), hint)
-				f.MessageEN = fmt.Sprintf("%s (%s) has no space standard in force at %s agencies; over-standard use cannot be judged.%s",
-					p.Name, title, scale, hintEN)
-			}
-			e.add(f)
-		}
-
-		// Private toilet: only the ranks the standard names, at most their allowance.
-		if pc.hasRow && pc.toilet > pc.row.ToiletAllowanceM2+AreaEpsilonM2 {
-			f := base
-			f.RuleID, f.Source = RulePrivateToilet, SourcePrivateToilet
-			f.RoomIDs = slices.Clone(toilets)
-			f.AreaM2, f.StandardM2, f.ExcessM2 = pc.toilet, pc.row.ToiletAllowanceM2, pc.toilet-pc.row.ToiletAllowanceM2
-			if pc.row.ToiletAllowanceM2 > 0 {
-				f.ExcessPct = f.ExcessM2 / pc.row.ToiletAllowanceM2 * 100
-				f.Message = fmt.Sprintf("%s（%s）专用卫生间%s平方米，超过允许的%s平方米。",
-					p.Name, title, m2(pc.toilet), m2(pc.row.ToiletAllowanceM2))
-				f.MessageEN = fmt.Sprintf("%s (%s) has a private toilet of %s m², above the %s m² allowed.",
-					p.Name, title, m2(pc.toilet), m2(pc.row.ToiletAllowanceM2))
-			} else {
-				f.Message = fmt.Sprintf("%s（%s）配有专用卫生间%s平方米，该职级按标准不得配备专用卫生间。",
-					p.Name, title, m2(pc.toilet))
-				f.MessageEN = fmt.Sprintf("%s (%s) has a private toilet of %s m²; the standard allows none at this rank.",
-					p.Name, title, m2(pc.toilet))
-			}
-			e.add(f)
-		}
-
-		// One office per official; further offices only as approved second offices.
-		offices = offices[:0]
-		mains, unapproved, officeArea := 0, 0, 0.0
-		for _, h := range holds {
-			if h.use != useOffice {
-				continue
-			}
-			offices = append(offices, o.Rooms[h.room].RoomID)
-			officeArea += h.share
-			if h.main {
-				mains++
-			} else if snap.Assignments[h.asg].ApprovalRef == "" {
-				unapproved++
-			}
-		}
-		if len(offices) > 1 && (mains > 1 || unapproved > 0) {
-			f := base
-			f.RuleID, f.Source = RuleMultipleOffices, SourceMultipleOffices
-			f.RoomIDs, f.AreaM2 = slices.Clone(offices), officeArea
-			f.Message = fmt.Sprintf("%s（%s）同时使用%d间办公室（主办公室%d间，未经批准的兼职办公室%d间），应一人一处办公室，兼职办公室须经批准。",
-				p.Name, title, len(offices), mains, unapproved)
-			f.MessageEN = fmt.Sprintf("%s (%s) uses %d offices (%d main, %d second without approval); one office per official, a second one only with approval.",
-				p.Name, title, len(offices), mains, unapproved)
-			e.add(f)
-		}
-
-		for _, h := range holds {
-			r := &o.Rooms[h.room]
-			// An approved second office must be smaller than the standard.
-			if h.notSmaller {
-				f := base
-				f.RuleID, f.Source = RuleSecondOfficeNotSmaller, SourceSecondOfficeNotSmaller
-				f.RoomIDs = []uuid.UUID{r.RoomID}
-				f.AreaM2, f.StandardM2 = h.share, pc.row.AreaM2
-				f.ExcessM2 = max(0, h.share-pc.row.AreaM2)
-				f.ExcessPct = f.ExcessM2 / pc.row.AreaM2 * 100
-				f.Message = fmt.Sprintf("%s（%s）的兼职办公室%s使用面积%s平方米，不小于其标准%s平方米；兼职办公室面积应小于标准。",
-					p.Name, title, r.Number, m2(h.share), m2(pc.row.AreaM2))
-				f.MessageEN = fmt.Sprintf("%s (%s) has a second office %s of %s m², not smaller than the standard of %s m²; a second office must be smaller.",
-					p.Name, title, r.Number, m2(h.share), m2(pc.row.AreaM2))
-				e.add(f)
-			}
-			// A second office is vacated within the period after the concurrent post ends.
-			if !h.main {
-				a := &snap.Assignments[h.asg]
-				if post, ok := findPost(p.Posts, a.PostID); ok && !post.End.IsZero() {
-					deadline := addMonths(DayOf(post.End), e.pol.VacateAfterConcurrentPostMonths)
-					if e.asOf.After(deadline) {
-						f := base
-						f.RuleID, f.Source = RuleNotVacatedAfterConcurrentPost, SourceNotVacatedAfterConcurrentPost
-						f.RoomIDs, f.AreaM2, f.Deadline = []uuid.UUID{r.RoomID}, h.share, deadline
-						f.Message = fmt.Sprintf("%s已于%s卸任兼职“%s”，兼职办公室%s应于%s前腾退，至%s仍未腾退。",
-							p.Name, day(post.End), post.Title, r.Number, day(deadline), day(e.asOf))
-						f.MessageEN = fmt.Sprintf("%s left the concurrent post %q on %s; second office %s was due back by %s and is still held on %s.",
-							p.Name, post.Title, day(post.End), r.Number, day(deadline), day(e.asOf))
-						e.add(f)
-					}
-				}
-			}
-		}
-
-		// Retired or transferred: rooms recovered within the period.
-		if (p.Status == PersonRetired || p.Status == PersonTransferred) && !p.StatusDate.IsZero() && len(holds) > 0 {
-			deadline := addMonths(DayOf(p.StatusDate), e.pol.VacateAfterLeavingMonths)
-			if e.asOf.After(deadline) {
-				ids := make([]uuid.UUID, len(holds))
-				held := 0.0
-				for j, h := range holds {
-					ids[j] = o.Rooms[h.room].RoomID
-					held += h.share
-				}
-				what, whatEN := "退休", "retired"
-				if p.Status == PersonTransferred {
-					what, whatEN = "调离", "was transferred"
-				}
-				f := base
-				f.RuleID, f.Source = RuleNotVacatedAfterLeaving, SourceNotVacatedAfterLeaving
-				f.RoomIDs, f.AreaM2, f.Deadline = ids, held, deadline
-				f.Message = fmt.Sprintf("%s（%s）已于%s%s，应于%s前腾退办公用房，至%s仍占用%d间。",
-					p.Name, title, day(p.StatusDate), what, day(deadline), day(e.asOf), len(ids))
-				f.MessageEN = fmt.Sprintf("%s (%s) %s on %s; the rooms were due back by %s and %d are still held on %s.",
-					p.Name, title, whatEN, day(p.StatusDate), day(deadline), len(ids), day(e.asOf))
-				e.add(f)
-			}
+// areaRules: person.over_standard, or the person.no_standard notice.
+func (e *evaluation) areaRules(c *personCtx) {
+	pc, p, o := c.pc, c.p, e.o
+	e.counted = e.counted[:0]
+	unapproved := false
+	for _, h := range c.holds {
+		if h.counted() {
+			e.counted = append(e.counted, o.Rooms[h.room].RoomID)
+			unapproved = unapproved || !h.main
 		}
 	}
+	switch {
+	case pc.over:
+		f := c.base
+		f.RuleID, f.Source = RuleOverStandard, pc.row.Source
+		if pc.capped {
+			f.Source = Standard2014Source
+		}
+		area, limit, ex := m2Of(pc.areaH), m2Of(pc.limitH), m2Of(pc.excessH)
+		f.RoomIDs = slices.Clone(e.counted)
+		f.AreaM2, f.StandardM2, f.ExcessM2, f.ExcessPct = area, limit, ex, pc.pct
+		f.Message = fmt.Sprintf("%s（%s）办公室使用面积%s平方米，超过标准%s平方米，超标%s平方米（%s）。",
+			p.Name, c.title, m2(area), m2(limit), m2(ex), pctZH(pc.pct))
+		f.MessageEN = fmt.Sprintf("%s (%s) uses %s m² of office space against a standard of %s m²: %s m² (%s) over.",
+			p.Name, c.title, m2(area), m2(limit), m2(ex), pctEN(pc.pct))
+		var b basis
+		b.precision()
+		if pc.capped {
+			f.Message += "乡级机关办公室面积标准由省级人民政府规定，但不得超过县级副职的24平方米。"
+			f.MessageEN += " Township figures are set by the province, but never above 24 m² (the 县级副职 figure)."
+			b.add("乡级机关无地方标准，按上限24平方米（县级副职）判断", "township agency without a local figure: judged against the 24 m² cap (县级副职)")
+		}
+		if pc.shared {
+			b.split(e.pol)
+		}
+		if pc.toiletH > 0 {
+			b.toilet(e.pol)
+		}
+		if unapproved {
+			b.add("未经批准的兼职办公室计入办公室面积", "second offices without approval count in the office area")
+		}
+		if band, ok := e.pol.band(pc.pct); ok {
+			f.Action, f.ActionZH = band.Action, band.ActionZH
+			if band.Tolerated {
+				f.Severity = SeverityTolerated
+			}
+			f.Message += band.ActionZH + "。"
+			f.MessageEN += " " + band.Action + "."
+			b.add("超标比例按本地容忍区间处理（bands）", "the excess is graded by the local tolerance bands (bands)")
+		}
+		b.set(&f)
+		e.add(f)
+	case !pc.hasRow && pc.areaH > 0:
+		f := c.base
+		f.RuleID, f.Source, f.Severity = RuleNoStandard, SourceNoStandard, SeverityNotice
+		f.RoomIDs, f.AreaM2 = slices.Clone(e.counted), m2Of(pc.areaH)
+		if pc.agency < 0 {
+			f.Message = fmt.Sprintf("%s所属单位不在登记中，无法确定其办公用房面积标准。", p.Name)
+			f.MessageEN = fmt.Sprintf("%s's agency is not in the register: no space standard can be chosen.", p.Name)
+			e.add(f)
+			return
+		}
+		scale := e.snap.Agencies[pc.agency].StandardScale()
+		hint, hintEN := "", ""
+		if scale == LevelTownship {
+			hint = "乡级机关标准由省级人民政府规定（不超过24平方米），请录入地方标准。"
+			hintEN = " Township figures are set by the province (at most 24 m²): add local standard rows."
+		}
+		f.Message = fmt.Sprintf("%s（%s）在%s没有施行中的办公室面积标准，无法判断是否超标。%s",
+			p.Name, c.title, LevelTitle(scale), hint)
+		f.MessageEN = fmt.Sprintf("%s (%s) has no space standard in force at %s agencies; over-standard use cannot be judged.%s",
+			p.Name, c.title, scale, hintEN)
+		e.add(f)
+	}
+}
+
+// toiletRule: person.private_toilet, for the ranks the standard does not name (no allowance on their row,
+// or no row in force at all: township ranks, which note 4 never names) or above the allowance.
+func (e *evaluation) toiletRule(c *personCtx) {
+	pc, p, o := c.pc, c.p, e.o
+	allowance := pc.row.ToiletAllowanceM2 // 0 without a row
+	allowH := hundredths(allowance)
+	if pc.toiletH <= allowH {
+		return
+	}
+	e.toilets = e.toilets[:0]
+	shared := false
+	for _, h := range c.holds {
+		if h.counted() && h.use == useToilet {
+			e.toilets = append(e.toilets, o.Rooms[h.room].RoomID)
+			shared = shared || o.rooms[h.room].shared()
+		}
+	}
+	toilet := m2Of(pc.toiletH)
+	f := c.base
+	f.RuleID, f.Source = RulePrivateToilet, SourcePrivateToilet
+	f.RoomIDs = slices.Clone(e.toilets)
+	f.AreaM2, f.StandardM2, f.ExcessM2 = toilet, allowance, m2Of(pc.toiletH-allowH)
+	if allowance > 0 {
+		f.ExcessPct = f.ExcessM2 / allowance * 100
+		f.Message = fmt.Sprintf("%s（%s）专用卫生间%s平方米，超过允许的%s平方米，超出%s平方米（%s）。",
+			p.Name, c.title, m2(toilet), m2(allowance), m2(f.ExcessM2), pctZH(f.ExcessPct))
+		f.MessageEN = fmt.Sprintf("%s (%s) has a private toilet of %s m², above the %s m² allowed: %s m² (%s) over.",
+			p.Name, c.title, m2(toilet), m2(allowance), m2(f.ExcessM2), pctEN(f.ExcessPct))
+	} else {
+		f.Message = fmt.Sprintf("%s（%s）配有专用卫生间%s平方米，该职级按标准不得配备专用卫生间。",
+			p.Name, c.title, m2(toilet))
+		f.MessageEN = fmt.Sprintf("%s (%s) has a private toilet of %s m²; the standard allows none at this rank.",
+			p.Name, c.title, m2(toilet))
+	}
+	var b basis
+	b.precision()
+	if shared {
+		b.split(e.pol)
+	}
+	b.toilet(e.pol)
+	b.set(&f)
+	e.add(f)
+}
+
+// officeCountRules: one office per official. person.multiple_offices for more than one office room
+// beyond approved second offices; otherwise person.unapproved_second_office for each second office held
+// without approval.
+func (e *evaluation) officeCountRules(c *personCtx) {
+	p, o := c.p, e.o
+	e.offices = e.offices[:0]
+	mains, unapproved, officeArea := 0, 0, 0.0
+	for _, h := range c.holds {
+		if h.use != useOffice {
+			continue
+		}
+		e.offices = append(e.offices, o.Rooms[h.room].RoomID)
+		officeArea += h.share
+		if h.main {
+			mains++
+		} else if !h.approved {
+			unapproved++
+		}
+	}
+	if len(e.offices) > 1 && (mains > 1 || unapproved > 0) {
+		f := c.base
+		f.RuleID, f.Source = RuleMultipleOffices, SourceMultipleOffices
+		f.RoomIDs, f.AreaM2 = slices.Clone(e.offices), RoundM2(officeArea)
+		f.Message = fmt.Sprintf("%s（%s）同时使用%d间办公室（主办公室%d间，未经批准的兼职办公室%d间），应一人一处办公室，兼职办公室须经批准。",
+			p.Name, c.title, len(e.offices), mains, unapproved)
+		f.MessageEN = fmt.Sprintf("%s (%s) uses %d offices (%d main, %d second without approval); one office per official, a second one only with approval.",
+			p.Name, c.title, len(e.offices), mains, unapproved)
+		e.add(f)
+		return
+	}
+	for _, h := range c.holds {
+		if h.main || h.approved || !h.use.countsAsOffice() {
+			continue
+		}
+		r := &o.Rooms[h.room]
+		share := RoundM2(h.share)
+		f := c.base
+		f.RuleID, f.Source = RuleUnapprovedSecondOffice, SourceUnapprovedSecondOffice
+		f.RoomIDs, f.AreaM2 = []uuid.UUID{r.RoomID}, share
+		f.Message = fmt.Sprintf("%s（%s）未经批准使用兼职办公室%s（%s平方米）；兼职办公室须经批准，未经批准的按办公室计入其办公室使用面积。",
+			p.Name, c.title, r.Number, m2(share))
+		f.MessageEN = fmt.Sprintf("%s (%s) uses room %s (%s m²) as a second office without approval; a second office needs approval, and without it the room counts in their office area.",
+			p.Name, c.title, r.Number, m2(share))
+		e.add(f)
+	}
+}
+
+// secondOfficeRules judges each second office on its own: person.second_office_not_smaller, the
+// person.second_office_post_unknown notice, person.not_vacated_after_concurrent_post.
+func (e *evaluation) secondOfficeRules(c *personCtx) {
+	pc, p, o := c.pc, c.p, e.o
+	for _, h := range c.holds {
+		if h.main {
+			continue
+		}
+		r := &o.Rooms[h.room]
+		share := RoundM2(h.share)
+		if h.notSmaller { // an approved second office must be smaller than the standard
+			std := pc.row.AreaM2
+			f := c.base
+			f.RuleID, f.Source = RuleSecondOfficeNotSmaller, SourceSecondOfficeNotSmaller
+			f.RoomIDs = []uuid.UUID{r.RoomID}
+			f.AreaM2, f.StandardM2 = share, std
+			f.ExcessM2 = m2Of(max(0, hundredths(h.share)-hundredths(std)))
+			f.ExcessPct = f.ExcessM2 / std * 100
+			f.Message = fmt.Sprintf("%s（%s）的兼职办公室%s使用面积%s平方米，不小于其标准%s平方米；兼职办公室面积应小于标准。",
+				p.Name, c.title, r.Number, m2(share), m2(std))
+			f.MessageEN = fmt.Sprintf("%s (%s) has a second office %s of %s m², not smaller than the standard of %s m²; a second office must be smaller.",
+				p.Name, c.title, r.Number, m2(share), m2(std))
+			var b basis
+			b.precision()
+			if o.rooms[h.room].shared() {
+				b.split(e.pol)
+			}
+			b.set(&f)
+			e.add(f)
+		}
+		a := &e.snap.Assignments[h.asg]
+		post, ok := findPost(p.Posts, a.PostID)
+		switch {
+		case !ok && h.approved:
+			f := c.base
+			f.RuleID, f.Source, f.Severity = RuleSecondOfficePostUnknown, SourceSecondOfficePostUnknown, SeverityNotice
+			f.RoomIDs, f.AreaM2 = []uuid.UUID{r.RoomID}, share
+			n := e.pol.VacateAfterConcurrentPostMonths
+			f.Message = fmt.Sprintf("%s（%s）的兼职办公室%s已经批准（%s），但未关联其所服务的兼职职务，无法核查卸任兼职后%d个月内腾退的期限。",
+				p.Name, c.title, r.Number, a.ApprovalRef, n)
+			f.MessageEN = fmt.Sprintf("%s (%s) has an approved second office %s (%s) that names no concurrent post of theirs: the %d-month deadline to vacate it after the post ends cannot be checked.",
+				p.Name, c.title, r.Number, a.ApprovalRef, n)
+			e.add(f)
+		case ok && !post.End.IsZero():
+			// A second office is vacated within the period after the concurrent post ends.
+			n := e.pol.VacateAfterConcurrentPostMonths
+			deadline := addMonths(DayOf(post.End), n)
+			if !e.asOf.After(deadline) {
+				continue
+			}
+			f := c.base
+			f.RuleID, f.Source = RuleNotVacatedAfterConcurrentPost, SourceNotVacatedAfterConcurrentPost
+			f.RoomIDs, f.AreaM2, f.Deadline = []uuid.UUID{r.RoomID}, share, deadline
+			f.Message = fmt.Sprintf("%s已于%s卸任兼职“%s”，兼职办公室%s%s腾退，至%s仍未腾退。",
+				p.Name, day(post.End), post.Title, r.Number, lastDayZH(deadline), day(e.asOf))
+			f.MessageEN = fmt.Sprintf("%s left the concurrent post %q on %s; second office %s was due back %s and is still held on %s.",
+				p.Name, post.Title, day(post.End), r.Number, lastDayEN(deadline), day(e.asOf))
+			var b basis
+			b.add(fmt.Sprintf("卸任兼职后%d个月内腾退（vacate_after_concurrent_post_months=%d）", n, n),
+				fmt.Sprintf("vacated within %s of leaving the post (vacate_after_concurrent_post_months=%d)", monthsEN(n), n))
+			b.set(&f)
+			e.add(f)
+		}
+	}
+}
+
+// leavingRule: person.not_vacated_after_leaving, rooms of a retired or transferred person recovered
+// within the period.
+func (e *evaluation) leavingRule(c *personCtx) {
+	p, o := c.p, e.o
+	if (p.Status != PersonRetired && p.Status != PersonTransferred) || p.StatusDate.IsZero() || len(c.holds) == 0 {
+		return
+	}
+	n := e.pol.VacateAfterLeavingMonths
+	deadline := addMonths(DayOf(p.StatusDate), n)
+	if !e.asOf.After(deadline) {
+		return
+	}
+	ids := make([]uuid.UUID, len(c.holds))
+	held := 0.0
+	for j, h := range c.holds {
+		ids[j] = o.Rooms[h.room].RoomID
+		held += h.share
+	}
+	what, whatEN := "退休", "retired"
+	if p.Status == PersonTransferred {
+		what, whatEN = "调离", "was transferred"
+	}
+	f := c.base
+	f.RuleID, f.Source = RuleNotVacatedAfterLeaving, SourceNotVacatedAfterLeaving
+	f.RoomIDs, f.AreaM2, f.Deadline = ids, RoundM2(held), deadline
+	f.Message = fmt.Sprintf("%s（%s）已于%s%s，办公用房%s腾退，至%s仍占用%d间。",
+		p.Name, c.title, day(p.StatusDate), what, lastDayZH(deadline), day(e.asOf), len(ids))
+	f.MessageEN = fmt.Sprintf("%s (%s) %s on %s; the rooms were due back %s and %d are still held on %s.",
+		p.Name, c.title, whatEN, day(p.StatusDate), lastDayEN(deadline), len(ids), day(e.asOf))
+	var b basis
+	b.add(fmt.Sprintf("退休或调离后%d个月内腾退（vacate_after_leaving_months=%d）", n, n),
+		fmt.Sprintf("vacated within %s of retirement or transfer (vacate_after_leaving_months=%d)", monthsEN(n), n))
+	b.set(&f)
+	e.add(f)
 }
 
 func findPost(posts []Post, id uuid.UUID) (Post, bool) {
@@ -438,22 +608,25 @@ func findPost(posts []Post, id uuid.UUID) (Post, bool) {
 func (e *evaluation) agencyRules() {
 	snap, o := e.snap, e.o
 	n := len(snap.Agencies)
-	officeSpace := make([]float64, n)
-	allocated := make([]int, n)
+	e.officeSpace, e.allocated = make([]int64, n), make([]int, n)
 	for k := range o.rooms { // live rooms, in a fixed order
 		r := &o.Rooms[k]
 		ai, ok := o.agency[r.AgencyID]
 		if !ok {
 			continue
 		}
-		allocated[ai]++
+		e.allocated[ai]++
 		if r.Usage.IsOfficeSpace() {
-			officeSpace[ai] += r.AreaM2
+			e.officeSpace[ai] += hundredths(r.AreaM2) // a rounded area: exact in hundredths
 		}
 	}
-	e.officeSpace, e.allocated = officeSpace, allocated
+	e.mergerRule()
+	e.approvedAreaRule()
+}
 
-	// Merged or abolished agencies past their deadline.
+// mergerRule: agency.not_vacated_after_merger, for merged or abolished agencies past their deadline.
+func (e *evaluation) mergerRule() {
+	snap, o := e.snap, e.o
 	due := make(map[int]time.Time)
 	for i, a := range snap.Agencies {
 		if (a.Status != AgencyMerged && a.Status != AgencyAbolished) || a.StatusDate.IsZero() {
@@ -463,82 +636,123 @@ func (e *evaluation) agencyRules() {
 			due[i] = deadline
 		}
 	}
-	if len(due) > 0 {
-		rooms := make(map[int][]uuid.UUID, len(due))
-		area := make(map[int]float64, len(due))
-		allocatedRooms := make(map[int]int, len(due))
-		people := make(map[int]int, len(due))
-		for _, r := range o.Rooms {
-			if ai, ok := o.agency[r.AgencyID]; ok {
-				if _, isDue := due[ai]; isDue {
-					rooms[ai] = append(rooms[ai], r.RoomID)
-					area[ai] += r.AreaM2
-					allocatedRooms[ai]++
-				}
+	if len(due) == 0 {
+		return
+	}
+	rooms := make(map[int][]uuid.UUID, len(due))
+	area := make(map[int]int64, len(due)) // hundredths of m²
+	allocatedRooms := make(map[int]int, len(due))
+	people := make(map[int]int, len(due))
+	for _, r := range o.Rooms {
+		if ai, ok := o.agency[r.AgencyID]; ok {
+			if _, isDue := due[ai]; isDue {
+				rooms[ai] = append(rooms[ai], r.RoomID)
+				area[ai] += hundredths(r.AreaM2)
+				allocatedRooms[ai]++
 			}
-		}
-		for k := range o.people {
-			pc := &o.people[k]
-			ai := int(pc.agency)
-			if ai < 0 || pc.to == pc.from {
-				continue
-			}
-			if _, isDue := due[ai]; !isDue {
-				continue
-			}
-			people[ai]++
-			for _, h := range o.holds[pc.from:pc.to] {
-				rooms[ai] = append(rooms[ai], o.Rooms[h.room].RoomID)
-			}
-		}
-		for ai, deadline := range due { // order does not matter: findings are sorted
-			if allocatedRooms[ai] == 0 && people[ai] == 0 {
-				continue
-			}
-			a := &snap.Agencies[ai]
-			ids := rooms[ai]
-			slices.SortFunc(ids, compareID)
-			ids = slices.Compact(ids)
-			what, whatEN := "合并", "merged"
-			if a.Status == AgencyAbolished {
-				what, whatEN = "撤销", "abolished"
-			}
-			e.add(Finding{
-				RuleID: RuleNotVacatedAfterMerger, Severity: SeverityViolation, Source: SourceNotVacatedAfterMerger,
-				Subject: EntityAgency, SubjectID: a.ID, AgencyID: a.ID, RoomIDs: ids, AreaM2: area[ai], Deadline: deadline,
-				Message: fmt.Sprintf("%s已于%s%s，应于%s前腾退原办公用房，至%s仍有%d间房间登记在该单位名下、%d人仍在使用办公用房。",
-					a.Name, day(a.StatusDate), what, day(deadline), day(e.asOf), allocatedRooms[ai], people[ai]),
-				MessageEN: fmt.Sprintf("%s was %s on %s and was due to vacate by %s; on %s %d rooms are still allocated to it and %d of its people still hold rooms.",
-					a.Name, whatEN, day(a.StatusDate), day(deadline), day(e.asOf), allocatedRooms[ai], people[ai]),
-			})
 		}
 	}
+	for k := range o.people {
+		pc := &o.people[k]
+		ai := int(pc.agency)
+		if ai < 0 || pc.to == pc.from {
+			continue
+		}
+		if _, isDue := due[ai]; !isDue {
+			continue
+		}
+		people[ai]++
+		for _, h := range o.holds[pc.from:pc.to] {
+			rooms[ai] = append(rooms[ai], o.Rooms[h.room].RoomID)
+		}
+	}
+	n := e.pol.VacateAfterMergerMonths
+	grace, graceEN := fmt.Sprintf("撤并后%d个月内腾退", n), fmt.Sprintf("rooms are handed back within %s of it", monthsEN(n))
+	if n == 0 {
+		grace, graceEN = "撤并当日腾退", "rooms are handed back on that day"
+	}
+	var b basis
+	b.add(fmt.Sprintf("机构撤并后%d个月内腾退，0为当日（vacate_after_merger_months=%d）", n, n),
+		fmt.Sprintf("vacated within %s of a merger or abolition, 0 being that day (vacate_after_merger_months=%d)", monthsEN(n), n))
+	for ai, deadline := range due { // order does not matter: findings are sorted
+		if allocatedRooms[ai] == 0 && people[ai] == 0 {
+			continue
+		}
+		a := &snap.Agencies[ai]
+		ids := rooms[ai]
+		slices.SortFunc(ids, compareID)
+		ids = slices.Compact(ids)
+		what, whatEN := "合并", "merged"
+		if a.Status == AgencyAbolished {
+			what, whatEN = "撤销", "abolished"
+		}
+		f := Finding{
+			RuleID: RuleNotVacatedAfterMerger, Severity: SeverityViolation, Source: SourceNotVacatedAfterMerger,
+			Subject: EntityAgency, SubjectID: a.ID, AgencyID: a.ID, RoomIDs: ids, AreaM2: m2Of(area[ai]), Deadline: deadline,
+			Message: fmt.Sprintf("%s已于%s%s；按本地政策，%s，%s腾退原办公用房，至%s仍有%d间房间登记在该单位名下、%d人仍在使用办公用房。",
+				a.Name, day(a.StatusDate), what, grace, lastDayZH(deadline), day(e.asOf), allocatedRooms[ai], people[ai]),
+			MessageEN: fmt.Sprintf("%s was %s on %s; under the local policy %s, so the rooms were due back %s; on %s %d rooms are still allocated to it and %d of its people still hold rooms.",
+				a.Name, whatEN, day(a.StatusDate), graceEN, lastDayEN(deadline), day(e.asOf), allocatedRooms[ai], people[ai]),
+		}
+		b.set(&f)
+		e.add(f)
+	}
+}
 
-	// Office space above the approved area.
-	for i, a := range snap.Agencies {
-		if a.ApprovedAreaM2 <= 0 {
+// approvedAreaRule: agency.over_approved_area, the office space above the approved area at the survey
+// precision, read as Policy.ApprovedAreaBasis says.
+func (e *evaluation) approvedAreaRule() {
+	gross := e.pol.ApprovedAreaBasis == ApprovedAreaGross
+	ratio := strconv.FormatFloat(e.pol.UsableRatio, 'f', -1, 64)
+	var b basis
+	b.precision()
+	if gross {
+		b.add(fmt.Sprintf("核定面积为建筑面积，以使用面积÷使用面积系数%s折算后比较（approved_area_basis=gross，usable_ratio=%s）", ratio, ratio),
+			fmt.Sprintf("the approved area is gross area, compared with usable area ÷ %s (approved_area_basis=gross, usable_ratio=%s)", ratio, ratio))
+	} else {
+		b.add("核定面积按使用面积比较（approved_area_basis=usable）", "the approved area is usable area (approved_area_basis=usable)")
+	}
+	for i, a := range e.snap.Agencies {
+		apprH := hundredths(a.ApprovedAreaM2)
+		if apprH <= 0 {
 			continue
 		}
-		ex := officeSpace[i] - a.ApprovedAreaM2
-		if ex <= AreaEpsilonM2 {
+		usableH := e.officeSpace[i]
+		areaH := usableH
+		if gross {
+			areaH = hundredths(m2Of(usableH) / e.pol.UsableRatio)
+		}
+		if areaH <= apprH {
 			continue
 		}
-		p := ex / a.ApprovedAreaM2 * 100
-		e.add(Finding{
+		area, appr, ex := m2Of(areaH), m2Of(apprH), m2Of(areaH-apprH)
+		p := ex / appr * 100
+		f := Finding{
 			RuleID: RuleOverApprovedArea, Severity: SeverityViolation, Source: SourceOverApprovedArea,
 			Subject: EntityAgency, SubjectID: a.ID, AgencyID: a.ID,
-			AreaM2: officeSpace[i], StandardM2: a.ApprovedAreaM2, ExcessM2: ex, ExcessPct: p,
-			Message: fmt.Sprintf("%s使用办公用房%s平方米，超过核定面积%s平方米，超出%s平方米（%s%%）。",
-				a.Name, m2(officeSpace[i]), m2(a.ApprovedAreaM2), m2(ex), pct(p)),
-			MessageEN: fmt.Sprintf("%s uses %s m² of office space against an approved %s m²: %s m² (%s%%) over.",
-				a.Name, m2(officeSpace[i]), m2(a.ApprovedAreaM2), m2(ex), pct(p)),
-		})
+			AreaM2: area, StandardM2: appr, ExcessM2: ex, ExcessPct: p,
+			Message: fmt.Sprintf("%s使用办公用房%s平方米，超过核定面积%s平方米，超出%s平方米（%s）。",
+				a.Name, m2(area), m2(appr), m2(ex), pctZH(p)),
+			MessageEN: fmt.Sprintf("%s uses %s m² of office space against an approved %s m²: %s m² (%s) over.",
+				a.Name, m2(area), m2(appr), m2(ex), pctEN(p)),
+		}
+		if gross {
+			f.Message = fmt.Sprintf("%s办公用房使用面积%s平方米，按使用面积系数%s折合建筑面积%s平方米，超过核定面积%s平方米，超出%s平方米（%s）。",
+				a.Name, m2(m2Of(usableH)), ratio, m2(area), m2(appr), m2(ex), pctZH(p))
+			f.MessageEN = fmt.Sprintf("%s uses %s m² of usable office space, %s m² gross at a usable ratio of %s, against an approved %s m² (gross): %s m² (%s) over.",
+				a.Name, m2(m2Of(usableH)), m2(area), ratio, m2(appr), m2(ex), pctEN(p))
+		}
+		b.set(&f)
+		e.add(f)
 	}
 }
 
 // roomRules runs the rules whose subject is a room.
 func (e *evaluation) roomRules() {
 	snap, o := e.snap, e.o
+	n := e.pol.IdleMonths
+	var b basis
+	b.add(fmt.Sprintf("闲置满%d个月为问题（idle_months=%d）", n, n), fmt.Sprintf("idle for %s or more (idle_months=%d)", monthsEN(n), n))
 	for k := range o.rooms {
 		rc := &o.rooms[k]
 		r := &snap.Rooms[rc.pos]
@@ -552,7 +766,9 @@ func (e *evaluation) roomRules() {
 		case r.Usage != UsageOffice || r.State == RoomLeased || r.State == RoomUnderRepair:
 			continue
 		case rc.assigned:
-			since = rc.lastEnd
+			since = rc.lastEnd // whatever became of the people who used it
+		case !r.ValidFrom.IsZero():
+			since = r.ValidFrom
 		default:
 			since = r.CreatedAt
 		}
@@ -560,20 +776,55 @@ func (e *evaluation) roomRules() {
 			continue
 		}
 		since = DayOf(since)
-		reached := addMonths(since, e.pol.IdleMonths)
+		reached := addMonths(since, n)
 		if e.asOf.Before(reached) {
 			continue
 		}
-		e.add(Finding{
+		f := Finding{
 			RuleID: RuleIdle, Severity: SeverityViolation, Source: SourceIdle,
 			Subject: EntityRoom, SubjectID: r.ID, AgencyID: r.AgencyID, RoomIDs: []uuid.UUID{r.ID},
 			AreaM2: rc.area, Deadline: reached,
-			Message: fmt.Sprintf("房间%s（%s平方米）自%s起闲置，至%s已满%d个月。",
-				r.Number, m2(rc.area), day(since), day(e.asOf), e.pol.IdleMonths),
-			MessageEN: fmt.Sprintf("Room %s (%s m²) has been idle since %s: %d months or more on %s.",
-				r.Number, m2(rc.area), day(since), e.pol.IdleMonths, day(e.asOf)),
+			Message: fmt.Sprintf("房间%s（%s平方米）自%s起闲置，于%s满%d个月，至%s仍闲置。",
+				r.Number, m2(rc.area), day(since), day(reached), n, day(e.asOf)),
+			MessageEN: fmt.Sprintf("Room %s (%s m²) has been idle since %s: %d months on %s, and still idle on %s.",
+				r.Number, m2(rc.area), day(since), n, day(reached), day(e.asOf)),
+		}
+		b.set(&f)
+		e.add(f)
+	}
+}
+
+// registerNotes are the report's notes: a day before the register's first room, or no room at all.
+func registerNotes(snap *Snapshot, asOf time.Time, rooms int) []Note {
+	notes := []Note{}
+	if at := snap.RecordedAt; !at.IsZero() {
+		notes = append(notes, Note{Code: NoteAsRecorded,
+			Message: fmt.Sprintf("本报告按登记簿截至%s所载内容生成（当时所知），其后补录或更正的信息未计入。",
+				at.Format("2006-01-02 15:04:05 -07:00")),
+			MessageEN: fmt.Sprintf("This report shows the register as recorded at %s: what was entered or corrected later is not counted.",
+				at.Format("2006-01-02 15:04:05 -07:00")),
 		})
 	}
+	return append(notes, knownNotes(snap, asOf, rooms)...)
+}
+
+// knownNotes says when the day asked precedes every room the register knows.
+func knownNotes(snap *Snapshot, asOf time.Time, rooms int) []Note {
+	if !snap.FirstKnown.IsZero() {
+		if first := DayOf(snap.FirstKnown); asOf.Before(first) {
+			return []Note{{Code: NoteBeforeRegister,
+				Message:   fmt.Sprintf("登记簿中没有该日之前的房间记录（最早记录始于%s），本报告不代表该日实际情况。", day(first)),
+				MessageEN: fmt.Sprintf("The register holds no rooms before %s: this report does not describe that day.", day(first)),
+			}}
+		}
+	}
+	if rooms == 0 {
+		return []Note{{Code: NoteBeforeRegister,
+			Message:   fmt.Sprintf("登记簿中没有%s的房间记录，本报告不代表该日实际情况。", day(asOf)),
+			MessageEN: fmt.Sprintf("The register holds no rooms on %s: this report does not describe that day.", day(asOf)),
+		}}
+	}
+	return []Note{}
 }
 
 // totals sums up each agency.
@@ -582,19 +833,23 @@ func (e *evaluation) totals() []AgencyTotals {
 	out := make([]AgencyTotals, len(snap.Agencies))
 	for i, a := range snap.Agencies {
 		out[i] = AgencyTotals{
-			AgencyID: a.ID, Name: a.Name, Rooms: e.allocated[i], OfficeSpaceAreaM2: e.officeSpace[i],
+			AgencyID: a.ID, Name: a.Name, Rooms: e.allocated[i], OfficeSpaceAreaM2: m2Of(e.officeSpace[i]),
 			ApprovedAreaM2: a.ApprovedAreaM2,
 		}
 	}
-	for _, p := range o.People { // in a fixed order, so that the sums do not depend on the snapshot's
-		ai, ok := o.agency[p.AgencyID]
-		if !ok {
+	// Sums of rounded areas, in hundredths of m², so that they are exact whatever the order.
+	office, standard := make([]int64, len(out)), make([]int64, len(out))
+	for k := range o.people {
+		pc := &o.people[k]
+		if pc.agency < 0 {
 			continue
 		}
-		t := &out[ai]
-		t.People++
-		t.OfficeAreaM2 += p.OfficeAreaM2
-		t.StandardAreaM2 += p.StandardM2
+		out[pc.agency].People++
+		office[pc.agency] += pc.areaH
+		standard[pc.agency] += pc.limitH
+	}
+	for i := range out {
+		out[i].OfficeAreaM2, out[i].StandardAreaM2 = m2Of(office[i]), m2Of(standard[i])
 	}
 	for _, f := range e.findings {
 		if ai, ok := o.agency[f.AgencyID]; ok {
@@ -654,8 +909,72 @@ func addMonths(d time.Time, n int) time.Time {
 	return time.Date(first.Year(), first.Month(), min(dd, last), d.Hour(), d.Minute(), d.Second(), d.Nanosecond(), d.Location())
 }
 
-func m2(v float64) string  { return fmt.Sprintf("%.2f", v) }
-func pct(v float64) string { return fmt.Sprintf("%.1f", v) }
+func m2(v float64) string { return fmt.Sprintf("%.2f", v) }
+
+// pctZH and pctEN print an excess percentage to 0.1 %; a positive excess that would print as 0.0 % prints
+// as "不足0.1%" / "under 0.1%", so that no printed number hides a breach.
+func pctZH(v float64) string {
+	if s := fmt.Sprintf("%.1f", v); s != "0.0" || !(v > 0) {
+		return s + "%"
+	}
+	return "不足0.1%"
+}
+
+func pctEN(v float64) string {
+	if s := fmt.Sprintf("%.1f", v); s != "0.0" || !(v > 0) {
+		return s + "%"
+	}
+	return "under 0.1%"
+}
+
 func day(t time.Time) string {
 	return t.Format(DateLayout)
+}
+
+// monthsEN is "1 month" or "n months".
+func monthsEN(n int) string {
+	if n == 1 {
+		return "1 month"
+	}
+	return strconv.Itoa(n) + " months"
+}
+
+// lastDayZH and lastDayEN say a deadline as the last compliant day.
+func lastDayZH(d time.Time) string { return "最迟于" + day(d) + "（含当日）" }
+func lastDayEN(d time.Time) string { return "by " + day(d) + " at the latest (that day included)" }
+
+// basis collects the policy choices a verdict depends on (Finding.Basis).
+type basis struct{ zh, en []string }
+
+func (b *basis) add(zh, en string) {
+	b.zh, b.en = append(b.zh, zh), append(b.en, en)
+}
+
+func (b *basis) set(f *Finding) {
+	f.Basis, f.BasisEN = strings.Join(b.zh, "；"), strings.Join(b.en, "; ")
+}
+
+// precision states the survey precision of areas.
+func (b *basis) precision() {
+	b.add("面积按0.01平方米计（四舍五入）", "areas to 0.01 m², half up")
+}
+
+// split states how a shared office is divided.
+func (b *basis) split(p Policy) {
+	if p.Split == SplitByStandard {
+		b.add("共用办公室按各人标准面积比例分摊（split=by_standard）",
+			"shared offices split in proportion to the occupants' standards (split=by_standard)")
+		return
+	}
+	b.add("共用办公室按人数平均分摊（split=equal）", "shared offices split equally among their occupants (split=equal)")
+}
+
+// toilet states how a private toilet is read.
+func (b *basis) toilet(p Policy) {
+	if p.ToiletOnTop {
+		b.add("专用卫生间在标准面积之外另计，以允许面积为限（toilet_on_top=true）",
+			"a private toilet comes on top of the standard, up to its allowance (toilet_on_top=true)")
+		return
+	}
+	b.add("专用卫生间计入标准面积（toilet_on_top=false）", "a private toilet counts inside the standard (toilet_on_top=false)")
 }

@@ -20,6 +20,7 @@ func mustEvaluate(t testing.TB, snap *Snapshot, pol Policy) *Report {
 	if err != nil {
 		t.Fatalf("Evaluate: %v", err)
 	}
+	checkPrinted(t, rep)
 	return rep
 }
 
@@ -245,12 +246,18 @@ func TestRules(t *testing.T) {
 			return ag
 		}, RuleOverApprovedArea, nil, time.Time{}, ""},
 
-		{"township office without a standard: a notice", Day(2024, time.June, 1), nil, func(w *world) uuid.UUID {
+		{"township office without a standard, under the 24 m² cap: a notice", Day(2024, time.June, 1), nil, func(w *world) uuid.UUID {
+			ag := w.agency(LevelTownship)
+			p := w.person(ag, RankStaff)
+			w.assign(p, w.room(ag, UsageOffice, 20), AssignMain, start)
+			return p
+		}, RuleNoStandard, []string{SeverityNotice}, time.Time{}, ""},
+		{"township office without a standard, over the 24 m² cap: over standard", Day(2024, time.June, 1), nil, func(w *world) uuid.UUID {
 			ag := w.agency(LevelTownship)
 			p := w.person(ag, RankStaff)
 			w.assign(p, w.room(ag, UsageOffice, 30), AssignMain, start)
 			return p
-		}, RuleNoStandard, []string{SeverityNotice}, time.Time{}, ""},
+		}, RuleOverStandard, []string{SeverityViolation}, time.Time{}, ""},
 		{"deleted person: no findings", Day(2024, time.June, 1), nil, func(w *world) uuid.UUID {
 			ag := w.agency(LevelCounty)
 			p := w.person(ag, RankStaff, func(p *Person) { p.DeletedAt = Day(2024, time.May, 1) })
@@ -309,6 +316,8 @@ func TestOverStandardFinding(t *testing.T) {
 		RuleID: RuleOverStandard, Severity: SeverityViolation, Subject: EntityPerson, SubjectID: p, AgencyID: ag, PersonID: p,
 		RoomIDs: []uuid.UUID{r}, AreaM2: 26.5, StandardM2: 24, ExcessM2: 2.5, ExcessPct: 2.5 / 24 * 100,
 		Source:    Standard2014Source,
+		Basis:     "面积按0.01平方米计（四舍五入）",
+		BasisEN:   "areas to 0.01 m², half up",
 		Message:   "张三（正局(处)级）办公室使用面积26.50平方米，超过标准24.00平方米，超标2.50平方米（10.4%）。",
 		MessageEN: "张三 (正局(处)级) uses 26.50 m² of office space against a standard of 24.00 m²: 2.50 m² (10.4%) over.",
 	}

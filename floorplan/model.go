@@ -74,6 +74,9 @@ type Building struct {
 	// SourceID identifies the building in an imported source (CAD file, IMDF id, OSM way), so that a
 	// re-import updates rather than duplicates. Empty for buildings drawn in officemap.
 	SourceID string `json:"source_id,omitempty"`
+	// ValidFrom is the day the building exists from in the world, when known (built, acquired); zero when
+	// unknown, and then it exists in reports from the day it was entered.
+	ValidFrom time.Time `json:"valid_from,omitzero"`
 }
 
 // Floor is one level of a building. Ordinal 0 is the ground floor, 1 the next one up, -1 the first
@@ -169,6 +172,9 @@ type Room struct {
 	Geometry  orb.Polygon `json:"-"` // local metres
 	SourceID  string      `json:"source_id,omitempty"`
 	Version   int64       `json:"version"`
+	// ValidFrom is the day the room exists from in the world, when known (drawn from a survey of an older
+	// building, say); zero when unknown, and then it exists in reports from the day it was entered.
+	ValidFrom time.Time `json:"valid_from,omitzero"`
 	// CreatedAt is when the room came into the register (used for as-of queries and idle detection).
 	CreatedAt time.Time `json:"created_at,omitzero"`
 	DeletedAt time.Time `json:"deleted_at,omitzero"`

@@ -3,25 +3,32 @@ package floorplan
 // Per-person usable area (人均使用面积) is computed here.
 //
 // A room's usable area (使用面积) is the planar area of its polygon in the building's local metres
-// (Room.Area). On a given day:
+// (Room.Area), taken at the survey precision: RoundM2(Room.Area()), the surveyed figure to 0.01 m². On a
+// given day:
 //
-//  1. A room's occupants are the people with an assignment active that day (main or second office),
-//     each counted once. SplitRoom divides the room's area among them: equally by default (实际分摊面积),
-//     or in proportion to each one's standard (SplitByStandard).
-//  2. A person's office area is the sum of their shares of the rooms they hold as their MAIN office whose
-//     usage counts as office (Usage.CountsAsOffice: the office and a leader's rest room, which the 2014
-//     standard puts inside the limit), plus their shares of private toilets (usage toilet) they hold as
-//     main.
+//  1. A room's occupants are the people with an assignment active that day (main or second office) who
+//     are in the register that day, each counted once. SplitRoom divides the room's rounded area among
+//     them: equally by default (实际分摊面积), or in proportion to each one's standard (SplitByStandard).
+//     A room whose active assignment names a person missing from the register (deleted) is still in use:
+//     it is neither vacant nor idle, but no person finding can be made for it.
+//  2. A person's office area is RoundM2 of the sum of their shares of the rooms counted for them: the
+//     rooms they hold as their MAIN office whose usage counts as office (Usage.CountsAsOffice: the office
+//     and a leader's rest room, which the 2014 standard puts inside the limit), the private toilets (usage
+//     toilet) they hold as main, and the second offices they hold WITHOUT approval (office or rest room:
+//     without approval a "second" office is simply another office).
 //  3. Their limit is the area of their standard row (Standards.Lookup for their agency's
 //     Agency.StandardScale and their rank, in force that day). With Policy.ToiletOnTop the limit rises by
-//     min(toilet share, the row's ToiletAllowanceM2); by default the toilet sits inside the limit, as the
-//     standard words it.
-//  4. Excess = area − limit; the person is over standard when the excess is above AreaEpsilonM2, so exactly
-//     at the limit is compliant. ExcessPct = excess / limit × 100.
+//     min(rounded toilet share, the row's ToiletAllowanceM2); by default the toilet sits inside the limit,
+//     as the standard words it. A township (乡级) person with no row in force is held to TownshipCapM2
+//     (24 m², the national cap on township figures): above it they are over standard; at or under it
+//     they have no standard.
+//  4. Over standard ⇔ the rounded office area is at least 0.01 m² above the limit. Excess = rounded area
+//     − limit; ExcessPct = excess / limit × 100.
 //
-// Second offices (AssignSecond) are not added to the main office area: each is judged on its own, by its
-// share against the person's standard (art. 19: it must be smaller). Deleted rooms, people and
-// assignments (DeletedAt on or before the day) are left out.
+// Approved second offices (AssignSecond with an ApprovalRef) are not added to the office area: each is
+// judged on its own, by its rounded share against the person's standard (art. 19: it must be smaller).
+// Deleted rooms, people and assignments (DeletedAt on or before the day) are left out, except that a
+// deleted person's assignments still date and mark the use of their rooms.
 
 import (
 	"bytes"
@@ -98,18 +105,20 @@ type RoomStatus string
 
 // Room statuses. A person's status uses the same words: over_standard, compliant or no_standard.
 const (
-	// StatusOverStandard: an occupant is over standard because of this room (their main office area, or an
-	// approved second office not smaller than their standard). A tolerated excess is over_standard too;
-	// the finding's severity says it is tolerated.
+	// StatusOverStandard: an occupant is over standard because of this room (a room counted in their office
+	// area, or an approved second office not smaller than their standard; a township person over the
+	// TownshipCapM2 cap too). A tolerated excess is over_standard too; the finding's severity says it is
+	// tolerated.
 	StatusOverStandard RoomStatus = "over_standard"
 	// StatusCompliant: every occupant is within their standard.
 	StatusCompliant RoomStatus = "compliant"
-	// StatusVacant: an office or rest room with nobody assigned that day. Vacant is not compliant.
+	// StatusVacant: an office or rest room with no active assignment that day. Vacant is not compliant.
 	StatusVacant RoomStatus = "vacant"
 	// StatusNonOffice: the usage is not office or rest_room; no per-person standard applies.
 	StatusNonOffice RoomStatus = "non_office"
 	// StatusNoStandard: an occupant's rank has no standard row in force (a township agency without a local
-	// table, or a rank the scale's table does not have), and nobody is over standard.
+	// table, or a rank the scale's table does not have), and nobody is over standard; or the room is in use
+	// (an active assignment) only by people missing from the register, so that nobody can be judged.
 	StatusNoStandard RoomStatus = "no_standard"
 )
 
@@ -130,7 +139,7 @@ type RoomResult struct {
 	FloorID  uuid.UUID `json:"floor_id"`
 	AgencyID uuid.UUID `json:"agency_id"`
 	Usage    Usage     `json:"usage"`
-	AreaM2   float64   `json:"area_m2"`
+	AreaM2   float64   `json:"area_m2"` // the surveyed usable area: RoundM2(Room.Area())
 	// Occupants are ordered by rank (from the top), name and id.
 	Occupants []OccupantInfo `json:"occupants"`
 	// PerPersonM2 is AreaM2 divided by the number of occupants (0 when vacant), whatever the split policy.
@@ -148,14 +157,15 @@ type PersonResult struct {
 	AgencyID  uuid.UUID `json:"agency_id"`
 	Rank      Rank      `json:"rank"`
 	RankTitle string    `json:"rank_title"` // the standard's words for the rank at the agency's scale
-	// OfficeAreaM2 is the sum of the shares of their main office rooms, rest rooms and private toilets.
+	// OfficeAreaM2 is RoundM2 of the sum of the shares of the rooms counted for them: main office rooms,
+	// rest rooms and private toilets, and second offices held without approval.
 	OfficeAreaM2 float64 `json:"office_area_m2"`
-	// ToiletAreaM2 is the private toilet part of OfficeAreaM2.
+	// ToiletAreaM2 is the private toilet part of OfficeAreaM2 (rounded to 0.01 m² on its own).
 	ToiletAreaM2 float64 `json:"toilet_area_m2"`
-	// StandardM2 is their limit: the row's area (plus the toilet allowance used, with Policy.ToiletOnTop);
-	// 0 with no standard.
+	// StandardM2 is their limit: the row's area (plus the toilet allowance used, with Policy.ToiletOnTop),
+	// or TownshipCapM2 for a township person with no row who is over it; 0 with no standard.
 	StandardM2 float64    `json:"standard_m2"`
-	ExcessM2   float64    `json:"excess_m2"`  // OfficeAreaM2 − StandardM2 when over, else 0
+	ExcessM2   float64    `json:"excess_m2"`  // OfficeAreaM2 − StandardM2 when over (≥ 0.01), else 0
 	ExcessPct  float64    `json:"excess_pct"` // ExcessM2 / StandardM2 × 100
 	Status     RoomStatus `json:"status"`     // over_standard, compliant or no_standard
 	// RoomIDs are the rooms counted in OfficeAreaM2, in the order of Occupancy.Rooms (floor, number).
@@ -214,29 +224,35 @@ func (u roomUse) counted() bool { return u != useOther }
 type roomCalc struct {
 	pos       int32 // position in snap.Rooms
 	use       roomUse
-	active    bool  // has an active assignment
+	active    bool  // has an active assignment, whether or not its person is in the register
 	assigned  bool  // has had a (started) assignment
 	over      bool  // coloured over_standard
 	noStd     bool  // an occupant without a standard
-	occupants int32 // distinct active occupants
+	occupants int32 // distinct active occupants in the register
 	from      int32 // where its occupants start in Occupancy.occupants
 	area      float64
 	standard  float64
 	lastEnd   time.Time
 }
 
+// shared reports whether more than one person occupies the room.
+func (rc *roomCalc) shared() bool { return rc.occupants > 1 }
+
 type personCalc struct {
 	pos      int32 // position in snap.People
 	agency   int32 // position in snap.Agencies, -1 when unknown
 	from, to int32 // range of holds
 	hasRow   bool
+	capped   bool // a township person with no row, held to TownshipCapM2 and over it
 	over     bool
+	shared   bool         // a room counted in their area is shared
 	row      *StandardRow // never nil: a zero row when hasRow is false
-	office   float64      // main office + rest room shares
+	office   float64      // shares of the office rooms counted (main offices, rest rooms, unapproved seconds)
 	toilet   float64      // private toilet shares
-	limit    float64
-	excess   float64
-	pct      float64
+	// In hundredths of m² (the survey precision): the rounded office area (toilet included), the rounded
+	// toilet area, the limit (0 without one) and the excess over it.
+	areaH, toiletH, limitH, excessH int64
+	pct                             float64
 }
 
 // holding is one person's active hold on one room that day.
@@ -245,6 +261,7 @@ type holding struct {
 	asg          int32 // position in snap.Assignments
 	use          roomUse
 	main         bool // AssignMain (else AssignSecond)
+	approved     bool // a second office with an approval reference
 	notSmaller   bool // an approved second office not smaller than the standard
 	share        float64
 }
@@ -255,6 +272,19 @@ func (h *holding) kind() AssignmentKind {
 	}
 	return AssignSecond
 }
+
+// counted reports whether the hold counts in the person's office area: a main office, rest room or
+// private toilet, or a second office or rest room held without approval.
+func (h *holding) counted() bool {
+	if h.main {
+		return h.use.counted()
+	}
+	return !h.approved && h.use.countsAsOffice()
+}
+
+// countedOffice reports whether the hold is an office or rest room counted in the person's office area
+// (what is coloured over_standard when the person is over).
+func (h *holding) countedOffice() bool { return h.use.countsAsOffice() && h.counted() }
 
 // deletedBy reports whether something deleted at t is gone on day d.
 func deletedBy(t, d time.Time) bool { return !t.IsZero() && !DayOf(t).After(d) }
@@ -275,51 +305,75 @@ func NewOccupancy(snap *Snapshot, std *Standards, pol Policy) (*Occupancy, error
 			return nil, err
 		}
 	}
-	asOf := DayOf(snap.AsOf)
-	o := &Occupancy{AsOf: asOf, snap: snap, agency: make(map[uuid.UUID]int, len(snap.Agencies))}
+	o := &Occupancy{AsOf: DayOf(snap.AsOf), snap: snap, agency: make(map[uuid.UUID]int, len(snap.Agencies))}
 	for i, a := range snap.Agencies {
 		o.agency[a.ID] = i
 	}
+	o.indexRooms()
+	o.indexPeople(std)
+	holds := o.collectHoldings()
 
-	// Live rooms and people, in their result order. The sort keys are copied into one compact slice, which
-	// sorts several times faster than positions compared through the large structs.
-	roomOrder := make([]sortKey, 0, len(snap.Rooms))
+	// Split each room among its distinct occupants. Two stable counting sorts (O(n)), by person then by
+	// room, give room-then-person order; one holding is kept per pair.
+	buf := make([]holding, len(holds))
+	countingSort(holds, buf, len(o.people), func(h *holding) int32 { return h.person })
+	countingSort(buf, holds, len(o.rooms), func(h *holding) int32 { return h.room })
+	holds = compactHoldings(holds, snap.Assignments)
+	o.splitRooms(holds, pol.Split)
+
+	// Per person: office area against the limit; then the rooms' colours.
+	o.holds = buf[:len(holds)]
+	countingSort(holds, o.holds, len(o.people), func(h *holding) int32 { return h.person })
+	o.personAreas(pol)
+	o.colourRooms()
+	o.buildResults()
+	return o, nil
+}
+
+// indexRooms lists the live rooms in their result order, with their surveyed (rounded) areas. The sort
+// keys are copied into one compact slice, which sorts several times faster than positions compared
+// through the large structs.
+func (o *Occupancy) indexRooms() {
+	snap := o.snap
+	order := make([]sortKey, 0, len(snap.Rooms))
 	for i := range snap.Rooms {
-		if r := &snap.Rooms[i]; !deletedBy(r.DeletedAt, asOf) {
-			roomOrder = append(roomOrder, newSortKey(r.FloorID, r.Number, r.ID, i))
+		if r := &snap.Rooms[i]; !deletedBy(r.DeletedAt, o.AsOf) {
+			order = append(order, newSortKey(r.FloorID, r.Number, r.ID, i))
 		}
 	}
-	slices.SortFunc(roomOrder, compareSortKeys)
-	o.rooms = make([]roomCalc, len(roomOrder))
-	o.roomIndex = make(map[uuid.UUID]int, len(roomOrder))
-	for k, key := range roomOrder {
-		i := key.pos
-		r := &snap.Rooms[i]
-		o.rooms[k] = roomCalc{pos: i, use: useOf(r.Usage), area: r.Area()}
+	slices.SortFunc(order, compareSortKeys)
+	o.rooms = make([]roomCalc, len(order))
+	o.roomIndex = make(map[uuid.UUID]int, len(order))
+	for k, key := range order {
+		r := &snap.Rooms[key.pos]
+		o.rooms[k] = roomCalc{pos: key.pos, use: useOf(r.Usage), area: RoundM2(r.Area())}
 		o.roomIndex[r.ID] = k
 	}
+}
 
-	personOrder := make([]sortKey, 0, len(snap.People))
+// indexPeople lists the live people in their result order, each with their standard row, looked up once
+// per (scale, rank).
+func (o *Occupancy) indexPeople(std *Standards) {
+	snap := o.snap
+	order := make([]sortKey, 0, len(snap.People))
 	for i := range snap.People {
-		if p := &snap.People[i]; !deletedBy(p.DeletedAt, asOf) {
-			personOrder = append(personOrder, newSortKey(p.AgencyID, p.Name, p.ID, i))
+		if p := &snap.People[i]; !deletedBy(p.DeletedAt, o.AsOf) {
+			order = append(order, newSortKey(p.AgencyID, p.Name, p.ID, i))
 		}
 	}
-	slices.SortFunc(personOrder, compareSortKeys)
-	// Each person's standard row, looked up once per (scale, rank).
+	slices.SortFunc(order, compareSortKeys)
 	type lookup struct {
 		row *StandardRow
 		ok  bool
 	}
 	cache := make(map[standardKey]lookup)
 	noRow := &StandardRow{}
-	o.people = make([]personCalc, len(personOrder))
-	o.personIndex = make(map[uuid.UUID]int, len(personOrder))
-	for k, key := range personOrder {
-		i := key.pos
-		p := &snap.People[i]
+	o.people = make([]personCalc, len(order))
+	o.personIndex = make(map[uuid.UUID]int, len(order))
+	for k, key := range order {
+		p := &snap.People[key.pos]
 		pc := &o.people[k]
-		pc.pos, pc.agency, pc.row = i, -1, noRow
+		pc.pos, pc.agency, pc.row = key.pos, -1, noRow
 		o.personIndex[p.ID] = k
 		ai, ok := o.agency[p.AgencyID]
 		if !ok {
@@ -330,42 +384,54 @@ func NewOccupancy(snap *Snapshot, std *Standards, pol Policy) (*Occupancy, error
 		l, seen := cache[sk]
 		if !seen {
 			l.row = noRow
-			if row, ok := std.Lookup(sk.scale, sk.rank, asOf); ok {
+			if row, ok := std.Lookup(sk.scale, sk.rank, o.AsOf); ok {
 				l.row, l.ok = &row, true
 			}
 			cache[sk] = l
 		}
 		pc.row, pc.hasRow = l.row, l.ok
 	}
+}
 
-	// Assignments: the active ones become holdings; all started ones date the room's last use.
+// collectHoldings marks the rooms' use and returns the active holds of the people in the register. Every
+// started assignment of a live room dates the room's use, whatever happened to its person: an ended one
+// sets the room's last use, an active one keeps the room in use even when its person is missing from the
+// register (deleted), though no holding (no occupant, no share) is made for such a person.
+func (o *Occupancy) collectHoldings() []holding {
+	snap := o.snap
 	holds := make([]holding, 0, len(snap.Assignments))
 	for i := range snap.Assignments {
 		a := &snap.Assignments[i]
-		if deletedBy(a.DeletedAt, asOf) || (!a.Start.IsZero() && a.Start.After(asOf)) {
+		if deletedBy(a.DeletedAt, o.AsOf) || (!a.Start.IsZero() && a.Start.After(o.AsOf)) {
 			continue // deleted, or not started yet
 		}
-		rk, okR := o.roomIndex[a.RoomID]
-		pk, okP := o.personIndex[a.PersonID]
-		if !okR || !okP {
+		rk, ok := o.roomIndex[a.RoomID]
+		if !ok {
 			continue
 		}
 		rc := &o.rooms[rk]
 		rc.assigned = true
-		if a.Active(asOf) {
-			rc.active = true
-			holds = append(holds, holding{person: int32(pk), room: int32(rk), asg: int32(i), use: rc.use, main: a.Kind == AssignMain})
-		} else if a.End.After(rc.lastEnd) {
-			rc.lastEnd = a.End
+		if !a.Active(o.AsOf) {
+			if a.End.After(rc.lastEnd) {
+				rc.lastEnd = a.End
+			}
+			continue
 		}
+		rc.active = true
+		pk, ok := o.personIndex[a.PersonID]
+		if !ok {
+			continue // in use by someone the register no longer has
+		}
+		main := a.Kind == AssignMain
+		holds = append(holds, holding{person: int32(pk), room: int32(rk), asg: int32(i), use: rc.use, main: main,
+			approved: !main && !blank(a.ApprovalRef)})
 	}
+	return holds
+}
 
-	// Split each room among its distinct occupants. Two stable counting sorts (O(n)), by person then by
-	// room, give room-then-person order; one holding is kept per pair.
-	buf := make([]holding, len(holds))
-	countingSort(holds, buf, len(o.people), func(h *holding) int32 { return h.person })
-	countingSort(buf, holds, len(o.rooms), func(h *holding) int32 { return h.room })
-	holds = compactHoldings(holds, snap.Assignments)
+// splitRooms divides each room's rounded area among its holds (ordered by room then person, one per
+// pair) and lists each room's occupants.
+func (o *Occupancy) splitRooms(holds []holding, split SplitPolicy) {
 	o.occupants = make([]OccupantInfo, 0, len(holds))
 	var stds, areas []float64
 	for lo := 0; lo < len(holds); {
@@ -380,12 +446,12 @@ func NewOccupancy(snap *Snapshot, std *Standards, pol Policy) (*Occupancy, error
 			areas = append(areas, 0)
 		}
 		rc := &o.rooms[group[0].room]
-		splitArea(rc.area, stds, pol.Split, areas)
+		splitArea(rc.area, stds, split, areas)
 		rc.occupants, rc.from = int32(len(group)), int32(len(o.occupants))
 		for j := range group {
 			h := &group[j]
 			h.share = areas[j]
-			p := &snap.People[o.people[h.person].pos]
+			p := &o.snap.People[o.people[h.person].pos]
 			o.occupants = append(o.occupants, OccupantInfo{
 				PersonID: p.ID, Name: p.Name, Rank: p.Rank, RankTitle: o.rankTitle(int(h.person)),
 				Kind: h.kind(), ShareM2: h.share,
@@ -394,10 +460,12 @@ func NewOccupancy(snap *Snapshot, std *Standards, pol Policy) (*Occupancy, error
 		slices.SortFunc(o.occupants[rc.from:], compareOccupants)
 		lo = hi
 	}
+}
 
-	// Per person: office area against the limit.
-	o.holds = buf[:len(holds)]
-	countingSort(holds, o.holds, len(o.people), func(h *holding) int32 { return h.person })
+// personAreas sums each person's counted shares (o.holds is ordered by person) and compares the rounded
+// sum with their limit at the survey precision; it also marks approved second offices not smaller than
+// the standard.
+func (o *Occupancy) personAreas(pol Policy) {
 	for lo := 0; lo < len(o.holds); {
 		hi := lo + 1
 		for hi < len(o.holds) && o.holds[hi].person == o.holds[lo].person {
@@ -406,39 +474,52 @@ func NewOccupancy(snap *Snapshot, std *Standards, pol Policy) (*Occupancy, error
 		pc := &o.people[o.holds[lo].person]
 		pc.from, pc.to = int32(lo), int32(hi)
 		for _, h := range o.holds[lo:hi] {
-			switch {
-			case !h.main:
-			case h.use.countsAsOffice():
-				pc.office += h.share
-			case h.use == useToilet:
-				pc.toilet += h.share
+			if !h.counted() {
+				continue
 			}
+			if h.use == useToilet {
+				pc.toilet += h.share
+			} else {
+				pc.office += h.share
+			}
+			pc.shared = pc.shared || o.rooms[h.room].shared()
 		}
 		lo = hi
 	}
+	capH := hundredths(TownshipCapM2)
 	for k := range o.people {
 		pc := &o.people[k]
+		pc.areaH, pc.toiletH = hundredths(pc.office+pc.toilet), hundredths(pc.toilet)
+		switch {
+		case pc.hasRow:
+			pc.limitH = hundredths(pc.row.AreaM2)
+			if pol.ToiletOnTop {
+				pc.limitH += min(pc.toiletH, hundredths(pc.row.ToiletAllowanceM2))
+			}
+		case pc.agency >= 0 && o.snap.Agencies[pc.agency].StandardScale() == LevelTownship && pc.areaH > capH:
+			pc.capped, pc.limitH = true, capH
+		default:
+			continue
+		}
+		if pc.areaH > pc.limitH { // at least 0.01 m² over
+			pc.over, pc.excessH = true, pc.areaH-pc.limitH
+			pc.pct = m2Of(pc.excessH) / m2Of(pc.limitH) * 100
+		}
 		if !pc.hasRow {
 			continue
 		}
-		pc.limit = pc.row.AreaM2
-		if pol.ToiletOnTop {
-			pc.limit += min(pc.toilet, pc.row.ToiletAllowanceM2)
-		}
-		if ex := pc.office + pc.toilet - pc.limit; ex > AreaEpsilonM2 {
-			pc.over, pc.excess, pc.pct = true, ex, ex/pc.limit*100
-		}
 		// An approved second office must be smaller than the standard (art. 19).
+		stdH := hundredths(pc.row.AreaM2)
 		for j := pc.from; j < pc.to; j++ {
-			h := &o.holds[j]
-			if !h.main && h.use.countsAsOffice() && snap.Assignments[h.asg].ApprovalRef != "" &&
-				h.share > pc.row.AreaM2-AreaEpsilonM2 {
+			if h := &o.holds[j]; h.approved && h.use.countsAsOffice() && hundredths(h.share) >= stdH {
 				h.notSmaller = true
 			}
 		}
 	}
+}
 
-	// Rooms: standard, colour.
+// colourRooms adds up each room's standards and marks the rooms that make an occupant over standard.
+func (o *Occupancy) colourRooms() {
 	for _, h := range o.holds {
 		rc, pc := &o.rooms[h.room], &o.people[h.person]
 		if !pc.hasRow {
@@ -446,13 +527,10 @@ func NewOccupancy(snap *Snapshot, std *Standards, pol Policy) (*Occupancy, error
 		} else {
 			rc.standard += pc.row.AreaM2
 		}
-		if h.notSmaller || (pc.over && h.main && h.use.countsAsOffice()) {
+		if h.notSmaller || (pc.over && h.countedOffice()) {
 			rc.over = true
 		}
 	}
-
-	o.buildResults()
-	return o, nil
 }
 
 // sortKey orders rooms (floor id, number, id) and people (agency id, name, id). Ids are kept as pairs of
@@ -559,11 +637,11 @@ func (o *Occupancy) buildResults() {
 		switch {
 		case !rc.use.countsAsOffice():
 			res.Status = StatusNonOffice
-		case rc.occupants == 0:
+		case rc.occupants == 0 && !rc.active:
 			res.Status = StatusVacant
 		case rc.over:
 			res.Status = StatusOverStandard
-		case rc.noStd:
+		case rc.noStd || rc.occupants == 0: // nobody with a standard, or in use by people the register lacks
 			res.Status = StatusNoStandard
 		default:
 			res.Status = StatusCompliant
@@ -578,21 +656,21 @@ func (o *Occupancy) buildResults() {
 		p := &snap.People[pc.pos]
 		from := len(ids)
 		for _, h := range o.holds[pc.from:pc.to] { // in the order of Rooms
-			if h.main && h.use.counted() {
+			if h.counted() {
 				ids = append(ids, o.Rooms[h.room].RoomID)
 			}
 		}
 		res := &o.People[k]
 		*res = PersonResult{
 			PersonID: p.ID, Name: p.Name, AgencyID: p.AgencyID, Rank: p.Rank, RankTitle: o.rankTitle(k),
-			OfficeAreaM2: pc.office + pc.toilet, ToiletAreaM2: pc.toilet, StandardM2: pc.limit,
-			ExcessM2: pc.excess, ExcessPct: pc.pct, RoomIDs: ids[from:len(ids):len(ids)],
+			OfficeAreaM2: m2Of(pc.areaH), ToiletAreaM2: m2Of(pc.toiletH), StandardM2: m2Of(pc.limitH),
+			ExcessM2: m2Of(pc.excessH), ExcessPct: pc.pct, RoomIDs: ids[from:len(ids):len(ids)],
 		}
 		switch {
-		case !pc.hasRow:
-			res.Status = StatusNoStandard
 		case pc.over:
 			res.Status = StatusOverStandard
+		case !pc.hasRow:
+			res.Status = StatusNoStandard
 		default:
 			res.Status = StatusCompliant
 		}

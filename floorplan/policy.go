@@ -33,10 +33,29 @@ const (
 	SeverityNotice = "notice"
 )
 
-// AreaEpsilonM2 is the tolerance of every area comparison, in m²: an area within 1e-9 m² of its limit is
-// at the limit, and exactly at the limit is compliant. It only absorbs floating-point noise (a 3 × 9 m room
-// computed from coordinates); 0.01 m² over is over.
-const AreaEpsilonM2 = 1e-9
+// Survey precision. Areas are surveyed and reported to 0.01 m² (使用面积 to two decimals), and every
+// comparison of an area with a limit is made at that precision: see RoundM2.
+const (
+	// AreaPrecisionM2 is the survey precision of areas, in m².
+	AreaPrecisionM2 = 0.01
+	// noiseHundredths absorbs floating-point noise when an area in hundredths of m² is rounded: an area
+	// computed from coordinates as 24.004999999999 is the surveyed 24.005 and rounds up.
+	noiseHundredths = 1e-6
+)
+
+// RoundM2 rounds an area to the survey precision, 0.01 m², half up, after absorbing floating-point noise
+// (math.Floor(x·100 + 0.5 + 1e-6) / 100): 24.004 → 24.00, 24.005 → 24.01 even when the float is
+// 24.004999999999. Every verdict compares rounded areas: a room's area is RoundM2 of its planar area, a
+// person's office area RoundM2 of the sum of their shares, and an area is over its limit when its rounded
+// figure is at least 0.01 m² above it (exactly at the limit, or up to 0.004 m² above, is compliant).
+func RoundM2(x float64) float64 { return float64(hundredths(x)) / 100 }
+
+// hundredths is x in hundredths of m², rounded as RoundM2 rounds: comparisons of rounded areas are made
+// on these integers, so that 9.01 − 9 is exactly one hundredth.
+func hundredths(x float64) int64 { return int64(math.Floor(x*100 + 0.5 + noiseHundredths)) }
+
+// m2Of is an area in hundredths of m² as m².
+func m2Of(h int64) float64 { return float64(h) / 100 }
 
 // pctEpsilon is the same tolerance for the percentages compared with ToleranceBand.UpToPct.
 const pctEpsilon = 1e-9
@@ -86,11 +105,40 @@ type Policy struct {
 	// toilet and how large. In both readings a private toilet for a rank with no allowance, or larger than
 	// the allowance, is a person.private_toilet finding.
 	ToiletOnTop bool `json:"toilet_on_top"`
+	// ApprovedAreaBasis says what an agency's approved area (核定面积, Agency.ApprovedAreaM2) measures, and
+	// so what agency.over_approved_area compares it with: ApprovedAreaUsable (the default) compares it with
+	// the usable area of the agency's office-space rooms; ApprovedAreaGross reads it as 建筑面积 and
+	// compares it with that usable area ÷ UsableRatio.
+	ApprovedAreaBasis AreaBasis `json:"approved_area_basis"`
+	// UsableRatio is the usable-to-gross area ratio (使用面积系数) that turns usable area into gross area
+	// with ApprovedAreaGross: 0.65 by default, the 2014 standard's figure for multi-storey office
+	// buildings (0.60 for high-rise ones). It must lie in (0, 1].
+	UsableRatio float64 `json:"usable_ratio"`
 }
+
+// AreaBasis is what an agency's approved area measures.
+type AreaBasis string
+
+// Approved-area bases.
+const (
+	// ApprovedAreaUsable: 核定面积 is usable area (使用面积), compared with the rooms' usable area.
+	ApprovedAreaUsable AreaBasis = "usable"
+	// ApprovedAreaGross: 核定面积 is gross area (建筑面积), compared with the rooms' usable area ÷
+	// Policy.UsableRatio.
+	ApprovedAreaGross AreaBasis = "gross"
+)
+
+// Valid reports whether b is a known basis.
+func (b AreaBasis) Valid() bool { return b == ApprovedAreaUsable || b == ApprovedAreaGross }
+
+// DefaultUsableRatio is the 2014 standard's usable-area coefficient (使用面积系数) for multi-storey office
+// buildings: usable area is at least 65 % of gross area.
+const DefaultUsableRatio = 0.65
 
 // DefaultPolicy returns the policy that follows the national rules: equal split, no tolerance bands, idle
 // after 6 months, vacate 1 month after leaving, 2 months after a concurrent post ends, by the day of a
-// merger, the private toilet inside the limit.
+// merger, the private toilet inside the limit, the approved area read as usable area (usable ratio 0.65 for
+// when it is read as gross).
 func DefaultPolicy() Policy {
 	return Policy{
 		Split:                           SplitEqual,
@@ -98,15 +146,23 @@ func DefaultPolicy() Policy {
 		VacateAfterLeavingMonths:        1,
 		VacateAfterConcurrentPostMonths: 2,
 		VacateAfterMergerMonths:         0,
+		ApprovedAreaBasis:               ApprovedAreaUsable,
+		UsableRatio:                     DefaultUsableRatio,
 	}
 }
 
-// Validate checks the policy: a known split, IdleMonths ≥ 1, non-negative vacate periods, and bands with
-// finite, positive, strictly increasing UpToPct, both actions written, tolerated bands before the others.
-// Errors wrap ErrInvalid.
+// Validate checks the policy: a known split and approved-area basis, a usable ratio in (0, 1],
+// IdleMonths ≥ 1, non-negative vacate periods, and bands with finite, positive, strictly increasing
+// UpToPct, both actions written, tolerated bands before the others. Errors wrap ErrInvalid.
 func (p Policy) Validate() error {
 	if !p.Split.Valid() {
 		return Invalidf("policy: split %q is not one of %q, %q", p.Split, SplitEqual, SplitByStandard)
+	}
+	if !p.ApprovedAreaBasis.Valid() {
+		return Invalidf("policy: approved area basis %q is not one of %q, %q", p.ApprovedAreaBasis, ApprovedAreaUsable, ApprovedAreaGross)
+	}
+	if !(p.UsableRatio > 0 && p.UsableRatio <= 1) { // NaN fails too
+		return Invalidf("policy: usable ratio %v must be above 0 and at most 1", p.UsableRatio)
 	}
 	if p.IdleMonths < 1 {
 		return Invalidf("policy: idle months must be at least 1, not %d", p.IdleMonths)

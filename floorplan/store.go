@@ -78,9 +78,12 @@ type Store interface {
 	// effective date.
 	PutStandardRow(ctx context.Context, r StandardRow) error
 
-	// Snapshot returns everything the findings engine needs as it stood on day asOf, in a fixed number
-	// of queries whatever the size of the register.
+	// Snapshot returns everything the findings engine needs as it was on day asOf in the world, as now
+	// known (see effective.go), in a fixed number of queries whatever the size of the register.
 	Snapshot(ctx context.Context, asOf time.Time) (*Snapshot, error)
+	// SnapshotRecorded is Snapshot as officemap knew it at the moment recordedAt: only the changes
+	// recorded before it count. It answers what officemap said then (the audit question).
+	SnapshotRecorded(ctx context.Context, asOf, recordedAt time.Time) (*Snapshot, error)
 	// Features returns the map features of a layer whose lon/lat geometry intersects b (lon/lat). It is
 	// the tile path: index-driven, no per-row transform.
 	Features(ctx context.Context, layer Layer, b orb.Bound, f FeatureFilter) ([]Feature, error)
@@ -125,7 +128,12 @@ type AssignmentFilter struct {
 
 // Snapshot is the register as it stood on one day.
 type Snapshot struct {
-	AsOf        time.Time
+	AsOf time.Time
+	// RecordedAt is the moment whose knowledge the snapshot shows (zero: everything recorded so far).
+	RecordedAt time.Time
+	// FirstKnown is the earliest day on which the register, as recorded then, had any room (zero when it
+	// has none): a snapshot of an earlier day shows a register that did not exist yet.
+	FirstKnown  time.Time
 	Buildings   []Building
 	Floors      []Floor
 	Rooms       []Room
@@ -206,11 +214,15 @@ const (
 
 // Change is one recorded write.
 type Change struct {
-	Entity   Entity          `json:"entity"`
-	EntityID uuid.UUID       `json:"entity_id"`
-	Op       string          `json:"op"` // insert, update, delete
-	Actor    string          `json:"actor"`
-	At       time.Time       `json:"at"`
-	Old      json.RawMessage `json:"old,omitempty"`
-	New      json.RawMessage `json:"new,omitempty"`
+	Entity   Entity    `json:"entity"`
+	EntityID uuid.UUID `json:"entity_id"`
+	Op       string    `json:"op"` // insert, update, delete
+	Actor    string    `json:"actor"`
+	At       time.Time `json:"at"`
+	// Effective is the day from which the change holds in the world (see EffectiveFrom); At is when it
+	// was recorded.
+	Effective time.Time       `json:"effective"`
+	Reason    string          `json:"reason,omitempty"`
+	Old       json.RawMessage `json:"old,omitempty"`
+	New       json.RawMessage `json:"new,omitempty"`
 }

@@ -151,7 +151,9 @@ func (p Person) Validate() error {
 	return nil
 }
 
-// Validate checks an assignment: a person, a room, a known kind, a start day and an end after it.
+// Validate checks an assignment: a person, a room, a known kind, a start day and an end after it, and
+// for an approved second office (kind second with an approval reference) the concurrent post it serves:
+// without it the deadline to vacate the office after the post ends (art. 19: 2 months) cannot be checked.
 func (a Assignment) Validate() error {
 	switch {
 	case a.PersonID == uuid.Nil:
@@ -165,6 +167,9 @@ func (a Assignment) Validate() error {
 	case !a.End.IsZero() && !a.End.After(a.Start):
 		return Invalidf("assignment: the end day %s is not after the start day %s",
 			a.End.Format(DateLayout), a.Start.Format(DateLayout))
+	case a.Kind == AssignSecond && !blank(a.ApprovalRef) && a.PostID == uuid.Nil:
+		return Invalidf("assignment: an approved second office needs the concurrent post it serves (post_id) " +
+			"/ 已批准的兼职办公室须关联所服务的兼职职务（post_id）")
 	}
 	return nil
 }

@@ -4,9 +4,11 @@
 //
 // Two coordinate systems meet here:
 //
-//   - A building's local frame: the CAD drawing's plane, in metres (or another unit scaled by
-//     [Georef.Scale]). Rooms are stored and validated in it, and [Area] computes their usable area
-//     (使用面积) in it: the number a surveyor's report is compared with.
+//   - A building's local frame: the CAD drawing's plane, always in metres. Rooms are stored and
+//     validated in it, and [Area] computes their usable area (使用面积) in it, in m²: the number a
+//     surveyor's report is compared with. [Georef.Scale] is only the unit of local coordinates
+//     exchanged with clients (0.001 for millimetres): officemap converts them to metres on the way in
+//     and back on the way out, and nothing in geo uses it.
 //   - Lon/lat in degrees on WGS84 (EPSG:4326), derived from the local frame by [Frame.ToLonLat] for maps
 //     and tiles. [GeodesicArea] computes true areas on the ellipsoid from it.
 //

@@ -7,10 +7,14 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// Georef places a building's local frame (the CAD drawing's plane) on the earth. The local frame is
-// the plane tangent to the WGS84 ellipsoid at Origin; a local point is mapped to the earth along the
-// ellipsoid's normal (geodetic ↔ ECEF ↔ local east-north-up). Within a few hundred metres of the
-// origin the plane and the ellipsoid differ in scale by less than 1e-8, so local areas are true areas.
+// Georef places a building's local frame (the CAD drawing's plane, in metres) on the earth. The local
+// frame is the plane tangent to the WGS84 ellipsoid at Origin; a local point is mapped to the earth
+// along the ellipsoid's normal (geodetic ↔ ECEF ↔ local east-north-up). Within a few hundred metres of
+// the origin the plane and the ellipsoid differ in scale by less than 1e-8, so local areas are true
+// areas, in m².
+//
+// The local frame is always in metres: geometry is stored, validated, compared and measured in metres
+// whatever unit it arrived in. Scale is not part of the mapping (see Scale).
 //
 // WGS84 and CGCS2000 (China Geodetic Coordinate System 2000) differ by well under a millimetre at
 // building scale; officemap treats them as the same.
@@ -20,8 +24,10 @@ type Georef struct {
 	// RotationDeg is the clockwise angle, in degrees, from true north to the drawing's +Y axis, as IMDF,
 	// Azure Maps and CAD georeference manifests give it. 0 means +Y points north and +X east.
 	RotationDeg float64 `json:"rotation_deg"`
-	// Scale is the number of metres per local unit (0.001 for a drawing in millimetres); 0 means 1.
-	// Planar areas in the local frame are in local units²: multiply by Scale² for m².
+	// Scale is the unit, in metres, of the local coordinates a client exchanges with officemap (the
+	// API's crs=local): 0.001 for a client that draws in millimetres; 0 means 1. Such coordinates are
+	// multiplied by Scale on the way in and divided by it on the way out. Stored geometry is always in
+	// metres, so Scale plays no part in Frame, areas or tolerances, and changing it rescales nothing.
 	Scale float64 `json:"scale"`
 }
 
@@ -50,6 +56,23 @@ func (g Georef) Validate() error {
 	return nil
 }
 
+// Bounds of a Georef's Scale that officemap accepts from clients (metres per exchanged unit): from
+// 0.1 mm to 10 km per unit, which covers every drawing unit in use (mm 0.001, cm 0.01, in 0.0254,
+// ft 0.3048, m 1, km 1000) and refuses values that can only be mistakes (1e-9, 1e9).
+const (
+	MinScale = 1e-4
+	MaxScale = 1e4
+)
+
+// Unit returns the metres per exchanged local unit: Scale, or 1 when Scale is 0 (or is not a positive
+// finite number, which Validate refuses).
+func (g Georef) Unit() float64 {
+	if s := g.Scale; s > 0 && !math.IsInf(s, 0) {
+		return s
+	}
+	return 1
+}
+
 // Frame is a Georef prepared for transforming points: the origin's position and the trigonometry
 // needed are computed once. A Frame is immutable and safe for concurrent use.
 type Frame struct {
@@ -57,35 +80,30 @@ type Frame struct {
 	sinLat0, cosLat0 float64
 	// The origin in ECEF coordinates rotated by -lon0 about the polar axis (so its y is 0).
 	ox, oz float64
-	// Local unit → east/north metres: east = s·(x·cosR + y·sinR), north = s·(−x·sinR + y·cosR).
+	// Local metres → east/north metres: east = x·cosR + y·sinR, north = −x·sinR + y·cosR.
 	cosR, sinR float64
-	scale, inv float64 // metres per local unit and its inverse
 }
 
-// Frame prepares g for transforming points. Call Validate first: an invalid Georef gives a Frame whose
-// results are meaningless (NaN or wrong), never a panic.
+// Frame prepares g for transforming points between local metres and lon/lat. Scale is ignored: the
+// local frame is in metres. Call Validate first: an invalid Georef gives a Frame whose results are
+// meaningless (NaN or wrong), never a panic.
 func (g Georef) Frame() *Frame {
 	lat0 := g.Origin[1] * (math.Pi / 180)
 	sinLat, cosLat := math.Sincos(lat0)
 	n0 := wgs84A / math.Sqrt(1-wgs84E2*sinLat*sinLat)
 	rot := g.RotationDeg * (math.Pi / 180)
 	sinR, cosR := math.Sincos(rot)
-	s := g.Scale
-	if s == 0 {
-		s = 1
-	}
 	return &Frame{
 		lon0:    g.Origin[0],
 		sinLat0: sinLat, cosLat0: cosLat,
 		ox: n0 * cosLat, oz: n0 * (1 - wgs84E2) * sinLat,
 		cosR: cosR, sinR: sinR,
-		scale: s, inv: 1 / s,
 	}
 }
 
-// ToLonLat maps a local point to lon/lat degrees.
+// ToLonLat maps a local point, in metres, to lon/lat degrees.
 func (f *Frame) ToLonLat(p orb.Point) orb.Point {
-	x, y := p[0]*f.scale, p[1]*f.scale
+	x, y := p[0], p[1]
 	e := x*f.cosR + y*f.sinR
 	n := -x*f.sinR + y*f.cosR
 	// East-north (up = 0) to ECEF rotated by -lon0: east is +Y, north is (−sinφ0, 0, cosφ0).
@@ -118,8 +136,8 @@ func ecefToGeodetic(X, Y, Z float64) (lon, lat float64) {
 	return math.Atan2(Y, X) * (180 / math.Pi), math.Atan(tanLat) * (180 / math.Pi)
 }
 
-// ToLocal maps a lon/lat point to the local frame. It is the exact inverse of ToLonLat: the local point
-// is where the ellipsoid's normal through (lon, lat) meets the tangent plane.
+// ToLocal maps a lon/lat point to the local frame, in metres. It is the exact inverse of ToLonLat: the
+// local point is where the ellipsoid's normal through (lon, lat) meets the tangent plane.
 func (f *Frame) ToLocal(ll orb.Point) orb.Point {
 	lat := ll[1] * (math.Pi / 180)
 	dl := math.Remainder(ll[0]-f.lon0, 360) * (math.Pi / 180)
@@ -135,17 +153,17 @@ func (f *Frame) ToLocal(ll orb.Point) orb.Point {
 	e := dy + h*uy
 	n := -(dx+h*ux)*f.sinLat0 + (dz+h*uz)*f.cosLat0
 	return orb.Point{
-		(e*f.cosR - n*f.sinR) * f.inv,
-		(e*f.sinR + n*f.cosR) * f.inv,
+		e*f.cosR - n*f.sinR,
+		e*f.sinR + n*f.cosR,
 	}
 }
 
-// PolygonToLonLat returns a copy of a local polygon in lon/lat.
+// PolygonToLonLat returns a copy of a local polygon (metres) in lon/lat.
 func (f *Frame) PolygonToLonLat(p orb.Polygon) orb.Polygon {
 	return mapPolygon(p, f.ToLonLat)
 }
 
-// PolygonToLocal returns a copy of a lon/lat polygon in the local frame.
+// PolygonToLocal returns a copy of a lon/lat polygon in the local frame (metres).
 func (f *Frame) PolygonToLocal(p orb.Polygon) orb.Polygon {
 	return mapPolygon(p, f.ToLocal)
 }

@@ -100,22 +100,17 @@ func TestFrameRoundTrip(t *testing.T) {
 					if err := g.Validate(); err != nil {
 						t.Fatal(err)
 					}
-					fr := g.Frame()
-					unit := 1.0 // metres per local unit
-					if scale != 0 {
-						unit = scale
-					}
+					fr := g.Frame() // the local frame is in metres whatever the scale
 					worst := 0.0
 					for i := -10; i <= 10; i++ {
 						for j := -10; j <= 10; j++ {
-							m := orb.Point{float64(i) * 35.35, float64(j) * 35.35} // metres; corners at 500 m
-							local := orb.Point{m[0] / unit, m[1] / unit}
+							local := orb.Point{float64(i) * 35.35, float64(j) * 35.35} // metres; corners at 500 m
 							ll := fr.ToLonLat(local)
 							if ll[0] < -180 || ll[0] > 180 {
 								t.Fatalf("longitude %v out of range", ll[0])
 							}
 							back := fr.ToLocal(ll)
-							errM := math.Hypot(back[0]-local[0], back[1]-local[1]) * unit
+							errM := math.Hypot(back[0]-local[0], back[1]-local[1])
 							worst = math.Max(worst, errM)
 							// And lon/lat → local → lon/lat.
 							again := fr.ToLonLat(back)
@@ -160,11 +155,43 @@ func TestFrameAreaAgreement(t *testing.T) {
 			}
 		}
 	}
-	// With a scale, local areas are in local units².
+	// Scale is only the unit clients exchange: the local frame is in metres whatever it is, so a
+	// 4.2 × 3.6 m room is 15.12 m² in a building whose clients draw in millimetres.
 	fr := Georef{Origin: changzhou, Scale: 0.001}.Frame()
-	mm := orb.Polygon{box(0, 0, 4200, 3600)}
-	if got, want := GeodesicArea(fr.PolygonToLonLat(mm)), Area(mm)*1e-6; math.Abs(got/want-1) > 1e-4 {
-		t.Errorf("millimetre room: geodesic %.6f m², planar·scale² %.6f m²", got, want)
+	room := orb.Polygon{box(0, 0, 4.2, 3.6)}
+	if got, want := GeodesicArea(fr.PolygonToLonLat(room)), Area(room); math.Abs(got/want-1) > 1e-4 || math.Abs(want-15.12) > 1e-9 {
+		t.Errorf("room in a millimetre building: geodesic %.6f m², planar %.6f m², want 15.12", got, want)
+	}
+}
+
+// TestFrameIgnoresScale: the local frame is in metres, so Scale (the unit of exchanged coordinates)
+// changes nothing in the mapping.
+func TestFrameIgnoresScale(t *testing.T) {
+	base := Georef{Origin: changzhou, RotationDeg: 23.5}
+	want := base.Frame()
+	for _, scale := range []float64{0, 1, 0.001, 0.01, 0.0254, 0.3048, 1000} {
+		g := base
+		g.Scale = scale
+		fr := g.Frame()
+		for _, p := range []orb.Point{{0, 0}, {4, 6}, {-120.5, 333.25}} {
+			if got, w := fr.ToLonLat(p), want.ToLonLat(p); got != w {
+				t.Errorf("scale %g: %v → %v, want %v (as scale 1)", scale, p, got, w)
+			}
+			ll := want.ToLonLat(p)
+			if got, w := fr.ToLocal(ll), want.ToLocal(ll); got != w {
+				t.Errorf("scale %g: ToLocal(%v) = %v, want %v", scale, ll, got, w)
+			}
+		}
+	}
+}
+
+func TestGeorefUnit(t *testing.T) {
+	for _, tt := range []struct{ scale, want float64 }{
+		{0, 1}, {1, 1}, {0.001, 0.001}, {0.0254, 0.0254}, {-1, 1}, {math.NaN(), 1}, {math.Inf(1), 1},
+	} {
+		if got := (Georef{Scale: tt.scale}).Unit(); got != tt.want {
+			t.Errorf("Georef{Scale: %v}.Unit() = %v, want %v", tt.scale, got, tt.want)
+		}
 	}
 }
 

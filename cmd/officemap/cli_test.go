@@ -224,7 +224,8 @@ func TestDemoServesTheSample(t *testing.T) {
 				rules[f.RuleID] = true
 			}
 			for _, r := range floorplan.Rules() {
-				if !rules[r.ID] {
+				// Stores refuse an approved second office without its post: the demo cannot hold that notice.
+				if !rules[r.ID] && r.ID != floorplan.RuleSecondOfficePostUnknown {
 					t.Errorf("the demo shows no %s finding", r.ID)
 				}
 			}

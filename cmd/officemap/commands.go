@@ -162,7 +162,7 @@ func reportCmd(e *env) *cobra.Command {
 		Use:   "report",
 		Short: "reports",
 	}
-	var asOf, agency, format, out, lang string
+	var asOf, asRecorded, agency, format, out, lang string
 	var totals bool
 	over := &cobra.Command{
 		Use:   "over-standard",
@@ -174,6 +174,13 @@ func reportCmd(e *env) *cobra.Command {
 				return fmt.Errorf("--format: %w", err)
 			}
 			day := floorplan.DayOf(time.Now())
+			var recorded time.Time
+			if asRecorded != "" {
+				if recorded, err = floorplan.ParseRecordedAt(asRecorded, time.Local); err != nil {
+					return fmt.Errorf("--as-recorded: %w", err)
+				}
+				day = floorplan.DayOf(recorded.Add(-time.Nanosecond).In(time.Local))
+			}
 			if asOf != "" {
 				if day, err = floorplan.ParseDate(asOf); err != nil {
 					return fmt.Errorf("--as-of: %w", err)
@@ -199,7 +206,13 @@ func reportCmd(e *env) *cobra.Command {
 					return fmt.Errorf("--agency %s: %w", opt.AgencyID, err)
 				}
 			}
-			rep, err := floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()).AsOf(ctx, day)
+			assessor := floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy())
+			var rep *floorplan.Report
+			if recorded.IsZero() {
+				rep, err = assessor.AsOf(ctx, day)
+			} else {
+				rep, err = assessor.AsRecorded(ctx, day, recorded)
+			}
 			if err != nil {
 				return err
 			}
@@ -210,7 +223,8 @@ func reportCmd(e *env) *cobra.Command {
 			return e.writeOut(out, func(w io.Writer) error { return write(w, rep, f, opt) })
 		},
 	}
-	over.Flags().StringVar(&asOf, "as-of", "", "evaluate as of this day, YYYY-MM-DD (default today)")
+	over.Flags().StringVar(&asOf, "as-of", "", "evaluate as of this day, YYYY-MM-DD, as now known (default today)")
+	over.Flags().StringVar(&asRecorded, "as-recorded", "", "answer as officemap knew it then: YYYY-MM-DD (the end of that day) or an RFC 3339 instant; --as-of defaults to that day")
 	over.Flags().StringVar(&agency, "agency", "", "only this agency's findings (agency id)")
 	over.Flags().StringVar(&format, "format", "table", "table, csv, json or xlsx")
 	over.Flags().StringVar(&out, "out", "", "write to this file instead of standard output")

@@ -37,6 +37,7 @@ type importFlags struct {
 	units, origin                           string
 	rotation                                float64
 	skipInvalid, dryRun, asJSON, noProgress bool
+	validFrom, reason                       string
 }
 
 // dxfOnly are the flags that only a DXF import takes.
@@ -88,6 +89,8 @@ nothing.
 	f.BoolVar(&o.dryRun, "dry-run", false, "check everything and write nothing")
 	f.BoolVar(&o.asJSON, "json", false, "print the summary as JSON on standard output")
 	f.BoolVar(&o.noProgress, "no-progress", false, "no progress bar, even on a terminal")
+	f.StringVar(&o.validFrom, "valid-from", "", "YYYY-MM-DD: the day the imported rooms and buildings exist from (a survey of an older building), and from which a re-import's changes hold (default: today)")
+	f.StringVar(&o.reason, "reason", "", "why the import is made, kept in the history")
 	return cmd
 }
 
@@ -128,7 +131,17 @@ func (e *env) runImport(cmd *cobra.Command, format, path string, o importFlags) 
 		opt.Rotation = &o.rotation
 	}
 	levelGiven := cmd.Flags().Changed("level")
-	ctx := cmd.Context()
+	ctx := floorplan.WithActor(cmd.Context(), "import")
+	if o.validFrom != "" {
+		d, err := floorplan.ParseDate(o.validFrom)
+		if err != nil {
+			return fmt.Errorf("--valid-from: %q is not a day YYYY-MM-DD", o.validFrom)
+		}
+		ctx = floorplan.WithEffective(ctx, d)
+	}
+	if o.reason != "" {
+		ctx = floorplan.WithReason(ctx, o.reason)
+	}
 
 	var ds *imports.Dataset
 	var err error
@@ -172,7 +185,7 @@ func (e *env) runImport(cmd *cobra.Command, format, path string, o importFlags) 
 			_ = bar.Set(done)
 		}
 	}
-	sum, err := imports.Import(floorplan.WithActor(ctx, "import"), s, ds, opt)
+	sum, err := imports.Import(ctx, s, ds, opt)
 	if bar != nil {
 		_ = bar.Finish()
 	}

@@ -23,11 +23,11 @@ func (r buildingRow) image() buildingImage {
 	return buildingImage{ID: jsonID(r.ID), SiteID: jsonID(r.SiteID), Name: r.Name, Address: r.Address,
 		Footprint: jsonPolygon(r.Footprint), OriginLon: r.Georef.Origin[0], OriginLat: r.Georef.Origin[1],
 		RotationDeg: r.Georef.RotationDeg, Scale: r.Georef.Scale, SourceID: r.SourceID,
-		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted)}
+		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted), ValidFrom: jsonDate(r.ValidFrom)}
 }
 
 const buildingColumns = `b.id, b.site_id, b.name, b.address, b.footprint, b.origin_lon, b.origin_lat, b.rotation_deg,
-       b.scale, b.source_id, CAST(b.created_at AS TEXT), CAST(b.deleted_at AS TEXT)`
+       b.scale, b.source_id, CAST(b.created_at AS TEXT), CAST(b.deleted_at AS TEXT), CAST(b.valid_from AS TEXT)`
 
 func (s *Store) scanBuilding(row scanner) (buildingRow, error) {
 	var (
@@ -37,7 +37,7 @@ func (s *Store) scanBuilding(row scanner) (buildingRow, error) {
 	)
 	err := row.Scan(idCol{&r.ID}, idCol{&r.SiteID}, &r.Name, &r.Address, &footprint, &lon, &lat,
 		&r.Georef.RotationDeg, &r.Georef.Scale, &r.SourceID, instantCol{&r.created, s.loc},
-		instantCol{&r.deleted, s.loc})
+		instantCol{&r.deleted, s.loc}, dateCol{&r.ValidFrom})
 	if err != nil {
 		return r, err
 	}
@@ -68,8 +68,8 @@ SELECT count(*) FROM buildings
  WHERE site_id = ? AND source_id = ? AND source_id <> '' AND deleted_at IS NULL AND id <> ?`
 	sqlInsertBuilding = `
 INSERT INTO buildings (geom, id, site_id, name, address, footprint, origin_lon, origin_lat, rotation_deg, scale,
-                       source_id, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+                       source_id, created_at, valid_from)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 // checkBuildingRefs checks that a building's site is live and its source id free in the site.
@@ -91,6 +91,7 @@ func checkBuildingRefs(ctx context.Context, q querier, b *floorplan.Building, id
 }
 
 // CreateBuilding adds a building to a site; its lon/lat footprint is derived from its georeference.
+// ValidFrom is the building's own when given, else the effective day of ctx, else today.
 func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error {
 	if err := b.Validate(); err != nil {
 		return err
@@ -101,13 +102,15 @@ func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error
 	}
 	id := newID(b.ID)
 	now := s.now()
+	validFrom := s.validFrom(ctx, b.ValidFrom, now)
 	err = s.write(ctx, func(q querier) error {
 		if err := checkBuildingRefs(ctx, q, b, id); err != nil {
 			return err
 		}
 		created, createdText := instant(now)
 		_, err := q.ExecContext(ctx, sqlInsertBuilding, ll, id.String(), b.SiteID.String(), b.Name, b.Address, local,
-			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID, createdText)
+			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID, createdText,
+			nullDate(validFrom))
 		if err != nil {
 			return err
 		}
@@ -115,13 +118,13 @@ func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error
 			return err
 		}
 		row := buildingRow{Building: *b, created: created}
-		row.ID = id
+		row.ID, row.ValidFrom = id, validFrom
 		return record(ctx, q, now, change{floorplan.EntityBuilding, id, opInsert, nil, row.image()})
 	})
 	if err != nil {
 		return err
 	}
-	b.ID = id
+	b.ID, b.ValidFrom = id, validFrom
 	return nil
 }
 
@@ -172,12 +175,13 @@ func buildingsOf(rows []buildingRow) []floorplan.Building {
 
 const sqlUpdateBuilding = `
 UPDATE buildings SET geom = ?, site_id = ?, name = ?, address = ?, footprint = ?, origin_lon = ?, origin_lat = ?,
-       rotation_deg = ?, scale = ?, source_id = ?
+       rotation_deg = ?, scale = ?, source_id = ?, valid_from = ?
  WHERE id = ?`
 
 // UpdateBuilding replaces a building's fields. When its georeference changes, the lon/lat geometry of
 // its floors and rooms is derived again in the same transaction, and each room's version moves on (its
-// map geometry changed), deleted floors and rooms included, as in the PostGIS store.
+// map geometry changed), deleted floors and rooms included, as in the PostGIS store. A zero ValidFrom
+// keeps the stored one (and b.ValidFrom is then that one).
 func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error {
 	if err := b.Validate(); err != nil {
 		return err
@@ -188,7 +192,8 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 		return err
 	}
 	now := s.now()
-	return s.write(ctx, func(q querier) error {
+	var validFrom time.Time
+	err = s.write(ctx, func(q querier) error {
 		old, err := s.liveBuilding(ctx, q, b.ID)
 		if err != nil {
 			return err
@@ -196,8 +201,13 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 		if err := checkBuildingRefs(ctx, q, b, b.ID); err != nil {
 			return err
 		}
+		validFrom = old.ValidFrom
+		if !b.ValidFrom.IsZero() {
+			validFrom = floorplan.DayOf(b.ValidFrom)
+		}
 		_, err = q.ExecContext(ctx, sqlUpdateBuilding, ll, b.SiteID.String(), b.Name, b.Address, local,
-			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID, b.ID.String())
+			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID,
+			nullDate(validFrom), b.ID.String())
 		if err != nil {
 			return err
 		}
@@ -210,6 +220,7 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 			}
 		}
 		nw := buildingRow{Building: *b, created: old.created}
+		nw.ValidFrom = validFrom
 		if err := record(ctx, q, now, change{floorplan.EntityBuilding, b.ID, opUpdate, old.image(), nw.image()}); err != nil {
 			return err
 		}
@@ -221,6 +232,11 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 		}
 		return s.rederiveRooms(ctx, q, now, frame, b.ID)
 	})
+	if err != nil {
+		return err
+	}
+	b.ValidFrom = validFrom
+	return nil
 }
 
 const (

@@ -35,9 +35,10 @@ type placed struct {
 	bound  orb.Bound
 }
 
-// BulkInsertRooms adds many new rooms (IDs assigned where uuid.Nil; ID, Version and CreatedAt filled in
-// place) all-or-nothing, with the same rules as CreateRoom: an overlap with a live room or with an
-// earlier room of the batch fails the whole batch with an *floorplan.OverlapError.
+// BulkInsertRooms adds many new rooms (IDs assigned where uuid.Nil; ID, Version, CreatedAt and ValidFrom
+// filled in place) all-or-nothing, with the same rules as CreateRoom: an overlap with a live room or with
+// an earlier room of the batch fails the whole batch with an *floorplan.OverlapError. ValidFrom is each
+// room's own when given, else the effective day of ctx, else today.
 func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) error {
 	if len(rooms) == 0 {
 		return nil
@@ -51,6 +52,10 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 	}
 	now := s.now()
 	created := make([]time.Time, len(rooms))
+	validFrom := make([]time.Time, len(rooms))
+	for i := range rooms {
+		validFrom[i] = s.validFrom(ctx, rooms[i].ValidFrom, now)
+	}
 	err := s.write(ctx, func(q querier) error {
 		frames := map[uuid.UUID]*geo.Frame{}
 		agencies := map[uuid.UUID]bool{}
@@ -85,8 +90,7 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 			return err
 		}
 		defer hist.Close()
-		actor := floorplan.ActorFrom(ctx)
-		_, at := instant(now)
+		h := newHistoryWriter(ctx, now)
 		for i := range rooms {
 			r := &rooms[i]
 			g := placed{id: ids[i], number: r.Number, geom: r.Geometry, bound: r.Geometry.Bound()}
@@ -105,17 +109,18 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 			c, createdText := instant(c)
 			created[i] = c
 			_, err = insert.ExecContext(ctx, ll, ids[i].String(), r.FloorID.String(), r.Number, r.Name, r.Usage,
-				nullID(r.AgencyID), r.State, nullDate(r.IdleSince), local, geo.Area(r.Geometry), r.SourceID, createdText)
+				nullID(r.AgencyID), r.State, nullDate(r.IdleSince), local, geo.Area(r.Geometry), r.SourceID, createdText,
+				nullDate(validFrom[i]))
 			if err != nil {
 				return fmt.Errorf("room %d (%s): %w", i+1, r.Number, err)
 			}
 			nw := *r
-			nw.ID, nw.Version, nw.CreatedAt, nw.DeletedAt = ids[i], 1, c, time.Time{}
+			nw.ID, nw.Version, nw.CreatedAt, nw.DeletedAt, nw.ValidFrom = ids[i], 1, c, time.Time{}, validFrom[i]
 			img, err := imageJSON(roomImageOf(nw))
 			if err != nil {
 				return err
 			}
-			if _, err := hist.ExecContext(ctx, string(floorplan.EntityRoom), ids[i].String(), opInsert, actor, at, nil, img); err != nil {
+			if _, err := hist.ExecContext(ctx, h.args(floorplan.EntityRoom, ids[i], opInsert, nil, img)...); err != nil {
 				return err
 			}
 		}
@@ -126,6 +131,7 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 	}
 	for i := range rooms {
 		rooms[i].ID, rooms[i].Version, rooms[i].CreatedAt, rooms[i].DeletedAt = ids[i], 1, created[i].In(s.loc), time.Time{}
+		rooms[i].ValidFrom = validFrom[i]
 	}
 	return nil
 }
@@ -237,7 +243,7 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 			return err
 		}
 		defer hist.Close()
-		actor := floorplan.ActorFrom(ctx)
+		h := newHistoryWriter(ctx, now)
 		nowAt, at := instant(now)
 		for i := range people {
 			p := &people[i]
@@ -258,7 +264,7 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 			if err != nil {
 				return err
 			}
-			if _, err := hist.ExecContext(ctx, string(floorplan.EntityPerson), ids[i].String(), opInsert, actor, at, nil, img); err != nil {
+			if _, err := hist.ExecContext(ctx, h.args(floorplan.EntityPerson, ids[i], opInsert, nil, img)...); err != nil {
 				return err
 			}
 			for _, post := range posts[i] {
@@ -272,7 +278,7 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 				if err != nil {
 					return err
 				}
-				if _, err := hist.ExecContext(ctx, string(entityPost), post.ID.String(), opInsert, actor, at, nil, img); err != nil {
+				if _, err := hist.ExecContext(ctx, h.args(entityPost, post.ID, opInsert, nil, img)...); err != nil {
 					return err
 				}
 			}
@@ -335,7 +341,7 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 			return err
 		}
 		defer hist.Close()
-		actor := floorplan.ActorFrom(ctx)
+		h := newHistoryWriter(ctx, now)
 		created, at := instant(now)
 		for i := range as {
 			a := &as[i]
@@ -350,7 +356,7 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 			if err != nil {
 				return err
 			}
-			if _, err := hist.ExecContext(ctx, string(floorplan.EntityAssignment), ids[i].String(), opInsert, actor, at, nil, img); err != nil {
+			if _, err := hist.ExecContext(ctx, h.args(floorplan.EntityAssignment, ids[i], opInsert, nil, img)...); err != nil {
 				return err
 			}
 		}

@@ -156,6 +156,7 @@ type buildingImage struct {
 	SourceID    string      `json:"source_id"`
 	CreatedAt   jsonInstant `json:"created_at"`
 	DeletedAt   jsonInstant `json:"deleted_at"`
+	ValidFrom   jsonDate    `json:"valid_from"`
 }
 
 type floorImage struct {
@@ -201,6 +202,7 @@ type roomImage struct {
 	Version   int64       `json:"version"`
 	CreatedAt jsonInstant `json:"created_at"`
 	DeletedAt jsonInstant `json:"deleted_at"`
+	ValidFrom jsonDate    `json:"valid_from"`
 }
 
 type personImage struct {
@@ -262,12 +264,15 @@ type change struct {
 }
 
 const sqlInsertHistory = `
-INSERT INTO history (entity, entity_id, op, actor, at, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?)`
+INSERT INTO history (entity, entity_id, op, actor, at, old_value, new_value, effective, reason)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-// record appends changes to the history, with the actor of ctx and time at.
+// record appends changes to the history, with the actor and the reason of ctx and time at. Each
+// change's effective day is that of ctx when it carries one (floorplan.WithEffective), else the default
+// of the change (floorplan.DefaultEffective) with today the calendar day of at in at's location (the
+// store's: Store.now).
 func record(ctx context.Context, q querier, at time.Time, changes ...change) error {
-	actor := floorplan.ActorFrom(ctx)
-	_, when := instant(at)
+	h := newHistoryWriter(ctx, at)
 	for _, c := range changes {
 		old, err := imageJSON(c.old)
 		if err != nil {
@@ -277,12 +282,50 @@ func record(ctx context.Context, q querier, at time.Time, changes ...change) err
 		if err != nil {
 			return err
 		}
-		if _, err := q.ExecContext(ctx, sqlInsertHistory, string(c.entity), c.id.String(), c.op, actor, when, old, nw); err != nil {
+		if _, err := q.ExecContext(ctx, sqlInsertHistory, h.args(c.entity, c.id, c.op, old, nw)...); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// historyWriter holds what every history row of one write shares.
+type historyWriter struct {
+	actor, reason string
+	at            string // DATETIME text
+	today         time.Time
+	effective     time.Time // from ctx, when explicit
+	explicit      bool
+}
+
+func newHistoryWriter(ctx context.Context, at time.Time) historyWriter {
+	h := historyWriter{actor: floorplan.ActorFrom(ctx), reason: floorplan.ReasonFrom(ctx), today: floorplan.DayOf(at)}
+	_, h.at = instant(at)
+	h.effective, h.explicit = floorplan.EffectiveFrom(ctx)
+	return h
+}
+
+// args returns the arguments of sqlInsertHistory for one change, whose images (JSON text or nil) are
+// old and nw.
+func (h historyWriter) args(entity floorplan.Entity, id uuid.UUID, op string, old, nw any) []any {
+	eff := h.effective
+	if !h.explicit {
+		eff = floorplan.DefaultEffective(entity, op, rawImage(old), rawImage(nw), h.today)
+	}
+	return []any{string(entity), id.String(), op, h.actor, h.at, old, nw, effectiveDay(eff), h.reason}
+}
+
+// rawImage is an image from imageJSON as JSON (nil for none).
+func rawImage(img any) json.RawMessage {
+	if s, ok := img.(string); ok {
+		return json.RawMessage(s)
+	}
+	return nil
+}
+
+// effectiveDay is the DATE text of an effective day; floorplan.BeginningOfTime (the zero time) is
+// "0001-01-01", as in the PostGIS store.
+func effectiveDay(d time.Time) string { return d.Format(floorplan.DateLayout) }
 
 // imageJSON marshals a row image; nil gives SQL NULL.
 func imageJSON(img any) (any, error) {
@@ -298,7 +341,8 @@ func imageJSON(img any) (any, error) {
 
 // historySQL returns an entity's changes, and for a person those of their posts too.
 const sqlHistory = `
-SELECT h.entity, h.entity_id, h.op, h.actor, CAST(h.at AS TEXT), h.old_value, h.new_value
+SELECT h.entity, h.entity_id, h.op, h.actor, CAST(h.at AS TEXT), CAST(h.effective AS TEXT), h.reason,
+       h.old_value, h.new_value
   FROM history h
  WHERE (h.entity = ?1 AND h.entity_id = ?2)
     OR (?1 = 'person' AND h.entity = 'post' AND h.entity_id IN (SELECT o.id FROM posts o WHERE o.person_id = ?2))
@@ -307,7 +351,8 @@ SELECT h.entity, h.entity_id, h.op, h.actor, CAST(h.at AS TEXT), h.old_value, h.
 // History returns the recorded changes of one entity, oldest first. Old and New are row images: the
 // table's columns by name, dates as YYYY-MM-DD, local geometry as GeoJSON in the building's metres
 // (derived lon/lat geometry is left out). A person's history includes their posts' changes (entity
-// "post").
+// "post"). Effective is the day each change holds from (the zero time for floorplan.BeginningOfTime),
+// Reason why it was made.
 func (s *Store) History(ctx context.Context, entity floorplan.Entity, id uuid.UUID) ([]floorplan.Change, error) {
 	rows, err := s.reader().QueryContext(ctx, sqlHistory, string(entity), id.String())
 	if err != nil {
@@ -321,7 +366,8 @@ func (s *Store) History(ctx context.Context, entity floorplan.Entity, id uuid.UU
 			old, nw  *string
 			entityID uuid.UUID
 		)
-		if err := rows.Scan(&c.Entity, idCol{&entityID}, &c.Op, &c.Actor, instantCol{&c.At, s.loc}, &old, &nw); err != nil {
+		if err := rows.Scan(&c.Entity, idCol{&entityID}, &c.Op, &c.Actor, instantCol{&c.At, s.loc}, dateCol{&c.Effective},
+			&c.Reason, &old, &nw); err != nil {
 			return nil, wrapErr(err)
 		}
 		c.EntityID = entityID

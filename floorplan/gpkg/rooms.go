@@ -19,11 +19,11 @@ func roomImageOf(r floorplan.Room) roomImage {
 		Usage: string(r.Usage), AgencyID: jsonID(r.AgencyID), State: string(r.State),
 		IdleSince: jsonDate(r.IdleSince), Geom: jsonPolygon(r.Geometry), AreaM2: geo.Area(r.Geometry),
 		SourceID: r.SourceID, Version: r.Version, CreatedAt: jsonInstant(r.CreatedAt),
-		DeletedAt: jsonInstant(r.DeletedAt)}
+		DeletedAt: jsonInstant(r.DeletedAt), ValidFrom: jsonDate(r.ValidFrom)}
 }
 
 const roomColumns = `r.id, r.floor_id, r.number, r.name, r.usage, r.agency_id, r.state, CAST(r.idle_since AS TEXT), r.local_geom,
-       r.source_id, r.version, CAST(r.created_at AS TEXT), CAST(r.deleted_at AS TEXT)`
+       r.source_id, r.version, CAST(r.created_at AS TEXT), CAST(r.deleted_at AS TEXT), CAST(r.valid_from AS TEXT)`
 
 func (s *Store) scanRoom(row scanner) (floorplan.Room, error) {
 	var (
@@ -32,7 +32,7 @@ func (s *Store) scanRoom(row scanner) (floorplan.Room, error) {
 	)
 	err := row.Scan(idCol{&r.ID}, idCol{&r.FloorID}, &r.Number, &r.Name, &r.Usage, idCol{&r.AgencyID}, &r.State,
 		dateCol{&r.IdleSince}, &geom, &r.SourceID, &r.Version, instantCol{&r.CreatedAt, s.loc},
-		instantCol{&r.DeletedAt, s.loc})
+		instantCol{&r.DeletedAt, s.loc}, dateCol{&r.ValidFrom})
 	if err != nil {
 		return r, err
 	}
@@ -164,18 +164,32 @@ func mayOverlap(a, b orb.Bound) bool {
 
 const sqlInsertRoom = `
 INSERT INTO rooms (geom, id, floor_id, number, name, usage, agency_id, state, idle_since, local_geom, area_m2,
-                   source_id, version, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`
+                   source_id, version, created_at, valid_from)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`
+
+// validFrom is the day a new room or building exists from: its own ValidFrom, else the effective day of
+// ctx, else today (as the PostGIS store).
+func (s *Store) validFrom(ctx context.Context, own time.Time, now time.Time) time.Time {
+	if !own.IsZero() {
+		return floorplan.DayOf(own)
+	}
+	if d, ok := floorplan.EffectiveFrom(ctx); ok {
+		return d
+	}
+	return floorplan.DayOf(now.In(s.loc))
+}
 
 // CreateRoom adds a room to a floor. Its lon/lat polygon is derived with the building's frame; a room
 // that would overlap a live room of the floor is refused with an *floorplan.OverlapError. A non-zero
-// CreatedAt is kept (an import's registration date); otherwise it is now.
+// CreatedAt is kept (an import's registration date); otherwise it is now. ValidFrom is the room's own
+// when given, else the effective day of ctx, else today.
 func (s *Store) CreateRoom(ctx context.Context, r *floorplan.Room) error {
 	if err := checkRoom(r); err != nil {
 		return err
 	}
 	id := newID(r.ID)
 	now := s.now()
+	validFrom := s.validFrom(ctx, r.ValidFrom, now)
 	created := r.CreatedAt
 	if created.IsZero() {
 		created = now
@@ -191,18 +205,18 @@ func (s *Store) CreateRoom(ctx context.Context, r *floorplan.Room) error {
 		}
 		_, err = q.ExecContext(ctx, sqlInsertRoom, llBlob, id.String(), r.FloorID.String(), r.Number, r.Name,
 			r.Usage, nullID(r.AgencyID), r.State, nullDate(r.IdleSince), local, geo.Area(r.Geometry), r.SourceID,
-			createdText)
+			createdText, nullDate(validFrom))
 		if err != nil {
 			return err
 		}
 		nw := *r
-		nw.ID, nw.Version, nw.CreatedAt, nw.DeletedAt = id, 1, created.In(s.loc), time.Time{}
+		nw.ID, nw.Version, nw.CreatedAt, nw.DeletedAt, nw.ValidFrom = id, 1, created.In(s.loc), time.Time{}, validFrom
 		return record(ctx, q, now, change{floorplan.EntityRoom, id, opInsert, nil, roomImageOf(nw)})
 	})
 	if err != nil {
 		return err
 	}
-	r.ID, r.Version, r.CreatedAt, r.DeletedAt = id, 1, created.In(s.loc), time.Time{}
+	r.ID, r.Version, r.CreatedAt, r.DeletedAt, r.ValidFrom = id, 1, created.In(s.loc), time.Time{}, validFrom
 	return nil
 }
 
@@ -283,17 +297,21 @@ func (s *Store) Rooms(ctx context.Context, f floorplan.RoomFilter) ([]floorplan.
 const (
 	sqlUpdateRoom = `
 UPDATE rooms SET geom = ?, floor_id = ?, number = ?, name = ?, usage = ?, agency_id = ?, state = ?, idle_since = ?,
-       local_geom = ?, area_m2 = ?, source_id = ?, version = version + 1
+       local_geom = ?, area_m2 = ?, source_id = ?, valid_from = ?, version = version + 1
  WHERE id = ? AND version = ? AND deleted_at IS NULL`
 )
 
-// UpdateRoom replaces a live room's fields if r.Version is still its version, and moves r.Version on.
+// UpdateRoom replaces a live room's fields if r.Version is still its version, and moves r.Version on. A
+// zero ValidFrom keeps the stored one (and r.ValidFrom is then that one).
 func (s *Store) UpdateRoom(ctx context.Context, r *floorplan.Room) error {
 	if err := checkRoom(r); err != nil {
 		return err
 	}
 	now := s.now()
-	var version int64
+	var (
+		version   int64
+		validFrom time.Time
+	)
 	err := s.write(ctx, func(q querier) error {
 		local, ll, llBlob, err := roomGeometry(ctx, q, r)
 		if err != nil {
@@ -309,21 +327,25 @@ func (s *Store) UpdateRoom(ctx context.Context, r *floorplan.Room) error {
 		if err := checkOverlap(ctx, q, r, r.ID, ll); err != nil {
 			return err
 		}
+		validFrom = old.ValidFrom
+		if !r.ValidFrom.IsZero() {
+			validFrom = floorplan.DayOf(r.ValidFrom)
+		}
 		_, err = q.ExecContext(ctx, sqlUpdateRoom, llBlob, r.FloorID.String(), r.Number, r.Name, r.Usage,
 			nullID(r.AgencyID), r.State, nullDate(r.IdleSince), local, geo.Area(r.Geometry), r.SourceID,
-			r.ID.String(), r.Version)
+			nullDate(validFrom), r.ID.String(), r.Version)
 		if err != nil {
 			return err
 		}
 		nw := *r
-		nw.Version, nw.CreatedAt, nw.DeletedAt = old.Version+1, old.CreatedAt, time.Time{}
+		nw.Version, nw.CreatedAt, nw.DeletedAt, nw.ValidFrom = old.Version+1, old.CreatedAt, time.Time{}, validFrom
 		version = nw.Version
 		return record(ctx, q, now, change{floorplan.EntityRoom, r.ID, opUpdate, roomImageOf(old), roomImageOf(nw)})
 	})
 	if err != nil {
 		return err
 	}
-	r.Version = version
+	r.Version, r.ValidFrom = version, validFrom
 	return nil
 }
 

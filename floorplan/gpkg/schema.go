@@ -8,7 +8,8 @@ import (
 )
 
 // applicationID is 'GPKG'. The file's user_version is 10300 (GeoPackage 1.3): GDAL 3.6 reads 1.4 files
-// with a warning, and nothing here needs 1.4.
+// with a warning, and nothing here needs 1.4. Both PRAGMAs belong to GeoPackage: officemap's own schema
+// version is kept in the table officemap_schema.
 const applicationID = 0x47504B47
 
 // SRS ids used by the store: lon/lat for the feature columns, the engineering SRS of the local-metre
@@ -18,8 +19,23 @@ const (
 	srsLocal  = 99999
 )
 
-// schemaDefinition marks a file as an officemap register of this schema version, in gpkg_extensions.
-const schemaDefinition = "officemap register schema 1: floorplan/gpkg/schema.go"
+// schemaVersion is the version of the register's schema that this code writes; Open migrates a file of
+// an older version to it (see migrations).
+//
+//	1: the first schema, marked by schemaDefinitionV1 and no officemap_schema table.
+//	2: bitemporal history (history.effective and history.reason, rooms.valid_from and
+//	   buildings.valid_from, see floorplan/effective.go), the officemap_schema table; a register
+//	   written before local geometry was always in metres is converted (rescaleLegacyUnits).
+const schemaVersion = 2
+
+// schemaDefinition marks a file as an officemap register in gpkg_extensions (extension
+// officemap_register); the version is in officemap_schema. A file of version 1 carries
+// schemaDefinitionV1 instead, which officemap binaries of that version check for: they refuse a newer
+// file rather than write history rows without an effective day into it.
+const (
+	schemaDefinitionV1 = "officemap register schema 1: floorplan/gpkg/schema.go"
+	schemaDefinition   = "officemap register: floorplan/gpkg/schema.go; schema version in officemap_schema"
+)
 
 const (
 	sqlApplicationID    = `PRAGMA application_id`
@@ -27,10 +43,44 @@ const (
 	sqlSetUserVersion   = `PRAGMA user_version = 10300`
 	sqlCountObjects     = `SELECT count(*) FROM sqlite_master`
 	sqlHasExtensions    = `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'gpkg_extensions'`
+	sqlHasVersionTable  = `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'officemap_schema'`
 	sqlRegisterVersion  = `SELECT definition FROM gpkg_extensions WHERE extension_name = 'officemap_register'`
+	sqlSchemaVersion    = `SELECT coalesce(max(version), 0) FROM officemap_schema`
+	sqlSetSchemaVersion = `
+DELETE FROM officemap_schema;
+INSERT INTO officemap_schema (version) VALUES (?)`
 )
 
-// migrate creates the register in an empty file, or checks that a file is one.
+// Parts of the schema that migrations create again.
+const (
+	// sqlSchemaVersionTable keeps officemap's schema version (one row), an attribute table of the
+	// GeoPackage like the register's other non-spatial tables.
+	sqlSchemaVersionTable = `CREATE TABLE officemap_schema (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT,
+  version INTEGER NOT NULL
+);
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
+  ('officemap_schema', 'attributes', 'officemap_schema', 'version of the officemap register schema (floorplan/gpkg/schema.go)', NULL);`
+
+	sqlRoomsVersionTrigger = `CREATE TRIGGER rooms_version BEFORE UPDATE ON rooms
+  WHEN NEW.version IS NOT OLD.version + 1
+BEGIN
+  SELECT RAISE(ABORT, 'officemap: rooms.version must rise by exactly one');
+END;`
+
+	sqlHistoryNoUpdateTrigger = `CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+BEGIN
+  SELECT RAISE(ABORT, 'officemap: history is append-only: UPDATE is not allowed');
+END;`
+
+	// sqlHistoryEffectiveIndexes answer "which rows have a record effective after day D?" and "what is
+	// the earliest day of any room?" (Snapshot), as the PostGIS schema's indexes of the same names.
+	sqlHistoryEffectiveIndexes = `CREATE INDEX history_effective_idx ON history (effective, entity_id);
+CREATE INDEX history_room_effective_idx ON history (effective) WHERE entity = 'room' AND op <> 'delete';`
+)
+
+// migrate creates the register in an empty file, or checks that a file is one and brings it to
+// schemaVersion, all in one write transaction: a migration that fails leaves the file as it was.
 func (s *Store) migrate(ctx context.Context) error {
 	return s.write(ctx, func(q querier) error {
 		var objects int
@@ -41,35 +91,122 @@ func (s *Store) migrate(ctx context.Context) error {
 			if _, err := q.ExecContext(ctx, sqlSchema); err != nil {
 				return fmt.Errorf("create schema: %w", err)
 			}
+			if _, err := q.ExecContext(ctx, sqlSetSchemaVersion, schemaVersion); err != nil {
+				return err
+			}
 			if _, err := q.ExecContext(ctx, sqlSetApplicationID); err != nil {
 				return err
 			}
 			_, err := q.ExecContext(ctx, sqlSetUserVersion)
 			return err
 		}
-		var appID int64
-		if err := q.QueryRowContext(ctx, sqlApplicationID).Scan(&appID); err != nil {
+		version, err := fileVersion(ctx, q)
+		if err != nil {
 			return err
 		}
-		var hasExt int
-		if err := q.QueryRowContext(ctx, sqlHasExtensions).Scan(&hasExt); err != nil {
-			return err
+		if version > schemaVersion {
+			return fmt.Errorf("the register has schema version %d, newer than this officemap knows (%d): use a newer officemap",
+				version, schemaVersion)
 		}
-		if appID != applicationID || hasExt == 0 {
-			return ErrNotOfficemap
+		for v := version; v < schemaVersion; v++ {
+			if err := migrations[v-1](ctx, q); err != nil {
+				return fmt.Errorf("migrate the register from schema version %d to %d: %w", v, v+1, err)
+			}
 		}
-		var def string
-		err := q.QueryRowContext(ctx, sqlRegisterVersion).Scan(&def)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			return ErrNotOfficemap
-		case err != nil:
-			return err
-		case def != schemaDefinition:
-			return fmt.Errorf("%w: unknown schema %q", ErrNotOfficemap, def)
+		if version < schemaVersion {
+			if _, err := q.ExecContext(ctx, sqlSetSchemaVersion, schemaVersion); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
+}
+
+// fileVersion checks that a file is an officemap register and returns its schema version.
+func fileVersion(ctx context.Context, q querier) (int, error) {
+	var appID int64
+	if err := q.QueryRowContext(ctx, sqlApplicationID).Scan(&appID); err != nil {
+		return 0, err
+	}
+	var hasExt int
+	if err := q.QueryRowContext(ctx, sqlHasExtensions).Scan(&hasExt); err != nil {
+		return 0, err
+	}
+	if appID != applicationID || hasExt == 0 {
+		return 0, ErrNotOfficemap
+	}
+	var def string
+	err := q.QueryRowContext(ctx, sqlRegisterVersion).Scan(&def)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, ErrNotOfficemap
+	case err != nil:
+		return 0, err
+	}
+	var hasTable int
+	if err := q.QueryRowContext(ctx, sqlHasVersionTable).Scan(&hasTable); err != nil {
+		return 0, err
+	}
+	switch {
+	case def == schemaDefinitionV1 && hasTable == 0:
+		return 1, nil
+	case def == schemaDefinition && hasTable == 1:
+		var v int
+		if err := q.QueryRowContext(ctx, sqlSchemaVersion).Scan(&v); err != nil {
+			return 0, err
+		}
+		if v < 2 {
+			return 0, fmt.Errorf("%w: officemap_schema holds no version", ErrNotOfficemap)
+		}
+		return v, nil
+	}
+	return 0, fmt.Errorf("%w: unknown schema %q", ErrNotOfficemap, def)
+}
+
+// migrations[v-1] brings a register of schema version v to v+1, inside migrate's transaction.
+var migrations = []func(ctx context.Context, q querier) error{
+	migrateV2,
+}
+
+// sqlMigrateV2 is the schema part of version 2 (the GeoPackage counterpart of the PostGIS migration
+// migrations/0004_bitemporal.sql):
+//   - history gets the day from which each record holds (effective) and why it was made (reason);
+//     records written before hold from the day they were written (the calendar day of at in the
+//     store's time zone, officemap_local_day), which is the reading of as-of queries until now.
+//     SQLite adds a NOT NULL column only with a default: the store always writes the day, and new files
+//     declare the same default so that both have one schema;
+//   - rooms and buildings get the day they exist from in the world (valid_from), filled with the day
+//     they were entered. Filling it is not a change of the rows: no version, no history record.
+//
+// The append-only trigger of the history and the version trigger of the rooms would refuse the fills:
+// they are dropped and created again around them, inside the transaction.
+const sqlMigrateV2 = sqlSchemaVersionTable + `
+UPDATE gpkg_extensions SET definition = '` + schemaDefinition + `' WHERE extension_name = 'officemap_register';
+
+ALTER TABLE history ADD COLUMN effective DATE NOT NULL DEFAULT '0001-01-01';
+ALTER TABLE history ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+DROP TRIGGER history_no_update;
+UPDATE history SET effective = officemap_local_day(at);
+` + sqlHistoryNoUpdateTrigger + `
+` + sqlHistoryEffectiveIndexes + `
+
+ALTER TABLE rooms ADD COLUMN valid_from DATE;
+DROP TRIGGER rooms_version;
+UPDATE rooms SET valid_from = officemap_local_day(created_at);
+` + sqlRoomsVersionTrigger + `
+
+ALTER TABLE buildings ADD COLUMN valid_from DATE;
+UPDATE buildings SET valid_from = officemap_local_day(created_at);
+`
+
+// migrateV2 brings a register of version 1 to version 2: the bitemporal history (sqlMigrateV2), then the
+// conversion of buildings whose local geometry was kept in drawing units (rescaleLegacyUnits, the
+// counterpart of migrations/0005_units.sql), whose history rows need the new columns.
+func migrateV2(ctx context.Context, q querier) error {
+	if _, err := q.ExecContext(ctx, sqlMigrateV2); err != nil {
+		return err
+	}
+	return rescaleLegacyUnits(ctx, q)
 }
 
 // sqlSchema creates the GeoPackage core tables, the register and its spatial indexes. Layout:
@@ -93,8 +230,11 @@ func (s *Store) migrate(ctx context.Context) error {
 //   - The register's own rules, as in the PostGIS schema: CHECK constraints for the known values, versions
 //     of rooms and assignments that move by exactly one (triggers), and a history that triggers keep
 //     append-only (RAISE(ABORT) on UPDATE and DELETE).
-//   - gpkg_extensions also holds officemap_register (scope write-only): the schema version, and a
-//     warning to other writers that the file has rules of its own.
+//   - gpkg_extensions also holds officemap_register (scope write-only): a warning to other writers that
+//     the file has rules of its own. The schema version is in officemap_schema (an attribute table).
+//   - history records carry the day they hold from (effective) and a reason; rooms and buildings the
+//     day they exist from (valid_from). Columns added by a migration come last, in new files too, so that
+//     a migrated file and a new one have the same tables.
 const sqlSchema = `
 CREATE TABLE gpkg_spatial_ref_sys (
   srs_name TEXT NOT NULL,
@@ -178,7 +318,8 @@ CREATE TABLE buildings (
   scale DOUBLE NOT NULL DEFAULT 0 CONSTRAINT buildings_scale_nonnegative CHECK (scale >= 0),
   source_id TEXT NOT NULL DEFAULT '',
   created_at DATETIME NOT NULL,
-  deleted_at DATETIME
+  deleted_at DATETIME,
+  valid_from DATE
 );
 CREATE INDEX buildings_site_idx ON buildings (site_id) WHERE deleted_at IS NULL;
 CREATE UNIQUE INDEX buildings_source_id_key ON buildings (site_id, source_id) WHERE source_id <> '' AND deleted_at IS NULL;
@@ -235,15 +376,12 @@ CREATE TABLE rooms (
   version INTEGER NOT NULL DEFAULT 1,
   created_at DATETIME NOT NULL,
   deleted_at DATETIME,
+  valid_from DATE,
   CONSTRAINT rooms_lonlat_iff_live CHECK ((deleted_at IS NULL) = (geom IS NOT NULL))
 );
 CREATE INDEX rooms_floor_idx ON rooms (floor_id) WHERE deleted_at IS NULL;
 CREATE INDEX rooms_agency_idx ON rooms (agency_id) WHERE deleted_at IS NULL;
-CREATE TRIGGER rooms_version BEFORE UPDATE ON rooms
-  WHEN NEW.version IS NOT OLD.version + 1
-BEGIN
-  SELECT RAISE(ABORT, 'officemap: rooms.version must rise by exactly one');
-END;
+` + sqlRoomsVersionTrigger + `
 
 CREATE TABLE people (
   fid INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -321,14 +459,14 @@ CREATE TABLE history (
   actor TEXT NOT NULL,
   at DATETIME NOT NULL,
   old_value TEXT,
-  new_value TEXT
+  new_value TEXT,
+  effective DATE NOT NULL DEFAULT '0001-01-01',
+  reason TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX history_entity_idx ON history (entity_id, at);
 CREATE INDEX history_at_idx ON history (at, entity_id);
-CREATE TRIGGER history_no_update BEFORE UPDATE ON history
-BEGIN
-  SELECT RAISE(ABORT, 'officemap: history is append-only: UPDATE is not allowed');
-END;
+` + sqlHistoryEffectiveIndexes + `
+` + sqlHistoryNoUpdateTrigger + `
 CREATE TRIGGER history_no_delete BEFORE DELETE ON history
 BEGIN
   SELECT RAISE(ABORT, 'officemap: history is append-only: DELETE is not allowed');
@@ -347,13 +485,14 @@ INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_i
   ('assignments', 'attributes', 'assignments', 'people in rooms, with dates', NULL),
   ('standard_rows', 'attributes', 'standard_rows', 'local space-standard rows', NULL),
   ('history', 'attributes', 'history', 'append-only log of every write', NULL);
+` + sqlSchemaVersionTable + `
 INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) VALUES
   ('sites', 'geom', 'POLYGON', 4326, 0, 0),
   ('buildings', 'geom', 'POLYGON', 4326, 0, 0),
   ('floors', 'geom', 'POLYGON', 4326, 0, 0),
   ('rooms', 'geom', 'POLYGON', 4326, 0, 0);
 INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES
-  (NULL, NULL, 'officemap_register', 'officemap register schema 1: floorplan/gpkg/schema.go', 'write-only');
+  (NULL, NULL, 'officemap_register', '` + schemaDefinition + `', 'write-only');
 
 -- Spatial indexes (gpkg_rtree_index, triggers as OGC 12-128r19 Annex F.3 gives them) --------------------
 

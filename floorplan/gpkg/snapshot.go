@@ -13,24 +13,28 @@ import (
 	"officemap/geo"
 )
 
-// How Snapshot works (as in the PostGIS store).
+// How Snapshot works (as in the PostGIS store; the semantics are floorplan/effective.go's).
 //
-// For asOf today or later (in the store's time zone) it reads the live tables in one read transaction
-// (one WAL snapshot), so that the queries see one state of the register.
+// Every history record carries the instant it was recorded (at) and the day it holds from (effective).
+// Snapshot(D) is the register as of day D as now known; SnapshotRecorded(D, T) the same among the records
+// recorded before the instant T. For each row:
+//   - a row that has no record effective after D (and, with T, none recorded at or after T) is as it is
+//     now: it is read from its live table (and left out if it is deleted);
+//   - any other row is rebuilt from the image of its latest record (max fid) effective on or before D
+//     (and recorded before T); it is left out if that image is a deletion or if it has none (it did not
+//     exist on D, as known then).
 //
-// For a day before today it rebuilds the register as it stood at the end of that day (the cutoff:
-// midnight starting the next day, in the store's time zone) from the history:
-//   - a row that has no history at or after the cutoff is as it is now: it is read from its live table
-//     (and left out if it is deleted, since it was deleted before the cutoff);
-//   - a row that changed at or after the cutoff is rebuilt from its last row image before the cutoff (one
-//     query over the history for all tables); it is left out if that image is a deletion or if it has
-//     none (it did not exist yet).
-//
-// The rows changed since the cutoff are found with one query over the history's time index and left out
-// of the live rows in Go (rather than a NOT EXISTS probe of the history for every row). The full-table
-// queries say NOT INDEXED: SQLite would otherwise walk a partial index (… WHERE deleted_at IS NULL) and
-// fetch every row from it, several times slower than reading the table. That is eleven queries whatever
-// the size of the register. Standard rows are those in force on the day.
+// All of it runs in one read transaction (one WAL snapshot). The rows to rebuild are found with one query
+// over the history's (effective, entity_id) index (and its (at, entity_id) one with T) and left out of
+// the live rows in Go (rather than a NOT EXISTS probe of the history for every row); their images come
+// from one more query over the history, skipped when there is no row to rebuild: that is the fast path of
+// today's snapshot (D today or later, no T, no record effective after D), which reads the live tables
+// only. The full-table queries say NOT INDEXED: SQLite would otherwise walk a partial index (… WHERE
+// deleted_at IS NULL) and fetch every row from it, several times slower than reading the table. That is
+// at most eleven queries whatever the size of the register. Standard rows are those in force on D.
+
+// farFuture stands for "no recordedAt": later than every instant the history holds.
+const farFuture = "9999-12-31T23:59:59.999Z"
 
 const (
 	sqlSnapFloors      = `SELECT ` + floorColumns + ` FROM floors f NOT INDEXED WHERE f.deleted_at IS NULL`
@@ -41,37 +45,66 @@ const (
 	sqlSnapStandards   = `SELECT ` + standardRowColumns + ` FROM standard_rows t`
 
 	// sqlSnapSizes counts the live rooms, people and assignments, so that the slices are made to size
-	// (the partial indexes answer it).
+	// (the partial indexes answer it), and finds the earliest effective day of a room record that is not
+	// a deletion, recorded before ?1 (Snapshot.FirstKnown), on the partial index made for it.
 	sqlSnapSizes = `
 SELECT (SELECT count(*) FROM rooms WHERE deleted_at IS NULL),
        (SELECT count(*) FROM people WHERE deleted_at IS NULL),
-       (SELECT count(*) FROM assignments WHERE deleted_at IS NULL)`
+       (SELECT count(*) FROM assignments WHERE deleted_at IS NULL),
+       (SELECT CAST(h.effective AS TEXT) FROM history h INDEXED BY history_room_effective_idx
+         WHERE h.entity = 'room' AND h.op <> 'delete' AND h.at < ?1
+         ORDER BY h.effective LIMIT 1)`
 
-	// sqlSnapChangedIDs lists the rows with history at or after ?1.
-	sqlSnapChangedIDs = `SELECT h.entity_id FROM history h WHERE h.at >= ?1`
+	// sqlSnapChangedIDs lists the rows with a record effective after day ?1; sqlSnapChangedIDsRecorded
+	// also those with a record at or after the instant ?2.
+	sqlSnapChangedIDs         = `SELECT h.entity_id FROM history h WHERE h.effective > ?1`
+	sqlSnapChangedIDsRecorded = `SELECT h.entity_id FROM history h WHERE h.effective > ?1 OR h.at >= ?2`
 
-	// sqlSnapChanged returns, for every row changed at or after ?1, its last image before ?1 (SQLite takes
-	// the bare columns from the row that gives max(fid)).
+	// sqlSnapChanged returns, for every such row, the image of its latest record effective on or before
+	// ?1 and recorded before ?2 (SQLite takes the bare columns from the row that gives max(fid)).
 	sqlSnapChanged = `
 SELECT h.entity, h.op, h.new_value, max(h.fid)
   FROM history h
- WHERE h.at < ?1
-   AND h.entity_id IN (SELECT c.entity_id FROM history c WHERE c.at >= ?1)
+ WHERE h.effective <= ?1 AND h.at < ?2
+   AND h.entity_id IN (SELECT c.entity_id FROM history c WHERE c.effective > ?1)
+ GROUP BY h.entity_id`
+	sqlSnapChangedRecorded = `
+SELECT h.entity, h.op, h.new_value, max(h.fid)
+  FROM history h
+ WHERE h.effective <= ?1 AND h.at < ?2
+   AND h.entity_id IN (SELECT c.entity_id FROM history c WHERE c.effective > ?1 OR c.at >= ?2)
  GROUP BY h.entity_id`
 )
 
-// Snapshot returns the register as it stood on day asOf (see above).
+// Snapshot returns the register as of day asOf, as now known (see above).
 func (s *Store) Snapshot(ctx context.Context, asOf time.Time) (*floorplan.Snapshot, error) {
-	day := floorplan.DayOf(asOf)
-	if !day.Before(s.today()) {
-		return s.snapshot(ctx, day, time.Time{})
-	}
-	return s.snapshot(ctx, day, time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, s.loc))
+	return s.snapshot(ctx, floorplan.DayOf(asOf), time.Time{})
 }
 
-// snapshot reads the live tables (zero cutoff) or rebuilds the register as it stood just before cutoff.
-func (s *Store) snapshot(ctx context.Context, day, cutoff time.Time) (*floorplan.Snapshot, error) {
-	snap := &floorplan.Snapshot{AsOf: day}
+// SnapshotRecorded returns the register as of day asOf as officemap knew it at the instant recordedAt:
+// only the changes recorded before it count (see above). A zero recordedAt is Snapshot.
+func (s *Store) SnapshotRecorded(ctx context.Context, asOf, recordedAt time.Time) (*floorplan.Snapshot, error) {
+	return s.snapshot(ctx, floorplan.DayOf(asOf), recordedAt)
+}
+
+// recordedBefore is the DATETIME text T such that a history row was recorded before the instant t when
+// its at < T: t rounded up to the millisecond the history keeps (farFuture for a zero t).
+func recordedBefore(t time.Time) string {
+	if t.IsZero() {
+		return farFuture
+	}
+	ms := t.Truncate(time.Millisecond)
+	if ms.Before(t) {
+		ms = ms.Add(time.Millisecond)
+	}
+	_, text := instant(ms)
+	return text
+}
+
+// snapshot reads the register as of day (see above), among the records recorded before recordedAt when
+// it is not zero.
+func (s *Store) snapshot(ctx context.Context, day, recordedAt time.Time) (*floorplan.Snapshot, error) {
+	snap := &floorplan.Snapshot{AsOf: day, RecordedAt: s.in(recordedAt)}
 	var (
 		buildings   []buildingRow
 		floors      []floorRow
@@ -84,23 +117,26 @@ func (s *Store) snapshot(ctx context.Context, day, cutoff time.Time) (*floorplan
 		changed     = map[uuid.UUID]bool{}
 		imgs        []image
 	)
-	past := !cutoff.IsZero()
-	_, cutoffText := instant(cutoff)
+	dayText, before := day.Format(floorplan.DateLayout), recordedBefore(recordedAt)
+	changedIDs, changedImages := sqlSnapChangedIDs, sqlSnapChanged
+	if !recordedAt.IsZero() {
+		changedIDs, changedImages = sqlSnapChangedIDsRecorded, sqlSnapChangedRecorded
+	}
 	err := s.read(ctx, func(q querier) error {
 		var nRooms, nPeople, nAssignments int
-		if err := q.QueryRowContext(ctx, sqlSnapSizes).Scan(&nRooms, &nPeople, &nAssignments); err != nil {
+		err := q.QueryRowContext(ctx, sqlSnapSizes, before).Scan(&nRooms, &nPeople, &nAssignments, dateCol{&snap.FirstKnown})
+		if err != nil {
 			return err
 		}
-		var err error
-		if past {
-			ids, err := collect(ctx, q, scanID, sqlSnapChangedIDs, cutoffText)
-			if err != nil {
-				return err
-			}
-			for _, id := range ids {
-				changed[id] = true
-			}
-			if imgs, err = collect(ctx, q, scanImage, sqlSnapChanged, cutoffText); err != nil {
+		ids, err := collect(ctx, q, scanID, changedIDs, dayText, before)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			changed[id] = true
+		}
+		if len(changed) > 0 {
+			if imgs, err = collect(ctx, q, scanImage, changedImages, dayText, before); err != nil {
 				return err
 			}
 		}
@@ -214,7 +250,8 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]postRow, rows *[]flo
 		if err = json.Unmarshal(img.row, &r); err == nil {
 			snap.Buildings = append(snap.Buildings, floorplan.Building{ID: uuid.UUID(r.ID), SiteID: uuid.UUID(r.SiteID),
 				Name: r.Name, Address: r.Address, Footprint: orb.Polygon(r.Footprint), SourceID: r.SourceID,
-				Georef: georef(r.OriginLon, r.OriginLat, r.RotationDeg, r.Scale)})
+				Georef:    georef(r.OriginLon, r.OriginLat, r.RotationDeg, r.Scale),
+				ValidFrom: s.imageValidFrom(r.ValidFrom, r.CreatedAt)})
 		}
 	case floorplan.EntityFloor:
 		var r floorImage
@@ -229,7 +266,8 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]postRow, rows *[]flo
 			snap.Rooms = append(snap.Rooms, floorplan.Room{ID: uuid.UUID(r.ID), FloorID: uuid.UUID(r.FloorID),
 				Number: r.Number, Name: r.Name, Usage: floorplan.Usage(r.Usage), AgencyID: uuid.UUID(r.AgencyID),
 				State: floorplan.RoomState(r.State), IdleSince: time.Time(r.IdleSince), Geometry: orb.Polygon(r.Geom),
-				SourceID: r.SourceID, Version: r.Version, CreatedAt: s.in(time.Time(r.CreatedAt))})
+				SourceID: r.SourceID, Version: r.Version, CreatedAt: s.in(time.Time(r.CreatedAt)),
+				ValidFrom: s.imageValidFrom(r.ValidFrom, r.CreatedAt)})
 		}
 	case floorplan.EntityAgency:
 		var r agencyImage
@@ -280,6 +318,15 @@ func georef(lon, lat, rotation, scale float64) (g geo.Georef) {
 	g.Origin = orb.Point{lon, lat}
 	g.RotationDeg, g.Scale = rotation, scale
 	return g
+}
+
+// imageValidFrom is the valid_from of a room or building image; images recorded before schema version 2
+// have none, and then it is the day the row was entered, as the migration filled it in the live row.
+func (s *Store) imageValidFrom(validFrom jsonDate, created jsonInstant) time.Time {
+	if !time.Time(validFrom).IsZero() || time.Time(created).IsZero() {
+		return time.Time(validFrom)
+	}
+	return floorplan.DayOf(time.Time(created).In(s.loc))
 }
 
 // in is t in the store's time zone (zero stays zero).

@@ -3,8 +3,11 @@ package gpkg
 import (
 	"database/sql/driver"
 	"fmt"
+	"time"
 
 	"modernc.org/sqlite"
+
+	"officemap/floorplan"
 )
 
 // The R-tree triggers of the GeoPackage spatial index extension (OGC 12-128r19 §F.3) call ST_IsEmpty,
@@ -49,8 +52,28 @@ func boundFunc(pick func([4]float64) float64) func(b []byte) (driver.Value, erro
 	}
 }
 
-// registerFunctions adds the geometry functions to drv, the driver of one Store's connections.
-func registerFunctions(drv *sqlite.Driver) error {
+// localDayFunc is officemap_local_day(instant): the calendar day ("2006-01-02") in loc of a DATETIME
+// text, for the migrations that fill a day from an instant (NULL gives NULL; text that is not an instant
+// is an error, so that such a migration fails rather than fills a wrong day).
+const localDayFunc = "officemap_local_day"
+
+// registerFunctions adds the geometry functions to drv, the driver of one Store's connections, and
+// officemap_local_day in the store's time zone loc.
+func registerFunctions(drv *sqlite.Driver, loc *time.Location) error {
+	err := drv.RegisterDeterministicScalarFunction(localDayFunc, 1,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			var t time.Time
+			if err := (instantCol{&t, loc}).Scan(args[0]); err != nil {
+				return nil, err
+			}
+			if t.IsZero() {
+				return nil, nil
+			}
+			return t.Format(floorplan.DateLayout), nil
+		})
+	if err != nil {
+		return fmt.Errorf("gpkg: register %s: %w", localDayFunc, err)
+	}
 	for _, f := range geomFuncs() {
 		fn := f.fn
 		err := drv.RegisterDeterministicScalarFunction(f.name, 1,

@@ -73,8 +73,9 @@ func WithClock(now func() time.Time) Option {
 	return func(s *Store) { s.clock = now }
 }
 
-// now is the current time by the store's clock.
-func (s *Store) now() time.Time { return s.clock() }
+// now is the current time by the store's clock, in the store's time zone (so that the history's
+// default effective day, the calendar day of the write, is the store's).
+func (s *Store) now() time.Time { return s.clock().In(s.loc) }
 
 // today is the current calendar day in the store's time zone.
 func (s *Store) today() time.Time { return floorplan.DayOf(s.now().In(s.loc)) }
@@ -118,8 +119,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gpkg: %s: %w", path, err)
 	}
+	s := &Store{path: abs, loc: time.Local, clock: time.Now, classification: floorplan.BuiltinClassification()}
+	for _, opt := range opts {
+		opt(s)
+	}
 	drv := &sqlite.Driver{}
-	if err := registerFunctions(drv); err != nil {
+	if err := registerFunctions(drv, s.loc); err != nil {
 		return nil, err
 	}
 	uri := (&url.URL{Scheme: "file", Path: abs}).String()
@@ -128,10 +133,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{path: abs, w: w, loc: time.Local, clock: time.Now, classification: floorplan.BuiltinClassification()}
-	for _, opt := range opts {
-		opt(s)
-	}
+	s.w = w
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("gpkg: %s: %w", path, err)

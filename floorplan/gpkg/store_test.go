@@ -125,7 +125,7 @@ func TestGeoPackageLayout(t *testing.T) {
 		{"feature contents", `SELECT table_name || ' ' || srs_id FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name`,
 			[]string{"buildings 4326", "floors 4326", "rooms 4326", "sites 4326"}},
 		{"attribute contents", `SELECT table_name FROM gpkg_contents WHERE data_type = 'attributes' ORDER BY table_name`,
-			[]string{"agencies", "assignments", "history", "people", "posts", "standard_rows"}},
+			[]string{"agencies", "assignments", "history", "officemap_schema", "people", "posts", "standard_rows"}},
 		{"geometry columns", `SELECT table_name || '.' || column_name || ' ' || geometry_type_name || ' ' || srs_id || ' ' || z || m FROM gpkg_geometry_columns ORDER BY table_name`,
 			[]string{"buildings.geom POLYGON 4326 00", "floors.geom POLYGON 4326 00", "rooms.geom POLYGON 4326 00", "sites.geom POLYGON 4326 00"}},
 		{"spatial index extension", `SELECT table_name || '.' || column_name || ' ' || scope FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index' ORDER BY table_name`,
@@ -142,7 +142,7 @@ func TestGeoPackageLayout(t *testing.T) {
 			[]string{"buildings", "floors", "rooms", "sites"}},
 		{"integer primary keys", `SELECT g.table_name FROM gpkg_contents g JOIN pragma_table_info(g.table_name) c
   ON c.pk = 1 AND c.type = 'INTEGER' AND c.name = 'fid' ORDER BY g.table_name`,
-			[]string{"agencies", "assignments", "buildings", "floors", "history", "people", "posts", "rooms", "sites", "standard_rows"}},
+			[]string{"agencies", "assignments", "buildings", "floors", "history", "officemap_schema", "people", "posts", "rooms", "sites", "standard_rows"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := strs(tc.query); !slices.Equal(got, tc.want) {

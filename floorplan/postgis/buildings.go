@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/paulmach/orb"
 
 	"officemap/floorplan"
@@ -12,19 +13,21 @@ import (
 )
 
 const buildingColumns = `b.id, b.site_id, b.name, b.address, ST_AsEWKB(b.footprint), b.origin_lon, b.origin_lat,
-       b.rotation_deg, b.scale, b.source_id`
+       b.rotation_deg, b.scale, b.source_id, b.valid_from`
 
 func scanBuilding(row pgx.Row) (floorplan.Building, error) {
 	var (
 		b         floorplan.Building
 		footprint []byte
 		lon, lat  float64
+		validFrom pgtype.Date
 	)
 	err := row.Scan(uuidDst(&b.ID), uuidDst(&b.SiteID), &b.Name, &b.Address, &footprint, &lon, &lat, &b.Georef.RotationDeg,
-		&b.Georef.Scale, &b.SourceID)
+		&b.Georef.Scale, &b.SourceID, &validFrom)
 	if err != nil {
 		return b, err
 	}
+	b.ValidFrom = dateOf(validFrom)
 	b.Georef.Origin = orb.Point{lon, lat}
 	b.Footprint, err = decodePolygon(footprint)
 	return b, err
@@ -49,8 +52,8 @@ const lockSiteShareSQL = `SELECT id FROM sites WHERE id = $1 AND deleted_at IS N
 
 const insertBuildingSQL = `
 INSERT INTO buildings (id, site_id, name, address, footprint, footprint_ll, origin_lon, origin_lat,
-                       rotation_deg, scale, source_id)
-VALUES ($1, $2, $3, $4, ST_GeomFromEWKB($5), ST_GeomFromEWKB($6), $7, $8, $9, $10, $11)`
+                       rotation_deg, scale, source_id, valid_from)
+VALUES ($1, $2, $3, $4, ST_GeomFromEWKB($5), ST_GeomFromEWKB($6), $7, $8, $9, $10, $11, $12)`
 
 // CreateBuilding adds a building to a site; its lon/lat footprint is derived from its georeference.
 func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error {
@@ -62,18 +65,19 @@ func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error
 		return err
 	}
 	id := newID(b.ID)
+	validFrom := s.validFrom(ctx, b.ValidFrom)
 	err = s.write(ctx, func(tx pgx.Tx) error {
 		if err := lockLive(ctx, tx, lockSiteShareSQL, b.SiteID, "site"); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, insertBuildingSQL, id, b.SiteID, b.Name, b.Address, local, ll,
-			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID)
+			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID, validFrom)
 		return s.geometryError(ctx, err, "footprint", local, ll)
 	})
 	if err != nil {
 		return err
 	}
-	b.ID = id
+	b.ID, b.ValidFrom = id, validFrom
 	return nil
 }
 
@@ -109,7 +113,7 @@ SELECT origin_lon, origin_lat, rotation_deg, scale FROM buildings
 	updateBuildingSQL = `
 UPDATE buildings SET site_id = $2, name = $3, address = $4, footprint = ST_GeomFromEWKB($5),
        footprint_ll = ST_GeomFromEWKB($6), origin_lon = $7, origin_lat = $8, rotation_deg = $9, scale = $10,
-       source_id = $11
+       source_id = $11, valid_from = coalesce($12, valid_from)
  WHERE id = $1`
 	buildingRoomsSQL = `
 SELECT r.id, ST_AsEWKB(r.geom) FROM rooms r JOIN floors f ON f.id = r.floor_id
@@ -145,7 +149,7 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 			return err
 		}
 		_, err = tx.Exec(ctx, updateBuildingSQL, b.ID, b.SiteID, b.Name, b.Address, local, ll,
-			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID)
+			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID, nullDate(b.ValidFrom))
 		if err := s.geometryError(ctx, err, "footprint", local, ll); err != nil {
 			return err
 		}

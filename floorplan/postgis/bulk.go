@@ -34,12 +34,13 @@ SELECT f.id, b.origin_lon, b.origin_lat, b.rotation_deg, b.scale
 
 	bulkRoomsSQL = `
 INSERT INTO rooms (id, floor_id, number, name, usage, agency_id, state, idle_since, geom, geom_ll, source_id,
-                   created_at)
+                   created_at, valid_from)
 SELECT u.id, u.floor_id, u.number, u.name, u.usage, u.agency_id, u.state, u.idle_since, ST_GeomFromEWKB(u.geom),
-       ST_GeomFromEWKB(u.geom_ll), u.source_id, coalesce(u.created_at, now())
+       ST_GeomFromEWKB(u.geom_ll), u.source_id, coalesce(u.created_at, now()), u.valid_from
   FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::date[],
-              $9::bytea[], $10::bytea[], $11::text[], $12::timestamptz[])
-       AS u(id, floor_id, number, name, usage, agency_id, state, idle_since, geom, geom_ll, source_id, created_at)
+              $9::bytea[], $10::bytea[], $11::text[], $12::timestamptz[], $13::date[])
+       AS u(id, floor_id, number, name, usage, agency_id, state, idle_since, geom, geom_ll, source_id, created_at,
+            valid_from)
 RETURNING id, created_at`
 )
 
@@ -56,6 +57,7 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 			return fmt.Errorf("room %d (%s): %w", i+1, rooms[i].Number, err)
 		}
 		ids[i] = newID(rooms[i].ID)
+		rooms[i].ValidFrom = s.validFrom(ctx, rooms[i].ValidFrom)
 	}
 	created := make(map[uuid.UUID]time.Time, len(rooms))
 	err := s.write(ctx, func(tx pgx.Tx) error {
@@ -165,6 +167,7 @@ func insertRoomChunk(ctx context.Context, tx pgx.Tx, rooms []floorplan.Room, ids
 		idle                           = make([]pgtype.Date, n)
 		locals, lls                    = make([][]byte, n), make([][]byte, n)
 		createdAt                      = make([]pgtype.Timestamptz, n)
+		validFrom                      = make([]pgtype.Date, n)
 	)
 	for i, r := range rooms {
 		local, ll, err := derived(r.Geometry, frames[r.FloorID])
@@ -177,9 +180,10 @@ func insertRoomChunk(ctx context.Context, tx pgx.Tx, rooms []floorplan.Room, ids
 		idle[i] = pgtype.Date{Time: r.IdleSince, Valid: !r.IdleSince.IsZero()}
 		locals[i], lls[i] = local, ll
 		createdAt[i] = pgtype.Timestamptz{Time: r.CreatedAt, Valid: !r.CreatedAt.IsZero()}
+		validFrom[i] = pgtype.Date{Time: r.ValidFrom, Valid: true}
 	}
 	rows, err := tx.Query(ctx, bulkRoomsSQL, ids, floorIDs, numbers, names, usages, agencies, states, idle,
-		locals, lls, sources, createdAt)
+		locals, lls, sources, createdAt, validFrom)
 	if err != nil {
 		return err
 	}

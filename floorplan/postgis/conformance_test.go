@@ -26,13 +26,24 @@ func (s *agedStore) Now() time.Time { return time.Now().In(conformanceZone) }
 // append-only and versions must move by one): session_replication_role needs a superuser, which the
 // test server's user is. Tests only.
 const (
-	replicaRoleSQL     = `SET LOCAL session_replication_role = replica`
-	ageHistorySQL      = `UPDATE history SET at = at - make_interval(secs => $1)`
-	ageSitesSQL        = `UPDATE sites SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1)`
-	ageBuildingsSQL    = `UPDATE buildings SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1)`
-	ageFloorsSQL       = `UPDATE floors SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1)`
-	ageAgenciesSQL     = `UPDATE agencies SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1)`
-	ageRoomsSQL        = `UPDATE rooms SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1)`
+	replicaRoleSQL = `SET LOCAL session_replication_role = replica`
+	// Effective days that were the day of writing (the default of a plain edit) move back with it; the
+	// others (a status date, the beginning of time) stay.
+	ageHistorySQL = `UPDATE history SET at = at - make_interval(secs => $1),
+       effective = CASE WHEN effective = (at AT TIME ZONE 'UTC' + interval '8 hours')::date
+                        THEN ((at - make_interval(secs => $1)) AT TIME ZONE 'UTC' + interval '8 hours')::date
+                        ELSE effective END`
+	ageSitesSQL     = `UPDATE sites SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1)`
+	ageBuildingsSQL = `UPDATE buildings SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1),
+       valid_from = CASE WHEN valid_from = (created_at AT TIME ZONE 'UTC' + interval '8 hours')::date
+                         THEN ((created_at - make_interval(secs => $1)) AT TIME ZONE 'UTC' + interval '8 hours')::date
+                         ELSE valid_from END`
+	ageFloorsSQL   = `UPDATE floors SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1)`
+	ageAgenciesSQL = `UPDATE agencies SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1)`
+	ageRoomsSQL    = `UPDATE rooms SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1),
+       valid_from = CASE WHEN valid_from = (created_at AT TIME ZONE 'UTC' + interval '8 hours')::date
+                         THEN ((created_at - make_interval(secs => $1)) AT TIME ZONE 'UTC' + interval '8 hours')::date
+                         ELSE valid_from END`
 	agePeopleSQL       = `UPDATE people SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1)`
 	agePostsSQL        = `UPDATE posts SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1)`
 	ageAssignmentsSQL  = `UPDATE assignments SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1)`

@@ -18,11 +18,6 @@ func MigrateFS(ctx context.Context, pool *pgxpool.Pool, fsys fs.FS) error {
 	return migrateFS(ctx, pool, fsys)
 }
 
-// SnapshotAt rebuilds the register as it stood just before cutoff, from the history.
-func (s *Store) SnapshotAt(ctx context.Context, day, cutoff time.Time) (*floorplan.Snapshot, error) {
-	return s.snapshotAt(ctx, day, cutoff)
-}
-
 // CreateRoomUnchecked is CreateRoom without the Go-side validation, to reach the database's checks.
 func (s *Store) CreateRoomUnchecked(ctx context.Context, r *floorplan.Room) error {
 	id := newID(r.ID)
@@ -34,7 +29,7 @@ func (s *Store) CreateRoomUnchecked(ctx context.Context, r *floorplan.Room) erro
 		var version int64
 		var created time.Time
 		err = tx.QueryRow(ctx, insertRoomSQL, id, r.FloorID, r.Number, r.Name, r.Usage, nullID(r.AgencyID), r.State,
-			nullDate(r.IdleSince), local, ll, r.SourceID, nullTime(r.CreatedAt)).Scan(&version, &created)
+			nullDate(r.IdleSince), local, ll, r.SourceID, nullTime(r.CreatedAt), s.validFrom(ctx, r.ValidFrom)).Scan(&version, &created)
 		return s.geometryError(ctx, err, "room", local, ll)
 	})
 }

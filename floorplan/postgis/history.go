@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"officemap/floorplan"
 )
@@ -17,7 +18,7 @@ const (
 
 // historySQL returns an entity's changes, and for a person those of their posts too.
 const historySQL = `
-SELECT h.entity, h.entity_id, h.op, h.actor, h.at, h.old, h.new
+SELECT h.entity, h.entity_id, h.op, h.actor, h.at, h.old, h.new, h.effective, h.reason
   FROM history h
  WHERE (h.entity = $1 AND h.entity_id = $2)
     OR ($1 = 'person' AND h.entity = 'post' AND h.entity_id IN (SELECT o.id FROM posts o WHERE o.person_id = $2))
@@ -35,10 +36,12 @@ func (s *Store) scanChange(row pgx.Row) (floorplan.Change, error) {
 	var (
 		c        floorplan.Change
 		old, new []byte
+		eff      pgtype.Date
 	)
-	if err := row.Scan(&c.Entity, uuidDst(&c.EntityID), &c.Op, &c.Actor, &c.At, &old, &new); err != nil {
+	if err := row.Scan(&c.Entity, uuidDst(&c.EntityID), &c.Op, &c.Actor, &c.At, &old, &new, &eff, &c.Reason); err != nil {
 		return c, err
 	}
+	c.Effective = dateOf(eff)
 	c.At = c.At.In(s.loc)
 	c.Old, c.New = old, new
 	return c, nil

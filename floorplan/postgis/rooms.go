@@ -14,18 +14,18 @@ import (
 )
 
 const roomColumns = `r.id, r.floor_id, r.number, r.name, r.usage, r.agency_id, r.state, r.idle_since,
-       ST_AsEWKB(r.geom), r.source_id, r.version, r.created_at, r.deleted_at`
+       ST_AsEWKB(r.geom), r.source_id, r.version, r.valid_from, r.created_at, r.deleted_at`
 
 func (s *Store) scanRoom(row pgx.Row) (floorplan.Room, error) {
 	var (
 		r                  floorplan.Room
 		agency             pgtype.UUID
-		idle               pgtype.Date
+		idle, validFrom    pgtype.Date
 		geom               []byte
 		created, deletedAt pgtype.Timestamptz
 	)
 	err := row.Scan(uuidDst(&r.ID), uuidDst(&r.FloorID), &r.Number, &r.Name, &r.Usage, &agency, &r.State, &idle, &geom,
-		&r.SourceID, &r.Version, &created, &deletedAt)
+		&r.SourceID, &r.Version, &validFrom, &created, &deletedAt)
 	if err != nil {
 		return r, err
 	}
@@ -33,6 +33,7 @@ func (s *Store) scanRoom(row pgx.Row) (floorplan.Room, error) {
 		r.AgencyID = agency.Bytes
 	}
 	r.IdleSince = dateOf(idle)
+	r.ValidFrom = dateOf(validFrom)
 	r.CreatedAt = timeOf(created, s.loc)
 	r.DeletedAt = timeOf(deletedAt, s.loc)
 	r.Geometry, err = decodePolygon(geom)
@@ -81,17 +82,19 @@ func checkRoom(r *floorplan.Room) error {
 
 const insertRoomSQL = `
 INSERT INTO rooms (id, floor_id, number, name, usage, agency_id, state, idle_since, geom, geom_ll, source_id,
-                   created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ST_GeomFromEWKB($9), ST_GeomFromEWKB($10), $11, coalesce($12, now()))
+                   created_at, valid_from)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ST_GeomFromEWKB($9), ST_GeomFromEWKB($10), $11, coalesce($12, now()), $13)
 RETURNING version, created_at`
 
 // CreateRoom adds a room to a floor. Its lon/lat polygon is derived with the building's frame; the
 // database refuses it if it overlaps a live room of the floor (*floorplan.OverlapError). A non-zero
-// CreatedAt is kept (an import's registration date); otherwise it is now.
+// CreatedAt is kept (an import's registration date); otherwise it is now. ValidFrom is the room's own
+// when given, else the effective day of ctx, else today (floorplan.DefaultEffective).
 func (s *Store) CreateRoom(ctx context.Context, r *floorplan.Room) error {
 	if err := checkRoom(r); err != nil {
 		return err
 	}
+	validFrom := s.validFrom(ctx, r.ValidFrom)
 	id := newID(r.ID)
 	var (
 		version int64
@@ -103,14 +106,26 @@ func (s *Store) CreateRoom(ctx context.Context, r *floorplan.Room) error {
 			return err
 		}
 		err = tx.QueryRow(ctx, insertRoomSQL, id, r.FloorID, r.Number, r.Name, r.Usage, nullID(r.AgencyID), r.State,
-			nullDate(r.IdleSince), local, ll, r.SourceID, nullTime(r.CreatedAt)).Scan(&version, &created)
+			nullDate(r.IdleSince), local, ll, r.SourceID, nullTime(r.CreatedAt), validFrom).Scan(&version, &created)
 		return s.geometryError(ctx, err, "room", local, ll)
 	})
 	if err != nil {
 		return newRoomError(err, r.ID)
 	}
-	r.ID, r.Version, r.CreatedAt, r.DeletedAt = id, version, created.In(s.loc), time.Time{}
+	r.ID, r.Version, r.CreatedAt, r.DeletedAt, r.ValidFrom = id, version, created.In(s.loc), time.Time{}, validFrom
 	return nil
+}
+
+// validFrom is the day a new room or building exists from: its own ValidFrom, else the effective day of
+// ctx, else today.
+func (s *Store) validFrom(ctx context.Context, own time.Time) time.Time {
+	if !own.IsZero() {
+		return floorplan.DayOf(own)
+	}
+	if d, ok := floorplan.EffectiveFrom(ctx); ok {
+		return d
+	}
+	return s.today()
 }
 
 // roomGeometry locks the room's floor (and agency) and returns its local and lon/lat EWKB.
@@ -170,25 +185,30 @@ func (s *Store) Rooms(ctx context.Context, f floorplan.RoomFilter) ([]floorplan.
 const (
 	updateRoomSQL = `
 UPDATE rooms SET floor_id = $3, number = $4, name = $5, usage = $6, agency_id = $7, state = $8, idle_since = $9,
-       geom = ST_GeomFromEWKB($10), geom_ll = ST_GeomFromEWKB($11), source_id = $12, version = version + 1
+       geom = ST_GeomFromEWKB($10), geom_ll = ST_GeomFromEWKB($11), source_id = $12,
+       valid_from = coalesce($13, valid_from), version = version + 1
  WHERE id = $1 AND version = $2 AND deleted_at IS NULL
-RETURNING version`
+RETURNING version, valid_from`
 	roomVersionSQL = `SELECT version FROM rooms WHERE id = $1 AND deleted_at IS NULL`
 )
 
-// UpdateRoom replaces a live room's fields if r.Version is still its version, and moves r.Version on.
+// UpdateRoom replaces a live room's fields if r.Version is still its version, and moves r.Version on. A
+// zero ValidFrom keeps the stored one.
 func (s *Store) UpdateRoom(ctx context.Context, r *floorplan.Room) error {
 	if err := checkRoom(r); err != nil {
 		return err
 	}
-	var version int64
+	var (
+		version   int64
+		validFrom pgtype.Date
+	)
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		local, ll, err := s.roomGeometry(ctx, tx, r)
 		if err != nil {
 			return err
 		}
 		err = tx.QueryRow(ctx, updateRoomSQL, r.ID, r.Version, r.FloorID, r.Number, r.Name, r.Usage,
-			nullID(r.AgencyID), r.State, nullDate(r.IdleSince), local, ll, r.SourceID).Scan(&version)
+			nullID(r.AgencyID), r.State, nullDate(r.IdleSince), local, ll, r.SourceID, nullDate(r.ValidFrom)).Scan(&version, &validFrom)
 		if err == pgx.ErrNoRows {
 			return staleOrMissing(ctx, tx, roomVersionSQL, "room", r.ID, r.Version)
 		}
@@ -197,7 +217,7 @@ func (s *Store) UpdateRoom(ctx context.Context, r *floorplan.Room) error {
 	if err != nil {
 		return newRoomError(err, r.ID)
 	}
-	r.Version = version
+	r.Version, r.ValidFrom = version, dateOf(validFrom)
 	return nil
 }
 

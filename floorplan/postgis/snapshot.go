@@ -8,32 +8,33 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"officemap/floorplan"
 )
 
-// How Snapshot works.
+// How Snapshot works (see floorplan/effective.go for the two times of every fact).
 //
-// For asOf today or later (in the store's time zone) it reads the live tables: eight queries (one per
-// table, posts included) in one read-only repeatable-read transaction, so they see one state of the
-// register.
-//
-// For a day before today it rebuilds the register as it stood at the end of that day (the cutoff:
-// midnight starting the next day, in the store's time zone) from the history, which records every write
-// with its time:
-//   - a row that has no history at or after the cutoff is as it is now: it is read from its live table
-//     (and left out if it is deleted, since it was deleted before the cutoff);
-//   - a row that changed at or after the cutoff is rebuilt from its last row image before the cutoff (one
-//     query over the history for all tables); it is left out if that image is a deletion or if it has
-//     none (it did not exist yet).
+// A snapshot of day D as recorded before the instant T (T = +infinity for Snapshot: as now known) takes
+// each row as the image of its latest history record (by seq) recorded before T and effective on or
+// before D. So:
+//   - a row that has no history record effective after D or recorded at or after T is as it is now: it
+//     is read from its live table (and left out if it is deleted);
+//   - every other row is rebuilt from that image (one query over the history for all tables); it is left
+//     out if the image is a deletion, or if there is none (it did not exist on D, as known at T).
 //
 // That is nine queries whatever the size of the register, and the cost of the rebuild grows with what
-// changed since the day, not with the register. A room's geometry and agency, a person's agency and
-// rank, an assignment's dates: all are as recorded at the end of the day; rooms, people and assignments
-// deleted later are present. Standard rows are those in force on the day (effective on or before it).
-// The order of each slice is unspecified.
+// changed after D, not with the register. When D is today or later, T is +infinity and no record is
+// effective after D (nothing entered for the future), the live tables are the answer: eight queries in
+// one read-only repeatable-read transaction. Standard rows are those in force on D (their own effective
+// days). FirstKnown is the earliest effective day of any room record recorded before T. The order of
+// each slice is unspecified.
+
+// snapChanged is the condition "this history record is not part of the register as of $1 recorded before
+// $2".
+const snapChanged = `(h.effective > $1 OR h.at >= $2)`
 
 const (
 	snapFloorsSQL      = `SELECT ` + floorColumns + ` FROM floors f WHERE f.deleted_at IS NULL`
@@ -43,49 +44,95 @@ const (
 	snapAssignmentsSQL = `SELECT ` + assignmentColumns + ` FROM assignments a WHERE a.deleted_at IS NULL`
 	snapStandardsSQL   = `SELECT ` + standardRowColumns + ` FROM standard_rows t WHERE true`
 
-	// The past: live rows with no history at or after the cutoff $1.
-	snapBuildingsAtSQL = `SELECT ` + buildingColumns + ` FROM buildings b WHERE b.deleted_at IS NULL
-   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = b.id AND h.at >= $1)`
-	snapFloorsAtSQL = snapFloorsSQL + `
-   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = f.id AND h.at >= $1)`
-	snapRoomsAtSQL = snapRoomsSQL + `
-   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = r.id AND h.at >= $1)`
-	snapAgenciesAtSQL = `SELECT ` + agencyColumns + ` FROM agencies a WHERE a.deleted_at IS NULL
-   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = a.id AND h.at >= $1)`
-	snapPeopleAtSQL = snapPeopleSQL + `
-   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = p.id AND h.at >= $1)`
-	snapPostsAtSQL = snapPostsSQL + `
-   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = o.id AND h.at >= $1)`
-	snapAssignmentsAtSQL = snapAssignmentsSQL + `
-   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = a.id AND h.at >= $1)`
-	snapStandardsAtSQL = snapStandardsSQL + `
-   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = t.id AND h.at >= $1)`
+	// snapFutureSQL: is anything recorded as holding only after $1?
+	snapFutureSQL = `SELECT EXISTS (SELECT 1 FROM history h WHERE h.effective > $1)`
+	// snapFirstKnownSQL: the earliest day any room is known from, among records before $1.
+	snapFirstKnownSQL = `SELECT min(h.effective) FROM history h WHERE h.entity = 'room' AND h.op <> 'delete' AND h.at < $1`
 
-	// snapChangedSQL returns, for every row changed at or after $1, its last image before $1.
+	// The past: live rows with no record effective after $1 or recorded at or after $2.
+	snapBuildingsAtSQL = `SELECT ` + buildingColumns + ` FROM buildings b WHERE b.deleted_at IS NULL
+   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = b.id AND ` + snapChanged + `)`
+	snapFloorsAtSQL = snapFloorsSQL + `
+   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = f.id AND ` + snapChanged + `)`
+	snapRoomsAtSQL = snapRoomsSQL + `
+   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = r.id AND ` + snapChanged + `)`
+	snapAgenciesAtSQL = `SELECT ` + agencyColumns + ` FROM agencies a WHERE a.deleted_at IS NULL
+   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = a.id AND ` + snapChanged + `)`
+	snapPeopleAtSQL = snapPeopleSQL + `
+   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = p.id AND ` + snapChanged + `)`
+	snapPostsAtSQL = snapPostsSQL + `
+   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = o.id AND ` + snapChanged + `)`
+	snapAssignmentsAtSQL = snapAssignmentsSQL + `
+   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = a.id AND ` + snapChanged + `)`
+	snapStandardsAtSQL = snapStandardsSQL + `
+   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = t.id AND ` + snapChanged + `)`
+
+	// snapChangedSQL returns, for every row with a record effective after $1 or recorded at or after $2,
+	// the image of its latest record effective on or before $1 and recorded before $2.
 	snapChangedSQL = `
 SELECT DISTINCT ON (h.entity_id) h.entity, h.op, h.new
   FROM history h
- WHERE h.at < $1
-   AND h.entity_id IN (SELECT c.entity_id FROM history c WHERE c.at >= $1)
+ WHERE h.at < $2 AND h.effective <= $1
+   AND h.entity_id IN (SELECT h.entity_id FROM history h WHERE ` + snapChanged + `)
  ORDER BY h.entity_id, h.seq DESC`
 )
 
-// Snapshot returns the register as it stood on day asOf (see above).
+// Snapshot returns the register as it was on day asOf, as now known (see above).
 func (s *Store) Snapshot(ctx context.Context, asOf time.Time) (*floorplan.Snapshot, error) {
-	day := floorplan.DayOf(asOf)
-	if !day.Before(s.today()) {
-		return s.liveSnapshot(ctx, day)
+	return s.snapshot(ctx, floorplan.DayOf(asOf), time.Time{})
+}
+
+// SnapshotRecorded returns the register as it was on day asOf, as recorded before the instant
+// recordedAt (see above).
+func (s *Store) SnapshotRecorded(ctx context.Context, asOf, recordedAt time.Time) (*floorplan.Snapshot, error) {
+	if recordedAt.IsZero() {
+		return nil, floorplan.Invalidf("no recording time given")
 	}
-	cutoff := time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, s.loc)
-	return s.snapshotAt(ctx, day, cutoff)
+	return s.snapshot(ctx, floorplan.DayOf(asOf), recordedAt)
+}
+
+// snapshot reads day's register as recorded before recorded (zero: as now known).
+func (s *Store) snapshot(ctx context.Context, day, recorded time.Time) (*floorplan.Snapshot, error) {
+	cutoff := pgtype.Timestamptz{InfinityModifier: pgtype.Infinity, Valid: true}
+	if !recorded.IsZero() {
+		cutoff = pgtype.Timestamptz{Time: recorded, Valid: true}
+	}
+	var (
+		snap   *floorplan.Snapshot
+		first  pgtype.Date
+		future bool
+	)
+	err := s.read(ctx, func(q querier) error {
+		if err := q.QueryRow(ctx, snapFirstKnownSQL, cutoff).Scan(&first); err != nil {
+			return err
+		}
+		if recorded.IsZero() && !day.Before(s.today()) {
+			if err := q.QueryRow(ctx, snapFutureSQL, day).Scan(&future); err != nil {
+				return err
+			}
+			if !future {
+				var err error
+				snap, err = s.liveSnapshot(ctx, q, day)
+				return err
+			}
+		}
+		var err error
+		snap, err = s.snapshotAt(ctx, q, day, cutoff)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	snap.RecordedAt, snap.FirstKnown = recorded, dateOf(first)
+	return snap, nil
 }
 
 // liveSnapshot reads the live tables.
-func (s *Store) liveSnapshot(ctx context.Context, day time.Time) (*floorplan.Snapshot, error) {
+func (s *Store) liveSnapshot(ctx context.Context, q querier, day time.Time) (*floorplan.Snapshot, error) {
 	snap := &floorplan.Snapshot{AsOf: day}
 	var posts []personPost
 	var rows []floorplan.StandardRow
-	err := s.read(ctx, func(q querier) error {
+	err := func() error {
 		var err error
 		if snap.Buildings, err = collect(ctx, q, scanBuilding, allBuildingsSQL); err != nil {
 			return err
@@ -110,7 +157,7 @@ func (s *Store) liveSnapshot(ctx context.Context, day time.Time) (*floorplan.Sna
 		}
 		rows, err = collect(ctx, q, scanStandardRow, snapStandardsSQL)
 		return err
-	})
+	}()
 	if err != nil {
 		return nil, err
 	}
@@ -119,43 +166,43 @@ func (s *Store) liveSnapshot(ctx context.Context, day time.Time) (*floorplan.Sna
 	return snap, nil
 }
 
-// snapshotAt rebuilds the register as it stood just before cutoff.
-func (s *Store) snapshotAt(ctx context.Context, day, cutoff time.Time) (*floorplan.Snapshot, error) {
+// snapshotAt rebuilds the register as of day, recorded before cutoff.
+func (s *Store) snapshotAt(ctx context.Context, q querier, day time.Time, cutoff pgtype.Timestamptz) (*floorplan.Snapshot, error) {
 	snap := &floorplan.Snapshot{AsOf: day}
 	var (
 		posts []personPost
 		rows  []floorplan.StandardRow
 		imgs  []image
 	)
-	err := s.read(ctx, func(q querier) error {
+	err := func() error {
 		var err error
-		if snap.Buildings, err = collect(ctx, q, scanBuilding, snapBuildingsAtSQL, cutoff); err != nil {
+		if snap.Buildings, err = collect(ctx, q, scanBuilding, snapBuildingsAtSQL, day, cutoff); err != nil {
 			return err
 		}
-		if snap.Floors, err = collect(ctx, q, scanFloor, snapFloorsAtSQL, cutoff); err != nil {
+		if snap.Floors, err = collect(ctx, q, scanFloor, snapFloorsAtSQL, day, cutoff); err != nil {
 			return err
 		}
-		if snap.Rooms, err = collect(ctx, q, s.scanRoom, snapRoomsAtSQL, cutoff); err != nil {
+		if snap.Rooms, err = collect(ctx, q, s.scanRoom, snapRoomsAtSQL, day, cutoff); err != nil {
 			return err
 		}
-		if snap.Agencies, err = collect(ctx, q, scanAgency, snapAgenciesAtSQL, cutoff); err != nil {
+		if snap.Agencies, err = collect(ctx, q, scanAgency, snapAgenciesAtSQL, day, cutoff); err != nil {
 			return err
 		}
-		if snap.People, err = collect(ctx, q, s.scanPerson, snapPeopleAtSQL, cutoff); err != nil {
+		if snap.People, err = collect(ctx, q, s.scanPerson, snapPeopleAtSQL, day, cutoff); err != nil {
 			return err
 		}
-		if posts, err = collect(ctx, q, scanPost, snapPostsAtSQL, cutoff); err != nil {
+		if posts, err = collect(ctx, q, scanPost, snapPostsAtSQL, day, cutoff); err != nil {
 			return err
 		}
-		if snap.Assignments, err = collect(ctx, q, s.scanAssignment, snapAssignmentsAtSQL, cutoff); err != nil {
+		if snap.Assignments, err = collect(ctx, q, s.scanAssignment, snapAssignmentsAtSQL, day, cutoff); err != nil {
 			return err
 		}
-		if rows, err = collect(ctx, q, scanStandardRow, snapStandardsAtSQL, cutoff); err != nil {
+		if rows, err = collect(ctx, q, scanStandardRow, snapStandardsAtSQL, day, cutoff); err != nil {
 			return err
 		}
-		imgs, err = collect(ctx, q, scanImage, snapChangedSQL, cutoff)
+		imgs, err = collect(ctx, q, scanImage, snapChangedSQL, day, cutoff)
 		return err
-	})
+	}()
 	if err != nil {
 		return nil, err
 	}
@@ -194,12 +241,15 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]personPost, rows *[]
 	if !r.DeletedAt.IsZero() {
 		return nil
 	}
+	if r.ValidFrom.IsZero() && !r.CreatedAt.IsZero() { // an image written before 0004_bitemporal
+		r.ValidFrom.Time = floorplan.DayOf(r.CreatedAt.In(s.loc))
+	}
 	var err error
 	switch img.entity {
 	case floorplan.EntityBuilding:
 		b := floorplan.Building{ID: r.ID, SiteID: r.SiteID, Name: r.Name, Address: r.Address, SourceID: r.SourceID}
 		b.Georef.Origin = orb.Point{r.OriginLon, r.OriginLat}
-		b.Georef.RotationDeg, b.Georef.Scale = r.RotationDeg, r.scaleNumber()
+		b.Georef.RotationDeg, b.Georef.Scale, b.ValidFrom = r.RotationDeg, r.scaleNumber(), r.ValidFrom.Time
 		b.Footprint, err = imagePolygon(r.Footprint)
 		snap.Buildings = append(snap.Buildings, b)
 	case floorplan.EntityFloor:
@@ -210,7 +260,7 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]personPost, rows *[]
 	case floorplan.EntityRoom:
 		rm := floorplan.Room{ID: r.ID, FloorID: r.FloorID, Number: r.Number, Name: r.Name, Usage: floorplan.Usage(r.Usage),
 			AgencyID: r.AgencyID, State: floorplan.RoomState(r.State), IdleSince: r.IdleSince.Time,
-			SourceID: r.SourceID, Version: r.Version, CreatedAt: s.in(r.CreatedAt)}
+			SourceID: r.SourceID, Version: r.Version, ValidFrom: r.ValidFrom.Time, CreatedAt: s.in(r.CreatedAt)}
 		rm.Geometry, err = imagePolygon(r.Geom)
 		snap.Rooms = append(snap.Rooms, rm)
 	case floorplan.EntityAgency:
@@ -290,6 +340,7 @@ type rowImage struct {
 	StartDate         jsonDate        `json:"start_date"`
 	EndDate           jsonDate        `json:"end_date"`
 	Effective         jsonDate        `json:"effective"`
+	ValidFrom         jsonDate        `json:"valid_from"`
 	CreatedAt         time.Time       `json:"created_at"`
 	DeletedAt         time.Time       `json:"deleted_at"`
 	Geom              json.RawMessage `json:"geom"`

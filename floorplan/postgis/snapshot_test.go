@@ -60,7 +60,7 @@ func TestSnapshotRebuildsThePast(t *testing.T) {
 	must(t, s.UpdateAssignment(ctx, &a))
 
 	day := floorplan.DayOf(cutoff)
-	past, err := s.SnapshotAt(ctx, day, cutoff)
+	past, err := s.SnapshotRecorded(ctx, day, cutoff)
 	must(t, err)
 	rooms := roomsByID(past)
 	if r, ok := rooms[changed.ID]; !ok || r.Area() != 24 || r.AgencyID != f.agencies[0].ID || r.Version != 1 {
@@ -108,7 +108,7 @@ func TestSnapshotRebuildsThePast(t *testing.T) {
 	}
 
 	// The rebuild with a cutoff after every write is the live register.
-	rebuilt, err := s.SnapshotAt(ctx, s.Today(), time.Now().Add(time.Hour))
+	rebuilt, err := s.SnapshotRecorded(ctx, s.Today(), time.Now().Add(time.Hour))
 	must(t, err)
 	sameSnapshot(t, rebuilt, live)
 }
@@ -224,6 +224,10 @@ func backdate(t *testing.T, ids []uuid.UUID, d time.Duration) {
 	_, err = conn.Exec(ctx, `SET session_replication_role = replica`)
 	must(t, err)
 	defer conn.Exec(ctx, `SET session_replication_role = origin`) //nolint:errcheck
-	_, err = conn.Exec(ctx, `UPDATE history SET at = at - $2::interval WHERE entity_id = ANY($1)`, ids, d)
+	// Effective days that were the day of writing move back with it (the store's zone is CST).
+	_, err = conn.Exec(ctx, `UPDATE history SET at = at - $2::interval,
+       effective = CASE WHEN effective = (at AT TIME ZONE 'UTC' + interval '8 hours')::date
+                        THEN ((at - $2::interval) AT TIME ZONE 'UTC' + interval '8 hours')::date ELSE effective END
+ WHERE entity_id = ANY($1)`, ids, d)
 	must(t, err)
 }

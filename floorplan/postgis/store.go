@@ -193,8 +193,22 @@ func (s *Store) q() querier {
 	return s.pool
 }
 
-// setActorSQL records who is writing, for the history triggers, until the end of the transaction.
-const setActorSQL = `SELECT set_config('officemap.actor', $1, true)`
+// setActorSQL records who is writing, why, from which day the change holds (empty: the default of
+// migrations/0004_bitemporal.sql) and the store's calendar day, for the history triggers, until the end
+// of the transaction.
+const setActorSQL = `SELECT set_config('officemap.actor', $1, true), set_config('officemap.reason', $2, true),
+       set_config('officemap.effective', $3, true), set_config('officemap.today', $4, true)`
+
+// setActor sets what setActorSQL says from ctx.
+func (s *Store) setActor(ctx context.Context, tx pgx.Tx) error {
+	eff := ""
+	if d, ok := floorplan.EffectiveFrom(ctx); ok {
+		eff = d.Format(floorplan.DateLayout)
+	}
+	_, err := tx.Exec(ctx, setActorSQL, floorplan.ActorFrom(ctx), floorplan.ReasonFrom(ctx), eff,
+		s.today().Format(floorplan.DateLayout))
+	return err
+}
 
 // bumpRevisionSQL starts every top-level write transaction (migrations/0003_revision.sql): the
 // register's revision grows when the transaction commits, and the row lock orders writers.
@@ -238,7 +252,7 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
 		return mapError(err)
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit; with a cancelled ctx pgx closes the connection, which rolls back
-	if _, err := tx.Exec(ctx, setActorSQL, floorplan.ActorFrom(ctx)); err != nil {
+	if err := s.setActor(ctx, tx); err != nil {
 		return mapError(err)
 	}
 	if err := fn(tx); err != nil {
@@ -256,7 +270,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx floorplan.Store) error) err
 		return mapError(err)
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit; with a cancelled ctx pgx closes the connection, which rolls back
-	if _, err := tx.Exec(ctx, setActorSQL, floorplan.ActorFrom(ctx)); err != nil {
+	if err := s.setActor(ctx, tx); err != nil {
 		return mapError(err)
 	}
 	if err := fn(&Store{pool: s.pool, tx: tx, loc: s.loc, classification: s.classification}); err != nil {

@@ -158,12 +158,8 @@ func computeLayout(p Plan, o Options, m measurer, cjk bool) *layout {
 
 	// Footer: scale bar and north arrow, then the legend.
 	y := oy + dh + margin
-	// The drawing's units may not be metres (Georef.Scale: metres per unit, 0 meaning 1).
-	mpu := p.Building.Georef.Scale
-	if !(mpu > 0) || math.IsInf(mpu, 0) {
-		mpu = 1
-	}
-	L.scale = makeScaleBar(margin, y, aw, s/mpu, textSize, m)
+	// The local frame is always metres (Georef.Scale is only the unit of crs=local exchanges).
+	L.scale = makeScaleBar(margin, y, aw, s, textSize, m)
 	// The north arrow points to true north: the drawing's +Y is up, and Georef.RotationDeg is the
 	// clockwise angle from north to +Y, so north is that angle anticlockwise from up.
 	arrow := textSize * 2.2

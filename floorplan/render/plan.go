@@ -145,16 +145,12 @@ func BuildPlan(ctx context.Context, store PlanStore, rep *floorplan.Report, floo
 	if len(p.Outline) == 0 {
 		p.Outline = b.Footprint
 	}
-	unit2 := 1.0 // m² per local unit²
-	if s := b.Georef.Scale; s > 0 {
-		unit2 = s * s
-	}
 	if rep != nil {
 		p.AsOf = rep.AsOf
 	}
 	for _, r := range rooms {
 		pr := PlanRoom{ID: r.ID, Number: r.Number, Name: r.Name, Usage: r.Usage, AgencyID: r.AgencyID,
-			AgencyName: names[r.AgencyID], AreaM2: r.Area() * unit2, Geometry: r.Geometry}
+			AgencyName: names[r.AgencyID], AreaM2: floorplan.RoundM2(r.Area()), Geometry: r.Geometry}
 		if rep != nil {
 			if rr, ok := rep.Room(r.ID); ok {
 				pr.Status = rr.Status

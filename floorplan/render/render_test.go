@@ -525,7 +525,8 @@ func TestNorthArrowAndUnits(t *testing.T) {
 		{"north up, metres", geo.Georef{}, square(0, 0, 40, 10), func(dx, dy float64) bool { return math.Abs(dx) < 1e-9 && dy < 0 }, "5 m"},
 		{"+Y east: north to the left", geo.Georef{RotationDeg: 90}, square(0, 0, 40, 10), func(dx, dy float64) bool { return dx < 0 && math.Abs(dy) < 1e-9 }, "5 m"},
 		{"+Y south-west", geo.Georef{RotationDeg: 225}, square(0, 0, 40, 10), func(dx, dy float64) bool { return dx > 0 && dy > 0 }, "5 m"},
-		{"millimetres", geo.Georef{Scale: 0.001}, square(0, 0, 40000, 10000), func(dx, dy float64) bool { return dy < 0 }, "5 m"},
+		// The stored frame is metres whatever the exchange unit: a millimetre building draws the same bar.
+		{"millimetre exchange unit", geo.Georef{Scale: 0.001}, square(0, 0, 40, 10), func(dx, dy float64) bool { return dy < 0 }, "5 m"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

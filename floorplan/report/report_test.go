@@ -431,3 +431,129 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	*c += countingWriter(len(p))
 	return len(p), nil
 }
+
+// noteReport evaluates a day before the register's first room: a 正局(处)级 head in 24.01 m² (0.01 m²,
+// under 0.1 %, over the 24 of the rank).
+func noteReport(t testing.TB) *floorplan.Report {
+	t.Helper()
+	a := floorplan.Agency{ID: id("a1"), Name: "市发展和改革委员会", Level: floorplan.LevelMunicipal, Status: floorplan.AgencyActive}
+	snap := &floorplan.Snapshot{
+		AsOf: floorplan.Day(2021, time.June, 1), FirstKnown: floorplan.Day(2022, time.March, 5),
+		Agencies: []floorplan.Agency{a},
+		Rooms: []floorplan.Room{{ID: id("r1"), FloorID: id("floor"), Number: "301", Usage: floorplan.UsageOffice,
+			AgencyID: a.ID, State: floorplan.RoomInUse, Geometry: box(4, 24.01/4)}},
+		People: []floorplan.Person{{ID: id("p1"), Name: "张三", AgencyID: a.ID, Rank: floorplan.RankDivision, Status: floorplan.PersonActive}},
+		Assignments: []floorplan.Assignment{{ID: id("x"), PersonID: id("p1"), RoomID: id("r1"), Kind: floorplan.AssignMain,
+			Start: floorplan.Day(2020, 1, 1)}},
+	}
+	rep, err := floorplan.Evaluate(snap, nil, floorplan.DefaultPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Notes) != 1 || len(rep.Findings) != 1 {
+		t.Fatalf("fixture: notes %+v, findings %+v", rep.Notes, rep.Findings)
+	}
+	return rep
+}
+
+// TestNotesAndBasis: every format prints the notes before its rows, the policy basis of each finding,
+// and an excess under 0.1 % as "<0.1".
+func TestNotesAndBasis(t *testing.T) {
+	rep := noteReport(t)
+	noteZH, noteEN := "注：登记簿中没有该日之前的房间记录（最早记录始于2022-03-05）", "Note: The register holds no rooms before 2022-03-05"
+	basisZH, basisEN := "面积按0.01平方米计（四舍五入）", "areas to 0.01 m², half up"
+	for _, lang := range []string{"zh", "en"} {
+		note, basis := noteZH, basisZH
+		if lang == "en" {
+			note, basis = noteEN, basisEN
+		}
+		opt := Options{Lang: lang}
+		t.Run("csv "+lang, func(t *testing.T) {
+			for name, write := range map[string]func(*bytes.Buffer) error{
+				"findings": func(b *bytes.Buffer) error { return Write(b, rep, CSV, opt) },
+				"totals":   func(b *bytes.Buffer) error { return WriteTotals(b, rep, CSV, opt) },
+			} {
+				var buf bytes.Buffer
+				if err := write(&buf); err != nil {
+					t.Fatal(err)
+				}
+				recs, err := csv.NewReader(bytes.NewReader(buf.Bytes()[3:])).ReadAll() // rectangular
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				if !strings.HasPrefix(recs[0][0], note) || recs[1][0] != map[bool]string{true: "Rule ID", false: "规则编号"}[lang == "en"] && name == "findings" {
+					t.Errorf("%s: first records %q", name, recs[:2])
+				}
+				if name == "findings" {
+					row := recs[2]
+					if row[9] != "<0.1" || row[8] != "0.01" || !strings.HasPrefix(row[17], basis) || recs[1][17] == "" {
+						t.Errorf("finding row %q", row)
+					}
+				}
+			}
+		})
+		t.Run("json "+lang, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Write(&buf, rep, JSON, opt); err != nil {
+				t.Fatal(err)
+			}
+			var doc Document
+			if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+				t.Fatal(err)
+			}
+			if len(doc.Notes) != 1 || doc.Notes[0].Code != floorplan.NoteBeforeRegister || !strings.Contains(note, doc.Notes[0].Message[:20]) ||
+				!strings.HasPrefix(doc.Findings[0].Basis, basis) {
+				t.Errorf("document notes %+v, basis %q", doc.Notes, doc.Findings[0].Basis)
+			}
+			buf.Reset()
+			if err := WriteTotals(&buf, rep, JSON, opt); err != nil || !strings.Contains(buf.String(), `"notes": [`) {
+				t.Errorf("totals JSON without notes (%v):\n%s", err, buf.String())
+			}
+		})
+		t.Run("table "+lang, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Write(&buf, rep, Table, opt); err != nil {
+				t.Fatal(err)
+			}
+			out := buf.String()
+			if strings.Count(out, note) != 1 || strings.Index(out, note) > strings.Index(out, "张三") ||
+				!strings.Contains(out, "<0.1") || !strings.Contains(out, basis) {
+				t.Errorf("table:\n%s", out)
+			}
+		})
+		t.Run("xlsx "+lang, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Write(&buf, rep, XLSX, opt); err != nil {
+				t.Fatal(err)
+			}
+			f, err := excelize.OpenReader(&buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			findings, agencies := SheetNames(lang)
+			for _, sheet := range []string{findings, agencies} {
+				rows, err := f.GetRows(sheet)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(rows) < 3 || !strings.HasPrefix(rows[0][0], note) {
+					t.Errorf("%s: rows %q", sheet, rows)
+					continue
+				}
+				if sheet == findings && (rows[2][9] != "<0.1" || rows[2][4] != "张三" || !strings.HasPrefix(rows[2][17], basis)) {
+					t.Errorf("%s: finding row %q", sheet, rows[2])
+				}
+			}
+		})
+	}
+	t.Run("no notes, no note line", func(t *testing.T) {
+		var buf bytes.Buffer
+		if err := Write(&buf, smallReport(t), CSV, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(buf.String(), "注：") {
+			t.Errorf("a note line without notes:\n%s", buf.String())
+		}
+	})
+}

@@ -3,8 +3,10 @@
 // (超标问题) and a per-agency sheet (单位汇总), and a fixed-width text table for a terminal.
 //
 // Every format carries the same rows: one per finding with its rule, severity, agency, person,
-// rooms, areas, excess, deadline, legal source and sentence, and one per agency with its people,
-// rooms and areas. Names come from the report; Options can supply the ones it lacks.
+// rooms, areas, excess, deadline, legal source, sentence and policy basis, and one per agency with its
+// people, rooms and areas. The report's notes (floorplan.Report.Notes, e.g. a day before the register
+// began) come first: the JSON member "notes", and a line each before the rows of CSV, XLSX and the
+// table. Names come from the report; Options can supply the ones it lacks.
 package report
 
 import (
@@ -80,11 +82,20 @@ func (o Options) en() bool { return strings.HasPrefix(strings.ToLower(o.Lang), "
 
 // Document is everything a report contains; it is the JSON format's shape.
 type Document struct {
-	AsOf     string       `json:"as_of"` // YYYY-MM-DD
+	AsOf string `json:"as_of"` // YYYY-MM-DD
+	// Notes qualify the whole report (floorplan.Report.Notes), in the report's language; every format
+	// prints them before its rows.
+	Notes    []NoteRow    `json:"notes"`
 	Findings []FindingRow `json:"findings"`
 	Agencies []AgencyRow  `json:"agencies"`
 	// Total sums the agencies' rows (Agency is "合计" / "Total").
 	Total AgencyRow `json:"total"`
+}
+
+// NoteRow is one note on the whole report.
+type NoteRow struct {
+	Code    string `json:"code"` // e.g. floorplan.NoteBeforeRegister
+	Message string `json:"message"`
 }
 
 // FindingRow is one finding as reports show it: ids, names and numbers.
@@ -108,6 +119,8 @@ type FindingRow struct {
 	Action     string      `json:"action,omitempty"`
 	Source     string      `json:"source"`
 	Message    string      `json:"message"`
+	// Basis names the policy choices the verdict depends on (floorplan.Finding.Basis).
+	Basis string `json:"basis,omitempty"`
 }
 
 // AgencyRow is one agency's totals.
@@ -215,7 +228,15 @@ func Build(rep *floorplan.Report, opt Options) (*Document, error) {
 	for _, r := range opt.Rules {
 		keepRule[r] = true
 	}
-	doc := &Document{AsOf: day(rep.AsOf), Findings: make([]FindingRow, 0, len(rep.Findings))}
+	doc := &Document{AsOf: day(rep.AsOf), Notes: make([]NoteRow, 0, len(rep.Notes)),
+		Findings: make([]FindingRow, 0, len(rep.Findings))}
+	for _, nt := range rep.Notes {
+		row := NoteRow{Code: nt.Code, Message: nt.Message}
+		if opt.en() {
+			row.Message = nt.MessageEN
+		}
+		doc.Notes = append(doc.Notes, row)
+	}
 	for i := range rep.Findings {
 		f := &rep.Findings[i]
 		if opt.AgencyID != uuid.Nil && f.AgencyID != opt.AgencyID {
@@ -230,7 +251,7 @@ func Build(rep *floorplan.Report, opt Options) (*Document, error) {
 			PersonID: f.PersonID, Person: n.person(f.PersonID),
 			RoomIDs: f.RoomIDs, Rooms: make([]string, len(f.RoomIDs)),
 			AreaM2: f.AreaM2, StandardM2: f.StandardM2, ExcessM2: f.ExcessM2, ExcessPct: f.ExcessPct,
-			Deadline: day(f.Deadline), Action: f.ActionZH, Source: f.Source, Message: f.Message,
+			Deadline: day(f.Deadline), Action: f.ActionZH, Source: f.Source, Message: f.Message, Basis: f.Basis,
 		}
 		if row.RoomIDs == nil {
 			row.RoomIDs = []uuid.UUID{}
@@ -239,7 +260,7 @@ func Build(rep *floorplan.Report, opt Options) (*Document, error) {
 			row.Rooms[k] = n.room(id)
 		}
 		if opt.en() {
-			row.Action, row.Message = f.Action, f.MessageEN
+			row.Action, row.Message, row.Basis = f.Action, f.MessageEN, f.BasisEN
 		}
 		doc.Findings = append(doc.Findings, row)
 	}
@@ -297,10 +318,11 @@ func roomsList(rooms []string, en bool) string {
 func findingHeader(en bool) []string {
 	if en {
 		return []string{"Rule ID", "Rule", "Severity", "Agency", "Person", "Rooms", "Area (m²)", "Standard (m²)",
-			"Excess (m²)", "Excess (%)", "Deadline", "Action", "Legal source", "Finding", "Agency ID", "Person ID", "Room IDs"}
+			"Excess (m²)", "Excess (%)", "Deadline", "Action", "Legal source", "Finding", "Agency ID", "Person ID", "Room IDs",
+			"Policy basis"}
 	}
 	return []string{"规则编号", "规则", "严重程度", "使用单位", "人员", "房间", "使用面积(m²)", "标准面积(m²)",
-		"超标面积(m²)", "超标比例(%)", "整改期限", "处理意见", "依据", "问题说明", "单位ID", "人员ID", "房间ID"}
+		"超标面积(m²)", "超标比例(%)", "整改期限", "处理意见", "依据", "问题说明", "单位ID", "人员ID", "房间ID", "判定口径"}
 }
 
 func agencyHeader(en bool) []string {
@@ -310,6 +332,14 @@ func agencyHeader(en bool) []string {
 	}
 	return []string{"使用单位", "人数", "房间数", "办公室面积(m²)", "标准面积(m²)", "办公用房面积(m²)", "核定面积(m²)",
 		"问题数", "单位ID"}
+}
+
+// noteLine is a note as one line of text, with its label.
+func noteLine(n NoteRow, en bool) string {
+	if en {
+		return "Note: " + n.Message
+	}
+	return "注：" + n.Message
 }
 
 func idCell(id uuid.UUID) string {

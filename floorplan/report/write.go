@@ -36,7 +36,7 @@ func Write(w io.Writer, rep *floorplan.Report, f Format, opt Options) error {
 		bw := bufio.NewWriter(w)
 		writeFindingsTable(bw, doc, opt.en())
 		bw.WriteString("\n")
-		writeTotalsTable(bw, doc, opt.en())
+		writeTotalsTable(bw, doc, opt.en(), false) // the notes are above the findings
 		return flush(bw)
 	}
 	return floorplan.Invalidf("format %q is not one of table, csv, json, xlsx", string(f))
@@ -54,16 +54,17 @@ func WriteTotals(w io.Writer, rep *floorplan.Report, f Format, opt Options) erro
 	case JSON:
 		return writeJSON(w, struct {
 			AsOf     string      `json:"as_of"`
+			Notes    []NoteRow   `json:"notes"`
 			Agencies []AgencyRow `json:"agencies"`
 			Total    AgencyRow   `json:"total"`
-		}{doc.AsOf, doc.Agencies, doc.Total})
+		}{doc.AsOf, doc.Notes, doc.Agencies, doc.Total})
 	case CSV:
 		return writeTotalsCSV(w, doc, opt.en())
 	case XLSX:
 		return writeXLSX(w, doc, opt.en())
 	case Table, "":
 		bw := bufio.NewWriter(w)
-		writeTotalsTable(bw, doc, opt.en())
+		writeTotalsTable(bw, doc, opt.en(), true)
 		return flush(bw)
 	}
 	return floorplan.Invalidf("format %q is not one of table, csv, json, xlsx", string(f))
@@ -88,7 +89,15 @@ func writeJSON(w io.Writer, v any) error {
 // m2 formats an area; pctCell a percentage; both blank where the number does not apply.
 func m2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 
-func pctCell(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+// pctCell prints a percentage to 0.1; a positive percentage that would print as 0.0 prints as "<0.1", so
+// that a breach never shows as 0.0 %.
+func pctCell(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	if s == "0.0" && v > 0 {
+		return "<0.1"
+	}
+	return s
+}
 
 // findingCells are a finding's cells in findingHeader's order. The standard, excess and percentage
 // are blank for findings with no standard (idle rooms, merged agencies, notices).
@@ -99,7 +108,17 @@ func findingCells(r *FindingRow, en bool) []string {
 	}
 	return []string{r.RuleID, r.Rule, severity(r.Severity, en), r.Agency, r.Person, roomsList(r.Rooms, en),
 		m2(r.AreaM2), std, ex, pct, r.Deadline, r.Action, r.Source, r.Message,
-		idCell(r.AgencyID), idCell(r.PersonID), idsCell(r.RoomIDs)}
+		idCell(r.AgencyID), idCell(r.PersonID), idsCell(r.RoomIDs), r.Basis}
+}
+
+// writeNotesCSV writes each note as a record before the header, its text in the first field and the
+// others empty, so that the file stays rectangular.
+func writeNotesCSV(cw *csv.Writer, doc *Document, width int, en bool) {
+	for _, n := range doc.Notes {
+		rec := make([]string, width)
+		rec[0] = noteLine(n, en)
+		cw.Write(rec)
+	}
 }
 
 func agencyCells(a *AgencyRow) []string {
@@ -112,6 +131,7 @@ func writeFindingsCSV(w io.Writer, doc *Document, en bool) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString(bom)
 	cw := csv.NewWriter(bw)
+	writeNotesCSV(cw, doc, len(findingHeader(en)), en)
 	cw.Write(findingHeader(en))
 	for i := range doc.Findings {
 		cw.Write(findingCells(&doc.Findings[i], en))
@@ -127,6 +147,7 @@ func writeTotalsCSV(w io.Writer, doc *Document, en bool) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString(bom)
 	cw := csv.NewWriter(bw)
+	writeNotesCSV(cw, doc, len(agencyHeader(en)), en)
 	cw.Write(agencyHeader(en))
 	for i := range doc.Agencies {
 		cw.Write(agencyCells(&doc.Agencies[i]))
@@ -233,22 +254,34 @@ func writeFindingsTable(w *bufio.Writer, doc *Document, en bool) {
 		header = []string{"Rule", "Severity", "Agency", "Person", "Rooms", "Area", "Standard", "Excess", "Excess %", "Deadline", "Finding"}
 	}
 	w.WriteString(title + "\n\n")
+	writeNotesTable(w, doc, en)
 	rows := make([][]string, len(doc.Findings))
 	for i := range doc.Findings {
 		c := findingCells(&doc.Findings[i], en)
-		rows[i] = []string{c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[13]}
+		msg := c[13]
+		if b := doc.Findings[i].Basis; b != "" { // the policy choices after the sentence
+			if en {
+				msg += " [" + b + "]"
+			} else {
+				msg += "【" + b + "】"
+			}
+		}
+		rows[i] = []string{c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], msg}
 	}
 	table(w, header, rows, []int{24, 10, 24, 12, 20, 0, 0, 0, 0, 0, 0},
 		[]bool{false, false, false, false, false, true, true, true, true, false, false})
 }
 
-func writeTotalsTable(w *bufio.Writer, doc *Document, en bool) {
+func writeTotalsTable(w *bufio.Writer, doc *Document, en, notes bool) {
 	title := "单位汇总"
 	header := agencyHeader(en)[:8]
 	if en {
 		title = "Totals by agency"
 	}
 	w.WriteString(title + "\n\n")
+	if notes {
+		writeNotesTable(w, doc, en)
+	}
 	rows := make([][]string, 0, len(doc.Agencies)+1)
 	for i := range doc.Agencies {
 		rows = append(rows, agencyCells(&doc.Agencies[i])[:8])
@@ -256,4 +289,14 @@ func writeTotalsTable(w *bufio.Writer, doc *Document, en bool) {
 	rows = append(rows, agencyCells(&doc.Total)[:8])
 	table(w, header, rows, []int{30, 0, 0, 0, 0, 0, 0, 0},
 		[]bool{false, true, true, true, true, true, true, true})
+}
+
+// writeNotesTable writes the notes, one line each and a blank line after them, before a table.
+func writeNotesTable(w *bufio.Writer, doc *Document, en bool) {
+	for _, n := range doc.Notes {
+		w.WriteString(noteLine(n, en) + "\n")
+	}
+	if len(doc.Notes) > 0 {
+		w.WriteString("\n")
+	}
 }

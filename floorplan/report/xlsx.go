@@ -61,22 +61,15 @@ func writeXLSX(w io.Writer, doc *Document, en bool) (err error) {
 		return fmt.Errorf("report: XLSX: %w", err)
 	}
 
-	// Findings.
+	// Findings: the notes, the header, the rows.
 	sw, err := f.NewStreamWriter(findingsName)
 	if err != nil {
 		return fmt.Errorf("report: XLSX: %w", err)
 	}
-	widths := []float64{30, 24, 10, 28, 12, 18, 12, 12, 12, 11, 12, 16, 40, 60, 38, 38, 38}
-	for i, wd := range widths {
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return fmt.Errorf("report: XLSX: %w", err)
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return fmt.Errorf("report: XLSX: %w", err)
-	}
-	if err := sw.SetRow("A1", headerCells(findingHeader(en), head)); err != nil {
-		return fmt.Errorf("report: XLSX: %w", err)
+	widths := []float64{30, 24, 10, 28, 12, 18, 12, 12, 12, 11, 12, 16, 40, 60, 38, 38, 38, 50}
+	top, err := startSheet(sw, doc, widths, findingHeader(en), head, en)
+	if err != nil {
+		return err
 	}
 	row := make([]any, len(widths))
 	for i := range doc.Findings {
@@ -94,8 +87,11 @@ func writeXLSX(w io.Writer, doc *Document, en bool) (err error) {
 			row[7] = excelize.Cell{StyleID: num, Value: r.StandardM2}
 			row[8] = excelize.Cell{StyleID: num, Value: r.ExcessM2}
 			row[9] = excelize.Cell{StyleID: pct, Value: r.ExcessPct}
+			if c[9] == "<0.1" { // a breach that 0.0 would hide
+				row[9] = c[9]
+			}
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		cell, _ := excelize.CoordinatesToCellName(1, top+i+2)
 		if err := sw.SetRow(cell, row); err != nil {
 			return fmt.Errorf("report: XLSX: %w", err)
 		}
@@ -109,16 +105,8 @@ func writeXLSX(w io.Writer, doc *Document, en bool) (err error) {
 	if err != nil {
 		return fmt.Errorf("report: XLSX: %w", err)
 	}
-	for i, wd := range []float64{34, 8, 8, 16, 16, 18, 16, 8, 38} {
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return fmt.Errorf("report: XLSX: %w", err)
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return fmt.Errorf("report: XLSX: %w", err)
-	}
-	if err := sw.SetRow("A1", headerCells(agencyHeader(en), head)); err != nil {
-		return fmt.Errorf("report: XLSX: %w", err)
+	if top, err = startSheet(sw, doc, []float64{34, 8, 8, 16, 16, 18, 16, 8, 38}, agencyHeader(en), head, en); err != nil {
+		return err
 	}
 	agencyRow := func(a *AgencyRow, style int) []any {
 		return []any{
@@ -131,12 +119,12 @@ func writeXLSX(w io.Writer, doc *Document, en bool) (err error) {
 		}
 	}
 	for i := range doc.Agencies {
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		cell, _ := excelize.CoordinatesToCellName(1, top+i+2)
 		if err := sw.SetRow(cell, agencyRow(&doc.Agencies[i], 0)); err != nil {
 			return fmt.Errorf("report: XLSX: %w", err)
 		}
 	}
-	cell, _ := excelize.CoordinatesToCellName(1, len(doc.Agencies)+2)
+	cell, _ := excelize.CoordinatesToCellName(1, top+len(doc.Agencies)+2)
 	if err := sw.SetRow(cell, agencyRow(&doc.Total, bold)); err != nil {
 		return fmt.Errorf("report: XLSX: %w", err)
 	}
@@ -148,6 +136,32 @@ func writeXLSX(w io.Writer, doc *Document, en bool) (err error) {
 		return fmt.Errorf("report: writing XLSX: %w", err)
 	}
 	return nil
+}
+
+// startSheet sets a sheet's column widths, writes the notes (one row each) and the header below them,
+// frozen, and returns the number of note rows.
+func startSheet(sw *excelize.StreamWriter, doc *Document, widths []float64, header []string, head int, en bool) (int, error) {
+	for i, wd := range widths {
+		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+			return 0, fmt.Errorf("report: XLSX: %w", err)
+		}
+	}
+	top := len(doc.Notes)
+	below, _ := excelize.CoordinatesToCellName(1, top+2)
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: top + 1, TopLeftCell: below, ActivePane: "bottomLeft"}); err != nil {
+		return 0, fmt.Errorf("report: XLSX: %w", err)
+	}
+	for i, n := range doc.Notes {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, []any{noteLine(n, en)}); err != nil {
+			return 0, fmt.Errorf("report: XLSX: %w", err)
+		}
+	}
+	cell, _ := excelize.CoordinatesToCellName(1, top+1)
+	if err := sw.SetRow(cell, headerCells(header, head)); err != nil {
+		return 0, fmt.Errorf("report: XLSX: %w", err)
+	}
+	return top, nil
 }
 
 func headerCells(h []string, style int) []any {

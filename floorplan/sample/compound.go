@@ -427,7 +427,7 @@ func eastWing() []wingFloor {
 				office(3.0, as("sfj-retiring", deputy())),
 				office(3.0, deputy()),
 				office(4.5, team(3)...),
-				office(2.6, team(2)...)),
+				office(2.6, leader(floorplan.RankViceSection, ""), as("sfj-seconded", seat{rank: floorplan.RankStaff}))),
 			northEast: bureauNorth("sfj"),
 		},
 		{

@@ -117,6 +117,7 @@ type plan struct {
 func (g *gen) building(site int, code, name, address string, siteFrame geo.Georef, offset orb.Point, footprint orb.Polygon, f frame) *plan {
 	origin := siteFrame.Frame().ToLonLat(offset)
 	b := floorplan.Building{
+		ValidFrom: g.registered,
 		ID:        newID("building", code),
 		SiteID:    g.d.Sites[site].ID,
 		Name:      name,
@@ -179,9 +180,12 @@ func (g *gen) floor(p *plan, ordinal int, elevation float64, south, north []bay)
 			panic("sample: people seated in common room " + key)
 		}
 		var seated []int
+		// The people of a room moved in together, more than a year ago (so that last year's report sees
+		// the same team offices as today's).
+		start := g.daysAgo(400, 2000)
 		for j, s := range r.seats {
 			pi := g.person(key+":"+fmt.Sprint(j), r.agency, s)
-			g.assign(pi, rm, floorplan.AssignMain, g.daysAgo(150, 2000))
+			g.assign(pi, rm, floorplan.AssignMain, start)
 			seated = append(seated, pi)
 		}
 		if _, ok := holders[r.bay]; !ok && len(seated) > 0 {
@@ -206,6 +210,8 @@ func (g *gen) addRoom(floor uuid.UUID, key, number string, r placed) int {
 		State:     floorplan.RoomInUse,
 		Geometry:  r.geometry,
 		CreatedAt: g.registered,
+		// The compound was surveyed when it was registered: as-of reports see its rooms from then on.
+		ValidFrom: g.registered,
 	}
 	if r.agency != "" {
 		rm.AgencyID = g.agency(r.agency).ID

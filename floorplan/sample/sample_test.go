@@ -348,10 +348,16 @@ func TestFindings(t *testing.T) {
 				count[f.RuleID]++
 			}
 			for _, r := range floorplan.Rules() {
-				if count[r.ID] == 0 {
+				// An approved second office naming no post of its person is a notice on legacy data: stores
+				// refuse to write one (Assignment.Validate, and the post must be the person's), so the demo,
+				// which a store loads, cannot hold one.
+				if count[r.ID] == 0 && r.ID != floorplan.RuleSecondOfficePostUnknown {
 					t.Errorf("no finding of rule %s (%s)", r.ID, r.Title)
 				}
 				t.Logf("%-40s %d", r.ID, count[r.ID])
+			}
+			if n := count[floorplan.RuleSecondOfficePostUnknown]; n != 0 {
+				t.Errorf("%d approved second offices of the demo name no post of their person", n)
 			}
 
 			status := make(map[floorplan.RoomStatus]int)

@@ -24,6 +24,16 @@ func (g *gen) story() {
 	// in the data bureau, which was set up from parts of the commission, with no approval.
 	g.assign(g.personAt("fgw-deputy"), g.taggedRoom("sjju-kept"), floorplan.AssignSecond, t.AddDate(-1, -2, 0))
 
+	// person.unapproved_second_office: a member of staff of the justice bureau sits in a team office that
+	// was recorded as a "second office" with no approval, and has no other office: without approval it is
+	// simply their office (its share counts in their area, which is within the standard).
+	seconded := g.taggedPerson("sfj-seconded").ID
+	for i := range g.d.Assignments {
+		if a := &g.d.Assignments[i]; a.PersonID == seconded {
+			a.Kind = floorplan.AssignSecond
+		}
+	}
+
 	// person.second_office_not_smaller: the organisation department's 常务副部长 is also head of the
 	// veteran cadres bureau, with an approved second office there of 27 m², not smaller than the 24 of
 	// the rank.

@@ -193,6 +193,11 @@ func testSnapshotPast(t *testing.T, s floorplan.Store) {
 		Effective: day(c, -30), Jurisdiction: "常州市", Source: "测试"}
 	must(t, s.PutStandardRow(ctx, row))
 	c.Pass(t, aged)
+	// What a planner reads now (Pass aged the stored rows).
+	changed, err := s.Room(ctx, changed.ID)
+	must(t, err)
+	a, err = s.Assignment(ctx, a.ID)
+	must(t, err)
 
 	changed.Geometry, changed.AgencyID = rect(0, 0, 3, 6), f.agencies[1].ID
 	must(t, s.UpdateRoom(ctx, &changed))
@@ -207,6 +212,9 @@ func testSnapshotPast(t *testing.T, s floorplan.Store) {
 
 	past, err := s.Snapshot(ctx, day(c, -2))
 	must(t, err)
+	if !past.FirstKnown.Equal(day(c, -3)) || !past.RecordedAt.IsZero() {
+		t.Errorf("FirstKnown = %v, RecordedAt = %v, want %v and none", past.FirstKnown, past.RecordedAt, day(c, -3))
+	}
 	if !past.AsOf.Equal(day(c, -2)) {
 		t.Errorf("AsOf = %v, want %v", past.AsOf, day(c, -2))
 	}
@@ -229,8 +237,21 @@ func testSnapshotPast(t *testing.T, s floorplan.Store) {
 	if i := slices.IndexFunc(past.People, func(q floorplan.Person) bool { return q.ID == p.ID }); i < 0 || past.People[i].Rank != floorplan.RankDivision {
 		t.Error("past: the person's rank is not the old one")
 	}
-	if i := slices.IndexFunc(past.Assignments, func(x floorplan.Assignment) bool { return x.ID == a.ID }); i < 0 || !past.Assignments[i].End.IsZero() {
-		t.Error("past: the assignment's end is not the old one (none)")
+	// The assignment's end, entered today, is dated 2025: as now known it had ended on day -2.
+	if i := slices.IndexFunc(past.Assignments, func(x floorplan.Assignment) bool { return x.ID == a.ID }); i < 0 || !past.Assignments[i].End.Equal(a.End) {
+		t.Error("past, as now known: the assignment's end is not the one entered today with an earlier date")
+	}
+	// As recorded at the start of day -2, officemap knew of no end.
+	recorded, err := s.SnapshotRecorded(ctx, day(c, -2), day(c, -2))
+	must(t, err)
+	if i := slices.IndexFunc(recorded.Assignments, func(x floorplan.Assignment) bool { return x.ID == a.ID }); i < 0 || !recorded.Assignments[i].End.IsZero() {
+		t.Error("past, as recorded then: the assignment's end is not the old one (none)")
+	}
+	if !recorded.RecordedAt.Equal(day(c, -2)) {
+		t.Errorf("RecordedAt = %v, want %v", recorded.RecordedAt, day(c, -2))
+	}
+	if r, ok := rooms[changed.ID]; ok {
+		sameJSON(t, "room 501 as now known and as recorded", r, roomIn(recorded, changed.ID))
 	}
 	if len(past.StandardRows) != 1 || past.StandardRows[0].AreaM2 != 20 {
 		t.Errorf("past: standard rows %+v, want the old 20 m²", past.StandardRows)
@@ -239,10 +260,13 @@ func testSnapshotPast(t *testing.T, s floorplan.Store) {
 		t.Errorf("past: %d buildings, %d floors, %d agencies, want 1, 3, 2", len(past.Buildings), len(past.Floors), len(past.Agencies))
 	}
 
+	// Before the first room: no room and no building (their default start is the day they were
+	// entered); agencies, people and floors hold from the beginning of time (their own dates decide).
 	before, err := s.Snapshot(ctx, day(c, -10))
 	must(t, err)
-	if len(before.Rooms)+len(before.People)+len(before.Assignments)+len(before.Buildings)+len(before.Floors)+len(before.Agencies) != 0 {
-		t.Errorf("a snapshot of a day before anything was recorded is not empty: %d rooms, %d buildings", len(before.Rooms), len(before.Buildings))
+	if len(before.Rooms)+len(before.Buildings) != 0 || len(before.Agencies) != 2 || !before.FirstKnown.Equal(day(c, -3)) {
+		t.Errorf("a snapshot of a day before the first room: %d rooms, %d buildings, %d agencies, first known %v",
+			len(before.Rooms), len(before.Buildings), len(before.Agencies), before.FirstKnown)
 	}
 }
 
@@ -291,4 +315,14 @@ func testSnapshotToday(t *testing.T, s floorplan.Store) {
 	if len(later.StandardRows) != 2 {
 		t.Errorf("a snapshot of a future day has %d standard rows in force, want 2", len(later.StandardRows))
 	}
+}
+
+// roomIn returns the room with the given id in snap (zero when absent).
+func roomIn(snap *floorplan.Snapshot, id uuid.UUID) floorplan.Room {
+	for _, r := range snap.Rooms {
+		if r.ID == id {
+			return r
+		}
+	}
+	return floorplan.Room{}
 }

@@ -63,6 +63,7 @@ func Run(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 		{"History", testHistory},
 		{"SnapshotPast", testSnapshotPast},
 		{"SnapshotToday", testSnapshotToday},
+		{"Bitemporal", testBitemporal},
 		{"Features", testFeatures},
 		{"Search", testSearch},
 		{"InTx", testInTx},

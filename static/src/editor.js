@@ -54,6 +54,7 @@ const ed = {
   formDirty: false,
   busy: false,
   interactions: {},
+  unit: 1, // metres per local coordinate unit (the building's georef.scale)
 };
 
 let panel;
@@ -64,7 +65,9 @@ let measureOverlay;
 const isNew = (f) => !f.getId();
 const props = (f) => f.get('room') || {};
 const ringsOf = (f) => f.getGeometry().getCoordinates();
-const areaOf = (f) => polygonArea(ringsOf(f));
+// Local coordinates come in the building's exchange unit (georef.scale metres per unit, 1 by default):
+// areas are shown in m² whatever the unit.
+const areaOf = (f) => polygonArea(ringsOf(f)) * (ed.unit || 1) ** 2;
 
 /** Opens the editor on a floor; onExit(changed) is called when the user leaves it. */
 export async function open({floorId, buildingId, roomId, onExit}) {
@@ -92,6 +95,7 @@ async function load() {
   const {floorId, buildingId} = ed.ctx;
   const [fc, building, floor] = await Promise.all([roomsOf(floorId, 'local'),
     get(`/api/v1/buildings/${buildingId}${query({crs: 'local'})}`), get(`/api/v1/floors/${floorId}${query({crs: 'local'})}`)]);
+  ed.unit = (building.georef && building.georef.scale) || 1;
   ed.rooms.clear();
   ed.backdrop.clear();
   for (const g of [building.footprint, floor.outline]) {
@@ -104,7 +108,7 @@ async function load() {
   if (Number.isFinite(ext[0])) ed.map.getView().fit(ext, {padding: [70, 40, 40, 40]});
 }
 
-/** A room feature from its GeoJSON (local metres); its version gives the ETag for If-Match. */
+/** A room feature from its GeoJSON (local coordinates); its version gives the ETag for If-Match. */
 function toFeature(json) {
   const f = gj.readFeature(json);
   f.setProperties({room: json.properties, etag: etagOf(json.properties.version), dirty: false}, true);

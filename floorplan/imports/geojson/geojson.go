@@ -1,6 +1,9 @@
 // Package geojson reads rooms from a GeoJSON FeatureCollection of polygons: lon/lat as RFC 7946 says, or
-// the building's local metres when the collection says "crs": "local" (as officemap's own export with
+// the building's local coordinates when the collection says "crs": "local" (as officemap's own export with
 // crs=local does; the georeference then comes from its "georef" member or from --origin/--rotation).
+// Local coordinates are in metres, unless the "georef" member has a "scale" (metres per unit, as the
+// API's georef.scale: 0.001 for millimetres; 0 or absent means metres), by which they are multiplied:
+// what Read returns is always in metres.
 //
 // Properties read from each feature (all optional):
 //
@@ -173,6 +176,17 @@ func Read(file string, in io.Reader, opt Options) (*imports.Dataset, error) {
 	if len(rooms) == 0 {
 		return nil, fail("", "no features: the collection has no rooms")
 	}
+	if local && fc.Georef != nil && fc.Georef.Scale != 0 && fc.Georef.Scale != 1 {
+		k := fc.Georef.Scale
+		if !(k >= geo.MinScale && k <= geo.MaxScale) {
+			return nil, fail("", "georef.scale %v: the metres per local unit must be from %g to %g (0.001 for millimetres)",
+				k, geo.MinScale, geo.MaxScale)
+		}
+		for i := range rooms {
+			rooms[i].r.Geometry = toMetres(rooms[i].r.Geometry, k)
+		}
+		ds.Notes = append(ds.Notes, fmt.Sprintf("local coordinates in units of %g m (georef.scale), converted to metres", k))
+	}
 	for _, p := range rooms {
 		groups[p.key].Rooms = append(groups[p.key].Rooms, p.r)
 	}
@@ -189,10 +203,37 @@ func Read(file string, in io.Reader, opt Options) (*imports.Dataset, error) {
 	return ds, nil
 }
 
-// georef is officemap's georeference member of a local-metre collection.
+// georef is officemap's georeference member of a local collection. Scale is the metres per local unit
+// of the coordinates (0 means 1).
 type georef struct {
 	Origin      [2]float64 `json:"origin"`
 	RotationDeg float64    `json:"rotation_deg"`
+	Scale       float64    `json:"scale"`
+}
+
+// toMetres returns a copy of p, in local units of k metres, in metres: each coordinate multiplied by k
+// and rounded to the nanometre, which removes the last-bit noise of the product (6000 mm is 6 m, not
+// 6.000000000000001) and keeps every digit a drawing has.
+func toMetres(p orb.Polygon, k float64) orb.Polygon {
+	if p == nil {
+		return nil
+	}
+	snap := func(v float64) float64 {
+		x := v * k * 1e9
+		if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) >= 1<<52 {
+			return v * k
+		}
+		return math.Round(x) / 1e9
+	}
+	out := make(orb.Polygon, len(p))
+	for i, r := range p {
+		ring := make(orb.Ring, len(r))
+		for j, pt := range r {
+			ring[j] = orb.Point{snap(pt[0]), snap(pt[1])}
+		}
+		out[i] = ring
+	}
+	return out
 }
 
 // isLocal reports whether a collection's crs member says local metres: "local", or a named CRS

@@ -1,0 +1,152 @@
+package gpkg
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"officemap/floorplan"
+	"officemap/geo"
+)
+
+// The stored local frame is always in metres. Registers written before that rule kept the local
+// geometry of a building whose scale is neither 0 nor 1 in the building's drawing units (rooms of
+// 4000 × 6000 in a millimetre building, scale 0.001), and every area computed from it was in units²
+// labelled m². A building's scale is now only the unit in which clients exchange local coordinates
+// (the API's crs=local), and geo.Frame ignores it. rescaleLegacyUnits converts such a register; it is
+// the GeoPackage counterpart of the PostGIS migration migrations/0005_units.sql and writes the same
+// history.
+
+// rescaleActor is the history actor of the conversion (the PostGIS migration's too). A history image
+// recorded before that entity's row by this actor, for a building whose scale is neither 0 nor 1, is in
+// the building's drawing units; from it on, images are in metres.
+const rescaleActor = "migration:0005_units"
+
+// rescaleReason is the reason of the conversion's history rows (the PostGIS migration's too).
+const rescaleReason = "the stored local frame is in metres: geometry converted from drawing units (× scale)"
+
+const (
+	sqlLegacyBuildings   = `SELECT ` + buildingColumns + ` FROM buildings b WHERE b.scale <> 0 AND b.scale <> 1 ORDER BY b.fid`
+	sqlAllBuildingFloors = `SELECT ` + floorColumns + ` FROM floors f WHERE f.building_id = ? ORDER BY f.fid`
+	sqlAllBuildingRooms  = `SELECT ` + roomColumns + ` FROM rooms r JOIN floors f ON f.id = r.floor_id
+ WHERE f.building_id = ? ORDER BY r.fid`
+	sqlRescaleFootprint = `UPDATE buildings SET footprint = ? WHERE id = ?`
+	sqlRescaleOutline   = `UPDATE floors SET outline = ? WHERE id = ?`
+	sqlRescaleRoom      = `UPDATE rooms SET local_geom = ?, area_m2 = ?, version = version + 1 WHERE id = ?`
+)
+
+// rescaleLegacyUnits converts the local geometry of every building whose scale is neither 0 nor 1 from
+// the building's drawing units to metres: its footprint, its floors' outlines and its rooms' polygons
+// are multiplied by the scale about the local origin, deleted floors and rooms included (so the tables
+// hold metres everywhere). Each room's stored area_m2 is computed again and its version rises by one;
+// every converted row gets a history row (actor rescaleActor, reason rescaleReason, old and new
+// images). The scale stays, as the exchange unit, so clients keep sending and reading the same
+// crs=local numbers. The lon/lat geometry (the geom columns) was derived with the scale applied and is
+// already right: it is left alone, and with it the R-trees and the sites' geometry.
+//
+// It is not idempotent: geometry that is already in metres would be scaled again. Call it exactly once
+// per file, in the write transaction that upgrades a register written before the rule (and marks the
+// file as upgraded); never on a file created with it.
+func rescaleLegacyUnits(ctx context.Context, q querier) error {
+	s := &Store{loc: time.UTC} // for the row scanners only: no connection is used
+	// Effective from the beginning of time for floors; rooms and buildings from the day their current
+	// state holds (rescaleBuilding), as migrations/0005_units.sql.
+	ctx = floorplan.WithEffective(floorplan.WithReason(floorplan.WithActor(ctx, rescaleActor), rescaleReason),
+		floorplan.BeginningOfTime)
+	now := time.Now()
+	buildings, err := collect(ctx, q, s.scanBuilding, sqlLegacyBuildings)
+	if err != nil {
+		return fmt.Errorf("gpkg: rescale legacy units: %w", err)
+	}
+	for _, b := range buildings {
+		if err := rescaleBuilding(ctx, q, s, now, b); err != nil {
+			return fmt.Errorf("gpkg: rescale legacy units of building %s (scale %g): %w", b.ID, b.Georef.Scale, err)
+		}
+	}
+	return nil
+}
+
+// rescaleBuilding converts one building, its floors and its rooms (see rescaleLegacyUnits).
+func rescaleBuilding(ctx context.Context, q querier, s *Store, now time.Time, b buildingRow) error {
+	k := b.Georef.Scale
+	if len(b.Footprint) > 0 {
+		nw := b
+		nw.Footprint = scalePolygon(b.Footprint, k)
+		blob, err := encodeGeom(nw.Footprint, srsLocal)
+		if err != nil {
+			return err
+		}
+		if _, err := q.ExecContext(ctx, sqlRescaleFootprint, blob, b.ID.String()); err != nil {
+			return err
+		}
+		bctx := floorplan.WithEffective(ctx, b.ValidFrom)
+		if err := record(bctx, q, now, change{floorplan.EntityBuilding, b.ID, opUpdate, b.image(), nw.image()}); err != nil {
+			return err
+		}
+	}
+	floors, err := collect(ctx, q, s.scanFloor, sqlAllBuildingFloors, b.ID.String())
+	if err != nil {
+		return err
+	}
+	for _, f := range floors {
+		if len(f.Outline) == 0 {
+			continue
+		}
+		nw := f
+		nw.Outline = scalePolygon(f.Outline, k)
+		blob, err := encodeGeom(nw.Outline, srsLocal)
+		if err != nil {
+			return err
+		}
+		if _, err := q.ExecContext(ctx, sqlRescaleOutline, blob, f.ID.String()); err != nil {
+			return err
+		}
+		if err := record(ctx, q, now, change{floorplan.EntityFloor, f.ID, opUpdate, f.image(), nw.image()}); err != nil {
+			return err
+		}
+	}
+	rooms, err := collect(ctx, q, s.scanRoom, sqlAllBuildingRooms, b.ID.String())
+	if err != nil {
+		return err
+	}
+	for _, r := range rooms {
+		nw := r
+		nw.Geometry = scalePolygon(r.Geometry, k)
+		nw.Version++
+		blob, err := encodeGeom(nw.Geometry, srsLocal)
+		if err != nil {
+			return err
+		}
+		if _, err := q.ExecContext(ctx, sqlRescaleRoom, blob, geo.Area(nw.Geometry), r.ID.String()); err != nil {
+			return err
+		}
+		// From the day the room's current state holds (as migrations/0005_units.sql): its valid_from, or
+		// the day it was deleted.
+		eff := r.ValidFrom
+		if !r.DeletedAt.IsZero() {
+			eff = floorplan.DayOf(r.DeletedAt)
+		}
+		if err := record(floorplan.WithEffective(ctx, eff), q, now, change{floorplan.EntityRoom, r.ID, opUpdate, roomImageOf(r), roomImageOf(nw)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scalePolygon returns a copy of p with every coordinate multiplied by k (as PostGIS's ST_Scale does).
+func scalePolygon(p orb.Polygon, k float64) orb.Polygon {
+	if p == nil {
+		return nil
+	}
+	out := make(orb.Polygon, len(p))
+	for i, r := range p {
+		ring := make(orb.Ring, len(r))
+		for j, pt := range r {
+			ring[j] = orb.Point{pt[0] * k, pt[1] * k}
+		}
+		out[i] = ring
+	}
+	return out
+}

@@ -1,0 +1,159 @@
+package dxf
+
+import (
+	"context"
+	"math"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+
+	"officemap/floorplan"
+	"officemap/floorplan/gpkg"
+	"officemap/floorplan/imports"
+	"officemap/geo"
+)
+
+// drawingUnits are the units of TestSameDrawingInUnits: $INSUNITS code, --units name, metres per unit.
+var drawingUnits = []struct {
+	code  int
+	name  string
+	metre float64
+}{{4, "mm", 0.001}, {5, "cm", 0.01}, {6, "m", 1}, {1, "in", 0.0254}}
+
+// unitsFloor draws one floor, given in metres, in a unit of metre metres per drawing unit: three
+// offices, an L-shaped hall and a round room, with their numbers. The expected areas are in m².
+func unitsFloor(code int, metre float64) (*drawing, map[string]float64) {
+	d := newDrawing(code, "UNITS", "UNITLABELS")
+	u := func(m float64) float64 { return m / metre }
+	rect := func(number string, x0, y0, x1, y1 float64) {
+		d.rect("UNITS", u(x0), u(y0), u(x1), u(y1))
+		d.text("UNITLABELS", number, u((x0+x1)/2), u((y0+y1)/2))
+	}
+	rect("301", 0, 0, 4, 6)          // 24 m²
+	rect("302", 4, 0, 7.62, 6)       // 21.72 m²
+	rect("303", 7.62, 0, 11.43, 5.5) // 20.955 m²
+	// L-shaped hall: 11.43 × 2.5 plus 2 × 3.5 up the side.
+	d.poly("UNITS", true, [3]float64{u(0), u(6)}, [3]float64{u(11.43), u(6)}, [3]float64{u(11.43), u(8.5)},
+		[3]float64{u(2), u(8.5)}, [3]float64{u(2), u(12)}, [3]float64{u(0), u(12)})
+	d.text("UNITLABELS", "H1", u(1), u(10))
+	want := map[string]float64{"301": 24, "302": 21.72, "303": 3.81 * 5.5, "H1": 11.43*2.5 + 2*3.5}
+	return d, want
+}
+
+// TestSameDrawingInUnits: the same floor drawn in millimetres, centimetres, metres and inches ($INSUNITS,
+// or --units on a unitless drawing) reads as the same rooms in metres, with the same areas in m² to
+// 1e-6, and reaches the store in metres: into a new building (scale 1) and into an existing building
+// whose clients exchange local coordinates in the drawing's unit (scale = metres per unit).
+func TestSameDrawingInUnits(t *testing.T) {
+	var first map[string]float64
+	for _, du := range drawingUnits {
+		t.Run(du.name, func(t *testing.T) {
+			d, want := unitsFloor(du.code, du.metre)
+			fromHeader := areasByNumber(t, read(t, d, Options{}))
+			unitless, _ := unitsFloor(0, du.metre)
+			fromFlag := areasByNumber(t, read(t, unitless, Options{Units: du.name}))
+			for number, w := range want {
+				if got := fromHeader[number]; math.Abs(got-w) > 1e-6 {
+					t.Errorf("$INSUNITS %d: room %s is %.9f m², want %.9f", du.code, number, got, w)
+				}
+				if got := fromFlag[number]; math.Abs(got-w) > 1e-6 {
+					t.Errorf("--units %s: room %s is %.9f m², want %.9f", du.name, number, got, w)
+				}
+				if first != nil && math.Abs(fromHeader[number]-first[number]) > 1e-6 {
+					t.Errorf("room %s: %.9f m² in %s, %.9f m² in mm", number, fromHeader[number], du.name, first[number])
+				}
+			}
+			if first == nil {
+				first = fromHeader
+			}
+
+			// Into the store: a new building, and an existing one exchanging the drawing's unit.
+			ctx := floorplan.WithActor(context.Background(), "test")
+			s, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "units.gpkg"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			origin := orb.Point{119.97, 31.81}
+			sum, err := imports.Import(ctx, s, read(t, d, Options{}), imports.Options{Origin: &origin})
+			if err != nil {
+				t.Fatal(err)
+			}
+			created := sum.Targets[0].ID
+			site := floorplan.Site{Name: "单位测试", Category: "office.party_government", Ownership: floorplan.OwnershipRegistered}
+			if err := s.CreateSite(ctx, &site); err != nil {
+				t.Fatal(err)
+			}
+			existing := floorplan.Building{SiteID: site.ID, Name: "已有楼栋 " + du.name,
+				Georef: geo.Georef{Origin: orb.Point{119.98, 31.81}, Scale: du.metre}}
+			if err := s.CreateBuilding(ctx, &existing); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := imports.Import(ctx, s, read(t, d, Options{}), imports.Options{Building: existing.ID.String()}); err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range [...]struct {
+				what string
+				b    uuid.UUID
+			}{{"new building", created}, {"existing building", existing.ID}} {
+				rooms, err := s.Rooms(ctx, floorplan.RoomFilter{BuildingID: id.b})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(rooms) != len(want) {
+					t.Fatalf("%s: %d rooms stored, want %d", id.what, len(rooms), len(want))
+				}
+				for _, r := range rooms {
+					if w := want[r.Number]; math.Abs(r.Area()-w) > 1e-6 {
+						t.Errorf("%s: stored room %s is %.9f m², want %.9f", id.what, r.Number, r.Area(), w)
+					}
+				}
+			}
+			if b, err := s.Building(ctx, created); err != nil || b.Georef.Scale != 1 {
+				t.Errorf("the new building's scale is %v (%v), want 1: imported geometry is in metres", b.Georef.Scale, err)
+			}
+		})
+	}
+}
+
+// TestRoundRoomInUnits: an arc-bounded room is approximated within the same tolerance in metres
+// whatever the drawing's unit, so its area agrees across units far better than the tolerance's bound.
+func TestRoundRoomInUnits(t *testing.T) {
+	var areas []float64
+	for _, du := range drawingUnits {
+		d := newDrawing(du.code, "UNITS")
+		r := 5 / du.metre // a 5 m radius
+		d.poly("UNITS", true, [3]float64{r, 0, 1}, [3]float64{-r, 0, 1})
+		room := read(t, d, Options{}).Buildings[0].Rooms[0]
+		a := geo.Area(room.Geometry)
+		if a > math.Pi*25 || math.Pi*25-a > 0.4 {
+			t.Errorf("%s: area %v, want about %v", du.name, a, math.Pi*25)
+		}
+		areas = append(areas, a)
+	}
+	sort.Float64s(areas)
+	if spread := areas[len(areas)-1] - areas[0]; spread > 1e-6 {
+		t.Errorf("round room areas differ across units by %g m²: %v", spread, areas)
+	}
+}
+
+func areasByNumber(t *testing.T, ds *imports.Dataset) map[string]float64 {
+	t.Helper()
+	out := map[string]float64{}
+	for _, r := range ds.Buildings[0].Rooms {
+		if r.Err != nil {
+			t.Fatalf("room %s: %v", r.Ref, r.Err)
+		}
+		if _, dup := out[r.Number]; dup {
+			t.Fatalf("two rooms numbered %s", r.Number)
+		}
+		out[r.Number] = geo.Area(r.Geometry)
+	}
+	if len(out) == 0 {
+		t.Fatalf("no rooms in %+v", ds)
+	}
+	return out
+}
