@@ -350,6 +350,9 @@ func (e *evaluation) areaRules(c *personCtx) {
 			p.Name, c.title, m2(area), m2(limit), m2(ex), pctEN(pc.pct))
 		var b basis
 		b.precision()
+		if pc.reading.deputy {
+			b.deputy(e.pol)
+		}
 		if pc.capped {
 			f.Message += "乡级机关办公室面积标准由省级人民政府规定，但不得超过县级副职的24平方米。"
 			f.MessageEN += " Township figures are set by the province, but never above 24 m² (the 县级副职 figure)."
@@ -427,6 +430,11 @@ func (e *evaluation) toiletRule(c *personCtx) {
 			p.Name, c.title, m2(toilet), m2(allowance), m2(f.ExcessM2), pctZH(f.ExcessPct))
 		f.MessageEN = fmt.Sprintf("%s (%s) has a private toilet of %s m², above the %s m² allowed: %s m² (%s) over.",
 			p.Name, c.title, m2(toilet), m2(allowance), m2(f.ExcessM2), pctEN(f.ExcessPct))
+	} else if pc.reading.toiletRefused {
+		f.Message = fmt.Sprintf("%s（%s）配有专用卫生间%s平方米；按本地政策，市县专用卫生间仅限党政正职，其职务不在其列。",
+			p.Name, c.title, m2(toilet))
+		f.MessageEN = fmt.Sprintf("%s (%s) has a private toilet of %s m²; by local policy only the party and government heads of cities and counties may have one, and this post is not one of them.",
+			p.Name, c.title, m2(toilet))
 	} else {
 		f.Message = fmt.Sprintf("%s（%s）配有专用卫生间%s平方米，该职级按标准不得配备专用卫生间。",
 			p.Name, c.title, m2(toilet))
@@ -439,6 +447,9 @@ func (e *evaluation) toiletRule(c *personCtx) {
 		b.split(e.pol)
 	}
 	b.toilet(e.pol)
+	if pc.reading.toiletByGrade {
+		b.toiletWho(e.pol)
+	}
 	b.set(&f)
 	e.add(f)
 }

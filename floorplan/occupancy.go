@@ -246,6 +246,7 @@ type personCalc struct {
 	capped   bool // a township person with no row, held to TownshipCapM2 and over it
 	over     bool
 	shared   bool         // a room counted in their area is shared
+	reading  reading      // which debatable note touched their row (readings.go)
 	row      *StandardRow // never nil: a zero row when hasRow is false
 	office   float64      // shares of the office rooms counted (main offices, rest rooms, unapproved seconds)
 	toilet   float64      // private toilet shares
@@ -310,7 +311,7 @@ func NewOccupancy(snap *Snapshot, std *Standards, pol Policy) (*Occupancy, error
 		o.agency[a.ID] = i
 	}
 	o.indexRooms()
-	o.indexPeople(std)
+	o.indexPeople(std, pol)
 	holds := o.collectHoldings()
 
 	// Split each room among its distinct occupants. Two stable counting sorts (O(n)), by person then by
@@ -353,7 +354,7 @@ func (o *Occupancy) indexRooms() {
 
 // indexPeople lists the live people in their result order, each with their standard row, looked up once
 // per (scale, rank).
-func (o *Occupancy) indexPeople(std *Standards) {
+func (o *Occupancy) indexPeople(std *Standards, pol Policy) {
 	snap := o.snap
 	order := make([]sortKey, 0, len(snap.People))
 	for i := range snap.People {
@@ -389,7 +390,7 @@ func (o *Occupancy) indexPeople(std *Standards) {
 			}
 			cache[sk] = l
 		}
-		pc.row, pc.hasRow = l.row, l.ok
+		pc.row, pc.hasRow, pc.reading = readRow(pol, std, &snap.Agencies[ai], p, l.row, l.ok, o.AsOf)
 	}
 }
 

@@ -114,6 +114,13 @@ type Policy struct {
 	// with ApprovedAreaGross: 0.65 by default, the 2014 standard's figure for multi-storey office
 	// buildings (0.60 for high-rise ones). It must lie in (0, 1].
 	UsableRatio float64 `json:"usable_ratio"`
+	// Deputies reads note 2 for the deputies of a 副省级 city (readings.go): DeputiesByRank (the default,
+	// also for "") or DeputiesProvincial.
+	Deputies DeputyReading `json:"deputies"`
+	// Toilets reads note 4 for who may have a private toilet (readings.go): ToiletByRank (the default,
+	// also for "") or ToiletByPost, with ToiletPostTitles (empty: DefaultToiletPostTitles).
+	Toilets          ToiletReading `json:"toilets"`
+	ToiletPostTitles []string      `json:"toilet_post_titles,omitempty"`
 }
 
 // AreaBasis is what an agency's approved area measures.
@@ -148,6 +155,8 @@ func DefaultPolicy() Policy {
 		VacateAfterMergerMonths:         0,
 		ApprovedAreaBasis:               ApprovedAreaUsable,
 		UsableRatio:                     DefaultUsableRatio,
+		Deputies:                        DeputiesByRank,
+		Toilets:                         ToiletByRank,
 	}
 }
 
@@ -160,6 +169,12 @@ func (p Policy) Validate() error {
 	}
 	if !p.ApprovedAreaBasis.Valid() {
 		return Invalidf("policy: approved area basis %q is not one of %q, %q", p.ApprovedAreaBasis, ApprovedAreaUsable, ApprovedAreaGross)
+	}
+	if p.Deputies != "" && p.Deputies != DeputiesByRank && p.Deputies != DeputiesProvincial {
+		return Invalidf("policy: deputies %q is not one of %q, %q", p.Deputies, DeputiesByRank, DeputiesProvincial)
+	}
+	if p.Toilets != "" && p.Toilets != ToiletByRank && p.Toilets != ToiletByPost {
+		return Invalidf("policy: toilets %q is not one of %q, %q", p.Toilets, ToiletByRank, ToiletByPost)
 	}
 	if !(p.UsableRatio > 0 && p.UsableRatio <= 1) { // NaN fails too
 		return Invalidf("policy: usable ratio %v must be above 0 and at most 1", p.UsableRatio)

@@ -64,6 +64,7 @@ func Run(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 		{"SnapshotPast", testSnapshotPast},
 		{"SnapshotToday", testSnapshotToday},
 		{"Bitemporal", testBitemporal},
+		{"Verdicts", testVerdicts},
 		{"Features", testFeatures},
 		{"Search", testSearch},
 		{"InTx", testInTx},
