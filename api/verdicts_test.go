@@ -276,11 +276,11 @@ func testAsOf(t *testing.T, e *env) {
 	// The retirement, dated 50 days ago, entered now: as now known the room was due back 20 days ago.
 	e.do("PATCH", "/api/v1/people/"+p.String()+"?reason=人事处通知", map[string]any{"status": "retired", "status_date": day(-50)},
 		"Content-Type", "application/merge-patch+json").expect(t, 200)
-	if got := e.report("&as_of=" + day(-15)).about(floorplan.RuleNotVacatedAfterLeaving, p); len(got) != 1 {
+	if got := e.report("&as_of="+day(-15)).about(floorplan.RuleNotVacatedAfterLeaving, p); len(got) != 1 {
 		t.Errorf("as of 15 days ago, as now known: %+v, want not vacated after retirement", got)
 	}
 	// As recorded before the retirement was entered, officemap said nothing of it.
-	if got := e.report("&as_of=" + day(-15) + "&recorded_at=" + beforeEntry).about(floorplan.RuleNotVacatedAfterLeaving, p); len(got) != 0 {
+	if got := e.report("&as_of="+day(-15)+"&recorded_at="+beforeEntry).about(floorplan.RuleNotVacatedAfterLeaving, p); len(got) != 0 {
 		t.Errorf("as recorded before the retirement was entered: %+v, want none", got)
 	}
 
