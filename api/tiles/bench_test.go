@@ -104,7 +104,7 @@ func loadBench() error {
 		if err != nil {
 			return err
 		}
-		err = data.Load(ctx, loader)
+		err = data.Load(ctx, floorplan.NewRegister(loader))
 		if err == nil {
 			_, err = loader.Pool().Exec(ctx, `ANALYZE`)
 		}
@@ -169,7 +169,7 @@ func BenchmarkBareQuery(b *testing.B) {
 func benchHTTP(b *testing.B, opts Options, ext string, hdr ...string) {
 	benchSetup(b)
 	r := mux.NewRouter()
-	h := New(bench.store, benchStatuses(), opts)
+	h := newHandler(bench.store, benchStatuses(), opts)
 	h.Register(r)
 	reqs := make([]*http.Request, len(bench.tiles))
 	for i, bt := range bench.tiles {
@@ -287,7 +287,7 @@ func BenchmarkTileVsQuery(b *testing.B) {
 	benchSetup(b)
 	ctx := context.Background()
 	r := mux.NewRouter()
-	New(bench.store, benchStatuses(), Options{CacheBytes: -1}).Register(r)
+	newHandler(bench.store, benchStatuses(), Options{CacheBytes: -1}).Register(r)
 	var bare, full time.Duration
 	n := 0
 	b.ReportAllocs()

@@ -25,7 +25,7 @@ func TestPostGISTiles(t *testing.T) {
 	ctx := context.Background()
 	store := &countingStore{Store: pgtest.NewStore(t)}
 	d := synth.Generate(synth.Config{Seed: 5, Buildings: 2, Floors: 2, RoomsPerFloor: 12})
-	if err := d.Load(ctx, store); err != nil {
+	if err := d.Load(ctx, floorplan.NewRegister(store)); err != nil {
 		t.Fatal(err)
 	}
 	snap, err := store.Snapshot(ctx, floorplan.Day(2030, 1, 1))
@@ -37,7 +37,7 @@ func TestPostGISTiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	current := rep
-	h := New(store, FromReport(func(context.Context) (*floorplan.Report, error) { return current, nil }), Options{})
+	h := newHandler(store, FromReport(func(context.Context) (*floorplan.Report, error) { return current, nil }), Options{})
 	r := server(h)
 
 	// An office on the second floor of the first building.
@@ -87,9 +87,9 @@ func TestPostGISTiles(t *testing.T) {
 			t.Errorf("%s = %#v, want %#v", k, props[k], v)
 		}
 	}
-	p := newPixelProjector(tile, Extent)
 	for _, corner := range ll[0][:4] {
-		wp := p.point(corner)
+		var wp orb.Point
+		wp[0], wp[1] = geo.TilePixel(tile, corner, Extent)
 		if wp[0] < -Buffer || wp[0] > Extent+Buffer || wp[1] < -Buffer || wp[1] > Extent+Buffer {
 			continue // clipped away
 		}

@@ -1,5 +1,6 @@
 // Package tiles serves officemap's map layers as tiles on the EPSG:3857 XYZ grid: Mapbox Vector Tiles
-// encoded in Go with orb, raster PNG tiles drawn with gg, and a TileJSON 3.0.0 document per layer.
+// encoded by geo/mvt, raster PNG tiles drawn by floorplan/render, and a TileJSON 3.0.0 document per
+// layer. It keeps the routes and the tile cache.
 //
 // Routes (Register):
 //
@@ -12,9 +13,10 @@
 // ordinal) and ?floor_id=UUID.
 //
 // A tile with no feature is answered 204 No Content (no body, still with an ETag), which MapLibre,
-// OpenLayers and Leaflet all draw as empty. Errors: a malformed address is 400 bad_tile and an unknown
-// layer 404 unknown_layer, both decided before the store is asked; a bad query parameter is 400
-// bad_request.
+// OpenLayers and Leaflet all draw as empty. Errors are returned to the HTTP layer's error adapter
+// (Options.Errors): a malformed address (ErrBadTile, 400 bad_tile) and an unknown layer
+// (ErrUnknownLayer, 404 unknown_layer) are decided before the store is asked, as is a bad query
+// parameter (ErrBadQuery, 400 bad_request).
 //
 // Tiles are cached in memory, bounded by bytes, least recently used out first. Every layer has a
 // generation that is part of the cache key: Invalidate bumps it, so once a write has returned and
@@ -41,6 +43,7 @@ import (
 
 	"officemap/floorplan"
 	"officemap/geo"
+	"officemap/geo/mvt"
 )
 
 // FeatureStore is what the tiles need from a floorplan.Store: the features of a layer in a lon/lat
@@ -95,7 +98,7 @@ func FromReport(current func(ctx context.Context) (*floorplan.Report, error)) St
 	})
 }
 
-// Options configure a Handler. The zero value is ready to use.
+// Options configure a Handler. Errors is required; the zero value of every other field is ready to use.
 type Options struct {
 	// CacheBytes bounds the tile cache; 0 means DefaultCacheBytes and a negative value turns the cache
 	// off (every request draws its tile).
@@ -107,18 +110,18 @@ type Options struct {
 	// BaseURL, when set (e.g. "https://maps.example.gov.cn"), is used for tile URLs instead of the
 	// request's scheme and host.
 	BaseURL string
-	// Errors writes the response for an error a handler returned: the HTTP layer's one error adapter.
-	// Nil means WriteError. Map errors with Status, or with errors.Is on this package's sentinels.
+	// Errors writes the response for an error a handler returned: the HTTP layer's one error adapter,
+	// which maps this package's sentinels and the store's errors with errors.Is. It is required.
 	Errors func(w http.ResponseWriter, r *http.Request, err error)
 }
 
 // DefaultCacheBytes is the default bound of the tile cache: 64 MiB.
 const DefaultCacheBytes = 64 << 20
 
-// MVT encoding constants.
+// Tile grids.
 const (
-	Extent = 4096 // tile coordinates per side
-	Buffer = 64   // tile coordinates kept beyond each edge, so that strokes join across tiles
+	Extent = mvt.Extent // vector tile coordinates per side
+	Buffer = mvt.Buffer // vector tile coordinates kept beyond each edge, so that strokes join across tiles
 	// PNGSize is the side of a raster tile in pixels.
 	PNGSize = 256
 )
@@ -137,8 +140,12 @@ type Handler struct {
 	bounds   map[uint64]orb.Bound // buildings generation → extent of all buildings
 }
 
-// New returns a tile handler over store. statuses may be nil: room tiles then have no status.
+// New returns a tile handler over store. statuses may be nil: room tiles then have no status. It
+// panics when opts.Errors is nil, a wiring mistake that no request could recover from.
 func New(store FeatureStore, statuses StatusSource, opts Options) *Handler {
+	if opts.Errors == nil {
+		panic("tiles: New needs Options.Errors, the HTTP layer's error adapter")
+	}
 	h := &Handler{store: store, statuses: statuses, opts: opts, crc: crc64.MakeTable(crc64.ECMA),
 		gens: map[floorplan.Layer]*atomic.Uint64{}, bounds: map[uint64]orb.Bound{}}
 	for _, l := range layers() {
@@ -149,9 +156,6 @@ func New(store FeatureStore, statuses StatusSource, opts Options) *Handler {
 		h.cache = newLRU(DefaultCacheBytes)
 	case opts.CacheBytes > 0:
 		h.cache = newLRU(opts.CacheBytes)
-	}
-	if h.opts.Errors == nil {
-		h.opts.Errors = WriteError
 	}
 	return h
 }

@@ -1,7 +1,8 @@
 // Package render draws a floor's plan as a PNG (with gg) or an SVG (written as text): rooms filled by
 // status, agency or usage, outlined, labelled with their number and per-person area where the label
-// fits, with a title, a legend, a scale bar in metres and a north arrow. The palettes here are the
-// ones the raster map tiles use too.
+// fits, with a title, a legend, a scale bar in metres and a north arrow. The raster map tiles
+// (api/tiles) are drawn here too, by ShapesPNG with the plans' own fill-and-outline drawing, in the
+// same palettes.
 //
 // Plans are drawn in the building's local frame (metres, +Y up), the plane the areas are measured in.
 package render

@@ -57,23 +57,13 @@ func PNG(w io.Writer, p Plan, o Options) error {
 		dc.SetLineWidth(L.stroke * 1.5)
 		dc.Stroke()
 	}
+	rooms := make([]Shape, 0, len(L.rooms))
 	for _, r := range L.rooms {
-		if len(r.px) == 0 {
-			continue
+		if len(r.px) > 0 {
+			rooms = append(rooms, Shape{Polygon: r.px, Fill: r.fill})
 		}
-		pathPolygon(dc, r.px)
-		dc.SetColor(r.fill)
-		dc.Fill()
 	}
-	dc.SetColor(rgb(inkHex))
-	dc.SetLineWidth(L.stroke)
-	for _, r := range L.rooms {
-		if len(r.px) == 0 {
-			continue
-		}
-		pathPolygon(dc, r.px)
-		dc.Stroke()
-	}
+	drawShapes(dc, rooms, Outline{Color: rgb(inkHex), Width: L.stroke})
 	for _, r := range L.rooms {
 		if r.label == nil {
 			continue
@@ -125,6 +115,56 @@ func PNG(w io.Writer, p Plan, o Options) error {
 		drawText(im, fs, *L.legendExtra)
 	}
 
+	return encodePNG(w, im)
+}
+
+// Shape is a polygon in pixels (x east, y down) and the colour it is filled with.
+type Shape struct {
+	Polygon orb.Polygon
+	Fill    color.NRGBA
+}
+
+// Outline is how shapes are outlined: in Color, Width pixels wide, and only when a shape's bound is at
+// least MinSize pixels across both ways (so that a shape smaller than its own outline stays a dot of
+// its fill colour).
+type Outline struct {
+	Color   color.NRGBA
+	Width   float64
+	MinSize float64
+}
+
+// ShapesPNG draws the shapes on a transparent square size pixels a side, as the plans draw their
+// rooms (filled with the even-odd rule in order, then outlined with round joins), and writes it as a
+// PNG: the raster map tiles, which show rooms in the plans' colours.
+func ShapesPNG(w io.Writer, size int, shapes []Shape, o Outline) error {
+	im := image.NewRGBA(image.Rect(0, 0, size, size))
+	dc := gg.NewContextForRGBA(im)
+	dc.SetFillRuleEvenOdd()
+	dc.SetLineJoinRound()
+	drawShapes(dc, shapes, o)
+	return encodePNG(w, im)
+}
+
+// drawShapes fills every shape, then outlines those of at least o.MinSize pixels across.
+func drawShapes(dc *gg.Context, shapes []Shape, o Outline) {
+	for _, s := range shapes {
+		pathPolygon(dc, s.Polygon)
+		dc.SetColor(s.Fill)
+		dc.Fill()
+	}
+	dc.SetColor(o.Color)
+	dc.SetLineWidth(o.Width)
+	for _, s := range shapes {
+		if b := s.Polygon.Bound(); b.Max[0]-b.Min[0] < o.MinSize || b.Max[1]-b.Min[1] < o.MinSize {
+			continue
+		}
+		pathPolygon(dc, s.Polygon)
+		dc.Stroke()
+	}
+}
+
+// encodePNG writes im as a PNG, favouring speed over size.
+func encodePNG(w io.Writer, im image.Image) error {
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
 	if err := enc.Encode(w, im); err != nil {
 		return fmt.Errorf("render: encoding PNG: %w", err)

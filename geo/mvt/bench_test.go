@@ -1,0 +1,61 @@
+package mvt
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/maptile"
+
+	"officemap/geo"
+)
+
+// benchRooms returns a floor of rows × cols rooms of 4.2 × 5.4 m along 2.4 m corridors, in lon/lat
+// around origin, the shape of a floor the rooms tiles carry.
+func benchRooms(origin orb.Point, rows, cols int) []orb.Polygon {
+	const lonPerM, latPerM = 1.0 / 94600, 1.0 / 110900 // at 31.8°N
+	out := make([]orb.Polygon, 0, rows*cols)
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cols; c++ {
+			x, y := origin[0]+float64(c)*4.2*lonPerM, origin[1]+float64(r)*7.8*latPerM
+			w, h := 4.2*lonPerM, 5.4*latPerM
+			out = append(out, orb.Polygon{{{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}, {x, y}}})
+		}
+	}
+	return out
+}
+
+// BenchmarkLayer encodes a rooms tile of a floor of 24 × 30 rooms (126 × 187 m), each with three
+// properties: at z16 the whole floor lies on the tile, at z18 and z20 the tile cuts through it and
+// rooms across its edges are clipped. Like a store, the benchmark passes only the rooms whose bound
+// meets the tile and its buffer. It reports the features encoded.
+func BenchmarkLayer(b *testing.B) {
+	for _, z := range []maptile.Zoom{16, 18, 20} {
+		b.Run(fmt.Sprintf("z%d", z), func(b *testing.B) {
+			origin := orb.Point{119.9735, 31.8105}
+			t := maptile.At(orb.Point{origin[0] + 0.0006, origin[1] + 0.0008}, z)
+			var rooms []orb.Polygon
+			for _, g := range benchRooms(origin, 24, 30) {
+				if g.Bound().Intersects(geo.BufferedTileBound(t, Buffer, Extent)) {
+					rooms = append(rooms, g)
+				}
+			}
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				l := NewLayer("rooms", t, len(rooms))
+				for i, g := range rooms {
+					if f := l.Add(g); f != nil {
+						f.Properties = geojson.Properties{"number": "301", "level": int64(i % 5), "area_m2": 22.68}
+					}
+				}
+				if _, err := l.Marshal(); err != nil {
+					b.Fatal(err)
+				}
+				n = l.Len()
+			}
+			b.ReportMetric(float64(n), "features")
+		})
+	}
+}
