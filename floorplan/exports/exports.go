@@ -1,6 +1,7 @@
 // Package exports writes the register's buildings, floors and rooms out: as GeoJSON (lon/lat, or a
-// building's local metres), as an IMDF archive, as a GeoPackage that QGIS opens, and as a CSV or Excel
-// table of rooms with their occupants and areas.
+// building's local metres), as an IMDF archive, and as a CSV or Excel table of rooms with their occupants
+// and areas. The GeoPackage that QGIS opens is written by the GeoPackage store (gpkg.Export), behind the
+// GeoPackageWriter type, so that exports depends on no store.
 //
 // Every export starts from Load: a snapshot of the register (all of it, one building or one floor) with
 // each room's standing on the day (area, occupants, per-person area, standard, status) from
@@ -47,8 +48,14 @@ type Data struct {
 	frames   map[uuid.UUID]*geo.Frame // by building
 }
 
+// Source is what Load reads: the register now and its evaluation as of a day.
+type Source interface {
+	floorplan.Reader
+	floorplan.Snapshotter
+}
+
 // Load reads what opt selects, with every room's standing on the day.
-func Load(ctx context.Context, s floorplan.Store, opt Options) (*Data, error) {
+func Load(ctx context.Context, s Source, opt Options) (*Data, error) {
 	day := opt.AsOf
 	if day.IsZero() {
 		day = floorplan.DayOf(time.Now())

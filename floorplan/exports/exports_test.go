@@ -8,8 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -211,68 +209,4 @@ func TestWriteTables(t *testing.T) {
 			t.Errorf("area cell %q is not the number 20", raw)
 		}
 	})
-}
-
-func TestWriteGeoPackage(t *testing.T) {
-	f := newFixture(t)
-	d, err := exports.Load(ctx, f.s, exports.Options{BuildingID: f.b1.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "export.gpkg")
-	if err := exports.WriteGeoPackage(ctx, d, out); err != nil {
-		t.Fatal(err)
-	}
-	if err := exports.WriteGeoPackage(ctx, d, out); err == nil {
-		t.Error("an existing file was overwritten")
-	}
-	for _, suffix := range []string{"-wal", "-shm"} {
-		if _, err := os.Stat(out + suffix); err == nil {
-			t.Errorf("%s left beside the file", suffix)
-		}
-	}
-	// The file is an officemap store with the same rooms, ids, areas and occupancy.
-	s, err := gpkg.Open(ctx, out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rooms, err := s.Rooms(ctx, floorplan.RoomFilter{})
-	if err != nil || len(rooms) != 3 {
-		t.Fatalf("%d rooms, %v", len(rooms), err)
-	}
-	for _, r := range rooms {
-		if r.ID == f.office.ID && (r.Area() != 20 || r.AgencyID != f.agency.ID) {
-			t.Errorf("office %+v", r)
-		}
-	}
-	if as, _ := s.Assignments(ctx, floorplan.AssignmentFilter{RoomID: f.office.ID}); len(as) != 1 {
-		t.Errorf("%d assignments of the office", len(as))
-	}
-	s.Close()
-
-	// GDAL, as QGIS would, reads the rooms_export layer with its areas and status.
-	if _, err := exec.LookPath("ogrinfo"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("ogrinfo (GDAL) is not installed: .ci/run installs gdal-bin")
-		}
-		t.Skip("ogrinfo (GDAL) is not installed")
-	}
-	res, err := exec.Command("ogrinfo", "-ro", "-q", "-sql",
-		"SELECT number, area_m2, status, agency, occupants FROM rooms_export ORDER BY number", out).CombinedOutput()
-	if err != nil {
-		t.Fatalf("ogrinfo: %v\n%s", err, res)
-	}
-	text := string(res)
-	for _, want := range []string{"number (String) = 101", "area_m2 (Real) = 20", "status (String) = over_standard",
-		"agency (String) = 市财政局", "occupants (String) = 张三", "number (String) = 201", "area_m2 (Real) = 9"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("ogrinfo output lacks %q:\n%s", want, text)
-		}
-	}
-	// And its geometry is the room in lon/lat: GDAL's geodesic area of it is the room's area.
-	res, err = exec.Command("ogrinfo", "-ro", "-q", "-dialect", "SQLite", "-sql",
-		"SELECT ST_Area(geom, 1) AS a FROM rooms_export WHERE number = '101'", out).CombinedOutput()
-	if err != nil || !strings.Contains(string(res), "a (Real) = 20.0000") {
-		t.Errorf("geodesic area of room 101: %v\n%s", err, res)
-	}
 }
