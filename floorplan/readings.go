@@ -95,19 +95,14 @@ func titleHas(title string, words []string) bool {
 
 // deputy names the 副省级 deputies reading in a finding's basis.
 func (b *basis) deputy(p Policy) {
-	if p.Deputies == DeputiesProvincial {
-		b.add("副省级城市副职按省级副职标准（deputies=provincial_deputy）",
-			"副省级 city deputies use the 省级副职 figure (deputies=provincial_deputy)")
-		return
-	}
-	b.add("副省级城市副职按本人职级标准（deputies=own_rank）", "副省级 city deputies use their own grade's figure (deputies=own_rank)")
+	b.either(p.Deputies == DeputiesProvincial,
+		"副省级城市副职按省级副职标准（deputies=provincial_deputy）", "副省级 city deputies use the 省级副职 figure (deputies=provincial_deputy)",
+		"副省级城市副职按本人职级标准（deputies=own_rank）", "副省级 city deputies use their own grade's figure (deputies=own_rank)")
 }
 
 // toiletWho names who may have a private toilet in a finding's basis.
 func (b *basis) toiletWho(p Policy) {
-	if p.Toilets == ToiletByPost {
-		b.add("市县专用卫生间仅限党政正职（toilets=post）", "at city and county level only the party and government heads may have a private toilet (toilets=post)")
-		return
-	}
-	b.add("专用卫生间按职级确定（toilets=rank）", "who may have a private toilet follows the grade (toilets=rank)")
+	b.either(p.Toilets == ToiletByPost,
+		"市县专用卫生间仅限党政正职（toilets=post）", "at city and county level only the party and government heads may have a private toilet (toilets=post)",
+		"专用卫生间按职级确定（toilets=rank）", "who may have a private toilet follows the grade (toilets=rank)")
 }
