@@ -21,6 +21,7 @@ import (
 
 	"officemap/api"
 	"officemap/floorplan"
+	"officemap/floorplan/gpkg"
 	"officemap/floorplan/postgis"
 	"officemap/floorplan/postgis/pgtest"
 	"officemap/geo"
@@ -73,9 +74,10 @@ func newEnv(t *testing.T, cfg api.Config, wrap ...func(floorplan.Store) floorpla
 	}
 	logs := &syncBuffer{}
 	srv := api.NewServer(cfg, api.Deps{
-		Store:    s,
-		Assessor: floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()),
-		Logger:   slog.New(slog.NewJSONHandler(logs, nil)),
+		Store:            s,
+		Assessor:         floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()),
+		Logger:           slog.New(slog.NewJSONHandler(logs, nil)),
+		ExportGeoPackage: gpkg.Export,
 		Static: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			io.WriteString(w, "<!doctype html><title>officemap</title>")

@@ -87,14 +87,14 @@ func buildingOut(b floorplan.Building, local bool) buildingJSON {
 
 // domain converts a building from the wire. keep is the stored footprint, used when the input has none
 // and keepFootprint is set (a PATCH that leaves it alone).
-func (in buildingIn) domain(local bool, keep orb.Polygon, keepFootprint bool) (floorplan.Building, error) {
+func (in buildingIn) domain(local bool, keep orb.Polygon, keepFootprint bool) (floorplan.Building, floorplan.Shape, error) {
 	b := floorplan.Building{ID: in.ID, SiteID: in.SiteID, Name: in.Name, Address: in.Address, SourceID: in.SourceID,
 		ValidFrom: in.ValidFrom.Time}
 	var wire orb.Polygon
 	if !isNull(in.Footprint) && !keepFootprint {
 		p, err := parsePolygon(in.Footprint, "footprint")
 		if err != nil {
-			return b, err
+			return b, floorplan.Shape{}, err
 		}
 		wire = p
 	}
@@ -102,29 +102,26 @@ func (in buildingIn) domain(local bool, keep orb.Polygon, keepFootprint bool) (f
 	case in.Georef != nil:
 		g, err := in.Georef.domain()
 		if err != nil {
-			return b, err
+			return b, floorplan.Shape{}, err
 		}
 		b.Georef = g
 	case wire != nil && !local:
 		// No georeference given: put the local origin at the footprint's centre, north up, in metres.
 		b.Georef = geo.Georef{Origin: wire.Bound().Center(), Scale: 1}
 	default:
-		return b, badRequest("field georef is required (origin [lon, lat], rotation_deg, scale) unless a lon/lat footprint is given")
+		return b, floorplan.Shape{}, badRequest("field georef is required (origin [lon, lat], rotation_deg, scale) unless a lon/lat footprint is given")
 	}
 	switch {
 	case keepFootprint:
 		b.Footprint = keep
 	case wire != nil:
 		if err := b.Georef.Validate(); err != nil {
-			return b, err
+			return b, floorplan.Shape{}, err
 		}
-		fp, err := projectorOf(local, b.Georef).polygonIn(wire)
-		if err != nil {
-			return b, err
-		}
-		b.Footprint = fp
+		shape, err := projectorOf(local, b.Georef).shapeIn(wire)
+		return b, shape, err
 	}
-	return b, nil
+	return b, floorplan.Shape{}, nil
 }
 
 func (s *Server) listBuildings(w http.ResponseWriter, r *http.Request) error {
@@ -156,17 +153,13 @@ func (s *Server) createBuilding(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(r, &in); err != nil {
 		return err
 	}
-	b, err := in.domain(local, nil, false)
+	b, fp, err := in.domain(local, nil, false)
 	if err != nil {
 		return err
 	}
-	if err := b.Validate(); err != nil {
+	if _, err := s.register.CreateBuilding(r.Context(), &b, fp); err != nil {
 		return err
 	}
-	if err := s.store.CreateBuilding(r.Context(), &b); err != nil {
-		return err
-	}
-	s.changed(floorplan.LayerBuildings)
 	location(w, "/api/v1/buildings/"+b.ID.String())
 	return writeJSON(w, http.StatusCreated, buildingOut(b, local))
 }
@@ -211,18 +204,13 @@ func (s *Server) patchBuilding(w http.ResponseWriter, r *http.Request) error {
 	if err := sameID(in.ID, id); err != nil {
 		return err
 	}
-	b, err := in.domain(local, cur.Footprint, !hasMember(body, "footprint"))
+	b, fp, err := in.domain(local, cur.Footprint, !hasMember(body, "footprint"))
 	if err != nil {
 		return err
 	}
-	if err := b.Validate(); err != nil {
-		return err
-	}
-	if err := s.store.UpdateBuilding(r.Context(), &b); err != nil {
+	if _, err := s.register.UpdateBuilding(r.Context(), &b, fp); err != nil {
 		return about("building", err)
 	}
-	// A new georeference moves every room of the building on the map.
-	s.changed(floorplan.LayerBuildings, floorplan.LayerRooms)
 	return writeJSON(w, http.StatusOK, buildingOut(b, local))
 }
 
@@ -231,10 +219,9 @@ func (s *Server) deleteBuilding(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteBuilding(r.Context(), id); err != nil {
+	if _, err := s.register.DeleteBuilding(r.Context(), id); err != nil {
 		return about("building", err)
 	}
-	s.changed(floorplan.LayerBuildings, floorplan.LayerRooms)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -265,19 +252,19 @@ func floorOut(f floorplan.Floor, p projector) floorJSON {
 		Outline: p.out(f.Outline), SourceID: f.SourceID}
 }
 
-func (in floorIn) domain(p projector) (floorplan.Floor, error) {
+// domain converts a floor from the wire, with its outline as sent (the Register converts it).
+func (in floorIn) domain(p projector) (floorplan.Floor, floorplan.Shape, error) {
 	f := floorplan.Floor{ID: in.ID, BuildingID: in.BuildingID, Ordinal: in.Ordinal, Name: in.Name,
 		Elevation: in.Elevation, SourceID: in.SourceID}
-	if !isNull(in.Outline) {
-		wire, err := parsePolygon(in.Outline, "outline")
-		if err != nil {
-			return f, err
-		}
-		if f.Outline, err = p.polygonIn(wire); err != nil {
-			return f, err
-		}
+	if isNull(in.Outline) {
+		return f, floorplan.Shape{}, nil
 	}
-	return f, nil
+	wire, err := parsePolygon(in.Outline, "outline")
+	if err != nil {
+		return f, floorplan.Shape{}, err
+	}
+	shape, err := p.shapeIn(wire)
+	return f, shape, err
 }
 
 func (s *Server) listFloors(w http.ResponseWriter, r *http.Request) error {
@@ -327,17 +314,13 @@ func (s *Server) createFloor(w http.ResponseWriter, r *http.Request) error {
 		return about("building", err)
 	}
 	p := newProjector(local, b)
-	f, err := in.domain(p)
+	f, outline, err := in.domain(p)
 	if err != nil {
 		return err
 	}
-	if err := f.Validate(); err != nil {
+	if _, err := s.register.CreateFloor(r.Context(), &f, outline); err != nil {
 		return err
 	}
-	if err := s.store.CreateFloor(r.Context(), &f); err != nil {
-		return err
-	}
-	s.changed(floorplan.LayerRooms)
 	location(w, "/api/v1/floors/"+f.ID.String())
 	return writeJSON(w, http.StatusCreated, floorOut(f, p))
 }
@@ -403,20 +386,16 @@ func (s *Server) patchFloor(w http.ResponseWriter, r *http.Request) error {
 	if keepOutline {
 		in.Outline = nil
 	}
-	f, err := in.domain(p)
+	f, outline, err := in.domain(p)
 	if err != nil {
 		return err
 	}
 	if keepOutline {
 		f.Outline = cur.Outline
 	}
-	if err := f.Validate(); err != nil {
-		return err
-	}
-	if err := s.store.UpdateFloor(r.Context(), &f); err != nil {
+	if _, err := s.register.UpdateFloor(r.Context(), &f, outline); err != nil {
 		return about("floor", err)
 	}
-	s.changed(floorplan.LayerRooms)
 	return writeJSON(w, http.StatusOK, floorOut(f, p))
 }
 
@@ -425,10 +404,9 @@ func (s *Server) deleteFloor(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteFloor(r.Context(), id); err != nil {
+	if _, err := s.register.DeleteFloor(r.Context(), id); err != nil {
 		return about("floor", err)
 	}
-	s.changed(floorplan.LayerRooms)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

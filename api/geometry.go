@@ -168,51 +168,39 @@ func (p projector) out(poly orb.Polygon) *geojson.Geometry {
 	return geojson.NewGeometry(mapPolygon(poly, inv))
 }
 
-// polygonIn converts a polygon from the wire to local metres and validates it there. A lon/lat position
-// outside the valid range is refused before conversion.
-func (p projector) polygonIn(poly orb.Polygon) (orb.Polygon, error) {
-	if p.local {
-		poly = mapPolygon(poly, p.localIn)
-	} else {
+// shapeIn checks a polygon from the wire (lon/lat positions in range) and hands it on in the request's
+// frame: the Register converts it to the building's local metres, once, and validates it there.
+func (p projector) shapeIn(poly orb.Polygon) (floorplan.Shape, error) {
+	if !p.local {
 		for _, ring := range poly {
 			for _, pt := range ring {
 				if err := checkLonLat(pt); err != nil {
-					return nil, err
+					return floorplan.Shape{}, err
 				}
 			}
 		}
-		poly = mapPolygon(p.frame.PolygonToLocal(poly), p.snapPoint)
 	}
-	if err := geo.Validate(poly); err != nil {
-		return nil, err
-	}
-	return poly, nil
+	return floorplan.Shape{Polygon: poly, CRS: p.crs()}, nil
 }
 
-// lineIn converts a line from the wire to local metres.
-func (p projector) lineIn(ls orb.LineString) (orb.LineString, error) {
-	out := make(orb.LineString, len(ls))
-	for i, pt := range ls {
-		if p.local {
-			out[i] = p.localIn(pt)
-			continue
+// lineIn checks a line from the wire and hands it on in the request's frame (see shapeIn).
+func (p projector) lineIn(ls orb.LineString) (floorplan.Line, error) {
+	if !p.local {
+		for _, pt := range ls {
+			if err := checkLonLat(pt); err != nil {
+				return floorplan.Line{}, err
+			}
 		}
-		if err := checkLonLat(pt); err != nil {
-			return nil, err
-		}
-		out[i] = p.snapPoint(p.frame.ToLocal(pt))
 	}
-	return out, nil
+	return floorplan.Line{LineString: ls, CRS: p.crs()}, nil
 }
 
-// localIn converts a crs=local position from the building's exchange unit to metres. In metres (unit 1)
-// it is kept as sent; otherwise the product is rounded to the nanometre grid (snapUnitGridM), so that
-// 6000 mm and 236.22047244094489 in land on the metre values a wall drawn in metres or lon/lat has.
-func (p projector) localIn(pt orb.Point) orb.Point {
-	if p.unit == 1 {
-		return pt
+// crs is the request's frame.
+func (p projector) crs() floorplan.CRS {
+	if p.local {
+		return floorplan.CRSLocal
 	}
-	return orb.Point{snapTo(pt[0]*p.unit, snapUnitGridM), snapTo(pt[1]*p.unit, snapUnitGridM)}
+	return floorplan.CRSLonLat
 }
 
 // mapPolygon returns a copy of poly with fn applied to every position (nil for nil).
@@ -229,39 +217,6 @@ func mapPolygon(poly orb.Polygon, fn func(orb.Point) orb.Point) orb.Polygon {
 		out[i] = ring
 	}
 	return out
-}
-
-// snapGridM is the grid, in metres, that coordinates converted from lon/lat are rounded to: a
-// micrometre, far below drawing precision, and far above the 1e-10 m noise of the conversion. It makes a
-// wall drawn in lon/lat land exactly on the same wall drawn in local metres (4 rather than
-// 3.9999999996), so that neighbours share walls instead of overlapping by 1e-10 m².
-const snapGridM = 1e-6
-
-// snapUnitGridM is the grid, in metres, that crs=local coordinates given in another unit than the metre
-// are rounded to once multiplied by the scale: a nanometre, which keeps every digit a drawing has
-// (a thousandth of a millimetre is 1000 nm) and removes the last-bit noise of the product.
-const snapUnitGridM = 1e-9
-
-// snapPoint rounds a local position converted from lon/lat to the snapGridM grid.
-func (p projector) snapPoint(pt orb.Point) orb.Point {
-	return orb.Point{p.snapValue(pt[0]), p.snapValue(pt[1])}
-}
-
-// snapValue rounds a local coordinate converted from lon/lat, in metres (whatever the building's
-// exchange unit), to the snapGridM grid.
-func (p projector) snapValue(v float64) float64 { return snapTo(v, snapGridM) }
-
-// snapTo rounds v (metres) to a grid of step metres. It divides by the whole number of steps per metre
-// (1e6 for a micrometre), which gives the double nearest to the decimal value: 4, not
-// 3.9999999999999996. Values too large for the grid to be exact in float64 (beyond 2⁵² steps: 4500 km
-// at a nanometre), NaN and ±Inf are left alone; validation refuses the last two.
-func snapTo(v, step float64) float64 {
-	perM := math.Round(1 / step)
-	x := v * perM
-	if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) >= 1<<52 {
-		return v
-	}
-	return math.Round(x) / perM
 }
 
 // checkLonLat refuses a position that is not a finite longitude and latitude.

@@ -274,26 +274,3 @@ func BenchmarkRoomCollection(b *testing.B) {
 		}
 	}
 }
-
-func TestSnap(t *testing.T) {
-	tests := []struct {
-		name  string
-		scale float64
-		in    float64
-		want  float64
-	}{
-		{"conversion noise below a wall", 1, 3.9999999996, 4},
-		{"conversion noise above a wall", 1, 0.30000000049, 0.3},
-		{"a micrometre is kept", 1, 12.345678, 12.345678},
-		{"negative", 1, -7.0000000002, -7},
-		{"millimetre drawing", 0.001, 4000.0000003, 4000},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := projectorOf(false, geo.Georef{Origin: orb.Point{120, 30}, Scale: tt.scale})
-			if got := p.snapValue(tt.in); got != tt.want {
-				t.Errorf("snap(%v) = %v, want exactly %v", tt.in, got, tt.want)
-			}
-		})
-	}
-}

@@ -28,10 +28,9 @@ func (s *Server) createSite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	site := in.domain()
-	if err := s.store.CreateSite(r.Context(), &site); err != nil {
+	if _, err := s.register.CreateSite(r.Context(), &site); err != nil {
 		return err
 	}
-	s.changed()
 	location(w, "/api/v1/sites/"+site.ID.String())
 	return writeJSON(w, http.StatusCreated, siteOut(site))
 }
@@ -69,10 +68,9 @@ func (s *Server) patchSite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	site := in.domain()
-	if err := s.store.UpdateSite(r.Context(), &site); err != nil {
+	if _, err := s.register.UpdateSite(r.Context(), &site); err != nil {
 		return about("site", err)
 	}
-	s.changed()
 	return writeJSON(w, http.StatusOK, siteOut(site))
 }
 
@@ -81,10 +79,9 @@ func (s *Server) deleteSite(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteSite(r.Context(), id); err != nil {
+	if _, err := s.register.DeleteSite(r.Context(), id); err != nil {
 		return about("site", err)
 	}
-	s.changed()
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -115,10 +112,9 @@ func (s *Server) createAgency(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := in.domain()
-	if err := s.store.CreateAgency(r.Context(), &a); err != nil {
+	if _, err := s.register.CreateAgency(r.Context(), &a); err != nil {
 		return err
 	}
-	s.changed(floorplan.LayerRooms)
 	location(w, "/api/v1/agencies/"+a.ID.String())
 	return writeJSON(w, http.StatusCreated, agencyOut(a))
 }
@@ -156,10 +152,9 @@ func (s *Server) patchAgency(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := in.domain()
-	if err := s.store.UpdateAgency(r.Context(), &a); err != nil {
+	if _, err := s.register.UpdateAgency(r.Context(), &a); err != nil {
 		return about("agency", err)
 	}
-	s.changed(floorplan.LayerRooms)
 	return writeJSON(w, http.StatusOK, agencyOut(a))
 }
 
@@ -168,10 +163,9 @@ func (s *Server) deleteAgency(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteAgency(r.Context(), id); err != nil {
+	if _, err := s.register.DeleteAgency(r.Context(), id); err != nil {
 		return about("agency", err)
 	}
-	s.changed(floorplan.LayerRooms)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -198,10 +192,9 @@ func (s *Server) createPerson(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := in.domain()
-	if err := s.store.CreatePerson(r.Context(), &p); err != nil {
+	if _, err := s.register.CreatePerson(r.Context(), &p); err != nil {
 		return err
 	}
-	s.changed(floorplan.LayerRooms)
 	location(w, "/api/v1/people/"+p.ID.String())
 	return writeJSON(w, http.StatusCreated, personOut(p))
 }
@@ -240,10 +233,9 @@ func (s *Server) patchPerson(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := in.domain()
 	p.CreatedAt = cur.CreatedAt
-	if err := s.store.UpdatePerson(r.Context(), &p); err != nil {
+	if _, err := s.register.UpdatePerson(r.Context(), &p); err != nil {
 		return about("person", err)
 	}
-	s.changed(floorplan.LayerRooms)
 	return writeJSON(w, http.StatusOK, personOut(p))
 }
 
@@ -252,10 +244,9 @@ func (s *Server) deletePerson(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeletePerson(r.Context(), id); err != nil {
+	if _, err := s.register.DeletePerson(r.Context(), id); err != nil {
 		return about("person", err)
 	}
-	s.changed(floorplan.LayerRooms)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -289,10 +280,9 @@ func (s *Server) createAssignment(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	a := in.domain()
-	if err := s.store.CreateAssignment(r.Context(), &a); err != nil {
+	if _, err := s.register.CreateAssignment(r.Context(), &a); err != nil {
 		return err
 	}
-	s.changed(floorplan.LayerRooms)
 	setETag(w, a.Version)
 	location(w, "/api/v1/assignments/"+a.ID.String())
 	return writeJSON(w, http.StatusCreated, assignmentOut(a))
@@ -327,10 +317,9 @@ func (s *Server) deleteAssignment(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteAssignment(r.Context(), id, version); err != nil {
+	if _, err := s.register.DeleteAssignment(r.Context(), id, version); err != nil {
 		return stale(about("assignment", err))
 	}
-	s.changed(floorplan.LayerRooms)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -106,12 +106,12 @@ func roomOut(room floorplan.Room, p projector, rep *floorplan.Report) roomFeatur
 	return roomFeatureJSON{Type: "Feature", ID: room.ID, Geometry: p.out(room.Geometry), Properties: props}
 }
 
-// domain converts a room from the wire; the geometry is converted to local metres (crs=local input
-// multiplied by the building's scale) and validated. When
-// keepGeometry is set the stored geometry keep is used instead of the input's.
-func (in roomIn) domain(p projector, keep orb.Polygon, keepGeometry bool) (floorplan.Room, error) {
+// domain converts a room from the wire, with its geometry as sent (the Register converts it to local
+// metres and validates it). When keepGeometry is set the stored geometry keep is used instead of the
+// input's (and the shape is empty).
+func (in roomIn) domain(p projector, keep orb.Polygon, keepGeometry bool) (floorplan.Room, floorplan.Shape, error) {
 	if in.Type != "Feature" {
-		return floorplan.Room{}, badRequest("the body must be a GeoJSON Feature (type \"Feature\"), not %q", in.Type)
+		return floorplan.Room{}, floorplan.Shape{}, badRequest("the body must be a GeoJSON Feature (type \"Feature\"), not %q", in.Type)
 	}
 	pr := in.Properties
 	room := floorplan.Room{Number: pr.Number, Name: pr.Name, Usage: floorplan.Usage(pr.Usage),
@@ -122,19 +122,17 @@ func (in roomIn) domain(p projector, keep orb.Polygon, keepGeometry bool) (floor
 	}
 	if keepGeometry {
 		room.Geometry = keep
-		return room, nil
+		return room, floorplan.Shape{}, nil
 	}
 	if isNull(in.Geometry) {
-		return room, badRequest("field geometry is required: a GeoJSON Polygon")
+		return room, floorplan.Shape{}, badRequest("field geometry is required: a GeoJSON Polygon")
 	}
 	wire, err := parsePolygon(in.Geometry, "geometry")
 	if err != nil {
-		return room, err
+		return room, floorplan.Shape{}, err
 	}
-	if room.Geometry, err = p.polygonIn(wire); err != nil {
-		return room, err
-	}
-	return room, nil
+	shape, err := p.shapeIn(wire)
+	return room, shape, err
 }
 
 // roomContext reads what a room's handlers need: the room, its floor's building and the projector of
@@ -165,23 +163,27 @@ func (s *Server) writeRoom(ctx context.Context, w http.ResponseWriter, status in
 	return writeGeoJSON(w, status, roomOut(room, p, rep))
 }
 
-// writtenRoom answers a successful write with the room. The write has committed, so a failure to
-// evaluate the status must not turn it into an error (a client would retry and write twice): the room
-// is sent without its state today, which a GET gives once the store answers again.
-func (s *Server) writtenRoom(ctx context.Context, w http.ResponseWriter, status int, room floorplan.Room, p projector) error {
+// writtenRoom answers a successful write with the room and its state today, as the Register computed it
+// for the rooms the write touched.
+func (s *Server) writtenRoom(w http.ResponseWriter, status int, room floorplan.Room, p projector, c floorplan.Changes) error {
 	setETag(w, room.Version)
-	return writeGeoJSON(w, status, roomOut(room, p, s.reportAfterWrite(ctx)))
+	return writeGeoJSON(w, status, roomOut(room, p, changedState(c)))
 }
 
-// reportAfterWrite is today's evaluation for the response to a committed write, or nil (logged) when it
-// cannot be had.
-func (s *Server) reportAfterWrite(ctx context.Context) *floorplan.Report {
-	rep, err := s.assessor.Current(ctx)
-	if err != nil {
+// changedState is the state of the rooms a write touched, as a report to read rooms from.
+func changedState(c floorplan.Changes) *floorplan.Report {
+	return &floorplan.Report{Rooms: c.Rooms}
+}
+
+// afterWrite makes the error of a committed write that could not compute the rooms' state a warning: the
+// write must not look failed (a client would retry and write twice); the room is then sent without its
+// state today, which a GET gives once the store answers again.
+func (s *Server) afterWrite(ctx context.Context, c floorplan.Changes, err error) (floorplan.Changes, error) {
+	if err != nil && c.Revision != 0 {
 		s.log.WarnContext(ctx, "status after a write", "request_id", requestID(ctx), "error", err.Error())
-		return nil
+		return c, nil
 	}
-	return rep
+	return c, err
 }
 
 func (s *Server) listRooms(w http.ResponseWriter, r *http.Request) error {
@@ -281,20 +283,17 @@ func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := newProjector(local, b)
-	room, err := in.domain(p, nil, false)
+	room, shape, err := in.domain(p, nil, false)
 	if err != nil {
 		return err
 	}
 	room.FloorID = floorID
-	if err := room.Validate(); err != nil {
+	c, err := s.register.CreateRoom(r.Context(), &room, shape)
+	if c, err = s.afterWrite(r.Context(), c, err); err != nil {
 		return err
 	}
-	if err := s.store.CreateRoom(r.Context(), &room); err != nil {
-		return err
-	}
-	s.changed(floorplan.LayerRooms)
 	location(w, "/api/v1/rooms/"+room.ID.String())
-	return s.writtenRoom(r.Context(), w, http.StatusCreated, room, p)
+	return s.writtenRoom(w, http.StatusCreated, room, p, c)
 }
 
 func (s *Server) getRoom(w http.ResponseWriter, r *http.Request) error {
@@ -350,19 +349,16 @@ func (s *Server) updateRoom(w http.ResponseWriter, r *http.Request, patch bool) 
 	} else if err := unmarshal(body, &in); err != nil {
 		return err
 	}
-	room, err := in.domain(p, cur.Geometry, keepGeometry)
+	room, shape, err := in.domain(p, cur.Geometry, keepGeometry)
 	if err != nil {
 		return err
 	}
 	room.ID, room.FloorID, room.Version, room.CreatedAt = cur.ID, cur.FloorID, version, cur.CreatedAt
-	if err := room.Validate(); err != nil {
-		return err
-	}
-	if err := s.store.UpdateRoom(r.Context(), &room); err != nil {
+	c, err := s.register.UpdateRoom(r.Context(), &room, shape)
+	if c, err = s.afterWrite(r.Context(), c, err); err != nil {
 		return stale(about("room", err))
 	}
-	s.changed(floorplan.LayerRooms)
-	return s.writtenRoom(r.Context(), w, http.StatusOK, room, p)
+	return s.writtenRoom(w, http.StatusOK, room, p, c)
 }
 
 func (s *Server) deleteRoom(w http.ResponseWriter, r *http.Request) error {
@@ -381,10 +377,9 @@ func (s *Server) deleteRoom(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteRoom(r.Context(), id, version); err != nil {
+	if _, err := s.register.DeleteRoom(r.Context(), id, version); err != nil {
 		return stale(about("room", err))
 	}
-	s.changed(floorplan.LayerRooms)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"officemap/api/tiles"
 	"officemap/floorplan"
+	"officemap/floorplan/exports"
 	"officemap/floorplan/render"
 )
 
@@ -88,6 +89,9 @@ type Middleware func(http.Handler) http.Handler
 type Deps struct {
 	Store    floorplan.Store
 	Assessor Assessor
+	// Register is the one door for writes; nil makes one over Store that allows everything (single-user
+	// mode). Handlers never write through Store.
+	Register *floorplan.Register
 	// Static serves the browser app at / (GET and HEAD outside /api, /ogc, /tiles); nil leaves it out.
 	Static http.Handler
 	// Logger receives one line per request; nil means slog.Default().
@@ -98,12 +102,15 @@ type Deps struct {
 	Identify Middleware
 	// Fonts draws PNG plans; nil loads the system's CJK font on the first PNG.
 	Fonts *render.Fonts
+	// ExportGeoPackage writes the gpkg export (gpkg.Export); nil answers that export with 501.
+	ExportGeoPackage exports.GeoPackageWriter
 }
 
 // Server is officemap's HTTP handler.
 type Server struct {
 	cfg      Config
-	store    floorplan.Store
+	store    storeReader
+	register *floorplan.Register
 	assessor Assessor
 	tiles    *tiles.Handler
 	log      *slog.Logger
@@ -114,6 +121,8 @@ type Server struct {
 
 	fontsOnce sync.Once
 	fonts     *render.Fonts
+
+	exportGeoPackageTo exports.GeoPackageWriter // Deps.ExportGeoPackage
 }
 
 // NewServer returns the server for cfg and deps. It panics when a required dependency is missing, a
@@ -123,7 +132,12 @@ func NewServer(cfg Config, deps Deps) *Server {
 		panic("api: NewServer needs Deps.Store and Deps.Assessor")
 	}
 	cfg = cfg.withDefaults()
-	s := &Server{cfg: cfg, store: deps.Store, assessor: deps.Assessor, log: deps.Logger, fonts: deps.Fonts}
+	reg := deps.Register
+	if reg == nil {
+		reg = floorplan.NewRegister(deps.Store)
+	}
+	s := &Server{cfg: cfg, store: deps.Store, register: reg, assessor: deps.Assessor, log: deps.Logger, fonts: deps.Fonts,
+		exportGeoPackageTo: deps.ExportGeoPackage}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -134,6 +148,13 @@ func NewServer(cfg Config, deps Deps) *Server {
 	}
 	topts.TrustForwarded = topts.TrustForwarded || cfg.TrustForwarded
 	s.tiles = tiles.New(deps.Store, tiles.FromReport(deps.Assessor.Current), topts)
+	// Caches follow the register's changes (and, across servers, its revision).
+	reg.Subscribe(func(c floorplan.Changes) {
+		s.assessor.Invalidate()
+		for _, l := range c.Layers {
+			s.tiles.Invalidate(l)
+		}
+	})
 	s.openapi = marshalOpenAPI(deps.Static != nil)
 	s.router = s.routes(deps.Static)
 	identify := deps.Identify
@@ -222,11 +243,10 @@ func (s *Server) renderFonts() *render.Fonts {
 	return s.fonts
 }
 
-// changed tells the caches that a write succeeded: the assessment is recomputed on next use and the
-// given tile layers are redrawn.
-func (s *Server) changed(layers ...floorplan.Layer) {
-	s.assessor.Invalidate()
-	for _, l := range layers {
-		s.tiles.Invalidate(l)
-	}
+// storeReader is what the handlers read the register through; writes go through the Register.
+type storeReader interface {
+	floorplan.Reader
+	floorplan.FeatureSource
+	floorplan.Snapshotter
+	Ping(ctx context.Context) error
 }

@@ -2,10 +2,8 @@ package api
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 
-	"officemap/floorplan"
 	"officemap/geo"
 )
 
@@ -40,38 +38,16 @@ func (s *Server) splitRoom(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pieces, err := geo.Split(room.Geometry, cut)
-	if err != nil {
+	created, c, err := s.register.SplitRoom(r.Context(), room.ID, version, cut)
+	if c, err = s.afterWrite(r.Context(), c, err); err != nil {
 		var se *geo.SplitError
 		if errors.As(err, &se) {
 			return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_split", Message: se.Message,
 				MessageZH: se.ZH, Extra: map[string]any{"reason": se.Reason}, Err: err}
 		}
-		return err
+		return stale(about("room", err))
 	}
-	created := make([]floorplan.Room, len(pieces))
-	err = s.store.InTx(r.Context(), func(tx floorplan.Store) error {
-		if err := tx.DeleteRoom(r.Context(), room.ID, version); err != nil {
-			return stale(about("room", err))
-		}
-		for i, piece := range pieces {
-			nr := floorplan.Room{FloorID: room.FloorID, Number: fmt.Sprintf("%s-%d", room.Number, i+1), Name: room.Name,
-				Usage: room.Usage, AgencyID: room.AgencyID, State: room.State, IdleSince: room.IdleSince, Geometry: piece}
-			if err := nr.Validate(); err != nil {
-				return err
-			}
-			if err := tx.CreateRoom(r.Context(), &nr); err != nil {
-				return err
-			}
-			created[i] = nr
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	s.changed(floorplan.LayerRooms)
-	rep := s.reportAfterWrite(r.Context())
+	rep := changedState(c)
 	out := roomCollectionJSON{Type: "FeatureCollection", Features: make([]roomFeatureJSON, 0, len(created))}
 	for _, nr := range created {
 		out.Features = append(out.Features, roomOut(nr, p, rep))

@@ -1,12 +1,10 @@
 package api
 
 import (
-	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -19,21 +17,12 @@ import (
 	"officemap/floorplan"
 	"officemap/floorplan/exports"
 	"officemap/floorplan/imports"
-	"officemap/floorplan/imports/dxf"
-	"officemap/floorplan/imports/geojson"
-	"officemap/floorplan/imports/imdf"
-	"officemap/floorplan/imports/osm"
+	"officemap/floorplan/imports/source"
 	"officemap/geo"
 )
 
-// importFormats and exportFormats are the {format} values of the import and export routes.
-var (
-	importFormats = []string{"dxf", "osm", "imdf", "geojson"}
-	exportFormats = []string{"geojson", "imdf", "gpkg", "csv", "xlsx"}
-)
-
-// dxfOnlyParams are the import parameters that only a DXF import takes.
-var dxfOnlyParams = []string{"rooms_layer", "labels_layer", "names_layer", "units"}
+// exportFormats are the {format} values of the export route.
+var exportFormats = []string{"geojson", "imdf", "gpkg", "csv", "xlsx"}
 
 func known(formats []string, f string) bool {
 	for _, k := range formats {
@@ -44,30 +33,21 @@ func known(formats []string, f string) bool {
 	return false
 }
 
-// importFile imports the request body, a file of {format}, all-or-nothing (imports.Import). A
+// importFile imports the request body, a file of {format}, all-or-nothing (source.Import). A
 // rejected file is a 422 import_rejected listing the problems; nothing is written.
 func (s *Server) importFile(w http.ResponseWriter, r *http.Request) error {
-	format := strings.ToLower(mux.Vars(r)["format"])
-	if !known(importFormats, format) {
-		return badRequest("unknown import format %q (use %s)", format, strings.Join(importFormats, ", "))
-	}
 	qv := r.URL.Query()
-	if format != "dxf" {
-		for _, name := range dxfOnlyParams {
-			if qv.Has(name) {
-				return badParam(name, "applies to dxf imports only")
-			}
-		}
-	}
-	opt := imports.Options{Building: strings.TrimSpace(qv.Get("building"))}
+	req := source.Request{Format: mux.Vars(r)["format"], Name: qv.Get("filename"), Building: qv.Get("building"),
+		RoomsLayer: qv.Get("rooms_layer"), LabelsLayer: qv.Get("labels_layer"), NamesLayer: qv.Get("names_layer"),
+		Units: qv.Get("units")}
 	var err error
-	if opt.SiteID, err = queryUUID(r, "site_id"); err != nil {
+	if req.SiteID, err = queryUUID(r, "site_id"); err != nil {
 		return err
 	}
-	if opt.SkipInvalid, err = queryBool(r, "skip_invalid"); err != nil {
+	if req.SkipInvalid, err = queryBool(r, "skip_invalid"); err != nil {
 		return err
 	}
-	if opt.DryRun, err = queryBool(r, "dry_run"); err != nil {
+	if req.DryRun, err = queryBool(r, "dry_run"); err != nil {
 		return err
 	}
 	if raw := qv.Get("origin"); raw != "" {
@@ -75,77 +55,46 @@ func (s *Server) importFile(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return badParam("origin", err.Error())
 		}
-		opt.Origin = &p
+		req.Origin = &p
 	}
 	if raw := qv.Get("rotation"); raw != "" {
 		rot, err := strconv.ParseFloat(raw, 64)
-		if err != nil || math.IsNaN(rot) || math.IsInf(rot, 0) {
+		if err != nil {
 			return badParam("rotation", fmt.Sprintf("must be a number of degrees, not %q", raw))
 		}
-		opt.Rotation = &rot
+		req.Rotation = &rot
 	}
-	level := 0
 	if qv.Has("level") {
-		if level, err = queryInt(r, "level", 0, -100, 500); err != nil {
+		level, err := queryInt(r, "level", 0, source.MinLevel, source.MaxLevel)
+		if err != nil {
 			return err
 		}
+		req.Level = &level
 	}
-	units := qv.Get("units")
-	switch units {
-	case "", "mm", "cm", "m", "in", "ft":
-	default:
-		return badParam("units", fmt.Sprintf("must be mm, cm, m, in or ft, not %q", units))
+	if req.ValidFrom, err = queryDate(r, "valid_from"); err != nil {
+		return err
 	}
-	name := filepath.Base(strings.TrimSpace(qv.Get("filename")))
-	if name == "" || name == "." || name == string(filepath.Separator) {
-		name = "upload." + format
+	if err := req.Validate(); err != nil {
+		var pe *source.ParamError
+		if errors.As(err, &pe) && pe.Param != "format" {
+			return badParam(pe.Param, pe.Problem)
+		}
+		return badRequest("%s", err.Error())
 	}
 
-	data, err := io.ReadAll(r.Body)
-	if err != nil {
+	if req.Data, err = io.ReadAll(r.Body); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			return err
 		}
 		return badRequest("the request body could not be read")
 	}
-	if len(data) == 0 {
-		return badRequest("the request body is empty; it must be the %s file", format)
+	if len(req.Data) == 0 {
+		return badRequest("the request body is empty; it must be the %s file", strings.ToLower(req.Format))
 	}
-
-	var ds *imports.Dataset
-	switch format {
-	case "dxf":
-		ds, err = dxf.Read(name, bytes.NewReader(data), dxf.Options{RoomsLayer: qv.Get("rooms_layer"),
-			LabelsLayer: qv.Get("labels_layer"), NamesLayer: qv.Get("names_layer"), Units: units, Level: level})
-	case "osm":
-		ds, err = osm.Read(name, bytes.NewReader(data), osm.Limits{})
-		if qv.Has("level") {
-			opt.Level = &level
-		}
-	case "imdf":
-		ds, err = readIMDF(name, data)
-		if qv.Has("level") {
-			opt.Level = &level
-		}
-	case "geojson":
-		ds, err = geojson.Read(name, bytes.NewReader(data), geojson.Options{Level: level})
-	}
+	sum, err := source.Import(r.Context(), s.register, req)
 	if err != nil {
 		return importError(err)
-	}
-	ctx := r.Context()
-	if d, err := queryDate(r, "valid_from"); err != nil {
-		return err
-	} else if !d.IsZero() {
-		ctx = floorplan.WithEffective(ctx, d)
-	}
-	sum, err := imports.Import(ctx, s.store, ds, opt)
-	if err != nil {
-		return importError(err)
-	}
-	if !sum.DryRun {
-		s.changed(floorplan.LayerBuildings, floorplan.LayerRooms)
 	}
 	if sum.Skipped == nil {
 		sum.Skipped = []imports.Problem{}
@@ -154,15 +103,6 @@ func (s *Server) importFile(w http.ResponseWriter, r *http.Request) error {
 		sum.Notes = []string{}
 	}
 	return writeJSON(w, http.StatusOK, sum)
-}
-
-// readIMDF reads an uploaded IMDF archive (a zip) from memory.
-func readIMDF(name string, data []byte) (*imports.Dataset, error) {
-	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, imports.Errorf(name, "", "not a zip archive: %v", err)
-	}
-	return imdf.ReadFS(name, z)
 }
 
 // importError maps a rejected source to 422 import_rejected with its problems; other errors (the
@@ -284,15 +224,21 @@ func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// exportGeoPackage writes a GeoPackage to a temporary file, streams it and removes it.
+// exportGeoPackage writes a GeoPackage to a temporary file with Deps.ExportGeoPackage, streams it and
+// removes it.
 func (s *Server) exportGeoPackage(w http.ResponseWriter, r *http.Request, d *exports.Data, attach func()) error {
+	if s.exportGeoPackageTo == nil {
+		return &apiError{Status: http.StatusNotImplemented, Code: "not_implemented",
+			Message:   "this server was started without a GeoPackage writer; export geojson, imdf, csv or xlsx",
+			MessageZH: "此服务未配置 GeoPackage 导出，请改用 geojson、imdf、csv 或 xlsx 格式"}
+	}
 	dir, err := os.MkdirTemp("", "officemap-export-")
 	if err != nil {
 		return fmt.Errorf("api: export gpkg: %w", err)
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "export.gpkg")
-	if err := exports.WriteGeoPackage(r.Context(), d, path); err != nil {
+	if err := s.exportGeoPackageTo(r.Context(), d, path); err != nil {
 		return fmt.Errorf("api: export gpkg: %w", err)
 	}
 	f, err := os.Open(path)

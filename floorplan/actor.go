@@ -56,3 +56,18 @@ func ReasonFrom(ctx context.Context) string {
 	r, _ := ctx.Value(reasonKey{}).(string)
 	return r
 }
+
+type validatedKey struct{}
+
+// withValidated marks a context whose write the Register has validated (geometry included), so that
+// stores need not validate it again in Go; the database's own constraints still apply.
+func withValidated(ctx context.Context) context.Context {
+	return context.WithValue(ctx, validatedKey{}, true)
+}
+
+// Validated reports whether the write of ctx was validated by the Register: a store skips its own Go
+// validation of the record then (see Store).
+func Validated(ctx context.Context) bool {
+	v, _ := ctx.Value(validatedKey{}).(bool)
+	return v
+}

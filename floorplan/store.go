@@ -12,7 +12,8 @@ import (
 // Store keeps the register: sites, buildings, floors, rooms, agencies, people, assignments, local
 // space-standard rows and the history of every change. The PostGIS store (floorplan/postgis) and the
 // embedded GeoPackage store (floorplan/gpkg) implement it, and floorplan/storetest checks that they
-// behave the same.
+// behave the same. Only the Register (register.go) writes through it; everything else reads through the
+// small interfaces it is made of (Reader, Snapshotter, FeatureSource), declared here for their consumers.
 //
 // Conventions shared by every implementation:
 //   - Create methods assign a new UUID when the entity's ID is uuid.Nil, and fill the argument in place
@@ -20,89 +21,116 @@ import (
 //   - Rooms and assignments carry a Version. Update and Delete take the version the caller last read;
 //     a stale version changes nothing and returns an error wrapping ErrConflict. On success the
 //     argument's Version is the new one.
-//   - Geometry is validated (errors wrap geo.ErrInvalid with the reason); a room that would overlap
-//     another room of its floor with a positive area is refused with an *OverlapError. Rooms that share
-//     a wall or touch at a corner are fine.
+//   - Geometry is validated (errors wrap geo.ErrInvalid with the reason) unless the context says the
+//     Register has validated it (Validated); a room that would overlap another room of its floor with a
+//     positive area is refused with an *OverlapError. Rooms that share a wall or touch at a corner are
+//     fine.
 //   - Deleting a room, a person or an assignment is soft: it stays for as-of queries and history.
-//   - Every write records ActorFrom(ctx) and the old and new values in the history.
+//   - Every write records ActorFrom(ctx), ReasonFrom(ctx), its effective day and the old and new values
+//     in the history.
 //   - Missing entities give errors wrapping ErrNotFound; an unreachable store ErrUnavailable.
 type Store interface {
-	CreateSite(ctx context.Context, s *Site) error
-	Site(ctx context.Context, id uuid.UUID) (Site, error)
-	Sites(ctx context.Context) ([]Site, error)
-	UpdateSite(ctx context.Context, s *Site) error
-	DeleteSite(ctx context.Context, id uuid.UUID) error
-
-	CreateBuilding(ctx context.Context, b *Building) error
-	Building(ctx context.Context, id uuid.UUID) (Building, error)
-	// Buildings lists the buildings of a site, or all of them for uuid.Nil.
-	Buildings(ctx context.Context, siteID uuid.UUID) ([]Building, error)
-	UpdateBuilding(ctx context.Context, b *Building) error
-	DeleteBuilding(ctx context.Context, id uuid.UUID) error
-
-	CreateFloor(ctx context.Context, f *Floor) error
-	Floor(ctx context.Context, id uuid.UUID) (Floor, error)
-	// Floors lists a building's floors by ordinal.
-	Floors(ctx context.Context, buildingID uuid.UUID) ([]Floor, error)
-	UpdateFloor(ctx context.Context, f *Floor) error
-	DeleteFloor(ctx context.Context, id uuid.UUID) error
-
-	CreateRoom(ctx context.Context, r *Room) error
-	Room(ctx context.Context, id uuid.UUID) (Room, error)
-	Rooms(ctx context.Context, f RoomFilter) ([]Room, error)
-	UpdateRoom(ctx context.Context, r *Room) error
-	DeleteRoom(ctx context.Context, id uuid.UUID, version int64) error
-
-	CreateAgency(ctx context.Context, a *Agency) error
-	Agency(ctx context.Context, id uuid.UUID) (Agency, error)
-	Agencies(ctx context.Context) ([]Agency, error)
-	UpdateAgency(ctx context.Context, a *Agency) error
-	DeleteAgency(ctx context.Context, id uuid.UUID) error
-
-	CreatePerson(ctx context.Context, p *Person) error
-	Person(ctx context.Context, id uuid.UUID) (Person, error)
-	People(ctx context.Context, f PersonFilter) ([]Person, error)
-	UpdatePerson(ctx context.Context, p *Person) error
-	DeletePerson(ctx context.Context, id uuid.UUID) error
-
-	CreateAssignment(ctx context.Context, a *Assignment) error
-	Assignment(ctx context.Context, id uuid.UUID) (Assignment, error)
-	Assignments(ctx context.Context, f AssignmentFilter) ([]Assignment, error)
-	UpdateAssignment(ctx context.Context, a *Assignment) error
-	DeleteAssignment(ctx context.Context, id uuid.UUID, version int64) error
-
-	// StandardRows returns the deployment's local space-standard rows (overrides and additions to the
-	// built-in national table).
-	StandardRows(ctx context.Context) ([]StandardRow, error)
-	// PutStandardRow adds a local row, or replaces the one with the same scale, rank, jurisdiction and
-	// effective date.
-	PutStandardRow(ctx context.Context, r StandardRow) error
-
-	// Snapshot returns everything the findings engine needs as it was on day asOf in the world, as now
-	// known (see effective.go), in a fixed number of queries whatever the size of the register.
-	Snapshot(ctx context.Context, asOf time.Time) (*Snapshot, error)
-	// SnapshotRecorded is Snapshot as officemap knew it at the moment recordedAt: only the changes
-	// recorded before it count. It answers what officemap said then (the audit question).
-	SnapshotRecorded(ctx context.Context, asOf, recordedAt time.Time) (*Snapshot, error)
-	// Features returns the map features of a layer whose lon/lat geometry intersects b (lon/lat). It is
-	// the tile path: index-driven, no per-row transform.
-	Features(ctx context.Context, layer Layer, b orb.Bound, f FeatureFilter) ([]Feature, error)
-	// Search finds rooms (by number or name), people, agencies and buildings matching q, Chinese
-	// included, best matches first.
-	Search(ctx context.Context, q string, limit int) ([]SearchHit, error)
-	// History returns the recorded changes of one entity, oldest first.
-	History(ctx context.Context, entity Entity, id uuid.UUID) ([]Change, error)
-
-	// Revision returns a number that grows with every committed write to the register: an unchanged
-	// revision means an unchanged register. Caches (the evaluation, tiles) key on it, so that several
-	// servers on one database never serve what another server's write has changed.
-	Revision(ctx context.Context) (int64, error)
+	Reader
+	Writer
+	BulkLoader
+	Snapshotter
+	FeatureSource
 
 	// InTx runs fn with a Store whose writes all commit together, or none do when fn returns an error.
 	InTx(ctx context.Context, fn func(tx Store) error) error
 	// Ping reports whether the store is reachable.
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// Reader reads the register as it is now: what HTTP handlers, exports and renders need.
+type Reader interface {
+	Site(ctx context.Context, id uuid.UUID) (Site, error)
+	Sites(ctx context.Context) ([]Site, error)
+	Building(ctx context.Context, id uuid.UUID) (Building, error)
+	// Buildings lists the buildings of a site, or all of them for uuid.Nil.
+	Buildings(ctx context.Context, siteID uuid.UUID) ([]Building, error)
+	Floor(ctx context.Context, id uuid.UUID) (Floor, error)
+	// Floors lists a building's floors by ordinal.
+	Floors(ctx context.Context, buildingID uuid.UUID) ([]Floor, error)
+	Room(ctx context.Context, id uuid.UUID) (Room, error)
+	Rooms(ctx context.Context, f RoomFilter) ([]Room, error)
+	Agency(ctx context.Context, id uuid.UUID) (Agency, error)
+	Agencies(ctx context.Context) ([]Agency, error)
+	Person(ctx context.Context, id uuid.UUID) (Person, error)
+	People(ctx context.Context, f PersonFilter) ([]Person, error)
+	Assignment(ctx context.Context, id uuid.UUID) (Assignment, error)
+	Assignments(ctx context.Context, f AssignmentFilter) ([]Assignment, error)
+	// StandardRows returns the deployment's local space-standard rows (overrides and additions to the
+	// built-in national table).
+	StandardRows(ctx context.Context) ([]StandardRow, error)
+	// Search finds rooms (by number or name), people, agencies and buildings matching q, Chinese
+	// included, best matches first.
+	Search(ctx context.Context, q string, limit int) ([]SearchHit, error)
+	// History returns the recorded changes of one entity, oldest first.
+	History(ctx context.Context, entity Entity, id uuid.UUID) ([]Change, error)
+	// Revision returns a number that grows with every committed write to the register: an unchanged
+	// revision means an unchanged register. Caches (the evaluation, tiles) key on it, so that several
+	// servers on one database never serve what another server's write has changed.
+	Revision(ctx context.Context) (int64, error)
+}
+
+// Writer changes the register one record at a time. Only the Register calls it.
+type Writer interface {
+	CreateSite(ctx context.Context, s *Site) error
+	UpdateSite(ctx context.Context, s *Site) error
+	DeleteSite(ctx context.Context, id uuid.UUID) error
+	CreateBuilding(ctx context.Context, b *Building) error
+	UpdateBuilding(ctx context.Context, b *Building) error
+	DeleteBuilding(ctx context.Context, id uuid.UUID) error
+	CreateFloor(ctx context.Context, f *Floor) error
+	UpdateFloor(ctx context.Context, f *Floor) error
+	DeleteFloor(ctx context.Context, id uuid.UUID) error
+	CreateRoom(ctx context.Context, r *Room) error
+	UpdateRoom(ctx context.Context, r *Room) error
+	DeleteRoom(ctx context.Context, id uuid.UUID, version int64) error
+	CreateAgency(ctx context.Context, a *Agency) error
+	UpdateAgency(ctx context.Context, a *Agency) error
+	DeleteAgency(ctx context.Context, id uuid.UUID) error
+	CreatePerson(ctx context.Context, p *Person) error
+	UpdatePerson(ctx context.Context, p *Person) error
+	DeletePerson(ctx context.Context, id uuid.UUID) error
+	CreateAssignment(ctx context.Context, a *Assignment) error
+	UpdateAssignment(ctx context.Context, a *Assignment) error
+	DeleteAssignment(ctx context.Context, id uuid.UUID, version int64) error
+	// PutStandardRow adds a local row, or replaces the one with the same scale, rank, jurisdiction and
+	// effective date.
+	PutStandardRow(ctx context.Context, r StandardRow) error
+}
+
+// BulkLoader adds many new records at once, all-or-nothing, with the same rules as the Create methods
+// (IDs assigned where uuid.Nil; ID, Version and CreatedAt filled in place): imports, the sample, the
+// synthetic data and the GeoPackage export load through it.
+type BulkLoader interface {
+	BulkInsertRooms(ctx context.Context, rooms []Room) error
+	BulkInsertPeople(ctx context.Context, people []Person) error
+	BulkInsertAssignments(ctx context.Context, as []Assignment) error
+}
+
+// Snapshotter gives the findings engine everything it needs about one day (effective.go).
+type Snapshotter interface {
+	// Snapshot returns everything the findings engine needs as it was on day asOf in the world, as now
+	// known (see effective.go), in a fixed number of queries whatever the size of the register.
+	Snapshot(ctx context.Context, asOf time.Time) (*Snapshot, error)
+	// SnapshotRecorded is Snapshot as officemap knew it at the moment recordedAt: only the changes
+	// recorded before it count. It answers what officemap said then (the audit question).
+	SnapshotRecorded(ctx context.Context, asOf, recordedAt time.Time) (*Snapshot, error)
+	// Revision is Reader's: the evaluation is cached by it.
+	Revision(ctx context.Context) (int64, error)
+}
+
+// FeatureSource gives the map features of a window: the tile path, OGC API – Features and renders.
+type FeatureSource interface {
+	// Features returns the map features of a layer whose lon/lat geometry intersects b (lon/lat). It is
+	// the tile path: index-driven, no per-row transform.
+	Features(ctx context.Context, layer Layer, b orb.Bound, f FeatureFilter) ([]Feature, error)
+	// Revision is Reader's: tiles are cached by it.
+	Revision(ctx context.Context) (int64, error)
 }
 
 // RoomFilter selects rooms; zero fields do not filter. Deleted rooms are left out.

@@ -251,7 +251,7 @@ func TestBasemapFromEnvironment(t *testing.T) {
 	}
 	defer s.Close()
 	rec := httptest.NewRecorder()
-	e.newServer(s).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	e.newServer(s, floorplan.NewRegister(s)).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "tiles.example.gov.cn/{z}/{x}/{y}.png") {
 		t.Fatalf("GET / = %d, basemap URL not in the page", rec.Code)
 	}

@@ -83,16 +83,18 @@ func migrateCmd(e *env) *cobra.Command {
 }
 
 // newServer wires the HTTP service over a store.
-func (e *env) newServer(s floorplan.Store) *api.Server {
+func (e *env) newServer(s floorplan.Store, reg *floorplan.Register) *api.Server {
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	return api.NewServer(api.Config{}, api.Deps{
 		Store:    s,
+		Register: reg,
 		Assessor: floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()),
 		Static: static.New(static.Options{
 			BasemapURL:         e.getenv("OFFICEMAP_BASEMAP_URL"),
 			BasemapAttribution: e.getenv("OFFICEMAP_BASEMAP_ATTRIBUTION"),
 		}),
-		Logger: log,
+		Logger:           log,
+		ExportGeoPackage: gpkg.Export,
 	})
 }
 
@@ -119,7 +121,7 @@ func serveCmd(e *env) *cobra.Command {
 				return err
 			}
 			defer s.Close()
-			return e.serve(cmd.Context(), e.newServer(s), redacted(db))
+			return e.serve(cmd.Context(), e.newServer(s, floorplan.NewRegister(s)), redacted(db))
 		},
 	}
 }
@@ -147,12 +149,13 @@ func demoCmd(e *env) *cobra.Command {
 			}
 			defer s.Close()
 			d := sample.Build(floorplan.DayOf(time.Now()))
-			if err := d.Load(floorplan.WithActor(ctx, "demo"), s); err != nil {
+			reg := floorplan.NewRegister(s)
+			if err := d.Load(floorplan.WithActor(ctx, "demo"), reg); err != nil {
 				return fmt.Errorf("loading the sample into %s: %w", redacted(db), err)
 			}
 			fmt.Fprintf(e.stdout, "officemap: sample loaded into %s: %d buildings, %d floors, %d rooms, %d agencies, %d people\n",
 				redacted(db), len(d.Buildings), len(d.Floors), len(d.Rooms), len(d.Agencies), len(d.People))
-			return e.serve(ctx, e.newServer(s), "the sample compound")
+			return e.serve(ctx, e.newServer(s, reg), "the sample compound")
 		},
 	}
 }
@@ -304,7 +307,7 @@ func genCmd(e *env) *cobra.Command {
 			defer s.Close()
 			start := time.Now()
 			d := synth.Generate(cfg)
-			if err := d.Load(ctx, s); err != nil {
+			if err := d.Load(ctx, floorplan.NewRegister(s)); err != nil {
 				return fmt.Errorf("loading into %s: %w", redacted(db), err)
 			}
 			sum := map[string]any{

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -20,11 +19,10 @@ import (
 
 	"officemap/floorplan"
 	"officemap/floorplan/exports"
+	"officemap/floorplan/gpkg"
 	"officemap/floorplan/imports"
 	"officemap/floorplan/imports/dxf"
-	"officemap/floorplan/imports/geojson"
-	"officemap/floorplan/imports/imdf"
-	"officemap/floorplan/imports/osm"
+	"officemap/floorplan/imports/source"
 	"officemap/geo"
 )
 
@@ -39,9 +37,6 @@ type importFlags struct {
 	skipInvalid, dryRun, asJSON, noProgress bool
 	validFrom, reason                       string
 }
-
-// dxfOnly are the flags that only a DXF import takes.
-var dxfOnly = []string{"rooms-layer", "labels-layer", "names-layer", "list-layers", "units"}
 
 func importCmd(e *env) *cobra.Command {
 	var o importFlags
@@ -94,89 +89,55 @@ nothing.
 	return cmd
 }
 
-// runImport reads the source, then imports it.
+// runImport translates the flags into a source.Request, reads the file, then imports it.
 func (e *env) runImport(cmd *cobra.Command, format, path string, o importFlags) error {
-	format = strings.ToLower(format)
-	switch format {
-	case "dxf", "osm", "imdf", "geojson":
-	default:
-		return fmt.Errorf("import: unknown format %q (use geojson, imdf, osm or dxf)", format)
-	}
-	if format != "dxf" {
-		for _, name := range dxfOnly {
-			if cmd.Flags().Changed(name) {
-				return fmt.Errorf("--%s applies to dxf imports only", name)
-			}
-		}
-	}
-	opt := imports.Options{Building: strings.TrimSpace(o.building), SkipInvalid: o.skipInvalid, DryRun: o.dryRun}
+	flags := cmd.Flags()
+	req := source.Request{Format: format, Path: path, Building: o.building, RoomsLayer: o.roomsLayer,
+		LabelsLayer: o.labelsLayer, NamesLayer: o.namesLayer, Units: o.units,
+		SkipInvalid: o.skipInvalid, DryRun: o.dryRun, Reason: o.reason}
 	if o.site != "" {
 		id, err := uuid.Parse(o.site)
 		if err != nil {
 			return fmt.Errorf("--site: %q is not a UUID", o.site)
 		}
-		opt.SiteID = id
+		req.SiteID = id
 	}
 	if o.origin != "" {
 		p, err := geo.ParseLonLat(o.origin)
 		if err != nil {
 			return fmt.Errorf("--origin: %w", err)
 		}
-		opt.Origin = &p
+		req.Origin = &p
 	}
-	if cmd.Flags().Changed("rotation") {
-		if math.IsNaN(o.rotation) || math.IsInf(o.rotation, 0) {
-			return fmt.Errorf("--rotation: %v is not a number of degrees", o.rotation)
-		}
-		opt.Rotation = &o.rotation
+	if flags.Changed("rotation") {
+		req.Rotation = &o.rotation
 	}
-	levelGiven := cmd.Flags().Changed("level")
-	ctx := floorplan.WithActor(cmd.Context(), "import")
+	if flags.Changed("level") {
+		req.Level = &o.level
+	}
 	if o.validFrom != "" {
 		d, err := floorplan.ParseDate(o.validFrom)
 		if err != nil {
 			return fmt.Errorf("--valid-from: %q is not a day YYYY-MM-DD", o.validFrom)
 		}
-		ctx = floorplan.WithEffective(ctx, d)
+		req.ValidFrom = d
 	}
-	if o.reason != "" {
-		ctx = floorplan.WithReason(ctx, o.reason)
-	}
-
-	var ds *imports.Dataset
-	var err error
-	switch format {
-	case "dxf":
-		if ds, err = e.readDXF(path, o); ds == nil || err != nil {
-			return err // a nil dataset without error: --list-layers printed the layers
+	if err := req.Validate(); err != nil {
+		var pe *source.ParamError
+		if errors.As(err, &pe) && pe.Param != "format" {
+			return fmt.Errorf("--%s %s", strings.ReplaceAll(pe.Param, "_", "-"), pe.Problem)
 		}
-	case "osm":
-		ds, err = withFile(path, func(f *os.File) (*imports.Dataset, error) { return osm.Read(path, f, osm.Limits{}) })
-		if levelGiven {
-			opt.Level = &o.level
+		return fmt.Errorf("import: %w", err)
+	}
+	if o.listLayers {
+		if !strings.EqualFold(format, "dxf") {
+			return fmt.Errorf("--list-layers applies to dxf imports only")
 		}
-	case "imdf":
-		ds, err = imdf.Read(path)
-		if levelGiven {
-			opt.Level = &o.level
-		}
-	case "geojson":
-		ds, err = withFile(path, func(f *os.File) (*imports.Dataset, error) {
-			return geojson.Read(path, f, geojson.Options{Level: o.level})
-		})
+		return e.listLayers(path, o.asJSON)
 	}
-	if err != nil {
-		return e.importFailed(o, err)
-	}
-
-	s, _, err := e.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
 	var bar *progressbar.ProgressBar
 	if !o.noProgress && isTerminal(e.stderr) {
-		opt.Progress = func(done, total int) {
+		req.Progress = func(done, total int) {
 			if bar == nil {
 				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr),
 					progressbar.OptionSetDescription("importing rooms"), progressbar.OptionShowCount(),
@@ -185,7 +146,18 @@ func (e *env) runImport(cmd *cobra.Command, format, path string, o importFlags) 
 			_ = bar.Set(done)
 		}
 	}
-	sum, err := imports.Import(ctx, s, ds, opt)
+	f, err := source.Read(req)
+	if err != nil {
+		return e.importFailed(o, err)
+	}
+
+	ctx := floorplan.WithActor(cmd.Context(), "import")
+	s, _, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sum, err := f.Import(ctx, floorplan.NewRegister(s))
 	if bar != nil {
 		_ = bar.Finish()
 	}
@@ -213,35 +185,22 @@ func (e *env) importFailed(o importFlags, err error) error {
 	return err
 }
 
-func withFile(path string, read func(*os.File) (*imports.Dataset, error)) (*imports.Dataset, error) {
+// listLayers prints the layers of a drawing (--list-layers).
+func (e *env) listLayers(path string, asJSON bool) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return read(f)
-}
-
-// readDXF parses a drawing; with --list-layers it prints the layers and returns a nil dataset.
-func (e *env) readDXF(path string, o importFlags) (*imports.Dataset, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+		return err
 	}
 	defer f.Close()
 	d, err := dxf.Parse(f, dxf.Limits{})
 	if err != nil {
-		return nil, imports.Wrap(filepath.Base(path), "", err)
+		return imports.Wrap(filepath.Base(path), "", err)
 	}
-	if o.listLayers {
-		layers, err := dxf.Layers(d, dxf.Limits{})
-		if err != nil {
-			return nil, imports.Wrap(filepath.Base(path), "", err)
-		}
-		return nil, e.printLayers(path, d, layers, o.asJSON)
+	layers, err := dxf.Layers(d, dxf.Limits{})
+	if err != nil {
+		return imports.Wrap(filepath.Base(path), "", err)
 	}
-	return dxf.ReadDrawing(path, d, dxf.Options{RoomsLayer: o.roomsLayer, LabelsLayer: o.labelsLayer,
-		NamesLayer: o.namesLayer, Units: o.units, Level: o.level})
+	return e.printLayers(path, d, layers, asJSON)
 }
 
 // printLayers prints a drawing's layers with their counts.
@@ -454,7 +413,7 @@ func findBuilding(ctx context.Context, s floorplan.Store, v string) (uuid.UUID, 
 	return uuid.Nil, fmt.Errorf("--building %q: %d buildings have that name; give the id", v, len(found))
 }
 
-// writeGeoPackage writes a new GeoPackage beside path and renames it into place when complete.
+// writeGeoPackage writes a new GeoPackage (gpkg.Export) beside path and renames it into place when complete.
 func writeGeoPackage(ctx context.Context, d *exports.Data, path string) error {
 	dir, base := filepath.Dir(path), filepath.Base(path)
 	tmp := filepath.Join(dir, "."+base+".tmp-"+uuid.NewString()[:8]+".gpkg")
@@ -463,7 +422,7 @@ func writeGeoPackage(ctx context.Context, d *exports.Data, path string) error {
 			_ = os.Remove(tmp + suffix)
 		}
 	}
-	if err := exports.WriteGeoPackage(ctx, d, tmp); err != nil {
+	if err := gpkg.Export(ctx, d, tmp); err != nil {
 		cleanup()
 		return fmt.Errorf("--out %s: %w", path, err)
 	}

@@ -63,7 +63,7 @@ func TestSampleOnBothStores(t *testing.T) {
 	defer gp.Close()
 	count := map[string]map[string]int{}
 	for name, s := range map[string]floorplan.Store{"postgis": pg, "gpkg": gp} {
-		if err := sample.Build(today).Load(ctx, s); err != nil {
+		if err := sample.Build(today).Load(ctx, floorplan.NewRegister(s)); err != nil {
 			t.Fatalf("%s: load: %v", name, err)
 		}
 		rep, err := floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()).AsOf(ctx, today)
@@ -107,7 +107,7 @@ func TestSamplePastReports(t *testing.T) {
 	days := map[string]time.Time{"last month": today.AddDate(0, -1, 0), "last year": today.AddDate(-1, 0, 0)}
 	got := map[string]map[string][]string{} // day → store → sorted "rule subject" lines
 	for name, s := range map[string]floorplan.Store{"postgis": pg, "gpkg": gp} {
-		if err := sample.Build(today).Load(ctx, s); err != nil {
+		if err := sample.Build(today).Load(ctx, floorplan.NewRegister(s)); err != nil {
 			t.Fatalf("%s: load: %v", name, err)
 		}
 		for label, d := range days {

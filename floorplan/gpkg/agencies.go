@@ -43,13 +43,6 @@ func agenciesOf(rows []agencyRow) []floorplan.Agency {
 	return out
 }
 
-func checkAgency(a *floorplan.Agency) error {
-	if a.Status == "" {
-		a.Status = floorplan.AgencyActive
-	}
-	return a.Validate()
-}
-
 // checkAgencyRefs makes sure an agency's parent and successor are live.
 func checkAgencyRefs(ctx context.Context, q querier, a *floorplan.Agency) error {
 	if a.ParentID != uuid.Nil {
@@ -72,7 +65,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // CreateAgency adds an agency.
 func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
-	if err := checkAgency(a); err != nil {
+	if err := floorplan.CheckAgency(ctx, a); err != nil {
 		return err
 	}
 	id := newID(a.ID)
@@ -130,7 +123,7 @@ UPDATE agencies SET name = ?, short_name = ?, level = ?, scale = ?, parent_id = 
 
 // UpdateAgency replaces an agency's fields.
 func (s *Store) UpdateAgency(ctx context.Context, a *floorplan.Agency) error {
-	if err := checkAgency(a); err != nil {
+	if err := floorplan.CheckAgency(ctx, a); err != nil {
 		return err
 	}
 	now := s.now()

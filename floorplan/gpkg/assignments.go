@@ -42,13 +42,6 @@ func assignmentsOf(rows []assignmentRow) []floorplan.Assignment {
 	return out
 }
 
-func checkAssignment(a *floorplan.Assignment) error {
-	if a.Kind == "" {
-		a.Kind = floorplan.AssignMain
-	}
-	return a.Validate()
-}
-
 const (
 	sqlLivePerson   = `SELECT 1 FROM people WHERE id = ? AND deleted_at IS NULL`
 	sqlLiveRoom     = `SELECT 1 FROM rooms WHERE id = ? AND deleted_at IS NULL`
@@ -79,7 +72,7 @@ func checkAssignmentRefs(ctx context.Context, q querier, a *floorplan.Assignment
 
 // CreateAssignment puts a person in a room.
 func (s *Store) CreateAssignment(ctx context.Context, a *floorplan.Assignment) error {
-	if err := checkAssignment(a); err != nil {
+	if err := floorplan.CheckAssignment(ctx, a); err != nil {
 		return err
 	}
 	id := newID(a.ID)
@@ -163,7 +156,7 @@ UPDATE assignments SET person_id = ?, room_id = ?, kind = ?, post_id = ?, approv
 // UpdateAssignment replaces a live assignment's fields if a.Version is still its version, and moves
 // a.Version on.
 func (s *Store) UpdateAssignment(ctx context.Context, a *floorplan.Assignment) error {
-	if err := checkAssignment(a); err != nil {
+	if err := floorplan.CheckAssignment(ctx, a); err != nil {
 		return err
 	}
 	now := s.now()

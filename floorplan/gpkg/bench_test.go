@@ -3,6 +3,7 @@ package gpkg_test
 import (
 	"context"
 	"fmt"
+	"officemap/floorplan"
 	"os"
 	"path/filepath"
 	"sync"
@@ -51,7 +52,7 @@ func loaded(b *testing.B) (*gpkg.Store, *synth.Dataset) {
 			return
 		}
 		d := synth.Generate(benchConfig)
-		if benchFile.err = d.Load(ctx, s); benchFile.err != nil {
+		if benchFile.err = d.Load(ctx, floorplan.NewRegister(s)); benchFile.err != nil {
 			return
 		}
 		if benchFile.err = s.Close(); benchFile.err != nil {
@@ -112,7 +113,7 @@ func BenchmarkBulkLoad100kRooms(b *testing.B) {
 		d := synth.Generate(cfg)
 		parents := *d
 		parents.Rooms, parents.People, parents.Assignments = nil, nil, nil
-		if err := parents.Load(ctx, s); err != nil {
+		if err := parents.Load(ctx, floorplan.NewRegister(s)); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

@@ -93,7 +93,7 @@ func checkBuildingRefs(ctx context.Context, q querier, b *floorplan.Building, id
 // CreateBuilding adds a building to a site; its lon/lat footprint is derived from its georeference.
 // ValidFrom is the building's own when given, else the effective day of ctx, else today.
 func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error {
-	if err := b.Validate(); err != nil {
+	if err := floorplan.CheckBuilding(ctx, b); err != nil {
 		return err
 	}
 	local, ll, err := derived(b.Footprint, b.Georef.Frame())
@@ -183,7 +183,7 @@ UPDATE buildings SET geom = ?, site_id = ?, name = ?, address = ?, footprint = ?
 // map geometry changed), deleted floors and rooms included, as in the PostGIS store. A zero ValidFrom
 // keeps the stored one (and b.ValidFrom is then that one).
 func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error {
-	if err := b.Validate(); err != nil {
+	if err := floorplan.CheckBuilding(ctx, b); err != nil {
 		return err
 	}
 	frame := b.Georef.Frame()
@@ -224,7 +224,7 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 		if err := record(ctx, q, now, change{floorplan.EntityBuilding, b.ID, opUpdate, old.image(), nw.image()}); err != nil {
 			return err
 		}
-		if old.Georef == b.Georef {
+		if old.Georef.Origin == b.Georef.Origin && old.Georef.RotationDeg == b.Georef.RotationDeg { // the scale moves nothing stored
 			return nil
 		}
 		if err := s.rederiveFloors(ctx, q, now, frame, b.ID); err != nil {

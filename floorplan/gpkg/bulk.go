@@ -45,7 +45,7 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 	}
 	ids := make([]uuid.UUID, len(rooms))
 	for i := range rooms {
-		if err := checkRoom(&rooms[i]); err != nil {
+		if err := floorplan.CheckRoom(ctx, &rooms[i]); err != nil {
 			return fmt.Errorf("room %d (%s): %w", i+1, rooms[i].Number, err)
 		}
 		ids[i] = newID(rooms[i].ID)
@@ -195,7 +195,7 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 	posts := make([][]floorplan.Post, len(people))
 	for i := range people {
 		p := &people[i]
-		if err := checkPerson(p); err != nil {
+		if err := floorplan.CheckPerson(ctx, p); err != nil {
 			return fmt.Errorf("person %d (%s): %w", i+1, p.Name, err)
 		}
 		ids[i] = newID(p.ID)
@@ -303,7 +303,7 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 	}
 	ids := make([]uuid.UUID, len(as))
 	for i := range as {
-		if err := checkAssignment(&as[i]); err != nil {
+		if err := floorplan.CheckAssignment(ctx, &as[i]); err != nil {
 			return fmt.Errorf("assignment %d: %w", i+1, err)
 		}
 		ids[i] = newID(as[i].ID)

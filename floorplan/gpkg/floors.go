@@ -85,7 +85,7 @@ func checkOrdinal(ctx context.Context, q querier, buildingID uuid.UUID, ordinal 
 
 // CreateFloor adds a floor to a building.
 func (s *Store) CreateFloor(ctx context.Context, f *floorplan.Floor) error {
-	if err := f.Validate(); err != nil {
+	if err := floorplan.CheckFloor(ctx, f); err != nil {
 		return err
 	}
 	id := newID(f.ID)
@@ -158,7 +158,7 @@ UPDATE floors SET geom = ?, ordinal = ?, name = ?, elevation = ?, outline = ?, s
 
 // UpdateFloor replaces a floor's fields. A floor stays in its building.
 func (s *Store) UpdateFloor(ctx context.Context, f *floorplan.Floor) error {
-	if err := f.Validate(); err != nil {
+	if err := floorplan.CheckFloor(ctx, f); err != nil {
 		return err
 	}
 	now := s.now()

@@ -62,13 +62,6 @@ func attachPosts(people []floorplan.Person, posts []postRow) {
 	}
 }
 
-func checkPerson(p *floorplan.Person) error {
-	if p.Status == "" {
-		p.Status = floorplan.PersonActive
-	}
-	return p.Validate()
-}
-
 const (
 	sqlPostByID   = `SELECT ` + postColumns + ` FROM posts o WHERE o.id = ?`
 	sqlLivePosts  = `SELECT ` + postColumns + ` FROM posts o WHERE o.person_id = ? AND o.deleted_at IS NULL`
@@ -172,7 +165,7 @@ INSERT INTO people (id, name, agency_id, rank, title, status, status_date, creat
 
 // CreatePerson adds a person with their posts. A non-zero CreatedAt is kept.
 func (s *Store) CreatePerson(ctx context.Context, p *floorplan.Person) error {
-	if err := checkPerson(p); err != nil {
+	if err := floorplan.CheckPerson(ctx, p); err != nil {
 		return err
 	}
 	id := newID(p.ID)
@@ -286,7 +279,7 @@ UPDATE people SET name = ?, agency_id = ?, rank = ?, title = ?, status = ?, stat
 
 // UpdatePerson replaces a person's fields and posts (posts left out are deleted).
 func (s *Store) UpdatePerson(ctx context.Context, p *floorplan.Person) error {
-	if err := checkPerson(p); err != nil {
+	if err := floorplan.CheckPerson(ctx, p); err != nil {
 		return err
 	}
 	posts := clonePosts(p.Posts)

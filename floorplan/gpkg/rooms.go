@@ -40,14 +40,6 @@ func (s *Store) scanRoom(row scanner) (floorplan.Room, error) {
 	return r, err
 }
 
-// checkRoom validates a room before it is written (the geometry with geo, whose error says why).
-func checkRoom(r *floorplan.Room) error {
-	if r.State == "" {
-		r.State = floorplan.RoomInUse
-	}
-	return r.Validate()
-}
-
 const sqlFloorFrame = `
 SELECT b.origin_lon, b.origin_lat, b.rotation_deg, b.scale
   FROM floors f JOIN buildings b ON b.id = f.building_id
@@ -184,7 +176,7 @@ func (s *Store) validFrom(ctx context.Context, own time.Time, now time.Time) tim
 // CreatedAt is kept (an import's registration date); otherwise it is now. ValidFrom is the room's own
 // when given, else the effective day of ctx, else today.
 func (s *Store) CreateRoom(ctx context.Context, r *floorplan.Room) error {
-	if err := checkRoom(r); err != nil {
+	if err := floorplan.CheckRoom(ctx, r); err != nil {
 		return err
 	}
 	id := newID(r.ID)
@@ -304,7 +296,7 @@ UPDATE rooms SET geom = ?, floor_id = ?, number = ?, name = ?, usage = ?, agency
 // UpdateRoom replaces a live room's fields if r.Version is still its version, and moves r.Version on. A
 // zero ValidFrom keeps the stored one (and r.ValidFrom is then that one).
 func (s *Store) UpdateRoom(ctx context.Context, r *floorplan.Room) error {
-	if err := checkRoom(r); err != nil {
+	if err := floorplan.CheckRoom(ctx, r); err != nil {
 		return err
 	}
 	now := s.now()

@@ -339,7 +339,7 @@ func TestBulkInsert(t *testing.T) {
 	ctx := floorplan.WithActor(context.Background(), "gen")
 	s := openFile(t, filepath.Join(t.TempDir(), "bulk.gpkg"))
 	d := synth.Generate(synth.Config{Seed: 7, Buildings: 2, Floors: 3, RoomsPerFloor: 12})
-	must(t, d.Load(ctx, s))
+	must(t, d.Load(ctx, floorplan.NewRegister(s)))
 	rooms, err := s.Rooms(ctx, floorplan.RoomFilter{})
 	must(t, err)
 	people, err := s.People(ctx, floorplan.PersonFilter{})

@@ -12,10 +12,6 @@ import (
 
 // bulkInserter is the bulk path both stores have: many new rooms in one statement or prepared loop,
 // with the same rules as CreateRoom.
-type bulkInserter interface {
-	BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) error
-}
-
 // bulkChunk is how many new rooms go to the store at a time (and between two progress reports).
 const bulkChunk = 500
 
@@ -81,7 +77,7 @@ func (p *plan) apply(ctx context.Context, s floorplan.Store) error {
 	return nil
 }
 
-// applyCreates inserts the new rooms, in bulk where the store can.
+// applyCreates inserts the new rooms in bulk.
 func (p *plan) applyCreates(ctx context.Context, s floorplan.Store, bp *buildingPlan, progress func(int)) error {
 	var news []*roomPlan
 	for _, rp := range bp.rooms {
@@ -89,23 +85,13 @@ func (p *plan) applyCreates(ctx context.Context, s floorplan.Store, bp *building
 			news = append(news, rp)
 		}
 	}
-	bulk, ok := s.(bulkInserter)
-	if !ok {
-		for _, rp := range news {
-			if err := s.CreateRoom(ctx, &rp.r); err != nil {
-				return p.writeErr(rp, err)
-			}
-			progress(1)
-		}
-		return nil
-	}
 	for start := 0; start < len(news); start += bulkChunk {
 		chunk := news[start:min(start+bulkChunk, len(news))]
 		rooms := make([]floorplan.Room, len(chunk))
 		for i, rp := range chunk {
 			rooms[i] = rp.r
 		}
-		if err := bulk.BulkInsertRooms(ctx, rooms); err != nil {
+		if err := s.BulkInsertRooms(ctx, rooms); err != nil {
 			if len(chunk) == 1 {
 				return p.writeErr(chunk[0], err)
 			}

@@ -86,11 +86,11 @@ const (
 // comment). The error is an *Error (errors.Is(err, ErrRejected)) naming the file, the features and the
 // reasons when the source has problems, or the store's error. With DryRun the summary says what an
 // import would do.
-func Import(ctx context.Context, s floorplan.Store, d *Dataset, opt Options) (*Summary, error) {
+func Import(ctx context.Context, reg *floorplan.Register, d *Dataset, opt Options) (*Summary, error) {
 	sum := &Summary{File: d.File, Format: d.Format, DryRun: opt.DryRun, Skipped: []Problem{}, Notes: []string{}}
 	sum.Notes = append(sum.Notes, d.Notes...)
 	if opt.DryRun {
-		p, err := newPlan(ctx, s, d, opt)
+		p, err := newPlan(ctx, reg.Reader(), d, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -98,7 +98,8 @@ func Import(ctx context.Context, s floorplan.Store, d *Dataset, opt Options) (*S
 		return sum, nil
 	}
 	var p *plan
-	err := s.InTx(ctx, func(tx floorplan.Store) error {
+	req := floorplan.Request{Entity: floorplan.EntityRoom, What: "import " + d.Format + " " + d.File}
+	_, err := reg.Batch(ctx, req, func(tx floorplan.Store) error {
 		var err error
 		if p, err = newPlan(ctx, tx, d, opt); err != nil {
 			return err
@@ -157,7 +158,7 @@ func (p *plan) reject(rp *roomPlan, reason string, err error) {
 }
 
 // newPlan resolves targets, converts, validates and matches every room, and checks overlaps.
-func newPlan(ctx context.Context, s floorplan.Store, d *Dataset, opt Options) (*plan, error) {
+func newPlan(ctx context.Context, s floorplan.Reader, d *Dataset, opt Options) (*plan, error) {
 	p := &plan{d: d, opt: opt}
 	if len(d.Buildings) == 0 {
 		return nil, Errorf(d.File, "", "no rooms found")
@@ -282,7 +283,7 @@ func merge(bs []Building) Building {
 }
 
 // target finds or makes the building a source building goes into.
-func (p *plan) target(ctx context.Context, s floorplan.Store, g *Building,
+func (p *plan) target(ctx context.Context, s floorplan.Reader, g *Building,
 	loadAll func() ([]floorplan.Building, error)) (*buildingPlan, error) {
 	bp := &buildingPlan{floors: map[int]*floorPlan{}}
 	var found *floorplan.Building
@@ -515,7 +516,7 @@ func containsInt(xs []int, x int) bool {
 }
 
 // planRooms converts, validates and matches the rooms of a source building.
-func (p *plan) planRooms(ctx context.Context, s floorplan.Store, bp *buildingPlan, g *Building) error {
+func (p *plan) planRooms(ctx context.Context, s floorplan.Reader, bp *buildingPlan, g *Building) error {
 	ordinalOf := map[uuid.UUID]int{}
 	for o, fp := range bp.floors {
 		ordinalOf[fp.f.ID] = o
@@ -707,7 +708,7 @@ func (p *plan) room(src *Room, old *floorplan.Room, floorID uuid.UUID, geom orb.
 
 // agency resolves a source room's agency: its id if a live agency has it, else an agency whose name or
 // short name is the room's agency name. An unknown agency is noted and the room left as it is.
-func (p *plan) agency(ctx context.Context, s floorplan.Store, src *Room) (uuid.UUID, error) {
+func (p *plan) agency(ctx context.Context, s floorplan.Reader, src *Room) (uuid.UUID, error) {
 	if src.AgencyID == uuid.Nil && src.AgencyName == "" {
 		return uuid.Nil, nil
 	}

@@ -75,7 +75,7 @@ func TestImport(t *testing.T) {
 	s := newStore(t)
 	ds := dataset(room("a", "101", 0, rect(0, 0, 4, 5)), room("b", "102", 0, rect(4, 0, 4, 5)),
 		room("c", "201", 1, rect(0, 0, 8, 5)))
-	sum, err := imports.Import(ctx, s, ds, imports.Options{})
+	sum, err := imports.Import(ctx, floorplan.NewRegister(s), ds, imports.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestImport(t *testing.T) {
 	}
 
 	t.Run("again: unchanged", func(t *testing.T) {
-		sum, err := imports.Import(ctx, s, ds, imports.Options{})
+		sum, err := imports.Import(ctx, floorplan.NewRegister(s), ds, imports.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,7 +123,7 @@ func TestImport(t *testing.T) {
 		// 101 grows by a metre into 102, which shrinks: written in the other order, 101 would overlap 102.
 		moved := dataset(room("a", "101", 0, rect(0, 0, 5, 5)), room("b", "102", 0, rect(5, 0, 3, 5)),
 			room("c", "201", 1, rect(0, 0, 8, 5)))
-		sum, err := imports.Import(ctx, s, moved, imports.Options{})
+		sum, err := imports.Import(ctx, floorplan.NewRegister(s), moved, imports.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,7 +138,7 @@ func TestImport(t *testing.T) {
 	t.Run("rooms that swap places are refused", func(t *testing.T) {
 		swapped := dataset(room("a", "101", 0, rect(3, 0, 5, 5)), room("b", "102", 0, rect(0, 0, 3, 5)),
 			room("c", "201", 1, rect(0, 0, 8, 5)))
-		_, err := imports.Import(ctx, s, swapped, imports.Options{})
+		_, err := imports.Import(ctx, floorplan.NewRegister(s), swapped, imports.Options{})
 		if err == nil || !strings.Contains(err.Error(), "take each other's places") {
 			t.Fatalf("err = %v", err)
 		}
@@ -147,7 +147,7 @@ func TestImport(t *testing.T) {
 		}
 	})
 	t.Run("stale rooms are noted", func(t *testing.T) {
-		sum, err := imports.Import(ctx, s, dataset(room("a", "101", 0, rect(0, 0, 5, 5))), imports.Options{})
+		sum, err := imports.Import(ctx, floorplan.NewRegister(s), dataset(room("a", "101", 0, rect(0, 0, 5, 5))), imports.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -180,7 +180,7 @@ func TestImportRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newStore(t)
-			_, err := imports.Import(ctx, s, dataset(tt.rooms...), imports.Options{})
+			_, err := imports.Import(ctx, floorplan.NewRegister(s), dataset(tt.rooms...), imports.Options{})
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -202,7 +202,7 @@ func TestImportRejects(t *testing.T) {
 			if n := len(liveRooms(t, s)); n != 0 {
 				t.Errorf("%d rooms written", n)
 			}
-			sum, err := imports.Import(ctx, s, dataset(tt.rooms...), imports.Options{SkipInvalid: true})
+			sum, err := imports.Import(ctx, floorplan.NewRegister(s), dataset(tt.rooms...), imports.Options{SkipInvalid: true})
 			if err != nil {
 				t.Fatalf("--skip-invalid: %v", err)
 			}
@@ -218,18 +218,18 @@ func TestImportRejects(t *testing.T) {
 
 func TestImportAgainstExistingRooms(t *testing.T) {
 	s := newStore(t)
-	if _, err := imports.Import(ctx, s, dataset(room("a", "101", 0, rect(0, 0, 4, 5))), imports.Options{}); err != nil {
+	if _, err := imports.Import(ctx, floorplan.NewRegister(s), dataset(room("a", "101", 0, rect(0, 0, 4, 5))), imports.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	// Another source drawn over the same floor overlaps room 101.
 	other := dataset(room("x", "A", 0, rect(2, 0, 4, 5)), room("y", "B", 0, rect(4, 0, 4, 5)))
 	other.Buildings[0].SourceID = "" // not the same source: no match by source id
-	_, err := imports.Import(ctx, s, other, imports.Options{Building: "一号楼", DryRun: true})
+	_, err := imports.Import(ctx, floorplan.NewRegister(s), other, imports.Options{Building: "一号楼", DryRun: true})
 	var ov *floorplan.OverlapError
 	if err == nil || !strings.Contains(err.Error(), "x (room A): overlaps room 101 already on floor 1F") || !errors.As(err, &ov) || ov.OtherNumber != "101" {
 		t.Fatalf("err = %v", err)
 	}
-	sum, err := imports.Import(ctx, s, other, imports.Options{Building: "一号楼", SkipInvalid: true, DryRun: true})
+	sum, err := imports.Import(ctx, floorplan.NewRegister(s), other, imports.Options{Building: "一号楼", SkipInvalid: true, DryRun: true})
 	if err != nil || !sum.DryRun || sum.Rooms.Created != 1 || len(sum.Skipped) != 1 {
 		t.Fatalf("dry run: %+v %v", sum, err)
 	}
@@ -249,18 +249,18 @@ func TestImportTargets(t *testing.T) {
 	t.Run("local source without a georeference", func(t *testing.T) {
 		ds := dataset(room("a", "101", 0, rect(0, 0, 4, 5)))
 		ds.Buildings[0].Georef = nil
-		_, err := imports.Import(ctx, s, ds, imports.Options{})
+		_, err := imports.Import(ctx, floorplan.NewRegister(s), ds, imports.Options{})
 		if err == nil || !strings.Contains(err.Error(), "give --origin LON,LAT") {
 			t.Fatalf("err = %v", err)
 		}
 		rot := 30.0
-		sum, err := imports.Import(ctx, s, ds, imports.Options{Origin: &orb.Point{120, 31}, Rotation: &rot, DryRun: true})
+		sum, err := imports.Import(ctx, floorplan.NewRegister(s), ds, imports.Options{Origin: &orb.Point{120, 31}, Rotation: &rot, DryRun: true})
 		if err != nil || sum.Targets[0].Op != "created" || sum.Targets[0].ID != uuid.Nil {
 			t.Fatalf("with --origin: %+v %v", sum, err)
 		}
 	})
 	t.Run("lon/lat source: frame at the rooms' centre, area kept", func(t *testing.T) {
-		sum, err := imports.Import(ctx, s, lonlat(), imports.Options{Building: "二号楼"})
+		sum, err := imports.Import(ctx, floorplan.NewRegister(s), lonlat(), imports.Options{Building: "二号楼"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -273,30 +273,30 @@ func TestImportTargets(t *testing.T) {
 		}
 	})
 	t.Run("by name, by id, unknown id", func(t *testing.T) {
-		sum, err := imports.Import(ctx, s, lonlat(), imports.Options{Building: "二号楼"})
+		sum, err := imports.Import(ctx, floorplan.NewRegister(s), lonlat(), imports.Options{Building: "二号楼"})
 		if err != nil || sum.Buildings.Unchanged != 1 || sum.Rooms.Unchanged != 1 {
 			t.Fatalf("by name: %+v %v", sum, err)
 		}
-		sum2, err := imports.Import(ctx, s, lonlat(), imports.Options{Building: sum.Targets[0].ID.String()})
+		sum2, err := imports.Import(ctx, floorplan.NewRegister(s), lonlat(), imports.Options{Building: sum.Targets[0].ID.String()})
 		if err != nil || sum2.Rooms.Unchanged != 1 {
 			t.Fatalf("by id: %+v %v", sum2, err)
 		}
-		if _, err := imports.Import(ctx, s, lonlat(), imports.Options{Building: uuid.NewString()}); err == nil || !strings.Contains(err.Error(), "no such building") {
+		if _, err := imports.Import(ctx, floorplan.NewRegister(s), lonlat(), imports.Options{Building: uuid.NewString()}); err == nil || !strings.Contains(err.Error(), "no such building") {
 			t.Errorf("unknown id: %v", err)
 		}
 	})
 	t.Run("level filter", func(t *testing.T) {
 		ds := dataset(room("l0", "1", 0, rect(0, 0, 1, 1)), room("l1", "2", 1, rect(0, 0, 1, 1)))
 		level := 1
-		sum, err := imports.Import(ctx, s, ds, imports.Options{Building: "三号楼", Level: &level, DryRun: true})
+		sum, err := imports.Import(ctx, floorplan.NewRegister(s), ds, imports.Options{Building: "三号楼", Level: &level, DryRun: true})
 		if err != nil || sum.Rooms.Created != 1 || sum.Floors.Created != 1 || !strings.Contains(strings.Join(sum.Notes, " "), "1 rooms on other levels") {
 			t.Errorf("%+v %v", sum, err)
 		}
 	})
 }
 
-// failingStore fails CreateRoom after a number of calls, to show that a failure while writing leaves
-// nothing behind.
+// failingStore fails the bulk insert of rooms when more rooms come than it has room for, to show that a
+// failure while writing leaves nothing behind.
 type failingStore struct {
 	floorplan.Store
 	left *int
@@ -306,20 +306,20 @@ func (f failingStore) InTx(ctx context.Context, fn func(tx floorplan.Store) erro
 	return f.Store.InTx(ctx, func(tx floorplan.Store) error { return fn(failingStore{tx, f.left}) })
 }
 
-func (f failingStore) CreateRoom(ctx context.Context, r *floorplan.Room) error {
-	if *f.left == 0 {
+func (f failingStore) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) error {
+	if *f.left < len(rooms) {
 		return errors.New("disk full")
 	}
-	*f.left--
-	return f.Store.CreateRoom(ctx, r)
+	*f.left -= len(rooms)
+	return f.Store.BulkInsertRooms(ctx, rooms)
 }
 
 func TestImportAllOrNothing(t *testing.T) {
 	s := newStore(t)
 	left := 2
 	ds := dataset(room("a", "101", 0, rect(0, 0, 4, 5)), room("b", "102", 0, rect(4, 0, 4, 5)), room("c", "103", 0, rect(8, 0, 4, 5)))
-	_, err := imports.Import(ctx, failingStore{s, &left}, ds, imports.Options{})
-	if err == nil || !strings.Contains(err.Error(), "plan.test: c (room 103): disk full") {
+	_, err := imports.Import(ctx, floorplan.NewRegister(failingStore{s, &left}), ds, imports.Options{})
+	if err == nil || !strings.Contains(err.Error(), "plan.test: writing rooms a to c: disk full") {
 		t.Fatalf("err = %v", err)
 	}
 	if n := len(liveRooms(t, s)); n != 0 {

@@ -125,14 +125,14 @@ func TestImportIntoBothStores(t *testing.T) {
 	for _, src := range sources {
 		ds := readSourceAt(t, src.format, src.rel, src.level)
 		for name, s := range stores {
-			sum, err := imports.Import(ctx, s, ds, src.opt)
+			sum, err := imports.Import(ctx, floorplan.NewRegister(s), ds, src.opt)
 			if err != nil {
 				t.Fatalf("%s into %s: %v", src.rel, name, err)
 			}
 			if sum.Rooms.Created != src.rooms {
 				t.Errorf("%s into %s: %d rooms created, want %d", src.rel, name, sum.Rooms.Created, src.rooms)
 			}
-			again, err := imports.Import(ctx, s, ds, src.opt)
+			again, err := imports.Import(ctx, floorplan.NewRegister(s), ds, src.opt)
 			if err != nil || again.Rooms.Unchanged != src.rooms || again.Rooms.Created+again.Rooms.Updated != 0 {
 				t.Errorf("%s into %s again: %+v %v", src.rel, name, again, err)
 			}
@@ -168,7 +168,7 @@ func TestImportRealFiles(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.rel), func(t *testing.T) {
 			s := newStore(t)
-			sum, err := imports.Import(ctx, s, readSource(t, tt.format, tt.rel), tt.opt)
+			sum, err := imports.Import(ctx, floorplan.NewRegister(s), readSource(t, tt.format, tt.rel), tt.opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -196,7 +196,7 @@ func BenchmarkImportAPB(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		sum, err := imports.Import(ctx, s, ds, imports.Options{SkipInvalid: true})
+		sum, err := imports.Import(ctx, floorplan.NewRegister(s), ds, imports.Options{SkipInvalid: true})
 		if err != nil || sum.Rooms.Created != 459 {
 			b.Fatalf("%+v %v", sum, err)
 		}
@@ -216,7 +216,7 @@ func BenchmarkImportDXF10kRooms(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		sum, err := imports.Import(ctx, s, ds, imports.Options{Origin: &orb.Point{119.97, 31.81}})
+		sum, err := imports.Import(ctx, floorplan.NewRegister(s), ds, imports.Options{Origin: &orb.Point{119.97, 31.81}})
 		if err != nil || sum.Rooms.Created != 10_000 {
 			b.Fatalf("%+v %v", sum, err)
 		}

@@ -34,13 +34,6 @@ func scanAgency(row pgx.Row) (floorplan.Agency, error) {
 	return a, nil
 }
 
-func checkAgency(a *floorplan.Agency) error {
-	if a.Status == "" {
-		a.Status = floorplan.AgencyActive
-	}
-	return a.Validate()
-}
-
 // lockAgencyRefs makes sure an agency's parent and successor are live, and keeps them so.
 func lockAgencyRefs(ctx context.Context, tx pgx.Tx, a *floorplan.Agency) error {
 	if a.ParentID != uuid.Nil {
@@ -63,7 +56,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
 
 // CreateAgency adds an agency.
 func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
-	if err := checkAgency(a); err != nil {
+	if err := floorplan.CheckAgency(ctx, a); err != nil {
 		return err
 	}
 	id := newID(a.ID)
@@ -107,7 +100,7 @@ UPDATE agencies SET name = $2, short_name = $3, level = $4, scale = $5, parent_i
 
 // UpdateAgency replaces an agency's fields.
 func (s *Store) UpdateAgency(ctx context.Context, a *floorplan.Agency) error {
-	if err := checkAgency(a); err != nil {
+	if err := floorplan.CheckAgency(ctx, a); err != nil {
 		return err
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {

@@ -33,13 +33,6 @@ func (s *Store) scanAssignment(row pgx.Row) (floorplan.Assignment, error) {
 	return a, nil
 }
 
-func checkAssignment(a *floorplan.Assignment) error {
-	if a.Kind == "" {
-		a.Kind = floorplan.AssignMain
-	}
-	return a.Validate()
-}
-
 const (
 	lockPersonShareSQL = `SELECT id FROM people WHERE id = $1 AND deleted_at IS NULL FOR KEY SHARE`
 	lockRoomShareSQL   = `SELECT id FROM rooms WHERE id = $1 AND deleted_at IS NULL FOR KEY SHARE`
@@ -73,7 +66,7 @@ RETURNING version`
 
 // CreateAssignment puts a person in a room.
 func (s *Store) CreateAssignment(ctx context.Context, a *floorplan.Assignment) error {
-	if err := checkAssignment(a); err != nil {
+	if err := floorplan.CheckAssignment(ctx, a); err != nil {
 		return err
 	}
 	id := newID(a.ID)
@@ -130,7 +123,7 @@ RETURNING version`
 // UpdateAssignment replaces a live assignment's fields if a.Version is still its version, and moves
 // a.Version on.
 func (s *Store) UpdateAssignment(ctx context.Context, a *floorplan.Assignment) error {
-	if err := checkAssignment(a); err != nil {
+	if err := floorplan.CheckAssignment(ctx, a); err != nil {
 		return err
 	}
 	var version int64

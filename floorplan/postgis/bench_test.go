@@ -3,6 +3,7 @@ package postgis_test
 import (
 	"context"
 	"fmt"
+	"officemap/floorplan"
 	"sync"
 	"testing"
 	"time"
@@ -66,7 +67,7 @@ func loaded(b *testing.B) (*postgis.Store, *synth.Dataset) {
 		}
 		defer s.Close()
 		d := synth.Generate(benchConfig)
-		if benchDB.err = d.Load(ctx, s); benchDB.err != nil {
+		if benchDB.err = d.Load(ctx, floorplan.NewRegister(s)); benchDB.err != nil {
 			return
 		}
 		conn, err := s.Pool().Acquire(ctx)
@@ -76,7 +77,9 @@ func loaded(b *testing.B) (*postgis.Store, *synth.Dataset) {
 		}
 		for _, sql := range []string{
 			`SET session_replication_role = replica`,
-			`UPDATE history SET at = at - interval '2 days'`,
+			// Effective days that were the day of writing move back with it (floorplan/effective.go).
+			`UPDATE history SET at = at - interval '2 days',
+                    effective = CASE WHEN effective = at::date THEN (at - interval '2 days')::date ELSE effective END`,
 			`SET session_replication_role = origin`,
 		} {
 			if _, err := conn.Exec(ctx, sql); err != nil {
@@ -134,7 +137,7 @@ func BenchmarkInsert100kRooms(b *testing.B) {
 		d := synth.Generate(cfg)
 		parents := *d
 		parents.Rooms, parents.People, parents.Assignments = nil, nil, nil
-		if err := parents.Load(ctx, s); err != nil {
+		if err := parents.Load(ctx, floorplan.NewRegister(s)); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

@@ -57,7 +57,7 @@ VALUES ($1, $2, $3, $4, ST_GeomFromEWKB($5), ST_GeomFromEWKB($6), $7, $8, $9, $1
 
 // CreateBuilding adds a building to a site; its lon/lat footprint is derived from its georeference.
 func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error {
-	if err := b.Validate(); err != nil {
+	if err := floorplan.CheckBuilding(ctx, b); err != nil {
 		return err
 	}
 	local, ll, err := derived(b.Footprint, b.Georef.Frame())
@@ -127,7 +127,7 @@ SELECT r.id, ST_AsEWKB(r.geom) FROM rooms r JOIN floors f ON f.id = r.floor_id
 // its floors and rooms (deleted rooms included) is derived again in the same transaction; each room's
 // version moves on, since its map geometry changed.
 func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error {
-	if err := b.Validate(); err != nil {
+	if err := floorplan.CheckBuilding(ctx, b); err != nil {
 		return err
 	}
 	frame := b.Georef.Frame()
@@ -153,7 +153,9 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 		if err := s.geometryError(ctx, err, "footprint", local, ll); err != nil {
 			return err
 		}
-		if old == b.Georef {
+		// The local frame is metres whatever the exchange unit (Georef.Scale): only a new origin or rotation
+		// moves the map geometry.
+		if old.Origin == b.Georef.Origin && old.RotationDeg == b.Georef.RotationDeg {
 			return nil
 		}
 		if err := rederive(ctx, tx, frame, buildingFloorsSQL, rederiveFloorSQL, b.ID); err != nil {

@@ -53,7 +53,7 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 	}
 	ids := make([]uuid.UUID, len(rooms))
 	for i := range rooms {
-		if err := checkRoom(&rooms[i]); err != nil {
+		if err := floorplan.CheckRoom(ctx, &rooms[i]); err != nil {
 			return fmt.Errorf("room %d (%s): %w", i+1, rooms[i].Number, err)
 		}
 		ids[i] = newID(rooms[i].ID)
@@ -224,7 +224,7 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 	var agencies []uuid.UUID
 	for i := range people {
 		p := &people[i]
-		if err := checkPerson(p); err != nil {
+		if err := floorplan.CheckPerson(ctx, p); err != nil {
 			return fmt.Errorf("person %d (%s): %w", i+1, p.Name, err)
 		}
 		ids[i] = newID(p.ID)
@@ -339,7 +339,7 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 	var people, rooms, postPosts, postPeople []uuid.UUID
 	for i := range as {
 		a := &as[i]
-		if err := checkAssignment(a); err != nil {
+		if err := floorplan.CheckAssignment(ctx, a); err != nil {
 			return fmt.Errorf("assignment %d: %w", i+1, err)
 		}
 		ids[i] = newID(a.ID)

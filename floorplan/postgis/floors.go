@@ -58,7 +58,7 @@ VALUES ($1, $2, $3, $4, $5, ST_GeomFromEWKB($6), ST_GeomFromEWKB($7), $8)`
 
 // CreateFloor adds a floor to a building.
 func (s *Store) CreateFloor(ctx context.Context, f *floorplan.Floor) error {
-	if err := f.Validate(); err != nil {
+	if err := floorplan.CheckFloor(ctx, f); err != nil {
 		return err
 	}
 	id := newID(f.ID)
@@ -110,7 +110,7 @@ UPDATE floors SET ordinal = $2, name = $3, elevation = $4, outline = ST_GeomFrom
 
 // UpdateFloor replaces a floor's fields. A floor stays in its building.
 func (s *Store) UpdateFloor(ctx context.Context, f *floorplan.Floor) error {
-	if err := f.Validate(); err != nil {
+	if err := floorplan.CheckFloor(ctx, f); err != nil {
 		return err
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {

@@ -9,9 +9,6 @@ import (
 	"officemap/floorplan/synth"
 )
 
-// plainStore hides the bulk methods of a Store, so that synth.Load goes through the Create methods.
-type plainStore struct{ floorplan.Store }
-
 func TestLoadSynth(t *testing.T) {
 	s := openStore(t)
 	tests := []struct {
@@ -20,17 +17,13 @@ func TestLoadSynth(t *testing.T) {
 		seed  uint64
 	}{
 		{"bulk", s, 101},
-		{"through Create", plainStore{s}, 102},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := ctxFor(t)
-			if _, ok := tc.store.(synth.BulkLoader); ok != (tc.name == "bulk") {
-				t.Fatalf("BulkLoader: %v", ok)
-			}
 			d := synth.Generate(synth.Config{Seed: tc.seed, Buildings: 2, Floors: 3, RoomsPerFloor: 15,
 				Origin: synthOrigin(tc.seed)})
-			must(t, d.Load(ctx, tc.store))
+			must(t, d.Load(ctx, floorplan.NewRegister(tc.store)))
 			for _, r := range d.Rooms {
 				if r.Version != 1 || r.CreatedAt.IsZero() {
 					t.Fatalf("room %s not filled in by Load: %+v", r.Number, r)

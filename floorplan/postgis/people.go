@@ -71,13 +71,6 @@ func attachPosts(people []floorplan.Person, posts []personPost) {
 	}
 }
 
-func checkPerson(p *floorplan.Person) error {
-	if p.Status == "" {
-		p.Status = floorplan.PersonActive
-	}
-	return p.Validate()
-}
-
 const (
 	insertPersonSQL = `
 INSERT INTO people (id, name, agency_id, rank, title, status, status_date, created_at)
@@ -131,7 +124,7 @@ func writePosts(ctx context.Context, tx pgx.Tx, personID uuid.UUID, posts []floo
 
 // CreatePerson adds a person with their posts. A non-zero CreatedAt is kept.
 func (s *Store) CreatePerson(ctx context.Context, p *floorplan.Person) error {
-	if err := checkPerson(p); err != nil {
+	if err := floorplan.CheckPerson(ctx, p); err != nil {
 		return err
 	}
 	id := newID(p.ID)
@@ -222,7 +215,7 @@ UPDATE people SET name = $2, agency_id = $3, rank = $4, title = $5, status = $6,
 
 // UpdatePerson replaces a person's fields and posts (posts left out are deleted).
 func (s *Store) UpdatePerson(ctx context.Context, p *floorplan.Person) error {
-	if err := checkPerson(p); err != nil {
+	if err := floorplan.CheckPerson(ctx, p); err != nil {
 		return err
 	}
 	posts := clonePosts(p.Posts)

@@ -19,7 +19,7 @@ func TestAreaAgreesWithPostGIS(t *testing.T) {
 	s := openStore(t)
 	ctx := ctxFor(t)
 	d := synth.Generate(synth.Config{Seed: 7, Buildings: 3, Floors: 2, RoomsPerFloor: 12})
-	must(t, d.Load(ctx, s))
+	must(t, d.Load(ctx, floorplan.NewRegister(s)))
 	ids := make([]uuid.UUID, len(d.Rooms))
 	for i, r := range d.Rooms {
 		ids[i] = r.ID

@@ -71,15 +71,6 @@ func floorFrame(ctx context.Context, tx pgx.Tx, floorID uuid.UUID) (*geo.Frame, 
 // lockAgencyShareSQL makes sure an agency is live and keeps it so until the transaction ends.
 const lockAgencyShareSQL = `SELECT id FROM agencies WHERE id = $1 AND deleted_at IS NULL FOR KEY SHARE`
 
-// checkRoom validates a room before it is written (Room.Validate checks its geometry with geo, so the
-// user gets geo's reason rather than the database's). An empty state means in use.
-func checkRoom(r *floorplan.Room) error {
-	if r.State == "" {
-		r.State = floorplan.RoomInUse
-	}
-	return r.Validate()
-}
-
 const insertRoomSQL = `
 INSERT INTO rooms (id, floor_id, number, name, usage, agency_id, state, idle_since, geom, geom_ll, source_id,
                    created_at, valid_from)
@@ -91,7 +82,7 @@ RETURNING version, created_at`
 // CreatedAt is kept (an import's registration date); otherwise it is now. ValidFrom is the room's own
 // when given, else the effective day of ctx, else today (floorplan.DefaultEffective).
 func (s *Store) CreateRoom(ctx context.Context, r *floorplan.Room) error {
-	if err := checkRoom(r); err != nil {
+	if err := floorplan.CheckRoom(ctx, r); err != nil {
 		return err
 	}
 	validFrom := s.validFrom(ctx, r.ValidFrom)
@@ -195,7 +186,7 @@ RETURNING version, valid_from`
 // UpdateRoom replaces a live room's fields if r.Version is still its version, and moves r.Version on. A
 // zero ValidFrom keeps the stored one.
 func (s *Store) UpdateRoom(ctx context.Context, r *floorplan.Room) error {
-	if err := checkRoom(r); err != nil {
+	if err := floorplan.CheckRoom(ctx, r); err != nil {
 		return err
 	}
 	var (

@@ -48,12 +48,12 @@ func Build(today time.Time) *Dataset {
 	return g.d
 }
 
-// Load writes the dataset into s in one transaction (s.InTx): agencies (parents first), sites,
+// Load writes the dataset through the register in one transaction (Register.Batch): agencies (parents first), sites,
 // buildings, floors, rooms, people and assignments, with their fixed ids. Either all of it is written or
 // none. The dataset itself is not changed: each record is copied before the store's Create method fills
 // it in.
-func (d *Dataset) Load(ctx context.Context, s floorplan.Store) error {
-	return s.InTx(ctx, func(tx floorplan.Store) error {
+func (d *Dataset) Load(ctx context.Context, reg *floorplan.Register) error {
+	_, err := reg.Batch(ctx, floorplan.Request{What: "sample"}, func(tx floorplan.Store) error {
 		if err := create(ctx, d.Agencies, tx.CreateAgency, func(a floorplan.Agency) string { return "agency " + a.Name }); err != nil {
 			return err
 		}
@@ -74,6 +74,7 @@ func (d *Dataset) Load(ctx context.Context, s floorplan.Store) error {
 		}
 		return create(ctx, d.Assignments, tx.CreateAssignment, func(a floorplan.Assignment) string { return "assignment " + a.ID.String() })
 	})
+	return err
 }
 
 // create writes copies of recs with fn, naming the failing record in the error.

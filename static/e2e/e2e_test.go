@@ -52,7 +52,7 @@ func startServer(t *testing.T) *server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	if err := sample.Build(floorplan.DayOf(time.Now())).Load(ctx, store); err != nil {
+	if err := sample.Build(floorplan.DayOf(time.Now())).Load(ctx, floorplan.NewRegister(store)); err != nil {
 		t.Fatalf("loading the sample: %v", err)
 	}
 	srv := httptest.NewServer(api.NewServer(api.Config{}, api.Deps{

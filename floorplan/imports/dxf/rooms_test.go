@@ -383,7 +383,7 @@ func TestImportSelfIntersecting(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	_, err = imports.Import(context.Background(), s, ds, imports.Options{Origin: &orb.Point{119.97, 31.81}})
+	_, err = imports.Import(context.Background(), floorplan.NewRegister(s), ds, imports.Options{Origin: &orb.Point{119.97, 31.81}})
 	want := "test.dxf: entity 2 (LWPOLYLINE, handle " + bow + ") (room 102): outer ring self-intersects at (7.000, 1.500)"
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Fatalf("err = %v\nwant %s…", err, want)

@@ -78,7 +78,7 @@ func TestSameDrawingInUnits(t *testing.T) {
 			}
 			defer s.Close()
 			origin := orb.Point{119.97, 31.81}
-			sum, err := imports.Import(ctx, s, read(t, d, Options{}), imports.Options{Origin: &origin})
+			sum, err := imports.Import(ctx, floorplan.NewRegister(s), read(t, d, Options{}), imports.Options{Origin: &origin})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -92,7 +92,7 @@ func TestSameDrawingInUnits(t *testing.T) {
 			if err := s.CreateBuilding(ctx, &existing); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := imports.Import(ctx, s, read(t, d, Options{}), imports.Options{Building: existing.ID.String()}); err != nil {
+			if _, err := imports.Import(ctx, floorplan.NewRegister(s), read(t, d, Options{}), imports.Options{Building: existing.ID.String()}); err != nil {
 				t.Fatal(err)
 			}
 			for _, id := range [...]struct {

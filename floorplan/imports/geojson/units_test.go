@@ -96,7 +96,7 @@ func TestReadLocalUnits(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			if _, err := imports.Import(ctx, s, ds, imports.Options{}); err != nil {
+			if _, err := imports.Import(ctx, floorplan.NewRegister(s), ds, imports.Options{}); err != nil {
 				t.Fatal(err)
 			}
 			stored, err := s.Rooms(ctx, floorplan.RoomFilter{})

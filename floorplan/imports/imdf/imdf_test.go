@@ -191,7 +191,7 @@ func TestRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		rot := 33.0
-		if _, err := imports.Import(ctx, src, ds, imports.Options{SkipInvalid: true, Origin: &orb.Point{119.97, 31.81}, Rotation: &rot}); err != nil {
+		if _, err := imports.Import(ctx, floorplan.NewRegister(src), ds, imports.Options{SkipInvalid: true, Origin: &orb.Point{119.97, 31.81}, Rotation: &rot}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -237,7 +237,7 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, err := imports.Import(ctx, dst, ds, imports.Options{})
+	sum, err := imports.Import(ctx, floorplan.NewRegister(dst), ds, imports.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +267,7 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 	t.Run("again: unchanged", func(t *testing.T) {
-		sum, err := imports.Import(ctx, dst, ds, imports.Options{})
+		sum, err := imports.Import(ctx, floorplan.NewRegister(dst), ds, imports.Options{})
 		if err != nil || sum.Rooms.Unchanged != len(before) {
 			t.Errorf("%+v %v", sum, err)
 		}
@@ -419,7 +419,7 @@ func TestInvalidUnit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = imports.Import(ctx, newStore(t), ds, imports.Options{})
+	_, err = imports.Import(ctx, floorplan.NewRegister(newStore(t)), ds, imports.Options{})
 	want := "venue.zip: unit.geojson feature 1 (id 33333333-3333-4333-8333-333333333331) (room 101): outer ring self-intersects"
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Fatalf("err = %v, want %q…", err, want)

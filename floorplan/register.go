@@ -1,0 +1,211 @@
+package floorplan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// The register service: the one door for every change.
+//
+// HTTP handlers, importers, the CLI, the sample and the workflows to come translate their input into a
+// call on the Register, which for every change
+//
+//  1. takes the acting user and the reason from the context (WithActor, WithReason, WithEffective);
+//  2. converts the geometry from the client's frame to the building's local metres, once (Shape);
+//  3. validates the record, once (the stores trust it: Validated);
+//  4. asks the permission hook (Permit) whether the user may make it;
+//  5. writes it through the store in one transaction, which records the history and bumps the revision;
+//  6. returns what changed (Changes): the revision, the map layers touched and the state today of the
+//     rooms whose status the change can have moved, computed for those rooms only;
+//  7. tells the subscribers (caches) what changed.
+//
+// Nothing else writes to a Store: the API holds only its read interfaces.
+
+// Op names a kind of change, for the permission hook.
+type Op string
+
+// Kinds of change.
+const (
+	OpCreate Op = "create"
+	OpUpdate Op = "update"
+	OpDelete Op = "delete"
+	OpSplit  Op = "split"
+	// OpBatch is a transaction of many changes (an import, the sample, synthetic data).
+	OpBatch Op = "batch"
+)
+
+// Request describes a change asked for, for the permission hook: what, on which record, and where the
+// record stands (its agency and building, when it has them), so that scopes can be checked.
+type Request struct {
+	Op         Op
+	Entity     Entity
+	ID         uuid.UUID // uuid.Nil for a record not created yet
+	AgencyID   uuid.UUID
+	BuildingID uuid.UUID
+	// What names a batch ("import dxf", "sample"…).
+	What string
+}
+
+// Permit decides whether the acting user of ctx may make the change; a nil error allows it. Its errors
+// should wrap ErrForbidden (or ErrNotFound for a record the user may not know of).
+type Permit func(ctx context.Context, req Request) error
+
+// AllowAll is the permission hook of single-user mode.
+func AllowAll(context.Context, Request) error { return nil }
+
+// ErrForbidden is what a Permit returns when the user may not make a change.
+var ErrForbidden = errors.New("floorplan: forbidden")
+
+// Changes is what a write changed.
+type Changes struct {
+	// Revision is the register's revision once the write committed.
+	Revision int64
+	// Layers are the map layers whose features may have changed.
+	Layers []Layer
+	// Rooms is the state today of the rooms whose status the write can have moved (the rooms written and
+	// every room of the people in them), computed for those rooms only. Empty for a batch.
+	Rooms []RoomResult
+	// Batch is set for a transaction of many changes: anything may have changed.
+	Batch bool
+}
+
+// Room returns the state today of one of the rooms of c.
+func (c Changes) Room(id uuid.UUID) (RoomResult, bool) {
+	for _, r := range c.Rooms {
+		if r.RoomID == id {
+			return r, true
+		}
+	}
+	return RoomResult{}, false
+}
+
+// Register is the one door for every change to the register (see above). It is safe for concurrent use.
+type Register struct {
+	store  Store
+	permit Permit
+	std    *Standards
+	pol    Policy
+	now    func() time.Time
+
+	mu          sync.Mutex
+	subscribers []func(Changes)
+}
+
+// RegisterOption configures a Register.
+type RegisterOption func(*Register)
+
+// WithPermit sets the permission hook (default AllowAll).
+func WithPermit(p Permit) RegisterOption { return func(g *Register) { g.permit = p } }
+
+// WithStandards sets the standards and policy the returned room states are computed with (default: the
+// national table plus the store's local rows, DefaultPolicy).
+func WithStandards(std *Standards, pol Policy) RegisterOption {
+	return func(g *Register) { g.std, g.pol = std, pol }
+}
+
+// WithRegisterClock sets the clock that says what today is (default time.Now).
+func WithRegisterClock(now func() time.Time) RegisterOption { return func(g *Register) { g.now = now } }
+
+// NewRegister returns the register service over store.
+func NewRegister(store Store, opts ...RegisterOption) *Register {
+	g := &Register{store: store, permit: AllowAll, pol: DefaultPolicy(), now: time.Now}
+	for _, o := range opts {
+		o(g)
+	}
+	return g
+}
+
+// Subscribe adds fn to what is called after every committed change (caches drop what it touches).
+func (g *Register) Subscribe(fn func(Changes)) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.subscribers = append(g.subscribers, fn)
+}
+
+// Reader returns the store's read side, for callers that read what they are about to change.
+func (g *Register) Reader() Reader { return g.store }
+
+// allow asks the permission hook.
+func (g *Register) allow(ctx context.Context, req Request) error {
+	if err := g.permit(ctx, req); err != nil {
+		return err
+	}
+	return nil
+}
+
+// done finishes a committed change: the revision, the room states, the subscribers.
+func (g *Register) done(ctx context.Context, c Changes, seedRooms, seedPeople []uuid.UUID) (Changes, error) {
+	rev, err := g.store.Revision(ctx)
+	if err != nil {
+		return c, err
+	}
+	c.Revision = rev
+	g.mu.Lock()
+	subs := slices.Clone(g.subscribers)
+	g.mu.Unlock()
+	for _, fn := range subs {
+		fn(c)
+	}
+	if len(seedRooms)+len(seedPeople) > 0 {
+		if c.Rooms, err = g.affected(ctx, seedRooms, seedPeople); err != nil {
+			return c, fmt.Errorf("floorplan: the change is saved, but the rooms' state could not be computed: %w", err)
+		}
+	}
+	return c, nil
+}
+
+// Batch runs fn as one transaction of many changes (an import, the sample, synthetic data): everything
+// fn writes through tx commits together, or nothing does. The permission hook sees req (Op OpBatch).
+// Records written in a batch are validated by the store.
+func (g *Register) Batch(ctx context.Context, req Request, fn func(tx Store) error) (Changes, error) {
+	req.Op = OpBatch
+	if err := g.allow(ctx, req); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.InTx(ctx, fn); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{Layers: []Layer{LayerBuildings, LayerRooms}, Batch: true}, nil, nil)
+}
+
+// Sites.
+
+// CreateSite adds a property. Sites are validated by the store, which holds the deployment's
+// classification of properties.
+func (g *Register) CreateSite(ctx context.Context, s *Site) (Changes, error) {
+	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntitySite}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.CreateSite(ctx, s); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{}, nil, nil)
+}
+
+// UpdateSite replaces a property's fields.
+func (g *Register) UpdateSite(ctx context.Context, s *Site) (Changes, error) {
+	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntitySite, ID: s.ID}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.UpdateSite(ctx, s); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{}, nil, nil)
+}
+
+// DeleteSite deletes a property without buildings.
+func (g *Register) DeleteSite(ctx context.Context, id uuid.UUID) (Changes, error) {
+	if err := g.allow(ctx, Request{Op: OpDelete, Entity: EntitySite, ID: id}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.DeleteSite(ctx, id); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{}, nil, nil)
+}

@@ -1,0 +1,156 @@
+package floorplan
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+)
+
+// The Register's changes of agencies, people, assignments and standard rows.
+
+// CreateAgency adds a using agency.
+func (g *Register) CreateAgency(ctx context.Context, a *Agency) (Changes, error) {
+	if err := CheckAgency(ctx, a); err != nil {
+		return Changes{}, err
+	}
+	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityAgency, AgencyID: a.ParentID}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.CreateAgency(withValidated(ctx), a); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{}, nil, nil)
+}
+
+// UpdateAgency replaces an agency's fields. Its level, scale or status can move the state of every room
+// of its people, so the Changes carry no room states: the whole evaluation is due.
+func (g *Register) UpdateAgency(ctx context.Context, a *Agency) (Changes, error) {
+	if err := CheckAgency(ctx, a); err != nil {
+		return Changes{}, err
+	}
+	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityAgency, ID: a.ID, AgencyID: a.ID}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.UpdateAgency(withValidated(ctx), a); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, nil, nil)
+}
+
+// DeleteAgency deletes an agency nothing refers to any more.
+func (g *Register) DeleteAgency(ctx context.Context, id uuid.UUID) (Changes, error) {
+	if err := g.allow(ctx, Request{Op: OpDelete, Entity: EntityAgency, ID: id, AgencyID: id}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.DeleteAgency(ctx, id); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{}, nil, nil)
+}
+
+// CreatePerson adds a member of staff with their posts.
+func (g *Register) CreatePerson(ctx context.Context, p *Person) (Changes, error) {
+	if err := CheckPerson(ctx, p); err != nil {
+		return Changes{}, err
+	}
+	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityPerson, AgencyID: p.AgencyID}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.CreatePerson(withValidated(ctx), p); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{}, nil, nil)
+}
+
+// UpdatePerson replaces a person's fields and posts; the state of their rooms is in the Changes.
+func (g *Register) UpdatePerson(ctx context.Context, p *Person) (Changes, error) {
+	if err := CheckPerson(ctx, p); err != nil {
+		return Changes{}, err
+	}
+	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityPerson, ID: p.ID, AgencyID: p.AgencyID}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.UpdatePerson(withValidated(ctx), p); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, nil, []uuid.UUID{p.ID})
+}
+
+// DeletePerson deletes a person who holds no room any more.
+func (g *Register) DeletePerson(ctx context.Context, id uuid.UUID) (Changes, error) {
+	p, err := g.store.Person(ctx, id)
+	if err != nil {
+		return Changes{}, err
+	}
+	if err := g.allow(ctx, Request{Op: OpDelete, Entity: EntityPerson, ID: id, AgencyID: p.AgencyID}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.DeletePerson(ctx, id); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{}, nil, nil)
+}
+
+// CreateAssignment puts a person in a room; the room's state, and that of the person's other rooms, are
+// in the Changes.
+func (g *Register) CreateAssignment(ctx context.Context, a *Assignment) (Changes, error) {
+	if err := CheckAssignment(ctx, a); err != nil {
+		return Changes{}, err
+	}
+	if err := g.allow(ctx, g.assignmentRequest(ctx, OpCreate, a)); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.CreateAssignment(withValidated(ctx), a); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, []uuid.UUID{a.RoomID}, []uuid.UUID{a.PersonID})
+}
+
+// UpdateAssignment replaces an assignment's fields at a.Version (ending it: a.End).
+func (g *Register) UpdateAssignment(ctx context.Context, a *Assignment) (Changes, error) {
+	if err := CheckAssignment(ctx, a); err != nil {
+		return Changes{}, err
+	}
+	if err := g.allow(ctx, g.assignmentRequest(ctx, OpUpdate, a)); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.UpdateAssignment(withValidated(ctx), a); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, []uuid.UUID{a.RoomID}, []uuid.UUID{a.PersonID})
+}
+
+// DeleteAssignment deletes an assignment at the given version.
+func (g *Register) DeleteAssignment(ctx context.Context, id uuid.UUID, version int64) (Changes, error) {
+	a, err := g.store.Assignment(ctx, id)
+	if err != nil {
+		return Changes{}, err
+	}
+	if err := g.allow(ctx, g.assignmentRequest(ctx, OpDelete, &a)); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.DeleteAssignment(ctx, id, version); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, []uuid.UUID{a.RoomID}, []uuid.UUID{a.PersonID})
+}
+
+// assignmentRequest describes an assignment change for the permission hook: the agency is the person's.
+func (g *Register) assignmentRequest(ctx context.Context, op Op, a *Assignment) Request {
+	req := Request{Op: op, Entity: EntityAssignment, ID: a.ID}
+	if p, err := g.store.Person(ctx, a.PersonID); err == nil {
+		req.AgencyID = p.AgencyID
+	}
+	return req
+}
+
+// PutStandardRow adds or replaces a local space-standard row; it can move every room's state.
+func (g *Register) PutStandardRow(ctx context.Context, r StandardRow) (Changes, error) {
+	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: "standard_row"}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.PutStandardRow(ctx, r); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, nil, nil)
+}

@@ -1,0 +1,244 @@
+package floorplan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"officemap/geo"
+)
+
+// The Register's changes of buildings, floors and rooms: the records with geometry, converted once from
+// the client's frame (Shape) and validated once.
+
+// CreateBuilding adds a building. The footprint comes as fp (in b.Georef's frame); a nil fp.Polygon keeps
+// b.Footprint as it is (local metres).
+func (g *Register) CreateBuilding(ctx context.Context, b *Building, fp Shape) (Changes, error) {
+	if err := g.buildingIn(b, fp); err != nil {
+		return Changes{}, err
+	}
+	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityBuilding}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.CreateBuilding(withValidated(ctx), b); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{Layers: []Layer{LayerBuildings}}, nil, nil)
+}
+
+// UpdateBuilding replaces a building's fields (a nil fp.Polygon keeps b.Footprint). A new georeference
+// moves every room of the building on the map.
+func (g *Register) UpdateBuilding(ctx context.Context, b *Building, fp Shape) (Changes, error) {
+	if err := g.buildingIn(b, fp); err != nil {
+		return Changes{}, err
+	}
+	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityBuilding, ID: b.ID, BuildingID: b.ID}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.UpdateBuilding(withValidated(ctx), b); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{Layers: []Layer{LayerBuildings, LayerRooms}}, nil, nil)
+}
+
+// DeleteBuilding deletes a building without floors.
+func (g *Register) DeleteBuilding(ctx context.Context, id uuid.UUID) (Changes, error) {
+	if err := g.allow(ctx, Request{Op: OpDelete, Entity: EntityBuilding, ID: id, BuildingID: id}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.DeleteBuilding(ctx, id); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{Layers: []Layer{LayerBuildings, LayerRooms}}, nil, nil)
+}
+
+// buildingIn converts and validates a building before it is written.
+func (g *Register) buildingIn(b *Building, fp Shape) error {
+	if err := b.Georef.Validate(); err != nil {
+		return err
+	}
+	if fp.Polygon != nil {
+		b.Footprint = fp.local(b.Georef)
+	}
+	return b.Validate()
+}
+
+// CreateFloor adds a floor to its building; the outline comes as outline (nil Polygon: f.Outline as is).
+func (g *Register) CreateFloor(ctx context.Context, f *Floor, outline Shape) (Changes, error) {
+	if err := g.floorIn(ctx, f, outline); err != nil {
+		return Changes{}, err
+	}
+	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityFloor, BuildingID: f.BuildingID}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.CreateFloor(withValidated(ctx), f); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{}, nil, nil)
+}
+
+// UpdateFloor replaces a floor's fields; a new ordinal moves its rooms to another level of the map.
+func (g *Register) UpdateFloor(ctx context.Context, f *Floor, outline Shape) (Changes, error) {
+	if err := g.floorIn(ctx, f, outline); err != nil {
+		return Changes{}, err
+	}
+	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityFloor, ID: f.ID, BuildingID: f.BuildingID}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.UpdateFloor(withValidated(ctx), f); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, nil, nil)
+}
+
+// DeleteFloor deletes a floor without rooms.
+func (g *Register) DeleteFloor(ctx context.Context, id uuid.UUID) (Changes, error) {
+	f, err := g.store.Floor(ctx, id)
+	if err != nil {
+		return Changes{}, err
+	}
+	if err := g.allow(ctx, Request{Op: OpDelete, Entity: EntityFloor, ID: id, BuildingID: f.BuildingID}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.DeleteFloor(ctx, id); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, nil, nil)
+}
+
+// floorIn converts and validates a floor before it is written.
+func (g *Register) floorIn(ctx context.Context, f *Floor, outline Shape) error {
+	if outline.Polygon != nil {
+		b, err := g.store.Building(ctx, f.BuildingID)
+		if errors.Is(err, ErrNotFound) {
+			return Invalidf("floor %q: unknown building %s", f.Name, f.BuildingID)
+		} else if err != nil {
+			return err
+		}
+		f.Outline = outline.local(b.Georef)
+	}
+	return CheckFloor(ctx, f)
+}
+
+// CreateRoom adds a room to its floor. Its geometry comes as shape (nil Polygon: r.Geometry, local
+// metres). The room's state today, and that of the rooms of the people in it, are in the Changes.
+func (g *Register) CreateRoom(ctx context.Context, r *Room, shape Shape) (Changes, error) {
+	b, err := g.roomIn(ctx, r, shape)
+	if err != nil {
+		return Changes{}, err
+	}
+	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityRoom, AgencyID: r.AgencyID, BuildingID: b}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.CreateRoom(withValidated(ctx), r); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, []uuid.UUID{r.ID}, nil)
+}
+
+// UpdateRoom replaces a room's fields at r.Version (a nil shape.Polygon keeps r.Geometry).
+func (g *Register) UpdateRoom(ctx context.Context, r *Room, shape Shape) (Changes, error) {
+	b, err := g.roomIn(ctx, r, shape)
+	if err != nil {
+		return Changes{}, err
+	}
+	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityRoom, ID: r.ID, AgencyID: r.AgencyID, BuildingID: b}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.UpdateRoom(withValidated(ctx), r); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, []uuid.UUID{r.ID}, nil)
+}
+
+// DeleteRoom deletes a room nobody is assigned to, at the given version.
+func (g *Register) DeleteRoom(ctx context.Context, id uuid.UUID, version int64) (Changes, error) {
+	r, err := g.store.Room(ctx, id)
+	if err != nil {
+		return Changes{}, err
+	}
+	if err := g.allow(ctx, Request{Op: OpDelete, Entity: EntityRoom, ID: id, AgencyID: r.AgencyID}); err != nil {
+		return Changes{}, err
+	}
+	if err := g.store.DeleteRoom(ctx, id, version); err != nil {
+		return Changes{}, err
+	}
+	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, nil, nil)
+}
+
+// SplitRoom cuts the room id (at version) along cut and replaces it, in one transaction, by the pieces:
+// numbered "<number>-1", "<number>-2"… largest first, with the room's name, usage, agency and state. The
+// old room is deleted (softly: it stays in the history). An occupied room cannot be split.
+func (g *Register) SplitRoom(ctx context.Context, id uuid.UUID, version int64, cut Line) ([]Room, Changes, error) {
+	room, err := g.store.Room(ctx, id)
+	if err != nil {
+		return nil, Changes{}, err
+	}
+	b, err := g.buildingOf(ctx, room.FloorID)
+	if err != nil {
+		return nil, Changes{}, err
+	}
+	pieces, err := geo.Split(room.Geometry, cut.local(b.Georef))
+	if err != nil {
+		return nil, Changes{}, err
+	}
+	if err := g.allow(ctx, Request{Op: OpSplit, Entity: EntityRoom, ID: id, AgencyID: room.AgencyID, BuildingID: b.ID}); err != nil {
+		return nil, Changes{}, err
+	}
+	created := make([]Room, len(pieces))
+	vctx := withValidated(ctx)
+	err = g.store.InTx(ctx, func(tx Store) error {
+		if err := tx.DeleteRoom(ctx, room.ID, version); err != nil {
+			return err
+		}
+		for i, piece := range pieces {
+			nr := Room{FloorID: room.FloorID, Number: fmt.Sprintf("%s-%d", room.Number, i+1), Name: room.Name,
+				Usage: room.Usage, AgencyID: room.AgencyID, State: room.State, IdleSince: room.IdleSince, Geometry: piece}
+			if err := nr.Validate(); err != nil {
+				return err
+			}
+			if err := tx.CreateRoom(vctx, &nr); err != nil {
+				return err
+			}
+			created[i] = nr
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, Changes{}, err
+	}
+	ids := make([]uuid.UUID, len(created))
+	for i, r := range created {
+		ids[i] = r.ID
+	}
+	c, err := g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, ids, nil)
+	return created, c, err
+}
+
+// roomIn converts and validates a room before it is written, and returns its building's id.
+func (g *Register) roomIn(ctx context.Context, r *Room, shape Shape) (uuid.UUID, error) {
+	if r.FloorID == uuid.Nil {
+		return uuid.Nil, CheckRoom(ctx, r)
+	}
+	b, err := g.buildingOf(ctx, r.FloorID)
+	if errors.Is(err, ErrNotFound) {
+		return uuid.Nil, Invalidf("room %q: unknown floor %s", r.Number, r.FloorID)
+	} else if err != nil {
+		return uuid.Nil, err
+	}
+	if shape.Polygon != nil {
+		r.Geometry = shape.local(b.Georef)
+	}
+	return b.ID, CheckRoom(ctx, r)
+}
+
+// buildingOf returns the building of a floor.
+func (g *Register) buildingOf(ctx context.Context, floorID uuid.UUID) (Building, error) {
+	f, err := g.store.Floor(ctx, floorID)
+	if err != nil {
+		return Building{}, err
+	}
+	return g.store.Building(ctx, f.BuildingID)
+}

@@ -1,0 +1,204 @@
+package floorplan
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// The state of the rooms a write touched, computed for those rooms only.
+//
+// A room's status depends on its occupants today, and each occupant's on every room they hold (their
+// office area) and on the number (or the standards) of the people sharing each of those rooms. So for the
+// rooms written (and every room of the people written) the Register gathers, from the store:
+//
+//	rooms0  = the rooms written ∪ the rooms of the people written
+//	people1 = their occupants today;         rooms1 = every room of people1   (the rooms reported)
+//	people2 = the occupants of rooms1;       rooms2 = every room of people2
+//	people3 = the occupants of rooms2 (only to count how many share each room)
+//
+// and evaluates that small register with the findings engine: the status of every room of rooms0 ∪ rooms1
+// is then exactly what a whole evaluation gives. That is a few queries per person involved, whatever the
+// size of the register.
+
+// affected returns the state today of the rooms seedRooms and of every room of the people seedPeople and
+// of the people in those rooms.
+func (g *Register) affected(ctx context.Context, seedRooms, seedPeople []uuid.UUID) ([]RoomResult, error) {
+	today := DayOf(g.now())
+	n := &neighbourhood{g: g, ctx: ctx, day: today, rooms: map[uuid.UUID]*Room{}, people: map[uuid.UUID]*Person{},
+		asg: map[uuid.UUID]Assignment{}, byRoom: map[uuid.UUID]bool{}, byPerson: map[uuid.UUID]bool{}}
+	rooms0 := append([]uuid.UUID{}, seedRooms...)
+	for _, p := range seedPeople {
+		ids, err := n.roomsOf(p)
+		if err != nil {
+			return nil, err
+		}
+		rooms0 = append(rooms0, ids...)
+	}
+	report := map[uuid.UUID]bool{}
+	for _, id := range rooms0 {
+		report[id] = true
+	}
+	// Three rings out from the rooms written, as above.
+	ring := rooms0
+	for depth := 0; depth < 3; depth++ {
+		var people []uuid.UUID
+		for _, r := range ring {
+			ids, err := n.occupantsOf(r)
+			if err != nil {
+				return nil, err
+			}
+			people = append(people, ids...)
+		}
+		if depth == 2 {
+			break // people3 only count the occupants of rooms2
+		}
+		ring = ring[:0:0]
+		for _, p := range people {
+			ids, err := n.roomsOf(p)
+			if err != nil {
+				return nil, err
+			}
+			ring = append(ring, ids...)
+			if depth == 0 {
+				for _, id := range ids {
+					report[id] = true
+				}
+			}
+		}
+	}
+	snap, err := n.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	occ, err := NewOccupancy(snap, g.std, g.pol)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RoomResult, 0, len(report))
+	for _, r := range occ.Rooms { // in the engine's order
+		if report[r.RoomID] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// neighbourhood gathers the rooms, people and assignments around a write (see above).
+type neighbourhood struct {
+	g   *Register
+	ctx context.Context
+	day time.Time
+
+	rooms    map[uuid.UUID]*Room // nil: not live
+	people   map[uuid.UUID]*Person
+	asg      map[uuid.UUID]Assignment
+	byRoom   map[uuid.UUID]bool // assignments of the room loaded
+	byPerson map[uuid.UUID]bool // assignments of the person loaded
+}
+
+// occupantsOf returns the people assigned to room id today (and loads the room).
+func (n *neighbourhood) occupantsOf(id uuid.UUID) ([]uuid.UUID, error) {
+	if _, ok := n.rooms[id]; !ok {
+		r, err := n.g.store.Room(n.ctx, id)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		if err == nil {
+			n.rooms[id] = &r
+		} else {
+			n.rooms[id] = nil
+		}
+	}
+	if !n.byRoom[id] {
+		n.byRoom[id] = true
+		as, err := n.g.store.Assignments(n.ctx, AssignmentFilter{RoomID: id, ActiveOn: n.day})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			n.asg[a.ID] = a
+		}
+	}
+	var out []uuid.UUID
+	for _, a := range n.asg {
+		if a.RoomID == id {
+			out = append(out, a.PersonID)
+		}
+	}
+	return out, n.loadPeople(out)
+}
+
+// roomsOf returns the rooms person id holds today (and loads the person).
+func (n *neighbourhood) roomsOf(id uuid.UUID) ([]uuid.UUID, error) {
+	if err := n.loadPeople([]uuid.UUID{id}); err != nil {
+		return nil, err
+	}
+	if !n.byPerson[id] {
+		n.byPerson[id] = true
+		as, err := n.g.store.Assignments(n.ctx, AssignmentFilter{PersonID: id, ActiveOn: n.day})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			n.asg[a.ID] = a
+		}
+	}
+	var out []uuid.UUID
+	for _, a := range n.asg {
+		if a.PersonID == id {
+			out = append(out, a.RoomID)
+		}
+	}
+	return out, nil
+}
+
+func (n *neighbourhood) loadPeople(ids []uuid.UUID) error {
+	for _, id := range ids {
+		if _, ok := n.people[id]; ok {
+			continue
+		}
+		p, err := n.g.store.Person(n.ctx, id)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if err == nil {
+			n.people[id] = &p
+		} else {
+			n.people[id] = nil
+		}
+	}
+	return nil
+}
+
+// snapshot is the small register gathered, as of today.
+func (n *neighbourhood) snapshot() (*Snapshot, error) {
+	snap := &Snapshot{AsOf: n.day}
+	for _, r := range n.rooms {
+		if r != nil {
+			snap.Rooms = append(snap.Rooms, *r)
+		}
+	}
+	for _, p := range n.people {
+		if p != nil {
+			snap.People = append(snap.People, *p)
+		}
+	}
+	for _, a := range n.asg {
+		if _, ok := n.rooms[a.RoomID]; ok { // assignments of rooms not gathered would count nobody
+			snap.Assignments = append(snap.Assignments, a)
+		}
+	}
+	var err error
+	if snap.Agencies, err = n.g.store.Agencies(n.ctx); err != nil {
+		return nil, err
+	}
+	rows, err := n.g.store.StandardRows(n.ctx)
+	if err != nil {
+		return nil, err
+	}
+	snap.StandardRows = StandardRowsInForce(rows, n.day)
+	return snap, nil
+}
