@@ -32,8 +32,7 @@ func Export(ctx context.Context, d *exports.Data, path string) error {
 	if err != nil {
 		return err
 	}
-	err = s.InTx(ctx, func(tx floorplan.Store) error {
-		in := tx.(*Store) // InTx hands fn a Store of this package, bound to its transaction
+	err = s.inTx(ctx, func(in *Store) error {
 		if err := in.copyFrom(ctx, d); err != nil {
 			return err
 		}

@@ -174,6 +174,11 @@ func (s *Store) Ping(ctx context.Context) error {
 // takes back only its own writes. fn must write through the Store it is given: a write through the outer
 // Store would wait for the writer connection that fn holds.
 func (s *Store) InTx(ctx context.Context, fn func(tx floorplan.Store) error) error {
+	return s.inTx(ctx, func(tx *Store) error { return fn(tx) })
+}
+
+// inTx is InTx with the package's own Store bound to the transaction.
+func (s *Store) inTx(ctx context.Context, fn func(tx *Store) error) error {
 	if s.tx != nil {
 		return s.write(ctx, func(querier) error { return fn(s) })
 	}
