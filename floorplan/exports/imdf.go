@@ -64,44 +64,80 @@ func point(p orb.Point) *geojson.Geometry { return geojson.NewGeometry(p) }
 // Floors with no outline, no rooms and a building without footprint have no geometry for a level and
 // are left out; notes says which.
 func WriteIMDF(w io.Writer, d *Data, generatedBy string) (notes []string, err error) {
-	var address, venue, building, footprint, level, unit []imdfFeature
-	roomsOf := map[uuid.UUID][]floorplan.Room{}
-	for _, r := range d.Rooms {
-		roomsOf[r.FloorID] = append(roomsOf[r.FloorID], r)
+	a := newIMDFArchive(d)
+	a.addVenue()
+	a.addBuildings()
+	a.addLevels()
+	if err := a.write(w, generatedBy); err != nil {
+		return nil, err
 	}
-	outlineOf := map[uuid.UUID]orb.Polygon{} // lon/lat outline of each building
+	return a.notes, nil
+}
+
+// imdfArchive is an IMDF archive being made from Data: its features by type, and notes on what it
+// leaves out.
+type imdfArchive struct {
+	d         *Data
+	roomsOf   map[uuid.UUID][]floorplan.Room // by floor
+	outlineOf map[uuid.UUID]orb.Polygon      // lon/lat outline of each building
+	siteName  map[uuid.UUID]string
+
+	address, venue, building, footprint, level, unit []imdfFeature
+	notes                                            []string
+}
+
+func newIMDFArchive(d *Data) *imdfArchive {
+	a := &imdfArchive{d: d, roomsOf: map[uuid.UUID][]floorplan.Room{}, outlineOf: map[uuid.UUID]orb.Polygon{},
+		siteName: map[uuid.UUID]string{}}
+	for _, r := range d.Rooms {
+		a.roomsOf[r.FloorID] = append(a.roomsOf[r.FloorID], r)
+	}
 	for i := range d.Buildings {
-		b := &d.Buildings[i]
-		fr := d.frames[b.ID]
-		if len(b.Footprint) > 0 {
-			outlineOf[b.ID] = fr.PolygonToLonLat(b.Footprint)
+		if o := a.outline(&d.Buildings[i]); o != nil {
+			a.outlineOf[d.Buildings[i].ID] = o
+		}
+	}
+	return a
+}
+
+// outline returns a building's outline in lon/lat: its footprint, else the hull of its rooms and floor
+// outlines (nil when they have too few points).
+func (a *imdfArchive) outline(b *floorplan.Building) orb.Polygon {
+	fr := a.d.frames[b.ID]
+	if len(b.Footprint) > 0 {
+		return fr.PolygonToLonLat(b.Footprint)
+	}
+	var pts []orb.Point
+	for _, f := range a.d.Floors {
+		if f.BuildingID != b.ID {
 			continue
 		}
-		var pts []orb.Point
-		for _, f := range d.Floors {
-			if f.BuildingID != b.ID {
-				continue
-			}
-			for _, r := range roomsOf[f.ID] {
-				pts = append(pts, d.LonLat(r)[0]...)
-			}
-			if len(f.Outline) > 0 {
-				pts = append(pts, fr.PolygonToLonLat(f.Outline)[0]...)
-			}
-		}
-		if h := hull(pts); h != nil {
-			outlineOf[b.ID] = h
+		pts = a.appendRoomPoints(pts, f.ID)
+		if len(f.Outline) > 0 {
+			pts = append(pts, fr.PolygonToLonLat(f.Outline)[0]...)
 		}
 	}
-	// One venue: an archive describes one place. An export of several sites (everything) makes one venue
-	// of them all, and each building keeps its site under officemap:site_id and officemap:site_name.
-	sites := append([]floorplan.Site(nil), d.Sites...)
+	return hull(pts)
+}
+
+// appendRoomPoints appends the lon/lat points of the outer rings of a floor's rooms.
+func (a *imdfArchive) appendRoomPoints(pts []orb.Point, floorID uuid.UUID) []orb.Point {
+	for _, r := range a.roomsOf[floorID] {
+		pts = append(pts, a.d.LonLat(r)[0]...)
+	}
+	return pts
+}
+
+// addVenue adds the one venue, with its address: an archive describes one place. An export of several
+// sites (everything) makes one venue of them all, and each building keeps its site under
+// officemap:site_id and officemap:site_name.
+func (a *imdfArchive) addVenue() {
+	sites := append([]floorplan.Site(nil), a.d.Sites...)
 	sort.Slice(sites, func(i, j int) bool { return sites[i].ID.String() < sites[j].ID.String() })
-	siteName := map[uuid.UUID]string{}
 	var names []string
 	venueID := uuid.Nil
 	for _, st := range sites {
-		siteName[st.ID] = st.Name
+		a.siteName[st.ID] = st.Name
 		names = append(names, st.Name)
 		venueID = derivedID(venueID, st.ID.String())
 	}
@@ -109,125 +145,144 @@ func WriteIMDF(w io.Writer, d *Data, generatedBy string) (notes []string, err er
 		venueID = sites[0].ID
 	}
 	var pts []orb.Point
-	for _, o := range outlineOf {
+	for _, o := range a.outlineOf {
 		pts = append(pts, o[0]...)
 	}
 	vp := hull(pts)
 	if vp == nil {
-		notes = append(notes, "no rooms or footprints: no venue written")
-	} else {
-		addrID := derivedID(venueID, "address")
-		locality := strings.Join(names, "、")
-		if len(sites) == 1 && sites[0].Address != "" {
-			locality = sites[0].Address
-		}
-		category := ""
-		if len(sites) > 0 {
-			category = sites[0].Category
-		}
-		address = append(address, imdfFeature{ID: addrID.String(), Type: "Feature", FeatureType: "address",
-			Properties: map[string]any{"address": locality, "unit": nil, "locality": locality, "province": nil,
-				"country": "CN", "postal_code": nil, "postal_code_ext": nil, "postal_code_vanity": nil}})
-		venue = append(venue, imdfFeature{ID: venueID.String(), Type: "Feature", FeatureType: "venue",
-			Geometry: geojson.NewGeometry(vp), Properties: map[string]any{
-				"category": "governmentfacility", "restriction": nil, "name": labels(strings.Join(names, "、")), "alt_name": nil,
-				"hours": nil, "phone": nil, "website": nil, "display_point": point(interior(vp)),
-				"address_id": addrID.String(), imdf.Namespace + "category": category}})
+		a.notes = append(a.notes, "no rooms or footprints: no venue written")
+		return
 	}
-	for i := range d.Buildings {
-		b := &d.Buildings[i]
-		o := outlineOf[b.ID]
+	addrID := derivedID(venueID, "address")
+	locality := strings.Join(names, "、")
+	if len(sites) == 1 && sites[0].Address != "" {
+		locality = sites[0].Address
+	}
+	category := ""
+	if len(sites) > 0 {
+		category = sites[0].Category
+	}
+	a.address = append(a.address, imdfFeature{ID: addrID.String(), Type: "Feature", FeatureType: "address",
+		Properties: map[string]any{"address": locality, "unit": nil, "locality": locality, "province": nil,
+			"country": "CN", "postal_code": nil, "postal_code_ext": nil, "postal_code_vanity": nil}})
+	a.venue = append(a.venue, imdfFeature{ID: venueID.String(), Type: "Feature", FeatureType: "venue",
+		Geometry: geojson.NewGeometry(vp), Properties: map[string]any{
+			"category": "governmentfacility", "restriction": nil, "name": labels(strings.Join(names, "、")), "alt_name": nil,
+			"hours": nil, "phone": nil, "website": nil, "display_point": point(interior(vp)),
+			"address_id": addrID.String(), imdf.Namespace + "category": category}})
+}
+
+// addBuildings adds a building per building, and a footprint per building that has an outline.
+func (a *imdfArchive) addBuildings() {
+	for i := range a.d.Buildings {
+		b := &a.d.Buildings[i]
+		o := a.outlineOf[b.ID]
 		var dp any
 		if o != nil {
 			dp = point(interior(o))
 		}
-		building = append(building, imdfFeature{ID: b.ID.String(), Type: "Feature", FeatureType: "building",
+		a.building = append(a.building, imdfFeature{ID: b.ID.String(), Type: "Feature", FeatureType: "building",
 			Properties: map[string]any{"name": labels(b.Name), "alt_name": nil, "category": "unspecified",
 				"restriction": nil, "display_point": dp, "address_id": nil,
 				imdf.Namespace + "address": b.Address, imdf.Namespace + "site_id": b.SiteID.String(),
-				imdf.Namespace + "site_name": siteName[b.SiteID],
+				imdf.Namespace + "site_name": a.siteName[b.SiteID],
 				imdf.Namespace + "georef": map[string]any{
 					"origin": []float64{b.Georef.Origin[0], b.Georef.Origin[1]}, "rotation_deg": b.Georef.RotationDeg}}})
 		if o != nil {
-			footprint = append(footprint, imdfFeature{ID: derivedID(b.ID, "footprint").String(), Type: "Feature",
+			a.footprint = append(a.footprint, imdfFeature{ID: derivedID(b.ID, "footprint").String(), Type: "Feature",
 				FeatureType: "footprint", Geometry: geojson.NewGeometry(o),
 				Properties: map[string]any{"category": "ground", "name": nil, "building_ids": []string{b.ID.String()}}})
 		}
 	}
-	for _, f := range d.Floors {
-		b := d.building[f.BuildingID]
-		fr := d.frames[b.ID]
+}
+
+// addLevels adds a level per floor that has a geometry — its outline, else the hull of its rooms, else
+// its building's outline — with a unit per room.
+func (a *imdfArchive) addLevels() {
+	for _, f := range a.d.Floors {
+		b := a.d.building[f.BuildingID]
 		var lg orb.Polygon
 		switch {
 		case len(f.Outline) > 0:
-			lg = fr.PolygonToLonLat(f.Outline)
-		case len(roomsOf[f.ID]) > 0:
-			var pts []orb.Point
-			for _, r := range roomsOf[f.ID] {
-				pts = append(pts, d.LonLat(r)[0]...)
-			}
-			lg = hull(pts)
+			lg = a.d.frames[b.ID].PolygonToLonLat(f.Outline)
+		case len(a.roomsOf[f.ID]) > 0:
+			lg = hull(a.appendRoomPoints(nil, f.ID))
 		default:
-			lg = outlineOf[b.ID]
+			lg = a.outlineOf[b.ID]
 		}
 		if lg == nil {
-			notes = append(notes, fmt.Sprintf("floor %s of building %q has no rooms and no outline: left out", f.Name, b.Name))
+			a.notes = append(a.notes, fmt.Sprintf("floor %s of building %q has no rooms and no outline: left out", f.Name, b.Name))
 			continue
 		}
-		level = append(level, imdfFeature{ID: f.ID.String(), Type: "Feature", FeatureType: "level",
+		a.level = append(a.level, imdfFeature{ID: f.ID.String(), Type: "Feature", FeatureType: "level",
 			Geometry: geojson.NewGeometry(lg), Properties: map[string]any{
 				"category": "unspecified", "restriction": nil, "outdoor": false, "ordinal": f.Ordinal,
 				"name": labels(f.Name), "short_name": labels(f.Name), "display_point": point(interior(lg)),
 				"address_id": nil, "building_ids": []string{b.ID.String()}, imdf.Namespace + "elevation": f.Elevation}})
-		for _, r := range roomsOf[f.ID] {
-			ll := d.LonLat(r)
-			st := d.Standing(r.ID)
-			occ := make([]string, 0, len(st.Occupants))
-			for _, o := range st.Occupants {
-				occ = append(occ, o.Name)
-			}
-			unit = append(unit, imdfFeature{ID: r.ID.String(), Type: "Feature", FeatureType: "unit",
-				Geometry: geojson.NewGeometry(ll), Properties: map[string]any{
-					"category": imdf.CategoryOf(r.Usage), "restriction": nil, "accessibility": nil,
-					"name": labels(r.Number), "alt_name": labels(r.Name), "level_id": f.ID.String(),
-					"display_point":                point(interior(ll)),
-					imdf.Namespace + "number":      r.Number,
-					imdf.Namespace + "name":        r.Name,
-					imdf.Namespace + "usage":       string(r.Usage),
-					imdf.Namespace + "state":       string(r.State),
-					imdf.Namespace + "area_m2":     round(geo.Area(r.Geometry)),
-					imdf.Namespace + "agency_id":   nullID(r.AgencyID),
-					imdf.Namespace + "agency_name": d.AgencyName(r.AgencyID),
-					imdf.Namespace + "standard_m2": round(st.StandardM2),
-					imdf.Namespace + "per_person":  round(st.PerPersonM2),
-					imdf.Namespace + "status":      string(st.Status),
-					imdf.Namespace + "occupants":   occ,
-					imdf.Namespace + "source_id":   r.SourceID,
-				}})
+		for _, r := range a.roomsOf[f.ID] {
+			a.unit = append(a.unit, a.unitFeature(r))
 		}
 	}
+}
+
+// unitFeature is the unit of a room, with the room's register data and standing under the officemap
+// namespace.
+func (a *imdfArchive) unitFeature(r floorplan.Room) imdfFeature {
+	ll := a.d.LonLat(r)
+	st := a.d.Standing(r.ID)
+	return imdfFeature{ID: r.ID.String(), Type: "Feature", FeatureType: "unit",
+		Geometry: geojson.NewGeometry(ll), Properties: map[string]any{
+			"category": imdf.CategoryOf(r.Usage), "restriction": nil, "accessibility": nil,
+			"name": labels(r.Number), "alt_name": labels(r.Name), "level_id": r.FloorID.String(),
+			"display_point":                point(interior(ll)),
+			imdf.Namespace + "number":      r.Number,
+			imdf.Namespace + "name":        r.Name,
+			imdf.Namespace + "usage":       string(r.Usage),
+			imdf.Namespace + "state":       string(r.State),
+			imdf.Namespace + "area_m2":     round(geo.Area(r.Geometry)),
+			imdf.Namespace + "agency_id":   nullID(r.AgencyID),
+			imdf.Namespace + "agency_name": a.d.AgencyName(r.AgencyID),
+			imdf.Namespace + "standard_m2": round(st.StandardM2),
+			imdf.Namespace + "per_person":  round(st.PerPersonM2),
+			imdf.Namespace + "status":      string(st.Status),
+			imdf.Namespace + "occupants":   occupantNames(st.Occupants),
+			imdf.Namespace + "source_id":   r.SourceID,
+		}}
+}
+
+// write writes the archive: the manifest, then a FeatureCollection per feature type (empty ones too).
+func (a *imdfArchive) write(w io.Writer, generatedBy string) error {
 	zw := zip.NewWriter(w)
 	manifest := map[string]any{"version": "1.0.0", "created": time.Now().UTC().Format("2006-01-02T15:04:05"),
 		"generated_by": generatedBy, "language": "zh-CN", "extensions": []string{IMDFExtension}}
 	if err := writeJSON(zw, "manifest.json", manifest); err != nil {
-		return nil, err
+		return err
 	}
 	for _, f := range []struct {
 		name string
 		fs   []imdfFeature
-	}{{"address", address}, {"venue", venue}, {"building", building}, {"footprint", footprint},
-		{"level", level}, {"unit", unit}} {
+	}{{"address", a.address}, {"venue", a.venue}, {"building", a.building}, {"footprint", a.footprint},
+		{"level", a.level}, {"unit", a.unit}} {
 		if f.fs == nil {
 			f.fs = []imdfFeature{}
 		}
 		if err := writeJSON(zw, f.name+".geojson", collection{Type: "FeatureCollection", Features: f.fs}); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("imdf: %w", err)
+		return fmt.Errorf("imdf: %w", err)
 	}
-	return notes, nil
+	return nil
+}
+
+// occupantNames lists the names of a room's occupants.
+func occupantNames(occupants []floorplan.OccupantInfo) []string {
+	names := make([]string, 0, len(occupants))
+	for _, o := range occupants {
+		names = append(names, o.Name)
+	}
+	return names
 }
 
 func writeJSON(zw *zip.Writer, name string, v any) error {

@@ -66,16 +66,7 @@ func (d *Data) rows(opt TableOptions) [][]any {
 		f := d.FloorOf(r)
 		b := d.BuildingOf(f)
 		st := d.Standing(r.ID)
-		occ := make([]string, len(st.Occupants))
-		for i, o := range st.Occupants {
-			occ[i] = o.Name
-			if o.RankTitle != "" {
-				occ[i] += "（" + o.RankTitle + "）"
-				if en {
-					occ[i] = o.Name + " (" + o.RankTitle + ")"
-				}
-			}
-		}
+		occ := occupantLabels(st.Occupants, en)
 		sep := "、"
 		usage, state, status := usageZH[r.Usage], stateZH[r.State], statusZH[st.Status]
 		if en {
@@ -84,6 +75,23 @@ func (d *Data) rows(opt TableOptions) [][]any {
 		out = append(out, []any{b.Name, f.Name, f.Ordinal, r.Number, r.Name, usage, state, d.AgencyName(r.AgencyID),
 			round2(geo.Area(r.Geometry)), strings.Join(occ, sep), len(occ), round2(st.PerPersonM2),
 			round2(st.StandardM2), status, r.ID.String()})
+	}
+	return out
+}
+
+// occupantLabels names a room's occupants with their rank titles (the standard's words): "张三（处长）",
+// or in English tables "张三 (处长)".
+func occupantLabels(occupants []floorplan.OccupantInfo, en bool) []string {
+	out := make([]string, len(occupants))
+	for i, o := range occupants {
+		switch {
+		case o.RankTitle == "":
+			out[i] = o.Name
+		case en:
+			out[i] = o.Name + " (" + o.RankTitle + ")"
+		default:
+			out[i] = o.Name + "（" + o.RankTitle + "）"
+		}
 	}
 	return out
 }

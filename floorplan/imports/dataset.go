@@ -17,6 +17,8 @@
 package imports
 
 import (
+	"fmt"
+
 	"github.com/google/uuid"
 	"github.com/paulmach/orb"
 
@@ -92,4 +94,19 @@ type Room struct {
 	// Err is set when the reader found the room unusable (an unclosed way, no level…); the room is
 	// reported (or skipped with SkipInvalid), never silently dropped.
 	Err error
+}
+
+// OnePolygon takes a room's polygon from a geometry: a Polygon, or a MultiPolygon of one part. ok is
+// false for other kinds of geometry.
+func OnePolygon(g orb.Geometry) (p orb.Polygon, ok bool, err error) {
+	switch t := g.(type) {
+	case orb.Polygon:
+		return t, true, nil
+	case orb.MultiPolygon:
+		if len(t) == 1 {
+			return t[0], true, nil
+		}
+		return nil, true, fmt.Errorf("the multipolygon has %d parts: a room must be one polygon", len(t))
+	}
+	return nil, false, nil
 }

@@ -6,49 +6,33 @@ import (
 	"officemap/floorplan"
 )
 
-// usageWords maps words found in room names (CAD room-name labels, OSM names) to usages, in the order
-// they are tried: the first word contained in the lower-cased name wins, so more specific words come
-// first ("restroom" before "rest room"). Chinese words are those of the 2014 standard's examples.
+// usageWords lists the words found in room names (CAD room-name labels, OSM names) by the usage they
+// mean, in the order they are tried: the first word contained in the lower-cased name wins, so more
+// specific words come first ("restroom" before "rest room"). Chinese words are those of the 2014
+// standard's examples.
 var usageWords = []struct {
-	word  string
 	usage floorplan.Usage
+	words []string
 }{
 	// toilets
-	{"卫生间", floorplan.UsageToilet}, {"厕所", floorplan.UsageToilet}, {"洗手间", floorplan.UsageToilet},
-	{"restroom", floorplan.UsageToilet}, {"toilet", floorplan.UsageToilet}, {"wc", floorplan.UsageToilet},
-	{"lavatory", floorplan.UsageToilet}, {"washroom", floorplan.UsageToilet},
+	{floorplan.UsageToilet, []string{"卫生间", "厕所", "洗手间", "restroom", "toilet", "wc", "lavatory", "washroom"}},
 	// a leader's rest room
-	{"休息室", floorplan.UsageRestRoom}, {"rest room", floorplan.UsageRestRoom},
+	{floorplan.UsageRestRoom, []string{"休息室", "rest room"}},
 	// circulation
-	{"楼梯", floorplan.UsageCirculation}, {"电梯", floorplan.UsageCirculation}, {"走廊", floorplan.UsageCirculation},
-	{"走道", floorplan.UsageCirculation}, {"大厅", floorplan.UsageCirculation}, {"门厅", floorplan.UsageCirculation},
-	{"stair", floorplan.UsageCirculation}, {"elevator", floorplan.UsageCirculation}, {"lift", floorplan.UsageCirculation},
-	{"corridor", floorplan.UsageCirculation}, {"hallway", floorplan.UsageCirculation}, {"lobby", floorplan.UsageCirculation},
-	{"foyer", floorplan.UsageCirculation}, {"vestibule", floorplan.UsageCirculation}, {"circulation", floorplan.UsageCirculation},
+	{floorplan.UsageCirculation, []string{"楼梯", "电梯", "走廊", "走道", "大厅", "门厅", "stair", "elevator", "lift",
+		"corridor", "hallway", "lobby", "foyer", "vestibule", "circulation"}},
 	// equipment rooms
-	{"配电", floorplan.UsageEquipment}, {"变电", floorplan.UsageEquipment}, {"水泵", floorplan.UsageEquipment},
-	{"空调机房", floorplan.UsageEquipment}, {"机房", floorplan.UsageEquipment}, {"弱电", floorplan.UsageEquipment},
-	{"mech", floorplan.UsageEquipment}, {"elec", floorplan.UsageEquipment}, {"server", floorplan.UsageEquipment},
-	{"plant room", floorplan.UsageEquipment}, {"boiler", floorplan.UsageEquipment}, {"janitor", floorplan.UsageEquipment},
-	{"idf", floorplan.UsageEquipment}, {"mdf", floorplan.UsageEquipment},
+	{floorplan.UsageEquipment, []string{"配电", "变电", "水泵", "空调机房", "机房", "弱电", "mech", "elec", "server",
+		"plant room", "boiler", "janitor", "idf", "mdf"}},
 	// ancillary rooms
-	{"食堂", floorplan.UsageAncillary}, {"餐厅", floorplan.UsageAncillary}, {"厨房", floorplan.UsageAncillary},
-	{"车库", floorplan.UsageAncillary}, {"人防", floorplan.UsageAncillary}, {"警卫", floorplan.UsageAncillary},
-	{"kitchen", floorplan.UsageAncillary}, {"canteen", floorplan.UsageAncillary}, {"cafeteria", floorplan.UsageAncillary},
-	{"pantry", floorplan.UsageAncillary}, {"garage", floorplan.UsageAncillary}, {"parking", floorplan.UsageAncillary},
-	{"security", floorplan.UsageAncillary}, {"mother", floorplan.UsageAncillary},
+	{floorplan.UsageAncillary, []string{"食堂", "餐厅", "厨房", "车库", "人防", "警卫", "kitchen", "canteen", "cafeteria",
+		"pantry", "garage", "parking", "security", "mother"}},
 	// service rooms
-	{"会议", floorplan.UsageService}, {"接待", floorplan.UsageService}, {"档案", floorplan.UsageService},
-	{"文印", floorplan.UsageService}, {"资料", floorplan.UsageService}, {"收发", floorplan.UsageService},
-	{"储藏", floorplan.UsageService}, {"库房", floorplan.UsageService}, {"开水", floorplan.UsageService},
-	{"conference", floorplan.UsageService}, {"meeting", floorplan.UsageService}, {"reception", floorplan.UsageService},
-	{"archive", floorplan.UsageService}, {"copy", floorplan.UsageService}, {"print", floorplan.UsageService},
-	{"mail", floorplan.UsageService}, {"storage", floorplan.UsageService}, {"store room", floorplan.UsageService},
-	{"focus", floorplan.UsageService}, {"phone", floorplan.UsageService}, {"lounge", floorplan.UsageService},
-	{"library", floorplan.UsageService}, {"seminar", floorplan.UsageService}, {"training", floorplan.UsageService},
+	{floorplan.UsageService, []string{"会议", "接待", "档案", "文印", "资料", "收发", "储藏", "库房", "开水", "conference",
+		"meeting", "reception", "archive", "copy", "print", "mail", "storage", "store room", "focus", "phone",
+		"lounge", "library", "seminar", "training"}},
 	// offices
-	{"办公", floorplan.UsageOffice}, {"office", floorplan.UsageOffice}, {"büro", floorplan.UsageOffice},
-	{"bureau", floorplan.UsageOffice},
+	{floorplan.UsageOffice, []string{"办公", "office", "büro", "bureau"}},
 }
 
 // UsageFromName guesses a room's usage from its name ("Conference" → service, "卫生间" → toilet); ok is
@@ -58,9 +42,11 @@ func UsageFromName(name string) (u floorplan.Usage, ok bool) {
 	if s == "" {
 		return "", false
 	}
-	for _, w := range usageWords {
-		if containsWord(s, w.word) {
-			return w.usage, true
+	for _, g := range usageWords {
+		for _, w := range g.words {
+			if containsWord(s, w) {
+				return g.usage, true
+			}
 		}
 	}
 	return "", false
@@ -87,3 +73,18 @@ func containsWord(s, w string) bool {
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// UsageTable turns a reader's table of usages and the words (tag values, categories) that mean them
+// into a lookup by word. A word may stand under one usage only.
+func UsageTable(words map[floorplan.Usage][]string) map[string]floorplan.Usage {
+	out := map[string]floorplan.Usage{}
+	for u, ws := range words {
+		for _, w := range ws {
+			if prev, ok := out[w]; ok {
+				panic("imports: usage table: " + w + " means both " + string(prev) + " and " + string(u))
+			}
+			out[w] = u
+		}
+	}
+	return out
+}

@@ -186,32 +186,50 @@ func (r *reader) scanErr() error {
 func (r *reader) unread(p pair) { r.peeked = &p }
 
 // record reads one record: the value of a code-0 pair (its type) and the pairs up to the next code 0.
+// Pairs before the first record (or after one the caller stopped reading) are skipped.
 func (r *reader) record() (typ string, line int, pairs []pair, ok bool, err error) {
-	for {
-		p, ok, err := r.next()
-		if err != nil || !ok {
-			return "", 0, nil, false, err
-		}
-		if p.code == 0 {
-			typ, line = strings.ToUpper(p.value), p.line
-			break
-		}
-		// Pairs before the first record (or after one the caller stopped reading) are skipped.
+	p, ok, err := r.nextType()
+	if err != nil || !ok {
+		return "", 0, nil, false, err
 	}
+	typ, line = strings.ToUpper(p.value), p.line
+	pairs, err = r.rest(func(pair) error {
+		return fmt.Errorf("line %d: record %s has more than %d group codes: %w", line, typ, r.lim.MaxRecordPairs, ErrLimit)
+	})
+	if err != nil {
+		return "", 0, nil, false, err
+	}
+	return typ, line, pairs, true, nil
+}
+
+// nextType reads up to the next code-0 pair, which starts a record; ok is false at the end of the input.
+func (r *reader) nextType() (p pair, ok bool, err error) {
+	for {
+		p, ok, err = r.next()
+		if err != nil || !ok || p.code == 0 {
+			return p, ok, err
+		}
+	}
+}
+
+// rest reads the pairs of a record whose code-0 pair has been read, up to the next code-0 pair (left
+// unread) or the end of the input. tooMany makes the error for the pair beyond Limits.MaxRecordPairs.
+func (r *reader) rest(tooMany func(pair) error) ([]pair, error) {
+	var pairs []pair
 	for {
 		p, ok, err := r.next()
 		if err != nil {
-			return "", 0, nil, false, err
+			return nil, err
 		}
 		if !ok {
-			return typ, line, pairs, true, nil
+			return pairs, nil
 		}
 		if p.code == 0 {
 			r.unread(p)
-			return typ, line, pairs, true, nil
+			return pairs, nil
 		}
 		if len(pairs) >= r.lim.MaxRecordPairs {
-			return "", 0, nil, false, fmt.Errorf("line %d: record %s has more than %d group codes: %w", line, typ, r.lim.MaxRecordPairs, ErrLimit)
+			return nil, tooMany(p)
 		}
 		pairs = append(pairs, p)
 	}
@@ -322,19 +340,28 @@ func (st *state) header(pairs []pair) {
 	}
 }
 
+// sectionRecord reads the next record of a section; done is true at the section's ENDSEC, at an EOF
+// record (left to be read again) and at the end of the input.
+func (st *state) sectionRecord() (typ string, line int, pairs []pair, done bool, err error) {
+	typ, line, pairs, ok, err := st.r.record()
+	if err != nil {
+		return "", 0, nil, true, err
+	}
+	if !ok || typ == "ENDSEC" {
+		return "", 0, nil, true, nil
+	}
+	if typ == "EOF" {
+		st.r.unread(pair{code: 0, value: "EOF"})
+		return "", 0, nil, true, nil
+	}
+	return typ, line, pairs, false, nil
+}
+
 // skipSection reads records up to ENDSEC.
 func (st *state) skipSection() error {
 	for {
-		typ, _, _, ok, err := st.r.record()
-		if err != nil {
+		if _, _, _, done, err := st.sectionRecord(); done {
 			return err
-		}
-		if !ok || typ == "ENDSEC" {
-			return nil
-		}
-		if typ == "EOF" {
-			st.r.unread(pair{code: 0, value: "EOF"})
-			return nil
 		}
 	}
 }
@@ -343,16 +370,9 @@ func (st *state) skipSection() error {
 func (st *state) tables() error {
 	seen := map[string]bool{}
 	for {
-		typ, _, pairs, ok, err := st.r.record()
-		if err != nil {
+		typ, _, pairs, done, err := st.sectionRecord()
+		if done {
 			return err
-		}
-		if !ok || typ == "ENDSEC" {
-			return nil
-		}
-		if typ == "EOF" {
-			st.r.unread(pair{code: 0, value: "EOF"})
-			return nil
 		}
 		if typ != "LAYER" {
 			continue
@@ -375,33 +395,13 @@ func (st *state) blocks() error {
 	var cur *Block
 	index := 0
 	for {
-		typ, line, pairs, ok, err := st.r.record()
-		if err != nil {
+		typ, line, pairs, done, err := st.sectionRecord()
+		if done {
 			return err
 		}
-		if !ok || typ == "ENDSEC" {
-			return nil
-		}
 		switch typ {
-		case "EOF":
-			st.r.unread(pair{code: 0, value: "EOF"})
-			return nil
 		case "BLOCK":
-			cur = &Block{}
-			index = 0
-			for _, p := range pairs {
-				switch p.code {
-				case 2:
-					cur.Name = st.r.decode(p.value)
-				case 10:
-					cur.Base[0] = num(p.value)
-				case 20:
-					cur.Base[1] = num(p.value)
-				}
-			}
-			if cur.Name != "" {
-				st.d.Blocks[cur.Name] = cur
-			}
+			cur, index = st.block(pairs), 0
 		case "ENDBLK":
 			cur = nil
 		default:
@@ -418,20 +418,27 @@ func (st *state) blocks() error {
 	}
 }
 
+// block starts the definition of a block: its name and base point. A block with a name is kept.
+func (st *state) block(pairs []pair) *Block {
+	b := &Block{Base: pointOf(pairs, 10)}
+	for _, p := range pairs {
+		if p.code == 2 {
+			b.Name = st.r.decode(p.value)
+		}
+	}
+	if b.Name != "" {
+		st.d.Blocks[b.Name] = b
+	}
+	return b
+}
+
 // entities reads the ENTITIES section.
 func (st *state) entities() error {
 	index := 0
 	for {
-		typ, line, pairs, ok, err := st.r.record()
-		if err != nil {
+		typ, line, pairs, done, err := st.sectionRecord()
+		if done {
 			return err
-		}
-		if !ok || typ == "ENDSEC" {
-			return nil
-		}
-		if typ == "EOF" {
-			st.r.unread(pair{code: 0, value: "EOF"})
-			return nil
 		}
 		e, err := st.entity(typ, line, pairs)
 		if err != nil {
@@ -456,115 +463,27 @@ func (st *state) entity(typ string, line int, pairs []pair) (*Entity, error) {
 		return nil, fmt.Errorf("line %d: more than %d entities: %w", line, st.lim.MaxEntities, ErrLimit)
 	}
 	e := &Entity{Type: typ, Line: line}
-	var extrusionZ float64 = 1
+	var err error
 	switch typ {
 	case "LWPOLYLINE":
-		for _, p := range pairs {
-			switch p.code {
-			case 10:
-				if len(e.Points) >= st.lim.MaxVertices {
-					return nil, fmt.Errorf("line %d: polyline has more than %d vertices: %w", p.line, st.lim.MaxVertices, ErrLimit)
-				}
-				if err := st.addVertex(p.line); err != nil {
-					return nil, err
-				}
-				e.Points = append(e.Points, Vertex{X: num(p.value)})
-			case 20:
-				if n := len(e.Points); n > 0 {
-					e.Points[n-1].Y = num(p.value)
-				}
-			case 42:
-				if n := len(e.Points); n > 0 {
-					e.Points[n-1].Bulge = num(p.value)
-				}
-			case 70:
-				e.Closed = intNum(p.value)&1 != 0
-			}
-		}
+		err = st.lwpolyline(e, pairs)
 	case "POLYLINE":
-		for _, p := range pairs {
-			if p.code == 70 {
-				e.Closed = intNum(p.value)&1 != 0
-			}
-		}
-		if err := st.polylineVertices(e); err != nil {
-			return nil, err
-		}
+		err = st.polyline(e, pairs)
 	case "TEXT", "ATTRIB", "MTEXT":
-		var align orb.Point
-		hasAlign, justified := false, false
-		var chunks []string
-		for _, p := range pairs {
-			switch p.code {
-			case 1:
-				e.Text = p.value
-			case 3:
-				if typ == "MTEXT" {
-					chunks = append(chunks, p.value)
-				}
-			case 10:
-				e.At[0] = num(p.value)
-			case 20:
-				e.At[1] = num(p.value)
-			case 11:
-				if typ != "MTEXT" {
-					align[0], hasAlign = num(p.value), true
-				}
-			case 21:
-				if typ != "MTEXT" {
-					align[1] = num(p.value)
-				}
-			case 72:
-				justified = justified || intNum(p.value) != 0
-			case 73, 74:
-				if typ != "MTEXT" {
-					justified = justified || intNum(p.value) != 0
-				}
-			}
-		}
-		if len(chunks) > 0 {
-			e.Text = strings.Join(chunks, "") + e.Text
-		}
-		e.Text = st.r.decode(e.Text)
-		if hasAlign && justified {
-			// A justified TEXT is placed by its second alignment point.
-			e.At = align
-		}
+		st.text(e, pairs)
 	case "INSERT":
-		e.ScaleX, e.ScaleY, e.Cols, e.Rows = 1, 1, 1, 1
-		attribs := false
-		for _, p := range pairs {
-			switch p.code {
-			case 2:
-				e.Block = st.r.decode(p.value)
-			case 10:
-				e.At[0] = num(p.value)
-			case 20:
-				e.At[1] = num(p.value)
-			case 41:
-				e.ScaleX = num(p.value)
-			case 42:
-				e.ScaleY = num(p.value)
-			case 50:
-				e.Rotation = num(p.value)
-			case 66:
-				attribs = intNum(p.value) != 0
-			case 70:
-				e.Cols = max(1, intNum(p.value))
-			case 71:
-				e.Rows = max(1, intNum(p.value))
-			case 44:
-				e.ColSpacing = num(p.value)
-			case 45:
-				e.RowSpacing = num(p.value)
-			}
-		}
-		if attribs {
-			if err := st.attribs(); err != nil {
-				return nil, err
-			}
-		}
+		err = st.insert(e, pairs)
 	}
+	if err != nil {
+		return nil, err
+	}
+	st.common(e, pairs)
+	return e, nil
+}
+
+// common reads what every entity may have: its handle, its layer and its extrusion direction.
+func (st *state) common(e *Entity, pairs []pair) {
+	extrusionZ := 1.0
 	for _, p := range pairs {
 		switch p.code {
 		case 5:
@@ -576,123 +495,218 @@ func (st *state) entity(typ string, line int, pairs []pair) (*Entity, error) {
 		}
 	}
 	e.Mirrored = extrusionZ < 0
-	return e, nil
 }
 
-func (st *state) addVertex(line int) error {
+// lwpolyline reads an LWPOLYLINE's vertices and closed flag.
+func (st *state) lwpolyline(e *Entity, pairs []pair) error {
+	for _, p := range pairs {
+		switch p.code {
+		case 10:
+			if err := st.addVertex(e, Vertex{X: num(p.value)}, p.line); err != nil {
+				return err
+			}
+		case 20:
+			if n := len(e.Points); n > 0 {
+				e.Points[n-1].Y = num(p.value)
+			}
+		case 42:
+			if n := len(e.Points); n > 0 {
+				e.Points[n-1].Bulge = num(p.value)
+			}
+		case 70:
+			e.Closed = intNum(p.value)&1 != 0
+		}
+	}
+	return nil
+}
+
+// polyline reads a POLYLINE's closed flag and the VERTEX records that follow it.
+func (st *state) polyline(e *Entity, pairs []pair) error {
+	for _, p := range pairs {
+		if p.code == 70 {
+			e.Closed = intNum(p.value)&1 != 0
+		}
+	}
+	return st.polylineVertices(e)
+}
+
+// text reads a TEXT, ATTRIB or MTEXT: the text (an MTEXT's chunks before its last part), decoded, and
+// the insertion point, which is the second alignment point of a justified TEXT or ATTRIB.
+func (st *state) text(e *Entity, pairs []pair) {
+	mtext := e.Type == "MTEXT"
+	var align orb.Point
+	hasAlign, justified := false, false
+	var chunks []string
+	e.At = pointOf(pairs, 10)
+	for _, p := range pairs {
+		switch p.code {
+		case 1:
+			e.Text = p.value
+		case 3:
+			if mtext {
+				chunks = append(chunks, p.value)
+			}
+		case 11:
+			if !mtext {
+				align[0], hasAlign = num(p.value), true
+			}
+		case 21:
+			if !mtext {
+				align[1] = num(p.value)
+			}
+		case 72:
+			justified = justified || intNum(p.value) != 0
+		case 73, 74:
+			if !mtext {
+				justified = justified || intNum(p.value) != 0
+			}
+		}
+	}
+	if len(chunks) > 0 {
+		e.Text = strings.Join(chunks, "") + e.Text
+	}
+	e.Text = st.r.decode(e.Text)
+	if hasAlign && justified {
+		e.At = align
+	}
+}
+
+// insert reads an INSERT: the block, where, its scale, rotation and MINSERT array, and the ATTRIB
+// records that follow it when it says it has attributes.
+func (st *state) insert(e *Entity, pairs []pair) error {
+	e.ScaleX, e.ScaleY, e.Cols, e.Rows = 1, 1, 1, 1
+	attribs := false
+	e.At = pointOf(pairs, 10)
+	for _, p := range pairs {
+		switch p.code {
+		case 2:
+			e.Block = st.r.decode(p.value)
+		case 41:
+			e.ScaleX = num(p.value)
+		case 42:
+			e.ScaleY = num(p.value)
+		case 50:
+			e.Rotation = num(p.value)
+		case 66:
+			attribs = intNum(p.value) != 0
+		case 70:
+			e.Cols = max(1, intNum(p.value))
+		case 71:
+			e.Rows = max(1, intNum(p.value))
+		case 44:
+			e.ColSpacing = num(p.value)
+		case 45:
+			e.RowSpacing = num(p.value)
+		}
+	}
+	if !attribs {
+		return nil
+	}
+	return st.attribs()
+}
+
+// addVertex appends a vertex to a polyline, within the limits of one polyline's and all polylines'
+// vertices.
+func (st *state) addVertex(e *Entity, v Vertex, line int) error {
+	if len(e.Points) >= st.lim.MaxVertices {
+		return fmt.Errorf("line %d: polyline has more than %d vertices: %w", line, st.lim.MaxVertices, ErrLimit)
+	}
 	st.nVertices++
 	if st.nVertices > st.lim.MaxTotalVertices {
 		return fmt.Errorf("line %d: more than %d polyline vertices: %w", line, st.lim.MaxTotalVertices, ErrLimit)
 	}
+	e.Points = append(e.Points, v)
 	return nil
 }
 
 // polylineVertices reads the VERTEX records of a POLYLINE up to its SEQEND. Spline frame control points
 // (flag 16) and polyface mesh faces (flag 128 without 64) are not outline vertices and are skipped.
 func (st *state) polylineVertices(e *Entity) error {
-	for {
-		p, ok, err := st.r.next()
-		if err != nil {
-			return err
-		}
-		if !ok {
+	return st.subRecords("VERTEX", func(line int, pairs []pair) error {
+		v, flags := vertex(pairs)
+		if flags&16 != 0 || (flags&128 != 0 && flags&64 == 0) {
 			return nil
 		}
-		if p.code != 0 {
-			continue
+		return st.addVertex(e, v, line)
+	})
+}
+
+// subRecords reads the records that follow a POLYLINE (VERTEX) or an INSERT (ATTRIB) up to their SEQEND,
+// giving each record of type typ to fn. Another record ends them too, and is left to be read again.
+func (st *state) subRecords(typ string, fn func(line int, pairs []pair) error) error {
+	for {
+		p, ok, err := st.r.nextType()
+		if err != nil || !ok {
+			return err
 		}
 		switch strings.ToUpper(p.value) {
-		case "VERTEX":
+		case typ:
 		case "SEQEND":
 			// SEQEND's own pairs are skipped by the next record() call.
 			return nil
 		default:
-			st.r.unread(p) // a POLYLINE without SEQEND
+			st.r.unread(p) // no SEQEND
 			return nil
 		}
-		_, _, pairs, _, err := st.recordAfterType()
+		pairs, err := st.recordAfterType()
 		if err != nil {
 			return err
 		}
-		v := Vertex{}
-		flags := 0
-		for _, q := range pairs {
-			switch q.code {
-			case 10:
-				v.X = num(q.value)
-			case 20:
-				v.Y = num(q.value)
-			case 42:
-				v.Bulge = num(q.value)
-			case 70:
-				flags = intNum(q.value)
-			}
-		}
-		if flags&16 != 0 || (flags&128 != 0 && flags&64 == 0) {
-			continue
-		}
-		if len(e.Points) >= st.lim.MaxVertices {
-			return fmt.Errorf("line %d: polyline has more than %d vertices: %w", p.line, st.lim.MaxVertices, ErrLimit)
-		}
-		if err := st.addVertex(p.line); err != nil {
+		if err := fn(p.line, pairs); err != nil {
 			return err
 		}
-		e.Points = append(e.Points, v)
 	}
 }
 
-// recordAfterType reads the pairs of a record whose code-0 pair has just been read.
-func (st *state) recordAfterType() (string, int, []pair, bool, error) {
-	var pairs []pair
-	for {
-		p, ok, err := st.r.next()
-		if err != nil {
-			return "", 0, nil, false, err
+// vertex reads a VERTEX record: the vertex and its flags.
+func vertex(pairs []pair) (v Vertex, flags int) {
+	at := pointOf(pairs, 10)
+	v.X, v.Y = at[0], at[1]
+	for _, q := range pairs {
+		switch q.code {
+		case 42:
+			v.Bulge = num(q.value)
+		case 70:
+			flags = intNum(q.value)
 		}
-		if !ok {
-			return "", 0, pairs, true, nil
-		}
-		if p.code == 0 {
-			st.r.unread(p)
-			return "", 0, pairs, true, nil
-		}
-		if len(pairs) >= st.lim.MaxRecordPairs {
-			return "", 0, nil, false, fmt.Errorf("line %d: more than %d group codes in one record: %w", p.line, st.lim.MaxRecordPairs, ErrLimit)
-		}
-		pairs = append(pairs, p)
 	}
+	return v, flags
+}
+
+// recordAfterType reads the pairs of a record whose code-0 pair has just been read.
+func (st *state) recordAfterType() ([]pair, error) {
+	return st.r.rest(func(p pair) error {
+		return fmt.Errorf("line %d: more than %d group codes in one record: %w", p.line, st.lim.MaxRecordPairs, ErrLimit)
+	})
 }
 
 // attribs reads the ATTRIB records that follow an INSERT, up to its SEQEND. Attribute values stand in
 // the drawing's coordinates (not the block's) and are often the room numbers of a room-tag block: they
 // are kept as entities of their own, after the INSERT.
 func (st *state) attribs() error {
-	for {
-		p, ok, err := st.r.next()
-		if err != nil || !ok {
+	return st.subRecords("ATTRIB", func(line int, pairs []pair) error {
+		a, err := st.entity("ATTRIB", line, pairs)
+		if err != nil {
 			return err
 		}
-		if p.code != 0 {
-			continue
-		}
-		switch strings.ToUpper(p.value) {
-		case "ATTRIB":
-			_, _, pairs, _, err := st.recordAfterType()
-			if err != nil {
-				return err
-			}
-			a, err := st.entity("ATTRIB", p.line, pairs)
-			if err != nil {
-				return err
-			}
-			st.pending = append(st.pending, *a)
-		case "SEQEND":
-			return nil
-		default:
-			st.r.unread(p)
-			return nil
+		st.pending = append(st.pending, *a)
+		return nil
+	})
+}
+
+// pointOf reads the point whose x and y stand under group codes x and x+10 (10 and 20 for an entity's
+// first point); a coordinate a record does not give is 0.
+func pointOf(pairs []pair, x int) orb.Point {
+	var pt orb.Point
+	for _, p := range pairs {
+		switch p.code {
+		case x:
+			pt[0] = num(p.value)
+		case x + 10:
+			pt[1] = num(p.value)
 		}
 	}
+	return pt
 }
 
 // num parses a real value; a malformed one is NaN (and makes the geometry using it invalid, which is

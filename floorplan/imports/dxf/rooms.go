@@ -184,10 +184,59 @@ func Read(file string, in io.Reader, opt Options) (*imports.Dataset, error) {
 // Rooms are identified for re-imports by "dxf:<file name>:<handle>" on their floor.
 func ReadDrawing(file string, d *Drawing, opt Options) (*imports.Dataset, error) {
 	base := filepath.Base(file)
-	fail := func(format string, args ...any) error { return imports.Errorf(base, "", format, args...) }
-	scale, unit, err := UnitScale(d, opt.Units)
+	rr, err := newRoomReader(base, d, opt)
 	if err != nil {
 		return nil, imports.Wrap(base, "", err)
+	}
+	roomsLayer, err := chooseLayer(rr.layers, opt.RoomsLayer, "--rooms-layer", roomLayerNames, func(l Layer) int { return l.Closed })
+	if err != nil {
+		return nil, imports.Wrap(base, "", err)
+	}
+	if roomsLayer == "" {
+		return nil, imports.Errorf(base, "", "no closed polylines in the drawing: give the layer of the rooms with --rooms-layer (see --list-layers)")
+	}
+	rr.findRooms(roomsLayer)
+	labelsLayer, namesLayer, err := rr.textLayers()
+	if err != nil {
+		return nil, imports.Wrap(base, "", err)
+	}
+	rr.label(labelsLayer, namesLayer)
+	names := ""
+	if namesLayer != "" {
+		names = fmt.Sprintf(", names from layer %q", namesLayer)
+	}
+	rr.ds.Notes = append(rr.ds.Notes, fmt.Sprintf("rooms from layer %q, numbers from layer %q%s, units %s", roomsLayer, labelsLayer,
+		names, rr.unit))
+	b := rr.building()
+	if len(b.Rooms) == 0 {
+		return nil, imports.Errorf(base, "", "layer %q has no polylines", roomsLayer)
+	}
+	rr.ds.Buildings = []imports.Building{b}
+	return rr.ds, nil
+}
+
+// roomReader is ReadDrawing's work on a drawing: its entities placed (in drawing units), the scale to
+// metres, its layers, the rooms found, and the dataset taking shape.
+type roomReader struct {
+	base     string
+	opt      Options
+	scale    float64 // metres per drawing unit
+	unit     string
+	placed   []Placed
+	layers   []Layer
+	ds       *imports.Dataset
+	rooms    []*candidate
+	index    *roomIndex     // of rooms
+	problems []imports.Room // the open polylines of the rooms layer
+	keyholes []string       // the rooms read from outlines with cuts
+}
+
+// newRoomReader places the drawing's entities, with arcs approximated within the tolerance, and starts
+// the dataset with the notes of placing and of the units.
+func newRoomReader(base string, d *Drawing, opt Options) (*roomReader, error) {
+	scale, unit, err := UnitScale(d, opt.Units)
+	if err != nil {
+		return nil, err
 	}
 	tol := opt.Tolerance
 	if tol <= 0 {
@@ -195,155 +244,172 @@ func ReadDrawing(file string, d *Drawing, opt Options) (*imports.Dataset, error)
 	}
 	placed, counts, notes, err := d.Place(tol/scale, opt.Limits)
 	if err != nil {
-		return nil, imports.Wrap(base, "", err)
+		return nil, err
 	}
-	layers := layersOf(d, placed, counts)
-	ds := &imports.Dataset{Format: "dxf", File: base, SourcePrefix: "dxf:" + base + ":", MatchWithinFloor: true}
-	ds.Notes = append(ds.Notes, notes...)
+	rr := &roomReader{base: base, opt: opt, scale: scale, unit: unit, placed: placed, layers: layersOf(d, placed, counts),
+		ds: &imports.Dataset{Format: "dxf", File: base, SourcePrefix: "dxf:" + base + ":", MatchWithinFloor: true}}
+	rr.ds.Notes = append(rr.ds.Notes, notes...)
 	if opt.Units != "" && insUnits[d.InsUnits] != "" && insUnits[d.InsUnits] != unit {
-		ds.Notes = append(ds.Notes, fmt.Sprintf("--units %s used instead of the header's $INSUNITS (%s)", unit, insUnits[d.InsUnits]))
+		rr.ds.Notes = append(rr.ds.Notes, fmt.Sprintf("--units %s used instead of the header's $INSUNITS (%s)", unit, insUnits[d.InsUnits]))
 	}
+	return rr, nil
+}
 
-	roomsLayer, err := chooseLayer(layers, opt.RoomsLayer, "--rooms-layer", roomLayerNames, func(l Layer) int { return l.Closed })
-	if err != nil {
-		return nil, imports.Wrap(base, "", err)
-	}
-	if roomsLayer == "" {
-		return nil, fail("no closed polylines in the drawing: give the layer of the rooms with --rooms-layer (see --list-layers)")
-	}
-	var rooms []*candidate
-	var problems []imports.Room
-	var keyholes []string
-	for i := range placed {
-		p := &placed[i]
-		if p.Layer != roomsLayer || !isPolyline(p.Entity.Type) {
+// findRooms takes the polylines of the rooms layer: the closed ones as rooms, the open ones as problems.
+func (rr *roomReader) findRooms(layer string) {
+	for i := range rr.placed {
+		p := &rr.placed[i]
+		if p.Layer != layer || !isPolyline(p.Entity.Type) {
 			continue
 		}
-		sid := "dxf:" + base + ":" + p.Key
+		sid := "dxf:" + rr.base + ":" + p.Key
 		if !closedRing(*p) {
-			problems = append(problems, imports.Room{Ref: p.Ref, SourceID: sid, Ordinal: opt.Level,
-				Err: fmt.Errorf("the polyline on the rooms layer %q is not closed", roomsLayer)})
+			rr.problems = append(rr.problems, imports.Room{Ref: p.Ref, SourceID: sid, Ordinal: rr.opt.Level,
+				Err: fmt.Errorf("the polyline on the rooms layer %q is not closed", layer)})
 			continue
 		}
-		ring := make(orb.Ring, 0, len(p.Ring)+1)
-		for _, q := range p.Ring {
-			ring = append(ring, orb.Point{q[0] * scale, q[1] * scale})
-		}
-		if ring[0] != ring[len(ring)-1] {
-			ring = append(ring, ring[0])
-		}
-		c := &candidate{placed: p, sid: sid, ring: ring, poly: orb.Polygon{ring}, bound: ring.Bound(), area: geo.RingArea(ring)}
-		if geo.Validate(c.poly) != nil {
-			if fixed, ok := Unkeyhole(ring); ok {
-				c.poly = fixed
-				keyholes = append(keyholes, fmt.Sprintf("%s (%d holes)", p.Ref, len(fixed)-1))
-			}
-		}
-		rooms = append(rooms, c)
+		rr.rooms = append(rr.rooms, rr.candidate(p, sid))
 	}
-	idx := newRoomIndex(rooms)
+	rr.index = newRoomIndex(rr.rooms)
+}
 
+// candidate makes a room of a closed polyline, in metres; an outline that runs in and out along a cut
+// around columns (a keyhole) and is invalid as it is becomes a polygon with holes.
+func (rr *roomReader) candidate(p *Placed, sid string) *candidate {
+	ring := make(orb.Ring, 0, len(p.Ring)+1)
+	for _, q := range p.Ring {
+		ring = append(ring, scaled(q, rr.scale))
+	}
+	if ring[0] != ring[len(ring)-1] {
+		ring = append(ring, ring[0])
+	}
+	c := &candidate{placed: p, sid: sid, ring: ring, poly: orb.Polygon{ring}, bound: ring.Bound(), area: geo.RingArea(ring)}
+	if geo.Validate(c.poly) != nil {
+		if fixed, ok := Unkeyhole(ring); ok {
+			c.poly = fixed
+			rr.keyholes = append(rr.keyholes, fmt.Sprintf("%s (%d holes)", p.Ref, len(fixed)-1))
+		}
+	}
+	return c
+}
+
+// textLayers chooses the labels layer (else the layer with the most texts inside rooms) and the names
+// layer (none when it is the labels layer).
+func (rr *roomReader) textLayers() (labels, names string, err error) {
 	inside := func(l Layer) int {
 		n := 0
-		for i := range placed {
-			p := &placed[i]
-			if p.Layer == l.Name && isText(p.Entity.Type) && idx.at(scaled(p.At, scale)) != nil {
+		for i := range rr.placed {
+			p := &rr.placed[i]
+			if p.Layer == l.Name && isText(p.Entity.Type) && rr.index.at(scaled(p.At, rr.scale)) != nil {
 				n++
 			}
 		}
 		return n
 	}
-	labelsLayer, err := chooseLayer(layers, opt.LabelsLayer, "--labels-layer", labelLayerNames, inside)
+	labels, err = chooseLayer(rr.layers, rr.opt.LabelsLayer, "--labels-layer", labelLayerNames, inside)
 	if err != nil {
-		return nil, imports.Wrap(base, "", err)
+		return "", "", err
 	}
-	namesLayer, err := chooseLayer(layers, opt.NamesLayer, "--names-layer", nameLayerNames, nil)
+	names, err = chooseLayer(rr.layers, rr.opt.NamesLayer, "--names-layer", nameLayerNames, nil)
 	if err != nil {
-		return nil, imports.Wrap(base, "", err)
+		return "", "", err
 	}
-	if namesLayer == labelsLayer {
-		namesLayer = ""
+	if names == labels {
+		names = ""
 	}
+	return labels, names, nil
+}
+
+// label gives each text of the labels and names layers to the room it is in, and notes the labels that
+// are in no room.
+func (rr *roomReader) label(labels, names string) {
 	var stray []string
-	for i := range placed {
-		p := &placed[i]
-		if !isText(p.Entity.Type) || p.Text == "" || (p.Layer != labelsLayer && p.Layer != namesLayer) {
+	for i := range rr.placed {
+		p := &rr.placed[i]
+		if !isText(p.Entity.Type) || p.Text == "" || (p.Layer != labels && p.Layer != names) {
 			continue
 		}
-		c := idx.at(scaled(p.At, scale))
-		if c == nil {
-			if p.Layer == labelsLayer {
-				stray = append(stray, fmt.Sprintf("%q", oneLine(p.Text)))
-			}
-			continue
-		}
-		if p.Layer == labelsLayer {
+		c := rr.index.at(scaled(p.At, rr.scale))
+		switch {
+		case c != nil && p.Layer == labels:
 			c.labels = append(c.labels, p.Text)
-		} else {
+		case c != nil:
 			c.names = append(c.names, p.Text)
+		case p.Layer == labels:
+			stray = append(stray, fmt.Sprintf("%q", oneLine(p.Text)))
 		}
 	}
-	if labelsLayer == "" {
-		ds.Notes = append(ds.Notes, "no layer has texts inside the rooms: every room gets a generated number (give --labels-layer)")
+	if labels == "" {
+		rr.ds.Notes = append(rr.ds.Notes, "no layer has texts inside the rooms: every room gets a generated number (give --labels-layer)")
 	}
 	if len(stray) > 0 {
-		ds.Notes = append(ds.Notes, fmt.Sprintf("%d labels on layer %q are in no room: %s", len(stray), labelsLayer, listed(stray, 10)))
+		rr.ds.Notes = append(rr.ds.Notes, fmt.Sprintf("%d labels on layer %q are in no room: %s", len(stray), labels, listed(stray, 10)))
 	}
-	ds.Notes = append(ds.Notes, fmt.Sprintf("rooms from layer %q, numbers from layer %q%s, units %s", roomsLayer, labelsLayer,
-		map[bool]string{true: fmt.Sprintf(", names from layer %q", namesLayer), false: ""}[namesLayer != ""], unit))
+}
 
-	b := imports.Building{SourceID: "dxf:" + base, Floors: []imports.Floor{{Ordinal: opt.Level}}}
+// building returns the one building of the drawing's floor with its rooms, then its problems, and notes
+// the keyholes, the generated numbers, the rooms with several labels and the usages assumed.
+func (rr *roomReader) building() imports.Building {
+	b := imports.Building{SourceID: "dxf:" + rr.base, Floors: []imports.Floor{{Ordinal: rr.opt.Level}}}
 	var generated, multi []string
 	assumed := 0
-	for _, c := range rooms {
-		r := imports.Room{Ref: c.placed.Ref, SourceID: c.sid, Ordinal: opt.Level, Geometry: c.poly}
-		if len(c.labels) > 0 {
-			lines := strings.Split(c.labels[0], "\n")
-			r.Number = lines[0]
-			if len(lines) > 1 {
-				r.Name = strings.Join(lines[1:], " ")
-			}
-			if len(c.labels) > 1 {
-				multi = append(multi, fmt.Sprintf("%s has %d labels (%s), numbered %q", c.placed.Ref, len(c.labels),
-					strings.Join(quoteAll(c.labels), ", "), r.Number))
-			}
-		} else {
-			r.Number, r.GeneratedNumber = "DXF-"+c.placed.Entity.Handle, true
-			if c.placed.Entity.Handle == "" {
-				r.Number = fmt.Sprintf("DXF-%d", c.placed.Entity.Index)
-			}
+	for _, c := range rr.rooms {
+		r := rr.room(c)
+		switch {
+		case r.GeneratedNumber:
 			generated = append(generated, fmt.Sprintf("%s → %s", c.placed.Ref, r.Number))
+		case len(c.labels) > 1:
+			multi = append(multi, fmt.Sprintf("%s has %d labels (%s), numbered %q", c.placed.Ref, len(c.labels),
+				strings.Join(quoteAll(c.labels), ", "), r.Number))
 		}
-		if len(c.names) > 0 {
-			r.Name = strings.ReplaceAll(strings.Join(c.names, " "), "\n", " ")
-		}
-		if u, ok := imports.UsageFromName(r.Name); ok {
-			r.Usage = u
-		} else {
-			r.Usage, r.UsageAssumed = floorplan.UsageOffice, true
+		if r.UsageAssumed {
 			assumed++
 		}
 		b.Rooms = append(b.Rooms, r)
 	}
-	b.Rooms = append(b.Rooms, problems...)
-	if len(keyholes) > 0 {
-		ds.Notes = append(ds.Notes, fmt.Sprintf("%d outlines run in and out along a cut around columns (keyholes) and were read as rooms with holes, area unchanged: %s",
-			len(keyholes), listed(keyholes, 10)))
-	}
-	if len(generated) > 0 {
-		ds.Notes = append(ds.Notes, fmt.Sprintf("%d rooms have no label and got a generated number: %s", len(generated), listed(generated, 10)))
-	}
-	if len(multi) > 0 {
-		ds.Notes = append(ds.Notes, fmt.Sprintf("%d rooms have more than one label: %s", len(multi), listed(multi, 5)))
-	}
+	b.Rooms = append(b.Rooms, rr.problems...)
+	rr.noteList(rr.keyholes, 10, "%d outlines run in and out along a cut around columns (keyholes) and were read as rooms with holes, area unchanged: %s")
+	rr.noteList(generated, 10, "%d rooms have no label and got a generated number: %s")
+	rr.noteList(multi, 5, "%d rooms have more than one label: %s")
 	if assumed > 0 {
-		ds.Notes = append(ds.Notes, fmt.Sprintf("%d rooms have no name that says their use and were imported as office", assumed))
+		rr.ds.Notes = append(rr.ds.Notes, fmt.Sprintf("%d rooms have no name that says their use and were imported as office", assumed))
 	}
-	if len(b.Rooms) == 0 {
-		return nil, fail("layer %q has no polylines", roomsLayer)
+	return b
+}
+
+// room makes the room of a candidate: numbered by its first label, whose further lines name it, else
+// "DXF-<handle>"; named by the texts of the names layer in it; of the usage its name says, else an
+// office (assumed).
+func (rr *roomReader) room(c *candidate) imports.Room {
+	r := imports.Room{Ref: c.placed.Ref, SourceID: c.sid, Ordinal: rr.opt.Level, Geometry: c.poly}
+	if len(c.labels) > 0 {
+		lines := strings.Split(c.labels[0], "\n")
+		r.Number = lines[0]
+		if len(lines) > 1 {
+			r.Name = strings.Join(lines[1:], " ")
+		}
+	} else {
+		r.Number, r.GeneratedNumber = "DXF-"+c.placed.Entity.Handle, true
+		if c.placed.Entity.Handle == "" {
+			r.Number = fmt.Sprintf("DXF-%d", c.placed.Entity.Index)
+		}
 	}
-	ds.Buildings = []imports.Building{b}
-	return ds, nil
+	if len(c.names) > 0 {
+		r.Name = strings.ReplaceAll(strings.Join(c.names, " "), "\n", " ")
+	}
+	if u, ok := imports.UsageFromName(r.Name); ok {
+		r.Usage = u
+	} else {
+		r.Usage, r.UsageAssumed = floorplan.UsageOffice, true
+	}
+	return r
+}
+
+// noteList notes a list when it is not empty: format takes its length and its first n items.
+func (rr *roomReader) noteList(xs []string, n int, format string) {
+	if len(xs) > 0 {
+		rr.ds.Notes = append(rr.ds.Notes, fmt.Sprintf(format, len(xs), listed(xs, n)))
+	}
 }
 
 func scaled(p orb.Point, s float64) orb.Point { return orb.Point{p[0] * s, p[1] * s} }

@@ -50,157 +50,220 @@ type Options struct {
 // Read reads a GeoJSON FeatureCollection of rooms.
 func Read(file string, in io.Reader, opt Options) (*imports.Dataset, error) {
 	base := filepath.Base(file)
-	fail := func(feature, format string, args ...any) error { return imports.Errorf(base, feature, format, args...) }
-	data, err := io.ReadAll(io.LimitReader(in, MaxBytes+1))
+	fc, err := decode(base, in)
 	if err != nil {
-		return nil, fail("", "%v", err)
+		return nil, err
 	}
-	if len(data) > MaxBytes {
-		return nil, fail("", "larger than %d bytes", MaxBytes)
+	rd := &reading{base: base, opt: opt, georef: fc.Georef, buildings: map[string]*imports.Building{}}
+	for i, raw := range fc.Features {
+		if err := rd.feature(i, raw); err != nil {
+			return nil, err
+		}
 	}
-	var fc struct {
-		Type     string            `json:"type"`
-		CRS      json.RawMessage   `json:"crs"`
-		Georef   *georef           `json:"georef"`
-		Features []json.RawMessage `json:"features"`
-	}
-	if err := json.Unmarshal(data, &fc); err != nil {
-		return nil, fail("", "not GeoJSON: %v", err)
-	}
-	if fc.Type != "FeatureCollection" {
-		return nil, fail("", "GeoJSON of type %q: a FeatureCollection of rooms is needed", fc.Type)
+	if len(rd.rooms) == 0 {
+		return nil, imports.Errorf(base, "", "no features: the collection has no rooms")
 	}
 	local := isLocal(fc.CRS)
 	ds := &imports.Dataset{Format: "geojson", File: base, LonLat: !local, SourcePrefix: "geojson:" + base + ":"}
-	groups := map[string]*imports.Building{}
-	var order []string
-	anyLevel := false
-	assumed := 0
-	type placed struct {
-		key string
-		r   imports.Room
-	}
-	var rooms []placed
-	for i, raw := range fc.Features {
-		var head struct {
-			ID         any             `json:"id"`
-			Properties map[string]any  `json:"properties"`
-			Geometry   json.RawMessage `json:"geometry"`
-		}
-		if err := json.Unmarshal(raw, &head); err != nil {
-			return nil, fail(fmt.Sprintf("feature %d", i+1), "%v", err)
-		}
-		props := head.Properties
-		if props == nil {
-			props = map[string]any{}
-		}
-		fid := idString(head.ID)
-		ref := fmt.Sprintf("feature %d", i+1)
-		if fid != "" {
-			ref += " (id " + fid + ")"
-		} else {
-			fid = strconv.Itoa(i + 1)
-		}
-		r := imports.Room{Ref: ref, SourceID: "geojson:" + base + ":" + fid}
-		if id, err := uuid.Parse(idString(head.ID)); err == nil {
-			r.ID = id
-		}
-		r.Number = firstString(props, "number", "ref")
-		r.Name = text(props["name"])
-		if r.Number == "" {
-			r.Number, r.Name = r.Name, ""
-		}
-		if u := floorplan.Usage(text(props["usage"])); u.Valid() {
-			r.Usage = u
-		} else if u, ok := imports.UsageFromName(text(props["usage"]) + " " + text(props["name"])); ok {
-			r.Usage = u
-		} else {
-			r.Usage, r.UsageAssumed = floorplan.UsageOffice, true
-			assumed++
-		}
-		if id, err := uuid.Parse(text(props["agency_id"])); err == nil {
-			r.AgencyID = id
-		}
-		r.AgencyName = text(props["agency_name"])
-		lv, hasLevel, err := levelOf(props)
-		switch {
-		case err != nil:
-			r.Err = err
-		case hasLevel:
-			r.Ordinal, anyLevel = lv, true
-		default:
-			r.Ordinal = opt.Level
-		}
-		g, err := geojson.UnmarshalGeometry(head.Geometry)
-		switch {
-		case err != nil || g == nil || g.Geometry() == nil:
-			if r.Err == nil {
-				r.Err = fmt.Errorf("the geometry cannot be read")
-			}
-		default:
-			switch t := g.Geometry().(type) {
-			case orb.Polygon:
-				r.Geometry = t
-			case orb.MultiPolygon:
-				if len(t) == 1 {
-					r.Geometry = t[0]
-				} else if r.Err == nil {
-					r.Err = fmt.Errorf("the multipolygon has %d parts: a room must be one polygon", len(t))
-				}
-			default:
-				if r.Err == nil {
-					r.Err = fmt.Errorf("a %s is not a room: rooms are polygons", t.GeoJSONType())
-				}
-			}
-		}
-		key := firstString(props, "building_id", "building_name", "building")
-		if _, ok := groups[key]; !ok {
-			b := &imports.Building{Name: firstString(props, "building_name", "building")}
-			if id, err := uuid.Parse(text(props["building_id"])); err == nil {
-				b.ID = id
-			}
-			if key != "" {
-				b.SourceID = "geojson:" + key
-			} else {
-				b.SourceID = "geojson:" + base
-			}
-			if fc.Georef != nil {
-				gr := geo.Georef{Origin: orb.Point{fc.Georef.Origin[0], fc.Georef.Origin[1]}, RotationDeg: fc.Georef.RotationDeg, Scale: 1}
-				b.Georef = &gr
-			}
-			groups[key] = b
-			order = append(order, key)
-		}
-		rooms = append(rooms, placed{key: key, r: r})
-	}
-	if len(rooms) == 0 {
-		return nil, fail("", "no features: the collection has no rooms")
-	}
 	if local && fc.Georef != nil && fc.Georef.Scale != 0 && fc.Georef.Scale != 1 {
-		k := fc.Georef.Scale
-		if !(k >= geo.MinScale && k <= geo.MaxScale) {
-			return nil, fail("", "georef.scale %v: the metres per local unit must be from %g to %g (0.001 for millimetres)",
-				k, geo.MinScale, geo.MaxScale)
+		if err := rd.toMetres(fc.Georef.Scale); err != nil {
+			return nil, err
 		}
-		for i := range rooms {
-			rooms[i].r.Geometry = toMetres(rooms[i].r.Geometry, k)
-		}
-		ds.Notes = append(ds.Notes, fmt.Sprintf("local coordinates in units of %g m (georef.scale), converted to metres", k))
+		ds.Notes = append(ds.Notes, fmt.Sprintf("local coordinates in units of %g m (georef.scale), converted to metres", fc.Georef.Scale))
 	}
-	for _, p := range rooms {
-		groups[p.key].Rooms = append(groups[p.key].Rooms, p.r)
-	}
-	if !anyLevel {
-		ds.MatchWithinFloor = true
-		ds.Notes = append(ds.Notes, fmt.Sprintf("no feature has a level: every room goes on level %d", opt.Level))
-	}
-	if assumed > 0 {
-		ds.Notes = append(ds.Notes, fmt.Sprintf("%d rooms have no usage and were imported as office", assumed))
-	}
-	for _, k := range order {
-		ds.Buildings = append(ds.Buildings, *groups[k])
-	}
+	rd.fill(ds)
 	return ds, nil
+}
+
+// collection is a FeatureCollection as Read takes it. It is an unnamed struct type, so that decoding
+// errors name a field as ".georef", as they always have.
+type collection = struct {
+	Type     string            `json:"type"`
+	CRS      json.RawMessage   `json:"crs"`
+	Georef   *georef           `json:"georef"`
+	Features []json.RawMessage `json:"features"`
+}
+
+// decode reads a file's FeatureCollection.
+func decode(base string, in io.Reader) (*collection, error) {
+	fail := func(format string, args ...any) error { return imports.Errorf(base, "", format, args...) }
+	data, err := io.ReadAll(io.LimitReader(in, MaxBytes+1))
+	if err != nil {
+		return nil, fail("%v", err)
+	}
+	if len(data) > MaxBytes {
+		return nil, fail("larger than %d bytes", MaxBytes)
+	}
+	var fc collection
+	if err := json.Unmarshal(data, &fc); err != nil {
+		return nil, fail("not GeoJSON: %v", err)
+	}
+	if fc.Type != "FeatureCollection" {
+		return nil, fail("GeoJSON of type %q: a FeatureCollection of rooms is needed", fc.Type)
+	}
+	return &fc, nil
+}
+
+// reading is what Read has gathered from the features so far: the rooms, each with the key of its
+// building, and the buildings by key in the order they first appear.
+type reading struct {
+	base      string
+	opt       Options
+	georef    *georef
+	buildings map[string]*imports.Building
+	order     []string
+	rooms     []placed
+	anyLevel  bool // some feature has a level
+	assumed   int  // rooms without a usage
+}
+
+// placed is a room and the key of its building.
+type placed struct {
+	key string
+	r   imports.Room
+}
+
+// feature reads the i-th feature (0-based) as a room; only a feature that is not a JSON object stops
+// the reading, other problems stay with the room.
+func (rd *reading) feature(i int, raw json.RawMessage) error {
+	var head struct {
+		ID         any             `json:"id"`
+		Properties map[string]any  `json:"properties"`
+		Geometry   json.RawMessage `json:"geometry"`
+	}
+	if err := json.Unmarshal(raw, &head); err != nil {
+		return imports.Errorf(rd.base, fmt.Sprintf("feature %d", i+1), "%v", err)
+	}
+	props := head.Properties
+	if props == nil {
+		props = map[string]any{}
+	}
+	r := rd.room(i, head.ID, props)
+	poly, err := roomPolygon(head.Geometry)
+	r.Geometry = poly
+	if r.Err == nil {
+		r.Err = err
+	}
+	rd.rooms = append(rd.rooms, placed{key: rd.building(props), r: r})
+	return nil
+}
+
+// room reads the id and properties of the i-th feature: its source id, number, name, usage, agency and
+// level.
+func (rd *reading) room(i int, id any, props map[string]any) imports.Room {
+	fid := idString(id)
+	ref := fmt.Sprintf("feature %d", i+1)
+	if fid != "" {
+		ref += " (id " + fid + ")"
+	} else {
+		fid = strconv.Itoa(i + 1)
+	}
+	r := imports.Room{Ref: ref, SourceID: "geojson:" + rd.base + ":" + fid}
+	if id, err := uuid.Parse(idString(id)); err == nil {
+		r.ID = id
+	}
+	r.Number = firstString(props, "number", "ref")
+	r.Name = text(props["name"])
+	if r.Number == "" {
+		r.Number, r.Name = r.Name, ""
+	}
+	r.Usage, r.UsageAssumed = usageOf(props)
+	if r.UsageAssumed {
+		rd.assumed++
+	}
+	if id, err := uuid.Parse(text(props["agency_id"])); err == nil {
+		r.AgencyID = id
+	}
+	r.AgencyName = text(props["agency_name"])
+	lv, hasLevel, err := levelOf(props)
+	switch {
+	case err != nil:
+		r.Err = err
+	case hasLevel:
+		r.Ordinal, rd.anyLevel = lv, true
+	default:
+		r.Ordinal = rd.opt.Level
+	}
+	return r
+}
+
+// usageOf reads the usage property: an officemap usage, else a word in it or in the name; else office,
+// assumed.
+func usageOf(props map[string]any) (u floorplan.Usage, assumed bool) {
+	if u := floorplan.Usage(text(props["usage"])); u.Valid() {
+		return u, false
+	}
+	if u, ok := imports.UsageFromName(text(props["usage"]) + " " + text(props["name"])); ok {
+		return u, false
+	}
+	return floorplan.UsageOffice, true
+}
+
+// roomPolygon reads a room's geometry: a Polygon, or a MultiPolygon of one part.
+func roomPolygon(raw json.RawMessage) (orb.Polygon, error) {
+	g, err := geojson.UnmarshalGeometry(raw)
+	if err != nil || g == nil || g.Geometry() == nil {
+		return nil, fmt.Errorf("the geometry cannot be read")
+	}
+	p, ok, err := imports.OnePolygon(g.Geometry())
+	if !ok {
+		return nil, fmt.Errorf("a %s is not a room: rooms are polygons", g.Geometry().GeoJSONType())
+	}
+	return p, err
+}
+
+// building returns the key of a feature's building (its building_id, else its building_name), and makes
+// the building when the key is new.
+func (rd *reading) building(props map[string]any) string {
+	key := firstString(props, "building_id", "building_name", "building")
+	if _, ok := rd.buildings[key]; ok {
+		return key
+	}
+	b := &imports.Building{Name: firstString(props, "building_name", "building")}
+	if id, err := uuid.Parse(text(props["building_id"])); err == nil {
+		b.ID = id
+	}
+	if key != "" {
+		b.SourceID = "geojson:" + key
+	} else {
+		b.SourceID = "geojson:" + rd.base
+	}
+	if g := rd.georef; g != nil {
+		gr := geo.Georef{Origin: orb.Point{g.Origin[0], g.Origin[1]}, RotationDeg: g.RotationDeg, Scale: 1}
+		b.Georef = &gr
+	}
+	rd.buildings[key] = b
+	rd.order = append(rd.order, key)
+	return key
+}
+
+// toMetres converts the rooms, in local units of k metres, to metres.
+func (rd *reading) toMetres(k float64) error {
+	if !(k >= geo.MinScale && k <= geo.MaxScale) {
+		return imports.Errorf(rd.base, "", "georef.scale %v: the metres per local unit must be from %g to %g (0.001 for millimetres)",
+			k, geo.MinScale, geo.MaxScale)
+	}
+	for i := range rd.rooms {
+		rd.rooms[i].r.Geometry = toMetres(rd.rooms[i].r.Geometry, k)
+	}
+	return nil
+}
+
+// fill puts the rooms into their buildings and the buildings into ds, with notes on the defaults taken.
+func (rd *reading) fill(ds *imports.Dataset) {
+	for _, p := range rd.rooms {
+		rd.buildings[p.key].Rooms = append(rd.buildings[p.key].Rooms, p.r)
+	}
+	if !rd.anyLevel {
+		ds.MatchWithinFloor = true
+		ds.Notes = append(ds.Notes, fmt.Sprintf("no feature has a level: every room goes on level %d", rd.opt.Level))
+	}
+	if rd.assumed > 0 {
+		ds.Notes = append(ds.Notes, fmt.Sprintf("%d rooms have no usage and were imported as office", rd.assumed))
+	}
+	for _, k := range rd.order {
+		ds.Buildings = append(ds.Buildings, *rd.buildings[k])
+	}
 }
 
 // georef is officemap's georeference member of a local collection. Scale is the metres per local unit

@@ -4,38 +4,31 @@ import (
 	"strings"
 
 	"officemap/floorplan"
+	"officemap/floorplan/imports"
 )
 
 // unitUsage maps IMDF unit categories (and the Azure Maps drawing-package categories "room.office",
 // "room.mechanical"… once their "room." prefix is dropped) to usages.
-var unitUsage = map[string]floorplan.Usage{
-	"office": floorplan.UsageOffice,
+var unitUsage = imports.UsageTable(map[floorplan.Usage][]string{
+	floorplan.UsageOffice: {"office"},
+	floorplan.UsageService: {"conferenceroom", "huddleroom", "meeting", "classroom", "library", "mailroom", "storage",
+		"phoneroom", "waitingroom", "lounge", "auditorium", "copyroom", "focus", "reception", "archive"},
+	floorplan.UsageToilet:   {"restroom", "shower"},
+	floorplan.UsageRestRoom: {"privatelounge"},
+	floorplan.UsageCirculation: {"stairs", "steps", "elevator", "escalator", "walkway", "movingwalkway", "lobby", "ramp",
+		"footbridge", "corridor", "circulation", "opentobelow"},
+	floorplan.UsageEquipment: {"mechanical", "electrical", "serverroom", "utility", "it", "telecom"},
+	floorplan.UsageAncillary: {"kitchen", "foodservice", "parking", "mothersroom", "firstaid", "fitnessroom",
+		"smokingarea", "breakroom", "pantry"},
+	floorplan.UsageTechnical:  {"laboratory"},
+	floorplan.UsageCommercial: {"retail", "shop"},
+})
 
-	"conferenceroom": floorplan.UsageService, "huddleroom": floorplan.UsageService, "meeting": floorplan.UsageService,
-	"classroom": floorplan.UsageService, "library": floorplan.UsageService, "mailroom": floorplan.UsageService,
-	"storage": floorplan.UsageService, "phoneroom": floorplan.UsageService, "waitingroom": floorplan.UsageService,
-	"lounge": floorplan.UsageService, "auditorium": floorplan.UsageService, "copyroom": floorplan.UsageService,
-	"focus": floorplan.UsageService, "reception": floorplan.UsageService, "archive": floorplan.UsageService,
-
-	"restroom": floorplan.UsageToilet, "shower": floorplan.UsageToilet,
-
-	"privatelounge": floorplan.UsageRestRoom,
-
-	"stairs": floorplan.UsageCirculation, "steps": floorplan.UsageCirculation, "elevator": floorplan.UsageCirculation,
-	"escalator": floorplan.UsageCirculation, "walkway": floorplan.UsageCirculation, "movingwalkway": floorplan.UsageCirculation,
-	"lobby": floorplan.UsageCirculation, "ramp": floorplan.UsageCirculation, "footbridge": floorplan.UsageCirculation,
-	"corridor": floorplan.UsageCirculation, "circulation": floorplan.UsageCirculation, "opentobelow": floorplan.UsageCirculation,
-
-	"mechanical": floorplan.UsageEquipment, "electrical": floorplan.UsageEquipment, "serverroom": floorplan.UsageEquipment,
-	"utility": floorplan.UsageEquipment, "it": floorplan.UsageEquipment, "telecom": floorplan.UsageEquipment,
-
-	"kitchen": floorplan.UsageAncillary, "foodservice": floorplan.UsageAncillary, "parking": floorplan.UsageAncillary,
-	"mothersroom": floorplan.UsageAncillary, "firstaid": floorplan.UsageAncillary, "fitnessroom": floorplan.UsageAncillary,
-	"smokingarea": floorplan.UsageAncillary, "breakroom": floorplan.UsageAncillary, "pantry": floorplan.UsageAncillary,
-
-	"laboratory": floorplan.UsageTechnical,
-
-	"retail": floorplan.UsageCommercial, "shop": floorplan.UsageCommercial,
+// unitCategory is the IMDF unit category of each usage that has one of its own.
+var unitCategory = map[floorplan.Usage]string{
+	floorplan.UsageOffice: "office", floorplan.UsageRestRoom: "privatelounge", floorplan.UsageToilet: "restroom",
+	floorplan.UsageService: "conferenceroom", floorplan.UsageEquipment: "nonpublic", floorplan.UsageAncillary: "kitchen",
+	floorplan.UsageTechnical: "laboratory", floorplan.UsageCirculation: "walkway",
 }
 
 // UsageOf maps an IMDF unit category to a usage: office → office; conferenceroom, storage, library… →
@@ -58,23 +51,8 @@ func UsageOf(category string) (u floorplan.Usage, ok bool) {
 // CategoryOf is the IMDF unit category a room of a usage is exported with (the usage itself travels in
 // the officemap:usage property).
 func CategoryOf(u floorplan.Usage) string {
-	switch u {
-	case floorplan.UsageOffice:
-		return "office"
-	case floorplan.UsageRestRoom:
-		return "privatelounge"
-	case floorplan.UsageToilet:
-		return "restroom"
-	case floorplan.UsageService:
-		return "conferenceroom"
-	case floorplan.UsageEquipment:
-		return "nonpublic"
-	case floorplan.UsageAncillary:
-		return "kitchen"
-	case floorplan.UsageTechnical:
-		return "laboratory"
-	case floorplan.UsageCirculation:
-		return "walkway"
+	if c, ok := unitCategory[u]; ok {
+		return c
 	}
 	return "room"
 }

@@ -20,29 +20,21 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math"
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/google/uuid"
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
-	"officemap/geo"
 )
 
 // Namespace prefixes the properties officemap adds to IMDF features.
 const Namespace = "officemap:"
-
-// maxFileBytes bounds one feature file of an archive.
-const maxFileBytes = 512 << 20
 
 // Read reads the IMDF archive at p: a .zip file or a folder.
 func Read(p string) (*imports.Dataset, error) {
@@ -98,303 +90,35 @@ type archive struct {
 	root string
 }
 
-// feature is one IMDF feature as read.
-type feature struct {
-	file  string
-	index int // 1-based in its file
-	id    uuid.UUID
-	geom  orb.Geometry
-	props map[string]any
-}
-
-func (f *feature) ref() string {
-	return fmt.Sprintf("%s feature %d (id %s)", f.file, f.index, f.id)
-}
-
-// rawFeature is a feature as it stands in the file.
-type rawFeature struct {
-	Type        string          `json:"type"`
-	ID          any             `json:"id"`
-	FeatureType string          `json:"feature_type"`
-	Geometry    json.RawMessage `json:"geometry"`
-	Properties  map[string]any  `json:"properties"`
-}
-
-// geometry kinds a feature type allows.
-const (
-	geomNull = 1 << iota
-	geomPolygonal
-	geomPoint
-	geomLine
-)
-
-var featureGeometry = map[string]int{
-	"venue": geomPolygonal, "building": geomNull, "footprint": geomPolygonal, "level": geomPolygonal,
-	"unit": geomPolygonal, "occupant": geomNull, "anchor": geomPoint, "opening": geomLine, "address": geomNull,
-}
-
-func (a *archive) fail(file string, index int, id any, format string, args ...any) error {
-	feat := file
-	if index > 0 {
-		feat = fmt.Sprintf("%s feature %d", file, index)
-		if s, ok := id.(string); ok && s != "" {
-			feat += " (id " + s + ")"
-		}
-	}
-	return imports.Errorf(a.name, feat, format, args...)
-}
-
-// load reads one feature file; a missing file is empty. Structural errors refuse the archive.
-func (a *archive) load(typ string) ([]*feature, error) {
-	file := typ + ".geojson"
-	f, err := a.fsys.Open(path.Join(a.root, file))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	} else if err != nil {
-		return nil, a.fail(file, 0, nil, "%v", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
-	if err != nil {
-		return nil, a.fail(file, 0, nil, "%v", err)
-	}
-	if len(data) > maxFileBytes {
-		return nil, a.fail(file, 0, nil, "larger than %d bytes", maxFileBytes)
-	}
-	var fc struct {
-		Type     string            `json:"type"`
-		Features []json.RawMessage `json:"features"`
-	}
-	if err := json.Unmarshal(data, &fc); err != nil {
-		return nil, a.fail(file, 0, nil, "not JSON: %v", err)
-	}
-	if fc.Type != "FeatureCollection" {
-		return nil, a.fail(file, 0, nil, "type %q: each IMDF file must be one FeatureCollection", fc.Type)
-	}
-	out := make([]*feature, 0, len(fc.Features))
-	for i, raw := range fc.Features {
-		var rf rawFeature
-		if err := json.Unmarshal(raw, &rf); err != nil {
-			return nil, a.fail(file, i+1, nil, "%v", err)
-		}
-		if rf.Type != "Feature" {
-			return nil, a.fail(file, i+1, rf.ID, "type %q is not Feature", rf.Type)
-		}
-		sid, _ := rf.ID.(string)
-		id, err := uuid.Parse(sid)
-		if err != nil {
-			return nil, a.fail(file, i+1, rf.ID, "the id %v is not a UUID", rf.ID)
-		}
-		if rf.FeatureType != typ {
-			return nil, a.fail(file, i+1, rf.ID, "feature_type %q in %s", rf.FeatureType, file)
-		}
-		ft := &feature{file: file, index: i + 1, id: id, props: rf.Properties}
-		if ft.props == nil {
-			return nil, a.fail(file, i+1, rf.ID, "the properties are missing")
-		}
-		allowed := featureGeometry[typ]
-		g := strings.TrimSpace(string(rf.Geometry))
-		if g == "" || g == "null" {
-			if allowed&geomNull == 0 {
-				return nil, a.fail(file, i+1, rf.ID, "a %s needs a geometry", typ)
-			}
-		} else {
-			gg, err := geojson.UnmarshalGeometry(rf.Geometry)
-			if err != nil || gg.Geometry() == nil {
-				return nil, a.fail(file, i+1, rf.ID, "the geometry cannot be read: %v", err)
-			}
-			ft.geom = gg.Geometry()
-			ok := false
-			switch ft.geom.(type) {
-			case orb.Polygon, orb.MultiPolygon:
-				ok = allowed&geomPolygonal != 0
-			case orb.Point:
-				ok = allowed&geomPoint != 0
-			case orb.LineString:
-				ok = allowed&geomLine != 0
-			}
-			if !ok {
-				return nil, a.fail(file, i+1, rf.ID, "a %s may not have a %s geometry", typ, ft.geom.GeoJSONType())
-			}
-		}
-		out = append(out, ft)
-	}
-	return out, nil
-}
-
-// read reads the whole archive.
+// read reads the whole archive: the features of each type in turn, each checked against those read
+// before it.
 func (a *archive) read() (*imports.Dataset, error) {
 	if err := a.manifest(); err != nil {
 		return nil, err
 	}
-	loaded := map[string][]*feature{}
-	for _, t := range []string{"venue", "building", "footprint", "level", "unit", "occupant", "anchor", "opening"} {
-		feats, err := a.load(t)
-		if err != nil {
-			return nil, err
-		}
-		loaded[t] = feats
+	loaded, err := a.loadAll()
+	if err != nil {
+		return nil, err
+	}
+	bs := a.buildings(loaded["venue"], loaded["building"])
+	if err := a.footprints(bs, loaded["footprint"]); err != nil {
+		return nil, err
+	}
+	levels, err := a.levels(bs, loaded["level"])
+	if err != nil {
+		return nil, err
+	}
+	rooms, err := a.units(levels, loaded["unit"])
+	if err != nil {
+		return nil, err
+	}
+	if err := a.occupants(rooms, loaded["anchor"], loaded["occupant"]); err != nil {
+		return nil, err
+	}
+	if err := a.openings(levels, loaded["opening"]); err != nil {
+		return nil, err
 	}
 	ds := &imports.Dataset{Format: "imdf", File: a.name, LonLat: true, SourcePrefix: "imdf:"}
-
-	venueName := ""
-	if v := loaded["venue"]; len(v) > 0 {
-		venueName = label(v[0].props["name"])
-	}
-	buildings := map[uuid.UUID]*imports.Building{}
-	var order []uuid.UUID
-	for _, f := range loaded["building"] {
-		b := &imports.Building{SourceID: "imdf:" + f.id.String(), ID: f.id, Name: label(f.props["name"])}
-		if b.Name == "" {
-			b.Name = venueName
-		}
-		if g, ok := georefOf(f.props[Namespace+"georef"]); ok {
-			b.Georef = &g
-		}
-		if s, ok := f.props[Namespace+"address"].(string); ok {
-			b.Address = s
-		}
-		buildings[f.id] = b
-		order = append(order, f.id)
-	}
-	// The one building of an archive without building features.
-	var only *imports.Building
-	single := func() *imports.Building {
-		if len(order) == 1 {
-			return buildings[order[0]]
-		}
-		if only == nil {
-			name := venueName
-			if name == "" {
-				name = strings.TrimSuffix(a.name, filepath.Ext(a.name))
-			}
-			only = &imports.Building{SourceID: "imdf:" + a.name, Name: name}
-		}
-		return only
-	}
-	for _, f := range loaded["footprint"] {
-		if cat, _ := f.props["category"].(string); cat != "" && cat != "ground" {
-			continue
-		}
-		ids, err := idList(f.props["building_ids"])
-		if err != nil {
-			return nil, a.fail(f.file, f.index, f.id.String(), "building_ids: %v", err)
-		}
-		p, _ := onePolygon(f.geom)
-		for _, id := range ids {
-			b, ok := buildings[id]
-			if !ok {
-				return nil, a.fail(f.file, f.index, f.id.String(), "building %s is not in building.geojson", id)
-			}
-			if p != nil && b.Footprint == nil {
-				b.Footprint = p
-			}
-		}
-	}
-	type level struct {
-		b       *imports.Building
-		ordinal int
-	}
-	levels := map[uuid.UUID]level{}
-	for _, f := range loaded["level"] {
-		ord, ok := f.props["ordinal"].(float64)
-		if !ok || ord != math.Trunc(ord) || math.Abs(ord) > 1000 {
-			return nil, a.fail(f.file, f.index, f.id.String(), "ordinal %v is not an integer", f.props["ordinal"])
-		}
-		ids, err := idList(f.props["building_ids"])
-		if err != nil {
-			return nil, a.fail(f.file, f.index, f.id.String(), "building_ids: %v", err)
-		}
-		var b *imports.Building
-		switch {
-		case len(ids) > 0:
-			if b = buildings[ids[0]]; b == nil {
-				return nil, a.fail(f.file, f.index, f.id.String(), "building %s is not in building.geojson", ids[0])
-			}
-		default:
-			b = single()
-		}
-		name := label(f.props["short_name"])
-		if name == "" {
-			name = label(f.props["name"])
-		}
-		outline, _ := onePolygon(f.geom)
-		b.Floors = append(b.Floors, imports.Floor{SourceID: "imdf:" + f.id.String(), ID: f.id, Ordinal: int(ord),
-			Name: name, Outline: outline})
-		levels[f.id] = level{b: b, ordinal: int(ord)}
-	}
-	unitRoom := map[uuid.UUID]*imports.Room{}
-	type pending struct {
-		b *imports.Building
-		r imports.Room
-	}
-	var rooms []pending
-	for _, f := range loaded["unit"] {
-		lid, err := idOf(f.props["level_id"])
-		if err != nil {
-			return nil, a.fail(f.file, f.index, f.id.String(), "level_id: %v", err)
-		}
-		lv, ok := levels[lid]
-		if !ok {
-			return nil, a.fail(f.file, f.index, f.id.String(), "level_id %s is not in level.geojson", lid)
-		}
-		r := imports.Room{Ref: f.ref(), SourceID: "imdf:" + f.id.String(), ID: f.id, Ordinal: lv.ordinal}
-		r.Number = str(f.props[Namespace+"number"])
-		if r.Number == "" {
-			r.Number = label(f.props["name"])
-		}
-		r.Name = str(f.props[Namespace+"name"])
-		if r.Name == "" && f.props[Namespace+"number"] == nil {
-			r.Name = label(f.props["alt_name"])
-		}
-		category := str(f.props["category"])
-		if u := floorplan.Usage(str(f.props[Namespace+"usage"])); u.Valid() {
-			r.Usage = u
-		} else if u, ok := UsageOf(category); ok {
-			r.Usage = u
-		} else {
-			r.Usage, r.UsageAssumed = floorplan.UsageOther, true
-		}
-		if id, err := idOf(f.props[Namespace+"agency_id"]); err == nil {
-			r.AgencyID = id
-		}
-		r.AgencyName = str(f.props[Namespace+"agency_name"])
-		r.Geometry, r.Err = onePolygon(f.geom)
-		rooms = append(rooms, pending{b: lv.b, r: r})
-	}
-	for i := range rooms {
-		unitRoom[rooms[i].r.ID] = &rooms[i].r
-	}
-	anchors := map[uuid.UUID]uuid.UUID{} // anchor → unit
-	for _, f := range loaded["anchor"] {
-		if uid, err := idOf(f.props["unit_id"]); err == nil {
-			anchors[f.id] = uid
-		} else {
-			return nil, a.fail(f.file, f.index, f.id.String(), "unit_id: %v", err)
-		}
-	}
-	for _, f := range loaded["occupant"] {
-		aid, err := idOf(f.props["anchor_id"])
-		if err != nil {
-			return nil, a.fail(f.file, f.index, f.id.String(), "anchor_id: %v", err)
-		}
-		uid, ok := anchors[aid]
-		if !ok {
-			return nil, a.fail(f.file, f.index, f.id.String(), "anchor %s is not in anchor.geojson", aid)
-		}
-		r, ok := unitRoom[uid]
-		if !ok {
-			return nil, a.fail(f.file, f.index, f.id.String(), "its anchor's unit %s is not in unit.geojson", uid)
-		}
-		if r.AgencyID == uuid.Nil && r.AgencyName == "" {
-			r.AgencyName = label(f.props["name"])
-		}
-	}
-	for _, f := range loaded["opening"] {
-		if lid, err := idOf(f.props["level_id"]); err != nil || levels[lid].b == nil {
-			return nil, a.fail(f.file, f.index, f.id.String(), "level_id %v is not in level.geojson", f.props["level_id"])
-		}
-	}
 	if n := len(loaded["opening"]); n > 0 {
 		ds.Notes = append(ds.Notes, fmt.Sprintf("%d openings (doors) read and checked; officemap does not keep doors", n))
 	}
@@ -404,14 +128,7 @@ func (a *archive) read() (*imports.Dataset, error) {
 	if len(rooms) == 0 {
 		return nil, imports.Errorf(a.name, "unit.geojson", "no units: the archive has no rooms")
 	}
-	for _, id := range order {
-		if b := buildings[id]; len(b.Rooms) > 0 || len(b.Floors) > 0 {
-			ds.Buildings = append(ds.Buildings, *b)
-		}
-	}
-	if only != nil {
-		ds.Buildings = append(ds.Buildings, *only)
-	}
+	ds.Buildings = bs.list()
 	return ds, nil
 }
 
@@ -431,94 +148,230 @@ func (a *archive) manifest() error {
 	return nil
 }
 
-// onePolygon takes a unit's polygon: a Polygon, or a MultiPolygon of one part.
-func onePolygon(g orb.Geometry) (orb.Polygon, error) {
-	switch t := g.(type) {
-	case orb.Polygon:
-		return t, nil
-	case orb.MultiPolygon:
-		if len(t) == 1 {
-			return t[0], nil
-		}
-		return nil, fmt.Errorf("the multipolygon has %d parts: a room must be one polygon", len(t))
-	}
-	return nil, errors.New("no polygon")
+// buildingSet is an archive's buildings in file order, and the one building that takes the levels
+// without building_ids when the archive does not have exactly one building feature.
+type buildingSet struct {
+	byID      map[uuid.UUID]*imports.Building
+	order     []uuid.UUID
+	only      *imports.Building
+	venueName string
+	archive   string // the archive's file name
 }
 
-// label picks the text of an IMDF LABELS object: Chinese, then English, then the first language in
-// order of its tag; a plain string is taken as it is.
-func label(v any) string {
-	switch t := v.(type) {
-	case string:
-		return strings.TrimSpace(t)
-	case map[string]any:
-		for _, lang := range []string{"zh-CN", "zh-Hans", "zh", "en", "en-US"} {
-			if s, ok := t[lang].(string); ok && strings.TrimSpace(s) != "" {
-				return strings.TrimSpace(s)
+// buildings reads the building features, named after the venue where they have no name of their own.
+func (a *archive) buildings(venues, features []*feature) *buildingSet {
+	bs := &buildingSet{byID: map[uuid.UUID]*imports.Building{}, archive: a.name}
+	if len(venues) > 0 {
+		bs.venueName = label(venues[0].props["name"])
+	}
+	for _, f := range features {
+		b := &imports.Building{SourceID: "imdf:" + f.id.String(), ID: f.id, Name: label(f.props["name"])}
+		if b.Name == "" {
+			b.Name = bs.venueName
+		}
+		if g, ok := georefOf(f.props[Namespace+"georef"]); ok {
+			b.Georef = &g
+		}
+		if s, ok := f.props[Namespace+"address"].(string); ok {
+			b.Address = s
+		}
+		bs.byID[f.id] = b
+		bs.order = append(bs.order, f.id)
+	}
+	return bs
+}
+
+// single returns the building of a level that names none: the archive's one building, else one named
+// after the venue (or the archive), made on first use.
+func (bs *buildingSet) single() *imports.Building {
+	if len(bs.order) == 1 {
+		return bs.byID[bs.order[0]]
+	}
+	if bs.only == nil {
+		name := bs.venueName
+		if name == "" {
+			name = strings.TrimSuffix(bs.archive, filepath.Ext(bs.archive))
+		}
+		bs.only = &imports.Building{SourceID: "imdf:" + bs.archive, Name: name}
+	}
+	return bs.only
+}
+
+// list returns the buildings that have floors or rooms, in file order, then the made one.
+func (bs *buildingSet) list() []imports.Building {
+	var out []imports.Building
+	for _, id := range bs.order {
+		if b := bs.byID[id]; len(b.Rooms) > 0 || len(b.Floors) > 0 {
+			out = append(out, *b)
+		}
+	}
+	if bs.only != nil {
+		out = append(out, *bs.only)
+	}
+	return out
+}
+
+// building returns the building a feature refers to by id.
+func (a *archive) building(bs *buildingSet, f *feature, id uuid.UUID) (*imports.Building, error) {
+	b, ok := bs.byID[id]
+	if !ok {
+		return nil, a.failAt(f, "building %s is not in building.geojson", id)
+	}
+	return b, nil
+}
+
+// footprints gives each building the first ground footprint that names it.
+func (a *archive) footprints(bs *buildingSet, features []*feature) error {
+	for _, f := range features {
+		if cat, _ := f.props["category"].(string); cat != "" && cat != "ground" {
+			continue
+		}
+		ids, err := a.ids(f, "building_ids")
+		if err != nil {
+			return err
+		}
+		p, _ := onePolygon(f.geom)
+		for _, id := range ids {
+			b, err := a.building(bs, f, id)
+			if err != nil {
+				return err
+			}
+			if p != nil && b.Footprint == nil {
+				b.Footprint = p
 			}
 		}
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
+	}
+	return nil
+}
+
+// level is where the units of a level go.
+type level struct {
+	b       *imports.Building
+	ordinal int
+}
+
+// levels reads the level features as floors of their buildings (the first of their building_ids).
+func (a *archive) levels(bs *buildingSet, features []*feature) (map[uuid.UUID]level, error) {
+	levels := map[uuid.UUID]level{}
+	for _, f := range features {
+		ord, ok := f.props["ordinal"].(float64)
+		if !ok || ord != math.Trunc(ord) || math.Abs(ord) > 1000 {
+			return nil, a.failAt(f, "ordinal %v is not an integer", f.props["ordinal"])
 		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			if s, ok := t[k].(string); ok && strings.TrimSpace(s) != "" {
-				return strings.TrimSpace(s)
-			}
-		}
-	}
-	return ""
-}
-
-func str(v any) string {
-	s, _ := v.(string)
-	return strings.TrimSpace(s)
-}
-
-func idOf(v any) (uuid.UUID, error) {
-	s, ok := v.(string)
-	if !ok {
-		return uuid.Nil, fmt.Errorf("%v is not a UUID", v)
-	}
-	return uuid.Parse(s)
-}
-
-func idList(v any) ([]uuid.UUID, error) {
-	if v == nil {
-		return nil, nil
-	}
-	xs, ok := v.([]any)
-	if !ok {
-		return nil, fmt.Errorf("%v is not a list of ids", v)
-	}
-	out := make([]uuid.UUID, 0, len(xs))
-	for _, x := range xs {
-		id, err := idOf(x)
+		ids, err := a.ids(f, "building_ids")
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, id)
+		var b *imports.Building
+		if len(ids) > 0 {
+			if b, err = a.building(bs, f, ids[0]); err != nil {
+				return nil, err
+			}
+		} else {
+			b = bs.single()
+		}
+		name := label(f.props["short_name"])
+		if name == "" {
+			name = label(f.props["name"])
+		}
+		outline, _ := onePolygon(f.geom)
+		b.Floors = append(b.Floors, imports.Floor{SourceID: "imdf:" + f.id.String(), ID: f.id, Ordinal: int(ord),
+			Name: name, Outline: outline})
+		levels[f.id] = level{b: b, ordinal: int(ord)}
 	}
-	return out, nil
+	return levels, nil
 }
 
-// georefOf reads officemap's georeference extension: {"origin": [lon, lat], "rotation_deg": r}.
-func georefOf(v any) (geo.Georef, bool) {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return geo.Georef{}, false
+// placedRoom is the room of a unit and the building it goes into.
+type placedRoom struct {
+	b *imports.Building
+	r imports.Room
+}
+
+// units reads the unit features as rooms on their levels.
+func (a *archive) units(levels map[uuid.UUID]level, features []*feature) ([]placedRoom, error) {
+	var rooms []placedRoom
+	for _, f := range features {
+		lid, err := a.reference(f, "level_id")
+		if err != nil {
+			return nil, err
+		}
+		lv, ok := levels[lid]
+		if !ok {
+			return nil, a.failAt(f, "level_id %s is not in level.geojson", lid)
+		}
+		rooms = append(rooms, placedRoom{b: lv.b, r: unitRoom(f, lv.ordinal)})
 	}
-	o, ok := m["origin"].([]any)
-	if !ok || len(o) != 2 {
-		return geo.Georef{}, false
+	return rooms, nil
+}
+
+// unitRoom is the room a unit describes: officemap's own properties where the unit has them, else
+// IMDF's (name for the number, category for the usage).
+func unitRoom(f *feature, ordinal int) imports.Room {
+	r := imports.Room{Ref: f.ref(), SourceID: "imdf:" + f.id.String(), ID: f.id, Ordinal: ordinal}
+	r.Number = str(f.props[Namespace+"number"])
+	if r.Number == "" {
+		r.Number = label(f.props["name"])
 	}
-	lon, ok1 := o[0].(float64)
-	lat, ok2 := o[1].(float64)
-	rot, _ := m["rotation_deg"].(float64)
-	if !ok1 || !ok2 {
-		return geo.Georef{}, false
+	r.Name = str(f.props[Namespace+"name"])
+	if r.Name == "" && f.props[Namespace+"number"] == nil {
+		r.Name = label(f.props["alt_name"])
 	}
-	g := geo.Georef{Origin: orb.Point{lon, lat}, RotationDeg: rot, Scale: 1}
-	return g, g.Validate() == nil
+	if u := floorplan.Usage(str(f.props[Namespace+"usage"])); u.Valid() {
+		r.Usage = u
+	} else if u, ok := UsageOf(str(f.props["category"])); ok {
+		r.Usage = u
+	} else {
+		r.Usage, r.UsageAssumed = floorplan.UsageOther, true
+	}
+	if id, err := idOf(f.props[Namespace+"agency_id"]); err == nil {
+		r.AgencyID = id
+	}
+	r.AgencyName = str(f.props[Namespace+"agency_name"])
+	r.Geometry, r.Err = onePolygon(f.geom)
+	return r
+}
+
+// occupants names the agency of the room an occupant's anchor is in, unless the room names one.
+func (a *archive) occupants(rooms []placedRoom, anchors, occupants []*feature) error {
+	unitRoom := make(map[uuid.UUID]*imports.Room, len(rooms))
+	for i := range rooms {
+		unitRoom[rooms[i].r.ID] = &rooms[i].r
+	}
+	anchorUnit := map[uuid.UUID]uuid.UUID{}
+	for _, f := range anchors {
+		uid, err := a.reference(f, "unit_id")
+		if err != nil {
+			return err
+		}
+		anchorUnit[f.id] = uid
+	}
+	for _, f := range occupants {
+		aid, err := a.reference(f, "anchor_id")
+		if err != nil {
+			return err
+		}
+		uid, ok := anchorUnit[aid]
+		if !ok {
+			return a.failAt(f, "anchor %s is not in anchor.geojson", aid)
+		}
+		r, ok := unitRoom[uid]
+		if !ok {
+			return a.failAt(f, "its anchor's unit %s is not in unit.geojson", uid)
+		}
+		if r.AgencyID == uuid.Nil && r.AgencyName == "" {
+			r.AgencyName = label(f.props["name"])
+		}
+	}
+	return nil
+}
+
+// openings checks that each opening is on a level of the archive.
+func (a *archive) openings(levels map[uuid.UUID]level, features []*feature) error {
+	for _, f := range features {
+		if lid, err := idOf(f.props["level_id"]); err != nil || levels[lid].b == nil {
+			return a.failAt(f, "level_id %v is not in level.geojson", f.props["level_id"])
+		}
+	}
+	return nil
 }

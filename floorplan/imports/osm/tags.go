@@ -105,36 +105,29 @@ func containsInt(xs []int, x int) bool {
 
 // Usage values of OSM tags.
 var (
-	roomTagUsage = map[string]floorplan.Usage{
-		"office": floorplan.UsageOffice, "administration": floorplan.UsageOffice, "study": floorplan.UsageOffice,
-		"toilet": floorplan.UsageToilet, "toilets": floorplan.UsageToilet, "bathroom": floorplan.UsageToilet,
-		"shower":     floorplan.UsageToilet,
-		"conference": floorplan.UsageService, "meeting": floorplan.UsageService, "reception": floorplan.UsageService,
-		"waiting": floorplan.UsageService, "archive": floorplan.UsageService, "storage": floorplan.UsageService,
-		"library": floorplan.UsageService, "class": floorplan.UsageService, "lecture": floorplan.UsageService,
-		"auditorium": floorplan.UsageService, "computer": floorplan.UsageService, "copy": floorplan.UsageService,
-		"laboratory": floorplan.UsageTechnical, "workshop": floorplan.UsageTechnical,
-		"technical": floorplan.UsageEquipment, "utility": floorplan.UsageEquipment, "server": floorplan.UsageEquipment,
-		"electrical": floorplan.UsageEquipment, "mechanical": floorplan.UsageEquipment, "plant": floorplan.UsageEquipment,
-		"stairs": floorplan.UsageCirculation, "elevator": floorplan.UsageCirculation, "lift": floorplan.UsageCirculation,
-		"corridor": floorplan.UsageCirculation, "entrance": floorplan.UsageCirculation, "lobby": floorplan.UsageCirculation,
-		"hall": floorplan.UsageCirculation, "foyer": floorplan.UsageCirculation,
-		"kitchen": floorplan.UsageAncillary, "canteen": floorplan.UsageAncillary, "restaurant": floorplan.UsageAncillary,
-		"cafeteria": floorplan.UsageAncillary, "parking": floorplan.UsageAncillary, "security": floorplan.UsageAncillary,
-		"shop": floorplan.UsageCommercial, "retail": floorplan.UsageCommercial,
-		"bedroom": floorplan.UsageResidential, "living": floorplan.UsageResidential,
-		"disused": floorplan.UsageOther, "yes": "",
-	}
-	amenityUsage = map[string]floorplan.Usage{
-		"toilets": floorplan.UsageToilet, "shower": floorplan.UsageToilet,
-		"restaurant": floorplan.UsageAncillary, "cafe": floorplan.UsageAncillary, "fast_food": floorplan.UsageAncillary,
-		"canteen": floorplan.UsageAncillary, "food_court": floorplan.UsageAncillary, "parking": floorplan.UsageAncillary,
-		"kitchen": floorplan.UsageAncillary, "bar": floorplan.UsageCommercial, "pub": floorplan.UsageCommercial,
-		"bank": floorplan.UsageCommercial, "pharmacy": floorplan.UsageCommercial,
-		"library": floorplan.UsageService, "conference_centre": floorplan.UsageService, "archive": floorplan.UsageService,
-		"post_office": floorplan.UsageService, "printer": floorplan.UsageService, "lecture_hall": floorplan.UsageService,
-		"townhall": floorplan.UsageOffice, "courthouse": floorplan.UsageOffice, "office": floorplan.UsageOffice,
-	}
+	roomTagUsage = imports.UsageTable(map[floorplan.Usage][]string{
+		floorplan.UsageOffice: {"office", "administration", "study"},
+		floorplan.UsageToilet: {"toilet", "toilets", "bathroom", "shower"},
+		floorplan.UsageService: {"conference", "meeting", "reception", "waiting", "archive", "storage", "library",
+			"class", "lecture", "auditorium", "computer", "copy"},
+		floorplan.UsageTechnical: {"laboratory", "workshop"},
+		floorplan.UsageEquipment: {"technical", "utility", "server", "electrical", "mechanical", "plant"},
+		floorplan.UsageCirculation: {"stairs", "elevator", "lift", "corridor", "entrance", "lobby", "hall",
+			"foyer"},
+		floorplan.UsageAncillary:   {"kitchen", "canteen", "restaurant", "cafeteria", "parking", "security"},
+		floorplan.UsageCommercial:  {"shop", "retail"},
+		floorplan.UsageResidential: {"bedroom", "living"},
+		floorplan.UsageOther:       {"disused"},
+	})
+	amenityUsage = imports.UsageTable(map[floorplan.Usage][]string{
+		floorplan.UsageToilet: {"toilets", "shower"},
+		floorplan.UsageAncillary: {"restaurant", "cafe", "fast_food", "canteen", "food_court", "parking",
+			"kitchen"},
+		floorplan.UsageCommercial: {"bar", "pub", "bank", "pharmacy"},
+		floorplan.UsageService: {"library", "conference_centre", "archive", "post_office", "printer",
+			"lecture_hall"},
+		floorplan.UsageOffice: {"townhall", "courthouse", "office"},
+	})
 )
 
 // usage decides a room's usage from its tags, in this order: indoor=corridor is circulation; room=*,
@@ -146,7 +139,7 @@ func usage(tags map[string]string) (u floorplan.Usage, assumed bool) {
 	if tags["indoor"] == "corridor" {
 		return floorplan.UsageCirculation, false
 	}
-	if u, ok := roomTagUsage[strings.ToLower(tags["room"])]; ok && u != "" {
+	if u, ok := roomTagUsage[strings.ToLower(tags["room"])]; ok {
 		return u, false
 	}
 	if u, ok := amenityUsage[strings.ToLower(tags["amenity"])]; ok {

@@ -46,125 +46,169 @@ type osmData struct {
 func readXML(in io.Reader, lim Limits) (*osmData, error) {
 	dec := xml.NewDecoder(in)
 	dec.Strict = true
-	x := &osmData{nodes: map[int64]orb.Point{}, ways: map[int64]*way{}}
-	var (
-		curWay *way
-		curRel *relation
-		tags   map[string]string
-		refs   int
-		sawOSM bool
-	)
-	line := func() int { l, _ := dec.InputPos(); return l }
+	r := &xmlReader{dec: dec, lim: lim, x: &osmData{nodes: map[int64]orb.Point{}, ways: map[int64]*way{}}}
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %v", line(), err)
+			return nil, r.errorf("%v", err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			a := attrs(t.Attr)
-			switch t.Name.Local {
-			case "osm", "osmChange":
-				sawOSM = true
-			case "node":
-				if a["action"] == "delete" || a["visible"] == "false" {
-					continue
-				}
-				id, err1 := strconv.ParseInt(a["id"], 10, 64)
-				lat, err2 := strconv.ParseFloat(a["lat"], 64)
-				lon, err3 := strconv.ParseFloat(a["lon"], 64)
-				if err1 != nil || err2 != nil || err3 != nil || math.IsNaN(lat) || math.IsNaN(lon) {
-					return nil, fmt.Errorf("line %d: node %q has no valid id, lat and lon", line(), a["id"])
-				}
-				if len(x.nodes) >= lim.MaxNodes {
-					return nil, fmt.Errorf("line %d: more than %d nodes: %w", line(), lim.MaxNodes, ErrLimit)
-				}
-				x.nodes[id] = orb.Point{lon, lat}
-			case "way":
-				id, err := strconv.ParseInt(a["id"], 10, 64)
-				if err != nil {
-					return nil, fmt.Errorf("line %d: way %q has no valid id", line(), a["id"])
-				}
-				tags = map[string]string{}
-				curWay = &way{id: id, tags: tags}
-				if a["action"] == "delete" || a["visible"] == "false" {
-					curWay.tags = nil // read, then dropped
-				}
-			case "relation":
-				id, err := strconv.ParseInt(a["id"], 10, 64)
-				if err != nil {
-					return nil, fmt.Errorf("line %d: relation %q has no valid id", line(), a["id"])
-				}
-				tags = map[string]string{}
-				curRel = &relation{id: id, tags: tags}
-				if a["action"] == "delete" || a["visible"] == "false" {
-					curRel.tags = nil
-				}
-			case "nd":
-				if curWay == nil {
-					continue
-				}
-				ref, err := strconv.ParseInt(a["ref"], 10, 64)
-				if err != nil {
-					return nil, fmt.Errorf("line %d: way %d: node reference %q is not a number", line(), curWay.id, a["ref"])
-				}
-				refs++
-				if len(curWay.refs) >= lim.MaxWayNodes || refs > lim.MaxRefs {
-					return nil, fmt.Errorf("line %d: way %d: too many node references: %w", line(), curWay.id, ErrLimit)
-				}
-				curWay.refs = append(curWay.refs, ref)
-			case "member":
-				if curRel == nil {
-					continue
-				}
-				ref, err := strconv.ParseInt(a["ref"], 10, 64)
-				if err != nil {
-					return nil, fmt.Errorf("line %d: relation %d: member reference %q is not a number", line(), curRel.id, a["ref"])
-				}
-				refs++
-				if len(curRel.members) >= lim.MaxWayNodes || refs > lim.MaxRefs {
-					return nil, fmt.Errorf("line %d: relation %d: too many members: %w", line(), curRel.id, ErrLimit)
-				}
-				curRel.members = append(curRel.members, member{typ: a["type"], ref: ref, role: a["role"]})
-			case "tag":
-				if tags != nil && (curWay != nil || curRel != nil) {
-					if len(tags) >= 1000 {
-						return nil, fmt.Errorf("line %d: more than 1000 tags on one element: %w", line(), ErrLimit)
-					}
-					tags[a["k"]] = a["v"]
-				}
-			}
+			err = r.start(t.Name.Local, attrs(t.Attr))
 		case xml.EndElement:
-			switch t.Name.Local {
-			case "way":
-				if curWay != nil && curWay.tags != nil {
-					if len(x.ways) >= lim.MaxWays {
-						return nil, fmt.Errorf("line %d: more than %d ways: %w", line(), lim.MaxWays, ErrLimit)
-					}
-					if _, dup := x.ways[curWay.id]; !dup {
-						x.wayOrder = append(x.wayOrder, curWay.id)
-					}
-					x.ways[curWay.id] = curWay
-				}
-				curWay, tags = nil, nil
-			case "relation":
-				if curRel != nil && curRel.tags != nil {
-					if len(x.relations) >= lim.MaxWays {
-						return nil, fmt.Errorf("line %d: more than %d relations: %w", line(), lim.MaxWays, ErrLimit)
-					}
-					x.relations = append(x.relations, curRel)
-				}
-				curRel, tags = nil, nil
-			}
+			err = r.end(t.Name.Local)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
-	if !sawOSM {
+	if !r.sawOSM {
 		return nil, errors.New("not an OSM XML file (no <osm> element)")
 	}
-	return x, nil
+	return r.x, nil
+}
+
+// xmlReader is readXML's state: what it keeps, the way or relation being read with its tags, and the
+// node references and members counted so far.
+type xmlReader struct {
+	dec    *xml.Decoder
+	lim    Limits
+	x      *osmData
+	way    *way
+	rel    *relation
+	tags   map[string]string
+	refs   int
+	sawOSM bool
+}
+
+// errorf returns an error that names the line being read.
+func (r *xmlReader) errorf(format string, args ...any) error {
+	line, _ := r.dec.InputPos()
+	return fmt.Errorf("line %d: "+format, append([]any{line}, args...)...)
+}
+
+// start reads the start of an element.
+func (r *xmlReader) start(name string, a map[string]string) error {
+	switch name {
+	case "osm", "osmChange":
+		r.sawOSM = true
+	case "node":
+		return r.node(a)
+	case "way", "relation":
+		id, err := r.id(name, a)
+		if err != nil {
+			return err
+		}
+		r.tags = map[string]string{}
+		kept := r.tags
+		if deleted(a) {
+			kept = nil // read, then dropped
+		}
+		if name == "way" {
+			r.way = &way{id: id, tags: kept}
+		} else {
+			r.rel = &relation{id: id, tags: kept}
+		}
+	case "nd":
+		if r.way == nil {
+			return nil
+		}
+		ref, err := r.reference(a, "way", r.way.id, len(r.way.refs), "node reference", "node references")
+		if err != nil {
+			return err
+		}
+		r.way.refs = append(r.way.refs, ref)
+	case "member":
+		if r.rel == nil {
+			return nil
+		}
+		ref, err := r.reference(a, "relation", r.rel.id, len(r.rel.members), "member reference", "members")
+		if err != nil {
+			return err
+		}
+		r.rel.members = append(r.rel.members, member{typ: a["type"], ref: ref, role: a["role"]})
+	case "tag":
+		if r.tags != nil && (r.way != nil || r.rel != nil) {
+			if len(r.tags) >= 1000 {
+				return r.errorf("more than 1000 tags on one element: %w", ErrLimit)
+			}
+			r.tags[a["k"]] = a["v"]
+		}
+	}
+	return nil
+}
+
+// deleted reports whether a JOSM file marks an element deleted or invisible.
+func deleted(a map[string]string) bool { return a["action"] == "delete" || a["visible"] == "false" }
+
+// node keeps a node's position.
+func (r *xmlReader) node(a map[string]string) error {
+	if deleted(a) {
+		return nil
+	}
+	id, err1 := strconv.ParseInt(a["id"], 10, 64)
+	lat, err2 := strconv.ParseFloat(a["lat"], 64)
+	lon, err3 := strconv.ParseFloat(a["lon"], 64)
+	if err1 != nil || err2 != nil || err3 != nil || math.IsNaN(lat) || math.IsNaN(lon) {
+		return r.errorf("node %q has no valid id, lat and lon", a["id"])
+	}
+	if len(r.x.nodes) >= r.lim.MaxNodes {
+		return r.errorf("more than %d nodes: %w", r.lim.MaxNodes, ErrLimit)
+	}
+	r.x.nodes[id] = orb.Point{lon, lat}
+	return nil
+}
+
+// id reads the id of a way or relation.
+func (r *xmlReader) id(elem string, a map[string]string) (int64, error) {
+	id, err := strconv.ParseInt(a["id"], 10, 64)
+	if err != nil {
+		return 0, r.errorf("%s %q has no valid id", elem, a["id"])
+	}
+	return id, nil
+}
+
+// reference reads the ref of an nd or member element (what, counted as many) of the way or relation
+// elem id, which has n of them so far.
+func (r *xmlReader) reference(a map[string]string, elem string, id int64, n int, what, many string) (int64, error) {
+	ref, err := strconv.ParseInt(a["ref"], 10, 64)
+	if err != nil {
+		return 0, r.errorf("%s %d: %s %q is not a number", elem, id, what, a["ref"])
+	}
+	r.refs++
+	if n >= r.lim.MaxWayNodes || r.refs > r.lim.MaxRefs {
+		return 0, r.errorf("%s %d: too many %s: %w", elem, id, many, ErrLimit)
+	}
+	return ref, nil
+}
+
+// end reads the end of an element: a way or relation read is kept unless it is deleted.
+func (r *xmlReader) end(name string) error {
+	switch name {
+	case "way":
+		if r.way != nil && r.way.tags != nil {
+			if len(r.x.ways) >= r.lim.MaxWays {
+				return r.errorf("more than %d ways: %w", r.lim.MaxWays, ErrLimit)
+			}
+			if _, dup := r.x.ways[r.way.id]; !dup {
+				r.x.wayOrder = append(r.x.wayOrder, r.way.id)
+			}
+			r.x.ways[r.way.id] = r.way
+		}
+		r.way, r.tags = nil, nil
+	case "relation":
+		if r.rel != nil && r.rel.tags != nil {
+			if len(r.x.relations) >= r.lim.MaxWays {
+				return r.errorf("more than %d relations: %w", r.lim.MaxWays, ErrLimit)
+			}
+			r.x.relations = append(r.x.relations, r.rel)
+		}
+		r.rel, r.tags = nil, nil
+	}
+	return nil
 }
 
 func attrs(as []xml.Attr) map[string]string {
