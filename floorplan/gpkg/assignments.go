@@ -24,6 +24,12 @@ func (r assignmentRow) image() assignmentImage {
 		DeletedAt: jsonInstant(r.DeletedAt)}
 }
 
+// deletedAt is the row deleted at the instant at: deleting moves the version on.
+func (r assignmentRow) deletedAt(at time.Time) assignmentRow {
+	r.Version, r.DeletedAt = r.Version+1, at
+	return r
+}
+
 const assignmentColumns = `a.id, a.person_id, a.room_id, a.kind, a.post_id, a.approval_ref, CAST(a.start_date AS TEXT), CAST(a.end_date AS TEXT),
        a.version, CAST(a.created_at AS TEXT), CAST(a.deleted_at AS TEXT)`
 
@@ -35,11 +41,7 @@ func (s *Store) scanAssignment(row scanner) (assignmentRow, error) {
 }
 
 func assignmentsOf(rows []assignmentRow) []floorplan.Assignment {
-	out := make([]floorplan.Assignment, len(rows))
-	for i, r := range rows {
-		out[i] = r.Assignment
-	}
-	return out
+	return values(rows, func(r assignmentRow) floorplan.Assignment { return r.Assignment })
 }
 
 const (
@@ -75,42 +77,26 @@ func (s *Store) CreateAssignment(ctx context.Context, a *floorplan.Assignment) e
 	if err := floorplan.CheckAssignment(ctx, a); err != nil {
 		return err
 	}
-	id := newID(a.ID)
-	now := s.now()
-	err := s.write(ctx, func(q querier) error {
+	err := s.create(ctx, &a.ID, func(q querier, id uuid.UUID, now time.Time) error {
 		if err := checkAssignmentRefs(ctx, q, a); err != nil {
 			return err
 		}
 		created, createdText := instant(now)
-		_, err := q.ExecContext(ctx, sqlInsertAssign, id.String(), a.PersonID.String(), a.RoomID.String(), a.Kind,
-			nullID(a.PostID), a.ApprovalRef, nullDate(a.Start), nullDate(a.End), createdText)
-		if err != nil {
-			return err
-		}
 		row := assignmentRow{Assignment: *a, created: created}
 		row.ID, row.Version, row.DeletedAt = id, 1, time.Time{}
-		return record(ctx, q, now, change{floorplan.EntityAssignment, id, opInsert, nil, row.image()})
+		return s.assignments().insert(ctx, q, now, id, row, sqlInsertAssign, id.String(), a.PersonID.String(),
+			a.RoomID.String(), a.Kind, nullID(a.PostID), a.ApprovalRef, nullDate(a.Start), nullDate(a.End), createdText)
 	})
 	if err != nil {
 		return err
 	}
-	a.ID, a.Version, a.DeletedAt = id, 1, time.Time{}
+	a.Version, a.DeletedAt = 1, time.Time{}
 	return nil
-}
-
-const sqlAssignment = `SELECT ` + assignmentColumns + ` FROM assignments a WHERE a.id = ? AND a.deleted_at IS NULL`
-
-func (s *Store) liveAssignment(ctx context.Context, q querier, id uuid.UUID) (assignmentRow, error) {
-	r, err := s.scanAssignment(q.QueryRowContext(ctx, sqlAssignment, id.String()))
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, notFound("assignment", id)
-	}
-	return r, err
 }
 
 // Assignment returns a live assignment.
 func (s *Store) Assignment(ctx context.Context, id uuid.UUID) (floorplan.Assignment, error) {
-	r, err := s.liveAssignment(ctx, s.reader(), id)
+	r, err := s.assignments().live(ctx, s.reader(), id)
 	return r.Assignment, wrapErr(err)
 }
 
@@ -165,22 +151,18 @@ func (s *Store) UpdateAssignment(ctx context.Context, a *floorplan.Assignment) e
 		if err := checkAssignmentRefs(ctx, q, a); err != nil {
 			return err
 		}
-		old, err := s.liveAssignment(ctx, q, a.ID)
-		if err != nil {
-			return err
-		}
-		if old.Version != a.Version {
-			return conflict("assignment", old.Version, a.Version)
-		}
-		_, err = q.ExecContext(ctx, sqlUpdateAssignment, a.PersonID.String(), a.RoomID.String(), a.Kind,
-			nullID(a.PostID), a.ApprovalRef, nullDate(a.Start), nullDate(a.End), a.ID.String(), a.Version)
-		if err != nil {
-			return err
-		}
-		nw := assignmentRow{Assignment: *a, created: old.created}
-		nw.Version, nw.DeletedAt = old.Version+1, time.Time{}
-		version = nw.Version
-		return record(ctx, q, now, change{floorplan.EntityAssignment, a.ID, opUpdate, old.image(), nw.image()})
+		_, err := s.assignments().update(ctx, q, now, a.ID, func(old assignmentRow) (assignmentRow, error) {
+			if err := stale("assignment", old.Version, a.Version); err != nil {
+				return old, err
+			}
+			_, err := q.ExecContext(ctx, sqlUpdateAssignment, a.PersonID.String(), a.RoomID.String(), a.Kind,
+				nullID(a.PostID), a.ApprovalRef, nullDate(a.Start), nullDate(a.End), a.ID.String(), a.Version)
+			nw := assignmentRow{Assignment: *a, created: old.created}
+			nw.Version, nw.DeletedAt = old.Version+1, time.Time{}
+			version = nw.Version
+			return nw, err
+		})
+		return err
 	})
 	if err != nil {
 		return err
@@ -189,25 +171,9 @@ func (s *Store) UpdateAssignment(ctx context.Context, a *floorplan.Assignment) e
 	return nil
 }
 
-const sqlDeleteAssignment = `UPDATE assignments SET deleted_at = ?, version = version + 1 WHERE id = ?`
-
 // DeleteAssignment deletes a live assignment at the given version.
 func (s *Store) DeleteAssignment(ctx context.Context, id uuid.UUID, version int64) error {
-	now := s.now()
-	return s.write(ctx, func(q querier) error {
-		old, err := s.liveAssignment(ctx, q, id)
-		if err != nil {
-			return err
-		}
-		if old.Version != version {
-			return conflict("assignment", old.Version, version)
-		}
-		deleted, deletedText := instant(now)
-		if _, err := q.ExecContext(ctx, sqlDeleteAssignment, deletedText, id.String()); err != nil {
-			return err
-		}
-		nw := old
-		nw.Version, nw.DeletedAt = old.Version+1, deleted.In(s.loc)
-		return record(ctx, q, now, change{floorplan.EntityAssignment, id, opDelete, old.image(), nw.image()})
+	return s.assignments().delete(ctx, id, func(_ querier, old assignmentRow) error {
+		return stale("assignment", old.Version, version)
 	})
 }

@@ -2,8 +2,6 @@ package gpkg
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -25,6 +23,8 @@ func (r buildingRow) image() buildingImage {
 		RotationDeg: r.Georef.RotationDeg, Scale: r.Georef.Scale, SourceID: r.SourceID,
 		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted), ValidFrom: jsonDate(r.ValidFrom)}
 }
+
+func (r buildingRow) deletedAt(at time.Time) buildingRow { r.deleted = at; return r }
 
 const buildingColumns = `b.id, b.site_id, b.name, b.address, b.footprint, b.origin_lon, b.origin_lat, b.rotation_deg,
        b.scale, b.source_id, CAST(b.created_at AS TEXT), CAST(b.deleted_at AS TEXT), CAST(b.valid_from AS TEXT)`
@@ -108,18 +108,15 @@ func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error
 			return err
 		}
 		created, createdText := instant(now)
-		_, err := q.ExecContext(ctx, sqlInsertBuilding, ll, id.String(), b.SiteID.String(), b.Name, b.Address, local,
-			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID, createdText,
-			nullDate(validFrom))
+		row := buildingRow{Building: *b, created: created}
+		row.ID, row.ValidFrom = id, validFrom
+		err := s.buildings().insert(ctx, q, now, id, row, sqlInsertBuilding, ll, id.String(), b.SiteID.String(), b.Name,
+			b.Address, local, b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID,
+			createdText, nullDate(validFrom))
 		if err != nil {
 			return err
 		}
-		if err := refreshSiteGeom(ctx, q, b.SiteID); err != nil {
-			return err
-		}
-		row := buildingRow{Building: *b, created: created}
-		row.ID, row.ValidFrom = id, validFrom
-		return record(ctx, q, now, change{floorplan.EntityBuilding, id, opInsert, nil, row.image()})
+		return refreshSiteGeom(ctx, q, b.SiteID)
 	})
 	if err != nil {
 		return err
@@ -128,20 +125,9 @@ func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error
 	return nil
 }
 
-const sqlBuilding = `SELECT ` + buildingColumns + ` FROM buildings b WHERE b.id = ? AND b.deleted_at IS NULL`
-
-// liveBuilding reads a live building's row.
-func (s *Store) liveBuilding(ctx context.Context, q querier, id uuid.UUID) (buildingRow, error) {
-	r, err := s.scanBuilding(q.QueryRowContext(ctx, sqlBuilding, id.String()))
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, notFound("building", id)
-	}
-	return r, err
-}
-
 // Building returns a building.
 func (s *Store) Building(ctx context.Context, id uuid.UUID) (floorplan.Building, error) {
-	r, err := s.liveBuilding(ctx, s.reader(), id)
+	r, err := s.buildings().live(ctx, s.reader(), id)
 	return r.Building, wrapErr(err)
 }
 
@@ -166,11 +152,7 @@ func (s *Store) Buildings(ctx context.Context, siteID uuid.UUID) ([]floorplan.Bu
 }
 
 func buildingsOf(rows []buildingRow) []floorplan.Building {
-	out := make([]floorplan.Building, len(rows))
-	for i, r := range rows {
-		out[i] = r.Building
-	}
-	return out
+	return values(rows, func(r buildingRow) floorplan.Building { return r.Building })
 }
 
 const sqlUpdateBuilding = `
@@ -194,43 +176,39 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 	now := s.now()
 	var validFrom time.Time
 	err = s.write(ctx, func(q querier) error {
-		old, err := s.liveBuilding(ctx, q, b.ID)
-		if err != nil {
-			return err
-		}
-		if err := checkBuildingRefs(ctx, q, b, b.ID); err != nil {
-			return err
-		}
-		validFrom = old.ValidFrom
-		if !b.ValidFrom.IsZero() {
-			validFrom = floorplan.DayOf(b.ValidFrom)
-		}
-		_, err = q.ExecContext(ctx, sqlUpdateBuilding, ll, b.SiteID.String(), b.Name, b.Address, local,
-			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID,
-			nullDate(validFrom), b.ID.String())
-		if err != nil {
-			return err
-		}
-		if err := refreshSiteGeom(ctx, q, b.SiteID); err != nil {
-			return err
-		}
-		if old.SiteID != b.SiteID {
-			if err := refreshSiteGeom(ctx, q, old.SiteID); err != nil {
-				return err
+		old, err := s.buildings().update(ctx, q, now, b.ID, func(old buildingRow) (buildingRow, error) {
+			if err := checkBuildingRefs(ctx, q, b, b.ID); err != nil {
+				return old, err
 			}
-		}
-		nw := buildingRow{Building: *b, created: old.created}
-		nw.ValidFrom = validFrom
-		if err := record(ctx, q, now, change{floorplan.EntityBuilding, b.ID, opUpdate, old.image(), nw.image()}); err != nil {
+			validFrom = old.ValidFrom
+			if !b.ValidFrom.IsZero() {
+				validFrom = floorplan.DayOf(b.ValidFrom)
+			}
+			_, err := q.ExecContext(ctx, sqlUpdateBuilding, ll, b.SiteID.String(), b.Name, b.Address, local,
+				b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID,
+				nullDate(validFrom), b.ID.String())
+			if err != nil {
+				return old, err
+			}
+			if err := refreshSiteGeom(ctx, q, b.SiteID); err != nil {
+				return old, err
+			}
+			if old.SiteID != b.SiteID {
+				if err := refreshSiteGeom(ctx, q, old.SiteID); err != nil {
+					return old, err
+				}
+			}
+			nw := buildingRow{Building: *b, created: old.created}
+			nw.ValidFrom = validFrom
+			return nw, nil
+		})
+		if err != nil {
 			return err
 		}
 		if old.Georef.Origin == b.Georef.Origin && old.Georef.RotationDeg == b.Georef.RotationDeg { // the scale moves nothing stored
 			return nil
 		}
-		if err := s.rederiveFloors(ctx, q, now, frame, b.ID); err != nil {
-			return err
-		}
-		return s.rederiveRooms(ctx, q, now, frame, b.ID)
+		return s.rederive(ctx, q, now, frame, b.ID)
 	})
 	if err != nil {
 		return err
@@ -244,89 +222,69 @@ const (
 	sqlRederiveFloor  = `UPDATE floors SET geom = ? WHERE id = ?`
 )
 
-// rederiveFloors derives the lon/lat outline of every floor of a building (live ones; deleted floors have
-// none) in frame f. Each floor gets a history row, as the PostGIS store's trigger writes one.
-func (s *Store) rederiveFloors(ctx context.Context, q querier, now time.Time, f *geo.Frame, buildingID uuid.UUID) error {
-	floors, err := collect(ctx, q, s.scanFloor, sqlBuildingFloors, buildingID.String())
-	if err != nil {
-		return err
-	}
-	for _, fl := range floors {
-		var ll any
-		if fl.deleted.IsZero() {
-			if _, ll, err = derived(fl.Outline, f); err != nil {
-				return err
-			}
-		}
-		if _, err := q.ExecContext(ctx, sqlRederiveFloor, ll, fl.ID.String()); err != nil {
-			return err
-		}
-		img := fl.image()
-		if err := record(ctx, q, now, change{floorplan.EntityFloor, fl.ID, opUpdate, img, img}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 const (
 	sqlBuildingRooms = `SELECT ` + roomColumns + ` FROM rooms r JOIN floors f ON f.id = r.floor_id WHERE f.building_id = ?`
 	sqlRederiveRoom  = `UPDATE rooms SET geom = ?, version = version + 1 WHERE id = ?`
 )
 
-// rederiveRooms derives the lon/lat polygon of every room of a building in frame f and moves each
-// room's version on, with a history row each.
-func (s *Store) rederiveRooms(ctx context.Context, q querier, now time.Time, f *geo.Frame, buildingID uuid.UUID) error {
+// rederive derives the lon/lat geometry of every floor of a building (live ones; deleted floors have
+// none) and of every room in frame f, and moves each room's version on. Each floor and room gets a
+// history row, as the PostGIS store's triggers write them.
+func (s *Store) rederive(ctx context.Context, q querier, now time.Time, f *geo.Frame, buildingID uuid.UUID) error {
+	floors, err := collect(ctx, q, s.scanFloor, sqlBuildingFloors, buildingID.String())
+	if err != nil {
+		return err
+	}
+	for _, fl := range floors {
+		img := fl.image()
+		c := change{floorplan.EntityFloor, fl.ID, opUpdate, img, img}
+		if err := setLonLat(ctx, q, now, c, sqlRederiveFloor, fl.Outline, f, fl.deleted); err != nil {
+			return err
+		}
+	}
 	rooms, err := collect(ctx, q, s.scanRoom, sqlBuildingRooms, buildingID.String())
 	if err != nil {
 		return err
 	}
 	for _, r := range rooms {
-		var ll any
-		if r.DeletedAt.IsZero() {
-			if _, ll, err = derived(r.Geometry, f); err != nil {
-				return err
-			}
-		}
-		if _, err := q.ExecContext(ctx, sqlRederiveRoom, ll, r.ID.String()); err != nil {
-			return err
-		}
-		old := roomImageOf(r)
-		r.Version++
-		if err := record(ctx, q, now, change{floorplan.EntityRoom, r.ID, opUpdate, old, roomImageOf(r)}); err != nil {
+		nw := r
+		nw.Version++
+		c := change{floorplan.EntityRoom, r.ID, opUpdate, roomImageOf(r), roomImageOf(nw)}
+		if err := setLonLat(ctx, q, now, c, sqlRederiveRoom, r.Geometry, f, r.DeletedAt); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-const (
-	sqlBuildingInUse  = `SELECT count(*) FROM floors WHERE building_id = ? AND deleted_at IS NULL`
-	sqlDeleteBuilding = `UPDATE buildings SET deleted_at = ?, geom = NULL WHERE id = ?`
-)
+// setLonLat sets the lon/lat geometry of c's row with query (?1 the geometry, ?2 the id): the copy of its
+// local polygon p in frame f, or NULL for a row deleted at a non-zero instant. It records c.
+func setLonLat(ctx context.Context, q querier, now time.Time, c change, query string, p orb.Polygon, f *geo.Frame,
+	deleted time.Time) error {
+	var ll any
+	if deleted.IsZero() {
+		var err error
+		if _, ll, err = derived(p, f); err != nil {
+			return err
+		}
+	}
+	if _, err := q.ExecContext(ctx, query, ll, c.id.String()); err != nil {
+		return err
+	}
+	return record(ctx, q, now, c)
+}
+
+const sqlBuildingInUse = `SELECT count(*) FROM floors WHERE building_id = ? AND deleted_at IS NULL`
 
 // DeleteBuilding deletes a building that has no floors left.
 func (s *Store) DeleteBuilding(ctx context.Context, id uuid.UUID) error {
 	now := s.now()
 	return s.write(ctx, func(q querier) error {
-		old, err := s.liveBuilding(ctx, q, id)
+		old, err := s.buildings().remove(ctx, q, now, id, nil,
+			inUseCheck{sqlBuildingInUse, "the building still has %d floor(s)"})
 		if err != nil {
 			return err
 		}
-		if n, err := count(ctx, q, sqlBuildingInUse, id.String()); err != nil {
-			return err
-		} else if n > 0 {
-			return inUse("the building still has %d floor(s)", n)
-		}
-		deleted, deletedText := instant(now)
-		if _, err := q.ExecContext(ctx, sqlDeleteBuilding, deletedText, id.String()); err != nil {
-			return err
-		}
-		if err := refreshSiteGeom(ctx, q, old.SiteID); err != nil {
-			return err
-		}
-		nw := old
-		nw.deleted = deleted
-		return record(ctx, q, now, change{floorplan.EntityBuilding, id, opDelete, old.image(), nw.image()})
+		return refreshSiteGeom(ctx, q, old.SiteID)
 	})
 }

@@ -2,6 +2,7 @@ package gpkg
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -43,19 +44,13 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 	if len(rooms) == 0 {
 		return nil
 	}
-	ids := make([]uuid.UUID, len(rooms))
-	for i := range rooms {
-		if err := floorplan.CheckRoom(ctx, &rooms[i]); err != nil {
-			return fmt.Errorf("room %d (%s): %w", i+1, rooms[i].Number, err)
-		}
-		ids[i] = newID(rooms[i].ID)
+	if err := floorplan.CheckRooms(ctx, rooms); err != nil {
+		return err
 	}
+	ids := values(rooms, func(r floorplan.Room) uuid.UUID { return newID(r.ID) })
 	now := s.now()
 	created := make([]time.Time, len(rooms))
-	validFrom := make([]time.Time, len(rooms))
-	for i := range rooms {
-		validFrom[i] = s.validFrom(ctx, rooms[i].ValidFrom, now)
-	}
+	validFrom := values(rooms, func(r floorplan.Room) time.Time { return s.validFrom(ctx, r.ValidFrom, now) })
 	err := s.write(ctx, func(q querier) error {
 		frames := map[uuid.UUID]*geo.Frame{}
 		agencies := map[uuid.UUID]bool{}
@@ -80,17 +75,11 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 				agencies[r.AgencyID] = true
 			}
 		}
-		insert, err := q.PrepareContext(ctx, sqlInsertRoom)
+		b, err := prepareBatch(ctx, q, now, sqlInsertRoom)
 		if err != nil {
 			return err
 		}
-		defer insert.Close()
-		hist, err := q.PrepareContext(ctx, sqlInsertHistory)
-		if err != nil {
-			return err
-		}
-		defer hist.Close()
-		h := newHistoryWriter(ctx, now)
+		defer b.close()
 		for i := range rooms {
 			r := &rooms[i]
 			g := placed{id: ids[i], number: r.Number, geom: r.Geometry, bound: r.Geometry.Bound()}
@@ -102,13 +91,9 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 			if err != nil {
 				return err
 			}
-			c := r.CreatedAt
-			if c.IsZero() {
-				c = now
-			}
-			c, createdText := instant(c)
+			c, createdText := createdAt(r.CreatedAt, now)
 			created[i] = c
-			_, err = insert.ExecContext(ctx, ll, ids[i].String(), r.FloorID.String(), r.Number, r.Name, r.Usage,
+			_, err = b.insert.ExecContext(ctx, ll, ids[i].String(), r.FloorID.String(), r.Number, r.Name, r.Usage,
 				nullID(r.AgencyID), r.State, nullDate(r.IdleSince), local, geo.Area(r.Geometry), r.SourceID, createdText,
 				nullDate(validFrom[i]))
 			if err != nil {
@@ -116,11 +101,7 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 			}
 			nw := *r
 			nw.ID, nw.Version, nw.CreatedAt, nw.DeletedAt, nw.ValidFrom = ids[i], 1, c, time.Time{}, validFrom[i]
-			img, err := imageJSON(roomImageOf(nw))
-			if err != nil {
-				return err
-			}
-			if _, err := hist.ExecContext(ctx, h.args(floorplan.EntityRoom, ids[i], opInsert, nil, img)...); err != nil {
+			if err := b.record(ctx, floorplan.EntityRoom, ids[i], roomImageOf(nw)); err != nil {
 				return err
 			}
 		}
@@ -191,19 +172,17 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 	if len(people) == 0 {
 		return nil
 	}
-	ids := make([]uuid.UUID, len(people))
-	posts := make([][]floorplan.Post, len(people))
-	for i := range people {
-		p := &people[i]
-		if err := floorplan.CheckPerson(ctx, p); err != nil {
-			return fmt.Errorf("person %d (%s): %w", i+1, p.Name, err)
-		}
-		ids[i] = newID(p.ID)
-		posts[i] = clonePosts(p.Posts)
-		for j := range posts[i] {
-			posts[i][j].ID = newID(posts[i][j].ID)
-		}
+	if err := floorplan.CheckPeople(ctx, people); err != nil {
+		return err
 	}
+	ids := values(people, func(p floorplan.Person) uuid.UUID { return newID(p.ID) })
+	posts := values(people, func(p floorplan.Person) []floorplan.Post {
+		posts := clonePosts(p.Posts)
+		for j := range posts {
+			posts[j].ID = newID(posts[j].ID)
+		}
+		return posts
+	})
 	now := s.now()
 	created := make([]time.Time, len(people))
 	err := s.write(ctx, func(q querier) error {
@@ -228,43 +207,29 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 				}
 			}
 		}
-		insert, err := q.PrepareContext(ctx, sqlInsertPerson)
+		b, err := prepareBatch(ctx, q, now, sqlInsertPerson)
 		if err != nil {
 			return err
 		}
-		defer insert.Close()
+		defer b.close()
 		insertPost, err := q.PrepareContext(ctx, sqlInsertPost)
 		if err != nil {
 			return err
 		}
 		defer insertPost.Close()
-		hist, err := q.PrepareContext(ctx, sqlInsertHistory)
-		if err != nil {
-			return err
-		}
-		defer hist.Close()
-		h := newHistoryWriter(ctx, now)
 		nowAt, at := instant(now)
 		for i := range people {
 			p := &people[i]
-			c := p.CreatedAt
-			if c.IsZero() {
-				c = now
-			}
-			c, createdText := instant(c)
+			c, createdText := createdAt(p.CreatedAt, now)
 			created[i] = c
-			_, err := insert.ExecContext(ctx, ids[i].String(), p.Name, nullID(p.AgencyID), p.Rank, p.Title, p.Status,
+			_, err := b.insert.ExecContext(ctx, ids[i].String(), p.Name, nullID(p.AgencyID), p.Rank, p.Title, p.Status,
 				nullDate(p.StatusDate), createdText)
 			if err != nil {
 				return fmt.Errorf("person %d (%s): %w", i+1, p.Name, err)
 			}
 			nw := *p
 			nw.ID, nw.CreatedAt, nw.DeletedAt = ids[i], c, time.Time{}
-			img, err := imageJSON(personImageOf(nw))
-			if err != nil {
-				return err
-			}
-			if _, err := hist.ExecContext(ctx, h.args(floorplan.EntityPerson, ids[i], opInsert, nil, img)...); err != nil {
+			if err := b.record(ctx, floorplan.EntityPerson, ids[i], personImageOf(nw)); err != nil {
 				return err
 			}
 			for _, post := range posts[i] {
@@ -274,11 +239,7 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 				if err != nil {
 					return fmt.Errorf("person %d (%s), post %q: %w", i+1, p.Name, post.Title, err)
 				}
-				img, err := imageJSON(postRow{personID: ids[i], post: post, created: nowAt}.image())
-				if err != nil {
-					return err
-				}
-				if _, err := hist.ExecContext(ctx, h.args(entityPost, post.ID, opInsert, nil, img)...); err != nil {
+				if err := b.record(ctx, entityPost, post.ID, postRow{personID: ids[i], post: post, created: nowAt}.image()); err != nil {
 					return err
 				}
 			}
@@ -301,13 +262,10 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 	if len(as) == 0 {
 		return nil
 	}
-	ids := make([]uuid.UUID, len(as))
-	for i := range as {
-		if err := floorplan.CheckAssignment(ctx, &as[i]); err != nil {
-			return fmt.Errorf("assignment %d: %w", i+1, err)
-		}
-		ids[i] = newID(as[i].ID)
+	if err := floorplan.CheckAssignments(ctx, as); err != nil {
+		return err
 	}
+	ids := values(as, func(a floorplan.Assignment) uuid.UUID { return newID(a.ID) })
 	now := s.now()
 	err := s.write(ctx, func(q querier) error {
 		people, rooms := map[uuid.UUID]bool{}, map[uuid.UUID]bool{}
@@ -331,32 +289,22 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 				}
 			}
 		}
-		insert, err := q.PrepareContext(ctx, sqlInsertAssign)
+		b, err := prepareBatch(ctx, q, now, sqlInsertAssign)
 		if err != nil {
 			return err
 		}
-		defer insert.Close()
-		hist, err := q.PrepareContext(ctx, sqlInsertHistory)
-		if err != nil {
-			return err
-		}
-		defer hist.Close()
-		h := newHistoryWriter(ctx, now)
+		defer b.close()
 		created, at := instant(now)
 		for i := range as {
 			a := &as[i]
-			_, err := insert.ExecContext(ctx, ids[i].String(), a.PersonID.String(), a.RoomID.String(), a.Kind,
+			_, err := b.insert.ExecContext(ctx, ids[i].String(), a.PersonID.String(), a.RoomID.String(), a.Kind,
 				nullID(a.PostID), a.ApprovalRef, nullDate(a.Start), nullDate(a.End), at)
 			if err != nil {
 				return fmt.Errorf("assignment %d: %w", i+1, err)
 			}
 			row := assignmentRow{Assignment: *a, created: created}
 			row.ID, row.Version, row.DeletedAt = ids[i], 1, time.Time{}
-			img, err := imageJSON(row.image())
-			if err != nil {
-				return err
-			}
-			if _, err := hist.ExecContext(ctx, h.args(floorplan.EntityAssignment, ids[i], opInsert, nil, img)...); err != nil {
+			if err := b.record(ctx, floorplan.EntityAssignment, ids[i], row.image()); err != nil {
 				return err
 			}
 		}
@@ -369,4 +317,39 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 		as[i].ID, as[i].Version, as[i].DeletedAt = ids[i], 1, time.Time{}
 	}
 	return nil
+}
+
+// batch holds a bulk insert's prepared statements: the INSERT of its records and the history's.
+type batch struct {
+	insert, history *sql.Stmt
+	h               historyWriter
+}
+
+// prepareBatch prepares insertSQL and the history row for a bulk insert at now; close releases them.
+func prepareBatch(ctx context.Context, q querier, now time.Time, insertSQL string) (*batch, error) {
+	insert, err := q.PrepareContext(ctx, insertSQL)
+	if err != nil {
+		return nil, err
+	}
+	history, err := q.PrepareContext(ctx, sqlInsertHistory)
+	if err != nil {
+		insert.Close()
+		return nil, err
+	}
+	return &batch{insert: insert, history: history, h: newHistoryWriter(ctx, now)}, nil
+}
+
+func (b *batch) close() {
+	b.insert.Close()
+	b.history.Close()
+}
+
+// record adds the history row of a new record of entity, id, whose image is img.
+func (b *batch) record(ctx context.Context, entity floorplan.Entity, id uuid.UUID, img any) error {
+	j, err := imageJSON(img)
+	if err != nil {
+		return err
+	}
+	_, err = b.history.ExecContext(ctx, b.h.args(entity, id, opInsert, nil, j)...)
+	return err
 }

@@ -25,6 +25,8 @@ func (r floorRow) image() floorImage {
 		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted)}
 }
 
+func (r floorRow) deletedAt(at time.Time) floorRow { r.deleted = at; return r }
+
 const floorColumns = `f.id, f.building_id, f.ordinal, f.name, f.elevation, f.outline, f.source_id, CAST(f.created_at AS TEXT), CAST(f.deleted_at AS TEXT)`
 
 func (s *Store) scanFloor(row scanner) (floorRow, error) {
@@ -46,16 +48,22 @@ SELECT origin_lon, origin_lat, rotation_deg, scale FROM buildings WHERE id = ? A
 
 // buildingFrame returns the frame of a live building.
 func buildingFrame(ctx context.Context, q querier, id uuid.UUID) (*geo.Frame, error) {
+	return readFrame(ctx, q, sqlBuildingFrame, id, "building")
+}
+
+// readFrame returns the frame of the georeference (origin_lon, origin_lat, rotation_deg, scale) that
+// query reads for the id of a live what (?1); no row is an invalid reference.
+func readFrame(ctx context.Context, q querier, query string, id uuid.UUID, what string) (*geo.Frame, error) {
 	if id == uuid.Nil {
-		return nil, floorplan.Invalidf("no building given")
+		return nil, floorplan.Invalidf("no %s given", what)
 	}
 	var (
 		g        geo.Georef
 		lon, lat float64
 	)
-	err := q.QueryRowContext(ctx, sqlBuildingFrame, id.String()).Scan(&lon, &lat, &g.RotationDeg, &g.Scale)
+	err := q.QueryRowContext(ctx, query, id.String()).Scan(&lon, &lat, &g.RotationDeg, &g.Scale)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, floorplan.Invalidf("unknown building %s", id)
+		return nil, floorplan.Invalidf("unknown %s %s", what, id)
 	} else if err != nil {
 		return nil, err
 	}
@@ -88,9 +96,7 @@ func (s *Store) CreateFloor(ctx context.Context, f *floorplan.Floor) error {
 	if err := floorplan.CheckFloor(ctx, f); err != nil {
 		return err
 	}
-	id := newID(f.ID)
-	now := s.now()
-	err := s.write(ctx, func(q querier) error {
+	return s.create(ctx, &f.ID, func(q querier, id uuid.UUID, now time.Time) error {
 		frame, err := buildingFrame(ctx, q, f.BuildingID)
 		if err != nil {
 			return err
@@ -103,36 +109,16 @@ func (s *Store) CreateFloor(ctx context.Context, f *floorplan.Floor) error {
 			return err
 		}
 		created, createdText := instant(now)
-		_, err = q.ExecContext(ctx, sqlInsertFloor, ll, id.String(), f.BuildingID.String(), f.Ordinal, f.Name,
-			f.Elevation, local, f.SourceID, createdText)
-		if err != nil {
-			return err
-		}
 		row := floorRow{Floor: *f, created: created}
 		row.ID = id
-		return record(ctx, q, now, change{floorplan.EntityFloor, id, opInsert, nil, row.image()})
+		return s.floors().insert(ctx, q, now, id, row, sqlInsertFloor, ll, id.String(), f.BuildingID.String(),
+			f.Ordinal, f.Name, f.Elevation, local, f.SourceID, createdText)
 	})
-	if err != nil {
-		return err
-	}
-	f.ID = id
-	return nil
-}
-
-const sqlFloor = `SELECT ` + floorColumns + ` FROM floors f WHERE f.id = ? AND f.deleted_at IS NULL`
-
-// liveFloor reads a live floor's row.
-func (s *Store) liveFloor(ctx context.Context, q querier, id uuid.UUID) (floorRow, error) {
-	r, err := s.scanFloor(q.QueryRowContext(ctx, sqlFloor, id.String()))
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, notFound("floor", id)
-	}
-	return r, err
 }
 
 // Floor returns a floor.
 func (s *Store) Floor(ctx context.Context, id uuid.UUID) (floorplan.Floor, error) {
-	r, err := s.liveFloor(ctx, s.reader(), id)
+	r, err := s.floors().live(ctx, s.reader(), id)
 	return r.Floor, wrapErr(err)
 }
 
@@ -146,11 +132,7 @@ func (s *Store) Floors(ctx context.Context, buildingID uuid.UUID) ([]floorplan.F
 }
 
 func floorsOf(rows []floorRow) []floorplan.Floor {
-	out := make([]floorplan.Floor, len(rows))
-	for i, r := range rows {
-		out[i] = r.Floor
-	}
-	return out
+	return values(rows, func(r floorRow) floorplan.Floor { return r.Floor })
 }
 
 const sqlUpdateFloor = `
@@ -163,58 +145,35 @@ func (s *Store) UpdateFloor(ctx context.Context, f *floorplan.Floor) error {
 	}
 	now := s.now()
 	return s.write(ctx, func(q querier) error {
-		old, err := s.liveFloor(ctx, q, f.ID)
-		if err != nil {
-			return err
-		}
-		if f.BuildingID != uuid.Nil && f.BuildingID != old.BuildingID {
-			return floorplan.Invalidf("a floor cannot move to another building")
-		}
-		frame, err := buildingFrame(ctx, q, old.BuildingID)
-		if err != nil {
-			return err
-		}
-		if err := checkOrdinal(ctx, q, old.BuildingID, f.Ordinal, f.ID); err != nil {
-			return err
-		}
-		local, ll, err := derived(f.Outline, frame)
-		if err != nil {
-			return err
-		}
-		_, err = q.ExecContext(ctx, sqlUpdateFloor, ll, f.Ordinal, f.Name, f.Elevation, local, f.SourceID, f.ID.String())
-		if err != nil {
-			return err
-		}
-		f.BuildingID = old.BuildingID
-		nw := floorRow{Floor: *f, created: old.created}
-		return record(ctx, q, now, change{floorplan.EntityFloor, f.ID, opUpdate, old.image(), nw.image()})
+		_, err := s.floors().update(ctx, q, now, f.ID, func(old floorRow) (floorRow, error) {
+			if f.BuildingID != uuid.Nil && f.BuildingID != old.BuildingID {
+				return old, floorplan.Invalidf("a floor cannot move to another building")
+			}
+			frame, err := buildingFrame(ctx, q, old.BuildingID)
+			if err != nil {
+				return old, err
+			}
+			if err := checkOrdinal(ctx, q, old.BuildingID, f.Ordinal, f.ID); err != nil {
+				return old, err
+			}
+			local, ll, err := derived(f.Outline, frame)
+			if err != nil {
+				return old, err
+			}
+			_, err = q.ExecContext(ctx, sqlUpdateFloor, ll, f.Ordinal, f.Name, f.Elevation, local, f.SourceID, f.ID.String())
+			if err != nil {
+				return old, err
+			}
+			f.BuildingID = old.BuildingID
+			return floorRow{Floor: *f, created: old.created}, nil
+		})
+		return err
 	})
 }
 
-const (
-	sqlFloorInUse  = `SELECT count(*) FROM rooms WHERE floor_id = ? AND deleted_at IS NULL`
-	sqlDeleteFloor = `UPDATE floors SET deleted_at = ?, geom = NULL WHERE id = ?`
-)
+const sqlFloorInUse = `SELECT count(*) FROM rooms WHERE floor_id = ? AND deleted_at IS NULL`
 
 // DeleteFloor deletes a floor that has no rooms left.
 func (s *Store) DeleteFloor(ctx context.Context, id uuid.UUID) error {
-	now := s.now()
-	return s.write(ctx, func(q querier) error {
-		old, err := s.liveFloor(ctx, q, id)
-		if err != nil {
-			return err
-		}
-		if n, err := count(ctx, q, sqlFloorInUse, id.String()); err != nil {
-			return err
-		} else if n > 0 {
-			return inUse("the floor still has %d room(s)", n)
-		}
-		deleted, deletedText := instant(now)
-		if _, err := q.ExecContext(ctx, sqlDeleteFloor, deletedText, id.String()); err != nil {
-			return err
-		}
-		nw := old
-		nw.deleted = deleted
-		return record(ctx, q, now, change{floorplan.EntityFloor, id, opDelete, old.image(), nw.image()})
-	})
+	return s.floors().delete(ctx, id, nil, inUseCheck{sqlFloorInUse, "the floor still has %d room(s)"})
 }

@@ -43,16 +43,7 @@ func (id jsonID) MarshalJSON() ([]byte, error) {
 }
 
 func (id *jsonID) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*id = jsonID(uuid.Nil)
-		return nil
-	}
-	var u uuid.UUID
-	if err := json.Unmarshal(b, &u); err != nil {
-		return err
-	}
-	*id = jsonID(u)
-	return nil
+	return fromJSON(b, id, func(u uuid.UUID) (jsonID, error) { return jsonID(u), nil })
 }
 
 // jsonDate is a calendar day, null when zero.
@@ -66,17 +57,10 @@ func (d jsonDate) MarshalJSON() ([]byte, error) {
 }
 
 func (d *jsonDate) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*d = jsonDate{}
-		return nil
-	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	t, err := time.Parse(floorplan.DateLayout, s)
-	*d = jsonDate(t)
-	return err
+	return fromJSON(b, d, func(s string) (jsonDate, error) {
+		t, err := time.Parse(floorplan.DateLayout, s)
+		return jsonDate(t), err
+	})
 }
 
 // jsonInstant is an instant in RFC 3339 (UTC, milliseconds), null when zero.
@@ -90,16 +74,23 @@ func (t jsonInstant) MarshalJSON() ([]byte, error) {
 }
 
 func (t *jsonInstant) UnmarshalJSON(b []byte) error {
+	return fromJSON(b, t, func(v time.Time) (jsonInstant, error) { return jsonInstant(v), nil })
+}
+
+// fromJSON decodes b into *dst: JSON null as the zero value, anything else as a T converted with conv.
+func fromJSON[T, V any](b []byte, dst *V, conv func(T) (V, error)) error {
 	if string(b) == "null" {
-		*t = jsonInstant{}
+		var zero V
+		*dst = zero
 		return nil
 	}
-	var v time.Time
+	var v T
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	*t = jsonInstant(v)
-	return nil
+	out, err := conv(v)
+	*dst = out
+	return err
 }
 
 // jsonPolygon is a local polygon as GeoJSON, null when empty.

@@ -17,6 +17,9 @@ func personImageOf(p floorplan.Person) personImage {
 		CreatedAt: jsonInstant(p.CreatedAt), DeletedAt: jsonInstant(p.DeletedAt)}
 }
 
+// deletedPerson is p deleted at the instant at.
+func deletedPerson(p floorplan.Person, at time.Time) floorplan.Person { p.DeletedAt = at; return p }
+
 const personColumns = `p.id, p.name, p.agency_id, p.rank, p.title, p.status, CAST(p.status_date AS TEXT), CAST(p.created_at AS TEXT), CAST(p.deleted_at AS TEXT)`
 
 func (s *Store) scanPerson(row scanner) (floorplan.Person, error) {
@@ -80,10 +83,8 @@ func (s *Store) writePosts(ctx context.Context, q querier, now time.Time, person
 	for i := range posts {
 		posts[i].ID = newID(posts[i].ID)
 		keep[posts[i].ID] = true
-		if posts[i].AgencyID != uuid.Nil {
-			if err := live(ctx, q, sqlLiveAgency, posts[i].AgencyID, "agency of a post"); err != nil {
-				return err
-			}
+		if err := liveIfGiven(ctx, q, sqlLiveAgency, posts[i].AgencyID, "agency of a post"); err != nil {
+			return err
 		}
 		r, err := s.scanPost(q.QueryRowContext(ctx, sqlPostByID, posts[i].ID.String()))
 		switch {
@@ -171,25 +172,16 @@ func (s *Store) CreatePerson(ctx context.Context, p *floorplan.Person) error {
 	id := newID(p.ID)
 	posts := clonePosts(p.Posts)
 	now := s.now()
-	created := p.CreatedAt
-	if created.IsZero() {
-		created = now
-	}
-	created, createdText := instant(created)
+	created, createdText := createdAt(p.CreatedAt, now)
 	err := s.write(ctx, func(q querier) error {
-		if p.AgencyID != uuid.Nil {
-			if err := live(ctx, q, sqlLiveAgency, p.AgencyID, "agency"); err != nil {
-				return err
-			}
-		}
-		_, err := q.ExecContext(ctx, sqlInsertPerson, id.String(), p.Name, nullID(p.AgencyID), p.Rank, p.Title,
-			p.Status, nullDate(p.StatusDate), createdText)
-		if err != nil {
+		if err := liveIfGiven(ctx, q, sqlLiveAgency, p.AgencyID, "agency"); err != nil {
 			return err
 		}
 		nw := *p
 		nw.ID, nw.CreatedAt, nw.DeletedAt = id, created.In(s.loc), time.Time{}
-		if err := record(ctx, q, now, change{floorplan.EntityPerson, id, opInsert, nil, personImageOf(nw)}); err != nil {
+		err := s.people().insert(ctx, q, now, id, nw, sqlInsertPerson, id.String(), p.Name, nullID(p.AgencyID), p.Rank,
+			p.Title, p.Status, nullDate(p.StatusDate), createdText)
+		if err != nil {
 			return err
 		}
 		return s.writePosts(ctx, q, now, id, posts)
@@ -205,26 +197,15 @@ func clonePosts(posts []floorplan.Post) []floorplan.Post {
 	return append([]floorplan.Post{}, posts...)
 }
 
-const (
-	sqlPerson      = `SELECT ` + personColumns + ` FROM people p WHERE p.id = ? AND p.deleted_at IS NULL`
-	sqlPersonPosts = `SELECT ` + postColumns + ` FROM posts o
+const sqlPersonPosts = `SELECT ` + postColumns + ` FROM posts o
  WHERE o.person_id = ? AND o.deleted_at IS NULL ORDER BY o.start_date NULLS FIRST, o.title, o.id`
-)
-
-func (s *Store) livePerson(ctx context.Context, q querier, id uuid.UUID) (floorplan.Person, error) {
-	r, err := s.scanPerson(q.QueryRowContext(ctx, sqlPerson, id.String()))
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, notFound("person", id)
-	}
-	return r, err
-}
 
 // Person returns a live person with their posts.
 func (s *Store) Person(ctx context.Context, id uuid.UUID) (floorplan.Person, error) {
 	var p floorplan.Person
 	err := s.read(ctx, func(q querier) error {
 		var err error
-		if p, err = s.livePerson(ctx, q, id); err != nil {
+		if p, err = s.people().live(ctx, q, id); err != nil {
 			return err
 		}
 		posts, err := collect(ctx, q, s.scanPost, sqlPersonPosts, id.String())
@@ -285,23 +266,17 @@ func (s *Store) UpdatePerson(ctx context.Context, p *floorplan.Person) error {
 	posts := clonePosts(p.Posts)
 	now := s.now()
 	err := s.write(ctx, func(q querier) error {
-		if p.AgencyID != uuid.Nil {
-			if err := live(ctx, q, sqlLiveAgency, p.AgencyID, "agency"); err != nil {
-				return err
-			}
-		}
-		old, err := s.livePerson(ctx, q, p.ID)
-		if err != nil {
+		if err := liveIfGiven(ctx, q, sqlLiveAgency, p.AgencyID, "agency"); err != nil {
 			return err
 		}
-		_, err = q.ExecContext(ctx, sqlUpdatePerson, p.Name, nullID(p.AgencyID), p.Rank, p.Title, p.Status,
-			nullDate(p.StatusDate), p.ID.String())
+		_, err := s.people().update(ctx, q, now, p.ID, func(old floorplan.Person) (floorplan.Person, error) {
+			_, err := q.ExecContext(ctx, sqlUpdatePerson, p.Name, nullID(p.AgencyID), p.Rank, p.Title, p.Status,
+				nullDate(p.StatusDate), p.ID.String())
+			nw := *p
+			nw.CreatedAt, nw.DeletedAt = old.CreatedAt, time.Time{}
+			return nw, err
+		})
 		if err != nil {
-			return err
-		}
-		nw := *p
-		nw.CreatedAt, nw.DeletedAt = old.CreatedAt, time.Time{}
-		if err := record(ctx, q, now, change{floorplan.EntityPerson, p.ID, opUpdate, personImageOf(old), personImageOf(nw)}); err != nil {
 			return err
 		}
 		return s.writePosts(ctx, q, now, p.ID, posts)
@@ -313,12 +288,9 @@ func (s *Store) UpdatePerson(ctx context.Context, p *floorplan.Person) error {
 	return nil
 }
 
-const (
-	sqlPersonInUse = `
+const sqlPersonInUse = `
 SELECT count(*) FROM assignments
  WHERE person_id = ? AND deleted_at IS NULL AND (end_date IS NULL OR end_date > ?)`
-	sqlDeletePerson = `UPDATE people SET deleted_at = ? WHERE id = ?`
-)
 
 // DeletePerson deletes a person (and their posts) who holds no room any more (no assignment that has
 // not ended by today).
@@ -326,24 +298,14 @@ func (s *Store) DeletePerson(ctx context.Context, id uuid.UUID) error {
 	now := s.now()
 	today := nullDate(s.today())
 	return s.write(ctx, func(q querier) error {
-		old, err := s.livePerson(ctx, q, id)
-		if err != nil {
-			return err
-		}
-		if n, err := count(ctx, q, sqlPersonInUse, id.String(), today); err != nil {
-			return err
-		} else if n > 0 {
-			return inUse("the person is still assigned to %d room(s)", n)
-		}
-		if err := s.writePosts(ctx, q, now, id, nil); err != nil {
-			return err
-		}
-		deleted, deletedText := instant(now)
-		if _, err := q.ExecContext(ctx, sqlDeletePerson, deletedText, id.String()); err != nil {
-			return err
-		}
-		nw := old
-		nw.DeletedAt = deleted.In(s.loc)
-		return record(ctx, q, now, change{floorplan.EntityPerson, id, opDelete, personImageOf(old), personImageOf(nw)})
+		_, err := s.people().remove(ctx, q, now, id, func(q querier, _ floorplan.Person) error {
+			err := refuseInUse(ctx, q, []any{id.String(), today},
+				inUseCheck{sqlPersonInUse, "the person is still assigned to %d room(s)"})
+			if err != nil {
+				return err
+			}
+			return s.writePosts(ctx, q, now, id, nil) // the posts are deleted (and recorded) before the person
+		})
+		return err
 	})
 }

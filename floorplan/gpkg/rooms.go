@@ -2,8 +2,6 @@ package gpkg
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -20,6 +18,12 @@ func roomImageOf(r floorplan.Room) roomImage {
 		IdleSince: jsonDate(r.IdleSince), Geom: jsonPolygon(r.Geometry), AreaM2: geo.Area(r.Geometry),
 		SourceID: r.SourceID, Version: r.Version, CreatedAt: jsonInstant(r.CreatedAt),
 		DeletedAt: jsonInstant(r.DeletedAt), ValidFrom: jsonDate(r.ValidFrom)}
+}
+
+// deletedRoom is r deleted at the instant at: deleting moves the version on.
+func deletedRoom(r floorplan.Room, at time.Time) floorplan.Room {
+	r.Version, r.DeletedAt = r.Version+1, at
+	return r
 }
 
 const roomColumns = `r.id, r.floor_id, r.number, r.name, r.usage, r.agency_id, r.state, CAST(r.idle_since AS TEXT), r.local_geom,
@@ -47,21 +51,7 @@ SELECT b.origin_lon, b.origin_lat, b.rotation_deg, b.scale
 
 // floorFrame returns the frame of a live floor's building.
 func floorFrame(ctx context.Context, q querier, floorID uuid.UUID) (*geo.Frame, error) {
-	if floorID == uuid.Nil {
-		return nil, floorplan.Invalidf("no floor given")
-	}
-	var (
-		g        geo.Georef
-		lon, lat float64
-	)
-	err := q.QueryRowContext(ctx, sqlFloorFrame, floorID.String()).Scan(&lon, &lat, &g.RotationDeg, &g.Scale)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, floorplan.Invalidf("unknown floor %s", floorID)
-	} else if err != nil {
-		return nil, err
-	}
-	g.Origin = orb.Point{lon, lat}
-	return g.Frame(), nil
+	return readFrame(ctx, q, sqlFloorFrame, floorID, "floor")
 }
 
 const sqlLiveAgency = `SELECT 1 FROM agencies WHERE id = ? AND deleted_at IS NULL`
@@ -73,10 +63,8 @@ func roomGeometry(ctx context.Context, q querier, r *floorplan.Room) (local []by
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if r.AgencyID != uuid.Nil {
-		if err := live(ctx, q, sqlLiveAgency, r.AgencyID, "agency"); err != nil {
-			return nil, nil, nil, err
-		}
+	if err := liveIfGiven(ctx, q, sqlLiveAgency, r.AgencyID, "agency"); err != nil {
+		return nil, nil, nil, err
 	}
 	if local, err = encodeGeom(r.Geometry, srsLocal); err != nil {
 		return nil, nil, nil, err
@@ -182,11 +170,7 @@ func (s *Store) CreateRoom(ctx context.Context, r *floorplan.Room) error {
 	id := newID(r.ID)
 	now := s.now()
 	validFrom := s.validFrom(ctx, r.ValidFrom, now)
-	created := r.CreatedAt
-	if created.IsZero() {
-		created = now
-	}
-	created, createdText := instant(created)
+	created, createdText := createdAt(r.CreatedAt, now)
 	err := s.write(ctx, func(q querier) error {
 		local, ll, llBlob, err := roomGeometry(ctx, q, r)
 		if err != nil {
@@ -195,15 +179,11 @@ func (s *Store) CreateRoom(ctx context.Context, r *floorplan.Room) error {
 		if err := checkOverlap(ctx, q, r, id, ll); err != nil {
 			return err
 		}
-		_, err = q.ExecContext(ctx, sqlInsertRoom, llBlob, id.String(), r.FloorID.String(), r.Number, r.Name,
-			r.Usage, nullID(r.AgencyID), r.State, nullDate(r.IdleSince), local, geo.Area(r.Geometry), r.SourceID,
-			createdText, nullDate(validFrom))
-		if err != nil {
-			return err
-		}
 		nw := *r
 		nw.ID, nw.Version, nw.CreatedAt, nw.DeletedAt, nw.ValidFrom = id, 1, created.In(s.loc), time.Time{}, validFrom
-		return record(ctx, q, now, change{floorplan.EntityRoom, id, opInsert, nil, roomImageOf(nw)})
+		return s.rooms().insert(ctx, q, now, id, nw, sqlInsertRoom, llBlob, id.String(), r.FloorID.String(), r.Number,
+			r.Name, r.Usage, nullID(r.AgencyID), r.State, nullDate(r.IdleSince), local, geo.Area(r.Geometry), r.SourceID,
+			createdText, nullDate(validFrom))
 	})
 	if err != nil {
 		return err
@@ -212,59 +192,30 @@ func (s *Store) CreateRoom(ctx context.Context, r *floorplan.Room) error {
 	return nil
 }
 
-const sqlRoom = `SELECT ` + roomColumns + ` FROM rooms r WHERE r.id = ? AND r.deleted_at IS NULL`
-
-// liveRoom reads a live room.
-func (s *Store) liveRoom(ctx context.Context, q querier, id uuid.UUID) (floorplan.Room, error) {
-	r, err := s.scanRoom(q.QueryRowContext(ctx, sqlRoom, id.String()))
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, notFound("room", id)
-	}
-	return r, err
-}
-
 // Room returns a live room.
 func (s *Store) Room(ctx context.Context, id uuid.UUID) (floorplan.Room, error) {
-	r, err := s.liveRoom(ctx, s.reader(), id)
+	r, err := s.rooms().live(ctx, s.reader(), id)
 	return r, wrapErr(err)
 }
 
-// Rooms queries: each of ?1 floor, ?2 building, ?3 agency and ?4 number filters when not NULL. The first
-// filter given picks the query, so that an index leads.
+// Rooms queries: each of ?1 floor, ?2 building, ?3 agency and ?4 number filters when not NULL
+// (roomFilters). The first filter given picks the query, so that an index leads.
 const (
-	sqlRoomsByFloor = `
-SELECT ` + roomColumns + `
-  FROM rooms r JOIN floors f ON f.id = r.floor_id
- WHERE r.floor_id = ?1 AND r.deleted_at IS NULL
-   AND (?2 IS NULL OR f.building_id = ?2)
-   AND (?3 IS NULL OR r.agency_id = ?3)
-   AND (?4 IS NULL OR r.number = ?4)
- ORDER BY f.building_id, f.ordinal, r.number, r.id`
-	sqlRoomsByBuilding = `
-SELECT ` + roomColumns + `
-  FROM floors f JOIN rooms r ON r.floor_id = f.id
- WHERE f.building_id = ?2 AND f.deleted_at IS NULL AND r.deleted_at IS NULL
-   AND (?1 IS NULL OR r.floor_id = ?1)
-   AND (?3 IS NULL OR r.agency_id = ?3)
-   AND (?4 IS NULL OR r.number = ?4)
- ORDER BY f.building_id, f.ordinal, r.number, r.id`
-	sqlRoomsByAgency = `
-SELECT ` + roomColumns + `
-  FROM rooms r JOIN floors f ON f.id = r.floor_id
- WHERE r.agency_id = ?3 AND r.deleted_at IS NULL
-   AND (?1 IS NULL OR r.floor_id = ?1)
-   AND (?2 IS NULL OR f.building_id = ?2)
-   AND (?4 IS NULL OR r.number = ?4)
- ORDER BY f.building_id, f.ordinal, r.number, r.id`
-	sqlRoomsAll = `
-SELECT ` + roomColumns + `
-  FROM rooms r NOT INDEXED JOIN floors f ON f.id = r.floor_id
- WHERE r.deleted_at IS NULL
+	roomFilters = `
    AND (?1 IS NULL OR r.floor_id = ?1)
    AND (?2 IS NULL OR f.building_id = ?2)
    AND (?3 IS NULL OR r.agency_id = ?3)
    AND (?4 IS NULL OR r.number = ?4)
  ORDER BY f.building_id, f.ordinal, r.number, r.id`
+	roomsOnFloors   = `SELECT ` + roomColumns + ` FROM rooms r JOIN floors f ON f.id = r.floor_id`
+	sqlRoomsByFloor = roomsOnFloors + `
+ WHERE r.floor_id = ?1 AND r.deleted_at IS NULL` + roomFilters
+	sqlRoomsByBuilding = `SELECT ` + roomColumns + ` FROM floors f JOIN rooms r ON r.floor_id = f.id
+ WHERE f.building_id = ?2 AND f.deleted_at IS NULL AND r.deleted_at IS NULL` + roomFilters
+	sqlRoomsByAgency = roomsOnFloors + `
+ WHERE r.agency_id = ?3 AND r.deleted_at IS NULL` + roomFilters
+	sqlRoomsAll = `SELECT ` + roomColumns + ` FROM rooms r NOT INDEXED JOIN floors f ON f.id = r.floor_id
+ WHERE r.deleted_at IS NULL` + roomFilters
 )
 
 // Rooms lists the live rooms matching f, by building, floor ordinal and number.
@@ -309,30 +260,26 @@ func (s *Store) UpdateRoom(ctx context.Context, r *floorplan.Room) error {
 		if err != nil {
 			return err
 		}
-		old, err := s.liveRoom(ctx, q, r.ID)
-		if err != nil {
-			return err
-		}
-		if old.Version != r.Version {
-			return conflict("room", old.Version, r.Version)
-		}
-		if err := checkOverlap(ctx, q, r, r.ID, ll); err != nil {
-			return err
-		}
-		validFrom = old.ValidFrom
-		if !r.ValidFrom.IsZero() {
-			validFrom = floorplan.DayOf(r.ValidFrom)
-		}
-		_, err = q.ExecContext(ctx, sqlUpdateRoom, llBlob, r.FloorID.String(), r.Number, r.Name, r.Usage,
-			nullID(r.AgencyID), r.State, nullDate(r.IdleSince), local, geo.Area(r.Geometry), r.SourceID,
-			nullDate(validFrom), r.ID.String(), r.Version)
-		if err != nil {
-			return err
-		}
-		nw := *r
-		nw.Version, nw.CreatedAt, nw.DeletedAt, nw.ValidFrom = old.Version+1, old.CreatedAt, time.Time{}, validFrom
-		version = nw.Version
-		return record(ctx, q, now, change{floorplan.EntityRoom, r.ID, opUpdate, roomImageOf(old), roomImageOf(nw)})
+		_, err = s.rooms().update(ctx, q, now, r.ID, func(old floorplan.Room) (floorplan.Room, error) {
+			if err := stale("room", old.Version, r.Version); err != nil {
+				return old, err
+			}
+			if err := checkOverlap(ctx, q, r, r.ID, ll); err != nil {
+				return old, err
+			}
+			validFrom = old.ValidFrom
+			if !r.ValidFrom.IsZero() {
+				validFrom = floorplan.DayOf(r.ValidFrom)
+			}
+			_, err = q.ExecContext(ctx, sqlUpdateRoom, llBlob, r.FloorID.String(), r.Number, r.Name, r.Usage,
+				nullID(r.AgencyID), r.State, nullDate(r.IdleSince), local, geo.Area(r.Geometry), r.SourceID,
+				nullDate(validFrom), r.ID.String(), r.Version)
+			nw := *r
+			nw.Version, nw.CreatedAt, nw.DeletedAt, nw.ValidFrom = old.Version+1, old.CreatedAt, time.Time{}, validFrom
+			version = nw.Version
+			return nw, err
+		})
+		return err
 	})
 	if err != nil {
 		return err
@@ -345,7 +292,6 @@ const (
 	sqlRoomInUse = `
 SELECT count(*) FROM assignments
  WHERE room_id = ? AND deleted_at IS NULL AND (end_date IS NULL OR end_date > ?)`
-	sqlDeleteRoom = `UPDATE rooms SET deleted_at = ?, geom = NULL, version = version + 1 WHERE id = ?`
 )
 
 // DeleteRoom deletes a live room at the given version. A room that people are still assigned to (an
@@ -354,24 +300,13 @@ func (s *Store) DeleteRoom(ctx context.Context, id uuid.UUID, version int64) err
 	now := s.now()
 	today := nullDate(s.today())
 	return s.write(ctx, func(q querier) error {
-		old, err := s.liveRoom(ctx, q, id)
-		if err != nil {
-			return err
-		}
-		if old.Version != version {
-			return conflict("room", old.Version, version)
-		}
-		if n, err := count(ctx, q, sqlRoomInUse, id.String(), today); err != nil {
-			return err
-		} else if n > 0 {
-			return inUse("people are still assigned to the room (%d assignment(s))", n)
-		}
-		deleted, deletedText := instant(now)
-		if _, err := q.ExecContext(ctx, sqlDeleteRoom, deletedText, id.String()); err != nil {
-			return err
-		}
-		nw := old
-		nw.Version, nw.DeletedAt = old.Version+1, deleted.In(s.loc)
-		return record(ctx, q, now, change{floorplan.EntityRoom, id, opDelete, roomImageOf(old), roomImageOf(nw)})
+		_, err := s.rooms().remove(ctx, q, now, id, func(q querier, old floorplan.Room) error {
+			if err := stale("room", old.Version, version); err != nil {
+				return err
+			}
+			return refuseInUse(ctx, q, []any{id.String(), today},
+				inUseCheck{sqlRoomInUse, "people are still assigned to the room (%d assignment(s))"})
+		})
+		return err
 	})
 }

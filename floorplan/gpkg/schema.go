@@ -26,7 +26,9 @@ const (
 //	2: bitemporal history (history.effective and history.reason, rooms.valid_from and
 //	   buildings.valid_from, see floorplan/effective.go), the officemap_schema table; a register
 //	   written before local geometry was always in metres is converted (rescaleLegacyUnits).
-const schemaVersion = 2
+//	3: accounts, sessions, API tokens and the hash-chained audit log of package identity
+//	   (sqlIdentityTables, identity.go).
+const schemaVersion = 3
 
 // schemaDefinition marks a file as an officemap register in gpkg_extensions (extension
 // officemap_register); the version is in officemap_schema. A file of version 1 carries
@@ -78,6 +80,136 @@ END;`
 	sqlHistoryEffectiveIndexes = `CREATE INDEX history_effective_idx ON history (effective, entity_id);
 CREATE INDEX history_room_effective_idx ON history (effective) WHERE entity = 'room' AND op <> 'delete';`
 )
+
+// sqlIdentityTables is the schema part of version 3, the GeoPackage counterpart of
+// migrations/0006_identity.sql: users, sessions, api_tokens, audit_log and audit_head, attribute tables
+// like the register's others (an integer primary key fid for GDAL; the domain keys are unique columns
+// beside it). They are not the register: their writes go to no history and do not move its revision.
+//
+//   - Instants are TEXT in UTC to the microsecond ("2006-01-02T15:04:05.000000Z", microLayout), not
+//     GeoPackage DATETIMEs, which hold milliseconds: the audit hash covers microseconds, and the fixed
+//     width keeps text order the order of time. Booleans are BOOLEAN (0 or 1); grants and the password
+//     history are JSON arrays.
+//   - Usernames are unique whatever their case: an index on lower(username). SQLite's lower() folds
+//     ASCII only; identity.NormalizeUsername lowers every username the service stores anyway.
+//   - The audit log is append-only by triggers (RAISE(ABORT) on UPDATE and DELETE), and each insert
+//     must follow audit_head, its one-row head (the last seq and hash), which moves on by one onto a
+//     stored record and survives purges. PurgeAudit drops the DELETE trigger and creates it again
+//     (sqlAuditLogNoDeleteTrigger) inside its transaction. Anyone with the file can do the same, and
+//     more: on this store the hash chain (identity.Verify) is the guard, not the triggers.
+const sqlIdentityTables = `
+CREATE TABLE users (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  username TEXT NOT NULL CONSTRAINT users_username_length CHECK (length(username) BETWEEN 1 AND 64),
+  display_name TEXT NOT NULL DEFAULT '',
+  grants TEXT NOT NULL DEFAULT '[]' CONSTRAINT users_grants_array CHECK (json_type(grants) = 'array'),
+  password_hash TEXT NOT NULL DEFAULT '',
+  password_history TEXT NOT NULL DEFAULT '[]' CONSTRAINT users_password_history_array CHECK (json_type(password_history) = 'array'),
+  password_changed_at TEXT,
+  must_change_password BOOLEAN NOT NULL DEFAULT 0,
+  password_expires TEXT,
+  failed_attempts INTEGER NOT NULL DEFAULT 0 CONSTRAINT users_failed_attempts_nonnegative CHECK (failed_attempts >= 0),
+  locked_until TEXT,
+  disabled BOOLEAN NOT NULL DEFAULT 0,
+  totp_secret TEXT NOT NULL DEFAULT '',
+  totp_enabled BOOLEAN NOT NULL DEFAULT 0,
+  external_subject TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE UNIQUE INDEX users_username_key ON users (lower(username));
+CREATE UNIQUE INDEX users_external_subject_key ON users (external_subject) WHERE external_subject <> '';
+CREATE TRIGGER users_version BEFORE UPDATE ON users
+  WHEN NEW.version IS NOT OLD.version + 1
+BEGIN
+  SELECT RAISE(ABORT, 'officemap: users.version must rise by exactly one');
+END;
+
+CREATE TABLE sessions (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT,
+  id_hash TEXT NOT NULL UNIQUE,
+  user_id TEXT NOT NULL REFERENCES users (id),
+  created_at TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  addr TEXT NOT NULL DEFAULT '',
+  mfa BOOLEAN NOT NULL DEFAULT 0
+);
+CREATE INDEX sessions_user_idx ON sessions (user_id);
+
+CREATE TABLE api_tokens (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  hash TEXT NOT NULL UNIQUE,
+  user_id TEXT NOT NULL REFERENCES users (id),
+  name TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  revoked_at TEXT,
+  last_used TEXT
+);
+CREATE INDEX api_tokens_user_idx ON api_tokens (user_id, created_at);
+
+CREATE TABLE audit_log (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER NOT NULL UNIQUE CONSTRAINT audit_log_seq_positive CHECK (seq > 0),
+  at TEXT NOT NULL,
+  user_id TEXT,
+  username TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL DEFAULT '',
+  addr TEXT NOT NULL DEFAULT '',
+  action TEXT NOT NULL CONSTRAINT audit_log_action_required CHECK (action <> ''),
+  target TEXT NOT NULL DEFAULT '',
+  outcome TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT '',
+  prev_hash TEXT NOT NULL DEFAULT '',
+  hash TEXT NOT NULL CONSTRAINT audit_log_hash_hex CHECK (length(hash) = 64 AND hash NOT GLOB '*[^0-9a-f]*')
+);
+CREATE INDEX audit_log_at_idx ON audit_log (at);
+CREATE INDEX audit_log_username_idx ON audit_log (username, seq);
+
+CREATE TABLE audit_head (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT CONSTRAINT audit_head_one_row CHECK (fid = 1),
+  last_seq INTEGER NOT NULL,
+  last_hash TEXT NOT NULL
+);
+INSERT INTO audit_head (fid, last_seq, last_hash) VALUES (1, 0, '');
+
+CREATE TRIGGER audit_log_append BEFORE INSERT ON audit_log
+  WHEN NEW.seq IS NOT (SELECT last_seq + 1 FROM audit_head) OR NEW.prev_hash IS NOT (SELECT last_hash FROM audit_head)
+BEGIN
+  SELECT RAISE(ABORT, 'officemap: audit_log: a new record must follow audit_head');
+END;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'officemap: audit_log is append-only: UPDATE is not allowed');
+END;
+` + sqlAuditLogNoDeleteTrigger + `
+CREATE TRIGGER audit_head_advance BEFORE UPDATE ON audit_head
+  WHEN NEW.fid IS NOT OLD.fid OR NEW.last_seq IS NOT OLD.last_seq + 1
+    OR NOT EXISTS (SELECT 1 FROM audit_log WHERE seq = NEW.last_seq AND hash = NEW.last_hash)
+BEGIN
+  SELECT RAISE(ABORT, 'officemap: audit_head moves on by one, onto a stored record');
+END;
+CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+BEGIN
+  SELECT RAISE(ABORT, 'officemap: audit_head: DELETE is not allowed');
+END;
+
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
+  ('users', 'attributes', 'users', 'accounts (identity.User); usernames unique whatever their case', NULL),
+  ('sessions', 'attributes', 'sessions', 'signed-in browsers, by the SHA-256 of their secret', NULL),
+  ('api_tokens', 'attributes', 'api_tokens', 'API tokens, by the SHA-256 of their secret', NULL),
+  ('audit_log', 'attributes', 'audit_log', 'append-only, hash-chained audit log (identity.AuditRecord; identity.Verify checks it)', NULL),
+  ('audit_head', 'attributes', 'audit_head', 'the audit log''s last seq and hash (one row); survives purges', NULL);`
+
+// sqlAuditLogNoDeleteTrigger refuses deletes from the audit log; PurgeAudit drops it and creates it
+// again around its DELETE, in one transaction.
+const sqlAuditLogNoDeleteTrigger = `CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'officemap: audit_log is append-only: DELETE is not allowed');
+END;`
 
 // migrate creates the register in an empty file, or checks that a file is one and brings it to
 // schemaVersion, all in one write transaction: a migration that fails leaves the file as it was.
@@ -166,6 +298,7 @@ func fileVersion(ctx context.Context, q querier) (int, error) {
 // migrations[v-1] brings a register of schema version v to v+1, inside migrate's transaction.
 var migrations = []func(ctx context.Context, q querier) error{
 	migrateV2,
+	migrateV3,
 }
 
 // sqlMigrateV2 is the schema part of version 2 (the GeoPackage counterpart of the PostGIS migration
@@ -209,6 +342,12 @@ func migrateV2(ctx context.Context, q querier) error {
 	return rescaleLegacyUnits(ctx, q)
 }
 
+// migrateV3 brings a register of version 2 to version 3: the identity tables (sqlIdentityTables), empty.
+func migrateV3(ctx context.Context, q querier) error {
+	_, err := q.ExecContext(ctx, sqlIdentityTables)
+	return err
+}
+
 // sqlSchema creates the GeoPackage core tables, the register and its spatial indexes. Layout:
 //
 //   - gpkg_spatial_ref_sys has the three rows the specification requires (-1, 0, 4326) and srs_id 99999,
@@ -235,6 +374,8 @@ func migrateV2(ctx context.Context, q querier) error {
 //   - history records carry the day they hold from (effective) and a reason; rooms and buildings the
 //     day they exist from (valid_from). Columns added by a migration come last, in new files too, so that
 //     a migrated file and a new one have the same tables.
+//   - users, sessions, api_tokens, audit_log and audit_head (sqlIdentityTables) hold the accounts and
+//     the audit log of package identity.
 const sqlSchema = `
 CREATE TABLE gpkg_spatial_ref_sys (
   srs_name TEXT NOT NULL,
@@ -486,6 +627,7 @@ INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_i
   ('standard_rows', 'attributes', 'standard_rows', 'local space-standard rows', NULL),
   ('history', 'attributes', 'history', 'append-only log of every write', NULL);
 ` + sqlSchemaVersionTable + `
+` + sqlIdentityTables + `
 INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) VALUES
   ('sites', 'geom', 'POLYGON', 4326, 0, 0),
   ('buildings', 'geom', 'POLYGON', 4326, 0, 0),

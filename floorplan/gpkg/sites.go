@@ -2,9 +2,7 @@ package gpkg
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -24,6 +22,8 @@ func (r siteRow) image() siteImage {
 		Ownership: r.Ownership, Records: recordsOf(r.Records), Note: r.Note, CreatedAt: jsonInstant(r.created),
 		DeletedAt: jsonInstant(r.deleted)}
 }
+
+func (r siteRow) deletedAt(at time.Time) siteRow { r.deleted = at; return r }
 
 func recordsOf(rs []floorplan.OwnershipRecord) []floorplan.OwnershipRecord {
 	if rs == nil {
@@ -51,53 +51,40 @@ func (s *Store) scanSite(row scanner) (siteRow, error) {
 	return r, nil
 }
 
+// checkSite validates a site and returns its ownership records as JSON text.
+func (s *Store) checkSite(site *floorplan.Site) (string, error) {
+	if err := site.Validate(s.classification); err != nil {
+		return "", err
+	}
+	records, err := json.Marshal(recordsOf(site.Records))
+	if err != nil {
+		return "", floorplan.Invalidf("ownership records: %v", err)
+	}
+	return string(records), nil
+}
+
 const sqlInsertSite = `
 INSERT INTO sites (id, name, address, category, ownership, records, note, created_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 
 // CreateSite adds a site.
 func (s *Store) CreateSite(ctx context.Context, site *floorplan.Site) error {
-	if err := site.Validate(s.classification); err != nil {
+	records, err := s.checkSite(site)
+	if err != nil {
 		return err
 	}
-	records, err := json.Marshal(recordsOf(site.Records))
-	if err != nil {
-		return floorplan.Invalidf("ownership records: %v", err)
-	}
-	id := newID(site.ID)
-	now := s.now()
-	err = s.write(ctx, func(q querier) error {
+	return s.create(ctx, &site.ID, func(q querier, id uuid.UUID, now time.Time) error {
 		created, createdText := instant(now)
-		_, err := q.ExecContext(ctx, sqlInsertSite, id.String(), site.Name, site.Address, site.Category,
-			site.Ownership, string(records), site.Note, createdText)
-		if err != nil {
-			return err
-		}
 		row := siteRow{Site: *site, created: created}
 		row.ID = id
-		return record(ctx, q, now, change{floorplan.EntitySite, id, opInsert, nil, row.image()})
+		return s.sites().insert(ctx, q, now, id, row, sqlInsertSite, id.String(), site.Name, site.Address,
+			site.Category, site.Ownership, records, site.Note, createdText)
 	})
-	if err != nil {
-		return err
-	}
-	site.ID = id
-	return nil
-}
-
-const sqlSite = `SELECT ` + siteColumns + ` FROM sites s WHERE s.id = ? AND s.deleted_at IS NULL`
-
-// liveSite reads a live site's row.
-func (s *Store) liveSite(ctx context.Context, q querier, id uuid.UUID) (siteRow, error) {
-	r, err := s.scanSite(q.QueryRowContext(ctx, sqlSite, id.String()))
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, notFound("site", id)
-	}
-	return r, err
 }
 
 // Site returns a site.
 func (s *Store) Site(ctx context.Context, id uuid.UUID) (floorplan.Site, error) {
-	r, err := s.liveSite(ctx, s.reader(), id)
+	r, err := s.sites().live(ctx, s.reader(), id)
 	return r.Site, wrapErr(err)
 }
 
@@ -106,11 +93,7 @@ const sqlSites = `SELECT ` + siteColumns + ` FROM sites s WHERE s.deleted_at IS 
 // Sites lists the sites by name.
 func (s *Store) Sites(ctx context.Context) ([]floorplan.Site, error) {
 	rows, err := collect(ctx, s.reader(), s.scanSite, sqlSites)
-	out := make([]floorplan.Site, len(rows))
-	for i, r := range rows {
-		out[i] = r.Site
-	}
-	return out, err
+	return values(rows, func(r siteRow) floorplan.Site { return r.Site }), err
 }
 
 const sqlUpdateSite = `
@@ -118,55 +101,26 @@ UPDATE sites SET name = ?, address = ?, category = ?, ownership = ?, records = ?
 
 // UpdateSite replaces a site's fields.
 func (s *Store) UpdateSite(ctx context.Context, site *floorplan.Site) error {
-	if err := site.Validate(s.classification); err != nil {
-		return err
-	}
-	records, err := json.Marshal(recordsOf(site.Records))
+	records, err := s.checkSite(site)
 	if err != nil {
-		return floorplan.Invalidf("ownership records: %v", err)
+		return err
 	}
 	now := s.now()
 	return s.write(ctx, func(q querier) error {
-		old, err := s.liveSite(ctx, q, site.ID)
-		if err != nil {
-			return err
-		}
-		_, err = q.ExecContext(ctx, sqlUpdateSite, site.Name, site.Address, site.Category, site.Ownership,
-			string(records), site.Note, site.ID.String())
-		if err != nil {
-			return err
-		}
-		nw := siteRow{Site: *site, created: old.created}
-		return record(ctx, q, now, change{floorplan.EntitySite, site.ID, opUpdate, old.image(), nw.image()})
+		_, err := s.sites().update(ctx, q, now, site.ID, func(old siteRow) (siteRow, error) {
+			_, err := q.ExecContext(ctx, sqlUpdateSite, site.Name, site.Address, site.Category, site.Ownership,
+				records, site.Note, site.ID.String())
+			return siteRow{Site: *site, created: old.created}, err
+		})
+		return err
 	})
 }
 
-const (
-	sqlSiteInUse  = `SELECT count(*) FROM buildings WHERE site_id = ? AND deleted_at IS NULL`
-	sqlDeleteSite = `UPDATE sites SET deleted_at = ?, geom = NULL WHERE id = ?`
-)
+const sqlSiteInUse = `SELECT count(*) FROM buildings WHERE site_id = ? AND deleted_at IS NULL`
 
 // DeleteSite deletes a site that has no buildings left.
 func (s *Store) DeleteSite(ctx context.Context, id uuid.UUID) error {
-	now := s.now()
-	return s.write(ctx, func(q querier) error {
-		old, err := s.liveSite(ctx, q, id)
-		if err != nil {
-			return err
-		}
-		if n, err := count(ctx, q, sqlSiteInUse, id.String()); err != nil {
-			return err
-		} else if n > 0 {
-			return inUse("the site still has %d building(s)", n)
-		}
-		deleted, deletedText := instant(now)
-		if _, err := q.ExecContext(ctx, sqlDeleteSite, deletedText, id.String()); err != nil {
-			return err
-		}
-		nw := old
-		nw.deleted = deleted
-		return record(ctx, q, now, change{floorplan.EntitySite, id, opDelete, old.image(), nw.image()})
-	})
+	return s.sites().delete(ctx, id, nil, inUseCheck{sqlSiteInUse, "the site still has %d building(s)"})
 }
 
 const (

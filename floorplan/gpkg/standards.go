@@ -36,11 +36,7 @@ func (s *Store) scanStandardRow(row scanner) (standardRowRow, error) {
 }
 
 func standardRowsOf(rows []standardRowRow) []floorplan.StandardRow {
-	out := make([]floorplan.StandardRow, len(rows))
-	for i, r := range rows {
-		out[i] = r.StandardRow
-	}
-	return out
+	return values(rows, func(r standardRowRow) floorplan.StandardRow { return r.StandardRow })
 }
 
 // checkStandardRow checks what the PostGIS schema's constraints check.

@@ -7,7 +7,8 @@
 // GeoPackage geometry blobs in an ordinary column beside it, tagged with the engineering SRS 99999
 // ("local building metres"). Agencies, people, posts, assignments, local standard rows and the history are
 // attribute tables. A soft-deleted row keeps its local geometry but loses its lon/lat copy, so the map
-// layers and their R-trees hold only live features.
+// layers and their R-trees hold only live features. The accounts, sessions, API tokens and audit log of
+// package identity are attribute tables too (identity.go), outside the register and its history.
 //
 // Concurrency. SQLite in WAL mode, synchronous=FULL (an acknowledged write survives a power cut): one
 // writer connection, on which every write runs in a BEGIN IMMEDIATE transaction, and a pool of read-only
@@ -182,6 +183,16 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Store) error) error {
 	if s.tx != nil {
 		return s.write(ctx, func(querier) error { return fn(s) })
 	}
+	return s.writerTx(ctx, func(tx *sql.Tx) error {
+		inner := *s
+		inner.tx = tx
+		return fn(&inner)
+	})
+}
+
+// writerTx runs fn in a transaction of its own on the writer connection (BEGIN IMMEDIATE): it commits
+// when fn returns nil and rolls back when fn returns an error (returned as it is) or panics.
+func (s *Store) writerTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return wrapErr(err)
@@ -192,9 +203,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Store) error) error {
 			_ = tx.Rollback()
 		}
 	}()
-	inner := *s
-	inner.tx = tx
-	if err := fn(&inner); err != nil {
+	if err := fn(tx); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -236,24 +245,7 @@ func (s *Store) write(ctx context.Context, fn func(q querier) error) error {
 		}
 		return nil
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return wrapErr(err)
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			_ = tx.Rollback()
-		}
-	}()
-	if err := fn(tx); err != nil {
-		return wrapErr(err)
-	}
-	if err := tx.Commit(); err != nil {
-		return wrapErr(err)
-	}
-	committed = true
-	return nil
+	return s.writerTx(ctx, func(tx *sql.Tx) error { return wrapErr(fn(tx)) })
 }
 
 // read runs fn on one consistent view of the register: InTx's transaction, or a read transaction on a

@@ -70,25 +70,23 @@ func rescaleLegacyUnits(ctx context.Context, q querier) error {
 
 // rescaleBuilding converts one building, its floors and its rooms (see rescaleLegacyUnits).
 func rescaleBuilding(ctx context.Context, q querier, s *Store, now time.Time, b buildingRow) error {
+	floors, err := collect(ctx, q, s.scanFloor, sqlAllBuildingFloors, b.ID.String())
+	if err != nil {
+		return err
+	}
+	rooms, err := collect(ctx, q, s.scanRoom, sqlAllBuildingRooms, b.ID.String())
+	if err != nil {
+		return err
+	}
 	k := b.Georef.Scale
 	if len(b.Footprint) > 0 {
 		nw := b
 		nw.Footprint = scalePolygon(b.Footprint, k)
-		blob, err := encodeGeom(nw.Footprint, srsLocal)
-		if err != nil {
-			return err
-		}
-		if _, err := q.ExecContext(ctx, sqlRescaleFootprint, blob, b.ID.String()); err != nil {
-			return err
-		}
+		c := change{floorplan.EntityBuilding, b.ID, opUpdate, b.image(), nw.image()}
 		bctx := floorplan.WithEffective(ctx, b.ValidFrom)
-		if err := record(bctx, q, now, change{floorplan.EntityBuilding, b.ID, opUpdate, b.image(), nw.image()}); err != nil {
+		if err := writeLocal(bctx, q, now, c, sqlRescaleFootprint, nw.Footprint, b.ID.String()); err != nil {
 			return err
 		}
-	}
-	floors, err := collect(ctx, q, s.scanFloor, sqlAllBuildingFloors, b.ID.String())
-	if err != nil {
-		return err
 	}
 	for _, f := range floors {
 		if len(f.Outline) == 0 {
@@ -96,43 +94,41 @@ func rescaleBuilding(ctx context.Context, q querier, s *Store, now time.Time, b 
 		}
 		nw := f
 		nw.Outline = scalePolygon(f.Outline, k)
-		blob, err := encodeGeom(nw.Outline, srsLocal)
-		if err != nil {
+		c := change{floorplan.EntityFloor, f.ID, opUpdate, f.image(), nw.image()}
+		if err := writeLocal(ctx, q, now, c, sqlRescaleOutline, nw.Outline, f.ID.String()); err != nil {
 			return err
 		}
-		if _, err := q.ExecContext(ctx, sqlRescaleOutline, blob, f.ID.String()); err != nil {
-			return err
-		}
-		if err := record(ctx, q, now, change{floorplan.EntityFloor, f.ID, opUpdate, f.image(), nw.image()}); err != nil {
-			return err
-		}
-	}
-	rooms, err := collect(ctx, q, s.scanRoom, sqlAllBuildingRooms, b.ID.String())
-	if err != nil {
-		return err
 	}
 	for _, r := range rooms {
 		nw := r
 		nw.Geometry = scalePolygon(r.Geometry, k)
 		nw.Version++
-		blob, err := encodeGeom(nw.Geometry, srsLocal)
-		if err != nil {
-			return err
-		}
-		if _, err := q.ExecContext(ctx, sqlRescaleRoom, blob, geo.Area(nw.Geometry), r.ID.String()); err != nil {
-			return err
-		}
 		// From the day the room's current state holds (as migrations/0005_units.sql): its valid_from, or
 		// the day it was deleted.
 		eff := r.ValidFrom
 		if !r.DeletedAt.IsZero() {
 			eff = floorplan.DayOf(r.DeletedAt)
 		}
-		if err := record(floorplan.WithEffective(ctx, eff), q, now, change{floorplan.EntityRoom, r.ID, opUpdate, roomImageOf(r), roomImageOf(nw)}); err != nil {
+		c := change{floorplan.EntityRoom, r.ID, opUpdate, roomImageOf(r), roomImageOf(nw)}
+		err := writeLocal(floorplan.WithEffective(ctx, eff), q, now, c, sqlRescaleRoom, nw.Geometry, geo.Area(nw.Geometry),
+			r.ID.String())
+		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// writeLocal writes the local polygon p of c's row with query (?1 its blob, then args) and records c.
+func writeLocal(ctx context.Context, q querier, now time.Time, c change, query string, p orb.Polygon, args ...any) error {
+	blob, err := encodeGeom(p, srsLocal)
+	if err != nil {
+		return err
+	}
+	if _, err := q.ExecContext(ctx, query, append([]any{blob}, args...)...); err != nil {
+		return err
+	}
+	return record(ctx, q, now, c)
 }
 
 // scalePolygon returns a copy of p with every coordinate multiplied by k (as PostGIS's ST_Scale does).

@@ -36,17 +36,10 @@ func scanAgency(row pgx.Row) (floorplan.Agency, error) {
 
 // lockAgencyRefs makes sure an agency's parent and successor are live, and keeps them so.
 func lockAgencyRefs(ctx context.Context, tx pgx.Tx, a *floorplan.Agency) error {
-	if a.ParentID != uuid.Nil {
-		if err := lockLive(ctx, tx, lockAgencyShareSQL, a.ParentID, "parent agency"); err != nil {
-			return err
-		}
+	if err := lockLiveIfGiven(ctx, tx, lockAgencyShareSQL, a.ParentID, "parent agency"); err != nil {
+		return err
 	}
-	if a.SuccessorID != uuid.Nil {
-		if err := lockLive(ctx, tx, lockAgencyShareSQL, a.SuccessorID, "successor agency"); err != nil {
-			return err
-		}
-	}
-	return nil
+	return lockLiveIfGiven(ctx, tx, lockAgencyShareSQL, a.SuccessorID, "successor agency")
 }
 
 const insertAgencySQL = `
@@ -59,8 +52,7 @@ func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
 	if err := floorplan.CheckAgency(ctx, a); err != nil {
 		return err
 	}
-	id := newID(a.ID)
-	err := s.write(ctx, func(tx pgx.Tx) error {
+	return s.create(ctx, &a.ID, func(tx pgx.Tx, id uuid.UUID) error {
 		if err := lockAgencyRefs(ctx, tx, a); err != nil {
 			return err
 		}
@@ -68,22 +60,13 @@ func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
 			a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate), nullID(a.SuccessorID))
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	a.ID = id
-	return nil
 }
 
 const agencySQL = `SELECT ` + agencyColumns + ` FROM agencies a WHERE a.id = $1 AND a.deleted_at IS NULL`
 
 // Agency returns an agency.
 func (s *Store) Agency(ctx context.Context, id uuid.UUID) (floorplan.Agency, error) {
-	a, err := scanAgency(s.q().QueryRow(ctx, agencySQL, id))
-	if err == pgx.ErrNoRows {
-		return a, notFound("agency", id)
-	}
-	return a, mapError(err)
+	return one(ctx, s.q(), scanAgency, agencySQL, "agency", id)
 }
 
 const agenciesSQL = `SELECT ` + agencyColumns + ` FROM agencies a WHERE a.deleted_at IS NULL ORDER BY a.name, a.id`
@@ -107,12 +90,8 @@ func (s *Store) UpdateAgency(ctx context.Context, a *floorplan.Agency) error {
 		if err := lockAgencyRefs(ctx, tx, a); err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, updateAgencySQL, a.ID, a.Name, a.ShortName, a.Level, a.Scale, nullID(a.ParentID),
-			a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate), nullID(a.SuccessorID))
-		if err == nil && tag.RowsAffected() == 0 {
-			return notFound("agency", a.ID)
-		}
-		return err
+		return updateLive(ctx, tx, "agency", a.ID, updateAgencySQL, a.ID, a.Name, a.ShortName, a.Level, a.Scale,
+			nullID(a.ParentID), a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate), nullID(a.SuccessorID))
 	})
 }
 

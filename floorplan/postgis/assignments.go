@@ -89,11 +89,7 @@ const assignmentSQL = `SELECT ` + assignmentColumns + ` FROM assignments a WHERE
 
 // Assignment returns a live assignment.
 func (s *Store) Assignment(ctx context.Context, id uuid.UUID) (floorplan.Assignment, error) {
-	a, err := s.scanAssignment(s.q().QueryRow(ctx, assignmentSQL, id))
-	if err == pgx.ErrNoRows {
-		return a, notFound("assignment", id)
-	}
-	return a, mapError(err)
+	return one(ctx, s.q(), s.scanAssignment, assignmentSQL, "assignment", id)
 }
 
 // assignmentsSQL selects live assignments; $1 person, $2 room and $3 day (in force that day) filter when
@@ -153,6 +149,6 @@ const (
 // DeleteAssignment deletes a live assignment at the given version.
 func (s *Store) DeleteAssignment(ctx context.Context, id uuid.UUID, version int64) error {
 	return s.write(ctx, func(tx pgx.Tx) error {
-		return deleteVersioned(ctx, tx, id, version, "assignment", lockAssignmentSQL, deleteAssignmentSQL, "", "", time.Time{})
+		return deleteVersioned(ctx, tx, id, version, "assignment", lockAssignmentSQL, deleteAssignmentSQL, time.Time{})
 	})
 }

@@ -85,11 +85,7 @@ const buildingSQL = `SELECT ` + buildingColumns + ` FROM buildings b WHERE b.id 
 
 // Building returns a building.
 func (s *Store) Building(ctx context.Context, id uuid.UUID) (floorplan.Building, error) {
-	b, err := scanBuilding(s.q().QueryRow(ctx, buildingSQL, id))
-	if err == pgx.ErrNoRows {
-		return b, notFound("building", id)
-	}
-	return b, mapError(err)
+	return one(ctx, s.q(), scanBuilding, buildingSQL, "building", id)
 }
 
 const (

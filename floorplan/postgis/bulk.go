@@ -2,7 +2,6 @@ package postgis
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -51,11 +50,11 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 	if len(rooms) == 0 {
 		return nil
 	}
+	if err := floorplan.CheckRooms(ctx, rooms); err != nil {
+		return err
+	}
 	ids := make([]uuid.UUID, len(rooms))
 	for i := range rooms {
-		if err := floorplan.CheckRoom(ctx, &rooms[i]); err != nil {
-			return fmt.Errorf("room %d (%s): %w", i+1, rooms[i].Number, err)
-		}
 		ids[i] = newID(rooms[i].ID)
 		rooms[i].ValidFrom = s.validFrom(ctx, rooms[i].ValidFrom)
 	}
@@ -219,14 +218,14 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 	if len(people) == 0 {
 		return nil
 	}
+	if err := floorplan.CheckPeople(ctx, people); err != nil {
+		return err
+	}
 	ids := make([]uuid.UUID, len(people))
 	postIDs := make([][]uuid.UUID, len(people))
 	var agencies []uuid.UUID
 	for i := range people {
 		p := &people[i]
-		if err := floorplan.CheckPerson(ctx, p); err != nil {
-			return fmt.Errorf("person %d (%s): %w", i+1, p.Name, err)
-		}
 		ids[i] = newID(p.ID)
 		if p.AgencyID != uuid.Nil {
 			agencies = append(agencies, p.AgencyID)
@@ -335,13 +334,13 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 	if len(as) == 0 {
 		return nil
 	}
+	if err := floorplan.CheckAssignments(ctx, as); err != nil {
+		return err
+	}
 	ids := make([]uuid.UUID, len(as))
 	var people, rooms, postPosts, postPeople []uuid.UUID
 	for i := range as {
 		a := &as[i]
-		if err := floorplan.CheckAssignment(ctx, a); err != nil {
-			return fmt.Errorf("assignment %d: %w", i+1, err)
-		}
 		ids[i] = newID(a.ID)
 		people, rooms = append(people, a.PersonID), append(rooms, a.RoomID)
 		if a.PostID != uuid.Nil {

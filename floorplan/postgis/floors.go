@@ -35,16 +35,22 @@ SELECT origin_lon, origin_lat, rotation_deg, scale FROM buildings
 
 // buildingFrame returns the frame of a live building, locked as lockBuildingFrameSQL says.
 func buildingFrame(ctx context.Context, tx pgx.Tx, id uuid.UUID) (*geo.Frame, error) {
+	return readFrame(ctx, tx, lockBuildingFrameSQL, id, "building")
+}
+
+// readFrame returns the frame of the georeference (origin_lon, origin_lat, rotation_deg, scale) that
+// query reads (and locks) for the id of a live what ($1); no row is an invalid reference.
+func readFrame(ctx context.Context, tx pgx.Tx, query string, id uuid.UUID, what string) (*geo.Frame, error) {
 	if id == uuid.Nil {
-		return nil, newError(floorplan.ErrInvalid, nil, "no building given")
+		return nil, newError(floorplan.ErrInvalid, nil, "no %s given", what)
 	}
 	var (
 		g        geo.Georef
 		lon, lat float64
 	)
-	err := tx.QueryRow(ctx, lockBuildingFrameSQL, id).Scan(&lon, &lat, &g.RotationDeg, &g.Scale)
+	err := tx.QueryRow(ctx, query, id).Scan(&lon, &lat, &g.RotationDeg, &g.Scale)
 	if err == pgx.ErrNoRows {
-		return nil, newError(floorplan.ErrInvalid, nil, "unknown building %s", id)
+		return nil, newError(floorplan.ErrInvalid, nil, "unknown %s %s", what, id)
 	} else if err != nil {
 		return nil, err
 	}
@@ -61,8 +67,7 @@ func (s *Store) CreateFloor(ctx context.Context, f *floorplan.Floor) error {
 	if err := floorplan.CheckFloor(ctx, f); err != nil {
 		return err
 	}
-	id := newID(f.ID)
-	err := s.write(ctx, func(tx pgx.Tx) error {
+	return s.create(ctx, &f.ID, func(tx pgx.Tx, id uuid.UUID) error {
 		frame, err := buildingFrame(ctx, tx, f.BuildingID)
 		if err != nil {
 			return err
@@ -74,22 +79,13 @@ func (s *Store) CreateFloor(ctx context.Context, f *floorplan.Floor) error {
 		_, err = tx.Exec(ctx, insertFloorSQL, id, f.BuildingID, f.Ordinal, f.Name, f.Elevation, local, ll, f.SourceID)
 		return s.geometryError(ctx, err, "outline", local, ll)
 	})
-	if err != nil {
-		return err
-	}
-	f.ID = id
-	return nil
 }
 
 const floorSQL = `SELECT ` + floorColumns + ` FROM floors f WHERE f.id = $1 AND f.deleted_at IS NULL`
 
 // Floor returns a floor.
 func (s *Store) Floor(ctx context.Context, id uuid.UUID) (floorplan.Floor, error) {
-	f, err := scanFloor(s.q().QueryRow(ctx, floorSQL, id))
-	if err == pgx.ErrNoRows {
-		return f, notFound("floor", id)
-	}
-	return f, mapError(err)
+	return one(ctx, s.q(), scanFloor, floorSQL, "floor", id)
 }
 
 const floorsSQL = `SELECT ` + floorColumns + ` FROM floors f

@@ -26,6 +26,7 @@ const (
 	lockMigrationsSQL   = `SELECT pg_advisory_lock($1)`
 	unlockMigrationsSQL = `SELECT pg_advisory_unlock($1)`
 	createPostGISSQL    = `CREATE EXTENSION IF NOT EXISTS postgis`
+	migrationsExistSQL  = `SELECT to_regclass('schema_migrations') IS NOT NULL`
 	createMigrationsSQL = `CREATE TABLE IF NOT EXISTS schema_migrations (
     version    integer PRIMARY KEY,
     name       text NOT NULL,
@@ -109,8 +110,16 @@ func migrateFS(ctx context.Context, pool *pgxpool.Pool, fsys fs.FS) (err error) 
 		}
 		return fmt.Errorf("postgis: create extension postgis: %w", mapError(err))
 	}
-	if _, err := conn.Exec(ctx, createMigrationsSQL); err != nil {
-		return fmt.Errorf("postgis: create schema_migrations: %w", mapError(err))
+	// The server's app role may not create tables: only a database without schema_migrations needs it
+	// (a current schema is then a no-op for the app role too).
+	var exists bool
+	if err := conn.QueryRow(ctx, migrationsExistSQL).Scan(&exists); err != nil {
+		return fmt.Errorf("postgis: look for schema_migrations: %w", mapError(err))
+	}
+	if !exists {
+		if _, err := conn.Exec(ctx, createMigrationsSQL); err != nil {
+			return fmt.Errorf("postgis: create schema_migrations: %w", mapError(err))
+		}
 	}
 	rows, err := conn.Query(ctx, appliedMigrationsSQL)
 	if err != nil {

@@ -94,10 +94,8 @@ func writePosts(ctx context.Context, tx pgx.Tx, personID uuid.UUID, posts []floo
 	ids := make([]uuid.UUID, len(posts))
 	for i := range posts {
 		ids[i] = newID(posts[i].ID)
-		if posts[i].AgencyID != uuid.Nil {
-			if err := lockLive(ctx, tx, lockAgencyShareSQL, posts[i].AgencyID, "agency of a post"); err != nil {
-				return err
-			}
+		if err := lockLiveIfGiven(ctx, tx, lockAgencyShareSQL, posts[i].AgencyID, "agency of a post"); err != nil {
+			return err
 		}
 	}
 	var n int64
@@ -131,10 +129,8 @@ func (s *Store) CreatePerson(ctx context.Context, p *floorplan.Person) error {
 	posts := clonePosts(p.Posts)
 	var created time.Time
 	err := s.write(ctx, func(tx pgx.Tx) error {
-		if p.AgencyID != uuid.Nil {
-			if err := lockLive(ctx, tx, lockAgencyShareSQL, p.AgencyID, "agency"); err != nil {
-				return err
-			}
+		if err := lockLiveIfGiven(ctx, tx, lockAgencyShareSQL, p.AgencyID, "agency"); err != nil {
+			return err
 		}
 		err := tx.QueryRow(ctx, insertPersonSQL, id, p.Name, nullID(p.AgencyID), p.Rank, p.Title, p.Status,
 			nullDate(p.StatusDate), nullTime(p.CreatedAt)).Scan(&created)
@@ -220,18 +216,13 @@ func (s *Store) UpdatePerson(ctx context.Context, p *floorplan.Person) error {
 	}
 	posts := clonePosts(p.Posts)
 	err := s.write(ctx, func(tx pgx.Tx) error {
-		if p.AgencyID != uuid.Nil {
-			if err := lockLive(ctx, tx, lockAgencyShareSQL, p.AgencyID, "agency"); err != nil {
-				return err
-			}
-		}
-		tag, err := tx.Exec(ctx, updatePersonSQL, p.ID, p.Name, nullID(p.AgencyID), p.Rank, p.Title, p.Status,
-			nullDate(p.StatusDate))
-		if err != nil {
+		if err := lockLiveIfGiven(ctx, tx, lockAgencyShareSQL, p.AgencyID, "agency"); err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			return notFound("person", p.ID)
+		err := updateLive(ctx, tx, "person", p.ID, updatePersonSQL, p.ID, p.Name, nullID(p.AgencyID), p.Rank, p.Title,
+			p.Status, nullDate(p.StatusDate))
+		if err != nil {
+			return err
 		}
 		return writePosts(ctx, tx, p.ID, posts)
 	})
@@ -258,20 +249,10 @@ func (s *Store) DeletePerson(ctx context.Context, id uuid.UUID) error {
 	today := s.today()
 	return s.write(ctx, func(tx pgx.Tx) error {
 		var got uuid.UUID
-		err := tx.QueryRow(ctx, lockPersonSQL, id).Scan(&got)
-		if err == pgx.ErrNoRows {
-			return notFound("person", id)
-		} else if err != nil {
+		if err := scanLive(ctx, tx, lockPersonSQL, "person", id, &got); err != nil {
 			return err
 		}
-		var n int64
-		if err := tx.QueryRow(ctx, personInUseSQL, id, nullDate(today)).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return newError(floorplan.ErrInUse, nil, "the person is still assigned to %d room(s)", n)
-		}
-		_, err = tx.Exec(ctx, deletePersonSQL, id)
-		return err
+		return markDeleted(ctx, tx, deletePersonSQL, id, []any{id, nullDate(today)},
+			inUse{personInUseSQL, "the person is still assigned to %d room(s)"})
 	})
 }

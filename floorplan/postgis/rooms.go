@@ -7,7 +7,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
-	"github.com/paulmach/orb"
 
 	"officemap/floorplan"
 	"officemap/geo"
@@ -51,21 +50,7 @@ SELECT b.origin_lon, b.origin_lat, b.rotation_deg, b.scale
 
 // floorFrame returns the frame of a live floor's building, locked as lockFloorFrameSQL says.
 func floorFrame(ctx context.Context, tx pgx.Tx, floorID uuid.UUID) (*geo.Frame, error) {
-	if floorID == uuid.Nil {
-		return nil, newError(floorplan.ErrInvalid, nil, "no floor given")
-	}
-	var (
-		g        geo.Georef
-		lon, lat float64
-	)
-	err := tx.QueryRow(ctx, lockFloorFrameSQL, floorID).Scan(&lon, &lat, &g.RotationDeg, &g.Scale)
-	if err == pgx.ErrNoRows {
-		return nil, newError(floorplan.ErrInvalid, nil, "unknown floor %s", floorID)
-	} else if err != nil {
-		return nil, err
-	}
-	g.Origin = orb.Point{lon, lat}
-	return g.Frame(), nil
+	return readFrame(ctx, tx, lockFloorFrameSQL, floorID, "floor")
 }
 
 // lockAgencyShareSQL makes sure an agency is live and keeps it so until the transaction ends.
@@ -91,17 +76,12 @@ func (s *Store) CreateRoom(ctx context.Context, r *floorplan.Room) error {
 		version int64
 		created time.Time
 	)
-	err := s.write(ctx, func(tx pgx.Tx) error {
-		local, ll, err := s.roomGeometry(ctx, tx, r)
-		if err != nil {
-			return err
-		}
-		err = tx.QueryRow(ctx, insertRoomSQL, id, r.FloorID, r.Number, r.Name, r.Usage, nullID(r.AgencyID), r.State,
+	err := s.writeRoom(ctx, r, func(tx pgx.Tx, local, ll []byte) error {
+		return tx.QueryRow(ctx, insertRoomSQL, id, r.FloorID, r.Number, r.Name, r.Usage, nullID(r.AgencyID), r.State,
 			nullDate(r.IdleSince), local, ll, r.SourceID, nullTime(r.CreatedAt), validFrom).Scan(&version, &created)
-		return s.geometryError(ctx, err, "room", local, ll)
 	})
 	if err != nil {
-		return newRoomError(err, r.ID)
+		return err
 	}
 	r.ID, r.Version, r.CreatedAt, r.DeletedAt, r.ValidFrom = id, version, created.In(s.loc), time.Time{}, validFrom
 	return nil
@@ -119,16 +99,28 @@ func (s *Store) validFrom(ctx context.Context, own time.Time) time.Time {
 	return s.today()
 }
 
+// writeRoom runs a write of room r: fn gets the room's local and lon/lat EWKB (roomGeometry). A
+// geometry the database refuses is explained (geometryError), and an overlap names r as the caller did
+// (newRoomError).
+func (s *Store) writeRoom(ctx context.Context, r *floorplan.Room, fn func(tx pgx.Tx, local, ll []byte) error) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		local, ll, err := s.roomGeometry(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		return s.geometryError(ctx, fn(tx, local, ll), "room", local, ll)
+	})
+	return newRoomError(err, r.ID)
+}
+
 // roomGeometry locks the room's floor (and agency) and returns its local and lon/lat EWKB.
 func (s *Store) roomGeometry(ctx context.Context, tx pgx.Tx, r *floorplan.Room) (local, ll []byte, err error) {
 	frame, err := floorFrame(ctx, tx, r.FloorID)
 	if err != nil {
 		return nil, nil, err
 	}
-	if r.AgencyID != uuid.Nil {
-		if err := lockLive(ctx, tx, lockAgencyShareSQL, r.AgencyID, "agency"); err != nil {
-			return nil, nil, err
-		}
+	if err := lockLiveIfGiven(ctx, tx, lockAgencyShareSQL, r.AgencyID, "agency"); err != nil {
+		return nil, nil, err
 	}
 	return derived(r.Geometry, frame)
 }
@@ -145,11 +137,7 @@ const roomSQL = `SELECT ` + roomColumns + ` FROM rooms r WHERE r.id = $1 AND r.d
 
 // Room returns a live room.
 func (s *Store) Room(ctx context.Context, id uuid.UUID) (floorplan.Room, error) {
-	r, err := s.scanRoom(s.q().QueryRow(ctx, roomSQL, id))
-	if err == pgx.ErrNoRows {
-		return r, notFound("room", id)
-	}
-	return r, mapError(err)
+	return one(ctx, s.q(), s.scanRoom, roomSQL, "room", id)
 }
 
 // roomsSQL selects live rooms; each of $1 floor, $2 building, $3 agency and $4 number filters when not
@@ -193,37 +181,19 @@ func (s *Store) UpdateRoom(ctx context.Context, r *floorplan.Room) error {
 		version   int64
 		validFrom pgtype.Date
 	)
-	err := s.write(ctx, func(tx pgx.Tx) error {
-		local, ll, err := s.roomGeometry(ctx, tx, r)
-		if err != nil {
-			return err
-		}
-		err = tx.QueryRow(ctx, updateRoomSQL, r.ID, r.Version, r.FloorID, r.Number, r.Name, r.Usage,
+	err := s.writeRoom(ctx, r, func(tx pgx.Tx, local, ll []byte) error {
+		err := tx.QueryRow(ctx, updateRoomSQL, r.ID, r.Version, r.FloorID, r.Number, r.Name, r.Usage,
 			nullID(r.AgencyID), r.State, nullDate(r.IdleSince), local, ll, r.SourceID, nullDate(r.ValidFrom)).Scan(&version, &validFrom)
 		if err == pgx.ErrNoRows {
 			return staleOrMissing(ctx, tx, roomVersionSQL, "room", r.ID, r.Version)
 		}
-		return s.geometryError(ctx, err, "room", local, ll)
+		return err
 	})
 	if err != nil {
-		return newRoomError(err, r.ID)
+		return err
 	}
 	r.Version, r.ValidFrom = version, dateOf(validFrom)
 	return nil
-}
-
-// staleOrMissing explains an update that matched no row: the record is gone (ErrNotFound) or its
-// version moved on (ErrConflict).
-func staleOrMissing(ctx context.Context, tx pgx.Tx, versionSQL, what string, id uuid.UUID, version int64) error {
-	var current int64
-	err := tx.QueryRow(ctx, versionSQL, id).Scan(&current)
-	if err == pgx.ErrNoRows {
-		return notFound(what, id)
-	} else if err != nil {
-		return err
-	}
-	return newError(floorplan.ErrConflict, nil,
-		"the %s was changed by someone else (version %d, not %d); reload it and try again", what, current, version)
 }
 
 const (
@@ -238,38 +208,9 @@ SELECT count(*) FROM assignments
 // assignment not ended by today) is in use.
 func (s *Store) DeleteRoom(ctx context.Context, id uuid.UUID, version int64) error {
 	return s.write(ctx, func(tx pgx.Tx) error {
-		return deleteVersioned(ctx, tx, id, version, "room", lockRoomSQL, deleteRoomSQL,
-			roomInUseSQL, "people are still assigned to the room (%d assignment(s))", s.today())
+		return deleteVersioned(ctx, tx, id, version, "room", lockRoomSQL, deleteRoomSQL, s.today(),
+			inUse{roomInUseSQL, "people are still assigned to the room (%d assignment(s))"})
 	})
-}
-
-// deleteVersioned soft-deletes a versioned record: it locks the row (waiting for writers that reference
-// it), checks the version, then that nothing live refers to it (inUseSQL($1 id, $2 today) counts), then
-// marks it deleted.
-func deleteVersioned(ctx context.Context, tx pgx.Tx, id uuid.UUID, version int64, what, lockSQL, deleteSQL,
-	inUseSQL, inUseMsg string, today time.Time) error {
-	var current int64
-	err := tx.QueryRow(ctx, lockSQL, id).Scan(&current)
-	if err == pgx.ErrNoRows {
-		return notFound(what, id)
-	} else if err != nil {
-		return err
-	}
-	if current != version {
-		return newError(floorplan.ErrConflict, nil,
-			"the %s was changed by someone else (version %d, not %d); reload it and try again", what, current, version)
-	}
-	if inUseSQL != "" {
-		var n int64
-		if err := tx.QueryRow(ctx, inUseSQL, id, nullDate(today)).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return newError(floorplan.ErrInUse, nil, inUseMsg, n)
-		}
-	}
-	_, err = tx.Exec(ctx, deleteSQL, id)
-	return err
 }
 
 // today is the current calendar day in the store's time zone.

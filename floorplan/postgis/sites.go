@@ -29,11 +29,19 @@ func scanSite(row pgx.Row) (floorplan.Site, error) {
 	return s, nil
 }
 
-func siteRecords(s *floorplan.Site) ([]byte, error) {
-	if s.Records == nil {
+// checkSite validates a site and returns its ownership records as JSON.
+func (s *Store) checkSite(site *floorplan.Site) ([]byte, error) {
+	if err := site.Validate(s.classification); err != nil {
+		return nil, err
+	}
+	if site.Records == nil {
 		return []byte("[]"), nil
 	}
-	return json.Marshal(s.Records)
+	records, err := json.Marshal(site.Records)
+	if err != nil {
+		return nil, floorplan.Invalidf("ownership records: %v", err)
+	}
+	return records, nil
 }
 
 const insertSiteSQL = `
@@ -42,35 +50,22 @@ VALUES ($1, $2, $3, $4, $5, $6, $7)`
 
 // CreateSite adds a site.
 func (s *Store) CreateSite(ctx context.Context, site *floorplan.Site) error {
-	if err := site.Validate(s.classification); err != nil {
+	records, err := s.checkSite(site)
+	if err != nil {
 		return err
 	}
-	records, err := siteRecords(site)
-	if err != nil {
-		return floorplan.Invalidf("ownership records: %v", err)
-	}
-	id := newID(site.ID)
-	err = s.write(ctx, func(tx pgx.Tx) error {
+	return s.create(ctx, &site.ID, func(tx pgx.Tx, id uuid.UUID) error {
 		_, err := tx.Exec(ctx, insertSiteSQL, id, site.Name, site.Address, site.Category, site.Ownership,
 			records, site.Note)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	site.ID = id
-	return nil
 }
 
 const siteSQL = `SELECT ` + siteColumns + ` FROM sites s WHERE s.id = $1 AND s.deleted_at IS NULL`
 
 // Site returns a site.
 func (s *Store) Site(ctx context.Context, id uuid.UUID) (floorplan.Site, error) {
-	site, err := scanSite(s.q().QueryRow(ctx, siteSQL, id))
-	if err == pgx.ErrNoRows {
-		return site, notFound("site", id)
-	}
-	return site, mapError(err)
+	return one(ctx, s.q(), scanSite, siteSQL, "site", id)
 }
 
 const sitesSQL = `SELECT ` + siteColumns + ` FROM sites s WHERE s.deleted_at IS NULL ORDER BY s.name, s.id`
@@ -86,20 +81,13 @@ UPDATE sites SET name = $2, address = $3, category = $4, ownership = $5, records
 
 // UpdateSite replaces a site's fields.
 func (s *Store) UpdateSite(ctx context.Context, site *floorplan.Site) error {
-	if err := site.Validate(s.classification); err != nil {
-		return err
-	}
-	records, err := siteRecords(site)
+	records, err := s.checkSite(site)
 	if err != nil {
-		return floorplan.Invalidf("ownership records: %v", err)
+		return err
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, updateSiteSQL, site.ID, site.Name, site.Address, site.Category, site.Ownership,
-			records, site.Note)
-		if err == nil && tag.RowsAffected() == 0 {
-			return notFound("site", site.ID)
-		}
-		return err
+		return updateLive(ctx, tx, "site", site.ID, updateSiteSQL, site.ID, site.Name, site.Address, site.Category,
+			site.Ownership, records, site.Note)
 	})
 }
 
@@ -114,36 +102,6 @@ func (s *Store) DeleteSite(ctx context.Context, id uuid.UUID) error {
 	return s.write(ctx, func(tx pgx.Tx) error {
 		return softDelete(ctx, tx, id, "site", lockSiteSQL, deleteSiteSQL, inUse{siteInUseSQL, "the site still has %d building(s)"})
 	})
-}
-
-// inUse is a query counting live records that still refer to an entity, and what to tell the user.
-type inUse struct {
-	countSQL string
-	msg      string
-}
-
-// softDelete locks the entity's row FOR UPDATE (which waits for writers that reference it, whose foreign
-// key checks hold KEY SHARE locks, and makes later ones wait), checks that nothing live refers to it,
-// then marks it deleted.
-func softDelete(ctx context.Context, tx pgx.Tx, id uuid.UUID, what, lockSQL, deleteSQL string, checks ...inUse) error {
-	var got uuid.UUID
-	if err := tx.QueryRow(ctx, lockSQL, id).Scan(&got); err != nil {
-		if err == pgx.ErrNoRows {
-			return notFound(what, id)
-		}
-		return err
-	}
-	for _, c := range checks {
-		var n int64
-		if err := tx.QueryRow(ctx, c.countSQL, id).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return newError(floorplan.ErrInUse, nil, c.msg, n)
-		}
-	}
-	_, err := tx.Exec(ctx, deleteSQL, id)
-	return err
 }
 
 // newID returns id, or a new random UUID for uuid.Nil.

@@ -247,6 +247,12 @@ func (s *Store) begin(ctx context.Context) (pgx.Tx, error) {
 // write runs fn in a transaction (a savepoint inside InTx, so that a failed write leaves the outer
 // transaction usable) with the actor of ctx set for the history. Errors are mapped to floorplan's.
 func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return s.writeTx(ctx, func(tx pgx.Tx) error { return mapError(fn(tx)) })
+}
+
+// writeTx runs fn in a write transaction as begin starts it, with the actor of ctx set for the history:
+// it commits when fn returns nil, and rolls back when fn returns an error (returned as it is) or panics.
+func (s *Store) writeTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return mapError(err)
@@ -256,7 +262,7 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
 		return mapError(err)
 	}
 	if err := fn(tx); err != nil {
-		return mapError(err)
+		return err
 	}
 	return mapError(tx.Commit(ctx))
 }
@@ -265,18 +271,9 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // returns nil, and none does when it returns an error (or panics). Inside InTx, InTx runs fn in a
 // savepoint of the same transaction.
 func (s *Store) InTx(ctx context.Context, fn func(tx floorplan.Store) error) error {
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return mapError(err)
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit; with a cancelled ctx pgx closes the connection, which rolls back
-	if err := s.setActor(ctx, tx); err != nil {
-		return mapError(err)
-	}
-	if err := fn(&Store{pool: s.pool, tx: tx, loc: s.loc, classification: s.classification}); err != nil {
-		return err
-	}
-	return mapError(tx.Commit(ctx))
+	return s.writeTx(ctx, func(tx pgx.Tx) error {
+		return fn(&Store{pool: s.pool, tx: tx, loc: s.loc, classification: s.classification})
+	})
 }
 
 // read runs fn in a read-only repeatable-read transaction (or in the current one inside InTx), so that

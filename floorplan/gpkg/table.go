@@ -1,0 +1,209 @@
+package gpkg
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+
+	"officemap/floorplan"
+)
+
+// table is what the row helpers below need to know of one entity's table: R is its row type (the
+// domain type, or the domain type with the columns it does not carry) and I the row's history image.
+// The helpers hold the control flow that every entity shares: read the live row, write, record the
+// change; the entity's own SQL and checks stay beside its methods.
+type table[R, I any] struct {
+	s         *Store
+	entity    floorplan.Entity
+	byID      string                    // SQL: the live row of id ?
+	scan      func(scanner) (R, error)  // scans a row of byID
+	image     func(R) I                 // the row's history image
+	gone      func(r R, at time.Time) R // r as deleted at the instant at
+	deleteSQL string                    // marks a row deleted: ?1 deleted_at, ?2 id
+}
+
+// The live row of an id, and the soft delete, of each entity's table.
+const (
+	sqlSite             = `SELECT ` + siteColumns + ` FROM sites s WHERE s.id = ? AND s.deleted_at IS NULL`
+	sqlDeleteSite       = `UPDATE sites SET deleted_at = ?, geom = NULL WHERE id = ?`
+	sqlBuilding         = `SELECT ` + buildingColumns + ` FROM buildings b WHERE b.id = ? AND b.deleted_at IS NULL`
+	sqlDeleteBuilding   = `UPDATE buildings SET deleted_at = ?, geom = NULL WHERE id = ?`
+	sqlFloor            = `SELECT ` + floorColumns + ` FROM floors f WHERE f.id = ? AND f.deleted_at IS NULL`
+	sqlDeleteFloor      = `UPDATE floors SET deleted_at = ?, geom = NULL WHERE id = ?`
+	sqlRoom             = `SELECT ` + roomColumns + ` FROM rooms r WHERE r.id = ? AND r.deleted_at IS NULL`
+	sqlDeleteRoom       = `UPDATE rooms SET deleted_at = ?, geom = NULL, version = version + 1 WHERE id = ?`
+	sqlAgency           = `SELECT ` + agencyColumns + ` FROM agencies a WHERE a.id = ? AND a.deleted_at IS NULL`
+	sqlDeleteAgency     = `UPDATE agencies SET deleted_at = ? WHERE id = ?`
+	sqlPerson           = `SELECT ` + personColumns + ` FROM people p WHERE p.id = ? AND p.deleted_at IS NULL`
+	sqlDeletePerson     = `UPDATE people SET deleted_at = ? WHERE id = ?`
+	sqlAssignment       = `SELECT ` + assignmentColumns + ` FROM assignments a WHERE a.id = ? AND a.deleted_at IS NULL`
+	sqlDeleteAssignment = `UPDATE assignments SET deleted_at = ?, version = version + 1 WHERE id = ?`
+)
+
+func (s *Store) sites() table[siteRow, siteImage] {
+	return table[siteRow, siteImage]{s, floorplan.EntitySite, sqlSite, s.scanSite, siteRow.image, siteRow.deletedAt,
+		sqlDeleteSite}
+}
+
+func (s *Store) buildings() table[buildingRow, buildingImage] {
+	return table[buildingRow, buildingImage]{s, floorplan.EntityBuilding, sqlBuilding, s.scanBuilding,
+		buildingRow.image, buildingRow.deletedAt, sqlDeleteBuilding}
+}
+
+func (s *Store) floors() table[floorRow, floorImage] {
+	return table[floorRow, floorImage]{s, floorplan.EntityFloor, sqlFloor, s.scanFloor, floorRow.image,
+		floorRow.deletedAt, sqlDeleteFloor}
+}
+
+func (s *Store) rooms() table[floorplan.Room, roomImage] {
+	return table[floorplan.Room, roomImage]{s, floorplan.EntityRoom, sqlRoom, s.scanRoom, roomImageOf, deletedRoom,
+		sqlDeleteRoom}
+}
+
+func (s *Store) agencies() table[agencyRow, agencyImage] {
+	return table[agencyRow, agencyImage]{s, floorplan.EntityAgency, sqlAgency, s.scanAgency, agencyRow.image,
+		agencyRow.deletedAt, sqlDeleteAgency}
+}
+
+func (s *Store) people() table[floorplan.Person, personImage] {
+	return table[floorplan.Person, personImage]{s, floorplan.EntityPerson, sqlPerson, s.scanPerson, personImageOf,
+		deletedPerson, sqlDeletePerson}
+}
+
+func (s *Store) assignments() table[assignmentRow, assignmentImage] {
+	return table[assignmentRow, assignmentImage]{s, floorplan.EntityAssignment, sqlAssignment, s.scanAssignment,
+		assignmentRow.image, assignmentRow.deletedAt, sqlDeleteAssignment}
+}
+
+// create runs the write of a Create method for a new record whose id is *id, or a new one for uuid.Nil:
+// fn gets that id and the time of the write, and *id is set once the write commits.
+func (s *Store) create(ctx context.Context, id *uuid.UUID,
+	fn func(q querier, id uuid.UUID, now time.Time) error) error {
+	nid, now := newID(*id), s.now()
+	if err := s.write(ctx, func(q querier) error { return fn(q, nid, now) }); err != nil {
+		return err
+	}
+	*id = nid
+	return nil
+}
+
+// live reads the live row of id; none is floorplan.ErrNotFound.
+func (t table[R, I]) live(ctx context.Context, q querier, id uuid.UUID) (R, error) {
+	r, err := t.scan(q.QueryRowContext(ctx, t.byID, id.String()))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, notFound(string(t.entity), id)
+	}
+	return r, err
+}
+
+// insert runs a write's INSERT of the new row r of id (query with args) and records it.
+func (t table[R, I]) insert(ctx context.Context, q querier, now time.Time, id uuid.UUID, r R, query string,
+	args ...any) error {
+	if _, err := q.ExecContext(ctx, query, args...); err != nil {
+		return err
+	}
+	return record(ctx, q, now, change{t.entity, id, opInsert, nil, t.image(r)})
+}
+
+// update replaces the live row of id inside a write: it reads the row, and write, given it, checks and
+// runs the UPDATE and returns the row as updated; the change is recorded. It returns the row as it was.
+func (t table[R, I]) update(ctx context.Context, q querier, now time.Time, id uuid.UUID,
+	write func(old R) (R, error)) (R, error) {
+	old, err := t.live(ctx, q, id)
+	if err != nil {
+		return old, err
+	}
+	nw, err := write(old)
+	if err != nil {
+		return old, err
+	}
+	return old, record(ctx, q, now, change{t.entity, id, opUpdate, t.image(old), t.image(nw)})
+}
+
+// delete soft-deletes the live row of id in a write of its own, as remove says.
+func (t table[R, I]) delete(ctx context.Context, id uuid.UUID, check func(q querier, old R) error,
+	inUse ...inUseCheck) error {
+	now := t.s.now()
+	return t.s.write(ctx, func(q querier) error {
+		_, err := t.remove(ctx, q, now, id, check, inUse...)
+		return err
+	})
+}
+
+// remove soft-deletes the live row of id inside a write: it reads the row; check (nil for none) may
+// refuse it (a stale version, say), and so does every inUse check that counts a live record referring
+// to it (?1 the id); then deleteSQL marks it and the change is recorded. It returns the row as it was.
+func (t table[R, I]) remove(ctx context.Context, q querier, now time.Time, id uuid.UUID,
+	check func(q querier, old R) error, inUse ...inUseCheck) (R, error) {
+	old, err := t.live(ctx, q, id)
+	if err != nil {
+		return old, err
+	}
+	if check != nil {
+		if err := check(q, old); err != nil {
+			return old, err
+		}
+	}
+	if err := refuseInUse(ctx, q, []any{id.String()}, inUse...); err != nil {
+		return old, err
+	}
+	at, atText := instant(now)
+	if _, err := q.ExecContext(ctx, t.deleteSQL, atText, id.String()); err != nil {
+		return old, err
+	}
+	return old, record(ctx, q, now, change{t.entity, id, opDelete, t.image(old), t.image(t.gone(old, at))})
+}
+
+// liveIfGiven is live for an optional reference: uuid.Nil (none) passes.
+func liveIfGiven(ctx context.Context, q querier, query string, id uuid.UUID, what string) error {
+	if id == uuid.Nil {
+		return nil
+	}
+	return live(ctx, q, query, id, what)
+}
+
+// inUseCheck is a query counting the live records that still refer to an entity, and the message (with
+// %d for the count) that refuses its deletion.
+type inUseCheck struct{ query, msg string }
+
+// refuseInUse fails with floorplan.ErrInUse at the first check that counts a record; each runs with args.
+func refuseInUse(ctx context.Context, q querier, args []any, checks ...inUseCheck) error {
+	for _, c := range checks {
+		if n, err := count(ctx, q, c.query, args...); err != nil {
+			return err
+		} else if n > 0 {
+			return inUse(c.msg, n)
+		}
+	}
+	return nil
+}
+
+// stale is the conflict error for a write at version given of a record now at version current (nil
+// when they are the same).
+func stale(what string, current, given int64) error {
+	if current == given {
+		return nil
+	}
+	return conflict(what, current, given)
+}
+
+// values returns value(r) for every row r, in order (the domain values of rows, say).
+func values[R, T any](rows []R, value func(R) T) []T {
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = value(r)
+	}
+	return out
+}
+
+// createdAt is the instant a new record is created at, and its DATETIME text: its own when not zero (an
+// import's registration date), else now.
+func createdAt(own, now time.Time) (time.Time, string) {
+	if own.IsZero() {
+		own = now
+	}
+	return instant(own)
+}
