@@ -18,6 +18,7 @@ import (
 	"officemap/api"
 	"officemap/floorplan"
 	"officemap/floorplan/gpkg"
+	"officemap/floorplan/identity"
 	"officemap/floorplan/postgis"
 	"officemap/floorplan/render"
 	"officemap/floorplan/report"
@@ -27,11 +28,24 @@ import (
 )
 
 func commands(e *env) []*cobra.Command {
-	return []*cobra.Command{serveCmd(e), demoCmd(e), migrateCmd(e), importCmd(e), exportCmd(e), reportCmd(e), renderCmd(e), genCmd(e)}
+	return []*cobra.Command{serveCmd(e), demoCmd(e), migrateCmd(e), importCmd(e), exportCmd(e), reportCmd(e), renderCmd(e), genCmd(e),
+		userCmd(e), auditCmd(e)}
 }
 
+// store is what the commands open: the register and the accounts with their audit log, in one
+// database. Both stores are both.
+type store interface {
+	floorplan.Store
+	identity.Store
+}
+
+var (
+	_ store = (*postgis.Store)(nil)
+	_ store = (*gpkg.Store)(nil)
+)
+
 // openStore opens the configured store and brings its schema up to date.
-func (e *env) openStore(ctx context.Context) (floorplan.Store, string, error) {
+func (e *env) openStore(ctx context.Context) (store, string, error) {
 	db := resolveDB(e.db, e.getenv)
 	if isPostgres(db) {
 		s, err := postgis.Open(ctx, db)
