@@ -85,6 +85,8 @@ func buildingOut(b floorplan.Building, local bool) buildingJSON {
 		ValidFrom: dateOf(b.ValidFrom), AreaM2: roundArea(geo.Area(b.Footprint))}
 }
 
+func (in buildingIn) recordID() uuid.UUID { return in.ID }
+
 // domain converts a building from the wire. keep is the stored footprint, used when the input has none
 // and keepFootprint is set (a PATCH that leaves it alone).
 func (in buildingIn) domain(local bool, keep orb.Polygon, keepFootprint bool) (floorplan.Building, floorplan.Shape, error) {
@@ -125,23 +127,16 @@ func (in buildingIn) domain(local bool, keep orb.Polygon, keepFootprint bool) (f
 }
 
 func (s *Server) listBuildings(w http.ResponseWriter, r *http.Request) error {
-	siteID, err := queryUUID(r, "site_id")
-	if err != nil {
-		return err
-	}
-	local, err := crsLocal(r)
-	if err != nil {
-		return err
+	q := queryOf(r)
+	siteID, local := q.uuid("site_id"), q.crsLocal()
+	if q.err != nil {
+		return q.err
 	}
 	list, err := s.store.Buildings(r.Context(), siteID)
 	if err != nil {
 		return err
 	}
-	out := make([]buildingJSON, 0, len(list))
-	for _, b := range list {
-		out = append(out, buildingOut(b, local))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, wireList(list, func(b floorplan.Building) buildingJSON { return buildingOut(b, local) }))
 }
 
 func (s *Server) createBuilding(w http.ResponseWriter, r *http.Request) error {
@@ -160,36 +155,31 @@ func (s *Server) createBuilding(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.register.CreateBuilding(r.Context(), &b, fp); err != nil {
 		return err
 	}
-	location(w, "/api/v1/buildings/"+b.ID.String())
-	return writeJSON(w, http.StatusCreated, buildingOut(b, local))
+	return writeCreated(w, "/api/v1/buildings", b.ID, buildingOut(b, local))
+}
+
+// buildingAt reads the building named by the path's {id}, and the request's crs.
+func (s *Server) buildingAt(r *http.Request) (floorplan.Building, bool, error) {
+	id, local, err := idAndCRS(r)
+	if err != nil {
+		return floorplan.Building{}, local, err
+	}
+	b, err := s.store.Building(r.Context(), id)
+	return b, local, about("building", err)
 }
 
 func (s *Server) getBuilding(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	b, local, err := s.buildingAt(r)
 	if err != nil {
 		return err
-	}
-	local, err := crsLocal(r)
-	if err != nil {
-		return err
-	}
-	b, err := s.store.Building(r.Context(), id)
-	if err != nil {
-		return about("building", err)
 	}
 	return writeJSON(w, http.StatusOK, buildingOut(b, local))
 }
 
+// patchBuilding merges the body (RFC 7396) into the building; its local footprint stays unless the
+// patch names footprint.
 func (s *Server) patchBuilding(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	local, err := crsLocal(r)
-	if err != nil {
-		return err
-	}
-	body, err := readBody(r)
+	id, local, patch, err := idCRSAndBody(r)
 	if err != nil {
 		return err
 	}
@@ -197,14 +187,11 @@ func (s *Server) patchBuilding(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return about("building", err)
 	}
-	in, err := mergePatch[buildingIn](buildingOut(cur, local), body)
+	in, err := merged[buildingIn](buildingOut(cur, local), patch, id)
 	if err != nil {
 		return err
 	}
-	if err := sameID(in.ID, id); err != nil {
-		return err
-	}
-	b, fp, err := in.domain(local, cur.Footprint, !hasMember(body, "footprint"))
+	b, fp, err := in.domain(local, cur.Footprint, !hasMember(patch, "footprint"))
 	if err != nil {
 		return err
 	}
@@ -215,15 +202,7 @@ func (s *Server) patchBuilding(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) deleteBuilding(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := s.register.DeleteBuilding(r.Context(), id); err != nil {
-		return about("building", err)
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deletePath(w, r, "building", s.register.DeleteBuilding)
 }
 
 // floorJSON is a floor (level) on the wire.
@@ -252,6 +231,8 @@ func floorOut(f floorplan.Floor, p projector) floorJSON {
 		Outline: p.out(f.Outline), SourceID: f.SourceID}
 }
 
+func (in floorIn) recordID() uuid.UUID { return in.ID }
+
 // domain converts a floor from the wire, with its outline as sent (the Register converts it).
 func (in floorIn) domain(p projector) (floorplan.Floor, floorplan.Shape, error) {
 	f := floorplan.Floor{ID: in.ID, BuildingID: in.BuildingID, Ordinal: in.Ordinal, Name: in.Name,
@@ -268,41 +249,22 @@ func (in floorIn) domain(p projector) (floorplan.Floor, floorplan.Shape, error) 
 }
 
 func (s *Server) listFloors(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	b, local, err := s.buildingAt(r)
 	if err != nil {
 		return err
 	}
-	local, err := crsLocal(r)
-	if err != nil {
-		return err
-	}
-	b, err := s.store.Building(r.Context(), id)
-	if err != nil {
-		return about("building", err)
-	}
-	floors, err := s.store.Floors(r.Context(), id)
+	floors, err := s.store.Floors(r.Context(), b.ID)
 	if err != nil {
 		return err
 	}
 	p := newProjector(local, b)
-	out := make([]floorJSON, 0, len(floors))
-	for _, f := range floors {
-		out = append(out, floorOut(f, p))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, wireList(floors, func(f floorplan.Floor) floorJSON { return floorOut(f, p) }))
 }
 
 func (s *Server) createFloor(w http.ResponseWriter, r *http.Request) error {
-	buildingID, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	local, err := crsLocal(r)
-	if err != nil {
-		return err
-	}
 	var in floorIn
-	if err := decodeBody(r, &in); err != nil {
+	buildingID, local, err := idCRSAndDecode(r, &in)
+	if err != nil {
 		return err
 	}
 	if in.BuildingID != uuid.Nil && in.BuildingID != buildingID {
@@ -321,8 +283,7 @@ func (s *Server) createFloor(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.register.CreateFloor(r.Context(), &f, outline); err != nil {
 		return err
 	}
-	location(w, "/api/v1/floors/"+f.ID.String())
-	return writeJSON(w, http.StatusCreated, floorOut(f, p))
+	return writeCreated(w, "/api/v1/floors", f.ID, floorOut(f, p))
 }
 
 // floorAndBuilding reads a floor and its building.
@@ -338,51 +299,50 @@ func (s *Server) floorAndBuilding(ctx context.Context, floorID uuid.UUID) (floor
 	return f, b, nil
 }
 
-func (s *Server) getFloor(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+// floorFrame reads a floor and the projector of its building's frame for crs=local or lon/lat.
+func (s *Server) floorFrame(ctx context.Context, floorID uuid.UUID, local bool) (floorplan.Floor, projector, error) {
+	f, b, err := s.floorAndBuilding(ctx, floorID)
 	if err != nil {
-		return err
+		return f, projector{}, err
 	}
-	local, err := crsLocal(r)
-	if err != nil {
-		return err
-	}
-	f, b, err := s.floorAndBuilding(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, floorOut(f, newProjector(local, b)))
+	return f, newProjector(local, b), nil
 }
 
+// floorAt reads the floor named by the path's {id} with the projector of the request's crs.
+func (s *Server) floorAt(r *http.Request) (floorplan.Floor, projector, error) {
+	id, local, err := idAndCRS(r)
+	if err != nil {
+		return floorplan.Floor{}, projector{}, err
+	}
+	return s.floorFrame(r.Context(), id, local)
+}
+
+func (s *Server) getFloor(w http.ResponseWriter, r *http.Request) error {
+	f, p, err := s.floorAt(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, floorOut(f, p))
+}
+
+// patchFloor merges the body (RFC 7396) into the floor; its outline stays unless the patch names it.
 func (s *Server) patchFloor(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, local, patch, err := idCRSAndBody(r)
 	if err != nil {
 		return err
 	}
-	local, err := crsLocal(r)
+	cur, p, err := s.floorFrame(r.Context(), id, local)
 	if err != nil {
 		return err
 	}
-	body, err := readBody(r)
+	in, err := merged[floorIn](floorOut(cur, p), patch, id)
 	if err != nil {
-		return err
-	}
-	cur, b, err := s.floorAndBuilding(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	p := newProjector(local, b)
-	in, err := mergePatch[floorIn](floorOut(cur, p), body)
-	if err != nil {
-		return err
-	}
-	if err := sameID(in.ID, id); err != nil {
 		return err
 	}
 	if in.BuildingID != cur.BuildingID {
 		return badRequest("field building_id: a floor cannot move to another building")
 	}
-	keepOutline := !hasMember(body, "outline")
+	keepOutline := !hasMember(patch, "outline")
 	if keepOutline {
 		in.Outline = nil
 	}
@@ -400,13 +360,5 @@ func (s *Server) patchFloor(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) deleteFloor(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := s.register.DeleteFloor(r.Context(), id); err != nil {
-		return about("floor", err)
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deletePath(w, r, "floor", s.register.DeleteFloor)
 }

@@ -9,6 +9,7 @@ import (
 
 	"officemap/api/tiles"
 	"officemap/floorplan"
+	"officemap/floorplan/identity"
 	"officemap/geo"
 )
 
@@ -76,6 +77,38 @@ func errInternal(cause error) *apiError {
 	return &apiError{Status: http.StatusInternalServerError, Code: "internal",
 		Message:   "internal error; the request id identifies it in the server log",
 		MessageZH: "服务器内部错误；可凭请求编号在服务器日志中查找", Err: cause}
+}
+
+// errUnauthenticated is the 401 of a request without a valid session or token, and of every refused
+// sign-in: one message, which never says whether the user exists or why the sign-in failed.
+func errUnauthenticated(cause error) *apiError {
+	return &apiError{Status: http.StatusUnauthorized, Code: "unauthenticated",
+		Message:   "sign in first: the user name or password is wrong, the account is locked, or the session has ended",
+		MessageZH: "请先登录：用户名或密码错误、账户已锁定，或会话已结束", Err: cause}
+}
+
+// errForbidden is the 403 of a request the caller's roles do not allow.
+func errForbidden(cause error) *apiError {
+	return &apiError{Status: http.StatusForbidden, Code: "forbidden",
+		Message: "your roles do not allow this", MessageZH: "您的角色无权执行此操作", Err: cause}
+}
+
+// errCrossOrigin is the 403 of a write sent by a page of another site (cross-site request forgery).
+func errCrossOrigin() *apiError {
+	return &apiError{Status: http.StatusForbidden, Code: "forbidden",
+		Message:   "cross-origin writes are refused; use the app at this server's own address",
+		MessageZH: "拒绝跨站写入请求；请通过本服务器地址访问"}
+}
+
+// errSetupFirst is the 403 of a session whose user must change their password or enrol a second
+// factor before doing anything else; reason says which (must_change_password, needs_totp).
+func errSetupFirst(reason string) *apiError {
+	msg, zh := "change your password first", "请先修改密码"
+	if reason == "needs_totp" {
+		msg, zh = "enrol a second factor (an authenticator app) first", "请先绑定动态口令（身份验证器应用）"
+	}
+	return &apiError{Status: http.StatusForbidden, Code: "forbidden", Message: msg, MessageZH: zh,
+		Extra: map[string]any{"reason": reason}}
 }
 
 // entityError names the kind of entity a store call was about, so that a not-found says which.
@@ -157,6 +190,20 @@ func toAPIError(err error) *apiError {
 	if errors.Is(err, floorplan.ErrOverlap) {
 		return &apiError{Status: http.StatusConflict, Code: "overlap",
 			Message: "the room would overlap another room of its floor", MessageZH: "该房间与本层其他房间重叠", Err: err}
+	}
+	if errors.Is(err, identity.ErrUnauthenticated) {
+		return errUnauthenticated(err)
+	}
+	if errors.Is(err, identity.ErrOTPRequired) {
+		return &apiError{Status: http.StatusUnauthorized, Code: "otp_required",
+			Message: "enter the one-time code of your authenticator app", MessageZH: "请输入身份验证器中的动态口令", Err: err}
+	}
+	if errors.Is(err, identity.ErrRateLimited) {
+		return &apiError{Status: http.StatusTooManyRequests, Code: "rate_limited",
+			Message: "too many sign-in attempts from your address; wait a minute", MessageZH: "登录尝试过于频繁，请一分钟后再试", Err: err}
+	}
+	if errors.Is(err, floorplan.ErrForbidden) {
+		return errForbidden(err)
 	}
 	if errors.Is(err, floorplan.ErrNotFound) {
 		entity, zh := "record", "记录"

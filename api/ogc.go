@@ -197,6 +197,10 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 
+	sc, err := s.scopeOf(r.Context())
+	if err != nil {
+		return err
+	}
 	var all []floorplan.Feature
 	seen := map[uuid.UUID]bool{}
 	for _, b := range bounds {
@@ -205,6 +209,9 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		for _, f := range fs {
+			if l == floorplan.LayerRooms && !sc.agency(f.AgencyID) {
+				continue
+			}
 			if !seen[f.ID] {
 				seen[f.ID] = true
 				all = append(all, f)
@@ -324,8 +331,12 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) error {
 		}
 		f = buildingFeature(b)
 	case floorplan.LayerRooms:
-		room, err := s.store.Room(r.Context(), id)
+		sc, err := s.scopeOf(r.Context())
 		if err != nil {
+			return err
+		}
+		room, err := s.store.Room(r.Context(), id)
+		if err = s.inScope(r.Context(), sc, "feature", id, room.AgencyID, err); err != nil {
 			return about("feature", err)
 		}
 		fl, b, err := s.floorAndBuilding(r.Context(), room.FloorID)

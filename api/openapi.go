@@ -50,7 +50,7 @@ func ref(name string) map[string]any { return map[string]any{"$ref": "#/componen
 func arrayOf(name string) map[string]any { return map[string]any{"type": "array", "items": ref(name)} }
 
 // operations lists every route of the server.
-func operations(withApp bool) []opDoc {
+func operations(withApp, withIdentity bool) []opDoc {
 	const v1 = "/api/v1"
 	crsParam := paramDoc{"crs", "coordinates of geometries in and out: wgs84 (lon/lat, the default) or local (the building's local frame, in the unit of its georef.scale: metres unless the building says otherwise)",
 		map[string]any{"type": "string", "enum": []string{"wgs84", "local"}}}
@@ -172,6 +172,9 @@ func operations(withApp bool) []opDoc {
 				result: map[string]any{"type": "string", "format": "binary"}, resultType: t.typ})
 		}
 	}
+	if withIdentity {
+		ops = append(ops, authOperations()...)
+	}
 	if withApp {
 		for _, m := range []string{"GET", "HEAD"} {
 			ops = append(ops, opDoc{method: m, path: "/", tag: "app", summary: "The browser app (and its assets below /)",
@@ -197,7 +200,7 @@ func operations(withApp bool) []opDoc {
 var pathParam = regexp.MustCompile(`\{([^}:]+)(:[^}]*)?\}`)
 
 // openAPIDocument builds the document.
-func openAPIDocument(withApp bool) map[string]any {
+func openAPIDocument(withApp, withIdentity bool) map[string]any {
 	g := &schemaGen{components: map[string]any{}}
 	g.define("Site", siteJSON{})
 	g.define("Agency", agencyJSON{})
@@ -235,7 +238,10 @@ func openAPIDocument(withApp bool) map[string]any {
 			}}}}
 
 	paths := map[string]any{}
-	for _, op := range operations(withApp) {
+	if withIdentity {
+		authSchemas(g)
+	}
+	for _, op := range operations(withApp, withIdentity) {
 		item, _ := paths[op.path].(map[string]any)
 		if item == nil {
 			item = map[string]any{}
@@ -305,7 +311,7 @@ func (op opDoc) document() map[string]any {
 	errResp := func(desc string) map[string]any {
 		return map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
 	}
-	responses := map[string]any{fmt.Sprint(status): ok, "default": errResp("an error: 400 bad_request, 404 not_found, 405, 409 conflict/overlap/in_use, 413 body_too_large, 422 invalid_geometry/invalid_input, 503 unavailable, 500 internal")}
+	responses := map[string]any{fmt.Sprint(status): ok, "default": errResp("an error: 400 bad_request, 401 unauthenticated, 403 forbidden, 404 not_found, 405, 409 conflict/overlap/in_use, 413 body_too_large, 422 invalid_geometry/invalid_input, 503 unavailable, 500 internal")}
 	if op.ifMatch {
 		responses["412"] = errResp("precondition_failed: the If-Match ETag is stale")
 		responses["428"] = errResp("precondition_required: If-Match is missing")
@@ -404,8 +410,8 @@ func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
 }
 
 // marshalOpenAPI renders the document once, when the server is built.
-func marshalOpenAPI(withApp bool) []byte {
-	data, err := json.MarshalIndent(openAPIDocument(withApp), "", "  ")
+func marshalOpenAPI(withApp, withIdentity bool) []byte {
+	data, err := json.MarshalIndent(openAPIDocument(withApp, withIdentity), "", "  ")
 	if err != nil { // the document is built from literals; this cannot happen
 		panic("api: openapi document: " + err.Error())
 	}

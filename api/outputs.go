@@ -95,7 +95,11 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request, format string) err
 	if err != nil {
 		return err
 	}
-	plan, err := render.BuildPlan(r.Context(), s.store, rep, floorID)
+	sc, err := s.scopeOf(r.Context())
+	if err != nil {
+		return err
+	}
+	plan, err := render.BuildPlan(r.Context(), scopedPlanStore{Reader: s.store, sc: sc}, sc.report(rep), floorID)
 	if err != nil {
 		return about("floor", err)
 	}
@@ -147,8 +151,12 @@ func (s *Server) overStandardReport(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	sc, err := s.scopeOf(r.Context())
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
-	if err := write(&buf, rep, format, report.Options{Lang: lang, AgencyID: agencyID}); err != nil {
+	if err := write(&buf, sc.report(rep), format, report.Options{Lang: lang, AgencyID: agencyID}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", format.ContentType())
@@ -196,6 +204,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	}
 	hits, err := s.store.Search(r.Context(), q, limit)
 	if err != nil {
+		return err
+	}
+	if hits, err = s.scopeHits(r.Context(), hits); err != nil {
 		return err
 	}
 	out := searchJSON{Query: q, Hits: make([]searchHitJSON, 0, len(hits))}

@@ -128,43 +128,109 @@ func pathID(r *http.Request, name string) (uuid.UUID, error) {
 	return id, nil
 }
 
-// queryUUID returns an optional UUID query parameter (uuid.Nil when absent).
-func queryUUID(r *http.Request, name string) (uuid.UUID, error) {
-	raw := r.URL.Query().Get(name)
-	if raw == "" {
-		return uuid.Nil, nil
-	}
-	id, err := uuid.Parse(raw)
-	if err != nil {
-		return uuid.Nil, badRequest("%s is not a UUID", name)
-	}
-	return id, nil
-}
-
-// queryDate returns an optional YYYY-MM-DD query parameter (zero when absent).
-func queryDate(r *http.Request, name string) (time.Time, error) {
-	raw := r.URL.Query().Get(name)
-	if raw == "" {
-		return time.Time{}, nil
-	}
-	d, err := time.Parse(floorplan.DateLayout, raw)
-	if err != nil {
-		return time.Time{}, badParam(name, fmt.Sprintf("must be a date YYYY-MM-DD, not %q", raw))
-	}
-	return d, nil
-}
-
-// queryInt returns an optional integer query parameter in [lo, hi], or def when absent.
-func queryInt(r *http.Request, name string, def, lo, hi int) (int, error) {
+// queryParam reads the optional query parameter name: def when it is absent (or empty), else what parse
+// makes of it; a value parse refuses is the error bad(raw), a 400 that names the parameter.
+func queryParam[T any](r *http.Request, name string, def T, parse func(string) (T, error), bad func(raw string) error) (T, error) {
 	raw := r.URL.Query().Get(name)
 	if raw == "" {
 		return def, nil
 	}
-	n, err := strconv.Atoi(raw)
-	if err != nil || n < lo || n > hi {
-		return 0, badParam(name, fmt.Sprintf("must be an integer from %d to %d, not %q", lo, hi, raw))
+	v, err := parse(raw)
+	if err != nil {
+		var zero T
+		return zero, bad(raw)
 	}
-	return n, nil
+	return v, nil
+}
+
+// queryUUID returns an optional UUID query parameter (uuid.Nil when absent).
+func queryUUID(r *http.Request, name string) (uuid.UUID, error) {
+	return queryParam(r, name, uuid.Nil, uuid.Parse, func(string) error { return badRequest("%s is not a UUID", name) })
+}
+
+// queryDate returns an optional YYYY-MM-DD query parameter (zero when absent).
+func queryDate(r *http.Request, name string) (time.Time, error) {
+	day := func(raw string) (time.Time, error) { return time.Parse(floorplan.DateLayout, raw) }
+	return queryParam(r, name, time.Time{}, day, func(raw string) error {
+		return badParam(name, fmt.Sprintf("must be a date YYYY-MM-DD, not %q", raw))
+	})
+}
+
+// queryInt returns an optional integer query parameter in [lo, hi], or def when absent.
+func queryInt(r *http.Request, name string, def, lo, hi int) (int, error) {
+	inRange := func(raw string) (int, error) {
+		n, err := strconv.Atoi(raw)
+		if err == nil && (n < lo || n > hi) {
+			err = strconv.ErrRange
+		}
+		return n, err
+	}
+	return queryParam(r, name, def, inRange, func(raw string) error {
+		return badParam(name, fmt.Sprintf("must be an integer from %d to %d, not %q", lo, hi, raw))
+	})
+}
+
+// queryBool returns an optional true/false query parameter (false when absent).
+func queryBool(r *http.Request, name string) (bool, error) {
+	return queryParam(r, name, false, strconv.ParseBool, func(raw string) error {
+		return badParam(name, fmt.Sprintf("must be true or false, not %q", raw))
+	})
+}
+
+// params reads a request's query parameters in turn and keeps the first malformed one's error in err;
+// after it, nothing more is read. A handler lists the parameters it takes, then checks err once.
+type params struct {
+	r   *http.Request
+	err error
+}
+
+func queryOf(r *http.Request) *params { return &params{r: r} }
+
+func (q *params) uuid(name string) uuid.UUID { return nextParam(q, name, queryUUID) }
+func (q *params) date(name string) time.Time { return nextParam(q, name, queryDate) }
+func (q *params) bool(name string) bool      { return nextParam(q, name, queryBool) }
+
+// crsLocal reads crs as crsLocal does: whether coordinates are exchanged in the building's local frame.
+func (q *params) crsLocal() bool {
+	return nextParam(q, "crs", func(r *http.Request, _ string) (bool, error) { return crsLocal(r) })
+}
+
+func nextParam[T any](q *params, name string, read func(*http.Request, string) (T, error)) T {
+	var v T
+	if q.err == nil {
+		v, q.err = read(q.r, name)
+	}
+	return v
+}
+
+// idAndCRS reads what a request about a record with geometry (or its parent) starts with: the path's
+// {id}, then whether coordinates are exchanged in the building's local frame (crs=local).
+func idAndCRS(r *http.Request) (uuid.UUID, bool, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return id, false, err
+	}
+	local, err := crsLocal(r)
+	return id, local, err
+}
+
+// idCRSAndBody is idAndCRS, then the body, for a write.
+func idCRSAndBody(r *http.Request) (uuid.UUID, bool, []byte, error) {
+	id, local, err := idAndCRS(r)
+	if err != nil {
+		return id, local, nil, err
+	}
+	body, err := readBody(r)
+	return id, local, body, err
+}
+
+// idCRSAndDecode is idAndCRS, then the body decoded into v, for a create under a parent.
+func idCRSAndDecode(r *http.Request, v any) (uuid.UUID, bool, error) {
+	id, local, body, err := idCRSAndBody(r)
+	if err != nil {
+		return id, local, err
+	}
+	return id, local, unmarshal(body, v)
 }
 
 // etag is the entity tag of a version.
@@ -196,12 +262,27 @@ func ifMatch(r *http.Request, current int64) (int64, error) {
 	return 0, errPreconditionFailed(nil)
 }
 
-// requireIfMatch is the 428 check alone, for writes that must fail before any read.
-func requireIfMatch(r *http.Request) error {
-	if len(r.Header.Values("If-Match")) == 0 {
-		return errPreconditionRequired()
+// conditionalPath reads the path's {id} of a conditional write and checks that the request has If-Match
+// (428 before anything is read); ifMatch checks the tag once the record is read.
+func conditionalPath(r *http.Request) (uuid.UUID, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return id, err
 	}
-	return nil
+	if len(r.Header.Values("If-Match")) == 0 {
+		return id, errPreconditionRequired()
+	}
+	return id, nil
+}
+
+// conditionalBody is conditionalPath, then the body.
+func conditionalBody(r *http.Request) (uuid.UUID, []byte, error) {
+	id, err := conditionalPath(r)
+	if err != nil {
+		return id, nil, err
+	}
+	body, err := readBody(r)
+	return id, body, err
 }
 
 // stale maps a version conflict reported by the store during a conditional write (someone wrote in

@@ -142,15 +142,27 @@ func (s *Server) roomContext(r *http.Request, id uuid.UUID) (floorplan.Room, pro
 	if err != nil {
 		return floorplan.Room{}, projector{}, err
 	}
-	room, err := s.store.Room(r.Context(), id)
+	sc, err := s.scopeOf(r.Context())
 	if err != nil {
+		return floorplan.Room{}, projector{}, err
+	}
+	room, err := s.store.Room(r.Context(), id)
+	if err = s.inScope(r.Context(), sc, "room", id, room.AgencyID, err); err != nil {
 		return room, projector{}, about("room", err)
 	}
-	_, b, err := s.floorAndBuilding(r.Context(), room.FloorID)
+	_, p, err := s.floorFrame(r.Context(), room.FloorID, local)
+	return room, p, err
+}
+
+// roomIfMatch is roomContext for a conditional write: it checks the request's If-Match against the
+// room's version (412 when stale) and returns the version to write against.
+func (s *Server) roomIfMatch(r *http.Request, id uuid.UUID) (floorplan.Room, projector, int64, error) {
+	room, p, err := s.roomContext(r, id)
 	if err != nil {
-		return room, projector{}, err
+		return room, p, 0, err
 	}
-	return room, newProjector(local, b), nil
+	version, err := ifMatch(r, room.Version)
+	return room, p, version, err
 }
 
 // writeRoom answers with one room, its ETag and its state today.
@@ -159,8 +171,16 @@ func (s *Server) writeRoom(ctx context.Context, w http.ResponseWriter, status in
 	if err != nil {
 		return err
 	}
+	sc, err := s.scopeOf(ctx)
+	if err != nil {
+		return err
+	}
+	out := roomOut(room, p, rep)
+	if !sc.personal {
+		redactRoom(&out)
+	}
 	setETag(w, room.Version)
-	return writeGeoJSON(w, status, roomOut(room, p, rep))
+	return writeGeoJSON(w, status, out)
 }
 
 // writtenRoom answers a successful write with the room and its state today, as the Register computed it
@@ -186,33 +206,73 @@ func (s *Server) afterWrite(ctx context.Context, c floorplan.Changes, err error)
 	return c, err
 }
 
-func (s *Server) listRooms(w http.ResponseWriter, r *http.Request) error {
-	floorID, err := pathID(r, "id")
-	if err != nil {
-		return err
+// frames gives the projector of the floor a room is on.
+type frames func(floorID uuid.UUID) (projector, error)
+
+// oneFrame is the frames of rooms that share one projector (rooms of one floor, or of one building).
+func oneFrame(p projector) frames { return func(uuid.UUID) (projector, error) { return p, nil } }
+
+// floorFrames reads the projector of each floor once, for rooms across floors.
+func (s *Server) floorFrames(ctx context.Context, local bool) frames {
+	seen := map[uuid.UUID]projector{}
+	return func(floorID uuid.UUID) (projector, error) {
+		if p, ok := seen[floorID]; ok {
+			return p, nil
+		}
+		_, p, err := s.floorFrame(ctx, floorID, local)
+		if err != nil {
+			return p, err
+		}
+		seen[floorID] = p
+		return p, nil
 	}
-	local, err := crsLocal(r)
-	if err != nil {
-		return err
-	}
-	_, b, err := s.floorAndBuilding(r.Context(), floorID)
-	if err != nil {
-		return err
-	}
-	rooms, err := s.store.Rooms(r.Context(), floorplan.RoomFilter{FloorID: floorID})
-	if err != nil {
-		return err
-	}
-	rep, err := s.assessor.Current(r.Context())
-	if err != nil {
-		return err
-	}
-	p := newProjector(local, b)
+}
+
+// roomsOut is rooms as a GeoJSON FeatureCollection, each with its state from rep (which may be nil).
+func roomsOut(rooms []floorplan.Room, frameOf frames, rep *floorplan.Report) (roomCollectionJSON, error) {
 	out := roomCollectionJSON{Type: "FeatureCollection", Features: make([]roomFeatureJSON, 0, len(rooms))}
 	for _, room := range rooms {
+		p, err := frameOf(room.FloorID)
+		if err != nil {
+			return out, err
+		}
 		out.Features = append(out.Features, roomOut(room, p, rep))
 	}
+	return out, nil
+}
+
+// writeRooms answers with those of rooms in the request's scope and their state today.
+func (s *Server) writeRooms(ctx context.Context, w http.ResponseWriter, rooms []floorplan.Room, frameOf frames) error {
+	sc, err := s.scopeOf(ctx)
+	if err != nil {
+		return err
+	}
+	rep, err := s.assessor.Current(ctx)
+	if err != nil {
+		return err
+	}
+	out, err := roomsOut(keep(sc, rooms, roomAgency), frameOf, rep)
+	if err != nil {
+		return err
+	}
+	if !sc.personal {
+		for i := range out.Features {
+			redactRoom(&out.Features[i])
+		}
+	}
 	return writeGeoJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) listRooms(w http.ResponseWriter, r *http.Request) error {
+	f, p, err := s.floorAt(r)
+	if err != nil {
+		return err
+	}
+	rooms, err := s.store.Rooms(r.Context(), floorplan.RoomFilter{FloorID: f.ID})
+	if err != nil {
+		return err
+	}
+	return s.writeRooms(r.Context(), w, rooms, oneFrame(p))
 }
 
 // maxRoomSearch caps GET /api/v1/rooms: an agency's or a building's rooms, not the whole register.
@@ -221,68 +281,38 @@ const maxRoomSearch = 20000
 // searchRooms lists the rooms of an agency (各使用单位办公用房分布) and/or a building, across floors, as a
 // GeoJSON FeatureCollection like a floor's list. One of agency_id and building_id is required.
 func (s *Server) searchRooms(w http.ResponseWriter, r *http.Request) error {
-	agencyID, err := queryUUID(r, "agency_id")
-	if err != nil {
-		return err
+	q := queryOf(r)
+	f := floorplan.RoomFilter{AgencyID: q.uuid("agency_id"), BuildingID: q.uuid("building_id")}
+	if q.err != nil {
+		return q.err
 	}
-	buildingID, err := queryUUID(r, "building_id")
-	if err != nil {
-		return err
-	}
-	if agencyID == uuid.Nil && buildingID == uuid.Nil {
+	if f.AgencyID == uuid.Nil && f.BuildingID == uuid.Nil {
 		return badRequest("agency_id or building_id is required (a floor's rooms are at /api/v1/floors/{id}/rooms)")
 	}
 	local, err := crsLocal(r)
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
-	rooms, err := s.store.Rooms(ctx, floorplan.RoomFilter{AgencyID: agencyID, BuildingID: buildingID})
+	rooms, err := s.store.Rooms(r.Context(), f)
 	if err != nil {
 		return err
 	}
 	if len(rooms) > maxRoomSearch {
 		return badRequest("%d rooms match; narrow the request to at most %d (add building_id)", len(rooms), maxRoomSearch)
 	}
-	rep, err := s.assessor.Current(ctx)
-	if err != nil {
-		return err
-	}
-	projectors := map[uuid.UUID]projector{} // by floor: one lookup per floor, not per room
-	out := roomCollectionJSON{Type: "FeatureCollection", Features: make([]roomFeatureJSON, 0, len(rooms))}
-	for _, room := range rooms {
-		p, ok := projectors[room.FloorID]
-		if !ok {
-			_, b, err := s.floorAndBuilding(ctx, room.FloorID)
-			if err != nil {
-				return err
-			}
-			p = newProjector(local, b)
-			projectors[room.FloorID] = p
-		}
-		out.Features = append(out.Features, roomOut(room, p, rep))
-	}
-	return writeGeoJSON(w, http.StatusOK, out)
+	return s.writeRooms(r.Context(), w, rooms, s.floorFrames(r.Context(), local))
 }
 
 func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) error {
-	floorID, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	local, err := crsLocal(r)
-	if err != nil {
-		return err
-	}
 	var in roomIn
-	if err := decodeBody(r, &in); err != nil {
-		return err
-	}
-	_, b, err := s.floorAndBuilding(r.Context(), floorID)
+	floorID, local, err := idCRSAndDecode(r, &in)
 	if err != nil {
 		return err
 	}
-	p := newProjector(local, b)
+	_, p, err := s.floorFrame(r.Context(), floorID, local)
+	if err != nil {
+		return err
+	}
 	room, shape, err := in.domain(p, nil, false)
 	if err != nil {
 		return err
@@ -320,22 +350,11 @@ func (s *Server) patchRoom(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) updateRoom(w http.ResponseWriter, r *http.Request, patch bool) error {
-	id, err := pathID(r, "id")
+	id, body, err := conditionalBody(r)
 	if err != nil {
 		return err
 	}
-	if err := requireIfMatch(r); err != nil {
-		return err
-	}
-	body, err := readBody(r)
-	if err != nil {
-		return err
-	}
-	cur, p, err := s.roomContext(r, id)
-	if err != nil {
-		return err
-	}
-	version, err := ifMatch(r, cur.Version)
+	cur, p, version, err := s.roomIfMatch(r, id)
 	if err != nil {
 		return err
 	}
@@ -362,24 +381,6 @@ func (s *Server) updateRoom(w http.ResponseWriter, r *http.Request, patch bool) 
 }
 
 func (s *Server) deleteRoom(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := requireIfMatch(r); err != nil {
-		return err
-	}
-	cur, err := s.store.Room(r.Context(), id)
-	if err != nil {
-		return about("room", err)
-	}
-	version, err := ifMatch(r, cur.Version)
-	if err != nil {
-		return err
-	}
-	if _, err := s.register.DeleteRoom(r.Context(), id, version); err != nil {
-		return stale(about("room", err))
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deleteIfMatch(w, r, "room", s.store.Room,
+		func(room floorplan.Room) int64 { return room.Version }, s.register.DeleteRoom)
 }

@@ -24,6 +24,7 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 		r.Handle(path, s.adapt(h)).Methods(method)
 	}
 	get := func(path string, h handlerFunc) { handle(http.MethodGet, path, h) }
+	collection := func(path string, c collectionRoutes) { c.each(path, handle) }
 
 	get("/healthz", s.healthz)
 	get("/readyz", s.readyz)
@@ -31,51 +32,21 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 	const v1 = "/api/v1"
 	get(v1+"/openapi.json", s.openAPI)
 
-	get(v1+"/sites", s.listSites)
-	handle(http.MethodPost, v1+"/sites", s.createSite)
-	get(v1+"/sites/{id}", s.getSite)
-	handle(http.MethodPatch, v1+"/sites/{id}", s.patchSite)
-	handle(http.MethodDelete, v1+"/sites/{id}", s.deleteSite)
-
-	get(v1+"/buildings", s.listBuildings)
-	handle(http.MethodPost, v1+"/buildings", s.createBuilding)
-	get(v1+"/buildings/{id}", s.getBuilding)
-	handle(http.MethodPatch, v1+"/buildings/{id}", s.patchBuilding)
-	handle(http.MethodDelete, v1+"/buildings/{id}", s.deleteBuilding)
-
-	get(v1+"/buildings/{id}/floors", s.listFloors)
-	handle(http.MethodPost, v1+"/buildings/{id}/floors", s.createFloor)
-	get(v1+"/floors/{id}", s.getFloor)
-	handle(http.MethodPatch, v1+"/floors/{id}", s.patchFloor)
-	handle(http.MethodDelete, v1+"/floors/{id}", s.deleteFloor)
-
-	get(v1+"/floors/{id}/rooms", s.listRooms)
-	get(v1+"/rooms", s.searchRooms)
-	handle(http.MethodPost, v1+"/floors/{id}/rooms", s.createRoom)
+	collection(v1+"/sites", s.sites().routes())
+	collection(v1+"/buildings", collectionRoutes{list: s.listBuildings, create: s.createBuilding, get: s.getBuilding,
+		patch: s.patchBuilding, delete: s.deleteBuilding})
+	collection(v1+"/buildings/{id}/floors", collectionRoutes{list: s.listFloors, create: s.createFloor})
+	collection(v1+"/floors", collectionRoutes{get: s.getFloor, patch: s.patchFloor, delete: s.deleteFloor})
+	collection(v1+"/floors/{id}/rooms", collectionRoutes{list: s.listRooms, create: s.createRoom})
 	get(v1+"/floors/{id}/plan.png", s.planPNG)
 	get(v1+"/floors/{id}/plan.svg", s.planSVG)
-	get(v1+"/rooms/{id}", s.getRoom)
-	handle(http.MethodPut, v1+"/rooms/{id}", s.putRoom)
-	handle(http.MethodPatch, v1+"/rooms/{id}", s.patchRoom)
-	handle(http.MethodDelete, v1+"/rooms/{id}", s.deleteRoom)
+	collection(v1+"/rooms", collectionRoutes{list: s.searchRooms, get: s.getRoom, put: s.putRoom, patch: s.patchRoom,
+		delete: s.deleteRoom})
 	handle(http.MethodPost, v1+"/rooms/{id}/split", s.splitRoom)
-
-	get(v1+"/agencies", s.listAgencies)
-	handle(http.MethodPost, v1+"/agencies", s.createAgency)
-	get(v1+"/agencies/{id}", s.getAgency)
-	handle(http.MethodPatch, v1+"/agencies/{id}", s.patchAgency)
-	handle(http.MethodDelete, v1+"/agencies/{id}", s.deleteAgency)
-
-	get(v1+"/people", s.listPeople)
-	handle(http.MethodPost, v1+"/people", s.createPerson)
-	get(v1+"/people/{id}", s.getPerson)
-	handle(http.MethodPatch, v1+"/people/{id}", s.patchPerson)
-	handle(http.MethodDelete, v1+"/people/{id}", s.deletePerson)
-
-	get(v1+"/assignments", s.listAssignments)
-	handle(http.MethodPost, v1+"/assignments", s.createAssignment)
-	get(v1+"/assignments/{id}", s.getAssignment)
-	handle(http.MethodDelete, v1+"/assignments/{id}", s.deleteAssignment)
+	collection(v1+"/agencies", s.agencies().routes())
+	collection(v1+"/people", s.people().routes())
+	collection(v1+"/assignments", collectionRoutes{list: s.listAssignments, create: s.createAssignment,
+		get: s.getAssignment, delete: s.deleteAssignment})
 
 	for _, h := range historyEntities {
 		get(v1+"/"+h.segment+"/{id}/history", s.historyHandler(h.entity))
@@ -83,6 +54,10 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 
 	get(v1+"/reports/over-standard", s.overStandardReport)
 	get(v1+"/search", s.search)
+
+	if s.identity != nil {
+		s.authRoutes(handle)
+	}
 
 	handle(http.MethodPost, v1+"/imports/{format}", s.importFile)
 	get(v1+"/exports/{format}", s.exportFile)
@@ -106,6 +81,28 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 		}).PathPrefix("/").Methods(http.MethodGet, http.MethodHead).Handler(static)
 	}
 	return r
+}
+
+// collectionRoutes are the handlers of a collection of records: list and create at the collection's
+// path, get, put, patch and delete at path/{id}. A nil handler has no route.
+type collectionRoutes struct {
+	list, create, get, put, patch, delete handlerFunc
+}
+
+// each calls route with the method, path and handler of each of c's routes under path.
+func (c collectionRoutes) each(path string, route func(method, path string, h handlerFunc)) {
+	for _, rt := range []struct {
+		method, path string
+		h            handlerFunc
+	}{
+		{http.MethodGet, path, c.list}, {http.MethodPost, path, c.create},
+		{http.MethodGet, path + "/{id}", c.get}, {http.MethodPut, path + "/{id}", c.put},
+		{http.MethodPatch, path + "/{id}", c.patch}, {http.MethodDelete, path + "/{id}", c.delete},
+	} {
+		if rt.h != nil {
+			route(rt.method, rt.path, rt.h)
+		}
+	}
 }
 
 // apiPath reports whether a path belongs to the API rather than the browser app.

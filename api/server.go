@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"sync"
@@ -15,6 +16,8 @@ import (
 	"officemap/api/tiles"
 	"officemap/floorplan"
 	"officemap/floorplan/exports"
+	"officemap/floorplan/identity"
+	"officemap/floorplan/identity/oidc"
 	"officemap/floorplan/render"
 )
 
@@ -31,7 +34,7 @@ type Config struct {
 	// MaxBodyBytes caps request bodies (default 8 MiB); a larger body gets 413 body_too_large.
 	MaxBodyBytes int64
 	// Actor is the user every request acts as in single-user mode (default "admin"). It is recorded in
-	// the history of every write. Deps.Identify replaces single-user mode.
+	// the history of every write. Deps.Identify or Deps.Identity replaces single-user mode.
 	Actor string
 	// ReadyTimeout bounds the store ping of /readyz (default 2 s).
 	ReadyTimeout time.Duration
@@ -100,6 +103,19 @@ type Deps struct {
 	// the request). Nil means single-user mode: SingleUser(Config.Actor). An authenticating middleware
 	// replaces it here without any handler changing.
 	Identify Middleware
+	// Identity turns accounts on (nil: single-user mode, as without it): every request but the health
+	// checks, the sign-in, the app's static files and /verify/… needs a session cookie or an API token;
+	// each route is checked against the role matrix (routeRules); the account routes (/api/v1/session,
+	// /api/v1/me…, /api/v1/audit) are added; requests are audited. It excludes Identify. Pass a Register
+	// built by NewRegister with the same service, so that writes are checked against the caller's scope;
+	// with Register nil the server builds one.
+	Identity *identity.Service
+	// OIDC turns on single sign-on with an OpenID Connect provider (oidc.FromEnv), with Identity only:
+	// nil or not Enabled leaves it off. It adds GET /api/v1/session/oidc and its callback.
+	OIDC *oidc.Config
+	// Now is the clock of sessions and tokens (idle timeout, expiry); nil means time.Now. Give it the
+	// identity.Service's clock.
+	Now func() time.Time
 	// Fonts draws PNG plans; nil loads the system's CJK font on the first PNG.
 	Fonts *render.Fonts
 	// ExportGeoPackage writes the gpkg export (gpkg.Export); nil answers that export with 501.
@@ -123,6 +139,11 @@ type Server struct {
 	fonts     *render.Fonts
 
 	exportGeoPackageTo exports.GeoPackageWriter // Deps.ExportGeoPackage
+
+	identity *identity.Service    // Deps.Identity; nil in single-user mode
+	clock    func() time.Time     // Deps.Now
+	rules    map[string]routeRule // routeRules, with accounts on
+	sso      *oidc.RelyingParty   // Deps.OIDC; nil without single sign-on
 }
 
 // NewServer returns the server for cfg and deps. It panics when a required dependency is missing, a
@@ -131,13 +152,30 @@ func NewServer(cfg Config, deps Deps) *Server {
 	if deps.Store == nil || deps.Assessor == nil {
 		panic("api: NewServer needs Deps.Store and Deps.Assessor")
 	}
+	if deps.Identity != nil && deps.Identify != nil {
+		panic("api: Deps.Identity and Deps.Identify exclude each other")
+	}
 	cfg = cfg.withDefaults()
 	reg := deps.Register
 	if reg == nil {
-		reg = floorplan.NewRegister(deps.Store)
+		reg = NewRegister(deps.Store, deps.Identity)
 	}
 	s := &Server{cfg: cfg, store: deps.Store, register: reg, assessor: deps.Assessor, log: deps.Logger, fonts: deps.Fonts,
-		exportGeoPackageTo: deps.ExportGeoPackage}
+		exportGeoPackageTo: deps.ExportGeoPackage, identity: deps.Identity, clock: deps.Now}
+	if s.identity != nil {
+		s.rules = routeRules()
+	}
+	if deps.OIDC != nil && deps.OIDC.Enabled() {
+		if s.identity == nil {
+			panic("api: Deps.OIDC needs Deps.Identity")
+		}
+		rp, err := oidc.New(*deps.OIDC)
+		if err != nil {
+			panic("api: " + err.Error())
+		}
+		s.sso = rp
+		maps.Copy(s.rules, ssoRules())
+	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -147,6 +185,9 @@ func NewServer(cfg Config, deps Deps) *Server {
 		topts.BaseURL = cfg.PublicURL
 	}
 	topts.TrustForwarded = topts.TrustForwarded || cfg.TrustForwarded
+	if s.identity != nil {
+		topts.Scope = s.tileScope
+	}
 	s.tiles = tiles.New(deps.Store, tiles.FromReport(deps.Assessor.Current), topts)
 	// Caches follow the register's changes (and, across servers, its revision).
 	reg.Subscribe(func(c floorplan.Changes) {
@@ -155,15 +196,22 @@ func NewServer(cfg Config, deps Deps) *Server {
 			s.tiles.Invalidate(l)
 		}
 	})
-	s.openapi = marshalOpenAPI(deps.Static != nil)
+	s.openapi = marshalOpenAPI(deps.Static != nil, s.identity != nil)
+	if s.sso != nil {
+		s.openapi = marshalOpenAPIWithSSO(deps.Static != nil)
+	}
 	s.router = s.routes(deps.Static)
 	identify := deps.Identify
-	if identify == nil {
+	switch {
+	case s.identity != nil:
+		identify = s.authenticate
+	case identify == nil:
 		identify = SingleUser(cfg.Actor)
 	}
-	// Outermost first: request id and the access log see everything, including recovered panics. The
-	// health checks bypass Identify, so that an authenticating middleware never hides them from a load
-	// balancer.
+	// Outermost first: request id and the access log see everything, including recovered panics; every
+	// response carries the security headers; cross-origin writes are refused before anything else looks
+	// at them. The health checks bypass Identify, so that an authenticating middleware never hides them
+	// from a load balancer.
 	identified := identify(s.withWriteContext(s.router))
 	routed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
@@ -172,7 +220,7 @@ func NewServer(cfg Config, deps Deps) *Server {
 		}
 		identified.ServeHTTP(w, r)
 	})
-	s.handler = s.withRequestLog(s.recoverPanics(s.limitBody(routed)))
+	s.handler = s.withRequestLog(s.withSecurityHeaders(s.recoverPanics(s.withCrossOriginProtection(s.limitBody(routed)))))
 	return s
 }
 

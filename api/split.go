@@ -11,14 +11,7 @@ import (
 // numbered "<number>-1", "<number>-2"… largest first, with the room's name, usage, agency and state.
 // The old room is deleted (softly: it stays in the history); it needs If-Match.
 func (s *Server) splitRoom(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := requireIfMatch(r); err != nil {
-		return err
-	}
-	body, err := readBody(r)
+	id, body, err := conditionalBody(r)
 	if err != nil {
 		return err
 	}
@@ -26,11 +19,7 @@ func (s *Server) splitRoom(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	room, p, err := s.roomContext(r, id)
-	if err != nil {
-		return err
-	}
-	version, err := ifMatch(r, room.Version)
+	room, p, version, err := s.roomIfMatch(r, id)
 	if err != nil {
 		return err
 	}
@@ -47,10 +36,9 @@ func (s *Server) splitRoom(w http.ResponseWriter, r *http.Request) error {
 		}
 		return stale(about("room", err))
 	}
-	rep := changedState(c)
-	out := roomCollectionJSON{Type: "FeatureCollection", Features: make([]roomFeatureJSON, 0, len(created))}
-	for _, nr := range created {
-		out.Features = append(out.Features, roomOut(nr, p, rep))
+	out, err := roomsOut(created, oneFrame(p), changedState(c))
+	if err != nil {
+		return err
 	}
 	return writeGeoJSON(w, http.StatusCreated, out)
 }

@@ -36,19 +36,12 @@ func known(formats []string, f string) bool {
 // importFile imports the request body, a file of {format}, all-or-nothing (source.Import). A
 // rejected file is a 422 import_rejected listing the problems; nothing is written.
 func (s *Server) importFile(w http.ResponseWriter, r *http.Request) error {
-	qv := r.URL.Query()
+	qv, q := r.URL.Query(), queryOf(r)
 	req := source.Request{Format: mux.Vars(r)["format"], Name: qv.Get("filename"), Building: qv.Get("building"),
 		RoomsLayer: qv.Get("rooms_layer"), LabelsLayer: qv.Get("labels_layer"), NamesLayer: qv.Get("names_layer"),
-		Units: qv.Get("units")}
-	var err error
-	if req.SiteID, err = queryUUID(r, "site_id"); err != nil {
-		return err
-	}
-	if req.SkipInvalid, err = queryBool(r, "skip_invalid"); err != nil {
-		return err
-	}
-	if req.DryRun, err = queryBool(r, "dry_run"); err != nil {
-		return err
+		Units: qv.Get("units"), SiteID: q.uuid("site_id"), SkipInvalid: q.bool("skip_invalid"), DryRun: q.bool("dry_run")}
+	if q.err != nil {
+		return q.err
 	}
 	if raw := qv.Get("origin"); raw != "" {
 		p, err := geo.ParseLonLat(raw)
@@ -71,6 +64,7 @@ func (s *Server) importFile(w http.ResponseWriter, r *http.Request) error {
 		}
 		req.Level = &level
 	}
+	var err error
 	if req.ValidFrom, err = queryDate(r, "valid_from"); err != nil {
 		return err
 	}
@@ -132,19 +126,6 @@ func safeReason(s string) string {
 	return s
 }
 
-// queryBool returns an optional true/false query parameter (false when absent).
-func queryBool(r *http.Request, name string) (bool, error) {
-	raw := r.URL.Query().Get(name)
-	if raw == "" {
-		return false, nil
-	}
-	v, err := strconv.ParseBool(raw)
-	if err != nil {
-		return false, badParam(name, fmt.Sprintf("must be true or false, not %q", raw))
-	}
-	return v, nil
-}
-
 // exportFile writes the register (or one building, or one floor for geojson) as a file of {format},
 // as an attachment.
 func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) error {
@@ -153,13 +134,10 @@ func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) error {
 		return badRequest("unknown export format %q (use %s)", format, strings.Join(exportFormats, ", "))
 	}
 	ctx := r.Context()
-	var opt exports.Options
-	var err error
-	if opt.BuildingID, err = queryUUID(r, "building_id"); err != nil {
-		return err
-	}
-	if opt.FloorID, err = queryUUID(r, "floor_id"); err != nil {
-		return err
+	q := queryOf(r)
+	opt := exports.Options{BuildingID: q.uuid("building_id"), FloorID: q.uuid("floor_id")}
+	if q.err != nil {
+		return q.err
 	}
 	if opt.FloorID != uuid.Nil && format != "geojson" {
 		return badParam("floor_id", "applies to geojson exports only")
@@ -189,6 +167,11 @@ func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	sc, err := s.scopeOf(ctx)
+	if err != nil {
+		return err
+	}
+	d = sc.data(d)
 	base += "-" + d.AsOf.Format(floorplan.DateLayout)
 
 	attach := func(contentType, ext string) {

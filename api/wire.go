@@ -119,6 +119,8 @@ func siteOut(s floorplan.Site) siteJSON {
 	return out
 }
 
+func (j siteJSON) recordID() uuid.UUID { return j.ID }
+
 func (j siteJSON) domain() floorplan.Site {
 	s := floorplan.Site{ID: j.ID, Name: j.Name, Address: j.Address, Category: j.Category,
 		Ownership: floorplan.OwnershipStatus(j.Ownership), Note: j.Note, Records: []floorplan.OwnershipRecord{}}
@@ -149,6 +151,8 @@ func agencyOut(a floorplan.Agency) agencyJSON {
 		ParentID: optID(a.ParentID), Headcount: a.Headcount, ApprovedAreaM2: a.ApprovedAreaM2,
 		Status: string(a.Status), StatusDate: dateOf(a.StatusDate), SuccessorID: optID(a.SuccessorID)}
 }
+
+func (j agencyJSON) recordID() uuid.UUID { return j.ID }
 
 func (j agencyJSON) domain() floorplan.Agency {
 	status := floorplan.AgencyStatus(j.Status)
@@ -195,6 +199,8 @@ func personOut(p floorplan.Person) personJSON {
 	}
 	return out
 }
+
+func (j personJSON) recordID() uuid.UUID { return j.ID }
 
 func (j personJSON) domain() floorplan.Person {
 	status := floorplan.PersonStatus(j.Status)

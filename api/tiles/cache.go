@@ -21,6 +21,7 @@ type cacheKey struct {
 	level    int
 	hasLevel bool
 	gen      uint64
+	scope    string // Scope.Key
 }
 
 // tile is an encoded tile. data is empty for a tile with no features. gz is the gzipped MVT, made

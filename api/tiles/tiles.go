@@ -110,9 +110,23 @@ type Options struct {
 	// BaseURL, when set (e.g. "https://maps.example.gov.cn"), is used for tile URLs instead of the
 	// request's scheme and host.
 	BaseURL string
+	// Scope, when set, gives the part of the register a request may see (accounts on): it is asked once
+	// per tile request, and its Key is part of the cache key, so that a tile drawn for one scope is never
+	// served to another.
+	Scope func(ctx context.Context) (Scope, error)
 	// Errors writes the response for an error a handler returned: the HTTP layer's one error adapter,
 	// which maps this package's sentinels and the store's errors with errors.Is. It is required.
 	Errors func(w http.ResponseWriter, r *http.Request, err error)
+}
+
+// Scope is the part of the register a request's tiles show.
+type Scope struct {
+	// Key names the scope in the cache: requests with the same Key see the same rooms. "" is the scope
+	// that sees everything.
+	Key string
+	// Room reports whether the rooms of an agency (uuid.Nil: rooms without one) are shown; nil shows
+	// every room. Buildings belong to no agency and are always shown.
+	Room func(agencyID uuid.UUID) bool
 }
 
 // DefaultCacheBytes is the default bound of the tile cache: 64 MiB.
@@ -230,6 +244,7 @@ type request struct {
 	tile   maptile.Tile
 	filter floorplan.FeatureFilter
 	format format
+	scope  Scope
 }
 
 // parse checks everything about a tile request that can be checked without the store.
@@ -280,7 +295,7 @@ func parseFilter(r *http.Request, spec layerSpec) (floorplan.FeatureFilter, erro
 func (h *Handler) key(ctx context.Context, q request) (cacheKey, error) {
 	k := cacheKey{layer: q.layer.name, format: q.format, z: uint32(q.tile.Z), x: q.tile.X, y: q.tile.Y,
 		floorID: q.filter.FloorID, level: q.filter.Level, hasLevel: q.filter.HasLevel,
-		gen: h.gens[q.layer.name].Load()}
+		gen: h.gens[q.layer.name].Load(), scope: q.scope.Key}
 	if r, ok := h.store.(revisioner); ok {
 		rev, err := r.Revision(ctx)
 		if err != nil {
@@ -310,6 +325,13 @@ func (h *Handler) PNG(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, q request) error {
+	if h.opts.Scope != nil {
+		sc, err := h.opts.Scope(r.Context())
+		if err != nil {
+			return err
+		}
+		q.scope = sc
+	}
 	k, err := h.key(r.Context(), q) // the generation and revision are read before the store: see Invalidate
 	if err != nil {
 		return err
@@ -370,6 +392,15 @@ func (h *Handler) draw(ctx context.Context, q request) (*tile, error) {
 	feats, err := h.store.Features(ctx, q.layer.name, b, q.filter)
 	if err != nil {
 		return nil, fmt.Errorf("tiles: features of %s %d/%d/%d: %w", q.layer.name, q.tile.Z, q.tile.X, q.tile.Y, err)
+	}
+	if q.layer.name == floorplan.LayerRooms && q.scope.Room != nil {
+		kept := feats[:0:0]
+		for _, f := range feats {
+			if q.scope.Room(f.AgencyID) {
+				kept = append(kept, f)
+			}
+		}
+		feats = kept
 	}
 	status := func(uuid.UUID) floorplan.RoomStatus { return "" }
 	if q.layer.name == floorplan.LayerRooms && h.statuses != nil && len(feats) > 0 {

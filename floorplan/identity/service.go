@@ -201,6 +201,117 @@ func (s *Service) SignIn(ctx context.Context, username, password, otp, addr stri
 	return u, sess, secret, nil
 }
 
+// SignInExternal starts a session for a user whom an external identity provider (OpenID Connect single
+// sign-on) has authenticated, and returns it as SignIn does. claimed.ExternalSubject ("iss|sub") is who
+// the user is there and claimed.Username the name the provider gives them. The account is the one
+// linked to that subject, else an account of that name not yet linked (made beforehand by an
+// operator: it is linked now, and an unused one-time password is dropped), else a new one without a
+// password. Grants nil leaves the roles to the administrators (a new account has none); otherwise
+// they are the provider's and replace the stored ones (audited as user.role).
+//
+// Refused with ErrUnauthenticated and audited: a disabled account, a name linked to another subject,
+// and an administrator role (Role.Admin), which signs in here with its second factor.
+func (s *Service) SignInExternal(ctx context.Context, claimed User, addr string) (User, Session, string, error) {
+	now := s.now()
+	fail := func(u User, detail string) (User, Session, string, error) {
+		r := AuditRecord{UserID: u.ID, Username: u.Username, Role: u.RoleNames(), Addr: addr,
+			Action: "session.sign_in_failed", Target: "user " + u.Username, Outcome: OutcomeFailed,
+			Detail: "single sign-on: " + detail + "; subject " + clip(claimed.ExternalSubject, 300)}
+		if err := s.append(ctx, r); err != nil {
+			return User{}, Session{}, "", err
+		}
+		return User{}, Session{}, "", ErrUnauthenticated
+	}
+	name, err := NormalizeUsername(claimed.Username)
+	if claimed.ExternalSubject == "" || err != nil {
+		return fail(User{Username: clip(claimed.Username, 64)}, "no subject or an unusable user name")
+	}
+	if err := validGrants(claimed.Grants); err != nil {
+		return fail(User{Username: name}, err.Error())
+	}
+	const adminRefused = "administrator roles sign in with a password and second factor"
+	if claimed.Admin() {
+		return fail(User{Username: name}, adminRefused)
+	}
+	u, err := s.store.UserBySubject(ctx, claimed.ExternalSubject)
+	if errors.Is(err, floorplan.ErrNotFound) {
+		u, err = s.store.UserByName(ctx, name)
+	}
+	var notes []string
+	switch {
+	case errors.Is(err, floorplan.ErrNotFound):
+		u = User{Username: name, DisplayName: claimed.DisplayName, Grants: claimed.Grants,
+			ExternalSubject: claimed.ExternalSubject}
+		if u.DisplayName == "" {
+			u.DisplayName = name
+		}
+		if err := s.store.CreateUser(ctx, &u); errors.Is(err, floorplan.ErrConflict) {
+			return fail(User{Username: name}, "user name or subject taken meanwhile")
+		} else if err != nil {
+			return User{}, Session{}, "", err
+		}
+		notes = append(notes, "provisioned with "+grantsJSON(u.Grants))
+	case err != nil:
+		return User{}, Session{}, "", err
+	case u.ExternalSubject != "" && u.ExternalSubject != claimed.ExternalSubject:
+		return fail(u, "the account is linked to another subject")
+	}
+	if u.Disabled {
+		return fail(u, "account disabled")
+	}
+	if u.Admin() {
+		return fail(u, adminRefused)
+	}
+	before := grantsJSON(u.Grants)
+	if u.ExternalSubject == "" {
+		notes = append(notes, "linked to an existing account")
+	}
+	u, err = s.update(ctx, u, func(u *User) (bool, error) {
+		if u.Disabled || (u.ExternalSubject != "" && u.ExternalSubject != claimed.ExternalSubject) {
+			return false, ErrUnauthenticated // changed since it was read
+		}
+		changed := false
+		if u.ExternalSubject == "" {
+			u.ExternalSubject, changed = claimed.ExternalSubject, true
+			if u.MustChangePassword {
+				u.PasswordHash, u.MustChangePassword, u.PasswordExpires = "", false, time.Time{}
+			}
+		}
+		if claimed.Grants != nil && grantsJSON(u.Grants) != grantsJSON(claimed.Grants) {
+			u.Grants, changed = claimed.Grants, true
+		}
+		return changed, nil
+	})
+	if errors.Is(err, ErrUnauthenticated) {
+		return fail(u, "account disabled or linked meanwhile")
+	}
+	if err != nil {
+		return User{}, Session{}, "", err
+	}
+	if after := grantsJSON(u.Grants); after != before {
+		err := s.append(ctx, AuditRecord{UserID: u.ID, Username: u.Username, Role: u.RoleNames(), Addr: addr,
+			Action: "user.role", Target: "user " + u.Username, Outcome: OutcomeOK,
+			Detail: before + " → " + after + " (single sign-on claim)"})
+		if err != nil {
+			return User{}, Session{}, "", err
+		}
+	}
+	secret, hash := NewSecret()
+	sess := Session{IDHash: hash, UserID: u.ID, CreatedAt: now, LastSeen: now,
+		ExpiresAt: now.Add(s.policy.Lifetime), Addr: addr}
+	if err := s.store.CreateSession(ctx, sess); err != nil {
+		return User{}, Session{}, "", err
+	}
+	r := AuditRecord{UserID: u.ID, Username: u.Username, Role: u.RoleNames(), Addr: addr,
+		Action: "session.sign_in_sso", Target: "user " + u.Username, Outcome: OutcomeOK,
+		Detail: clip(strings.Join(append(notes, "subject "+claimed.ExternalSubject), "; "), 1000)}
+	if err := s.append(ctx, r); err != nil {
+		_ = s.store.DeleteSession(ctx, hash) // no session without its record
+		return User{}, Session{}, "", err
+	}
+	return u, sess, secret, nil
+}
+
 // failAttempt counts a failed attempt on u (locking it at Policy.LockAfter), audits it and returns
 // ErrUnauthenticated.
 func (s *Service) failAttempt(ctx context.Context, u User, now time.Time, addr, detail string) (User, Session, string, error) {

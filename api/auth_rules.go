@@ -1,0 +1,148 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"officemap/floorplan"
+	"officemap/floorplan/identity"
+)
+
+// access is who may reach a route, before the register's permission hook and the store's read filters
+// look at the records themselves.
+type access int
+
+const (
+	// accessAnonymous: anyone, signed in or not.
+	accessAnonymous access = iota + 1
+	// accessSetup: any signed-in user, even one who must first change their password or enrol a second
+	// factor (their own account and signing out).
+	accessSetup
+	// accessSignedIn: any signed-in user who has done that.
+	accessSignedIn
+	// accessAction: a signed-in user whose roles allow the rule's action somewhere (identity.Can).
+	accessAction
+)
+
+// routeRule is the authorisation rule of one route (method and path template).
+type routeRule struct {
+	access access
+	action identity.Action // for accessAction
+	// personal marks the routes whose records are personal data (people, assignments and their
+	// history): only roles that see personal data (identity.SeesPersonalData) reach them.
+	personal bool
+	// audit names the audit action of every request to the route ("export", "import": the format path
+	// variable is appended), "" for none. Writes through the register are audited by the trail anyway.
+	audit string
+}
+
+func may(a identity.Action) routeRule { return routeRule{access: accessAction, action: a} }
+
+func audited(r routeRule, action string) routeRule { r.audit = action; return r }
+
+func personal(r routeRule) routeRule { r.personal = true; return r }
+
+// routeRules is the authorisation table: one rule for every route of the router, keyed by method and
+// path template ("GET /api/v1/sites/{id}"). A route without a rule is refused to everyone (and the
+// authorisation matrix test fails), so that a new route cannot be left open by mistake.
+func routeRules() map[string]routeRule {
+	const v1 = "/api/v1"
+	anonymous := routeRule{access: accessAnonymous}
+	setup := routeRule{access: accessSetup}
+	signedIn := routeRule{access: accessSignedIn}
+	read := may(identity.ActionRead)
+	geometry := may(identity.ActionWriteGeometry)
+	people := personal(may(identity.ActionWritePeople))
+	register := may(identity.ActionWriteRegister)
+	rules := map[string]routeRule{
+		"GET /healthz": anonymous,
+		"GET /readyz":  anonymous,
+		// The app and its sign-in page: static files, the same for everyone.
+		"GET /":  anonymous,
+		"HEAD /": anonymous,
+
+		"GET " + v1 + "/openapi.json": signedIn,
+
+		"POST " + v1 + "/session":              anonymous, // sign in
+		"DELETE " + v1 + "/session":            anonymous, // sign out: also clears a stale cookie
+		"GET " + v1 + "/me":                    setup,
+		"POST " + v1 + "/me/password":          setup,
+		"POST " + v1 + "/me/totp":              setup,
+		"POST " + v1 + "/me/totp/confirm":      setup,
+		"POST " + v1 + "/me/tokens":            signedIn,
+		"GET " + v1 + "/audit":                 audited(may(identity.ActionAuditRead), "audit.read"),
+		"GET " + v1 + "/reports/over-standard": audited(may(identity.ActionReport), "report.over_standard"),
+		"GET " + v1 + "/search":                read,
+		"POST " + v1 + "/imports/{format}":     audited(may(identity.ActionImport), "import"),
+		"GET " + v1 + "/exports/{format}":      audited(may(identity.ActionExport), "export"),
+
+		"GET " + v1 + "/floors/{id}/plan.png": read,
+		"GET " + v1 + "/floors/{id}/plan.svg": read,
+		"POST " + v1 + "/rooms/{id}/split":    geometry,
+		"GET " + v1 + "/rooms":                read,
+
+		"GET /ogc":                                              read,
+		"GET /ogc/conformance":                                  read,
+		"GET /ogc/collections":                                  read,
+		"GET /ogc/collections/{collectionId}":                   read,
+		"GET /ogc/collections/{collectionId}/items":             read,
+		"GET /ogc/collections/{collectionId}/items/{featureId}": read,
+	}
+	collection := func(path string, write routeRule, methods ...string) {
+		for _, m := range methods {
+			method, sub, _ := strings.Cut(m, " ")
+			rule := read
+			if method != http.MethodGet {
+				rule = write
+			}
+			if write.personal {
+				rule.personal = true
+			}
+			rules[method+" "+path+sub] = rule
+		}
+	}
+	collection(v1+"/sites", register, "GET", "POST", "GET /{id}", "PATCH /{id}", "DELETE /{id}")
+	collection(v1+"/buildings", geometry, "GET", "POST", "GET /{id}", "PATCH /{id}", "DELETE /{id}")
+	collection(v1+"/buildings/{id}/floors", geometry, "GET", "POST")
+	collection(v1+"/floors", geometry, "GET /{id}", "PATCH /{id}", "DELETE /{id}")
+	collection(v1+"/floors/{id}/rooms", geometry, "GET", "POST")
+	collection(v1+"/rooms", geometry, "GET /{id}", "PUT /{id}", "PATCH /{id}", "DELETE /{id}")
+	collection(v1+"/agencies", register, "GET", "POST", "GET /{id}", "PATCH /{id}", "DELETE /{id}")
+	collection(v1+"/people", people, "GET", "POST", "GET /{id}", "PATCH /{id}", "DELETE /{id}")
+	collection(v1+"/assignments", people, "GET", "POST", "GET /{id}", "DELETE /{id}")
+	for _, h := range historyEntities {
+		rule := read
+		if h.entity == floorplan.EntityPerson || h.entity == floorplan.EntityAssignment {
+			rule = personal(read)
+		}
+		rules["GET "+v1+"/"+h.segment+"/{id}/history"] = rule
+	}
+	for _, tpl := range []string{"/tiles/{layer}.json", "/tiles/{layer}/{z}/{x}/{y}.mvt", "/tiles/{layer}/{z}/{x}/{y}.png"} {
+		rules["GET "+tpl] = read
+		rules["HEAD "+tpl] = read
+	}
+	return rules
+}
+
+// ruleFor returns the rule of the route r goes to, and its key ("GET /api/v1/sites/{id}"). A request
+// that no route serves (a 404 or 405 to come) needs a signed-in user, so that the API's shape is not
+// shown to strangers; /verify/… (the public certificate verification pages, a 404 until they exist) is
+// open. A routed request without a rule gets the zero rule,
+// which refuses everyone.
+func (s *Server) ruleFor(r *http.Request) (routeRule, string) {
+	var m mux.RouteMatch
+	if !s.router.Match(r, &m) || m.Route == nil || m.MatchErr != nil {
+		if strings.HasPrefix(r.URL.Path, "/verify/") {
+			return routeRule{access: accessAnonymous}, ""
+		}
+		return routeRule{access: accessSignedIn}, ""
+	}
+	tpl, err := m.Route.GetPathTemplate()
+	if err != nil {
+		return routeRule{}, ""
+	}
+	key := r.Method + " " + tpl
+	return s.rules[key], key
+}

@@ -1,0 +1,351 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/google/uuid"
+
+	"officemap/api/tiles"
+	"officemap/floorplan"
+	"officemap/floorplan/exports"
+	"officemap/floorplan/identity"
+)
+
+// scope is the part of the register that the request's caller may read: the agencies whose rooms and
+// people they see (identity.Allowed with ActionRead on the agency's place in the agency tree), and
+// whether they see personal data (identity.SeesPersonalData). Every read path asks it (scopeOf) and
+// answers a record outside it with 404, as if it did not exist.
+//
+// The jurisdiction tree has no place in the register yet: like the permission hook (IdentityPermit), a
+// grant scoped to a district covers no record until it has.
+type scope struct {
+	all      bool               // every record: no caller (accounts off, the console) or an unscoped reader
+	agencies map[uuid.UUID]bool // the visible agencies when !all; uuid.Nil when records without an agency are visible
+	personal bool               // names, ranks and posts of people
+	key      string             // names the scope in caches: "" for everything
+}
+
+// everything is the scope of a request without a caller.
+var everything = scope{all: true, personal: true}
+
+// scopeOf computes the request's scope from its caller's grants and the agency tree as it is now.
+func (s *Server) scopeOf(ctx context.Context) (scope, error) {
+	c, ok := identity.CallerFrom(ctx)
+	if !ok {
+		return everything, nil
+	}
+	grants := c.User.Grants
+	list, err := s.store.Agencies(ctx)
+	if err != nil {
+		return scope{}, err
+	}
+	parent := make(map[uuid.UUID]uuid.UUID, len(list))
+	for _, a := range list {
+		parent[a.ID] = a.ParentID
+	}
+	sc := scope{agencies: make(map[uuid.UUID]bool, len(list)+1), personal: identity.SeesPersonalData(grants)}
+	ids := make([]uuid.UUID, 0, len(list)+1)
+	ids = append(ids, uuid.Nil)
+	for _, a := range list {
+		ids = append(ids, a.ID)
+	}
+	visible := make([]uuid.UUID, 0, len(ids))
+	for _, id := range ids {
+		if identity.Allowed(grants, identity.ActionRead, treeTarget(parent, id)) {
+			sc.agencies[id] = true
+			visible = append(visible, id)
+		}
+	}
+	if len(visible) == len(ids) {
+		sc.all, sc.agencies = true, nil
+	} else {
+		slices.SortFunc(visible, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
+		h := sha256.New()
+		for _, id := range visible {
+			h.Write(id[:])
+		}
+		sc.key = hex.EncodeToString(h.Sum(nil)[:16])
+	}
+	if !sc.personal {
+		sc.key += "/np"
+	}
+	return sc, nil
+}
+
+// treeTarget places agency id in the agency tree given by parent (agencyTarget without the store).
+func treeTarget(parent map[uuid.UUID]uuid.UUID, id uuid.UUID) identity.Target {
+	t := identity.Target{AgencyID: id}
+	seen := map[uuid.UUID]bool{id: true}
+	for cur := parent[id]; cur != uuid.Nil && !seen[cur] && len(t.AgencyAncestors) < maxAgencyDepth; cur = parent[cur] {
+		seen[cur] = true
+		t.AgencyAncestors = append(t.AgencyAncestors, cur)
+	}
+	return t
+}
+
+// agency reports whether records of agency id (uuid.Nil: records without one) are in the scope.
+func (sc scope) agency(id uuid.UUID) bool { return sc.all || sc.agencies[id] }
+
+// hides reports whether the scope hides anything at all, personal data included.
+func (sc scope) hides() bool { return !sc.all || !sc.personal }
+
+// keep returns the items of list whose agency (agencyOf) is in the scope.
+func keep[T any](sc scope, list []T, agencyOf func(T) uuid.UUID) []T {
+	if sc.all {
+		return list
+	}
+	out := make([]T, 0, len(list))
+	for _, x := range list {
+		if sc.agency(agencyOf(x)) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// inScope returns err, or a not-found error about entity when the record (id, of agency agencyID) is
+// outside sc: the refusal is audited (denyRead).
+func (s *Server) inScope(ctx context.Context, sc scope, entity string, id, agencyID uuid.UUID, err error) error {
+	if err == nil && !sc.agency(agencyID) {
+		return s.denyRead(ctx, entity, id)
+	}
+	return err
+}
+
+// denyRead audits a read of a record outside the caller's scope as "permission.denied" and returns
+// the not-found error that answers it.
+func (s *Server) denyRead(ctx context.Context, entity string, id uuid.UUID) error {
+	err := about(entity, floorplan.ErrNotFound)
+	if s.identity == nil {
+		return err
+	}
+	_, aerr := s.identity.Audit(context.WithoutCancel(ctx), identity.AuditRecord{Action: "permission.denied",
+		Target: entity + " " + id.String(), Outcome: identity.OutcomeDenied, Detail: "read." + entity})
+	if aerr != nil {
+		return errors.Join(err, fmt.Errorf("api: audit: %w", aerr))
+	}
+	return err
+}
+
+func roomAgency(r floorplan.Room) uuid.UUID     { return r.AgencyID }
+func personAgency(p floorplan.Person) uuid.UUID { return p.AgencyID }
+func agencyOwn(a floorplan.Agency) uuid.UUID    { return a.ID }
+
+// report returns rep as the scope shows it: the findings, rooms, people and agency totals of the
+// visible agencies, without names and ranks when the scope has no personal data. rep itself is
+// returned when nothing is hidden; otherwise a copy (whose lookups scan: it is small or rarely read).
+func (sc scope) report(rep *floorplan.Report) *floorplan.Report {
+	if rep == nil || !sc.hides() {
+		return rep
+	}
+	out := &floorplan.Report{AsOf: rep.AsOf, Policy: rep.Policy, Notes: rep.Notes,
+		Findings: keep(sc, rep.Findings, func(f floorplan.Finding) uuid.UUID { return f.AgencyID }),
+		Rooms:    keep(sc, rep.Rooms, func(r floorplan.RoomResult) uuid.UUID { return r.AgencyID }),
+		People:   keep(sc, rep.People, func(p floorplan.PersonResult) uuid.UUID { return p.AgencyID }),
+		Agencies: keep(sc, rep.Agencies, func(a floorplan.AgencyTotals) uuid.UUID { return a.AgencyID })}
+	if sc.personal {
+		return out
+	}
+	rooms := make([]floorplan.RoomResult, len(out.Rooms))
+	for i, rr := range out.Rooms {
+		occ := make([]floorplan.OccupantInfo, len(rr.Occupants))
+		for j, o := range rr.Occupants {
+			occ[j] = floorplan.OccupantInfo{Kind: o.Kind, ShareM2: o.ShareM2}
+		}
+		rr.Occupants = occ
+		rooms[i] = rr
+	}
+	out.Rooms = rooms
+	people := make([]floorplan.PersonResult, len(out.People))
+	for i, p := range out.People {
+		p.Name, p.Rank, p.RankTitle = "", "", ""
+		people[i] = p
+	}
+	out.People = people
+	return out
+}
+
+// redactRoom removes the occupants' names and ranks from a room on the wire.
+func redactRoom(f *roomFeatureJSON) {
+	for i := range f.Properties.Occupants {
+		o := &f.Properties.Occupants[i]
+		o.ID, o.Name, o.Rank, o.RankTitle = uuid.Nil, "", "", ""
+	}
+}
+
+// scopedPlanStore is a store whose rooms are those of a scope, for rendered plans.
+type scopedPlanStore struct {
+	floorplan.Reader
+	sc scope
+}
+
+func (p scopedPlanStore) Rooms(ctx context.Context, f floorplan.RoomFilter) ([]floorplan.Room, error) {
+	rooms, err := p.Reader.Rooms(ctx, f)
+	return keep(p.sc, rooms, roomAgency), err
+}
+
+// scopedRead is read that answers a record outside the request's scope as not found (agencyOf places
+// the record in the agency tree).
+func scopedRead[T any](s *Server, entity string, read func(context.Context, uuid.UUID) (T, error), agencyOf func(T) uuid.UUID) func(context.Context, uuid.UUID) (T, error) {
+	return func(ctx context.Context, id uuid.UUID) (T, error) {
+		rec, err := read(ctx, id)
+		if err != nil {
+			return rec, err
+		}
+		sc, err := s.scopeOf(ctx)
+		if err != nil {
+			return rec, err
+		}
+		if !sc.agency(agencyOf(rec)) {
+			var zero T
+			return zero, s.denyRead(ctx, entity, id)
+		}
+		return rec, nil
+	}
+}
+
+// scopedList is query keeping the records in the request's scope.
+func scopedList[T any](s *Server, query func(r *http.Request) ([]T, error), agencyOf func(T) uuid.UUID) func(r *http.Request) ([]T, error) {
+	return func(r *http.Request) ([]T, error) {
+		list, err := query(r)
+		if err != nil {
+			return nil, err
+		}
+		sc, err := s.scopeOf(r.Context())
+		return keep(sc, list, agencyOf), err
+	}
+}
+
+// assignmentVisible returns whether an assignment is in the scope: its person's agency or its room's is.
+func (s *Server) assignmentVisible(ctx context.Context, sc scope) func(floorplan.Assignment) (bool, error) {
+	people := map[uuid.UUID]bool{}
+	rooms := map[uuid.UUID]bool{}
+	return func(a floorplan.Assignment) (bool, error) {
+		if sc.all {
+			return true, nil
+		}
+		seen, ok := people[a.PersonID]
+		if !ok {
+			p, err := s.store.Person(ctx, a.PersonID)
+			if err != nil && !errors.Is(err, floorplan.ErrNotFound) {
+				return false, err
+			}
+			seen = err == nil && sc.agency(p.AgencyID)
+			people[a.PersonID] = seen
+		}
+		if seen {
+			return true, nil
+		}
+		seen, ok = rooms[a.RoomID]
+		if !ok {
+			room, err := s.store.Room(ctx, a.RoomID)
+			if err != nil && !errors.Is(err, floorplan.ErrNotFound) {
+				return false, err
+			}
+			seen = err == nil && sc.agency(room.AgencyID)
+			rooms[a.RoomID] = seen
+		}
+		return seen, nil
+	}
+}
+
+// scopeHits keeps the search hits in the request's scope: rooms and people of the visible agencies,
+// the visible agencies, and every building (a building belongs to no agency); no people without personal
+// data.
+func (s *Server) scopeHits(ctx context.Context, hits []floorplan.SearchHit) ([]floorplan.SearchHit, error) {
+	sc, err := s.scopeOf(ctx)
+	if err != nil || !sc.hides() {
+		return hits, err
+	}
+	out := hits[:0]
+	for _, h := range hits {
+		var agencyID uuid.UUID
+		switch h.Kind {
+		case floorplan.HitRoom:
+			room, err := s.store.Room(ctx, h.ID)
+			if errors.Is(err, floorplan.ErrNotFound) {
+				continue // deleted since the search
+			} else if err != nil {
+				return nil, err
+			}
+			agencyID = room.AgencyID
+		case floorplan.HitPerson:
+			if !sc.personal {
+				continue
+			}
+			p, err := s.store.Person(ctx, h.ID)
+			if errors.Is(err, floorplan.ErrNotFound) {
+				continue
+			} else if err != nil {
+				return nil, err
+			}
+			agencyID = p.AgencyID
+		case floorplan.HitAgency:
+			agencyID = h.ID
+		default:
+			out = append(out, h)
+			continue
+		}
+		if sc.agency(agencyID) {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// data returns an export's data as the scope shows it: the rooms, agencies, people and assignments
+// of the visible agencies (an assignment when its person and its room are), and the report
+// as scope.report shows it. Buildings and floors stay: they belong to no agency.
+func (sc scope) data(d *exports.Data) *exports.Data {
+	if !sc.hides() {
+		return d
+	}
+	d.Rooms = keep(sc, d.Rooms, roomAgency)
+	for id := range d.Agencies {
+		if !sc.agency(id) {
+			delete(d.Agencies, id)
+		}
+	}
+	d.Report = sc.report(d.Report)
+	if snap := d.Snapshot; snap != nil {
+		cp := *snap
+		cp.Rooms = keep(sc, snap.Rooms, roomAgency)
+		cp.Agencies = keep(sc, snap.Agencies, agencyOwn)
+		cp.People = keep(sc, snap.People, personAgency)
+		if !sc.personal {
+			cp.People, cp.Assignments = nil, nil
+		} else {
+			people := make(map[uuid.UUID]bool, len(cp.People))
+			for _, p := range cp.People {
+				people[p.ID] = true
+			}
+			rooms := make(map[uuid.UUID]bool, len(cp.Rooms))
+			for _, r := range cp.Rooms {
+				rooms[r.ID] = true
+			}
+			cp.Assignments = nil
+			for _, a := range snap.Assignments {
+				if people[a.PersonID] && rooms[a.RoomID] {
+					cp.Assignments = append(cp.Assignments, a)
+				}
+			}
+		}
+		d.Snapshot = &cp
+	}
+	return d
+}
+
+// tileScope is the request's scope for the tiles (tiles.Options.Scope).
+func (s *Server) tileScope(ctx context.Context) (tiles.Scope, error) {
+	sc, err := s.scopeOf(ctx)
+	if err != nil || sc.all {
+		return tiles.Scope{}, err
+	}
+	return tiles.Scope{Key: sc.key, Room: sc.agency}, nil
+}
