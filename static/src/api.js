@@ -16,6 +16,16 @@ export class ApiError extends Error {
 }
 
 let inFlight = 0;
+let unauthenticated = null;
+
+/**
+ * onUnauthenticated sets what to do when a request of a signed-in page is refused with 401 (the
+ * session ended: idle timeout, lifetime, signed out elsewhere); null for nothing. The account routes
+ * themselves (/api/v1/session, /api/v1/me…) answer their own 401s to their callers.
+ */
+export function onUnauthenticated(fn) {
+  unauthenticated = fn;
+}
 
 /** The number of API requests that have not answered yet. */
 export function pending() {
@@ -50,6 +60,7 @@ export async function request(method, path, {body, ifMatch, contentType} = {}) {
       }
     }
   }
+  if (res.status === 401 && unauthenticated && !/^\/api\/v1\/(session|me)(\/|$|\?)/.test(path)) unauthenticated();
   if (!res.ok) throw new ApiError(res.status, data);
   return {data, etag: res.headers.get('ETag'), status: res.status};
 }

@@ -8,6 +8,7 @@ import {lang, onLangChange, statusLabel, t, usageLabel} from './i18n.js';
 import {STATUSES, USAGES, agencyColor, statusColor, usageColor} from './colors.js';
 import {agencyName, agencyRooms, data, findingsFor, floorById, floorsOf, invalidateReport, loadRegister, report, roomsOf} from './data.js';
 import {agencyCard, floorCard, messageCard, overviewCard, roomCard, setActions} from './panel.js';
+import {can} from './session.js';
 import {Viewer} from './viewer.js';
 
 export const state = {
@@ -48,7 +49,6 @@ export async function start({basemap, dashboardModule}) {
   viewer = new Viewer(els.map, {basemap, onClick: onMapClick});
   els['color-by'].addEventListener('change', (e) => setColorBy(e.target.value));
   els['agency-filter'].addEventListener('change', (e) => setAgency(e.target.value || null, {fit: true}));
-  window.addEventListener('hashchange', route);
   onLangChange(() => {
     invalidateReport();
     fillSelects();
@@ -70,20 +70,16 @@ export async function start({basemap, dashboardModule}) {
   viewer.setBuildings(data.buildings, data.sites);
   viewer.fitAll(true);
   renderAll();
-  route();
   state.ready = true;
 }
 
 let dashboard = {refresh() {}, show() {}};
 
-function route() {
-  const tab = location.hash.startsWith('#/dashboard') ? 'dashboard' : 'map';
+/** Follows the tab the page shows (main.js routes): the map, the dashboard or another page. */
+export function showTab(tab) {
   state.tab = tab;
-  els['map-view'].hidden = tab !== 'map';
-  els['dashboard-view'].hidden = tab !== 'dashboard';
-  for (const a of document.querySelectorAll('[data-tab]')) a.classList.toggle('active', a.dataset.tab === tab);
   if (tab === 'dashboard') dashboard.show();
-  else (state.editing ? editor?.updateSize() : viewer.updateSize());
+  else if (tab === 'map' && viewer) (state.editing ? editor?.updateSize() : viewer.updateSize());
 }
 
 function fillSelects() {
@@ -241,9 +237,10 @@ export async function selectRoom(id, {fly = false, highlight} = {}) {
   if (fly) viewer.flyToRoom(id);
   const my = seq;
   try {
-    const [room, rep] = await Promise.all([get(`/api/v1/rooms/${id}`), report()]);
+    // Findings come from the report, which only roles with the report action read (null: not shown).
+    const [room, rep] = await Promise.all([get(`/api/v1/rooms/${id}`), can('report') ? report() : null]);
     if (my !== seq || state.roomId !== id) return;
-    room.findings = findingsFor(rep, id, room.properties.occupants.map((o) => o.id));
+    room.findings = rep ? findingsFor(rep, id, room.properties.occupants.map((o) => o.id)) : null;
     state.room = room;
   } catch (err) {
     return failed(err);
@@ -390,7 +387,7 @@ export function snapshot() {
     colorBy: state.colorBy,
     agency: state.agencyId,
     editing: state.editing,
-    busy: !state.ready || pending() > 0 || (state.editing ? editor.busy() : viewer.busy()),
+    busy: !state.ready || pending() > 0 || (state.editing ? editor.busy() : !!viewer && viewer.busy()),
     editor: state.editing ? editor.editorState() : null,
     error: state.error,
   };

@@ -32,6 +32,7 @@ import {h, replace, toast} from './dom.js';
 import {area, t, usageLabel} from './i18n.js';
 import {USAGES, statusColor, withAlpha} from './colors.js';
 import {data, floorById, roomsOf} from './data.js';
+import {can} from './session.js';
 import {node, ortho, polygonArea, roundRings} from './geom.js';
 import {FONT_FAMILY} from './viewer.js';
 
@@ -737,10 +738,10 @@ function renderPanel() {
       h('h3', null, t('room.occupants')),
       occ.length ? h('ul', {class: 'occupants', id: 'edit-occupants'}, occ.map((o) => h('li', null,
         h('b', null, o.name), ' ', h('span', {class: 'muted'}, o.rank_title || ''), ' ',
-        confirmButton({type: 'button', class: 'link', dataset: {personId: o.id}}, t('edit.unassign'),
-          t('edit.confirmUnassign', {name: o.name, number: p.number}), () => unassign(o)))))
+        can('write_people') ? confirmButton({type: 'button', class: 'link', dataset: {personId: o.id}}, t('edit.unassign'),
+          t('edit.confirmUnassign', {name: o.name, number: p.number}), () => unassign(o)) : null)))
         : h('p', {class: 'muted'}, t('room.noOccupants')),
-      isNew(f) ? h('p', {class: 'muted'}, t('edit.assignSaveFirst')) : assignBox(),
+      !can('write_people') ? null : isNew(f) ? h('p', {class: 'muted'}, t('edit.assignSaveFirst')) : assignBox(),
     );
   } else {
     children.push(h('p', {class: 'hint'}, t('edit.hint')));

@@ -8,6 +8,7 @@ import {STATUSES, statusColor} from './colors.js';
 import {agencyName, data, floorById} from './data.js';
 import {query} from './api.js';
 import {lang} from './i18n.js';
+import {can, seesPersonal} from './session.js';
 
 function row(label, value, attrs) {
   return h('div', {class: 'kv'}, h('dt', null, label), h('dd', attrs || null, value));
@@ -55,12 +56,16 @@ export function floorCard(building, floor, rooms, colorBy) {
         h('a', {id: 'plan-png', href: `/api/v1/floors/${floor.id}/plan.png${planQuery}`, target: '_blank', download: `floor-${floor.name}.png`}, t('floor.planPNG')),
         ' · ',
         h('a', {id: 'plan-svg', href: `/api/v1/floors/${floor.id}/plan.svg${planQuery}`, target: '_blank', download: `floor-${floor.name}.svg`}, t('floor.planSVG'))),
-      h('div', {class: 'actions'}, h('button', {id: 'edit-floor', class: 'primary', onClick: () => act().edit()}, t('floor.edit'))),
+      can('write_geometry') ? h('div', {class: 'actions'}, h('button', {id: 'edit-floor', class: 'primary', onClick: () => act().edit()}, t('floor.edit'))) : null,
     ] : h('p', {class: 'hint'}, t('building.noFloors')),
   );
 }
 
-/** The room card. room is the room Feature (lon/lat) from GET /api/v1/rooms/{id}; findings from the report. */
+/**
+ * The room card. room is the room Feature (lon/lat) from GET /api/v1/rooms/{id}; findings from the
+ * report (null: the user's roles do not read reports). Occupants' names only for roles that see
+ * personal data; the editing button only for those that may edit.
+ */
 export function roomCard(room, findings) {
   const p = room.properties;
   const floor = floorById(p.floor_id);
@@ -81,20 +86,22 @@ export function roomCard(room, findings) {
       row(t('room.perPerson'), p.occupants.length ? area(p.per_person_m2) : t('unit.none'), {id: 'room-per-person'}),
     ),
     h('h3', null, t('room.occupants')),
-    p.occupants.length
+    !seesPersonal()
+      ? h('p', {class: 'muted', id: 'room-occupants'}, p.occupants.length ? t('room.occupantsHidden', {n: p.occupants.length}) : t('room.noOccupants'))
+      : p.occupants.length
       ? h('ul', {class: 'occupants', id: 'room-occupants'}, p.occupants.map((o) =>
         h('li', null, h('b', null, o.name), ' ', h('span', {class: 'muted'}, o.rank_title && lang() === 'zh' ? o.rank_title : rankLabel(o.rank)),
           p.occupants.length > 1 ? h('span', {class: 'muted'}, ' · ' + t('room.share', {area: area(o.share_m2)})) : null)))
       : h('p', {class: 'muted', id: 'room-occupants'}, t('room.noOccupants')),
-    h('h3', null, t('room.findings')),
-    findings.length
+    findings === null ? null : h('h3', null, t('room.findings')),
+    findings === null ? null : findings.length
       ? h('ul', {class: 'findings', id: 'room-findings'}, findings.map((f) =>
         h('li', {class: `finding sev-${f.severity}`},
           h('div', {class: 'finding-head'}, h('b', null, f.rule), ' ', h('span', {class: 'sev'}, severityLabel(f.severity))),
           h('p', null, f.message),
           h('p', {class: 'source'}, t('room.source'), ': ', f.source))))
       : h('p', {class: 'muted', id: 'room-findings'}, t('room.noFindings')),
-    h('div', {class: 'actions'}, h('button', {onClick: () => act().edit(p.id)}, t('room.editThis'))),
+    can('write_geometry') ? h('div', {class: 'actions'}, h('button', {id: 'edit-room', onClick: () => act().edit(p.id)}, t('room.editThis'))) : null,
   );
 }
 

@@ -5,6 +5,7 @@
 import {ApiError, get, query} from './api.js';
 import {h, replace} from './dom.js';
 import {t} from './i18n.js';
+import {seesPersonal} from './session.js';
 
 /** Wires the search input and its result list; onPick(hit) is called with the chosen hit. */
 export function initSearch(input, list, onPick) {
@@ -43,7 +44,7 @@ export function initSearch(input, list, onPick) {
       const res = await get(`/api/v1/search${query({q, limit: 20})}`);
       if (input.value.trim() !== q) return; // typed on meanwhile
       asked = q;
-      hits = res.hits;
+      hits = seesPersonal() ? res.hits : res.hits.filter((hit) => hit.kind !== 'person'); // people are personal data
       active = -1;
       render();
     } catch (err) {

@@ -22,6 +22,7 @@ import {buffer, createEmpty, extend, getCenter, getHeight, getWidth, isEmpty} fr
 import {ScaleLine, defaults as defaultControls} from 'ol/control.js';
 
 import {agencyColor, statusColor, usageColor, withAlpha} from './colors.js';
+import {seesPersonal} from './session.js';
 
 export const FONT_FAMILY = '"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","Microsoft YaHei","PingFang SC",sans-serif';
 const font = (px, weight = 'normal') => `${weight} ${px}px ${FONT_FAMILY}`;
@@ -286,7 +287,7 @@ export class Viewer {
   labelStyle(f, res) {
     const p = f.getProperties();
     let text = p.number || '';
-    if (res < 0.05 && p.occupants && p.occupants.length) {
+    if (res < 0.05 && p.occupants && p.occupants.length && seesPersonal()) {
       const names = p.occupants.slice(0, 2).map((o) => o.name).join('、');
       text += '\n' + names + (p.occupants.length > 2 ? '…' : '');
     }
