@@ -24,6 +24,25 @@ func mustEvaluate(t testing.TB, snap *Snapshot, pol Policy) *Report {
 	return rep
 }
 
+// policyWith is the default policy changed by mod, if there is one.
+func policyWith(mod func(*Policy)) Policy {
+	pol := DefaultPolicy()
+	if mod != nil {
+		mod(&pol)
+	}
+	return pol
+}
+
+// evaluateOn builds a register as of a day and evaluates it under the default policy changed by mod;
+// it returns the report and the findings of a rule on the subject that build returns.
+func evaluateOn(t testing.TB, asOf time.Time, build func(*world) uuid.UUID, mod func(*Policy), rule string) (*Report, []Finding) {
+	t.Helper()
+	w := newWorld(asOf)
+	subject := build(w)
+	rep := mustEvaluate(t, &w.snap, policyWith(mod))
+	return rep, findingsOf(rep, rule, subject)
+}
+
 func findingsOf(rep *Report, rule string, subject uuid.UUID) []Finding {
 	var out []Finding
 	for _, f := range rep.Findings {
@@ -105,10 +124,10 @@ func TestRules(t *testing.T) {
 		}
 	}
 	restRoom := func(w *world, p, ag uuid.UUID) { w.assign(p, w.room(ag, UsageRestRoom, 4), AssignMain, start) }
-	staffIn := func(area float64) func(w *world) uuid.UUID {
+	staffIn := func(level AdminLevel, area float64, mods ...func(*Person)) func(w *world) uuid.UUID {
 		return func(w *world) uuid.UUID {
-			ag := w.agency(LevelCounty)
-			p := w.person(ag, RankStaff)
+			ag := w.agency(level)
+			p := w.person(ag, RankStaff, mods...)
 			w.assign(p, w.room(ag, UsageOffice, area), AssignMain, start)
 			return p
 		}
@@ -208,15 +227,15 @@ func TestRules(t *testing.T) {
 		{"approved second office smaller than the standard", Day(2024, time.June, 1), nil, offices(secondOffice(23.99, approved)),
 			RuleSecondOfficeNotSmaller, nil, time.Time{}, ""},
 
-		{"over standard with no bands", Day(2024, time.June, 1), nil, staffIn(10),
+		{"over standard with no bands", Day(2024, time.June, 1), nil, staffIn(LevelCounty, 10),
 			RuleOverStandard, []string{SeverityViolation}, time.Time{}, ""},
-		{"at the standard", Day(2024, time.June, 1), bands, staffIn(9),
+		{"at the standard", Day(2024, time.June, 1), bands, staffIn(LevelCounty, 9),
 			RuleOverStandard, nil, time.Time{}, ""},
-		{"30 % over: tolerated band", Day(2024, time.June, 1), bands, staffIn(11.7),
+		{"30 % over: tolerated band", Day(2024, time.June, 1), bands, staffIn(LevelCounty, 11.7),
 			RuleOverStandard, []string{SeverityTolerated}, time.Time{}, "tolerated until the next refit"},
-		{"33 % over: next band, a violation", Day(2024, time.June, 1), bands, staffIn(12),
+		{"33 % over: next band, a violation", Day(2024, time.June, 1), bands, staffIn(LevelCounty, 12),
 			RuleOverStandard, []string{SeverityViolation}, time.Time{}, "fix at the next refit"},
-		{"above every band", Day(2024, time.June, 1), bands, staffIn(14),
+		{"above every band", Day(2024, time.June, 1), bands, staffIn(LevelCounty, 14),
 			RuleOverStandard, []string{SeverityViolation}, time.Time{}, ""},
 
 		{"private toilet of an eligible rank", Day(2024, time.June, 1), nil, withToilet(RankBureau, 30, 6),
@@ -246,38 +265,20 @@ func TestRules(t *testing.T) {
 			return ag
 		}, RuleOverApprovedArea, nil, time.Time{}, ""},
 
-		{"township office without a standard, under the 24 m² cap: a notice", Day(2024, time.June, 1), nil, func(w *world) uuid.UUID {
-			ag := w.agency(LevelTownship)
-			p := w.person(ag, RankStaff)
-			w.assign(p, w.room(ag, UsageOffice, 20), AssignMain, start)
-			return p
-		}, RuleNoStandard, []string{SeverityNotice}, time.Time{}, ""},
-		{"township office without a standard, over the 24 m² cap: over standard", Day(2024, time.June, 1), nil, func(w *world) uuid.UUID {
-			ag := w.agency(LevelTownship)
-			p := w.person(ag, RankStaff)
-			w.assign(p, w.room(ag, UsageOffice, 30), AssignMain, start)
-			return p
-		}, RuleOverStandard, []string{SeverityViolation}, time.Time{}, ""},
-		{"deleted person: no findings", Day(2024, time.June, 1), nil, func(w *world) uuid.UUID {
-			ag := w.agency(LevelCounty)
-			p := w.person(ag, RankStaff, func(p *Person) { p.DeletedAt = Day(2024, time.May, 1) })
-			w.assign(p, w.room(ag, UsageOffice, 30), AssignMain, start)
-			return p
-		}, RuleOverStandard, nil, time.Time{}, ""},
+		{"township office without a standard, under the 24 m² cap: a notice", Day(2024, time.June, 1), nil, staffIn(LevelTownship, 20),
+			RuleNoStandard, []string{SeverityNotice}, time.Time{}, ""},
+		{"township office without a standard, over the 24 m² cap: over standard", Day(2024, time.June, 1), nil, staffIn(LevelTownship, 30),
+			RuleOverStandard, []string{SeverityViolation}, time.Time{}, ""},
+		{"deleted person: no findings", Day(2024, time.June, 1), nil,
+			staffIn(LevelCounty, 30, func(p *Person) { p.DeletedAt = Day(2024, time.May, 1) }),
+			RuleOverStandard, nil, time.Time{}, ""},
 		{"deleted room: no findings", Day(2024, time.June, 1), nil, func(w *world) uuid.UUID {
 			return w.room(w.agency(LevelCounty), UsageOffice, 20, func(r *Room) { r.DeletedAt = Day(2024, time.May, 1) })
 		}, RuleIdle, nil, time.Time{}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := newWorld(tt.asOf)
-			subject := tt.build(w)
-			pol := DefaultPolicy()
-			if tt.policy != nil {
-				tt.policy(&pol)
-			}
-			rep := mustEvaluate(t, &w.snap, pol)
-			got := findingsOf(rep, tt.rule, subject)
+			rep, got := evaluateOn(t, tt.asOf, tt.build, tt.policy, tt.rule)
 			var sev []string
 			for _, f := range got {
 				sev = append(sev, f.Severity)

@@ -126,9 +126,32 @@ func TestSplitRoom(t *testing.T) {
 }
 
 // TestOccupancy checks per-person area, per-room status and the standards they are compared with.
+// Each case is one person of a given rank with a main assignment to one room; others adds what else
+// the register holds (room mates, extra rooms, local tables).
 func TestOccupancy(t *testing.T) {
 	on := Day(2024, time.June, 1)
 	start := Day(2023, time.January, 1)
+	toiletOnTop := func(p *Policy) { p.ToiletOnTop = true }
+	// mates adds n people of a rank in the room, each with a main assignment from start.
+	mates := func(n int, rank Rank, mods ...func(*Person)) func(w *world, ag, room, person uuid.UUID) {
+		return func(w *world, ag, room, _ uuid.UUID) {
+			for range n {
+				w.assign(w.person(ag, rank, mods...), room, AssignMain, start)
+			}
+		}
+	}
+	// alsoRoom gives the person a second room of a usage and area.
+	alsoRoom := func(usage Usage, area float64, kind AssignmentKind, mods ...func(*Assignment)) func(w *world, ag, room, person uuid.UUID) {
+		return func(w *world, ag, _, person uuid.UUID) {
+			w.assign(person, w.room(ag, usage, area), kind, start, mods...)
+		}
+	}
+	// mate adds one staff member in the room, with a main assignment starting from.
+	mate := func(from time.Time, mods ...func(*Assignment)) func(w *world, ag, room, person uuid.UUID) {
+		return func(w *world, ag, room, _ uuid.UUID) {
+			w.assign(w.person(ag, RankStaff), room, AssignMain, from, mods...)
+		}
+	}
 	type want struct {
 		area, standard, excess float64
 		status                 RoomStatus
@@ -136,202 +159,91 @@ func TestOccupancy(t *testing.T) {
 	tests := []struct {
 		name   string
 		policy func(*Policy)
-		build  func(w *world) (person, room uuid.UUID)
+		level  AdminLevel
+		scale  AdminLevel // the agency's Scale, if any
+		usage  Usage      // of the person's room; office if empty
+		area   float64    // of the person's room
+		rank   Rank
+		others func(w *world, ag, room, person uuid.UUID)
 		person want
 		room   RoomStatus
 	}{
-		{"exactly at the limit is compliant", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelMunicipal)
-			r := w.room(ag, UsageOffice, 9)
-			p := w.person(ag, RankStaff)
-			w.assign(p, r, AssignMain, start)
-			return p, r
-		}, want{9, 9, 0, StatusCompliant}, StatusCompliant},
-		{"0.01 m² over is over", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelMunicipal)
-			r := w.room(ag, UsageOffice, 9.01)
-			p := w.person(ag, RankStaff)
-			w.assign(p, r, AssignMain, start)
-			return p, r
-		}, want{9.01, 9, 0.01, StatusOverStandard}, StatusOverStandard},
-		{"3 staff in 27 m² are compliant", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelCounty)
-			r := w.room(ag, UsageOffice, 27)
-			var p uuid.UUID
-			for range 3 {
-				p = w.person(ag, RankStaff)
-				w.assign(p, r, AssignMain, start)
-			}
-			return p, r
-		}, want{9, 9, 0, StatusCompliant}, StatusCompliant},
-		{"3 staff in 28 m² are over", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelCounty)
-			r := w.room(ag, UsageOffice, 28)
-			var p uuid.UUID
-			for range 3 {
-				p = w.person(ag, RankStaff)
-				w.assign(p, r, AssignMain, start)
-			}
-			return p, r
-		}, want{9.33, 9, 0.33, StatusOverStandard}, StatusOverStandard}, // 28 / 3 = 9.333… surveyed as 9.33
-		{"equal split puts the staff member over", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelMunicipal)
-			r := w.room(ag, UsageOffice, 33)
-			w.assign(w.person(ag, RankDivision), r, AssignMain, start)
-			p := w.person(ag, RankStaff)
-			w.assign(p, r, AssignMain, start)
-			return p, r
-		}, want{16.5, 9, 7.5, StatusOverStandard}, StatusOverStandard},
-		{"split by standard keeps both within", func(p *Policy) { p.Split = SplitByStandard }, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelMunicipal)
-			r := w.room(ag, UsageOffice, 33)
-			w.assign(w.person(ag, RankDivision), r, AssignMain, start)
-			p := w.person(ag, RankStaff)
-			w.assign(p, r, AssignMain, start)
-			return p, r
-		}, want{9, 9, 0, StatusCompliant}, StatusCompliant},
-		{"a rest room counts inside the limit", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelMunicipal)
-			r := w.room(ag, UsageOffice, 36)
-			p := w.person(ag, RankBureau)
-			w.assign(p, r, AssignMain, start)
-			w.assign(p, w.room(ag, UsageRestRoom, 8), AssignMain, start)
-			return p, r
-		}, want{44, 42, 2, StatusOverStandard}, StatusOverStandard},
-		{"without the rest room the same office is within", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelMunicipal)
-			r := w.room(ag, UsageOffice, 36)
-			p := w.person(ag, RankBureau)
-			w.assign(p, r, AssignMain, start)
-			return p, r
-		}, want{36, 42, 0, StatusCompliant}, StatusCompliant},
-		{"private toilet of an eligible rank, inside the limit (default)", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelMunicipal)
-			r := w.room(ag, UsageOffice, 40)
-			p := w.person(ag, RankBureau) // 市级正职: 42 m², toilet allowed
-			w.assign(p, r, AssignMain, start)
-			w.assign(p, w.room(ag, UsageToilet, 5), AssignMain, start)
-			return p, r
-		}, want{45, 42, 3, StatusOverStandard}, StatusOverStandard},
-		{"private toilet of an eligible rank, on top", func(p *Policy) { p.ToiletOnTop = true }, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelMunicipal)
-			r := w.room(ag, UsageOffice, 40)
-			p := w.person(ag, RankBureau)
-			w.assign(p, r, AssignMain, start)
-			w.assign(p, w.room(ag, UsageToilet, 5), AssignMain, start)
-			return p, r
-		}, want{45, 47, 0, StatusCompliant}, StatusCompliant},
-		{"on top, the allowance is capped at 6 m²", func(p *Policy) { p.ToiletOnTop = true }, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelMunicipal)
-			r := w.room(ag, UsageOffice, 42)
-			p := w.person(ag, RankBureau)
-			w.assign(p, r, AssignMain, start)
-			w.assign(p, w.room(ag, UsageToilet, 8), AssignMain, start)
-			return p, r
-		}, want{50, 48, 2, StatusOverStandard}, StatusOverStandard},
-		{"private toilet of a rank with no allowance, on top", func(p *Policy) { p.ToiletOnTop = true }, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelMunicipal)
-			r := w.room(ag, UsageOffice, 28)
-			p := w.person(ag, RankViceBureau) // 市级副职: 30 m², no toilet
-			w.assign(p, r, AssignMain, start)
-			w.assign(p, w.room(ag, UsageToilet, 4), AssignMain, start)
-			return p, r
-		}, want{32, 30, 2, StatusOverStandard}, StatusOverStandard},
-		{"a second office is not added to the main office", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelMunicipal)
-			r := w.room(ag, UsageOffice, 20)
-			p := w.person(ag, RankDivision)
-			w.assign(p, r, AssignMain, start)
-			w.assign(p, w.room(ag, UsageOffice, 12), AssignSecond, start, func(a *Assignment) { a.ApprovalRef = "常办〔2023〕1号" })
-			return p, r
-		}, want{20, 24, 0, StatusCompliant}, StatusCompliant},
-		{"a meeting room is not office", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelMunicipal)
-			r := w.room(ag, UsageService, 60)
-			p := w.person(ag, RankStaff)
-			w.assign(p, r, AssignMain, start)
-			return p, r
-		}, want{0, 9, 0, StatusCompliant}, StatusNonOffice},
-		{"township without a local table", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelTownship)
-			r := w.room(ag, UsageOffice, 9)
-			p := w.person(ag, RankStaff)
-			w.assign(p, r, AssignMain, start)
-			return p, r
-		}, want{9, 0, 0, StatusNoStandard}, StatusNoStandard},
-		{"township with a local table", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			w.snap.StandardRows = []StandardRow{localRow(LevelTownship, RankStaff, 9, Day(2016, 1, 1))}
-			ag := w.agency(LevelTownship)
-			r := w.room(ag, UsageOffice, 9)
-			p := w.person(ag, RankStaff)
-			w.assign(p, r, AssignMain, start)
-			return p, r
-		}, want{9, 9, 0, StatusCompliant}, StatusCompliant},
-		{"副省级 deputy mayor on the provincial scale", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelMunicipal, func(a *Agency) { a.Scale = LevelProvincial })
-			r := w.room(ag, UsageOffice, 42)
-			p := w.person(ag, RankViceMinister)
-			w.assign(p, r, AssignMain, start)
-			return p, r
-		}, want{42, 42, 0, StatusCompliant}, StatusCompliant},
-		{"副省级 department head on the provincial scale", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelMunicipal, func(a *Agency) { a.Scale = LevelProvincial })
-			r := w.room(ag, UsageOffice, 36)
-			p := w.person(ag, RankBureau)
-			w.assign(p, r, AssignMain, start)
-			return p, r
-		}, want{36, 30, 6, StatusOverStandard}, StatusOverStandard},
-		{"a room mate deleted before the day is not counted", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelCounty)
-			r := w.room(ag, UsageOffice, 18)
-			w.assign(w.person(ag, RankStaff, func(p *Person) { p.DeletedAt = on }), r, AssignMain, start)
-			p := w.person(ag, RankStaff)
-			w.assign(p, r, AssignMain, start)
-			return p, r
-		}, want{18, 9, 9, StatusOverStandard}, StatusOverStandard},
-		{"a room mate deleted after the day is counted", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelCounty)
-			r := w.room(ag, UsageOffice, 18)
-			w.assign(w.person(ag, RankStaff, func(p *Person) { p.DeletedAt = on.AddDate(0, 0, 1) }), r, AssignMain, start)
-			p := w.person(ag, RankStaff)
-			w.assign(p, r, AssignMain, start)
-			return p, r
-		}, want{9, 9, 0, StatusCompliant}, StatusCompliant},
-		{"a deleted assignment is not counted", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelCounty)
-			r := w.room(ag, UsageOffice, 18)
-			w.assign(w.person(ag, RankStaff), r, AssignMain, start, func(a *Assignment) { a.DeletedAt = start })
-			p := w.person(ag, RankStaff)
-			w.assign(p, r, AssignMain, start)
-			return p, r
-		}, want{18, 9, 9, StatusOverStandard}, StatusOverStandard},
-		{"ended and future assignments are not counted", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelCounty)
-			r := w.room(ag, UsageOffice, 18)
-			w.assign(w.person(ag, RankStaff), r, AssignMain, start, func(a *Assignment) { a.End = on })
-			w.assign(w.person(ag, RankStaff), r, AssignMain, on.AddDate(0, 0, 1))
-			p := w.person(ag, RankStaff)
-			w.assign(p, r, AssignMain, start)
-			return p, r
-		}, want{18, 9, 9, StatusOverStandard}, StatusOverStandard},
-		{"an assignment starting on the day counts", nil, func(w *world) (uuid.UUID, uuid.UUID) {
-			ag := w.agency(LevelCounty)
-			r := w.room(ag, UsageOffice, 18)
-			w.assign(w.person(ag, RankStaff), r, AssignMain, on)
-			p := w.person(ag, RankStaff)
-			w.assign(p, r, AssignMain, start)
-			return p, r
-		}, want{9, 9, 0, StatusCompliant}, StatusCompliant},
+		{name: "exactly at the limit is compliant", level: LevelMunicipal, area: 9, rank: RankStaff,
+			person: want{9, 9, 0, StatusCompliant}, room: StatusCompliant},
+		{name: "0.01 m² over is over", level: LevelMunicipal, area: 9.01, rank: RankStaff,
+			person: want{9.01, 9, 0.01, StatusOverStandard}, room: StatusOverStandard},
+		{name: "3 staff in 27 m² are compliant", level: LevelCounty, area: 27, rank: RankStaff,
+			others: mates(2, RankStaff), person: want{9, 9, 0, StatusCompliant}, room: StatusCompliant},
+		{name: "3 staff in 28 m² are over", level: LevelCounty, area: 28, rank: RankStaff, others: mates(2, RankStaff),
+			person: want{9.33, 9, 0.33, StatusOverStandard}, room: StatusOverStandard}, // 28 / 3 = 9.333… surveyed as 9.33
+		{name: "equal split puts the staff member over", level: LevelMunicipal, area: 33, rank: RankStaff,
+			others: mates(1, RankDivision), person: want{16.5, 9, 7.5, StatusOverStandard}, room: StatusOverStandard},
+		{name: "split by standard keeps both within", policy: func(p *Policy) { p.Split = SplitByStandard },
+			level: LevelMunicipal, area: 33, rank: RankStaff, others: mates(1, RankDivision),
+			person: want{9, 9, 0, StatusCompliant}, room: StatusCompliant},
+		{name: "a rest room counts inside the limit", level: LevelMunicipal, area: 36, rank: RankBureau,
+			others: alsoRoom(UsageRestRoom, 8, AssignMain), person: want{44, 42, 2, StatusOverStandard}, room: StatusOverStandard},
+		{name: "without the rest room the same office is within", level: LevelMunicipal, area: 36, rank: RankBureau,
+			person: want{36, 42, 0, StatusCompliant}, room: StatusCompliant},
+		// 市级正职: 42 m², toilet allowed
+		{name: "private toilet of an eligible rank, inside the limit (default)", level: LevelMunicipal, area: 40, rank: RankBureau,
+			others: alsoRoom(UsageToilet, 5, AssignMain), person: want{45, 42, 3, StatusOverStandard}, room: StatusOverStandard},
+		{name: "private toilet of an eligible rank, on top", policy: toiletOnTop, level: LevelMunicipal, area: 40, rank: RankBureau,
+			others: alsoRoom(UsageToilet, 5, AssignMain), person: want{45, 47, 0, StatusCompliant}, room: StatusCompliant},
+		{name: "on top, the allowance is capped at 6 m²", policy: toiletOnTop, level: LevelMunicipal, area: 42, rank: RankBureau,
+			others: alsoRoom(UsageToilet, 8, AssignMain), person: want{50, 48, 2, StatusOverStandard}, room: StatusOverStandard},
+		// 市级副职: 30 m², no toilet
+		{name: "private toilet of a rank with no allowance, on top", policy: toiletOnTop, level: LevelMunicipal, area: 28, rank: RankViceBureau,
+			others: alsoRoom(UsageToilet, 4, AssignMain), person: want{32, 30, 2, StatusOverStandard}, room: StatusOverStandard},
+		{name: "a second office is not added to the main office", level: LevelMunicipal, area: 20, rank: RankDivision,
+			others: alsoRoom(UsageOffice, 12, AssignSecond, func(a *Assignment) { a.ApprovalRef = "常办〔2023〕1号" }),
+			person: want{20, 24, 0, StatusCompliant}, room: StatusCompliant},
+		{name: "a meeting room is not office", level: LevelMunicipal, usage: UsageService, area: 60, rank: RankStaff,
+			person: want{0, 9, 0, StatusCompliant}, room: StatusNonOffice},
+		{name: "township without a local table", level: LevelTownship, area: 9, rank: RankStaff,
+			person: want{9, 0, 0, StatusNoStandard}, room: StatusNoStandard},
+		{name: "township with a local table", level: LevelTownship, area: 9, rank: RankStaff,
+			others: func(w *world, _, _, _ uuid.UUID) {
+				w.snap.StandardRows = []StandardRow{localRow(LevelTownship, RankStaff, 9, Day(2016, 1, 1))}
+			},
+			person: want{9, 9, 0, StatusCompliant}, room: StatusCompliant},
+		{name: "副省级 deputy mayor on the provincial scale", level: LevelMunicipal, scale: LevelProvincial, area: 42, rank: RankViceMinister,
+			person: want{42, 42, 0, StatusCompliant}, room: StatusCompliant},
+		{name: "副省级 department head on the provincial scale", level: LevelMunicipal, scale: LevelProvincial, area: 36, rank: RankBureau,
+			person: want{36, 30, 6, StatusOverStandard}, room: StatusOverStandard},
+		{name: "a room mate deleted before the day is not counted", level: LevelCounty, area: 18, rank: RankStaff,
+			others: mates(1, RankStaff, func(p *Person) { p.DeletedAt = on }),
+			person: want{18, 9, 9, StatusOverStandard}, room: StatusOverStandard},
+		{name: "a room mate deleted after the day is counted", level: LevelCounty, area: 18, rank: RankStaff,
+			others: mates(1, RankStaff, func(p *Person) { p.DeletedAt = on.AddDate(0, 0, 1) }),
+			person: want{9, 9, 0, StatusCompliant}, room: StatusCompliant},
+		{name: "a deleted assignment is not counted", level: LevelCounty, area: 18, rank: RankStaff,
+			others: mate(start, func(a *Assignment) { a.DeletedAt = start }),
+			person: want{18, 9, 9, StatusOverStandard}, room: StatusOverStandard},
+		{name: "ended and future assignments are not counted", level: LevelCounty, area: 18, rank: RankStaff,
+			others: func(w *world, ag, room, person uuid.UUID) {
+				mate(start, func(a *Assignment) { a.End = on })(w, ag, room, person)
+				mate(on.AddDate(0, 0, 1))(w, ag, room, person)
+			},
+			person: want{18, 9, 9, StatusOverStandard}, room: StatusOverStandard},
+		{name: "an assignment starting on the day counts", level: LevelCounty, area: 18, rank: RankStaff,
+			others: mate(on), person: want{9, 9, 0, StatusCompliant}, room: StatusCompliant},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWorld(on)
-			pid, rid := tt.build(w)
-			pol := DefaultPolicy()
-			if tt.policy != nil {
-				tt.policy(&pol)
+			ag := w.agency(tt.level, func(a *Agency) { a.Scale = tt.scale })
+			usage := tt.usage
+			if usage == "" {
+				usage = UsageOffice
 			}
-			o, err := NewOccupancy(&w.snap, nil, pol)
+			rid := w.room(ag, usage, tt.area)
+			pid := w.person(ag, tt.rank)
+			w.assign(pid, rid, AssignMain, start)
+			if tt.others != nil {
+				tt.others(w, ag, rid, pid)
+			}
+			o, err := NewOccupancy(&w.snap, nil, policyWith(tt.policy))
 			if err != nil {
 				t.Fatal(err)
 			}

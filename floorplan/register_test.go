@@ -15,6 +15,7 @@ import (
 	"officemap/floorplan/gpkg"
 	"officemap/floorplan/sample"
 	"officemap/geo"
+	"officemap/geo/geotest"
 )
 
 // The register service on the demo compound in a GeoPackage: room states computed for the rooms a write
@@ -291,8 +292,7 @@ func TestRegisterRoomStatesAround(t *testing.T) {
 	sameAsWhole(t, g, c)
 }
 
-func square(x0, y0, x1, y1 float64) orb.Polygon {
-	return orb.Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}
-}
+// square is geotest.Rect: the closed counter-clockwise rectangle with corners (x0, y0) and (x1, y1).
+func square(x0, y0, x1, y1 float64) orb.Polygon { return geotest.Rect(x0, y0, x1, y1) }
 
 func geoRef() geo.Georef { return geo.Georef{Origin: orb.Point{119.97, 31.81}, Scale: 1} }

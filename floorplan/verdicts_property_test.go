@@ -14,6 +14,7 @@ package floorplan_test
 import (
 	"flag"
 	"fmt"
+	"iter"
 	"maps"
 	"math"
 	"math/rand/v2"
@@ -1267,13 +1268,23 @@ func pvCompareKey(x, y pvKey) int {
 
 func pvNear(got float64, want int64) bool { return math.Abs(got*100-float64(want)) < 0.05 }
 
+// pvByLabel yields the entries of m in the order of their ids' labels.
+func pvByLabel[V any](m map[uuid.UUID]V) iter.Seq2[uuid.UUID, V] {
+	return func(yield func(uuid.UUID, V) bool) {
+		for _, id := range slices.SortedFunc(maps.Keys(m), func(a, b uuid.UUID) int { return strings.Compare(pvLabel(a), pvLabel(b)) }) {
+			if !yield(id, m[id]) {
+				return
+			}
+		}
+	}
+}
+
 // pvCompare returns the disagreements between the engine and the oracle, each as (category, detail).
 func pvCompare(ex *pvExpect, rep *floorplan.Report) [][2]string {
 	var out [][2]string
 	bad := func(cat, format string, args ...any) { out = append(out, [2]string{cat, fmt.Sprintf(format, args...)}) }
 
-	for _, id := range slices.SortedFunc(maps.Keys(ex.people), func(a, b uuid.UUID) int { return strings.Compare(pvLabel(a), pvLabel(b)) }) {
-		want := ex.people[id]
+	for id, want := range pvByLabel(ex.people) {
 		got, ok := rep.Person(id)
 		if !ok {
 			bad("person missing from the report", "%s", pvLabel(id))
@@ -1292,8 +1303,7 @@ func pvCompare(ex *pvExpect, rep *floorplan.Report) [][2]string {
 			bad("person excess", "%s: engine %.6f, oracle %s (%s)", pvLabel(id), got.ExcessM2, pvM2(want.excess), want.why)
 		}
 	}
-	for _, id := range slices.SortedFunc(maps.Keys(ex.rooms), func(a, b uuid.UUID) int { return strings.Compare(pvLabel(a), pvLabel(b)) }) {
-		want := ex.rooms[id]
+	for id, want := range pvByLabel(ex.rooms) {
 		got, ok := rep.Room(id)
 		if !ok {
 			bad("room missing from the report", "%s", pvLabel(id))

@@ -539,14 +539,7 @@ func TestDeadlineWording(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := newWorld(tt.asOf)
-			subject := tt.build(w)
-			pol := DefaultPolicy()
-			if tt.policy != nil {
-				tt.policy(&pol)
-			}
-			rep := mustEvaluate(t, &w.snap, pol)
-			got := findingsOf(rep, tt.rule, subject)
+			_, got := evaluateOn(t, tt.asOf, tt.build, tt.policy, tt.rule)
 			if tt.deadline.IsZero() {
 				if len(got) != 0 {
 					t.Fatalf("a finding on the last compliant day: %+v", got)
@@ -648,13 +641,7 @@ func TestBasis(t *testing.T) {
 			[]string{"approved_area_basis=gross", "usable_ratio=0.65", "折合建筑面积100.02平方米"}, 100.02},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			w := newWorld(Day(2024, time.June, 1))
-			subject := tt.build(w)
-			pol := DefaultPolicy()
-			if tt.policy != nil {
-				tt.policy(&pol)
-			}
-			got := findingsOf(mustEvaluate(t, &w.snap, pol), tt.rule, subject)
+			_, got := evaluateOn(t, Day(2024, time.June, 1), tt.build, tt.policy, tt.rule)
 			if len(got) != 1 {
 				t.Fatalf("%s findings %+v", tt.rule, got)
 			}

@@ -5,11 +5,12 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"officemap/geo/geotest"
 )
 
-func rect(x0, y0, x1, y1 float64) orb.Polygon {
-	return orb.Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}
-}
+// rect is geotest.Rect: the closed counter-clockwise rectangle with corners (x0, y0) and (x1, y1).
+func rect(x0, y0, x1, y1 float64) orb.Polygon { return geotest.Rect(x0, y0, x1, y1) }
 
 func TestOverlaps(t *testing.T) {
 	room := rect(0, 0, 4, 5)

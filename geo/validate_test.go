@@ -93,18 +93,9 @@ func TestValidate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := Validate(tt.p)
-			if tt.reason == "" {
-				if err != nil {
-					t.Fatalf("Validate = %v, want nil", err)
-				}
+			ve := wantValidationError(t, "Validate", err, tt.reason)
+			if ve == nil {
 				return
-			}
-			var ve *ValidationError
-			if !errors.As(err, &ve) {
-				t.Fatalf("Validate = %v, want a *ValidationError with reason %s", err, tt.reason)
-			}
-			if !errors.Is(err, ErrInvalid) {
-				t.Errorf("errors.Is(err, ErrInvalid) = false")
 			}
 			if ve.Reason != tt.reason {
 				t.Fatalf("reason = %s (%v), want %s", ve.Reason, err, tt.reason)
@@ -204,17 +195,7 @@ func TestValidateMultiPolygon(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := ValidateMultiPolygon(tt.mp)
-			if tt.reason == "" {
-				if err != nil {
-					t.Fatalf("ValidateMultiPolygon = %v, want nil", err)
-				}
-				return
-			}
-			var ve *ValidationError
-			if !errors.As(err, &ve) || !errors.Is(err, ErrInvalid) {
-				t.Fatalf("ValidateMultiPolygon = %v, want a *ValidationError", err)
-			}
-			if ve.Reason != tt.reason || ve.Polygon != tt.polygon {
+			if ve := wantValidationError(t, "ValidateMultiPolygon", err, tt.reason); ve != nil && (ve.Reason != tt.reason || ve.Polygon != tt.polygon) {
 				t.Errorf("reason, polygon = %s, %d (%v); want %s, %d", ve.Reason, ve.Polygon, err, tt.reason, tt.polygon)
 			}
 		})
@@ -393,4 +374,25 @@ func TestNormalize(t *testing.T) {
 			}
 		})
 	}
+}
+
+// wantValidationError returns err, what fn returned, as a *ValidationError when a reason is wanted, and
+// nil when none is. It fails the test when err is not nil though no reason is wanted, when it is not a
+// *ValidationError, and when it does not wrap ErrInvalid.
+func wantValidationError(t *testing.T, fn string, err error, reason Reason) *ValidationError {
+	t.Helper()
+	if reason == "" {
+		if err != nil {
+			t.Fatalf("%s = %v, want nil", fn, err)
+		}
+		return nil
+	}
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("%s = %v, want a *ValidationError with reason %s", fn, err, reason)
+	}
+	if !errors.Is(err, ErrInvalid) {
+		t.Errorf("%s: errors.Is(err, ErrInvalid) = false", fn)
+	}
+	return ve
 }

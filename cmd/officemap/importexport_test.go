@@ -17,21 +17,8 @@ import (
 	"officemap/floorplan"
 	"officemap/floorplan/gpkg"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/importtest"
 )
-
-// sharedData returns the path of a file of the project's shared test data (../shared/data beside the
-// clone). It fails the test in CI (CI=true) when the data is missing, and skips it elsewhere.
-func sharedData(t *testing.T, rel string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared test data %s is missing (CI has ../shared beside the clone): %v", p, err)
-		}
-		t.Skipf("shared test data %s is missing", p)
-	}
-	return p
-}
 
 // cli runs one officemap command line with the store at db, and returns its standard output, standard
 // error (as main would print a failure) and error. It goes through run; until the import and export
@@ -84,7 +71,7 @@ func countRooms(t *testing.T, db string) int {
 }
 
 func TestImportDXFCommand(t *testing.T) {
-	plan := sharedData(t, "cad/contoso/dxf/contoso_v1_Ground.dxf")
+	plan := importtest.SharedData(t, "cad/contoso/dxf/contoso_v1_Ground.dxf")
 	db := filepath.Join(t.TempDir(), "t.gpkg")
 
 	t.Run("dry run writes nothing", func(t *testing.T) {
@@ -197,7 +184,7 @@ func TestImportCommandErrors(t *testing.T) {
 }
 
 func TestExportCommand(t *testing.T) {
-	plan := sharedData(t, "cad/contoso/dxf/contoso_v1_Ground.dxf")
+	plan := importtest.SharedData(t, "cad/contoso/dxf/contoso_v1_Ground.dxf")
 	dir := t.TempDir()
 	db := filepath.Join(dir, "t.gpkg")
 	if _, _, err := cli(t, db, "import", "dxf", plan, "--origin", "119.97,31.81", "--building", "Contoso"); err != nil {
@@ -259,7 +246,7 @@ func TestExportCommand(t *testing.T) {
 // The Grenoble file has a room without a level and a room drawn as an unclosed way: the import fails
 // naming both, --json prints them for scripts, and --skip-invalid imports the rest and lists them.
 func TestImportOSMCommand(t *testing.T) {
-	path := sharedData(t, "osm/grenoble-caserne-de-bonne/caserne.osm")
+	path := importtest.SharedData(t, "osm/grenoble-caserne-de-bonne/caserne.osm")
 	db := filepath.Join(t.TempDir(), "t.gpkg")
 	out, stderr, err := cli(t, db, "import", "osm", path, "--json")
 	if err == nil {

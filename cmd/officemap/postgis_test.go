@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -45,27 +46,38 @@ func TestPostGISStore(t *testing.T) {
 	}
 }
 
+// sampleOnBothStores loads the demo sample of today into a fresh PostGIS database and into a GeoPackage
+// opened as the commands open it, closes both when the test ends, and returns them by name.
+func sampleOnBothStores(t *testing.T, today time.Time) map[string]floorplan.Store {
+	t.Helper()
+	ctx := context.Background()
+	pg, err := postgis.Open(ctx, pgtest.NewDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pg.Close() })
+	e := &env{getenv: func(string) string { return "" }, db: filepath.Join(t.TempDir(), "sample.gpkg")}
+	gp, _, err := e.openStore(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { gp.Close() })
+	stores := map[string]floorplan.Store{"postgis": pg, "gpkg": gp}
+	for name, s := range stores {
+		if err := sample.Build(today).Load(ctx, floorplan.NewRegister(s)); err != nil {
+			t.Fatalf("%s: load: %v", name, err)
+		}
+	}
+	return stores
+}
+
 // TestSampleOnBothStores loads the demo sample into PostGIS (what `demo --db postgres://…` does) and into
 // a GeoPackage and checks that both give the same findings.
 func TestSampleOnBothStores(t *testing.T) {
 	ctx := context.Background()
 	today := floorplan.DayOf(time.Now())
-	pg, err := postgis.Open(ctx, pgtest.NewDB(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pg.Close()
-	e := &env{getenv: func(string) string { return "" }, db: t.TempDir() + "/s.gpkg"}
-	gp, _, err := e.openStore(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gp.Close()
 	count := map[string]map[string]int{}
-	for name, s := range map[string]floorplan.Store{"postgis": pg, "gpkg": gp} {
-		if err := sample.Build(today).Load(ctx, floorplan.NewRegister(s)); err != nil {
-			t.Fatalf("%s: load: %v", name, err)
-		}
+	for name, s := range sampleOnBothStores(t, today) {
 		rep, err := floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()).AsOf(ctx, today)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -93,23 +105,9 @@ func TestSampleOnBothStores(t *testing.T) {
 func TestSamplePastReports(t *testing.T) {
 	ctx := context.Background()
 	today := floorplan.DayOf(time.Now())
-	pg, err := postgis.Open(ctx, pgtest.NewDB(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pg.Close()
-	e := &env{getenv: func(string) string { return "" }, db: t.TempDir() + "/past.gpkg"}
-	gp, _, err := e.openStore(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gp.Close()
 	days := map[string]time.Time{"last month": today.AddDate(0, -1, 0), "last year": today.AddDate(-1, 0, 0)}
 	got := map[string]map[string][]string{} // day → store → sorted "rule subject" lines
-	for name, s := range map[string]floorplan.Store{"postgis": pg, "gpkg": gp} {
-		if err := sample.Build(today).Load(ctx, floorplan.NewRegister(s)); err != nil {
-			t.Fatalf("%s: load: %v", name, err)
-		}
+	for name, s := range sampleOnBothStores(t, today) {
 		for label, d := range days {
 			rep, err := floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()).AsOf(ctx, d)
 			if err != nil {

@@ -2,14 +2,14 @@ package gpkg_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"officemap/floorplan"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
+	"officemap/floorplan"
 	"officemap/floorplan/gpkg"
 	"officemap/floorplan/storetest"
 	"officemap/floorplan/synth"
@@ -22,74 +22,48 @@ import (
 //	go test ./floorplan/gpkg -run x -bench BulkLoad -benchtime 1x
 //	go test ./floorplan/gpkg -run x -bench 'Features|Snapshot' -benchtime 3s
 
-// benchConfig is the 100k-room register.
-var benchConfig = synth.Config{Seed: 2024, Buildings: 250, Floors: 10, RoomsPerFloor: 40}
-
-// benchFile is the shared 100k-room GeoPackage, made once for the benchmarks that read it.
-var benchFile struct {
-	once sync.Once
-	dir  string
-	path string
-	data *synth.Dataset
-	err  error
+// bench is the shared 100k-room GeoPackage, made once for the benchmarks that read it: its folder
+// (removed by TestMain) and file.
+var bench struct {
+	storetest.BenchOnce
+	dir, path string
 }
 
-// loaded returns a store on the 100k-room file. The register is loaded with a clock two days back, and
-// 1 % of the rooms are then changed today, so that Snapshot of yesterday has something to rebuild.
-func loaded(b *testing.B) (*gpkg.Store, *synth.Dataset) {
-	b.Helper()
-	benchFile.once.Do(func() {
-		ctx := context.Background()
-		start := time.Now()
-		if benchFile.dir, benchFile.err = os.MkdirTemp("", "officemap-bench-"); benchFile.err != nil {
-			return
-		}
-		benchFile.path = filepath.Join(benchFile.dir, "100k.gpkg")
-		past := func() time.Time { return time.Now().Add(-48 * time.Hour) }
-		s, err := gpkg.Open(ctx, benchFile.path, gpkg.WithClock(past))
-		if err != nil {
-			benchFile.err = err
-			return
-		}
-		d := synth.Generate(benchConfig)
-		if benchFile.err = d.Load(ctx, floorplan.NewRegister(s)); benchFile.err != nil {
-			return
-		}
-		if benchFile.err = s.Close(); benchFile.err != nil {
-			return
-		}
-		s, err = gpkg.Open(ctx, benchFile.path)
-		if err != nil {
-			benchFile.err = err
-			return
-		}
-		defer s.Close()
-		for i := 0; i < len(d.Rooms); i += 100 {
-			r := &d.Rooms[i]
-			r.Name = "改造后"
-			if benchFile.err = s.UpdateRoom(ctx, r); benchFile.err != nil {
-				return
-			}
-		}
-		benchFile.data = d
-		fmt.Printf("benchmark data set: %d rooms, %d people, %d assignments, loaded in %v\n",
-			len(d.Rooms), len(d.People), len(d.Assignments), time.Since(start).Round(time.Second))
-	})
-	if benchFile.err != nil {
-		b.Fatal(benchFile.err)
-	}
-	s, err := gpkg.Open(context.Background(), benchFile.path)
+// makeBenchFile loads the register with a clock two days back, and then changes 1 % of the rooms
+// today, so that Snapshot of yesterday has something to rebuild.
+func makeBenchFile(ctx context.Context) (*synth.Dataset, error) {
+	dir, err := os.MkdirTemp("", "officemap-bench-")
 	if err != nil {
-		b.Fatal(err)
+		return nil, err
 	}
-	b.Cleanup(func() { s.Close() })
-	return s, benchFile.data
+	bench.dir, bench.path = dir, filepath.Join(dir, "100k.gpkg")
+	past := func() time.Time { return time.Now().Add(-48 * time.Hour) }
+	s, err := gpkg.Open(ctx, bench.path, gpkg.WithClock(past))
+	if err != nil {
+		return nil, err
+	}
+	d, err := storetest.LoadBench(ctx, s)
+	if err := errors.Join(err, s.Close()); err != nil {
+		return nil, err
+	}
+	if s, err = gpkg.Open(ctx, bench.path); err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	return d, storetest.ChangeOnePercent(ctx, s, d)
+}
+
+// loaded returns a store on the 100k-room file (makeBenchFile) and its data set.
+func loaded(b *testing.B) (floorplan.Store, *synth.Dataset) {
+	b.Helper()
+	d := bench.Get(b, makeBenchFile)
+	return openFile(b, bench.path), d
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if benchFile.dir != "" {
-		os.RemoveAll(benchFile.dir)
+	if bench.dir != "" {
+		os.RemoveAll(bench.dir)
 	}
 	os.Exit(code)
 }
@@ -98,53 +72,22 @@ func TestMain(m *testing.M) {
 // derivation, R-tree triggers and history included) into a fresh file holding their sites, buildings
 // and floors, in chunks of 20 000 as synth.Dataset.Load does.
 func BenchmarkBulkLoad100kRooms(b *testing.B) {
-	ctx := context.Background()
-	b.ReportAllocs()
-	rooms := 0
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		path := filepath.Join(b.TempDir(), fmt.Sprintf("load%d.gpkg", i))
-		s, err := gpkg.Open(ctx, path)
+	storetest.BenchBulkLoad(b, func(i int) (floorplan.Store, func() error) {
+		s, err := gpkg.Open(context.Background(), filepath.Join(b.TempDir(), fmt.Sprintf("load%d.gpkg", i)))
 		if err != nil {
 			b.Fatal(err)
 		}
-		cfg := benchConfig
-		cfg.Seed += uint64(i)
-		d := synth.Generate(cfg)
-		parents := *d
-		parents.Rooms, parents.People, parents.Assignments = nil, nil, nil
-		if err := parents.Load(ctx, floorplan.NewRegister(s)); err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		for start := 0; start < len(d.Rooms); start += 20000 {
-			if err := s.BulkInsertRooms(ctx, d.Rooms[start:min(start+20000, len(d.Rooms))]); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.StopTimer()
-		rooms += len(d.Rooms)
-		if err := s.Close(); err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-	}
-	b.ReportMetric(float64(rooms)/b.Elapsed().Seconds(), "rooms/s")
+		return s, s.Close
+	})
 }
 
 // BenchmarkFeaturesZ18 asks for the rooms in z18 tiles of the 100k-room register, all levels and one
 // level (storetest.BenchFeaturesZ18, the same on every store).
-func BenchmarkFeaturesZ18(b *testing.B) {
-	s, d := loaded(b)
-	storetest.BenchFeaturesZ18(b, s, d)
-}
+func BenchmarkFeaturesZ18(b *testing.B) { storetest.BenchFeaturesZ18(b, loaded) }
 
 // BenchmarkSnapshot100k reads the 100k-room register as of today and as of yesterday (1 % of the rooms
 // changed since) (storetest.BenchSnapshot).
-func BenchmarkSnapshot100k(b *testing.B) {
-	s, _ := loaded(b)
-	storetest.BenchSnapshot(b, s)
-}
+func BenchmarkSnapshot100k(b *testing.B) { storetest.BenchSnapshot(b, loaded) }
 
 // BenchmarkUpdateRoom is one acknowledged write: an UpdateRoom (version check, overlap check, lon/lat
 // derivation, history) committed with synchronous=FULL.

@@ -2,9 +2,7 @@ package gpkg_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,24 +14,6 @@ import (
 	"officemap/geo"
 )
 
-// fixedClock is a clock that stands still until a test sets it.
-type fixedClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fixedClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fixedClock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
 // at is an instant of a calendar day in CST.
 func at(year int, month time.Month, day, hour int) time.Time {
 	return time.Date(year, month, day, hour, 0, 0, 0, cst)
@@ -43,7 +23,7 @@ func at(year int, month time.Month, day, hour int) time.Time {
 // and an agency, written at t.
 type bitemporalStore struct {
 	*gpkg.Store
-	clock    *fixedClock
+	clock    *testClock
 	ctx      context.Context
 	site     floorplan.Site
 	building floorplan.Building
@@ -53,11 +33,8 @@ type bitemporalStore struct {
 
 func openBitemporal(t *testing.T, start time.Time) *bitemporalStore {
 	t.Helper()
-	clock := &fixedClock{t: start}
-	s, err := gpkg.Open(context.Background(), filepath.Join(t.TempDir(), "bitemporal.gpkg"),
-		gpkg.WithClock(clock.now), gpkg.WithLocation(cst))
-	must(t, err)
-	t.Cleanup(func() { s.Close() })
+	clock := &testClock{at: start}
+	s := openOnClock(t, clock)
 	b := &bitemporalStore{Store: s, clock: clock, ctx: floorplan.WithActor(context.Background(), "test")}
 	b.site = floorplan.Site{Name: "市级机关第一办公区", Category: "office.party_government", Ownership: floorplan.OwnershipRegistered}
 	must(t, s.CreateSite(b.ctx, &b.site))

@@ -15,16 +15,27 @@ import (
 // cst is China Standard Time, the zone whose calendar days the tests' stores use.
 var cst = time.FixedZone("CST", 8*60*60)
 
-// testClock is a clock that tests can move on.
+// testClock is a clock that tests can set to an instant, where it then stands still, or move on.
+// Until it is set it runs with the real time.
 type testClock struct {
 	mu     sync.Mutex
-	offset time.Duration
+	at     time.Time     // where the clock stands, once set
+	offset time.Duration // how much time has been made to pass
 }
 
 func (c *testClock) now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
+	if c.at.IsZero() {
+		return time.Now().Add(c.offset)
+	}
+	return c.at.Add(c.offset)
+}
+
+func (c *testClock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at = t
 }
 
 // clockedStore is a Store on a testClock: it implements storetest.Clock.
@@ -41,10 +52,9 @@ func (s *clockedStore) Pass(t *testing.T, d time.Duration) {
 	s.clock.offset += d
 }
 
-// openClocked opens a fresh store in a temporary directory, closed when t ends.
-func openClocked(t *testing.T) *clockedStore {
+// openOnClock opens a fresh store in a temporary directory, on clock and in CST, closed when t ends.
+func openOnClock(t *testing.T, clock *testClock) *gpkg.Store {
 	t.Helper()
-	clock := &testClock{}
 	s, err := gpkg.Open(context.Background(), filepath.Join(t.TempDir(), "register.gpkg"),
 		gpkg.WithClock(clock.now), gpkg.WithLocation(cst))
 	if err != nil {
@@ -55,7 +65,14 @@ func openClocked(t *testing.T) *clockedStore {
 			t.Error(err)
 		}
 	})
-	return &clockedStore{Store: s, clock: clock}
+	return s
+}
+
+// openClocked opens a fresh store on a testClock that runs with the real time.
+func openClocked(t *testing.T) *clockedStore {
+	t.Helper()
+	clock := &testClock{}
+	return &clockedStore{Store: openOnClock(t, clock), clock: clock}
 }
 
 func TestConformance(t *testing.T) {

@@ -189,7 +189,7 @@ func TestMigrateV1(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "v1.gpkg")
 	reg := writeV1(t, path, false, false)
-	clock := &fixedClock{t: time.Date(2025, 11, 10, 10, 0, 0, 0, cst)}
+	clock := &testClock{at: time.Date(2025, 11, 10, 10, 0, 0, 0, cst)}
 	open := func() *gpkg.Store {
 		t.Helper()
 		s, err := gpkg.Open(context.Background(), path, gpkg.WithLocation(cst), gpkg.WithClock(clock.now))

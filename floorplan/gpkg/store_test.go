@@ -20,6 +20,7 @@ import (
 	"officemap/floorplan/gpkg"
 	"officemap/floorplan/synth"
 	"officemap/geo"
+	"officemap/geo/geotest"
 )
 
 func must(t testing.TB, err error) {
@@ -29,10 +30,8 @@ func must(t testing.TB, err error) {
 	}
 }
 
-// rect is a closed counter-clockwise rectangle.
-func rect(x0, y0, x1, y1 float64) orb.Polygon {
-	return orb.Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}
-}
+// rect is geotest.Rect: the closed counter-clockwise rectangle with corners (x0, y0) and (x1, y1).
+func rect(x0, y0, x1, y1 float64) orb.Polygon { return geotest.Rect(x0, y0, x1, y1) }
 
 // register is a small register written through the Store: a site, a building, two floors, rooms.
 type register struct {
@@ -125,7 +124,8 @@ func TestGeoPackageLayout(t *testing.T) {
 		{"feature contents", `SELECT table_name || ' ' || srs_id FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name`,
 			[]string{"buildings 4326", "floors 4326", "rooms 4326", "sites 4326"}},
 		{"attribute contents", `SELECT table_name FROM gpkg_contents WHERE data_type = 'attributes' ORDER BY table_name`,
-			[]string{"agencies", "assignments", "history", "officemap_schema", "people", "posts", "standard_rows"}},
+			[]string{"agencies", "api_tokens", "assignments", "audit_head", "audit_log", "history", "officemap_schema", "people",
+				"posts", "sessions", "standard_rows", "users"}},
 		{"geometry columns", `SELECT table_name || '.' || column_name || ' ' || geometry_type_name || ' ' || srs_id || ' ' || z || m FROM gpkg_geometry_columns ORDER BY table_name`,
 			[]string{"buildings.geom POLYGON 4326 00", "floors.geom POLYGON 4326 00", "rooms.geom POLYGON 4326 00", "sites.geom POLYGON 4326 00"}},
 		{"spatial index extension", `SELECT table_name || '.' || column_name || ' ' || scope FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index' ORDER BY table_name`,
@@ -142,7 +142,8 @@ func TestGeoPackageLayout(t *testing.T) {
 			[]string{"buildings", "floors", "rooms", "sites"}},
 		{"integer primary keys", `SELECT g.table_name FROM gpkg_contents g JOIN pragma_table_info(g.table_name) c
   ON c.pk = 1 AND c.type = 'INTEGER' AND c.name = 'fid' ORDER BY g.table_name`,
-			[]string{"agencies", "assignments", "buildings", "floors", "history", "officemap_schema", "people", "posts", "rooms", "sites", "standard_rows"}},
+			[]string{"agencies", "api_tokens", "assignments", "audit_head", "audit_log", "buildings", "floors", "history",
+				"officemap_schema", "people", "posts", "rooms", "sessions", "sites", "standard_rows", "users"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := strs(tc.query); !slices.Equal(got, tc.want) {

@@ -14,35 +14,14 @@ import (
 
 	"officemap/floorplan"
 	"officemap/geo"
+	"officemap/geo/geotest"
 )
-
-func unitsRect(x0, y0, x1, y1 float64) orb.Polygon {
-	return orb.Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}
-}
 
 func unitsMust(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// samePolygonWithin reports whether a and b have the same shape and positions within tol.
-func samePolygonWithin(a, b orb.Polygon, tol float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if len(a[i]) != len(b[i]) {
-			return false
-		}
-		for j := range a[i] {
-			if math.Abs(a[i][j][0]-b[i][j][0]) > tol || math.Abs(a[i][j][1]-b[i][j][1]) > tol {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // TestRescaleLegacyUnits writes, with raw SQL, the rows a register kept before the local frame was
@@ -58,17 +37,17 @@ func TestRescaleLegacyUnits(t *testing.T) {
 	site := floorplan.Site{Name: "老数据办公区", Category: "office.party_government", Ownership: floorplan.OwnershipRegistered}
 	unitsMust(t, s.CreateSite(ctx, &site))
 	mmGeoref := geo.Georef{Origin: orb.Point{119.974, 31.811}, RotationDeg: 20, Scale: 0.001}
-	mm := floorplan.Building{SiteID: site.ID, Name: "毫米楼", Footprint: unitsRect(0, 0, 8, 6), Georef: mmGeoref}
+	mm := floorplan.Building{SiteID: site.ID, Name: "毫米楼", Footprint: geotest.Rect(0, 0, 8, 6), Georef: mmGeoref}
 	unitsMust(t, s.CreateBuilding(ctx, &mm))
-	mmFloor := floorplan.Floor{BuildingID: mm.ID, Ordinal: 0, Name: "1F", Outline: unitsRect(0, 0, 8, 6)}
+	mmFloor := floorplan.Floor{BuildingID: mm.ID, Ordinal: 0, Name: "1F", Outline: geotest.Rect(0, 0, 8, 6)}
 	unitsMust(t, s.CreateFloor(ctx, &mmFloor))
 	// A building in metres with a room, which the conversion must not touch.
-	m := floorplan.Building{SiteID: site.ID, Name: "米楼", Footprint: unitsRect(0, 0, 8, 6),
+	m := floorplan.Building{SiteID: site.ID, Name: "米楼", Footprint: geotest.Rect(0, 0, 8, 6),
 		Georef: geo.Georef{Origin: orb.Point{119.975, 31.811}, Scale: 1}}
 	unitsMust(t, s.CreateBuilding(ctx, &m))
 	mFloor := floorplan.Floor{BuildingID: m.ID, Ordinal: 0, Name: "1F"}
 	unitsMust(t, s.CreateFloor(ctx, &mFloor))
-	mRoom := floorplan.Room{FloorID: mFloor.ID, Number: "101", Usage: floorplan.UsageOffice, Geometry: unitsRect(0, 0, 4, 6)}
+	mRoom := floorplan.Room{FloorID: mFloor.ID, Number: "101", Usage: floorplan.UsageOffice, Geometry: geotest.Rect(0, 0, 4, 6)}
 	unitsMust(t, s.CreateRoom(ctx, &mRoom))
 
 	// The legacy rows: the millimetre building's footprint and outline in millimetres, and two rooms
@@ -82,20 +61,20 @@ func TestRescaleLegacyUnits(t *testing.T) {
 	frame := mmGeoref.Frame()
 	_, when := instant(time.Now())
 	w := s.w
-	_, err = w.ExecContext(ctx, `UPDATE buildings SET footprint = ? WHERE id = ?`, blob(unitsRect(0, 0, 8000, 6000), srsLocal), mm.ID.String())
+	_, err = w.ExecContext(ctx, `UPDATE buildings SET footprint = ? WHERE id = ?`, blob(geotest.Rect(0, 0, 8000, 6000), srsLocal), mm.ID.String())
 	unitsMust(t, err)
-	_, err = w.ExecContext(ctx, `UPDATE floors SET outline = ? WHERE id = ?`, blob(unitsRect(0, 0, 8000, 6000), srsLocal), mmFloor.ID.String())
+	_, err = w.ExecContext(ctx, `UPDATE floors SET outline = ? WHERE id = ?`, blob(geotest.Rect(0, 0, 8000, 6000), srsLocal), mmFloor.ID.String())
 	unitsMust(t, err)
 	liveID, deletedID := uuid.New(), uuid.New()
-	liveLL := blob(frame.PolygonToLonLat(unitsRect(0, 0, 4, 6)), srsLonLat)
+	liveLL := blob(frame.PolygonToLonLat(geotest.Rect(0, 0, 4, 6)), srsLonLat)
 	const insertRoom = `
 INSERT INTO rooms (geom, id, floor_id, number, name, usage, state, local_geom, area_m2, version, created_at, deleted_at)
 VALUES (?, ?, ?, ?, '', 'office', 'in_use', ?, ?, 3, ?, ?)`
 	_, err = w.ExecContext(ctx, insertRoom, liveLL, liveID.String(), mmFloor.ID.String(), "201",
-		blob(unitsRect(0, 0, 4000, 6000), srsLocal), 24e6, when, nil)
+		blob(geotest.Rect(0, 0, 4000, 6000), srsLocal), 24e6, when, nil)
 	unitsMust(t, err)
 	_, err = w.ExecContext(ctx, insertRoom, nil, deletedID.String(), mmFloor.ID.String(), "202",
-		blob(unitsRect(4000, 0, 8000, 3000), srsLocal), 12e6, when, when)
+		blob(geotest.Rect(4000, 0, 8000, 3000), srsLocal), 12e6, when, when)
 	unitsMust(t, err)
 
 	unitsMust(t, s.write(ctx, func(q querier) error { return rescaleLegacyUnits(ctx, q) }))
@@ -103,7 +82,7 @@ VALUES (?, ?, ?, ?, '', 'office', 'in_use', ?, ?, 3, ?, ?)`
 	// The live room: metres, 24 m², version 4, lon/lat untouched.
 	room, err := s.Room(ctx, liveID)
 	unitsMust(t, err)
-	if !samePolygonWithin(room.Geometry, unitsRect(0, 0, 4, 6), 1e-12) || math.Abs(room.Area()-24) > 1e-9 || room.Version != 4 {
+	if !geotest.EqualWithin(room.Geometry, geotest.Rect(0, 0, 4, 6), 1e-12) || math.Abs(room.Area()-24) > 1e-9 || room.Version != 4 {
 		t.Errorf("room after: %v, area %v, version %d; want 4 × 6 m, 24 m², version 4", room.Geometry, room.Area(), room.Version)
 	}
 	var area float64
@@ -117,18 +96,18 @@ VALUES (?, ?, ?, ?, '', 'office', 'in_use', ?, ?, 3, ?, ?)`
 	var version int64
 	unitsMust(t, w.QueryRowContext(ctx, `SELECT local_geom, area_m2, version FROM rooms WHERE id = ?`, deletedID.String()).
 		Scan(&local, &area, &version))
-	if p, err := decodePolygon(local); err != nil || !samePolygonWithin(p, unitsRect(4, 0, 8, 3), 1e-12) || math.Abs(area-12) > 1e-9 || version != 4 {
+	if p, err := decodePolygon(local); err != nil || !geotest.EqualWithin(p, geotest.Rect(4, 0, 8, 3), 1e-12) || math.Abs(area-12) > 1e-9 || version != 4 {
 		t.Errorf("deleted room after: %v (%v), area %v, version %d", p, err, area, version)
 	}
 	// The building and the floor: metres, the scale kept as the exchange unit.
 	b, err := s.Building(ctx, mm.ID)
 	unitsMust(t, err)
-	if !samePolygonWithin(b.Footprint, unitsRect(0, 0, 8, 6), 1e-12) || b.Georef.Scale != 0.001 {
+	if !geotest.EqualWithin(b.Footprint, geotest.Rect(0, 0, 8, 6), 1e-12) || b.Georef.Scale != 0.001 {
 		t.Errorf("building after: %v, scale %v", b.Footprint, b.Georef.Scale)
 	}
 	f, err := s.Floor(ctx, mmFloor.ID)
 	unitsMust(t, err)
-	if !samePolygonWithin(f.Outline, unitsRect(0, 0, 8, 6), 1e-12) {
+	if !geotest.EqualWithin(f.Outline, geotest.Rect(0, 0, 8, 6), 1e-12) {
 		t.Errorf("floor outline after: %v", f.Outline)
 	}
 	// History: the room's last change is the conversion, from millimetres to metres.
@@ -141,8 +120,8 @@ VALUES (?, ?, ?, ?, '', 'office', 'in_use', ?, ?, 3, ?, ?)`
 	unitsMust(t, json.Unmarshal(hist[0].Old, &oldImg))
 	unitsMust(t, json.Unmarshal(hist[0].New, &newImg))
 	if hist[0].Actor != rescaleActor || hist[0].Reason != rescaleReason || hist[0].Op != opUpdate || oldImg.Version != 3 || newImg.Version != 4 ||
-		!samePolygonWithin(orb.Polygon(oldImg.Geom), unitsRect(0, 0, 4000, 6000), 0) ||
-		!samePolygonWithin(orb.Polygon(newImg.Geom), unitsRect(0, 0, 4, 6), 1e-12) || math.Abs(newImg.AreaM2-24) > 1e-9 {
+		!geotest.EqualWithin(orb.Polygon(oldImg.Geom), geotest.Rect(0, 0, 4000, 6000), 0) ||
+		!geotest.EqualWithin(orb.Polygon(newImg.Geom), geotest.Rect(0, 0, 4, 6), 1e-12) || math.Abs(newImg.AreaM2-24) > 1e-9 {
 		t.Errorf("history: %s %s by %s, old %+v, new %+v", hist[0].Entity, hist[0].Op, hist[0].Actor, oldImg, newImg)
 	}
 	for _, c := range []struct {
@@ -158,13 +137,13 @@ VALUES (?, ?, ?, ?, '', 'office', 'in_use', ?, ?, 3, ?, ?)`
 	// The building in metres is untouched.
 	r2, err := s.Room(ctx, mRoom.ID)
 	unitsMust(t, err)
-	if !samePolygonWithin(r2.Geometry, unitsRect(0, 0, 4, 6), 0) || r2.Version != 1 {
+	if !geotest.EqualWithin(r2.Geometry, geotest.Rect(0, 0, 4, 6), 0) || r2.Version != 1 {
 		t.Errorf("room of the metre building changed: %v, version %d", r2.Geometry, r2.Version)
 	}
 	if hist, _ := s.History(ctx, floorplan.EntityBuilding, m.ID); len(hist) != 1 {
 		t.Errorf("the metre building has %d history rows, want 1 (its creation)", len(hist))
 	}
 	// A new room next to the converted one, in metres, does not overlap it.
-	next := floorplan.Room{FloorID: mmFloor.ID, Number: "203", Usage: floorplan.UsageOffice, Geometry: unitsRect(4, 3, 8, 6)}
+	next := floorplan.Room{FloorID: mmFloor.ID, Number: "203", Usage: floorplan.UsageOffice, Geometry: geotest.Rect(4, 3, 8, 6)}
 	unitsMust(t, s.CreateRoom(ctx, &next))
 }

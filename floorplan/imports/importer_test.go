@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,8 +13,8 @@ import (
 	"github.com/paulmach/orb"
 
 	"officemap/floorplan"
-	"officemap/floorplan/gpkg"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/importtest"
 	"officemap/floorplan/postgis/pgtest"
 	"officemap/geo"
 )
@@ -26,17 +25,6 @@ var dbURL string
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, &dbURL)) }
 
 var ctx = context.Background()
-
-// newStore opens a fresh embedded store.
-func newStore(t testing.TB) *gpkg.Store {
-	t.Helper()
-	s, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "t.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 var changzhou = geo.Georef{Origin: orb.Point{119.974, 31.811}, Scale: 1}
 
@@ -60,19 +48,11 @@ func dataset(rooms ...imports.Room) *imports.Dataset {
 
 func liveRooms(t *testing.T, s floorplan.Store) map[string]floorplan.Room {
 	t.Helper()
-	rs, err := s.Rooms(ctx, floorplan.RoomFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]floorplan.Room{}
-	for _, r := range rs {
-		out[r.Number] = r
-	}
-	return out
+	return importtest.RoomsBy(t, s, floorplan.RoomFilter{}, func(r floorplan.Room) string { return r.Number })
 }
 
 func TestImport(t *testing.T) {
-	s := newStore(t)
+	s := importtest.NewStore(t)
 	ds := dataset(room("a", "101", 0, rect(0, 0, 4, 5)), room("b", "102", 0, rect(4, 0, 4, 5)),
 		room("c", "201", 1, rect(0, 0, 8, 5)))
 	sum, err := imports.Import(ctx, floorplan.NewRegister(s), ds, imports.Options{})
@@ -179,7 +159,7 @@ func TestImportRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newStore(t)
+			s := importtest.NewStore(t)
 			_, err := imports.Import(ctx, floorplan.NewRegister(s), dataset(tt.rooms...), imports.Options{})
 			if err == nil {
 				t.Fatal("no error")
@@ -217,7 +197,7 @@ func TestImportRejects(t *testing.T) {
 }
 
 func TestImportAgainstExistingRooms(t *testing.T) {
-	s := newStore(t)
+	s := importtest.NewStore(t)
 	if _, err := imports.Import(ctx, floorplan.NewRegister(s), dataset(room("a", "101", 0, rect(0, 0, 4, 5))), imports.Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +219,7 @@ func TestImportAgainstExistingRooms(t *testing.T) {
 }
 
 func TestImportTargets(t *testing.T) {
-	s := newStore(t)
+	s := importtest.NewStore(t)
 	lonlat := func() *imports.Dataset {
 		f := changzhou.Frame()
 		ds := dataset(room("a", "101", 0, f.PolygonToLonLat(rect(0, 0, 4, 5))))
@@ -315,7 +295,7 @@ func (f failingStore) BulkInsertRooms(ctx context.Context, rooms []floorplan.Roo
 }
 
 func TestImportAllOrNothing(t *testing.T) {
-	s := newStore(t)
+	s := importtest.NewStore(t)
 	left := 2
 	ds := dataset(room("a", "101", 0, rect(0, 0, 4, 5)), room("b", "102", 0, rect(4, 0, 4, 5)), room("c", "103", 0, rect(8, 0, 4, 5)))
 	_, err := imports.Import(ctx, floorplan.NewRegister(failingStore{s, &left}), ds, imports.Options{})

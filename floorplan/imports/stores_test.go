@@ -15,23 +15,10 @@ import (
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
 	"officemap/floorplan/imports/dxf"
+	"officemap/floorplan/imports/importtest"
 	"officemap/floorplan/imports/osm"
 	"officemap/floorplan/postgis"
 )
-
-// sharedData returns the path of a file of the project's shared test data (../shared/data beside the
-// clone). It fails the test in CI (CI=true) when the data is missing, and skips it elsewhere.
-func sharedData(t testing.TB, rel string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared test data %s is missing (CI has ../shared beside the clone): %v", p, err)
-		}
-		t.Skipf("shared test data %s is missing", p)
-	}
-	return p
-}
 
 // readSource reads one of the real files.
 func readSource(t testing.TB, format, rel string) *imports.Dataset {
@@ -41,23 +28,14 @@ func readSource(t testing.TB, format, rel string) *imports.Dataset {
 // readSourceAt reads one of the real files, a drawing onto a level.
 func readSourceAt(t testing.TB, format, rel string, level int) *imports.Dataset {
 	t.Helper()
-	path := sharedData(t, rel)
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var ds *imports.Dataset
 	switch format {
 	case "dxf":
-		ds, err = dxf.Read(path, f, dxf.Options{Level: level})
+		return importtest.ReadShared(t, rel, dxf.Read, dxf.Options{Level: level})
 	case "osm":
-		ds, err = osm.Read(path, f, osm.Limits{})
+		return importtest.ReadShared(t, rel, osm.Read, osm.Limits{})
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ds
+	t.Fatalf("no reader for %s", format)
+	return nil
 }
 
 // roomRow is what two stores must agree on about an imported room.
@@ -85,11 +63,7 @@ func rowsOf(t *testing.T, s floorplan.Store) []roomRow {
 		for _, f := range floors {
 			level[f.ID] = f.Ordinal
 		}
-		rooms, err := s.Rooms(ctx, floorplan.RoomFilter{BuildingID: b.ID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range rooms {
+		for _, r := range importtest.Rooms(t, s, floorplan.RoomFilter{BuildingID: b.ID}) {
 			out = append(out, roomRow{building: b.Name, number: r.Number, name: r.Name, source: r.SourceID,
 				usage: r.Usage, level: level[r.FloorID], area: r.Area(), outer: len(r.Geometry[0])})
 		}
@@ -121,7 +95,7 @@ func TestImportIntoBothStores(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pg.Close()
-	stores := map[string]floorplan.Store{"gpkg": newStore(t), "postgis": pg}
+	stores := map[string]floorplan.Store{"gpkg": importtest.NewStore(t), "postgis": pg}
 	for _, src := range sources {
 		ds := readSourceAt(t, src.format, src.rel, src.level)
 		for name, s := range stores {
@@ -167,7 +141,7 @@ func TestImportRealFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.rel), func(t *testing.T) {
-			s := newStore(t)
+			s := importtest.NewStore(t)
 			sum, err := imports.Import(ctx, floorplan.NewRegister(s), readSource(t, tt.format, tt.rel), tt.opt)
 			if err != nil {
 				t.Fatal(err)
@@ -182,7 +156,7 @@ func TestImportRealFiles(t *testing.T) {
 // BenchmarkImportAPB reads the Andreas-Pfitzmann-Bau's OSM file (459 rooms on 5 levels, 17 overlaps
 // skipped) and imports it into a fresh embedded store.
 func BenchmarkImportAPB(b *testing.B) {
-	path := sharedData(b, "osm/tu-dresden-apb/APBorig.osm")
+	path := importtest.SharedData(b, "osm/tu-dresden-apb/APBorig.osm")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		b.Fatal(err)
@@ -190,7 +164,7 @@ func BenchmarkImportAPB(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
-		s := newStore(b)
+		s := importtest.NewStore(b)
 		b.StartTimer()
 		ds, err := osm.Read(path, bytesReader(data), osm.Limits{})
 		if err != nil {
@@ -210,7 +184,7 @@ func BenchmarkImportDXF10kRooms(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
-		s := newStore(b)
+		s := importtest.NewStore(b)
 		b.StartTimer()
 		ds, err := dxf.Read("bench.dxf", bytesReader(data), dxf.Options{})
 		if err != nil {

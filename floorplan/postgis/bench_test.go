@@ -3,13 +3,11 @@ package postgis_test
 import (
 	"context"
 	"fmt"
-	"officemap/floorplan"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/paulmach/orb"
 
+	"officemap/floorplan"
 	"officemap/floorplan/postgis"
 	"officemap/floorplan/postgis/pgtest"
 	"officemap/floorplan/storetest"
@@ -23,20 +21,15 @@ import (
 //	go test ./floorplan/postgis -run x -bench . -benchtime 1x
 //	go test ./floorplan/postgis -run x -bench 'Features|Snapshot' -benchtime 3s
 
-// benchConfig is the 100k-room register.
-var benchConfig = synth.Config{Seed: 2024, Buildings: 250, Floors: 10, RoomsPerFloor: 40}
-
 // synthOrigin places a test's synthetic city away from the fixtures' buildings.
 func synthOrigin(seed uint64) orb.Point { return orb.Point{121.0 + 0.05*float64(seed%40), 30.9} }
 
 // benchDB is the shared 100k-room database, made once for the benchmarks that read it and dropped by
 // TestMain.
 var benchDB struct {
-	once sync.Once
+	storetest.BenchOnce
 	url  string
 	drop func() error
-	data *synth.Dataset
-	err  error
 }
 
 func dropBenchDB() {
@@ -47,83 +40,61 @@ func dropBenchDB() {
 	}
 }
 
-// loaded returns a store on the 100k-room database. Its history is moved two days back after loading,
-// and 1 % of the rooms are then changed, so that Snapshot of yesterday has something to rebuild.
-func loaded(b *testing.B) (*postgis.Store, *synth.Dataset) {
-	b.Helper()
-	benchDB.once.Do(func() {
-		ctx := context.Background()
-		start := time.Now()
-		url, drop, err := pgtest.Create(ctx)
-		if err != nil {
-			benchDB.err = err
-			return
-		}
-		benchDB.url, benchDB.drop = url, drop
-		s, err := postgis.Open(ctx, url)
-		if err != nil {
-			benchDB.err = err
-			return
-		}
-		defer s.Close()
-		d := synth.Generate(benchConfig)
-		if benchDB.err = d.Load(ctx, floorplan.NewRegister(s)); benchDB.err != nil {
-			return
-		}
-		conn, err := s.Pool().Acquire(ctx)
-		if err != nil {
-			benchDB.err = err
-			return
-		}
-		for _, sql := range []string{
-			`SET session_replication_role = replica`,
-			// Effective days that were the day of writing move back with it (floorplan/effective.go).
-			`UPDATE history SET at = at - interval '2 days',
-                    effective = CASE WHEN effective = at::date THEN (at - interval '2 days')::date ELSE effective END`,
-			`SET session_replication_role = origin`,
-		} {
-			if _, err := conn.Exec(ctx, sql); err != nil {
-				benchDB.err = err
-				break
-			}
-		}
-		conn.Release()
-		if benchDB.err != nil {
-			return
-		}
-		for i := 0; i < len(d.Rooms); i += 100 {
-			r := &d.Rooms[i]
-			r.Name = "改造后"
-			if benchDB.err = s.UpdateRoom(ctx, r); benchDB.err != nil {
-				return
-			}
-		}
-		if _, benchDB.err = s.Pool().Exec(ctx, `VACUUM ANALYZE`); benchDB.err != nil {
-			return
-		}
-		benchDB.data = d
-		fmt.Printf("benchmark data set: %d rooms, %d people, %d assignments, loaded in %v\n",
-			len(d.Rooms), len(d.People), len(d.Assignments), time.Since(start).Round(time.Second))
-	})
-	if benchDB.err != nil {
-		b.Fatal(benchDB.err)
-	}
-	s, err := postgis.Open(context.Background(), benchDB.url)
+// makeBenchDB loads the register, moves its history two days back, and then changes 1 % of the rooms,
+// so that Snapshot of yesterday has something to rebuild.
+func makeBenchDB(ctx context.Context) (*synth.Dataset, error) {
+	url, drop, err := pgtest.Create(ctx)
 	if err != nil {
-		b.Fatal(err)
+		return nil, err
 	}
-	b.Cleanup(func() { s.Close() })
-	return s, benchDB.data
+	benchDB.url, benchDB.drop = url, drop
+	s, err := postgis.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	d, err := storetest.LoadBench(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := s.Pool().Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, sql := range []string{
+		`SET session_replication_role = replica`,
+		// Effective days that were the day of writing move back with it (floorplan/effective.go).
+		`UPDATE history SET at = at - interval '2 days',
+                    effective = CASE WHEN effective = at::date THEN (at - interval '2 days')::date ELSE effective END`,
+		`SET session_replication_role = origin`,
+	} {
+		if _, err = conn.Exec(ctx, sql); err != nil {
+			break
+		}
+	}
+	conn.Release()
+	if err != nil {
+		return nil, err
+	}
+	if err := storetest.ChangeOnePercent(ctx, s, d); err != nil {
+		return nil, err
+	}
+	_, err = s.Pool().Exec(ctx, `VACUUM ANALYZE`)
+	return d, err
+}
+
+// loaded returns a store on the 100k-room database (makeBenchDB) and its data set.
+func loaded(b *testing.B) (floorplan.Store, *synth.Dataset) {
+	b.Helper()
+	d := benchDB.Get(b, makeBenchDB)
+	return openStoreOn(b, benchDB.url), d
 }
 
 // BenchmarkInsert100kRooms bulk-inserts 100 000 rooms (overlap trigger, validity checks and history
 // included) into a fresh database holding their sites, buildings and floors.
 func BenchmarkInsert100kRooms(b *testing.B) {
-	ctx := context.Background()
-	b.ReportAllocs()
-	rooms := 0
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
+	storetest.BenchBulkLoad(b, func(int) (floorplan.Store, func() error) {
+		ctx := context.Background()
 		url, drop, err := pgtest.Create(ctx)
 		if err != nil {
 			b.Fatal(err)
@@ -132,41 +103,17 @@ func BenchmarkInsert100kRooms(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		cfg := benchConfig
-		cfg.Seed += uint64(i)
-		d := synth.Generate(cfg)
-		parents := *d
-		parents.Rooms, parents.People, parents.Assignments = nil, nil, nil
-		if err := parents.Load(ctx, floorplan.NewRegister(s)); err != nil {
-			b.Fatal(err)
+		return s, func() error {
+			s.Close()
+			return drop()
 		}
-		b.StartTimer()
-		for start := 0; start < len(d.Rooms); start += 20000 {
-			if err := s.BulkInsertRooms(ctx, d.Rooms[start:min(start+20000, len(d.Rooms))]); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.StopTimer()
-		rooms += len(d.Rooms)
-		s.Close()
-		if err := drop(); err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-	}
-	b.ReportMetric(float64(rooms)/b.Elapsed().Seconds(), "rooms/s")
+	})
 }
 
 // BenchmarkFeaturesZ18 asks for the rooms in z18 tiles of the 100k-room register, all levels and one
 // level (storetest.BenchFeaturesZ18, the same on every store).
-func BenchmarkFeaturesZ18(b *testing.B) {
-	s, d := loaded(b)
-	storetest.BenchFeaturesZ18(b, s, d)
-}
+func BenchmarkFeaturesZ18(b *testing.B) { storetest.BenchFeaturesZ18(b, loaded) }
 
 // BenchmarkSnapshot100k reads the 100k-room register as of today and as of yesterday (1 % of the rooms
 // changed since) (storetest.BenchSnapshot).
-func BenchmarkSnapshot100k(b *testing.B) {
-	s, _ := loaded(b)
-	storetest.BenchSnapshot(b, s)
-}
+func BenchmarkSnapshot100k(b *testing.B) { storetest.BenchSnapshot(b, loaded) }

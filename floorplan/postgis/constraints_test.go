@@ -3,9 +3,9 @@ package postgis_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"officemap/floorplan"
+	"officemap/floorplan/storetest"
 	"officemap/geo"
 )
 
@@ -164,34 +165,11 @@ func TestOverlapConcurrent(t *testing.T) {
 	for round := range rounds {
 		x := float64(round * 10)
 		polys := []orb.Polygon{rect(x, 0, x+5, 6), rect(x+2, 1, x+7, 7)}
-		errs := make([]error, 2)
-		var start, done sync.WaitGroup
-		start.Add(1)
-		for i := range 2 {
-			done.Add(1)
-			go func() {
-				defer done.Done()
-				r := f.newRoom(1, "c", polys[i])
-				start.Wait()
-				errs[i] = s.CreateRoom(f.ctx, &r)
-			}()
-		}
-		start.Done()
-		done.Wait()
-		won, lost := 0, 0
-		for _, err := range errs {
-			switch {
-			case err == nil:
-				won++
-			case errors.Is(err, floorplan.ErrOverlap):
-				lost++
-			default:
-				t.Fatalf("round %d: unexpected error %v", round, err)
-			}
-		}
-		if won != 1 || lost != 1 {
-			t.Fatalf("round %d: %d won and %d lost, want exactly one winner", round, won, lost)
-		}
+		errs := storetest.Race(func(i int) error {
+			r := f.newRoom(1, "c", polys[i])
+			return s.CreateRoom(f.ctx, &r)
+		})
+		storetest.WantOneWinner(t, fmt.Sprintf("round %d", round), errs, floorplan.ErrOverlap)
 	}
 	rooms, err := s.Rooms(f.ctx, floorplan.RoomFilter{FloorID: f.floor(1).ID})
 	must(t, err)

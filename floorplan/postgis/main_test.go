@@ -16,6 +16,7 @@ import (
 	"officemap/floorplan/postgis"
 	"officemap/floorplan/postgis/pgtest"
 	"officemap/geo"
+	"officemap/geo/geotest"
 )
 
 // dbURL is the package's database: fresh and migrated, dropped after the tests.
@@ -30,7 +31,13 @@ func TestMain(m *testing.M) {
 // openStore opens a Store on the package's database, closed when t ends.
 func openStore(t testing.TB, opts ...postgis.Option) *postgis.Store {
 	t.Helper()
-	s, err := postgis.Open(context.Background(), dbURL, opts...)
+	return openStoreOn(t, dbURL, opts...)
+}
+
+// openStoreOn opens a Store on the database at url, closed when t ends.
+func openStoreOn(t testing.TB, url string, opts ...postgis.Option) *postgis.Store {
+	t.Helper()
+	s, err := postgis.Open(context.Background(), url, opts...)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -39,9 +46,12 @@ func openStore(t testing.TB, opts ...postgis.Option) *postgis.Store {
 }
 
 // adminPool is a pool on the package's database for checks in SQL, closed when t ends.
-func adminPool(t testing.TB) *pgxpool.Pool {
+func adminPool(t testing.TB) *pgxpool.Pool { return poolOn(t, dbURL) }
+
+// poolOn is a pool on the database at url, closed when t ends.
+func poolOn(t testing.TB, url string) *pgxpool.Pool {
 	t.Helper()
-	p, err := pgxpool.New(context.Background(), dbURL)
+	p, err := pgxpool.New(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,10 +142,8 @@ func (f *fixture) person(t testing.TB, name string, rank floorplan.Rank) floorpl
 	return p
 }
 
-// rect is a closed counter-clockwise rectangle.
-func rect(x0, y0, x1, y1 float64) orb.Polygon {
-	return orb.Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}
-}
+// rect is geotest.Rect: the closed counter-clockwise rectangle with corners (x0, y0) and (x1, y1).
+func rect(x0, y0, x1, y1 float64) orb.Polygon { return geotest.Rect(x0, y0, x1, y1) }
 
 func must(t testing.TB, err error) {
 	t.Helper()

@@ -15,16 +15,6 @@ import (
 	"officemap/migrations"
 )
 
-func poolOn(t *testing.T, url string) *pgxpool.Pool {
-	t.Helper()
-	p, err := pgxpool.New(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(p.Close)
-	return p
-}
-
 // appliedVersions returns schema_migrations' versions in order.
 func appliedVersions(t *testing.T, p *pgxpool.Pool) []int {
 	t.Helper()

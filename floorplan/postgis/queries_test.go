@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"officemap/floorplan"
+	"officemap/floorplan/storetest"
 	"officemap/floorplan/synth"
 	"officemap/geo"
 )
@@ -174,13 +175,6 @@ func TestSearch(t *testing.T) {
 	must(t, s.CreateAssignment(ctx, &floorplan.Assignment{PersonID: p.ID, RoomID: office.ID, Kind: floorplan.AssignMain,
 		Start: floorplan.Day(2020, 1, 1)}))
 
-	ids := func(hits []floorplan.SearchHit) []uuid.UUID {
-		var out []uuid.UUID
-		for _, h := range hits {
-			out = append(out, h.ID)
-		}
-		return out
-	}
 	tests := []struct {
 		name string
 		q    string
@@ -198,7 +192,7 @@ func TestSearch(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			hits, err := s.Search(ctx, tc.q, 10)
 			must(t, err)
-			if got := ids(hits); !slices.Equal(got, tc.want) {
+			if got := storetest.IDs(hits); !slices.Equal(got, tc.want) {
 				t.Errorf("Search(%q) = %+v, want %v", tc.q, hits, tc.want)
 			}
 		})
@@ -248,11 +242,7 @@ func TestRoomAndAssignmentFilters(t *testing.T) {
 		t.Run("rooms by "+tc.name, func(t *testing.T) {
 			rooms, err := s.Rooms(ctx, tc.filter)
 			must(t, err)
-			var got []uuid.UUID
-			for _, r := range rooms {
-				got = append(got, r.ID)
-			}
-			if !slices.Equal(got, tc.want) {
+			if got := storetest.IDs(rooms); !slices.Equal(got, tc.want) {
 				t.Errorf("Rooms(%+v) = %v, want %v", tc.filter, got, tc.want)
 			}
 		})
@@ -272,11 +262,7 @@ func TestRoomAndAssignmentFilters(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			as, err := s.Assignments(ctx, tc.filter)
 			must(t, err)
-			var got []uuid.UUID
-			for _, a := range as {
-				got = append(got, a.ID)
-			}
-			if !slices.Equal(got, tc.want) {
+			if got := storetest.IDs(as); !slices.Equal(got, tc.want) {
 				t.Errorf("Assignments(%+v) = %v, want %v", tc.filter, got, tc.want)
 			}
 		})

@@ -11,6 +11,7 @@ import (
 
 	"officemap/floorplan"
 	"officemap/floorplan/postgis"
+	"officemap/floorplan/storetest"
 )
 
 // roomsByID indexes a snapshot's rooms.
@@ -49,36 +50,16 @@ func TestSnapshotRebuildsThePast(t *testing.T) {
 	pause()
 	orig501, origP, origA := changed, p, a
 
-	changed.Geometry = rect(0, 0, 3, 6)
-	changed.AgencyID = f.agencies[1].ID
-	must(t, s.UpdateRoom(ctx, &changed))
-	must(t, s.DeleteRoom(ctx, deleted.ID, deleted.Version))
-	added := f.room(t, 0, "504", rect(12, 0, 16, 6))
-	p.Rank = floorplan.RankViceDivision
-	must(t, s.UpdatePerson(ctx, &p))
-	a.End = floorplan.Day(2025, 1, 1)
-	must(t, s.UpdateAssignment(ctx, &a))
+	sc := &storetest.PastScenario{Changed: changed, Deleted: deleted, Same: same, Added: f.newRoom(0, "504", rect(12, 0, 16, 6)),
+		Person: p, Assignment: a, FirstAgency: f.agencies[0].ID, SecondAgency: f.agencies[1].ID}
+	sc.Change(t, ctx, s)
+	added := sc.Added
 
 	day := floorplan.DayOf(cutoff)
 	past, err := s.SnapshotRecorded(ctx, day, cutoff)
 	must(t, err)
+	sc.CheckBefore(t, "past snapshot", past)
 	rooms := roomsByID(past)
-	if r, ok := rooms[changed.ID]; !ok || r.Area() != 24 || r.AgencyID != f.agencies[0].ID || r.Version != 1 {
-		t.Errorf("past snapshot: room 501 = %+v, want its old geometry (24 m²) and agency", r)
-	}
-	if _, ok := rooms[deleted.ID]; !ok {
-		t.Error("past snapshot: room 502, deleted later, is missing")
-	}
-	if r, ok := rooms[same.ID]; !ok || r.Number != "503" {
-		t.Error("past snapshot: unchanged room 503 is missing")
-	}
-	if _, ok := rooms[added.ID]; ok {
-		t.Error("past snapshot: room 504, created later, is present")
-	}
-	if i := slices.IndexFunc(past.People, func(q floorplan.Person) bool { return q.ID == p.ID }); i < 0 ||
-		past.People[i].Rank != floorplan.RankDivision {
-		t.Errorf("past snapshot: person's rank is not the old one")
-	}
 	if i := slices.IndexFunc(past.Assignments, func(q floorplan.Assignment) bool { return q.ID == a.ID }); i < 0 ||
 		!past.Assignments[i].End.IsZero() {
 		t.Errorf("past snapshot: assignment is not the old one")

@@ -23,11 +23,11 @@ import (
 
 	"officemap/floorplan"
 	"officemap/geo"
+	"officemap/geo/geotest"
 )
 
-func square(x0, y0, x1, y1 float64) orb.Polygon {
-	return orb.Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}
-}
+// square is geotest.Rect: the closed counter-clockwise rectangle with corners (x0, y0) and (x1, y1).
+func square(x0, y0, x1, y1 float64) orb.Polygon { return geotest.Rect(x0, y0, x1, y1) }
 
 // gridPlan makes a floor of rows × cols rooms of 4 × 5 m along corridors, with statuses, agencies and
 // occupants cycling deterministically.
@@ -485,33 +485,30 @@ func TestStatusPalette(t *testing.T) {
 	}
 }
 
-// BenchmarkPNG500 renders a 500-room floor (20 × 25 rooms) to a 2048-pixel PNG.
-func BenchmarkPNG500(b *testing.B) {
+// benchRender draws a 500-room floor (20 × 25 rooms) with draw once per operation and returns the last
+// drawing.
+func benchRender(b *testing.B, draw func(io.Writer, Plan, Options) error, o Options) *bytes.Buffer {
 	p := gridPlan(20, 25)
-	o := Options{Width: 2048, Fonts: LoadFonts()}
 	var buf bytes.Buffer
 	b.ReportAllocs()
 	for b.Loop() {
 		buf.Reset()
-		if err := PNG(&buf, p, o); err != nil {
+		if err := draw(&buf, p, o); err != nil {
 			b.Fatal(err)
 		}
 	}
+	return &buf
+}
+
+// BenchmarkPNG500 renders a 500-room floor (20 × 25 rooms) to a 2048-pixel PNG.
+func BenchmarkPNG500(b *testing.B) {
+	buf := benchRender(b, PNG, Options{Width: 2048, Fonts: LoadFonts()})
 	b.ReportMetric(float64(buf.Len()), "bytes/png")
 }
 
 // BenchmarkSVG500 writes the same floor as SVG.
 func BenchmarkSVG500(b *testing.B) {
-	p := gridPlan(20, 25)
-	o := Options{Width: 2048}
-	var buf bytes.Buffer
-	b.ReportAllocs()
-	for b.Loop() {
-		buf.Reset()
-		if err := SVG(&buf, p, o); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchRender(b, SVG, Options{Width: 2048})
 }
 
 func TestNorthArrowAndUnits(t *testing.T) {

@@ -91,6 +91,11 @@ func TestReferences(t *testing.T) {
 			t.Errorf("%s: %s %s is not written before it", what, ref, id)
 		}
 	}
+	// child is a record of a kind, named name, that refers to its parent as ref.
+	child := func(kind, name string, id uuid.UUID, ref string, parent uuid.UUID) {
+		has(parent, name, ref)
+		use(id, kind+" "+name)
+	}
 	for _, a := range d.Agencies {
 		if a.ParentID != uuid.Nil {
 			has(a.ParentID, a.Name, "parent")
@@ -104,12 +109,10 @@ func TestReferences(t *testing.T) {
 		use(s.ID, "site "+s.Name)
 	}
 	for _, b := range d.Buildings {
-		has(b.SiteID, b.Name, "site")
-		use(b.ID, "building "+b.Name)
+		child("building", b.Name, b.ID, "site", b.SiteID)
 	}
 	for _, f := range d.Floors {
-		has(f.BuildingID, f.Name, "building")
-		use(f.ID, "floor "+f.Name)
+		child("floor", f.Name, f.ID, "building", f.BuildingID)
 	}
 	numbers := make(map[uuid.UUID]map[string]bool) // building → room numbers
 	building := make(map[uuid.UUID]uuid.UUID)
@@ -136,8 +139,7 @@ func TestReferences(t *testing.T) {
 	}
 	posts := make(map[uuid.UUID]uuid.UUID) // post → person
 	for _, p := range d.People {
-		has(p.AgencyID, p.Name, "agency")
-		use(p.ID, "person "+p.Name)
+		child("person", p.Name, p.ID, "agency", p.AgencyID)
 		for _, post := range p.Posts {
 			has(post.AgencyID, p.Name, "post agency")
 			use(post.ID, "post "+post.Title)

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"testing"
@@ -180,6 +181,54 @@ func testHistory(t *testing.T, s floorplan.Store) {
 	}
 }
 
+// PastScenario is the change of the register that the as-of tests look back across, played by the suite
+// and by a store's own tests of its history: room 501 (4 × 6 m, of the first agency) made 3 × 6 m and
+// given to the second agency, room 502 deleted, 503 left alone, 504 created, the person (a division
+// head) demoted, and the assignment ended on 2025-01-01.
+type PastScenario struct {
+	Changed, Deleted, Same    floorplan.Room
+	Added                     floorplan.Room // not yet created: Change creates it
+	Person                    floorplan.Person
+	Assignment                floorplan.Assignment
+	FirstAgency, SecondAgency uuid.UUID
+}
+
+// Change makes the changes through s, keeping the scenario's records as the store returns them.
+func (sc *PastScenario) Change(t *testing.T, ctx context.Context, s floorplan.Writer) {
+	t.Helper()
+	sc.Changed.Geometry, sc.Changed.AgencyID = rect(0, 0, 3, 6), sc.SecondAgency
+	must(t, s.UpdateRoom(ctx, &sc.Changed))
+	must(t, s.DeleteRoom(ctx, sc.Deleted.ID, sc.Deleted.Version))
+	must(t, s.CreateRoom(ctx, &sc.Added))
+	sc.Person.Rank = floorplan.RankViceDivision
+	must(t, s.UpdatePerson(ctx, &sc.Person))
+	sc.Assignment.End = floorplan.Day(2025, 1, 1)
+	must(t, s.UpdateAssignment(ctx, &sc.Assignment))
+}
+
+// CheckBefore checks that snap, of a moment before Change, holds the rooms and the person as they were:
+// room 501 with its old geometry (24 m²), agency and version, rooms 502 and 503 but not 504, and the
+// person's old rank.
+func (sc *PastScenario) CheckBefore(t *testing.T, what string, snap *floorplan.Snapshot) {
+	t.Helper()
+	if r := roomIn(snap, sc.Changed.ID); r.ID != sc.Changed.ID || r.Area() != 24 || r.AgencyID != sc.FirstAgency || r.Version != 1 {
+		t.Errorf("%s: room 501 = %+v, want its old geometry (24 m²), agency and version", what, r)
+	}
+	if roomIn(snap, sc.Deleted.ID).ID != sc.Deleted.ID {
+		t.Errorf("%s: room 502, deleted later, is missing", what)
+	}
+	if r := roomIn(snap, sc.Same.ID); r.ID != sc.Same.ID || r.Number != "503" {
+		t.Errorf("%s: unchanged room 503 is missing", what)
+	}
+	if roomIn(snap, sc.Added.ID).ID == sc.Added.ID {
+		t.Errorf("%s: room 504, created later, is present", what)
+	}
+	if i := slices.IndexFunc(snap.People, func(q floorplan.Person) bool { return q.ID == sc.Person.ID }); i < 0 ||
+		snap.People[i].Rank != floorplan.RankDivision {
+		t.Errorf("%s: the person's rank is not the old one", what)
+	}
+}
+
 func testSnapshotPast(t *testing.T, s floorplan.Store) {
 	f := newFixture(t, s)
 	ctx := f.ctx
@@ -199,14 +248,10 @@ func testSnapshotPast(t *testing.T, s floorplan.Store) {
 	a, err = s.Assignment(ctx, a.ID)
 	must(t, err)
 
-	changed.Geometry, changed.AgencyID = rect(0, 0, 3, 6), f.agencies[1].ID
-	must(t, s.UpdateRoom(ctx, &changed))
-	must(t, s.DeleteRoom(ctx, deleted.ID, deleted.Version))
-	added := f.room(t, 0, "504", rect(12, 0, 16, 6))
-	p.Rank = floorplan.RankViceDivision
-	must(t, s.UpdatePerson(ctx, &p))
-	a.End = floorplan.Day(2025, 1, 1)
-	must(t, s.UpdateAssignment(ctx, &a))
+	sc := &PastScenario{Changed: changed, Deleted: deleted, Same: same, Added: f.newRoom(0, "504", rect(12, 0, 16, 6)),
+		Person: p, Assignment: a, FirstAgency: f.agencies[0].ID, SecondAgency: f.agencies[1].ID}
+	sc.Change(t, ctx, s)
+	a = sc.Assignment
 	row.AreaM2 = 18
 	must(t, s.PutStandardRow(ctx, row))
 
@@ -218,25 +263,7 @@ func testSnapshotPast(t *testing.T, s floorplan.Store) {
 	if !past.AsOf.Equal(day(c, -2)) {
 		t.Errorf("AsOf = %v, want %v", past.AsOf, day(c, -2))
 	}
-	rooms := map[uuid.UUID]floorplan.Room{}
-	for _, r := range past.Rooms {
-		rooms[r.ID] = r
-	}
-	if r, ok := rooms[changed.ID]; !ok || r.Area() != 24 || r.AgencyID != f.agencies[0].ID || r.Version != 1 {
-		t.Errorf("past: room 501 = %+v, want its old geometry (24 m²), agency and version", r)
-	}
-	if _, ok := rooms[deleted.ID]; !ok {
-		t.Error("past: room 502, deleted later, is missing")
-	}
-	if r, ok := rooms[same.ID]; !ok || r.Number != "503" {
-		t.Error("past: unchanged room 503 is missing")
-	}
-	if _, ok := rooms[added.ID]; ok {
-		t.Error("past: room 504, created later, is present")
-	}
-	if i := slices.IndexFunc(past.People, func(q floorplan.Person) bool { return q.ID == p.ID }); i < 0 || past.People[i].Rank != floorplan.RankDivision {
-		t.Error("past: the person's rank is not the old one")
-	}
+	sc.CheckBefore(t, "past", past)
 	// The assignment's end, entered today, is dated 2025: as now known it had ended on day -2.
 	if i := slices.IndexFunc(past.Assignments, func(x floorplan.Assignment) bool { return x.ID == a.ID }); i < 0 || !past.Assignments[i].End.Equal(a.End) {
 		t.Error("past, as now known: the assignment's end is not the one entered today with an earlier date")
@@ -250,7 +277,7 @@ func testSnapshotPast(t *testing.T, s floorplan.Store) {
 	if !recorded.RecordedAt.Equal(day(c, -2)) {
 		t.Errorf("RecordedAt = %v, want %v", recorded.RecordedAt, day(c, -2))
 	}
-	if r, ok := rooms[changed.ID]; ok {
+	if r := roomIn(past, changed.ID); r.ID == changed.ID {
 		sameJSON(t, "room 501 as now known and as recorded", r, roomIn(recorded, changed.ID))
 	}
 	if len(past.StandardRows) != 1 || past.StandardRows[0].AreaM2 != 20 {

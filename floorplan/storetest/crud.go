@@ -221,13 +221,6 @@ func testRooms(t *testing.T, s floorplan.Store) {
 	r3b.AgencyID = f.agencies[1].ID
 	must(t, s.UpdateRoom(ctx, &r3b))
 
-	ids := func(rs []floorplan.Room) []uuid.UUID {
-		var out []uuid.UUID
-		for _, x := range rs {
-			out = append(out, x.ID)
-		}
-		return out
-	}
 	for _, tc := range []struct {
 		name   string
 		filter floorplan.RoomFilter
@@ -244,8 +237,8 @@ func testRooms(t *testing.T, s floorplan.Store) {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := s.Rooms(ctx, tc.filter)
 			must(t, err)
-			if !slices.Equal(ids(got), tc.want) {
-				t.Errorf("Rooms(%+v) = %v, want %v", tc.filter, ids(got), tc.want)
+			if ids := IDs(got); !slices.Equal(ids, tc.want) {
+				t.Errorf("Rooms(%+v) = %v, want %v", tc.filter, ids, tc.want)
 			}
 		})
 	}
@@ -419,11 +412,7 @@ func testAssignments(t *testing.T, s floorplan.Store) {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := s.Assignments(ctx, tc.filter)
 			must(t, err)
-			var ids []uuid.UUID
-			for _, x := range got {
-				ids = append(ids, x.ID)
-			}
-			if !slices.Equal(ids, tc.want) {
+			if ids := IDs(got); !slices.Equal(ids, tc.want) {
 				t.Errorf("Assignments(%+v) = %v, want %v", tc.filter, ids, tc.want)
 			}
 		})

@@ -14,6 +14,7 @@ import (
 
 	"officemap/floorplan"
 	"officemap/geo"
+	"officemap/geo/geotest"
 )
 
 // around is the lon/lat bound of a small square around a local point of the fixture's building.
@@ -21,14 +22,8 @@ func (f *fixture) around(x, y, half float64) orb.Bound {
 	return f.lonLatBound(orb.Bound{Min: orb.Point{x - half, y - half}, Max: orb.Point{x + half, y + half}})
 }
 
-func featureIDs(fs []floorplan.Feature) []uuid.UUID {
-	var out []uuid.UUID
-	for _, x := range fs {
-		out = append(out, x.ID)
-	}
-	slices.SortFunc(out, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
-	return out
-}
+// featureIDs are the ids of features, sorted.
+func featureIDs(fs []floorplan.Feature) []uuid.UUID { return sortedIDs(IDs(fs)...) }
 
 func sortedIDs(ids ...uuid.UUID) []uuid.UUID {
 	slices.SortFunc(ids, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
@@ -36,22 +31,7 @@ func sortedIDs(ids ...uuid.UUID) []uuid.UUID {
 }
 
 // sameLonLat reports whether two lon/lat polygons agree to 1e-9° (0.1 mm).
-func sameLonLat(a, b orb.Polygon) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if len(a[i]) != len(b[i]) {
-			return false
-		}
-		for j := range a[i] {
-			if math.Abs(a[i][j][0]-b[i][j][0]) > 1e-9 || math.Abs(a[i][j][1]-b[i][j][1]) > 1e-9 {
-				return false
-			}
-		}
-	}
-	return true
-}
+func sameLonLat(a, b orb.Polygon) bool { return geotest.EqualWithin(a, b, 1e-9) }
 
 func testFeatures(t *testing.T, s floorplan.Store) {
 	f := newFixture(t, s)
@@ -152,13 +132,6 @@ func testSearch(t *testing.T, s floorplan.Store) {
 		}
 		return out
 	}
-	ids := func(hits []floorplan.SearchHit) []uuid.UUID {
-		var out []uuid.UUID
-		for _, h := range hits {
-			out = append(out, h.ID)
-		}
-		return out
-	}
 	for _, tc := range []struct {
 		name  string
 		q     string
@@ -179,7 +152,7 @@ func testSearch(t *testing.T, s floorplan.Store) {
 		t.Run(tc.name, func(t *testing.T) {
 			hits, err := s.Search(ctx, tc.q, tc.limit)
 			must(t, err)
-			if !slices.Equal(ids(hits), tc.want) {
+			if !slices.Equal(IDs(hits), tc.want) {
 				t.Errorf("Search(%q) = %v, want %v", tc.q, kinds(hits), tc.want)
 			}
 		})

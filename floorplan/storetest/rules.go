@@ -2,9 +2,9 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -19,33 +19,27 @@ func testValidation(t *testing.T, s floorplan.Store) {
 	ctx := f.ctx
 	good := f.room(t, 0, "101", rect(0, 0, 6, 5))
 	bowtie := orb.Polygon{{{0, 0}, {4, 4}, {4, 0}, {0, 4}, {0, 0}}}
+	// createRoom creates an office numbered number with geometry p, changed by mods.
+	createRoom := func(number string, p orb.Polygon, mods ...func(*floorplan.Room)) func() error {
+		return func() error {
+			r := f.newRoom(0, number, p)
+			for _, m := range mods {
+				m(&r)
+			}
+			return s.CreateRoom(ctx, &r)
+		}
+	}
 	for _, tc := range []struct {
 		name   string
 		write  func() error
 		reason geo.Reason // "" for a non-geometry error (floorplan.ErrInvalid)
 	}{
-		{"room that crosses itself", func() error {
-			r := f.newRoom(0, "102", bowtie)
-			return s.CreateRoom(ctx, &r)
-		}, geo.ReasonSelfIntersection},
-		{"room ring not closed", func() error {
-			r := f.newRoom(0, "103", orb.Polygon{{{10, 0}, {14, 0}, {14, 4}, {10, 4}}})
-			return s.CreateRoom(ctx, &r)
-		}, geo.ReasonNotClosed},
-		{"room with a NaN", func() error {
-			r := f.newRoom(0, "104", orb.Polygon{{{10, 0}, {14, 0}, {14, math.NaN()}, {10, 4}, {10, 0}}})
-			return s.CreateRoom(ctx, &r)
-		}, geo.ReasonNonFinite},
-		{"room with no area", func() error {
-			r := f.newRoom(0, "105", orb.Polygon{{{10, 0}, {12, 0}, {14, 0}, {10, 0}}})
-			return s.CreateRoom(ctx, &r)
-		}, geo.ReasonZeroArea},
-		{"room with a hole outside it", func() error {
-			p := rect(10, 0, 14, 4)
-			p = append(p, orb.Ring{{20, 1}, {20, 2}, {21, 2}, {21, 1}, {20, 1}})
-			r := f.newRoom(0, "106", p)
-			return s.CreateRoom(ctx, &r)
-		}, geo.ReasonHoleOutside},
+		{"room that crosses itself", createRoom("102", bowtie), geo.ReasonSelfIntersection},
+		{"room ring not closed", createRoom("103", orb.Polygon{{{10, 0}, {14, 0}, {14, 4}, {10, 4}}}), geo.ReasonNotClosed},
+		{"room with a NaN", createRoom("104", orb.Polygon{{{10, 0}, {14, 0}, {14, math.NaN()}, {10, 4}, {10, 0}}}), geo.ReasonNonFinite},
+		{"room with no area", createRoom("105", orb.Polygon{{{10, 0}, {12, 0}, {14, 0}, {10, 0}}}), geo.ReasonZeroArea},
+		{"room with a hole outside it", createRoom("106", append(rect(10, 0, 14, 4), orb.Ring{{20, 1}, {20, 2}, {21, 2}, {21, 1}, {20, 1}})),
+			geo.ReasonHoleOutside},
 		{"room update that crosses itself", func() error {
 			r := good
 			r.Geometry = bowtie
@@ -63,20 +57,9 @@ func testValidation(t *testing.T, s floorplan.Store) {
 			fl := floorplan.Floor{BuildingID: f.building.ID, Ordinal: 7, Name: "8F", Outline: orb.Polygon{{{0, 0}, {1, 0}, {1, 1}}}}
 			return s.CreateFloor(ctx, &fl)
 		}, geo.ReasonNotClosed},
-		{"room without geometry", func() error {
-			r := f.newRoom(0, "107", nil)
-			return s.CreateRoom(ctx, &r)
-		}, ""},
-		{"room of an unknown usage", func() error {
-			r := f.newRoom(0, "108", rect(20, 0, 24, 4))
-			r.Usage = "ballroom"
-			return s.CreateRoom(ctx, &r)
-		}, ""},
-		{"room in an unknown state", func() error {
-			r := f.newRoom(0, "109", rect(20, 0, 24, 4))
-			r.State = "haunted"
-			return s.CreateRoom(ctx, &r)
-		}, ""},
+		{"room without geometry", createRoom("107", nil), ""},
+		{"room of an unknown usage", createRoom("108", rect(20, 0, 24, 4), func(r *floorplan.Room) { r.Usage = "ballroom" }), ""},
+		{"room in an unknown state", createRoom("109", rect(20, 0, 24, 4), func(r *floorplan.Room) { r.State = "haunted" }), ""},
 		{"building without a name", func() error {
 			b := floorplan.Building{SiteID: f.site.ID, Name: "", Georef: f.building.Georef}
 			return s.CreateBuilding(ctx, &b)
@@ -210,21 +193,7 @@ func testOverlapConcurrent(t *testing.T, s floorplan.Store) {
 			f.newRoom(1, "A", rect(x, 0, x+1.5, 5)),
 			f.newRoom(1, "B", rect(x+0.8, 0, x+2.3, 5)),
 		}
-		var (
-			errs  [2]error
-			start = make(chan struct{})
-			wg    sync.WaitGroup
-		)
-		for k := range rooms {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				errs[k] = s.CreateRoom(ctx, &rooms[k])
-			}()
-		}
-		close(start)
-		wg.Wait()
+		errs := Race(func(k int) error { return s.CreateRoom(ctx, &rooms[k]) })
 		won := 0
 		for k, err := range errs {
 			if err == nil {
@@ -284,36 +253,11 @@ func testConflict(t *testing.T, s floorplan.Store) {
 	for i := 0; i < 10; i++ {
 		cur, err := s.Room(ctx, r.ID)
 		must(t, err)
-		var (
-			errs  [2]error
-			start = make(chan struct{})
-			wg    sync.WaitGroup
-		)
-		for k := range errs {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				mine := cur
-				mine.Name = []string{"甲", "乙"}[k]
-				<-start
-				errs[k] = s.UpdateRoom(ctx, &mine)
-			}()
-		}
-		close(start)
-		wg.Wait()
-		ok, conflicts := 0, 0
-		for _, err := range errs {
-			switch {
-			case err == nil:
-				ok++
-			case errors.Is(err, floorplan.ErrConflict):
-				conflicts++
-			default:
-				t.Fatalf("concurrent update: %v", err)
-			}
-		}
-		if ok != 1 || conflicts != 1 {
-			t.Fatalf("round %d: %d updates won and %d conflicted, want 1 and 1", i, ok, conflicts)
-		}
+		errs := Race(func(k int) error {
+			mine := cur
+			mine.Name = []string{"甲", "乙"}[k]
+			return s.UpdateRoom(ctx, &mine)
+		})
+		WantOneWinner(t, fmt.Sprintf("concurrent updates, round %d", i), errs, floorplan.ErrConflict)
 	}
 }

@@ -16,13 +16,16 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/paulmach/orb"
 
 	"officemap/floorplan"
 	"officemap/geo"
+	"officemap/geo/geotest"
 )
 
 // Clock is what the suite needs, besides floorplan.Store, to build a past: stores stamp their history
@@ -183,16 +186,80 @@ func (f *fixture) frame() *geo.Frame { return f.building.Georef.Frame() }
 // lonLatBound is the lon/lat bound of a local bound of the fixture's building.
 func (f *fixture) lonLatBound(b orb.Bound) orb.Bound { return f.frame().BoundToLonLat(b) }
 
-// rect is a closed counter-clockwise rectangle.
-func rect(x0, y0, x1, y1 float64) orb.Polygon {
-	return orb.Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}
-}
+// rect is geotest.Rect: the closed counter-clockwise rectangle with corners (x0, y0) and (x1, y1).
+func rect(x0, y0, x1, y1 float64) orb.Polygon { return geotest.Rect(x0, y0, x1, y1) }
 
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Race runs two writes at once, released together as near to the same moment as goroutines allow, and
+// returns their errors: write(0)'s and write(1)'s.
+func Race(write func(k int) error) [2]error {
+	var (
+		errs  [2]error
+		start = make(chan struct{})
+		wg    sync.WaitGroup
+	)
+	for k := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[k] = write(k)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return errs
+}
+
+// WantOneWinner fails the test unless, of two raced writes (Race), exactly one succeeded and the other
+// failed with an error wrapping lost.
+func WantOneWinner(t *testing.T, what string, errs [2]error, lost error) {
+	t.Helper()
+	won, lose := 0, 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case errors.Is(err, lost):
+			lose++
+		default:
+			t.Fatalf("%s: %v, want success or %v", what, err, lost)
+		}
+	}
+	if won != 1 || lose != 1 {
+		t.Fatalf("%s: %d writes won and %d lost, want exactly one winner", what, won, lose)
+	}
+}
+
+// Identified is a record with an id that IDs lists.
+type Identified interface {
+	floorplan.Room | floorplan.Assignment | floorplan.Person | floorplan.Feature | floorplan.SearchHit
+}
+
+// IDs returns the ids of records, in their order (nil for none).
+func IDs[T Identified](records []T) []uuid.UUID {
+	var out []uuid.UUID
+	for _, r := range records {
+		switch r := any(r).(type) {
+		case floorplan.Room:
+			out = append(out, r.ID)
+		case floorplan.Assignment:
+			out = append(out, r.ID)
+		case floorplan.Person:
+			out = append(out, r.ID)
+		case floorplan.Feature:
+			out = append(out, r.ID)
+		case floorplan.SearchHit:
+			out = append(out, r.ID)
+		}
+	}
+	return out
 }
 
 // wantErr fails unless err matches target (errors.Is).

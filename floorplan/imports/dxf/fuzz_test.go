@@ -3,12 +3,10 @@ package dxf
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"officemap/geo"
+	"officemap/floorplan/imports/importtest"
 )
 
 // fuzzLimits keep each fuzz input cheap.
@@ -21,12 +19,7 @@ var fuzzLimits = Limits{MaxEntities: 20_000, MaxVertices: 5_000, MaxTotalVertice
 func FuzzParse(f *testing.F) {
 	// The real drawings, the larger one cut to its first 64 KiB (its header, tables and first entities):
 	// the fuzzer minimises every input that finds new code, and minimising 1.5 MB takes minutes.
-	for _, name := range []string{"contoso_v1_Ground.dxf", "contoso_v2_Ground_rooms_walls.dxf"} {
-		p := filepath.Join("..", "..", "..", "..", "shared", "data", "cad", "contoso", "dxf", name)
-		if data, err := os.ReadFile(p); err == nil {
-			f.Add(data[:min(len(data), 64<<10)])
-		}
-	}
+	importtest.AddSharedSeeds(f, 64<<10, "cad/contoso/dxf/contoso_v1_Ground.dxf", "cad/contoso/dxf/contoso_v2_Ground_rooms_walls.dxf")
 	d := newDrawing(4, "UNITS", "UNITLABELS")
 	d.rect("UNITS", 0, 0, 4000, 3000)
 	d.poly("UNITS", true, [3]float64{5000, 0, 1}, [3]float64{-5000, 0, 1})
@@ -51,23 +44,7 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		ds, err := ReadDrawing("fuzz.dxf", dr, Options{Units: "m", Limits: fuzzLimits})
-		if err != nil {
-			if !strings.HasPrefix(err.Error(), "fuzz.dxf: ") {
-				t.Fatalf("error does not name the file: %v", err)
-			}
-			return
-		}
-		for _, b := range ds.Buildings {
-			for _, r := range b.Rooms {
-				if r.Ref == "" || r.SourceID == "" {
-					t.Fatalf("room without a ref or source id: %+v", r)
-				}
-				if r.Err == nil {
-					_ = geo.Validate(r.Geometry) // must not panic on whatever came out
-					_ = geo.Area(r.Geometry)
-				}
-			}
-		}
+		importtest.CheckFuzzed(t, "fuzz.dxf", ds, err)
 	})
 }
 

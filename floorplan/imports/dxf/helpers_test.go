@@ -2,25 +2,8 @@ package dxf
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
-	"testing"
 )
-
-// sharedData returns the path of a file of the project's shared test data (../shared/data beside the
-// clone). It fails the test in CI (CI=true) when the data is missing, and skips it elsewhere.
-func sharedData(t testing.TB, rel string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared test data %s is missing (CI has ../shared beside the clone): %v", p, err)
-		}
-		t.Skipf("shared test data %s is missing", p)
-	}
-	return p
-}
 
 // drawing writes small DXF files for tests: a header with $INSUNITS, a LAYER table, blocks and
 // entities, in group-code pairs.

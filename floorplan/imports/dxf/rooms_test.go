@@ -8,7 +8,6 @@ import (
 	"math"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,8 +16,8 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"officemap/floorplan"
-	"officemap/floorplan/gpkg"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/importtest"
 	"officemap/geo"
 )
 
@@ -97,16 +96,8 @@ func TestReadContoso(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			path := sharedData(t, "cad/contoso/dxf/"+tt.file)
-			f, err := os.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			ds, err := Read(path, f, Options{Level: 1})
-			if err != nil {
-				t.Fatal(err)
-			}
+			rel := "cad/contoso/dxf/" + tt.file
+			ds := importtest.ReadShared(t, rel, Read, Options{Level: 1})
 			if len(ds.Buildings) != 1 {
 				t.Fatalf("%d buildings", len(ds.Buildings))
 			}
@@ -114,7 +105,7 @@ func TestReadContoso(t *testing.T) {
 			if len(rooms) != tt.rooms {
 				t.Fatalf("%d rooms, want %d", len(rooms), tt.rooms)
 			}
-			oracle := gdalEntities(t, path, tt.roomsLayer, tt.labelsLayer)
+			oracle := gdalEntities(t, importtest.SharedData(t, rel), tt.roomsLayer, tt.labelsLayer)
 			area := map[string]float64{}
 			var labels []gdalFeature
 			for _, g := range oracle {
@@ -180,16 +171,7 @@ func TestReadContoso(t *testing.T) {
 
 // The v2 drawing names its rooms on a third layer; the names give the usage.
 func TestReadContosoNames(t *testing.T) {
-	path := sharedData(t, "cad/contoso/dxf/contoso_v2_Ground_rooms_walls.dxf")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	ds, err := Read(path, f, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ds := importtest.ReadShared(t, "cad/contoso/dxf/contoso_v2_Ground_rooms_walls.dxf", Read, Options{})
 	want := map[string]struct {
 		name  string
 		usage floorplan.Usage
@@ -378,12 +360,8 @@ func TestImportSelfIntersecting(t *testing.T) {
 	bow := d.poly("UNITS", true, [3]float64{5000, 0}, [3]float64{9000, 3000}, [3]float64{9000, 0}, [3]float64{5000, 3000})
 	d.text("UNITLABELS", "102", 5500, 1500)
 	ds := read(t, d, Options{})
-	s, err := gpkg.Open(context.Background(), filepath.Join(t.TempDir(), "t.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	_, err = imports.Import(context.Background(), floorplan.NewRegister(s), ds, imports.Options{Origin: &orb.Point{119.97, 31.81}})
+	s := importtest.NewStore(t)
+	_, err := imports.Import(context.Background(), floorplan.NewRegister(s), ds, imports.Options{Origin: &orb.Point{119.97, 31.81}})
 	want := "test.dxf: entity 2 (LWPOLYLINE, handle " + bow + ") (room 102): outer ring self-intersects at (7.000, 1.500)"
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Fatalf("err = %v\nwant %s…", err, want)

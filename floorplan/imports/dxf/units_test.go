@@ -3,7 +3,6 @@ package dxf
 import (
 	"context"
 	"math"
-	"path/filepath"
 	"sort"
 	"testing"
 
@@ -11,8 +10,8 @@ import (
 	"github.com/paulmach/orb"
 
 	"officemap/floorplan"
-	"officemap/floorplan/gpkg"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/importtest"
 	"officemap/geo"
 )
 
@@ -72,11 +71,7 @@ func TestSameDrawingInUnits(t *testing.T) {
 
 			// Into the store: a new building, and an existing one exchanging the drawing's unit.
 			ctx := floorplan.WithActor(context.Background(), "test")
-			s, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "units.gpkg"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			s := importtest.NewStore(t)
 			origin := orb.Point{119.97, 31.81}
 			sum, err := imports.Import(ctx, floorplan.NewRegister(s), read(t, d, Options{}), imports.Options{Origin: &origin})
 			if err != nil {
@@ -99,10 +94,7 @@ func TestSameDrawingInUnits(t *testing.T) {
 				what string
 				b    uuid.UUID
 			}{{"new building", created}, {"existing building", existing.ID}} {
-				rooms, err := s.Rooms(ctx, floorplan.RoomFilter{BuildingID: id.b})
-				if err != nil {
-					t.Fatal(err)
-				}
+				rooms := importtest.Rooms(t, s, floorplan.RoomFilter{BuildingID: id.b})
 				if len(rooms) != len(want) {
 					t.Fatalf("%s: %d rooms stored, want %d", id.what, len(rooms), len(want))
 				}

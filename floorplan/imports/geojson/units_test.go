@@ -5,15 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
 
 	"officemap/floorplan"
-	"officemap/floorplan/gpkg"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/importtest"
 	"officemap/geo"
 )
 
@@ -91,25 +90,14 @@ func TestReadLocalUnits(t *testing.T) {
 			}
 
 			ctx := floorplan.WithActor(context.Background(), "test")
-			s, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "units.gpkg"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			s := importtest.NewStore(t)
 			if _, err := imports.Import(ctx, floorplan.NewRegister(s), ds, imports.Options{}); err != nil {
 				t.Fatal(err)
 			}
-			stored, err := s.Rooms(ctx, floorplan.RoomFilter{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			byNumber := map[string]float64{}
-			for _, r := range stored {
-				byNumber[r.Number] = r.Area()
-			}
+			byNumber := importtest.RoomsBy(t, s, floorplan.RoomFilter{}, func(r floorplan.Room) string { return r.Number })
 			for _, want := range unitsFloor {
-				if a, ok := byNumber[want.number]; !ok || math.Abs(a-want.area) > 1e-6 {
-					t.Errorf("stored room %s: %.9f m² (found %v), want %.9f", want.number, a, ok, want.area)
+				if r, ok := byNumber[want.number]; !ok || math.Abs(r.Area()-want.area) > 1e-6 {
+					t.Errorf("stored room %s: %.9f m² (found %v), want %.9f", want.number, r.Area(), ok, want.area)
 				}
 			}
 		})

@@ -19,36 +19,14 @@ import (
 
 	"officemap/floorplan"
 	"officemap/floorplan/exports"
-	"officemap/floorplan/gpkg"
 	"officemap/floorplan/imports"
 	"officemap/floorplan/imports/dxf"
 	"officemap/floorplan/imports/imdf"
+	"officemap/floorplan/imports/importtest"
 	"officemap/floorplan/imports/osm"
 )
 
 var ctx = context.Background()
-
-func sharedData(t testing.TB, rel string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared test data %s is missing (CI has ../shared beside the clone): %v", p, err)
-		}
-		t.Skipf("shared test data %s is missing", p)
-	}
-	return p
-}
-
-func newStore(t *testing.T) *gpkg.Store {
-	t.Helper()
-	s, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "t.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 // checkArchive checks IMDF's structural rules on an archive: a manifest with version, created and
 // language; one FeatureCollection per feature-type file; UUID ids unique in the archive; feature_type
@@ -169,36 +147,24 @@ func checkArchive(t *testing.T, data []byte) map[string][]map[string]any {
 
 // Export → import into a fresh store gives the same rooms with the same areas, usages and agencies.
 func TestRoundTrip(t *testing.T) {
-	src := newStore(t)
+	src := importtest.NewStore(t)
 	agency := floorplan.Agency{Name: "常州市财政局", Level: floorplan.LevelMunicipal, Status: floorplan.AgencyActive}
 	if err := src.CreateAgency(ctx, &agency); err != nil {
 		t.Fatal(err)
 	}
 	for _, rel := range []string{"cad/contoso/dxf/contoso_v2_Ground_rooms_walls.dxf", "osm/grenoble-caserne-de-bonne/caserne.osm"} {
-		path := sharedData(t, rel)
-		f, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
 		var ds *imports.Dataset
-		if strings.HasSuffix(path, ".dxf") {
-			ds, err = dxf.Read(path, f, dxf.Options{Level: 2})
+		if strings.HasSuffix(rel, ".dxf") {
+			ds = importtest.ReadShared(t, rel, dxf.Read, dxf.Options{Level: 2})
 		} else {
-			ds, err = osm.Read(path, f, osm.Limits{})
-		}
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
+			ds = importtest.ReadShared(t, rel, osm.Read, osm.Limits{})
 		}
 		rot := 33.0
 		if _, err := imports.Import(ctx, floorplan.NewRegister(src), ds, imports.Options{SkipInvalid: true, Origin: &orb.Point{119.97, 31.81}, Rotation: &rot}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	before, err := src.Rooms(ctx, floorplan.RoomFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	before := importtest.Rooms(t, src, floorplan.RoomFilter{})
 	for i := 0; i < 5; i++ {
 		r := before[i]
 		r.AgencyID = agency.ID
@@ -224,7 +190,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("%d units, %d buildings; want %d, 8", len(features["unit"]), len(features["building"]), len(before))
 	}
 
-	dst := newStore(t)
+	dst := importtest.NewStore(t)
 	same := floorplan.Agency{Name: agency.Name, Level: floorplan.LevelMunicipal, Status: floorplan.AgencyActive}
 	if err := dst.CreateAgency(ctx, &same); err != nil {
 		t.Fatal(err)
@@ -244,14 +210,7 @@ func TestRoundTrip(t *testing.T) {
 	if sum.Rooms.Created != len(before) || len(sum.Skipped) != 0 {
 		t.Errorf("summary %+v", sum)
 	}
-	after, err := dst.Rooms(ctx, floorplan.RoomFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bySource := map[string]floorplan.Room{}
-	for _, r := range after {
-		bySource[r.SourceID] = r
-	}
+	bySource := importtest.RoomsBy(t, dst, floorplan.RoomFilter{}, func(r floorplan.Room) string { return r.SourceID })
 	for _, r := range before {
 		got, ok := bySource["imdf:"+r.ID.String()]
 		if !ok {
@@ -419,7 +378,7 @@ func TestInvalidUnit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = imports.Import(ctx, floorplan.NewRegister(newStore(t)), ds, imports.Options{})
+	_, err = imports.Import(ctx, floorplan.NewRegister(importtest.NewStore(t)), ds, imports.Options{})
 	want := "venue.zip: unit.geojson feature 1 (id 33333333-3333-4333-8333-333333333331) (room 101): outer ring self-intersects"
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Fatalf("err = %v, want %q…", err, want)

@@ -5,30 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/importtest"
 	"officemap/geo"
 )
-
-// sharedData returns the path of a file of the project's shared test data (../shared/data beside the
-// clone). It fails the test in CI (CI=true) when the data is missing, and skips it elsewhere.
-func sharedData(t testing.TB, rel string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared test data %s is missing (CI has ../shared beside the clone): %v", p, err)
-		}
-		t.Skipf("shared test data %s is missing", p)
-	}
-	return p
-}
 
 func TestParseLevels(t *testing.T) {
 	tests := []struct {
@@ -244,15 +229,7 @@ func TestReadErrors(t *testing.T) {
 func TestReadAPB(t *testing.T) {
 	for _, name := range []string{"APBorig.osm", "apb.geojson"} {
 		t.Run(name, func(t *testing.T) {
-			f, err := os.Open(sharedData(t, "osm/tu-dresden-apb/"+name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			ds, err := Read(name, f, Limits{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			ds := importtest.ReadShared(t, "osm/tu-dresden-apb/"+name, Read, Limits{})
 			if len(ds.Buildings) != 1 || ds.Buildings[0].Name != "Andreas-Pfitzmann-Bau" {
 				t.Fatalf("buildings: %d, first %q", len(ds.Buildings), ds.Buildings[0].Name)
 			}
@@ -281,17 +258,8 @@ func TestReadAPB(t *testing.T) {
 // The XML and the GeoJSON of the same data give the same rooms.
 func TestReadXMLAndGeoJSONAgree(t *testing.T) {
 	load := func(name string) map[string]imports.Room {
-		f, err := os.Open(sharedData(t, "osm/grenoble-caserne-de-bonne/"+name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		ds, err := Read(name, f, Limits{})
-		if err != nil {
-			t.Fatal(err)
-		}
 		out := map[string]imports.Room{}
-		for _, b := range ds.Buildings {
+		for _, b := range importtest.ReadShared(t, "osm/grenoble-caserne-de-bonne/"+name, Read, Limits{}).Buildings {
 			for _, r := range b.Rooms {
 				out[r.Ref] = r
 			}
@@ -331,32 +299,13 @@ func TestReadXMLAndGeoJSONAgree(t *testing.T) {
 // FuzzRead feeds Read arbitrary bytes as OSM XML or GeoJSON: it must never panic, and every error must
 // name the file. The seeds are the real files of ../shared/data (when present) and small hand-made ones.
 func FuzzRead(f *testing.F) {
-	for _, p := range []string{"grenoble-caserne-de-bonne/caserne.osm", "grenoble-caserne-de-bonne/caserne.geojson"} {
-		if data, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "shared", "data", "osm", p)); err == nil {
-			f.Add(data[:min(len(data), 32<<10)])
-		}
-	}
+	importtest.AddSharedSeeds(f, 32<<10, "osm/grenoble-caserne-de-bonne/caserne.osm", "osm/grenoble-caserne-de-bonne/caserne.geojson")
 	f.Add([]byte(osmXML(wayXML(1, map[string]string{"indoor": "room", "level": "-1-3;5"}, square(0, 0, 1)...) +
 		"<relation id='3'><member type='way' ref='1' role='outer'/><tag k='type' v='multipolygon'/><tag k='indoor' v='room'/><tag k='level' v='0'/></relation>")))
 	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","id":"way/1","properties":{"indoor":"room","level":"0"},"geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}}]}`))
 	lim := Limits{MaxNodes: 10_000, MaxWays: 1_000, MaxWayNodes: 1_000, MaxRefs: 20_000, MaxBytes: 1 << 20}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ds, err := Read("fuzz.osm", bytes.NewReader(data), lim)
-		if err != nil {
-			if !strings.HasPrefix(err.Error(), "fuzz.osm: ") {
-				t.Fatalf("error does not name the file: %v", err)
-			}
-			return
-		}
-		for _, b := range ds.Buildings {
-			for _, r := range b.Rooms {
-				if r.Ref == "" || r.SourceID == "" {
-					t.Fatalf("room without a ref: %+v", r)
-				}
-				if r.Err == nil {
-					_ = geo.Validate(r.Geometry)
-				}
-			}
-		}
+		importtest.CheckFuzzed(t, "fuzz.osm", ds, err)
 	})
 }

@@ -58,23 +58,20 @@ func ServerURL() string {
 // It fails t, saying how to fix it, when the server cannot be reached or PostGIS is missing.
 func NewDB(t testing.TB) string {
 	t.Helper()
-	dbURL, drop, err := Create(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := drop(); err != nil {
-			t.Errorf("pgtest: %v", err)
-		}
-	})
-	return dbURL
+	return newDB(t, true)
 }
 
 // NewEmptyDB creates a fresh database without the officemap schema (for tests of migrations), drops it
 // when t ends, and returns its URL.
 func NewEmptyDB(t testing.TB) string {
 	t.Helper()
-	dbURL, drop, err := create(context.Background(), false)
+	return newDB(t, false)
+}
+
+// newDB creates a fresh database, migrated or not, dropped when t ends, and returns its URL.
+func newDB(t testing.TB, migrate bool) string {
+	t.Helper()
+	dbURL, drop, err := create(context.Background(), migrate)
 	if err != nil {
 		t.Fatal(err)
 	}
