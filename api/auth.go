@@ -64,7 +64,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		switch rule.access {
 		case accessSetup, accessSignedIn:
 		case accessAction:
-			if !identity.Can(caller.User.Grants, rule.action) || (rule.personal && !identity.SeesPersonalData(caller.User.Grants)) {
+			if !rule.allows(caller.User.Grants) {
 				s.deny(w, r, key, rule)
 				return
 			}

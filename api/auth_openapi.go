@@ -11,7 +11,7 @@ import (
 func authOperations() []opDoc {
 	const v1 = "/api/v1"
 	str := func(desc string) paramDoc { return paramDoc{"", desc, map[string]any{"type": "string"}} }
-	return []opDoc{
+	return append([]opDoc{
 		{method: "POST", path: v1 + "/session", tag: "accounts", summary: "Sign in: sets the session cookie " + SessionCookie + " (HttpOnly, SameSite=Lax). Any refusal is 401 unauthenticated with one message; 401 otp_required asks for the second factor's code; 429 rate_limited",
 			body: "SignIn", result: "Session"},
 		{method: "DELETE", path: v1 + "/session", tag: "accounts", summary: "Sign out: ends the session on the server and clears the cookie", status: 204},
@@ -28,7 +28,7 @@ func authOperations() []opDoc {
 			q("after", paramDoc{"", "records after this seq (paging)", map[string]any{"type": "integer", "minimum": 0}}),
 			q("limit", paramDoc{"", "at most this many records", map[string]any{"type": "integer", "minimum": 1, "maximum": auditMaxLimit, "default": auditDefaultLimit}}),
 		}, result: arrayOf("AuditRecord")},
-	}
+	}, usersOperations()...)
 }
 
 // authSchemas defines the account routes' schemas, from their wire types.
@@ -41,6 +41,7 @@ func authSchemas(g *schemaGen) {
 	g.define("TokenRequest", tokenRequestJSON{})
 	g.define("Token", tokenJSON{})
 	g.define("AuditRecord", auditRecordJSON{})
+	usersSchemas(g)
 }
 
 // ssoOperations documents the single sign-on routes (ssoRoutes), there when Deps.OIDC is on.

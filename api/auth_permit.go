@@ -12,9 +12,153 @@ import (
 	"officemap/floorplan/identity"
 )
 
-// agencyReader is what the permission hook reads: an agency, to place a record in the agency tree.
+// agencyReader is what the permission hook reads: an agency, to place a record in the agency tree. A
+// reader that is also a placeReader (the stores are) places records in the jurisdiction tree too.
 type agencyReader interface {
 	Agency(ctx context.Context, id uuid.UUID) (floorplan.Agency, error)
+}
+
+// placeReader reads what places a record in the jurisdiction tree.
+type placeReader interface {
+	Building(ctx context.Context, id uuid.UUID) (floorplan.Building, error)
+	Site(ctx context.Context, id uuid.UUID) (floorplan.Site, error)
+	Jurisdictions(ctx context.Context) ([]floorplan.Jurisdiction, error)
+}
+
+// place is a record's place in both trees: its agency chain, and the jurisdictions that may cover it
+// (its agency's, its site's), any of which suffices. No jurisdiction: the city level.
+type place struct {
+	agency        identity.Target // agency and ancestors, no jurisdiction
+	jurisdictions []uuid.UUID
+	parent        map[uuid.UUID]uuid.UUID // the jurisdiction tree
+}
+
+// targets returns the place as identity targets, one per jurisdiction (one at the city level if none).
+func (p place) targets() []identity.Target {
+	if len(p.jurisdictions) == 0 {
+		return []identity.Target{p.agency}
+	}
+	out := make([]identity.Target, 0, len(p.jurisdictions))
+	for _, j := range p.jurisdictions {
+		t := p.agency
+		path := floorplan.JurisdictionPathOf(p.parent, j)
+		t.JurisdictionID = j
+		if len(path) > 1 {
+			t.JurisdictionAncestors = path[1:]
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// allowedAny reports whether some target of a place (alternatives) allows action.
+func allowedAny(grants []identity.Grant, action identity.Action, alternatives []identity.Target) bool {
+	for _, t := range alternatives {
+		if identity.Allowed(grants, action, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// allowedAll reports whether every place allows action (each through one of its alternatives).
+func allowedAll(grants []identity.Grant, action identity.Action, places [][]identity.Target) bool {
+	for _, alts := range places {
+		if !allowedAny(grants, action, alts) {
+			return false
+		}
+	}
+	return true
+}
+
+// requestTargets returns the places a change must be allowed at: where the record is, and, for a change
+// that puts a site or an agency in a jurisdiction, where it goes. A jurisdiction's own change is placed
+// nowhere (the zero target: unscoped grants only).
+func requestTargets(ctx context.Context, agencies agencyReader, req floorplan.Request) ([][]identity.Target, error) {
+	if req.Entity == floorplan.EntityJurisdiction {
+		return [][]identity.Target{{{}}}, nil
+	}
+	at, err := agencyTarget(ctx, agencies, req.AgencyID)
+	if err != nil {
+		return nil, err
+	}
+	pr, ok := agencies.(placeReader)
+	if !ok {
+		return [][]identity.Target{{at}}, nil
+	}
+	js, err := pr.Jurisdictions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(js) == 0 { // no tree: nothing to place in it
+		return [][]identity.Target{{at}}, nil
+	}
+	here := place{agency: at, parent: make(map[uuid.UUID]uuid.UUID, len(js))}
+	for _, j := range js {
+		here.parent[j.ID] = j.ParentID
+	}
+	if j, err := agencyJurisdiction(ctx, agencies, req.AgencyID); err != nil {
+		return nil, err
+	} else if j != uuid.Nil {
+		here.jurisdictions = append(here.jurisdictions, j)
+	}
+	siteID := req.SiteID
+	if siteID == uuid.Nil && req.BuildingID != uuid.Nil {
+		b, err := pr.Building(ctx, req.BuildingID)
+		if err != nil && !errors.Is(err, floorplan.ErrNotFound) {
+			return nil, err
+		}
+		siteID = b.SiteID
+	}
+	if siteID != uuid.Nil {
+		s, err := pr.Site(ctx, siteID)
+		if err != nil && !errors.Is(err, floorplan.ErrNotFound) {
+			return nil, err
+		}
+		if s.JurisdictionID != uuid.Nil {
+			here.jurisdictions = append(here.jurisdictions, s.JurisdictionID)
+		}
+	}
+	places := [][]identity.Target{here.targets()}
+	moving := req.Entity == floorplan.EntitySite || req.Entity == floorplan.EntityAgency
+	if moving && (req.Op == floorplan.OpCreate || req.Op == floorplan.OpUpdate) {
+		there := place{agency: at, parent: here.parent}
+		j := req.JurisdictionID
+		if j == uuid.Nil && req.Entity == floorplan.EntityAgency && req.Op == floorplan.OpCreate {
+			// A new agency without one belongs to its parent's jurisdiction: where it is created.
+			j, err = agencyJurisdiction(ctx, agencies, req.AgencyID)
+			if err != nil {
+				return nil, err
+			}
+		}
+		if j != uuid.Nil {
+			there.jurisdictions = []uuid.UUID{j}
+		}
+		if req.Op == floorplan.OpCreate {
+			return [][]identity.Target{there.targets()}, nil
+		}
+		places = append(places, there.targets())
+	}
+	return places, nil
+}
+
+// agencyJurisdiction returns the jurisdiction of agency id: its own or its nearest ancestor's.
+func agencyJurisdiction(ctx context.Context, agencies agencyReader, id uuid.UUID) (uuid.UUID, error) {
+	seen := map[uuid.UUID]bool{}
+	for cur := id; cur != uuid.Nil && !seen[cur] && len(seen) < maxAgencyDepth; {
+		seen[cur] = true
+		a, err := agencies.Agency(ctx, cur)
+		if errors.Is(err, floorplan.ErrNotFound) {
+			return uuid.Nil, nil
+		} else if err != nil {
+			return uuid.Nil, err
+		}
+		if a.JurisdictionID != uuid.Nil {
+			return a.JurisdictionID, nil
+		}
+		cur = a.ParentID
+	}
+	return uuid.Nil, nil
 }
 
 // NewRegister returns the register service over store for a server whose Deps.Identity is svc: its
@@ -35,26 +179,32 @@ func NewRegister(store floorplan.Store, svc *identity.Service, opts ...floorplan
 // that a record outside their scope is not shown to exist. A context without a caller is the operator
 // at the console (the CLI, the first start, the sample) and may do anything, as in identity.Service.
 //
-// The jurisdiction tree has no place in the register yet: targets carry no jurisdiction, so a grant
-// scoped to a district covers no record until it has.
+// A record is placed in the jurisdiction tree by its agency's jurisdiction (the agency's own, or its
+// nearest ancestor's) and by its site's (buildings, floors and rooms through their building): a grant on
+// a district covers it when either lies in the district's subtree. A change that moves a site or an
+// agency (its new jurisdiction, Request.JurisdictionID) must be allowed where it goes as well as where
+// it is. The jurisdiction tree itself is configuration that scopes refer to: only the security
+// administrator maintains it (identity.ActionAdminRoles, unscoped), as they grant the scopes.
 func IdentityPermit(svc *identity.Service, agencies agencyReader) floorplan.Permit {
 	return func(ctx context.Context, req floorplan.Request) error {
 		c, ok := identity.CallerFrom(ctx)
 		if !ok {
 			return nil
 		}
-		target, err := agencyTarget(ctx, agencies, req.AgencyID)
+		targets, err := requestTargets(ctx, agencies, req)
 		if err != nil {
 			return err
 		}
-		if identity.Allowed(c.User.Grants, writeAction(req), target) {
+		action := writeAction(req)
+		if allowedAll(c.User.Grants, action, targets) {
 			if t := trailFrom(ctx); t != nil {
 				t.add(req)
 			}
 			return nil
 		}
+		target := targets[0]
 		refusal := floorplan.ErrForbidden
-		if req.ID != uuid.Nil && !identity.Allowed(c.User.Grants, identity.ActionRead, target) {
+		if req.ID != uuid.Nil && !allowedAny(c.User.Grants, identity.ActionRead, target) {
 			refusal = floorplan.ErrNotFound
 		}
 		err = fmt.Errorf("%w: %s", refusal, writeAuditAction(req))
@@ -73,6 +223,8 @@ func writeAction(req floorplan.Request) identity.Action {
 		return identity.ActionImport
 	}
 	switch req.Entity {
+	case floorplan.EntityJurisdiction:
+		return identity.ActionAdminRoles
 	case floorplan.EntityBuilding, floorplan.EntityFloor, floorplan.EntityRoom:
 		return identity.ActionWriteGeometry
 	case floorplan.EntityPerson, floorplan.EntityAssignment:

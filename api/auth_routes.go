@@ -25,6 +25,7 @@ func (s *Server) authRoutes(route func(method, path string, h handlerFunc)) {
 	route(http.MethodPost, v1+"/me/totp/confirm", s.confirmTOTP)
 	route(http.MethodPost, v1+"/me/tokens", s.newToken)
 	route(http.MethodGet, v1+"/audit", s.getAudit)
+	s.usersRoutes(route)
 	if s.sso != nil {
 		s.ssoRoutes(route)
 	}

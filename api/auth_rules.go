@@ -30,12 +30,23 @@ const (
 type routeRule struct {
 	access access
 	action identity.Action // for accessAction
+	// orAction is a second action that also lets a user in (accessAction), "" for none.
+	orAction identity.Action
 	// personal marks the routes whose records are personal data (people, assignments and their
 	// history): only roles that see personal data (identity.SeesPersonalData) reach them.
 	personal bool
 	// audit names the audit action of every request to the route ("export", "import": the format path
 	// variable is appended), "" for none. Writes through the register are audited by the trail anyway.
 	audit string
+}
+
+// allows reports whether grants pass an accessAction rule: their roles allow its action (or orAction)
+// somewhere, and see personal data on a personal route.
+func (r routeRule) allows(grants []identity.Grant) bool {
+	if !identity.Can(grants, r.action) && (r.orAction == "" || !identity.Can(grants, r.orAction)) {
+		return false
+	}
+	return !r.personal || identity.SeesPersonalData(grants)
 }
 
 func may(a identity.Action) routeRule { return routeRule{access: accessAction, action: a} }
@@ -65,18 +76,31 @@ func routeRules() map[string]routeRule {
 
 		"GET " + v1 + "/openapi.json": signedIn,
 
-		"POST " + v1 + "/session":              anonymous, // sign in
-		"DELETE " + v1 + "/session":            anonymous, // sign out: also clears a stale cookie
-		"GET " + v1 + "/me":                    setup,
-		"POST " + v1 + "/me/password":          setup,
-		"POST " + v1 + "/me/totp":              setup,
-		"POST " + v1 + "/me/totp/confirm":      setup,
-		"POST " + v1 + "/me/tokens":            signedIn,
-		"GET " + v1 + "/audit":                 audited(may(identity.ActionAuditRead), "audit.read"),
-		"GET " + v1 + "/reports/over-standard": audited(may(identity.ActionReport), "report.over_standard"),
-		"GET " + v1 + "/search":                read,
-		"POST " + v1 + "/imports/{format}":     audited(may(identity.ActionImport), "import"),
-		"GET " + v1 + "/exports/{format}":      audited(may(identity.ActionExport), "export"),
+		"POST " + v1 + "/session":                anonymous, // sign in
+		"DELETE " + v1 + "/session":              anonymous, // sign out: also clears a stale cookie
+		"GET " + v1 + "/me":                      setup,
+		"POST " + v1 + "/me/password":            setup,
+		"POST " + v1 + "/me/totp":                setup,
+		"POST " + v1 + "/me/totp/confirm":        setup,
+		"POST " + v1 + "/me/tokens":              signedIn,
+		"GET " + v1 + "/audit":                   audited(may(identity.ActionAuditRead), "audit.read"),
+		"GET " + v1 + "/me/tokens":               signedIn,
+		"POST " + v1 + "/me/tokens/{tid}/revoke": signedIn,
+		// The administrators' page: accounts are the system administrator's, grants the security
+		// administrator's (三员分立); both see the list. identity.Service audits every change.
+		"GET " + v1 + "/users":                           routeRule{access: accessAction, action: identity.ActionAdminUsers, orAction: identity.ActionAdminRoles},
+		"POST " + v1 + "/users":                          may(identity.ActionAdminUsers),
+		"POST " + v1 + "/users/{id}/password":            may(identity.ActionAdminUsers),
+		"POST " + v1 + "/users/{id}/disable":             may(identity.ActionAdminUsers),
+		"POST " + v1 + "/users/{id}/enable":              may(identity.ActionAdminUsers),
+		"GET " + v1 + "/users/agencies":                  may(identity.ActionAdminRoles),
+		"PUT " + v1 + "/users/{id}/grants":               may(identity.ActionAdminRoles),
+		"GET " + v1 + "/users/{id}/tokens":               may(identity.ActionAdminUsers),
+		"POST " + v1 + "/users/{id}/tokens/{tid}/revoke": may(identity.ActionAdminUsers),
+		"GET " + v1 + "/reports/over-standard":           audited(may(identity.ActionReport), "report.over_standard"),
+		"GET " + v1 + "/search":                          read,
+		"POST " + v1 + "/imports/{format}":               audited(may(identity.ActionImport), "import"),
+		"GET " + v1 + "/exports/{format}":                audited(may(identity.ActionExport), "export"),
 
 		"GET " + v1 + "/floors/{id}/plan.png": read,
 		"GET " + v1 + "/floors/{id}/plan.svg": read,

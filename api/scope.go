@@ -22,8 +22,9 @@ import (
 // whether they see personal data (identity.SeesPersonalData). Every read path asks it (scopeOf) and
 // answers a record outside it with 404, as if it did not exist.
 //
-// The jurisdiction tree has no place in the register yet: like the permission hook (IdentityPermit), a
-// grant scoped to a district covers no record until it has.
+// An agency is placed in the jurisdiction tree by its own jurisdiction or its nearest ancestor's
+// (floorplan.JurisdictionOf), so a grant on a district covers the agencies of that district and below.
+// Not yet: rooms of other agencies in sites of the district, and sites and buildings filtered by district.
 type scope struct {
 	all      bool               // every record: no caller (accounts off, the console) or an unscoped reader
 	agencies map[uuid.UUID]bool // the visible agencies when !all; uuid.Nil when records without an agency are visible
@@ -46,8 +47,18 @@ func (s *Server) scopeOf(ctx context.Context) (scope, error) {
 		return scope{}, err
 	}
 	parent := make(map[uuid.UUID]uuid.UUID, len(list))
+	byID := make(map[uuid.UUID]floorplan.Agency, len(list))
 	for _, a := range list {
 		parent[a.ID] = a.ParentID
+		byID[a.ID] = a
+	}
+	js, err := s.store.Jurisdictions(ctx)
+	if err != nil {
+		return scope{}, err
+	}
+	jparent := make(map[uuid.UUID]uuid.UUID, len(js))
+	for _, j := range js {
+		jparent[j.ID] = j.ParentID
 	}
 	sc := scope{agencies: make(map[uuid.UUID]bool, len(list)+1), personal: identity.SeesPersonalData(grants)}
 	ids := make([]uuid.UUID, 0, len(list)+1)
@@ -57,7 +68,11 @@ func (s *Server) scopeOf(ctx context.Context) (scope, error) {
 	}
 	visible := make([]uuid.UUID, 0, len(ids))
 	for _, id := range ids {
-		if identity.Allowed(grants, identity.ActionRead, treeTarget(parent, id)) {
+		t := treeTarget(parent, id)
+		if path := floorplan.JurisdictionPathOf(jparent, floorplan.JurisdictionOf(byID, id)); len(path) > 0 {
+			t.JurisdictionID, t.JurisdictionAncestors = path[0], path[1:]
+		}
+		if identity.Allowed(grants, identity.ActionRead, t) {
 			sc.agencies[id] = true
 			visible = append(visible, id)
 		}

@@ -99,6 +99,8 @@ type siteJSON struct {
 	Ownership string       `json:"ownership" enum:"registered,filed,unclear"`
 	Records   []recordJSON `json:"records"`
 	Note      string       `json:"note"`
+	// JurisdictionID is the district the property lies in (null: the city level).
+	JurisdictionID optID `json:"jurisdiction_id"`
 }
 
 type recordJSON struct {
@@ -111,7 +113,8 @@ type recordJSON struct {
 
 func siteOut(s floorplan.Site) siteJSON {
 	out := siteJSON{ID: s.ID, Name: s.Name, Address: s.Address, Category: s.Category,
-		Ownership: string(s.Ownership), Records: make([]recordJSON, 0, len(s.Records)), Note: s.Note}
+		Ownership: string(s.Ownership), Records: make([]recordJSON, 0, len(s.Records)), Note: s.Note,
+		JurisdictionID: optID(s.JurisdictionID)}
 	for _, r := range s.Records {
 		out.Records = append(out.Records, recordJSON{Kind: r.Kind, Number: r.Number, IssuedOn: dateOf(r.IssuedOn),
 			Holder: r.Holder, Note: r.Note})
@@ -123,7 +126,8 @@ func (j siteJSON) recordID() uuid.UUID { return j.ID }
 
 func (j siteJSON) domain() floorplan.Site {
 	s := floorplan.Site{ID: j.ID, Name: j.Name, Address: j.Address, Category: j.Category,
-		Ownership: floorplan.OwnershipStatus(j.Ownership), Note: j.Note, Records: []floorplan.OwnershipRecord{}}
+		Ownership: floorplan.OwnershipStatus(j.Ownership), Note: j.Note, Records: []floorplan.OwnershipRecord{},
+		JurisdictionID: j.JurisdictionID.UUID()}
 	for _, r := range j.Records {
 		s.Records = append(s.Records, floorplan.OwnershipRecord{Kind: r.Kind, Number: r.Number,
 			IssuedOn: r.IssuedOn.Time, Holder: r.Holder, Note: r.Note})
@@ -144,12 +148,15 @@ type agencyJSON struct {
 	Status         string    `json:"status" enum:"active,merged,abolished"`
 	StatusDate     date      `json:"status_date"`
 	SuccessorID    optID     `json:"successor_id"`
+	// JurisdictionID is the district the agency belongs to (null: its parent's, or the city level).
+	JurisdictionID optID `json:"jurisdiction_id"`
 }
 
 func agencyOut(a floorplan.Agency) agencyJSON {
 	return agencyJSON{ID: a.ID, Name: a.Name, ShortName: a.ShortName, Level: string(a.Level), Scale: string(a.Scale),
 		ParentID: optID(a.ParentID), Headcount: a.Headcount, ApprovedAreaM2: a.ApprovedAreaM2,
-		Status: string(a.Status), StatusDate: dateOf(a.StatusDate), SuccessorID: optID(a.SuccessorID)}
+		Status: string(a.Status), StatusDate: dateOf(a.StatusDate), SuccessorID: optID(a.SuccessorID),
+		JurisdictionID: optID(a.JurisdictionID)}
 }
 
 func (j agencyJSON) recordID() uuid.UUID { return j.ID }
@@ -162,7 +169,7 @@ func (j agencyJSON) domain() floorplan.Agency {
 	return floorplan.Agency{ID: j.ID, Name: j.Name, ShortName: j.ShortName, Level: floorplan.AdminLevel(j.Level),
 		Scale: floorplan.AdminLevel(j.Scale), ParentID: j.ParentID.UUID(), Headcount: j.Headcount,
 		ApprovedAreaM2: j.ApprovedAreaM2, Status: status, StatusDate: j.StatusDate.Time,
-		SuccessorID: j.SuccessorID.UUID()}
+		SuccessorID: j.SuccessorID.UUID(), JurisdictionID: j.JurisdictionID.UUID()}
 }
 
 // personJSON is a member of staff on the wire.

@@ -60,6 +60,8 @@ type Site struct {
 	Ownership OwnershipStatus   `json:"ownership"`
 	Records   []OwnershipRecord `json:"records"`
 	Note      string            `json:"note,omitempty"`
+	// JurisdictionID is the district (辖市区) the property lies in; uuid.Nil for the city level (not set).
+	JurisdictionID uuid.UUID `json:"jurisdiction_id"`
 }
 
 // Building is one building of a site. Its footprint is in its local frame in metres; Georef places that
@@ -239,6 +241,9 @@ type Agency struct {
 	Status         AgencyStatus `json:"status"`
 	StatusDate     time.Time    `json:"status_date,omitzero"` // when it was merged or abolished
 	SuccessorID    uuid.UUID    `json:"successor_id"`         // the agency it merged into, if any
+	// JurisdictionID is the district (辖市区) the agency belongs to; uuid.Nil for the city level (not set),
+	// and then it belongs to its parent's (see JurisdictionOf).
+	JurisdictionID uuid.UUID `json:"jurisdiction_id"`
 }
 
 // StandardScale returns the level whose standard table applies to the agency's staff.

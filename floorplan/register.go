@@ -48,6 +48,11 @@ type Request struct {
 	ID         uuid.UUID // uuid.Nil for a record not created yet
 	AgencyID   uuid.UUID
 	BuildingID uuid.UUID
+	// SiteID is the site of a site's change (its ID when it exists).
+	SiteID uuid.UUID
+	// JurisdictionID is the jurisdiction a site or an agency is put in by the change (its new value;
+	// uuid.Nil: the city level, or the parent agency's), or the parent of a jurisdiction written.
+	JurisdictionID uuid.UUID
 	// What names a batch ("import dxf", "sample"…).
 	What string
 }
@@ -179,7 +184,7 @@ func (g *Register) Batch(ctx context.Context, req Request, fn func(tx Store) err
 // CreateSite adds a property. Sites are validated by the store, which holds the deployment's
 // classification of properties.
 func (g *Register) CreateSite(ctx context.Context, s *Site) (Changes, error) {
-	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntitySite}); err != nil {
+	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntitySite, JurisdictionID: s.JurisdictionID}); err != nil {
 		return Changes{}, err
 	}
 	if err := g.store.CreateSite(ctx, s); err != nil {
@@ -190,7 +195,7 @@ func (g *Register) CreateSite(ctx context.Context, s *Site) (Changes, error) {
 
 // UpdateSite replaces a property's fields.
 func (g *Register) UpdateSite(ctx context.Context, s *Site) (Changes, error) {
-	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntitySite, ID: s.ID}); err != nil {
+	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntitySite, ID: s.ID, SiteID: s.ID, JurisdictionID: s.JurisdictionID}); err != nil {
 		return Changes{}, err
 	}
 	if err := g.store.UpdateSite(ctx, s); err != nil {
@@ -201,7 +206,7 @@ func (g *Register) UpdateSite(ctx context.Context, s *Site) (Changes, error) {
 
 // DeleteSite deletes a property without buildings.
 func (g *Register) DeleteSite(ctx context.Context, id uuid.UUID) (Changes, error) {
-	if err := g.allow(ctx, Request{Op: OpDelete, Entity: EntitySite, ID: id}); err != nil {
+	if err := g.allow(ctx, Request{Op: OpDelete, Entity: EntitySite, ID: id, SiteID: id}); err != nil {
 		return Changes{}, err
 	}
 	if err := g.store.DeleteSite(ctx, id); err != nil {

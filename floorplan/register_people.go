@@ -13,7 +13,7 @@ func (g *Register) CreateAgency(ctx context.Context, a *Agency) (Changes, error)
 	if err := CheckAgency(ctx, a); err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityAgency, AgencyID: a.ParentID}); err != nil {
+	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityAgency, AgencyID: a.ParentID, JurisdictionID: a.JurisdictionID}); err != nil {
 		return Changes{}, err
 	}
 	if err := g.store.CreateAgency(withValidated(ctx), a); err != nil {
@@ -28,7 +28,7 @@ func (g *Register) UpdateAgency(ctx context.Context, a *Agency) (Changes, error)
 	if err := CheckAgency(ctx, a); err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityAgency, ID: a.ID, AgencyID: a.ID}); err != nil {
+	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityAgency, ID: a.ID, AgencyID: a.ID, JurisdictionID: a.JurisdictionID}); err != nil {
 		return Changes{}, err
 	}
 	if err := g.store.UpdateAgency(withValidated(ctx), a); err != nil {

@@ -19,7 +19,7 @@ func (g *Register) CreateBuilding(ctx context.Context, b *Building, fp Shape) (C
 	if err := g.buildingIn(b, fp); err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityBuilding}); err != nil {
+	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityBuilding, SiteID: b.SiteID}); err != nil {
 		return Changes{}, err
 	}
 	if err := g.store.CreateBuilding(withValidated(ctx), b); err != nil {
@@ -34,7 +34,7 @@ func (g *Register) UpdateBuilding(ctx context.Context, b *Building, fp Shape) (C
 	if err := g.buildingIn(b, fp); err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityBuilding, ID: b.ID, BuildingID: b.ID}); err != nil {
+	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityBuilding, ID: b.ID, BuildingID: b.ID, SiteID: b.SiteID}); err != nil {
 		return Changes{}, err
 	}
 	if err := g.store.UpdateBuilding(withValidated(ctx), b); err != nil {

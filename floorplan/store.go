@@ -57,6 +57,9 @@ type Reader interface {
 	Rooms(ctx context.Context, f RoomFilter) ([]Room, error)
 	Agency(ctx context.Context, id uuid.UUID) (Agency, error)
 	Agencies(ctx context.Context) ([]Agency, error)
+	Jurisdiction(ctx context.Context, id uuid.UUID) (Jurisdiction, error)
+	// Jurisdictions lists the jurisdiction tree (city → districts → …) by code and name.
+	Jurisdictions(ctx context.Context) ([]Jurisdiction, error)
 	Person(ctx context.Context, id uuid.UUID) (Person, error)
 	People(ctx context.Context, f PersonFilter) ([]Person, error)
 	Assignment(ctx context.Context, id uuid.UUID) (Assignment, error)
@@ -92,6 +95,8 @@ type Writer interface {
 	CreateAgency(ctx context.Context, a *Agency) error
 	UpdateAgency(ctx context.Context, a *Agency) error
 	DeleteAgency(ctx context.Context, id uuid.UUID) error
+	CreateJurisdiction(ctx context.Context, j *Jurisdiction) error
+	UpdateJurisdiction(ctx context.Context, j *Jurisdiction) error
 	CreatePerson(ctx context.Context, p *Person) error
 	UpdatePerson(ctx context.Context, p *Person) error
 	DeletePerson(ctx context.Context, id uuid.UUID) error
@@ -238,6 +243,8 @@ const (
 	EntityAgency     Entity = "agency"
 	EntityPerson     Entity = "person"
 	EntityAssignment Entity = "assignment"
+	// EntityJurisdiction is a node of the jurisdiction tree (jurisdiction.go).
+	EntityJurisdiction Entity = "jurisdiction"
 )
 
 // Change is one recorded write.

@@ -19,19 +19,21 @@ func (r agencyRow) image() agencyImage {
 	return agencyImage{ID: jsonID(r.ID), Name: r.Name, ShortName: r.ShortName, Level: string(r.Level),
 		Scale: string(r.Scale), ParentID: jsonID(r.ParentID), Headcount: r.Headcount,
 		ApprovedAreaM2: r.ApprovedAreaM2, Status: string(r.Status), StatusDate: jsonDate(r.StatusDate),
-		SuccessorID: jsonID(r.SuccessorID), CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted)}
+		SuccessorID: jsonID(r.SuccessorID), CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted),
+		JurisdictionID: jsonID(r.JurisdictionID)}
 }
 
 func (r agencyRow) deletedAt(at time.Time) agencyRow { r.deleted = at; return r }
 
 const agencyColumns = `a.id, a.name, a.short_name, a.level, a.scale, a.parent_id, a.headcount, a.approved_area_m2,
-       a.status, CAST(a.status_date AS TEXT), a.successor_id, CAST(a.created_at AS TEXT), CAST(a.deleted_at AS TEXT)`
+       a.status, CAST(a.status_date AS TEXT), a.successor_id, CAST(a.created_at AS TEXT), CAST(a.deleted_at AS TEXT),
+       a.jurisdiction_id`
 
 func (s *Store) scanAgency(row scanner) (agencyRow, error) {
 	var r agencyRow
 	err := row.Scan(idCol{&r.ID}, &r.Name, &r.ShortName, &r.Level, &r.Scale, idCol{&r.ParentID}, &r.Headcount,
 		&r.ApprovedAreaM2, &r.Status, dateCol{&r.StatusDate}, idCol{&r.SuccessorID}, instantCol{&r.created, s.loc},
-		instantCol{&r.deleted, s.loc})
+		instantCol{&r.deleted, s.loc}, idCol{&r.JurisdictionID})
 	return r, err
 }
 
@@ -44,13 +46,16 @@ func checkAgencyRefs(ctx context.Context, q querier, a *floorplan.Agency) error 
 	if err := liveIfGiven(ctx, q, sqlLiveAgency, a.ParentID, "parent agency"); err != nil {
 		return err
 	}
+	if err := liveIfGiven(ctx, q, sqlLiveJurisdiction, a.JurisdictionID, "jurisdiction"); err != nil {
+		return err
+	}
 	return liveIfGiven(ctx, q, sqlLiveAgency, a.SuccessorID, "successor agency")
 }
 
 const sqlInsertAgency = `
 INSERT INTO agencies (id, name, short_name, level, scale, parent_id, headcount, approved_area_m2, status,
-                      status_date, successor_id, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+                      status_date, successor_id, created_at, jurisdiction_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // CreateAgency adds an agency.
 func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
@@ -66,7 +71,7 @@ func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
 		row.ID = id
 		return s.agencies().insert(ctx, q, now, id, row, sqlInsertAgency, id.String(), a.Name, a.ShortName, a.Level,
 			a.Scale, nullID(a.ParentID), a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate),
-			nullID(a.SuccessorID), createdText)
+			nullID(a.SuccessorID), createdText, nullID(a.JurisdictionID))
 	})
 }
 
@@ -86,7 +91,8 @@ func (s *Store) Agencies(ctx context.Context) ([]floorplan.Agency, error) {
 
 const sqlUpdateAgency = `
 UPDATE agencies SET name = ?, short_name = ?, level = ?, scale = ?, parent_id = ?, headcount = ?,
-       approved_area_m2 = ?, status = ?, status_date = ?, successor_id = ?
+       approved_area_m2 = ?, status = ?, status_date = ?, successor_id = ?,
+       jurisdiction_id = ?
  WHERE id = ?`
 
 // UpdateAgency replaces an agency's fields.
@@ -101,7 +107,7 @@ func (s *Store) UpdateAgency(ctx context.Context, a *floorplan.Agency) error {
 		}
 		_, err := s.agencies().update(ctx, q, now, a.ID, func(old agencyRow) (agencyRow, error) {
 			_, err := q.ExecContext(ctx, sqlUpdateAgency, a.Name, a.ShortName, a.Level, a.Scale, nullID(a.ParentID),
-				a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate), nullID(a.SuccessorID), a.ID.String())
+				a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate), nullID(a.SuccessorID), nullID(a.JurisdictionID), a.ID.String())
 			return agencyRow{Agency: *a, created: old.created}, err
 		})
 		return err

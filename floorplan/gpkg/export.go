@@ -47,8 +47,11 @@ func Export(ctx context.Context, d *exports.Data, path string) error {
 
 // copyFrom writes the data into an empty store, keeping every id.
 func (s *Store) copyFrom(ctx context.Context, d *exports.Data) error {
+	// The export carries no jurisdiction tree (exports.Data has none): sites and agencies go out at the
+	// city level.
 	for i := range d.Sites {
 		st := d.Sites[i]
+		st.JurisdictionID = uuid.Nil
 		if err := s.CreateSite(ctx, &st); err != nil {
 			return fmt.Errorf("site %q: %w", st.Name, err)
 		}
@@ -57,12 +60,13 @@ func (s *Store) copyFrom(ctx context.Context, d *exports.Data) error {
 	// may come in any order.
 	snap := d.Snapshot
 	for _, a := range snap.Agencies {
-		a.ParentID, a.SuccessorID = uuid.Nil, uuid.Nil
+		a.ParentID, a.SuccessorID, a.JurisdictionID = uuid.Nil, uuid.Nil, uuid.Nil
 		if err := s.CreateAgency(ctx, &a); err != nil {
 			return fmt.Errorf("agency %q: %w", a.Name, err)
 		}
 	}
 	for _, a := range snap.Agencies {
+		a.JurisdictionID = uuid.Nil
 		if a.ParentID != uuid.Nil || a.SuccessorID != uuid.Nil {
 			if err := s.UpdateAgency(ctx, &a); err != nil {
 				return fmt.Errorf("agency %q: %w", a.Name, err)

@@ -132,6 +132,8 @@ type siteImage struct {
 	Note      string                      `json:"note"`
 	CreatedAt jsonInstant                 `json:"created_at"`
 	DeletedAt jsonInstant                 `json:"deleted_at"`
+	// Added by schema version 4.
+	JurisdictionID jsonID `json:"jurisdiction_id"`
 }
 
 type buildingImage struct {
@@ -176,6 +178,16 @@ type agencyImage struct {
 	SuccessorID    jsonID      `json:"successor_id"`
 	CreatedAt      jsonInstant `json:"created_at"`
 	DeletedAt      jsonInstant `json:"deleted_at"`
+	JurisdictionID jsonID      `json:"jurisdiction_id"` // added by schema version 4
+}
+
+type jurisdictionImage struct {
+	ID        jsonID      `json:"id"`
+	Name      string      `json:"name"`
+	Code      string      `json:"code"`
+	ParentID  jsonID      `json:"parent_id"`
+	CreatedAt jsonInstant `json:"created_at"`
+	DeletedAt jsonInstant `json:"deleted_at"`
 }
 
 type roomImage struct {

@@ -28,7 +28,7 @@ const (
 //	   written before local geometry was always in metres is converted (rescaleLegacyUnits).
 //	3: accounts, sessions, API tokens and the hash-chained audit log of package identity
 //	   (sqlIdentityTables, identity.go).
-const schemaVersion = 3
+const schemaVersion = 4
 
 // schemaDefinition marks a file as an officemap register in gpkg_extensions (extension
 // officemap_register); the version is in officemap_schema. A file of version 1 carries
@@ -299,6 +299,7 @@ func fileVersion(ctx context.Context, q querier) (int, error) {
 var migrations = []func(ctx context.Context, q querier) error{
 	migrateV2,
 	migrateV3,
+	migrateV4,
 }
 
 // sqlMigrateV2 is the schema part of version 2 (the GeoPackage counterpart of the PostGIS migration
@@ -345,6 +346,39 @@ func migrateV2(ctx context.Context, q querier) error {
 // migrateV3 brings a register of version 2 to version 3: the identity tables (sqlIdentityTables), empty.
 func migrateV3(ctx context.Context, q querier) error {
 	_, err := q.ExecContext(ctx, sqlIdentityTables)
+	return err
+}
+
+// sqlJurisdictionsTable is the jurisdiction tree of schema version 4 (the GeoPackage counterpart of
+// migrations/0007_jurisdictions.sql), an attribute table with history like the register's others.
+const sqlJurisdictionsTable = `
+CREATE TABLE jurisdictions (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL CONSTRAINT jurisdictions_name_required CHECK (trim(name) <> ''),
+  code TEXT NOT NULL DEFAULT '' CONSTRAINT jurisdictions_code_format CHECK (code = '' OR
+    ((length(code) IN (6, 9, 12)) AND code NOT GLOB '*[^0-9]*')),
+  parent_id TEXT REFERENCES jurisdictions (id),
+  created_at DATETIME NOT NULL,
+  deleted_at DATETIME,
+  CONSTRAINT jurisdictions_not_own_parent CHECK (parent_id IS NOT id)
+);
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
+  ('jurisdictions', 'attributes', 'jurisdictions', 'the jurisdiction tree (city, districts 辖市区, …) that scopes refer to', NULL);
+`
+
+// sqlMigrateV4 is the schema part of version 4: the jurisdiction tree, and the jurisdiction of sites and
+// agencies (NULL: the city level). Adding the columns changes no row: no history records. The store checks
+// that a site's or an agency's jurisdiction is live (sqlLiveJurisdiction); the columns carry no REFERENCES
+// clause, so that a file of version 4 and a migrated one have the same tables.
+const sqlMigrateV4 = sqlJurisdictionsTable + `
+ALTER TABLE sites ADD COLUMN jurisdiction_id TEXT;
+ALTER TABLE agencies ADD COLUMN jurisdiction_id TEXT;
+`
+
+// migrateV4 brings a register of version 3 to version 4: the jurisdictions (sqlMigrateV4).
+func migrateV4(ctx context.Context, q querier) error {
+	_, err := q.ExecContext(ctx, sqlMigrateV4)
 	return err
 }
 
@@ -442,7 +476,8 @@ CREATE TABLE sites (
   records TEXT NOT NULL DEFAULT '[]' CONSTRAINT sites_records_array CHECK (json_type(records) = 'array'),
   note TEXT NOT NULL DEFAULT '',
   created_at DATETIME NOT NULL,
-  deleted_at DATETIME
+  deleted_at DATETIME,
+  jurisdiction_id TEXT
 );
 
 CREATE TABLE buildings (
@@ -495,6 +530,7 @@ CREATE TABLE agencies (
   successor_id TEXT REFERENCES agencies (id),
   created_at DATETIME NOT NULL,
   deleted_at DATETIME,
+  jurisdiction_id TEXT,
   CONSTRAINT agencies_not_own_parent CHECK (parent_id IS NOT id),
   CONSTRAINT agencies_not_own_successor CHECK (successor_id IS NOT id)
 );
@@ -628,6 +664,7 @@ INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_i
   ('history', 'attributes', 'history', 'append-only log of every write', NULL);
 ` + sqlSchemaVersionTable + `
 ` + sqlIdentityTables + `
+` + sqlJurisdictionsTable + `
 INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) VALUES
   ('sites', 'geom', 'POLYGON', 4326, 0, 0),
   ('buildings', 'geom', 'POLYGON', 4326, 0, 0),

@@ -20,7 +20,7 @@ type siteRow struct {
 func (r siteRow) image() siteImage {
 	return siteImage{ID: jsonID(r.ID), Name: r.Name, Address: r.Address, Category: r.Category,
 		Ownership: r.Ownership, Records: recordsOf(r.Records), Note: r.Note, CreatedAt: jsonInstant(r.created),
-		DeletedAt: jsonInstant(r.deleted)}
+		DeletedAt: jsonInstant(r.deleted), JurisdictionID: jsonID(r.JurisdictionID)}
 }
 
 func (r siteRow) deletedAt(at time.Time) siteRow { r.deleted = at; return r }
@@ -32,7 +32,8 @@ func recordsOf(rs []floorplan.OwnershipRecord) []floorplan.OwnershipRecord {
 	return rs
 }
 
-const siteColumns = `s.id, s.name, s.address, s.category, s.ownership, s.records, s.note, CAST(s.created_at AS TEXT), CAST(s.deleted_at AS TEXT)`
+const siteColumns = `s.id, s.name, s.address, s.category, s.ownership, s.records, s.note, CAST(s.created_at AS TEXT), CAST(s.deleted_at AS TEXT),
+       s.jurisdiction_id`
 
 func (s *Store) scanSite(row scanner) (siteRow, error) {
 	var (
@@ -40,7 +41,7 @@ func (s *Store) scanSite(row scanner) (siteRow, error) {
 		records string
 	)
 	err := row.Scan(idCol{&r.ID}, &r.Name, &r.Address, &r.Category, &r.Ownership, &records, &r.Note,
-		instantCol{&r.created, s.loc}, instantCol{&r.deleted, s.loc})
+		instantCol{&r.created, s.loc}, instantCol{&r.deleted, s.loc}, idCol{&r.JurisdictionID})
 	if err != nil {
 		return r, err
 	}
@@ -64,8 +65,8 @@ func (s *Store) checkSite(site *floorplan.Site) (string, error) {
 }
 
 const sqlInsertSite = `
-INSERT INTO sites (id, name, address, category, ownership, records, note, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+INSERT INTO sites (id, name, address, category, ownership, records, note, created_at, jurisdiction_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // CreateSite adds a site.
 func (s *Store) CreateSite(ctx context.Context, site *floorplan.Site) error {
@@ -74,11 +75,14 @@ func (s *Store) CreateSite(ctx context.Context, site *floorplan.Site) error {
 		return err
 	}
 	return s.create(ctx, &site.ID, func(q querier, id uuid.UUID, now time.Time) error {
+		if err := liveIfGiven(ctx, q, sqlLiveJurisdiction, site.JurisdictionID, "jurisdiction"); err != nil {
+			return err
+		}
 		created, createdText := instant(now)
 		row := siteRow{Site: *site, created: created}
 		row.ID = id
 		return s.sites().insert(ctx, q, now, id, row, sqlInsertSite, id.String(), site.Name, site.Address,
-			site.Category, site.Ownership, records, site.Note, createdText)
+			site.Category, site.Ownership, records, site.Note, createdText, nullID(site.JurisdictionID))
 	})
 }
 
@@ -97,7 +101,7 @@ func (s *Store) Sites(ctx context.Context) ([]floorplan.Site, error) {
 }
 
 const sqlUpdateSite = `
-UPDATE sites SET name = ?, address = ?, category = ?, ownership = ?, records = ?, note = ? WHERE id = ?`
+UPDATE sites SET name = ?, address = ?, category = ?, ownership = ?, records = ?, note = ?, jurisdiction_id = ? WHERE id = ?`
 
 // UpdateSite replaces a site's fields.
 func (s *Store) UpdateSite(ctx context.Context, site *floorplan.Site) error {
@@ -107,9 +111,12 @@ func (s *Store) UpdateSite(ctx context.Context, site *floorplan.Site) error {
 	}
 	now := s.now()
 	return s.write(ctx, func(q querier) error {
+		if err := liveIfGiven(ctx, q, sqlLiveJurisdiction, site.JurisdictionID, "jurisdiction"); err != nil {
+			return err
+		}
 		_, err := s.sites().update(ctx, q, now, site.ID, func(old siteRow) (siteRow, error) {
 			_, err := q.ExecContext(ctx, sqlUpdateSite, site.Name, site.Address, site.Category, site.Ownership,
-				records, site.Note, site.ID.String())
+				records, site.Note, nullID(site.JurisdictionID), site.ID.String())
 			return siteRow{Site: *site, created: old.created}, err
 		})
 		return err

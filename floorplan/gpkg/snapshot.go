@@ -276,7 +276,7 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]postRow, rows *[]flo
 				ShortName: r.ShortName, Level: floorplan.AdminLevel(r.Level), Scale: floorplan.AdminLevel(r.Scale),
 				ParentID: uuid.UUID(r.ParentID), Headcount: r.Headcount, ApprovedAreaM2: r.ApprovedAreaM2,
 				Status: floorplan.AgencyStatus(r.Status), StatusDate: time.Time(r.StatusDate),
-				SuccessorID: uuid.UUID(r.SuccessorID)})
+				SuccessorID: uuid.UUID(r.SuccessorID), JurisdictionID: uuid.UUID(r.JurisdictionID)})
 		}
 	case floorplan.EntityPerson:
 		var r personImage

@@ -124,7 +124,7 @@ func TestGeoPackageLayout(t *testing.T) {
 		{"feature contents", `SELECT table_name || ' ' || srs_id FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name`,
 			[]string{"buildings 4326", "floors 4326", "rooms 4326", "sites 4326"}},
 		{"attribute contents", `SELECT table_name FROM gpkg_contents WHERE data_type = 'attributes' ORDER BY table_name`,
-			[]string{"agencies", "api_tokens", "assignments", "audit_head", "audit_log", "history", "officemap_schema", "people",
+			[]string{"agencies", "api_tokens", "assignments", "audit_head", "audit_log", "history", "jurisdictions", "officemap_schema", "people",
 				"posts", "sessions", "standard_rows", "users"}},
 		{"geometry columns", `SELECT table_name || '.' || column_name || ' ' || geometry_type_name || ' ' || srs_id || ' ' || z || m FROM gpkg_geometry_columns ORDER BY table_name`,
 			[]string{"buildings.geom POLYGON 4326 00", "floors.geom POLYGON 4326 00", "rooms.geom POLYGON 4326 00", "sites.geom POLYGON 4326 00"}},
@@ -143,7 +143,7 @@ func TestGeoPackageLayout(t *testing.T) {
 		{"integer primary keys", `SELECT g.table_name FROM gpkg_contents g JOIN pragma_table_info(g.table_name) c
   ON c.pk = 1 AND c.type = 'INTEGER' AND c.name = 'fid' ORDER BY g.table_name`,
 			[]string{"agencies", "api_tokens", "assignments", "audit_head", "audit_log", "buildings", "floors", "history",
-				"officemap_schema", "people", "posts", "rooms", "sessions", "sites", "standard_rows", "users"}},
+				"jurisdictions", "officemap_schema", "people", "posts", "rooms", "sessions", "sites", "standard_rows", "users"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := strs(tc.query); !slices.Equal(got, tc.want) {

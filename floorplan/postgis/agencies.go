@@ -11,16 +11,17 @@ import (
 )
 
 const agencyColumns = `a.id, a.name, a.short_name, a.level, a.scale, a.parent_id, a.headcount, a.approved_area_m2,
-       a.status, a.status_date, a.successor_id`
+       a.status, a.status_date, a.successor_id, a.jurisdiction_id`
 
 func scanAgency(row pgx.Row) (floorplan.Agency, error) {
 	var (
 		a                 floorplan.Agency
 		parent, successor pgtype.UUID
+		jur               pgtype.UUID
 		statusDate        pgtype.Date
 	)
 	err := row.Scan(uuidDst(&a.ID), &a.Name, &a.ShortName, &a.Level, &a.Scale, &parent, &a.Headcount, &a.ApprovedAreaM2,
-		&a.Status, &statusDate, &successor)
+		&a.Status, &statusDate, &successor, &jur)
 	if err != nil {
 		return a, err
 	}
@@ -29,6 +30,9 @@ func scanAgency(row pgx.Row) (floorplan.Agency, error) {
 	}
 	if successor.Valid {
 		a.SuccessorID = successor.Bytes
+	}
+	if jur.Valid {
+		a.JurisdictionID = jur.Bytes
 	}
 	a.StatusDate = dateOf(statusDate)
 	return a, nil
@@ -39,13 +43,16 @@ func lockAgencyRefs(ctx context.Context, tx pgx.Tx, a *floorplan.Agency) error {
 	if err := lockLiveIfGiven(ctx, tx, lockAgencyShareSQL, a.ParentID, "parent agency"); err != nil {
 		return err
 	}
+	if err := lockLiveIfGiven(ctx, tx, lockJurisdictionShareSQL, a.JurisdictionID, "jurisdiction"); err != nil {
+		return err
+	}
 	return lockLiveIfGiven(ctx, tx, lockAgencyShareSQL, a.SuccessorID, "successor agency")
 }
 
 const insertAgencySQL = `
 INSERT INTO agencies (id, name, short_name, level, scale, parent_id, headcount, approved_area_m2, status,
-                      status_date, successor_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
+                      status_date, successor_id, jurisdiction_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
 
 // CreateAgency adds an agency.
 func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
@@ -57,7 +64,8 @@ func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
 			return err
 		}
 		_, err := tx.Exec(ctx, insertAgencySQL, id, a.Name, a.ShortName, a.Level, a.Scale, nullID(a.ParentID),
-			a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate), nullID(a.SuccessorID))
+			a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate), nullID(a.SuccessorID),
+			nullID(a.JurisdictionID))
 		return err
 	})
 }
@@ -78,7 +86,8 @@ func (s *Store) Agencies(ctx context.Context) ([]floorplan.Agency, error) {
 
 const updateAgencySQL = `
 UPDATE agencies SET name = $2, short_name = $3, level = $4, scale = $5, parent_id = $6, headcount = $7,
-       approved_area_m2 = $8, status = $9, status_date = $10, successor_id = $11
+       approved_area_m2 = $8, status = $9, status_date = $10, successor_id = $11,
+       jurisdiction_id = $12
  WHERE id = $1 AND deleted_at IS NULL`
 
 // UpdateAgency replaces an agency's fields.
@@ -91,7 +100,8 @@ func (s *Store) UpdateAgency(ctx context.Context, a *floorplan.Agency) error {
 			return err
 		}
 		return updateLive(ctx, tx, "agency", a.ID, updateAgencySQL, a.ID, a.Name, a.ShortName, a.Level, a.Scale,
-			nullID(a.ParentID), a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate), nullID(a.SuccessorID))
+			nullID(a.ParentID), a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate), nullID(a.SuccessorID),
+			nullID(a.JurisdictionID))
 	})
 }
 

@@ -6,19 +6,24 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"officemap/floorplan"
 )
 
-const siteColumns = `s.id, s.name, s.address, s.category, s.ownership, s.records, s.note`
+const siteColumns = `s.id, s.name, s.address, s.category, s.ownership, s.records, s.note, s.jurisdiction_id`
 
 func scanSite(row pgx.Row) (floorplan.Site, error) {
 	var (
 		s       floorplan.Site
 		records []byte
+		jur     pgtype.UUID
 	)
-	if err := row.Scan(uuidDst(&s.ID), &s.Name, &s.Address, &s.Category, &s.Ownership, &records, &s.Note); err != nil {
+	if err := row.Scan(uuidDst(&s.ID), &s.Name, &s.Address, &s.Category, &s.Ownership, &records, &s.Note, &jur); err != nil {
 		return s, err
+	}
+	if jur.Valid {
+		s.JurisdictionID = jur.Bytes
 	}
 	if err := json.Unmarshal(records, &s.Records); err != nil {
 		return s, err
@@ -45,8 +50,8 @@ func (s *Store) checkSite(site *floorplan.Site) ([]byte, error) {
 }
 
 const insertSiteSQL = `
-INSERT INTO sites (id, name, address, category, ownership, records, note)
-VALUES ($1, $2, $3, $4, $5, $6, $7)`
+INSERT INTO sites (id, name, address, category, ownership, records, note, jurisdiction_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
 
 // CreateSite adds a site.
 func (s *Store) CreateSite(ctx context.Context, site *floorplan.Site) error {
@@ -55,8 +60,11 @@ func (s *Store) CreateSite(ctx context.Context, site *floorplan.Site) error {
 		return err
 	}
 	return s.create(ctx, &site.ID, func(tx pgx.Tx, id uuid.UUID) error {
+		if err := lockLiveIfGiven(ctx, tx, lockJurisdictionShareSQL, site.JurisdictionID, "jurisdiction"); err != nil {
+			return err
+		}
 		_, err := tx.Exec(ctx, insertSiteSQL, id, site.Name, site.Address, site.Category, site.Ownership,
-			records, site.Note)
+			records, site.Note, nullID(site.JurisdictionID))
 		return err
 	})
 }
@@ -76,7 +84,8 @@ func (s *Store) Sites(ctx context.Context) ([]floorplan.Site, error) {
 }
 
 const updateSiteSQL = `
-UPDATE sites SET name = $2, address = $3, category = $4, ownership = $5, records = $6, note = $7
+UPDATE sites SET name = $2, address = $3, category = $4, ownership = $5, records = $6, note = $7,
+       jurisdiction_id = $8
  WHERE id = $1 AND deleted_at IS NULL`
 
 // UpdateSite replaces a site's fields.
@@ -86,8 +95,11 @@ func (s *Store) UpdateSite(ctx context.Context, site *floorplan.Site) error {
 		return err
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {
+		if err := lockLiveIfGiven(ctx, tx, lockJurisdictionShareSQL, site.JurisdictionID, "jurisdiction"); err != nil {
+			return err
+		}
 		return updateLive(ctx, tx, "site", site.ID, updateSiteSQL, site.ID, site.Name, site.Address, site.Category,
-			site.Ownership, records, site.Note)
+			site.Ownership, records, site.Note, nullID(site.JurisdictionID))
 	})
 }
 

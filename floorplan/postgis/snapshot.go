@@ -265,7 +265,7 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]personPost, rows *[]
 		snap.Rooms = append(snap.Rooms, rm)
 	case floorplan.EntityAgency:
 		snap.Agencies = append(snap.Agencies, floorplan.Agency{ID: r.ID, Name: r.Name, ShortName: r.ShortName,
-			Level: floorplan.AdminLevel(r.Level), Scale: floorplan.AdminLevel(r.scaleText()), ParentID: r.ParentID,
+			Level: floorplan.AdminLevel(r.Level), Scale: floorplan.AdminLevel(r.scaleText()), ParentID: r.ParentID, JurisdictionID: r.JurisdictionID,
 			Headcount: r.Headcount, ApprovedAreaM2: r.ApprovedAreaM2, Status: floorplan.AgencyStatus(r.Status),
 			StatusDate: r.StatusDate.Time, SuccessorID: r.SuccessorID})
 	case floorplan.EntityPerson:
@@ -305,6 +305,7 @@ type rowImage struct {
 	FloorID           uuid.UUID       `json:"floor_id"`
 	AgencyID          uuid.UUID       `json:"agency_id"`
 	ParentID          uuid.UUID       `json:"parent_id"`
+	JurisdictionID    uuid.UUID       `json:"jurisdiction_id"`
 	SuccessorID       uuid.UUID       `json:"successor_id"`
 	PersonID          uuid.UUID       `json:"person_id"`
 	RoomID            uuid.UUID       `json:"room_id"`

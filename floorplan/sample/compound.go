@@ -54,9 +54,27 @@ func agencyTable() []agencyDef {
 		{key: "tyjrj", name: "常州市退役军人事务局", short: "市退役军人局", parent: "szf", head: "局长", deputy: "副局长", vacancies: 1},
 		// Housed in the turnover building while its own is refitted.
 		{key: "tnjd", name: "常州市天宁区天宁街道办事处", short: "天宁街道", level: floorplan.LevelTownship, head: "主任",
-			deputy: "副主任", approved: 160},
+			deputy: "副主任", approved: 160, jurisdiction: "tianning"},
 	}
 }
+
+// jurisdictions adds the jurisdiction tree: the city and four of its districts, with their
+// administrative division codes (GB/T 2260).
+func (g *gen) jurisdictions() {
+	city := newID("jurisdiction", "changzhou")
+	g.d.Jurisdictions = []floorplan.Jurisdiction{{ID: city, Name: "常州市", Code: "320400"}}
+	for _, d := range []struct{ key, name, code string }{
+		{"tianning", "天宁区", "320402"}, {"zhonglou", "钟楼区", "320404"},
+		{"xinbei", "新北区", "320411"}, {"wujin", "武进区", "320412"},
+	} {
+		g.d.Jurisdictions = append(g.d.Jurisdictions, floorplan.Jurisdiction{ID: newID("jurisdiction", d.key),
+			Name: d.name, Code: d.code, ParentID: city})
+	}
+}
+
+// Tianning is the id of 天宁区 in the sample: the turnover building's site and the street office are in it,
+// so that a district administrator of 天宁区 has something to see.
+var Tianning = newID("jurisdiction", "tianning")
 
 // centreFrame places the administrative centre by the civic square (市民广场) in 新北区, laid out on an
 // axis turned 4.5° clockwise from north.
@@ -92,6 +110,8 @@ func (g *gen) sites() {
 			Address:   "常州市天宁区局前街",
 			Category:  "office.turnover",
 			Ownership: floorplan.OwnershipFiled,
+			// The old town: 天宁区. The centre stays at the city level (not set): it houses the city's organs.
+			JurisdictionID: Tianning,
 			Records: []floorplan.OwnershipRecord{{
 				Kind: "备案", Number: "常机管备〔" + strconv.Itoa(filed.Year()) + "〕3号",
 				IssuedOn: filed, Holder: "常州市机关事务管理局",

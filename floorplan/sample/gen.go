@@ -67,6 +67,8 @@ type agencyDef struct {
 	vacancies        int // authorised posts not filled
 	// extra is area approved for rooms with a purpose beyond the headcount (接待室, 老干部活动室, 警卫室…).
 	extra float64
+	// jurisdiction is the key of the district the agency belongs to ("": the city level).
+	jurisdiction string
 	// approved is an approved area set by hand; 0: computed by approvals.
 	approved float64
 }
@@ -92,6 +94,9 @@ func (g *gen) agencies() {
 			ParentID:  parent,
 			Status:    floorplan.AgencyActive,
 		})
+		if a.jurisdiction != "" {
+			g.d.Agencies[len(g.d.Agencies)-1].JurisdictionID = newID("jurisdiction", a.jurisdiction)
+		}
 	}
 }
 

@@ -27,19 +27,22 @@ import (
 // Dataset is the demo register. Every slice lists parents before children: an agency's parent and
 // successor come before it.
 type Dataset struct {
-	Sites       []floorplan.Site
-	Buildings   []floorplan.Building
-	Floors      []floorplan.Floor
-	Rooms       []floorplan.Room
-	Agencies    []floorplan.Agency
-	People      []floorplan.Person
-	Assignments []floorplan.Assignment
+	// Jurisdictions is the jurisdiction tree: 常州市 and four of its districts (辖市区), parents first.
+	Jurisdictions []floorplan.Jurisdiction
+	Sites         []floorplan.Site
+	Buildings     []floorplan.Building
+	Floors        []floorplan.Floor
+	Rooms         []floorplan.Room
+	Agencies      []floorplan.Agency
+	People        []floorplan.Person
+	Assignments   []floorplan.Assignment
 }
 
 // Build returns the demo compound as it stands on day today (taken as a calendar day): dates of
 // assignments, retirements, mergers and idle rooms are counted back from it.
 func Build(today time.Time) *Dataset {
 	g := newGen(floorplan.DayOf(today))
+	g.jurisdictions()
 	g.agencies()
 	g.sites()
 	g.compound()
@@ -54,6 +57,9 @@ func Build(today time.Time) *Dataset {
 // it in.
 func (d *Dataset) Load(ctx context.Context, reg *floorplan.Register) error {
 	_, err := reg.Batch(ctx, floorplan.Request{What: "sample"}, func(tx floorplan.Store) error {
+		if err := create(ctx, d.Jurisdictions, tx.CreateJurisdiction, func(j floorplan.Jurisdiction) string { return "jurisdiction " + j.Name }); err != nil {
+			return err
+		}
 		if err := create(ctx, d.Agencies, tx.CreateAgency, func(a floorplan.Agency) string { return "agency " + a.Name }); err != nil {
 			return err
 		}

@@ -431,3 +431,39 @@ func TestDeterministic(t *testing.T) {
 		t.Error("a build at 23:30 Beijing time on the same day differs")
 	}
 }
+
+// TestJurisdictions: the sample has the city and four districts; the turnover building's site and the
+// street office are in 天宁区, so that a district administrator of 天宁区 sees them.
+func TestJurisdictions(t *testing.T) {
+	d := sample.Build(time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC))
+	if len(d.Jurisdictions) != 5 || d.Jurisdictions[0].Name != "常州市" {
+		t.Fatalf("jurisdictions = %+v, want 常州市 and four districts", d.Jurisdictions)
+	}
+	names := map[string]bool{}
+	for _, j := range d.Jurisdictions[1:] {
+		names[j.Name] = true
+		if j.ParentID != d.Jurisdictions[0].ID {
+			t.Errorf("%s is not under 常州市", j.Name)
+		}
+	}
+	for _, n := range []string{"天宁区", "钟楼区", "新北区", "武进区"} {
+		if !names[n] {
+			t.Errorf("no %s", n)
+		}
+	}
+	in := 0
+	for _, s := range d.Sites {
+		if s.JurisdictionID == sample.Tianning {
+			in++
+		}
+	}
+	agencies := 0
+	for _, a := range d.Agencies {
+		if a.JurisdictionID == sample.Tianning {
+			agencies++
+		}
+	}
+	if in != 1 || agencies != 1 {
+		t.Errorf("in 天宁区: %d sites, %d agencies; want 1 and 1", in, agencies)
+	}
+}

@@ -75,6 +75,7 @@ func Run(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 		{"DerivedArea", testDerivedArea},
 		{"Concurrent", testConcurrent},
 		{"Revision", testRevision},
+		{"Jurisdictions", testJurisdictions},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

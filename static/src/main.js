@@ -14,6 +14,7 @@ import {h, replace} from './dom.js';
 import {accounts, can, loadMe, session, signOut} from './session.js';
 import {noteSessionEnded, passwordForm, rolesText, signInPage, totpForm, userMenu} from './account.js';
 import * as audit from './audit.js';
+import * as admin from './admin.js';
 
 /**
  * The basemap: none by default (a plain background: no external request). An operator sets an XYZ
@@ -28,7 +29,7 @@ function basemap() {
   return {url, attribution: meta('officemap-basemap-attribution')};
 }
 
-const VIEWS = {map: 'map-view', dashboard: 'dashboard-view', audit: 'audit-view'};
+const VIEWS = {map: 'map-view', dashboard: 'dashboard-view', audit: 'audit-view', admin: 'admin-view'};
 
 const page = {
   name: 'boot', // boot, signin, password, totp, app, error
@@ -49,6 +50,7 @@ function allowedTabs() {
   if (can('read')) tabs.push('map');
   if (can('report')) tabs.push('dashboard');
   if (accounts() && can('audit_read')) tabs.push('audit');
+  if (accounts() && (can('admin_users') || can('admin_roles'))) tabs.push('admin');
   return tabs;
 }
 
@@ -66,6 +68,7 @@ function route() {
   }
   if (page.started) app.showTab(tab);
   if (tab === 'audit') showAudit();
+  if (tab === 'admin') admin.show(document.getElementById('admin-view'));
 }
 
 // The auditor's page is in the main bundle (2 KB): a third dynamic chunk would split esbuild's runtime
