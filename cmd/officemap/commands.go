@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,10 +95,16 @@ func migrateCmd(e *env) *cobra.Command {
 	}
 }
 
-// newServer wires the HTTP service over a store.
+// newServer wires the single-user HTTP service over a store.
 func (e *env) newServer(s floorplan.Store, reg *floorplan.Register) *api.Server {
+	return e.newServerWith(s, reg, nil)
+}
+
+// newServerWith wires the HTTP service over a store, with accounts when acc is not nil (reg then is
+// acc.register's).
+func (e *env) newServerWith(s floorplan.Store, reg *floorplan.Register, acc *serverAccounts) *api.Server {
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	return api.NewServer(api.Config{}, api.Deps{
+	deps := api.Deps{
 		Store:    s,
 		Register: reg,
 		Assessor: floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()),
@@ -109,45 +114,80 @@ func (e *env) newServer(s floorplan.Store, reg *floorplan.Register) *api.Server 
 		}),
 		Logger:           log,
 		ExportGeoPackage: gpkg.Export,
-	})
+	}
+	if acc != nil {
+		deps.Identity = acc.svc
+		deps.OIDC = acc.oidc
+		deps.Now = time.Now // the identity.Service's clock (Options.Now nil)
+	}
+	return api.NewServer(api.Config{}, deps)
 }
 
-// serve listens, prints where, and serves until ctx ends.
-func (e *env) serve(ctx context.Context, srv *api.Server, what string) error {
-	addr := resolveAddr(e.addr, e.getenv)
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", addr)
+// serve listens (over TLS with --tls-cert and --tls-key), prints where, and serves until ctx ends.
+func (e *env) serve(ctx context.Context, srv *api.Server, what string, f *serveFlags) error {
+	cfg, err := f.tlsConfig()
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
+		return err
 	}
-	fmt.Fprintf(e.stdout, "officemap: serving %s at http://%s/\n", what, ln.Addr())
+	addr := resolveAddr(e.addr, e.getenv)
+	ln, scheme, err := listen(ctx, addr, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "officemap: serving %s at %s://%s/\n", what, scheme, ln.Addr())
 	return srv.ServeListener(ctx, ln)
 }
 
 func serveCmd(e *env) *cobra.Command {
-	return &cobra.Command{
+	var f serveFlags
+	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "serve the API, tiles, rendered floorplans and the browser app",
-		Args:  cobra.NoArgs,
+		Long: "serve serves the store over HTTP (HTTPS with --tls-cert and --tls-key). Without --accounts it is\n" +
+			"single-user; with it, on a store without users, it creates the system administrator \"admin\" and\n" +
+			"prints its one-time password, once.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, db, err := e.openStore(cmd.Context())
+			if _, err := f.tlsConfig(); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			s, db, err := e.openStore(ctx)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			return e.serve(cmd.Context(), e.newServer(s, floorplan.NewRegister(s)), redacted(db))
+			var acc *serverAccounts
+			if f.accountsOn(e.getenv) {
+				if acc, err = e.newAccounts(s, identity.Options{}); err != nil {
+					return err
+				}
+				if err := e.bootstrap(ctx, acc); err != nil {
+					return err
+				}
+			}
+			return e.serve(ctx, e.newServerWith(s, acc.register(s), acc), redacted(db), &f)
 		},
 	}
+	f.register(cmd)
+	return cmd
 }
 
 func demoCmd(e *env) *cobra.Command {
-	return &cobra.Command{
+	var f serveFlags
+	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "fill a fresh store with the built-in sample compound and serve it",
 		Long: "demo fills a fresh embedded store (a temporary file, unless --db is given) with the built-in\n" +
-			"sample municipal administrative centre and serves it; it prints the URL.",
+			"sample municipal administrative centre and serves it; it prints the URL. With --accounts it creates\n" +
+			"one user per role, named by the role code (sysadmin, secadmin, auditor, bureau_admin, planner,\n" +
+			"agency_manager, inspector, viewer) and district_admin, with the password in $" + envDemoPassword + "\n" +
+			"(random and printed when unset); demo users need no second factor.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if _, err := f.tlsConfig(); err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			if e.db == "" {
 				dir, err := os.MkdirTemp("", "officemap-demo-")
@@ -163,15 +203,41 @@ func demoCmd(e *env) *cobra.Command {
 			}
 			defer s.Close()
 			d := sample.Build(floorplan.DayOf(time.Now()))
-			reg := floorplan.NewRegister(s)
+			var acc *serverAccounts
+			var users []demoUser
+			if f.accountsOn(e.getenv) {
+				users = demoUsers(demoAgency(d))
+				if acc, err = e.newAccounts(s, identity.Options{ExemptTOTP: demoExempt(users)}); err != nil {
+					return err
+				}
+			}
+			reg := acc.register(s)
 			if err := d.Load(floorplan.WithActor(ctx, "demo"), reg); err != nil {
 				return fmt.Errorf("loading the sample into %s: %w", redacted(db), err)
 			}
 			fmt.Fprintf(e.stdout, "officemap: sample loaded into %s: %d buildings, %d floors, %d rooms, %d agencies, %d people\n",
 				redacted(db), len(d.Buildings), len(d.Floors), len(d.Rooms), len(d.Agencies), len(d.People))
-			return e.serve(ctx, e.newServer(s, reg), "the sample compound")
+			if acc != nil {
+				pw, made := demoPassword(e.getenv)
+				if err := addDemoUsers(ctx, acc.svc, s, users, pw); err != nil {
+					return err
+				}
+				names := make([]string, len(users))
+				for i, u := range users {
+					names[i] = u.name
+				}
+				fmt.Fprintf(e.stdout, "officemap: demo users: %s\n", strings.Join(names, ", "))
+				if made {
+					fmt.Fprintf(e.stdout, "officemap: their password (random, shown once; set $%s to choose it):\n%s\n", envDemoPassword, pw)
+				} else {
+					fmt.Fprintf(e.stdout, "officemap: their password is $%s\n", envDemoPassword)
+				}
+			}
+			return e.serve(ctx, e.newServerWith(s, reg, acc), "the sample compound", &f)
 		},
 	}
+	f.register(cmd)
+	return cmd
 }
 
 func reportCmd(e *env) *cobra.Command {

@@ -26,6 +26,10 @@ type Options struct {
 	MaxAddrs        int
 	// MaxHashing bounds the password hashes computed at once (64 MiB of memory each); 0: GOMAXPROCS.
 	MaxHashing int
+	// ExemptTOTP, when set, exempts the users it reports from enrolling a second factor
+	// (NeedsTOTPEnrolment). For `officemap demo` only, whose users need no second factor; nil (every
+	// real server) exempts no one.
+	ExemptTOTP func(User) bool
 }
 
 // Service is the one door to accounts: sign-in with lockout, rate limit and second factor; sessions
@@ -41,7 +45,8 @@ type Service struct {
 	now    func() time.Time
 	limit  *limiter
 	hash   func(pw string) (string, error)
-	sem    chan struct{} // bounds concurrent argon2 work
+	sem    chan struct{}   // bounds concurrent argon2 work
+	exempt func(User) bool // Options.ExemptTOTP
 
 	dummyOnce sync.Once
 	dummy     string // a hash to check against when there is no user, so that a miss takes as long as a hit
@@ -49,7 +54,7 @@ type Service struct {
 
 // NewService returns a Service on store.
 func NewService(store Store, opts Options) *Service {
-	s := &Service{store: store, policy: opts.Policy, now: opts.Now, hash: HashPassword}
+	s := &Service{store: store, policy: opts.Policy, now: opts.Now, hash: HashPassword, exempt: opts.ExemptTOTP}
 	if s.policy == (Policy{}) {
 		s.policy = DefaultPolicy()
 	}
@@ -81,8 +86,9 @@ func (s *Service) Policy() Policy { return s.policy }
 // NeedsTOTPEnrolment reports whether u holds an administrator role (Role.Admin) without a second
 // factor. Such a user's sign-in succeeds with Session.MFA false so that the app can make them enrol;
 // until they have, the HTTP layer lets the session do nothing else (as for MustChangePassword).
+// Options.ExemptTOTP (the demo's) exempts the users it reports.
 func (s *Service) NeedsTOTPEnrolment(u User) bool {
-	return u.Admin() && !u.TOTPEnabled
+	return u.Admin() && !u.TOTPEnabled && (s.exempt == nil || !s.exempt(u))
 }
 
 // SignIn checks a user's password (and second factor, when enrolled) and starts a session. It returns

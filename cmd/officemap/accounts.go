@@ -1,0 +1,195 @@
+package main
+
+// Accounts and TLS for serve and demo. Both are opt-in: without --accounts (or OFFICEMAP_ACCOUNTS=on)
+// the server is the single-user one; without --tls-cert and --tls-key it speaks plain HTTP.
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+
+	"officemap/api"
+	"officemap/floorplan"
+	"officemap/floorplan/identity"
+	"officemap/floorplan/identity/oidc"
+	"officemap/floorplan/sample"
+)
+
+// envAccounts turns accounts on like --accounts when "on" (or true, 1, yes).
+const envAccounts = "OFFICEMAP_ACCOUNTS"
+
+// envDemoPassword is the demo users' password; random (and printed) when unset.
+const envDemoPassword = "OFFICEMAP_DEMO_PASSWORD"
+
+// bootstrapUser is the first system administrator, made by serve --accounts on a store without users.
+const bootstrapUser = "admin"
+
+// serveFlags are the flags serve and demo share.
+type serveFlags struct {
+	accounts        bool
+	tlsCert, tlsKey string
+}
+
+func (f *serveFlags) register(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&f.accounts, "accounts", false, "turn accounts on: sign-in, roles, scopes and the audit log (default $"+envAccounts+"=on; off: single-user)")
+	cmd.Flags().StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain) file; needs --tls-key")
+	cmd.Flags().StringVar(&f.tlsKey, "tls-key", "", "the PEM private key of --tls-cert")
+}
+
+// accountsOn reports whether accounts are on: --accounts, or OFFICEMAP_ACCOUNTS=on.
+func (f *serveFlags) accountsOn(getenv func(string) string) bool {
+	if f.accounts {
+		return true
+	}
+	switch strings.ToLower(strings.TrimSpace(getenv(envAccounts))) {
+	case "on", "1", "true", "yes":
+		return true
+	}
+	return false
+}
+
+// tlsConfig loads --tls-cert and --tls-key; nil without them.
+func (f *serveFlags) tlsConfig() (*tls.Config, error) {
+	if f.tlsCert == "" && f.tlsKey == "" {
+		return nil, nil
+	}
+	if f.tlsCert == "" || f.tlsKey == "" {
+		return nil, fmt.Errorf("%w: --tls-cert and --tls-key go together", errUsage)
+	}
+	cert, err := tls.LoadX509KeyPair(f.tlsCert, f.tlsKey)
+	if err != nil {
+		return nil, fmt.Errorf("--tls-cert/--tls-key: %w", err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
+}
+
+// serverAccounts is what a server with accounts adds: the identity service and single sign-on.
+type serverAccounts struct {
+	svc  *identity.Service
+	oidc *oidc.Config // nil without OFFICEMAP_OIDC_ISSUER
+}
+
+// newAccounts builds the identity service over s, with opts, and single sign-on from the environment.
+func (e *env) newAccounts(s store, opts identity.Options) (*serverAccounts, error) {
+	a := &serverAccounts{svc: identity.NewService(s, opts)}
+	c, err := oidc.FromEnv(e.getenv)
+	if err != nil {
+		return nil, err
+	}
+	if c.Issuer != "" {
+		a.oidc = &c
+	}
+	return a, nil
+}
+
+// register returns the one Register of a server: checked against the caller's scope with accounts,
+// allowing everything without.
+func (a *serverAccounts) register(s store) *floorplan.Register {
+	if a == nil {
+		return floorplan.NewRegister(s)
+	}
+	return api.NewRegister(s, a.svc)
+}
+
+// bootstrap creates the first system administrator on a store without users and prints its one-time
+// password, once.
+func (e *env) bootstrap(ctx context.Context, a *serverAccounts) error {
+	u, pw, err := a.svc.Bootstrap(floorplan.WithActor(ctx, "bootstrap"), bootstrapUser)
+	if err != nil {
+		return fmt.Errorf("creating the first administrator: %w", err)
+	}
+	if u.Username == "" {
+		return nil // the store has users already
+	}
+	fmt.Fprintf(e.stdout, "officemap: created the system administrator %q; its one-time password is shown once, here (change it at the first sign-in):\n%s\n", u.Username, pw)
+	return nil
+}
+
+// demoUser is one of the demo's users: named by its role code (district_admin excepted).
+type demoUser struct {
+	name  string
+	grant identity.Grant
+}
+
+// demoUsers are the contract's demo users: one per role, agency_manager scoped to agency, and
+// district_admin, a bureau_admin scoped to sample.Tianning.
+func demoUsers(agency uuid.UUID) []demoUser {
+	var us []demoUser
+	for _, r := range []identity.Role{identity.RoleSysAdmin, identity.RoleSecAdmin, identity.RoleAuditor,
+		identity.RoleBureauAdmin, identity.RolePlanner, identity.RoleAgencyManager, identity.RoleInspector, identity.RoleViewer} {
+		g := identity.Grant{Role: r}
+		if r == identity.RoleAgencyManager {
+			g.Scope.Agency = agency
+		}
+		us = append(us, demoUser{name: string(r), grant: g})
+	}
+	return append(us, demoUser{name: "district_admin",
+		grant: identity.Grant{Role: identity.RoleBureauAdmin, Scope: identity.Scope{Jurisdiction: sample.Tianning}}})
+}
+
+// demoAgency is the agency the demo's agency_manager manages: 常州市财政局, else the first sub-agency.
+func demoAgency(d *sample.Dataset) uuid.UUID {
+	for _, a := range d.Agencies {
+		if a.Name == "常州市财政局" {
+			return a.ID
+		}
+	}
+	for _, a := range d.Agencies {
+		if a.ParentID != uuid.Nil {
+			return a.ID
+		}
+	}
+	return d.Agencies[0].ID
+}
+
+// demoPassword is OFFICEMAP_DEMO_PASSWORD, or a random one (printed by the caller), and whether it was
+// made here.
+func demoPassword(getenv func(string) string) (string, bool) {
+	if pw := getenv(envDemoPassword); pw != "" {
+		return pw, false
+	}
+	return "Demo-" + rand.Text()[:16] + "-x", true // lower, upper, digit and other case: any policy's classes
+}
+
+// demoExempt exempts the demo users (and only them) from the second factor: demo only.
+func demoExempt(users []demoUser) func(identity.User) bool {
+	names := map[string]bool{}
+	for _, u := range users {
+		names[u.name] = true
+	}
+	return func(u identity.User) bool { return names[u.Username] }
+}
+
+// addDemoUsers creates the demo users with password pw (users already there are left as they are).
+func addDemoUsers(ctx context.Context, svc *identity.Service, s store, users []demoUser, pw string) error {
+	ctx = floorplan.WithActor(ctx, "demo")
+	for _, u := range users {
+		if _, err := s.UserByName(ctx, u.name); err == nil {
+			continue
+		}
+		if _, _, err := svc.AddUser(ctx, u.name, []identity.Grant{u.grant}, pw); err != nil {
+			return fmt.Errorf("demo user %s: %w", u.name, err)
+		}
+	}
+	return nil
+}
+
+// listen opens the listener of serve and demo: TLS over TCP with a tls.Config, else plain TCP. It
+// returns the URL's scheme.
+func listen(ctx context.Context, addr string, cfg *tls.Config) (net.Listener, string, error) {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return nil, "", fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	if cfg == nil {
+		return ln, "http", nil
+	}
+	return tls.NewListener(ln, cfg), "https", nil
+}

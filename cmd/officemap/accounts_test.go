@@ -1,0 +1,286 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// servingEnv starts a command that serves with the environment vars and returns the URL it printed,
+// everything it printed to stdout up to the URL, and a function that stops it.
+func servingEnv(t *testing.T, vars map[string]string, args ...string) (url, printed string, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, args, strings.NewReader(""), syncWriter{pw}, io.Discard, func(k string) string { return vars[k] })
+		pw.Close()
+	}()
+	var out strings.Builder
+	lines := bufio.NewScanner(pr)
+	for lines.Scan() {
+		out.WriteString(lines.Text() + "\n")
+		if i := strings.Index(lines.Text(), "://"); i >= 0 && strings.Contains(lines.Text(), "serving") {
+			url = strings.TrimSpace(lines.Text()[strings.LastIndex(lines.Text()[:i], " ")+1:])
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if url == "" {
+		cancel()
+		t.Fatalf("%v printed no URL (it ended with %v); printed:\n%s", args, <-done, out.String())
+	}
+	var once sync.Once
+	stop = func() error {
+		var err error
+		once.Do(func() {
+			cancel()
+			select {
+			case err = <-done:
+			case <-time.After(40 * time.Second):
+				t.Errorf("%v did not shut down", args)
+			}
+		})
+		return err
+	}
+	t.Cleanup(func() { stop() })
+	return url, out.String(), stop
+}
+
+type signedIn struct {
+	User struct {
+		Username           string   `json:"username"`
+		Roles              []string `json:"roles"`
+		Scopes             []struct{ Role, Jurisdiction, Agency string }
+		MustChangePassword bool `json:"must_change_password"`
+		NeedsTOTP          bool `json:"needs_totp"`
+	} `json:"user"`
+}
+
+// signIn posts the credentials with a client of its own (with a cookie jar) and returns the client,
+// the status and the answer.
+func signIn(t *testing.T, url, user, pw string) (*http.Client, int, signedIn) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	body, _ := json.Marshal(map[string]string{"username": user, "password": pw})
+	resp, err := c.Post(url+"api/v1/session", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("sign in %s: %v", user, err)
+	}
+	defer resp.Body.Close()
+	var s signedIn
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == http.StatusOK {
+		if err := json.Unmarshal(data, &s); err != nil {
+			t.Fatalf("sign in %s: %v in %s", user, err, data)
+		}
+	}
+	return c, resp.StatusCode, s
+}
+
+func get(t *testing.T, c *http.Client, url string) int {
+	t.Helper()
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestDemoAccounts(t *testing.T) {
+	const pw = "Demo-passw0rd!"
+	url, printed, stop := servingEnv(t, map[string]string{envDemoPassword: pw},
+		"demo", "--accounts", "--db", filepath.Join(t.TempDir(), "demo.gpkg"), "--addr", "127.0.0.1:0")
+	if strings.Contains(printed, pw) {
+		t.Errorf("demo printed the password from the environment:\n%s", printed)
+	}
+	if code := get(t, http.DefaultClient, url+"api/v1/buildings"); code != http.StatusUnauthorized {
+		t.Errorf("anonymous GET /api/v1/buildings = %d, want 401", code)
+	}
+	for _, u := range demoUsers([16]byte{1}) {
+		c, code, s := signIn(t, url, u.name, pw)
+		if code != http.StatusOK {
+			t.Errorf("sign in %s: %d", u.name, code)
+			continue
+		}
+		if !slices.Equal(s.User.Roles, []string{string(u.grant.Role)}) {
+			t.Errorf("%s has roles %q, want %s", u.name, s.User.Roles, u.grant.Role)
+		}
+		if s.User.NeedsTOTP || s.User.MustChangePassword {
+			t.Errorf("%s: needs_totp %v, must_change_password %v; demo users need neither", u.name, s.User.NeedsTOTP, s.User.MustChangePassword)
+		}
+		if code := get(t, c, url+"api/v1/me"); code != http.StatusOK {
+			t.Errorf("%s: GET /api/v1/me = %d", u.name, code)
+		}
+		switch u.name {
+		case "agency_manager":
+			if len(s.User.Scopes) != 1 || s.User.Scopes[0].Agency == "" {
+				t.Errorf("agency_manager scopes %+v, want one agency", s.User.Scopes)
+			}
+		case "district_admin":
+			if len(s.User.Scopes) != 1 || s.User.Scopes[0].Jurisdiction == "" {
+				t.Errorf("district_admin scopes %+v, want one jurisdiction", s.User.Scopes)
+			}
+		case "planner":
+			if code := get(t, c, url+"api/v1/buildings"); code != http.StatusOK {
+				t.Errorf("planner: GET /api/v1/buildings = %d", code)
+			}
+		}
+	}
+	if _, code, _ := signIn(t, url, "viewer", "wrong-Passw0rd"); code != http.StatusUnauthorized {
+		t.Errorf("a wrong password: %d, want 401", code)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("demo ended with %v", err)
+	}
+}
+
+func TestDemoRandomPassword(t *testing.T) {
+	url, printed, _ := servingEnv(t, nil, "demo", "--accounts", "--db", filepath.Join(t.TempDir(), "demo.gpkg"), "--addr", "127.0.0.1:0")
+	lines := strings.Split(printed, "\n")
+	i := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, "shown once") })
+	if i < 0 || i+1 >= len(lines) {
+		t.Fatalf("no random password printed:\n%s", printed)
+	}
+	if _, code, _ := signIn(t, url, "viewer", lines[i+1]); code != http.StatusOK {
+		t.Errorf("viewer with the printed password: %d", code)
+	}
+}
+
+func TestAccountsOffByDefault(t *testing.T) {
+	url, _, _ := servingEnv(t, nil, "demo", "--db", filepath.Join(t.TempDir(), "demo.gpkg"), "--addr", "127.0.0.1:0")
+	if code := get(t, http.DefaultClient, url+"api/v1/me"); code != http.StatusNotFound {
+		t.Errorf("single-user GET /api/v1/me = %d, want 404", code)
+	}
+	if code := get(t, http.DefaultClient, url+"api/v1/buildings"); code != http.StatusOK {
+		t.Errorf("single-user GET /api/v1/buildings = %d, want 200", code)
+	}
+}
+
+func TestServeAccountsBootstrap(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "serve.gpkg")
+	url, printed, stop := servingEnv(t, nil, "serve", "--accounts", "--db", db, "--addr", "127.0.0.1:0")
+	lines := strings.Split(printed, "\n")
+	i := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, "shown once") })
+	if i < 0 || i+1 >= len(lines) || lines[i+1] == "" {
+		t.Fatalf("serve --accounts printed no one-time password:\n%s", printed)
+	}
+	pw := lines[i+1]
+	if n := strings.Count(printed, pw); n != 1 {
+		t.Errorf("the one-time password is printed %d times", n)
+	}
+	c, code, s := signIn(t, url, "admin", pw)
+	if code != http.StatusOK || !slices.Equal(s.User.Roles, []string{"sysadmin"}) || !s.User.MustChangePassword {
+		t.Fatalf("admin signs in: %d %+v, want sysadmin who must change the password", code, s.User)
+	}
+	body, _ := json.Marshal(map[string]string{"old": pw, "new": "N3w-admin-password"})
+	resp, err := c.Post(url+"api/v1/me/password", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Errorf("change password: %d", resp.StatusCode)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("serve ended with %v", err)
+	}
+	// A second start finds the administrator there and prints no password.
+	_, printed, _ = servingEnv(t, map[string]string{envAccounts: "on"}, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	if strings.Contains(printed, "shown once") || strings.Contains(printed, pw) {
+		t.Errorf("the second start printed a password:\n%s", printed)
+	}
+}
+
+func TestServeTLS(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile, pool := selfSigned(t, dir)
+	url, _, stop := servingEnv(t, nil, "serve", "--db", filepath.Join(dir, "tls.gpkg"), "--addr", "127.0.0.1:0",
+		"--tls-cert", certFile, "--tls-key", keyFile)
+	if !strings.HasPrefix(url, "https://") {
+		t.Fatalf("serve printed %q, want an https:// URL", url)
+	}
+	c := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	resp, err := c.Get(url + "healthz")
+	if err != nil {
+		t.Fatalf("GET /healthz over TLS: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /healthz: %d", resp.StatusCode)
+	}
+	if h := resp.Header.Get("Strict-Transport-Security"); h == "" {
+		t.Errorf("no HSTS over TLS")
+	}
+	if err := stop(); err != nil {
+		t.Errorf("serve ended with %v", err)
+	}
+	if _, _, err := officemap(t, "serve", "--db", filepath.Join(dir, "tls.gpkg"), "--tls-cert", certFile); err == nil {
+		t.Errorf("--tls-cert without --tls-key was accepted")
+	}
+}
+
+// selfSigned writes a self-signed certificate for 127.0.0.1 and its key, and returns their files and a
+// pool that trusts it.
+func selfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "officemap test"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		IsCA:         true, BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool = x509.NewCertPool()
+	pool.AddCert(cert)
+	kder, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return certFile, keyFile, pool
+}
