@@ -127,6 +127,11 @@ func routeRules() map[string]routeRule {
 			rules[method+" "+path+sub] = rule
 		}
 	}
+	// The jurisdiction tree: read by anyone who reads (and by the security administrator, who grants
+	// scopes on it); changed by an unscoped security administrator only (the permission hook).
+	rules["GET "+v1+"/jurisdictions"] = routeRule{access: accessAction, action: identity.ActionRead, orAction: identity.ActionAdminRoles}
+	rules["POST "+v1+"/jurisdictions"] = may(identity.ActionAdminRoles)
+	rules["PATCH "+v1+"/jurisdictions/{id}"] = may(identity.ActionAdminRoles)
 	collection(v1+"/sites", register, "GET", "POST", "GET /{id}", "PATCH /{id}", "DELETE /{id}")
 	collection(v1+"/buildings", geometry, "GET", "POST", "GET /{id}", "PATCH /{id}", "DELETE /{id}")
 	collection(v1+"/buildings/{id}/floors", geometry, "GET", "POST")

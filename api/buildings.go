@@ -136,6 +136,11 @@ func (s *Server) listBuildings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	sc, err := s.scopeOf(r.Context())
+	if err != nil {
+		return err
+	}
+	list = keepIf(sc, list, func(b floorplan.Building) bool { return sc.building(b.ID) })
 	return writeJSON(w, http.StatusOK, wireList(list, func(b floorplan.Building) buildingJSON { return buildingOut(b, local) }))
 }
 
@@ -168,8 +173,24 @@ func (s *Server) buildingAt(r *http.Request) (floorplan.Building, bool, error) {
 	return b, local, about("building", err)
 }
 
-func (s *Server) getBuilding(w http.ResponseWriter, r *http.Request) error {
+// visibleBuildingAt is buildingAt for a read: a building outside the request's scope is not found.
+func (s *Server) visibleBuildingAt(r *http.Request) (floorplan.Building, bool, error) {
 	b, local, err := s.buildingAt(r)
+	if err != nil {
+		return b, local, err
+	}
+	sc, err := s.scopeOf(r.Context())
+	if err != nil {
+		return b, local, err
+	}
+	if !sc.building(b.ID) {
+		return floorplan.Building{}, local, s.denyRead(r.Context(), "building", b.ID)
+	}
+	return b, local, nil
+}
+
+func (s *Server) getBuilding(w http.ResponseWriter, r *http.Request) error {
+	b, local, err := s.visibleBuildingAt(r)
 	if err != nil {
 		return err
 	}
@@ -249,7 +270,7 @@ func (in floorIn) domain(p projector) (floorplan.Floor, floorplan.Shape, error) 
 }
 
 func (s *Server) listFloors(w http.ResponseWriter, r *http.Request) error {
-	b, local, err := s.buildingAt(r)
+	b, local, err := s.visibleBuildingAt(r)
 	if err != nil {
 		return err
 	}

@@ -209,7 +209,7 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		for _, f := range fs {
-			if l == floorplan.LayerRooms && !sc.agency(f.AgencyID) {
+			if l == floorplan.LayerRooms && !sc.roomAt(f.AgencyID, f.FloorID) || l == floorplan.LayerBuildings && !sc.building(f.ID) {
 				continue
 			}
 			if !seen[f.ID] {
@@ -325,7 +325,14 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) error {
 	var f floorplan.Feature
 	switch l {
 	case floorplan.LayerBuildings:
+		sc, err := s.scopeOf(r.Context())
+		if err != nil {
+			return err
+		}
 		b, err := s.store.Building(r.Context(), id)
+		if err == nil && !sc.building(b.ID) {
+			err = s.denyRead(r.Context(), "feature", id)
+		}
 		if err != nil {
 			return about("feature", err)
 		}
@@ -336,7 +343,7 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		room, err := s.store.Room(r.Context(), id)
-		if err = s.inScope(r.Context(), sc, "feature", id, room.AgencyID, err); err != nil {
+		if err = s.roomInScope(r.Context(), sc, "feature", room, err); err != nil {
 			return about("feature", err)
 		}
 		fl, b, err := s.floorAndBuilding(r.Context(), room.FloorID)

@@ -61,6 +61,10 @@ func operations(withApp, withIdentity bool) []opDoc {
 		{method: "GET", path: "/readyz", tag: "health", summary: "Readiness: the store answers a ping (503 when it does not)", result: "Status"},
 		{method: "GET", path: v1 + "/openapi.json", tag: "health", summary: "This document", result: map[string]any{"type": "object"}},
 
+		{method: "GET", path: v1 + "/jurisdictions", tag: "jurisdictions", summary: "The jurisdiction tree (city → districts/辖市区 → …) that sites, agencies and the scopes of grants refer to, parents first", result: arrayOf("Jurisdiction")},
+		{method: "POST", path: v1 + "/jurisdictions", tag: "jurisdictions", summary: "Add a node to the jurisdiction tree (accounts on: an unscoped security administrator only)", body: "Jurisdiction", status: 201, result: "Jurisdiction"},
+		{method: "PATCH", path: v1 + "/jurisdictions/{id}", tag: "jurisdictions", summary: "Change a node (JSON merge patch); moving it moves its subtree and the scopes of grants on it (accounts on: an unscoped security administrator only)", body: "Jurisdiction", bodyType: "application/merge-patch+json", result: "Jurisdiction"},
+
 		{method: "GET", path: v1 + "/sites", tag: "sites", summary: "List sites (房产)", result: arrayOf("Site")},
 		{method: "POST", path: v1 + "/sites", tag: "sites", summary: "Create a site", body: "Site", status: 201, result: "Site"},
 		{method: "GET", path: v1 + "/sites/{id}", tag: "sites", summary: "One site", result: "Site"},
@@ -202,6 +206,7 @@ var pathParam = regexp.MustCompile(`\{([^}:]+)(:[^}]*)?\}`)
 // openAPIDocument builds the document.
 func openAPIDocument(withApp, withIdentity bool) map[string]any {
 	g := &schemaGen{components: map[string]any{}}
+	g.define("Jurisdiction", jurisdictionJSON{})
 	g.define("Site", siteJSON{})
 	g.define("Agency", agencyJSON{})
 	g.define("Person", personJSON{})

@@ -12,8 +12,7 @@ import (
 // sites serves the sites (房产).
 func (s *Server) sites() plainRecords[floorplan.Site, siteJSON] {
 	return plainRecords[floorplan.Site, siteJSON]{entity: "site", collection: "/api/v1/sites", out: siteOut,
-		query: func(r *http.Request) ([]floorplan.Site, error) { return s.store.Sites(r.Context()) },
-		read:  s.store.Site, create: s.register.CreateSite, update: s.register.UpdateSite, remove: s.register.DeleteSite}
+		query: s.scopedSites, read: s.scopedSite, create: s.register.CreateSite, update: s.register.UpdateSite, remove: s.register.DeleteSite}
 }
 
 // agencies serves the agencies (使用单位).

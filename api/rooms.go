@@ -147,7 +147,7 @@ func (s *Server) roomContext(r *http.Request, id uuid.UUID) (floorplan.Room, pro
 		return floorplan.Room{}, projector{}, err
 	}
 	room, err := s.store.Room(r.Context(), id)
-	if err = s.inScope(r.Context(), sc, "room", id, room.AgencyID, err); err != nil {
+	if err = s.roomInScope(r.Context(), sc, "room", room, err); err != nil {
 		return room, projector{}, about("room", err)
 	}
 	_, p, err := s.floorFrame(r.Context(), room.FloorID, local)
@@ -251,7 +251,7 @@ func (s *Server) writeRooms(ctx context.Context, w http.ResponseWriter, rooms []
 	if err != nil {
 		return err
 	}
-	out, err := roomsOut(keep(sc, rooms, roomAgency), frameOf, rep)
+	out, err := roomsOut(sc.keepRooms(rooms), frameOf, rep)
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,7 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 	const v1 = "/api/v1"
 	get(v1+"/openapi.json", s.openAPI)
 
+	collection(v1+"/jurisdictions", s.jurisdictions())
 	collection(v1+"/sites", s.sites().routes())
 	collection(v1+"/buildings", collectionRoutes{list: s.listBuildings, create: s.createBuilding, get: s.getBuilding,
 		patch: s.patchBuilding, delete: s.deleteBuilding})

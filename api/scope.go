@@ -24,12 +24,20 @@ import (
 //
 // An agency is placed in the jurisdiction tree by its own jurisdiction or its nearest ancestor's
 // (floorplan.JurisdictionOf), so a grant on a district covers the agencies of that district and below.
-// Not yet: rooms of other agencies in sites of the district, and sites and buildings filtered by district.
+// A site is placed by its own jurisdiction: the rooms in the buildings of a site that a grant covers are
+// visible whatever their agency (or without one) — a district sees the rooms of its district's properties.
+// A caller whose read grants are all scoped by jurisdiction alone (a district bureau, a district's
+// inspector) sees only the sites and buildings of its districts (places); a caller with an agency-scoped
+// grant sees every site and building, which belong to no agency.
 type scope struct {
 	all      bool               // every record: no caller (accounts off, the console) or an unscoped reader
 	agencies map[uuid.UUID]bool // the visible agencies when !all; uuid.Nil when records without an agency are visible
-	personal bool               // names, ranks and posts of people
-	key      string             // names the scope in caches: "" for everything
+	// sites, buildings and floors are those of the sites in the caller's jurisdictions (!all): every
+	// room on those floors is visible.
+	sites, buildings, floors map[uuid.UUID]bool
+	places                   bool   // sites and buildings are filtered: only sites (and their buildings) are visible
+	personal                 bool   // names, ranks and posts of people
+	key                      string // names the scope in caches: "" for everything
 }
 
 // everything is the scope of a request without a caller.
@@ -77,13 +85,54 @@ func (s *Server) scopeOf(ctx context.Context) (scope, error) {
 			visible = append(visible, id)
 		}
 	}
-	if len(visible) == len(ids) {
+	sites, err := s.store.Sites(ctx)
+	if err != nil {
+		return scope{}, err
+	}
+	var inSites []uuid.UUID
+	for _, st := range sites {
+		var t identity.Target
+		if path := floorplan.JurisdictionPathOf(jparent, st.JurisdictionID); len(path) > 0 {
+			t.JurisdictionID, t.JurisdictionAncestors = path[0], path[1:]
+		}
+		if identity.Allowed(grants, identity.ActionRead, t) {
+			inSites = append(inSites, st.ID)
+		}
+	}
+	if len(visible) == len(ids) && len(inSites) == len(sites) {
 		sc.all, sc.agencies = true, nil
 	} else {
-		slices.SortFunc(visible, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
+		sc.places = len(inSites) < len(sites) && !readsAgencySubtree(grants)
+		sc.sites, sc.buildings, sc.floors = map[uuid.UUID]bool{}, map[uuid.UUID]bool{}, map[uuid.UUID]bool{}
+		var floors []uuid.UUID
+		for _, id := range inSites {
+			sc.sites[id] = true
+			bs, err := s.store.Buildings(ctx, id)
+			if err != nil {
+				return scope{}, err
+			}
+			for _, b := range bs {
+				sc.buildings[b.ID] = true
+				fs, err := s.store.Floors(ctx, b.ID)
+				if err != nil {
+					return scope{}, err
+				}
+				for _, f := range fs {
+					sc.floors[f.ID] = true
+					floors = append(floors, f.ID)
+				}
+			}
+		}
 		h := sha256.New()
-		for _, id := range visible {
-			h.Write(id[:])
+		for _, list := range [][]uuid.UUID{visible, inSites, floors} {
+			slices.SortFunc(list, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
+			for _, id := range list {
+				h.Write(id[:])
+			}
+			h.Write([]byte{'/'})
+		}
+		if sc.places {
+			h.Write([]byte("places"))
 		}
 		sc.key = hex.EncodeToString(h.Sum(nil)[:16])
 	}
@@ -102,6 +151,46 @@ func treeTarget(parent map[uuid.UUID]uuid.UUID, id uuid.UUID) identity.Target {
 		t.AgencyAncestors = append(t.AgencyAncestors, cur)
 	}
 	return t
+}
+
+// readsAgencySubtree reports whether some grant lets its holder read an agency subtree: they see every site
+// and building (which belong to no agency).
+func readsAgencySubtree(grants []identity.Grant) bool {
+	for _, g := range grants {
+		if g.Scope.Agency != uuid.Nil && identity.Can([]identity.Grant{g}, identity.ActionRead) {
+			return true
+		}
+	}
+	return false
+}
+
+// roomAt reports whether a room of agency agencyID on floor floorID is in the scope: its agency is, or
+// its building's site is in the caller's jurisdictions.
+func (sc scope) roomAt(agencyID, floorID uuid.UUID) bool {
+	return sc.all || sc.agencies[agencyID] || sc.floors[floorID]
+}
+
+// room reports whether a room is in the scope (roomAt).
+func (sc scope) room(r floorplan.Room) bool { return sc.roomAt(r.AgencyID, r.FloorID) }
+
+// site reports whether site id is in the scope: always, unless sites are filtered (places).
+func (sc scope) site(id uuid.UUID) bool { return sc.all || !sc.places || sc.sites[id] }
+
+// building reports whether building id is in the scope: always, unless sites are filtered (places).
+func (sc scope) building(id uuid.UUID) bool { return sc.all || !sc.places || sc.buildings[id] }
+
+// keepRooms returns the rooms of list in the scope.
+func (sc scope) keepRooms(list []floorplan.Room) []floorplan.Room {
+	if sc.all {
+		return list
+	}
+	out := make([]floorplan.Room, 0, len(list))
+	for _, r := range list {
+		if sc.room(r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // agency reports whether records of agency id (uuid.Nil: records without one) are in the scope.
@@ -124,11 +213,59 @@ func keep[T any](sc scope, list []T, agencyOf func(T) uuid.UUID) []T {
 	return out
 }
 
+// keepIf returns the items of list that ok keeps (all of them when the scope hides nothing).
+func keepIf[T any](sc scope, list []T, ok func(T) bool) []T {
+	if sc.all {
+		return list
+	}
+	out := make([]T, 0, len(list))
+	for _, x := range list {
+		if ok(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// scopedSites lists the sites in the request's scope.
+func (s *Server) scopedSites(r *http.Request) ([]floorplan.Site, error) {
+	list, err := s.store.Sites(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	sc, err := s.scopeOf(r.Context())
+	return keepIf(sc, list, func(st floorplan.Site) bool { return sc.site(st.ID) }), err
+}
+
+// scopedSite reads a site, not found outside the request's scope.
+func (s *Server) scopedSite(ctx context.Context, id uuid.UUID) (floorplan.Site, error) {
+	st, err := s.store.Site(ctx, id)
+	if err != nil {
+		return st, err
+	}
+	sc, err := s.scopeOf(ctx)
+	if err != nil {
+		return st, err
+	}
+	if !sc.site(st.ID) {
+		return floorplan.Site{}, s.denyRead(ctx, "site", id)
+	}
+	return st, nil
+}
+
 // inScope returns err, or a not-found error about entity when the record (id, of agency agencyID) is
 // outside sc: the refusal is audited (denyRead).
 func (s *Server) inScope(ctx context.Context, sc scope, entity string, id, agencyID uuid.UUID, err error) error {
 	if err == nil && !sc.agency(agencyID) {
 		return s.denyRead(ctx, entity, id)
+	}
+	return err
+}
+
+// roomInScope is inScope for a room (scope.room).
+func (s *Server) roomInScope(ctx context.Context, sc scope, entity string, room floorplan.Room, err error) error {
+	if err == nil && !sc.room(room) {
+		return s.denyRead(ctx, entity, room.ID)
 	}
 	return err
 }
@@ -159,9 +296,25 @@ func (sc scope) report(rep *floorplan.Report) *floorplan.Report {
 	if rep == nil || !sc.hides() {
 		return rep
 	}
-	out := &floorplan.Report{AsOf: rep.AsOf, Policy: rep.Policy, Notes: rep.Notes,
-		Findings: keep(sc, rep.Findings, func(f floorplan.Finding) uuid.UUID { return f.AgencyID }),
-		Rooms:    keep(sc, rep.Rooms, func(r floorplan.RoomResult) uuid.UUID { return r.AgencyID }),
+	roomSeen := map[uuid.UUID]bool{}
+	shown := make([]floorplan.RoomResult, 0, len(rep.Rooms))
+	for _, rr := range rep.Rooms {
+		if sc.roomAt(rr.AgencyID, rr.FloorID) {
+			roomSeen[rr.RoomID] = true
+			shown = append(shown, rr)
+		}
+	}
+	findings := make([]floorplan.Finding, 0, len(rep.Findings))
+	for _, f := range rep.Findings {
+		ok := sc.agency(f.AgencyID)
+		for _, id := range f.RoomIDs {
+			ok = ok || roomSeen[id]
+		}
+		if ok {
+			findings = append(findings, f)
+		}
+	}
+	out := &floorplan.Report{AsOf: rep.AsOf, Policy: rep.Policy, Notes: rep.Notes, Findings: findings, Rooms: shown,
 		People:   keep(sc, rep.People, func(p floorplan.PersonResult) uuid.UUID { return p.AgencyID }),
 		Agencies: keep(sc, rep.Agencies, func(a floorplan.AgencyTotals) uuid.UUID { return a.AgencyID })}
 	if sc.personal {
@@ -202,7 +355,7 @@ type scopedPlanStore struct {
 
 func (p scopedPlanStore) Rooms(ctx context.Context, f floorplan.RoomFilter) ([]floorplan.Room, error) {
 	rooms, err := p.Reader.Rooms(ctx, f)
-	return keep(p.sc, rooms, roomAgency), err
+	return p.sc.keepRooms(rooms), err
 }
 
 // scopedRead is read that answers a record outside the request's scope as not found (agencyOf places
@@ -263,7 +416,7 @@ func (s *Server) assignmentVisible(ctx context.Context, sc scope) func(floorplan
 			if err != nil && !errors.Is(err, floorplan.ErrNotFound) {
 				return false, err
 			}
-			seen = err == nil && sc.agency(room.AgencyID)
+			seen = err == nil && sc.room(room)
 			rooms[a.RoomID] = seen
 		}
 		return seen, nil
@@ -289,7 +442,10 @@ func (s *Server) scopeHits(ctx context.Context, hits []floorplan.SearchHit) ([]f
 			} else if err != nil {
 				return nil, err
 			}
-			agencyID = room.AgencyID
+			if sc.room(room) {
+				out = append(out, h)
+			}
+			continue
 		case floorplan.HitPerson:
 			if !sc.personal {
 				continue
@@ -303,6 +459,11 @@ func (s *Server) scopeHits(ctx context.Context, hits []floorplan.SearchHit) ([]f
 			agencyID = p.AgencyID
 		case floorplan.HitAgency:
 			agencyID = h.ID
+		case floorplan.HitBuilding:
+			if sc.building(h.ID) {
+				out = append(out, h)
+			}
+			continue
 		default:
 			out = append(out, h)
 			continue
@@ -321,7 +482,7 @@ func (sc scope) data(d *exports.Data) *exports.Data {
 	if !sc.hides() {
 		return d
 	}
-	d.Rooms = keep(sc, d.Rooms, roomAgency)
+	d.Rooms = sc.keepRooms(d.Rooms)
 	for id := range d.Agencies {
 		if !sc.agency(id) {
 			delete(d.Agencies, id)
@@ -330,7 +491,7 @@ func (sc scope) data(d *exports.Data) *exports.Data {
 	d.Report = sc.report(d.Report)
 	if snap := d.Snapshot; snap != nil {
 		cp := *snap
-		cp.Rooms = keep(sc, snap.Rooms, roomAgency)
+		cp.Rooms = sc.keepRooms(snap.Rooms)
 		cp.Agencies = keep(sc, snap.Agencies, agencyOwn)
 		cp.People = keep(sc, snap.People, personAgency)
 		if !sc.personal {
@@ -362,5 +523,5 @@ func (s *Server) tileScope(ctx context.Context) (tiles.Scope, error) {
 	if err != nil || sc.all {
 		return tiles.Scope{}, err
 	}
-	return tiles.Scope{Key: sc.key, Room: sc.agency}, nil
+	return tiles.Scope{Key: sc.key, Room: sc.roomAt, Building: sc.building}, nil
 }

@@ -124,9 +124,11 @@ type Scope struct {
 	// Key names the scope in the cache: requests with the same Key see the same rooms. "" is the scope
 	// that sees everything.
 	Key string
-	// Room reports whether the rooms of an agency (uuid.Nil: rooms without one) are shown; nil shows
-	// every room. Buildings belong to no agency and are always shown.
-	Room func(agencyID uuid.UUID) bool
+	// Room reports whether a room of an agency (uuid.Nil: rooms without one) on a floor is shown; nil
+	// shows every room.
+	Room func(agencyID, floorID uuid.UUID) bool
+	// Building reports whether a building is shown; nil shows every building.
+	Building func(buildingID uuid.UUID) bool
 }
 
 // DefaultCacheBytes is the default bound of the tile cache: 64 MiB.
@@ -396,7 +398,16 @@ func (h *Handler) draw(ctx context.Context, q request) (*tile, error) {
 	if q.layer.name == floorplan.LayerRooms && q.scope.Room != nil {
 		kept := feats[:0:0]
 		for _, f := range feats {
-			if q.scope.Room(f.AgencyID) {
+			if q.scope.Room(f.AgencyID, f.FloorID) {
+				kept = append(kept, f)
+			}
+		}
+		feats = kept
+	}
+	if q.layer.name == floorplan.LayerBuildings && q.scope.Building != nil {
+		kept := feats[:0:0]
+		for _, f := range feats {
+			if q.scope.Building(f.BuildingID) {
 				kept = append(kept, f)
 			}
 		}
