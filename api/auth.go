@@ -54,7 +54,11 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			if _, cerr := r.Cookie(SessionCookie); cerr == nil {
 				s.clearSessionCookie(w, r) // a stale cookie: let the app show its sign-in page
 			}
-			s.writeError(w, r, errUnauthenticated(err))
+			e := errUnauthenticated(err)
+			if s.sso != nil && key == "GET /api/v1/me" {
+				e.Extra = map[string]any{"sso_url": ssoPath} // the sign-in page offers single sign-on
+			}
+			s.writeError(w, r, e)
 			return
 		}
 		if reason := s.setupPending(caller, via); reason != "" && rule.access != accessSetup {

@@ -102,24 +102,46 @@ func requestTargets(ctx context.Context, agencies agencyReader, req floorplan.Re
 	} else if j != uuid.Nil {
 		here.jurisdictions = append(here.jurisdictions, j)
 	}
-	siteID := req.SiteID
-	if siteID == uuid.Nil && req.BuildingID != uuid.Nil {
+	siteJurisdiction := func(id uuid.UUID) (uuid.UUID, error) {
+		if id == uuid.Nil {
+			return uuid.Nil, nil
+		}
+		s, err := pr.Site(ctx, id)
+		if err != nil && !errors.Is(err, floorplan.ErrNotFound) {
+			return uuid.Nil, err
+		}
+		return s.JurisdictionID, nil
+	}
+	// A building's change names its new site (req.SiteID): it is placed at the site it is on, and a move
+	// must be allowed at the site it joins too (moveTo).
+	siteID, moveTo := req.SiteID, uuid.Nil
+	if req.BuildingID != uuid.Nil {
 		b, err := pr.Building(ctx, req.BuildingID)
 		if err != nil && !errors.Is(err, floorplan.ErrNotFound) {
 			return nil, err
 		}
-		siteID = b.SiteID
+		if err == nil && b.SiteID != uuid.Nil {
+			if siteID != uuid.Nil && siteID != b.SiteID {
+				moveTo = siteID
+			}
+			siteID = b.SiteID
+		}
 	}
-	if siteID != uuid.Nil {
-		s, err := pr.Site(ctx, siteID)
-		if err != nil && !errors.Is(err, floorplan.ErrNotFound) {
-			return nil, err
-		}
-		if s.JurisdictionID != uuid.Nil {
-			here.jurisdictions = append(here.jurisdictions, s.JurisdictionID)
-		}
+	if j, err := siteJurisdiction(siteID); err != nil {
+		return nil, err
+	} else if j != uuid.Nil {
+		here.jurisdictions = append(here.jurisdictions, j)
 	}
 	places := [][]identity.Target{here.targets()}
+	if moveTo != uuid.Nil {
+		there := place{agency: at, parent: here.parent}
+		if j, err := siteJurisdiction(moveTo); err != nil {
+			return nil, err
+		} else if j != uuid.Nil {
+			there.jurisdictions = []uuid.UUID{j}
+		}
+		places = append(places, there.targets())
+	}
 	moving := req.Entity == floorplan.EntitySite || req.Entity == floorplan.EntityAgency
 	if moving && (req.Op == floorplan.OpCreate || req.Op == floorplan.OpUpdate) {
 		there := place{agency: at, parent: here.parent}

@@ -343,6 +343,14 @@ func (s *Server) getFloor(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// A floor is seen by those who see its building (404 otherwise, as for a missing one).
+	sc, err := s.scopeOf(r.Context())
+	if err != nil {
+		return err
+	}
+	if !sc.building(f.BuildingID) {
+		return s.denyRead(r.Context(), "floor", f.ID)
+	}
 	return writeJSON(w, http.StatusOK, floorOut(f, p))
 }
 

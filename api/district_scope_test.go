@@ -156,6 +156,8 @@ func TestDistrictScope(t *testing.T) {
 	d.do("GET", "/api/v1/sites/"+zl.site.String(), nil).expectError(t, 404, "not_found")
 	d.do("GET", "/api/v1/buildings/"+zl.building.String(), nil).expectError(t, 404, "not_found")
 	d.do("GET", "/api/v1/sites/"+tn.site.String(), nil).expect(t, 200)
+	d.do("GET", "/api/v1/floors/"+zl.floor.String(), nil).expectError(t, 404, "not_found")
+	d.do("GET", "/api/v1/floors/"+tn.floor.String(), nil).expect(t, 200)
 	if body := d.do("GET", "/api/v1/sites", nil).expect(t, 200).body; has(body, zl.site.String()) || !has(body, tn.site.String()) {
 		t.Errorf("the district's sites: %s", body)
 	}

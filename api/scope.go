@@ -477,12 +477,21 @@ func (s *Server) scopeHits(ctx context.Context, hits []floorplan.SearchHit) ([]f
 
 // data returns an export's data as the scope shows it: the rooms, agencies, people and assignments
 // of the visible agencies (an assignment when its person and its room are), and the report
-// as scope.report shows it. Buildings and floors stay: they belong to no agency.
+// as scope.report shows it. The sites, buildings and floors kept are those in the caller's jurisdictions
+// (scope.sites, buildings, floors) and those that hold a room kept.
 func (sc scope) data(d *exports.Data) *exports.Data {
 	if !sc.hides() {
 		return d
 	}
 	d.Rooms = sc.keepRooms(d.Rooms)
+	floorIn, buildingIn := sc.exportPlaces(d.Rooms, d.Floors)
+	d.Floors = keepIf(sc, d.Floors, func(f floorplan.Floor) bool { return floorIn[f.ID] })
+	d.Buildings = keepIf(sc, d.Buildings, func(b floorplan.Building) bool { return buildingIn[b.ID] })
+	sitesIn := map[uuid.UUID]bool{}
+	for _, b := range d.Buildings {
+		sitesIn[b.SiteID] = true
+	}
+	d.Sites = keepIf(sc, d.Sites, func(st floorplan.Site) bool { return sc.sites[st.ID] || sitesIn[st.ID] })
 	for id := range d.Agencies {
 		if !sc.agency(id) {
 			delete(d.Agencies, id)
@@ -492,6 +501,9 @@ func (sc scope) data(d *exports.Data) *exports.Data {
 	if snap := d.Snapshot; snap != nil {
 		cp := *snap
 		cp.Rooms = sc.keepRooms(snap.Rooms)
+		floorIn, buildingIn := sc.exportPlaces(cp.Rooms, snap.Floors)
+		cp.Floors = keepIf(sc, snap.Floors, func(f floorplan.Floor) bool { return floorIn[f.ID] })
+		cp.Buildings = keepIf(sc, snap.Buildings, func(b floorplan.Building) bool { return buildingIn[b.ID] })
 		cp.Agencies = keep(sc, snap.Agencies, agencyOwn)
 		cp.People = keep(sc, snap.People, personAgency)
 		if !sc.personal {
@@ -515,6 +527,27 @@ func (sc scope) data(d *exports.Data) *exports.Data {
 		d.Snapshot = &cp
 	}
 	return d
+}
+
+// exportPlaces returns the floors and buildings an export keeps (scope.data): those of the caller's
+// jurisdictions, and those that hold one of rooms (the rooms kept; floors lists the floors exported).
+func (sc scope) exportPlaces(rooms []floorplan.Room, floors []floorplan.Floor) (floorIn, buildingIn map[uuid.UUID]bool) {
+	floorIn, buildingIn = map[uuid.UUID]bool{}, map[uuid.UUID]bool{}
+	for id := range sc.floors {
+		floorIn[id] = true
+	}
+	for id := range sc.buildings {
+		buildingIn[id] = true
+	}
+	for _, r := range rooms {
+		floorIn[r.FloorID] = true
+	}
+	for _, f := range floors {
+		if floorIn[f.ID] {
+			buildingIn[f.BuildingID] = true
+		}
+	}
+	return floorIn, buildingIn
 }
 
 // tileScope is the request's scope for the tiles (tiles.Options.Scope).

@@ -151,9 +151,16 @@ func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) error {
 		return badParam("lang", fmt.Sprintf("must be zh or en, not %q", lang))
 	}
 	base := "officemap"
+	sc, err := s.scopeOf(ctx)
+	if err != nil {
+		return err
+	}
 	if opt.BuildingID != uuid.Nil {
 		if _, err := s.store.Building(ctx, opt.BuildingID); err != nil {
 			return about("building", err)
+		}
+		if !sc.building(opt.BuildingID) {
+			return s.denyRead(ctx, "building", opt.BuildingID)
 		}
 		base += "-" + opt.BuildingID.String()[:8]
 	}
@@ -164,10 +171,6 @@ func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) error {
 		base += "-floor-" + opt.FloorID.String()[:8]
 	}
 	d, err := exports.Load(ctx, s.store, opt)
-	if err != nil {
-		return err
-	}
-	sc, err := s.scopeOf(ctx)
 	if err != nil {
 		return err
 	}
