@@ -112,22 +112,10 @@ func (n *neighbourhood) occupantsOf(id uuid.UUID) ([]uuid.UUID, error) {
 			n.rooms[id] = nil
 		}
 	}
-	if !n.byRoom[id] {
-		n.byRoom[id] = true
-		as, err := n.g.store.Assignments(n.ctx, AssignmentFilter{RoomID: id, ActiveOn: n.day})
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range as {
-			n.asg[a.ID] = a
-		}
+	if err := n.loadAssignments(n.byRoom, id, AssignmentFilter{RoomID: id, ActiveOn: n.day}); err != nil {
+		return nil, err
 	}
-	var out []uuid.UUID
-	for _, a := range n.asg {
-		if a.RoomID == id {
-			out = append(out, a.PersonID)
-		}
-	}
+	out := n.others(func(a Assignment) (uuid.UUID, uuid.UUID) { return a.RoomID, a.PersonID }, id)
 	return out, n.loadPeople(out)
 }
 
@@ -136,23 +124,37 @@ func (n *neighbourhood) roomsOf(id uuid.UUID) ([]uuid.UUID, error) {
 	if err := n.loadPeople([]uuid.UUID{id}); err != nil {
 		return nil, err
 	}
-	if !n.byPerson[id] {
-		n.byPerson[id] = true
-		as, err := n.g.store.Assignments(n.ctx, AssignmentFilter{PersonID: id, ActiveOn: n.day})
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range as {
-			n.asg[a.ID] = a
-		}
+	if err := n.loadAssignments(n.byPerson, id, AssignmentFilter{PersonID: id, ActiveOn: n.day}); err != nil {
+		return nil, err
 	}
+	return n.others(func(a Assignment) (uuid.UUID, uuid.UUID) { return a.PersonID, a.RoomID }, id), nil
+}
+
+// loadAssignments loads, once per id (done), the assignments f selects.
+func (n *neighbourhood) loadAssignments(done map[uuid.UUID]bool, id uuid.UUID, f AssignmentFilter) error {
+	if done[id] {
+		return nil
+	}
+	done[id] = true
+	as, err := n.g.store.Assignments(n.ctx, f)
+	if err != nil {
+		return err
+	}
+	for _, a := range as {
+		n.asg[a.ID] = a
+	}
+	return nil
+}
+
+// others returns, for every loaded assignment whose near end is id, its far end (ends gives both).
+func (n *neighbourhood) others(ends func(Assignment) (near, far uuid.UUID), id uuid.UUID) []uuid.UUID {
 	var out []uuid.UUID
 	for _, a := range n.asg {
-		if a.PersonID == id {
-			out = append(out, a.RoomID)
+		if near, far := ends(a); near == id {
+			out = append(out, far)
 		}
 	}
-	return out, nil
+	return out
 }
 
 func (n *neighbourhood) loadPeople(ids []uuid.UUID) error {
