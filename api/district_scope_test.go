@@ -43,7 +43,7 @@ func TestDistrictScope(t *testing.T) {
 	secU := e.addUser("ds_sec", identity.Grant{Role: identity.RoleSecAdmin})
 	e.addUser("ds_bureau", identity.Grant{Role: identity.RoleBureauAdmin})
 	e.addUser("ds_planner", identity.Grant{Role: identity.RolePlanner})
-	sec := e.signIn("ds_sec", e.code(e.withTOTP(secU)))
+	sec := e.signIn("ds_sec", e.nextCode(e.withTOTP(secU)))
 	boss := e.signIn("ds_bureau")
 	planner := e.signIn("ds_planner")
 	sfx := uuid.NewString()[:8]

@@ -28,7 +28,7 @@ func newGapsWorld(t *testing.T) gapsWorld {
 	e := newAuthEnv(t)
 	secU := e.addUser("gap_sec", identity.Grant{Role: identity.RoleSecAdmin})
 	e.addUser("gap_bureau", identity.Grant{Role: identity.RoleBureauAdmin})
-	sec := e.signIn("gap_sec", e.code(e.withTOTP(secU)))
+	sec := e.signIn("gap_sec", e.nextCode(e.withTOTP(secU)))
 	boss := e.signIn("gap_bureau")
 	sfx := uuid.NewString()[:8]
 	w := gapsWorld{e: e, boss: boss}

@@ -34,8 +34,8 @@ func adminClients(e *authEnv) (sys, sec, planner *client, sysU, secU identity.Us
 	sysU = e.addUser("ua_sys", identity.Grant{Role: identity.RoleSysAdmin})
 	secU = e.addUser("ua_sec", identity.Grant{Role: identity.RoleSecAdmin})
 	e.addUser("ua_planner", identity.Grant{Role: identity.RolePlanner})
-	sys = e.signIn("ua_sys", e.code(e.withTOTP(sysU)))
-	sec = e.signIn("ua_sec", e.code(e.withTOTP(secU)))
+	sys = e.signIn("ua_sys", e.nextCode(e.withTOTP(sysU)))
+	sec = e.signIn("ua_sec", e.nextCode(e.withTOTP(secU)))
 	planner = e.signIn("ua_planner")
 	return
 }

@@ -86,7 +86,7 @@ func identityErr(err error) error {
 
 const userColumns = `u.id, u.username, u.display_name, u.grants, u.password_hash, u.password_history,
        u.password_changed_at, u.must_change_password, u.password_expires, u.failed_attempts, u.locked_until,
-       u.disabled, u.totp_secret, u.totp_enabled, u.external_subject, u.created_at, u.version`
+       u.disabled, u.totp_secret, u.totp_enabled, u.external_subject, u.last_totp_step, u.created_at, u.version`
 
 func scanUser(row scanner) (identity.User, error) {
 	var (
@@ -96,7 +96,7 @@ func scanUser(row scanner) (identity.User, error) {
 	err := row.Scan(idCol{&u.ID}, &u.Username, &u.DisplayName, &grants, &u.PasswordHash, &history,
 		instantCol{&u.PasswordChangedAt, time.UTC}, &u.MustChangePassword, instantCol{&u.PasswordExpires, time.UTC},
 		&u.FailedAttempts, instantCol{&u.LockedUntil, time.UTC}, &u.Disabled, &u.TOTPSecret, &u.TOTPEnabled,
-		&u.ExternalSubject, instantCol{&u.CreatedAt, time.UTC}, &u.Version)
+		&u.ExternalSubject, &u.LastTOTPStep, instantCol{&u.CreatedAt, time.UTC}, &u.Version)
 	if err != nil {
 		return u, err
 	}
@@ -115,7 +115,7 @@ func scanUser(row scanner) (identity.User, error) {
 	return u, nil
 }
 
-// userArgs are the columns username … external_subject of sqlInsertUser and sqlUpdateUser.
+// userArgs are the columns username … last_totp_step of sqlInsertUser and sqlUpdateUser.
 func userArgs(u *identity.User) ([]any, error) {
 	grants, history := u.Grants, u.PasswordHistory
 	if grants == nil {
@@ -134,14 +134,14 @@ func userArgs(u *identity.User) ([]any, error) {
 	}
 	return []any{u.Username, u.DisplayName, string(g), u.PasswordHash, string(h), nullMicro(u.PasswordChangedAt),
 		u.MustChangePassword, nullMicro(u.PasswordExpires), u.FailedAttempts, nullMicro(u.LockedUntil), u.Disabled,
-		u.TOTPSecret, u.TOTPEnabled, u.ExternalSubject}, nil
+		u.TOTPSecret, u.TOTPEnabled, u.ExternalSubject, u.LastTOTPStep}, nil
 }
 
 const sqlInsertUser = `
 INSERT INTO users (username, display_name, grants, password_hash, password_history, password_changed_at,
                    must_change_password, password_expires, failed_attempts, locked_until, disabled, totp_secret,
-                   totp_enabled, external_subject, id, created_at, version)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`
+                   totp_enabled, external_subject, last_totp_step, id, created_at, version)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`
 
 // CreateUser stores a new user; it assigns u.ID (when uuid.Nil), u.CreatedAt (when zero: now) and
 // u.Version = 1. A username that differs from another only in case is floorplan.ErrConflict.
@@ -216,7 +216,7 @@ const (
 UPDATE users SET username = ?, display_name = ?, grants = ?, password_hash = ?, password_history = ?,
        password_changed_at = ?, must_change_password = ?, password_expires = ?, failed_attempts = ?,
        locked_until = ?, disabled = ?, totp_secret = ?, totp_enabled = ?, external_subject = ?,
-       version = version + 1
+       last_totp_step = ?, version = version + 1
  WHERE id = ? AND version = ?`
 	sqlUserVersion = `SELECT version FROM users WHERE id = ?`
 )

@@ -28,7 +28,9 @@ const (
 //	   written before local geometry was always in metres is converted (rescaleLegacyUnits).
 //	3: accounts, sessions, API tokens and the hash-chained audit log of package identity
 //	   (sqlIdentityTables, identity.go).
-const schemaVersion = 4
+//	4: the jurisdiction tree (sqlMigrateV4).
+//	5: users.last_totp_step, the time step of the last one-time code accepted (sqlMigrateV5).
+const schemaVersion = 5
 
 // schemaDefinition marks a file as an officemap register in gpkg_extensions (extension
 // officemap_register); the version is in officemap_schema. A file of version 1 carries
@@ -300,6 +302,7 @@ var migrations = []func(ctx context.Context, q querier) error{
 	migrateV2,
 	migrateV3,
 	migrateV4,
+	migrateV5,
 }
 
 // sqlMigrateV2 is the schema part of version 2 (the GeoPackage counterpart of the PostGIS migration
@@ -379,6 +382,21 @@ ALTER TABLE agencies ADD COLUMN jurisdiction_id TEXT;
 // migrateV4 brings a register of version 3 to version 4: the jurisdictions (sqlMigrateV4).
 func migrateV4(ctx context.Context, q querier) error {
 	_, err := q.ExecContext(ctx, sqlMigrateV4)
+	return err
+}
+
+// sqlMigrateV5 is the schema part of version 5 (the GeoPackage counterpart of
+// migrations/0008_totp_step.sql): the time step of the last one-time code accepted for each user
+// (identity.User.LastTOTPStep), so that a code is good once only; 0 for every user before. Adding the
+// column changes no row. New files get it by the same statement, after sqlIdentityTables, so that both
+// have one users table.
+const sqlMigrateV5 = `
+ALTER TABLE users ADD COLUMN last_totp_step INTEGER NOT NULL DEFAULT 0;
+`
+
+// migrateV5 brings a register of version 4 to version 5: users.last_totp_step (sqlMigrateV5).
+func migrateV5(ctx context.Context, q querier) error {
+	_, err := q.ExecContext(ctx, sqlMigrateV5)
 	return err
 }
 
@@ -664,6 +682,7 @@ INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_i
   ('history', 'attributes', 'history', 'append-only log of every write', NULL);
 ` + sqlSchemaVersionTable + `
 ` + sqlIdentityTables + `
+` + sqlMigrateV5 + `
 ` + sqlJurisdictionsTable + `
 INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) VALUES
   ('sites', 'geom', 'POLYGON', 4326, 0, 0),

@@ -95,6 +95,7 @@ type User struct {
 	Disabled           bool
 	TOTPSecret         string // base32, "" when not enrolled (stored as is; the DB is the boundary — note in README)
 	TOTPEnabled        bool
+	LastTOTPStep       int64  // time step (Unix time / 30 s) of the last one-time code accepted; a code must be for a later one
 	ExternalSubject    string // OIDC "iss|sub" when provisioned by SSO, "" otherwise
 	CreatedAt          time.Time
 	Version            int64

@@ -3,6 +3,7 @@ package identity
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
@@ -64,6 +65,35 @@ func CheckTOTP(secret, code string, at time.Time) bool {
 	}
 	ok, err := totp.ValidateCustom(code, secret, at.UTC(), totpOpts)
 	return err == nil && ok
+}
+
+// MatchTOTP reports the time step (Unix time / 30 s) at which code is the TOTP of secret, looking at
+// the step of at and one step either side, earliest first, and only at steps later than after: the
+// last step accepted for this secret (User.LastTOTPStep), so that a code once accepted cannot be
+// replayed within its window. The caller records the step returned.
+func MatchTOTP(secret, code string, at time.Time, after int64) (step int64, ok bool) {
+	code = strings.TrimSpace(code)
+	if secret == "" || len(code) != totpOpts.Digits.Length() {
+		return 0, false
+	}
+	period := int64(totpOpts.Period)
+	now := at.Unix() / period
+	if at.Unix() < 0 {
+		now = (at.Unix() - period + 1) / period // floor
+	}
+	for s := now - int64(totpOpts.Skew); s <= now+int64(totpOpts.Skew); s++ {
+		if s <= after {
+			continue
+		}
+		c, err := totp.GenerateCodeCustom(secret, time.Unix(s*period, 0).UTC(), totpOpts)
+		if err != nil {
+			return 0, false
+		}
+		if subtle.ConstantTimeCompare([]byte(c), []byte(code)) == 1 {
+			return s, true
+		}
+	}
+	return 0, false
 }
 
 // TOTPCode returns the code of secret at time at (for tests and the demo).

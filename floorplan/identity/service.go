@@ -162,14 +162,29 @@ func (s *Service) SignIn(ctx context.Context, username, password, otp, addr stri
 		if !CheckTOTP(u.TOTPSecret, otp, now) {
 			return s.failAttempt(ctx, u, now, addr, "wrong one-time code")
 		}
+		if _, ok := MatchTOTP(u.TOTPSecret, otp, now, u.LastTOTPStep); !ok {
+			return s.failAttempt(ctx, u, now, addr, "one-time code already used")
+		}
 	}
 
+	mfa := u.TOTPEnabled
 	u, err = s.update(ctx, u, func(u *User) (bool, error) {
 		if u.Disabled || u.LockedUntil.After(now) { // changed since it was read
 			return false, ErrUnauthenticated
 		}
+		var step int64
+		if mfa && u.TOTPEnabled {
+			// Record the code's step, against the latest one stored: a code is good once only.
+			var ok bool
+			if step, ok = MatchTOTP(u.TOTPSecret, otp, now, u.LastTOTPStep); !ok {
+				return false, errTOTPReplay
+			}
+		}
 		changed := u.FailedAttempts != 0 || !u.LockedUntil.IsZero()
 		u.FailedAttempts, u.LockedUntil = 0, time.Time{}
+		if step != 0 {
+			u.LastTOTPStep, changed = step, true
+		}
 		if !u.PasswordExpires.IsZero() && !now.Before(u.PasswordExpires) && !u.MustChangePassword {
 			u.MustChangePassword, changed = true, true
 		}
@@ -177,6 +192,9 @@ func (s *Service) SignIn(ctx context.Context, username, password, otp, addr stri
 	})
 	if errors.Is(err, ErrUnauthenticated) {
 		return fail(u, u.Username, "account locked or disabled meanwhile")
+	}
+	if errors.Is(err, errTOTPReplay) {
+		return s.failAttempt(ctx, u, now, addr, "one-time code already used")
 	}
 	if err != nil {
 		return User{}, Session{}, "", err
@@ -317,6 +335,10 @@ func (s *Service) SignInExternal(ctx context.Context, claimed User, addr string)
 	}
 	return u, sess, secret, nil
 }
+
+// errTOTPReplay is a one-time code whose step has been used already (User.LastTOTPStep), found when
+// recording the sign-in.
+var errTOTPReplay = errors.New("identity: one-time code already used")
 
 // failAttempt counts a failed attempt on u (locking it at Policy.LockAfter), audits it and returns
 // ErrUnauthenticated.
@@ -783,7 +805,14 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID uuid.UUID, code string
 		return floorplan.Invalidf("wrong one-time code")
 	}
 	u, err = s.update(ctx, u, func(u *User) (bool, error) {
-		u.TOTPEnabled = true
+		if u.TOTPEnabled {
+			return false, floorplan.Invalidf("a second factor is already enrolled")
+		}
+		step, ok := MatchTOTP(u.TOTPSecret, code, now, u.LastTOTPStep)
+		if !ok {
+			return false, floorplan.Invalidf("one-time code already used")
+		}
+		u.TOTPEnabled, u.LastTOTPStep = true, step
 		return true, nil
 	})
 	if err != nil {

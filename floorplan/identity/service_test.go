@@ -340,6 +340,84 @@ func TestSignInTOTP(t *testing.T) {
 	}
 }
 
+// TestTOTPReplay: a one-time code is accepted once: the same code again, within its window, is refused
+// (by SignIn and by ConfirmTOTP), and the next step's code is accepted.
+func TestTOTPReplay(t *testing.T) {
+	f := newFixture(t, identity.Options{SignInPerMinute: 1000})
+	u := f.add(t, "planner", pw, identity.RolePlanner)
+	me := f.as(u, "")
+	secret, _, err := f.EnrolTOTP(me, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := func() string {
+		c, err := identity.TOTPCode(secret, f.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	step := func() int64 { return f.clock.Now().Unix() / 30 }
+
+	// ConfirmTOTP: a code whose step was used already is refused, and nothing is enrolled.
+	stored := f.user(t, u.ID)
+	stored.LastTOTPStep = step()
+	if err := f.store.UpdateUser(f.ctx, &stored); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.ConfirmTOTP(me, u.ID, code()); !errors.Is(err, floorplan.ErrInvalid) {
+		t.Fatalf("ConfirmTOTP with a used code: %v", err)
+	}
+	if f.user(t, u.ID).TOTPEnabled {
+		t.Fatal("ConfirmTOTP with a used code enrolled the second factor")
+	}
+	f.clock.Pass(30 * time.Second)
+	confirming := code()
+	if err := f.ConfirmTOTP(me, u.ID, confirming); err != nil {
+		t.Fatalf("ConfirmTOTP with the next step's code: %v", err)
+	}
+	if got := f.user(t, u.ID).LastTOTPStep; got != step() {
+		t.Errorf("after ConfirmTOTP: LastTOTPStep %d, want %d", got, step())
+	}
+	// The confirming code does not sign in, even 29 s later.
+	f.clock.Pass(29*time.Second - time.Duration(f.clock.Now().Unix()%30)*time.Second)
+	if _, _, _, err := f.SignIn(f.ctx, "planner", pw, confirming, "a"); !errors.Is(err, identity.ErrUnauthenticated) {
+		t.Errorf("SignIn with the confirming code: %v", err)
+	}
+
+	// SignIn: the same code twice, the second refused; the next step's code is good, once.
+	f.clock.Pass(time.Second) // into the next step
+	first := code()
+	if _, sess, _, err := f.SignIn(f.ctx, "planner", pw, first, "a"); err != nil || !sess.MFA {
+		t.Fatalf("SignIn with a fresh code: %v, MFA %v", err, sess.MFA)
+	}
+	if got := f.user(t, u.ID); got.LastTOTPStep != step() || got.FailedAttempts != 0 {
+		t.Errorf("after SignIn: LastTOTPStep %d, %d failed attempts; want %d, 0", got.LastTOTPStep, got.FailedAttempts, step())
+	}
+	f.clock.Pass(10 * time.Second)
+	if _, _, _, err := f.SignIn(f.ctx, "planner", pw, first, "a"); !errors.Is(err, identity.ErrUnauthenticated) {
+		t.Errorf("SignIn with the same code again: %v", err)
+	}
+	if r := f.lastAudit(t); r.Outcome != identity.OutcomeFailed || !strings.Contains(r.Detail, "already used") {
+		t.Errorf("audit of the replay: %+v", r)
+	}
+	if got := f.user(t, u.ID).FailedAttempts; got != 1 {
+		t.Errorf("the replay counts %d failed attempts, want 1", got)
+	}
+	// Within the skew, a code of the previous step is refused too once a later one was used.
+	f.clock.Pass(30 * time.Second)
+	if _, _, _, err := f.SignIn(f.ctx, "planner", pw, first, "a"); !errors.Is(err, identity.ErrUnauthenticated) {
+		t.Errorf("SignIn with the used code one step later: %v", err)
+	}
+	next := code()
+	if _, _, _, err := f.SignIn(f.ctx, "planner", pw, next, "a"); err != nil {
+		t.Errorf("SignIn with the next step's code: %v", err)
+	}
+	if _, _, _, err := f.SignIn(f.ctx, "planner", pw, next, "a"); !errors.Is(err, identity.ErrUnauthenticated) {
+		t.Errorf("SignIn with the next step's code again: %v", err)
+	}
+}
+
 // wrongCode returns a code that is not c.
 func wrongCode(c string) string {
 	if c == "123456" {
@@ -382,6 +460,8 @@ func TestAdministratorMustEnrolTOTP(t *testing.T) {
 	if _, _, _, err := f.SignIn(f.ctx, "secadmin", pw, "", "a"); !errors.Is(err, identity.ErrOTPRequired) {
 		t.Errorf("an enrolled administrator without a code: %v", err)
 	}
+	f.clock.Pass(30 * time.Second) // the confirming code is used up: the next one
+	code, _ = identity.TOTPCode(secret, f.clock.Now())
 	if _, sess, _, err := f.SignIn(f.ctx, "secadmin", pw, code, "a"); err != nil || !sess.MFA {
 		t.Errorf("an enrolled administrator with a code: %v, MFA %v", err, sess.MFA)
 	}

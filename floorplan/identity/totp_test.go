@@ -86,3 +86,31 @@ func TestNewTOTP(t *testing.T) {
 		t.Errorf("a code of the new secret does not check: %q, %v", code, err)
 	}
 }
+
+func TestMatchTOTP(t *testing.T) {
+	at := time.Unix(1234567890, 0) // step 41152263
+	const step = 41152263
+	tests := []struct {
+		name  string
+		at    time.Time
+		after int64
+		want  int64
+		ok    bool
+	}{
+		{"fresh", at, 0, step, true},
+		{"one step later, within the skew", at.Add(30 * time.Second), 0, step, true},
+		{"step already used", at, step, 0, false},
+		{"a later step used", at.Add(30 * time.Second), step + 1, 0, false},
+		{"the step before used", at, step - 1, step, true},
+		{"out of the window", at.Add(60 * time.Second), 0, 0, false},
+	}
+	for _, tc := range tests {
+		got, ok := identity.MatchTOTP(rfc6238, "005924", tc.at, tc.after)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("%s: MatchTOTP = %d, %v; want %d, %v", tc.name, got, ok, tc.want, tc.ok)
+		}
+	}
+	if _, ok := identity.MatchTOTP(rfc6238, "005925", at, 0); ok {
+		t.Error("MatchTOTP accepts a wrong code")
+	}
+}

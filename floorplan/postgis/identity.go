@@ -80,7 +80,7 @@ func utc(t pgtype.Timestamptz) time.Time { return timeOf(t, time.UTC) }
 
 const userColumns = `id, username, display_name, grants, password_hash, password_history, password_changed_at,
        must_change_password, password_expires, failed_attempts, locked_until, disabled, totp_secret, totp_enabled,
-       external_subject, created_at, version`
+       external_subject, last_totp_step, created_at, version`
 
 func scanUser(row pgx.Row) (identity.User, error) {
 	var (
@@ -90,7 +90,7 @@ func scanUser(row pgx.Row) (identity.User, error) {
 	)
 	err := row.Scan(uuidDst(&u.ID), &u.Username, &u.DisplayName, &grants, &u.PasswordHash, &u.PasswordHistory,
 		&changed, &u.MustChangePassword, &expires, &u.FailedAttempts, &locked, &u.Disabled, &u.TOTPSecret,
-		&u.TOTPEnabled, &u.ExternalSubject, &createdAt, &u.Version)
+		&u.TOTPEnabled, &u.ExternalSubject, &u.LastTOTPStep, &createdAt, &u.Version)
 	if err != nil {
 		return u, err
 	}
@@ -107,7 +107,7 @@ func scanUser(row pgx.Row) (identity.User, error) {
 	return u, nil
 }
 
-// userArgs are the columns $2 … $15 of insertUserSQL and updateUserSQL.
+// userArgs are the columns $2 … $16 of insertUserSQL and updateUserSQL.
 func userArgs(u *identity.User) ([]any, error) {
 	grants := u.Grants
 	if grants == nil {
@@ -123,13 +123,13 @@ func userArgs(u *identity.User) ([]any, error) {
 	}
 	return []any{u.Username, u.DisplayName, string(g), u.PasswordHash, history, nullTime(u.PasswordChangedAt),
 		u.MustChangePassword, nullTime(u.PasswordExpires), u.FailedAttempts, nullTime(u.LockedUntil), u.Disabled,
-		u.TOTPSecret, u.TOTPEnabled, u.ExternalSubject}, nil
+		u.TOTPSecret, u.TOTPEnabled, u.ExternalSubject, u.LastTOTPStep}, nil
 }
 
 const insertUserSQL = `INSERT INTO users (id, username, display_name, grants, password_hash, password_history,
        password_changed_at, must_change_password, password_expires, failed_attempts, locked_until, disabled,
-       totp_secret, totp_enabled, external_subject, created_at, version)
-VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, coalesce($16, now()), 1)
+       totp_secret, totp_enabled, external_subject, last_totp_step, created_at, version)
+VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, coalesce($17, now()), 1)
 RETURNING created_at`
 
 // CreateUser stores a new user; it assigns u.ID (when uuid.Nil), u.CreatedAt (when zero) and
@@ -205,8 +205,8 @@ const (
 	updateUserSQL = `UPDATE users SET username = $2, display_name = $3, grants = $4::jsonb, password_hash = $5,
        password_history = $6, password_changed_at = $7, must_change_password = $8, password_expires = $9,
        failed_attempts = $10, locked_until = $11, disabled = $12, totp_secret = $13, totp_enabled = $14,
-       external_subject = $15, version = version + 1
- WHERE id = $1 AND version = $16
+       external_subject = $15, last_totp_step = $16, version = version + 1
+ WHERE id = $1 AND version = $17
 RETURNING version`
 	userVersionSQL = `SELECT version FROM users WHERE id = $1`
 )

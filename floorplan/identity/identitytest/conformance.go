@@ -78,6 +78,7 @@ func fullUser(name string) identity.User {
 		LockedUntil:        at.Add(time.Hour),
 		TOTPSecret:         "JBSWY3DPEHPK3PXP",
 		TOTPEnabled:        true,
+		LastTOTPStep:       59026306, // a step of February 2026
 		ExternalSubject:    "https://idp.example|" + name,
 	}
 }
@@ -101,6 +102,7 @@ func sameUser(got, want identity.User) error {
 		{"Disabled", got.Disabled == want.Disabled},
 		{"TOTPSecret", got.TOTPSecret == want.TOTPSecret},
 		{"TOTPEnabled", got.TOTPEnabled == want.TOTPEnabled},
+		{"LastTOTPStep", got.LastTOTPStep == want.LastTOTPStep},
 		{"ExternalSubject", got.ExternalSubject == want.ExternalSubject},
 	}
 	for _, c := range checks {
@@ -167,6 +169,7 @@ func testUsers(t *testing.T, s identity.Store) {
 	u.Grants = []identity.Grant{{Role: identity.RoleViewer}}
 	u.PasswordHistory = nil
 	u.FailedAttempts, u.LockedUntil, u.Disabled = 0, time.Time{}, true
+	u.LastTOTPStep++
 	must(t, s.UpdateUser(ctx, &u))
 	if u.Version != 2 {
 		t.Errorf("UpdateUser: Version %d, want 2", u.Version)
