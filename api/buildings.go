@@ -338,18 +338,27 @@ func (s *Server) floorAt(r *http.Request) (floorplan.Floor, projector, error) {
 	return s.floorFrame(r.Context(), id, local)
 }
 
-func (s *Server) getFloor(w http.ResponseWriter, r *http.Request) error {
+// visibleFloorAt is floorAt for a floor the caller may see: those who see its building (404 otherwise, as
+// for a missing one).
+func (s *Server) visibleFloorAt(r *http.Request) (floorplan.Floor, projector, error) {
 	f, p, err := s.floorAt(r)
 	if err != nil {
-		return err
+		return f, p, err
 	}
-	// A floor is seen by those who see its building (404 otherwise, as for a missing one).
 	sc, err := s.scopeOf(r.Context())
 	if err != nil {
-		return err
+		return f, p, err
 	}
 	if !sc.building(f.BuildingID) {
-		return s.denyRead(r.Context(), "floor", f.ID)
+		return floorplan.Floor{}, projector{}, s.denyRead(r.Context(), "floor", f.ID)
+	}
+	return f, p, nil
+}
+
+func (s *Server) getFloor(w http.ResponseWriter, r *http.Request) error {
+	f, p, err := s.visibleFloorAt(r)
+	if err != nil {
+		return err
 	}
 	return writeJSON(w, http.StatusOK, floorOut(f, p))
 }

@@ -101,9 +101,10 @@ func TestDistrictScope(t *testing.T) {
 	if body := d.do("GET", "/api/v1/floors/"+tn.floor.String()+"/rooms", nil).expect(t, 200).body; !has(body, cityRoom.String()) || !has(body, freeRoom.String()) {
 		t.Errorf("the district's floor list: %s", body)
 	}
-	if body := d.do("GET", "/api/v1/floors/"+zl.floor.String()+"/rooms", nil).body; has(body, zlRoom.String()) {
-		t.Errorf("the other district's floor list shows its room: %s", body)
-	}
+	// Another district's floor is not there at all: its room list, plan and export are 404.
+	d.do("GET", "/api/v1/floors/"+zl.floor.String()+"/rooms", nil).expectError(t, 404, "not_found")
+	d.do("GET", "/api/v1/floors/"+zl.floor.String()+"/plan.svg", nil).expectError(t, 404, "not_found")
+	d.do("GET", "/api/v1/exports/geojson?floor_id="+zl.floor.String(), nil).expectError(t, 404, "not_found")
 	if body := d.do("GET", "/api/v1/search?q=T101"+sfx, nil).expect(t, 200).body; !has(body, cityRoom.String()) {
 		t.Errorf("search for the district's room: %s", body)
 	}

@@ -99,6 +99,9 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request, format string) err
 	if err != nil {
 		return err
 	}
+	if f, err := s.store.Floor(r.Context(), floorID); err == nil && !sc.building(f.BuildingID) {
+		return s.denyRead(r.Context(), "floor", floorID)
+	}
 	plan, err := render.BuildPlan(r.Context(), scopedPlanStore{Reader: s.store, sc: sc}, sc.report(rep), floorID)
 	if err != nil {
 		return about("floor", err)

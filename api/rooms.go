@@ -185,9 +185,17 @@ func (s *Server) writeRoom(ctx context.Context, w http.ResponseWriter, status in
 
 // writtenRoom answers a successful write with the room and its state today, as the Register computed it
 // for the rooms the write touched.
-func (s *Server) writtenRoom(w http.ResponseWriter, status int, room floorplan.Room, p projector, c floorplan.Changes) error {
+func (s *Server) writtenRoom(ctx context.Context, w http.ResponseWriter, status int, room floorplan.Room, p projector, c floorplan.Changes) error {
+	sc, err := s.scopeOf(ctx)
+	if err != nil {
+		return err
+	}
+	out := roomOut(room, p, changedState(c))
+	if !sc.personal {
+		redactRoom(&out)
+	}
 	setETag(w, room.Version)
-	return writeGeoJSON(w, status, roomOut(room, p, changedState(c)))
+	return writeGeoJSON(w, status, out)
 }
 
 // changedState is the state of the rooms a write touched, as a report to read rooms from.
@@ -264,7 +272,7 @@ func (s *Server) writeRooms(ctx context.Context, w http.ResponseWriter, rooms []
 }
 
 func (s *Server) listRooms(w http.ResponseWriter, r *http.Request) error {
-	f, p, err := s.floorAt(r)
+	f, p, err := s.visibleFloorAt(r)
 	if err != nil {
 		return err
 	}
@@ -323,7 +331,7 @@ func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	location(w, "/api/v1/rooms/"+room.ID.String())
-	return s.writtenRoom(w, http.StatusCreated, room, p, c)
+	return s.writtenRoom(r.Context(), w, http.StatusCreated, room, p, c)
 }
 
 func (s *Server) getRoom(w http.ResponseWriter, r *http.Request) error {
@@ -377,7 +385,7 @@ func (s *Server) updateRoom(w http.ResponseWriter, r *http.Request, patch bool) 
 	if c, err = s.afterWrite(r.Context(), c, err); err != nil {
 		return stale(about("room", err))
 	}
-	return s.writtenRoom(w, http.StatusOK, room, p, c)
+	return s.writtenRoom(r.Context(), w, http.StatusOK, room, p, c)
 }
 
 func (s *Server) deleteRoom(w http.ResponseWriter, r *http.Request) error {

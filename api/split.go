@@ -40,5 +40,14 @@ func (s *Server) splitRoom(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	sc, err := s.scopeOf(r.Context())
+	if err != nil {
+		return err
+	}
+	if !sc.personal {
+		for i := range out.Features {
+			redactRoom(&out.Features[i])
+		}
+	}
 	return writeGeoJSON(w, http.StatusCreated, out)
 }

@@ -165,8 +165,12 @@ func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) error {
 		base += "-" + opt.BuildingID.String()[:8]
 	}
 	if opt.FloorID != uuid.Nil {
-		if _, err := s.store.Floor(ctx, opt.FloorID); err != nil {
+		f, err := s.store.Floor(ctx, opt.FloorID)
+		if err != nil {
 			return about("floor", err)
+		}
+		if !sc.building(f.BuildingID) {
+			return s.denyRead(ctx, "floor", opt.FloorID)
 		}
 		base += "-floor-" + opt.FloorID.String()[:8]
 	}

@@ -136,13 +136,12 @@ func (g *Register) Subscribe(fn func(Changes)) {
 // Reader returns the store's read side, for callers that read what they are about to change.
 func (g *Register) Reader() Reader { return g.store }
 
+// Check asks the permission hook whether the change req describes may be made, without making it: a dry
+// run (an import's preview) must be allowed as the change itself would be.
+func (g *Register) Check(ctx context.Context, req Request) error { return g.allow(ctx, req) }
+
 // allow asks the permission hook.
-func (g *Register) allow(ctx context.Context, req Request) error {
-	if err := g.permit(ctx, req); err != nil {
-		return err
-	}
-	return nil
-}
+func (g *Register) allow(ctx context.Context, req Request) error { return g.permit(ctx, req) }
 
 // done finishes a committed change: the revision, the room states, the subscribers.
 func (g *Register) done(ctx context.Context, c Changes, seedRooms, seedPeople []uuid.UUID) (Changes, error) {

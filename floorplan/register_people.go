@@ -31,6 +31,12 @@ func (g *Register) UpdateAgency(ctx context.Context, a *Agency) (Changes, error)
 	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityAgency, ID: a.ID, AgencyID: a.ID, JurisdictionID: a.JurisdictionID}); err != nil {
 		return Changes{}, err
 	}
+	// Moving an agency under another parent must be allowed under that parent too.
+	if old, err := g.store.Agency(ctx, a.ID); err == nil && old.ParentID != a.ParentID && a.ParentID != uuid.Nil {
+		if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityAgency, ID: a.ID, AgencyID: a.ParentID}); err != nil {
+			return Changes{}, err
+		}
+	}
 	if err := g.store.UpdateAgency(withValidated(ctx), a); err != nil {
 		return Changes{}, err
 	}
@@ -69,6 +75,12 @@ func (g *Register) UpdatePerson(ctx context.Context, p *Person) (Changes, error)
 	}
 	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityPerson, ID: p.ID, AgencyID: p.AgencyID}); err != nil {
 		return Changes{}, err
+	}
+	// A person moved from another agency must be allowed where they leave too.
+	if old, err := g.store.Person(ctx, p.ID); err == nil && old.AgencyID != p.AgencyID {
+		if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityPerson, ID: p.ID, AgencyID: old.AgencyID}); err != nil {
+			return Changes{}, err
+		}
 	}
 	if err := g.store.UpdatePerson(withValidated(ctx), p); err != nil {
 		return Changes{}, err

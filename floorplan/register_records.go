@@ -56,10 +56,10 @@ func (g *Register) DeleteBuilding(ctx context.Context, id uuid.UUID) (Changes, e
 
 // buildingIn converts and validates a building before it is written.
 func (g *Register) buildingIn(b *Building, fp Shape) error {
-	if err := b.Georef.Validate(); err != nil {
-		return err
-	}
 	if fp.Polygon != nil {
+		if err := b.Georef.Validate(); err != nil { // the frame the footprint is converted with
+			return err
+		}
 		b.Footprint = fp.local(b.Georef)
 	}
 	return b.Validate()
@@ -147,6 +147,12 @@ func (g *Register) UpdateRoom(ctx context.Context, r *Room, shape Shape) (Change
 	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityRoom, ID: r.ID, AgencyID: r.AgencyID, BuildingID: b}); err != nil {
 		return Changes{}, err
 	}
+	// A room moved from another agency must be allowed where it leaves too.
+	if old, err := g.store.Room(ctx, r.ID); err == nil && old.AgencyID != r.AgencyID {
+		if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityRoom, ID: r.ID, AgencyID: old.AgencyID, BuildingID: b}); err != nil {
+			return Changes{}, err
+		}
+	}
 	if err := g.store.UpdateRoom(withValidated(ctx), r); err != nil {
 		return Changes{}, err
 	}
@@ -159,7 +165,11 @@ func (g *Register) DeleteRoom(ctx context.Context, id uuid.UUID, version int64) 
 	if err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpDelete, Entity: EntityRoom, ID: id, AgencyID: r.AgencyID}); err != nil {
+	b, err := g.buildingOf(ctx, r.FloorID)
+	if err != nil {
+		return Changes{}, err
+	}
+	if err := g.allow(ctx, Request{Op: OpDelete, Entity: EntityRoom, ID: id, AgencyID: r.AgencyID, BuildingID: b.ID}); err != nil {
 		return Changes{}, err
 	}
 	if err := g.store.DeleteRoom(ctx, id, version); err != nil {

@@ -296,3 +296,56 @@ func TestRegisterRoomStatesAround(t *testing.T) {
 func square(x0, y0, x1, y1 float64) orb.Polygon { return geotest.Rect(x0, y0, x1, y1) }
 
 func geoRef() geo.Georef { return geo.Georef{Origin: orb.Point{119.97, 31.81}, Scale: 1} }
+
+// TestRegisterMovesCheckedAtBothEnds: a caller allowed to write only agency A cannot take a room or a person
+// away from agency B by writing them into A, nor move an agency under B; a dry-run import asks the hook too.
+func TestRegisterMovesCheckedAtBothEnds(t *testing.T) {
+	var onlyA uuid.UUID
+	permit := func(_ context.Context, req floorplan.Request) error {
+		if onlyA != uuid.Nil && req.Op != floorplan.OpBatch && req.AgencyID != onlyA {
+			return floorplan.ErrForbidden
+		}
+		return nil
+	}
+	reg, rs, d := openRegister(t, floorplan.WithPermit(permit))
+	ctx := context.Background()
+	var a, b floorplan.Room
+	for _, r := range d.Rooms {
+		switch {
+		case r.AgencyID == uuid.Nil:
+		case a.ID == uuid.Nil:
+			a = r
+		case r.AgencyID != a.AgencyID && b.ID == uuid.Nil:
+			b = r
+		}
+	}
+	onlyA = a.AgencyID
+	room, err := rs.Room(ctx, b.ID)
+	must(t, err)
+	room.AgencyID = a.AgencyID
+	if _, err := reg.UpdateRoom(ctx, &room, floorplan.Shape{}); !errors.Is(err, floorplan.ErrForbidden) {
+		t.Errorf("a room taken from another agency: %v, want forbidden", err)
+	}
+	var p floorplan.Person
+	for _, x := range d.People {
+		if x.AgencyID == b.AgencyID {
+			p = x
+			break
+		}
+	}
+	p, err = rs.Person(ctx, p.ID)
+	must(t, err)
+	p.AgencyID = a.AgencyID
+	if _, err := reg.UpdatePerson(ctx, &p); !errors.Is(err, floorplan.ErrForbidden) {
+		t.Errorf("a person taken from another agency: %v, want forbidden", err)
+	}
+	ag, err := rs.Agency(ctx, a.AgencyID)
+	must(t, err)
+	ag.ParentID = b.AgencyID
+	if _, err := reg.UpdateAgency(ctx, &ag); !errors.Is(err, floorplan.ErrForbidden) {
+		t.Errorf("an agency moved under another: %v, want forbidden", err)
+	}
+	if err := reg.Check(ctx, floorplan.Request{Op: floorplan.OpUpdate, AgencyID: b.AgencyID}); !errors.Is(err, floorplan.ErrForbidden) {
+		t.Errorf("Check does not ask the hook: %v", err)
+	}
+}

@@ -89,7 +89,11 @@ const (
 func Import(ctx context.Context, reg *floorplan.Register, d *Dataset, opt Options) (*Summary, error) {
 	sum := &Summary{File: d.File, Format: d.Format, DryRun: opt.DryRun, Skipped: []Problem{}, Notes: []string{}}
 	sum.Notes = append(sum.Notes, d.Notes...)
+	req := floorplan.Request{Op: floorplan.OpBatch, Entity: floorplan.EntityRoom, What: "import " + d.Format + " " + d.File}
 	if opt.DryRun {
+		if err := reg.Check(ctx, req); err != nil {
+			return nil, err
+		}
 		p, err := newPlan(ctx, reg.Reader(), d, opt)
 		if err != nil {
 			return nil, err
@@ -98,7 +102,6 @@ func Import(ctx context.Context, reg *floorplan.Register, d *Dataset, opt Option
 		return sum, nil
 	}
 	var p *plan
-	req := floorplan.Request{Entity: floorplan.EntityRoom, What: "import " + d.Format + " " + d.File}
 	_, err := reg.Batch(ctx, req, func(tx floorplan.Store) error {
 		var err error
 		if p, err = newPlan(ctx, tx, d, opt); err != nil {
