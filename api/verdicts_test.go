@@ -300,3 +300,18 @@ func testAsOf(t *testing.T, e *env) {
 	e.do("GET", "/api/v1/rooms/"+uuid.NewString()+"/history", nil).expectError(t, 404, "not_found")
 	e.do("PATCH", "/api/v1/rooms/"+room.String()+"?effective=yesterday", body, "If-Match", `"1"`).expectError(t, 400, "bad_request")
 }
+
+// TestTimeParametersRefuseBadInput: recorded_at, reason and valid_from say what is wrong, and nothing is
+// written.
+func TestTimeParametersRefuseBadInput(t *testing.T) {
+	e := storeEnv(t, "gpkg")
+	f := e.fixture()
+	e.do("GET", "/api/v1/reports/over-standard?recorded_at=yesterday", nil).expectError(t, 400, "bad_request")
+	body := roomBody("901", "office", rect(0, 0, 3, 3), &f.georef)
+	e.do("POST", "/api/v1/floors/"+f.floor.String()+"/rooms?reason="+strings.Repeat("长", 501), body).expectError(t, 400, "bad_request")
+	body["properties"].(map[string]any)["valid_from"] = "2026-02-30"
+	e.do("POST", "/api/v1/floors/"+f.floor.String()+"/rooms", body).expectError(t, 400, "bad_request")
+	if n := len(e.rooms(f).Features); n != 0 {
+		t.Errorf("%d rooms written by refused requests", n)
+	}
+}

@@ -57,7 +57,7 @@ func hundredths(x float64) int64 { return int64(math.Floor(x*100 + 0.5 + noiseHu
 // m2Of is an area in hundredths of m² as m².
 func m2Of(h int64) float64 { return float64(h) / 100 }
 
-// pctEpsilon is the same tolerance for the percentages compared with ToleranceBand.UpToPct.
+// pctEpsilon absorbs floating-point noise in the percentages compared with ToleranceBand.UpToPct.
 const pctEpsilon = 1e-9
 
 // ToleranceBand is one band of a local tolerance policy for over-standard people, e.g. "up to 30 % over:

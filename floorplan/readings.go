@@ -49,7 +49,7 @@ func readRow(pol Policy, std *Standards, a *Agency, p *Person, row *StandardRow,
 		r.deputy = true
 		if pol.Deputies == DeputiesProvincial {
 			if dep, found := std.Lookup(LevelProvincial, RankViceMinister, day); found {
-				row, ok, r.deputyApplied = &dep, true, true
+				row, ok = &dep, true
 			}
 		}
 	}
@@ -67,7 +67,7 @@ func readRow(pol Policy, std *Standards, a *Agency, p *Person, row *StandardRow,
 
 // reading records which debatable note touched a person's row.
 type reading struct {
-	deputy, deputyApplied        bool // a 副省级 city deputy; given the 省级副职 figure
+	deputy                       bool // a 副省级 city deputy (the basis names the reading)
 	toiletByGrade, toiletRefused bool // a 市县 allowance by grade; refused by post
 }
 

@@ -30,14 +30,12 @@ func (e *evaluation) notVacatedAfterMerger() {
 	}
 	rooms := make(map[int][]uuid.UUID, len(due))
 	area := make(map[int]int64, len(due)) // hundredths of m²
-	allocatedRooms := make(map[int]int, len(due))
 	people := make(map[int]int, len(due))
 	for _, r := range o.Rooms {
 		if ai, ok := o.agency[r.AgencyID]; ok {
 			if _, isDue := due[ai]; isDue {
 				rooms[ai] = append(rooms[ai], r.RoomID)
 				area[ai] += hundredths(r.AreaM2)
-				allocatedRooms[ai]++
 			}
 		}
 	}
@@ -64,7 +62,7 @@ func (e *evaluation) notVacatedAfterMerger() {
 	b.add(fmt.Sprintf("机构撤并后%d个月内腾退，0为当日（vacate_after_merger_months=%d）", n, n),
 		fmt.Sprintf("vacated within %s of a merger or abolition, 0 being that day (vacate_after_merger_months=%d)", monthsEN(n), n))
 	for ai, deadline := range due { // order does not matter: findings are sorted
-		if allocatedRooms[ai] == 0 && people[ai] == 0 {
+		if e.allocated[ai] == 0 && people[ai] == 0 { // e.allocated: tallyAgencies
 			continue
 		}
 		a := &snap.Agencies[ai]
@@ -79,9 +77,9 @@ func (e *evaluation) notVacatedAfterMerger() {
 			RuleID: RuleNotVacatedAfterMerger, Severity: SeverityViolation, Source: SourceNotVacatedAfterMerger,
 			Subject: EntityAgency, SubjectID: a.ID, AgencyID: a.ID, RoomIDs: ids, AreaM2: m2Of(area[ai]), Deadline: deadline,
 			Message: fmt.Sprintf("%s已于%s%s；按本地政策，%s，%s腾退原办公用房，至%s仍有%d间房间登记在该单位名下、%d人仍在使用办公用房。",
-				a.Name, day(a.StatusDate), what, grace, lastDayZH(deadline), day(e.asOf), allocatedRooms[ai], people[ai]),
+				a.Name, day(a.StatusDate), what, grace, lastDayZH(deadline), day(e.asOf), e.allocated[ai], people[ai]),
 			MessageEN: fmt.Sprintf("%s was %s on %s; under the local policy %s, so the rooms were due back %s; on %s %d rooms are still allocated to it and %d of its people still hold rooms.",
-				a.Name, whatEN, day(a.StatusDate), graceEN, lastDayEN(deadline), day(e.asOf), allocatedRooms[ai], people[ai]),
+				a.Name, whatEN, day(a.StatusDate), graceEN, lastDayEN(deadline), day(e.asOf), e.allocated[ai], people[ai]),
 		}
 		b.set(&f)
 		e.add(f)

@@ -42,16 +42,18 @@ func (f *serveFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.tlsKey, "tls-key", "", "the PEM private key of --tls-cert")
 }
 
-// accountsOn reports whether accounts are on: --accounts, or OFFICEMAP_ACCOUNTS=on.
-func (f *serveFlags) accountsOn(getenv func(string) string) bool {
-	if f.accounts {
-		return true
-	}
-	switch strings.ToLower(strings.TrimSpace(getenv(envAccounts))) {
+// accountsOn reports whether accounts are on: --accounts, or OFFICEMAP_ACCOUNTS=on. Any other value of
+// the variable than on/off (and their usual spellings) is an error: a typo must not start a server in which
+// everyone acts as the administrator.
+func (f *serveFlags) accountsOn(getenv func(string) string) (bool, error) {
+	switch v := strings.ToLower(strings.TrimSpace(getenv(envAccounts))); v {
 	case "on", "1", "true", "yes":
-		return true
+		return true, nil
+	case "", "off", "0", "false", "no":
+		return f.accounts, nil
+	default:
+		return false, fmt.Errorf("%w: %s=%q: use on or off", errUsage, envAccounts, v)
 	}
-	return false
 }
 
 // tlsConfig loads --tls-cert and --tls-key; nil without them.

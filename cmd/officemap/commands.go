@@ -158,7 +158,11 @@ func serveCmd(e *env) *cobra.Command {
 			}
 			defer s.Close()
 			var acc *serverAccounts
-			if f.accountsOn(e.getenv) {
+			on, err := f.accountsOn(e.getenv)
+			if err != nil {
+				return err
+			}
+			if on {
 				if acc, err = e.newAccounts(s, identity.Options{}); err != nil {
 					return err
 				}
@@ -205,7 +209,11 @@ func demoCmd(e *env) *cobra.Command {
 			d := sample.Build(floorplan.DayOf(time.Now()))
 			var acc *serverAccounts
 			var users []demoUser
-			if f.accountsOn(e.getenv) {
+			on, err := f.accountsOn(e.getenv)
+			if err != nil {
+				return err
+			}
+			if on {
 				users = demoUsers(demoAgency(d))
 				if acc, err = e.newAccounts(s, identity.Options{ExemptTOTP: demoExempt(users)}); err != nil {
 					return err
