@@ -1,7 +1,8 @@
 package main
 
-// Accounts and TLS for serve and demo. Both are opt-in: without --accounts (or OFFICEMAP_ACCOUNTS=on)
-// the server is the single-user one; without --tls-cert and --tls-key it speaks plain HTTP.
+// Accounts and TLS for serve and demo. Accounts are on unless switched off (--accounts=false or
+// OFFICEMAP_ACCOUNTS=off): then the server is the single-user one, which listens on a loopback address
+// only. Without --tls-cert and --tls-key the server speaks plain HTTP.
 
 import (
 	"context"
@@ -21,13 +22,13 @@ import (
 	"officemap/floorplan/sample"
 )
 
-// envAccounts turns accounts on like --accounts when "on" (or true, 1, yes).
+// envAccounts switches accounts off when "off" (or false, 0, no); --accounts given on the command line wins.
 const envAccounts = "OFFICEMAP_ACCOUNTS"
 
 // envDemoPassword is the demo users' password; random (and printed) when unset.
 const envDemoPassword = "OFFICEMAP_DEMO_PASSWORD"
 
-// bootstrapUser is the first system administrator, made by serve --accounts on a store without users.
+// bootstrapUser is the first system administrator, made by serve on a store without users.
 const bootstrapUser = "admin"
 
 // serveFlags are the flags serve and demo share.
@@ -37,23 +38,59 @@ type serveFlags struct {
 }
 
 func (f *serveFlags) register(cmd *cobra.Command) {
-	cmd.Flags().BoolVar(&f.accounts, "accounts", false, "turn accounts on: sign-in, roles, scopes and the audit log (default $"+envAccounts+"=on; off: single-user)")
+	cmd.Flags().BoolVar(&f.accounts, "accounts", true, "accounts: sign-in, roles, scopes and the audit log; --accounts=false (or $"+envAccounts+"=off) serves one user on a loopback address only")
 	cmd.Flags().StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain) file; needs --tls-key")
 	cmd.Flags().StringVar(&f.tlsKey, "tls-key", "", "the PEM private key of --tls-cert")
 }
 
-// accountsOn reports whether accounts are on: --accounts, or OFFICEMAP_ACCOUNTS=on. Any other value of
-// the variable than on/off (and their usual spellings) is an error: a typo must not start a server in which
-// everyone acts as the administrator.
-func (f *serveFlags) accountsOn(getenv func(string) string) (bool, error) {
-	switch v := strings.ToLower(strings.TrimSpace(getenv(envAccounts))); v {
-	case "on", "1", "true", "yes":
-		return true, nil
-	case "", "off", "0", "false", "no":
+// accountsOn reports whether accounts are on: --accounts when given on the command line, else
+// OFFICEMAP_ACCOUNTS, else on. Any other value of the variable than on/off (and their usual spellings)
+// is an error: a typo must not start a server in which everyone acts as the administrator.
+func (f *serveFlags) accountsOn(cmd *cobra.Command, getenv func(string) string) (bool, error) {
+	if cmd.Flags().Changed("accounts") {
 		return f.accounts, nil
+	}
+	switch v := strings.ToLower(strings.TrimSpace(getenv(envAccounts))); v {
+	case "", "on", "1", "true", "yes":
+		return true, nil
+	case "off", "0", "false", "no":
+		return false, nil
 	default:
 		return false, fmt.Errorf("%w: %s=%q: use on or off", errUsage, envAccounts, v)
 	}
+}
+
+// check checks the flags of serve and demo before anything is opened or loaded, and reports whether
+// accounts are on.
+func (f *serveFlags) check(cmd *cobra.Command, e *env) (bool, error) {
+	if _, err := f.tlsConfig(); err != nil {
+		return false, err
+	}
+	on, err := f.accountsOn(cmd, e.getenv)
+	if err != nil || on {
+		return on, err
+	}
+	if err := singleUserAddr(resolveAddr(e.addr, e.getenv)); err != nil {
+		return false, err
+	}
+	fmt.Fprintln(e.stderr, "officemap: accounts are off: single-user mode, everyone who reaches this address acts as the administrator")
+	return false, nil
+}
+
+// singleUserAddr checks that a server without accounts listens on a loopback address only: anyone who
+// can reach it acts as the administrator.
+func singleUserAddr(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%w: --addr %q: %v", errUsage, addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("%w: --addr %q: without accounts (--accounts=false or %s=off) officemap serves a loopback address only (127.0.0.1, ::1 or localhost); turn accounts on to serve a network", errUsage, addr, envAccounts)
 }
 
 // tlsConfig loads --tls-cert and --tls-key; nil without them.

@@ -113,7 +113,7 @@ func get(t *testing.T, c *http.Client, url string) int {
 func TestDemoAccounts(t *testing.T) {
 	const pw = "Demo-passw0rd!"
 	url, printed, stop := servingEnv(t, map[string]string{envDemoPassword: pw},
-		"demo", "--accounts", "--db", filepath.Join(t.TempDir(), "demo.gpkg"), "--addr", "127.0.0.1:0")
+		"demo", "--db", filepath.Join(t.TempDir(), "demo.gpkg"), "--addr", "127.0.0.1:0")
 	if strings.Contains(printed, pw) {
 		t.Errorf("demo printed the password from the environment:\n%s", printed)
 	}
@@ -170,23 +170,52 @@ func TestDemoRandomPassword(t *testing.T) {
 	}
 }
 
-func TestAccountsOffByDefault(t *testing.T) {
+// TestAccountsOnByDefault: without any setting a server asks who is calling; single-user mode must be
+// asked for, and then serves a loopback address only.
+func TestAccountsOnByDefault(t *testing.T) {
 	url, _, _ := servingEnv(t, nil, "demo", "--db", filepath.Join(t.TempDir(), "demo.gpkg"), "--addr", "127.0.0.1:0")
-	if code := get(t, http.DefaultClient, url+"api/v1/me"); code != http.StatusNotFound {
-		t.Errorf("single-user GET /api/v1/me = %d, want 404", code)
+	if code := get(t, http.DefaultClient, url+"api/v1/buildings"); code != http.StatusUnauthorized {
+		t.Errorf("anonymous GET /api/v1/buildings = %d, want 401", code)
 	}
-	if code := get(t, http.DefaultClient, url+"api/v1/buildings"); code != http.StatusOK {
-		t.Errorf("single-user GET /api/v1/buildings = %d, want 200", code)
+	for _, off := range []struct {
+		env  map[string]string
+		args []string
+	}{
+		{nil, []string{"--accounts=false"}},
+		{map[string]string{envAccounts: "off"}, nil},
+	} {
+		args := append([]string{"demo", "--db", filepath.Join(t.TempDir(), "demo.gpkg"), "--addr", "127.0.0.1:0"}, off.args...)
+		url, _, stop := servingEnv(t, off.env, args...)
+		if code := get(t, http.DefaultClient, url+"api/v1/me"); code != http.StatusNotFound {
+			t.Errorf("%v %v: single-user GET /api/v1/me = %d, want 404", off.env, off.args, code)
+		}
+		if code := get(t, http.DefaultClient, url+"api/v1/buildings"); code != http.StatusOK {
+			t.Errorf("%v %v: single-user GET /api/v1/buildings = %d, want 200", off.env, off.args, code)
+		}
+		stop()
+		for _, addr := range []string{"0.0.0.0:0", "[::]:0", ":0", "192.0.2.1:0"} {
+			wide := append([]string{"serve", "--db", filepath.Join(t.TempDir(), "wide.gpkg"), "--addr", addr}, off.args...)
+			var out bytes.Buffer
+			err := run(context.Background(), wide, strings.NewReader(""), &out, io.Discard, func(k string) string { return off.env[k] })
+			if err == nil || !strings.Contains(err.Error(), "loopback") {
+				t.Errorf("%v %v: err = %v, want a refusal naming loopback", off.env, wide, err)
+			}
+		}
+	}
+	// --accounts on the command line wins over the environment.
+	url, _, _ = servingEnv(t, map[string]string{envAccounts: "off"}, "demo", "--accounts", "--db", filepath.Join(t.TempDir(), "demo.gpkg"), "--addr", "127.0.0.1:0")
+	if code := get(t, http.DefaultClient, url+"api/v1/buildings"); code != http.StatusUnauthorized {
+		t.Errorf("--accounts with %s=off: anonymous GET /api/v1/buildings = %d, want 401", envAccounts, code)
 	}
 }
 
 func TestServeAccountsBootstrap(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "serve.gpkg")
-	url, printed, stop := servingEnv(t, nil, "serve", "--accounts", "--db", db, "--addr", "127.0.0.1:0")
+	url, printed, stop := servingEnv(t, nil, "serve", "--db", db, "--addr", "127.0.0.1:0")
 	lines := strings.Split(printed, "\n")
 	i := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, "shown once") })
 	if i < 0 || i+1 >= len(lines) || lines[i+1] == "" {
-		t.Fatalf("serve --accounts printed no one-time password:\n%s", printed)
+		t.Fatalf("serve printed no one-time password:\n%s", printed)
 	}
 	pw := lines[i+1]
 	if n := strings.Count(printed, pw); n != 1 {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -13,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"officemap/floorplan"
 	"officemap/floorplan/gpkg"
@@ -141,52 +139,12 @@ type syncWriter struct{ w *io.PipeWriter }
 
 func (s syncWriter) Write(p []byte) (int, error) { return s.w.Write(p) }
 
-// serving starts a command that serves (demo, serve) and returns the URL it printed and a function that
-// stops it and returns what the command returned.
-func serving(t *testing.T, args ...string) (url string, stop func() error) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, args, strings.NewReader(""), syncWriter{pw}, io.Discard, func(string) string { return "" })
-		pw.Close()
-	}()
-	lines := bufio.NewScanner(pr)
-	for lines.Scan() {
-		if i := strings.Index(lines.Text(), "http://"); i >= 0 {
-			url = strings.TrimSpace(lines.Text()[i:])
-			break
-		}
-	}
-	go io.Copy(io.Discard, pr)
-	if url == "" {
-		cancel()
-		t.Fatalf("%v printed no URL (it ended with %v)", args, <-done)
-	}
-	return url, func() error {
-		cancel()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(40 * time.Second):
-			t.Fatalf("%v did not shut down", args)
-			return nil
-		}
-	}
-}
-
 func TestServe(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "serve.gpkg")
-	url, stop := serving(t, "serve", "--db", db, "--addr", "127.0.0.1:0")
-	for _, path := range []string{"healthz", "readyz", "api/v1/sites"} {
-		resp, err := http.Get(url + path)
-		if err != nil {
-			t.Fatalf("GET %s: %v", path, err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Errorf("GET %s: %d", path, resp.StatusCode)
+	url, _, stop := servingEnv(t, nil, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	for path, want := range map[string]int{"healthz": http.StatusOK, "readyz": http.StatusOK, "api/v1/sites": http.StatusUnauthorized} {
+		if code := get(t, http.DefaultClient, url+path); code != want {
+			t.Errorf("anonymous GET %s: %d, want %d", path, code, want)
 		}
 	}
 	if err := stop(); err != nil {
@@ -198,8 +156,12 @@ func TestServe(t *testing.T) {
 }
 
 func TestDemoServesTheSample(t *testing.T) {
-	url, stop := serving(t, "demo", "--db", filepath.Join(t.TempDir(), "demo.gpkg"), "--addr", "127.0.0.1:0")
-	client := &http.Client{Timeout: 30 * time.Second}
+	const pw = "Demo-passw0rd!"
+	url, _, stop := servingEnv(t, map[string]string{envDemoPassword: pw}, "demo", "--db", filepath.Join(t.TempDir(), "demo.gpkg"), "--addr", "127.0.0.1:0")
+	client, code, _ := signIn(t, url, "bureau_admin", pw)
+	if code != http.StatusOK {
+		t.Fatalf("sign in as bureau_admin: %d", code)
+	}
 	for _, path := range []string{"readyz", "api/v1/buildings", "api/v1/reports/over-standard?format=json", ""} {
 		resp, err := client.Get(url + path)
 		if err != nil {

@@ -143,12 +143,13 @@ func serveCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "serve the API, tiles, rendered floorplans and the browser app",
-		Long: "serve serves the store over HTTP (HTTPS with --tls-cert and --tls-key). Without --accounts it is\n" +
-			"single-user; with it, on a store without users, it creates the system administrator \"admin\" and\n" +
-			"prints its one-time password, once.",
+		Long: "serve serves the store over HTTP (HTTPS with --tls-cert and --tls-key). On a store without users\n" +
+			"it creates the system administrator \"admin\" and prints its one-time password, once. With\n" +
+			"--accounts=false (or $" + envAccounts + "=off) it is single-user and serves a loopback address only.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if _, err := f.tlsConfig(); err != nil {
+			on, err := f.check(cmd, e)
+			if err != nil {
 				return err
 			}
 			ctx := cmd.Context()
@@ -158,10 +159,6 @@ func serveCmd(e *env) *cobra.Command {
 			}
 			defer s.Close()
 			var acc *serverAccounts
-			on, err := f.accountsOn(e.getenv)
-			if err != nil {
-				return err
-			}
 			if on {
 				if acc, err = e.newAccounts(s, identity.Options{}); err != nil {
 					return err
@@ -183,13 +180,15 @@ func demoCmd(e *env) *cobra.Command {
 		Use:   "demo",
 		Short: "fill a fresh store with the built-in sample compound and serve it",
 		Long: "demo fills a fresh embedded store (a temporary file, unless --db is given) with the built-in\n" +
-			"sample municipal administrative centre and serves it; it prints the URL. With --accounts it creates\n" +
+			"sample municipal administrative centre and serves it; it prints the URL. It creates\n" +
 			"one user per role, named by the role code (sysadmin, secadmin, auditor, bureau_admin, planner,\n" +
 			"agency_manager, inspector, viewer) and district_admin, with the password in $" + envDemoPassword + "\n" +
-			"(random and printed when unset); demo users need no second factor.",
+			"(random and printed when unset); demo users need no second factor. --accounts=false serves one\n" +
+			"user without sign-in on a loopback address.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if _, err := f.tlsConfig(); err != nil {
+			on, err := f.check(cmd, e)
+			if err != nil {
 				return err
 			}
 			ctx := cmd.Context()
@@ -209,10 +208,6 @@ func demoCmd(e *env) *cobra.Command {
 			d := sample.Build(floorplan.DayOf(time.Now()))
 			var acc *serverAccounts
 			var users []demoUser
-			on, err := f.accountsOn(e.getenv)
-			if err != nil {
-				return err
-			}
 			if on {
 				users = demoUsers(demoAgency(d))
 				if acc, err = e.newAccounts(s, identity.Options{ExemptTOTP: demoExempt(users)}); err != nil {
