@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -63,29 +64,55 @@ func (b *syncBuffer) String() string {
 
 func newEnv(t *testing.T, cfg api.Config, wrap ...func(floorplan.Store) floorplan.Store) *env {
 	t.Helper()
+	store := openStore(t)
+	var s floorplan.Store = store
+	for _, w := range wrap {
+		s = w(s)
+	}
+	e := serveEnv(t, cfg, func(string) api.Deps {
+		return api.Deps{Store: s, ExportGeoPackage: gpkg.Export, Static: appPage()}
+	})
+	e.store = store
+	return e
+}
+
+// openStore opens the package's PostGIS database until the test ends.
+func openStore(t *testing.T) *postgis.Store {
+	t.Helper()
 	store, err := postgis.Open(context.Background(), dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	var s floorplan.Store = store
-	for _, w := range wrap {
-		s = w(s)
-	}
-	logs := &syncBuffer{}
-	srv := api.NewServer(cfg, api.Deps{
-		Store:            s,
-		Assessor:         floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()),
-		Logger:           slog.New(slog.NewJSONHandler(logs, nil)),
-		ExportGeoPackage: gpkg.Export,
-		Static: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			io.WriteString(w, "<!doctype html><title>officemap</title>")
-		}),
-	})
-	ts := httptest.NewServer(srv)
+	return store
+}
+
+// serveEnv serves an api.Server of cfg over real HTTP until the test ends. deps is given the server's URL
+// first (single sign-on needs it before the server); the server gets an Assessor of its Store, and logs
+// into the env's logs.
+func serveEnv(t *testing.T, cfg api.Config, deps func(url string) api.Deps) *env {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(nil)
 	t.Cleanup(ts.Close)
-	return &env{t: t, store: store, srv: srv, ts: ts, logs: logs}
+	d := deps("http://" + ts.Listener.Addr().String())
+	d.Assessor = floorplan.NewAssessor(d.Store, nil, floorplan.DefaultPolicy())
+	logs := &syncBuffer{}
+	d.Logger = slog.New(slog.NewJSONHandler(logs, nil))
+	srv := api.NewServer(cfg, d)
+	ts.Config.Handler = srv
+	ts.Start()
+	return &env{t: t, srv: srv, ts: ts, logs: logs}
+}
+
+// appPage stands for the app's files: an HTML page, with the given header name, value pairs.
+func appPage(headers ...string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		for i := 0; i+1 < len(headers); i += 2 {
+			w.Header().Set(headers[i], headers[i+1])
+		}
+		io.WriteString(w, "<!doctype html><title>officemap</title>")
+	})
 }
 
 // response is what a request got.
@@ -145,10 +172,24 @@ func (r response) expect(t *testing.T, status int) response {
 	return r
 }
 
-// do sends a request. body may be nil, a string or []byte (sent as is) or a value (sent as JSON);
-// headers are name, value pairs.
+// created checks that the response is a 201 and returns the id of what was made.
+func (r response) created(t *testing.T) uuid.UUID {
+	t.Helper()
+	var v struct{ ID uuid.UUID }
+	r.expect(t, 201).decode(t, &v)
+	return v.ID
+}
+
+// do sends a request, like send.
 func (e *env) do(method, path string, body any, headers ...string) response {
 	e.t.Helper()
+	return send(e.t, e.ts.Client(), method, e.ts.URL+path, body, headers...)
+}
+
+// send sends a request with hc. body may be nil, a string or []byte (sent as is) or a value (sent as
+// JSON); headers are name, value pairs.
+func send(t *testing.T, hc *http.Client, method, url string, body any, headers ...string) response {
+	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -159,13 +200,13 @@ func (e *env) do(method, path string, body any, headers ...string) response {
 	default:
 		data, err := json.Marshal(b)
 		if err != nil {
-			e.t.Fatal(err)
+			t.Fatal(err)
 		}
 		rd = bytes.NewReader(data)
 	}
-	req, err := http.NewRequest(method, e.ts.URL+path, rd)
+	req, err := http.NewRequest(method, url, rd)
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -173,16 +214,21 @@ func (e *env) do(method, path string, body any, headers ...string) response {
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	res, err := e.ts.Client().Do(req)
+	res, err := hc.Do(req)
 	if err != nil {
-		e.t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", method, url, err)
 	}
 	defer res.Body.Close()
 	data, err := io.ReadAll(res.Body)
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return response{status: res.StatusCode, header: res.Header, body: data}
+}
+
+// requester sends requests: an env in single-user mode, or a client with accounts.
+type requester interface {
+	do(method, path string, body any, headers ...string) response
 }
 
 // place gives each fixture its own spot on the map, so that bbox queries see only its features.
@@ -196,23 +242,34 @@ type fixture struct {
 
 func (e *env) fixture() fixture {
 	e.t.Helper()
-	n := place.Add(1)
-	g := geo.Georef{Origin: orb.Point{110 + float64(n)*0.05, 31.8}, RotationDeg: 15, Scale: 1}
-	var site struct{ ID uuid.UUID }
-	e.do("POST", "/api/v1/sites", map[string]any{"name": fmt.Sprintf("市级机关集中办公区 %d", n),
-		"category": "office.party_government", "ownership": "registered",
+	return newFixture(e.t, e, map[string]any{"name": "市级机关集中办公区", "category": "office.party_government", "ownership": "registered",
 		"records": []map[string]any{{"kind": "不动产权证", "number": "苏(2020)常州市不动产权第0001号", "issued_on": "2020-05-01"}},
-	}).expect(e.t, 201).decode(e.t, &site)
-	footprint := g.Frame().PolygonToLonLat(rect(-1, -1, 40, 20))
-	var b struct{ ID uuid.UUID }
-	e.do("POST", "/api/v1/buildings", map[string]any{"site_id": site.ID, "name": fmt.Sprintf("1号楼 %d", n),
-		"footprint": polygonJSON(footprint),
-		"georef":    map[string]any{"origin": []float64{g.Origin[0], g.Origin[1]}, "rotation_deg": g.RotationDeg, "scale": 1},
-	}).expect(e.t, 201).decode(e.t, &b)
-	var f struct{ ID uuid.UUID }
-	e.do("POST", "/api/v1/buildings/"+b.ID.String()+"/floors", map[string]any{"ordinal": 2, "name": "3F", "elevation": 7.2}).
-		expect(e.t, 201).decode(e.t, &f)
-	return fixture{site: site.ID, building: b.ID, floor: f.ID, georef: g}
+	}, map[string]any{"ordinal": 2, "name": "3F", "elevation": 7.2})
+}
+
+// newFixture makes through r a site of the fields of site (its name numbered), a building whose
+// footprint is rect(-1, -1, 40, 20) in its local frame, and a floor of the fields of floor.
+func newFixture(t *testing.T, r requester, site, floor map[string]any) fixture {
+	t.Helper()
+	n, g := nextPlace(1)
+	site["name"] = fmt.Sprintf("%s %d", site["name"], n)
+	siteID := r.do("POST", "/api/v1/sites", site).created(t)
+	building := r.do("POST", "/api/v1/buildings", map[string]any{"site_id": siteID, "name": fmt.Sprintf("1号楼 %d", n),
+		"footprint": polygonJSON(g.Frame().PolygonToLonLat(rect(-1, -1, 40, 20))),
+		"georef":    georefJSON(g),
+	}).created(t)
+	floorID := r.do("POST", "/api/v1/buildings/"+building.String()+"/floors", floor).created(t)
+	return fixture{site: siteID, building: building, floor: floorID, georef: g}
+}
+
+// nextPlace numbers a new fixture and gives it its spot on the map, in local units of scale metres.
+func nextPlace(scale float64) (int64, geo.Georef) {
+	n := place.Add(1)
+	return n, geo.Georef{Origin: orb.Point{110 + float64(n)*0.05, 31.8}, RotationDeg: 15, Scale: scale}
+}
+
+func georefJSON(g geo.Georef) map[string]any {
+	return map[string]any{"origin": []float64{g.Origin[0], g.Origin[1]}, "rotation_deg": g.RotationDeg, "scale": g.Scale}
 }
 
 func rect(x0, y0, x1, y1 float64) orb.Polygon {
@@ -278,10 +335,48 @@ func roomBody(number, usage string, local orb.Polygon, g *geo.Georef) map[string
 
 func (e *env) createRoom(f fixture, number string, local orb.Polygon) (roomFeature, string) {
 	e.t.Helper()
-	res := e.do("POST", "/api/v1/floors/"+f.floor.String()+"/rooms", roomBody(number, "office", local, &f.georef)).expect(e.t, 201)
+	return createRoom(e.t, e, f, number, local)
+}
+
+// createRoom makes an office through r and returns it with its ETag.
+func createRoom(t *testing.T, r requester, f fixture, number string, local orb.Polygon) (roomFeature, string) {
+	t.Helper()
+	res := r.do("POST", "/api/v1/floors/"+f.floor.String()+"/rooms", roomBody(number, "office", local, &f.georef)).expect(t, 201)
 	var room roomFeature
-	res.decode(e.t, &room)
+	res.decode(t, &room)
 	return room, res.header.Get("ETag")
+}
+
+// newAgency makes a municipal agency of ten through r, with the more fields when given (parent_id,
+// jurisdiction_id).
+func newAgency(t *testing.T, r requester, name string, more map[string]any) uuid.UUID {
+	t.Helper()
+	body := map[string]any{"name": name, "level": "municipal", "headcount": 10}
+	maps.Copy(body, more)
+	return r.do("POST", "/api/v1/agencies", body).created(t)
+}
+
+// newStaff makes a member of staff (科员) of agency through r.
+func newStaff(t *testing.T, r requester, name string, agency uuid.UUID) uuid.UUID {
+	t.Helper()
+	return r.do("POST", "/api/v1/people", map[string]any{"name": name, "agency_id": agency, "rank": "staff", "title": "科员"}).created(t)
+}
+
+// assignMain assigns person to room as their main office from 2020-01-01 through r.
+func assignMain(t *testing.T, r requester, person, room uuid.UUID) uuid.UUID {
+	t.Helper()
+	return r.do("POST", "/api/v1/assignments", map[string]any{"person_id": person, "room_id": room, "kind": "main", "start": "2020-01-01"}).
+		created(t)
+}
+
+// agencyRoom makes an office on f's floor of agency (of none when uuid.Nil) through r.
+func agencyRoom(t *testing.T, r requester, f fixture, number string, agency uuid.UUID, local orb.Polygon) uuid.UUID {
+	t.Helper()
+	body := roomBody(number, "office", local, &f.georef)
+	if agency != uuid.Nil {
+		body["properties"].(map[string]any)["agency_id"] = agency
+	}
+	return r.do("POST", "/api/v1/floors/"+f.floor.String()+"/rooms", body).created(t)
 }
 
 func (e *env) rooms(f fixture) roomCollection {

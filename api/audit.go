@@ -65,7 +65,7 @@ func (s *Server) auditRequest(r *http.Request, rule routeRule, trail *auditTrail
 	}
 	action := rule.audit
 	if action == "import" || action == "export" { // …/{format}
-		action += "." + clipRunes(strings.ToLower(path.Base(r.URL.Path)), 32)
+		action += "." + identity.Clip(strings.ToLower(path.Base(r.URL.Path)), 32)
 	}
 	outcome := identity.OutcomeOK
 	switch {
@@ -75,7 +75,7 @@ func (s *Server) auditRequest(r *http.Request, rule routeRule, trail *auditTrail
 		outcome = identity.OutcomeFailed
 	}
 	s.audit(r, identity.AuditRecord{Action: action, Target: r.URL.Path, Outcome: outcome,
-		Detail: clipRunes(fmt.Sprintf("status %d; %s", status, r.URL.RawQuery), 1000)})
+		Detail: identity.Clip(fmt.Sprintf("status %d; %s", status, r.URL.RawQuery), 1000)})
 }
 
 // createdID is the id at the end of a created resource's Location header, or uuid.Nil.
@@ -89,17 +89,6 @@ func createdID(h http.Header) uuid.UUID {
 		return uuid.Nil
 	}
 	return id
-}
-
-// clipRunes returns s cut to at most n runes.
-func clipRunes(s string, n int) string {
-	for i := range s {
-		if n == 0 {
-			return s[:i]
-		}
-		n--
-	}
-	return s
 }
 
 // auditRecordJSON is one audit record on the wire.

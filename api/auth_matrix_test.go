@@ -41,6 +41,55 @@ func routeKeys(t *testing.T, srv *api.Server) []string {
 	return keys
 }
 
+// checkRules walks srv's routes and checks that each has a rule in rules; it returns the routes, sorted
+// and as a set.
+func checkRules(t *testing.T, srv *api.Server, rules map[string]api.RouteAccess) ([]string, map[string]bool) {
+	t.Helper()
+	keys := routeKeys(t, srv)
+	routed := map[string]bool{}
+	for _, k := range keys {
+		routed[k] = true
+		if _, ok := rules[k]; !ok {
+			t.Errorf("route %s has no rule in routeRules (api/auth_rules.go)", k)
+		}
+	}
+	return keys, routed
+}
+
+// checkDocumented checks that the OpenAPI document in res documents exactly the routes routed.
+func checkDocumented(t *testing.T, res response, routed map[string]bool) {
+	t.Helper()
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	res.decode(t, &doc)
+	documented := map[string]bool{}
+	for p, item := range doc.Paths {
+		for m := range item {
+			documented[strings.ToUpper(m)+" "+p] = true
+		}
+	}
+	var missing, extra []string
+	for k := range routed {
+		if !documented[k] {
+			missing = append(missing, k)
+		}
+	}
+	for k := range documented {
+		if !routed[k] {
+			extra = append(extra, k)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(extra)
+	if len(missing) > 0 {
+		t.Errorf("routed but not documented: %v", missing)
+	}
+	if len(extra) > 0 {
+		t.Errorf("documented but not routed: %v", extra)
+	}
+}
+
 var pathVar = regexp.MustCompile(`\{([^}:]+)(:[^}]*)?\}`)
 
 // concrete fills a path template with values each route accepts (records that do not exist).
@@ -67,14 +116,7 @@ func concrete(tpl string) string {
 func TestAuthorizationMatrix(t *testing.T) {
 	e := newAuthEnv(t)
 	rules := api.RouteRules()
-	keys := routeKeys(t, e.srv)
-	routed := map[string]bool{}
-	for _, k := range keys {
-		routed[k] = true
-		if _, ok := rules[k]; !ok {
-			t.Errorf("route %s has no rule in routeRules (api/auth_rules.go)", k)
-		}
-	}
+	keys, routed := checkRules(t, e.srv, rules)
 	for k := range rules {
 		if !routed[k] {
 			t.Errorf("routeRules names %s, which is not routed", k)
@@ -86,26 +128,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 	// The OpenAPI document of accounts mode documents the same routes.
 	e.addUser("matrix_viewer", identity.Grant{Role: identity.RoleViewer})
-	var doc struct {
-		Paths map[string]map[string]json.RawMessage `json:"paths"`
-	}
-	e.signIn("matrix_viewer").do("GET", "/api/v1/openapi.json", nil).expect(t, 200).decode(t, &doc)
-	documented := map[string]bool{}
-	for p, item := range doc.Paths {
-		for m := range item {
-			documented[strings.ToUpper(m)+" "+p] = true
-		}
-	}
-	for _, k := range keys {
-		if !documented[k] {
-			t.Errorf("%s is routed but not documented", k)
-		}
-	}
-	for k := range documented {
-		if !routed[k] {
-			t.Errorf("%s is documented but not routed", k)
-		}
-	}
+	checkDocumented(t, e.signIn("matrix_viewer").do("GET", "/api/v1/openapi.json", nil).expect(t, 200), routed)
 
 	roles := []struct {
 		name  string

@@ -1,31 +1,23 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/paulmach/orb"
 
 	"officemap/api"
-	"officemap/floorplan"
 	"officemap/floorplan/gpkg"
 	"officemap/floorplan/identity"
 	"officemap/floorplan/identity/identitytest"
-	"officemap/floorplan/postgis"
-	"officemap/geo"
+	"officemap/floorplan/identity/oidc"
 )
 
 // The account tests: a server with Deps.Identity on the package's PostGIS register and an in-memory
@@ -33,66 +25,47 @@ import (
 
 const testPassword = "Officemap-2026"
 
-// fakeClock is a clock the test moves.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // authEnv is a server with accounts on.
 type authEnv struct {
-	t      *testing.T
-	store  *postgis.Store
-	ids    *identitytest.Store
-	svc    *identity.Service
-	srv    *api.Server
-	ts     *httptest.Server
-	clock  *fakeClock
-	logs   *syncBuffer
-	origin string
+	t     *testing.T
+	ids   *identitytest.Store // nil on the PostGIS identity store
+	svc   *identity.Service
+	srv   *api.Server
+	ts    *httptest.Server
+	clock *identitytest.Clock
 }
 
 func newAuthEnv(t *testing.T) *authEnv {
 	t.Helper()
-	store, err := postgis.Open(context.Background(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	clock := &fakeClock{t: time.Now().UTC().Truncate(time.Second)}
+	return startAuthEnv(t, nil)
+}
+
+// startAuthEnv starts a server with accounts on the package's PostGIS register and an in-memory identity
+// store, driven by a clock the test moves. sso, when not nil, turns single sign-on on with the
+// configuration it makes for the server's URL.
+func startAuthEnv(t *testing.T, sso func(url string) *oidc.Config) *authEnv {
+	t.Helper()
+	store := openStore(t)
+	clock := identitytest.NewClock(time.Now().UTC().Truncate(time.Second))
 	ids := identitytest.New()
-	ids.Now = clock.now
-	svc := identity.NewService(ids, identity.Options{Now: clock.now, SignInPerMinute: 1000, MaxHashing: 4})
-	logs := &syncBuffer{}
-	srv := api.NewServer(api.Config{}, api.Deps{
-		Store:            store,
-		Assessor:         floorplan.NewAssessor(store, nil, floorplan.DefaultPolicy()),
-		Register:         api.NewRegister(store, svc),
-		Identity:         svc,
-		Now:              clock.now,
-		Logger:           slog.New(slog.NewJSONHandler(logs, nil)),
-		ExportGeoPackage: gpkg.Export,
-		Static: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.Header().Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'self'")
-			io.WriteString(w, "<!doctype html><title>officemap</title>")
-		}),
+	ids.Now = clock.Now
+	svc := identity.NewService(ids, identity.Options{Now: clock.Now, SignInPerMinute: 1000, MaxHashing: 4})
+	e := serveEnv(t, api.Config{}, func(url string) api.Deps {
+		d := api.Deps{
+			Store:            store,
+			Register:         api.NewRegister(store, svc),
+			Identity:         svc,
+			Now:              clock.Now,
+			ExportGeoPackage: gpkg.Export,
+			Static:           appPage("Content-Security-Policy", "default-src 'self'; frame-ancestors 'self'"),
+		}
+		if sso != nil {
+			d.OIDC = sso(url)
+			d.OIDC.Now = clock.Now
+		}
+		return d
 	})
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	return &authEnv{t: t, store: store, ids: ids, svc: svc, srv: srv, ts: ts, clock: clock, logs: logs, origin: ts.URL}
+	return &authEnv{t: t, ids: ids, svc: svc, srv: e.srv, ts: e.ts, clock: clock}
 }
 
 // addUser makes a user with the test password and grants, at the console (no caller).
@@ -148,7 +121,7 @@ func (e *authEnv) withTOTP(u identity.User) string {
 
 func (e *authEnv) code(secret string) string {
 	e.t.Helper()
-	code, err := identity.TOTPCode(secret, e.clock.now())
+	code, err := identity.TOTPCode(secret, e.clock.Now())
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -159,7 +132,7 @@ func (e *authEnv) code(secret string) string {
 // server takes (one step of skew) after the current one was used (a code is good once only).
 func (e *authEnv) nextCode(secret string) string {
 	e.t.Helper()
-	code, err := identity.TOTPCode(secret, e.clock.now().Add(30*time.Second))
+	code, err := identity.TOTPCode(secret, e.clock.Now().Add(30*time.Second))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -168,63 +141,27 @@ func (e *authEnv) nextCode(secret string) string {
 
 // do sends a request as c, like env.do.
 func (c *client) do(method, path string, body any, headers ...string) response {
-	t := c.e.t
-	t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	case []byte:
-		rd = bytes.NewReader(b)
-	default:
-		data, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = bytes.NewReader(data)
-	}
-	req, err := http.NewRequest(method, c.e.ts.URL+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	c.e.t.Helper()
 	if c.bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+c.bearer)
+		headers = append([]string{"Authorization", "Bearer " + c.bearer}, headers...)
 	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	res, err := c.http.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	data, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{status: res.StatusCode, header: res.Header, body: data}
+	return send(c.e.t, c.http, method, c.e.ts.URL+path, body, headers...)
 }
 
 // fixture makes a site, a building and a floor as c (who must be allowed to).
 func (c *client) fixture() fixture {
-	t := c.e.t
-	t.Helper()
-	n := place.Add(1)
-	g := geo.Georef{Origin: orb.Point{110 + float64(n)*0.05, 31.8}, RotationDeg: 15, Scale: 1}
-	var site, b, f struct{ ID uuid.UUID }
-	c.do("POST", "/api/v1/sites", map[string]any{"name": fmt.Sprintf("集中办公区 %d", n),
-		"category": "office.party_government", "ownership": "registered"}).expect(t, 201).decode(t, &site)
-	c.do("POST", "/api/v1/buildings", map[string]any{"site_id": site.ID, "name": fmt.Sprintf("1号楼 %d", n),
-		"footprint": polygonJSON(g.Frame().PolygonToLonLat(rect(-1, -1, 40, 20))),
-		"georef":    map[string]any{"origin": []float64{g.Origin[0], g.Origin[1]}, "rotation_deg": g.RotationDeg, "scale": 1},
-	}).expect(t, 201).decode(t, &b)
-	c.do("POST", "/api/v1/buildings/"+b.ID.String()+"/floors", map[string]any{"ordinal": 2, "name": "3F"}).
-		expect(t, 201).decode(t, &f)
-	return fixture{site: site.ID, building: b.ID, floor: f.ID, georef: g}
+	c.e.t.Helper()
+	return c.fixtureIn(uuid.Nil)
+}
+
+// fixtureIn makes a site in jurisdiction j (uuid.Nil: the city level) with a building and a floor as c.
+func (c *client) fixtureIn(j uuid.UUID) fixture {
+	c.e.t.Helper()
+	site := map[string]any{"name": "集中办公区", "category": "office.party_government", "ownership": "registered"}
+	if j != uuid.Nil {
+		site["jurisdiction_id"] = j
+	}
+	return newFixture(c.e.t, c, site, map[string]any{"ordinal": 2, "name": "3F"})
 }
 
 // auditLog reads the audit log at the console.
@@ -359,7 +296,7 @@ func TestBearerToken(t *testing.T) {
 		ExpiresAt time.Time `json:"expires_at"`
 	}
 	c.do("POST", "/api/v1/me/tokens", map[string]any{"name": "nightly import", "ttl_days": 7}).expect(t, 201).decode(t, &tok)
-	if !strings.HasPrefix(tok.Token, identity.TokenPrefix) || !tok.ExpiresAt.Equal(e.clock.now().Add(7*24*time.Hour)) {
+	if !strings.HasPrefix(tok.Token, identity.TokenPrefix) || !tok.ExpiresAt.Equal(e.clock.Now().Add(7*24*time.Hour)) {
 		t.Fatalf("token = %+v", tok)
 	}
 	c.do("POST", "/api/v1/me/tokens", map[string]any{"name": "x", "ttl_days": 9999}).expectError(t, 400, "bad_request")
@@ -377,7 +314,7 @@ func TestBearerToken(t *testing.T) {
 	script.do("POST", "/api/v1/me/tokens", map[string]any{"name": "again"}).expectError(t, 403, "forbidden")
 	(&client{e: e, http: &http.Client{}, bearer: tok.Token + "x"}).do("GET", "/api/v1/sites", nil).expectError(t, 401, "unauthenticated")
 	(&client{e: e, http: &http.Client{}}).do("GET", "/api/v1/sites", nil, "Authorization", "Basic c2NyaXB0Og==").expectError(t, 401, "unauthenticated")
-	e.clock.advance(8 * 24 * time.Hour)
+	e.clock.Pass(8 * 24 * time.Hour)
 	script.do("GET", "/api/v1/sites", nil).expectError(t, 401, "unauthenticated")
 }
 
@@ -401,9 +338,9 @@ func TestLockout(t *testing.T) {
 	if msg := signIn(testPassword).expectError(t, 401, "unauthenticated")["message"]; msg != first {
 		t.Errorf("locked sign-in says %q", msg)
 	}
-	e.clock.advance(29 * time.Minute)
+	e.clock.Pass(29 * time.Minute)
 	signIn(testPassword).expectError(t, 401, "unauthenticated")
-	e.clock.advance(2 * time.Minute)
+	e.clock.Pass(2 * time.Minute)
 	signIn(testPassword).expect(t, 200)
 	if !e.hasAudit("target", "session.sign_in_failed", "user target", identity.OutcomeFailed) {
 		t.Error("failures not audited")
@@ -414,11 +351,11 @@ func TestIdleTimeout(t *testing.T) {
 	e := newAuthEnv(t)
 	e.addUser("idler", identity.Grant{Role: identity.RoleViewer})
 	c := e.signIn("idler")
-	e.clock.advance(29 * time.Minute)
+	e.clock.Pass(29 * time.Minute)
 	c.do("GET", "/api/v1/me", nil).expect(t, 200) // a use keeps the session alive
-	e.clock.advance(29 * time.Minute)
+	e.clock.Pass(29 * time.Minute)
 	c.do("GET", "/api/v1/me", nil).expect(t, 200)
-	e.clock.advance(31 * time.Minute)
+	e.clock.Pass(31 * time.Minute)
 	c.do("GET", "/api/v1/me", nil).expectError(t, 401, "unauthenticated")
 }
 
@@ -506,17 +443,14 @@ func TestAuditorOnly(t *testing.T) {
 	// From now on the second factor is needed to sign in.
 	c := e.anonymous()
 	c.do("POST", "/api/v1/session", map[string]any{"username": "auditor1", "password": testPassword}).expectError(t, 401, "otp_required")
-	e.clock.advance(time.Minute) // a new code
+	e.clock.Pass(time.Minute) // a new code
 	c.do("POST", "/api/v1/session", map[string]any{"username": "auditor1", "password": testPassword, "otp": e.nextCode(enrol.Secret)}).expect(t, 200)
 	c.do("GET", "/api/v1/audit?action=session.sign_in", nil).expect(t, 200)
 }
 
 func (c *client) createRoomAs(f fixture, number string) (roomFeature, string) {
 	c.e.t.Helper()
-	res := c.do("POST", "/api/v1/floors/"+f.floor.String()+"/rooms", roomBody(number, "office", rect(0, 0, 4, 4), &f.georef)).expect(c.e.t, 201)
-	var room roomFeature
-	res.decode(c.e.t, &room)
-	return room, res.header.Get("ETag")
+	return createRoom(c.e.t, c, f, number, rect(0, 0, 4, 4))
 }
 
 // TestWriteScope: the register's permission hook checks each change against the caller's grants and
@@ -525,27 +459,12 @@ func TestWriteScope(t *testing.T) {
 	e := newAuthEnv(t)
 	e.addUser("bureau", identity.Grant{Role: identity.RoleBureauAdmin})
 	boss := e.signIn("bureau")
-	agency := func(name string, parent *uuid.UUID) uuid.UUID {
-		var a struct{ ID uuid.UUID }
-		body := map[string]any{"name": name, "level": "municipal", "headcount": 10}
-		if parent != nil {
-			body["parent_id"] = parent
-		}
-		boss.do("POST", "/api/v1/agencies", body).expect(t, 201).decode(t, &a)
-		return a.ID
-	}
-	person := func(name string, agency uuid.UUID) uuid.UUID {
-		var p struct{ ID uuid.UUID }
-		boss.do("POST", "/api/v1/people", map[string]any{"name": name, "agency_id": agency, "rank": "staff", "title": "科员"}).
-			expect(t, 201).decode(t, &p)
-		return p.ID
-	}
 	suffix := uuid.NewString()[:8]
-	mine := agency("发改委 "+suffix, nil)
-	sub := agency("发改委价格处 "+suffix, &mine)
-	other := agency("财政局 "+suffix, nil)
-	inSub := person("张三 "+suffix, sub)
-	outside := person("李四 "+suffix, other)
+	mine := newAgency(t, boss, "发改委 "+suffix, nil)
+	sub := newAgency(t, boss, "发改委价格处 "+suffix, map[string]any{"parent_id": mine})
+	other := newAgency(t, boss, "财政局 "+suffix, nil)
+	inSub := newStaff(t, boss, "张三 "+suffix, sub)
+	outside := newStaff(t, boss, "李四 "+suffix, other)
 
 	e.addUser("manager", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: mine}})
 	m := e.signIn("manager")
@@ -589,10 +508,9 @@ func TestCrossOriginWrite(t *testing.T) {
 		res := e.do("POST", "/api/v1/agencies", body, "Content-Type", "text/plain", h[0], h[1])
 		res.expectError(t, 403, "forbidden")
 	}
-	var a struct{ ID uuid.UUID }
-	e.do("POST", "/api/v1/agencies", body, "Origin", e.ts.URL).expect(t, 201).decode(t, &a)
-	e.do("DELETE", "/api/v1/agencies/"+a.ID.String(), nil, "Origin", "http://evil.example").expectError(t, 403, "forbidden")
-	e.do("GET", "/api/v1/agencies/"+a.ID.String(), nil, "Origin", "http://evil.example").expect(t, 200) // reads pass
+	a := e.do("POST", "/api/v1/agencies", body, "Origin", e.ts.URL).created(t)
+	e.do("DELETE", "/api/v1/agencies/"+a.String(), nil, "Origin", "http://evil.example").expectError(t, 403, "forbidden")
+	e.do("GET", "/api/v1/agencies/"+a.String(), nil, "Origin", "http://evil.example").expect(t, 200) // reads pass
 	if got := count(); got != before+1 {
 		t.Errorf("agencies %d → %d, want one more (the same-origin one)", before, got)
 	}
@@ -672,17 +590,12 @@ func TestAuditExportsAndReports(t *testing.T) {
 // TestPostGISIdentity runs a sign-in round trip on the PostGIS identity store (the other tests use the
 // in-memory one), and checks the audit chain it wrote.
 func TestPostGISIdentity(t *testing.T) {
-	store, err := postgis.Open(context.Background(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := openStore(t)
 	svc := identity.NewService(store, identity.Options{MaxHashing: 2})
-	srv := api.NewServer(api.Config{}, api.Deps{Store: store, Identity: svc, Register: api.NewRegister(store, svc),
-		Assessor: floorplan.NewAssessor(store, nil, floorplan.DefaultPolicy()), Logger: slog.New(slog.DiscardHandler)})
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	e := &authEnv{t: t, store: store, svc: svc, srv: srv, ts: ts, clock: &fakeClock{t: time.Now()}}
+	se := serveEnv(t, api.Config{}, func(string) api.Deps {
+		return api.Deps{Store: store, Identity: svc, Register: api.NewRegister(store, svc)}
+	})
+	e := &authEnv{t: t, svc: svc, srv: se.srv, ts: se.ts, clock: identitytest.NewClock(time.Now())}
 	name := "pg_" + strings.ReplaceAll(uuid.NewString()[:8], "-", "")
 	e.addUser(name, identity.Grant{Role: identity.RoleBureauAdmin})
 	c := e.signIn(name)

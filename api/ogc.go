@@ -17,6 +17,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"officemap/api/tiles"
 	"officemap/floorplan"
 	"officemap/geo"
 )
@@ -73,31 +74,10 @@ func ogcLayers() []floorplan.Layer {
 	return []floorplan.Layer{floorplan.LayerBuildings, floorplan.LayerRooms}
 }
 
-// baseURL is where clients reach the server, for absolute links: Config.PublicURL, or the scheme and
-// host of the request (from X-Forwarded-Proto and X-Forwarded-Host only with Config.TrustForwarded).
+// baseURL is what links start with (tiles.LinkBase): Config.PublicURL, the trusted forwarded scheme and
+// host, or "" for root-relative links.
 func (s *Server) baseURL(r *http.Request) string {
-	if s.cfg.PublicURL != "" {
-		return strings.TrimSuffix(s.cfg.PublicURL, "/")
-	}
-	scheme, host := "http", r.Host
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if s.cfg.TrustForwarded {
-		if p := firstForwarded(r.Header.Get("X-Forwarded-Proto")); p == "http" || p == "https" {
-			scheme = p
-		}
-		if h := firstForwarded(r.Header.Get("X-Forwarded-Host")); h != "" && !strings.ContainsAny(h, "/ \\\"<>") {
-			host = h
-		}
-	}
-	return scheme + "://" + host
-}
-
-// firstForwarded is the first value of a comma-separated forwarding header.
-func firstForwarded(v string) string {
-	first, _, _ := strings.Cut(v, ",")
-	return strings.TrimSpace(first)
+	return tiles.LinkBase(r, s.cfg.PublicURL, s.cfg.TrustForwarded)
 }
 
 func (s *Server) ogcLanding(w http.ResponseWriter, r *http.Request) error {

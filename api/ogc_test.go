@@ -157,3 +157,33 @@ func TestOGC(t *testing.T) {
 		e.do("GET", "/ogc/collections/rooms/items/nope", nil).expectError(t, 400, "bad_request")
 	})
 }
+
+// TestLinksNeverEchoHost: without a configured public URL the OGC links are root-relative, whatever Host
+// and (untrusted) X-Forwarded-Host say; with one, they start with it; behind a trusted proxy, with the
+// forwarded scheme and host.
+func TestLinksNeverEchoHost(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  api.Config
+		want string
+	}{
+		{"no public URL", api.Config{}, "/ogc"},
+		{"public URL", api.Config{PublicURL: "https://fangchan.example.gov.cn/"}, "https://fangchan.example.gov.cn/ogc"},
+		{"trusted proxy", api.Config{TrustForwarded: true}, "https://gis.example.gov.cn/ogc"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, tc.cfg)
+			var landing struct{ Links []struct{ Href, Rel string } }
+			e.do("GET", "/ogc", nil, "X-Forwarded-Host", "gis.example.gov.cn", "X-Forwarded-Proto", "https").
+				expect(t, 200).decode(t, &landing)
+			for _, l := range landing.Links {
+				if l.Rel == "self" && l.Href != tc.want {
+					t.Errorf("self = %q, want %q", l.Href, tc.want)
+				}
+				if strings.Contains(l.Href, "127.0.0.1") || (tc.cfg.PublicURL != "" && strings.Contains(l.Href, "gis.example")) {
+					t.Errorf("%s link %q echoes a request header", l.Rel, l.Href)
+				}
+			}
+		})
+	}
+}

@@ -80,6 +80,6 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 // ssoFailed audits a refused single sign-on and returns the 401 that says nothing of why.
 func (s *Server) ssoFailed(r *http.Request, err error) error {
 	s.audit(r, identity.AuditRecord{Username: "anonymous", Action: "session.sign_in_failed", Target: "single sign-on",
-		Outcome: identity.OutcomeFailed, Detail: clipRunes("single sign-on: "+err.Error(), 1000)})
+		Outcome: identity.OutcomeFailed, Detail: identity.Clip("single sign-on: "+err.Error(), 1000)})
 	return errUnauthenticated(err)
 }

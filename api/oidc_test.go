@@ -4,22 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"officemap/api"
-	"officemap/floorplan"
-	"officemap/floorplan/gpkg"
 	"officemap/floorplan/identity"
-	"officemap/floorplan/identity/identitytest"
 	"officemap/floorplan/identity/oidc"
 	"officemap/floorplan/identity/oidc/oidctest"
-	"officemap/floorplan/postgis"
 )
 
 // Single sign-on against a real OpenID provider (oidctest: zitadel's op on an httptest server): the
@@ -34,48 +28,22 @@ type ssoEnv struct {
 
 func newSSOEnv(t *testing.T) *ssoEnv {
 	t.Helper()
-	store, err := postgis.Open(context.Background(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	clock := &fakeClock{t: time.Now().UTC().Truncate(time.Second)}
-	ids := identitytest.New()
-	ids.Now = clock.now
-	svc := identity.NewService(ids, identity.Options{Now: clock.now, SignInPerMinute: 1000, MaxHashing: 4})
-	// The server's address is needed before the server: the provider registers its callback.
-	var handler http.Handler = http.NotFoundHandler()
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
-	t.Cleanup(ts.Close)
-	op := oidctest.Start(t, "officemap", "client-secret", ts.URL+"/api/v1/session/oidc/callback")
-	cfg, err := oidc.FromEnv(func(k string) string {
-		return map[string]string{
-			oidc.EnvIssuer: op.URL, oidc.EnvClientID: "officemap", oidc.EnvClientSecret: "client-secret",
-			oidc.EnvRedirectURL: ts.URL + "/api/v1/session/oidc/callback",
-			oidc.EnvRolesClaim:  "roles", oidc.EnvRoleMap: "gov-planner=planner,gov-viewer=viewer",
-		}[k]
+	var op *oidctest.Provider
+	e := startAuthEnv(t, func(base string) *oidc.Config {
+		// The provider registers the server's callback.
+		op = oidctest.Start(t, "officemap", "client-secret", base+"/api/v1/session/oidc/callback")
+		cfg, err := oidc.FromEnv(func(k string) string {
+			return map[string]string{
+				oidc.EnvIssuer: op.URL, oidc.EnvClientID: "officemap", oidc.EnvClientSecret: "client-secret",
+				oidc.EnvRedirectURL: base + "/api/v1/session/oidc/callback",
+				oidc.EnvRolesClaim:  "roles", oidc.EnvRoleMap: "gov-planner=planner,gov-viewer=viewer",
+			}[k]
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &cfg
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Now = clock.now
-	logs := &syncBuffer{}
-	srv := api.NewServer(api.Config{}, api.Deps{
-		Store:            store,
-		Assessor:         floorplan.NewAssessor(store, nil, floorplan.DefaultPolicy()),
-		Register:         api.NewRegister(store, svc),
-		Identity:         svc,
-		OIDC:             &cfg,
-		Now:              clock.now,
-		Logger:           slog.New(slog.NewJSONHandler(logs, nil)),
-		ExportGeoPackage: gpkg.Export,
-		Static: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			io.WriteString(w, "<!doctype html><title>officemap</title>")
-		}),
-	})
-	handler = srv
-	e := &authEnv{t: t, ids: ids, svc: svc, srv: srv, ts: ts, clock: clock, logs: logs, origin: ts.URL}
 	return &ssoEnv{authEnv: e, op: op}
 }
 
@@ -245,34 +213,12 @@ func TestSingleSignOnRoutes(t *testing.T) {
 		}
 		rules[k] = r
 	}
-	keys := routeKeys(t, e.srv)
-	routed := map[string]bool{}
-	for _, k := range keys {
-		routed[k] = true
-		if _, ok := rules[k]; !ok {
-			t.Errorf("route %s has no rule", k)
-		}
-	}
+	_, routed := checkRules(t, e.srv, rules)
 	for _, k := range []string{"GET /api/v1/session/oidc", "GET /api/v1/session/oidc/callback"} {
 		if !routed[k] {
 			t.Errorf("%s is not routed", k)
 		}
 	}
 	e.addUser("sso_viewer", identity.Grant{Role: identity.RoleViewer})
-	var doc struct {
-		Paths map[string]map[string]json.RawMessage `json:"paths"`
-	}
-	e.signIn("sso_viewer").do("GET", "/api/v1/openapi.json", nil).expect(t, 200).decode(t, &doc)
-	documented := 0
-	for p, item := range doc.Paths {
-		for m := range item {
-			documented++
-			if !routed[strings.ToUpper(m)+" "+p] {
-				t.Errorf("%s %s is documented but not routed", m, p)
-			}
-		}
-	}
-	if documented != len(keys) {
-		t.Errorf("%d operations documented, %d routed", documented, len(keys))
-	}
+	checkDocumented(t, e.signIn("sso_viewer").do("GET", "/api/v1/openapi.json", nil).expect(t, 200), routed)
 }

@@ -205,11 +205,12 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	hits, err := s.store.Search(r.Context(), q, limit)
+	sc, err := s.scopeOf(r.Context())
 	if err != nil {
 		return err
 	}
-	if hits, err = s.scopeHits(r.Context(), hits); err != nil {
+	hits, err := s.store.Search(r.Context(), q, limit, sc.read)
+	if err != nil {
 		return err
 	}
 	out := searchJSON{Query: q, Hits: make([]searchHitJSON, 0, len(hits))}

@@ -2,7 +2,10 @@ package api
 
 import (
 	"cmp"
+	"context"
 	"net/http"
+
+	"github.com/google/uuid"
 
 	"officemap/floorplan"
 )
@@ -84,22 +87,31 @@ func (s *Server) createAssignment(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) getAssignment(w http.ResponseWriter, r *http.Request) error {
-	a, err := readPath(r, "assignment", s.store.Assignment)
+	a, err := readPath(r, "assignment", s.scopedAssignment)
 	if err != nil {
 		return err
-	}
-	sc, err := s.scopeOf(r.Context())
-	if err != nil {
-		return err
-	}
-	if ok, err := s.assignmentVisible(r.Context(), sc)(a); err != nil || !ok {
-		return cmp.Or(err, s.denyRead(r.Context(), "assignment", a.ID))
 	}
 	setETag(w, a.Version)
 	return writeJSON(w, http.StatusOK, assignmentOut(a))
 }
 
+// scopedAssignment reads an assignment, not found outside the request's scope (assignmentVisible).
+func (s *Server) scopedAssignment(ctx context.Context, id uuid.UUID) (floorplan.Assignment, error) {
+	a, err := s.store.Assignment(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	sc, err := s.scopeOf(ctx)
+	if err != nil {
+		return floorplan.Assignment{}, err
+	}
+	if ok, err := s.assignmentVisible(ctx, sc)(a); err != nil || !ok {
+		return floorplan.Assignment{}, cmp.Or(err, s.denyRead(ctx, "assignment", a.ID))
+	}
+	return a, nil
+}
+
 func (s *Server) deleteAssignment(w http.ResponseWriter, r *http.Request) error {
-	return deleteIfMatch(w, r, "assignment", s.store.Assignment,
+	return deleteIfMatch(w, r, "assignment", s.scopedAssignment,
 		func(a floorplan.Assignment) int64 { return a.Version }, s.register.DeleteAssignment)
 }

@@ -16,16 +16,13 @@ import (
 	"officemap/floorplan"
 )
 
-// people makes an agency and a person over HTTP.
+// agencyAndPerson makes an agency and a person over HTTP.
 func (e *env) agencyAndPerson(name, person, rank string) (agency, personID uuid.UUID) {
 	e.t.Helper()
-	var a struct{ ID uuid.UUID }
-	e.do("POST", "/api/v1/agencies", map[string]any{"name": name, "short_name": name[:min(len(name), 6)], "level": "municipal", "headcount": 40}).
-		expect(e.t, 201).decode(e.t, &a)
-	var p struct{ ID uuid.UUID }
-	e.do("POST", "/api/v1/people", map[string]any{"name": person, "agency_id": a.ID, "rank": rank, "title": "科员"}).
-		expect(e.t, 201).decode(e.t, &p)
-	return a.ID, p.ID
+	agency = e.do("POST", "/api/v1/agencies", map[string]any{"name": name, "short_name": name[:min(len(name), 6)], "level": "municipal", "headcount": 40}).
+		created(e.t)
+	personID = e.do("POST", "/api/v1/people", map[string]any{"name": person, "agency_id": agency, "rank": rank, "title": "科员"}).created(e.t)
+	return agency, personID
 }
 
 func TestAgenciesPeopleAssignments(t *testing.T) {

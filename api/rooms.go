@@ -142,12 +142,8 @@ func (s *Server) roomContext(r *http.Request, id uuid.UUID) (floorplan.Room, pro
 	if err != nil {
 		return floorplan.Room{}, projector{}, err
 	}
-	sc, err := s.scopeOf(r.Context())
+	room, err := s.scopedRoom(r.Context(), id)
 	if err != nil {
-		return floorplan.Room{}, projector{}, err
-	}
-	room, err := s.store.Room(r.Context(), id)
-	if err = s.roomInScope(r.Context(), sc, "room", room, err); err != nil {
 		return room, projector{}, about("room", err)
 	}
 	_, p, err := s.floorFrame(r.Context(), room.FloorID, local)
@@ -276,7 +272,11 @@ func (s *Server) listRooms(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rooms, err := s.store.Rooms(r.Context(), floorplan.RoomFilter{FloorID: f.ID})
+	sc, err := s.scopeOf(r.Context())
+	if err != nil {
+		return err
+	}
+	rooms, err := s.store.Rooms(r.Context(), floorplan.RoomFilter{FloorID: f.ID, In: sc.read})
 	if err != nil {
 		return err
 	}
@@ -301,6 +301,11 @@ func (s *Server) searchRooms(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	sc, err := s.scopeOf(r.Context())
+	if err != nil {
+		return err
+	}
+	f.In = sc.read // counted in the scope: the count says nothing about other scopes' rooms
 	rooms, err := s.store.Rooms(r.Context(), f)
 	if err != nil {
 		return err
@@ -389,6 +394,16 @@ func (s *Server) updateRoom(w http.ResponseWriter, r *http.Request, patch bool) 
 }
 
 func (s *Server) deleteRoom(w http.ResponseWriter, r *http.Request) error {
-	return deleteIfMatch(w, r, "room", s.store.Room,
+	return deleteIfMatch(w, r, "room", s.scopedRoom,
 		func(room floorplan.Room) int64 { return room.Version }, s.register.DeleteRoom)
+}
+
+// scopedRoom reads a room, not found outside the request's scope.
+func (s *Server) scopedRoom(ctx context.Context, id uuid.UUID) (floorplan.Room, error) {
+	sc, err := s.scopeOf(ctx)
+	if err != nil {
+		return floorplan.Room{}, err
+	}
+	room, err := s.store.Room(ctx, id)
+	return room, s.roomInScope(ctx, sc, "room", room, err)
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"sync"
 
 	"github.com/google/uuid"
 
@@ -38,18 +39,59 @@ type scope struct {
 	places                   bool   // sites and buildings are filtered: only sites (and their buildings) are visible
 	personal                 bool   // names, ranks and posts of people
 	key                      string // names the scope in caches: "" for everything
+	// read is the scope as the stores' queries filter it (floorplan.RoomFilter.In, Store.Search).
+	read floorplan.ReadScope
 }
 
 // everything is the scope of a request without a caller.
 var everything = scope{all: true, personal: true}
 
-// scopeOf computes the request's scope from its caller's grants and the agency tree as it is now.
+// scopeCache keeps the scopes computed at one revision of the register, by the grants they were computed
+// for: a scope depends on nothing else, and every change to the register (agencies, jurisdictions,
+// sites, buildings, floors) moves the revision on.
+type scopeCache struct {
+	mu      sync.Mutex
+	rev     int64
+	byGrant map[string]scope
+}
+
+// maxCachedScopes bounds the scope cache: past it, the cache starts again.
+const maxCachedScopes = 1024
+
+// scopeOf returns the request's scope: its caller's grants over the register as it is now, computed once
+// per revision and set of grants.
 func (s *Server) scopeOf(ctx context.Context) (scope, error) {
 	c, ok := identity.CallerFrom(ctx)
 	if !ok {
 		return everything, nil
 	}
-	grants := c.User.Grants
+	rev, err := s.store.Revision(ctx)
+	if err != nil {
+		return scope{}, err
+	}
+	key := fmt.Sprint(c.User.Grants)
+	s.scopes.mu.Lock()
+	sc, hit := s.scopes.byGrant[key]
+	hit = hit && s.scopes.rev == rev
+	s.scopes.mu.Unlock()
+	if hit {
+		return sc, nil
+	}
+	if sc, err = s.computeScope(ctx, c.User.Grants); err != nil {
+		return scope{}, err
+	}
+	s.scopes.mu.Lock()
+	defer s.scopes.mu.Unlock()
+	if s.scopes.byGrant == nil || s.scopes.rev != rev || len(s.scopes.byGrant) >= maxCachedScopes {
+		s.scopes.rev, s.scopes.byGrant = rev, map[string]scope{}
+	}
+	s.scopes.byGrant[key] = sc
+	return sc, nil
+}
+
+// computeScope computes the scope of grants from the agency tree, the jurisdictions and the sites as they
+// are now.
+func (s *Server) computeScope(ctx context.Context, grants []identity.Grant) (scope, error) {
 	list, err := s.store.Agencies(ctx)
 	if err != nil {
 		return scope{}, err
@@ -104,27 +146,32 @@ func (s *Server) scopeOf(ctx context.Context) (scope, error) {
 	} else {
 		sc.places = len(inSites) < len(sites) && !readsAgencySubtree(grants)
 		sc.sites, sc.buildings, sc.floors = map[uuid.UUID]bool{}, map[uuid.UUID]bool{}, map[uuid.UUID]bool{}
-		var floors []uuid.UUID
 		for _, id := range inSites {
 			sc.sites[id] = true
-			bs, err := s.store.Buildings(ctx, id)
+		}
+		buildings, err := s.store.Buildings(ctx, uuid.Nil)
+		if err != nil {
+			return scope{}, err
+		}
+		for _, b := range buildings {
+			if !sc.sites[b.SiteID] {
+				continue
+			}
+			sc.buildings[b.ID] = true
+			sc.read.Buildings = append(sc.read.Buildings, b.ID)
+			fs, err := s.store.Floors(ctx, b.ID)
 			if err != nil {
 				return scope{}, err
 			}
-			for _, b := range bs {
-				sc.buildings[b.ID] = true
-				fs, err := s.store.Floors(ctx, b.ID)
-				if err != nil {
-					return scope{}, err
-				}
-				for _, f := range fs {
-					sc.floors[f.ID] = true
-					floors = append(floors, f.ID)
-				}
+			for _, f := range fs {
+				sc.floors[f.ID] = true
+				sc.read.Floors = append(sc.read.Floors, f.ID)
 			}
 		}
+		sc.read = floorplan.ReadScope{Limited: true, Agencies: visible, Floors: sc.read.Floors,
+			Places: sc.places, Buildings: sc.read.Buildings}
 		h := sha256.New()
-		for _, list := range [][]uuid.UUID{visible, inSites, floors} {
+		for _, list := range [][]uuid.UUID{slices.Clone(visible), inSites, slices.Clone(sc.read.Floors)} {
 			slices.SortFunc(list, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
 			for _, id := range list {
 				h.Write(id[:])
@@ -138,6 +185,7 @@ func (s *Server) scopeOf(ctx context.Context) (scope, error) {
 	}
 	if !sc.personal {
 		sc.key += "/np"
+		sc.read.NoPeople = true
 	}
 	return sc, nil
 }
@@ -354,8 +402,8 @@ type scopedPlanStore struct {
 }
 
 func (p scopedPlanStore) Rooms(ctx context.Context, f floorplan.RoomFilter) ([]floorplan.Room, error) {
-	rooms, err := p.Reader.Rooms(ctx, f)
-	return p.sc.keepRooms(rooms), err
+	f.In = p.sc.read
+	return p.Reader.Rooms(ctx, f)
 }
 
 // scopedRead is read that answers a record outside the request's scope as not found (agencyOf places
@@ -421,58 +469,6 @@ func (s *Server) assignmentVisible(ctx context.Context, sc scope) func(floorplan
 		}
 		return seen, nil
 	}
-}
-
-// scopeHits keeps the search hits in the request's scope: rooms and people of the visible agencies,
-// the visible agencies, and every building (a building belongs to no agency); no people without personal
-// data.
-func (s *Server) scopeHits(ctx context.Context, hits []floorplan.SearchHit) ([]floorplan.SearchHit, error) {
-	sc, err := s.scopeOf(ctx)
-	if err != nil || !sc.hides() {
-		return hits, err
-	}
-	out := hits[:0]
-	for _, h := range hits {
-		var agencyID uuid.UUID
-		switch h.Kind {
-		case floorplan.HitRoom:
-			room, err := s.store.Room(ctx, h.ID)
-			if errors.Is(err, floorplan.ErrNotFound) {
-				continue // deleted since the search
-			} else if err != nil {
-				return nil, err
-			}
-			if sc.room(room) {
-				out = append(out, h)
-			}
-			continue
-		case floorplan.HitPerson:
-			if !sc.personal {
-				continue
-			}
-			p, err := s.store.Person(ctx, h.ID)
-			if errors.Is(err, floorplan.ErrNotFound) {
-				continue
-			} else if err != nil {
-				return nil, err
-			}
-			agencyID = p.AgencyID
-		case floorplan.HitAgency:
-			agencyID = h.ID
-		case floorplan.HitBuilding:
-			if sc.building(h.ID) {
-				out = append(out, h)
-			}
-			continue
-		default:
-			out = append(out, h)
-			continue
-		}
-		if sc.agency(agencyID) {
-			out = append(out, h)
-		}
-	}
-	return out, nil
 }
 
 // data returns an export's data as the scope shows it: the rooms, agencies, people and assignments

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/paulmach/orb"
 
 	"officemap/floorplan/identity"
 )
@@ -32,33 +31,15 @@ func newGapsWorld(t *testing.T) gapsWorld {
 	boss := e.signIn("gap_bureau")
 	sfx := uuid.NewString()[:8]
 	w := gapsWorld{e: e, boss: boss}
-	var city, tn, zl struct{ ID uuid.UUID }
-	sec.do("POST", "/api/v1/jurisdictions", map[string]any{"name": "常州市" + sfx}).expect(t, 201).decode(t, &city)
-	sec.do("POST", "/api/v1/jurisdictions", map[string]any{"name": "天宁区" + sfx, "parent_id": city.ID}).expect(t, 201).decode(t, &tn)
-	sec.do("POST", "/api/v1/jurisdictions", map[string]any{"name": "钟楼区" + sfx, "parent_id": city.ID}).expect(t, 201).decode(t, &zl)
-	w.tianning, w.zhonglou = tn.ID, zl.ID
-	agency := func(name string, j uuid.UUID) uuid.UUID {
-		var a struct{ ID uuid.UUID }
-		boss.do("POST", "/api/v1/agencies", map[string]any{"name": name + sfx, "level": "municipal", "headcount": 10,
-			"jurisdiction_id": j}).expect(t, 201).decode(t, &a)
-		return a.ID
-	}
-	w.tnAgency, w.zlAgency = agency("天宁区民政局", tn.ID), agency("钟楼区民政局", zl.ID)
-	w.tn, w.zl = districtFixture(boss, tn.ID), districtFixture(boss, zl.ID)
-	room := func(f fixture, number string, agencyID uuid.UUID, local orb.Polygon) uuid.UUID {
-		body := roomBody(number+sfx, "office", local, &f.georef)
-		body["properties"].(map[string]any)["agency_id"] = agencyID
-		var r roomFeature
-		boss.do("POST", "/api/v1/floors/"+f.floor.String()+"/rooms", body).expect(t, 201).decode(t, &r)
-		return r.ID
-	}
-	w.tnRoom, w.zlRoom = room(w.tn, "G101", w.tnAgency, rect(0, 0, 6, 5)), room(w.zl, "G201", w.zlAgency, rect(0, 0, 6, 5))
-	var p, a struct{ ID uuid.UUID }
-	boss.do("POST", "/api/v1/people", map[string]any{"name": "赵六" + sfx, "agency_id": w.zlAgency, "rank": "staff", "title": "科员"}).
-		expect(t, 201).decode(t, &p)
-	boss.do("POST", "/api/v1/assignments", map[string]any{"person_id": p.ID, "room_id": w.zlRoom, "kind": "main", "start": "2020-01-01"}).
-		expect(t, 201).decode(t, &a)
-	w.zlPerson, w.zlAssign = p.ID, a.ID
+	_, tn, zl := districts(t, sec, sfx)
+	w.tianning, w.zhonglou = tn, zl
+	w.tnAgency = newAgency(t, boss, "天宁区民政局"+sfx, map[string]any{"jurisdiction_id": tn})
+	w.zlAgency = newAgency(t, boss, "钟楼区民政局"+sfx, map[string]any{"jurisdiction_id": zl})
+	w.tn, w.zl = boss.fixtureIn(tn), boss.fixtureIn(zl)
+	w.tnRoom = agencyRoom(t, boss, w.tn, "G101"+sfx, w.tnAgency, rect(0, 0, 6, 5))
+	w.zlRoom = agencyRoom(t, boss, w.zl, "G201"+sfx, w.zlAgency, rect(0, 0, 6, 5))
+	w.zlPerson = newStaff(t, boss, "赵六"+sfx, w.zlAgency)
+	w.zlAssign = assignMain(t, boss, w.zlPerson, w.zlRoom)
 	return w
 }
 

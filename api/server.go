@@ -144,6 +144,7 @@ type Server struct {
 	clock    func() time.Time     // Deps.Now
 	rules    map[string]routeRule // routeRules, with accounts on
 	sso      *oidc.RelyingParty   // Deps.OIDC; nil without single sign-on
+	scopes   scopeCache           // the callers' scopes at the register's revision
 }
 
 // NewServer returns the server for cfg and deps. It panics when a required dependency is missing, a

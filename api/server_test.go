@@ -8,12 +8,10 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/gorilla/mux"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
@@ -39,52 +37,17 @@ func TestOpenAPICompleteness(t *testing.T) {
 	}
 
 	routed := map[string]bool{}
-	err := e.srv.Router().Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
-		tpl, err := route.GetPathTemplate()
-		if err != nil {
-			return err
-		}
-		methods, err := route.GetMethods()
-		if err != nil {
-			t.Errorf("route %s has no methods", tpl)
-			return nil
-		}
-		for _, m := range methods {
-			routed[m+" "+tpl] = true
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	for _, k := range routeKeys(t, e.srv) {
+		routed[k] = true
 	}
-	documented := map[string]bool{}
 	for path, item := range doc.Paths {
 		for method, op := range item {
-			documented[strings.ToUpper(method)+" "+path] = true
 			if op["responses"] == nil || op["summary"] == "" {
 				t.Errorf("%s %s: no responses or summary", method, path)
 			}
 		}
 	}
-	var missing, extra []string
-	for k := range routed {
-		if !documented[k] {
-			missing = append(missing, k)
-		}
-	}
-	for k := range documented {
-		if !routed[k] {
-			extra = append(extra, k)
-		}
-	}
-	sort.Strings(missing)
-	sort.Strings(extra)
-	if len(missing) > 0 {
-		t.Errorf("routed but not documented: %v", missing)
-	}
-	if len(extra) > 0 {
-		t.Errorf("documented but not routed: %v", extra)
-	}
+	checkDocumented(t, res, routed)
 	if len(routed) < 50 {
 		t.Errorf("only %d routes walked; the walk is broken", len(routed))
 	}

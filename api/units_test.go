@@ -3,12 +3,8 @@ package api_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
-	"log/slog"
 	"math"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/google/uuid"
@@ -16,7 +12,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"officemap/api"
-	"officemap/floorplan"
 	"officemap/floorplan/postgis"
 	"officemap/floorplan/postgis/pgtest"
 	"officemap/geo"
@@ -31,20 +26,16 @@ import (
 // the building and floor ids and the georeference.
 func (e *env) unitBuilding(scale float64, footprintM, outlineM orb.Polygon) (building, floor uuid.UUID, g geo.Georef) {
 	e.t.Helper()
-	n := place.Add(1)
-	g = geo.Georef{Origin: orb.Point{110 + float64(n)*0.05, 31.8}, RotationDeg: 15, Scale: scale}
-	var site struct{ ID uuid.UUID }
-	e.do("POST", "/api/v1/sites", map[string]any{"name": fmt.Sprintf("单位测试办公区 %d", n),
-		"category": "office.party_government", "ownership": "registered"}).expect(e.t, 201).decode(e.t, &site)
-	var b struct{ ID uuid.UUID }
-	e.do("POST", "/api/v1/buildings?crs=local", map[string]any{"site_id": site.ID, "name": fmt.Sprintf("单位楼 %d", n),
+	n, g := nextPlace(scale)
+	site := e.do("POST", "/api/v1/sites", map[string]any{"name": fmt.Sprintf("单位测试办公区 %d", n),
+		"category": "office.party_government", "ownership": "registered"}).created(e.t)
+	building = e.do("POST", "/api/v1/buildings?crs=local", map[string]any{"site_id": site, "name": fmt.Sprintf("单位楼 %d", n),
 		"footprint": polygonJSON(inUnits(footprintM, scale)),
-		"georef":    map[string]any{"origin": []float64{g.Origin[0], g.Origin[1]}, "rotation_deg": g.RotationDeg, "scale": scale},
-	}).expect(e.t, 201).decode(e.t, &b)
-	var f struct{ ID uuid.UUID }
-	e.do("POST", "/api/v1/buildings/"+b.ID.String()+"/floors?crs=local", map[string]any{"ordinal": 3, "name": "4F",
-		"outline": polygonJSON(inUnits(outlineM, scale))}).expect(e.t, 201).decode(e.t, &f)
-	return b.ID, f.ID, g
+		"georef":    georefJSON(g),
+	}).created(e.t)
+	floor = e.do("POST", "/api/v1/buildings/"+building.String()+"/floors?crs=local", map[string]any{"ordinal": 3, "name": "4F",
+		"outline": polygonJSON(inUnits(outlineM, scale))}).created(e.t)
+	return building, floor, g
 }
 
 // inUnits converts a polygon in metres to local units of scale metres.
@@ -71,24 +62,6 @@ func coordsPolygon(c [][][]float64) orb.Polygon {
 	return p
 }
 
-// closePolygons reports whether a and b have the same shape with positions within tol.
-func closePolygons(a, b orb.Polygon, tol float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if len(a[i]) != len(b[i]) {
-			return false
-		}
-		for j := range a[i] {
-			if math.Abs(a[i][j][0]-b[i][j][0]) > tol || math.Abs(a[i][j][1]-b[i][j][1]) > tol {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 type buildingOut struct {
 	Footprint struct {
 		Coordinates [][][]float64 `json:"coordinates"`
@@ -112,7 +85,7 @@ func TestIssue10MillimetreRoom(t *testing.T) {
 		t.Errorf("footprint area_m2 %v, scale %v; want 800 m², 0.001", b.AreaM2, b.Georef.Scale)
 	}
 	e.do("GET", "/api/v1/buildings/"+buildingID.String()+"?crs=local", nil).expect(t, 200).decode(t, &b)
-	if !closePolygons(coordsPolygon(b.Footprint.Coordinates), rect(0, 0, 40000, 20000), 1e-6) || !near(b.AreaM2, 800, 1e-6) {
+	if !geo.EqualWithin(coordsPolygon(b.Footprint.Coordinates), rect(0, 0, 40000, 20000), 1e-6) || !near(b.AreaM2, 800, 1e-6) {
 		t.Errorf("footprint with crs=local %v (area %v), want 40000 × 20000 mm, 800 m²", b.Footprint.Coordinates, b.AreaM2)
 	}
 
@@ -123,7 +96,7 @@ func TestIssue10MillimetreRoom(t *testing.T) {
 	if !near(room.Properties.AreaM2, 24, 1e-9) {
 		t.Fatalf("area_m2 = %v, want 24 (the issue reported 24000000)", room.Properties.AreaM2)
 	}
-	if !closePolygons(coordsPolygon(room.Geometry.Coordinates), rect(0, 0, 4000, 6000), 0) {
+	if !geo.EqualWithin(coordsPolygon(room.Geometry.Coordinates), rect(0, 0, 4000, 6000), 0) {
 		t.Errorf("the response's crs=local geometry is %v, want the millimetres sent", room.Geometry.Coordinates)
 	}
 	// In lon/lat, the room is 4 × 6 m on the ground.
@@ -132,7 +105,7 @@ func TestIssue10MillimetreRoom(t *testing.T) {
 	if a := geo.GeodesicArea(coordsPolygon(ll.Geometry.Coordinates)); math.Abs(a/24-1) > 1e-4 {
 		t.Errorf("geodesic area of the lon/lat room %.6f m², want 24", a)
 	}
-	if want := g.Frame().PolygonToLonLat(rect(0, 0, 4, 6)); !closePolygons(coordsPolygon(ll.Geometry.Coordinates), want, 1e-11) {
+	if want := g.Frame().PolygonToLonLat(rect(0, 0, 4, 6)); !geo.EqualWithin(coordsPolygon(ll.Geometry.Coordinates), want, 1e-11) {
 		t.Errorf("lon/lat room %v, want %v", ll.Geometry.Coordinates, want)
 	}
 
@@ -183,7 +156,7 @@ func TestSameFloorInUnits(t *testing.T) {
 				} `json:"outline"`
 			}
 			e.do("GET", "/api/v1/floors/"+floorID.String()+"?crs=local", nil).expect(t, 200).decode(t, &fl)
-			if !closePolygons(coordsPolygon(fl.Outline.Coordinates), inUnits(outline, scale), 1e-6) {
+			if !geo.EqualWithin(coordsPolygon(fl.Outline.Coordinates), inUnits(outline, scale), 1e-6) {
 				t.Errorf("outline with crs=local %v, want %v", fl.Outline.Coordinates, inUnits(outline, scale))
 			}
 
@@ -213,10 +186,10 @@ func TestSameFloorInUnits(t *testing.T) {
 					t.Errorf("room %s: area_m2 %v (crs=local) and %v (lon/lat), want %v", r.number, lf.Properties.AreaM2,
 						gf.Properties.AreaM2, r.area)
 				}
-				if got, want := coordsPolygon(lf.Geometry.Coordinates), inUnits(r.poly, scale); !closePolygons(got, want, 1e-6) {
+				if got, want := coordsPolygon(lf.Geometry.Coordinates), inUnits(r.poly, scale); !geo.EqualWithin(got, want, 1e-6) {
 					t.Errorf("room %s with crs=local: %v, want %v (the units sent)", r.number, got, want)
 				}
-				if got, want := coordsPolygon(gf.Geometry.Coordinates), frame.PolygonToLonLat(r.poly); !closePolygons(got, want, 1e-11) {
+				if got, want := coordsPolygon(gf.Geometry.Coordinates), frame.PolygonToLonLat(r.poly); !geo.EqualWithin(got, want, 1e-11) {
 					t.Errorf("room %s in lon/lat: %v, want %v", r.number, got, want)
 				}
 			}
@@ -231,7 +204,7 @@ func TestSameFloorInUnits(t *testing.T) {
 			}
 			var back roomFeature
 			e.do("GET", "/api/v1/rooms/"+lonlat.ID.String()+"?crs=local", nil).expect(t, 200).decode(t, &back)
-			if want := inUnits(rect(7.62, 5.5, 11.43, 6), scale); !closePolygons(coordsPolygon(back.Geometry.Coordinates), want, 1e-6) {
+			if want := inUnits(rect(7.62, 5.5, 11.43, 6), scale); !geo.EqualWithin(coordsPolygon(back.Geometry.Coordinates), want, 1e-6) {
 				t.Errorf("lon/lat room with crs=local: %v, want %v", back.Geometry.Coordinates, want)
 			}
 
@@ -310,11 +283,11 @@ func TestPatchScaleKeepsGeometry(t *testing.T) {
 	}
 	var got roomFeature
 	e.do("GET", "/api/v1/rooms/"+room.ID.String()+"?crs=local", nil).expect(t, 200).decode(t, &got)
-	if !near(got.Properties.AreaM2, 24, 1e-9) || !closePolygons(coordsPolygon(got.Geometry.Coordinates), rect(0, 0, 4000, 6000), 1e-6) {
+	if !near(got.Properties.AreaM2, 24, 1e-9) || !geo.EqualWithin(coordsPolygon(got.Geometry.Coordinates), rect(0, 0, 4000, 6000), 1e-6) {
 		t.Errorf("room after the scale change: %v (area %v), want 4000 × 6000 mm, 24 m²", got.Geometry.Coordinates, got.Properties.AreaM2)
 	}
 	e.do("GET", "/api/v1/buildings/"+buildingID.String()+"?crs=local", nil).expect(t, 200).decode(t, &b)
-	if !closePolygons(coordsPolygon(b.Footprint.Coordinates), rect(0, 0, 20000, 10000), 1e-6) {
+	if !geo.EqualWithin(coordsPolygon(b.Footprint.Coordinates), rect(0, 0, 20000, 10000), 1e-6) {
 		t.Errorf("footprint with crs=local after the scale change: %v", b.Footprint.Coordinates)
 	}
 	// A footprint sent with the new scale is in the new unit.
@@ -431,22 +404,17 @@ func TestMigration0005Units(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
-	srv := api.NewServer(api.Config{}, api.Deps{Store: store, Assessor: floorplan.NewAssessor(store, nil, floorplan.DefaultPolicy()),
-		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)),
-		Static: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "") })})
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	e := &env{t: t, store: store, srv: srv, ts: ts, logs: &syncBuffer{}}
+	t.Cleanup(func() { store.Close() })
+	e := serveEnv(t, api.Config{}, func(string) api.Deps { return api.Deps{Store: store} })
 	var b buildingOut
 	e.do("GET", "/api/v1/buildings/"+building.String()+"?crs=local", nil).expect(t, 200).decode(t, &b)
-	if !near(b.AreaM2, 48, 1e-9) || !closePolygons(coordsPolygon(b.Footprint.Coordinates), rect(0, 0, 8000, 6000), 1e-6) {
+	if !near(b.AreaM2, 48, 1e-9) || !geo.EqualWithin(coordsPolygon(b.Footprint.Coordinates), rect(0, 0, 8000, 6000), 1e-6) {
 		t.Errorf("building: area_m2 %v (want 48), footprint with crs=local %v (want the millimetres)", b.AreaM2, b.Footprint.Coordinates)
 	}
 	var room roomFeature
 	e.do("GET", "/api/v1/rooms/"+roomB.String()+"?crs=local", nil).expect(t, 200).decode(t, &room)
 	if !near(room.Properties.AreaM2, 24, 1e-9) || room.Properties.Version != 2 ||
-		!closePolygons(coordsPolygon(room.Geometry.Coordinates), rect(0, 0, 4000, 6000), 1e-6) {
+		!geo.EqualWithin(coordsPolygon(room.Geometry.Coordinates), rect(0, 0, 4000, 6000), 1e-6) {
 		t.Errorf("room 102: %v, area %v, version %d; want 4000 × 6000 mm, 24 m², version 2",
 			room.Geometry.Coordinates, room.Properties.AreaM2, room.Properties.Version)
 	}

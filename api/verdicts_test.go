@@ -2,8 +2,6 @@ package api_test
 
 import (
 	"context"
-	"log/slog"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,12 +33,7 @@ func storeEnv(t *testing.T, kind string) *env {
 		t.Cleanup(func() { g.Close() })
 		s = g
 	}
-	logs := &syncBuffer{}
-	srv := api.NewServer(api.Config{}, api.Deps{Store: s, Assessor: floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()),
-		Logger: slog.New(slog.NewJSONHandler(logs, nil))})
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	return &env{t: t, srv: srv, ts: ts, logs: logs}
+	return serveEnv(t, api.Config{}, func(string) api.Deps { return api.Deps{Store: s} })
 }
 
 // finding is a finding as the report's JSON gives it.
@@ -92,9 +85,7 @@ func containsID(ids []uuid.UUID, id uuid.UUID) bool {
 
 func (e *env) post(path string, body any) uuid.UUID {
 	e.t.Helper()
-	var out struct{ ID uuid.UUID }
-	e.do("POST", path, body).expect(e.t, 201).decode(e.t, &out)
-	return out.ID
+	return e.do("POST", path, body).created(e.t)
 }
 
 func (e *env) agency(name, level string) uuid.UUID {
@@ -115,9 +106,17 @@ func (e *env) roomOf(f fixture, number string, w, h float64, extra string) uuid.
 	if extra != "" {
 		body["properties"].(map[string]any)["valid_from"] = extra
 	}
-	var room roomFeature
-	e.do("POST", "/api/v1/floors/"+f.floor.String()+"/rooms", body).expect(e.t, 201).decode(e.t, &room)
-	return room.ID
+	return e.post("/api/v1/floors/"+f.floor.String()+"/rooms", body)
+}
+
+// occupant makes on f's floor a room of w × h m numbered number, and a person of agency ag with rank in it
+// as kind (main or second) since a month ago, and returns the person.
+func (e *env) occupant(f fixture, ag uuid.UUID, number string, w, h float64, person, rank, kind string) uuid.UUID {
+	e.t.Helper()
+	room := e.roomOf(f, number, w, h, "")
+	p := e.personIn(ag, person, rank)
+	e.post("/api/v1/assignments", map[string]any{"person_id": p, "room_id": room, "kind": kind, "start": day(-30)})
+	return p
 }
 
 func day(offset int) string {
@@ -149,10 +148,8 @@ func testPrecision(t *testing.T, e *env) {
 		{"at", 6, false}, {"+0.004", 6.001, false}, {"+0.005", 6.00125, true}, {"+0.01", 6.0025, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			room := e.roomOf(f, "60"+tc.name, 4, tc.height, "")
 			// Each case on its own floor strip: move the next one along.
-			p := e.personIn(ag, "处长"+tc.name, "division")
-			e.post("/api/v1/assignments", map[string]any{"person_id": p, "room_id": room, "kind": "main", "start": day(-30)})
+			p := e.occupant(f, ag, "60"+tc.name, 4, tc.height, "处长"+tc.name, "division", "main")
 			got := e.report("").about(floorplan.RuleOverStandard, p)
 			if !tc.over {
 				if len(got) != 0 {
@@ -195,11 +192,7 @@ func testDeletedPerson(t *testing.T, e *env) {
 }
 
 func testSoleSecond(t *testing.T, e *env) {
-	f := e.fixture()
-	ag := e.agency("常州市司法局", "municipal")
-	room := e.roomOf(f, "401", 5, 8, "") // 40 m²
-	p := e.personIn(ag, "借调科员", "staff")
-	e.post("/api/v1/assignments", map[string]any{"person_id": p, "room_id": room, "kind": "second", "start": day(-30)})
+	p := e.occupant(e.fixture(), e.agency("常州市司法局", "municipal"), "401", 5, 8, "借调科员", "staff", "second") // 40 m²
 	rep := e.report("")
 	if got := rep.about(floorplan.RuleUnapprovedSecondOffice, p); len(got) != 1 {
 		t.Errorf("an unapproved 'second' office as the only office: %+v, want person.unapproved_second_office", rep.Findings)
@@ -210,11 +203,7 @@ func testSoleSecond(t *testing.T, e *env) {
 }
 
 func testTownship(t *testing.T, e *env) {
-	f := e.fixture()
-	ag := e.agency("武进区湖塘镇人民政府", "township")
-	room := e.roomOf(f, "201", 5, 6, "") // 30 m²
-	p := e.personIn(ag, "镇长", "section")
-	e.post("/api/v1/assignments", map[string]any{"person_id": p, "room_id": room, "kind": "main", "start": day(-30)})
+	p := e.occupant(e.fixture(), e.agency("武进区湖塘镇人民政府", "township"), "201", 5, 6, "镇长", "section", "main") // 30 m²
 	got := e.report("").about(floorplan.RuleOverStandard, p)
 	if len(got) != 1 || got[0].StandardM2 != floorplan.TownshipCapM2 || got[0].ExcessM2 != 6 {
 		t.Fatalf("a township head in 30 m² with no local table: %+v, want over the 24 m² cap by 6", got)

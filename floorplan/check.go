@@ -8,61 +8,46 @@ import "context"
 // validated in Go exactly once on its way in, whoever calls the store.
 
 // CheckRoom gives r its defaults and validates it (geometry included) unless ctx says it was.
-func CheckRoom(ctx context.Context, r *Room) error {
-	if r.State == "" {
-		r.State = RoomInUse
-	}
-	if Validated(ctx) {
-		return nil
-	}
-	return r.Validate()
-}
+func CheckRoom(ctx context.Context, r *Room) error { return checkDefault(ctx, r, &r.State, RoomInUse) }
 
 // CheckPerson gives p its defaults and validates it unless ctx says it was.
 func CheckPerson(ctx context.Context, p *Person) error {
-	if p.Status == "" {
-		p.Status = PersonActive
-	}
-	if Validated(ctx) {
-		return nil
-	}
-	return p.Validate()
+	return checkDefault(ctx, p, &p.Status, PersonActive)
 }
 
 // CheckAgency gives a its defaults and validates it unless ctx says it was.
 func CheckAgency(ctx context.Context, a *Agency) error {
-	if a.Status == "" {
-		a.Status = AgencyActive
-	}
-	if Validated(ctx) {
-		return nil
-	}
-	return a.Validate()
+	return checkDefault(ctx, a, &a.Status, AgencyActive)
 }
 
 // CheckAssignment gives a its defaults and validates it unless ctx says it was.
 func CheckAssignment(ctx context.Context, a *Assignment) error {
-	if a.Kind == "" {
-		a.Kind = AssignMain
-	}
-	if Validated(ctx) {
-		return nil
-	}
-	return a.Validate()
+	return checkDefault(ctx, a, &a.Kind, AssignMain)
 }
 
 // CheckBuilding validates b (footprint and georeference) unless ctx says it was.
-func CheckBuilding(ctx context.Context, b *Building) error {
-	if Validated(ctx) {
-		return nil
-	}
-	return b.Validate()
-}
+func CheckBuilding(ctx context.Context, b *Building) error { return validateUnlessDone(ctx, b) }
 
 // CheckFloor validates f unless ctx says it was.
-func CheckFloor(ctx context.Context, f *Floor) error {
+func CheckFloor(ctx context.Context, f *Floor) error { return validateUnlessDone(ctx, f) }
+
+// validator is a record that can validate itself.
+type validator interface{ Validate() error }
+
+// checkDefault sets rec's field to def when it is empty (the zero value), then validates rec unless ctx
+// says the Register already did.
+func checkDefault[T comparable](ctx context.Context, rec validator, field *T, def T) error {
+	var zero T
+	if *field == zero {
+		*field = def
+	}
+	return validateUnlessDone(ctx, rec)
+}
+
+// validateUnlessDone validates rec unless ctx says the Register already did.
+func validateUnlessDone(ctx context.Context, rec validator) error {
 	if Validated(ctx) {
 		return nil
 	}
-	return f.Validate()
+	return rec.Validate()
 }

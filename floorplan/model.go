@@ -13,6 +13,7 @@
 package floorplan
 
 import (
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -117,14 +118,7 @@ var Usages = []Usage{UsageOffice, UsageRestRoom, UsageToilet, UsageService, Usag
 	UsageTechnical, UsageCirculation, UsageCommercial, UsageResidential, UsageOther}
 
 // Valid reports whether u is a known usage.
-func (u Usage) Valid() bool {
-	for _, k := range Usages {
-		if u == k {
-			return true
-		}
-	}
-	return false
-}
+func (u Usage) Valid() bool { return slices.Contains(Usages, u) }
 
 // IsOfficeSpace reports whether rooms of this usage are office space in the sense of
 // 《党政机关办公用房管理办法》 art. 2 (offices, service, equipment and ancillary rooms).
@@ -201,14 +195,7 @@ const (
 var AdminLevels = []AdminLevel{LevelCentral, LevelProvincial, LevelMunicipal, LevelCounty, LevelTownship}
 
 // Valid reports whether l is a known level.
-func (l AdminLevel) Valid() bool {
-	for _, k := range AdminLevels {
-		if l == k {
-			return true
-		}
-	}
-	return false
-}
+func (l AdminLevel) Valid() bool { return slices.Contains(AdminLevels, l) }
 
 // AgencyStatus is whether an agency still exists.
 type AgencyStatus string
@@ -277,14 +264,7 @@ var Ranks = []Rank{RankMinister, RankViceMinister, RankBureau, RankViceBureau, R
 	RankSection, RankViceSection, RankStaff}
 
 // Valid reports whether r is a known rank.
-func (r Rank) Valid() bool {
-	for _, k := range Ranks {
-		if r == k {
-			return true
-		}
-	}
-	return false
-}
+func (r Rank) Valid() bool { return slices.Contains(Ranks, r) }
 
 // PersonStatus is whether a person still works in their agency.
 type PersonStatus string

@@ -13,13 +13,10 @@ func (g *Register) CreateAgency(ctx context.Context, a *Agency) (Changes, error)
 	if err := CheckAgency(ctx, a); err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityAgency, AgencyID: a.ParentID, JurisdictionID: a.JurisdictionID}); err != nil {
-		return Changes{}, err
-	}
-	if err := g.store.CreateAgency(withValidated(ctx), a); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{}, nil, nil)
+	return g.commit(ctx, write{
+		req:  Request{Op: OpCreate, Entity: EntityAgency, AgencyID: a.ParentID, JurisdictionID: a.JurisdictionID},
+		save: func() error { return g.store.CreateAgency(withValidated(ctx), a) },
+	})
 }
 
 // UpdateAgency replaces an agency's fields. Its level, scale or status can move the state of every room
@@ -28,30 +25,25 @@ func (g *Register) UpdateAgency(ctx context.Context, a *Agency) (Changes, error)
 	if err := CheckAgency(ctx, a); err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityAgency, ID: a.ID, AgencyID: a.ID, JurisdictionID: a.JurisdictionID}); err != nil {
-		return Changes{}, err
-	}
-	// Moving an agency under another parent must be allowed under that parent too.
-	if old, err := g.store.Agency(ctx, a.ID); err == nil && old.ParentID != a.ParentID && a.ParentID != uuid.Nil {
-		if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityAgency, ID: a.ID, AgencyID: a.ParentID}); err != nil {
-			return Changes{}, err
-		}
-	}
-	if err := g.store.UpdateAgency(withValidated(ctx), a); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, nil, nil)
+	return g.commit(ctx, write{
+		req: Request{Op: OpUpdate, Entity: EntityAgency, ID: a.ID, AgencyID: a.ID, JurisdictionID: a.JurisdictionID},
+		// Moving an agency under another parent must be allowed under that parent too.
+		moved: func() (Request, bool) {
+			old, err := g.store.Agency(ctx, a.ID)
+			return Request{Op: OpUpdate, Entity: EntityAgency, ID: a.ID, AgencyID: a.ParentID},
+				err == nil && old.ParentID != a.ParentID && a.ParentID != uuid.Nil
+		},
+		save:   func() error { return g.store.UpdateAgency(withValidated(ctx), a) },
+		layers: []Layer{LayerRooms},
+	})
 }
 
 // DeleteAgency deletes an agency nothing refers to any more.
 func (g *Register) DeleteAgency(ctx context.Context, id uuid.UUID) (Changes, error) {
-	if err := g.allow(ctx, Request{Op: OpDelete, Entity: EntityAgency, ID: id, AgencyID: id}); err != nil {
-		return Changes{}, err
-	}
-	if err := g.store.DeleteAgency(ctx, id); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{}, nil, nil)
+	return g.commit(ctx, write{
+		req:  Request{Op: OpDelete, Entity: EntityAgency, ID: id, AgencyID: id},
+		save: func() error { return g.store.DeleteAgency(ctx, id) },
+	})
 }
 
 // CreatePerson adds a member of staff with their posts.
@@ -59,13 +51,10 @@ func (g *Register) CreatePerson(ctx context.Context, p *Person) (Changes, error)
 	if err := CheckPerson(ctx, p); err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityPerson, AgencyID: p.AgencyID}); err != nil {
-		return Changes{}, err
-	}
-	if err := g.store.CreatePerson(withValidated(ctx), p); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{}, nil, nil)
+	return g.commit(ctx, write{
+		req:  Request{Op: OpCreate, Entity: EntityPerson, AgencyID: p.AgencyID},
+		save: func() error { return g.store.CreatePerson(withValidated(ctx), p) },
+	})
 }
 
 // UpdatePerson replaces a person's fields and posts; the state of their rooms is in the Changes.
@@ -73,19 +62,18 @@ func (g *Register) UpdatePerson(ctx context.Context, p *Person) (Changes, error)
 	if err := CheckPerson(ctx, p); err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityPerson, ID: p.ID, AgencyID: p.AgencyID}); err != nil {
-		return Changes{}, err
-	}
-	// A person moved from another agency must be allowed where they leave too.
-	if old, err := g.store.Person(ctx, p.ID); err == nil && old.AgencyID != p.AgencyID {
-		if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityPerson, ID: p.ID, AgencyID: old.AgencyID}); err != nil {
-			return Changes{}, err
-		}
-	}
-	if err := g.store.UpdatePerson(withValidated(ctx), p); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, nil, []uuid.UUID{p.ID})
+	return g.commit(ctx, write{
+		req: Request{Op: OpUpdate, Entity: EntityPerson, ID: p.ID, AgencyID: p.AgencyID},
+		// A person moved from another agency must be allowed where they leave too.
+		moved: func() (Request, bool) {
+			old, err := g.store.Person(ctx, p.ID)
+			return Request{Op: OpUpdate, Entity: EntityPerson, ID: p.ID, AgencyID: old.AgencyID},
+				err == nil && old.AgencyID != p.AgencyID
+		},
+		save:   func() error { return g.store.UpdatePerson(withValidated(ctx), p) },
+		layers: []Layer{LayerRooms},
+		person: &p.ID,
+	})
 }
 
 // DeletePerson deletes a person who holds no room any more.
@@ -94,13 +82,10 @@ func (g *Register) DeletePerson(ctx context.Context, id uuid.UUID) (Changes, err
 	if err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpDelete, Entity: EntityPerson, ID: id, AgencyID: p.AgencyID}); err != nil {
-		return Changes{}, err
-	}
-	if err := g.store.DeletePerson(ctx, id); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{}, nil, nil)
+	return g.commit(ctx, write{
+		req:  Request{Op: OpDelete, Entity: EntityPerson, ID: id, AgencyID: p.AgencyID},
+		save: func() error { return g.store.DeletePerson(ctx, id) },
+	})
 }
 
 // CreateAssignment puts a person in a room; the room's state, and that of the person's other rooms, are
@@ -109,13 +94,7 @@ func (g *Register) CreateAssignment(ctx context.Context, a *Assignment) (Changes
 	if err := CheckAssignment(ctx, a); err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, g.assignmentRequest(ctx, OpCreate, a)); err != nil {
-		return Changes{}, err
-	}
-	if err := g.store.CreateAssignment(withValidated(ctx), a); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, []uuid.UUID{a.RoomID}, []uuid.UUID{a.PersonID})
+	return g.commitAssignment(ctx, OpCreate, a, func() error { return g.store.CreateAssignment(withValidated(ctx), a) })
 }
 
 // UpdateAssignment replaces an assignment's fields at a.Version (ending it: a.End).
@@ -123,13 +102,7 @@ func (g *Register) UpdateAssignment(ctx context.Context, a *Assignment) (Changes
 	if err := CheckAssignment(ctx, a); err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, g.assignmentRequest(ctx, OpUpdate, a)); err != nil {
-		return Changes{}, err
-	}
-	if err := g.store.UpdateAssignment(withValidated(ctx), a); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, []uuid.UUID{a.RoomID}, []uuid.UUID{a.PersonID})
+	return g.commitAssignment(ctx, OpUpdate, a, func() error { return g.store.UpdateAssignment(withValidated(ctx), a) })
 }
 
 // DeleteAssignment deletes an assignment at the given version.
@@ -138,13 +111,19 @@ func (g *Register) DeleteAssignment(ctx context.Context, id uuid.UUID, version i
 	if err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, g.assignmentRequest(ctx, OpDelete, &a)); err != nil {
-		return Changes{}, err
-	}
-	if err := g.store.DeleteAssignment(ctx, id, version); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, []uuid.UUID{a.RoomID}, []uuid.UUID{a.PersonID})
+	return g.commitAssignment(ctx, OpDelete, &a, func() error { return g.store.DeleteAssignment(ctx, id, version) })
+}
+
+// commitAssignment makes the change op of assignment a with save; the state of its room, and of its
+// person's rooms, is in the Changes.
+func (g *Register) commitAssignment(ctx context.Context, op Op, a *Assignment, save func() error) (Changes, error) {
+	return g.commit(ctx, write{
+		req:    g.assignmentRequest(ctx, op, a),
+		save:   save,
+		layers: []Layer{LayerRooms},
+		room:   &a.RoomID,
+		person: &a.PersonID,
+	})
 }
 
 // assignmentRequest describes an assignment change for the permission hook: the agency is the person's.
@@ -158,11 +137,9 @@ func (g *Register) assignmentRequest(ctx context.Context, op Op, a *Assignment) 
 
 // PutStandardRow adds or replaces a local space-standard row; it can move every room's state.
 func (g *Register) PutStandardRow(ctx context.Context, r StandardRow) (Changes, error) {
-	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: "standard_row"}); err != nil {
-		return Changes{}, err
-	}
-	if err := g.store.PutStandardRow(ctx, r); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, nil, nil)
+	return g.commit(ctx, write{
+		req:    Request{Op: OpUpdate, Entity: "standard_row"},
+		save:   func() error { return g.store.PutStandardRow(ctx, r) },
+		layers: []Layer{LayerRooms},
+	})
 }

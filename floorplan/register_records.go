@@ -19,13 +19,11 @@ func (g *Register) CreateBuilding(ctx context.Context, b *Building, fp Shape) (C
 	if err := g.buildingIn(b, fp); err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityBuilding, SiteID: b.SiteID}); err != nil {
-		return Changes{}, err
-	}
-	if err := g.store.CreateBuilding(withValidated(ctx), b); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{Layers: []Layer{LayerBuildings}}, nil, nil)
+	return g.commit(ctx, write{
+		req:    Request{Op: OpCreate, Entity: EntityBuilding, SiteID: b.SiteID},
+		save:   func() error { return g.store.CreateBuilding(withValidated(ctx), b) },
+		layers: []Layer{LayerBuildings},
+	})
 }
 
 // UpdateBuilding replaces a building's fields (a nil fp.Polygon keeps b.Footprint). A new georeference
@@ -34,24 +32,20 @@ func (g *Register) UpdateBuilding(ctx context.Context, b *Building, fp Shape) (C
 	if err := g.buildingIn(b, fp); err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityBuilding, ID: b.ID, BuildingID: b.ID, SiteID: b.SiteID}); err != nil {
-		return Changes{}, err
-	}
-	if err := g.store.UpdateBuilding(withValidated(ctx), b); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{Layers: []Layer{LayerBuildings, LayerRooms}}, nil, nil)
+	return g.commit(ctx, write{
+		req:    Request{Op: OpUpdate, Entity: EntityBuilding, ID: b.ID, BuildingID: b.ID, SiteID: b.SiteID},
+		save:   func() error { return g.store.UpdateBuilding(withValidated(ctx), b) },
+		layers: []Layer{LayerBuildings, LayerRooms},
+	})
 }
 
 // DeleteBuilding deletes a building without floors.
 func (g *Register) DeleteBuilding(ctx context.Context, id uuid.UUID) (Changes, error) {
-	if err := g.allow(ctx, Request{Op: OpDelete, Entity: EntityBuilding, ID: id, BuildingID: id}); err != nil {
-		return Changes{}, err
-	}
-	if err := g.store.DeleteBuilding(ctx, id); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{Layers: []Layer{LayerBuildings, LayerRooms}}, nil, nil)
+	return g.commit(ctx, write{
+		req:    Request{Op: OpDelete, Entity: EntityBuilding, ID: id, BuildingID: id},
+		save:   func() error { return g.store.DeleteBuilding(ctx, id) },
+		layers: []Layer{LayerBuildings, LayerRooms},
+	})
 }
 
 // buildingIn converts and validates a building before it is written.
@@ -70,13 +64,10 @@ func (g *Register) CreateFloor(ctx context.Context, f *Floor, outline Shape) (Ch
 	if err := g.floorIn(ctx, f, outline); err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityFloor, BuildingID: f.BuildingID}); err != nil {
-		return Changes{}, err
-	}
-	if err := g.store.CreateFloor(withValidated(ctx), f); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{}, nil, nil)
+	return g.commit(ctx, write{
+		req:  Request{Op: OpCreate, Entity: EntityFloor, BuildingID: f.BuildingID},
+		save: func() error { return g.store.CreateFloor(withValidated(ctx), f) },
+	})
 }
 
 // UpdateFloor replaces a floor's fields; a new ordinal moves its rooms to another level of the map.
@@ -84,13 +75,11 @@ func (g *Register) UpdateFloor(ctx context.Context, f *Floor, outline Shape) (Ch
 	if err := g.floorIn(ctx, f, outline); err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityFloor, ID: f.ID, BuildingID: f.BuildingID}); err != nil {
-		return Changes{}, err
-	}
-	if err := g.store.UpdateFloor(withValidated(ctx), f); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, nil, nil)
+	return g.commit(ctx, write{
+		req:    Request{Op: OpUpdate, Entity: EntityFloor, ID: f.ID, BuildingID: f.BuildingID},
+		save:   func() error { return g.store.UpdateFloor(withValidated(ctx), f) },
+		layers: []Layer{LayerRooms},
+	})
 }
 
 // DeleteFloor deletes a floor without rooms.
@@ -99,13 +88,11 @@ func (g *Register) DeleteFloor(ctx context.Context, id uuid.UUID) (Changes, erro
 	if err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpDelete, Entity: EntityFloor, ID: id, BuildingID: f.BuildingID}); err != nil {
-		return Changes{}, err
-	}
-	if err := g.store.DeleteFloor(ctx, id); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, nil, nil)
+	return g.commit(ctx, write{
+		req:    Request{Op: OpDelete, Entity: EntityFloor, ID: id, BuildingID: f.BuildingID},
+		save:   func() error { return g.store.DeleteFloor(ctx, id) },
+		layers: []Layer{LayerRooms},
+	})
 }
 
 // floorIn converts and validates a floor before it is written.
@@ -129,13 +116,12 @@ func (g *Register) CreateRoom(ctx context.Context, r *Room, shape Shape) (Change
 	if err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityRoom, AgencyID: r.AgencyID, BuildingID: b}); err != nil {
-		return Changes{}, err
-	}
-	if err := g.store.CreateRoom(withValidated(ctx), r); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, []uuid.UUID{r.ID}, nil)
+	return g.commit(ctx, write{
+		req:    Request{Op: OpCreate, Entity: EntityRoom, AgencyID: r.AgencyID, BuildingID: b},
+		save:   func() error { return g.store.CreateRoom(withValidated(ctx), r) },
+		layers: []Layer{LayerRooms},
+		room:   &r.ID, // the id the store gave it
+	})
 }
 
 // UpdateRoom replaces a room's fields at r.Version (a nil shape.Polygon keeps r.Geometry).
@@ -144,19 +130,18 @@ func (g *Register) UpdateRoom(ctx context.Context, r *Room, shape Shape) (Change
 	if err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityRoom, ID: r.ID, AgencyID: r.AgencyID, BuildingID: b}); err != nil {
-		return Changes{}, err
-	}
-	// A room moved from another agency must be allowed where it leaves too.
-	if old, err := g.store.Room(ctx, r.ID); err == nil && old.AgencyID != r.AgencyID {
-		if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityRoom, ID: r.ID, AgencyID: old.AgencyID, BuildingID: b}); err != nil {
-			return Changes{}, err
-		}
-	}
-	if err := g.store.UpdateRoom(withValidated(ctx), r); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, []uuid.UUID{r.ID}, nil)
+	return g.commit(ctx, write{
+		req: Request{Op: OpUpdate, Entity: EntityRoom, ID: r.ID, AgencyID: r.AgencyID, BuildingID: b},
+		// A room moved from another agency must be allowed where it leaves too.
+		moved: func() (Request, bool) {
+			old, err := g.store.Room(ctx, r.ID)
+			return Request{Op: OpUpdate, Entity: EntityRoom, ID: r.ID, AgencyID: old.AgencyID, BuildingID: b},
+				err == nil && old.AgencyID != r.AgencyID
+		},
+		save:   func() error { return g.store.UpdateRoom(withValidated(ctx), r) },
+		layers: []Layer{LayerRooms},
+		room:   &r.ID,
+	})
 }
 
 // DeleteRoom deletes a room nobody is assigned to, at the given version.
@@ -169,13 +154,11 @@ func (g *Register) DeleteRoom(ctx context.Context, id uuid.UUID, version int64) 
 	if err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpDelete, Entity: EntityRoom, ID: id, AgencyID: r.AgencyID, BuildingID: b.ID}); err != nil {
-		return Changes{}, err
-	}
-	if err := g.store.DeleteRoom(ctx, id, version); err != nil {
-		return Changes{}, err
-	}
-	return g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, nil, nil)
+	return g.commit(ctx, write{
+		req:    Request{Op: OpDelete, Entity: EntityRoom, ID: id, AgencyID: r.AgencyID, BuildingID: b.ID},
+		save:   func() error { return g.store.DeleteRoom(ctx, id, version) },
+		layers: []Layer{LayerRooms},
+	})
 }
 
 // SplitRoom cuts the room id (at version) along cut and replaces it, in one transaction, by the pieces:

@@ -29,13 +29,9 @@ func (g *Register) affected(ctx context.Context, seedRooms, seedPeople []uuid.UU
 	today := DayOf(g.now())
 	n := &neighbourhood{g: g, ctx: ctx, day: today, rooms: map[uuid.UUID]*Room{}, people: map[uuid.UUID]*Person{},
 		asg: map[uuid.UUID]Assignment{}, byRoom: map[uuid.UUID]bool{}, byPerson: map[uuid.UUID]bool{}}
-	rooms0 := append([]uuid.UUID{}, seedRooms...)
-	for _, p := range seedPeople {
-		ids, err := n.roomsOf(p)
-		if err != nil {
-			return nil, err
-		}
-		rooms0 = append(rooms0, ids...)
+	rooms0, err := gather(append([]uuid.UUID{}, seedRooms...), seedPeople, n.roomsOf)
+	if err != nil {
+		return nil, err
 	}
 	report := map[uuid.UUID]bool{}
 	for _, id := range rooms0 {
@@ -44,28 +40,19 @@ func (g *Register) affected(ctx context.Context, seedRooms, seedPeople []uuid.UU
 	// Three rings out from the rooms written, as above.
 	ring := rooms0
 	for depth := 0; depth < 3; depth++ {
-		var people []uuid.UUID
-		for _, r := range ring {
-			ids, err := n.occupantsOf(r)
-			if err != nil {
-				return nil, err
-			}
-			people = append(people, ids...)
+		people, err := gather(nil, ring, n.occupantsOf)
+		if err != nil {
+			return nil, err
 		}
 		if depth == 2 {
 			break // people3 only count the occupants of rooms2
 		}
-		ring = ring[:0:0]
-		for _, p := range people {
-			ids, err := n.roomsOf(p)
-			if err != nil {
-				return nil, err
-			}
-			ring = append(ring, ids...)
-			if depth == 0 {
-				for _, id := range ids {
-					report[id] = true
-				}
+		if ring, err = gather(nil, people, n.roomsOf); err != nil {
+			return nil, err
+		}
+		if depth == 0 {
+			for _, id := range ring {
+				report[id] = true
 			}
 		}
 	}
@@ -101,16 +88,8 @@ type neighbourhood struct {
 
 // occupantsOf returns the people assigned to room id today (and loads the room).
 func (n *neighbourhood) occupantsOf(id uuid.UUID) ([]uuid.UUID, error) {
-	if _, ok := n.rooms[id]; !ok {
-		r, err := n.g.store.Room(n.ctx, id)
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return nil, err
-		}
-		if err == nil {
-			n.rooms[id] = &r
-		} else {
-			n.rooms[id] = nil
-		}
+	if err := loadOnce(n.ctx, n.rooms, id, n.g.store.Room); err != nil {
+		return nil, err
 	}
 	if err := n.loadAssignments(n.byRoom, id, AssignmentFilter{RoomID: id, ActiveOn: n.day}); err != nil {
 		return nil, err
@@ -157,22 +136,46 @@ func (n *neighbourhood) others(ends func(Assignment) (near, far uuid.UUID), id u
 	return out
 }
 
+// loadPeople loads the people ids that are not loaded yet.
 func (n *neighbourhood) loadPeople(ids []uuid.UUID) error {
 	for _, id := range ids {
-		if _, ok := n.people[id]; ok {
-			continue
-		}
-		p, err := n.g.store.Person(n.ctx, id)
-		if err != nil && !errors.Is(err, ErrNotFound) {
+		if err := loadOnce(n.ctx, n.people, id, n.g.store.Person); err != nil {
 			return err
-		}
-		if err == nil {
-			n.people[id] = &p
-		} else {
-			n.people[id] = nil
 		}
 	}
 	return nil
+}
+
+// loadOnce loads record id into m with get unless m has it already; a record that is not found is kept
+// as nil (not live).
+func loadOnce[T any](ctx context.Context, m map[uuid.UUID]*T, id uuid.UUID,
+	get func(context.Context, uuid.UUID) (T, error)) error {
+	if _, ok := m[id]; ok {
+		return nil
+	}
+	rec, err := get(ctx, id)
+	switch {
+	case err == nil:
+		m[id] = &rec
+	case errors.Is(err, ErrNotFound):
+		m[id] = nil
+	default:
+		return err
+	}
+	return nil
+}
+
+// gather appends to out, for each id of from, the ids next finds for it (a room's occupants, a person's
+// rooms).
+func gather(out, from []uuid.UUID, next func(uuid.UUID) ([]uuid.UUID, error)) ([]uuid.UUID, error) {
+	for _, id := range from {
+		ids, err := next(id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ids...)
+	}
+	return out, nil
 }
 
 // snapshot is the small register gathered, as of today.

@@ -78,51 +78,69 @@ func Standard2014Effective() time.Time { return Day(2014, time.November, 24) }
 // standard names the heads (党政正职) specifically, not every person of the rank; the table approximates that
 // by the rank's row.
 func NationalStandard() []StandardRow {
+	const t = ToiletAllowanceM2
+	scales := []standardScale{
+		{LevelCentral, []standardGrade{
+			{"部级正职", 54, t, []Rank{RankMinister}},
+			{"部级副职", 42, t, []Rank{RankViceMinister}},
+			{"正司(局)级", 24, 0, []Rank{RankBureau}},
+			{"副司(局)级", 18, 0, []Rank{RankViceBureau}},
+			{"处级", 12, 0, []Rank{RankDivision, RankViceDivision}},
+			{"处级以下", 9, 0, []Rank{RankSection, RankViceSection, RankStaff}},
+		}},
+		{LevelProvincial, []standardGrade{
+			{"省级正职", 54, t, []Rank{RankMinister}},
+			{"省级副职", 42, t, []Rank{RankViceMinister}},
+			{"正厅(局)级", 30, t, []Rank{RankBureau}},
+			{"副厅(局)级", 24, 0, []Rank{RankViceBureau}},
+			{"正处级", 18, 0, []Rank{RankDivision}},
+			{"副处级", 12, 0, []Rank{RankViceDivision}},
+			{"处级以下", 9, 0, []Rank{RankSection, RankViceSection, RankStaff}},
+		}},
+		// A prefecture-level city's leaders are 厅局级: its table starts at the bureau rank.
+		{LevelMunicipal, []standardGrade{
+			{"市级正职", 42, t, []Rank{RankBureau}},
+			{"市级副职", 30, 0, []Rank{RankViceBureau}},
+			{"正局(处)级", 24, 0, []Rank{RankDivision}},
+			{"副局(处)级", 18, 0, []Rank{RankViceDivision}},
+			{"局(处)级以下", 9, 0, []Rank{RankSection, RankViceSection, RankStaff}},
+		}},
+		// A county's leaders are 县处级: its table starts at the division rank.
+		{LevelCounty, []standardGrade{
+			{"县级正职", 30, t, []Rank{RankDivision}},
+			{"县级副职", 24, 0, []Rank{RankViceDivision}},
+			{"正科级", 18, 0, []Rank{RankSection}},
+			{"副科级", 12, 0, []Rank{RankViceSection}},
+			{"科级以下", 9, 0, []Rank{RankStaff}},
+		}},
+	}
 	eff := Standard2014Effective()
-	row := func(scale AdminLevel, rank Rank, title string, area, toilet float64) StandardRow {
-		return StandardRow{
-			Scale: scale, Rank: rank, Title: title, AreaM2: area, ToiletAllowanceM2: toilet,
-			Effective: eff, Jurisdiction: NationalJurisdiction, Source: Standard2014Source,
+	var rows []StandardRow
+	for _, sc := range scales {
+		for _, g := range sc.grades {
+			for _, rank := range g.ranks {
+				rows = append(rows, StandardRow{
+					Scale: sc.scale, Rank: rank, Title: g.title, AreaM2: g.area, ToiletAllowanceM2: g.toilet,
+					Effective: eff, Jurisdiction: NationalJurisdiction, Source: Standard2014Source,
+				})
+			}
 		}
 	}
-	const t = ToiletAllowanceM2
-	return []StandardRow{
-		row(LevelCentral, RankMinister, "部级正职", 54, t),
-		row(LevelCentral, RankViceMinister, "部级副职", 42, t),
-		row(LevelCentral, RankBureau, "正司(局)级", 24, 0),
-		row(LevelCentral, RankViceBureau, "副司(局)级", 18, 0),
-		row(LevelCentral, RankDivision, "处级", 12, 0),
-		row(LevelCentral, RankViceDivision, "处级", 12, 0),
-		row(LevelCentral, RankSection, "处级以下", 9, 0),
-		row(LevelCentral, RankViceSection, "处级以下", 9, 0),
-		row(LevelCentral, RankStaff, "处级以下", 9, 0),
+	return rows
+}
 
-		row(LevelProvincial, RankMinister, "省级正职", 54, t),
-		row(LevelProvincial, RankViceMinister, "省级副职", 42, t),
-		row(LevelProvincial, RankBureau, "正厅(局)级", 30, t),
-		row(LevelProvincial, RankViceBureau, "副厅(局)级", 24, 0),
-		row(LevelProvincial, RankDivision, "正处级", 18, 0),
-		row(LevelProvincial, RankViceDivision, "副处级", 12, 0),
-		row(LevelProvincial, RankSection, "处级以下", 9, 0),
-		row(LevelProvincial, RankViceSection, "处级以下", 9, 0),
-		row(LevelProvincial, RankStaff, "处级以下", 9, 0),
+// standardScale is one scale's part of the built-in table, its grades from the top.
+type standardScale struct {
+	scale  AdminLevel
+	grades []standardGrade
+}
 
-		// A prefecture-level city's leaders are 厅局级: its table starts at the bureau rank.
-		row(LevelMunicipal, RankBureau, "市级正职", 42, t),
-		row(LevelMunicipal, RankViceBureau, "市级副职", 30, 0),
-		row(LevelMunicipal, RankDivision, "正局(处)级", 24, 0),
-		row(LevelMunicipal, RankViceDivision, "副局(处)级", 18, 0),
-		row(LevelMunicipal, RankSection, "局(处)级以下", 9, 0),
-		row(LevelMunicipal, RankViceSection, "局(处)级以下", 9, 0),
-		row(LevelMunicipal, RankStaff, "局(处)级以下", 9, 0),
-
-		// A county's leaders are 县处级: its table starts at the division rank.
-		row(LevelCounty, RankDivision, "县级正职", 30, t),
-		row(LevelCounty, RankViceDivision, "县级副职", 24, 0),
-		row(LevelCounty, RankSection, "正科级", 18, 0),
-		row(LevelCounty, RankViceSection, "副科级", 12, 0),
-		row(LevelCounty, RankStaff, "科级以下", 9, 0),
-	}
+// standardGrade is one line of the 2014 table as printed: its title, area and toilet allowance, and the
+// ranks that line covers (several where the table groups them, as "处级以下").
+type standardGrade struct {
+	title        string
+	area, toilet float64
+	ranks        []Rank
 }
 
 // Standards answers which space-standard row applies to a rank at agencies of a scale on a day: the
@@ -293,86 +311,53 @@ func compareRows(a, b StandardRow) int {
 }
 
 // levelOrder is a level's position in AdminLevels (unknown levels last).
-func levelOrder(l AdminLevel) int {
-	switch l {
-	case LevelCentral:
-		return 0
-	case LevelProvincial:
-		return 1
-	case LevelMunicipal:
-		return 2
-	case LevelCounty:
-		return 3
-	case LevelTownship:
-		return 4
-	}
-	return math.MaxInt
-}
+func levelOrder(l AdminLevel) int { return orderIn(AdminLevels, l) }
 
 // rankOrder is a rank's position in Ranks, from the top (unknown ranks last).
-func rankOrder(r Rank) int {
-	switch r {
-	case RankMinister:
-		return 0
-	case RankViceMinister:
-		return 1
-	case RankBureau:
-		return 2
-	case RankViceBureau:
-		return 3
-	case RankDivision:
-		return 4
-	case RankViceDivision:
-		return 5
-	case RankSection:
-		return 6
-	case RankViceSection:
-		return 7
-	case RankStaff:
-		return 8
+func rankOrder(r Rank) int { return orderIn(Ranks, r) }
+
+// orderIn is v's position in list, or math.MaxInt when list does not hold it, so that unknown values sort
+// last.
+func orderIn[T comparable](list []T, v T) int {
+	if i := slices.Index(list, v); i >= 0 {
+		return i
 	}
 	return math.MaxInt
 }
 
 // RankTitle returns the rank's grade in Chinese (省部级正职 … 科员及以下), for a person with no standard row;
 // a row's own Title (the standard's words at that scale) is preferred where there is one.
-func RankTitle(r Rank) string {
-	switch r {
-	case RankMinister:
-		return "省部级正职"
-	case RankViceMinister:
-		return "省部级副职"
-	case RankBureau:
-		return "厅局级正职"
-	case RankViceBureau:
-		return "厅局级副职"
-	case RankDivision:
-		return "县处级正职"
-	case RankViceDivision:
-		return "县处级副职"
-	case RankSection:
-		return "乡科级正职"
-	case RankViceSection:
-		return "乡科级副职"
-	case RankStaff:
-		return "科员及以下"
-	}
-	return string(r)
-}
+func RankTitle(r Rank) string { return titleOf(rankTitles, r) }
 
 // LevelTitle returns the level's name in Chinese (中央机关 … 乡级机关).
-func LevelTitle(l AdminLevel) string {
-	switch l {
-	case LevelCentral:
-		return "中央机关"
-	case LevelProvincial:
-		return "省级机关"
-	case LevelMunicipal:
-		return "市级机关"
-	case LevelCounty:
-		return "县级机关"
-	case LevelTownship:
-		return "乡级机关"
+func LevelTitle(l AdminLevel) string { return titleOf(levelTitles, l) }
+
+// rankTitles holds the Chinese grade of each rank.
+var rankTitles = map[Rank]string{
+	RankMinister:     "省部级正职",
+	RankViceMinister: "省部级副职",
+	RankBureau:       "厅局级正职",
+	RankViceBureau:   "厅局级副职",
+	RankDivision:     "县处级正职",
+	RankViceDivision: "县处级副职",
+	RankSection:      "乡科级正职",
+	RankViceSection:  "乡科级副职",
+	RankStaff:        "科员及以下",
+}
+
+// levelTitles holds the Chinese name of each administrative level.
+var levelTitles = map[AdminLevel]string{
+	LevelCentral:    "中央机关",
+	LevelProvincial: "省级机关",
+	LevelMunicipal:  "市级机关",
+	LevelCounty:     "县级机关",
+	LevelTownship:   "乡级机关",
+}
+
+// titleOf returns k's title in titles, or k itself when titles has none.
+func titleOf[K ~string](titles map[K]string, k K) string {
+	if t, ok := titles[k]; ok {
+		return t
 	}
-	return string(l)
+	return string(k)
 }

@@ -3,6 +3,7 @@ package floorplan
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -68,8 +69,8 @@ type Reader interface {
 	// built-in national table).
 	StandardRows(ctx context.Context) ([]StandardRow, error)
 	// Search finds rooms (by number or name), people, agencies and buildings matching q, Chinese
-	// included, best matches first.
-	Search(ctx context.Context, q string, limit int) ([]SearchHit, error)
+	// included, best matches first, among what the read scope in shows (filtered before the limit).
+	Search(ctx context.Context, q string, limit int, in ReadScope) ([]SearchHit, error)
 	// History returns the recorded changes of one entity, oldest first.
 	History(ctx context.Context, entity Entity, id uuid.UUID) ([]Change, error)
 	// Revision returns a number that grows with every committed write to the register: an unchanged
@@ -123,7 +124,8 @@ type Snapshotter interface {
 	// known (see effective.go), in a fixed number of queries whatever the size of the register.
 	Snapshot(ctx context.Context, asOf time.Time) (*Snapshot, error)
 	// SnapshotRecorded is Snapshot as officemap knew it at the moment recordedAt: only the changes
-	// recorded before it count. It answers what officemap said then (the audit question).
+	// recorded before it count. It answers what officemap said then (the audit question). A zero
+	// recordedAt is ErrInvalid (Snapshot answers "as now known"); Snapshot.RecordedAt is recordedAt as given.
 	SnapshotRecorded(ctx context.Context, asOf, recordedAt time.Time) (*Snapshot, error)
 	// Revision is Reader's: the evaluation is cached by it.
 	Revision(ctx context.Context) (int64, error)
@@ -144,6 +146,31 @@ type RoomFilter struct {
 	BuildingID uuid.UUID
 	AgencyID   uuid.UUID
 	Number     string
+	// In keeps the rooms a caller may read (ReadScope.Room); the zero value keeps all.
+	In ReadScope
+}
+
+// ReadScope is the part of the register a caller may read, as the stores' queries filter it (the
+// caller's grants are turned into it by the service: api's scope). The zero value reads everything.
+type ReadScope struct {
+	// Limited is set when the scope hides records; Agencies and Floors apply only then.
+	Limited bool
+	// Agencies are the agencies whose rooms, people and agency records are visible; uuid.Nil stands
+	// for the records without an agency.
+	Agencies []uuid.UUID
+	// Floors are the floors (of the caller's jurisdictions' sites) whose every room is visible.
+	Floors []uuid.UUID
+	// Places is set when buildings are filtered too: only Buildings are visible.
+	Places    bool
+	Buildings []uuid.UUID
+	// NoPeople hides people altogether: their names are personal data the caller may not read.
+	NoPeople bool
+}
+
+// Room reports whether a room of agency agencyID on floor floorID is in the scope: the stores' queries
+// keep the same rooms.
+func (s ReadScope) Room(agencyID, floorID uuid.UUID) bool {
+	return !s.Limited || slices.Contains(s.Agencies, agencyID) || slices.Contains(s.Floors, floorID)
 }
 
 // PersonFilter selects people; zero fields do not filter. Deleted people are left out.

@@ -22,18 +22,27 @@ func Area(p orb.Polygon) float64 {
 	if len(p) == 0 {
 		return 0
 	}
-	a := math.Abs(ringSignedArea(p[0]))
+	return shellMinusHoles(p, ringSignedArea)
+}
+
+// MultiPolygonArea returns the sum of the planar areas of the parts (see Area).
+func MultiPolygonArea(mp orb.MultiPolygon) float64 { return sumOfParts(mp, Area) }
+
+// shellMinusHoles returns the absolute area of p's outer ring minus the absolute areas of its holes, each
+// ring's signed area given by ringArea. p must have an outer ring.
+func shellMinusHoles(p orb.Polygon, ringArea func(orb.Ring) float64) float64 {
+	a := math.Abs(ringArea(p[0]))
 	for _, h := range p[1:] {
-		a -= math.Abs(ringSignedArea(h))
+		a -= math.Abs(ringArea(h))
 	}
 	return a
 }
 
-// MultiPolygonArea returns the sum of the planar areas of the parts (see Area).
-func MultiPolygonArea(mp orb.MultiPolygon) float64 {
+// sumOfParts returns the sum of area over the parts of mp.
+func sumOfParts(mp orb.MultiPolygon, area func(orb.Polygon) float64) float64 {
 	a := 0.0
 	for _, p := range mp {
-		a += Area(p)
+		a += area(p)
 	}
 	return a
 }
@@ -103,22 +112,11 @@ func GeodesicArea(p orb.Polygon) float64 {
 	if len(p) == 0 || len(p[0]) < 3 {
 		return 0
 	}
-	pr := newAuthalicLAEA(p[0])
-	a := math.Abs(pr.ringArea(p[0]))
-	for _, h := range p[1:] {
-		a -= math.Abs(pr.ringArea(h))
-	}
-	return a
+	return shellMinusHoles(p, newAuthalicLAEA(p[0]).ringArea)
 }
 
 // GeodesicMultiPolygonArea returns the sum of the geodesic areas of the parts (see GeodesicArea).
-func GeodesicMultiPolygonArea(mp orb.MultiPolygon) float64 {
-	a := 0.0
-	for _, p := range mp {
-		a += GeodesicArea(p)
-	}
-	return a
-}
+func GeodesicMultiPolygonArea(mp orb.MultiPolygon) float64 { return sumOfParts(mp, GeodesicArea) }
 
 // authalicLAEA is Lambert's azimuthal equal-area projection of the authalic sphere, centred on (lon0,
 // authalic latitude β0).

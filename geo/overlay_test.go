@@ -5,12 +5,13 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-
-	"officemap/geo/geotest"
 )
 
-// rect is geotest.Rect: the closed counter-clockwise rectangle with corners (x0, y0) and (x1, y1).
-func rect(x0, y0, x1, y1 float64) orb.Polygon { return geotest.Rect(x0, y0, x1, y1) }
+// rect is the closed counter-clockwise rectangle with corners (x0, y0) and (x1, y1): geotest.Rect, which
+// geo's own tests cannot import (geotest imports geo).
+func rect(x0, y0, x1, y1 float64) orb.Polygon {
+	return orb.Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}
+}
 
 func TestOverlaps(t *testing.T) {
 	room := rect(0, 0, 4, 5)

@@ -147,23 +147,31 @@ func benchStatuses() StatusSource {
 	return FromReport(func(context.Context) (*floorplan.Report, error) { return bench.report, nil })
 }
 
-// BenchmarkBareQuery is the floor: Store.Features for the buffered bound of a random z17–z19 tile.
-func BenchmarkBareQuery(b *testing.B) {
+// benchEachTile runs one on the benchmark's tiles in turn and reports the mean of what it counts per op,
+// as unit.
+func benchEachTile(b *testing.B, unit string, one func(ctx context.Context, bt benchTile) int) {
 	benchSetup(b)
 	ctx := context.Background()
 	b.ReportAllocs()
-	n, feats := 0, 0
+	n, count := 0, 0
 	for b.Loop() {
 		bt := bench.tiles[n%len(bench.tiles)]
 		n++
+		count += one(ctx, bt)
+	}
+	b.ReportMetric(float64(count)/float64(n), unit)
+}
+
+// BenchmarkBareQuery is the floor: Store.Features for the buffered bound of a random z17–z19 tile.
+func BenchmarkBareQuery(b *testing.B) {
+	benchEachTile(b, "features/op", func(ctx context.Context, bt benchTile) int {
 		fs, err := bench.store.Features(ctx, floorplan.LayerRooms, geo.BufferedTileBound(bt.tile, Buffer, Extent),
 			floorplan.FeatureFilter{Level: bt.level, HasLevel: true})
 		if err != nil {
 			b.Fatal(err)
 		}
-		feats += len(fs)
-	}
-	b.ReportMetric(float64(feats)/float64(n), "features/op")
+		return len(fs)
+	})
 }
 
 func benchHTTP(b *testing.B, opts Options, ext string, hdr ...string) {
@@ -229,20 +237,13 @@ SELECT ST_AsMVT(t, 'rooms', 4096, 'geom') FROM (
 
 // BenchmarkPostGISAsMVT is the same tiles encoded by PostGIS (without the status attribute).
 func BenchmarkPostGISAsMVT(b *testing.B) {
-	benchSetup(b)
-	ctx := context.Background()
-	b.ReportAllocs()
-	n, bytes := 0, 0
-	for b.Loop() {
-		bt := bench.tiles[n%len(bench.tiles)]
-		n++
+	benchEachTile(b, "bytes/op", func(ctx context.Context, bt benchTile) int {
 		var tile []byte
 		if err := bench.store.Pool().QueryRow(ctx, stAsMVTSQL, int(bt.tile.Z), int(bt.tile.X), int(bt.tile.Y), bt.level).Scan(&tile); err != nil {
 			b.Fatal(err)
 		}
-		bytes += len(tile)
-	}
-	b.ReportMetric(float64(bytes)/float64(n), "bytes/op")
+		return len(tile)
+	})
 }
 
 // BenchmarkEncodeMVT is the Go encoder alone (projection, clipping, simplification, attributes and

@@ -66,7 +66,7 @@ func (h *Handler) TileJSON(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	base := h.baseURL(r)
+	base := LinkBase(r, h.opts.BaseURL, h.opts.TrustForwarded)
 	tmpl := base + "/tiles/" + string(spec.name) + "/{z}/{x}/{y}." + ext
 	qs := url.Values{}
 	if filter.HasLevel {
@@ -136,26 +136,23 @@ func (h *Handler) extent(r *http.Request) (orb.Bound, error) {
 	return b, nil
 }
 
-// baseURL is the scheme and host tile URLs start with: Options.BaseURL, else the forwarded ones when
-// trusted, else the request's own.
-func (h *Handler) baseURL(r *http.Request) string {
-	if h.opts.BaseURL != "" {
-		return strings.TrimRight(h.opts.BaseURL, "/")
+// LinkBase is what the server's links start with: public (the configured public URL) when set; else,
+// behind a trusted proxy (trustForwarded), the scheme and host of X-Forwarded-Proto and X-Forwarded-Host;
+// else "", for root-relative links. The Host header a client sent is never echoed into a link.
+func LinkBase(r *http.Request, public string, trustForwarded bool) string {
+	if public != "" {
+		return strings.TrimRight(public, "/")
 	}
-	scheme, host := "http", r.Host
-	if r.TLS != nil {
-		scheme = "https"
+	if !trustForwarded {
+		return ""
 	}
-	if h.opts.TrustForwarded {
-		if p := firstValue(r.Header.Get("X-Forwarded-Proto")); p == "http" || p == "https" {
-			scheme = p
-		}
-		if fh := firstValue(r.Header.Get("X-Forwarded-Host")); fh != "" && validHost(fh) {
-			host = fh
-		}
-	}
+	host := firstValue(r.Header.Get("X-Forwarded-Host"))
 	if !validHost(host) {
-		host = "localhost"
+		return ""
+	}
+	scheme := "http"
+	if p := firstValue(r.Header.Get("X-Forwarded-Proto")); p == "https" || (p == "" && r.TLS != nil) {
+		scheme = "https"
 	}
 	return scheme + "://" + host
 }

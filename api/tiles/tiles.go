@@ -107,8 +107,8 @@ type Options struct {
 	// for a server behind a reverse proxy that sets them. Leave it off otherwise: a client could send
 	// them.
 	TrustForwarded bool
-	// BaseURL, when set (e.g. "https://maps.example.gov.cn"), is used for tile URLs instead of the
-	// request's scheme and host.
+	// BaseURL, when set (e.g. "https://maps.example.gov.cn"), starts the tile URLs; without it (and
+	// without trusted forwarding headers) they are root-relative (LinkBase).
 	BaseURL string
 	// Scope, when set, gives the part of the register a request may see (accounts on): it is asked once
 	// per tile request, and its Key is part of the cache key, so that a tile drawn for one scope is never

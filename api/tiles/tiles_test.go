@@ -490,13 +490,13 @@ func TestTileJSON(t *testing.T) {
 		wantTile string
 		vector   bool
 	}{
-		{"rooms", Options{}, "/tiles/rooms.json", []string{"X-Forwarded-Host", "evil.example"},
-			"http://maps.local:8080/tiles/rooms/{z}/{x}/{y}.mvt", true},
+		{"rooms: neither Host nor untrusted forwarding echoed", Options{}, "/tiles/rooms.json", []string{"X-Forwarded-Host", "evil.example"},
+			"/tiles/rooms/{z}/{x}/{y}.mvt", true},
 		{"forwarded, trusted", Options{TrustForwarded: true}, "/tiles/buildings.json",
 			[]string{"X-Forwarded-Proto", "https", "X-Forwarded-Host", "gis.example.gov.cn"},
 			"https://gis.example.gov.cn/tiles/buildings/{z}/{x}/{y}.mvt", true},
 		{"png with a filter", Options{}, "/tiles/rooms.json?format=png&level=2", nil,
-			"http://maps.local:8080/tiles/rooms/{z}/{x}/{y}.png?level=2", false},
+			"/tiles/rooms/{z}/{x}/{y}.png?level=2", false},
 		{"base URL", Options{BaseURL: "https://x.example/"}, "/tiles/rooms.json", nil,
 			"https://x.example/tiles/rooms/{z}/{x}/{y}.mvt", true},
 	}

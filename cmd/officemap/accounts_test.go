@@ -84,20 +84,41 @@ func signIn(t *testing.T, url, user, pw string) (*http.Client, int, signedIn) {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
-	body, _ := json.Marshal(map[string]string{"username": user, "password": pw})
-	resp, err := c.Post(url+"api/v1/session", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatalf("sign in %s: %v", user, err)
-	}
-	defer resp.Body.Close()
+	code, data := postJSON(t, c, url+"api/v1/session", map[string]string{"username": user, "password": pw})
 	var s signedIn
-	data, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode == http.StatusOK {
+	if code == http.StatusOK {
 		if err := json.Unmarshal(data, &s); err != nil {
 			t.Fatalf("sign in %s: %v in %s", user, err, data)
 		}
 	}
-	return c, resp.StatusCode, s
+	return c, code, s
+}
+
+// postJSON posts v as JSON to url with c and returns the status and the answer.
+func postJSON(t *testing.T, c *http.Client, url string, v any) (int, []byte) {
+	t.Helper()
+	body, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("POST %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, data
+}
+
+// oneTimePassword returns the password printed on the line after the one saying it is shown once.
+func oneTimePassword(t *testing.T, printed string) string {
+	t.Helper()
+	lines := strings.Split(printed, "\n")
+	i := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, "shown once") })
+	if i < 0 || i+1 >= len(lines) || lines[i+1] == "" {
+		t.Fatalf("no one-time password printed:\n%s", printed)
+	}
+	return lines[i+1]
 }
 
 func get(t *testing.T, c *http.Client, url string) int {
@@ -160,12 +181,7 @@ func TestDemoAccounts(t *testing.T) {
 
 func TestDemoRandomPassword(t *testing.T) {
 	url, printed, _ := servingEnv(t, nil, "demo", "--accounts", "--db", filepath.Join(t.TempDir(), "demo.gpkg"), "--addr", "127.0.0.1:0")
-	lines := strings.Split(printed, "\n")
-	i := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, "shown once") })
-	if i < 0 || i+1 >= len(lines) {
-		t.Fatalf("no random password printed:\n%s", printed)
-	}
-	if _, code, _ := signIn(t, url, "viewer", lines[i+1]); code != http.StatusOK {
+	if _, code, _ := signIn(t, url, "viewer", oneTimePassword(t, printed)); code != http.StatusOK {
 		t.Errorf("viewer with the printed password: %d", code)
 	}
 }
@@ -195,8 +211,7 @@ func TestAccountsOnByDefault(t *testing.T) {
 		stop()
 		for _, addr := range []string{"0.0.0.0:0", "[::]:0", ":0", "192.0.2.1:0"} {
 			wide := append([]string{"serve", "--db", filepath.Join(t.TempDir(), "wide.gpkg"), "--addr", addr}, off.args...)
-			var out bytes.Buffer
-			err := run(context.Background(), wide, strings.NewReader(""), &out, io.Discard, func(k string) string { return off.env[k] })
+			_, _, err := runCommand(t, "", off.env, wide...)
 			if err == nil || !strings.Contains(err.Error(), "loopback") {
 				t.Errorf("%v %v: err = %v, want a refusal naming loopback", off.env, wide, err)
 			}
@@ -212,12 +227,7 @@ func TestAccountsOnByDefault(t *testing.T) {
 func TestServeAccountsBootstrap(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "serve.gpkg")
 	url, printed, stop := servingEnv(t, nil, "serve", "--db", db, "--addr", "127.0.0.1:0")
-	lines := strings.Split(printed, "\n")
-	i := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, "shown once") })
-	if i < 0 || i+1 >= len(lines) || lines[i+1] == "" {
-		t.Fatalf("serve printed no one-time password:\n%s", printed)
-	}
-	pw := lines[i+1]
+	pw := oneTimePassword(t, printed)
 	if n := strings.Count(printed, pw); n != 1 {
 		t.Errorf("the one-time password is printed %d times", n)
 	}
@@ -225,14 +235,8 @@ func TestServeAccountsBootstrap(t *testing.T) {
 	if code != http.StatusOK || !slices.Equal(s.User.Roles, []string{"sysadmin"}) || !s.User.MustChangePassword {
 		t.Fatalf("admin signs in: %d %+v, want sysadmin who must change the password", code, s.User)
 	}
-	body, _ := json.Marshal(map[string]string{"old": pw, "new": "N3w-admin-password"})
-	resp, err := c.Post(url+"api/v1/me/password", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNoContent {
-		t.Errorf("change password: %d", resp.StatusCode)
+	if code, _ := postJSON(t, c, url+"api/v1/me/password", map[string]string{"old": pw, "new": "N3w-admin-password"}); code != http.StatusNoContent {
+		t.Errorf("change password: %d", code)
 	}
 	if err := stop(); err != nil {
 		t.Fatalf("serve ended with %v", err)

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,9 +23,7 @@ func TestTimeAndAccountFlagsRefuseBadInput(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var out, errOut bytes.Buffer
-			getenv := func(k string) string { return tc.env[k] }
-			err := run(context.Background(), tc.args, strings.NewReader(""), &out, &errOut, getenv)
+			_, _, err := runCommand(t, "", tc.env, tc.args...)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("%v: err = %v, want one naming %s", tc.args, err, tc.want)
 			}

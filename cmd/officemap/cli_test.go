@@ -14,14 +14,20 @@ import (
 	"testing"
 
 	"officemap/floorplan"
-	"officemap/floorplan/gpkg"
 )
 
 // officemap runs one command line with no environment and returns its output.
 func officemap(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
+	return runCommand(t, "", nil, args...)
+}
+
+// runCommand runs one command line with stdin and the environment vars (none when nil) and returns its
+// output.
+func runCommand(t *testing.T, stdin string, vars map[string]string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	err = run(context.Background(), args, strings.NewReader(""), &out, &errOut, func(string) string { return "" })
+	err = run(context.Background(), args, strings.NewReader(stdin), &out, &errOut, func(k string) string { return vars[k] })
 	return out.String(), errOut.String(), err
 }
 
@@ -40,19 +46,11 @@ func TestGenReportRender(t *testing.T) {
 	}
 
 	// The rooms really are in the file.
-	s, err := gpkg.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rooms, err := s.Rooms(context.Background(), floorplan.RoomFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rooms := storedRooms(t, db)
 	if len(rooms) != 24 {
 		t.Fatalf("store has %d rooms after gen, want 24", len(rooms))
 	}
 	floorID := rooms[0].FloorID
-	s.Close()
 
 	out, _, err = officemap(t, "report", "over-standard", "--db", db, "--format", "json")
 	if err != nil {

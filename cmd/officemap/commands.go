@@ -64,6 +64,16 @@ func (e *env) openStore(ctx context.Context) (store, string, error) {
 	return s, db, nil
 }
 
+// withStore opens the configured store for fn (db names it) and closes it afterwards.
+func (e *env) withStore(ctx context.Context, fn func(s store, db string) error) error {
+	s, db, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return fn(s, db)
+}
+
 // redacted hides a password in a store location before it is printed.
 func redacted(db string) string {
 	if !isPostgres(db) {
@@ -282,31 +292,28 @@ func reportCmd(e *env) *cobra.Command {
 				return fmt.Errorf("--format xlsx needs --out FILE.xlsx")
 			}
 			ctx := cmd.Context()
-			s, _, err := e.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			if opt.AgencyID != uuid.Nil {
-				if _, err := s.Agency(ctx, opt.AgencyID); err != nil {
-					return fmt.Errorf("--agency %s: %w", opt.AgencyID, err)
+			return e.withStore(ctx, func(s store, _ string) error {
+				if opt.AgencyID != uuid.Nil {
+					if _, err := s.Agency(ctx, opt.AgencyID); err != nil {
+						return fmt.Errorf("--agency %s: %w", opt.AgencyID, err)
+					}
 				}
-			}
-			assessor := floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy())
-			var rep *floorplan.Report
-			if recorded.IsZero() {
-				rep, err = assessor.AsOf(ctx, day)
-			} else {
-				rep, err = assessor.AsRecorded(ctx, day, recorded)
-			}
-			if err != nil {
-				return err
-			}
-			write := report.Write
-			if totals {
-				write = report.WriteTotals
-			}
-			return e.writeOut(out, func(w io.Writer) error { return write(w, rep, f, opt) })
+				assessor := floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy())
+				var rep *floorplan.Report
+				if recorded.IsZero() {
+					rep, err = assessor.AsOf(ctx, day)
+				} else {
+					rep, err = assessor.AsRecorded(ctx, day, recorded)
+				}
+				if err != nil {
+					return err
+				}
+				write := report.Write
+				if totals {
+					write = report.WriteTotals
+				}
+				return e.writeOut(out, func(w io.Writer) error { return write(w, rep, f, opt) })
+			})
 		},
 	}
 	over.Flags().StringVar(&asOf, "as-of", "", "evaluate as of this day, YYYY-MM-DD, as now known (default today)")
@@ -338,24 +345,21 @@ func renderCmd(e *env) *cobra.Command {
 			}
 			opt := render.Options{Width: width, Color: render.ColorBy(color), Lang: lang}
 			ctx := cmd.Context()
-			s, _, err := e.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			rep, err := floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()).Current(ctx)
-			if err != nil {
-				return err
-			}
-			plan, err := render.BuildPlan(ctx, s, rep, id)
-			if err != nil {
-				return err
-			}
-			draw := render.PNG
-			if ext == ".svg" {
-				draw = render.SVG
-			}
-			return e.writeOut(out, func(w io.Writer) error { return draw(w, plan, opt) })
+			return e.withStore(ctx, func(s store, _ string) error {
+				rep, err := floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()).Current(ctx)
+				if err != nil {
+					return err
+				}
+				plan, err := render.BuildPlan(ctx, s, rep, id)
+				if err != nil {
+					return err
+				}
+				draw := render.PNG
+				if ext == ".svg" {
+					draw = render.SVG
+				}
+				return e.writeOut(out, func(w io.Writer) error { return draw(w, plan, opt) })
+			})
 		},
 	}
 	cmd.Flags().StringVar(&floor, "floor", "", "the floor's id (required)")
@@ -383,15 +387,18 @@ func genCmd(e *env) *cobra.Command {
 				return fmt.Errorf("%d rooms is more than gen makes (10,000,000)", total)
 			}
 			ctx := floorplan.WithActor(cmd.Context(), "gen")
-			s, db, err := e.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
 			start := time.Now()
 			d := synth.Generate(cfg)
-			if err := d.Load(ctx, floorplan.NewRegister(s)); err != nil {
-				return fmt.Errorf("loading into %s: %w", redacted(db), err)
+			var db string
+			err := e.withStore(ctx, func(s store, name string) error {
+				db = name
+				if err := d.Load(ctx, floorplan.NewRegister(s)); err != nil {
+					return fmt.Errorf("loading into %s: %w", redacted(db), err)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
 			}
 			sum := map[string]any{
 				"store": redacted(db), "seed": cfg.Seed, "sites": len(d.Sites), "buildings": len(d.Buildings),

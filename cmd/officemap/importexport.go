@@ -152,12 +152,11 @@ func (e *env) runImport(cmd *cobra.Command, format, path string, o importFlags) 
 	}
 
 	ctx := floorplan.WithActor(cmd.Context(), "import")
-	s, _, err := e.openStore(ctx)
-	if err != nil {
+	var sum *imports.Summary
+	err = e.withStore(ctx, func(s store, _ string) error {
+		sum, err = f.Import(ctx, floorplan.NewRegister(s))
 		return err
-	}
-	defer s.Close()
-	sum, err := f.Import(ctx, floorplan.NewRegister(s))
+	})
 	if bar != nil {
 		_ = bar.Finish()
 	}
@@ -323,23 +322,24 @@ file renamed into place when complete):
 				return fmt.Errorf("--crs applies to geojson exports only")
 			}
 			ctx := cmd.Context()
-			s, _, err := e.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
 			opt := exports.Options{}
-			if building != "" {
-				if opt.BuildingID, err = findBuilding(ctx, s, building); err != nil {
-					return err
-				}
-			}
 			if floor != "" {
+				var err error
 				if opt.FloorID, err = uuid.Parse(floor); err != nil {
 					return fmt.Errorf("--floor: %q is not a UUID", floor)
 				}
 			}
-			d, err := exports.Load(ctx, s, opt)
+			var d *exports.Data
+			err := e.withStore(ctx, func(s store, _ string) error {
+				var err error
+				if building != "" {
+					if opt.BuildingID, err = findBuilding(ctx, s, building); err != nil {
+						return err
+					}
+				}
+				d, err = exports.Load(ctx, s, opt)
+				return err
+			})
 			if err != nil {
 				return err
 			}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"archive/zip"
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -12,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/spf13/cobra"
 
 	"officemap/floorplan"
 	"officemap/floorplan/gpkg"
@@ -21,42 +19,28 @@ import (
 )
 
 // cli runs one officemap command line with the store at db, and returns its standard output, standard
-// error (as main would print a failure) and error. It goes through run; until the import and export
-// commands are in commands(), it runs them on a root built as run builds it.
+// error (as main would print a failure) and error.
 func cli(t *testing.T, db string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	getenv := func(string) string { return "" }
-	all := append([]string{"--db", db}, args...)
-	ctx := context.Background()
-	if hasCommand(commands(&env{}), "import") {
-		err = run(ctx, all, strings.NewReader(""), &out, &errb, getenv)
-	} else {
-		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: getenv}
-		root := &cobra.Command{Use: "officemap", SilenceUsage: true, SilenceErrors: true}
-		root.PersistentFlags().StringVar(&e.db, "db", "", "")
-		root.SetArgs(all)
-		root.SetOut(&out)
-		root.SetErr(&errb)
-		root.AddCommand(importCmd(e), exportCmd(e))
-		err = root.ExecuteContext(ctx)
-	}
+	stdout, stderr, err = officemap(t, append([]string{"--db", db}, args...)...)
 	if err != nil {
-		errb.WriteString("officemap: " + oneLine(err) + "\n")
+		stderr += "officemap: " + oneLine(err) + "\n"
 	}
-	return out.String(), errb.String(), err
+	return stdout, stderr, err
 }
 
-func hasCommand(cs []*cobra.Command, name string) bool {
-	for _, c := range cs {
-		if c.Name() == name {
-			return true
-		}
+// cliOK runs cli and fails the test on an error.
+func cliOK(t *testing.T, db string, args ...string) (stdout, stderr string) {
+	t.Helper()
+	stdout, stderr, err := cli(t, db, args...)
+	if err != nil {
+		t.Fatalf("officemap %v: %v", args, err)
 	}
-	return false
+	return stdout, stderr
 }
 
-func countRooms(t *testing.T, db string) int {
+// storedRooms opens the GeoPackage at db and returns its rooms.
+func storedRooms(t *testing.T, db string) []floorplan.Room {
 	t.Helper()
 	s, err := gpkg.Open(context.Background(), db)
 	if err != nil {
@@ -67,7 +51,12 @@ func countRooms(t *testing.T, db string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return len(rooms)
+	return rooms
+}
+
+func countRooms(t *testing.T, db string) int {
+	t.Helper()
+	return len(storedRooms(t, db))
 }
 
 func TestImportDXFCommand(t *testing.T) {
@@ -75,10 +64,7 @@ func TestImportDXFCommand(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "t.gpkg")
 
 	t.Run("dry run writes nothing", func(t *testing.T) {
-		out, _, err := cli(t, db, "import", "dxf", plan, "--origin", "119.97,31.81", "--building", "Contoso", "--dry-run")
-		if err != nil {
-			t.Fatal(err)
-		}
+		out, _ := cliOK(t, db, "import", "dxf", plan, "--origin", "119.97,31.81", "--building", "Contoso", "--dry-run")
 		if !strings.Contains(out, "dry run (nothing written)") || !strings.Contains(out, "rooms 63 created") {
 			t.Errorf("summary = %q", out)
 		}
@@ -87,10 +73,7 @@ func TestImportDXFCommand(t *testing.T) {
 		}
 	})
 	t.Run("import", func(t *testing.T) {
-		out, stderr, err := cli(t, db, "import", "dxf", plan, "--origin", "119.97,31.81", "--rotation", "15", "--building", "Contoso")
-		if err != nil {
-			t.Fatal(err)
-		}
+		out, stderr := cliOK(t, db, "import", "dxf", plan, "--origin", "119.97,31.81", "--rotation", "15", "--building", "Contoso")
 		if !strings.Contains(out, "rooms 63 created, 0 updated") || !strings.Contains(out, `building "Contoso"`) {
 			t.Errorf("summary = %q", out)
 		}
@@ -102,10 +85,7 @@ func TestImportDXFCommand(t *testing.T) {
 		}
 	})
 	t.Run("again as JSON: unchanged", func(t *testing.T) {
-		out, _, err := cli(t, db, "import", "dxf", plan, "--building", "Contoso", "--json")
-		if err != nil {
-			t.Fatal(err)
-		}
+		out, _ := cliOK(t, db, "import", "dxf", plan, "--building", "Contoso", "--json")
 		var sum imports.Summary
 		if err := json.Unmarshal([]byte(out), &sum); err != nil {
 			t.Fatalf("--json output is not a summary: %v\n%s", err, out)
@@ -118,10 +98,7 @@ func TestImportDXFCommand(t *testing.T) {
 		}
 	})
 	t.Run("list layers", func(t *testing.T) {
-		out, _, err := cli(t, db, "import", "dxf", plan, "--list-layers")
-		if err != nil {
-			t.Fatal(err)
-		}
+		out, _ := cliOK(t, db, "import", "dxf", plan, "--list-layers")
 		for _, want := range []string{"UNITS", "UNITLABELS", "units mm"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("layer list lacks %q:\n%s", want, out)
@@ -173,10 +150,7 @@ func TestImportCommandErrors(t *testing.T) {
 		t.Errorf("failed imports wrote %d rooms", n)
 	}
 	t.Run("skip invalid", func(t *testing.T) {
-		out, _, err := cli(t, db, "import", "geojson", bad, "--skip-invalid")
-		if err != nil {
-			t.Fatal(err)
-		}
+		out, _ := cliOK(t, db, "import", "geojson", bad, "--skip-invalid")
 		if !strings.Contains(out, "rooms 1 created") || !strings.Contains(out, "feature 2 (id b) (room 102): outer ring self-intersects") {
 			t.Errorf("summary = %q", out)
 		}
@@ -187,16 +161,11 @@ func TestExportCommand(t *testing.T) {
 	plan := importtest.SharedData(t, "cad/contoso/dxf/contoso_v1_Ground.dxf")
 	dir := t.TempDir()
 	db := filepath.Join(dir, "t.gpkg")
-	if _, _, err := cli(t, db, "import", "dxf", plan, "--origin", "119.97,31.81", "--building", "Contoso"); err != nil {
-		t.Fatal(err)
-	}
+	cliOK(t, db, "import", "dxf", plan, "--origin", "119.97,31.81", "--building", "Contoso")
 	for _, format := range []string{"geojson", "imdf", "gpkg", "csv", "xlsx"} {
 		t.Run(format, func(t *testing.T) {
 			out := filepath.Join(dir, "out."+format)
-			stdout, _, err := cli(t, db, "export", format, "--out", out, "--building", "Contoso", "--json")
-			if err != nil {
-				t.Fatal(err)
-			}
+			stdout, _ := cliOK(t, db, "export", format, "--out", out, "--building", "Contoso", "--json")
 			var sum struct{ Rooms, Buildings int }
 			if err := json.Unmarshal([]byte(stdout), &sum); err != nil || sum.Rooms != 63 || sum.Buildings != 1 {
 				t.Errorf("summary %q (%v)", stdout, err)
@@ -263,10 +232,7 @@ func TestImportOSMCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &failed); err != nil || len(failed.Problems) != 2 || failed.Problems[0].Feature != "way/398056943" {
 		t.Errorf("--json on failure: %v %s", err, out)
 	}
-	out, _, err = cli(t, db, "import", "osm", path, "--skip-invalid", "--json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	out, _ = cliOK(t, db, "import", "osm", path, "--skip-invalid", "--json")
 	var sum imports.Summary
 	if err := json.Unmarshal([]byte(out), &sum); err != nil || sum.Rooms.Created != 73 || len(sum.Skipped) != 2 {
 		t.Errorf("summary %+v %v", sum, err)

@@ -44,21 +44,18 @@ func (e *env) withAccounts(cmd *cobra.Command, actor, action, target string, fn 
 		return fmt.Errorf("--actor: empty")
 	}
 	ctx := floorplan.WithActor(cmd.Context(), actor)
-	s, _, err := e.openStore(ctx)
-	if err != nil {
+	return e.withStore(ctx, func(s store, _ string) error {
+		a := accounts{store: s, svc: identity.NewService(s, identity.Options{})}
+		err := fn(ctx, a)
+		if err == nil {
+			return nil
+		}
+		r := identity.AuditRecord{Action: action, Target: target, Outcome: identity.OutcomeFailed, Detail: oneLine(err)}
+		if _, aerr := a.svc.Audit(ctx, r); aerr != nil {
+			return fmt.Errorf("%w; and auditing the failure: %w", err, aerr)
+		}
 		return err
-	}
-	defer s.Close()
-	a := accounts{store: s, svc: identity.NewService(s, identity.Options{})}
-	err = fn(ctx, a)
-	if err == nil {
-		return nil
-	}
-	r := identity.AuditRecord{Action: action, Target: target, Outcome: identity.OutcomeFailed, Detail: oneLine(err)}
-	if _, aerr := a.svc.Audit(ctx, r); aerr != nil {
-		return fmt.Errorf("%w; and auditing the failure: %w", err, aerr)
-	}
-	return err
+	})
 }
 
 // user returns the user named name, or an error that says there is none.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -24,9 +23,8 @@ import (
 // officemapIn runs one command line with stdin and no environment.
 func officemapIn(t *testing.T, stdin string, args ...string) (stdout string, err error) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	err = run(context.Background(), args, strings.NewReader(stdin), &out, &errOut, func(string) string { return "" })
-	return out.String(), err
+	stdout, _, err = runCommand(t, stdin, nil, args...)
+	return stdout, err
 }
 
 // secretOf returns the secret a command printed: the last line, after a line saying it is shown once.

@@ -9,21 +9,15 @@ import (
 	"officemap/floorplan"
 )
 
-// agencyRow is an agency with the columns the domain type does not carry.
-type agencyRow struct {
-	floorplan.Agency
-	created, deleted time.Time
+// agencyImageOf is the history image of an agency's row.
+func agencyImageOf(r agencyRow) agencyImage {
+	a := r.rec
+	return agencyImage{ID: jsonID(a.ID), Name: a.Name, ShortName: a.ShortName, Level: string(a.Level),
+		Scale: string(a.Scale), ParentID: jsonID(a.ParentID), Headcount: a.Headcount,
+		ApprovedAreaM2: a.ApprovedAreaM2, Status: string(a.Status), StatusDate: jsonDate(a.StatusDate),
+		SuccessorID: jsonID(a.SuccessorID), CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted),
+		JurisdictionID: jsonID(a.JurisdictionID)}
 }
-
-func (r agencyRow) image() agencyImage {
-	return agencyImage{ID: jsonID(r.ID), Name: r.Name, ShortName: r.ShortName, Level: string(r.Level),
-		Scale: string(r.Scale), ParentID: jsonID(r.ParentID), Headcount: r.Headcount,
-		ApprovedAreaM2: r.ApprovedAreaM2, Status: string(r.Status), StatusDate: jsonDate(r.StatusDate),
-		SuccessorID: jsonID(r.SuccessorID), CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted),
-		JurisdictionID: jsonID(r.JurisdictionID)}
-}
-
-func (r agencyRow) deletedAt(at time.Time) agencyRow { r.deleted = at; return r }
 
 const agencyColumns = `a.id, a.name, a.short_name, a.level, a.scale, a.parent_id, a.headcount, a.approved_area_m2,
        a.status, CAST(a.status_date AS TEXT), a.successor_id, CAST(a.created_at AS TEXT), CAST(a.deleted_at AS TEXT),
@@ -31,14 +25,11 @@ const agencyColumns = `a.id, a.name, a.short_name, a.level, a.scale, a.parent_id
 
 func (s *Store) scanAgency(row scanner) (agencyRow, error) {
 	var r agencyRow
-	err := row.Scan(idCol{&r.ID}, &r.Name, &r.ShortName, &r.Level, &r.Scale, idCol{&r.ParentID}, &r.Headcount,
-		&r.ApprovedAreaM2, &r.Status, dateCol{&r.StatusDate}, idCol{&r.SuccessorID}, instantCol{&r.created, s.loc},
-		instantCol{&r.deleted, s.loc}, idCol{&r.JurisdictionID})
+	a := &r.rec
+	err := row.Scan(idCol{&a.ID}, &a.Name, &a.ShortName, &a.Level, &a.Scale, idCol{&a.ParentID}, &a.Headcount,
+		&a.ApprovedAreaM2, &a.Status, dateCol{&a.StatusDate}, idCol{&a.SuccessorID}, instantCol{&r.created, s.loc},
+		instantCol{&r.deleted, s.loc}, idCol{&a.JurisdictionID})
 	return r, err
-}
-
-func agenciesOf(rows []agencyRow) []floorplan.Agency {
-	return values(rows, func(r agencyRow) floorplan.Agency { return r.Agency })
 }
 
 // checkAgencyRefs makes sure an agency's parent and successor are live.
@@ -67,8 +58,8 @@ func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
 			return err
 		}
 		created, createdText := instant(now)
-		row := agencyRow{Agency: *a, created: created}
-		row.ID = id
+		row := agencyRow{rec: *a, created: created}
+		row.rec.ID = id
 		return s.agencies().insert(ctx, q, now, id, row, sqlInsertAgency, id.String(), a.Name, a.ShortName, a.Level,
 			a.Scale, nullID(a.ParentID), a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate),
 			nullID(a.SuccessorID), createdText, nullID(a.JurisdictionID))
@@ -77,16 +68,14 @@ func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
 
 // Agency returns an agency.
 func (s *Store) Agency(ctx context.Context, id uuid.UUID) (floorplan.Agency, error) {
-	r, err := s.agencies().live(ctx, s.reader(), id)
-	return r.Agency, wrapErr(err)
+	return get(ctx, s.agencies(), id)
 }
 
 const sqlAgencies = `SELECT ` + agencyColumns + ` FROM agencies a WHERE a.deleted_at IS NULL ORDER BY a.name, a.id`
 
 // Agencies lists the agencies by name.
 func (s *Store) Agencies(ctx context.Context) ([]floorplan.Agency, error) {
-	rows, err := collect(ctx, s.reader(), s.scanAgency, sqlAgencies)
-	return agenciesOf(rows), err
+	return list(ctx, s.agencies(), sqlAgencies)
 }
 
 const sqlUpdateAgency = `
@@ -108,7 +97,7 @@ func (s *Store) UpdateAgency(ctx context.Context, a *floorplan.Agency) error {
 		_, err := s.agencies().update(ctx, q, now, a.ID, func(old agencyRow) (agencyRow, error) {
 			_, err := q.ExecContext(ctx, sqlUpdateAgency, a.Name, a.ShortName, a.Level, a.Scale, nullID(a.ParentID),
 				a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate), nullID(a.SuccessorID), nullID(a.JurisdictionID), a.ID.String())
-			return agencyRow{Agency: *a, created: old.created}, err
+			return agencyRow{rec: *a, created: old.created}, err
 		})
 		return err
 	})

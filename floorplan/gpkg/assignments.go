@@ -2,8 +2,6 @@ package gpkg
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,7 +15,8 @@ type assignmentRow struct {
 	created time.Time
 }
 
-func (r assignmentRow) image() assignmentImage {
+// assignmentImageOf is the history image of an assignment's row.
+func assignmentImageOf(r assignmentRow) assignmentImage {
 	return assignmentImage{ID: jsonID(r.ID), PersonID: jsonID(r.PersonID), RoomID: jsonID(r.RoomID),
 		Kind: string(r.Kind), PostID: jsonID(r.PostID), ApprovalRef: r.ApprovalRef, StartDate: jsonDate(r.Start),
 		EndDate: jsonDate(r.End), Version: r.Version, CreatedAt: jsonInstant(r.created),
@@ -64,9 +63,8 @@ func checkAssignmentRefs(ctx context.Context, q querier, a *floorplan.Assignment
 	if a.PostID == uuid.Nil {
 		return nil
 	}
-	var one int
-	err := q.QueryRowContext(ctx, sqlLivePostOf, a.PostID.String(), a.PersonID.String()).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
+	found, err := exists(ctx, q, sqlLivePostOf, a.PostID.String(), a.PersonID.String())
+	if err == nil && !found {
 		return floorplan.Invalidf("post %s is not a post of the person", a.PostID)
 	}
 	return err

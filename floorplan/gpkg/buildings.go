@@ -11,20 +11,14 @@ import (
 	"officemap/geo"
 )
 
-// buildingRow is a building with the columns the domain type does not carry.
-type buildingRow struct {
-	floorplan.Building
-	created, deleted time.Time
+// buildingImageOf is the history image of a building's row.
+func buildingImageOf(r buildingRow) buildingImage {
+	b := r.rec
+	return buildingImage{ID: jsonID(b.ID), SiteID: jsonID(b.SiteID), Name: b.Name, Address: b.Address,
+		Footprint: jsonPolygon(b.Footprint), OriginLon: b.Georef.Origin[0], OriginLat: b.Georef.Origin[1],
+		RotationDeg: b.Georef.RotationDeg, Scale: b.Georef.Scale, SourceID: b.SourceID,
+		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted), ValidFrom: jsonDate(b.ValidFrom)}
 }
-
-func (r buildingRow) image() buildingImage {
-	return buildingImage{ID: jsonID(r.ID), SiteID: jsonID(r.SiteID), Name: r.Name, Address: r.Address,
-		Footprint: jsonPolygon(r.Footprint), OriginLon: r.Georef.Origin[0], OriginLat: r.Georef.Origin[1],
-		RotationDeg: r.Georef.RotationDeg, Scale: r.Georef.Scale, SourceID: r.SourceID,
-		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted), ValidFrom: jsonDate(r.ValidFrom)}
-}
-
-func (r buildingRow) deletedAt(at time.Time) buildingRow { r.deleted = at; return r }
 
 const buildingColumns = `b.id, b.site_id, b.name, b.address, b.footprint, b.origin_lon, b.origin_lat, b.rotation_deg,
        b.scale, b.source_id, CAST(b.created_at AS TEXT), CAST(b.deleted_at AS TEXT), CAST(b.valid_from AS TEXT)`
@@ -32,17 +26,16 @@ const buildingColumns = `b.id, b.site_id, b.name, b.address, b.footprint, b.orig
 func (s *Store) scanBuilding(row scanner) (buildingRow, error) {
 	var (
 		r         buildingRow
+		b         = &r.rec
 		footprint []byte
-		lon, lat  float64
 	)
-	err := row.Scan(idCol{&r.ID}, idCol{&r.SiteID}, &r.Name, &r.Address, &footprint, &lon, &lat,
-		&r.Georef.RotationDeg, &r.Georef.Scale, &r.SourceID, instantCol{&r.created, s.loc},
-		instantCol{&r.deleted, s.loc}, dateCol{&r.ValidFrom})
+	err := row.Scan(idCol{&b.ID}, idCol{&b.SiteID}, &b.Name, &b.Address, &footprint, &b.Georef.Origin[0],
+		&b.Georef.Origin[1], &b.Georef.RotationDeg, &b.Georef.Scale, &b.SourceID, instantCol{&r.created, s.loc},
+		instantCol{&r.deleted, s.loc}, dateCol{&b.ValidFrom})
 	if err != nil {
 		return r, err
 	}
-	r.Georef.Origin = orb.Point{lon, lat}
-	r.Footprint, err = decodePolygon(footprint)
+	b.Footprint, err = decodePolygon(footprint)
 	return r, err
 }
 
@@ -108,8 +101,8 @@ func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error
 			return err
 		}
 		created, createdText := instant(now)
-		row := buildingRow{Building: *b, created: created}
-		row.ID, row.ValidFrom = id, validFrom
+		row := buildingRow{rec: *b, created: created}
+		row.rec.ID, row.rec.ValidFrom = id, validFrom
 		err := s.buildings().insert(ctx, q, now, id, row, sqlInsertBuilding, ll, id.String(), b.SiteID.String(), b.Name,
 			b.Address, local, b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID,
 			createdText, nullDate(validFrom))
@@ -127,8 +120,7 @@ func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error
 
 // Building returns a building.
 func (s *Store) Building(ctx context.Context, id uuid.UUID) (floorplan.Building, error) {
-	r, err := s.buildings().live(ctx, s.reader(), id)
-	return r.Building, wrapErr(err)
+	return get(ctx, s.buildings(), id)
 }
 
 const (
@@ -139,20 +131,10 @@ const (
 
 // Buildings lists the buildings of a site by name, or all of them for uuid.Nil.
 func (s *Store) Buildings(ctx context.Context, siteID uuid.UUID) ([]floorplan.Building, error) {
-	var (
-		rows []buildingRow
-		err  error
-	)
 	if siteID == uuid.Nil {
-		rows, err = collect(ctx, s.reader(), s.scanBuilding, sqlAllBuildings)
-	} else {
-		rows, err = collect(ctx, s.reader(), s.scanBuilding, sqlSiteBuildings, siteID.String())
+		return list(ctx, s.buildings(), sqlAllBuildings)
 	}
-	return buildingsOf(rows), err
-}
-
-func buildingsOf(rows []buildingRow) []floorplan.Building {
-	return values(rows, func(r buildingRow) floorplan.Building { return r.Building })
+	return list(ctx, s.buildings(), sqlSiteBuildings, siteID.String())
 }
 
 const sqlUpdateBuilding = `
@@ -180,7 +162,7 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 			if err := checkBuildingRefs(ctx, q, b, b.ID); err != nil {
 				return old, err
 			}
-			validFrom = old.ValidFrom
+			validFrom = old.rec.ValidFrom
 			if !b.ValidFrom.IsZero() {
 				validFrom = floorplan.DayOf(b.ValidFrom)
 			}
@@ -193,19 +175,20 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 			if err := refreshSiteGeom(ctx, q, b.SiteID); err != nil {
 				return old, err
 			}
-			if old.SiteID != b.SiteID {
-				if err := refreshSiteGeom(ctx, q, old.SiteID); err != nil {
+			if old.rec.SiteID != b.SiteID {
+				if err := refreshSiteGeom(ctx, q, old.rec.SiteID); err != nil {
 					return old, err
 				}
 			}
-			nw := buildingRow{Building: *b, created: old.created}
-			nw.ValidFrom = validFrom
+			nw := buildingRow{rec: *b, created: old.created}
+			nw.rec.ValidFrom = validFrom
 			return nw, nil
 		})
 		if err != nil {
 			return err
 		}
-		if old.Georef.Origin == b.Georef.Origin && old.Georef.RotationDeg == b.Georef.RotationDeg { // the scale moves nothing stored
+		// The scale moves nothing stored.
+		if g := old.rec.Georef; g.Origin == b.Georef.Origin && g.RotationDeg == b.Georef.RotationDeg {
 			return nil
 		}
 		return s.rederive(ctx, q, now, frame, b.ID)
@@ -236,9 +219,9 @@ func (s *Store) rederive(ctx context.Context, q querier, now time.Time, f *geo.F
 		return err
 	}
 	for _, fl := range floors {
-		img := fl.image()
-		c := change{floorplan.EntityFloor, fl.ID, opUpdate, img, img}
-		if err := setLonLat(ctx, q, now, c, sqlRederiveFloor, fl.Outline, f, fl.deleted); err != nil {
+		img := floorImageOf(fl)
+		c := change{floorplan.EntityFloor, fl.rec.ID, opUpdate, img, img}
+		if err := setLonLat(ctx, q, now, c, sqlRederiveFloor, fl.rec.Outline, f, fl.deleted); err != nil {
 			return err
 		}
 	}
@@ -285,6 +268,6 @@ func (s *Store) DeleteBuilding(ctx context.Context, id uuid.UUID) error {
 		if err != nil {
 			return err
 		}
-		return refreshSiteGeom(ctx, q, old.SiteID)
+		return refreshSiteGeom(ctx, q, old.rec.SiteID)
 	})
 }

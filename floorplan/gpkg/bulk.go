@@ -53,7 +53,7 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 	validFrom := values(rooms, func(r floorplan.Room) time.Time { return s.validFrom(ctx, r.ValidFrom, now) })
 	err := s.write(ctx, func(q querier) error {
 		frames := map[uuid.UUID]*geo.Frame{}
-		agencies := map[uuid.UUID]bool{}
+		agencies := liveSet{}
 		onFloor := map[uuid.UUID][]placed{}
 		for _, r := range rooms {
 			if _, ok := frames[r.FloorID]; !ok {
@@ -68,11 +68,8 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 				}
 				onFloor[r.FloorID] = existing
 			}
-			if r.AgencyID != uuid.Nil && !agencies[r.AgencyID] {
-				if err := live(ctx, q, sqlLiveAgency, r.AgencyID, "agency"); err != nil {
-					return err
-				}
-				agencies[r.AgencyID] = true
+			if err := agencies.liveIfGiven(ctx, q, sqlLiveAgency, r.AgencyID, "agency"); err != nil {
+				return err
 			}
 		}
 		b, err := prepareBatch(ctx, q, now, sqlInsertRoom)
@@ -177,7 +174,7 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 	}
 	ids := values(people, func(p floorplan.Person) uuid.UUID { return newID(p.ID) })
 	posts := values(people, func(p floorplan.Person) []floorplan.Post {
-		posts := clonePosts(p.Posts)
+		posts := floorplan.ClonePosts(p.Posts)
 		for j := range posts {
 			posts[j].ID = newID(posts[j].ID)
 		}
@@ -186,23 +183,13 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 	now := s.now()
 	created := make([]time.Time, len(people))
 	err := s.write(ctx, func(q querier) error {
-		agencies := map[uuid.UUID]bool{}
-		checkAgency := func(id uuid.UUID, what string) error {
-			if id == uuid.Nil || agencies[id] {
-				return nil
-			}
-			if err := live(ctx, q, sqlLiveAgency, id, what); err != nil {
-				return err
-			}
-			agencies[id] = true
-			return nil
-		}
+		agencies := liveSet{}
 		for i, p := range people {
-			if err := checkAgency(p.AgencyID, "agency"); err != nil {
+			if err := agencies.liveIfGiven(ctx, q, sqlLiveAgency, p.AgencyID, "agency"); err != nil {
 				return err
 			}
 			for _, post := range posts[i] {
-				if err := checkAgency(post.AgencyID, "agency of a post"); err != nil {
+				if err := agencies.liveIfGiven(ctx, q, sqlLiveAgency, post.AgencyID, "agency of a post"); err != nil {
 					return err
 				}
 			}
@@ -239,7 +226,8 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 				if err != nil {
 					return fmt.Errorf("person %d (%s), post %q: %w", i+1, p.Name, post.Title, err)
 				}
-				if err := b.record(ctx, entityPost, post.ID, postRow{personID: ids[i], post: post, created: nowAt}.image()); err != nil {
+				row := postRow{rec: floorplan.PersonPost{PersonID: ids[i], Post: post}, created: nowAt}
+				if err := b.record(ctx, entityPost, post.ID, postImageOf(row)); err != nil {
 					return err
 				}
 			}
@@ -268,20 +256,14 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 	ids := values(as, func(a floorplan.Assignment) uuid.UUID { return newID(a.ID) })
 	now := s.now()
 	err := s.write(ctx, func(q querier) error {
-		people, rooms := map[uuid.UUID]bool{}, map[uuid.UUID]bool{}
+		people, rooms := liveSet{}, liveSet{}
 		for i := range as {
 			a := &as[i]
-			if !people[a.PersonID] {
-				if err := live(ctx, q, sqlLivePerson, a.PersonID, "person"); err != nil {
-					return fmt.Errorf("assignment %d: %w", i+1, err)
-				}
-				people[a.PersonID] = true
+			if err := people.live(ctx, q, sqlLivePerson, a.PersonID, "person"); err != nil {
+				return fmt.Errorf("assignment %d: %w", i+1, err)
 			}
-			if !rooms[a.RoomID] {
-				if err := live(ctx, q, sqlLiveRoom, a.RoomID, "room"); err != nil {
-					return fmt.Errorf("assignment %d: %w", i+1, err)
-				}
-				rooms[a.RoomID] = true
+			if err := rooms.live(ctx, q, sqlLiveRoom, a.RoomID, "room"); err != nil {
+				return fmt.Errorf("assignment %d: %w", i+1, err)
 			}
 			if a.PostID != uuid.Nil {
 				if err := checkAssignmentRefs(ctx, q, a); err != nil {
@@ -304,7 +286,7 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 			}
 			row := assignmentRow{Assignment: *a, created: created}
 			row.ID, row.Version, row.DeletedAt = ids[i], 1, time.Time{}
-			if err := b.record(ctx, floorplan.EntityAssignment, ids[i], row.image()); err != nil {
+			if err := b.record(ctx, floorplan.EntityAssignment, ids[i], assignmentImageOf(row)); err != nil {
 				return err
 			}
 		}
@@ -317,6 +299,29 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 		as[i].ID, as[i].Version, as[i].DeletedAt = ids[i], 1, time.Time{}
 	}
 	return nil
+}
+
+// liveSet holds the references that a bulk insert has found live, so that each is looked up once.
+type liveSet map[uuid.UUID]bool
+
+// live is the package's live for a reference not found live before.
+func (seen liveSet) live(ctx context.Context, q querier, query string, id uuid.UUID, what string) error {
+	if seen[id] {
+		return nil
+	}
+	if err := live(ctx, q, query, id, what); err != nil {
+		return err
+	}
+	seen[id] = true
+	return nil
+}
+
+// liveIfGiven is live for an optional reference: uuid.Nil (none) passes.
+func (seen liveSet) liveIfGiven(ctx context.Context, q querier, query string, id uuid.UUID, what string) error {
+	if id == uuid.Nil {
+		return nil
+	}
+	return seen.live(ctx, q, query, id, what)
 }
 
 // batch holds a bulk insert's prepared statements: the INSERT of its records and the history's.

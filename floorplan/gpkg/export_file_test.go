@@ -91,14 +91,9 @@ func TestExport(t *testing.T) {
 
 // GDAL, as QGIS would, reads the rooms_export layer with its areas and status.
 func TestExportOgrinfo(t *testing.T) {
-	if _, err := exec.LookPath("ogrinfo"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("ogrinfo (GDAL) is not installed: .ci/run installs gdal-bin")
-		}
-		t.Skip("ogrinfo (GDAL) is not installed")
-	}
+	ogrinfo := lookOgrinfo(t)
 	_, _, _, out := exported(t)
-	res, err := exec.Command("ogrinfo", "-ro", "-q", "-sql",
+	res, err := exec.Command(ogrinfo, "-ro", "-q", "-sql",
 		"SELECT number, area_m2, status, agency, occupants FROM rooms_export ORDER BY number", out).CombinedOutput()
 	if err != nil {
 		t.Fatalf("ogrinfo: %v\n%s", err, res)
@@ -111,7 +106,7 @@ func TestExportOgrinfo(t *testing.T) {
 		}
 	}
 	// And its geometry is the room in lon/lat: GDAL's geodesic area of it is the room's area.
-	res, err = exec.Command("ogrinfo", "-ro", "-q", "-dialect", "SQLite", "-sql",
+	res, err = exec.Command(ogrinfo, "-ro", "-q", "-dialect", "SQLite", "-sql",
 		"SELECT ST_Area(geom, 1) AS a FROM rooms_export WHERE number = '101'", out).CombinedOutput()
 	_, after, _ := strings.Cut(string(res), "a (Real) = ")
 	area, perr := strconv.ParseFloat(strings.TrimSpace(after), 64)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"net/url"
+	"os"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -25,10 +26,23 @@ const (
 // SchemaVersion is the schema version the store writes.
 const SchemaVersion = schemaVersion
 
-// CreateV1 creates at path an empty register of schema version 1, as the store created it before version
-// 2, and returns a connection to it with the store's SQL functions (which the R-tree triggers call), for
-// the test to write rows of version 1 with plain SQL. The caller closes it.
+// fixtureV1 is an empty register of schema version 1, as the store of that version created it: the
+// GeoPackage core tables, the register's tables of version 1 with their triggers and R-tree indexes, and
+// the marks application_id, user_version and schemaDefinitionV1. It is a frozen file, never written: the
+// tests of the migrations start from a copy.
+const fixtureV1 = "testdata/v1.gpkg"
+
+// CreateV1 creates at path an empty register of schema version 1 (a copy of fixtureV1) and returns a
+// connection to it with the store's SQL functions (which the R-tree triggers call), for the test to write
+// rows of version 1 with plain SQL. The caller closes it.
 func CreateV1(ctx context.Context, path string) (*sql.DB, error) {
+	b, err := os.ReadFile(fixtureV1)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return nil, err
+	}
 	drv := &sqlite.Driver{}
 	if err := registerFunctions(drv, time.UTC); err != nil {
 		return nil, err
@@ -36,11 +50,9 @@ func CreateV1(ctx context.Context, path string) (*sql.DB, error) {
 	uri := (&url.URL{Scheme: "file", Path: path}).String()
 	db := sql.OpenDB(connector{drv: drv, dsn: uri + "?" + pragmasWriter})
 	db.SetMaxOpenConns(1)
-	for _, q := range []string{sqlSchemaV1, sqlSetApplicationID, sqlSetUserVersion} {
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			db.Close()
-			return nil, err
-		}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, err
 	}
 	return db, nil
 }

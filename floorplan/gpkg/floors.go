@@ -2,44 +2,36 @@ package gpkg
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/paulmach/orb"
 
 	"officemap/floorplan"
 	"officemap/geo"
 )
 
-// floorRow is a floor with the columns the domain type does not carry.
-type floorRow struct {
-	floorplan.Floor
-	created, deleted time.Time
-}
-
-func (r floorRow) image() floorImage {
-	return floorImage{ID: jsonID(r.ID), BuildingID: jsonID(r.BuildingID), Ordinal: r.Ordinal, Name: r.Name,
-		Elevation: r.Elevation, Outline: jsonPolygon(r.Outline), SourceID: r.SourceID,
+// floorImageOf is the history image of a floor's row.
+func floorImageOf(r floorRow) floorImage {
+	f := r.rec
+	return floorImage{ID: jsonID(f.ID), BuildingID: jsonID(f.BuildingID), Ordinal: f.Ordinal, Name: f.Name,
+		Elevation: f.Elevation, Outline: jsonPolygon(f.Outline), SourceID: f.SourceID,
 		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted)}
 }
-
-func (r floorRow) deletedAt(at time.Time) floorRow { r.deleted = at; return r }
 
 const floorColumns = `f.id, f.building_id, f.ordinal, f.name, f.elevation, f.outline, f.source_id, CAST(f.created_at AS TEXT), CAST(f.deleted_at AS TEXT)`
 
 func (s *Store) scanFloor(row scanner) (floorRow, error) {
 	var (
 		r       floorRow
+		f       = &r.rec
 		outline []byte
 	)
-	err := row.Scan(idCol{&r.ID}, idCol{&r.BuildingID}, &r.Ordinal, &r.Name, &r.Elevation, &outline, &r.SourceID,
+	err := row.Scan(idCol{&f.ID}, idCol{&f.BuildingID}, &f.Ordinal, &f.Name, &f.Elevation, &outline, &f.SourceID,
 		instantCol{&r.created, s.loc}, instantCol{&r.deleted, s.loc})
 	if err != nil {
 		return r, err
 	}
-	r.Outline, err = decodePolygon(outline)
+	f.Outline, err = decodePolygon(outline)
 	return r, err
 }
 
@@ -54,20 +46,10 @@ func buildingFrame(ctx context.Context, q querier, id uuid.UUID) (*geo.Frame, er
 // readFrame returns the frame of the georeference (origin_lon, origin_lat, rotation_deg, scale) that
 // query reads for the id of a live what (?1); no row is an invalid reference.
 func readFrame(ctx context.Context, q querier, query string, id uuid.UUID, what string) (*geo.Frame, error) {
-	if id == uuid.Nil {
-		return nil, floorplan.Invalidf("no %s given", what)
-	}
-	var (
-		g        geo.Georef
-		lon, lat float64
-	)
-	err := q.QueryRowContext(ctx, query, id.String()).Scan(&lon, &lat, &g.RotationDeg, &g.Scale)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, floorplan.Invalidf("unknown %s %s", what, id)
-	} else if err != nil {
+	var g geo.Georef
+	if err := scanRef(ctx, q, query, id, what, &g.Origin[0], &g.Origin[1], &g.RotationDeg, &g.Scale); err != nil {
 		return nil, err
 	}
-	g.Origin = orb.Point{lon, lat}
 	return g.Frame(), nil
 }
 
@@ -109,8 +91,8 @@ func (s *Store) CreateFloor(ctx context.Context, f *floorplan.Floor) error {
 			return err
 		}
 		created, createdText := instant(now)
-		row := floorRow{Floor: *f, created: created}
-		row.ID = id
+		row := floorRow{rec: *f, created: created}
+		row.rec.ID = id
 		return s.floors().insert(ctx, q, now, id, row, sqlInsertFloor, ll, id.String(), f.BuildingID.String(),
 			f.Ordinal, f.Name, f.Elevation, local, f.SourceID, createdText)
 	})
@@ -118,8 +100,7 @@ func (s *Store) CreateFloor(ctx context.Context, f *floorplan.Floor) error {
 
 // Floor returns a floor.
 func (s *Store) Floor(ctx context.Context, id uuid.UUID) (floorplan.Floor, error) {
-	r, err := s.floors().live(ctx, s.reader(), id)
-	return r.Floor, wrapErr(err)
+	return get(ctx, s.floors(), id)
 }
 
 const sqlFloors = `SELECT ` + floorColumns + ` FROM floors f
@@ -127,12 +108,7 @@ const sqlFloors = `SELECT ` + floorColumns + ` FROM floors f
 
 // Floors lists a building's floors by ordinal.
 func (s *Store) Floors(ctx context.Context, buildingID uuid.UUID) ([]floorplan.Floor, error) {
-	rows, err := collect(ctx, s.reader(), s.scanFloor, sqlFloors, buildingID.String())
-	return floorsOf(rows), err
-}
-
-func floorsOf(rows []floorRow) []floorplan.Floor {
-	return values(rows, func(r floorRow) floorplan.Floor { return r.Floor })
+	return list(ctx, s.floors(), sqlFloors, buildingID.String())
 }
 
 const sqlUpdateFloor = `
@@ -146,14 +122,14 @@ func (s *Store) UpdateFloor(ctx context.Context, f *floorplan.Floor) error {
 	now := s.now()
 	return s.write(ctx, func(q querier) error {
 		_, err := s.floors().update(ctx, q, now, f.ID, func(old floorRow) (floorRow, error) {
-			if f.BuildingID != uuid.Nil && f.BuildingID != old.BuildingID {
+			if f.BuildingID != uuid.Nil && f.BuildingID != old.rec.BuildingID {
 				return old, floorplan.Invalidf("a floor cannot move to another building")
 			}
-			frame, err := buildingFrame(ctx, q, old.BuildingID)
+			frame, err := buildingFrame(ctx, q, old.rec.BuildingID)
 			if err != nil {
 				return old, err
 			}
-			if err := checkOrdinal(ctx, q, old.BuildingID, f.Ordinal, f.ID); err != nil {
+			if err := checkOrdinal(ctx, q, old.rec.BuildingID, f.Ordinal, f.ID); err != nil {
 				return old, err
 			}
 			local, ll, err := derived(f.Outline, frame)
@@ -164,8 +140,8 @@ func (s *Store) UpdateFloor(ctx context.Context, f *floorplan.Floor) error {
 			if err != nil {
 				return old, err
 			}
-			f.BuildingID = old.BuildingID
-			return floorRow{Floor: *f, created: old.created}, nil
+			f.BuildingID = old.rec.BuildingID
+			return floorRow{rec: *f, created: old.created}, nil
 		})
 		return err
 	})

@@ -5,10 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -171,38 +168,23 @@ func TestIdentityWritesLeaveRegister(t *testing.T) {
 // with a register in it, then without the tables that version 3 added.
 func writeV2(t *testing.T, path string) {
 	t.Helper()
-	s, err := gpkg.Open(context.Background(), path, gpkg.WithLocation(cst))
-	must(t, err)
-	fill(t, s)
-	must(t, s.Close())
+	filledFile(t, path)
 	downgradeV4(t, path)
-	db := rawDB(t, path)
-	tx, err := db.Begin()
-	must(t, err)
+	var queries []string
 	for _, table := range identityTables {
-		_, err := tx.Exec(`DROP TABLE ` + table) // test SQL on fixed names
-		must(t, err)
+		queries = append(queries, `DROP TABLE `+table)
 	}
-	_, err = tx.Exec(`DELETE FROM gpkg_contents WHERE table_name IN ('users', 'sessions', 'api_tokens', 'audit_log', 'audit_head')`)
-	must(t, err)
-	_, err = tx.Exec(`UPDATE officemap_schema SET version = 2`)
-	must(t, err)
-	must(t, tx.Commit())
-	must(t, db.Close())
+	downgrade(t, path, append(queries,
+		`DELETE FROM gpkg_contents WHERE table_name IN ('users', 'sessions', 'api_tokens', 'audit_log', 'audit_head')`,
+		`UPDATE officemap_schema SET version = 2`)...)
 }
 
-// sameIdentityTables checks that the identity tables of the file at path are those of a new file.
+// sameIdentityTables checks that the identity tables of the file at path are those of a new file, and
+// that it is of the schema version this code writes (3 or later).
 func sameIdentityTables(t *testing.T, path string) {
 	t.Helper()
-	fresh := filepath.Join(t.TempDir(), "fresh.gpkg")
-	must(t, openFile(t, fresh).Close())
-	db, fdb := rawDB(t, path), rawDB(t, fresh)
-	for _, table := range append(identityTables, "officemap_schema") {
-		if got, want := tableShape(t, db, table), tableShape(t, fdb, table); !slices.Equal(got, want) {
-			t.Errorf("table %s of the migrated file:\n  %s\nof a new file:\n  %s", table, strings.Join(got, "\n  "),
-				strings.Join(want, "\n  "))
-		}
-	}
+	sameTablesAsNew(t, path, append(identityTables, "officemap_schema")...)
+	db := rawDB(t, path)
 	var version int
 	must(t, db.QueryRow(`SELECT version FROM officemap_schema`).Scan(&version))
 	if version != gpkg.SchemaVersion || gpkg.SchemaVersion < 3 {
@@ -237,15 +219,7 @@ func TestMigrateV2(t *testing.T) {
 	}
 	must(t, s.Close())
 	sameIdentityTables(t, path)
-
-	// Opening the migrated file again changes nothing.
-	before := fileState(t, path)
-	s, err = gpkg.Open(context.Background(), path, gpkg.WithLocation(cst))
-	must(t, err)
-	must(t, s.Close())
-	if after := fileState(t, path); after != before {
-		t.Errorf("reopening the migrated file changed it:\n  before: %s\n  after:  %s", before, after)
-	}
+	reopenChangesNothing(t, path, gpkg.WithLocation(cst))
 }
 
 // TestMigrateV1ToV3: a register of version 1 goes through version 2 to 3 in one Open.
@@ -269,16 +243,7 @@ func TestMigrateV2AllOrNothing(t *testing.T) {
 	_, err := db.Exec(`CREATE TABLE audit_head (fid INTEGER PRIMARY KEY, note TEXT)`)
 	must(t, err)
 	must(t, db.Close())
-	before := fileState(t, path)
-	if s, err := gpkg.Open(context.Background(), path, gpkg.WithLocation(cst)); err == nil {
-		s.Close()
-		t.Fatal("Open migrated a register that already has a table audit_head")
-	} else if !strings.Contains(err.Error(), "schema version 2 to 3") {
-		t.Errorf("Open: %v, want an error of the migration to version 3", err)
-	}
-	if after := fileState(t, path); after != before {
-		t.Errorf("the failed migration changed the file:\n  before: %s\n  after:  %s", before, after)
-	}
+	migrationFails(t, path, 2)
 	db = rawDB(t, path)
 	var tables, contents, version int
 	must(t, db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'sessions', 'api_tokens', 'audit_log')`).Scan(&tables))
@@ -292,13 +257,7 @@ func TestMigrateV2AllOrNothing(t *testing.T) {
 // TestIdentityOgrinfo: GDAL opens a file with accounts and an audit log without a warning, and reads the
 // identity tables as attribute layers.
 func TestIdentityOgrinfo(t *testing.T) {
-	ogrinfo, err := exec.LookPath("ogrinfo")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("ogrinfo is not installed: CI must install gdal-bin (.ci/run does)")
-		}
-		t.Skip("ogrinfo is not installed (apt-get install gdal-bin); CI runs this test")
-	}
+	run := ogrinfo(t, func(stderr string) bool { return stderr != "" }) // not even a warning
 	path := filepath.Join(t.TempDir(), "identity.gpkg")
 	s := openFile(t, path)
 	fill(t, s)
@@ -312,17 +271,6 @@ func TestIdentityOgrinfo(t *testing.T) {
 	appendAudit(t, s, 3)
 	must(t, s.Close())
 
-	run := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command(ogrinfo, args...)
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil || stderr.Len() > 0 {
-			t.Fatalf("ogrinfo %s: %v\n%s%s", strings.Join(args, " "), err, out, stderr.String())
-		}
-		return string(out)
-	}
 	out := run("-ro", "-so", path)
 	for _, table := range identityTables {
 		if !strings.Contains(out, table+" (None)") {

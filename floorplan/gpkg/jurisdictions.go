@@ -9,18 +9,12 @@ import (
 	"officemap/floorplan"
 )
 
-// jurisdictionRow is a node of the jurisdiction tree with the columns the domain type does not carry.
-type jurisdictionRow struct {
-	floorplan.Jurisdiction
-	created, deleted time.Time
-}
-
-func (r jurisdictionRow) image() jurisdictionImage {
-	return jurisdictionImage{ID: jsonID(r.ID), Name: r.Name, Code: r.Code, ParentID: jsonID(r.ParentID),
+// jurisdictionImageOf is the history image of a jurisdiction's row.
+func jurisdictionImageOf(r jurisdictionRow) jurisdictionImage {
+	j := r.rec
+	return jurisdictionImage{ID: jsonID(j.ID), Name: j.Name, Code: j.Code, ParentID: jsonID(j.ParentID),
 		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted)}
 }
-
-func (r jurisdictionRow) deletedAt(at time.Time) jurisdictionRow { r.deleted = at; return r }
 
 const (
 	jurisdictionColumns   = `j.id, j.name, j.code, j.parent_id, CAST(j.created_at AS TEXT), CAST(j.deleted_at AS TEXT)`
@@ -36,14 +30,14 @@ const (
 
 func (s *Store) scanJurisdiction(row scanner) (jurisdictionRow, error) {
 	var r jurisdictionRow
-	err := row.Scan(idCol{&r.ID}, &r.Name, &r.Code, idCol{&r.ParentID}, instantCol{&r.created, s.loc},
+	err := row.Scan(idCol{&r.rec.ID}, &r.rec.Name, &r.rec.Code, idCol{&r.rec.ParentID}, instantCol{&r.created, s.loc},
 		instantCol{&r.deleted, s.loc})
 	return r, err
 }
 
 func (s *Store) jurisdictions() table[jurisdictionRow, jurisdictionImage] {
 	return table[jurisdictionRow, jurisdictionImage]{s, floorplan.EntityJurisdiction, sqlJurisdiction,
-		s.scanJurisdiction, jurisdictionRow.image, jurisdictionRow.deletedAt, sqlDeleteJurisdiction}
+		s.scanJurisdiction, jurisdictionImageOf, jurisdictionRow.deletedAt, sqlDeleteJurisdiction}
 }
 
 // CreateJurisdiction adds a node to the jurisdiction tree.
@@ -56,8 +50,8 @@ func (s *Store) CreateJurisdiction(ctx context.Context, j *floorplan.Jurisdictio
 			return err
 		}
 		created, createdText := instant(now)
-		row := jurisdictionRow{Jurisdiction: *j, created: created}
-		row.ID = id
+		row := jurisdictionRow{rec: *j, created: created}
+		row.rec.ID = id
 		return s.jurisdictions().insert(ctx, q, now, id, row, sqlInsertJurisdiction, id.String(), j.Name, j.Code,
 			nullID(j.ParentID), createdText)
 	})
@@ -65,14 +59,12 @@ func (s *Store) CreateJurisdiction(ctx context.Context, j *floorplan.Jurisdictio
 
 // Jurisdiction returns a node of the jurisdiction tree.
 func (s *Store) Jurisdiction(ctx context.Context, id uuid.UUID) (floorplan.Jurisdiction, error) {
-	r, err := s.jurisdictions().live(ctx, s.reader(), id)
-	return r.Jurisdiction, wrapErr(err)
+	return get(ctx, s.jurisdictions(), id)
 }
 
 // Jurisdictions lists the jurisdiction tree by code and name.
 func (s *Store) Jurisdictions(ctx context.Context) ([]floorplan.Jurisdiction, error) {
-	rows, err := collect(ctx, s.reader(), s.scanJurisdiction, sqlJurisdictions)
-	return values(rows, func(r jurisdictionRow) floorplan.Jurisdiction { return r.Jurisdiction }), err
+	return list(ctx, s.jurisdictions(), sqlJurisdictions)
 }
 
 // UpdateJurisdiction replaces a node's fields; a parent below the node itself is refused. Writes are
@@ -98,7 +90,7 @@ func (s *Store) UpdateJurisdiction(ctx context.Context, j *floorplan.Jurisdictio
 		}
 		_, err := s.jurisdictions().update(ctx, q, now, j.ID, func(old jurisdictionRow) (jurisdictionRow, error) {
 			_, err := q.ExecContext(ctx, sqlUpdateJurisdiction, j.Name, j.Code, nullID(j.ParentID), j.ID.String())
-			return jurisdictionRow{Jurisdiction: *j, created: old.created}, err
+			return jurisdictionRow{rec: *j, created: old.created}, err
 		})
 		return err
 	})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -155,49 +154,94 @@ func fileState(t *testing.T, path string) string {
 // triggers, so that a migrated file can be compared with a new one.
 func tableShape(t *testing.T, db *sql.DB, table string) []string {
 	t.Helper()
-	var out []string
-	rows, err := db.Query(`SELECT name, type, "notnull", coalesce(dflt_value, 'NULL'), pk FROM pragma_table_info(?) ORDER BY cid`, table)
+	out := queryStrings(t, db, `SELECT 'column ' || name || ' ' || type || ' notnull=' || "notnull" ||
+  ' default=' || coalesce(dflt_value, 'NULL') || ' pk=' || pk FROM pragma_table_info(?) ORDER BY cid`, table)
+	out = append(out, queryStrings(t, db, `SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master
+  WHERE tbl_name = ? AND type IN ('index', 'trigger') ORDER BY type, name`, table)...)
+	contents := queryStrings(t, db, `SELECT data_type || ' ' || identifier || ' ' || description FROM gpkg_contents WHERE table_name = ?`, table)
+	return append(out, "contents "+strings.Join(contents, ""))
+}
+
+// sameTablesAsNew checks that the tables of the migrated register at path are those of a new file.
+func sameTablesAsNew(t *testing.T, path string, tables ...string) {
+	t.Helper()
+	fresh := filepath.Join(t.TempDir(), "fresh.gpkg")
+	must(t, openFile(t, fresh).Close())
+	db, fdb := rawDB(t, path), rawDB(t, fresh)
+	defer db.Close()
+	defer fdb.Close()
+	for _, table := range tables {
+		if got, want := tableShape(t, db, table), tableShape(t, fdb, table); !slices.Equal(got, want) {
+			t.Errorf("table %s of the migrated file:\n  %s\nof a new file:\n  %s", table, strings.Join(got, "\n  "),
+				strings.Join(want, "\n  "))
+		}
+	}
+}
+
+// reopenChangesNothing checks that opening the migrated register at path again (with opts) leaves the
+// file as it is.
+func reopenChangesNothing(t *testing.T, path string, opts ...gpkg.Option) {
+	t.Helper()
+	before := fileState(t, path)
+	s, err := gpkg.Open(context.Background(), path, opts...)
 	must(t, err)
-	for rows.Next() {
-		var (
-			name, typ, dflt string
-			notNull, pk     int
-		)
-		must(t, rows.Scan(&name, &typ, &notNull, &dflt, &pk))
-		out = append(out, fmt.Sprintf("column %s %s notnull=%d default=%s pk=%d", name, typ, notNull, dflt, pk))
+	must(t, s.Close())
+	if after := fileState(t, path); after != before {
+		t.Errorf("reopening the migrated file changed it:\n  before: %s\n  after:  %s", before, after)
 	}
-	must(t, rows.Err())
-	rows.Close()
-	rows, err = db.Query(`SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') ORDER BY type, name`, table)
+}
+
+// migrationFails checks that Open refuses the register at path, of schema version from, with an error of
+// its migration to the next version, and leaves the file as it was: all or nothing.
+func migrationFails(t *testing.T, path string, from int) {
+	t.Helper()
+	before := fileState(t, path)
+	if s, err := gpkg.Open(context.Background(), path, gpkg.WithLocation(cst)); err == nil {
+		s.Close()
+		t.Fatalf("Open migrated a register of version %d whose migration must fail", from)
+	} else if want := fmt.Sprintf("schema version %d to %d", from, from+1); !strings.Contains(err.Error(), want) {
+		t.Errorf("Open: %v, want an error of the migration to version %d", err, from+1)
+	}
+	if after := fileState(t, path); after != before {
+		t.Errorf("the failed migration changed the file:\n  before: %s\n  after:  %s", before, after)
+	}
+}
+
+// downgrade runs queries (test SQL on fixed names) on the file at path in one transaction, to make a
+// register of this version one of an earlier version.
+func downgrade(t *testing.T, path string, queries ...string) {
+	t.Helper()
+	db := rawDB(t, path)
+	tx, err := db.Begin()
 	must(t, err)
-	for rows.Next() {
-		var typ, name, text string
-		must(t, rows.Scan(&typ, &name, &text))
-		out = append(out, typ+" "+name+" "+text)
+	for _, q := range queries {
+		if _, err := tx.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
 	}
-	must(t, rows.Err())
-	rows.Close()
-	var contents string
-	err = db.QueryRow(`SELECT data_type || ' ' || identifier || ' ' || description FROM gpkg_contents WHERE table_name = ?`, table).Scan(&contents)
-	if !errors.Is(err, sql.ErrNoRows) {
-		must(t, err)
-	}
-	return append(out, "contents "+contents)
+	must(t, tx.Commit())
+	must(t, db.Close())
+}
+
+// filledFile writes at path a new register with the rows of fill (the store's days in CST) and closes
+// it, for a test to downgrade.
+func filledFile(t *testing.T, path string) *register {
+	t.Helper()
+	s, err := gpkg.Open(context.Background(), path, gpkg.WithLocation(cst))
+	must(t, err)
+	reg := fill(t, s)
+	must(t, s.Close())
+	return reg
 }
 
 func TestMigrateV1(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "v1.gpkg")
+	path := filepath.Join(t.TempDir(), "v1.gpkg")
 	reg := writeV1(t, path, false, false)
 	clock := &testClock{at: time.Date(2025, 11, 10, 10, 0, 0, 0, cst)}
-	open := func() *gpkg.Store {
-		t.Helper()
-		s, err := gpkg.Open(context.Background(), path, gpkg.WithLocation(cst), gpkg.WithClock(clock.now))
-		must(t, err)
-		return s
-	}
-	s := open()
+	opts := []gpkg.Option{gpkg.WithLocation(cst), gpkg.WithClock(clock.now)}
 	ctx := context.Background()
+	s, err := gpkg.Open(ctx, path, opts...)
+	must(t, err)
 
 	// The rows as the store reads them: history records effective from the day they were written (in
 	// CST), valid_from the day the row was entered, no new version or history for the fills.
@@ -267,15 +311,7 @@ func TestMigrateV1(t *testing.T) {
 	if appID != 0x47504B47 || userVersion != 10300 || version != gpkg.SchemaVersion || strings.Contains(def, "schema 1") {
 		t.Errorf("migrated file: application_id %#x, user_version %d, officemap schema %d, definition %q", appID, userVersion, version, def)
 	}
-	fresh := filepath.Join(dir, "new.gpkg")
-	fs := openFile(t, fresh)
-	must(t, fs.Close())
-	fdb := rawDB(t, fresh)
-	for _, table := range []string{"history", "rooms", "buildings", "officemap_schema", "sites", "floors", "agencies"} {
-		if got, want := tableShape(t, db, table), tableShape(t, fdb, table); !slices.Equal(got, want) {
-			t.Errorf("table %s of the migrated file:\n  %s\nof a new file:\n  %s", table, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
-		}
-	}
+	sameTablesAsNew(t, path, "history", "rooms", "buildings", "officemap_schema", "sites", "floors", "agencies")
 	// The rules of version 1 hold after the migration.
 	if _, err := db.Exec(`UPDATE history SET reason = 'x'`); err == nil || !strings.Contains(err.Error(), "append-only") {
 		t.Errorf("UPDATE history after the migration: %v, want the append-only refusal", err)
@@ -284,30 +320,15 @@ func TestMigrateV1(t *testing.T) {
 		t.Error("an update of a room without a new version was accepted after the migration")
 	}
 	db.Close()
-	fdb.Close()
 
-	// Opening the migrated file again changes nothing.
-	before := fileState(t, path)
-	must(t, open().Close())
-	if after := fileState(t, path); after != before {
-		t.Errorf("reopening the migrated file changed it:\n  before: %s\n  after:  %s", before, after)
-	}
+	reopenChangesNothing(t, path, opts...)
 }
 
 // TestMigrateAllOrNothing: a migration that fails leaves the file as it was, still of version 1.
 func TestMigrateAllOrNothing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bad.gpkg")
 	writeV1(t, path, true, true) // a history row whose time is not an instant: no day can be filled
-	before := fileState(t, path)
-	if s, err := gpkg.Open(context.Background(), path, gpkg.WithLocation(cst)); err == nil {
-		s.Close()
-		t.Fatal("Open migrated a register whose history has a time that is not one")
-	} else if !strings.Contains(err.Error(), "schema version 1 to 2") {
-		t.Errorf("Open: %v, want an error of the migration to version 2", err)
-	}
-	if after := fileState(t, path); after != before {
-		t.Errorf("the failed migration changed the file:\n  before: %s\n  after:  %s", before, after)
-	}
+	migrationFails(t, path, 1)
 	db := rawDB(t, path)
 	var tables, columns int
 	must(t, db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'officemap_schema'`).Scan(&tables))

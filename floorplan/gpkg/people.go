@@ -30,39 +30,22 @@ func (s *Store) scanPerson(row scanner) (floorplan.Person, error) {
 	return r, err
 }
 
-// postRow is a post with the person who holds it and its bookkeeping columns.
-type postRow struct {
-	personID         uuid.UUID
-	post             floorplan.Post
-	created, deleted time.Time
-}
-
-func (r postRow) image() postImage {
-	return postImage{ID: jsonID(r.post.ID), PersonID: jsonID(r.personID), Title: r.post.Title,
-		AgencyID: jsonID(r.post.AgencyID), StartDate: jsonDate(r.post.Start), EndDate: jsonDate(r.post.End),
-		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted)}
+// postImageOf is the history image of a post's row.
+func postImageOf(r postRow) postImage {
+	p := r.rec.Post
+	return postImage{ID: jsonID(p.ID), PersonID: jsonID(r.rec.PersonID), Title: p.Title, AgencyID: jsonID(p.AgencyID),
+		StartDate: jsonDate(p.Start), EndDate: jsonDate(p.End), CreatedAt: jsonInstant(r.created),
+		DeletedAt: jsonInstant(r.deleted)}
 }
 
 const postColumns = `o.id, o.person_id, o.title, o.agency_id, CAST(o.start_date AS TEXT), CAST(o.end_date AS TEXT), CAST(o.created_at AS TEXT), CAST(o.deleted_at AS TEXT)`
 
 func (s *Store) scanPost(row scanner) (postRow, error) {
 	var r postRow
-	err := row.Scan(idCol{&r.post.ID}, idCol{&r.personID}, &r.post.Title, idCol{&r.post.AgencyID},
-		dateCol{&r.post.Start}, dateCol{&r.post.End}, instantCol{&r.created, s.loc}, instantCol{&r.deleted, s.loc})
+	p := &r.rec.Post
+	err := row.Scan(idCol{&p.ID}, idCol{&r.rec.PersonID}, &p.Title, idCol{&p.AgencyID}, dateCol{&p.Start},
+		dateCol{&p.End}, instantCol{&r.created, s.loc}, instantCol{&r.deleted, s.loc})
 	return r, err
-}
-
-// attachPosts puts each post on its person, in the order of posts.
-func attachPosts(people []floorplan.Person, posts []postRow) {
-	idx := make(map[uuid.UUID]int, len(people))
-	for i, p := range people {
-		idx[p.ID] = i
-	}
-	for _, pp := range posts {
-		if i, ok := idx[pp.personID]; ok {
-			people[i].Posts = append(people[i].Posts, pp.post)
-		}
-	}
 }
 
 const (
@@ -91,7 +74,7 @@ func (s *Store) writePosts(ctx context.Context, q querier, now time.Time, person
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
 			return err
-		case r.personID != personID:
+		case r.rec.PersonID != personID:
 			return floorplan.Invalidf("a post belongs to another person")
 		default:
 			existing[i] = &r
@@ -103,21 +86,22 @@ func (s *Store) writePosts(ctx context.Context, q querier, now time.Time, person
 	}
 	deleted, deletedText := instant(now)
 	for _, r := range current {
-		if keep[r.post.ID] {
+		id := r.rec.Post.ID
+		if keep[id] {
 			continue
 		}
-		if _, err := q.ExecContext(ctx, sqlDropPost, deletedText, r.post.ID.String()); err != nil {
+		if _, err := q.ExecContext(ctx, sqlDropPost, deletedText, id.String()); err != nil {
 			return err
 		}
-		nw := r
-		nw.deleted = deleted
-		if err := record(ctx, q, now, change{entityPost, r.post.ID, opDelete, r.image(), nw.image()}); err != nil {
+		c := change{entityPost, id, opDelete, postImageOf(r), postImageOf(r.deletedAt(deleted))}
+		if err := record(ctx, q, now, c); err != nil {
 			return err
 		}
 	}
 	created, createdText := instant(now)
 	for i, p := range posts {
 		p.Start, p.End = dayOrZero(p.Start), dayOrZero(p.End)
+		held := floorplan.PersonPost{PersonID: personID, Post: p}
 		old := existing[i]
 		if old == nil {
 			_, err := q.ExecContext(ctx, sqlInsertPost, p.ID.String(), personID.String(), p.Title, nullID(p.AgencyID),
@@ -125,13 +109,13 @@ func (s *Store) writePosts(ctx context.Context, q querier, now time.Time, person
 			if err != nil {
 				return err
 			}
-			nw := postRow{personID: personID, post: p, created: created}
-			if err := record(ctx, q, now, change{entityPost, p.ID, opInsert, nil, nw.image()}); err != nil {
+			nw := postRow{rec: held, created: created}
+			if err := record(ctx, q, now, change{entityPost, p.ID, opInsert, nil, postImageOf(nw)}); err != nil {
 				return err
 			}
 			continue
 		}
-		if samePost(old.post, p) && old.deleted.IsZero() {
+		if samePost(old.rec.Post, p) && old.deleted.IsZero() {
 			continue
 		}
 		_, err := q.ExecContext(ctx, sqlUpdatePost, p.Title, nullID(p.AgencyID), nullDate(p.Start), nullDate(p.End),
@@ -139,8 +123,9 @@ func (s *Store) writePosts(ctx context.Context, q querier, now time.Time, person
 		if err != nil {
 			return err
 		}
-		nw := postRow{personID: personID, post: p, created: old.created}
-		if err := record(ctx, q, now, change{entityPost, p.ID, opUpdate, old.image(), nw.image()}); err != nil {
+		nw := postRow{rec: held, created: old.created}
+		c := change{entityPost, p.ID, opUpdate, postImageOf(*old), postImageOf(nw)}
+		if err := record(ctx, q, now, c); err != nil {
 			return err
 		}
 	}
@@ -170,7 +155,7 @@ func (s *Store) CreatePerson(ctx context.Context, p *floorplan.Person) error {
 		return err
 	}
 	id := newID(p.ID)
-	posts := clonePosts(p.Posts)
+	posts := floorplan.ClonePosts(p.Posts)
 	now := s.now()
 	created, createdText := createdAt(p.CreatedAt, now)
 	err := s.write(ctx, func(q querier) error {
@@ -193,10 +178,6 @@ func (s *Store) CreatePerson(ctx context.Context, p *floorplan.Person) error {
 	return nil
 }
 
-func clonePosts(posts []floorplan.Post) []floorplan.Post {
-	return append([]floorplan.Post{}, posts...)
-}
-
 const sqlPersonPosts = `SELECT ` + postColumns + ` FROM posts o
  WHERE o.person_id = ? AND o.deleted_at IS NULL ORDER BY o.start_date NULLS FIRST, o.title, o.id`
 
@@ -213,7 +194,7 @@ func (s *Store) Person(ctx context.Context, id uuid.UUID) (floorplan.Person, err
 			return err
 		}
 		for _, pp := range posts {
-			p.Posts = append(p.Posts, pp.post)
+			p.Posts = append(p.Posts, pp.rec.Post)
 		}
 		return nil
 	})
@@ -249,7 +230,7 @@ func (s *Store) People(ctx context.Context, f floorplan.PersonFilter) ([]floorpl
 		if err != nil {
 			return err
 		}
-		attachPosts(people, posts)
+		floorplan.AttachPosts(people, recs(posts))
 		return nil
 	})
 	return people, err
@@ -263,7 +244,7 @@ func (s *Store) UpdatePerson(ctx context.Context, p *floorplan.Person) error {
 	if err := floorplan.CheckPerson(ctx, p); err != nil {
 		return err
 	}
-	posts := clonePosts(p.Posts)
+	posts := floorplan.ClonePosts(p.Posts)
 	now := s.now()
 	err := s.write(ctx, func(q querier) error {
 		if err := liveIfGiven(ctx, q, sqlLiveAgency, p.AgencyID, "agency"); err != nil {

@@ -198,14 +198,15 @@ func (s *Store) Room(ctx context.Context, id uuid.UUID) (floorplan.Room, error) 
 	return r, wrapErr(err)
 }
 
-// Rooms queries: each of ?1 floor, ?2 building, ?3 agency and ?4 number filters when not NULL
-// (roomFilters). The first filter given picks the query, so that an index leads.
+// Rooms queries: each of ?1 floor, ?2 building, ?3 agency and ?4 number filters when not NULL, and
+// ?5…?7 keep the rooms of a read scope (roomFilters, scopeArgs). The first filter given picks the query, so that an index leads.
 const (
 	roomFilters = `
    AND (?1 IS NULL OR r.floor_id = ?1)
    AND (?2 IS NULL OR f.building_id = ?2)
    AND (?3 IS NULL OR r.agency_id = ?3)
    AND (?4 IS NULL OR r.number = ?4)
+   AND ` + roomInScope + `
  ORDER BY f.building_id, f.ordinal, r.number, r.id`
 	roomsOnFloors   = `SELECT ` + roomColumns + ` FROM rooms r JOIN floors f ON f.id = r.floor_id`
 	sqlRoomsByFloor = roomsOnFloors + `
@@ -218,7 +219,7 @@ const (
  WHERE r.deleted_at IS NULL` + roomFilters
 )
 
-// Rooms lists the live rooms matching f, by building, floor ordinal and number.
+// Rooms lists the live rooms matching f (in f.In), by building, floor ordinal and number.
 func (s *Store) Rooms(ctx context.Context, f floorplan.RoomFilter) ([]floorplan.Room, error) {
 	var number any
 	if f.Number != "" {
@@ -233,8 +234,8 @@ func (s *Store) Rooms(ctx context.Context, f floorplan.RoomFilter) ([]floorplan.
 	case f.AgencyID != uuid.Nil:
 		query = sqlRoomsByAgency
 	}
-	return collect(ctx, s.reader(), s.scanRoom, query, nullID(f.FloorID), nullID(f.BuildingID),
-		nullID(f.AgencyID), number)
+	args := append([]any{nullID(f.FloorID), nullID(f.BuildingID), nullID(f.AgencyID), number}, scopeArgs(f.In)[:3]...)
+	return collect(ctx, s.reader(), s.scanRoom, query, args...)
 }
 
 const (

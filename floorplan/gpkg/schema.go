@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // applicationID is 'GPKG'. The file's user_version is 10300 (GeoPackage 1.3): GDAL 3.6 reads 1.4 files
@@ -66,12 +67,6 @@ const (
 INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
   ('officemap_schema', 'attributes', 'officemap_schema', 'version of the officemap register schema (floorplan/gpkg/schema.go)', NULL);`
 
-	sqlRoomsVersionTrigger = `CREATE TRIGGER rooms_version BEFORE UPDATE ON rooms
-  WHEN NEW.version IS NOT OLD.version + 1
-BEGIN
-  SELECT RAISE(ABORT, 'officemap: rooms.version must rise by exactly one');
-END;`
-
 	sqlHistoryNoUpdateTrigger = `CREATE TRIGGER history_no_update BEFORE UPDATE ON history
 BEGIN
   SELECT RAISE(ABORT, 'officemap: history is append-only: UPDATE is not allowed');
@@ -82,6 +77,18 @@ END;`
 	sqlHistoryEffectiveIndexes = `CREATE INDEX history_effective_idx ON history (effective, entity_id);
 CREATE INDEX history_room_effective_idx ON history (effective) WHERE entity = 'room' AND op <> 'delete';`
 )
+
+// sqlVersionTrigger makes the version of a row of the table <t> (rooms, assignments, users) rise by
+// exactly one on every update, as the PostGIS schema's triggers of the same names do; versionTrigger
+// fills in the table.
+const sqlVersionTrigger = `CREATE TRIGGER <t>_version BEFORE UPDATE ON <t>
+  WHEN NEW.version IS NOT OLD.version + 1
+BEGIN
+  SELECT RAISE(ABORT, 'officemap: <t>.version must rise by exactly one');
+END;`
+
+// versionTrigger returns sqlVersionTrigger for table.
+func versionTrigger(table string) string { return strings.ReplaceAll(sqlVersionTrigger, "<t>", table) }
 
 // sqlIdentityTables is the schema part of version 3, the GeoPackage counterpart of
 // migrations/0006_identity.sql: users, sessions, api_tokens, audit_log and audit_head, attribute tables
@@ -99,7 +106,7 @@ CREATE INDEX history_room_effective_idx ON history (effective) WHERE entity = 'r
 //     stored record and survives purges. PurgeAudit drops the DELETE trigger and creates it again
 //     (sqlAuditLogNoDeleteTrigger) inside its transaction. Anyone with the file can do the same, and
 //     more: on this store the hash chain (identity.Verify) is the guard, not the triggers.
-const sqlIdentityTables = `
+var sqlIdentityTables = `
 CREATE TABLE users (
   fid INTEGER PRIMARY KEY AUTOINCREMENT,
   id TEXT NOT NULL UNIQUE,
@@ -122,11 +129,7 @@ CREATE TABLE users (
 );
 CREATE UNIQUE INDEX users_username_key ON users (lower(username));
 CREATE UNIQUE INDEX users_external_subject_key ON users (external_subject) WHERE external_subject <> '';
-CREATE TRIGGER users_version BEFORE UPDATE ON users
-  WHEN NEW.version IS NOT OLD.version + 1
-BEGIN
-  SELECT RAISE(ABORT, 'officemap: users.version must rise by exactly one');
-END;
+` + versionTrigger("users") + `
 
 CREATE TABLE sessions (
   fid INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -317,7 +320,7 @@ var migrations = []func(ctx context.Context, q querier) error{
 //
 // The append-only trigger of the history and the version trigger of the rooms would refuse the fills:
 // they are dropped and created again around them, inside the transaction.
-const sqlMigrateV2 = sqlSchemaVersionTable + `
+var sqlMigrateV2 = sqlSchemaVersionTable + `
 UPDATE gpkg_extensions SET definition = '` + schemaDefinition + `' WHERE extension_name = 'officemap_register';
 
 ALTER TABLE history ADD COLUMN effective DATE NOT NULL DEFAULT '0001-01-01';
@@ -330,7 +333,7 @@ UPDATE history SET effective = officemap_local_day(at);
 ALTER TABLE rooms ADD COLUMN valid_from DATE;
 DROP TRIGGER rooms_version;
 UPDATE rooms SET valid_from = officemap_local_day(created_at);
-` + sqlRoomsVersionTrigger + `
+` + versionTrigger("rooms") + `
 
 ALTER TABLE buildings ADD COLUMN valid_from DATE;
 UPDATE buildings SET valid_from = officemap_local_day(created_at);
@@ -400,7 +403,8 @@ func migrateV5(ctx context.Context, q querier) error {
 	return err
 }
 
-// sqlSchema creates the GeoPackage core tables, the register and its spatial indexes. Layout:
+// sqlRegister creates the GeoPackage core tables and the register; sqlSchema adds the spatial indexes.
+// Layout:
 //
 //   - gpkg_spatial_ref_sys has the three rows the specification requires (-1, 0, 4326) and srs_id 99999,
 //     "local building metres": an engineering CRS (LOCAL_CS) for the local-metre blobs. One row serves
@@ -428,7 +432,7 @@ func migrateV5(ctx context.Context, q querier) error {
 //     a migrated file and a new one have the same tables.
 //   - users, sessions, api_tokens, audit_log and audit_head (sqlIdentityTables) hold the accounts and
 //     the audit log of package identity.
-const sqlSchema = `
+var sqlRegister = `
 CREATE TABLE gpkg_spatial_ref_sys (
   srs_name TEXT NOT NULL,
   srs_id INTEGER NOT NULL PRIMARY KEY,
@@ -576,7 +580,7 @@ CREATE TABLE rooms (
 );
 CREATE INDEX rooms_floor_idx ON rooms (floor_id) WHERE deleted_at IS NULL;
 CREATE INDEX rooms_agency_idx ON rooms (agency_id) WHERE deleted_at IS NULL;
-` + sqlRoomsVersionTrigger + `
+` + versionTrigger("rooms") + `
 
 CREATE TABLE people (
   fid INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -624,11 +628,7 @@ CREATE TABLE assignments (
 );
 CREATE INDEX assignments_person_idx ON assignments (person_id) WHERE deleted_at IS NULL;
 CREATE INDEX assignments_room_idx ON assignments (room_id) WHERE deleted_at IS NULL;
-CREATE TRIGGER assignments_version BEFORE UPDATE ON assignments
-  WHEN NEW.version IS NOT OLD.version + 1
-BEGIN
-  SELECT RAISE(ABORT, 'officemap: assignments.version must rise by exactly one');
-END;
+` + versionTrigger("assignments") + `
 
 CREATE TABLE standard_rows (
   fid INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -691,146 +691,59 @@ INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, 
   ('rooms', 'geom', 'POLYGON', 4326, 0, 0);
 INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES
   (NULL, NULL, 'officemap_register', '` + schemaDefinition + `', 'write-only');
+`
 
+// sqlSchema creates the GeoPackage core tables, the register (sqlRegister) and the spatial index of each
+// feature table (sqlRTreeIndex).
+var sqlSchema = sqlRegister + `
 -- Spatial indexes (gpkg_rtree_index, triggers as OGC 12-128r19 Annex F.3 gives them) --------------------
 
-CREATE VIRTUAL TABLE rtree_sites_geom USING rtree(id, minx, maxx, miny, maxy);
-CREATE TRIGGER rtree_sites_geom_insert AFTER INSERT ON sites
-  WHEN (NEW.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))
-BEGIN
-  INSERT OR REPLACE INTO rtree_sites_geom VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
-END;
-CREATE TRIGGER rtree_sites_geom_update1 AFTER UPDATE OF geom ON sites
-  WHEN OLD.fid = NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
-BEGIN
-  INSERT OR REPLACE INTO rtree_sites_geom VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
-END;
-CREATE TRIGGER rtree_sites_geom_update2 AFTER UPDATE OF geom ON sites
-  WHEN OLD.fid = NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
-BEGIN
-  DELETE FROM rtree_sites_geom WHERE id = OLD.fid;
-END;
-CREATE TRIGGER rtree_sites_geom_update3 AFTER UPDATE ON sites
-  WHEN OLD.fid != NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
-BEGIN
-  DELETE FROM rtree_sites_geom WHERE id = OLD.fid;
-  INSERT OR REPLACE INTO rtree_sites_geom VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
-END;
-CREATE TRIGGER rtree_sites_geom_update4 AFTER UPDATE ON sites
-  WHEN OLD.fid != NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
-BEGIN
-  DELETE FROM rtree_sites_geom WHERE id IN (OLD.fid, NEW.fid);
-END;
-CREATE TRIGGER rtree_sites_geom_delete AFTER DELETE ON sites
-  WHEN OLD.geom NOT NULL
-BEGIN
-  DELETE FROM rtree_sites_geom WHERE id = OLD.fid;
-END;
-INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope)
-VALUES ('sites', 'geom', 'gpkg_rtree_index', 'http://www.geopackage.org/spec/#extension_rtree', 'write-only');
+` + sqlRTreeIndexes("sites", "buildings", "floors", "rooms")
 
-CREATE VIRTUAL TABLE rtree_buildings_geom USING rtree(id, minx, maxx, miny, maxy);
-CREATE TRIGGER rtree_buildings_geom_insert AFTER INSERT ON buildings
+// sqlRTreeIndex is the gpkg_rtree_index extension of the geometry column geom of the feature table <t>:
+// the R-tree rtree_<t>_geom and the triggers that keep it in step with the table, as OGC 12-128r19 Annex
+// F.3 gives them (the 1.3 set, with geom for the column <c>), and its gpkg_extensions row.
+const sqlRTreeIndex = `CREATE VIRTUAL TABLE rtree_<t>_geom USING rtree(id, minx, maxx, miny, maxy);
+CREATE TRIGGER rtree_<t>_geom_insert AFTER INSERT ON <t>
   WHEN (NEW.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))
 BEGIN
-  INSERT OR REPLACE INTO rtree_buildings_geom VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
+  INSERT OR REPLACE INTO rtree_<t>_geom VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
 END;
-CREATE TRIGGER rtree_buildings_geom_update1 AFTER UPDATE OF geom ON buildings
+CREATE TRIGGER rtree_<t>_geom_update1 AFTER UPDATE OF geom ON <t>
   WHEN OLD.fid = NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
 BEGIN
-  INSERT OR REPLACE INTO rtree_buildings_geom VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
+  INSERT OR REPLACE INTO rtree_<t>_geom VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
 END;
-CREATE TRIGGER rtree_buildings_geom_update2 AFTER UPDATE OF geom ON buildings
+CREATE TRIGGER rtree_<t>_geom_update2 AFTER UPDATE OF geom ON <t>
   WHEN OLD.fid = NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
 BEGIN
-  DELETE FROM rtree_buildings_geom WHERE id = OLD.fid;
+  DELETE FROM rtree_<t>_geom WHERE id = OLD.fid;
 END;
-CREATE TRIGGER rtree_buildings_geom_update3 AFTER UPDATE ON buildings
+CREATE TRIGGER rtree_<t>_geom_update3 AFTER UPDATE ON <t>
   WHEN OLD.fid != NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
 BEGIN
-  DELETE FROM rtree_buildings_geom WHERE id = OLD.fid;
-  INSERT OR REPLACE INTO rtree_buildings_geom VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
+  DELETE FROM rtree_<t>_geom WHERE id = OLD.fid;
+  INSERT OR REPLACE INTO rtree_<t>_geom VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
 END;
-CREATE TRIGGER rtree_buildings_geom_update4 AFTER UPDATE ON buildings
+CREATE TRIGGER rtree_<t>_geom_update4 AFTER UPDATE ON <t>
   WHEN OLD.fid != NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
 BEGIN
-  DELETE FROM rtree_buildings_geom WHERE id IN (OLD.fid, NEW.fid);
+  DELETE FROM rtree_<t>_geom WHERE id IN (OLD.fid, NEW.fid);
 END;
-CREATE TRIGGER rtree_buildings_geom_delete AFTER DELETE ON buildings
+CREATE TRIGGER rtree_<t>_geom_delete AFTER DELETE ON <t>
   WHEN OLD.geom NOT NULL
 BEGIN
-  DELETE FROM rtree_buildings_geom WHERE id = OLD.fid;
+  DELETE FROM rtree_<t>_geom WHERE id = OLD.fid;
 END;
 INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope)
-VALUES ('buildings', 'geom', 'gpkg_rtree_index', 'http://www.geopackage.org/spec/#extension_rtree', 'write-only');
-
-CREATE VIRTUAL TABLE rtree_floors_geom USING rtree(id, minx, maxx, miny, maxy);
-CREATE TRIGGER rtree_floors_geom_insert AFTER INSERT ON floors
-  WHEN (NEW.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))
-BEGIN
-  INSERT OR REPLACE INTO rtree_floors_geom VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
-END;
-CREATE TRIGGER rtree_floors_geom_update1 AFTER UPDATE OF geom ON floors
-  WHEN OLD.fid = NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
-BEGIN
-  INSERT OR REPLACE INTO rtree_floors_geom VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
-END;
-CREATE TRIGGER rtree_floors_geom_update2 AFTER UPDATE OF geom ON floors
-  WHEN OLD.fid = NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
-BEGIN
-  DELETE FROM rtree_floors_geom WHERE id = OLD.fid;
-END;
-CREATE TRIGGER rtree_floors_geom_update3 AFTER UPDATE ON floors
-  WHEN OLD.fid != NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
-BEGIN
-  DELETE FROM rtree_floors_geom WHERE id = OLD.fid;
-  INSERT OR REPLACE INTO rtree_floors_geom VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
-END;
-CREATE TRIGGER rtree_floors_geom_update4 AFTER UPDATE ON floors
-  WHEN OLD.fid != NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
-BEGIN
-  DELETE FROM rtree_floors_geom WHERE id IN (OLD.fid, NEW.fid);
-END;
-CREATE TRIGGER rtree_floors_geom_delete AFTER DELETE ON floors
-  WHEN OLD.geom NOT NULL
-BEGIN
-  DELETE FROM rtree_floors_geom WHERE id = OLD.fid;
-END;
-INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope)
-VALUES ('floors', 'geom', 'gpkg_rtree_index', 'http://www.geopackage.org/spec/#extension_rtree', 'write-only');
-
-CREATE VIRTUAL TABLE rtree_rooms_geom USING rtree(id, minx, maxx, miny, maxy);
-CREATE TRIGGER rtree_rooms_geom_insert AFTER INSERT ON rooms
-  WHEN (NEW.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))
-BEGIN
-  INSERT OR REPLACE INTO rtree_rooms_geom VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
-END;
-CREATE TRIGGER rtree_rooms_geom_update1 AFTER UPDATE OF geom ON rooms
-  WHEN OLD.fid = NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
-BEGIN
-  INSERT OR REPLACE INTO rtree_rooms_geom VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
-END;
-CREATE TRIGGER rtree_rooms_geom_update2 AFTER UPDATE OF geom ON rooms
-  WHEN OLD.fid = NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
-BEGIN
-  DELETE FROM rtree_rooms_geom WHERE id = OLD.fid;
-END;
-CREATE TRIGGER rtree_rooms_geom_update3 AFTER UPDATE ON rooms
-  WHEN OLD.fid != NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
-BEGIN
-  DELETE FROM rtree_rooms_geom WHERE id = OLD.fid;
-  INSERT OR REPLACE INTO rtree_rooms_geom VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
-END;
-CREATE TRIGGER rtree_rooms_geom_update4 AFTER UPDATE ON rooms
-  WHEN OLD.fid != NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
-BEGIN
-  DELETE FROM rtree_rooms_geom WHERE id IN (OLD.fid, NEW.fid);
-END;
-CREATE TRIGGER rtree_rooms_geom_delete AFTER DELETE ON rooms
-  WHEN OLD.geom NOT NULL
-BEGIN
-  DELETE FROM rtree_rooms_geom WHERE id = OLD.fid;
-END;
-INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope)
-VALUES ('rooms', 'geom', 'gpkg_rtree_index', 'http://www.geopackage.org/spec/#extension_rtree', 'write-only');
+VALUES ('<t>', 'geom', 'gpkg_rtree_index', 'http://www.geopackage.org/spec/#extension_rtree', 'write-only');
 `
+
+// sqlRTreeIndexes returns sqlRTreeIndex for each of tables, in order, a blank line between them.
+func sqlRTreeIndexes(tables ...string) string {
+	parts := make([]string, len(tables))
+	for i, table := range tables {
+		parts[i] = strings.ReplaceAll(sqlRTreeIndex, "<t>", table)
+	}
+	return strings.Join(parts, "\n")
+}

@@ -11,19 +11,13 @@ import (
 	"officemap/floorplan"
 )
 
-// siteRow is a site with the columns the domain type does not carry.
-type siteRow struct {
-	floorplan.Site
-	created, deleted time.Time
+// siteImageOf is the history image of a site's row.
+func siteImageOf(r siteRow) siteImage {
+	s := r.rec
+	return siteImage{ID: jsonID(s.ID), Name: s.Name, Address: s.Address, Category: s.Category,
+		Ownership: s.Ownership, Records: recordsOf(s.Records), Note: s.Note, CreatedAt: jsonInstant(r.created),
+		DeletedAt: jsonInstant(r.deleted), JurisdictionID: jsonID(s.JurisdictionID)}
 }
-
-func (r siteRow) image() siteImage {
-	return siteImage{ID: jsonID(r.ID), Name: r.Name, Address: r.Address, Category: r.Category,
-		Ownership: r.Ownership, Records: recordsOf(r.Records), Note: r.Note, CreatedAt: jsonInstant(r.created),
-		DeletedAt: jsonInstant(r.deleted), JurisdictionID: jsonID(r.JurisdictionID)}
-}
-
-func (r siteRow) deletedAt(at time.Time) siteRow { r.deleted = at; return r }
 
 func recordsOf(rs []floorplan.OwnershipRecord) []floorplan.OwnershipRecord {
 	if rs == nil {
@@ -38,17 +32,18 @@ const siteColumns = `s.id, s.name, s.address, s.category, s.ownership, s.records
 func (s *Store) scanSite(row scanner) (siteRow, error) {
 	var (
 		r       siteRow
+		site    = &r.rec
 		records string
 	)
-	err := row.Scan(idCol{&r.ID}, &r.Name, &r.Address, &r.Category, &r.Ownership, &records, &r.Note,
-		instantCol{&r.created, s.loc}, instantCol{&r.deleted, s.loc}, idCol{&r.JurisdictionID})
+	err := row.Scan(idCol{&site.ID}, &site.Name, &site.Address, &site.Category, &site.Ownership, &records, &site.Note,
+		instantCol{&r.created, s.loc}, instantCol{&r.deleted, s.loc}, idCol{&site.JurisdictionID})
 	if err != nil {
 		return r, err
 	}
-	if err := json.Unmarshal([]byte(records), &r.Records); err != nil {
+	if err := json.Unmarshal([]byte(records), &site.Records); err != nil {
 		return r, err
 	}
-	r.Records = recordsOf(r.Records)
+	site.Records = recordsOf(site.Records)
 	return r, nil
 }
 
@@ -79,8 +74,8 @@ func (s *Store) CreateSite(ctx context.Context, site *floorplan.Site) error {
 			return err
 		}
 		created, createdText := instant(now)
-		row := siteRow{Site: *site, created: created}
-		row.ID = id
+		row := siteRow{rec: *site, created: created}
+		row.rec.ID = id
 		return s.sites().insert(ctx, q, now, id, row, sqlInsertSite, id.String(), site.Name, site.Address,
 			site.Category, site.Ownership, records, site.Note, createdText, nullID(site.JurisdictionID))
 	})
@@ -88,16 +83,14 @@ func (s *Store) CreateSite(ctx context.Context, site *floorplan.Site) error {
 
 // Site returns a site.
 func (s *Store) Site(ctx context.Context, id uuid.UUID) (floorplan.Site, error) {
-	r, err := s.sites().live(ctx, s.reader(), id)
-	return r.Site, wrapErr(err)
+	return get(ctx, s.sites(), id)
 }
 
 const sqlSites = `SELECT ` + siteColumns + ` FROM sites s WHERE s.deleted_at IS NULL ORDER BY s.name, s.id`
 
 // Sites lists the sites by name.
 func (s *Store) Sites(ctx context.Context) ([]floorplan.Site, error) {
-	rows, err := collect(ctx, s.reader(), s.scanSite, sqlSites)
-	return values(rows, func(r siteRow) floorplan.Site { return r.Site }), err
+	return list(ctx, s.sites(), sqlSites)
 }
 
 const sqlUpdateSite = `
@@ -117,7 +110,7 @@ func (s *Store) UpdateSite(ctx context.Context, site *floorplan.Site) error {
 		_, err := s.sites().update(ctx, q, now, site.ID, func(old siteRow) (siteRow, error) {
 			_, err := q.ExecContext(ctx, sqlUpdateSite, site.Name, site.Address, site.Category, site.Ownership,
 				records, site.Note, nullID(site.JurisdictionID), site.ID.String())
-			return siteRow{Site: *site, created: old.created}, err
+			return siteRow{rec: *site, created: old.created}, err
 		})
 		return err
 	})

@@ -84,6 +84,9 @@ func (s *Store) Snapshot(ctx context.Context, asOf time.Time) (*floorplan.Snapsh
 // SnapshotRecorded returns the register as of day asOf as officemap knew it at the instant recordedAt:
 // only the changes recorded before it count (see above). A zero recordedAt is Snapshot.
 func (s *Store) SnapshotRecorded(ctx context.Context, asOf, recordedAt time.Time) (*floorplan.Snapshot, error) {
+	if recordedAt.IsZero() {
+		return nil, floorplan.Invalidf("no recording time given")
+	}
 	return s.snapshot(ctx, floorplan.DayOf(asOf), recordedAt)
 }
 
@@ -104,7 +107,7 @@ func recordedBefore(t time.Time) string {
 // snapshot reads the register as of day (see above), among the records recorded before recordedAt when
 // it is not zero.
 func (s *Store) snapshot(ctx context.Context, day, recordedAt time.Time) (*floorplan.Snapshot, error) {
-	snap := &floorplan.Snapshot{AsOf: day, RecordedAt: s.in(recordedAt)}
+	snap := &floorplan.Snapshot{AsOf: day, RecordedAt: recordedAt}
 	var (
 		buildings   []buildingRow
 		floors      []floorRow
@@ -171,20 +174,20 @@ func (s *Store) snapshot(ctx context.Context, day, recordedAt time.Time) (*floor
 		return nil, err
 	}
 	unchanged := func(id uuid.UUID) bool { return !changed[id] }
-	snap.Buildings = buildingsOf(keep(buildings, func(r buildingRow) bool { return unchanged(r.ID) }))
-	snap.Floors = floorsOf(keep(floors, func(r floorRow) bool { return unchanged(r.ID) }))
+	snap.Buildings = recs(keep(buildings, func(r buildingRow) bool { return unchanged(r.rec.ID) }))
+	snap.Floors = recs(keep(floors, func(r floorRow) bool { return unchanged(r.rec.ID) }))
 	snap.Rooms = keep(rooms, func(r floorplan.Room) bool { return unchanged(r.ID) })
-	snap.Agencies = agenciesOf(keep(agencies, func(r agencyRow) bool { return unchanged(r.ID) }))
+	snap.Agencies = recs(keep(agencies, func(r agencyRow) bool { return unchanged(r.rec.ID) }))
 	snap.People = keep(people, func(r floorplan.Person) bool { return unchanged(r.ID) })
 	snap.Assignments = assignmentsOf(keep(assignments, func(r assignmentRow) bool { return unchanged(r.ID) }))
-	posts = keep(posts, func(r postRow) bool { return unchanged(r.post.ID) })
+	held := recs(keep(posts, func(r postRow) bool { return unchanged(r.rec.Post.ID) }))
 	stdRows := standardRowsOf(keep(standards, func(r standardRowRow) bool { return unchanged(r.id) }))
 	for _, img := range imgs {
-		if err := s.addImage(snap, &posts, &stdRows, img); err != nil {
+		if err := s.addImage(snap, &held, &stdRows, img); err != nil {
 			return nil, err
 		}
 	}
-	attachPosts(snap.People, posts)
+	floorplan.AttachPosts(snap.People, held)
 	snap.StandardRows = floorplan.StandardRowsInForce(stdRows, day)
 	return snap, nil
 }
@@ -229,7 +232,8 @@ func scanImage(row scanner) (image, error) {
 }
 
 // addImage adds a rebuilt row to the snapshot, unless it records a deletion.
-func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]postRow, rows *[]floorplan.StandardRow, img image) error {
+func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost, rows *[]floorplan.StandardRow,
+	img image) error {
 	if img.op == opDelete || img.row == nil {
 		return nil
 	}
@@ -289,8 +293,9 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]postRow, rows *[]flo
 	case entityPost:
 		var r postImage
 		if err = json.Unmarshal(img.row, &r); err == nil {
-			*posts = append(*posts, postRow{personID: uuid.UUID(r.PersonID), post: floorplan.Post{ID: uuid.UUID(r.ID),
-				Title: r.Title, AgencyID: uuid.UUID(r.AgencyID), Start: time.Time(r.StartDate), End: time.Time(r.EndDate)}})
+			*posts = append(*posts, floorplan.PersonPost{PersonID: uuid.UUID(r.PersonID),
+				Post: floorplan.Post{ID: uuid.UUID(r.ID), Title: r.Title, AgencyID: uuid.UUID(r.AgencyID),
+					Start: time.Time(r.StartDate), End: time.Time(r.EndDate)}})
 		}
 	case floorplan.EntityAssignment:
 		var r assignmentImage

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -19,7 +20,8 @@ type standardRowRow struct {
 	created time.Time
 }
 
-func (r standardRowRow) image() standardRowImage {
+// standardRowImageOf is the history image of a local standard row.
+func standardRowImageOf(r standardRowRow) standardRowImage {
 	return standardRowImage{ID: jsonID(r.id), Scale: string(r.Scale), Rank: string(r.Rank), Title: r.Title,
 		AreaM2: r.AreaM2, ToiletAllowanceM2: r.ToiletAllowanceM2, Effective: jsonDate(r.Effective),
 		Jurisdiction: r.Jurisdiction, Source: r.Source, CreatedAt: jsonInstant(r.created)}
@@ -97,7 +99,7 @@ func (s *Store) PutStandardRow(ctx context.Context, r floorplan.StandardRow) err
 				return err
 			}
 			nw := standardRowRow{StandardRow: r, id: id, created: created}
-			return record(ctx, q, now, change{entityStandardRow, id, opInsert, nil, nw.image()})
+			return record(ctx, q, now, change{entityStandardRow, id, opInsert, nil, standardRowImageOf(nw)})
 		} else if err != nil {
 			return err
 		}
@@ -106,6 +108,9 @@ func (s *Store) PutStandardRow(ctx context.Context, r floorplan.StandardRow) err
 			return err
 		}
 		nw := standardRowRow{StandardRow: r, id: old.id, created: old.created}
-		return record(ctx, q, now, change{entityStandardRow, old.id, opUpdate, old.image(), nw.image()})
+		return record(ctx, q, now, change{entityStandardRow, old.id, opUpdate, standardRowImageOf(old), standardRowImageOf(nw)})
 	})
 }
+
+// blank reports whether s holds nothing but white space.
+func blank(s string) bool { return strings.TrimSpace(s) == "" }

@@ -28,7 +28,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"modernc.org/sqlite"
 
 	"officemap/floorplan"
@@ -309,76 +308,3 @@ func constraintErr(se *sqlite.Error, err error) error {
 	}
 	return fmt.Errorf("%w: %w", floorplan.ErrInvalid, err)
 }
-
-// newID returns id, or a new random UUID for uuid.Nil.
-func newID(id uuid.UUID) uuid.UUID {
-	if id == uuid.Nil {
-		return uuid.New()
-	}
-	return id
-}
-
-// notFound is the error for a missing (or deleted) entity.
-func notFound(what string, id uuid.UUID) error {
-	return fmt.Errorf("%w: %s %s", floorplan.ErrNotFound, what, id)
-}
-
-// inUse is the error for an entity that live records still refer to.
-func inUse(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", floorplan.ErrInUse, fmt.Sprintf(format, args...))
-}
-
-// conflict is the error for a write based on a stale version.
-func conflict(what string, current, given int64) error {
-	return fmt.Errorf("%w: the %s was changed by someone else (version %d, not %d); reload it and try again",
-		floorplan.ErrConflict, what, current, given)
-}
-
-// live checks that a query ($1: the id) finds the live entity a write refers to.
-func live(ctx context.Context, q querier, query string, id uuid.UUID, what string) error {
-	if id == uuid.Nil {
-		return floorplan.Invalidf("no %s given", what)
-	}
-	var one int
-	err := q.QueryRowContext(ctx, query, id.String()).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return floorplan.Invalidf("unknown %s %s", what, id)
-	}
-	return err
-}
-
-// count runs a count query.
-func count(ctx context.Context, q querier, query string, args ...any) (int64, error) {
-	var n int64
-	err := q.QueryRowContext(ctx, query, args...).Scan(&n)
-	return n, err
-}
-
-// scanner is what *sql.Row and *sql.Rows have in common.
-type scanner interface {
-	Scan(dest ...any) error
-}
-
-// collect runs a query and scans every row with scan.
-func collect[T any](ctx context.Context, q querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	return collectInto(ctx, q, []T{}, scan, query, args...)
-}
-
-// collectInto is collect appending to out, which may have room for the rows already.
-func collectInto[T any](ctx context.Context, q querier, out []T, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, wrapErr(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, wrapErr(err)
-		}
-		out = append(out, v)
-	}
-	return out, wrapErr(rows.Err())
-}
-
-func blank(s string) bool { return strings.TrimSpace(s) == "" }

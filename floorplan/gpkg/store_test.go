@@ -73,6 +73,22 @@ func rawDB(t testing.TB, path string) *sql.DB {
 	return db
 }
 
+// queryStrings returns the rows of a query of one text column.
+func queryStrings(t testing.TB, db *sql.DB, query string, args ...any) []string {
+	t.Helper()
+	rows, err := db.Query(query, args...)
+	must(t, err)
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		must(t, rows.Scan(&s))
+		out = append(out, s)
+	}
+	must(t, rows.Err())
+	return out
+}
+
 func openFile(t testing.TB, path string) *gpkg.Store {
 	t.Helper()
 	s, err := gpkg.Open(context.Background(), path)
@@ -101,20 +117,6 @@ func TestGeoPackageLayout(t *testing.T) {
 		t.Errorf("journal_mode %q, want wal", mode)
 	}
 
-	strs := func(query string) []string {
-		t.Helper()
-		rows, err := db.Query(query)
-		must(t, err)
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var s string
-			must(t, rows.Scan(&s))
-			out = append(out, s)
-		}
-		must(t, rows.Err())
-		return out
-	}
 	for _, tc := range []struct {
 		name, query string
 		want        []string
@@ -146,7 +148,7 @@ func TestGeoPackageLayout(t *testing.T) {
 				"jurisdictions", "officemap_schema", "people", "posts", "rooms", "sessions", "sites", "standard_rows", "users"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := strs(tc.query); !slices.Equal(got, tc.want) {
+			if got := queryStrings(t, db, tc.query); !slices.Equal(got, tc.want) {
 				t.Errorf("%s = %q, want %q", tc.query, got, tc.want)
 			}
 		})
@@ -189,13 +191,22 @@ func TestGeoPackageLayout(t *testing.T) {
 	}
 }
 
+// historyRecords returns the number of records in the history of the register at path.
+func historyRecords(t *testing.T, path string) int {
+	t.Helper()
+	db := rawDB(t, path)
+	defer db.Close()
+	var n int
+	must(t, db.QueryRow(`SELECT count(*) FROM history`).Scan(&n))
+	return n
+}
+
 func TestHistoryIsAppendOnly(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.gpkg")
 	s := openFile(t, path)
 	fill(t, s)
 	db := rawDB(t, path)
-	var before int
-	must(t, db.QueryRow(`SELECT count(*) FROM history`).Scan(&before))
+	before := historyRecords(t, path)
 	if before == 0 {
 		t.Fatal("no history was written")
 	}
@@ -204,17 +215,8 @@ func TestHistoryIsAppendOnly(t *testing.T) {
 			t.Errorf("%s: %v, want the append-only refusal", q, err)
 		}
 	}
-	var after int
-	var actors []string
-	must(t, db.QueryRow(`SELECT count(*) FROM history`).Scan(&after))
-	rows, err := db.Query(`SELECT DISTINCT actor FROM history`)
-	must(t, err)
-	for rows.Next() {
-		var a string
-		must(t, rows.Scan(&a))
-		actors = append(actors, a)
-	}
-	rows.Close()
+	after := historyRecords(t, path)
+	actors := queryStrings(t, db, `SELECT DISTINCT actor FROM history`)
 	if after != before || !slices.Equal(actors, []string{"test"}) {
 		t.Errorf("history: %d rows by %v after the refused writes, want %d by [test]", after, actors, before)
 	}
@@ -272,30 +274,45 @@ func TestOpenRefusesOtherFiles(t *testing.T) {
 	must(t, s.Ping(context.Background()))
 }
 
-// TestOgrinfo checks the file with GDAL, an independent reader of GeoPackages: it must open it, list the
-// layers with their geometry type and SRS, and read the rooms, also while the store has it open.
-func TestOgrinfo(t *testing.T) {
-	ogrinfo, err := exec.LookPath("ogrinfo")
+// lookOgrinfo returns the path of GDAL's ogrinfo, an independent reader of GeoPackages. Without it the
+// test is skipped, except on CI, which must have it.
+func lookOgrinfo(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("ogrinfo")
 	if err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("ogrinfo is not installed: CI must install gdal-bin (.ci/run does)")
 		}
 		t.Skip("ogrinfo is not installed (apt-get install gdal-bin); CI runs this test")
 	}
-	path := filepath.Join(t.TempDir(), "ogr.gpkg")
-	s := openFile(t, path)
-	reg := fill(t, s)
-	run := func(args ...string) string {
+	return path
+}
+
+// ogrinfo returns a function that runs ogrinfo (lookOgrinfo) with args and returns what it writes to
+// stdout; it fails the test if ogrinfo fails or if refused says no to what it writes to stderr.
+func ogrinfo(t *testing.T, refused func(stderr string) bool) func(args ...string) string {
+	t.Helper()
+	bin := lookOgrinfo(t)
+	return func(args ...string) string {
 		t.Helper()
-		cmd := exec.Command(ogrinfo, args...)
+		cmd := exec.Command(bin, args...)
 		var stderr strings.Builder
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
-		if err != nil || strings.Contains(stderr.String(), "ERROR") {
+		if err != nil || refused(stderr.String()) {
 			t.Fatalf("ogrinfo %s: %v\n%s%s", strings.Join(args, " "), err, out, stderr.String())
 		}
 		return string(out)
 	}
+}
+
+// TestOgrinfo checks the file with GDAL, an independent reader of GeoPackages: it must open it, list the
+// layers with their geometry type and SRS, and read the rooms, also while the store has it open.
+func TestOgrinfo(t *testing.T) {
+	run := ogrinfo(t, func(stderr string) bool { return strings.Contains(stderr, "ERROR") })
+	path := filepath.Join(t.TempDir(), "ogr.gpkg")
+	s := openFile(t, path)
+	reg := fill(t, s)
 	check := func(when string) {
 		out := run("-so", path)
 		for _, want := range []string{"using driver `GPKG' successful", "sites (Polygon)", "buildings (Polygon)",

@@ -4,12 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 
 	"officemap/floorplan"
 )
+
+// The row helpers that the entities' methods share: reading and writing one entity's table (table), the
+// checks of references and of records still in use, the store's errors, and reading rows.
 
 // table is what the row helpers below need to know of one entity's table: R is its row type (the
 // domain type, or the domain type with the columns it does not carry) and I the row's history image.
@@ -23,6 +27,32 @@ type table[R, I any] struct {
 	image     func(R) I                 // the row's history image
 	gone      func(r R, at time.Time) R // r as deleted at the instant at
 	deleteSQL string                    // marks a row deleted: ?1 deleted_at, ?2 id
+}
+
+// rowOf is a record of the domain type T with the bookkeeping columns of its row that T does not carry:
+// when the row was created and when it was deleted (zero while it is live).
+type rowOf[T any] struct {
+	rec              T
+	created, deleted time.Time
+}
+
+// The rows of the entities whose domain types carry no bookkeeping columns (and of the posts, which
+// carry their person).
+type (
+	siteRow         = rowOf[floorplan.Site]
+	buildingRow     = rowOf[floorplan.Building]
+	floorRow        = rowOf[floorplan.Floor]
+	agencyRow       = rowOf[floorplan.Agency]
+	jurisdictionRow = rowOf[floorplan.Jurisdiction]
+	postRow         = rowOf[floorplan.PersonPost]
+)
+
+// deletedAt is the row deleted at the instant at.
+func (r rowOf[T]) deletedAt(at time.Time) rowOf[T] { r.deleted = at; return r }
+
+// recs returns the domain records of rows, in order.
+func recs[T any](rows []rowOf[T]) []T {
+	return values(rows, func(r rowOf[T]) T { return r.rec })
 }
 
 // The live row of an id, and the soft delete, of each entity's table.
@@ -44,17 +74,17 @@ const (
 )
 
 func (s *Store) sites() table[siteRow, siteImage] {
-	return table[siteRow, siteImage]{s, floorplan.EntitySite, sqlSite, s.scanSite, siteRow.image, siteRow.deletedAt,
+	return table[siteRow, siteImage]{s, floorplan.EntitySite, sqlSite, s.scanSite, siteImageOf, siteRow.deletedAt,
 		sqlDeleteSite}
 }
 
 func (s *Store) buildings() table[buildingRow, buildingImage] {
 	return table[buildingRow, buildingImage]{s, floorplan.EntityBuilding, sqlBuilding, s.scanBuilding,
-		buildingRow.image, buildingRow.deletedAt, sqlDeleteBuilding}
+		buildingImageOf, buildingRow.deletedAt, sqlDeleteBuilding}
 }
 
 func (s *Store) floors() table[floorRow, floorImage] {
-	return table[floorRow, floorImage]{s, floorplan.EntityFloor, sqlFloor, s.scanFloor, floorRow.image,
+	return table[floorRow, floorImage]{s, floorplan.EntityFloor, sqlFloor, s.scanFloor, floorImageOf,
 		floorRow.deletedAt, sqlDeleteFloor}
 }
 
@@ -64,7 +94,7 @@ func (s *Store) rooms() table[floorplan.Room, roomImage] {
 }
 
 func (s *Store) agencies() table[agencyRow, agencyImage] {
-	return table[agencyRow, agencyImage]{s, floorplan.EntityAgency, sqlAgency, s.scanAgency, agencyRow.image,
+	return table[agencyRow, agencyImage]{s, floorplan.EntityAgency, sqlAgency, s.scanAgency, agencyImageOf,
 		agencyRow.deletedAt, sqlDeleteAgency}
 }
 
@@ -75,7 +105,7 @@ func (s *Store) people() table[floorplan.Person, personImage] {
 
 func (s *Store) assignments() table[assignmentRow, assignmentImage] {
 	return table[assignmentRow, assignmentImage]{s, floorplan.EntityAssignment, sqlAssignment, s.scanAssignment,
-		assignmentRow.image, assignmentRow.deletedAt, sqlDeleteAssignment}
+		assignmentImageOf, assignmentRow.deletedAt, sqlDeleteAssignment}
 }
 
 // create runs the write of a Create method for a new record whose id is *id, or a new one for uuid.Nil:
@@ -97,6 +127,20 @@ func (t table[R, I]) live(ctx context.Context, q querier, id uuid.UUID) (R, erro
 		return r, notFound(string(t.entity), id)
 	}
 	return r, err
+}
+
+// get returns the domain record of the live row id of t, for a method that reads one record; none is
+// floorplan.ErrNotFound.
+func get[T, I any](ctx context.Context, t table[rowOf[T], I], id uuid.UUID) (T, error) {
+	r, err := t.live(ctx, t.s.reader(), id)
+	return r.rec, wrapErr(err)
+}
+
+// list returns the domain records of the rows of t that query reads (with args), for a method that lists
+// records.
+func list[T, I any](ctx context.Context, t table[rowOf[T], I], query string, args ...any) ([]T, error) {
+	rows, err := collect(ctx, t.s.reader(), t.scan, query, args...)
+	return recs(rows), err
 }
 
 // insert runs a write's INSERT of the new row r of id (query with args) and records it.
@@ -157,12 +201,50 @@ func (t table[R, I]) remove(ctx context.Context, q querier, now time.Time, id uu
 	return old, record(ctx, q, now, change{t.entity, id, opDelete, t.image(old), t.image(t.gone(old, at))})
 }
 
+// References and in-use checks.
+
+// scanRef runs a query (?1 the id) for the live row of an entity that a write refers to and scans the
+// row into dst; no id given, or no row, is an invalid reference.
+func scanRef(ctx context.Context, q querier, query string, id uuid.UUID, what string, dst ...any) error {
+	if id == uuid.Nil {
+		return floorplan.Invalidf("no %s given", what)
+	}
+	err := q.QueryRowContext(ctx, query, id.String()).Scan(dst...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return floorplan.Invalidf("unknown %s %s", what, id)
+	}
+	return err
+}
+
+// live checks that a query (?1 the id) finds the live entity a write refers to.
+func live(ctx context.Context, q querier, query string, id uuid.UUID, what string) error {
+	var one int
+	return scanRef(ctx, q, query, id, what, &one)
+}
+
 // liveIfGiven is live for an optional reference: uuid.Nil (none) passes.
 func liveIfGiven(ctx context.Context, q querier, query string, id uuid.UUID, what string) error {
 	if id == uuid.Nil {
 		return nil
 	}
 	return live(ctx, q, query, id, what)
+}
+
+// exists reports whether query (with args) finds a row.
+func exists(ctx context.Context, q querier, query string, args ...any) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// count runs a count query.
+func count(ctx context.Context, q querier, query string, args ...any) (int64, error) {
+	var n int64
+	err := q.QueryRowContext(ctx, query, args...).Scan(&n)
+	return n, err
 }
 
 // inUseCheck is a query counting the live records that still refer to an entity, and the message (with
@@ -181,6 +263,24 @@ func refuseInUse(ctx context.Context, q querier, args []any, checks ...inUseChec
 	return nil
 }
 
+// Errors.
+
+// notFound is the error for a missing (or deleted) entity.
+func notFound(what string, id uuid.UUID) error {
+	return fmt.Errorf("%w: %s %s", floorplan.ErrNotFound, what, id)
+}
+
+// inUse is the error for an entity that live records still refer to.
+func inUse(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", floorplan.ErrInUse, fmt.Sprintf(format, args...))
+}
+
+// conflict is the error for a write based on a stale version.
+func conflict(what string, current, given int64) error {
+	return fmt.Errorf("%w: the %s was changed by someone else (version %d, not %d); reload it and try again",
+		floorplan.ErrConflict, what, current, given)
+}
+
 // stale is the conflict error for a write at version given of a record now at version current (nil
 // when they are the same).
 func stale(what string, current, given int64) error {
@@ -190,6 +290,35 @@ func stale(what string, current, given int64) error {
 	return conflict(what, current, given)
 }
 
+// Reading rows.
+
+// scanner is what *sql.Row and *sql.Rows have in common.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// collect runs a query and scans every row with scan.
+func collect[T any](ctx context.Context, q querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	return collectInto(ctx, q, []T{}, scan, query, args...)
+}
+
+// collectInto is collect appending to out, which may have room for the rows already.
+func collectInto[T any](ctx context.Context, q querier, out []T, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, wrapErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, wrapErr(err)
+		}
+		out = append(out, v)
+	}
+	return out, wrapErr(rows.Err())
+}
+
 // values returns value(r) for every row r, in order (the domain values of rows, say).
 func values[R, T any](rows []R, value func(R) T) []T {
 	out := make([]T, len(rows))
@@ -197,6 +326,16 @@ func values[R, T any](rows []R, value func(R) T) []T {
 		out[i] = value(r)
 	}
 	return out
+}
+
+// New records.
+
+// newID returns id, or a new random UUID for uuid.Nil.
+func newID(id uuid.UUID) uuid.UUID {
+	if id == uuid.Nil {
+		return uuid.New()
+	}
+	return id
 }
 
 // createdAt is the instant a new record is created at, and its DATETIME text: its own when not zero (an

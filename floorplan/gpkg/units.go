@@ -62,14 +62,16 @@ func rescaleLegacyUnits(ctx context.Context, q querier) error {
 	}
 	for _, b := range buildings {
 		if err := rescaleBuilding(ctx, q, s, now, b); err != nil {
-			return fmt.Errorf("gpkg: rescale legacy units of building %s (scale %g): %w", b.ID, b.Georef.Scale, err)
+			return fmt.Errorf("gpkg: rescale legacy units of building %s (scale %g): %w", b.rec.ID,
+				b.rec.Georef.Scale, err)
 		}
 	}
 	return nil
 }
 
 // rescaleBuilding converts one building, its floors and its rooms (see rescaleLegacyUnits).
-func rescaleBuilding(ctx context.Context, q querier, s *Store, now time.Time, b buildingRow) error {
+func rescaleBuilding(ctx context.Context, q querier, s *Store, now time.Time, row buildingRow) error {
+	b := row.rec
 	floors, err := collect(ctx, q, s.scanFloor, sqlAllBuildingFloors, b.ID.String())
 	if err != nil {
 		return err
@@ -80,22 +82,22 @@ func rescaleBuilding(ctx context.Context, q querier, s *Store, now time.Time, b 
 	}
 	k := b.Georef.Scale
 	if len(b.Footprint) > 0 {
-		nw := b
-		nw.Footprint = scalePolygon(b.Footprint, k)
-		c := change{floorplan.EntityBuilding, b.ID, opUpdate, b.image(), nw.image()}
+		nw := row
+		nw.rec.Footprint = scalePolygon(b.Footprint, k)
+		c := change{floorplan.EntityBuilding, b.ID, opUpdate, buildingImageOf(row), buildingImageOf(nw)}
 		bctx := floorplan.WithEffective(ctx, b.ValidFrom)
-		if err := writeLocal(bctx, q, now, c, sqlRescaleFootprint, nw.Footprint, b.ID.String()); err != nil {
+		if err := writeLocal(bctx, q, now, c, sqlRescaleFootprint, nw.rec.Footprint, b.ID.String()); err != nil {
 			return err
 		}
 	}
 	for _, f := range floors {
-		if len(f.Outline) == 0 {
+		if len(f.rec.Outline) == 0 {
 			continue
 		}
 		nw := f
-		nw.Outline = scalePolygon(f.Outline, k)
-		c := change{floorplan.EntityFloor, f.ID, opUpdate, f.image(), nw.image()}
-		if err := writeLocal(ctx, q, now, c, sqlRescaleOutline, nw.Outline, f.ID.String()); err != nil {
+		nw.rec.Outline = scalePolygon(f.rec.Outline, k)
+		c := change{floorplan.EntityFloor, f.rec.ID, opUpdate, floorImageOf(f), floorImageOf(nw)}
+		if err := writeLocal(ctx, q, now, c, sqlRescaleOutline, nw.rec.Outline, f.rec.ID.String()); err != nil {
 			return err
 		}
 	}

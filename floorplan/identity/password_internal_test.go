@@ -212,8 +212,8 @@ func TestClip(t *testing.T) {
 		n    int
 		want string
 	}{{"planner", 4, "plan"}, {"机关事务", 2, "机关"}, {"ab", 5, "ab"}, {"", 3, ""}} {
-		if got := clip(tc.in, tc.n); got != tc.want {
-			t.Errorf("clip(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		if got := Clip(tc.in, tc.n); got != tc.want {
+			t.Errorf("Clip(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
 		}
 	}
 }

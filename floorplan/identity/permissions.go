@@ -32,56 +32,41 @@ var Actions = []Action{
 // actionSet is a set of actions as bits.
 type actionSet uint16
 
+// bit returns the set holding a alone: the bit of a's position in Actions, or the empty set for an
+// unknown action.
 func bit(a Action) actionSet {
-	switch a {
-	case ActionRead:
-		return 1 << 0
-	case ActionWriteGeometry:
-		return 1 << 1
-	case ActionWritePeople:
-		return 1 << 2
-	case ActionWriteRegister:
-		return 1 << 3
-	case ActionImport:
-		return 1 << 4
-	case ActionExport:
-		return 1 << 5
-	case ActionReport:
-		return 1 << 6
-	case ActionAdminUsers:
-		return 1 << 7
-	case ActionAdminRoles:
-		return 1 << 8
-	case ActionAuditRead:
-		return 1 << 9
+	i := slices.Index(Actions, a)
+	if i < 0 {
+		return 0
 	}
-	return 0
+	return 1 << i
 }
 
-// roleActions is the role matrix. The administrators are separated (三员分立): none of them may read
-// or edit the register, and none may do another's job.
-func roleActions(r Role) actionSet {
-	switch r {
-	case RoleSysAdmin:
-		return bit(ActionAdminUsers)
-	case RoleSecAdmin:
-		return bit(ActionAdminRoles)
-	case RoleAuditor:
-		return bit(ActionAuditRead)
-	case RoleBureauAdmin:
-		return bit(ActionRead) | bit(ActionWriteGeometry) | bit(ActionWritePeople) | bit(ActionWriteRegister) |
-			bit(ActionImport) | bit(ActionExport) | bit(ActionReport)
-	case RolePlanner:
-		return bit(ActionRead) | bit(ActionWriteGeometry) | bit(ActionWritePeople) | bit(ActionImport)
-	case RoleAgencyManager:
-		return bit(ActionRead) | bit(ActionWritePeople)
-	case RoleInspector:
-		return bit(ActionRead) | bit(ActionReport) | bit(ActionExport)
-	case RoleViewer:
-		return bit(ActionRead)
+// actions returns the set holding each of as.
+func actions(as ...Action) actionSet {
+	var set actionSet
+	for _, a := range as {
+		set |= bit(a)
 	}
-	return 0
+	return set
 }
+
+// roleMatrix is the role matrix. The administrators are separated (三员分立): none of them may read or
+// edit the register, and none may do another's job.
+var roleMatrix = map[Role]actionSet{
+	RoleSysAdmin: actions(ActionAdminUsers),
+	RoleSecAdmin: actions(ActionAdminRoles),
+	RoleAuditor:  actions(ActionAuditRead),
+	RoleBureauAdmin: actions(ActionRead, ActionWriteGeometry, ActionWritePeople, ActionWriteRegister,
+		ActionImport, ActionExport, ActionReport),
+	RolePlanner:       actions(ActionRead, ActionWriteGeometry, ActionWritePeople, ActionImport),
+	RoleAgencyManager: actions(ActionRead, ActionWritePeople),
+	RoleInspector:     actions(ActionRead, ActionReport, ActionExport),
+	RoleViewer:        actions(ActionRead),
+}
+
+// roleActions returns r's row of the role matrix: the empty set for an unknown role.
+func roleActions(r Role) actionSet { return roleMatrix[r] }
 
 // Permissions is a role matrix: the actions each role may take within the scope of its grant.
 type Permissions map[Role][]Action

@@ -112,7 +112,7 @@ func (s *Service) SignIn(ctx context.Context, username, password, otp, addr stri
 		}
 		return User{}, Session{}, "", ErrUnauthenticated
 	}
-	shown := clip(strings.ToLower(strings.TrimSpace(username)), 64)
+	shown := Clip(strings.ToLower(strings.TrimSpace(username)), 64)
 
 	if ok, first := s.limit.allow(addr, now); !ok {
 		if first {
@@ -240,7 +240,7 @@ func (s *Service) SignInExternal(ctx context.Context, claimed User, addr string)
 	fail := func(u User, detail string) (User, Session, string, error) {
 		r := AuditRecord{UserID: u.ID, Username: u.Username, Role: u.RoleNames(), Addr: addr,
 			Action: "session.sign_in_failed", Target: "user " + u.Username, Outcome: OutcomeFailed,
-			Detail: "single sign-on: " + detail + "; subject " + clip(claimed.ExternalSubject, 300)}
+			Detail: "single sign-on: " + detail + "; subject " + Clip(claimed.ExternalSubject, 300)}
 		if err := s.append(ctx, r); err != nil {
 			return User{}, Session{}, "", err
 		}
@@ -248,7 +248,7 @@ func (s *Service) SignInExternal(ctx context.Context, claimed User, addr string)
 	}
 	name, err := NormalizeUsername(claimed.Username)
 	if claimed.ExternalSubject == "" || err != nil {
-		return fail(User{Username: clip(claimed.Username, 64)}, "no subject or an unusable user name")
+		return fail(User{Username: Clip(claimed.Username, 64)}, "no subject or an unusable user name")
 	}
 	if err := validGrants(claimed.Grants); err != nil {
 		return fail(User{Username: name}, err.Error())
@@ -328,7 +328,7 @@ func (s *Service) SignInExternal(ctx context.Context, claimed User, addr string)
 	}
 	r := AuditRecord{UserID: u.ID, Username: u.Username, Role: u.RoleNames(), Addr: addr,
 		Action: "session.sign_in_sso", Target: "user " + u.Username, Outcome: OutcomeOK,
-		Detail: clip(strings.Join(append(notes, "subject "+claimed.ExternalSubject), "; "), 1000)}
+		Detail: Clip(strings.Join(append(notes, "subject "+claimed.ExternalSubject), "; "), 1000)}
 	if err := s.append(ctx, r); err != nil {
 		_ = s.store.DeleteSession(ctx, hash) // no session without its record
 		return User{}, Session{}, "", err
@@ -382,11 +382,8 @@ func (s *Service) Authenticate(ctx context.Context, secret string, now time.Time
 	}
 	hash := HashSecret(secret)
 	sess, err := s.store.Session(ctx, hash)
-	if errors.Is(err, floorplan.ErrNotFound) {
-		return User{}, Session{}, ErrUnauthenticated
-	}
 	if err != nil {
-		return User{}, Session{}, err
+		return User{}, Session{}, unauthenticated(err)
 	}
 	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeen) >= s.policy.IdleTimeout {
 		if err := s.store.DeleteSession(ctx, hash); err != nil && !errors.Is(err, floorplan.ErrNotFound) {
@@ -394,15 +391,9 @@ func (s *Service) Authenticate(ctx context.Context, secret string, now time.Time
 		}
 		return User{}, Session{}, ErrUnauthenticated
 	}
-	u, err := s.store.User(ctx, sess.UserID)
-	if errors.Is(err, floorplan.ErrNotFound) {
-		return User{}, Session{}, ErrUnauthenticated
-	}
+	u, err := s.enabledUser(ctx, sess.UserID)
 	if err != nil {
 		return User{}, Session{}, err
-	}
-	if u.Disabled {
-		return User{}, Session{}, ErrUnauthenticated
 	}
 	if now.Sub(sess.LastSeen) >= s.touchEvery() {
 		if err := s.store.TouchSession(ctx, hash, now); err != nil {
@@ -421,24 +412,15 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string, now time
 		return User{}, Token{}, ErrUnauthenticated
 	}
 	t, err := s.store.TokenByHash(ctx, HashSecret(secret))
-	if errors.Is(err, floorplan.ErrNotFound) {
-		return User{}, Token{}, ErrUnauthenticated
-	}
 	if err != nil {
-		return User{}, Token{}, err
+		return User{}, Token{}, unauthenticated(err)
 	}
 	if !t.RevokedAt.IsZero() || !now.Before(t.ExpiresAt) {
 		return User{}, Token{}, ErrUnauthenticated
 	}
-	u, err := s.store.User(ctx, t.UserID)
-	if errors.Is(err, floorplan.ErrNotFound) {
-		return User{}, Token{}, ErrUnauthenticated
-	}
+	u, err := s.enabledUser(ctx, t.UserID)
 	if err != nil {
 		return User{}, Token{}, err
-	}
-	if u.Disabled {
-		return User{}, Token{}, ErrUnauthenticated
 	}
 	if now.Sub(t.LastUsed) >= time.Minute {
 		if err := s.store.TouchToken(ctx, t.ID, now); err != nil {
@@ -447,6 +429,28 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string, now time
 		t.LastUsed = now
 	}
 	return u, t, nil
+}
+
+// enabledUser returns the owner of a session or token being authenticated: a missing or disabled user
+// is ErrUnauthenticated.
+func (s *Service) enabledUser(ctx context.Context, id uuid.UUID) (User, error) {
+	u, err := s.store.User(ctx, id)
+	if err != nil {
+		return User{}, unauthenticated(err)
+	}
+	if u.Disabled {
+		return User{}, ErrUnauthenticated
+	}
+	return u, nil
+}
+
+// unauthenticated turns a store's ErrNotFound into ErrUnauthenticated, which does not say what was
+// missing; other errors pass unchanged.
+func unauthenticated(err error) error {
+	if errors.Is(err, floorplan.ErrNotFound) {
+		return ErrUnauthenticated
+	}
+	return err
 }
 
 // SignOut ends the session of a cookie's secret. An unknown or ended session is no error.
@@ -569,11 +573,11 @@ func (s *Service) ResetPassword(ctx context.Context, userID uuid.UUID) (string, 
 // admin_users, and admin_roles too to give grants (三员分立: the system administrator makes accounts,
 // the security administrator grants roles).
 func (s *Service) AddUser(ctx context.Context, username string, grants []Grant, password string) (User, string, error) {
-	if err := s.permit(ctx, ActionAdminUsers, "user.add", "user "+clip(username, 64)); err != nil {
+	if err := s.permit(ctx, ActionAdminUsers, "user.add", "user "+Clip(username, 64)); err != nil {
 		return User{}, "", err
 	}
 	if len(grants) > 0 {
-		if err := s.permit(ctx, ActionAdminRoles, "user.add", "user "+clip(username, 64)); err != nil {
+		if err := s.permit(ctx, ActionAdminRoles, "user.add", "user "+Clip(username, 64)); err != nil {
 			return User{}, "", err
 		}
 	}
@@ -720,7 +724,7 @@ func (s *Service) NewToken(ctx context.Context, userID uuid.UUID, name string, t
 	now := s.now()
 	raw, _ := NewSecret()
 	plain := TokenPrefix + raw
-	t := Token{Hash: HashSecret(plain), UserID: userID, Name: clip(name, 200), CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	t := Token{Hash: HashSecret(plain), UserID: userID, Name: Clip(name, 200), CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	if err := s.store.CreateToken(ctx, &t); err != nil {
 		return "", Token{}, err
 	}
@@ -1037,8 +1041,9 @@ func grantsJSON(grants []Grant) string {
 	return string(b)
 }
 
-// clip returns s cut to at most n runes.
-func clip(s string, n int) string {
+// Clip returns s cut to at most n runes, for names and details that come from outside (a provider's
+// claims, a user's input) before they are stored or logged.
+func Clip(s string, n int) string {
 	for i := range s {
 		if n == 0 {
 			return s[:i]

@@ -18,34 +18,16 @@ import (
 
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-// clock is an injected clock that tests move on.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Pass(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type fixture struct {
 	*identity.Service
 	store *identitytest.Store
-	clock *clock
+	clock *identitytest.Clock
 	ctx   context.Context
 }
 
 func newFixture(t *testing.T, opts identity.Options) *fixture {
 	t.Helper()
-	c := &clock{t: t0}
+	c := identitytest.NewClock(t0)
 	st := identitytest.New()
 	st.Now = c.Now
 	opts.Now = c.Now
@@ -89,6 +71,29 @@ func (f *fixture) lastAudit(t *testing.T) identity.AuditRecord {
 		t.Fatalf("audit log: %d records, %v", len(rs), err)
 	}
 	return rs[len(rs)-1]
+}
+
+// enrolPlanner adds a planner and starts the enrolment of their second factor: it returns the planner,
+// a context in which they are the caller, the TOTP secret and its otpauth:// URL.
+func (f *fixture) enrolPlanner(t *testing.T) (u identity.User, me context.Context, secret, url string) {
+	t.Helper()
+	u = f.add(t, "planner", pw, identity.RolePlanner)
+	me = f.as(u, "")
+	secret, url, err := f.EnrolTOTP(me, u.ID)
+	if err != nil {
+		t.Fatalf("EnrolTOTP: %v", err)
+	}
+	return u, me, secret, url
+}
+
+// totpCode is the one-time code of secret at the clock's time.
+func (f *fixture) totpCode(t *testing.T, secret string) string {
+	t.Helper()
+	c, err := identity.TOTPCode(secret, f.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // as returns a context in which u is the caller.
@@ -272,12 +277,9 @@ func TestRateLimit(t *testing.T) {
 
 func TestSignInTOTP(t *testing.T) {
 	f := newFixture(t, identity.Options{SignInPerMinute: 1000})
-	u := f.add(t, "planner", pw, identity.RolePlanner)
-	me := f.as(u, "")
-
-	secret, url, err := f.EnrolTOTP(me, u.ID)
-	if err != nil || !strings.HasPrefix(url, "otpauth://totp/") {
-		t.Fatalf("EnrolTOTP = %q, %v", url, err)
+	u, me, secret, url := f.enrolPlanner(t)
+	if !strings.HasPrefix(url, "otpauth://totp/") {
+		t.Fatalf("EnrolTOTP = %q", url)
 	}
 	if got := f.user(t, u.ID); got.TOTPSecret != secret || got.TOTPEnabled {
 		t.Fatal("EnrolTOTP did not store a pending secret")
@@ -286,13 +288,7 @@ func TestSignInTOTP(t *testing.T) {
 	if _, sess, _, err := f.SignIn(f.ctx, "planner", pw, "", "a"); err != nil || sess.MFA {
 		t.Fatalf("sign-in with a pending second factor: %v, MFA %v", err, sess.MFA)
 	}
-	code := func() string {
-		c, err := identity.TOTPCode(secret, f.clock.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
+	code := func() string { return f.totpCode(t, secret) }
 	if err := f.ConfirmTOTP(me, u.ID, wrongCode(code())); !errors.Is(err, floorplan.ErrInvalid) {
 		t.Fatalf("ConfirmTOTP with a wrong code: %v", err)
 	}
@@ -344,19 +340,8 @@ func TestSignInTOTP(t *testing.T) {
 // (by SignIn and by ConfirmTOTP), and the next step's code is accepted.
 func TestTOTPReplay(t *testing.T) {
 	f := newFixture(t, identity.Options{SignInPerMinute: 1000})
-	u := f.add(t, "planner", pw, identity.RolePlanner)
-	me := f.as(u, "")
-	secret, _, err := f.EnrolTOTP(me, u.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	code := func() string {
-		c, err := identity.TOTPCode(secret, f.clock.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
+	u, me, secret, _ := f.enrolPlanner(t)
+	code := func() string { return f.totpCode(t, secret) }
 	step := func() int64 { return f.clock.Now().Unix() / 30 }
 
 	// ConfirmTOTP: a code whose step was used already is refused, and nothing is enrolled.
@@ -450,7 +435,7 @@ func TestAdministratorMustEnrolTOTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, _ := identity.TOTPCode(secret, f.clock.Now())
+	code := f.totpCode(t, secret)
 	if err := f.ConfirmTOTP(ctx, admin.ID, code); err != nil {
 		t.Fatal(err)
 	}
@@ -461,7 +446,7 @@ func TestAdministratorMustEnrolTOTP(t *testing.T) {
 		t.Errorf("an enrolled administrator without a code: %v", err)
 	}
 	f.clock.Pass(30 * time.Second) // the confirming code is used up: the next one
-	code, _ = identity.TOTPCode(secret, f.clock.Now())
+	code = f.totpCode(t, secret)
 	if _, sess, _, err := f.SignIn(f.ctx, "secadmin", pw, code, "a"); err != nil || !sess.MFA {
 		t.Errorf("an enrolled administrator with a code: %v, MFA %v", err, sess.MFA)
 	}

@@ -751,22 +751,7 @@ func sameRoom(a, b floorplan.Room) bool {
 }
 
 // samePolygon reports whether two polygons have the same rings to within 1e-9 (a nanometre in metres).
-func samePolygon(a, b orb.Polygon) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if len(a[i]) != len(b[i]) {
-			return false
-		}
-		for j := range a[i] {
-			if math.Abs(a[i][j][0]-b[i][j][0]) > 1e-9 || math.Abs(a[i][j][1]-b[i][j][1]) > 1e-9 {
-				return false
-			}
-		}
-	}
-	return true
-}
+func samePolygon(a, b orb.Polygon) bool { return geo.EqualWithin(a, b, 1e-9) }
 
 // summarise fills the summary's counts, skipped list, notes and targets.
 func (p *plan) summarise(sum *Summary) {

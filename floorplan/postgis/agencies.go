@@ -5,7 +5,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"officemap/floorplan"
 )
@@ -14,28 +13,11 @@ const agencyColumns = `a.id, a.name, a.short_name, a.level, a.scale, a.parent_id
        a.status, a.status_date, a.successor_id, a.jurisdiction_id`
 
 func scanAgency(row pgx.Row) (floorplan.Agency, error) {
-	var (
-		a                 floorplan.Agency
-		parent, successor pgtype.UUID
-		jur               pgtype.UUID
-		statusDate        pgtype.Date
-	)
-	err := row.Scan(uuidDst(&a.ID), &a.Name, &a.ShortName, &a.Level, &a.Scale, &parent, &a.Headcount, &a.ApprovedAreaM2,
-		&a.Status, &statusDate, &successor, &jur)
-	if err != nil {
-		return a, err
-	}
-	if parent.Valid {
-		a.ParentID = parent.Bytes
-	}
-	if successor.Valid {
-		a.SuccessorID = successor.Bytes
-	}
-	if jur.Valid {
-		a.JurisdictionID = jur.Bytes
-	}
-	a.StatusDate = dateOf(statusDate)
-	return a, nil
+	var a floorplan.Agency
+	err := row.Scan(uuidDst(&a.ID), &a.Name, &a.ShortName, &a.Level, &a.Scale, optionalIDDst(&a.ParentID), &a.Headcount,
+		&a.ApprovedAreaM2, &a.Status, dateDst(&a.StatusDate), optionalIDDst(&a.SuccessorID),
+		optionalIDDst(&a.JurisdictionID))
+	return a, err
 }
 
 // lockAgencyRefs makes sure an agency's parent and successor are live, and keeps them so.
@@ -117,11 +99,9 @@ SELECT count(*) FROM agencies WHERE (parent_id = $1 OR successor_id = $1) AND de
 
 // DeleteAgency deletes an agency that no live room, person, post or agency refers to.
 func (s *Store) DeleteAgency(ctx context.Context, id uuid.UUID) error {
-	return s.write(ctx, func(tx pgx.Tx) error {
-		return softDelete(ctx, tx, id, "agency", lockAgencySQL, deleteAgencySQL,
-			inUse{agencyRoomsSQL, "the agency still holds %d room(s)"},
-			inUse{agencyPeopleSQL, "the agency still has %d person(s)"},
-			inUse{agencyPostsSQL, "%d post(s) still belong to the agency"},
-			inUse{agencyDependentsSQL, "%d agency(ies) still name it as parent or successor"})
-	})
+	return s.softDelete(ctx, id, "agency", lockAgencySQL, deleteAgencySQL, []any{id},
+		inUse{agencyRoomsSQL, "the agency still holds %d room(s)"},
+		inUse{agencyPeopleSQL, "the agency still has %d person(s)"},
+		inUse{agencyPostsSQL, "%d post(s) still belong to the agency"},
+		inUse{agencyDependentsSQL, "%d agency(ies) still name it as parent or successor"})
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"officemap/floorplan"
 )
@@ -15,22 +14,10 @@ const assignmentColumns = `a.id, a.person_id, a.room_id, a.kind, a.post_id, a.ap
        a.version, a.deleted_at`
 
 func (s *Store) scanAssignment(row pgx.Row) (floorplan.Assignment, error) {
-	var (
-		a          floorplan.Assignment
-		post       pgtype.UUID
-		start, end pgtype.Date
-		deletedAt  pgtype.Timestamptz
-	)
-	err := row.Scan(uuidDst(&a.ID), uuidDst(&a.PersonID), uuidDst(&a.RoomID), &a.Kind, &post, &a.ApprovalRef, &start, &end, &a.Version, &deletedAt)
-	if err != nil {
-		return a, err
-	}
-	if post.Valid {
-		a.PostID = post.Bytes
-	}
-	a.Start, a.End = dateOf(start), dateOf(end)
-	a.DeletedAt = timeOf(deletedAt, s.loc)
-	return a, nil
+	var a floorplan.Assignment
+	err := row.Scan(uuidDst(&a.ID), uuidDst(&a.PersonID), uuidDst(&a.RoomID), &a.Kind, optionalIDDst(&a.PostID),
+		&a.ApprovalRef, dateDst(&a.Start), dateDst(&a.End), &a.Version, instantDst(&a.DeletedAt, s.loc))
+	return a, err
 }
 
 const (

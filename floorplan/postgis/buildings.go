@@ -5,7 +5,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/paulmach/orb"
 
 	"officemap/floorplan"
@@ -19,16 +18,12 @@ func scanBuilding(row pgx.Row) (floorplan.Building, error) {
 	var (
 		b         floorplan.Building
 		footprint []byte
-		lon, lat  float64
-		validFrom pgtype.Date
 	)
-	err := row.Scan(uuidDst(&b.ID), uuidDst(&b.SiteID), &b.Name, &b.Address, &footprint, &lon, &lat, &b.Georef.RotationDeg,
-		&b.Georef.Scale, &b.SourceID, &validFrom)
+	err := row.Scan(uuidDst(&b.ID), uuidDst(&b.SiteID), &b.Name, &b.Address, &footprint, &b.Georef.Origin[0],
+		&b.Georef.Origin[1], &b.Georef.RotationDeg, &b.Georef.Scale, &b.SourceID, dateDst(&b.ValidFrom))
 	if err != nil {
 		return b, err
 	}
-	b.ValidFrom = dateOf(validFrom)
-	b.Georef.Origin = orb.Point{lon, lat}
 	b.Footprint, err = decodePolygon(footprint)
 	return b, err
 }
@@ -133,18 +128,13 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {
 		var old geo.Georef
-		var lon, lat float64
-		err := tx.QueryRow(ctx, lockBuildingGeorefSQL, b.ID).Scan(&lon, &lat, &old.RotationDeg, &old.Scale)
-		if err == pgx.ErrNoRows {
-			return notFound("building", b.ID)
-		} else if err != nil {
+		if err := scanLive(ctx, tx, lockBuildingGeorefSQL, "building", b.ID, georefDst(&old)...); err != nil {
 			return err
 		}
-		old.Origin = orb.Point{lon, lat}
 		if err := lockLive(ctx, tx, lockSiteShareSQL, b.SiteID, "site"); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, updateBuildingSQL, b.ID, b.SiteID, b.Name, b.Address, local, ll,
+		_, err := tx.Exec(ctx, updateBuildingSQL, b.ID, b.SiteID, b.Name, b.Address, local, ll,
 			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID, nullDate(b.ValidFrom))
 		if err := s.geometryError(ctx, err, "footprint", local, ll); err != nil {
 			return err
@@ -208,23 +198,8 @@ const (
 
 // DeleteBuilding deletes a building that has no floors left.
 func (s *Store) DeleteBuilding(ctx context.Context, id uuid.UUID) error {
-	return s.write(ctx, func(tx pgx.Tx) error {
-		return softDelete(ctx, tx, id, "building", lockBuildingSQL, deleteBuildingSQL,
-			inUse{buildingInUseSQL, "the building still has %d floor(s)"})
-	})
-}
-
-// lockLive runs a locking query for a referenced entity; no row means the reference is unknown.
-func lockLive(ctx context.Context, tx pgx.Tx, lockSQL string, id uuid.UUID, what string) error {
-	if id == uuid.Nil {
-		return newError(floorplan.ErrInvalid, nil, "no %s given", what)
-	}
-	var got uuid.UUID
-	err := tx.QueryRow(ctx, lockSQL, id).Scan(&got)
-	if err == pgx.ErrNoRows {
-		return newError(floorplan.ErrInvalid, nil, "unknown %s %s", what, id)
-	}
-	return err
+	return s.softDelete(ctx, id, "building", lockBuildingSQL, deleteBuildingSQL, []any{id},
+		inUse{buildingInUseSQL, "the building still has %d floor(s)"})
 }
 
 const validReasonSQL = `SELECT ST_IsValidReason(ST_GeomFromEWKB($1))`

@@ -21,6 +21,31 @@ import (
 // bulkChunk is how many rows one INSERT carries.
 const bulkChunk = 2000
 
+// inChunks calls fn for each chunk [start, end) of n rows, in order, up to the first error.
+func inChunks(n int, fn func(start, end int) error) error {
+	for start := 0; start < n; start += bulkChunk {
+		if err := fn(start, min(start+bulkChunk, n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// arrayID is an element of a uuid[] parameter: NULL for uuid.Nil.
+func arrayID(id uuid.UUID) pgtype.UUID {
+	return pgtype.UUID{Bytes: id, Valid: id != uuid.Nil}
+}
+
+// arrayDate is an element of a date[] parameter: NULL for the zero time.
+func arrayDate(t time.Time) pgtype.Date {
+	return pgtype.Date{Time: t, Valid: !t.IsZero()}
+}
+
+// arrayTime is an element of a timestamptz[] parameter: NULL for the zero time.
+func arrayTime(t time.Time) pgtype.Timestamptz {
+	return pgtype.Timestamptz{Time: t, Valid: !t.IsZero()}
+}
+
 const (
 	lockFloorFramesSQL = `
 SELECT f.id, b.origin_lon, b.origin_lat, b.rotation_deg, b.scale
@@ -73,13 +98,9 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 		if err := lockAll(ctx, tx, lockAgenciesShareSQL, agencies, "agency"); err != nil {
 			return err
 		}
-		for start := 0; start < len(rooms); start += bulkChunk {
-			end := min(start+bulkChunk, len(rooms))
-			if err := insertRoomChunk(ctx, tx, rooms[start:end], ids[start:end], frames, created); err != nil {
-				return err
-			}
-		}
-		return nil
+		return inChunks(len(rooms), func(start, end int) error {
+			return insertRoomChunk(ctx, tx, rooms[start:end], ids[start:end], frames, created)
+		})
 	})
 	if err != nil {
 		return err
@@ -175,14 +196,18 @@ func insertRoomChunk(ctx context.Context, tx pgx.Tx, rooms []floorplan.Room, ids
 		}
 		floorIDs[i], numbers[i], names[i], usages[i], states[i], sources[i] =
 			r.FloorID, r.Number, r.Name, string(r.Usage), string(r.State), r.SourceID
-		agencies[i] = pgtype.UUID{Bytes: r.AgencyID, Valid: r.AgencyID != uuid.Nil}
-		idle[i] = pgtype.Date{Time: r.IdleSince, Valid: !r.IdleSince.IsZero()}
+		agencies[i], idle[i], createdAt[i] = arrayID(r.AgencyID), arrayDate(r.IdleSince), arrayTime(r.CreatedAt)
 		locals[i], lls[i] = local, ll
-		createdAt[i] = pgtype.Timestamptz{Time: r.CreatedAt, Valid: !r.CreatedAt.IsZero()}
 		validFrom[i] = pgtype.Date{Time: r.ValidFrom, Valid: true}
 	}
-	rows, err := tx.Query(ctx, bulkRoomsSQL, ids, floorIDs, numbers, names, usages, agencies, states, idle,
+	return insertCreated(ctx, tx, created, bulkRoomsSQL, ids, floorIDs, numbers, names, usages, agencies, states, idle,
 		locals, lls, sources, createdAt, validFrom)
+}
+
+// insertCreated runs a bulk INSERT … RETURNING id, created_at (query with args) and puts the instant each
+// new row was created at in created.
+func insertCreated(ctx context.Context, tx pgx.Tx, created map[uuid.UUID]time.Time, query string, args ...any) error {
+	rows, err := tx.Query(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -243,20 +268,16 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 		if err := lockAll(ctx, tx, lockAgenciesShareSQL, agencies, "agency"); err != nil {
 			return err
 		}
-		for start := 0; start < len(people); start += bulkChunk {
-			end := min(start+bulkChunk, len(people))
-			if err := insertPeopleChunk(ctx, tx, people[start:end], ids[start:end], postIDs[start:end], created); err != nil {
-				return err
-			}
-		}
-		return nil
+		return inChunks(len(people), func(start, end int) error {
+			return insertPeopleChunk(ctx, tx, people[start:end], ids[start:end], postIDs[start:end], created)
+		})
 	})
 	if err != nil {
 		return err
 	}
 	for i := range people {
 		people[i].ID, people[i].CreatedAt, people[i].DeletedAt = ids[i], created[ids[i]].In(s.loc), time.Time{}
-		posts := clonePosts(people[i].Posts)
+		posts := floorplan.ClonePosts(people[i].Posts)
 		for j := range posts {
 			posts[j].ID = postIDs[i][j]
 		}
@@ -280,35 +301,19 @@ func insertPeopleChunk(ctx context.Context, tx pgx.Tx, people []floorplan.Person
 	)
 	for i, p := range people {
 		names[i], ranks[i], titles[i], statuses[i] = p.Name, string(p.Rank), p.Title, string(p.Status)
-		agencies[i] = pgtype.UUID{Bytes: p.AgencyID, Valid: p.AgencyID != uuid.Nil}
-		statusDates[i] = pgtype.Date{Time: p.StatusDate, Valid: !p.StatusDate.IsZero()}
-		createdAt[i] = pgtype.Timestamptz{Time: p.CreatedAt, Valid: !p.CreatedAt.IsZero()}
+		agencies[i], statusDates[i], createdAt[i] = arrayID(p.AgencyID), arrayDate(p.StatusDate), arrayTime(p.CreatedAt)
 		for j, post := range p.Posts {
 			postID = append(postID, pgtype.UUID{Bytes: postIDs[i][j], Valid: true})
 			postPerson = append(postPerson, pgtype.UUID{Bytes: ids[i], Valid: true})
-			postAgency = append(postAgency, pgtype.UUID{Bytes: post.AgencyID, Valid: post.AgencyID != uuid.Nil})
+			postAgency = append(postAgency, arrayID(post.AgencyID))
 			postTitle = append(postTitle, post.Title)
-			postStart = append(postStart, pgtype.Date{Time: post.Start, Valid: !post.Start.IsZero()})
-			postEnd = append(postEnd, pgtype.Date{Time: post.End, Valid: !post.End.IsZero()})
+			postStart = append(postStart, arrayDate(post.Start))
+			postEnd = append(postEnd, arrayDate(post.End))
 		}
 	}
-	rows, err := tx.Query(ctx, bulkPeopleSQL, ids, names, agencies, ranks, titles, statuses, statusDates, createdAt)
+	err := insertCreated(ctx, tx, created, bulkPeopleSQL, ids, names, agencies, ranks, titles, statuses, statusDates,
+		createdAt)
 	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var (
-			id uuid.UUID
-			at time.Time
-		)
-		if err := rows.Scan(uuidDst(&id), &at); err != nil {
-			rows.Close()
-			return err
-		}
-		created[id] = at
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	if len(postID) == 0 {
@@ -363,27 +368,9 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 				return floorplan.Invalidf("%d assignment(s) name a post that is not the person's", n)
 			}
 		}
-		for start := 0; start < len(as); start += bulkChunk {
-			end := min(start+bulkChunk, len(as))
-			chunk := as[start:end]
-			n := len(chunk)
-			var (
-				persons, roomIDs = make([]uuid.UUID, n), make([]uuid.UUID, n)
-				posts            = make([]pgtype.UUID, n)
-				kinds, refs      = make([]string, n), make([]string, n)
-				starts, ends     = make([]pgtype.Date, n), make([]pgtype.Date, n)
-			)
-			for i, a := range chunk {
-				persons[i], roomIDs[i], kinds[i], refs[i] = a.PersonID, a.RoomID, string(a.Kind), a.ApprovalRef
-				posts[i] = pgtype.UUID{Bytes: a.PostID, Valid: a.PostID != uuid.Nil}
-				starts[i] = pgtype.Date{Time: a.Start, Valid: !a.Start.IsZero()}
-				ends[i] = pgtype.Date{Time: a.End, Valid: !a.End.IsZero()}
-			}
-			if _, err := tx.Exec(ctx, bulkAssignmentsSQL, ids[start:end], persons, roomIDs, kinds, posts, refs, starts, ends); err != nil {
-				return err
-			}
-		}
-		return nil
+		return inChunks(len(as), func(start, end int) error {
+			return insertAssignmentChunk(ctx, tx, as[start:end], ids[start:end])
+		})
 	})
 	if err != nil {
 		return err
@@ -392,4 +379,21 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 		as[i].ID, as[i].Version, as[i].DeletedAt = ids[i], 1, time.Time{}
 	}
 	return nil
+}
+
+// insertAssignmentChunk inserts one chunk of a bulk insert of assignments, with their ids.
+func insertAssignmentChunk(ctx context.Context, tx pgx.Tx, as []floorplan.Assignment, ids []uuid.UUID) error {
+	n := len(as)
+	var (
+		persons, rooms = make([]uuid.UUID, n), make([]uuid.UUID, n)
+		posts          = make([]pgtype.UUID, n)
+		kinds, refs    = make([]string, n), make([]string, n)
+		starts, ends   = make([]pgtype.Date, n), make([]pgtype.Date, n)
+	)
+	for i, a := range as {
+		persons[i], rooms[i], kinds[i], refs[i] = a.PersonID, a.RoomID, string(a.Kind), a.ApprovalRef
+		posts[i], starts[i], ends[i] = arrayID(a.PostID), arrayDate(a.Start), arrayDate(a.End)
+	}
+	_, err := tx.Exec(ctx, bulkAssignmentsSQL, ids, persons, rooms, kinds, posts, refs, starts, ends)
+	return err
 }

@@ -25,30 +25,41 @@ func (s *agedStore) Now() time.Time { return time.Now().In(conformanceZone) }
 // Moving recorded times back, with the schema's triggers off for the transaction (the history is
 // append-only and versions must move by one): session_replication_role needs a superuser, which the
 // test server's user is. Tests only.
-const (
-	replicaRoleSQL = `SET LOCAL session_replication_role = replica`
-	// Effective days that were the day of writing (the default of a plain edit) move back with it; the
-	// others (a status date, the beginning of time) stay.
-	ageHistorySQL = `UPDATE history SET at = at - make_interval(secs => $1),
-       effective = CASE WHEN effective = (at AT TIME ZONE 'UTC' + interval '8 hours')::date
-                        THEN ((at - make_interval(secs => $1)) AT TIME ZONE 'UTC' + interval '8 hours')::date
-                        ELSE effective END`
-	ageSitesSQL     = `UPDATE sites SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1)`
-	ageBuildingsSQL = `UPDATE buildings SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1),
-       valid_from = CASE WHEN valid_from = (created_at AT TIME ZONE 'UTC' + interval '8 hours')::date
-                         THEN ((created_at - make_interval(secs => $1)) AT TIME ZONE 'UTC' + interval '8 hours')::date
-                         ELSE valid_from END`
-	ageFloorsSQL   = `UPDATE floors SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1)`
-	ageAgenciesSQL = `UPDATE agencies SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1)`
-	ageRoomsSQL    = `UPDATE rooms SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1),
-       valid_from = CASE WHEN valid_from = (created_at AT TIME ZONE 'UTC' + interval '8 hours')::date
-                         THEN ((created_at - make_interval(secs => $1)) AT TIME ZONE 'UTC' + interval '8 hours')::date
-                         ELSE valid_from END`
-	agePeopleSQL       = `UPDATE people SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1)`
-	agePostsSQL        = `UPDATE posts SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1)`
-	ageAssignmentsSQL  = `UPDATE assignments SET created_at = created_at - make_interval(secs => $1), deleted_at = deleted_at - make_interval(secs => $1)`
-	ageStandardRowsSQL = `UPDATE standard_rows SET created_at = created_at - make_interval(secs => $1)`
-)
+const replicaRoleSQL = `SET LOCAL session_replication_role = replica`
+
+// secsBack moves a recorded time back by $1 seconds.
+const secsBack = ` - make_interval(secs => $1)`
+
+// movedDay sets col, a day, back with the time ts when it was ts's day in the conformance zone (the
+// default of a plain edit); other days (a status date, the beginning of time) stay.
+func movedDay(col, ts string) string {
+	day := func(ts string) string { return "((" + ts + ") AT TIME ZONE 'UTC' + interval '8 hours')::date" }
+	return col + " = CASE WHEN " + col + " = " + day(ts) + " THEN " + day(ts+secsBack) + " ELSE " + col + " END"
+}
+
+// ageSQL are the statements that move every recorded time back by $1 seconds: the history's, and each
+// table's created_at, deleted_at where it has one and valid_from where it has one.
+var ageSQL = func() []string {
+	qs := []string{"UPDATE history SET at = at" + secsBack + ", " + movedDay("effective", "at")}
+	for _, tb := range []struct {
+		name                 string
+		deletedAt, validFrom bool
+	}{
+		{"sites", true, false}, {"buildings", true, true}, {"floors", true, false}, {"agencies", true, false},
+		{"rooms", true, true}, {"people", true, false}, {"posts", true, false}, {"assignments", true, false},
+		{"standard_rows", false, false},
+	} {
+		q := "UPDATE " + tb.name + " SET created_at = created_at" + secsBack
+		if tb.deletedAt {
+			q += ", deleted_at = deleted_at" + secsBack
+		}
+		if tb.validFrom {
+			q += ", " + movedDay("valid_from", "created_at")
+		}
+		qs = append(qs, q)
+	}
+	return qs
+}()
 
 func (s *agedStore) Pass(t *testing.T, d time.Duration) {
 	t.Helper()
@@ -61,8 +72,7 @@ func (s *agedStore) Pass(t *testing.T, d time.Duration) {
 	if _, err := tx.Exec(ctx, replicaRoleSQL); err != nil {
 		t.Fatalf("turn the triggers off (the test server's user must be a superuser): %v", err)
 	}
-	for _, q := range []string{ageHistorySQL, ageSitesSQL, ageBuildingsSQL, ageFloorsSQL, ageAgenciesSQL, ageRoomsSQL,
-		agePeopleSQL, agePostsSQL, ageAssignmentsSQL, ageStandardRowsSQL} {
+	for _, q := range ageSQL {
 		if _, err := tx.Exec(ctx, q, d.Seconds()); err != nil {
 			t.Fatalf("move recorded times back: %v", err)
 		}

@@ -21,8 +21,7 @@ import (
 var bowtie = orb.Polygon{{{0, 0}, {4, 4}, {4, 0}, {0, 4}, {0, 0}}}
 
 func TestGeometryValidity(t *testing.T) {
-	s := openStore(t)
-	f := newFixture(t, s)
+	s, f := openFixture(t)
 
 	t.Run("valid room accepted", func(t *testing.T) {
 		r := f.room(t, 0, "V1", rect(100, 0, 104, 6))
@@ -84,8 +83,7 @@ func TestGeometryValidity(t *testing.T) {
 }
 
 func TestOverlapRule(t *testing.T) {
-	s := openStore(t)
-	f := newFixture(t, s)
+	s, f := openFixture(t)
 	base := f.room(t, 0, "201", rect(0, 0, 4, 6))
 	gone := f.room(t, 0, "209", rect(40, 0, 44, 6))
 	must(t, s.DeleteRoom(f.ctx, gone.ID, gone.Version))
@@ -159,8 +157,7 @@ func TestOverlapRule(t *testing.T) {
 // TestOverlapConcurrent races two writers of overlapping rooms on one floor, many times: exactly one
 // wins each round.
 func TestOverlapConcurrent(t *testing.T) {
-	s := openStore(t)
-	f := newFixture(t, s)
+	s, f := openFixture(t)
 	const rounds = 40
 	for round := range rounds {
 		x := float64(round * 10)
@@ -179,8 +176,7 @@ func TestOverlapConcurrent(t *testing.T) {
 }
 
 func TestBulkInsertRoomsOverlap(t *testing.T) {
-	s := openStore(t)
-	f := newFixture(t, s)
+	s, f := openFixture(t)
 	rooms := []floorplan.Room{
 		f.newRoom(0, "B1", rect(0, 0, 4, 6)),
 		f.newRoom(0, "B2", rect(4, 0, 8, 6)),
@@ -203,8 +199,7 @@ func TestBulkInsertRoomsOverlap(t *testing.T) {
 }
 
 func TestVersions(t *testing.T) {
-	s := openStore(t)
-	f := newFixture(t, s)
+	s, f := openFixture(t)
 	r := f.room(t, 0, "301", rect(0, 0, 4, 6))
 	stale := r
 
@@ -297,8 +292,7 @@ func historyCount(t *testing.T, s floorplan.Store, f *fixture, e floorplan.Entit
 }
 
 func TestHistory(t *testing.T) {
-	s := openStore(t)
-	f := newFixture(t, s)
+	s, f := openFixture(t)
 	alice := floorplan.WithActor(context.Background(), "alice")
 	bob := floorplan.WithActor(context.Background(), "bob")
 
@@ -379,8 +373,7 @@ func TestHistory(t *testing.T) {
 // GeoPackage store): an overlap under geo.MinOverlapArea is a shared wall drawn imprecisely, one above
 // it is an overlap.
 func TestOverlapTolerance(t *testing.T) {
-	s := openStore(t)
-	f := newFixture(t, s)
+	s, f := openFixture(t)
 	f.room(t, 0, "T1", rect(300, 0, 304, 5))
 	// 0.00001 m into the neighbour along a 5 m wall: 0.5 cm² — accepted.
 	f.room(t, 0, "T2", rect(303.99999, 0, 308, 5))

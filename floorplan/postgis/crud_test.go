@@ -13,8 +13,7 @@ import (
 )
 
 func TestRoundTrips(t *testing.T) {
-	s := openStore(t)
-	f := newFixture(t, s)
+	s, f := openFixture(t)
 	ctx := f.ctx
 
 	t.Run("site", func(t *testing.T) {
@@ -200,8 +199,7 @@ func containsID[T any](xs []T, id uuid.UUID, key func(T) uuid.UUID) bool {
 func equalPolygon(a, b orb.Polygon) bool { return orb.Equal(a, b) }
 
 func TestErrorsForUsers(t *testing.T) {
-	s := openStore(t)
-	f := newFixture(t, s)
+	s, f := openFixture(t)
 	ctx := f.ctx
 	r := f.room(t, 0, "1101", rect(0, 0, 4, 6))
 	p := f.person(t, "周杰", floorplan.RankStaff)

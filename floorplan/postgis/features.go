@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/paulmach/orb"
 
 	"officemap/floorplan"
@@ -55,16 +54,13 @@ func (s *Store) Features(ctx context.Context, layer floorplan.Layer, b orb.Bound
 
 func scanRoomFeature(row pgx.Row) (floorplan.Feature, error) {
 	var (
-		f      = floorplan.Feature{Layer: floorplan.LayerRooms}
-		geom   []byte
-		agency pgtype.UUID
+		f    = floorplan.Feature{Layer: floorplan.LayerRooms}
+		geom []byte
 	)
-	err := row.Scan(uuidDst(&f.ID), &geom, uuidDst(&f.BuildingID), uuidDst(&f.FloorID), &f.Level, &f.Number, &f.Name, &f.Usage, &agency, &f.AreaM2)
+	err := row.Scan(uuidDst(&f.ID), &geom, uuidDst(&f.BuildingID), uuidDst(&f.FloorID), &f.Level, &f.Number, &f.Name,
+		&f.Usage, optionalIDDst(&f.AgencyID), &f.AreaM2)
 	if err != nil {
 		return f, err
-	}
-	if agency.Valid {
-		f.AgencyID = agency.Bytes
 	}
 	f.Geometry, err = decodePolygon(geom)
 	return f, err

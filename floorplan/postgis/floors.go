@@ -5,7 +5,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/paulmach/orb"
 
 	"officemap/floorplan"
 	"officemap/geo"
@@ -41,21 +40,17 @@ func buildingFrame(ctx context.Context, tx pgx.Tx, id uuid.UUID) (*geo.Frame, er
 // readFrame returns the frame of the georeference (origin_lon, origin_lat, rotation_deg, scale) that
 // query reads (and locks) for the id of a live what ($1); no row is an invalid reference.
 func readFrame(ctx context.Context, tx pgx.Tx, query string, id uuid.UUID, what string) (*geo.Frame, error) {
-	if id == uuid.Nil {
-		return nil, newError(floorplan.ErrInvalid, nil, "no %s given", what)
-	}
-	var (
-		g        geo.Georef
-		lon, lat float64
-	)
-	err := tx.QueryRow(ctx, query, id).Scan(&lon, &lat, &g.RotationDeg, &g.Scale)
-	if err == pgx.ErrNoRows {
-		return nil, newError(floorplan.ErrInvalid, nil, "unknown %s %s", what, id)
-	} else if err != nil {
+	var g geo.Georef
+	if err := scanRef(ctx, tx, query, id, what, georefDst(&g)...); err != nil {
 		return nil, err
 	}
-	g.Origin = orb.Point{lon, lat}
 	return g.Frame(), nil
+}
+
+// georefDst is where to scan the columns origin_lon, origin_lat, rotation_deg and scale of a
+// georeference.
+func georefDst(g *geo.Georef) []any {
+	return []any{&g.Origin[0], &g.Origin[1], &g.RotationDeg, &g.Scale}
 }
 
 const insertFloorSQL = `
@@ -111,10 +106,7 @@ func (s *Store) UpdateFloor(ctx context.Context, f *floorplan.Floor) error {
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {
 		var buildingID uuid.UUID
-		err := tx.QueryRow(ctx, lockFloorSQL, f.ID).Scan(&buildingID)
-		if err == pgx.ErrNoRows {
-			return notFound("floor", f.ID)
-		} else if err != nil {
+		if err := scanLive(ctx, tx, lockFloorSQL, "floor", f.ID, &buildingID); err != nil {
 			return err
 		}
 		if f.BuildingID != uuid.Nil && f.BuildingID != buildingID {
@@ -145,8 +137,6 @@ const (
 
 // DeleteFloor deletes a floor that has no rooms left.
 func (s *Store) DeleteFloor(ctx context.Context, id uuid.UUID) error {
-	return s.write(ctx, func(tx pgx.Tx) error {
-		return softDelete(ctx, tx, id, "floor", lockFloorForDeleteSQL, deleteFloorSQL,
-			inUse{floorInUseSQL, "the floor still has %d room(s)"})
-	})
+	return s.softDelete(ctx, id, "floor", lockFloorForDeleteSQL, deleteFloorSQL, []any{id},
+		inUse{floorInUseSQL, "the floor still has %d room(s)"})
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"officemap/floorplan"
 )
@@ -36,12 +35,11 @@ func (s *Store) scanChange(row pgx.Row) (floorplan.Change, error) {
 	var (
 		c        floorplan.Change
 		old, new []byte
-		eff      pgtype.Date
 	)
-	if err := row.Scan(&c.Entity, uuidDst(&c.EntityID), &c.Op, &c.Actor, &c.At, &old, &new, &eff, &c.Reason); err != nil {
+	if err := row.Scan(&c.Entity, uuidDst(&c.EntityID), &c.Op, &c.Actor, &c.At, &old, &new, dateDst(&c.Effective),
+		&c.Reason); err != nil {
 		return c, err
 	}
-	c.Effective = dateOf(eff)
 	c.At = c.At.In(s.loc)
 	c.Old, c.New = old, new
 	return c, nil

@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"officemap/floorplan"
 	"officemap/floorplan/identity"
@@ -72,8 +71,9 @@ func (s *Store) identityTx(ctx context.Context, fn func(tx pgx.Tx) error) error 
 	return identityError(tx.Commit(ctx))
 }
 
-// utc is the instant of a nullable timestamptz in UTC, the zero time for NULL.
-func utc(t pgtype.Timestamptz) time.Time { return timeOf(t, time.UTC) }
+// utcDst is where to scan a nullable timestamptz column of the identity tables: an instant in UTC, the
+// zero time for NULL.
+func utcDst(t *time.Time) instantCol { return instantDst(t, time.UTC) }
 
 // ---------------------------------------------------------------------------------------------------
 // Users
@@ -84,13 +84,13 @@ const userColumns = `id, username, display_name, grants, password_hash, password
 
 func scanUser(row pgx.Row) (identity.User, error) {
 	var (
-		u                                   identity.User
-		grants                              []byte
-		changed, expires, locked, createdAt pgtype.Timestamptz
+		u      identity.User
+		grants []byte
 	)
 	err := row.Scan(uuidDst(&u.ID), &u.Username, &u.DisplayName, &grants, &u.PasswordHash, &u.PasswordHistory,
-		&changed, &u.MustChangePassword, &expires, &u.FailedAttempts, &locked, &u.Disabled, &u.TOTPSecret,
-		&u.TOTPEnabled, &u.ExternalSubject, &u.LastTOTPStep, &createdAt, &u.Version)
+		utcDst(&u.PasswordChangedAt), &u.MustChangePassword, utcDst(&u.PasswordExpires), &u.FailedAttempts,
+		utcDst(&u.LockedUntil), &u.Disabled, &u.TOTPSecret, &u.TOTPEnabled, &u.ExternalSubject, &u.LastTOTPStep,
+		utcDst(&u.CreatedAt), &u.Version)
 	if err != nil {
 		return u, err
 	}
@@ -103,7 +103,6 @@ func scanUser(row pgx.Row) (identity.User, error) {
 	if len(u.PasswordHistory) == 0 {
 		u.PasswordHistory = nil
 	}
-	u.PasswordChangedAt, u.PasswordExpires, u.LockedUntil, u.CreatedAt = utc(changed), utc(expires), utc(locked), utc(createdAt)
 	return u, nil
 }
 
@@ -186,12 +185,7 @@ func (s *Store) UserBySubject(ctx context.Context, subject string) (identity.Use
 
 // Users returns every user, by username.
 func (s *Store) Users(ctx context.Context) ([]identity.User, error) {
-	rows, err := s.q().Query(ctx, usersSQL)
-	if err != nil {
-		return nil, identityError(err)
-	}
-	users, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (identity.User, error) { return scanUser(r) })
-	return users, identityError(err)
+	return collect(ctx, s.q(), scanUser, usersSQL)
 }
 
 // CountUsers returns the number of users (disabled ones included).
@@ -260,20 +254,13 @@ func (s *Store) CreateSession(ctx context.Context, se identity.Session) error {
 
 // Session returns the session idHash, expired or not; floorplan.ErrNotFound when there is none.
 func (s *Store) Session(ctx context.Context, idHash string) (identity.Session, error) {
-	var (
-		se                     identity.Session
-		created, seen, expires pgtype.Timestamptz
-	)
-	err := s.q().QueryRow(ctx, sessionSQL, idHash).Scan(&se.IDHash, uuidDst(&se.UserID), &created, &seen, &expires,
-		&se.Addr, &se.MFA)
+	var se identity.Session
+	err := s.q().QueryRow(ctx, sessionSQL, idHash).Scan(&se.IDHash, uuidDst(&se.UserID), utcDst(&se.CreatedAt),
+		utcDst(&se.LastSeen), utcDst(&se.ExpiresAt), &se.Addr, &se.MFA)
 	if err == pgx.ErrNoRows {
 		return se, newError(floorplan.ErrNotFound, nil, "no such session")
 	}
-	if err != nil {
-		return se, identityError(err)
-	}
-	se.CreatedAt, se.LastSeen, se.ExpiresAt = utc(created), utc(seen), utc(expires)
-	return se, nil
+	return se, identityError(err)
 }
 
 // TouchSession records activity on the session at the time; floorplan.ErrNotFound when it has ended.
@@ -313,15 +300,10 @@ RETURNING created_at`
 )
 
 func scanToken(row pgx.Row) (identity.Token, error) {
-	var (
-		t                                   identity.Token
-		created, expires, revoked, lastUsed pgtype.Timestamptz
-	)
-	if err := row.Scan(uuidDst(&t.ID), &t.Hash, uuidDst(&t.UserID), &t.Name, &created, &expires, &revoked, &lastUsed); err != nil {
-		return t, err
-	}
-	t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.LastUsed = utc(created), utc(expires), utc(revoked), utc(lastUsed)
-	return t, nil
+	var t identity.Token
+	err := row.Scan(uuidDst(&t.ID), &t.Hash, uuidDst(&t.UserID), &t.Name, utcDst(&t.CreatedAt), utcDst(&t.ExpiresAt),
+		utcDst(&t.RevokedAt), utcDst(&t.LastUsed))
+	return t, err
 }
 
 // CreateToken stores a token; it assigns t.ID (when uuid.Nil) and t.CreatedAt (when zero). Hash and
@@ -352,12 +334,7 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (identity.Token, e
 
 // Tokens returns the user's tokens, oldest first.
 func (s *Store) Tokens(ctx context.Context, userID uuid.UUID) ([]identity.Token, error) {
-	rows, err := s.q().Query(ctx, tokensSQL, userID)
-	if err != nil {
-		return nil, identityError(err)
-	}
-	ts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (identity.Token, error) { return scanToken(r) })
-	return ts, identityError(err)
+	return collect(ctx, s.q(), scanToken, tokensSQL, userID)
 }
 
 // RevokeToken revokes the token at the time (a token revoked before keeps its first revocation).
@@ -437,25 +414,15 @@ func (s *Store) Audit(ctx context.Context, f identity.AuditFilter) ([]identity.A
 	if f.Limit > 0 {
 		limit = f.Limit
 	}
-	rows, err := s.q().Query(ctx, auditSQL, nullTime(f.From), nullTime(f.To), f.User, f.Action, f.AfterSeq, limit)
-	if err != nil {
-		return nil, identityError(err)
-	}
-	recs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (identity.AuditRecord, error) {
-		var (
-			r    identity.AuditRecord
-			at   time.Time
-			user pgtype.UUID
-		)
-		err := row.Scan(&r.Seq, &at, &user, &r.Username, &r.Role, &r.Addr, &r.Action, &r.Target, &r.Outcome,
-			&r.Detail, &r.PrevHash, &r.Hash)
-		r.At = at.UTC()
-		if user.Valid {
-			r.UserID = uuid.UUID(user.Bytes)
-		}
-		return r, err
-	})
-	return recs, identityError(err)
+	return collect(ctx, s.q(), scanAudit, auditSQL, nullTime(f.From), nullTime(f.To), f.User, f.Action, f.AfterSeq,
+		limit)
+}
+
+func scanAudit(row pgx.Row) (identity.AuditRecord, error) {
+	var r identity.AuditRecord
+	err := row.Scan(&r.Seq, utcDst(&r.At), optionalIDDst(&r.UserID), &r.Username, &r.Role, &r.Addr, &r.Action,
+		&r.Target, &r.Outcome, &r.Detail, &r.PrevHash, &r.Hash)
+	return r, err
 }
 
 // PurgeAudit deletes the records older than before through purge_audit (migrations/0006_identity.sql),

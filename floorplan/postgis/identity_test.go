@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"officemap/floorplan/identity/identitytest"
 	"officemap/floorplan/postgis"
 	"officemap/floorplan/postgis/pgtest"
+	"officemap/floorplan/storetest"
 )
 
 // sqlState is the SQLSTATE of a server error in err, or "".
@@ -97,8 +97,7 @@ func TestIdentityUsers(t *testing.T) {
 				t.Errorf("CreateUser(%q) = %v, want ErrConflict", name, err)
 			}
 		}
-		other := identity.User{Username: "审计员"}
-		must(t, s.CreateUser(ctx, &other))
+		other := identitytest.CreateUser(t, s, "审计员")
 		other.Username = "Planner.Zhang"
 		if err := s.UpdateUser(ctx, &other); !errors.Is(err, floorplan.ErrConflict) {
 			t.Errorf("UpdateUser to a taken name = %v, want ErrConflict", err)
@@ -162,8 +161,7 @@ func TestIdentityUsers(t *testing.T) {
 func TestIdentitySessions(t *testing.T) {
 	s := pgtest.NewStore(t)
 	ctx := ctxFor(t)
-	u := identity.User{Username: "viewer"}
-	must(t, s.CreateUser(ctx, &u))
+	u := identitytest.CreateUser(t, s, "viewer")
 
 	a := identity.Session{IDHash: "aa", UserID: u.ID, CreatedAt: at(0), LastSeen: at(0), ExpiresAt: at(1),
 		Addr: "10.0.0.7", MFA: true}
@@ -213,8 +211,7 @@ func TestIdentitySessions(t *testing.T) {
 func TestIdentityTokens(t *testing.T) {
 	s := pgtest.NewStore(t)
 	ctx := ctxFor(t)
-	u := identity.User{Username: "importer"}
-	must(t, s.CreateUser(ctx, &u))
+	u := identitytest.CreateUser(t, s, "importer")
 
 	_, hash := identity.NewSecret()
 	tok := identity.Token{Hash: hash, UserID: u.ID, Name: "nightly import", ExpiresAt: at(30)}
@@ -279,18 +276,12 @@ func TestIdentityAuditConcurrentAppends(t *testing.T) {
 	ctx := ctxFor(t)
 	const n = 20
 	user := uuid.New()
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, errs[i] = s.AppendAudit(ctx, identity.AuditRecord{UserID: user, Username: "planner", Role: "planner",
-				Addr: "10.0.0.9", Action: "write.room.update", Target: fmt.Sprintf("room %d", i),
-				Outcome: identity.OutcomeOK, Detail: `{"changes":[1]}`})
-		}()
-	}
-	wg.Wait()
+	errs := storetest.RaceN(n, func(i int) error {
+		_, err := s.AppendAudit(ctx, identity.AuditRecord{UserID: user, Username: "planner", Role: "planner",
+			Addr: "10.0.0.9", Action: "write.room.update", Target: fmt.Sprintf("room %d", i),
+			Outcome: identity.OutcomeOK, Detail: `{"changes":[1]}`})
+		return err
+	})
 	for i, err := range errs {
 		if err != nil {
 			t.Fatalf("append %d: %v", i, err)

@@ -5,7 +5,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"officemap/floorplan"
 )
@@ -13,17 +12,9 @@ import (
 const jurisdictionColumns = `j.id, j.name, j.code, j.parent_id`
 
 func scanJurisdiction(row pgx.Row) (floorplan.Jurisdiction, error) {
-	var (
-		j      floorplan.Jurisdiction
-		parent pgtype.UUID
-	)
-	if err := row.Scan(uuidDst(&j.ID), &j.Name, &j.Code, &parent); err != nil {
-		return j, err
-	}
-	if parent.Valid {
-		j.ParentID = parent.Bytes
-	}
-	return j, nil
+	var j floorplan.Jurisdiction
+	err := row.Scan(uuidDst(&j.ID), &j.Name, &j.Code, optionalIDDst(&j.ParentID))
+	return j, err
 }
 
 const (

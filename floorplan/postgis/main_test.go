@@ -81,6 +81,13 @@ type fixture struct {
 	agencies []floorplan.Agency
 }
 
+// openFixture opens a store on the package's database (openStore) with a fixture of its own in it.
+func openFixture(t testing.TB) (*postgis.Store, *fixture) {
+	t.Helper()
+	s := openStore(t)
+	return s, newFixture(t, s)
+}
+
 func newFixture(t testing.TB, s *postgis.Store) *fixture {
 	t.Helper()
 	ctx := ctxFor(t)

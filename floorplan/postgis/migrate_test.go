@@ -3,15 +3,17 @@ package postgis_test
 import (
 	"context"
 	"io/fs"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"testing/fstest"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"officemap/floorplan/postgis"
 	"officemap/floorplan/postgis/pgtest"
+	"officemap/floorplan/storetest"
 	"officemap/migrations"
 )
 
@@ -19,16 +21,9 @@ import (
 func appliedVersions(t *testing.T, p *pgxpool.Pool) []int {
 	t.Helper()
 	rows, err := p.Query(context.Background(), `SELECT version FROM schema_migrations ORDER BY version`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var vs []int
-	for rows.Next() {
-		var v int
-		must(t, rows.Scan(&v))
-		vs = append(vs, v)
-	}
+	must(t, err)
+	vs, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	must(t, err)
 	return vs
 }
 
@@ -69,7 +64,7 @@ func TestMigrateFromEmptyAndAgain(t *testing.T) {
 		}
 	}
 	want := shippedVersions(t)
-	if got := appliedVersions(t, p); !equalInts(got, want) {
+	if got := appliedVersions(t, p); !slices.Equal(got, want) {
 		t.Fatalf("applied %v, want %v", got, want)
 	}
 	var before string
@@ -88,22 +83,13 @@ func TestMigrateConcurrently(t *testing.T) {
 	ctx := context.Background()
 	p := poolOn(t, pgtest.NewEmptyDB(t))
 	const n = 6
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = postgis.Migrate(ctx, p)
-		}()
-	}
-	wg.Wait()
+	errs := storetest.RaceN(n, func(int) error { return postgis.Migrate(ctx, p) })
 	for i, err := range errs {
 		if err != nil {
 			t.Errorf("Migrate %d: %v", i, err)
 		}
 	}
-	if got, want := appliedVersions(t, p), shippedVersions(t); !equalInts(got, want) {
+	if got, want := appliedVersions(t, p), shippedVersions(t); !slices.Equal(got, want) {
 		t.Fatalf("applied %v, want %v", got, want)
 	}
 }
@@ -137,7 +123,7 @@ SELECT * FROM no_such_table;`)}
 	if cols != 0 {
 		t.Error("the broken migration's column exists")
 	}
-	if got, want := appliedVersions(t, p), shippedVersions(t); !equalInts(got, want) {
+	if got, want := appliedVersions(t, p), shippedVersions(t); !slices.Equal(got, want) {
 		t.Fatalf("applied %v, want the good ones %v", got, want)
 	}
 	// The previous schema works, and the real migrations are current.
@@ -156,16 +142,4 @@ func TestMigrateRefusesNewerDatabase(t *testing.T) {
 	if err := postgis.Migrate(ctx, p); err == nil || !strings.Contains(err.Error(), "newer") {
 		t.Fatalf("Migrate on a newer database: %v, want an error", err)
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"officemap/floorplan"
 )
@@ -14,61 +13,19 @@ import (
 const personColumns = `p.id, p.name, p.agency_id, p.rank, p.title, p.status, p.status_date, p.created_at, p.deleted_at`
 
 func (s *Store) scanPerson(row pgx.Row) (floorplan.Person, error) {
-	var (
-		p                  floorplan.Person
-		agency             pgtype.UUID
-		statusDate         pgtype.Date
-		created, deletedAt pgtype.Timestamptz
-	)
-	err := row.Scan(uuidDst(&p.ID), &p.Name, &agency, &p.Rank, &p.Title, &p.Status, &statusDate, &created, &deletedAt)
-	if err != nil {
-		return p, err
-	}
-	if agency.Valid {
-		p.AgencyID = agency.Bytes
-	}
-	p.StatusDate = dateOf(statusDate)
-	p.CreatedAt = timeOf(created, s.loc)
-	p.DeletedAt = timeOf(deletedAt, s.loc)
-	p.Posts = []floorplan.Post{}
-	return p, nil
+	p := floorplan.Person{Posts: []floorplan.Post{}}
+	err := row.Scan(uuidDst(&p.ID), &p.Name, optionalIDDst(&p.AgencyID), &p.Rank, &p.Title, &p.Status,
+		dateDst(&p.StatusDate), instantDst(&p.CreatedAt, s.loc), instantDst(&p.DeletedAt, s.loc))
+	return p, err
 }
 
 const postColumns = `o.id, o.person_id, o.title, o.agency_id, o.start_date, o.end_date`
 
-// personPost is a post with the person who holds it.
-type personPost struct {
-	personID uuid.UUID
-	post     floorplan.Post
-}
-
-func scanPost(row pgx.Row) (personPost, error) {
-	var (
-		pp         personPost
-		agency     pgtype.UUID
-		start, end pgtype.Date
-	)
-	if err := row.Scan(uuidDst(&pp.post.ID), uuidDst(&pp.personID), &pp.post.Title, &agency, &start, &end); err != nil {
-		return pp, err
-	}
-	if agency.Valid {
-		pp.post.AgencyID = agency.Bytes
-	}
-	pp.post.Start, pp.post.End = dateOf(start), dateOf(end)
-	return pp, nil
-}
-
-// attachPosts puts each post on its person, in the order of posts.
-func attachPosts(people []floorplan.Person, posts []personPost) {
-	idx := make(map[uuid.UUID]int, len(people))
-	for i, p := range people {
-		idx[p.ID] = i
-	}
-	for _, pp := range posts {
-		if i, ok := idx[pp.personID]; ok {
-			people[i].Posts = append(people[i].Posts, pp.post)
-		}
-	}
+func scanPost(row pgx.Row) (floorplan.PersonPost, error) {
+	var pp floorplan.PersonPost
+	err := row.Scan(uuidDst(&pp.Post.ID), uuidDst(&pp.PersonID), &pp.Post.Title, optionalIDDst(&pp.Post.AgencyID),
+		dateDst(&pp.Post.Start), dateDst(&pp.Post.End))
+	return pp, err
 }
 
 const (
@@ -126,7 +83,7 @@ func (s *Store) CreatePerson(ctx context.Context, p *floorplan.Person) error {
 		return err
 	}
 	id := newID(p.ID)
-	posts := clonePosts(p.Posts)
+	posts := floorplan.ClonePosts(p.Posts)
 	var created time.Time
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		if err := lockLiveIfGiven(ctx, tx, lockAgencyShareSQL, p.AgencyID, "agency"); err != nil {
@@ -146,10 +103,6 @@ func (s *Store) CreatePerson(ctx context.Context, p *floorplan.Person) error {
 	return nil
 }
 
-func clonePosts(posts []floorplan.Post) []floorplan.Post {
-	return append([]floorplan.Post{}, posts...)
-}
-
 const (
 	personSQL      = `SELECT ` + personColumns + ` FROM people p WHERE p.id = $1 AND p.deleted_at IS NULL`
 	personPostsSQL = `SELECT ` + postColumns + ` FROM posts o
@@ -161,10 +114,7 @@ func (s *Store) Person(ctx context.Context, id uuid.UUID) (floorplan.Person, err
 	var p floorplan.Person
 	err := s.read(ctx, func(q querier) error {
 		var err error
-		p, err = s.scanPerson(q.QueryRow(ctx, personSQL, id))
-		if err == pgx.ErrNoRows {
-			return notFound("person", id)
-		} else if err != nil {
+		if p, err = one(ctx, q, s.scanPerson, personSQL, "person", id); err != nil {
 			return err
 		}
 		posts, err := collect(ctx, q, scanPost, personPostsSQL, id)
@@ -172,7 +122,7 @@ func (s *Store) Person(ctx context.Context, id uuid.UUID) (floorplan.Person, err
 			return err
 		}
 		for _, pp := range posts {
-			p.Posts = append(p.Posts, pp.post)
+			p.Posts = append(p.Posts, pp.Post)
 		}
 		return nil
 	})
@@ -199,7 +149,7 @@ func (s *Store) People(ctx context.Context, f floorplan.PersonFilter) ([]floorpl
 		if err != nil {
 			return err
 		}
-		attachPosts(people, posts)
+		floorplan.AttachPosts(people, posts)
 		return nil
 	})
 	return people, err
@@ -214,7 +164,7 @@ func (s *Store) UpdatePerson(ctx context.Context, p *floorplan.Person) error {
 	if err := floorplan.CheckPerson(ctx, p); err != nil {
 		return err
 	}
-	posts := clonePosts(p.Posts)
+	posts := floorplan.ClonePosts(p.Posts)
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		if err := lockLiveIfGiven(ctx, tx, lockAgencyShareSQL, p.AgencyID, "agency"); err != nil {
 			return err
@@ -246,13 +196,6 @@ UPDATE people SET deleted_at = now() WHERE id = $1`
 // DeletePerson deletes a person (and their posts) who holds no room any more (no assignment that has
 // not ended by today).
 func (s *Store) DeletePerson(ctx context.Context, id uuid.UUID) error {
-	today := s.today()
-	return s.write(ctx, func(tx pgx.Tx) error {
-		var got uuid.UUID
-		if err := scanLive(ctx, tx, lockPersonSQL, "person", id, &got); err != nil {
-			return err
-		}
-		return markDeleted(ctx, tx, deletePersonSQL, id, []any{id, nullDate(today)},
-			inUse{personInUseSQL, "the person is still assigned to %d room(s)"})
-	})
+	return s.softDelete(ctx, id, "person", lockPersonSQL, deletePersonSQL, []any{id, nullDate(s.today())},
+		inUse{personInUseSQL, "the person is still assigned to %d room(s)"})
 }

@@ -55,8 +55,7 @@ func TestAreaAgreesWithPostGIS(t *testing.T) {
 }
 
 func TestFeatures(t *testing.T) {
-	s := openStore(t)
-	f := newFixture(t, s)
+	s, f := openFixture(t)
 	ctx := f.ctx
 	var want []floorplan.Room
 	for _, ord := range []int{-1, 0, 1} {
@@ -154,8 +153,7 @@ func TestFeatures(t *testing.T) {
 }
 
 func TestSearch(t *testing.T) {
-	s := openStore(t)
-	f := newFixture(t, s)
+	s, f := openFixture(t)
 	ctx := f.ctx
 	tag := strings.ReplaceAll(uuid.NewString()[:8], "-", "")
 	agency := floorplan.Agency{Name: "常州市检索" + tag + "管理局", ShortName: "检索" + tag + "局",
@@ -190,30 +188,29 @@ func TestSearch(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			hits, err := s.Search(ctx, tc.q, 10)
+			hits, err := s.Search(ctx, tc.q, 10, floorplan.ReadScope{})
 			must(t, err)
 			if got := storetest.IDs(hits); !slices.Equal(got, tc.want) {
 				t.Errorf("Search(%q) = %+v, want %v", tc.q, hits, tc.want)
 			}
 		})
 	}
-	hits, err := s.Search(ctx, "欧阳"+tag+"明", 10)
+	hits, err := s.Search(ctx, "欧阳"+tag+"明", 10, floorplan.ReadScope{})
 	must(t, err)
 	if len(hits) != 1 || hits[0].Kind != floorplan.HitPerson || hits[0].FloorID != f.floor(0).ID ||
 		hits[0].BuildingID != f.building.ID || !strings.Contains(hits[0].Detail, "局长") {
 		t.Errorf("person hit %+v: want kind person, shown on their office's floor", hits)
 	}
-	if hits, err := s.Search(ctx, "  ", 10); err != nil || len(hits) != 0 {
+	if hits, err := s.Search(ctx, "  ", 10, floorplan.ReadScope{}); err != nil || len(hits) != 0 {
 		t.Errorf("blank search: %v, %v", hits, err)
 	}
-	if _, err := s.Search(ctx, strings.Repeat("长", 101), 10); !errors.Is(err, floorplan.ErrInvalid) {
+	if _, err := s.Search(ctx, strings.Repeat("长", 101), 10, floorplan.ReadScope{}); !errors.Is(err, floorplan.ErrInvalid) {
 		t.Errorf("over-long search: %v", err)
 	}
 }
 
 func TestRoomAndAssignmentFilters(t *testing.T) {
-	s := openStore(t)
-	f := newFixture(t, s)
+	s, f := openFixture(t)
 	ctx := f.ctx
 	r1 := f.room(t, 0, "701", rect(0, 0, 4, 6))
 	r2 := f.newRoom(1, "702", rect(0, 0, 4, 6))

@@ -141,7 +141,7 @@ func (s *Store) Room(ctx context.Context, id uuid.UUID) (floorplan.Room, error) 
 }
 
 // roomsSQL selects live rooms; each of $1 floor, $2 building, $3 agency and $4 number filters when not
-// NULL.
+// NULL, and $5…$7 keep the rooms of a read scope (scopeArgs).
 const roomsSQL = `
 SELECT ` + roomColumns + `
   FROM rooms r JOIN floors f ON f.id = r.floor_id
@@ -150,15 +150,17 @@ SELECT ` + roomColumns + `
    AND ($2::uuid IS NULL OR f.building_id = $2)
    AND ($3::uuid IS NULL OR r.agency_id = $3)
    AND ($4::text IS NULL OR r.number = $4)
+   AND ` + roomInScope + `
  ORDER BY f.building_id, f.ordinal, r.number, r.id`
 
-// Rooms lists the live rooms matching f, by building, floor ordinal and number.
+// Rooms lists the live rooms matching f (in f.In), by building, floor ordinal and number.
 func (s *Store) Rooms(ctx context.Context, f floorplan.RoomFilter) ([]floorplan.Room, error) {
 	var number any
 	if f.Number != "" {
 		number = f.Number
 	}
-	return collect(ctx, s.q(), s.scanRoom, roomsSQL, nullID(f.FloorID), nullID(f.BuildingID), nullID(f.AgencyID), number)
+	args := append([]any{nullID(f.FloorID), nullID(f.BuildingID), nullID(f.AgencyID), number}, scopeArgs(f.In)[:3]...)
+	return collect(ctx, s.q(), s.scanRoom, roomsSQL, args...)
 }
 
 const (

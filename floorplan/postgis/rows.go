@@ -44,6 +44,26 @@ func updateLive(ctx context.Context, tx pgx.Tx, what string, id uuid.UUID, query
 	return err
 }
 
+// scanRef runs a query ($1 id) for the live row of an entity that a write refers to (locking it) and
+// scans the row into dst; no id given, or no row, is an invalid reference.
+func scanRef(ctx context.Context, tx pgx.Tx, query string, id uuid.UUID, what string, dst ...any) error {
+	if id == uuid.Nil {
+		return newError(floorplan.ErrInvalid, nil, "no %s given", what)
+	}
+	err := tx.QueryRow(ctx, query, id).Scan(dst...)
+	if err == pgx.ErrNoRows {
+		return newError(floorplan.ErrInvalid, nil, "unknown %s %s", what, id)
+	}
+	return err
+}
+
+// lockLive locks a referenced entity with lockSQL ($1 id; it returns the id); no row means the reference
+// is unknown.
+func lockLive(ctx context.Context, tx pgx.Tx, lockSQL string, id uuid.UUID, what string) error {
+	var got uuid.UUID
+	return scanRef(ctx, tx, lockSQL, id, what, &got)
+}
+
 // lockLiveIfGiven is lockLive for an optional reference: uuid.Nil (none) passes.
 func lockLiveIfGiven(ctx context.Context, tx pgx.Tx, lockSQL string, id uuid.UUID, what string) error {
 	if id == uuid.Nil {
@@ -59,15 +79,19 @@ type inUse struct {
 	msg      string
 }
 
-// softDelete locks the entity's row FOR UPDATE with lockSQL ($1 id; it returns the id) — which waits for
-// writers that reference it, whose foreign key checks hold KEY SHARE locks, and makes later ones wait —,
-// checks that nothing live refers to it, then marks it deleted.
-func softDelete(ctx context.Context, tx pgx.Tx, id uuid.UUID, what, lockSQL, deleteSQL string, checks ...inUse) error {
-	var got uuid.UUID
-	if err := scanLive(ctx, tx, lockSQL, what, id, &got); err != nil {
-		return err
-	}
-	return markDeleted(ctx, tx, deleteSQL, id, []any{id}, checks...)
+// softDelete deletes the entity id in a write of its own: it locks the entity's row FOR UPDATE with lockSQL
+// ($1 id; it returns the id) — which waits for writers that reference it, whose foreign key checks hold
+// KEY SHARE locks, and makes later ones wait —, checks that nothing live refers to it (each check counts
+// with checkArgs), then marks it deleted.
+func (s *Store) softDelete(ctx context.Context, id uuid.UUID, what, lockSQL, deleteSQL string, checkArgs []any,
+	checks ...inUse) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
+		var got uuid.UUID
+		if err := scanLive(ctx, tx, lockSQL, what, id, &got); err != nil {
+			return err
+		}
+		return markDeleted(ctx, tx, deleteSQL, id, checkArgs, checks...)
+	})
 }
 
 // deleteVersioned soft-deletes a versioned record: it locks the row with lockSQL ($1 id; it returns the
@@ -85,10 +109,10 @@ func deleteVersioned(ctx context.Context, tx pgx.Tx, id uuid.UUID, version int64
 	return markDeleted(ctx, tx, deleteSQL, id, []any{id, nullDate(today)}, checks...)
 }
 
-// scanLive runs a query ($1 id) for the live row of id (locking it, or not) and scans its one column
-// into dst; no row is floorplan.ErrNotFound.
-func scanLive(ctx context.Context, tx pgx.Tx, query, what string, id uuid.UUID, dst any) error {
-	err := tx.QueryRow(ctx, query, id).Scan(dst)
+// scanLive runs a query ($1 id) for the live row of id (locking it, or not) and scans its columns into
+// dst; no row is floorplan.ErrNotFound.
+func scanLive(ctx context.Context, tx pgx.Tx, query, what string, id uuid.UUID, dst ...any) error {
+	err := tx.QueryRow(ctx, query, id).Scan(dst...)
 	if err == pgx.ErrNoRows {
 		return notFound(what, id)
 	}

@@ -3,15 +3,35 @@ package postgis
 import (
 	"context"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"officemap/floorplan"
 )
 
+// Read scopes in queries (scopeArgs): $5 (or the given numbers) is whether the scope is limited, then the
+// visible agencies (the nil UUID for records without one), the floors whose every room is visible, the
+// visible buildings (NULL: all) and whether people may be found.
+const (
+	nilUUID     = `'00000000-0000-0000-0000-000000000000'::uuid`
+	roomInScope = `(NOT $5 OR coalesce(r.agency_id, ` + nilUUID + `) = ANY($6) OR r.floor_id = ANY($7))`
+)
+
+// scopeArgs are the query parameters of a read scope: limited, agencies, floors, buildings (NULL when
+// buildings are not filtered) and whether people are found.
+func scopeArgs(in floorplan.ReadScope) []any {
+	var buildings []uuid.UUID
+	if in.Places {
+		buildings = append([]uuid.UUID{}, in.Buildings...)
+	}
+	return []any{in.Limited, append([]uuid.UUID{}, in.Agencies...), append([]uuid.UUID{}, in.Floors...), buildings, !in.NoPeople}
+}
+
 // searchSQL finds live rooms (number, name), people (name), agencies (name, short name) and buildings
-// (name). $1 is the query, $2 and $3 the ILIKE patterns 'q%' and '%q%' (escaped), $4 the limit and $5
-// today (a person is shown where their current office is). Hits rank exact, then prefix, then
-// contains (search_rank), then rooms, people, agencies, buildings, then shorter labels first.
+// (name) in a read scope. $1 is the query, $2 and $3 the ILIKE patterns 'q%' and '%q%' (escaped), $4 the
+// limit, $5…$9 the scope (scopeArgs) and $10 today (a person is shown where their current office is). Hits
+// rank exact, then prefix, then contains (search_rank), then rooms, people, agencies, buildings, then
+// shorter labels first. The scope filters before the limit: a caller gets as many hits as it may see.
 const searchSQL = `
 WITH hits AS (
     SELECT 0 AS kind_order, 'room' AS kind, r.id,
@@ -20,7 +40,7 @@ WITH hits AS (
            f.building_id, r.floor_id,
            least(search_rank(r.number, $1, $2, $3), search_rank(r.name, $1, $2, $3)) AS rank
       FROM rooms r JOIN floors f ON f.id = r.floor_id JOIN buildings b ON b.id = f.building_id
-     WHERE r.deleted_at IS NULL AND (r.number ILIKE $3 OR r.name ILIKE $3)
+     WHERE r.deleted_at IS NULL AND (r.number ILIKE $3 OR r.name ILIKE $3) AND ` + roomInScope + `
     UNION ALL
     SELECT 1, 'person', p.id, p.name,
            concat_ws(' ', nullif(a.name, ''), nullif(p.title, '')),
@@ -32,20 +52,23 @@ WITH hits AS (
             SELECT f.building_id, r.floor_id
               FROM assignments s JOIN rooms r ON r.id = s.room_id JOIN floors f ON f.id = r.floor_id
              WHERE s.person_id = p.id AND s.deleted_at IS NULL AND r.deleted_at IS NULL
-               AND (s.end_date IS NULL OR s.end_date > $5)
+               AND (s.end_date IS NULL OR s.end_date > $10)
              ORDER BY s.kind = 'main' DESC, s.start_date DESC NULLS LAST
              LIMIT 1) loc ON true
      WHERE p.deleted_at IS NULL AND p.name ILIKE $3
+       AND $9 AND (NOT $5 OR coalesce(p.agency_id, ` + nilUUID + `) = ANY($6))
     UNION ALL
     SELECT 2, 'agency', a.id, a.name, a.short_name, NULL::uuid, NULL::uuid,
            least(search_rank(a.name, $1, $2, $3), search_rank(a.short_name, $1, $2, $3))
       FROM agencies a
      WHERE a.deleted_at IS NULL AND (a.name ILIKE $3 OR a.short_name ILIKE $3)
+       AND (NOT $5 OR a.id = ANY($6))
     UNION ALL
     SELECT 3, 'building', b.id, b.name, b.address, b.id, NULL::uuid,
            search_rank(b.name, $1, $2, $3)
       FROM buildings b
      WHERE b.deleted_at IS NULL AND b.name ILIKE $3
+       AND ($8::uuid[] IS NULL OR b.id = ANY($8))
 )
 SELECT kind, id, label, detail, building_id, floor_id
   FROM hits
@@ -55,12 +78,13 @@ SELECT kind, id, label, detail, building_id, floor_id
 // Search finds rooms by number or name, people by name, agencies by name or short name and buildings by
 // name, ignoring case, Chinese included; exact matches come first, then prefixes, then the rest. At most
 // limit hits (20 when limit ≤ 0, at most 200).
-func (s *Store) Search(ctx context.Context, q string, limit int) ([]floorplan.SearchHit, error) {
+func (s *Store) Search(ctx context.Context, q string, limit int, in floorplan.ReadScope) ([]floorplan.SearchHit, error) {
 	sq, ok, err := floorplan.NewSearchQuery(q, limit)
 	if err != nil || !ok {
 		return []floorplan.SearchHit{}, err
 	}
-	return collect(ctx, s.q(), scanHit, searchSQL, sq.Text, sq.Prefix, sq.Contains, sq.Limit, nullDate(s.today()))
+	args := append([]any{sq.Text, sq.Prefix, sq.Contains, sq.Limit}, scopeArgs(in)...)
+	return collect(ctx, s.q(), scanHit, searchSQL, append(args, nullDate(s.today()))...)
 }
 
 func scanHit(row pgx.Row) (floorplan.SearchHit, error) {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"officemap/floorplan"
 )
@@ -17,13 +16,11 @@ func scanSite(row pgx.Row) (floorplan.Site, error) {
 	var (
 		s       floorplan.Site
 		records []byte
-		jur     pgtype.UUID
 	)
-	if err := row.Scan(uuidDst(&s.ID), &s.Name, &s.Address, &s.Category, &s.Ownership, &records, &s.Note, &jur); err != nil {
+	err := row.Scan(uuidDst(&s.ID), &s.Name, &s.Address, &s.Category, &s.Ownership, &records, &s.Note,
+		optionalIDDst(&s.JurisdictionID))
+	if err != nil {
 		return s, err
-	}
-	if jur.Valid {
-		s.JurisdictionID = jur.Bytes
 	}
 	if err := json.Unmarshal(records, &s.Records); err != nil {
 		return s, err
@@ -111,9 +108,8 @@ const (
 
 // DeleteSite deletes a site that has no buildings left.
 func (s *Store) DeleteSite(ctx context.Context, id uuid.UUID) error {
-	return s.write(ctx, func(tx pgx.Tx) error {
-		return softDelete(ctx, tx, id, "site", lockSiteSQL, deleteSiteSQL, inUse{siteInUseSQL, "the site still has %d building(s)"})
-	})
+	return s.softDelete(ctx, id, "site", lockSiteSQL, deleteSiteSQL, []any{id},
+		inUse{siteInUseSQL, "the site still has %d building(s)"})
 }
 
 // newID returns id, or a new random UUID for uuid.Nil.

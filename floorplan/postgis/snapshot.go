@@ -49,24 +49,6 @@ const (
 	// snapFirstKnownSQL: the earliest day any room is known from, among records before $1.
 	snapFirstKnownSQL = `SELECT min(h.effective) FROM history h WHERE h.entity = 'room' AND h.op <> 'delete' AND h.at < $1`
 
-	// The past: live rows with no record effective after $1 or recorded at or after $2.
-	snapBuildingsAtSQL = `SELECT ` + buildingColumns + ` FROM buildings b WHERE b.deleted_at IS NULL
-   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = b.id AND ` + snapChanged + `)`
-	snapFloorsAtSQL = snapFloorsSQL + `
-   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = f.id AND ` + snapChanged + `)`
-	snapRoomsAtSQL = snapRoomsSQL + `
-   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = r.id AND ` + snapChanged + `)`
-	snapAgenciesAtSQL = `SELECT ` + agencyColumns + ` FROM agencies a WHERE a.deleted_at IS NULL
-   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = a.id AND ` + snapChanged + `)`
-	snapPeopleAtSQL = snapPeopleSQL + `
-   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = p.id AND ` + snapChanged + `)`
-	snapPostsAtSQL = snapPostsSQL + `
-   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = o.id AND ` + snapChanged + `)`
-	snapAssignmentsAtSQL = snapAssignmentsSQL + `
-   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = a.id AND ` + snapChanged + `)`
-	snapStandardsAtSQL = snapStandardsSQL + `
-   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = t.id AND ` + snapChanged + `)`
-
 	// snapChangedSQL returns, for every row with a record effective after $1 or recorded at or after $2,
 	// the image of its latest record effective on or before $1 and recorded before $2.
 	snapChangedSQL = `
@@ -76,6 +58,39 @@ SELECT DISTINCT ON (h.entity_id) h.entity, h.op, h.new
    AND h.entity_id IN (SELECT h.entity_id FROM history h WHERE ` + snapChanged + `)
  ORDER BY h.entity_id, h.seq DESC`
 )
+
+// snapQueries are the queries that read a snapshot: one for the rows of each table, all run with the same
+// arguments, and the one for the row images to rebuild the other rows from ("" for none).
+type snapQueries struct {
+	buildings, floors, rooms, agencies, people, posts, assignments, standards string
+	changed                                                                   string
+}
+
+var (
+	// snapLive reads the live tables (no arguments).
+	snapLive = snapQueries{allBuildingsSQL, snapFloorsSQL, snapRoomsSQL, agenciesSQL, snapPeopleSQL, snapPostsSQL,
+		snapAssignmentsSQL, snapStandardsSQL, ""}
+	// snapPast reads the past ($1 the day, $2 the recording cutoff): the live rows that no record changed
+	// since, and the images of the others.
+	snapPast = snapQueries{
+		buildings:   unchanged(`SELECT `+buildingColumns+` FROM buildings b WHERE b.deleted_at IS NULL`, "b"),
+		floors:      unchanged(snapFloorsSQL, "f"),
+		rooms:       unchanged(snapRoomsSQL, "r"),
+		agencies:    unchanged(`SELECT `+agencyColumns+` FROM agencies a WHERE a.deleted_at IS NULL`, "a"),
+		people:      unchanged(snapPeopleSQL, "p"),
+		posts:       unchanged(snapPostsSQL, "o"),
+		assignments: unchanged(snapAssignmentsSQL, "a"),
+		standards:   unchanged(snapStandardsSQL, "t"),
+		changed:     snapChangedSQL,
+	}
+)
+
+// unchanged narrows liveSQL, a query of the live rows of a table (alias its alias), to the rows with no
+// history record effective after $1 or recorded at or after $2.
+func unchanged(liveSQL, alias string) string {
+	return liveSQL + `
+   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.entity_id = ` + alias + `.id AND ` + snapChanged + `)`
+}
 
 // Snapshot returns the register as it was on day asOf, as now known (see above).
 func (s *Store) Snapshot(ctx context.Context, asOf time.Time) (*floorplan.Snapshot, error) {
@@ -99,11 +114,11 @@ func (s *Store) snapshot(ctx context.Context, day, recorded time.Time) (*floorpl
 	}
 	var (
 		snap   *floorplan.Snapshot
-		first  pgtype.Date
+		first  time.Time
 		future bool
 	)
 	err := s.read(ctx, func(q querier) error {
-		if err := q.QueryRow(ctx, snapFirstKnownSQL, cutoff).Scan(&first); err != nil {
+		if err := q.QueryRow(ctx, snapFirstKnownSQL, cutoff).Scan(dateDst(&first)); err != nil {
 			return err
 		}
 		if recorded.IsZero() && !day.Before(s.today()) {
@@ -112,95 +127,60 @@ func (s *Store) snapshot(ctx context.Context, day, recorded time.Time) (*floorpl
 			}
 			if !future {
 				var err error
-				snap, err = s.liveSnapshot(ctx, q, day)
+				snap, err = s.readSnapshot(ctx, q, day, snapLive)
 				return err
 			}
 		}
 		var err error
-		snap, err = s.snapshotAt(ctx, q, day, cutoff)
+		snap, err = s.readSnapshot(ctx, q, day, snapPast, day, cutoff)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	snap.RecordedAt, snap.FirstKnown = recorded, dateOf(first)
+	snap.RecordedAt, snap.FirstKnown = recorded, first
 	return snap, nil
 }
 
-// liveSnapshot reads the live tables.
-func (s *Store) liveSnapshot(ctx context.Context, q querier, day time.Time) (*floorplan.Snapshot, error) {
-	snap := &floorplan.Snapshot{AsOf: day}
-	var posts []personPost
-	var rows []floorplan.StandardRow
-	err := func() error {
-		var err error
-		if snap.Buildings, err = collect(ctx, q, scanBuilding, allBuildingsSQL); err != nil {
-			return err
-		}
-		if snap.Floors, err = collect(ctx, q, scanFloor, snapFloorsSQL); err != nil {
-			return err
-		}
-		if snap.Rooms, err = collect(ctx, q, s.scanRoom, snapRoomsSQL); err != nil {
-			return err
-		}
-		if snap.Agencies, err = collect(ctx, q, scanAgency, agenciesSQL); err != nil {
-			return err
-		}
-		if snap.People, err = collect(ctx, q, s.scanPerson, snapPeopleSQL); err != nil {
-			return err
-		}
-		if posts, err = collect(ctx, q, scanPost, snapPostsSQL); err != nil {
-			return err
-		}
-		if snap.Assignments, err = collect(ctx, q, s.scanAssignment, snapAssignmentsSQL); err != nil {
-			return err
-		}
-		rows, err = collect(ctx, q, scanStandardRow, snapStandardsSQL)
-		return err
-	}()
-	if err != nil {
-		return nil, err
-	}
-	attachPosts(snap.People, posts)
-	snap.StandardRows = floorplan.StandardRowsInForce(rows, day)
-	return snap, nil
-}
-
-// snapshotAt rebuilds the register as of day, recorded before cutoff.
-func (s *Store) snapshotAt(ctx context.Context, q querier, day time.Time, cutoff pgtype.Timestamptz) (*floorplan.Snapshot, error) {
+// readSnapshot reads the snapshot of day with qs, each query run with args: the rows its queries read,
+// and those rebuilt from the row images of qs.changed.
+func (s *Store) readSnapshot(ctx context.Context, q querier, day time.Time, qs snapQueries,
+	args ...any) (*floorplan.Snapshot, error) {
 	snap := &floorplan.Snapshot{AsOf: day}
 	var (
-		posts []personPost
+		posts []floorplan.PersonPost
 		rows  []floorplan.StandardRow
 		imgs  []image
 	)
 	err := func() error {
 		var err error
-		if snap.Buildings, err = collect(ctx, q, scanBuilding, snapBuildingsAtSQL, day, cutoff); err != nil {
+		if snap.Buildings, err = collect(ctx, q, scanBuilding, qs.buildings, args...); err != nil {
 			return err
 		}
-		if snap.Floors, err = collect(ctx, q, scanFloor, snapFloorsAtSQL, day, cutoff); err != nil {
+		if snap.Floors, err = collect(ctx, q, scanFloor, qs.floors, args...); err != nil {
 			return err
 		}
-		if snap.Rooms, err = collect(ctx, q, s.scanRoom, snapRoomsAtSQL, day, cutoff); err != nil {
+		if snap.Rooms, err = collect(ctx, q, s.scanRoom, qs.rooms, args...); err != nil {
 			return err
 		}
-		if snap.Agencies, err = collect(ctx, q, scanAgency, snapAgenciesAtSQL, day, cutoff); err != nil {
+		if snap.Agencies, err = collect(ctx, q, scanAgency, qs.agencies, args...); err != nil {
 			return err
 		}
-		if snap.People, err = collect(ctx, q, s.scanPerson, snapPeopleAtSQL, day, cutoff); err != nil {
+		if snap.People, err = collect(ctx, q, s.scanPerson, qs.people, args...); err != nil {
 			return err
 		}
-		if posts, err = collect(ctx, q, scanPost, snapPostsAtSQL, day, cutoff); err != nil {
+		if posts, err = collect(ctx, q, scanPost, qs.posts, args...); err != nil {
 			return err
 		}
-		if snap.Assignments, err = collect(ctx, q, s.scanAssignment, snapAssignmentsAtSQL, day, cutoff); err != nil {
+		if snap.Assignments, err = collect(ctx, q, s.scanAssignment, qs.assignments, args...); err != nil {
 			return err
 		}
-		if rows, err = collect(ctx, q, scanStandardRow, snapStandardsAtSQL, day, cutoff); err != nil {
+		if rows, err = collect(ctx, q, scanStandardRow, qs.standards, args...); err != nil {
 			return err
 		}
-		imgs, err = collect(ctx, q, scanImage, snapChangedSQL, day, cutoff)
+		if qs.changed != "" {
+			imgs, err = collect(ctx, q, scanImage, qs.changed, args...)
+		}
 		return err
 	}()
 	if err != nil {
@@ -211,7 +191,7 @@ func (s *Store) snapshotAt(ctx context.Context, q querier, day time.Time, cutoff
 			return nil, err
 		}
 	}
-	attachPosts(snap.People, posts)
+	floorplan.AttachPosts(snap.People, posts)
 	snap.StandardRows = floorplan.StandardRowsInForce(rows, day)
 	return snap, nil
 }
@@ -230,7 +210,8 @@ func scanImage(row pgx.Row) (image, error) {
 }
 
 // addImage adds a rebuilt row to the snapshot, unless it records a deletion.
-func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]personPost, rows *[]floorplan.StandardRow, img image) error {
+func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost, rows *[]floorplan.StandardRow,
+	img image) error {
 	if img.op == "delete" || img.row == nil {
 		return nil
 	}
@@ -273,8 +254,8 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]personPost, rows *[]
 			Rank: floorplan.Rank(r.Rank), Title: r.Title, Posts: []floorplan.Post{},
 			Status: floorplan.PersonStatus(r.Status), StatusDate: r.StatusDate.Time, CreatedAt: s.in(r.CreatedAt)})
 	case entityPost:
-		*posts = append(*posts, personPost{personID: r.PersonID, post: floorplan.Post{ID: r.ID, Title: r.Title,
-			AgencyID: r.AgencyID, Start: r.StartDate.Time, End: r.EndDate.Time}})
+		*posts = append(*posts, floorplan.PersonPost{PersonID: r.PersonID, Post: floorplan.Post{ID: r.ID,
+			Title: r.Title, AgencyID: r.AgencyID, Start: r.StartDate.Time, End: r.EndDate.Time}})
 	case floorplan.EntityAssignment:
 		snap.Assignments = append(snap.Assignments, floorplan.Assignment{ID: r.ID, PersonID: r.PersonID,
 			RoomID: r.RoomID, Kind: floorplan.AssignmentKind(r.Kind), PostID: r.PostID, ApprovalRef: r.ApprovalRef,

@@ -35,8 +35,7 @@ func serverNow(t *testing.T, f *fixture) time.Time {
 func pause() { time.Sleep(20 * time.Millisecond) }
 
 func TestSnapshotRebuildsThePast(t *testing.T) {
-	s := openStore(t)
-	f := newFixture(t, s)
+	s, f := openFixture(t)
 	ctx := f.ctx
 
 	changed := f.room(t, 0, "501", rect(0, 0, 4, 6))

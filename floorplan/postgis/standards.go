@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"officemap/floorplan"
 )
@@ -12,12 +11,9 @@ import (
 const standardRowColumns = `t.scale, t.rank, t.title, t.area_m2, t.toilet_allowance_m2, t.effective, t.jurisdiction, t.source`
 
 func scanStandardRow(row pgx.Row) (floorplan.StandardRow, error) {
-	var (
-		r         floorplan.StandardRow
-		effective pgtype.Date
-	)
-	err := row.Scan(&r.Scale, &r.Rank, &r.Title, &r.AreaM2, &r.ToiletAllowanceM2, &effective, &r.Jurisdiction, &r.Source)
-	r.Effective = dateOf(effective)
+	var r floorplan.StandardRow
+	err := row.Scan(&r.Scale, &r.Rank, &r.Title, &r.AreaM2, &r.ToiletAllowanceM2, dateDst(&r.Effective),
+		&r.Jurisdiction, &r.Source)
 	return r, err
 }
 

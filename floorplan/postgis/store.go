@@ -1,7 +1,8 @@
 // Package postgis is officemap's production store: floorplan.Store on PostgreSQL with PostGIS.
 //
-// All of its SQL lives here, as named constants beside the methods that run them, with $n parameters
-// only. The schema is in the migrations package and is applied by Migrate.
+// All of its SQL lives here, as named constants beside the methods that run them (the snapshot's
+// queries of the past are put together from them once, at start), with $n parameters only. The schema
+// is in the migrations package and is applied by Migrate.
 //
 // Geometry is kept in each building's local frame in metres (SRID 0, the source of truth for area) and,
 // derived from it in Go with the building's geo.Frame on every write, in lon/lat (SRID 4326) for maps:

@@ -13,6 +13,48 @@ import (
 // (through uuid.UUID's sql.Scanner it would format and parse text).
 func uuidDst(u *uuid.UUID) *[16]byte { return (*[16]byte)(u) }
 
+// optionalID is a nullable uuid column scanned in place: NULL is uuid.Nil.
+type optionalID uuid.UUID
+
+// ScanUUID implements pgtype.UUIDScanner.
+func (u *optionalID) ScanUUID(v pgtype.UUID) error {
+	*u = optionalID(uuid.Nil)
+	if v.Valid {
+		*u = optionalID(v.Bytes)
+	}
+	return nil
+}
+
+// optionalIDDst is where to scan a nullable uuid column: NULL is uuid.Nil.
+func optionalIDDst(u *uuid.UUID) *optionalID { return (*optionalID)(u) }
+
+// dateCol is a date column scanned in place, as dateOf converts it.
+type dateCol time.Time
+
+// ScanDate implements pgtype.DateScanner.
+func (d *dateCol) ScanDate(v pgtype.Date) error {
+	*d = dateCol(dateOf(v))
+	return nil
+}
+
+// dateDst is where to scan a nullable date column: NULL is the zero time.
+func dateDst(t *time.Time) *dateCol { return (*dateCol)(t) }
+
+// instantCol is a timestamptz column scanned in place, as timeOf converts it in loc.
+type instantCol struct {
+	t   *time.Time
+	loc *time.Location
+}
+
+// ScanTimestamptz implements pgtype.TimestamptzScanner.
+func (c instantCol) ScanTimestamptz(v pgtype.Timestamptz) error {
+	*c.t = timeOf(v, c.loc)
+	return nil
+}
+
+// instantDst is where to scan a nullable timestamptz column, as an instant in loc: NULL is the zero time.
+func instantDst(t *time.Time, loc *time.Location) instantCol { return instantCol{t, loc} }
+
 // nullID is NULL for uuid.Nil.
 func nullID(id uuid.UUID) any {
 	if id == uuid.Nil {

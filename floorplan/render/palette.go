@@ -10,27 +10,77 @@ import (
 	"officemap/floorplan"
 )
 
-// The palettes are functions over constant tables rather than exported maps, so that no caller can
+// The palettes are functions over unexported tables rather than exported maps, so that no caller can
 // change them: the raster tiles (api/tiles), the rendered plans and the browser app's legend all show
 // the same colour for the same status.
+
+// paint is how the plans show one room status or usage: its fill colour and its display names.
+type paint struct {
+	color  color.NRGBA
+	zh, en string
+}
+
+// label returns the paint's display name in lang ("zh", the default, or "en").
+func (p paint) label(lang string) string {
+	if isEnglish(lang) {
+		return p.en
+	}
+	return p.zh
+}
+
+// statusPaints holds the room statuses: over standard red, compliant green, vacant grey,
+// non-office blue-grey, no standard amber.
+var statusPaints = map[floorplan.RoomStatus]paint{
+	floorplan.StatusOverStandard: {color.NRGBA{0xd7, 0x30, 0x1f, 0xff}, "超标", "Over standard"}, // #d7301f
+	floorplan.StatusCompliant:    {color.NRGBA{0x1a, 0x98, 0x50, 0xff}, "合规", "Compliant"},     // #1a9850
+	floorplan.StatusVacant:       {color.NRGBA{0xbd, 0xbd, 0xbd, 0xff}, "空置", "Vacant"},        // #bdbdbd
+	floorplan.StatusNonOffice:    {color.NRGBA{0x9e, 0xca, 0xe1, 0xff}, "非办公", "Non-office"},   // #9ecae1
+	floorplan.StatusNoStandard:   {color.NRGBA{0xfd, 0xae, 0x61, 0xff}, "无标准", "No standard"},  // #fdae61
+}
+
+// unknownStatusColor is the fill of a status missing from statusPaints: the no-standard amber's
+// neutral neighbour, a light grey, so that it never passes for a known one.
+var unknownStatusColor = color.NRGBA{0xf0, 0xf0, 0xf0, 0xff}
+
+// usagePaints holds the room usages (ColorBy usage). Other shares the fill of unknown usages.
+var usagePaints = map[floorplan.Usage]paint{
+	floorplan.UsageOffice:      {color.NRGBA{0x80, 0xb1, 0xd3, 0xff}, "办公室", "Office"},
+	floorplan.UsageRestRoom:    {color.NRGBA{0xbe, 0xba, 0xda, 0xff}, "休息室", "Rest room"},
+	floorplan.UsageToilet:      {color.NRGBA{0x8d, 0xd3, 0xc7, 0xff}, "卫生间", "Toilet"},
+	floorplan.UsageService:     {color.NRGBA{0xfd, 0xb4, 0x62, 0xff}, "服务用房", "Service"},
+	floorplan.UsageEquipment:   {color.NRGBA{0xb3, 0xde, 0x69, 0xff}, "设备用房", "Equipment"},
+	floorplan.UsageAncillary:   {color.NRGBA{0xfc, 0xcd, 0xe5, 0xff}, "附属用房", "Ancillary"},
+	floorplan.UsageTechnical:   {color.NRGBA{0xbc, 0x80, 0xbd, 0xff}, "技术业务用房", "Technical"},
+	floorplan.UsageCirculation: {color.NRGBA{0xe5, 0xe5, 0xe5, 0xff}, "交通", "Circulation"},
+	floorplan.UsageCommercial:  {color.NRGBA{0xfb, 0x80, 0x72, 0xff}, "商业", "Commercial"},
+	floorplan.UsageResidential: {color.NRGBA{0xff, 0xff, 0xb3, 0xff}, "住宅", "Residential"},
+	floorplan.UsageOther:       {otherUsageColor, "其他", "Other"},
+}
+
+// otherUsageColor is the fill of usage other and of any usage missing from usagePaints.
+var otherUsageColor = color.NRGBA{0xd9, 0xd9, 0xd9, 0xff}
+
+// paintColor returns the fill colour of k in table, or fallback when table has no k.
+func paintColor[K comparable](table map[K]paint, k K, fallback color.NRGBA) color.NRGBA {
+	if p, ok := table[k]; ok {
+		return p.color
+	}
+	return fallback
+}
+
+// paintLabel returns the display name of k in table in lang, or k itself when table has no k.
+func paintLabel[K ~string](table map[K]paint, k K, lang string) string {
+	if p, ok := table[k]; ok {
+		return p.label(lang)
+	}
+	return string(k)
+}
 
 // StatusColor returns the fill colour of a room status: over standard red, compliant green, vacant
 // grey, non-office blue-grey, no standard amber. An unknown status gets the no-standard amber's
 // neutral neighbour, a light grey, so that it never passes for a known one.
 func StatusColor(s floorplan.RoomStatus) color.NRGBA {
-	switch s {
-	case floorplan.StatusOverStandard:
-		return color.NRGBA{0xd7, 0x30, 0x1f, 0xff} // #d7301f
-	case floorplan.StatusCompliant:
-		return color.NRGBA{0x1a, 0x98, 0x50, 0xff} // #1a9850
-	case floorplan.StatusVacant:
-		return color.NRGBA{0xbd, 0xbd, 0xbd, 0xff} // #bdbdbd
-	case floorplan.StatusNonOffice:
-		return color.NRGBA{0x9e, 0xca, 0xe1, 0xff} // #9ecae1
-	case floorplan.StatusNoStandard:
-		return color.NRGBA{0xfd, 0xae, 0x61, 0xff} // #fdae61
-	}
-	return color.NRGBA{0xf0, 0xf0, 0xf0, 0xff}
+	return paintColor(statusPaints, s, unknownStatusColor)
 }
 
 // Statuses returns the room statuses in legend order.
@@ -41,87 +91,17 @@ func Statuses() []floorplan.RoomStatus {
 
 // StatusLabel returns the display name of a status in lang ("zh", the default, or "en").
 func StatusLabel(s floorplan.RoomStatus, lang string) string {
-	zh, en := "", ""
-	switch s {
-	case floorplan.StatusOverStandard:
-		zh, en = "超标", "Over standard"
-	case floorplan.StatusCompliant:
-		zh, en = "合规", "Compliant"
-	case floorplan.StatusVacant:
-		zh, en = "空置", "Vacant"
-	case floorplan.StatusNonOffice:
-		zh, en = "非办公", "Non-office"
-	case floorplan.StatusNoStandard:
-		zh, en = "无标准", "No standard"
-	default:
-		return string(s)
-	}
-	if isEnglish(lang) {
-		return en
-	}
-	return zh
+	return paintLabel(statusPaints, s, lang)
 }
 
 // UsageColor returns the fill colour of a room usage (ColorBy usage).
 func UsageColor(u floorplan.Usage) color.NRGBA {
-	switch u {
-	case floorplan.UsageOffice:
-		return color.NRGBA{0x80, 0xb1, 0xd3, 0xff}
-	case floorplan.UsageRestRoom:
-		return color.NRGBA{0xbe, 0xba, 0xda, 0xff}
-	case floorplan.UsageToilet:
-		return color.NRGBA{0x8d, 0xd3, 0xc7, 0xff}
-	case floorplan.UsageService:
-		return color.NRGBA{0xfd, 0xb4, 0x62, 0xff}
-	case floorplan.UsageEquipment:
-		return color.NRGBA{0xb3, 0xde, 0x69, 0xff}
-	case floorplan.UsageAncillary:
-		return color.NRGBA{0xfc, 0xcd, 0xe5, 0xff}
-	case floorplan.UsageTechnical:
-		return color.NRGBA{0xbc, 0x80, 0xbd, 0xff}
-	case floorplan.UsageCirculation:
-		return color.NRGBA{0xe5, 0xe5, 0xe5, 0xff}
-	case floorplan.UsageCommercial:
-		return color.NRGBA{0xfb, 0x80, 0x72, 0xff}
-	case floorplan.UsageResidential:
-		return color.NRGBA{0xff, 0xff, 0xb3, 0xff}
-	}
-	return color.NRGBA{0xd9, 0xd9, 0xd9, 0xff} // other and unknown
+	return paintColor(usagePaints, u, otherUsageColor)
 }
 
 // UsageLabel returns the display name of a usage in lang ("zh", the default, or "en").
 func UsageLabel(u floorplan.Usage, lang string) string {
-	zh, en := "", ""
-	switch u {
-	case floorplan.UsageOffice:
-		zh, en = "办公室", "Office"
-	case floorplan.UsageRestRoom:
-		zh, en = "休息室", "Rest room"
-	case floorplan.UsageToilet:
-		zh, en = "卫生间", "Toilet"
-	case floorplan.UsageService:
-		zh, en = "服务用房", "Service"
-	case floorplan.UsageEquipment:
-		zh, en = "设备用房", "Equipment"
-	case floorplan.UsageAncillary:
-		zh, en = "附属用房", "Ancillary"
-	case floorplan.UsageTechnical:
-		zh, en = "技术业务用房", "Technical"
-	case floorplan.UsageCirculation:
-		zh, en = "交通", "Circulation"
-	case floorplan.UsageCommercial:
-		zh, en = "商业", "Commercial"
-	case floorplan.UsageResidential:
-		zh, en = "住宅", "Residential"
-	case floorplan.UsageOther:
-		zh, en = "其他", "Other"
-	default:
-		return string(u)
-	}
-	if isEnglish(lang) {
-		return en
-	}
-	return zh
+	return paintLabel(usagePaints, u, lang)
 }
 
 // AgencyColor returns a stable colour for an agency: the same id always gets the same colour, in

@@ -158,42 +158,37 @@ func newNames(rep *floorplan.Report, opt Options) *names {
 	return n
 }
 
+// agency names an agency: its name in the report, else Options.AgencyName's, else its id; "" for none.
 func (n *names) agency(id uuid.UUID) string {
 	if id == uuid.Nil {
 		return ""
 	}
-	if s, ok := n.agencies[id]; ok {
-		return s
-	}
-	if n.opt.AgencyName != nil {
-		if s := n.opt.AgencyName(id); s != "" {
-			return s
-		}
-	}
-	return id.String()
+	return nameOr(n.agencies[id], n.opt.AgencyName, id)
 }
 
+// person names a person: their name in the report, else Options.PersonName's, else their id; "" for none.
 func (n *names) person(id uuid.UUID) string {
 	if id == uuid.Nil {
 		return ""
 	}
-	if p, ok := n.rep.Person(id); ok && p.Name != "" {
-		return p.Name
-	}
-	if n.opt.PersonName != nil {
-		if s := n.opt.PersonName(id); s != "" {
-			return s
-		}
-	}
-	return id.String()
+	p, _ := n.rep.Person(id)
+	return nameOr(p.Name, n.opt.PersonName, id)
 }
 
+// room names a room: its number in the report, else Options.RoomNumber's, else its id.
 func (n *names) room(id uuid.UUID) string {
-	if r, ok := n.rep.Room(id); ok && r.Number != "" {
-		return r.Number
+	r, _ := n.rep.Room(id)
+	return nameOr(r.Number, n.opt.RoomNumber, id)
+}
+
+// nameOr returns known unless it is empty, else what fallback (when set) gives for id unless that is
+// empty, else id itself.
+func nameOr(known string, fallback func(uuid.UUID) string, id uuid.UUID) string {
+	if known != "" {
+		return known
 	}
-	if n.opt.RoomNumber != nil {
-		if s := n.opt.RoomNumber(id); s != "" {
+	if fallback != nil {
+		if s := fallback(id); s != "" {
 			return s
 		}
 	}

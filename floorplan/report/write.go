@@ -25,21 +25,16 @@ func Write(w io.Writer, rep *floorplan.Report, f Format, opt Options) error {
 	if err != nil {
 		return err
 	}
-	switch f {
-	case JSON:
-		return writeJSON(w, doc)
-	case CSV:
-		return writeFindingsCSV(w, doc, opt.en())
-	case XLSX:
-		return writeXLSX(w, doc, opt.en())
-	case Table, "":
-		bw := bufio.NewWriter(w)
-		writeFindingsTable(bw, doc, opt.en())
-		bw.WriteString("\n")
-		writeTotalsTable(bw, doc, opt.en(), false) // the notes are above the findings
-		return flush(bw)
-	}
-	return floorplan.Invalidf("format %q is not one of table, csv, json, xlsx", string(f))
+	en := opt.en()
+	return writeIn(w, f, doc, en, output{
+		json: doc,
+		csv:  writeFindingsCSV,
+		table: func(bw *bufio.Writer) {
+			writeFindingsTable(bw, doc, en)
+			bw.WriteString("\n")
+			writeTotalsTable(bw, doc, en, false) // the notes are above the findings
+		},
+	})
 }
 
 // WriteTotals writes only the per-agency totals (with a total row) in format f; XLSX writes the
@@ -50,21 +45,38 @@ func WriteTotals(w io.Writer, rep *floorplan.Report, f Format, opt Options) erro
 	if err != nil {
 		return err
 	}
-	switch f {
-	case JSON:
-		return writeJSON(w, struct {
+	en := opt.en()
+	return writeIn(w, f, doc, en, output{
+		json: struct {
 			AsOf     string      `json:"as_of"`
 			Notes    []NoteRow   `json:"notes"`
 			Agencies []AgencyRow `json:"agencies"`
 			Total    AgencyRow   `json:"total"`
-		}{doc.AsOf, doc.Notes, doc.Agencies, doc.Total})
+		}{doc.AsOf, doc.Notes, doc.Agencies, doc.Total},
+		csv:   writeTotalsCSV,
+		table: func(bw *bufio.Writer) { writeTotalsTable(bw, doc, en, true) },
+	})
+}
+
+// output is what Write or WriteTotals writes in the formats but XLSX, which is always the whole workbook.
+type output struct {
+	json  any                                             // the value encoded as JSON
+	csv   func(w io.Writer, doc *Document, en bool) error // writes the CSV file
+	table func(bw *bufio.Writer)                          // writes the text table
+}
+
+// writeIn writes doc to w in format f as out says; en chooses English headings.
+func writeIn(w io.Writer, f Format, doc *Document, en bool, out output) error {
+	switch f {
+	case JSON:
+		return writeJSON(w, out.json)
 	case CSV:
-		return writeTotalsCSV(w, doc, opt.en())
+		return out.csv(w, doc, en)
 	case XLSX:
-		return writeXLSX(w, doc, opt.en())
+		return writeXLSX(w, doc, en)
 	case Table, "":
 		bw := bufio.NewWriter(w)
-		writeTotalsTable(bw, doc, opt.en(), true)
+		out.table(bw)
 		return flush(bw)
 	}
 	return floorplan.Invalidf("format %q is not one of table, csv, json, xlsx", string(f))

@@ -17,10 +17,8 @@ import (
 // yesterday (by the store's clock) is then after everything written before.
 const aged = 72 * time.Hour
 
-func testSoftDelete(t *testing.T, s floorplan.Store) {
-	f := newFixture(t, s)
-	ctx := f.ctx
-	c := clockOf(t, s)
+func testSoftDelete(t *testing.T, f *fixture) {
+	s, ctx, c := f.s, f.ctx, f.clock
 	r := f.room(t, 0, "101", rect(0, 0, 6, 5))
 	keep := f.room(t, 0, "102", rect(6, 0, 12, 5))
 	p := f.person(t, "郑洁", floorplan.RankStaff)
@@ -56,12 +54,12 @@ func testSoftDelete(t *testing.T, s floorplan.Store) {
 	if len(fs) != 1 || fs[0].ID != keep.ID {
 		t.Errorf("Features lists a deleted room: %d features", len(fs))
 	}
-	hits, err := s.Search(ctx, "101", 10)
+	hits, err := s.Search(ctx, "101", 10, floorplan.ReadScope{})
 	must(t, err)
 	if len(hits) != 0 {
 		t.Errorf("Search finds a deleted room: %+v", hits)
 	}
-	hits, err = s.Search(ctx, "郑洁", 10)
+	hits, err = s.Search(ctx, "郑洁", 10, floorplan.ReadScope{})
 	must(t, err)
 	if len(hits) != 0 {
 		t.Errorf("Search finds a deleted person: %+v", hits)
@@ -91,9 +89,8 @@ func testSoftDelete(t *testing.T, s floorplan.Store) {
 	}
 }
 
-func testHistory(t *testing.T, s floorplan.Store) {
-	f := newFixture(t, s)
-	ctx := f.ctx
+func testHistory(t *testing.T, f *fixture) {
+	s, ctx := f.s, f.ctx
 	r := f.room(t, 0, "101", rect(0, 0, 6, 5))
 	r.Name, r.Geometry = "处长办公室", rect(0, 0, 5, 5)
 	must(t, s.UpdateRoom(ctx, &r))
@@ -229,10 +226,8 @@ func (sc *PastScenario) CheckBefore(t *testing.T, what string, snap *floorplan.S
 	}
 }
 
-func testSnapshotPast(t *testing.T, s floorplan.Store) {
-	f := newFixture(t, s)
-	ctx := f.ctx
-	c := clockOf(t, s)
+func testSnapshotPast(t *testing.T, f *fixture) {
+	s, ctx, c := f.s, f.ctx, f.clock
 	changed := f.room(t, 0, "501", rect(0, 0, 4, 6))
 	deleted := f.room(t, 0, "502", rect(4, 0, 8, 6))
 	same := f.room(t, 0, "503", rect(8, 0, 12, 6))
@@ -297,10 +292,8 @@ func testSnapshotPast(t *testing.T, s floorplan.Store) {
 	}
 }
 
-func testSnapshotToday(t *testing.T, s floorplan.Store) {
-	f := newFixture(t, s)
-	ctx := f.ctx
-	c := clockOf(t, s)
+func testSnapshotToday(t *testing.T, f *fixture) {
+	s, ctx, c := f.s, f.ctx, f.clock
 	r := f.room(t, 0, "101", rect(0, 0, 6, 5))
 	gone := f.room(t, 0, "102", rect(6, 0, 12, 5))
 	must(t, s.DeleteRoom(ctx, gone.ID, gone.Version))
@@ -352,4 +345,210 @@ func roomIn(snap *floorplan.Snapshot, id uuid.UUID) floorplan.Room {
 		}
 	}
 	return floorplan.Room{}
+}
+
+// testBitemporal checks the two times of every fact (floorplan/effective.go): a report as of a day reads
+// the register as now known, from each change's effective day; SnapshotRecorded reads what was known at
+// a moment; the history keeps both days and the reason.
+func testBitemporal(t *testing.T, f *fixture) {
+	s, ctx, c := f.s, f.ctx, f.clock
+	today := day(c, 0)
+	lastYear := day(c, -365)
+
+	// A room surveyed in an old building: it exists from its known start, not from the day it was entered.
+	old := f.newRoom(0, "101", rect(0, 0, 4, 6))
+	old.ValidFrom = lastYear
+	must(t, s.CreateRoom(ctx, &old))
+	if !old.ValidFrom.Equal(lastYear) {
+		t.Errorf("CreateRoom: ValidFrom = %v, want %v", old.ValidFrom, lastYear)
+	}
+	plain := f.room(t, 0, "102", rect(4, 0, 8, 6))
+	if !plain.ValidFrom.Equal(today) {
+		t.Errorf("CreateRoom without a start: ValidFrom = %v, want today %v", plain.ValidFrom, today)
+	}
+	lastMonth, err := s.Snapshot(ctx, day(c, -30))
+	must(t, err)
+	if roomIn(lastMonth, old.ID).ID != old.ID || roomIn(lastMonth, plain.ID).ID == plain.ID {
+		t.Errorf("last month: the room known from last year must be there, the one entered today not")
+	}
+	if !lastMonth.FirstKnown.Equal(lastYear) {
+		t.Errorf("FirstKnown = %v, want %v", lastMonth.FirstKnown, lastYear)
+	}
+	tooEarly, err := s.Snapshot(ctx, day(c, -400))
+	must(t, err)
+	if len(tooEarly.Rooms) != 0 || !tooEarly.FirstKnown.Equal(lastYear) {
+		t.Errorf("before the first room: %d rooms, first known %v", len(tooEarly.Rooms), tooEarly.FirstKnown)
+	}
+
+	// A retirement dated 50 days ago, entered today: as now known the person had retired 40 days ago.
+	p := f.person(t, "钱进", floorplan.RankDivision)
+	a := f.assign(t, p, old, day(c, -300))
+	p.Status, p.StatusDate = floorplan.PersonRetired, day(c, -50)
+	must(t, s.UpdatePerson(ctx, &p))
+	mid, err := s.Snapshot(ctx, day(c, -40))
+	must(t, err)
+	if i := slices.IndexFunc(mid.People, func(x floorplan.Person) bool { return x.ID == p.ID }); i < 0 ||
+		mid.People[i].Status != floorplan.PersonRetired {
+		t.Errorf("40 days ago, as now known: the retirement dated 50 days ago is missing")
+	}
+	before, err := s.Snapshot(ctx, day(c, -60))
+	must(t, err)
+	if i := slices.IndexFunc(before.People, func(x floorplan.Person) bool { return x.ID == p.ID }); i < 0 ||
+		before.People[i].Status != floorplan.PersonActive {
+		t.Errorf("60 days ago the person was active")
+	}
+	if !slices.ContainsFunc(mid.Assignments, func(x floorplan.Assignment) bool { return x.ID == a.ID }) {
+		t.Errorf("40 days ago: the assignment (from 300 days ago) is missing")
+	}
+
+	// What officemap said before the retirement was entered.
+	c.Pass(t, aged)
+	entered := c.Now().Add(-aged - time.Minute) // before everything above was written
+	p, err = s.Person(ctx, p.ID)
+	must(t, err)
+	old, err = s.Room(ctx, old.ID)
+	must(t, err)
+
+	// A survey correction of room 101 effective 100 days ago, with its reason.
+	fixCtx := floorplan.WithReason(floorplan.WithEffective(ctx, day(c, -100)), "复测更正")
+	old.Geometry = rect(0, 0, 4, 5.5)
+	must(t, s.UpdateRoom(fixCtx, &old))
+	for _, tc := range []struct {
+		name string
+		on   int
+		area float64
+	}{{"before the correction's day", -101, 24}, {"on the correction's day", -100, 22}, {"today", 0, 22}} {
+		snap, err := s.Snapshot(ctx, day(c, tc.on))
+		must(t, err)
+		if got := roomIn(snap, old.ID).Area(); got != tc.area {
+			t.Errorf("%s: room 101 has %v m², want %v", tc.name, got, tc.area)
+		}
+	}
+	then, err := s.SnapshotRecorded(ctx, day(c, -50), entered)
+	must(t, err)
+	if got := roomIn(then, old.ID).Area(); got != 0 {
+		t.Errorf("as recorded before anything was entered: room 101 is there (%v m²)", got)
+	}
+	now := c.Now()
+	at := now.Add(-aged / 2).In(time.FixedZone("UTC-5", -5*3600)) // any zone: an instant is an instant
+	recorded, err := s.SnapshotRecorded(ctx, day(c, -50), at)
+	must(t, err)
+	if got := roomIn(recorded, old.ID).Area(); got != 24 {
+		t.Errorf("as recorded before the correction: room 101 has %v m², want 24", got)
+	}
+	if recorded.RecordedAt != at {
+		t.Errorf("RecordedAt = %v, want the instant asked for, as given (%v)", recorded.RecordedAt, at)
+	}
+	_, err = s.SnapshotRecorded(ctx, day(c, -50), time.Time{})
+	wantErr(t, "SnapshotRecorded without a recording time", err, floorplan.ErrInvalid)
+	h, err := s.History(ctx, floorplan.EntityRoom, old.ID)
+	must(t, err)
+	if n := len(h); n < 2 || h[n-1].Reason != "复测更正" || !h[n-1].Effective.Equal(day(c, -100)) ||
+		!h[0].Effective.Equal(lastYear) {
+		t.Errorf("history: %+v, want the insert effective %v and the correction effective %v with its reason",
+			h, lastYear, day(c, -100))
+	}
+	ph, err := s.History(ctx, floorplan.EntityPerson, p.ID)
+	must(t, err)
+	if i := slices.IndexFunc(ph, func(x floorplan.Change) bool { return x.Op == "update" }); i < 0 ||
+		!ph[i].Effective.Equal(p.StatusDate) {
+		t.Errorf("person history: the retirement's change must be effective from its status date %v: %+v", p.StatusDate, ph)
+	}
+
+	// A delete holds from today: the room stays in the past.
+	must(t, s.DeleteAssignment(ctx, a.ID, mustVersion(t, s, a)))
+	snap, err := s.Snapshot(ctx, day(c, -1))
+	must(t, err)
+	if !slices.ContainsFunc(snap.Assignments, func(x floorplan.Assignment) bool { return x.ID == a.ID }) {
+		t.Errorf("yesterday: the assignment deleted today is missing")
+	}
+}
+
+func mustVersion(t *testing.T, s floorplan.Store, a floorplan.Assignment) int64 {
+	t.Helper()
+	got, err := s.Assignment(ctxFor(t), a.ID)
+	must(t, err)
+	return got.Version
+}
+
+// testRevision checks the register's revision: it grows with every committed write (a single write, a
+// transaction, a delete) and stays put for reads, refused writes and rolled-back transactions, which is
+// what lets several servers trust their caches.
+func testRevision(t *testing.T, f *fixture) {
+	s, ctx := f.s, f.ctx
+	rev := func() int64 {
+		t.Helper()
+		n, err := s.Revision(ctx)
+		if err != nil {
+			t.Fatalf("Revision: %v", err)
+		}
+		return n
+	}
+	grows := func(what string, before int64) int64 {
+		t.Helper()
+		after := rev()
+		if after <= before {
+			t.Errorf("revision after %s = %d, want more than %d", what, after, before)
+		}
+		return after
+	}
+	same := func(what string, before int64) {
+		t.Helper()
+		if after := rev(); after != before {
+			t.Errorf("revision after %s = %d, want it unchanged at %d", what, after, before)
+		}
+	}
+
+	r0 := rev()
+	room := f.newRoom(0, "R1", rect(0, 0, 4, 5))
+	if err := s.CreateRoom(ctx, &room); err != nil {
+		t.Fatal(err)
+	}
+	r1 := grows("creating a room", r0)
+
+	if _, err := s.Rooms(ctx, floorplan.RoomFilter{FloorID: room.FloorID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Snapshot(ctx, day(f.clock, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Search(ctx, "R1", 5, floorplan.ReadScope{}); err != nil {
+		t.Fatal(err)
+	}
+	same("reads", r1)
+
+	bad := f.newRoom(0, "R2", rect(2, 2, 6, 6)) // overlaps R1
+	if err := s.CreateRoom(ctx, &bad); err == nil {
+		t.Fatal("an overlapping room was accepted")
+	}
+	same("a refused write", r1)
+
+	if err := s.InTx(ctx, func(tx floorplan.Store) error {
+		r := f.newRoom(0, "R3", rect(10, 0, 14, 5))
+		if err := tx.CreateRoom(ctx, &r); err != nil {
+			return err
+		}
+		return errStop
+	}); err != errStop {
+		t.Fatalf("InTx = %v, want errStop", err)
+	}
+	same("a rolled-back transaction", r1)
+
+	if err := s.InTx(ctx, func(tx floorplan.Store) error {
+		for i, x := range []float64{10, 14} {
+			r := f.newRoom(0, "T"+string(rune('1'+i)), rect(x, 0, x+4, 5))
+			if err := tx.CreateRoom(ctx, &r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r2 := grows("a committed transaction", r1)
+
+	if err := s.DeleteRoom(ctx, room.ID, room.Version); err != nil {
+		t.Fatal(err)
+	}
+	grows("deleting a room", r2)
 }

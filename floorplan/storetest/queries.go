@@ -33,9 +33,8 @@ func sortedIDs(ids ...uuid.UUID) []uuid.UUID {
 // sameLonLat reports whether two lon/lat polygons agree to 1e-9° (0.1 mm).
 func sameLonLat(a, b orb.Polygon) bool { return geotest.EqualWithin(a, b, 1e-9) }
 
-func testFeatures(t *testing.T, s floorplan.Store) {
-	f := newFixture(t, s)
-	ctx := f.ctx
+func testFeatures(t *testing.T, f *fixture) {
+	s, ctx := f.s, f.ctx
 	r101 := f.room(t, 0, "101", rect(0, 0, 6, 5))
 	r101.Name = "局长办公室"
 	must(t, s.UpdateRoom(ctx, &r101))
@@ -105,9 +104,8 @@ func testFeatures(t *testing.T, s floorplan.Store) {
 	wantErr(t, "an unknown layer", err, floorplan.ErrInvalid)
 }
 
-func testSearch(t *testing.T, s floorplan.Store) {
-	f := newFixture(t, s)
-	ctx := f.ctx
+func testSearch(t *testing.T, f *fixture) {
+	s, ctx := f.s, f.ctx
 	r101 := f.newRoom(0, "101", rect(0, 0, 6, 5))
 	r101.Name = "局长办公室"
 	must(t, s.CreateRoom(ctx, &r101))
@@ -150,7 +148,7 @@ func testSearch(t *testing.T, s floorplan.Store) {
 		{"empty", "   ", 10, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			hits, err := s.Search(ctx, tc.q, tc.limit)
+			hits, err := s.Search(ctx, tc.q, tc.limit, floorplan.ReadScope{})
 			must(t, err)
 			if !slices.Equal(IDs(hits), tc.want) {
 				t.Errorf("Search(%q) = %v, want %v", tc.q, kinds(hits), tc.want)
@@ -158,40 +156,44 @@ func testSearch(t *testing.T, s floorplan.Store) {
 		})
 	}
 
-	hits, err := s.Search(ctx, "李明", 1)
+	hits, err := s.Search(ctx, "李明", 1, floorplan.ReadScope{})
 	must(t, err)
 	if len(hits) != 1 || hits[0].Kind != floorplan.HitPerson || hits[0].BuildingID != f.building.ID ||
 		hits[0].FloorID != f.floor(0).ID || !strings.Contains(hits[0].Detail, f.agencies[0].Name) {
 		t.Errorf("person hit = %+v, want 李明 in 1F of %s, detail naming the agency", hits, f.building.Name)
 	}
-	hits, err = s.Search(ctx, "101", 1)
+	hits, err = s.Search(ctx, "101", 1, floorplan.ReadScope{})
 	must(t, err)
 	if len(hits) != 1 || hits[0].Kind != floorplan.HitRoom || hits[0].Label != "101 局长办公室" ||
 		hits[0].BuildingID != f.building.ID || hits[0].FloorID != f.floor(0).ID || !strings.Contains(hits[0].Detail, f.building.Name) {
 		t.Errorf("room hit = %+v", hits)
 	}
-	hits, err = s.Search(ctx, "机关事务", 10)
+	hits, err = s.Search(ctx, "机关事务", 10, floorplan.ReadScope{})
 	must(t, err)
 	if len(hits) != 1 || hits[0].Kind != floorplan.HitAgency || hits[0].ID != f.agencies[0].ID {
 		t.Errorf("agency hits = %v", kinds(hits))
 	}
-	hits, err = s.Search(ctx, "综合楼", 10)
+	hits, err = s.Search(ctx, "综合楼", 10, floorplan.ReadScope{})
 	must(t, err)
 	if len(hits) != 1 || hits[0].Kind != floorplan.HitBuilding || hits[0].ID != f.building.ID || hits[0].BuildingID != f.building.ID {
 		t.Errorf("building hits = %v", kinds(hits))
 	}
-	_, err = s.Search(ctx, strings.Repeat("房", 101), 10)
+	_, err = s.Search(ctx, strings.Repeat("房", 101), 10, floorplan.ReadScope{})
 	wantErr(t, "a search text of 101 characters", err, floorplan.ErrInvalid)
 }
 
 // errStop is what the InTx tests' functions fail with.
 var errStop = errors.New("storetest: stop")
 
-func testInTx(t *testing.T, s floorplan.Store) {
-	f := newFixture(t, s)
-	ctx := f.ctx
+func testInTx(t *testing.T, f *fixture) {
+	s, ctx := f.s, f.ctx
 	var rolled floorplan.Room
+	var rolledSite floorplan.Site
 	err := s.InTx(ctx, func(tx floorplan.Store) error {
+		rolledSite = floorplan.Site{Name: "回滚", Category: "office.other", Ownership: floorplan.OwnershipFiled}
+		if err := tx.CreateSite(ctx, &rolledSite); err != nil {
+			return err
+		}
 		b := floorplan.Building{SiteID: f.site.ID, Name: "临时楼", Georef: f.building.Georef}
 		if err := tx.CreateBuilding(ctx, &b); err != nil {
 			return err
@@ -209,6 +211,7 @@ func testInTx(t *testing.T, s floorplan.Store) {
 		t.Fatalf("InTx returned %v, want the function's error", err)
 	}
 	wantErr(t, "a room of a rolled back transaction", errOf(s.Room(ctx, rolled.ID)), floorplan.ErrNotFound)
+	wantErr(t, "a site of a rolled back transaction", errOf(s.Site(ctx, rolledSite.ID)), floorplan.ErrNotFound)
 	if bs, err := s.Buildings(ctx, f.site.ID); err != nil || len(bs) != 1 {
 		t.Errorf("after a rollback the site has %d buildings (err %v), want 1", len(bs), err)
 	}
@@ -238,6 +241,9 @@ func testInTx(t *testing.T, s floorplan.Store) {
 			return err
 		}
 		err := tx.InTx(ctx, func(inner floorplan.Store) error {
+			if _, err := inner.Room(ctx, kept.ID); err != nil {
+				return fmt.Errorf("a nested InTx reading the outer one's write: %w", err)
+			}
 			nestedRoom = f.newRoom(1, "201", rect(0, 0, 6, 5))
 			if err := inner.CreateRoom(ctx, &nestedRoom); err != nil {
 				return err
@@ -263,6 +269,22 @@ func testInTx(t *testing.T, s floorplan.Store) {
 		t.Errorf("after the transactions there are %d rooms, want only 102", len(rooms))
 	}
 
+	// A nested InTx that succeeded is undone with the outer one.
+	var undone floorplan.Room
+	err = s.InTx(ctx, func(tx floorplan.Store) error {
+		if err := tx.InTx(ctx, func(inner floorplan.Store) error {
+			undone = f.newRoom(1, "204", rect(20, 0, 26, 5))
+			return inner.CreateRoom(ctx, &undone)
+		}); err != nil {
+			return err
+		}
+		return errStop
+	})
+	if !errors.Is(err, errStop) {
+		t.Fatalf("InTx around a nested one returned %v, want the function's error", err)
+	}
+	wantErr(t, "a room of a nested InTx whose outer one rolled back", errOf(s.Room(ctx, undone.ID)), floorplan.ErrNotFound)
+
 	var panicked floorplan.Room
 	func() {
 		defer func() {
@@ -283,9 +305,8 @@ func testInTx(t *testing.T, s floorplan.Store) {
 	must(t, s.CreateRoom(ctx, &after)) // the store still writes after a panic
 }
 
-func testGeorefChange(t *testing.T, s floorplan.Store) {
-	f := newFixture(t, s)
-	ctx := f.ctx
+func testGeorefChange(t *testing.T, f *fixture) {
+	s, ctx := f.s, f.ctx
 	r := f.room(t, 0, "101", rect(0, 0, 6, 5))
 	old := f.around(3, 2.5, 0.5)
 	got, err := s.Features(ctx, floorplan.LayerRooms, old, floorplan.FeatureFilter{})
@@ -325,9 +346,8 @@ func testGeorefChange(t *testing.T, s floorplan.Store) {
 	wantErr(t, "an update from before the georeference change", s.UpdateRoom(ctx, &stale), floorplan.ErrConflict)
 }
 
-func testDerivedArea(t *testing.T, s floorplan.Store) {
-	f := newFixture(t, s)
-	ctx := f.ctx
+func testDerivedArea(t *testing.T, f *fixture) {
+	s, ctx := f.s, f.ctx
 	harbin := floorplan.Building{SiteID: f.site.ID, Name: "哈尔滨楼", Footprint: rect(0, 0, 80, 30),
 		Georef: geo.Georef{Origin: orb.Point{126.6350, 45.7570}, RotationDeg: 77.5, Scale: 1}}
 	must(t, s.CreateBuilding(ctx, &harbin))
@@ -366,10 +386,8 @@ func testDerivedArea(t *testing.T, s floorplan.Store) {
 	}
 }
 
-func testConcurrent(t *testing.T, s floorplan.Store) {
-	f := newFixture(t, s)
-	ctx := f.ctx
-	c := clockOf(t, s)
+func testConcurrent(t *testing.T, f *fixture) {
+	s, ctx, c := f.s, f.ctx, f.clock
 	const workers, updates = 20, 5
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
@@ -399,7 +417,7 @@ func testConcurrent(t *testing.T, s floorplan.Store) {
 					fail("features", err)
 					return
 				}
-				if _, err := s.Search(ctx, r.Number, 5); err != nil {
+				if _, err := s.Search(ctx, r.Number, 5, floorplan.ReadScope{}); err != nil {
 					fail("search", err)
 					return
 				}

@@ -18,25 +18,23 @@ const (
 // filled in place as the Create methods fill their argument (versions, creation times). Records committed
 // before an error stay.
 func (d *Dataset) Load(ctx context.Context, reg *floorplan.Register) error {
-	if err := batches(ctx, reg, d.Sites, floorplan.Store.CreateSite, "site"); err != nil {
-		return err
+	steps := []func() error{
+		func() error { return batches(ctx, reg, d.Sites, floorplan.Store.CreateSite, "site") },
+		func() error { return batches(ctx, reg, d.Agencies, floorplan.Store.CreateAgency, "agency") },
+		func() error { return batches(ctx, reg, d.Buildings, floorplan.Store.CreateBuilding, "building") },
+		func() error { return batches(ctx, reg, d.Floors, floorplan.Store.CreateFloor, "floor") },
+		func() error { return bulk(ctx, reg, d.Rooms, floorplan.Store.BulkInsertRooms, "rooms") },
+		func() error { return bulk(ctx, reg, d.People, floorplan.Store.BulkInsertPeople, "people") },
+		func() error {
+			return bulk(ctx, reg, d.Assignments, floorplan.Store.BulkInsertAssignments, "assignments")
+		},
 	}
-	if err := batches(ctx, reg, d.Agencies, floorplan.Store.CreateAgency, "agency"); err != nil {
-		return err
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
 	}
-	if err := batches(ctx, reg, d.Buildings, floorplan.Store.CreateBuilding, "building"); err != nil {
-		return err
-	}
-	if err := batches(ctx, reg, d.Floors, floorplan.Store.CreateFloor, "floor"); err != nil {
-		return err
-	}
-	if err := bulk(ctx, reg, d.Rooms, floorplan.Store.BulkInsertRooms, "rooms"); err != nil {
-		return err
-	}
-	if err := bulk(ctx, reg, d.People, floorplan.Store.BulkInsertPeople, "people"); err != nil {
-		return err
-	}
-	return bulk(ctx, reg, d.Assignments, floorplan.Store.BulkInsertAssignments, "assignments")
+	return nil
 }
 
 // request names synthetic data for the register's permission hook.

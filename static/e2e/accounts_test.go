@@ -15,7 +15,6 @@ import (
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
-	"officemap/api"
 	"officemap/floorplan/identity"
 )
 
@@ -94,17 +93,7 @@ func (b *browser) visible(sel string) bool {
 // showRoom picks a building on the map, one of its floors and a room, as a user does.
 func (b *browser) showRoom(bl building, floorID string, r room, floorRooms []room) {
 	b.t.Helper()
-	var fp struct{ Coordinates [][][2]float64 }
-	if err := json.Unmarshal(bl.Footprint, &fp); err != nil {
-		b.t.Fatal(err)
-	}
-	c := centroid(fp.Coordinates[0])
-	b.click(b.pixel(fmt.Sprintf(`officemap.pixelOf([%v, %v])`, c[0], c[1])))
-	b.wait("the building to be chosen", fmt.Sprintf(`officemap.state().building === %q && officemap.state().floor`, bl.ID))
-	b.settle()
-	b.clickSel(fmt.Sprintf(`#levels button[data-floor-id=%q]`, floorID))
-	b.wait("the floor", fmt.Sprintf(`officemap.state().floor?.id === %q`, floorID))
-	b.settle()
+	b.openFloor(bl, floorID)
 	var want []string
 	for _, fr := range floorRooms {
 		want = append(want, fr.ID)
@@ -120,9 +109,7 @@ func (b *browser) showRoom(bl building, floorID string, r room, floorRooms []roo
 // TestBrowserAccounts signs in as a planner, a viewer and an auditor and checks what each is shown.
 func TestBrowserAccounts(t *testing.T) {
 	chromium(t)
-	store := sampleStore(t)
-	svc := identity.NewService(store, identity.Options{SignInPerMinute: 100, MaxHashing: 2})
-	s := serve(t, api.Deps{Store: store, Register: api.NewRegister(store, svc), Identity: svc})
+	s, svc, _ := serveAccounts(t, identity.Options{SignInPerMinute: 100, MaxHashing: 2})
 	ctx := context.Background()
 	planner, _, err := svc.AddUser(ctx, "planner", []identity.Grant{{Role: identity.RolePlanner}}, plannerPassword)
 	if err != nil {
@@ -441,31 +428,15 @@ func TestBrowserAccounts(t *testing.T) {
 	}
 
 	t.Run("no external request, no console error, only the expected refusals", func(t *testing.T) {
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		for _, u := range b.requests {
-			if !strings.HasPrefix(u, s.URL+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
-				t.Errorf("the page requested %s, outside the test server", u)
-			}
-		}
-		for _, p := range b.problems {
-			t.Errorf("browser problem: %s", p)
-		}
-		for _, st := range b.statuses {
-			// Signed out, /api/v1/me is 401; the refused sign-ins and the one asking for the code, 401.
-			if st != "401 GET /api/v1/me" && st != "401 POST /api/v1/session" {
-				t.Errorf("unexpected error response: %s", st)
-			}
-		}
+		// Signed out, /api/v1/me is 401; the refused sign-ins and the one asking for the code, 401.
+		b.checkClean(t, s.URL, func(st string) bool { return st == "401 GET /api/v1/me" || st == "401 POST /api/v1/session" })
 	})
 }
 
 // TestBrowserSignInLimit: past the sign-in rate limit of an address, the page says to wait.
 func TestBrowserSignInLimit(t *testing.T) {
 	chromium(t)
-	store := sampleStore(t)
-	svc := identity.NewService(store, identity.Options{SignInPerMinute: 1, SignInBurst: 2, MaxHashing: 2})
-	s := serve(t, api.Deps{Store: store, Register: api.NewRegister(store, svc), Identity: svc})
+	s, _, _ := serveAccounts(t, identity.Options{SignInPerMinute: 1, SignInBurst: 2, MaxHashing: 2})
 	b := openBrowser(t, s.URL)
 	b.do(chromedp.Navigate(s.URL + "/"))
 	for range 2 {

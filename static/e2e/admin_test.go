@@ -8,7 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"officemap/api"
 	"officemap/floorplan/identity"
 )
 
@@ -16,9 +15,7 @@ import (
 // its one-time password once; the security administrator grants it the viewer role.
 func TestBrowserAdmin(t *testing.T) {
 	chromium(t)
-	store := sampleStore(t)
-	svc := identity.NewService(store, identity.Options{SignInPerMinute: 100, MaxHashing: 2})
-	s := serve(t, api.Deps{Store: store, Register: api.NewRegister(store, svc), Identity: svc})
+	s, svc, store := serveAccounts(t, identity.Options{SignInPerMinute: 100, MaxHashing: 2})
 	ctx := context.Background()
 	secrets := map[string]string{}
 	for name, role := range map[string]identity.Role{"sys": identity.RoleSysAdmin, "sec": identity.RoleSecAdmin} {

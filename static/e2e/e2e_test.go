@@ -32,6 +32,7 @@ import (
 	"officemap/api"
 	"officemap/floorplan"
 	"officemap/floorplan/gpkg"
+	"officemap/floorplan/identity"
 	"officemap/floorplan/sample"
 	"officemap/static"
 )
@@ -48,6 +49,15 @@ type server struct {
 func startServer(t *testing.T) *server {
 	t.Helper()
 	return serve(t, api.Deps{Store: sampleStore(t)})
+}
+
+// serveAccounts serves officemap in process on a fresh GeoPackage holding the demo sample, with accounts
+// on: an identity service made with opts, whose users the store keeps.
+func serveAccounts(t *testing.T, opts identity.Options) (*server, *identity.Service, *gpkg.Store) {
+	t.Helper()
+	store := sampleStore(t)
+	svc := identity.NewService(store, opts)
+	return serve(t, api.Deps{Store: store, Register: api.NewRegister(store, svc), Identity: svc}), svc, store
 }
 
 // sampleStore opens a fresh GeoPackage holding the demo sample.
@@ -423,6 +433,49 @@ func (b *browser) extraShot(name string) {
 	}
 }
 
+// pixelOfBuilding is where the centre of bl's footprint is on the page.
+func (b *browser) pixelOfBuilding(bl building) (float64, float64) {
+	b.t.Helper()
+	var fp struct{ Coordinates [][][2]float64 }
+	if err := json.Unmarshal(bl.Footprint, &fp); err != nil {
+		b.t.Fatal(err)
+	}
+	c := centroid(fp.Coordinates[0])
+	return b.pixel(fmt.Sprintf(`officemap.pixelOf([%v, %v])`, c[0], c[1]))
+}
+
+// openFloor picks the building bl on the map and then its floor floorID, as a user does.
+func (b *browser) openFloor(bl building, floorID string) {
+	b.t.Helper()
+	b.click(b.pixelOfBuilding(bl))
+	b.wait("the building to be chosen", fmt.Sprintf(`officemap.state().building === %q && officemap.state().floor`, bl.ID))
+	b.settle()
+	b.clickSel(fmt.Sprintf(`#levels button[data-floor-id=%q]`, floorID))
+	b.wait("the floor", fmt.Sprintf(`officemap.state().floor?.id === %q`, floorID))
+	b.settle()
+}
+
+// checkClean fails t for every request the page made outside the server at url, every browser problem
+// and every error answer that expected does not allow.
+func (b *browser) checkClean(t *testing.T, url string, expected func(status string) bool) {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, u := range b.requests {
+		if !strings.HasPrefix(u, url+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
+			t.Errorf("the page requested %s, outside the test server", u)
+		}
+	}
+	for _, p := range b.problems {
+		t.Errorf("browser problem: %s", p)
+	}
+	for _, st := range b.statuses {
+		if !expected(st) {
+			t.Errorf("unexpected error response: %s", st)
+		}
+	}
+}
+
 type appState struct {
 	Ready     bool     `json:"ready"`
 	Tab       string   `json:"tab"`
@@ -562,12 +615,7 @@ func TestBrowser(t *testing.T) {
 		}
 		b.extraShot("overview.png")
 		for _, bl := range buildings {
-			var fp struct{ Coordinates [][][2]float64 }
-			if err := json.Unmarshal(bl.Footprint, &fp); err != nil {
-				t.Fatal(err)
-			}
-			c := centroid(fp.Coordinates[0])
-			x, y := b.pixel(fmt.Sprintf(`officemap.pixelOf([%v, %v])`, c[0], c[1]))
+			x, y := b.pixelOfBuilding(bl)
 			if x < 0 || y < 40 || x > 1400-360 || y > 900 {
 				t.Errorf("building %s is at (%.0f, %.0f), outside the map", bl.Name, x, y)
 			}
@@ -598,16 +646,7 @@ func TestBrowser(t *testing.T) {
 				bl = x
 			}
 		}
-		var fp struct{ Coordinates [][][2]float64 }
-		json.Unmarshal(bl.Footprint, &fp)
-		c := centroid(fp.Coordinates[0])
-		b.click(b.pixel(fmt.Sprintf(`officemap.pixelOf([%v, %v])`, c[0], c[1])))
-		b.wait("the building to be chosen", fmt.Sprintf(`officemap.state().building === %q && officemap.state().floor`, bl.ID))
-		b.settle()
-
-		b.clickSel(fmt.Sprintf(`#levels button[data-floor-id=%q]`, targetFloor))
-		b.wait("the floor", fmt.Sprintf(`officemap.state().floor?.id === %q`, targetFloor))
-		b.settle()
+		b.openFloor(bl, targetFloor)
 		// Every room of the floor is drawn from the rooms tiles.
 		want := []string{}
 		for _, r := range roomsOf[targetFloor] {
@@ -1209,29 +1248,17 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("no external request and no console error", func(t *testing.T) {
 		b.mu.Lock()
-		defer b.mu.Unlock()
-		if len(b.requests) < 10 {
-			t.Errorf("only %d requests were seen: the listener is not working", len(b.requests))
+		seen := len(b.requests)
+		b.mu.Unlock()
+		if seen < 10 {
+			t.Errorf("only %d requests were seen: the listener is not working", seen)
 		}
-		for _, u := range b.requests {
-			if !strings.HasPrefix(u, s.URL+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
-				t.Errorf("the page requested %s, outside the test server", u)
-			}
-		}
-		for _, p := range b.problems {
-			t.Errorf("browser problem: %s", p)
-		}
-		for _, st := range b.statuses {
-			// The error answers expected: the refused drawings and the refused save of the conflict, and
-			// GET /api/v1/me's 404 that tells the app that accounts are off.
-			if st == "404 GET /api/v1/me" {
-				continue
-			}
-			if !strings.HasPrefix(st, "412 PATCH /api/v1/rooms/"+other.ID) && !strings.HasPrefix(st, "409 POST /api/v1/floors/"+fl.ID+"/rooms") &&
-				!strings.HasPrefix(st, "422 POST /api/v1/floors/"+fl.ID+"/rooms") {
-				t.Errorf("unexpected error response: %s", st)
-			}
-		}
+		// The error answers expected: the refused drawings and the refused save of the conflict, and
+		// GET /api/v1/me's 404 that tells the app that accounts are off.
+		b.checkClean(t, s.URL, func(st string) bool {
+			return st == "404 GET /api/v1/me" || strings.HasPrefix(st, "412 PATCH /api/v1/rooms/"+other.ID) ||
+				strings.HasPrefix(st, "409 POST /api/v1/floors/"+fl.ID+"/rooms") || strings.HasPrefix(st, "422 POST /api/v1/floors/"+fl.ID+"/rooms")
+		})
 	})
 }
 

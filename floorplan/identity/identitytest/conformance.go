@@ -47,6 +47,14 @@ func Run(t *testing.T, newStore func(t *testing.T) identity.Store) {
 // at is a fixed time as every store keeps it.
 var at = time.Date(2026, 3, 2, 9, 30, 15, 123456000, time.UTC)
 
+// CreateUser creates a user with the given name and nothing else set in s, failing the test on an error.
+func CreateUser(t *testing.T, s identity.Store, name string) identity.User {
+	t.Helper()
+	u := identity.User{Username: name}
+	must(t, s.CreateUser(t.Context(), &u))
+	return u
+}
+
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
@@ -190,11 +198,9 @@ func testUsers(t *testing.T, s identity.Store) {
 
 func testUserConflicts(t *testing.T, s identity.Store) {
 	ctx := t.Context()
-	a := identity.User{Username: "planner"}
-	must(t, s.CreateUser(ctx, &a))
+	CreateUser(t, s, "planner")
 	wantErr(t, s.CreateUser(ctx, &identity.User{Username: "Planner"}), floorplan.ErrConflict, "a duplicate name in another case")
-	b := identity.User{Username: "viewer"}
-	must(t, s.CreateUser(ctx, &b))
+	b := CreateUser(t, s, "viewer")
 	b.Username = "planner"
 	wantErr(t, s.UpdateUser(ctx, &b), floorplan.ErrConflict, "renaming to a taken name")
 	if n, err := s.CountUsers(ctx); err != nil || n != 2 {
@@ -223,10 +229,8 @@ func testNotFound(t *testing.T, s identity.Store) {
 
 func testSessions(t *testing.T, s identity.Store) {
 	ctx := t.Context()
-	u := identity.User{Username: "planner"}
-	must(t, s.CreateUser(ctx, &u))
-	other := identity.User{Username: "viewer"}
-	must(t, s.CreateUser(ctx, &other))
+	u := CreateUser(t, s, "planner")
+	other := CreateUser(t, s, "viewer")
 
 	mk := func(uid uuid.UUID) identity.Session {
 		_, h := identity.NewSecret()
@@ -270,10 +274,8 @@ func testSessions(t *testing.T, s identity.Store) {
 
 func testTokens(t *testing.T, s identity.Store) {
 	ctx := t.Context()
-	u := identity.User{Username: "planner"}
-	must(t, s.CreateUser(ctx, &u))
-	other := identity.User{Username: "viewer"}
-	must(t, s.CreateUser(ctx, &other))
+	u := CreateUser(t, s, "planner")
+	other := CreateUser(t, s, "viewer")
 
 	mk := func(uid uuid.UUID, name string, created time.Time) identity.Token {
 		_, h := identity.NewSecret()

@@ -354,3 +354,27 @@ func (s *Store) Tamper(seq int64, fn func(*identity.AuditRecord)) bool {
 	}
 	return false
 }
+
+// Clock is a clock that tests move on, safe for concurrent use: hand its Now to identity.Options,
+// Store.Now or oidc.Config.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a Clock that stands at t until Pass moves it.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now is the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Pass moves the clock on by d.
+func (c *Clock) Pass(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}

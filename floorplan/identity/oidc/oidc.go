@@ -119,7 +119,7 @@ func (rp *RelyingParty) Finish(ctx context.Context, sealed string, query url.Val
 		return identity.User{}, refused("no pending sign-in, or an expired or forged one")
 	}
 	if e := query.Get("error"); e != "" {
-		return identity.User{}, refused("the provider answered %s: %s", clip(e, 100), clip(query.Get("error_description"), 300))
+		return identity.User{}, refused("the provider answered %s: %s", identity.Clip(e, 100), identity.Clip(query.Get("error_description"), 300))
 	}
 	if subtle.ConstantTimeCompare([]byte(query.Get("state")), []byte(p.State)) != 1 {
 		return identity.User{}, refused("state mismatch")
@@ -161,7 +161,7 @@ func (rp *RelyingParty) Finish(ctx context.Context, sealed string, query url.Val
 		return identity.User{}, refused("ID token claims: %v", err)
 	}
 	if azp, _ := claims["azp"].(string); len(idt.Audience) > 1 && azp != rp.cfg.ClientID {
-		return identity.User{}, refused("ID token for several audiences, authorised party %q", clip(azp, 100))
+		return identity.User{}, refused("ID token for several audiences, authorised party %q", identity.Clip(azp, 100))
 	}
 	_, hasUser := lookup(claims, rp.cfg.UserClaim)
 	_, hasRoles := lookup(claims, rp.cfg.RolesClaim)
@@ -177,7 +177,7 @@ func (rp *RelyingParty) Finish(ctx context.Context, sealed string, query url.Val
 	}
 	u := identity.User{ExternalSubject: idt.Issuer + "|" + idt.Subject, Username: name}
 	if display, ok := claims["name"].(string); ok {
-		u.DisplayName = clip(strings.TrimSpace(display), 200)
+		u.DisplayName = identity.Clip(strings.TrimSpace(display), 200)
 	}
 	if rp.cfg.RolesClaim != "" {
 		v, _ := lookup(claims, rp.cfg.RolesClaim)
@@ -307,15 +307,4 @@ func cutLast(s, sep string) (before, after string, ok bool) {
 		return s[:i], s[i+len(sep):], true
 	}
 	return s, "", false
-}
-
-// clip returns s cut to at most n runes.
-func clip(s string, n int) string {
-	for i := range s {
-		if n == 0 {
-			return s[:i]
-		}
-		n--
-	}
-	return s
 }

@@ -7,11 +7,11 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"officemap/floorplan/identity"
+	"officemap/floorplan/identity/identitytest"
 	"officemap/floorplan/identity/oidc"
 	"officemap/floorplan/identity/oidc/oidctest"
 )
@@ -20,28 +20,10 @@ import (
 
 const redirectURL = "http://officemap.test/api/v1/session/oidc/callback"
 
-// clock is a clock the test moves.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) pass(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type env struct {
 	op    *oidctest.Provider
 	cfg   oidc.Config
-	clock *clock
+	clock *identitytest.Clock
 }
 
 func newEnv(t *testing.T) *env {
@@ -49,10 +31,10 @@ func newEnv(t *testing.T) *env {
 	op := oidctest.Start(t, "officemap", "s3cret", redirectURL)
 	op.AddUser(oidctest.User{Subject: "u-100", Username: "zhangsan", Password: "pw", Name: "张三",
 		Roles: []string{"gov-planner", "unrelated"}})
-	c := &clock{t: time.Now()}
+	c := identitytest.NewClock(time.Now())
 	cfg := oidc.Config{Issuer: op.URL, ClientID: "officemap", ClientSecret: "s3cret", RedirectURL: redirectURL,
 		RolesClaim: "roles", RoleMap: map[string][]identity.Role{"gov-planner": {identity.RolePlanner}, "gov-viewer": {identity.RoleViewer}},
-		Now: c.now}
+		Now: c.Now}
 	return &env{op: op, cfg: cfg, clock: c}
 }
 
@@ -91,8 +73,9 @@ func authorize(t *testing.T, authURL, username, password string) url.Values {
 	return back.Query()
 }
 
-// signIn runs the whole flow with rp.
-func (e *env) signIn(t *testing.T, rp *oidc.RelyingParty) (identity.User, error) {
+// begin starts a sign-in with rp and signs in as zhangsan at the provider: it returns the sealed
+// pending sign-in and the query the provider sends back to the redirect URL.
+func begin(t *testing.T, rp *oidc.RelyingParty) (sealed string, back url.Values) {
 	t.Helper()
 	authURL, sealed, err := rp.Begin(context.Background())
 	if err != nil {
@@ -103,7 +86,14 @@ func (e *env) signIn(t *testing.T, rp *oidc.RelyingParty) (identity.User, error)
 	if q.Get("state") == "" || q.Get("nonce") == "" || q.Get("code_challenge") == "" || q.Get("code_challenge_method") != "S256" {
 		t.Fatalf("authorisation URL without state, nonce or PKCE: %s", authURL)
 	}
-	return rp.Finish(context.Background(), sealed, authorize(t, authURL, "zhangsan", "pw"))
+	return sealed, authorize(t, authURL, "zhangsan", "pw")
+}
+
+// signIn runs the whole flow with rp.
+func (e *env) signIn(t *testing.T, rp *oidc.RelyingParty) (identity.User, error) {
+	t.Helper()
+	sealed, q := begin(t, rp)
+	return rp.Finish(context.Background(), sealed, q)
 }
 
 func (e *env) rp(t *testing.T) *oidc.RelyingParty {
@@ -171,10 +161,7 @@ func TestRefused(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
 			tc.setup(e)
-			rp, err := oidc.New(e.cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			rp := e.rp(t)
 			authURL, sealed, err := rp.Begin(context.Background())
 			if err != nil {
 				if tc.why == "issuer" && strings.Contains(err.Error(), "issuer") {
@@ -217,11 +204,7 @@ func TestRefused(t *testing.T) {
 func TestPendingSignIn(t *testing.T) {
 	e := newEnv(t)
 	rp := e.rp(t)
-	authURL, sealed, err := rp.Begin(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := authorize(t, authURL, "zhangsan", "pw")
+	sealed, q := begin(t, rp)
 	payload, sig, _ := strings.Cut(sealed, ".")
 	wrongState := url.Values{"state": {"x"}, "code": {q.Get("code")}}
 	for _, tc := range []struct {
@@ -242,7 +225,7 @@ func TestPendingSignIn(t *testing.T) {
 			}
 		})
 	}
-	e.clock.pass(oidc.PendingLifetime)
+	e.clock.Pass(oidc.PendingLifetime)
 	if _, err := rp.Finish(context.Background(), sealed, q); !errors.Is(err, oidc.ErrRefused) || !strings.Contains(err.Error(), "expired") {
 		t.Fatalf("Finish after the pending lifetime: %v", err)
 	}
@@ -252,11 +235,7 @@ func TestPendingSignIn(t *testing.T) {
 func TestCodeUsedOnce(t *testing.T) {
 	e := newEnv(t)
 	rp := e.rp(t)
-	authURL, sealed, err := rp.Begin(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := authorize(t, authURL, "zhangsan", "pw")
+	sealed, q := begin(t, rp)
 	if _, err := rp.Finish(context.Background(), sealed, q); err != nil {
 		t.Fatal(err)
 	}
