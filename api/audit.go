@@ -117,34 +117,19 @@ const (
 // (exclusive) as RFC 3339 instants or days, user, action, after (a seq, for paging) and limit. The
 // role matrix gives it to the auditor only.
 func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) error {
-	qv := r.URL.Query()
-	f := identity.AuditFilter{User: qv.Get("user"), Action: qv.Get("action")}
-	var err error
-	if f.From, err = queryInstant(r, "from"); err != nil {
-		return err
+	qv, q := r.URL.Query(), queryOf(r)
+	f := identity.AuditFilter{User: qv.Get("user"), Action: qv.Get("action"), From: nextParam(q, "from", queryInstant),
+		To: nextParam(q, "to", queryInstant), Limit: q.int("limit", auditDefaultLimit, 1, auditMaxLimit),
+		AfterSeq: int64(q.int("after", 0, 0, 1<<62))}
+	if q.err != nil {
+		return q.err
 	}
-	if f.To, err = queryInstant(r, "to"); err != nil {
-		return err
-	}
-	if f.Limit, err = queryInt(r, "limit", auditDefaultLimit, 1, auditMaxLimit); err != nil {
-		return err
-	}
-	after, err := queryInt(r, "after", 0, 0, 1<<62)
-	if err != nil {
-		return err
-	}
-	f.AfterSeq = int64(after)
 	records, err := s.identity.AuditLog(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	out := make([]auditRecordJSON, len(records))
-	for i, a := range records {
-		out[i] = auditRecordJSON{Seq: a.Seq, At: a.At, UserID: optID(a.UserID), Username: a.Username, Role: a.Role,
+	return writeList(w, records, err, func(a identity.AuditRecord) auditRecordJSON {
+		return auditRecordJSON{Seq: a.Seq, At: a.At, UserID: optID(a.UserID), Username: a.Username, Role: a.Role,
 			Addr: a.Addr, Action: a.Action, Target: a.Target, Outcome: a.Outcome, Detail: a.Detail,
 			PrevHash: a.PrevHash, Hash: a.Hash}
-	}
-	return writeJSON(w, http.StatusOK, out)
+	})
 }
 
 // queryInstant reads an optional instant: RFC 3339, or a day YYYY-MM-DD (its start, UTC).

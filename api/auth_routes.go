@@ -14,21 +14,121 @@ import (
 // The account routes (with Deps.Identity): sign-in and sign-out, the signed-in user, their password,
 // second factor and API tokens, and the audit log.
 
-// authRoutes adds the account routes through route (the router's handle).
-func (s *Server) authRoutes(route func(method, path string, h handlerFunc)) {
+// accountRoute is one route of the accounts (with Deps.Identity): its handler, the rule of who may reach
+// it (auth_rules.go) and its documentation, which gives its method and path.
+type accountRoute struct {
+	handle accountHandler
+	rule   routeRule
+	op     opDoc
+}
+
+// accountHandler is the handler of an account route, given the server (a method expression such as
+// (*Server).signIn).
+type accountHandler func(s *Server, w http.ResponseWriter, r *http.Request) error
+
+// accountRoutes lists the account routes: the user's own account, the audit log and the administrators'
+// routes (users_admin.go).
+func accountRoutes() []accountRoute {
 	const v1 = "/api/v1"
-	route(http.MethodPost, v1+"/session", s.signIn)
-	route(http.MethodDelete, v1+"/session", s.signOut)
-	route(http.MethodGet, v1+"/me", s.me)
-	route(http.MethodPost, v1+"/me/password", s.changePassword)
-	route(http.MethodPost, v1+"/me/totp", s.enrolTOTP)
-	route(http.MethodPost, v1+"/me/totp/confirm", s.confirmTOTP)
-	route(http.MethodPost, v1+"/me/tokens", s.newToken)
-	route(http.MethodGet, v1+"/audit", s.getAudit)
-	s.usersRoutes(route)
-	if s.sso != nil {
-		s.ssoRoutes(route)
+	anonymous := routeRule{access: accessAnonymous}
+	setup := routeRule{access: accessSetup}
+	signedIn := routeRule{access: accessSignedIn}
+	// The administrators' page: accounts are the system administrator's, grants the security
+	// administrator's (三员分立); both see the list. identity.Service audits every change.
+	users, roles := may(identity.ActionAdminUsers), may(identity.ActionAdminRoles)
+	usersOrRoles := routeRule{access: accessAction, action: identity.ActionAdminUsers, orAction: identity.ActionAdminRoles}
+	return []accountRoute{
+		{(*Server).signIn, anonymous, opDoc{method: "POST", path: v1 + "/session", tag: "accounts", summary: "Sign in: sets the session cookie " + SessionCookie + " (HttpOnly, SameSite=Lax). Any refusal is 401 unauthenticated with one message; 401 otp_required asks for the second factor's code; 429 rate_limited",
+			body: "SignIn", result: "Session"}},
+		// Signing out is open: it also clears a stale cookie.
+		{(*Server).signOut, anonymous, opDoc{method: "DELETE", path: v1 + "/session", tag: "accounts", summary: "Sign out: ends the session on the server and clears the cookie", status: 204}},
+		{(*Server).me, setup, opDoc{method: "GET", path: v1 + "/me", tag: "accounts", summary: "The signed-in user: roles, scopes, the actions they allow, and what must be done first (must_change_password, needs_totp)", result: "Session"}},
+		{ofCaller((*Server).changePassword), setup, opDoc{method: "POST", path: v1 + "/me/password", tag: "accounts", summary: "Change your password (at least 8 characters of three classes, none of the last 5); ends your other sessions", body: "PasswordChange", status: 204}},
+		{ofCaller((*Server).enrolTOTP), setup, opDoc{method: "POST", path: v1 + "/me/totp", tag: "accounts", summary: "Start enrolling a second factor: a TOTP secret and its otpauth:// URL for a QR code, shown once", result: "TOTPEnrolment"}},
+		{ofCaller((*Server).confirmTOTP), setup, opDoc{method: "POST", path: v1 + "/me/totp/confirm", tag: "accounts", summary: "Confirm the second factor with a code of the authenticator app", body: "TOTPCode", status: 204}},
+		{(*Server).newToken, signedIn, opDoc{method: "POST", path: v1 + "/me/tokens", tag: "accounts", summary: "Make an API token for scripts (Authorization: Bearer …); the token is shown once", body: "TokenRequest", status: 201, result: "Token"}},
+		{(*Server).getAudit, audited(may(identity.ActionAuditRead), "audit.read"), opDoc{method: "GET", path: v1 + "/audit", tag: "audit", summary: "The audit log, oldest first, for the audit administrator only: each record chained to the previous one by its hash", query: []paramDoc{
+			q("from", str("records at or after this instant (RFC 3339, or a day YYYY-MM-DD)")),
+			q("to", str("records before this instant (RFC 3339, or a day YYYY-MM-DD)")),
+			q("user", str("only this user's records")),
+			q("action", str("only this action (session.sign_in, write.room.update, permission.denied, export.gpkg…)")),
+			q("after", paramDoc{"", "records after this seq (paging)", map[string]any{"type": "integer", "minimum": 0}}),
+			q("limit", paramDoc{"", "at most this many records", map[string]any{"type": "integer", "minimum": 1, "maximum": auditMaxLimit, "default": auditDefaultLimit}}),
+		}, result: arrayOf("AuditRecord")}},
+
+		{(*Server).listUsers, usersOrRoles, opDoc{method: "GET", path: v1 + "/users", tag: "administration", summary: "Every account (system and security administrators): roles, scopes, disabled, locked, must_change_password, totp_enabled; never password hashes", result: arrayOf("AdminUser")}},
+		{(*Server).addUser, users, opDoc{method: "POST", path: v1 + "/users", tag: "administration", summary: "Add an account (system administrator): answers its one-time password, shown this once; roles only if the caller may grant them (the security administrator's job)", body: "NewUser", status: 201, result: "OneTimePassword"}},
+		{ofPathUser((*Server).resetPassword), users, opDoc{method: "POST", path: v1 + "/users/{id}/password", tag: "administration", summary: "Reset an account's password (system administrator): a one-time password, shown this once, to change at the next sign-in; lifts a lock and ends the account's sessions", result: "OneTimePassword"}},
+		{ofPathUser((*Server).disableUser), users, opDoc{method: "POST", path: v1 + "/users/{id}/disable", tag: "administration", summary: "Disable an account (system administrator; not one's own): ends its sessions, its tokens stop working", result: "AdminUser"}},
+		{ofPathUser((*Server).enableUser), users, opDoc{method: "POST", path: v1 + "/users/{id}/enable", tag: "administration", summary: "Enable an account again and lift a lock (system administrator)", result: "AdminUser"}},
+		{ofPathUser((*Server).setGrants), roles, opDoc{method: "PUT", path: v1 + "/users/{id}/grants", tag: "administration", summary: "Replace an account's roles and scopes (security administrator; never one's own)", body: "Grants", result: "AdminUser"}},
+		{ofPathUser((*Server).tokensOf), users, opDoc{method: "GET", path: v1 + "/users/{id}/tokens", tag: "administration", summary: "An account's API tokens (system administrator): never their secrets", result: arrayOf("TokenInfo")}},
+		{ofPathUser((*Server).revokeOf), users, opDoc{method: "POST", path: v1 + "/users/{id}/tokens/{tid}/revoke", tag: "administration", summary: "Revoke an account's API token (system administrator)", status: 204}},
+		{(*Server).grantAgencies, roles, opDoc{method: "GET", path: v1 + "/users/agencies", tag: "administration", summary: "Every agency's id, name and parent, for the security administrator's scope picker (their role reads nothing else of the register)", result: arrayOf("AgencyRef")}},
+		{ofCaller((*Server).tokensOf), signedIn, opDoc{method: "GET", path: v1 + "/me/tokens", tag: "accounts", summary: "Your API tokens: never their secrets", result: arrayOf("TokenInfo")}},
+		{ofCaller((*Server).revokeOf), signedIn, opDoc{method: "POST", path: v1 + "/me/tokens/{tid}/revoke", tag: "accounts", summary: "Revoke one of your API tokens", status: 204}},
 	}
+}
+
+// userHandler is a handler of one account's routes: the caller's own (ofCaller) or the account named by
+// the path (ofPathUser).
+type userHandler func(s *Server, w http.ResponseWriter, r *http.Request, userID uuid.UUID) error
+
+// ofCaller serves the signed-in caller's account with h.
+func ofCaller(h userHandler) accountHandler {
+	return func(s *Server, w http.ResponseWriter, r *http.Request) error {
+		c, err := caller(r)
+		if err != nil {
+			return err
+		}
+		return h(s, w, r, c.User.ID)
+	}
+}
+
+// ofPathUser serves the account named by the path's {id} with h.
+func ofPathUser(h userHandler) accountHandler {
+	return func(s *Server, w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		return h(s, w, r, id)
+	}
+}
+
+// authRoutes adds the account routes through route (the router's handle), and the single sign-on
+// routes when it is on.
+func (s *Server) authRoutes(route func(method, path string, h handlerFunc)) {
+	s.addRoutes(accountRoutes(), route)
+	if s.sso != nil {
+		s.addRoutes(ssoRoutes(), route)
+	}
+}
+
+// addRoutes adds routes, served by s, through route.
+func (s *Server) addRoutes(routes []accountRoute, route func(method, path string, h handlerFunc)) {
+	for _, a := range routes {
+		handle := a.handle
+		route(a.op.method, a.op.path, func(w http.ResponseWriter, r *http.Request) error { return handle(s, w, r) })
+	}
+}
+
+// rulesOf returns the rules of routes, keyed by method and path template as routeRules is.
+func rulesOf(routes []accountRoute) map[string]routeRule {
+	rules := make(map[string]routeRule, len(routes))
+	for _, a := range routes {
+		rules[a.op.method+" "+a.op.path] = a.rule
+	}
+	return rules
+}
+
+// operationsOf returns the documentation of routes.
+func operationsOf(routes []accountRoute) []opDoc {
+	ops := make([]opDoc, len(routes))
+	for i, a := range routes {
+		ops[i] = a.op
+	}
+	return ops
 }
 
 // scopeJSON is one grant of a user: a role within a jurisdiction and an agency subtree (null: all).
@@ -38,13 +138,31 @@ type scopeJSON struct {
 	Agency       optID  `json:"agency"`
 }
 
+// accountJSON is who an account is and its roles: what the signed-in user (userJSON) and an account as
+// the administrators see it (adminUserJSON) both start with.
+type accountJSON struct {
+	ID          uuid.UUID `json:"id" readonly:"true"`
+	Username    string    `json:"username"`
+	DisplayName string    `json:"display_name"`
+	Roles       []string  `json:"roles"` // each role once, in the order of the grants
+}
+
+func accountOf(u identity.User) accountJSON {
+	out := accountJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Roles: []string{}}
+	seen := map[identity.Role]bool{}
+	for _, g := range u.Grants {
+		if !seen[g.Role] {
+			seen[g.Role] = true
+			out.Roles = append(out.Roles, string(g.Role))
+		}
+	}
+	return out
+}
+
 // userJSON is the signed-in user, as the app needs it to show only what the user may do.
 type userJSON struct {
-	ID          uuid.UUID   `json:"id" readonly:"true"`
-	Username    string      `json:"username"`
-	DisplayName string      `json:"display_name"`
-	Roles       []string    `json:"roles"`
-	Scopes      []scopeJSON `json:"scopes"`
+	accountJSON
+	Scopes []scopeJSON `json:"scopes"`
 	// Actions are what the roles allow somewhere (identity.Can): read, write_geometry, …
 	Actions            []string `json:"actions"`
 	PersonalData       bool     `json:"personal_data"`
@@ -59,18 +177,10 @@ type sessionJSON struct {
 }
 
 func (s *Server) userJSON(u identity.User) userJSON {
-	out := userJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Roles: []string{},
-		Scopes: []scopeJSON{}, Actions: []string{}, PersonalData: identity.SeesPersonalData(u.Grants),
-		MustChangePassword: u.MustChangePassword, NeedsTOTP: s.identity.NeedsTOTPEnrolment(u), TOTPEnabled: u.TOTPEnabled}
-	seen := map[identity.Role]bool{}
-	for _, g := range u.Grants {
-		if !seen[g.Role] {
-			seen[g.Role] = true
-			out.Roles = append(out.Roles, string(g.Role))
-		}
-		out.Scopes = append(out.Scopes, scopeJSON{Role: string(g.Role), Jurisdiction: optID(g.Scope.Jurisdiction),
-			Agency: optID(g.Scope.Agency)})
-	}
+	out := userJSON{accountJSON: accountOf(u), Scopes: wireList(u.Grants, func(g identity.Grant) scopeJSON {
+		return scopeJSON{Role: string(g.Role), Jurisdiction: optID(g.Scope.Jurisdiction), Agency: optID(g.Scope.Agency)}
+	}), Actions: []string{}, PersonalData: identity.SeesPersonalData(u.Grants), MustChangePassword: u.MustChangePassword,
+		NeedsTOTP: s.identity.NeedsTOTPEnrolment(u), TOTPEnabled: u.TOTPEnabled}
 	for _, a := range identity.Actions {
 		if identity.Can(u.Grants, a) {
 			out.Actions = append(out.Actions, string(a))
@@ -143,25 +253,17 @@ type passwordJSON struct {
 
 // changePassword sets the caller's password (204) and ends their other sessions. A wrong current
 // password is 422 (and counts as a failed sign-in); a new one the policy refuses, 422 saying why.
-func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, userID uuid.UUID) error {
 	var body passwordJSON
 	if err := decodeBody(r, &body); err != nil {
 		return err
 	}
-	err = s.identity.ChangePassword(r.Context(), c.User.ID, body.Old, body.New)
+	err := s.identity.ChangePassword(r.Context(), userID, body.Old, body.New)
 	if errors.Is(err, identity.ErrUnauthenticated) {
 		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
 			Message: "the current password is wrong", MessageZH: "当前密码不正确", Err: err}
 	}
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, err)
 }
 
 // totpJSON is the answer of POST /api/v1/me/totp: the new secret and its otpauth:// URL (for a QR
@@ -172,12 +274,8 @@ type totpJSON struct {
 }
 
 // enrolTOTP starts the caller's enrolment of a second factor.
-func (s *Server) enrolTOTP(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
-	if err != nil {
-		return err
-	}
-	secret, url, err := s.identity.EnrolTOTP(r.Context(), c.User.ID)
+func (s *Server) enrolTOTP(w http.ResponseWriter, r *http.Request, userID uuid.UUID) error {
+	secret, url, err := s.identity.EnrolTOTP(r.Context(), userID)
 	if err != nil {
 		return err
 	}
@@ -190,20 +288,12 @@ type codeJSON struct {
 }
 
 // confirmTOTP puts the enrolled second factor in use once its code is right (204; a wrong code is 422).
-func (s *Server) confirmTOTP(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) confirmTOTP(w http.ResponseWriter, r *http.Request, userID uuid.UUID) error {
 	var body codeJSON
 	if err := decodeBody(r, &body); err != nil {
 		return err
 	}
-	if err := s.identity.ConfirmTOTP(r.Context(), c.User.ID, body.Code); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, s.identity.ConfirmTOTP(r.Context(), userID, body.Code))
 }
 
 // tokenRequestJSON is the body of POST /api/v1/me/tokens.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"maps"
 	"net/http"
 	"strings"
 
@@ -61,7 +62,6 @@ func personal(r routeRule) routeRule { r.personal = true; return r }
 func routeRules() map[string]routeRule {
 	const v1 = "/api/v1"
 	anonymous := routeRule{access: accessAnonymous}
-	setup := routeRule{access: accessSetup}
 	signedIn := routeRule{access: accessSignedIn}
 	read := may(identity.ActionRead)
 	geometry := may(identity.ActionWriteGeometry)
@@ -76,31 +76,10 @@ func routeRules() map[string]routeRule {
 
 		"GET " + v1 + "/openapi.json": signedIn,
 
-		"POST " + v1 + "/session":                anonymous, // sign in
-		"DELETE " + v1 + "/session":              anonymous, // sign out: also clears a stale cookie
-		"GET " + v1 + "/me":                      setup,
-		"POST " + v1 + "/me/password":            setup,
-		"POST " + v1 + "/me/totp":                setup,
-		"POST " + v1 + "/me/totp/confirm":        setup,
-		"POST " + v1 + "/me/tokens":              signedIn,
-		"GET " + v1 + "/audit":                   audited(may(identity.ActionAuditRead), "audit.read"),
-		"GET " + v1 + "/me/tokens":               signedIn,
-		"POST " + v1 + "/me/tokens/{tid}/revoke": signedIn,
-		// The administrators' page: accounts are the system administrator's, grants the security
-		// administrator's (三员分立); both see the list. identity.Service audits every change.
-		"GET " + v1 + "/users":                           routeRule{access: accessAction, action: identity.ActionAdminUsers, orAction: identity.ActionAdminRoles},
-		"POST " + v1 + "/users":                          may(identity.ActionAdminUsers),
-		"POST " + v1 + "/users/{id}/password":            may(identity.ActionAdminUsers),
-		"POST " + v1 + "/users/{id}/disable":             may(identity.ActionAdminUsers),
-		"POST " + v1 + "/users/{id}/enable":              may(identity.ActionAdminUsers),
-		"GET " + v1 + "/users/agencies":                  may(identity.ActionAdminRoles),
-		"PUT " + v1 + "/users/{id}/grants":               may(identity.ActionAdminRoles),
-		"GET " + v1 + "/users/{id}/tokens":               may(identity.ActionAdminUsers),
-		"POST " + v1 + "/users/{id}/tokens/{tid}/revoke": may(identity.ActionAdminUsers),
-		"GET " + v1 + "/reports/over-standard":           audited(may(identity.ActionReport), "report.over_standard"),
-		"GET " + v1 + "/search":                          read,
-		"POST " + v1 + "/imports/{format}":               audited(may(identity.ActionImport), "import"),
-		"GET " + v1 + "/exports/{format}":                audited(may(identity.ActionExport), "export"),
+		"GET " + v1 + "/reports/over-standard": audited(may(identity.ActionReport), "report.over_standard"),
+		"GET " + v1 + "/search":                read,
+		"POST " + v1 + "/imports/{format}":     audited(may(identity.ActionImport), "import"),
+		"GET " + v1 + "/exports/{format}":      audited(may(identity.ActionExport), "export"),
 
 		"GET " + v1 + "/floors/{id}/plan.png": read,
 		"GET " + v1 + "/floors/{id}/plan.svg": read,
@@ -114,6 +93,7 @@ func routeRules() map[string]routeRule {
 		"GET /ogc/collections/{collectionId}/items":             read,
 		"GET /ogc/collections/{collectionId}/items/{featureId}": read,
 	}
+	maps.Copy(rules, rulesOf(accountRoutes())) // the account routes' rules stand in their table
 	collection := func(path string, write routeRule, methods ...string) {
 		for _, m := range methods {
 			method, sub, _ := strings.Cut(m, " ")

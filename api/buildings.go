@@ -132,16 +132,9 @@ func (s *Server) listBuildings(w http.ResponseWriter, r *http.Request) error {
 	if q.err != nil {
 		return q.err
 	}
-	list, err := s.store.Buildings(r.Context(), siteID)
-	if err != nil {
-		return err
-	}
-	sc, err := s.scopeOf(r.Context())
-	if err != nil {
-		return err
-	}
-	list = keepIf(sc, list, func(b floorplan.Building) bool { return sc.building(b.ID) })
-	return writeJSON(w, http.StatusOK, wireList(list, func(b floorplan.Building) buildingJSON { return buildingOut(b, local) }))
+	query := func(r *http.Request) ([]floorplan.Building, error) { return s.store.Buildings(r.Context(), siteID) }
+	list, err := scopedList(s, query, buildingShown)(r)
+	return writeList(w, list, err, func(b floorplan.Building) buildingJSON { return buildingOut(b, local) })
 }
 
 func (s *Server) createBuilding(w http.ResponseWriter, r *http.Request) error {
@@ -163,30 +156,15 @@ func (s *Server) createBuilding(w http.ResponseWriter, r *http.Request) error {
 	return writeCreated(w, "/api/v1/buildings", b.ID, buildingOut(b, local))
 }
 
-// buildingAt reads the building named by the path's {id}, and the request's crs.
-func (s *Server) buildingAt(r *http.Request) (floorplan.Building, bool, error) {
+// visibleBuildingAt reads the building named by the path's {id}, and the request's crs: a building
+// outside the request's scope is not found.
+func (s *Server) visibleBuildingAt(r *http.Request) (floorplan.Building, bool, error) {
 	id, local, err := idAndCRS(r)
 	if err != nil {
 		return floorplan.Building{}, local, err
 	}
-	b, err := s.store.Building(r.Context(), id)
+	b, err := scopedRead(s, "building", s.store.Building, buildingShown)(r.Context(), id)
 	return b, local, about("building", err)
-}
-
-// visibleBuildingAt is buildingAt for a read: a building outside the request's scope is not found.
-func (s *Server) visibleBuildingAt(r *http.Request) (floorplan.Building, bool, error) {
-	b, local, err := s.buildingAt(r)
-	if err != nil {
-		return b, local, err
-	}
-	sc, err := s.scopeOf(r.Context())
-	if err != nil {
-		return b, local, err
-	}
-	if !sc.building(b.ID) {
-		return floorplan.Building{}, local, s.denyRead(r.Context(), "building", b.ID)
-	}
-	return b, local, nil
 }
 
 func (s *Server) getBuilding(w http.ResponseWriter, r *http.Request) error {
@@ -342,15 +320,11 @@ func (s *Server) floorAt(r *http.Request) (floorplan.Floor, projector, error) {
 // for a missing one).
 func (s *Server) visibleFloorAt(r *http.Request) (floorplan.Floor, projector, error) {
 	f, p, err := s.floorAt(r)
-	if err != nil {
-		return f, p, err
+	if err == nil {
+		err = shown(r.Context(), s, "floor", f.ID, f, floorShown)
 	}
-	sc, err := s.scopeOf(r.Context())
 	if err != nil {
-		return f, p, err
-	}
-	if !sc.building(f.BuildingID) {
-		return floorplan.Floor{}, projector{}, s.denyRead(r.Context(), "floor", f.ID)
+		return floorplan.Floor{}, projector{}, err
 	}
 	return f, p, nil
 }

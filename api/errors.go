@@ -51,12 +51,6 @@ func errPreconditionRequired() *apiError {
 		MessageZH: "此操作需要 If-Match 请求头，值为所读取版本的 ETag"}
 }
 
-func errPreconditionFailed(cause error) *apiError {
-	return &apiError{Status: http.StatusPreconditionFailed, Code: "precondition_failed",
-		Message:   "the resource has changed since you read it (stale If-Match); read it again and retry",
-		MessageZH: "资源在读取后已被修改（If-Match 已过期），请重新读取后再试", Err: cause}
-}
-
 func errRouteNotFound() *apiError {
 	return &apiError{Status: http.StatusNotFound, Code: "not_found", Message: "no such route", MessageZH: "没有这个地址"}
 }
@@ -67,31 +61,49 @@ func errMethodNotAllowed(method string) *apiError {
 		MessageZH: fmt.Sprintf("此地址不支持 %s 方法", method)}
 }
 
-func errUnavailable(cause error) *apiError {
-	return &apiError{Status: http.StatusServiceUnavailable, Code: "unavailable",
-		Message:   "the store is unavailable; try again later",
-		MessageZH: "数据存储暂不可用，请稍后再试", Err: cause}
+// fixed returns the constructor of an error whose status, code and wording never change; it takes the
+// error's cause, for the server log.
+func fixed(status int, code, message, messageZH string) func(cause error) *apiError {
+	return func(cause error) *apiError {
+		return &apiError{Status: status, Code: code, Message: message, MessageZH: messageZH, Err: cause}
+	}
 }
 
-func errInternal(cause error) *apiError {
-	return &apiError{Status: http.StatusInternalServerError, Code: "internal",
-		Message:   "internal error; the request id identifies it in the server log",
-		MessageZH: "服务器内部错误；可凭请求编号在服务器日志中查找", Err: cause}
-}
-
-// errUnauthenticated is the 401 of a request without a valid session or token, and of every refused
-// sign-in: one message, which never says whether the user exists or why the sign-in failed.
-func errUnauthenticated(cause error) *apiError {
-	return &apiError{Status: http.StatusUnauthorized, Code: "unauthenticated",
-		Message:   "sign in first: the user name or password is wrong, the account is locked, or the session has ended",
-		MessageZH: "请先登录：用户名或密码错误、账户已锁定，或会话已结束", Err: cause}
-}
-
-// errForbidden is the 403 of a request the caller's roles do not allow.
-func errForbidden(cause error) *apiError {
-	return &apiError{Status: http.StatusForbidden, Code: "forbidden",
-		Message: "your roles do not allow this", MessageZH: "您的角色无权执行此操作", Err: cause}
-}
+// The errors of fixed wording, each made from its cause.
+var (
+	errPreconditionFailed = fixed(http.StatusPreconditionFailed, "precondition_failed",
+		"the resource has changed since you read it (stale If-Match); read it again and retry",
+		"资源在读取后已被修改（If-Match 已过期），请重新读取后再试")
+	errUnavailable = fixed(http.StatusServiceUnavailable, "unavailable",
+		"the store is unavailable; try again later", "数据存储暂不可用，请稍后再试")
+	errInternal = fixed(http.StatusInternalServerError, "internal",
+		"internal error; the request id identifies it in the server log", "服务器内部错误；可凭请求编号在服务器日志中查找")
+	// errUnauthenticated is the 401 of a request without a valid session or token, and of every refused
+	// sign-in: one message, which never says whether the user exists or why the sign-in failed.
+	errUnauthenticated = fixed(http.StatusUnauthorized, "unauthenticated",
+		"sign in first: the user name or password is wrong, the account is locked, or the session has ended",
+		"请先登录：用户名或密码错误、账户已锁定，或会话已结束")
+	// errForbidden is the 403 of a request the caller's roles do not allow.
+	errForbidden = fixed(http.StatusForbidden, "forbidden", "your roles do not allow this", "您的角色无权执行此操作")
+	// errOTPRequired is the 401 of a sign-in with the right password but without the second factor's code.
+	errOTPRequired = fixed(http.StatusUnauthorized, "otp_required",
+		"enter the one-time code of your authenticator app", "请输入身份验证器中的动态口令")
+	errRateLimited = fixed(http.StatusTooManyRequests, "rate_limited",
+		"too many sign-in attempts from your address; wait a minute", "登录尝试过于频繁，请一分钟后再试")
+	errConflict = fixed(http.StatusConflict, "conflict",
+		"the write conflicts with existing data (a duplicate or a concurrent change)", "写入与现有数据冲突（重复或并发修改）")
+	errInvalidGeometry = fixed(http.StatusUnprocessableEntity, "invalid_geometry", "invalid geometry", "几何图形无效")
+	errOverlap         = fixed(http.StatusConflict, "overlap",
+		"the room would overlap another room of its floor", "该房间与本层其他房间重叠")
+	errBadTile = fixed(http.StatusBadRequest, "bad_tile",
+		"the tile address is not a tile of this layer (check z against the layer's zoom range, and x and y against 0…2^z−1)",
+		"瓦片地址无效（请检查 z 是否在图层缩放范围内，x、y 是否在 0…2^z−1 之间）")
+	errUnknownLayer = fixed(http.StatusNotFound, "unknown_layer",
+		"no such tile layer; the layers are buildings and rooms", "没有这个图层；图层为 buildings 和 rooms")
+	errBadTileQuery = fixed(http.StatusBadRequest, "bad_request",
+		"a query parameter is malformed: level must be an integer, floor_id a UUID, format mvt or png",
+		"查询参数有误：level 须为整数，floor_id 须为 UUID，format 须为 mvt 或 png")
+)
 
 // errCrossOrigin is the 403 of a write sent by a page of another site (cross-site request forgery).
 func errCrossOrigin() *apiError {
@@ -176,8 +188,7 @@ func toAPIError(err error) *apiError {
 			Extra: validationExtra(ve), Err: err}
 	}
 	if errors.Is(err, geo.ErrInvalid) {
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_geometry",
-			Message: "invalid geometry", MessageZH: "几何图形无效", Err: err}
+		return errInvalidGeometry(err)
 	}
 	var oe *floorplan.OverlapError
 	if errors.As(err, &oe) {
@@ -188,19 +199,16 @@ func toAPIError(err error) *apiError {
 				"overlap_m2": oe.AreaM2}, Err: err}
 	}
 	if errors.Is(err, floorplan.ErrOverlap) {
-		return &apiError{Status: http.StatusConflict, Code: "overlap",
-			Message: "the room would overlap another room of its floor", MessageZH: "该房间与本层其他房间重叠", Err: err}
+		return errOverlap(err)
 	}
 	if errors.Is(err, identity.ErrUnauthenticated) {
 		return errUnauthenticated(err)
 	}
 	if errors.Is(err, identity.ErrOTPRequired) {
-		return &apiError{Status: http.StatusUnauthorized, Code: "otp_required",
-			Message: "enter the one-time code of your authenticator app", MessageZH: "请输入身份验证器中的动态口令", Err: err}
+		return errOTPRequired(err)
 	}
 	if errors.Is(err, identity.ErrRateLimited) {
-		return &apiError{Status: http.StatusTooManyRequests, Code: "rate_limited",
-			Message: "too many sign-in attempts from your address; wait a minute", MessageZH: "登录尝试过于频繁，请一分钟后再试", Err: err}
+		return errRateLimited(err)
 	}
 	if errors.Is(err, floorplan.ErrForbidden) {
 		return errForbidden(err)
@@ -215,9 +223,7 @@ func toAPIError(err error) *apiError {
 			Message: entity + " not found", MessageZH: zh + "不存在", Err: err}
 	}
 	if errors.Is(err, floorplan.ErrConflict) {
-		return &apiError{Status: http.StatusConflict, Code: "conflict",
-			Message:   "the write conflicts with existing data (a duplicate or a concurrent change)",
-			MessageZH: "写入与现有数据冲突（重复或并发修改）", Err: err}
+		return errConflict(err)
 	}
 	if errors.Is(err, floorplan.ErrInUse) {
 		msg := "it is still in use by other records; remove or move those first"
@@ -258,17 +264,11 @@ func validationExtra(ve *geo.ValidationError) map[string]any {
 func tileError(err error) (*apiError, bool) {
 	switch {
 	case errors.Is(err, tiles.ErrBadTile):
-		return &apiError{Status: http.StatusBadRequest, Code: "bad_tile",
-			Message:   "the tile address is not a tile of this layer (check z against the layer's zoom range, and x and y against 0…2^z−1)",
-			MessageZH: "瓦片地址无效（请检查 z 是否在图层缩放范围内，x、y 是否在 0…2^z−1 之间）", Err: err}, true
+		return errBadTile(err), true
 	case errors.Is(err, tiles.ErrUnknownLayer):
-		return &apiError{Status: http.StatusNotFound, Code: "unknown_layer",
-			Message: "no such tile layer; the layers are buildings and rooms", MessageZH: "没有这个图层；图层为 buildings 和 rooms",
-			Err: err}, true
+		return errUnknownLayer(err), true
 	case errors.Is(err, tiles.ErrBadQuery):
-		return &apiError{Status: http.StatusBadRequest, Code: "bad_request",
-			Message:   "a query parameter is malformed: level must be an integer, floor_id a UUID, format mvt or png",
-			MessageZH: "查询参数有误：level 须为整数，floor_id 须为 UUID，format 须为 mvt 或 png", Err: err}, true
+		return errBadTileQuery(err), true
 	}
 	return nil, false
 }

@@ -23,17 +23,21 @@ const (
 	SSOPendingCookie = "officemap_oidc"
 )
 
-// ssoRoutes adds the single sign-on routes through route.
-func (s *Server) ssoRoutes(route func(method, path string, h handlerFunc)) {
-	route(http.MethodGet, ssoPath, s.ssoBegin)
-	route(http.MethodGet, ssoCallbackPath, s.ssoCallback)
+// ssoRoutes are the single sign-on routes: open to anyone, as the sign-in is.
+func ssoRoutes() []accountRoute {
+	anonymous := routeRule{access: accessAnonymous}
+	return []accountRoute{
+		{(*Server).ssoBegin, anonymous, opDoc{method: "GET", path: ssoPath, tag: "accounts", status: 302,
+			summary: "Sign in with the province's identity platform (OpenID Connect): redirects to the provider with state, nonce and PKCE, keeping them in the short-lived cookie " + SSOPendingCookie + " (HttpOnly, SameSite=Lax, signed). Open it in the browser, not with fetch"}},
+		{(*Server).ssoCallback, anonymous, opDoc{method: "GET", path: ssoCallbackPath, tag: "accounts", status: 302,
+			query: []paramDoc{q("code", str("the provider's authorisation code")), q("state", str("the state sent to the provider")),
+				q("error", str("the provider's error, if it refused"))},
+			summary: "Where the provider sends the browser back: exchanges the code, verifies the ID token (signature, issuer, audience, expiry, nonce), matches or provisions the user, sets the session cookie " + SessionCookie + " and redirects to /. Any refusal is 401 unauthenticated with one message (the audit log says why)"}},
+	}
 }
 
-// ssoRules are the authorisation rules of the single sign-on routes: open to anyone, as the sign-in is.
-func ssoRules() map[string]routeRule {
-	anonymous := routeRule{access: accessAnonymous}
-	return map[string]routeRule{"GET " + ssoPath: anonymous, "GET " + ssoCallbackPath: anonymous}
-}
+// ssoRules are the authorisation rules of the single sign-on routes.
+func ssoRules() map[string]routeRule { return rulesOf(ssoRoutes()) }
 
 // ssoBegin sends the browser to the provider's sign-in page, keeping the pending sign-in in a
 // short-lived cookie.

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -203,49 +204,84 @@ func operations(withApp, withIdentity bool) []opDoc {
 
 var pathParam = regexp.MustCompile(`\{([^}:]+)(:[^}]*)?\}`)
 
+// componentSchema is one schema of the document's components: generated from the wire type wire, or
+// written out as schema where no wire type says it (GeoJSON geometries, uploads, summaries, errors).
+type componentSchema struct {
+	name     string
+	wire     any            // a value of the wire type; nil when schema is given
+	schema   map[string]any // the schema written out, for wire == nil
+	accounts bool           // documented only with accounts on (Deps.Identity)
+}
+
+// componentSchemas lists every schema the operations refer to.
+func componentSchemas() []componentSchema {
+	return []componentSchema{
+		{name: "Jurisdiction", wire: jurisdictionJSON{}},
+		{name: "Site", wire: siteJSON{}},
+		{name: "Agency", wire: agencyJSON{}},
+		{name: "Person", wire: personJSON{}},
+		{name: "Assignment", wire: assignmentJSON{}},
+		{name: "Building", wire: buildingJSON{}},
+		{name: "Floor", wire: floorJSON{}},
+		{name: "Room", wire: roomFeatureJSON{}},
+		{name: "RoomCollection", wire: roomCollectionJSON{}},
+		{name: "SearchResult", wire: searchJSON{}},
+		{name: "Polygon", schema: map[string]any{"type": "object", "description": "GeoJSON Polygon (lon/lat, or local metres with crs=local)",
+			"required": []string{"type", "coordinates"},
+			"properties": map[string]any{"type": map[string]any{"type": "string", "enum": []string{"Polygon"}},
+				"coordinates": map[string]any{"type": "array", "items": map[string]any{"type": "array",
+					"items": map[string]any{"type": "array", "minItems": 2, "maxItems": 3, "items": map[string]any{"type": "number"}}}}}}},
+		{name: "LineString", schema: map[string]any{"type": "object", "description": "GeoJSON LineString (or a Feature with one) crossing the room wall to wall",
+			"required": []string{"type"},
+			"properties": map[string]any{"type": map[string]any{"type": "string", "enum": []string{"LineString", "Feature"}},
+				"coordinates": map[string]any{"type": "array", "minItems": 2, "items": map[string]any{"type": "array", "minItems": 2, "maxItems": 3, "items": map[string]any{"type": "number"}}}}}},
+		{name: "Upload", schema: map[string]any{"type": "string", "format": "binary", "description": "the file, as raw bytes"}},
+		{name: "ImportSummary", schema: map[string]any{"type": "object", "description": "what the import created, updated, left unchanged and skipped (with reasons), and notes",
+			"properties": map[string]any{"file": map[string]any{"type": "string"}, "format": map[string]any{"type": "string"}, "dry_run": map[string]any{"type": "boolean"},
+				"buildings": map[string]any{"type": "object"}, "floors": map[string]any{"type": "object"}, "rooms": map[string]any{"type": "object"},
+				"skipped": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}, "notes": map[string]any{"type": "array", "items": map[string]any{"type": "string"}},
+				"targets": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}}},
+		{name: "Status", schema: map[string]any{"type": "object", "properties": map[string]any{"status": map[string]any{"type": "string"}}}},
+		{name: "Error", schema: map[string]any{"type": "object", "required": []string{"error"},
+			"properties": map[string]any{"error": map[string]any{"type": "object", "required": []string{"code", "message"},
+				"properties": map[string]any{
+					"code":       map[string]any{"type": "string", "description": "snake_case error code"},
+					"message":    map[string]any{"type": "string", "description": "a sentence; Chinese when Accept-Language prefers zh"},
+					"request_id": map[string]any{"type": "string"},
+					"reason":     map[string]any{"type": "string", "description": "why a geometry or a split was refused"},
+					"problems":   map[string]any{"type": "array", "description": "import_rejected: the file's problems", "items": map[string]any{"type": "object"}},
+				}}}}},
+
+		{name: "SignIn", wire: signInJSON{}, accounts: true},
+		{name: "Session", wire: sessionJSON{}, accounts: true},
+		{name: "PasswordChange", wire: passwordJSON{}, accounts: true},
+		{name: "TOTPEnrolment", wire: totpJSON{}, accounts: true},
+		{name: "TOTPCode", wire: codeJSON{}, accounts: true},
+		{name: "TokenRequest", wire: tokenRequestJSON{}, accounts: true},
+		{name: "Token", wire: tokenJSON{}, accounts: true},
+		{name: "AuditRecord", wire: auditRecordJSON{}, accounts: true},
+		{name: "AdminUser", wire: adminUserJSON{}, accounts: true},
+		{name: "NewUser", wire: newUserJSON{}, accounts: true},
+		{name: "OneTimePassword", wire: oneTimeJSON{}, accounts: true},
+		{name: "Grants", wire: []grantJSON{}, accounts: true},
+		{name: "TokenInfo", wire: tokenInfoJSON{}, accounts: true},
+		{name: "AgencyRef", wire: agencyRefJSON{}, accounts: true},
+	}
+}
+
 // openAPIDocument builds the document.
 func openAPIDocument(withApp, withIdentity bool) map[string]any {
 	g := &schemaGen{components: map[string]any{}}
-	g.define("Jurisdiction", jurisdictionJSON{})
-	g.define("Site", siteJSON{})
-	g.define("Agency", agencyJSON{})
-	g.define("Person", personJSON{})
-	g.define("Assignment", assignmentJSON{})
-	g.define("Building", buildingJSON{})
-	g.define("Floor", floorJSON{})
-	g.define("Room", roomFeatureJSON{})
-	g.define("RoomCollection", roomCollectionJSON{})
-	g.define("SearchResult", searchJSON{})
-	g.components["Polygon"] = map[string]any{"type": "object", "description": "GeoJSON Polygon (lon/lat, or local metres with crs=local)",
-		"required": []string{"type", "coordinates"},
-		"properties": map[string]any{"type": map[string]any{"type": "string", "enum": []string{"Polygon"}},
-			"coordinates": map[string]any{"type": "array", "items": map[string]any{"type": "array",
-				"items": map[string]any{"type": "array", "minItems": 2, "maxItems": 3, "items": map[string]any{"type": "number"}}}}}}
-	g.components["LineString"] = map[string]any{"type": "object", "description": "GeoJSON LineString (or a Feature with one) crossing the room wall to wall",
-		"required": []string{"type"},
-		"properties": map[string]any{"type": map[string]any{"type": "string", "enum": []string{"LineString", "Feature"}},
-			"coordinates": map[string]any{"type": "array", "minItems": 2, "items": map[string]any{"type": "array", "minItems": 2, "maxItems": 3, "items": map[string]any{"type": "number"}}}}}
-	g.components["Upload"] = map[string]any{"type": "string", "format": "binary", "description": "the file, as raw bytes"}
-	g.components["ImportSummary"] = map[string]any{"type": "object", "description": "what the import created, updated, left unchanged and skipped (with reasons), and notes",
-		"properties": map[string]any{"file": map[string]any{"type": "string"}, "format": map[string]any{"type": "string"}, "dry_run": map[string]any{"type": "boolean"},
-			"buildings": map[string]any{"type": "object"}, "floors": map[string]any{"type": "object"}, "rooms": map[string]any{"type": "object"},
-			"skipped": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}, "notes": map[string]any{"type": "array", "items": map[string]any{"type": "string"}},
-			"targets": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}}
-	g.components["Status"] = map[string]any{"type": "object", "properties": map[string]any{"status": map[string]any{"type": "string"}}}
-	g.components["Error"] = map[string]any{"type": "object", "required": []string{"error"},
-		"properties": map[string]any{"error": map[string]any{"type": "object", "required": []string{"code", "message"},
-			"properties": map[string]any{
-				"code":       map[string]any{"type": "string", "description": "snake_case error code"},
-				"message":    map[string]any{"type": "string", "description": "a sentence; Chinese when Accept-Language prefers zh"},
-				"request_id": map[string]any{"type": "string"},
-				"reason":     map[string]any{"type": "string", "description": "why a geometry or a split was refused"},
-				"problems":   map[string]any{"type": "array", "description": "import_rejected: the file's problems", "items": map[string]any{"type": "object"}},
-			}}}}
-
-	paths := map[string]any{}
-	if withIdentity {
-		authSchemas(g)
+	for _, c := range componentSchemas() {
+		switch {
+		case c.accounts && !withIdentity:
+		case c.wire != nil:
+			g.define(c.name, c.wire)
+		default:
+			g.components[c.name] = c.schema
+		}
 	}
+	paths := map[string]any{}
 	for _, op := range operations(withApp, withIdentity) {
 		item, _ := paths[op.path].(map[string]any)
 		if item == nil {
@@ -397,6 +433,11 @@ func (g *schemaGen) base(t reflect.Type, tag reflect.StructTag) map[string]any {
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+				// An embedded struct's fields are the outer struct's, as encoding/json writes them.
+				maps.Copy(props, g.base(f.Type, "")["properties"].(map[string]any))
+				continue
+			}
 			if name == "" || name == "-" || !f.IsExported() {
 				continue
 			}
@@ -416,7 +457,12 @@ func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
 
 // marshalOpenAPI renders the document once, when the server is built.
 func marshalOpenAPI(withApp, withIdentity bool) []byte {
-	data, err := json.MarshalIndent(openAPIDocument(withApp, withIdentity), "", "  ")
+	return marshalDocument(openAPIDocument(withApp, withIdentity))
+}
+
+// marshalDocument renders a document built by openAPIDocument.
+func marshalDocument(doc map[string]any) []byte {
+	data, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil { // the document is built from literals; this cannot happen
 		panic("api: openapi document: " + err.Error())
 	}

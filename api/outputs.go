@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -18,36 +19,16 @@ import (
 
 // planOptions reads width, color and lang of a plan request.
 func planOptions(r *http.Request) (render.Options, error) {
-	width, err := queryInt(r, "width", render.DefaultWidth, render.MinWidth, render.MaxWidth)
-	if err != nil {
-		return render.Options{}, err
-	}
-	color := render.ColorBy(r.URL.Query().Get("color"))
-	switch color {
-	case "":
-		color = render.ByStatus
-	case render.ByStatus, render.ByAgency, render.ByUsage:
-	default:
-		return render.Options{}, badParam("color", fmt.Sprintf("must be status, agency or usage, not %q", string(color)))
-	}
-	lang, err := queryLang(r)
-	if err != nil {
-		return render.Options{}, err
-	}
-	return render.Options{Width: width, Color: color, Lang: lang}, nil
+	q := queryOf(r)
+	width := q.int("width", render.DefaultWidth, render.MinWidth, render.MaxWidth)
+	color := nextParam(q, "color", choice(render.ByStatus, map[string]render.ColorBy{
+		"status": render.ByStatus, "agency": render.ByAgency, "usage": render.ByUsage}, "status, agency or usage"))
+	lang := nextParam(q, "lang", documentLang)
+	return render.Options{Width: width, Color: color, Lang: lang}, q.err
 }
 
-// queryLang reads the optional lang parameter of documents (plans, reports): zh (the default) or en.
-func queryLang(r *http.Request) (string, error) {
-	switch lang := r.URL.Query().Get("lang"); lang {
-	case "", "zh", "zh-CN":
-		return "zh", nil
-	case "en":
-		return "en", nil
-	default:
-		return "", badParam("lang", fmt.Sprintf("must be zh or en, not %q", lang))
-	}
-}
+// documentLang reads the optional lang parameter of documents (plans, reports): zh (the default) or en.
+var documentLang = choice("zh", map[string]string{"zh": "zh", "zh-CN": "zh", "en": "en"}, "zh or en")
 
 // evaluation returns the register's evaluation on the as_of day of the request (today by default), as
 // now known, or as recorded at recorded_at (the as_of day defaulting to that moment's day).
@@ -72,6 +53,19 @@ func (s *Server) evaluation(r *http.Request) (*floorplan.Report, error) {
 	return s.assessor.AsOf(r.Context(), asOf)
 }
 
+// scopedEvaluation is the evaluation as the request's scope shows it (scope.report), and the scope.
+func (s *Server) scopedEvaluation(r *http.Request) (*floorplan.Report, scope, error) {
+	rep, err := s.evaluation(r)
+	if err != nil {
+		return nil, scope{}, err
+	}
+	sc, err := s.scopeOf(r.Context())
+	if err != nil {
+		return nil, sc, err
+	}
+	return sc.report(rep), sc, nil
+}
+
 func (s *Server) planPNG(w http.ResponseWriter, r *http.Request) error {
 	return s.plan(w, r, "png")
 }
@@ -91,18 +85,14 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request, format string) err
 	if err != nil {
 		return err
 	}
-	rep, err := s.evaluation(r)
-	if err != nil {
-		return err
-	}
-	sc, err := s.scopeOf(r.Context())
+	rep, sc, err := s.scopedEvaluation(r)
 	if err != nil {
 		return err
 	}
 	if f, err := s.store.Floor(r.Context(), floorID); err == nil && !sc.building(f.BuildingID) {
 		return s.denyRead(r.Context(), "floor", floorID)
 	}
-	plan, err := render.BuildPlan(r.Context(), scopedPlanStore{Reader: s.store, sc: sc}, sc.report(rep), floorID)
+	plan, err := render.BuildPlan(r.Context(), scopedPlanStore{Reader: s.store, sc: sc}, rep, floorID)
 	if err != nil {
 		return about("floor", err)
 	}
@@ -124,42 +114,27 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request, format string) err
 	return nil
 }
 
+// reportWriter writes a report in a format: its findings (report.Write) or its totals.
+type reportWriter func(w io.Writer, rep *floorplan.Report, f report.Format, opt report.Options) error
+
 // overStandardReport writes the findings as JSON, CSV (UTF-8 with a BOM), XLSX or a text table.
 func (s *Server) overStandardReport(w http.ResponseWriter, r *http.Request) error {
-	format := report.JSON
-	switch f := r.URL.Query().Get("format"); f {
-	case "":
-	case string(report.JSON), string(report.CSV), string(report.XLSX), string(report.Table):
-		format = report.Format(f)
-	default:
-		return badParam("format", fmt.Sprintf("must be json, csv or xlsx, not %q", f))
+	q := queryOf(r)
+	format := nextParam(q, "format", choice(report.JSON, map[string]report.Format{"json": report.JSON, "csv": report.CSV,
+		"xlsx": report.XLSX, "table": report.Table}, "json, csv or xlsx"))
+	agencyID := q.uuid("agency_id")
+	lang := nextParam(q, "lang", documentLang)
+	write := nextParam(q, "totals", choice[reportWriter](report.Write, map[string]reportWriter{"false": report.Write,
+		"true": report.WriteTotals}, "true or false"))
+	if q.err != nil {
+		return q.err
 	}
-	agencyID, err := queryUUID(r, "agency_id")
-	if err != nil {
-		return err
-	}
-	lang, err := queryLang(r)
-	if err != nil {
-		return err
-	}
-	write := report.Write
-	switch t := r.URL.Query().Get("totals"); t {
-	case "", "false":
-	case "true":
-		write = report.WriteTotals
-	default:
-		return badParam("totals", fmt.Sprintf("must be true or false, not %q", t))
-	}
-	rep, err := s.evaluation(r)
-	if err != nil {
-		return err
-	}
-	sc, err := s.scopeOf(r.Context())
+	rep, _, err := s.scopedEvaluation(r)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := write(&buf, sc.report(rep), format, report.Options{Lang: lang, AgencyID: agencyID}); err != nil {
+	if err := write(&buf, rep, format, report.Options{Lang: lang, AgencyID: agencyID}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", format.ContentType())

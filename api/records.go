@@ -31,6 +31,14 @@ func wireList[T, J any](records []T, out func(T) J) []J {
 	return list
 }
 
+// writeList answers records in their wire form, or the error of reading them.
+func writeList[T, J any](w http.ResponseWriter, records []T, err error, out func(T) J) error {
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, wireList(records, out))
+}
+
 // readPath reads the record named by the path's {id}; a store error says which entity it was about.
 func readPath[T any](r *http.Request, entity string, read func(context.Context, uuid.UUID) (T, error)) (T, error) {
 	id, err := pathID(r, "id")
@@ -72,11 +80,8 @@ func deletePath(w http.ResponseWriter, r *http.Request, entity string, del func(
 	if err != nil {
 		return err
 	}
-	if _, err := del(r.Context(), id); err != nil {
-		return about(entity, err)
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	_, err = del(r.Context(), id)
+	return noContent(w, about(entity, err))
 }
 
 // deleteIfMatch deletes the versioned record named by the path's {id} when the request's If-Match names
@@ -97,11 +102,8 @@ func deleteIfMatch[T any](w http.ResponseWriter, r *http.Request, entity string,
 	if err != nil {
 		return err
 	}
-	if _, err := del(r.Context(), id, v); err != nil {
-		return stale(about(entity, err))
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	_, err = del(r.Context(), id, v)
+	return noContent(w, stale(about(entity, err)))
 }
 
 // plainRecords serves a kind of record without geometry or version — sites, agencies, people — on five
@@ -129,10 +131,7 @@ func (p plainRecords[T, J]) routes() collectionRoutes {
 
 func (p plainRecords[T, J]) handleList(w http.ResponseWriter, r *http.Request) error {
 	records, err := p.query(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, wireList(records, p.out))
+	return writeList(w, records, err, p.out)
 }
 
 func (p plainRecords[T, J]) handleCreate(w http.ResponseWriter, r *http.Request) error {
@@ -158,11 +157,7 @@ func (p plainRecords[T, J]) handleGet(w http.ResponseWriter, r *http.Request) er
 
 // handlePatch merges the body (RFC 7396) into the record's wire form and writes the result.
 func (p plainRecords[T, J]) handlePatch(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	patch, err := readBody(r)
+	id, patch, err := idAndBody(r)
 	if err != nil {
 		return err
 	}

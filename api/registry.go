@@ -1,7 +1,6 @@
 package api
 
 import (
-	"cmp"
 	"context"
 	"net/http"
 
@@ -15,20 +14,21 @@ import (
 // sites serves the sites (房产).
 func (s *Server) sites() plainRecords[floorplan.Site, siteJSON] {
 	return plainRecords[floorplan.Site, siteJSON]{entity: "site", collection: "/api/v1/sites", out: siteOut,
-		query: s.scopedSites, read: s.scopedSite, create: s.register.CreateSite, update: s.register.UpdateSite, remove: s.register.DeleteSite}
+		query: scopedList(s, func(r *http.Request) ([]floorplan.Site, error) { return s.store.Sites(r.Context()) }, siteShown),
+		read:  scopedRead(s, "site", s.store.Site, siteShown), create: s.register.CreateSite, update: s.register.UpdateSite, remove: s.register.DeleteSite}
 }
 
 // agencies serves the agencies (使用单位).
 func (s *Server) agencies() plainRecords[floorplan.Agency, agencyJSON] {
 	return plainRecords[floorplan.Agency, agencyJSON]{entity: "agency", collection: "/api/v1/agencies", out: agencyOut,
-		query: scopedList(s, func(r *http.Request) ([]floorplan.Agency, error) { return s.store.Agencies(r.Context()) }, agencyOwn),
-		read:  scopedRead(s, "agency", s.store.Agency, agencyOwn), create: s.register.CreateAgency, update: s.register.UpdateAgency, remove: s.register.DeleteAgency}
+		query: scopedList(s, func(r *http.Request) ([]floorplan.Agency, error) { return s.store.Agencies(r.Context()) }, byAgency(agencyOwn)),
+		read:  scopedRead(s, "agency", s.store.Agency, byAgency(agencyOwn)), create: s.register.CreateAgency, update: s.register.UpdateAgency, remove: s.register.DeleteAgency}
 }
 
 // people serves the members of staff, listed by agency_id when it is given.
 func (s *Server) people() plainRecords[floorplan.Person, personJSON] {
 	return plainRecords[floorplan.Person, personJSON]{entity: "person", collection: "/api/v1/people", out: personOut,
-		query: scopedList(s, s.queryPeople, personAgency), read: scopedRead(s, "person", s.store.Person, personAgency),
+		query: scopedList(s, s.queryPeople, byAgency(personAgency)), read: scopedRead(s, "person", s.store.Person, byAgency(personAgency)),
 		create: s.register.CreatePerson, update: s.register.UpdatePerson, remove: s.register.DeletePerson,
 		keep: func(next *floorplan.Person, cur floorplan.Person) { next.CreatedAt = cur.CreatedAt }}
 }
@@ -50,27 +50,9 @@ func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request) error {
 	if q.err != nil {
 		return q.err
 	}
-	list, err := s.store.Assignments(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	sc, err := s.scopeOf(r.Context())
-	if err != nil {
-		return err
-	}
-	visible := s.assignmentVisible(r.Context(), sc)
-	shown := list[:0]
-	for _, a := range list {
-		ok, err := visible(a)
-		if err != nil {
-			return err
-		}
-		if ok {
-			shown = append(shown, a)
-		}
-	}
-	list = shown
-	return writeJSON(w, http.StatusOK, wireList(list, assignmentOut))
+	query := func(r *http.Request) ([]floorplan.Assignment, error) { return s.store.Assignments(r.Context(), f) }
+	list, err := scopedList(s, query, s.assignmentVisible)(r)
+	return writeList(w, list, err, assignmentOut)
 }
 
 func (s *Server) createAssignment(w http.ResponseWriter, r *http.Request) error {
@@ -97,18 +79,7 @@ func (s *Server) getAssignment(w http.ResponseWriter, r *http.Request) error {
 
 // scopedAssignment reads an assignment, not found outside the request's scope (assignmentVisible).
 func (s *Server) scopedAssignment(ctx context.Context, id uuid.UUID) (floorplan.Assignment, error) {
-	a, err := s.store.Assignment(ctx, id)
-	if err != nil {
-		return a, err
-	}
-	sc, err := s.scopeOf(ctx)
-	if err != nil {
-		return floorplan.Assignment{}, err
-	}
-	if ok, err := s.assignmentVisible(ctx, sc)(a); err != nil || !ok {
-		return floorplan.Assignment{}, cmp.Or(err, s.denyRead(ctx, "assignment", a.ID))
-	}
-	return a, nil
+	return scopedRead(s, "assignment", s.store.Assignment, s.assignmentVisible)(ctx, id)
 }
 
 func (s *Server) deleteAssignment(w http.ResponseWriter, r *http.Request) error {

@@ -118,6 +118,15 @@ func writeJSONType(w http.ResponseWriter, status int, contentType string, v any)
 	return nil
 }
 
+// noContent answers 204 No Content when err is nil; otherwise it returns err, for the adapter to answer.
+func noContent(w http.ResponseWriter, err error) error {
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 // pathID returns the UUID path variable name ("id" for most routes).
 func pathID(r *http.Request, name string) (uuid.UUID, error) {
 	raw := mux.Vars(r)[name]
@@ -190,6 +199,31 @@ func (q *params) uuid(name string) uuid.UUID { return nextParam(q, name, queryUU
 func (q *params) date(name string) time.Time { return nextParam(q, name, queryDate) }
 func (q *params) bool(name string) bool      { return nextParam(q, name, queryBool) }
 
+// int reads an optional integer parameter in [lo, hi], def when absent (queryInt).
+func (q *params) int(name string, def, lo, hi int) int {
+	return nextParam(q, name, func(r *http.Request, name string) (int, error) { return queryInt(r, name, def, lo, hi) })
+}
+
+// choice reads an optional parameter whose value is one of the keys of values, and gives what values
+// maps it to (def when absent); want lists the keys for the error.
+func choice[T any](def T, values map[string]T, want string) func(r *http.Request, name string) (T, error) {
+	return func(r *http.Request, name string) (T, error) {
+		parse := func(raw string) (T, error) {
+			v, ok := values[raw]
+			if !ok {
+				return v, errNoChoice
+			}
+			return v, nil
+		}
+		return queryParam(r, name, def, parse, func(raw string) error {
+			return badParam(name, fmt.Sprintf("must be %s, not %q", want, raw))
+		})
+	}
+}
+
+// errNoChoice is a value that choice does not know.
+var errNoChoice = errors.New("not one of the choices")
+
 // crsLocal reads crs as crsLocal does: whether coordinates are exchanged in the building's local frame.
 func (q *params) crsLocal() bool {
 	return nextParam(q, "crs", func(r *http.Request, _ string) (bool, error) { return crsLocal(r) })
@@ -212,6 +246,16 @@ func idAndCRS(r *http.Request) (uuid.UUID, bool, error) {
 	}
 	local, err := crsLocal(r)
 	return id, local, err
+}
+
+// idAndBody reads the path's {id}, then the body, for a write.
+func idAndBody(r *http.Request) (uuid.UUID, []byte, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return id, nil, err
+	}
+	body, err := readBody(r)
+	return id, body, err
 }
 
 // idCRSAndBody is idAndCRS, then the body, for a write.

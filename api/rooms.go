@@ -167,26 +167,22 @@ func (s *Server) writeRoom(ctx context.Context, w http.ResponseWriter, status in
 	if err != nil {
 		return err
 	}
-	sc, err := s.scopeOf(ctx)
-	if err != nil {
-		return err
-	}
-	out := roomOut(room, p, rep)
-	if !sc.personal {
-		redactRoom(&out)
-	}
-	setETag(w, room.Version)
-	return writeGeoJSON(w, status, out)
+	return s.answerRoom(ctx, w, status, room, p, rep)
 }
 
 // writtenRoom answers a successful write with the room and its state today, as the Register computed it
 // for the rooms the write touched.
 func (s *Server) writtenRoom(ctx context.Context, w http.ResponseWriter, status int, room floorplan.Room, p projector, c floorplan.Changes) error {
+	return s.answerRoom(ctx, w, status, room, p, changedState(c))
+}
+
+// answerRoom answers with one room, its ETag and its state from rep, as the request's scope shows it.
+func (s *Server) answerRoom(ctx context.Context, w http.ResponseWriter, status int, room floorplan.Room, p projector, rep *floorplan.Report) error {
 	sc, err := s.scopeOf(ctx)
 	if err != nil {
 		return err
 	}
-	out := roomOut(room, p, changedState(c))
+	out := roomOut(room, p, rep)
 	if !sc.personal {
 		redactRoom(&out)
 	}
@@ -259,12 +255,18 @@ func (s *Server) writeRooms(ctx context.Context, w http.ResponseWriter, rooms []
 	if err != nil {
 		return err
 	}
+	return answerRooms(w, http.StatusOK, sc, out)
+}
+
+// answerRooms answers with a collection of rooms as the scope sc shows it: without the occupants' names
+// and ranks when it has no personal data.
+func answerRooms(w http.ResponseWriter, status int, sc scope, out roomCollectionJSON) error {
 	if !sc.personal {
 		for i := range out.Features {
 			redactRoom(&out.Features[i])
 		}
 	}
-	return writeGeoJSON(w, http.StatusOK, out)
+	return writeGeoJSON(w, status, out)
 }
 
 func (s *Server) listRooms(w http.ResponseWriter, r *http.Request) error {

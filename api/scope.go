@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -228,18 +229,7 @@ func (sc scope) site(id uuid.UUID) bool { return sc.all || !sc.places || sc.site
 func (sc scope) building(id uuid.UUID) bool { return sc.all || !sc.places || sc.buildings[id] }
 
 // keepRooms returns the rooms of list in the scope.
-func (sc scope) keepRooms(list []floorplan.Room) []floorplan.Room {
-	if sc.all {
-		return list
-	}
-	out := make([]floorplan.Room, 0, len(list))
-	for _, r := range list {
-		if sc.room(r) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
+func (sc scope) keepRooms(list []floorplan.Room) []floorplan.Room { return keepIf(sc, list, sc.room) }
 
 // agency reports whether records of agency id (uuid.Nil: records without one) are in the scope.
 func (sc scope) agency(id uuid.UUID) bool { return sc.all || sc.agencies[id] }
@@ -249,56 +239,32 @@ func (sc scope) hides() bool { return !sc.all || !sc.personal }
 
 // keep returns the items of list whose agency (agencyOf) is in the scope.
 func keep[T any](sc scope, list []T, agencyOf func(T) uuid.UUID) []T {
-	if sc.all {
-		return list
-	}
-	out := make([]T, 0, len(list))
-	for _, x := range list {
-		if sc.agency(agencyOf(x)) {
-			out = append(out, x)
-		}
-	}
-	return out
+	return keepIf(sc, list, func(x T) bool { return sc.agency(agencyOf(x)) })
 }
 
 // keepIf returns the items of list that ok keeps (all of them when the scope hides nothing).
 func keepIf[T any](sc scope, list []T, ok func(T) bool) []T {
-	if sc.all {
-		return list
-	}
-	out := make([]T, 0, len(list))
-	for _, x := range list {
-		if ok(x) {
-			out = append(out, x)
-		}
-	}
+	out, _ := keepVisible(sc, list, func(x T) (bool, error) { return ok(x), nil })
 	return out
 }
 
-// scopedSites lists the sites in the request's scope.
-func (s *Server) scopedSites(r *http.Request) ([]floorplan.Site, error) {
-	list, err := s.store.Sites(r.Context())
-	if err != nil {
-		return nil, err
+// keepVisible returns the items of list that visible keeps (all of them when the scope hides nothing),
+// or the first error of visible.
+func keepVisible[T any](sc scope, list []T, visible func(T) (bool, error)) ([]T, error) {
+	if sc.all {
+		return list, nil
 	}
-	sc, err := s.scopeOf(r.Context())
-	return keepIf(sc, list, func(st floorplan.Site) bool { return sc.site(st.ID) }), err
-}
-
-// scopedSite reads a site, not found outside the request's scope.
-func (s *Server) scopedSite(ctx context.Context, id uuid.UUID) (floorplan.Site, error) {
-	st, err := s.store.Site(ctx, id)
-	if err != nil {
-		return st, err
+	out := make([]T, 0, len(list))
+	for _, x := range list {
+		ok, err := visible(x)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, x)
+		}
 	}
-	sc, err := s.scopeOf(ctx)
-	if err != nil {
-		return st, err
-	}
-	if !sc.site(st.ID) {
-		return floorplan.Site{}, s.denyRead(ctx, "site", id)
-	}
-	return st, nil
+	return out, nil
 }
 
 // inScope returns err, or a not-found error about entity when the record (id, of agency agencyID) is
@@ -406,35 +372,69 @@ func (p scopedPlanStore) Rooms(ctx context.Context, f floorplan.RoomFilter) ([]f
 	return p.Reader.Rooms(ctx, f)
 }
 
-// scopedRead is read that answers a record outside the request's scope as not found (agencyOf places
-// the record in the agency tree).
-func scopedRead[T any](s *Server, entity string, read func(context.Context, uuid.UUID) (T, error), agencyOf func(T) uuid.UUID) func(context.Context, uuid.UUID) (T, error) {
+// visibility tells, for the request's scope sc, whether sc shows a record; ctx is for what it must read
+// from the store to know (assignmentVisible).
+type visibility[T any] func(ctx context.Context, sc scope) func(T) (bool, error)
+
+// shownIf is the visibility that the scope alone decides: whether in holds.
+func shownIf[T any](in func(scope, T) bool) visibility[T] {
+	return func(_ context.Context, sc scope) func(T) (bool, error) {
+		return func(x T) (bool, error) { return in(sc, x), nil }
+	}
+}
+
+// byAgency is the visibility of records that agencyOf places in the agency tree.
+func byAgency[T any](agencyOf func(T) uuid.UUID) visibility[T] {
+	return shownIf(func(sc scope, x T) bool { return sc.agency(agencyOf(x)) })
+}
+
+// The visibilities of the places: a site as the scope shows it, a building, and a floor by its building.
+var (
+	siteShown     = shownIf(func(sc scope, st floorplan.Site) bool { return sc.site(st.ID) })
+	buildingShown = shownIf(func(sc scope, b floorplan.Building) bool { return sc.building(b.ID) })
+	floorShown    = shownIf(func(sc scope, f floorplan.Floor) bool { return sc.building(f.BuildingID) })
+)
+
+// shown returns nil when the request's scope shows rec, the record id of entity; otherwise the audited
+// not-found (denyRead), or the error of visible (the refusal is audited all the same).
+func shown[T any](ctx context.Context, s *Server, entity string, id uuid.UUID, rec T, visible visibility[T]) error {
+	sc, err := s.scopeOf(ctx)
+	if err != nil {
+		return err
+	}
+	if ok, err := visible(ctx, sc)(rec); err != nil || !ok {
+		return cmp.Or(err, s.denyRead(ctx, entity, id))
+	}
+	return nil
+}
+
+// scopedRead is read that answers a record outside the request's scope as not found.
+func scopedRead[T any](s *Server, entity string, read func(context.Context, uuid.UUID) (T, error), visible visibility[T]) func(context.Context, uuid.UUID) (T, error) {
 	return func(ctx context.Context, id uuid.UUID) (T, error) {
 		rec, err := read(ctx, id)
 		if err != nil {
 			return rec, err
 		}
-		sc, err := s.scopeOf(ctx)
-		if err != nil {
-			return rec, err
-		}
-		if !sc.agency(agencyOf(rec)) {
+		if err := shown(ctx, s, entity, id, rec, visible); err != nil {
 			var zero T
-			return zero, s.denyRead(ctx, entity, id)
+			return zero, err
 		}
 		return rec, nil
 	}
 }
 
 // scopedList is query keeping the records in the request's scope.
-func scopedList[T any](s *Server, query func(r *http.Request) ([]T, error), agencyOf func(T) uuid.UUID) func(r *http.Request) ([]T, error) {
+func scopedList[T any](s *Server, query func(r *http.Request) ([]T, error), visible visibility[T]) func(r *http.Request) ([]T, error) {
 	return func(r *http.Request) ([]T, error) {
 		list, err := query(r)
 		if err != nil {
 			return nil, err
 		}
 		sc, err := s.scopeOf(r.Context())
-		return keep(sc, list, agencyOf), err
+		if err != nil {
+			return nil, err
+		}
+		return keepVisible(sc, list, visible(r.Context(), sc))
 	}
 }
 

@@ -44,10 +44,5 @@ func (s *Server) splitRoom(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !sc.personal {
-		for i := range out.Features {
-			redactRoom(&out.Features[i])
-		}
-	}
-	return writeGeoJSON(w, http.StatusCreated, out)
+	return answerRooms(w, http.StatusCreated, sc, out)
 }

@@ -142,13 +142,9 @@ func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) error {
 	if opt.FloorID != uuid.Nil && format != "geojson" {
 		return badParam("floor_id", "applies to geojson exports only")
 	}
-	lang := r.URL.Query().Get("lang")
-	switch lang {
-	case "":
-		lang = "zh"
-	case "zh", "en":
-	default:
-		return badParam("lang", fmt.Sprintf("must be zh or en, not %q", lang))
+	lang, err := choice("zh", map[string]string{"zh": "zh", "en": "en"}, "zh or en")(r, "lang")
+	if err != nil {
+		return err
 	}
 	base := "officemap"
 	sc, err := s.scopeOf(ctx)

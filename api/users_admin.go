@@ -6,29 +6,15 @@ import (
 
 	"github.com/google/uuid"
 
+	"officemap/floorplan"
 	"officemap/floorplan/identity"
 )
 
 // The administrators' routes (with Deps.Identity): the system administrator lists, adds, resets,
 // disables and enables accounts and revokes their API tokens; the security administrator lists them and
 // sets their roles and scopes (三员分立). identity.Service checks the caller again, audits every action
-// and refuses a change of one's own grants; the route rules (auth_rules.go) keep the others out first.
-
-// usersRoutes adds the administrators' routes and the user's own token list through route.
-func (s *Server) usersRoutes(route func(method, path string, h handlerFunc)) {
-	const v1 = "/api/v1"
-	route(http.MethodGet, v1+"/users", s.listUsers)
-	route(http.MethodPost, v1+"/users", s.addUser)
-	route(http.MethodPost, v1+"/users/{id}/password", s.resetPassword)
-	route(http.MethodPost, v1+"/users/{id}/disable", s.disableUser)
-	route(http.MethodPost, v1+"/users/{id}/enable", s.enableUser)
-	route(http.MethodPut, v1+"/users/{id}/grants", s.setGrants)
-	route(http.MethodGet, v1+"/users/{id}/tokens", s.userTokens)
-	route(http.MethodPost, v1+"/users/{id}/tokens/{tid}/revoke", s.revokeUserToken)
-	route(http.MethodGet, v1+"/users/agencies", s.grantAgencies)
-	route(http.MethodGet, v1+"/me/tokens", s.myTokens)
-	route(http.MethodPost, v1+"/me/tokens/{tid}/revoke", s.revokeMyToken)
-}
+// and refuses a change of one's own grants; the route rules keep the others out first. The routes are
+// listed with the other account routes (accountRoutes).
 
 // grantJSON is one grant as the administrators' routes read and write it.
 type grantJSON struct {
@@ -45,10 +31,7 @@ type scopeRefJSON struct {
 // adminUserJSON is an account as the administrators see it: never its password hashes nor its second
 // factor's secret.
 type adminUserJSON struct {
-	ID                 uuid.UUID   `json:"id" readonly:"true"`
-	Username           string      `json:"username"`
-	DisplayName        string      `json:"display_name"`
-	Roles              []string    `json:"roles"`
+	accountJSON
 	Scopes             []grantJSON `json:"scopes"`
 	Disabled           bool        `json:"disabled"`
 	Locked             bool        `json:"locked"`
@@ -59,20 +42,10 @@ type adminUserJSON struct {
 }
 
 func (s *Server) adminUserJSON(u identity.User) adminUserJSON {
-	out := adminUserJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Roles: []string{},
-		Scopes: []grantJSON{}, Disabled: u.Disabled, Locked: u.LockedUntil.After(s.now()),
-		MustChangePassword: u.MustChangePassword, TOTPEnabled: u.TOTPEnabled, SSO: u.ExternalSubject != "",
-		CreatedAt: u.CreatedAt}
-	seen := map[identity.Role]bool{}
-	for _, g := range u.Grants {
-		if !seen[g.Role] {
-			seen[g.Role] = true
-			out.Roles = append(out.Roles, string(g.Role))
-		}
-		out.Scopes = append(out.Scopes, grantJSON{Role: string(g.Role),
-			Scope: scopeRefJSON{Agency: optID(g.Scope.Agency), Jurisdiction: optID(g.Scope.Jurisdiction)}})
-	}
-	return out
+	return adminUserJSON{accountJSON: accountOf(u), Scopes: wireList(u.Grants, func(g identity.Grant) grantJSON {
+		return grantJSON{Role: string(g.Role), Scope: scopeRefJSON{Agency: optID(g.Scope.Agency), Jurisdiction: optID(g.Scope.Jurisdiction)}}
+	}), Disabled: u.Disabled, Locked: u.LockedUntil.After(s.now()), MustChangePassword: u.MustChangePassword,
+		TOTPEnabled: u.TOTPEnabled, SSO: u.ExternalSubject != "", CreatedAt: u.CreatedAt}
 }
 
 // newUserJSON is the body of POST /api/v1/users.
@@ -104,18 +77,13 @@ func optTime(t time.Time) *time.Time {
 	return &t
 }
 
+// listUsers lists every account.
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	us, err := s.identity.Users(r.Context())
-	if err != nil {
-		return err
-	}
-	out := make([]adminUserJSON, len(us))
-	for i, u := range us {
-		out[i] = s.adminUserJSON(u)
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, us, err, s.adminUserJSON)
 }
 
+// addUser adds an account and answers it with its one-time password, shown this once.
 func (s *Server) addUser(w http.ResponseWriter, r *http.Request) error {
 	var body newUserJSON
 	if err := decodeBody(r, &body); err != nil {
@@ -133,11 +101,8 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusCreated, oneTimeJSON{User: s.adminUserJSON(u), Password: pw})
 }
 
-func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+// resetPassword gives account id a one-time password, shown this once.
+func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request, id uuid.UUID) error {
 	pw, err := s.identity.ResetPassword(r.Context(), id)
 	if err != nil {
 		return err
@@ -150,39 +115,18 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, oneTimeJSON{User: s.adminUserJSON(u), Password: pw})
 }
 
-func (s *Server) disableUser(w http.ResponseWriter, r *http.Request) error {
-	return s.setDisabled(w, r, true)
+// disableUser disables account id and answers it as it is now.
+func (s *Server) disableUser(w http.ResponseWriter, r *http.Request, id uuid.UUID) error {
+	return s.changedUser(w, r, id, s.identity.Disable(r.Context(), id))
 }
 
-func (s *Server) enableUser(w http.ResponseWriter, r *http.Request) error {
-	return s.setDisabled(w, r, false)
+// enableUser enables account id again and answers it as it is now.
+func (s *Server) enableUser(w http.ResponseWriter, r *http.Request, id uuid.UUID) error {
+	return s.changedUser(w, r, id, s.identity.Enable(r.Context(), id))
 }
 
-func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bool) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if disabled {
-		err = s.identity.Disable(r.Context(), id)
-	} else {
-		err = s.identity.Enable(r.Context(), id)
-	}
-	if err != nil {
-		return err
-	}
-	u, err := s.identity.User(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, s.adminUserJSON(u))
-}
-
-func (s *Server) setGrants(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+// setGrants replaces the grants of account id and answers it as it is now.
+func (s *Server) setGrants(w http.ResponseWriter, r *http.Request, id uuid.UUID) error {
 	var body []grantJSON
 	if err := decodeBody(r, &body); err != nil {
 		return err
@@ -195,7 +139,12 @@ func (s *Server) setGrants(w http.ResponseWriter, r *http.Request) error {
 		grants[i] = identity.Grant{Role: identity.Role(g.Role),
 			Scope: identity.Scope{Agency: g.Scope.Agency.UUID(), Jurisdiction: g.Scope.Jurisdiction.UUID()}}
 	}
-	if err := s.identity.Grant(r.Context(), id, grants); err != nil {
+	return s.changedUser(w, r, id, s.identity.Grant(r.Context(), id, grants))
+}
+
+// changedUser answers a change of account id that returned err: the account as it is now, or err.
+func (s *Server) changedUser(w http.ResponseWriter, r *http.Request, id uuid.UUID, err error) error {
+	if err != nil {
 		return err
 	}
 	u, err := s.identity.User(r.Context(), id)
@@ -217,97 +166,25 @@ type agencyRefJSON struct {
 // role reads nothing of the register (GET /api/v1/agencies is empty to them).
 func (s *Server) grantAgencies(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.store.Agencies(r.Context())
-	if err != nil {
-		return err
-	}
-	out := make([]agencyRefJSON, len(list))
-	for i, a := range list {
-		out[i] = agencyRefJSON{ID: a.ID, Name: a.Name, ParentID: optID(a.ParentID)}
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, list, err, func(a floorplan.Agency) agencyRefJSON {
+		return agencyRefJSON{ID: a.ID, Name: a.Name, ParentID: optID(a.ParentID)}
+	})
 }
 
+// tokensOf lists the API tokens of account userID.
 func (s *Server) tokensOf(w http.ResponseWriter, r *http.Request, userID uuid.UUID) error {
 	ts, err := s.identity.Tokens(r.Context(), userID)
-	if err != nil {
-		return err
-	}
-	out := make([]tokenInfoJSON, len(ts))
-	for i, t := range ts {
-		out[i] = tokenInfoJSON{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt,
+	return writeList(w, ts, err, func(t identity.Token) tokenInfoJSON {
+		return tokenInfoJSON{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt,
 			LastUsed: optTime(t.LastUsed), RevokedAt: optTime(t.RevokedAt)}
-	}
-	return writeJSON(w, http.StatusOK, out)
+	})
 }
 
+// revokeOf revokes the API token {tid} of account userID.
 func (s *Server) revokeOf(w http.ResponseWriter, r *http.Request, userID uuid.UUID) error {
 	tid, err := pathID(r, "tid")
 	if err != nil {
 		return err
 	}
-	if err := s.identity.RevokeToken(r.Context(), userID, tid); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-func (s *Server) userTokens(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return s.tokensOf(w, r, id)
-}
-
-func (s *Server) revokeUserToken(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return s.revokeOf(w, r, id)
-}
-
-func (s *Server) myTokens(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
-	if err != nil {
-		return err
-	}
-	return s.tokensOf(w, r, c.User.ID)
-}
-
-func (s *Server) revokeMyToken(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
-	if err != nil {
-		return err
-	}
-	return s.revokeOf(w, r, c.User.ID)
-}
-
-// usersOperations documents the administrators' routes (usersRoutes).
-func usersOperations() []opDoc {
-	const v1 = "/api/v1"
-	return []opDoc{
-		{method: "GET", path: v1 + "/users", tag: "administration", summary: "Every account (system and security administrators): roles, scopes, disabled, locked, must_change_password, totp_enabled; never password hashes", result: arrayOf("AdminUser")},
-		{method: "POST", path: v1 + "/users", tag: "administration", summary: "Add an account (system administrator): answers its one-time password, shown this once; roles only if the caller may grant them (the security administrator's job)", body: "NewUser", status: 201, result: "OneTimePassword"},
-		{method: "POST", path: v1 + "/users/{id}/password", tag: "administration", summary: "Reset an account's password (system administrator): a one-time password, shown this once, to change at the next sign-in; lifts a lock and ends the account's sessions", result: "OneTimePassword"},
-		{method: "POST", path: v1 + "/users/{id}/disable", tag: "administration", summary: "Disable an account (system administrator; not one's own): ends its sessions, its tokens stop working", result: "AdminUser"},
-		{method: "POST", path: v1 + "/users/{id}/enable", tag: "administration", summary: "Enable an account again and lift a lock (system administrator)", result: "AdminUser"},
-		{method: "PUT", path: v1 + "/users/{id}/grants", tag: "administration", summary: "Replace an account's roles and scopes (security administrator; never one's own)", body: "Grants", result: "AdminUser"},
-		{method: "GET", path: v1 + "/users/{id}/tokens", tag: "administration", summary: "An account's API tokens (system administrator): never their secrets", result: arrayOf("TokenInfo")},
-		{method: "POST", path: v1 + "/users/{id}/tokens/{tid}/revoke", tag: "administration", summary: "Revoke an account's API token (system administrator)", status: 204},
-		{method: "GET", path: v1 + "/users/agencies", tag: "administration", summary: "Every agency's id, name and parent, for the security administrator's scope picker (their role reads nothing else of the register)", result: arrayOf("AgencyRef")},
-		{method: "GET", path: v1 + "/me/tokens", tag: "accounts", summary: "Your API tokens: never their secrets", result: arrayOf("TokenInfo")},
-		{method: "POST", path: v1 + "/me/tokens/{tid}/revoke", tag: "accounts", summary: "Revoke one of your API tokens", status: 204},
-	}
-}
-
-// usersSchemas defines the administrators' routes' schemas.
-func usersSchemas(g *schemaGen) {
-	g.define("AdminUser", adminUserJSON{})
-	g.define("NewUser", newUserJSON{})
-	g.define("OneTimePassword", oneTimeJSON{})
-	g.define("Grants", []grantJSON{})
-	g.define("TokenInfo", tokenInfoJSON{})
-	g.define("AgencyRef", agencyRefJSON{})
+	return noContent(w, s.identity.RevokeToken(r.Context(), userID, tid))
 }
