@@ -105,6 +105,13 @@ var (
 		"查询参数有误：level 须为整数，floor_id 须为 UUID，format 须为 mvt 或 png")
 )
 
+// errBusy is the 503 of heavy work (gate) when its kind already runs n requests.
+func errBusy(what string, n int) *apiError {
+	return &apiError{Status: http.StatusServiceUnavailable, Code: "busy",
+		Message:   fmt.Sprintf("the server is running %d %s already; try again in a few seconds", n, what),
+		MessageZH: fmt.Sprintf("服务器正在处理 %d 个同类请求（%s），请稍后再试", n, what)}
+}
+
 // errCrossOrigin is the 403 of a write sent by a page of another site (cross-site request forgery).
 func errCrossOrigin() *apiError {
 	return &apiError{Status: http.StatusForbidden, Code: "forbidden",

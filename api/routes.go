@@ -39,8 +39,8 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 	collection(v1+"/buildings/{id}/floors", collectionRoutes{list: s.listFloors, create: s.createFloor})
 	collection(v1+"/floors", collectionRoutes{get: s.getFloor, patch: s.patchFloor, delete: s.deleteFloor})
 	collection(v1+"/floors/{id}/rooms", collectionRoutes{list: s.listRooms, create: s.createRoom})
-	get(v1+"/floors/{id}/plan.png", s.planPNG)
-	get(v1+"/floors/{id}/plan.svg", s.planSVG)
+	get(v1+"/floors/{id}/plan.png", gated(s.renders, s.planPNG))
+	get(v1+"/floors/{id}/plan.svg", gated(s.renders, s.planSVG))
 	collection(v1+"/rooms", collectionRoutes{list: s.searchRooms, get: s.getRoom, put: s.putRoom, patch: s.patchRoom,
 		delete: s.deleteRoom})
 	handle(http.MethodPost, v1+"/rooms/{id}/split", s.splitRoom)
@@ -53,15 +53,15 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 		get(v1+"/"+h.segment+"/{id}/history", s.historyHandler(h.entity))
 	}
 
-	get(v1+"/reports/over-standard", s.overStandardReport)
+	get(v1+"/reports/over-standard", gated(s.reports, s.overStandardReport))
 	get(v1+"/search", s.search)
 
 	if s.identity != nil {
 		s.authRoutes(handle)
 	}
 
-	handle(http.MethodPost, v1+"/imports/{format}", s.importFile)
-	get(v1+"/exports/{format}", s.exportFile)
+	handle(http.MethodPost, v1+"/imports/{format}", gated(s.imports, s.importFile))
+	get(v1+"/exports/{format}", gated(s.exports, s.exportFile))
 
 	get("/ogc", s.ogcLanding)
 	get("/ogc/conformance", s.ogcConformance)

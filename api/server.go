@@ -39,11 +39,15 @@ type Config struct {
 	// ReadyTimeout bounds the store ping of /readyz (default 2 s).
 	ReadyTimeout time.Duration
 	// PublicURL (e.g. "https://fangchan.example.gov.cn") is where clients reach the server, for the
-	// absolute links of OGC API and TileJSON documents. Empty means the request's scheme and host.
+	// absolute links of OGC API and TileJSON documents. Empty means root-relative links (the request's
+	// Host header is never echoed into a link).
 	PublicURL string
 	// TrustForwarded builds those links from X-Forwarded-Proto and X-Forwarded-Host: set it only behind
 	// a reverse proxy that sets them, since a client could send them too.
 	TrustForwarded bool
+	// Heavy bounds how many imports, exports, rendered plans and reports run at once (HeavyLimits;
+	// zero fields take the defaults).
+	Heavy HeavyLimits
 	// Tiles configures the tile handler's cache (CacheBytes). Its Errors field is ignored (tile errors
 	// go through this server's error adapter); BaseURL and TrustForwarded default to the fields above.
 	Tiles tiles.Options
@@ -70,6 +74,7 @@ func (c Config) withDefaults() Config {
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	c.Heavy = c.Heavy.withDefaults()
 	if c.Actor == "" {
 		c.Actor = DefaultActor
 	}
@@ -145,6 +150,8 @@ type Server struct {
 	rules    map[string]routeRule // routeRules, with accounts on
 	sso      *oidc.RelyingParty   // Deps.OIDC; nil without single sign-on
 	scopes   scopeCache           // the callers' scopes at the register's revision
+
+	imports, exports, renders, reports *gate // heavy work (Config.Heavy)
 }
 
 // NewServer returns the server for cfg and deps. It panics when a required dependency is missing, a
@@ -163,6 +170,9 @@ func NewServer(cfg Config, deps Deps) *Server {
 	}
 	s := &Server{cfg: cfg, store: deps.Store, register: reg, assessor: deps.Assessor, log: deps.Logger, fonts: deps.Fonts,
 		exportGeoPackageTo: deps.ExportGeoPackage, identity: deps.Identity, clock: deps.Now}
+	h := cfg.Heavy
+	s.imports, s.exports = newGate("imports", h.Imports, h.QueueWait), newGate("exports", h.Exports, h.QueueWait)
+	s.renders, s.reports = newGate("plan renders", h.Renders, h.QueueWait), newGate("reports", h.Reports, h.QueueWait)
 	if s.identity != nil {
 		s.rules = routeRules()
 	}

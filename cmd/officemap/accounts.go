@@ -10,6 +10,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"net"
+	"net/url"
 	"strings"
 
 	"github.com/google/uuid"
@@ -65,6 +66,11 @@ func (f *serveFlags) accountsOn(cmd *cobra.Command, getenv func(string) string) 
 func (f *serveFlags) check(cmd *cobra.Command, e *env) (bool, error) {
 	if _, err := f.tlsConfig(); err != nil {
 		return false, err
+	}
+	if raw := strings.TrimSpace(e.getenv(envPublicURL)); raw != "" {
+		if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return false, fmt.Errorf("%w: %s=%q: give the absolute http(s) URL clients reach the server at", errUsage, envPublicURL, raw)
+		}
 	}
 	on, err := f.accountsOn(cmd, e.getenv)
 	if err != nil || on {

@@ -19,6 +19,7 @@ func TestTimeAndAccountFlagsRefuseBadInput(t *testing.T) {
 	}{
 		{"import --valid-from", []string{"import", "geojson", file, "--db", db, "--valid-from", "2026-13-01"}, nil, "--valid-from"},
 		{"report --as-recorded", []string{"report", "over-standard", "--db", db, "--as-recorded", "yesterday"}, nil, "--as-recorded"},
+		{"OFFICEMAP_PUBLIC_URL not absolute", []string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, map[string]string{"OFFICEMAP_PUBLIC_URL": "fangchan.example.gov.cn"}, "OFFICEMAP_PUBLIC_URL"},
 		{"OFFICEMAP_ACCOUNTS typo", []string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, map[string]string{"OFFICEMAP_ACCOUNTS": "enabled"}, "OFFICEMAP_ACCOUNTS"},
 	}
 	for _, tc := range tests {

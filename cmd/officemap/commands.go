@@ -130,7 +130,8 @@ func (e *env) newServerWith(s floorplan.Store, reg *floorplan.Register, acc *ser
 		deps.OIDC = acc.oidc
 		deps.Now = time.Now // the identity.Service's clock (Options.Now nil)
 	}
-	return api.NewServer(api.Config{}, deps)
+	cfg := api.Config{PublicURL: strings.TrimSpace(e.getenv(envPublicURL)), TrustForwarded: isOn(e.getenv(envTrustProxy))}
+	return api.NewServer(cfg, deps)
 }
 
 // serve listens (over TLS with --tls-cert and --tls-key), prints where, and serves until ctx ends.

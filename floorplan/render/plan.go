@@ -69,11 +69,14 @@ type Options struct {
 	Fonts *Fonts
 }
 
-// Width limits.
+// Size limits. A PNG is drawn into an RGBA image of width × height pixels (4 bytes each) before it is
+// encoded: MaxPixels bounds that image at 128 MiB whatever the floor's shape (a tall, narrow floor at
+// MaxWidth would otherwise be several times larger).
 const (
 	DefaultWidth = 1600
 	MinWidth     = 200
 	MaxWidth     = 8192
+	MaxPixels    = 8192 * 4096
 )
 
 func (o Options) normalise() (Options, error) {

@@ -12,7 +12,25 @@ import (
 	"github.com/paulmach/orb"
 	"golang.org/x/image/font"
 	"golang.org/x/image/math/fixed"
+
+	"officemap/floorplan"
 )
+
+// widestFitting is the widest width at most o.Width whose layout of p stays within MaxPixels (MinWidth
+// when none does): a layout is cheap next to the drawing, so it is searched by halving.
+func widestFitting(p Plan, o Options, m measurer, cjk bool) int {
+	lo, hi := MinWidth, o.Width
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		o.Width = mid
+		if L := computeLayout(p, o, m, cjk); L.w*L.h <= MaxPixels {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
+}
 
 // Colours of the drawing itself, as 0xRRGGBB.
 const (
@@ -41,6 +59,10 @@ func PNG(w io.Writer, p Plan, o Options) error {
 	fs := newFaces(fonts)
 	defer fs.close()
 	L := computeLayout(p, o, fs, fonts.CJK())
+	if L.w*L.h > MaxPixels {
+		return floorplan.Invalidf("the plan would be %d × %d pixels, more than %d million; ask for a smaller width (at most %d for this floor)",
+			L.w, L.h, MaxPixels/1_000_000, widestFitting(p, o, fs, fonts.CJK()))
+	}
 
 	im := image.NewRGBA(image.Rect(0, 0, L.w, L.h))
 	dc := gg.NewContextForRGBA(im)

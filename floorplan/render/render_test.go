@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -624,5 +625,31 @@ func TestBuildPlan(t *testing.T) {
 	p, err = BuildPlan(ctx, st, nil, fl.ID)
 	if err != nil || p.Rooms[0].Status != "" || p.Rooms[0].AgencyName != "市财政局" {
 		t.Errorf("without a report: %+v, %v", p.Rooms[0], err)
+	}
+}
+
+// TestPixelBudget: a tall floor at the widest width would need an image far over MaxPixels; it is
+// refused before anything is allocated, naming a width that fits, and that width draws.
+func TestPixelBudget(t *testing.T) {
+	p := Plan{Rooms: []PlanRoom{{Number: "1", Geometry: square(0, 0, 10, 100)}}}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	err := PNG(io.Discard, p, Options{Width: MaxWidth})
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, floorplan.ErrInvalid) || !strings.Contains(err.Error(), "smaller width") {
+		t.Fatalf("a %d-px-wide tall plan: err = %v, want ErrInvalid asking for a smaller width", MaxWidth, err)
+	}
+	if grown := after.TotalAlloc - before.TotalAlloc; grown > MaxPixels {
+		t.Errorf("the refusal allocated %d MB", grown>>20)
+	}
+	var width int
+	if _, err := fmt.Sscanf(err.Error()[strings.LastIndex(err.Error(), "at most ")+len("at most "):], "%d", &width); err != nil {
+		t.Fatalf("no width in %q: %v", err, err)
+	}
+	if err := PNG(io.Discard, p, Options{Width: width}); err != nil {
+		t.Errorf("at the width named (%d): %v", width, err)
+	}
+	if err := SVG(io.Discard, p, Options{Width: MaxWidth}); err != nil {
+		t.Errorf("SVG (no raster) at %d: %v", MaxWidth, err)
 	}
 }
