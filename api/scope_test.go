@@ -167,8 +167,11 @@ func bbox(f fixture) string {
 // tileRoomIDs decodes the rooms tile tl as c gets it and returns the ids of its features, joined by commas.
 func tileRoomIDs(t *testing.T, c *client, tl maptile.Tile) string {
 	t.Helper()
-	body := c.do("GET", fmt.Sprintf("/tiles/rooms/%d/%d/%d.mvt", tl.Z, tl.X, tl.Y), nil).expect(t, 200).body
-	layers, err := mvt.Unmarshal(body)
+	res := c.do("GET", fmt.Sprintf("/tiles/rooms/%d/%d/%d.mvt", tl.Z, tl.X, tl.Y), nil).expect(t, 200)
+	if cc := res.header.Get("Cache-Control"); !strings.Contains(cc, "private") {
+		t.Errorf("a scoped tile's Cache-Control is %q: a shared cache could hand it to another scope", cc)
+	}
+	layers, err := mvt.Unmarshal(res.body)
 	if err != nil {
 		t.Fatal(err)
 	}

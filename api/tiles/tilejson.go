@@ -96,7 +96,7 @@ func (h *Handler) TileJSON(w http.ResponseWriter, r *http.Request) error {
 	}
 	hd := w.Header()
 	hd.Set("Content-Type", "application/json; charset=utf-8")
-	hd.Set("Cache-Control", "no-cache")
+	hd.Set("Cache-Control", h.cacheControl())
 	hd.Set("Access-Control-Allow-Origin", "*")
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {

@@ -347,7 +347,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, q request) error
 	}
 
 	hd := w.Header()
-	hd.Set("Cache-Control", "no-cache")
+	hd.Set("Cache-Control", h.cacheControl())
 	hd.Set("Access-Control-Allow-Origin", "*")
 	body, etag := t.data, t.etag
 	if q.format == formatMVT {
@@ -492,4 +492,13 @@ func noneMatch(header, etag string) bool {
 		}
 	}
 	return false
+}
+
+// cacheControl is the tiles' Cache-Control: revalidate every time (no-cache), and with scopes (accounts on)
+// never in a shared cache, since what a tile holds depends on who asked (private).
+func (h *Handler) cacheControl() string {
+	if h.opts.Scope != nil {
+		return "private, no-cache"
+	}
+	return "no-cache"
 }
