@@ -9,8 +9,8 @@ import (
 	"officemap/floorplan"
 )
 
-// maxReasonRunes bounds the reason a write may carry into the history.
-const maxReasonRunes = 500
+// maxReasonRunes bounds the reason a write may carry into the history (the register's rule).
+var maxReasonRunes = floorplan.TextRules["change.reason"].MaxRunes
 
 // withWriteContext puts the effective day and the reason of a write request into its context
 // (floorplan.WithEffective, floorplan.WithReason), from the query parameters every write route takes:

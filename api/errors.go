@@ -240,6 +240,11 @@ func toAPIError(err error) *apiError {
 		return &apiError{Status: http.StatusConflict, Code: "in_use", Message: msg,
 			MessageZH: "仍被其他记录引用，请先删除或迁移这些记录", Err: err}
 	}
+	var fe *floorplan.FieldError
+	if errors.As(err, &fe) {
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input", Message: fe.Message,
+			Extra: map[string]any{"field": fe.Field, "reason": string(fe.Reason)}, Err: err}
+	}
 	if errors.Is(err, floorplan.ErrInvalid) {
 		msg := "invalid input"
 		if m, ok := domainMessage(err, floorplan.ErrInvalid); ok {

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Heavy work — imports, exports, rendered plans and the over-standard report — takes memory and CPU in
+// Heavy work — imports, exports, PNG plans and the over-standard report — takes memory and CPU in
 // proportion to what it reads or draws. Each kind runs at most a fixed number of requests at once (a
 // semaphore per kind, Config.Heavy); a request that finds its kind full waits up to Heavy.QueueWait for
 // a place and is then answered 503 busy with Retry-After, so a burst of large requests queues or is

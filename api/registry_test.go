@@ -291,3 +291,33 @@ func TestActor(t *testing.T) {
 		t.Errorf("history = %+v, want the configured actor", changes)
 	}
 }
+
+// TestFieldLimits: a field over its limit or with a control character is 422 invalid_input naming the
+// field and the reason, on both kinds of record, and nothing is stored.
+func TestFieldLimits(t *testing.T) {
+	e := newEnv(t, api.Config{})
+	long := strings.Repeat("局", 100_000)
+	for _, tc := range []struct {
+		path   string
+		body   map[string]any
+		field  string
+		reason string
+	}{
+		{"/api/v1/agencies", map[string]any{"name": long, "level": "municipal"}, "name", "too_long"},
+		{"/api/v1/agencies", map[string]any{"name": "发改\x00委", "level": "municipal"}, "name", "control_character"},
+		{"/api/v1/agencies", map[string]any{"name": "发改委", "level": "municipal", "approved_area_m2": 1e308}, "approved_area_m2", "out_of_range"},
+		{"/api/v1/sites", map[string]any{"name": "办公区", "address": long}, "address", "too_long"},
+	} {
+		before := e.do("GET", tc.path, nil).expect(t, 200).body
+		body := e.do("POST", tc.path, tc.body).expectError(t, 422, "invalid_input")
+		if body["field"] != tc.field || body["reason"] != tc.reason {
+			t.Errorf("POST %s: field %v, reason %v; want %s, %s", tc.path, body["field"], body["reason"], tc.field, tc.reason)
+		}
+		if msg, _ := body["message"].(string); len(msg) > 1000 {
+			t.Errorf("POST %s: a message of %d bytes repeats the input", tc.path, len(msg))
+		}
+		if after := e.do("GET", tc.path, nil).expect(t, 200).body; !bytes.Equal(before, after) {
+			t.Errorf("POST %s: the refused record changed the list", tc.path)
+		}
+	}
+}

@@ -40,7 +40,7 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 	collection(v1+"/floors", collectionRoutes{get: s.getFloor, patch: s.patchFloor, delete: s.deleteFloor})
 	collection(v1+"/floors/{id}/rooms", collectionRoutes{list: s.listRooms, create: s.createRoom})
 	get(v1+"/floors/{id}/plan.png", gated(s.renders, s.planPNG))
-	get(v1+"/floors/{id}/plan.svg", gated(s.renders, s.planSVG))
+	get(v1+"/floors/{id}/plan.svg", s.planSVG) // vector: a few KB per room, no raster to bound
 	collection(v1+"/rooms", collectionRoutes{list: s.searchRooms, get: s.getRoom, put: s.putRoom, patch: s.patchRoom,
 		delete: s.deleteRoom})
 	handle(http.MethodPost, v1+"/rooms/{id}/split", s.splitRoom)

@@ -140,8 +140,14 @@ func (g *Register) Reader() Reader { return g.store }
 // run (an import's preview) must be allowed as the change itself would be.
 func (g *Register) Check(ctx context.Context, req Request) error { return g.allow(ctx, req) }
 
-// allow asks the permission hook.
-func (g *Register) allow(ctx context.Context, req Request) error { return g.permit(ctx, req) }
+// allow checks what the write carries into the history (CheckWriteContext) and asks the permission hook.
+// Every write of the Register passes here first.
+func (g *Register) allow(ctx context.Context, req Request) error {
+	if err := CheckWriteContext(ctx); err != nil {
+		return err
+	}
+	return g.permit(ctx, req)
+}
 
 // done finishes a committed change: the revision, the room states, the subscribers.
 func (g *Register) done(ctx context.Context, c Changes, seedRooms, seedPeople []uuid.UUID) (Changes, error) {
@@ -166,13 +172,21 @@ func (g *Register) done(ctx context.Context, c Changes, seedRooms, seedPeople []
 
 // Batch runs fn as one transaction of many changes (an import, the sample, synthetic data): everything
 // fn writes through tx commits together, or nothing does. The permission hook sees req (Op OpBatch).
-// Records written in a batch are validated by the store.
+// Records written in a batch are validated by the store; before it commits, the rooms of every floor it
+// touched are checked against their floor's outline (outline.go).
 func (g *Register) Batch(ctx context.Context, req Request, fn func(tx Store) error) (Changes, error) {
 	req.Op = OpBatch
 	if err := g.allow(ctx, req); err != nil {
 		return Changes{}, err
 	}
-	if err := g.store.InTx(ctx, fn); err != nil {
+	err := g.store.InTx(ctx, func(tx Store) error {
+		guard := newOutlineGuard(tx)
+		if err := fn(guard); err != nil {
+			return err
+		}
+		return guard.check(ctx)
+	})
+	if err != nil {
 		return Changes{}, err
 	}
 	return g.done(ctx, Changes{Layers: []Layer{LayerBuildings, LayerRooms}, Batch: true}, nil, nil)

@@ -54,7 +54,10 @@ func (g *Register) buildingIn(b *Building, fp Shape) error {
 		if err := b.Georef.Validate(); err != nil { // the frame the footprint is converted with
 			return err
 		}
-		b.Footprint = fp.local(b.Georef)
+		var err error
+		if b.Footprint, err = fp.local(b.Georef); err != nil {
+			return err
+		}
 	}
 	return b.Validate()
 }
@@ -95,18 +98,24 @@ func (g *Register) DeleteFloor(ctx context.Context, id uuid.UUID) (Changes, erro
 	})
 }
 
-// floorIn converts and validates a floor before it is written.
+// floorIn converts and validates a floor before it is written: a changed floor's outline must still
+// hold every room of the floor (RoomInOutline).
 func (g *Register) floorIn(ctx context.Context, f *Floor, outline Shape) error {
 	if outline.Polygon != nil {
 		b, err := g.store.Building(ctx, f.BuildingID)
 		if errors.Is(err, ErrNotFound) {
-			return Invalidf("floor %q: unknown building %s", f.Name, f.BuildingID)
+			return Invalidf("%s: unknown building %s", label("floor", f.Name), f.BuildingID)
 		} else if err != nil {
 			return err
 		}
-		f.Outline = outline.local(b.Georef)
+		if f.Outline, err = outline.local(b.Georef); err != nil {
+			return err
+		}
 	}
-	return CheckFloor(ctx, f)
+	if err := CheckFloor(ctx, f); err != nil {
+		return err
+	}
+	return roomsInOutline(ctx, g.store, *f)
 }
 
 // CreateRoom adds a room to its floor. Its geometry comes as shape (nil Polygon: r.Geometry, local
@@ -150,7 +159,7 @@ func (g *Register) DeleteRoom(ctx context.Context, id uuid.UUID, version int64) 
 	if err != nil {
 		return Changes{}, err
 	}
-	b, err := g.buildingOf(ctx, r.FloorID)
+	_, b, err := g.placeOf(ctx, r.FloorID)
 	if err != nil {
 		return Changes{}, err
 	}
@@ -169,11 +178,15 @@ func (g *Register) SplitRoom(ctx context.Context, id uuid.UUID, version int64, c
 	if err != nil {
 		return nil, Changes{}, err
 	}
-	b, err := g.buildingOf(ctx, room.FloorID)
+	_, b, err := g.placeOf(ctx, room.FloorID)
 	if err != nil {
 		return nil, Changes{}, err
 	}
-	pieces, err := geo.Split(room.Geometry, cut.local(b.Georef))
+	line, err := cut.local(b.Georef)
+	if err != nil {
+		return nil, Changes{}, err
+	}
+	pieces, err := geo.Split(room.Geometry, line)
 	if err != nil {
 		return nil, Changes{}, err
 	}
@@ -210,28 +223,35 @@ func (g *Register) SplitRoom(ctx context.Context, id uuid.UUID, version int64, c
 	return created, c, err
 }
 
-// roomIn converts and validates a room before it is written, and returns its building's id.
+// roomIn converts and validates a room before it is written — inside its floor's outline
+// (RoomInOutline) — and returns its building's id.
 func (g *Register) roomIn(ctx context.Context, r *Room, shape Shape) (uuid.UUID, error) {
 	if r.FloorID == uuid.Nil {
 		return uuid.Nil, CheckRoom(ctx, r)
 	}
-	b, err := g.buildingOf(ctx, r.FloorID)
+	f, b, err := g.placeOf(ctx, r.FloorID)
 	if errors.Is(err, ErrNotFound) {
-		return uuid.Nil, Invalidf("room %q: unknown floor %s", r.Number, r.FloorID)
+		return uuid.Nil, Invalidf("%s: unknown floor %s", label("room", roomName(*r)), r.FloorID)
 	} else if err != nil {
 		return uuid.Nil, err
 	}
 	if shape.Polygon != nil {
-		r.Geometry = shape.local(b.Georef)
+		if r.Geometry, err = shape.local(b.Georef); err != nil {
+			return uuid.Nil, err
+		}
 	}
-	return b.ID, CheckRoom(ctx, r)
+	if err := CheckRoom(ctx, r); err != nil {
+		return uuid.Nil, err
+	}
+	return b.ID, RoomInOutline(f, *r)
 }
 
-// buildingOf returns the building of a floor.
-func (g *Register) buildingOf(ctx context.Context, floorID uuid.UUID) (Building, error) {
+// placeOf returns a floor and its building.
+func (g *Register) placeOf(ctx context.Context, floorID uuid.UUID) (Floor, Building, error) {
 	f, err := g.store.Floor(ctx, floorID)
 	if err != nil {
-		return Building{}, err
+		return Floor{}, Building{}, err
 	}
-	return g.store.Building(ctx, f.BuildingID)
+	b, err := g.store.Building(ctx, f.BuildingID)
+	return f, b, err
 }

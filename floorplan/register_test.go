@@ -136,7 +136,14 @@ func TestRegisterRoomStates(t *testing.T) {
 		}
 	})
 	t.Run("a new room", func(t *testing.T) {
-		r := floorplan.Room{FloorID: occupied[0].FloorID, Number: "N1", Usage: floorplan.UsageOffice,
+		// On a new floor without an outline: the sample's floors are full, and a room must lie inside its
+		// floor's outline.
+		f0, err := rs.Floor(ctx, occupied[0].FloorID)
+		must(t, err)
+		fl := floorplan.Floor{BuildingID: f0.BuildingID, Ordinal: 40, Name: "41F"}
+		_, err = reg.CreateFloor(ctx, &fl, floorplan.Shape{})
+		must(t, err)
+		r := floorplan.Room{FloorID: fl.ID, Number: "N1", Usage: floorplan.UsageOffice,
 			Geometry: orb.Polygon{{{-40, -40}, {-36, -40}, {-36, -35}, {-40, -35}, {-40, -40}}}}
 		c, err := reg.CreateRoom(ctx, &r, floorplan.Shape{})
 		must(t, err)

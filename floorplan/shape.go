@@ -48,29 +48,41 @@ const LonLatGridM = 1e-6
 // 236.22047244094489 in land on the metre values a wall drawn in metres has).
 const UnitGridM = 1e-9
 
-// local converts the shape to local metres in the frame of g (no validation).
-func (s Shape) local(g geo.Georef) orb.Polygon {
+// local converts the shape to local metres in the frame of g. Lon/lat positions must be longitudes and
+// latitudes within MaxFromOriginM of g's origin (along the earth: see geo.CheckLonLatNear); the rest of
+// the validation is the record's.
+func (s Shape) local(g geo.Georef) (orb.Polygon, error) {
 	if s.Polygon == nil {
-		return nil
+		return nil, nil
+	}
+	if s.CRS == CRSLonLat {
+		if err := geo.CheckLonLatNear(s.Polygon, g.Origin, MaxFromOriginM); err != nil {
+			return nil, err
+		}
 	}
 	pt := pointIn(s.CRS, g)
 	out := make(orb.Polygon, len(s.Polygon))
 	for i, r := range s.Polygon {
-		ring := make(orb.Ring, len(r))
-		for j, p := range r {
-			ring[j] = pt(p)
-		}
-		out[i] = ring
+		out[i] = orb.Ring(mapPoints(r, pt))
 	}
-	return out
+	return out, nil
 }
 
-// local converts the line to local metres in the frame of g.
-func (l Line) local(g geo.Georef) orb.LineString {
-	pt := pointIn(l.CRS, g)
-	out := make(orb.LineString, len(l.LineString))
-	for i, p := range l.LineString {
-		out[i] = pt(p)
+// local converts the line to local metres in the frame of g, lon/lat checked as Shape.local does.
+func (l Line) local(g geo.Georef) (orb.LineString, error) {
+	if l.CRS == CRSLonLat {
+		if err := geo.CheckLonLatLineNear(l.LineString, g.Origin, MaxFromOriginM); err != nil {
+			return nil, err
+		}
+	}
+	return orb.LineString(mapPoints(l.LineString, pointIn(l.CRS, g))), nil
+}
+
+// mapPoints returns a copy of pts through fn.
+func mapPoints[P ~[]orb.Point](pts P, fn func(orb.Point) orb.Point) []orb.Point {
+	out := make([]orb.Point, len(pts))
+	for i, p := range pts {
+		out[i] = fn(p)
 	}
 	return out
 }

@@ -45,7 +45,10 @@ func TestShapeLocal(t *testing.T) {
 		"metres":      {Polygon: want, CRS: CRSMetres},
 		"lon/lat":     {Polygon: ll, CRS: CRSLonLat},
 	} {
-		got := s.local(g)
+		got, err := s.local(g)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
 		for i, p := range got[0] {
 			if p != want[0][i] {
 				t.Errorf("%s: point %d = %v, want %v", name, i, p, want[0][i])

@@ -236,10 +236,21 @@ func NewStandards(local []StandardRow) (*Standards, error) {
 	return s, nil
 }
 
+// CheckStandardRow checks one local row as NewStandards does (its fields, and that it does not repeat a
+// row of the built-in table): what every store checks before it puts the row.
+func CheckStandardRow(r StandardRow) error {
+	_, err := NewStandards([]StandardRow{r})
+	return err
+}
+
 // validateLocalRow checks one local row; n is its 1-based position, used in the message.
 func validateLocalRow(r StandardRow, n int) error {
 	bad := func(format string, args ...any) error {
 		return Invalidf("local standard row %d (%s): %s", n, describeRow(r), fmt.Sprintf(format, args...))
+	}
+	if err := checkTexts(fmt.Sprintf("local standard row %d", n), "standard_row", field{"title", r.Title},
+		field{"jurisdiction", r.Jurisdiction}, field{"source", r.Source}); err != nil {
+		return err
 	}
 	switch {
 	case !r.Scale.Valid():

@@ -1,25 +1,27 @@
 package floorplan
 
 // Entity validation, used by every store and by the API before a write. Errors wrap ErrInvalid and name
-// the field in a sentence; geometry and georeference errors come from package geo unchanged (they wrap
-// geo.ErrInvalid and say why).
+// the field in a sentence (text and number limits: a *FieldError, see limits.go); geometry and
+// georeference errors come from package geo unchanged (they wrap geo.ErrInvalid and say why).
 
 import (
-	"math"
+	"fmt"
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/paulmach/orb"
 
 	"officemap/geo"
 )
 
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
 
-func finiteNumber(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
-
 // Validate checks a site: a name, a category of the deployment's classification, a known ownership
 // status, and a kind for each ownership record.
 func (s Site) Validate(c Classification) error {
+	if err := s.checkTexts(); err != nil {
+		return err
+	}
 	if blank(s.Name) {
 		return Invalidf("site: the name is missing")
 	}
@@ -37,47 +39,89 @@ func (s Site) Validate(c Classification) error {
 	return nil
 }
 
-// Validate checks a building: a name, a valid georeference and, when set, a valid footprint.
+// checkTexts checks the site's text fields and those of its ownership records.
+func (s Site) checkTexts() error {
+	rec := label("site", s.Name)
+	fields := []field{{"name", s.Name}, {"address", s.Address}, {"category", s.Category}, {"note", s.Note}}
+	for i, r := range s.Records {
+		fields = append(fields, inList("records", i, field{"kind", r.Kind}, field{"number", r.Number},
+			field{"holder", r.Holder}, field{"note", r.Note})...)
+	}
+	return checkTexts(rec, "site", fields...)
+}
+
+// inList names fields of item i of a list ("records[0].kind").
+func inList(list string, i int, fields ...field) []field {
+	for k := range fields {
+		fields[k].name = fmt.Sprintf("%s[%d].%s", list, i, fields[k].name)
+	}
+	return fields
+}
+
+// Validate checks a building: a name, a valid georeference and, when set, a valid footprint within
+// MaxFromOriginM of the origin.
 func (b Building) Validate() error {
+	if err := checkTexts(label("building", b.Name), "building",
+		field{"name", b.Name}, field{"address", b.Address}, field{"source_id", b.SourceID}); err != nil {
+		return err
+	}
 	if blank(b.Name) {
 		return Invalidf("building: the name is missing")
 	}
 	if err := b.Georef.Validate(); err != nil {
 		return err
 	}
-	if len(b.Footprint) > 0 {
-		if err := geo.Validate(b.Footprint); err != nil {
-			return err
-		}
-	}
-	return nil
+	return optionalGeometry(b.Footprint)
 }
 
-// Validate checks a floor: its building, a name, a finite elevation and, when set, a valid outline.
+// optionalGeometry validates a footprint or an outline when there is one: a valid polygon within
+// MaxFromOriginM of the building's origin.
+func optionalGeometry(p orb.Polygon) error {
+	if len(p) == 0 {
+		return nil
+	}
+	return localGeometry(p)
+}
+
+// localGeometry validates a polygon in a building's local metres: valid, and within MaxFromOriginM of
+// the origin.
+func localGeometry(p orb.Polygon) error {
+	if err := geo.Validate(p); err != nil {
+		return err
+	}
+	return geo.CheckNear(p, MaxFromOriginM)
+}
+
+// Validate checks a floor: its building, a name, an ordinal and an elevation within their bounds and,
+// when set, a valid outline within MaxFromOriginM of the building's origin.
 func (f Floor) Validate() error {
+	rec := label("floor", f.Name)
+	if err := checkTexts(rec, "floor", field{"name", f.Name}, field{"source_id", f.SourceID}); err != nil {
+		return err
+	}
 	if f.BuildingID == uuid.Nil {
 		return Invalidf("floor: the building id is missing")
 	}
 	if blank(f.Name) {
 		return Invalidf("floor %d: the name is missing", f.Ordinal)
 	}
-	if !finiteNumber(f.Elevation) {
-		return Invalidf("floor %q: the elevation %v is not a number", f.Name, f.Elevation)
+	if err := checkRange(rec, "ordinal", float64(f.Ordinal), MinOrdinal, MaxOrdinal, ""); err != nil {
+		return err
 	}
-	if len(f.Outline) > 0 {
-		if err := geo.Validate(f.Outline); err != nil {
-			return err
-		}
+	if err := checkRange(rec, "elevation", f.Elevation, MinElevationM, MaxElevationM, " m"); err != nil {
+		return err
 	}
-	return nil
+	return optionalGeometry(f.Outline)
 }
 
-// Validate checks a room: its floor, a known usage and state, and a valid, non-empty geometry (the geo
-// error is returned as is, so that the caller sees the reason).
+// Validate checks a room: its floor, a known usage and state, and a valid, non-empty geometry within
+// MaxFromOriginM of the building's origin (the geo error is returned as is, so that the caller sees the
+// reason).
 func (r Room) Validate() error {
-	name := r.Number
-	if name == "" {
-		name = r.Name
+	name := roomName(r)
+	if err := checkTexts(label("room", name), "room",
+		field{"number", r.Number}, field{"name", r.Name}, field{"source_id", r.SourceID}); err != nil {
+		return err
 	}
 	if r.FloorID == uuid.Nil {
 		return Invalidf("room %q: the floor id is missing", name)
@@ -91,13 +135,23 @@ func (r Room) Validate() error {
 	if len(r.Geometry) == 0 {
 		return Invalidf("room %q: the geometry is missing", name)
 	}
-	return geo.Validate(r.Geometry)
+	return localGeometry(r.Geometry)
 }
 
 // Validate checks an agency: a name, a known level (and scale when set) and status, the date of a merger
 // or abolition, a non-negative headcount and approved area, and that it is not its own parent or
 // successor.
 func (a Agency) Validate() error {
+	rec := label("agency", a.Name)
+	if err := checkTexts(rec, "agency", field{"name", a.Name}, field{"short_name", a.ShortName}); err != nil {
+		return err
+	}
+	if err := checkRange(rec, "headcount", float64(a.Headcount), 0, MaxHeadcount, ""); err != nil {
+		return err
+	}
+	if err := checkRange(rec, "approved_area_m2", a.ApprovedAreaM2, 0, MaxApprovedAreaM2, " m²"); err != nil {
+		return err
+	}
 	if blank(a.Name) {
 		return Invalidf("agency: the name is missing")
 	}
@@ -110,10 +164,6 @@ func (a Agency) Validate() error {
 		return Invalidf("agency %q: status %q is not one of active, merged, abolished", a.Name, a.Status)
 	case a.Status != AgencyActive && a.StatusDate.IsZero():
 		return Invalidf("agency %q: the date it was %s is missing", a.Name, a.Status)
-	case a.Headcount < 0:
-		return Invalidf("agency %q: the headcount %d is negative", a.Name, a.Headcount)
-	case !finiteNumber(a.ApprovedAreaM2) || a.ApprovedAreaM2 < 0:
-		return Invalidf("agency %q: the approved area %v m² must be a non-negative number", a.Name, a.ApprovedAreaM2)
 	case a.ID != uuid.Nil && a.ParentID == a.ID:
 		return Invalidf("agency %q: it cannot be its own parent", a.Name)
 	case a.ID != uuid.Nil && a.SuccessorID == a.ID:
@@ -125,6 +175,13 @@ func (a Agency) Validate() error {
 // Validate checks a person: a name, an agency, a known rank and status, the date of a retirement or
 // transfer, and each concurrent post (a title, an end after its start).
 func (p Person) Validate() error {
+	fields := []field{{"name", p.Name}, {"title", p.Title}}
+	for i, post := range p.Posts {
+		fields = append(fields, inList("posts", i, field{"title", post.Title})...)
+	}
+	if err := checkTexts(label("person", p.Name), "person", fields...); err != nil {
+		return err
+	}
 	if blank(p.Name) {
 		return Invalidf("person: the name is missing")
 	}
@@ -155,6 +212,9 @@ func (p Person) Validate() error {
 // for an approved second office (kind second with an approval reference) the concurrent post it serves:
 // without it the deadline to vacate the office after the post ends (art. 19: 2 months) cannot be checked.
 func (a Assignment) Validate() error {
+	if err := checkTexts("assignment", "assignment", field{"approval_ref", a.ApprovalRef}); err != nil {
+		return err
+	}
 	switch {
 	case a.PersonID == uuid.Nil:
 		return Invalidf("assignment: the person id is missing")

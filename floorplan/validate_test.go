@@ -67,7 +67,7 @@ func TestValidate(t *testing.T) {
 		{"agency of an unknown scale", with(agency, func(a *Agency) { a.Scale = "galactic" }).Validate(), false, "scale"},
 		{"agency of an unknown status", with(agency, func(a *Agency) { a.Status = "" }).Validate(), false, "status"},
 		{"merged agency without date", with(agency, func(a *Agency) { a.Status = AgencyMerged }).Validate(), false, "date"},
-		{"agency with negative approved area", with(agency, func(a *Agency) { a.ApprovedAreaM2 = -1 }).Validate(), false, "approved area"},
+		{"agency with negative approved area", with(agency, func(a *Agency) { a.ApprovedAreaM2 = -1 }).Validate(), false, "approved_area_m2"},
 		{"agency with negative headcount", with(agency, func(a *Agency) { a.Headcount = -1 }).Validate(), false, "headcount"},
 		{"agency its own successor", with(agency, func(a *Agency) { a.SuccessorID = id }).Validate(), false, "successor"},
 

@@ -32,8 +32,8 @@ type Georef struct {
 }
 
 // Validate checks the georeference: longitude in [-180, 180], latitude in (-90, 90) (the poles have no
-// east-north frame), a finite rotation and a finite, non-negative scale. Its error is a
-// *ValidationError with ReasonBadGeoref (errors.Is(err, ErrInvalid)).
+// east-north frame), a rotation within ±MaxRotationDeg and a scale of 0 (metres) or from MinScale to
+// MaxScale. Its error is a *ValidationError with ReasonBadGeoref (errors.Is(err, ErrInvalid)).
 func (g Georef) Validate() error {
 	lon, lat := g.Origin[0], g.Origin[1]
 	bad := func(en, zh string) error {
@@ -46,15 +46,19 @@ func (g Georef) Validate() error {
 	case !(lat > -90 && lat < 90):
 		return bad(fmt.Sprintf("origin latitude %v is outside −90…90 (the poles excluded)", lat),
 			fmt.Sprintf("原点纬度 %v 超出 −90…90 范围（不含两极）", lat))
-	case math.IsNaN(g.RotationDeg) || math.IsInf(g.RotationDeg, 0):
-		return bad(fmt.Sprintf("rotation %v is not a finite number", g.RotationDeg),
-			fmt.Sprintf("旋转角 %v 不是有限数值", g.RotationDeg))
-	case !(g.Scale >= 0) || math.IsInf(g.Scale, 0):
-		return bad(fmt.Sprintf("scale %v is not a finite number ≥ 0", g.Scale),
-			fmt.Sprintf("比例 %v 不是大于等于 0 的有限数值", g.Scale))
+	case !(math.Abs(g.RotationDeg) <= MaxRotationDeg): // also true for NaN
+		return bad(fmt.Sprintf("rotation %v° is not a number from −%v to %v", g.RotationDeg, MaxRotationDeg, MaxRotationDeg),
+			fmt.Sprintf("旋转角 %v° 不是 −%v 至 %v 之间的数值", g.RotationDeg, MaxRotationDeg, MaxRotationDeg))
+	case g.Scale != 0 && !(g.Scale >= MinScale && g.Scale <= MaxScale):
+		return bad(fmt.Sprintf("scale %v is not 0 (metres) or a number from %g to %g metres per unit", g.Scale, MinScale, MaxScale),
+			fmt.Sprintf("比例 %v 不是 0（米）或 %g 至 %g 米/单位之间的数值", g.Scale, MinScale, MaxScale))
 	}
 	return nil
 }
+
+// MaxRotationDeg bounds a Georef's rotation either way: two turns, which takes any angle however it is
+// written (−400° is −40°) and refuses what can only be a slip (1e308).
+const MaxRotationDeg = 720.0
 
 // Bounds of a Georef's Scale that officemap accepts from clients (metres per exchanged unit): from
 // 0.1 mm to 10 km per unit, which covers every drawing unit in use (mm 0.001, cm 0.01, in 0.0254,

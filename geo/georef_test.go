@@ -34,6 +34,11 @@ func TestGeorefValidate(t *testing.T) {
 		{"negative scale", Georef{Origin: changzhou, Scale: -1}, false},
 		{"infinite scale", Georef{Origin: changzhou, Scale: math.Inf(1)}, false},
 		{"NaN scale", Georef{Origin: changzhou, Scale: math.NaN()}, false},
+		{"rotation 1e308", Georef{Origin: changzhou, RotationDeg: 1e308}, false},
+		{"rotation of two turns back", Georef{Origin: changzhou, RotationDeg: -MaxRotationDeg}, true},
+		{"scale 1e-9", Georef{Origin: changzhou, Scale: 1e-9}, false},
+		{"scale 1e9", Georef{Origin: changzhou, Scale: 1e9}, false},
+		{"scale for kilometres", Georef{Origin: changzhou, Scale: 1000}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

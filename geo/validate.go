@@ -9,6 +9,13 @@ import (
 	"github.com/paulmach/orb"
 )
 
+// MaxCoordinate bounds the absolute value of every coordinate Validate accepts: 10,000 km in a
+// building's local frame (metres), where every polygon of officemap is validated. No building's frame
+// reaches it (the register keeps a building's geometry within a few kilometres of its origin: see
+// floorplan.MaxFromOriginM), and within it the products the checks form stay far from overflow: a
+// coordinate of 1e308 would otherwise make every ring look collinear (zero area) instead of out of range.
+const MaxCoordinate = 1e7
+
 // MaxVertices is the most points a polygon may have, counting every ring's points including the closing
 // ones. It bounds the work that validating, storing and drawing one room can take.
 const MaxVertices = 10000
@@ -32,8 +39,13 @@ type Reason string
 
 // The reasons Validate, ValidateMultiPolygon and Georef.Validate give.
 const (
-	ReasonEmpty            Reason = "empty"
-	ReasonNonFinite        Reason = "non_finite_coordinate"
+	ReasonEmpty     Reason = "empty"
+	ReasonNonFinite Reason = "non_finite_coordinate"
+	// ReasonOutOfRange: a finite coordinate beyond MaxCoordinate, or a lon/lat outside −180…180, −90…90.
+	ReasonOutOfRange Reason = "coordinate_out_of_range"
+	// ReasonFarFromOrigin: a position farther from the frame's origin than allowed (CheckNear,
+	// CheckLonLatNear).
+	ReasonFarFromOrigin    Reason = "far_from_origin"
 	ReasonTooManyVertices  Reason = "too_many_vertices"
 	ReasonNotClosed        Reason = "ring_not_closed"
 	ReasonTooFewPoints     Reason = "too_few_points"
@@ -114,7 +126,7 @@ func xy(p orb.Point) string { return fmt.Sprintf("(%.3f, %.3f)", p[0], p[1]) }
 // orientations are accepted (see Normalize). The checks, in this order, are:
 //
 //   - not empty (at least an outer ring with points);
-//   - every coordinate finite (no NaN or ±Inf);
+//   - every coordinate finite (no NaN or ±Inf) and within ±MaxCoordinate;
 //   - at most MaxVertices points in all;
 //   - every ring closed (first point == last point; rings are never closed for the caller);
 //   - every ring at least 4 points (a closed triangle);
@@ -183,11 +195,8 @@ func validatePolygon(p orb.Polygon) *ValidationError {
 		total += len(r)
 		for vi, pt := range r {
 			// x-x is 0 for every finite x, and NaN for NaN and ±Inf.
-			if pt[0]-pt[0] != 0 || pt[1]-pt[1] != 0 {
-				en, zh := ringName(ri)
-				return invalid(ReasonNonFinite, ri, vi, nil,
-					fmt.Sprintf("%s vertex %d has a coordinate that is not a finite number %s", en, vi, xy(pt)),
-					fmt.Sprintf("%s第 %d 个顶点的坐标不是有限数值 %s", zh, vi, xy(pt)))
+			if e := coordinateRange(pt, ri, vi); e != nil {
+				return e
 			}
 		}
 	}
@@ -231,6 +240,25 @@ func validatePolygon(p orb.Polygon) *ValidationError {
 		return nil
 	}
 	return validateHoles(p)
+}
+
+// coordinateRange refuses a vertex (vertex vi of ring ri) with a coordinate that is not finite or lies
+// beyond ±MaxCoordinate.
+func coordinateRange(pt orb.Point, ri, vi int) *ValidationError {
+	// x-x is 0 for every finite x, and NaN for NaN and ±Inf.
+	if pt[0]-pt[0] != 0 || pt[1]-pt[1] != 0 {
+		en, zh := ringName(ri)
+		return invalid(ReasonNonFinite, ri, vi, nil,
+			fmt.Sprintf("%s vertex %d has a coordinate that is not a finite number %s", en, vi, xy(pt)),
+			fmt.Sprintf("%s第 %d 个顶点的坐标不是有限数值 %s", zh, vi, xy(pt)))
+	}
+	if math.Abs(pt[0]) > MaxCoordinate || math.Abs(pt[1]) > MaxCoordinate {
+		en, zh := ringName(ri)
+		return invalid(ReasonOutOfRange, ri, vi, nil,
+			fmt.Sprintf("%s vertex %d (%g, %g) has a coordinate beyond ±%g m", en, vi, pt[0], pt[1], MaxCoordinate),
+			fmt.Sprintf("%s第 %d 个顶点 (%g, %g) 的坐标超出 ±%g 米", zh, vi, pt[0], pt[1], MaxCoordinate))
+	}
+	return nil
 }
 
 // zeroArea reports whether the ring's points are collinear within ZeroAreaTolerance.

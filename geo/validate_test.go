@@ -59,6 +59,8 @@ func TestValidate(t *testing.T) {
 		{name: "empty polygon", p: orb.Polygon{}, reason: ReasonEmpty, ring: -1, vertex: -1},
 		{name: "empty outer ring", p: orb.Polygon{{}}, reason: ReasonEmpty, ring: -1, vertex: -1},
 		{name: "NaN", p: orb.Polygon{{{0, 0}, {10, 0}, {10, math.NaN()}, {0, 10}, {0, 0}}}, reason: ReasonNonFinite, ring: 0, vertex: 2},
+		{name: "1e308 (out of range, not zero area)", p: orb.Polygon{{{0, 0}, {1e308, 0}, {1e308, 1e308}, {0, 1e308}, {0, 0}}}, reason: ReasonOutOfRange, ring: 0, vertex: 1},
+		{name: "-2e7 in a hole", p: orb.Polygon{square, {{2, 2}, {4, 2}, {4, -2e7}, {2, 2}}}, reason: ReasonOutOfRange, ring: 1, vertex: 2},
 		{name: "+Inf", p: orb.Polygon{{{0, 0}, {math.Inf(1), 0}, {10, 10}, {0, 10}, {0, 0}}}, reason: ReasonNonFinite, ring: 0, vertex: 1},
 		{name: "-Inf in a hole", p: orb.Polygon{square, {{2, 2}, {4, 2}, {4, math.Inf(-1)}, {2, 2}}}, reason: ReasonNonFinite, ring: 1, vertex: 2},
 		{name: "vertex cap exceeded", p: orb.Polygon{circle(0, 0, 100, MaxVertices)}, reason: ReasonTooManyVertices, ring: -1, vertex: -1},

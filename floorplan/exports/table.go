@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"officemap/floorplan"
+	"officemap/floorplan/exports/cell"
 	"officemap/geo"
 )
 
@@ -99,7 +100,7 @@ func occupantLabels(occupants []floorplan.OccupantInfo, en bool) []string {
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
 
 // WriteCSV writes the rooms with their occupants and areas as CSV in UTF-8 with a byte-order mark (so
-// that Excel opens Chinese text right).
+// that Excel opens Chinese text right). Text that starts like a formula is neutralised (cell.Text).
 func WriteCSV(w io.Writer, d *Data, opt TableOptions) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
@@ -110,7 +111,7 @@ func WriteCSV(w io.Writer, d *Data, opt TableOptions) error {
 		for i, c := range row {
 			switch v := c.(type) {
 			case string:
-				rec[i] = v
+				rec[i] = cell.Text(v) // a name starting like a formula stays text
 			case int:
 				rec[i] = strconv.Itoa(v)
 			case float64:
@@ -125,7 +126,8 @@ func WriteCSV(w io.Writer, d *Data, opt TableOptions) error {
 	return cw.Error()
 }
 
-// WriteXLSX writes the rooms as an Excel workbook of one sheet, numbers as numbers.
+// WriteXLSX writes the rooms as an Excel workbook of one sheet, numbers as numbers, text neutralised as
+// in WriteCSV.
 func WriteXLSX(w io.Writer, d *Data, opt TableOptions) (err error) {
 	f := excelize.NewFile()
 	defer func() {
@@ -155,6 +157,9 @@ func WriteXLSX(w io.Writer, d *Data, opt TableOptions) (err error) {
 	for i, row := range d.rows(opt) {
 		cells := make([]any, len(row))
 		for j, c := range row {
+			if text, ok := c.(string); ok {
+				c = cell.Text(text)
+			}
 			switch {
 			case i == 0:
 				cells[j] = excelize.Cell{StyleID: head, Value: c}
@@ -168,8 +173,8 @@ func WriteXLSX(w io.Writer, d *Data, opt TableOptions) (err error) {
 				cells[j] = c
 			}
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := sw.SetRow(cell, cells); err != nil {
+		at, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(at, cells); err != nil {
 			return err
 		}
 	}

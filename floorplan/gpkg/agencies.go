@@ -104,7 +104,7 @@ func (s *Store) UpdateAgency(ctx context.Context, a *floorplan.Agency) error {
 }
 
 const (
-	sqlAgencyRooms      = `SELECT count(*) FROM rooms WHERE agency_id = ? AND deleted_at IS NULL`
+	sqlAgencyRooms      = `SELECT count(*) FROM rooms_all WHERE agency_id = ? AND deleted_at IS NULL`
 	sqlAgencyPeople     = `SELECT count(*) FROM people WHERE agency_id = ? AND deleted_at IS NULL`
 	sqlAgencyPosts      = `SELECT count(*) FROM posts WHERE agency_id = ? AND deleted_at IS NULL`
 	sqlAgencyDependents = `

@@ -45,7 +45,7 @@ func assignmentsOf(rows []assignmentRow) []floorplan.Assignment {
 
 const (
 	sqlLivePerson   = `SELECT 1 FROM people WHERE id = ? AND deleted_at IS NULL`
-	sqlLiveRoom     = `SELECT 1 FROM rooms WHERE id = ? AND deleted_at IS NULL`
+	sqlLiveRoom     = `SELECT 1 FROM rooms_all WHERE id = ? AND deleted_at IS NULL`
 	sqlLivePostOf   = `SELECT 1 FROM posts WHERE id = ? AND person_id = ? AND deleted_at IS NULL`
 	sqlInsertAssign = `
 INSERT INTO assignments (id, person_id, room_id, kind, post_id, approval_ref, start_date, end_date, version, created_at)

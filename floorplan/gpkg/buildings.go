@@ -55,12 +55,12 @@ func derived(p orb.Polygon, f *geo.Frame) (local, lonLat any, err error) {
 }
 
 const (
-	sqlLiveSite      = `SELECT 1 FROM sites WHERE id = ? AND deleted_at IS NULL`
+	sqlLiveSite      = `SELECT 1 FROM sites_all WHERE id = ? AND deleted_at IS NULL`
 	sqlSourceIDTaken = `
-SELECT count(*) FROM buildings
+SELECT count(*) FROM buildings_all
  WHERE site_id = ? AND source_id = ? AND source_id <> '' AND deleted_at IS NULL AND id <> ?`
 	sqlInsertBuilding = `
-INSERT INTO buildings (geom, id, site_id, name, address, footprint, origin_lon, origin_lat, rotation_deg, scale,
+INSERT INTO buildings_all (geom, id, site_id, name, address, footprint, origin_lon, origin_lat, rotation_deg, scale,
                        source_id, created_at, valid_from)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
@@ -124,8 +124,8 @@ func (s *Store) Building(ctx context.Context, id uuid.UUID) (floorplan.Building,
 }
 
 const (
-	sqlAllBuildings  = `SELECT ` + buildingColumns + ` FROM buildings b NOT INDEXED WHERE b.deleted_at IS NULL ORDER BY b.name, b.id`
-	sqlSiteBuildings = `SELECT ` + buildingColumns + ` FROM buildings b
+	sqlAllBuildings  = `SELECT ` + buildingColumns + ` FROM buildings_all b NOT INDEXED WHERE b.deleted_at IS NULL ORDER BY b.name, b.id`
+	sqlSiteBuildings = `SELECT ` + buildingColumns + ` FROM buildings_all b
  WHERE b.site_id = ? AND b.deleted_at IS NULL ORDER BY b.name, b.id`
 )
 
@@ -138,7 +138,7 @@ func (s *Store) Buildings(ctx context.Context, siteID uuid.UUID) ([]floorplan.Bu
 }
 
 const sqlUpdateBuilding = `
-UPDATE buildings SET geom = ?, site_id = ?, name = ?, address = ?, footprint = ?, origin_lon = ?, origin_lat = ?,
+UPDATE buildings_all SET geom = ?, site_id = ?, name = ?, address = ?, footprint = ?, origin_lon = ?, origin_lat = ?,
        rotation_deg = ?, scale = ?, source_id = ?, valid_from = ?
  WHERE id = ?`
 
@@ -201,13 +201,13 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 }
 
 const (
-	sqlBuildingFloors = `SELECT ` + floorColumns + ` FROM floors f WHERE f.building_id = ? AND f.outline IS NOT NULL`
-	sqlRederiveFloor  = `UPDATE floors SET geom = ? WHERE id = ?`
+	sqlBuildingFloors = `SELECT ` + floorColumns + ` FROM floors_all f WHERE f.building_id = ? AND f.outline IS NOT NULL`
+	sqlRederiveFloor  = `UPDATE floors_all SET geom = ? WHERE id = ?`
 )
 
 const (
-	sqlBuildingRooms = `SELECT ` + roomColumns + ` FROM rooms r JOIN floors f ON f.id = r.floor_id WHERE f.building_id = ?`
-	sqlRederiveRoom  = `UPDATE rooms SET geom = ?, version = version + 1 WHERE id = ?`
+	sqlBuildingRooms = `SELECT ` + roomColumns + ` FROM rooms_all r JOIN floors_all f ON f.id = r.floor_id WHERE f.building_id = ?`
+	sqlRederiveRoom  = `UPDATE rooms_all SET geom = ?, version = version + 1 WHERE id = ?`
 )
 
 // rederive derives the lon/lat geometry of every floor of a building (live ones; deleted floors have
@@ -257,7 +257,7 @@ func setLonLat(ctx context.Context, q querier, now time.Time, c change, query st
 	return record(ctx, q, now, c)
 }
 
-const sqlBuildingInUse = `SELECT count(*) FROM floors WHERE building_id = ? AND deleted_at IS NULL`
+const sqlBuildingInUse = `SELECT count(*) FROM floors_all WHERE building_id = ? AND deleted_at IS NULL`
 
 // DeleteBuilding deletes a building that has no floors left.
 func (s *Store) DeleteBuilding(ctx context.Context, id uuid.UUID) error {

@@ -26,7 +26,7 @@ var _ interface {
 } = (*Store)(nil)
 
 // sqlFloorLiveRooms lists the live rooms of a floor, for the bulk overlap check.
-const sqlFloorLiveRooms = `SELECT r.id, r.number, r.local_geom FROM rooms r WHERE r.floor_id = ? AND r.deleted_at IS NULL`
+const sqlFloorLiveRooms = `SELECT r.id, r.number, r.local_geom FROM rooms_all r WHERE r.floor_id = ? AND r.deleted_at IS NULL`
 
 // placed is a room already on a floor, for the overlap check.
 type placed struct {

@@ -16,8 +16,8 @@ import (
 const sqlRoomFeatures = `
 SELECT r.id, r.geom, f.building_id, r.floor_id, f.ordinal, r.number, r.name, r.usage, r.agency_id, r.area_m2
   FROM rtree_rooms_geom t
-  JOIN rooms r ON r.fid = t.id
-  JOIN floors f ON f.id = r.floor_id
+  JOIN rooms_all r ON r.fid = t.id
+  JOIN floors_all f ON f.id = r.floor_id
  WHERE t.minx <= ?3 AND t.maxx >= ?1 AND t.miny <= ?4 AND t.maxy >= ?2
    AND r.deleted_at IS NULL
    AND (?5 IS NULL OR r.floor_id = ?5)
@@ -27,7 +27,7 @@ SELECT r.id, r.geom, f.building_id, r.floor_id, f.ordinal, r.number, r.name, r.u
 const sqlBuildingFeatures = `
 SELECT b.id, b.geom, b.name, b.footprint
   FROM rtree_buildings_geom t
-  JOIN buildings b ON b.fid = t.id
+  JOIN buildings_all b ON b.fid = t.id
  WHERE t.minx <= ?3 AND t.maxx >= ?1 AND t.miny <= ?4 AND t.maxy >= ?2
    AND b.deleted_at IS NULL`
 

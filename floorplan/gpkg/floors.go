@@ -36,7 +36,7 @@ func (s *Store) scanFloor(row scanner) (floorRow, error) {
 }
 
 const sqlBuildingFrame = `
-SELECT origin_lon, origin_lat, rotation_deg, scale FROM buildings WHERE id = ? AND deleted_at IS NULL`
+SELECT origin_lon, origin_lat, rotation_deg, scale FROM buildings_all WHERE id = ? AND deleted_at IS NULL`
 
 // buildingFrame returns the frame of a live building.
 func buildingFrame(ctx context.Context, q querier, id uuid.UUID) (*geo.Frame, error) {
@@ -55,9 +55,9 @@ func readFrame(ctx context.Context, q querier, query string, id uuid.UUID, what 
 
 const (
 	sqlOrdinalTaken = `
-SELECT count(*) FROM floors WHERE building_id = ? AND ordinal = ? AND deleted_at IS NULL AND id <> ?`
+SELECT count(*) FROM floors_all WHERE building_id = ? AND ordinal = ? AND deleted_at IS NULL AND id <> ?`
 	sqlInsertFloor = `
-INSERT INTO floors (geom, id, building_id, ordinal, name, elevation, outline, source_id, created_at)
+INSERT INTO floors_all (geom, id, building_id, ordinal, name, elevation, outline, source_id, created_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
@@ -103,7 +103,7 @@ func (s *Store) Floor(ctx context.Context, id uuid.UUID) (floorplan.Floor, error
 	return get(ctx, s.floors(), id)
 }
 
-const sqlFloors = `SELECT ` + floorColumns + ` FROM floors f
+const sqlFloors = `SELECT ` + floorColumns + ` FROM floors_all f
  WHERE f.building_id = ? AND f.deleted_at IS NULL ORDER BY f.ordinal`
 
 // Floors lists a building's floors by ordinal.
@@ -112,7 +112,7 @@ func (s *Store) Floors(ctx context.Context, buildingID uuid.UUID) ([]floorplan.F
 }
 
 const sqlUpdateFloor = `
-UPDATE floors SET geom = ?, ordinal = ?, name = ?, elevation = ?, outline = ?, source_id = ? WHERE id = ?`
+UPDATE floors_all SET geom = ?, ordinal = ?, name = ?, elevation = ?, outline = ?, source_id = ? WHERE id = ?`
 
 // UpdateFloor replaces a floor's fields. A floor stays in its building.
 func (s *Store) UpdateFloor(ctx context.Context, f *floorplan.Floor) error {
@@ -147,7 +147,7 @@ func (s *Store) UpdateFloor(ctx context.Context, f *floorplan.Floor) error {
 	})
 }
 
-const sqlFloorInUse = `SELECT count(*) FROM rooms WHERE floor_id = ? AND deleted_at IS NULL`
+const sqlFloorInUse = `SELECT count(*) FROM rooms_all WHERE floor_id = ? AND deleted_at IS NULL`
 
 // DeleteFloor deletes a floor that has no rooms left.
 func (s *Store) DeleteFloor(ctx context.Context, id uuid.UUID) error {

@@ -44,7 +44,7 @@ func TestMigrateV3(t *testing.T) {
 	must(t, s.UpdateSite(ctx, &site))
 	must(t, s.Close())
 
-	sameTablesAsNew(t, path, "jurisdictions", "sites", "agencies", "officemap_schema")
+	sameTablesAsNew(t, path, "jurisdictions", "sites", "sites_all", "agencies", "officemap_schema")
 	db := rawDB(t, path)
 	var version int
 	must(t, db.QueryRow(`SELECT version FROM officemap_schema`).Scan(&version))

@@ -46,7 +46,7 @@ func (s *Store) scanRoom(row scanner) (floorplan.Room, error) {
 
 const sqlFloorFrame = `
 SELECT b.origin_lon, b.origin_lat, b.rotation_deg, b.scale
-  FROM floors f JOIN buildings b ON b.id = f.building_id
+  FROM floors_all f JOIN buildings_all b ON b.id = f.building_id
  WHERE f.id = ? AND f.deleted_at IS NULL AND b.deleted_at IS NULL`
 
 // floorFrame returns the frame of a live floor's building.
@@ -80,7 +80,7 @@ func roomGeometry(ctx context.Context, q querier, r *floorplan.Room) (local []by
 // envelope meets an envelope (?1..?4: min lon, min lat, max lon, max lat), other than room ?6.
 const sqlOverlapCandidates = `
 SELECT r.id, r.number, r.local_geom
-  FROM rtree_rooms_geom t JOIN rooms r ON r.fid = t.id
+  FROM rtree_rooms_geom t JOIN rooms_all r ON r.fid = t.id
  WHERE t.minx <= ?3 AND t.maxx >= ?1 AND t.miny <= ?4 AND t.maxy >= ?2
    AND r.floor_id = ?5 AND r.deleted_at IS NULL AND r.id <> ?6`
 
@@ -143,7 +143,7 @@ func mayOverlap(a, b orb.Bound) bool {
 }
 
 const sqlInsertRoom = `
-INSERT INTO rooms (geom, id, floor_id, number, name, usage, agency_id, state, idle_since, local_geom, area_m2,
+INSERT INTO rooms_all (geom, id, floor_id, number, name, usage, agency_id, state, idle_since, local_geom, area_m2,
                    source_id, version, created_at, valid_from)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`
 
@@ -208,14 +208,14 @@ const (
    AND (?4 IS NULL OR r.number = ?4)
    AND ` + roomInScope + `
  ORDER BY f.building_id, f.ordinal, r.number, r.id`
-	roomsOnFloors   = `SELECT ` + roomColumns + ` FROM rooms r JOIN floors f ON f.id = r.floor_id`
+	roomsOnFloors   = `SELECT ` + roomColumns + ` FROM rooms_all r JOIN floors_all f ON f.id = r.floor_id`
 	sqlRoomsByFloor = roomsOnFloors + `
  WHERE r.floor_id = ?1 AND r.deleted_at IS NULL` + roomFilters
-	sqlRoomsByBuilding = `SELECT ` + roomColumns + ` FROM floors f JOIN rooms r ON r.floor_id = f.id
+	sqlRoomsByBuilding = `SELECT ` + roomColumns + ` FROM floors_all f JOIN rooms_all r ON r.floor_id = f.id
  WHERE f.building_id = ?2 AND f.deleted_at IS NULL AND r.deleted_at IS NULL` + roomFilters
 	sqlRoomsByAgency = roomsOnFloors + `
  WHERE r.agency_id = ?3 AND r.deleted_at IS NULL` + roomFilters
-	sqlRoomsAll = `SELECT ` + roomColumns + ` FROM rooms r NOT INDEXED JOIN floors f ON f.id = r.floor_id
+	sqlRoomsAll = `SELECT ` + roomColumns + ` FROM rooms_all r NOT INDEXED JOIN floors_all f ON f.id = r.floor_id
  WHERE r.deleted_at IS NULL` + roomFilters
 )
 
@@ -240,7 +240,7 @@ func (s *Store) Rooms(ctx context.Context, f floorplan.RoomFilter) ([]floorplan.
 
 const (
 	sqlUpdateRoom = `
-UPDATE rooms SET geom = ?, floor_id = ?, number = ?, name = ?, usage = ?, agency_id = ?, state = ?, idle_since = ?,
+UPDATE rooms_all SET geom = ?, floor_id = ?, number = ?, name = ?, usage = ?, agency_id = ?, state = ?, idle_since = ?,
        local_geom = ?, area_m2 = ?, source_id = ?, valid_from = ?, version = version + 1
  WHERE id = ? AND version = ? AND deleted_at IS NULL`
 )

@@ -8,10 +8,15 @@ import (
 	"strings"
 )
 
-// applicationID is 'GPKG'. The file's user_version is 10300 (GeoPackage 1.3): GDAL 3.6 reads 1.4 files
-// with a warning, and nothing here needs 1.4. Both PRAGMAs belong to GeoPackage: officemap's own schema
-// version is kept in the table officemap_schema.
-const applicationID = 0x47504B47
+// applicationID is 'GPKG'; userVersion13 is the file's user_version, 10300 (GeoPackage 1.3): GDAL 3.6
+// reads 1.4 files with a warning, and nothing here needs 1.4. Both PRAGMAs belong to GeoPackage and never
+// change in a register: officemap's own schema version is kept in the table officemap_schema. GDAL reads
+// them from the header of the database file on disk, not through SQLite, so Open also makes sure that the
+// header there carries them while the file is open in WAL mode (header.go).
+const (
+	applicationID = 0x47504B47
+	userVersion13 = 10300
+)
 
 // SRS ids used by the store: lon/lat for the feature columns, the engineering SRS of the local-metre
 // blobs.
@@ -31,7 +36,9 @@ const (
 //	   (sqlIdentityTables, identity.go).
 //	4: the jurisdiction tree (sqlMigrateV4).
 //	5: users.last_totp_step, the time step of the last one-time code accepted (sqlMigrateV5).
-const schemaVersion = 5
+//	6: the layers sites, buildings, floors and rooms are views of the live rows of the tables
+//	   sites_all, buildings_all, floors_all and rooms_all (sqlMigrateV6, see the package doc).
+const schemaVersion = 6
 
 // schemaDefinition marks a file as an officemap register in gpkg_extensions (extension
 // officemap_register); the version is in officemap_schema. A file of version 1 carries
@@ -45,6 +52,7 @@ const (
 const (
 	sqlApplicationID    = `PRAGMA application_id`
 	sqlSetApplicationID = `PRAGMA application_id = 1196444487`
+	sqlGetUserVersion   = `PRAGMA user_version`
 	sqlSetUserVersion   = `PRAGMA user_version = 10300`
 	sqlCountObjects     = `SELECT count(*) FROM sqlite_master`
 	sqlHasExtensions    = `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'gpkg_extensions'`
@@ -231,11 +239,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			if _, err := q.ExecContext(ctx, sqlSetSchemaVersion, schemaVersion); err != nil {
 				return err
 			}
-			if _, err := q.ExecContext(ctx, sqlSetApplicationID); err != nil {
-				return err
-			}
-			_, err := q.ExecContext(ctx, sqlSetUserVersion)
-			return err
+			return setGeoPackageMarks(ctx, q)
 		}
 		version, err := fileVersion(ctx, q)
 		if err != nil {
@@ -250,13 +254,43 @@ func (s *Store) migrate(ctx context.Context) error {
 				return fmt.Errorf("migrate the register from schema version %d to %d: %w", v, v+1, err)
 			}
 		}
+		if version == 1 {
+			// The data conversion of version 2 (see sqlMigrateV2) runs on the schema of today.
+			if err := rescaleLegacyUnits(ctx, q); err != nil {
+				return fmt.Errorf("migrate the register from schema version 1 to 2: %w", err)
+			}
+		}
 		if version < schemaVersion {
 			if _, err := q.ExecContext(ctx, sqlSetSchemaVersion, schemaVersion); err != nil {
 				return err
 			}
 		}
-		return nil
+		return setGeoPackageMarks(ctx, q)
 	})
+}
+
+// setGeoPackageMarks gives the file GeoPackage 1.3's application_id and user_version, the only values
+// these PRAGMAs ever take in a register, in migrate's transaction; it writes nothing when they are
+// already there.
+func setGeoPackageMarks(ctx context.Context, q querier) error {
+	var appID, userVersion int64
+	if err := q.QueryRowContext(ctx, sqlApplicationID).Scan(&appID); err != nil {
+		return err
+	}
+	if err := q.QueryRowContext(ctx, sqlGetUserVersion).Scan(&userVersion); err != nil {
+		return err
+	}
+	if appID != applicationID {
+		if _, err := q.ExecContext(ctx, sqlSetApplicationID); err != nil {
+			return err
+		}
+	}
+	if userVersion != userVersion13 {
+		if _, err := q.ExecContext(ctx, sqlSetUserVersion); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // fileVersion checks that a file is an officemap register and returns its schema version.
@@ -300,12 +334,23 @@ func fileVersion(ctx context.Context, q querier) (int, error) {
 	return 0, fmt.Errorf("%w: unknown schema %q", ErrNotOfficemap, def)
 }
 
-// migrations[v-1] brings a register of schema version v to v+1, inside migrate's transaction.
+// migrations[v-1] brings the schema of a register of version v to v+1, inside migrate's transaction.
+// Each step runs the statements of its version; the data conversion of version 2 follows the last step
+// (migrate, rescaleLegacyUnits).
 var migrations = []func(ctx context.Context, q querier) error{
-	migrateV2,
-	migrateV3,
-	migrateV4,
-	migrateV5,
+	execStep(sqlMigrateV2),      // the bitemporal history
+	execStep(sqlIdentityTables), // the identity tables, empty
+	execStep(sqlMigrateV4),      // the jurisdictions
+	execStep(sqlMigrateV5),      // users.last_totp_step
+	execStep(sqlMigrateV6),      // the layers of the live rows (layers.go)
+}
+
+// execStep returns the migration step that runs stmts.
+func execStep(stmts string) func(ctx context.Context, q querier) error {
+	return func(ctx context.Context, q querier) error {
+		_, err := q.ExecContext(ctx, stmts)
+		return err
+	}
 }
 
 // sqlMigrateV2 is the schema part of version 2 (the GeoPackage counterpart of the PostGIS migration
@@ -320,6 +365,11 @@ var migrations = []func(ctx context.Context, q querier) error{
 //
 // The append-only trigger of the history and the version trigger of the rooms would refuse the fills:
 // they are dropped and created again around them, inside the transaction.
+//
+// Version 2 also converts buildings whose local geometry was kept in drawing units (rescaleLegacyUnits,
+// the counterpart of migrations/0005_units.sql), whose history rows need the new columns. migrate runs
+// that conversion after the last schema step, in the same transaction: it reads and writes with the
+// store's statements of today, which name the tables of today (rooms_all, …, since version 6).
 var sqlMigrateV2 = sqlSchemaVersionTable + `
 UPDATE gpkg_extensions SET definition = '` + schemaDefinition + `' WHERE extension_name = 'officemap_register';
 
@@ -338,22 +388,6 @@ UPDATE rooms SET valid_from = officemap_local_day(created_at);
 ALTER TABLE buildings ADD COLUMN valid_from DATE;
 UPDATE buildings SET valid_from = officemap_local_day(created_at);
 `
-
-// migrateV2 brings a register of version 1 to version 2: the bitemporal history (sqlMigrateV2), then the
-// conversion of buildings whose local geometry was kept in drawing units (rescaleLegacyUnits, the
-// counterpart of migrations/0005_units.sql), whose history rows need the new columns.
-func migrateV2(ctx context.Context, q querier) error {
-	if _, err := q.ExecContext(ctx, sqlMigrateV2); err != nil {
-		return err
-	}
-	return rescaleLegacyUnits(ctx, q)
-}
-
-// migrateV3 brings a register of version 2 to version 3: the identity tables (sqlIdentityTables), empty.
-func migrateV3(ctx context.Context, q querier) error {
-	_, err := q.ExecContext(ctx, sqlIdentityTables)
-	return err
-}
 
 // sqlJurisdictionsTable is the jurisdiction tree of schema version 4 (the GeoPackage counterpart of
 // migrations/0007_jurisdictions.sql), an attribute table with history like the register's others.
@@ -382,12 +416,6 @@ ALTER TABLE sites ADD COLUMN jurisdiction_id TEXT;
 ALTER TABLE agencies ADD COLUMN jurisdiction_id TEXT;
 `
 
-// migrateV4 brings a register of version 3 to version 4: the jurisdictions (sqlMigrateV4).
-func migrateV4(ctx context.Context, q querier) error {
-	_, err := q.ExecContext(ctx, sqlMigrateV4)
-	return err
-}
-
 // sqlMigrateV5 is the schema part of version 5 (the GeoPackage counterpart of
 // migrations/0008_totp_step.sql): the time step of the last one-time code accepted for each user
 // (identity.User.LastTOTPStep), so that a code is good once only; 0 for every user before. Adding the
@@ -396,12 +424,6 @@ func migrateV4(ctx context.Context, q querier) error {
 const sqlMigrateV5 = `
 ALTER TABLE users ADD COLUMN last_totp_step INTEGER NOT NULL DEFAULT 0;
 `
-
-// migrateV5 brings a register of version 4 to version 5: users.last_totp_step (sqlMigrateV5).
-func migrateV5(ctx context.Context, q querier) error {
-	_, err := q.ExecContext(ctx, sqlMigrateV5)
-	return err
-}
 
 // sqlRegister creates the GeoPackage core tables and the register; sqlSchema adds the spatial indexes.
 // Layout:
@@ -413,11 +435,12 @@ func migrateV5(ctx context.Context, q querier) error {
 //     feature table has one geometry column, and the map needs lon/lat), so GIS tools show the local
 //     polygons as binary fields; the store writes them as GeoPackage binary tagged 99999 so that they say
 //     what they are.
-//   - sites, buildings, floors and rooms are feature tables (gpkg_contents data_type 'features',
-//     gpkg_geometry_columns POLYGON, SRS 4326) with an integer primary key fid (GDAL's FID), the domain
-//     id as a unique UUID text, and geom: the lon/lat polygon the store derives in Go from the local one
-//     (a site's is the extent of its buildings). geom is NULL for deleted rows, so that maps and R-trees
-//     hold live features only (rooms_lonlat_iff_live says so for rooms).
+//   - sites, buildings, floors and rooms are created here as feature tables (gpkg_contents data_type
+//     'features', gpkg_geometry_columns POLYGON, SRS 4326) with an integer primary key fid (GDAL's FID),
+//     the domain id as a unique UUID text, and geom: the lon/lat polygon the store derives in Go from the
+//     local one (a site's is the extent of its buildings). geom is NULL for deleted rows, so that R-trees
+//     hold live features only (rooms_lonlat_iff_live says so for rooms). sqlSchema then renames them
+//     <name>_all and gives their names to views of their live rows, the layers (sqlMigrateV6, layers.go).
 //   - Each geom has the gpkg_rtree_index extension: rtree_<table>_geom kept in step by the specification's
 //     triggers (Annex F.3, the 1.3 set), whose ST_* functions the store registers on its connections and
 //     GDAL on its own.
@@ -693,12 +716,16 @@ INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition
   (NULL, NULL, 'officemap_register', '` + schemaDefinition + `', 'write-only');
 `
 
-// sqlSchema creates the GeoPackage core tables, the register (sqlRegister) and the spatial index of each
-// feature table (sqlRTreeIndex).
+// sqlSchema creates the GeoPackage core tables, the register (sqlRegister), the spatial index of each
+// feature table (sqlRTreeIndex), and then turns the feature tables into views of their live rows by the
+// same statements that migrate a file of version 5 (sqlMigrateV6), so that a new file and a migrated one
+// have one schema.
 var sqlSchema = sqlRegister + `
 -- Spatial indexes (gpkg_rtree_index, triggers as OGC 12-128r19 Annex F.3 gives them) --------------------
 
-` + sqlRTreeIndexes("sites", "buildings", "floors", "rooms")
+` + sqlRTreeIndexes("sites", "buildings", "floors", "rooms") + `
+-- Layers of the live rows (schema version 6) ------------------------------------------------------------
+` + sqlMigrateV6
 
 // sqlRTreeIndex is the gpkg_rtree_index extension of the geometry column geom of the feature table <t>:
 // the R-tree rtree_<t>_geom and the triggers that keep it in step with the table, as OGC 12-128r19 Annex

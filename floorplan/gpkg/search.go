@@ -51,7 +51,7 @@ WITH hits AS (
                     WHEN r.number LIKE ?3 ESCAPE '\' THEN 2 ELSE 3 END,
                CASE WHEN lower(r.name) = lower(?1) THEN 0 WHEN r.name LIKE ?2 ESCAPE '\' THEN 1
                     WHEN r.name LIKE ?3 ESCAPE '\' THEN 2 ELSE 3 END) AS rank
-      FROM rooms r JOIN floors f ON f.id = r.floor_id JOIN buildings b ON b.id = f.building_id
+      FROM rooms_all r JOIN floors_all f ON f.id = r.floor_id JOIN buildings_all b ON b.id = f.building_id
      WHERE r.deleted_at IS NULL AND (r.number LIKE ?3 ESCAPE '\' OR r.name LIKE ?3 ESCAPE '\')
        AND ` + roomInScope + `
     UNION ALL
@@ -62,14 +62,14 @@ WITH hits AS (
                 WHEN p.name LIKE ?3 ESCAPE '\' THEN 2 ELSE 3 END
       FROM people p
       LEFT JOIN agencies a ON a.id = p.agency_id
-      LEFT JOIN rooms lr ON lr.id = (
+      LEFT JOIN rooms_all lr ON lr.id = (
             SELECT s.room_id
-              FROM assignments s JOIN rooms r ON r.id = s.room_id
+              FROM assignments s JOIN rooms_all r ON r.id = s.room_id
              WHERE s.person_id = p.id AND s.deleted_at IS NULL AND r.deleted_at IS NULL
                AND (s.end_date IS NULL OR s.end_date > ?10)
              ORDER BY s.kind = 'main' DESC, s.start_date DESC NULLS LAST
              LIMIT 1)
-      LEFT JOIN floors lf ON lf.id = lr.floor_id
+      LEFT JOIN floors_all lf ON lf.id = lr.floor_id
      WHERE p.deleted_at IS NULL AND p.name LIKE ?3 ESCAPE '\'
        AND ?9 AND (NOT ?5 OR coalesce(p.agency_id, ` + nilUUID + `) IN (SELECT value FROM json_each(?6)))
     UNION ALL
@@ -85,7 +85,7 @@ WITH hits AS (
     SELECT 3, 'building', b.id, b.name, b.address, b.id, NULL,
            CASE WHEN lower(b.name) = lower(?1) THEN 0 WHEN b.name LIKE ?2 ESCAPE '\' THEN 1
                 WHEN b.name LIKE ?3 ESCAPE '\' THEN 2 ELSE 3 END
-      FROM buildings b
+      FROM buildings_all b
      WHERE b.deleted_at IS NULL AND b.name LIKE ?3 ESCAPE '\'
        AND (?8 IS NULL OR b.id IN (SELECT value FROM json_each(?8)))
 )

@@ -60,7 +60,7 @@ func (s *Store) checkSite(site *floorplan.Site) (string, error) {
 }
 
 const sqlInsertSite = `
-INSERT INTO sites (id, name, address, category, ownership, records, note, created_at, jurisdiction_id)
+INSERT INTO sites_all (id, name, address, category, ownership, records, note, created_at, jurisdiction_id)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // CreateSite adds a site.
@@ -86,7 +86,7 @@ func (s *Store) Site(ctx context.Context, id uuid.UUID) (floorplan.Site, error) 
 	return get(ctx, s.sites(), id)
 }
 
-const sqlSites = `SELECT ` + siteColumns + ` FROM sites s WHERE s.deleted_at IS NULL ORDER BY s.name, s.id`
+const sqlSites = `SELECT ` + siteColumns + ` FROM sites_all s WHERE s.deleted_at IS NULL ORDER BY s.name, s.id`
 
 // Sites lists the sites by name.
 func (s *Store) Sites(ctx context.Context) ([]floorplan.Site, error) {
@@ -94,7 +94,7 @@ func (s *Store) Sites(ctx context.Context) ([]floorplan.Site, error) {
 }
 
 const sqlUpdateSite = `
-UPDATE sites SET name = ?, address = ?, category = ?, ownership = ?, records = ?, note = ?, jurisdiction_id = ? WHERE id = ?`
+UPDATE sites_all SET name = ?, address = ?, category = ?, ownership = ?, records = ?, note = ?, jurisdiction_id = ? WHERE id = ?`
 
 // UpdateSite replaces a site's fields.
 func (s *Store) UpdateSite(ctx context.Context, site *floorplan.Site) error {
@@ -116,7 +116,7 @@ func (s *Store) UpdateSite(ctx context.Context, site *floorplan.Site) error {
 	})
 }
 
-const sqlSiteInUse = `SELECT count(*) FROM buildings WHERE site_id = ? AND deleted_at IS NULL`
+const sqlSiteInUse = `SELECT count(*) FROM buildings_all WHERE site_id = ? AND deleted_at IS NULL`
 
 // DeleteSite deletes a site that has no buildings left.
 func (s *Store) DeleteSite(ctx context.Context, id uuid.UUID) error {
@@ -124,8 +124,8 @@ func (s *Store) DeleteSite(ctx context.Context, id uuid.UUID) error {
 }
 
 const (
-	sqlSiteBuildingGeoms = `SELECT geom FROM buildings WHERE site_id = ? AND deleted_at IS NULL AND geom IS NOT NULL`
-	sqlSetSiteGeom       = `UPDATE sites SET geom = ? WHERE id = ? AND deleted_at IS NULL`
+	sqlSiteBuildingGeoms = `SELECT geom FROM buildings_all WHERE site_id = ? AND deleted_at IS NULL AND geom IS NOT NULL`
+	sqlSetSiteGeom       = `UPDATE sites_all SET geom = ? WHERE id = ? AND deleted_at IS NULL`
 )
 
 // refreshSiteGeom sets a site's map geometry to the extent of its live buildings' lon/lat footprints

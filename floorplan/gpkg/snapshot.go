@@ -37,8 +37,8 @@ import (
 const farFuture = "9999-12-31T23:59:59.999Z"
 
 const (
-	sqlSnapFloors      = `SELECT ` + floorColumns + ` FROM floors f NOT INDEXED WHERE f.deleted_at IS NULL`
-	sqlSnapRooms       = `SELECT ` + roomColumns + ` FROM rooms r NOT INDEXED WHERE r.deleted_at IS NULL`
+	sqlSnapFloors      = `SELECT ` + floorColumns + ` FROM floors_all f NOT INDEXED WHERE f.deleted_at IS NULL`
+	sqlSnapRooms       = `SELECT ` + roomColumns + ` FROM rooms_all r NOT INDEXED WHERE r.deleted_at IS NULL`
 	sqlSnapPeople      = `SELECT ` + personColumns + ` FROM people p NOT INDEXED WHERE p.deleted_at IS NULL`
 	sqlSnapPosts       = `SELECT ` + postColumns + ` FROM posts o NOT INDEXED WHERE o.deleted_at IS NULL`
 	sqlSnapAssignments = `SELECT ` + assignmentColumns + ` FROM assignments a NOT INDEXED WHERE a.deleted_at IS NULL`
@@ -48,7 +48,7 @@ const (
 	// (the partial indexes answer it), and finds the earliest effective day of a room record that is not
 	// a deletion, recorded before ?1 (Snapshot.FirstKnown), on the partial index made for it.
 	sqlSnapSizes = `
-SELECT (SELECT count(*) FROM rooms WHERE deleted_at IS NULL),
+SELECT (SELECT count(*) FROM rooms_all WHERE deleted_at IS NULL),
        (SELECT count(*) FROM people WHERE deleted_at IS NULL),
        (SELECT count(*) FROM assignments WHERE deleted_at IS NULL),
        (SELECT CAST(h.effective AS TEXT) FROM history h INDEXED BY history_room_effective_idx

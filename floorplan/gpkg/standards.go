@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"math"
 	"strings"
 	"time"
 
@@ -41,25 +40,6 @@ func standardRowsOf(rows []standardRowRow) []floorplan.StandardRow {
 	return values(rows, func(r standardRowRow) floorplan.StandardRow { return r.StandardRow })
 }
 
-// checkStandardRow checks what the PostGIS schema's constraints check.
-func checkStandardRow(r *floorplan.StandardRow) error {
-	switch {
-	case !r.Scale.Valid():
-		return floorplan.Invalidf("standard row: unknown scale %q", r.Scale)
-	case !r.Rank.Valid():
-		return floorplan.Invalidf("standard row: unknown rank %q", r.Rank)
-	case !(r.AreaM2 > 0) || math.IsInf(r.AreaM2, 0):
-		return floorplan.Invalidf("standard row: the area %v m² must be positive", r.AreaM2)
-	case !(r.ToiletAllowanceM2 >= 0 && r.ToiletAllowanceM2 <= 6):
-		return floorplan.Invalidf("standard row: a toilet allowance must be between 0 and 6 m², not %v", r.ToiletAllowanceM2)
-	case blank(r.Jurisdiction):
-		return floorplan.Invalidf("standard row: a local standard row needs a jurisdiction")
-	case r.Effective.IsZero():
-		return floorplan.Invalidf("a standard row needs an effective date")
-	}
-	return nil
-}
-
 const sqlStandardRows = `SELECT ` + standardRowColumns + ` FROM standard_rows t
  ORDER BY t.scale, t.rank, t.effective, t.jurisdiction`
 
@@ -82,7 +62,7 @@ UPDATE standard_rows SET title = ?, area_m2 = ?, toilet_allowance_m2 = ?, source
 // PutStandardRow adds a local row, or replaces the one with the same scale, rank, jurisdiction and
 // effective date.
 func (s *Store) PutStandardRow(ctx context.Context, r floorplan.StandardRow) error {
-	if err := checkStandardRow(&r); err != nil {
+	if err := floorplan.CheckStandardRow(r); err != nil { // as the PostGIS store checks it
 		return err
 	}
 	r.Effective = floorplan.DayOf(r.Effective)

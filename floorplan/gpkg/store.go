@@ -1,14 +1,32 @@
 // Package gpkg is the embedded store of officemap: the whole register in one GeoPackage file (OGC
 // 12-128r19, version 1.3) that QGIS and GDAL open as they are, with no database server.
 //
-// Layout. Sites, buildings, floors and rooms are feature tables whose registered geometry column, geom,
-// is the derived lon/lat polygon (EPSG:4326) with a gpkg_rtree_index spatial index kept in step by the
-// triggers the specification gives; the local-metre polygons (the source of truth for usable area) are
-// GeoPackage geometry blobs in an ordinary column beside it, tagged with the engineering SRS 99999
-// ("local building metres"). Agencies, people, posts, assignments, local standard rows and the history are
-// attribute tables. A soft-deleted row keeps its local geometry but loses its lon/lat copy, so the map
-// layers and their R-trees hold only live features. The accounts, sessions, API tokens and audit log of
-// package identity are attribute tables too (identity.go), outside the register and its history.
+// Layout. Sites, buildings, floors and rooms are kept in the tables sites_all, buildings_all, floors_all and
+// rooms_all, live and soft-deleted rows alike (deleted_at), whose geom column is the derived lon/lat
+// polygon (EPSG:4326) with a gpkg_rtree_index spatial index kept in step by the triggers the specification
+// gives; the local-metre polygons (the source of truth for usable area) are GeoPackage geometry blobs in an
+// ordinary column beside it, tagged with the engineering SRS 99999 ("local building metres"). A
+// soft-deleted row keeps its local geometry but loses its lon/lat copy, so the R-trees hold only live
+// features. Agencies, people, posts, assignments, local standard rows and the history are attribute
+// tables. The accounts, sessions, API tokens and audit log of package identity are attribute tables too
+// (identity.go), outside the register and its history.
+//
+// Layers. What QGIS and GDAL list as the layers sites, buildings, floors and rooms are views of the live
+// rows of those tables (layers.go), registered as feature tables in gpkg_contents and
+// gpkg_geometry_columns; the tables themselves are not registered. A deleted room is therefore not drawn
+// under its replacement: it is in the history (and in rooms_all, for the store's as-of reads). The rooms
+// layer carries each room's recorded state (Room.State); the over-standard status is not in the file,
+// because the rules engine computes it in Go for a day, from standards, ranks and assignments that change
+// on their own dates, and no column could hold it truthfully at every moment (the export's rooms_export
+// carries it as of the export's day). Views rather than moving deleted rows out of the tables: the
+// store's soft delete, history, as-of snapshots and foreign keys (assignments of deleted rooms, say) stay
+// as they were, only the tables' names changed; the views keep the layers' names, so QGIS projects that
+// use them go on working, and the R-tree named for each layer still indexes exactly its rows, which GDAL
+// uses for spatial filters on a view as on a table. Views are read-only, so GIS tools cannot write to the
+// register around the store's rules either.
+//
+// The file is a GeoPackage 1.3 (application_id 'GPKG', user_version 10300) at every moment, on disk too
+// (header.go); officemap's own schema version is in the table officemap_schema (schema.go).
 //
 // Concurrency. SQLite in WAL mode, synchronous=FULL (an acknowledged write survives a power cut): one
 // writer connection, on which every write runs in a BEGIN IMMEDIATE transaction, and a pool of read-only
@@ -128,13 +146,20 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	uri := (&url.URL{Scheme: "file", Path: abs}).String()
+	if err := stampNewFile(ctx, drv, uri); err != nil {
+		return nil, fmt.Errorf("gpkg: %s: %w", path, err)
+	}
 	w := sql.OpenDB(connector{drv: drv, dsn: uri + "?" + pragmasWriter})
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 	s.w = w
-	if err := s.migrate(ctx); err != nil {
+	err = s.migrate(ctx)
+	if err == nil {
+		err = s.syncHeader(ctx)
+	}
+	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("gpkg: %s: %w", path, err)
 	}

@@ -132,7 +132,7 @@ func TestGeoPackageLayout(t *testing.T) {
 			[]string{"buildings.geom POLYGON 4326 00", "floors.geom POLYGON 4326 00", "rooms.geom POLYGON 4326 00", "sites.geom POLYGON 4326 00"}},
 		{"spatial index extension", `SELECT table_name || '.' || column_name || ' ' || scope FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index' ORDER BY table_name`,
 			[]string{"buildings.geom write-only", "floors.geom write-only", "rooms.geom write-only", "sites.geom write-only"}},
-		{"R-tree triggers of rooms", `SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'rooms' AND name LIKE 'rtree_%' ORDER BY name`,
+		{"R-tree triggers of rooms", `SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'rooms_all' AND name LIKE 'rtree_%' ORDER BY name`,
 			[]string{"rtree_rooms_geom_delete", "rtree_rooms_geom_insert", "rtree_rooms_geom_update1", "rtree_rooms_geom_update2",
 				"rtree_rooms_geom_update3", "rtree_rooms_geom_update4"}},
 		{"integrity", `PRAGMA integrity_check`, []string{"ok"}},
@@ -144,8 +144,19 @@ func TestGeoPackageLayout(t *testing.T) {
 			[]string{"buildings", "floors", "rooms", "sites"}},
 		{"integer primary keys", `SELECT g.table_name FROM gpkg_contents g JOIN pragma_table_info(g.table_name) c
   ON c.pk = 1 AND c.type = 'INTEGER' AND c.name = 'fid' ORDER BY g.table_name`,
-			[]string{"agencies", "api_tokens", "assignments", "audit_head", "audit_log", "buildings", "floors", "history",
-				"jurisdictions", "officemap_schema", "people", "posts", "rooms", "sessions", "sites", "standard_rows", "users"}},
+			[]string{"agencies", "api_tokens", "assignments", "audit_head", "audit_log", "history",
+				"jurisdictions", "officemap_schema", "people", "posts", "sessions", "standard_rows", "users"}},
+		// The layers are views of the live rows of the tables <layer>_all, whose first column is the tables'
+		// integer primary key (GDAL's FID); the tables themselves are no layers.
+		{"layers", `SELECT g.table_name || ' ' || m.type || ' ' || c.name || ' ' || c.type FROM gpkg_contents g
+  JOIN sqlite_master m ON m.name = g.table_name JOIN pragma_table_info(g.table_name) c ON c.cid = 0
+ WHERE g.data_type = 'features' ORDER BY g.table_name`,
+			[]string{"buildings view fid INTEGER", "floors view fid INTEGER", "rooms view fid INTEGER", "sites view fid INTEGER"}},
+		{"tables of the layers", `SELECT m.name || ' ' || (SELECT count(*) FROM gpkg_contents g WHERE g.table_name = m.name) FROM sqlite_master m
+ WHERE m.type = 'table' AND m.name LIKE '%\_all' ESCAPE '\' ORDER BY m.name`,
+			[]string{"buildings_all 0", "floors_all 0", "rooms_all 0", "sites_all 0"}},
+		{"layer columns", `SELECT group_concat(name, ' ') FROM pragma_table_info('rooms')`,
+			[]string{"fid geom id floor_id number name usage agency_id state idle_since local_geom area_m2 source_id version created_at valid_from"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := queryStrings(t, db, tc.query); !slices.Equal(got, tc.want) {
@@ -154,12 +165,14 @@ func TestGeoPackageLayout(t *testing.T) {
 		})
 	}
 
-	// The R-tree holds exactly the live rooms, with envelopes that contain their lon/lat polygons.
-	var live, indexed, outside int
-	must(t, db.QueryRow(`SELECT count(*) FROM rooms WHERE deleted_at IS NULL`).Scan(&live))
+	// The layer and its R-tree hold exactly the live rooms, with envelopes that contain their lon/lat
+	// polygons.
+	var live, layer, indexed, outside int
+	must(t, db.QueryRow(`SELECT count(*) FROM rooms_all WHERE deleted_at IS NULL`).Scan(&live))
+	must(t, db.QueryRow(`SELECT count(*) FROM rooms`).Scan(&layer))
 	must(t, db.QueryRow(`SELECT count(*) FROM rtree_rooms_geom`).Scan(&indexed))
-	if live != len(reg.rooms)-1 || indexed != live {
-		t.Errorf("%d live rooms, %d in the R-tree; want %d in both", live, indexed, len(reg.rooms)-1)
+	if live != len(reg.rooms)-1 || layer != live || indexed != live {
+		t.Errorf("%d live rooms, %d in the layer, %d in the R-tree; want %d in each", live, layer, indexed, len(reg.rooms)-1)
 	}
 	rows, err := db.Query(`SELECT r.geom, t.minx, t.maxx, t.miny, t.maxy FROM rooms r JOIN rtree_rooms_geom t ON t.id = r.fid`)
 	must(t, err)
@@ -227,7 +240,7 @@ func TestRoomVersionMovesByOne(t *testing.T) {
 	s := openFile(t, path)
 	reg := fill(t, s)
 	db := rawDB(t, path)
-	for _, q := range []string{`UPDATE rooms SET name = 'x' WHERE id = ?`, `UPDATE rooms SET version = version + 2 WHERE id = ?`} {
+	for _, q := range []string{`UPDATE rooms_all SET name = 'x' WHERE id = ?`, `UPDATE rooms_all SET version = version + 2 WHERE id = ?`} {
 		if _, err := db.Exec(q, reg.rooms[1].ID.String()); err == nil {
 			t.Errorf("%s: accepted, want the version rule to refuse it", q)
 		}
@@ -306,13 +319,16 @@ func ogrinfo(t *testing.T, refused func(stderr string) bool) func(args ...string
 	}
 }
 
-// TestOgrinfo checks the file with GDAL, an independent reader of GeoPackages: it must open it, list the
-// layers with their geometry type and SRS, and read the rooms, also while the store has it open.
+// TestOgrinfo checks the file with GDAL, an independent reader of GeoPackages: it must open it without a
+// word on stderr (not even "bad application_id"), list the layers with their geometry type and SRS, and
+// read the live rooms only, with their state, also while the store has it open. Room 101 has been deleted
+// and replaced, and a third floor deleted.
 func TestOgrinfo(t *testing.T) {
-	run := ogrinfo(t, func(stderr string) bool { return strings.Contains(stderr, "ERROR") })
+	run := ogrinfo(t, func(stderr string) bool { return stderr != "" })
 	path := filepath.Join(t.TempDir(), "ogr.gpkg")
 	s := openFile(t, path)
 	reg := fill(t, s)
+	gone := replaceRoom(t, s, reg)
 	check := func(when string) {
 		out := run("-so", path)
 		for _, want := range []string{"using driver `GPKG' successful", "sites (Polygon)", "buildings (Polygon)",
@@ -321,27 +337,42 @@ func TestOgrinfo(t *testing.T) {
 				t.Errorf("%s: ogrinfo -so does not list %q:\n%s", when, want, out)
 			}
 		}
+		if strings.Contains(out, "_all") {
+			t.Errorf("%s: ogrinfo -so lists the tables behind the layers:\n%s", when, out)
+		}
 		out = run("-so", path, "rooms")
 		for _, want := range []string{"Geometry: Polygon", fmt.Sprintf("Feature Count: %d", len(reg.rooms)), `ID["EPSG",4326]`,
-			"Geometry Column = geom", "FID Column = fid", "local_geom: Binary", "created_at: DateTime"} {
+			"Geometry Column = geom", "FID Column = fid", "state: String", "local_geom: Binary", "created_at: DateTime"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s: ogrinfo -so rooms lacks %q:\n%s", when, want, out)
 			}
+		}
+		if strings.Contains(out, "deleted_at") {
+			t.Errorf("%s: the rooms layer has a deleted_at field:\n%s", when, out)
+		}
+		if out := run("-so", path, "floors"); !strings.Contains(out, fmt.Sprintf("Feature Count: %d", len(reg.floors))) {
+			t.Errorf("%s: the floors layer does not have the %d live floors:\n%s", when, len(reg.floors), out)
 		}
 		out = run(path, "rooms")
 		if n := strings.Count(out, "OGRFeature(rooms)"); n != len(reg.rooms) {
 			t.Errorf("%s: ogrinfo read %d room features, want %d", when, n, len(reg.rooms))
 		}
 		for _, r := range reg.rooms {
-			if !strings.Contains(out, "number (String) = "+r.Number) {
-				t.Errorf("%s: ogrinfo does not show room %s", when, r.Number)
+			if !strings.Contains(out, "id (String) = "+r.ID.String()) || !strings.Contains(out, "number (String) = "+r.Number) {
+				t.Errorf("%s: ogrinfo does not show room %s (%s)", when, r.Number, r.ID)
 			}
+		}
+		if strings.Contains(out, gone.ID.String()) {
+			t.Errorf("%s: ogrinfo shows the deleted room %s", when, gone.ID)
+		}
+		if n := strings.Count(out, "state (String) = in_use"); n != len(reg.rooms) {
+			t.Errorf("%s: ogrinfo shows the state in_use of %d rooms, want %d", when, n, len(reg.rooms))
 		}
 		if !strings.Contains(out, "POLYGON ((119.97") {
 			t.Errorf("%s: ogrinfo shows no lon/lat polygons:\n%.2000s", when, out)
 		}
 		// GDAL's spatial filter goes through the R-tree: a window over the first room finds rooms of both
-		// floors there.
+		// floors there, the replacement of 101 and 201.
 		b := reg.building.Georef.Frame().BoundToLonLat(orb.Bound{Min: orb.Point{3, 2}, Max: orb.Point{4, 3}})
 		out = run("-q", path, "rooms", "-spat", fmt.Sprint(b.Min[0]), fmt.Sprint(b.Min[1]), fmt.Sprint(b.Max[0]), fmt.Sprint(b.Max[1]))
 		if n := strings.Count(out, "OGRFeature(rooms)"); n != 2 {

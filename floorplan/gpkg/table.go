@@ -57,14 +57,14 @@ func recs[T any](rows []rowOf[T]) []T {
 
 // The live row of an id, and the soft delete, of each entity's table.
 const (
-	sqlSite             = `SELECT ` + siteColumns + ` FROM sites s WHERE s.id = ? AND s.deleted_at IS NULL`
-	sqlDeleteSite       = `UPDATE sites SET deleted_at = ?, geom = NULL WHERE id = ?`
-	sqlBuilding         = `SELECT ` + buildingColumns + ` FROM buildings b WHERE b.id = ? AND b.deleted_at IS NULL`
-	sqlDeleteBuilding   = `UPDATE buildings SET deleted_at = ?, geom = NULL WHERE id = ?`
-	sqlFloor            = `SELECT ` + floorColumns + ` FROM floors f WHERE f.id = ? AND f.deleted_at IS NULL`
-	sqlDeleteFloor      = `UPDATE floors SET deleted_at = ?, geom = NULL WHERE id = ?`
-	sqlRoom             = `SELECT ` + roomColumns + ` FROM rooms r WHERE r.id = ? AND r.deleted_at IS NULL`
-	sqlDeleteRoom       = `UPDATE rooms SET deleted_at = ?, geom = NULL, version = version + 1 WHERE id = ?`
+	sqlSite             = `SELECT ` + siteColumns + ` FROM sites_all s WHERE s.id = ? AND s.deleted_at IS NULL`
+	sqlDeleteSite       = `UPDATE sites_all SET deleted_at = ?, geom = NULL WHERE id = ?`
+	sqlBuilding         = `SELECT ` + buildingColumns + ` FROM buildings_all b WHERE b.id = ? AND b.deleted_at IS NULL`
+	sqlDeleteBuilding   = `UPDATE buildings_all SET deleted_at = ?, geom = NULL WHERE id = ?`
+	sqlFloor            = `SELECT ` + floorColumns + ` FROM floors_all f WHERE f.id = ? AND f.deleted_at IS NULL`
+	sqlDeleteFloor      = `UPDATE floors_all SET deleted_at = ?, geom = NULL WHERE id = ?`
+	sqlRoom             = `SELECT ` + roomColumns + ` FROM rooms_all r WHERE r.id = ? AND r.deleted_at IS NULL`
+	sqlDeleteRoom       = `UPDATE rooms_all SET deleted_at = ?, geom = NULL, version = version + 1 WHERE id = ?`
 	sqlAgency           = `SELECT ` + agencyColumns + ` FROM agencies a WHERE a.id = ? AND a.deleted_at IS NULL`
 	sqlDeleteAgency     = `UPDATE agencies SET deleted_at = ? WHERE id = ?`
 	sqlPerson           = `SELECT ` + personColumns + ` FROM people p WHERE p.id = ? AND p.deleted_at IS NULL`

@@ -28,13 +28,13 @@ const rescaleActor = "migration:0005_units"
 const rescaleReason = "the stored local frame is in metres: geometry converted from drawing units (× scale)"
 
 const (
-	sqlLegacyBuildings   = `SELECT ` + buildingColumns + ` FROM buildings b WHERE b.scale <> 0 AND b.scale <> 1 ORDER BY b.fid`
-	sqlAllBuildingFloors = `SELECT ` + floorColumns + ` FROM floors f WHERE f.building_id = ? ORDER BY f.fid`
-	sqlAllBuildingRooms  = `SELECT ` + roomColumns + ` FROM rooms r JOIN floors f ON f.id = r.floor_id
+	sqlLegacyBuildings   = `SELECT ` + buildingColumns + ` FROM buildings_all b WHERE b.scale <> 0 AND b.scale <> 1 ORDER BY b.fid`
+	sqlAllBuildingFloors = `SELECT ` + floorColumns + ` FROM floors_all f WHERE f.building_id = ? ORDER BY f.fid`
+	sqlAllBuildingRooms  = `SELECT ` + roomColumns + ` FROM rooms_all r JOIN floors_all f ON f.id = r.floor_id
  WHERE f.building_id = ? ORDER BY r.fid`
-	sqlRescaleFootprint = `UPDATE buildings SET footprint = ? WHERE id = ?`
-	sqlRescaleOutline   = `UPDATE floors SET outline = ? WHERE id = ?`
-	sqlRescaleRoom      = `UPDATE rooms SET local_geom = ?, area_m2 = ?, version = version + 1 WHERE id = ?`
+	sqlRescaleFootprint = `UPDATE buildings_all SET footprint = ? WHERE id = ?`
+	sqlRescaleOutline   = `UPDATE floors_all SET outline = ? WHERE id = ?`
+	sqlRescaleRoom      = `UPDATE rooms_all SET local_geom = ?, area_m2 = ?, version = version + 1 WHERE id = ?`
 )
 
 // rescaleLegacyUnits converts the local geometry of every building whose scale is neither 0 nor 1 from

@@ -61,14 +61,14 @@ func TestRescaleLegacyUnits(t *testing.T) {
 	frame := mmGeoref.Frame()
 	_, when := instant(time.Now())
 	w := s.w
-	_, err = w.ExecContext(ctx, `UPDATE buildings SET footprint = ? WHERE id = ?`, blob(geotest.Rect(0, 0, 8000, 6000), srsLocal), mm.ID.String())
+	_, err = w.ExecContext(ctx, `UPDATE buildings_all SET footprint = ? WHERE id = ?`, blob(geotest.Rect(0, 0, 8000, 6000), srsLocal), mm.ID.String())
 	unitsMust(t, err)
-	_, err = w.ExecContext(ctx, `UPDATE floors SET outline = ? WHERE id = ?`, blob(geotest.Rect(0, 0, 8000, 6000), srsLocal), mmFloor.ID.String())
+	_, err = w.ExecContext(ctx, `UPDATE floors_all SET outline = ? WHERE id = ?`, blob(geotest.Rect(0, 0, 8000, 6000), srsLocal), mmFloor.ID.String())
 	unitsMust(t, err)
 	liveID, deletedID := uuid.New(), uuid.New()
 	liveLL := blob(frame.PolygonToLonLat(geotest.Rect(0, 0, 4, 6)), srsLonLat)
 	const insertRoom = `
-INSERT INTO rooms (geom, id, floor_id, number, name, usage, state, local_geom, area_m2, version, created_at, deleted_at)
+INSERT INTO rooms_all (geom, id, floor_id, number, name, usage, state, local_geom, area_m2, version, created_at, deleted_at)
 VALUES (?, ?, ?, ?, '', 'office', 'in_use', ?, ?, 3, ?, ?)`
 	_, err = w.ExecContext(ctx, insertRoom, liveLL, liveID.String(), mmFloor.ID.String(), "201",
 		blob(geotest.Rect(0, 0, 4000, 6000), srsLocal), 24e6, when, nil)
@@ -87,14 +87,14 @@ VALUES (?, ?, ?, ?, '', 'office', 'in_use', ?, ?, 3, ?, ?)`
 	}
 	var area float64
 	var ll []byte
-	unitsMust(t, w.QueryRowContext(ctx, `SELECT area_m2, geom FROM rooms WHERE id = ?`, liveID.String()).Scan(&area, &ll))
+	unitsMust(t, w.QueryRowContext(ctx, `SELECT area_m2, geom FROM rooms_all WHERE id = ?`, liveID.String()).Scan(&area, &ll))
 	if math.Abs(area-24) > 1e-9 || !bytes.Equal(ll, liveLL) {
 		t.Errorf("stored area_m2 %v (want 24), lon/lat blob changed: %v", area, !bytes.Equal(ll, liveLL))
 	}
 	// The deleted room too.
 	var local []byte
 	var version int64
-	unitsMust(t, w.QueryRowContext(ctx, `SELECT local_geom, area_m2, version FROM rooms WHERE id = ?`, deletedID.String()).
+	unitsMust(t, w.QueryRowContext(ctx, `SELECT local_geom, area_m2, version FROM rooms_all WHERE id = ?`, deletedID.String()).
 		Scan(&local, &area, &version))
 	if p, err := decodePolygon(local); err != nil || !geotest.EqualWithin(p, geotest.Rect(4, 0, 8, 3), 1e-12) || math.Abs(area-12) > 1e-9 || version != 4 {
 		t.Errorf("deleted room after: %v (%v), area %v, version %d", p, err, area, version)

@@ -169,15 +169,7 @@ func TestTotalsCSV(t *testing.T) {
 
 func TestXLSX(t *testing.T) {
 	rep := smallReport(t)
-	var buf bytes.Buffer
-	if err := Write(&buf, rep, XLSX, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := workbookOf(t, rep)
 	if got := f.GetSheetList(); !reflect.DeepEqual(got, []string{SheetFindings, SheetAgencies}) {
 		t.Fatalf("sheets %q", got)
 	}
@@ -556,4 +548,74 @@ func TestNotesAndBasis(t *testing.T) {
 			t.Errorf("a note line without notes:\n%s", buf.String())
 		}
 	})
+}
+
+// TestFormulasNeutralised: an agency and a person named like formulas are written as text, a quote
+// before them, in the findings and totals CSV and in both XLSX sheets (CSV injection); the numbers
+// stay numbers.
+func TestFormulasNeutralised(t *testing.T) {
+	const agency, person = `=cmd|' /C calc'!A0`, "+张三"
+	a := floorplan.Agency{ID: id("a"), Name: agency, Level: floorplan.LevelMunicipal, Status: floorplan.AgencyActive}
+	r := floorplan.Room{ID: id("r"), FloorID: id("f"), Number: "101", Usage: floorplan.UsageOffice, AgencyID: a.ID,
+		State: floorplan.RoomInUse, Geometry: box(3, 4)}
+	p := floorplan.Person{ID: id("p"), Name: person, AgencyID: a.ID, Rank: floorplan.RankStaff, Status: floorplan.PersonActive}
+	as := floorplan.Assignment{ID: id("x"), PersonID: p.ID, RoomID: r.ID, Kind: floorplan.AssignMain, Start: floorplan.Day(2020, 1, 1)}
+	rep, err := floorplan.Evaluate(&floorplan.Snapshot{AsOf: floorplan.Day(2025, 1, 1), Agencies: []floorplan.Agency{a},
+		Rooms: []floorplan.Room{r}, People: []floorplan.Person{p}, Assignments: []floorplan.Assignment{as}}, nil, floorplan.DefaultPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var findings, totals bytes.Buffer
+	if err := Write(&findings, rep, CSV, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteTotals(&totals, rep, CSV, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	x := workbookOf(t, rep)
+	sheetF, _ := x.GetRows(SheetFindings)
+	sheetA, _ := x.GetRows(SheetAgencies)
+	for what, rows := range map[string][][]string{"findings CSV": readCSV(t, findings.Bytes()), "totals CSV": readCSV(t, totals.Bytes()),
+		"findings sheet": sheetF, "agencies sheet": sheetA} {
+		seen := false
+		for _, row := range rows {
+			for _, c := range row {
+				if c == agency || c == person {
+					t.Errorf("%s: the formula %q is written as is", what, c)
+				}
+				seen = seen || c == "'"+agency
+			}
+		}
+		if !seen {
+			t.Errorf("%s: no cell %q in %q", what, "'"+agency, rows)
+		}
+	}
+	if raw, _ := x.GetCellValue(SheetAgencies, "D2", excelize.Options{RawCellValue: true}); raw != "12" {
+		t.Errorf("the office area is %q, not the number 12", raw)
+	}
+}
+
+// readCSV reads a CSV file written with a byte-order mark.
+func readCSV(t *testing.T, b []byte) [][]string {
+	t.Helper()
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte(bom)))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// workbookOf writes rep as XLSX and opens the workbook (closed when t ends).
+func workbookOf(t *testing.T, rep *floorplan.Report) *excelize.File {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Write(&buf, rep, XLSX, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }

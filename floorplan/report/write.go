@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/width"
 
 	"officemap/floorplan"
+	"officemap/floorplan/exports/cell"
 )
 
 // bom is the UTF-8 byte-order mark that makes Excel read a CSV file as UTF-8.
@@ -128,7 +129,7 @@ func findingCells(r *FindingRow, en bool) []string {
 func writeNotesCSV(cw *csv.Writer, doc *Document, width int, en bool) {
 	for _, n := range doc.Notes {
 		rec := make([]string, width)
-		rec[0] = noteLine(n, en)
+		rec[0] = cell.Text(noteLine(n, en))
 		cw.Write(rec)
 	}
 }
@@ -146,7 +147,7 @@ func writeFindingsCSV(w io.Writer, doc *Document, en bool) error {
 	writeNotesCSV(cw, doc, len(findingHeader(en)), en)
 	cw.Write(findingHeader(en))
 	for i := range doc.Findings {
-		cw.Write(findingCells(&doc.Findings[i], en))
+		cw.Write(cell.Row(findingCells(&doc.Findings[i], en)))
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -162,9 +163,9 @@ func writeTotalsCSV(w io.Writer, doc *Document, en bool) error {
 	writeNotesCSV(cw, doc, len(agencyHeader(en)), en)
 	cw.Write(agencyHeader(en))
 	for i := range doc.Agencies {
-		cw.Write(agencyCells(&doc.Agencies[i]))
+		cw.Write(cell.Row(agencyCells(&doc.Agencies[i])))
 	}
-	cw.Write(agencyCells(&doc.Total))
+	cw.Write(cell.Row(agencyCells(&doc.Total)))
 	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return fmt.Errorf("report: writing CSV: %w", err)

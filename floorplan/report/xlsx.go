@@ -5,6 +5,8 @@ import (
 	"io"
 
 	"github.com/xuri/excelize/v2"
+
+	"officemap/floorplan/exports/cell"
 )
 
 // Sheet names of the XLSX workbook.
@@ -79,7 +81,7 @@ func writeXLSX(w io.Writer, doc *Document, en bool) (err error) {
 			if c[k] == "" {
 				row[k] = nil // an empty cell, not an empty string
 			} else {
-				row[k] = c[k]
+				row[k] = cell.Text(c[k]) // text that starts like a formula stays text
 			}
 		}
 		row[6] = excelize.Cell{StyleID: num, Value: r.AreaM2}
@@ -91,8 +93,8 @@ func writeXLSX(w io.Writer, doc *Document, en bool) (err error) {
 				row[9] = c[9]
 			}
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, top+i+2)
-		if err := sw.SetRow(cell, row); err != nil {
+		at, _ := excelize.CoordinatesToCellName(1, top+i+2)
+		if err := sw.SetRow(at, row); err != nil {
 			return fmt.Errorf("report: XLSX: %w", err)
 		}
 	}
@@ -110,7 +112,7 @@ func writeXLSX(w io.Writer, doc *Document, en bool) (err error) {
 	}
 	agencyRow := func(a *AgencyRow, style int) []any {
 		return []any{
-			excelize.Cell{StyleID: styleOr(style, 0), Value: a.Agency}, a.People, a.Rooms,
+			excelize.Cell{StyleID: styleOr(style, 0), Value: cell.Text(a.Agency)}, a.People, a.Rooms,
 			excelize.Cell{StyleID: styleOr(style, num), Value: a.OfficeAreaM2},
 			excelize.Cell{StyleID: styleOr(style, num), Value: a.StandardAreaM2},
 			excelize.Cell{StyleID: styleOr(style, num), Value: a.OfficeSpaceAreaM2},
@@ -119,13 +121,13 @@ func writeXLSX(w io.Writer, doc *Document, en bool) (err error) {
 		}
 	}
 	for i := range doc.Agencies {
-		cell, _ := excelize.CoordinatesToCellName(1, top+i+2)
-		if err := sw.SetRow(cell, agencyRow(&doc.Agencies[i], 0)); err != nil {
+		at, _ := excelize.CoordinatesToCellName(1, top+i+2)
+		if err := sw.SetRow(at, agencyRow(&doc.Agencies[i], 0)); err != nil {
 			return fmt.Errorf("report: XLSX: %w", err)
 		}
 	}
-	cell, _ := excelize.CoordinatesToCellName(1, top+len(doc.Agencies)+2)
-	if err := sw.SetRow(cell, agencyRow(&doc.Total, bold)); err != nil {
+	at, _ := excelize.CoordinatesToCellName(1, top+len(doc.Agencies)+2)
+	if err := sw.SetRow(at, agencyRow(&doc.Total, bold)); err != nil {
 		return fmt.Errorf("report: XLSX: %w", err)
 	}
 	if err := sw.Flush(); err != nil {
@@ -152,13 +154,13 @@ func startSheet(sw *excelize.StreamWriter, doc *Document, widths []float64, head
 		return 0, fmt.Errorf("report: XLSX: %w", err)
 	}
 	for i, n := range doc.Notes {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := sw.SetRow(cell, []any{noteLine(n, en)}); err != nil {
+		at, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(at, []any{cell.Text(noteLine(n, en))}); err != nil {
 			return 0, fmt.Errorf("report: XLSX: %w", err)
 		}
 	}
-	cell, _ := excelize.CoordinatesToCellName(1, top+1)
-	if err := sw.SetRow(cell, headerCells(header, head)); err != nil {
+	at, _ := excelize.CoordinatesToCellName(1, top+1)
+	if err := sw.SetRow(at, headerCells(header, head)); err != nil {
 		return 0, fmt.Errorf("report: XLSX: %w", err)
 	}
 	return top, nil

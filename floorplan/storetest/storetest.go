@@ -62,6 +62,8 @@ func Run(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 		{"StandardRows", testStandardRows},
 		{"NotFound", testNotFound},
 		{"Validation", testValidation},
+		{"Limits", testLimits},
+		{"RegisterLimits", testRegisterLimits},
 		{"Overlap", testOverlap},
 		{"OverlapConcurrent", testOverlapConcurrent},
 		{"Conflict", testConflict},
@@ -169,6 +171,18 @@ func (f *fixture) room(t *testing.T, ord int, number string, p orb.Polygon) floo
 	r := f.newRoom(ord, number, p)
 	must(t, f.s.CreateRoom(f.ctx, &r))
 	return r
+}
+
+// createRoom returns a write that creates an office numbered number with geometry p on the ground
+// floor, changed by mods.
+func (f *fixture) createRoom(number string, p orb.Polygon, mods ...func(*floorplan.Room)) func() error {
+	return func() error {
+		r := f.newRoom(0, number, p)
+		for _, m := range mods {
+			m(&r)
+		}
+		return f.s.CreateRoom(f.ctx, &r)
+	}
 }
 
 // person creates a person of the first agency.
@@ -967,16 +981,7 @@ func testValidation(t *testing.T, f *fixture) {
 	s, ctx := f.s, f.ctx
 	good := f.room(t, 0, "101", rect(0, 0, 6, 5))
 	bowtie := orb.Polygon{{{0, 0}, {4, 4}, {4, 0}, {0, 4}, {0, 0}}}
-	// createRoom creates an office numbered number with geometry p, changed by mods.
-	createRoom := func(number string, p orb.Polygon, mods ...func(*floorplan.Room)) func() error {
-		return func() error {
-			r := f.newRoom(0, number, p)
-			for _, m := range mods {
-				m(&r)
-			}
-			return s.CreateRoom(ctx, &r)
-		}
-	}
+	createRoom := f.createRoom
 	for _, tc := range []struct {
 		name   string
 		write  func() error
