@@ -9,6 +9,12 @@ import (
 // ErrRejected is matched (errors.Is) by every *Error: the source, or part of it, cannot be imported.
 var ErrRejected = errors.New("imports: source rejected")
 
+// ErrTruncated is wrapped by the readers' errors for a file that ends before its end: a DXF drawing
+// without the ENDSEC of its last section or without its EOF record, OSM XML with unclosed elements,
+// JSON cut inside a value, a zip archive without its central directory. Their messages name where the
+// file ends (line or byte) and what was still expected there.
+var ErrTruncated = errors.New("the file is cut short")
+
 // Problem is one thing wrong with a source: which feature and why.
 type Problem struct {
 	Feature  string `json:"feature"`             // e.g. "way/123", "entity 57 (LWPOLYLINE, handle 3A)", "line 12"
@@ -91,6 +97,16 @@ func Errorf(file, feature, format string, args ...any) *Error {
 // Wrap returns an *Error with one problem whose reason is err (kept for errors.Is and errors.As).
 func Wrap(file, feature string, err error) *Error {
 	return &Error{File: file, Problems: []Problem{{Feature: feature, Reason: err.Error(), Err: err}}}
+}
+
+// AsError returns err as an *Error of file: err itself when it is one (a reader's callback made it),
+// else err wrapped (Wrap) as the one problem of the file, with the feature (or "").
+func AsError(file, feature string, err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return Wrap(file, feature, err)
 }
 
 // oneLine replaces line breaks with spaces.

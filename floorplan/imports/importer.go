@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -590,13 +591,25 @@ func (p *plan) planRooms(ctx context.Context, s floorplan.Reader, bp *buildingPl
 				p.reject(rp, fmt.Sprintf("matches the same room %s (%s) as %s", old.Number, old.ID, other), nil)
 				continue
 			}
-			claimed[old.ID] = src.Ref
 		}
 		agency, err := p.agency(ctx, s, src)
 		if err != nil {
 			return err
 		}
 		rp.r = p.room(src, old, fl.f.ID, geom, agency)
+		// The register's rules, room by room, so that a bad room is a problem of its own (skipped with
+		// skip-invalid) rather than the end of the whole import.
+		if err := cmp.Or(rp.r.Validate(), floorplan.RoomInOutline(fl.f, rp.r)); err != nil {
+			msg := err.Error()
+			if fe := (*floorplan.FieldError)(nil); errors.As(err, &fe) {
+				msg = fe.Message
+			}
+			p.reject(rp, msg, err)
+			continue
+		}
+		if old != nil {
+			claimed[old.ID] = src.Ref
+		}
 		rp.old = old
 		rp.bound = geom.Bound()
 		switch {

@@ -1,3 +1,7 @@
+//go:build !nostore
+
+// These tests write to a store: the build tag nostore leaves them out (see importtest/store.go).
+
 package imports_test
 
 import (
@@ -154,6 +158,9 @@ func TestImportRejects(t *testing.T) {
 			[]string{"b (room 102): overlaps a (room 101) by 5.00 m²"}, false},
 		{"duplicate source id", []imports.Room{room("a", "101", 0, rect(0, 0, 4, 5)), room("a", "102", 0, rect(5, 0, 4, 5))},
 			[]string{`source id "test:a" is also that of a`}, false},
+		{"a field over the register's limit", []imports.Room{room("a", "101", 0, rect(0, 0, 4, 5)),
+			room("long", strings.Repeat("9", 60), 0, rect(5, 0, 4, 5))},
+			[]string{"long (room 99999", "number is 60 characters long, more than the 50 allowed"}, false},
 		{"several problems", []imports.Room{room("bow", "1", 0, bow), room("bow2", "2", 1, bow), room("c", "3", 0, rect(0, 0, 1, 1))},
 			[]string{"2 problems: bow (room 1)", "bow2 (room 2)", "--skip-invalid imports the rest"}, true},
 	}

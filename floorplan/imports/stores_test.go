@@ -1,3 +1,7 @@
+//go:build !nostore
+
+// These tests write to a store: the build tag nostore leaves them out (see importtest/store.go).
+
 package imports_test
 
 import (

@@ -2,10 +2,13 @@ package dxf
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
+	"officemap/floorplan/imports"
 	"officemap/floorplan/imports/importtest"
 )
 
@@ -13,9 +16,9 @@ import (
 var fuzzLimits = Limits{MaxEntities: 20_000, MaxVertices: 5_000, MaxTotalVertices: 100_000, MaxLineBytes: 4096,
 	MaxRecordPairs: 50_000, MaxDepth: 4, MaxExpanded: 50_000, MaxPoints: 200_000}
 
-// FuzzParse feeds Parse and ReadDrawing arbitrary bytes: they must never panic, and what they accept
-// must be well formed. The seeds are the real drawings of ../shared/data (when present) and small
-// hand-made ones.
+// FuzzParse feeds Parse and ReadDrawing arbitrary bytes: they must never panic, what they accept
+// must be well formed, and a drawing Parse accepts, cut before its EOF record, must be refused as cut
+// short. The seeds are the real drawings of ../shared/data (when present) and small hand-made ones.
 func FuzzParse(f *testing.F) {
 	// The real drawings, the larger one cut to its first 64 KiB (its header, tables and first entities):
 	// the fuzzer minimises every input that finds new code, and minimising 1.5 MB takes minutes.
@@ -38,6 +41,11 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return
 		}
+		if end := eofRecord(data); end >= 0 {
+			if _, err := Parse(bytes.NewReader(data[:end]), fuzzLimits); !errors.Is(err, imports.ErrTruncated) {
+				t.Fatalf("accepted whole, but cut before its EOF record (byte %d): err = %v", end, err)
+			}
+		}
 		for _, e := range dr.Entities {
 			if e.Index < 1 || e.Type == "" {
 				t.Fatalf("entity %+v", e)
@@ -46,6 +54,29 @@ func FuzzParse(f *testing.F) {
 		ds, err := ReadDrawing("fuzz.dxf", dr, Options{Units: "m", Limits: fuzzLimits})
 		importtest.CheckFuzzed(t, "fuzz.dxf", ds, err)
 	})
+}
+
+// eofRecord is the offset of the EOF record (its code line) in a drawing Parse accepted, or -1: the
+// first line whose value is EOF after a line whose group code is 0. (In a drawing Parse accepts, such
+// a pair of lines can only be a record: the line after a value is a group code, which EOF is not.)
+func eofRecord(data []byte) int {
+	prev := -1 // the offset of the line before, when it is group code 0
+	for off := 0; off < len(data); {
+		end := bytes.IndexByte(data[off:], '\n')
+		if end < 0 {
+			end = len(data) - off
+		}
+		line := strings.TrimSpace(string(data[off : off+end]))
+		if prev >= 0 && strings.ToUpper(line) == "EOF" {
+			return prev
+		}
+		prev = -1
+		if n, err := strconv.Atoi(line); err == nil && n == 0 {
+			prev = off
+		}
+		off += end + 1
+	}
+	return -1
 }
 
 // tenThousandRooms is a drawing of 10,000 rooms of 3 m × 4 m in millimetres, each labelled, in a grid

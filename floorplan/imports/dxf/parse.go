@@ -6,7 +6,8 @@
 // table, BLOCKS, and the entities LWPOLYLINE, POLYLINE/VERTEX/SEQEND, TEXT, MTEXT, ATTRIB and INSERT —
 // and counts every other entity by layer. It tolerates CRLF line ends, padded group codes and unknown
 // entities and sections; it never panics on malformed input and stops with an error naming the line
-// when it cannot go on; Limits bound the memory and time a huge or hostile file can take.
+// when it cannot go on — as it does when the file ends before its EOF record (a drawing cut short is
+// refused, never read in part); Limits bound the memory and time a huge or hostile file can take.
 //
 // Read turns a drawing into an imports.Dataset: the rooms layer's closed polylines (bulges approximated
 // by arcs within a chord tolerance), in metres, each numbered by the label inside it.
@@ -23,6 +24,8 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
+
+	"officemap/floorplan/imports"
 )
 
 // Limits bound what Parse and Read accept, so that a huge or hostile file cannot take unbounded memory
@@ -165,7 +168,7 @@ func (r *reader) next() (p pair, ok bool, err error) {
 		if err := r.scanErr(); err != nil {
 			return p, false, err
 		}
-		return p, false, fmt.Errorf("line %d: group code %d has no value (the file ends)", r.line, code)
+		return p, false, fmt.Errorf("line %d: %w: group code %d has no value", r.line, imports.ErrTruncated, code)
 	}
 	r.line++
 	v := strings.TrimRight(r.sc.Text(), "\r")
@@ -247,6 +250,11 @@ var binarySentinel = []byte("AutoCAD Binary DXF")
 
 // Parse reads an ASCII DXF drawing. Errors name the line; inputs beyond lim wrap ErrLimit. Zero
 // fields of lim take DefaultLimits' values.
+//
+// A drawing is read whole or not at all: a file that ends before its EOF record (inside a section, or
+// between sections) is an error wrapping imports.ErrTruncated that names the line where it ends and
+// what was still expected, never the part of a floor read so far. An EOF record inside a section
+// closes the section too (a writer that forgot the last ENDSEC did finish the file).
 func Parse(in io.Reader, lim Limits) (*Drawing, error) {
 	lim = lim.orDefaults()
 	br := bufio.NewReaderSize(in, 64<<10)
@@ -259,42 +267,60 @@ func Parse(in io.Reader, lim Limits) (*Drawing, error) {
 	d := &Drawing{InsUnits: -1, Blocks: map[string]*Block{}}
 	st := &state{d: d, r: r, lim: lim}
 	for {
-		typ, _, pairs, ok, err := r.record()
+		typ, line, pairs, ok, err := r.record()
 		if err != nil {
 			return nil, err
 		}
-		if !ok || typ == "EOF" {
+		if !ok {
+			return nil, st.truncated()
+		}
+		if typ == "EOF" {
 			break
 		}
 		if typ != "SECTION" {
 			continue // stray record between sections
 		}
-		name := ""
-		for _, p := range pairs {
-			if p.code == 2 {
-				name = strings.ToUpper(strings.TrimSpace(p.value))
-				break
-			}
-		}
-		switch name {
-		case "HEADER":
-			st.header(pairs)
-			r.decode = decoder(d.Version, d.CodePage)
-			err = st.skipSection()
-		case "TABLES":
-			err = st.tables()
-		case "BLOCKS":
-			err = st.blocks()
-		case "ENTITIES":
-			err = st.entities()
-		default:
-			err = st.skipSection()
-		}
-		if err != nil {
+		if err := st.section(sectionName(pairs), line, pairs); err != nil {
 			return nil, err
 		}
 	}
 	return d, nil
+}
+
+// sectionName is the name of a section (code 2 of its SECTION record), in capitals.
+func sectionName(pairs []pair) string {
+	for _, p := range pairs {
+		if p.code == 2 {
+			return strings.ToUpper(strings.TrimSpace(p.value))
+		}
+	}
+	return ""
+}
+
+// section reads the section that the SECTION record at line, of pairs, begins, up to its ENDSEC.
+func (st *state) section(name string, line int, pairs []pair) error {
+	st.open, st.openLine = name, line
+	if name == "" {
+		st.open = "unnamed"
+	}
+	var err error
+	d, r := st.d, st.r
+	switch name {
+	case "HEADER":
+		st.header(pairs)
+		r.decode = decoder(d.Version, d.CodePage)
+		err = st.skipSection()
+	case "TABLES":
+		err = st.tables()
+	case "BLOCKS":
+		err = st.blocks()
+	case "ENTITIES":
+		err = st.entities()
+	default:
+		err = st.skipSection()
+	}
+	st.closed, st.open = st.open, ""
+	return err
 }
 
 // state is Parse's working state.
@@ -305,6 +331,25 @@ type state struct {
 	nEntities int      // entities read so far, blocks included
 	nVertices int      // polyline vertices read so far
 	pending   []Entity // the ATTRIB entities of the INSERT just read
+	open      string   // the section being read ("" between sections)
+	openLine  int      // the line of its SECTION record
+	closed    string   // the last section read to its ENDSEC
+}
+
+// truncated is the error of a file that ends before its EOF record: where it ends, and what was
+// still expected there.
+func (st *state) truncated() error {
+	line := st.r.line
+	switch {
+	case line == 0:
+		return fmt.Errorf("%w: it is empty, not a DXF drawing", imports.ErrTruncated)
+	case st.open != "":
+		return fmt.Errorf("line %d: %w: it ends inside the %s section begun at line %d, before the section's ENDSEC and the EOF record",
+			line, imports.ErrTruncated, st.open, st.openLine)
+	case st.closed != "":
+		return fmt.Errorf("line %d: %w: it ends after the %s section, before the EOF record", line, imports.ErrTruncated, st.closed)
+	}
+	return fmt.Errorf("line %d: %w: it ends before any section and the EOF record", line, imports.ErrTruncated)
 }
 
 // take returns the entity just read followed by its attributes, numbered from index+1.
@@ -340,14 +385,17 @@ func (st *state) header(pairs []pair) {
 	}
 }
 
-// sectionRecord reads the next record of a section; done is true at the section's ENDSEC, at an EOF
-// record (left to be read again) and at the end of the input.
+// sectionRecord reads the next record of a section; done is true at the section's ENDSEC and at an EOF
+// record (left to be read again). The end of the input is an error: the section is cut short.
 func (st *state) sectionRecord() (typ string, line int, pairs []pair, done bool, err error) {
 	typ, line, pairs, ok, err := st.r.record()
 	if err != nil {
 		return "", 0, nil, true, err
 	}
-	if !ok || typ == "ENDSEC" {
+	if !ok {
+		return "", 0, nil, true, st.truncated()
+	}
+	if typ == "ENDSEC" {
 		return "", 0, nil, true, nil
 	}
 	if typ == "EOF" {

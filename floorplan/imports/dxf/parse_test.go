@@ -85,7 +85,7 @@ func TestParseErrors(t *testing.T) {
 		limit bool
 	}{
 		{"group code not a number", "  0\nSECTION\nabc\nHEADER\n", Limits{}, `line 3: group code "abc" is not a number`, false},
-		{"no value at the end", "  0\nSECTION\n  2\n", Limits{}, "line 3: group code 2 has no value", false},
+		{"no value at the end", "  0\nSECTION\n  2\n", Limits{}, "line 3: the file is cut short: group code 2 has no value", false},
 		{"binary", "AutoCAD Binary DXF\r\n\x1a\x00", Limits{}, "binary DXF is not supported", false},
 		{"line too long", "  0\n" + strings.Repeat("X", 100) + "\n", small, "longer than 64 bytes", true},
 		{"too many entities", many.String(), small, "more than 3 entities", true},
@@ -108,14 +108,15 @@ func TestParseErrors(t *testing.T) {
 
 func TestParseTolerates(t *testing.T) {
 	tests := map[string]string{
-		"empty":               "",
-		"no sections":         "  0\nEOF\n",
-		"stray pairs":         "999\ncomment\n  0\nSECTION\n  2\nENTITIES\n  0\nENDSEC\n",
-		"unknown section":     "  0\nSECTION\n  2\nOBJECTS\n  0\nDICTIONARY\n  0\nENDSEC\n  0\nEOF\n",
-		"no ENDSEC":           "  0\nSECTION\n  2\nENTITIES\n  0\nLWPOLYLINE\n 10\n1\n",
-		"POLYLINE no SEQEND":  "  0\nSECTION\n  2\nENTITIES\n  0\nPOLYLINE\n  0\nVERTEX\n 10\n1\n  0\nTEXT\n  1\nx\n  0\nENDSEC\n",
-		"malformed numbers":   "  0\nSECTION\n  2\nENTITIES\n  0\nLWPOLYLINE\n 10\nnope\n 20\n1e999\n 70\nx\n  0\nENDSEC\n",
-		"value before vertex": "  0\nSECTION\n  2\nENTITIES\n  0\nLWPOLYLINE\n 20\n1\n 42\n1\n  0\nENDSEC\n",
+		"no sections":           "  0\nEOF\n",
+		"stray pairs":           "999\ncomment\n  0\nSECTION\n  2\nENTITIES\n  0\nENDSEC\n  0\nEOF\n",
+		"unknown section":       "  0\nSECTION\n  2\nOBJECTS\n  0\nDICTIONARY\n  0\nENDSEC\n  0\nEOF\n",
+		"EOF closes a section":  "  0\nSECTION\n  2\nENTITIES\n  0\nLWPOLYLINE\n 10\n1\n  0\nEOF\n",
+		"POLYLINE no SEQEND":    "  0\nSECTION\n  2\nENTITIES\n  0\nPOLYLINE\n  0\nVERTEX\n 10\n1\n  0\nTEXT\n  1\nx\n  0\nENDSEC\n  0\nEOF\n",
+		"malformed numbers":     "  0\nSECTION\n  2\nENTITIES\n  0\nLWPOLYLINE\n 10\nnope\n 20\n1e999\n 70\nx\n  0\nENDSEC\n  0\nEOF\n",
+		"value before vertex":   "  0\nSECTION\n  2\nENTITIES\n  0\nLWPOLYLINE\n 20\n1\n 42\n1\n  0\nENDSEC\n  0\nEOF\n",
+		"pairs after EOF":       "  0\nEOF\n  0\nSECTION\n",
+		"blank lines after EOF": "  0\nSECTION\n  2\nENTITIES\n  0\nENDSEC\n  0\nEOF\n\n\n",
 	}
 	for name, in := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -3,7 +3,6 @@ package dxf
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"errors"
 	"math"
 	"os"
@@ -350,23 +349,4 @@ func read(t *testing.T, d *drawing, opt Options) *imports.Dataset {
 		t.Fatal(err)
 	}
 	return ds
-}
-
-// A closed polyline that crosses itself is reported by the import with its entity number, handle and
-// the reason, and nothing is written.
-func TestImportSelfIntersecting(t *testing.T) {
-	d := newDrawing(4, "UNITS", "UNITLABELS")
-	d.rect("UNITS", 0, 0, 4000, 3000)
-	bow := d.poly("UNITS", true, [3]float64{5000, 0}, [3]float64{9000, 3000}, [3]float64{9000, 0}, [3]float64{5000, 3000})
-	d.text("UNITLABELS", "102", 5500, 1500)
-	ds := read(t, d, Options{})
-	s := importtest.NewStore(t)
-	_, err := imports.Import(context.Background(), floorplan.NewRegister(s), ds, imports.Options{Origin: &orb.Point{119.97, 31.81}})
-	want := "test.dxf: entity 2 (LWPOLYLINE, handle " + bow + ") (room 102): outer ring self-intersects at (7.000, 1.500)"
-	if err == nil || !strings.HasPrefix(err.Error(), want) {
-		t.Fatalf("err = %v\nwant %s…", err, want)
-	}
-	if rooms, _ := s.Rooms(context.Background(), floorplan.RoomFilter{}); len(rooms) != 0 {
-		t.Errorf("%d rooms written", len(rooms))
-	}
 }

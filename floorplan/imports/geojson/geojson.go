@@ -36,10 +36,13 @@ import (
 
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/internal/fcjson"
 	"officemap/geo"
 )
 
-// MaxBytes bounds the file Read accepts (it is decoded whole).
+// MaxBytes bounds the file Read accepts. The file is read as a stream, one feature at a time, so that
+// the memory reading takes is bounded by the rooms kept (and fcjson.MaxFeatureBytes for the feature
+// being read), not by the file's size; this bounds the time.
 const MaxBytes = 1 << 30
 
 // Options says what a file does not say itself.
@@ -47,61 +50,40 @@ type Options struct {
 	Level int // the floor of rooms without a level property
 }
 
-// Read reads a GeoJSON FeatureCollection of rooms.
+// Read reads a GeoJSON FeatureCollection of rooms, as a stream. A file that is cut short (its JSON
+// ends early) is an error wrapping imports.ErrTruncated that names the byte where it ends and the
+// feature it ends in; no room of it is returned.
 func Read(file string, in io.Reader, opt Options) (*imports.Dataset, error) {
 	base := filepath.Base(file)
-	fc, err := decode(base, in)
-	if err != nil {
-		return nil, err
+	rd := &reading{base: base, opt: opt, buildings: map[string]*imports.Building{}}
+	var crs json.RawMessage
+	c := fcjson.Collection{
+		Type: func(typ string) error {
+			if typ != "FeatureCollection" {
+				return imports.Errorf(base, "", "GeoJSON of type %q: a FeatureCollection of rooms is needed", typ)
+			}
+			return nil
+		},
+		Members:  map[string]any{"crs": &crs, "georef": &rd.georef},
+		Feature:  func(n int, raw json.RawMessage) error { return rd.feature(n-1, raw) },
+		MaxBytes: MaxBytes,
 	}
-	rd := &reading{base: base, opt: opt, georef: fc.Georef, buildings: map[string]*imports.Building{}}
-	for i, raw := range fc.Features {
-		if err := rd.feature(i, raw); err != nil {
-			return nil, err
-		}
+	if err := c.Read(in); err != nil {
+		return nil, imports.AsError(base, "", err)
 	}
 	if len(rd.rooms) == 0 {
 		return nil, imports.Errorf(base, "", "no features: the collection has no rooms")
 	}
-	local := isLocal(fc.CRS)
+	local := isLocal(crs)
 	ds := &imports.Dataset{Format: "geojson", File: base, LonLat: !local, SourcePrefix: "geojson:" + base + ":"}
-	if local && fc.Georef != nil && fc.Georef.Scale != 0 && fc.Georef.Scale != 1 {
-		if err := rd.toMetres(fc.Georef.Scale); err != nil {
+	if g := rd.georef; local && g != nil && g.Scale != 0 && g.Scale != 1 {
+		if err := rd.toMetres(g.Scale); err != nil {
 			return nil, err
 		}
-		ds.Notes = append(ds.Notes, fmt.Sprintf("local coordinates in units of %g m (georef.scale), converted to metres", fc.Georef.Scale))
+		ds.Notes = append(ds.Notes, fmt.Sprintf("local coordinates in units of %g m (georef.scale), converted to metres", g.Scale))
 	}
 	rd.fill(ds)
 	return ds, nil
-}
-
-// collection is a FeatureCollection as Read takes it. It is an unnamed struct type, so that decoding
-// errors name a field as ".georef", as they always have.
-type collection = struct {
-	Type     string            `json:"type"`
-	CRS      json.RawMessage   `json:"crs"`
-	Georef   *georef           `json:"georef"`
-	Features []json.RawMessage `json:"features"`
-}
-
-// decode reads a file's FeatureCollection.
-func decode(base string, in io.Reader) (*collection, error) {
-	fail := func(format string, args ...any) error { return imports.Errorf(base, "", format, args...) }
-	data, err := io.ReadAll(io.LimitReader(in, MaxBytes+1))
-	if err != nil {
-		return nil, fail("%v", err)
-	}
-	if len(data) > MaxBytes {
-		return nil, fail("larger than %d bytes", MaxBytes)
-	}
-	var fc collection
-	if err := json.Unmarshal(data, &fc); err != nil {
-		return nil, fail("not GeoJSON: %v", err)
-	}
-	if fc.Type != "FeatureCollection" {
-		return nil, fail("GeoJSON of type %q: a FeatureCollection of rooms is needed", fc.Type)
-	}
-	return &fc, nil
 }
 
 // reading is what Read has gathered from the features so far: the rooms, each with the key of its
@@ -228,10 +210,6 @@ func (rd *reading) building(props map[string]any) string {
 	} else {
 		b.SourceID = "geojson:" + rd.base
 	}
-	if g := rd.georef; g != nil {
-		gr := geo.Georef{Origin: orb.Point{g.Origin[0], g.Origin[1]}, RotationDeg: g.RotationDeg, Scale: 1}
-		b.Georef = &gr
-	}
 	rd.buildings[key] = b
 	rd.order = append(rd.order, key)
 	return key
@@ -249,7 +227,8 @@ func (rd *reading) toMetres(k float64) error {
 	return nil
 }
 
-// fill puts the rooms into their buildings and the buildings into ds, with notes on the defaults taken.
+// fill puts the rooms into their buildings and the buildings into ds, with the collection's georef
+// (which may come after the features) and notes on the defaults taken.
 func (rd *reading) fill(ds *imports.Dataset) {
 	for _, p := range rd.rooms {
 		rd.buildings[p.key].Rooms = append(rd.buildings[p.key].Rooms, p.r)
@@ -262,7 +241,11 @@ func (rd *reading) fill(ds *imports.Dataset) {
 		ds.Notes = append(ds.Notes, fmt.Sprintf("%d rooms have no usage and were imported as office", rd.assumed))
 	}
 	for _, k := range rd.order {
-		ds.Buildings = append(ds.Buildings, *rd.buildings[k])
+		b := rd.buildings[k]
+		if g := rd.georef; g != nil {
+			b.Georef = &geo.Georef{Origin: orb.Point{g.Origin[0], g.Origin[1]}, RotationDeg: g.RotationDeg, Scale: 1}
+		}
+		ds.Buildings = append(ds.Buildings, *b)
 	}
 }
 

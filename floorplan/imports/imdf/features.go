@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"strings"
@@ -14,10 +13,8 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/internal/fcjson"
 )
-
-// maxFileBytes bounds one feature file of an archive.
-const maxFileBytes = 512 << 20
 
 // feature is one IMDF feature as read.
 type feature struct {
@@ -97,40 +94,36 @@ func (a *archive) loadAll() (map[string][]*feature, error) {
 	return loaded, nil
 }
 
-// load reads one feature file; a missing file is empty. Structural errors refuse the archive.
+// load reads one feature file as a stream, one feature at a time; a missing file is empty. Structural
+// errors refuse the archive.
 func (a *archive) load(typ string) ([]*feature, error) {
 	file := typ + ".geojson"
-	f, err := a.fsys.Open(path.Join(a.root, file))
+	f, err := a.open(path.Join(a.root, file))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	} else if err != nil {
-		return nil, a.fail(file, 0, nil, "%v", err)
+		return nil, imports.AsError(a.name, file, err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
-	if err != nil {
-		return nil, a.fail(file, 0, nil, "%v", err)
+	var out []*feature
+	c := fcjson.Collection{
+		Type: func(t string) error {
+			if t != "FeatureCollection" {
+				return a.fail(file, 0, nil, "type %q: each IMDF file must be one FeatureCollection", t)
+			}
+			return nil
+		},
+		Feature: func(n int, raw json.RawMessage) error {
+			ft, err := a.feature(file, typ, n, raw)
+			if err != nil {
+				return err
+			}
+			out = append(out, ft)
+			return nil
+		},
 	}
-	if len(data) > maxFileBytes {
-		return nil, a.fail(file, 0, nil, "larger than %d bytes", maxFileBytes)
-	}
-	var fc struct {
-		Type     string            `json:"type"`
-		Features []json.RawMessage `json:"features"`
-	}
-	if err := json.Unmarshal(data, &fc); err != nil {
-		return nil, a.fail(file, 0, nil, "not JSON: %v", err)
-	}
-	if fc.Type != "FeatureCollection" {
-		return nil, a.fail(file, 0, nil, "type %q: each IMDF file must be one FeatureCollection", fc.Type)
-	}
-	out := make([]*feature, 0, len(fc.Features))
-	for i, raw := range fc.Features {
-		ft, err := a.feature(file, typ, i+1, raw)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ft)
+	if err := c.Read(f); err != nil {
+		return nil, imports.AsError(a.name, file, err)
 	}
 	return out, nil
 }

@@ -13,13 +13,20 @@
 // file that is not a FeatureCollection, a feature without a UUID id or of the wrong feature_type or
 // geometry type, a level without an integer ordinal, a reference to a level that is not there. A unit
 // whose polygon is invalid is a problem of that room only (reported, or skipped with --skip-invalid).
+//
+// An archive is read whole or not at all, and within Limits: each file is read as a stream, one feature
+// at a time, through a reader that counts the bytes it inflates (a zip entry's header is checked before
+// it is inflated at all), so that a zip bomb is refused before it takes memory. A zip file cut short
+// (its central directory missing) and a file of it cut short (its JSON ending early) are errors wrapping
+// imports.ErrTruncated that name where the file ends.
 package imdf
 
 import (
-	"archive/zip"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -36,32 +43,35 @@ import (
 // Namespace prefixes the properties officemap adds to IMDF features.
 const Namespace = "officemap:"
 
-// Read reads the IMDF archive at p: a .zip file or a folder.
-func Read(p string) (*imports.Dataset, error) {
+// Read reads the IMDF archive at p: a .zip file or a folder, within lim (zero fields take
+// DefaultLimits').
+func Read(p string, lim Limits) (*imports.Dataset, error) {
 	base := filepath.Base(p)
 	st, err := os.Stat(p)
 	if err != nil {
 		return nil, err
 	}
 	if st.IsDir() {
-		return ReadFS(base, os.DirFS(p))
+		return ReadFS(base, os.DirFS(p), lim)
 	}
-	z, err := zip.OpenReader(p)
+	f, err := os.Open(p)
 	if err != nil {
-		return nil, imports.Errorf(base, "", "not a zip archive: %v", err)
+		return nil, err
 	}
-	defer z.Close()
-	return ReadFS(base, z)
+	defer f.Close()
+	return ReadZip(base, f, st.Size(), lim)
 }
 
-// ReadFS reads an IMDF archive from a file system (a zip.Reader, an os.DirFS). The archive's files may
-// sit at its root or in one folder.
-func ReadFS(name string, fsys fs.FS) (*imports.Dataset, error) {
+// ReadFS reads an IMDF archive from a file system (a zip.Reader, an os.DirFS), within lim (zero fields
+// take DefaultLimits'). The archive's files may sit at its root or in one folder. Each file is read as
+// a stream, one feature at a time; a file cut short is an error wrapping imports.ErrTruncated that
+// names the file, the byte where it ends and the feature it ends in.
+func ReadFS(name string, fsys fs.FS, lim Limits) (*imports.Dataset, error) {
 	root, err := findRoot(fsys)
 	if err != nil {
 		return nil, imports.Wrap(name, "", err)
 	}
-	a := &archive{name: name, fsys: fsys, root: root}
+	a := &archive{name: name, fsys: fsys, root: root, lim: lim.orDefaults()}
 	return a.read()
 }
 
@@ -84,10 +94,14 @@ func findRoot(fsys fs.FS) (string, error) {
 	return "", errors.New("manifest.json is missing: not an IMDF archive")
 }
 
+// archive is an archive being read: its file name, its files, the folder of manifest.json, its limits
+// and the bytes of its files inflated so far.
 type archive struct {
-	name string
-	fsys fs.FS
-	root string
+	name  string
+	fsys  fs.FS
+	root  string
+	lim   Limits
+	total int64
 }
 
 // read reads the whole archive: the features of each type in turn, each checked against those read
@@ -134,16 +148,35 @@ func (a *archive) read() (*imports.Dataset, error) {
 
 // manifest checks manifest.json: a JSON object with a version.
 func (a *archive) manifest() error {
-	data, err := fs.ReadFile(a.fsys, path.Join(a.root, "manifest.json"))
+	const file = "manifest.json"
+	f, err := a.open(path.Join(a.root, file))
 	if err != nil {
-		return imports.Wrap(a.name, "manifest.json", err)
+		return imports.AsError(a.name, file, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxManifestBytes+1))
+	switch {
+	case err != nil:
+		return imports.AsError(a.name, file, err)
+	case len(data) > maxManifestBytes:
+		return imports.Errorf(a.name, file, "larger than %d bytes: %v", maxManifestBytes, ErrLimit)
 	}
 	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
-		return imports.Errorf(a.name, "manifest.json", "not a JSON object: %v", err)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	err = dec.Decode(&m)
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return imports.Wrap(a.name, file, fmt.Errorf("byte %d: %w: it ends inside its JSON object", len(data), imports.ErrTruncated))
+	}
+	if err == nil {
+		if _, end := dec.Token(); end != io.EOF {
+			err = fmt.Errorf("byte %d: more data after the object", dec.InputOffset())
+		}
+	}
+	if err != nil {
+		return imports.Errorf(a.name, file, "not a JSON object: %v", err)
 	}
 	if v, _ := m["version"].(string); v == "" {
-		return imports.Errorf(a.name, "manifest.json", "the version is missing")
+		return imports.Errorf(a.name, file, "the version is missing")
 	}
 	return nil
 }

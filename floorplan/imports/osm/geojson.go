@@ -2,6 +2,7 @@ package osm
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -9,61 +10,71 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
+	"officemap/floorplan/imports/internal/fcjson"
 )
 
 // readGeoJSON reads a GeoJSON FeatureCollection converted from OSM (osmtogeojson, Overpass turbo,
-// JOSM's export): each feature's properties are its tags, its id "way/123" (or properties "@id"/"id").
-// A room drawn as an unclosed way comes as a LineString and is kept with its problem; a feature whose
-// geometry cannot be read at all is kept with its problem when its properties make it a room.
+// JOSM's export), as a stream: each feature's properties are its tags, its id "way/123" (or properties
+// "@id"/"id"). A room drawn as an unclosed way comes as a LineString and is kept with its problem; a
+// feature whose geometry cannot be read at all is kept with its problem when its properties make it a
+// room. JSON cut short is an error wrapping imports.ErrTruncated that names the byte where it ends.
 func readGeoJSON(in io.Reader, lim Limits) ([]feature, []string, error) {
-	data, err := io.ReadAll(io.LimitReader(in, lim.MaxBytes+1))
-	if err != nil {
+	var out []feature
+	c := fcjson.Collection{
+		Type: func(typ string) error {
+			if typ != "FeatureCollection" {
+				return fmt.Errorf("GeoJSON of type %q: a FeatureCollection is needed", typ)
+			}
+			return nil
+		},
+		Feature: func(n int, raw json.RawMessage) error {
+			f, ok, err := geoJSONFeature(n-1, raw)
+			if ok {
+				out = append(out, f)
+			}
+			return err
+		},
+		MaxBytes: lim.MaxBytes,
+	}
+	if err := c.Read(in); err != nil {
+		if errors.Is(err, fcjson.ErrTooLarge) {
+			err = fmt.Errorf("%w (%w)", err, ErrLimit)
+		}
 		return nil, nil, err
 	}
-	if int64(len(data)) > lim.MaxBytes {
-		return nil, nil, fmt.Errorf("larger than %d bytes: %w", lim.MaxBytes, ErrLimit)
-	}
-	var fc struct {
-		Type     string            `json:"type"`
-		Features []json.RawMessage `json:"features"`
-	}
-	if err := json.Unmarshal(data, &fc); err != nil {
-		return nil, nil, fmt.Errorf("not GeoJSON: %v", err)
-	}
-	if fc.Type != "FeatureCollection" {
-		return nil, nil, fmt.Errorf("GeoJSON of type %q: a FeatureCollection is needed", fc.Type)
-	}
-	var out []feature
-	for i, raw := range fc.Features {
-		var head struct {
-			ID         any            `json:"id"`
-			Properties map[string]any `json:"properties"`
-			Geometry   json.RawMessage
-		}
-		if err := json.Unmarshal(raw, &head); err != nil {
-			return nil, nil, fmt.Errorf("feature %d: %v", i+1, err)
-		}
-		tags := tagsOf(head.Properties)
-		if !isRoom(tags) && !isBuilding(tags) {
-			continue
-		}
-		f := feature{id: featureID(i, head.ID, head.Properties), tags: tags}
-		g, err := geojson.UnmarshalGeometry(head.Geometry)
-		if err != nil || g == nil || g.Geometry() == nil {
-			f.err = fmt.Errorf("the geometry cannot be read")
-			if err != nil {
-				f.err = fmt.Errorf("the geometry cannot be read: %v", err)
-			}
-			out = append(out, f)
-			continue
-		}
-		f.poly, f.err = polygonFromGeometry(g.Geometry())
-		if c := g.Geometry().Bound().Center(); !math.IsNaN(c[0]) && !math.IsNaN(c[1]) {
-			f.at, f.hasAt = c, true
-		}
-		out = append(out, f)
-	}
 	return out, nil, nil
+}
+
+// geoJSONFeature reads the i-th feature (0-based) of a collection; ok is false for a feature that is
+// neither a room nor a building.
+func geoJSONFeature(i int, raw json.RawMessage) (f feature, ok bool, err error) {
+	var head struct {
+		ID         any            `json:"id"`
+		Properties map[string]any `json:"properties"`
+		Geometry   json.RawMessage
+	}
+	if err := json.Unmarshal(raw, &head); err != nil {
+		return f, false, fmt.Errorf("feature %d: %v", i+1, err)
+	}
+	tags := tagsOf(head.Properties)
+	if !isRoom(tags) && !isBuilding(tags) {
+		return f, false, nil
+	}
+	f = feature{id: featureID(i, head.ID, head.Properties), tags: tags}
+	g, err := geojson.UnmarshalGeometry(head.Geometry)
+	if err != nil || g == nil || g.Geometry() == nil {
+		f.err = fmt.Errorf("the geometry cannot be read")
+		if err != nil {
+			f.err = fmt.Errorf("the geometry cannot be read: %v", err)
+		}
+		return f, true, nil
+	}
+	f.poly, f.err = polygonFromGeometry(g.Geometry())
+	if c := g.Geometry().Bound().Center(); !math.IsNaN(c[0]) && !math.IsNaN(c[1]) {
+		f.at, f.hasAt = c, true
+	}
+	return f, true, nil
 }
 
 // polygonFromGeometry takes a feature's polygon: a Polygon, a MultiPolygon of one part, or a closed

@@ -17,6 +17,10 @@
 //     Coordinates are lon/lat; the importer places each new building's local frame at the centroid of
 //     its outline (rotation 0) unless --origin is given.
 //
+// Both are read as streams, and whole or not at all: a file that ends early (XML elements left open,
+// JSON cut inside a value) is an error wrapping imports.ErrTruncated that names the line or byte where
+// it ends and what was still open there.
+//
 // A room way that is not closed, whose nodes are missing, that has no level or an unreadable one is
 // kept as a room with a problem: the import reports it (or skips it with --skip-invalid), never drops
 // it silently. Rooms are identified for re-imports as "osm:way/123" ("osm:way/123@2" for one level of
@@ -38,7 +42,7 @@ type Limits struct {
 	MaxWays     int   // ways kept, and relations (XML)
 	MaxWayNodes int   // node references of one way, members of one relation
 	MaxRefs     int   // node references and members in all
-	MaxBytes    int64 // bytes of a GeoJSON file (it is decoded whole)
+	MaxBytes    int64 // bytes of a GeoJSON file (read as a stream: this bounds the time, not the memory)
 }
 
 // DefaultLimits hold a city district's indoor data.

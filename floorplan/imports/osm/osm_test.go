@@ -296,8 +296,9 @@ func TestReadXMLAndGeoJSONAgree(t *testing.T) {
 	}
 }
 
-// FuzzRead feeds Read arbitrary bytes as OSM XML or GeoJSON: it must never panic, and every error must
-// name the file. The seeds are the real files of ../shared/data (when present) and small hand-made ones.
+// FuzzRead feeds Read arbitrary bytes as OSM XML or GeoJSON: it must never panic, every error must
+// name the file, and a file it accepts, cut before its end, must be refused as cut short. The seeds are
+// the real files of ../shared/data (when present) and small hand-made ones.
 func FuzzRead(f *testing.F) {
 	importtest.AddSharedSeeds(f, 32<<10, "osm/grenoble-caserne-de-bonne/caserne.osm", "osm/grenoble-caserne-de-bonne/caserne.geojson")
 	f.Add([]byte(osmXML(wayXML(1, map[string]string{"indoor": "room", "level": "-1-3;5"}, square(0, 0, 1)...) +
@@ -307,5 +308,11 @@ func FuzzRead(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ds, err := Read("fuzz.osm", bytes.NewReader(data), lim)
 		importtest.CheckFuzzed(t, "fuzz.osm", ds, err)
+		if err == nil {
+			importtest.CheckCutShort(t, data, func(cut []byte) error {
+				_, err := Read("fuzz.osm", bytes.NewReader(cut), lim)
+				return err
+			})
+		}
 	})
 }

@@ -7,8 +7,11 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/paulmach/orb"
+
+	"officemap/floorplan/imports"
 )
 
 // ErrLimit is wrapped by the errors of inputs beyond Limits.
@@ -42,7 +45,8 @@ type osmData struct {
 
 // readXML reads an OSM XML file (as JOSM, the OSM API or Overpass write it) streaming, keeping node
 // positions, ways and relations with their tags. Elements a JOSM file marks action="delete" are left
-// out.
+// out. A file that ends before its elements are closed is an error wrapping imports.ErrTruncated that
+// names the line where it ends and the elements still open there.
 func readXML(in io.Reader, lim Limits) (*osmData, error) {
 	dec := xml.NewDecoder(in)
 	dec.Strict = true
@@ -53,17 +57,24 @@ func readXML(in io.Reader, lim Limits) (*osmData, error) {
 			break
 		}
 		if err != nil {
-			return nil, r.errorf("%v", err)
+			return nil, r.tokenError(err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			line, _ := dec.InputPos()
+			r.open = append(r.open, openElement{name: t.Name.Local, line: line})
 			err = r.start(t.Name.Local, attrs(t.Attr))
 		case xml.EndElement:
+			r.open = r.open[:len(r.open)-1] // a strict decoder matches each end to its start
 			err = r.end(t.Name.Local)
 		}
 		if err != nil {
 			return nil, err
 		}
+	}
+	if r.elements == 0 {
+		line, _ := dec.InputPos()
+		return nil, fmt.Errorf("line %d: %w: it ends before its first element", line, imports.ErrTruncated)
 	}
 	if !r.sawOSM {
 		return nil, errors.New("not an OSM XML file (no <osm> element)")
@@ -71,17 +82,55 @@ func readXML(in io.Reader, lim Limits) (*osmData, error) {
 	return r.x, nil
 }
 
-// xmlReader is readXML's state: what it keeps, the way or relation being read with its tags, and the
-// node references and members counted so far.
+// xmlReader is readXML's state: what it keeps, the elements open, the way or relation being read with
+// its tags, and the node references and members counted so far.
 type xmlReader struct {
-	dec    *xml.Decoder
-	lim    Limits
-	x      *osmData
-	way    *way
-	rel    *relation
-	tags   map[string]string
-	refs   int
-	sawOSM bool
+	dec      *xml.Decoder
+	lim      Limits
+	x        *osmData
+	open     []openElement
+	elements int // elements begun
+	way      *way
+	rel      *relation
+	tags     map[string]string
+	refs     int
+	sawOSM   bool
+}
+
+// openElement is an element begun and not yet ended: its name and the line of its start tag.
+type openElement struct {
+	name string
+	line int
+}
+
+// tokenError is the error of a token the decoder could not read: for a file that ends early, where it
+// ends and which elements are still open (their end tags are missing); else the decoder's error, with
+// the line.
+func (r *xmlReader) tokenError(err error) error {
+	var syntax *xml.SyntaxError
+	if !(errors.As(err, &syntax) && syntax.Msg == "unexpected EOF") && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return r.errorf("%v", err)
+	}
+	line, _ := r.dec.InputPos()
+	switch {
+	case len(r.open) == 0 && r.elements == 0:
+		return fmt.Errorf("line %d: %w: it ends before its first element is complete", line, imports.ErrTruncated)
+	case len(r.open) == 0:
+		return fmt.Errorf("line %d: %w: it ends inside markup after its root element", line, imports.ErrTruncated)
+	}
+	const named = 3 // the innermost elements the message names
+	var inside, missing []string
+	for i := len(r.open) - 1; i >= max(0, len(r.open)-named); i-- {
+		e := r.open[i]
+		inside = append(inside, fmt.Sprintf("<%s> begun at line %d", e.name, e.line))
+		missing = append(missing, "</"+e.name+">")
+	}
+	if more := len(r.open) - named; more > 0 {
+		inside = append(inside, fmt.Sprintf("%d more", more))
+		missing = append(missing, fmt.Sprintf(" and %d more end tags", more))
+	}
+	return fmt.Errorf("line %d: %w: it ends inside %s, before %s", line, imports.ErrTruncated,
+		strings.Join(inside, ", in "), strings.Join(missing, ""))
 }
 
 // errorf returns an error that names the line being read.
@@ -92,6 +141,7 @@ func (r *xmlReader) errorf(format string, args ...any) error {
 
 // start reads the start of an element.
 func (r *xmlReader) start(name string, a map[string]string) error {
+	r.elements++
 	switch name {
 	case "osm", "osmChange":
 		r.sawOSM = true

@@ -8,7 +8,6 @@
 package source
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
@@ -195,13 +194,9 @@ func (r *Request) read(name string, read func(io.Reader) (*imports.Dataset, erro
 // readIMDF reads an IMDF archive: a zip or a folder at Path, or a zip in Data.
 func (r *Request) readIMDF(name string) (*imports.Dataset, error) {
 	if r.Path != "" {
-		return imdf.Read(r.Path)
+		return imdf.Read(r.Path, imdf.DefaultLimits)
 	}
-	z, err := zip.NewReader(bytes.NewReader(r.Data), int64(len(r.Data)))
-	if err != nil {
-		return nil, imports.Errorf(name, "", "not a zip archive: %v", err)
-	}
-	return imdf.ReadFS(name, z)
+	return imdf.ReadZip(name, bytes.NewReader(r.Data), int64(len(r.Data)), imdf.DefaultLimits)
 }
 
 // Import writes the file through the register with imports.Import, from the request's ValidFrom and

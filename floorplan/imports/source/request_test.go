@@ -12,6 +12,8 @@ import (
 
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/imdf"
+	"officemap/floorplan/imports/importtest"
 	"officemap/floorplan/imports/source"
 )
 
@@ -165,6 +167,29 @@ func TestRead(t *testing.T) {
 		var pe *source.ParamError
 		if _, err := source.Read(source.Request{Format: "osm", Units: "m", Path: path}); !errors.As(err, &pe) {
 			t.Errorf("err = %v, want a ParamError", err)
+		}
+	})
+}
+
+// Read refuses a file cut short and an IMDF zip bomb (uploaded or on disk), whatever the reader.
+func TestReadBadFiles(t *testing.T) {
+	t.Run("imdf zip bomb", func(t *testing.T) {
+		bomb := importtest.ZipBomb(t, map[string]string{"manifest.json": `{"version":"1.0.0"}`}, "unit.geojson", 300, 0)
+		bombPath := filepath.Join(t.TempDir(), "bomb.zip")
+		if err := os.WriteFile(bombPath, bomb, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, req := range []source.Request{{Format: "imdf", Data: bomb, Name: "bomb.zip"}, {Format: "imdf", Path: bombPath}} {
+			_, err := source.Read(req)
+			if !errors.Is(err, imdf.ErrLimit) || !strings.HasPrefix(err.Error(), "bomb.zip: unit.geojson: inflates to more than 268435456 bytes") {
+				t.Errorf("err = %v, want the bound on one file of the archive", err)
+			}
+		}
+	})
+	t.Run("a file cut short", func(t *testing.T) {
+		for format, data := range map[string]string{"dxf": oneRoomDXF, "osm": oneWay, "geojson": twoRooms} {
+			_, err := source.Read(source.Request{Format: format, Data: []byte(data[:len(data)*2/3]), Name: "cut." + format})
+			importtest.WantTruncated(t, err, "cut."+format)
 		}
 	})
 }
