@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"officemap/floorplan"
 )
 
 // TestGate: a gate lets n requests in at once; the next waits up to its queue time for a place, and is
@@ -51,5 +53,26 @@ func TestGate(t *testing.T) {
 	}
 	if _, err := g.enter(cancelled); !errors.Is(err, context.Canceled) {
 		t.Errorf("a cancelled request waiting: %v", err)
+	}
+}
+
+// retryHint is a store error with a Retry-After hint (as floorplan/postgis's errors have).
+type retryHint struct{ d time.Duration }
+
+func (h retryHint) Error() string             { return "locked" }
+func (h retryHint) Unwrap() error             { return floorplan.ErrUnavailable }
+func (h retryHint) RetryAfter() time.Duration { return h.d }
+
+// TestRetryAfterHint: a 503 carries the store's hint, rounded up to whole seconds, else 5 s.
+func TestRetryAfterHint(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{{retryHint{1500 * time.Millisecond}, "2"}, {retryHint{time.Second}, "1"}, {floorplan.ErrUnavailable, "5"}} {
+		rec := httptest.NewRecorder()
+		(&Server{}).writeError(rec, httptest.NewRequest(http.MethodGet, "/", nil), tc.err)
+		if rec.Code != 503 || rec.Header().Get("Retry-After") != tc.want {
+			t.Errorf("%v: %d, Retry-After %q; want 503, %s", tc.err, rec.Code, rec.Header().Get("Retry-After"), tc.want)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -195,10 +196,20 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
 	if ae.Status == http.StatusServiceUnavailable {
-		h.Set("Retry-After", "5")
+		h.Set("Retry-After", retryAfter(ae.Err))
 	}
 	w.WriteHeader(ae.Status)
 	_ = json.NewEncoder(w).Encode(errorBody{Error: body})
+}
+
+// retryAfter is the Retry-After of a 503: the store's hint when its error has one (a busy pool, a locked
+// record, a database that does not answer), in whole seconds rounded up; else 5 seconds.
+func retryAfter(err error) string {
+	var hint interface{ RetryAfter() time.Duration }
+	if errors.As(err, &hint) && hint.RetryAfter() > 0 {
+		return strconv.Itoa(int(math.Ceil(hint.RetryAfter().Seconds())))
+	}
+	return "5"
 }
 
 // prefersChinese reports whether an Accept-Language header ranks Chinese above English (and any other

@@ -56,14 +56,14 @@ const agencySQL = `SELECT ` + agencyColumns + ` FROM agencies a WHERE a.id = $1 
 
 // Agency returns an agency.
 func (s *Store) Agency(ctx context.Context, id uuid.UUID) (floorplan.Agency, error) {
-	return one(ctx, s.q(), scanAgency, agencySQL, "agency", id)
+	return readOne(ctx, s, scanAgency, agencySQL, "agency", id)
 }
 
 const agenciesSQL = `SELECT ` + agencyColumns + ` FROM agencies a WHERE a.deleted_at IS NULL ORDER BY a.name, a.id`
 
 // Agencies lists the agencies by name.
 func (s *Store) Agencies(ctx context.Context) ([]floorplan.Agency, error) {
-	return collect(ctx, s.q(), scanAgency, agenciesSQL)
+	return readAll(ctx, s, scanAgency, agenciesSQL)
 }
 
 const updateAgencySQL = `

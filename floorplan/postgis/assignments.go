@@ -76,7 +76,7 @@ const assignmentSQL = `SELECT ` + assignmentColumns + ` FROM assignments a WHERE
 
 // Assignment returns a live assignment.
 func (s *Store) Assignment(ctx context.Context, id uuid.UUID) (floorplan.Assignment, error) {
-	return one(ctx, s.q(), s.scanAssignment, assignmentSQL, "assignment", id)
+	return readOne(ctx, s, s.scanAssignment, assignmentSQL, "assignment", id)
 }
 
 // assignmentsSQL selects live assignments; $1 person, $2 room and $3 day (in force that day) filter when
@@ -91,7 +91,7 @@ SELECT ` + assignmentColumns + ` FROM assignments a
 
 // Assignments lists live assignments matching f by start date.
 func (s *Store) Assignments(ctx context.Context, f floorplan.AssignmentFilter) ([]floorplan.Assignment, error) {
-	return collect(ctx, s.q(), s.scanAssignment, assignmentsSQL, nullID(f.PersonID), nullID(f.RoomID), nullDate(f.ActiveOn))
+	return readAll(ctx, s, s.scanAssignment, assignmentsSQL, nullID(f.PersonID), nullID(f.RoomID), nullDate(f.ActiveOn))
 }
 
 const (

@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 
 	"officemap/floorplan"
@@ -80,7 +81,7 @@ const buildingSQL = `SELECT ` + buildingColumns + ` FROM buildings b WHERE b.id 
 
 // Building returns a building.
 func (s *Store) Building(ctx context.Context, id uuid.UUID) (floorplan.Building, error) {
-	return one(ctx, s.q(), scanBuilding, buildingSQL, "building", id)
+	return readOne(ctx, s, scanBuilding, buildingSQL, "building", id)
 }
 
 const (
@@ -92,9 +93,9 @@ const (
 // Buildings lists the buildings of a site by name, or all of them for uuid.Nil.
 func (s *Store) Buildings(ctx context.Context, siteID uuid.UUID) ([]floorplan.Building, error) {
 	if siteID == uuid.Nil {
-		return collect(ctx, s.q(), scanBuilding, allBuildingsSQL)
+		return readAll(ctx, s, scanBuilding, allBuildingsSQL)
 	}
-	return collect(ctx, s.q(), scanBuilding, siteBuildingsSQL, siteID)
+	return readAll(ctx, s, scanBuilding, siteBuildingsSQL, siteID)
 }
 
 const (
@@ -225,7 +226,8 @@ func (s *Store) geometryError(ctx context.Context, err error, what string, geoms
 			continue
 		}
 		var r string
-		if qerr := s.pool.QueryRow(ctx, validReasonSQL, g).Scan(&r); qerr == nil && r != "Valid Geometry" {
+		qerr := s.onConn(ctx, connUse{idempotent: true}, func(c *pgxpool.Conn) error { return c.QueryRow(ctx, validReasonSQL, g).Scan(&r) })
+		if qerr == nil && r != "Valid Geometry" {
 			reason = r
 			break
 		}

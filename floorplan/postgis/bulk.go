@@ -84,7 +84,7 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 		rooms[i].ValidFrom = s.validFrom(ctx, rooms[i].ValidFrom)
 	}
 	created := make(map[uuid.UUID]time.Time, len(rooms))
-	err := s.write(ctx, func(tx pgx.Tx) error {
+	err := s.write(AsJob(ctx), func(tx pgx.Tx) error { // a bulk insert is a job
 		frames, err := lockFloorFrames(ctx, tx, rooms)
 		if err != nil {
 			return err
@@ -264,7 +264,7 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 		}
 	}
 	created := make(map[uuid.UUID]time.Time, len(people))
-	err := s.write(ctx, func(tx pgx.Tx) error {
+	err := s.write(AsJob(ctx), func(tx pgx.Tx) error { // a bulk insert is a job
 		if err := lockAll(ctx, tx, lockAgenciesShareSQL, agencies, "agency"); err != nil {
 			return err
 		}
@@ -352,7 +352,7 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 			postPosts, postPeople = append(postPosts, a.PostID), append(postPeople, a.PersonID)
 		}
 	}
-	err := s.write(ctx, func(tx pgx.Tx) error {
+	err := s.write(AsJob(ctx), func(tx pgx.Tx) error { // a bulk insert is a job
 		if err := lockAll(ctx, tx, lockPeopleShareSQL, people, "person"); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -22,15 +23,30 @@ const (
 	codeAppendOnly = "OM003" // history_append_only
 )
 
+// SQLSTATEs of the server that the store treats apart.
+const (
+	codeSerializationFailure = "40001" // serialization_failure: run the transaction again
+	codeDeadlock             = "40P01" // deadlock_detected: run the transaction again
+	codeLockNotAvailable     = "55P03" // lock_not_available, also lock_timeout running out
+	codeQueryCanceled        = "57014" // query_canceled, also statement_timeout running out
+	codeNotInPrerequisite    = "55000" // object_not_in_prerequisite_state: e.g. a database closed to connections
+)
+
 // storeError is an error whose message is fit for users (no SQL, no database text) and which wraps a
 // floorplan sentinel for errors.Is and the driver's error for logs and errors.As.
 type storeError struct {
-	kind  error
-	msg   string
-	cause error
+	kind       error
+	msg        string
+	cause      error
+	retryAfter time.Duration // for ErrUnavailable: how long to wait before trying again
 }
 
 func (e *storeError) Error() string { return e.kind.Error() + ": " + e.msg }
+
+// RetryAfter says how long a client should wait before it tries again (an HTTP Retry-After): non-zero
+// for errors wrapping floorplan.ErrUnavailable, zero for others. Find it with errors.As and an
+// interface{ RetryAfter() time.Duration }.
+func (e *storeError) RetryAfter() time.Duration { return e.retryAfter }
 
 func (e *storeError) Unwrap() []error {
 	if e.cause == nil {
@@ -41,6 +57,11 @@ func (e *storeError) Unwrap() []error {
 
 func newError(kind error, cause error, format string, args ...any) error {
 	return &storeError{kind: kind, msg: fmt.Sprintf(format, args...), cause: cause}
+}
+
+// unavailableError is an error wrapping floorplan.ErrUnavailable, to try again after the given time.
+func unavailableError(cause error, after time.Duration, format string, args ...any) error {
+	return &storeError{kind: floorplan.ErrUnavailable, msg: fmt.Sprintf(format, args...), cause: cause, retryAfter: after}
 }
 
 func notFound(what string, id uuid.UUID) error {
@@ -135,17 +156,19 @@ func mapError(err error) error {
 		return fmt.Errorf("postgis: %w", context.Canceled)
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return newError(floorplan.ErrUnavailable, err, "the database did not answer in time")
+		return unavailableError(err, retrySlow, "the database did not answer in time")
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) { // before PgError: a server refusing a connection answers with one (55000, 57P03, 53300…)
+		return unavailableError(err, retryOffline, "the database cannot be reached")
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		return mapPgError(pe)
 	}
-	var ce *pgconn.ConnectError
 	var ne net.Error
-	if errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, puddle.ErrClosedPool) || pgconn.SafeToRetry(err) ||
-		pgconn.Timeout(err) {
-		return newError(floorplan.ErrUnavailable, err, "the database cannot be reached")
+	if errors.As(err, &ne) || errors.Is(err, puddle.ErrClosedPool) || pgconn.SafeToRetry(err) || pgconn.Timeout(err) {
+		return unavailableError(err, retryOffline, "the database cannot be reached")
 	}
 	return fmt.Errorf("postgis: %w", err)
 }
@@ -162,13 +185,19 @@ func mapPgError(pe *pgconn.PgError) error {
 	if c, ok := constraintErrors[pe.ConstraintName]; ok {
 		return newError(c.kind, pe, "%s", c.msg)
 	}
+	switch pe.Code {
+	case codeLockNotAvailable:
+		return unavailableError(pe, retryLocked, "the record is locked by another change; try again")
+	case codeQueryCanceled:
+		return unavailableError(pe, retrySlow, "the database did not answer in time")
+	case codeNotInPrerequisite:
+		return unavailableError(pe, retryOffline, "the database is not accepting work now")
+	}
 	switch pe.Code[:2] {
-	case "08", "53", "57": // connection exception, insufficient resources, operator intervention (incl. statement timeout)
-		if pe.Code == "57014" {
-			return newError(floorplan.ErrUnavailable, pe, "the database did not answer in time")
-		}
-		return newError(floorplan.ErrUnavailable, pe, "the database is unavailable")
-	case "40": // serialization failure, deadlock
+	case "08", "53", "57": // connection exception; insufficient resources; operator intervention (57P01
+		// admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now…)
+		return unavailableError(pe, retryOffline, "the database is unavailable")
+	case "40": // serialization failure, deadlock: retrying ran out, or the transaction is the caller's (InTx)
 		return newError(floorplan.ErrConflict, pe, "a concurrent change got in the way; try again")
 	case "22": // data exception: a value out of range, a bad date …
 		return newError(floorplan.ErrInvalid, pe, "a value is out of range or malformed")

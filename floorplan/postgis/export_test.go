@@ -15,7 +15,7 @@ import (
 
 // MigrateFS is Migrate with another set of migration files.
 func MigrateFS(ctx context.Context, pool *pgxpool.Pool, fsys fs.FS) error {
-	return migrateFS(ctx, pool, fsys)
+	return migrateFS(ctx, pool, fsys, defaultTuning().limits[ClassJob])
 }
 
 // CreateRoomUnchecked is CreateRoom without the Go-side validation, to reach the database's checks.
@@ -36,3 +36,20 @@ func (s *Store) CreateRoomUnchecked(ctx context.Context, r *floorplan.Room) erro
 
 // Today is the current day in the store's time zone.
 func (s *Store) Today() time.Time { return s.today() }
+
+// MapError is mapError: a driver's error to one wrapping a floorplan sentinel.
+func MapError(err error) error { return mapError(err) }
+
+// MaxWriteAttempts is how often a write runs when the server aborts it for a serialization failure or a
+// deadlock.
+const MaxWriteAttempts = maxWriteAttempts
+
+// Setting returns the current value of a server setting as the store's reads see it (inside InTx: in
+// the transaction).
+func (s *Store) Setting(ctx context.Context, name string) (string, error) {
+	return readRow(ctx, s, func(row pgx.Row) (string, error) {
+		var v string
+		err := row.Scan(&v)
+		return v, err
+	}, `SELECT current_setting($1)`, name)
+}

@@ -44,10 +44,10 @@ func (s *Store) Features(ctx context.Context, layer floorplan.Layer, b orb.Bound
 		if f.HasLevel {
 			level = f.Level
 		}
-		return collect(ctx, s.q(), scanRoomFeature, roomFeaturesSQL, b.Min[0], b.Min[1], b.Max[0], b.Max[1],
+		return readAll(ctx, s, scanRoomFeature, roomFeaturesSQL, b.Min[0], b.Min[1], b.Max[0], b.Max[1],
 			nullID(f.FloorID), level, limit)
 	case floorplan.LayerBuildings:
-		return collect(ctx, s.q(), scanBuildingFeature, buildingFeaturesSQL, b.Min[0], b.Min[1], b.Max[0], b.Max[1], limit)
+		return readAll(ctx, s, scanBuildingFeature, buildingFeaturesSQL, b.Min[0], b.Min[1], b.Max[0], b.Max[1], limit)
 	}
 	return nil, floorplan.Invalidf("unknown layer %q", layer)
 }

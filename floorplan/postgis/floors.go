@@ -80,7 +80,7 @@ const floorSQL = `SELECT ` + floorColumns + ` FROM floors f WHERE f.id = $1 AND 
 
 // Floor returns a floor.
 func (s *Store) Floor(ctx context.Context, id uuid.UUID) (floorplan.Floor, error) {
-	return one(ctx, s.q(), scanFloor, floorSQL, "floor", id)
+	return readOne(ctx, s, scanFloor, floorSQL, "floor", id)
 }
 
 const floorsSQL = `SELECT ` + floorColumns + ` FROM floors f
@@ -88,7 +88,7 @@ const floorsSQL = `SELECT ` + floorColumns + ` FROM floors f
 
 // Floors lists a building's floors by ordinal.
 func (s *Store) Floors(ctx context.Context, buildingID uuid.UUID) ([]floorplan.Floor, error) {
-	return collect(ctx, s.q(), scanFloor, floorsSQL, buildingID)
+	return readAll(ctx, s, scanFloor, floorsSQL, buildingID)
 }
 
 const (

@@ -28,7 +28,7 @@ SELECT h.entity, h.entity_id, h.op, h.actor, h.at, h.old, h.new, h.effective, h.
 // (derived lon/lat geometry is left out). A person's history includes their posts' changes (entity
 // "post").
 func (s *Store) History(ctx context.Context, entity floorplan.Entity, id uuid.UUID) ([]floorplan.Change, error) {
-	return collect(ctx, s.q(), s.scanChange, historySQL, string(entity), id)
+	return readAll(ctx, s, s.scanChange, historySQL, string(entity), id)
 }
 
 func (s *Store) scanChange(row pgx.Row) (floorplan.Change, error) {

@@ -52,23 +52,9 @@ func identityError(err error) error {
 }
 
 // identityTx runs fn in a transaction of its own (a savepoint inside InTx) that does not touch the
-// register's revision.
+// register's revision; a serialization failure or a deadlock runs it again (retrying).
 func (s *Store) identityTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	var tx pgx.Tx
-	var err error
-	if s.tx != nil {
-		tx, err = s.tx.Begin(ctx)
-	} else {
-		tx, err = s.pool.Begin(ctx)
-	}
-	if err != nil {
-		return identityError(err)
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
-	if err := fn(tx); err != nil {
-		return identityError(err)
-	}
-	return identityError(tx.Commit(ctx))
+	return s.retrying(ctx, func() error { return identityError(s.inWriteTx(ctx, fn)) })
 }
 
 // utcDst is where to scan a nullable timestamptz column of the identity tables: an instant in UTC, the
@@ -141,7 +127,8 @@ func (s *Store) CreateUser(ctx context.Context, u *identity.User) error {
 	id := newID(u.ID)
 	var created time.Time
 	args = append(append([]any{id}, args...), nullTime(u.CreatedAt))
-	if err := s.q().QueryRow(ctx, insertUserSQL, args...).Scan(&created); err != nil {
+	err = s.exec(ctx, func(q querier) error { return q.QueryRow(ctx, insertUserSQL, args...).Scan(&created) })
+	if err != nil {
 		return identityError(err)
 	}
 	u.ID, u.CreatedAt, u.Version = id, created.UTC(), 1
@@ -158,7 +145,7 @@ const (
 
 // User returns the user id; floorplan.ErrNotFound when there is none.
 func (s *Store) User(ctx context.Context, id uuid.UUID) (identity.User, error) {
-	u, err := scanUser(s.q().QueryRow(ctx, userSQL, id))
+	u, err := readRow(ctx, s, scanUser, userSQL, id)
 	if err == pgx.ErrNoRows {
 		return u, notFound("user", id)
 	}
@@ -167,7 +154,7 @@ func (s *Store) User(ctx context.Context, id uuid.UUID) (identity.User, error) {
 
 // UserByName returns the user with the username, whatever its case.
 func (s *Store) UserByName(ctx context.Context, username string) (identity.User, error) {
-	u, err := scanUser(s.q().QueryRow(ctx, userByNameSQL, username))
+	u, err := readRow(ctx, s, scanUser, userByNameSQL, username)
 	if err == pgx.ErrNoRows {
 		return u, newError(floorplan.ErrNotFound, nil, "no such user")
 	}
@@ -176,7 +163,7 @@ func (s *Store) UserByName(ctx context.Context, username string) (identity.User,
 
 // UserBySubject returns the user provisioned by single sign-on with the subject ("iss|sub").
 func (s *Store) UserBySubject(ctx context.Context, subject string) (identity.User, error) {
-	u, err := scanUser(s.q().QueryRow(ctx, userBySubjectSQL, subject))
+	u, err := readRow(ctx, s, scanUser, userBySubjectSQL, subject)
 	if err == pgx.ErrNoRows {
 		return u, newError(floorplan.ErrNotFound, nil, "no user with this single sign-on subject")
 	}
@@ -185,14 +172,13 @@ func (s *Store) UserBySubject(ctx context.Context, subject string) (identity.Use
 
 // Users returns every user, by username.
 func (s *Store) Users(ctx context.Context) ([]identity.User, error) {
-	return collect(ctx, s.q(), scanUser, usersSQL)
+	return readAll(ctx, s, scanUser, usersSQL)
 }
 
 // CountUsers returns the number of users (disabled ones included).
 func (s *Store) CountUsers(ctx context.Context) (int, error) {
-	var n int
-	err := s.q().QueryRow(ctx, countUsersSQL).Scan(&n)
-	return n, identityError(err)
+	n, err := readRow(ctx, s, scanInt64, countUsersSQL)
+	return int(n), identityError(err)
 }
 
 const (
@@ -247,7 +233,7 @@ func (s *Store) CreateSession(ctx context.Context, se identity.Session) error {
 	if se.IDHash == "" || se.ExpiresAt.IsZero() {
 		return newError(floorplan.ErrInvalid, nil, "a session needs an id and an expiry")
 	}
-	_, err := s.q().Exec(ctx, insertSessionSQL, se.IDHash, se.UserID, nullTime(se.CreatedAt), nullTime(se.LastSeen),
+	_, err := s.execTag(ctx, insertSessionSQL, se.IDHash, se.UserID, nullTime(se.CreatedAt), nullTime(se.LastSeen),
 		se.ExpiresAt, se.Addr, se.MFA)
 	return identityError(err)
 }
@@ -255,8 +241,10 @@ func (s *Store) CreateSession(ctx context.Context, se identity.Session) error {
 // Session returns the session idHash, expired or not; floorplan.ErrNotFound when there is none.
 func (s *Store) Session(ctx context.Context, idHash string) (identity.Session, error) {
 	var se identity.Session
-	err := s.q().QueryRow(ctx, sessionSQL, idHash).Scan(&se.IDHash, uuidDst(&se.UserID), utcDst(&se.CreatedAt),
-		utcDst(&se.LastSeen), utcDst(&se.ExpiresAt), &se.Addr, &se.MFA)
+	err := s.query(ctx, sessionSQL, func(q querier) error {
+		return q.QueryRow(ctx, sessionSQL, idHash).Scan(&se.IDHash, uuidDst(&se.UserID), utcDst(&se.CreatedAt),
+			utcDst(&se.LastSeen), utcDst(&se.ExpiresAt), &se.Addr, &se.MFA)
+	})
 	if err == pgx.ErrNoRows {
 		return se, newError(floorplan.ErrNotFound, nil, "no such session")
 	}
@@ -265,7 +253,7 @@ func (s *Store) Session(ctx context.Context, idHash string) (identity.Session, e
 
 // TouchSession records activity on the session at the time; floorplan.ErrNotFound when it has ended.
 func (s *Store) TouchSession(ctx context.Context, idHash string, at time.Time) error {
-	tag, err := s.q().Exec(ctx, touchSessionSQL, idHash, at)
+	tag, err := s.execTag(ctx, touchSessionSQL, idHash, at)
 	if err == nil && tag.RowsAffected() == 0 {
 		return newError(floorplan.ErrNotFound, nil, "no such session")
 	}
@@ -274,13 +262,13 @@ func (s *Store) TouchSession(ctx context.Context, idHash string, at time.Time) e
 
 // DeleteSession ends the session; ending one that has already ended is not an error.
 func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
-	_, err := s.q().Exec(ctx, deleteSessionSQL, idHash)
+	_, err := s.execTag(ctx, deleteSessionSQL, idHash)
 	return identityError(err)
 }
 
 // DeleteUserSessions ends every session of the user but except (an IDHash; "" for all).
 func (s *Store) DeleteUserSessions(ctx context.Context, userID uuid.UUID, except string) error {
-	_, err := s.q().Exec(ctx, deleteUserSessionsSQL, userID, except)
+	_, err := s.execTag(ctx, deleteUserSessionsSQL, userID, except)
 	return identityError(err)
 }
 
@@ -314,8 +302,10 @@ func (s *Store) CreateToken(ctx context.Context, t *identity.Token) error {
 	}
 	id := newID(t.ID)
 	var created time.Time
-	err := s.q().QueryRow(ctx, insertTokenSQL, id, t.Hash, t.UserID, t.Name, nullTime(t.CreatedAt), t.ExpiresAt).
-		Scan(&created)
+	err := s.exec(ctx, func(q querier) error {
+		return q.QueryRow(ctx, insertTokenSQL, id, t.Hash, t.UserID, t.Name, nullTime(t.CreatedAt), t.ExpiresAt).
+			Scan(&created)
+	})
 	if err != nil {
 		return identityError(err)
 	}
@@ -325,7 +315,7 @@ func (s *Store) CreateToken(ctx context.Context, t *identity.Token) error {
 
 // TokenByHash returns the token whose secret hashes to hash, revoked or expired or not.
 func (s *Store) TokenByHash(ctx context.Context, hash string) (identity.Token, error) {
-	t, err := scanToken(s.q().QueryRow(ctx, tokenByHashSQL, hash))
+	t, err := readRow(ctx, s, scanToken, tokenByHashSQL, hash)
 	if err == pgx.ErrNoRows {
 		return t, newError(floorplan.ErrNotFound, nil, "no such token")
 	}
@@ -334,7 +324,7 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (identity.Token, e
 
 // Tokens returns the user's tokens, oldest first.
 func (s *Store) Tokens(ctx context.Context, userID uuid.UUID) ([]identity.Token, error) {
-	return collect(ctx, s.q(), scanToken, tokensSQL, userID)
+	return readAll(ctx, s, scanToken, tokensSQL, userID)
 }
 
 // RevokeToken revokes the token at the time (a token revoked before keeps its first revocation).
@@ -348,7 +338,7 @@ func (s *Store) TouchToken(ctx context.Context, id uuid.UUID, at time.Time) erro
 }
 
 func (s *Store) execToken(ctx context.Context, query string, id uuid.UUID, at time.Time) error {
-	tag, err := s.q().Exec(ctx, query, id, at)
+	tag, err := s.execTag(ctx, query, id, at)
 	if err == nil && tag.RowsAffected() == 0 {
 		return notFound("token", id)
 	}
@@ -414,7 +404,7 @@ func (s *Store) Audit(ctx context.Context, f identity.AuditFilter) ([]identity.A
 	if f.Limit > 0 {
 		limit = f.Limit
 	}
-	return collect(ctx, s.q(), scanAudit, auditSQL, nullTime(f.From), nullTime(f.To), f.User, f.Action, f.AfterSeq,
+	return readAll(ctx, s, scanAudit, auditSQL, nullTime(f.From), nullTime(f.To), f.User, f.Action, f.AfterSeq,
 		limit)
 }
 
@@ -431,6 +421,6 @@ func scanAudit(row pgx.Row) (identity.AuditRecord, error) {
 // caller appends the audit.purge record with who asked.
 func (s *Store) PurgeAudit(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
-	err := s.q().QueryRow(ctx, purgeAuditSQL, before).Scan(&n)
+	err := s.exec(ctx, func(q querier) error { return q.QueryRow(ctx, purgeAuditSQL, before).Scan(&n) })
 	return n, identityError(err)
 }

@@ -53,12 +53,12 @@ func (s *Store) CreateJurisdiction(ctx context.Context, j *floorplan.Jurisdictio
 
 // Jurisdiction returns a node of the jurisdiction tree.
 func (s *Store) Jurisdiction(ctx context.Context, id uuid.UUID) (floorplan.Jurisdiction, error) {
-	return one(ctx, s.q(), scanJurisdiction, jurisdictionSQL, "jurisdiction", id)
+	return readOne(ctx, s, scanJurisdiction, jurisdictionSQL, "jurisdiction", id)
 }
 
 // Jurisdictions lists the jurisdiction tree by code and name.
 func (s *Store) Jurisdictions(ctx context.Context) ([]floorplan.Jurisdiction, error) {
-	return collect(ctx, s.q(), scanJurisdiction, jurisdictionsSQL)
+	return readAll(ctx, s, scanJurisdiction, jurisdictionsSQL)
 }
 
 // UpdateJurisdiction replaces a node's fields; a parent below the node itself is refused.

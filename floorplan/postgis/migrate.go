@@ -41,9 +41,10 @@ const (
 // servers starting at once) apply each migration once; it records applied versions in
 // schema_migrations; it applies each pending file in its own transaction, so a failing file leaves the
 // schema as the previous one left it and returns an error naming the file. It is a no-op when the schema
-// is current, and fails when the database has a version this binary does not know.
+// is current, and fails when the database has a version this binary does not know. It runs with the
+// default limits of a job (DefaultJobStatementTimeout, DefaultJobLockTimeout), whatever the pool's.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	return migrateFS(ctx, pool, migrations.FS)
+	return migrateFS(ctx, pool, migrations.FS, defaultTuning().limits[ClassJob])
 }
 
 // migration is one file of the migrations FS.
@@ -81,7 +82,8 @@ func listMigrations(fsys fs.FS) ([]migration, error) {
 	return ms, nil
 }
 
-func migrateFS(ctx context.Context, pool *pgxpool.Pool, fsys fs.FS) (err error) {
+// migrateFS applies the migrations of fsys with limits l (Migrate).
+func migrateFS(ctx context.Context, pool *pgxpool.Pool, fsys fs.FS, l Limits) (err error) {
 	files, err := listMigrations(fsys)
 	if err != nil {
 		return err
@@ -91,6 +93,14 @@ func migrateFS(ctx context.Context, pool *pgxpool.Pool, fsys fs.FS) (err error) 
 		return unavailable(err)
 	}
 	defer conn.Release()
+	if _, err := conn.Exec(ctx, setLimitsSQL, l.limitArgs(false)...); err != nil {
+		return fmt.Errorf("postgis: set the migration's limits: %w", mapError(err))
+	}
+	defer func() {
+		if _, rerr := conn.Exec(context.WithoutCancel(ctx), resetLimitsSQL); rerr != nil {
+			_ = conn.Conn().Close(context.WithoutCancel(ctx)) // never hand back a session with other limits
+		}
+	}()
 	if _, err := conn.Exec(ctx, lockMigrationsSQL, migrationLockKey); err != nil {
 		return fmt.Errorf("postgis: take the migration lock: %w", mapError(err))
 	}

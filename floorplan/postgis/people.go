@@ -112,7 +112,7 @@ const (
 // Person returns a live person with their posts.
 func (s *Store) Person(ctx context.Context, id uuid.UUID) (floorplan.Person, error) {
 	var p floorplan.Person
-	err := s.read(ctx, func(q querier) error {
+	err := s.read(ctx, personSQL, func(q querier) error {
 		var err error
 		if p, err = one(ctx, q, s.scanPerson, personSQL, "person", id); err != nil {
 			return err
@@ -140,7 +140,7 @@ const (
 // People lists live people matching f by name, with their posts, in two queries.
 func (s *Store) People(ctx context.Context, f floorplan.PersonFilter) ([]floorplan.Person, error) {
 	var people []floorplan.Person
-	err := s.read(ctx, func(q querier) error {
+	err := s.read(ctx, peopleSQL, func(q querier) error {
 		var err error
 		if people, err = collect(ctx, q, s.scanPerson, peopleSQL, nullID(f.AgencyID)); err != nil {
 			return err

@@ -137,7 +137,7 @@ const roomSQL = `SELECT ` + roomColumns + ` FROM rooms r WHERE r.id = $1 AND r.d
 
 // Room returns a live room.
 func (s *Store) Room(ctx context.Context, id uuid.UUID) (floorplan.Room, error) {
-	return one(ctx, s.q(), s.scanRoom, roomSQL, "room", id)
+	return readOne(ctx, s, s.scanRoom, roomSQL, "room", id)
 }
 
 // roomsSQL selects live rooms; each of $1 floor, $2 building, $3 agency and $4 number filters when not
@@ -160,7 +160,7 @@ func (s *Store) Rooms(ctx context.Context, f floorplan.RoomFilter) ([]floorplan.
 		number = f.Number
 	}
 	args := append([]any{nullID(f.FloorID), nullID(f.BuildingID), nullID(f.AgencyID), number}, scopeArgs(f.In)[:3]...)
-	return collect(ctx, s.q(), s.scanRoom, roomsSQL, args...)
+	return readAll(ctx, s, s.scanRoom, roomsSQL, args...)
 }
 
 const (

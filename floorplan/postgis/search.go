@@ -84,7 +84,7 @@ func (s *Store) Search(ctx context.Context, q string, limit int, in floorplan.Re
 		return []floorplan.SearchHit{}, err
 	}
 	args := append([]any{sq.Text, sq.Prefix, sq.Contains, sq.Limit}, scopeArgs(in)...)
-	return collect(ctx, s.q(), scanHit, searchSQL, append(args, nullDate(s.today()))...)
+	return readAll(ctx, s, scanHit, searchSQL, append(args, nullDate(s.today()))...)
 }
 
 func scanHit(row pgx.Row) (floorplan.SearchHit, error) {

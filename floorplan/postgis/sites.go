@@ -70,14 +70,14 @@ const siteSQL = `SELECT ` + siteColumns + ` FROM sites s WHERE s.id = $1 AND s.d
 
 // Site returns a site.
 func (s *Store) Site(ctx context.Context, id uuid.UUID) (floorplan.Site, error) {
-	return one(ctx, s.q(), scanSite, siteSQL, "site", id)
+	return readOne(ctx, s, scanSite, siteSQL, "site", id)
 }
 
 const sitesSQL = `SELECT ` + siteColumns + ` FROM sites s WHERE s.deleted_at IS NULL ORDER BY s.name, s.id`
 
 // Sites lists the sites by name.
 func (s *Store) Sites(ctx context.Context) ([]floorplan.Site, error) {
-	return collect(ctx, s.q(), scanSite, sitesSQL)
+	return readAll(ctx, s, scanSite, sitesSQL)
 }
 
 const updateSiteSQL = `

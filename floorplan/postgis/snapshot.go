@@ -117,7 +117,7 @@ func (s *Store) snapshot(ctx context.Context, day, recorded time.Time) (*floorpl
 		first  time.Time
 		future bool
 	)
-	err := s.read(ctx, func(q querier) error {
+	err := s.read(AsJob(ctx), snapFirstKnownSQL, func(q querier) error { // the whole register: a job
 		if err := q.QueryRow(ctx, snapFirstKnownSQL, cutoff).Scan(dateDst(&first)); err != nil {
 			return err
 		}

@@ -22,7 +22,7 @@ const standardRowsSQL = `SELECT ` + standardRowColumns + ` FROM standard_rows t
 
 // StandardRows returns the local space-standard rows.
 func (s *Store) StandardRows(ctx context.Context) ([]floorplan.StandardRow, error) {
-	return collect(ctx, s.q(), scanStandardRow, standardRowsSQL)
+	return readAll(ctx, s, scanStandardRow, standardRowsSQL)
 }
 
 const putStandardRowSQL = `

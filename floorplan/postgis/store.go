@@ -14,14 +14,53 @@
 // floorplan sentinels, with messages that never carry SQL.
 //
 // Deletes are soft for every entity (deleted_at); reads leave deleted rows out.
+//
+// # Timeouts
+//
+// A request waits for a pooled connection at most the acquire timeout (DefaultAcquireTimeout, 5 s), and
+// each statement runs under the statement_timeout and lock_timeout of its class of work (Class):
+//
+//	class   statements                                           statement_timeout  lock_timeout
+//	read    reads, and single statements outside transactions    30 s               1 s
+//	write   write transactions (Create…, Update…, Delete…, InTx)  30 s               3 s
+//	job     snapshots, bulk inserts, migrations, AsJob's work    5 min              30 s
+//
+// Reads never wait for row locks, so a read that waits for a lock at all waits behind DDL or a LOCK
+// TABLE, and gives up soon rather than hold a connection; writes queue behind each other on the
+// register's revision row, so they wait longer. A table locked for a minute thus fails the requests that
+// need it within their lock timeout, and leaves the pool to the others: once a read's SQL has timed out
+// on a lock, only one read of it at a time waits to see whether the lock is still held, and the others
+// fail at once; and only a quarter of the pool may hold write transactions, which the server runs one
+// at a time anyway (gate.go). Read limits are the sessions'
+// defaults (runtime parameters: no round trip); the others are SET LOCAL in the statement that begins
+// the transaction, and a job inside InTx (a bulk insert, a snapshot) raises the transaction's limits to
+// the job's for the rest of it.
+//
+// Options set them (WithAcquireTimeout, WithLimits, WithStatementTimeout), as does the connection URL:
+// statement_timeout and lock_timeout (PostgreSQL's, in its syntax: 5000, 5s, 1min) set reads and writes;
+// officemap_acquire_timeout and officemap_<class>_statement_timeout / officemap_<class>_lock_timeout
+// set one class (e.g. ?officemap_read_lock_timeout=500ms). Options override the URL. Zero turns a limit
+// off.
+//
+// # Failures
+//
+// What the database cannot do now wraps floorplan.ErrUnavailable, with a RetryAfter() hint: no
+// connection within the acquire timeout, a lock timeout ("the record is locked by another change; try
+// again", 55P03), a statement timeout (57014), a server that cannot be reached or refuses connections
+// (connection exceptions 08…, 55000 for a database closed to connections, 57P01-57P03 for shutdowns,
+// insufficient resources 53…). A read whose connection turns out to be broken (the server ended the
+// session: a restart, pg_terminate_backend) runs once more on another connection, as does a write that
+// broke on BEGIN; Ping replaces such connections instead of reporting them. A write transaction of the
+// store's own that the server aborts for a serialization failure (40001) or a deadlock (40P01) runs
+// again up to four times before it fails with floorplan.ErrConflict; InTx's function is not run again.
 package postgis
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -29,6 +68,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"officemap/floorplan"
+	"officemap/migrations"
 )
 
 var _ floorplan.Store = (*Store)(nil)
@@ -37,27 +77,25 @@ var _ floorplan.Store = (*Store)(nil)
 // function is bound to the transaction.
 type Store struct {
 	pool           *pgxpool.Pool
-	tx             pgx.Tx // nil outside InTx
+	conns          *connState // shared with the Stores of InTx
+	tx             pgx.Tx     // nil outside InTx
 	loc            *time.Location
 	classification floorplan.Classification // sites' categories
 	owned          bool                     // Close closes the pool
 }
 
-// Defaults for Open.
-const (
-	DefaultStatementTimeout = 30 * time.Second
-	defaultConnectTimeout   = 5 * time.Second
-)
+// defaultConnectTimeout bounds the making of a connection when the URL does not say (connect_timeout).
+const defaultConnectTimeout = 5 * time.Second
 
 type options struct {
-	maxConns         int32
-	statementTimeout time.Duration
-	loc              *time.Location
-	classification   *floorplan.Classification
+	maxConns       int32
+	tune           []func(*tuning) // in order, after the URL's parameters
+	loc            *time.Location
+	classification *floorplan.Classification
 }
 
 func newOptions(opts []Option) options {
-	o := options{statementTimeout: DefaultStatementTimeout, loc: time.Local}
+	o := options{loc: time.Local}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -68,6 +106,15 @@ func newOptions(opts []Option) options {
 	return o
 }
 
+// newConnState returns the connection state of a store on a pool of maxConns connections, with tuning t
+// and the options' adjustments.
+func (o *options) newConnState(t tuning, maxConns int32) *connState {
+	for _, fn := range o.tune {
+		fn(&t)
+	}
+	return newConnState(t, maxConns)
+}
+
 // Option configures Open.
 type Option func(*options)
 
@@ -75,12 +122,6 @@ type Option func(*options)
 // the larger of 8 and twice the number of CPUs).
 func WithMaxConns(n int) Option {
 	return func(o *options) { o.maxConns = int32(n) }
-}
-
-// WithStatementTimeout sets the server-side statement_timeout of every connection (default 30 s; 0
-// turns it off). A statement that runs longer fails with an error wrapping floorplan.ErrUnavailable.
-func WithStatementTimeout(d time.Duration) Option {
-	return func(o *options) { o.statementTimeout = d }
 }
 
 // WithClassification sets the deployment's property classification, against which sites' categories
@@ -96,12 +137,18 @@ func WithLocation(loc *time.Location) Option {
 }
 
 // Open connects to the PostgreSQL database at url (postgres://…) and checks that it answers. It does
-// not migrate: call Migrate (or Store.Migrate) first on a new database.
+// not migrate: call Migrate (or Store.Migrate) first on a new database. The URL may carry the timeouts
+// of the package documentation; options override them.
 func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	o := newOptions(opts)
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, newError(floorplan.ErrInvalid, err, "the database URL cannot be parsed")
+	}
+	t := defaultTuning()
+	rp := cfg.ConnConfig.RuntimeParams
+	if err := t.tuneFromParams(rp); err != nil {
+		return nil, err
 	}
 	switch {
 	case o.maxConns > 0:
@@ -109,30 +156,34 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	case !hasParam(url, "pool_max_conns"):
 		cfg.MaxConns = int32(max(8, 2*runtime.NumCPU()))
 	}
+	cs := o.newConnState(t, cfg.MaxConns)
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = defaultConnectTimeout
 	}
-	rp := cfg.ConnConfig.RuntimeParams
-	rp["statement_timeout"] = strconv.FormatInt(o.statementTimeout.Milliseconds(), 10)
+	maps.Copy(rp, cs.limits[ClassRead].sessionParams()) // statements outside transactions are reads
 	if rp["application_name"] == "" {
 		rp["application_name"] = "officemap"
 	}
+	cfg.ShouldPing = cs.shouldPing
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, newError(floorplan.ErrUnavailable, err, "the database cannot be reached")
 	}
-	if err := pool.Ping(ctx); err != nil {
+	s := &Store{pool: pool, conns: cs, loc: o.loc, classification: *o.classification, owned: true}
+	if err := s.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, unavailable(err)
+		return nil, err
 	}
-	return &Store{pool: pool, loc: o.loc, classification: *o.classification, owned: true}, nil
+	return s, nil
 }
 
-// New returns a Store on an existing pool, which the caller keeps and closes. Options about the pool
-// (WithMaxConns, WithStatementTimeout) do not apply.
+// New returns a Store on an existing pool, which the caller keeps and closes. WithMaxConns does not
+// apply, and statements outside transactions run with the pool's session settings; the acquire timeout
+// and the limits of transactions do apply.
 func New(pool *pgxpool.Pool, opts ...Option) *Store {
 	o := newOptions(opts)
-	return &Store{pool: pool, loc: o.loc, classification: *o.classification}
+	return &Store{pool: pool, conns: o.newConnState(defaultTuning(), pool.Config().MaxConns), loc: o.loc,
+		classification: *o.classification}
 }
 
 func hasParam(url, name string) bool {
@@ -144,19 +195,26 @@ func hasParam(url, name string) bool {
 	return ok
 }
 
-// unavailable maps a failure to reach the database to ErrUnavailable, keeping context cancellation.
+// unavailable maps a failure to reach the database to ErrUnavailable, keeping context cancellation and
+// errors already mapped.
 func unavailable(err error) error {
-	if errors.Is(err, context.Canceled) {
+	var se *storeError
+	switch {
+	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("postgis: %w", context.Canceled)
+	case errors.As(err, &se):
+		return err
 	}
-	return newError(floorplan.ErrUnavailable, err, "the database cannot be reached")
+	return unavailableError(err, retryOffline, "the database cannot be reached")
 }
 
 // Pool returns the store's connection pool.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
-// Migrate brings the schema up to date (see the package function Migrate).
-func (s *Store) Migrate(ctx context.Context) error { return Migrate(ctx, s.pool) }
+// Migrate brings the schema up to date (see the package function Migrate), with the store's job limits.
+func (s *Store) Migrate(ctx context.Context) error {
+	return migrateFS(ctx, s.pool, migrations.FS, s.conns.limits[ClassJob])
+}
 
 // Close closes the pool of a Store from Open; it does nothing for other Stores.
 func (s *Store) Close() error {
@@ -166,12 +224,12 @@ func (s *Store) Close() error {
 	return nil
 }
 
-const pingSQL = `SELECT 1`
-
-// Ping reports whether the database answers.
+// Ping reports whether the database answers: on a pooled connection, waiting for one at most the
+// acquire timeout; a connection whose session the server ended is replaced rather than reported, so
+// Ping fails only when the pool cannot get a working connection (the server is down, refuses
+// connections, or every connection is busy). The error wraps floorplan.ErrUnavailable.
 func (s *Store) Ping(ctx context.Context) error {
-	var one int
-	if err := s.q().QueryRow(ctx, pingSQL).Scan(&one); err != nil {
+	if err := s.ping(ctx); err != nil {
 		return unavailable(err)
 	}
 	return nil
@@ -184,14 +242,6 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
-}
-
-// q returns the transaction inside InTx, the pool outside.
-func (s *Store) q() querier {
-	if s.tx != nil {
-		return s.tx
-	}
-	return s.pool
 }
 
 // setActorSQL records who is writing, why, from which day the change holds (empty: the default of
@@ -221,45 +271,63 @@ const revisionSQL = `SELECT n FROM register_revision`
 // Revision returns the register's revision: it grows with every committed write, so an unchanged
 // number means an unchanged register.
 func (s *Store) Revision(ctx context.Context) (int64, error) {
+	n, err := readRow(ctx, s, scanInt64, revisionSQL)
+	return n, mapError(err)
+}
+
+// scanInt64 scans a row of one bigint.
+func scanInt64(row pgx.Row) (int64, error) {
 	var n int64
-	if err := s.q().QueryRow(ctx, revisionSQL).Scan(&n); err != nil {
-		return 0, mapError(err)
-	}
-	return n, nil
+	err := row.Scan(&n)
+	return n, err
 }
 
-// begin starts a write transaction: a savepoint inside InTx, otherwise a transaction that first bumps
-// the revision; either way with the actor of ctx set for the history.
-func (s *Store) begin(ctx context.Context) (pgx.Tx, error) {
-	if s.tx != nil {
-		return s.tx.Begin(ctx)
-	}
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := tx.Exec(ctx, bumpRevisionSQL); err != nil {
-		tx.Rollback(ctx) //nolint:errcheck // the error above is the one to report
-		return nil, err
-	}
-	return tx, nil
-}
-
-// write runs fn in a transaction (a savepoint inside InTx, so that a failed write leaves the outer
-// transaction usable) with the actor of ctx set for the history. Errors are mapped to floorplan's.
+// write runs fn in a write transaction (writeTx) and maps its errors to floorplan's. Outside InTx, a
+// transaction that the server aborts for a serialization failure or a deadlock runs again (retrying).
 func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return s.writeTx(ctx, func(tx pgx.Tx) error { return mapError(fn(tx)) })
+	return s.retrying(ctx, func() error {
+		return mapError(s.writeTx(ctx, func(tx pgx.Tx) error { return mapError(fn(tx)) }))
+	})
 }
 
-// writeTx runs fn in a write transaction as begin starts it, with the actor of ctx set for the history:
-// it commits when fn returns nil, and rolls back when fn returns an error (returned as it is) or panics.
+// writeTx runs fn in a write transaction (inWriteTx) with the actor of ctx set for the history; a
+// transaction of its own first takes a write slot (gate.go), then bumps the register's revision. fn's
+// error comes back as it is, others mapped.
 func (s *Store) writeTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	tx, err := s.begin(ctx)
+	top := s.tx == nil
+	if top {
+		release, err := s.conns.writes.take(ctx, s.conns)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
+	return s.inWriteTx(ctx, func(tx pgx.Tx) error {
+		if top {
+			if _, err := tx.Exec(ctx, bumpRevisionSQL); err != nil {
+				return mapError(err)
+			}
+		}
+		if err := s.setActor(ctx, tx); err != nil {
+			return mapError(err)
+		}
+		return fn(tx)
+	})
+}
+
+// inWriteTx runs fn in a savepoint inside InTx (so that a failed write leaves the outer transaction
+// usable), otherwise in a write transaction of its own (transact). It commits when fn returns nil, and
+// rolls back when fn returns an error (returned as it is) or panics; its own errors come back mapped.
+func (s *Store) inWriteTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	if s.tx == nil {
+		return s.transact(ctx, readWrite, "", fn)
+	}
+	tx, err := s.tx.Begin(ctx)
 	if err != nil {
 		return mapError(err)
 	}
-	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit; with a cancelled ctx pgx closes the connection, which rolls back
-	if err := s.setActor(ctx, tx); err != nil {
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+	if err := s.escalate(ctx, tx); err != nil {
 		return mapError(err)
 	}
 	if err := fn(tx); err != nil {
@@ -270,26 +338,25 @@ func (s *Store) writeTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 
 // InTx runs fn with a Store bound to one transaction: every write fn makes commits together when fn
 // returns nil, and none does when it returns an error (or panics). Inside InTx, InTx runs fn in a
-// savepoint of the same transaction.
+// savepoint of the same transaction. The transaction has the write limits (the job's under AsJob, or
+// from its first bulk insert or snapshot on). A serialization failure or a deadlock fails it with
+// floorplan.ErrConflict: fn is not run again.
 func (s *Store) InTx(ctx context.Context, fn func(tx floorplan.Store) error) error {
 	return s.writeTx(ctx, func(tx pgx.Tx) error {
-		return fn(&Store{pool: s.pool, tx: tx, loc: s.loc, classification: s.classification})
+		return fn(&Store{pool: s.pool, conns: s.conns, tx: tx, loc: s.loc, classification: s.classification})
 	})
 }
 
 // read runs fn in a read-only repeatable-read transaction (or in the current one inside InTx), so that
-// several queries see one state of the register.
-func (s *Store) read(ctx context.Context, fn func(q querier) error) error {
+// several queries see one state of the register; outside InTx, once more on another connection when
+// its connection broke, and through the lock gate as gate (its main SQL). Errors are mapped to
+// floorplan's.
+func (s *Store) read(ctx context.Context, gate string, fn func(q querier) error) error {
 	if s.tx != nil {
+		if err := s.escalate(ctx, s.tx); err != nil {
+			return mapError(err)
+		}
 		return mapError(fn(s.tx))
 	}
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-	if err != nil {
-		return mapError(err)
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // read-only
-	if err := fn(tx); err != nil {
-		return mapError(err)
-	}
-	return mapError(tx.Commit(ctx))
+	return mapError(s.transact(ctx, readOnly, gate, func(tx pgx.Tx) error { return fn(tx) }))
 }
