@@ -468,8 +468,8 @@ func TestWriteScope(t *testing.T) {
 
 	e.addUser("manager", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: mine}})
 	m := e.signIn("manager")
-	m.do("PATCH", "/api/v1/people/"+inSub.String(), map[string]any{"title": "副处长"}, "Content-Type", "application/merge-patch+json").expect(t, 200)
-	m.do("PATCH", "/api/v1/people/"+outside.String(), map[string]any{"title": "副处长"}, "Content-Type", "application/merge-patch+json").
+	m.do("PATCH", "/api/v1/people/"+inSub.String(), map[string]any{"title": "副处长"}, "Content-Type", "application/merge-patch+json", "If-Match", "*").expect(t, 200)
+	m.do("PATCH", "/api/v1/people/"+outside.String(), map[string]any{"title": "副处长"}, "Content-Type", "application/merge-patch+json", "If-Match", "*").
 		expectError(t, 404, "not_found")
 	m.do("POST", "/api/v1/people", map[string]any{"name": "王五", "agency_id": other, "rank": "staff"}).expectError(t, 403, "forbidden")
 	m.do("POST", "/api/v1/agencies", map[string]any{"name": "x", "level": "municipal"}).expectError(t, 403, "forbidden")
@@ -509,7 +509,7 @@ func TestCrossOriginWrite(t *testing.T) {
 		res.expectError(t, 403, "forbidden")
 	}
 	a := e.do("POST", "/api/v1/agencies", body, "Origin", e.ts.URL).created(t)
-	e.do("DELETE", "/api/v1/agencies/"+a.String(), nil, "Origin", "http://evil.example").expectError(t, 403, "forbidden")
+	e.do("DELETE", "/api/v1/agencies/"+a.String(), nil, "Origin", "http://evil.example", "If-Match", "*").expectError(t, 403, "forbidden")
 	e.do("GET", "/api/v1/agencies/"+a.String(), nil, "Origin", "http://evil.example").expect(t, 200) // reads pass
 	if got := count(); got != before+1 {
 		t.Errorf("agencies %d → %d, want one more (the same-origin one)", before, got)

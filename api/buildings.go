@@ -63,7 +63,8 @@ type buildingJSON struct {
 	// ValidFrom is the day the building exists from in the world (built or acquired), when known.
 	ValidFrom date `json:"valid_from"`
 	// AreaM2 is the footprint's area in m², from the stored local metres (whatever georef.scale is).
-	AreaM2 float64 `json:"area_m2" readonly:"true"`
+	AreaM2  float64 `json:"area_m2" readonly:"true"`
+	Version int64   `json:"version" readonly:"true"`
 }
 
 // buildingIn is a building as it arrives: the footprint is parsed by parsePolygon and the georeference
@@ -82,7 +83,7 @@ type buildingIn struct {
 func buildingOut(b floorplan.Building, local bool) buildingJSON {
 	return buildingJSON{ID: b.ID, SiteID: b.SiteID, Name: b.Name, Address: b.Address,
 		Footprint: newProjector(local, b).out(b.Footprint), Georef: georefOut(b.Georef), SourceID: b.SourceID,
-		ValidFrom: dateOf(b.ValidFrom), AreaM2: roundArea(geo.Area(b.Footprint))}
+		ValidFrom: dateOf(b.ValidFrom), AreaM2: roundArea(geo.Area(b.Footprint)), Version: b.Version}
 }
 
 func (in buildingIn) recordID() uuid.UUID { return in.ID }
@@ -153,6 +154,7 @@ func (s *Server) createBuilding(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.register.CreateBuilding(r.Context(), &b, fp); err != nil {
 		return err
 	}
+	setETag(w, b.Version)
 	return writeCreated(w, "/api/v1/buildings", b.ID, buildingOut(b, local))
 }
 
@@ -172,19 +174,24 @@ func (s *Server) getBuilding(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setETag(w, b.Version)
 	return writeJSON(w, http.StatusOK, buildingOut(b, local))
 }
 
-// patchBuilding merges the body (RFC 7396) into the building; its local footprint stays unless the
-// patch names footprint.
+// patchBuilding merges the body (RFC 7396) into the building at the version If-Match names; its local
+// footprint stays unless the patch names footprint.
 func (s *Server) patchBuilding(w http.ResponseWriter, r *http.Request) error {
-	id, local, patch, err := idCRSAndBody(r)
+	id, local, patch, err := conditionalCRSAndBody(r)
 	if err != nil {
 		return err
 	}
 	cur, err := s.store.Building(r.Context(), id)
 	if err != nil {
 		return about("building", err)
+	}
+	version, err := ifMatch(r, cur.Version)
+	if err != nil {
+		return err
 	}
 	in, err := merged[buildingIn](buildingOut(cur, local), patch, id)
 	if err != nil {
@@ -194,14 +201,17 @@ func (s *Server) patchBuilding(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	b.Version = version
 	if _, err := s.register.UpdateBuilding(r.Context(), &b, fp); err != nil {
-		return about("building", err)
+		return stale(about("building", err))
 	}
+	setETag(w, b.Version)
 	return writeJSON(w, http.StatusOK, buildingOut(b, local))
 }
 
 func (s *Server) deleteBuilding(w http.ResponseWriter, r *http.Request) error {
-	return deletePath(w, r, "building", s.register.DeleteBuilding)
+	return deleteIfMatch(w, r, "building", s.store.Building,
+		func(b floorplan.Building) int64 { return b.Version }, unversioned(s.register.DeleteBuilding))
 }
 
 // floorJSON is a floor (level) on the wire.
@@ -213,6 +223,7 @@ type floorJSON struct {
 	Elevation  float64           `json:"elevation"`
 	Outline    *geojson.Geometry `json:"outline" schema:"Polygon"`
 	SourceID   string            `json:"source_id"`
+	Version    int64             `json:"version" readonly:"true"`
 }
 
 type floorIn struct {
@@ -227,7 +238,7 @@ type floorIn struct {
 
 func floorOut(f floorplan.Floor, p projector) floorJSON {
 	return floorJSON{ID: f.ID, BuildingID: f.BuildingID, Ordinal: f.Ordinal, Name: f.Name, Elevation: f.Elevation,
-		Outline: p.out(f.Outline), SourceID: f.SourceID}
+		Outline: p.out(f.Outline), SourceID: f.SourceID, Version: f.Version}
 }
 
 func (in floorIn) recordID() uuid.UUID { return in.ID }
@@ -282,6 +293,7 @@ func (s *Server) createFloor(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.register.CreateFloor(r.Context(), &f, outline); err != nil {
 		return err
 	}
+	setETag(w, f.Version)
 	return writeCreated(w, "/api/v1/floors", f.ID, floorOut(f, p))
 }
 
@@ -334,16 +346,22 @@ func (s *Server) getFloor(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setETag(w, f.Version)
 	return writeJSON(w, http.StatusOK, floorOut(f, p))
 }
 
-// patchFloor merges the body (RFC 7396) into the floor; its outline stays unless the patch names it.
+// patchFloor merges the body (RFC 7396) into the floor at the version If-Match names; its outline stays
+// unless the patch names it.
 func (s *Server) patchFloor(w http.ResponseWriter, r *http.Request) error {
-	id, local, patch, err := idCRSAndBody(r)
+	id, local, patch, err := conditionalCRSAndBody(r)
 	if err != nil {
 		return err
 	}
 	cur, p, err := s.floorFrame(r.Context(), id, local)
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(r, cur.Version)
 	if err != nil {
 		return err
 	}
@@ -365,12 +383,15 @@ func (s *Server) patchFloor(w http.ResponseWriter, r *http.Request) error {
 	if keepOutline {
 		f.Outline = cur.Outline
 	}
+	f.Version = version
 	if _, err := s.register.UpdateFloor(r.Context(), &f, outline); err != nil {
-		return about("floor", err)
+		return stale(about("floor", err))
 	}
+	setETag(w, f.Version)
 	return writeJSON(w, http.StatusOK, floorOut(f, p))
 }
 
 func (s *Server) deleteFloor(w http.ResponseWriter, r *http.Request) error {
-	return deletePath(w, r, "floor", s.register.DeleteFloor)
+	return deleteIfMatch(w, r, "floor", s.store.Floor,
+		func(f floorplan.Floor) int64 { return f.Version }, unversioned(s.register.DeleteFloor))
 }

@@ -181,28 +181,10 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var all []floorplan.Feature
-	seen := map[uuid.UUID]bool{}
-	for _, b := range bounds {
-		fs, err := s.store.Features(r.Context(), l, b, floorplan.FeatureFilter{})
-		if err != nil {
-			return err
-		}
-		for _, f := range fs {
-			if l == floorplan.LayerRooms && !sc.roomAt(f.AgencyID, f.FloorID) || l == floorplan.LayerBuildings && !sc.building(f.ID) {
-				continue
-			}
-			if !seen[f.ID] {
-				seen[f.ID] = true
-				all = append(all, f)
-			}
-		}
+	page, more, err := s.ogcPage(r.Context(), l, bounds, sc.read, offset, limit)
+	if err != nil {
+		return err
 	}
-	slices.SortFunc(all, func(a, b floorplan.Feature) int {
-		return cmp.Or(strings.Compare(a.BuildingID.String(), b.BuildingID.String()), cmp.Compare(a.Level, b.Level),
-			strings.Compare(a.Number, b.Number), strings.Compare(a.ID.String(), b.ID.String()))
-	})
-	page := all[min(offset, len(all)):min(offset+limit, len(all))]
 
 	statuses, err := s.statuses(r.Context(), l)
 	if err != nil {
@@ -228,16 +210,49 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 		{Href: pageURL(offset), Rel: "self", Type: "application/geo+json", Title: "this page"},
 		{Href: base + "/ogc/collections/" + string(l), Rel: "collection", Type: "application/json"},
 	}
-	if offset+len(page) < len(all) {
+	if more {
 		links = append(links, ogcLink{Href: pageURL(offset + limit), Rel: "next", Type: "application/geo+json", Title: "next page"})
 	}
 	if offset > 0 {
 		links = append(links, ogcLink{Href: pageURL(max(offset-limit, 0)), Rel: "prev", Type: "application/geo+json", Title: "previous page"})
 	}
 	return writeGeoJSON(w, http.StatusOK, ogcFeatureCollection{
-		Type: "FeatureCollection", Features: features, NumberMatched: len(all), NumberReturned: len(features),
+		Type: "FeatureCollection", Features: features, NumberReturned: len(features),
 		TimeStamp: time.Now().UTC().Format(time.RFC3339), Links: links,
 	})
+}
+
+// ogcPage returns the features of layer l in bounds that the read scope in shows, ordered by building,
+// level, number and ID, from offset up to limit of them, and whether more follow. One bound pages in the
+// store's query; a bbox across the antimeridian (two bounds) is merged and paged here.
+func (s *Server) ogcPage(ctx context.Context, l floorplan.Layer, bounds []orb.Bound, in floorplan.ReadScope, offset, limit int) ([]floorplan.Feature, bool, error) {
+	if len(bounds) == 1 {
+		fs, err := s.store.Features(ctx, l, bounds[0], floorplan.FeatureFilter{Offset: offset, Limit: limit + 1, Ordered: true, In: in})
+		if err != nil || len(fs) <= limit {
+			return fs, false, err
+		}
+		return fs[:limit], true, nil
+	}
+	var all []floorplan.Feature
+	seen := map[uuid.UUID]bool{}
+	for _, b := range bounds {
+		fs, err := s.store.Features(ctx, l, b, floorplan.FeatureFilter{In: in})
+		if err != nil {
+			return nil, false, err
+		}
+		for _, f := range fs {
+			if !seen[f.ID] {
+				seen[f.ID] = true
+				all = append(all, f)
+			}
+		}
+	}
+	slices.SortFunc(all, func(a, b floorplan.Feature) int {
+		return cmp.Or(strings.Compare(a.BuildingID.String(), b.BuildingID.String()), cmp.Compare(a.Level, b.Level),
+			strings.Compare(a.Number, b.Number), strings.Compare(a.ID.String(), b.ID.String()))
+	})
+	page := all[min(offset, len(all)):min(offset+limit, len(all))]
+	return page, offset+len(page) < len(all), nil
 }
 
 // statuses returns the over-standard status of each room today, for the rooms layer.
@@ -248,10 +263,12 @@ func (s *Server) statuses(ctx context.Context, l floorplan.Layer) (*floorplan.Re
 	return s.assessor.Current(ctx)
 }
 
+// ogcFeatureCollection is a page of items. It has no numberMatched (optional in OGC API – Features,
+// 7.15.5): counting every match would cost as much as the page query it pages, and the next link says
+// whether more follow.
 type ogcFeatureCollection struct {
 	Type           string       `json:"type"`
 	Features       []ogcFeature `json:"features"`
-	NumberMatched  int          `json:"numberMatched"`
 	NumberReturned int          `json:"numberReturned"`
 	TimeStamp      string       `json:"timeStamp"`
 	Links          []ogcLink    `json:"links"`

@@ -13,8 +13,8 @@ import (
 
 type ogcPage struct {
 	Type           string
-	NumberMatched  int `json:"numberMatched"`
-	NumberReturned int `json:"numberReturned"`
+	NumberMatched  *int `json:"numberMatched"` // omitted: counting would cost as much as the page
+	NumberReturned int  `json:"numberReturned"`
 	Features       []struct {
 		ID         string
 		Type       string
@@ -85,8 +85,8 @@ func TestOGC(t *testing.T) {
 		}
 		var p ogcPage
 		res.decode(t, &p)
-		if p.Type != "FeatureCollection" || p.NumberMatched != 3 || p.NumberReturned != 2 || len(p.Features) != 2 {
-			t.Fatalf("first page: matched %d returned %d features %d", p.NumberMatched, p.NumberReturned, len(p.Features))
+		if p.Type != "FeatureCollection" || p.NumberMatched != nil || p.NumberReturned != 2 || len(p.Features) != 2 {
+			t.Fatalf("first page: matched %v returned %d features %d", p.NumberMatched, p.NumberReturned, len(p.Features))
 		}
 		if p.link("next") == "" || p.link("prev") != "" {
 			t.Errorf("first page links: %+v", p.Links)
@@ -98,7 +98,7 @@ func TestOGC(t *testing.T) {
 		seen := map[string]bool{p.Features[0].ID: true, p.Features[1].ID: true}
 		var p2 ogcPage
 		e.do("GET", next.RequestURI(), nil).expect(t, 200).decode(t, &p2)
-		if p2.NumberMatched != 3 || p2.NumberReturned != 1 || p2.link("next") != "" || p2.link("prev") == "" {
+		if p2.NumberMatched != nil || p2.NumberReturned != 1 || p2.link("next") != "" || p2.link("prev") == "" {
 			t.Errorf("second page: %+v", p2)
 		}
 		for _, ft := range p2.Features {
@@ -120,7 +120,7 @@ func TestOGC(t *testing.T) {
 			t.Errorf("capped limit returned %d", p.NumberReturned)
 		}
 		e.do("GET", items+"&offset=10", nil).expect(t, 200).decode(t, &p)
-		if p.NumberMatched != 3 || p.NumberReturned != 0 {
+		if p.NumberReturned != 0 || p.link("next") != "" {
 			t.Errorf("beyond the end: %+v", p)
 		}
 	})
@@ -128,12 +128,12 @@ func TestOGC(t *testing.T) {
 	t.Run("bbox", func(t *testing.T) {
 		var p ogcPage
 		e.do("GET", "/ogc/collections/buildings/items?bbox="+bbox, nil).expect(t, 200).decode(t, &p)
-		if p.NumberMatched != 1 || p.Features[0].ID != f.building.String() {
+		if p.NumberReturned != 1 || p.Features[0].ID != f.building.String() {
 			t.Errorf("buildings in the bbox: %+v", p)
 		}
 		e.do("GET", "/ogc/collections/rooms/items?bbox=0,0,0.001,0.001", nil).expect(t, 200).decode(t, &p)
-		if p.NumberMatched != 0 {
-			t.Errorf("rooms far away: %d", p.NumberMatched)
+		if p.NumberReturned != 0 {
+			t.Errorf("rooms far away: %d", p.NumberReturned)
 		}
 		for _, q := range []string{"bbox=1,2,3", "bbox=a,b,c,d", "bbox=0,10,1,5", "bbox=-181,0,1,1", "limit=0", "limit=x",
 			"offset=-1", "color=red"} {

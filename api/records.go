@@ -74,16 +74,6 @@ func sameID(body, path uuid.UUID) error {
 	return nil
 }
 
-// deletePath deletes the record named by the path's {id} through the Register and answers 204.
-func deletePath(w http.ResponseWriter, r *http.Request, entity string, del func(context.Context, uuid.UUID) (floorplan.Changes, error)) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	_, err = del(r.Context(), id)
-	return noContent(w, about(entity, err))
-}
-
 // deleteIfMatch deletes the versioned record named by the path's {id} when the request's If-Match names
 // its current version (version reads it from the record): 428 without If-Match, before anything is read;
 // 412 when the tag is stale, or the record changes between the read and the write.
@@ -106,9 +96,18 @@ func deleteIfMatch[T any](w http.ResponseWriter, r *http.Request, entity string,
 	return noContent(w, stale(about(entity, err)))
 }
 
-// plainRecords serves a kind of record without geometry or version — sites, agencies, people — on five
-// routes: list and create on the collection, get, merge-patch and delete on /{id}. It holds what differs
-// from kind to kind: the store's reads, the Register's writes and the wire form.
+// unversioned adapts the Register's delete of a record whose store deletes whatever its version (sites,
+// buildings, floors, agencies, people) to deleteIfMatch, which has checked If-Match against the record as
+// read.
+func unversioned(del func(context.Context, uuid.UUID) (floorplan.Changes, error)) func(context.Context, uuid.UUID, int64) (floorplan.Changes, error) {
+	return func(ctx context.Context, id uuid.UUID, _ int64) (floorplan.Changes, error) { return del(ctx, id) }
+}
+
+// plainRecords serves a kind of record without geometry — sites, agencies, people, jurisdictions — on
+// five routes: list and create on the collection, get, merge-patch and delete on /{id}. It holds what
+// differs from kind to kind: the store's reads, the Register's writes and the wire form. Records with a
+// version (all but jurisdictions) answer a get and a write with an ETag, and a patch or delete needs
+// If-Match (428 without it, 412 when stale).
 type plainRecords[T any, J wireRecord[T]] struct {
 	entity     string // what errors name: "site"
 	collection string // the collection's path, under which Location gives a new record's
@@ -118,6 +117,7 @@ type plainRecords[T any, J wireRecord[T]] struct {
 	create     func(context.Context, *T) (floorplan.Changes, error)
 	update     func(context.Context, *T) (floorplan.Changes, error)
 	remove     func(context.Context, uuid.UUID) (floorplan.Changes, error)
+	version    func(*T) *int64 // the record's version; nil for a kind without one
 	// keep, when set, copies to a patched record what its wire form shows but does not take back (a
 	// person's created_at).
 	keep func(next *T, cur T)
@@ -143,6 +143,7 @@ func (p plainRecords[T, J]) handleCreate(w http.ResponseWriter, r *http.Request)
 	if _, err := p.create(r.Context(), &rec); err != nil {
 		return err
 	}
+	p.setETag(w, rec)
 	out := p.out(rec)
 	return writeCreated(w, p.collection, out.recordID(), out)
 }
@@ -152,18 +153,30 @@ func (p plainRecords[T, J]) handleGet(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
+	p.setETag(w, rec)
 	return writeJSON(w, http.StatusOK, p.out(rec))
 }
 
-// handlePatch merges the body (RFC 7396) into the record's wire form and writes the result.
+// handlePatch merges the body (RFC 7396) into the record's wire form and writes the result at the
+// version If-Match names.
 func (p plainRecords[T, J]) handlePatch(w http.ResponseWriter, r *http.Request) error {
-	id, patch, err := idAndBody(r)
+	read := idAndBody
+	if p.version != nil {
+		read = conditionalBody
+	}
+	id, patch, err := read(r)
 	if err != nil {
 		return err
 	}
 	cur, err := p.read(r.Context(), id)
 	if err != nil {
 		return about(p.entity, err)
+	}
+	var version int64
+	if p.version != nil {
+		if version, err = ifMatch(r, *p.version(&cur)); err != nil {
+			return err
+		}
 	}
 	in, err := merged[J](p.out(cur), patch, id)
 	if err != nil {
@@ -173,12 +186,31 @@ func (p plainRecords[T, J]) handlePatch(w http.ResponseWriter, r *http.Request) 
 	if p.keep != nil {
 		p.keep(&next, cur)
 	}
-	if _, err := p.update(r.Context(), &next); err != nil {
-		return about(p.entity, err)
+	if p.version != nil {
+		*p.version(&next) = version
 	}
+	if _, err := p.update(r.Context(), &next); err != nil {
+		return stale(about(p.entity, err))
+	}
+	p.setETag(w, next)
 	return writeJSON(w, http.StatusOK, p.out(next))
 }
 
 func (p plainRecords[T, J]) handleDelete(w http.ResponseWriter, r *http.Request) error {
-	return deletePath(w, r, p.entity, p.remove)
+	if p.version == nil {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		_, err = p.remove(r.Context(), id)
+		return noContent(w, about(p.entity, err))
+	}
+	return deleteIfMatch(w, r, p.entity, p.read, func(rec T) int64 { return *p.version(&rec) }, unversioned(p.remove))
+}
+
+// setETag sets the ETag of a record of a kind with a version.
+func (p plainRecords[T, J]) setETag(w http.ResponseWriter, rec T) {
+	if p.version != nil {
+		setETag(w, *p.version(&rec))
+	}
 }

@@ -15,14 +15,16 @@ import (
 func (s *Server) sites() plainRecords[floorplan.Site, siteJSON] {
 	return plainRecords[floorplan.Site, siteJSON]{entity: "site", collection: "/api/v1/sites", out: siteOut,
 		query: scopedList(s, func(r *http.Request) ([]floorplan.Site, error) { return s.store.Sites(r.Context()) }, siteShown),
-		read:  scopedRead(s, "site", s.store.Site, siteShown), create: s.register.CreateSite, update: s.register.UpdateSite, remove: s.register.DeleteSite}
+		read:  scopedRead(s, "site", s.store.Site, siteShown), create: s.register.CreateSite, update: s.register.UpdateSite, remove: s.register.DeleteSite,
+		version: func(x *floorplan.Site) *int64 { return &x.Version }}
 }
 
 // agencies serves the agencies (使用单位).
 func (s *Server) agencies() plainRecords[floorplan.Agency, agencyJSON] {
 	return plainRecords[floorplan.Agency, agencyJSON]{entity: "agency", collection: "/api/v1/agencies", out: agencyOut,
 		query: scopedList(s, func(r *http.Request) ([]floorplan.Agency, error) { return s.store.Agencies(r.Context()) }, byAgency(agencyOwn)),
-		read:  scopedRead(s, "agency", s.store.Agency, byAgency(agencyOwn)), create: s.register.CreateAgency, update: s.register.UpdateAgency, remove: s.register.DeleteAgency}
+		read:  scopedRead(s, "agency", s.store.Agency, byAgency(agencyOwn)), create: s.register.CreateAgency, update: s.register.UpdateAgency, remove: s.register.DeleteAgency,
+		version: func(x *floorplan.Agency) *int64 { return &x.Version }}
 }
 
 // people serves the members of staff, listed by agency_id when it is given.
@@ -30,7 +32,8 @@ func (s *Server) people() plainRecords[floorplan.Person, personJSON] {
 	return plainRecords[floorplan.Person, personJSON]{entity: "person", collection: "/api/v1/people", out: personOut,
 		query: scopedList(s, s.queryPeople, byAgency(personAgency)), read: scopedRead(s, "person", s.store.Person, byAgency(personAgency)),
 		create: s.register.CreatePerson, update: s.register.UpdatePerson, remove: s.register.DeletePerson,
-		keep: func(next *floorplan.Person, cur floorplan.Person) { next.CreatedAt = cur.CreatedAt }}
+		version: func(x *floorplan.Person) *int64 { return &x.Version },
+		keep:    func(next *floorplan.Person, cur floorplan.Person) { next.CreatedAt = cur.CreatedAt }}
 }
 
 // queryPeople reads the people a list asks for: all, or an agency's (agency_id).

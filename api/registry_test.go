@@ -37,13 +37,13 @@ func TestAgenciesPeopleAssignments(t *testing.T) {
 		if a["parent_id"] != nil || a["status"] != "active" || a["level"] != "municipal" {
 			t.Errorf("agency = %v", a)
 		}
-		e.do("PATCH", "/api/v1/agencies/"+agency.String(), `{"approved_area_m2":1200.5}`).expect(t, 200).decode(t, &a)
+		e.do("PATCH", "/api/v1/agencies/"+agency.String(), `{"approved_area_m2":1200.5}`, "If-Match", "*").expect(t, 200).decode(t, &a)
 		if a["approved_area_m2"] != 1200.5 {
 			t.Errorf("patched agency = %v", a)
 		}
-		e.do("PATCH", "/api/v1/agencies/"+agency.String(), `{"level":"galactic"}`).expectError(t, 422, "invalid_input")
-		e.do("PATCH", "/api/v1/agencies/"+agency.String(), `{"id":"`+uuid.NewString()+`"}`).expectError(t, 400, "bad_request")
-		e.do("PATCH", "/api/v1/agencies/"+agency.String(), `{"headcount":"many"}`).expectError(t, 400, "bad_request")
+		e.do("PATCH", "/api/v1/agencies/"+agency.String(), `{"level":"galactic"}`, "If-Match", "*").expectError(t, 422, "invalid_input")
+		e.do("PATCH", "/api/v1/agencies/"+agency.String(), `{"id":"`+uuid.NewString()+`"}`, "If-Match", "*").expectError(t, 400, "bad_request")
+		e.do("PATCH", "/api/v1/agencies/"+agency.String(), `{"headcount":"many"}`, "If-Match", "*").expectError(t, 400, "bad_request")
 		e.do("POST", "/api/v1/agencies", `{"name":"x","level":"municipal","parent_id":"nope"}`).expectError(t, 400, "bad_request")
 		var list []map[string]any
 		e.do("GET", "/api/v1/agencies", nil).expect(t, 200).decode(t, &list)
@@ -64,13 +64,13 @@ func TestAgenciesPeopleAssignments(t *testing.T) {
 			t.Errorf("%d people in the agency, want 1", len(list))
 		}
 		e.do("GET", "/api/v1/people?agency_id=oops", nil).expectError(t, 400, "bad_request")
-		e.do("PATCH", "/api/v1/people/"+person.String(), `{"status":"retired"}`).expectError(t, 422, "invalid_input")
-		e.do("PATCH", "/api/v1/people/"+person.String(), `{"posts":[{"title":"兼职副主任","agency_id":"`+agency.String()+`","start":"2023-01-01"}]}`).
+		e.do("PATCH", "/api/v1/people/"+person.String(), `{"status":"retired"}`, "If-Match", "*").expectError(t, 422, "invalid_input")
+		e.do("PATCH", "/api/v1/people/"+person.String(), `{"posts":[{"title":"兼职副主任","agency_id":"`+agency.String()+`","start":"2023-01-01"}]}`, "If-Match", "*").
 			expect(t, 200).decode(t, &p)
 		if posts := p["posts"].([]any); len(posts) != 1 || posts[0].(map[string]any)["start"] != "2023-01-01" {
 			t.Errorf("posts = %v", p["posts"])
 		}
-		e.do("DELETE", "/api/v1/agencies/"+agency.String(), nil).expectError(t, 409, "in_use")
+		e.do("DELETE", "/api/v1/agencies/"+agency.String(), nil, "If-Match", "*").expectError(t, 409, "in_use")
 	})
 
 	var assignment struct {
@@ -260,7 +260,7 @@ func TestAgenciesPeopleAssignments(t *testing.T) {
 		if s := e.rooms(f).Features[0].Properties.Status; s == nil || *s != "vacant" {
 			t.Errorf("status after the assignment's deletion = %v, want vacant", s)
 		}
-		e.do("DELETE", "/api/v1/people/"+person.String(), nil).expect(t, 204)
+		e.do("DELETE", "/api/v1/people/"+person.String(), nil, "If-Match", "*").expect(t, 204)
 	})
 }
 

@@ -313,10 +313,24 @@ func conditionalPath(r *http.Request) (uuid.UUID, error) {
 	if err != nil {
 		return id, err
 	}
+	return id, requireIfMatch(r)
+}
+
+// requireIfMatch is 428 for a conditional write without If-Match.
+func requireIfMatch(r *http.Request) error {
 	if len(r.Header.Values("If-Match")) == 0 {
-		return id, errPreconditionRequired()
+		return errPreconditionRequired()
 	}
-	return id, nil
+	return nil
+}
+
+// conditionalCRSAndBody is idCRSAndBody for a conditional write: 428 without If-Match, before the body
+// is read.
+func conditionalCRSAndBody(r *http.Request) (uuid.UUID, bool, []byte, error) {
+	if _, err := conditionalPath(r); err != nil {
+		return uuid.Nil, false, nil, err
+	}
+	return idCRSAndBody(r)
 }
 
 // conditionalBody is conditionalPath, then the body.

@@ -36,7 +36,7 @@ func TestSitesBuildingsFloors(t *testing.T) {
 		if len(records) != 1 || records[0].(map[string]any)["issued_on"] != "2020-05-01" {
 			t.Errorf("records = %v, want one issued on 2020-05-01", records)
 		}
-		res = e.do("PATCH", "/api/v1/sites/"+f.site.String(), `{"address":"龙城大道1280号","note":null}`).expect(t, 200)
+		res = e.do("PATCH", "/api/v1/sites/"+f.site.String(), `{"address":"龙城大道1280号","note":null}`, "If-Match", "*").expect(t, 200)
 		res.decode(t, &site)
 		if site["address"] != "龙城大道1280号" || !strings.HasPrefix(site["name"].(string), "市级机关集中办公区") {
 			t.Errorf("patched site = %v", site)
@@ -46,9 +46,9 @@ func TestSitesBuildingsFloors(t *testing.T) {
 		if len(list) == 0 {
 			t.Error("no sites listed")
 		}
-		e.do("PATCH", "/api/v1/sites/"+f.site.String(), `{"category":"no.such.category"}`).expectError(t, 422, "invalid_input")
+		e.do("PATCH", "/api/v1/sites/"+f.site.String(), `{"category":"no.such.category"}`, "If-Match", "*").expectError(t, 422, "invalid_input")
 		e.do("POST", "/api/v1/sites", `{"category":"office.party_government"}`).expectError(t, 422, "invalid_input")
-		e.do("DELETE", "/api/v1/sites/"+f.site.String(), nil).expectError(t, 409, "in_use")
+		e.do("DELETE", "/api/v1/sites/"+f.site.String(), nil, "If-Match", "*").expectError(t, 409, "in_use")
 	})
 
 	t.Run("building footprint in lon/lat and local", func(t *testing.T) {
@@ -78,7 +78,7 @@ func TestSitesBuildingsFloors(t *testing.T) {
 		e.do("GET", "/api/v1/buildings/"+f.building.String()+"?crs=EPSG:3857", nil).expectError(t, 400, "bad_request")
 
 		// A PATCH of the name keeps the local footprint exactly.
-		e.do("PATCH", "/api/v1/buildings/"+f.building.String(), `{"address":"新北区"}`).expect(t, 200)
+		e.do("PATCH", "/api/v1/buildings/"+f.building.String(), `{"address":"新北区"}`, "If-Match", "*").expect(t, 200)
 		e.do("GET", "/api/v1/buildings/"+f.building.String()+"?crs=local", nil).expect(t, 200).decode(t, &b)
 		if p := b.Footprint.Coordinates[0][2]; p[0] != 40 || p[1] != 20 {
 			t.Errorf("after PATCH, local footprint point 2 = %v, want exactly [40, 20]", p)
@@ -102,7 +102,7 @@ func TestSitesBuildingsFloors(t *testing.T) {
 		if !near(b.AreaM2, 200, 1e-3) {
 			t.Errorf("area = %v, want 200 m²", b.AreaM2)
 		}
-		e.do("DELETE", "/api/v1/buildings/"+b.ID.String(), nil).expect(t, 204)
+		e.do("DELETE", "/api/v1/buildings/"+b.ID.String(), nil, "If-Match", "*").expect(t, 204)
 		e.do("GET", "/api/v1/buildings/"+b.ID.String(), nil).expectError(t, 404, "not_found")
 	})
 
@@ -113,13 +113,13 @@ func TestSitesBuildingsFloors(t *testing.T) {
 			t.Fatalf("floors = %v", floors)
 		}
 		var fl map[string]any
-		e.do("PATCH", "/api/v1/floors/"+f.floor.String(), `{"name":"三层"}`).expect(t, 200).decode(t, &fl)
+		e.do("PATCH", "/api/v1/floors/"+f.floor.String(), `{"name":"三层"}`, "If-Match", "*").expect(t, 200).decode(t, &fl)
 		if fl["name"] != "三层" || fl["ordinal"] != 2.0 {
 			t.Errorf("patched floor = %v", fl)
 		}
 		e.do("POST", "/api/v1/buildings/"+f.building.String()+"/floors", `{"ordinal":2,"name":"dup"}`).expectError(t, 422, "invalid_input")
 		e.do("POST", "/api/v1/buildings/"+uuid.NewString()+"/floors", `{"ordinal":1,"name":"x"}`).expectError(t, 404, "not_found")
-		e.do("DELETE", "/api/v1/buildings/"+f.building.String(), nil).expectError(t, 409, "in_use")
+		e.do("DELETE", "/api/v1/buildings/"+f.building.String(), nil, "If-Match", "*").expectError(t, 409, "in_use")
 	})
 }
 
@@ -327,7 +327,7 @@ func TestRooms(t *testing.T) {
 	t.Run("body too large", func(t *testing.T) {
 		big := `{"type":"Feature","properties":{"number":"` + strings.Repeat("x", 70<<10) + `"}}`
 		e.do("POST", floorRooms, big).expectError(t, 413, "body_too_large")
-		e.do("PATCH", "/api/v1/sites/"+f.site.String(), big).expectError(t, 413, "body_too_large")
+		e.do("PATCH", "/api/v1/sites/"+f.site.String(), big, "If-Match", "*").expectError(t, 413, "body_too_large")
 	})
 
 	t.Run("routing errors", func(t *testing.T) {

@@ -125,10 +125,10 @@ func TestBuildingMoveScope(t *testing.T) {
 	tnP, zlP := w.e.signIn("gap_tn_planner"), w.e.signIn("gap_zl_planner")
 
 	// 天宁区 takes 钟楼区's building, and 钟楼区 gives its building to 天宁区: both refused.
-	if res := tnP.do("PATCH", "/api/v1/buildings/"+w.zl.building.String(), map[string]any{"site_id": w.tn.site}); res.status != 403 && res.status != 404 {
+	if res := tnP.do("PATCH", "/api/v1/buildings/"+w.zl.building.String(), map[string]any{"site_id": w.tn.site}, "If-Match", "*"); res.status != 403 && res.status != 404 {
 		t.Errorf("taking a building: %d %s", res.status, res.body)
 	}
-	if res := zlP.do("PATCH", "/api/v1/buildings/"+w.zl.building.String(), map[string]any{"site_id": w.tn.site}); res.status != 403 && res.status != 404 {
+	if res := zlP.do("PATCH", "/api/v1/buildings/"+w.zl.building.String(), map[string]any{"site_id": w.tn.site}, "If-Match", "*"); res.status != 403 && res.status != 404 {
 		t.Errorf("giving a building away: %d %s", res.status, res.body)
 	}
 	var b struct {
@@ -139,9 +139,9 @@ func TestBuildingMoveScope(t *testing.T) {
 		t.Fatalf("the building moved to %s", b.SiteID)
 	}
 	// Within its own district, and by the city's bureau: allowed.
-	zlP.do("PATCH", "/api/v1/buildings/"+w.zl.building.String(), map[string]any{"address": "钟楼区某路"}).expect(t, 200)
-	w.boss.do("PATCH", "/api/v1/buildings/"+w.zl.building.String(), map[string]any{"site_id": w.tn.site}).expect(t, 200)
-	tnP.do("PATCH", "/api/v1/buildings/"+w.zl.building.String(), map[string]any{"address": "天宁区某路"}).expect(t, 200)
+	zlP.do("PATCH", "/api/v1/buildings/"+w.zl.building.String(), map[string]any{"address": "钟楼区某路"}, "If-Match", "*").expect(t, 200)
+	w.boss.do("PATCH", "/api/v1/buildings/"+w.zl.building.String(), map[string]any{"site_id": w.tn.site}, "If-Match", "*").expect(t, 200)
+	tnP.do("PATCH", "/api/v1/buildings/"+w.zl.building.String(), map[string]any{"address": "天宁区某路"}, "If-Match", "*").expect(t, 200)
 }
 
 // TestSSOURLOnMe: with single sign-on, the 401 of GET /api/v1/me names where it starts; not elsewhere,

@@ -180,7 +180,7 @@ func testDeletedPerson(t *testing.T, e *env) {
 	if got := e.report("").about(floorplan.RuleIdle, room); len(got) != 0 {
 		t.Fatalf("a room used until a week ago is idle: %+v", got)
 	}
-	e.do("DELETE", "/api/v1/people/"+p.String(), nil).expect(t, 204)
+	e.do("DELETE", "/api/v1/people/"+p.String(), nil, "If-Match", "*").expect(t, 204)
 	if got := e.report("").about(floorplan.RuleIdle, room); len(got) != 0 {
 		t.Fatalf("after the person's record is deleted, a room used until a week ago is idle: %s", got[0].Message)
 	}
@@ -264,7 +264,7 @@ func testAsOf(t *testing.T, e *env) {
 
 	// The retirement, dated 50 days ago, entered now: as now known the room was due back 20 days ago.
 	e.do("PATCH", "/api/v1/people/"+p.String()+"?reason=人事处通知", map[string]any{"status": "retired", "status_date": day(-50)},
-		"Content-Type", "application/merge-patch+json").expect(t, 200)
+		"Content-Type", "application/merge-patch+json", "If-Match", "*").expect(t, 200)
 	if got := e.report("&as_of="+day(-15)).about(floorplan.RuleNotVacatedAfterLeaving, p); len(got) != 1 {
 		t.Errorf("as of 15 days ago, as now known: %+v, want not vacated after retirement", got)
 	}

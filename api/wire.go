@@ -101,6 +101,7 @@ type siteJSON struct {
 	Note      string       `json:"note"`
 	// JurisdictionID is the district the property lies in (null: the city level).
 	JurisdictionID optID `json:"jurisdiction_id"`
+	Version        int64 `json:"version" readonly:"true"`
 }
 
 type recordJSON struct {
@@ -114,7 +115,7 @@ type recordJSON struct {
 func siteOut(s floorplan.Site) siteJSON {
 	out := siteJSON{ID: s.ID, Name: s.Name, Address: s.Address, Category: s.Category,
 		Ownership: string(s.Ownership), Records: make([]recordJSON, 0, len(s.Records)), Note: s.Note,
-		JurisdictionID: optID(s.JurisdictionID)}
+		JurisdictionID: optID(s.JurisdictionID), Version: s.Version}
 	for _, r := range s.Records {
 		out.Records = append(out.Records, recordJSON{Kind: r.Kind, Number: r.Number, IssuedOn: dateOf(r.IssuedOn),
 			Holder: r.Holder, Note: r.Note})
@@ -150,13 +151,14 @@ type agencyJSON struct {
 	SuccessorID    optID     `json:"successor_id"`
 	// JurisdictionID is the district the agency belongs to (null: its parent's, or the city level).
 	JurisdictionID optID `json:"jurisdiction_id"`
+	Version        int64 `json:"version" readonly:"true"`
 }
 
 func agencyOut(a floorplan.Agency) agencyJSON {
 	return agencyJSON{ID: a.ID, Name: a.Name, ShortName: a.ShortName, Level: string(a.Level), Scale: string(a.Scale),
 		ParentID: optID(a.ParentID), Headcount: a.Headcount, ApprovedAreaM2: a.ApprovedAreaM2,
 		Status: string(a.Status), StatusDate: dateOf(a.StatusDate), SuccessorID: optID(a.SuccessorID),
-		JurisdictionID: optID(a.JurisdictionID)}
+		JurisdictionID: optID(a.JurisdictionID), Version: a.Version}
 }
 
 func (j agencyJSON) recordID() uuid.UUID { return j.ID }
@@ -183,6 +185,7 @@ type personJSON struct {
 	Status     string     `json:"status" enum:"active,retired,transferred"`
 	StatusDate date       `json:"status_date"`
 	CreatedAt  *time.Time `json:"created_at" readonly:"true"`
+	Version    int64      `json:"version" readonly:"true"`
 }
 
 type postJSON struct {
@@ -195,7 +198,8 @@ type postJSON struct {
 
 func personOut(p floorplan.Person) personJSON {
 	out := personJSON{ID: p.ID, Name: p.Name, AgencyID: p.AgencyID, Rank: string(p.Rank), Title: p.Title,
-		Posts: make([]postJSON, 0, len(p.Posts)), Status: string(p.Status), StatusDate: dateOf(p.StatusDate)}
+		Posts: make([]postJSON, 0, len(p.Posts)), Status: string(p.Status), StatusDate: dateOf(p.StatusDate),
+		Version: p.Version}
 	if !p.CreatedAt.IsZero() {
 		t := p.CreatedAt.UTC()
 		out.CreatedAt = &t

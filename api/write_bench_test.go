@@ -5,14 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"officemap/api"
 	"officemap/floorplan"
-	"officemap/floorplan/postgis/pgtest"
 	"officemap/floorplan/synth"
 )
 
@@ -22,37 +18,14 @@ import (
 // earlier versions of the code for a side-by-side comparison.
 func BenchmarkCreateRoomHTTP(b *testing.B) {
 	ctx := context.Background()
-	s := pgtest.NewStore(b)
-	d := synth.Generate(synth.Config{Seed: 7, Buildings: 10, Floors: 10, RoomsPerFloor: 200})
-	load := func(err error) {
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	for i := range d.Sites {
-		load(s.CreateSite(ctx, &d.Sites[i]))
-	}
-	for i := range d.Agencies {
-		load(s.CreateAgency(ctx, &d.Agencies[i]))
-	}
-	for i := range d.Buildings {
-		load(s.CreateBuilding(ctx, &d.Buildings[i]))
-	}
-	for i := range d.Floors {
-		load(s.CreateFloor(ctx, &d.Floors[i]))
-	}
-	load(s.BulkInsertRooms(ctx, d.Rooms))
-	load(s.BulkInsertPeople(ctx, d.People))
-	load(s.BulkInsertAssignments(ctx, d.Assignments))
+	s, d, ts := benchServer(b, synth.Config{Seed: 7, Buildings: 10, Floors: 10, RoomsPerFloor: 200})
 	// An empty floor of its own for the new rooms.
 	fl := floorplan.Floor{BuildingID: d.Buildings[0].ID, Ordinal: 50, Name: "51F"}
-	load(s.CreateFloor(ctx, &fl))
+	if err := s.CreateFloor(ctx, &fl); err != nil {
+		b.Fatal(err)
+	}
 	frame := d.Buildings[0].Georef.Frame()
 
-	srv := api.NewServer(api.Config{}, api.Deps{Store: s, Assessor: floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
 	client := ts.Client()
 	// Warm the caches as a running server has them.
 	if res, err := client.Get(ts.URL + "/api/v1/floors/" + fl.ID.String() + "/rooms"); err == nil {

@@ -63,6 +63,9 @@ type Site struct {
 	Note      string            `json:"note,omitempty"`
 	// JurisdictionID is the district (辖市区) the property lies in; uuid.Nil for the city level (not set).
 	JurisdictionID uuid.UUID `json:"jurisdiction_id"`
+	// Version is 1 when the record is created and moves on by one with every update; an update at
+	// another version is refused (ErrConflict). The API's ETag.
+	Version int64 `json:"version"`
 }
 
 // Building is one building of a site. Its footprint is in its local frame in metres; Georef places that
@@ -80,6 +83,7 @@ type Building struct {
 	// ValidFrom is the day the building exists from in the world, when known (built, acquired); zero when
 	// unknown, and then it exists in reports from the day it was entered.
 	ValidFrom time.Time `json:"valid_from,omitzero"`
+	Version   int64     `json:"version"` // as Site.Version
 }
 
 // Floor is one level of a building. Ordinal 0 is the ground floor, 1 the next one up, -1 the first
@@ -92,6 +96,7 @@ type Floor struct {
 	Elevation  float64     `json:"elevation"` // metres above the building's ground floor
 	Outline    orb.Polygon `json:"-"`         // optional gross outline in local metres
 	SourceID   string      `json:"source_id,omitempty"`
+	Version    int64       `json:"version"` // as Site.Version
 }
 
 // Usage is a room's use type. The office types are those of 《党政机关办公用房建设标准》 (2014); the rest
@@ -231,6 +236,7 @@ type Agency struct {
 	// JurisdictionID is the district (辖市区) the agency belongs to; uuid.Nil for the city level (not set),
 	// and then it belongs to its parent's (see JurisdictionOf).
 	JurisdictionID uuid.UUID `json:"jurisdiction_id"`
+	Version        int64     `json:"version"` // as Site.Version
 }
 
 // StandardScale returns the level whose standard table applies to the agency's staff.
@@ -303,6 +309,7 @@ type Person struct {
 	Posts      []Post       `json:"posts"`           // concurrent posts (兼职)
 	Status     PersonStatus `json:"status"`
 	StatusDate time.Time    `json:"status_date,omitzero"` // retirement or transfer date
+	Version    int64        `json:"version"`              // as Site.Version
 	CreatedAt  time.Time    `json:"created_at,omitzero"`
 	DeletedAt  time.Time    `json:"deleted_at,omitzero"`
 }

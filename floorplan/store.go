@@ -19,9 +19,10 @@ import (
 // Conventions shared by every implementation:
 //   - Create methods assign a new UUID when the entity's ID is uuid.Nil, and fill the argument in place
 //     (ID, Version, CreatedAt).
-//   - Rooms and assignments carry a Version. Update and Delete take the version the caller last read;
-//     a stale version changes nothing and returns an error wrapping ErrConflict. On success the
-//     argument's Version is the new one.
+//   - Sites, buildings, floors, rooms, agencies, people and assignments carry a Version (1 on create).
+//     Update takes the version the caller last read (Delete too, for rooms and assignments); a stale
+//     version changes nothing and returns an error wrapping ErrConflict. On success the argument's
+//     Version is the new one.
 //   - Geometry is validated (errors wrap geo.ErrInvalid with the reason) unless the context says the
 //     Register has validated it (Validated); a room that would overlap another room of its floor with a
 //     positive area is refused with an *OverlapError. Rooms that share a wall or touch at a corner are
@@ -219,7 +220,17 @@ type FeatureFilter struct {
 	// Level keeps only rooms on floors of this ordinal when HasLevel is true.
 	Level    int
 	HasLevel bool
-	Limit    int
+	// Limit caps the features returned (0: no cap).
+	Limit int
+	// Offset skips that many features of the ordered list (OGC paging); it implies Ordered.
+	Offset int
+	// Ordered returns the features by building ID, level, number (byte order) and ID: the same filter
+	// gives the same pages. Without it (and Offset) the order is the index's, and the tile path does not
+	// pay for a sort.
+	Ordered bool
+	// In keeps what a read scope shows, in the query (before Limit and Offset): rooms by
+	// ReadScope.Room, buildings by ReadScope.Places and Buildings. The zero value keeps all.
+	In ReadScope
 }
 
 // Feature is one map feature in lon/lat with the attributes a map needs.

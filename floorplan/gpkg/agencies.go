@@ -16,19 +16,19 @@ func agencyImageOf(r agencyRow) agencyImage {
 		Scale: string(a.Scale), ParentID: jsonID(a.ParentID), Headcount: a.Headcount,
 		ApprovedAreaM2: a.ApprovedAreaM2, Status: string(a.Status), StatusDate: jsonDate(a.StatusDate),
 		SuccessorID: jsonID(a.SuccessorID), CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted),
-		JurisdictionID: jsonID(a.JurisdictionID)}
+		JurisdictionID: jsonID(a.JurisdictionID), Version: a.Version}
 }
 
 const agencyColumns = `a.id, a.name, a.short_name, a.level, a.scale, a.parent_id, a.headcount, a.approved_area_m2,
        a.status, CAST(a.status_date AS TEXT), a.successor_id, CAST(a.created_at AS TEXT), CAST(a.deleted_at AS TEXT),
-       a.jurisdiction_id`
+       a.jurisdiction_id, a.version`
 
 func (s *Store) scanAgency(row scanner) (agencyRow, error) {
 	var r agencyRow
 	a := &r.rec
 	err := row.Scan(idCol{&a.ID}, &a.Name, &a.ShortName, &a.Level, &a.Scale, idCol{&a.ParentID}, &a.Headcount,
 		&a.ApprovedAreaM2, &a.Status, dateCol{&a.StatusDate}, idCol{&a.SuccessorID}, instantCol{&r.created, s.loc},
-		instantCol{&r.deleted, s.loc}, idCol{&a.JurisdictionID})
+		instantCol{&r.deleted, s.loc}, idCol{&a.JurisdictionID}, &a.Version)
 	return r, err
 }
 
@@ -48,22 +48,23 @@ INSERT INTO agencies (id, name, short_name, level, scale, parent_id, headcount, 
                       status_date, successor_id, created_at, jurisdiction_id)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-// CreateAgency adds an agency.
+// CreateAgency adds an agency at version 1.
 func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
 	if err := floorplan.CheckAgency(ctx, a); err != nil {
 		return err
 	}
-	return s.create(ctx, &a.ID, func(q querier, id uuid.UUID, now time.Time) error {
+	a.Version = 0
+	return movedOn(s.create(ctx, &a.ID, func(q querier, id uuid.UUID, now time.Time) error {
 		if err := checkAgencyRefs(ctx, q, a); err != nil {
 			return err
 		}
 		created, createdText := instant(now)
 		row := agencyRow{rec: *a, created: created}
-		row.rec.ID = id
+		row.rec.ID, row.rec.Version = id, 1
 		return s.agencies().insert(ctx, q, now, id, row, sqlInsertAgency, id.String(), a.Name, a.ShortName, a.Level,
 			a.Scale, nullID(a.ParentID), a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate),
 			nullID(a.SuccessorID), createdText, nullID(a.JurisdictionID))
-	})
+	}), &a.Version)
 }
 
 // Agency returns an agency.
@@ -81,26 +82,31 @@ func (s *Store) Agencies(ctx context.Context) ([]floorplan.Agency, error) {
 const sqlUpdateAgency = `
 UPDATE agencies SET name = ?, short_name = ?, level = ?, scale = ?, parent_id = ?, headcount = ?,
        approved_area_m2 = ?, status = ?, status_date = ?, successor_id = ?,
-       jurisdiction_id = ?
+       jurisdiction_id = ?, version = version + 1
  WHERE id = ?`
 
-// UpdateAgency replaces an agency's fields.
+// UpdateAgency replaces an agency's fields if a.Version is still its version, and moves a.Version on.
 func (s *Store) UpdateAgency(ctx context.Context, a *floorplan.Agency) error {
 	if err := floorplan.CheckAgency(ctx, a); err != nil {
 		return err
 	}
 	now := s.now()
-	return s.write(ctx, func(q querier) error {
+	return movedOn(s.write(ctx, func(q querier) error {
 		if err := checkAgencyRefs(ctx, q, a); err != nil {
 			return err
 		}
 		_, err := s.agencies().update(ctx, q, now, a.ID, func(old agencyRow) (agencyRow, error) {
+			if err := stale("agency", old.rec.Version, a.Version); err != nil {
+				return old, err
+			}
 			_, err := q.ExecContext(ctx, sqlUpdateAgency, a.Name, a.ShortName, a.Level, a.Scale, nullID(a.ParentID),
 				a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate), nullID(a.SuccessorID), nullID(a.JurisdictionID), a.ID.String())
-			return agencyRow{rec: *a, created: old.created}, err
+			nw := agencyRow{rec: *a, created: old.created}
+			nw.rec.Version++
+			return nw, err
 		})
 		return err
-	})
+	}), &a.Version)
 }
 
 const (

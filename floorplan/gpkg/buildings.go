@@ -17,11 +17,13 @@ func buildingImageOf(r buildingRow) buildingImage {
 	return buildingImage{ID: jsonID(b.ID), SiteID: jsonID(b.SiteID), Name: b.Name, Address: b.Address,
 		Footprint: jsonPolygon(b.Footprint), OriginLon: b.Georef.Origin[0], OriginLat: b.Georef.Origin[1],
 		RotationDeg: b.Georef.RotationDeg, Scale: b.Georef.Scale, SourceID: b.SourceID,
-		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted), ValidFrom: jsonDate(b.ValidFrom)}
+		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted), ValidFrom: jsonDate(b.ValidFrom),
+		Version: b.Version}
 }
 
 const buildingColumns = `b.id, b.site_id, b.name, b.address, b.footprint, b.origin_lon, b.origin_lat, b.rotation_deg,
-       b.scale, b.source_id, CAST(b.created_at AS TEXT), CAST(b.deleted_at AS TEXT), CAST(b.valid_from AS TEXT)`
+       b.scale, b.source_id, CAST(b.created_at AS TEXT), CAST(b.deleted_at AS TEXT), CAST(b.valid_from AS TEXT),
+       b.version`
 
 func (s *Store) scanBuilding(row scanner) (buildingRow, error) {
 	var (
@@ -31,7 +33,7 @@ func (s *Store) scanBuilding(row scanner) (buildingRow, error) {
 	)
 	err := row.Scan(idCol{&b.ID}, idCol{&b.SiteID}, &b.Name, &b.Address, &footprint, &b.Georef.Origin[0],
 		&b.Georef.Origin[1], &b.Georef.RotationDeg, &b.Georef.Scale, &b.SourceID, instantCol{&r.created, s.loc},
-		instantCol{&r.deleted, s.loc}, dateCol{&b.ValidFrom})
+		instantCol{&r.deleted, s.loc}, dateCol{&b.ValidFrom}, &b.Version)
 	if err != nil {
 		return r, err
 	}
@@ -102,7 +104,7 @@ func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error
 		}
 		created, createdText := instant(now)
 		row := buildingRow{rec: *b, created: created}
-		row.rec.ID, row.rec.ValidFrom = id, validFrom
+		row.rec.ID, row.rec.ValidFrom, row.rec.Version = id, validFrom, 1
 		err := s.buildings().insert(ctx, q, now, id, row, sqlInsertBuilding, ll, id.String(), b.SiteID.String(), b.Name,
 			b.Address, local, b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID,
 			createdText, nullDate(validFrom))
@@ -114,7 +116,7 @@ func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error
 	if err != nil {
 		return err
 	}
-	b.ID, b.ValidFrom = id, validFrom
+	b.ID, b.ValidFrom, b.Version = id, validFrom, 1
 	return nil
 }
 
@@ -139,10 +141,11 @@ func (s *Store) Buildings(ctx context.Context, siteID uuid.UUID) ([]floorplan.Bu
 
 const sqlUpdateBuilding = `
 UPDATE buildings_all SET geom = ?, site_id = ?, name = ?, address = ?, footprint = ?, origin_lon = ?, origin_lat = ?,
-       rotation_deg = ?, scale = ?, source_id = ?, valid_from = ?
+       rotation_deg = ?, scale = ?, source_id = ?, valid_from = ?, version = version + 1
  WHERE id = ?`
 
-// UpdateBuilding replaces a building's fields. When its georeference changes, the lon/lat geometry of
+// UpdateBuilding replaces a building's fields if b.Version is still its version, and moves b.Version on.
+// When its georeference changes, the lon/lat geometry of
 // its floors and rooms is derived again in the same transaction, and each room's version moves on (its
 // map geometry changed), deleted floors and rooms included, as in the PostGIS store. A zero ValidFrom
 // keeps the stored one (and b.ValidFrom is then that one).
@@ -159,6 +162,9 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 	var validFrom time.Time
 	err = s.write(ctx, func(q querier) error {
 		old, err := s.buildings().update(ctx, q, now, b.ID, func(old buildingRow) (buildingRow, error) {
+			if err := stale("building", old.rec.Version, b.Version); err != nil {
+				return old, err
+			}
 			if err := checkBuildingRefs(ctx, q, b, b.ID); err != nil {
 				return old, err
 			}
@@ -182,6 +188,7 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 			}
 			nw := buildingRow{rec: *b, created: old.created}
 			nw.rec.ValidFrom = validFrom
+			nw.rec.Version++
 			return nw, nil
 		})
 		if err != nil {
@@ -197,12 +204,13 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 		return err
 	}
 	b.ValidFrom = validFrom
+	b.Version++
 	return nil
 }
 
 const (
 	sqlBuildingFloors = `SELECT ` + floorColumns + ` FROM floors_all f WHERE f.building_id = ? AND f.outline IS NOT NULL`
-	sqlRederiveFloor  = `UPDATE floors_all SET geom = ? WHERE id = ?`
+	sqlRederiveFloor  = `UPDATE floors_all SET geom = ?, version = version + 1 WHERE id = ?`
 )
 
 const (
@@ -211,7 +219,7 @@ const (
 )
 
 // rederive derives the lon/lat geometry of every floor of a building (live ones; deleted floors have
-// none) and of every room in frame f, and moves each room's version on. Each floor and room gets a
+// none) and of every room in frame f, and moves each floor's and room's version on. Each floor and room gets a
 // history row, as the PostGIS store's triggers write them.
 func (s *Store) rederive(ctx context.Context, q querier, now time.Time, f *geo.Frame, buildingID uuid.UUID) error {
 	floors, err := collect(ctx, q, s.scanFloor, sqlBuildingFloors, buildingID.String())
@@ -219,8 +227,9 @@ func (s *Store) rederive(ctx context.Context, q querier, now time.Time, f *geo.F
 		return err
 	}
 	for _, fl := range floors {
-		img := floorImageOf(fl)
-		c := change{floorplan.EntityFloor, fl.rec.ID, opUpdate, img, img}
+		nw := fl
+		nw.rec.Version++
+		c := change{floorplan.EntityFloor, fl.rec.ID, opUpdate, floorImageOf(fl), floorImageOf(nw)}
 		if err := setLonLat(ctx, q, now, c, sqlRederiveFloor, fl.rec.Outline, f, fl.deleted); err != nil {
 			return err
 		}

@@ -164,7 +164,7 @@ func overlapIn(others []placed, r *floorplan.Room, g placed) error {
 }
 
 // BulkInsertPeople adds many new people with their posts all-or-nothing (IDs assigned where uuid.Nil;
-// ID, CreatedAt and post IDs filled in place).
+// ID, Version, CreatedAt and post IDs filled in place).
 func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person) error {
 	if len(people) == 0 {
 		return nil
@@ -215,7 +215,7 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 				return fmt.Errorf("person %d (%s): %w", i+1, p.Name, err)
 			}
 			nw := *p
-			nw.ID, nw.CreatedAt, nw.DeletedAt = ids[i], c, time.Time{}
+			nw.ID, nw.Version, nw.CreatedAt, nw.DeletedAt = ids[i], 1, c, time.Time{}
 			if err := b.record(ctx, floorplan.EntityPerson, ids[i], personImageOf(nw)); err != nil {
 				return err
 			}
@@ -238,7 +238,7 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 		return err
 	}
 	for i := range people {
-		people[i].ID, people[i].CreatedAt, people[i].DeletedAt = ids[i], created[i].In(s.loc), time.Time{}
+		people[i].ID, people[i].Version, people[i].CreatedAt, people[i].DeletedAt = ids[i], 1, created[i].In(s.loc), time.Time{}
 		people[i].Posts = posts[i]
 	}
 	return nil

@@ -26,6 +26,10 @@ const (
 // SchemaVersion is the schema version the store writes.
 const SchemaVersion = schemaVersion
 
+// LayerViewsV6 creates the views sites, buildings and floors of schema version 6, for tests that write a
+// register of that version.
+const LayerViewsV6 = sqlLayerViewsV6
+
 // fixtureV1 is an empty register of schema version 1, as the store of that version created it: the
 // GeoPackage core tables, the register's tables of version 1 with their triggers and R-tree indexes, and
 // the marks application_id, user_version and schemaDefinitionV1. It is a frozen file, never written: the

@@ -11,8 +11,9 @@ import (
 )
 
 // sqlRoomFeatures is the tile path for rooms: the R-tree of the lon/lat polygons finds the rooms whose
-// envelope meets the bound (?1..?4: min lon, min lat, max lon, max lat); ?5 floor and ?6 level filter when
-// not NULL. Features then keeps the polygons that really meet the bound.
+// envelope meets the bound (?1..?4: min lon, min lat, max lon, max lat); ?5…?7 keep the rooms of a read
+// scope (scopeArgs); ?8 floor and ?9 level filter when not NULL. Features then keeps the polygons that
+// really meet the bound, which is why the page (limit, offset) is taken there and not in SQL.
 const sqlRoomFeatures = `
 SELECT r.id, r.geom, f.building_id, r.floor_id, f.ordinal, r.number, r.name, r.usage, r.agency_id, r.area_m2
   FROM rtree_rooms_geom t
@@ -20,23 +21,35 @@ SELECT r.id, r.geom, f.building_id, r.floor_id, f.ordinal, r.number, r.name, r.u
   JOIN floors_all f ON f.id = r.floor_id
  WHERE t.minx <= ?3 AND t.maxx >= ?1 AND t.miny <= ?4 AND t.maxy >= ?2
    AND r.deleted_at IS NULL
-   AND (?5 IS NULL OR r.floor_id = ?5)
-   AND (?6 IS NULL OR f.ordinal = ?6)`
+   AND ` + roomInScope + `
+   AND (?8 IS NULL OR r.floor_id = ?8)
+   AND (?9 IS NULL OR f.ordinal = ?9)`
 
-// sqlBuildingFeatures is the tile path for buildings (?1..?4 as above).
+// sqlRoomFeaturesOrder is FeatureFilter.Ordered for rooms (TEXT compares bytes, as Go does).
+const sqlRoomFeaturesOrder = `
+ ORDER BY f.building_id, f.ordinal, r.number, r.id`
+
+// sqlBuildingFeatures is the tile path for buildings (?1..?4 as above; ?5 the visible buildings as a JSON
+// array, NULL: all).
 const sqlBuildingFeatures = `
 SELECT b.id, b.geom, b.name, b.footprint
   FROM rtree_buildings_geom t
   JOIN buildings_all b ON b.fid = t.id
  WHERE t.minx <= ?3 AND t.maxx >= ?1 AND t.miny <= ?4 AND t.maxy >= ?2
-   AND b.deleted_at IS NULL`
+   AND b.deleted_at IS NULL
+   AND (?5 IS NULL OR b.id IN (SELECT value FROM json_each(?5)))`
+
+// sqlBuildingFeaturesOrder is FeatureFilter.Ordered for buildings: by ID, their building ID.
+const sqlBuildingFeaturesOrder = `
+ ORDER BY b.id`
 
 // Features returns the live features of a layer whose lon/lat geometry intersects bound b.
 func (s *Store) Features(ctx context.Context, layer floorplan.Layer, b orb.Bound, f floorplan.FeatureFilter) ([]floorplan.Feature, error) {
 	var (
-		query string
-		args  = []any{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
-		scan  func(scanner) (floorplan.Feature, error)
+		query, order string
+		args         = []any{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
+		scan         func(scanner) (floorplan.Feature, error)
+		scope        = scopeArgs(f.In)
 	)
 	switch layer {
 	case floorplan.LayerRooms:
@@ -44,12 +57,16 @@ func (s *Store) Features(ctx context.Context, layer floorplan.Layer, b orb.Bound
 		if f.HasLevel {
 			level = f.Level
 		}
-		query, scan = sqlRoomFeatures, scanRoomFeature
-		args = append(args, nullID(f.FloorID), level)
+		query, order, scan = sqlRoomFeatures, sqlRoomFeaturesOrder, scanRoomFeature
+		args = append(append(args, scope[:3]...), nullID(f.FloorID), level)
 	case floorplan.LayerBuildings:
-		query, scan = sqlBuildingFeatures, scanBuildingFeature
+		query, order, scan = sqlBuildingFeatures, sqlBuildingFeaturesOrder, scanBuildingFeature
+		args = append(args, scope[3])
 	default:
 		return nil, floorplan.Invalidf("unknown layer %q", layer)
+	}
+	if f.Ordered || f.Offset > 0 {
+		query += order
 	}
 	rows, err := s.reader().QueryContext(ctx, query, args...)
 	if err != nil {
@@ -57,12 +74,17 @@ func (s *Store) Features(ctx context.Context, layer floorplan.Layer, b orb.Bound
 	}
 	defer rows.Close()
 	out := []floorplan.Feature{}
+	skip := f.Offset
 	for rows.Next() {
 		ft, err := scan(rows)
 		if err != nil {
 			return nil, wrapErr(err)
 		}
 		if !intersects(ft.Geometry, b) {
+			continue
+		}
+		if skip > 0 {
+			skip--
 			continue
 		}
 		out = append(out, ft)

@@ -15,10 +15,11 @@ func floorImageOf(r floorRow) floorImage {
 	f := r.rec
 	return floorImage{ID: jsonID(f.ID), BuildingID: jsonID(f.BuildingID), Ordinal: f.Ordinal, Name: f.Name,
 		Elevation: f.Elevation, Outline: jsonPolygon(f.Outline), SourceID: f.SourceID,
-		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted)}
+		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted), Version: f.Version}
 }
 
-const floorColumns = `f.id, f.building_id, f.ordinal, f.name, f.elevation, f.outline, f.source_id, CAST(f.created_at AS TEXT), CAST(f.deleted_at AS TEXT)`
+const floorColumns = `f.id, f.building_id, f.ordinal, f.name, f.elevation, f.outline, f.source_id, CAST(f.created_at AS TEXT), CAST(f.deleted_at AS TEXT),
+       f.version`
 
 func (s *Store) scanFloor(row scanner) (floorRow, error) {
 	var (
@@ -27,7 +28,7 @@ func (s *Store) scanFloor(row scanner) (floorRow, error) {
 		outline []byte
 	)
 	err := row.Scan(idCol{&f.ID}, idCol{&f.BuildingID}, &f.Ordinal, &f.Name, &f.Elevation, &outline, &f.SourceID,
-		instantCol{&r.created, s.loc}, instantCol{&r.deleted, s.loc})
+		instantCol{&r.created, s.loc}, instantCol{&r.deleted, s.loc}, &f.Version)
 	if err != nil {
 		return r, err
 	}
@@ -73,12 +74,13 @@ func checkOrdinal(ctx context.Context, q querier, buildingID uuid.UUID, ordinal 
 	return nil
 }
 
-// CreateFloor adds a floor to a building.
+// CreateFloor adds a floor to a building at version 1.
 func (s *Store) CreateFloor(ctx context.Context, f *floorplan.Floor) error {
 	if err := floorplan.CheckFloor(ctx, f); err != nil {
 		return err
 	}
-	return s.create(ctx, &f.ID, func(q querier, id uuid.UUID, now time.Time) error {
+	f.Version = 0
+	return movedOn(s.create(ctx, &f.ID, func(q querier, id uuid.UUID, now time.Time) error {
 		frame, err := buildingFrame(ctx, q, f.BuildingID)
 		if err != nil {
 			return err
@@ -92,10 +94,10 @@ func (s *Store) CreateFloor(ctx context.Context, f *floorplan.Floor) error {
 		}
 		created, createdText := instant(now)
 		row := floorRow{rec: *f, created: created}
-		row.rec.ID = id
+		row.rec.ID, row.rec.Version = id, 1
 		return s.floors().insert(ctx, q, now, id, row, sqlInsertFloor, ll, id.String(), f.BuildingID.String(),
 			f.Ordinal, f.Name, f.Elevation, local, f.SourceID, createdText)
-	})
+	}), &f.Version)
 }
 
 // Floor returns a floor.
@@ -112,16 +114,21 @@ func (s *Store) Floors(ctx context.Context, buildingID uuid.UUID) ([]floorplan.F
 }
 
 const sqlUpdateFloor = `
-UPDATE floors_all SET geom = ?, ordinal = ?, name = ?, elevation = ?, outline = ?, source_id = ? WHERE id = ?`
+UPDATE floors_all SET geom = ?, ordinal = ?, name = ?, elevation = ?, outline = ?, source_id = ?,
+       version = version + 1 WHERE id = ?`
 
-// UpdateFloor replaces a floor's fields. A floor stays in its building.
+// UpdateFloor replaces a floor's fields if f.Version is still its version, and moves f.Version on. A
+// floor stays in its building.
 func (s *Store) UpdateFloor(ctx context.Context, f *floorplan.Floor) error {
 	if err := floorplan.CheckFloor(ctx, f); err != nil {
 		return err
 	}
 	now := s.now()
-	return s.write(ctx, func(q querier) error {
+	return movedOn(s.write(ctx, func(q querier) error {
 		_, err := s.floors().update(ctx, q, now, f.ID, func(old floorRow) (floorRow, error) {
+			if err := stale("floor", old.rec.Version, f.Version); err != nil {
+				return old, err
+			}
 			if f.BuildingID != uuid.Nil && f.BuildingID != old.rec.BuildingID {
 				return old, floorplan.Invalidf("a floor cannot move to another building")
 			}
@@ -141,10 +148,12 @@ func (s *Store) UpdateFloor(ctx context.Context, f *floorplan.Floor) error {
 				return old, err
 			}
 			f.BuildingID = old.rec.BuildingID
-			return floorRow{rec: *f, created: old.created}, nil
+			nw := floorRow{rec: *f, created: old.created}
+			nw.rec.Version++
+			return nw, nil
 		})
 		return err
-	})
+	}), &f.Version)
 }
 
 const sqlFloorInUse = `SELECT count(*) FROM rooms_all WHERE floor_id = ? AND deleted_at IS NULL`

@@ -134,6 +134,7 @@ type siteImage struct {
 	DeletedAt jsonInstant                 `json:"deleted_at"`
 	// Added by schema version 4.
 	JurisdictionID jsonID `json:"jurisdiction_id"`
+	Version        int64  `json:"version"` // added by schema version 7: 0 in images written before
 }
 
 type buildingImage struct {
@@ -150,6 +151,7 @@ type buildingImage struct {
 	CreatedAt   jsonInstant `json:"created_at"`
 	DeletedAt   jsonInstant `json:"deleted_at"`
 	ValidFrom   jsonDate    `json:"valid_from"`
+	Version     int64       `json:"version"` // added by schema version 7: 0 in images written before
 }
 
 type floorImage struct {
@@ -162,6 +164,7 @@ type floorImage struct {
 	SourceID   string      `json:"source_id"`
 	CreatedAt  jsonInstant `json:"created_at"`
 	DeletedAt  jsonInstant `json:"deleted_at"`
+	Version    int64       `json:"version"` // added by schema version 7: 0 in images written before
 }
 
 type agencyImage struct {
@@ -179,6 +182,7 @@ type agencyImage struct {
 	CreatedAt      jsonInstant `json:"created_at"`
 	DeletedAt      jsonInstant `json:"deleted_at"`
 	JurisdictionID jsonID      `json:"jurisdiction_id"` // added by schema version 4
+	Version        int64       `json:"version"`         // added by schema version 7: 0 in images written before
 }
 
 type jurisdictionImage struct {
@@ -218,6 +222,7 @@ type personImage struct {
 	StatusDate jsonDate    `json:"status_date"`
 	CreatedAt  jsonInstant `json:"created_at"`
 	DeletedAt  jsonInstant `json:"deleted_at"`
+	Version    int64       `json:"version"` // added by schema version 7: 0 in images written before
 }
 
 type postImage struct {

@@ -27,17 +27,7 @@ ALTER TABLE buildings RENAME TO buildings_all;
 ALTER TABLE floors RENAME TO floors_all;
 ALTER TABLE rooms RENAME TO rooms_all;
 
-CREATE VIEW sites AS
-SELECT fid, geom, id, name, address, category, ownership, records, note, created_at, jurisdiction_id
-  FROM sites_all WHERE deleted_at IS NULL;
-CREATE VIEW buildings AS
-SELECT fid, geom, id, site_id, name, address, footprint, origin_lon, origin_lat, rotation_deg, scale, source_id,
-       created_at, valid_from
-  FROM buildings_all WHERE deleted_at IS NULL;
-CREATE VIEW floors AS
-SELECT fid, geom, id, building_id, ordinal, name, elevation, outline, source_id, created_at
-  FROM floors_all WHERE deleted_at IS NULL;
-CREATE VIEW rooms AS
+` + sqlLayerViewsV6 + `CREATE VIEW rooms AS
 SELECT fid, geom, id, floor_id, number, name, usage, agency_id, state, idle_since, local_geom, area_m2, source_id,
        version, created_at, valid_from
   FROM rooms_all WHERE deleted_at IS NULL;
@@ -50,4 +40,37 @@ UPDATE gpkg_contents SET description = 'live floors (levels); deleted ones are i
  WHERE table_name = 'floors';
 UPDATE gpkg_contents SET description = 'live rooms; deleted ones are in history; state: the recorded state (in_use, idle, under_repair, leased), not the over-standard status, which officemap computes for a day; geometry: lon/lat, derived from local_geom (local metres, SRS 99999, the source of truth for area_m2)'
  WHERE table_name = 'rooms';
+`
+
+// sqlLayerViewsV6 are the views sites, buildings and floors of schema version 6 (sqlMigrateV6).
+const sqlLayerViewsV6 = `
+CREATE VIEW sites AS
+SELECT fid, geom, id, name, address, category, ownership, records, note, created_at, jurisdiction_id
+  FROM sites_all WHERE deleted_at IS NULL;
+CREATE VIEW buildings AS
+SELECT fid, geom, id, site_id, name, address, footprint, origin_lon, origin_lat, rotation_deg, scale, source_id,
+       created_at, valid_from
+  FROM buildings_all WHERE deleted_at IS NULL;
+CREATE VIEW floors AS
+SELECT fid, geom, id, building_id, ordinal, name, elevation, outline, source_id, created_at
+  FROM floors_all WHERE deleted_at IS NULL;
+`
+
+// sqlLayerViewsV7 creates the views sites, buildings and floors again with the version column their
+// tables get in schema version 7 (sqlMigrateV7), last as in the tables. Their rows in gpkg_contents and
+// gpkg_geometry_columns name them, not their definitions, and stay.
+const sqlLayerViewsV7 = `
+DROP VIEW sites;
+DROP VIEW buildings;
+DROP VIEW floors;
+CREATE VIEW sites AS
+SELECT fid, geom, id, name, address, category, ownership, records, note, created_at, jurisdiction_id, version
+  FROM sites_all WHERE deleted_at IS NULL;
+CREATE VIEW buildings AS
+SELECT fid, geom, id, site_id, name, address, footprint, origin_lon, origin_lat, rotation_deg, scale, source_id,
+       created_at, valid_from, version
+  FROM buildings_all WHERE deleted_at IS NULL;
+CREATE VIEW floors AS
+SELECT fid, geom, id, building_id, ordinal, name, elevation, outline, source_id, created_at, version
+  FROM floors_all WHERE deleted_at IS NULL;
 `

@@ -109,6 +109,7 @@ func TestGeoPackageMarksOfWALFile(t *testing.T) {
 // layers' names, with their deleted rows, and no views.
 func downgradeV6(t *testing.T, path string) {
 	t.Helper()
+	downgradeV7(t, path)
 	var queries []string
 	for _, layer := range []string{"sites", "buildings", "floors", "rooms"} {
 		queries = append(queries, `DROP VIEW `+layer, `ALTER TABLE `+layer+`_all RENAME TO `+layer)

@@ -14,18 +14,18 @@ import (
 func personImageOf(p floorplan.Person) personImage {
 	return personImage{ID: jsonID(p.ID), Name: p.Name, AgencyID: jsonID(p.AgencyID), Rank: string(p.Rank),
 		Title: p.Title, Status: string(p.Status), StatusDate: jsonDate(p.StatusDate),
-		CreatedAt: jsonInstant(p.CreatedAt), DeletedAt: jsonInstant(p.DeletedAt)}
+		CreatedAt: jsonInstant(p.CreatedAt), DeletedAt: jsonInstant(p.DeletedAt), Version: p.Version}
 }
 
 // deletedPerson is p deleted at the instant at.
 func deletedPerson(p floorplan.Person, at time.Time) floorplan.Person { p.DeletedAt = at; return p }
 
-const personColumns = `p.id, p.name, p.agency_id, p.rank, p.title, p.status, CAST(p.status_date AS TEXT), CAST(p.created_at AS TEXT), CAST(p.deleted_at AS TEXT)`
+const personColumns = `p.id, p.name, p.agency_id, p.rank, p.title, p.status, CAST(p.status_date AS TEXT), CAST(p.created_at AS TEXT), CAST(p.deleted_at AS TEXT), p.version`
 
 func (s *Store) scanPerson(row scanner) (floorplan.Person, error) {
 	var r floorplan.Person
 	err := row.Scan(idCol{&r.ID}, &r.Name, idCol{&r.AgencyID}, &r.Rank, &r.Title, &r.Status, dateCol{&r.StatusDate},
-		instantCol{&r.CreatedAt, s.loc}, instantCol{&r.DeletedAt, s.loc})
+		instantCol{&r.CreatedAt, s.loc}, instantCol{&r.DeletedAt, s.loc}, &r.Version)
 	r.Posts = []floorplan.Post{}
 	return r, err
 }
@@ -163,7 +163,7 @@ func (s *Store) CreatePerson(ctx context.Context, p *floorplan.Person) error {
 			return err
 		}
 		nw := *p
-		nw.ID, nw.CreatedAt, nw.DeletedAt = id, created.In(s.loc), time.Time{}
+		nw.ID, nw.Version, nw.CreatedAt, nw.DeletedAt = id, 1, created.In(s.loc), time.Time{}
 		err := s.people().insert(ctx, q, now, id, nw, sqlInsertPerson, id.String(), p.Name, nullID(p.AgencyID), p.Rank,
 			p.Title, p.Status, nullDate(p.StatusDate), createdText)
 		if err != nil {
@@ -174,7 +174,7 @@ func (s *Store) CreatePerson(ctx context.Context, p *floorplan.Person) error {
 	if err != nil {
 		return err
 	}
-	p.ID, p.CreatedAt, p.DeletedAt, p.Posts = id, created.In(s.loc), time.Time{}, posts
+	p.ID, p.Version, p.CreatedAt, p.DeletedAt, p.Posts = id, 1, created.In(s.loc), time.Time{}, posts
 	return nil
 }
 
@@ -237,9 +237,11 @@ func (s *Store) People(ctx context.Context, f floorplan.PersonFilter) ([]floorpl
 }
 
 const sqlUpdatePerson = `
-UPDATE people SET name = ?, agency_id = ?, rank = ?, title = ?, status = ?, status_date = ? WHERE id = ?`
+UPDATE people SET name = ?, agency_id = ?, rank = ?, title = ?, status = ?, status_date = ?, version = version + 1
+ WHERE id = ?`
 
-// UpdatePerson replaces a person's fields and posts (posts left out are deleted).
+// UpdatePerson replaces a person's fields and posts (posts left out are deleted) if p.Version is still
+// its version, and moves p.Version on.
 func (s *Store) UpdatePerson(ctx context.Context, p *floorplan.Person) error {
 	if err := floorplan.CheckPerson(ctx, p); err != nil {
 		return err
@@ -251,10 +253,13 @@ func (s *Store) UpdatePerson(ctx context.Context, p *floorplan.Person) error {
 			return err
 		}
 		_, err := s.people().update(ctx, q, now, p.ID, func(old floorplan.Person) (floorplan.Person, error) {
+			if err := stale("person", old.Version, p.Version); err != nil {
+				return old, err
+			}
 			_, err := q.ExecContext(ctx, sqlUpdatePerson, p.Name, nullID(p.AgencyID), p.Rank, p.Title, p.Status,
 				nullDate(p.StatusDate), p.ID.String())
 			nw := *p
-			nw.CreatedAt, nw.DeletedAt = old.CreatedAt, time.Time{}
+			nw.Version, nw.CreatedAt, nw.DeletedAt = old.Version+1, old.CreatedAt, time.Time{}
 			return nw, err
 		})
 		if err != nil {
@@ -266,6 +271,7 @@ func (s *Store) UpdatePerson(ctx context.Context, p *floorplan.Person) error {
 		return err
 	}
 	p.Posts = posts
+	p.Version++
 	return nil
 }
 

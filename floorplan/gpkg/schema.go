@@ -38,7 +38,7 @@ const (
 //	5: users.last_totp_step, the time step of the last one-time code accepted (sqlMigrateV5).
 //	6: the layers sites, buildings, floors and rooms are views of the live rows of the tables
 //	   sites_all, buildings_all, floors_all and rooms_all (sqlMigrateV6, see the package doc).
-const schemaVersion = 6
+const schemaVersion = 7
 
 // schemaDefinition marks a file as an officemap register in gpkg_extensions (extension
 // officemap_register); the version is in officemap_schema. A file of version 1 carries
@@ -343,6 +343,7 @@ var migrations = []func(ctx context.Context, q querier) error{
 	execStep(sqlMigrateV4),      // the jurisdictions
 	execStep(sqlMigrateV5),      // users.last_totp_step
 	execStep(sqlMigrateV6),      // the layers of the live rows (layers.go)
+	execStep(sqlMigrateV7),      // the versions of sites, buildings, floors, agencies and people
 }
 
 // execStep returns the migration step that runs stmts.
@@ -424,6 +425,21 @@ ALTER TABLE agencies ADD COLUMN jurisdiction_id TEXT;
 const sqlMigrateV5 = `
 ALTER TABLE users ADD COLUMN last_totp_step INTEGER NOT NULL DEFAULT 0;
 `
+
+// sqlMigrateV7 is the schema part of version 7 (the GeoPackage counterpart of
+// migrations/0009_versions.sql), and the last step of a new file's schema (sqlSchema): sites, buildings,
+// floors, agencies and people get a version, 1 for every row, which the store moves on by one with every
+// update and checks against the caller's (a stale one is floorplan.ErrConflict). Adding the column changes
+// no row. The layers sites, buildings and floors are views, which are created again with the column
+// (layers.go). Unlike the rooms' and assignments', these versions have no trigger: the store also writes
+// the derived map geometry of sites (refreshSiteGeom), which is no change of the record.
+const sqlMigrateV7 = `
+ALTER TABLE sites_all ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE buildings_all ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE floors_all ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE agencies ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE people ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+` + sqlLayerViewsV7
 
 // sqlRegister creates the GeoPackage core tables and the register; sqlSchema adds the spatial indexes.
 // Layout:
@@ -725,7 +741,9 @@ var sqlSchema = sqlRegister + `
 
 ` + sqlRTreeIndexes("sites", "buildings", "floors", "rooms") + `
 -- Layers of the live rows (schema version 6) ------------------------------------------------------------
-` + sqlMigrateV6
+` + sqlMigrateV6 + `
+-- Versions of sites, buildings, floors, agencies and people (schema version 7) --------------------------
+` + sqlMigrateV7
 
 // sqlRTreeIndex is the gpkg_rtree_index extension of the geometry column geom of the feature table <t>:
 // the R-tree rtree_<t>_geom and the triggers that keep it in step with the table, as OGC 12-128r19 Annex

@@ -16,7 +16,7 @@ func siteImageOf(r siteRow) siteImage {
 	s := r.rec
 	return siteImage{ID: jsonID(s.ID), Name: s.Name, Address: s.Address, Category: s.Category,
 		Ownership: s.Ownership, Records: recordsOf(s.Records), Note: s.Note, CreatedAt: jsonInstant(r.created),
-		DeletedAt: jsonInstant(r.deleted), JurisdictionID: jsonID(s.JurisdictionID)}
+		DeletedAt: jsonInstant(r.deleted), JurisdictionID: jsonID(s.JurisdictionID), Version: s.Version}
 }
 
 func recordsOf(rs []floorplan.OwnershipRecord) []floorplan.OwnershipRecord {
@@ -27,7 +27,7 @@ func recordsOf(rs []floorplan.OwnershipRecord) []floorplan.OwnershipRecord {
 }
 
 const siteColumns = `s.id, s.name, s.address, s.category, s.ownership, s.records, s.note, CAST(s.created_at AS TEXT), CAST(s.deleted_at AS TEXT),
-       s.jurisdiction_id`
+       s.jurisdiction_id, s.version`
 
 func (s *Store) scanSite(row scanner) (siteRow, error) {
 	var (
@@ -36,7 +36,7 @@ func (s *Store) scanSite(row scanner) (siteRow, error) {
 		records string
 	)
 	err := row.Scan(idCol{&site.ID}, &site.Name, &site.Address, &site.Category, &site.Ownership, &records, &site.Note,
-		instantCol{&r.created, s.loc}, instantCol{&r.deleted, s.loc}, idCol{&site.JurisdictionID})
+		instantCol{&r.created, s.loc}, instantCol{&r.deleted, s.loc}, idCol{&site.JurisdictionID}, &site.Version)
 	if err != nil {
 		return r, err
 	}
@@ -63,22 +63,23 @@ const sqlInsertSite = `
 INSERT INTO sites_all (id, name, address, category, ownership, records, note, created_at, jurisdiction_id)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-// CreateSite adds a site.
+// CreateSite adds a site at version 1.
 func (s *Store) CreateSite(ctx context.Context, site *floorplan.Site) error {
 	records, err := s.checkSite(site)
 	if err != nil {
 		return err
 	}
-	return s.create(ctx, &site.ID, func(q querier, id uuid.UUID, now time.Time) error {
+	site.Version = 0
+	return movedOn(s.create(ctx, &site.ID, func(q querier, id uuid.UUID, now time.Time) error {
 		if err := liveIfGiven(ctx, q, sqlLiveJurisdiction, site.JurisdictionID, "jurisdiction"); err != nil {
 			return err
 		}
 		created, createdText := instant(now)
 		row := siteRow{rec: *site, created: created}
-		row.rec.ID = id
+		row.rec.ID, row.rec.Version = id, 1
 		return s.sites().insert(ctx, q, now, id, row, sqlInsertSite, id.String(), site.Name, site.Address,
 			site.Category, site.Ownership, records, site.Note, createdText, nullID(site.JurisdictionID))
-	})
+	}), &site.Version)
 }
 
 // Site returns a site.
@@ -94,26 +95,32 @@ func (s *Store) Sites(ctx context.Context) ([]floorplan.Site, error) {
 }
 
 const sqlUpdateSite = `
-UPDATE sites_all SET name = ?, address = ?, category = ?, ownership = ?, records = ?, note = ?, jurisdiction_id = ? WHERE id = ?`
+UPDATE sites_all SET name = ?, address = ?, category = ?, ownership = ?, records = ?, note = ?, jurisdiction_id = ?,
+       version = version + 1 WHERE id = ?`
 
-// UpdateSite replaces a site's fields.
+// UpdateSite replaces a site's fields if site.Version is still its version, and moves site.Version on.
 func (s *Store) UpdateSite(ctx context.Context, site *floorplan.Site) error {
 	records, err := s.checkSite(site)
 	if err != nil {
 		return err
 	}
 	now := s.now()
-	return s.write(ctx, func(q querier) error {
+	return movedOn(s.write(ctx, func(q querier) error {
 		if err := liveIfGiven(ctx, q, sqlLiveJurisdiction, site.JurisdictionID, "jurisdiction"); err != nil {
 			return err
 		}
 		_, err := s.sites().update(ctx, q, now, site.ID, func(old siteRow) (siteRow, error) {
+			if err := stale("site", old.rec.Version, site.Version); err != nil {
+				return old, err
+			}
 			_, err := q.ExecContext(ctx, sqlUpdateSite, site.Name, site.Address, site.Category, site.Ownership,
 				records, site.Note, nullID(site.JurisdictionID), site.ID.String())
-			return siteRow{rec: *site, created: old.created}, err
+			nw := siteRow{rec: *site, created: old.created}
+			nw.rec.Version++
+			return nw, err
 		})
 		return err
-	})
+	}), &site.Version)
 }
 
 const sqlSiteInUse = `SELECT count(*) FROM buildings_all WHERE site_id = ? AND deleted_at IS NULL`

@@ -255,14 +255,14 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost
 			snap.Buildings = append(snap.Buildings, floorplan.Building{ID: uuid.UUID(r.ID), SiteID: uuid.UUID(r.SiteID),
 				Name: r.Name, Address: r.Address, Footprint: orb.Polygon(r.Footprint), SourceID: r.SourceID,
 				Georef:    georef(r.OriginLon, r.OriginLat, r.RotationDeg, r.Scale),
-				ValidFrom: s.imageValidFrom(r.ValidFrom, r.CreatedAt)})
+				ValidFrom: s.imageValidFrom(r.ValidFrom, r.CreatedAt), Version: imageVersion(r.Version)})
 		}
 	case floorplan.EntityFloor:
 		var r floorImage
 		if err = json.Unmarshal(img.row, &r); err == nil {
 			snap.Floors = append(snap.Floors, floorplan.Floor{ID: uuid.UUID(r.ID), BuildingID: uuid.UUID(r.BuildingID),
 				Ordinal: r.Ordinal, Name: r.Name, Elevation: r.Elevation, Outline: orb.Polygon(r.Outline),
-				SourceID: r.SourceID})
+				SourceID: r.SourceID, Version: imageVersion(r.Version)})
 		}
 	case floorplan.EntityRoom:
 		var r roomImage
@@ -280,7 +280,8 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost
 				ShortName: r.ShortName, Level: floorplan.AdminLevel(r.Level), Scale: floorplan.AdminLevel(r.Scale),
 				ParentID: uuid.UUID(r.ParentID), Headcount: r.Headcount, ApprovedAreaM2: r.ApprovedAreaM2,
 				Status: floorplan.AgencyStatus(r.Status), StatusDate: time.Time(r.StatusDate),
-				SuccessorID: uuid.UUID(r.SuccessorID), JurisdictionID: uuid.UUID(r.JurisdictionID)})
+				SuccessorID: uuid.UUID(r.SuccessorID), JurisdictionID: uuid.UUID(r.JurisdictionID),
+				Version: imageVersion(r.Version)})
 		}
 	case floorplan.EntityPerson:
 		var r personImage
@@ -288,7 +289,7 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost
 			snap.People = append(snap.People, floorplan.Person{ID: uuid.UUID(r.ID), Name: r.Name,
 				AgencyID: uuid.UUID(r.AgencyID), Rank: floorplan.Rank(r.Rank), Title: r.Title, Posts: []floorplan.Post{},
 				Status: floorplan.PersonStatus(r.Status), StatusDate: time.Time(r.StatusDate),
-				CreatedAt: s.in(time.Time(r.CreatedAt))})
+				Version: imageVersion(r.Version), CreatedAt: s.in(time.Time(r.CreatedAt))})
 		}
 	case entityPost:
 		var r postImage
@@ -341,3 +342,7 @@ func (s *Store) in(t time.Time) time.Time {
 	}
 	return t.In(s.loc)
 }
+
+// imageVersion is the version of a building, floor, agency or person in its history image: 1 for an image
+// written before schema version 7, which gave every row version 1.
+func imageVersion(v int64) int64 { return max(v, 1) }

@@ -58,17 +58,17 @@ func recs[T any](rows []rowOf[T]) []T {
 // The live row of an id, and the soft delete, of each entity's table.
 const (
 	sqlSite             = `SELECT ` + siteColumns + ` FROM sites_all s WHERE s.id = ? AND s.deleted_at IS NULL`
-	sqlDeleteSite       = `UPDATE sites_all SET deleted_at = ?, geom = NULL WHERE id = ?`
+	sqlDeleteSite       = `UPDATE sites_all SET deleted_at = ?, geom = NULL, version = version + 1 WHERE id = ?`
 	sqlBuilding         = `SELECT ` + buildingColumns + ` FROM buildings_all b WHERE b.id = ? AND b.deleted_at IS NULL`
-	sqlDeleteBuilding   = `UPDATE buildings_all SET deleted_at = ?, geom = NULL WHERE id = ?`
+	sqlDeleteBuilding   = `UPDATE buildings_all SET deleted_at = ?, geom = NULL, version = version + 1 WHERE id = ?`
 	sqlFloor            = `SELECT ` + floorColumns + ` FROM floors_all f WHERE f.id = ? AND f.deleted_at IS NULL`
-	sqlDeleteFloor      = `UPDATE floors_all SET deleted_at = ?, geom = NULL WHERE id = ?`
+	sqlDeleteFloor      = `UPDATE floors_all SET deleted_at = ?, geom = NULL, version = version + 1 WHERE id = ?`
 	sqlRoom             = `SELECT ` + roomColumns + ` FROM rooms_all r WHERE r.id = ? AND r.deleted_at IS NULL`
 	sqlDeleteRoom       = `UPDATE rooms_all SET deleted_at = ?, geom = NULL, version = version + 1 WHERE id = ?`
 	sqlAgency           = `SELECT ` + agencyColumns + ` FROM agencies a WHERE a.id = ? AND a.deleted_at IS NULL`
-	sqlDeleteAgency     = `UPDATE agencies SET deleted_at = ? WHERE id = ?`
+	sqlDeleteAgency     = `UPDATE agencies SET deleted_at = ?, version = version + 1 WHERE id = ?`
 	sqlPerson           = `SELECT ` + personColumns + ` FROM people p WHERE p.id = ? AND p.deleted_at IS NULL`
-	sqlDeletePerson     = `UPDATE people SET deleted_at = ? WHERE id = ?`
+	sqlDeletePerson     = `UPDATE people SET deleted_at = ?, version = version + 1 WHERE id = ?`
 	sqlAssignment       = `SELECT ` + assignmentColumns + ` FROM assignments a WHERE a.id = ? AND a.deleted_at IS NULL`
 	sqlDeleteAssignment = `UPDATE assignments SET deleted_at = ?, version = version + 1 WHERE id = ?`
 )
@@ -279,6 +279,14 @@ func inUse(format string, args ...any) error {
 func conflict(what string, current, given int64) error {
 	return fmt.Errorf("%w: the %s was changed by someone else (version %d, not %d); reload it and try again",
 		floorplan.ErrConflict, what, current, given)
+}
+
+// movedOn moves *version on by one when a write at that version succeeded (err nil), and returns err.
+func movedOn(err error, version *int64) error {
+	if err == nil {
+		*version++
+	}
+	return err
 }
 
 // stale is the conflict error for a write at version given of a record now at version current (nil

@@ -10,13 +10,13 @@ import (
 )
 
 const agencyColumns = `a.id, a.name, a.short_name, a.level, a.scale, a.parent_id, a.headcount, a.approved_area_m2,
-       a.status, a.status_date, a.successor_id, a.jurisdiction_id`
+       a.status, a.status_date, a.successor_id, a.jurisdiction_id, a.version`
 
 func scanAgency(row pgx.Row) (floorplan.Agency, error) {
 	var a floorplan.Agency
 	err := row.Scan(uuidDst(&a.ID), &a.Name, &a.ShortName, &a.Level, &a.Scale, optionalIDDst(&a.ParentID), &a.Headcount,
 		&a.ApprovedAreaM2, &a.Status, dateDst(&a.StatusDate), optionalIDDst(&a.SuccessorID),
-		optionalIDDst(&a.JurisdictionID))
+		optionalIDDst(&a.JurisdictionID), &a.Version)
 	return a, err
 }
 
@@ -36,12 +36,12 @@ INSERT INTO agencies (id, name, short_name, level, scale, parent_id, headcount, 
                       status_date, successor_id, jurisdiction_id)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
 
-// CreateAgency adds an agency.
+// CreateAgency adds an agency at version 1.
 func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
 	if err := floorplan.CheckAgency(ctx, a); err != nil {
 		return err
 	}
-	return s.create(ctx, &a.ID, func(tx pgx.Tx, id uuid.UUID) error {
+	return setVersion(s.create(ctx, &a.ID, func(tx pgx.Tx, id uuid.UUID) error {
 		if err := lockAgencyRefs(ctx, tx, a); err != nil {
 			return err
 		}
@@ -49,7 +49,7 @@ func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
 			a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate), nullID(a.SuccessorID),
 			nullID(a.JurisdictionID))
 		return err
-	})
+	}), &a.Version, 1)
 }
 
 const agencySQL = `SELECT ` + agencyColumns + ` FROM agencies a WHERE a.id = $1 AND a.deleted_at IS NULL`
@@ -69,22 +69,27 @@ func (s *Store) Agencies(ctx context.Context) ([]floorplan.Agency, error) {
 const updateAgencySQL = `
 UPDATE agencies SET name = $2, short_name = $3, level = $4, scale = $5, parent_id = $6, headcount = $7,
        approved_area_m2 = $8, status = $9, status_date = $10, successor_id = $11,
-       jurisdiction_id = $12
- WHERE id = $1 AND deleted_at IS NULL`
+       jurisdiction_id = $12, version = version + 1
+ WHERE id = $1 AND version = $13 AND deleted_at IS NULL
+RETURNING version`
 
-// UpdateAgency replaces an agency's fields.
+const agencyVersionSQL = `SELECT version FROM agencies WHERE id = $1 AND deleted_at IS NULL`
+
+// UpdateAgency replaces an agency's fields if a.Version is still its version, and moves a.Version on.
 func (s *Store) UpdateAgency(ctx context.Context, a *floorplan.Agency) error {
 	if err := floorplan.CheckAgency(ctx, a); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx pgx.Tx) error {
+	var next int64
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		if err := lockAgencyRefs(ctx, tx, a); err != nil {
 			return err
 		}
-		return updateLive(ctx, tx, "agency", a.ID, updateAgencySQL, a.ID, a.Name, a.ShortName, a.Level, a.Scale,
-			nullID(a.ParentID), a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate), nullID(a.SuccessorID),
-			nullID(a.JurisdictionID))
+		return updateVersioned(ctx, tx, "agency", a.ID, a.Version, &next, agencyVersionSQL, updateAgencySQL, a.ID,
+			a.Name, a.ShortName, a.Level, a.Scale, nullID(a.ParentID), a.Headcount, a.ApprovedAreaM2, a.Status,
+			nullDate(a.StatusDate), nullID(a.SuccessorID), nullID(a.JurisdictionID), a.Version)
 	})
+	return setVersion(err, &a.Version, next)
 }
 
 const (
@@ -94,7 +99,7 @@ const (
 	agencyPostsSQL      = `SELECT count(*) FROM posts WHERE agency_id = $1 AND deleted_at IS NULL`
 	agencyDependentsSQL = `
 SELECT count(*) FROM agencies WHERE (parent_id = $1 OR successor_id = $1) AND deleted_at IS NULL`
-	deleteAgencySQL = `UPDATE agencies SET deleted_at = now() WHERE id = $1`
+	deleteAgencySQL = `UPDATE agencies SET deleted_at = now(), version = version + 1 WHERE id = $1`
 )
 
 // DeleteAgency deletes an agency that no live room, person, post or agency refers to.

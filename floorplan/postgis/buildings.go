@@ -13,7 +13,7 @@ import (
 )
 
 const buildingColumns = `b.id, b.site_id, b.name, b.address, ST_AsEWKB(b.footprint), b.origin_lon, b.origin_lat,
-       b.rotation_deg, b.scale, b.source_id, b.valid_from`
+       b.rotation_deg, b.scale, b.source_id, b.valid_from, b.version`
 
 func scanBuilding(row pgx.Row) (floorplan.Building, error) {
 	var (
@@ -21,7 +21,7 @@ func scanBuilding(row pgx.Row) (floorplan.Building, error) {
 		footprint []byte
 	)
 	err := row.Scan(uuidDst(&b.ID), uuidDst(&b.SiteID), &b.Name, &b.Address, &footprint, &b.Georef.Origin[0],
-		&b.Georef.Origin[1], &b.Georef.RotationDeg, &b.Georef.Scale, &b.SourceID, dateDst(&b.ValidFrom))
+		&b.Georef.Origin[1], &b.Georef.RotationDeg, &b.Georef.Scale, &b.SourceID, dateDst(&b.ValidFrom), &b.Version)
 	if err != nil {
 		return b, err
 	}
@@ -73,7 +73,7 @@ func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error
 	if err != nil {
 		return err
 	}
-	b.ID, b.ValidFrom = id, validFrom
+	b.ID, b.ValidFrom, b.Version = id, validFrom, 1
 	return nil
 }
 
@@ -105,19 +105,22 @@ SELECT origin_lon, origin_lat, rotation_deg, scale FROM buildings
 	updateBuildingSQL = `
 UPDATE buildings SET site_id = $2, name = $3, address = $4, footprint = ST_GeomFromEWKB($5),
        footprint_ll = ST_GeomFromEWKB($6), origin_lon = $7, origin_lat = $8, rotation_deg = $9, scale = $10,
-       source_id = $11, valid_from = coalesce($12, valid_from)
- WHERE id = $1`
-	buildingRoomsSQL = `
+       source_id = $11, valid_from = coalesce($12, valid_from), version = version + 1
+ WHERE id = $1 AND version = $13
+RETURNING version`
+	buildingVersionSQL = `SELECT version FROM buildings WHERE id = $1 AND deleted_at IS NULL`
+	buildingRoomsSQL   = `
 SELECT r.id, ST_AsEWKB(r.geom) FROM rooms r JOIN floors f ON f.id = r.floor_id
  WHERE f.building_id = $1 FOR UPDATE OF r`
 	rederiveRoomSQL   = `UPDATE rooms SET geom_ll = ST_GeomFromEWKB($2), version = version + 1 WHERE id = $1`
 	buildingFloorsSQL = `SELECT id, ST_AsEWKB(outline) FROM floors WHERE building_id = $1 AND outline IS NOT NULL FOR UPDATE`
-	rederiveFloorSQL  = `UPDATE floors SET outline_ll = ST_GeomFromEWKB($2) WHERE id = $1`
+	rederiveFloorSQL  = `UPDATE floors SET outline_ll = ST_GeomFromEWKB($2), version = version + 1 WHERE id = $1`
 )
 
-// UpdateBuilding replaces a building's fields. When its georeference changes, the lon/lat geometry of
-// its floors and rooms (deleted rooms included) is derived again in the same transaction; each room's
-// version moves on, since its map geometry changed.
+// UpdateBuilding replaces a building's fields if b.Version is still its version, and moves b.Version on.
+// When its georeference changes, the lon/lat geometry of its floors and rooms (deleted rooms included) is
+// derived again in the same transaction; each floor's and room's version moves on, since its map
+// geometry changed.
 func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error {
 	if err := floorplan.CheckBuilding(ctx, b); err != nil {
 		return err
@@ -127,7 +130,8 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 	if err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx pgx.Tx) error {
+	var next int64
+	err = s.write(ctx, func(tx pgx.Tx) error {
 		var old geo.Georef
 		if err := scanLive(ctx, tx, lockBuildingGeorefSQL, "building", b.ID, georefDst(&old)...); err != nil {
 			return err
@@ -135,8 +139,9 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 		if err := lockLive(ctx, tx, lockSiteShareSQL, b.SiteID, "site"); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, updateBuildingSQL, b.ID, b.SiteID, b.Name, b.Address, local, ll,
-			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID, nullDate(b.ValidFrom))
+		err := updateVersioned(ctx, tx, "building", b.ID, b.Version, &next, buildingVersionSQL, updateBuildingSQL, b.ID,
+			b.SiteID, b.Name, b.Address, local, ll, b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg,
+			b.Georef.Scale, b.SourceID, nullDate(b.ValidFrom), b.Version)
 		if err := s.geometryError(ctx, err, "footprint", local, ll); err != nil {
 			return err
 		}
@@ -150,6 +155,7 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 		}
 		return rederive(ctx, tx, frame, buildingRoomsSQL, rederiveRoomSQL, b.ID)
 	})
+	return setVersion(err, &b.Version, next)
 }
 
 // rederive reads (id, local EWKB) rows with selectSQL and writes each one's lon/lat geometry in frame f
@@ -194,7 +200,7 @@ func rederive(ctx context.Context, tx pgx.Tx, f *geo.Frame, selectSQL, updateSQL
 const (
 	lockBuildingSQL   = `SELECT id FROM buildings WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`
 	buildingInUseSQL  = `SELECT count(*) FROM floors WHERE building_id = $1 AND deleted_at IS NULL`
-	deleteBuildingSQL = `UPDATE buildings SET deleted_at = now() WHERE id = $1`
+	deleteBuildingSQL = `UPDATE buildings SET deleted_at = now(), version = version + 1 WHERE id = $1`
 )
 
 // DeleteBuilding deletes a building that has no floors left.

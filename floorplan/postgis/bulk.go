@@ -238,7 +238,7 @@ SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::date[],
 )
 
 // BulkInsertPeople adds many new people with their posts all-or-nothing (IDs assigned where uuid.Nil;
-// ID, CreatedAt and post IDs filled in place).
+// ID, Version, CreatedAt and post IDs filled in place).
 func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person) error {
 	if len(people) == 0 {
 		return nil
@@ -276,7 +276,7 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 		return err
 	}
 	for i := range people {
-		people[i].ID, people[i].CreatedAt, people[i].DeletedAt = ids[i], created[ids[i]].In(s.loc), time.Time{}
+		people[i].ID, people[i].Version, people[i].CreatedAt, people[i].DeletedAt = ids[i], 1, created[ids[i]].In(s.loc), time.Time{}
 		posts := floorplan.ClonePosts(people[i].Posts)
 		for j := range posts {
 			posts[j].ID = postIDs[i][j]

@@ -10,14 +10,14 @@ import (
 	"officemap/geo"
 )
 
-const floorColumns = `f.id, f.building_id, f.ordinal, f.name, f.elevation, ST_AsEWKB(f.outline), f.source_id`
+const floorColumns = `f.id, f.building_id, f.ordinal, f.name, f.elevation, ST_AsEWKB(f.outline), f.source_id, f.version`
 
 func scanFloor(row pgx.Row) (floorplan.Floor, error) {
 	var (
 		f       floorplan.Floor
 		outline []byte
 	)
-	if err := row.Scan(uuidDst(&f.ID), uuidDst(&f.BuildingID), &f.Ordinal, &f.Name, &f.Elevation, &outline, &f.SourceID); err != nil {
+	if err := row.Scan(uuidDst(&f.ID), uuidDst(&f.BuildingID), &f.Ordinal, &f.Name, &f.Elevation, &outline, &f.SourceID, &f.Version); err != nil {
 		return f, err
 	}
 	var err error
@@ -57,12 +57,12 @@ const insertFloorSQL = `
 INSERT INTO floors (id, building_id, ordinal, name, elevation, outline, outline_ll, source_id)
 VALUES ($1, $2, $3, $4, $5, ST_GeomFromEWKB($6), ST_GeomFromEWKB($7), $8)`
 
-// CreateFloor adds a floor to a building.
+// CreateFloor adds a floor to a building at version 1.
 func (s *Store) CreateFloor(ctx context.Context, f *floorplan.Floor) error {
 	if err := floorplan.CheckFloor(ctx, f); err != nil {
 		return err
 	}
-	return s.create(ctx, &f.ID, func(tx pgx.Tx, id uuid.UUID) error {
+	return setVersion(s.create(ctx, &f.ID, func(tx pgx.Tx, id uuid.UUID) error {
 		frame, err := buildingFrame(ctx, tx, f.BuildingID)
 		if err != nil {
 			return err
@@ -73,7 +73,7 @@ func (s *Store) CreateFloor(ctx context.Context, f *floorplan.Floor) error {
 		}
 		_, err = tx.Exec(ctx, insertFloorSQL, id, f.BuildingID, f.Ordinal, f.Name, f.Elevation, local, ll, f.SourceID)
 		return s.geometryError(ctx, err, "outline", local, ll)
-	})
+	}), &f.Version, 1)
 }
 
 const floorSQL = `SELECT ` + floorColumns + ` FROM floors f WHERE f.id = $1 AND f.deleted_at IS NULL`
@@ -95,16 +95,20 @@ const (
 	lockFloorSQL   = `SELECT building_id FROM floors WHERE id = $1 AND deleted_at IS NULL FOR NO KEY UPDATE`
 	updateFloorSQL = `
 UPDATE floors SET ordinal = $2, name = $3, elevation = $4, outline = ST_GeomFromEWKB($5),
-       outline_ll = ST_GeomFromEWKB($6), source_id = $7
- WHERE id = $1`
+       outline_ll = ST_GeomFromEWKB($6), source_id = $7, version = version + 1
+ WHERE id = $1 AND version = $8
+RETURNING version`
+	floorVersionSQL = `SELECT version FROM floors WHERE id = $1 AND deleted_at IS NULL`
 )
 
-// UpdateFloor replaces a floor's fields. A floor stays in its building.
+// UpdateFloor replaces a floor's fields if f.Version is still its version, and moves f.Version on. A
+// floor stays in its building.
 func (s *Store) UpdateFloor(ctx context.Context, f *floorplan.Floor) error {
 	if err := floorplan.CheckFloor(ctx, f); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx pgx.Tx) error {
+	var next int64
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		var buildingID uuid.UUID
 		if err := scanLive(ctx, tx, lockFloorSQL, "floor", f.ID, &buildingID); err != nil {
 			return err
@@ -120,19 +124,21 @@ func (s *Store) UpdateFloor(ctx context.Context, f *floorplan.Floor) error {
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, updateFloorSQL, f.ID, f.Ordinal, f.Name, f.Elevation, local, ll, f.SourceID)
+		err = updateVersioned(ctx, tx, "floor", f.ID, f.Version, &next, floorVersionSQL, updateFloorSQL, f.ID, f.Ordinal,
+			f.Name, f.Elevation, local, ll, f.SourceID, f.Version)
 		if err := s.geometryError(ctx, err, "outline", local, ll); err != nil {
 			return err
 		}
 		f.BuildingID = buildingID
 		return nil
 	})
+	return setVersion(err, &f.Version, next)
 }
 
 const (
 	lockFloorForDeleteSQL = `SELECT id FROM floors WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`
 	floorInUseSQL         = `SELECT count(*) FROM rooms WHERE floor_id = $1 AND deleted_at IS NULL`
-	deleteFloorSQL        = `UPDATE floors SET deleted_at = now() WHERE id = $1`
+	deleteFloorSQL        = `UPDATE floors SET deleted_at = now(), version = version + 1 WHERE id = $1`
 )
 
 // DeleteFloor deletes a floor that has no rooms left.

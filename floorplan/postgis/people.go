@@ -10,12 +10,12 @@ import (
 	"officemap/floorplan"
 )
 
-const personColumns = `p.id, p.name, p.agency_id, p.rank, p.title, p.status, p.status_date, p.created_at, p.deleted_at`
+const personColumns = `p.id, p.name, p.agency_id, p.rank, p.title, p.status, p.status_date, p.created_at, p.deleted_at, p.version`
 
 func (s *Store) scanPerson(row pgx.Row) (floorplan.Person, error) {
 	p := floorplan.Person{Posts: []floorplan.Post{}}
 	err := row.Scan(uuidDst(&p.ID), &p.Name, optionalIDDst(&p.AgencyID), &p.Rank, &p.Title, &p.Status,
-		dateDst(&p.StatusDate), instantDst(&p.CreatedAt, s.loc), instantDst(&p.DeletedAt, s.loc))
+		dateDst(&p.StatusDate), instantDst(&p.CreatedAt, s.loc), instantDst(&p.DeletedAt, s.loc), &p.Version)
 	return p, err
 }
 
@@ -99,7 +99,7 @@ func (s *Store) CreatePerson(ctx context.Context, p *floorplan.Person) error {
 	if err != nil {
 		return err
 	}
-	p.ID, p.CreatedAt, p.DeletedAt, p.Posts = id, created.In(s.loc), time.Time{}, posts
+	p.ID, p.Version, p.CreatedAt, p.DeletedAt, p.Posts = id, 1, created.In(s.loc), time.Time{}, posts
 	return nil
 }
 
@@ -156,21 +156,27 @@ func (s *Store) People(ctx context.Context, f floorplan.PersonFilter) ([]floorpl
 }
 
 const updatePersonSQL = `
-UPDATE people SET name = $2, agency_id = $3, rank = $4, title = $5, status = $6, status_date = $7
- WHERE id = $1 AND deleted_at IS NULL`
+UPDATE people SET name = $2, agency_id = $3, rank = $4, title = $5, status = $6, status_date = $7,
+       version = version + 1
+ WHERE id = $1 AND version = $8 AND deleted_at IS NULL
+RETURNING version`
 
-// UpdatePerson replaces a person's fields and posts (posts left out are deleted).
+const personVersionSQL = `SELECT version FROM people WHERE id = $1 AND deleted_at IS NULL`
+
+// UpdatePerson replaces a person's fields and posts (posts left out are deleted) if p.Version is still
+// its version, and moves p.Version on.
 func (s *Store) UpdatePerson(ctx context.Context, p *floorplan.Person) error {
 	if err := floorplan.CheckPerson(ctx, p); err != nil {
 		return err
 	}
 	posts := floorplan.ClonePosts(p.Posts)
+	var next int64
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		if err := lockLiveIfGiven(ctx, tx, lockAgencyShareSQL, p.AgencyID, "agency"); err != nil {
 			return err
 		}
-		err := updateLive(ctx, tx, "person", p.ID, updatePersonSQL, p.ID, p.Name, nullID(p.AgencyID), p.Rank, p.Title,
-			p.Status, nullDate(p.StatusDate))
+		err := updateVersioned(ctx, tx, "person", p.ID, p.Version, &next, personVersionSQL, updatePersonSQL, p.ID,
+			p.Name, nullID(p.AgencyID), p.Rank, p.Title, p.Status, nullDate(p.StatusDate), p.Version)
 		if err != nil {
 			return err
 		}
@@ -179,7 +185,7 @@ func (s *Store) UpdatePerson(ctx context.Context, p *floorplan.Person) error {
 	if err != nil {
 		return err
 	}
-	p.Posts = posts
+	p.Posts, p.Version = posts, next
 	return nil
 }
 
@@ -190,7 +196,7 @@ SELECT count(*) FROM assignments
  WHERE person_id = $1 AND deleted_at IS NULL AND (end_date IS NULL OR end_date > $2)`
 	deletePersonSQL = `
 WITH gone AS (UPDATE posts SET deleted_at = now() WHERE person_id = $1 AND deleted_at IS NULL)
-UPDATE people SET deleted_at = now() WHERE id = $1`
+UPDATE people SET deleted_at = now(), version = version + 1 WHERE id = $1`
 )
 
 // DeletePerson deletes a person (and their posts) who holds no room any more (no assignment that has

@@ -44,6 +44,28 @@ func updateLive(ctx context.Context, tx pgx.Tx, what string, id uuid.UUID, query
 	return err
 }
 
+// updateVersioned runs the UPDATE of the live record of id at version given (query with args; it matches
+// the version and returns the new one) and scans the new version into next; the caller moves its
+// record's version on once the write commits (a write may be retried). None matched is
+// floorplan.ErrNotFound when the record is gone, and floorplan.ErrConflict when its version moved on
+// (versionSQL, $1 the id).
+func updateVersioned(ctx context.Context, tx pgx.Tx, what string, id uuid.UUID, given int64, next *int64,
+	versionSQL, query string, args ...any) error {
+	err := tx.QueryRow(ctx, query, args...).Scan(next)
+	if err == pgx.ErrNoRows {
+		return staleOrMissing(ctx, tx, versionSQL, what, id, given)
+	}
+	return err
+}
+
+// setVersion moves *version on to next when a write succeeded (err nil), and returns err.
+func setVersion(err error, version *int64, next int64) error {
+	if err == nil {
+		*version = next
+	}
+	return err
+}
+
 // scanRef runs a query ($1 id) for the live row of an entity that a write refers to (locking it) and
 // scans the row into dst; no id given, or no row, is an invalid reference.
 func scanRef(ctx context.Context, tx pgx.Tx, query string, id uuid.UUID, what string, dst ...any) error {

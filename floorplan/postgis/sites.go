@@ -10,7 +10,7 @@ import (
 	"officemap/floorplan"
 )
 
-const siteColumns = `s.id, s.name, s.address, s.category, s.ownership, s.records, s.note, s.jurisdiction_id`
+const siteColumns = `s.id, s.name, s.address, s.category, s.ownership, s.records, s.note, s.jurisdiction_id, s.version`
 
 func scanSite(row pgx.Row) (floorplan.Site, error) {
 	var (
@@ -18,7 +18,7 @@ func scanSite(row pgx.Row) (floorplan.Site, error) {
 		records []byte
 	)
 	err := row.Scan(uuidDst(&s.ID), &s.Name, &s.Address, &s.Category, &s.Ownership, &records, &s.Note,
-		optionalIDDst(&s.JurisdictionID))
+		optionalIDDst(&s.JurisdictionID), &s.Version)
 	if err != nil {
 		return s, err
 	}
@@ -50,13 +50,13 @@ const insertSiteSQL = `
 INSERT INTO sites (id, name, address, category, ownership, records, note, jurisdiction_id)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
 
-// CreateSite adds a site.
+// CreateSite adds a site at version 1.
 func (s *Store) CreateSite(ctx context.Context, site *floorplan.Site) error {
 	records, err := s.checkSite(site)
 	if err != nil {
 		return err
 	}
-	return s.create(ctx, &site.ID, func(tx pgx.Tx, id uuid.UUID) error {
+	err = s.create(ctx, &site.ID, func(tx pgx.Tx, id uuid.UUID) error {
 		if err := lockLiveIfGiven(ctx, tx, lockJurisdictionShareSQL, site.JurisdictionID, "jurisdiction"); err != nil {
 			return err
 		}
@@ -64,6 +64,7 @@ func (s *Store) CreateSite(ctx context.Context, site *floorplan.Site) error {
 			records, site.Note, nullID(site.JurisdictionID))
 		return err
 	})
+	return setVersion(err, &site.Version, 1)
 }
 
 const siteSQL = `SELECT ` + siteColumns + ` FROM sites s WHERE s.id = $1 AND s.deleted_at IS NULL`
@@ -82,28 +83,34 @@ func (s *Store) Sites(ctx context.Context) ([]floorplan.Site, error) {
 
 const updateSiteSQL = `
 UPDATE sites SET name = $2, address = $3, category = $4, ownership = $5, records = $6, note = $7,
-       jurisdiction_id = $8
- WHERE id = $1 AND deleted_at IS NULL`
+       jurisdiction_id = $8, version = version + 1
+ WHERE id = $1 AND version = $9 AND deleted_at IS NULL
+RETURNING version`
 
-// UpdateSite replaces a site's fields.
+const siteVersionSQL = `SELECT version FROM sites WHERE id = $1 AND deleted_at IS NULL`
+
+// UpdateSite replaces a site's fields if site.Version is still its version, and moves site.Version on.
 func (s *Store) UpdateSite(ctx context.Context, site *floorplan.Site) error {
 	records, err := s.checkSite(site)
 	if err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx pgx.Tx) error {
+	var next int64
+	err = s.write(ctx, func(tx pgx.Tx) error {
 		if err := lockLiveIfGiven(ctx, tx, lockJurisdictionShareSQL, site.JurisdictionID, "jurisdiction"); err != nil {
 			return err
 		}
-		return updateLive(ctx, tx, "site", site.ID, updateSiteSQL, site.ID, site.Name, site.Address, site.Category,
-			site.Ownership, records, site.Note, nullID(site.JurisdictionID))
+		return updateVersioned(ctx, tx, "site", site.ID, site.Version, &next, siteVersionSQL, updateSiteSQL, site.ID,
+			site.Name, site.Address, site.Category, site.Ownership, records, site.Note, nullID(site.JurisdictionID),
+			site.Version)
 	})
+	return setVersion(err, &site.Version, next)
 }
 
 const (
 	lockSiteSQL   = `SELECT id FROM sites WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`
 	siteInUseSQL  = `SELECT count(*) FROM buildings WHERE site_id = $1 AND deleted_at IS NULL`
-	deleteSiteSQL = `UPDATE sites SET deleted_at = now() WHERE id = $1`
+	deleteSiteSQL = `UPDATE sites SET deleted_at = now(), version = version + 1 WHERE id = $1`
 )
 
 // DeleteSite deletes a site that has no buildings left.

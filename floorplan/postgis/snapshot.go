@@ -231,11 +231,12 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost
 		b := floorplan.Building{ID: r.ID, SiteID: r.SiteID, Name: r.Name, Address: r.Address, SourceID: r.SourceID}
 		b.Georef.Origin = orb.Point{r.OriginLon, r.OriginLat}
 		b.Georef.RotationDeg, b.Georef.Scale, b.ValidFrom = r.RotationDeg, r.scaleNumber(), r.ValidFrom.Time
+		b.Version = r.version()
 		b.Footprint, err = imagePolygon(r.Footprint)
 		snap.Buildings = append(snap.Buildings, b)
 	case floorplan.EntityFloor:
 		f := floorplan.Floor{ID: r.ID, BuildingID: r.BuildingID, Ordinal: r.Ordinal, Name: r.Name,
-			Elevation: r.Elevation, SourceID: r.SourceID}
+			Elevation: r.Elevation, SourceID: r.SourceID, Version: r.version()}
 		f.Outline, err = imagePolygon(r.Outline)
 		snap.Floors = append(snap.Floors, f)
 	case floorplan.EntityRoom:
@@ -248,11 +249,12 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost
 		snap.Agencies = append(snap.Agencies, floorplan.Agency{ID: r.ID, Name: r.Name, ShortName: r.ShortName,
 			Level: floorplan.AdminLevel(r.Level), Scale: floorplan.AdminLevel(r.scaleText()), ParentID: r.ParentID, JurisdictionID: r.JurisdictionID,
 			Headcount: r.Headcount, ApprovedAreaM2: r.ApprovedAreaM2, Status: floorplan.AgencyStatus(r.Status),
-			StatusDate: r.StatusDate.Time, SuccessorID: r.SuccessorID})
+			StatusDate: r.StatusDate.Time, SuccessorID: r.SuccessorID, Version: r.version()})
 	case floorplan.EntityPerson:
 		snap.People = append(snap.People, floorplan.Person{ID: r.ID, Name: r.Name, AgencyID: r.AgencyID,
 			Rank: floorplan.Rank(r.Rank), Title: r.Title, Posts: []floorplan.Post{},
-			Status: floorplan.PersonStatus(r.Status), StatusDate: r.StatusDate.Time, CreatedAt: s.in(r.CreatedAt)})
+			Status: floorplan.PersonStatus(r.Status), StatusDate: r.StatusDate.Time, Version: r.version(),
+			CreatedAt: s.in(r.CreatedAt)})
 	case entityPost:
 		*posts = append(*posts, floorplan.PersonPost{PersonID: r.PersonID, Post: floorplan.Post{ID: r.ID,
 			Title: r.Title, AgencyID: r.AgencyID, Start: r.StartDate.Time, End: r.EndDate.Time}})
@@ -270,6 +272,10 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost
 	}
 	return nil
 }
+
+// version is the image's version: 1 for an image of a building, floor, agency or person written before
+// 0009_versions, which gave every row version 1.
+func (r rowImage) version() int64 { return max(r.Version, 1) }
 
 func (s *Store) in(t time.Time) time.Time {
 	if t.IsZero() {
