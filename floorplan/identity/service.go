@@ -206,6 +206,18 @@ func (s *Service) SignIn(ctx context.Context, username, password, otp, addr stri
 	if err := s.store.CreateSession(ctx, sess); err != nil {
 		return User{}, Session{}, "", err
 	}
+	r := AuditRecord{UserID: u.ID, Username: u.Username, Role: u.RoleNames(), Addr: addr,
+		Action: "session.sign_in", Target: "user " + u.Username, Outcome: OutcomeOK, Detail: s.signInNotes(u, sess)}
+	if err := s.append(ctx, r); err != nil {
+		_ = s.store.DeleteSession(ctx, hash) // no session without its record
+		return User{}, Session{}, "", err
+	}
+	return u, sess, secret, nil
+}
+
+// signInNotes is the detail of a sign-in's audit record: the second factor, and what the user must do
+// before anything else.
+func (s *Service) signInNotes(u User, sess Session) string {
 	var notes []string
 	if sess.MFA {
 		notes = append(notes, "second factor")
@@ -216,13 +228,7 @@ func (s *Service) SignIn(ctx context.Context, username, password, otp, addr stri
 	if s.NeedsTOTPEnrolment(u) {
 		notes = append(notes, "must enrol second factor")
 	}
-	r := AuditRecord{UserID: u.ID, Username: u.Username, Role: u.RoleNames(), Addr: addr,
-		Action: "session.sign_in", Target: "user " + u.Username, Outcome: OutcomeOK, Detail: strings.Join(notes, "; ")}
-	if err := s.append(ctx, r); err != nil {
-		_ = s.store.DeleteSession(ctx, hash) // no session without its record
-		return User{}, Session{}, "", err
-	}
-	return u, sess, secret, nil
+	return strings.Join(notes, "; ")
 }
 
 // SignInExternal starts a session for a user whom an external identity provider (OpenID Connect single

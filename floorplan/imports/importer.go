@@ -597,14 +597,7 @@ func (p *plan) planRooms(ctx context.Context, s floorplan.Reader, bp *buildingPl
 			return err
 		}
 		rp.r = p.room(src, old, fl.f.ID, geom, agency)
-		// The register's rules, room by room, so that a bad room is a problem of its own (skipped with
-		// skip-invalid) rather than the end of the whole import.
-		if err := cmp.Or(rp.r.Validate(), floorplan.RoomInOutline(fl.f, rp.r)); err != nil {
-			msg := err.Error()
-			if fe := (*floorplan.FieldError)(nil); errors.As(err, &fe) {
-				msg = fe.Message
-			}
-			p.reject(rp, msg, err)
+		if !p.meetsRules(rp, fl.f) {
 			continue
 		}
 		if old != nil {
@@ -641,6 +634,22 @@ func (p *plan) planRooms(ctx context.Context, s floorplan.Reader, bp *buildingPl
 		}
 	}
 	return nil
+}
+
+// meetsRules checks a planned room against the register's rules (field limits, its floor's outline),
+// room by room, so that a bad room is a problem of its own (skipped with skip-invalid) rather than the end
+// of the whole import.
+func (p *plan) meetsRules(rp *roomPlan, f floorplan.Floor) bool {
+	err := cmp.Or(rp.r.Validate(), floorplan.RoomInOutline(f, rp.r))
+	if err == nil {
+		return true
+	}
+	msg := err.Error()
+	if fe := (*floorplan.FieldError)(nil); errors.As(err, &fe) {
+		msg = fe.Message
+	}
+	p.reject(rp, msg, err)
+	return false
 }
 
 // noteRepeatedNumbers notes room numbers that the source gives to more than one room of a floor.
