@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -86,11 +87,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // statuses lists a route's statuses in order, e.g. "200×95 503×5".
 func statuses(m map[int]int) string {
-	codes := make([]int, 0, len(m))
-	for c := range m {
-		codes = append(codes, c)
-	}
-	slices.Sort(codes)
+	codes := slices.Sorted(maps.Keys(m))
 	parts := make([]string, len(codes))
 	for i, c := range codes {
 		parts[i] = fmt.Sprintf("%d×%d", c, m[c])

@@ -317,3 +317,41 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *x509.
 	}
 	return certFile, keyFile, pool
 }
+
+// TestLinkSettings: OFFICEMAP_PUBLIC_URL starts the server's links; without it they are root-relative
+// whatever Host or X-Forwarded-Host say, unless OFFICEMAP_TRUST_PROXY=on trusts the forwarded host.
+func TestLinkSettings(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{nil, "/ogc"},
+		{map[string]string{envPublicURL: "https://fangchan.example.gov.cn/"}, "https://fangchan.example.gov.cn/ogc"},
+		{map[string]string{envTrustProxy: "on"}, "https://gis.example.gov.cn/ogc"},
+	} {
+		url, _, stop := servingEnv(t, tc.env, "serve", "--accounts=false", "--db", filepath.Join(t.TempDir(), "links.gpkg"), "--addr", "127.0.0.1:0")
+		req, _ := http.NewRequest(http.MethodGet, url+"ogc", nil)
+		req.Header.Set("X-Forwarded-Host", "gis.example.gov.cn")
+		req.Header.Set("X-Forwarded-Proto", "https")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var landing struct{ Links []struct{ Href, Rel string } }
+		err = json.NewDecoder(resp.Body).Decode(&landing)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		self := ""
+		for _, l := range landing.Links {
+			if l.Rel == "self" {
+				self = l.Href
+			}
+		}
+		if self != tc.want {
+			t.Errorf("%v: self link %q, want %q", tc.env, self, tc.want)
+		}
+		stop()
+	}
+}
