@@ -80,6 +80,9 @@ type Building struct {
 	// SourceID identifies the building in an imported source (CAD file, IMDF id, OSM way), so that a
 	// re-import updates rather than duplicates. Empty for buildings drawn in officemap.
 	SourceID string `json:"source_id,omitempty"`
+	// Lang is the language (BCP 47 tag) of the names of the building, its floors and rooms as the source
+	// gave them ("en", "zh-CN"); empty for names typed here (zh-CN).
+	Lang string `json:"lang,omitempty"`
 	// ValidFrom is the day the building exists from in the world, when known (built, acquired); zero when
 	// unknown, and then it exists in reports from the day it was entered.
 	ValidFrom time.Time `json:"valid_from,omitzero"`
@@ -95,8 +98,11 @@ type Floor struct {
 	Name       string      `json:"name"`      // display name: "B1", "1F", "2F" …
 	Elevation  float64     `json:"elevation"` // metres above the building's ground floor
 	Outline    orb.Polygon `json:"-"`         // optional gross outline in local metres
-	SourceID   string      `json:"source_id,omitempty"`
-	Version    int64       `json:"version"` // as Site.Version
+	// Openings are the floor's doors and other openings as lines in local metres (from an IMDF archive's
+	// opening.geojson or a drawing's doors layer), drawn on plans; nil when none are known.
+	Openings orb.MultiLineString `json:"-"`
+	SourceID string              `json:"source_id,omitempty"`
+	Version  int64               `json:"version"` // as Site.Version
 }
 
 // Usage is a room's use type. The office types are those of 《党政机关办公用房建设标准》 (2014); the rest
@@ -113,6 +119,8 @@ const (
 	UsageAncillary   Usage = "ancillary"   // 附属用房: 食堂、汽车库、人防设施、警卫用房…
 	UsageTechnical   Usage = "technical"   // 技术业务用房
 	UsageCirculation Usage = "circulation" // 交通: corridors, stairs, lifts, lobbies
+	UsageShaft       Usage = "shaft"       // 管井: pipe, cable and lift shafts (no floor: never usable area)
+	UsageVoid        Usage = "void"        // 中庭上空/挑空: open to the floor below (no floor: never usable area)
 	UsageCommercial  Usage = "commercial"  // 商业 (leased shops; not office space)
 	UsageResidential Usage = "residential" // 住宅
 	UsageOther       Usage = "other"       // 其他
@@ -120,7 +128,7 @@ const (
 
 // Usages lists every usage in display order.
 var Usages = []Usage{UsageOffice, UsageRestRoom, UsageToilet, UsageService, UsageEquipment, UsageAncillary,
-	UsageTechnical, UsageCirculation, UsageCommercial, UsageResidential, UsageOther}
+	UsageTechnical, UsageCirculation, UsageShaft, UsageVoid, UsageCommercial, UsageResidential, UsageOther}
 
 // Valid reports whether u is a known usage.
 func (u Usage) Valid() bool { return slices.Contains(Usages, u) }
@@ -134,6 +142,11 @@ func (u Usage) IsOfficeSpace() bool {
 	}
 	return false
 }
+
+// HasFloor reports whether rooms of this usage have a floor to stand on, and so count in usable area
+// (使用面积) totals: every usage but shafts and voids, which are drawn so that a plan has no holes but are
+// never floor area.
+func (u Usage) HasFloor() bool { return u != UsageShaft && u != UsageVoid }
 
 // CountsAsOffice reports whether an assigned room of this usage counts towards a person's office area
 // (办公室使用面积): the office itself and a leader's rest room.
@@ -172,7 +185,13 @@ type Room struct {
 	IdleSince time.Time   `json:"idle_since,omitzero"`
 	Geometry  orb.Polygon `json:"-"` // local metres
 	SourceID  string      `json:"source_id,omitempty"`
-	Version   int64       `json:"version"`
+	// SourceCategory is the room's category in the source it was imported from ("opentobelow", "parking",
+	// "room.office", a DXF layer's room type), kept so that an export gives it back; empty when drawn here.
+	SourceCategory string `json:"source_category,omitempty"`
+	// RecordedAreaM2 is the usable area the bureau's own room register records for the room (账面面积),
+	// imported from its spreadsheet to be compared with the measured Area; 0 when none is recorded.
+	RecordedAreaM2 float64 `json:"recorded_area_m2,omitempty"`
+	Version        int64   `json:"version"`
 	// ValidFrom is the day the room exists from in the world, when known (drawn from a survey of an older
 	// building, say); zero when unknown, and then it exists in reports from the day it was entered.
 	ValidFrom time.Time `json:"valid_from,omitzero"`

@@ -42,8 +42,12 @@ type Dataset struct {
 	// that level's rooms.
 	MatchWithinFloor bool
 	Buildings        []Building
+	// CoordPrecision is the rounding of the source's coordinates, in its units (degrees for a lon/lat
+	// source): an officemap IMDF export rounds to 1e-7°. A re-import counts a room unchanged when its
+	// stored geometry, taken to the source's frame and rounded so, equals the source's. 0: exact.
+	CoordPrecision float64
 	// Notes are remarks of the reader for the summary (labels outside every room, defaults taken…).
-	Notes []string
+	Notes []Note
 }
 
 // Building is one building of a source with its floors and rooms.
@@ -57,6 +61,8 @@ type Building struct {
 	Footprint orb.Polygon // in the dataset's coordinates; optional
 	// Georef is the source's own georeference of its local frame (nil when it has none).
 	Georef *geo.Georef
+	// Lang is the language tag of the names the source gives ("en"); empty when unknown.
+	Lang   string
 	Floors []Floor // floors the source declares; floors used by rooms are added as needed
 	Rooms  []Room
 }
@@ -69,6 +75,8 @@ type Floor struct {
 	Name      string
 	Elevation float64
 	Outline   orb.Polygon // in the dataset's coordinates; optional
+	// Openings are the level's doors and other openings (in the dataset's coordinates), kept for plans.
+	Openings orb.MultiLineString
 }
 
 // Room is one room of a source.
@@ -85,6 +93,11 @@ type Room struct {
 	GeneratedNumber bool
 	Name            string
 	Usage           floorplan.Usage // empty: other
+	// Category is the room's category in the source's own terms (IMDF category, OSM room=* value, DXF
+	// room type), kept on the room (floorplan.Room.SourceCategory) for a lossless export.
+	Category string
+	// RecordedAreaM2 is an area the source records for the room (a room register's 账面面积); 0: none.
+	RecordedAreaM2 float64
 	// UsageAssumed is set when the source does not say the usage and the reader took a default or a
 	// guess: a re-import then keeps the usage a planner has set since.
 	UsageAssumed bool

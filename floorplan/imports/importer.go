@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -42,6 +43,8 @@ type Options struct {
 	SkipInvalid bool
 	// DryRun plans and validates only: nothing is written.
 	DryRun bool
+	// Lang is the language of the summary's notes: "en" for English, Chinese otherwise.
+	Lang string
 	// Progress, when set, is called as rooms are written (done of total).
 	Progress func(done, total int)
 }
@@ -89,7 +92,6 @@ const (
 // import would do.
 func Import(ctx context.Context, reg *floorplan.Register, d *Dataset, opt Options) (*Summary, error) {
 	sum := &Summary{File: d.File, Format: d.Format, DryRun: opt.DryRun, Skipped: []Problem{}, Notes: []string{}}
-	sum.Notes = append(sum.Notes, d.Notes...)
 	req := floorplan.Request{Op: floorplan.OpBatch, Entity: floorplan.EntityRoom, What: "import " + d.Format + " " + d.File}
 	if opt.DryRun {
 		if err := reg.Check(ctx, req); err != nil {
@@ -124,7 +126,7 @@ type plan struct {
 	site      *floorplan.Site // a new site, or nil
 	buildings []*buildingPlan
 	problems  []Problem
-	notes     []string
+	notes     []Note
 	agencies  []floorplan.Agency // loaded on first use
 	loadedAg  bool
 }
@@ -193,7 +195,7 @@ func newPlan(ctx context.Context, s floorplan.Reader, d *Dataset, opt Options) (
 	for gi := range groups {
 		g := &groups[gi]
 		if len(g.Rooms) == 0 && len(g.Floors) == 0 {
-			p.notes = append(p.notes, fmt.Sprintf("building %q has no rooms in the source and was left out", g.Name))
+			p.notes = append(p.notes, Notef("building %q has no rooms in the source and was left out", g.Name))
 			continue
 		}
 		bp, err := p.target(ctx, s, g, loadAll)
@@ -351,7 +353,7 @@ func (p *plan) target(ctx context.Context, s floorplan.Reader, g *Building,
 		bp.b, bp.op = *found, opUnchanged
 		bp.frame = found.Georef.Frame()
 		if p.opt.Origin != nil || p.opt.Rotation != nil {
-			p.notes = append(p.notes, fmt.Sprintf("--origin/--rotation ignored: building %q keeps its georeference", found.Name))
+			p.notes = append(p.notes, Notef("--origin/--rotation ignored: building %q keeps its georeference", found.Name))
 		}
 		if fp := p.footprint(g, bp.frame); fp != nil && !samePolygon(fp, found.Footprint) {
 			bp.b.Footprint = fp
@@ -384,7 +386,7 @@ func (p *plan) georef(g *Building) (geo.Georef, error) {
 		gr.Origin, gr.RotationDeg = g.Georef.Origin, g.Georef.RotationDeg
 	case p.d.LonLat:
 		gr.Origin = centre(g)
-		p.notes = append(p.notes, fmt.Sprintf("building %q: local frame origin at %.7f, %.7f (centroid of its %s), rotation 0",
+		p.notes = append(p.notes, Notef("building %q: local frame origin at %.7f, %.7f (centroid of its %s), rotation 0",
 			g.Name, gr.Origin[0], gr.Origin[1], map[bool]string{true: "outline", false: "rooms"}[len(g.Footprint) > 0]))
 	default:
 		return gr, Errorf(p.d.File, "", "the source has no georeference: give --origin LON,LAT (and --rotation DEG) to place it")
@@ -439,7 +441,7 @@ func (p *plan) footprint(g *Building, f *geo.Frame) orb.Polygon {
 		fp = f.PolygonToLocal(fp)
 	}
 	if err := geo.Validate(fp); err != nil {
-		p.notes = append(p.notes, fmt.Sprintf("building %q: outline left out: %v", g.Name, err))
+		p.notes = append(p.notes, Notef("building %q: outline left out: %v", g.Name, err))
 		return nil
 	}
 	return geo.Normalize(fp)
@@ -466,7 +468,7 @@ func (p *plan) planFloors(bp *buildingPlan, g *Building) error {
 		}
 		if len(outline) > 0 {
 			if err := geo.Validate(outline); err != nil {
-				p.notes = append(p.notes, fmt.Sprintf("level %d: outline left out: %v", sf.Ordinal, err))
+				p.notes = append(p.notes, Notef("level %d: outline left out: %v", sf.Ordinal, err))
 				outline = nil
 			} else {
 				outline = geo.Normalize(outline)
@@ -615,7 +617,7 @@ func (p *plan) planRooms(ctx context.Context, s floorplan.Reader, bp *buildingPl
 		}
 	}
 	if filtered > 0 {
-		p.notes = append(p.notes, fmt.Sprintf("%d rooms on other levels than --level %d were left out", filtered, *p.opt.Level))
+		p.notes = append(p.notes, Notef("%d rooms on other levels than --level %d were left out", filtered, *p.opt.Level))
 	}
 	p.noteRepeatedNumbers(bp)
 	if p.d.SourcePrefix != "" {
@@ -629,7 +631,7 @@ func (p *plan) planRooms(ctx context.Context, s floorplan.Reader, bp *buildingPl
 			}
 		}
 		if len(gone) > 0 {
-			p.notes = append(p.notes, fmt.Sprintf("building %q: %d rooms of an earlier import of this source are no longer in it and were left as they are: %s",
+			p.notes = append(p.notes, Notef("building %q: %d rooms of an earlier import of this source are no longer in it and were left as they are: %s",
 				bp.b.Name, len(gone), listed(gone, 10)))
 		}
 	}
@@ -672,7 +674,7 @@ func (p *plan) noteRepeatedNumbers(bp *buildingPlan) {
 	}
 	for _, k := range order {
 		if len(refs[k]) > 1 {
-			p.notes = append(p.notes, fmt.Sprintf("building %q: %d rooms are numbered %s on one floor: %s",
+			p.notes = append(p.notes, Notef("building %q: %d rooms are numbered %s on one floor: %s",
 				bp.b.Name, len(refs[k]), k.number, listed(refs[k], 5)))
 		}
 	}
@@ -754,7 +756,7 @@ func (p *plan) agency(ctx context.Context, s floorplan.Reader, src *Room) (uuid.
 			return a.ID, nil
 		}
 	}
-	p.notes = append(p.notes, fmt.Sprintf("%s: agency %s is not in the register; the room's agency was left as it is",
+	p.notes = append(p.notes, Notef("%s: agency %s is not in the register; the room's agency was left as it is",
 		src.Ref, strings.TrimSpace(src.AgencyName+" "+idOrEmpty(src.AgencyID))))
 	return uuid.Nil, nil
 }
@@ -778,9 +780,9 @@ func samePolygon(a, b orb.Polygon) bool { return geo.EqualWithin(a, b, 1e-9) }
 // summarise fills the summary's counts, skipped list, notes and targets.
 func (p *plan) summarise(sum *Summary) {
 	if p.site != nil && p.opt.DryRun {
-		p.notes = append(p.notes, fmt.Sprintf("a new site %q would be created for the new buildings", p.site.Name))
+		p.notes = append(p.notes, Notef("a new site %q would be created for the new buildings", p.site.Name))
 	} else if p.site != nil {
-		p.notes = append(p.notes, fmt.Sprintf("new site %q (%s) created for the new buildings", p.site.Name, p.site.ID))
+		p.notes = append(p.notes, Notef("new site %q (%s) created for the new buildings", p.site.Name, p.site.ID))
 	}
 	for _, bp := range p.buildings {
 		count(&sum.Buildings, bp.op)
@@ -806,7 +808,9 @@ func (p *plan) summarise(sum *Summary) {
 	for _, pr := range p.problems {
 		sum.Skipped = append(sum.Skipped, pr)
 	}
-	sum.Notes = append(sum.Notes, p.notes...)
+	for _, n := range append(slices.Clip(p.d.Notes), p.notes...) {
+		sum.Notes = append(sum.Notes, n.In(p.opt.Lang))
+	}
 }
 
 func count(c *Counts, op string) {

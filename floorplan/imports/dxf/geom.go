@@ -6,6 +6,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"officemap/floorplan/imports"
 	"officemap/geo"
 )
 
@@ -128,7 +129,7 @@ type Placed struct {
 // coordinates, with arcs approximated within tol drawing units, and counts of every entity by layer and
 // type (block contents counted where they are inserted). Blocks inserted deeper than lim.MaxDepth,
 // inserted in themselves or not defined are left out with a note.
-func (d *Drawing) Place(tol float64, lim Limits) (placed []Placed, counts map[string]map[string]int, notes []string, err error) {
+func (d *Drawing) Place(tol float64, lim Limits) (placed []Placed, counts map[string]map[string]int, notes []imports.Note, err error) {
 	lim = lim.orDefaults()
 	p := &placer{d: d, tol: tol, lim: lim, counts: map[string]map[string]int{}, noted: map[string]bool{}}
 	if err := p.place(d.Entities, identity, 0, "", "", "", nil); err != nil {
@@ -143,13 +144,13 @@ type placer struct {
 	lim    Limits
 	out    []Placed
 	counts map[string]map[string]int
-	notes  []string
+	notes  []imports.Note
 	noted  map[string]bool
 	n      int // entities placed
 	points int // polyline points placed
 }
 
-func (p *placer) note(key, msg string) {
+func (p *placer) note(key string, msg imports.Note) {
 	if !p.noted[key] {
 		p.noted[key] = true
 		p.notes = append(p.notes, msg)
@@ -224,15 +225,15 @@ func (p *placer) insert(e *Entity, m affine, depth int, ref, key, layer string, 
 	b := p.d.Blocks[e.Block]
 	switch {
 	case b == nil:
-		p.note("undefined:"+e.Block, fmt.Sprintf("%s: block %q is not defined; left out", ref, e.Block))
+		p.note("undefined:"+e.Block, imports.Notef("%s: block %q is not defined; left out", ref, e.Block))
 		return nil
 	case depth >= p.lim.MaxDepth:
-		p.note("depth:"+e.Block, fmt.Sprintf("%s: block %q is nested more than %d levels deep; left out", ref, e.Block, p.lim.MaxDepth))
+		p.note("depth:"+e.Block, imports.Notef("%s: block %q is nested more than %d levels deep; left out", ref, e.Block, p.lim.MaxDepth))
 		return nil
 	}
 	for _, s := range stack {
 		if s == e.Block {
-			p.note("cycle:"+e.Block, fmt.Sprintf("%s: block %q inserts itself; left out", ref, e.Block))
+			p.note("cycle:"+e.Block, imports.Notef("%s: block %q inserts itself; left out", ref, e.Block))
 			return nil
 		}
 	}

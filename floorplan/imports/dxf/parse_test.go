@@ -2,6 +2,7 @@ package dxf
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -283,7 +284,7 @@ func TestPlaceBlocks(t *testing.T) {
 	if counts["ROOMS"]["LWPOLYLINE"] != 4 { // A, B/I1, B/I2 and M
 		t.Errorf("counts %v", counts)
 	}
-	joined := strings.Join(notes, "\n")
+	joined := fmt.Sprint(notes)
 	for _, want := range []string{`block "LOOP" inserts itself`, `block "MISSING" is not defined`} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("notes lack %q:\n%s", want, joined)
@@ -294,7 +295,7 @@ func TestPlaceBlocks(t *testing.T) {
 		t.Errorf("expansion beyond MaxExpanded: %v", err)
 	}
 	if _, _, notes, _ := dr.Place(0.001, Limits{MaxEntities: 100, MaxVertices: 100, MaxTotalVertices: 100, MaxLineBytes: 100,
-		MaxRecordPairs: 100, MaxDepth: 1, MaxExpanded: 100, MaxPoints: 1000}); !strings.Contains(strings.Join(notes, "\n"), "nested more than 1 levels") {
+		MaxRecordPairs: 100, MaxDepth: 1, MaxExpanded: 100, MaxPoints: 1000}); !strings.Contains(fmt.Sprint(notes), "nested more than 1 levels") {
 		t.Errorf("depth limit not noted: %v", notes)
 	}
 }

@@ -205,7 +205,7 @@ func ReadDrawing(file string, d *Drawing, opt Options) (*imports.Dataset, error)
 	if namesLayer != "" {
 		names = fmt.Sprintf(", names from layer %q", namesLayer)
 	}
-	rr.ds.Notes = append(rr.ds.Notes, fmt.Sprintf("rooms from layer %q, numbers from layer %q%s, units %s", roomsLayer, labelsLayer,
+	rr.ds.Notes = append(rr.ds.Notes, imports.Notef("rooms from layer %q, numbers from layer %q%s, units %s", roomsLayer, labelsLayer,
 		names, rr.unit))
 	b := rr.building()
 	if len(b.Rooms) == 0 {
@@ -250,7 +250,7 @@ func newRoomReader(base string, d *Drawing, opt Options) (*roomReader, error) {
 		ds: &imports.Dataset{Format: "dxf", File: base, SourcePrefix: "dxf:" + base + ":", MatchWithinFloor: true}}
 	rr.ds.Notes = append(rr.ds.Notes, notes...)
 	if opt.Units != "" && insUnits[d.InsUnits] != "" && insUnits[d.InsUnits] != unit {
-		rr.ds.Notes = append(rr.ds.Notes, fmt.Sprintf("--units %s used instead of the header's $INSUNITS (%s)", unit, insUnits[d.InsUnits]))
+		rr.ds.Notes = append(rr.ds.Notes, imports.Notef("--units %s used instead of the header's $INSUNITS (%s)", unit, insUnits[d.InsUnits]))
 	}
 	return rr, nil
 }
@@ -340,10 +340,10 @@ func (rr *roomReader) label(labels, names string) {
 		}
 	}
 	if labels == "" {
-		rr.ds.Notes = append(rr.ds.Notes, "no layer has texts inside the rooms: every room gets a generated number (give --labels-layer)")
+		rr.ds.Notes = append(rr.ds.Notes, imports.Notef("no layer has texts inside the rooms: every room gets a generated number (give --labels-layer)"))
 	}
 	if len(stray) > 0 {
-		rr.ds.Notes = append(rr.ds.Notes, fmt.Sprintf("%d labels on layer %q are in no room: %s", len(stray), labels, listed(stray, 10)))
+		rr.ds.Notes = append(rr.ds.Notes, imports.Notef("%d labels on layer %q are in no room: %s", len(stray), labels, listed(stray, 10)))
 	}
 }
 
@@ -372,7 +372,7 @@ func (rr *roomReader) building() imports.Building {
 	rr.noteList(generated, 10, "%d rooms have no label and got a generated number: %s")
 	rr.noteList(multi, 5, "%d rooms have more than one label: %s")
 	if assumed > 0 {
-		rr.ds.Notes = append(rr.ds.Notes, fmt.Sprintf("%d rooms have no name that says their use and were imported as office", assumed))
+		rr.ds.Notes = append(rr.ds.Notes, imports.Notef("%d rooms have no name that says their use and were imported as office", assumed))
 	}
 	return b
 }
@@ -408,7 +408,7 @@ func (rr *roomReader) room(c *candidate) imports.Room {
 // noteList notes a list when it is not empty: format takes its length and its first n items.
 func (rr *roomReader) noteList(xs []string, n int, format string) {
 	if len(xs) > 0 {
-		rr.ds.Notes = append(rr.ds.Notes, fmt.Sprintf(format, len(xs), listed(xs, n)))
+		rr.ds.Notes = append(rr.ds.Notes, imports.Notef(format, len(xs), listed(xs, n)))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -194,7 +195,7 @@ func TestReadContosoNames(t *testing.T) {
 	if found != len(want) {
 		t.Errorf("found %d of the %d rooms checked", found, len(want))
 	}
-	notes := strings.Join(ds.Notes, "\n")
+	notes := fmt.Sprint(ds.Notes)
 	for _, w := range []string{`names from layer "A-IDEN-NAME-EXST"`, "units in", "handle 37"} {
 		if !strings.Contains(notes, w) {
 			t.Errorf("notes lack %q:\n%s", w, notes)
@@ -220,7 +221,7 @@ func TestReadDrawing(t *testing.T) {
 		if math.Abs(geo.Area(rooms[0].Geometry)-12) > 1e-9 {
 			t.Errorf("area %v", geo.Area(rooms[0].Geometry))
 		}
-		notes := strings.Join(ds.Notes, "\n")
+		notes := fmt.Sprint(ds.Notes)
 		for _, w := range []string{`rooms from layer "SPACE-A", numbers from layer "TXT"`, `1 labels on layer "TXT" are in no room: "stray"`} {
 			if !strings.Contains(notes, w) {
 				t.Errorf("notes lack %q:\n%s", w, notes)

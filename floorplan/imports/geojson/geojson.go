@@ -80,7 +80,7 @@ func Read(file string, in io.Reader, opt Options) (*imports.Dataset, error) {
 		if err := rd.toMetres(g.Scale); err != nil {
 			return nil, err
 		}
-		ds.Notes = append(ds.Notes, fmt.Sprintf("local coordinates in units of %g m (georef.scale), converted to metres", g.Scale))
+		ds.Notes = append(ds.Notes, imports.Notef("local coordinates in units of %g m (georef.scale), converted to metres", g.Scale))
 	}
 	rd.fill(ds)
 	return ds, nil
@@ -235,10 +235,10 @@ func (rd *reading) fill(ds *imports.Dataset) {
 	}
 	if !rd.anyLevel {
 		ds.MatchWithinFloor = true
-		ds.Notes = append(ds.Notes, fmt.Sprintf("no feature has a level: every room goes on level %d", rd.opt.Level))
+		ds.Notes = append(ds.Notes, imports.Notef("no feature has a level: every room goes on level %d", rd.opt.Level))
 	}
 	if rd.assumed > 0 {
-		ds.Notes = append(ds.Notes, fmt.Sprintf("%d rooms have no usage and were imported as office", rd.assumed))
+		ds.Notes = append(ds.Notes, imports.Notef("%d rooms have no usage and were imported as office", rd.assumed))
 	}
 	for _, k := range rd.order {
 		b := rd.buildings[k]

@@ -8,6 +8,7 @@ package geojson
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -46,7 +47,7 @@ func TestReadLocalUnits(t *testing.T) {
 					}
 				}
 			}
-			if u.metre != 1 && !strings.Contains(strings.Join(ds.Notes, "\n"), "converted to metres") {
+			if u.metre != 1 && !strings.Contains(fmt.Sprint(ds.Notes), "converted to metres") {
 				t.Errorf("notes do not say the units were converted: %q", ds.Notes)
 			}
 

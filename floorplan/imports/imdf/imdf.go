@@ -134,7 +134,7 @@ func (a *archive) read() (*imports.Dataset, error) {
 	}
 	ds := &imports.Dataset{Format: "imdf", File: a.name, LonLat: true, SourcePrefix: "imdf:"}
 	if n := len(loaded["opening"]); n > 0 {
-		ds.Notes = append(ds.Notes, fmt.Sprintf("%d openings (doors) read and checked; officemap does not keep doors", n))
+		ds.Notes = append(ds.Notes, imports.Notef("%d openings (doors) read and checked; officemap does not keep doors", n))
 	}
 	for _, p := range rooms {
 		p.b.Rooms = append(p.b.Rooms, p.r)

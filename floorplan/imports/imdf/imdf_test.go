@@ -86,7 +86,7 @@ func TestReadFS(t *testing.T) {
 	if r := got["女卫生间"]; r.Usage != floorplan.UsageToilet || r.Ordinal != 1 {
 		t.Errorf("女卫生间: %+v", r)
 	}
-	if !strings.Contains(strings.Join(ds.Notes, " "), "1 openings") {
+	if !strings.Contains(fmt.Sprint(ds.Notes), "1 openings") {
 		t.Errorf("notes %v", ds.Notes)
 	}
 }

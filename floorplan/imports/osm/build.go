@@ -35,7 +35,7 @@ type outline struct {
 // dataset makes the import dataset of the features of one file: one building per building outline
 // that has rooms in it (a room belongs to the smallest outline containing its centroid), the rooms
 // outside every outline in a building named after the file, and each room once per level it is on.
-func dataset(file string, feats []feature, notes []string) (*imports.Dataset, error) {
+func dataset(file string, feats []feature, notes []imports.Note) (*imports.Dataset, error) {
 	base := filepath.Base(file)
 	ds := &imports.Dataset{Format: "osm", File: base, LonLat: true, SourcePrefix: "osm:"}
 	ds.Notes = append(ds.Notes, notes...)
@@ -46,7 +46,7 @@ func dataset(file string, feats []feature, notes []string) (*imports.Dataset, er
 			continue
 		}
 		if f.poly == nil {
-			ds.Notes = append(ds.Notes, fmt.Sprintf("building outline %s left out: %v", f.id, f.err))
+			ds.Notes = append(ds.Notes, imports.Notef("building outline %s left out: %v", f.id, f.err))
 			continue
 		}
 		outlines = append(outlines, &outline{f: f, area: planar.Area(f.poly), b: f.poly.Bound()})
@@ -112,11 +112,11 @@ func dataset(file string, feats []feature, notes []string) (*imports.Dataset, er
 	if loose != nil {
 		order = append(order, loose)
 		if len(outlines) > 0 {
-			ds.Notes = append(ds.Notes, fmt.Sprintf("%d rooms are in no building outline and go into building %q", loneRooms, loose.Name))
+			ds.Notes = append(ds.Notes, imports.Notef("%d rooms are in no building outline and go into building %q", loneRooms, loose.Name))
 		}
 	}
 	if assumed > 0 {
-		ds.Notes = append(ds.Notes, fmt.Sprintf("%d rooms have no tag that says their use (room=*, amenity=*, shop=*…) and were imported as office", assumed))
+		ds.Notes = append(ds.Notes, imports.Notef("%d rooms have no tag that says their use (room=*, amenity=*, shop=*…) and were imported as office", assumed))
 	}
 	for _, b := range order {
 		ds.Buildings = append(ds.Buildings, *b)

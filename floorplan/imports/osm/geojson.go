@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"officemap/floorplan/imports"
 	"officemap/floorplan/imports/internal/fcjson"
 )
 
@@ -19,7 +20,7 @@ import (
 // "@id"/"id"). A room drawn as an unclosed way comes as a LineString and is kept with its problem; a
 // feature whose geometry cannot be read at all is kept with its problem when its properties make it a
 // room. JSON cut short is an error wrapping imports.ErrTruncated that names the byte where it ends.
-func readGeoJSON(in io.Reader, lim Limits) ([]feature, []string, error) {
+func readGeoJSON(in io.Reader, lim Limits) ([]feature, []imports.Note, error) {
 	var out []feature
 	c := fcjson.Collection{
 		Type: func(typ string) error {
