@@ -117,7 +117,10 @@ func TestSitesBuildingsFloors(t *testing.T) {
 		if fl["name"] != "三层" || fl["ordinal"] != 2.0 {
 			t.Errorf("patched floor = %v", fl)
 		}
-		e.do("POST", "/api/v1/buildings/"+f.building.String()+"/floors", `{"ordinal":2,"name":"dup"}`).expectError(t, 422, "invalid_input")
+		// A second level of one ordinal is a floor of its own when its name differs (a mezzanine, a split
+		// level); one of the same ordinal and name is a duplicate.
+		e.do("POST", "/api/v1/buildings/"+f.building.String()+"/floors", `{"ordinal":2,"name":"三层夹层"}`).expect(t, 201)
+		e.do("POST", "/api/v1/buildings/"+f.building.String()+"/floors", `{"ordinal":2,"name":"三层"}`).expectError(t, 422, "invalid_input")
 		e.do("POST", "/api/v1/buildings/"+uuid.NewString()+"/floors", `{"ordinal":1,"name":"x"}`).expectError(t, 404, "not_found")
 		e.do("DELETE", "/api/v1/buildings/"+f.building.String(), nil, "If-Match", "*").expectError(t, 409, "in_use")
 	})

@@ -53,11 +53,13 @@ var TextRules = map[string]TextRule{
 	"building.name":             {nameRunes, false},
 	"building.address":          {addressRunes, false},
 	"building.source_id":        {sourceIDRunes, false},
+	"building.lang":             {codeRunes, false},
 	"floor.name":                {codeRunes, false},
 	"floor.source_id":           {sourceIDRunes, false},
 	"room.number":               {codeRunes, false},
 	"room.name":                 {nameRunes, false},
 	"room.source_id":            {sourceIDRunes, false},
+	"room.source_category":      {nameRunes, false},
 	"agency.name":               {nameRunes, false},
 	"agency.short_name":         {codeRunes, false},
 	"person.name":               {codeRunes, false},
@@ -80,6 +82,8 @@ const (
 	MaxHeadcount = 1_000_000
 	// MaxApprovedAreaM2 is the largest approved office area (核定面积) of one agency: 10 km².
 	MaxApprovedAreaM2 = 1e7
+	// MaxRecordedAreaM2 is the largest usable area a room register may record for one room (账面面积): 1 km².
+	MaxRecordedAreaM2 = 1e6
 	// MinElevationM and MaxElevationM bound a floor's elevation above its building's ground floor.
 	MinElevationM, MaxElevationM = -1000.0, 1000.0
 	// MinOrdinal and MaxOrdinal bound a floor's ordinal (0 the ground floor, -1 the first basement).

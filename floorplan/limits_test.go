@@ -49,11 +49,13 @@ func limitRecords() map[string]func(v string) error {
 		"building.name":             func(v string) error { return with(building, func(b *Building) { b.Name = v }).Validate() },
 		"building.address":          func(v string) error { return with(building, func(b *Building) { b.Address = v }).Validate() },
 		"building.source_id":        func(v string) error { return with(building, func(b *Building) { b.SourceID = v }).Validate() },
+		"building.lang":             func(v string) error { return with(building, func(b *Building) { b.Lang = v }).Validate() },
 		"floor.name":                func(v string) error { return with(floor, func(f *Floor) { f.Name = v }).Validate() },
 		"floor.source_id":           func(v string) error { return with(floor, func(f *Floor) { f.SourceID = v }).Validate() },
 		"room.number":               func(v string) error { return with(room, func(r *Room) { r.Number = v }).Validate() },
 		"room.name":                 func(v string) error { return with(room, func(r *Room) { r.Name = v }).Validate() },
 		"room.source_id":            func(v string) error { return with(room, func(r *Room) { r.SourceID = v }).Validate() },
+		"room.source_category":      func(v string) error { return with(room, func(r *Room) { r.SourceCategory = v }).Validate() },
 		"agency.name":               func(v string) error { return with(agency, func(a *Agency) { a.Name = v }).Validate() },
 		"agency.short_name":         func(v string) error { return with(agency, func(a *Agency) { a.ShortName = v }).Validate() },
 		"person.name":               func(v string) error { return with(person, func(p *Person) { p.Name = v }).Validate() },
@@ -140,6 +142,7 @@ func TestNumberBounds(t *testing.T) {
 	id := uuid.MustParse("00000000-0000-0000-0000-000000000001")
 	agency := Agency{Name: "市发展改革委", Level: LevelMunicipal, Status: AgencyActive}
 	floor := Floor{BuildingID: id, Name: "3F"}
+	room := Room{FloorID: id, Number: "301", Usage: UsageOffice, State: RoomInUse, Geometry: rect(3, 6)}
 	for _, tc := range []struct {
 		name  string
 		err   error
@@ -155,6 +158,10 @@ func TestNumberBounds(t *testing.T) {
 		{"elevation 1001 m", with(floor, func(f *Floor) { f.Elevation = 1001 }).Validate(), "elevation"},
 		{"ordinal 301", with(floor, func(f *Floor) { f.Ordinal = MaxOrdinal + 1 }).Validate(), "ordinal"},
 		{"ordinal -101", with(floor, func(f *Floor) { f.Ordinal = MinOrdinal - 1 }).Validate(), "ordinal"},
+		{"recorded area -1", with(room, func(r *Room) { r.RecordedAreaM2 = -1 }).Validate(), "recorded_area_m2"},
+		{"recorded area NaN", with(room, func(r *Room) { r.RecordedAreaM2 = math.NaN() }).Validate(), "recorded_area_m2"},
+		{"recorded area over the bound", with(room, func(r *Room) { r.RecordedAreaM2 = MaxRecordedAreaM2 * 2 }).Validate(), "recorded_area_m2"},
+		{"recorded area 12.5 m²", with(room, func(r *Room) { r.RecordedAreaM2 = 12.5 }).Validate(), ""},
 	} {
 		if tc.field == "" {
 			if tc.err != nil {
@@ -177,5 +184,33 @@ func TestLocalGeometryNearOrigin(t *testing.T) {
 		"footprint": Building{Name: "楼", Georef: geoRefForTests(), Footprint: far}.Validate(),
 	} {
 		wantGeo(t, name, err, "far_from_origin", "6.0 km")
+	}
+}
+
+// TestFloorOpenings: a floor's openings are lines of two distinct finite positions near the building's
+// origin; none is fine.
+func TestFloorOpenings(t *testing.T) {
+	id := uuid.MustParse("00000000-0000-0000-0000-000000000001")
+	floor := Floor{BuildingID: id, Name: "1F"}
+	for _, tc := range []struct {
+		name     string
+		openings orb.MultiLineString
+		want     string // "" when accepted; else a part of the message
+	}{
+		{"none", nil, ""},
+		{"two doors", orb.MultiLineString{{{0, 0}, {0.9, 0}}, {{5, 2}, {5, 3}, {5.2, 3.1}}}, ""},
+		{"one position", orb.MultiLineString{{{0, 0}, {1, 0}}, {{3, 3}}}, "openings[1] is not a line"},
+		{"the same position twice", orb.MultiLineString{{{3, 3}, {3, 3}}}, "openings[0] is not a line"},
+		{"empty line", orb.MultiLineString{{}}, "openings[0] is not a line"},
+		{"far away", orb.MultiLineString{{{0, 0}, {6000, 0}}}, "openings[0] position 1"},
+		{"NaN", orb.MultiLineString{{{0, 0}, {math.NaN(), 0}}}, "openings[0] position 1"},
+	} {
+		err := with(floor, func(f *Floor) { f.Openings = tc.openings }).Validate()
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s refused: %v", tc.name, err)
+		case tc.want != "" && (!errors.Is(err, ErrInvalid) || !strings.Contains(fmt.Sprint(err), tc.want)):
+			t.Errorf("%s: %v, want ErrInvalid saying %q", tc.name, err, tc.want)
+		}
 	}
 }

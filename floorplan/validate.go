@@ -6,6 +6,7 @@ package floorplan
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/google/uuid"
@@ -61,8 +62,8 @@ func inList(list string, i int, fields ...field) []field {
 // Validate checks a building: a name, a valid georeference and, when set, a valid footprint within
 // MaxFromOriginM of the origin.
 func (b Building) Validate() error {
-	if err := checkTexts(label("building", b.Name), "building",
-		field{"name", b.Name}, field{"address", b.Address}, field{"source_id", b.SourceID}); err != nil {
+	if err := checkTexts(label("building", b.Name), "building", field{"name", b.Name}, field{"address", b.Address},
+		field{"source_id", b.SourceID}, field{"lang", b.Lang}); err != nil {
 		return err
 	}
 	if blank(b.Name) {
@@ -93,7 +94,7 @@ func localGeometry(p orb.Polygon) error {
 }
 
 // Validate checks a floor: its building, a name, an ordinal and an elevation within their bounds and,
-// when set, a valid outline within MaxFromOriginM of the building's origin.
+// when set, a valid outline and openings within MaxFromOriginM of the building's origin.
 func (f Floor) Validate() error {
 	rec := label("floor", f.Name)
 	if err := checkTexts(rec, "floor", field{"name", f.Name}, field{"source_id", f.SourceID}); err != nil {
@@ -111,7 +112,29 @@ func (f Floor) Validate() error {
 	if err := checkRange(rec, "elevation", f.Elevation, MinElevationM, MaxElevationM, " m"); err != nil {
 		return err
 	}
-	return optionalGeometry(f.Outline)
+	if err := optionalGeometry(f.Outline); err != nil {
+		return err
+	}
+	return checkOpenings(rec, f.Openings)
+}
+
+// checkOpenings validates a floor's openings (none is fine): each a line of finite points within
+// MaxFromOriginM of the building's origin, at least two of them distinct, as a valid line must be.
+func checkOpenings(rec string, lines orb.MultiLineString) error {
+	for i, l := range lines {
+		distinct := false
+		for k, p := range l {
+			if d := math.Hypot(p[0], p[1]); !(d <= MaxFromOriginM) { // NaN and ±Inf fail too
+				return Invalidf("%s: openings[%d] position %d (%g, %g) is not within %g m of the building's origin",
+					rec, i, k, p[0], p[1], MaxFromOriginM)
+			}
+			distinct = distinct || p != l[0]
+		}
+		if !distinct {
+			return Invalidf("%s: openings[%d] is not a line: it needs two distinct positions", rec, i)
+		}
+	}
+	return nil
 }
 
 // Validate checks a room: its floor, a known usage and state, and a valid, non-empty geometry within
@@ -119,8 +142,13 @@ func (f Floor) Validate() error {
 // reason).
 func (r Room) Validate() error {
 	name := roomName(r)
-	if err := checkTexts(label("room", name), "room",
-		field{"number", r.Number}, field{"name", r.Name}, field{"source_id", r.SourceID}); err != nil {
+	rec := label("room", name)
+	if err := checkTexts(rec, "room", field{"number", r.Number}, field{"name", r.Name}, field{"source_id", r.SourceID},
+		field{"source_category", r.SourceCategory}); err != nil {
+		return err
+	}
+	// 0 is none recorded.
+	if err := checkRange(rec, "recorded_area_m2", r.RecordedAreaM2, 0, MaxRecordedAreaM2, " m²"); err != nil {
 		return err
 	}
 	if r.FloorID == uuid.Nil {

@@ -18,12 +18,12 @@ func buildingImageOf(r buildingRow) buildingImage {
 		Footprint: jsonPolygon(b.Footprint), OriginLon: b.Georef.Origin[0], OriginLat: b.Georef.Origin[1],
 		RotationDeg: b.Georef.RotationDeg, Scale: b.Georef.Scale, SourceID: b.SourceID,
 		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted), ValidFrom: jsonDate(b.ValidFrom),
-		Version: b.Version}
+		Version: b.Version, Lang: b.Lang}
 }
 
 const buildingColumns = `b.id, b.site_id, b.name, b.address, b.footprint, b.origin_lon, b.origin_lat, b.rotation_deg,
        b.scale, b.source_id, CAST(b.created_at AS TEXT), CAST(b.deleted_at AS TEXT), CAST(b.valid_from AS TEXT),
-       b.version`
+       b.version, b.lang`
 
 func (s *Store) scanBuilding(row scanner) (buildingRow, error) {
 	var (
@@ -33,7 +33,7 @@ func (s *Store) scanBuilding(row scanner) (buildingRow, error) {
 	)
 	err := row.Scan(idCol{&b.ID}, idCol{&b.SiteID}, &b.Name, &b.Address, &footprint, &b.Georef.Origin[0],
 		&b.Georef.Origin[1], &b.Georef.RotationDeg, &b.Georef.Scale, &b.SourceID, instantCol{&r.created, s.loc},
-		instantCol{&r.deleted, s.loc}, dateCol{&b.ValidFrom}, &b.Version)
+		instantCol{&r.deleted, s.loc}, dateCol{&b.ValidFrom}, &b.Version, &b.Lang)
 	if err != nil {
 		return r, err
 	}
@@ -63,8 +63,8 @@ SELECT count(*) FROM buildings_all
  WHERE site_id = ? AND source_id = ? AND source_id <> '' AND deleted_at IS NULL AND id <> ?`
 	sqlInsertBuilding = `
 INSERT INTO buildings_all (geom, id, site_id, name, address, footprint, origin_lon, origin_lat, rotation_deg, scale,
-                       source_id, created_at, valid_from)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+                       source_id, created_at, valid_from, lang)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 // checkBuildingRefs checks that a building's site is live and its source id free in the site.
@@ -107,7 +107,7 @@ func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error
 		row.rec.ID, row.rec.ValidFrom, row.rec.Version = id, validFrom, 1
 		err := s.buildings().insert(ctx, q, now, id, row, sqlInsertBuilding, ll, id.String(), b.SiteID.String(), b.Name,
 			b.Address, local, b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID,
-			createdText, nullDate(validFrom))
+			createdText, nullDate(validFrom), b.Lang)
 		if err != nil {
 			return err
 		}
@@ -141,7 +141,7 @@ func (s *Store) Buildings(ctx context.Context, siteID uuid.UUID) ([]floorplan.Bu
 
 const sqlUpdateBuilding = `
 UPDATE buildings_all SET geom = ?, site_id = ?, name = ?, address = ?, footprint = ?, origin_lon = ?, origin_lat = ?,
-       rotation_deg = ?, scale = ?, source_id = ?, valid_from = ?, version = version + 1
+       rotation_deg = ?, scale = ?, source_id = ?, valid_from = ?, lang = ?, version = version + 1
  WHERE id = ?`
 
 // UpdateBuilding replaces a building's fields if b.Version is still its version, and moves b.Version on.
@@ -174,7 +174,7 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 			}
 			_, err := q.ExecContext(ctx, sqlUpdateBuilding, ll, b.SiteID.String(), b.Name, b.Address, local,
 				b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID,
-				nullDate(validFrom), b.ID.String())
+				nullDate(validFrom), b.Lang, b.ID.String())
 			if err != nil {
 				return old, err
 			}
@@ -209,8 +209,9 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 }
 
 const (
-	sqlBuildingFloors = `SELECT ` + floorColumns + ` FROM floors_all f WHERE f.building_id = ? AND f.outline IS NOT NULL`
-	sqlRederiveFloor  = `UPDATE floors_all SET geom = ?, version = version + 1 WHERE id = ?`
+	sqlBuildingFloors = `SELECT ` + floorColumns + ` FROM floors_all f
+ WHERE f.building_id = ? AND (f.outline IS NOT NULL OR f.openings IS NOT NULL)`
+	sqlRederiveFloor = `UPDATE floors_all SET geom = ?, version = version + 1 WHERE id = ?`
 )
 
 const (
@@ -220,7 +221,9 @@ const (
 
 // rederive derives the lon/lat geometry of every floor of a building (live ones; deleted floors have
 // none) and of every room in frame f, and moves each floor's and room's version on. Each floor and room gets a
-// history row, as the PostGIS store's triggers write them.
+// history row, as the PostGIS store's triggers write them. A floor with openings and no outline has no
+// lon/lat geometry here, but its version moves on all the same, as in the PostGIS store, which keeps a
+// lon/lat copy of the openings.
 func (s *Store) rederive(ctx context.Context, q querier, now time.Time, f *geo.Frame, buildingID uuid.UUID) error {
 	floors, err := collect(ctx, q, s.scanFloor, sqlBuildingFloors, buildingID.String())
 	if err != nil {

@@ -92,7 +92,7 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 			created[i] = c
 			_, err = b.insert.ExecContext(ctx, ll, ids[i].String(), r.FloorID.String(), r.Number, r.Name, r.Usage,
 				nullID(r.AgencyID), r.State, nullDate(r.IdleSince), local, geo.Area(r.Geometry), r.SourceID, createdText,
-				nullDate(validFrom[i]))
+				nullDate(validFrom[i]), r.SourceCategory, nullArea(r.RecordedAreaM2))
 			if err != nil {
 				return fmt.Errorf("room %d (%s): %w", i+1, r.Number, err)
 			}

@@ -22,7 +22,8 @@ var _ exports.GeoPackageWriter = Export
 // exported rooms — a file officemap opens as its register and QGIS as layers (rooms with area_m2 and
 // state) — plus a feature table rooms_export, one row per room with lon/lat geometry and what a map
 // needs flat: number, usage, building, floor, level, agency name, area_m2, occupants, per-person area,
-// standard and status on the day. Everything is written in one transaction, and the file is left in
+// standard and status on the day, and what an import brought: the source's category and the area the
+// bureau's room register records (recorded_area_m2, NULL when none). Everything is written in one transaction, and the file is left in
 // rollback-journal mode, as one self-contained file.
 func Export(ctx context.Context, d *exports.Data, path string) error {
 	if _, err := os.Stat(path); err == nil {
@@ -118,7 +119,8 @@ CREATE TABLE rooms_export (
   building_id TEXT, building TEXT, floor_id TEXT, floor TEXT, level INTEGER,
   agency_id TEXT, agency TEXT,
   area_m2 REAL, occupants TEXT, occupant_count INTEGER, per_person_m2 REAL, standard_m2 REAL, status TEXT,
-  as_of TEXT
+  as_of TEXT,
+  source_category TEXT, recorded_area_m2 REAL
 )`
 	sqlRegisterRoomsExport = `
 INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id)
@@ -128,8 +130,9 @@ INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, 
 VALUES ('rooms_export', 'geom', 'POLYGON', 4326, 0, 0)`
 	sqlInsertRoomsExport = `
 INSERT INTO rooms_export (geom, room_id, number, name, usage, state, building_id, building, floor_id, floor, level,
-                          agency_id, agency, area_m2, occupants, occupant_count, per_person_m2, standard_m2, status, as_of)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+                          agency_id, agency, area_m2, occupants, occupant_count, per_person_m2, standard_m2, status, as_of,
+                          source_category, recorded_area_m2)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 // writeRoomsExport adds the rooms_export feature table, in the transaction q.
@@ -166,7 +169,7 @@ func writeRoomsExport(ctx context.Context, q querier, d *exports.Data) error {
 		_, err = ins.ExecContext(ctx, blob, r.ID.String(), r.Number, r.Name, string(r.Usage), string(r.State),
 			b.ID.String(), b.Name, f.ID.String(), f.Name, f.Ordinal, nullID(r.AgencyID), d.AgencyName(r.AgencyID),
 			round6(geo.Area(r.Geometry)), strings.Join(names, "、"), len(names), round6(st.PerPersonM2),
-			round6(st.StandardM2), string(st.Status), day)
+			round6(st.StandardM2), string(st.Status), day, r.SourceCategory, nullArea(r.RecordedAreaM2))
 		if err != nil {
 			return fmt.Errorf("rooms_export: room %s: %w", r.Number, err)
 		}

@@ -30,6 +30,16 @@ const SchemaVersion = schemaVersion
 // register of that version.
 const LayerViewsV6 = sqlLayerViewsV6
 
+// LayerViewsV7 creates the views sites, buildings and floors of schema version 7 again (it drops them
+// first), for tests that write a register of that version.
+const LayerViewsV7 = sqlLayerViewsV7
+
+// The end of the list of usages in rooms_usage_known before schema version 8 and since.
+const (
+	UsagesV7 = usagesV7
+	UsagesV8 = usagesV8
+)
+
 // fixtureV1 is an empty register of schema version 1, as the store of that version created it: the
 // GeoPackage core tables, the register's tables of version 1 with their triggers and R-tree indexes, and
 // the marks application_id, user_version and schemaDefinitionV1. It is a frozen file, never written: the
@@ -47,6 +57,13 @@ func CreateV1(ctx context.Context, path string) (*sql.DB, error) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		return nil, err
 	}
+	return OpenWithFunctions(ctx, path)
+}
+
+// OpenWithFunctions opens the file at path with one connection that has the store's SQL functions (which
+// the R-tree triggers call), as the store's writer, for a test to write with plain SQL. The caller closes
+// it.
+func OpenWithFunctions(ctx context.Context, path string) (*sql.DB, error) {
 	drv := &sqlite.Driver{}
 	if err := registerFunctions(drv, time.UTC); err != nil {
 		return nil, err

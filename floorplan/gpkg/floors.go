@@ -15,24 +15,28 @@ func floorImageOf(r floorRow) floorImage {
 	f := r.rec
 	return floorImage{ID: jsonID(f.ID), BuildingID: jsonID(f.BuildingID), Ordinal: f.Ordinal, Name: f.Name,
 		Elevation: f.Elevation, Outline: jsonPolygon(f.Outline), SourceID: f.SourceID,
-		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted), Version: f.Version}
+		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted), Version: f.Version,
+		Openings: jsonLines(f.Openings)}
 }
 
 const floorColumns = `f.id, f.building_id, f.ordinal, f.name, f.elevation, f.outline, f.source_id, CAST(f.created_at AS TEXT), CAST(f.deleted_at AS TEXT),
-       f.version`
+       f.version, f.openings`
 
 func (s *Store) scanFloor(row scanner) (floorRow, error) {
 	var (
-		r       floorRow
-		f       = &r.rec
-		outline []byte
+		r                 floorRow
+		f                 = &r.rec
+		outline, openings []byte
 	)
 	err := row.Scan(idCol{&f.ID}, idCol{&f.BuildingID}, &f.Ordinal, &f.Name, &f.Elevation, &outline, &f.SourceID,
-		instantCol{&r.created, s.loc}, instantCol{&r.deleted, s.loc}, &f.Version)
+		instantCol{&r.created, s.loc}, instantCol{&r.deleted, s.loc}, &f.Version, &openings)
 	if err != nil {
 		return r, err
 	}
-	f.Outline, err = decodePolygon(outline)
+	if f.Outline, err = decodePolygon(outline); err != nil {
+		return r, err
+	}
+	f.Openings, err = decodeLines(openings)
 	return r, err
 }
 
@@ -56,25 +60,36 @@ func readFrame(ctx context.Context, q querier, query string, id uuid.UUID, what 
 
 const (
 	sqlOrdinalTaken = `
-SELECT count(*) FROM floors_all WHERE building_id = ? AND ordinal = ? AND deleted_at IS NULL AND id <> ?`
+SELECT count(*) FROM floors_all
+ WHERE building_id = ? AND ordinal = ? AND name = ? AND deleted_at IS NULL AND id <> ?`
 	sqlInsertFloor = `
-INSERT INTO floors_all (geom, id, building_id, ordinal, name, elevation, outline, source_id, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+INSERT INTO floors_all (geom, id, building_id, ordinal, name, elevation, outline, source_id, created_at, openings)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
-// checkOrdinal refuses a second live floor with the same ordinal in a building.
-func checkOrdinal(ctx context.Context, q querier, buildingID uuid.UUID, ordinal int, id uuid.UUID) error {
-	n, err := count(ctx, q, sqlOrdinalTaken, buildingID.String(), ordinal, id.String())
+// checkOrdinal refuses a second live floor with the same ordinal and name in a building; floors of one
+// ordinal with different names (the levels of an IMDF venue at one ordinal) are fine.
+func checkOrdinal(ctx context.Context, q querier, buildingID uuid.UUID, ordinal int, name string, id uuid.UUID) error {
+	n, err := count(ctx, q, sqlOrdinalTaken, buildingID.String(), ordinal, name, id.String())
 	if err != nil {
 		return err
 	}
 	if n > 0 {
-		return floorplan.Invalidf("the building already has a floor with ordinal %d", ordinal)
+		return floorplan.Invalidf("the building already has a floor %q with ordinal %d", name, ordinal)
 	}
 	return nil
 }
 
-// CreateFloor adds a floor to a building at version 1.
+// encodeOpenings returns the blob of a floor's openings (local metres), or nil (SQL NULL) for none.
+func encodeOpenings(f *floorplan.Floor) (any, error) {
+	if len(f.Openings) == 0 {
+		return nil, nil
+	}
+	return encodeGeom(f.Openings, srsLocal)
+}
+
+// CreateFloor adds a floor to a building at version 1. Two floors of a building may share an ordinal
+// when their names differ (the levels of an IMDF venue at one ordinal), not a name at one ordinal.
 func (s *Store) CreateFloor(ctx context.Context, f *floorplan.Floor) error {
 	if err := floorplan.CheckFloor(ctx, f); err != nil {
 		return err
@@ -85,10 +100,14 @@ func (s *Store) CreateFloor(ctx context.Context, f *floorplan.Floor) error {
 		if err != nil {
 			return err
 		}
-		if err := checkOrdinal(ctx, q, f.BuildingID, f.Ordinal, id); err != nil {
+		if err := checkOrdinal(ctx, q, f.BuildingID, f.Ordinal, f.Name, id); err != nil {
 			return err
 		}
 		local, ll, err := derived(f.Outline, frame)
+		if err != nil {
+			return err
+		}
+		openings, err := encodeOpenings(f)
 		if err != nil {
 			return err
 		}
@@ -96,7 +115,7 @@ func (s *Store) CreateFloor(ctx context.Context, f *floorplan.Floor) error {
 		row := floorRow{rec: *f, created: created}
 		row.rec.ID, row.rec.Version = id, 1
 		return s.floors().insert(ctx, q, now, id, row, sqlInsertFloor, ll, id.String(), f.BuildingID.String(),
-			f.Ordinal, f.Name, f.Elevation, local, f.SourceID, createdText)
+			f.Ordinal, f.Name, f.Elevation, local, f.SourceID, createdText, openings)
 	}), &f.Version)
 }
 
@@ -106,19 +125,19 @@ func (s *Store) Floor(ctx context.Context, id uuid.UUID) (floorplan.Floor, error
 }
 
 const sqlFloors = `SELECT ` + floorColumns + ` FROM floors_all f
- WHERE f.building_id = ? AND f.deleted_at IS NULL ORDER BY f.ordinal`
+ WHERE f.building_id = ? AND f.deleted_at IS NULL ORDER BY f.ordinal, f.name, f.id`
 
-// Floors lists a building's floors by ordinal.
+// Floors lists a building's floors by ordinal (floors of one ordinal by name).
 func (s *Store) Floors(ctx context.Context, buildingID uuid.UUID) ([]floorplan.Floor, error) {
 	return list(ctx, s.floors(), sqlFloors, buildingID.String())
 }
 
 const sqlUpdateFloor = `
-UPDATE floors_all SET geom = ?, ordinal = ?, name = ?, elevation = ?, outline = ?, source_id = ?,
+UPDATE floors_all SET geom = ?, ordinal = ?, name = ?, elevation = ?, outline = ?, source_id = ?, openings = ?,
        version = version + 1 WHERE id = ?`
 
 // UpdateFloor replaces a floor's fields if f.Version is still its version, and moves f.Version on. A
-// floor stays in its building.
+// floor stays in its building, and keeps an ordinal and name of its own there (as CreateFloor).
 func (s *Store) UpdateFloor(ctx context.Context, f *floorplan.Floor) error {
 	if err := floorplan.CheckFloor(ctx, f); err != nil {
 		return err
@@ -136,14 +155,19 @@ func (s *Store) UpdateFloor(ctx context.Context, f *floorplan.Floor) error {
 			if err != nil {
 				return old, err
 			}
-			if err := checkOrdinal(ctx, q, old.rec.BuildingID, f.Ordinal, f.ID); err != nil {
+			if err := checkOrdinal(ctx, q, old.rec.BuildingID, f.Ordinal, f.Name, f.ID); err != nil {
 				return old, err
 			}
 			local, ll, err := derived(f.Outline, frame)
 			if err != nil {
 				return old, err
 			}
-			_, err = q.ExecContext(ctx, sqlUpdateFloor, ll, f.Ordinal, f.Name, f.Elevation, local, f.SourceID, f.ID.String())
+			openings, err := encodeOpenings(f)
+			if err != nil {
+				return old, err
+			}
+			_, err = q.ExecContext(ctx, sqlUpdateFloor, ll, f.Ordinal, f.Name, f.Elevation, local, f.SourceID, openings,
+				f.ID.String())
 			if err != nil {
 				return old, err
 			}

@@ -157,22 +157,30 @@ func decodeGeom(b []byte) (orb.Geometry, int32, error) {
 }
 
 // decodePolygon parses a GeoPackage polygon blob; a NULL (nil) blob gives a nil polygon.
-func decodePolygon(b []byte) (orb.Polygon, error) {
+func decodePolygon(b []byte) (orb.Polygon, error) { return decodeAs[orb.Polygon](b) }
+
+// decodeLines parses a GeoPackage MULTILINESTRING blob (a floor's openings); a NULL (nil) blob gives nil.
+func decodeLines(b []byte) (orb.MultiLineString, error) { return decodeAs[orb.MultiLineString](b) }
+
+// decodeAs parses a GeoPackage blob of a geometry of type G; a NULL (nil) blob and an empty geometry give
+// G's zero value (nil).
+func decodeAs[G orb.Geometry](b []byte) (G, error) {
+	var zero G
 	if b == nil {
-		return nil, nil
+		return zero, nil
 	}
 	g, _, err := decodeGeom(b)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	p, ok := g.(orb.Polygon)
+	t, ok := g.(G)
 	if !ok {
-		return nil, fmt.Errorf("%w: %s, want Polygon", ErrGeometry, g.GeoJSONType())
+		return zero, fmt.Errorf("%w: %s, want %s", ErrGeometry, g.GeoJSONType(), zero.GeoJSONType())
 	}
-	if len(p) == 0 {
-		return nil, nil
+	if isEmpty(t) {
+		return zero, nil
 	}
-	return p, nil
+	return t, nil
 }
 
 // blobBound returns the envelope of a geometry blob and whether it is empty, reading the header's

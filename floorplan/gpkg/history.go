@@ -96,28 +96,62 @@ func fromJSON[T, V any](b []byte, dst *V, conv func(T) (V, error)) error {
 // jsonPolygon is a local polygon as GeoJSON, null when empty.
 type jsonPolygon orb.Polygon
 
-func (p jsonPolygon) MarshalJSON() ([]byte, error) {
-	if len(p) == 0 {
-		return []byte("null"), nil
-	}
-	return json.Marshal(geojson.NewGeometry(orb.Polygon(p)))
-}
+func (p jsonPolygon) MarshalJSON() ([]byte, error) { return geometryToJSON(orb.Polygon(p)) }
 
 func (p *jsonPolygon) UnmarshalJSON(b []byte) error {
+	g, err := geometryFromJSON[orb.Polygon](b)
+	*p = jsonPolygon(g)
+	return err
+}
+
+// jsonLines are local lines (a floor's openings) as GeoJSON, null when none.
+type jsonLines orb.MultiLineString
+
+func (l jsonLines) MarshalJSON() ([]byte, error) { return geometryToJSON(orb.MultiLineString(l)) }
+
+func (l *jsonLines) UnmarshalJSON(b []byte) error {
+	g, err := geometryFromJSON[orb.MultiLineString](b)
+	*l = jsonLines(g)
+	return err
+}
+
+// geometryToJSON encodes local geometry as GeoJSON; an empty one is null.
+func geometryToJSON(g orb.Geometry) ([]byte, error) {
+	if isEmpty(g) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(geojson.NewGeometry(g))
+}
+
+// geometryFromJSON decodes GeoJSON of a geometry of type G; null gives nil.
+func geometryFromJSON[G orb.Geometry](b []byte) (G, error) {
+	var zero G
 	if string(b) == "null" {
-		*p = nil
-		return nil
+		return zero, nil
 	}
 	g, err := geojson.UnmarshalGeometry(b)
 	if err != nil {
-		return err
+		return zero, err
 	}
-	poly, ok := g.Geometry().(orb.Polygon)
+	t, ok := g.Geometry().(G)
 	if !ok {
-		return fmt.Errorf("geometry is a %s, not a polygon", g.Geometry().GeoJSONType())
+		return zero, fmt.Errorf("geometry is a %s, not a %s", g.Geometry().GeoJSONType(), zero.GeoJSONType())
 	}
-	*p = jsonPolygon(poly)
-	return nil
+	return t, nil
+}
+
+// jsonArea is an area in m² that is null when 0 (none recorded), as the PostGIS store's NULL.
+type jsonArea float64
+
+func (a jsonArea) MarshalJSON() ([]byte, error) {
+	if a == 0 {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(a))
+}
+
+func (a *jsonArea) UnmarshalJSON(b []byte) error {
+	return fromJSON(b, a, func(v float64) (jsonArea, error) { return jsonArea(v), nil })
 }
 
 // Row images, one per table, fields in column order.
@@ -152,6 +186,7 @@ type buildingImage struct {
 	DeletedAt   jsonInstant `json:"deleted_at"`
 	ValidFrom   jsonDate    `json:"valid_from"`
 	Version     int64       `json:"version"` // added by schema version 7: 0 in images written before
+	Lang        string      `json:"lang"`    // added by schema version 8
 }
 
 type floorImage struct {
@@ -164,7 +199,8 @@ type floorImage struct {
 	SourceID   string      `json:"source_id"`
 	CreatedAt  jsonInstant `json:"created_at"`
 	DeletedAt  jsonInstant `json:"deleted_at"`
-	Version    int64       `json:"version"` // added by schema version 7: 0 in images written before
+	Version    int64       `json:"version"`  // added by schema version 7: 0 in images written before
+	Openings   jsonLines   `json:"openings"` // added by schema version 8
 }
 
 type agencyImage struct {
@@ -210,6 +246,9 @@ type roomImage struct {
 	CreatedAt jsonInstant `json:"created_at"`
 	DeletedAt jsonInstant `json:"deleted_at"`
 	ValidFrom jsonDate    `json:"valid_from"`
+	// Added by schema version 8: absent (zero) in images written before.
+	SourceCategory string   `json:"source_category"`
+	RecordedAreaM2 jsonArea `json:"recorded_area_m2"`
 }
 
 type personImage struct {

@@ -17,7 +17,8 @@ func roomImageOf(r floorplan.Room) roomImage {
 		Usage: string(r.Usage), AgencyID: jsonID(r.AgencyID), State: string(r.State),
 		IdleSince: jsonDate(r.IdleSince), Geom: jsonPolygon(r.Geometry), AreaM2: geo.Area(r.Geometry),
 		SourceID: r.SourceID, Version: r.Version, CreatedAt: jsonInstant(r.CreatedAt),
-		DeletedAt: jsonInstant(r.DeletedAt), ValidFrom: jsonDate(r.ValidFrom)}
+		DeletedAt: jsonInstant(r.DeletedAt), ValidFrom: jsonDate(r.ValidFrom), SourceCategory: r.SourceCategory,
+		RecordedAreaM2: jsonArea(r.RecordedAreaM2)}
 }
 
 // deletedRoom is r deleted at the instant at: deleting moves the version on.
@@ -27,7 +28,8 @@ func deletedRoom(r floorplan.Room, at time.Time) floorplan.Room {
 }
 
 const roomColumns = `r.id, r.floor_id, r.number, r.name, r.usage, r.agency_id, r.state, CAST(r.idle_since AS TEXT), r.local_geom,
-       r.source_id, r.version, CAST(r.created_at AS TEXT), CAST(r.deleted_at AS TEXT), CAST(r.valid_from AS TEXT)`
+       r.source_id, r.version, CAST(r.created_at AS TEXT), CAST(r.deleted_at AS TEXT), CAST(r.valid_from AS TEXT),
+       r.source_category, coalesce(r.recorded_area_m2, 0)`
 
 func (s *Store) scanRoom(row scanner) (floorplan.Room, error) {
 	var (
@@ -36,7 +38,7 @@ func (s *Store) scanRoom(row scanner) (floorplan.Room, error) {
 	)
 	err := row.Scan(idCol{&r.ID}, idCol{&r.FloorID}, &r.Number, &r.Name, &r.Usage, idCol{&r.AgencyID}, &r.State,
 		dateCol{&r.IdleSince}, &geom, &r.SourceID, &r.Version, instantCol{&r.CreatedAt, s.loc},
-		instantCol{&r.DeletedAt, s.loc}, dateCol{&r.ValidFrom})
+		instantCol{&r.DeletedAt, s.loc}, dateCol{&r.ValidFrom}, &r.SourceCategory, &r.RecordedAreaM2)
 	if err != nil {
 		return r, err
 	}
@@ -144,8 +146,8 @@ func mayOverlap(a, b orb.Bound) bool {
 
 const sqlInsertRoom = `
 INSERT INTO rooms_all (geom, id, floor_id, number, name, usage, agency_id, state, idle_since, local_geom, area_m2,
-                   source_id, version, created_at, valid_from)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`
+                   source_id, version, created_at, valid_from, source_category, recorded_area_m2)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`
 
 // validFrom is the day a new room or building exists from: its own ValidFrom, else the effective day of
 // ctx, else today (as the PostGIS store).
@@ -183,7 +185,7 @@ func (s *Store) CreateRoom(ctx context.Context, r *floorplan.Room) error {
 		nw.ID, nw.Version, nw.CreatedAt, nw.DeletedAt, nw.ValidFrom = id, 1, created.In(s.loc), time.Time{}, validFrom
 		return s.rooms().insert(ctx, q, now, id, nw, sqlInsertRoom, llBlob, id.String(), r.FloorID.String(), r.Number,
 			r.Name, r.Usage, nullID(r.AgencyID), r.State, nullDate(r.IdleSince), local, geo.Area(r.Geometry), r.SourceID,
-			createdText, nullDate(validFrom))
+			createdText, nullDate(validFrom), r.SourceCategory, nullArea(r.RecordedAreaM2))
 	})
 	if err != nil {
 		return err
@@ -241,7 +243,8 @@ func (s *Store) Rooms(ctx context.Context, f floorplan.RoomFilter) ([]floorplan.
 const (
 	sqlUpdateRoom = `
 UPDATE rooms_all SET geom = ?, floor_id = ?, number = ?, name = ?, usage = ?, agency_id = ?, state = ?, idle_since = ?,
-       local_geom = ?, area_m2 = ?, source_id = ?, valid_from = ?, version = version + 1
+       local_geom = ?, area_m2 = ?, source_id = ?, valid_from = ?, source_category = ?, recorded_area_m2 = ?,
+       version = version + 1
  WHERE id = ? AND version = ? AND deleted_at IS NULL`
 )
 
@@ -274,7 +277,7 @@ func (s *Store) UpdateRoom(ctx context.Context, r *floorplan.Room) error {
 			}
 			_, err = q.ExecContext(ctx, sqlUpdateRoom, llBlob, r.FloorID.String(), r.Number, r.Name, r.Usage,
 				nullID(r.AgencyID), r.State, nullDate(r.IdleSince), local, geo.Area(r.Geometry), r.SourceID,
-				nullDate(validFrom), r.ID.String(), r.Version)
+				nullDate(validFrom), r.SourceCategory, nullArea(r.RecordedAreaM2), r.ID.String(), r.Version)
 			nw := *r
 			nw.Version, nw.CreatedAt, nw.DeletedAt, nw.ValidFrom = old.Version+1, old.CreatedAt, time.Time{}, validFrom
 			version = nw.Version

@@ -38,7 +38,10 @@ const (
 //	5: users.last_totp_step, the time step of the last one-time code accepted (sqlMigrateV5).
 //	6: the layers sites, buildings, floors and rooms are views of the live rows of the tables
 //	   sites_all, buildings_all, floors_all and rooms_all (sqlMigrateV6, see the package doc).
-const schemaVersion = 7
+//	7: a version in sites, buildings, floors, agencies and people (sqlMigrateV7).
+//	8: what imports bring: the usages shaft and void, rooms.source_category and recorded_area_m2,
+//	   buildings.lang, floors.openings, and floors unique by ordinal and name (migrateV8, imports.go).
+const schemaVersion = 8
 
 // schemaDefinition marks a file as an officemap register in gpkg_extensions (extension
 // officemap_register); the version is in officemap_schema. A file of version 1 carries
@@ -344,6 +347,7 @@ var migrations = []func(ctx context.Context, q querier) error{
 	execStep(sqlMigrateV5),      // users.last_totp_step
 	execStep(sqlMigrateV6),      // the layers of the live rows (layers.go)
 	execStep(sqlMigrateV7),      // the versions of sites, buildings, floors, agencies and people
+	migrateV8,                   // what imports bring (imports.go)
 }
 
 // execStep returns the migration step that runs stmts.
@@ -604,7 +608,7 @@ CREATE TABLE rooms (
   number TEXT NOT NULL DEFAULT '',
   name TEXT NOT NULL DEFAULT '',
   usage TEXT NOT NULL CONSTRAINT rooms_usage_known CHECK (usage IN ('office', 'rest_room', 'toilet', 'service',
-    'equipment', 'ancillary', 'technical', 'circulation', 'commercial', 'residential', 'other')),
+    'equipment', 'ancillary', 'technical', ` + usagesV8 + `, 'residential', 'other')),
   agency_id TEXT REFERENCES agencies (id),
   state TEXT NOT NULL DEFAULT 'in_use' CONSTRAINT rooms_state_known CHECK (state IN ('in_use', 'idle', 'under_repair', 'leased')),
   idle_since DATE,
@@ -734,8 +738,9 @@ INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition
 
 // sqlSchema creates the GeoPackage core tables, the register (sqlRegister), the spatial index of each
 // feature table (sqlRTreeIndex), and then turns the feature tables into views of their live rows by the
-// same statements that migrate a file of version 5 (sqlMigrateV6), so that a new file and a migrated one
-// have one schema.
+// same statements that migrate a file of version 5 (sqlMigrateV6), and adds the columns of later versions
+// by their migrations' statements (sqlMigrateV7, sqlMigrateV8), so that a new file and a migrated one have
+// one schema.
 var sqlSchema = sqlRegister + `
 -- Spatial indexes (gpkg_rtree_index, triggers as OGC 12-128r19 Annex F.3 gives them) --------------------
 
@@ -743,7 +748,9 @@ var sqlSchema = sqlRegister + `
 -- Layers of the live rows (schema version 6) ------------------------------------------------------------
 ` + sqlMigrateV6 + `
 -- Versions of sites, buildings, floors, agencies and people (schema version 7) --------------------------
-` + sqlMigrateV7
+` + sqlMigrateV7 + `
+-- What imports bring (schema version 8) -----------------------------------------------------------------
+` + sqlMigrateV8
 
 // sqlRTreeIndex is the gpkg_rtree_index extension of the geometry column geom of the feature table <t>:
 // the R-tree rtree_<t>_geom and the triggers that keep it in step with the table, as OGC 12-128r19 Annex

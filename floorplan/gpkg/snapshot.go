@@ -253,7 +253,7 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost
 		var r buildingImage
 		if err = json.Unmarshal(img.row, &r); err == nil {
 			snap.Buildings = append(snap.Buildings, floorplan.Building{ID: uuid.UUID(r.ID), SiteID: uuid.UUID(r.SiteID),
-				Name: r.Name, Address: r.Address, Footprint: orb.Polygon(r.Footprint), SourceID: r.SourceID,
+				Name: r.Name, Address: r.Address, Footprint: orb.Polygon(r.Footprint), SourceID: r.SourceID, Lang: r.Lang,
 				Georef:    georef(r.OriginLon, r.OriginLat, r.RotationDeg, r.Scale),
 				ValidFrom: s.imageValidFrom(r.ValidFrom, r.CreatedAt), Version: imageVersion(r.Version)})
 		}
@@ -262,7 +262,7 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost
 		if err = json.Unmarshal(img.row, &r); err == nil {
 			snap.Floors = append(snap.Floors, floorplan.Floor{ID: uuid.UUID(r.ID), BuildingID: uuid.UUID(r.BuildingID),
 				Ordinal: r.Ordinal, Name: r.Name, Elevation: r.Elevation, Outline: orb.Polygon(r.Outline),
-				SourceID: r.SourceID, Version: imageVersion(r.Version)})
+				SourceID: r.SourceID, Version: imageVersion(r.Version), Openings: orb.MultiLineString(r.Openings)})
 		}
 	case floorplan.EntityRoom:
 		var r roomImage
@@ -271,7 +271,8 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost
 				Number: r.Number, Name: r.Name, Usage: floorplan.Usage(r.Usage), AgencyID: uuid.UUID(r.AgencyID),
 				State: floorplan.RoomState(r.State), IdleSince: time.Time(r.IdleSince), Geometry: orb.Polygon(r.Geom),
 				SourceID: r.SourceID, Version: r.Version, CreatedAt: s.in(time.Time(r.CreatedAt)),
-				ValidFrom: s.imageValidFrom(r.ValidFrom, r.CreatedAt)})
+				ValidFrom: s.imageValidFrom(r.ValidFrom, r.CreatedAt), SourceCategory: r.SourceCategory,
+				RecordedAreaM2: float64(r.RecordedAreaM2)})
 		}
 	case floorplan.EntityAgency:
 		var r agencyImage

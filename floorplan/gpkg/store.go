@@ -5,7 +5,8 @@
 // rooms_all, live and soft-deleted rows alike (deleted_at), whose geom column is the derived lon/lat
 // polygon (EPSG:4326) with a gpkg_rtree_index spatial index kept in step by the triggers the specification
 // gives; the local-metre polygons (the source of truth for usable area) are GeoPackage geometry blobs in an
-// ordinary column beside it, tagged with the engineering SRS 99999 ("local building metres"). A
+// ordinary column beside it, tagged with the engineering SRS 99999 ("local building metres"), as are a
+// floor's openings (doors, as lines). A
 // soft-deleted row keeps its local geometry but loses its lon/lat copy, so the R-trees hold only live
 // features. Agencies, people, posts, assignments, local standard rows and the history are attribute
 // tables. The accounts, sessions, API tokens and audit log of package identity are attribute tables too

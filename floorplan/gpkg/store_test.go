@@ -156,7 +156,7 @@ func TestGeoPackageLayout(t *testing.T) {
  WHERE m.type = 'table' AND m.name LIKE '%\_all' ESCAPE '\' ORDER BY m.name`,
 			[]string{"buildings_all 0", "floors_all 0", "rooms_all 0", "sites_all 0"}},
 		{"layer columns", `SELECT group_concat(name, ' ') FROM pragma_table_info('rooms')`,
-			[]string{"fid geom id floor_id number name usage agency_id state idle_since local_geom area_m2 source_id version created_at valid_from"}},
+			[]string{"fid geom id floor_id number name usage agency_id state idle_since local_geom area_m2 source_id version created_at valid_from source_category recorded_area_m2"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := queryStrings(t, db, tc.query); !slices.Equal(got, tc.want) {

@@ -33,6 +33,14 @@ func nullDate(t time.Time) any {
 	return t.Format(floorplan.DateLayout)
 }
 
+// nullArea is NULL for an area of 0 (none recorded), else the area.
+func nullArea(m2 float64) any {
+	if m2 == 0 {
+		return nil
+	}
+	return m2
+}
+
 // instant returns t truncated to what the file keeps (milliseconds), and its DATETIME text.
 func instant(t time.Time) (time.Time, string) {
 	t = t.Truncate(time.Millisecond)

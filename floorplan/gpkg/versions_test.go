@@ -14,6 +14,7 @@ import (
 // floors, agencies and people, and the layers of version 6.
 func downgradeV7(t *testing.T, path string) {
 	t.Helper()
+	downgradeV8(t, path)
 	queries := []string{`DROP VIEW sites`, `DROP VIEW buildings`, `DROP VIEW floors`}
 	for _, table := range []string{"sites_all", "buildings_all", "floors_all", "agencies", "people"} {
 		queries = append(queries, `ALTER TABLE `+table+` DROP COLUMN version`)

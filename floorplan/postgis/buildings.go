@@ -7,13 +7,14 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/project"
 
 	"officemap/floorplan"
 	"officemap/geo"
 )
 
 const buildingColumns = `b.id, b.site_id, b.name, b.address, ST_AsEWKB(b.footprint), b.origin_lon, b.origin_lat,
-       b.rotation_deg, b.scale, b.source_id, b.valid_from, b.version`
+       b.rotation_deg, b.scale, b.source_id, b.valid_from, b.version, b.lang`
 
 func scanBuilding(row pgx.Row) (floorplan.Building, error) {
 	var (
@@ -21,7 +22,7 @@ func scanBuilding(row pgx.Row) (floorplan.Building, error) {
 		footprint []byte
 	)
 	err := row.Scan(uuidDst(&b.ID), uuidDst(&b.SiteID), &b.Name, &b.Address, &footprint, &b.Georef.Origin[0],
-		&b.Georef.Origin[1], &b.Georef.RotationDeg, &b.Georef.Scale, &b.SourceID, dateDst(&b.ValidFrom), &b.Version)
+		&b.Georef.Origin[1], &b.Georef.RotationDeg, &b.Georef.Scale, &b.SourceID, dateDst(&b.ValidFrom), &b.Version, &b.Lang)
 	if err != nil {
 		return b, err
 	}
@@ -29,15 +30,13 @@ func scanBuilding(row pgx.Row) (floorplan.Building, error) {
 	return b, err
 }
 
-// derived returns the local polygon p and its lon/lat copy in frame f as EWKB (nil for an empty p).
-func derived(p orb.Polygon, f *geo.Frame) (local, lonLat []byte, err error) {
-	if len(p) == 0 {
-		return nil, nil, nil
-	}
-	if local, err = encodePolygon(p, sridLocal); err != nil {
+// derived returns the local geometry g (a polygon or lines) and its lon/lat copy in frame f as EWKB (nil
+// for an empty g).
+func derived(g orb.Geometry, f *geo.Frame) (local, lonLat []byte, err error) {
+	if local, err = encodeGeometry(g, sridLocal); local == nil || err != nil {
 		return nil, nil, err
 	}
-	if lonLat, err = encodePolygon(f.PolygonToLonLat(p), sridLonLat); err != nil {
+	if lonLat, err = encodeGeometry(project.Geometry(orb.Clone(g), f.ToLonLat), sridLonLat); err != nil {
 		return nil, nil, err
 	}
 	return local, lonLat, nil
@@ -48,8 +47,8 @@ const lockSiteShareSQL = `SELECT id FROM sites WHERE id = $1 AND deleted_at IS N
 
 const insertBuildingSQL = `
 INSERT INTO buildings (id, site_id, name, address, footprint, footprint_ll, origin_lon, origin_lat,
-                       rotation_deg, scale, source_id, valid_from)
-VALUES ($1, $2, $3, $4, ST_GeomFromEWKB($5), ST_GeomFromEWKB($6), $7, $8, $9, $10, $11, $12)`
+                       rotation_deg, scale, source_id, valid_from, lang)
+VALUES ($1, $2, $3, $4, ST_GeomFromEWKB($5), ST_GeomFromEWKB($6), $7, $8, $9, $10, $11, $12, $13)`
 
 // CreateBuilding adds a building to a site; its lon/lat footprint is derived from its georeference.
 func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error {
@@ -67,7 +66,7 @@ func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error
 			return err
 		}
 		_, err := tx.Exec(ctx, insertBuildingSQL, id, b.SiteID, b.Name, b.Address, local, ll,
-			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID, validFrom)
+			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID, validFrom, b.Lang)
 		return s.geometryError(ctx, err, "footprint", local, ll)
 	})
 	if err != nil {
@@ -105,7 +104,7 @@ SELECT origin_lon, origin_lat, rotation_deg, scale FROM buildings
 	updateBuildingSQL = `
 UPDATE buildings SET site_id = $2, name = $3, address = $4, footprint = ST_GeomFromEWKB($5),
        footprint_ll = ST_GeomFromEWKB($6), origin_lon = $7, origin_lat = $8, rotation_deg = $9, scale = $10,
-       source_id = $11, valid_from = coalesce($12, valid_from), version = version + 1
+       source_id = $11, valid_from = coalesce($12, valid_from), lang = $14, version = version + 1
  WHERE id = $1 AND version = $13
 RETURNING version`
 	buildingVersionSQL = `SELECT version FROM buildings WHERE id = $1 AND deleted_at IS NULL`
@@ -113,8 +112,12 @@ RETURNING version`
 SELECT r.id, ST_AsEWKB(r.geom) FROM rooms r JOIN floors f ON f.id = r.floor_id
  WHERE f.building_id = $1 FOR UPDATE OF r`
 	rederiveRoomSQL   = `UPDATE rooms SET geom_ll = ST_GeomFromEWKB($2), version = version + 1 WHERE id = $1`
-	buildingFloorsSQL = `SELECT id, ST_AsEWKB(outline) FROM floors WHERE building_id = $1 AND outline IS NOT NULL FOR UPDATE`
-	rederiveFloorSQL  = `UPDATE floors SET outline_ll = ST_GeomFromEWKB($2), version = version + 1 WHERE id = $1`
+	buildingFloorsSQL = `
+SELECT id, ST_AsEWKB(outline), ST_AsEWKB(openings) FROM floors
+ WHERE building_id = $1 AND (outline IS NOT NULL OR openings IS NOT NULL) FOR UPDATE`
+	rederiveFloorSQL = `
+UPDATE floors SET outline_ll = ST_GeomFromEWKB($2), openings_ll = ST_GeomFromEWKB($3), version = version + 1
+ WHERE id = $1`
 )
 
 // UpdateBuilding replaces a building's fields if b.Version is still its version, and moves b.Version on.
@@ -141,7 +144,7 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 		}
 		err := updateVersioned(ctx, tx, "building", b.ID, b.Version, &next, buildingVersionSQL, updateBuildingSQL, b.ID,
 			b.SiteID, b.Name, b.Address, local, ll, b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg,
-			b.Georef.Scale, b.SourceID, nullDate(b.ValidFrom), b.Version)
+			b.Georef.Scale, b.SourceID, nullDate(b.ValidFrom), b.Version, b.Lang)
 		if err := s.geometryError(ctx, err, "footprint", local, ll); err != nil {
 			return err
 		}
@@ -158,8 +161,8 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 	return setVersion(err, &b.Version, next)
 }
 
-// rederive reads (id, local EWKB) rows with selectSQL and writes each one's lon/lat geometry in frame f
-// with updateSQL($1 id, $2 EWKB), in one round trip.
+// rederive reads rows of an id and local EWKB columns with selectSQL and writes each one's lon/lat copies
+// in frame f with updateSQL ($1 the id, then the copies in the order of the columns), in one round trip.
 func rederive(ctx context.Context, tx pgx.Tx, f *geo.Frame, selectSQL, updateSQL string, buildingID uuid.UUID) error {
 	rows, err := tx.Query(ctx, selectSQL, buildingID)
 	if err != nil {
@@ -167,25 +170,12 @@ func rederive(ctx context.Context, tx pgx.Tx, f *geo.Frame, selectSQL, updateSQL
 	}
 	var batch pgx.Batch
 	for rows.Next() {
-		var (
-			id    uuid.UUID
-			local []byte
-		)
-		if err := rows.Scan(uuidDst(&id), &local); err != nil {
-			rows.Close()
-			return err
-		}
-		p, err := decodePolygon(local)
+		args, err := lonLatCopies(rows, f)
 		if err != nil {
 			rows.Close()
 			return err
 		}
-		ll, err := encodePolygon(f.PolygonToLonLat(p), sridLonLat)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		batch.Queue(updateSQL, id, ll)
+		batch.Queue(updateSQL, args...)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -195,6 +185,35 @@ func rederive(ctx context.Context, tx pgx.Tx, f *geo.Frame, selectSQL, updateSQL
 		return nil
 	}
 	return tx.SendBatch(ctx, &batch).Close()
+}
+
+// lonLatCopies scans a row of an id and local EWKB columns and returns the id and the lon/lat copy of each
+// column in frame f (nil for NULL).
+func lonLatCopies(rows pgx.Rows, f *geo.Frame) ([]any, error) {
+	var id uuid.UUID
+	locals := make([][]byte, len(rows.FieldDescriptions())-1)
+	dst := []any{uuidDst(&id)}
+	for i := range locals {
+		dst = append(dst, &locals[i])
+	}
+	if err := rows.Scan(dst...); err != nil {
+		return nil, err
+	}
+	args := []any{id}
+	for _, local := range locals {
+		g, err := decodeGeometry(local)
+		if err != nil {
+			return nil, err
+		}
+		var ll []byte
+		if g != nil {
+			if _, ll, err = derived(g, f); err != nil {
+				return nil, err
+			}
+		}
+		args = append(args, ll)
+	}
+	return args, nil
 }
 
 const (

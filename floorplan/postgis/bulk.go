@@ -58,13 +58,15 @@ SELECT f.id, b.origin_lon, b.origin_lat, b.rotation_deg, b.scale
 
 	bulkRoomsSQL = `
 INSERT INTO rooms (id, floor_id, number, name, usage, agency_id, state, idle_since, geom, geom_ll, source_id,
-                   created_at, valid_from)
+                   created_at, valid_from, source_category, recorded_area_m2)
 SELECT u.id, u.floor_id, u.number, u.name, u.usage, u.agency_id, u.state, u.idle_since, ST_GeomFromEWKB(u.geom),
-       ST_GeomFromEWKB(u.geom_ll), u.source_id, coalesce(u.created_at, now()), u.valid_from
+       ST_GeomFromEWKB(u.geom_ll), u.source_id, coalesce(u.created_at, now()), u.valid_from, u.source_category,
+       nullif(u.recorded_area_m2, 0)
   FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::date[],
-              $9::bytea[], $10::bytea[], $11::text[], $12::timestamptz[], $13::date[])
+              $9::bytea[], $10::bytea[], $11::text[], $12::timestamptz[], $13::date[], $14::text[],
+              $15::double precision[])
        AS u(id, floor_id, number, name, usage, agency_id, state, idle_since, geom, geom_ll, source_id, created_at,
-            valid_from)
+            valid_from, source_category, recorded_area_m2)
 RETURNING id, created_at`
 )
 
@@ -182,7 +184,8 @@ func insertRoomChunk(ctx context.Context, tx pgx.Tx, rooms []floorplan.Room, ids
 	var (
 		floorIDs                       = make([]uuid.UUID, n)
 		numbers, names, usages, states = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		sources                        = make([]string, n)
+		sources, categories            = make([]string, n), make([]string, n)
+		recorded                       = make([]float64, n)
 		agencies                       = make([]pgtype.UUID, n)
 		idle                           = make([]pgtype.Date, n)
 		locals, lls                    = make([][]byte, n), make([][]byte, n)
@@ -198,10 +201,11 @@ func insertRoomChunk(ctx context.Context, tx pgx.Tx, rooms []floorplan.Room, ids
 			r.FloorID, r.Number, r.Name, string(r.Usage), string(r.State), r.SourceID
 		agencies[i], idle[i], createdAt[i] = arrayID(r.AgencyID), arrayDate(r.IdleSince), arrayTime(r.CreatedAt)
 		locals[i], lls[i] = local, ll
+		categories[i], recorded[i] = r.SourceCategory, r.RecordedAreaM2
 		validFrom[i] = pgtype.Date{Time: r.ValidFrom, Valid: true}
 	}
 	return insertCreated(ctx, tx, created, bulkRoomsSQL, ids, floorIDs, numbers, names, usages, agencies, states, idle,
-		locals, lls, sources, createdAt, validFrom)
+		locals, lls, sources, createdAt, validFrom, categories, recorded)
 }
 
 // insertCreated runs a bulk INSERT … RETURNING id, created_at (query with args) and puts the instant each

@@ -73,7 +73,7 @@ var constraintErrors = map[string]struct {
 	kind error
 	msg  string
 }{
-	"floors_ordinal_key":                  {floorplan.ErrInvalid, "the building already has a floor with this ordinal"},
+	"floors_ordinal_key":                  {floorplan.ErrInvalid, "the building already has a floor with this ordinal and name"},
 	"buildings_source_id_key":             {floorplan.ErrInvalid, "the site already has a building with this source id"},
 	"sites_pkey":                          {floorplan.ErrInvalid, "a site with this id already exists"},
 	"buildings_pkey":                      {floorplan.ErrInvalid, "a building with this id already exists"},
@@ -111,6 +111,7 @@ var constraintErrors = map[string]struct {
 	"agencies_not_own_successor":          {floorplan.ErrInvalid, "an agency cannot be its own successor"},
 	"rooms_usage_known":                   {floorplan.ErrInvalid, "unknown room usage"},
 	"rooms_state_known":                   {floorplan.ErrInvalid, "unknown room state"},
+	"rooms_recorded_area_positive":        {floorplan.ErrInvalid, "recorded_area_m2 must be a positive number of m², or none"},
 	"people_name_required":                {floorplan.ErrInvalid, "a person needs a name"},
 	"people_rank_known":                   {floorplan.ErrInvalid, "unknown rank"},
 	"people_status_known":                 {floorplan.ErrInvalid, "unknown person status"},
@@ -133,6 +134,8 @@ var geometryConstraints = map[string]string{
 	"buildings_footprint_ll_valid": "building footprint (lon/lat)",
 	"floors_outline_valid":         "floor outline",
 	"floors_outline_ll_valid":      "floor outline (lon/lat)",
+	"floors_openings_valid":        "floor openings",
+	"floors_openings_ll_valid":     "floor openings (lon/lat)",
 }
 
 // mapError turns an error from the driver into one wrapping a floorplan sentinel, with a message that

@@ -29,9 +29,15 @@ func (s *Store) CreateRoomUnchecked(ctx context.Context, r *floorplan.Room) erro
 		var version int64
 		var created time.Time
 		err = tx.QueryRow(ctx, insertRoomSQL, id, r.FloorID, r.Number, r.Name, r.Usage, nullID(r.AgencyID), r.State,
-			nullDate(r.IdleSince), local, ll, r.SourceID, nullTime(r.CreatedAt), s.validFrom(ctx, r.ValidFrom)).Scan(&version, &created)
+			nullDate(r.IdleSince), local, ll, r.SourceID, nullTime(r.CreatedAt), s.validFrom(ctx, r.ValidFrom), r.SourceCategory,
+			r.RecordedAreaM2).Scan(&version, &created)
 		return s.geometryError(ctx, err, "room", local, ll)
 	})
+}
+
+// CreateFloorUnchecked is CreateFloor without the Go-side validation, to reach the database's checks.
+func (s *Store) CreateFloorUnchecked(ctx context.Context, f *floorplan.Floor) error {
+	return s.createFloor(ctx, f)
 }
 
 // Today is the current day in the store's time zone.

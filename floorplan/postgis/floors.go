@@ -2,6 +2,7 @@ package postgis
 
 import (
 	"context"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -10,18 +11,23 @@ import (
 	"officemap/geo"
 )
 
-const floorColumns = `f.id, f.building_id, f.ordinal, f.name, f.elevation, ST_AsEWKB(f.outline), f.source_id, f.version`
+const floorColumns = `f.id, f.building_id, f.ordinal, f.name, f.elevation, ST_AsEWKB(f.outline), f.source_id, f.version,
+       ST_AsEWKB(f.openings)`
 
 func scanFloor(row pgx.Row) (floorplan.Floor, error) {
 	var (
-		f       floorplan.Floor
-		outline []byte
+		f                 floorplan.Floor
+		outline, openings []byte
 	)
-	if err := row.Scan(uuidDst(&f.ID), uuidDst(&f.BuildingID), &f.Ordinal, &f.Name, &f.Elevation, &outline, &f.SourceID, &f.Version); err != nil {
+	if err := row.Scan(uuidDst(&f.ID), uuidDst(&f.BuildingID), &f.Ordinal, &f.Name, &f.Elevation, &outline, &f.SourceID,
+		&f.Version, &openings); err != nil {
 		return f, err
 	}
 	var err error
-	f.Outline, err = decodePolygon(outline)
+	if f.Outline, err = decodePolygon(outline); err != nil {
+		return f, err
+	}
+	f.Openings, err = decodeLines(openings)
 	return f, err
 }
 
@@ -54,26 +60,56 @@ func georefDst(g *geo.Georef) []any {
 }
 
 const insertFloorSQL = `
-INSERT INTO floors (id, building_id, ordinal, name, elevation, outline, outline_ll, source_id)
-VALUES ($1, $2, $3, $4, $5, ST_GeomFromEWKB($6), ST_GeomFromEWKB($7), $8)`
+INSERT INTO floors (id, building_id, ordinal, name, elevation, outline, outline_ll, source_id, openings, openings_ll)
+VALUES ($1, $2, $3, $4, $5, ST_GeomFromEWKB($6), ST_GeomFromEWKB($7), $8, ST_GeomFromEWKB($9), ST_GeomFromEWKB($10))`
 
-// CreateFloor adds a floor to a building at version 1.
+// CreateFloor adds a floor to a building at version 1. Two floors of a building may share an ordinal
+// when their names differ (the levels of an IMDF venue at one ordinal), not a name at one ordinal.
 func (s *Store) CreateFloor(ctx context.Context, f *floorplan.Floor) error {
 	if err := floorplan.CheckFloor(ctx, f); err != nil {
 		return err
 	}
+	return s.createFloor(ctx, f)
+}
+
+// createFloor is CreateFloor once the floor is checked.
+func (s *Store) createFloor(ctx context.Context, f *floorplan.Floor) error {
 	return setVersion(s.create(ctx, &f.ID, func(tx pgx.Tx, id uuid.UUID) error {
 		frame, err := buildingFrame(ctx, tx, f.BuildingID)
 		if err != nil {
 			return err
 		}
-		local, ll, err := derived(f.Outline, frame)
+		g, err := floorGeometry(f, frame)
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, insertFloorSQL, id, f.BuildingID, f.Ordinal, f.Name, f.Elevation, local, ll, f.SourceID)
-		return s.geometryError(ctx, err, "outline", local, ll)
+		_, err = tx.Exec(ctx, insertFloorSQL, id, f.BuildingID, f.Ordinal, f.Name, f.Elevation, g.outline, g.outlineLL,
+			f.SourceID, g.openings, g.openingsLL)
+		return g.explain(ctx, s, err)
 	}), &f.Version, 1)
+}
+
+// floorEWKB is a floor's local geometry and its lon/lat copies as EWKB (nil for none).
+type floorEWKB struct {
+	outline, outlineLL, openings, openingsLL []byte
+}
+
+// floorGeometry returns the EWKB of floor f's outline and openings and of their copies in frame.
+func floorGeometry(f *floorplan.Floor, frame *geo.Frame) (g floorEWKB, err error) {
+	if g.outline, g.outlineLL, err = derived(f.Outline, frame); err != nil {
+		return g, err
+	}
+	g.openings, g.openingsLL, err = derived(f.Openings, frame)
+	return g, err
+}
+
+// explain is geometryError for a write of the floor's geometry: it names the outline or the openings,
+// whichever the database refused.
+func (g floorEWKB) explain(ctx context.Context, s *Store, err error) error {
+	if pe := pgError(err); pe != nil && strings.HasPrefix(pe.ConstraintName, "floors_openings") {
+		return s.geometryError(ctx, err, "openings", g.openings, g.openingsLL)
+	}
+	return s.geometryError(ctx, err, "outline", g.outline, g.outlineLL)
 }
 
 const floorSQL = `SELECT ` + floorColumns + ` FROM floors f WHERE f.id = $1 AND f.deleted_at IS NULL`
@@ -84,9 +120,9 @@ func (s *Store) Floor(ctx context.Context, id uuid.UUID) (floorplan.Floor, error
 }
 
 const floorsSQL = `SELECT ` + floorColumns + ` FROM floors f
- WHERE f.building_id = $1 AND f.deleted_at IS NULL ORDER BY f.ordinal`
+ WHERE f.building_id = $1 AND f.deleted_at IS NULL ORDER BY f.ordinal, f.name COLLATE "C", f.id`
 
-// Floors lists a building's floors by ordinal.
+// Floors lists a building's floors by ordinal (floors of one ordinal by name).
 func (s *Store) Floors(ctx context.Context, buildingID uuid.UUID) ([]floorplan.Floor, error) {
 	return readAll(ctx, s, scanFloor, floorsSQL, buildingID)
 }
@@ -95,14 +131,15 @@ const (
 	lockFloorSQL   = `SELECT building_id FROM floors WHERE id = $1 AND deleted_at IS NULL FOR NO KEY UPDATE`
 	updateFloorSQL = `
 UPDATE floors SET ordinal = $2, name = $3, elevation = $4, outline = ST_GeomFromEWKB($5),
-       outline_ll = ST_GeomFromEWKB($6), source_id = $7, version = version + 1
+       outline_ll = ST_GeomFromEWKB($6), source_id = $7, openings = ST_GeomFromEWKB($9),
+       openings_ll = ST_GeomFromEWKB($10), version = version + 1
  WHERE id = $1 AND version = $8
 RETURNING version`
 	floorVersionSQL = `SELECT version FROM floors WHERE id = $1 AND deleted_at IS NULL`
 )
 
 // UpdateFloor replaces a floor's fields if f.Version is still its version, and moves f.Version on. A
-// floor stays in its building.
+// floor stays in its building, and keeps an ordinal and name of its own there (as CreateFloor).
 func (s *Store) UpdateFloor(ctx context.Context, f *floorplan.Floor) error {
 	if err := floorplan.CheckFloor(ctx, f); err != nil {
 		return err
@@ -120,13 +157,13 @@ func (s *Store) UpdateFloor(ctx context.Context, f *floorplan.Floor) error {
 		if err != nil {
 			return err
 		}
-		local, ll, err := derived(f.Outline, frame)
+		g, err := floorGeometry(f, frame)
 		if err != nil {
 			return err
 		}
 		err = updateVersioned(ctx, tx, "floor", f.ID, f.Version, &next, floorVersionSQL, updateFloorSQL, f.ID, f.Ordinal,
-			f.Name, f.Elevation, local, ll, f.SourceID, f.Version)
-		if err := s.geometryError(ctx, err, "outline", local, ll); err != nil {
+			f.Name, f.Elevation, g.outline, g.outlineLL, f.SourceID, f.Version, g.openings, g.openingsLL)
+		if err := g.explain(ctx, s, err); err != nil {
 			return err
 		}
 		f.BuildingID = buildingID

@@ -13,7 +13,8 @@ import (
 )
 
 const roomColumns = `r.id, r.floor_id, r.number, r.name, r.usage, r.agency_id, r.state, r.idle_since,
-       ST_AsEWKB(r.geom), r.source_id, r.version, r.valid_from, r.created_at, r.deleted_at`
+       ST_AsEWKB(r.geom), r.source_id, r.version, r.valid_from, r.created_at, r.deleted_at, r.source_category,
+       coalesce(r.recorded_area_m2, 0)`
 
 func (s *Store) scanRoom(row pgx.Row) (floorplan.Room, error) {
 	var (
@@ -24,7 +25,7 @@ func (s *Store) scanRoom(row pgx.Row) (floorplan.Room, error) {
 		created, deletedAt pgtype.Timestamptz
 	)
 	err := row.Scan(uuidDst(&r.ID), uuidDst(&r.FloorID), &r.Number, &r.Name, &r.Usage, &agency, &r.State, &idle, &geom,
-		&r.SourceID, &r.Version, &validFrom, &created, &deletedAt)
+		&r.SourceID, &r.Version, &validFrom, &created, &deletedAt, &r.SourceCategory, &r.RecordedAreaM2)
 	if err != nil {
 		return r, err
 	}
@@ -58,8 +59,9 @@ const lockAgencyShareSQL = `SELECT id FROM agencies WHERE id = $1 AND deleted_at
 
 const insertRoomSQL = `
 INSERT INTO rooms (id, floor_id, number, name, usage, agency_id, state, idle_since, geom, geom_ll, source_id,
-                   created_at, valid_from)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ST_GeomFromEWKB($9), ST_GeomFromEWKB($10), $11, coalesce($12, now()), $13)
+                   created_at, valid_from, source_category, recorded_area_m2)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ST_GeomFromEWKB($9), ST_GeomFromEWKB($10), $11, coalesce($12, now()), $13,
+        $14, nullif($15::double precision, 0))
 RETURNING version, created_at`
 
 // CreateRoom adds a room to a floor. Its lon/lat polygon is derived with the building's frame; the
@@ -78,7 +80,8 @@ func (s *Store) CreateRoom(ctx context.Context, r *floorplan.Room) error {
 	)
 	err := s.writeRoom(ctx, r, func(tx pgx.Tx, local, ll []byte) error {
 		return tx.QueryRow(ctx, insertRoomSQL, id, r.FloorID, r.Number, r.Name, r.Usage, nullID(r.AgencyID), r.State,
-			nullDate(r.IdleSince), local, ll, r.SourceID, nullTime(r.CreatedAt), validFrom).Scan(&version, &created)
+			nullDate(r.IdleSince), local, ll, r.SourceID, nullTime(r.CreatedAt), validFrom, r.SourceCategory,
+			r.RecordedAreaM2).Scan(&version, &created)
 	})
 	if err != nil {
 		return err
@@ -167,7 +170,8 @@ const (
 	updateRoomSQL = `
 UPDATE rooms SET floor_id = $3, number = $4, name = $5, usage = $6, agency_id = $7, state = $8, idle_since = $9,
        geom = ST_GeomFromEWKB($10), geom_ll = ST_GeomFromEWKB($11), source_id = $12,
-       valid_from = coalesce($13, valid_from), version = version + 1
+       valid_from = coalesce($13, valid_from), source_category = $14, recorded_area_m2 = nullif($15::double precision, 0),
+       version = version + 1
  WHERE id = $1 AND version = $2 AND deleted_at IS NULL
 RETURNING version, valid_from`
 	roomVersionSQL = `SELECT version FROM rooms WHERE id = $1 AND deleted_at IS NULL`
@@ -185,7 +189,8 @@ func (s *Store) UpdateRoom(ctx context.Context, r *floorplan.Room) error {
 	)
 	err := s.writeRoom(ctx, r, func(tx pgx.Tx, local, ll []byte) error {
 		err := tx.QueryRow(ctx, updateRoomSQL, r.ID, r.Version, r.FloorID, r.Number, r.Name, r.Usage,
-			nullID(r.AgencyID), r.State, nullDate(r.IdleSince), local, ll, r.SourceID, nullDate(r.ValidFrom)).Scan(&version, &validFrom)
+			nullID(r.AgencyID), r.State, nullDate(r.IdleSince), local, ll, r.SourceID, nullDate(r.ValidFrom),
+			r.SourceCategory, r.RecordedAreaM2).Scan(&version, &validFrom)
 		if err == pgx.ErrNoRows {
 			return staleOrMissing(ctx, tx, roomVersionSQL, "room", r.ID, r.Version)
 		}

@@ -228,22 +228,26 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost
 	var err error
 	switch img.entity {
 	case floorplan.EntityBuilding:
-		b := floorplan.Building{ID: r.ID, SiteID: r.SiteID, Name: r.Name, Address: r.Address, SourceID: r.SourceID}
+		b := floorplan.Building{ID: r.ID, SiteID: r.SiteID, Name: r.Name, Address: r.Address, SourceID: r.SourceID,
+			Lang: r.Lang}
 		b.Georef.Origin = orb.Point{r.OriginLon, r.OriginLat}
 		b.Georef.RotationDeg, b.Georef.Scale, b.ValidFrom = r.RotationDeg, r.scaleNumber(), r.ValidFrom.Time
 		b.Version = r.version()
-		b.Footprint, err = imagePolygon(r.Footprint)
+		b.Footprint, err = imageAs[orb.Polygon](r.Footprint)
 		snap.Buildings = append(snap.Buildings, b)
 	case floorplan.EntityFloor:
 		f := floorplan.Floor{ID: r.ID, BuildingID: r.BuildingID, Ordinal: r.Ordinal, Name: r.Name,
 			Elevation: r.Elevation, SourceID: r.SourceID, Version: r.version()}
-		f.Outline, err = imagePolygon(r.Outline)
+		if f.Outline, err = imageAs[orb.Polygon](r.Outline); err == nil {
+			f.Openings, err = imageAs[orb.MultiLineString](r.Openings)
+		}
 		snap.Floors = append(snap.Floors, f)
 	case floorplan.EntityRoom:
 		rm := floorplan.Room{ID: r.ID, FloorID: r.FloorID, Number: r.Number, Name: r.Name, Usage: floorplan.Usage(r.Usage),
 			AgencyID: r.AgencyID, State: floorplan.RoomState(r.State), IdleSince: r.IdleSince.Time,
-			SourceID: r.SourceID, Version: r.Version, ValidFrom: r.ValidFrom.Time, CreatedAt: s.in(r.CreatedAt)}
-		rm.Geometry, err = imagePolygon(r.Geom)
+			SourceID: r.SourceID, Version: r.Version, ValidFrom: r.ValidFrom.Time, CreatedAt: s.in(r.CreatedAt),
+			SourceCategory: r.SourceCategory, RecordedAreaM2: r.RecordedAreaM2}
+		rm.Geometry, err = imageAs[orb.Polygon](r.Geom)
 		snap.Rooms = append(snap.Rooms, rm)
 	case floorplan.EntityAgency:
 		snap.Agencies = append(snap.Agencies, floorplan.Agency{ID: r.ID, Name: r.Name, ShortName: r.ShortName,
@@ -334,6 +338,11 @@ type rowImage struct {
 	Geom              json.RawMessage `json:"geom"`
 	Footprint         json.RawMessage `json:"footprint"`
 	Outline           json.RawMessage `json:"outline"`
+	// Added by 0010_imports: absent (zero) in images written before.
+	SourceCategory string          `json:"source_category"`
+	RecordedAreaM2 float64         `json:"recorded_area_m2"` // null (0) when none is recorded
+	Lang           string          `json:"lang"`
+	Openings       json.RawMessage `json:"openings"`
 }
 
 // scaleText is the scale column of agencies and standard rows.
@@ -366,18 +375,20 @@ func (d *jsonDate) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// imagePolygon decodes a geometry column of a row image (GeoJSON, as PostGIS casts geometry to jsonb).
-func imagePolygon(raw json.RawMessage) (orb.Polygon, error) {
+// imageAs decodes a geometry column of a row image (GeoJSON, as PostGIS casts geometry to jsonb) of type G
+// (a polygon, lines); null or absent gives nil.
+func imageAs[G orb.Geometry](raw json.RawMessage) (G, error) {
+	var zero G
 	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
+		return zero, nil
 	}
 	g, err := geojson.UnmarshalGeometry(raw)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	p, ok := g.Geometry().(orb.Polygon)
+	p, ok := g.Geometry().(G)
 	if !ok {
-		return nil, fmt.Errorf("geometry is a %s, not a polygon", g.Geometry().GeoJSONType())
+		return zero, fmt.Errorf("geometry is a %s, not a %s", g.Geometry().GeoJSONType(), zero.GeoJSONType())
 	}
 	return p, nil
 }

@@ -84,6 +84,11 @@ func Run(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 		{"Concurrent", testConcurrent},
 		{"Revision", testRevision},
 		{"Jurisdictions", testJurisdictions},
+		{"ImportedRooms", testImportedRooms},
+		{"RecordedArea", testRecordedArea},
+		{"FloorsOfOneOrdinal", testFloorsOfOneOrdinal},
+		{"Openings", testOpenings},
+		{"BuildingLang", testBuildingLang},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -319,8 +324,14 @@ func sameJSON(t *testing.T, what string, got, want any) bool {
 // samePolygon reports whether two polygons have the same coordinates.
 func samePolygon(t *testing.T, what string, got, want orb.Polygon) bool {
 	t.Helper()
+	return sameCoords(t, what, got, want)
+}
+
+// sameCoords reports whether two geometries of one type (polygons, lines) have the same coordinates.
+func sameCoords[G orb.Geometry](t *testing.T, what string, got, want G) bool {
+	t.Helper()
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s: polygon %v, want %v", what, got, want)
+		t.Errorf("%s: %s %v, want %v", what, strings.ToLower(want.GeoJSONType()), got, want)
 		return false
 	}
 	return true
@@ -482,8 +493,8 @@ func testFloors(t *testing.T, f *fixture) {
 		t.Errorf("a floor without outline reads back with %v", list[3].Outline)
 	}
 
-	dup := floorplan.Floor{BuildingID: f.building.ID, Ordinal: 1, Name: "又一个2F"}
-	wantErr(t, "a second floor with the same ordinal", s.CreateFloor(ctx, &dup), floorplan.ErrInvalid)
+	dup := floorplan.Floor{BuildingID: f.building.ID, Ordinal: 1, Name: "2F"}
+	wantErr(t, "a second floor with the same ordinal and name", s.CreateFloor(ctx, &dup), floorplan.ErrInvalid)
 	lost := floorplan.Floor{BuildingID: uuid.New(), Ordinal: 0, Name: "1F"}
 	wantErr(t, "a floor of an unknown building", s.CreateFloor(ctx, &lost), floorplan.ErrInvalid)
 
@@ -494,9 +505,9 @@ func testFloors(t *testing.T, f *fixture) {
 	sameJSON(t, "floor after update", got, roof)
 	samePolygon(t, "outline after update", got.Outline, roof.Outline)
 
-	roof.Ordinal = 0
-	wantErr(t, "UpdateFloor onto a taken ordinal", s.UpdateFloor(ctx, &roof), floorplan.ErrInvalid)
-	roof.Ordinal = 4
+	roof.Ordinal, roof.Name = 0, "1F"
+	wantErr(t, "UpdateFloor onto a taken ordinal and name", s.UpdateFloor(ctx, &roof), floorplan.ErrInvalid)
+	roof.Ordinal, roof.Name = 4, "顶层"
 
 	b2 := floorplan.Building{SiteID: f.site.ID, Name: "二号楼", Georef: f.building.Georef}
 	must(t, s.CreateBuilding(ctx, &b2))
