@@ -79,6 +79,7 @@ func routeRules() map[string]routeRule {
 		"GET " + v1 + "/reports/over-standard": audited(may(identity.ActionReport), "report.over_standard"),
 		"GET " + v1 + "/search":                read,
 		"POST " + v1 + "/imports/{format}":     audited(may(identity.ActionImport), "import"),
+		"POST " + v1 + "/imports/rooms":        audited(may(identity.ActionImport), "import"),
 		"GET " + v1 + "/exports/{format}":      audited(may(identity.ActionExport), "export"),
 
 		"GET " + v1 + "/floors/{id}/plan.png": read,

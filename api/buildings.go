@@ -60,6 +60,8 @@ type buildingJSON struct {
 	Footprint *geojson.Geometry `json:"footprint" schema:"Polygon"`
 	Georef    georefJSON        `json:"georef"`
 	SourceID  string            `json:"source_id"`
+	// Lang is the language (BCP 47) of the names the source gave; "" for names typed here (zh-CN).
+	Lang string `json:"lang"`
 	// ValidFrom is the day the building exists from in the world (built or acquired), when known.
 	ValidFrom date `json:"valid_from"`
 	// AreaM2 is the footprint's area in m², from the stored local metres (whatever georef.scale is).
@@ -77,13 +79,14 @@ type buildingIn struct {
 	Footprint json.RawMessage `json:"footprint"`
 	Georef    *georefJSON     `json:"georef"`
 	SourceID  string          `json:"source_id"`
+	Lang      string          `json:"lang"`
 	ValidFrom date            `json:"valid_from"`
 }
 
 func buildingOut(b floorplan.Building, local bool) buildingJSON {
 	return buildingJSON{ID: b.ID, SiteID: b.SiteID, Name: b.Name, Address: b.Address,
 		Footprint: newProjector(local, b).out(b.Footprint), Georef: georefOut(b.Georef), SourceID: b.SourceID,
-		ValidFrom: dateOf(b.ValidFrom), AreaM2: roundArea(geo.Area(b.Footprint)), Version: b.Version}
+		Lang: b.Lang, ValidFrom: dateOf(b.ValidFrom), AreaM2: roundArea(geo.Area(b.Footprint)), Version: b.Version}
 }
 
 func (in buildingIn) recordID() uuid.UUID { return in.ID }
@@ -92,7 +95,7 @@ func (in buildingIn) recordID() uuid.UUID { return in.ID }
 // and keepFootprint is set (a PATCH that leaves it alone).
 func (in buildingIn) domain(local bool, keep orb.Polygon, keepFootprint bool) (floorplan.Building, floorplan.Shape, error) {
 	b := floorplan.Building{ID: in.ID, SiteID: in.SiteID, Name: in.Name, Address: in.Address, SourceID: in.SourceID,
-		ValidFrom: in.ValidFrom.Time}
+		Lang: in.Lang, ValidFrom: in.ValidFrom.Time}
 	var wire orb.Polygon
 	if !isNull(in.Footprint) && !keepFootprint {
 		p, err := parsePolygon(in.Footprint, "footprint")
@@ -383,6 +386,7 @@ func (s *Server) patchFloor(w http.ResponseWriter, r *http.Request) error {
 	if keepOutline {
 		f.Outline = cur.Outline
 	}
+	f.Openings = cur.Openings // drawn doors come from imports; a floor's edit keeps them
 	f.Version = version
 	if _, err := s.register.UpdateFloor(r.Context(), &f, outline); err != nil {
 		return stale(about("floor", err))

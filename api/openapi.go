@@ -12,6 +12,10 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/paulmach/orb/geojson"
+
+	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/roomlist"
+	"officemap/floorplan/imports/source"
 )
 
 // The OpenAPI 3.0 document of GET /api/v1/openapi.json. The operations are listed by hand below (a test
@@ -134,7 +138,7 @@ func operations(withApp, withIdentity bool) []opDoc {
 			q("limit", paramDoc{"", "at most this many hits", map[string]any{"type": "integer", "minimum": 1, "maximum": searchMaxLimit, "default": searchDefaultLimit}})},
 			result: "SearchResult"},
 
-		{method: "POST", path: v1 + "/imports/{format}", tag: "transfer", summary: "Import the rooms of an uploaded file (the body: dxf, osm, imdf zip or geojson), all-or-nothing; a rejected file is 422 import_rejected with its problems", query: []paramDoc{
+		{method: "POST", path: v1 + "/imports/{format}", tag: "transfer", summary: "Import the rooms of an uploaded file (the body: dxf, osm, imdf zip or geojson), all-or-nothing; a rejected file is 422 import_rejected with its problems. Notes, warnings, repairs and reasons are in Chinese when Accept-Language prefers zh, else in English", query: []paramDoc{
 			q("building", str("the target building, by id or name (a new building of that name if none has it)")),
 			q("site_id", paramDoc{"", "the site a new building joins (default: a new site)", uuidSchema()}),
 			q("valid_from", paramDoc{"", "the day the imported rooms and buildings exist from, and from which a re-import's changes hold (default: today)", dateSchema()}),
@@ -142,13 +146,25 @@ func operations(withApp, withIdentity bool) []opDoc {
 			q("rooms_layer", str("dxf: the layer of the room polylines")),
 			q("labels_layer", str("dxf: the layer of the room numbers")),
 			q("names_layer", str("dxf: the layer of the room names")),
+			q("outline_layer", str("dxf: the layer of the building's outline, its footprint (default: OUTLINE, GROS$, A-AREA-GROS… if present)")),
 			q("units", paramDoc{"", "dxf: drawing units (default: the header's $INSUNITS)", map[string]any{"type": "string", "enum": []string{"mm", "cm", "m", "in", "ft"}}}),
 			q("origin", str("LON,LAT of the source's local origin, for a new building")),
 			q("rotation", paramDoc{"", "degrees clockwise from north to the source's +Y axis, for a new building", map[string]any{"type": "number"}}),
+			q("snap", paramDoc{"", "metres within which neighbouring rooms' vertices and edges are snapped together; 0 turns it off", map[string]any{"type": "number", "minimum": 0, "maximum": source.MaxSnap, "default": imports.DefaultSnap}}),
+			q("max_repair", paramDoc{"", "m²: an overlap of two rooms up to this is cut from the larger of the two and listed in repairs, a larger one is a problem; 0 turns it off", map[string]any{"type": "number", "minimum": 0, "maximum": source.MaxRepair, "default": imports.DefaultMaxRepair}}),
+			q("ignore_footprint", paramDoc{"", "place a new building by its rooms and drop the source's footprint when it lies far from them (else such a file is rejected)", map[string]any{"type": "boolean", "default": false}}),
 			q("skip_invalid", paramDoc{"", "import the valid rooms and list what was skipped", map[string]any{"type": "boolean", "default": false}}),
 			q("dry_run", paramDoc{"", "check everything and write nothing", map[string]any{"type": "boolean", "default": false}}),
 			q("filename", str("the file's name, used in messages (default upload.<format>)")),
 		}, body: "Upload", bodyType: "application/octet-stream", result: "ImportSummary"},
+		{method: "POST", path: v1 + "/imports/rooms", tag: "transfer", summary: "Import the bureau's room register (the body: an .xlsx workbook or a CSV file, UTF-8 or GB18030) joined to the drawn rooms by building, floor and number: usages, agencies and recorded areas, all-or-nothing; the summary lists rows with no drawn room, drawn rooms not listed and recorded-vs-measured area differences. A rejected list is 422 import_rejected naming each row and column", query: []paramDoc{
+			q("columns", str("name the columns, field=header or letter, e.g. number=房号,area=面积 (fields: building, floor, ordinal, number, usage, agency, area); the others are found by their usual names")),
+			q("building", str("the building (id or name) of the rows without one")),
+			q("sheet", str("the sheet of a workbook (default: the first with a header row)")),
+			q("skip_invalid", paramDoc{"", "import the rows that can be taken and list the rest", map[string]any{"type": "boolean", "default": false}}),
+			q("dry_run", paramDoc{"", "join and check everything and write nothing", map[string]any{"type": "boolean", "default": false}}),
+			q("filename", str("the file's name, used in messages")),
+		}, body: "Upload", bodyType: "application/octet-stream", result: "RoomListSummary"},
 		{method: "GET", path: v1 + "/exports/{format}", tag: "transfer", summary: "Export the register (or one building, or one floor) as geojson, imdf (zip), gpkg, csv (UTF-8 with BOM) or xlsx, as an attachment", query: []paramDoc{
 			q("building_id", paramDoc{"", "only this building", uuidSchema()}),
 			q("floor_id", paramDoc{"", "geojson: only this floor", uuidSchema()}),
@@ -235,12 +251,20 @@ func componentSchemas() []componentSchema {
 			"required": []string{"type"},
 			"properties": map[string]any{"type": map[string]any{"type": "string", "enum": []string{"LineString", "Feature"}},
 				"coordinates": map[string]any{"type": "array", "minItems": 2, "items": map[string]any{"type": "array", "minItems": 2, "maxItems": 3, "items": map[string]any{"type": "number"}}}}}},
+		{name: "MultiLineString", schema: map[string]any{"type": "object", "description": "GeoJSON MultiLineString (lon/lat, or local metres with crs=local): a floor's doors and openings",
+			"required": []string{"type", "coordinates"},
+			"properties": map[string]any{"type": map[string]any{"type": "string", "enum": []string{"MultiLineString"}},
+				"coordinates": map[string]any{"type": "array", "items": map[string]any{"type": "array", "minItems": 2,
+					"items": map[string]any{"type": "array", "minItems": 2, "maxItems": 3, "items": map[string]any{"type": "number"}}}}}}},
+		{name: "RoomListSummary", wire: roomlist.Summary{}},
 		{name: "Upload", schema: map[string]any{"type": "string", "format": "binary", "description": "the file, as raw bytes"}},
 		{name: "ImportSummary", schema: map[string]any{"type": "object", "description": "what the import created, updated, left unchanged and skipped (with reasons), and notes",
 			"properties": map[string]any{"file": map[string]any{"type": "string"}, "format": map[string]any{"type": "string"}, "dry_run": map[string]any{"type": "boolean"},
 				"buildings": map[string]any{"type": "object"}, "floors": map[string]any{"type": "object"}, "rooms": map[string]any{"type": "object"},
 				"skipped": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}, "notes": map[string]any{"type": "array", "items": map[string]any{"type": "string"}},
-				"targets": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}}},
+				"warnings": map[string]any{"type": "array", "description": "placement checks a planner should look at", "items": map[string]any{"type": "string"}},
+				"repairs":  map[string]any{"type": "array", "description": "slivers cut from a room: floor, room, other, area_m2, action", "items": map[string]any{"type": "object"}},
+				"targets":  map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}}},
 		{name: "Status", schema: map[string]any{"type": "object", "properties": map[string]any{"status": map[string]any{"type": "string"}}}},
 		{name: "Error", schema: map[string]any{"type": "object", "required": []string{"error"},
 			"properties": map[string]any{"error": map[string]any{"type": "object", "required": []string{"code", "message"},

@@ -34,11 +34,16 @@ type roomProps struct {
 	FloorID   uuid.UUID `json:"floor_id" readonly:"true"`
 	Number    string    `json:"number"`
 	Name      string    `json:"name"`
-	Usage     string    `json:"usage" enum:"office,rest_room,toilet,service,equipment,ancillary,technical,circulation,commercial,residential,other"`
+	Usage     string    `json:"usage" enum:"office,rest_room,toilet,service,equipment,ancillary,technical,circulation,shaft,void,commercial,residential,other"`
 	AgencyID  optID     `json:"agency_id"`
 	State     string    `json:"state" enum:"in_use,idle,under_repair,leased"`
 	IdleSince date      `json:"idle_since"`
 	SourceID  string    `json:"source_id"`
+	// SourceCategory is the room's category in the source it was imported from (IMDF category, DXF
+	// room type), given back by exports.
+	SourceCategory string `json:"source_category"`
+	// RecordedAreaM2 is the usable area the bureau's room register records (账面面积); null when none.
+	RecordedAreaM2 *float64 `json:"recorded_area_m2"`
 	// ValidFrom is the day the room exists from in the world (a known earlier start); as-of reports see
 	// it from then. Default: the day it is entered (or the request's effective day).
 	ValidFrom date  `json:"valid_from"`
@@ -63,6 +68,9 @@ type roomFeatureJSON struct {
 type roomCollectionJSON struct {
 	Type     string            `json:"type" enum:"FeatureCollection"`
 	Features []roomFeatureJSON `json:"features"`
+	// Openings are the floor's doors and other openings in the request's crs, drawn over the rooms by
+	// the app: a floor's list only, absent when the floor has none.
+	Openings *geojson.Geometry `json:"openings,omitempty" schema:"MultiLineString" readonly:"true"`
 }
 
 // roomIn is a room feature as it arrives. Read-only properties are ignored.
@@ -70,14 +78,16 @@ type roomIn struct {
 	Type       string          `json:"type"`
 	Geometry   json.RawMessage `json:"geometry"`
 	Properties struct {
-		Number    string `json:"number"`
-		Name      string `json:"name"`
-		Usage     string `json:"usage"`
-		AgencyID  optID  `json:"agency_id"`
-		State     string `json:"state"`
-		IdleSince date   `json:"idle_since"`
-		SourceID  string `json:"source_id"`
-		ValidFrom date   `json:"valid_from"`
+		Number         string   `json:"number"`
+		Name           string   `json:"name"`
+		Usage          string   `json:"usage"`
+		AgencyID       optID    `json:"agency_id"`
+		State          string   `json:"state"`
+		IdleSince      date     `json:"idle_since"`
+		SourceID       string   `json:"source_id"`
+		SourceCategory string   `json:"source_category"`
+		RecordedAreaM2 *float64 `json:"recorded_area_m2"`
+		ValidFrom      date     `json:"valid_from"`
 	} `json:"properties"`
 }
 
@@ -85,8 +95,11 @@ type roomIn struct {
 func roomOut(room floorplan.Room, p projector, rep *floorplan.Report) roomFeatureJSON {
 	props := roomProps{ID: room.ID, FloorID: room.FloorID, Number: room.Number, Name: room.Name,
 		Usage: string(room.Usage), AgencyID: optID(room.AgencyID), State: string(room.State),
-		IdleSince: dateOf(room.IdleSince), SourceID: room.SourceID, ValidFrom: dateOf(room.ValidFrom), Version: room.Version,
-		AreaM2: roundArea(room.Area()), Occupants: []occupantJSON{}}
+		IdleSince: dateOf(room.IdleSince), SourceID: room.SourceID, SourceCategory: room.SourceCategory,
+		ValidFrom: dateOf(room.ValidFrom), Version: room.Version, AreaM2: roundArea(room.Area()), Occupants: []occupantJSON{}}
+	if room.RecordedAreaM2 != 0 {
+		props.RecordedAreaM2 = &room.RecordedAreaM2
+	}
 	if !room.CreatedAt.IsZero() {
 		t := room.CreatedAt.UTC()
 		props.CreatedAt = &t
@@ -116,7 +129,10 @@ func (in roomIn) domain(p projector, keep orb.Polygon, keepGeometry bool) (floor
 	pr := in.Properties
 	room := floorplan.Room{Number: pr.Number, Name: pr.Name, Usage: floorplan.Usage(pr.Usage),
 		AgencyID: pr.AgencyID.UUID(), State: floorplan.RoomState(pr.State), IdleSince: pr.IdleSince.Time,
-		SourceID: pr.SourceID, ValidFrom: pr.ValidFrom.Time}
+		SourceID: pr.SourceID, SourceCategory: pr.SourceCategory, ValidFrom: pr.ValidFrom.Time}
+	if pr.RecordedAreaM2 != nil {
+		room.RecordedAreaM2 = *pr.RecordedAreaM2
+	}
 	if room.State == "" {
 		room.State = floorplan.RoomInUse
 	}
@@ -241,8 +257,9 @@ func roomsOut(rooms []floorplan.Room, frameOf frames, rep *floorplan.Report) (ro
 	return out, nil
 }
 
-// writeRooms answers with those of rooms in the request's scope and their state today.
-func (s *Server) writeRooms(ctx context.Context, w http.ResponseWriter, rooms []floorplan.Room, frameOf frames) error {
+// writeRooms answers with those of rooms in the request's scope and their state today, and with a
+// floor's openings (nil: none, or not a floor's list).
+func (s *Server) writeRooms(ctx context.Context, w http.ResponseWriter, rooms []floorplan.Room, frameOf frames, openings *geojson.Geometry) error {
 	sc, err := s.scopeOf(ctx)
 	if err != nil {
 		return err
@@ -255,6 +272,7 @@ func (s *Server) writeRooms(ctx context.Context, w http.ResponseWriter, rooms []
 	if err != nil {
 		return err
 	}
+	out.Openings = openings
 	return answerRooms(w, http.StatusOK, sc, out)
 }
 
@@ -282,7 +300,26 @@ func (s *Server) listRooms(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeRooms(r.Context(), w, rooms, oneFrame(p))
+	return s.writeRooms(r.Context(), w, rooms, oneFrame(p), p.lines(f.Openings))
+}
+
+// lines converts stored lines (local metres) to the wire, as out does polygons.
+func (p projector) lines(mls orb.MultiLineString) *geojson.Geometry {
+	if len(mls) == 0 {
+		return nil
+	}
+	conv := func(pt orb.Point) orb.Point { return orb.Point{pt[0] / p.unit, pt[1] / p.unit} }
+	if !p.local {
+		conv = p.frame.ToLonLat
+	}
+	out := make(orb.MultiLineString, len(mls))
+	for i, ls := range mls {
+		out[i] = make(orb.LineString, len(ls))
+		for j, pt := range ls {
+			out[i][j] = conv(pt)
+		}
+	}
+	return geojson.NewGeometry(out)
 }
 
 // maxRoomSearch caps GET /api/v1/rooms: an agency's or a building's rooms, not the whole register.
@@ -315,7 +352,7 @@ func (s *Server) searchRooms(w http.ResponseWriter, r *http.Request) error {
 	if len(rooms) > maxRoomSearch {
 		return badRequest("%d rooms match; narrow the request to at most %d (add building_id)", len(rooms), maxRoomSearch)
 	}
-	return s.writeRooms(r.Context(), w, rooms, s.floorFrames(r.Context(), local))
+	return s.writeRooms(r.Context(), w, rooms, s.floorFrames(r.Context(), local), nil)
 }
 
 func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) error {
@@ -388,11 +425,29 @@ func (s *Server) updateRoom(w http.ResponseWriter, r *http.Request, patch bool) 
 		return err
 	}
 	room.ID, room.FloorID, room.Version, room.CreatedAt = cur.ID, cur.FloorID, version, cur.CreatedAt
+	if !patch {
+		keepProvenance(body, &room, cur)
+	}
 	c, err := s.register.UpdateRoom(r.Context(), &room, shape)
 	if c, err = s.afterWrite(r.Context(), c, err); err != nil {
 		return stale(about("room", err))
 	}
 	return s.writtenRoom(r.Context(), w, http.StatusOK, room, p, c)
+}
+
+// keepProvenance keeps, on a PUT that does not name them, what an import recorded about a room: its
+// source category and the area its register records. A client that predates them must not wipe them.
+func keepProvenance(body []byte, room *floorplan.Room, cur floorplan.Room) {
+	var doc struct {
+		Properties json.RawMessage `json:"properties"`
+	}
+	_ = json.Unmarshal(body, &doc) // the body parsed once already
+	if !hasMember(doc.Properties, "source_category") {
+		room.SourceCategory = cur.SourceCategory
+	}
+	if !hasMember(doc.Properties, "recorded_area_m2") {
+		room.RecordedAreaM2 = cur.RecordedAreaM2
+	}
 }
 
 func (s *Server) deleteRoom(w http.ResponseWriter, r *http.Request) error {

@@ -60,6 +60,7 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 		s.authRoutes(handle)
 	}
 
+	handle(http.MethodPost, v1+"/imports/rooms", gated(s.imports, s.importRoomList)) // before {format}: it wins
 	handle(http.MethodPost, v1+"/imports/{format}", gated(s.imports, s.importFile))
 	get(v1+"/exports/{format}", gated(s.exports, s.exportFile))
 

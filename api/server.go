@@ -18,6 +18,7 @@ import (
 	"officemap/floorplan/exports"
 	"officemap/floorplan/identity"
 	"officemap/floorplan/identity/oidc"
+	"officemap/floorplan/imports"
 	"officemap/floorplan/render"
 )
 
@@ -51,6 +52,9 @@ type Config struct {
 	// Tiles configures the tile handler's cache (CacheBytes). Its Errors field is ignored (tile errors
 	// go through this server's error adapter); BaseURL and TrustForwarded default to the fields above.
 	Tiles tiles.Options
+	// UsageMap tells imported rooms' usages from their names, layers and tags (the serve command's
+	// --usage-map); nil is officemap's own (imports.DefaultUsageMap).
+	UsageMap *imports.UsageMap
 }
 
 // Defaults.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -34,48 +35,14 @@ func known(formats []string, f string) bool {
 }
 
 // importFile imports the request body, a file of {format}, all-or-nothing (source.Import). A
-// rejected file is a 422 import_rejected listing the problems; nothing is written.
+// rejected file is a 422 import_rejected listing the problems; nothing is written. The summary's notes,
+// warnings and reasons, like the problems of a rejection, are told in Chinese when Accept-Language
+// ranks Chinese first (prefersChinese, as error messages are), else in English.
 func (s *Server) importFile(w http.ResponseWriter, r *http.Request) error {
-	qv, q := r.URL.Query(), queryOf(r)
-	req := source.Request{Format: mux.Vars(r)["format"], Name: qv.Get("filename"), Building: qv.Get("building"),
-		RoomsLayer: qv.Get("rooms_layer"), LabelsLayer: qv.Get("labels_layer"), NamesLayer: qv.Get("names_layer"),
-		Units: qv.Get("units"), SiteID: q.uuid("site_id"), SkipInvalid: q.bool("skip_invalid"), DryRun: q.bool("dry_run")}
-	if q.err != nil {
-		return q.err
-	}
-	if raw := qv.Get("origin"); raw != "" {
-		p, err := geo.ParseLonLat(raw)
-		if err != nil {
-			return badParam("origin", err.Error())
-		}
-		req.Origin = &p
-	}
-	if raw := qv.Get("rotation"); raw != "" {
-		rot, err := strconv.ParseFloat(raw, 64)
-		if err != nil {
-			return badParam("rotation", fmt.Sprintf("must be a number of degrees, not %q", raw))
-		}
-		req.Rotation = &rot
-	}
-	if qv.Has("level") {
-		level, err := queryInt(r, "level", 0, source.MinLevel, source.MaxLevel)
-		if err != nil {
-			return err
-		}
-		req.Level = &level
-	}
-	var err error
-	if req.ValidFrom, err = queryDate(r, "valid_from"); err != nil {
+	req, err := s.importRequest(r)
+	if err != nil {
 		return err
 	}
-	if err := req.Validate(); err != nil {
-		var pe *source.ParamError
-		if errors.As(err, &pe) && pe.Param != "format" {
-			return badParam(pe.Param, pe.Problem)
-		}
-		return badRequest("%s", err.Error())
-	}
-
 	if req.Data, err = io.ReadAll(r.Body); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -88,7 +55,7 @@ func (s *Server) importFile(w http.ResponseWriter, r *http.Request) error {
 	}
 	sum, err := source.Import(r.Context(), s.register, req)
 	if err != nil {
-		return importError(err)
+		return importError(err, req.Lang)
 	}
 	if sum.Skipped == nil {
 		sum.Skipped = []imports.Problem{}
@@ -99,21 +66,106 @@ func (s *Server) importFile(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, sum)
 }
 
-// importError maps a rejected source to 422 import_rejected with its problems; other errors (the
-// store's) go to the adapter as they are.
-func importError(err error) error {
+// importRequest reads an import's query parameters and language into a validated source.Request.
+func (s *Server) importRequest(r *http.Request) (source.Request, error) {
+	qv, q := r.URL.Query(), queryOf(r)
+	req := source.Request{Format: mux.Vars(r)["format"], Name: qv.Get("filename"), Building: qv.Get("building"),
+		RoomsLayer: qv.Get("rooms_layer"), LabelsLayer: qv.Get("labels_layer"), NamesLayer: qv.Get("names_layer"),
+		OutlineLayer: qv.Get("outline_layer"), Units: qv.Get("units"), SiteID: q.uuid("site_id"),
+		IgnoreFootprint: q.bool("ignore_footprint"), SkipInvalid: q.bool("skip_invalid"), DryRun: q.bool("dry_run"),
+		Usages: s.cfg.UsageMap, Lang: "en"}
+	if q.err != nil {
+		return req, q.err
+	}
+	if prefersChinese(r.Header.Get("Accept-Language")) {
+		req.Lang = "zh-CN"
+	}
+	if raw := qv.Get("origin"); raw != "" {
+		p, err := geo.ParseLonLat(raw)
+		if err != nil {
+			return req, badParam("origin", err.Error())
+		}
+		req.Origin = &p
+	}
+	var err error
+	for _, p := range []struct {
+		name, what string
+		to         **float64
+	}{{"rotation", "a number of degrees", &req.Rotation}, {"snap", "a number of metres", &req.Snap},
+		{"max_repair", "a number of m²", &req.MaxRepair}} {
+		if *p.to, err = queryNumber(qv, p.name, p.what); err != nil {
+			return req, err
+		}
+	}
+	if qv.Has("level") {
+		level, err := queryInt(r, "level", 0, source.MinLevel, source.MaxLevel)
+		if err != nil {
+			return req, err
+		}
+		req.Level = &level
+	}
+	if req.ValidFrom, err = queryDate(r, "valid_from"); err != nil {
+		return req, err
+	}
+	if err := req.Validate(); err != nil {
+		return req, requestError(err)
+	}
+	return req, nil
+}
+
+// queryNumber reads an optional number parameter: nil when it is absent; what says what it must be.
+func queryNumber(qv url.Values, name, what string) (*float64, error) {
+	raw := qv.Get(name)
+	if raw == "" {
+		return nil, nil
+	}
+	v, err := strconv.ParseFloat(raw, 64)
+	if err != nil {
+		return nil, badParam(name, fmt.Sprintf("must be %s, not %q", what, raw))
+	}
+	return &v, nil
+}
+
+// requestError maps a source.Request that Validate refused to a 400 naming the parameter, in English
+// and Chinese.
+func requestError(err error) error {
+	var pe *source.ParamError
+	if !errors.As(err, &pe) {
+		return badRequest("%s", err.Error())
+	}
+	if pe.Param == "format" {
+		e := badRequest("%s", pe.Problem)
+		e.MessageZH = pe.ProblemIn("zh")
+		return e
+	}
+	e := badParam(pe.Param, pe.Problem)
+	e.MessageZH = fmt.Sprintf("参数 %s 有误：%s", pe.Param, pe.ProblemIn("zh"))
+	return e
+}
+
+// flagsAsParams names the CLI's flags that the readers' and the importer's messages give (a hint such
+// as "--skip-invalid imports the rest") by the query parameters of an import over HTTP.
+var flagsAsParams = strings.NewReplacer("--skip-invalid", "skip_invalid=true", "--ignore-footprint", "ignore_footprint=true",
+	"--rooms-layer", "rooms_layer", "--labels-layer", "labels_layer", "--names-layer", "names_layer",
+	"--outline-layer", "outline_layer", "--units", "units", "--origin", "origin", "--rotation", "rotation",
+	"--level", "level", "--building", "building", "--site", "site_id", "--snap", "snap", "--max-repair", "max_repair")
+
+// importError maps a rejected source to 422 import_rejected with its problems, told in lang; other
+// errors (the store's) go to the adapter as they are.
+func importError(err error, lang string) error {
 	var ie *imports.Error
 	if !errors.As(err, &ie) {
 		return err
 	}
+	forHTTP := func(msg string) string { return flagsAsParams.Replace(safeReason(msg)) }
 	problems := make([]imports.Problem, len(ie.Problems))
-	copy(problems, ie.Problems)
-	for i := range problems {
-		problems[i].Reason = safeReason(problems[i].Reason)
+	for i, p := range ie.Problems {
+		problems[i] = p.In(lang)
+		problems[i].Reason = forHTTP(problems[i].Reason)
 	}
 	return &apiError{Status: http.StatusUnprocessableEntity, Code: "import_rejected",
-		Message:   strings.Replace(safeReason(ie.Error()), "--skip-invalid", "skip_invalid=true", 1),
-		MessageZH: fmt.Sprintf("文件 %s 无法导入（%d 个问题），未写入任何数据", ie.File, len(ie.Problems)),
+		Message:   forHTTP(ie.Error()),
+		MessageZH: "导入被拒绝，未写入任何数据：" + forHTTP(ie.In("zh")),
 		Extra:     map[string]any{"file": ie.File, "problems": problems}, Err: err}
 }
 

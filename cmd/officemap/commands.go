@@ -18,6 +18,7 @@ import (
 	"officemap/floorplan"
 	"officemap/floorplan/gpkg"
 	"officemap/floorplan/identity"
+	"officemap/floorplan/imports"
 	"officemap/floorplan/postgis"
 	"officemap/floorplan/render"
 	"officemap/floorplan/report"
@@ -107,12 +108,12 @@ func migrateCmd(e *env) *cobra.Command {
 
 // newServer wires the single-user HTTP service over a store.
 func (e *env) newServer(s floorplan.Store, reg *floorplan.Register) *api.Server {
-	return e.newServerWith(s, reg, nil)
+	return e.newServerWith(s, reg, nil, nil)
 }
 
 // newServerWith wires the HTTP service over a store, with accounts when acc is not nil (reg then is
-// acc.register's).
-func (e *env) newServerWith(s floorplan.Store, reg *floorplan.Register, acc *serverAccounts) *api.Server {
+// acc.register's), and the usage map of its imports (nil: officemap's own).
+func (e *env) newServerWith(s floorplan.Store, reg *floorplan.Register, acc *serverAccounts, usages *imports.UsageMap) *api.Server {
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	deps := api.Deps{
 		Store:    s,
@@ -130,7 +131,8 @@ func (e *env) newServerWith(s floorplan.Store, reg *floorplan.Register, acc *ser
 		deps.OIDC = acc.oidc
 		deps.Now = time.Now // the identity.Service's clock (Options.Now nil)
 	}
-	cfg := api.Config{PublicURL: strings.TrimSpace(e.getenv(envPublicURL)), TrustForwarded: isOn(e.getenv(envTrustProxy))}
+	cfg := api.Config{PublicURL: strings.TrimSpace(e.getenv(envPublicURL)), TrustForwarded: isOn(e.getenv(envTrustProxy)),
+		UsageMap: usages}
 	return api.NewServer(cfg, deps)
 }
 
@@ -178,7 +180,7 @@ func serveCmd(e *env) *cobra.Command {
 					return err
 				}
 			}
-			return e.serve(ctx, e.newServerWith(s, acc.register(s), acc), redacted(db), &f)
+			return e.serve(ctx, e.newServerWith(s, acc.register(s), acc, f.usages), redacted(db), &f)
 		},
 	}
 	f.register(cmd)
@@ -247,7 +249,7 @@ func demoCmd(e *env) *cobra.Command {
 					fmt.Fprintf(e.stdout, "officemap: their password is $%s\n", envDemoPassword)
 				}
 			}
-			return e.serve(ctx, e.newServerWith(s, reg, acc), "the sample compound", &f)
+			return e.serve(ctx, e.newServerWith(s, reg, acc, f.usages), "the sample compound", &f)
 		},
 	}
 	f.register(cmd)

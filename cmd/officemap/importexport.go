@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -28,14 +29,16 @@ import (
 
 // importFlags are the flags of officemap import.
 type importFlags struct {
-	building, site                          string
-	level                                   int
-	roomsLayer, labelsLayer, namesLayer     string
-	listLayers                              bool
-	units, origin                           string
-	rotation                                float64
-	skipInvalid, dryRun, asJSON, noProgress bool
-	validFrom, reason                       string
+	building, site                                    string
+	level                                             int
+	roomsLayer, labelsLayer, namesLayer, outlineLayer string
+	listLayers                                        bool
+	units, origin                                     string
+	rotation, snap, maxRepair                         float64
+	usageMap                                          string
+	ignoreFootprint                                   bool
+	skipInvalid, dryRun, asJSON, noProgress           bool
+	validFrom, reason, lang                           string
 }
 
 func importCmd(e *env) *cobra.Command {
@@ -48,7 +51,9 @@ imports, or nothing changes. Every problem is named with the file, the feature (
 handle, OSM way, IMDF or GeoJSON feature) and the reason; --skip-invalid imports the valid rooms and
 lists the rest. Importing the same source again updates the rooms it imported before (matched by their
 source id) instead of adding them twice. --dry-run checks everything, overlaps included, and writes
-nothing.
+nothing. Slivers between neighbouring rooms (digitising noise) are repaired: vertices within --snap
+are snapped together, and an overlap under --max-repair is cut from the larger of the two; each repair is
+listed. The summary, its notes, warnings and reasons are told in --lang (zh by default, or en).
 
   dxf      closed polylines of the rooms layer numbered by the texts inside them; units from $INSUNITS
            or --units; needs --origin (and --rotation) for a new building; one floor (--level)
@@ -57,11 +62,12 @@ nothing.
   geojson  a FeatureCollection of room polygons (lon/lat, or "crs": "local" metres with --origin)`,
 		Example: `  officemap import dxf plan.dxf --building "市政府1号楼" --level 2 --origin 119.974,31.811 --rotation 12
   officemap import dxf plan.dxf --list-layers
-  officemap import osm building.osm --skip-invalid --json
-  officemap import imdf venue.zip --dry-run`,
+  officemap import osm building.osm --skip-invalid --json --lang en
+  officemap import imdf venue.zip --dry-run --ignore-footprint`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 2 {
-				return fmt.Errorf("import needs a format and a file: officemap import geojson|imdf|osm|dxf PATH")
+				return errorIn(o.lang, "import needs a format and a file: officemap import geojson|imdf|osm|dxf PATH",
+					"import 需要格式和文件：officemap import geojson|imdf|osm|dxf 文件路径")
 			}
 			return nil
 		},
@@ -76,41 +82,66 @@ nothing.
 	f.StringVar(&o.roomsLayer, "rooms-layer", "", "DXF: the layer of the room polylines (default: UNITS, RM$… or the layer with the most closed polylines)")
 	f.StringVar(&o.labelsLayer, "labels-layer", "", "DXF: the layer of the room numbers (default: UNITLABELS, A-IDEN-NUMR-EXST… or the layer with the most texts inside rooms)")
 	f.StringVar(&o.namesLayer, "names-layer", "", "DXF: the layer of the room names, which also give the usage (default: A-IDEN-NAME-EXST… if present)")
+	f.StringVar(&o.outlineLayer, "outline-layer", "", "DXF: the layer of the building's outline, its footprint (default: OUTLINE, GROS$, A-AREA-GROS… if present)")
 	f.BoolVar(&o.listLayers, "list-layers", false, "DXF: list the layers with their entity counts and stop")
 	f.StringVar(&o.units, "units", "", "DXF: drawing units mm|cm|m|in|ft (default: the header's $INSUNITS)")
+	f.StringVar(&o.usageMap, "usage-map", "", "DXF, OSM, GeoJSON: a file of words and the usages they mean (\"走廊, circulation\" a line), tried before officemap's own")
 	f.StringVar(&o.origin, "origin", "", "LON,LAT of the source's local origin (0,0), for a new building")
 	f.Float64Var(&o.rotation, "rotation", 0, "degrees clockwise from north to the source's +Y axis, for a new building")
+	f.Float64Var(&o.snap, "snap", imports.DefaultSnap, fmt.Sprintf("metres within which neighbouring rooms' vertices and edges are snapped together (0 off, at most %g)", source.MaxSnap))
+	f.Float64Var(&o.maxRepair, "max-repair", imports.DefaultMaxRepair, fmt.Sprintf("m²: an overlap of two rooms up to this is cut from the larger of the two and listed, a larger one is a problem (0 off, at most %g)", source.MaxRepair))
+	f.BoolVar(&o.ignoreFootprint, "ignore-footprint", false, "place a new building by its rooms and drop the source's footprint when it lies far from them")
 	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "import the valid rooms and list what was skipped")
 	f.BoolVar(&o.dryRun, "dry-run", false, "check everything and write nothing")
 	f.BoolVar(&o.asJSON, "json", false, "print the summary as JSON on standard output")
 	f.BoolVar(&o.noProgress, "no-progress", false, "no progress bar, even on a terminal")
 	f.StringVar(&o.validFrom, "valid-from", "", "YYYY-MM-DD: the day the imported rooms and buildings exist from (a survey of an older building), and from which a re-import's changes hold (default: today)")
 	f.StringVar(&o.reason, "reason", "", "why the import is made, kept in the history")
+	f.StringVar(&o.lang, "lang", "zh", "the language of the summary and the messages: zh or en")
+	addRoomListFlags(f) // officemap import rooms (roomlist.go)
 	return cmd
 }
 
-// runImport translates the flags into a source.Request, reads the file, then imports it.
-func (e *env) runImport(cmd *cobra.Command, format, path string, o importFlags) error {
+// errorIn returns an error told in English or in Chinese (for a --lang), from a format in each with the
+// same arguments (%w wraps in both).
+func errorIn(lang, en, zh string, args ...any) error {
+	if imports.English(lang) {
+		return fmt.Errorf(en, args...)
+	}
+	return fmt.Errorf(zh, args...)
+}
+
+// request translates the flags into a source.Request and validates it.
+func (o importFlags) request(cmd *cobra.Command, format, path string) (source.Request, error) {
 	flags := cmd.Flags()
 	req := source.Request{Format: format, Path: path, Building: o.building, RoomsLayer: o.roomsLayer,
-		LabelsLayer: o.labelsLayer, NamesLayer: o.namesLayer, Units: o.units,
-		SkipInvalid: o.skipInvalid, DryRun: o.dryRun, Reason: o.reason}
+		LabelsLayer: o.labelsLayer, NamesLayer: o.namesLayer, OutlineLayer: o.outlineLayer, Units: o.units,
+		IgnoreFootprint: o.ignoreFootprint, SkipInvalid: o.skipInvalid, DryRun: o.dryRun, Reason: o.reason, Lang: o.lang}
+	if err := source.CheckLang(o.lang); err != nil {
+		return req, paramError(o.lang, err)
+	}
 	if o.site != "" {
 		id, err := uuid.Parse(o.site)
 		if err != nil {
-			return fmt.Errorf("--site: %q is not a UUID", o.site)
+			return req, errorIn(o.lang, "--site: %q is not a UUID", "--site 有误：%q 不是 UUID", o.site)
 		}
 		req.SiteID = id
 	}
 	if o.origin != "" {
 		p, err := geo.ParseLonLat(o.origin)
 		if err != nil {
-			return fmt.Errorf("--origin: %w", err)
+			return req, errorIn(o.lang, "--origin: %w", "--origin 有误：%w", err)
 		}
 		req.Origin = &p
 	}
-	if flags.Changed("rotation") {
-		req.Rotation = &o.rotation
+	for _, v := range []struct {
+		flag string
+		to   **float64
+		v    *float64
+	}{{"rotation", &req.Rotation, &o.rotation}, {"snap", &req.Snap, &o.snap}, {"max-repair", &req.MaxRepair, &o.maxRepair}} {
+		if flags.Changed(v.flag) {
+			*v.to = v.v
+		}
 	}
 	if flags.Changed("level") {
 		req.Level = &o.level
@@ -118,20 +149,52 @@ func (e *env) runImport(cmd *cobra.Command, format, path string, o importFlags) 
 	if o.validFrom != "" {
 		d, err := floorplan.ParseDate(o.validFrom)
 		if err != nil {
-			return fmt.Errorf("--valid-from: %q is not a day YYYY-MM-DD", o.validFrom)
+			return req, errorIn(o.lang, "--valid-from: %q is not a day YYYY-MM-DD", "--valid-from 有误：%q 不是 YYYY-MM-DD 格式的日期", o.validFrom)
 		}
 		req.ValidFrom = d
 	}
 	if err := req.Validate(); err != nil {
-		var pe *source.ParamError
-		if errors.As(err, &pe) && pe.Param != "format" {
-			return fmt.Errorf("--%s %s", strings.ReplaceAll(pe.Param, "_", "-"), pe.Problem)
+		return req, paramError(o.lang, err)
+	}
+	if o.usageMap != "" {
+		if strings.EqualFold(format, "imdf") {
+			return req, errorIn(o.lang, "--usage-map applies to dxf, osm and geojson imports only (IMDF units give their category)",
+				"--usage-map 仅适用于 dxf、osm 和 geojson 导入（IMDF 的单元自带类别）")
 		}
-		return fmt.Errorf("import: %w", err)
+		m, err := imports.ReadUsageMap(o.usageMap)
+		if err != nil {
+			return req, errorIn(o.lang, "--usage-map: %w", "--usage-map 有误：%w", err)
+		}
+		req.Usages = m
+	}
+	return req, nil
+}
+
+// paramError tells a request's *source.ParamError with the flag's name (the parameter's with dashes).
+func paramError(lang string, err error) error {
+	var pe *source.ParamError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	if pe.Param == "format" {
+		return errorIn(lang, "import: %s", "import：%s", pe.ProblemIn(lang))
+	}
+	flag := "--" + strings.ReplaceAll(pe.Param, "_", "-")
+	return errorIn(lang, "%s %s", "%s 有误：%s", flag, pe.ProblemIn(lang))
+}
+
+// runImport translates the flags into a source.Request, reads the file, then imports it.
+func (e *env) runImport(cmd *cobra.Command, format, path string, o importFlags) error {
+	if strings.EqualFold(format, "rooms") {
+		return e.runRoomList(cmd, path, o) // the bureau's room register (roomlist.go)
+	}
+	req, err := o.request(cmd, format, path)
+	if err != nil {
+		return err
 	}
 	if o.listLayers {
 		if !strings.EqualFold(format, "dxf") {
-			return fmt.Errorf("--list-layers applies to dxf imports only")
+			return errorIn(o.lang, "--list-layers applies to dxf imports only", "--list-layers 仅适用于 dxf 导入")
 		}
 		return e.listLayers(path, o.asJSON)
 	}
@@ -140,7 +203,7 @@ func (e *env) runImport(cmd *cobra.Command, format, path string, o importFlags) 
 		req.Progress = func(done, total int) {
 			if bar == nil {
 				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr),
-					progressbar.OptionSetDescription("importing rooms"), progressbar.OptionShowCount(),
+					progressbar.OptionSetDescription(wordsIn(o.lang).progress), progressbar.OptionShowCount(),
 					progressbar.OptionClearOnFinish())
 			}
 			_ = bar.Set(done)
@@ -168,20 +231,38 @@ func (e *env) runImport(cmd *cobra.Command, format, path string, o importFlags) 
 		enc.SetIndent("", "  ")
 		return enc.Encode(sum)
 	}
-	printSummary(e.stdout, sum)
+	printSummary(e.stdout, sum, o.lang)
 	return nil
 }
 
-// importFailed returns the error to print on stderr; with --json it also prints the problems as JSON
-// on standard output, for scripts.
+// toldError is an error told in the user's language; errors.Is and errors.As still reach the error it
+// tells.
+type toldError struct {
+	msg string
+	err error
+}
+
+func (e *toldError) Error() string { return e.msg }
+func (e *toldError) Unwrap() error { return e.err }
+
+// importFailed returns the error to print on stderr, told in --lang; with --json it also prints the
+// problems as JSON on standard output, for scripts.
 func (e *env) importFailed(o importFlags, err error) error {
 	var ie *imports.Error
-	if o.asJSON && errors.As(err, &ie) {
+	if !errors.As(err, &ie) {
+		return err
+	}
+	msg := imports.ErrorIn(err, o.lang)
+	if o.asJSON {
+		problems := make([]imports.Problem, len(ie.Problems))
+		for i, p := range ie.Problems {
+			problems[i] = p.In(o.lang)
+		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		_ = enc.Encode(map[string]any{"file": ie.File, "error": err.Error(), "problems": ie.Problems})
+		_ = enc.Encode(map[string]any{"file": ie.File, "error": msg, "problems": problems})
 	}
-	return err
+	return &toldError{msg: msg, err: err}
 }
 
 // listLayers prints the layers of a drawing (--list-layers).
@@ -242,33 +323,80 @@ func orDash(s string) string {
 	return s
 }
 
-// printSummary prints an import's summary for a person.
-func printSummary(w io.Writer, s *imports.Summary) {
-	verb := "imported"
-	if s.DryRun {
-		verb = "dry run (nothing written) of"
+// summaryWords are the words of printSummary (and the progress bar) in one language.
+type summaryWords struct {
+	imported, dryRun, counts, target, newID, progress string
+	ops                                               map[string]string
+	warnings, repairs, repair, skipped, notes         string
+}
+
+var (
+	summaryEN = summaryWords{
+		imported: "imported", dryRun: "dry run (nothing written) of",
+		counts: "%s %s (%s): rooms %d created, %d updated, %d unchanged, %d skipped; floors %d created; buildings %d created, %d updated\n",
+		target: "  building %q (%s, %s): %d rooms, %.2f m² on %d floors\n", newID: "new", progress: "importing rooms",
+		ops:      map[string]string{},
+		warnings: "warnings:", repairs: "repairs:", repair: "  floor %s, room %s: %s\n",
+		skipped: "skipped:", notes: "notes:",
 	}
-	fmt.Fprintf(w, "%s %s (%s): rooms %d created, %d updated, %d unchanged, %d skipped; floors %d created; buildings %d created, %d updated\n",
-		verb, s.File, s.Format, s.Rooms.Created, s.Rooms.Updated, s.Rooms.Unchanged, len(s.Skipped),
-		s.Floors.Created, s.Buildings.Created, s.Buildings.Updated)
+	summaryZH = summaryWords{
+		imported: "已导入", dryRun: "试导入（未写入任何数据）",
+		counts: "%s %s（%s）：房间 新建 %d、更新 %d、未变 %d、跳过 %d；楼层 新建 %d；楼栋 新建 %d、更新 %d\n",
+		target: "  楼栋 %q（%s，%s）：%d 个房间，使用面积 %.2f 平方米，%d 个楼层\n", newID: "尚无编号", progress: "正在导入房间",
+		ops:      map[string]string{"created": "新建", "updated": "更新", "unchanged": "未变"},
+		warnings: "警告：", repairs: "修复：", repair: "  楼层 %s，房间 %s：%s\n",
+		skipped: "跳过：", notes: "说明：",
+	}
+)
+
+// wordsIn returns the summary's words in a language (English for a tag starting with "en").
+func wordsIn(lang string) summaryWords {
+	if imports.English(lang) {
+		return summaryEN
+	}
+	return summaryZH
+}
+
+// printSummary prints an import's summary for a person, in a language.
+func printSummary(w io.Writer, s *imports.Summary, lang string) {
+	words := wordsIn(lang)
+	verb := words.imported
+	if s.DryRun {
+		verb = words.dryRun
+	}
+	fmt.Fprintf(w, words.counts, verb, s.File, s.Format, s.Rooms.Created, s.Rooms.Updated, s.Rooms.Unchanged,
+		len(s.Skipped), s.Floors.Created, s.Buildings.Created, s.Buildings.Updated)
 	for _, t := range s.Targets {
 		id := t.ID.String()
 		if t.ID == uuid.Nil {
-			id = "new"
+			id = words.newID
 		}
-		fmt.Fprintf(w, "  building %q (%s, %s): %d rooms, %.2f m² on %d floors\n", t.Name, id, t.Op, t.Rooms, t.AreaM2, t.Floors)
+		op := cmp.Or(words.ops[t.Op], t.Op)
+		fmt.Fprintf(w, words.target, t.Name, id, op, t.Rooms, t.AreaM2, t.Floors)
 	}
-	if len(s.Skipped) > 0 {
-		fmt.Fprintf(w, "skipped:\n")
-		for _, p := range s.Skipped {
-			fmt.Fprintf(w, "  %s\n", p.String())
+	printList(w, words.warnings, s.Warnings)
+	if len(s.Repairs) > 0 {
+		fmt.Fprintln(w, words.repairs)
+		for _, r := range s.Repairs {
+			fmt.Fprintf(w, words.repair, r.Floor, r.Room, r.Action) // the action names the other room and the area
 		}
 	}
-	if len(s.Notes) > 0 {
-		fmt.Fprintf(w, "notes:\n")
-		for _, n := range s.Notes {
-			fmt.Fprintf(w, "  %s\n", n)
-		}
+	skipped := make([]string, len(s.Skipped))
+	for i, p := range s.Skipped {
+		skipped[i] = p.Text(lang)
+	}
+	printList(w, words.skipped, skipped)
+	printList(w, words.notes, s.Notes)
+}
+
+// printList prints a heading and the lines under it, when there are any.
+func printList(w io.Writer, heading string, lines []string) {
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintln(w, heading)
+	for _, l := range lines {
+		fmt.Fprintf(w, "  %s\n", l)
 	}
 }
 
@@ -432,4 +560,25 @@ func writeGeoPackage(ctx context.Context, d *exports.Data, path string) error {
 	}
 	cleanup()
 	return nil
+}
+
+// envUsageMap names the usage map file of serve and demo when --usage-map is not given.
+const envUsageMap = "OFFICEMAP_USAGE_MAP"
+
+// serverUsageMap reads the usage map of the imports a server runs (imports.ReadUsageMap): the file of
+// --usage-map, else of $OFFICEMAP_USAGE_MAP; nil (officemap's own) when neither is set. A file that
+// cannot be read stops the server from starting, naming the flag or variable and the line.
+func serverUsageMap(flag string, getenv func(string) string) (*imports.UsageMap, error) {
+	path, name := strings.TrimSpace(flag), "--usage-map"
+	if path == "" {
+		path, name = strings.TrimSpace(getenv(envUsageMap)), envUsageMap
+	}
+	if path == "" {
+		return nil, nil
+	}
+	m, err := imports.ReadUsageMap(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", errUsage, name, err)
+	}
+	return m, nil
 }

@@ -2,6 +2,7 @@ package exports
 
 import (
 	"archive/zip"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,7 +23,11 @@ import (
 
 // IMDFExtension names officemap's IMDF extension in manifest.json; its properties are prefixed with
 // imdf.Namespace ("officemap:").
-const IMDFExtension = "imdf:extension:officemap:office-space#1.0.0"
+const IMDFExtension = imdf.Extension
+
+// DefaultLang is the language of the names of a building that has none of its own (floorplan.Building.Lang:
+// names typed in officemap).
+const DefaultLang = "zh-CN"
 
 // imdfNamespace derives the ids of IMDF features that officemap has no record for (addresses,
 // footprints) from the ids of those it has, so that an export is the same every time.
@@ -46,21 +51,37 @@ type collection struct {
 	Features []imdfFeature `json:"features"`
 }
 
-// labels is an IMDF LABELS object in the archive's language, or null for an empty text.
-func labels(s string) any {
+// labels is an IMDF LABELS object of a text in a language, or null for an empty text.
+func labels(s, lang string) any {
 	if s == "" {
 		return nil
 	}
-	return map[string]string{"zh-CN": s}
+	return map[string]string{lang: s}
 }
+
+// langOf is the language of a building's names: the one its source gave them in, else DefaultLang.
+func langOf(b *floorplan.Building) string { return cmp.Or(b.Lang, DefaultLang) }
 
 func point(p orb.Point) *geojson.Geometry { return geojson.NewGeometry(p) }
 
 // WriteIMDF writes the data as an IMDF archive (a zip): manifest.json and one FeatureCollection per
-// feature type — one venue (the site, or all the exported sites together) with its address, building (with officemap's georeference), footprint,
-// level per floor and unit per room, with UUID ids, the geometry types IMDF requires, integer ordinals,
-// every unit's level_id resolving, and null where IMDF allows it. A unit carries the room's number,
-// usage, state, area, agency, standard, status and occupants under the "officemap:" namespace.
+// feature type — one venue (the site, or all the exported sites together) with its address, building
+// (with officemap's georeference), footprint, level per floor, unit per room and opening per door of a
+// floor, with UUID ids, the geometry types IMDF requires, integer ordinals, every level_id resolving,
+// and null where IMDF allows it.
+//
+// IMDF requires a geometry of every level and footprint: a floor without an outline gets the hull of
+// its rooms (or its building's outline), a building without a footprint the hull of its rooms and floor
+// outlines, each marked "officemap:derived": true, which imdf.Read does not take for an outline.
+//
+// A unit's category is the room's source category when that is an IMDF unit category fitting its usage,
+// else one its name tells or its usage's (imdf.RoomCategory); it carries the room's number, usage, state,
+// area, source category, recorded area, agency, standard, status, occupants and source id under the
+// "officemap:" namespace, so that imdf.Read gives back the rooms it was written from. Names are labels in
+// their building's language (floorplan.Building.Lang, else DefaultLang). Coordinates are written as
+// float64 holds them (encoding/json's shortest form that reads back to the same number): nothing is
+// rounded away, and a re-import compares them at imdf.ExportPrecision.
+//
 // Floors with no outline, no rooms and a building without footprint have no geometry for a level and
 // are left out; notes says which.
 func WriteIMDF(w io.Writer, d *Data, generatedBy string) (notes []string, err error) {
@@ -82,8 +103,8 @@ type imdfArchive struct {
 	outlineOf map[uuid.UUID]orb.Polygon      // lon/lat outline of each building
 	siteName  map[uuid.UUID]string
 
-	address, venue, building, footprint, level, unit []imdfFeature
-	notes                                            []string
+	address, venue, building, footprint, level, unit, opening []imdfFeature
+	notes                                                     []string
 }
 
 func newIMDFArchive(d *Data) *imdfArchive {
@@ -144,6 +165,7 @@ func (a *imdfArchive) addVenue() {
 	if len(sites) == 1 {
 		venueID = sites[0].ID
 	}
+	lang := a.lang()
 	var pts []orb.Point
 	for _, o := range a.outlineOf {
 		pts = append(pts, o[0]...)
@@ -167,7 +189,7 @@ func (a *imdfArchive) addVenue() {
 			"country": "CN", "postal_code": nil, "postal_code_ext": nil, "postal_code_vanity": nil}})
 	a.venue = append(a.venue, imdfFeature{ID: venueID.String(), Type: "Feature", FeatureType: "venue",
 		Geometry: geojson.NewGeometry(vp), Properties: map[string]any{
-			"category": "governmentfacility", "restriction": nil, "name": labels(strings.Join(names, "、")), "alt_name": nil,
+			"category": "governmentfacility", "restriction": nil, "name": labels(strings.Join(names, "、"), lang), "alt_name": nil,
 			"hours": nil, "phone": nil, "website": nil, "display_point": point(interior(vp)),
 			"address_id": addrID.String(), imdf.Namespace + "category": category}})
 }
@@ -182,22 +204,37 @@ func (a *imdfArchive) addBuildings() {
 			dp = point(interior(o))
 		}
 		a.building = append(a.building, imdfFeature{ID: b.ID.String(), Type: "Feature", FeatureType: "building",
-			Properties: map[string]any{"name": labels(b.Name), "alt_name": nil, "category": "unspecified",
+			Properties: map[string]any{"name": labels(b.Name, langOf(b)), "alt_name": nil, "category": "unspecified",
 				"restriction": nil, "display_point": dp, "address_id": nil,
-				imdf.Namespace + "address": b.Address, imdf.Namespace + "site_id": b.SiteID.String(),
+				imdf.Namespace + "address": b.Address, imdf.Namespace + "lang": nullString(b.Lang),
+				imdf.Namespace + "site_id":   b.SiteID.String(),
 				imdf.Namespace + "site_name": a.siteName[b.SiteID],
 				imdf.Namespace + "georef": map[string]any{
 					"origin": []float64{b.Georef.Origin[0], b.Georef.Origin[1]}, "rotation_deg": b.Georef.RotationDeg}}})
 		if o != nil {
 			a.footprint = append(a.footprint, imdfFeature{ID: derivedID(b.ID, "footprint").String(), Type: "Feature",
 				FeatureType: "footprint", Geometry: geojson.NewGeometry(o),
-				Properties: map[string]any{"category": "ground", "name": nil, "building_ids": []string{b.ID.String()}}})
+				Properties: map[string]any{"category": "ground", "name": nil, "building_ids": []string{b.ID.String()},
+					imdf.Namespace + "derived": len(b.Footprint) == 0}})
 		}
 	}
 }
 
+// lang is the archive's language: its buildings', when they have one, else DefaultLang.
+func (a *imdfArchive) lang() string {
+	lang := ""
+	for i := range a.d.Buildings {
+		l := langOf(&a.d.Buildings[i])
+		if lang != "" && l != lang {
+			return DefaultLang
+		}
+		lang = l
+	}
+	return cmp.Or(lang, DefaultLang)
+}
+
 // addLevels adds a level per floor that has a geometry — its outline, else the hull of its rooms, else
-// its building's outline — with a unit per room.
+// its building's outline — with a unit per room and an opening per door.
 func (a *imdfArchive) addLevels() {
 	for _, f := range a.d.Floors {
 		b := a.d.building[f.BuildingID]
@@ -217,36 +254,59 @@ func (a *imdfArchive) addLevels() {
 		a.level = append(a.level, imdfFeature{ID: f.ID.String(), Type: "Feature", FeatureType: "level",
 			Geometry: geojson.NewGeometry(lg), Properties: map[string]any{
 				"category": "unspecified", "restriction": nil, "outdoor": false, "ordinal": f.Ordinal,
-				"name": labels(f.Name), "short_name": labels(f.Name), "display_point": point(interior(lg)),
-				"address_id": nil, "building_ids": []string{b.ID.String()}, imdf.Namespace + "elevation": f.Elevation}})
+				"name": labels(f.Name, langOf(b)), "short_name": labels(f.Name, langOf(b)),
+				"display_point": point(interior(lg)), "address_id": nil, "building_ids": []string{b.ID.String()},
+				imdf.Namespace + "elevation": f.Elevation, imdf.Namespace + "derived": len(f.Outline) == 0}})
 		for _, r := range a.roomsOf[f.ID] {
-			a.unit = append(a.unit, a.unitFeature(r))
+			a.unit = append(a.unit, a.unitFeature(r, langOf(b)))
 		}
+		a.addOpenings(f)
 	}
 }
 
-// unitFeature is the unit of a room, with the room's register data and standing under the officemap
-// namespace.
-func (a *imdfArchive) unitFeature(r floorplan.Room) imdfFeature {
+// addOpenings adds an opening per line of a floor's openings (doors), in lon/lat, with ids derived from
+// the floor's and the line's place among its openings.
+func (a *imdfArchive) addOpenings(f floorplan.Floor) {
+	fr := a.d.frames[f.BuildingID]
+	for i, line := range f.Openings {
+		if len(line) < 2 {
+			continue
+		}
+		ll := make(orb.LineString, len(line))
+		for j, p := range line {
+			ll[j] = fr.ToLonLat(p)
+		}
+		a.opening = append(a.opening, imdfFeature{ID: derivedID(f.ID, fmt.Sprintf("opening %d", i)).String(),
+			Type: "Feature", FeatureType: "opening", Geometry: geojson.NewGeometry(ll), Properties: map[string]any{
+				"category": "pedestrian", "accessibility": nil, "access_control": nil, "door": nil, "name": nil,
+				"alt_name": nil, "display_point": nil, "level_id": f.ID.String()}})
+	}
+}
+
+// unitFeature is the unit of a room, named in a language, with the room's register data and standing
+// under the officemap namespace.
+func (a *imdfArchive) unitFeature(r floorplan.Room, lang string) imdfFeature {
 	ll := a.d.LonLat(r)
 	st := a.d.Standing(r.ID)
 	return imdfFeature{ID: r.ID.String(), Type: "Feature", FeatureType: "unit",
 		Geometry: geojson.NewGeometry(ll), Properties: map[string]any{
-			"category": imdf.CategoryOf(r.Usage), "restriction": nil, "accessibility": nil,
-			"name": labels(r.Number), "alt_name": labels(r.Name), "level_id": r.FloorID.String(),
-			"display_point":                point(interior(ll)),
-			imdf.Namespace + "number":      r.Number,
-			imdf.Namespace + "name":        r.Name,
-			imdf.Namespace + "usage":       string(r.Usage),
-			imdf.Namespace + "state":       string(r.State),
-			imdf.Namespace + "area_m2":     round(geo.Area(r.Geometry)),
-			imdf.Namespace + "agency_id":   nullID(r.AgencyID),
-			imdf.Namespace + "agency_name": a.d.AgencyName(r.AgencyID),
-			imdf.Namespace + "standard_m2": round(st.StandardM2),
-			imdf.Namespace + "per_person":  round(st.PerPersonM2),
-			imdf.Namespace + "status":      string(st.Status),
-			imdf.Namespace + "occupants":   occupantNames(st.Occupants),
-			imdf.Namespace + "source_id":   r.SourceID,
+			"category": imdf.RoomCategory(r), "restriction": nil, "accessibility": nil,
+			"name": labels(r.Number, lang), "alt_name": labels(r.Name, lang), "level_id": r.FloorID.String(),
+			"display_point":                     point(interior(ll)),
+			imdf.Namespace + "number":           r.Number,
+			imdf.Namespace + "name":             r.Name,
+			imdf.Namespace + "usage":            string(r.Usage),
+			imdf.Namespace + "state":            string(r.State),
+			imdf.Namespace + "area_m2":          round(geo.Area(r.Geometry)),
+			imdf.Namespace + "agency_id":        nullID(r.AgencyID),
+			imdf.Namespace + "agency_name":      a.d.AgencyName(r.AgencyID),
+			imdf.Namespace + "standard_m2":      round(st.StandardM2),
+			imdf.Namespace + "per_person":       round(st.PerPersonM2),
+			imdf.Namespace + "status":           string(st.Status),
+			imdf.Namespace + "occupants":        occupantNames(st.Occupants),
+			imdf.Namespace + "source_id":        nullString(r.SourceID),
+			imdf.Namespace + "source_category":  nullString(r.SourceCategory),
+			imdf.Namespace + "recorded_area_m2": nullArea(r.RecordedAreaM2),
 		}}
 }
 
@@ -254,7 +314,7 @@ func (a *imdfArchive) unitFeature(r floorplan.Room) imdfFeature {
 func (a *imdfArchive) write(w io.Writer, generatedBy string) error {
 	zw := zip.NewWriter(w)
 	manifest := map[string]any{"version": "1.0.0", "created": time.Now().UTC().Format("2006-01-02T15:04:05"),
-		"generated_by": generatedBy, "language": "zh-CN", "extensions": []string{IMDFExtension}}
+		"generated_by": generatedBy, "language": a.lang(), "extensions": []string{IMDFExtension}}
 	if err := writeJSON(zw, "manifest.json", manifest); err != nil {
 		return err
 	}
@@ -262,7 +322,7 @@ func (a *imdfArchive) write(w io.Writer, generatedBy string) error {
 		name string
 		fs   []imdfFeature
 	}{{"address", a.address}, {"venue", a.venue}, {"building", a.building}, {"footprint", a.footprint},
-		{"level", a.level}, {"unit", a.unit}} {
+		{"level", a.level}, {"unit", a.unit}, {"opening", a.opening}} {
 		if f.fs == nil {
 			f.fs = []imdfFeature{}
 		}
@@ -274,6 +334,22 @@ func (a *imdfArchive) write(w io.Writer, generatedBy string) error {
 		return fmt.Errorf("imdf: %w", err)
 	}
 	return nil
+}
+
+// nullString is s, or null for "".
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// nullArea is an area rounded as the others, or null for 0 (none).
+func nullArea(m2 float64) any {
+	if m2 == 0 {
+		return nil
+	}
+	return round(m2)
 }
 
 // occupantNames lists the names of a room's occupants.

@@ -40,8 +40,9 @@ var (
 	usageZH = map[floorplan.Usage]string{
 		floorplan.UsageOffice: "办公室", floorplan.UsageRestRoom: "休息室", floorplan.UsageToilet: "卫生间",
 		floorplan.UsageService: "服务用房", floorplan.UsageEquipment: "设备用房", floorplan.UsageAncillary: "附属用房",
-		floorplan.UsageTechnical: "技术业务用房", floorplan.UsageCirculation: "交通", floorplan.UsageCommercial: "商业",
-		floorplan.UsageResidential: "住宅", floorplan.UsageOther: "其他",
+		floorplan.UsageTechnical: "技术业务用房", floorplan.UsageCirculation: "交通", floorplan.UsageShaft: "管井",
+		floorplan.UsageVoid: "中庭上空", floorplan.UsageCommercial: "商业", floorplan.UsageResidential: "住宅",
+		floorplan.UsageOther: "其他",
 	}
 	stateZH = map[floorplan.RoomState]string{
 		floorplan.RoomInUse: "在用", floorplan.RoomIdle: "闲置", floorplan.RoomUnderRepair: "维修中", floorplan.RoomLeased: "出租出借",

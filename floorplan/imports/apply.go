@@ -10,8 +10,6 @@ import (
 	"officemap/geo"
 )
 
-// bulkInserter is the bulk path both stores have: many new rooms in one statement or prepared loop,
-// with the same rules as CreateRoom.
 // bulkChunk is how many new rooms go to the store at a time (and between two progress reports).
 const bulkChunk = 500
 
@@ -53,8 +51,7 @@ func (p *plan) apply(ctx context.Context, s floorplan.Store) error {
 				return fmt.Errorf("%s: updating building %q: %w", p.d.File, bp.b.Name, err)
 			}
 		}
-		for _, o := range bp.order {
-			fp := bp.floors[o]
+		for _, fp := range bp.used {
 			fp.f.BuildingID = bp.b.ID
 			switch fp.op {
 			case opCreate:
@@ -111,26 +108,22 @@ func (p *plan) applyCreates(ctx context.Context, s floorplan.Store, bp *building
 // be ordered, and are reported.
 func (p *plan) applyUpdates(ctx context.Context, s floorplan.Store, bp *buildingPlan, progress func(int)) error {
 	var pending []*roomPlan
-	olds := map[uuid.UUID]*grid{}
+	olds := floorGrids{}
 	for _, rp := range bp.rooms {
 		if rp.rejected || rp.op != opUpdate {
 			continue
 		}
 		pending = append(pending, rp)
-		g, ok := olds[rp.old.FloorID]
-		if !ok {
-			g = newGrid()
-			olds[rp.old.FloorID] = g
-		}
-		g.add(obstacle{id: rp.old.ID, geom: rp.old.Geometry, bound: rp.old.Geometry.Bound()})
+		b := rp.old.Geometry.Bound()
+		olds.of(rp.old.FloorID).add(b, obstacle{id: rp.old.ID, geom: rp.old.Geometry, bound: b})
 	}
 	written := map[uuid.UUID]bool{}
 	blocked := func(rp *roomPlan) bool {
 		if rp.r.FloorID == rp.old.FloorID && samePolygon(rp.r.Geometry, rp.old.Geometry) {
 			return false // the room keeps its place
 		}
-		g := olds[rp.r.FloorID]
-		if g == nil {
+		g, ok := olds[rp.r.FloorID]
+		if !ok {
 			return false
 		}
 		hit := false

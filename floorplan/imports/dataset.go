@@ -7,9 +7,12 @@
 //   - Plan: find or make the target building (by --building, by the source's id, or a new one), its
 //     georeference and floors; convert every room to the building's local metres, validate it
 //     (geo.Validate, with the reason), match it to an existing room by its SourceID (so a re-import
-//     updates instead of duplicating), and check that the final state has no overlapping rooms: among
-//     the imported rooms and against the rooms already on the floor (geo.Overlaps). Every problem names
-//     the file, the feature and the reason.
+//     updates instead of duplicating), repair slivers between neighbours (Options.Snap and MaxRepair,
+//     repair.go), and check that the final state has no overlapping rooms: among the imported rooms and
+//     against the rooms already on the floor (geo.Overlaps). Every problem names the file, the feature
+//     and the reason. Then check where the building lies (placement.go): a footprint far from its rooms,
+//     rooms out of the footprint, levels without rooms, a building on top of another; and give a building
+//     without a footprint one made from its rooms (footprint.go).
 //   - Apply: in one Store.InTx, so that a file imports completely or changes nothing.
 //
 // With Options.SkipInvalid the valid part is imported and the rest is listed in the Summary; with
@@ -87,7 +90,10 @@ type Room struct {
 	SourceID string
 	ID       uuid.UUID // an officemap id the source carries
 	Ordinal  int       // the floor's ordinal
-	Number   string
+	// FloorSourceID is the SourceID of the Floor of the source the room is on, when the source declares
+	// its floors (IMDF levels): it tells apart two floors of one ordinal. Empty: the floor of Ordinal.
+	FloorSourceID string
+	Number        string
 	// GeneratedNumber is set when the source had no number for the room and the reader made one up;
 	// a re-import then keeps a number a planner has typed in since.
 	GeneratedNumber bool

@@ -25,14 +25,29 @@ type Problem struct {
 }
 
 // String gives "way/123 (room A12): reason".
-func (p Problem) String() string {
+func (p Problem) String() string { return p.Text("en") }
+
+// In returns the problem with its reason told in a language (English for a tag starting with "en",
+// Chinese otherwise): a reason that is its error's message is told as ErrorIn tells the error; another
+// reason (one the importer composed around its error) stays as it is.
+func (p Problem) In(lang string) Problem {
+	if p.Err != nil && p.Reason == p.Err.Error() {
+		p.Reason = ErrorIn(p.Err, lang)
+	}
+	return p
+}
+
+// Text gives the problem in a language, as String does in English: "way/123（房间 A12）：原因".
+func (p Problem) Text(lang string) string {
+	p = p.In(lang)
+	g := glueIn(lang)
 	if p.Number != "" && p.Feature != "" {
-		return fmt.Sprintf("%s (room %s): %s", p.Feature, p.Number, p.Reason)
+		return fmt.Sprintf(g.room, p.Feature, p.Number) + g.colon + p.Reason
 	}
 	if p.Feature == "" {
 		return p.Reason
 	}
-	return p.Feature + ": " + p.Reason
+	return p.Feature + g.colon + p.Reason
 }
 
 // Error is what reading or importing a file gives when the file cannot be taken as it is: the file's
@@ -45,31 +60,55 @@ type Error struct {
 // maxListed is how many problems Error's one line names.
 const maxListed = 5
 
+// glue is the words around the problems in an Error's line and a Problem's text, in one language.
+type glue struct {
+	colon, sep, room, problems, more, rejected, hint string
+}
+
+var (
+	glueEN = glue{colon: ": ", sep: "; ", room: "%s (room %s)", problems: "%d problems: ", more: "; and %d more",
+		rejected: "rejected", hint: " (--skip-invalid imports the rest and lists these)"}
+	glueZH = glue{colon: "：", sep: "；", room: "%s（房间 %s）", problems: "%d 个问题：", more: "；另有 %d 个",
+		rejected: "无法导入", hint: "（--skip-invalid 可导入其余房间并列出这些问题）"}
+)
+
+func glueIn(lang string) glue {
+	if English(lang) {
+		return glueEN
+	}
+	return glueZH
+}
+
 // Error returns "plan.dxf: entity 57 (LWPOLYLINE, handle 3A) (room 101): outer ring self-intersects at …",
 // or, for several problems, "caserne.osm: 2 problems: way/1: …; way/2: …", naming the first few.
-func (e *Error) Error() string {
+func (e *Error) Error() string { return e.In("en") }
+
+// In tells the error's line in a language, as Error does in English: "caserne.osm：2 个问题：way/1：…；
+// way/2：…（--skip-invalid 可导入其余房间并列出这些问题）".
+func (e *Error) In(lang string) string {
+	g := glueIn(lang)
 	var b strings.Builder
 	b.WriteString(e.File)
-	b.WriteString(": ")
+	b.WriteString(g.colon)
 	if len(e.Problems) == 0 {
-		b.WriteString("rejected")
+		b.WriteString(g.rejected)
 		return b.String()
 	}
 	if len(e.Problems) > 1 {
-		fmt.Fprintf(&b, "%d problems: ", len(e.Problems))
+		fmt.Fprintf(&b, g.problems, len(e.Problems))
 	}
 	for i, p := range e.Problems {
 		if i == maxListed {
-			fmt.Fprintf(&b, "; and %d more", len(e.Problems)-maxListed)
+			fmt.Fprintf(&b, g.more, len(e.Problems)-maxListed)
 			break
 		}
 		if i > 0 {
-			b.WriteString("; ")
+			b.WriteString(g.sep)
 		}
-		b.WriteString(p.String())
+		b.WriteString(p.Text(lang))
 	}
 	if len(e.Problems) > 1 {
-		b.WriteString(" (--skip-invalid imports the rest and lists these)")
+		b.WriteString(g.hint)
 	}
 	return oneLine(b.String())
 }
@@ -89,9 +128,11 @@ func (e *Error) Unwrap() []error {
 	return out
 }
 
-// Errorf returns an *Error with one problem: the feature (or line) and a reason.
+// Errorf returns an *Error with one problem: the feature (or line) and a reason, made with Reasonf
+// (format is English, with a Chinese entry in zhMessages), so that the reason can be told in the
+// reader's language.
 func Errorf(file, feature, format string, args ...any) *Error {
-	return &Error{File: file, Problems: []Problem{{Feature: feature, Reason: fmt.Sprintf(format, args...)}}}
+	return Wrap(file, feature, Reasonf(format, args...))
 }
 
 // Wrap returns an *Error with one problem whose reason is err (kept for errors.Is and errors.As).

@@ -131,7 +131,7 @@ func TestImport(t *testing.T) {
 		}
 	})
 	t.Run("stale rooms are noted", func(t *testing.T) {
-		sum, err := imports.Import(ctx, floorplan.NewRegister(s), dataset(room("a", "101", 0, rect(0, 0, 5, 5))), imports.Options{})
+		sum, err := imports.Import(ctx, floorplan.NewRegister(s), dataset(room("a", "101", 0, rect(0, 0, 5, 5))), imports.Options{Lang: "en"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -275,7 +275,7 @@ func TestImportTargets(t *testing.T) {
 	t.Run("level filter", func(t *testing.T) {
 		ds := dataset(room("l0", "1", 0, rect(0, 0, 1, 1)), room("l1", "2", 1, rect(0, 0, 1, 1)))
 		level := 1
-		sum, err := imports.Import(ctx, floorplan.NewRegister(s), ds, imports.Options{Building: "三号楼", Level: &level, DryRun: true})
+		sum, err := imports.Import(ctx, floorplan.NewRegister(s), ds, imports.Options{Building: "三号楼", Level: &level, DryRun: true, Lang: "en"})
 		if err != nil || sum.Rooms.Created != 1 || sum.Floors.Created != 1 || !strings.Contains(strings.Join(sum.Notes, " "), "1 rooms on other levels") {
 			t.Errorf("%+v %v", sum, err)
 		}

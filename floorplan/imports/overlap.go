@@ -21,26 +21,30 @@ const gridCell = 8.0
 const maxCells = 256
 
 // obstacle is a room already placed on a floor: an existing room the import leaves alone, or an
-// imported room accepted earlier.
+// imported room accepted earlier (rp).
 type obstacle struct {
 	id       uuid.UUID
 	desc     string // how to name it in a message
+	label    string // how to name it in a repair
+	ref      string // its feature in the source (imported rooms)
+	floor    string // its floor's name (existing rooms)
 	number   string
 	geom     orb.Polygon
 	bound    orb.Bound
 	existing bool
+	rp       *roomPlan
 }
 
-// grid is a uniform grid over one floor's local metres.
-type grid struct {
+// grid is a uniform grid over one floor's local metres, of items with a bound.
+type grid[T any] struct {
 	cells map[[2]int][]int
 	big   []int
-	items []obstacle
+	items []T
 	stamp []int // last query that visited an item, so that each item is visited once per query
 	query int
 }
 
-func newGrid() *grid { return &grid{cells: map[[2]int][]int{}} }
+func newGrid[T any]() *grid[T] { return &grid[T]{cells: map[[2]int][]int{}} }
 
 func cellRange(b orb.Bound) (x0, y0, x1, y1 int, ok bool) {
 	fx0, fy0 := math.Floor(b.Min[0]/gridCell), math.Floor(b.Min[1]/gridCell)
@@ -51,11 +55,12 @@ func cellRange(b orb.Bound) (x0, y0, x1, y1 int, ok bool) {
 	return int(fx0), int(fy0), int(fx1), int(fy1), true
 }
 
-func (g *grid) add(o obstacle) {
+// add puts an item in the cells its bound meets.
+func (g *grid[T]) add(b orb.Bound, item T) {
 	i := len(g.items)
-	g.items = append(g.items, o)
+	g.items = append(g.items, item)
 	g.stamp = append(g.stamp, 0)
-	x0, y0, x1, y1, ok := cellRange(o.bound)
+	x0, y0, x1, y1, ok := cellRange(b)
 	if !ok {
 		g.big = append(g.big, i)
 		return
@@ -69,7 +74,7 @@ func (g *grid) add(o obstacle) {
 }
 
 // each calls fn with every item whose cells meet the bound's, once, until fn returns false.
-func (g *grid) each(b orb.Bound, fn func(o *obstacle) bool) {
+func (g *grid[T]) each(b orb.Bound, fn func(it *T) bool) {
 	g.query++
 	visit := func(i int) bool {
 		if g.stamp[i] == g.query {
@@ -111,78 +116,147 @@ func mayOverlap(a, b orb.Bound) bool {
 	return w > 0 && h > 0 && w*h >= geo.MinOverlapArea
 }
 
-// checkOverlaps rejects every imported room that would overlap, with a positive area, a room of its
-// floor that the import leaves alone or an imported room earlier in the source. Of two overlapping
-// imported rooms the later one is rejected (and, with SkipInvalid, skipped), and the message names both.
-func (p *plan) checkOverlaps(bp *buildingPlan) {
-	floorName := map[uuid.UUID]string{}
+// floorGrids are the grids of a building's floors, made on first use.
+type floorGrids map[uuid.UUID]*grid[obstacle]
+
+func (fg floorGrids) of(floorID uuid.UUID) *grid[obstacle] {
+	g, ok := fg[floorID]
+	if !ok {
+		g = newGrid[obstacle]()
+		fg[floorID] = g
+	}
+	return g
+}
+
+// floorNames are the names of a building's floors, by id.
+func floorNames(bp *buildingPlan) map[uuid.UUID]string {
+	out := map[uuid.UUID]string{}
 	for _, fp := range bp.floors {
-		floorName[fp.f.ID] = fp.f.Name
+		out[fp.f.ID] = fp.f.Name
 	}
-	grids := map[uuid.UUID]*grid{}
-	gridOf := func(floorID uuid.UUID) *grid {
-		g, ok := grids[floorID]
-		if !ok {
-			g = newGrid()
-			grids[floorID] = g
-		}
-		return g
-	}
+	return out
+}
+
+// fixedRooms are the building's rooms that the import leaves as they are (those it updates are not).
+func fixedRooms(bp *buildingPlan) []floorplan.Room {
 	updated := map[uuid.UUID]bool{}
 	for _, rp := range bp.rooms {
 		if !rp.rejected && rp.old != nil {
 			updated[rp.old.ID] = true
 		}
 	}
+	var out []floorplan.Room
 	for _, e := range bp.existing {
-		if updated[e.ID] {
-			continue
+		if !updated[e.ID] {
+			out = append(out, e)
 		}
-		gridOf(e.FloorID).add(obstacle{id: e.ID, number: e.Number, geom: e.Geometry, bound: e.Geometry.Bound(),
-			existing: true, desc: fmt.Sprintf("room %s already on floor %s (%s)", e.Number, floorName[e.FloorID], e.ID)})
 	}
+	return out
+}
+
+// checkOverlaps finds every imported room that would overlap, with a positive area, a room of its
+// floor that the import leaves alone or an imported room earlier in the source. An overlap of up to
+// Options.MaxRepair is cut from one of the two rooms (see cut); a larger one, or one that cannot be cut,
+// rejects the later room (and, with SkipInvalid, skips it), and the message names both.
+func (p *plan) checkOverlaps(bp *buildingPlan) {
+	floorName := floorNames(bp)
+	grids := floorGrids{}
+	for _, e := range fixedRooms(bp) {
+		b := e.Geometry.Bound()
+		grids.of(e.FloorID).add(b, obstacle{id: e.ID, number: e.Number, label: existingLabel(e), geom: e.Geometry, bound: b,
+			existing: true, floor: floorName[e.FloorID], desc: fmt.Sprintf("room %s already on floor %s (%s)", e.Number, floorName[e.FloorID], e.ID)})
+	}
+	maxRepair := p.opt.maxRepair()
 	for _, rp := range bp.rooms {
 		if rp.rejected {
 			continue
 		}
-		g := gridOf(rp.r.FloorID)
-		var hit *obstacle
-		var area float64
-		var failed error
-		g.each(rp.bound, func(o *obstacle) bool {
-			if !mayOverlap(rp.bound, o.bound) {
-				return true
+		g := grids.of(rp.r.FloorID)
+		for tries := 0; ; tries++ {
+			hit, area, err := firstOverlap(g, rp)
+			switch {
+			case err != nil:
+				p.reject(rp, &reasonErr{reason: Notef("cannot check the overlap with %s: %v", hit.desc, err), err: err})
+			case hit == nil:
+				g.add(rp.bound, obstacle{id: rp.r.ID, number: rp.r.Number, geom: rp.r.Geometry, bound: rp.bound,
+					desc: roomDesc(rp), label: roomLabel(rp), ref: rp.src.Ref, rp: rp})
+			case area <= maxRepair && tries < maxCuts && p.cut(rp, hit, area, floorName[rp.r.FloorID]):
+				continue
+			default:
+				p.reject(rp, overlapReason(hit, area,
+					&floorplan.OverlapError{RoomID: rp.r.ID, OtherID: hit.id, OtherNumber: hit.number, AreaM2: area}))
 			}
-			ok, a, err := geo.Overlaps(rp.r.Geometry, o.geom)
-			if err != nil {
-				failed, hit = err, o
-				return false
-			}
-			if ok {
-				hit, area = o, a
-				return false
-			}
-			return true
-		})
-		switch {
-		case failed != nil:
-			p.reject(rp, fmt.Sprintf("cannot check the overlap with %s: %v", hit.desc, failed), failed)
-		case hit != nil:
-			p.reject(rp, fmt.Sprintf("overlaps %s by %s", hit.desc, formatArea(area)),
-				&floorplan.OverlapError{RoomID: rp.r.ID, OtherID: hit.id, OtherNumber: hit.number, AreaM2: area})
-		default:
-			desc := rp.src.Ref
-			if rp.r.Number != "" {
-				desc += " (room " + rp.r.Number + ")"
-			}
-			g.add(obstacle{id: rp.r.ID, number: rp.r.Number, geom: rp.r.Geometry, bound: rp.bound, desc: desc})
+			break
 		}
 	}
 }
 
-// formatArea writes an area in m² with two decimals, or with the digits a sliver needs.
+// overlapReason is the reason a room is rejected for overlapping o by area, around err.
+func overlapReason(o *obstacle, area float64, err error) error {
+	var n Note
+	switch {
+	case o.existing:
+		n = Notef("overlaps room %s already on floor %s (%s) by %s", o.number, o.floor, o.id, formatArea(area))
+	case o.number != "":
+		n = Notef("overlaps %s (room %s) by %s", o.ref, o.number, formatArea(area))
+	default:
+		n = Notef("overlaps %s by %s", o.ref, formatArea(area))
+	}
+	return &reasonErr{reason: n, err: err}
+}
+
+// maxCuts bounds the slivers cut from one room's overlaps with its neighbours.
+const maxCuts = 64
+
+// firstOverlap finds a placed room that rp overlaps (by geo.MinOverlapArea or more), with the area.
+func firstOverlap(g *grid[obstacle], rp *roomPlan) (hit *obstacle, area float64, err error) {
+	g.each(rp.bound, func(o *obstacle) bool {
+		if !mayOverlap(rp.bound, o.bound) {
+			return true
+		}
+		ok, a, e := geo.Overlaps(rp.r.Geometry, o.geom)
+		if e != nil || ok {
+			hit, area, err = o, a, e
+			return false
+		}
+		return true
+	})
+	return hit, area, err
+}
+
+// roomDesc names an imported room in a message: its feature and number.
+func roomDesc(rp *roomPlan) string {
+	if rp.r.Number != "" {
+		return rp.src.Ref + " (room " + rp.r.Number + ")"
+	}
+	return rp.src.Ref
+}
+
+// existingLabel names a room the import leaves alone in a repair: its number, else its id.
+func existingLabel(r floorplan.Room) string {
+	if r.Number != "" {
+		return r.Number
+	}
+	return r.ID.String()
+}
+
+// roomLabel names an imported room in a repair: its number and feature, "E023 (way/4711)".
+func roomLabel(rp *roomPlan) string {
+	switch {
+	case rp.r.Number == "":
+		return rp.src.Ref
+	case rp.src.Ref == "":
+		return rp.r.Number
+	}
+	return rp.r.Number + " (" + rp.src.Ref + ")"
+}
+
+// formatArea writes an area in m² with two decimals, or with the digits a sliver needs (to 0.0001 m²).
 func formatArea(a float64) string {
-	if a < 0.01 {
+	switch {
+	case a < 0.00005:
+		return "<0.0001 m²"
+	case a < 0.01:
 		return fmt.Sprintf("%.4f m²", a)
 	}
 	return fmt.Sprintf("%.2f m²", a)

@@ -34,6 +34,13 @@ func FuzzParse(f *testing.F) {
 	insert(&d.ents, "I", "UNITS", "B", 10, 10, 1000, 1000, 45)
 	f.Add([]byte(d.String()))
 	f.Add([]byte(strings.ReplaceAll(d.String(), "\n", "\r\n")))
+	// rooms on a layer and a sub-layer that tells their usage, an outline around them
+	o := newDrawing(6, "A-AREA", "A-AREA-CIRC", "OUTLINE")
+	o.rect("A-AREA", 0, 0, 4, 3)
+	o.rect("A-AREA-CIRC", 4, 0, 8, 3)
+	o.rect("OUTLINE", -1, -1, 9, 4)
+	o.text("A-AREA", "CIRC1", 6, 1)
+	f.Add([]byte(o.String()))
 	f.Add([]byte("  0\nSECTION\n  2\nENTITIES\n  0\nPOLYLINE\n 70\n1\n  0\nVERTEX\n 10\n1\n 20\n2\n 42\n-3\n  0\nSEQEND\n  0\nENDSEC\n"))
 	f.Add([]byte("  0\nSECTION\n  2\nENTITIES\n  0\nMTEXT\n  1\n{\\fA;\\S1^2;\\U+4F1A}\n  0\nINSERT\n 66\n1\n  0\nATTRIB\n  1\n7\n  0\nSEQEND\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -10,7 +10,9 @@
 // refused, never read in part); Limits bound the memory and time a huge or hostile file can take.
 //
 // Read turns a drawing into an imports.Dataset: the rooms layer's closed polylines (bulges approximated
-// by arcs within a chord tolerance), in metres, each numbered by the label inside it.
+// by arcs within a chord tolerance), in metres, each numbered by the label inside it, of the usage its
+// name, number prefix or layer tells (imports.UsageMap), and the building's footprint from the outline
+// layer.
 package dxf
 
 import (

@@ -1,18 +1,17 @@
 package dxf
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
-	"officemap/floorplan"
 	"officemap/floorplan/imports"
 	"officemap/geo"
 )
@@ -28,6 +27,11 @@ type Options struct {
 	RoomsLayer  string // closed polylines on this layer are rooms; "" chooses (see Read)
 	LabelsLayer string // texts on this layer are room numbers; "" chooses
 	NamesLayer  string // texts on this layer are room names (and hint at the usage); "" chooses a known name, if any
+	// OutlineLayer holds the building's outline: its largest closed polyline around the rooms becomes
+	// the footprint. "" chooses a known name (OUTLINE, GROS$, A-AREA-GROS, 外轮廓…), if any.
+	OutlineLayer string
+	// Usages tells rooms' usages from their names, number prefixes and layers (nil: the default map).
+	Usages *imports.UsageMap
 	// Units overrides the header's $INSUNITS: mm, cm, m, in or ft.
 	Units string
 	// Level is the floor ordinal the rooms go on.
@@ -51,7 +55,7 @@ func UnitScale(d *Drawing, units string) (scale float64, name string, err error)
 	if units != "" {
 		s, ok := unitNames[strings.ToLower(units)]
 		if !ok {
-			return 0, "", fmt.Errorf("--units %q: unsupported unit (use mm, cm, m, in or ft)", units)
+			return 0, "", imports.Reasonf("--units %q: unsupported unit (use mm, cm, m, in or ft)", units)
 		}
 		return s, strings.ToLower(units), nil
 	}
@@ -60,15 +64,15 @@ func UnitScale(d *Drawing, units string) (scale float64, name string, err error)
 	}
 	switch d.InsUnits {
 	case -1:
-		return 0, "", errors.New("the header has no $INSUNITS: give --units mm|cm|m|in|ft")
+		return 0, "", imports.Reasonf("the header has no $INSUNITS: give --units mm|cm|m|in|ft")
 	case 0:
-		return 0, "", errors.New("$INSUNITS is 0 (unitless): give --units mm|cm|m|in|ft")
+		return 0, "", imports.Reasonf("$INSUNITS is 0 (unitless): give --units mm|cm|m|in|ft")
 	}
 	w := unitWords[d.InsUnits]
 	if w == "" {
 		w = "unknown"
 	}
-	return 0, "", fmt.Errorf("unsupported unit $INSUNITS = %d (%s): give --units mm|cm|m|in|ft", d.InsUnits, w)
+	return 0, "", imports.Reasonf("unsupported unit $INSUNITS = %d (%s): give --units mm|cm|m|in|ft", d.InsUnits, w)
 }
 
 // Common layer names of rooms, room numbers and room names in CAD standards and in the drawing packages
@@ -168,18 +172,22 @@ func Read(file string, in io.Reader, opt Options) (*imports.Dataset, error) {
 
 // ReadDrawing returns the rooms of a parsed drawing:
 //
-//   - Rooms are the closed polylines of the rooms layer (Options.RoomsLayer; else the first of the
-//     common names UNITS, RM$, A-AREA… that has closed polylines; else the layer with the most closed
-//     polylines), converted to metres by --units or $INSUNITS, with arcs approximated within
-//     Options.Tolerance. An open polyline on the rooms layer is reported as a problem with the room.
+//   - Rooms are the closed polylines of the rooms layer (Options.RoomsLayer, or several separated by
+//     commas; else the first of the common names UNITS, RM$, A-AREA… that has closed polylines; else the
+//     layer with the most closed polylines) and of its sub-layers whose names tell a usage
+//     (A-AREA-CIRC under A-AREA), converted to metres by --units or $INSUNITS, with arcs approximated
+//     within Options.Tolerance. An open polyline on a rooms layer is reported as a problem with the room.
 //   - Each text of the labels layer (Options.LabelsLayer; else a common name such as UNITLABELS or
 //     A-IDEN-NUMR-EXST; else the layer with the most texts inside rooms) numbers the room that contains
 //     its insertion point — the smallest one, when rooms are nested. A label of several lines gives the
 //     number (first line) and the name (the rest). A room without a label is numbered "DXF-<handle>"
 //     and noted; a second label in a room, or a label in no room, is noted.
 //   - Texts of the names layer (Options.NamesLayer, or a common name such as A-IDEN-NAME-EXST) name the
-//     room they are in, and the name gives the usage where it says one (UsageFromName); other rooms are
-//     offices (assumed, so a re-import keeps a usage set since).
+//     room they are in. The usage is told by the room's name, else its number's prefix (CIRC101,
+//     WC-2), else its layer, through Options.Usages (see setUsage); other rooms are offices (assumed,
+//     so a re-import keeps a usage set since). The name, prefix or layer is kept as the room's category.
+//   - The building's footprint is the closed polyline of the outline layer (Options.OutlineLayer, else
+//     OUTLINE, GROS$, A-AREA-GROS…) around the most rooms (see footprint).
 //
 // Rooms are identified for re-imports by "dxf:<file name>:<handle>" on their floor.
 func ReadDrawing(file string, d *Drawing, opt Options) (*imports.Dataset, error) {
@@ -188,28 +196,32 @@ func ReadDrawing(file string, d *Drawing, opt Options) (*imports.Dataset, error)
 	if err != nil {
 		return nil, imports.Wrap(base, "", err)
 	}
-	roomsLayer, err := chooseLayer(rr.layers, opt.RoomsLayer, "--rooms-layer", roomLayerNames, func(l Layer) int { return l.Closed })
+	roomsLayers, err := rr.roomsLayers()
 	if err != nil {
 		return nil, imports.Wrap(base, "", err)
 	}
-	if roomsLayer == "" {
+	if len(roomsLayers) == 0 {
 		return nil, imports.Errorf(base, "", "no closed polylines in the drawing: give the layer of the rooms with --rooms-layer (see --list-layers)")
 	}
-	rr.findRooms(roomsLayer)
+	rr.findRooms(roomsLayers)
 	labelsLayer, namesLayer, err := rr.textLayers()
 	if err != nil {
 		return nil, imports.Wrap(base, "", err)
 	}
 	rr.label(labelsLayer, namesLayer)
-	names := ""
-	if namesLayer != "" {
-		names = fmt.Sprintf(", names from layer %q", namesLayer)
+	rr.note(imports.Notef("rooms from layer %q, numbers from layer %q, units %s", roomsLayers[0], labelsLayer, rr.unit))
+	if len(roomsLayers) > 1 {
+		rr.note(imports.Notef("rooms also from layers %s, whose names tell the usage", strings.Join(quoteAll(roomsLayers[1:]), ", ")))
 	}
-	rr.ds.Notes = append(rr.ds.Notes, imports.Notef("rooms from layer %q, numbers from layer %q%s, units %s", roomsLayer, labelsLayer,
-		names, rr.unit))
+	if namesLayer != "" {
+		rr.note(imports.Notef("room names from layer %q", namesLayer))
+	}
 	b := rr.building()
 	if len(b.Rooms) == 0 {
-		return nil, imports.Errorf(base, "", "layer %q has no polylines", roomsLayer)
+		return nil, imports.Errorf(base, "", "layer %q has no polylines", roomsLayers[0])
+	}
+	if b.Footprint, err = rr.footprint(roomsLayers); err != nil {
+		return nil, imports.Wrap(base, "", err)
 	}
 	rr.ds.Buildings = []imports.Building{b}
 	return rr.ds, nil
@@ -220,6 +232,7 @@ func ReadDrawing(file string, d *Drawing, opt Options) (*imports.Dataset, error)
 type roomReader struct {
 	base     string
 	opt      Options
+	usages   *imports.UsageMap
 	scale    float64 // metres per drawing unit
 	unit     string
 	placed   []Placed
@@ -246,29 +259,38 @@ func newRoomReader(base string, d *Drawing, opt Options) (*roomReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	rr := &roomReader{base: base, opt: opt, scale: scale, unit: unit, placed: placed, layers: layersOf(d, placed, counts),
+	usages := opt.Usages
+	if usages == nil {
+		usages = imports.DefaultUsageMap()
+	}
+	rr := &roomReader{base: base, opt: opt, usages: usages, scale: scale, unit: unit, placed: placed, layers: layersOf(d, placed, counts),
 		ds: &imports.Dataset{Format: "dxf", File: base, SourcePrefix: "dxf:" + base + ":", MatchWithinFloor: true}}
 	rr.ds.Notes = append(rr.ds.Notes, notes...)
 	if opt.Units != "" && insUnits[d.InsUnits] != "" && insUnits[d.InsUnits] != unit {
-		rr.ds.Notes = append(rr.ds.Notes, imports.Notef("--units %s used instead of the header's $INSUNITS (%s)", unit, insUnits[d.InsUnits]))
+		rr.note(imports.Notef("--units %s used instead of the header's $INSUNITS (%s)", unit, insUnits[d.InsUnits]))
 	}
 	return rr, nil
 }
 
-// findRooms takes the polylines of the rooms layer: the closed ones as rooms, the open ones as problems.
-func (rr *roomReader) findRooms(layer string) {
+// findRooms takes the polylines of the rooms layers: the closed ones as rooms, the open ones as problems.
+func (rr *roomReader) findRooms(layers []string) {
 	for i := range rr.placed {
 		p := &rr.placed[i]
-		if p.Layer != layer || !isPolyline(p.Entity.Type) {
+		if !isPolyline(p.Entity.Type) || !slices.Contains(layers, p.Layer) {
 			continue
 		}
+		layer := p.Layer
 		sid := "dxf:" + rr.base + ":" + p.Key
 		if !closedRing(*p) {
 			rr.problems = append(rr.problems, imports.Room{Ref: p.Ref, SourceID: sid, Ordinal: rr.opt.Level,
-				Err: fmt.Errorf("the polyline on the rooms layer %q is not closed", layer)})
+				Err: imports.Reasonf("the polyline on the rooms layer %q is not closed", layer)})
 			continue
 		}
-		rr.rooms = append(rr.rooms, rr.candidate(p, sid))
+		c := rr.candidate(p, sid)
+		if len(c.poly) > 1 {
+			rr.keyholes = append(rr.keyholes, p.Ref)
+		}
+		rr.rooms = append(rr.rooms, c)
 	}
 	rr.index = newRoomIndex(rr.rooms)
 }
@@ -287,7 +309,6 @@ func (rr *roomReader) candidate(p *Placed, sid string) *candidate {
 	if geo.Validate(c.poly) != nil {
 		if fixed, ok := Unkeyhole(ring); ok {
 			c.poly = fixed
-			rr.keyholes = append(rr.keyholes, fmt.Sprintf("%s (%d holes)", p.Ref, len(fixed)-1))
 		}
 	}
 	return c
@@ -340,47 +361,49 @@ func (rr *roomReader) label(labels, names string) {
 		}
 	}
 	if labels == "" {
-		rr.ds.Notes = append(rr.ds.Notes, imports.Notef("no layer has texts inside the rooms: every room gets a generated number (give --labels-layer)"))
+		rr.note(imports.Notef("no layer has texts inside the rooms: every room gets a generated number (give --labels-layer)"))
 	}
 	if len(stray) > 0 {
-		rr.ds.Notes = append(rr.ds.Notes, imports.Notef("%d labels on layer %q are in no room: %s", len(stray), labels, listed(stray, 10)))
+		rr.note(imports.Notef("%d labels on layer %q are in no room: %s", len(stray), labels, listed(stray, 10)))
 	}
 }
 
 // building returns the one building of the drawing's floor with its rooms, then its problems, and notes
-// the keyholes, the generated numbers, the rooms with several labels and the usages assumed.
+// the keyholes, the generated numbers, the rooms with several labels and how the usages were told.
 func (rr *roomReader) building() imports.Building {
 	b := imports.Building{SourceID: "dxf:" + rr.base, Floors: []imports.Floor{{Ordinal: rr.opt.Level}}}
 	var generated, multi []string
-	assumed := 0
+	clues := map[usageClue]int{}
 	for _, c := range rr.rooms {
-		r := rr.room(c)
+		r, clue := rr.room(c)
 		switch {
 		case r.GeneratedNumber:
 			generated = append(generated, fmt.Sprintf("%s → %s", c.placed.Ref, r.Number))
 		case len(c.labels) > 1:
-			multi = append(multi, fmt.Sprintf("%s has %d labels (%s), numbered %q", c.placed.Ref, len(c.labels),
-				strings.Join(quoteAll(c.labels), ", "), r.Number))
+			multi = append(multi, fmt.Sprintf("%s: %s → %q", c.placed.Ref, strings.Join(quoteAll(c.labels), ", "), r.Number))
 		}
-		if r.UsageAssumed {
-			assumed++
-		}
+		clues[clue]++
 		b.Rooms = append(b.Rooms, r)
 	}
 	b.Rooms = append(b.Rooms, rr.problems...)
-	rr.noteList(rr.keyholes, 10, "%d outlines run in and out along a cut around columns (keyholes) and were read as rooms with holes, area unchanged: %s")
-	rr.noteList(generated, 10, "%d rooms have no label and got a generated number: %s")
-	rr.noteList(multi, 5, "%d rooms have more than one label: %s")
-	if assumed > 0 {
-		rr.ds.Notes = append(rr.ds.Notes, imports.Notef("%d rooms have no name that says their use and were imported as office", assumed))
+	if len(rr.keyholes) > 0 {
+		rr.note(imports.Notef("%d outlines run in and out along a cut around columns (keyholes) and were read as rooms with holes, area unchanged: %s",
+			len(rr.keyholes), listed(rr.keyholes, 10)))
 	}
+	if len(generated) > 0 {
+		rr.note(imports.Notef("%d rooms have no label and got a generated number: %s", len(generated), listed(generated, 10)))
+	}
+	if len(multi) > 0 {
+		rr.note(imports.Notef("%d rooms have more than one label, and the first numbers them: %s", len(multi), listed(multi, 5)))
+	}
+	rr.noteUsages(clues)
 	return b
 }
 
 // room makes the room of a candidate: numbered by its first label, whose further lines name it, else
-// "DXF-<handle>"; named by the texts of the names layer in it; of the usage its name says, else an
-// office (assumed).
-func (rr *roomReader) room(c *candidate) imports.Room {
+// "DXF-<handle>"; named by the texts of the names layer in it; of the usage its name, its number or
+// its layer tells (setUsage).
+func (rr *roomReader) room(c *candidate) (imports.Room, usageClue) {
 	r := imports.Room{Ref: c.placed.Ref, SourceID: c.sid, Ordinal: rr.opt.Level, Geometry: c.poly}
 	if len(c.labels) > 0 {
 		lines := strings.Split(c.labels[0], "\n")
@@ -397,20 +420,12 @@ func (rr *roomReader) room(c *candidate) imports.Room {
 	if len(c.names) > 0 {
 		r.Name = strings.ReplaceAll(strings.Join(c.names, " "), "\n", " ")
 	}
-	if u, ok := imports.UsageFromName(r.Name); ok {
-		r.Usage = u
-	} else {
-		r.Usage, r.UsageAssumed = floorplan.UsageOffice, true
-	}
-	return r
+	clue := rr.setUsage(&r, c.placed.Layer)
+	return r, clue
 }
 
-// noteList notes a list when it is not empty: format takes its length and its first n items.
-func (rr *roomReader) noteList(xs []string, n int, format string) {
-	if len(xs) > 0 {
-		rr.ds.Notes = append(rr.ds.Notes, imports.Notef(format, len(xs), listed(xs, n)))
-	}
-}
+// note adds a note to the dataset.
+func (rr *roomReader) note(n imports.Note) { rr.ds.Notes = append(rr.ds.Notes, n) }
 
 func scaled(p orb.Point, s float64) orb.Point { return orb.Point{p[0] * s, p[1] * s} }
 
@@ -424,11 +439,13 @@ func quoteAll(xs []string) []string {
 
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
 
+// listed joins the first n items, and "… (+k)" for the k left out: words of no language, so that a
+// note can be told in any.
 func listed(xs []string, n int) string {
 	if len(xs) <= n {
 		return strings.Join(xs, ", ")
 	}
-	return strings.Join(xs[:n], ", ") + fmt.Sprintf(" and %d more", len(xs)-n)
+	return strings.Join(xs[:n], ", ") + fmt.Sprintf(", … (+%d)", len(xs)-n)
 }
 
 // chooseLayer returns the layer given by a flag (which must exist), else the first of the common names
@@ -450,7 +467,7 @@ func chooseLayer(layers []Layer, given, flag string, common []string, score func
 		for i, l := range layers {
 			names[i] = fmt.Sprintf("%q", l.Name)
 		}
-		return "", fmt.Errorf("%s %q: the drawing has no such layer (it has %s)", flag, given, listed(names, 20))
+		return "", imports.Reasonf("%s %q: the drawing has no such layer (it has %s)", flag, given, listed(names, 20))
 	}
 	for _, c := range common {
 		for _, l := range layers {

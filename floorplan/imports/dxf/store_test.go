@@ -108,3 +108,35 @@ func TestSameDrawingInUnits(t *testing.T) {
 		})
 	}
 }
+
+// A Contoso floor imported into a store keeps what the drawing says: the corridors, stairs and lift as
+// circulation with the prefix that told it as their source category, the offices as offices, and the
+// building's footprint from the OUTLINE layer (4,900 m², GDAL's reading, TestContosoFootprints).
+func TestImportContosoUsagesAndFootprint(t *testing.T) {
+	ds := importtest.ReadShared(t, "cad/contoso/dxf/contoso_v1_Ground.dxf", Read, Options{})
+	ctx := floorplan.WithActor(context.Background(), "test")
+	s := importtest.NewStore(t)
+	sum, err := imports.Import(ctx, floorplan.NewRegister(s), ds, imports.Options{Origin: &orb.Point{-122.1326, 47.636152}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rooms := importtest.RoomsBy(t, s, floorplan.RoomFilter{BuildingID: sum.Targets[0].ID}, func(r floorplan.Room) string { return r.Number })
+	if len(rooms) != 62 { // 63 polylines, two of them labelled "136"
+		t.Errorf("%d room numbers stored, want 62", len(rooms))
+	}
+	for number, want := range map[string]string{"CIRC101": "CIRC", "CIRC102": "CIRC", "STR101": "STR", "ELV101": "ELV"} {
+		if r := rooms[number]; r.Usage != floorplan.UsageCirculation || r.SourceCategory != want {
+			t.Errorf("room %s stored as %s, source category %q; want circulation, %q", number, r.Usage, r.SourceCategory, want)
+		}
+	}
+	if r := rooms["101"]; r.Usage != floorplan.UsageOffice {
+		t.Errorf("room 101 stored as %s", r.Usage)
+	}
+	b, err := s.Building(ctx, sum.Targets[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := geo.Area(b.Footprint); math.Abs(a-4900) > 1e-6 {
+		t.Errorf("stored footprint %.6f m², want the OUTLINE's 4900", a)
+	}
+}

@@ -11,8 +11,9 @@
 //	                             (--level, default 0)
 //	number (else ref, else name) the room number
 //	name                         the room name (when number or ref gives the number)
-//	usage                        an officemap usage (office, service…), else a word it contains
-//	                             ("会议室" → service); rooms without one are offices (assumed)
+//	usage                        an officemap usage (office, service…), else a word of the usage map
+//	                             (Options.Usages) in it or in the name ("会议室" → service); rooms
+//	                             without one are offices (assumed)
 //	agency_id, agency_name       the using agency, matched to the register
 //	building_id, building_name   which building the room is in (officemap's export writes both); rooms
 //	                             without them go into one building (--building, or named after the file)
@@ -48,6 +49,9 @@ const MaxBytes = 1 << 30
 // Options says what a file does not say itself.
 type Options struct {
 	Level int // the floor of rooms without a level property
+	// Usages tells a usage from the words of a room's usage and name properties when the usage is not
+	// officemap's own (nil: imports.DefaultUsageMap).
+	Usages *imports.UsageMap
 }
 
 // Read reads a GeoJSON FeatureCollection of rooms, as a stream. A file that is cut short (its JSON
@@ -114,7 +118,7 @@ func (rd *reading) feature(i int, raw json.RawMessage) error {
 		Geometry   json.RawMessage `json:"geometry"`
 	}
 	if err := json.Unmarshal(raw, &head); err != nil {
-		return imports.Errorf(rd.base, fmt.Sprintf("feature %d", i+1), "%v", err)
+		return imports.Errorf(rd.base, fmt.Sprintf("feature %d", i+1), "the feature is not a JSON object: %v", err)
 	}
 	props := head.Properties
 	if props == nil {
@@ -149,7 +153,7 @@ func (rd *reading) room(i int, id any, props map[string]any) imports.Room {
 	if r.Number == "" {
 		r.Number, r.Name = r.Name, ""
 	}
-	r.Usage, r.UsageAssumed = usageOf(props)
+	r.Usage, r.UsageAssumed = rd.usageOf(props)
 	if r.UsageAssumed {
 		rd.assumed++
 	}
@@ -169,13 +173,17 @@ func (rd *reading) room(i int, id any, props map[string]any) imports.Room {
 	return r
 }
 
-// usageOf reads the usage property: an officemap usage, else a word in it or in the name; else office,
-// assumed.
-func usageOf(props map[string]any) (u floorplan.Usage, assumed bool) {
+// usageOf reads the usage property: an officemap usage, else a word of the usage map in it or in the
+// name; else office, assumed.
+func (rd *reading) usageOf(props map[string]any) (u floorplan.Usage, assumed bool) {
 	if u := floorplan.Usage(text(props["usage"])); u.Valid() {
 		return u, false
 	}
-	if u, ok := imports.UsageFromName(text(props["usage"]) + " " + text(props["name"])); ok {
+	m := rd.opt.Usages
+	if m == nil {
+		m = imports.DefaultUsageMap()
+	}
+	if u, ok := m.Usage(text(props["usage"]) + " " + text(props["name"])); ok {
 		return u, false
 	}
 	return floorplan.UsageOffice, true
@@ -185,11 +193,11 @@ func usageOf(props map[string]any) (u floorplan.Usage, assumed bool) {
 func roomPolygon(raw json.RawMessage) (orb.Polygon, error) {
 	g, err := geojson.UnmarshalGeometry(raw)
 	if err != nil || g == nil || g.Geometry() == nil {
-		return nil, fmt.Errorf("the geometry cannot be read")
+		return nil, imports.Reasonf("the geometry cannot be read")
 	}
 	p, ok, err := imports.OnePolygon(g.Geometry())
 	if !ok {
-		return nil, fmt.Errorf("a %s is not a room: rooms are polygons", g.Geometry().GeoJSONType())
+		return nil, imports.Reasonf("a %s is not a room: rooms are polygons", g.Geometry().GeoJSONType())
 	}
 	return p, err
 }
@@ -314,17 +322,17 @@ func levelOf(props map[string]any) (int, bool, error) {
 		switch t := v.(type) {
 		case float64:
 			if t != math.Trunc(t) || math.Abs(t) > 1000 {
-				return 0, true, fmt.Errorf("%s %v is not a whole floor number", k, t)
+				return 0, true, imports.Reasonf("%s %v is not a whole floor number", k, t)
 			}
 			return int(t), true, nil
 		case string:
 			n, err := strconv.Atoi(strings.TrimSpace(t))
 			if err != nil || n < -1000 || n > 1000 {
-				return 0, true, fmt.Errorf("%s %q is not a whole floor number", k, t)
+				return 0, true, imports.Reasonf("%s %q is not a whole floor number", k, t)
 			}
 			return n, true, nil
 		default:
-			return 0, true, fmt.Errorf("%s %v is not a whole floor number", k, t)
+			return 0, true, imports.Reasonf("%s %v is not a whole floor number", k, t)
 		}
 	}
 	return 0, false, nil

@@ -2,12 +2,15 @@ package geojson
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/uuid"
 
 	"officemap/floorplan"
+	"officemap/floorplan/imports"
 	"officemap/geo"
 )
 
@@ -78,6 +81,50 @@ func TestReadErrors(t *testing.T) {
 		_, err := Read("x.geojson", strings.NewReader(in), Options{})
 		if err == nil || !strings.Contains(err.Error(), want) || !strings.HasPrefix(err.Error(), "x.geojson: ") {
 			t.Errorf("Read(%s) = %v, want %q", in, err, want)
+		}
+	}
+}
+
+// An operator's usage map (Options.Usages) is tried before the default one; the rooms' reasons are
+// told in the reader's language.
+func TestReadUsagesAndReasons(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "usages.csv")
+	if err := os.WriteFile(path, []byte("# ours\nLobby, other\nSonderraum, 管井\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m, err := imports.ReadUsageMap(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const square = `"geometry":{"type":"Polygon","coordinates":[[[119.97,31.81],[119.9701,31.81],[119.9701,31.8101],[119.97,31.81]]]}`
+	src := `{"type":"FeatureCollection","features":[
+ {"type":"Feature","properties":{"number":"1","name":"Lobby","level":0},` + square + `},
+ {"type":"Feature","properties":{"number":"2","name":"Sonderraum Nord","level":0},` + square + `},
+ {"type":"Feature","properties":{"number":"3","level":"2a"},` + square + `},
+ {"type":"Feature","properties":{"number":"4","level":0},"geometry":{"type":"Point","coordinates":[0,0]}}]}`
+	for _, tt := range []struct {
+		name   string
+		usages *imports.UsageMap
+		want   [2]floorplan.Usage
+	}{
+		{"default map", nil, [2]floorplan.Usage{floorplan.UsageCirculation, floorplan.UsageOffice}},
+		{"operator's map", m, [2]floorplan.Usage{floorplan.UsageOther, floorplan.UsageShaft}},
+	} {
+		ds, err := Read("rooms.geojson", strings.NewReader(src), Options{Usages: tt.usages})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs := ds.Buildings[0].Rooms
+		if rs[0].Usage != tt.want[0] || rs[1].Usage != tt.want[1] || rs[1].UsageAssumed != (tt.usages == nil) {
+			t.Errorf("%s: usages %s, %s (assumed %v), want %s, %s", tt.name, rs[0].Usage, rs[1].Usage, rs[1].UsageAssumed, tt.want[0], tt.want[1])
+		}
+		for i, want := range map[int][2]string{
+			2: {`level "2a" is not a whole floor number`, `level 为 "2a"，不是整数楼层号`},
+			3: {"a Point is not a room: rooms are polygons", "Point 不是房间：房间须为多边形"},
+		} {
+			if err := rs[i].Err; err == nil || imports.ErrorIn(err, "en") != want[0] || imports.ErrorIn(err, "zh") != want[1] {
+				t.Errorf("%s: room %d: %v, want %q, in Chinese %q", tt.name, i+1, err, want[0], want[1])
+			}
 		}
 	}
 }

@@ -81,10 +81,14 @@ func (a *archive) failAt(f *feature, format string, args ...any) error {
 	return a.fail(f.file, f.index, f.id.String(), format, args...)
 }
 
-// loadAll reads the feature files Read uses, by feature type.
+// strictTypes are the feature types whose files Read needs whole: a file of them that cannot be read
+// refuses the archive. opening.geojson is read too, leniently (see openings).
+var strictTypes = []string{"venue", "building", "footprint", "level", "unit", "occupant", "anchor"}
+
+// loadAll reads the feature files Read needs whole, by feature type.
 func (a *archive) loadAll() (map[string][]*feature, error) {
 	loaded := map[string][]*feature{}
-	for _, t := range []string{"venue", "building", "footprint", "level", "unit", "occupant", "anchor", "opening"} {
+	for _, t := range strictTypes {
 		feats, err := a.load(t)
 		if err != nil {
 			return nil, err
@@ -98,14 +102,31 @@ func (a *archive) loadAll() (map[string][]*feature, error) {
 // errors refuse the archive.
 func (a *archive) load(typ string) ([]*feature, error) {
 	file := typ + ".geojson"
-	f, err := a.open(path.Join(a.root, file))
+	var out []*feature
+	err := a.stream(file, func(n int, raw json.RawMessage) error {
+		ft, err := a.feature(file, typ, n, raw)
+		if err != nil {
+			return err
+		}
+		out = append(out, ft)
+		return nil
+	})
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
+	}
+	return out, err
+}
+
+// stream reads a file of the archive as one FeatureCollection, giving each feature to each as it comes.
+// A file that is not there is an error matching fs.ErrNotExist.
+func (a *archive) stream(file string, each func(n int, raw json.RawMessage) error) error {
+	f, err := a.open(path.Join(a.root, file))
+	if errors.Is(err, fs.ErrNotExist) {
+		return err
 	} else if err != nil {
-		return nil, imports.AsError(a.name, file, err)
+		return imports.AsError(a.name, file, err)
 	}
 	defer f.Close()
-	var out []*feature
 	c := fcjson.Collection{
 		Type: func(t string) error {
 			if t != "FeatureCollection" {
@@ -113,19 +134,12 @@ func (a *archive) load(typ string) ([]*feature, error) {
 			}
 			return nil
 		},
-		Feature: func(n int, raw json.RawMessage) error {
-			ft, err := a.feature(file, typ, n, raw)
-			if err != nil {
-				return err
-			}
-			out = append(out, ft)
-			return nil
-		},
+		Feature: each,
 	}
 	if err := c.Read(f); err != nil {
-		return nil, imports.AsError(a.name, file, err)
+		return imports.AsError(a.name, file, err)
 	}
-	return out, nil
+	return nil
 }
 
 // feature checks one feature of a file of type typ: a Feature with a UUID id, that feature_type,

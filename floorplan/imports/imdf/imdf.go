@@ -2,27 +2,34 @@
 // file or a folder of GeoJSON files, one FeatureCollection per feature type — and the rooms in it.
 //
 // Read uses manifest.json, venue, building, footprint, level, unit, occupant, anchor and opening:
-// buildings (with their footprint), levels (floors, by ordinal) and units (rooms, by level_id). A unit's
-// category gives its usage (UsageOf), its name its number. Occupants name the agency of the unit their
-// anchor is in. Openings (doors) are checked but not kept: officemap has no doors. The properties
-// officemap writes under its extension namespace ("officemap:number", "officemap:usage",
-// "officemap:agency_id", "officemap:georef"…) are read back, so that an archive officemap exported
-// imports as the rooms it came from.
+// buildings (with their footprint), levels (floors; two levels of one ordinal stay two floors) and units
+// (rooms, on their level). A unit's category gives its usage (UsageOf) and is kept as the room's source
+// category, its name its number; the language of the names is kept as the building's. Occupants name
+// the agency of the unit their anchor is in. Openings (doors) are read as lines of their level, for the
+// plans. The properties officemap writes under its extension namespace ("officemap:number",
+// "officemap:usage", "officemap:agency_id", "officemap:source_category", "officemap:georef"…) are read
+// back, so that an archive officemap exported imports as the rooms it came from; such an archive's
+// coordinates are compared at ExportPrecision on a re-import.
 //
-// An archive that breaks IMDF's structure is refused with the file and feature named: no manifest, a
-// file that is not a FeatureCollection, a feature without a UUID id or of the wrong feature_type or
-// geometry type, a level without an integer ordinal, a reference to a level that is not there. A unit
-// whose polygon is invalid is a problem of that room only (reported, or skipped with --skip-invalid).
+// An archive that breaks IMDF's structure where officemap needs it is refused with the file and feature
+// named: no manifest, a file of buildings, levels, units, occupants or anchors that is not a
+// FeatureCollection, a feature without a UUID id or of the wrong feature_type or geometry type, a level
+// without an integer ordinal, a reference to a level that is not there. A unit whose polygon is invalid,
+// and an occupant whose anchor or unit is missing, are problems of their own (reported, or skipped with
+// --skip-invalid). The files officemap only draws or does not keep — opening.geojson, and amenity,
+// fixture, section, kiosk, detail, geofence, relationship, address… — are read leniently: one that cannot
+// be read is a note of the summary, and the rooms are imported without it.
 //
 // An archive is read whole or not at all, and within Limits: each file is read as a stream, one feature
 // at a time, through a reader that counts the bytes it inflates (a zip entry's header is checked before
-// it is inflated at all), so that a zip bomb is refused before it takes memory. A zip file cut short
-// (its central directory missing) and a file of it cut short (its JSON ending early) are errors wrapping
-// imports.ErrTruncated that name where the file ends.
+// it is inflated at all), so that a zip bomb is refused before it takes memory, in any file. A zip file
+// cut short (its central directory missing) and a file of it cut short (its JSON ending early) are
+// errors wrapping imports.ErrTruncated that name where the file ends (a note, for a file read leniently).
 package imdf
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,12 +43,22 @@ import (
 
 	"github.com/google/uuid"
 
-	"officemap/floorplan"
 	"officemap/floorplan/imports"
 )
 
 // Namespace prefixes the properties officemap adds to IMDF features.
 const Namespace = "officemap:"
+
+// Extension names officemap's IMDF extension in the "extensions" of manifest.json: an archive that
+// lists it was exported by officemap.
+const Extension = "imdf:extension:officemap:office-space#1.0.0"
+
+// ExportPrecision is the precision, in degrees, at which an import compares the coordinates of an
+// archive officemap exported with those of the rooms it came from (imports.Dataset.CoordPrecision):
+// 1e-9°, about 0.1 mm. The export writes coordinates exactly as float64 holds them, so nothing is
+// rounded away; but a point taken from local metres to lon/lat and back moves by about 1e-9 m, and a
+// re-import must not count that as a change. Nothing a survey tells apart is as small as 0.1 mm.
+const ExportPrecision = 1e-9
 
 // Read reads the IMDF archive at p: a .zip file or a folder, within lim (zero fields take
 // DefaultLimits').
@@ -91,30 +108,37 @@ func findRoot(fsys fs.FS) (string, error) {
 			}
 		}
 	}
-	return "", errors.New("manifest.json is missing: not an IMDF archive")
+	return "", imports.Reasonf("manifest.json is missing: not an IMDF archive")
 }
 
-// archive is an archive being read: its file name, its files, the folder of manifest.json, its limits
-// and the bytes of its files inflated so far.
+// archive is an archive being read: its file name, its files, the folder of manifest.json, its limits,
+// the bytes of its files inflated so far and the notes for the summary.
 type archive struct {
 	name  string
 	fsys  fs.FS
 	root  string
 	lim   Limits
 	total int64
+	notes []imports.Note
+}
+
+// note adds a note for the summary.
+func (a *archive) note(format string, args ...any) {
+	a.notes = append(a.notes, imports.Notef(format, args...))
 }
 
 // read reads the whole archive: the features of each type in turn, each checked against those read
 // before it.
 func (a *archive) read() (*imports.Dataset, error) {
-	if err := a.manifest(); err != nil {
+	m, err := a.manifest()
+	if err != nil {
 		return nil, err
 	}
 	loaded, err := a.loadAll()
 	if err != nil {
 		return nil, err
 	}
-	bs := a.buildings(loaded["venue"], loaded["building"])
+	bs := a.buildings(loaded["venue"], loaded["building"], m.language)
 	if err := a.footprints(bs, loaded["footprint"]); err != nil {
 		return nil, err
 	}
@@ -126,46 +150,59 @@ func (a *archive) read() (*imports.Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := a.occupants(rooms, loaded["anchor"], loaded["occupant"]); err != nil {
+	if len(rooms) == 0 {
+		return nil, imports.Errorf(a.name, "unit.geojson", "no units: the archive has no rooms")
+	}
+	problems, err := a.occupants(rooms, loaded["anchor"], loaded["occupant"])
+	if err != nil {
 		return nil, err
 	}
-	if err := a.openings(levels, loaded["opening"]); err != nil {
+	if err := a.openings(levels); err != nil {
 		return nil, err
 	}
-	ds := &imports.Dataset{Format: "imdf", File: a.name, LonLat: true, SourcePrefix: "imdf:"}
-	if n := len(loaded["opening"]); n > 0 {
-		ds.Notes = append(ds.Notes, imports.Notef("%d openings (doors) read and checked; officemap does not keep doors", n))
+	if err := a.others(); err != nil {
+		return nil, err
+	}
+	ds := &imports.Dataset{Format: "imdf", File: a.name, LonLat: true, SourcePrefix: "imdf:", Notes: a.notes}
+	if m.officemap {
+		ds.CoordPrecision = ExportPrecision
 	}
 	for _, p := range rooms {
 		p.b.Rooms = append(p.b.Rooms, p.r)
 	}
-	if len(rooms) == 0 {
-		return nil, imports.Errorf(a.name, "unit.geojson", "no units: the archive has no rooms")
-	}
+	// A problem that is no unit's is listed with the rooms of the first unit's building.
+	rooms[0].b.Rooms = append(rooms[0].b.Rooms, problems...)
 	ds.Buildings = bs.list()
 	return ds, nil
 }
 
+// manifestInfo is what Read takes from manifest.json: the archive's language and whether officemap
+// exported it.
+type manifestInfo struct {
+	language  string
+	officemap bool
+}
+
 // manifest checks manifest.json: a JSON object with a version.
-func (a *archive) manifest() error {
+func (a *archive) manifest() (manifestInfo, error) {
 	const file = "manifest.json"
 	f, err := a.open(path.Join(a.root, file))
 	if err != nil {
-		return imports.AsError(a.name, file, err)
+		return manifestInfo{}, imports.AsError(a.name, file, err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxManifestBytes+1))
 	switch {
 	case err != nil:
-		return imports.AsError(a.name, file, err)
+		return manifestInfo{}, imports.AsError(a.name, file, err)
 	case len(data) > maxManifestBytes:
-		return imports.Errorf(a.name, file, "larger than %d bytes: %v", maxManifestBytes, ErrLimit)
+		return manifestInfo{}, imports.Errorf(a.name, file, "larger than %d bytes: %v", maxManifestBytes, ErrLimit)
 	}
 	var m map[string]any
 	dec := json.NewDecoder(bytes.NewReader(data))
 	err = dec.Decode(&m)
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return imports.Wrap(a.name, file, fmt.Errorf("byte %d: %w: it ends inside its JSON object", len(data), imports.ErrTruncated))
+		return manifestInfo{}, imports.Wrap(a.name, file, fmt.Errorf("byte %d: %w: it ends inside its JSON object", len(data), imports.ErrTruncated))
 	}
 	if err == nil {
 		if _, end := dec.Token(); end != io.EOF {
@@ -173,12 +210,17 @@ func (a *archive) manifest() error {
 		}
 	}
 	if err != nil {
-		return imports.Errorf(a.name, file, "not a JSON object: %v", err)
+		return manifestInfo{}, imports.Errorf(a.name, file, "not a JSON object: %v", err)
 	}
 	if v, _ := m["version"].(string); v == "" {
-		return imports.Errorf(a.name, file, "the version is missing")
+		return manifestInfo{}, imports.Errorf(a.name, file, "the version is missing")
 	}
-	return nil
+	info := manifestInfo{language: str(m["language"])}
+	exts, _ := m["extensions"].([]any)
+	for _, e := range exts {
+		info.officemap = info.officemap || e == Extension
+	}
+	return info, nil
 }
 
 // buildingSet is an archive's buildings in file order, and the one building that takes the levels
@@ -188,17 +230,22 @@ type buildingSet struct {
 	order     []uuid.UUID
 	only      *imports.Building
 	venueName string
+	lang      string // the language of the venue's name, else the manifest's
 	archive   string // the archive's file name
 }
 
 // buildings reads the building features, named after the venue where they have no name of their own.
-func (a *archive) buildings(venues, features []*feature) *buildingSet {
-	bs := &buildingSet{byID: map[uuid.UUID]*imports.Building{}, archive: a.name}
+// A building's language is that of its name, else of the venue's name, else the manifest's.
+func (a *archive) buildings(venues, features []*feature, language string) *buildingSet {
+	bs := &buildingSet{byID: map[uuid.UUID]*imports.Building{}, archive: a.name, lang: language}
 	if len(venues) > 0 {
-		bs.venueName = label(venues[0].props["name"])
+		var lang string
+		bs.venueName, lang = labelLang(venues[0].props["name"])
+		bs.lang = cmp.Or(lang, bs.lang)
 	}
 	for _, f := range features {
-		b := &imports.Building{SourceID: "imdf:" + f.id.String(), ID: f.id, Name: label(f.props["name"])}
+		name, lang := labelLang(f.props["name"])
+		b := &imports.Building{SourceID: "imdf:" + f.id.String(), ID: f.id, Name: name, Lang: cmp.Or(lang, bs.lang)}
 		if b.Name == "" {
 			b.Name = bs.venueName
 		}
@@ -207,6 +254,9 @@ func (a *archive) buildings(venues, features []*feature) *buildingSet {
 		}
 		if s, ok := f.props[Namespace+"address"].(string); ok {
 			b.Address = s
+		}
+		if v, ok := f.props[Namespace+"lang"]; ok {
+			b.Lang = str(v) // officemap's own: "" for names typed in officemap
 		}
 		bs.byID[f.id] = b
 		bs.order = append(bs.order, f.id)
@@ -225,7 +275,7 @@ func (bs *buildingSet) single() *imports.Building {
 		if name == "" {
 			name = strings.TrimSuffix(bs.archive, filepath.Ext(bs.archive))
 		}
-		bs.only = &imports.Building{SourceID: "imdf:" + bs.archive, Name: name}
+		bs.only = &imports.Building{SourceID: "imdf:" + bs.archive, Name: name, Lang: bs.lang}
 	}
 	return bs.only
 }
@@ -253,7 +303,9 @@ func (a *archive) building(bs *buildingSet, f *feature, id uuid.UUID) (*imports.
 	return b, nil
 }
 
-// footprints gives each building the first ground footprint that names it.
+// footprints gives each building the first ground footprint that names it, as the archive has it:
+// whether it agrees with the units is the importer's to check (a footprint far from its units must not
+// place them). A footprint officemap derived from the rooms is not taken.
 func (a *archive) footprints(bs *buildingSet, features []*feature) error {
 	for _, f := range features {
 		if cat, _ := f.props["category"].(string); cat != "" && cat != "ground" {
@@ -264,6 +316,9 @@ func (a *archive) footprints(bs *buildingSet, features []*feature) error {
 			return err
 		}
 		p, _ := onePolygon(f.geom)
+		if derived(f) {
+			p = nil
+		}
 		for _, id := range ids {
 			b, err := a.building(bs, f, id)
 			if err != nil {
@@ -277,13 +332,24 @@ func (a *archive) footprints(bs *buildingSet, features []*feature) error {
 	return nil
 }
 
-// level is where the units of a level go.
-type level struct {
-	b       *imports.Building
-	ordinal int
+// derived reports whether officemap exported the geometry of a level or footprint for want of one of
+// its own (the hull of the rooms, marked "officemap:derived"): it is no outline.
+func derived(f *feature) bool {
+	d, _ := f.props[Namespace+"derived"].(bool)
+	return d
 }
 
-// levels reads the level features as floors of their buildings (the first of their building_ids).
+// level is where the units and openings of a level go: a floor of a building (its index in the
+// building's Floors).
+type level struct {
+	b        *imports.Building
+	floor    int
+	ordinal  int
+	sourceID string
+}
+
+// levels reads the level features as floors of their buildings (the first of their building_ids), each
+// its own floor: two levels of one ordinal (a mezzanine, the two halves of a split level) stay two.
 func (a *archive) levels(bs *buildingSet, features []*feature) (map[uuid.UUID]level, error) {
 	levels := map[uuid.UUID]level{}
 	for _, f := range features {
@@ -307,104 +373,15 @@ func (a *archive) levels(bs *buildingSet, features []*feature) (map[uuid.UUID]le
 		if name == "" {
 			name = label(f.props["name"])
 		}
+		elevation, _ := f.props[Namespace+"elevation"].(float64)
 		outline, _ := onePolygon(f.geom)
-		b.Floors = append(b.Floors, imports.Floor{SourceID: "imdf:" + f.id.String(), ID: f.id, Ordinal: int(ord),
-			Name: name, Outline: outline})
-		levels[f.id] = level{b: b, ordinal: int(ord)}
+		if derived(f) {
+			outline = nil
+		}
+		fl := imports.Floor{SourceID: "imdf:" + f.id.String(), ID: f.id, Ordinal: int(ord), Name: name,
+			Elevation: elevation, Outline: outline}
+		b.Floors = append(b.Floors, fl)
+		levels[f.id] = level{b: b, floor: len(b.Floors) - 1, ordinal: fl.Ordinal, sourceID: fl.SourceID}
 	}
 	return levels, nil
-}
-
-// placedRoom is the room of a unit and the building it goes into.
-type placedRoom struct {
-	b *imports.Building
-	r imports.Room
-}
-
-// units reads the unit features as rooms on their levels.
-func (a *archive) units(levels map[uuid.UUID]level, features []*feature) ([]placedRoom, error) {
-	var rooms []placedRoom
-	for _, f := range features {
-		lid, err := a.reference(f, "level_id")
-		if err != nil {
-			return nil, err
-		}
-		lv, ok := levels[lid]
-		if !ok {
-			return nil, a.failAt(f, "level_id %s is not in level.geojson", lid)
-		}
-		rooms = append(rooms, placedRoom{b: lv.b, r: unitRoom(f, lv.ordinal)})
-	}
-	return rooms, nil
-}
-
-// unitRoom is the room a unit describes: officemap's own properties where the unit has them, else
-// IMDF's (name for the number, category for the usage).
-func unitRoom(f *feature, ordinal int) imports.Room {
-	r := imports.Room{Ref: f.ref(), SourceID: "imdf:" + f.id.String(), ID: f.id, Ordinal: ordinal}
-	r.Number = str(f.props[Namespace+"number"])
-	if r.Number == "" {
-		r.Number = label(f.props["name"])
-	}
-	r.Name = str(f.props[Namespace+"name"])
-	if r.Name == "" && f.props[Namespace+"number"] == nil {
-		r.Name = label(f.props["alt_name"])
-	}
-	if u := floorplan.Usage(str(f.props[Namespace+"usage"])); u.Valid() {
-		r.Usage = u
-	} else if u, ok := UsageOf(str(f.props["category"])); ok {
-		r.Usage = u
-	} else {
-		r.Usage, r.UsageAssumed = floorplan.UsageOther, true
-	}
-	if id, err := idOf(f.props[Namespace+"agency_id"]); err == nil {
-		r.AgencyID = id
-	}
-	r.AgencyName = str(f.props[Namespace+"agency_name"])
-	r.Geometry, r.Err = onePolygon(f.geom)
-	return r
-}
-
-// occupants names the agency of the room an occupant's anchor is in, unless the room names one.
-func (a *archive) occupants(rooms []placedRoom, anchors, occupants []*feature) error {
-	unitRoom := make(map[uuid.UUID]*imports.Room, len(rooms))
-	for i := range rooms {
-		unitRoom[rooms[i].r.ID] = &rooms[i].r
-	}
-	anchorUnit := map[uuid.UUID]uuid.UUID{}
-	for _, f := range anchors {
-		uid, err := a.reference(f, "unit_id")
-		if err != nil {
-			return err
-		}
-		anchorUnit[f.id] = uid
-	}
-	for _, f := range occupants {
-		aid, err := a.reference(f, "anchor_id")
-		if err != nil {
-			return err
-		}
-		uid, ok := anchorUnit[aid]
-		if !ok {
-			return a.failAt(f, "anchor %s is not in anchor.geojson", aid)
-		}
-		r, ok := unitRoom[uid]
-		if !ok {
-			return a.failAt(f, "its anchor's unit %s is not in unit.geojson", uid)
-		}
-		if r.AgencyID == uuid.Nil && r.AgencyName == "" {
-			r.AgencyName = label(f.props["name"])
-		}
-	}
-	return nil
-}
-
-// openings checks that each opening is on a level of the archive.
-func (a *archive) openings(levels map[uuid.UUID]level, features []*feature) error {
-	for _, f := range features {
-		if lid, err := idOf(f.props["level_id"]); err != nil || levels[lid].b == nil {
-			return a.failAt(f, "level_id %v is not in level.geojson", f.props["level_id"])
-		}
-	}
-	return nil
 }

@@ -28,7 +28,8 @@ type Limits struct {
 //     features are read one at a time, so a file's size bounds the time it takes, not the memory.
 //   - MaxRatio 200: GeoJSON deflates 5 to 20 times (its coordinates are digits; pretty-printing
 //     brings it nearer 30), while deflate's limit is about 1,030 and a bomb is built close to it.
-//   - MaxTotalBytes 1 GiB: the nine files Read uses, a few of them large.
+//   - MaxTotalBytes 1 GiB: all the feature files of an archive (Read reads each, the ones it does not
+//     keep only to count their features), a few of them large.
 var DefaultLimits = Limits{MaxEntryBytes: 256 << 20, MaxRatio: 200, MaxTotalBytes: 1 << 30}
 
 // RatioFloor is the inflated size up to which an entry's ratio is not checked: a small file may

@@ -22,16 +22,22 @@ func onePolygon(g orb.Geometry) (orb.Polygon, error) {
 	return p, err
 }
 
-// label picks the text of an IMDF LABELS object: Chinese, then English, then the first language in
-// order of its tag; a plain string is taken as it is.
+// label picks the text of an IMDF LABELS object (see labelLang).
 func label(v any) string {
+	s, _ := labelLang(v)
+	return s
+}
+
+// labelLang picks the text of an IMDF LABELS object and its language tag: Chinese, then English, then
+// the first language in order of its tag. A plain string is taken as it is, in no language ("").
+func labelLang(v any) (text, lang string) {
 	switch t := v.(type) {
 	case string:
-		return strings.TrimSpace(t)
+		return strings.TrimSpace(t), ""
 	case map[string]any:
 		for _, lang := range []string{"zh-CN", "zh-Hans", "zh", "en", "en-US"} {
 			if s, ok := t[lang].(string); ok && strings.TrimSpace(s) != "" {
-				return strings.TrimSpace(s)
+				return strings.TrimSpace(s), lang
 			}
 		}
 		keys := make([]string, 0, len(t))
@@ -41,11 +47,11 @@ func label(v any) string {
 		sort.Strings(keys)
 		for _, k := range keys {
 			if s, ok := t[k].(string); ok && strings.TrimSpace(s) != "" {
-				return strings.TrimSpace(s)
+				return strings.TrimSpace(s), k
 			}
 		}
 	}
-	return ""
+	return "", ""
 }
 
 func str(v any) string {

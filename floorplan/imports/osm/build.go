@@ -35,7 +35,7 @@ type outline struct {
 // dataset makes the import dataset of the features of one file: one building per building outline
 // that has rooms in it (a room belongs to the smallest outline containing its centroid), the rooms
 // outside every outline in a building named after the file, and each room once per level it is on.
-func dataset(file string, feats []feature, notes []imports.Note) (*imports.Dataset, error) {
+func dataset(file string, feats []feature, notes []imports.Note, usages *imports.UsageMap) (*imports.Dataset, error) {
 	base := filepath.Base(file)
 	ds := &imports.Dataset{Format: "osm", File: base, LonLat: true, SourcePrefix: "osm:"}
 	ds.Notes = append(ds.Notes, notes...)
@@ -80,9 +80,9 @@ func dataset(file string, feats []feature, notes []imports.Note) (*imports.Datas
 		if number == "" {
 			number, name = name, ""
 		}
-		u, isAssumed := usage(f.tags)
+		u, isAssumed := usage(f.tags, usages)
 		room := imports.Room{Ref: f.id, SourceID: "osm:" + f.id, Number: number, Name: name, Usage: u,
-			UsageAssumed: isAssumed, Geometry: f.poly, Err: f.err}
+			Category: strings.TrimSpace(f.tags["room"]), UsageAssumed: isAssumed, Geometry: f.poly, Err: f.err}
 		if room.Err != nil {
 			b.Rooms = append(b.Rooms, room)
 			continue
@@ -154,10 +154,10 @@ func container(outlines []*outline, f *feature) *outline {
 func ringOf(pts []orb.Point) (orb.Ring, error) {
 	n := len(pts)
 	if n < 4 {
-		return nil, fmt.Errorf("the outline is not closed: it has only %d points", n)
+		return nil, imports.Reasonf("the outline is not closed: it has only %d points", n)
 	}
 	if pts[0] != pts[n-1] {
-		return nil, fmt.Errorf("the outline is not closed: its first point %s and last point %s differ", ll(pts[0]), ll(pts[n-1]))
+		return nil, imports.Reasonf("the outline is not closed: its first point %s and last point %s differ", ll(pts[0]), ll(pts[n-1]))
 	}
 	return orb.Ring(pts), nil
 }
@@ -169,10 +169,10 @@ func ll(p orb.Point) string { return fmt.Sprintf("(%.7f, %.7f)", p[0], p[1]) }
 func polygonOf(outers, inners []orb.Ring) (orb.Polygon, error) {
 	switch len(outers) {
 	case 0:
-		return nil, fmt.Errorf("the multipolygon has no outer ring")
+		return nil, imports.Reasonf("the multipolygon has no outer ring")
 	case 1:
 	default:
-		return nil, fmt.Errorf("the multipolygon has %d outer rings: a room must be one polygon", len(outers))
+		return nil, imports.Reasonf("the multipolygon has %d outer rings: a room must be one polygon", len(outers))
 	}
 	p := orb.Polygon{outers[0]}
 	return append(p, inners...), nil

@@ -7,11 +7,13 @@
 //     (level=0-3, level=0;1, or repeat_on) is imported once per level.
 //   - Usage, in this order: indoor=corridor → circulation; room=* (office → office, toilets → toilet,
 //     conference/storage/… → service, technical/server → equipment, stairs/elevator/entrance →
-//     circulation, kitchen/canteen → ancillary, shop → commercial…); amenity=* (toilets → toilet,
-//     restaurant/cafe → ancillary…); shop=* → commercial; office=* → office; a known word in the name;
+//     circulation, kitchen/canteen → ancillary, shop → commercial, shaft, void…); amenity=* (toilets →
+//     toilet, restaurant/cafe → ancillary…); a free-text room=* or amenity=* value (room=会议室,
+//     room=pipe_shaft) through the usage map (Options.Usages, an operator's file or
+//     imports.DefaultUsageMap); shop=* → commercial; office=* → office; a word of the map in the name;
 //     indoor=area without any of these → circulation (an open area); an indoor=room without any of
 //     these → office, counted in the summary's notes and marked assumed (a re-import keeps a usage a
-//     planner has set since).
+//     planner has set since). The room=* value is kept as the room's category.
 //   - Buildings: one per building=* outline that has rooms in it (a room belongs to the smallest outline
 //     containing its centroid); rooms outside every outline go into a building named after the file.
 //     Coordinates are lon/lat; the importer places each new building's local frame at the centroid of
@@ -54,12 +56,29 @@ var DefaultLimits = Limits{
 	MaxBytes:    1 << 30,
 }
 
-// Read reads OSM XML or OSM GeoJSON (told apart by the first character: '<' or '{') and returns its
-// rooms as a dataset for imports.Import. Errors that stop the reading name the file and the line (XML)
-// or feature (GeoJSON). A zero Limits means DefaultLimits.
+// Options says how ReadWith reads a file.
+type Options struct {
+	Limits Limits // a zero Limits means DefaultLimits
+	// Usages tells the usage of free-text tag values and names (nil: the default map).
+	Usages *imports.UsageMap
+}
+
+// Read reads a file with the default usage map (see ReadWith).
 func Read(file string, in io.Reader, lim Limits) (*imports.Dataset, error) {
+	return ReadWith(file, in, Options{Limits: lim})
+}
+
+// ReadWith reads OSM XML or OSM GeoJSON (told apart by the first character: '<' or '{') and returns its
+// rooms as a dataset for imports.Import. Errors that stop the reading name the file and the line (XML)
+// or feature (GeoJSON).
+func ReadWith(file string, in io.Reader, opt Options) (*imports.Dataset, error) {
+	lim := opt.Limits
 	if lim == (Limits{}) {
 		lim = DefaultLimits
+	}
+	usages := opt.Usages
+	if usages == nil {
+		usages = imports.DefaultUsageMap()
 	}
 	base := filepath.Base(file)
 	br := bufio.NewReader(in)
@@ -70,13 +89,13 @@ func Read(file string, in io.Reader, lim Limits) (*imports.Dataset, error) {
 		if err != nil {
 			return nil, imports.Wrap(base, "", err)
 		}
-		return dataset(file, feats, notes)
+		return dataset(file, feats, notes, usages)
 	case '<':
 		x, err := readXML(br, lim)
 		if err != nil {
 			return nil, imports.Wrap(base, "", err)
 		}
-		return dataset(file, x.features(), nil)
+		return dataset(file, x.features(), nil, usages)
 	}
 	return nil, imports.Errorf(base, "", "neither OSM XML nor GeoJSON")
 }

@@ -72,10 +72,49 @@ func TestUsage(t *testing.T) {
 		{map[string]string{"indoor": "room", "name": "会议室"}, floorplan.UsageService, false},
 		{map[string]string{"indoor": "area"}, floorplan.UsageCirculation, true},
 		{map[string]string{"indoor": "room", "ref": "2013"}, floorplan.UsageOffice, true},
+		// free text in room=* and amenity=* goes through the usage map
+		{map[string]string{"indoor": "room", "room": "会议室"}, floorplan.UsageService, false},
+		{map[string]string{"indoor": "room", "room": "pipe_shaft"}, floorplan.UsageShaft, false},
+		{map[string]string{"indoor": "area", "room": "void"}, floorplan.UsageVoid, false},
+		{map[string]string{"indoor": "room", "amenity": "elevator_lobby"}, floorplan.UsageCirculation, false},
+		{map[string]string{"indoor": "room", "room": "yes", "name": "WC"}, floorplan.UsageToilet, false},
 	}
 	for _, tt := range tests {
-		if u, a := usage(tt.tags); u != tt.want || a != tt.assumed {
+		if u, a := usage(tt.tags, imports.DefaultUsageMap()); u != tt.want || a != tt.assumed {
 			t.Errorf("usage(%v) = %s (assumed %v), want %s (%v)", tt.tags, u, a, tt.want, tt.assumed)
+		}
+	}
+}
+
+// ReadWith takes an operator's usage map for free-text values; Read uses the default map.
+func TestReadWithUsageMap(t *testing.T) {
+	data := osmXML(wayXML(1, map[string]string{"indoor": "room", "level": "0", "room": "机要室"}, square(0, 0, 1)...) +
+		wayXML(2, map[string]string{"indoor": "room", "level": "0", "room": "toilets"}, square(2, 0, 1)...))
+	m, err := imports.ParseUsageMap("usages.csv", strings.NewReader("机要室, 服务用房\ntoilets, office\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name   string
+		read   func() (*imports.Dataset, error)
+		secret floorplan.Usage
+	}{
+		{"default", func() (*imports.Dataset, error) { return Read("a.osm", strings.NewReader(data), Limits{}) }, floorplan.UsageOffice},
+		{"operator's", func() (*imports.Dataset, error) {
+			return ReadWith("a.osm", strings.NewReader(data), Options{Usages: m})
+		}, floorplan.UsageService},
+	} {
+		ds, err := tt.read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rooms := ds.Buildings[0].Rooms
+		if rooms[0].Usage != tt.secret || rooms[0].Category != "机要室" {
+			t.Errorf("%s map: room=机要室 is %s, category %q", tt.name, rooms[0].Usage, rooms[0].Category)
+		}
+		// OSM's own values keep their meaning: the map is for free text.
+		if rooms[1].Usage != floorplan.UsageToilet {
+			t.Errorf("%s map: room=toilets is %s", tt.name, rooms[1].Usage)
 		}
 	}
 }

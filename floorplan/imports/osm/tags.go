@@ -1,7 +1,6 @@
 package osm
 
 import (
-	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -22,7 +21,7 @@ var levelRange = regexp.MustCompile(`^(-?\d+)\s*-\s*(-?\d+)$`)
 func ParseLevels(v string) ([]int, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return nil, fmt.Errorf("the level is empty")
+		return nil, imports.Reasonf("the level is empty")
 	}
 	var out []int
 	seen := map[int]bool{}
@@ -45,13 +44,13 @@ func ParseLevels(v string) ([]int, error) {
 			a, errA := strconv.Atoi(m[1])
 			b, errB := strconv.Atoi(m[2])
 			if errA != nil || errB != nil {
-				return nil, fmt.Errorf("level %q: %q is out of range", v, part)
+				return nil, imports.Reasonf("level %q: %q is out of range", v, part)
 			}
 			if a > b {
 				a, b = b, a
 			}
 			if b-a >= maxLevelSpan {
-				return nil, fmt.Errorf("level %q: the range %q spans more than %d levels", v, part, maxLevelSpan)
+				return nil, imports.Reasonf("level %q: the range %q spans more than %d levels", v, part, maxLevelSpan)
 			}
 			for l := a; l <= b; l++ {
 				add(l)
@@ -59,12 +58,12 @@ func ParseLevels(v string) ([]int, error) {
 			continue
 		}
 		if f, err := strconv.ParseFloat(part, 64); err == nil && !math.IsNaN(f) {
-			return nil, fmt.Errorf("level %q: %q is not a whole floor (officemap keeps rooms on whole floors)", v, part)
+			return nil, imports.Reasonf("level %q: %q is not a whole floor (officemap keeps rooms on whole floors)", v, part)
 		}
-		return nil, fmt.Errorf("level %q: %q is not a level number, range or list", v, part)
+		return nil, imports.Reasonf("level %q: %q is not a level number, range or list", v, part)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("the level %q has no level number", v)
+		return nil, imports.Reasonf("the level %q has no level number", v)
 	}
 	return out, nil
 }
@@ -74,7 +73,7 @@ func ParseLevels(v string) ([]int, error) {
 func levels(tags map[string]string) ([]int, error) {
 	v, ok := tags["level"]
 	if !ok {
-		return nil, fmt.Errorf("no level tag: the room's floor is unknown")
+		return nil, imports.Reasonf("no level tag: the room's floor is unknown")
 	}
 	out, err := ParseLevels(v)
 	if err != nil {
@@ -83,7 +82,7 @@ func levels(tags map[string]string) ([]int, error) {
 	if rep := strings.TrimSpace(tags["repeat_on"]); rep != "" {
 		more, err := ParseLevels(rep)
 		if err != nil {
-			return nil, fmt.Errorf("repeat_on: %w", err)
+			return nil, imports.Reasonf("repeat_on: %v", err)
 		}
 		for _, l := range more {
 			if !containsInt(out, l) {
@@ -117,6 +116,8 @@ var (
 		floorplan.UsageAncillary:   {"kitchen", "canteen", "restaurant", "cafeteria", "parking", "security"},
 		floorplan.UsageCommercial:  {"shop", "retail"},
 		floorplan.UsageResidential: {"bedroom", "living"},
+		floorplan.UsageShaft:       {"shaft"},
+		floorplan.UsageVoid:        {"void"},
 		floorplan.UsageOther:       {"disused"},
 	})
 	amenityUsage = imports.UsageTable(map[floorplan.Usage][]string{
@@ -130,20 +131,27 @@ var (
 	})
 )
 
-// usage decides a room's usage from its tags, in this order: indoor=corridor is circulation; room=*,
-// amenity=*, shop=* (commercial), office=* (office), highway=elevator|steps or stairs=yes (circulation);
-// then a known word in its name (imports.UsageFromName); then indoor=area (an open area: circulation);
-// else an untagged indoor=room is an office — the kind of room the register is for — marked as
-// assumed, so that a re-import keeps a usage a planner has set since.
-func usage(tags map[string]string) (u floorplan.Usage, assumed bool) {
+// usage decides a room's usage from its tags, in this order: indoor=corridor is circulation; room=*
+// (a value of roomTagUsage, else its free text through the usage map: room=会议室), amenity=* (likewise),
+// shop=* (commercial), office=* (office), highway=elevator|steps or stairs=yes (circulation); then the
+// usage map's word in its name; then indoor=area (an open area: circulation); else an untagged
+// indoor=room is an office — the kind of room the register is for — marked as assumed, so that a
+// re-import keeps a usage a planner has set since.
+func usage(tags map[string]string, m *imports.UsageMap) (u floorplan.Usage, assumed bool) {
 	if tags["indoor"] == "corridor" {
 		return floorplan.UsageCirculation, false
 	}
-	if u, ok := roomTagUsage[strings.ToLower(tags["room"])]; ok {
-		return u, false
-	}
-	if u, ok := amenityUsage[strings.ToLower(tags["amenity"])]; ok {
-		return u, false
+	for _, t := range []struct {
+		key   string
+		table map[string]floorplan.Usage
+	}{{"room", roomTagUsage}, {"amenity", amenityUsage}} {
+		v := strings.TrimSpace(tags[t.key])
+		if u, ok := t.table[strings.ToLower(v)]; ok {
+			return u, false
+		}
+		if u, ok := m.Usage(strings.ReplaceAll(v, "_", " ")); ok {
+			return u, false
+		}
 	}
 	if s := tags["shop"]; s != "" && s != "no" && s != "vacant" {
 		return floorplan.UsageCommercial, false
@@ -154,7 +162,7 @@ func usage(tags map[string]string) (u floorplan.Usage, assumed bool) {
 	if h := tags["highway"]; h == "elevator" || h == "steps" || tags["stairs"] == "yes" || tags["elevator"] == "yes" {
 		return floorplan.UsageCirculation, false
 	}
-	if u, ok := imports.UsageFromName(tags["name"]); ok {
+	if u, ok := m.Usage(tags["name"]); ok {
 		return u, false
 	}
 	if tags["indoor"] == "area" {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
@@ -40,6 +41,16 @@ func TestValidate(t *testing.T) {
 		{"level too high", source.Request{Format: "dxf", Level: ptr(source.MaxLevel + 1)}, "level", "from -100 to 500"},
 		{"rotation NaN", source.Request{Format: "dxf", Rotation: ptr(math.NaN())}, "rotation", "number of degrees"},
 		{"rotation infinite", source.Request{Format: "dxf", Rotation: ptr(math.Inf(-1))}, "rotation", "number of degrees"},
+		{"repair options at their bounds", source.Request{Format: "osm", Snap: ptr(source.MaxSnap), MaxRepair: ptr(0.0),
+			IgnoreFootprint: true, Lang: "en-GB"}, "", ""},
+		{"outline layer on dxf", source.Request{Format: "dxf", OutlineLayer: "OUTLINE", Lang: "zh-CN"}, "", ""},
+		{"outline layer on osm", source.Request{Format: "osm", OutlineLayer: "OUTLINE"}, "outline_layer", "outline_layer applies to dxf imports only"},
+		{"snap negative", source.Request{Format: "dxf", Snap: ptr(-0.001)}, "snap", "from 0 (off) to 0.1, not -0.001"},
+		{"snap too far", source.Request{Format: "dxf", Snap: ptr(0.5)}, "snap", "metres from 0 (off) to 0.1"},
+		{"snap NaN", source.Request{Format: "dxf", Snap: ptr(math.NaN())}, "snap", "not NaN"},
+		{"max repair too large", source.Request{Format: "imdf", MaxRepair: ptr(2.0)}, "max_repair", "m² from 0 (off) to 1, not 2"},
+		{"max repair infinite", source.Request{Format: "imdf", MaxRepair: ptr(math.Inf(1))}, "max_repair", "not +Inf"},
+		{"unknown language", source.Request{Format: "geojson", Lang: "fr"}, "lang", `must be zh or en, not "fr"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,9 +63,98 @@ func TestValidate(t *testing.T) {
 			}
 			var pe *source.ParamError
 			if !errors.As(err, &pe) || pe.Param != tt.wantParam || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Validate() = %v, want a ParamError on %s saying %q", err, tt.wantParam, tt.want)
+				t.Fatalf("Validate() = %v, want a ParamError on %s saying %q", err, tt.wantParam, tt.want)
+			}
+			if zh := pe.ProblemIn("zh"); zh == "" || zh == pe.Problem || !hasHan(zh) || pe.ProblemIn("en") != pe.Problem {
+				t.Errorf("ProblemIn(zh) = %q, ProblemIn(en) = %q: want Chinese, and the English problem", zh, pe.ProblemIn("en"))
 			}
 		})
+	}
+}
+
+// hasHan reports whether s has a Chinese character.
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// The repair, footprint, language and usage options reach the import's options and the readers.
+func TestReadOptions(t *testing.T) {
+	for _, tt := range []struct {
+		name                 string
+		snap, maxRepair      *float64
+		wantSnap, wantRepair float64
+	}{
+		{"defaults", nil, nil, 0, 0},
+		{"off", ptr(0.0), ptr(0.0), -1, -1},
+		{"given", ptr(0.01), ptr(0.5), 0.01, 0.5},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := source.Read(source.Request{Format: "geojson", Data: []byte(twoRooms), Snap: tt.snap, MaxRepair: tt.maxRepair,
+				IgnoreFootprint: true, Lang: "en"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o := f.Options; o.Snap != tt.wantSnap || o.MaxRepair != tt.wantRepair || !o.IgnoreFootprint || o.Lang != "en" {
+				t.Errorf("options snap %v, max repair %v, ignore footprint %v, lang %q; want %v, %v, true, en",
+					o.Snap, o.MaxRepair, o.IgnoreFootprint, o.Lang, tt.wantSnap, tt.wantRepair)
+			}
+		})
+	}
+	t.Run("usage map", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "usages.csv")
+		if err := os.WriteFile(path, []byte("Sonderraum, shaft\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		m, err := imports.ReadUsageMap(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for format, data := range map[string]string{
+			"geojson": strings.Replace(twoRooms, `"number":"101"`, `"number":"101","name":"Sonderraum"`, 1),
+			"osm":     strings.Replace(oneWay, `<tag k="level" v="1"/>`, `<tag k="level" v="1"/><tag k="name" v="Sonderraum"/>`, 1),
+		} {
+			for _, usages := range []*imports.UsageMap{nil, m} {
+				f, err := source.Read(source.Request{Format: format, Data: []byte(data), Usages: usages})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := f.Dataset.Buildings[0].Rooms[0].Usage
+				if want := floorplan.UsageShaft; (got == want) != (usages != nil) {
+					t.Errorf("%s with map %v: usage %s", format, usages != nil, got)
+				}
+			}
+		}
+	})
+}
+
+// The reasons of the rooms an import skips are told in the request's language.
+func TestImportSkippedIn(t *testing.T) {
+	// Room 102 is a bow tie: it crosses itself.
+	const bad = `{"type":"FeatureCollection","features":[
+ {"type":"Feature","id":"a","properties":{"number":"101","level":0},"geometry":{"type":"Polygon","coordinates":[[[119.97,31.81],[119.9701,31.81],[119.9701,31.8101],[119.97,31.8101],[119.97,31.81]]]}},
+ {"type":"Feature","id":"b","properties":{"number":"102","level":0},"geometry":{"type":"Polygon","coordinates":[[[119.971,31.81],[119.9711,31.8101],[119.9711,31.81],[119.971,31.8101],[119.971,31.81]]]}}]}`
+	for _, tt := range []struct{ lang, want, notWant string }{
+		{"en", "self-intersects", "自相交"},
+		{"", "自相交", "self-intersects"},
+		{"zh-CN", "自相交", "self-intersects"},
+	} {
+		s := importtest.NewStore(t)
+		sum, err := source.Import(context.Background(), floorplan.NewRegister(s),
+			source.Request{Format: "geojson", Data: []byte(bad), Name: "bad.geojson", SkipInvalid: true, DryRun: true, Lang: tt.lang})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sum.Skipped) != 1 || sum.Skipped[0].Number != "102" {
+			t.Fatalf("lang %q: skipped %+v, want room 102", tt.lang, sum.Skipped)
+		}
+		if r := sum.Skipped[0].Reason; !strings.Contains(r, tt.want) || strings.Contains(r, tt.notWant) {
+			t.Errorf("lang %q: reason %q, want it to say %q", tt.lang, r, tt.want)
+		}
 	}
 }
 
