@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,6 +48,7 @@ type drawnRoom struct {
 	room  *PlanRoom
 	px    orb.Polygon // pixels
 	fill  color.NRGBA
+	hatch []orb.LineString // a void's hatching, in pixels
 	label *label
 }
 
@@ -56,9 +58,10 @@ type label struct {
 }
 
 type swatch struct {
-	box  rect
-	fill color.NRGBA
-	text text
+	box   rect
+	fill  color.NRGBA
+	hatch []orb.LineString // a void's swatch is hatched as the voids are
+	text  text
 }
 
 type scaleBar struct {
@@ -73,6 +76,9 @@ type layout struct {
 	stroke      float64 // room outline width
 	outline     orb.Polygon
 	rooms       []drawnRoom
+	openings    []orb.LineString // pixels
+	openingW    float64          // their width
+	hatchW      float64          // the width of a void's hatching
 	title       text
 	north       [4]orb.Point // arrow: tip, left barb, notch, right barb
 	northText   text
@@ -136,13 +142,7 @@ func computeLayout(p Plan, o Options, m measurer, cjk bool) *layout {
 	project := func(g orb.Polygon) orb.Polygon {
 		out := make(orb.Polygon, 0, len(g))
 		for _, r := range g {
-			pr := make(orb.Ring, 0, len(r))
-			for _, pt := range r {
-				if finite(pt[0]) && finite(pt[1]) {
-					pr = append(pr, toPx(pt))
-				}
-			}
-			if len(pr) >= 3 {
+			if pr := projectPoints(r, toPx); len(pr) >= 3 {
 				out = append(out, pr)
 			}
 		}
@@ -153,7 +153,13 @@ func computeLayout(p Plan, o Options, m measurer, cjk bool) *layout {
 	for i := range p.Rooms {
 		r := &p.Rooms[i]
 		L.rooms[i] = drawnRoom{room: r, px: project(r.Geometry), fill: roomColor(r, o.Color)}
+		if r.Usage == floorplan.UsageVoid {
+			L.rooms[i].hatch = hatchLines(L.rooms[i].px, hatchSpacing(L.stroke))
+		}
 	}
+	L.openings = projectLines(p.Openings, toPx)
+	L.openingW = 3 * L.stroke
+	L.hatchW = math.Max(1, 0.75*L.stroke)
 	placeLabels(L.rooms, labelSize, lang, m)
 
 	// Footer: scale bar and north arrow, then the legend.
@@ -182,7 +188,12 @@ func computeLayout(p Plan, o Options, m measurer, cjk bool) *layout {
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
+// roomColor is a room's fill: by status, agency or usage, but a void always has the void's pale fill
+// (it is hatched over), so that it never passes for a room.
 func roomColor(r *PlanRoom, by ColorBy) color.NRGBA {
+	if r.Usage == floorplan.UsageVoid {
+		return voidColor
+	}
 	switch by {
 	case ByAgency:
 		return AgencyColor(r.AgencyID)
@@ -341,6 +352,7 @@ func makeScaleBar(x, y, aw, s, size float64, m measurer) scaleBar {
 type legendEntry struct {
 	fill  color.NRGBA
 	label string
+	hatch bool // the swatch is hatched (voids)
 }
 
 // legendEntries lists what the colours mean, in a fixed order: statuses as Statuses gives them (with
@@ -382,7 +394,7 @@ func legendEntries(p Plan, by ColorBy, lang string, m measurer) []legendEntry {
 			return bytesLess(ags[i].id, ags[j].id)
 		})
 		for _, a := range ags {
-			out = append(out, legendEntry{AgencyColor(a.id), a.name})
+			out = append(out, legendEntry{fill: AgencyColor(a.id), label: a.name})
 		}
 	case ByUsage:
 		present := map[floorplan.Usage]bool{}
@@ -391,7 +403,7 @@ func legendEntries(p Plan, by ColorBy, lang string, m measurer) []legendEntry {
 		}
 		for _, u := range floorplan.Usages {
 			if present[u] {
-				out = append(out, legendEntry{UsageColor(u), UsageLabel(u, lang)})
+				out = append(out, legendEntry{UsageColor(u), UsageLabel(u, lang), u == floorplan.UsageVoid})
 				delete(present, u)
 			}
 		}
@@ -401,7 +413,7 @@ func legendEntries(p Plan, by ColorBy, lang string, m measurer) []legendEntry {
 		}
 		sort.Strings(rest)
 		for _, u := range rest {
-			out = append(out, legendEntry{UsageColor(floorplan.Usage(u)), u})
+			out = append(out, legendEntry{fill: UsageColor(floorplan.Usage(u)), label: u})
 		}
 	default:
 		count := map[floorplan.RoomStatus]int{}
@@ -409,7 +421,7 @@ func legendEntries(p Plan, by ColorBy, lang string, m measurer) []legendEntry {
 			count[r.Status]++
 		}
 		for _, st := range Statuses() {
-			out = append(out, legendEntry{StatusColor(st), fmt.Sprintf("%s (%d)", StatusLabel(st, lang), count[st])})
+			out = append(out, legendEntry{fill: StatusColor(st), label: fmt.Sprintf("%s (%d)", StatusLabel(st, lang), count[st])})
 			delete(count, st)
 		}
 		unknown := 0
@@ -421,8 +433,15 @@ func legendEntries(p Plan, by ColorBy, lang string, m measurer) []legendEntry {
 			if en {
 				l = "Not evaluated"
 			}
-			out = append(out, legendEntry{StatusColor(""), fmt.Sprintf("%s (%d)", l, unknown)})
+			out = append(out, legendEntry{fill: StatusColor(""), label: fmt.Sprintf("%s (%d)", l, unknown)})
 		}
+	}
+	if by != ByUsage && slices.ContainsFunc(p.Rooms, func(r PlanRoom) bool { return r.Usage == floorplan.UsageVoid }) {
+		l := UsageLabel(floorplan.UsageVoid, lang) + "（不计面积）"
+		if en {
+			l = UsageLabel(floorplan.UsageVoid, lang) + " (not floor area)"
+		}
+		out = append(out, legendEntry{fill: voidColor, label: l, hatch: true})
 	}
 	return out
 }
@@ -447,11 +466,15 @@ func layoutLegend(L *layout, entries []legendEntry, x0, y, aw, size float64, m m
 			x = x0
 			y += rowH
 		}
-		L.legend = append(L.legend, swatch{
+		s := swatch{
 			box:  rect{x, y, x + sw, y + sw},
 			fill: e.fill,
 			text: text{s: e.label, x: x + sw + size*0.4, y: y + sw/2 + size*0.36, size: size},
-		})
+		}
+		if e.hatch {
+			s.hatch = hatchLines(s.box.polygon(), math.Max(3, sw/4))
+		}
+		L.legend = append(L.legend, s)
 		x += need + size*1.5
 	}
 	if more > 0 {

@@ -42,7 +42,8 @@ var statusPaints = map[floorplan.RoomStatus]paint{
 // neutral neighbour, a light grey, so that it never passes for a known one.
 var unknownStatusColor = color.NRGBA{0xf0, 0xf0, 0xf0, 0xff}
 
-// usagePaints holds the room usages (ColorBy usage). Other shares the fill of unknown usages.
+// usagePaints holds the room usages (ColorBy usage). Other shares the fill of unknown usages; shafts are
+// a mid grey and voids near-white (hatched on plans).
 var usagePaints = map[floorplan.Usage]paint{
 	floorplan.UsageOffice:      {color.NRGBA{0x80, 0xb1, 0xd3, 0xff}, "办公室", "Office"},
 	floorplan.UsageRestRoom:    {color.NRGBA{0xbe, 0xba, 0xda, 0xff}, "休息室", "Rest room"},
@@ -52,10 +53,24 @@ var usagePaints = map[floorplan.Usage]paint{
 	floorplan.UsageAncillary:   {color.NRGBA{0xfc, 0xcd, 0xe5, 0xff}, "附属用房", "Ancillary"},
 	floorplan.UsageTechnical:   {color.NRGBA{0xbc, 0x80, 0xbd, 0xff}, "技术业务用房", "Technical"},
 	floorplan.UsageCirculation: {color.NRGBA{0xe5, 0xe5, 0xe5, 0xff}, "交通", "Circulation"},
+	floorplan.UsageShaft:       {color.NRGBA{0x96, 0x96, 0x96, 0xff}, "管井", "Shaft"},
+	floorplan.UsageVoid:        {voidColor, "中庭上空", "Void"},
 	floorplan.UsageCommercial:  {color.NRGBA{0xfb, 0x80, 0x72, 0xff}, "商业", "Commercial"},
 	floorplan.UsageResidential: {color.NRGBA{0xff, 0xff, 0xb3, 0xff}, "住宅", "Residential"},
 	floorplan.UsageOther:       {otherUsageColor, "其他", "Other"},
 }
+
+// voidColor is the fill of a void (open to the floor below), whatever the colouring: a near-white that
+// the plans hatch (see hatchLines) and the app draws hatched too, so that nobody takes a void for floor
+// area. voidHatchColor is the hatching's ink.
+var (
+	voidColor      = color.NRGBA{0xf7, 0xf7, 0xf7, 0xff}
+	voidHatchColor = color.NRGBA{0x96, 0x96, 0x96, 0xff}
+)
+
+// openingColor is the ink of doors and other openings drawn over the room outlines (a dark brown no
+// palette uses).
+var openingColor = color.NRGBA{0x8c, 0x51, 0x0a, 0xff}
 
 // otherUsageColor is the fill of usage other and of any usage missing from usagePaints.
 var otherUsageColor = color.NRGBA{0xd9, 0xd9, 0xd9, 0xff}

@@ -1,6 +1,7 @@
 // Package render draws a floor's plan as a PNG (with gg) or an SVG (written as text): rooms filled by
-// status, agency or usage, outlined, labelled with their number and per-person area where the label
-// fits, with a title, a legend, a scale bar in metres and a north arrow. The raster map tiles
+// status, agency or usage (voids always pale and hatched: they are no floor area), outlined, labelled
+// with their number and per-person area where the label fits, the floor's doors over the outlines,
+// with a title, a legend, a scale bar in metres and a north arrow. The raster map tiles
 // (api/tiles) are drawn here too, by ShapesPNG with the plans' own fill-and-outline drawing, in the
 // same palettes.
 //
@@ -27,6 +28,9 @@ type Plan struct {
 	// Outline is the floor's gross outline in local units, drawn under the rooms (BuildPlan uses the
 	// building's footprint when the floor has none); it may be empty.
 	Outline orb.Polygon
+	// Openings are the floor's doors and other openings in local units (floorplan.Floor.Openings),
+	// drawn over the rooms' outlines; nil when none are known.
+	Openings orb.MultiLineString
 	// AsOf is the day the statuses were evaluated for; zero leaves it out of the title.
 	AsOf time.Time
 }
@@ -145,7 +149,7 @@ func BuildPlan(ctx context.Context, store PlanStore, rep *floorplan.Report, floo
 			break
 		}
 	}
-	p := Plan{Floor: fl, Building: b, Outline: fl.Outline, Rooms: make([]PlanRoom, 0, len(rooms))}
+	p := Plan{Floor: fl, Building: b, Outline: fl.Outline, Openings: fl.Openings, Rooms: make([]PlanRoom, 0, len(rooms))}
 	if len(p.Outline) == 0 {
 		p.Outline = b.Footprint
 	}

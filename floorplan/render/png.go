@@ -87,6 +87,12 @@ func PNG(w io.Writer, p Plan, o Options) error {
 	}
 	drawShapes(dc, rooms, Outline{Color: rgb(inkHex), Width: L.stroke})
 	for _, r := range L.rooms {
+		strokeLines(dc, r.hatch, voidHatchColor, L.hatchW)
+	}
+	// A door is a gap in the wall: a paper-coloured casing cuts the outline, the door's line is drawn in it.
+	strokeLines(dc, L.openings, rgb(paperHex), L.openingW*1.6)
+	strokeLines(dc, L.openings, openingColor, L.openingW)
+	for _, r := range L.rooms {
 		if r.label == nil {
 			continue
 		}
@@ -127,7 +133,9 @@ func PNG(w io.Writer, p Plan, o Options) error {
 	for _, sw := range L.legend {
 		dc.DrawRectangle(sw.box.x0, sw.box.y0, sw.box.x1-sw.box.x0, sw.box.y1-sw.box.y0)
 		dc.SetColor(sw.fill)
-		dc.FillPreserve()
+		dc.Fill()
+		strokeLines(dc, sw.hatch, voidHatchColor, 1)
+		dc.DrawRectangle(sw.box.x0, sw.box.y0, sw.box.x1-sw.box.x0, sw.box.y1-sw.box.y0)
 		dc.SetColor(rgb(inkHex))
 		dc.SetLineWidth(1)
 		dc.Stroke()
@@ -192,6 +200,24 @@ func encodePNG(w io.Writer, im image.Image) error {
 		return fmt.Errorf("render: encoding PNG: %w", err)
 	}
 	return nil
+}
+
+// strokeLines draws open lines in c, width pixels wide, with butt caps.
+func strokeLines(dc *gg.Context, ls []orb.LineString, c color.NRGBA, width float64) {
+	if len(ls) == 0 {
+		return
+	}
+	for _, l := range ls {
+		dc.MoveTo(l[0][0], l[0][1])
+		for _, pt := range l[1:] {
+			dc.LineTo(pt[0], pt[1])
+		}
+	}
+	dc.SetLineCapButt()
+	dc.SetColor(c)
+	dc.SetLineWidth(width)
+	dc.Stroke()
+	dc.SetLineCapRound()
 }
 
 func pathPolygon(dc *gg.Context, p orb.Polygon) {

@@ -58,6 +58,7 @@ func SVG(w io.Writer, p Plan, o Options) error {
 		sw.str("</title></path>\n")
 	}
 	sw.str("</g>\n")
+	sw.marks(L)
 
 	sw.printf(`<g id="labels" fill="%s" text-anchor="middle">`+"\n", Hex(rgb(inkHex)))
 	for _, r := range L.rooms {
@@ -99,6 +100,11 @@ func SVG(w io.Writer, p Plan, o Options) error {
 	for _, s := range L.legend {
 		sw.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`,
 			num(s.box.x0), num(s.box.y0), num(s.box.x1-s.box.x0), num(s.box.y1-s.box.y0), Hex(s.fill))
+		if len(s.hatch) > 0 {
+			sw.printf(`<path stroke="%s" d="`, Hex(voidHatchColor))
+			sw.lines(s.hatch)
+			sw.str(`"/>`)
+		}
 		sw.printf(`<g stroke="none" fill="%s">`, Hex(rgb(inkHex)))
 		sw.text(s.text)
 		sw.str("</g>\n")
@@ -116,6 +122,41 @@ func SVG(w io.Writer, p Plan, o Options) error {
 		return fmt.Errorf("render: writing SVG: %w", err)
 	}
 	return nil
+}
+
+// marks writes the voids' hatching (a group "voids", one path per void carrying the room's id) and the
+// floor's openings (a group "openings", one path per opening), over the rooms and under the labels.
+func (s *svgWriter) marks(L *layout) {
+	hatched := false
+	for _, r := range L.rooms {
+		if len(r.hatch) == 0 {
+			continue
+		}
+		if !hatched {
+			s.printf(`<g id="voids" stroke="%s" stroke-width="%s" stroke-linecap="butt">`+"\n", Hex(voidHatchColor), num(L.hatchW))
+			hatched = true
+		}
+		s.printf(`<path data-id="%s" d="`, r.room.ID)
+		s.lines(r.hatch)
+		s.str("\"/>\n")
+	}
+	if hatched {
+		s.str("</g>\n")
+	}
+	if len(L.openings) == 0 {
+		return
+	}
+	// A door is a gap in the wall: a paper-coloured casing cuts the outline, the door's line is drawn in it.
+	s.printf(`<g id="openings" fill="none" stroke-linecap="butt" stroke-linejoin="round">`+"\n"+`<path stroke="%s" stroke-width="%s" d="`,
+		Hex(rgb(paperHex)), num(L.openingW*1.6))
+	s.lines(L.openings)
+	s.str("\"/>\n")
+	for _, o := range L.openings {
+		s.printf(`<path class="opening" stroke="%s" stroke-width="%s" d="`, Hex(openingColor), num(L.openingW))
+		s.lines([]orb.LineString{o})
+		s.str("\"/>\n")
+	}
+	s.str("</g>\n")
 }
 
 // roomTooltip is the hover text of a room: number, usage, agency, area and per-person area.
@@ -170,21 +211,33 @@ func (s *svgWriter) esc(v string) {
 
 func (s *svgWriter) path(p orb.Polygon) {
 	for _, r := range p {
-		for i, pt := range r {
-			s.buf = s.buf[:0]
-			if i == 0 {
-				s.buf = append(s.buf, 'M')
-			} else {
-				s.buf = append(s.buf, 'L')
-			}
-			s.buf = strconv.AppendFloat(s.buf, round2(pt[0]), 'f', -1, 64)
-			s.buf = append(s.buf, ' ')
-			s.buf = strconv.AppendFloat(s.buf, round2(pt[1]), 'f', -1, 64)
-			if s.err == nil {
-				_, s.err = s.w.Write(s.buf)
-			}
-		}
+		s.points(r)
 		s.str("Z")
+	}
+}
+
+// lines writes open lines as path data.
+func (s *svgWriter) lines(ls []orb.LineString) {
+	for _, l := range ls {
+		s.points(l)
+	}
+}
+
+// points writes positions as path data: a move to the first, lines to the rest.
+func (s *svgWriter) points(r []orb.Point) {
+	for i, pt := range r {
+		s.buf = s.buf[:0]
+		if i == 0 {
+			s.buf = append(s.buf, 'M')
+		} else {
+			s.buf = append(s.buf, 'L')
+		}
+		s.buf = strconv.AppendFloat(s.buf, round2(pt[0]), 'f', -1, 64)
+		s.buf = append(s.buf, ' ')
+		s.buf = strconv.AppendFloat(s.buf, round2(pt[1]), 'f', -1, 64)
+		if s.err == nil {
+			_, s.err = s.w.Write(s.buf)
+		}
 	}
 }
 

@@ -87,11 +87,14 @@ func serve(t *testing.T, deps api.Deps) *server {
 	return &server{Server: srv, t: t}
 }
 
-// do sends one API request and returns the status, the ETag and the body.
+// do sends one API request and returns the status, the ETag and the body. body is sent as JSON, or as
+// it is when it is a []byte (a file to upload).
 func (s *server) do(method, path string, body any, header map[string]string) (int, string, []byte) {
 	s.t.Helper()
 	var rd io.Reader
-	if body != nil {
+	if raw, ok := body.([]byte); ok {
+		rd = bytes.NewReader(raw)
+	} else if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			s.t.Fatal(err)

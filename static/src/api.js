@@ -33,17 +33,20 @@ export function pending() {
 }
 
 /**
- * request sends one API request and returns {data, etag, status}. body is sent as JSON; ifMatch sets
- * If-Match; contentType overrides the JSON media type (e.g. application/merge-patch+json).
+ * request sends one API request and returns {data, etag, status}. body is sent as JSON, or raw (a Blob:
+ * a file to upload) as it is; ifMatch sets If-Match; contentType overrides the media type (e.g.
+ * application/merge-patch+json; application/octet-stream for raw).
  */
-export async function request(method, path, {body, ifMatch, contentType} = {}) {
+export async function request(method, path, {body, raw, ifMatch, contentType} = {}) {
   const headers = {Accept: 'application/json, application/geo+json', 'Accept-Language': lang() === 'en' ? 'en' : 'zh-CN'};
   if (body !== undefined) headers['Content-Type'] = contentType || 'application/json';
+  if (raw !== undefined) headers['Content-Type'] = contentType || 'application/octet-stream';
   if (ifMatch) headers['If-Match'] = ifMatch;
   inFlight++;
   let res;
   try {
-    res = await fetch(path, {method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body)});
+    const sent = raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body);
+    res = await fetch(path, {method, headers, credentials: 'same-origin', body: sent});
   } catch (err) {
     throw new ApiError(0, {error: {code: 'network', message: String(err && err.message ? err.message : err)}});
   } finally {

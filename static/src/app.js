@@ -5,7 +5,7 @@
 import {ApiError, get, pending} from './api.js';
 import {h, replace, swatch, toast} from './dom.js';
 import {lang, onLangChange, statusLabel, t, usageLabel} from './i18n.js';
-import {STATUSES, USAGES, agencyColor, statusColor, usageColor} from './colors.js';
+import {STATUSES, USAGES, VOID, agencyColor, statusColor, usageColor} from './colors.js';
 import {agencyName, agencyRooms, data, findingsFor, floorById, floorsOf, invalidateReport, loadRegister, report, roomsOf} from './data.js';
 import {agencyCard, floorCard, messageCard, overviewCard, roomCard, setActions} from './panel.js';
 import {can} from './session.js';
@@ -142,13 +142,15 @@ function renderLegend() {
   } else if (state.colorBy === 'usage') {
     title = t('legend.usage');
     const present = new Set(feats.map((f) => f.properties.usage));
-    entries = USAGES.filter((u) => !feats.length || present.has(u)).map((u) => [usageColor(u), usageLabel(u)]);
+    entries = USAGES.filter((u) => !feats.length || present.has(u)).map((u) => [usageColor(u), usageLabel(u), u === VOID]);
   } else {
     title = t('legend.status');
     entries = STATUSES.map((s) => [statusColor(s), statusLabel(s)]);
   }
+  // Voids are hatched whatever the colouring: the legend says they are no floor area.
+  if (state.colorBy !== 'usage' && feats.some((f) => f.properties.usage === VOID)) entries.push([usageColor(VOID), t('legend.void'), true]);
   replace(box, h('div', {class: 'legend-title'}, title),
-    h('ul', null, entries.map(([c, label]) => h('li', null, swatch(c), label))));
+    h('ul', null, entries.map(([c, label, hatched]) => h('li', null, hatched ? h('span', {class: 'swatch void'}) : swatch(c), label))));
   box.hidden = state.editing;
 }
 
@@ -323,6 +325,33 @@ export async function setAgency(id, {fit = false, overview = false, quiet = fals
   renderAll();
 }
 
+/**
+ * Lands on a building just imported: reads the register again (the new building, its site and
+ * footprint), forgets what the import may have changed (its floors, the report, the room tiles), then
+ * chooses the building and zooms to its footprint — or, when it has none, to its rooms.
+ */
+export async function landOn(buildingId) {
+  if (state.editing) return;
+  try {
+    await loadRegister();
+  } catch (err) {
+    return failed(err);
+  }
+  data.floors.delete(buildingId);
+  invalidateReport();
+  fillSelects();
+  viewer.setBuildings(data.buildings, data.sites);
+  viewer.refreshRooms();
+  dashboard.refresh();
+  viewer.updateSize();
+  if (state.agencyId) await setAgency(null, {quiet: true});
+  await selectBuilding(buildingId);
+  const b = data.buildings.get(buildingId);
+  if (b && !b.footprint && state.buildingId === buildingId && state.floorRooms?.features.length) {
+    viewer.fitGeometries(state.floorRooms.features.map((f) => f.geometry));
+  }
+}
+
 /** Switches the room colouring: status, agency or usage. */
 export function setColorBy(mode) {
   state.colorBy = mode;
@@ -387,6 +416,7 @@ export function snapshot() {
     colorBy: state.colorBy,
     agency: state.agencyId,
     editing: state.editing,
+    openings: state.editing ? editor.openingCount() : viewer ? viewer.openingCount() : 0,
     busy: !state.ready || pending() > 0 || (state.editing ? editor.busy() : !!viewer && viewer.busy()),
     editor: state.editing ? editor.editorState() : null,
     error: state.error,

@@ -17,7 +17,7 @@ export function statusColor(s) {
 }
 
 export const USAGES = ['office', 'rest_room', 'toilet', 'service', 'equipment', 'ancillary', 'technical', 'circulation',
-  'commercial', 'residential', 'other'];
+  'shaft', 'void', 'commercial', 'residential', 'other'];
 
 const USAGE_COLORS = {
   office: '#80b1d3',
@@ -28,6 +28,8 @@ const USAGE_COLORS = {
   ancillary: '#fccde5',
   technical: '#bc80bd',
   circulation: '#e5e5e5',
+  shaft: '#969696',
+  void: '#f7f7f7',
   commercial: '#fb8072',
   residential: '#ffffb3',
 };
@@ -35,6 +37,44 @@ const USAGE_COLORS = {
 /** The fill colour of a room usage. */
 export function usageColor(u) {
   return USAGE_COLORS[u] || '#d9d9d9';
+}
+
+/** The usage of voids: open to the floor below, never floor area, always drawn pale and hatched. */
+export const VOID = 'void';
+
+/** The ink of a void's hatching. */
+export const VOID_HATCH = '#969696';
+
+/** The ink of doors and other openings, drawn over the rooms' outlines. */
+export const OPENING_COLOR = '#8c510a';
+
+let voidPattern = null;
+
+/**
+ * voidFill is the fill of a void on a canvas: the void's pale colour hatched with diagonal lines, as the
+ * rendered plans draw it (a CanvasPattern, made once).
+ */
+export function voidFill() {
+  if (!voidPattern) {
+    const size = 8;
+    const c = document.createElement('canvas');
+    c.width = size;
+    c.height = size;
+    const g = c.getContext('2d');
+    g.fillStyle = USAGE_COLORS.void;
+    g.fillRect(0, 0, size, size);
+    g.strokeStyle = VOID_HATCH;
+    g.lineWidth = 1.2;
+    g.beginPath();
+    // One diagonal and its two wrapped ends, so that the tiles join into unbroken lines.
+    for (const k of [-size, 0, size]) {
+      g.moveTo(k, size);
+      g.lineTo(k + size, 0);
+    }
+    g.stroke();
+    voidPattern = g.createPattern(c, 'repeat');
+  }
+  return voidPattern;
 }
 
 const AGENCY_PALETTE = ['#8dd3c7', '#fb8072', '#bebada', '#80b1d3', '#fdb462', '#b3de69', '#fccde5', '#bc80bd',

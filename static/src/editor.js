@@ -1,6 +1,7 @@
 // The floor editor for planners, in the building's LOCAL metres (the CAD plane the server measures
 // areas in): rooms come from GET /api/v1/floors/{id}/rooms?crs=local and are shown in a custom
-// projection with units 'm', so every coordinate drawn is the one stored.
+// projection with units 'm', so every coordinate drawn is the one stored. The floor's doors (the list's
+// openings) and voids (hatched) are drawn as in the viewer; doors are a reference, never edited here.
 //
 // Tools: select/modify (OpenLayers Modify over all rooms of the floor, so a vertex shared by two rooms
 // moves in both), draw a room (snapping to the rooms' and the building's edges and vertices), split a
@@ -30,11 +31,11 @@ import {ScaleLine, defaults as defaultControls} from 'ol/control.js';
 import {ApiError, etagOf, get, query, request} from './api.js';
 import {h, replace, toast} from './dom.js';
 import {area, t, usageLabel} from './i18n.js';
-import {USAGES, statusColor, withAlpha} from './colors.js';
+import {USAGES, VOID, statusColor, voidFill, withAlpha} from './colors.js';
 import {data, floorById, roomsOf} from './data.js';
 import {can} from './session.js';
 import {node, ortho, polygonArea, roundRings} from './geom.js';
-import {FONT_FAMILY} from './viewer.js';
+import {FONT_FAMILY, openingStyle} from './viewer.js';
 
 const local = new Projection({code: 'officemap:local', units: 'm', extent: [-100000, -100000, 100000, 100000]});
 const gj = new GeoJSON({dataProjection: local, featureProjection: local});
@@ -43,6 +44,7 @@ const ed = {
   map: null,
   rooms: null, // VectorSource of room features (local metres)
   backdrop: null,
+  openings: null, // VectorSource of the floor's doors (local metres), drawn only
   ctx: null, // {floorId, buildingId, onExit}
   mode: 'modify',
   orthoOn: false,
@@ -99,6 +101,8 @@ async function load() {
   ed.unit = (building.georef && building.georef.scale) || 1;
   ed.rooms.clear();
   ed.backdrop.clear();
+  ed.openings.clear();
+  if (fc.openings) ed.openings.addFeature(gj.readFeature({type: 'Feature', geometry: fc.openings, properties: {}}));
   for (const g of [building.footprint, floor.outline]) {
     if (g) ed.backdrop.addFeature(gj.readFeature({type: 'Feature', geometry: g, properties: {}}));
   }
@@ -126,12 +130,15 @@ function updateFeature(f, json, etag) {
 function createMap(target) {
   ed.rooms = new VectorSource();
   ed.backdrop = new VectorSource();
+  ed.openings = new VectorSource();
   const backdropLayer = new VectorLayer({source: ed.backdrop, style: new Style({
     fill: new Fill({color: '#ffffff'}), stroke: new Stroke({color: '#777', width: 2})})});
   const roomsLayer = new VectorLayer({source: ed.rooms, style: (f, res) => roomStyle(f, res)});
+  // The doors stay where they are while rooms are edited: a reference, neither snapped to nor saved.
+  const openingsLayer = new VectorLayer({source: ed.openings, style: openingStyle(3)});
   ed.map = new Map({
     target,
-    layers: [backdropLayer, roomsLayer],
+    layers: [backdropLayer, roomsLayer, openingsLayer],
     controls: defaultControls({attribution: false, rotate: false}).extend([new ScaleLine({units: 'metric'})]),
     view: new View({projection: local, center: [0, 0], zoom: 18, maxZoom: 28, minZoom: 10}),
   });
@@ -307,7 +314,7 @@ function roomStyle(f, res) {
   const err = ed.error && (ed.error.feature === f || (ed.error.otherId && f.getId() === ed.error.otherId));
   const fresh = isNew(f);
   const dirty = f.get('dirty');
-  const fill = fresh ? 'rgba(255,236,153,0.7)' : withAlpha(statusColor(p.status), 0.35);
+  const fill = fresh ? 'rgba(255,236,153,0.7)' : p.usage === VOID ? voidFill() : withAlpha(statusColor(p.status), 0.35);
   const styles = [new Style({
     fill: new Fill({color: fill}),
     stroke: new Stroke({
@@ -799,6 +806,11 @@ export function updateSize() {
 /** The ids of the saved rooms in the editor. */
 export function roomIds() {
   return ed.rooms ? ed.rooms.getFeatures().filter((f) => !isNew(f)).map((f) => f.getId()).sort() : [];
+}
+
+/** The number of door lines drawn on the floor. */
+export function openingCount() {
+  return ed.openings ? ed.openings.getFeatures().reduce((n, f) => n + f.getGeometry().getLineStrings().length, 0) : 0;
 }
 
 /** The pixel of a local coordinate [x, y] in metres. */

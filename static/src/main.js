@@ -15,6 +15,7 @@ import {accounts, can, loadMe, session, signOut} from './session.js';
 import {noteSessionEnded, passwordForm, rolesText, signInPage, totpForm, userMenu} from './account.js';
 import * as audit from './audit.js';
 import * as admin from './admin.js';
+import * as importPage from './importpage.js';
 
 /**
  * The basemap: none by default (a plain background: no external request). An operator sets an XYZ
@@ -29,7 +30,7 @@ function basemap() {
   return {url, attribution: meta('officemap-basemap-attribution')};
 }
 
-const VIEWS = {map: 'map-view', dashboard: 'dashboard-view', audit: 'audit-view', admin: 'admin-view'};
+const VIEWS = {map: 'map-view', dashboard: 'dashboard-view', import: 'import-view', audit: 'audit-view', admin: 'admin-view'};
 
 const page = {
   name: 'boot', // boot, signin, password, totp, app, error
@@ -44,11 +45,15 @@ function setPage(name) {
   document.getElementById('auth-view').hidden = name === 'app' || name === 'boot';
 }
 
-/** The tabs the user's roles may see, in order: the map (read), the dashboard (report), the audit log (audit_read). */
+/**
+ * The tabs the user's roles may see, in order: the map (read), the dashboard (report), the import page
+ * (import, with read: it lands on the map), the audit log (audit_read), the administrators' page.
+ */
 function allowedTabs() {
   const tabs = [];
   if (can('read')) tabs.push('map');
   if (can('report')) tabs.push('dashboard');
+  if (can('read') && can('import')) tabs.push('import');
   if (accounts() && can('audit_read')) tabs.push('audit');
   if (accounts() && (can('admin_users') || can('admin_roles'))) tabs.push('admin');
   return tabs;
@@ -69,6 +74,14 @@ function route() {
   if (page.started) app.showTab(tab);
   if (tab === 'audit') showAudit();
   if (tab === 'admin') admin.show(document.getElementById('admin-view'));
+  if (tab === 'import') importPage.show(document.getElementById('import-view'), {basemap: basemap(), onImported: landOn});
+}
+
+/** After an import: the map, on the building the import wrote, zoomed to it. */
+async function landOn(buildingId) {
+  location.hash = '#/map';
+  route(); // now, not at the hashchange: the map must have its size before it zooms
+  await app.landOn(buildingId);
 }
 
 // The auditor's page is in the main bundle (2 KB): a third dynamic chunk would split esbuild's runtime
@@ -194,6 +207,7 @@ async function init() {
     renderedRoomIds: () => (page.started ? app.renderedRoomIds() : []),
     roomPixel: (id) => app.roomPixel(id),
     pixelOf: (coord) => app.pixelOf(coord),
+    importPixelOf: (lonlat) => importPage.pixelOf(lonlat),
   });
 
   let who;

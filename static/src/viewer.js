@@ -21,7 +21,7 @@ import Point from 'ol/geom/Point.js';
 import {buffer, createEmpty, extend, getCenter, getHeight, getWidth, isEmpty} from 'ol/extent.js';
 import {ScaleLine, defaults as defaultControls} from 'ol/control.js';
 
-import {agencyColor, statusColor, usageColor, withAlpha} from './colors.js';
+import {OPENING_COLOR, VOID, agencyColor, statusColor, usageColor, voidFill, withAlpha} from './colors.js';
 import {seesPersonal} from './session.js';
 
 export const FONT_FAMILY = '"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","Microsoft YaHei","PingFang SC",sans-serif';
@@ -31,8 +31,26 @@ const geojson = new GeoJSON({dataProjection: 'EPSG:4326', featureProjection: 'EP
 
 const HIGHLIGHT = '#1f5fbf';
 
+/**
+ * The style of doors and other openings: a gap in the wall (a white casing over the rooms' outlines)
+ * with the door's line in it, as the rendered plans draw them. width is the door line's width in pixels.
+ */
+export function openingStyle(width = 3) {
+  return [
+    new Style({stroke: new Stroke({color: '#ffffff', width: width * 1.8, lineCap: 'butt'})}),
+    new Style({stroke: new Stroke({color: OPENING_COLOR, width, lineCap: 'butt'})}),
+  ];
+}
+
 /** The room id of a tile feature (the MVT format moves the id attribute to the feature id). */
 const roomId = (f) => f.getId() ?? f.get('id');
+
+/** The operator's basemap as a tile layer, or null when none is configured. */
+export function basemapLayer(basemap) {
+  if (!basemap || !basemap.url) return null;
+  return new TileLayer({source: new XYZ({url: basemap.url, attributions: basemap.attribution || undefined, maxZoom: 19}),
+    className: 'basemap'});
+}
 
 /** Viewer is the overview/floor map. */
 export class Viewer {
@@ -55,14 +73,11 @@ export class Viewer {
     this.sitesSource = new VectorSource();
     this.buildingsSource = new VectorSource();
     this.labelsSource = new VectorSource();
+    this.openingsSource = new VectorSource();
 
     const layers = [];
-    if (opts.basemap && opts.basemap.url) {
-      layers.push(new TileLayer({
-        source: new XYZ({url: opts.basemap.url, attributions: opts.basemap.attribution || undefined, maxZoom: 19}),
-        className: 'basemap',
-      }));
-    }
+    const base = basemapLayer(opts.basemap);
+    if (base) layers.push(base);
     this.hasBasemap = layers.length > 0;
 
     this.sitesLayer = new VectorLayer({source: this.sitesSource, style: (f) => this.siteStyle(f), declutter: 'sites'});
@@ -77,7 +92,9 @@ export class Viewer {
     this.labelsLayer = new VectorLayer({
       source: this.labelsSource, style: (f, res) => this.labelStyle(f, res), declutter: 'labels', minZoom: 17,
     });
-    layers.push(this.sitesLayer, this.buildingsLayer, this.roomsLayer, this.labelsLayer);
+    // The current floor's doors, over the rooms and under their labels.
+    this.openingsLayer = new VectorLayer({source: this.openingsSource, style: openingStyle(), minZoom: 17});
+    layers.push(this.sitesLayer, this.buildingsLayer, this.roomsLayer, this.openingsLayer, this.labelsLayer);
 
     this.map = new Map({
       target,
@@ -190,10 +207,21 @@ export class Viewer {
     this.roomsSource.refresh();
   }
 
-  /** The current floor's rooms (GeoJSON lon/lat) for labels, fly-to and the legend. */
+  /**
+   * The current floor's rooms (GeoJSON lon/lat) for labels, fly-to and the legend, and its doors (the
+   * collection's openings, a MultiLineString).
+   */
   setFloorRooms(fc) {
     this.labelsSource.clear();
-    if (fc) this.labelsSource.addFeatures(geojson.readFeatures(fc));
+    this.openingsSource.clear();
+    if (!fc) return;
+    this.labelsSource.addFeatures(geojson.readFeatures(fc));
+    if (fc.openings) this.openingsSource.addFeature(new Feature({geometry: geojson.readGeometry(fc.openings)}));
+  }
+
+  /** The number of door lines drawn on the current floor. */
+  openingCount() {
+    return this.openingsSource.getFeatures().reduce((n, f) => n + f.getGeometry().getLineStrings().length, 0);
   }
 
   /** Marks the buildings that hold rooms of the filtered agency (visible at every zoom). */
@@ -270,7 +298,9 @@ export class Viewer {
     const other = this.agencyId && f.get('agency_id') !== this.agencyId;
     if (other && !this.floorId) return null; // agency view: only its rooms
     const mark = id === this.roomId ? 'sel' : this.highlight.has(id) ? 'hl' : '';
-    const fill = other ? '#f4f4f4' : this.fillOf(f);
+    // A void (open to the floor below) is pale and hatched whatever the colouring: it is no floor area.
+    const isVoid = !other && f.get('usage') === VOID;
+    const fill = other ? '#f4f4f4' : isVoid ? VOID : this.fillOf(f);
     const alpha = this.floorId ? 0.85 : 0.55; // across floors, rooms stack: let the layers show through
     const key = `${fill}|${mark}|${alpha}`;
     let st = this.styleCache.get(key);
@@ -278,7 +308,7 @@ export class Viewer {
       const stroke = mark
         ? new Stroke({color: mark === 'sel' ? HIGHLIGHT : '#ff9900', width: 4})
         : new Stroke({color: other ? '#cfcfcf' : '#4d4d4d', width: 1});
-      st = new Style({fill: new Fill({color: withAlpha(fill, alpha)}), stroke, zIndex: mark ? 2 : 1});
+      st = new Style({fill: new Fill({color: isVoid ? voidFill() : withAlpha(fill, alpha)}), stroke, zIndex: mark ? 2 : 1});
       this.styleCache.set(key, st);
     }
     return st;
