@@ -53,10 +53,11 @@ var zhImporter = map[string]string{
 	"building %q: footprint of %.0f m² made from its rooms, each grown by %.2f m to the outer walls":              "建筑 %[1]q：按房间各外扩 %.2[3]f 米至外墙生成占地轮廓，面积 %.0[2]f 平方米",
 	"room %s on floor %s: not snapped onto its neighbours, which would make it invalid: %v":                       "楼层 %[2]s 的房间 %[1]s：未吸附到相邻房间，否则其几何将无效：%[3]v",
 	// repairs
-	"overlap of %s with room %s, already on the floor, cut from room %s":                                 "与楼层上已有房间 %[2]s 重叠的 %[1]s 已从房间 %[3]s 中切除",
-	"overlap of %s with room %s cut from room %s, the larger of the two (or the one a cut leaves whole)": "与房间 %[2]s 重叠的 %[1]s 已从房间 %[3]s 中切除（两者中较大者，或切除后仍完整者）",
-	"%d vertices moved by up to %.2g mm onto room %s and %d more rooms; the area changed by %s":          "%d 个顶点吸附到房间 %[3]s 及另外 %[4]d 个房间，最大移动 %.2[2]g 毫米；面积变化 %[5]s",
-	"%d vertices moved by up to %.2g mm onto room %s; the area changed by %s":                            "%d 个顶点吸附到房间 %[3]s，最大移动 %.2[2]g 毫米；面积变化 %[4]s",
+	"overlap of %s with room %s, already on the floor, cut from room %s":                                       "与楼层上已有房间 %[2]s 重叠的 %[1]s 已从房间 %[3]s 中切除",
+	"overlap of %s with room %s cut from room %s, the larger of the two":                                       "与房间 %[2]s 重叠的 %[1]s 已从两者中较大的房间 %[3]s 中切除",
+	"overlap of %s with room %s cut from room %s, the smaller of the two: the cut would have split the larger": "与房间 %[2]s 重叠的 %[1]s 已从两者中较小的房间 %[3]s 中切除（从较大者切除会将其分成两块）",
+	"%d vertices moved by up to %.2g mm onto room %s and %d more rooms; the area changed by %s":                "%d 个顶点吸附到房间 %[3]s 及另外 %[4]d 个房间，最大移动 %.2[2]g 毫米；面积变化 %[5]s",
+	"%d vertices moved by up to %.2g mm onto room %s; the area changed by %s":                                  "%d 个顶点吸附到房间 %[3]s，最大移动 %.2[2]g 毫米；面积变化 %[4]s",
 	// warnings
 	"building %q: the source's footprint lies %s from its rooms and was dropped; the building is placed by its rooms":                                           "建筑 %q：数据源的占地轮廓距其房间 %s，已舍弃；建筑按房间定位",
 	"building %q: %d rooms reach more than %.0f m out of the source's footprint (room %s by %.1f m); that footprint was not taken":                              "建筑 %q：%d 个房间超出数据源占地轮廓 %.0f 米以上（房间 %s 超出 %.1f 米）；未采用该轮廓",

@@ -62,6 +62,7 @@ type repair struct {
 	by                 float64 // farthest move, m (snap)
 	others             int     // neighbours snapped onto, besides other (snap)
 	existing           bool    // other is a room the import leaves alone (cut)
+	fallback           bool    // cut from the smaller room: the larger one would have been split (cut)
 }
 
 // in tells the repair in a language.
@@ -70,9 +71,11 @@ func (r repair) in(lang string) Repair {
 	switch {
 	case r.kind == RepairCut && r.existing:
 		action = Notef("overlap of %s with room %s, already on the floor, cut from room %s", formatArea(r.area), r.other, r.room)
-	case r.kind == RepairCut:
-		action = Notef("overlap of %s with room %s cut from room %s, the larger of the two (or the one a cut leaves whole)",
+	case r.kind == RepairCut && r.fallback:
+		action = Notef("overlap of %s with room %s cut from room %s, the smaller of the two: the cut would have split the larger",
 			formatArea(r.area), r.other, r.room)
+	case r.kind == RepairCut:
+		action = Notef("overlap of %s with room %s cut from room %s, the larger of the two", formatArea(r.area), r.other, r.room)
 	case r.others > 0:
 		action = Notef("%d vertices moved by up to %.2g mm onto room %s and %d more rooms; the area changed by %s",
 			r.moved, r.by*1000, r.other, r.others, formatArea(r.area))
@@ -310,7 +313,7 @@ func (p *plan) cut(rp *roomPlan, o *obstacle, overlap float64, floor string) boo
 			givers = []*obstacle{mine, o}
 		}
 	}
-	for _, g := range givers {
+	for i, g := range givers {
 		keeper := o
 		if g == o {
 			keeper = mine
@@ -325,7 +328,7 @@ func (p *plan) cut(rp *roomPlan, o *obstacle, overlap float64, floor string) boo
 			o.geom, o.bound = cut, cut.Bound()
 		}
 		p.repairs = append(p.repairs, repair{floor: floor, room: g.label, other: keeper.label, area: area, kind: RepairCut,
-			existing: keeper.existing})
+			existing: keeper.existing, fallback: i > 0})
 		return true
 	}
 	return false
