@@ -138,24 +138,27 @@ func (j siteJSON) domain() floorplan.Site {
 
 // agencyJSON is an agency (使用单位) on the wire.
 type agencyJSON struct {
-	ID             uuid.UUID `json:"id"`
-	Name           string    `json:"name"`
-	ShortName      string    `json:"short_name"`
-	Level          string    `json:"level" enum:"central,provincial,municipal,county,township"`
-	Scale          string    `json:"scale" enum:",central,provincial,municipal,county,township"`
-	ParentID       optID     `json:"parent_id"`
-	Headcount      int       `json:"headcount"`
-	ApprovedAreaM2 float64   `json:"approved_area_m2"`
-	Status         string    `json:"status" enum:"active,merged,abolished"`
-	StatusDate     date      `json:"status_date"`
-	SuccessorID    optID     `json:"successor_id"`
+	ID        uuid.UUID `json:"id"`
+	Name      string    `json:"name"`
+	ShortName string    `json:"short_name"`
+	// Code is the bureau's own key for the agency (统一社会信用代码 or an internal code); "" for none.
+	Code           string  `json:"code"`
+	Level          string  `json:"level" enum:"central,provincial,municipal,county,township"`
+	Scale          string  `json:"scale" enum:",central,provincial,municipal,county,township"`
+	ParentID       optID   `json:"parent_id"`
+	Headcount      int     `json:"headcount"`
+	ApprovedAreaM2 float64 `json:"approved_area_m2"`
+	Status         string  `json:"status" enum:"active,merged,abolished"`
+	StatusDate     date    `json:"status_date"`
+	SuccessorID    optID   `json:"successor_id"`
 	// JurisdictionID is the district the agency belongs to (null: its parent's, or the city level).
 	JurisdictionID optID `json:"jurisdiction_id"`
 	Version        int64 `json:"version" readonly:"true"`
 }
 
 func agencyOut(a floorplan.Agency) agencyJSON {
-	return agencyJSON{ID: a.ID, Name: a.Name, ShortName: a.ShortName, Level: string(a.Level), Scale: string(a.Scale),
+	return agencyJSON{ID: a.ID, Name: a.Name, ShortName: a.ShortName, Code: a.Code, Level: string(a.Level),
+		Scale:    string(a.Scale),
 		ParentID: optID(a.ParentID), Headcount: a.Headcount, ApprovedAreaM2: a.ApprovedAreaM2,
 		Status: string(a.Status), StatusDate: dateOf(a.StatusDate), SuccessorID: optID(a.SuccessorID),
 		JurisdictionID: optID(a.JurisdictionID), Version: a.Version}
@@ -168,7 +171,7 @@ func (j agencyJSON) domain() floorplan.Agency {
 	if status == "" {
 		status = floorplan.AgencyActive
 	}
-	return floorplan.Agency{ID: j.ID, Name: j.Name, ShortName: j.ShortName, Level: floorplan.AdminLevel(j.Level),
+	return floorplan.Agency{ID: j.ID, Name: j.Name, ShortName: j.ShortName, Code: j.Code, Level: floorplan.AdminLevel(j.Level),
 		Scale: floorplan.AdminLevel(j.Scale), ParentID: j.ParentID.UUID(), Headcount: j.Headcount,
 		ApprovedAreaM2: j.ApprovedAreaM2, Status: status, StatusDate: j.StatusDate.Time,
 		SuccessorID: j.SuccessorID.UUID(), JurisdictionID: j.JurisdictionID.UUID()}
@@ -176,8 +179,10 @@ func (j agencyJSON) domain() floorplan.Agency {
 
 // personJSON is a member of staff on the wire.
 type personJSON struct {
-	ID         uuid.UUID  `json:"id"`
-	Name       string     `json:"name"`
+	ID   uuid.UUID `json:"id"`
+	Name string    `json:"name"`
+	// StaffNo is the bureau's key for the person (工号); "" for none. Personal data, as the name.
+	StaffNo    string     `json:"staff_no"`
 	AgencyID   uuid.UUID  `json:"agency_id"`
 	Rank       string     `json:"rank" enum:"minister,vice_minister,bureau,vice_bureau,division,vice_division,section,vice_section,staff"`
 	Title      string     `json:"title"`
@@ -197,7 +202,7 @@ type postJSON struct {
 }
 
 func personOut(p floorplan.Person) personJSON {
-	out := personJSON{ID: p.ID, Name: p.Name, AgencyID: p.AgencyID, Rank: string(p.Rank), Title: p.Title,
+	out := personJSON{ID: p.ID, Name: p.Name, StaffNo: p.StaffNo, AgencyID: p.AgencyID, Rank: string(p.Rank), Title: p.Title,
 		Posts: make([]postJSON, 0, len(p.Posts)), Status: string(p.Status), StatusDate: dateOf(p.StatusDate),
 		Version: p.Version}
 	if !p.CreatedAt.IsZero() {
@@ -218,7 +223,7 @@ func (j personJSON) domain() floorplan.Person {
 	if status == "" {
 		status = floorplan.PersonActive
 	}
-	p := floorplan.Person{ID: j.ID, Name: j.Name, AgencyID: j.AgencyID, Rank: floorplan.Rank(j.Rank), Title: j.Title,
+	p := floorplan.Person{ID: j.ID, Name: j.Name, StaffNo: j.StaffNo, AgencyID: j.AgencyID, Rank: floorplan.Rank(j.Rank), Title: j.Title,
 		Status: status, StatusDate: j.StatusDate.Time, Posts: []floorplan.Post{}}
 	for _, po := range j.Posts {
 		id := po.ID

@@ -62,7 +62,9 @@ var TextRules = map[string]TextRule{
 	"room.source_category":      {nameRunes, false},
 	"agency.name":               {nameRunes, false},
 	"agency.short_name":         {codeRunes, false},
+	"agency.code":               {codeRunes, false},
 	"person.name":               {codeRunes, false},
+	"person.staff_no":           {codeRunes, false},
 	"person.title":              {nameRunes, false},
 	"person.posts.title":        {nameRunes, false},
 	"assignment.approval_ref":   {nameRunes, false},
@@ -110,6 +112,11 @@ const (
 	FieldNotUTF8        FieldReason = "invalid_utf8"
 	FieldOutOfRange     FieldReason = "out_of_range"
 	FieldOutsideOutline FieldReason = "outside_outline"
+	// FieldPadded: a key (a person's staff_no, an agency's code) that begins or ends with white space,
+	// which would make two keys that read the same differ.
+	FieldPadded FieldReason = "padded"
+	// FieldTaken: a key that another live record already has.
+	FieldTaken FieldReason = "taken"
 )
 
 // FieldError is a refused value of one field of a record. It wraps ErrInvalid; its Error is
@@ -185,6 +192,21 @@ func checkText(record, name, v string, rule TextRule) error {
 			r, i+1, allowed)
 	}
 	return nil
+}
+
+// checkKey refuses a key (a person's staff_no, an agency's code) with white space at either end; an empty
+// key is fine (none).
+func checkKey(record, name, v string) error {
+	if v != strings.TrimSpace(v) {
+		return fieldError(record, name, FieldPadded, "%q begins or ends with white space", v)
+	}
+	return nil
+}
+
+// KeyTakenError is the error of a store that refuses a key (a person's staff_no, an agency's code)
+// because another live record of the kind (entity: "person", "agency") already has it.
+func KeyTakenError(entity, name, value string) error {
+	return fieldError(entity, name, FieldTaken, "%q is already used by another %s", value, entity)
 }
 
 // withoutIndices drops the places in lists from a field's name: "records[2].note" → "records.note".

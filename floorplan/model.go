@@ -238,10 +238,13 @@ func (s AgencyStatus) Valid() bool {
 
 // Agency is a using unit (使用单位): a party or government organ, a dispatched body or a public institution.
 type Agency struct {
-	ID        uuid.UUID  `json:"id"`
-	Name      string     `json:"name"`
-	ShortName string     `json:"short_name,omitempty"`
-	Level     AdminLevel `json:"level"`
+	ID        uuid.UUID `json:"id"`
+	Name      string    `json:"name"`
+	ShortName string    `json:"short_name,omitempty"`
+	// Code is the bureau's own key for the agency (a 统一社会信用代码 or an internal code), by which its
+	// spreadsheets name it; empty for none. Two live agencies never share a code.
+	Code  string     `json:"code,omitempty"`
+	Level AdminLevel `json:"level"`
 	// Scale is the level whose space-standard table applies to the agency's staff when it differs from
 	// Level: 副省级 cities use the provincial scale, 派出机构 and 事业单位 are mapped onto another
 	// level's scale (notes to the 2014 standard). Empty means Level.
@@ -320,8 +323,12 @@ func (p Post) Held(d time.Time) bool { return Within(d, p.Start, p.End) }
 
 // Person is a member of staff.
 type Person struct {
-	ID         uuid.UUID    `json:"id"`
-	Name       string       `json:"name"`
+	ID   uuid.UUID `json:"id"`
+	Name string    `json:"name"`
+	// StaffNo is the bureau's stable key for the person (工号, an employee number), by which its
+	// spreadsheets and personnel system name them; empty for none. Two live people never share one. It is
+	// personal data, like the name. (The national ID number is never a key and never stored.)
+	StaffNo    string       `json:"staff_no,omitempty"`
 	AgencyID   uuid.UUID    `json:"agency_id"`
 	Rank       Rank         `json:"rank"`
 	Title      string       `json:"title,omitempty"` // main post title, e.g. "局长"

@@ -171,7 +171,11 @@ func (r Room) Validate() error {
 // successor.
 func (a Agency) Validate() error {
 	rec := label("agency", a.Name)
-	if err := checkTexts(rec, "agency", field{"name", a.Name}, field{"short_name", a.ShortName}); err != nil {
+	if err := checkTexts(rec, "agency", field{"name", a.Name}, field{"short_name", a.ShortName},
+		field{"code", a.Code}); err != nil {
+		return err
+	}
+	if err := checkKey(rec, "code", a.Code); err != nil {
 		return err
 	}
 	if err := checkRange(rec, "headcount", float64(a.Headcount), 0, MaxHeadcount, ""); err != nil {
@@ -203,11 +207,14 @@ func (a Agency) Validate() error {
 // Validate checks a person: a name, an agency, a known rank and status, the date of a retirement or
 // transfer, and each concurrent post (a title, an end after its start).
 func (p Person) Validate() error {
-	fields := []field{{"name", p.Name}, {"title", p.Title}}
+	fields := []field{{"name", p.Name}, {"staff_no", p.StaffNo}, {"title", p.Title}}
 	for i, post := range p.Posts {
 		fields = append(fields, inList("posts", i, field{"title", post.Title})...)
 	}
 	if err := checkTexts(label("person", p.Name), "person", fields...); err != nil {
+		return err
+	}
+	if err := checkKey(label("person", p.Name), "staff_no", p.StaffNo); err != nil {
 		return err
 	}
 	if blank(p.Name) {

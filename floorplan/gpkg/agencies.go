@@ -16,24 +16,28 @@ func agencyImageOf(r agencyRow) agencyImage {
 		Scale: string(a.Scale), ParentID: jsonID(a.ParentID), Headcount: a.Headcount,
 		ApprovedAreaM2: a.ApprovedAreaM2, Status: string(a.Status), StatusDate: jsonDate(a.StatusDate),
 		SuccessorID: jsonID(a.SuccessorID), CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted),
-		JurisdictionID: jsonID(a.JurisdictionID), Version: a.Version}
+		JurisdictionID: jsonID(a.JurisdictionID), Version: a.Version, Code: a.Code}
 }
 
 const agencyColumns = `a.id, a.name, a.short_name, a.level, a.scale, a.parent_id, a.headcount, a.approved_area_m2,
        a.status, CAST(a.status_date AS TEXT), a.successor_id, CAST(a.created_at AS TEXT), CAST(a.deleted_at AS TEXT),
-       a.jurisdiction_id, a.version`
+       a.jurisdiction_id, a.version, a.code`
 
 func (s *Store) scanAgency(row scanner) (agencyRow, error) {
 	var r agencyRow
 	a := &r.rec
 	err := row.Scan(idCol{&a.ID}, &a.Name, &a.ShortName, &a.Level, &a.Scale, idCol{&a.ParentID}, &a.Headcount,
 		&a.ApprovedAreaM2, &a.Status, dateCol{&a.StatusDate}, idCol{&a.SuccessorID}, instantCol{&r.created, s.loc},
-		instantCol{&r.deleted, s.loc}, idCol{&a.JurisdictionID}, &a.Version)
+		instantCol{&r.deleted, s.loc}, idCol{&a.JurisdictionID}, &a.Version, &a.Code)
 	return r, err
 }
 
-// checkAgencyRefs makes sure an agency's parent and successor are live.
-func checkAgencyRefs(ctx context.Context, q querier, a *floorplan.Agency) error {
+// checkAgencyRefs makes sure an agency's parent and successor are live, and that no other live agency
+// has its code.
+func checkAgencyRefs(ctx context.Context, q querier, a *floorplan.Agency, id uuid.UUID) error {
+	if err := checkAgencyCode(ctx, q, a.Code, id); err != nil {
+		return err
+	}
 	if err := liveIfGiven(ctx, q, sqlLiveAgency, a.ParentID, "parent agency"); err != nil {
 		return err
 	}
@@ -45,8 +49,8 @@ func checkAgencyRefs(ctx context.Context, q querier, a *floorplan.Agency) error 
 
 const sqlInsertAgency = `
 INSERT INTO agencies (id, name, short_name, level, scale, parent_id, headcount, approved_area_m2, status,
-                      status_date, successor_id, created_at, jurisdiction_id)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+                      status_date, successor_id, created_at, jurisdiction_id, code)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // CreateAgency adds an agency at version 1.
 func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
@@ -55,7 +59,7 @@ func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
 	}
 	a.Version = 0
 	return movedOn(s.create(ctx, &a.ID, func(q querier, id uuid.UUID, now time.Time) error {
-		if err := checkAgencyRefs(ctx, q, a); err != nil {
+		if err := checkAgencyRefs(ctx, q, a, id); err != nil {
 			return err
 		}
 		created, createdText := instant(now)
@@ -63,7 +67,7 @@ func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
 		row.rec.ID, row.rec.Version = id, 1
 		return s.agencies().insert(ctx, q, now, id, row, sqlInsertAgency, id.String(), a.Name, a.ShortName, a.Level,
 			a.Scale, nullID(a.ParentID), a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate),
-			nullID(a.SuccessorID), createdText, nullID(a.JurisdictionID))
+			nullID(a.SuccessorID), createdText, nullID(a.JurisdictionID), a.Code)
 	}), &a.Version)
 }
 
@@ -82,7 +86,7 @@ func (s *Store) Agencies(ctx context.Context) ([]floorplan.Agency, error) {
 const sqlUpdateAgency = `
 UPDATE agencies SET name = ?, short_name = ?, level = ?, scale = ?, parent_id = ?, headcount = ?,
        approved_area_m2 = ?, status = ?, status_date = ?, successor_id = ?,
-       jurisdiction_id = ?, version = version + 1
+       jurisdiction_id = ?, code = ?, version = version + 1
  WHERE id = ?`
 
 // UpdateAgency replaces an agency's fields if a.Version is still its version, and moves a.Version on.
@@ -92,7 +96,7 @@ func (s *Store) UpdateAgency(ctx context.Context, a *floorplan.Agency) error {
 	}
 	now := s.now()
 	return movedOn(s.write(ctx, func(q querier) error {
-		if err := checkAgencyRefs(ctx, q, a); err != nil {
+		if err := checkAgencyRefs(ctx, q, a, a.ID); err != nil {
 			return err
 		}
 		_, err := s.agencies().update(ctx, q, now, a.ID, func(old agencyRow) (agencyRow, error) {
@@ -100,7 +104,8 @@ func (s *Store) UpdateAgency(ctx context.Context, a *floorplan.Agency) error {
 				return old, err
 			}
 			_, err := q.ExecContext(ctx, sqlUpdateAgency, a.Name, a.ShortName, a.Level, a.Scale, nullID(a.ParentID),
-				a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate), nullID(a.SuccessorID), nullID(a.JurisdictionID), a.ID.String())
+				a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate), nullID(a.SuccessorID), nullID(a.JurisdictionID), a.Code,
+				a.ID.String())
 			nw := agencyRow{rec: *a, created: old.created}
 			nw.rec.Version++
 			return nw, err

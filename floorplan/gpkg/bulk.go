@@ -209,8 +209,11 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 			p := &people[i]
 			c, createdText := createdAt(p.CreatedAt, now)
 			created[i] = c
+			if err := checkStaffNo(ctx, q, p.StaffNo, ids[i]); err != nil {
+				return fmt.Errorf("person %d (%s): %w", i+1, p.Name, err)
+			}
 			_, err := b.insert.ExecContext(ctx, ids[i].String(), p.Name, nullID(p.AgencyID), p.Rank, p.Title, p.Status,
-				nullDate(p.StatusDate), createdText)
+				nullDate(p.StatusDate), createdText, p.StaffNo)
 			if err != nil {
 				return fmt.Errorf("person %d (%s): %w", i+1, p.Name, err)
 			}

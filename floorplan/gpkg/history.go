@@ -219,6 +219,7 @@ type agencyImage struct {
 	DeletedAt      jsonInstant `json:"deleted_at"`
 	JurisdictionID jsonID      `json:"jurisdiction_id"` // added by schema version 4
 	Version        int64       `json:"version"`         // added by schema version 7: 0 in images written before
+	Code           string      `json:"code"`            // added by schema version 9: '' in images written before
 }
 
 type jurisdictionImage struct {
@@ -261,7 +262,8 @@ type personImage struct {
 	StatusDate jsonDate    `json:"status_date"`
 	CreatedAt  jsonInstant `json:"created_at"`
 	DeletedAt  jsonInstant `json:"deleted_at"`
-	Version    int64       `json:"version"` // added by schema version 7: 0 in images written before
+	Version    int64       `json:"version"`  // added by schema version 7: 0 in images written before
+	StaffNo    string      `json:"staff_no"` // added by schema version 9: '' in images written before
 }
 
 type postImage struct {

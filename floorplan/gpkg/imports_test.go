@@ -35,6 +35,7 @@ func narrowUsages(from, to string) []string {
 // version 7.
 func downgradeV8(t *testing.T, path string) {
 	t.Helper()
+	downgradeV9(t, path)
 	queries := append(narrowUsages(gpkg.UsagesV8, gpkg.UsagesV7), gpkg.LayerViewsV7, `DROP VIEW rooms`, roomsViewV6,
 		`ALTER TABLE rooms_all DROP COLUMN source_category`, `ALTER TABLE rooms_all DROP COLUMN recorded_area_m2`,
 		`ALTER TABLE buildings_all DROP COLUMN lang`, `ALTER TABLE floors_all DROP COLUMN openings`,

@@ -14,18 +14,20 @@ import (
 func personImageOf(p floorplan.Person) personImage {
 	return personImage{ID: jsonID(p.ID), Name: p.Name, AgencyID: jsonID(p.AgencyID), Rank: string(p.Rank),
 		Title: p.Title, Status: string(p.Status), StatusDate: jsonDate(p.StatusDate),
-		CreatedAt: jsonInstant(p.CreatedAt), DeletedAt: jsonInstant(p.DeletedAt), Version: p.Version}
+		CreatedAt: jsonInstant(p.CreatedAt), DeletedAt: jsonInstant(p.DeletedAt), Version: p.Version,
+		StaffNo: p.StaffNo}
 }
 
 // deletedPerson is p deleted at the instant at.
 func deletedPerson(p floorplan.Person, at time.Time) floorplan.Person { p.DeletedAt = at; return p }
 
-const personColumns = `p.id, p.name, p.agency_id, p.rank, p.title, p.status, CAST(p.status_date AS TEXT), CAST(p.created_at AS TEXT), CAST(p.deleted_at AS TEXT), p.version`
+const personColumns = `p.id, p.name, p.agency_id, p.rank, p.title, p.status, CAST(p.status_date AS TEXT), CAST(p.created_at AS TEXT), CAST(p.deleted_at AS TEXT), p.version,
+       p.staff_no`
 
 func (s *Store) scanPerson(row scanner) (floorplan.Person, error) {
 	var r floorplan.Person
 	err := row.Scan(idCol{&r.ID}, &r.Name, idCol{&r.AgencyID}, &r.Rank, &r.Title, &r.Status, dateCol{&r.StatusDate},
-		instantCol{&r.CreatedAt, s.loc}, instantCol{&r.DeletedAt, s.loc}, &r.Version)
+		instantCol{&r.CreatedAt, s.loc}, instantCol{&r.DeletedAt, s.loc}, &r.Version, &r.StaffNo)
 	r.Posts = []floorplan.Post{}
 	return r, err
 }
@@ -146,7 +148,8 @@ func dayOrZero(t time.Time) time.Time {
 
 const (
 	sqlInsertPerson = `
-INSERT INTO people (id, name, agency_id, rank, title, status, status_date, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+INSERT INTO people (id, name, agency_id, rank, title, status, status_date, created_at, staff_no)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 // CreatePerson adds a person with their posts. A non-zero CreatedAt is kept.
@@ -162,10 +165,13 @@ func (s *Store) CreatePerson(ctx context.Context, p *floorplan.Person) error {
 		if err := liveIfGiven(ctx, q, sqlLiveAgency, p.AgencyID, "agency"); err != nil {
 			return err
 		}
+		if err := checkStaffNo(ctx, q, p.StaffNo, id); err != nil {
+			return err
+		}
 		nw := *p
 		nw.ID, nw.Version, nw.CreatedAt, nw.DeletedAt = id, 1, created.In(s.loc), time.Time{}
 		err := s.people().insert(ctx, q, now, id, nw, sqlInsertPerson, id.String(), p.Name, nullID(p.AgencyID), p.Rank,
-			p.Title, p.Status, nullDate(p.StatusDate), createdText)
+			p.Title, p.Status, nullDate(p.StatusDate), createdText, p.StaffNo)
 		if err != nil {
 			return err
 		}
@@ -237,7 +243,8 @@ func (s *Store) People(ctx context.Context, f floorplan.PersonFilter) ([]floorpl
 }
 
 const sqlUpdatePerson = `
-UPDATE people SET name = ?, agency_id = ?, rank = ?, title = ?, status = ?, status_date = ?, version = version + 1
+UPDATE people SET name = ?, agency_id = ?, rank = ?, title = ?, status = ?, status_date = ?, staff_no = ?,
+       version = version + 1
  WHERE id = ?`
 
 // UpdatePerson replaces a person's fields and posts (posts left out are deleted) if p.Version is still
@@ -252,12 +259,15 @@ func (s *Store) UpdatePerson(ctx context.Context, p *floorplan.Person) error {
 		if err := liveIfGiven(ctx, q, sqlLiveAgency, p.AgencyID, "agency"); err != nil {
 			return err
 		}
+		if err := checkStaffNo(ctx, q, p.StaffNo, p.ID); err != nil {
+			return err
+		}
 		_, err := s.people().update(ctx, q, now, p.ID, func(old floorplan.Person) (floorplan.Person, error) {
 			if err := stale("person", old.Version, p.Version); err != nil {
 				return old, err
 			}
 			_, err := q.ExecContext(ctx, sqlUpdatePerson, p.Name, nullID(p.AgencyID), p.Rank, p.Title, p.Status,
-				nullDate(p.StatusDate), p.ID.String())
+				nullDate(p.StatusDate), p.StaffNo, p.ID.String())
 			nw := *p
 			nw.Version, nw.CreatedAt, nw.DeletedAt = old.Version+1, old.CreatedAt, time.Time{}
 			return nw, err

@@ -282,7 +282,7 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost
 				ParentID: uuid.UUID(r.ParentID), Headcount: r.Headcount, ApprovedAreaM2: r.ApprovedAreaM2,
 				Status: floorplan.AgencyStatus(r.Status), StatusDate: time.Time(r.StatusDate),
 				SuccessorID: uuid.UUID(r.SuccessorID), JurisdictionID: uuid.UUID(r.JurisdictionID),
-				Version: imageVersion(r.Version)})
+				Version: imageVersion(r.Version), Code: r.Code})
 		}
 	case floorplan.EntityPerson:
 		var r personImage
@@ -290,7 +290,7 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost
 			snap.People = append(snap.People, floorplan.Person{ID: uuid.UUID(r.ID), Name: r.Name,
 				AgencyID: uuid.UUID(r.AgencyID), Rank: floorplan.Rank(r.Rank), Title: r.Title, Posts: []floorplan.Post{},
 				Status: floorplan.PersonStatus(r.Status), StatusDate: time.Time(r.StatusDate),
-				Version: imageVersion(r.Version), CreatedAt: s.in(time.Time(r.CreatedAt))})
+				Version: imageVersion(r.Version), CreatedAt: s.in(time.Time(r.CreatedAt)), StaffNo: r.StaffNo})
 		}
 	case entityPost:
 		var r postImage

@@ -10,13 +10,13 @@ import (
 )
 
 const agencyColumns = `a.id, a.name, a.short_name, a.level, a.scale, a.parent_id, a.headcount, a.approved_area_m2,
-       a.status, a.status_date, a.successor_id, a.jurisdiction_id, a.version`
+       a.status, a.status_date, a.successor_id, a.jurisdiction_id, a.version, a.code`
 
 func scanAgency(row pgx.Row) (floorplan.Agency, error) {
 	var a floorplan.Agency
 	err := row.Scan(uuidDst(&a.ID), &a.Name, &a.ShortName, &a.Level, &a.Scale, optionalIDDst(&a.ParentID), &a.Headcount,
 		&a.ApprovedAreaM2, &a.Status, dateDst(&a.StatusDate), optionalIDDst(&a.SuccessorID),
-		optionalIDDst(&a.JurisdictionID), &a.Version)
+		optionalIDDst(&a.JurisdictionID), &a.Version, &a.Code)
 	return a, err
 }
 
@@ -33,8 +33,8 @@ func lockAgencyRefs(ctx context.Context, tx pgx.Tx, a *floorplan.Agency) error {
 
 const insertAgencySQL = `
 INSERT INTO agencies (id, name, short_name, level, scale, parent_id, headcount, approved_area_m2, status,
-                      status_date, successor_id, jurisdiction_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+                      status_date, successor_id, jurisdiction_id, code)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
 
 // CreateAgency adds an agency at version 1.
 func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
@@ -45,9 +45,12 @@ func (s *Store) CreateAgency(ctx context.Context, a *floorplan.Agency) error {
 		if err := lockAgencyRefs(ctx, tx, a); err != nil {
 			return err
 		}
+		if err := checkAgencyCode(ctx, tx, a.Code, id); err != nil {
+			return err
+		}
 		_, err := tx.Exec(ctx, insertAgencySQL, id, a.Name, a.ShortName, a.Level, a.Scale, nullID(a.ParentID),
 			a.Headcount, a.ApprovedAreaM2, a.Status, nullDate(a.StatusDate), nullID(a.SuccessorID),
-			nullID(a.JurisdictionID))
+			nullID(a.JurisdictionID), a.Code)
 		return err
 	}), &a.Version, 1)
 }
@@ -69,7 +72,7 @@ func (s *Store) Agencies(ctx context.Context) ([]floorplan.Agency, error) {
 const updateAgencySQL = `
 UPDATE agencies SET name = $2, short_name = $3, level = $4, scale = $5, parent_id = $6, headcount = $7,
        approved_area_m2 = $8, status = $9, status_date = $10, successor_id = $11,
-       jurisdiction_id = $12, version = version + 1
+       jurisdiction_id = $12, code = $14, version = version + 1
  WHERE id = $1 AND version = $13 AND deleted_at IS NULL
 RETURNING version`
 
@@ -85,9 +88,12 @@ func (s *Store) UpdateAgency(ctx context.Context, a *floorplan.Agency) error {
 		if err := lockAgencyRefs(ctx, tx, a); err != nil {
 			return err
 		}
+		if err := checkAgencyCode(ctx, tx, a.Code, a.ID); err != nil {
+			return err
+		}
 		return updateVersioned(ctx, tx, "agency", a.ID, a.Version, &next, agencyVersionSQL, updateAgencySQL, a.ID,
 			a.Name, a.ShortName, a.Level, a.Scale, nullID(a.ParentID), a.Headcount, a.ApprovedAreaM2, a.Status,
-			nullDate(a.StatusDate), nullID(a.SuccessorID), nullID(a.JurisdictionID), a.Version)
+			nullDate(a.StatusDate), nullID(a.SuccessorID), nullID(a.JurisdictionID), a.Version, a.Code)
 	})
 	return setVersion(err, &a.Version, next)
 }

@@ -231,10 +231,11 @@ func insertCreated(ctx context.Context, tx pgx.Tx, created map[uuid.UUID]time.Ti
 
 const (
 	bulkPeopleSQL = `
-INSERT INTO people (id, name, agency_id, rank, title, status, status_date, created_at)
-SELECT u.id, u.name, u.agency_id, u.rank, u.title, u.status, u.status_date, coalesce(u.created_at, now())
-  FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::date[], $8::timestamptz[])
-       AS u(id, name, agency_id, rank, title, status, status_date, created_at)
+INSERT INTO people (id, name, agency_id, rank, title, status, status_date, created_at, staff_no)
+SELECT u.id, u.name, u.agency_id, u.rank, u.title, u.status, u.status_date, coalesce(u.created_at, now()), u.staff_no
+  FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::date[], $8::timestamptz[],
+              $9::text[])
+       AS u(id, name, agency_id, rank, title, status, status_date, created_at, staff_no)
 RETURNING id, created_at`
 	bulkPostsSQL = `
 INSERT INTO posts (id, person_id, title, agency_id, start_date, end_date)
@@ -272,6 +273,9 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 		if err := lockAll(ctx, tx, lockAgenciesShareSQL, agencies, "agency"); err != nil {
 			return err
 		}
+		if err := checkStaffNos(ctx, tx, people, ids); err != nil {
+			return err
+		}
 		return inChunks(len(people), func(start, end int) error {
 			return insertPeopleChunk(ctx, tx, people[start:end], ids[start:end], postIDs[start:end], created)
 		})
@@ -295,6 +299,7 @@ func insertPeopleChunk(ctx context.Context, tx pgx.Tx, people []floorplan.Person
 	n := len(people)
 	var (
 		names, ranks, titles, statuses = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		staffNos                       = make([]string, n)
 		agencies                       = make([]pgtype.UUID, n)
 		statusDates                    = make([]pgtype.Date, n)
 		createdAt                      = make([]pgtype.Timestamptz, n)
@@ -305,6 +310,7 @@ func insertPeopleChunk(ctx context.Context, tx pgx.Tx, people []floorplan.Person
 	)
 	for i, p := range people {
 		names[i], ranks[i], titles[i], statuses[i] = p.Name, string(p.Rank), p.Title, string(p.Status)
+		staffNos[i] = p.StaffNo
 		agencies[i], statusDates[i], createdAt[i] = arrayID(p.AgencyID), arrayDate(p.StatusDate), arrayTime(p.CreatedAt)
 		for j, post := range p.Posts {
 			postID = append(postID, pgtype.UUID{Bytes: postIDs[i][j], Valid: true})
@@ -316,7 +322,7 @@ func insertPeopleChunk(ctx context.Context, tx pgx.Tx, people []floorplan.Person
 		}
 	}
 	err := insertCreated(ctx, tx, created, bulkPeopleSQL, ids, names, agencies, ranks, titles, statuses, statusDates,
-		createdAt)
+		createdAt, staffNos)
 	if err != nil {
 		return err
 	}

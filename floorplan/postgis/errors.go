@@ -113,6 +113,8 @@ var constraintErrors = map[string]struct {
 	"rooms_state_known":                   {floorplan.ErrInvalid, "unknown room state"},
 	"rooms_recorded_area_positive":        {floorplan.ErrInvalid, "recorded_area_m2 must be a positive number of m², or none"},
 	"people_name_required":                {floorplan.ErrInvalid, "a person needs a name"},
+	"people_staff_no_key":                 {floorplan.ErrInvalid, "person: staff_no is already used by another person"},
+	"agencies_code_key":                   {floorplan.ErrInvalid, "agency: code is already used by another agency"},
 	"people_rank_known":                   {floorplan.ErrInvalid, "unknown rank"},
 	"people_status_known":                 {floorplan.ErrInvalid, "unknown person status"},
 	"posts_dates_ordered":                 {floorplan.ErrInvalid, "a post cannot end before it starts"},
@@ -150,6 +152,10 @@ func mapError(err error) error {
 	}
 	var oe *floorplan.OverlapError
 	if errors.As(err, &oe) {
+		return err
+	}
+	var fe *floorplan.FieldError
+	if errors.As(err, &fe) {
 		return err
 	}
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -10,12 +10,12 @@ import (
 	"officemap/floorplan"
 )
 
-const personColumns = `p.id, p.name, p.agency_id, p.rank, p.title, p.status, p.status_date, p.created_at, p.deleted_at, p.version`
+const personColumns = `p.id, p.name, p.agency_id, p.rank, p.title, p.status, p.status_date, p.created_at, p.deleted_at, p.version, p.staff_no`
 
 func (s *Store) scanPerson(row pgx.Row) (floorplan.Person, error) {
 	p := floorplan.Person{Posts: []floorplan.Post{}}
 	err := row.Scan(uuidDst(&p.ID), &p.Name, optionalIDDst(&p.AgencyID), &p.Rank, &p.Title, &p.Status,
-		dateDst(&p.StatusDate), instantDst(&p.CreatedAt, s.loc), instantDst(&p.DeletedAt, s.loc), &p.Version)
+		dateDst(&p.StatusDate), instantDst(&p.CreatedAt, s.loc), instantDst(&p.DeletedAt, s.loc), &p.Version, &p.StaffNo)
 	return p, err
 }
 
@@ -30,8 +30,8 @@ func scanPost(row pgx.Row) (floorplan.PersonPost, error) {
 
 const (
 	insertPersonSQL = `
-INSERT INTO people (id, name, agency_id, rank, title, status, status_date, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8, now()))
+INSERT INTO people (id, name, agency_id, rank, title, status, status_date, created_at, staff_no)
+VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8, now()), $9)
 RETURNING created_at`
 	otherPersonPostsSQL = `SELECT count(*) FROM posts WHERE id = ANY($1) AND person_id <> $2`
 	upsertPostSQL       = `
@@ -89,8 +89,11 @@ func (s *Store) CreatePerson(ctx context.Context, p *floorplan.Person) error {
 		if err := lockLiveIfGiven(ctx, tx, lockAgencyShareSQL, p.AgencyID, "agency"); err != nil {
 			return err
 		}
+		if err := checkStaffNos(ctx, tx, []floorplan.Person{*p}, []uuid.UUID{id}); err != nil {
+			return err
+		}
 		err := tx.QueryRow(ctx, insertPersonSQL, id, p.Name, nullID(p.AgencyID), p.Rank, p.Title, p.Status,
-			nullDate(p.StatusDate), nullTime(p.CreatedAt)).Scan(&created)
+			nullDate(p.StatusDate), nullTime(p.CreatedAt), p.StaffNo).Scan(&created)
 		if err != nil {
 			return err
 		}
@@ -157,7 +160,7 @@ func (s *Store) People(ctx context.Context, f floorplan.PersonFilter) ([]floorpl
 
 const updatePersonSQL = `
 UPDATE people SET name = $2, agency_id = $3, rank = $4, title = $5, status = $6, status_date = $7,
-       version = version + 1
+       staff_no = $9, version = version + 1
  WHERE id = $1 AND version = $8 AND deleted_at IS NULL
 RETURNING version`
 
@@ -175,8 +178,11 @@ func (s *Store) UpdatePerson(ctx context.Context, p *floorplan.Person) error {
 		if err := lockLiveIfGiven(ctx, tx, lockAgencyShareSQL, p.AgencyID, "agency"); err != nil {
 			return err
 		}
+		if err := checkStaffNos(ctx, tx, []floorplan.Person{*p}, []uuid.UUID{p.ID}); err != nil {
+			return err
+		}
 		err := updateVersioned(ctx, tx, "person", p.ID, p.Version, &next, personVersionSQL, updatePersonSQL, p.ID,
-			p.Name, nullID(p.AgencyID), p.Rank, p.Title, p.Status, nullDate(p.StatusDate), p.Version)
+			p.Name, nullID(p.AgencyID), p.Rank, p.Title, p.Status, nullDate(p.StatusDate), p.Version, p.StaffNo)
 		if err != nil {
 			return err
 		}

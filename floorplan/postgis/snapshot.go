@@ -253,12 +253,12 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost
 		snap.Agencies = append(snap.Agencies, floorplan.Agency{ID: r.ID, Name: r.Name, ShortName: r.ShortName,
 			Level: floorplan.AdminLevel(r.Level), Scale: floorplan.AdminLevel(r.scaleText()), ParentID: r.ParentID, JurisdictionID: r.JurisdictionID,
 			Headcount: r.Headcount, ApprovedAreaM2: r.ApprovedAreaM2, Status: floorplan.AgencyStatus(r.Status),
-			StatusDate: r.StatusDate.Time, SuccessorID: r.SuccessorID, Version: r.version()})
+			StatusDate: r.StatusDate.Time, SuccessorID: r.SuccessorID, Version: r.version(), Code: r.Code})
 	case floorplan.EntityPerson:
 		snap.People = append(snap.People, floorplan.Person{ID: r.ID, Name: r.Name, AgencyID: r.AgencyID,
 			Rank: floorplan.Rank(r.Rank), Title: r.Title, Posts: []floorplan.Post{},
 			Status: floorplan.PersonStatus(r.Status), StatusDate: r.StatusDate.Time, Version: r.version(),
-			CreatedAt: s.in(r.CreatedAt)})
+			CreatedAt: s.in(r.CreatedAt), StaffNo: r.StaffNo})
 	case entityPost:
 		*posts = append(*posts, floorplan.PersonPost{PersonID: r.PersonID, Post: floorplan.Post{ID: r.ID,
 			Title: r.Title, AgencyID: r.AgencyID, Start: r.StartDate.Time, End: r.EndDate.Time}})
@@ -343,6 +343,9 @@ type rowImage struct {
 	RecordedAreaM2 float64         `json:"recorded_area_m2"` // null (0) when none is recorded
 	Lang           string          `json:"lang"`
 	Openings       json.RawMessage `json:"openings"`
+	// Added by 0011_staff: absent ('') in images written before.
+	StaffNo string `json:"staff_no"`
+	Code    string `json:"code"` // an agency's; a jurisdiction's too, which no snapshot rebuilds
 }
 
 // scaleText is the scale column of agencies and standard rows.

@@ -89,6 +89,9 @@ func Run(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 		{"FloorsOfOneOrdinal", testFloorsOfOneOrdinal},
 		{"Openings", testOpenings},
 		{"BuildingLang", testBuildingLang},
+		{"StaffNo", testStaffNo},
+		{"AgencyCode", testAgencyCode},
+		{"StaffKeysUnique", testStaffKeysUnique},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
