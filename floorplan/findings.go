@@ -389,6 +389,10 @@ func compareFindings(a, b Finding) int {
 	return compareID(ra, rb)
 }
 
+// AddMonths returns day d plus n calendar months, as the rules count a period (see addMonths): the last
+// day by which something due n months after d must be done.
+func AddMonths(d time.Time, n int) time.Time { return addMonths(DayOf(d), n) }
+
 // addMonths returns day d plus n calendar months, clamped to the last day of the target month (the way
 // Chinese law counts a period of months: 31 January + 1 month is the last day of February).
 func addMonths(d time.Time, n int) time.Time {

@@ -126,6 +126,9 @@ func NewRegister(store Store, opts ...RegisterOption) *Register {
 	return g
 }
 
+// Policy returns the policy the register's room states are computed with (its rules' periods).
+func (g *Register) Policy() Policy { return g.pol }
+
 // Subscribe adds fn to what is called after every committed change (caches drop what it touches).
 func (g *Register) Subscribe(fn func(Changes)) {
 	g.mu.Lock()

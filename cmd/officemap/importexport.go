@@ -24,6 +24,7 @@ import (
 	"officemap/floorplan/imports"
 	"officemap/floorplan/imports/dxf"
 	"officemap/floorplan/imports/source"
+	"officemap/floorplan/imports/staff"
 	"officemap/geo"
 )
 
@@ -59,7 +60,10 @@ listed. The summary, its notes, warnings and reasons are told in --lang (zh by d
            or --units; needs --origin (and --rotation) for a new building; one floor (--level)
   osm      OSM XML (.osm) or OSM GeoJSON: indoor=room|area|corridor with level=*, ref/name
   imdf     an IMDF archive (.zip or folder): buildings, levels, units, occupants
-  geojson  a FeatureCollection of room polygons (lon/lat, or "crs": "local" metres with --origin)`,
+  geojson  a FeatureCollection of room polygons (lon/lat, or "crs": "local" metres with --origin)
+  agencies|people|assignments
+           the bureau's spreadsheets (.xlsx or .csv) in the layout of the templates (export agencies…),
+           matched by code, staff no. and room; --columns and --sheet as for rooms`,
 		Example: `  officemap import dxf plan.dxf --building "市政府1号楼" --level 2 --origin 119.974,31.811 --rotation 12
   officemap import dxf plan.dxf --list-layers
   officemap import osm building.osm --skip-invalid --json --lang en
@@ -187,6 +191,9 @@ func paramError(lang string, err error) error {
 func (e *env) runImport(cmd *cobra.Command, format, path string, o importFlags) error {
 	if strings.EqualFold(format, "rooms") {
 		return e.runRoomList(cmd, path, o) // the bureau's room register (roomlist.go)
+	}
+	if k := staff.Kind(strings.ToLower(format)); k.Valid() {
+		return e.runStaffImport(cmd, k, path, o) // agencies, people, assignments (staff.go)
 	}
 	req, err := o.request(cmd, format, path)
 	if err != nil {
@@ -413,7 +420,7 @@ func exportCmd(e *env) *cobra.Command {
 	var out, building, floor, crs, lang string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "export geojson|imdf|gpkg|csv|xlsx --out PATH",
+		Use:   "export geojson|imdf|gpkg|csv|xlsx|agencies|people|assignments --out PATH",
 		Short: "export buildings, floors and rooms as GeoJSON, IMDF, GeoPackage, CSV or Excel",
 		Long: `export writes the register (or one building, or one floor) to a file, atomically (a temporary
 file renamed into place when complete):
@@ -424,7 +431,10 @@ file renamed into place when complete):
            under the "officemap:" namespace
   gpkg     a new GeoPackage: an officemap store QGIS opens, plus a flat rooms_export layer
   csv      rooms with occupants and areas (UTF-8 with a byte-order mark, for Excel)
-  xlsx     the same as an Excel workbook`,
+  xlsx     the same as an Excel workbook
+  agencies, people, assignments
+           the staff spreadsheets in their import layout, to edit and import back: --out FILE.xlsx
+           (the template's workbook) or FILE.csv (UTF-8 with a byte-order mark)`,
 		Example: `  officemap export imdf --out venue.zip --building 3f1c…
   officemap export geojson --out floor.geojson --floor 9a2e…
   officemap export gpkg --out register.gpkg`,
@@ -436,6 +446,9 @@ file renamed into place when complete):
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format := strings.ToLower(args[0])
+			if k := staff.Kind(format); k.Valid() { // the staff spreadsheets (staffexport.go)
+				return e.runStaffExport(cmd.Context(), k, out, lang, asJSON)
+			}
 			known := false
 			for _, f := range exportFormats {
 				known = known || f == format

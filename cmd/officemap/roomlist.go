@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -92,12 +91,7 @@ func (e *env) runRoomList(cmd *cobra.Command, path string, o importFlags) error 
 	if err != nil {
 		return e.importFailed(o, err)
 	}
-	if !o.asJSON {
-		return sum.WriteText(e.stdout, o.lang)
-	}
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(sum)
+	return e.printSummary(o, sum) // staff.go
 }
 
 // readRoomList reads the file of a room list, up to maxRoomListBytes.

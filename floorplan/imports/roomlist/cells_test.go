@@ -5,6 +5,7 @@ import (
 
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/sheet"
 )
 
 func TestFloorOrdinal(t *testing.T) {
@@ -87,12 +88,12 @@ func TestNormalHeader(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			if got := fieldOf[normalHeader(tt.in)]; got != tt.want {
-				t.Errorf("%q (%q) is %q, want %q", tt.in, normalHeader(tt.in), got, tt.want)
+			if got := fieldOf[sheet.NormalHeader(tt.in)]; got != tt.want {
+				t.Errorf("%q (%q) is %q, want %q", tt.in, sheet.NormalHeader(tt.in), got, tt.want)
 			}
 		})
 	}
-	if f, ok := fieldOf[normalHeader("建筑面积")]; ok {
+	if f, ok := fieldOf[sheet.NormalHeader("建筑面积")]; ok {
 		t.Errorf("建筑面积 (gross area) is read as the %s", f)
 	}
 }
@@ -113,7 +114,7 @@ func TestParseColumns(t *testing.T) {
 			t.Errorf("ParseColumns(%q): no Chinese for %q", bad, zh)
 		}
 	}
-	if c := columnLetter("AB"); c != 27 {
+	if c := sheet.ColumnLetter("AB"); c != 27 {
 		t.Errorf("column AB = %d", c)
 	}
 }

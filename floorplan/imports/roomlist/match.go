@@ -11,6 +11,7 @@ import (
 
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/sheet"
 )
 
 // plan is the join of a list with the register: for each row, the drawn room it names and what the
@@ -62,7 +63,7 @@ func (rp *rowPlan) changed() bool {
 func newPlan(ctx context.Context, s floorplan.Reader, l *List, opt Options) (*plan, error) {
 	p := &plan{l: l, opt: opt, s: s, byCell: map[string]*building{}, bad: map[int]bool{}}
 	if _, ok := l.Columns[FieldBuilding]; !ok && strings.TrimSpace(opt.Building) == "" {
-		return nil, rejected(l.File, fail("no building column (楼栋, 建筑, building): give the building of the list"), opt.Lang)
+		return nil, sheet.Rejected(l.File, sheet.Fail("no building column (楼栋, 建筑, building): give the building of the list"), opt.Lang)
 	}
 	for i := range l.Rows {
 		if err := p.join(ctx, &l.Rows[i]); err != nil {
@@ -83,7 +84,7 @@ func (p *plan) problem(r *Row, f Field, why imports.Note) {
 	}
 	p.bad[r.Line] = true
 	err := imports.Reasonf("column %s: %s", column, &imports.NoteError{Note: why})
-	p.problems = append(p.problems, imports.Problem{Feature: rowName(r.Line, p.opt.Lang), Number: r.Number,
+	p.problems = append(p.problems, imports.Problem{Feature: sheet.RowName(r.Line, p.opt.Lang), Number: r.Number,
 		Reason: err.Error(), Err: err})
 }
 

@@ -1,0 +1,208 @@
+package staff
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/width"
+
+	"officemap/floorplan"
+	"officemap/floorplan/imports"
+)
+
+// A cell of a choice is read by its Chinese label or its English key, in any case and width.
+
+// rankAliases are other ways a personnel sheet writes a rank.
+var rankAliases = map[string]floorplan.Rank{
+	"正部级": floorplan.RankMinister, "副部级": floorplan.RankViceMinister, "正厅级": floorplan.RankBureau,
+	"副厅级": floorplan.RankViceBureau, "正局级": floorplan.RankBureau, "副局级": floorplan.RankViceBureau,
+	"正处级": floorplan.RankDivision, "副处级": floorplan.RankViceDivision, "正科级": floorplan.RankSection,
+	"副科级": floorplan.RankViceSection, "科员": floorplan.RankStaff, "办事员": floorplan.RankStaff,
+}
+
+// choiceKey is a cell as choices are compared: narrow, lower case, without spaces.
+func choiceKey(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(width.Narrow.String(s)), ""))
+}
+
+func parseRank(s string) (floorplan.Rank, *imports.Note) {
+	k := choiceKey(s)
+	for _, r := range floorplan.Ranks {
+		if k == string(r) || k == RankLabel(r) {
+			return r, nil
+		}
+	}
+	if r, ok := rankAliases[k]; ok {
+		return r, nil
+	}
+	return "", ptr(imports.Notef("%q is not a rank (use one of %s)", s, strings.Join(rankChoices(), "、")))
+}
+
+func parseLevel(s string) (floorplan.AdminLevel, *imports.Note) {
+	k := choiceKey(s)
+	for _, l := range floorplan.AdminLevels {
+		if k == string(l) || k == LevelLabel(l) || k+"机关" == LevelLabel(l) {
+			return l, nil
+		}
+	}
+	return "", ptr(imports.Notef("%q is not an administrative level (use one of %s)", s, strings.Join(levelChoices(), "、")))
+}
+
+// parseChoice reads a cell among labelled keys; format is the note when it is none of them (with the cell
+// and the choices as arguments).
+func parseChoice[K ~string](ls []label[K], s, format string) (K, *imports.Note) {
+	k := choiceKey(s)
+	for _, l := range ls {
+		if k == string(l.key) || k == l.zh {
+			return l.key, nil
+		}
+	}
+	return "", ptr(imports.Notef(format, s, strings.Join(labelChoices(ls), "、")))
+}
+
+var dateRE = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$`)
+
+// parseDate reads a day: 2026-11-15, 2026/11/15, 2026.11.15, 2026年11月15日, or an Excel date serial
+// (a workbook read raw gives dates as numbers).
+func parseDate(s string) (time.Time, *imports.Note) {
+	s = width.Narrow.String(strings.TrimSpace(s))
+	if m := dateRE.FindStringSubmatch(s); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		d, _ := strconv.Atoi(m[3])
+		t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+		if t.Year() == y && int(t.Month()) == mo && t.Day() == d && y >= 1900 {
+			return t, nil
+		}
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 1 && f < 2958466 && f == math.Trunc(f) {
+		if t, err := excelize.ExcelDateToTime(f, false); err == nil {
+			return floorplan.DayOf(t), nil
+		}
+	}
+	return time.Time{}, ptr(imports.Notef("%q is not a date (write it as 2026-11-15)", s))
+}
+
+func parseInt(s string) (int, *imports.Note) {
+	n, err := strconv.Atoi(strings.ReplaceAll(width.Narrow.String(s), ",", ""))
+	if err != nil || n < 0 {
+		return 0, ptr(imports.Notef("%q is not a whole number of 0 or more", s))
+	}
+	return n, nil
+}
+
+func parseArea(s string) (float64, *imports.Note) {
+	v, err := strconv.ParseFloat(strings.ReplaceAll(width.Narrow.String(s), ",", ""), 64)
+	if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, ptr(imports.Notef("%q is not an area in m² (a number such as 24.5)", s))
+	}
+	return v, nil
+}
+
+// postIn is a concurrent post as a cell gives it: its title, the agency (code or name) it is held in, and
+// its dates when the cell gives them (dated).
+type postIn struct {
+	title, agency string
+	start, end    time.Time
+	dated         bool
+}
+
+// parsePosts reads a cell of concurrent posts, "主任（市档案馆）；委员（市编委，2024-01-01至2026-03-31）": each a
+// title with, in brackets (full or half width), its agency and optionally its dates (FormatPost),
+// separated by ；, ; or a line break. A post without an agency is held in the person's own agency.
+func parsePosts(s string) ([]postIn, *imports.Note) {
+	var out []postIn
+	s = strings.NewReplacer("(", "（", ")", "）", ";", PostSeparator, "\n", PostSeparator).Replace(s)
+	for part := range strings.SplitSeq(s, PostSeparator) {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		in, ok := parsePost(part)
+		if !ok {
+			return nil, ptr(imports.Notef("%q is not a post as 职务（单位） or 职务（单位，2024-01-01至2026-03-31）", part))
+		}
+		out = append(out, in)
+	}
+	return out, nil
+}
+
+// parsePost reads one post of a cell.
+func parsePost(part string) (postIn, bool) {
+	i := strings.Index(part, "（")
+	if i < 0 {
+		return postIn{title: part}, true
+	}
+	if !strings.HasSuffix(part, "）") {
+		return postIn{}, false
+	}
+	in := postIn{title: strings.TrimSpace(part[:i])}
+	inner := strings.TrimSuffix(part[i+len("（"):], "）")
+	for _, bit := range strings.FieldsFunc(inner, func(r rune) bool { return r == '，' || r == ',' }) {
+		bit = strings.TrimSpace(bit)
+		if start, end, ok := parseSpan(bit); ok {
+			in.start, in.end, in.dated = start, end, true
+		} else if in.agency == "" {
+			in.agency = bit
+		} else {
+			return postIn{}, false
+		}
+	}
+	return in, in.title != ""
+}
+
+// parseSpan reads the dates of a post: "2024-01-01至2026-03-31", "2024-01-01起", "至2026-03-31" (also
+// with ~ or "to").
+func parseSpan(s string) (start, end time.Time, ok bool) {
+	s = strings.NewReplacer("~", "至", " to ", "至", "起", "").Replace(s)
+	from, to, ranged := strings.Cut(s, "至")
+	from, to = strings.TrimSpace(from), strings.TrimSpace(to)
+	if from == "" && to == "" {
+		return time.Time{}, time.Time{}, false
+	}
+	var n *imports.Note
+	if from != "" {
+		if start, n = parseDate(from); n != nil {
+			return time.Time{}, time.Time{}, false
+		}
+	}
+	if ranged && to != "" {
+		if end, n = parseDate(to); n != nil {
+			return time.Time{}, time.Time{}, false
+		}
+	}
+	return start, end, true
+}
+
+// FormatPost writes a concurrent post as a cell of the people sheet gives it: "主任（市档案馆）", with its
+// dates when it has any ("主任（市档案馆，2024-01-01起）", "主任（市档案馆，2024-01-01至2026-03-31）"); agency is
+// the agency's code or name ("" for the person's own).
+func FormatPost(title, agency string, start, end time.Time) string {
+	var bits []string
+	if agency != "" {
+		bits = append(bits, agency)
+	}
+	switch {
+	case !end.IsZero():
+		bits = append(bits, dayText(start)+"至"+dayText(end))
+	case !start.IsZero():
+		bits = append(bits, dayText(start)+"起")
+	}
+	if len(bits) == 0 {
+		return title
+	}
+	return title + "（" + strings.Join(bits, "，") + "）"
+}
+
+func dayText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(floorplan.DateLayout)
+}
+
+func ptr[T any](v T) *T { return &v }
