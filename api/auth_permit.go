@@ -242,6 +242,11 @@ func IdentityPermit(svc *identity.Service, agencies agencyReader) floorplan.Perm
 // writeAction is the action of the role matrix that a change needs.
 func writeAction(req floorplan.Request) identity.Action {
 	if req.Op == floorplan.OpBatch {
+		if req.Entity == floorplan.EntityPerson || req.Entity == floorplan.EntityAssignment {
+			// A staff list (an import or a sync) needs what each of its changes needs: an agency
+			// manager keeps its own agency's people in bulk as it does one by one.
+			return identity.ActionWritePeople
+		}
 		return identity.ActionImport
 	}
 	switch req.Entity {

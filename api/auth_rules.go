@@ -95,6 +95,8 @@ func routeRules() map[string]routeRule {
 		"GET /ogc/collections/{collectionId}/items/{featureId}": read,
 	}
 	maps.Copy(rules, rulesOf(accountRoutes())) // the account routes' rules stand in their table
+	maps.Copy(rules, staffRouteRules())        // the staff imports and sync (api/staff.go)
+	maps.Copy(rules, staffExportRouteRules())  // the staff templates and exports (api/staffexport.go)
 	collection := func(path string, write routeRule, methods ...string) {
 		for _, m := range methods {
 			method, sub, _ := strings.Cut(m, " ")

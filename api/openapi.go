@@ -193,6 +193,8 @@ func operations(withApp, withIdentity bool) []opDoc {
 				result: map[string]any{"type": "string", "format": "binary"}, resultType: t.typ})
 		}
 	}
+	ops = append(ops, staffOperations()...)
+	ops = append(ops, staffExportOperations()...)
 	if withIdentity {
 		ops = append(ops, authOperations()...)
 	}
@@ -257,6 +259,8 @@ func componentSchemas() []componentSchema {
 				"coordinates": map[string]any{"type": "array", "items": map[string]any{"type": "array", "minItems": 2,
 					"items": map[string]any{"type": "array", "minItems": 2, "maxItems": 3, "items": map[string]any{"type": "number"}}}}}}},
 		{name: "RoomListSummary", wire: roomlist.Summary{}},
+		{name: "StaffSummary", wire: staffSummaryJSON{}},
+		{name: "StaffSync", wire: staffSyncJSON{}},
 		{name: "Upload", schema: map[string]any{"type": "string", "format": "binary", "description": "the file, as raw bytes"}},
 		{name: "ImportSummary", schema: map[string]any{"type": "object", "description": "what the import created, updated, left unchanged and skipped (with reasons), and notes",
 			"properties": map[string]any{"file": map[string]any{"type": "string"}, "format": map[string]any{"type": "string"}, "dry_run": map[string]any{"type": "boolean"},
@@ -291,6 +295,34 @@ func componentSchemas() []componentSchema {
 		{name: "TokenInfo", wire: tokenInfoJSON{}, accounts: true},
 		{name: "AgencyRef", wire: agencyRefJSON{}, accounts: true},
 	}
+}
+
+// staffOperations documents the staff imports and the sync of an agency's staff (api/staff.go).
+func staffOperations() []opDoc {
+	const v1 = "/api/v1"
+	var ops []opDoc
+	for _, k := range []struct{ kind, what, fields string }{
+		{"agencies", "agencies: code, name, short name, parent, level, scale, headcount (编制), approved area (核定面积), status, status date, successor; matched by code, else by exact name",
+			"code, name, short_name, parent, level, scale, headcount, approved_area_m2, status, status_date, successor"},
+		{"people", "people: staff number (工号), name, agency, rank (职级), title, status, status date, concurrent posts; matched by staff number. Accounts on: an agency manager imports its own agency's people only",
+			"staff_no, name, agency, rank, title, status, status_date, posts"},
+		{"assignments", "room assignments: building, floor, room number, staff number, name, kind (主办公室/兼职办公室), start, end, approval reference; matched by room and person. Accounts on: an agency manager imports its own agency's people's assignments only",
+			"building, floor, room, staff_no, person, kind, start, end, approval_ref"},
+	} {
+		ops = append(ops, opDoc{method: "POST", path: v1 + "/imports/" + k.kind, tag: "transfer",
+			summary: "Import the bureau's spreadsheet of " + k.what + " (the body: an .xlsx workbook or a CSV file, UTF-8 or GB18030), all-or-nothing; a change of status, agency, rank or posts is written with its day from the file and the summary lists the deadlines it starts. A rejected file is 422 import_rejected naming each row and column; a change outside the caller's scope is 403 and writes nothing",
+			query: []paramDoc{
+				q("columns", str("name the columns, field=header or letter, e.g. staff_no=人员编号,rank=D (fields: "+k.fields+"); the others are found by their usual names")),
+				q("sheet", str("the sheet of a workbook (default: the first)")),
+				q("skip_invalid", paramDoc{"", "import the rows that can be taken and list the rest", map[string]any{"type": "boolean", "default": false}}),
+				q("dry_run", paramDoc{"", "check everything and write nothing", map[string]any{"type": "boolean", "default": false}}),
+				q("filename", str("the file's name, used in messages")),
+			}, body: "Upload", bodyType: "application/octet-stream", result: "StaffSummary"})
+	}
+	return append(ops, opDoc{method: "PUT", path: v1 + "/agencies/{id}/staff", tag: "agencies",
+		summary: "Make the agency's staff what the organisation department's list says on as_of: people who joined are created, changed ones updated, those not listed have left (status transferred as of as_of); all-or-nothing and idempotent (the same list again changes nothing). The summary reports the differences and the deadlines they start",
+		query:   []paramDoc{q("dry_run", paramDoc{"", "report the differences and write nothing", map[string]any{"type": "boolean", "default": false}})},
+		body:    "StaffSync", result: "StaffSummary"})
 }
 
 // openAPIDocument builds the document.

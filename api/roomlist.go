@@ -1,10 +1,7 @@
 package api
 
 import (
-	"errors"
-	"io"
 	"net/http"
-	"path/filepath"
 
 	"officemap/floorplan/imports"
 	"officemap/floorplan/imports/roomlist"
@@ -32,20 +29,9 @@ func (s *Server) importRoomList(w http.ResponseWriter, r *http.Request) error {
 		e.MessageZH = "参数 columns 有误：" + imports.ErrorIn(err, "zh")
 		return e
 	}
-	name := filepath.Base(qv.Get("filename"))
-	if name == "." || name == "/" {
-		name = "rooms" // told apart as .xlsx or CSV by its content
-	}
-	data, err := io.ReadAll(r.Body)
+	name, data, err := readSheetUpload(r, "rooms", "room list", "房间清单")
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return err
-		}
-		return badRequest("the request body could not be read")
-	}
-	if len(data) == 0 {
-		return badRequest("the request body is empty; it must be the room list (.xlsx or .csv)")
+		return err
 	}
 	sc, err := s.scopeOf(r.Context())
 	if err != nil {

@@ -61,7 +61,9 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 	}
 
 	handle(http.MethodPost, v1+"/imports/rooms", gated(s.imports, s.importRoomList)) // before {format}: it wins
+	s.staffRoutes(handle)                                                            // before {format}: they win
 	handle(http.MethodPost, v1+"/imports/{format}", gated(s.imports, s.importFile))
+	s.staffExportRoutes(get) // the templates and staff exports (api/staffexport.go), before {format}: they win
 	get(v1+"/exports/{format}", gated(s.exports, s.exportFile))
 
 	get("/ogc", s.ogcLanding)

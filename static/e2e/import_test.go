@@ -449,14 +449,7 @@ func TestBrowserImport(t *testing.T) {
 		b.signOut()
 		b.signIn("viewer", viewerPassword)
 		b.inApp()
-		if b.visible(`[data-tab="import"]`) {
-			t.Error("a viewer is offered the import page")
-		}
-		b.do(chromedp.Navigate(s.URL + "/#/import"))
-		b.inApp()
-		if st := b.state(); st.Tab != "map" {
-			t.Errorf("a viewer asking for #/import gets the tab %q, want map", st.Tab)
-		}
+		b.noTab(s.URL, "import")
 	})
 	b.checkClean(t, s.URL, func(st string) bool {
 		return st == "401 GET /api/v1/me" || strings.HasPrefix(st, "422 POST /api/v1/imports/osm?")

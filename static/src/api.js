@@ -68,6 +68,41 @@ export async function request(method, path, {body, raw, ifMatch, contentType} = 
   return {data, etag: res.headers.get('ETag'), status: res.status};
 }
 
+/**
+ * upload POSTs a file (a Blob) as the body of path with XMLHttpRequest, which, unlike fetch, tells how the
+ * upload goes: onProgress(loaded, total) as the bytes go out, onSent() once the whole body is out (the
+ * server is at work). Returns {data, status}; a refusal is thrown as an ApiError, as request does.
+ */
+export function upload(path, file, {onProgress, onSent} = {}) {
+  inFlight++;
+  return new Promise((resolve, reject) => {
+    const x = new XMLHttpRequest();
+    x.open('POST', path);
+    x.setRequestHeader('Accept', 'application/json');
+    x.setRequestHeader('Accept-Language', lang() === 'en' ? 'en' : 'zh-CN');
+    x.setRequestHeader('Content-Type', 'application/octet-stream');
+    x.upload.addEventListener('progress', (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size));
+    x.upload.addEventListener('load', () => onSent?.());
+    x.addEventListener('load', () => {
+      let data = null;
+      try {
+        data = x.responseText ? JSON.parse(x.responseText) : null;
+      } catch {
+        data = null;
+      }
+      if (x.status === 401 && unauthenticated) unauthenticated();
+      if (x.status >= 200 && x.status < 300) resolve({data, status: x.status});
+      else reject(new ApiError(x.status, data));
+    });
+    const failed = () => reject(new ApiError(0, {error: {code: 'network', message: 'the upload did not reach the server'}}));
+    x.addEventListener('error', failed);
+    x.addEventListener('abort', failed);
+    x.send(file);
+  }).finally(() => {
+    inFlight--;
+  });
+}
+
 /** GET path and return the decoded JSON. */
 export async function get(path) {
   return (await request('GET', path)).data;

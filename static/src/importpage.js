@@ -24,6 +24,7 @@ import {h, replace, toast} from './dom.js';
 import {area, t} from './i18n.js';
 import {data} from './data.js';
 import {FONT_FAMILY, basemapLayer} from './viewer.js';
+import {importSwitch} from './staffpage.js';
 
 const FORMATS = ['dxf', 'osm', 'imdf', 'geojson'];
 const EXTENSIONS = {dxf: 'dxf', osm: 'osm', zip: 'imdf', geojson: 'geojson', json: 'geojson'};
@@ -100,6 +101,7 @@ function build() {
   page.els = els;
   const dxfOnly = (node) => h('div', {class: 'dxf-only'}, node);
   replace(page.root, h('div', {class: 'audit pad', id: 'import-page'},
+    importSwitch('import'),
     L('import.title', 'h2'),
     L('import.intro', 'p', {class: 'hint'}),
     h('form', {id: 'import-form', class: 'import-form', novalidate: true, onSubmit: (e) => e.preventDefault()},

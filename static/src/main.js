@@ -11,11 +11,12 @@ import {initSearch} from './search.js';
 import {lang, setLang, t, translate} from './i18n.js';
 import {onUnauthenticated, pending} from './api.js';
 import {h, replace} from './dom.js';
-import {accounts, can, loadMe, session, signOut} from './session.js';
+import {accounts, can, loadMe, seesPersonal, session, signOut} from './session.js';
 import {noteSessionEnded, passwordForm, rolesText, signInPage, totpForm, userMenu} from './account.js';
 import * as audit from './audit.js';
 import * as admin from './admin.js';
 import * as importPage from './importpage.js';
+import * as staffPage from './staffpage.js';
 
 /**
  * The basemap: none by default (a plain background: no external request). An operator sets an XYZ
@@ -30,7 +31,7 @@ function basemap() {
   return {url, attribution: meta('officemap-basemap-attribution')};
 }
 
-const VIEWS = {map: 'map-view', dashboard: 'dashboard-view', import: 'import-view', audit: 'audit-view', admin: 'admin-view'};
+const VIEWS = {map: 'map-view', dashboard: 'dashboard-view', import: 'import-view', staff: 'staff-view', audit: 'audit-view', admin: 'admin-view'};
 
 const page = {
   name: 'boot', // boot, signin, password, totp, app, error
@@ -47,13 +48,15 @@ function setPage(name) {
 
 /**
  * The tabs the user's roles may see, in order: the map (read), the dashboard (report), the import page
- * (import, with read: it lands on the map), the audit log (audit_read), the administrators' page.
+ * (import, with read: it lands on the map), the staff import page (import or write_people, with personal
+ * data; reached from the import page when that is offered), the audit log (audit_read), the administrators' page.
  */
 function allowedTabs() {
   const tabs = [];
   if (can('read')) tabs.push('map');
   if (can('report')) tabs.push('dashboard');
   if (can('read') && can('import')) tabs.push('import');
+  if (can('read') && seesPersonal() && (can('import') || can('write_people'))) tabs.push('staff');
   if (accounts() && can('audit_read')) tabs.push('audit');
   if (accounts() && (can('admin_users') || can('admin_roles'))) tabs.push('admin');
   return tabs;
@@ -67,13 +70,17 @@ function route() {
   page.tab = tab;
   for (const [name, id] of Object.entries(VIEWS)) document.getElementById(id).hidden = name !== tab;
   document.getElementById('home-view').hidden = tab !== null;
+  // With the import tab, the staff import page is one of the import page's two parts (the switch at the
+  // top of both): no tab of its own, so that the header holds on one line.
+  const staffInImport = tabs.includes('import');
   for (const a of document.querySelectorAll('[data-tab]')) {
-    a.hidden = !tabs.includes(a.dataset.tab);
-    a.classList.toggle('active', a.dataset.tab === tab);
+    a.hidden = !tabs.includes(a.dataset.tab) || (a.dataset.tab === 'staff' && staffInImport);
+    a.classList.toggle('active', a.dataset.tab === tab || (a.dataset.tab === 'import' && tab === 'staff' && staffInImport));
   }
   if (page.started) app.showTab(tab);
   if (tab === 'audit') showAudit();
   if (tab === 'admin') admin.show(document.getElementById('admin-view'));
+  if (tab === 'staff') staffPage.show(document.getElementById('staff-view'));
   if (tab === 'import') importPage.show(document.getElementById('import-view'), {basemap: basemap(), onImported: landOn});
 }
 
