@@ -250,7 +250,7 @@ func TestImportOSMCommand(t *testing.T) {
 		}
 	}
 	if _, zh, _ := cli(t, db, "import", "osm", path); !strings.Contains(zh, "caserne.osm：2 个问题：way/398056943") ||
-		!strings.Contains(zh, "（--skip-invalid 可导入其余房间并列出这些问题）") {
+		!strings.Contains(zh, "（--skip-invalid 可导入其余部分并列出这些问题）") {
 		t.Errorf("stderr in Chinese (the default) = %q", zh)
 	}
 	var failed struct {

@@ -69,7 +69,7 @@ var (
 	glueEN = glue{colon: ": ", sep: "; ", room: "%s (room %s)", problems: "%d problems: ", more: "; and %d more",
 		rejected: "rejected", hint: " (--skip-invalid imports the rest and lists these)"}
 	glueZH = glue{colon: "：", sep: "；", room: "%s（房间 %s）", problems: "%d 个问题：", more: "；另有 %d 个",
-		rejected: "无法导入", hint: "（--skip-invalid 可导入其余房间并列出这些问题）"}
+		rejected: "无法导入", hint: "（--skip-invalid 可导入其余部分并列出这些问题）"}
 )
 
 func glueIn(lang string) glue {
@@ -84,7 +84,7 @@ func glueIn(lang string) glue {
 func (e *Error) Error() string { return e.In("en") }
 
 // In tells the error's line in a language, as Error does in English: "caserne.osm：2 个问题：way/1：…；
-// way/2：…（--skip-invalid 可导入其余房间并列出这些问题）".
+// way/2：…（--skip-invalid 可导入其余部分并列出这些问题）".
 func (e *Error) In(lang string) string {
 	g := glueIn(lang)
 	var b strings.Builder

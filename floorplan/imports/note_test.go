@@ -129,7 +129,7 @@ func TestRejectionIn(t *testing.T) {
 		t.Errorf("In(en) = %q, Error() = %q", en, e.Error())
 	}
 	zh := e.In("zh")
-	for _, want := range []string{"caserne.osm：2 个问题：way/1：level 2a: ", "；way/2（房间 A12）：", "自相交", "（--skip-invalid 可导入其余房间并列出这些问题）"} {
+	for _, want := range []string{"caserne.osm：2 个问题：way/1：level 2a: ", "；way/2（房间 A12）：", "自相交", "（--skip-invalid 可导入其余部分并列出这些问题）"} {
 		if !strings.Contains(zh, want) {
 			t.Errorf("In(zh) = %q, want it to contain %q", zh, want)
 		}

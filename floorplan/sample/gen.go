@@ -247,7 +247,9 @@ func (g *gen) person(key, agency string, s seat) int {
 		title = staffTitle(s.rank)
 	}
 	p := floorplan.Person{
-		ID:       newID("person", key),
+		ID: newID("person", key),
+		// The staff number (工号) the bureau's spreadsheets match people by, in the order they are made.
+		StaffNo:  fmt.Sprintf("CZ%04d", len(g.d.People)+1),
 		Name:     g.name(),
 		AgencyID: g.agency(agency).ID,
 		Rank:     s.rank,
