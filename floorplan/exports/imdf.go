@@ -297,6 +297,8 @@ func (a *imdfArchive) unitFeature(r floorplan.Room, lang string) imdfFeature {
 			imdf.Namespace + "name":             r.Name,
 			imdf.Namespace + "usage":            string(r.Usage),
 			imdf.Namespace + "state":            string(r.State),
+			imdf.Namespace + "idle_since":       nullDate(r.IdleSince),
+			imdf.Namespace + "valid_from":       nullDate(r.ValidFrom),
 			imdf.Namespace + "area_m2":          round(geo.Area(r.Geometry)),
 			imdf.Namespace + "agency_id":        nullID(r.AgencyID),
 			imdf.Namespace + "agency_name":      a.d.AgencyName(r.AgencyID),
@@ -345,6 +347,14 @@ func nullString(s string) any {
 }
 
 // nullArea is an area rounded as the others, or null for 0 (none).
+// nullDate is a day as YYYY-MM-DD, or null for none.
+func nullDate(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Format(time.DateOnly)
+}
+
 func nullArea(m2 float64) any {
 	if m2 == 0 {
 		return nil

@@ -21,6 +21,7 @@ package imports
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/paulmach/orb"
@@ -104,6 +105,13 @@ type Room struct {
 	Category string
 	// RecordedAreaM2 is an area the source records for the room (a room register's 账面面积); 0: none.
 	RecordedAreaM2 float64
+	// State and IdleSince are the room's state as the source records it (an officemap archive does);
+	// an empty State leaves an existing room's state as it is and makes a new room in use.
+	State     floorplan.RoomState
+	IdleSince time.Time
+	// ValidFrom is the day the room exists from in the world when the source knows it (an officemap
+	// archive); zero: the import's day.
+	ValidFrom time.Time
 	// UsageAssumed is set when the source does not say the usage and the reader took a default or a
 	// guess: a re-import then keeps the usage a planner has set since.
 	UsageAssumed bool

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/paulmach/orb"
@@ -240,5 +241,39 @@ func TestLonLatOpenings(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(sum.Notes, "\n"), "level 0: 1 openings left out") {
 		t.Errorf("notes %q", sum.Notes)
+	}
+}
+
+// A source that records a room's state, idle date and first day (an officemap archive) gives them to
+// the room it creates; a later source without a state leaves the room's as it is.
+func TestImportRoomState(t *testing.T) {
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	idle := room("i", "102", 0, rect(0, 0, 4, 5))
+	idle.State, idle.IdleSince, idle.ValidFrom = floorplan.RoomIdle, day("2025-03-01"), day("2019-06-30")
+	plain := room("p", "103", 0, rect(5, 0, 9, 5))
+	s := importtest.NewStore(t)
+	reg := floorplan.NewRegister(s)
+	sum, err := imports.Import(ctx, reg, dataset(idle, plain), imports.Options{Lang: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rooms, err := s.Rooms(ctx, floorplan.RoomFilter{BuildingID: sum.Targets[0].ID})
+	if err != nil || len(rooms) != 2 {
+		t.Fatalf("rooms %v, %v", rooms, err)
+	}
+	got := map[string]floorplan.Room{}
+	for _, r := range rooms {
+		got[r.Number] = r
+	}
+	if r := got["102"]; r.State != floorplan.RoomIdle || !r.IdleSince.Equal(day("2025-03-01")) || !r.ValidFrom.Equal(day("2019-06-30")) {
+		t.Errorf("102: state %q since %v, valid from %v", r.State, r.IdleSince, r.ValidFrom)
+	}
+	if r := got["103"]; r.State != floorplan.RoomInUse || !r.IdleSince.IsZero() {
+		t.Errorf("103: state %q since %v", r.State, r.IdleSince)
+	}
+	idle.State, idle.IdleSince = "", time.Time{}
+	again, err := imports.Import(ctx, reg, dataset(idle, plain), imports.Options{Lang: "en", Building: sum.Targets[0].ID.String()})
+	if err != nil || again.Rooms.Unchanged != 2 {
+		t.Fatalf("a re-import without states: %+v, %v", again, err)
 	}
 }

@@ -265,7 +265,8 @@ func (p *plan) room(src *Room, old *floorplan.Room, floorID uuid.UUID, geom orb.
 	}
 	if old == nil {
 		return floorplan.Room{ID: uuid.New(), FloorID: floorID, Number: strings.TrimSpace(src.Number),
-			Name: strings.TrimSpace(src.Name), Usage: usage, AgencyID: agency, State: floorplan.RoomInUse,
+			Name: strings.TrimSpace(src.Name), Usage: usage, AgencyID: agency,
+			State: cmp.Or(src.State, floorplan.RoomInUse), IdleSince: src.IdleSince, ValidFrom: src.ValidFrom,
 			Geometry: geom, SourceID: src.SourceID, SourceCategory: src.Category, RecordedAreaM2: recorded}
 	}
 	r := *old
@@ -288,6 +289,9 @@ func (p *plan) room(src *Room, old *floorplan.Room, floorID uuid.UUID, geom orb.
 	r.SourceCategory = cmp.Or(src.Category, r.SourceCategory)
 	if recorded > 0 {
 		r.RecordedAreaM2 = recorded
+	}
+	if src.State != "" {
+		r.State, r.IdleSince = src.State, src.IdleSince
 	}
 	return r
 }
@@ -331,7 +335,8 @@ func idOrEmpty(id uuid.UUID) string {
 func sameRoom(a, b floorplan.Room) bool {
 	return a.FloorID == b.FloorID && a.Number == b.Number && a.Name == b.Name && a.Usage == b.Usage &&
 		a.AgencyID == b.AgencyID && a.SourceID == b.SourceID && a.SourceCategory == b.SourceCategory &&
-		a.RecordedAreaM2 == b.RecordedAreaM2 && samePolygon(a.Geometry, b.Geometry)
+		a.RecordedAreaM2 == b.RecordedAreaM2 && a.State == b.State && a.IdleSince.Equal(b.IdleSince) &&
+		samePolygon(a.Geometry, b.Geometry)
 }
 
 // samePolygon reports whether two polygons have the same rings to within 1e-9 (a nanometre in metres).

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -325,7 +326,8 @@ func TestReadFSOfficemapArchive(t *testing.T) {
 		f["unit.geojson"] = strings.Replace(f["unit.geojson"], `"category":"office",`,
 			`"category":"walkway","officemap:source_category":"CIRC","officemap:source_id":"dxf:plan.dxf:3A","officemap:recorded_area_m2":12.5,`, 1)
 		f["unit.geojson"] = strings.Replace(f["unit.geojson"], `"category":"room.mechanical",`,
-			`"category":"nonpublic","officemap:source_category":null,"officemap:source_id":null,`, 1)
+			`"category":"nonpublic","officemap:source_category":null,"officemap:source_id":null,`+
+				`"officemap:state":"idle","officemap:idle_since":"2025-03-01","officemap:valid_from":"2019-06-30",`, 1)
 	}), imdf.Limits{})
 	if err != nil {
 		t.Fatal(err)
@@ -342,6 +344,15 @@ func TestReadFSOfficemapArchive(t *testing.T) {
 	}
 	if r := got["102"]; r.Category != "" || r.SourceID != "imdf:33333333-3333-4333-8333-333333333332" {
 		t.Errorf("102: %+v", r)
+	}
+	// The room's state, idle date and the day it exists from travel too: an idle room stays idle since
+	// its day, so the idle finding does not restart on the day of the import.
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	if r := got["102"]; r.State != floorplan.RoomIdle || !r.IdleSince.Equal(day("2025-03-01")) || !r.ValidFrom.Equal(day("2019-06-30")) {
+		t.Errorf("102's state %q since %v, valid from %v", r.State, r.IdleSince, r.ValidFrom)
+	}
+	if r := got["101"]; r.State != "" || !r.IdleSince.IsZero() || !r.ValidFrom.IsZero() {
+		t.Errorf("101 says no state: got %q %v %v", r.State, r.IdleSince, r.ValidFrom)
 	}
 }
 

@@ -2,6 +2,7 @@ package imdf
 
 import (
 	"github.com/google/uuid"
+	"time"
 
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
@@ -70,6 +71,15 @@ func unitRoom(f *feature, lv level) imports.Room {
 	}
 	if area, ok := f.props[Namespace+"recorded_area_m2"].(float64); ok && area > 0 {
 		r.RecordedAreaM2 = area
+	}
+	if st := floorplan.RoomState(str(f.props[Namespace+"state"])); st.Valid() {
+		r.State = st
+		if d, err := time.Parse(time.DateOnly, str(f.props[Namespace+"idle_since"])); err == nil && st == floorplan.RoomIdle {
+			r.IdleSince = d
+		}
+	}
+	if d, err := time.Parse(time.DateOnly, str(f.props[Namespace+"valid_from"])); err == nil {
+		r.ValidFrom = d
 	}
 	if id, err := idOf(f.props[Namespace+"agency_id"]); err == nil {
 		r.AgencyID = id
