@@ -3,7 +3,7 @@ package imports
 // zhDXF tells the notes of the dxf reader in Chinese (see zhMessages).
 var zhDXF = map[string]string{
 	// rooms, labels and names
-	"rooms from layer %q, numbers from layer %q, units %s":                                                                   "房间取自图层 %q，房间号取自图层 %q，单位 %s",
+	"rooms from layer %q, numbers from layer %q, drawing unit: %s":                                                           "房间取自图层 %q，房间号取自图层 %q，图纸单位：%s",
 	"rooms also from layers %s, whose names tell the usage":                                                                  "房间也取自图层 %s（图层名表明用途）",
 	"room names from layer %q":                                                                                               "房间名称取自图层 %q",
 	"--units %s used instead of the header's $INSUNITS (%s)":                                                                 "按 --units %s 换算，未采用文件头的 $INSUNITS（%s）",

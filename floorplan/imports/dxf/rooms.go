@@ -209,7 +209,7 @@ func ReadDrawing(file string, d *Drawing, opt Options) (*imports.Dataset, error)
 		return nil, imports.Wrap(base, "", err)
 	}
 	rr.label(labelsLayer, namesLayer)
-	rr.note(imports.Notef("rooms from layer %q, numbers from layer %q, units %s", roomsLayers[0], labelsLayer, rr.unit))
+	rr.note(imports.Notef("rooms from layer %q, numbers from layer %q, drawing unit: %s", roomsLayers[0], labelsLayer, rr.unit))
 	if len(roomsLayers) > 1 {
 		rr.note(imports.Notef("rooms also from layers %s, whose names tell the usage", strings.Join(quoteAll(roomsLayers[1:]), ", ")))
 	}

@@ -196,7 +196,7 @@ func TestReadContosoNames(t *testing.T) {
 		t.Errorf("found %d of the %d rooms checked", found, len(want))
 	}
 	notes := fmt.Sprint(ds.Notes)
-	for _, w := range []string{`names from layer "A-IDEN-NAME-EXST"`, "units in", "handle 37"} {
+	for _, w := range []string{`names from layer "A-IDEN-NAME-EXST"`, "drawing unit: in", "handle 37"} {
 		if !strings.Contains(notes, w) {
 			t.Errorf("notes lack %q:\n%s", w, notes)
 		}
