@@ -1,6 +1,11 @@
 // The app's state and what changes it: choosing a building, a floor, a room, an agency filter, a
 // colouring, a tab; the viewer, the panel, the legend and the level switcher follow. Search, the
 // dashboard and the editor call into here.
+//
+// The map's view lives in the address (see static/README.md, "Links"):
+// #/map?b=<building>&f=<floor>&r=<room>&color=agency|usage&agency=<agency>. Every navigation by the user
+// pushes a history entry (record); Back, Forward, an edited address or an opened link restore the view
+// (followHash), which pushes nothing.
 
 import {ApiError, get, pending} from './api.js';
 import {h, replace, swatch, toast} from './dom.js';
@@ -25,12 +30,16 @@ export const state = {
   floorRooms: null, // the current floor's rooms, GeoJSON lon/lat
   editing: false,
   error: null,
+  notice: null, // an i18n key shown above the panel's card: a link that could not be opened
 };
 
 let viewer;
 let editor = null; // the editor module, loaded on first use (a separate chunk)
 const els = {};
 let seq = 0; // guards against answers to superseded requests
+let holding = 0; // > 0 while restoring a link or running a navigation of several steps: record waits
+let written = null; // the address last written or followed: its hashchange is not followed again
+let restoring = 0; // the restore running last; an older one stops at its next step
 
 /** Starts the app in the page. */
 export async function start({basemap, dashboardModule}) {
@@ -100,6 +109,8 @@ function renderAll() {
 
 function renderPanel() {
   if (state.editing) return; // the editor owns the panel
+  const notice = state.notice ? messageCard(t(state.notice), 'error') : null;
+  if (notice) notice.id = 'link-notice';
   let card;
   const building = state.buildingId ? data.buildings.get(state.buildingId) : null;
   const floor = state.floorId ? floorById(state.floorId) : null;
@@ -107,7 +118,7 @@ function renderPanel() {
   else if (state.agencyId) card = agencyCard(state.agencyId, state.agencyRooms);
   else if (building) card = floorCard(building, floor, state.floorRooms, state.colorBy);
   else card = overviewCard();
-  replace(els.panel, card);
+  replace(els.panel, notice, card);
 }
 
 function renderLevels() {
@@ -160,7 +171,10 @@ function onMapClick({room, buildingId}) {
     if (room.floor_id !== state.floorId) {
       const floor = floorById(room.floor_id);
       const b = floor?.building_id || buildingId;
-      selectBuilding(b, {floorId: room.floor_id, fit: false}).then(() => selectRoom(room.id));
+      navigation(async () => {
+        await selectBuilding(b, {floorId: room.floor_id, fit: false});
+        await selectRoom(room.id);
+      });
       return;
     }
     selectRoom(room.id);
@@ -182,6 +196,7 @@ export function showOverview() {
   viewer.setSelection({});
   viewer.fitAll();
   renderAll();
+  record();
 }
 
 /** Chooses a building and shows one of its floors (floorId, or the lowest above ground). */
@@ -203,6 +218,7 @@ export async function selectBuilding(id, {floorId, fit = true} = {}) {
     Object.assign(state, {floorId: null, floorRooms: null});
     viewer.setRooms({floorId: null, agencyId: state.agencyId});
     renderAll();
+    record();
     return;
   }
   await showFloor(floor.id, my);
@@ -211,6 +227,7 @@ export async function selectBuilding(id, {floorId, fit = true} = {}) {
 /** Shows a floor of the current building. */
 export async function showFloor(floorId, my = ++seq) {
   Object.assign(state, {floorId, roomId: null, room: null, highlight: []});
+  record();
   viewer.setRooms({floorId, agencyId: state.agencyId});
   viewer.setSelection({buildingId: state.buildingId, highlight: state.highlight});
   renderLevels();
@@ -230,6 +247,7 @@ export async function showFloor(floorId, my = ++seq) {
 export async function selectRoom(id, {fly = false, highlight} = {}) {
   if (highlight) state.highlight = highlight;
   state.roomId = id;
+  record();
   viewer.setSelection({buildingId: state.buildingId, roomId: id, highlight: state.highlight});
   if (!id) {
     state.room = null;
@@ -256,7 +274,11 @@ export async function selectRoom(id, {fly = false, highlight} = {}) {
  */
 export async function goTo(hit) {
   if (state.editing) return;
-  if (state.tab !== 'map') location.hash = '#/map';
+  if (state.tab !== 'map') toMap();
+  await navigation(() => goToHit(hit));
+}
+
+async function goToHit(hit) {
   switch (hit.kind) {
     case 'building':
       await selectBuilding(hit.id);
@@ -303,12 +325,14 @@ export async function setAgency(id, {fit = false, overview = false, quiet = fals
   if (state.agencyId && !state.floorId) state.room = null;
   viewer.setRooms({floorId: state.floorId, agencyId: state.agencyId});
   if (!state.agencyId) {
+    record();
     if (!quiet) renderAll();
     if (!state.floorId && !quiet) viewer.fitAll();
     return;
   }
   state.room = null;
   state.roomId = null;
+  record();
   viewer.setSelection({buildingId: state.buildingId, highlight: state.highlight});
   renderAll();
   const my = state.agencyId;
@@ -344,8 +368,10 @@ export async function landOn(buildingId) {
   viewer.refreshRooms();
   dashboard.refresh();
   viewer.updateSize();
-  if (state.agencyId) await setAgency(null, {quiet: true});
-  await selectBuilding(buildingId);
+  await navigation(async () => {
+    if (state.agencyId) await setAgency(null, {quiet: true});
+    await selectBuilding(buildingId);
+  });
   const b = data.buildings.get(buildingId);
   if (b && !b.footprint && state.buildingId === buildingId && state.floorRooms?.features.length) {
     viewer.fitGeometries(state.floorRooms.features.map((f) => f.geometry));
@@ -358,12 +384,147 @@ export function setColorBy(mode) {
   els['color-by'].value = mode;
   viewer.setColorBy(mode);
   renderAll();
+  record();
 }
 
 /** Shows the map filtered to an agency, from the dashboard. */
 export function showAgencyOnMap(id) {
-  location.hash = '#/map';
-  setAgency(id, {fit: true, overview: true});
+  toMap();
+  navigation(() => setAgency(id, {fit: true, overview: true}));
+}
+
+// ---- the view in the address ----
+
+const COLORINGS = ['status', 'agency', 'usage'];
+
+/** The address of the map's current view: #/map, then what is chosen (the default colouring left out). */
+export function mapHash() {
+  const q = new URLSearchParams();
+  if (state.buildingId) q.set('b', state.buildingId);
+  if (state.buildingId && state.floorId) q.set('f', state.floorId);
+  if (state.floorId && state.roomId) q.set('r', state.roomId);
+  if (state.colorBy !== 'status') q.set('color', state.colorBy);
+  if (state.agencyId) q.set('agency', state.agencyId);
+  const s = q.toString();
+  return s ? `#/map?${s}` : '#/map';
+}
+
+/** Switches the page to the map tab on its current view (main.js routes at the hashchange, which is not followed). */
+export function toMap() {
+  written = mapHash();
+  location.hash = written;
+}
+
+/**
+ * Writes the map's view into the address: a new history entry (replace: the current one) when it
+ * changed. Nothing while a link is restored or a navigation of several steps runs, nor on another tab.
+ * The map tab's link keeps the view, so that leaving the dashboard returns to it.
+ */
+function record({replace: replacing = false} = {}) {
+  if (holding > 0 || !state.ready) return;
+  if (state.tab !== 'map' && !location.hash.startsWith('#/map')) return;
+  const hash = mapHash();
+  document.querySelector('a[data-tab="map"]')?.setAttribute('href', hash);
+  written = hash;
+  if (hash === location.hash) return;
+  if (replacing) {
+    history.replaceState(history.state, '', hash);
+    return;
+  }
+  history.pushState(null, '', hash);
+  if (state.notice) {
+    state.notice = null;
+    document.getElementById('link-notice')?.remove();
+  }
+}
+
+/** Runs a navigation of several steps (search, a room on another floor) as one history entry. */
+async function navigation(steps) {
+  holding++;
+  try {
+    await steps();
+  } finally {
+    holding--;
+    record();
+  }
+}
+
+/**
+ * Follows the address (main.js calls it at start and at every hashchange, once the tab is routed): on
+ * the map tab, a view other than the one shown is restored without a new history entry.
+ */
+export function followHash(tab) {
+  if (!state.ready || state.error || location.hash === written) return;
+  written = location.hash;
+  if (tab !== 'map' || state.editing) return;
+  const i = location.hash.indexOf('?');
+  restore(new URLSearchParams(i < 0 ? '' : location.hash.slice(i + 1)));
+}
+
+/**
+ * Restores the view a link names. Only what differs from the view shown changes. A building, floor,
+ * agency or room that does not exist or that the user may not see (the API answers 404) leaves a
+ * notice and the overview. The address is then made to say what is shown (replacing, not pushing).
+ */
+async function restore(q) {
+  holding++;
+  const my = ++restoring;
+  state.notice = null;
+  try {
+    await restoreView(q, () => my === restoring);
+  } catch (err) {
+    failed(err);
+  } finally {
+    holding--;
+  }
+  if (my === restoring) record({replace: true});
+}
+
+async function restoreView(q, current) {
+  const unreadable = () => {
+    state.notice = 'link.unreadable';
+    if (state.buildingId) showOverview();
+    else renderAll();
+  };
+  const color = COLORINGS.includes(q.get('color')) ? q.get('color') : 'status';
+  if (color !== state.colorBy) setColorBy(color);
+  const agencyId = q.get('agency') || null;
+  if (agencyId && !data.agencies.has(agencyId)) {
+    if (state.agencyId) await setAgency(null, {quiet: true});
+    return unreadable();
+  }
+  const buildingId = q.get('b') || null;
+  const floorId = q.get('f') || null;
+  const roomId = q.get('r') || null;
+  if (agencyId !== state.agencyId) await setAgency(agencyId, {fit: !buildingId, overview: !buildingId, quiet: !!buildingId});
+  if (!current()) return;
+  if (!buildingId) {
+    if (floorId || roomId) return unreadable();
+    if (state.buildingId) showOverview();
+    return;
+  }
+  if (!data.buildings.has(buildingId)) return unreadable();
+  // The room first: one the user may not see answers 404, and the link must not open its floor then.
+  let room = null;
+  if (roomId && roomId !== state.roomId) {
+    try {
+      room = await get(`/api/v1/rooms/${encodeURIComponent(roomId)}`);
+    } catch (err) {
+      if (err instanceof ApiError && err.status >= 400 && err.status < 500) return unreadable();
+      throw err;
+    }
+    if (!current()) return;
+    if (floorId && room.properties.floor_id !== floorId) return unreadable();
+  }
+  const wantFloor = floorId || room?.properties.floor_id || null;
+  if (buildingId !== state.buildingId || (wantFloor && wantFloor !== state.floorId)) {
+    const known = data.floors.get(buildingId);
+    if (buildingId === state.buildingId && known?.some((f) => f.id === wantFloor)) await showFloor(wantFloor);
+    else await selectBuilding(buildingId, {floorId: wantFloor});
+    if (!current()) return;
+    if (state.buildingId !== buildingId || (wantFloor && state.floorId !== wantFloor)) return unreadable();
+  }
+  if ((roomId || null) !== state.roomId) await selectRoom(roomId, {fly: !!roomId});
 }
 
 function failed(err) {
@@ -398,8 +559,10 @@ async function closeEditor(changed) {
     dashboard.refresh();
   }
   const roomId = state.roomId;
-  await showFloor(state.floorId);
-  if (roomId && state.floorRooms?.features.some((f) => f.id === roomId)) await selectRoom(roomId);
+  await navigation(async () => {
+    await showFloor(state.floorId);
+    if (roomId && state.floorRooms?.features.some((f) => f.id === roomId)) await selectRoom(roomId);
+  });
 }
 
 /** What the page shows, for tests and support (see README: window.officemap). */
@@ -417,7 +580,7 @@ export function snapshot() {
     agency: state.agencyId,
     editing: state.editing,
     openings: state.editing ? editor.openingCount() : viewer ? viewer.openingCount() : 0,
-    busy: !state.ready || pending() > 0 || (state.editing ? editor.busy() : !!viewer && viewer.busy()),
+    busy: !state.ready || holding > 0 || pending() > 0 || (state.editing ? editor.busy() : !!viewer && viewer.busy()),
     editor: state.editing ? editor.editorState() : null,
     error: state.error,
   };

@@ -198,6 +198,7 @@ const zh = {
   'error.overlap': '与本层其他房间重叠',
   'error.invalid_split': '无法按此线分割',
   'error.generic': '操作失败：{message}',
+  'link.unreadable': '链接所指的位置不存在或您无权查看，已显示总览。',
   'error.network': '无法连接服务器',
 
   'unit.m2': '{v} m²',
@@ -664,6 +665,7 @@ const en = {
   'error.overlap': 'Overlaps another room of the floor',
   'error.invalid_split': 'Cannot split along this line',
   'error.generic': 'That failed: {message}',
+  'link.unreadable': 'The place this link points to does not exist or you may not see it; showing the overview.',
   'error.network': 'The server cannot be reached',
 
   'unit.m2': '{v} m²',

@@ -77,7 +77,10 @@ function route() {
     a.hidden = !tabs.includes(a.dataset.tab) || (a.dataset.tab === 'staff' && staffInImport);
     a.classList.toggle('active', a.dataset.tab === tab || (a.dataset.tab === 'import' && tab === 'staff' && staffInImport));
   }
-  if (page.started) app.showTab(tab);
+  if (page.started) {
+    app.showTab(tab);
+    app.followHash(tab); // the map's view in the address: #/map?b=…&f=…&r=… (app.js)
+  }
   if (tab === 'audit') showAudit();
   if (tab === 'admin') admin.show(document.getElementById('admin-view'));
   if (tab === 'staff') staffPage.show(document.getElementById('staff-view'));
@@ -86,7 +89,7 @@ function route() {
 
 /** After an import: the map, on the building the import wrote, zoomed to it. */
 async function landOn(buildingId) {
-  location.hash = '#/map';
+  app.toMap();
   route(); // now, not at the hashchange: the map must have its size before it zooms
   await app.landOn(buildingId);
 }
