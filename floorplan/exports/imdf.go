@@ -346,7 +346,6 @@ func nullString(s string) any {
 	return s
 }
 
-// nullArea is an area rounded as the others, or null for 0 (none).
 // nullDate is a day as YYYY-MM-DD, or null for none.
 func nullDate(t time.Time) any {
 	if t.IsZero() {
@@ -355,6 +354,7 @@ func nullDate(t time.Time) any {
 	return t.Format(time.DateOnly)
 }
 
+// nullArea is an area rounded as the others, or null for 0 (none).
 func nullArea(m2 float64) any {
 	if m2 == 0 {
 		return nil

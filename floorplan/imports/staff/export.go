@@ -36,11 +36,6 @@ type ExportOptions struct {
 	// the assignments whose person and room are both in it. People and assignments are personal data: a
 	// scope with NoPeople refuses them (floorplan.ErrForbidden). The zero value keeps everything.
 	Scope floorplan.ReadScope
-	// AsOf is ignored: every concurrent post is written with its dates (FormatPost), ended ones too, so
-	// that a second office keeps the post it served on the way back.
-	//
-	// Deprecated: kept for the callers written against the first version; to be removed.
-	AsOf time.Time
 }
 
 // Table is a kind's records in its layout, as Export reads them from the register: one row per record,

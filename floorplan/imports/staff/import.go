@@ -172,23 +172,12 @@ func Import(ctx context.Context, reg *floorplan.Register, k Kind, name string, d
 		}
 		return p, err
 	}
-	return run(ctx, reg, build, entityOf(k))
-}
-
-func entityOf(k Kind) floorplan.Entity {
-	switch k {
-	case Agencies:
-		return floorplan.EntityAgency
-	case People:
-		return floorplan.EntityPerson
-	}
-	return floorplan.EntityAssignment
+	return run(ctx, reg, build)
 }
 
 // run plans against the register and, unless it is a dry run or nothing changes, plans again inside one
 // transaction and writes: the permission hook is asked about every agency the plan touches first.
-func run(ctx context.Context, reg *floorplan.Register, build func(context.Context, floorplan.Reader) (*plan, error),
-	e floorplan.Entity) (*Summary, error) {
+func run(ctx context.Context, reg *floorplan.Register, build func(context.Context, floorplan.Reader) (*plan, error)) (*Summary, error) {
 	p, err := build(ctx, reg.Reader())
 	if err != nil {
 		return nil, err

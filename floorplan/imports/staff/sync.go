@@ -56,7 +56,7 @@ func Sync(ctx context.Context, reg *floorplan.Register, agency uuid.UUID, asOf t
 		}
 		return p, planPeople(ctx, r, p, list, agency)
 	}
-	return run(ctx, reg, build, floorplan.EntityPerson)
+	return run(ctx, reg, build)
 }
 
 // layoutHeader names a people field by its Chinese header.
