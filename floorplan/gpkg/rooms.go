@@ -178,7 +178,7 @@ func (s *Store) CreateRoom(ctx context.Context, r *floorplan.Room) error {
 		if err != nil {
 			return err
 		}
-		if err := checkOverlap(ctx, q, r, id, ll); err != nil {
+		if err := s.overlaps(ctx, q, r, id, ll); err != nil {
 			return err
 		}
 		nw := *r
@@ -268,7 +268,7 @@ func (s *Store) UpdateRoom(ctx context.Context, r *floorplan.Room) error {
 			if err := stale("room", old.Version, r.Version); err != nil {
 				return old, err
 			}
-			if err := checkOverlap(ctx, q, r, r.ID, ll); err != nil {
+			if err := s.overlaps(ctx, q, r, r.ID, ll); err != nil {
 				return old, err
 			}
 			validFrom = old.ValidFrom

@@ -69,6 +69,9 @@ type Store struct {
 	// classification is the deployment's property classification, against which sites' categories are
 	// checked.
 	classification floorplan.Classification
+	// deferred, on the Store of InTx, notes the rooms written while the transaction defers its overlap
+	// check (overlaps.go); nil: each write is checked at once.
+	deferred *deferredOverlaps
 }
 
 // Option configures Open.
@@ -210,8 +213,12 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Store) error) error {
 	}
 	return s.writerTx(ctx, func(tx *sql.Tx) error {
 		inner := *s
-		inner.tx = tx
-		return fn(&inner)
+		inner.tx, inner.deferred = tx, nil
+		if err := fn(&inner); err != nil {
+			return err
+		}
+		// A check still deferred runs before the commit, as PostgreSQL runs a deferred constraint.
+		return inner.CheckOverlaps(ctx)
 	})
 }
 

@@ -2,6 +2,8 @@ package postgis
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -105,12 +107,28 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 		})
 	})
 	if err != nil {
-		return err
+		return laterOfPair(err, rooms, ids)
 	}
 	for i := range rooms {
 		rooms[i].ID, rooms[i].Version, rooms[i].CreatedAt, rooms[i].DeletedAt = ids[i], 1, created[ids[i]].In(s.loc), time.Time{}
 	}
 	return nil
+}
+
+// laterOfPair names an overlap between two rooms of one bulk insert (ids) from the later room of the pair,
+// as the GeoPackage store does and as the database did while it checked each row before writing it. Since
+// migrations/0012_deferrable_overlap.sql the check runs after the statement, when the earlier room of the
+// pair sees the later one too and is the first to be refused.
+func laterOfPair(err error, rooms []floorplan.Room, ids []uuid.UUID) error {
+	var oe *floorplan.OverlapError
+	if !errors.As(err, &oe) {
+		return err
+	}
+	i, j := slices.Index(ids, oe.RoomID), slices.Index(ids, oe.OtherID)
+	if i >= 0 && j > i {
+		oe.RoomID, oe.OtherID, oe.OtherNumber = ids[j], ids[i], rooms[i].Number
+	}
+	return err
 }
 
 // lockFloorFrames returns the frames of the rooms' floors, locked as lockFloorFrameSQL says.
