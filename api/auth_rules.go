@@ -77,6 +77,7 @@ func routeRules() map[string]routeRule {
 		"GET " + v1 + "/openapi.json": signedIn,
 
 		"GET " + v1 + "/reports/over-standard": audited(may(identity.ActionReport), "report.over_standard"),
+		"GET " + v1 + "/rooms/{id}/findings":   may(identity.ActionReport), // a room card's findings: read, not a bulk report
 		"GET " + v1 + "/search":                read,
 		"POST " + v1 + "/imports/{format}":     audited(may(identity.ActionImport), "import"),
 		"POST " + v1 + "/imports/rooms":        audited(may(identity.ActionImport), "import"),
@@ -86,6 +87,9 @@ func routeRules() map[string]routeRule {
 		"GET " + v1 + "/floors/{id}/plan.svg": read,
 		"POST " + v1 + "/rooms/{id}/split":    geometry,
 		"GET " + v1 + "/rooms":                read,
+
+		// A save of many rooms needs what each of its writes needs; the permission hook checks each room.
+		"POST " + v1 + "/floors/{id}/rooms/batch": geometry,
 
 		"GET /ogc":                                              read,
 		"GET /ogc/conformance":                                  read,

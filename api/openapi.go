@@ -94,6 +94,7 @@ func operations(withApp, withIdentity bool) []opDoc {
 			q("building_id", paramDoc{"", "the building's rooms", uuidSchema()}), crsParam},
 			result: "RoomCollection", resultType: "application/geo+json"},
 		{method: "POST", path: v1 + "/floors/{id}/rooms", tag: "rooms", summary: "Create a room from a GeoJSON Feature (Polygon)", query: []paramDoc{crsParam}, body: "Room", bodyType: "application/geo+json", status: 201, result: "Room", resultType: "application/geo+json", etag: true},
+		{method: "POST", path: v1 + "/floors/{id}/rooms/batch", tag: "rooms", summary: "Save changes of the floor's rooms as a whole (the editor's save all): updates as PATCH /api/v1/rooms/{id} (if_match per change), new rooms as POST /api/v1/floors/{id}/rooms; rooms must not overlap once all are written. All or nothing: an error (412 stale if_match with current_version, 428 missing if_match, 409 overlap, 422, 403/404) names the change with index (from 0), room_id and room_number. The answer lists the saved rooms in the order of the changes, each with its etag", query: []paramDoc{crsParam}, body: "RoomBatch", result: "RoomBatchResult"},
 		{method: "GET", path: v1 + "/floors/{id}/plan.png", tag: "rooms", summary: "The floor's plan as PNG", query: []paramDoc{
 			q("width", paramDoc{"", "image width in pixels", map[string]any{"type": "integer", "minimum": 200, "maximum": 8192, "default": 1600}}),
 			q("color", paramDoc{"", "what the fill shows", map[string]any{"type": "string", "enum": []string{"status", "agency", "usage"}, "default": "status"}}),
@@ -133,6 +134,9 @@ func operations(withApp, withIdentity bool) []opDoc {
 			q("format", paramDoc{"", "json, csv (UTF-8 with BOM) or xlsx", map[string]any{"type": "string", "enum": []string{"json", "csv", "xlsx", "table"}, "default": "json"}}),
 			q("totals", paramDoc{"", "true: the per-agency totals (people, rooms, office area, standard area, findings) instead of the findings, for csv and table (json and xlsx always carry both)", map[string]any{"type": "boolean", "default": false}}),
 			langParam}, result: map[string]any{"type": "object"}},
+		{method: "GET", path: v1 + "/rooms/{id}/findings", tag: "reports", summary: "One room's findings: the rows of the over-standard report (same fields, same scope, same as_of, recorded_at and lang) that name the room or concern a person occupying it that day; 404 for a room outside the caller's scope", query: []paramDoc{
+			asOfParam, q("recorded_at", paramDoc{"", "answer as officemap knew it at this moment, as the report does", map[string]any{"type": "string"}}), langParam},
+			result: "RoomFindings"},
 		{method: "GET", path: v1 + "/search", tag: "search", summary: "Rooms, people, agencies and buildings matching q (Chinese included)", query: []paramDoc{
 			q("q", paramDoc{"", "the text to look for (required)", map[string]any{"type": "string", "maxLength": searchMaxQuery}}),
 			q("limit", paramDoc{"", "at most this many hits", map[string]any{"type": "integer", "minimum": 1, "maximum": searchMaxLimit, "default": searchDefaultLimit}})},
@@ -243,7 +247,10 @@ func componentSchemas() []componentSchema {
 		{name: "Floor", wire: floorJSON{}},
 		{name: "Room", wire: roomFeatureJSON{}},
 		{name: "RoomCollection", wire: roomCollectionJSON{}},
+		{name: "RoomBatch", schema: roomBatchSchema()},
+		{name: "RoomBatchResult", wire: roomBatchOutJSON{}},
 		{name: "SearchResult", wire: searchJSON{}},
+		{name: "RoomFindings", wire: roomFindingsJSON{}},
 		{name: "Polygon", schema: map[string]any{"type": "object", "description": "GeoJSON Polygon (lon/lat, or local metres with crs=local)",
 			"required": []string{"type", "coordinates"},
 			"properties": map[string]any{"type": map[string]any{"type": "string", "enum": []string{"Polygon"}},
@@ -278,6 +285,12 @@ func componentSchemas() []componentSchema {
 					"request_id": map[string]any{"type": "string"},
 					"reason":     map[string]any{"type": "string", "description": "why a geometry or a split was refused"},
 					"problems":   map[string]any{"type": "array", "description": "import_rejected: the file's problems", "items": map[string]any{"type": "object"}},
+
+					// A save of rooms (POST /api/v1/floors/{id}/rooms/batch): the change refused.
+					"index":           map[string]any{"type": "integer", "description": "the change refused, from 0"},
+					"room_id":         map[string]any{"type": "string", "format": "uuid", "description": "its room, when known"},
+					"room_number":     map[string]any{"type": "string", "description": "its room's number, when known"},
+					"current_version": map[string]any{"type": "integer", "format": "int64", "description": "412: the room's current version (current_etag: its ETag)"},
 				}}}}},
 
 		{name: "SignIn", wire: signInJSON{}, accounts: true},

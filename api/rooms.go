@@ -410,29 +410,40 @@ func (s *Server) updateRoom(w http.ResponseWriter, r *http.Request, patch bool) 
 	if err != nil {
 		return err
 	}
-	var in roomIn
-	keepGeometry := false
-	if patch {
-		if in, err = mergePatch[roomIn](roomOut(cur, p, nil), body); err != nil {
-			return err
-		}
-		keepGeometry = !hasMember(body, "geometry")
-	} else if err := unmarshal(body, &in); err != nil {
-		return err
-	}
-	room, shape, err := in.domain(p, cur.Geometry, keepGeometry)
+	room, shape, err := roomUpdate(cur, p, version, body, patch)
 	if err != nil {
 		return err
-	}
-	room.ID, room.FloorID, room.Version, room.CreatedAt = cur.ID, cur.FloorID, version, cur.CreatedAt
-	if !patch {
-		keepProvenance(body, &room, cur)
 	}
 	c, err := s.register.UpdateRoom(r.Context(), &room, shape)
 	if c, err = s.afterWrite(r.Context(), c, err); err != nil {
 		return stale(about("room", err))
 	}
 	return s.writtenRoom(r.Context(), w, http.StatusOK, room, p, c)
+}
+
+// roomUpdate decodes the body of a PUT (or, with patch, of a PATCH: a merge patch of the room's feature as
+// p shows it) of room cur into the room to write at version and its shape (empty when the geometry stays).
+func roomUpdate(cur floorplan.Room, p projector, version int64, body []byte, patch bool) (floorplan.Room, floorplan.Shape, error) {
+	var in roomIn
+	var err error
+	keepGeometry := false
+	if patch {
+		if in, err = mergePatch[roomIn](roomOut(cur, p, nil), body); err != nil {
+			return floorplan.Room{}, floorplan.Shape{}, err
+		}
+		keepGeometry = !hasMember(body, "geometry")
+	} else if err := unmarshal(body, &in); err != nil {
+		return floorplan.Room{}, floorplan.Shape{}, err
+	}
+	room, shape, err := in.domain(p, cur.Geometry, keepGeometry)
+	if err != nil {
+		return room, shape, err
+	}
+	room.ID, room.FloorID, room.Version, room.CreatedAt = cur.ID, cur.FloorID, version, cur.CreatedAt
+	if !patch {
+		keepProvenance(body, &room, cur)
+	}
+	return room, shape, nil
 }
 
 // keepProvenance keeps, on a PUT that does not name them, what an import recorded about a room: its

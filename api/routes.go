@@ -39,11 +39,13 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 	collection(v1+"/buildings/{id}/floors", collectionRoutes{list: s.listFloors, create: s.createFloor})
 	collection(v1+"/floors", collectionRoutes{get: s.getFloor, patch: s.patchFloor, delete: s.deleteFloor})
 	collection(v1+"/floors/{id}/rooms", collectionRoutes{list: s.listRooms, create: s.createRoom})
+	handle(http.MethodPost, v1+"/floors/{id}/rooms/batch", s.saveRooms) // a full path: /rooms does not shadow it
 	get(v1+"/floors/{id}/plan.png", gated(s.renders, s.planPNG))
 	get(v1+"/floors/{id}/plan.svg", s.planSVG) // vector: a few KB per room, no raster to bound
 	collection(v1+"/rooms", collectionRoutes{list: s.searchRooms, get: s.getRoom, put: s.putRoom, patch: s.patchRoom,
 		delete: s.deleteRoom})
 	handle(http.MethodPost, v1+"/rooms/{id}/split", s.splitRoom)
+	get(v1+"/rooms/{id}/findings", s.roomFindings) // one room's part of the over-standard report
 	collection(v1+"/agencies", s.agencies().routes())
 	collection(v1+"/people", s.people().routes())
 	collection(v1+"/assignments", collectionRoutes{list: s.listAssignments, create: s.createAssignment,

@@ -235,7 +235,10 @@ func NewServer(cfg Config, deps Deps) *Server {
 		}
 		identified.ServeHTTP(w, r)
 	})
-	s.handler = s.withRequestLog(s.withSecurityHeaders(s.recoverPanics(s.withCrossOriginProtection(s.limitBody(routed)))))
+	// The API's JSON is gzipped and tagged inside recoverPanics, so that a panic discards what was held
+	// and the client gets the whole error.
+	s.handler = s.withRequestLog(s.withSecurityHeaders(s.recoverPanics(s.withConditionalJSON(
+		s.withCrossOriginProtection(s.limitBody(routed))))))
 	return s
 }
 
