@@ -28,18 +28,21 @@ func (p paint) label(lang string) string {
 	return p.zh
 }
 
-// statusPaints holds the room statuses: over standard red, compliant green, vacant grey,
-// non-office blue-grey, no standard amber.
+// statusPaints holds the room statuses, in colours from Okabe and Ito's palette for colour-blind
+// readers: over standard vermillion and compliant blue (the pair stays apart under deuteranopia and
+// protanopia, where the former red and green did not: 1.03:1), vacant grey, non-office light blue,
+// no standard yellow. The browser app also hatches over-standard rooms, so that status never rests on
+// colour alone.
 var statusPaints = map[floorplan.RoomStatus]paint{
-	floorplan.StatusOverStandard: {color.NRGBA{0xd7, 0x30, 0x1f, 0xff}, "超标", "Over standard"}, // #d7301f
-	floorplan.StatusCompliant:    {color.NRGBA{0x1a, 0x98, 0x50, 0xff}, "合规", "Compliant"},     // #1a9850
+	floorplan.StatusOverStandard: {color.NRGBA{0xd5, 0x5e, 0x00, 0xff}, "超标", "Over standard"}, // #d55e00
+	floorplan.StatusCompliant:    {color.NRGBA{0x00, 0x72, 0xb2, 0xff}, "合规", "Compliant"},     // #0072b2
 	floorplan.StatusVacant:       {color.NRGBA{0xbd, 0xbd, 0xbd, 0xff}, "空置", "Vacant"},        // #bdbdbd
 	floorplan.StatusNonOffice:    {color.NRGBA{0x9e, 0xca, 0xe1, 0xff}, "非办公", "Non-office"},   // #9ecae1
-	floorplan.StatusNoStandard:   {color.NRGBA{0xfd, 0xae, 0x61, 0xff}, "无标准", "No standard"},  // #fdae61
+	floorplan.StatusNoStandard:   {color.NRGBA{0xf0, 0xe4, 0x42, 0xff}, "无标准", "No standard"},  // #f0e442
 }
 
-// unknownStatusColor is the fill of a status missing from statusPaints: the no-standard amber's
-// neutral neighbour, a light grey, so that it never passes for a known one.
+// unknownStatusColor is the fill of a status missing from statusPaints: a light grey, so that it never
+// passes for a known one.
 var unknownStatusColor = color.NRGBA{0xf0, 0xf0, 0xf0, 0xff}
 
 // usagePaints holds the room usages (ColorBy usage). Other shares the fill of unknown usages; shafts are
@@ -91,9 +94,9 @@ func paintLabel[K ~string](table map[K]paint, k K, lang string) string {
 	return string(k)
 }
 
-// StatusColor returns the fill colour of a room status: over standard red, compliant green, vacant
-// grey, non-office blue-grey, no standard amber. An unknown status gets the no-standard amber's
-// neutral neighbour, a light grey, so that it never passes for a known one.
+// StatusColor returns the fill colour of a room status: over standard vermillion, compliant blue,
+// vacant grey, non-office light blue, no standard yellow. An unknown status gets a light grey, so that
+// it never passes for a known one.
 func StatusColor(s floorplan.RoomStatus) color.NRGBA {
 	return paintColor(statusPaints, s, unknownStatusColor)
 }

@@ -490,8 +490,8 @@ func TestAgencyColorStable(t *testing.T) {
 
 func TestStatusPalette(t *testing.T) {
 	want := map[floorplan.RoomStatus]string{
-		floorplan.StatusOverStandard: "#d7301f", floorplan.StatusCompliant: "#1a9850", floorplan.StatusVacant: "#bdbdbd",
-		floorplan.StatusNonOffice: "#9ecae1", floorplan.StatusNoStandard: "#fdae61",
+		floorplan.StatusOverStandard: "#d55e00", floorplan.StatusCompliant: "#0072b2", floorplan.StatusVacant: "#bdbdbd",
+		floorplan.StatusNonOffice: "#9ecae1", floorplan.StatusNoStandard: "#f0e442",
 	}
 	for s, hex := range want {
 		if got := Hex(StatusColor(s)); got != hex {

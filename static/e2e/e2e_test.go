@@ -219,6 +219,18 @@ type browser struct {
 	problems []string // console errors, uncaught exceptions, failed loads
 	statuses []string // responses with status ≥ 400: "412 PATCH /api/…"
 	methods  map[network.RequestID]string
+	urls     map[network.RequestID]string
+	codes    map[network.RequestID]int64 // the status on the wire (304 for a revalidated copy), else the page's
+	loads    []load                      // requests that finished, with their status and size on the wire
+	canceled []string                    // URLs of requests the page aborted
+}
+
+// load is one request that finished: its URL, status as sent (304 for a revalidated copy) and bytes
+// received on the wire (headers included, compressed as sent).
+type load struct {
+	URL    string
+	Status int64
+	Bytes  float64
 }
 
 func openBrowser(t *testing.T, base string) *browser {
@@ -240,7 +252,8 @@ func openBrowser(t *testing.T, base string) *browser {
 		chromedp.WindowSize(1400, 900),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	b := &browser{t: t, base: base, methods: map[network.RequestID]string{}}
+	b := &browser{t: t, base: base, methods: map[network.RequestID]string{}, urls: map[network.RequestID]string{},
+		codes: map[network.RequestID]int64{}}
 	ctx, cancel := chromedp.NewContext(actx, chromedp.WithListener(b.listen))
 	t.Cleanup(func() {
 		cancel()
@@ -260,13 +273,24 @@ func (b *browser) listen(ev any) {
 	case *network.EventRequestWillBeSent:
 		b.requests = append(b.requests, ev.Request.URL)
 		b.methods[ev.RequestID] = ev.Request.Method
+		b.urls[ev.RequestID] = ev.Request.URL
+	case *network.EventLoadingFinished:
+		b.loads = append(b.loads, load{URL: b.urls[ev.RequestID], Status: b.codes[ev.RequestID], Bytes: ev.EncodedDataLength})
+	case *network.EventResponseReceivedExtraInfo:
+		// The status the server sent: a revalidated copy is a 304 here and a 200 to the page.
+		b.codes[ev.RequestID] = ev.StatusCode
 	case *network.EventResponseReceived:
+		if _, ok := b.codes[ev.RequestID]; !ok {
+			b.codes[ev.RequestID] = ev.Response.Status
+		}
 		if ev.Response.Status >= 400 {
 			b.statuses = append(b.statuses, fmt.Sprintf("%d %s %s", ev.Response.Status, b.methods[ev.RequestID],
 				strings.TrimPrefix(ev.Response.URL, b.base)))
 		}
 	case *network.EventLoadingFailed:
-		if !ev.Canceled {
+		if ev.Canceled {
+			b.canceled = append(b.canceled, b.urls[ev.RequestID])
+		} else {
 			b.problems = append(b.problems, "load failed: "+ev.ErrorText)
 		}
 	case *runtime.EventConsoleAPICalled:
@@ -650,13 +674,13 @@ func TestBrowser(t *testing.T) {
 			}
 		}
 		b.openFloor(bl, targetFloor)
-		// Every room of the floor is drawn from the rooms tiles.
+		// Every room of the floor is drawn (from the floor's GeoJSON: the app requests no tile).
 		want := []string{}
 		for _, r := range roomsOf[targetFloor] {
 			want = append(want, r.ID)
 		}
 		slices.Sort(want)
-		b.wait("the floor's rooms in the tiles", fmt.Sprintf(`JSON.stringify(officemap.renderedRoomIds()) === %q`, mustJSON(want)))
+		b.wait("the floor's rooms on the map", fmt.Sprintf(`JSON.stringify(officemap.renderedRoomIds()) === %q`, mustJSON(want)))
 
 		b.click(b.pixel(fmt.Sprintf(`officemap.roomPixel(%q)`, target.ID)))
 		b.wait("the room card", fmt.Sprintf(`document.querySelector('#card-room')?.dataset.roomId === %q`, target.ID))
@@ -1256,10 +1280,20 @@ func TestBrowser(t *testing.T) {
 		if seen < 10 {
 			t.Errorf("only %d requests were seen: the listener is not working", seen)
 		}
-		// The error answers expected: the refused drawings and the refused save of the conflict, and
-		// GET /api/v1/me's 404 that tells the app that accounts are off.
+		// The viewer draws floors from their GeoJSON: the tile endpoints are for GIS clients only.
+		b.mu.Lock()
+		for _, u := range b.requests {
+			if strings.Contains(u, "/tiles/") {
+				t.Errorf("the app requested a tile: %s", u)
+			}
+		}
+		b.mu.Unlock()
+		// The error answers expected: the refused drawings and the refused save of the conflict (one
+		// room's PATCH or the floor's batch of changes, as the editor saves them), and GET
+		// /api/v1/me's 404 that tells the app that accounts are off.
 		b.checkClean(t, s.URL, func(st string) bool {
 			return st == "404 GET /api/v1/me" || strings.HasPrefix(st, "412 PATCH /api/v1/rooms/"+other.ID) ||
+				strings.HasPrefix(st, "412 POST /api/v1/floors/"+fl.ID+"/rooms/batch") ||
 				strings.HasPrefix(st, "409 POST /api/v1/floors/"+fl.ID+"/rooms") || strings.HasPrefix(st, "422 POST /api/v1/floors/"+fl.ID+"/rooms")
 		})
 	})

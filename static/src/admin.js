@@ -5,7 +5,7 @@
 // user's roles allow.
 
 import {get, request} from './api.js';
-import {h, replace, toast} from './dom.js';
+import {h, replace, tableBox, toast} from './dom.js';
 import {lang, locale, onLangChange, roleLabel, t} from './i18n.js';
 import {can, session} from './session.js';
 
@@ -48,8 +48,8 @@ function build() {
     h('h2', null, t('admin.title')),
     h('p', {class: 'hint'}, t(can('admin_users') ? 'admin.introSys' : 'admin.introSec')),
     add, els.onetime, els.status,
-    h('div', {class: 'table-wrap'}, h('table', {class: 'grid', id: 'admin-users'},
-      h('thead', null, h('tr', null, cols.map((k) => h('th', null, t(k))))), els.body)),
+    tableBox(h('table', {class: 'grid', id: 'admin-users'},
+      h('thead', null, h('tr', null, cols.map((k) => h('th', null, t(k))))), els.body), t('table.scrolls')),
     els.panel));
 }
 

@@ -6,12 +6,17 @@
 // #/map?b=<building>&f=<floor>&r=<room>&color=agency|usage&agency=<agency>. Every navigation by the user
 // pushes a history entry (record); Back, Forward, an edited address or an opened link restore the view
 // (followHash), which pushes nothing.
+//
+// Loads commit or roll back: a floor, a building's floors or a room's findings are read first, and only
+// once they have arrived do the state, the map, the panel, the level switcher and the address change,
+// together; a load that fails leaves all of them on what was shown, with a message. A newer navigation
+// aborts the load it supersedes.
 
 import {ApiError, get, pending} from './api.js';
 import {h, replace, swatch, toast} from './dom.js';
 import {lang, onLangChange, statusLabel, t, usageLabel} from './i18n.js';
-import {STATUSES, USAGES, VOID, agencyColor, statusColor, usageColor} from './colors.js';
-import {agencyName, agencyRooms, data, findingsFor, floorById, floorsOf, invalidateReport, loadRegister, report, roomsOf} from './data.js';
+import {IDLE, STATUSES, USAGES, VOID, agencyColor, statusColor, usageColor} from './colors.js';
+import {agencyName, agencyRooms, data, findingsOf, floorById, floorsOf, invalidateReport, loadRegister, roomsOf} from './data.js';
 import {agencyCard, floorCard, messageCard, overviewCard, roomCard, setActions} from './panel.js';
 import {can} from './session.js';
 import {Viewer} from './viewer.js';
@@ -22,7 +27,7 @@ export const state = {
   buildingId: null,
   floorId: null,
   roomId: null,
-  room: null, // the selected room's Feature (lon/lat) with its findings
+  room: null, // the selected room's Feature (lon/lat) with its findings (null: the role reads no reports)
   highlight: [],
   colorBy: 'status',
   agencyId: null,
@@ -37,9 +42,13 @@ let viewer;
 let editor = null; // the editor module, loaded on first use (a separate chunk)
 const els = {};
 let seq = 0; // guards against answers to superseded requests
+let roomSeq = 0; // the same for a room's findings
+let loading = null; // the AbortController of the building or floor being loaded
+let roomLoading = null; // the AbortController of the room's findings being read
 let holding = 0; // > 0 while restoring a link or running a navigation of several steps: record waits
 let written = null; // the address last written or followed: its hashchange is not followed again
 let restoring = 0; // the restore running last; an older one stops at its next step
+let focusHint = null; // the data-focus key to give the focus to after the next redraw, when its own is gone
 
 /** Starts the app in the page. */
 export async function start({basemap, dashboardModule}) {
@@ -50,7 +59,11 @@ export async function start({basemap, dashboardModule}) {
     building: (id) => selectBuilding(id),
     floor: (floorId, buildingId) => selectBuilding(buildingId, {floorId}),
     room: (id) => selectRoom(id, {fly: true}),
-    closeRoom: () => selectRoom(null),
+    closeRoom: () => {
+      // Closing a room's card from the keyboard lands on that room's button in the floor's list.
+      focusHint = state.roomId ? `room:${state.roomId}` : null;
+      selectRoom(null);
+    },
     edit: (roomId) => openEditor(roomId),
     overview: () => showOverview(),
     agency: (id) => setAgency(id),
@@ -62,7 +75,7 @@ export async function start({basemap, dashboardModule}) {
     invalidateReport();
     fillSelects();
     renderAll();
-    if (state.roomId) selectRoom(state.roomId);
+    if (state.roomId) selectRoom(state.roomId, {again: true});
     dashboardModule.refresh();
   });
   dashboard = dashboardModule;
@@ -111,57 +124,102 @@ function renderPanel() {
   if (state.editing) return; // the editor owns the panel
   const notice = state.notice ? messageCard(t(state.notice), 'error') : null;
   if (notice) notice.id = 'link-notice';
-  let card;
   const building = state.buildingId ? data.buildings.get(state.buildingId) : null;
   const floor = state.floorId ? floorById(state.floorId) : null;
-  if (state.room) card = roomCard(state.room, state.room.findings);
-  else if (state.agencyId) card = agencyCard(state.agencyId, state.agencyRooms);
-  else if (building) card = floorCard(building, floor, state.floorRooms, state.colorBy);
-  else card = overviewCard();
-  replace(els.panel, notice, card);
+  const cards = [];
+  if (state.room) cards.push(roomCard(state.room, state.room.findings));
+  if (state.agencyId) cards.push(agencyCard(state.agencyId, state.agencyRooms));
+  else if (building) cards.push(floorCard(building, floor, state.floorRooms, state.colorBy, state.roomId));
+  if (!cards.length) cards.push(overviewCard());
+  keepFocus(els.panel, () => replace(els.panel, notice, cards), () => els.panel.querySelector('h2[tabindex]'));
+}
+
+/**
+ * keepFocus rebuilds container with build() and, when the keyboard focus was in it, puts the focus back
+ * on the equivalent element (the one with the same data-focus key: the same room's button, the same
+ * level) or, when there is none, on fallback() (a card's heading), so that it never drops to <body>.
+ */
+function keepFocus(container, build, fallback) {
+  const active = document.activeElement;
+  const had = !!active && active !== document.body && container.contains(active);
+  const key = had ? active.closest('[data-focus]')?.dataset.focus : null;
+  const hint = focusHint;
+  focusHint = null;
+  build();
+  if (!had) return;
+  const find = (k) => (k ? [...container.querySelectorAll('[data-focus]')].find((el) => el.dataset.focus === k) : null);
+  (find(key) || find(hint) || fallback?.())?.focus();
 }
 
 function renderLevels() {
   const box = els.levels;
   if (!state.buildingId || state.editing) {
-    box.hidden = true;
+    keepFocus(box, () => {
+      box.hidden = true;
+    }, () => els.panel.querySelector('h2[tabindex]'));
     return;
   }
   const floors = data.floors.get(state.buildingId) || [];
   const b = data.buildings.get(state.buildingId);
   box.hidden = false;
-  replace(box,
+  keepFocus(box, () => replace(box,
     h('div', {class: 'levels-head', title: b?.name}, b?.name || ''),
     h('div', {class: 'levels-list', role: 'group', 'aria-label': t('building.chooseFloor')},
-      [...floors].reverse().map((f) => h('button', {
-        class: f.id === state.floorId ? 'level active' : 'level', dataset: {floorId: f.id, ordinal: f.ordinal},
-        'aria-pressed': f.id === state.floorId ? 'true' : 'false', onClick: () => showFloor(f.id),
-      }, f.name))),
-    h('button', {class: 'level close', title: t('building.back'), onClick: () => showOverview()}, '×'));
+      [...floors].reverse().map((f) => {
+        const current = f.id === state.floorId;
+        return h('button', {
+          type: 'button', class: current ? 'level active' : 'level', dataset: {floorId: f.id, ordinal: f.ordinal, focus: `level:${f.id}`},
+          'aria-pressed': current ? 'true' : 'false', 'aria-label': current ? t('level.current', {name: f.name}) : f.name,
+          onClick: () => showFloor(f.id),
+        }, f.name);
+      })),
+    h('button', {type: 'button', class: 'level close', title: t('building.back'), 'aria-label': t('building.back'),
+      dataset: {focus: 'level:close'}, onClick: () => showOverview()}, '×')),
+  () => box.querySelector('.level.active') || els.panel.querySelector('h2[tabindex]'));
+}
+
+/** Marks the level button of a floor being loaded (the pressed one stays on the floor shown until it has loaded). */
+function markLoading(floorId) {
+  for (const el of els.levels.querySelectorAll('button.level[data-floor-id]')) {
+    const on = el.dataset.floorId === floorId;
+    el.classList.toggle('loading', on);
+    if (on) {
+      el.setAttribute('aria-busy', 'true');
+      el.setAttribute('aria-label', t('level.loading', {name: el.textContent}));
+    } else el.removeAttribute('aria-busy');
+  }
 }
 
 function renderLegend() {
   const box = els.legend;
   const feats = state.floorRooms?.features || [];
   let title;
-  let entries;
+  let entries; // [colour, label, kind: '' | 'void' | 'over' | 'idle']
   if (state.colorBy === 'agency') {
     title = t('legend.agency');
     const ids = state.agencyId ? [state.agencyId] : [...new Set(feats.map((f) => f.properties.agency_id || ''))];
-    entries = ids.map((id) => [agencyColor(id), agencyName(id, true) || t('legend.unallocated')])
+    entries = ids.map((id) => [agencyColor(id), agencyName(id, true) || t('legend.unallocated'), ''])
       .sort((a, b) => a[1].localeCompare(b[1], 'zh-CN'));
   } else if (state.colorBy === 'usage') {
     title = t('legend.usage');
     const present = new Set(feats.map((f) => f.properties.usage));
-    entries = USAGES.filter((u) => !feats.length || present.has(u)).map((u) => [usageColor(u), usageLabel(u), u === VOID]);
+    entries = USAGES.filter((u) => !feats.length || present.has(u)).map((u) => [usageColor(u), usageLabel(u), u === VOID ? 'void' : '']);
   } else {
     title = t('legend.status');
-    entries = STATUSES.map((s) => [statusColor(s), statusLabel(s)]);
+    // Over-standard rooms are hatched as well as coloured: the legend shows the hatching.
+    entries = STATUSES.map((s) => [statusColor(s), s === 'over_standard' ? t('legend.overHatch') : statusLabel(s), s === 'over_standard' ? 'over' : '']);
   }
   // Voids are hatched whatever the colouring: the legend says they are no floor area.
-  if (state.colorBy !== 'usage' && feats.some((f) => f.properties.usage === VOID)) entries.push([usageColor(VOID), t('legend.void'), true]);
+  if (state.colorBy !== 'usage' && feats.some((f) => f.properties.usage === VOID)) entries.push([usageColor(VOID), t('legend.void'), 'void']);
+  if (state.floorId && feats.some((f) => f.properties.state === IDLE)) entries.push(['', t('legend.idle'), 'idle']);
+  const mark = (c, kind) => {
+    if (kind === 'void') return h('span', {class: 'swatch void', 'aria-hidden': 'true'});
+    if (kind === 'over') return h('span', {class: 'swatch over', style: {backgroundColor: c}, 'aria-hidden': 'true'});
+    if (kind === 'idle') return h('span', {class: 'idle-mark', 'aria-hidden': 'true'});
+    return swatch(c);
+  };
   replace(box, h('div', {class: 'legend-title'}, title),
-    h('ul', null, entries.map(([c, label, hatched]) => h('li', null, hatched ? h('span', {class: 'swatch void'}) : swatch(c), label))));
+    h('ul', null, entries.map(([c, label, kind]) => h('li', {dataset: kind ? {kind} : null}, mark(c, kind), label))));
   box.hidden = state.editing;
 }
 
@@ -172,8 +230,7 @@ function onMapClick({room, buildingId}) {
       const floor = floorById(room.floor_id);
       const b = floor?.building_id || buildingId;
       navigation(async () => {
-        await selectBuilding(b, {floorId: room.floor_id, fit: false});
-        await selectRoom(room.id);
+        if (await selectBuilding(b, {floorId: room.floor_id, fit: false}) === 'ok') await selectRoom(room.id);
       });
       return;
     }
@@ -187,83 +244,136 @@ function onMapClick({room, buildingId}) {
   if (state.roomId) selectRoom(null);
 }
 
+/** Aborts the loads in progress (a building's floors, a floor, a room's findings): a newer navigation supersedes them. */
+function abortLoads() {
+  loading?.abort();
+  loading = null;
+  roomLoading?.abort();
+  roomLoading = null;
+}
+
+/** Draws what the state says: the floor's rooms, or the agency's rooms everywhere. */
+function drawRooms() {
+  viewer.setRooms({floorId: state.floorId, fc: state.floorRooms, agencyId: state.agencyId, agencyRooms: state.agencyRooms});
+  viewer.setSelection({buildingId: state.buildingId, roomId: state.roomId, highlight: state.highlight});
+}
+
 /** Back to all buildings. */
 export function showOverview() {
   seq++;
+  abortLoads();
   Object.assign(state, {buildingId: null, floorId: null, roomId: null, room: null, floorRooms: null, highlight: []});
-  viewer.setRooms({floorId: null, agencyId: state.agencyId});
-  viewer.setFloorRooms(null);
-  viewer.setSelection({});
+  drawRooms();
   viewer.fitAll();
   renderAll();
   record();
 }
 
-/** Chooses a building and shows one of its floors (floorId, or the lowest above ground). */
+/**
+ * Chooses a building and shows one of its floors (floorId, or the lowest above ground). The map flies
+ * there at once; the building's floors and the floor's rooms are read meanwhile (the only requests), and
+ * the view changes when both have arrived. Returns 'ok', 'failed' (the previous view stays, a message
+ * says why) or 'superseded'.
+ */
 export async function selectBuilding(id, {floorId, fit = true} = {}) {
-  if (!id) return;
+  if (!id) return 'failed';
   const my = ++seq;
-  Object.assign(state, {buildingId: id, roomId: null, room: null});
-  viewer.setSelection({buildingId: id});
+  abortLoads();
+  const ctl = (loading = new AbortController());
+  const before = state.buildingId;
   if (fit) viewer.fitBuilding(id);
-  let floors;
+  let floor = null;
+  let fc = null;
   try {
-    floors = await floorsOf(id);
+    const floors = await floorsOf(id, {signal: ctl.signal});
+    floor = floors.find((f) => f.id === floorId) || floors.find((f) => f.ordinal >= 0) || floors[0] || null;
+    if (floor) fc = await roomsOf(floor.id, undefined, {signal: ctl.signal});
   } catch (err) {
-    return failed(err);
+    if (my !== seq) return 'superseded';
+    loading = null;
+    // Back to where the map was, since nothing else changed.
+    if (fit && before) viewer.fitBuilding(before);
+    else if (fit) viewer.fitAll();
+    failed(err, 'load.buildingFailed', {building: data.buildings.get(id)?.name || id});
+    return 'failed';
   }
-  if (my !== seq) return;
-  const floor = floors.find((f) => f.id === floorId) || floors.find((f) => f.ordinal >= 0) || floors[0];
-  if (!floor) {
-    Object.assign(state, {floorId: null, floorRooms: null});
-    viewer.setRooms({floorId: null, agencyId: state.agencyId});
-    renderAll();
+  if (my !== seq) return 'superseded';
+  loading = null;
+  Object.assign(state, {buildingId: id, floorId: floor?.id ?? null, roomId: null, room: null, highlight: [], floorRooms: fc});
+  drawRooms();
+  renderAll();
+  record();
+  return 'ok';
+}
+
+/**
+ * Shows a floor of the current building: its rooms are read first, and only then do the map, the level
+ * switcher, the panel and the address move to it together. Returns 'ok', 'failed' or 'superseded'.
+ */
+export async function showFloor(floorId) {
+  const my = ++seq;
+  abortLoads();
+  const ctl = (loading = new AbortController());
+  markLoading(floorId);
+  let fc;
+  try {
+    fc = await roomsOf(floorId, undefined, {signal: ctl.signal});
+  } catch (err) {
+    if (my !== seq) return 'superseded';
+    loading = null;
+    renderLevels(); // the pressed level is still the floor shown; only its loading mark goes
+    failed(err, 'load.floorFailed', {floor: floorById(floorId)?.name || floorId});
+    return 'failed';
+  }
+  if (my !== seq) return 'superseded';
+  loading = null;
+  Object.assign(state, {floorId, roomId: null, room: null, highlight: [], floorRooms: fc});
+  drawRooms();
+  renderAll();
+  record();
+  return 'ok';
+}
+
+/**
+ * Selects a room of the current floor (null: none) and shows its card; fly moves the map to it. The card
+ * comes from the floor's GeoJSON (the same properties as GET /api/v1/rooms/{id}); only the room's
+ * findings are read, for roles that read reports. Until they arrive the previous selection stays; if
+ * they cannot be read it stays, with a message. again re-reads the findings of the room shown (a new
+ * language) without touching the rest.
+ */
+export async function selectRoom(id, {fly = false, highlight, again = false} = {}) {
+  const mine = ++roomSeq;
+  roomLoading?.abort();
+  roomLoading = null;
+  if (!id) {
+    if (highlight) state.highlight = highlight;
+    Object.assign(state, {roomId: null, room: null});
+    viewer.setSelection({buildingId: state.buildingId, highlight: state.highlight});
+    renderPanel();
     record();
     return;
   }
-  await showFloor(floor.id, my);
-}
-
-/** Shows a floor of the current building. */
-export async function showFloor(floorId, my = ++seq) {
-  Object.assign(state, {floorId, roomId: null, room: null, highlight: []});
-  record();
-  viewer.setRooms({floorId, agencyId: state.agencyId});
-  viewer.setSelection({buildingId: state.buildingId, highlight: state.highlight});
-  renderLevels();
-  let fc;
+  const floorSeq = seq;
+  const ctl = (roomLoading = new AbortController());
+  let room = state.floorRooms?.features.find((f) => f.id === id) || null;
+  let findings = null;
   try {
-    fc = await roomsOf(floorId);
+    if (!room) room = await get(`/api/v1/rooms/${encodeURIComponent(id)}`, {signal: ctl.signal});
+    if (can('report')) findings = await findingsOf(id, {signal: ctl.signal});
   } catch (err) {
-    return failed(err);
-  }
-  if (my !== seq) return;
-  state.floorRooms = fc;
-  viewer.setFloorRooms(fc);
-  renderAll();
-}
-
-/** Selects a room of the current floor (null: none) and shows its card; fly moves the map to it. */
-export async function selectRoom(id, {fly = false, highlight} = {}) {
-  if (highlight) state.highlight = highlight;
-  state.roomId = id;
-  record();
-  viewer.setSelection({buildingId: state.buildingId, roomId: id, highlight: state.highlight});
-  if (!id) {
-    state.room = null;
-    renderPanel();
+    if (mine !== roomSeq || floorSeq !== seq) return;
+    roomLoading = null;
+    failed(err, 'load.findingsFailed', {room: room?.properties.number || room?.properties.name || id});
     return;
   }
-  if (fly) viewer.flyToRoom(id);
-  const my = seq;
-  try {
-    // Findings come from the report, which only roles with the report action read (null: not shown).
-    const [room, rep] = await Promise.all([get(`/api/v1/rooms/${id}`), can('report') ? report() : null]);
-    if (my !== seq || state.roomId !== id) return;
-    room.findings = rep ? findingsFor(rep, id, room.properties.occupants.map((o) => o.id)) : null;
-    state.room = room;
-  } catch (err) {
-    return failed(err);
+  if (mine !== roomSeq || floorSeq !== seq) return;
+  roomLoading = null;
+  if (highlight) state.highlight = highlight;
+  Object.assign(state, {roomId: id, room: {...room, findings}});
+  if (!again) {
+    record();
+    viewer.setSelection({buildingId: state.buildingId, roomId: id, highlight: state.highlight});
+    if (fly) viewer.flyToRoom(id);
   }
   renderPanel();
 }
@@ -288,7 +398,7 @@ async function goToHit(hit) {
       return;
     case 'room':
       if (state.agencyId) await setAgency(null, {quiet: true});
-      await selectBuilding(hit.building_id, {floorId: hit.floor_id, fit: false});
+      if (await selectBuilding(hit.building_id, {floorId: hit.floor_id, fit: false}) !== 'ok') return;
       await selectRoom(hit.id, {fly: true, highlight: [hit.id]});
       return;
     case 'person': {
@@ -297,7 +407,7 @@ async function goToHit(hit) {
         return;
       }
       if (state.agencyId) await setAgency(null, {quiet: true});
-      await selectBuilding(hit.building_id, {floorId: hit.floor_id, fit: false});
+      if (await selectBuilding(hit.building_id, {floorId: hit.floor_id, fit: false}) !== 'ok') return;
       const rooms = (state.floorRooms?.features || []).filter((f) => f.properties.occupants.some((o) => o.id === hit.id));
       if (!rooms.length) {
         viewer.fitBuilding(hit.building_id);
@@ -318,12 +428,11 @@ export async function setAgency(id, {fit = false, overview = false, quiet = fals
   els['agency-filter'].value = state.agencyId || '';
   if (overview && state.buildingId) {
     seq++;
+    abortLoads();
     Object.assign(state, {buildingId: null, floorId: null, roomId: null, room: null, floorRooms: null, highlight: []});
-    viewer.setFloorRooms(null);
-    viewer.setSelection({});
   }
   if (state.agencyId && !state.floorId) state.room = null;
-  viewer.setRooms({floorId: state.floorId, agencyId: state.agencyId});
+  drawRooms();
   if (!state.agencyId) {
     record();
     if (!quiet) renderAll();
@@ -333,7 +442,7 @@ export async function setAgency(id, {fit = false, overview = false, quiet = fals
   state.room = null;
   state.roomId = null;
   record();
-  viewer.setSelection({buildingId: state.buildingId, highlight: state.highlight});
+  drawRooms();
   renderAll();
   const my = state.agencyId;
   try {
@@ -341,6 +450,7 @@ export async function setAgency(id, {fit = false, overview = false, quiet = fals
     await Promise.all([...new Set(rooms.map((r) => r.building_id))].map((b) => floorsOf(b)));
     if (state.agencyId !== my) return;
     state.agencyRooms = rooms;
+    drawRooms();
     viewer.setMarkedBuildings(rooms.map((r) => r.building_id));
     if (fit && !state.floorId && rooms.length) viewer.fitGeometries(rooms.map((r) => r.geometry), 19);
   } catch (err) {
@@ -351,7 +461,7 @@ export async function setAgency(id, {fit = false, overview = false, quiet = fals
 
 /**
  * Lands on a building just imported: reads the register again (the new building, its site and
- * footprint), forgets what the import may have changed (its floors, the report, the room tiles), then
+ * footprint), forgets what the import may have changed (its floors, the report), then
  * chooses the building and zooms to its footprint — or, when it has none, to its rooms.
  */
 export async function landOn(buildingId) {
@@ -365,7 +475,6 @@ export async function landOn(buildingId) {
   invalidateReport();
   fillSelects();
   viewer.setBuildings(data.buildings, data.sites);
-  viewer.refreshRooms();
   dashboard.refresh();
   viewer.updateSize();
   await navigation(async () => {
@@ -390,7 +499,8 @@ export function setColorBy(mode) {
 /** Shows the map filtered to an agency, from the dashboard. */
 export function showAgencyOnMap(id) {
   toMap();
-  navigation(() => setAgency(id, {fit: true, overview: true}));
+  // toMap pushed the map's entry; the agency's view replaces it, so that Back returns to the dashboard.
+  navigation(() => setAgency(id, {fit: true, overview: true}), {replace: true});
 }
 
 // ---- the view in the address ----
@@ -438,14 +548,14 @@ function record({replace: replacing = false} = {}) {
   }
 }
 
-/** Runs a navigation of several steps (search, a room on another floor) as one history entry. */
-async function navigation(steps) {
+/** Runs a navigation of several steps (search, a room on another floor) as one history entry (replace: the current one). */
+async function navigation(steps, {replace: replacing = false} = {}) {
   holding++;
   try {
     await steps();
   } finally {
     holding--;
-    record();
+    record({replace: replacing});
   }
 }
 
@@ -519,17 +629,23 @@ async function restoreView(q, current) {
   const wantFloor = floorId || room?.properties.floor_id || null;
   if (buildingId !== state.buildingId || (wantFloor && wantFloor !== state.floorId)) {
     const known = data.floors.get(buildingId);
-    if (buildingId === state.buildingId && known?.some((f) => f.id === wantFloor)) await showFloor(wantFloor);
-    else await selectBuilding(buildingId, {floorId: wantFloor});
-    if (!current()) return;
+    const done = buildingId === state.buildingId && known?.some((f) => f.id === wantFloor)
+      ? await showFloor(wantFloor) : await selectBuilding(buildingId, {floorId: wantFloor});
+    // A load that failed has said so and left the view as it was: the address is corrected to it.
+    if (!current() || done !== 'ok') return;
     if (state.buildingId !== buildingId || (wantFloor && state.floorId !== wantFloor)) return unreadable();
   }
   if ((roomId || null) !== state.roomId) await selectRoom(roomId, {fly: !!roomId});
 }
 
-function failed(err) {
-  const msg = err instanceof ApiError && err.status === 0 ? t('error.network') : err.message;
-  toast(t('error.generic', {message: msg}), 'error');
+/**
+ * failed tells what went wrong in a toast: what could not be done (what, an i18n key with vars, whose
+ * {message} is the reason) or the generic message. A load its caller aborted is no failure: nothing.
+ */
+function failed(err, what = 'error.generic', vars = {}) {
+  if (err instanceof ApiError && err.code === 'aborted') return;
+  const msg = err instanceof ApiError && err.code === 'network' ? t('error.network') : err.message;
+  toast(t(what, {...vars, message: msg}), 'error');
 }
 
 async function openEditor(roomId) {
@@ -555,12 +671,12 @@ async function closeEditor(changed) {
   viewer.updateSize();
   if (changed) {
     invalidateReport();
-    viewer.refreshRooms();
     dashboard.refresh();
   }
   const roomId = state.roomId;
+  // The floor is read again (its ETag changed with the edits, so the browser gets the new rooms).
   await navigation(async () => {
-    await showFloor(state.floorId);
+    if (await showFloor(state.floorId) !== 'ok') return;
     if (roomId && state.floorRooms?.features.some((f) => f.id === roomId)) await selectRoom(roomId);
   });
 }

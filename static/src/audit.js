@@ -3,7 +3,7 @@
 // in the browser (nothing else is asked of the server, and no other site sees the log).
 
 import {get, query} from './api.js';
-import {h, replace} from './dom.js';
+import {h, replace, tableBox} from './dom.js';
 import {lang, locale, onLangChange, roleLabel, t} from './i18n.js';
 
 const PAGE = 1000; // records a request (the API allows up to 10 000)
@@ -64,7 +64,7 @@ function build() {
       h('button', {id: 'audit-csv', type: 'button', 'data-i18n': 'audit.csv', onClick: downloadCSV}, t('audit.csv')),
       els.link),
     els.count,
-    h('div', {class: 'table-wrap'}, h('table', {class: 'grid', id: 'audit-table'}, els.head, els.body))));
+    tableBox(h('table', {class: 'grid', id: 'audit-table'}, els.head, els.body), t('table.scrolls'))));
 }
 
 /** Reads the records the filters select, page by page (oldest first, as the API gives them). */

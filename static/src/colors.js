@@ -3,12 +3,15 @@
 
 export const STATUSES = ['over_standard', 'compliant', 'vacant', 'non_office', 'no_standard'];
 
+// Okabe and Ito's colours for colour-blind readers: over standard vermillion and compliant blue stay apart
+// under deuteranopia and protanopia (floorplan/render/palette_test.go measures it), and the map hatches
+// over-standard rooms too (overStandardHatch), so that the status never rests on colour alone.
 const STATUS_COLORS = {
-  over_standard: '#d7301f',
-  compliant: '#1a9850',
+  over_standard: '#d55e00',
+  compliant: '#0072b2',
   vacant: '#bdbdbd',
   non_office: '#9ecae1',
-  no_standard: '#fdae61',
+  no_standard: '#f0e442',
 };
 
 /** The fill colour of a room status; unknown statuses get a neutral light grey. */
@@ -75,6 +78,60 @@ export function voidFill() {
     voidPattern = g.createPattern(c, 'repeat');
   }
   return voidPattern;
+}
+
+let overPattern = null;
+
+/**
+ * overStandardHatch is the hatching drawn over an over-standard room's fill on the map: dark diagonal
+ * lines on a transparent ground (a CanvasPattern, made once), so that the room's colour shows between
+ * them and the status can be told without colour. The lines run the other way from a void's.
+ */
+export function overStandardHatch() {
+  if (!overPattern) {
+    const size = 10;
+    const c = document.createElement('canvas');
+    c.width = size;
+    c.height = size;
+    const g = c.getContext('2d');
+    g.strokeStyle = 'rgba(0,0,0,0.55)';
+    g.lineWidth = 1.5;
+    g.beginPath();
+    for (const k of [-size, 0, size]) {
+      g.moveTo(k, 0);
+      g.lineTo(k + size, size);
+    }
+    g.stroke();
+    overPattern = g.createPattern(c, 'repeat');
+  }
+  return overPattern;
+}
+
+/** The room state whose rooms the map marks with a symbol at the label point. */
+export const IDLE = 'idle';
+
+/** The ink of the idle rooms' marker. */
+export const IDLE_MARK = '#1a1a1a';
+
+/** The relative luminance of a #rrggbb colour (WCAG 2.1). */
+function luminance(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  const lin = (v) => {
+    const s = v / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin((n >> 16) & 255) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
+}
+
+/** The contrast ratio of two #rrggbb colours (WCAG 2.1: 1 to 21). */
+export function contrast(a, b) {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** The text colour for a background: white or near-black, whichever contrasts more (≥ 4.5:1 on every palette colour). */
+export function inkOn(background) {
+  return contrast(background, '#ffffff') >= contrast(background, '#111111') ? '#ffffff' : '#111111';
 }
 
 const AGENCY_PALETTE = ['#8dd3c7', '#fb8072', '#bebada', '#80b1d3', '#fdb462', '#b3de69', '#fccde5', '#bc80bd',

@@ -14,6 +14,7 @@ export const data = {
   floors: new Map(), // building id → [floor JSON] by ordinal
   report: null, // the report JSON (findings, agencies, total) in the UI's language
   reportLang: null,
+  reportAsOf: null, // the report's day as asked (null: today)
 };
 
 /** Reads buildings, sites and agencies. */
@@ -25,11 +26,11 @@ export async function loadRegister() {
   data.agencies = new Map(agencies.map((a) => [a.id, a]));
 }
 
-/** The floors of a building, lowest first (cached). */
-export async function floorsOf(buildingId) {
+/** The floors of a building, lowest first (cached); signal aborts the request. */
+export async function floorsOf(buildingId, {signal} = {}) {
   let fl = data.floors.get(buildingId);
   if (!fl) {
-    fl = await get(`/api/v1/buildings/${buildingId}/floors`);
+    fl = await get(`/api/v1/buildings/${buildingId}/floors`, {signal});
     fl.sort((a, b) => a.ordinal - b.ordinal);
     data.floors.set(buildingId, fl);
   }
@@ -45,17 +46,33 @@ export function floorById(floorId) {
   return null;
 }
 
-/** The rooms of a floor as a GeoJSON FeatureCollection; crs 'local' gives the building's local metres. */
-export function roomsOf(floorId, crs) {
-  return get(`/api/v1/floors/${floorId}/rooms${query({crs})}`);
+/**
+ * The rooms of a floor as a GeoJSON FeatureCollection; crs 'local' gives the building's local metres;
+ * signal aborts the request. Kept in memory with its ETag: a revisit is a 304 when nothing changed.
+ */
+export function roomsOf(floorId, crs, {signal} = {}) {
+  return get(`/api/v1/floors/${floorId}/rooms${query({crs})}`, {signal, revalidate: true});
 }
 
-/** The over-standard report in the UI's language (cached until invalidateReport). */
-export async function report() {
-  if (!data.report || data.reportLang !== lang()) {
+/**
+ * The findings that concern one room or one of its occupants, in the UI's language
+ * (GET /api/v1/rooms/{id}/findings: the report's finding objects); signal aborts the request.
+ */
+export async function findingsOf(roomId, {signal} = {}) {
+  const res = await get(`/api/v1/rooms/${encodeURIComponent(roomId)}/findings${query({lang: lang()})}`, {signal});
+  return res.findings || [];
+}
+
+/**
+ * The over-standard report in the UI's language (cached until invalidateReport), on the day asOf
+ * (YYYY-MM-DD; null: today, as the server counts it). One report is cached: the dashboard's day.
+ */
+export async function report(asOf = null) {
+  if (!data.report || data.reportLang !== lang() || data.reportAsOf !== asOf) {
     const l = lang();
-    data.report = await get(`/api/v1/reports/over-standard${query({format: 'json', lang: l})}`);
+    data.report = await get(`/api/v1/reports/over-standard${query({format: 'json', lang: l, as_of: asOf})}`);
     data.reportLang = l;
+    data.reportAsOf = asOf;
   }
   return data.report;
 }
@@ -63,12 +80,6 @@ export async function report() {
 /** Forgets the report, after a write changed what it says. */
 export function invalidateReport() {
   data.report = null;
-}
-
-/** The findings that concern a room or one of its occupants. */
-export function findingsFor(rep, roomId, personIds) {
-  const people = new Set(personIds);
-  return rep.findings.filter((f) => (f.room_ids || []).includes(roomId) || (f.person_id !== NIL && people.has(f.person_id)));
 }
 
 /** The display name of an agency (short name when asked and known). */

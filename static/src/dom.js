@@ -37,6 +37,14 @@ export function replace(el, ...children) {
 }
 
 /** A coloured square for legends and badges. */
+/**
+ * tableBox puts a table in a box that scrolls sideways when the screen is narrower than the table (a
+ * phone). The box takes the focus, so that a keyboard can scroll it too; label names it for screen readers.
+ */
+export function tableBox(table, label) {
+  return h('div', {class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label}, table);
+}
+
 export function swatch(color) {
   return h('span', {class: 'swatch', style: {background: color}});
 }

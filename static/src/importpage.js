@@ -20,7 +20,7 @@ import {fromLonLat, toLonLat} from 'ol/proj.js';
 import {defaults as defaultControls} from 'ol/control.js';
 
 import {query, request} from './api.js';
-import {h, replace, toast} from './dom.js';
+import {h, replace, tableBox, toast} from './dom.js';
 import {area, t} from './i18n.js';
 import {data} from './data.js';
 import {FONT_FAMILY, basemapLayer} from './viewer.js';
@@ -314,9 +314,9 @@ async function submit(dry) {
 // ---- the summary ----
 
 function table(id, heads, rows) {
-  return h('div', {class: 'table-wrap'}, h('table', {class: 'grid', id},
+  return tableBox(h('table', {class: 'grid', id},
     h('thead', null, h('tr', null, heads.map((k) => L(k, 'th')))),
-    h('tbody', null, rows.map((r) => h('tr', null, r.map((c) => h('td', null, c)))))));
+    h('tbody', null, rows.map((r) => h('tr', null, r.map((c) => h('td', null, c)))))), t('table.scrolls'));
 }
 
 function list(id, title, items, cls) {

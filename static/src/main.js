@@ -8,6 +8,7 @@ import './style.css';
 import * as app from './app.js';
 import * as dashboard from './dashboard.js';
 import {initSearch} from './search.js';
+import {closeMenu, initLayout, isPhone, sheetState} from './layout.js';
 import {lang, setLang, t, translate} from './i18n.js';
 import {onUnauthenticated, pending} from './api.js';
 import {h, replace} from './dom.js';
@@ -68,6 +69,7 @@ function route() {
   const asked = (location.hash.match(/^#\/(\w+)/) || [])[1];
   const tab = tabs.includes(asked) ? asked : tabs[0] || null;
   page.tab = tab;
+  closeMenu();
   for (const [name, id] of Object.entries(VIEWS)) document.getElementById(id).hidden = name !== tab;
   document.getElementById('home-view').hidden = tab !== null;
   // With the import tab, the staff import page is one of the import page's two parts (the switch at the
@@ -78,6 +80,9 @@ function route() {
     a.classList.toggle('active', a.dataset.tab === tab || (a.dataset.tab === 'import' && tab === 'staff' && staffInImport));
   }
   if (page.started) {
+    // The dashboard's view in the address (#/dashboard?as_of=…&view=…&agency=…) is followed before the
+    // tab is shown, so that it is drawn once, as the address says.
+    if (can('report')) dashboard.followHash(tab);
     app.showTab(tab);
     app.followHash(tab); // the map's view in the address: #/map?b=…&f=…&r=… (app.js)
   }
@@ -172,7 +177,10 @@ async function startApp() {
   for (const el of document.querySelectorAll('[data-needs]')) el.hidden = !can(el.dataset.needs);
   window.addEventListener('hashchange', route);
   if (can('read')) {
-    initSearch(document.getElementById('search'), document.getElementById('search-results'), (hit) => app.goTo(hit));
+    initSearch(document.getElementById('search'), document.getElementById('search-results'), (hit) => {
+      closeMenu(); // on a phone the search is in the header's menu, which would cover the map
+      app.goTo(hit);
+    });
     dashboard.initDashboard(document.getElementById('dashboard-view'), (id) => app.showAgencyOnMap(id));
     page.started = true;
     // The dashboard's functions, not its namespace object (which would need a runtime helper chunk of its own).
@@ -196,11 +204,13 @@ function snapshot() {
     user: u ? {username: u.username, roles: [...u.roles], actions: [...u.actions], personal_data: u.personal_data} : null,
     ready: page.ready && base.ready,
     busy: !page.ready || base.busy || pending() > 0,
+    layout: {phone: isPhone(), sheet: sheetState()},
   };
 }
 
 async function init() {
   translate(document);
+  initLayout();
   document.title = `officemap · ${t('app.title')}`;
   const langBtn = document.getElementById('lang');
   langBtn.addEventListener('click', () => {

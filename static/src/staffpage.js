@@ -9,7 +9,7 @@
 // leaves the server.
 
 import {query, upload} from './api.js';
-import {h, replace, toast} from './dom.js';
+import {h, replace, tableBox, toast} from './dom.js';
 import {lang, onLangChange, t} from './i18n.js';
 import {can, seesPersonal} from './session.js';
 
@@ -198,13 +198,13 @@ function previewView(preview, problems) {
   if (!preview) return out;
   const width = Math.max(preview.header.length, ...preview.rows.map((r) => r.cells.length));
   const cells = (cs) => Array.from({length: width}, (_, i) => cs[i] ?? '');
-  out.push(L('staff.preview', 'h3'), h('div', {class: 'table-wrap'}, h('table', {class: 'grid staff-preview', id: 'staff-preview'},
+  out.push(L('staff.preview', 'h3'), tableBox(h('table', {class: 'grid staff-preview', id: 'staff-preview'},
     h('thead', null, h('tr', null, L('staff.row', 'th'), cells(preview.header).map((c) => h('th', null, c)), L('staff.problem', 'th'))),
     h('tbody', null, preview.rows.map((r) => {
       const ps = byRow.get(r.row) || [];
       return h('tr', {class: ps.length ? 'bad' : null, dataset: {row: String(r.row), problems: String(ps.length)}},
         h('td', null, r.row), cells(r.cells).map((c) => h('td', null, c)), h('td', {class: 'problem'}, ps.join('；')));
-    })))));
+    }))), t('table.scrolls')));
   if (preview.more) out.push(h('p', {class: 'hint'}, t('staff.more', {n: preview.more})));
   return out;
 }

@@ -1,27 +1,26 @@
 // The map of the viewer: a plain background (or an operator's basemap), site and building outlines
-// from the API, and the rooms of the chosen floor (or of one agency everywhere) from the rooms vector
-// tiles, coloured by status, agency or usage. It knows OpenLayers; it does not know the panel or the
-// app's state machine — app.js tells it what to show and hears about clicks.
+// from the API, and the rooms of the chosen floor (or of one agency everywhere) coloured by status,
+// agency or usage. A floor is drawn from one source, its GeoJSON (GET /api/v1/floors/{id}/rooms): fills,
+// outlines, labels, markers and doors; the agency view from the agency's rooms the app already read. It
+// requests nothing itself (the rooms vector tiles are for GIS clients). It knows OpenLayers; it does not
+// know the panel or the app's state machine — app.js tells it what to show and hears about clicks.
 
 import Map from 'ol/Map.js';
 import View from 'ol/View.js';
 import Feature from 'ol/Feature.js';
 import GeoJSON from 'ol/format/GeoJSON.js';
-import MVT from 'ol/format/MVT.js';
 import TileLayer from 'ol/layer/Tile.js';
 import VectorLayer from 'ol/layer/Vector.js';
-import VectorTileLayer from 'ol/layer/VectorTile.js';
 import VectorSource from 'ol/source/Vector.js';
-import VectorTileSource from 'ol/source/VectorTile.js';
 import XYZ from 'ol/source/XYZ.js';
-import {createXYZ} from 'ol/tilegrid.js';
 import {Circle as CircleStyle, Fill, Stroke, Style, Text} from 'ol/style.js';
 import {fromExtent} from 'ol/geom/Polygon.js';
 import Point from 'ol/geom/Point.js';
 import {buffer, createEmpty, extend, getCenter, getHeight, getWidth, isEmpty} from 'ol/extent.js';
 import {ScaleLine, defaults as defaultControls} from 'ol/control.js';
 
-import {OPENING_COLOR, VOID, agencyColor, statusColor, usageColor, voidFill, withAlpha} from './colors.js';
+import {IDLE, IDLE_MARK, OPENING_COLOR, VOID, agencyColor, overStandardHatch, statusColor, usageColor, voidFill, withAlpha} from './colors.js';
+import {onLangChange, t} from './i18n.js';
 import {seesPersonal} from './session.js';
 
 export const FONT_FAMILY = '"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","Microsoft YaHei","PingFang SC",sans-serif';
@@ -42,8 +41,16 @@ export function openingStyle(width = 3) {
   ];
 }
 
-/** The room id of a tile feature (the MVT format moves the id attribute to the feature id). */
-const roomId = (f) => f.getId() ?? f.get('id');
+/** Room labels show from this resolution (EPSG:3857 metres per pixel, zoom 17) down. */
+const LABEL_RESOLUTION = 1.2;
+
+/** The marker of an idle room, at its label point above the number. */
+const IDLE_STYLE = new Style({
+  geometry: (f) => f.getGeometry().getInteriorPoint(),
+  image: new CircleStyle({radius: 4.5, fill: new Fill({color: '#ffffff'}), stroke: new Stroke({color: IDLE_MARK, width: 2}),
+    displacement: [0, 13], declutterMode: 'none'}),
+  zIndex: 3,
+});
 
 /** The operator's basemap as a tile layer, or null when none is configured. */
 export function basemapLayer(basemap) {
@@ -67,12 +74,12 @@ export class Viewer {
     this.roomId = null;
     this.highlight = new Set();
     this.marked = new Set(); // buildings holding rooms of the filtered agency
-    this.tilesLoading = 0;
+    this.shown = null; // what the rooms layer was filled from: a floor's FeatureCollection or an agency's rooms
     this.styleCache = new globalThis.Map();
 
     this.sitesSource = new VectorSource();
     this.buildingsSource = new VectorSource();
-    this.labelsSource = new VectorSource();
+    this.roomsSource = new VectorSource();
     this.openingsSource = new VectorSource();
 
     const layers = [];
@@ -84,17 +91,14 @@ export class Viewer {
     this.buildingsLayer = new VectorLayer({
       source: this.buildingsSource, style: (f, res) => this.buildingStyle(f, res), declutter: 'buildings',
     });
-    this.roomsUrl = null;
-    this.roomsSource = this.newRoomsSource(null);
-    this.roomsLayer = new VectorTileLayer({
-      source: this.roomsSource, style: (f) => this.roomStyle(f), visible: false, minZoom: 14, renderMode: 'hybrid',
-    });
-    this.labelsLayer = new VectorLayer({
-      source: this.labelsSource, style: (f, res) => this.labelStyle(f, res), declutter: 'labels', minZoom: 17,
+    // One layer draws the rooms: fills, outlines, idle markers and labels (decluttered, so that labels
+    // never overlap); the doors are drawn over it, and the decluttered labels over everything.
+    this.roomsLayer = new VectorLayer({
+      source: this.roomsSource, style: (f, res) => this.roomStyle(f, res), visible: false, minZoom: 14, declutter: 'rooms',
     });
     // The current floor's doors, over the rooms and under their labels.
     this.openingsLayer = new VectorLayer({source: this.openingsSource, style: openingStyle(), minZoom: 17});
-    layers.push(this.sitesLayer, this.buildingsLayer, this.roomsLayer, this.openingsLayer, this.labelsLayer);
+    layers.push(this.sitesLayer, this.buildingsLayer, this.roomsLayer, this.openingsLayer);
 
     this.map = new Map({
       target,
@@ -102,24 +106,20 @@ export class Viewer {
       view: new View({center: [0, 0], zoom: 2, maxZoom: 23, constrainResolution: false}),
       controls: defaultControls({attribution: this.hasBasemap, rotate: false}).extend([new ScaleLine({units: 'metric'})]),
     });
+    // The map is reachable by keyboard: it takes the focus (with a visible ring, style.css), and then
+    // OpenLayers' default KeyboardPan and KeyboardZoom, which listen on the map's element, pan with the
+    // arrows and zoom with + and -. As an application, screen readers pass those keys through.
+    target.tabIndex = 0;
+    target.setAttribute('role', 'application');
+    const label = () => target.setAttribute('aria-label', t('map.label'));
+    label();
+    onLangChange(label);
     this.map.on('singleclick', (e) => this.handleClick(e));
     this.map.on('pointermove', (e) => {
       if (e.dragging) return;
       const hit = this.map.hasFeatureAtPixel(e.pixel, {layerFilter: (l) => l === this.roomsLayer || l === this.buildingsLayer});
       this.map.getTargetElement().style.cursor = hit ? 'pointer' : '';
     });
-  }
-
-  newRoomsSource(url) {
-    const src = new VectorTileSource({
-      format: new MVT({layers: ['rooms'], idProperty: 'id'}),
-      tileGrid: createXYZ({minZoom: 16, maxZoom: 22, tileSize: 512}),
-      url: url || undefined,
-      overlaps: false,
-    });
-    src.on('tileloadstart', () => src === this.roomsSource && this.tilesLoading++);
-    src.on(['tileloadend', 'tileloaderror'], () => src === this.roomsSource && (this.tilesLoading = Math.max(0, this.tilesLoading - 1)));
-    return src;
   }
 
   /** Shows the site and building outlines. sites: Map id → site; buildings: Map id → building JSON. */
@@ -156,6 +156,8 @@ export class Viewer {
   fit(extent, {instant = false, maxZoom = 21, padding = 50} = {}) {
     if (!extent) return;
     const p = [padding + 20, padding, padding, padding];
+    // A new fit supersedes the flight under way (OpenLayers would run both at once and land in between).
+    this.map.getView().cancelAnimations();
     this.map.getView().fit(extent, {padding: p, maxZoom, duration: instant ? 0 : 600});
   }
 
@@ -176,47 +178,34 @@ export class Viewer {
   }
 
   /**
-   * Chooses what rooms the tiles show: one floor (floorId), or one agency's rooms on every floor
-   * (agencyId without floorId), or none.
+   * Chooses the rooms drawn: a floor's (floorId, with fc its GeoJSON FeatureCollection in lon/lat and its
+   * doors as openings, a MultiLineString), or with no floor one agency's rooms on every floor
+   * (agencyRooms, as data.agencyRooms gives them); agencyId on a floor greys the other agencies' rooms.
+   * The layer is filled again only when the data changed, not for a new filter or selection.
    */
-  setRooms({floorId, agencyId}) {
+  setRooms({floorId = null, fc = null, agencyId = null, agencyRooms = null} = {}) {
     this.floorId = floorId || null;
     this.agencyId = agencyId || null;
-    let url = null;
-    if (this.floorId) url = `/tiles/rooms/{z}/{x}/{y}.mvt?floor_id=${encodeURIComponent(this.floorId)}`;
-    else if (this.agencyId) url = '/tiles/rooms/{z}/{x}/{y}.mvt';
-    if (url) {
-      // A new source for a new floor: no tile of the previous floor lingers while the new ones load.
-      if (this.roomsUrl !== url) {
-        this.roomsUrl = url;
-        this.tilesLoading = 0;
-        this.roomsSource = this.newRoomsSource(url);
-        this.roomsLayer.setSource(this.roomsSource);
+    const shown = this.floorId ? fc : this.agencyId ? agencyRooms : null;
+    if (shown !== this.shown) {
+      this.shown = shown;
+      this.roomsSource.clear();
+      this.openingsSource.clear();
+      if (shown && this.floorId) {
+        this.roomsSource.addFeatures(geojson.readFeatures(shown));
+        if (shown.openings) this.openingsSource.addFeature(new Feature({geometry: geojson.readGeometry(shown.openings)}));
+      } else if (shown) {
+        this.roomsSource.addFeatures(shown.map(({geometry, ...props}) => {
+          const f = new Feature({...props, geometry: geojson.readGeometry(geometry)});
+          f.setId(props.id);
+          return f;
+        }));
       }
-      this.roomsLayer.setVisible(true);
-    } else {
-      this.roomsLayer.setVisible(false);
     }
+    this.roomsLayer.setVisible(!!shown);
     this.styleCache.clear();
     this.roomsLayer.changed();
     this.buildingsLayer.changed();
-  }
-
-  /** Reloads the room tiles, after a write changed rooms. */
-  refreshRooms() {
-    this.roomsSource.refresh();
-  }
-
-  /**
-   * The current floor's rooms (GeoJSON lon/lat) for labels, fly-to and the legend, and its doors (the
-   * collection's openings, a MultiLineString).
-   */
-  setFloorRooms(fc) {
-    this.labelsSource.clear();
-    this.openingsSource.clear();
-    if (!fc) return;
-    this.labelsSource.addFeatures(geojson.readFeatures(fc));
-    if (fc.openings) this.openingsSource.addFeature(new Feature({geometry: geojson.readGeometry(fc.openings)}));
   }
 
   /** The number of door lines drawn on the current floor. */
@@ -243,16 +232,14 @@ export class Viewer {
     this.highlight = new Set(highlight || []);
     this.roomsLayer.changed();
     this.buildingsLayer.changed();
-    this.labelsLayer.changed();
   }
 
-  /** Flies to a room of the current floor's labels (its GeoJSON), if known. */
   /**
    * Flies to a room of the current floor (from its GeoJSON): centred on the room, at the zoom that
    * shows its whole building, or closer for a room too small to see there.
    */
   flyToRoom(id) {
-    const f = this.labelsSource.getFeatureById(id);
+    const f = this.roomsSource.getFeatureById(id);
     if (!f) return false;
     const view = this.map.getView();
     const [w, h] = this.map.getSize();
@@ -262,6 +249,7 @@ export class Viewer {
     const fit = view.getResolutionForExtent(whole, [w - 120, h - 120]);
     const legible = Math.max(getWidth(room), getHeight(room)) / 60; // the room at least 60 px wide
     const resolution = Math.max(Math.min(fit, legible), view.getResolutionForZoom(21));
+    view.cancelAnimations();
     view.animate({center: getCenter(room), resolution, duration: 600});
     return true;
   }
@@ -270,7 +258,7 @@ export class Viewer {
     let room = null;
     let building = null;
     this.map.forEachFeatureAtPixel(e.pixel, (f, layer) => {
-      if (layer === this.roomsLayer && !room && this.roomVisible(f)) room = {...f.getProperties(), id: roomId(f)};
+      if (layer === this.roomsLayer && !room && this.roomVisible(f)) room = {...f.getProperties(), id: f.getId()};
       if (layer === this.buildingsLayer && !building) building = f.getId();
     }, {layerFilter: (l) => l === this.roomsLayer || l === this.buildingsLayer, hitTolerance: 2});
     this.onClick({room, buildingId: building});
@@ -291,29 +279,39 @@ export class Viewer {
     }
   }
 
-  roomStyle(f) {
-    const id = roomId(f);
-    // Tiles of another floor can linger in the renderer's cache for a moment: never draw them.
-    if (this.floorId && f.get('floor_id') !== this.floorId) return null;
+  /**
+   * The style of a room: its fill (hatched when over standard in the status colouring, so that the status
+   * does not rest on colour alone; a void always pale and hatched), its outline (the selection and the
+   * highlighted rooms stand out), a marker when idle, and its label once the map is close enough.
+   */
+  roomStyle(f, res) {
+    const id = f.getId();
     const other = this.agencyId && f.get('agency_id') !== this.agencyId;
     if (other && !this.floorId) return null; // agency view: only its rooms
     const mark = id === this.roomId ? 'sel' : this.highlight.has(id) ? 'hl' : '';
     // A void (open to the floor below) is pale and hatched whatever the colouring: it is no floor area.
     const isVoid = !other && f.get('usage') === VOID;
+    const hatched = !other && !isVoid && this.colorBy === 'status' && f.get('status') === 'over_standard';
     const fill = other ? '#f4f4f4' : isVoid ? VOID : this.fillOf(f);
     const alpha = this.floorId ? 0.85 : 0.55; // across floors, rooms stack: let the layers show through
-    const key = `${fill}|${mark}|${alpha}`;
+    const key = `${fill}|${mark}|${alpha}|${hatched}`;
     let st = this.styleCache.get(key);
     if (!st) {
-      const stroke = mark
-        ? new Stroke({color: mark === 'sel' ? HIGHLIGHT : '#ff9900', width: 4})
-        : new Stroke({color: other ? '#cfcfcf' : '#4d4d4d', width: 1});
-      st = new Style({fill: new Fill({color: isVoid ? voidFill() : withAlpha(fill, alpha)}), stroke, zIndex: mark ? 2 : 1});
+      const z = mark ? 2 : 1;
+      // A marked room's outline has a white casing, so that it stands out on every fill (the selection's
+      // blue on a compliant room's blue too).
+      const stroke = mark ? new Stroke({color: '#ffffff', width: 7}) : new Stroke({color: other ? '#cfcfcf' : '#4d4d4d', width: 1});
+      st = [new Style({fill: new Fill({color: isVoid ? voidFill() : withAlpha(fill, alpha)}), stroke, zIndex: z})];
+      if (hatched) st.push(new Style({fill: new Fill({color: overStandardHatch()}), zIndex: z}));
+      if (mark) st.push(new Style({stroke: new Stroke({color: mark === 'sel' ? HIGHLIGHT : '#ff9900', width: 4}), zIndex: z}));
       this.styleCache.set(key, st);
     }
-    return st;
+    const idle = !other && f.get('state') === IDLE;
+    if (res > LABEL_RESOLUTION || !this.floorId) return idle && this.floorId ? [...st, IDLE_STYLE] : st;
+    return idle ? [...st, IDLE_STYLE, this.labelStyle(f, res)] : [...st, this.labelStyle(f, res)];
   }
 
+  /** The label of a room: its number, and its occupants' names when close enough and allowed to see them. */
   labelStyle(f, res) {
     const p = f.getProperties();
     let text = p.number || '';
@@ -326,6 +324,7 @@ export class Viewer {
         text, font: font(12), fill: new Fill({color: '#1a1a1a'}), stroke: new Stroke({color: 'rgba(255,255,255,0.9)', width: 3}),
         overflow: false,
       }),
+      zIndex: 4,
     });
   }
 
@@ -370,13 +369,14 @@ export class Viewer {
     ];
   }
 
-  /** The ids of the rooms the rooms layer currently draws (from the loaded tiles in view). */
+  /** The ids of the rooms the rooms layer currently draws in view. */
   renderedRoomIds() {
     if (!this.roomsLayer.getVisible()) return [];
-    const ext = this.map.getView().calculateExtent(this.map.getSize());
+    const view = this.map.getView();
+    const ext = view.calculateExtent(this.map.getSize());
     const ids = new Set();
-    for (const f of this.roomsLayer.getFeaturesInExtent(ext)) {
-      if (this.roomStyle(f)) ids.add(roomId(f));
+    for (const f of this.roomsSource.getFeaturesInExtent(ext)) {
+      if (this.roomStyle(f, view.getResolution())) ids.add(f.getId());
     }
     return [...ids].sort();
   }
@@ -388,13 +388,14 @@ export class Viewer {
 
   /** The pixel of the label point of a room of the current floor, or null. */
   roomPixel(id) {
-    const f = this.labelsSource.getFeatureById(id);
+    const f = this.roomsSource.getFeatureById(id);
     if (!f) return null;
     return this.map.getPixelFromCoordinate(f.getGeometry().getInteriorPoint().getCoordinates().slice(0, 2));
   }
 
+  /** Whether the view is animating (the viewer itself requests nothing). */
   busy() {
-    return this.tilesLoading > 0 || this.map.getView().getAnimating();
+    return this.map.getView().getAnimating();
   }
 
   updateSize() {
