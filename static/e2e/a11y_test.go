@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -169,22 +170,13 @@ func TestBrowserAccessibility(t *testing.T) {
 	b := openBrowser(t, s.URL)
 
 	// A floor with rooms and a room on it, opened through links (links_test.go checks those).
-	var buildings []building
-	s.get("/api/v1/buildings", &buildings)
 	var bl building
 	var fl floor
 	var target room
-	for _, x := range buildings {
-		var fls []floor
-		s.get("/api/v1/buildings/"+x.ID+"/floors", &fls)
-		for _, f := range fls {
-			var rs rooms
-			s.get("/api/v1/floors/"+f.ID+"/rooms", &rs)
-			for _, r := range rs.Features {
-				if target.ID == "" && len(r.Properties.Occupants) > 0 {
-					bl, fl, target = x, f, r
-				}
-			}
+	for _, sf := range s.floors(singleUser, crsLonLat) {
+		if i := slices.IndexFunc(sf.rooms, func(r room) bool { return len(r.Properties.Occupants) > 0 }); i >= 0 {
+			bl, fl, target = sf.building, sf.floor, sf.rooms[i]
+			break
 		}
 	}
 	if target.ID == "" {
@@ -335,34 +327,19 @@ func TestBrowserKeyboard(t *testing.T) {
 	b := openBrowser(t, s.URL)
 
 	// A building with two floors of rooms; the room to reach is on the second.
-	var buildings []building
-	s.get("/api/v1/buildings", &buildings)
-	var bl building
-	var floorB floor
-	var target room
-	for _, x := range buildings {
-		var fls []floor
-		s.get("/api/v1/buildings/"+x.ID+"/floors", &fls)
-		var withRooms []floor
-		var last room
-		for _, f := range fls {
-			var rs rooms
-			s.get("/api/v1/floors/"+f.ID+"/rooms", &rs)
-			for _, r := range rs.Features {
-				if r.Properties.Number != "" {
-					last = r
-				}
-			}
-			if len(rs.Features) > 0 && last.Properties.FloorID == f.ID {
-				withRooms = append(withRooms, f)
-			}
-		}
-		if len(withRooms) >= 2 && target.ID == "" {
-			bl, floorB, target = x, withRooms[len(withRooms)-1], last
-		}
-	}
-	if target.ID == "" {
+	numbered := func(r room) bool { return r.Properties.Number != "" }
+	bl, withRooms := floorsWith(s.floors(singleUser, crsLonLat), numbered)
+	if bl.ID == "" {
 		t.Fatal("the sample has no building with two floors of numbered rooms")
+	}
+	// The last numbered room of the building's last floor with one.
+	onB := withRooms[len(withRooms)-1]
+	floorB := onB.floor
+	var target room
+	for _, r := range onB.rooms {
+		if numbered(r) {
+			target = r
+		}
 	}
 
 	b.do(chromedp.Navigate(s.URL + "/"))

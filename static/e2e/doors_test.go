@@ -43,28 +43,21 @@ func TestBrowserDoorsAndVoids(t *testing.T) {
 	ctx := context.Background()
 
 	// A floor of the sample with at least four rooms without occupants.
-	var buildings []building
-	s.get("/api/v1/buildings", &buildings)
 	var (
 		bl    building
 		fl    floor
-		local rooms
+		local []room
 	)
-	for _, x := range buildings {
-		var fls []floor
-		s.get("/api/v1/buildings/"+x.ID+"/floors", &fls)
-		for _, f := range fls {
-			var rs rooms
-			s.get("/api/v1/floors/"+f.ID+"/rooms?crs=local", &rs)
-			empty := 0
-			for _, r := range rs.Features {
-				if len(r.Properties.Occupants) == 0 {
-					empty++
-				}
+	for _, sf := range s.floors(singleUser, crsLocal) {
+		empty := 0
+		for _, r := range sf.rooms {
+			if len(r.Properties.Occupants) == 0 {
+				empty++
 			}
-			if fl.ID == "" && empty >= 4 {
-				bl, fl, local = x, f, rs
-			}
+		}
+		if empty >= 4 {
+			bl, fl, local = sf.building, sf.floor, sf.rooms
+			break
 		}
 	}
 	if fl.ID == "" {
@@ -74,7 +67,7 @@ func TestBrowserDoorsAndVoids(t *testing.T) {
 	// becomes a void.
 	var doors orb.MultiLineString
 	var void room
-	for _, r := range local.Features {
+	for _, r := range local {
 		switch {
 		case len(r.Properties.Occupants) > 0:
 		case len(doors) < 3:

@@ -60,6 +60,25 @@ func serveAccounts(t *testing.T, opts identity.Options) (*server, *identity.Serv
 	return serve(t, api.Deps{Store: store, Register: api.NewRegister(store, svc), Identity: svc}), svc, store
 }
 
+// serveUser serves officemap with accounts on, sign-ins limited loosely and passwords hashed two at a time
+// (the tests sign in often), and one user, name, with role and password. It returns the identity service,
+// to add other users, and an API token of the user's, made as at the console, to read the register as
+// they see it.
+func serveUser(t *testing.T, name string, role identity.Role, password string) (*server, *identity.Service, string) {
+	t.Helper()
+	s, svc, _ := serveAccounts(t, identity.Options{SignInPerMinute: 100, MaxHashing: 2})
+	ctx := context.Background()
+	u, _, err := svc.AddUser(ctx, name, []identity.Grant{{Role: role}}, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := svc.NewToken(ctx, u.ID, "e2e", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, svc, token
+}
+
 // sampleStore opens a fresh GeoPackage holding the demo sample.
 func sampleStore(t *testing.T) *gpkg.Store {
 	t.Helper()
@@ -120,16 +139,87 @@ func (s *server) do(method, path string, body any, header map[string]string) (in
 	return res.StatusCode, res.Header.Get("ETag"), b
 }
 
-// get decodes the JSON of a GET that must succeed.
-func (s *server) get(path string, out any) {
+// singleUser is the token of a reader in single-user mode: none, as there are no accounts.
+const singleUser = ""
+
+// read decodes the JSON of a GET that must succeed, sent with token (an API token, or singleUser), and
+// returns the size of the body, uncompressed.
+func (s *server) read(token, path string, out any) int {
 	s.t.Helper()
-	status, _, b := s.do(http.MethodGet, path, nil, nil)
+	header := map[string]string{}
+	if token != singleUser {
+		header["Authorization"] = "Bearer " + token
+	}
+	status, _, b := s.do(http.MethodGet, path, nil, header)
 	if status != http.StatusOK {
 		s.t.Fatalf("GET %s = %d: %s", path, status, b)
 	}
 	if err := json.Unmarshal(b, out); err != nil {
 		s.t.Fatalf("GET %s: %v", path, err)
 	}
+	return len(b)
+}
+
+// get decodes the JSON of a GET that must succeed, sent without a token.
+func (s *server) get(path string, out any) {
+	s.t.Helper()
+	s.read(singleUser, path, out)
+}
+
+// sampleFloor is a floor of the served register with its building and its rooms, as a reader sees them.
+type sampleFloor struct {
+	building building
+	floor    floor
+	rooms    []room
+	size     int // the bytes of the rooms' GeoJSON as served, uncompressed
+}
+
+// The coordinates in which floors reads the rooms: longitude and latitude, as the viewer draws them, or
+// the floor's local frame in metres, as the editor does.
+const (
+	crsLonLat = ""
+	crsLocal  = "local"
+)
+
+// floors reads the register as token's user (singleUser when there are no accounts): every building's
+// floors, lowest first, with their rooms in crs, in the API's order, so that a building's floors stand
+// together and the first floor that fits a test is the one a loop over the API would find.
+func (s *server) floors(token, crs string) []sampleFloor {
+	s.t.Helper()
+	query := ""
+	if crs != crsLonLat {
+		query = "?crs=" + url.QueryEscape(crs)
+	}
+	var buildings []building
+	s.read(token, "/api/v1/buildings", &buildings)
+	var out []sampleFloor
+	for _, bl := range buildings {
+		var fls []floor
+		s.read(token, "/api/v1/buildings/"+bl.ID+"/floors", &fls)
+		for _, f := range fls {
+			var rs rooms
+			size := s.read(token, "/api/v1/floors/"+f.ID+"/rooms"+query, &rs)
+			out = append(out, sampleFloor{building: bl, floor: f, rooms: rs.Features, size: size})
+		}
+	}
+	return out
+}
+
+// floorsWith returns the first building, in the API's order, with at least two floors that have a room
+// for which want holds, and those floors of it, lowest first; the zero building when there is none.
+func floorsWith(floors []sampleFloor, want func(room) bool) (building, []sampleFloor) {
+	with := map[string][]sampleFloor{}
+	for _, sf := range floors {
+		if slices.ContainsFunc(sf.rooms, want) {
+			with[sf.building.ID] = append(with[sf.building.ID], sf)
+		}
+	}
+	for _, sf := range floors {
+		if len(with[sf.building.ID]) >= 2 {
+			return sf.building, with[sf.building.ID]
+		}
+	}
+	return building{}, nil
 }
 
 // The API's shapes, as far as the tests read them.
@@ -166,6 +256,7 @@ type room struct {
 		Occupants   []occupant `json:"occupants"`
 		PerPersonM2 float64    `json:"per_person_m2"`
 		Status      string     `json:"status"`
+		State       string     `json:"state"` // in_use, idle, under_repair or leased
 		Version     int64      `json:"version"`
 	} `json:"properties"`
 }
@@ -352,8 +443,17 @@ func (b *browser) wait(what, cond string) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 40*time.Second)
 	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(30*time.Second),
-		chromedp.WithPollingInterval(50*time.Millisecond)))
+	deadline := time.Now().Add(30 * time.Second)
+	var err error
+	for {
+		_, err = chromedp.Run(ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(time.Until(deadline)),
+			chromedp.WithPollingInterval(50*time.Millisecond)))
+		// A poll that started as the page was navigating (a link followed, a reload) loses its JavaScript
+		// context: that is the page changing, not the condition failing, so poll again in the new page.
+		if err == nil || !lostContext(err) || time.Now().After(deadline) {
+			break
+		}
+	}
 	if err != nil {
 		b.mu.Lock()
 		problems := slices.Clone(b.problems)
@@ -366,6 +466,14 @@ func (b *browser) wait(what, cond string) {
 		rendered, _ := chromedp.Run(b.ctx, chromedp.Evaluate[[]byte](`officemap.renderedRoomIds()`))
 		b.t.Fatalf("waiting for %s (%s): %v\nstate: %s\nrendered rooms: %s\nproblems: %q", what, cond, err, b.stateJSON(), rendered, problems)
 	}
+}
+
+// lostContext reports whether err is the browser saying the page's JavaScript context went away under an
+// evaluation (the page navigated meanwhile).
+func lostContext(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Cannot find context with specified id") || strings.Contains(msg, "Execution context was destroyed") ||
+		strings.Contains(msg, "Inspected target navigated or closed")
 }
 
 // settle waits until the app has no request in flight, no tile loading and no animation, twice in a row.
@@ -610,23 +718,13 @@ func TestBrowser(t *testing.T) {
 	}
 	floorsOf := map[string][]floor{}
 	roomsOf := map[string][]room{} // by floor id, lon/lat
-	var allRooms []room
-	for _, bl := range buildings {
-		var fl []floor
-		s.get("/api/v1/buildings/"+bl.ID+"/floors", &fl)
-		floorsOf[bl.ID] = fl
-		for _, f := range fl {
-			var rs rooms
-			s.get("/api/v1/floors/"+f.ID+"/rooms", &rs)
-			roomsOf[f.ID] = rs.Features
-			allRooms = append(allRooms, rs.Features...)
-		}
-	}
 	buildingOfFloor := map[string]string{}
-	for bid, fl := range floorsOf {
-		for _, f := range fl {
-			buildingOfFloor[f.ID] = bid
-		}
+	var allRooms []room
+	for _, sf := range s.floors(singleUser, crsLonLat) {
+		floorsOf[sf.building.ID] = append(floorsOf[sf.building.ID], sf.floor)
+		roomsOf[sf.floor.ID] = sf.rooms
+		buildingOfFloor[sf.floor.ID] = sf.building.ID
+		allRooms = append(allRooms, sf.rooms...)
 	}
 
 	if !t.Run("map loads and fits every building", func(t *testing.T) {

@@ -27,27 +27,19 @@ type wallPair struct {
 // findWall finds, on any floor of the sample, two numbered rooms sharing a plain wall and a third one.
 func findWall(t *testing.T, s *server) wallPair {
 	t.Helper()
-	var buildings []building
-	s.get("/api/v1/buildings", &buildings)
-	for _, bl := range buildings {
-		var fls []floor
-		s.get("/api/v1/buildings/"+bl.ID+"/floors", &fls)
-		for _, fl := range fls {
-			var rs rooms
-			s.get("/api/v1/floors/"+fl.ID+"/rooms?crs=local", &rs)
-			if len(rs.Features) < 3 {
-				continue
-			}
-			for i, a := range rs.Features {
-				for j, b := range rs.Features {
-					if i == j || a.Properties.Number == "" || b.Properties.Number == "" {
-						continue
-					}
-					if p, q, ok := sharedWall(a, b, rs.Features); ok {
-						for _, x := range rs.Features {
-							if x.ID != a.ID && x.ID != b.ID && x.Properties.Number != "" {
-								return wallPair{floor: fl, building: bl.ID, a: a, b: b, x: x, wallP: p, wallQ: q}
-							}
+	for _, sf := range s.floors(singleUser, crsLocal) {
+		if len(sf.rooms) < 3 {
+			continue
+		}
+		for i, a := range sf.rooms {
+			for j, b := range sf.rooms {
+				if i == j || a.Properties.Number == "" || b.Properties.Number == "" {
+					continue
+				}
+				if p, q, ok := sharedWall(a, b, sf.rooms); ok {
+					for _, x := range sf.rooms {
+						if x.ID != a.ID && x.ID != b.ID && x.Properties.Number != "" {
+							return wallPair{floor: sf.floor, building: sf.building.ID, a: a, b: b, x: x, wallP: p, wallQ: q}
 						}
 					}
 				}

@@ -200,17 +200,8 @@ func TestBrowserImport(t *testing.T) {
 	chromium(t)
 	dxf := importtest.SharedData(t, contosoGround)
 	wantRooms := gdalCount(t, dxf, "UNITS")
-	s, svc, _ := serveAccounts(t, identity.Options{SignInPerMinute: 100, MaxHashing: 2})
-	ctx := context.Background()
-	planner, _, err := svc.AddUser(ctx, "planner", []identity.Grant{{Role: identity.RolePlanner}}, plannerPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := svc.AddUser(ctx, "viewer", []identity.Grant{{Role: identity.RoleViewer}}, viewerPassword); err != nil {
-		t.Fatal(err)
-	}
-	token, _, err := svc.NewToken(ctx, planner.ID, "e2e", time.Hour)
-	if err != nil {
+	s, svc, token := serveUser(t, "planner", identity.RolePlanner, plannerPassword)
+	if _, _, err := svc.AddUser(context.Background(), "viewer", []identity.Grant{{Role: identity.RoleViewer}}, viewerPassword); err != nil {
 		t.Fatal(err)
 	}
 	var before []building

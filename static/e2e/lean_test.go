@@ -32,35 +32,20 @@ func TestBrowserLean(t *testing.T) {
 	s := startServer(t)
 	b := openBrowser(t, s.URL)
 
-	// The demo's largest floor (its rooms' GeoJSON the largest) and its building.
-	var buildings []building
-	s.get("/api/v1/buildings", &buildings)
-	var big floor
-	var bigBuilding building
-	var bigRooms []room
-	var bigSize int
-	floorsOf := map[string][]floor{}
-	for _, bl := range buildings {
-		var fls []floor
-		s.get("/api/v1/buildings/"+bl.ID+"/floors", &fls)
-		floorsOf[bl.ID] = fls
-		for _, f := range fls {
-			status, _, body := s.do(http.MethodGet, "/api/v1/floors/"+f.ID+"/rooms", nil, nil)
-			if status != http.StatusOK {
-				t.Fatalf("floor %s's rooms = %d", f.ID, status)
-			}
-			if len(body) > bigSize {
-				var rs rooms
-				s.get("/api/v1/floors/"+f.ID+"/rooms", &rs)
-				big, bigBuilding, bigRooms, bigSize = f, bl, rs.Features, len(body)
-			}
+	// The demo's largest floor (its rooms' GeoJSON the largest; the first of equals) and its building.
+	all := s.floors(singleUser, crsLonLat)
+	var largest sampleFloor
+	for _, sf := range all {
+		if sf.size > largest.size {
+			largest = sf
 		}
 	}
-	t.Logf("the demo's largest floor: %s %s, %d rooms, %d bytes of GeoJSON uncompressed", bigBuilding.Name, big.Name, len(bigRooms), bigSize)
+	big, bigBuilding, bigRooms := largest.floor, largest.building, largest.rooms
+	t.Logf("the demo's largest floor: %s %s, %d rooms, %d bytes of GeoJSON uncompressed", bigBuilding.Name, big.Name, len(bigRooms), largest.size)
 	var others []floor // the building's other floors, to switch between
-	for _, f := range floorsOf[bigBuilding.ID] {
-		if f.ID != big.ID {
-			others = append(others, f)
+	for _, sf := range all {
+		if sf.building.ID == bigBuilding.ID && sf.floor.ID != big.ID {
+			others = append(others, sf.floor)
 		}
 	}
 	if len(others) < 3 {
@@ -341,13 +326,12 @@ func TestBrowserLean(t *testing.T) {
 
 	t.Run("offline, another building leaves the previous one with a message", func(t *testing.T) {
 		b.t = t
-		var other building
-		for _, bl := range buildings {
-			if bl.ID != shown.Building {
-				other = bl
-				break
-			}
+		// The first other building the API lists (each of the sample's has floors, so all holds it).
+		i := slices.IndexFunc(all, func(sf sampleFloor) bool { return sf.building.ID != shown.Building })
+		if i < 0 {
+			t.Fatal("the sample has one building")
 		}
+		other := all[i].building
 		// A link to the other building, followed as an edited address is: the map flies there while
 		// its floors load, and back when they cannot; the address is put back to the view shown.
 		b.eval(fmt.Sprintf(`(location.hash = %q, true)`, "#/map?b="+other.ID), nil)
@@ -394,51 +378,37 @@ func TestBrowserMapAccess(t *testing.T) {
 	s := startServer(t)
 	b := openBrowser(t, s.URL)
 
-	// A floor with an idle room, an over-standard room and a compliant room.
-	var buildings []building
-	s.get("/api/v1/buildings", &buildings)
+	// A floor with an idle room, an over-standard room and a compliant room (the last idle one, the
+	// largest of the others), and the last other floor of its building.
+	sample := s.floors(singleUser, crsLonLat)
 	var bl building
 	var fl floor
-	var floors []floor
 	var idle, over, ok room
 	var all []room
-	for _, x := range buildings {
-		var fls []floor
-		s.get("/api/v1/buildings/"+x.ID+"/floors", &fls)
-		for _, f := range fls {
-			var fc struct { // the rooms' states, which the room type does not read
-				Features []struct {
-					Properties struct {
-						State string `json:"state"`
-					} `json:"properties"`
-				} `json:"features"`
+	for _, sf := range sample {
+		var i, o, c room
+		for _, r := range sf.rooms {
+			switch {
+			case r.Properties.State == "idle":
+				i = r
+			case r.Properties.Status == "over_standard" && r.Properties.AreaM2 > o.Properties.AreaM2:
+				o = r
+			case r.Properties.Status == "compliant" && r.Properties.AreaM2 > c.Properties.AreaM2:
+				c = r
 			}
-			s.get("/api/v1/floors/"+f.ID+"/rooms", &fc)
-			var rs rooms
-			s.get("/api/v1/floors/"+f.ID+"/rooms", &rs)
-			var i, o, c room
-			for k, r := range rs.Features {
-				switch {
-				case fc.Features[k].Properties.State == "idle":
-					i = r
-				case r.Properties.Status == "over_standard" && r.Properties.AreaM2 > o.Properties.AreaM2:
-					o = r
-				case r.Properties.Status == "compliant" && r.Properties.AreaM2 > c.Properties.AreaM2:
-					c = r
-				}
-			}
-			if i.ID != "" && o.ID != "" && c.ID != "" && fl.ID == "" {
-				bl, fl, floors, idle, over, ok, all = x, f, fls, i, o, c, rs.Features
-			}
+		}
+		if i.ID != "" && o.ID != "" && c.ID != "" {
+			bl, fl, idle, over, ok, all = sf.building, sf.floor, i, o, c, sf.rooms
+			break
 		}
 	}
 	if fl.ID == "" {
 		t.Fatal("the demo has no floor with an idle, an over-standard and a compliant room")
 	}
 	var another floor
-	for _, f := range floors {
-		if f.ID != fl.ID {
-			another = f
+	for _, sf := range sample {
+		if sf.building.ID == bl.ID && sf.floor.ID != fl.ID {
+			another = sf.floor
 		}
 	}
 	focused := func() string {
@@ -701,45 +671,13 @@ func contrastOf(t *testing.T, a, b string) float64 {
 // and the floor drawn from that memory is the floor's rooms.
 func TestBrowserLeanAccounts(t *testing.T) {
 	chromium(t)
-	s, svc, _ := serveAccounts(t, identity.Options{SignInPerMinute: 100, MaxHashing: 2})
-	ctx := context.Background()
-	planner, _, err := svc.AddUser(ctx, "planner", []identity.Grant{{Role: identity.RolePlanner}}, plannerPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, _, err := svc.NewToken(ctx, planner.ID, "e2e", time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// A building with two floors of rooms, as the planner sees it.
-	var buildings []building
-	s.getAs(token, "/api/v1/buildings", &buildings)
-	var bl building
-	var withRooms []floor
-	roomsOn := map[string][]string{}
-	for _, x := range buildings {
-		var fls []floor
-		s.getAs(token, "/api/v1/buildings/"+x.ID+"/floors", &fls)
-		withRooms = withRooms[:0]
-		for _, f := range fls {
-			var rs rooms
-			s.getAs(token, "/api/v1/floors/"+f.ID+"/rooms", &rs)
-			for _, r := range rs.Features {
-				roomsOn[f.ID] = append(roomsOn[f.ID], r.ID)
-			}
-			if len(rs.Features) > 0 {
-				withRooms = append(withRooms, f)
-			}
-		}
-		if len(withRooms) >= 2 {
-			bl = x
-			break
-		}
-	}
+	s, _, token := serveUser(t, "planner", identity.RolePlanner, plannerPassword)
+	// A building with two floors of rooms, as the planner sees it: its first two.
+	bl, withRooms := floorsWith(s.floors(token, crsLonLat), func(room) bool { return true })
 	if bl.ID == "" {
 		t.Fatal("the sample has no building with two floors of rooms")
 	}
-	a, other := withRooms[0], withRooms[1]
+	a, other := withRooms[0].floor, withRooms[1].floor
 
 	b := openBrowser(t, s.URL)
 	b.do(chromedp.Navigate(s.URL + "/"))
@@ -775,7 +713,10 @@ func TestBrowserLeanAccounts(t *testing.T) {
 	if !found {
 		t.Errorf("the revisit did not ask the server again (no-store: it must revalidate): %v", loads)
 	}
-	ids := slices.Clone(roomsOn[a.ID])
+	var ids []string
+	for _, r := range withRooms[0].rooms {
+		ids = append(ids, r.ID)
+	}
 	slices.Sort(ids)
 	b.wait("the floor's rooms drawn from memory", fmt.Sprintf(`JSON.stringify(officemap.renderedRoomIds()) === %q`, mustJSON(ids)))
 }

@@ -20,34 +20,11 @@ func TestBrowserLinks(t *testing.T) {
 	b := openBrowser(t, s.URL)
 
 	// A building with two floors that have rooms; the room to link to is on the first of them.
-	var buildings []building
-	s.get("/api/v1/buildings", &buildings)
-	var bl building
-	var floorA, floorB floor
-	var target room
-	for _, x := range buildings {
-		var fls []floor
-		s.get("/api/v1/buildings/"+x.ID+"/floors", &fls)
-		var withRooms []floor
-		var first room
-		for _, f := range fls {
-			var rs rooms
-			s.get("/api/v1/floors/"+f.ID+"/rooms", &rs)
-			if len(rs.Features) > 0 {
-				if len(withRooms) == 0 {
-					first = rs.Features[0]
-				}
-				withRooms = append(withRooms, f)
-			}
-		}
-		if len(withRooms) >= 2 {
-			bl, floorA, floorB, target = x, withRooms[0], withRooms[1], first
-			break
-		}
-	}
-	if target.ID == "" {
+	bl, withRooms := floorsWith(s.floors(singleUser, crsLonLat), func(room) bool { return true })
+	if bl.ID == "" {
 		t.Fatal("the sample has no building with two floors of rooms")
 	}
+	floorA, floorB, target := withRooms[0].floor, withRooms[1].floor, withRooms[0].rooms[0]
 
 	// onRoom waits until the page shows target's card on floorA of bl.
 	onRoom := func(what string) {

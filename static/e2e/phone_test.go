@@ -150,24 +150,16 @@ func TestBrowserPhone(t *testing.T) {
 	b.emulatePhone()
 
 	// The room to find: an occupied office of a floor with several rooms, looked up by its number.
-	var buildings []building
-	s.get("/api/v1/buildings", &buildings)
 	var target room
 	var targetFloor floor
-	for _, bl := range buildings {
-		var fls []floor
-		s.get("/api/v1/buildings/"+bl.ID+"/floors", &fls)
-		for _, f := range fls {
-			var rs rooms
-			s.get("/api/v1/floors/"+f.ID+"/rooms", &rs)
-			for _, r := range rs.Features {
-				if target.ID == "" && len(r.Properties.Occupants) > 0 && r.Properties.Number != "" && len(rs.Features) > 3 {
-					var found struct{ Hits []searchHit }
-					s.get("/api/v1/search?q="+r.Properties.Number, &found)
-					for _, hit := range found.Hits {
-						if hit.Kind == "room" && hit.ID == r.ID {
-							target, targetFloor = r, f
-						}
+	for _, sf := range s.floors(singleUser, crsLonLat) {
+		for _, r := range sf.rooms {
+			if target.ID == "" && len(r.Properties.Occupants) > 0 && r.Properties.Number != "" && len(sf.rooms) > 3 {
+				var found struct{ Hits []searchHit }
+				s.get("/api/v1/search?q="+r.Properties.Number, &found)
+				for _, hit := range found.Hits {
+					if hit.Kind == "room" && hit.ID == r.ID {
+						target, targetFloor = r, sf.floor
 					}
 				}
 			}

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/google/uuid"
@@ -41,16 +40,8 @@ func writeCSV(t *testing.T, dir, name string, rows [][]string) string {
 
 func TestBrowserStaffImport(t *testing.T) {
 	chromium(t)
-	s, svc, _ := serveAccounts(t, identity.Options{SignInPerMinute: 100, MaxHashing: 2})
+	s, svc, token := serveUser(t, "admin", identity.RoleBureauAdmin, plannerPassword)
 	ctx := context.Background()
-	admin, _, err := svc.AddUser(ctx, "admin", []identity.Grant{{Role: identity.RoleBureauAdmin}}, plannerPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, _, err := svc.NewToken(ctx, admin.ID, "e2e", time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var agencies []struct {
 		ID   uuid.UUID
 		Name string
