@@ -2,7 +2,10 @@ package api
 
 import (
 	"context"
+	"errors"
+	"math/rand/v2"
 	"net/http"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -168,32 +171,58 @@ func (p plainRecords[T, J]) handlePatch(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
+	// "If-Match: *" asks for the change whatever the current version is: a write that loses the race to
+	// another between its read and its write is read and applied again, after a short random pause that
+	// grows with each try (so that writers hammering one record do not starve one another), not refused
+	// with 412. Past maxAnyRetries it is refused as any stale write is.
+	for attempt := 1; ; attempt++ {
+		next, err := p.patchOnce(r, id, patch)
+		if err != nil && attempt <= maxAnyRetries && ifMatchAny(r) && errors.Is(err, floorplan.ErrConflict) {
+			select {
+			case <-r.Context().Done():
+				return r.Context().Err()
+			case <-time.After(time.Duration(rand.IntN(attempt*4)+1) * time.Millisecond):
+			}
+			continue
+		}
+		if err != nil {
+			return stale(err)
+		}
+		p.setETag(w, next)
+		return writeJSON(w, http.StatusOK, p.out(next))
+	}
+}
+
+// maxAnyRetries is how many times a patch with "If-Match: *" that lost a race is tried again.
+const maxAnyRetries = 10
+
+// patchOnce reads the record, merges the patch into it and writes it at the version If-Match names; the
+// store's errors come named by the entity (about).
+func (p plainRecords[T, J]) patchOnce(r *http.Request, id uuid.UUID, patch []byte) (T, error) {
+	var next T
 	cur, err := p.read(r.Context(), id)
 	if err != nil {
-		return about(p.entity, err)
+		return next, about(p.entity, err)
 	}
 	var version int64
 	if p.version != nil {
 		if version, err = ifMatch(r, *p.version(&cur)); err != nil {
-			return err
+			return next, err
 		}
 	}
 	in, err := merged[J](p.out(cur), patch, id)
 	if err != nil {
-		return err
+		return next, err
 	}
-	next := in.domain()
+	next = in.domain()
 	if p.keep != nil {
 		p.keep(&next, cur)
 	}
 	if p.version != nil {
 		*p.version(&next) = version
 	}
-	if _, err := p.update(r.Context(), &next); err != nil {
-		return stale(about(p.entity, err))
-	}
-	p.setETag(w, next)
-	return writeJSON(w, http.StatusOK, p.out(next))
+	_, err = p.update(r.Context(), &next)
+	return next, about(p.entity, err)
 }
 
 func (p plainRecords[T, J]) handleDelete(w http.ResponseWriter, r *http.Request) error {

@@ -306,6 +306,18 @@ func ifMatch(r *http.Request, current int64) (int64, error) {
 	return 0, errPreconditionFailed(nil)
 }
 
+// ifMatchAny reports whether the request's If-Match is "*": any current version.
+func ifMatchAny(r *http.Request) bool {
+	for _, v := range r.Header.Values("If-Match") {
+		for _, tag := range strings.Split(v, ",") {
+			if strings.TrimSpace(tag) == "*" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // conditionalPath reads the path's {id} of a conditional write and checks that the request has If-Match
 // (428 before anything is read); ifMatch checks the tag once the record is read.
 func conditionalPath(r *http.Request) (uuid.UUID, error) {
