@@ -179,11 +179,25 @@ func (s *Server) roomIfMatch(r *http.Request, id uuid.UUID) (floorplan.Room, pro
 
 // writeRoom answers with one room, its ETag and its state today.
 func (s *Server) writeRoom(ctx context.Context, w http.ResponseWriter, status int, room floorplan.Room, p projector) error {
-	rep, err := s.assessor.Current(ctx)
+	rep, err := s.storedStates(ctx, []floorplan.Room{room})
 	if err != nil {
 		return err
 	}
 	return s.answerRoom(ctx, w, status, room, p, rep)
+}
+
+// storedStates is the state today of rooms, as the store keeps it up to date after every write
+// (floorplan.Register.States: no whole evaluation of the register), as a report to read rooms from.
+func (s *Server) storedStates(ctx context.Context, rooms []floorplan.Room) (*floorplan.Report, error) {
+	ids := make([]uuid.UUID, len(rooms))
+	for i, r := range rooms {
+		ids[i] = r.ID
+	}
+	states, err := s.register.States(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return floorplan.StatesReport(states), nil
 }
 
 // writtenRoom answers a successful write with the room and its state today, as the Register computed it
@@ -264,11 +278,12 @@ func (s *Server) writeRooms(ctx context.Context, w http.ResponseWriter, rooms []
 	if err != nil {
 		return err
 	}
-	rep, err := s.assessor.Current(ctx)
+	rooms = sc.keepRooms(rooms)
+	rep, err := s.storedStates(ctx, rooms)
 	if err != nil {
 		return err
 	}
-	out, err := roomsOut(sc.keepRooms(rooms), frameOf, rep)
+	out, err := roomsOut(rooms, frameOf, rep)
 	if err != nil {
 		return err
 	}

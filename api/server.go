@@ -203,7 +203,8 @@ func NewServer(cfg Config, deps Deps) *Server {
 	if s.identity != nil {
 		topts.Scope = s.tileScope
 	}
-	s.tiles = tiles.New(deps.Store, tiles.FromReport(deps.Assessor.Current), topts)
+	// Tiles read the stored state of their own rooms (floorplan.Register.States), not a whole evaluation.
+	s.tiles = tiles.New(deps.Store, tiles.FromStates(reg.States), topts)
 	// Caches follow the register's changes (and, across servers, its revision).
 	reg.Subscribe(func(c floorplan.Changes) {
 		s.assessor.Invalidate()

@@ -94,7 +94,7 @@ func (g *Register) CreateJurisdiction(ctx context.Context, j *Jurisdiction) (Cha
 	if err := g.store.CreateJurisdiction(ctx, j); err != nil {
 		return Changes{}, err
 	}
-	return g.done(ctx, Changes{}, nil, nil)
+	return g.done(ctx, Changes{})
 }
 
 // UpdateJurisdiction replaces a node's fields (moving it moves its subtree: the scopes of grants on
@@ -110,5 +110,5 @@ func (g *Register) UpdateJurisdiction(ctx context.Context, j *Jurisdiction) (Cha
 	if err := g.store.UpdateJurisdiction(ctx, j); err != nil {
 		return Changes{}, err
 	}
-	return g.done(ctx, Changes{}, nil, nil)
+	return g.done(ctx, Changes{})
 }

@@ -3,7 +3,6 @@ package floorplan
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -20,9 +19,10 @@ import (
 //  2. converts the geometry from the client's frame to the building's local metres, once (Shape);
 //  3. validates the record, once (the stores trust it: Validated);
 //  4. asks the permission hook (Permit) whether the user may make it;
-//  5. writes it through the store in one transaction, which records the history and bumps the revision;
-//  6. returns what changed (Changes): the revision, the map layers touched and the state today of the
-//     rooms whose status the change can have moved, computed for those rooms only;
+//  5. writes it through the store in one transaction, which records the history and bumps the revision,
+//     and in which the state today of the rooms whose status the change can have moved is computed, for
+//     those rooms only, and stored (states.go);
+//  6. returns what changed (Changes): the revision, the map layers touched and those rooms' states;
 //  7. tells the subscribers (caches) what changed.
 //
 // Nothing else writes to a Store: the API holds only its read interfaces.
@@ -100,6 +100,8 @@ type Register struct {
 
 	mu          sync.Mutex
 	subscribers []func(Changes)
+	// recomputing is held by the one recomputation of every room's state that runs in this process (States).
+	recomputing chan struct{}
 }
 
 // RegisterOption configures a Register.
@@ -119,7 +121,7 @@ func WithRegisterClock(now func() time.Time) RegisterOption { return func(g *Reg
 
 // NewRegister returns the register service over store.
 func NewRegister(store Store, opts ...RegisterOption) *Register {
-	g := &Register{store: store, permit: AllowAll, pol: DefaultPolicy(), now: time.Now}
+	g := &Register{store: store, permit: AllowAll, pol: DefaultPolicy(), now: time.Now, recomputing: make(chan struct{}, 1)}
 	for _, o := range opts {
 		o(g)
 	}
@@ -152,8 +154,9 @@ func (g *Register) allow(ctx context.Context, req Request) error {
 	return g.permit(ctx, req)
 }
 
-// done finishes a committed change: the revision, the room states, the subscribers.
-func (g *Register) done(ctx context.Context, c Changes, seedRooms, seedPeople []uuid.UUID) (Changes, error) {
+// done finishes a committed change: the revision, the subscribers. c.Rooms, when the change can move
+// room states, were computed in its transaction (writeStates).
+func (g *Register) done(ctx context.Context, c Changes) (Changes, error) {
 	rev, err := g.store.Revision(ctx)
 	if err != nil {
 		return c, err
@@ -164,11 +167,6 @@ func (g *Register) done(ctx context.Context, c Changes, seedRooms, seedPeople []
 	g.mu.Unlock()
 	for _, fn := range subs {
 		fn(c)
-	}
-	if len(seedRooms)+len(seedPeople) > 0 {
-		if c.Rooms, err = g.affected(ctx, seedRooms, seedPeople); err != nil {
-			return c, fmt.Errorf("floorplan: the change is saved, but the rooms' state could not be computed: %w", err)
-		}
 	}
 	return c, nil
 }
@@ -187,12 +185,19 @@ func (g *Register) Batch(ctx context.Context, req Request, fn func(tx Store) err
 		if err := fn(guard); err != nil {
 			return err
 		}
-		return guard.check(ctx)
+		if err := guard.check(ctx); err != nil {
+			return err
+		}
+		// Anything may have moved: the next reader computes every room's state again (states.go).
+		if ss, ok := stateStore(tx); ok {
+			return ss.MarkStatesStale(ctx)
+		}
+		return nil
 	})
 	if err != nil {
 		return Changes{}, err
 	}
-	return g.done(ctx, Changes{Layers: []Layer{LayerBuildings, LayerRooms}, Batch: true}, nil, nil)
+	return g.done(ctx, Changes{Layers: []Layer{LayerBuildings, LayerRooms}, Batch: true})
 }
 
 // Sites.
@@ -206,7 +211,7 @@ func (g *Register) CreateSite(ctx context.Context, s *Site) (Changes, error) {
 	if err := g.store.CreateSite(ctx, s); err != nil {
 		return Changes{}, err
 	}
-	return g.done(ctx, Changes{}, nil, nil)
+	return g.done(ctx, Changes{})
 }
 
 // UpdateSite replaces a property's fields.
@@ -217,7 +222,7 @@ func (g *Register) UpdateSite(ctx context.Context, s *Site) (Changes, error) {
 	if err := g.store.UpdateSite(ctx, s); err != nil {
 		return Changes{}, err
 	}
-	return g.done(ctx, Changes{}, nil, nil)
+	return g.done(ctx, Changes{})
 }
 
 // DeleteSite deletes a property without buildings.
@@ -228,5 +233,5 @@ func (g *Register) DeleteSite(ctx context.Context, id uuid.UUID) (Changes, error
 	if err := g.store.DeleteSite(ctx, id); err != nil {
 		return Changes{}, err
 	}
-	return g.done(ctx, Changes{}, nil, nil)
+	return g.done(ctx, Changes{})
 }

@@ -83,6 +83,7 @@ func (g *Register) ApplyRooms(ctx context.Context, floorID uuid.UUID, changes []
 			return nil, Changes{}, changeError(i, rooms[i], err)
 		}
 	}
+	var states []RoomResult
 	err := g.store.InTx(ctx, func(tx Store) error {
 		d, ok := tx.(OverlapDeferrer)
 		if !ok {
@@ -101,16 +102,21 @@ func (g *Register) ApplyRooms(ctx context.Context, floorID uuid.UUID, changes []
 				return changeError(i, rooms[i], err)
 			}
 		}
-		return d.CheckOverlaps(ctx)
+		if err := d.CheckOverlaps(ctx); err != nil {
+			return err
+		}
+		ids := make([]uuid.UUID, len(rooms))
+		for i, r := range rooms {
+			ids[i] = r.ID
+		}
+		var err error
+		states, err = g.writeStates(ctx, tx, ids, nil)
+		return err
 	})
 	if err != nil {
 		return nil, Changes{}, changeOf(err, rooms)
 	}
-	ids := make([]uuid.UUID, len(rooms))
-	for i, r := range rooms {
-		ids[i] = r.ID
-	}
-	c, err := g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, ids, nil)
+	c, err := g.done(ctx, Changes{Layers: []Layer{LayerRooms}, Rooms: states})
 	return rooms, c, err
 }
 

@@ -15,12 +15,12 @@ func (g *Register) CreateAgency(ctx context.Context, a *Agency) (Changes, error)
 	}
 	return g.commit(ctx, write{
 		req:  Request{Op: OpCreate, Entity: EntityAgency, AgencyID: a.ParentID, JurisdictionID: a.JurisdictionID},
-		save: func() error { return g.store.CreateAgency(withValidated(ctx), a) },
+		save: func(tx Store) error { return tx.CreateAgency(withValidated(ctx), a) },
 	})
 }
 
-// UpdateAgency replaces an agency's fields. Its level, scale or status can move the state of every room
-// of its people, so the Changes carry no room states: the whole evaluation is due.
+// UpdateAgency replaces an agency's fields. Its level or scale can move the state of every room of its
+// people: those are computed again, and are in the Changes.
 func (g *Register) UpdateAgency(ctx context.Context, a *Agency) (Changes, error) {
 	if err := CheckAgency(ctx, a); err != nil {
 		return Changes{}, err
@@ -33,8 +33,9 @@ func (g *Register) UpdateAgency(ctx context.Context, a *Agency) (Changes, error)
 			return Request{Op: OpUpdate, Entity: EntityAgency, ID: a.ID, AgencyID: a.ParentID},
 				err == nil && old.ParentID != a.ParentID && a.ParentID != uuid.Nil
 		},
-		save:   func() error { return g.store.UpdateAgency(withValidated(ctx), a) },
+		save:   func(tx Store) error { return tx.UpdateAgency(withValidated(ctx), a) },
 		layers: []Layer{LayerRooms},
+		agency: &a.ID,
 	})
 }
 
@@ -42,7 +43,7 @@ func (g *Register) UpdateAgency(ctx context.Context, a *Agency) (Changes, error)
 func (g *Register) DeleteAgency(ctx context.Context, id uuid.UUID) (Changes, error) {
 	return g.commit(ctx, write{
 		req:  Request{Op: OpDelete, Entity: EntityAgency, ID: id, AgencyID: id},
-		save: func() error { return g.store.DeleteAgency(ctx, id) },
+		save: func(tx Store) error { return tx.DeleteAgency(ctx, id) },
 	})
 }
 
@@ -53,7 +54,7 @@ func (g *Register) CreatePerson(ctx context.Context, p *Person) (Changes, error)
 	}
 	return g.commit(ctx, write{
 		req:  Request{Op: OpCreate, Entity: EntityPerson, AgencyID: p.AgencyID},
-		save: func() error { return g.store.CreatePerson(withValidated(ctx), p) },
+		save: func(tx Store) error { return tx.CreatePerson(withValidated(ctx), p) },
 	})
 }
 
@@ -70,7 +71,7 @@ func (g *Register) UpdatePerson(ctx context.Context, p *Person) (Changes, error)
 			return Request{Op: OpUpdate, Entity: EntityPerson, ID: p.ID, AgencyID: old.AgencyID},
 				err == nil && old.AgencyID != p.AgencyID
 		},
-		save:   func() error { return g.store.UpdatePerson(withValidated(ctx), p) },
+		save:   func(tx Store) error { return tx.UpdatePerson(withValidated(ctx), p) },
 		layers: []Layer{LayerRooms},
 		person: &p.ID,
 	})
@@ -84,7 +85,7 @@ func (g *Register) DeletePerson(ctx context.Context, id uuid.UUID) (Changes, err
 	}
 	return g.commit(ctx, write{
 		req:  Request{Op: OpDelete, Entity: EntityPerson, ID: id, AgencyID: p.AgencyID},
-		save: func() error { return g.store.DeletePerson(ctx, id) },
+		save: func(tx Store) error { return tx.DeletePerson(ctx, id) },
 	})
 }
 
@@ -94,7 +95,7 @@ func (g *Register) CreateAssignment(ctx context.Context, a *Assignment) (Changes
 	if err := CheckAssignment(ctx, a); err != nil {
 		return Changes{}, err
 	}
-	return g.commitAssignment(ctx, OpCreate, a, func() error { return g.store.CreateAssignment(withValidated(ctx), a) })
+	return g.commitAssignment(ctx, OpCreate, a, func(tx Store) error { return tx.CreateAssignment(withValidated(ctx), a) })
 }
 
 // UpdateAssignment replaces an assignment's fields at a.Version (ending it: a.End).
@@ -102,7 +103,7 @@ func (g *Register) UpdateAssignment(ctx context.Context, a *Assignment) (Changes
 	if err := CheckAssignment(ctx, a); err != nil {
 		return Changes{}, err
 	}
-	return g.commitAssignment(ctx, OpUpdate, a, func() error { return g.store.UpdateAssignment(withValidated(ctx), a) })
+	return g.commitAssignment(ctx, OpUpdate, a, func(tx Store) error { return tx.UpdateAssignment(withValidated(ctx), a) })
 }
 
 // DeleteAssignment deletes an assignment at the given version.
@@ -111,12 +112,12 @@ func (g *Register) DeleteAssignment(ctx context.Context, id uuid.UUID, version i
 	if err != nil {
 		return Changes{}, err
 	}
-	return g.commitAssignment(ctx, OpDelete, &a, func() error { return g.store.DeleteAssignment(ctx, id, version) })
+	return g.commitAssignment(ctx, OpDelete, &a, func(tx Store) error { return tx.DeleteAssignment(ctx, id, version) })
 }
 
 // commitAssignment makes the change op of assignment a with save; the state of its room, and of its
 // person's rooms, is in the Changes.
-func (g *Register) commitAssignment(ctx context.Context, op Op, a *Assignment, save func() error) (Changes, error) {
+func (g *Register) commitAssignment(ctx context.Context, op Op, a *Assignment, save func(tx Store) error) (Changes, error) {
 	return g.commit(ctx, write{
 		req:    g.assignmentRequest(ctx, op, a),
 		save:   save,
@@ -135,11 +136,13 @@ func (g *Register) assignmentRequest(ctx context.Context, op Op, a *Assignment) 
 	return req
 }
 
-// PutStandardRow adds or replaces a local space-standard row; it can move every room's state.
+// PutStandardRow adds or replaces a local space-standard row; it can move every room's state, so all are
+// computed again.
 func (g *Register) PutStandardRow(ctx context.Context, r StandardRow) (Changes, error) {
 	return g.commit(ctx, write{
-		req:    Request{Op: OpUpdate, Entity: "standard_row"},
-		save:   func() error { return g.store.PutStandardRow(ctx, r) },
-		layers: []Layer{LayerRooms},
+		req:        Request{Op: OpUpdate, Entity: "standard_row"},
+		save:       func(tx Store) error { return tx.PutStandardRow(ctx, r) },
+		layers:     []Layer{LayerRooms},
+		everything: true,
 	})
 }

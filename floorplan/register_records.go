@@ -21,7 +21,7 @@ func (g *Register) CreateBuilding(ctx context.Context, b *Building, fp Shape) (C
 	}
 	return g.commit(ctx, write{
 		req:    Request{Op: OpCreate, Entity: EntityBuilding, SiteID: b.SiteID},
-		save:   func() error { return g.store.CreateBuilding(withValidated(ctx), b) },
+		save:   func(tx Store) error { return tx.CreateBuilding(withValidated(ctx), b) },
 		layers: []Layer{LayerBuildings},
 	})
 }
@@ -34,7 +34,7 @@ func (g *Register) UpdateBuilding(ctx context.Context, b *Building, fp Shape) (C
 	}
 	return g.commit(ctx, write{
 		req:    Request{Op: OpUpdate, Entity: EntityBuilding, ID: b.ID, BuildingID: b.ID, SiteID: b.SiteID},
-		save:   func() error { return g.store.UpdateBuilding(withValidated(ctx), b) },
+		save:   func(tx Store) error { return tx.UpdateBuilding(withValidated(ctx), b) },
 		layers: []Layer{LayerBuildings, LayerRooms},
 	})
 }
@@ -43,7 +43,7 @@ func (g *Register) UpdateBuilding(ctx context.Context, b *Building, fp Shape) (C
 func (g *Register) DeleteBuilding(ctx context.Context, id uuid.UUID) (Changes, error) {
 	return g.commit(ctx, write{
 		req:    Request{Op: OpDelete, Entity: EntityBuilding, ID: id, BuildingID: id},
-		save:   func() error { return g.store.DeleteBuilding(ctx, id) },
+		save:   func(tx Store) error { return tx.DeleteBuilding(ctx, id) },
 		layers: []Layer{LayerBuildings, LayerRooms},
 	})
 }
@@ -69,7 +69,7 @@ func (g *Register) CreateFloor(ctx context.Context, f *Floor, outline Shape) (Ch
 	}
 	return g.commit(ctx, write{
 		req:  Request{Op: OpCreate, Entity: EntityFloor, BuildingID: f.BuildingID},
-		save: func() error { return g.store.CreateFloor(withValidated(ctx), f) },
+		save: func(tx Store) error { return tx.CreateFloor(withValidated(ctx), f) },
 	})
 }
 
@@ -80,7 +80,7 @@ func (g *Register) UpdateFloor(ctx context.Context, f *Floor, outline Shape) (Ch
 	}
 	return g.commit(ctx, write{
 		req:    Request{Op: OpUpdate, Entity: EntityFloor, ID: f.ID, BuildingID: f.BuildingID},
-		save:   func() error { return g.store.UpdateFloor(withValidated(ctx), f) },
+		save:   func(tx Store) error { return tx.UpdateFloor(withValidated(ctx), f) },
 		layers: []Layer{LayerRooms},
 	})
 }
@@ -93,7 +93,7 @@ func (g *Register) DeleteFloor(ctx context.Context, id uuid.UUID) (Changes, erro
 	}
 	return g.commit(ctx, write{
 		req:    Request{Op: OpDelete, Entity: EntityFloor, ID: id, BuildingID: f.BuildingID},
-		save:   func() error { return g.store.DeleteFloor(ctx, id) },
+		save:   func(tx Store) error { return tx.DeleteFloor(ctx, id) },
 		layers: []Layer{LayerRooms},
 	})
 }
@@ -127,7 +127,7 @@ func (g *Register) CreateRoom(ctx context.Context, r *Room, shape Shape) (Change
 	}
 	return g.commit(ctx, write{
 		req:    Request{Op: OpCreate, Entity: EntityRoom, AgencyID: r.AgencyID, BuildingID: b},
-		save:   func() error { return g.store.CreateRoom(withValidated(ctx), r) },
+		save:   func(tx Store) error { return tx.CreateRoom(withValidated(ctx), r) },
 		layers: []Layer{LayerRooms},
 		room:   &r.ID, // the id the store gave it
 	})
@@ -147,7 +147,7 @@ func (g *Register) UpdateRoom(ctx context.Context, r *Room, shape Shape) (Change
 			return Request{Op: OpUpdate, Entity: EntityRoom, ID: r.ID, AgencyID: old.AgencyID, BuildingID: b},
 				err == nil && old.AgencyID != r.AgencyID
 		},
-		save:   func() error { return g.store.UpdateRoom(withValidated(ctx), r) },
+		save:   func(tx Store) error { return tx.UpdateRoom(withValidated(ctx), r) },
 		layers: []Layer{LayerRooms},
 		room:   &r.ID,
 	})
@@ -165,8 +165,9 @@ func (g *Register) DeleteRoom(ctx context.Context, id uuid.UUID, version int64) 
 	}
 	return g.commit(ctx, write{
 		req:    Request{Op: OpDelete, Entity: EntityRoom, ID: id, AgencyID: r.AgencyID, BuildingID: b.ID},
-		save:   func() error { return g.store.DeleteRoom(ctx, id, version) },
+		save:   func(tx Store) error { return tx.DeleteRoom(ctx, id, version) },
 		layers: []Layer{LayerRooms},
+		room:   &id, // its state goes with it
 	})
 }
 
@@ -195,6 +196,7 @@ func (g *Register) SplitRoom(ctx context.Context, id uuid.UUID, version int64, c
 	}
 	created := make([]Room, len(pieces))
 	vctx := withValidated(ctx)
+	var states []RoomResult
 	err = g.store.InTx(ctx, func(tx Store) error {
 		if err := tx.DeleteRoom(ctx, room.ID, version); err != nil {
 			return err
@@ -210,16 +212,19 @@ func (g *Register) SplitRoom(ctx context.Context, id uuid.UUID, version int64, c
 			}
 			created[i] = nr
 		}
-		return nil
+		// The pieces' states, and the old room's going with it.
+		ids := []uuid.UUID{room.ID}
+		for _, r := range created {
+			ids = append(ids, r.ID)
+		}
+		var err error
+		states, err = g.writeStates(ctx, tx, ids, nil)
+		return err
 	})
 	if err != nil {
 		return nil, Changes{}, err
 	}
-	ids := make([]uuid.UUID, len(created))
-	for i, r := range created {
-		ids[i] = r.ID
-	}
-	c, err := g.done(ctx, Changes{Layers: []Layer{LayerRooms}}, ids, nil)
+	c, err := g.done(ctx, Changes{Layers: []Layer{LayerRooms}, Rooms: states})
 	return created, c, err
 }
 

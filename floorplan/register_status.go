@@ -12,7 +12,8 @@ import (
 //
 // A room's status depends on its occupants today, and each occupant's on every room they hold (their
 // office area) and on the number (or the standards) of the people sharing each of those rooms. So for the
-// rooms written (and every room of the people written) the Register gathers, from the store:
+// rooms written (and every room of the people written) the Register gathers, from the write's transaction
+// (so that it sees the write), before it commits (states.go):
 //
 //	rooms0  = the rooms written ∪ the rooms of the people written
 //	people1 = their occupants today;         rooms1 = every room of people1   (the rooms reported)
@@ -23,11 +24,11 @@ import (
 // is then exactly what a whole evaluation gives. That is a few queries per person involved, whatever the
 // size of the register.
 
-// affected returns the state today of the rooms seedRooms and of every room of the people seedPeople and
-// of the people in those rooms.
-func (g *Register) affected(ctx context.Context, seedRooms, seedPeople []uuid.UUID) ([]RoomResult, error) {
-	today := DayOf(g.now())
-	n := &neighbourhood{g: g, ctx: ctx, day: today, rooms: map[uuid.UUID]*Room{}, people: map[uuid.UUID]*Person{},
+// affected returns the state on day of the rooms seedRooms and of every room of the people seedPeople and
+// of the people in those rooms, reading the register through s (a write's transaction, so that it sees
+// what the write changed) and evaluating it with std and pol.
+func affected(ctx context.Context, s Reader, std *Standards, pol Policy, day time.Time, seedRooms, seedPeople []uuid.UUID) ([]RoomResult, error) {
+	n := &neighbourhood{s: s, ctx: ctx, day: day, rooms: map[uuid.UUID]*Room{}, people: map[uuid.UUID]*Person{},
 		asg: map[uuid.UUID]Assignment{}, byRoom: map[uuid.UUID]bool{}, byPerson: map[uuid.UUID]bool{}}
 	rooms0, err := gather(append([]uuid.UUID{}, seedRooms...), seedPeople, n.roomsOf)
 	if err != nil {
@@ -60,7 +61,7 @@ func (g *Register) affected(ctx context.Context, seedRooms, seedPeople []uuid.UU
 	if err != nil {
 		return nil, err
 	}
-	occ, err := NewOccupancy(snap, g.std, g.pol)
+	occ, err := NewOccupancy(snap, std, pol)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +76,7 @@ func (g *Register) affected(ctx context.Context, seedRooms, seedPeople []uuid.UU
 
 // neighbourhood gathers the rooms, people and assignments around a write (see above).
 type neighbourhood struct {
-	g   *Register
+	s   Reader
 	ctx context.Context
 	day time.Time
 
@@ -88,7 +89,7 @@ type neighbourhood struct {
 
 // occupantsOf returns the people assigned to room id today (and loads the room).
 func (n *neighbourhood) occupantsOf(id uuid.UUID) ([]uuid.UUID, error) {
-	if err := loadOnce(n.ctx, n.rooms, id, n.g.store.Room); err != nil {
+	if err := loadOnce(n.ctx, n.rooms, id, n.s.Room); err != nil {
 		return nil, err
 	}
 	if err := n.loadAssignments(n.byRoom, id, AssignmentFilter{RoomID: id, ActiveOn: n.day}); err != nil {
@@ -115,7 +116,7 @@ func (n *neighbourhood) loadAssignments(done map[uuid.UUID]bool, id uuid.UUID, f
 		return nil
 	}
 	done[id] = true
-	as, err := n.g.store.Assignments(n.ctx, f)
+	as, err := n.s.Assignments(n.ctx, f)
 	if err != nil {
 		return err
 	}
@@ -139,7 +140,7 @@ func (n *neighbourhood) others(ends func(Assignment) (near, far uuid.UUID), id u
 // loadPeople loads the people ids that are not loaded yet.
 func (n *neighbourhood) loadPeople(ids []uuid.UUID) error {
 	for _, id := range ids {
-		if err := loadOnce(n.ctx, n.people, id, n.g.store.Person); err != nil {
+		if err := loadOnce(n.ctx, n.people, id, n.s.Person); err != nil {
 			return err
 		}
 	}
@@ -197,10 +198,10 @@ func (n *neighbourhood) snapshot() (*Snapshot, error) {
 		}
 	}
 	var err error
-	if snap.Agencies, err = n.g.store.Agencies(n.ctx); err != nil {
+	if snap.Agencies, err = n.s.Agencies(n.ctx); err != nil {
 		return nil, err
 	}
-	rows, err := n.g.store.StandardRows(n.ctx)
+	rows, err := n.s.StandardRows(n.ctx)
 	if err != nil {
 		return nil, err
 	}

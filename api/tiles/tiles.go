@@ -81,6 +81,35 @@ func (f StatusFunc) RoomStatus(ctx context.Context) (func(uuid.UUID) floorplan.R
 	return f(ctx)
 }
 
+// TileStatusSource is a StatusSource that can give the statuses of a few rooms only, from state kept per
+// room (the stored room states, floorplan.Register.States): the handler asks it for the rooms of the tile
+// it draws, so that no tile waits for, or holds, the status of every room of the register.
+type TileStatusSource interface {
+	StatusSource
+	// RoomStatusOf is RoomStatus for the rooms ids; it may return "" for any other room.
+	RoomStatusOf(ctx context.Context, ids []uuid.UUID) (func(uuid.UUID) floorplan.RoomStatus, error)
+}
+
+// FromStates adapts a reader of stored room states (such as the Register's States method) to
+// TileStatusSource. Its RoomStatus reads every room's state.
+func FromStates(states func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]floorplan.StoredStatus, error)) TileStatusSource {
+	return stateSource(states)
+}
+
+type stateSource func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]floorplan.StoredStatus, error)
+
+func (f stateSource) RoomStatus(ctx context.Context) (func(uuid.UUID) floorplan.RoomStatus, error) {
+	return f.RoomStatusOf(ctx, nil)
+}
+
+func (f stateSource) RoomStatusOf(ctx context.Context, ids []uuid.UUID) (func(uuid.UUID) floorplan.RoomStatus, error) {
+	states, err := f(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return func(id uuid.UUID) floorplan.RoomStatus { return states[id].Status }, nil
+}
+
 // FromReport adapts a source of evaluated reports (such as the Assessor's Current method) to
 // StatusSource.
 func FromReport(current func(ctx context.Context) (*floorplan.Report, error)) StatusSource {
@@ -415,7 +444,16 @@ func (h *Handler) draw(ctx context.Context, q request) (*tile, error) {
 	}
 	status := func(uuid.UUID) floorplan.RoomStatus { return "" }
 	if q.layer.name == floorplan.LayerRooms && h.statuses != nil && len(feats) > 0 {
-		if status, err = h.statuses.RoomStatus(ctx); err != nil {
+		if ts, ok := h.statuses.(TileStatusSource); ok {
+			ids := make([]uuid.UUID, len(feats))
+			for i, f := range feats {
+				ids[i] = f.ID
+			}
+			status, err = ts.RoomStatusOf(ctx, ids)
+		} else {
+			status, err = h.statuses.RoomStatus(ctx)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("tiles: room statuses: %w", err)
 		}
 	}

@@ -29,7 +29,7 @@ import (
 
 func commands(e *env) []*cobra.Command {
 	return []*cobra.Command{serveCmd(e), demoCmd(e), migrateCmd(e), importCmd(e), exportCmd(e), reportCmd(e), renderCmd(e), genCmd(e),
-		userCmd(e), auditCmd(e)}
+		userCmd(e), auditCmd(e), checkCmd(e)}
 }
 
 // store is what the commands open: the register and the accounts with their audit log, in one
@@ -391,11 +391,16 @@ func genCmd(e *env) *cobra.Command {
 			}
 			ctx := floorplan.WithActor(cmd.Context(), "gen")
 			start := time.Now()
-			d := synth.Generate(cfg)
-			var db string
+			var (
+				db string
+				n  synth.Counts
+			)
 			err := e.withStore(ctx, func(s store, name string) error {
 				db = name
-				if err := d.Load(ctx, floorplan.NewRegister(s)); err != nil {
+				var err error
+				// The register is generated as it is loaded, a batch at a time (synth.LoadStream), so
+				// that gen's memory does not grow with the register.
+				if n, err = synth.LoadStream(ctx, floorplan.NewRegister(s), cfg); err != nil {
 					return fmt.Errorf("loading into %s: %w", redacted(db), err)
 				}
 				return nil
@@ -404,15 +409,15 @@ func genCmd(e *env) *cobra.Command {
 				return err
 			}
 			sum := map[string]any{
-				"store": redacted(db), "seed": cfg.Seed, "sites": len(d.Sites), "buildings": len(d.Buildings),
-				"floors": len(d.Floors), "rooms": len(d.Rooms), "agencies": len(d.Agencies), "people": len(d.People),
-				"assignments": len(d.Assignments), "seconds": time.Since(start).Seconds(),
+				"store": redacted(db), "seed": cfg.Seed, "sites": n.Sites, "buildings": n.Buildings,
+				"floors": n.Floors, "rooms": n.Rooms, "agencies": n.Agencies, "people": n.People,
+				"assignments": n.Assignments, "seconds": time.Since(start).Seconds(),
 			}
 			if asJSON {
 				return json.NewEncoder(e.stdout).Encode(sum)
 			}
 			fmt.Fprintf(e.stdout, "generated into %s: %d buildings, %d floors, %d rooms, %d agencies, %d people, %d assignments in %.1f s\n",
-				redacted(db), len(d.Buildings), len(d.Floors), len(d.Rooms), len(d.Agencies), len(d.People), len(d.Assignments), sum["seconds"])
+				redacted(db), n.Buildings, n.Floors, n.Rooms, n.Agencies, n.People, n.Assignments, sum["seconds"])
 			return nil
 		},
 	}

@@ -3,6 +3,7 @@ package gpkg
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -13,11 +14,13 @@ import (
 	"officemap/geo"
 )
 
-// Bulk loading, for officemap gen (synth.Dataset.Load uses these methods through synth.BulkLoader) and
-// imports. Each method inserts many new records all-or-nothing in one write transaction (a savepoint
-// inside InTx) with prepared statements, and keeps every rule of the Create methods: validation, live
-// references, no overlapping rooms (checked in Go against the floor's live rooms and the batch's earlier
-// rooms) and a history row per record. The signatures are the PostGIS store's.
+// Bulk loading, for officemap gen (synth.LoadStream and synth.Dataset.Load use these methods through
+// floorplan.BulkLoader, rooms, people and assignments of a batch in one transaction) and imports. Each
+// method inserts many new records all-or-nothing in one write transaction (a savepoint inside InTx) with
+// prepared statements, looks its references up once per batch (a floor, an agency) or with one query for
+// all (people and rooms of assignments), and keeps every rule of the Create methods: validation, live
+// references, no overlapping rooms (floorplan.FloorRooms: against the floor's live rooms and the batch's
+// earlier rooms) and a history row per record. The signatures are the PostGIS store's.
 
 var _ interface {
 	BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) error
@@ -54,7 +57,7 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 	err := s.write(ctx, func(q querier) error {
 		frames := map[uuid.UUID]*geo.Frame{}
 		agencies := liveSet{}
-		onFloor := map[uuid.UUID][]placed{}
+		onFloor := map[uuid.UUID]*floorplan.FloorRooms{}
 		for _, r := range rooms {
 			if _, ok := frames[r.FloorID]; !ok {
 				f, err := floorFrame(ctx, q, r.FloorID)
@@ -66,7 +69,11 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 				if err != nil {
 					return err
 				}
-				onFloor[r.FloorID] = existing
+				live := &floorplan.FloorRooms{}
+				for _, p := range existing {
+					live.Add(p.id, p.number, p.geom)
+				}
+				onFloor[r.FloorID] = live
 			}
 			if err := agencies.liveIfGiven(ctx, q, sqlLiveAgency, r.AgencyID, "agency"); err != nil {
 				return err
@@ -79,11 +86,10 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 		defer b.close()
 		for i := range rooms {
 			r := &rooms[i]
-			g := placed{id: ids[i], number: r.Number, geom: r.Geometry, bound: r.Geometry.Bound()}
-			if err := overlapIn(onFloor[r.FloorID], r, g); err != nil {
+			if err := onFloor[r.FloorID].Check(r.ID, r.Number, r.Geometry); err != nil {
 				return err
 			}
-			onFloor[r.FloorID] = append(onFloor[r.FloorID], g)
+			onFloor[r.FloorID].Add(ids[i], r.Number, r.Geometry)
 			local, ll, err := derived(r.Geometry, frames[r.FloorID])
 			if err != nil {
 				return err
@@ -139,28 +145,14 @@ func floorRooms(ctx context.Context, q querier, floorID uuid.UUID) ([]placed, er
 	return out, rows.Err()
 }
 
-// overlapIn checks room r (placed as g) against the rooms already on its floor, as checkOverlap does.
+// overlapIn checks room r (placed as g) against the rooms already on its floor, as checkOverlap does and
+// with the rule of floorplan.FloorRooms, which the bulk insert uses.
 func overlapIn(others []placed, r *floorplan.Room, g placed) error {
-	var found *floorplan.OverlapError
+	var f floorplan.FloorRooms
 	for _, o := range others {
-		if !mayOverlap(o.bound, g.bound) {
-			continue
-		}
-		overlaps, area, err := geo.Overlaps(g.geom, o.geom)
-		if err != nil {
-			return fmt.Errorf("gpkg: overlap of room %s with room %s: %w", r.Number, o.number, err)
-		}
-		if !overlaps {
-			continue
-		}
-		if found == nil || o.number < found.OtherNumber || (o.number == found.OtherNumber && o.id.String() < found.OtherID.String()) {
-			found = &floorplan.OverlapError{RoomID: r.ID, OtherID: o.id, OtherNumber: o.number, AreaM2: area}
-		}
+		f.Add(o.id, o.number, o.geom)
 	}
-	if found != nil {
-		return found
-	}
-	return nil
+	return f.Check(r.ID, r.Number, g.geom)
 }
 
 // BulkInsertPeople adds many new people with their posts all-or-nothing (IDs assigned where uuid.Nil;
@@ -259,18 +251,21 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 	ids := values(as, func(a floorplan.Assignment) uuid.UUID { return newID(a.ID) })
 	now := s.now()
 	err := s.write(ctx, func(q querier) error {
-		people, rooms := liveSet{}, liveSet{}
+		// The people and rooms are looked up all at once, not one query per assignment.
+		if err := liveAll(ctx, q, sqlLivePeopleIn, as, func(a floorplan.Assignment) uuid.UUID { return a.PersonID }, "assignment", "person"); err != nil {
+			return err
+		}
+		if err := liveAll(ctx, q, sqlLiveRoomsIn, as, func(a floorplan.Assignment) uuid.UUID { return a.RoomID }, "assignment", "room"); err != nil {
+			return err
+		}
 		for i := range as {
-			a := &as[i]
-			if err := people.live(ctx, q, sqlLivePerson, a.PersonID, "person"); err != nil {
-				return fmt.Errorf("assignment %d: %w", i+1, err)
-			}
-			if err := rooms.live(ctx, q, sqlLiveRoom, a.RoomID, "room"); err != nil {
-				return fmt.Errorf("assignment %d: %w", i+1, err)
-			}
-			if a.PostID != uuid.Nil {
-				if err := checkAssignmentRefs(ctx, q, a); err != nil {
-					return fmt.Errorf("assignment %d: %w", i+1, err)
+			if a := &as[i]; a.PostID != uuid.Nil {
+				found, err := exists(ctx, q, sqlLivePostOf, a.PostID.String(), a.PersonID.String())
+				if err != nil {
+					return err
+				}
+				if !found {
+					return fmt.Errorf("assignment %d: %w", i+1, floorplan.Invalidf("post %s is not a post of the person", a.PostID))
 				}
 			}
 		}
@@ -300,6 +295,55 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 	}
 	for i := range as {
 		as[i].ID, as[i].Version, as[i].DeletedAt = ids[i], 1, time.Time{}
+	}
+	return nil
+}
+
+// sqlLivePeopleIn and sqlLiveRoomsIn list which of the ids in a JSON array (?1) are live people or rooms.
+const (
+	sqlLivePeopleIn = `SELECT p.id FROM people p WHERE p.deleted_at IS NULL AND p.id IN (SELECT value FROM json_each(?))`
+	sqlLiveRoomsIn  = `SELECT r.id FROM rooms_all r WHERE r.deleted_at IS NULL AND r.id IN (SELECT value FROM json_each(?))`
+)
+
+// liveAll checks with one query (liveQuery, as sqlLivePeopleIn) that the reference ref of every record of recs
+// is live, and names the first record (of kind record) whose reference is not, as live would ("assignment 3:
+// unknown person …").
+func liveAll[T any](ctx context.Context, q querier, liveQuery string, recs []T, ref func(T) uuid.UUID, record, what string) error {
+	ids := make([]string, 0, len(recs))
+	seen := make(map[uuid.UUID]bool, len(recs))
+	for _, r := range recs {
+		if id := ref(r); !seen[id] {
+			seen[id] = true
+			ids = append(ids, id.String())
+		}
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	rows, err := q.QueryContext(ctx, liveQuery, string(list))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	found := make(map[uuid.UUID]bool, len(ids))
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(idCol{&id}); err != nil {
+			return err
+		}
+		found[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i, r := range recs {
+		if id := ref(r); !found[id] {
+			if id == uuid.Nil {
+				return fmt.Errorf("%s %d: %w", record, i+1, floorplan.Invalidf("no %s given", what))
+			}
+			return fmt.Errorf("%s %d: %w", record, i+1, floorplan.Invalidf("unknown %s %s", what, id))
+		}
 	}
 	return nil
 }

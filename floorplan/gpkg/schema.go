@@ -43,7 +43,8 @@ const (
 //	   buildings.lang, floors.openings, and floors unique by ordinal and name (migrateV8, imports.go).
 //	9: the bureau's keys: people.staff_no and agencies.code, unique among live rows when not empty
 //	   (sqlMigrateV9, staff.go).
-const schemaVersion = 9
+//	10: the stored room states, room_states and room_states_day (sqlMigrateV10, states.go).
+const schemaVersion = 10
 
 // schemaDefinition marks a file as an officemap register in gpkg_extensions (extension
 // officemap_register); the version is in officemap_schema. A file of version 1 carries
@@ -351,6 +352,7 @@ var migrations = []func(ctx context.Context, q querier) error{
 	execStep(sqlMigrateV7),      // the versions of sites, buildings, floors, agencies and people
 	migrateV8,                   // what imports bring (imports.go)
 	execStep(sqlMigrateV9),      // the bureau's keys of people and agencies (staff.go)
+	execStep(sqlMigrateV10),     // the stored room states (states.go)
 }
 
 // execStep returns the migration step that runs stmts.
@@ -742,7 +744,7 @@ INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition
 // sqlSchema creates the GeoPackage core tables, the register (sqlRegister), the spatial index of each
 // feature table (sqlRTreeIndex), and then turns the feature tables into views of their live rows by the
 // same statements that migrate a file of version 5 (sqlMigrateV6), and adds the columns of later versions
-// by their migrations' statements (sqlMigrateV7, sqlMigrateV8, sqlMigrateV9), so that a new file and a migrated one have
+// by their migrations' statements (sqlMigrateV7, sqlMigrateV8, sqlMigrateV9, sqlMigrateV10), so that a new file and a migrated one have
 // one schema.
 var sqlSchema = sqlRegister + `
 -- Spatial indexes (gpkg_rtree_index, triggers as OGC 12-128r19 Annex F.3 gives them) --------------------
@@ -755,7 +757,9 @@ var sqlSchema = sqlRegister + `
 -- What imports bring (schema version 8) -----------------------------------------------------------------
 ` + sqlMigrateV8 + `
 -- The bureau's keys of people and agencies (schema version 9) --------------------------------------------
-` + sqlMigrateV9
+` + sqlMigrateV9 + `
+-- The stored room states (schema version 10) ---------------------------------------------------------------
+` + sqlMigrateV10
 
 // sqlRTreeIndex is the gpkg_rtree_index extension of the geometry column geom of the feature table <t>:
 // the R-tree rtree_<t>_geom and the triggers that keep it in step with the table, as OGC 12-128r19 Annex

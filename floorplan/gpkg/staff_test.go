@@ -14,6 +14,7 @@ import (
 // downgradeV9 makes the register at path one of schema version 8: no people.staff_no, no agencies.code.
 func downgradeV9(t *testing.T, path string) {
 	t.Helper()
+	downgradeV10(t, path)
 	downgrade(t, path, `DROP INDEX people_staff_no_key`, `DROP INDEX agencies_code_key`,
 		`ALTER TABLE people DROP COLUMN staff_no`, `ALTER TABLE agencies DROP COLUMN code`,
 		`UPDATE officemap_schema SET version = 8`)

@@ -1,8 +1,8 @@
 package postgis
 
 import (
+	"bytes"
 	"context"
-	"errors"
 	"slices"
 	"time"
 
@@ -15,38 +15,58 @@ import (
 	"officemap/geo"
 )
 
-// Bulk loading for synthetic data and imports. Each method inserts many new records with a few
-// statements (rows passed as arrays and unnested), in one transaction (or in a savepoint inside InTx), and
-// still goes through every rule of the database: the overlap trigger (which, run per row, sees the rows
-// inserted before it by the same statement), validity checks, and the history triggers.
+// Bulk loading for synthetic data and imports. Each method writes many new records with one COPY per
+// table into the real tables, in one transaction (or in a savepoint inside InTx), and keeps every rule of
+// the Create methods:
+//
+//   - live references are locked first (floors and buildings FOR KEY SHARE, agencies, people and rooms
+//     likewise), so that nothing the batch refers to can go away before it commits;
+//   - validity (floorplan.Check*), the CHECK constraints, the foreign keys and unique keys run as for any
+//     INSERT: COPY fires them all;
+//   - the history triggers run as for an INSERT (once per statement since migrations/0014_bulk_load.sql),
+//     so every record gets its history row with the actor, effective day and reason of ctx; versions start
+//     at 1, and the register's revision is bumped once by the transaction (write);
+//   - overlaps of rooms are checked in Go, per floor, before the COPY and in its transaction (see
+//     BulkInsertRooms and migrations/0014_bulk_load.sql), instead of by the trigger row by row.
 
-// bulkChunk is how many rows one INSERT carries.
-const bulkChunk = 2000
+// pgUUID is a non-null uuid parameter.
+func pgUUID(id uuid.UUID) pgtype.UUID { return pgtype.UUID{Bytes: id, Valid: true} }
 
-// inChunks calls fn for each chunk [start, end) of n rows, in order, up to the first error.
-func inChunks(n int, fn func(start, end int) error) error {
-	for start := 0; start < n; start += bulkChunk {
-		if err := fn(start, min(start+bulkChunk, n)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// arrayID is an element of a uuid[] parameter: NULL for uuid.Nil.
+// arrayID is an element of a uuid[] parameter or a COPY column: NULL for uuid.Nil.
 func arrayID(id uuid.UUID) pgtype.UUID {
 	return pgtype.UUID{Bytes: id, Valid: id != uuid.Nil}
 }
 
-// arrayDate is an element of a date[] parameter: NULL for the zero time.
+// arrayDate is a date parameter or COPY column: NULL for the zero time.
 func arrayDate(t time.Time) pgtype.Date {
 	return pgtype.Date{Time: t, Valid: !t.IsZero()}
 }
 
-// arrayTime is an element of a timestamptz[] parameter: NULL for the zero time.
-func arrayTime(t time.Time) pgtype.Timestamptz {
-	return pgtype.Timestamptz{Time: t, Valid: !t.IsZero()}
+// createdOr is a record's own creation instant, or the transaction's (now) when it has none, as the
+// column's default now() would give it.
+func createdOr(own, now time.Time) time.Time {
+	if own.IsZero() {
+		return now
+	}
+	return own
 }
+
+// copyRows runs one COPY of n rows into table's columns, row(i) giving the values of row i as they are
+// needed, so that a batch is never held twice in memory.
+func copyRows(ctx context.Context, tx pgx.Tx, table string, columns []string, n int, row func(i int) ([]any, error)) error {
+	i := 0
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromFunc(func() ([]any, error) {
+		if i == n {
+			return nil, nil
+		}
+		i++
+		return row(i - 1)
+	}))
+	return err
+}
+
+// txNowSQL is the transaction's now(): the creation instant of the rows it writes without one of their own.
+const txNowSQL = `SELECT now()`
 
 const (
 	lockFloorFramesSQL = `
@@ -58,23 +78,38 @@ SELECT f.id, b.origin_lon, b.origin_lat, b.rotation_deg, b.scale
 	lockPeopleShareSQL   = `SELECT id FROM people WHERE id = ANY($1) AND deleted_at IS NULL FOR KEY SHARE`
 	lockRoomsShareSQL    = `SELECT id FROM rooms WHERE id = ANY($1) AND deleted_at IS NULL FOR KEY SHARE`
 
-	bulkRoomsSQL = `
-INSERT INTO rooms (id, floor_id, number, name, usage, agency_id, state, idle_since, geom, geom_ll, source_id,
-                   created_at, valid_from, source_category, recorded_area_m2)
-SELECT u.id, u.floor_id, u.number, u.name, u.usage, u.agency_id, u.state, u.idle_since, ST_GeomFromEWKB(u.geom),
-       ST_GeomFromEWKB(u.geom_ll), u.source_id, coalesce(u.created_at, now()), u.valid_from, u.source_category,
-       nullif(u.recorded_area_m2, 0)
-  FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::date[],
-              $9::bytea[], $10::bytea[], $11::text[], $12::timestamptz[], $13::date[], $14::text[],
-              $15::double precision[])
-       AS u(id, floor_id, number, name, usage, agency_id, state, idle_since, geom, geom_ll, source_id, created_at,
-            valid_from, source_category, recorded_area_m2)
-RETURNING id, created_at`
+	// lockFloorsAdvisorySQL takes, in the order given, the advisory lock of each floor ($1) that
+	// rooms_no_overlap takes before it looks for a floor's rooms (migrations/0012_deferrable_overlap.sql):
+	// from then to the commit no other transaction can add a room to these floors, or change one, and
+	// have it checked against a state without this batch's rooms.
+	lockFloorsAdvisorySQL = `
+SELECT count(pg_advisory_xact_lock(hashtext('officemap.floor'), hashtext(f::text))) FROM unnest($1::uuid[]) AS f`
+	// floorsLiveRoomsSQL lists the live rooms of floors ($1) with their local geometry.
+	floorsLiveRoomsSQL = `
+SELECT r.id, r.floor_id, r.number, ST_AsEWKB(r.geom) FROM rooms r WHERE r.floor_id = ANY($1) AND r.deleted_at IS NULL`
+	// overlapCheckedSQL sets, for the rest of the transaction at most, whether the rows written next have been
+	// checked for overlaps already ($1 'on') or not ($1 ''): rooms_no_overlap skips the rows written while it is
+	// 'on' (migrations/0014_bulk_load.sql).
+	overlapCheckedSQL = `SELECT set_config('officemap.overlap_checked', $1, true)`
 )
+
+// copyRoomColumns are the columns of rooms that BulkInsertRooms copies; the others take their defaults (version
+// 1, no deleted_at) or are generated (area_m2).
+var copyRoomColumns = []string{"id", "floor_id", "number", "name", "usage", "agency_id", "state", "idle_since", "geom",
+	"geom_ll", "source_id", "created_at", "valid_from", "source_category", "recorded_area_m2"}
 
 // BulkInsertRooms adds many new rooms (IDs assigned where uuid.Nil; ID, Version and CreatedAt filled in
 // place) all-or-nothing, with the same rules as CreateRoom: an overlap with a live room or with another
-// room of the batch fails the whole batch with an *floorplan.OverlapError.
+// room of the batch fails the whole batch with an *floorplan.OverlapError naming the later room of the pair
+// (RoomID, its assigned ID) and the other (OtherID, OtherNumber), and nothing is written.
+//
+// The rooms go in with one COPY. Their overlap check is done here, in Go, before the COPY and in its
+// transaction, instead of by the trigger rooms_no_overlap one row at a time (which took most of the ten
+// minutes a million rooms took): the floors' advisory locks first (the trigger's), so that from then to the
+// commit no writer can put a room on them; then the floors' live rooms; then every new room against those
+// and the batch's rooms before it (floorplan.FloorRooms). Only then is the COPY run, with
+// officemap.overlap_checked 'on' for that one statement, which makes the trigger skip its rows; every other
+// write, this transaction's included, is checked by the database as before.
 func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) error {
 	if len(rooms) == 0 {
 		return nil
@@ -87,7 +122,7 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 		ids[i] = newID(rooms[i].ID)
 		rooms[i].ValidFrom = s.validFrom(ctx, rooms[i].ValidFrom)
 	}
-	created := make(map[uuid.UUID]time.Time, len(rooms))
+	var now time.Time
 	err := s.write(AsJob(ctx), func(tx pgx.Tx) error { // a bulk insert is a job
 		frames, err := lockFloorFrames(ctx, tx, rooms)
 		if err != nil {
@@ -102,33 +137,93 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 		if err := lockAll(ctx, tx, lockAgenciesShareSQL, agencies, "agency"); err != nil {
 			return err
 		}
-		return inChunks(len(rooms), func(start, end int) error {
-			return insertRoomChunk(ctx, tx, rooms[start:end], ids[start:end], frames, created)
+		if err := checkBulkOverlaps(ctx, tx, rooms, ids); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, txNowSQL).Scan(&now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, overlapCheckedSQL, "on"); err != nil {
+			return err
+		}
+		err = copyRows(ctx, tx, "rooms", copyRoomColumns, len(rooms), func(i int) ([]any, error) {
+			r := &rooms[i]
+			local, ll, err := derived(r.Geometry, frames[r.FloorID])
+			if err != nil {
+				return nil, err
+			}
+			return []any{pgUUID(ids[i]), pgUUID(r.FloorID), r.Number, r.Name, string(r.Usage), arrayID(r.AgencyID),
+				string(r.State), arrayDate(r.IdleSince), local, ll, r.SourceID, createdOr(r.CreatedAt, now),
+				arrayDate(r.ValidFrom), r.SourceCategory,
+				pgtype.Float8{Float64: r.RecordedAreaM2, Valid: r.RecordedAreaM2 != 0}}, nil
 		})
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, overlapCheckedSQL, "")
+		return err
 	})
 	if err != nil {
-		return laterOfPair(err, rooms, ids)
+		return err
 	}
 	for i := range rooms {
-		rooms[i].ID, rooms[i].Version, rooms[i].CreatedAt, rooms[i].DeletedAt = ids[i], 1, created[ids[i]].In(s.loc), time.Time{}
+		rooms[i].ID, rooms[i].Version, rooms[i].DeletedAt = ids[i], 1, time.Time{}
+		rooms[i].CreatedAt = createdOr(rooms[i].CreatedAt, now).In(s.loc)
 	}
 	return nil
 }
 
-// laterOfPair names an overlap between two rooms of one bulk insert (ids) from the later room of the pair,
-// as the GeoPackage store does and as the database did while it checked each row before writing it. Since
-// migrations/0012_deferrable_overlap.sql the check runs after the statement, when the earlier room of the
-// pair sees the later one too and is the first to be refused.
-func laterOfPair(err error, rooms []floorplan.Room, ids []uuid.UUID) error {
-	var oe *floorplan.OverlapError
-	if !errors.As(err, &oe) {
+// checkBulkOverlaps checks new rooms (with their ids) for overlaps, floor by floor, against the live rooms of
+// their floors and the rooms before them in the batch, after it has taken the floors' advisory locks
+// (lockFloorsAdvisorySQL). The first room that overlaps fails the check with the *floorplan.OverlapError of
+// the trigger: RoomID the room, OtherID and OtherNumber the room it overlaps (the first by number).
+func checkBulkOverlaps(ctx context.Context, tx pgx.Tx, rooms []floorplan.Room, ids []uuid.UUID) error {
+	onFloor := map[uuid.UUID]*floorplan.FloorRooms{}
+	var floors []uuid.UUID
+	for _, r := range rooms {
+		if onFloor[r.FloorID] == nil {
+			onFloor[r.FloorID] = &floorplan.FloorRooms{}
+			floors = append(floors, r.FloorID)
+		}
+	}
+	// One order for every bulk load, so that two of them cannot deadlock on each other's floors.
+	slices.SortFunc(floors, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	if _, err := tx.Exec(ctx, lockFloorsAdvisorySQL, floors); err != nil {
 		return err
 	}
-	i, j := slices.Index(ids, oe.RoomID), slices.Index(ids, oe.OtherID)
-	if i >= 0 && j > i {
-		oe.RoomID, oe.OtherID, oe.OtherNumber = ids[j], ids[i], rooms[i].Number
+	rows, err := tx.Query(ctx, floorsLiveRoomsSQL, floors)
+	if err != nil {
+		return err
 	}
-	return err
+	for rows.Next() {
+		var (
+			id, floor uuid.UUID
+			number    string
+			blob      []byte
+		)
+		if err := rows.Scan(uuidDst(&id), uuidDst(&floor), &number, &blob); err != nil {
+			rows.Close()
+			return err
+		}
+		g, err := decodePolygon(blob)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		onFloor[floor].Add(id, number, g)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i, r := range rooms {
+		f := onFloor[r.FloorID]
+		if err := f.Check(ids[i], r.Number, r.Geometry); err != nil {
+			return err
+		}
+		f.Add(ids[i], r.Number, r.Geometry)
+	}
+	return nil
 }
 
 // lockFloorFrames returns the frames of the rooms' floors, locked as lockFloorFrameSQL says.
@@ -196,68 +291,12 @@ func lockAll(ctx context.Context, tx pgx.Tx, lockSQL string, ids []uuid.UUID, wh
 	return nil
 }
 
-func insertRoomChunk(ctx context.Context, tx pgx.Tx, rooms []floorplan.Room, ids []uuid.UUID,
-	frames map[uuid.UUID]*geo.Frame, created map[uuid.UUID]time.Time) error {
-	n := len(rooms)
-	var (
-		floorIDs                       = make([]uuid.UUID, n)
-		numbers, names, usages, states = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		sources, categories            = make([]string, n), make([]string, n)
-		recorded                       = make([]float64, n)
-		agencies                       = make([]pgtype.UUID, n)
-		idle                           = make([]pgtype.Date, n)
-		locals, lls                    = make([][]byte, n), make([][]byte, n)
-		createdAt                      = make([]pgtype.Timestamptz, n)
-		validFrom                      = make([]pgtype.Date, n)
-	)
-	for i, r := range rooms {
-		local, ll, err := derived(r.Geometry, frames[r.FloorID])
-		if err != nil {
-			return err
-		}
-		floorIDs[i], numbers[i], names[i], usages[i], states[i], sources[i] =
-			r.FloorID, r.Number, r.Name, string(r.Usage), string(r.State), r.SourceID
-		agencies[i], idle[i], createdAt[i] = arrayID(r.AgencyID), arrayDate(r.IdleSince), arrayTime(r.CreatedAt)
-		locals[i], lls[i] = local, ll
-		categories[i], recorded[i] = r.SourceCategory, r.RecordedAreaM2
-		validFrom[i] = pgtype.Date{Time: r.ValidFrom, Valid: true}
-	}
-	return insertCreated(ctx, tx, created, bulkRoomsSQL, ids, floorIDs, numbers, names, usages, agencies, states, idle,
-		locals, lls, sources, createdAt, validFrom, categories, recorded)
-}
-
-// insertCreated runs a bulk INSERT … RETURNING id, created_at (query with args) and puts the instant each
-// new row was created at in created.
-func insertCreated(ctx context.Context, tx pgx.Tx, created map[uuid.UUID]time.Time, query string, args ...any) error {
-	rows, err := tx.Query(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			id uuid.UUID
-			at time.Time
-		)
-		if err := rows.Scan(uuidDst(&id), &at); err != nil {
-			return err
-		}
-		created[id] = at
-	}
-	return rows.Err()
-}
-
-const (
-	bulkPeopleSQL = `
-INSERT INTO people (id, name, agency_id, rank, title, status, status_date, created_at, staff_no)
-SELECT u.id, u.name, u.agency_id, u.rank, u.title, u.status, u.status_date, coalesce(u.created_at, now()), u.staff_no
-  FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::date[], $8::timestamptz[],
-              $9::text[])
-       AS u(id, name, agency_id, rank, title, status, status_date, created_at, staff_no)
-RETURNING id, created_at`
-	bulkPostsSQL = `
-INSERT INTO posts (id, person_id, title, agency_id, start_date, end_date)
-SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::date[], $6::date[])`
+// Columns that BulkInsertPeople copies into people and posts, and BulkInsertAssignments into assignments;
+// the others take their defaults (version 1, no deleted_at; a post's created_at now()).
+var (
+	copyPersonColumns     = []string{"id", "name", "agency_id", "rank", "title", "status", "status_date", "created_at", "staff_no"}
+	copyPostColumns       = []string{"id", "person_id", "title", "agency_id", "start_date", "end_date"}
+	copyAssignmentColumns = []string{"id", "person_id", "room_id", "kind", "post_id", "approval_ref", "start_date", "end_date"}
 )
 
 // BulkInsertPeople adds many new people with their posts all-or-nothing (IDs assigned where uuid.Nil;
@@ -286,7 +325,7 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 			}
 		}
 	}
-	created := make(map[uuid.UUID]time.Time, len(people))
+	var now time.Time
 	err := s.write(AsJob(ctx), func(tx pgx.Tx) error { // a bulk insert is a job
 		if err := lockAll(ctx, tx, lockAgenciesShareSQL, agencies, "agency"); err != nil {
 			return err
@@ -294,15 +333,17 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 		if err := checkStaffNos(ctx, tx, people, ids); err != nil {
 			return err
 		}
-		return inChunks(len(people), func(start, end int) error {
-			return insertPeopleChunk(ctx, tx, people[start:end], ids[start:end], postIDs[start:end], created)
-		})
+		if err := tx.QueryRow(ctx, txNowSQL).Scan(&now); err != nil {
+			return err
+		}
+		return copyPeople(ctx, tx, people, ids, postIDs, now)
 	})
 	if err != nil {
 		return err
 	}
 	for i := range people {
-		people[i].ID, people[i].Version, people[i].CreatedAt, people[i].DeletedAt = ids[i], 1, created[ids[i]].In(s.loc), time.Time{}
+		people[i].ID, people[i].Version, people[i].DeletedAt = ids[i], 1, time.Time{}
+		people[i].CreatedAt = createdOr(people[i].CreatedAt, now).In(s.loc)
 		posts := floorplan.ClonePosts(people[i].Posts)
 		for j := range posts {
 			posts[j].ID = postIDs[i][j]
@@ -312,49 +353,36 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 	return nil
 }
 
-func insertPeopleChunk(ctx context.Context, tx pgx.Tx, people []floorplan.Person, ids []uuid.UUID,
-	postIDs [][]uuid.UUID, created map[uuid.UUID]time.Time) error {
-	n := len(people)
-	var (
-		names, ranks, titles, statuses = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		staffNos                       = make([]string, n)
-		agencies                       = make([]pgtype.UUID, n)
-		statusDates                    = make([]pgtype.Date, n)
-		createdAt                      = make([]pgtype.Timestamptz, n)
-
-		postID, postPerson, postAgency []pgtype.UUID
-		postTitle                      []string
-		postStart, postEnd             []pgtype.Date
-	)
-	for i, p := range people {
-		names[i], ranks[i], titles[i], statuses[i] = p.Name, string(p.Rank), p.Title, string(p.Status)
-		staffNos[i] = p.StaffNo
-		agencies[i], statusDates[i], createdAt[i] = arrayID(p.AgencyID), arrayDate(p.StatusDate), arrayTime(p.CreatedAt)
-		for j, post := range p.Posts {
-			postID = append(postID, pgtype.UUID{Bytes: postIDs[i][j], Valid: true})
-			postPerson = append(postPerson, pgtype.UUID{Bytes: ids[i], Valid: true})
-			postAgency = append(postAgency, arrayID(post.AgencyID))
-			postTitle = append(postTitle, post.Title)
-			postStart = append(postStart, arrayDate(post.Start))
-			postEnd = append(postEnd, arrayDate(post.End))
-		}
-	}
-	err := insertCreated(ctx, tx, created, bulkPeopleSQL, ids, names, agencies, ranks, titles, statuses, statusDates,
-		createdAt, staffNos)
+// copyPeople copies people (with their ids) into people, then their posts (with postIDs) into posts.
+func copyPeople(ctx context.Context, tx pgx.Tx, people []floorplan.Person, ids []uuid.UUID, postIDs [][]uuid.UUID,
+	now time.Time) error {
+	err := copyRows(ctx, tx, "people", copyPersonColumns, len(people), func(i int) ([]any, error) {
+		p := &people[i]
+		return []any{pgUUID(ids[i]), p.Name, arrayID(p.AgencyID), string(p.Rank), p.Title, string(p.Status),
+			arrayDate(p.StatusDate), createdOr(p.CreatedAt, now), p.StaffNo}, nil
+	})
 	if err != nil {
 		return err
 	}
-	if len(postID) == 0 {
+	type ref struct{ person, post int }
+	var posts []ref
+	for i, p := range people {
+		for j := range p.Posts {
+			posts = append(posts, ref{i, j})
+		}
+	}
+	if len(posts) == 0 {
 		return nil
 	}
-	_, err = tx.Exec(ctx, bulkPostsSQL, postID, postPerson, postTitle, postAgency, postStart, postEnd)
-	return err
+	return copyRows(ctx, tx, "posts", copyPostColumns, len(posts), func(k int) ([]any, error) {
+		i, j := posts[k].person, posts[k].post
+		post := &people[i].Posts[j]
+		return []any{pgUUID(postIDs[i][j]), pgUUID(ids[i]), post.Title, arrayID(post.AgencyID), arrayDate(post.Start),
+			arrayDate(post.End)}, nil
+	})
 }
 
 const (
-	bulkAssignmentsSQL = `
-INSERT INTO assignments (id, person_id, room_id, kind, post_id, approval_ref, start_date, end_date)
-SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::date[], $8::date[])`
 	// foreignPostsSQL counts the (post, person) pairs whose post is not a live post of the person.
 	foreignPostsSQL = `
 SELECT count(*) FROM unnest($1::uuid[], $2::uuid[]) AS u(post_id, person_id)
@@ -396,8 +424,10 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 				return floorplan.Invalidf("%d assignment(s) name a post that is not the person's", n)
 			}
 		}
-		return inChunks(len(as), func(start, end int) error {
-			return insertAssignmentChunk(ctx, tx, as[start:end], ids[start:end])
+		return copyRows(ctx, tx, "assignments", copyAssignmentColumns, len(as), func(i int) ([]any, error) {
+			a := &as[i]
+			return []any{pgUUID(ids[i]), pgUUID(a.PersonID), pgUUID(a.RoomID), string(a.Kind), arrayID(a.PostID),
+				a.ApprovalRef, arrayDate(a.Start), arrayDate(a.End)}, nil
 		})
 	})
 	if err != nil {
@@ -407,21 +437,4 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 		as[i].ID, as[i].Version, as[i].DeletedAt = ids[i], 1, time.Time{}
 	}
 	return nil
-}
-
-// insertAssignmentChunk inserts one chunk of a bulk insert of assignments, with their ids.
-func insertAssignmentChunk(ctx context.Context, tx pgx.Tx, as []floorplan.Assignment, ids []uuid.UUID) error {
-	n := len(as)
-	var (
-		persons, rooms = make([]uuid.UUID, n), make([]uuid.UUID, n)
-		posts          = make([]pgtype.UUID, n)
-		kinds, refs    = make([]string, n), make([]string, n)
-		starts, ends   = make([]pgtype.Date, n), make([]pgtype.Date, n)
-	)
-	for i, a := range as {
-		persons[i], rooms[i], kinds[i], refs[i] = a.PersonID, a.RoomID, string(a.Kind), a.ApprovalRef
-		posts[i], starts[i], ends[i] = arrayID(a.PostID), arrayDate(a.Start), arrayDate(a.End)
-	}
-	_, err := tx.Exec(ctx, bulkAssignmentsSQL, ids, persons, rooms, kinds, posts, refs, starts, ends)
-	return err
 }

@@ -55,13 +55,13 @@ VALUES ($1, $2, '101', 'office', 'POLYGON((0 0,4 0,4 6,0 6,0 0))',
         'SRID=4326;POLYGON((119.974 31.811,119.97404 31.811,119.97404 31.81106,119.974 31.81106,119.974 31.811))')`
 )
 
-// TestMigrate0010: 0010_imports on a database of 0009 with rows in it changes no row (no history record,
-// no version), gives the new columns their defaults, and the store then reads and writes them; the
-// database itself refuses what must never be stored.
-func TestMigrate0010(t *testing.T) {
-	ctx := floorplan.WithActor(context.Background(), "test")
+// roomBeforeMigration makes a database migrated up to (not including) migration n, puts a site, a
+// building, a floor and a room in it as that schema had them (the v9 rows above), then applies every
+// migration: it returns the pool, the rows' ids and the number of history records once migrated.
+func roomBeforeMigration(t *testing.T, ctx context.Context, n int) (*pgxpool.Pool, v9Rows, int) {
+	t.Helper()
 	p := poolOn(t, pgtest.NewEmptyDB(t))
-	must(t, postgis.MigrateFS(ctx, p, migrationsBefore(t, 10)))
+	must(t, postgis.MigrateFS(ctx, p, migrationsBefore(t, n)))
 	site, building, floor, room := uuid.New(), uuid.New(), uuid.New(), uuid.New()
 	for _, q := range []struct {
 		sql  string
@@ -71,7 +71,19 @@ func TestMigrate0010(t *testing.T) {
 			t.Fatalf("%s: %v", q.sql, err)
 		}
 	}
-	history := migrateAll(t, ctx, p)
+	return p, v9Rows{site: site, building: building, floor: floor, room: room}, migrateAll(t, ctx, p)
+}
+
+// v9Rows are the ids of the rows roomBeforeMigration puts in.
+type v9Rows struct{ site, building, floor, room uuid.UUID }
+
+// TestMigrate0010: 0010_imports on a database of 0009 with rows in it changes no row (no history record,
+// no version), gives the new columns their defaults, and the store then reads and writes them; the
+// database itself refuses what must never be stored.
+func TestMigrate0010(t *testing.T) {
+	ctx := floorplan.WithActor(context.Background(), "test")
+	p, rows, history := roomBeforeMigration(t, ctx, 10)
+	building, floor, room := rows.building, rows.floor, rows.room
 	var after int
 	var category, lang string
 	var recorded *float64

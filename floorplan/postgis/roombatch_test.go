@@ -27,18 +27,8 @@ func TestRoomBatch(t *testing.T) {
 // refuses raw SQL as before and, deferred, judges each row as it stands at the commit.
 func TestMigrate0012(t *testing.T) {
 	ctx := floorplan.WithActor(context.Background(), "test")
-	p := poolOn(t, pgtest.NewEmptyDB(t))
-	must(t, postgis.MigrateFS(ctx, p, migrationsBefore(t, 12)))
-	site, building, floor, room := uuid.New(), uuid.New(), uuid.New(), uuid.New()
-	for _, q := range []struct {
-		sql  string
-		args []any
-	}{{v9Site, []any{site}}, {v9Building, []any{building, site}}, {v9Floor, []any{floor, building}}, {v9Room, []any{room, floor}}} {
-		if _, err := p.Exec(ctx, q.sql, q.args...); err != nil {
-			t.Fatalf("%s: %v", q.sql, err)
-		}
-	}
-	history := migrateAll(t, ctx, p)
+	p, rows, history := roomBeforeMigration(t, ctx, 12)
+	room := rows.room
 	var after int
 	var version int64
 	var constraint, deferrable, initiallyDeferred bool

@@ -37,6 +37,64 @@ func (d *Dataset) Load(ctx context.Context, reg *floorplan.Register) error {
 	return nil
 }
 
+// Counts are the numbers of records of a generated register.
+type Counts struct {
+	Sites, Agencies, Buildings, Floors, Rooms, People, Assignments int
+}
+
+// LoadStream generates the register cfg describes (the Dataset of Generate(cfg), ids included) into reg
+// without holding it in memory: Stream hands it over building by building, and it is written as it comes,
+// parents first in transactions of loadBatch records, then the rooms, people and assignments of about
+// bulkBatch rooms at a time through the BulkLoader, all three in one transaction, so that a batch commits
+// whole or not at all. Memory holds one batch, not the register. Batches committed before an error stay.
+// It returns what it wrote.
+func LoadStream(ctx context.Context, reg *floorplan.Register, cfg Config) (Counts, error) {
+	var (
+		n       Counts
+		pending Dataset // rooms, people and assignments of whole buildings, not yet written
+	)
+	flush := func() error {
+		if len(pending.Rooms) == 0 {
+			return nil
+		}
+		from, to := n.Rooms+1, n.Rooms+len(pending.Rooms)
+		_, err := reg.Batch(ctx, request, func(tx floorplan.Store) error {
+			if err := tx.BulkInsertRooms(ctx, pending.Rooms); err != nil {
+				return err
+			}
+			if err := tx.BulkInsertPeople(ctx, pending.People); err != nil {
+				return err
+			}
+			return tx.BulkInsertAssignments(ctx, pending.Assignments)
+		})
+		if err != nil {
+			return fmt.Errorf("synth: rooms %d–%d with their people: %w", from, to, err)
+		}
+		n.Rooms, n.People, n.Assignments = to, n.People+len(pending.People), n.Assignments+len(pending.Assignments)
+		pending = Dataset{}
+		return nil
+	}
+	parents := true
+	err := Stream(cfg, func(part *Dataset) error {
+		if parents {
+			parents = false
+			n.Sites, n.Agencies, n.Buildings, n.Floors = len(part.Sites), len(part.Agencies), len(part.Buildings), len(part.Floors)
+			return part.Load(ctx, reg)
+		}
+		pending.Rooms = append(pending.Rooms, part.Rooms...)
+		pending.People = append(pending.People, part.People...)
+		pending.Assignments = append(pending.Assignments, part.Assignments...)
+		if len(pending.Rooms) < bulkBatch {
+			return nil
+		}
+		return flush()
+	})
+	if err == nil {
+		err = flush()
+	}
+	return n, err
+}
+
 // request names synthetic data for the register's permission hook.
 var request = floorplan.Request{What: "synthetic data"}
 

@@ -68,11 +68,19 @@ var widths = []struct{ modules, weight int }{{10, 3}, {11, 3}, {12, 3}, {14, 2},
 type gen struct {
 	cfg Config
 	rng *rand.Rand
+	src *rand.PCG // rng's source, whose state Stream saves and restores
 	d   *Dataset
+	// built, when set, is called by buildings after each building's rooms are made (Stream).
+	built func() error
+	// staff's state from one call to the next: the index of the agencies and the last leader seated on
+	// the floor of lastFloor (an index in d.People).
+	agencyIndex map[uuid.UUID]int
+	lastLeader  int
+	lastFloor   uuid.UUID
 }
 
-// Generate returns the register cfg describes.
-func Generate(cfg Config) *Dataset {
+// withDefaults fills in the zero fields of cfg.
+func withDefaults(cfg Config) Config {
 	if cfg.Buildings <= 0 {
 		cfg.Buildings = DefaultBuildings
 	}
@@ -85,11 +93,82 @@ func Generate(cfg Config) *Dataset {
 	if cfg.Origin == (orb.Point{}) {
 		cfg.Origin = DefaultOrigin
 	}
-	g := &gen{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, 0x6f66666963656d61)), d: &Dataset{}}
+	return cfg
+}
+
+// newGen returns a generator for cfg (defaults filled in) at the start of its draws.
+func newGen(cfg Config) *gen {
+	src := rand.NewPCG(cfg.Seed, 0x6f66666963656d61)
+	return &gen{cfg: cfg, rng: rand.New(src), src: src, d: &Dataset{}, lastLeader: -1}
+}
+
+// Generate returns the register cfg describes.
+func Generate(cfg Config) *Dataset {
+	g := newGen(withDefaults(cfg))
 	g.agencies()
-	g.buildings()
-	g.staff()
+	if err := g.buildings(); err != nil {
+		panic(err) // built is nil: buildings cannot fail
+	}
+	g.staff(0)
 	return g.d
+}
+
+// Stream generates the register that Generate(cfg) returns, ids included, but hands it over in parts, so
+// that no more than one building's rooms, people and assignments are in memory at once (a million rooms
+// and their staff took 2 GB as one Dataset): first one part with every site, agency, building and floor,
+// then one part per building with its rooms, the people seated in them and their assignments, in the
+// order of Generate's slices. A part belongs to part only during the call. An error from part stops the
+// stream and is returned.
+//
+// Generate draws the layout of every building first and the staff of every room after, from one random
+// sequence, and an agency's Headcount counts its people. So Stream runs the layout three times, none of them
+// keeping more than a building's rooms: once to find where the staff's draws start (the source's state after
+// the last building), once with the staff to count the agencies' people, and once to hand over the parts,
+// each building's staff drawn from a second source that continues the sequence from there. Generating is
+// cheap beside loading: the three passes over a million rooms take a few seconds.
+func Stream(cfg Config, part func(*Dataset) error) error {
+	cfg = withDefaults(cfg)
+	layout := newGen(cfg)
+	layout.agencies()
+	layout.built = func() error { layout.d.Rooms = nil; return nil }
+	if err := layout.buildings(); err != nil {
+		return err
+	}
+	staffAt, err := layout.src.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	// passWithStaff returns a generator whose built draws each building's staff from the state staffAt and
+	// calls emit with the building's rooms, people and assignments, which it then drops.
+	passWithStaff := func(emit func(*Dataset) error) (*gen, error) {
+		g := newGen(cfg)
+		staffSrc := &rand.PCG{}
+		if err := staffSrc.UnmarshalBinary(staffAt); err != nil {
+			return nil, err
+		}
+		staffRng := rand.New(staffSrc)
+		g.agencies()
+		g.built = func() error {
+			layoutRng := g.rng
+			g.rng = staffRng
+			g.staff(0)
+			g.rng = layoutRng
+			err := emit(&Dataset{Rooms: g.d.Rooms, People: g.d.People, Assignments: g.d.Assignments})
+			g.d.Rooms, g.d.People, g.d.Assignments = nil, nil, nil
+			return err
+		}
+		return g, g.buildings()
+	}
+	counted, err := passWithStaff(func(*Dataset) error { return nil })
+	if err != nil {
+		return err
+	}
+	c := counted.d
+	if err := part(&Dataset{Sites: c.Sites, Agencies: c.Agencies, Buildings: c.Buildings, Floors: c.Floors}); err != nil {
+		return err
+	}
+	_, err = passWithStaff(part)
+	return err
 }
 
 // id returns the next deterministic random (version 4) UUID.
@@ -273,8 +352,9 @@ func rect(x0, y0, x1, y1 int) orb.Polygon {
 }
 
 // buildings places the buildings on a jittered grid over a few kilometres around the origin, each
-// turned by a random angle, with their sites, floors and rooms.
-func (g *gen) buildings() {
+// turned by a random angle, with their sites, floors and rooms, calling built (if set) after each
+// building's rooms; its error stops it.
+func (g *gen) buildings() error {
 	cols := int(math.Ceil(math.Sqrt(float64(g.cfg.Buildings))))
 	type plan struct {
 		rows          []row
@@ -348,7 +428,13 @@ func (g *gen) buildings() {
 				g.d.Rooms = append(g.d.Rooms, room)
 			}
 		}
+		if g.built != nil {
+			if err := g.built(); err != nil {
+				return err
+			}
+		}
 	}
+	return nil
 }
 
 // site adds the i-th site (compound).
@@ -459,30 +545,32 @@ func (g *gen) assign(person int, room *floorplan.Room, kind floorplan.Assignment
 // one person whose rank's standard fits the room (one in five a rank too low: over standard; rooms too
 // big for any leader of the agency are shared instead), the rest shared by staff at about 9 m² each (one
 // in five with one person too few: over standard). Now and then a
-// leader's vacant neighbour becomes his approved second office for a concurrent post.
-func (g *gen) staff() {
-	agencyIndex := make(map[uuid.UUID]int, len(g.d.Agencies))
-	for i, a := range g.d.Agencies {
-		agencyIndex[a.ID] = i
+// leader's vacant neighbour becomes his approved second office for a concurrent post. It staffs the rooms
+// from index from on, and may be called again for rooms added since, with the same result as one call for
+// all of them.
+func (g *gen) staff(from int) {
+	if g.agencyIndex == nil {
+		g.agencyIndex = make(map[uuid.UUID]int, len(g.d.Agencies))
+		for i, a := range g.d.Agencies {
+			g.agencyIndex[a.ID] = i
+		}
 	}
-	lastLeader := -1 // index in People of the last leader seated on this floor
-	var lastFloor uuid.UUID
-	for i := range g.d.Rooms {
+	for i := from; i < len(g.d.Rooms); i++ {
 		room := &g.d.Rooms[i]
 		if room.Usage != floorplan.UsageOffice || room.AgencyID == uuid.Nil {
 			continue
 		}
-		if room.FloorID != lastFloor {
-			lastFloor, lastLeader = room.FloorID, -1
+		if room.FloorID != g.lastFloor {
+			g.lastFloor, g.lastLeader = room.FloorID, -1
 		}
-		agency := &g.d.Agencies[agencyIndex[room.AgencyID]]
+		agency := &g.d.Agencies[g.agencyIndex[room.AgencyID]]
 		area := geo.Area(room.Geometry)
 		switch k := g.rng.IntN(100); {
 		case k < 15: // vacant
 			switch {
-			case lastLeader >= 0 && g.rng.IntN(3) == 0:
-				g.secondOffice(lastLeader, room)
-				lastLeader = -1
+			case g.lastLeader >= 0 && g.rng.IntN(3) == 0:
+				g.secondOffice(g.lastLeader, room)
+				g.lastLeader = -1
 			case g.rng.IntN(3) == 0:
 				i := g.person(agency, staffRanks[g.rng.IntN(len(staffRanks))])
 				p := &g.d.People[i]
@@ -503,7 +591,7 @@ func (g *gen) staff() {
 			i := g.person(agency, rank)
 			g.assign(i, room, floorplan.AssignMain)
 			if standardM2[rank] >= 18 {
-				lastLeader = i
+				g.lastLeader = i
 			}
 		default: // shared by staff
 			n := max(1, int(math.Ceil(area/9-1e-9)))

@@ -1,6 +1,7 @@
 package synth_test
 
 import (
+	"errors"
 	"math"
 	"reflect"
 	"testing"
@@ -243,5 +244,57 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestStreamIsGenerate checks that Stream hands over exactly the dataset of Generate, ids, headcounts and
+// order included, with the parents first and then one part per building.
+func TestStreamIsGenerate(t *testing.T) {
+	for _, tc := range configs {
+		t.Run(tc.name, func(t *testing.T) {
+			want := synth.Generate(tc.cfg)
+			var got synth.Dataset
+			parts := 0
+			must(t, synth.Stream(tc.cfg, func(part *synth.Dataset) error {
+				if parts > 0 && (len(part.Sites)+len(part.Agencies)+len(part.Buildings)+len(part.Floors) > 0) {
+					t.Errorf("part %d has parents", parts)
+				}
+				if parts > 0 && len(part.Rooms) != len(want.Rooms)/len(want.Buildings) {
+					t.Errorf("part %d has %d rooms, want one building's %d", parts, len(part.Rooms), len(want.Rooms)/len(want.Buildings))
+				}
+				parts++
+				got.Sites = append(got.Sites, part.Sites...)
+				got.Agencies = append(got.Agencies, part.Agencies...)
+				got.Buildings = append(got.Buildings, part.Buildings...)
+				got.Floors = append(got.Floors, part.Floors...)
+				got.Rooms = append(got.Rooms, part.Rooms...)
+				got.People = append(got.People, part.People...)
+				got.Assignments = append(got.Assignments, part.Assignments...)
+				return nil
+			}))
+			if parts != 1+len(want.Buildings) {
+				t.Errorf("%d parts, want 1 + %d buildings", parts, len(want.Buildings))
+			}
+			if !reflect.DeepEqual(&got, want) {
+				t.Fatalf("the streamed dataset differs from Generate's: %d/%d rooms, %d/%d people, %d/%d assignments",
+					len(got.Rooms), len(want.Rooms), len(got.People), len(want.People), len(got.Assignments), len(want.Assignments))
+			}
+		})
+	}
+}
+
+// TestStreamStopsOnError checks that an error of the consumer stops the stream and comes back.
+func TestStreamStopsOnError(t *testing.T) {
+	stop := errors.New("stop")
+	calls := 0
+	err := synth.Stream(synth.Config{Seed: 1, Buildings: 4}, func(*synth.Dataset) error {
+		calls++
+		if calls == 2 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || calls != 2 {
+		t.Fatalf("Stream = %v after %d parts, want the consumer's error after 2", err, calls)
 	}
 }

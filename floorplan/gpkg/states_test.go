@@ -1,0 +1,82 @@
+package gpkg_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"officemap/floorplan"
+	"officemap/floorplan/gpkg"
+	"officemap/floorplan/sample"
+	"officemap/floorplan/storetest"
+)
+
+// downgradeV10 makes the register at path one of schema version 9: no stored room states.
+func downgradeV10(t *testing.T, path string) {
+	t.Helper()
+	downgrade(t, path, `DROP TABLE room_states`, `DROP TABLE room_states_day`,
+		`DELETE FROM gpkg_contents WHERE table_name IN ('room_states', 'room_states_day')`,
+		`UPDATE officemap_schema SET version = 9`)
+}
+
+// TestMigrateV9: Open brings a register of version 9 with a room in it to version 10 — no state stored
+// yet, no history record written, the tables as in a new file — and the first read of the states through
+// the Register then computes and stores them.
+func TestMigrateV9(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v9.gpkg")
+	ctx := floorplan.WithActor(context.Background(), "test")
+	s, err := gpkg.Open(ctx, path, gpkg.WithLocation(cst))
+	must(t, err)
+	d := storetestDemo(t, ctx, s)
+	must(t, s.Close())
+	downgradeV10(t, path)
+	countHistory := func() string {
+		return strings.Join(queryStrings(t, rawDB(t, path), `SELECT CAST(count(*) AS TEXT) FROM history`), "")
+	}
+	history := countHistory()
+
+	s, err = gpkg.Open(ctx, path, gpkg.WithLocation(cst))
+	must(t, err)
+	stored, err := s.RoomStates(ctx, nil)
+	must(t, err)
+	day, err := s.StatesDay(ctx)
+	must(t, err)
+	if len(stored) != 0 || !day.IsZero() {
+		t.Errorf("after the migration: %d states for %v; want none, for no day", len(stored), day)
+	}
+	must(t, s.Close())
+	if after := countHistory(); after != history {
+		t.Errorf("the migration wrote history: %s records, was %s", after, history)
+	}
+	sameTablesAsNew(t, path, "room_states", "room_states_day", "officemap_schema")
+	reopenChangesNothing(t, path, gpkg.WithLocation(cst))
+
+	s, err = gpkg.Open(ctx, path, gpkg.WithLocation(cst))
+	must(t, err)
+	defer s.Close()
+	g := floorplan.NewRegister(s)
+	states, err := g.States(ctx, nil)
+	must(t, err)
+	if len(states) != d {
+		t.Errorf("the first read after the migration gives %d states, want one per live room (%d)", len(states), d)
+	}
+	if day, err := s.StatesDay(ctx); err != nil || !day.Equal(floorplan.DayOf(time.Now())) {
+		t.Errorf("states day after the first read: %v, %v; want today", day, err)
+	}
+}
+
+// storetestDemo loads the demo compound into s and returns its number of live rooms.
+func storetestDemo(t *testing.T, ctx context.Context, s *gpkg.Store) int {
+	t.Helper()
+	must(t, sample.Build(floorplan.DayOf(time.Now())).Load(ctx, floorplan.NewRegister(s)))
+	rooms, err := s.Rooms(ctx, floorplan.RoomFilter{})
+	must(t, err)
+	return len(rooms)
+}
+
+// TestStates runs the conformance tests of the stored room states on GeoPackage stores.
+func TestStates(t *testing.T) {
+	storetest.RunStates(t, func(t *testing.T) floorplan.Store { return openClocked(t) })
+}

@@ -1,0 +1,361 @@
+package floorplan
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Stored room states: every live room's status today, kept by the store and brought up to date by each
+// write, so that lists and maps read statuses with the rooms instead of from a whole evaluation.
+//
+// Every write of the Register that can move a status computes, inside its store transaction (reading
+// through the transaction, so that it sees its own writes), the state today of the rooms it can move
+// (affected, register_status.go) and upserts them there; a room deleted loses its state. A change of the
+// local standard rows can move any room: it recomputes every room's state, in its transaction. A batch
+// (an import, the sample, synthetic data) can move any room too, but it comes in many transactions (gen
+// loads a million rooms 20,000 at a time), each of which would evaluate the whole register again: so it
+// only marks the states stale (MarkStatesStale), in its transaction. The store also keeps the day the
+// states are for: statuses depend on the day (idle periods, assignments that start or end), so when that
+// day is before today, or the states are stale, the first reader (States) recomputes them all, once:
+// single-flight within a process, and across servers through LockStates, taken in the recomputing
+// transaction.
+//
+// A store whose transactions do not implement StateStore keeps no states: its writes skip them and
+// States evaluates the whole register instead.
+
+// StoredStatus is the stored state of one live room on a day (not to be confused with RoomState, its
+// physical state): what lists and map tiles show of its status — RoomResult's fields less those of the
+// room itself.
+type StoredStatus struct {
+	RoomID      uuid.UUID
+	Status      RoomStatus
+	PerPersonM2 float64
+	StandardM2  float64
+	// Occupants are the room's occupants and their shares, as RoomResult has them (their names and ranks
+	// too: a write that changes a person's name, rank or agency recomputes every room of theirs).
+	Occupants []OccupantInfo
+	// AsOf is the calendar day the state is for.
+	AsOf time.Time
+}
+
+// StoredStatusOf returns the state of r, the result of an evaluation of day.
+func StoredStatusOf(r RoomResult, day time.Time) StoredStatus {
+	return StoredStatus{RoomID: r.RoomID, Status: r.Status, PerPersonM2: r.PerPersonM2, StandardM2: r.StandardM2,
+		Occupants: r.Occupants, AsOf: DayOf(day)}
+}
+
+// StatesReport returns states as a Report of rooms only, indexed by room, for readers of room results:
+// each RoomResult has the room's id, status, areas per person and of standard, and occupants, not the
+// fields of the Room itself (number, floor, agency, usage, area), which the reader has.
+func StatesReport(states map[uuid.UUID]StoredStatus) *Report {
+	rep := &Report{Rooms: make([]RoomResult, 0, len(states)), roomIndex: make(map[uuid.UUID]int, len(states))}
+	for id, s := range states {
+		rep.roomIndex[id] = len(rep.Rooms)
+		rep.Rooms = append(rep.Rooms, RoomResult{RoomID: id, Occupants: s.Occupants, PerPersonM2: s.PerPersonM2,
+			StandardM2: s.StandardM2, Status: s.Status})
+	}
+	return rep
+}
+
+// StateStore keeps the stored room states: what the Register needs of the Store that InTx hands to its
+// function, besides Store, and what States reads. Both stores' Store and transactions implement it (each
+// says so at compile time).
+type StateStore interface {
+	// PutRoomStates adds or replaces the states of their rooms (which must exist).
+	PutRoomStates(ctx context.Context, states []StoredStatus) error
+	// DeleteRoomStates removes the states of the rooms ids; a room without one is not an error.
+	DeleteRoomStates(ctx context.Context, ids []uuid.UUID) error
+	// ReplaceRoomStates replaces every stored state by states, and records day as the day they are for.
+	ReplaceRoomStates(ctx context.Context, day time.Time, states []StoredStatus) error
+	// RoomStates returns the stored states of the rooms ids, or of every room for nil ids, in no particular
+	// order; rooms without a state are left out.
+	RoomStates(ctx context.Context, ids []uuid.UUID) ([]StoredStatus, error)
+	// StatesDay returns the day the stored states were last all computed for (ReplaceRoomStates), or the
+	// zero time when they never were or are marked stale since.
+	StatesDay(ctx context.Context) (time.Time, error)
+	// MarkStatesStale records that the stored states may be wrong anywhere (StatesDay is then the zero
+	// time), so that the next reader recomputes them all.
+	MarkStatesStale(ctx context.Context) error
+	// LockStates, inside a transaction, waits for any other transaction that holds it to end and holds it
+	// until its own ends, so that the states are recomputed by one server at a time.
+	LockStates(ctx context.Context) error
+}
+
+// stateStore returns s as a StateStore, when it is one.
+func stateStore(s Store) (StateStore, bool) {
+	ss, ok := s.(StateStore)
+	return ss, ok
+}
+
+// writeStates computes, through tx, the state today of the rooms seedRooms and of every room of the
+// people seedPeople and of the people in those rooms (affected), stores them in tx when it keeps states,
+// and removes the states of the seed rooms that are no longer live. It returns the states computed.
+func (g *Register) writeStates(ctx context.Context, tx Store, seedRooms, seedPeople []uuid.UUID) ([]RoomResult, error) {
+	if len(seedRooms)+len(seedPeople) == 0 {
+		return nil, nil
+	}
+	day := DayOf(g.now())
+	rooms, err := affected(ctx, tx, g.std, g.pol, day, seedRooms, seedPeople)
+	if err != nil {
+		return nil, err
+	}
+	ss, ok := stateStore(tx)
+	if !ok {
+		return rooms, nil
+	}
+	live := make(map[uuid.UUID]bool, len(rooms))
+	states := make([]StoredStatus, len(rooms))
+	for i, r := range rooms {
+		live[r.RoomID] = true
+		states[i] = StoredStatusOf(r, day)
+	}
+	var gone []uuid.UUID
+	for _, id := range seedRooms {
+		if !live[id] {
+			gone = append(gone, id)
+		}
+	}
+	if err := ss.DeleteRoomStates(ctx, gone); err != nil {
+		return nil, err
+	}
+	return rooms, ss.PutRoomStates(ctx, states)
+}
+
+// recomputeStates evaluates the whole register through tx as of day and replaces every stored state by
+// the result, when tx keeps states.
+func (g *Register) recomputeStates(ctx context.Context, tx Store, day time.Time) error {
+	ss, ok := stateStore(tx)
+	if !ok {
+		return nil
+	}
+	occ, err := g.evaluateRooms(ctx, tx, day)
+	if err != nil {
+		return err
+	}
+	states := make([]StoredStatus, len(occ.Rooms))
+	for i, r := range occ.Rooms {
+		states[i] = StoredStatusOf(r, day)
+	}
+	return ss.ReplaceRoomStates(ctx, day, states)
+}
+
+// evaluateRooms is the whole register's occupancy as of day, read through s.
+func (g *Register) evaluateRooms(ctx context.Context, s Snapshotter, day time.Time) (*Occupancy, error) {
+	snap, err := s.Snapshot(ctx, day)
+	if err != nil {
+		return nil, err
+	}
+	return NewOccupancy(snap, g.std, g.pol)
+}
+
+// States returns the stored state today of the rooms ids (of every live room for nil ids), keyed by room.
+// When the stored states are for an earlier day (or were never computed) it recomputes them all first,
+// once however many callers ask at the same time; a room without a stored state (one written around the
+// Register) is computed on its own and stored. Without a store that keeps states it evaluates the whole
+// register.
+func (g *Register) States(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]StoredStatus, error) {
+	today := DayOf(g.now())
+	ss, ok := stateStore(g.store)
+	if !ok {
+		occ, err := g.evaluateRooms(ctx, g.store, today)
+		if err != nil {
+			return nil, fmt.Errorf("floorplan: room states: %w", err)
+		}
+		return pick(statesOf(occ.Rooms, today), ids), nil
+	}
+	if err := g.freshen(ctx, ss, today); err != nil {
+		return nil, err
+	}
+	stored, err := ss.RoomStates(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("floorplan: room states: %w", err)
+	}
+	out := make(map[uuid.UUID]StoredStatus, len(stored))
+	for _, s := range stored {
+		out[s.RoomID] = s
+	}
+	var missing []uuid.UUID
+	for _, id := range ids {
+		if s, ok := out[id]; !ok || !s.AsOf.Equal(today) {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	// Rooms written around the Register (raw SQL, a store's own tests), or by a write of another day that
+	// committed after the recomputation: computed now, for those rooms only, and kept — in a write
+	// transaction, which writes queue behind, and only for rooms that are live: asking for a room deleted
+	// meanwhile writes nothing.
+	computed, err := affected(ctx, g.store, g.std, g.pol, today, missing, nil)
+	if err != nil {
+		return nil, fmt.Errorf("floorplan: room states: %w", err)
+	}
+	live := statesOf(computed, today)
+	missing = slices.DeleteFunc(missing, func(id uuid.UUID) bool {
+		if _, ok := live[id]; !ok {
+			delete(out, id) // not live: no state
+			return true
+		}
+		return false
+	})
+	if len(missing) == 0 {
+		return out, nil
+	}
+	err = g.store.InTx(ctx, func(tx Store) error {
+		computed, err = g.writeStates(ctx, tx, missing, nil)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("floorplan: room states: %w", err)
+	}
+	for _, id := range missing {
+		delete(out, id) // a state of another day, unless computed again below
+	}
+	for id, s := range pick(statesOf(computed, today), missing) {
+		out[id] = s
+	}
+	return out, nil
+}
+
+// freshen recomputes every stored state when they are not for today: one recomputation at a time in this
+// process (the others wait for it and find the states fresh), and one across servers (LockStates in the
+// recomputing transaction, after which the day is read again).
+func (g *Register) freshen(ctx context.Context, ss StateStore, today time.Time) error {
+	day, err := ss.StatesDay(ctx)
+	if err != nil {
+		return fmt.Errorf("floorplan: room states: %w", err)
+	}
+	if day.Equal(today) {
+		return nil
+	}
+	select {
+	case g.recomputing <- struct{}{}:
+		defer func() { <-g.recomputing }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Another reader of this process may have recomputed them while this one waited.
+	if day, err = ss.StatesDay(ctx); err != nil || day.Equal(today) {
+		return err
+	}
+	err = g.store.InTx(ctx, func(tx Store) error {
+		txs, ok := stateStore(tx)
+		if !ok {
+			return fmt.Errorf("floorplan: the store's transaction (%T) keeps no room states", tx)
+		}
+		if err := txs.LockStates(ctx); err != nil {
+			return err
+		}
+		if day, err := txs.StatesDay(ctx); err != nil || day.Equal(today) {
+			return err // recomputed meanwhile, by this process or another server
+		}
+		return g.recomputeStates(ctx, tx, today)
+	})
+	if err != nil {
+		return fmt.Errorf("floorplan: recompute the room states for %s: %w", today.Format(DateLayout), err)
+	}
+	return nil
+}
+
+// statesOf returns the states of rooms, results of an evaluation of day, keyed by room.
+func statesOf(rooms []RoomResult, day time.Time) map[uuid.UUID]StoredStatus {
+	out := make(map[uuid.UUID]StoredStatus, len(rooms))
+	for _, r := range rooms {
+		out[r.RoomID] = StoredStatusOf(r, day)
+	}
+	return out
+}
+
+// pick keeps the states of ids (all of them for nil ids).
+func pick(states map[uuid.UUID]StoredStatus, ids []uuid.UUID) map[uuid.UUID]StoredStatus {
+	if ids == nil {
+		return states
+	}
+	out := make(map[uuid.UUID]StoredStatus, len(ids))
+	for _, id := range ids {
+		if s, ok := states[id]; ok {
+			out[id] = s
+		}
+	}
+	return out
+}
+
+// StateDiff is a room whose stored state differs from a whole evaluation's (CheckStates). A zero Stored
+// (RoomID uuid.Nil) is a live room without a stored state; a zero Computed, a stored state of a room that is
+// not live.
+type StateDiff struct {
+	RoomID uuid.UUID
+	// Number is the room's number, when it is live (CheckStates fills it in).
+	Number   string
+	Stored   StoredStatus
+	Computed StoredStatus
+}
+
+// CheckStates evaluates the whole register as of today and compares it with the stored states, as a
+// reader finds them: states of an earlier day, or marked stale by a batch, are recomputed first (States).
+// It returns the differences by room id, and the number of live rooms compared.
+func (g *Register) CheckStates(ctx context.Context) ([]StateDiff, int, error) {
+	ss, ok := stateStore(g.store)
+	if !ok {
+		return nil, 0, fmt.Errorf("floorplan: the store (%T) keeps no room states", g.store)
+	}
+	today := DayOf(g.now())
+	if err := g.freshen(ctx, ss, today); err != nil {
+		return nil, 0, err
+	}
+	occ, err := g.evaluateRooms(ctx, g.store, today)
+	if err != nil {
+		return nil, 0, err
+	}
+	stored, err := ss.RoomStates(ctx, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	diffs := DiffStates(stored, statesOf(occ.Rooms, today))
+	for i := range diffs {
+		if r, ok := occ.Room(diffs[i].RoomID); ok {
+			diffs[i].Number = r.Number
+		}
+	}
+	return diffs, len(occ.Rooms), nil
+}
+
+// DiffStates compares stored states with computed ones (keyed by room) and returns the rooms where they
+// differ, by room id. The day of a state is compared with the rest: a stored state of an earlier day
+// differs.
+func DiffStates(stored []StoredStatus, computed map[uuid.UUID]StoredStatus) []StateDiff {
+	var out []StateDiff
+	seen := make(map[uuid.UUID]bool, len(stored))
+	for _, s := range stored {
+		seen[s.RoomID] = true
+		c, ok := computed[s.RoomID]
+		if !ok || !sameState(s, c) {
+			out = append(out, StateDiff{RoomID: s.RoomID, Stored: s, Computed: c})
+		}
+	}
+	for id, c := range computed {
+		if !seen[id] {
+			out = append(out, StateDiff{RoomID: id, Computed: c})
+		}
+	}
+	slices.SortFunc(out, func(a, b StateDiff) int { return compareID(a.RoomID, b.RoomID) })
+	return out
+}
+
+// sameState reports whether a and b say the same of their room; the areas are compared to the survey
+// precision the engine rounds them to (0.01 m²), which a store's float column keeps exactly anyway.
+func sameState(a, b StoredStatus) bool {
+	return a.RoomID == b.RoomID && a.Status == b.Status && slices.Equal(a.Occupants, b.Occupants) &&
+		a.AsOf.Equal(b.AsOf) && closeM2(a.PerPersonM2, b.PerPersonM2) && closeM2(a.StandardM2, b.StandardM2)
+}
+
+// closeM2 reports whether two areas agree well within the survey precision.
+func closeM2(a, b float64) bool {
+	d := a - b
+	return d < 1e-9 && d > -1e-9
+}
