@@ -85,14 +85,33 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request, format string) err
 	if err != nil {
 		return err
 	}
-	rep, sc, err := s.scopedEvaluation(r)
+	today, err := planToday(r)
+	if err != nil {
+		return err
+	}
+	var rep *floorplan.Report
+	var sc scope
+	if today {
+		sc, err = s.scopeOf(r.Context())
+	} else {
+		rep, sc, err = s.scopedEvaluation(r)
+	}
 	if err != nil {
 		return err
 	}
 	if f, err := s.store.Floor(r.Context(), floorID); err == nil && !sc.building(f.BuildingID) {
 		return s.denyRead(r.Context(), "floor", floorID)
 	}
-	plan, err := render.BuildPlan(r.Context(), scopedPlanStore{Reader: s.store, sc: sc}, rep, floorID)
+	var plan render.Plan
+	store := scopedPlanStore{Reader: s.store, sc: sc}
+	if today {
+		// The statuses of the floor's rooms (those the scope shows: store lists no other) are their
+		// stored states, so that a plan costs its floor and not an evaluation of the whole register. The
+		// occupants' names are not drawn, only their number, so the scope has nothing more to hide.
+		plan, err = render.BuildPlanToday(r.Context(), store, s.register.States, floorplan.DayOf(time.Now()), floorID)
+	} else {
+		plan, err = render.BuildPlan(r.Context(), store, rep, floorID)
+	}
 	if err != nil {
 		return about("floor", err)
 	}
@@ -112,6 +131,21 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request, format string) err
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="floor-%s.%s"`, floorID, format))
 	_, _ = w.Write(buf.Bytes())
 	return nil
+}
+
+// planToday reports whether a plan request is for today as now known (no as_of, no recorded_at), which
+// the stored room states answer; a plan of another day, or as recorded, needs the whole evaluation. A
+// malformed as_of or recorded_at is a bad request.
+func planToday(r *http.Request) (bool, error) {
+	asOf, err := queryDate(r, "as_of")
+	if err != nil {
+		return false, err
+	}
+	recorded, err := asRecorded(r)
+	if err != nil {
+		return false, err
+	}
+	return asOf.IsZero() && recorded.IsZero(), nil
 }
 
 // reportWriter writes a report in a format: its findings (report.Write) or its totals.

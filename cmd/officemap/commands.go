@@ -349,11 +349,10 @@ func renderCmd(e *env) *cobra.Command {
 			opt := render.Options{Width: width, Color: render.ColorBy(color), Lang: lang}
 			ctx := cmd.Context()
 			return e.withStore(ctx, func(s store, _ string) error {
-				rep, err := floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()).Current(ctx)
-				if err != nil {
-					return err
-				}
-				plan, err := render.BuildPlan(ctx, s, rep, id)
+				// Today's statuses of the floor's rooms are read from their stored states, so that drawing
+				// one floor costs that floor, not an evaluation of the whole register.
+				reg := floorplan.NewRegister(s)
+				plan, err := render.BuildPlanToday(ctx, s, reg.States, floorplan.DayOf(time.Now()), id)
 				if err != nil {
 					return err
 				}

@@ -119,18 +119,61 @@ type PlanStore interface {
 // then drawn without a status. Errors from the store are returned wrapped, so a missing floor is
 // still floorplan.ErrNotFound.
 func BuildPlan(ctx context.Context, store PlanStore, rep *floorplan.Report, floorID uuid.UUID) (Plan, error) {
+	fl, b, rooms, err := floorOf(ctx, store, floorID)
+	if err != nil {
+		return Plan{}, err
+	}
+	return assemble(ctx, store, fl, b, rooms, rep)
+}
+
+// StatesFunc returns the stored states today of the rooms ids, keyed by room: floorplan.Register.States.
+type StatesFunc func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]floorplan.StoredStatus, error)
+
+// BuildPlanToday is BuildPlan of today, with each room's status, per-person area and occupants read from
+// the stored states of the floor's rooms only (states), not from an evaluation of the whole register:
+// its cost is the floor's, whatever the register's size. today is the day the states are for (the
+// Register's today), shown in the title. The plan is the one BuildPlan draws from a whole evaluation
+// of today, since the stored states are that evaluation's results for their rooms.
+func BuildPlanToday(ctx context.Context, store PlanStore, states StatesFunc, today time.Time, floorID uuid.UUID) (Plan, error) {
+	fl, b, rooms, err := floorOf(ctx, store, floorID)
+	if err != nil {
+		return Plan{}, err
+	}
+	ids := make([]uuid.UUID, len(rooms))
+	for i, r := range rooms {
+		ids[i] = r.ID
+	}
+	st := map[uuid.UUID]floorplan.StoredStatus{}
+	if len(ids) > 0 { // no ids at all would read every room's state
+		if st, err = states(ctx, ids); err != nil {
+			return Plan{}, fmt.Errorf("render: states of floor %s: %w", floorID, err)
+		}
+	}
+	rep := floorplan.StatesReport(st)
+	rep.AsOf = floorplan.DayOf(today)
+	return assemble(ctx, store, fl, b, rooms, rep)
+}
+
+// floorOf reads the floor floorID, its building and its rooms.
+func floorOf(ctx context.Context, store PlanStore, floorID uuid.UUID) (floorplan.Floor, floorplan.Building, []floorplan.Room, error) {
 	fl, err := store.Floor(ctx, floorID)
 	if err != nil {
-		return Plan{}, fmt.Errorf("render: floor %s: %w", floorID, err)
+		return fl, floorplan.Building{}, nil, fmt.Errorf("render: floor %s: %w", floorID, err)
 	}
 	b, err := store.Building(ctx, fl.BuildingID)
 	if err != nil {
-		return Plan{}, fmt.Errorf("render: building %s: %w", fl.BuildingID, err)
+		return fl, b, nil, fmt.Errorf("render: building %s: %w", fl.BuildingID, err)
 	}
 	rooms, err := store.Rooms(ctx, floorplan.RoomFilter{FloorID: floorID})
 	if err != nil {
-		return Plan{}, fmt.Errorf("render: rooms of floor %s: %w", floorID, err)
+		return fl, b, nil, fmt.Errorf("render: rooms of floor %s: %w", floorID, err)
 	}
+	return fl, b, rooms, nil
+}
+
+// assemble makes the plan of the floor fl of building b with its rooms, their statuses from rep (which
+// may be nil) and their agencies' names from rep or, for agencies it does not name, from store.
+func assemble(ctx context.Context, store PlanStore, fl floorplan.Floor, b floorplan.Building, rooms []floorplan.Room, rep *floorplan.Report) (Plan, error) {
 	names := map[uuid.UUID]string{}
 	if rep != nil {
 		for _, a := range rep.Agencies {
