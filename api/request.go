@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -287,20 +288,17 @@ func setETag(w http.ResponseWriter, version int64) { w.Header().Set("ETag", etag
 // current: missing is 428, a tag that is not the current one is 412. It returns the version to write
 // against. "*" matches any current version.
 func ifMatch(r *http.Request, current int64) (int64, error) {
-	values := r.Header.Values("If-Match")
+	return matchVersion(r.Header.Values("If-Match"), current)
+}
+
+// matchVersion is ifMatch over the If-Match values given (the header's, or a batch change's if_match).
+func matchVersion(values []string, current int64) (int64, error) {
 	if len(values) == 0 {
 		return 0, errPreconditionRequired()
 	}
-	for _, v := range values {
-		for _, tag := range strings.Split(v, ",") {
-			tag = strings.TrimSpace(tag)
-			if tag == "*" {
-				return current, nil
-			}
-			tag = strings.TrimPrefix(tag, "W/")
-			if tag == etag(current) {
-				return current, nil
-			}
+	for _, tag := range ifMatchTags(values) {
+		if tag == "*" || strings.TrimPrefix(tag, "W/") == etag(current) {
+			return current, nil
 		}
 	}
 	return 0, errPreconditionFailed(nil)
@@ -308,14 +306,18 @@ func ifMatch(r *http.Request, current int64) (int64, error) {
 
 // ifMatchAny reports whether the request's If-Match is "*": any current version.
 func ifMatchAny(r *http.Request) bool {
-	for _, v := range r.Header.Values("If-Match") {
+	return slices.Contains(ifMatchTags(r.Header.Values("If-Match")), "*")
+}
+
+// ifMatchTags splits If-Match values into their entity tags (a header may list several, comma-separated).
+func ifMatchTags(values []string) []string {
+	var tags []string
+	for _, v := range values {
 		for _, tag := range strings.Split(v, ",") {
-			if strings.TrimSpace(tag) == "*" {
-				return true
-			}
+			tags = append(tags, strings.TrimSpace(tag))
 		}
 	}
-	return false
+	return tags
 }
 
 // conditionalPath reads the path's {id} of a conditional write and checks that the request has If-Match

@@ -156,7 +156,7 @@ func (s *Server) roomChange(ctx context.Context, floorID uuid.UUID, p projector,
 			Message: "the room is on another floor: a save changes the rooms of one floor", MessageZH: "该房间不在本楼层：一次保存只能修改同一楼层的房间"}
 	}
 	// The change's if_match is read exactly as a single write's If-Match header.
-	version, err := ifMatch(&http.Request{Header: http.Header{"If-Match": {*ch.IfMatch}}}, cur.Version)
+	version, err := matchVersion([]string{*ch.IfMatch}, cur.Version)
 	if err != nil {
 		return floorplan.RoomChange{Room: cur}, staleVersion(err, cur.Version)
 	}
