@@ -186,7 +186,11 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 
-	statuses, err := s.statuses(r.Context(), l)
+	ids := make([]uuid.UUID, len(page))
+	for i, f := range page {
+		ids[i] = f.ID
+	}
+	statuses, err := s.statuses(r.Context(), l, ids)
 	if err != nil {
 		return err
 	}
@@ -255,12 +259,18 @@ func (s *Server) ogcPage(ctx context.Context, l floorplan.Layer, bounds []orb.Bo
 	return page, offset+len(page) < len(all), nil
 }
 
-// statuses returns the over-standard status of each room today, for the rooms layer.
-func (s *Server) statuses(ctx context.Context, l floorplan.Layer) (*floorplan.Report, error) {
-	if l != floorplan.LayerRooms {
+// statuses returns the over-standard status today of the rooms ids (a page of features), for the rooms
+// layer: their stored states (floorplan.Register.States), so that a page costs its rooms, not an
+// evaluation of the register.
+func (s *Server) statuses(ctx context.Context, l floorplan.Layer, ids []uuid.UUID) (*floorplan.Report, error) {
+	if l != floorplan.LayerRooms || len(ids) == 0 {
 		return nil, nil
 	}
-	return s.assessor.Current(ctx)
+	states, err := s.register.States(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return floorplan.StatesReport(states), nil
 }
 
 // ogcFeatureCollection is a page of items. It has no numberMatched (optional in OGC API – Features,
@@ -349,7 +359,7 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) error {
 		}
 		f = roomFeature(room, fl, b)
 	}
-	rep, err := s.statuses(r.Context(), l)
+	rep, err := s.statuses(r.Context(), l, []uuid.UUID{f.ID})
 	if err != nil {
 		return err
 	}

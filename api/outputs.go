@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -148,36 +149,82 @@ func planToday(r *http.Request) (bool, error) {
 	return asOf.IsZero() && recorded.IsZero(), nil
 }
 
-// reportWriter writes a report in a format: its findings (report.Write) or its totals.
-type reportWriter func(w io.Writer, rep *floorplan.Report, f report.Format, opt report.Options) error
-
-// overStandardReport writes the findings as JSON, CSV (UTF-8 with a BOM), XLSX or a text table.
+// overStandardReport writes the findings as JSON, CSV (UTF-8 with a BOM), XLSX or a text table, as the
+// evaluation makes them, agency by agency (reportSource): the request holds one agency's part, not the
+// register. The headers are sent with the first byte, so an error until then (a bad parameter, a
+// failed evaluation of the first parts, anything while a small report is still in the writer's buffer,
+// any XLSX error: the workbook is put together before it is sent) is still a JSON error. An error after
+// the first byte aborts the connection (http.ErrAbortHandler): the client sees a broken transfer, never
+// a short report that looks whole; the error is logged.
 func (s *Server) overStandardReport(w http.ResponseWriter, r *http.Request) error {
 	q := queryOf(r)
 	format := nextParam(q, "format", choice(report.JSON, map[string]report.Format{"json": report.JSON, "csv": report.CSV,
 		"xlsx": report.XLSX, "table": report.Table}, "json, csv or xlsx"))
 	agencyID := q.uuid("agency_id")
 	lang := nextParam(q, "lang", documentLang)
-	write := nextParam(q, "totals", choice[reportWriter](report.Write, map[string]reportWriter{"false": report.Write,
-		"true": report.WriteTotals}, "true or false"))
+	totals := nextParam(q, "totals", choice(false, map[string]bool{"false": false, "true": true}, "true or false"))
 	if q.err != nil {
 		return q.err
 	}
-	rep, _, err := s.scopedEvaluation(r)
+	sc, err := s.scopeOf(r.Context())
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := write(&buf, rep, format, report.Options{Lang: lang, AgencyID: agencyID}); err != nil {
+	var agencies []uuid.UUID
+	if agencyID != uuid.Nil {
+		agencies = []uuid.UUID{agencyID}
+	}
+	write := report.Stream
+	if totals {
+		write = report.StreamTotals
+	}
+	src, err := s.reportSource(r, sc, agencies, totals && format != report.XLSX)
+	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", format.ContentType())
-	if format == report.CSV || format == report.XLSX {
-		name := "over-standard-" + rep.AsOf.Format(floorplan.DateLayout) + format.Ext()
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	opt := report.Options{Lang: lang, AgencyID: agencyID}
+	if src.rooms != nil {
+		opt.RoomNumber = src.rooms.number
 	}
-	_, _ = w.Write(buf.Bytes())
+	return s.streamOut(w, r, func(h http.Header) {
+		h.Set("Content-Type", format.ContentType())
+		if format == report.CSV || format == report.XLSX {
+			name := "over-standard-" + src.day.Format(floorplan.DateLayout) + format.Ext()
+			h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		}
+	}, func(w io.Writer) error { return write(w, src.day, src.parts, format, opt) })
+}
+
+// streamOut runs write on the response, setting the headers (header) with the first byte. An error
+// before the first byte is returned, for the adapter to answer as JSON; after it, it is logged and the
+// connection aborted (panic(http.ErrAbortHandler)), so that the client sees a broken transfer.
+func (s *Server) streamOut(w http.ResponseWriter, r *http.Request, header func(http.Header), write func(io.Writer) error) error {
+	out := &firstByte{w: w, header: header}
+	if err := write(out); err != nil {
+		if !out.started {
+			return err
+		}
+		s.log.LogAttrs(r.Context(), slog.LevelError, "response aborted after its first byte",
+			slog.String("request_id", requestID(r.Context())), slog.String("error", err.Error()))
+		panic(http.ErrAbortHandler)
+	}
 	return nil
+}
+
+// firstByte is a response writer that sets the headers (header) when the first byte goes out, so that
+// an error before it can still be answered as a JSON error.
+type firstByte struct {
+	w       http.ResponseWriter
+	header  func(http.Header)
+	started bool
+}
+
+func (f *firstByte) Write(p []byte) (int, error) {
+	if !f.started {
+		f.started = true
+		f.header(f.w.Header())
+	}
+	return f.w.Write(p)
 }
 
 // searchHitJSON is one search result.

@@ -552,5 +552,6 @@ func (s *Server) tileScope(ctx context.Context) (tiles.Scope, error) {
 	if err != nil || sc.all {
 		return tiles.Scope{}, err
 	}
-	return tiles.Scope{Key: sc.key, Room: sc.roomAt, Building: sc.building}, nil
+	// In: the read scope, for the store to apply in the tile's query (tiles.RowStore).
+	return tiles.Scope{Key: sc.key, Room: sc.roomAt, Building: sc.building, In: sc.read}, nil
 }

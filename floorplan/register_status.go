@@ -3,6 +3,7 @@ package floorplan
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -21,15 +22,300 @@ import (
 //	people3 = the occupants of rooms2 (only to count how many share each room)
 //
 // and evaluates that small register with the findings engine: the status of every room of rooms0 ∪ rooms1
-// is then exactly what a whole evaluation gives. That is a few queries per person involved, whatever the
-// size of the register.
+// is then exactly what a whole evaluation gives. A store that reads many records at once
+// (NeighbourhoodReader: both stores and their transactions) is read step by step: one round trip for a
+// ring's rooms with their assignments (the agencies and standard rows come with the first), one for their
+// occupants with their posts and assignments, whatever the number of rooms and people in the ring; any
+// other Reader is read one record at a time, and both ways gather the same records (register_status_test.go).
+
+// NeighbourhoodReader reads many records by id at once: what the state of the rooms around a write needs
+// (affected), step by step, one round trip per step whatever the number of rooms and people in it. Both
+// stores and the Stores of their transactions implement it; the Register reads a Reader without it one
+// record at a time.
+type NeighbourhoodReader interface {
+	// Neighbours returns what q asks for, read at once (in one round trip where the store can).
+	Neighbours(ctx context.Context, q NeighbourQuery) (Neighbours, error)
+}
+
+// NeighbourQuery asks NeighbourhoodReader.Neighbours for records by id.
+type NeighbourQuery struct {
+	// Day is the day on which the assignments asked for are in force.
+	Day time.Time
+	// Rooms asks for the live rooms among these ids, and for their assignments in force on Day.
+	Rooms []uuid.UUID
+	// People asks for the live people among these ids, with their posts (as Reader.Person has them).
+	People []uuid.UUID
+	// Holders asks for the assignments in force on Day of these people.
+	Holders []uuid.UUID
+	// Register asks for every agency and every local standard row as well (Reader.Agencies,
+	// Reader.StandardRows).
+	Register bool
+}
+
+// Neighbours is what NeighbourhoodReader.Neighbours found, in no particular order: an id that is not a
+// live room or person is left out, and an assignment found both by its room and by its person comes once.
+type Neighbours struct {
+	Rooms        []Room
+	People       []Person
+	Assignments  []Assignment
+	Agencies     []Agency
+	StandardRows []StandardRow
+}
 
 // affected returns the state on day of the rooms seedRooms and of every room of the people seedPeople and
 // of the people in those rooms, reading the register through s (a write's transaction, so that it sees
 // what the write changed) and evaluating it with std and pol.
 func affected(ctx context.Context, s Reader, std *Standards, pol Policy, day time.Time, seedRooms, seedPeople []uuid.UUID) ([]RoomResult, error) {
-	n := &neighbourhood{s: s, ctx: ctx, day: day, rooms: map[uuid.UUID]*Room{}, people: map[uuid.UUID]*Person{},
-		asg: map[uuid.UUID]Assignment{}, byRoom: map[uuid.UUID]bool{}, byPerson: map[uuid.UUID]bool{}}
+	snap, report, err := neighbourhoodOf(ctx, s, day, seedRooms, seedPeople, false)
+	if err != nil {
+		return nil, err
+	}
+	occ, err := NewOccupancy(snap, std, pol)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RoomResult, 0, len(report))
+	for _, r := range occ.Rooms { // in the engine's order
+		if report[r.RoomID] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// neighbourhoodOf gathers, through s, the small register around the rooms seedRooms and the people
+// seedPeople (see above) as of day, and returns it with the rooms to report (rooms0 ∪ rooms1): step by
+// step when s is a NeighbourhoodReader, unless perID, else one record at a time.
+func neighbourhoodOf(ctx context.Context, s Reader, day time.Time, seedRooms, seedPeople []uuid.UUID,
+	perID bool) (*Snapshot, map[uuid.UUID]bool, error) {
+	g := &gathered{rooms: map[uuid.UUID]*Room{}, people: map[uuid.UUID]*Person{}, asg: map[uuid.UUID]Assignment{}}
+	var (
+		report map[uuid.UUID]bool
+		err    error
+	)
+	if nr, ok := s.(NeighbourhoodReader); ok && !perID {
+		rg := &rings{r: nr, ctx: ctx, day: day, gathered: g, roomAsg: map[uuid.UUID][]uuid.UUID{},
+			personAsg: map[uuid.UUID][]uuid.UUID{}, peopleDone: map[uuid.UUID]bool{}}
+		report, err = rg.gather(seedRooms, seedPeople)
+	} else {
+		n := &neighbourhood{s: s, ctx: ctx, day: day, gathered: g, byRoom: map[uuid.UUID]bool{},
+			byPerson: map[uuid.UUID]bool{}}
+		report, err = n.gather(seedRooms, seedPeople)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	snap, err := g.snapshot(ctx, s, day)
+	return snap, report, err
+}
+
+// gathered is the small register gathered around a write.
+type gathered struct {
+	rooms  map[uuid.UUID]*Room // nil: not live
+	people map[uuid.UUID]*Person
+	asg    map[uuid.UUID]Assignment
+	// agencies and rows are every agency and every local standard row, once read (register).
+	agencies []Agency
+	rows     []StandardRow
+	register bool
+}
+
+// snapshot is the small register gathered, as of day, with the agencies and the standard rows (read
+// through s unless read already).
+func (g *gathered) snapshot(ctx context.Context, s Reader, day time.Time) (*Snapshot, error) {
+	snap := &Snapshot{AsOf: day}
+	for _, r := range g.rooms {
+		if r != nil {
+			snap.Rooms = append(snap.Rooms, *r)
+		}
+	}
+	for _, p := range g.people {
+		if p != nil {
+			snap.People = append(snap.People, *p)
+		}
+	}
+	for _, a := range g.asg {
+		if _, ok := g.rooms[a.RoomID]; ok { // assignments of rooms not gathered would count nobody
+			snap.Assignments = append(snap.Assignments, a)
+		}
+	}
+	if !g.register {
+		var err error
+		if g.agencies, err = s.Agencies(ctx); err != nil {
+			return nil, err
+		}
+		if g.rows, err = s.StandardRows(ctx); err != nil {
+			return nil, err
+		}
+	}
+	snap.Agencies = g.agencies
+	snap.StandardRows = StandardRowsInForce(g.rows, day)
+	return snap, nil
+}
+
+// rings gathers the neighbourhood through a NeighbourhoodReader, one step (one round trip) for each
+// ring's rooms with their assignments, and one for their occupants with their posts and assignments;
+// the agencies and standard rows come with the first step.
+type rings struct {
+	r   NeighbourhoodReader
+	ctx context.Context
+	day time.Time
+	*gathered
+	// roomAsg and personAsg index the assignments loaded by their room and their person. A room's list is
+	// complete once the room is loaded (its assignments are loaded with it), a person's once peopleDone.
+	roomAsg, personAsg map[uuid.UUID][]uuid.UUID
+	peopleDone         map[uuid.UUID]bool
+}
+
+// gather loads the rings around seedRooms and seedPeople and returns the rooms to report.
+func (g *rings) gather(seedRooms, seedPeople []uuid.UUID) (map[uuid.UUID]bool, error) {
+	if err := g.loadPeople(seedPeople, true); err != nil {
+		return nil, err
+	}
+	ring := append(slices.Clone(seedRooms), g.roomsOf(seedPeople)...) // rooms0
+	report := make(map[uuid.UUID]bool)
+	for _, id := range ring {
+		report[id] = true
+	}
+	for depth := 0; depth < 3; depth++ {
+		if err := g.loadRooms(ring); err != nil {
+			return nil, err
+		}
+		people := g.occupantsOf(ring)
+		// people3 only count the occupants of rooms2: their other rooms are not needed.
+		if err := g.loadPeople(people, depth < 2); err != nil {
+			return nil, err
+		}
+		if depth == 2 {
+			break
+		}
+		ring = g.roomsOf(people)
+		if depth == 0 {
+			for _, id := range ring { // rooms1
+				report[id] = true
+			}
+		}
+	}
+	return report, nil
+}
+
+// loadRooms loads the rooms ids not loaded yet, with their assignments in force.
+func (g *rings) loadRooms(ids []uuid.UUID) error {
+	ids = missing(ids, func(id uuid.UUID) bool { _, ok := g.rooms[id]; return ok })
+	if len(ids) == 0 {
+		return nil
+	}
+	found, err := g.fetch(NeighbourQuery{Rooms: ids})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		g.rooms[id] = nil // not live, unless found
+	}
+	for i := range found.Rooms {
+		g.rooms[found.Rooms[i].ID] = &found.Rooms[i]
+	}
+	return nil
+}
+
+// loadPeople loads the people ids not loaded yet and, with theirRooms, the assignments in force of those
+// whose assignments are not loaded yet.
+func (g *rings) loadPeople(ids []uuid.UUID, theirRooms bool) error {
+	q := NeighbourQuery{People: missing(ids, func(id uuid.UUID) bool { _, ok := g.people[id]; return ok })}
+	if theirRooms {
+		q.Holders = missing(ids, func(id uuid.UUID) bool { return g.peopleDone[id] })
+	}
+	if len(q.People)+len(q.Holders) == 0 {
+		return nil
+	}
+	found, err := g.fetch(q)
+	if err != nil {
+		return err
+	}
+	for _, id := range q.People {
+		g.people[id] = nil // not live, unless found
+	}
+	for i := range found.People {
+		g.people[found.People[i].ID] = &found.People[i]
+	}
+	for _, id := range q.Holders {
+		g.peopleDone[id] = true
+	}
+	return nil
+}
+
+// fetch reads what q asks for on the day (and the agencies and standard rows, the first time), and
+// indexes the assignments found that were not loaded yet.
+func (g *rings) fetch(q NeighbourQuery) (Neighbours, error) {
+	q.Day, q.Register = g.day, !g.register
+	found, err := g.r.Neighbours(g.ctx, q)
+	if err != nil {
+		return found, err
+	}
+	if q.Register {
+		g.agencies, g.rows, g.register = found.Agencies, found.StandardRows, true
+	}
+	for _, a := range found.Assignments {
+		if _, ok := g.asg[a.ID]; ok {
+			continue
+		}
+		g.asg[a.ID] = a
+		g.roomAsg[a.RoomID] = append(g.roomAsg[a.RoomID], a.ID)
+		g.personAsg[a.PersonID] = append(g.personAsg[a.PersonID], a.ID)
+	}
+	return found, nil
+}
+
+// occupantsOf returns the people assigned today to the rooms ids (loaded), each once.
+func (g *rings) occupantsOf(ids []uuid.UUID) []uuid.UUID {
+	return g.ends(ids, g.roomAsg, func(a Assignment) uuid.UUID { return a.PersonID })
+}
+
+// roomsOf returns the rooms the people ids (whose assignments are loaded) hold today, each once.
+func (g *rings) roomsOf(ids []uuid.UUID) []uuid.UUID {
+	return g.ends(ids, g.personAsg, func(a Assignment) uuid.UUID { return a.RoomID })
+}
+
+// ends returns, each once, the far end (far) of the assignments index lists for the ids.
+func (g *rings) ends(ids []uuid.UUID, index map[uuid.UUID][]uuid.UUID, far func(Assignment) uuid.UUID) []uuid.UUID {
+	seen := make(map[uuid.UUID]bool)
+	var out []uuid.UUID
+	for _, id := range ids {
+		for _, aid := range index[id] {
+			if f := far(g.asg[aid]); !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// missing returns the ids, each once, that have does not report as had already.
+func missing(ids []uuid.UUID, have func(uuid.UUID) bool) []uuid.UUID {
+	seen := make(map[uuid.UUID]bool, len(ids))
+	var out []uuid.UUID
+	for _, id := range ids {
+		if !seen[id] && !have(id) {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// neighbourhood gathers the neighbourhood through a plain Reader, one record at a time (see above).
+type neighbourhood struct {
+	s   Reader
+	ctx context.Context
+	day time.Time
+	*gathered
+	byRoom   map[uuid.UUID]bool // assignments of the room loaded
+	byPerson map[uuid.UUID]bool // assignments of the person loaded
+}
+
+// gather loads the rings around seedRooms and seedPeople and returns the rooms to report.
+func (n *neighbourhood) gather(seedRooms, seedPeople []uuid.UUID) (map[uuid.UUID]bool, error) {
 	rooms0, err := gather(append([]uuid.UUID{}, seedRooms...), seedPeople, n.roomsOf)
 	if err != nil {
 		return nil, err
@@ -57,34 +343,7 @@ func affected(ctx context.Context, s Reader, std *Standards, pol Policy, day tim
 			}
 		}
 	}
-	snap, err := n.snapshot()
-	if err != nil {
-		return nil, err
-	}
-	occ, err := NewOccupancy(snap, std, pol)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]RoomResult, 0, len(report))
-	for _, r := range occ.Rooms { // in the engine's order
-		if report[r.RoomID] {
-			out = append(out, r)
-		}
-	}
-	return out, nil
-}
-
-// neighbourhood gathers the rooms, people and assignments around a write (see above).
-type neighbourhood struct {
-	s   Reader
-	ctx context.Context
-	day time.Time
-
-	rooms    map[uuid.UUID]*Room // nil: not live
-	people   map[uuid.UUID]*Person
-	asg      map[uuid.UUID]Assignment
-	byRoom   map[uuid.UUID]bool // assignments of the room loaded
-	byPerson map[uuid.UUID]bool // assignments of the person loaded
+	return report, nil
 }
 
 // occupantsOf returns the people assigned to room id today (and loads the room).
@@ -177,34 +436,4 @@ func gather(out, from []uuid.UUID, next func(uuid.UUID) ([]uuid.UUID, error)) ([
 		out = append(out, ids...)
 	}
 	return out, nil
-}
-
-// snapshot is the small register gathered, as of today.
-func (n *neighbourhood) snapshot() (*Snapshot, error) {
-	snap := &Snapshot{AsOf: n.day}
-	for _, r := range n.rooms {
-		if r != nil {
-			snap.Rooms = append(snap.Rooms, *r)
-		}
-	}
-	for _, p := range n.people {
-		if p != nil {
-			snap.People = append(snap.People, *p)
-		}
-	}
-	for _, a := range n.asg {
-		if _, ok := n.rooms[a.RoomID]; ok { // assignments of rooms not gathered would count nobody
-			snap.Assignments = append(snap.Assignments, a)
-		}
-	}
-	var err error
-	if snap.Agencies, err = n.s.Agencies(n.ctx); err != nil {
-		return nil, err
-	}
-	rows, err := n.s.StandardRows(n.ctx)
-	if err != nil {
-		return nil, err
-	}
-	snap.StandardRows = StandardRowsInForce(rows, n.day)
-	return snap, nil
 }

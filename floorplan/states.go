@@ -3,6 +3,7 @@ package floorplan
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -22,7 +23,10 @@ import (
 // states are for: statuses depend on the day (idle periods, assignments that start or end), so when that
 // day is before today, or the states are stale, the first reader (States) recomputes them all, once:
 // single-flight within a process, and across servers through LockStates, taken in the recomputing
-// transaction.
+// transaction. The recomputation evaluates the register agency by agency (EvaluateParts) and writes the
+// states part by part (StateStreamer), so that it never holds the whole register; a server recomputes
+// them ahead of its readers (KeepStatesFresh: after each midnight and each batch), and gen once its
+// batches are in (RefreshStates).
 //
 // A store whose transactions do not implement StateStore keeps no states: its writes skip them and
 // States evaluates the whole register instead.
@@ -85,6 +89,22 @@ type StateStore interface {
 	LockStates(ctx context.Context) error
 }
 
+// StateStreamer is a StateStore that also takes a recomputation of every state part by part, so that it
+// never holds them all (recomputeStates: ClearRoomStates, PutRoomStates for each part, SetStatesDay, in
+// one transaction), and lists the rooms with a state (CheckStates). Both stores implement it; a
+// StateStore that does not gets every state at once (ReplaceRoomStates).
+type StateStreamer interface {
+	// ClearRoomStates removes every stored state; StatesDay is then the zero time until SetStatesDay.
+	ClearRoomStates(ctx context.Context) error
+	// SetStatesDay records day as the day the stored states were all computed for.
+	SetStatesDay(ctx context.Context, day time.Time) error
+	// RoomStateIDs returns the rooms that have a stored state, in no particular order.
+	RoomStateIDs(ctx context.Context) ([]uuid.UUID, error)
+}
+
+// statesFlush is how many states recomputeStates gathers from the parts before it writes them.
+const statesFlush = 20_000
+
 // stateStore returns s as a StateStore, when it is one.
 func stateStore(s Store) (StateStore, bool) {
 	ss, ok := s.(StateStore)
@@ -125,22 +145,53 @@ func (g *Register) writeStates(ctx context.Context, tx Store, seedRooms, seedPeo
 	return rooms, ss.PutRoomStates(ctx, states)
 }
 
-// recomputeStates evaluates the whole register through tx as of day and replaces every stored state by
-// the result, when tx keeps states.
+// recomputeStates evaluates the whole register through tx as of day, agency by agency (EvaluateParts),
+// and replaces every stored state by the result, when tx keeps states: part by part when tx is a
+// StateStreamer, else all at once.
 func (g *Register) recomputeStates(ctx context.Context, tx Store, day time.Time) error {
 	ss, ok := stateStore(tx)
 	if !ok {
 		return nil
 	}
-	occ, err := g.evaluateRooms(ctx, tx, day)
+	st, streams := tx.(StateStreamer)
+	if !streams {
+		var states []StoredStatus
+		err := g.evaluateParts(ctx, tx, day, nil, func(p *Report) error {
+			states = appendStates(states, p.Rooms, day)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return ss.ReplaceRoomStates(ctx, day, states)
+	}
+	if err := st.ClearRoomStates(ctx); err != nil {
+		return err
+	}
+	states := make([]StoredStatus, 0, statesFlush)
+	err := g.evaluateParts(ctx, tx, day, nil, func(p *Report) error {
+		if states = appendStates(states, p.Rooms, day); len(states) < statesFlush {
+			return nil
+		}
+		err := ss.PutRoomStates(ctx, states)
+		states = states[:0]
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	states := make([]StoredStatus, len(occ.Rooms))
-	for i, r := range occ.Rooms {
-		states[i] = StoredStatusOf(r, day)
+	if err := ss.PutRoomStates(ctx, states); err != nil {
+		return err
 	}
-	return ss.ReplaceRoomStates(ctx, day, states)
+	return st.SetStatesDay(ctx, day)
+}
+
+// appendStates appends the states of rooms, results of an evaluation of day, to states.
+func appendStates(states []StoredStatus, rooms []RoomResult, day time.Time) []StoredStatus {
+	for _, r := range rooms {
+		states = append(states, StoredStatusOf(r, day))
+	}
+	return states
 }
 
 // evaluateRooms is the whole register's occupancy as of day, read through s.
@@ -150,6 +201,45 @@ func (g *Register) evaluateRooms(ctx context.Context, s Snapshotter, day time.Ti
 		return nil, err
 	}
 	return NewOccupancy(snap, g.std, g.pol)
+}
+
+// RefreshStates recomputes every stored state now when they are for an earlier day or marked stale (by a
+// batch), once however many callers ask at the same time and once across servers (as States does); it
+// does nothing when they are fresh or the store keeps no states. gen calls it once its batches are in,
+// and KeepStatesFresh after each midnight, so that no reader waits for the recomputation.
+func (g *Register) RefreshStates(ctx context.Context) error {
+	ss, ok := stateStore(g.store)
+	if !ok {
+		return nil
+	}
+	return g.freshen(ctx, ss, DayOf(g.now()))
+}
+
+// statesPoll is how often KeepStatesFresh looks whether the stored states were marked stale.
+const statesPoll = time.Minute
+
+// KeepStatesFresh keeps the stored states fresh until ctx ends: it refreshes them (RefreshStates) at once,
+// shortly after each local midnight and within statesPoll of their being marked stale, logging what
+// fails. It is the body of a goroutine that a server starts.
+func (g *Register) KeepStatesFresh(ctx context.Context) {
+	if _, ok := stateStore(g.store); !ok {
+		return
+	}
+	for {
+		if err := g.RefreshStates(ctx); err != nil && ctx.Err() == nil {
+			slog.ErrorContext(ctx, "floorplan: keep the room states fresh", "err", err)
+		}
+		now := g.now()
+		y, m, d := now.Date()
+		midnight := time.Date(y, m, d+1, 0, 0, 0, 0, now.Location()).Add(2 * time.Second)
+		t := time.NewTimer(min(statesPoll, midnight.Sub(now)))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // States returns the stored state today of the rooms ids (of every live room for nil ids), keyed by room.
@@ -298,7 +388,8 @@ type StateDiff struct {
 
 // CheckStates evaluates the whole register as of today and compares it with the stored states, as a
 // reader finds them: states of an earlier day, or marked stale by a batch, are recomputed first (States).
-// It returns the differences by room id, and the number of live rooms compared.
+// It returns the differences by room id, and the number of live rooms compared. It evaluates and compares
+// agency by agency (EvaluateParts) when the store is a StateStreamer, else the whole register at once.
 func (g *Register) CheckStates(ctx context.Context) ([]StateDiff, int, error) {
 	ss, ok := stateStore(g.store)
 	if !ok {
@@ -308,6 +399,52 @@ func (g *Register) CheckStates(ctx context.Context) ([]StateDiff, int, error) {
 	if err := g.freshen(ctx, ss, today); err != nil {
 		return nil, 0, err
 	}
+	st, streams := g.store.(StateStreamer)
+	if !streams {
+		return g.checkWhole(ctx, ss, today)
+	}
+	var diffs []StateDiff
+	live := map[uuid.UUID]struct{}{}
+	err := g.EvaluateParts(ctx, today, nil, func(p *Report) error {
+		ids := make([]uuid.UUID, len(p.Rooms))
+		for i, r := range p.Rooms {
+			ids[i] = r.RoomID
+			live[r.RoomID] = struct{}{}
+		}
+		stored, err := ss.RoomStates(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for _, d := range DiffStates(stored, statesOf(p.Rooms, today)) {
+			if r, ok := p.Room(d.RoomID); ok {
+				d.Number = r.Number
+			}
+			diffs = append(diffs, d)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	// States of rooms that are not live.
+	ids, err := st.RoomStateIDs(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	ids = slices.DeleteFunc(ids, func(id uuid.UUID) bool { _, ok := live[id]; return ok })
+	if len(ids) > 0 {
+		stored, err := ss.RoomStates(ctx, ids)
+		if err != nil {
+			return nil, 0, err
+		}
+		diffs = append(diffs, DiffStates(stored, nil)...)
+	}
+	slices.SortFunc(diffs, func(a, b StateDiff) int { return compareID(a.RoomID, b.RoomID) })
+	return diffs, len(live), nil
+}
+
+// checkWhole is CheckStates with one evaluation of the whole register.
+func (g *Register) checkWhole(ctx context.Context, ss StateStore, today time.Time) ([]StateDiff, int, error) {
 	occ, err := g.evaluateRooms(ctx, g.store, today)
 	if err != nil {
 		return nil, 0, err

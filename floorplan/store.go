@@ -132,6 +132,22 @@ type Snapshotter interface {
 	Revision(ctx context.Context) (int64, error)
 }
 
+// PartStore keeps the stored parts (both stores implement it; a store that does not makes StoredParts
+// evaluate every part).
+type PartStore interface {
+	// PartHeads returns, read from one state of the register, the heads of the parts of agencies by
+	// ascending id; for nil agencies, of uuid.Nil and every live agency. Agencies never written have
+	// counters 0.
+	PartHeads(ctx context.Context, agencies []uuid.UUID) ([]PartHead, error)
+	// PartResults calls fn with the stored part of each of agencies that has one, by ascending id; with
+	// totalsOnly, only the head and Totals of each part are read.
+	PartResults(ctx context.Context, agencies []uuid.UUID, totalsOnly bool, fn func(StoredPart) error) error
+	// PutParts adds or replaces the stored parts of their agencies, outside any transaction of the
+	// register's writes (their revision does not move); a stored part of the same day and policy with a
+	// later mark is kept.
+	PutParts(ctx context.Context, parts []StoredPart) error
+}
+
 // FeatureSource gives the map features of a window: the tile path, OGC API – Features and renders.
 type FeatureSource interface {
 	// Features returns the map features of a layer whose lon/lat geometry intersects b (lon/lat). It is
@@ -246,6 +262,20 @@ type Feature struct {
 	Usage      Usage     // rooms only
 	AgencyID   uuid.UUID // rooms only
 	AreaM2     float64   // usable area from the local geometry (rooms), footprint area (buildings)
+}
+
+// TileRow is one feature as a store's one-query tile path reads it (api/tiles' RowStore): the
+// attributes of Feature, the lon/lat polygon as WKB, and a room's stored status when it holds for the day
+// asked. Its slices belong to the store and are only valid during the callback that gets the row.
+type TileRow struct {
+	ID, FloorID, AgencyID uuid.UUID // FloorID and AgencyID: rooms only
+	Level                 int       // rooms only
+	Number, Name, Usage   []byte    // Number and Usage: rooms only
+	AreaM2                float64
+	WKB                   []byte
+	// Status is the room's stored status (StoredStatus) when it and the states as a whole are for the day
+	// asked; nil otherwise, and for buildings.
+	Status []byte
 }
 
 // SearchKind is the kind of a search hit.

@@ -6,6 +6,7 @@ package loadtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -14,16 +15,22 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 )
+
+// ErrDone, returned by a Route's Request, ends the client that asked: the route has nothing more to send
+// (a Sequence is exhausted). The run ends when every client has ended or Config.Duration has passed.
+var ErrDone = errors.New("loadtest: no more requests")
 
 // Route is one kind of request of the mix.
 type Route struct {
 	Name string
 	// Weight is the route's share of the requests, relative to the other routes' weights.
 	Weight int
-	// Request builds one request (relative to Config.Base); rng is the client's own.
+	// Request builds one request (relative to Config.Base); rng is the client's own. It returns ErrDone
+	// when the route has nothing more to send.
 	Request func(rng *rand.Rand) (*http.Request, error)
 	// OK reports whether a status is an expected answer (default: below 400). A write's 412 after a
 	// concurrent change of the same record, say, is expected.
@@ -103,7 +110,22 @@ type sample struct {
 	latency time.Duration
 }
 
-// Run sends the mix from cfg.Clients clients until cfg.Duration has passed or ctx ends, and reports.
+// Sequence returns a Route.Request that hands out GET requests of paths in order, each once across all
+// clients, and then ErrDone: a run over it sends every path exactly once (unless Duration ends it first),
+// which is how a cache is kept out of a throughput measurement. It is safe for concurrent use.
+func Sequence(paths []string) func(rng *rand.Rand) (*http.Request, error) {
+	var next atomic.Int64
+	return func(*rand.Rand) (*http.Request, error) {
+		i := next.Add(1) - 1
+		if i >= int64(len(paths)) {
+			return nil, ErrDone
+		}
+		return http.NewRequest(http.MethodGet, paths[i], nil)
+	}
+}
+
+// Run sends the mix from cfg.Clients clients until cfg.Duration has passed, ctx ends or every client has
+// been told ErrDone, and reports.
 func Run(ctx context.Context, cfg Config) (Report, error) {
 	if len(cfg.Routes) == 0 {
 		return Report{}, fmt.Errorf("loadtest: no routes")
@@ -130,7 +152,10 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 			rng := rand.New(rand.NewPCG(cfg.Seed, uint64(c)))
 			for ctx.Err() == nil {
 				i := pick(rng)
-				s := send(ctx, client, cfg, cfg.Routes[i], rng)
+				s, done := send(ctx, client, cfg, cfg.Routes[i], rng)
+				if done {
+					return
+				}
 				if ctx.Err() != nil && s.status == 0 {
 					return // cut off by the end of the run, not a failure
 				}
@@ -161,16 +186,19 @@ func picker(routes []Route) (func(*rand.Rand) int, error) {
 	}, nil
 }
 
-// send makes and times one request of route.
-func send(ctx context.Context, client *http.Client, cfg Config, route Route, rng *rand.Rand) sample {
+// send makes and times one request of route; done reports that the route returned ErrDone.
+func send(ctx context.Context, client *http.Client, cfg Config, route Route, rng *rand.Rand) (s sample, done bool) {
 	req, err := route.Request(rng)
+	if errors.Is(err, ErrDone) {
+		return sample{}, true
+	}
 	if err != nil {
-		return sample{failed: true}
+		return sample{failed: true}, false
 	}
 	if req.URL.Host == "" {
 		full, err := http.NewRequestWithContext(ctx, req.Method, cfg.Base+req.URL.String(), req.Body)
 		if err != nil {
-			return sample{failed: true}
+			return sample{failed: true}, false
 		}
 		full.Header = req.Header
 		req = full
@@ -185,7 +213,7 @@ func send(ctx context.Context, client *http.Client, cfg Config, route Route, rng
 	t0 := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
-		return sample{failed: true, latency: time.Since(t0)}
+		return sample{failed: true, latency: time.Since(t0)}, false
 	}
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
@@ -193,7 +221,7 @@ func send(ctx context.Context, client *http.Client, cfg Config, route Route, rng
 	if ok == nil {
 		ok = func(status int) bool { return status < 400 }
 	}
-	return sample{status: resp.StatusCode, failed: !ok(resp.StatusCode), latency: time.Since(t0)}
+	return sample{status: resp.StatusCode, failed: !ok(resp.StatusCode), latency: time.Since(t0)}, false
 }
 
 // summarise turns the samples into the report.

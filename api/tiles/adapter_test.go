@@ -10,8 +10,10 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/paulmach/orb/maptile"
 
 	"officemap/api"
@@ -24,7 +26,8 @@ import (
 // response. These tests serve the tile routes through api.Server, as officemap does, and check what a
 // client sees.
 
-// featureStore is a PostGIS store whose Features calls features instead.
+// featureStore is a PostGIS store whose Features calls features instead, and whose one-query tile path
+// (TileRows) gives features' error, or else the rows of the features (their stored statuses unknown).
 type featureStore struct {
 	*postgis.Store
 	features func() ([]floorplan.Feature, error)
@@ -32,6 +35,26 @@ type featureStore struct {
 
 func (s featureStore) Features(context.Context, floorplan.Layer, orb.Bound, floorplan.FeatureFilter) ([]floorplan.Feature, error) {
 	return s.features()
+}
+
+func (s featureStore) TileRows(_ context.Context, _ floorplan.Layer, _ orb.Bound, _ floorplan.FeatureFilter, _ time.Time,
+	fn func(*floorplan.TileRow) error) error {
+	feats, err := s.features()
+	if err != nil {
+		return err
+	}
+	for _, f := range feats {
+		b, err := wkb.Marshal(f.Geometry)
+		if err != nil {
+			return err
+		}
+		row := floorplan.TileRow{ID: f.ID, FloorID: f.FloorID, AgencyID: f.AgencyID, Level: f.Level, Number: []byte(f.Number),
+			Name: []byte(f.Name), Usage: []byte(f.Usage), AreaM2: f.AreaM2, WKB: b}
+		if err := fn(&row); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // apiServer returns the api server over a fresh PostGIS store whose Features calls features.

@@ -24,12 +24,13 @@ type cacheKey struct {
 	scope    string // Scope.Key
 }
 
-// tile is an encoded tile. data is empty for a tile with no features. gz is the gzipped MVT, made
-// on first demand.
+// tile is an encoded tile, as it is kept: a PNG in data, a vector tile gzipped in gz only (most clients take
+// it so; the few that do not get it decompressed). Both are empty for a tile with no features. etag is that
+// of the uncompressed bytes.
 type tile struct {
 	data []byte
-	etag string
 	gz   []byte
+	etag string
 }
 
 // entryOverhead approximates the bytes of bookkeeping per cached tile (key, list element, map slot).
@@ -92,38 +93,6 @@ func (c *lru) put(k cacheKey, t *tile) {
 		c.bytes += size
 	}
 	c.evict()
-}
-
-// setGzip records the gzipped form of a cached tile and accounts for its bytes.
-func (c *lru) setGzip(k cacheKey, t *tile, gz []byte) {
-	if c == nil {
-		t.gz = gz // not shared with anyone
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if t.gz != nil {
-		return
-	}
-	t.gz = gz
-	if e, ok := c.items[k]; ok {
-		ce := e.Value.(*cacheEntry)
-		if ce.tile == t {
-			c.bytes += int64(len(gz))
-			ce.size += int64(len(gz))
-			c.evict()
-		}
-	}
-}
-
-// gzipOf returns the gzipped form if it is known.
-func (c *lru) gzipOf(t *tile) []byte {
-	if c == nil {
-		return t.gz
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return t.gz
 }
 
 func (c *lru) evict() {

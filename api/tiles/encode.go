@@ -6,7 +6,6 @@ import (
 	"math"
 
 	"github.com/google/uuid"
-	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 
 	"officemap/floorplan"
@@ -17,79 +16,70 @@ import (
 // round2 keeps areas to the centimetre².
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
 
-// interner keeps one boxed value per distinct floor id, agency id, usage, status and level of a tile:
-// rooms of a tile share a few of each, and a property map holds its values as interfaces.
-type interner struct {
-	ids    map[uuid.UUID]any
-	strs   map[string]any
-	levels map[int]any
-}
-
-func newInterner() *interner {
-	return &interner{ids: map[uuid.UUID]any{}, strs: map[string]any{}, levels: map[int]any{}}
-}
-
-func (in *interner) id(id uuid.UUID) any {
-	v, ok := in.ids[id]
-	if !ok {
-		v = id.String()
-		in.ids[id] = v
-	}
-	return v
-}
-
-func (in *interner) str(s string) any {
-	v, ok := in.strs[s]
-	if !ok {
-		v = s
-		in.strs[s] = v
-	}
-	return v
-}
-
-func (in *interner) level(l int) any {
-	v, ok := in.levels[l]
-	if !ok {
-		v = int64(l)
-		in.levels[l] = v
-	}
-	return v
-}
-
 // encodeMVT encodes the features as one MVT layer named after the layer (geo/mvt: version 2, extent
-// 4096), with the layer's attributes. It returns nil for a tile with nothing in it.
-func encodeMVT(layer floorplan.Layer, t maptile.Tile, feats []floorplan.Feature, status func(uuid.UUID) floorplan.RoomStatus) ([]byte, error) {
-	in := newInterner()
-	l := mvt.NewLayer(string(layer), t, len(feats))
+// 4096), with the layer's attributes, through e (reset for the tile). It returns nil for a tile with
+// nothing in it.
+func encodeMVT(e *mvt.Encoder, layer floorplan.Layer, t maptile.Tile, feats []floorplan.Feature, status func(uuid.UUID) floorplan.RoomStatus) []byte {
+	e.Reset(string(layer), t)
+	var buf [36]byte
 	for i := range feats {
 		f := &feats[i]
-		gf := l.Add(f.Geometry)
-		if gf == nil {
+		if !e.AddPolygon(f.Geometry) {
 			continue
 		}
 		if layer == floorplan.LayerRooms {
-			gf.Properties = make(geojson.Properties, 8)
-			gf.Properties["id"] = f.ID.String()
-			gf.Properties["floor_id"] = in.id(f.FloorID)
-			gf.Properties["level"] = in.level(f.Level)
-			gf.Properties["number"] = f.Number
-			gf.Properties["usage"] = in.str(string(f.Usage))
-			gf.Properties["area_m2"] = round2(f.AreaM2)
-			if f.AgencyID != uuid.Nil {
-				gf.Properties["agency_id"] = in.id(f.AgencyID)
-			}
-			if s := status(f.ID); s != "" {
-				gf.Properties["status"] = in.str(string(s))
-			}
+			tagRoom(e, &buf, f.ID, f.FloorID, f.AgencyID, f.Level, f.AreaM2, []byte(f.Number), []byte(f.Usage),
+				[]byte(status(f.ID)))
 		} else {
 			name := f.Name
 			if name == "" {
 				name = f.Number
 			}
-			gf.Properties = geojson.Properties{"id": f.ID.String(), "name": name, "area_m2": round2(f.AreaM2)}
+			tagBuilding(e, &buf, f.ID, f.AreaM2, []byte(name))
 		}
 	}
-	return l.Marshal()
+	return e.Marshal()
+}
+
+// tagRoom gives the encoder's current feature a room's attributes, in the order of their keys (as orb
+// writes them): agency_id (none without an agency), area_m2, floor_id, id, level, number, status (none
+// when empty), usage. buf is scratch for the ids' text.
+func tagRoom(e *mvt.Encoder, buf *[36]byte, id, floorID, agencyID uuid.UUID, level int, area float64,
+	number, usage, status []byte) {
+	if agencyID != uuid.Nil {
+		e.Bytes("agency_id", uuidText(buf, agencyID))
+	}
+	e.Double("area_m2", round2(area))
+	e.Bytes("floor_id", uuidText(buf, floorID))
+	e.Bytes("id", uuidText(buf, id))
+	e.Int("level", int64(level))
+	e.Bytes("number", number)
+	if len(status) > 0 {
+		e.Bytes("status", status)
+	}
+	e.Bytes("usage", usage)
+}
+
+// tagBuilding gives the encoder's current feature a building's attributes: area_m2, id, name.
+func tagBuilding(e *mvt.Encoder, buf *[36]byte, id uuid.UUID, area float64, name []byte) {
+	e.Double("area_m2", round2(area))
+	e.Bytes("id", uuidText(buf, id))
+	e.Bytes("name", name)
+}
+
+// uuidText writes id's canonical text (uuid.UUID.String) into buf, without allocating.
+func uuidText(buf *[36]byte, id uuid.UUID) []byte {
+	const hexDigits = "0123456789abcdef"
+	j := 0
+	for i, b := range id {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			buf[j] = '-'
+			j++
+		}
+		buf[j], buf[j+1] = hexDigits[b>>4], hexDigits[b&0x0f]
+		j += 2
+	}
+	return buf[:]
 }
 
 // pngBuffer is the margin, in pixels, drawn beyond each edge of a raster tile, so that outlines on an

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -120,7 +121,8 @@ func TestPostGISTiles(t *testing.T) {
 	}
 
 	// A write through the store, as another server on the same database would make it (this handler's
-	// Invalidate is not called): the cache keys on the store's revision, so the next tile shows it.
+	// Invalidate is not called): the cache keys on the store's revision, read again once RevisionTTL has
+	// passed, so the next tile after it shows it.
 	cur, err := store.Room(ctx, room.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -129,6 +131,7 @@ func TestPostGISTiles(t *testing.T) {
 	if err := store.UpdateRoom(ctx, &cur); err != nil {
 		t.Fatal(err)
 	}
+	time.Sleep(DefaultRevisionTTL)
 	w = get(t, r, tilePath("rooms", tile, "mvt")+"?level=1")
 	if _, props := find(w.Body.Bytes()); props["number"] != cur.Number {
 		t.Errorf("after another server's write the tile says number %v, want %s", props["number"], cur.Number)
@@ -158,4 +161,10 @@ type countingStore struct {
 func (c *countingStore) Features(ctx context.Context, layer floorplan.Layer, b orb.Bound, f floorplan.FeatureFilter) ([]floorplan.Feature, error) {
 	c.featureCalls.Add(1)
 	return c.Store.Features(ctx, layer, b, f)
+}
+
+func (c *countingStore) TileRows(ctx context.Context, layer floorplan.Layer, b orb.Bound, f floorplan.FeatureFilter,
+	day time.Time, fn func(*floorplan.TileRow) error) error {
+	c.featureCalls.Add(1)
+	return c.Store.TileRows(ctx, layer, b, f, day, fn)
 }

@@ -180,7 +180,10 @@ func serveCmd(e *env) *cobra.Command {
 					return err
 				}
 			}
-			return e.serve(ctx, e.newServerWith(s, acc.register(s), acc, f.usages), redacted(db), &f)
+			reg := acc.register(s)
+			// The stored room states, recomputed after each midnight and each batch before a reader asks.
+			go reg.KeepStatesFresh(ctx)
+			return e.serve(ctx, e.newServerWith(s, reg, acc, f.usages), redacted(db), &f)
 		},
 	}
 	f.register(cmd)
@@ -301,21 +304,34 @@ func reportCmd(e *env) *cobra.Command {
 						return fmt.Errorf("--agency %s: %w", opt.AgencyID, err)
 					}
 				}
-				assessor := floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy())
-				var rep *floorplan.Report
-				if recorded.IsZero() {
-					rep, err = assessor.AsOf(ctx, day)
-				} else {
-					rep, err = assessor.AsRecorded(ctx, day, recorded)
+				// The report is written agency by agency as the evaluation makes it (EvaluateParts): one
+				// agency's part in memory, not the register. As recorded, the evaluation is whole (rare,
+				// historic: its snapshot is rebuilt from the history).
+				var agencies []uuid.UUID
+				if opt.AgencyID != uuid.Nil {
+					agencies = []uuid.UUID{opt.AgencyID}
 				}
-				if err != nil {
-					return err
+				reg := floorplan.NewRegister(s)
+				parts := report.Parts(func(fn func(*floorplan.Report) error) error {
+					return reg.EvaluateParts(ctx, day, agencies, fn)
+				})
+				opt.RoomNumber = report.RoomNumbersFrom(ctx, s.Room)
+				if totals && f != report.XLSX && recorded.IsZero() && day.Equal(floorplan.DayOf(time.Now())) {
+					// Today's totals: the stored parts, evaluated again only where the register changed.
+					parts = func(fn func(*floorplan.Report) error) error { return reg.StoredParts(ctx, agencies, fn) }
 				}
-				write := report.Write
+				if !recorded.IsZero() {
+					rep, err := floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()).AsRecorded(ctx, day, recorded)
+					if err != nil {
+						return err
+					}
+					parts = report.Whole(rep)
+				}
+				write := report.Stream
 				if totals {
-					write = report.WriteTotals
+					write = report.StreamTotals
 				}
-				return e.writeOut(out, func(w io.Writer) error { return write(w, rep, f, opt) })
+				return e.writeOut(out, func(w io.Writer) error { return write(w, day, parts, f, opt) })
 			})
 		},
 	}
@@ -401,6 +417,17 @@ func genCmd(e *env) *cobra.Command {
 				// that gen's memory does not grow with the register.
 				if n, err = synth.LoadStream(ctx, floorplan.NewRegister(s), cfg); err != nil {
 					return fmt.Errorf("loading into %s: %w", redacted(db), err)
+				}
+				// A database loaded in bulk has no statistics until autovacuum gets to it (never, where it
+				// is off): without them the planner picks nested loops for every query of the register.
+				if a, ok := s.(interface{ Analyze(context.Context) error }); ok {
+					if err := a.Analyze(ctx); err != nil {
+						return fmt.Errorf("analyzing %s: %w", redacted(db), err)
+					}
+				}
+				// The batches marked the stored room states stale: computed now, not by the first reader.
+				if err := floorplan.NewRegister(s).RefreshStates(ctx); err != nil {
+					return fmt.Errorf("room states of %s: %w", redacted(db), err)
 				}
 				return nil
 			})

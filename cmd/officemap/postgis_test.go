@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"officemap/floorplan"
 	"officemap/floorplan/postgis"
 	"officemap/floorplan/postgis/pgtest"
@@ -30,6 +32,17 @@ func TestPostGISStore(t *testing.T) {
 	}
 	if _, _, err := officemap(t, "gen", "--db", db, "--buildings", "1", "--floors", "1", "--rooms-per-floor", "20"); err != nil {
 		t.Fatalf("gen: %v", err)
+	}
+	// gen leaves the planner's statistics behind it (a bulk-loaded database has none until ANALYZE).
+	conn, err := pgx.Connect(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var analyzed bool
+	err = conn.QueryRow(context.Background(), `SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'rooms'`).Scan(&analyzed)
+	conn.Close(context.Background())
+	if err != nil || !analyzed {
+		t.Errorf("rooms not analyzed after gen: %v, %v", analyzed, err)
 	}
 	out, _, err := officemap(t, "report", "over-standard", "--db", db, "--format", "json")
 	if err != nil {

@@ -78,3 +78,13 @@ func openClocked(t *testing.T) *clockedStore {
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) floorplan.Store { return openClocked(t) })
 }
+
+// TestPartResults runs the conformance tests of the stored parts (schema version 11).
+func TestPartResults(t *testing.T) {
+	storetest.RunPartResults(t, func(t *testing.T) floorplan.Store { return openClocked(t) })
+}
+
+// TestParts runs the tests of the register read in parts (storetest.RunParts).
+func TestParts(t *testing.T) {
+	storetest.RunParts(t, func(t *testing.T) floorplan.Store { return openClocked(t) })
+}

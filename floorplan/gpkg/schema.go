@@ -44,7 +44,8 @@ const (
 //	9: the bureau's keys: people.staff_no and agencies.code, unique among live rows when not empty
 //	   (sqlMigrateV9, staff.go).
 //	10: the stored room states, room_states and room_states_day (sqlMigrateV10, states.go).
-const schemaVersion = 10
+//	11: the stored parts, part_results and part_counters, and their triggers (sqlMigrateV11, partresults.go).
+const schemaVersion = 11
 
 // schemaDefinition marks a file as an officemap register in gpkg_extensions (extension
 // officemap_register); the version is in officemap_schema. A file of version 1 carries
@@ -353,6 +354,7 @@ var migrations = []func(ctx context.Context, q querier) error{
 	migrateV8,                   // what imports bring (imports.go)
 	execStep(sqlMigrateV9),      // the bureau's keys of people and agencies (staff.go)
 	execStep(sqlMigrateV10),     // the stored room states (states.go)
+	execStep(sqlMigrateV11),     // the stored parts (partresults.go)
 }
 
 // execStep returns the migration step that runs stmts.
@@ -759,7 +761,9 @@ var sqlSchema = sqlRegister + `
 -- The bureau's keys of people and agencies (schema version 9) --------------------------------------------
 ` + sqlMigrateV9 + `
 -- The stored room states (schema version 10) ---------------------------------------------------------------
-` + sqlMigrateV10
+` + sqlMigrateV10 + `
+-- The stored parts (schema version 11) --------------------------------------------------------------------
+` + sqlMigrateV11
 
 // sqlRTreeIndex is the gpkg_rtree_index extension of the geometry column geom of the feature table <t>:
 // the R-tree rtree_<t>_geom and the triggers that keep it in step with the table, as OGC 12-128r19 Annex

@@ -12,7 +12,10 @@ import (
 	"officemap/floorplan"
 )
 
-var _ floorplan.StateStore = (*Store)(nil)
+var (
+	_ floorplan.StateStore    = (*Store)(nil)
+	_ floorplan.StateStreamer = (*Store)(nil)
+)
 
 // The stored room states (floorplan/states.go): the attribute tables room_states, one row per live room,
 // and room_states_day, the day every row was last computed for (schema version 10, sqlMigrateV10). They
@@ -111,6 +114,39 @@ func (s *Store) ReplaceRoomStates(ctx context.Context, day time.Time, states []f
 		_, err := q.ExecContext(ctx, sqlSetStatesDay, nullDate(floorplan.DayOf(day)))
 		return err
 	})
+}
+
+// ClearRoomStates removes every state and records that they are for no day.
+func (s *Store) ClearRoomStates(ctx context.Context) error {
+	return s.write(ctx, func(q querier) error {
+		if _, err := q.ExecContext(ctx, sqlDeleteAllRoomStates); err != nil {
+			return err
+		}
+		_, err := q.ExecContext(ctx, sqlSetStatesDay, nil)
+		return err
+	})
+}
+
+// SetStatesDay records day as the day every state is for.
+func (s *Store) SetStatesDay(ctx context.Context, day time.Time) error {
+	return s.write(ctx, func(q querier) error {
+		_, err := q.ExecContext(ctx, sqlSetStatesDay, nullDate(floorplan.DayOf(day)))
+		return err
+	})
+}
+
+// sqlRoomStateIDs lists the rooms with a state.
+const sqlRoomStateIDs = `SELECT room_id FROM room_states`
+
+// RoomStateIDs returns the rooms with a state.
+func (s *Store) RoomStateIDs(ctx context.Context) ([]uuid.UUID, error) {
+	var ids []uuid.UUID
+	err := s.read(ctx, func(q querier) error {
+		var err error
+		ids, err = collect(ctx, q, scanID, sqlRoomStateIDs)
+		return err
+	})
+	return ids, err
 }
 
 func scanStoredStatus(row interface{ Scan(...any) error }) (floorplan.StoredStatus, error) {

@@ -16,6 +16,7 @@ import (
 // downgradeV10 makes the register at path one of schema version 9: no stored room states.
 func downgradeV10(t *testing.T, path string) {
 	t.Helper()
+	downgradeV11(t, path)
 	downgrade(t, path, `DROP TABLE room_states`, `DROP TABLE room_states_day`,
 		`DELETE FROM gpkg_contents WHERE table_name IN ('room_states', 'room_states_day')`,
 		`UPDATE officemap_schema SET version = 9`)

@@ -23,8 +23,9 @@ import (
 //     likewise), so that nothing the batch refers to can go away before it commits;
 //   - validity (floorplan.Check*), the CHECK constraints, the foreign keys and unique keys run as for any
 //     INSERT: COPY fires them all;
-//   - the history triggers run as for an INSERT (once per statement since migrations/0014_bulk_load.sql),
-//     so every record gets its history row with the actor, effective day and reason of ctx; versions start
+//   - the history triggers run as for an INSERT (once per statement since migrations/0014_bulk_load.sql,
+//     the images built without converting the derived geometry since 0016_bulk_history.sql), so every
+//     record gets its history row with the actor, effective day and reason of ctx; versions start
 //     at 1, and the register's revision is bumped once by the transaction (write);
 //   - overlaps of rooms are checked in Go, per floor, before the COPY and in its transaction (see
 //     BulkInsertRooms and migrations/0014_bulk_load.sql), instead of by the trigger row by row.
@@ -91,7 +92,23 @@ SELECT r.id, r.floor_id, r.number, ST_AsEWKB(r.geom) FROM rooms r WHERE r.floor_
 	// checked for overlaps already ($1 'on') or not ($1 ''): rooms_no_overlap skips the rows written while it is
 	// 'on' (migrations/0014_bulk_load.sql).
 	overlapCheckedSQL = `SELECT set_config('officemap.overlap_checked', $1, true)`
+	// customPlansSQL has every statement of the rest of the transaction planned for its arguments (see
+	// planAfterLoad).
+	customPlansSQL = `SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`
 )
+
+// planAfterLoad has the rest of a bulk load's transaction plan each statement for its own arguments rather
+// than reuse a generic plan of a prepared statement: the tables' statistics lag behind a load of tens of
+// thousands of rows, and a generic plan chosen on them can be a scan of a whole table. The register's batch
+// reads every floor's rooms after a load (the outline check of floorplan's Register.Batch, through roomsSQL,
+// whose optional filters a generic plan cannot use an index for): in one gen of 100k rooms, 1,871 of these
+// reads took 20 ms or more, half of its time (whether the planner settles on the generic plan depends on when
+// autovacuum last analyzed the tables); planned for their floor, each reads its rooms by index. It lasts to the end of the transaction (or of the savepoint that set it, if that rolls
+// back), as SET LOCAL does.
+func planAfterLoad(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, customPlansSQL)
+	return err
+}
 
 // copyRoomColumns are the columns of rooms that BulkInsertRooms copies; the others take their defaults (version
 // 1, no deleted_at) or are generated (area_m2).
@@ -160,8 +177,10 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, overlapCheckedSQL, "")
-		return err
+		if _, err = tx.Exec(ctx, overlapCheckedSQL, ""); err != nil {
+			return err
+		}
+		return planAfterLoad(ctx, tx)
 	})
 	if err != nil {
 		return err
@@ -336,7 +355,10 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 		if err := tx.QueryRow(ctx, txNowSQL).Scan(&now); err != nil {
 			return err
 		}
-		return copyPeople(ctx, tx, people, ids, postIDs, now)
+		if err := copyPeople(ctx, tx, people, ids, postIDs, now); err != nil {
+			return err
+		}
+		return planAfterLoad(ctx, tx)
 	})
 	if err != nil {
 		return err
@@ -424,11 +446,15 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 				return floorplan.Invalidf("%d assignment(s) name a post that is not the person's", n)
 			}
 		}
-		return copyRows(ctx, tx, "assignments", copyAssignmentColumns, len(as), func(i int) ([]any, error) {
+		err := copyRows(ctx, tx, "assignments", copyAssignmentColumns, len(as), func(i int) ([]any, error) {
 			a := &as[i]
 			return []any{pgUUID(ids[i]), pgUUID(a.PersonID), pgUUID(a.RoomID), string(a.Kind), arrayID(a.PostID),
 				a.ApprovalRef, arrayDate(a.Start), arrayDate(a.End)}, nil
 		})
+		if err != nil {
+			return err
+		}
+		return planAfterLoad(ctx, tx)
 	})
 	if err != nil {
 		return err

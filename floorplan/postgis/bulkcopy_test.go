@@ -1,7 +1,9 @@
 package postgis_test
 
 import (
+	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/google/uuid"
@@ -135,5 +137,38 @@ SELECT gen_random_uuid(), floor_id, 'D6', usage, geom, geom_ll FROM rooms WHERE 
 	must(t, err)
 	if len(got) != 2 {
 		t.Errorf("floor has %d rooms after the refused writes, want the 2 loaded", len(got))
+	}
+}
+
+// TestBulkHistoryImageIsTheRowTriggers loads a room with COPY (its history written per statement,
+// migrations/0016_bulk_history.sql) and creates the same room on another floor one row at a time (the row
+// trigger record_history): the two history images have the same columns, the derived lon/lat geometry left
+// out of both, and the same values but for the id, the floor and the creation time.
+func TestBulkHistoryImageIsTheRowTriggers(t *testing.T) {
+	s, f := openFixture(t)
+	one := f.room(t, 0, "H1", rect(1.1, 0.3, 4.2, 5.7))
+	bulk := []floorplan.Room{f.newRoom(1, "H1", rect(1.1, 0.3, 4.2, 5.7))}
+	must(t, s.BulkInsertRooms(f.ctx, bulk))
+	image := func(id uuid.UUID) map[string]any {
+		h, err := s.History(f.ctx, floorplan.EntityRoom, id)
+		must(t, err)
+		if len(h) != 1 || h[0].Op != "insert" {
+			t.Fatalf("room %s: history %+v, want one insert", id, h)
+		}
+		var m map[string]any
+		must(t, json.Unmarshal(h[0].New, &m))
+		if _, ok := m["geom_ll"]; ok {
+			t.Errorf("room %s: the image has the derived geometry geom_ll", id)
+		}
+		if m["id"] != id.String() || m["geom"] == nil || m["area_m2"] == nil {
+			t.Errorf("room %s: image %v lacks its id, geometry or area", id, m)
+		}
+		delete(m, "id")
+		delete(m, "floor_id")
+		delete(m, "created_at")
+		return m
+	}
+	if a, b := image(one.ID), image(bulk[0].ID); !reflect.DeepEqual(a, b) {
+		t.Errorf("history image of a room loaded in bulk\n%v\nwant the row trigger's\n%v", b, a)
 	}
 }

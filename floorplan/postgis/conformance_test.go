@@ -88,3 +88,17 @@ func TestConformance(t *testing.T) {
 		return &agedStore{Store: pgtest.NewStore(t, postgis.WithLocation(conformanceZone))}
 	})
 }
+
+// TestPartResults runs the conformance tests of the stored parts (migrations/0015_part_results.sql).
+func TestPartResults(t *testing.T) {
+	storetest.RunPartResults(t, func(t *testing.T) floorplan.Store {
+		return &agedStore{Store: pgtest.NewStore(t, postgis.WithLocation(conformanceZone))}
+	})
+}
+
+// TestParts runs the tests of the register read in parts (storetest.RunParts) on fresh databases.
+func TestParts(t *testing.T) {
+	storetest.RunParts(t, func(t *testing.T) floorplan.Store {
+		return &agedStore{Store: pgtest.NewStore(t, postgis.WithLocation(conformanceZone))}
+	})
+}

@@ -12,7 +12,10 @@ import (
 	"officemap/floorplan"
 )
 
-var _ floorplan.StateStore = (*Store)(nil)
+var (
+	_ floorplan.StateStore    = (*Store)(nil)
+	_ floorplan.StateStreamer = (*Store)(nil)
+)
 
 // The stored room states (floorplan/states.go) are the tables room_states and room_states_day
 // (migrations/0013_room_states.sql). They are derived data: their writes record no history, though, made
@@ -71,7 +74,7 @@ func putStates(ctx context.Context, tx pgx.Tx, states []floorplan.StoredStatus) 
 		}
 		part := states[:n]
 		states = states[n:]
-		ids := make([]uuid.UUID, len(part))
+		ids := make([][16]byte, len(part))
 		statuses := make([]string, len(part))
 		perPerson := make([]float64, len(part))
 		standard := make([]float64, len(part))
@@ -115,6 +118,37 @@ func (s *Store) ReplaceRoomStates(ctx context.Context, day time.Time, states []f
 		_, err := tx.Exec(ctx, setStatesDaySQL, nullDate(floorplan.DayOf(day)))
 		return err
 	})
+}
+
+// ClearRoomStates removes every state and records that they are for no day (a job: a whole register's).
+func (s *Store) ClearRoomStates(ctx context.Context) error {
+	return s.write(AsJob(ctx), func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, deleteAllRoomStatesSQL); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, setStatesDaySQL, nil)
+		return err
+	})
+}
+
+// SetStatesDay records day as the day every state is for.
+func (s *Store) SetStatesDay(ctx context.Context, day time.Time) error {
+	return s.writeStates(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, setStatesDaySQL, nullDate(floorplan.DayOf(day)))
+		return err
+	})
+}
+
+// roomStateIDsSQL lists the rooms with a state.
+const roomStateIDsSQL = `SELECT room_id FROM room_states`
+
+// RoomStateIDs returns the rooms with a state.
+func (s *Store) RoomStateIDs(ctx context.Context) ([]uuid.UUID, error) {
+	return readAll(ctx, s, func(row pgx.Row) (uuid.UUID, error) {
+		var id uuid.UUID
+		err := row.Scan(&id)
+		return id, err
+	}, roomStateIDsSQL)
 }
 
 // occupantsJSON is the occupants column of a state: a JSON array, never null.

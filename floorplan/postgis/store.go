@@ -360,3 +360,14 @@ func (s *Store) read(ctx context.Context, gate string, fn func(q querier) error)
 	}
 	return mapError(s.transact(ctx, readOnly, gate, func(tx pgx.Tx) error { return fn(tx) }))
 }
+
+// Analyze gathers the planner's statistics of the register's tables (ANALYZE), as a bulk load (gen, a
+// large import) should before the first query: a database whose autovacuum has not run yet has none,
+// and the planner then takes every table for a few rows.
+func (s *Store) Analyze(ctx context.Context) error {
+	job := AsJob(ctx)
+	return s.onConn(job, connUse{}, func(c *pgxpool.Conn) error {
+		_, err := c.Exec(job, `ANALYZE`)
+		return mapError(err)
+	})
+}

@@ -7,11 +7,14 @@
 // people, rooms and areas. The report's notes (floorplan.Report.Notes, e.g. a day before the register
 // began) come first: the JSON member "notes", and a line each before the rows of CSV, XLSX and the
 // table. Names come from the report; Options can supply the ones it lacks.
+//
+// Stream writes a report from its parts, agency by agency (floorplan.Register.EvaluateParts), as they
+// are made: memory is one part and the per-agency totals, whatever the register's size. Write is Stream
+// over the whole report, for callers that hold one (an evaluation as recorded, which is rebuilt whole).
 package report
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -72,7 +75,8 @@ type Options struct {
 	AgencyID uuid.UUID
 	// Rules keeps only the findings of these rule ids (e.g. floorplan.RuleOverStandard); empty keeps all.
 	Rules []string
-	// AgencyName, PersonName and RoomNumber supply names the report lacks (nil: the id is shown).
+	// AgencyName, PersonName and RoomNumber supply names the report lacks (nil: the id is shown). A
+	// streamed part knows only its own agency's rooms: RoomNumbersFrom names the others.
 	AgencyName func(uuid.UUID) string
 	PersonName func(uuid.UUID) string
 	RoomNumber func(uuid.UUID) string
@@ -136,12 +140,16 @@ type AgencyRow struct {
 	Findings          int       `json:"findings"`
 }
 
-// names resolves display names: the report's first, then Options' functions, then the id.
+// names resolves display names: the report's first, then Options' functions, then the id. The report's
+// people and rooms are indexed on the first look-up: a part made by filtering (api's scope) has no index
+// of its own, and Report.Person and Report.Room would scan.
 type names struct {
 	rep      *floorplan.Report
 	opt      Options
 	agencies map[uuid.UUID]string
 	rules    map[string]floorplan.Rule
+	people   map[uuid.UUID]string // by id, indexed on first use
+	rooms    map[uuid.UUID]string
 }
 
 func newNames(rep *floorplan.Report, opt Options) *names {
@@ -171,14 +179,24 @@ func (n *names) person(id uuid.UUID) string {
 	if id == uuid.Nil {
 		return ""
 	}
-	p, _ := n.rep.Person(id)
-	return nameOr(p.Name, n.opt.PersonName, id)
+	if n.people == nil {
+		n.people = make(map[uuid.UUID]string, len(n.rep.People))
+		for _, p := range n.rep.People {
+			n.people[p.PersonID] = p.Name
+		}
+	}
+	return nameOr(n.people[id], n.opt.PersonName, id)
 }
 
 // room names a room: its number in the report, else Options.RoomNumber's, else its id.
 func (n *names) room(id uuid.UUID) string {
-	r, _ := n.rep.Room(id)
-	return nameOr(r.Number, n.opt.RoomNumber, id)
+	if n.rooms == nil {
+		n.rooms = make(map[uuid.UUID]string, len(n.rep.Rooms))
+		for _, r := range n.rep.Rooms {
+			n.rooms[r.RoomID] = r.Number
+		}
+	}
+	return nameOr(n.rooms[id], n.opt.RoomNumber, id)
 }
 
 // nameOr returns known unless it is empty, else what fallback (when set) gives for id unless that is
@@ -218,71 +236,40 @@ func Build(rep *floorplan.Report, opt Options) (*Document, error) {
 	if rep == nil {
 		return nil, fmt.Errorf("report: %w: no report", floorplan.ErrInvalid)
 	}
-	n := newNames(rep, opt)
-	keepRule := map[string]bool{}
-	for _, r := range opt.Rules {
-		keepRule[r] = true
+	doc := &Document{Findings: make([]FindingRow, 0, len(rep.Findings))}
+	if err := run(rep.AsOf, Whole(rep), opt, &docSink{doc: doc}); err != nil {
+		return nil, err
 	}
-	doc := &Document{AsOf: day(rep.AsOf), Notes: make([]NoteRow, 0, len(rep.Notes)),
-		Findings: make([]FindingRow, 0, len(rep.Findings))}
-	for _, nt := range rep.Notes {
-		row := NoteRow{Code: nt.Code, Message: nt.Message}
-		if opt.en() {
-			row.Message = nt.MessageEN
-		}
-		doc.Notes = append(doc.Notes, row)
-	}
-	for i := range rep.Findings {
-		f := &rep.Findings[i]
-		if opt.AgencyID != uuid.Nil && f.AgencyID != opt.AgencyID {
-			continue
-		}
-		if len(keepRule) > 0 && !keepRule[f.RuleID] {
-			continue
-		}
-		row := FindingRow{
-			RuleID: f.RuleID, Rule: n.rule(f.RuleID), Severity: f.Severity, Subject: string(f.Subject),
-			SubjectID: f.SubjectID, AgencyID: f.AgencyID, Agency: n.agency(f.AgencyID),
-			PersonID: f.PersonID, Person: n.person(f.PersonID),
-			RoomIDs: f.RoomIDs, Rooms: make([]string, len(f.RoomIDs)),
-			AreaM2: f.AreaM2, StandardM2: f.StandardM2, ExcessM2: f.ExcessM2, ExcessPct: f.ExcessPct,
-			Deadline: day(f.Deadline), Action: f.ActionZH, Source: f.Source, Message: f.Message, Basis: f.Basis,
-		}
-		if row.RoomIDs == nil {
-			row.RoomIDs = []uuid.UUID{}
-		}
-		for k, id := range f.RoomIDs {
-			row.Rooms[k] = n.room(id)
-		}
-		if opt.en() {
-			row.Action, row.Message, row.Basis = f.Action, f.MessageEN, f.BasisEN
-		}
-		doc.Findings = append(doc.Findings, row)
-	}
-	doc.Agencies = make([]AgencyRow, 0, len(rep.Agencies))
-	total := AgencyRow{Agency: "合计"}
-	if opt.en() {
-		total.Agency = "Total"
-	}
-	for _, a := range rep.Agencies {
-		if opt.AgencyID != uuid.Nil && a.AgencyID != opt.AgencyID {
-			continue
-		}
-		row := AgencyRow{AgencyID: a.AgencyID, Agency: n.agency(a.AgencyID), People: a.People, Rooms: a.Rooms,
-			OfficeAreaM2: a.OfficeAreaM2, StandardAreaM2: a.StandardAreaM2, OfficeSpaceAreaM2: a.OfficeSpaceAreaM2,
-			ApprovedAreaM2: a.ApprovedAreaM2, Findings: a.Findings}
-		doc.Agencies = append(doc.Agencies, row)
-		total.People += row.People
-		total.Rooms += row.Rooms
-		total.OfficeAreaM2 += row.OfficeAreaM2
-		total.StandardAreaM2 += row.StandardAreaM2
-		total.OfficeSpaceAreaM2 += row.OfficeSpaceAreaM2
-		total.ApprovedAreaM2 += row.ApprovedAreaM2
-		total.Findings += row.Findings
-	}
-	sort.SliceStable(doc.Agencies, func(i, j int) bool { return doc.Agencies[i].Agency < doc.Agencies[j].Agency })
-	doc.Total = total
 	return doc, nil
+}
+
+// findingRow is the row of finding f, named by n.
+func findingRow(f *floorplan.Finding, n *names) FindingRow {
+	row := FindingRow{
+		RuleID: f.RuleID, Rule: n.rule(f.RuleID), Severity: f.Severity, Subject: string(f.Subject),
+		SubjectID: f.SubjectID, AgencyID: f.AgencyID, Agency: n.agency(f.AgencyID),
+		PersonID: f.PersonID, Person: n.person(f.PersonID),
+		RoomIDs: f.RoomIDs, Rooms: make([]string, len(f.RoomIDs)),
+		AreaM2: f.AreaM2, StandardM2: f.StandardM2, ExcessM2: f.ExcessM2, ExcessPct: f.ExcessPct,
+		Deadline: day(f.Deadline), Action: f.ActionZH, Source: f.Source, Message: f.Message, Basis: f.Basis,
+	}
+	if row.RoomIDs == nil {
+		row.RoomIDs = []uuid.UUID{}
+	}
+	for k, id := range f.RoomIDs {
+		row.Rooms[k] = n.room(id)
+	}
+	if n.opt.en() {
+		row.Action, row.Message, row.Basis = f.Action, f.MessageEN, f.BasisEN
+	}
+	return row
+}
+
+// agencyRow is the row of an agency's totals, named by n.
+func agencyRow(a *floorplan.AgencyTotals, n *names) AgencyRow {
+	return AgencyRow{AgencyID: a.AgencyID, Agency: n.agency(a.AgencyID), People: a.People, Rooms: a.Rooms,
+		OfficeAreaM2: a.OfficeAreaM2, StandardAreaM2: a.StandardAreaM2, OfficeSpaceAreaM2: a.OfficeSpaceAreaM2,
+		ApprovedAreaM2: a.ApprovedAreaM2, Findings: a.Findings}
 }
 
 // severity is the display word of a severity.

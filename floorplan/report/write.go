@@ -20,67 +20,21 @@ const bom = "\ufeff"
 
 // Write writes the report in format f: JSON (findings, per-agency totals and their sum), CSV (the
 // findings, one row each; WriteTotals writes the per-agency CSV), XLSX (two sheets: 超标问题 and
-// 单位汇总) or a text table (findings, then totals).
+// 单位汇总) or a text table (findings, then totals). It is Stream over the whole report (Whole).
 func Write(w io.Writer, rep *floorplan.Report, f Format, opt Options) error {
-	doc, err := Build(rep, opt)
-	if err != nil {
-		return err
+	if rep == nil {
+		return fmt.Errorf("report: %w: no report", floorplan.ErrInvalid)
 	}
-	en := opt.en()
-	return writeIn(w, f, doc, en, output{
-		json: doc,
-		csv:  writeFindingsCSV,
-		table: func(bw *bufio.Writer) {
-			writeFindingsTable(bw, doc, en)
-			bw.WriteString("\n")
-			writeTotalsTable(bw, doc, en, false) // the notes are above the findings
-		},
-	})
+	return Stream(w, rep.AsOf, Whole(rep), f, opt)
 }
 
 // WriteTotals writes only the per-agency totals (with a total row) in format f; XLSX writes the
-// whole workbook as Write does.
+// whole workbook as Write does. It is StreamTotals over the whole report.
 func WriteTotals(w io.Writer, rep *floorplan.Report, f Format, opt Options) error {
-	opt.Rules = nil
-	doc, err := Build(rep, opt)
-	if err != nil {
-		return err
+	if rep == nil {
+		return fmt.Errorf("report: %w: no report", floorplan.ErrInvalid)
 	}
-	en := opt.en()
-	return writeIn(w, f, doc, en, output{
-		json: struct {
-			AsOf     string      `json:"as_of"`
-			Notes    []NoteRow   `json:"notes"`
-			Agencies []AgencyRow `json:"agencies"`
-			Total    AgencyRow   `json:"total"`
-		}{doc.AsOf, doc.Notes, doc.Agencies, doc.Total},
-		csv:   writeTotalsCSV,
-		table: func(bw *bufio.Writer) { writeTotalsTable(bw, doc, en, true) },
-	})
-}
-
-// output is what Write or WriteTotals writes in the formats but XLSX, which is always the whole workbook.
-type output struct {
-	json  any                                             // the value encoded as JSON
-	csv   func(w io.Writer, doc *Document, en bool) error // writes the CSV file
-	table func(bw *bufio.Writer)                          // writes the text table
-}
-
-// writeIn writes doc to w in format f as out says; en chooses English headings.
-func writeIn(w io.Writer, f Format, doc *Document, en bool, out output) error {
-	switch f {
-	case JSON:
-		return writeJSON(w, out.json)
-	case CSV:
-		return out.csv(w, doc, en)
-	case XLSX:
-		return writeXLSX(w, doc, en)
-	case Table, "":
-		bw := bufio.NewWriter(w)
-		out.table(bw)
-		return flush(bw)
-	}
-	return floorplan.Invalidf("format %q is not one of table, csv, json, xlsx", string(f))
+	return StreamTotals(w, rep.AsOf, Whole(rep), f, opt)
 }
 
 func flush(bw *bufio.Writer) error {
@@ -90,14 +44,82 @@ func flush(bw *bufio.Writer) error {
 	return nil
 }
 
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+// jsonSink writes the Document (or, for totals, the document without its findings) as json.Encoder
+// with a two-space indent writes it, one finding at a time.
+type jsonSink struct {
+	bw     *bufio.Writer
+	totals bool
+	n      int // findings written
+}
+
+func newJSONSink(w io.Writer, totals bool) *jsonSink {
+	return &jsonSink{bw: bufio.NewWriterSize(w, 64<<10), totals: totals}
+}
+
+func (s *jsonSink) wantsFindings() bool { return !s.totals }
+
+// member writes `,\n  "name": ` and v indented as a member of the document (first: without the comma).
+func (s *jsonSink) member(name string, v any, first bool) error {
+	b, err := json.MarshalIndent(v, "  ", "  ")
+	if err != nil {
+		return fmt.Errorf("report: writing JSON: %w", err)
+	}
+	if !first {
+		s.bw.WriteString(",")
+	}
+	s.bw.WriteString("\n  \"" + name + "\": ")
+	_, err = s.bw.Write(b)
+	return err
+}
+
+func (s *jsonSink) start(h *head) error {
+	s.bw.WriteString("{")
+	if err := s.member("as_of", h.AsOf, true); err != nil {
+		return err
+	}
+	if err := s.member("notes", h.Notes, false); err != nil {
+		return err
+	}
+	if !s.totals {
+		s.bw.WriteString(",\n  \"findings\": [")
+	}
+	return nil
+}
+
+func (s *jsonSink) finding(r *FindingRow) error {
+	b, err := json.MarshalIndent(r, "    ", "  ")
+	if err != nil {
+		return fmt.Errorf("report: writing JSON: %w", err)
+	}
+	if s.n > 0 {
+		s.bw.WriteString(",")
+	}
+	s.n++
+	s.bw.WriteString("\n    ")
+	if _, err := s.bw.Write(b); err != nil {
 		return fmt.Errorf("report: writing JSON: %w", err)
 	}
 	return nil
 }
+
+func (s *jsonSink) finish(_ *head, _ int, agencies []AgencyRow, total AgencyRow) error {
+	if !s.totals {
+		if s.n > 0 {
+			s.bw.WriteString("\n  ")
+		}
+		s.bw.WriteString("]")
+	}
+	if err := s.member("agencies", agencies, false); err != nil {
+		return err
+	}
+	if err := s.member("total", total, false); err != nil {
+		return err
+	}
+	s.bw.WriteString("\n}\n")
+	return flush(s.bw)
+}
+
+func (s *jsonSink) close() error { return nil }
 
 // m2 formats an area; pctCell a percentage; both blank where the number does not apply.
 func m2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
@@ -126,8 +148,8 @@ func findingCells(r *FindingRow, en bool) []string {
 
 // writeNotesCSV writes each note as a record before the header, its text in the first field and the
 // others empty, so that the file stays rectangular.
-func writeNotesCSV(cw *csv.Writer, doc *Document, width int, en bool) {
-	for _, n := range doc.Notes {
+func writeNotesCSV(cw *csv.Writer, notes []NoteRow, width int, en bool) {
+	for _, n := range notes {
 		rec := make([]string, width)
 		rec[0] = cell.Text(noteLine(n, en))
 		cw.Write(rec)
@@ -140,38 +162,64 @@ func agencyCells(a *AgencyRow) []string {
 		idCell(a.AgencyID)}
 }
 
-func writeFindingsCSV(w io.Writer, doc *Document, en bool) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.WriteString(bom)
-	cw := csv.NewWriter(bw)
-	writeNotesCSV(cw, doc, len(findingHeader(en)), en)
-	cw.Write(findingHeader(en))
-	for i := range doc.Findings {
-		cw.Write(cell.Row(findingCells(&doc.Findings[i], en)))
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("report: writing CSV: %w", err)
-	}
-	return flush(bw)
+// csvSink writes the findings (or, for totals, the per-agency rows and their sum) as CSV: a byte-order
+// mark, the notes, the header, the rows.
+type csvSink struct {
+	bw     *bufio.Writer
+	cw     *csv.Writer
+	en     bool
+	totals bool
 }
 
-func writeTotalsCSV(w io.Writer, doc *Document, en bool) error {
-	bw := bufio.NewWriter(w)
-	bw.WriteString(bom)
-	cw := csv.NewWriter(bw)
-	writeNotesCSV(cw, doc, len(agencyHeader(en)), en)
-	cw.Write(agencyHeader(en))
-	for i := range doc.Agencies {
-		cw.Write(cell.Row(agencyCells(&doc.Agencies[i])))
+func newCSVSink(w io.Writer, en, totals bool) *csvSink {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	return &csvSink{bw: bw, cw: csv.NewWriter(bw), en: en, totals: totals}
+}
+
+func (s *csvSink) wantsFindings() bool { return !s.totals }
+
+func (s *csvSink) start(h *head) error {
+	header := findingHeader(s.en)
+	if s.totals {
+		header = agencyHeader(s.en)
 	}
-	cw.Write(cell.Row(agencyCells(&doc.Total)))
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	s.bw.WriteString(bom)
+	writeNotesCSV(s.cw, h.Notes, len(header), s.en)
+	if err := s.cw.Write(header); err != nil {
 		return fmt.Errorf("report: writing CSV: %w", err)
 	}
-	return flush(bw)
+	return nil
 }
+
+// write writes one record (its cells neutralised: cell.Row); an error is the writer's.
+func (s *csvSink) write(rec []string) error {
+	if err := s.cw.Write(cell.Row(rec)); err != nil {
+		return fmt.Errorf("report: writing CSV: %w", err)
+	}
+	return nil
+}
+
+func (s *csvSink) finding(r *FindingRow) error { return s.write(findingCells(r, s.en)) }
+
+func (s *csvSink) finish(_ *head, _ int, agencies []AgencyRow, total AgencyRow) error {
+	if s.totals {
+		for i := range agencies {
+			if err := s.write(agencyCells(&agencies[i])); err != nil {
+				return err
+			}
+		}
+		if err := s.write(agencyCells(&total)); err != nil {
+			return err
+		}
+	}
+	s.cw.Flush()
+	if err := s.cw.Error(); err != nil {
+		return fmt.Errorf("report: writing CSV: %w", err)
+	}
+	return flush(s.bw)
+}
+
+func (s *csvSink) close() error { return nil }
 
 // The text table: fixed-width columns measured in terminal cells (a Chinese character takes two).
 
@@ -208,108 +256,173 @@ func truncate(s string, max int) string {
 	return b.String()
 }
 
-// table writes rows with the columns padded to their widest cell (capped per column; 0 is no cap).
-// Numeric columns are right-aligned. The last column is never padded.
-func table(w *bufio.Writer, header []string, rows [][]string, caps []int, numeric []bool) {
-	widths := make([]int, len(header))
-	fit := func(i int, s string) string {
-		if caps[i] > 0 {
-			return truncate(s, caps[i])
-		}
-		return s
+// columns lays out a fixed-width table: the columns padded to their widest cell (capped per column; 0
+// is no cap), numeric ones right-aligned, the last never padded. add measures every row first; line
+// then writes them.
+type columns struct {
+	header  []string
+	caps    []int
+	numeric []bool
+	widths  []int
+}
+
+func newColumns(header []string, caps []int, numeric []bool) *columns {
+	c := &columns{header: header, caps: caps, numeric: numeric, widths: make([]int, len(header))}
+	c.add(header)
+	return c
+}
+
+func (c *columns) fit(i int, s string) string {
+	if c.caps[i] > 0 {
+		return truncate(s, c.caps[i])
 	}
-	for i, h := range header {
-		widths[i] = cellWidth(fit(i, h))
-	}
-	for _, r := range rows {
-		for i, c := range r {
-			widths[i] = max(widths[i], cellWidth(fit(i, c)))
-		}
-	}
-	line := func(cells []string) {
-		for i, c := range cells {
-			c = fit(i, c)
-			pad := strings.Repeat(" ", widths[i]-cellWidth(c))
-			last := i == len(cells)-1
-			switch {
-			case numeric[i]:
-				w.WriteString(pad + c)
-			case last:
-				w.WriteString(c)
-			default:
-				w.WriteString(c + pad)
-			}
-			if !last {
-				w.WriteString("  ")
-			}
-		}
-		w.WriteString("\n")
-	}
-	line(header)
-	rule := make([]string, len(header))
-	for i := range rule {
-		rule[i] = strings.Repeat("-", widths[i])
-		if i == len(rule)-1 && !numeric[i] {
-			rule[i] = strings.Repeat("-", min(widths[i], 40)) // a long last column wraps anyway
-		}
-	}
-	line(rule)
-	for _, r := range rows {
-		line(r)
+	return s
+}
+
+// add widens the columns to the cells of row.
+func (c *columns) add(row []string) {
+	for i, s := range row {
+		c.widths[i] = max(c.widths[i], cellWidth(c.fit(i, s)))
 	}
 }
 
-func writeFindingsTable(w *bufio.Writer, doc *Document, en bool) {
-	title := fmt.Sprintf("督查问题（截至 %s）：%d 条", doc.AsOf, len(doc.Findings))
+// line writes one row, padded.
+func (c *columns) line(w *bufio.Writer, cells []string) {
+	for i, s := range cells {
+		s = c.fit(i, s)
+		pad := strings.Repeat(" ", c.widths[i]-cellWidth(s))
+		last := i == len(cells)-1
+		switch {
+		case c.numeric[i]:
+			w.WriteString(pad + s)
+		case last:
+			w.WriteString(s)
+		default:
+			w.WriteString(s + pad)
+		}
+		if !last {
+			w.WriteString("  ")
+		}
+	}
+	w.WriteString("\n")
+}
+
+// top writes the header and the rule under it.
+func (c *columns) top(w *bufio.Writer) {
+	c.line(w, c.header)
+	rule := make([]string, len(c.header))
+	for i := range rule {
+		rule[i] = strings.Repeat("-", c.widths[i])
+		if i == len(rule)-1 && !c.numeric[i] {
+			rule[i] = strings.Repeat("-", min(c.widths[i], 40)) // a long last column wraps anyway
+		}
+	}
+	c.line(w, rule)
+}
+
+// findingColumns are the columns of the findings table.
+func findingColumns(en bool) *columns {
 	header := []string{"规则", "严重程度", "使用单位", "人员", "房间", "面积", "标准", "超标", "超标%", "期限", "说明"}
 	if en {
-		title = fmt.Sprintf("Findings as of %s: %d", doc.AsOf, len(doc.Findings))
 		header = []string{"Rule", "Severity", "Agency", "Person", "Rooms", "Area", "Standard", "Excess", "Excess %", "Deadline", "Finding"}
 	}
-	w.WriteString(title + "\n\n")
-	writeNotesTable(w, doc, en)
-	rows := make([][]string, len(doc.Findings))
-	for i := range doc.Findings {
-		c := findingCells(&doc.Findings[i], en)
-		msg := c[13]
-		if b := doc.Findings[i].Basis; b != "" { // the policy choices after the sentence
-			if en {
-				msg += " [" + b + "]"
-			} else {
-				msg += "【" + b + "】"
-			}
-		}
-		rows[i] = []string{c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], msg}
-	}
-	table(w, header, rows, []int{24, 10, 24, 12, 20, 0, 0, 0, 0, 0, 0},
+	return newColumns(header, []int{24, 10, 24, 12, 20, 0, 0, 0, 0, 0, 0},
 		[]bool{false, false, false, false, false, true, true, true, true, false, false})
 }
 
-func writeTotalsTable(w *bufio.Writer, doc *Document, en, notes bool) {
+// findingTableCells are the cells of a finding in the table: findingCells' shown ones, the policy basis
+// after the sentence.
+func findingTableCells(r *FindingRow, en bool) []string {
+	c := findingCells(r, en)
+	msg := c[13]
+	if r.Basis != "" {
+		if en {
+			msg += " [" + r.Basis + "]"
+		} else {
+			msg += "【" + r.Basis + "】"
+		}
+	}
+	return []string{c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], msg}
+}
+
+// tableSink writes the text table: the findings (spooled: the column widths and the count in the title
+// need every row), then the per-agency totals; or the totals alone.
+type tableSink struct {
+	w      io.Writer
+	en     bool
+	totals bool
+	cols   *columns
+	rows   spool
+}
+
+func (s *tableSink) wantsFindings() bool { return !s.totals }
+
+func (s *tableSink) start(*head) error {
+	s.cols = findingColumns(s.en)
+	return nil
+}
+
+func (s *tableSink) finding(r *FindingRow) error {
+	c := findingTableCells(r, s.en)
+	s.cols.add(c)
+	return s.rows.add(c)
+}
+
+func (s *tableSink) finish(h *head, findings int, agencies []AgencyRow, total AgencyRow) error {
+	bw := bufio.NewWriterSize(s.w, 64<<10)
+	if !s.totals {
+		title := fmt.Sprintf("督查问题（截至 %s）：%d 条", h.AsOf, findings)
+		if s.en {
+			title = fmt.Sprintf("Findings as of %s: %d", h.AsOf, findings)
+		}
+		bw.WriteString(title + "\n\n")
+		writeNotesTable(bw, h.Notes, s.en)
+		s.cols.top(bw)
+		if err := s.rows.each(func(row []string) error {
+			s.cols.line(bw, row)
+			return nil
+		}); err != nil {
+			return err
+		}
+		bw.WriteString("\n")
+	}
+	writeTotalsTable(bw, h, agencies, total, s.en, s.totals) // the notes are above the findings
+	return flush(bw)
+}
+
+func (s *tableSink) close() error { return s.rows.close() }
+
+func writeTotalsTable(w *bufio.Writer, h *head, agencies []AgencyRow, total AgencyRow, en, notes bool) {
 	title := "单位汇总"
-	header := agencyHeader(en)[:8]
 	if en {
 		title = "Totals by agency"
 	}
 	w.WriteString(title + "\n\n")
 	if notes {
-		writeNotesTable(w, doc, en)
+		writeNotesTable(w, h.Notes, en)
 	}
-	rows := make([][]string, 0, len(doc.Agencies)+1)
-	for i := range doc.Agencies {
-		rows = append(rows, agencyCells(&doc.Agencies[i])[:8])
-	}
-	rows = append(rows, agencyCells(&doc.Total)[:8])
-	table(w, header, rows, []int{30, 0, 0, 0, 0, 0, 0, 0},
+	cols := newColumns(agencyHeader(en)[:8], []int{30, 0, 0, 0, 0, 0, 0, 0},
 		[]bool{false, true, true, true, true, true, true, true})
+	rows := make([][]string, 0, len(agencies)+1)
+	for i := range agencies {
+		rows = append(rows, agencyCells(&agencies[i])[:8])
+	}
+	rows = append(rows, agencyCells(&total)[:8])
+	for _, r := range rows {
+		cols.add(r)
+	}
+	cols.top(w)
+	for _, r := range rows {
+		cols.line(w, r)
+	}
 }
 
 // writeNotesTable writes the notes, one line each and a blank line after them, before a table.
-func writeNotesTable(w *bufio.Writer, doc *Document, en bool) {
-	for _, n := range doc.Notes {
+func writeNotesTable(w *bufio.Writer, notes []NoteRow, en bool) {
+	for _, n := range notes {
 		w.WriteString(noteLine(n, en) + "\n")
 	}
-	if len(doc.Notes) > 0 {
+	if len(notes) > 0 {
 		w.WriteString("\n")
 	}
 }

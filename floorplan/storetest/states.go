@@ -552,7 +552,7 @@ func testStatesNewDay(t *testing.T, f *fixture) {
 }
 
 // recomputeCounter is a Store whose transactions count the recomputations of every state
-// (ReplaceRoomStates) made through them.
+// (ReplaceRoomStates, or ClearRoomStates when streamed) made through them.
 type recomputeCounter struct {
 	floorplan.Store
 	replaced *atomic.Int32
@@ -575,6 +575,20 @@ func (s recomputeCounter) DeleteRoomStates(ctx context.Context, ids []uuid.UUID)
 func (s recomputeCounter) ReplaceRoomStates(ctx context.Context, day time.Time, states []floorplan.StoredStatus) error {
 	s.replaced.Add(1)
 	return s.ss().ReplaceRoomStates(ctx, day, states)
+}
+
+// ClearRoomStates starts a recomputation streamed part by part (floorplan.StateStreamer): it counts as one.
+func (s recomputeCounter) ClearRoomStates(ctx context.Context) error {
+	s.replaced.Add(1)
+	return s.Store.(floorplan.StateStreamer).ClearRoomStates(ctx)
+}
+
+func (s recomputeCounter) SetStatesDay(ctx context.Context, day time.Time) error {
+	return s.Store.(floorplan.StateStreamer).SetStatesDay(ctx, day)
+}
+
+func (s recomputeCounter) RoomStateIDs(ctx context.Context) ([]uuid.UUID, error) {
+	return s.Store.(floorplan.StateStreamer).RoomStateIDs(ctx)
 }
 
 func (s recomputeCounter) RoomStates(ctx context.Context, ids []uuid.UUID) ([]floorplan.StoredStatus, error) {

@@ -12,7 +12,8 @@ import (
 	"officemap/floorplan/synth"
 )
 
-// BenchmarkBulkLoad generates and loads whole registers of 10 000 and 100 000 rooms, with their people and
+// BenchmarkBulkLoad generates and loads whole registers of 10 000, 30 000 and 100 000 rooms (30 000: more
+// than one batch, where a cost that grows faster than the batch shows), with their people and
 // assignments, the way officemap gen does (synth.LoadStream: parents, then batches of rooms, people and
 // assignments through the BulkLoader), into a fresh GeoPackage and a fresh PostGIS database. Creating and
 // dropping the store is outside the timer; generating is inside, as in gen.
@@ -22,6 +23,7 @@ func BenchmarkBulkLoad(b *testing.B) {
 		cfg  synth.Config
 	}{
 		{"10k", synth.Config{Seed: 2024, Buildings: 25, Floors: 10, RoomsPerFloor: 40}},
+		{"30k", synth.Config{Seed: 2024, Buildings: 75, Floors: 10, RoomsPerFloor: 40}},
 		{"100k", synth.Config{Seed: 2024, Buildings: 250, Floors: 10, RoomsPerFloor: 40}},
 	}
 	stores := []struct {

@@ -2,6 +2,7 @@ package synth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"officemap/floorplan"
@@ -46,40 +47,54 @@ type Counts struct {
 // without holding it in memory: Stream hands it over building by building, and it is written as it comes,
 // parents first in transactions of loadBatch records, then the rooms, people and assignments of about
 // bulkBatch rooms at a time through the BulkLoader, all three in one transaction, so that a batch commits
-// whole or not at all. Memory holds one batch, not the register. Batches committed before an error stay.
-// It returns what it wrote.
+// whole or not at all. The next batch is generated while one is written (the database, not the generator,
+// sets the pace: the register's writes run one at a time): memory holds two batches, not the register.
+// Batches committed before an error stay. It returns what it wrote.
 func LoadStream(ctx context.Context, reg *floorplan.Register, cfg Config) (Counts, error) {
-	var (
-		n       Counts
-		pending Dataset // rooms, people and assignments of whole buildings, not yet written
-	)
-	flush := func() error {
-		if len(pending.Rooms) == 0 {
-			return nil
-		}
-		from, to := n.Rooms+1, n.Rooms+len(pending.Rooms)
-		_, err := reg.Batch(ctx, request, func(tx floorplan.Store) error {
-			if err := tx.BulkInsertRooms(ctx, pending.Rooms); err != nil {
-				return err
+	parts := make(chan *Dataset, 1) // the parents, then the batches, in order
+	stop := make(chan struct{})     // closed when the writer stops early
+	genErr := make(chan error, 1)
+	go func() {
+		defer close(parts)
+		genErr <- streamBatches(cfg, func(d *Dataset) error {
+			select {
+			case parts <- d:
+				return nil
+			case <-stop:
+				return errStopped
 			}
-			if err := tx.BulkInsertPeople(ctx, pending.People); err != nil {
-				return err
-			}
-			return tx.BulkInsertAssignments(ctx, pending.Assignments)
 		})
-		if err != nil {
-			return fmt.Errorf("synth: rooms %d–%d with their people: %w", from, to, err)
+	}()
+	n, err := writeParts(ctx, reg, parts)
+	if err != nil {
+		close(stop)
+		for range parts { // let the generator see stop and end
 		}
-		n.Rooms, n.People, n.Assignments = to, n.People+len(pending.People), n.Assignments+len(pending.Assignments)
-		pending = Dataset{}
-		return nil
+		<-genErr
+		return n, err
 	}
+	if err := <-genErr; err != nil {
+		return n, err
+	}
+	return n, nil
+}
+
+// errStopped ends the generator of LoadStream when the writer has failed.
+var errStopped = errors.New("synth: stopped")
+
+// streamBatches generates the register cfg describes (Stream) and hands it to send in parts: first the
+// sites, agencies, buildings and floors, then the rooms, people and assignments of whole buildings, about
+// bulkBatch rooms a part.
+func streamBatches(cfg Config, send func(*Dataset) error) error {
+	var pending *Dataset // rooms, people and assignments of whole buildings, not yet sent
 	parents := true
 	err := Stream(cfg, func(part *Dataset) error {
 		if parents {
 			parents = false
-			n.Sites, n.Agencies, n.Buildings, n.Floors = len(part.Sites), len(part.Agencies), len(part.Buildings), len(part.Floors)
-			return part.Load(ctx, reg)
+			return send(&Dataset{Sites: part.Sites, Agencies: part.Agencies, Buildings: part.Buildings, Floors: part.Floors})
+		}
+		if pending == nil {
+			pending = &Dataset{}
 		}
 		pending.Rooms = append(pending.Rooms, part.Rooms...)
 		pending.People = append(pending.People, part.People...)
@@ -87,12 +102,46 @@ func LoadStream(ctx context.Context, reg *floorplan.Register, cfg Config) (Count
 		if len(pending.Rooms) < bulkBatch {
 			return nil
 		}
-		return flush()
+		d := pending
+		pending = nil
+		return send(d)
 	})
-	if err == nil {
-		err = flush()
+	if err == nil && pending != nil && len(pending.Rooms) > 0 {
+		err = send(pending)
 	}
-	return n, err
+	return err
+}
+
+// writeParts writes the parts of streamBatches as they come: the first (the parents) through the Create
+// methods (Dataset.Load), each other in one batch through the BulkLoader. It returns what it wrote.
+func writeParts(ctx context.Context, reg *floorplan.Register, parts <-chan *Dataset) (Counts, error) {
+	var n Counts
+	parents := true
+	for d := range parts {
+		if parents {
+			parents = false
+			n.Sites, n.Agencies, n.Buildings, n.Floors = len(d.Sites), len(d.Agencies), len(d.Buildings), len(d.Floors)
+			if err := d.Load(ctx, reg); err != nil {
+				return n, err
+			}
+			continue
+		}
+		from, to := n.Rooms+1, n.Rooms+len(d.Rooms)
+		_, err := reg.Batch(ctx, request, func(tx floorplan.Store) error {
+			if err := tx.BulkInsertRooms(ctx, d.Rooms); err != nil {
+				return err
+			}
+			if err := tx.BulkInsertPeople(ctx, d.People); err != nil {
+				return err
+			}
+			return tx.BulkInsertAssignments(ctx, d.Assignments)
+		})
+		if err != nil {
+			return n, fmt.Errorf("synth: rooms %d–%d with their people: %w", from, to, err)
+		}
+		n.Rooms, n.People, n.Assignments = to, n.People+len(d.People), n.Assignments+len(d.Assignments)
+	}
+	return n, nil
 }
 
 // request names synthetic data for the register's permission hook.

@@ -136,3 +136,43 @@ func abs(x float64) float64 {
 	}
 	return x
 }
+
+// failingBulk is a Store whose transactions refuse bulk rooms after the first few batches.
+type failingBulk struct {
+	floorplan.Store
+	batches *int // batches of rooms let through before the refusals
+}
+
+var errRefused = errors.New("refused by the test")
+
+func (s failingBulk) InTx(ctx context.Context, fn func(tx floorplan.Store) error) error {
+	return s.Store.InTx(ctx, func(tx floorplan.Store) error { return fn(failingBulk{tx, s.batches}) })
+}
+
+func (s failingBulk) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) error {
+	if *s.batches == 0 {
+		return errRefused
+	}
+	*s.batches--
+	return s.Store.BulkInsertRooms(ctx, rooms)
+}
+
+// TestLoadStreamStopsOnAWriteError refuses the first batch of a load of two: LoadStream returns that error,
+// naming the batch, with the generator (which works a batch ahead of the writer, and is then blocked handing
+// over the second) stopped, and no room written.
+func TestLoadStreamStopsOnAWriteError(t *testing.T) {
+	s := stores[0].open(t)
+	ctx := floorplan.WithActor(context.Background(), "test")
+	left := 0
+	cfg := synth.Config{Seed: 9, Buildings: 60, Floors: 10, RoomsPerFloor: 40} // 24,000 rooms: two batches
+	n, err := synth.LoadStream(ctx, floorplan.NewRegister(failingBulk{s, &left}), cfg)
+	if !errors.Is(err, errRefused) || !strings.Contains(err.Error(), "rooms 1–20000") {
+		t.Fatalf("LoadStream = %v, want the refusal of the batch of rooms 1–20000", err)
+	}
+	rooms, err := s.Rooms(ctx, floorplan.RoomFilter{})
+	must(t, err)
+	if n.Rooms != 0 || len(rooms) != 0 || n.Floors != 600 {
+		t.Errorf("LoadStream says it wrote %d floors and %d rooms, the store has %d rooms; want 600 floors, no room",
+			n.Floors, n.Rooms, len(rooms))
+	}
+}

@@ -298,3 +298,61 @@ func TestStreamStopsOnError(t *testing.T) {
 		t.Fatalf("Stream = %v after %d parts, want the consumer's error after 2", err, calls)
 	}
 }
+
+// TestIDsAscend checks that ids come in the order records are written, so that bulk loads append to the
+// indexes on them: the layout's records (sites, agencies, buildings, floors, rooms) in the order of Generate's
+// slices, then the staff's (people with their posts, assignments) after all of them, each in the order of its
+// slice; and that every id is unique and an RFC 9562 UUID (variant 10).
+func TestIDsAscend(t *testing.T) {
+	for _, tc := range configs {
+		t.Run(tc.name, func(t *testing.T) {
+			d := synth.Generate(tc.cfg)
+			seen := map[uuid.UUID]bool{}
+			check := func(what string, ids []uuid.UUID) {
+				for i, id := range ids {
+					if seen[id] {
+						t.Fatalf("%s %d: id %s used twice", what, i, id)
+					}
+					seen[id] = true
+					if id.Variant() != uuid.RFC4122 {
+						t.Errorf("%s %d: id %s is not of the RFC 9562 variant", what, i, id)
+					}
+					if i > 0 && bytesCompare(ids[i-1], id) >= 0 {
+						t.Fatalf("%s %d: id %s does not sort after %s", what, i, id, ids[i-1])
+					}
+				}
+			}
+			var layout, people, assignments []uuid.UUID
+			for _, s := range d.Sites {
+				layout = append(layout, s.ID)
+			}
+			rooms := make([]uuid.UUID, len(d.Rooms))
+			for i, r := range d.Rooms {
+				rooms[i] = r.ID
+			}
+			for _, p := range d.People {
+				people = append(people, p.ID)
+			}
+			for _, a := range d.Assignments {
+				assignments = append(assignments, a.ID)
+			}
+			check("site", layout)
+			check("room", rooms)
+			check("person", people)
+			check("assignment", assignments)
+			if len(rooms) > 0 && len(people) > 0 && bytesCompare(rooms[len(rooms)-1], people[0]) >= 0 {
+				t.Errorf("the first person's id %s does not sort after the last room's %s", people[0], rooms[len(rooms)-1])
+			}
+		})
+	}
+}
+
+// bytesCompare orders uuids as PostgreSQL and SQLite do: byte by byte.
+func bytesCompare(a, b uuid.UUID) int {
+	for i := range a {
+		if a[i] != b[i] {
+			return int(a[i]) - int(b[i])
+		}
+	}
+	return 0
+}

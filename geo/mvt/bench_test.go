@@ -1,10 +1,12 @@
 package mvt
 
 import (
+	"encoding/binary"
 	"fmt"
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 
@@ -57,5 +59,56 @@ func BenchmarkLayer(b *testing.B) {
 			}
 			b.ReportMetric(float64(n), "features")
 		})
+	}
+}
+
+// BenchmarkEncoder is BenchmarkLayer through the Encoder, from the rooms' polygons and from their WKB
+// (as the PostGIS tile path reads them), with an encoder reused from tile to tile as the tiles' handler
+// does: compare it with BenchmarkLayer in one run.
+func BenchmarkEncoder(b *testing.B) {
+	for _, z := range []maptile.Zoom{16, 18, 20} {
+		origin := orb.Point{119.9735, 31.8105}
+		t := maptile.At(orb.Point{origin[0] + 0.0006, origin[1] + 0.0008}, z)
+		var rooms []orb.Polygon
+		var wkbs [][]byte
+		for _, g := range benchRooms(origin, 24, 30) {
+			if g.Bound().Intersects(geo.BufferedTileBound(t, Buffer, Extent)) {
+				rooms = append(rooms, g)
+				w, err := wkb.Marshal(g, binary.LittleEndian)
+				if err != nil {
+					b.Fatal(err)
+				}
+				wkbs = append(wkbs, w)
+			}
+		}
+		for _, from := range []string{"polygon", "wkb"} {
+			b.Run(fmt.Sprintf("z%d/%s", z, from), func(b *testing.B) {
+				b.ReportAllocs()
+				e := NewEncoder("rooms", t)
+				n := 0
+				for b.Loop() {
+					e.Reset("rooms", t)
+					for i := range rooms {
+						ok := false
+						if from == "wkb" {
+							var err error
+							if ok, err = e.AddWKB(wkbs[i]); err != nil {
+								b.Fatal(err)
+							}
+						} else {
+							ok = e.AddPolygon(rooms[i])
+						}
+						if ok {
+							e.Double("area_m2", 22.68)
+							e.Int("level", int64(i%5))
+							e.String("number", "301")
+						}
+					}
+					n = e.Len()
+					_ = e.Marshal()
+				}
+				b.ReportMetric(float64(n), "features")
+			})
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/paulmach/orb"
 	orbmvt "github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 
@@ -52,4 +53,26 @@ func ExampleProject() {
 	// (139.86, 210.38)
 	// (139.86, 225.73)
 	// (121.22, 225.73)
+}
+
+func ExampleEncoder() {
+	// The room of ExampleLayer as PostGIS sends it (ST_AsBinary: WKB), written straight into the tile.
+	room := orb.Polygon{{{119.9741, 31.8112}, {119.9742, 31.8112}, {119.9742, 31.81127}, {119.9741, 31.81127}, {119.9741, 31.8112}}}
+	b, _ := wkb.Marshal(room)
+	e := mvt.NewEncoder("rooms", maptile.At(room[0][0], 18))
+	if ok, err := e.AddWKB(b); ok && err == nil {
+		e.String("number", "301") // keys in ascending order
+		e.String("status", "over_standard")
+	}
+	layers, _ := orbmvt.Unmarshal(e.Marshal())
+	f := layers[0].Features[0]
+	fmt.Println(layers[0].Name, len(layers[0].Features), f.Properties["number"], f.Properties["status"])
+	fmt.Println(f.Geometry.(orb.Polygon)[0])
+
+	_, err := e.AddWKB(b[:20]) // cut short
+	fmt.Println(err)
+	// Output:
+	// rooms 1 301 over_standard
+	// [[1940 3612] [1940 3366] [2238 3366] [2238 3612] [1940 3612]]
+	// mvt: bad WKB polygon: more points than bytes
 }

@@ -1,8 +1,10 @@
 // Package mvt encodes lon/lat polygons as Mapbox Vector Tiles (MVT 2.1) on the XYZ grid of Web
 // Mercator. Each polygon is projected onto its tile's grid, clipped to the tile plus a buffer,
-// simplified below what the grid can show and snapped to whole units with MVT's winding; orb writes
-// the protobuf. [Project] gives the same geometry unsnapped, on a grid of any size, for raster tiles
-// that must draw what the vector tiles show.
+// simplified below what the grid can show and snapped to whole units with MVT's winding. [Encoder]
+// writes the protobuf itself, straight from each feature's WKB (or polygon) with interned keys and values;
+// [Layer] builds orb's geojson features and lets orb write it (the same bytes, at several times the cost).
+// [Project] gives the same geometry unsnapped, on a grid of any size, for raster tiles that must draw what
+// the vector tiles show.
 //
 // The package is pure: no I/O and no package-level state. It knows nothing of officemap's register:
 // the caller gives each feature its properties.
@@ -97,8 +99,14 @@ func tileGeometry(g orb.Polygon, t maptile.Tile, extent, buffer float64, snap bo
 	if len(g) == 0 || len(g[0]) < 3 {
 		return nil, false
 	}
+	return shape(project(g, t, int(extent)), extent, buffer, snap)
+}
+
+// shape clips a polygon on a tile's grid (px, which it may change) to the grid plus buffer, simplifies it
+// and, when snap is set, snaps it to whole units; then it gives it MVT's winding. ok is false when nothing
+// of it remains.
+func shape(px orb.Polygon, extent, buffer float64, snap bool) (orb.Polygon, bool) {
 	box := orb.Bound{Min: orb.Point{-buffer, -buffer}, Max: orb.Point{extent + buffer, extent + buffer}}
-	px := project(g, t, int(extent))
 	pb := px.Bound()
 	if !pb.Intersects(box) {
 		return nil, false

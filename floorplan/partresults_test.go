@@ -1,0 +1,162 @@
+package floorplan_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"officemap/floorplan"
+	"officemap/floorplan/gpkg"
+	"officemap/floorplan/sample"
+)
+
+// The stored parts (partresults.go) on the demo compound in a GeoPackage; the stores' own conformance
+// (storetest.RunPartResults) holds the triggers to a whole evaluation after random writes.
+
+func TestEncodePartResults(t *testing.T) {
+	id := uuid.New()
+	deadline := time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name string
+		part floorplan.StoredPart
+	}{
+		{"empty", floorplan.StoredPart{AgencyID: id, Notes: []floorplan.Note{}, Findings: []floorplan.Finding{},
+			People: []floorplan.PersonResult{}}},
+		{"full", floorplan.StoredPart{AgencyID: id,
+			Notes: []floorplan.Note{{Code: floorplan.NoteBeforeRegister, Message: "登记簿中没有该日之前的房间记录", MessageEN: "none"}},
+			Findings: []floorplan.Finding{
+				{RuleID: floorplan.RuleOverStandard, AgencyID: id, RoomIDs: []uuid.UUID{uuid.New(), uuid.New()}, AreaM2: 30.25,
+					Deadline: deadline, Message: "张三超标", MessageEN: "over"},
+				{RuleID: floorplan.RuleIdle, AgencyID: id, RoomIDs: []uuid.UUID{}},
+			},
+			People: []floorplan.PersonResult{{PersonID: uuid.New(), Name: "张三", AgencyID: id, Rank: floorplan.RankDivision,
+				OfficeAreaM2: 30.25, StandardM2: 18, ExcessM2: 12.25, ExcessPct: 68.06, Status: floorplan.StatusOverStandard,
+				RoomIDs: []uuid.UUID{}}}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := floorplan.EncodePartResults(tc.part)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := floorplan.StoredPart{AgencyID: id}
+			if err := floorplan.DecodePartResults(b, &got); err != nil {
+				t.Fatal(err)
+			}
+			gj, _ := json.Marshal(got)
+			wj, _ := json.Marshal(tc.part)
+			if string(gj) != string(wj) {
+				t.Errorf("round trip:\n got %s\nwant %s", gj, wj)
+			}
+		})
+	}
+	if err := floorplan.DecodePartResults([]byte("not zstd"), &floorplan.StoredPart{}); err == nil {
+		t.Errorf("DecodePartResults of garbage: no error")
+	}
+}
+
+// putCounter is a Store whose PartStore counts the parts put.
+type putCounter struct {
+	*gpkg.Store
+	put []uuid.UUID
+}
+
+func (s *putCounter) PutParts(ctx context.Context, parts []floorplan.StoredPart) error {
+	for _, p := range parts {
+		s.put = append(s.put, p.AgencyID)
+	}
+	return s.Store.PutParts(ctx, parts)
+}
+
+// noParts is a Store that keeps no parts.
+type noParts struct{ floorplan.Store }
+
+// TestStoredParts: the first call evaluates and stores every part; after a write to one room only the
+// parts that the write can move are evaluated again, the others read back, all in ascending order and
+// equal to a whole evaluation split by agency; agencies asked in any order come back sorted, once each;
+// the totals alone are the whole evaluation's; a store that keeps no parts has them evaluated.
+func TestStoredParts(t *testing.T) {
+	ctx := floorplan.WithActor(context.Background(), "test")
+	s, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "parts.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	today := floorplan.DayOf(time.Now())
+	if err := sample.Build(today).Load(ctx, floorplan.NewRegister(s)); err != nil {
+		t.Fatal(err)
+	}
+	pc := &putCounter{Store: s}
+	g := floorplan.NewRegister(pc)
+	whole := func() *floorplan.Report {
+		t.Helper()
+		snap, err := s.Snapshot(ctx, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := floorplan.Evaluate(snap, nil, floorplan.DefaultPolicy())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	check := func(step string, g *floorplan.Register, agencies []uuid.UUID, want []*floorplan.Report) {
+		t.Helper()
+		var got []*floorplan.Report
+		if err := g.StoredParts(ctx, agencies, func(p *floorplan.Report) error { got = append(got, p); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		gj, _ := json.Marshal(got)
+		wj, _ := json.Marshal(want)
+		if string(gj) != string(wj) {
+			t.Fatalf("%s: StoredParts differs from a whole evaluation split by agency:\n got %s\nwant %s", step, gj, wj)
+		}
+	}
+	all := floorplan.SplitByAgency(whole(), nil)
+	check("first", g, nil, all)
+	if len(pc.put) != len(all) {
+		t.Fatalf("first StoredParts stored %d parts; want all %d", len(pc.put), len(all))
+	}
+	pc.put = nil
+	check("again", g, nil, all)
+	if len(pc.put) != 0 {
+		t.Errorf("StoredParts with nothing written stored %d parts again; want none", len(pc.put))
+	}
+
+	rooms, err := s.Rooms(ctx, floorplan.RoomFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(rooms, func(r floorplan.Room) bool { return r.AgencyID != uuid.Nil })
+	r := rooms[i]
+	r.Name = "改名"
+	if _, err := g.UpdateRoom(ctx, &r, floorplan.Shape{}); err != nil {
+		t.Fatal(err)
+	}
+	all = floorplan.SplitByAgency(whole(), nil)
+	check("after a room's write", g, nil, all)
+	if len(pc.put) == 0 || len(pc.put) >= len(all) || !slices.Contains(pc.put, r.AgencyID) {
+		t.Errorf("after a write to a room of %s: parts %v evaluated again, of %d; want that agency's, not all", r.AgencyID,
+			pc.put, len(all))
+	}
+
+	a, b := all[len(all)-1].Agencies[0].AgencyID, all[1].Agencies[0].AgencyID
+	check("two agencies", g, []uuid.UUID{a, b, a}, floorplan.SplitByAgency(whole(), []uuid.UUID{b, a}))
+
+	totals, err := g.StoredTotals(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tj, _ := json.Marshal(totals)
+	wj, _ := json.Marshal(whole().Agencies)
+	if string(tj) != string(wj) {
+		t.Errorf("StoredTotals:\n got %s\nwant %s", tj, wj)
+	}
+
+	check("a store without parts", floorplan.NewRegister(noParts{s}), nil, floorplan.SplitByAgency(whole(), nil))
+}
