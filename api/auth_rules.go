@@ -126,6 +126,18 @@ func routeRules() map[string]routeRule {
 	collection(v1+"/floors/{id}/rooms", geometry, "GET", "POST")
 	collection(v1+"/rooms", geometry, "GET /{id}", "PUT /{id}", "PATCH /{id}", "DELETE /{id}")
 	collection(v1+"/agencies", register, "GET", "POST", "GET /{id}", "PATCH /{id}", "DELETE /{id}")
+	// The archive: read where the subject is visible (api/documents.go); filed and deleted by its
+	// keepers (write_register, placed by the permission hook at the subject).
+	collection(v1+"/documents", register, "GET", "POST", "GET /{id}", "DELETE /{id}")
+	rules["GET "+v1+"/documents/{id}/content"] = read
+	rules["GET "+v1+"/sites/{id}/archive.zip"] = audited(may(identity.ActionExport), "export.archive")
+	// The ledger: the general ledger for the report permission; an agency's sub-ledger also for those who
+	// keep an agency's staff (its manager: their own agency's by default; api/ledger.go); entries read with
+	// the report permission and recorded by the bureau.
+	rules["GET "+v1+"/ledger"] = audited(routeRule{access: accessAction, action: identity.ActionReport,
+		orAction: identity.ActionWritePeople}, "report.ledger")
+	rules["GET "+v1+"/ledger/entries"] = may(identity.ActionReport)
+	rules["POST "+v1+"/ledger/entries"] = register
 	collection(v1+"/people", people, "GET", "POST", "GET /{id}", "PATCH /{id}", "DELETE /{id}")
 	collection(v1+"/assignments", people, "GET", "POST", "GET /{id}", "DELETE /{id}")
 	for _, h := range historyEntities {

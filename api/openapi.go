@@ -137,6 +137,26 @@ func operations(withApp, withIdentity bool) []opDoc {
 		{method: "GET", path: v1 + "/rooms/{id}/findings", tag: "reports", summary: "One room's findings: the rows of the over-standard report (same fields, same scope, same as_of, recorded_at and lang) that name the room or concern a person occupying it that day; 404 for a room outside the caller's scope", query: []paramDoc{
 			asOfParam, q("recorded_at", paramDoc{"", "answer as officemap knew it at this moment, as the report does", map[string]any{"type": "string"}}), langParam},
 			result: "RoomFindings"},
+		{method: "GET", path: v1 + "/documents", tag: "archive", summary: "The electronic archive's documents (一房一档) the caller may see: by subject, by property (site_id: the site and everything in it), by type; hidden=true adds deleted ones for the archive's keepers", query: []paramDoc{
+			q("subject_id", paramDoc{"", "only this record's documents", uuidSchema()}), q("site_id", paramDoc{"", "a property's documents and those of its buildings, floors and rooms", uuidSchema()}),
+			q("subject_type", paramDoc{"", "only documents of this kind of record", map[string]any{"type": "string", "enum": []string{"site", "building", "floor", "room", "agency"}}}),
+			q("doc_type", str("only this document type (title_certificate, completion_drawings, …)")),
+			q("hidden", paramDoc{"", "include deleted documents (the archive's keepers only)", map[string]any{"type": "boolean", "default": false}})},
+			result: "DocumentList"},
+		{method: "POST", path: v1 + "/documents", tag: "archive", summary: "File a document: multipart/form-data with file, subject_type (site|building|floor|room|agency), subject_id, doc_type, and optionally date (YYYY-MM-DD), note, supersedes (the id of the document this one replaces as a new version). The type is sniffed from the content (PDF, images, DWG/DXF, Office, OFD, text; executables, scripts and HTML are refused with 415), the size limited (413), the bytes kept by SHA-256 and never overwritten", bodyType: "multipart/form-data", status: 201, result: "Document"},
+		{method: "GET", path: v1 + "/documents/{id}", tag: "archive", summary: "One document's record", result: "Document"},
+		{method: "DELETE", path: v1 + "/documents/{id}", tag: "archive", summary: "Delete a document: it is hidden, never removed, with the reason (query reason= or JSON {\"reason\"}), who and when", status: 204},
+		{method: "GET", path: v1 + "/documents/{id}/content", tag: "archive", summary: "The document's exact bytes, as an attachment (Content-Disposition), with nosniff and its SHA-256 as ETag", result: map[string]any{"type": "string", "format": "binary"}},
+		{method: "GET", path: v1 + "/sites/{id}/archive.zip", tag: "archive", summary: "The property's archive package: index.json (valid against the schema api/archive-index.schema.json) and index.html, the plans of every floor (PNG, SVG), every document of the property and its buildings, floors and rooms the caller may see, and manifest-sha256.txt", result: map[string]any{"type": "string", "format": "binary"}},
+		{method: "GET", path: v1 + "/ledger", tag: "ledger", summary: "The ledger of a year (一房一账): the general ledger (one line per property: title, book and measured gross area, usable area by kind, rooms, book value and costs; with the reconciliation checks 账实 and 账证), or with agency_id that agency's sub-ledger (the rooms it uses)", query: []paramDoc{
+			q("year", paramDoc{"", "the year (default this year); areas are the register's now", map[string]any{"type": "integer"}}),
+			q("agency_id", paramDoc{"", "an agency's sub-ledger instead of the general ledger", uuidSchema()}),
+			q("format", paramDoc{"", "json or xlsx (sheets 总账 or 分户账, and 核对)", map[string]any{"type": "string", "enum": []string{"json", "xlsx"}, "default": "json"}}),
+			langParam}, result: map[string]any{"type": "object"}},
+		{method: "GET", path: v1 + "/ledger/entries", tag: "ledger", summary: "The entries of the ledger (book value, book area, costs, rent)", query: []paramDoc{
+			q("site_id", paramDoc{"", "only this property's", uuidSchema()}), q("year", paramDoc{"", "only this year's", map[string]any{"type": "integer"}})},
+			result: "LedgerEntryList"},
+		{method: "POST", path: v1 + "/ledger/entries", tag: "ledger", summary: "Record an entry of a property's ledger (money in yuan, book_area in m², two decimals; never changed: a correction is another entry, negative)", body: "LedgerEntry", status: 201, result: "LedgerEntry"},
 		{method: "GET", path: v1 + "/search", tag: "search", summary: "Rooms, people, agencies and buildings matching q (Chinese included)", query: []paramDoc{
 			q("q", paramDoc{"", "the text to look for (required)", map[string]any{"type": "string", "maxLength": searchMaxQuery}}),
 			q("limit", paramDoc{"", "at most this many hits", map[string]any{"type": "integer", "minimum": 1, "maximum": searchMaxLimit, "default": searchDefaultLimit}})},
@@ -250,6 +270,10 @@ func componentSchemas() []componentSchema {
 		{name: "RoomBatch", schema: roomBatchSchema()},
 		{name: "RoomBatchResult", wire: roomBatchOutJSON{}},
 		{name: "SearchResult", wire: searchJSON{}},
+		{name: "Document", wire: documentJSON{}},
+		{name: "LedgerEntry", wire: ledgerEntryJSON{}},
+		{name: "LedgerEntryList", wire: ledgerEntriesJSON{}},
+		{name: "DocumentList", wire: documentsJSON{}},
 		{name: "RoomFindings", wire: roomFindingsJSON{}},
 		{name: "Polygon", schema: map[string]any{"type": "object", "description": "GeoJSON Polygon (lon/lat, or local metres with crs=local)",
 			"required": []string{"type", "coordinates"},

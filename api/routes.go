@@ -55,6 +55,13 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 		get(v1+"/"+h.segment+"/{id}/history", s.historyHandler(h.entity))
 	}
 
+	collection(v1+"/documents", collectionRoutes{list: s.listDocuments, create: s.createDocument, get: s.getDocument,
+		delete: s.deleteDocument})
+	get(v1+"/documents/{id}/content", s.documentContent)
+	get(v1+"/sites/{id}/archive.zip", gated(s.exports, s.siteArchive))
+	get(v1+"/ledger", gated(s.reports, s.ledger))
+	collection(v1+"/ledger/entries", collectionRoutes{list: s.listLedgerEntries, create: s.createLedgerEntry})
+
 	get(v1+"/reports/over-standard", gated(s.reports, s.overStandardReport))
 	get(v1+"/search", s.search)
 

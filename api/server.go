@@ -15,6 +15,7 @@ import (
 
 	"officemap/api/tiles"
 	"officemap/floorplan"
+	"officemap/floorplan/archive"
 	"officemap/floorplan/exports"
 	"officemap/floorplan/identity"
 	"officemap/floorplan/identity/oidc"
@@ -34,6 +35,9 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// MaxBodyBytes caps request bodies (default 8 MiB); a larger body gets 413 body_too_large.
 	MaxBodyBytes int64
+	// MaxDocumentBytes caps a document uploaded to the archive (default archive.DefaultMaxSize, 64 MiB);
+	// the upload route's body may be that plus its form fields.
+	MaxDocumentBytes int64
 	// Actor is the user every request acts as in single-user mode (default "admin"). It is recorded in
 	// the history of every write. Deps.Identify or Deps.Identity replaces single-user mode.
 	Actor string
@@ -77,6 +81,9 @@ func (c Config) withDefaults() Config {
 	def(&c.ReadyTimeout, 2*time.Second)
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.MaxDocumentBytes <= 0 {
+		c.MaxDocumentBytes = archive.DefaultMaxSize
 	}
 	c.Heavy = c.Heavy.withDefaults()
 	if c.Actor == "" {
@@ -315,5 +322,7 @@ type storeReader interface {
 	floorplan.Reader
 	floorplan.FeatureSource
 	floorplan.Snapshotter
+	floorplan.DocumentReader
+	floorplan.LedgerEntryReader
 	Ping(ctx context.Context) error
 }

@@ -110,6 +110,8 @@ type recordJSON struct {
 	IssuedOn date   `json:"issued_on"`
 	Holder   string `json:"holder"`
 	Note     string `json:"note"`
+	// AreaM2 is the title's building area (建筑面积), 0 when it gives none.
+	AreaM2 float64 `json:"area_m2"`
 }
 
 func siteOut(s floorplan.Site) siteJSON {
@@ -118,7 +120,7 @@ func siteOut(s floorplan.Site) siteJSON {
 		JurisdictionID: optID(s.JurisdictionID), Version: s.Version}
 	for _, r := range s.Records {
 		out.Records = append(out.Records, recordJSON{Kind: r.Kind, Number: r.Number, IssuedOn: dateOf(r.IssuedOn),
-			Holder: r.Holder, Note: r.Note})
+			Holder: r.Holder, Note: r.Note, AreaM2: r.AreaM2})
 	}
 	return out
 }
@@ -131,7 +133,7 @@ func (j siteJSON) domain() floorplan.Site {
 		JurisdictionID: j.JurisdictionID.UUID()}
 	for _, r := range j.Records {
 		s.Records = append(s.Records, floorplan.OwnershipRecord{Kind: r.Kind, Number: r.Number,
-			IssuedOn: r.IssuedOn.Time, Holder: r.Holder, Note: r.Note})
+			IssuedOn: r.IssuedOn.Time, Holder: r.Holder, Note: r.Note, AreaM2: r.AreaM2})
 	}
 	return s
 }

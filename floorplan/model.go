@@ -50,6 +50,9 @@ type OwnershipRecord struct {
 	IssuedOn time.Time `json:"issued_on,omitzero"`
 	Holder   string    `json:"holder,omitempty"`
 	Note     string    `json:"note,omitempty"`
+	// AreaM2 is the building (gross) area the title gives (建筑面积, m²), 0 when it gives none: the ledger
+	// compares it with the gross area measured from the drawings (账实) and the book area (账证).
+	AreaM2 float64 `json:"area_m2,omitempty"`
 }
 
 // Site is a property (房产): one compound or plot with its buildings, title and category.

@@ -97,6 +97,7 @@ type Register struct {
 	std    *Standards
 	pol    Policy
 	now    func() time.Time
+	blobs  Blobs // nil: the store keeps document bytes (WithBlobs)
 
 	mu          sync.Mutex
 	subscribers []func(Changes)

@@ -37,6 +37,8 @@ type Store interface {
 	BulkLoader
 	Snapshotter
 	FeatureSource
+	DocumentStore
+	LedgerStore
 
 	// InTx runs fn with a Store whose writes all commit together, or none do when fn returns an error.
 	InTx(ctx context.Context, fn func(tx Store) error) error

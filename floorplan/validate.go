@@ -36,9 +36,15 @@ func (s Site) Validate(c Classification) error {
 		if blank(r.Kind) {
 			return Invalidf("site %q: ownership record %d has no kind", s.Name, i+1)
 		}
+		if !(r.AreaM2 >= 0 && r.AreaM2 <= maxTitleAreaM2) { // NaN fails too
+			return Invalidf("site %q: ownership record %d: area_m2 %v is not a building area in m² from 0 to %g", s.Name, i+1, r.AreaM2, float64(maxTitleAreaM2))
+		}
 	}
 	return nil
 }
+
+// maxTitleAreaM2 bounds a title's building area: 10 km² of floor space.
+const maxTitleAreaM2 = 1e7
 
 // checkTexts checks the site's text fields and those of its ownership records.
 func (s Site) checkTexts() error {

@@ -143,11 +143,11 @@ func (e *env) newAccounts(s store, opts identity.Options) (*serverAccounts, erro
 
 // register returns the one Register of a server: checked against the caller's scope with accounts,
 // allowing everything without.
-func (a *serverAccounts) register(s store) *floorplan.Register {
+func (a *serverAccounts) register(s store, opts ...floorplan.RegisterOption) *floorplan.Register {
 	if a == nil {
-		return floorplan.NewRegister(s)
+		return floorplan.NewRegister(s, opts...)
 	}
-	return api.NewRegister(s, a.svc)
+	return api.NewRegister(s, a.svc, opts...)
 }
 
 // bootstrap creates the first system administrator on a store without users and prints its one-time

@@ -132,7 +132,7 @@ func (e *env) newServerWith(s floorplan.Store, reg *floorplan.Register, acc *ser
 		deps.Now = time.Now // the identity.Service's clock (Options.Now nil)
 	}
 	cfg := api.Config{PublicURL: strings.TrimSpace(e.getenv(envPublicURL)), TrustForwarded: isOn(e.getenv(envTrustProxy)),
-		UsageMap: usages}
+		UsageMap: usages, MaxDocumentBytes: e.documentsLimit}
 	return api.NewServer(cfg, deps)
 }
 
@@ -180,7 +180,12 @@ func serveCmd(e *env) *cobra.Command {
 					return err
 				}
 			}
-			reg := acc.register(s)
+			docs, limit, err := documentsOptions(e.getenv)
+			if err != nil {
+				return err
+			}
+			e.documentsLimit = limit
+			reg := acc.register(s, docs...)
 			// The stored room states, recomputed after each midnight and each batch before a reader asks.
 			go reg.KeepStatesFresh(ctx)
 			return e.serve(ctx, e.newServerWith(s, reg, acc, f.usages), redacted(db), &f)
@@ -230,7 +235,12 @@ func demoCmd(e *env) *cobra.Command {
 					return err
 				}
 			}
-			reg := acc.register(s)
+			docs, limit, err := documentsOptions(e.getenv)
+			if err != nil {
+				return err
+			}
+			e.documentsLimit = limit
+			reg := acc.register(s, docs...)
 			if err := d.Load(floorplan.WithActor(ctx, "demo"), reg); err != nil {
 				return fmt.Errorf("loading the sample into %s: %w", redacted(db), err)
 			}

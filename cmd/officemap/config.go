@@ -1,6 +1,13 @@
 package main
 
-import "strings"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"officemap/floorplan"
+	"officemap/floorplan/archive"
+)
 
 // defaultDB is the embedded store's file when nothing else is configured (CONTRACT.md).
 const defaultDB = "./officemap.gpkg"
@@ -49,4 +56,33 @@ func resolveAddr(flag string, getenv func(string) string) string {
 // isPostgres reports whether a store location selects the PostGIS store.
 func isPostgres(db string) bool {
 	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// The electronic archive: OFFICEMAP_DOCUMENTS_DIR keeps documents' bytes in that directory (archive.Dir)
+// instead of the store; OFFICEMAP_DOCUMENTS_MAX_BYTES caps an upload (default archive.DefaultMaxSize).
+const (
+	envDocumentsDir      = "OFFICEMAP_DOCUMENTS_DIR"
+	envDocumentsMaxBytes = "OFFICEMAP_DOCUMENTS_MAX_BYTES"
+)
+
+// documentsOptions returns the register options of the archive's configuration, and the upload limit
+// (0: the default).
+func documentsOptions(getenv func(string) string) ([]floorplan.RegisterOption, int64, error) {
+	var opts []floorplan.RegisterOption
+	if dir := strings.TrimSpace(getenv(envDocumentsDir)); dir != "" {
+		d, err := archive.OpenDir(dir)
+		if err != nil {
+			return nil, 0, fmt.Errorf("%s: %w", envDocumentsDir, err)
+		}
+		opts = append(opts, floorplan.WithBlobs(d))
+	}
+	var limit int64
+	if v := strings.TrimSpace(getenv(envDocumentsMaxBytes)); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 || n > 4<<30 {
+			return nil, 0, fmt.Errorf("%s is %q: it must be a number of bytes from 1 to %d", envDocumentsMaxBytes, v, int64(4<<30))
+		}
+		limit = n
+	}
+	return opts, limit, nil
 }

@@ -1,6 +1,11 @@
 package main
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 func TestResolveDB(t *testing.T) {
 	tests := []struct {
@@ -49,5 +54,28 @@ func TestResolveAddr(t *testing.T) {
 	}
 	if got := resolveAddr("", func(string) string { return "" }); got != "127.0.0.1:8080" {
 		t.Errorf("default addr = %q", got)
+	}
+}
+
+// TestDocumentsOptions: the archive's settings — a directory for the bytes (made when missing) and an
+// upload limit — and a clear error for a limit that is not a number of bytes.
+func TestDocumentsOptions(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "docs")
+	env := map[string]string{envDocumentsDir: dir, envDocumentsMaxBytes: "1048576"}
+	opts, limit, err := documentsOptions(func(k string) string { return env[k] })
+	if err != nil || len(opts) != 1 || limit != 1<<20 {
+		t.Fatalf("documentsOptions = %d options, %d, %v; want the directory and 1 MiB", len(opts), limit, err)
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		t.Errorf("the documents directory was not made: %v", err)
+	}
+	for _, bad := range []string{"64MB", "0", "-1", "99999999999999"} {
+		env[envDocumentsMaxBytes] = bad
+		if _, _, err := documentsOptions(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), envDocumentsMaxBytes) {
+			t.Errorf("limit %q: %v; want an error naming %s", bad, err, envDocumentsMaxBytes)
+		}
+	}
+	if opts, limit, err := documentsOptions(func(string) string { return "" }); err != nil || opts != nil || limit != 0 {
+		t.Errorf("no settings: %v, %d, %v; want the defaults", opts, limit, err)
 	}
 }

@@ -34,6 +34,9 @@ type env struct {
 	// db and addr are the --db and --addr flags as given (resolved with the environment by resolveDB and
 	// resolveAddr).
 	db, addr string
+	// documentsLimit caps a document upload (OFFICEMAP_DOCUMENTS_MAX_BYTES; 0: the default), as serve and
+	// demo read it.
+	documentsLimit int64
 }
 
 // run executes one command line.

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -141,20 +142,21 @@ func TestDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
+	ctx := context.Background()
 	data := []byte("%PDF-1.4 title")
 	sum := sha256.Sum256(data)
 	sha := hex.EncodeToString(sum[:])
 	if d.Has(sha) {
 		t.Fatal("Has before Put")
 	}
-	if err := d.Put(sha, bytes.NewReader(data)); err != nil {
+	if err := d.Put(ctx, sha, int64(len(data)), bytes.NewReader(data)); err != nil {
 		t.Fatal(err)
 	}
 	// A second Put of the same hash keeps the first bytes and does not read its reader.
-	if err := d.Put(sha, iotestErrReader{}); err != nil {
+	if err := d.Put(ctx, sha, int64(len(data)), iotestErrReader{}); err != nil {
 		t.Errorf("second Put: %v", err)
 	}
-	rc, err := d.Open(sha)
+	rc, err := d.Open(ctx, sha)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +171,7 @@ func TestDir(t *testing.T) {
 
 	// Bytes that do not hash to the name are refused and leave nothing.
 	other := strings.Repeat("ab", 32)
-	if err := d.Put(other, bytes.NewReader(data)); !errors.Is(err, ErrBadHash) {
+	if err := d.Put(ctx, other, int64(len(data)), bytes.NewReader(data)); !errors.Is(err, ErrBadHash) {
 		t.Errorf("Put with a wrong hash = %v; want ErrBadHash", err)
 	}
 	if d.Has(other) {
@@ -179,16 +181,20 @@ func TestDir(t *testing.T) {
 	if len(entries) != 0 {
 		t.Errorf("a refused Put left %v", entries)
 	}
+	// The right bytes under a wrong size are refused too.
+	if err := d.Put(ctx, other, 3, bytes.NewReader(data)); !errors.Is(err, ErrBadHash) {
+		t.Errorf("Put with a wrong size = %v; want ErrBadHash", err)
+	}
 	// No name other than a hash reaches the file system.
 	for _, bad := range []string{"../../x", "../" + sha[3:], strings.ToUpper(sha), sha + "/..", ""} {
-		if err := d.Put(bad, bytes.NewReader(data)); err == nil {
+		if err := d.Put(ctx, bad, int64(len(data)), bytes.NewReader(data)); err == nil {
 			t.Errorf("Put(%q) accepted", bad)
 		}
-		if _, err := d.Open(bad); !errors.Is(err, ErrNoBlob) {
+		if _, err := d.Open(ctx, bad); !errors.Is(err, ErrNoBlob) {
 			t.Errorf("Open(%q) = %v; want ErrNoBlob", bad, err)
 		}
 	}
-	if _, err := d.Open(strings.Repeat("0", 64)); !errors.Is(err, ErrNoBlob) {
+	if _, err := d.Open(ctx, strings.Repeat("0", 64)); !errors.Is(err, ErrNoBlob) {
 		t.Errorf("Open of a hash not held = %v; want ErrNoBlob", err)
 	}
 }

@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -9,10 +10,12 @@ import (
 	"io/fs"
 	"os"
 	"path"
+
+	"officemap/floorplan"
 )
 
 // ErrNoBlob is returned by Dir.Open for a hash the directory does not hold.
-var ErrNoBlob = errors.New("archive: no such blob")
+var ErrNoBlob = fmt.Errorf("archive: no such blob: %w", floorplan.ErrNotFound)
 
 // Dir keeps document bytes in a directory the operator configures, as ab/cd/abcd…(64 hex digits) by their
 // SHA-256. It is opened with os.Root, so nothing it does can leave the directory, and the only names it
@@ -40,10 +43,10 @@ func (d *Dir) Close() error { return d.root.Close() }
 // blobPath is the relative path of a blob.
 func blobPath(sha string) string { return path.Join(sha[:2], sha[2:4], sha) }
 
-// Put stores the bytes of r under sha, their SHA-256, checking it as they are written: bytes that do not
-// hash to sha are refused (ErrBadHash) and leave nothing. A blob already held is kept as it is (the bytes
-// are the same by their hash) and r is not read.
-func (d *Dir) Put(sha string, r io.Reader) error {
+// Put stores the size bytes of r under sha, their SHA-256, checking both as they are written: bytes that
+// do not match are refused (ErrBadHash) and leave nothing. A blob already held is kept as it is (the bytes
+// are the same by their hash) and r is not read. It implements floorplan.Blobs.
+func (d *Dir) Put(ctx context.Context, sha string, size int64, r io.Reader) error {
 	if !ValidSHA256(sha) {
 		return fmt.Errorf("archive: %q is not a SHA-256", sha)
 	}
@@ -60,15 +63,15 @@ func (d *Dir) Put(sha string, r io.Reader) error {
 		return fmt.Errorf("archive: blob %s: %w", sha, err)
 	}
 	h := sha256.New()
-	_, err = io.Copy(io.MultiWriter(f, h), r)
+	n, err := io.Copy(io.MultiWriter(f, h), readerCtx{ctx, r})
 	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil && hex.EncodeToString(h.Sum(nil)) != sha {
-		err = fmt.Errorf("%w: %s", ErrBadHash, sha)
+	if err == nil && (hex.EncodeToString(h.Sum(nil)) != sha || n != size) {
+		err = fmt.Errorf("%w: %d bytes for the %d bytes of %s", ErrBadHash, n, size, sha)
 	}
 	if err == nil {
 		err = d.root.Rename(tmp, name)
@@ -80,8 +83,8 @@ func (d *Dir) Put(sha string, r io.Reader) error {
 	return nil
 }
 
-// Open returns the blob stored under sha, or ErrNoBlob.
-func (d *Dir) Open(sha string) (io.ReadCloser, error) {
+// Open returns the blob stored under sha, or ErrNoBlob (which wraps floorplan.ErrNotFound).
+func (d *Dir) Open(_ context.Context, sha string) (io.ReadCloser, error) {
 	if !ValidSHA256(sha) {
 		return nil, fmt.Errorf("%w: %q is not a SHA-256", ErrNoBlob, sha)
 	}
@@ -100,3 +103,18 @@ func (d *Dir) Has(sha string) bool {
 	_, err := d.root.Stat(blobPath(sha))
 	return err == nil
 }
+
+// readerCtx stops reading when ctx is done (a client that hung up mid-upload).
+type readerCtx struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (r readerCtx) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return r.r.Read(p)
+}
+
+var _ floorplan.Blobs = (*Dir)(nil)

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"officemap/floorplan"
 )
 
 // DefaultMaxSize is the upload limit when the operator sets none: 64 MiB, enough for a scanned title
@@ -15,9 +17,10 @@ const DefaultMaxSize = 64 << 20
 
 // Upload errors. Each is wrapped with the figures of the file refused.
 var (
-	ErrEmpty   = errors.New("archive: the file is empty")
-	ErrTooBig  = errors.New("archive: the file is larger than the limit")
-	ErrBadHash = errors.New("archive: the bytes do not match their SHA-256")
+	ErrEmpty  = errors.New("archive: the file is empty")
+	ErrTooBig = errors.New("archive: the file is larger than the limit")
+	// ErrBadHash wraps floorplan.ErrInvalid, as the stores' refusal of such bytes does.
+	ErrBadHash = fmt.Errorf("archive: the bytes do not match their SHA-256 or size: %w", floorplan.ErrInvalid)
 )
 
 // Spooled is an upload read to its end into a temporary file, with what the archive keeps of it. Close
@@ -73,11 +76,8 @@ func Spool(r io.Reader, name, dir string, max int64) (*Spooled, error) {
 // Read reads the spooled bytes from the start (after Spool) onwards.
 func (s *Spooled) Read(p []byte) (int, error) { return s.file.Read(p) }
 
-// Rewind sets the next Read back to the first byte.
-func (s *Spooled) Rewind() error {
-	_, err := s.file.Seek(0, io.SeekStart)
-	return err
-}
+// Seek sets where the next Read reads from, as io.Seeker.
+func (s *Spooled) Seek(offset int64, whence int) (int64, error) { return s.file.Seek(offset, whence) }
 
 // Close removes the temporary file.
 func (s *Spooled) Close() error {

@@ -19,6 +19,7 @@ var partTriggers = []string{"rooms_parts_insert", "rooms_parts_update", "rooms_p
 // downgradeV11 makes the register at path one of schema version 10: no stored parts, no counters.
 func downgradeV11(t *testing.T, path string) {
 	t.Helper()
+	downgradeV12(t, path)
 	qs := []string{`DROP TABLE part_results`, `DROP TABLE part_counters`,
 		`DELETE FROM gpkg_contents WHERE table_name IN ('part_results', 'part_counters')`}
 	for _, name := range partTriggers {

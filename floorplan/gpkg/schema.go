@@ -45,7 +45,10 @@ const (
 //	   (sqlMigrateV9, staff.go).
 //	10: the stored room states, room_states and room_states_day (sqlMigrateV10, states.go).
 //	11: the stored parts, part_results and part_counters, and their triggers (sqlMigrateV11, partresults.go).
-const schemaVersion = 11
+//	12: the electronic archive, documents, document_blobs and document_blob_parts (sqlMigrateV12,
+//	    documents.go).
+//	13: the ledger's entries, ledger_entries (sqlMigrateV13, ledger.go).
+const schemaVersion = 13
 
 // schemaDefinition marks a file as an officemap register in gpkg_extensions (extension
 // officemap_register); the version is in officemap_schema. A file of version 1 carries
@@ -355,6 +358,8 @@ var migrations = []func(ctx context.Context, q querier) error{
 	execStep(sqlMigrateV9),      // the bureau's keys of people and agencies (staff.go)
 	execStep(sqlMigrateV10),     // the stored room states (states.go)
 	execStep(sqlMigrateV11),     // the stored parts (partresults.go)
+	execStep(sqlMigrateV12),     // the electronic archive (documents.go)
+	execStep(sqlMigrateV13),     // the ledger's entries (ledger.go)
 }
 
 // execStep returns the migration step that runs stmts.
@@ -763,7 +768,11 @@ var sqlSchema = sqlRegister + `
 -- The stored room states (schema version 10) ---------------------------------------------------------------
 ` + sqlMigrateV10 + `
 -- The stored parts (schema version 11) --------------------------------------------------------------------
-` + sqlMigrateV11
+` + sqlMigrateV11 + `
+-- The electronic archive (schema version 12) ----------------------------------------------------------------
+` + sqlMigrateV12 + `
+-- The ledger's entries (schema version 13) ------------------------------------------------------------------
+` + sqlMigrateV13
 
 // sqlRTreeIndex is the gpkg_rtree_index extension of the geometry column geom of the feature table <t>:
 // the R-tree rtree_<t>_geom and the triggers that keep it in step with the table, as OGC 12-128r19 Annex

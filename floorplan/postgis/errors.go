@@ -74,6 +74,9 @@ var constraintErrors = map[string]struct {
 	msg  string
 }{
 	"floors_ordinal_key":                  {floorplan.ErrInvalid, "the building already has a floor with this ordinal and name"},
+	"documents_one_successor":             {floorplan.ErrConflict, "the document already has a newer version: supersede that one"},
+	"documents_version_chain":             {floorplan.ErrInvalid, "a new version must supersede a live document of the same subject"},
+	"documents_site_id_fkey":              {floorplan.ErrInvalid, "unknown site"},
 	"buildings_source_id_key":             {floorplan.ErrInvalid, "the site already has a building with this source id"},
 	"sites_pkey":                          {floorplan.ErrInvalid, "a site with this id already exists"},
 	"buildings_pkey":                      {floorplan.ErrInvalid, "a building with this id already exists"},

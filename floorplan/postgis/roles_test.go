@@ -3,6 +3,7 @@ package postgis_test
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"net/url"
@@ -166,6 +167,16 @@ func TestRoles(t *testing.T) {
 		t.Errorf("the audit log after the purge: %d records, Verify %d, %v", len(recs), broken, err)
 	}
 
+	// The archive and the ledger as the app role: a document filed and hidden, a ledger entry appended.
+	data := "%PDF-1.4 roles"
+	sum := sha256.Sum256([]byte(data))
+	doc := floorplan.Document{SubjectType: floorplan.SubjectSite, SubjectID: f.site.ID, DocType: "photo", Name: "a.pdf",
+		SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data)), MediaType: "application/pdf"}
+	must(t, s.Blobs().Put(f.ctx, doc.SHA256, doc.Size, strings.NewReader(data)))
+	must(t, s.CreateDocument(f.ctx, &doc))
+	must(t, s.HideDocument(f.ctx, doc.ID, "planner", "test"))
+	must(t, s.AddLedgerEntry(f.ctx, &floorplan.LedgerEntry{SiteID: f.site.ID, Year: 2026, Kind: floorplan.LedgerUtilities, Amount: 1}))
+
 	_, err = app.Exec(ctx, `INSERT INTO history (entity, entity_id, op, actor, effective)
 VALUES ('room', gen_random_uuid(), 'insert', 'test:roles', current_date)`)
 	if err != nil {
@@ -198,6 +209,10 @@ VALUES ('room', gen_random_uuid(), 'insert', 'test:roles', current_date)`)
 		{"delete the audit head", `DELETE FROM audit_head`, "42501"},
 		{"retention", `UPDATE audit_settings SET min_retention = interval '0'`, "42501"},
 		{"grant itself", `SELECT officemap_grant_app(current_user)`, "42501"},
+		{"delete a document's bytes", `DELETE FROM document_blob_parts`, "42501"},
+		{"change a ledger entry", `UPDATE ledger_entries SET amount = 2`, "42501"},
+		{"delete a document", `DELETE FROM documents`, "42501"},
+		{"grant more", `INSERT INTO officemap_app_grants VALUES ('x', 'SELECT')`, "42501"},
 	}
 	for _, tt := range refused {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,6 +15,7 @@
 package sample
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"time"
@@ -36,6 +37,10 @@ type Dataset struct {
 	Agencies      []floorplan.Agency
 	People        []floorplan.Person
 	Assignments   []floorplan.Assignment
+	// Documents are the archive's documents with their bytes, and LedgerEntries the ledger's lines of this
+	// year (archive.go).
+	Documents     []SampleDocument
+	LedgerEntries []floorplan.LedgerEntry
 }
 
 // Build returns the demo compound as it stands on day today (taken as a calendar day): dates of
@@ -48,11 +53,13 @@ func Build(today time.Time) *Dataset {
 	g.compound()
 	g.story()
 	g.approvals()
+	g.archive()
 	return g.d
 }
 
 // Load writes the dataset through the register in one transaction (Register.Batch): agencies (parents first), sites,
-// buildings, floors, rooms, people and assignments, with their fixed ids. Either all of it is written or
+// buildings, floors, rooms, people and assignments, the archive's documents (their bytes in the store) and the
+// ledger's entries, with their fixed ids. Either all of it is written or
 // none. The dataset itself is not changed: each record is copied before the store's Create method fills
 // it in.
 func (d *Dataset) Load(ctx context.Context, reg *floorplan.Register) error {
@@ -78,7 +85,19 @@ func (d *Dataset) Load(ctx context.Context, reg *floorplan.Register) error {
 		if err := create(ctx, d.People, tx.CreatePerson, func(p floorplan.Person) string { return "person " + p.Name }); err != nil {
 			return err
 		}
-		return create(ctx, d.Assignments, tx.CreateAssignment, func(a floorplan.Assignment) string { return "assignment " + a.ID.String() })
+		if err := create(ctx, d.Assignments, tx.CreateAssignment, func(a floorplan.Assignment) string { return "assignment " + a.ID.String() }); err != nil {
+			return err
+		}
+		for _, doc := range d.Documents {
+			c := doc.Document
+			if err := tx.Blobs().Put(ctx, c.SHA256, c.Size, bytes.NewReader(doc.Data)); err != nil {
+				return fmt.Errorf("sample: document %s: %w", c.Name, err)
+			}
+			if err := tx.CreateDocument(ctx, &c); err != nil {
+				return fmt.Errorf("sample: document %s: %w", c.Name, err)
+			}
+		}
+		return create(ctx, d.LedgerEntries, tx.AddLedgerEntry, func(e floorplan.LedgerEntry) string { return "ledger entry " + string(e.Kind) })
 	})
 	return err
 }

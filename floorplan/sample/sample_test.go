@@ -1,7 +1,13 @@
 package sample_test
 
 import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
 	"math"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -10,6 +16,8 @@ import (
 	"github.com/paulmach/orb"
 
 	"officemap/floorplan"
+	"officemap/floorplan/archive"
+	"officemap/floorplan/gpkg"
 	"officemap/floorplan/sample"
 	"officemap/geo"
 )
@@ -465,5 +473,49 @@ func TestJurisdictions(t *testing.T) {
 	}
 	if in != 1 || agencies != 1 {
 		t.Errorf("in 天宁区: %d sites, %d agencies; want 1 and 1", in, agencies)
+	}
+}
+
+// TestSampleLedgerAndArchive: loaded, the demo's ledger finds the centre's title area 8 % over its measured
+// gross area (账实) and nothing else, and its archive misses the centre's completion drawings (缺档).
+func TestSampleLedgerAndArchive(t *testing.T) {
+	ctx := floorplan.WithActor(context.Background(), "test")
+	s, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "demo.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	today := floorplan.DayOf(time.Now())
+	d := sample.Build(today)
+	if err := d.Load(ctx, floorplan.NewRegister(s)); err != nil {
+		t.Fatal(err)
+	}
+	l, err := floorplan.BuildLedger(ctx, s, today.Year(), uuid.Nil, nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Checks) != 1 || l.Checks[0].Check != "title_vs_measured" || l.Checks[0].SiteID != d.Sites[0].ID ||
+		math.Abs(l.Checks[0].DiffPct+7.41) > 0.01 {
+		t.Errorf("ledger checks %+v; want the centre's 账实 check alone (measured 7.41 %% under the title)", l.Checks)
+	}
+	docs, err := s.Documents(ctx, floorplan.DocumentFilter{SiteID: d.Sites[0].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held []string
+	for _, doc := range docs {
+		held = append(held, doc.DocType)
+		rc, err := s.Blobs().Open(ctx, doc.SHA256)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		sum := sha256.Sum256(b)
+		if hex.EncodeToString(sum[:]) != doc.SHA256 || !bytes.HasPrefix(b, []byte("%PDF-1.4")) {
+			t.Errorf("document %s: its bytes are not the PDF filed", doc.Name)
+		}
+	}
+	if got := archive.DefaultChecklist().Missing(d.Sites[0].Category, string(d.Sites[0].Ownership), held); len(got) != 1 || got[0] != "completion_drawings" {
+		t.Errorf("the centre's archive misses %v; want [completion_drawings]", got)
 	}
 }

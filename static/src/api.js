@@ -122,7 +122,7 @@ function remember(key, entry) {
 }
 
 /**
- * upload POSTs a file (a Blob) as the body of path with XMLHttpRequest, which, unlike fetch, tells how the
+ * upload POSTs a file (a Blob, or a FormData: multipart) as the body of path with XMLHttpRequest, which, unlike fetch, tells how the
  * upload goes: onProgress(loaded, total) as the bytes go out, onSent() once the whole body is out (the
  * server is at work). Returns {data, status}; a refusal is thrown as an ApiError, as request does.
  */
@@ -133,8 +133,8 @@ export function upload(path, file, {onProgress, onSent} = {}) {
     x.open('POST', path);
     x.setRequestHeader('Accept', 'application/json');
     x.setRequestHeader('Accept-Language', lang() === 'en' ? 'en' : 'zh-CN');
-    x.setRequestHeader('Content-Type', 'application/octet-stream');
-    x.upload.addEventListener('progress', (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size));
+    if (!(file instanceof FormData)) x.setRequestHeader('Content-Type', 'application/octet-stream'); // a form sets its own
+    x.upload.addEventListener('progress', (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size ?? 0));
     x.upload.addEventListener('load', () => onSent?.());
     x.addEventListener('load', () => {
       let data = null;

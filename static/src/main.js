@@ -17,6 +17,7 @@ import {noteSessionEnded, passwordForm, rolesText, signInPage, totpForm, userMen
 import * as audit from './audit.js';
 import * as admin from './admin.js';
 import * as importPage from './importpage.js';
+import * as registerPage from './registerpage.js';
 import * as staffPage from './staffpage.js';
 
 /**
@@ -32,7 +33,7 @@ function basemap() {
   return {url, attribution: meta('officemap-basemap-attribution')};
 }
 
-const VIEWS = {map: 'map-view', dashboard: 'dashboard-view', import: 'import-view', staff: 'staff-view', audit: 'audit-view', admin: 'admin-view'};
+const VIEWS = {map: 'map-view', dashboard: 'dashboard-view', register: 'register-view', import: 'import-view', staff: 'staff-view', audit: 'audit-view', admin: 'admin-view'};
 
 const page = {
   name: 'boot', // boot, signin, password, totp, app, error
@@ -49,13 +50,14 @@ function setPage(name) {
 
 /**
  * The tabs the user's roles may see, in order: the map (read), the dashboard (report), the import page
- * (import, with read: it lands on the map), the staff import page (import or write_people, with personal
+ * (import, with read: it lands on the map), the property register (read), the staff import page (import or write_people, with personal
  * data; reached from the import page when that is offered), the audit log (audit_read), the administrators' page.
  */
 function allowedTabs() {
   const tabs = [];
   if (can('read')) tabs.push('map');
   if (can('report')) tabs.push('dashboard');
+  if (can('read')) tabs.push('register');
   if (can('read') && can('import')) tabs.push('import');
   if (can('read') && seesPersonal() && (can('import') || can('write_people'))) tabs.push('staff');
   if (accounts() && can('audit_read')) tabs.push('audit');
@@ -86,6 +88,7 @@ function route() {
     app.showTab(tab);
     app.followHash(tab); // the map's view in the address: #/map?b=…&f=…&r=… (app.js)
   }
+  if (tab === 'register') registerPage.show(document.getElementById('register-view'));
   if (tab === 'audit') showAudit();
   if (tab === 'admin') admin.show(document.getElementById('admin-view'));
   if (tab === 'staff') staffPage.show(document.getElementById('staff-view'));
