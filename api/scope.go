@@ -60,13 +60,15 @@ type scopeCache struct {
 const maxCachedScopes = 1024
 
 // scopeOf returns the request's scope: its caller's grants over the register as it is now, computed once
-// per revision and set of grants.
+// per revision and set of grants. The revision is the one the tiles read (at most every 200 ms, at once after
+// a write through this server): a change of agencies or places made through another server reaches the
+// scopes here within that time, as it reaches the tiles.
 func (s *Server) scopeOf(ctx context.Context) (scope, error) {
 	c, ok := identity.CallerFrom(ctx)
 	if !ok {
 		return everything, nil
 	}
-	rev, err := s.store.Revision(ctx)
+	rev, err := s.tiles.Revision(ctx, s.store.Revision)
 	if err != nil {
 		return scope{}, err
 	}

@@ -215,6 +215,7 @@ func NewServer(cfg Config, deps Deps) *Server {
 	// Caches follow the register's changes (and, across servers, its revision).
 	reg.Subscribe(func(c floorplan.Changes) {
 		s.assessor.Invalidate()
+		s.tiles.Changed() // the revision the tiles and the read scopes key on
 		for _, l := range c.Layers {
 			s.tiles.Invalidate(l)
 		}

@@ -258,6 +258,17 @@ func (h *Handler) Invalidate(layer floorplan.Layer) {
 	h.cache.dropLayer(layer)
 }
 
+// Revision returns the register's revision as the tiles' cache keys read it, at most once per
+// Options.RevisionTTL (read is the store's Revision), so that other caches of the server keyed on it (the
+// read scopes) cost no round trip on a hit either.
+func (h *Handler) Revision(ctx context.Context, read func(context.Context) (int64, error)) (int64, error) {
+	return h.revs.get(ctx, read)
+}
+
+// Changed forgets the revision kept after a write made through this server, whatever it touched: the
+// next Revision reads it again.
+func (h *Handler) Changed() { h.revs.expire() }
+
 // CacheStats reports how many tiles and bytes the cache holds.
 func (h *Handler) CacheStats() (tiles int, bytes int64) { return h.cache.stats() }
 
