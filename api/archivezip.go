@@ -197,10 +197,10 @@ func (s *Server) archiveDocuments(r *http.Request, sc scope, site uuid.UUID, ind
 	if err != nil {
 		return nil, err
 	}
-	blobs := s.register.Blobs()
+	blobs, shown := s.register.Blobs(), s.documentsShown(sc)
 	var out []archive.PackageDoc
 	for _, d := range docs {
-		if ok, err := s.documentVisible(ctx, sc, d); err != nil {
+		if ok, err := shown(ctx, d); err != nil {
 			return nil, err
 		} else if !ok {
 			continue

@@ -193,13 +193,11 @@ func documentIn(f map[string]string) (floorplan.Document, error) {
 
 // checkDocType refuses a document type the deployment does not know.
 func (s *Server) checkDocType(code string) error {
+	var codes []string
 	for _, t := range archive.DefaultDocTypes() {
 		if t.Code == code {
 			return nil
 		}
-	}
-	codes := make([]string, 0, 12)
-	for _, t := range archive.DefaultDocTypes() {
 		codes = append(codes, t.Code)
 	}
 	return badParam("doc_type", fmt.Sprintf("is %q; known types: %s", code, strings.Join(codes, ", ")))
@@ -256,16 +254,11 @@ func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := documentsJSON{Documents: make([]documentJSON, 0, len(docs))}
-	seen := map[uuid.UUID]bool{}
+	shown := s.documentsShown(sc)
 	for _, d := range docs {
-		ok, known := seen[d.SubjectID]
-		if !known {
-			if ok, err = s.documentVisible(r.Context(), sc, d); err != nil {
-				return err
-			}
-			seen[d.SubjectID] = ok
-		}
-		if ok {
+		if ok, err := shown(r.Context(), d); err != nil {
+			return err
+		} else if ok {
 			out.Documents = append(out.Documents, documentOut(d))
 		}
 	}
@@ -431,6 +424,22 @@ func (s *Server) documentVisible(ctx context.Context, sc scope, d floorplan.Docu
 		}
 	}
 	return false, nil
+}
+
+// documentsShown is documentVisible for the documents of one request: each subject decided once, however
+// many documents it has.
+func (s *Server) documentsShown(sc scope) func(ctx context.Context, d floorplan.Document) (bool, error) {
+	seen := map[uuid.UUID]bool{}
+	return func(ctx context.Context, d floorplan.Document) (bool, error) {
+		if ok, known := seen[d.SubjectID]; known {
+			return ok, nil
+		}
+		ok, err := s.documentVisible(ctx, sc, d)
+		if err == nil {
+			seen[d.SubjectID] = ok
+		}
+		return ok, err
+	}
 }
 
 // usesRooms reports whether a caller scoped by agency sees a room the filter keeps (their agencies use

@@ -24,7 +24,7 @@ import (
 // day is before today, or the states are stale, the first reader (States) recomputes them all, once:
 // single-flight within a process, and across servers through LockStates, taken in the recomputing
 // transaction. The recomputation evaluates the register agency by agency (EvaluateParts) and writes the
-// states part by part (StateStreamer), so that it never holds the whole register; a server recomputes
+// states part by part (ClearRoomStates, PutRoomStates, SetStatesDay), so that it never holds the whole register; a server recomputes
 // them ahead of its readers (KeepStatesFresh: after each midnight and each batch), and gen once its
 // batches are in (RefreshStates).
 //
@@ -73,12 +73,18 @@ type StateStore interface {
 	PutRoomStates(ctx context.Context, states []StoredStatus) error
 	// DeleteRoomStates removes the states of the rooms ids; a room without one is not an error.
 	DeleteRoomStates(ctx context.Context, ids []uuid.UUID) error
-	// ReplaceRoomStates replaces every stored state by states, and records day as the day they are for.
-	ReplaceRoomStates(ctx context.Context, day time.Time, states []StoredStatus) error
+	// ClearRoomStates removes every stored state; StatesDay is then the zero time until SetStatesDay. A
+	// recomputation of every state is ClearRoomStates, PutRoomStates part by part, SetStatesDay, in one
+	// transaction (recomputeStates), so that it never holds every state at once.
+	ClearRoomStates(ctx context.Context) error
+	// SetStatesDay records day as the day the stored states were all computed for.
+	SetStatesDay(ctx context.Context, day time.Time) error
+	// RoomStateIDs returns the rooms that have a stored state, in no particular order (CheckStates).
+	RoomStateIDs(ctx context.Context) ([]uuid.UUID, error)
 	// RoomStates returns the stored states of the rooms ids, or of every room for nil ids, in no particular
 	// order; rooms without a state are left out.
 	RoomStates(ctx context.Context, ids []uuid.UUID) ([]StoredStatus, error)
-	// StatesDay returns the day the stored states were last all computed for (ReplaceRoomStates), or the
+	// StatesDay returns the day the stored states were last all computed for (SetStatesDay), or the
 	// zero time when they never were or are marked stale since.
 	StatesDay(ctx context.Context) (time.Time, error)
 	// MarkStatesStale records that the stored states may be wrong anywhere (StatesDay is then the zero
@@ -87,19 +93,6 @@ type StateStore interface {
 	// LockStates, inside a transaction, waits for any other transaction that holds it to end and holds it
 	// until its own ends, so that the states are recomputed by one server at a time.
 	LockStates(ctx context.Context) error
-}
-
-// StateStreamer is a StateStore that also takes a recomputation of every state part by part, so that it
-// never holds them all (recomputeStates: ClearRoomStates, PutRoomStates for each part, SetStatesDay, in
-// one transaction), and lists the rooms with a state (CheckStates). Both stores implement it; a
-// StateStore that does not gets every state at once (ReplaceRoomStates).
-type StateStreamer interface {
-	// ClearRoomStates removes every stored state; StatesDay is then the zero time until SetStatesDay.
-	ClearRoomStates(ctx context.Context) error
-	// SetStatesDay records day as the day the stored states were all computed for.
-	SetStatesDay(ctx context.Context, day time.Time) error
-	// RoomStateIDs returns the rooms that have a stored state, in no particular order.
-	RoomStateIDs(ctx context.Context) ([]uuid.UUID, error)
 }
 
 // statesFlush is how many states recomputeStates gathers from the parts before it writes them.
@@ -146,26 +139,13 @@ func (g *Register) writeStates(ctx context.Context, tx Store, seedRooms, seedPeo
 }
 
 // recomputeStates evaluates the whole register through tx as of day, agency by agency (EvaluateParts),
-// and replaces every stored state by the result, when tx keeps states: part by part when tx is a
-// StateStreamer, else all at once.
+// and replaces every stored state by the result, part by part, when tx keeps states.
 func (g *Register) recomputeStates(ctx context.Context, tx Store, day time.Time) error {
 	ss, ok := stateStore(tx)
 	if !ok {
 		return nil
 	}
-	st, streams := tx.(StateStreamer)
-	if !streams {
-		var states []StoredStatus
-		err := g.evaluateParts(ctx, tx, day, nil, func(p *Report) error {
-			states = appendStates(states, p.Rooms, day)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		return ss.ReplaceRoomStates(ctx, day, states)
-	}
-	if err := st.ClearRoomStates(ctx); err != nil {
+	if err := ss.ClearRoomStates(ctx); err != nil {
 		return err
 	}
 	states := make([]StoredStatus, 0, statesFlush)
@@ -183,7 +163,7 @@ func (g *Register) recomputeStates(ctx context.Context, tx Store, day time.Time)
 	if err := ss.PutRoomStates(ctx, states); err != nil {
 		return err
 	}
-	return st.SetStatesDay(ctx, day)
+	return ss.SetStatesDay(ctx, day)
 }
 
 // appendStates appends the states of rooms, results of an evaluation of day, to states.
@@ -389,7 +369,7 @@ type StateDiff struct {
 // CheckStates evaluates the whole register as of today and compares it with the stored states, as a
 // reader finds them: states of an earlier day, or marked stale by a batch, are recomputed first (States).
 // It returns the differences by room id, and the number of live rooms compared. It evaluates and compares
-// agency by agency (EvaluateParts) when the store is a StateStreamer, else the whole register at once.
+// agency by agency (EvaluateParts).
 func (g *Register) CheckStates(ctx context.Context) ([]StateDiff, int, error) {
 	ss, ok := stateStore(g.store)
 	if !ok {
@@ -398,10 +378,6 @@ func (g *Register) CheckStates(ctx context.Context) ([]StateDiff, int, error) {
 	today := DayOf(g.now())
 	if err := g.freshen(ctx, ss, today); err != nil {
 		return nil, 0, err
-	}
-	st, streams := g.store.(StateStreamer)
-	if !streams {
-		return g.checkWhole(ctx, ss, today)
 	}
 	var diffs []StateDiff
 	live := map[uuid.UUID]struct{}{}
@@ -427,7 +403,7 @@ func (g *Register) CheckStates(ctx context.Context) ([]StateDiff, int, error) {
 		return nil, 0, err
 	}
 	// States of rooms that are not live.
-	ids, err := st.RoomStateIDs(ctx)
+	ids, err := ss.RoomStateIDs(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -441,25 +417,6 @@ func (g *Register) CheckStates(ctx context.Context) ([]StateDiff, int, error) {
 	}
 	slices.SortFunc(diffs, func(a, b StateDiff) int { return compareID(a.RoomID, b.RoomID) })
 	return diffs, len(live), nil
-}
-
-// checkWhole is CheckStates with one evaluation of the whole register.
-func (g *Register) checkWhole(ctx context.Context, ss StateStore, today time.Time) ([]StateDiff, int, error) {
-	occ, err := g.evaluateRooms(ctx, g.store, today)
-	if err != nil {
-		return nil, 0, err
-	}
-	stored, err := ss.RoomStates(ctx, nil)
-	if err != nil {
-		return nil, 0, err
-	}
-	diffs := DiffStates(stored, statesOf(occ.Rooms, today))
-	for i := range diffs {
-		if r, ok := occ.Room(diffs[i].RoomID); ok {
-			diffs[i].Number = r.Number
-		}
-	}
-	return diffs, len(occ.Rooms), nil
 }
 
 // DiffStates compares stored states with computed ones (keyed by room) and returns the rooms where they

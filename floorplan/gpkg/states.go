@@ -12,10 +12,7 @@ import (
 	"officemap/floorplan"
 )
 
-var (
-	_ floorplan.StateStore    = (*Store)(nil)
-	_ floorplan.StateStreamer = (*Store)(nil)
-)
+var _ floorplan.StateStore = (*Store)(nil)
 
 // The stored room states (floorplan/states.go): the attribute tables room_states, one row per live room,
 // and room_states_day, the day every row was last computed for (schema version 10, sqlMigrateV10). They
@@ -99,20 +96,6 @@ func (s *Store) DeleteRoomStates(ctx context.Context, ids []uuid.UUID) error {
 			}
 		}
 		return nil
-	})
-}
-
-// ReplaceRoomStates replaces every state by states, for day.
-func (s *Store) ReplaceRoomStates(ctx context.Context, day time.Time, states []floorplan.StoredStatus) error {
-	return s.write(ctx, func(q querier) error {
-		if _, err := q.ExecContext(ctx, sqlDeleteAllRoomStates); err != nil {
-			return err
-		}
-		if err := putStates(ctx, q, states); err != nil {
-			return err
-		}
-		_, err := q.ExecContext(ctx, sqlSetStatesDay, nullDate(floorplan.DayOf(day)))
-		return err
 	})
 }
 

@@ -12,10 +12,7 @@ import (
 	"officemap/floorplan"
 )
 
-var (
-	_ floorplan.StateStore    = (*Store)(nil)
-	_ floorplan.StateStreamer = (*Store)(nil)
-)
+var _ floorplan.StateStore = (*Store)(nil)
 
 // The stored room states (floorplan/states.go) are the tables room_states and room_states_day
 // (migrations/0013_room_states.sql). They are derived data: their writes record no history, though, made
@@ -102,20 +99,6 @@ func (s *Store) DeleteRoomStates(ctx context.Context, ids []uuid.UUID) error {
 	}
 	return s.writeStates(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, deleteRoomStatesSQL, ids)
-		return err
-	})
-}
-
-// ReplaceRoomStates replaces every state by states, for day. Writing a whole register's states is a job.
-func (s *Store) ReplaceRoomStates(ctx context.Context, day time.Time, states []floorplan.StoredStatus) error {
-	return s.write(AsJob(ctx), func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, deleteAllRoomStatesSQL); err != nil {
-			return err
-		}
-		if err := putStates(ctx, tx, states); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, setStatesDaySQL, nullDate(floorplan.DayOf(day)))
 		return err
 	})
 }

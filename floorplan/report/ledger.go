@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/google/uuid"
 	"github.com/xuri/excelize/v2"
 
 	"officemap/floorplan"
@@ -39,7 +40,7 @@ var ledgerColumns = []struct {
 
 // LedgerSheet is the name of the ledger's sheet: 总账 (general ledger) or 分户账 (an agency's).
 func LedgerSheet(l *floorplan.Ledger) string {
-	if l.AgencyID != [16]byte{} {
+	if l.AgencyID != uuid.Nil {
 		return "分户账"
 	}
 	return "总账"
@@ -74,7 +75,7 @@ func WriteLedgerXLSX(w io.Writer, l *floorplan.Ledger, agencyName string, opt Op
 	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	if l.AgencyID == [16]byte{} {
+	if l.AgencyID == uuid.Nil {
 		if err := checksSheet(f, l, opt); err != nil {
 			return err
 		}

@@ -86,10 +86,20 @@ func testStatesStore(t *testing.T, f *fixture) {
 
 	tomorrow := today.AddDate(0, 0, 1)
 	sb.AsOf = tomorrow
-	must(t, ss.ReplaceRoomStates(ctx, tomorrow, []floorplan.StoredStatus{sb}))
-	wantStates(t, ss, "after Replace", nil, sb)
+	// A recomputation: cleared, put part by part, its day set.
+	must(t, ss.ClearRoomStates(ctx))
+	wantStates(t, ss, "after Clear", nil)
+	if day, err := ss.StatesDay(ctx); err != nil || !day.IsZero() {
+		t.Errorf("StatesDay after Clear = %v, %v; want none", day, err)
+	}
+	must(t, ss.PutRoomStates(ctx, []floorplan.StoredStatus{sb}))
+	must(t, ss.SetStatesDay(ctx, tomorrow))
+	wantStates(t, ss, "after a recomputation", nil, sb)
+	if ids, err := ss.RoomStateIDs(ctx); err != nil || len(ids) != 1 || ids[0] != b.ID {
+		t.Errorf("RoomStateIDs = %v, %v; want [%s]", ids, err, b.ID)
+	}
 	if day, err := ss.StatesDay(ctx); err != nil || !day.Equal(tomorrow) {
-		t.Errorf("StatesDay after Replace = %v, %v; want %v", day, err, tomorrow)
+		t.Errorf("StatesDay after SetStatesDay = %v, %v; want %v", day, err, tomorrow)
 	}
 	must(t, ss.MarkStatesStale(ctx))
 	if day, err := ss.StatesDay(ctx); err != nil || !day.IsZero() {
@@ -552,7 +562,7 @@ func testStatesNewDay(t *testing.T, f *fixture) {
 }
 
 // recomputeCounter is a Store whose transactions count the recomputations of every state
-// (ReplaceRoomStates, or ClearRoomStates when streamed) made through them.
+// (ClearRoomStates) made through them.
 type recomputeCounter struct {
 	floorplan.Store
 	replaced *atomic.Int32
@@ -572,23 +582,18 @@ func (s recomputeCounter) DeleteRoomStates(ctx context.Context, ids []uuid.UUID)
 	return s.ss().DeleteRoomStates(ctx, ids)
 }
 
-func (s recomputeCounter) ReplaceRoomStates(ctx context.Context, day time.Time, states []floorplan.StoredStatus) error {
-	s.replaced.Add(1)
-	return s.ss().ReplaceRoomStates(ctx, day, states)
-}
-
-// ClearRoomStates starts a recomputation streamed part by part (floorplan.StateStreamer): it counts as one.
+// ClearRoomStates starts a recomputation of every state: it counts as one.
 func (s recomputeCounter) ClearRoomStates(ctx context.Context) error {
 	s.replaced.Add(1)
-	return s.Store.(floorplan.StateStreamer).ClearRoomStates(ctx)
+	return s.ss().ClearRoomStates(ctx)
 }
 
 func (s recomputeCounter) SetStatesDay(ctx context.Context, day time.Time) error {
-	return s.Store.(floorplan.StateStreamer).SetStatesDay(ctx, day)
+	return s.ss().SetStatesDay(ctx, day)
 }
 
 func (s recomputeCounter) RoomStateIDs(ctx context.Context) ([]uuid.UUID, error) {
-	return s.Store.(floorplan.StateStreamer).RoomStateIDs(ctx)
+	return s.ss().RoomStateIDs(ctx)
 }
 
 func (s recomputeCounter) RoomStates(ctx context.Context, ids []uuid.UUID) ([]floorplan.StoredStatus, error) {
