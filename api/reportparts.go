@@ -51,10 +51,11 @@ func (s *Server) reportSource(r *http.Request, sc scope, agencies []uuid.UUID, t
 		day = floorplan.DayOf(s.now())
 	}
 	book := &roomBook{ctx: ctx, store: s.store, sc: sc, known: map[uuid.UUID]roomRef{}}
-	if totalsOnly && day.Equal(floorplan.DayOf(s.now())) {
-		// Today's totals: the stored parts (Register.StoredParts), evaluated again only where the register
-		// changed since they were stored. The totals shown are the visible agencies'.
-		if !sc.all {
+	if today := day.Equal(floorplan.DayOf(s.now())); today && (totalsOnly || sc.all || len(sc.floors) > 0) {
+		// Today's totals, or today's report for a scope that shows every agency's findings about its
+		// places: the stored parts (Register.StoredParts), evaluated again only where the register changed
+		// since they were stored. The totals shown are the visible agencies'.
+		if !sc.all && totalsOnly {
 			agencies = visibleOf(sc, agencies)
 		}
 		parts := func(fn func(*floorplan.Report) error) error {

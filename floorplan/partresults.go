@@ -56,6 +56,8 @@ type StoredPart struct {
 	Findings []Finding
 	People   []PersonResult
 	Totals   []AgencyTotals
+	// Rooms are the rooms the findings name, as Named gives them.
+	Rooms []RoomResult
 }
 
 // PartHead is what a store knows of an agency's part without reading its results: the current counters,
@@ -80,9 +82,13 @@ func PolicyKey(pol Policy) string {
 	if err != nil {
 		return ""
 	}
-	sum := sha256.Sum256(b)
+	sum := sha256.Sum256(append(b, partsFormat...))
 	return hex.EncodeToString(sum[:8])
 }
+
+// partsFormat is the version of what a stored part holds, part of its PolicyKey: parts stored in an
+// earlier form (before they kept their named rooms) are dirty.
+const partsFormat = "named-rooms"
 
 // partsFlush is how many evaluated parts StoredParts writes to the store at once, at most; and
 // partsFlushRows how many findings and people, at most, beyond the first part: a province's agency has
@@ -99,8 +105,10 @@ const partsRead = 64
 // rooms and people of no agency (uuid.Nil) and of every live agency — in ascending agency id order: the
 // clean ones read from the store, the dirty ones evaluated (all in one EvaluateParts) and stored on the way.
 // Each part is a Report as EvaluateParts makes it (AsOf today, the Register's Policy, the whole
-// register's Notes, the agency's Findings, People and totals in Agencies) except that Rooms is empty:
-// room results are read with the rooms (States). fn may keep the parts; its error stops the call and is
+// register's Notes, the agency's Findings, People and totals in Agencies) except that Rooms holds only
+// the rooms its findings name that the part's evaluation held, and of each only its RoomID, Number,
+// FloorID and AgencyID (Named): what a report needs to name them and a scope to place them. Room results
+// are read with the rooms (States). fn may keep the parts; its error stops the call and is
 // returned. A store that keeps no parts has every part evaluated.
 func (g *Register) StoredParts(ctx context.Context, agencies []uuid.UUID, fn func(part *Report) error) error {
 	return g.storedParts(ctx, agencies, false, fn)
@@ -202,7 +210,7 @@ func (m *partMerge) evaluated(p *Report) error {
 		return err
 	}
 	m.pending = append(m.pending, StoredPart{AgencyID: h.AgencyID, AsOf: m.day, Mark: h.Current, Policy: m.key,
-		Notes: p.Notes, Findings: p.Findings, People: p.People, Totals: p.Agencies})
+		Notes: p.Notes, Findings: p.Findings, People: p.People, Totals: p.Agencies, Rooms: Named(p)})
 	m.rows += len(p.Findings) + len(p.People)
 	if len(m.pending) >= partsFlush || m.rows >= partsFlushRows {
 		if err := m.flush(m.ctx); err != nil {
@@ -248,7 +256,10 @@ func (m *partMerge) emitClean(ctx context.Context, id uuid.UUID, all bool) error
 // report is the Report of a stored part.
 func (m *partMerge) report(sp StoredPart) *Report {
 	p := &Report{AsOf: m.day, Policy: m.g.pol, Notes: sp.Notes, Findings: sp.Findings, People: sp.People,
-		Agencies: sp.Totals, Rooms: []RoomResult{}}
+		Agencies: sp.Totals, Rooms: sp.Rooms}
+	if p.Rooms == nil {
+		p.Rooms = []RoomResult{}
+	}
 	if p.Notes == nil {
 		p.Notes = []Note{}
 	}
@@ -264,10 +275,38 @@ func (m *partMerge) report(sp StoredPart) *Report {
 	return p
 }
 
-// bare is p without its rooms, as StoredParts gives every part.
+// bare is p with only its named rooms (Named), as StoredParts gives every part.
 func bare(p *Report) *Report {
 	return &Report{AsOf: p.AsOf, Policy: p.Policy, Notes: p.Notes, Findings: p.Findings, People: p.People,
-		Agencies: p.Agencies, Rooms: []RoomResult{}}
+		Agencies: p.Agencies, Rooms: Named(p)}
+}
+
+// Named returns the rooms of p that its findings name, in the order first named, each with only its
+// RoomID, Number, FloorID and AgencyID: what a report of the findings needs of them. A room a finding
+// names that p does not hold (another agency's) is left out; the list is never nil.
+func Named(p *Report) []RoomResult {
+	named := map[uuid.UUID]bool{}
+	for _, f := range p.Findings {
+		for _, id := range f.RoomIDs {
+			named[id] = true
+		}
+	}
+	held := make(map[uuid.UUID]*RoomResult, len(named))
+	for i := range p.Rooms {
+		if r := &p.Rooms[i]; named[r.RoomID] {
+			held[r.RoomID] = r
+		}
+	}
+	out := make([]RoomResult, 0, len(held))
+	for _, f := range p.Findings {
+		for _, id := range f.RoomIDs {
+			if r, ok := held[id]; ok {
+				out = append(out, RoomResult{RoomID: r.RoomID, Number: r.Number, FloorID: r.FloorID, AgencyID: r.AgencyID})
+				delete(held, id)
+			}
+		}
+	}
+	return out
 }
 
 // partAgency is the agency a part of EvaluateParts belongs to, as its contents say (uuid.Nil for an
@@ -288,7 +327,7 @@ func partAgency(p *Report) uuid.UUID {
 
 // SplitByAgency splits a whole report into the parts of agencies (nil: uuid.Nil and every agency of the
 // report's totals), as StoredParts gives them: ascending agency id, each with the report's AsOf, Policy and
-// Notes, the agency's Findings, People and totals, and no Rooms. It is the oracle of the tests of stored
+// Notes, the agency's Findings, People and totals, and its rooms that they name (Named). It is the oracle of the tests of stored
 // parts.
 func SplitByAgency(rep *Report, agencies []uuid.UUID) []*Report {
 	ids := slices.Clone(agencies)
@@ -319,6 +358,13 @@ func SplitByAgency(rep *Report, agencies []uuid.UUID) []*Report {
 				p.Agencies = append(p.Agencies, t)
 			}
 		}
+		held := &Report{Findings: p.Findings}
+		for _, r := range rep.Rooms {
+			if r.AgencyID == id {
+				held.Rooms = append(held.Rooms, r)
+			}
+		}
+		p.Rooms = Named(held)
 		out = append(out, p)
 	}
 	return out
@@ -329,6 +375,7 @@ type partResults struct {
 	Notes    []Note
 	Findings []Finding
 	People   []PersonResult
+	Rooms    []RoomResult // the named rooms (Named)
 }
 
 // EncodePartResults is the compact encoding in which the stores keep a part's notes, findings and people:
@@ -336,7 +383,7 @@ type partResults struct {
 // megabytes so, against some 25 MB of JSON, and decodes about ten times faster).
 func EncodePartResults(p StoredPart) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(partResults{Notes: p.Notes, Findings: p.Findings, People: p.People}); err != nil {
+	if err := gob.NewEncoder(&buf).Encode(partResults{Notes: p.Notes, Findings: p.Findings, People: p.People, Rooms: p.Rooms}); err != nil {
 		return nil, fmt.Errorf("floorplan: encode the part of agency %s: %w", p.AgencyID, err)
 	}
 	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
@@ -347,7 +394,7 @@ func EncodePartResults(p StoredPart) ([]byte, error) {
 	return enc.EncodeAll(buf.Bytes(), nil), nil
 }
 
-// DecodePartResults sets the Notes, Findings and People of p from b, an EncodePartResults encoding, as
+// DecodePartResults sets the Notes, Findings, People and Rooms of p from b, an EncodePartResults encoding, as
 // the engine makes them (empty lists, never nil).
 func DecodePartResults(b []byte, p *StoredPart) error {
 	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
@@ -373,7 +420,7 @@ func DecodePartResults(b []byte, p *StoredPart) error {
 			r.People[i].RoomIDs = []uuid.UUID{}
 		}
 	}
-	p.Notes, p.Findings, p.People = nonNil(r.Notes), nonNil(r.Findings), nonNil(r.People)
+	p.Notes, p.Findings, p.People, p.Rooms = nonNil(r.Notes), nonNil(r.Findings), nonNil(r.People), nonNil(r.Rooms)
 	return nil
 }
 

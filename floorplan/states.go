@@ -148,8 +148,15 @@ func (g *Register) recomputeStates(ctx context.Context, tx Store, day time.Time)
 	if err := ss.ClearRoomStates(ctx); err != nil {
 		return err
 	}
+	keep, err := g.partKeeper(ctx, tx, day)
+	if err != nil {
+		return err
+	}
 	states := make([]StoredStatus, 0, statesFlush)
-	err := g.evaluateParts(ctx, tx, day, nil, func(p *Report) error {
+	err = g.evaluateParts(ctx, tx, day, nil, func(p *Report) error {
+		if err := keep.add(ctx, p); err != nil {
+			return err
+		}
 		if states = appendStates(states, p.Rooms, day); len(states) < statesFlush {
 			return nil
 		}
@@ -160,10 +167,78 @@ func (g *Register) recomputeStates(ctx context.Context, tx Store, day time.Time)
 	if err != nil {
 		return err
 	}
+	if err := keep.flush(ctx); err != nil {
+		return err
+	}
 	if err := ss.PutRoomStates(ctx, states); err != nil {
 		return err
 	}
 	return ss.SetStatesDay(ctx, day)
+}
+
+// partKeeper stores the parts of a whole evaluation of today as they are made, so that the first report
+// after the states' recomputation (gen, midnight) reads them instead of evaluating the register again.
+// Its zero value, for another day or a store that keeps no parts, keeps nothing.
+type partKeeper struct {
+	ps      PartStore
+	day     time.Time
+	key     string
+	heads   map[uuid.UUID]PartMark // the counters read before the evaluation's reads
+	pending []StoredPart
+	rows    int
+	seen    int // parts added so far
+}
+
+// partKeeper returns the keeper of the parts of an evaluation of day through tx.
+func (g *Register) partKeeper(ctx context.Context, tx Store, day time.Time) (*partKeeper, error) {
+	ps, ok := tx.(PartStore)
+	if !ok || !day.Equal(DayOf(g.now())) {
+		return &partKeeper{}, nil
+	}
+	heads, err := ps.PartHeads(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("floorplan: stored parts: %w", err)
+	}
+	k := &partKeeper{ps: ps, day: day, key: PolicyKey(g.pol), heads: make(map[uuid.UUID]PartMark, len(heads))}
+	for _, h := range heads {
+		k.heads[h.AgencyID] = h.Current
+	}
+	return k, nil
+}
+
+// add keeps part p (of an agency whose counters were read), writing in batches as StoredParts does.
+func (k *partKeeper) add(ctx context.Context, p *Report) error {
+	if k.ps == nil {
+		return nil
+	}
+	// The parts come by ascending agency id, uuid.Nil's first: a later part that names no agency (an
+	// empty one without totals) cannot be told from it and is left to StoredParts.
+	id := partAgency(p)
+	first := k.seen == 0
+	k.seen++
+	mark, ok := k.heads[id]
+	if !ok || (id == uuid.Nil) != first {
+		return nil
+	}
+	k.pending = append(k.pending, StoredPart{AgencyID: id, AsOf: k.day, Mark: mark, Policy: k.key,
+		Notes: p.Notes, Findings: p.Findings, People: p.People, Totals: p.Agencies, Rooms: Named(p)})
+	if k.rows += len(p.Findings) + len(p.People); len(k.pending) >= partsFlush || k.rows >= partsFlushRows {
+		return k.flush(ctx)
+	}
+	return nil
+}
+
+// flush writes the pending parts.
+func (k *partKeeper) flush(ctx context.Context) error {
+	if len(k.pending) == 0 {
+		return nil
+	}
+	if err := k.ps.PutParts(ctx, k.pending); err != nil {
+		return fmt.Errorf("floorplan: store parts: %w", err)
+	}
+	clear(k.pending)
+	k.pending, k.rows = k.pending[:0], 0
+	return nil
 }
 
 // appendStates appends the states of rooms, results of an evaluation of day, to states.

@@ -326,8 +326,8 @@ func reportCmd(e *env) *cobra.Command {
 					return reg.EvaluateParts(ctx, day, agencies, fn)
 				})
 				opt.RoomNumber = report.RoomNumbersFrom(ctx, s.Room)
-				if totals && f != report.XLSX && recorded.IsZero() && day.Equal(floorplan.DayOf(time.Now())) {
-					// Today's totals: the stored parts, evaluated again only where the register changed.
+				if recorded.IsZero() && day.Equal(floorplan.DayOf(time.Now())) {
+					// Today's report: the stored parts, evaluated again only where the register changed.
 					parts = func(fn func(*floorplan.Report) error) error { return reg.StoredParts(ctx, agencies, fn) }
 				}
 				if !recorded.IsZero() {
