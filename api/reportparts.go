@@ -58,8 +58,12 @@ func (s *Server) reportSource(r *http.Request, sc scope, agencies []uuid.UUID, t
 		if !sc.all && totalsOnly {
 			agencies = visibleOf(sc, agencies)
 		}
+		read := s.register.StoredParts
+		if totalsOnly {
+			read = s.register.StoredPartTotals
+		}
 		parts := func(fn func(*floorplan.Report) error) error {
-			return s.register.StoredParts(ctx, agencies, func(p *floorplan.Report) error { return fn(book.show(p)) })
+			return read(ctx, agencies, func(p *floorplan.Report) error { return fn(book.show(p)) })
 		}
 		return reportSource{day: day, parts: parts, rooms: book}, nil
 	}

@@ -56,6 +56,27 @@ type scopeCache struct {
 	byGrant map[string]scope
 }
 
+// advance carries the scopes kept for revision rev-1 over to rev: the write that committed rev, through
+// this server, changed none of what scopes are made of (scopeNeutral). When any other write came between
+// (the scopes are of an earlier revision), they are left to be computed again.
+func (c *scopeCache) advance(rev int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byGrant != nil && c.rev == rev-1 {
+		c.rev = rev
+	}
+}
+
+// scopeNeutral reports whether a write of records of kind e leaves every scope as it was: scopes are made
+// of the agency tree, the jurisdictions, the sites and their buildings and floors.
+func scopeNeutral(e floorplan.Entity) bool {
+	switch e {
+	case floorplan.EntityRoom, floorplan.EntityPerson, floorplan.EntityAssignment:
+		return true
+	}
+	return false
+}
+
 // maxCachedScopes bounds the scope cache: past it, the cache starts again.
 const maxCachedScopes = 1024
 

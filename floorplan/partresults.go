@@ -98,8 +98,13 @@ const (
 	partsFlushRows = 20_000
 )
 
-// partsRead is how many clean parts StoredParts reads from the store at once.
-const partsRead = 64
+// partsRead is how many clean parts StoredParts reads from the store at once: their totals, or (held
+// compressed until each is decoded) partsReadResults of their results — a province's agency is a few
+// megabytes compressed.
+const (
+	partsRead        = 64
+	partsReadResults = 8
+)
 
 // StoredParts calls fn with the parts of today's evaluation (EvaluateParts) of agencies — for nil, of the
 // rooms and people of no agency (uuid.Nil) and of every live agency — in ascending agency id order: the
@@ -111,14 +116,24 @@ const partsRead = 64
 // are read with the rooms (States). fn may keep the parts; its error stops the call and is
 // returned. A store that keeps no parts has every part evaluated.
 func (g *Register) StoredParts(ctx context.Context, agencies []uuid.UUID, fn func(part *Report) error) error {
-	return g.storedParts(ctx, agencies, false, fn)
+	return g.storedParts(ctx, agencies, readResults, fn)
+}
+
+// StoredPartTotals is StoredParts giving each part's totals (Agencies) and the evaluation's Notes only, with
+// empty Findings, People and Rooms: what a report of the totals writes, read without decoding the clean
+// parts' results (but the first's, for the notes).
+func (g *Register) StoredPartTotals(ctx context.Context, agencies []uuid.UUID, fn func(part *Report) error) error {
+	return g.storedParts(ctx, agencies, readTotalsNotes, func(p *Report) error {
+		p.Findings, p.People, p.Rooms = []Finding{}, []PersonResult{}, []RoomResult{}
+		return fn(p)
+	})
 }
 
 // StoredTotals returns the totals of today's evaluation of agencies (nil: every live agency), ordered as
 // Report.Agencies (by name, id): StoredParts reading only the totals of the clean parts.
 func (g *Register) StoredTotals(ctx context.Context, agencies []uuid.UUID) ([]AgencyTotals, error) {
 	out := []AgencyTotals{}
-	err := g.storedParts(ctx, agencies, true, func(part *Report) error {
+	err := g.storedParts(ctx, agencies, readTotals, func(part *Report) error {
 		out = append(out, part.Agencies...)
 		return nil
 	})
@@ -137,7 +152,17 @@ func (g *Register) StoredTotals(ctx context.Context, agencies []uuid.UUID) ([]Ag
 	return out, nil
 }
 
-func (g *Register) storedParts(ctx context.Context, agencies []uuid.UUID, totalsOnly bool, fn func(*Report) error) error {
+// partRead is what storedParts reads of the clean parts.
+type partRead int
+
+const (
+	readResults     partRead = iota // everything
+	readTotalsNotes                 // the totals, and the notes (from one part)
+	readTotals                      // the totals
+)
+
+func (g *Register) storedParts(ctx context.Context, agencies []uuid.UUID, read partRead, fn func(*Report) error) error {
+	totalsOnly := read != readResults
 	day := DayOf(g.now())
 	ps, ok := g.store.(PartStore)
 	if !ok {
@@ -152,7 +177,8 @@ func (g *Register) storedParts(ctx context.Context, agencies []uuid.UUID, totals
 	if err != nil {
 		return fmt.Errorf("floorplan: stored parts: %w", err)
 	}
-	m := partMerge{ctx: ctx, g: g, ps: ps, day: day, key: PolicyKey(g.pol), totalsOnly: totalsOnly, fn: fn}
+	m := partMerge{ctx: ctx, g: g, ps: ps, day: day, key: PolicyKey(g.pol), totalsOnly: totalsOnly,
+		wantNotes: read == readTotalsNotes, fn: fn}
 	for _, h := range heads {
 		if h.clean(day, m.key) {
 			m.clean = append(m.clean, h.AgencyID)
@@ -188,12 +214,14 @@ type partMerge struct {
 	day        time.Time
 	key        string
 	totalsOnly bool
+	wantNotes  bool // with totalsOnly: the notes, from the first clean part
 	fn         func(*Report) error
 	clean      []uuid.UUID  // not yet emitted, ascending
 	dirty      []PartHead   // to evaluate, ascending: EvaluateParts gives one part for each, in this order
 	next       int          // the position in dirty of the next part evaluated
 	pending    []StoredPart // evaluated, not yet stored
 	rows       int          // the findings and people of pending
+	notes      []Note       // the evaluation's notes, once a part has given them
 }
 
 // evaluated stores (in batches) and emits an evaluated part, after the clean parts before it.
@@ -217,6 +245,9 @@ func (m *partMerge) evaluated(p *Report) error {
 			return err
 		}
 	}
+	if m.notes == nil {
+		m.notes = p.Notes
+	}
 	return m.fn(bare(p))
 }
 
@@ -233,14 +264,28 @@ func (m *partMerge) flush(ctx context.Context) error {
 	return nil
 }
 
-// emitClean reads and emits the clean parts before id (all of them with all), partsRead at a time.
+// emitClean reads and emits the clean parts before id (all of them with all), partsRead (or
+// partsReadResults) at a time.
 func (m *partMerge) emitClean(ctx context.Context, id uuid.UUID, all bool) error {
 	n := 0
 	for n < len(m.clean) && (all || compareID(m.clean[n], id) < 0) {
 		n++
 	}
+	if m.wantNotes && m.notes == nil && n > 0 {
+		// The notes are the whole evaluation's, the same in every part: read them with the first one.
+		err := m.ps.PartResults(ctx, m.clean[:1], false, func(sp StoredPart) error {
+			m.notes = nonNil(sp.Notes)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("floorplan: stored parts: %w", err)
+		}
+	}
 	for n > 0 {
 		k := min(n, partsRead)
+		if !m.totalsOnly {
+			k = min(n, partsReadResults)
+		}
 		chunk := m.clean[:k]
 		err := m.ps.PartResults(ctx, chunk, m.totalsOnly, func(sp StoredPart) error {
 			return m.fn(m.report(sp))
@@ -255,6 +300,9 @@ func (m *partMerge) emitClean(ctx context.Context, id uuid.UUID, all bool) error
 
 // report is the Report of a stored part.
 func (m *partMerge) report(sp StoredPart) *Report {
+	if m.totalsOnly {
+		sp.Notes = m.notes // not read with the totals (nil unless wanted)
+	}
 	p := &Report{AsOf: m.day, Policy: m.g.pol, Notes: sp.Notes, Findings: sp.Findings, People: sp.People,
 		Agencies: sp.Totals, Rooms: sp.Rooms}
 	if p.Rooms == nil {

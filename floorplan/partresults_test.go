@@ -26,7 +26,7 @@ func TestEncodePartResults(t *testing.T) {
 		part floorplan.StoredPart
 	}{
 		{"empty", floorplan.StoredPart{AgencyID: id, Notes: []floorplan.Note{}, Findings: []floorplan.Finding{},
-			People: []floorplan.PersonResult{}}},
+			People: []floorplan.PersonResult{}, Rooms: []floorplan.RoomResult{}}},
 		{"full", floorplan.StoredPart{AgencyID: id,
 			Notes: []floorplan.Note{{Code: floorplan.NoteBeforeRegister, Message: "登记簿中没有该日之前的房间记录", MessageEN: "none"}},
 			Findings: []floorplan.Finding{
@@ -36,7 +36,8 @@ func TestEncodePartResults(t *testing.T) {
 			},
 			People: []floorplan.PersonResult{{PersonID: uuid.New(), Name: "张三", AgencyID: id, Rank: floorplan.RankDivision,
 				OfficeAreaM2: 30.25, StandardM2: 18, ExcessM2: 12.25, ExcessPct: 68.06, Status: floorplan.StatusOverStandard,
-				RoomIDs: []uuid.UUID{}}}}},
+				RoomIDs: []uuid.UUID{}}},
+			Rooms: []floorplan.RoomResult{{RoomID: uuid.New(), Number: "301", FloorID: uuid.New(), AgencyID: id}}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -159,4 +160,32 @@ func TestStoredParts(t *testing.T) {
 	}
 
 	check("a store without parts", floorplan.NewRegister(noParts{s}), nil, floorplan.SplitByAgency(whole(), nil))
+}
+
+// TestNamed: the rooms a part's findings name, in the order first named, with only what a report needs
+// of them; rooms no finding names and rooms the part does not hold are left out.
+func TestNamed(t *testing.T) {
+	ag, fl := uuid.New(), uuid.New()
+	a, b, c, foreign := uuid.New(), uuid.New(), uuid.New(), uuid.New()
+	p := &floorplan.Report{
+		Rooms: []floorplan.RoomResult{
+			{RoomID: a, Number: "101", FloorID: fl, AgencyID: ag, AreaM2: 20, Status: floorplan.RoomStatus("ok")},
+			{RoomID: b, Number: "102", FloorID: fl, AgencyID: ag, AreaM2: 30},
+			{RoomID: c, Number: "103", FloorID: fl, AgencyID: ag},
+		},
+		Findings: []floorplan.Finding{{RoomIDs: []uuid.UUID{b, foreign}}, {RoomIDs: []uuid.UUID{a, b}}},
+	}
+	got := floorplan.Named(p)
+	want := []floorplan.RoomResult{
+		{RoomID: b, Number: "102", FloorID: fl, AgencyID: ag},
+		{RoomID: a, Number: "101", FloorID: fl, AgencyID: ag},
+	}
+	gj, _ := json.Marshal(got)
+	wj, _ := json.Marshal(want)
+	if string(gj) != string(wj) {
+		t.Errorf("Named:\n got %s\nwant %s", gj, wj)
+	}
+	if got := floorplan.Named(&floorplan.Report{}); got == nil || len(got) != 0 {
+		t.Errorf("Named of an empty part = %#v, want an empty list", got)
+	}
 }

@@ -78,6 +78,9 @@ type Changes struct {
 	Rooms []RoomResult
 	// Batch is set for a transaction of many changes: anything may have changed.
 	Batch bool
+	// Entity is the kind of record written by a write of one record (and the records it carries along:
+	// a room's states); "" when the write is of several kinds or a Batch.
+	Entity Entity
 }
 
 // Room returns the state today of one of the rooms of c.
@@ -158,11 +161,13 @@ func (g *Register) allow(ctx context.Context, req Request) error {
 // done finishes a committed change: the revision, the subscribers. c.Rooms, when the change can move
 // room states, were computed in its transaction (writeStates).
 func (g *Register) done(ctx context.Context, c Changes) (Changes, error) {
-	rev, err := g.store.Revision(ctx)
-	if err != nil {
-		return c, err
+	if c.Revision == 0 {
+		rev, err := g.store.Revision(ctx)
+		if err != nil {
+			return c, err
+		}
+		c.Revision = rev
 	}
-	c.Revision = rev
 	g.mu.Lock()
 	subs := slices.Clone(g.subscribers)
 	g.mu.Unlock()

@@ -41,8 +41,13 @@ func (g *Register) commit(ctx context.Context, w write) (Changes, error) {
 		}
 	}
 	var rooms []RoomResult
+	var rev int64
 	err := g.store.InTx(ctx, func(tx Store) error {
 		if err := w.save(tx); err != nil {
+			return err
+		}
+		var err error
+		if rev, err = tx.Revision(ctx); err != nil { // the transaction's own: no later write's
 			return err
 		}
 		if w.everything {
@@ -58,14 +63,13 @@ func (g *Register) commit(ctx context.Context, w write) (Changes, error) {
 				people = append(people, p.ID)
 			}
 		}
-		var err error
 		rooms, err = g.writeStates(ctx, tx, seed(w.room), people)
 		return err
 	})
 	if err != nil {
 		return Changes{}, err
 	}
-	return g.done(ctx, Changes{Layers: w.layers, Rooms: rooms})
+	return g.done(ctx, Changes{Revision: rev, Layers: w.layers, Rooms: rooms, Entity: w.req.Entity})
 }
 
 // seed returns the id id points to as the seeds of writeStates, or none for a nil id.

@@ -153,6 +153,19 @@ func (c *revisions) get(ctx context.Context, read func(context.Context) (int64, 
 	return rev, err
 }
 
+// saw keeps rev, the revision a write through this server committed at, unless a later one is kept: the
+// register is at rev or beyond, and whatever committed after it shows within ttl, as after a read. A read
+// in flight does not keep its result (it may have begun before the write).
+func (c *revisions) saw(rev int64) {
+	c.mu.Lock()
+	c.epoch++
+	if !c.valid || rev > c.rev {
+		c.rev = rev
+	}
+	c.at, c.valid = time.Now(), true
+	c.mu.Unlock()
+}
+
 // expire forgets the revision kept, and any read in flight: the next get reads it again.
 func (c *revisions) expire() {
 	c.mu.Lock()

@@ -402,6 +402,35 @@ func TestRevisionTTL(t *testing.T) {
 	}
 }
 
+// TestCommittedRevision: after a local write, Committed keeps the revision the write committed at, so
+// the next tile keys on it without reading the revision, draws the layer again, and an earlier revision
+// committed late does not move it back.
+func TestCommittedRevision(t *testing.T) {
+	fs, statuses, _ := fixture()
+	store := &revStore{fakeStore: fs}
+	h := newHandler(store, statusSource(statuses), Options{RevisionTTL: time.Hour})
+	r := server(h)
+	path := tilePath("rooms", roomTile, "mvt")
+	get(t, r, path)
+	reads, draws := store.reads.Load(), fs.count()
+	store.rev.Store(7)
+	h.Committed(7, floorplan.LayerRooms)
+	first := get(t, r, path)
+	if store.reads.Load() != reads || fs.count() != draws+1 {
+		t.Errorf("after Committed: %d revision reads, %d draws; want none and one", store.reads.Load()-reads, fs.count()-draws)
+	}
+	if rev, _ := h.Revision(t.Context(), store.Revision); rev != 7 {
+		t.Errorf("revision kept %d, want 7", rev)
+	}
+	h.Committed(6) // a write that committed before the last, reported after it
+	if rev, _ := h.Revision(t.Context(), store.Revision); rev != 7 {
+		t.Errorf("after an earlier revision was committed: %d kept, want 7", rev)
+	}
+	if again := get(t, r, path); again.Header().Get("ETag") != first.Header().Get("ETag") || fs.count() != draws+1 {
+		t.Errorf("a committed write of no layer drew the rooms again")
+	}
+}
+
 // TestCompressedCache: a vector tile is kept gzipped only; a client that takes gzip gets those bytes, one
 // that does not gets them decompressed (with its own ETag), and both revalidate to 304.
 func TestCompressedCache(t *testing.T) {

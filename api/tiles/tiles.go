@@ -269,6 +269,19 @@ func (h *Handler) Revision(ctx context.Context, read func(context.Context) (int6
 // next Revision reads it again.
 func (h *Handler) Changed() { h.revs.expire() }
 
+// Committed is Changed and Invalidate of layers for a write through this server that committed at
+// revision rev, which becomes the revision kept (or stays, when a later one is): the next tile keys on it
+// without reading it again.
+func (h *Handler) Committed(rev int64, layers ...floorplan.Layer) {
+	for _, l := range layers {
+		if g, ok := h.gens[l]; ok {
+			g.Add(1)
+			h.cache.dropLayer(l)
+		}
+	}
+	h.revs.saw(rev)
+}
+
 // CacheStats reports how many tiles and bytes the cache holds.
 func (h *Handler) CacheStats() (tiles int, bytes int64) { return h.cache.stats() }
 

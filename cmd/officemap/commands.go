@@ -328,7 +328,11 @@ func reportCmd(e *env) *cobra.Command {
 				opt.RoomNumber = report.RoomNumbersFrom(ctx, s.Room)
 				if recorded.IsZero() && day.Equal(floorplan.DayOf(time.Now())) {
 					// Today's report: the stored parts, evaluated again only where the register changed.
-					parts = func(fn func(*floorplan.Report) error) error { return reg.StoredParts(ctx, agencies, fn) }
+					read := reg.StoredParts
+					if totals && f != report.XLSX { // XLSX writes the findings too
+						read = reg.StoredPartTotals
+					}
+					parts = func(fn func(*floorplan.Report) error) error { return read(ctx, agencies, fn) }
 				}
 				if !recorded.IsZero() {
 					rep, err := floorplan.NewAssessor(s, nil, floorplan.DefaultPolicy()).AsRecorded(ctx, day, recorded)

@@ -256,24 +256,22 @@ func (s *Store) PartResults(ctx context.Context, agencies []uuid.UUID, totalsOnl
 	if totalsOnly {
 		q = sqlPartTotals
 	}
-	var parts []floorplan.StoredPart
+	type encodedPart struct {
+		floorplan.StoredPart
+		results []byte
+	}
+	var parts []encodedPart
 	err := s.read(ctx, func(qr querier) error {
 		for _, id := range sortedIDs(agencies) {
-			p := floorplan.StoredPart{AgencyID: id}
-			var results []byte
+			p := encodedPart{StoredPart: floorplan.StoredPart{AgencyID: id}}
 			var totals sql.NullString
 			err := qr.QueryRowContext(ctx, q, id.String()).Scan(dateCol{&p.AsOf}, &p.Mark.Agency, &p.Mark.Every,
-				&p.Policy, &results, &totals)
+				&p.Policy, &p.results, &totals)
 			if err == sql.ErrNoRows {
 				continue
 			}
 			if err != nil {
 				return err
-			}
-			if results != nil {
-				if err := floorplan.DecodePartResults(results, &p); err != nil {
-					return err
-				}
 			}
 			if totals.Valid {
 				if err := json.Unmarshal([]byte(totals.String), &p.Totals); err != nil {
@@ -287,10 +285,18 @@ func (s *Store) PartResults(ctx context.Context, agencies []uuid.UUID, totalsOnl
 	if err != nil {
 		return err
 	}
-	for _, p := range parts {
-		if err := fn(p); err != nil {
+	// The results are decoded one part at a time, as fn takes them.
+	for i := range parts {
+		p := &parts[i]
+		if p.results != nil {
+			if err := floorplan.DecodePartResults(p.results, &p.StoredPart); err != nil {
+				return err
+			}
+		}
+		if err := fn(p.StoredPart); err != nil {
 			return err
 		}
+		parts[i] = encodedPart{}
 	}
 	return nil
 }

@@ -94,25 +94,35 @@ func (s *Store) PartResults(ctx context.Context, agencies []uuid.UUID, totalsOnl
 	if err != nil {
 		return err
 	}
-	for _, p := range parts {
-		if err := fn(p); err != nil {
+	// The results are decoded one part at a time, as fn takes them: a province's agency is tens of
+	// megabytes decoded, a few compressed.
+	for i := range parts {
+		p := &parts[i]
+		if p.results != nil {
+			if err := floorplan.DecodePartResults(p.results, &p.StoredPart); err != nil {
+				return err
+			}
+		}
+		if err := fn(p.StoredPart); err != nil {
 			return err
 		}
+		parts[i] = encodedPart{}
 	}
 	return nil
 }
 
-func scanStoredPart(row pgx.Row) (floorplan.StoredPart, error) {
-	var p floorplan.StoredPart
-	var results, totals []byte
-	if err := row.Scan(&p.AgencyID, dateDst(&p.AsOf), &p.Mark.Agency, &p.Mark.Every, &p.Policy, &results,
+// encodedPart is a stored part read with its results still encoded (EncodePartResults).
+type encodedPart struct {
+	floorplan.StoredPart
+	results []byte
+}
+
+func scanStoredPart(row pgx.Row) (encodedPart, error) {
+	var p encodedPart
+	var totals []byte
+	if err := row.Scan(&p.AgencyID, dateDst(&p.AsOf), &p.Mark.Agency, &p.Mark.Every, &p.Policy, &p.results,
 		&totals); err != nil {
 		return p, err
-	}
-	if results != nil {
-		if err := floorplan.DecodePartResults(results, &p); err != nil {
-			return p, err
-		}
 	}
 	if totals != nil {
 		if err := json.Unmarshal(totals, &p.Totals); err != nil {

@@ -61,6 +61,7 @@ import (
 	"fmt"
 	"maps"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -79,6 +80,7 @@ type Store struct {
 	pool           *pgxpool.Pool
 	conns          *connState // shared with the Stores of InTx
 	tx             pgx.Tx     // nil outside InTx
+	top            *topWrite  // InTx's: what its transaction's start set; nil outside InTx
 	loc            *time.Location
 	classification floorplan.Classification // sites' categories
 	owned          bool                     // Close closes the pool
@@ -250,27 +252,64 @@ type querier interface {
 const setActorSQL = `SELECT set_config('officemap.actor', $1, true), set_config('officemap.reason', $2, true),
        set_config('officemap.effective', $3, true), set_config('officemap.today', $4, true)`
 
-// setActor sets what setActorSQL says from ctx.
-func (s *Store) setActor(ctx context.Context, tx pgx.Tx) error {
+// actorArgs are setActorSQL's arguments from ctx.
+func (s *Store) actorArgs(ctx context.Context) []any {
 	eff := ""
 	if d, ok := floorplan.EffectiveFrom(ctx); ok {
 		eff = d.Format(floorplan.DateLayout)
 	}
-	_, err := tx.Exec(ctx, setActorSQL, floorplan.ActorFrom(ctx), floorplan.ReasonFrom(ctx), eff,
-		s.today().Format(floorplan.DateLayout))
+	return []any{floorplan.ActorFrom(ctx), floorplan.ReasonFrom(ctx), eff, s.today().Format(floorplan.DateLayout)}
+}
+
+// setActor sets what setActorSQL says from ctx, unless the transaction's start set the same.
+func (s *Store) setActor(ctx context.Context, tx pgx.Tx) error {
+	args := s.actorArgs(ctx)
+	if s.top != nil {
+		if slices.Equal(args, s.top.actor) {
+			return nil
+		}
+		// Another actor from here on (or, if its savepoint rolls back, the start's again): every later
+		// write of the transaction sets its own.
+		s.top.actor = nil
+	}
+	_, err := tx.Exec(ctx, setActorSQL, args...)
 	return err
+}
+
+// topWrite is what the start of a top-level write transaction did: the revision its bump gave (the
+// register's once it commits) and the actor it set (setActorSQL's arguments).
+type topWrite struct {
+	rev   int64
+	actor []any
+}
+
+// startWrite bumps the revision and sets the actor of ctx in one round trip, at the start of a top-level
+// write transaction.
+func (s *Store) startWrite(ctx context.Context, tx pgx.Tx) (*topWrite, error) {
+	w := &topWrite{actor: s.actorArgs(ctx)}
+	b := &pgx.Batch{}
+	b.Queue(bumpRevisionSQL).QueryRow(func(row pgx.Row) error { return row.Scan(&w.rev) })
+	b.Queue(setActorSQL, w.actor...).Exec(func(pgconn.CommandTag) error { return nil })
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, err
+	}
+	return w, nil
 }
 
 // bumpRevisionSQL starts every top-level write transaction (migrations/0003_revision.sql): the
 // register's revision grows when the transaction commits, and the row lock orders writers.
-const bumpRevisionSQL = `UPDATE register_revision SET n = n + 1`
+const bumpRevisionSQL = `UPDATE register_revision SET n = n + 1 RETURNING n`
 
 // revisionSQL reads the register's revision.
 const revisionSQL = `SELECT n FROM register_revision`
 
 // Revision returns the register's revision: it grows with every committed write, so an unchanged
-// number means an unchanged register.
+// number means an unchanged register. Inside InTx it is the transaction's own (the revision it will have
+// committed), known without a round trip.
 func (s *Store) Revision(ctx context.Context) (int64, error) {
+	if s.top != nil {
+		return s.top.rev, nil
+	}
 	n, err := readRow(ctx, s, scanInt64, revisionSQL)
 	return n, mapError(err)
 }
@@ -294,24 +333,30 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // transaction of its own first takes a write slot (gate.go), then bumps the register's revision. fn's
 // error comes back as it is, others mapped.
 func (s *Store) writeTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	top := s.tx == nil
-	if top {
-		release, err := s.conns.writes.take(ctx, s.conns)
-		if err != nil {
-			return err
-		}
-		defer release()
-	}
-	return s.inWriteTx(ctx, func(tx pgx.Tx) error {
-		if top {
-			if _, err := tx.Exec(ctx, bumpRevisionSQL); err != nil {
+	return s.writeTop(ctx, func(tx pgx.Tx, _ *topWrite) error { return fn(tx) })
+}
+
+// writeTop is writeTx handing fn, in a transaction of its own, what its start did (nil inside InTx).
+func (s *Store) writeTop(ctx context.Context, fn func(tx pgx.Tx, top *topWrite) error) error {
+	if s.tx != nil {
+		return s.inWriteTx(ctx, func(tx pgx.Tx) error {
+			if err := s.setActor(ctx, tx); err != nil {
 				return mapError(err)
 			}
-		}
-		if err := s.setActor(ctx, tx); err != nil {
+			return fn(tx, nil)
+		})
+	}
+	release, err := s.conns.writes.take(ctx, s.conns)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return s.inWriteTx(ctx, func(tx pgx.Tx) error {
+		top, err := s.startWrite(ctx, tx)
+		if err != nil {
 			return mapError(err)
 		}
-		return fn(tx)
+		return fn(tx, top)
 	})
 }
 
@@ -342,8 +387,11 @@ func (s *Store) inWriteTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // from its first bulk insert or snapshot on). A serialization failure or a deadlock fails it with
 // floorplan.ErrConflict: fn is not run again.
 func (s *Store) InTx(ctx context.Context, fn func(tx floorplan.Store) error) error {
-	return s.writeTx(ctx, func(tx pgx.Tx) error {
-		return fn(&Store{pool: s.pool, conns: s.conns, tx: tx, loc: s.loc, classification: s.classification})
+	return s.writeTop(ctx, func(tx pgx.Tx, top *topWrite) error {
+		if top == nil { // InTx inside InTx: a savepoint of the same transaction
+			top = s.top
+		}
+		return fn(&Store{pool: s.pool, conns: s.conns, tx: tx, top: top, loc: s.loc, classification: s.classification})
 	})
 }
 

@@ -229,6 +229,17 @@ func wantStoredParts(t *testing.T, f *fixture, g *floorplan.Register, day time.T
 	if !sameJSON(t, "StoredParts after "+step, got, want) {
 		t.FailNow()
 	}
+	var tot []*floorplan.Report
+	must(t, g.StoredPartTotals(f.ctx, nil, func(p *floorplan.Report) error {
+		tot = append(tot, p)
+		return nil
+	}))
+	for _, p := range want {
+		p.Findings, p.People, p.Rooms = []floorplan.Finding{}, []floorplan.PersonResult{}, []floorplan.RoomResult{}
+	}
+	if !sameJSON(t, "StoredPartTotals after "+step, tot, want) {
+		t.FailNow()
+	}
 	totals, err := g.StoredTotals(f.ctx, nil)
 	must(t, err)
 	snap, err := f.s.Snapshot(f.ctx, day)

@@ -70,6 +70,7 @@ func Run(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 		{"Versions", testVersions},
 		{"SoftDelete", testSoftDelete},
 		{"History", testHistory},
+		{"TxRevision", testTxRevision},
 		{"SnapshotPast", testSnapshotPast},
 		{"SnapshotToday", testSnapshotToday},
 		{"Bitemporal", testBitemporal},
