@@ -32,16 +32,16 @@ func ArchiveIndexSchema() []byte { return slices.Clone(archiveIndexSchema) }
 
 // archiveIndex is a package's index.json.
 type archiveIndex struct {
-	Format      string            `json:"format"` // "officemap-archive"
-	Version     int               `json:"version"`
-	GeneratedAt time.Time         `json:"generated_at"`
-	GeneratedBy string            `json:"generated_by"`
-	Site        siteJSON          `json:"site"`
-	Buildings   []archiveBuilding `json:"buildings"`
-	Documents   []archiveDocument `json:"documents"`
-	Timeline    []archiveEvent    `json:"timeline"`
-	Missing     []string          `json:"missing_documents"` // the checklist's types without a document (缺档)
-	Manifest    string            `json:"manifest"`
+	Format      string              `json:"format"` // "officemap-archive"
+	Version     int                 `json:"version"`
+	GeneratedAt time.Time           `json:"generated_at"`
+	GeneratedBy string              `json:"generated_by"`
+	Site        siteJSON            `json:"site"`
+	Buildings   []archiveBuilding   `json:"buildings"`
+	Documents   []archiveDocument   `json:"documents"`
+	Timeline    []timelineEventJSON `json:"timeline"`          // the property's timeline (registration.go), oldest first
+	Missing     []string            `json:"missing_documents"` // the checklist's types without a document (缺档)
+	Manifest    string              `json:"manifest"`
 }
 
 type archiveBuilding struct {
@@ -58,16 +58,6 @@ type archiveFloor struct {
 type archiveDocument struct {
 	documentJSON
 	Path string `json:"path"`
-}
-
-// archiveEvent is one recorded change of the property or its buildings and floors: its timeline.
-type archiveEvent struct {
-	At       time.Time `json:"at"`
-	Entity   string    `json:"entity"`
-	EntityID uuid.UUID `json:"entity_id"`
-	Op       string    `json:"op"`
-	Actor    string    `json:"actor"`
-	Reason   string    `json:"reason,omitempty"`
 }
 
 // siteArchive writes the archive package of the site of {id}. Everything but the documents' bytes is
@@ -93,48 +83,62 @@ func (s *Server) siteArchive(w http.ResponseWriter, r *http.Request) error {
 	} else if !ok {
 		return s.denyRead(ctx, "site", id)
 	}
-	index := archiveIndex{Format: "officemap-archive", Version: 1, GeneratedAt: time.Now().UTC().Truncate(time.Second),
-		GeneratedBy: callerName(r), Site: siteOut(site), Buildings: []archiveBuilding{}, Documents: []archiveDocument{},
-		Timeline: []archiveEvent{}, Missing: []string{}, Manifest: archive.ManifestName}
-	files, err := s.archivePlaces(r, sc, &index)
+	files, docs, at, err := s.sitePackage(r, sc, site)
 	if err != nil {
 		return err
 	}
-	docs, err := s.archiveDocuments(r, sc, id, &index)
-	if err != nil {
-		return err
-	}
-	index.Missing = s.missingDocuments(site, index.Documents)
-	data, err := json.MarshalIndent(index, "", "  ")
-	if err != nil {
-		return err
-	}
-	var page bytes.Buffer
-	if err := archivePage.Execute(&page, index); err != nil {
-		return err
-	}
-	files = append([]archive.PackageFile{{Path: "index.json", Data: data}, {Path: "index.html", Data: page.Bytes()}}, files...)
 	h := w.Header()
 	h.Set("Content-Type", "application/zip")
-	h.Set("Content-Disposition", archive.ContentDisposition(fmt.Sprintf("archive-%s-%s.zip", site.Name, index.GeneratedAt.Format("20060102"))))
+	h.Set("Content-Disposition", archive.ContentDisposition(fmt.Sprintf("archive-%s-%s.zip", site.Name, at.Format("20060102"))))
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
-	if err := archive.WritePackage(w, files, docs, index.GeneratedAt); err != nil {
+	if err := archive.WritePackage(w, files, docs, at); err != nil {
 		s.log.Error("archive package cut short", "site", id, "err", err)
 		panic(http.ErrAbortHandler)
 	}
 	return nil
 }
 
-// archivePlaces fills the index's buildings and floors (those the scope shows), their timeline, and
-// returns the plans as files.
+// sitePackage makes the archive package of site as the caller's scope shows it: its files (index.json
+// and index.html first, then the plans), its documents (read as the package is written) and the moment
+// it was made. The package of one property (siteArchive) and that of every property (archiveall.go)
+// share it.
+func (s *Server) sitePackage(r *http.Request, sc scope, site floorplan.Site) ([]archive.PackageFile, []archive.PackageDoc, time.Time, error) {
+	index := archiveIndex{Format: "officemap-archive", Version: 1, GeneratedAt: time.Now().UTC().Truncate(time.Second),
+		GeneratedBy: callerName(r), Site: siteOut(site), Buildings: []archiveBuilding{}, Documents: []archiveDocument{},
+		Timeline: []timelineEventJSON{}, Missing: []string{}, Manifest: archive.ManifestName}
+	files, err := s.archivePlaces(r, sc, &index)
+	if err != nil {
+		return nil, nil, time.Time{}, err
+	}
+	events, err := floorplan.BuildTimeline(r.Context(), s.store, site, timelineScope(sc))
+	if err != nil {
+		return nil, nil, time.Time{}, err
+	}
+	for _, e := range events {
+		index.Timeline = append(index.Timeline, timelineEventOut(e))
+	}
+	docs, err := s.archiveDocuments(r, sc, site.ID, &index)
+	if err != nil {
+		return nil, nil, time.Time{}, err
+	}
+	index.Missing = s.missingDocuments(site, index.Documents)
+	data, err := json.MarshalIndent(index, "", "  ")
+	if err != nil {
+		return nil, nil, time.Time{}, err
+	}
+	var page bytes.Buffer
+	if err := archivePage.Execute(&page, index); err != nil {
+		return nil, nil, time.Time{}, err
+	}
+	files = append([]archive.PackageFile{{Path: "index.json", Data: data}, {Path: "index.html", Data: page.Bytes()}}, files...)
+	return files, docs, index.GeneratedAt, nil
+}
+
+// archivePlaces fills the index's buildings and floors (those the scope shows) and returns the plans as
+// files.
 func (s *Server) archivePlaces(r *http.Request, sc scope, index *archiveIndex) ([]archive.PackageFile, error) {
 	ctx := r.Context()
-	history, err := s.store.History(ctx, floorplan.EntitySite, index.Site.ID)
-	if err != nil {
-		return nil, err
-	}
-	events := changesOf(history)
 	buildings, err := s.store.Buildings(ctx, index.Site.ID)
 	if err != nil {
 		return nil, err
@@ -147,11 +151,6 @@ func (s *Server) archivePlaces(r *http.Request, sc scope, index *archiveIndex) (
 			continue
 		}
 		ab := archiveBuilding{Building: buildingOut(b, false), Floors: []archiveFloor{}}
-		if h, err := s.store.History(ctx, floorplan.EntityBuilding, b.ID); err != nil {
-			return nil, err
-		} else {
-			events = append(events, changesOf(h)...)
-		}
 		floors, err := s.store.Floors(ctx, b.ID)
 		if err != nil {
 			return nil, err
@@ -175,18 +174,7 @@ func (s *Server) archivePlaces(r *http.Request, sc scope, index *archiveIndex) (
 		}
 		index.Buildings = append(index.Buildings, ab)
 	}
-	slices.SortStableFunc(events, func(a, b archiveEvent) int { return a.At.Compare(b.At) })
-	index.Timeline = append(index.Timeline, events...)
 	return files, nil
-}
-
-// changesOf is the timeline of recorded changes.
-func changesOf(changes []floorplan.Change) []archiveEvent {
-	out := make([]archiveEvent, len(changes))
-	for i, c := range changes {
-		out[i] = archiveEvent{At: c.At, Entity: string(c.Entity), EntityID: c.EntityID, Op: c.Op, Actor: c.Actor, Reason: c.Reason}
-	}
-	return out
 }
 
 // archiveDocuments fills the index's documents (live, visible to the caller) and returns them for the
@@ -246,7 +234,7 @@ var archivePage = template.Must(template.New("index").Parse(`<!doctype html>
 <h2>文件</h2><table><tr><th>类型</th><th>文件</th><th>大小</th><th>SHA-256</th><th>上传</th></tr>
 {{range .Documents}}<tr><td>{{.DocType}}</td><td><a href="{{.Path}}">{{.Name}}</a></td><td>{{.Size}}</td><td><code>{{.SHA256}}</code></td><td>{{.UploadedBy}} {{.UploadedAt.Format "2006-01-02"}}</td></tr>{{end}}</table>
 <h2>楼栋与平面图</h2>{{range .Buildings}}<h3>{{.Building.Name}}</h3>{{range .Floors}}<h4>{{.Floor.Name}}</h4><p><a href="{{.PlanSVG}}">SVG</a></p><img src="{{.PlanPNG}}" alt="{{.Floor.Name}}">{{end}}{{end}}
-<h2>履历</h2><table><tr><th>时间</th><th>对象</th><th>操作</th><th>操作人</th><th>原因</th></tr>
-{{range .Timeline}}<tr><td>{{.At.Format "2006-01-02 15:04"}}</td><td>{{.Entity}}</td><td>{{.Op}}</td><td>{{.Actor}}</td><td>{{.Reason}}</td></tr>{{end}}</table>
+<h2>履历</h2><table><tr><th>日期</th><th>事项</th><th>说明</th><th>来源</th><th>记录人</th></tr>
+{{range .Timeline}}<tr><td>{{with .Date}}{{.}}{{end}}</td><td>{{.Title}}</td><td>{{.Note}}</td><td>{{if eq .Source "manual"}}手工{{else}}自动{{end}}</td><td>{{.RecordedBy}}</td></tr>{{end}}</table>
 <p>校验：<code>{{.Manifest}}</code>（sha256sum -c）</p></body></html>
 `))

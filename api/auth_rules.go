@@ -101,6 +101,7 @@ func routeRules() map[string]routeRule {
 	maps.Copy(rules, rulesOf(accountRoutes())) // the account routes' rules stand in their table
 	maps.Copy(rules, staffRouteRules())        // the staff imports and sync (api/staff.go)
 	maps.Copy(rules, staffExportRouteRules())  // the staff templates and exports (api/staffexport.go)
+	maps.Copy(rules, propertiesRouteRules())   // the property register's import, every property's archive (api/properties.go)
 	collection := func(path string, write routeRule, methods ...string) {
 		for _, m := range methods {
 			method, sub, _ := strings.Cut(m, " ")
@@ -137,7 +138,18 @@ func routeRules() map[string]routeRule {
 	rules["GET "+v1+"/ledger"] = audited(routeRule{access: accessAction, action: identity.ActionReport,
 		orAction: identity.ActionWritePeople}, "report.ledger")
 	rules["GET "+v1+"/ledger/entries"] = may(identity.ActionReport)
+	// The archive's findings (缺档, 账实, 账证): as the ledger; an agency manager sees the properties its agency
+	// uses (api/registerfindings.go).
+	rules["GET "+v1+"/register/findings"] = audited(routeRule{access: accessAction, action: identity.ActionReport,
+		orAction: identity.ActionWritePeople}, "report.register_findings")
 	rules["POST "+v1+"/ledger/entries"] = register
+	// A property's registration and timeline: read where the property is visible (api/registration.go);
+	// changed by the bureau.
+	rules["GET "+v1+"/sites/{id}/registration"] = read
+	rules["POST "+v1+"/sites/{id}/registration"] = register
+	rules["POST "+v1+"/sites/{id}/registration/steps"] = register
+	rules["GET "+v1+"/sites/{id}/timeline"] = read
+	rules["POST "+v1+"/sites/{id}/timeline"] = register
 	collection(v1+"/people", people, "GET", "POST", "GET /{id}", "PATCH /{id}", "DELETE /{id}")
 	collection(v1+"/assignments", people, "GET", "POST", "GET /{id}", "DELETE /{id}")
 	for _, h := range historyEntities {

@@ -148,6 +148,12 @@ func operations(withApp, withIdentity bool) []opDoc {
 		{method: "DELETE", path: v1 + "/documents/{id}", tag: "archive", summary: "Delete a document: it is hidden, never removed, with the reason (query reason= or JSON {\"reason\"}), who and when", status: 204},
 		{method: "GET", path: v1 + "/documents/{id}/content", tag: "archive", summary: "The document's exact bytes, as an attachment (Content-Disposition), with nosniff and its SHA-256 as ETag", result: map[string]any{"type": "string", "format": "binary"}},
 		{method: "GET", path: v1 + "/sites/{id}/archive.zip", tag: "archive", summary: "The property's archive package: index.json (valid against the schema api/archive-index.schema.json) and index.html, the plans of every floor (PNG, SVG), every document of the property and its buildings, floors and rooms the caller may see, and manifest-sha256.txt", result: map[string]any{"type": "string", "format": "binary"}},
+		{method: "GET", path: v1 + "/sites/{id}/registration", tag: "archive", summary: "The property's registration (权属登记/备案): its state (registered 已登记, to_register 待登记, filing 备案办理中, filed 已备案, unclear 权属不清, disputed 有争议), the current step of its filing path (confirmation 确权, notice 公示, filing_document 备案文件) and the history of its state, oldest first", result: "Registration"},
+		{method: "POST", path: v1 + "/sites/{id}/registration", tag: "archive", summary: "Change the property's registration state from a day (effective, default today; not before the last change, not in the future) for a reason (required); filed needs the three filing steps recorded. A refused value is 422 naming the field", body: "RegistrationChange", result: "Registration"},
+		{method: "POST", path: v1 + "/sites/{id}/registration/steps", tag: "archive", summary: "Record a step of the filing path: confirmation (date), notice (start, end), filing_document (date, number, form normative|minutes), each with document_ids of live documents of the property's archive. Steps go in order: a step before its predecessor, a notice ending before it starts, a filing document dated before the notice ends are 422 naming the field; a step recorded again replaces the earlier one", body: "FilingStep", status: 201, result: "Registration"},
+		{method: "GET", path: v1 + "/sites/{id}/timeline", tag: "archive", summary: "The property's timeline, oldest first: automatic events from its history (entered, registration state, buildings entered, rooms allocated or leased, staff placed) and manual events (source manual) with their documents", result: arrayOf("TimelineEvent")},
+		{method: "POST", path: v1 + "/sites/{id}/timeline", tag: "archive", summary: "Add a manual event to the property's timeline (kind acquired|built|registered|filed|renovated|allocated|leased|disposed|other, date, title, note, document_ids of live documents of its archive)", body: "TimelineEvent", status: 201, result: "TimelineEvent"},
+		{method: "GET", path: v1 + "/archive.zip", tag: "archive", summary: "The archive of every property the caller may see: one zip with each property's package (as /sites/{id}/archive.zip gives it, its own index and manifest-sha256.txt) under a folder named after the property, and archives.json listing the folders", result: map[string]any{"type": "string", "format": "binary"}},
 		{method: "GET", path: v1 + "/ledger", tag: "ledger", summary: "The ledger of a year (一房一账): the general ledger (one line per property: title, book and measured gross area, usable area by kind, rooms, book value and costs; with the reconciliation checks 账实 and 账证), or with agency_id that agency's sub-ledger (the rooms it uses)", query: []paramDoc{
 			q("year", paramDoc{"", "the year (default this year); areas are the register's now", map[string]any{"type": "integer"}}),
 			q("agency_id", paramDoc{"", "an agency's sub-ledger instead of the general ledger", uuidSchema()}),
@@ -157,6 +163,11 @@ func operations(withApp, withIdentity bool) []opDoc {
 			q("site_id", paramDoc{"", "only this property's", uuidSchema()}), q("year", paramDoc{"", "only this year's", map[string]any{"type": "integer"}})},
 			result: "LedgerEntryList"},
 		{method: "POST", path: v1 + "/ledger/entries", tag: "ledger", summary: "Record an entry of a property's ledger (money in yuan, book_area in m², two decimals; never changed: a correction is another entry, negative)", body: "LedgerEntry", status: 201, result: "LedgerEntry"},
+		{method: "GET", path: v1 + "/register/findings", tag: "ledger", summary: "The archive's findings of the properties the caller may see (an agency manager: those its agency uses): each document type the checklist expects and the archive lacks (缺档, archive.missing_document), and each failed reconciliation of the ledger (账实 ledger.title_vs_measured, 账证 ledger.book_vs_title), by property", query: []paramDoc{
+			q("site_id", paramDoc{"", "only this property's", uuidSchema()}),
+			q("agency_id", paramDoc{"", "only the properties this agency uses", uuidSchema()}),
+			q("year", paramDoc{"", "the ledger's year (default this year)", map[string]any{"type": "integer"}})},
+			result: arrayOf("ArchiveFinding")},
 		{method: "GET", path: v1 + "/search", tag: "search", summary: "Rooms, people, agencies and buildings matching q (Chinese included)", query: []paramDoc{
 			q("q", paramDoc{"", "the text to look for (required)", map[string]any{"type": "string", "maxLength": searchMaxQuery}}),
 			q("limit", paramDoc{"", "at most this many hits", map[string]any{"type": "integer", "minimum": 1, "maximum": searchMaxLimit, "default": searchDefaultLimit}})},
@@ -189,6 +200,15 @@ func operations(withApp, withIdentity bool) []opDoc {
 			q("dry_run", paramDoc{"", "join and check everything and write nothing", map[string]any{"type": "boolean", "default": false}}),
 			q("filename", str("the file's name, used in messages")),
 		}, body: "Upload", bodyType: "application/octet-stream", result: "RoomListSummary"},
+		{method: "POST", path: v1 + "/imports/properties", tag: "transfer", summary: "Import the bureau's property register (the body: an .xlsx workbook or a CSV file; name, address, kind, title kind and number, holder, issue date, title area, book area, state, district, note), each row matched to a property by its title number, else by name and address; all-or-nothing and idempotent (importing it again reports 0 created, 0 changed). A rejected file is 422 import_rejected naming each row and column. Bureau administrators only", query: []paramDoc{
+			q("map", str("map headers to fields, header=field pairs, e.g. 产权证号=title_number,坐落=address (fields: name, address, kind, title_kind, title_number, holder, issued_on, title_area_m2, book_area_m2, state, district, note); the others are found by their usual names")),
+			q("sheet", str("the sheet of a workbook (default: the first with a header row)")),
+			q("dry_run", paramDoc{"", "check and match everything and write nothing", map[string]any{"type": "boolean", "default": false}}),
+			q("filename", str("the file's name, used in messages")),
+		}, body: "Upload", bodyType: "application/octet-stream", result: map[string]any{"type": "object"}},
+		{method: "GET", path: v1 + "/exports/properties", tag: "transfer", summary: "The properties the caller may see in the property register's import layout (one row a property, its first title), to edit and import back", query: []paramDoc{
+			q("format", paramDoc{"", "xlsx or csv (UTF-8 with a byte-order mark)", map[string]any{"type": "string", "enum": []string{"xlsx", "csv"}, "default": "xlsx"}}),
+			langParam}, result: map[string]any{"type": "string", "format": "binary"}, resultType: "application/octet-stream"},
 		{method: "GET", path: v1 + "/exports/{format}", tag: "transfer", summary: "Export the register (or one building, or one floor) as geojson, imdf (zip), gpkg, csv (UTF-8 with BOM) or xlsx, as an attachment", query: []paramDoc{
 			q("building_id", paramDoc{"", "only this building", uuidSchema()}),
 			q("floor_id", paramDoc{"", "geojson: only this floor", uuidSchema()}),
@@ -273,6 +293,11 @@ func componentSchemas() []componentSchema {
 		{name: "Document", wire: documentJSON{}},
 		{name: "LedgerEntry", wire: ledgerEntryJSON{}},
 		{name: "LedgerEntryList", wire: ledgerEntriesJSON{}},
+		{name: "ArchiveFinding", wire: archiveFindingJSON{}},
+		{name: "Registration", wire: registrationJSON{}},
+		{name: "RegistrationChange", wire: stateJSON{}},
+		{name: "FilingStep", wire: filingStepJSON{}},
+		{name: "TimelineEvent", wire: timelineEventJSON{}},
 		{name: "DocumentList", wire: documentsJSON{}},
 		{name: "RoomFindings", wire: roomFindingsJSON{}},
 		{name: "Polygon", schema: map[string]any{"type": "object", "description": "GeoJSON Polygon (lon/lat, or local metres with crs=local)",

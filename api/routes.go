@@ -59,8 +59,15 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 		delete: s.deleteDocument})
 	get(v1+"/documents/{id}/content", s.documentContent)
 	get(v1+"/sites/{id}/archive.zip", gated(s.exports, s.siteArchive))
+	get(v1+"/sites/{id}/registration", s.getRegistration) // a property's registration and timeline (registration.go)
+	handle(http.MethodPost, v1+"/sites/{id}/registration", s.setRegistration)
+	handle(http.MethodPost, v1+"/sites/{id}/registration/steps", s.recordFilingStep)
+	get(v1+"/sites/{id}/timeline", s.timeline)
+	handle(http.MethodPost, v1+"/sites/{id}/timeline", s.addTimelineEvent)
+	get(v1+"/archive.zip", gated(s.exports, s.allArchives)) // every property in the caller's scope (archiveall.go)
 	get(v1+"/ledger", gated(s.reports, s.ledger))
 	collection(v1+"/ledger/entries", collectionRoutes{list: s.listLedgerEntries, create: s.createLedgerEntry})
+	get(v1+"/register/findings", gated(s.reports, s.registerFindings)) // the archive's findings (registerfindings.go)
 
 	get(v1+"/reports/over-standard", gated(s.reports, s.overStandardReport))
 	get(v1+"/search", s.search)
@@ -71,6 +78,9 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 
 	handle(http.MethodPost, v1+"/imports/rooms", gated(s.imports, s.importRoomList)) // before {format}: it wins
 	s.staffRoutes(handle)                                                            // before {format}: they win
+	// The property register (properties.go), before {format}: it wins.
+	handle(http.MethodPost, v1+"/imports/properties", gated(s.imports, s.importProperties))
+	get(v1+"/exports/properties", gated(s.exports, s.exportProperties))
 	handle(http.MethodPost, v1+"/imports/{format}", gated(s.imports, s.importFile))
 	s.staffExportRoutes(get) // the templates and staff exports (api/staffexport.go), before {format}: they win
 	get(v1+"/exports/{format}", gated(s.exports, s.exportFile))

@@ -333,5 +333,6 @@ type storeReader interface {
 	floorplan.Snapshotter
 	floorplan.DocumentReader
 	floorplan.LedgerEntryReader
+	floorplan.RegistrationReader
 	Ping(ctx context.Context) error
 }

@@ -96,7 +96,7 @@ type siteJSON struct {
 	Name      string       `json:"name"`
 	Address   string       `json:"address"`
 	Category  string       `json:"category"`
-	Ownership string       `json:"ownership" enum:"registered,filed,unclear"`
+	Ownership string       `json:"ownership" enum:"registered,to_register,filing,filed,unclear,disputed"`
 	Records   []recordJSON `json:"records"`
 	Note      string       `json:"note"`
 	// JurisdictionID is the district the property lies in (null: the city level).

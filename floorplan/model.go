@@ -31,12 +31,16 @@ const (
 	OwnershipRegistered OwnershipStatus = "registered" // 已登记
 	OwnershipFiled      OwnershipStatus = "filed"      // 已备案
 	OwnershipUnclear    OwnershipStatus = "unclear"    // 权属不清
+	// The states of the registration path (floorplan/registration.go).
+	OwnershipToRegister OwnershipStatus = "to_register" // 待登记
+	OwnershipFiling     OwnershipStatus = "filing"      // 备案办理中
+	OwnershipDisputed   OwnershipStatus = "disputed"    // 有争议
 )
 
 // Valid reports whether s is one of the known ownership statuses.
 func (s OwnershipStatus) Valid() bool {
 	switch s {
-	case OwnershipRegistered, OwnershipFiled, OwnershipUnclear:
+	case OwnershipRegistered, OwnershipFiled, OwnershipUnclear, OwnershipToRegister, OwnershipFiling, OwnershipDisputed:
 		return true
 	}
 	return false

@@ -26,7 +26,8 @@ import (
 //	        + every assignment of rooms1
 //	people2 = the occupants of rooms1 today (they only count in, and set the split of, those rooms' shares)
 //
-// with every agency (for the people's standards) and the local standard rows in force. The evaluation of
+// with every agency (for the people's standards), the local standard rows in force, and every site,
+// building and floor (which place the rooms in their property, for room.filed_property_leased). The evaluation of
 // that small register gives the agency's findings, people, totals and rooms exactly: the property test
 // (storetest's parts) compares them with a whole evaluation on random registers. Several small agencies
 // are loaded together (up to partBudget rooms and people), so that the number of queries stays small;
@@ -47,6 +48,12 @@ type PartPlan struct {
 	// Agencies are every agency (Snapshot.Agencies); StandardRows the local rows in force on the day.
 	Agencies     []Agency
 	StandardRows []StandardRow
+	// Sites are every live site (Snapshot's); Buildings and Floors every live building and floor with
+	// their ids and places only (Building.SiteID, Floor.BuildingID; a store may leave the rest unset): what
+	// places a part's rooms in their property, for the rules that read it (rule_filed_property_leased.go).
+	Sites     []Site
+	Buildings []Building
+	Floors    []Floor
 }
 
 // PartSize counts the live rooms allocated to an agency and its live people on a day.
@@ -230,7 +237,8 @@ func (g *Register) runParts(ctx context.Context, r PartReader, day time.Time, pl
 
 // loadPart reads the closure of the agencies ids (see the top of this file) as a snapshot of day.
 func loadPart(ctx context.Context, r PartReader, day time.Time, plan *PartPlan, ids []uuid.UUID) (*Snapshot, error) {
-	snap := &Snapshot{AsOf: day, FirstKnown: plan.FirstKnown, Agencies: plan.Agencies, StandardRows: plan.StandardRows}
+	snap := &Snapshot{AsOf: day, FirstKnown: plan.FirstKnown, Agencies: plan.Agencies, StandardRows: plan.StandardRows,
+		Sites: plan.Sites, Buildings: plan.Buildings, Floors: plan.Floors}
 	var err error
 	if snap.Rooms, err = r.RoomsOfAgencies(ctx, ids); err != nil {
 		return nil, err

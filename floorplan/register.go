@@ -220,12 +220,45 @@ func (g *Register) CreateSite(ctx context.Context, s *Site) (Changes, error) {
 	return g.done(ctx, Changes{})
 }
 
-// UpdateSite replaces a property's fields.
+// UpdateSite replaces a property's fields. A change of its ownership is a change of its registration state
+// (SetRegistration's checks, and its history), effective today or on the context's effective day.
 func (g *Register) UpdateSite(ctx context.Context, s *Site) (Changes, error) {
 	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntitySite, ID: s.ID, SiteID: s.ID, JurisdictionID: s.JurisdictionID}); err != nil {
 		return Changes{}, err
 	}
-	if err := g.store.UpdateSite(ctx, s); err != nil {
+	err := g.store.InTx(ctx, func(tx Store) error {
+		old, err := tx.Site(ctx, s.ID)
+		if err != nil {
+			return err
+		}
+		if old.Ownership == s.Ownership {
+			return tx.UpdateSite(ctx, s)
+		}
+		// A change of the registration state edited with the rest of the record is a state change as
+		// SetRegistration makes one: checked (filed needs its filing steps) and in the state's history.
+		c := RegistrationChange{SiteID: s.ID, State: s.Ownership, Effective: DayOf(g.now()), Reason: ReasonFrom(ctx)}
+		if d, ok := EffectiveFrom(ctx); ok {
+			c.Effective = d
+		}
+		if blank(c.Reason) {
+			c.Reason = "随房产记录修改（site record edited）"
+		}
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		reg, err := ReadRegistration(ctx, tx, old)
+		if err != nil {
+			return err
+		}
+		if err := checkStateChange(reg, c); err != nil {
+			return err
+		}
+		if err := tx.UpdateSite(ctx, s); err != nil {
+			return err
+		}
+		return tx.AddRegistrationChange(ctx, &c)
+	})
+	if err != nil {
 		return Changes{}, err
 	}
 	return g.done(ctx, Changes{})

@@ -64,6 +64,8 @@ var registry = []rule{
 		subject: EntityAgency, register: (*evaluation).overApprovedArea},
 	{Rule: Rule{RuleIdle, "办公用房闲置", "Idle office space", SourceIdle},
 		subject: EntityRoom, register: (*evaluation).idle},
+	{Rule: Rule{RuleFiledPropertyLeased, "备案房产被出租出借", "Filed property leased or lent", SourceFiledPropertyLeased},
+		subject: EntityRoom, register: (*evaluation).filedPropertyLeased},
 }
 
 // Rules lists every rule Evaluate runs, in a fixed order.

@@ -39,6 +39,7 @@ type Store interface {
 	FeatureSource
 	DocumentStore
 	LedgerStore
+	RegistrationStore
 
 	// InTx runs fn with a Store whose writes all commit together, or none do when fn returns an error.
 	InTx(ctx context.Context, fn func(tx Store) error) error
@@ -212,7 +213,10 @@ type Snapshot struct {
 	RecordedAt time.Time
 	// FirstKnown is the earliest day on which the register, as recorded then, had any room (zero when it
 	// has none): a snapshot of an earlier day shows a register that did not exist yet.
-	FirstKnown  time.Time
+	FirstKnown time.Time
+	// Sites are the properties on the day, with their ownership (rule_filed_property_leased.go reads
+	// them, through Buildings and Floors, for the rooms' sites).
+	Sites       []Site
 	Buildings   []Building
 	Floors      []Floor
 	Rooms       []Room

@@ -30,7 +30,7 @@ func (s Site) Validate(c Classification) error {
 		return Invalidf("site %q: category %q is not in the classification", s.Name, s.Category)
 	}
 	if !s.Ownership.Valid() {
-		return Invalidf("site %q: ownership %q is not one of registered, filed, unclear", s.Name, s.Ownership)
+		return Invalidf("site %q: ownership %q is not one of registered, to_register, filing, filed, unclear, disputed", s.Name, s.Ownership)
 	}
 	for i, r := range s.Records {
 		if blank(r.Kind) {

@@ -4,23 +4,28 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"officemap/floorplan"
+	"officemap/floorplan/archive"
 )
 
 // checkCmd compares the stored room states, which every write keeps up to date for the rooms it can
 // move (floorplan/states.go), with a whole evaluation of the register.
 func checkCmd(e *env) *cobra.Command {
-	var full, asJSON bool
+	var full, asJSON, archived bool
 	cmd := &cobra.Command{
 		Use:   "check",
-		Short: "check the stored room statuses against a whole evaluation (--full); non-zero exit when they differ",
+		Short: "check the stored room statuses against a whole evaluation (--full; non-zero exit when they differ), or list the archive's findings (--archive)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !full {
-				return fmt.Errorf("%w: check needs --full (a whole evaluation of the register, the one check there is)", errUsage)
+			if archived && !full {
+				return checkArchive(cmd, e, asJSON)
+			}
+			if !full || archived {
+				return fmt.Errorf("%w: check needs --full (a whole evaluation of the register) or --archive (the archive's findings), one of them", errUsage)
 			}
 			ctx := floorplan.WithActor(cmd.Context(), "check")
 			return e.withStore(ctx, func(s store, _ string) error {
@@ -45,6 +50,7 @@ func checkCmd(e *env) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&full, "full", false, "evaluate the whole register and compare every room's stored status")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
+	cmd.Flags().BoolVar(&archived, "archive", false, "list the archive's findings of every property: missing documents (缺档) and failed ledger reconciliations (账实, 账证) of this year")
 	return cmd
 }
 
@@ -107,4 +113,31 @@ func writeCheckText(w io.Writer, diffs []floorplan.StateDiff, rooms int) error {
 	}
 	_, err := fmt.Fprintf(w, "%d of %d rooms differ\n", len(diffs), rooms)
 	return err
+}
+
+// checkArchive prints the archive's findings of every property (floorplan/archive.Findings) of this year:
+// one line each, or JSON. The findings are a list to work through, not a failure: the exit status is 0.
+func checkArchive(cmd *cobra.Command, e *env, asJSON bool) error {
+	ctx := floorplan.WithActor(cmd.Context(), "check")
+	return e.withStore(ctx, func(s store, _ string) error {
+		now := time.Now()
+		list, err := archive.Findings(ctx, s, archive.DefaultChecklist(), archive.DefaultDocTypes(), now.Year(), nil, now)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			enc := json.NewEncoder(e.stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(struct {
+				Findings []archive.Finding `json:"findings"`
+			}{list})
+		}
+		for _, f := range list {
+			if _, err := fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", f.SiteName, f.RuleID, f.Message); err != nil {
+				return err
+			}
+		}
+		_, err = fmt.Fprintf(e.stdout, "%d archive findings\n", len(list))
+		return err
+	})
 }

@@ -63,7 +63,10 @@ listed. The summary, its notes, warnings and reasons are told in --lang (zh by d
   geojson  a FeatureCollection of room polygons (lon/lat, or "crs": "local" metres with --origin)
   agencies|people|assignments
            the bureau's spreadsheets (.xlsx or .csv) in the layout of the templates (export agencies…),
-           matched by code, staff no. and room; --columns and --sheet as for rooms`,
+           matched by code, staff no. and room; --columns and --sheet as for rooms
+  properties
+           the bureau's register of properties (.xlsx or .csv), matched by title number, else by
+           name and address; --map 'header=field,…' (or a JSON file) names columns; all-or-nothing`,
 		Example: `  officemap import dxf plan.dxf --building "市政府1号楼" --level 2 --origin 119.974,31.811 --rotation 12
   officemap import dxf plan.dxf --list-layers
   officemap import osm building.osm --skip-invalid --json --lang en
@@ -103,6 +106,7 @@ listed. The summary, its notes, warnings and reasons are told in --lang (zh by d
 	f.StringVar(&o.reason, "reason", "", "why the import is made, kept in the history")
 	f.StringVar(&o.lang, "lang", "zh", "the language of the summary and the messages: zh or en")
 	addRoomListFlags(f) // officemap import rooms (roomlist.go)
+	addPropertyFlags(f) // officemap import properties (properties.go)
 	return cmd
 }
 
@@ -194,6 +198,9 @@ func (e *env) runImport(cmd *cobra.Command, format, path string, o importFlags) 
 	}
 	if k := staff.Kind(strings.ToLower(format)); k.Valid() {
 		return e.runStaffImport(cmd, k, path, o) // agencies, people, assignments (staff.go)
+	}
+	if strings.EqualFold(format, "properties") {
+		return e.runPropertyImport(cmd, path, o) // the property register (properties.go)
 	}
 	req, err := o.request(cmd, format, path)
 	if err != nil {
@@ -434,7 +441,11 @@ file renamed into place when complete):
   xlsx     the same as an Excel workbook
   agencies, people, assignments
            the staff spreadsheets in their import layout, to edit and import back: --out FILE.xlsx
-           (the template's workbook) or FILE.csv (UTF-8 with a byte-order mark)`,
+           (the template's workbook) or FILE.csv (UTF-8 with a byte-order mark)
+  properties
+           the property register in the import's layout: --out FILE.xlsx or FILE.csv
+  archive  archive packages: --site ID|NAME --out FILE.zip, or --all --out FILE.zip (a folder per
+           property) or --all --out DIR (one zip per property)`,
 		Example: `  officemap export imdf --out venue.zip --building 3f1c…
   officemap export geojson --out floor.geojson --floor 9a2e…
   officemap export gpkg --out register.gpkg`,
@@ -448,6 +459,12 @@ file renamed into place when complete):
 			format := strings.ToLower(args[0])
 			if k := staff.Kind(format); k.Valid() { // the staff spreadsheets (staffexport.go)
 				return e.runStaffExport(cmd.Context(), k, out, lang, asJSON)
+			}
+			switch format { // the property register and the archive packages (properties.go)
+			case "properties":
+				return e.runPropertyExport(cmd.Context(), out, lang, asJSON)
+			case "archive":
+				return e.runArchiveExport(cmd, out, asJSON)
 			}
 			known := false
 			for _, f := range exportFormats {
@@ -523,6 +540,7 @@ file renamed into place when complete):
 	cmd.Flags().StringVar(&crs, "crs", "", "geojson: lonlat (default) or local (the building's metres)")
 	cmd.Flags().StringVar(&lang, "lang", "zh", "csv, xlsx: zh or en")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	addArchiveFlags(cmd.Flags()) // officemap export archive (properties.go)
 	_ = cmd.MarkFlagRequired("out")
 	return cmd
 }

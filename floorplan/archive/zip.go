@@ -43,6 +43,23 @@ func DocPath(d PackageDoc) string {
 // if it were the original.
 func WritePackage(w io.Writer, files []PackageFile, docs []PackageDoc, mod time.Time) error {
 	zw := zip.NewWriter(w)
+	if err := AddPackage(zw, "", files, docs, mod); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+// AddPackage writes a package into zw as WritePackage does, under the folder dir ("" for the top of the
+// zip; a relative path inside it), with its own manifest whose paths are relative to dir: a zip of
+// several packages, each in its folder, which `sha256sum -c` checks from inside the folder.
+func AddPackage(zw *zip.Writer, dir string, files []PackageFile, docs []PackageDoc, mod time.Time) error {
+	if dir != "" {
+		d, err := packagePath(dir)
+		if err != nil {
+			return err
+		}
+		dir = d + "/"
+	}
 	sums := map[string]string{}
 	for _, f := range files {
 		p, err := packagePath(f.Path)
@@ -53,7 +70,7 @@ func WritePackage(w io.Writer, files []PackageFile, docs []PackageDoc, mod time.
 			return fmt.Errorf("archive: package file %s twice", p)
 		}
 		sum := sha256.Sum256(f.Data)
-		if err := writeEntry(zw, p, mod, func(out io.Writer) error { _, err := out.Write(f.Data); return err }); err != nil {
+		if err := writeEntry(zw, dir+p, mod, func(out io.Writer) error { _, err := out.Write(f.Data); return err }); err != nil {
 			return err
 		}
 		sums[p] = hex.EncodeToString(sum[:])
@@ -66,7 +83,7 @@ func WritePackage(w io.Writer, files []PackageFile, docs []PackageDoc, mod time.
 		if _, dup := sums[p]; dup {
 			continue
 		}
-		err := writeEntry(zw, p, mod, func(out io.Writer) error { return copyChecked(out, d) })
+		err := writeEntry(zw, dir+p, mod, func(out io.Writer) error { return copyChecked(out, d) })
 		if err != nil {
 			return err
 		}
@@ -81,13 +98,10 @@ func WritePackage(w io.Writer, files []PackageFile, docs []PackageDoc, mod time.
 	for _, p := range paths {
 		fmt.Fprintf(&manifest, "%s  %s\n", sums[p], p)
 	}
-	if err := writeEntry(zw, ManifestName, mod, func(out io.Writer) error {
+	return writeEntry(zw, dir+ManifestName, mod, func(out io.Writer) error {
 		_, err := io.WriteString(out, manifest.String())
 		return err
-	}); err != nil {
-		return err
-	}
-	return zw.Close()
+	})
 }
 
 // packagePath cleans a package file's path and refuses one that would leave the package.

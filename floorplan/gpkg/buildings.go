@@ -168,6 +168,11 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 			if err := checkBuildingRefs(ctx, q, b, b.ID); err != nil {
 				return old, err
 			}
+			if old.rec.SiteID != b.SiteID {
+				if _, err := q.ExecContext(ctx, sqlBuildingLeasedParts, b.ID.String()); err != nil {
+					return old, err
+				}
+			}
 			validFrom = old.rec.ValidFrom
 			if !b.ValidFrom.IsZero() {
 				validFrom = floorplan.DayOf(b.ValidFrom)

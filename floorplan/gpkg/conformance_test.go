@@ -87,4 +87,5 @@ func TestPartResults(t *testing.T) {
 // TestParts runs the tests of the register read in parts (storetest.RunParts).
 func TestParts(t *testing.T) {
 	storetest.RunParts(t, func(t *testing.T) floorplan.Store { return openClocked(t) })
+	storetest.RunFiledPropertyLeased(t, func(t *testing.T) floorplan.Store { return openClocked(t) })
 }

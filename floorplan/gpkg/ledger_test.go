@@ -19,6 +19,7 @@ func TestLedger(t *testing.T) {
 // downgradeV13 turns a register of version 13 back into one of version 12: no ledger entries.
 func downgradeV13(t *testing.T, path string) {
 	t.Helper()
+	downgradeV14(t, path)
 	downgrade(t, path, `DROP TRIGGER ledger_entries_no_update`, `DROP TRIGGER ledger_entries_no_delete`,
 		`DROP TABLE ledger_entries`, `DELETE FROM gpkg_contents WHERE table_name = 'ledger_entries'`,
 		`UPDATE officemap_schema SET version = 12`)

@@ -48,7 +48,9 @@ const (
 //	12: the electronic archive, documents, document_blobs and document_blob_parts (sqlMigrateV12,
 //	    documents.go).
 //	13: the ledger's entries, ledger_entries (sqlMigrateV13, ledger.go).
-const schemaVersion = 13
+//	14: the registration: the states to_register, filing and disputed in sites_all.ownership, and
+//	    registration_changes, filing_steps and timeline_events (migrateV14, registration.go).
+const schemaVersion = 14
 
 // schemaDefinition marks a file as an officemap register in gpkg_extensions (extension
 // officemap_register); the version is in officemap_schema. A file of version 1 carries
@@ -360,6 +362,7 @@ var migrations = []func(ctx context.Context, q querier) error{
 	execStep(sqlMigrateV11),     // the stored parts (partresults.go)
 	execStep(sqlMigrateV12),     // the electronic archive (documents.go)
 	execStep(sqlMigrateV13),     // the ledger's entries (ledger.go)
+	migrateV14,                  // the registration (registration.go)
 }
 
 // execStep returns the migration step that runs stmts.
@@ -549,7 +552,7 @@ CREATE TABLE sites (
   name TEXT NOT NULL CONSTRAINT sites_name_required CHECK (trim(name) <> ''),
   address TEXT NOT NULL DEFAULT '',
   category TEXT NOT NULL DEFAULT '',
-  ownership TEXT NOT NULL CONSTRAINT sites_ownership_known CHECK (ownership IN ('registered', 'filed', 'unclear')),
+  ownership TEXT NOT NULL CONSTRAINT sites_ownership_known CHECK (ownership IN ('registered', 'filed', 'unclear', 'to_register', 'filing', 'disputed')),
   records TEXT NOT NULL DEFAULT '[]' CONSTRAINT sites_records_array CHECK (json_type(records) = 'array'),
   note TEXT NOT NULL DEFAULT '',
   created_at DATETIME NOT NULL,
@@ -772,7 +775,9 @@ var sqlSchema = sqlRegister + `
 -- The electronic archive (schema version 12) ----------------------------------------------------------------
 ` + sqlMigrateV12 + `
 -- The ledger's entries (schema version 13) ------------------------------------------------------------------
-` + sqlMigrateV13
+` + sqlMigrateV13 + `
+-- The registration (schema version 14) ----------------------------------------------------------------------
+` + sqlMigrateV14
 
 // sqlRTreeIndex is the gpkg_rtree_index extension of the geometry column geom of the feature table <t>:
 // the R-tree rtree_<t>_geom and the triggers that keep it in step with the table, as OGC 12-128r19 Annex

@@ -113,6 +113,11 @@ func (s *Store) UpdateSite(ctx context.Context, site *floorplan.Site) error {
 			if err := stale("site", old.rec.Version, site.Version); err != nil {
 				return old, err
 			}
+			if old.rec.Ownership != site.Ownership {
+				if _, err := q.ExecContext(ctx, sqlSiteLeasedParts, site.ID.String()); err != nil {
+					return old, err
+				}
+			}
 			_, err := q.ExecContext(ctx, sqlUpdateSite, site.Name, site.Address, site.Category, site.Ownership,
 				records, site.Note, nullID(site.JurisdictionID), site.ID.String())
 			nw := siteRow{rec: *site, created: old.created}
@@ -122,6 +127,18 @@ func (s *Store) UpdateSite(ctx context.Context, site *floorplan.Site) error {
 		return err
 	}), &site.Version)
 }
+
+// sqlSiteLeasedParts moves on the stored parts of the agencies of the leased rooms of site ?1, whose
+// ownership changes: rule room.filed_property_leased reads a room's site's ownership, and the triggers of
+// schema version 11 see rooms, people and agencies only. sqlBuildingLeasedParts does the same for the
+// leased rooms of building ?1, which moves to another site.
+var (
+	sqlSiteLeasedParts = bump(`SELECT r.agency_id AS a FROM rooms_all r JOIN floors_all f ON f.id = r.floor_id
+      JOIN buildings_all b ON b.id = f.building_id
+     WHERE b.site_id = ?1 AND r.deleted_at IS NULL AND r.state = 'leased'`)
+	sqlBuildingLeasedParts = bump(`SELECT r.agency_id AS a FROM rooms_all r JOIN floors_all f ON f.id = r.floor_id
+     WHERE f.building_id = ?1 AND r.deleted_at IS NULL AND r.state = 'leased'`)
+)
 
 const sqlSiteInUse = `SELECT count(*) FROM buildings_all WHERE site_id = ? AND deleted_at IS NULL`
 

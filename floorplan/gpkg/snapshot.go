@@ -31,12 +31,13 @@ import (
 // today's snapshot (D today or later, no T, no record effective after D), which reads the live tables
 // only. The full-table queries say NOT INDEXED: SQLite would otherwise walk a partial index (… WHERE
 // deleted_at IS NULL) and fetch every row from it, several times slower than reading the table. That is
-// at most eleven queries whatever the size of the register. Standard rows are those in force on D.
+// at most twelve queries whatever the size of the register. Standard rows are those in force on D.
 
 // farFuture stands for "no recordedAt": later than every instant the history holds.
 const farFuture = "9999-12-31T23:59:59.999Z"
 
 const (
+	sqlSnapSites       = `SELECT ` + siteColumns + ` FROM sites_all s NOT INDEXED WHERE s.deleted_at IS NULL`
 	sqlSnapFloors      = `SELECT ` + floorColumns + ` FROM floors_all f NOT INDEXED WHERE f.deleted_at IS NULL`
 	sqlSnapRooms       = `SELECT ` + roomColumns + ` FROM rooms_all r NOT INDEXED WHERE r.deleted_at IS NULL`
 	sqlSnapPeople      = `SELECT ` + personColumns + ` FROM people p NOT INDEXED WHERE p.deleted_at IS NULL`
@@ -109,6 +110,7 @@ func recordedBefore(t time.Time) string {
 func (s *Store) snapshot(ctx context.Context, day, recordedAt time.Time) (*floorplan.Snapshot, error) {
 	snap := &floorplan.Snapshot{AsOf: day, RecordedAt: recordedAt}
 	var (
+		sites       []siteRow
 		buildings   []buildingRow
 		floors      []floorRow
 		rooms       []floorplan.Room
@@ -143,6 +145,9 @@ func (s *Store) snapshot(ctx context.Context, day, recordedAt time.Time) (*floor
 				return err
 			}
 		}
+		if sites, err = collect(ctx, q, s.scanSite, sqlSnapSites); err != nil {
+			return err
+		}
 		if buildings, err = collect(ctx, q, s.scanBuilding, sqlAllBuildings); err != nil {
 			return err
 		}
@@ -174,6 +179,7 @@ func (s *Store) snapshot(ctx context.Context, day, recordedAt time.Time) (*floor
 		return nil, err
 	}
 	unchanged := func(id uuid.UUID) bool { return !changed[id] }
+	snap.Sites = recs(keep(sites, func(r siteRow) bool { return unchanged(r.rec.ID) }))
 	snap.Buildings = recs(keep(buildings, func(r buildingRow) bool { return unchanged(r.rec.ID) }))
 	snap.Floors = recs(keep(floors, func(r floorRow) bool { return unchanged(r.rec.ID) }))
 	snap.Rooms = keep(rooms, func(r floorplan.Room) bool { return unchanged(r.ID) })
@@ -249,6 +255,13 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost
 	}
 	var err error
 	switch img.entity {
+	case floorplan.EntitySite:
+		var r siteImage
+		if err = json.Unmarshal(img.row, &r); err == nil {
+			snap.Sites = append(snap.Sites, floorplan.Site{ID: uuid.UUID(r.ID), Name: r.Name, Address: r.Address,
+				Category: r.Category, Ownership: r.Ownership, Records: recordsOf(r.Records), Note: r.Note,
+				JurisdictionID: uuid.UUID(r.JurisdictionID), Version: imageVersion(r.Version)})
+		}
 	case floorplan.EntityBuilding:
 		var r buildingImage
 		if err = json.Unmarshal(img.row, &r); err == nil {

@@ -108,7 +108,37 @@ func (p *sqliteParts) PartPlan(ctx context.Context) (floorplan.PartPlan, error) 
 		return plan, err
 	}
 	plan.StandardRows = floorplan.StandardRowsInForce(standardRowsOf(rows), p.day)
+	sites, err := collect(ctx, p.q, p.s.scanSite, sqlSnapSites)
+	if err != nil {
+		return plan, err
+	}
+	if plan.Buildings, err = collect(ctx, p.q, scanBuildingPlace, sqlPartBuildingPlaces); err != nil {
+		return plan, err
+	}
+	if plan.Floors, err = collect(ctx, p.q, scanFloorPlace, sqlPartFloorPlaces); err != nil {
+		return plan, err
+	}
+	plan.Sites = recs(sites)
 	return plan, nil
+}
+
+// The places of the buildings and floors (PartPlan.Buildings, Floors): ids and parents only, not the
+// geometry of footprints, outlines and openings.
+const (
+	sqlPartBuildingPlaces = `SELECT b.id, b.site_id FROM buildings_all b WHERE b.deleted_at IS NULL`
+	sqlPartFloorPlaces    = `SELECT f.id, f.building_id FROM floors_all f WHERE f.deleted_at IS NULL`
+)
+
+func scanBuildingPlace(row scanner) (floorplan.Building, error) {
+	var b floorplan.Building
+	err := row.Scan(idCol{&b.ID}, idCol{&b.SiteID})
+	return b, err
+}
+
+func scanFloorPlace(row scanner) (floorplan.Floor, error) {
+	var f floorplan.Floor
+	err := row.Scan(idCol{&f.ID}, idCol{&f.BuildingID})
+	return f, err
 }
 
 func scanPartSize(row scanner) (floorplan.PartSize, error) {

@@ -3,7 +3,7 @@ package imports
 // zhMessages tells each note format in Chinese. The keys are the English formats given to Notef; a
 // format's verbs must come in the same order, or be indexed ("%[2]s"). Each reader's formats are in a
 // file of their own (messages_zh_<reader>.go).
-var zhMessages = mergeZH(zhImporter, zhDXF, zhOSM, zhIMDF, zhGeoJSON, zhRoomList, zhStaff)
+var zhMessages = mergeZH(zhImporter, zhDXF, zhOSM, zhIMDF, zhGeoJSON, zhRoomList, zhStaff, zhProperties)
 
 // mergeZH joins the tables; a format told two different ways is a mistake found at start-up.
 func mergeZH(tables ...map[string]string) map[string]string {

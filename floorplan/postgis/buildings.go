@@ -101,6 +101,12 @@ const (
 	lockBuildingGeorefSQL = `
 SELECT origin_lon, origin_lat, rotation_deg, scale FROM buildings
  WHERE id = $1 AND deleted_at IS NULL FOR NO KEY UPDATE`
+	// buildingSitePartsSQL moves on, when the building $1 is about to move to another site $2, the stored
+	// parts of the agencies of its leased rooms (as siteOwnershipPartsSQL for a site's ownership).
+	buildingSitePartsSQL = `
+SELECT parts_bump(ARRAY(SELECT DISTINCT r.agency_id FROM rooms r JOIN floors f ON f.id = r.floor_id
+                         WHERE f.building_id = $1 AND r.deleted_at IS NULL AND r.state = 'leased'))
+ WHERE (SELECT b.site_id FROM buildings b WHERE b.id = $1) IS DISTINCT FROM $2`
 	updateBuildingSQL = `
 UPDATE buildings SET site_id = $2, name = $3, address = $4, footprint = ST_GeomFromEWKB($5),
        footprint_ll = ST_GeomFromEWKB($6), origin_lon = $7, origin_lat = $8, rotation_deg = $9, scale = $10,
@@ -141,6 +147,9 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 		}
 		if err := lockLive(ctx, tx, lockSiteShareSQL, b.SiteID, "site"); err != nil {
 			return err
+		}
+		if _, err := tx.Exec(ctx, buildingSitePartsSQL, b.ID, b.SiteID); err != nil {
+			return mapError(err)
 		}
 		err := updateVersioned(ctx, tx, "building", b.ID, b.Version, &next, buildingVersionSQL, updateBuildingSQL, b.ID,
 			b.SiteID, b.Name, b.Address, local, ll, b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg,

@@ -102,3 +102,11 @@ func TestParts(t *testing.T) {
 		return &agedStore{Store: pgtest.NewStore(t, postgis.WithLocation(conformanceZone))}
 	})
 }
+
+// TestFiledPropertyLeased runs storetest.RunFiledPropertyLeased on a fresh database: the sites of the
+// snapshots and of the parts, and the stored parts after a change of a site's ownership.
+func TestFiledPropertyLeased(t *testing.T) {
+	storetest.RunFiledPropertyLeased(t, func(t *testing.T) floorplan.Store {
+		return &agedStore{Store: pgtest.NewStore(t, postgis.WithLocation(conformanceZone))}
+	})
+}

@@ -89,6 +89,16 @@ RETURNING version`
 
 const siteVersionSQL = `SELECT version FROM sites WHERE id = $1 AND deleted_at IS NULL`
 
+// siteOwnershipPartsSQL moves on, when the site $1's ownership is about to change to $2, the stored parts
+// of the agencies of its leased rooms (rule room.filed_property_leased reads a room's site's ownership; the
+// triggers of 0015_part_results see rooms, people and agencies only). Run before the update, in its
+// transaction.
+const siteOwnershipPartsSQL = `
+SELECT parts_bump(ARRAY(SELECT DISTINCT r.agency_id FROM rooms r JOIN floors f ON f.id = r.floor_id
+                          JOIN buildings b ON b.id = f.building_id
+                         WHERE b.site_id = $1 AND r.deleted_at IS NULL AND r.state = 'leased'))
+ WHERE (SELECT s.ownership FROM sites s WHERE s.id = $1) IS DISTINCT FROM $2`
+
 // UpdateSite replaces a site's fields if site.Version is still its version, and moves site.Version on.
 func (s *Store) UpdateSite(ctx context.Context, site *floorplan.Site) error {
 	records, err := s.checkSite(site)
@@ -99,6 +109,9 @@ func (s *Store) UpdateSite(ctx context.Context, site *floorplan.Site) error {
 	err = s.write(ctx, func(tx pgx.Tx) error {
 		if err := lockLiveIfGiven(ctx, tx, lockJurisdictionShareSQL, site.JurisdictionID, "jurisdiction"); err != nil {
 			return err
+		}
+		if _, err := tx.Exec(ctx, siteOwnershipPartsSQL, site.ID, site.Ownership); err != nil {
+			return mapError(err)
 		}
 		return updateVersioned(ctx, tx, "site", site.ID, site.Version, &next, siteVersionSQL, updateSiteSQL, site.ID,
 			site.Name, site.Address, site.Category, site.Ownership, records, site.Note, nullID(site.JurisdictionID),

@@ -25,9 +25,9 @@ import (
 //   - every other row is rebuilt from that image (one query over the history for all tables); it is left
 //     out if the image is a deletion, or if there is none (it did not exist on D, as known at T).
 //
-// That is nine queries whatever the size of the register, and the cost of the rebuild grows with what
+// That is ten queries whatever the size of the register, and the cost of the rebuild grows with what
 // changed after D, not with the register. When D is today or later, T is +infinity and no record is
-// effective after D (nothing entered for the future), the live tables are the answer: eight queries in
+// effective after D (nothing entered for the future), the live tables are the answer: nine queries in
 // one read-only repeatable-read transaction. Standard rows are those in force on D (their own effective
 // days). FirstKnown is the earliest effective day of any room record recorded before T. The order of
 // each slice is unspecified.
@@ -37,6 +37,7 @@ import (
 const snapChanged = `(h.effective > $1 OR h.at >= $2)`
 
 const (
+	snapSitesSQL       = `SELECT ` + siteColumns + ` FROM sites s WHERE s.deleted_at IS NULL`
 	snapFloorsSQL      = `SELECT ` + floorColumns + ` FROM floors f WHERE f.deleted_at IS NULL`
 	snapRoomsSQL       = `SELECT ` + roomColumns + ` FROM rooms r WHERE r.deleted_at IS NULL`
 	snapPeopleSQL      = `SELECT ` + personColumns + ` FROM people p WHERE p.deleted_at IS NULL`
@@ -62,17 +63,18 @@ SELECT DISTINCT ON (h.entity_id) h.entity, h.op, h.new
 // snapQueries are the queries that read a snapshot: one for the rows of each table, all run with the same
 // arguments, and the one for the row images to rebuild the other rows from ("" for none).
 type snapQueries struct {
-	buildings, floors, rooms, agencies, people, posts, assignments, standards string
-	changed                                                                   string
+	sites, buildings, floors, rooms, agencies, people, posts, assignments, standards string
+	changed                                                                          string
 }
 
 var (
 	// snapLive reads the live tables (no arguments).
-	snapLive = snapQueries{allBuildingsSQL, snapFloorsSQL, snapRoomsSQL, agenciesSQL, snapPeopleSQL, snapPostsSQL,
+	snapLive = snapQueries{snapSitesSQL, allBuildingsSQL, snapFloorsSQL, snapRoomsSQL, agenciesSQL, snapPeopleSQL, snapPostsSQL,
 		snapAssignmentsSQL, snapStandardsSQL, ""}
 	// snapPast reads the past ($1 the day, $2 the recording cutoff): the live rows that no record changed
 	// since, and the images of the others.
 	snapPast = snapQueries{
+		sites:       unchanged(snapSitesSQL, "s"),
 		buildings:   unchanged(`SELECT `+buildingColumns+` FROM buildings b WHERE b.deleted_at IS NULL`, "b"),
 		floors:      unchanged(snapFloorsSQL, "f"),
 		rooms:       unchanged(snapRoomsSQL, "r"),
@@ -154,6 +156,9 @@ func (s *Store) readSnapshot(ctx context.Context, q querier, day time.Time, qs s
 	)
 	err := func() error {
 		var err error
+		if snap.Sites, err = collect(ctx, q, scanSite, qs.sites, args...); err != nil {
+			return err
+		}
 		if snap.Buildings, err = collect(ctx, q, scanBuilding, qs.buildings, args...); err != nil {
 			return err
 		}
@@ -227,6 +232,14 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost
 	}
 	var err error
 	switch img.entity {
+	case floorplan.EntitySite:
+		site := floorplan.Site{ID: r.ID, Name: r.Name, Address: r.Address, Category: r.Category,
+			Ownership: floorplan.OwnershipStatus(r.Ownership), Note: r.Note, JurisdictionID: r.JurisdictionID,
+			Version: r.version(), Records: []floorplan.OwnershipRecord{}}
+		if len(r.Records) > 0 && string(r.Records) != "null" {
+			err = json.Unmarshal(r.Records, &site.Records)
+		}
+		snap.Sites = append(snap.Sites, site)
 	case floorplan.EntityBuilding:
 		b := floorplan.Building{ID: r.ID, SiteID: r.SiteID, Name: r.Name, Address: r.Address, SourceID: r.SourceID,
 			Lang: r.Lang}
@@ -346,6 +359,11 @@ type rowImage struct {
 	// Added by 0011_staff: absent ('') in images written before.
 	StaffNo string `json:"staff_no"`
 	Code    string `json:"code"` // an agency's; a jurisdiction's too, which no snapshot rebuilds
+	// A site's own columns.
+	Category  string          `json:"category"`
+	Ownership string          `json:"ownership"`
+	Records   json.RawMessage `json:"records"`
+	Note      string          `json:"note"`
 }
 
 // scaleText is the scale column of agencies and standard rows.

@@ -199,7 +199,33 @@ func (p *pgParts) PartPlan(ctx context.Context) (floorplan.PartPlan, error) {
 		return plan, err
 	}
 	plan.StandardRows = floorplan.StandardRowsInForce(rows, p.day)
-	return plan, nil
+	if plan.Sites, err = collect(ctx, p.q, scanSite, snapSitesSQL); err != nil {
+		return plan, err
+	}
+	if plan.Buildings, err = collect(ctx, p.q, scanBuildingPlace, partBuildingPlacesSQL); err != nil {
+		return plan, err
+	}
+	plan.Floors, err = collect(ctx, p.q, scanFloorPlace, partFloorPlacesSQL)
+	return plan, err
+}
+
+// The places of the buildings and floors (PartPlan.Buildings, Floors): ids and parents only, not the
+// geometry a floor's outline and openings would cost at a province's tens of thousands of floors.
+const (
+	partBuildingPlacesSQL = `SELECT b.id, b.site_id FROM buildings b WHERE b.deleted_at IS NULL`
+	partFloorPlacesSQL    = `SELECT f.id, f.building_id FROM floors f WHERE f.deleted_at IS NULL`
+)
+
+func scanBuildingPlace(row pgx.Row) (floorplan.Building, error) {
+	var b floorplan.Building
+	err := row.Scan(uuidDst(&b.ID), uuidDst(&b.SiteID))
+	return b, err
+}
+
+func scanFloorPlace(row pgx.Row) (floorplan.Floor, error) {
+	var f floorplan.Floor
+	err := row.Scan(uuidDst(&f.ID), uuidDst(&f.BuildingID))
+	return f, err
 }
 
 func scanPartSize(row pgx.Row) (floorplan.PartSize, error) {

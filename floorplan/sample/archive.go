@@ -44,6 +44,8 @@ func (g *gen) archive() {
 	doc("turnover-confirmation", floorplan.SubjectSite, turnover, "filing_confirmation", "权属确认意见.pdf", "Title confirmation (sample)")
 	doc("turnover-notice", floorplan.SubjectSite, turnover, "public_notice", "公示.pdf", "Public notice, 15 days (sample)")
 	doc("turnover-filing", floorplan.SubjectSite, turnover, "filing_document", "备案文件.pdf", "Filing document (sample)")
+	doc("turnover-repair", floorplan.SubjectSite, turnover, "maintenance_record", "外墙及屋面维修验收.pdf", "Facade and roof repair, acceptance (sample)")
+	g.registration(turnover)
 	g.d.Sites[0].Records[0].AreaM2 = centreTitleAreaM2
 	year := g.today.Year()
 	for i, e := range []floorplan.LedgerEntry{
@@ -57,6 +59,42 @@ func (g *gen) archive() {
 		e.ID, e.Year = newID("ledger", fmt.Sprint(i)), year
 		g.d.LedgerEntries = append(g.d.LedgerEntries, e)
 	}
+}
+
+// registration gives the filed turnover building its state's history (title unclear, filing, filed), the
+// three steps of its filing path with their documents, and a manual timeline event: the facade and roof
+// repair of three years ago, with its acceptance record.
+func (g *gen) registration(site uuid.UUID) {
+	papers := g.today.AddDate(-7, -2, 0) // the day of the archive's filing papers (doc above)
+	ids := func(keys ...string) []uuid.UUID {
+		out := make([]uuid.UUID, len(keys))
+		for i, k := range keys {
+			out[i] = newID("document", k)
+		}
+		return out
+	}
+	for i, c := range []floorplan.RegistrationChange{
+		{State: floorplan.OwnershipUnclear, Effective: g.today.AddDate(-9, 0, 0), Reason: "原房屋所有权证遗失，权属资料不全"},
+		{State: floorplan.OwnershipFiling, Effective: papers.AddDate(0, -2, 0), Reason: "启动权属备案"},
+		{State: floorplan.OwnershipFiled, Effective: papers.AddDate(0, 0, 1), Reason: "备案完成，由机关事务管理局统一管理"},
+	} {
+		c.ID, c.SiteID = newID("registration", fmt.Sprint(i)), site
+		g.d.RegistrationChanges = append(g.d.RegistrationChanges, c)
+	}
+	for i, s := range []floorplan.FilingStep{
+		{Step: floorplan.StepConfirmation, Date: papers.AddDate(0, -1, 0), DocumentIDs: ids("turnover-confirmation"),
+			Note: "市财政局、市不动产登记中心确认权属"},
+		{Step: floorplan.StepNotice, Start: papers.AddDate(0, -1, 5), End: papers.AddDate(0, -1, 20), DocumentIDs: ids("turnover-notice"),
+			Note: "公示 15 日，无异议"},
+		{Step: floorplan.StepFilingDocument, Date: papers, Number: fmt.Sprintf("常机管〔%d〕7号", papers.Year()), Form: floorplan.FormMinutes,
+			DocumentIDs: ids("turnover-filing")},
+	} {
+		s.ID, s.SiteID = newID("filing-step", fmt.Sprint(i)), site
+		g.d.FilingSteps = append(g.d.FilingSteps, s)
+	}
+	g.d.TimelineEvents = append(g.d.TimelineEvents, floorplan.TimelineEvent{ID: newID("timeline", "turnover-repair"), SiteID: site,
+		Date: g.today.AddDate(-3, 0, 0), Kind: floorplan.TimelineRenovated, Title: "外墙及屋面维修",
+		Note: "竣工验收合格", DocumentIDs: ids("turnover-repair")})
 }
 
 // samplePDF is a one-page PDF showing lines of ASCII text in Helvetica, with a correct cross-reference table.

@@ -537,7 +537,7 @@ func (g *gen) turnoverBuilding() {
 				service(6.0, "会议室"),
 				service(4.6, "档案室"))),
 		join(toilets,
-			tenant("tnjd", service(4.8, "储藏室")),
+			tenant("tnjd", tagged("tnjd-leased", service(4.8, "储藏室"))), // lent out: story.go
 			shared(3.0, floorplan.UsageEquipment, "配电室"),
 			shared(16.2, floorplan.UsageService, "大会议室")))
 

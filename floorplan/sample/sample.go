@@ -41,6 +41,11 @@ type Dataset struct {
 	// year (archive.go).
 	Documents     []SampleDocument
 	LedgerEntries []floorplan.LedgerEntry
+	// RegistrationChanges, FilingSteps and TimelineEvents are the registration's history, the filing path and
+	// the manual timeline events of the filed turnover building (archive.go).
+	RegistrationChanges []floorplan.RegistrationChange
+	FilingSteps         []floorplan.FilingStep
+	TimelineEvents      []floorplan.TimelineEvent
 }
 
 // Build returns the demo compound as it stands on day today (taken as a calendar day): dates of
@@ -97,7 +102,16 @@ func (d *Dataset) Load(ctx context.Context, reg *floorplan.Register) error {
 				return fmt.Errorf("sample: document %s: %w", c.Name, err)
 			}
 		}
-		return create(ctx, d.LedgerEntries, tx.AddLedgerEntry, func(e floorplan.LedgerEntry) string { return "ledger entry " + string(e.Kind) })
+		if err := create(ctx, d.LedgerEntries, tx.AddLedgerEntry, func(e floorplan.LedgerEntry) string { return "ledger entry " + string(e.Kind) }); err != nil {
+			return err
+		}
+		if err := create(ctx, d.RegistrationChanges, tx.AddRegistrationChange, func(c floorplan.RegistrationChange) string { return "registration change " + string(c.State) }); err != nil {
+			return err
+		}
+		if err := create(ctx, d.FilingSteps, tx.AddFilingStep, func(s floorplan.FilingStep) string { return "filing step " + string(s.Step) }); err != nil {
+			return err
+		}
+		return create(ctx, d.TimelineEvents, tx.AddTimelineEvent, func(e floorplan.TimelineEvent) string { return "timeline event " + e.Title })
 	})
 	return err
 }

@@ -335,6 +335,7 @@ func TestCompound(t *testing.T) {
 func snapshot(d *sample.Dataset, asOf time.Time) *floorplan.Snapshot {
 	return &floorplan.Snapshot{
 		AsOf:        asOf,
+		Sites:       d.Sites,
 		Buildings:   d.Buildings,
 		Floors:      d.Floors,
 		Rooms:       d.Rooms,

@@ -64,6 +64,10 @@ func (g *gen) story() {
 	r := g.taggedRoom("lgbj-reading")
 	r.State, r.IdleSince = floorplan.RoomIdle, t.AddDate(0, -10, 0)
 
+	// room.filed_property_leased: the sub-district office has lent its storeroom in the turnover building,
+	// a filed property (备案) that the bureau manages and no using agency may lease or lend.
+	g.taggedRoom("tnjd-leased").State = floorplan.RoomLeased
+
 	// No finding: an office of the government's general office was handed back forty days ago, three
 	// weeks after its occupant, a deputy secretary-general, retired; it waits for its next occupant.
 	former = g.person("story:szfb-former", "szfb", leader(floorplan.RankDivision, "副秘书长"))

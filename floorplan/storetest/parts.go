@@ -184,6 +184,8 @@ func (w *partsRegister) write() {
 				}
 				if w.rnd.IntN(8) == 0 {
 					r.State, r.IdleSince = floorplan.RoomIdle, w.today.AddDate(0, -7, 0)
+				} else if len(w.rooms)%7 == 3 { // lent out, on a filed property (below): room.filed_property_leased
+					r.State = floorplan.RoomLeased
 				}
 				w.must(f.s.CreateRoom(f.ctx, &r))
 				w.rooms = append(w.rooms, r)
@@ -193,6 +195,8 @@ func (w *partsRegister) write() {
 	for i := range 30 {
 		w.person(i)
 	}
+	f.site.Ownership = floorplan.OwnershipFiled
+	w.must(f.s.UpdateSite(f.ctx, &f.site))
 }
 
 // person writes a random person with their posts and rooms.
@@ -311,7 +315,8 @@ func testPartsRandom(t *testing.T, f *fixture, seed uint64) {
 }
 
 // wantTellingRegister fails the test when the random register is too plain to prove anything: findings of
-// several rules, in several agencies' parts, and a room shared by people of two agencies.
+// several rules (a leased room of the filed property among them), in several agencies' parts, and a room
+// shared by people of two agencies.
 func wantTellingRegister(t *testing.T, whole *floorplan.Report) {
 	t.Helper()
 	rules, agencies := map[string]bool{}, map[uuid.UUID]bool{}
@@ -331,7 +336,7 @@ func wantTellingRegister(t *testing.T, whole *floorplan.Report) {
 			}
 		}
 	}
-	if len(rules) < 4 || len(agencies) < 3 || mixed == 0 {
+	if len(rules) < 4 || len(agencies) < 3 || mixed == 0 || !rules[floorplan.RuleFiledPropertyLeased] {
 		t.Fatalf("the random register is too plain: rules %v, %d agencies with findings, %d rooms with another agency's occupants",
 			rules, len(agencies), mixed)
 	}

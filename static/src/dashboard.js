@@ -7,10 +7,14 @@
 // the default (today, the agencies view, all agencies, the report's order; sort names a column of the
 // agencies, a leading minus for descending). A change by the user pushes a history entry (record);
 // Back, Forward, an edited address or an opened link restore the view (followHash), which pushes nothing.
+//
+// Below the report, the panel of the archive's findings (GET /api/v1/register/findings: each property's
+// missing documents and failed ledger reconciliations, as the register stands now), each linked to its
+// property's page (#/register?site=<id>); a user who may not read them does not see the panel.
 
 import {h, replace} from './dom.js';
 import {area, lang, locale, severityLabel, t} from './i18n.js';
-import {query} from './api.js';
+import {get, query} from './api.js';
 import {report} from './data.js';
 
 const VIEWS = ['agencies', 'findings'];
@@ -41,6 +45,8 @@ let written = null; // the address last written or followed: its hashchange is n
  */
 const view = {asOf: null, view: 'agencies', agency: null, sort: null};
 let notice = null; // a message about a link that could not be followed, shown until the next change
+/** The archive's findings last read: {findings} or {error}; null while unread or not the user's to read. */
+let archived = null;
 
 /** Wires the dashboard into its section; agencyClicked(id) is called when an agency is chosen. */
 export function initDashboard(el, agencyClicked) {
@@ -62,6 +68,7 @@ export async function refresh() {
   if (!root.firstChild) replace(root, h('p', {class: 'muted pad'}, t('app.loading')));
   root.setAttribute('aria-busy', 'true');
   let rep;
+  const archive = archiveFindings();
   try {
     rep = await report(view.asOf);
   } catch (err) {
@@ -73,6 +80,21 @@ export async function refresh() {
   if (my !== seq) return;
   root.removeAttribute('aria-busy');
   render(rep);
+  const next = await archive;
+  if (my !== seq) return;
+  archived = next;
+  const panel = root.querySelector('#dash-archive');
+  if (panel) panel.replaceWith(archivePanel());
+}
+
+/** Reads the archive's findings: {findings}, {error}, or null when the user may not read them (403). */
+async function archiveFindings() {
+  try {
+    return {findings: await get('/api/v1/register/findings')};
+  } catch (err) {
+    if (err.code === 'aborted' || err.status === 403 || err.status === 401) return null;
+    return {error: err};
+  }
 }
 
 // ---- the view in the address ----
@@ -255,6 +277,30 @@ function findingsTable(rep) {
   ];
 }
 
+/** The panel of the archive's findings, each linked to its property's page. */
+function archivePanel() {
+  const box = (...children) => h('section', {class: 'dash-archive', id: 'dash-archive', 'aria-labelledby': 'dash-archive-title'}, ...children);
+  if (!archived) return h('div', {id: 'dash-archive', hidden: true});
+  const title = (n) => h('h3', {id: 'dash-archive-title'}, t('dash.archiveTitle'), n == null ? null : h('span', {class: 'muted'}, ` (${n})`));
+  if (archived.error) return box(title(), h('p', {class: 'error'}, t('dash.archiveFailed', {message: archived.error.message})));
+  const list = archived.findings || [];
+  const en = lang() === 'en';
+  const ruleName = (id) => {
+    const key = `dash.archiveRule.${id}`;
+    const s = t(key);
+    return s === key ? id : s;
+  };
+  return box(title(list.length), h('p', {class: 'hint'}, t('dash.archiveHint')),
+    list.length ? scroller('dash-archive-title', h('table', {class: 'grid findings-table', id: 'dash-archive-findings'},
+      h('thead', null, h('tr', null, ['dash.archiveProperty', 'dash.rule', 'dash.severity', 'dash.message']
+        .map((k) => h('th', {scope: 'col'}, t(k))))),
+      h('tbody', null, list.map((f) => h('tr', {dataset: {siteId: f.site_id, rule: f.rule_id}},
+        h('td', null, h('a', {href: `#/register${query({site: f.site_id})}`, class: 'archive-site'}, f.site_name)),
+        h('td', null, ruleName(f.rule_id)), h('td', {class: `sev-${f.severity}`}, severityLabel(f.severity)),
+        h('td', null, en ? f.message_en : f.message, h('div', {class: 'source'}, f.source))))))) :
+      h('p', {class: 'muted'}, t('dash.archiveNone')));
+}
+
 function render(rep) {
   // An agency the report does not list (unknown, or not the user's to see) is dropped with a message.
   if (view.agency && !rep.agencies.some((a) => a.agency_id === view.agency)) {
@@ -271,7 +317,8 @@ function render(rep) {
       head(rep),
       notice ? h('p', {class: 'error', id: 'dash-notice', role: 'alert'}, notice) : null,
       h('p', {class: 'muted', id: 'dash-as-of-text'}, t('dash.asOf', {date: rep.as_of})),
-      view.view === 'findings' ? findingsTable(rep) : agenciesTable(rep)));
+      view.view === 'findings' ? findingsTable(rep) : agenciesTable(rep),
+      archivePanel()));
   const again = (focusId && document.getElementById(focusId)) ||
     (focusRow && root.querySelector(`tr[data-agency-id="${CSS.escape(focusRow)}"]`));
   if (again) again.focus();

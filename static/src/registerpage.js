@@ -1,156 +1,256 @@
-// The property register (房产档案): the list of properties the user may see, with filters and totals, and a
-// property's page — its register entry and titles, its documents (一房一档: listed, previewed, downloaded,
-// uploaded with progress by the archive's keepers), its line of this year's ledger (一房一账), the timeline of
-// its recorded changes, and links to its archive package and the ledger's workbook. The address holds the
-// view: #/register?site=<id>.
+// The property register (房产档案): the list of the properties the user may see, filtered by kind (a
+// category of the classification, or its group), registration state, agency (the properties where it uses
+// rooms) and district (a jurisdiction and those below it), with the totals of what is shown — the number
+// of properties, the building area their titles give and, for those who may read the ledger, the areas
+// measured from the drawings; and a property's page (registersite.js). The address holds the view:
+// #/register?kind=…&state=…&agency=…&district=… for the list, and the same with site=<id> for a property
+// (the list's filters kept, so that its back link returns to the same list).
 
-import {get, query, upload} from './api.js';
-import {h, replace, tableBox, toast} from './dom.js';
+import {get, query} from './api.js';
+import {agencyRooms} from './data.js';
+import {h, replace, tableBox} from './dom.js';
 import {onLangChange, t} from './i18n.js';
+import {loadSite, sitePage} from './registersite.js';
+import {groupOf, kindLabel, L, m2, round2, STATES, stateLabel, titleArea} from './registerutil.js';
 import {can} from './session.js';
 
-const DOC_TYPES = ['title_certificate', 'land_certificate', 'completion_drawings', 'floor_plan', 'filing_confirmation',
-  'public_notice', 'filing_document', 'contract', 'maintenance_record', 'acceptance', 'photo', 'other'];
+const FILTERS = ['kind', 'state', 'agency', 'district'];
+const GROUPS = ['office', 'residential', 'commercial']; // the classification's families, in its order
+const FRESH_MS = 60000; // how long a ledger read is reused as the user moves between the list and properties
 
-const page = {root: null, sites: [], site: null, filter: {ownership: '', category: ''}};
+const page = {
+  root: null,
+  seq: 0, // the latest show: an earlier one that answers late is dropped
+  sites: [],
+  districts: new Map(), // jurisdiction id → node
+  agencies: [],
+  filter: {kind: '', state: '', agency: '', district: ''},
+  ledger: null, // the general ledger of this year (report permission), else null
+  agencySites: null, // with the agency filter: site id → the agency's usable area there
+  notice: '', // what was dropped from the address's filters
+  site: null, // the property's page when the address names one
+};
 
-const L = (key, tag = 'span', attrs = {}) => h(tag, {...attrs, 'data-i18n': key}, t(key));
-const fmt = (v) => (Math.round(v * 100) / 100).toLocaleString(undefined, {minimumFractionDigits: 2, maximumFractionDigits: 2});
+const kept = new Map(); // what FRESH_MS keeps: key → {at, value}
 
-/** Shows the page in el: the property the address names, or the list. */
+/** fn's answer, reused for FRESH_MS under key. */
+async function fresh(key, fn) {
+  const k = kept.get(key);
+  if (k && Date.now() - k.at < FRESH_MS) return k.value;
+  const value = await fn();
+  kept.set(key, {at: Date.now(), value});
+  return value;
+}
+
+/** The address of the list with filter, or of a property's page when site is given. */
+function registerHash(filter, site) {
+  return '#/register' + query({...Object.fromEntries(FILTERS.map((k) => [k, filter[k]])), site});
+}
+
+/** Shows the page in el: the property the address names, or the list with the address's filters. */
 export async function show(el) {
   if (page.root !== el) {
     page.root = el;
     onLangChange(() => render());
   }
-  const id = new URLSearchParams(location.hash.split('?')[1] || '').get('site');
+  const params = new URLSearchParams(location.hash.split('?')[1] || '');
+  const filter = Object.fromEntries(FILTERS.map((k) => [k, params.get(k) || '']));
+  const id = params.get('site');
+  const seq = ++page.seq;
+  const year = new Date().getFullYear();
   try {
-    page.sites = await get('/api/v1/sites');
-    page.site = id ? await loadSite(id) : null;
+    const [sites, districts, agencies, ledger] = await Promise.all([
+      get('/api/v1/sites'),
+      get('/api/v1/jurisdictions').catch(() => []),
+      get('/api/v1/agencies').catch(() => []),
+      can('report') ? fresh(`ledger ${year}`, () => get('/api/v1/ledger' + query({year}))).catch(() => null) : null,
+    ]);
+    // A filter the user cannot have chosen (an unknown state, an agency or district they do not see) is
+    // dropped, with a word, and the address corrected.
+    const dropped = FILTERS.filter((k) => filter[k] && (k === 'state' ? !STATES.includes(filter[k])
+      : k === 'agency' ? !agencies.some((a) => a.id === filter[k]) : k === 'district' ? !districts.some((j) => j.id === filter[k]) : false));
+    for (const k of dropped) filter[k] = '';
+    if (dropped.length) history.replaceState(history.state, '', registerHash(filter, id));
+    const site = id ? await loadSite(id, {ledger, year}) : null;
+    const agencySites = !id && filter.agency ? await sitesOfAgency(filter.agency, year) : null;
+    if (seq !== page.seq) return;
+    Object.assign(page, {sites, districts: new Map(districts.map((j) => [j.id, j])), agencies, ledger, site, agencySites, filter,
+      notice: dropped.length ? t('register.badFilter', {filters: dropped.map((k) => t(`register.filter.${k}`)).join(t('register.and'))}) : ''});
   } catch (err) {
-    replace(el, h('p', {class: 'pad error', role: 'alert'}, t('register.failed', {message: err.message})));
+    if (seq === page.seq) {
+      replace(el, h('div', {class: 'pad register-page'}, h('p', {class: 'error', role: 'alert'}, t('register.failed', {message: err.message})),
+        id ? h('p', null, h('a', {href: registerHash(filter), id: 'register-back'}, t('register.back'))) : null));
+    }
     return;
   }
   render();
+  // A keyboard or screen reader user lands on the heading of what the address opened.
+  document.getElementById(page.site ? 'register-site-name' : 'register-title')?.focus({preventScroll: true});
 }
 
-/** Reads what a property's page shows. */
-async function loadSite(id) {
-  const year = new Date().getFullYear();
-  const [site, docs, history, ledger] = await Promise.all([
-    get(`/api/v1/sites/${id}`),
-    get('/api/v1/documents' + query({site_id: id})),
-    get(`/api/v1/sites/${id}/history`).catch(() => []),
-    can('report') ? get('/api/v1/ledger' + query({year})).catch(() => null) : null,
-  ]);
-  return {site, docs: docs.documents, history, line: ledger?.lines.find((l) => l.site_id === id) || null,
-    checks: (ledger?.checks || []).filter((c) => c.site_id === id), year};
+/**
+ * The properties where an agency uses rooms, with its usable area in each: its sub-ledger for those who
+ * may read the ledger (one request, measured by the server), else its rooms (GET /api/v1/rooms?agency_id=)
+ * placed by their buildings.
+ */
+async function sitesOfAgency(agency, year) {
+  return fresh(`agency ${agency} ${year}`, async () => {
+    const out = new Map();
+    if (can('report')) {
+      const led = await get('/api/v1/ledger' + query({year, agency_id: agency}));
+      for (const l of led.lines) out.set(l.site_id, l.usable_area_m2);
+      return out;
+    }
+    const [rooms, buildings] = await Promise.all([agencyRooms(agency), get('/api/v1/buildings')]);
+    const siteOf = new Map(buildings.map((b) => [b.id, b.site_id]));
+    for (const r of rooms) {
+      const s = siteOf.get(r.building_id);
+      if (s) out.set(s, round2((out.get(s) || 0) + r.area_m2));
+    }
+    return out;
+  });
+}
+
+/** Sets one filter: the address follows (a link reopens the list so), the agency's properties are read. */
+async function setFilter(key, value) {
+  page.filter = {...page.filter, [key]: value};
+  page.notice = '';
+  history.replaceState(history.state, '', registerHash(page.filter));
+  if (key === 'agency') {
+    const seq = ++page.seq;
+    let sites = null;
+    try {
+      sites = value ? await sitesOfAgency(value, new Date().getFullYear()) : null;
+    } catch (err) {
+      if (seq === page.seq) replace(page.root, h('p', {class: 'pad error', role: 'alert'}, t('register.failed', {message: err.message})));
+      return;
+    }
+    if (seq !== page.seq) return;
+    page.agencySites = sites;
+  }
+  render();
+  document.getElementById(`register-${key}`)?.focus();
 }
 
 function render() {
   if (!page.root) return;
-  replace(page.root, h('div', {class: 'pad register-page'}, page.site ? sitePage(page.site) : listPage()));
+  const reload = async (focusId) => {
+    page.site = await loadSite(page.site.site.id, {ledger: page.ledger, year: page.site.year});
+    render();
+    document.getElementById(focusId)?.focus();
+  };
+  replace(page.root, h('div', {class: 'pad register-page'}, page.site
+    ? sitePage(page.site, {back: registerHash(page.filter), districts: page.districts, reload})
+    : listPage()));
+}
+
+/** Whether site passes the filters. */
+function shown(site) {
+  const f = page.filter;
+  return (!f.kind || site.category === f.kind || groupOf(site.category) === f.kind) &&
+    (!f.state || site.ownership === f.state) &&
+    (!f.agency || !!page.agencySites?.has(site.id)) &&
+    (!f.district || inDistrict(site.jurisdiction_id, f.district));
+}
+
+/** Whether jurisdiction j (null: the city level) is district or below it. */
+function inDistrict(j, district) {
+  if (!j) return !page.districts.get(district)?.parent_id; // the city level is the top's
+  for (let n = page.districts.get(j), depth = 0; n && depth < 50; n = page.districts.get(n.parent_id), depth++) {
+    if (n.id === district) return true;
+  }
+  return false;
 }
 
 function listPage() {
-  const f = page.filter;
-  const shown = page.sites.filter((s) => (!f.ownership || s.ownership === f.ownership) && (!f.category || s.category.startsWith(f.category)));
-  const select = (key, values, label) => h('label', {class: 'field'}, L(label),
-    h('select', {id: `register-${key}`, onChange: (e) => { f[key] = e.target.value; render(); }},
-      h('option', {value: ''}, t('register.all')),
-      values.map((v) => h('option', {value: v, selected: f[key] === v}, t(`register.${key}.${v}`)))));
+  const list = page.sites.filter(shown);
+  const lines = page.ledger ? new Map(page.ledger.lines.map((l) => [l.site_id, l])) : null;
   return [
-    h('h2', null, t('register.title')),
-    h('div', {class: 'filters'}, select('ownership', ['registered', 'filed', 'unclear'], 'register.ownership'),
-      select('category', ['office', 'residential', 'commercial'], 'register.category')),
-    h('p', {id: 'register-total'}, t('register.total', {n: shown.length})),
+    h('h2', {id: 'register-title', tabindex: '-1'}, t('register.title')),
+    page.notice ? h('p', {class: 'warn', role: 'status', id: 'register-notice'}, page.notice) : null,
+    filters(),
+    totals(list, lines),
     tableBox(h('table', {id: 'register-list', class: 'data'},
-      h('thead', null, h('tr', null, h('th', null, t('register.name')), h('th', null, t('register.address')),
-        h('th', null, t('register.category')), h('th', null, t('register.ownership')))),
-      h('tbody', null, shown.map((s) => h('tr', null,
-        h('td', null, h('a', {href: `#/register?site=${s.id}`, dataset: {siteId: s.id}}, s.name)),
-        h('td', null, s.address), h('td', null, s.category), h('td', null, t(`register.ownership.${s.ownership}`)))))),
+      h('thead', null, h('tr', null, ['register.name', 'register.address', 'register.category', 'register.district',
+        'register.ownership', 'ledger.title', lines ? 'ledger.gross' : null, page.agencySites ? 'register.agencyArea' : null]
+        .filter(Boolean).map((k) => h('th', {scope: 'col'}, t(k))))),
+      h('tbody', null, list.map((s) => h('tr', {dataset: {siteId: s.id}},
+        h('td', null, h('a', {href: registerHash(page.filter, s.id), dataset: {siteId: s.id}}, s.name)),
+        h('td', null, s.address), h('td', null, kindLabel(s.category)),
+        h('td', null, page.districts.get(s.jurisdiction_id)?.name || t('register.cityLevel')),
+        h('td', null, stateLabel(s.ownership)),
+        h('td', {class: 'num'}, titleArea(s) ? m2(titleArea(s)) : t('unit.none')),
+        lines ? h('td', {class: 'num'}, lines.has(s.id) ? m2(lines.get(s.id).gross_area_m2) : t('unit.none')) : null,
+        page.agencySites ? h('td', {class: 'num'}, m2(page.agencySites.get(s.id))) : null)))),
     t('register.title')),
+    list.length === 0 ? h('p', {class: 'hint', id: 'register-none'}, t('register.none')) : null,
   ];
 }
 
-function sitePage({site, docs, history, line, checks, year}) {
-  return [
-    h('p', null, h('a', {href: '#/register'}, t('register.back'))),
-    h('h2', {id: 'register-site-name'}, site.name),
-    h('p', null, `${site.address} · ${site.category} · ${t(`register.ownership.${site.ownership}`)}`),
-    h('h3', null, t('register.titles')),
-    tableBox(h('table', {class: 'data'}, h('tbody', null, site.records.map((r) => h('tr', null,
-      h('td', null, r.kind), h('td', null, r.number), h('td', null, r.holder), h('td', null, r.issued_on || ''),
-      h('td', null, r.area_m2 ? `${fmt(r.area_m2)} m²` : ''))))), t('register.titles')),
-    documentsSection(site, docs),
-    line ? ledgerSection(site, line, checks, year) : null,
-    h('h3', null, t('register.timeline')),
-    h('ol', {id: 'register-timeline'}, history.map((c) => h('li', null,
-      `${new Date(c.at).toLocaleString()} · ${c.entity} · ${c.op} · ${c.actor}${c.reason ? ' · ' + c.reason : ''}`))),
-    can('export') ? h('p', null, h('a', {id: 'register-archive', href: `/api/v1/sites/${site.id}/archive.zip`, download: ''}, t('register.archive'))) : null,
-  ];
+/** The filters: kind (groups and the kinds the properties have), state, agency, district. */
+function filters() {
+  const f = page.filter;
+  const pick = (key, options) => h('label', {class: 'field'}, L(`register.filter.${key}`),
+    h('select', {id: `register-${key}`, onChange: (e) => setFilter(key, e.target.value)},
+      h('option', {value: ''}, t('register.all')), options));
+  const option = (key) => (v, label) => h('option', {value: v, selected: f[key] === v}, label);
+  const codes = [...new Set([...page.sites.map((s) => s.category), f.kind].filter(Boolean))].sort();
+  const groups = [...new Set(codes.map(groupOf))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const kind = option('kind');
+  const kinds = groups.map((g) => h('optgroup', {label: kindLabel(g)}, kind(g, t('register.allOf', {kind: kindLabel(g)})),
+    codes.filter((c) => c !== g && groupOf(c) === g).map((c) => kind(c, kindLabel(c)))));
+  const agencies = [...page.agencies].sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+  const clear = () => {
+    for (const k of FILTERS) page.filter[k] = '';
+    page.agencySites = null;
+    page.notice = '';
+    history.replaceState(history.state, '', registerHash(page.filter));
+    render();
+    document.getElementById('register-kind')?.focus();
+  };
+  return h('form', {class: 'filters', role: 'search', 'aria-label': t('register.filters'), onSubmit: (e) => e.preventDefault()},
+    pick('kind', kinds),
+    pick('state', STATES.map((s) => option('state')(s, stateLabel(s)))),
+    pick('agency', agencies.map((a) => option('agency')(a.id, a.name))),
+    pick('district', districtOptions(option('district'))),
+    FILTERS.some((k) => f[k]) ? h('button', {type: 'button', id: 'register-clear', onClick: clear}, t('register.clear')) : null);
 }
 
-function documentsSection(site, docs) {
-  return [
-    h('h3', null, t('register.documents')),
-    docs.length === 0 ? h('p', {class: 'hint'}, t('register.noDocuments')) : null,
-    h('ul', {id: 'register-documents', class: 'documents'}, docs.map((d) => h('li', {dataset: {docId: d.id, sha256: d.sha256}},
-      h('a', {href: d.content_url, download: d.name}, d.name), ` · ${t(`doc.${d.doc_type}`)} · ${(d.size / 1024).toFixed(1)} KB · v${d.version}`,
-      preview(d)))),
-    can('write_register') ? uploadForm(site) : null,
-  ];
-}
+const rank = (g) => (GROUPS.includes(g) ? GROUPS.indexOf(g) : GROUPS.length);
 
-/** A preview of an image or a PDF, shown inline from the same bytes (inline=1). */
-function preview(d) {
-  const src = `${d.content_url}?inline=1`;
-  if (d.media_type.startsWith('image/')) return h('div', null, h('img', {src, alt: d.name, class: 'doc-preview', loading: 'lazy'}));
-  if (d.media_type === 'application/pdf') {
-    return h('details', null, h('summary', null, t('register.preview')), h('object', {data: src, type: 'application/pdf', class: 'doc-preview'}));
+/** The jurisdictions as a tree: each node after its parent, indented by its depth. */
+function districtOptions(option) {
+  const children = new Map();
+  for (const j of page.districts.values()) {
+    const p = j.parent_id && page.districts.has(j.parent_id) ? j.parent_id : '';
+    children.set(p, [...(children.get(p) || []), j]);
   }
-  return null;
-}
-
-function uploadForm(site) {
-  const file = h('input', {type: 'file', id: 'register-file', required: true});
-  const type = h('select', {id: 'register-doc-type'}, DOC_TYPES.map((c) => h('option', {value: c}, t(`doc.${c}`))));
-  const progress = h('progress', {id: 'register-progress', max: 100, value: 0, hidden: true});
-  const submit = async (e) => {
-    e.preventDefault();
-    if (!file.files.length) return;
-    const form = new FormData();
-    form.append('subject_type', 'site');
-    form.append('subject_id', site.id);
-    form.append('doc_type', type.value);
-    form.append('file', file.files[0]);
-    progress.hidden = false;
-    try {
-      await upload('/api/v1/documents', form, {onProgress: (done, total) => { progress.value = total ? (100 * done) / total : 0; }});
-      toast(t('register.uploaded', {name: file.files[0].name}), 'ok');
-      page.site = await loadSite(site.id);
-      render();
-    } catch (err) {
-      progress.hidden = true;
-      toast(t('register.uploadFailed', {message: err.message}), 'error');
+  const out = [];
+  const walk = (parent, depth) => {
+    for (const j of (children.get(parent) || []).sort((a, b) => (a.code || a.name).localeCompare(b.code || b.name))) {
+      out.push(option(j.id, '\u3000'.repeat(depth) + j.name));
+      if (depth < 20) walk(j.id, depth + 1);
     }
   };
-  return h('form', {id: 'register-upload', class: 'upload', onSubmit: submit},
-    h('label', {class: 'field'}, L('register.file'), file), h('label', {class: 'field'}, L('register.docType'), type),
-    h('button', {type: 'submit'}, t('register.upload')), progress);
+  walk('', 0);
+  return out;
 }
 
-function ledgerSection(site, line, checks, year) {
-  const row = (key, v) => h('tr', null, h('th', null, t(key)), h('td', null, v));
-  return [
-    h('h3', null, t('register.ledger', {year})),
-    tableBox(h('table', {id: 'register-ledger', class: 'data'}, h('tbody', null,
-      row('ledger.title', `${fmt(line.title_area_m2)} m²`), row('ledger.book', `${fmt(line.book_area_m2)} m²`),
-      row('ledger.gross', `${fmt(line.gross_area_m2)} m²`), row('ledger.usable', `${fmt(line.usable_area_m2)} m²`),
-      row('ledger.office', `${fmt(line.office_area_m2)} m²`), row('ledger.value', fmt(line.book_value)),
-      row('ledger.costs', fmt(line.maintenance + line.property_services + line.utilities)))), t('register.ledger', {year})),
-    checks.map((c) => h('p', {class: 'warn', role: 'note'}, c.message)),
-    h('p', null, h('a', {id: 'register-ledger-xlsx', href: '/api/v1/ledger' + query({year, format: 'xlsx'}), download: ''}, t('register.ledgerXlsx'))),
-  ];
+/** The totals of the properties shown: their number, title area, and measured areas where the ledger gives them. */
+function totals(list, lines) {
+  const sum = (fn) => round2(list.reduce((a, s) => a + (fn(s) || 0), 0));
+  const title = sum(titleArea);
+  const gross = lines ? sum((s) => lines.get(s.id)?.gross_area_m2) : null;
+  const usable = lines ? sum((s) => lines.get(s.id)?.usable_area_m2) : null;
+  const agency = page.agencySites ? sum((s) => page.agencySites.get(s.id)) : null;
+  const item = (key, value, id) => h('div', {class: 'total'}, h('dt', null, t(key)), h('dd', {id}, value));
+  const data = {count: String(list.length), titleArea: title.toFixed(2)};
+  if (gross !== null) Object.assign(data, {grossArea: gross.toFixed(2), usableArea: usable.toFixed(2)});
+  if (agency !== null) data.agencyArea = agency.toFixed(2);
+  return h('dl', {id: 'register-totals', class: 'totals', 'aria-live': 'polite', dataset: data},
+    item('register.count', t('register.total', {n: list.length}), 'register-total'),
+    item('ledger.title', m2(title), 'register-total-title'),
+    gross !== null ? [item('ledger.gross', m2(gross), 'register-total-gross'), item('ledger.usable', m2(usable), 'register-total-usable')]
+      : h('div', {class: 'total hint'}, t('register.measuredHidden')),
+    agency !== null ? item('register.agencyArea', m2(agency), 'register-total-agency') : null);
 }
