@@ -30,6 +30,9 @@ type Options struct {
 	// (NeedsTOTPEnrolment). For `officemap demo` only, whose users need no second factor; nil (every
 	// real server) exempts no one.
 	ExemptTOTP func(User) bool
+	// CredentialTTL is how long an authenticated session or token secret is answered from memory
+	// (credcache.go); 0: DefaultCredentialTTL, negative: never.
+	CredentialTTL time.Duration
 }
 
 // Service is the one door to accounts: sign-in with lockout, rate limit and second factor; sessions
@@ -47,6 +50,7 @@ type Service struct {
 	hash   func(pw string) (string, error)
 	sem    chan struct{}   // bounds concurrent argon2 work
 	exempt func(User) bool // Options.ExemptTOTP
+	creds  credCache
 
 	dummyOnce sync.Once
 	dummy     string // a hash to check against when there is no user, so that a miss takes as long as a hit
@@ -55,6 +59,10 @@ type Service struct {
 // NewService returns a Service on store.
 func NewService(store Store, opts Options) *Service {
 	s := &Service{store: store, policy: opts.Policy, now: opts.Now, hash: HashPassword, exempt: opts.ExemptTOTP}
+	s.creds.ttl = opts.CredentialTTL
+	if s.creds.ttl == 0 {
+		s.creds.ttl = DefaultCredentialTTL
+	}
 	if s.policy == (Policy{}) {
 		s.policy = DefaultPolicy()
 	}
@@ -209,7 +217,7 @@ func (s *Service) SignIn(ctx context.Context, username, password, otp, addr stri
 	r := AuditRecord{UserID: u.ID, Username: u.Username, Role: u.RoleNames(), Addr: addr,
 		Action: "session.sign_in", Target: "user " + u.Username, Outcome: OutcomeOK, Detail: s.signInNotes(u, sess)}
 	if err := s.append(ctx, r); err != nil {
-		_ = s.store.DeleteSession(ctx, hash) // no session without its record
+		_ = s.forgetting(s.store.DeleteSession(ctx, hash)) // no session without its record
 		return User{}, Session{}, "", err
 	}
 	return u, sess, secret, nil
@@ -336,7 +344,7 @@ func (s *Service) SignInExternal(ctx context.Context, claimed User, addr string)
 		Action: "session.sign_in_sso", Target: "user " + u.Username, Outcome: OutcomeOK,
 		Detail: Clip(strings.Join(append(notes, "subject "+claimed.ExternalSubject), "; "), 1000)}
 	if err := s.append(ctx, r); err != nil {
-		_ = s.store.DeleteSession(ctx, hash) // no session without its record
+		_ = s.forgetting(s.store.DeleteSession(ctx, hash)) // no session without its record
 		return User{}, Session{}, "", err
 	}
 	return u, sess, secret, nil
@@ -375,6 +383,13 @@ func (s *Service) failAttempt(ctx context.Context, u User, now time.Time, addr, 
 
 // touchEvery is how stale LastSeen and LastUsed may get before a request writes them: a request does
 // not write to the store each time, and the idle timeout is off by at most this much.
+// forgetting empties the credentials cache after a write to users, sessions or tokens (whether or not it
+// failed: it may have been applied) and returns its error.
+func (s *Service) forgetting(err error) error {
+	s.creds.forget()
+	return err
+}
+
 func (s *Service) touchEvery() time.Duration {
 	return min(time.Minute, s.policy.IdleTimeout/10)
 }
@@ -387,12 +402,16 @@ func (s *Service) Authenticate(ctx context.Context, secret string, now time.Time
 		return User{}, Session{}, ErrUnauthenticated
 	}
 	hash := HashSecret(secret)
+	if e, ok := s.creds.get(hash, now); ok && e.session.IDHash != "" && now.Before(e.session.ExpiresAt) &&
+		now.Sub(e.session.LastSeen) < s.touchEvery() {
+		return e.user, e.session, nil // kept within the TTL, and neither expired, idle nor due a touch
+	}
 	sess, err := s.store.Session(ctx, hash)
 	if err != nil {
 		return User{}, Session{}, unauthenticated(err)
 	}
 	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeen) >= s.policy.IdleTimeout {
-		if err := s.store.DeleteSession(ctx, hash); err != nil && !errors.Is(err, floorplan.ErrNotFound) {
+		if err := s.forgetting(s.store.DeleteSession(ctx, hash)); err != nil && !errors.Is(err, floorplan.ErrNotFound) {
 			return User{}, Session{}, err
 		}
 		return User{}, Session{}, ErrUnauthenticated
@@ -407,6 +426,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string, now time.Time
 		}
 		sess.LastSeen = now
 	}
+	s.creds.put(hash, credEntry{user: u, session: sess, at: now})
 	return u, sess, nil
 }
 
@@ -417,7 +437,12 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string, now time
 	if !strings.HasPrefix(secret, TokenPrefix) {
 		return User{}, Token{}, ErrUnauthenticated
 	}
-	t, err := s.store.TokenByHash(ctx, HashSecret(secret))
+	hash := HashSecret(secret)
+	if e, ok := s.creds.get(hash, now); ok && e.token.ID != uuid.Nil && now.Before(e.token.ExpiresAt) &&
+		now.Sub(e.token.LastUsed) < time.Minute {
+		return e.user, e.token, nil // kept within the TTL, and neither expired nor due a touch
+	}
+	t, err := s.store.TokenByHash(ctx, hash)
 	if err != nil {
 		return User{}, Token{}, unauthenticated(err)
 	}
@@ -434,6 +459,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string, now time
 		}
 		t.LastUsed = now
 	}
+	s.creds.put(hash, credEntry{user: u, token: t, at: now})
 	return u, t, nil
 }
 
@@ -469,7 +495,7 @@ func (s *Service) SignOut(ctx context.Context, secret string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteSession(ctx, hash); err != nil && !errors.Is(err, floorplan.ErrNotFound) {
+	if err := s.forgetting(s.store.DeleteSession(ctx, hash)); err != nil && !errors.Is(err, floorplan.ErrNotFound) {
 		return err
 	}
 	r := AuditRecord{UserID: sess.UserID, Addr: sess.Addr, Action: "session.sign_out", Outcome: OutcomeOK}
@@ -529,7 +555,7 @@ func (s *Service) ChangePassword(ctx context.Context, userID uuid.UUID, oldPassw
 	if hasCaller {
 		keep = c.Session
 	}
-	if err := s.store.DeleteUserSessions(ctx, userID, keep); err != nil {
+	if err := s.forgetting(s.store.DeleteUserSessions(ctx, userID, keep)); err != nil {
 		return err
 	}
 	return s.append(ctx, AuditRecord{Action: "user.passwd", Target: "user " + u.Username, Outcome: OutcomeOK,
@@ -564,7 +590,7 @@ func (s *Service) ResetPassword(ctx context.Context, userID uuid.UUID) (string, 
 	if err != nil {
 		return "", err
 	}
-	if err := s.store.DeleteUserSessions(ctx, userID, ""); err != nil {
+	if err := s.forgetting(s.store.DeleteUserSessions(ctx, userID, "")); err != nil {
 		return "", err
 	}
 	if err := s.append(ctx, AuditRecord{Action: "user.reset_password", Target: "user " + u.Username, Outcome: OutcomeOK}); err != nil {
@@ -699,7 +725,7 @@ func (s *Service) setDisabled(ctx context.Context, userID uuid.UUID, disabled bo
 		return err
 	}
 	if disabled {
-		if err := s.store.DeleteUserSessions(ctx, userID, ""); err != nil {
+		if err := s.forgetting(s.store.DeleteUserSessions(ctx, userID, "")); err != nil {
 			return err
 		}
 	}
@@ -760,7 +786,7 @@ func (s *Service) RevokeToken(ctx context.Context, userID, tokenID uuid.UUID) er
 	if !found {
 		return fmt.Errorf("%w: token %s of user %s", floorplan.ErrNotFound, tokenID, userID)
 	}
-	if err := s.store.RevokeToken(ctx, tokenID, s.now()); err != nil {
+	if err := s.forgetting(s.store.RevokeToken(ctx, tokenID, s.now())); err != nil {
 		return err
 	}
 	return s.append(ctx, AuditRecord{Action: "token.revoke", Target: "user " + userID.String(), Outcome: OutcomeOK,
@@ -849,7 +875,7 @@ func (s *Service) ResetTOTP(ctx context.Context, userID uuid.UUID) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteUserSessions(ctx, userID, ""); err != nil {
+	if err := s.forgetting(s.store.DeleteUserSessions(ctx, userID, "")); err != nil {
 		return err
 	}
 	return s.append(ctx, AuditRecord{Action: "user.totp_reset", Target: "user " + u.Username, Outcome: OutcomeOK})
@@ -970,7 +996,7 @@ func (s *Service) update(ctx context.Context, u User, fn func(*User) (bool, erro
 		if err != nil || !changed {
 			return u, err
 		}
-		err = s.store.UpdateUser(ctx, &u)
+		err = s.forgetting(s.store.UpdateUser(ctx, &u))
 		if !errors.Is(err, floorplan.ErrConflict) || attempt == 4 {
 			return u, err
 		}
