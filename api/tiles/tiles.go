@@ -39,6 +39,7 @@ import (
 	"hash/crc64"
 	"io"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -163,6 +164,10 @@ type Options struct {
 	// Errors writes the response for an error a handler returned: the HTTP layer's one error adapter,
 	// which maps this package's sentinels and the store's errors with errors.Is. It is required.
 	Errors func(w http.ResponseWriter, r *http.Request, err error)
+	// MaxDraws bounds the tiles drawn at once (a miss: the store's query and the encoding); the others
+	// wait their turn, so that a map's burst of misses does not take every core and connection from the
+	// writes and the cached tiles. 0 means twice GOMAXPROCS; a negative value sets no bound.
+	MaxDraws int
 }
 
 // Scope is the part of the register a request's tiles show.
@@ -203,6 +208,8 @@ type Handler struct {
 	revs     *revisions
 	crc      *crc64.Table
 
+	draws chan struct{} // a slot per tile being drawn (Options.MaxDraws); nil: no bound
+
 	boundsMu sync.Mutex
 	bounds   map[uint64]orb.Bound // buildings generation → extent of all buildings
 }
@@ -220,6 +227,12 @@ func New(store FeatureStore, statuses StatusSource, opts Options) *Handler {
 	}
 	for _, l := range layers() {
 		h.gens[l.name] = new(atomic.Uint64)
+	}
+	switch n := opts.MaxDraws; {
+	case n == 0:
+		h.draws = make(chan struct{}, 2*runtime.GOMAXPROCS(0))
+	case n > 0:
+		h.draws = make(chan struct{}, n)
 	}
 	switch {
 	case opts.CacheBytes == 0:
@@ -419,7 +432,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, q request) error
 	}
 	t, ok := h.cache.get(k)
 	if !ok {
-		if t, err = h.draw(r.Context(), q); err != nil {
+		if t, err = h.drawInTurn(r.Context(), q); err != nil {
 			return err
 		}
 		h.cache.put(k, t)
@@ -463,6 +476,19 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, q request) error
 		_, _ = w.Write(body) // a client that hung up is not an error to report
 	}
 	return nil
+}
+
+// drawInTurn draws the tile once a draw slot is free (Options.MaxDraws), or fails when ctx ends first.
+func (h *Handler) drawInTurn(ctx context.Context, q request) (*tile, error) {
+	if h.draws != nil {
+		select {
+		case h.draws <- struct{}{}:
+			defer func() { <-h.draws }()
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return h.draw(ctx, q)
 }
 
 // draw reads the tile's features and encodes them: a vector tile from a RowStore's rows when the store has
