@@ -270,12 +270,24 @@ func (g *Register) RefreshStates(ctx context.Context) error {
 	return g.freshen(ctx, ss, DayOf(g.now()))
 }
 
+// RefreshParts evaluates and stores the parts of today's evaluation that writes have left dirty, so that
+// the next report or dashboard reads them clean (StoredParts); it does nothing when every part is clean or
+// the store keeps none. Several servers may run it at once: the parts stay right, some work is repeated.
+func (g *Register) RefreshParts(ctx context.Context) error {
+	if _, ok := g.store.(PartStore); !ok {
+		return nil
+	}
+	_, err := g.StoredTotals(ctx, nil)
+	return err
+}
+
 // statesPoll is how often KeepStatesFresh looks whether the stored states were marked stale.
 const statesPoll = time.Minute
 
 // KeepStatesFresh keeps the stored states fresh until ctx ends: it refreshes them (RefreshStates) at once,
-// shortly after each local midnight and within statesPoll of their being marked stale, logging what
-// fails. It is the body of a goroutine that a server starts.
+// shortly after each local midnight and within statesPoll of their being marked stale, and with them the
+// stored parts that writes left dirty (RefreshParts), logging what fails. It is the body of a goroutine
+// that a server starts.
 func (g *Register) KeepStatesFresh(ctx context.Context) {
 	if _, ok := stateStore(g.store); !ok {
 		return
@@ -283,6 +295,9 @@ func (g *Register) KeepStatesFresh(ctx context.Context) {
 	for {
 		if err := g.RefreshStates(ctx); err != nil && ctx.Err() == nil {
 			slog.ErrorContext(ctx, "floorplan: keep the room states fresh", "err", err)
+		}
+		if err := g.RefreshParts(ctx); err != nil && ctx.Err() == nil {
+			slog.ErrorContext(ctx, "floorplan: keep the stored parts fresh", "err", err)
 		}
 		now := g.now()
 		y, m, d := now.Date()

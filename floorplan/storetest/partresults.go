@@ -28,6 +28,7 @@ func RunPartResults(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 		{"RandomWritesByStandard", func(t *testing.T, f *fixture) { testPartsRandomWrites(t, f, floorplan.SplitByStandard) }},
 		{"WriteBeforeStore", testPartsWriteBeforeStore},
 		{"CoOccupants", testPartsCoOccupants},
+		{"Refresh", testPartsRefresh},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -550,5 +551,40 @@ func testPartsCoOccupants(t *testing.T, f *fixture) {
 	wantStoredParts(t, f, g, today, "the first one's rank raised")
 	if after := share(); after >= before {
 		t.Errorf("李四's office area went from %v to %v when 张三's standard rose; want it smaller", before, after)
+	}
+}
+
+// testPartsRefresh: RefreshParts evaluates and stores the parts a write left dirty, and only those, so that
+// the next StoredParts evaluates nothing.
+func testPartsRefresh(t *testing.T, f *fixture) {
+	now := f.clock.Now()
+	today := floorplan.DayOf(now)
+	var put, read atomic.Int64
+	counted := &partsCounter{Store: f.s, put: &put, read: &read}
+	g := floorplan.NewRegister(counted, floorplan.WithRegisterClock(func() time.Time { return now }))
+	r := f.newRoom(0, "101", rect(0, 0, 5, 6))
+	_, err := g.CreateRoom(f.ctx, &r, floorplan.Shape{})
+	must(t, err)
+	p := floorplan.Person{Name: "张三", AgencyID: f.agencies[0].ID, Rank: floorplan.RankStaff, Status: floorplan.PersonActive}
+	_, err = g.CreatePerson(f.ctx, &p)
+	must(t, err)
+	must(t, g.RefreshParts(f.ctx))
+	before := put.Load()
+	must(t, g.RefreshParts(f.ctx))
+	if n := put.Load() - before; n != 0 {
+		t.Errorf("RefreshParts with every part clean stored %d parts; want none", n)
+	}
+	a := floorplan.Assignment{PersonID: p.ID, RoomID: r.ID, Kind: floorplan.AssignMain, Start: today.AddDate(0, 0, -5)}
+	_, err = g.CreateAssignment(f.ctx, &a)
+	must(t, err)
+	before = put.Load()
+	must(t, g.RefreshParts(f.ctx))
+	if put.Load() == before {
+		t.Fatal("RefreshParts after a write stored no part")
+	}
+	before = put.Load()
+	wantStoredParts(t, f, g, today, "RefreshParts after a write")
+	if n := put.Load() - before; n != 0 {
+		t.Errorf("StoredParts after RefreshParts evaluated %d parts again; want none", n)
 	}
 }
