@@ -33,7 +33,6 @@ SELECT r.id, ST_AsBinary(r.geom_ll), r.floor_id, f.ordinal, r.number, r.usage, r
   CROSS JOIN room_states_day d
  WHERE r.deleted_at IS NULL
    AND r.geom_ll && ST_MakeEnvelope($1, $2, $3, $4, 4326)
-   AND (r.geom_ll @ ST_MakeEnvelope($1, $2, $3, $4, 4326) OR ST_Intersects(r.geom_ll, ST_MakeEnvelope($1, $2, $3, $4, 4326)))
    AND ` + roomInScope + `
    AND ($8::uuid IS NULL OR r.floor_id = $8)
    AND ($9::integer IS NULL OR f.ordinal = $9)`
@@ -45,10 +44,11 @@ SELECT b.id, ST_AsBinary(b.footprint_ll), b.name, ST_Area(b.footprint)
   FROM buildings b
  WHERE b.deleted_at IS NULL
    AND b.footprint_ll && ST_MakeEnvelope($1, $2, $3, $4, 4326)
-   AND (b.footprint_ll @ ST_MakeEnvelope($1, $2, $3, $4, 4326) OR ST_Intersects(b.footprint_ll, ST_MakeEnvelope($1, $2, $3, $4, 4326)))
    AND ($5::uuid[] IS NULL OR b.id = ANY($5))`
 
-// TileRows calls fn with each live feature of layer whose lon/lat geometry meets bound b, kept by the
+// TileRows calls fn with each live feature of layer whose lon/lat bounding box meets bound b (as the tile
+// servers' queries select them: the encoder clips each geometry to the tile and drops what leaves
+// nothing, so the exact test, some 1–5 ms of a z18 tile's 550 rooms, is not made twice), kept by the
 // filter's floor, level and read scope (f.In) in the query; Limit, Offset and Ordered are ignored. A
 // room's row has its stored status when it holds for day (floorplan.TileRow.Status). The row and its
 // slices are reused for the next row: fn must copy what it keeps. An error of fn stops the query and is
