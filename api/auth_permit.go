@@ -256,6 +256,12 @@ func writeAction(req floorplan.Request) identity.Action {
 		return identity.ActionWriteGeometry
 	case floorplan.EntityPerson, floorplan.EntityAssignment:
 		return identity.ActionWritePeople
+	case floorplan.EntityLedgerEntry:
+		if req.AgencyID != uuid.Nil {
+			// An agency's sub-ledger entry: kept by whoever keeps the agency (its manager), placed at the
+			// agency and the property; the general ledger's entries are the bureau's (write_register).
+			return identity.ActionWritePeople
+		}
 	}
 	return identity.ActionWriteRegister // sites, agencies, standards and the register's other records
 }

@@ -75,6 +75,8 @@ func routeRules() map[string]routeRule {
 		"HEAD /": anonymous,
 
 		"GET " + v1 + "/openapi.json": signedIn,
+		// The kinds of property in force: names for every screen, secret to nobody signed in.
+		"GET " + v1 + "/classification": signedIn,
 
 		"GET " + v1 + "/reports/over-standard": audited(may(identity.ActionReport), "report.over_standard"),
 		"GET " + v1 + "/rooms/{id}/findings":   may(identity.ActionReport), // a room card's findings: read, not a bulk report
@@ -142,7 +144,10 @@ func routeRules() map[string]routeRule {
 	// uses (api/registerfindings.go).
 	rules["GET "+v1+"/register/findings"] = audited(routeRule{access: accessAction, action: identity.ActionReport,
 		orAction: identity.ActionWritePeople}, "report.register_findings")
-	rules["POST "+v1+"/ledger/entries"] = register
+	// Entries: the general ledger's by the bureau; an agency's sub-ledger entries also by those who keep the
+	// agency (the permission hook places each entry: api/auth_permit.go writeAction).
+	rules["POST "+v1+"/ledger/entries"] = routeRule{access: accessAction, action: identity.ActionWriteRegister,
+		orAction: identity.ActionWritePeople}
 	// A property's registration and timeline: read where the property is visible (api/registration.go);
 	// changed by the bureau.
 	rules["GET "+v1+"/sites/{id}/registration"] = read

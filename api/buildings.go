@@ -62,6 +62,9 @@ type buildingJSON struct {
 	SourceID  string            `json:"source_id"`
 	// Lang is the language (BCP 47) of the names the source gave; "" for names typed here (zh-CN).
 	Lang string `json:"lang"`
+	// Category is the building's own kind (a category code of GET /api/v1/classification) when it differs
+	// from its site's; "" for the site's.
+	Category string `json:"category"`
 	// ValidFrom is the day the building exists from in the world (built or acquired), when known.
 	ValidFrom date `json:"valid_from"`
 	// AreaM2 is the footprint's area in m², from the stored local metres (whatever georef.scale is).
@@ -80,13 +83,14 @@ type buildingIn struct {
 	Georef    *georefJSON     `json:"georef"`
 	SourceID  string          `json:"source_id"`
 	Lang      string          `json:"lang"`
+	Category  string          `json:"category"`
 	ValidFrom date            `json:"valid_from"`
 }
 
 func buildingOut(b floorplan.Building, local bool) buildingJSON {
 	return buildingJSON{ID: b.ID, SiteID: b.SiteID, Name: b.Name, Address: b.Address,
 		Footprint: newProjector(local, b).out(b.Footprint), Georef: georefOut(b.Georef), SourceID: b.SourceID,
-		Lang: b.Lang, ValidFrom: dateOf(b.ValidFrom), AreaM2: roundArea(geo.Area(b.Footprint)), Version: b.Version}
+		Lang: b.Lang, Category: b.Category, ValidFrom: dateOf(b.ValidFrom), AreaM2: roundArea(geo.Area(b.Footprint)), Version: b.Version}
 }
 
 func (in buildingIn) recordID() uuid.UUID { return in.ID }
@@ -95,7 +99,7 @@ func (in buildingIn) recordID() uuid.UUID { return in.ID }
 // and keepFootprint is set (a PATCH that leaves it alone).
 func (in buildingIn) domain(local bool, keep orb.Polygon, keepFootprint bool) (floorplan.Building, floorplan.Shape, error) {
 	b := floorplan.Building{ID: in.ID, SiteID: in.SiteID, Name: in.Name, Address: in.Address, SourceID: in.SourceID,
-		Lang: in.Lang, ValidFrom: in.ValidFrom.Time}
+		Lang: in.Lang, Category: in.Category, ValidFrom: in.ValidFrom.Time}
 	var wire orb.Polygon
 	if !isNull(in.Footprint) && !keepFootprint {
 		p, err := parsePolygon(in.Footprint, "footprint")

@@ -15,12 +15,14 @@ import (
 )
 
 // The ledger (一房一账, floorplan/ledger.go): GET /api/v1/ledger — the general ledger, or with agency_id an
-// agency's sub-ledger — as JSON or XLSX, and the entries the bureau records against a property's year.
+// agency's sub-ledger — as JSON or XLSX, and the entries recorded against a property's year: the general
+// ledger's by the bureau, an agency's sub-ledger entries also by those who keep the agency (its manager).
 
 // ledgerEntryJSON is a ledger entry on the wire.
 type ledgerEntryJSON struct {
 	ID         uuid.UUID `json:"id" readonly:"true"`
 	SiteID     uuid.UUID `json:"site_id"`
+	AgencyID   optID     `json:"agency_id"` // null: the general ledger's entry; else the agency's sub-ledger's
 	Year       int       `json:"year"`
 	Kind       string    `json:"kind" enum:"book_value,book_area,maintenance,property_services,utilities,rent_received"`
 	Amount     float64   `json:"amount"`
@@ -31,7 +33,7 @@ type ledgerEntryJSON struct {
 }
 
 func ledgerEntryOut(e floorplan.LedgerEntry) ledgerEntryJSON {
-	return ledgerEntryJSON{ID: e.ID, SiteID: e.SiteID, Year: e.Year, Kind: string(e.Kind), Amount: e.Amount, Note: e.Note,
+	return ledgerEntryJSON{ID: e.ID, SiteID: e.SiteID, AgencyID: optID(e.AgencyID), Year: e.Year, Kind: string(e.Kind), Amount: e.Amount, Note: e.Note,
 		DocumentID: optID(e.DocumentID), RecordedBy: e.RecordedBy, RecordedAt: e.RecordedAt}
 }
 
@@ -100,10 +102,13 @@ func (s *Server) ledger(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// listLedgerEntries serves GET /api/v1/ledger/entries?site_id=&year=.
+// listLedgerEntries serves GET /api/v1/ledger/entries?site_id=&year=&agency_id=: the entries at the
+// properties the caller sees; an agency's entries where the caller sees the agency or the property's rooms
+// whatever their agency (its district). agency_id keeps that agency's.
 func (s *Server) listLedgerEntries(w http.ResponseWriter, r *http.Request) error {
 	q := queryOf(r)
 	f := floorplan.LedgerFilter{SiteID: q.uuid("site_id"), Year: q.int("year", 0, 0, 2200)}
+	agency := q.uuid("agency_id")
 	if q.err != nil {
 		return q.err
 	}
@@ -117,25 +122,32 @@ func (s *Server) listLedgerEntries(w http.ResponseWriter, r *http.Request) error
 	}
 	out := ledgerEntriesJSON{Entries: make([]ledgerEntryJSON, 0, len(entries))}
 	for _, e := range entries {
-		if sc.site(e.SiteID) {
+		visible := sc.site(e.SiteID) && (e.General() || sc.agency(e.AgencyID) || sc.sites[e.SiteID])
+		if visible && (agency == uuid.Nil || e.AgencyID == agency) {
 			out.Entries = append(out.Entries, ledgerEntryOut(e))
 		}
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
 
-// createLedgerEntry serves POST /api/v1/ledger/entries.
+// createLedgerEntry serves POST /api/v1/ledger/entries: the general ledger's entry (write_register), or with
+// agency_id that agency's sub-ledger entry (write_people or write_register where the agency is: an agency
+// manager records their own agency's).
 func (s *Server) createLedgerEntry(w http.ResponseWriter, r *http.Request) error {
 	var in ledgerEntryJSON
 	if err := decodeBody(r, &in); err != nil {
 		return err
 	}
-	e := floorplan.LedgerEntry{SiteID: in.SiteID, Year: in.Year, Kind: floorplan.LedgerKind(in.Kind), Amount: in.Amount,
+	e := floorplan.LedgerEntry{SiteID: in.SiteID, AgencyID: in.AgencyID.UUID(), Year: in.Year, Kind: floorplan.LedgerKind(in.Kind), Amount: in.Amount,
 		Note: in.Note, DocumentID: in.DocumentID.UUID()}
 	if _, err := s.register.AddLedgerEntry(r.Context(), &e); err != nil {
 		return about("site", err)
 	}
-	w.Header().Set("Location", "/api/v1/ledger/entries?site_id="+e.SiteID.String()+"&year="+strconv.Itoa(e.Year))
+	loc := "/api/v1/ledger/entries?site_id=" + e.SiteID.String() + "&year=" + strconv.Itoa(e.Year)
+	if !e.General() {
+		loc += "&agency_id=" + e.AgencyID.String()
+	}
+	w.Header().Set("Location", loc)
 	return writeJSON(w, http.StatusCreated, ledgerEntryOut(e))
 }
 

@@ -2,8 +2,11 @@ package api_test
 
 import (
 	"bytes"
+	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/xuri/excelize/v2"
 
 	"officemap/api"
@@ -99,4 +102,130 @@ func TestLedger(t *testing.T) {
 	a.do("POST", "/api/v1/ledger/entries", map[string]any{"site_id": s.f.site, "year": 2026, "kind": "utilities", "amount": 5}).
 		expectError(t, 403, "forbidden")
 	_ = api.Config{}
+}
+
+// TestSubLedgers: an agency manager records their own agency's sub-ledger entries and no other's, nor the
+// general ledger's; a bad entry (unknown agency, bad kind) is 422 and writes nothing. The general ledger
+// reports 账账 when the agencies' book values do not add up to its own — as JSON, in the workbook and
+// among the archive's findings — and the manager's sub-ledger lists their entries.
+func TestSubLedgers(t *testing.T) {
+	s := newScopeEnv(t)
+	boss := s.e.signIn("bureau")
+	s.e.addUser("subA", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
+	a := s.e.signIn("subA")
+	site := s.f.site.String()
+	entry := func(agency any, kind string, amount float64) map[string]any {
+		return map[string]any{"site_id": site, "agency_id": agency, "year": 2025, "kind": kind, "amount": amount}
+	}
+	count := func() int {
+		var list struct {
+			Entries []struct {
+				AgencyID *string `json:"agency_id"`
+			} `json:"entries"`
+		}
+		boss.do("GET", "/api/v1/ledger/entries?year=2025&site_id="+site, nil).expect(t, 200).decode(t, &list)
+		return len(list.Entries)
+	}
+	boss.do("POST", "/api/v1/ledger/entries", entry(nil, "book_value", 1_000_000)).expect(t, 201)
+	var made map[string]any
+	a.do("POST", "/api/v1/ledger/entries", entry(s.a, "book_value", 600_000)).expect(t, 201).decode(t, &made)
+	if made["agency_id"] != s.a.String() || made["recorded_by"] == "" {
+		t.Errorf("the entry made: %v; want agency A's", made)
+	}
+	a.do("POST", "/api/v1/ledger/entries", entry(s.b, "book_value", 400_000)).expectError(t, 403, "forbidden")
+	a.do("POST", "/api/v1/ledger/entries", entry(nil, "book_value", 1)).expectError(t, 403, "forbidden")
+	s.e.addUser("subViewer", identity.Grant{Role: identity.RoleViewer})
+	s.e.signIn("subViewer").do("POST", "/api/v1/ledger/entries", entry(s.a, "book_value", 1)).expectError(t, 403, "forbidden")
+	if e := boss.do("POST", "/api/v1/ledger/entries", entry(uuid.New(), "book_value", 1)).expectError(t, 422, "invalid_input"); !strings.Contains(fmt.Sprint(e), "agency_id") {
+		t.Errorf("an unknown agency: %v; want the error to name agency_id", e)
+	}
+	a.do("POST", "/api/v1/ledger/entries", entry(s.a, "gift", 1)).expectError(t, 422, "invalid_input")
+	if n := count(); n != 2 {
+		t.Errorf("%d entries of 2025 after the refusals; want 2", n)
+	}
+
+	var led struct {
+		Lines []struct {
+			SiteID       string `json:"site_id"`
+			BookValue    float64
+			SubVsGeneral string `json:"sub_vs_general"`
+		}
+		Checks []struct {
+			SiteID     string  `json:"site_id"`
+			Check      string  `json:"check"`
+			Kind       string  `json:"kind"`
+			General    float64 `json:"general"`
+			SubLedgers float64 `json:"sub_ledgers"`
+			Message    string  `json:"message"`
+		}
+	}
+	boss.do("GET", "/api/v1/ledger?year=2025", nil).expect(t, 200).decode(t, &led)
+	var row int
+	for i, l := range led.Lines {
+		if l.SiteID == site {
+			row = i + 3 // the title row, the header, then the lines
+			if l.SubVsGeneral != "mismatch" {
+				t.Errorf("the property's 账账 result %q; want mismatch", l.SubVsGeneral)
+			}
+		}
+	}
+	found := false
+	for _, c := range led.Checks {
+		if c.SiteID == site && c.Check == "sub_vs_general" {
+			found = c.Kind == "book_value" && c.General == 1_000_000 && c.SubLedgers == 600_000 && strings.Contains(c.Message, "账账不符")
+		}
+	}
+	if row == 0 || !found {
+		t.Fatalf("no 账账 check of the property's book value (600 000 against 1 000 000): %+v", led.Checks)
+	}
+	wb, err := excelize.OpenReader(bytes.NewReader(boss.do("GET", "/api/v1/ledger?year=2025&format=xlsx", nil).expect(t, 200).body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := wb.GetRows("总账")
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := rows[1]
+	if header[len(header)-1] != "账账核对" || rows[row-1][len(header)-1] != "不符" {
+		t.Errorf("总账: header %v, the property's row %v; want 账账核对 不符 last", header, rows[row-1])
+	}
+	var findings []struct {
+		RuleID     string  `json:"rule_id"`
+		LedgerKind string  `json:"ledger_kind"`
+		SubLedgers float64 `json:"sub_ledgers"`
+	}
+	boss.do("GET", "/api/v1/register/findings?year=2025&site_id="+site, nil).expect(t, 200).decode(t, &findings)
+	found = false
+	for _, f := range findings {
+		found = found || (f.RuleID == "ledger.sub_vs_general" && f.LedgerKind == "book_value" && f.SubLedgers == 600_000)
+	}
+	if !found {
+		t.Errorf("the archive's findings %+v lack the 账账 one", findings)
+	}
+
+	// The manager's sub-ledger: their entry, in the line and listed; not B's.
+	var sub struct {
+		Lines []struct {
+			BookValue float64 `json:"book_value"`
+		}
+		Entries []struct {
+			AgencyID string  `json:"agency_id"`
+			Amount   float64 `json:"amount"`
+		}
+	}
+	a.do("GET", "/api/v1/ledger?year=2025", nil).expect(t, 200).decode(t, &sub)
+	if len(sub.Lines) != 1 || sub.Lines[0].BookValue != 600_000 || len(sub.Entries) != 1 || sub.Entries[0].AgencyID != s.a.String() {
+		t.Errorf("agency A's sub-ledger %+v; want its one entry of 600 000", sub)
+	}
+	a.do("GET", "/api/v1/ledger?year=2025&agency_id="+s.b.String(), nil).expectError(t, 404, "not_found")
+	var onlyA struct {
+		Entries []struct {
+			AgencyID string `json:"agency_id"`
+		} `json:"entries"`
+	}
+	boss.do("GET", "/api/v1/ledger/entries?year=2025&site_id="+site+"&agency_id="+s.a.String(), nil).expect(t, 200).decode(t, &onlyA)
+	if len(onlyA.Entries) != 1 || onlyA.Entries[0].AgencyID != s.a.String() {
+		t.Errorf("agency A's entries: %+v", onlyA.Entries)
+	}
 }

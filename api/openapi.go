@@ -70,6 +70,7 @@ func operations(withApp, withIdentity bool) []opDoc {
 		{method: "POST", path: v1 + "/jurisdictions", tag: "jurisdictions", summary: "Add a node to the jurisdiction tree (accounts on: an unscoped security administrator only)", body: "Jurisdiction", status: 201, result: "Jurisdiction"},
 		{method: "PATCH", path: v1 + "/jurisdictions/{id}", tag: "jurisdictions", summary: "Change a node (JSON merge patch); moving it moves its subtree and the scopes of grants on it (accounts on: an unscoped security administrator only)", body: "Jurisdiction", bodyType: "application/merge-patch+json", result: "Jurisdiction"},
 
+		{method: "GET", path: v1 + "/classification", tag: "sites", summary: "The classification of properties in force (房产分类): groups (office 办公用房, residential 住宅, commercial 商业 by default) and their categories with Chinese and English names; a site's category and a building's category are category codes of it. The operator replaces the built-in list with a JSON file (OFFICEMAP_CLASSIFICATION)", result: "Classification"},
 		{method: "GET", path: v1 + "/sites", tag: "sites", summary: "List sites (房产)", result: arrayOf("Site")},
 		{method: "POST", path: v1 + "/sites", tag: "sites", summary: "Create a site", body: "Site", status: 201, result: "Site", etag: true},
 		{method: "GET", path: v1 + "/sites/{id}", tag: "sites", summary: "One site", result: "Site", etag: true},
@@ -154,16 +155,17 @@ func operations(withApp, withIdentity bool) []opDoc {
 		{method: "GET", path: v1 + "/sites/{id}/timeline", tag: "archive", summary: "The property's timeline, oldest first: automatic events from its history (entered, registration state, buildings entered, rooms allocated or leased, staff placed) and manual events (source manual) with their documents", result: arrayOf("TimelineEvent")},
 		{method: "POST", path: v1 + "/sites/{id}/timeline", tag: "archive", summary: "Add a manual event to the property's timeline (kind acquired|built|registered|filed|renovated|allocated|leased|disposed|other, date, title, note, document_ids of live documents of its archive)", body: "TimelineEvent", status: 201, result: "TimelineEvent"},
 		{method: "GET", path: v1 + "/archive.zip", tag: "archive", summary: "The archive of every property the caller may see: one zip with each property's package (as /sites/{id}/archive.zip gives it, its own index and manifest-sha256.txt) under a folder named after the property, and archives.json listing the folders", result: map[string]any{"type": "string", "format": "binary"}},
-		{method: "GET", path: v1 + "/ledger", tag: "ledger", summary: "The ledger of a year (一房一账): the general ledger (one line per property: title, book and measured gross area, usable area by kind, rooms, book value and costs; with the reconciliation checks 账实 and 账证), or with agency_id that agency's sub-ledger (the rooms it uses)", query: []paramDoc{
+		{method: "GET", path: v1 + "/ledger", tag: "ledger", summary: "The ledger of a year (一房一账): the general ledger (one line per property: title, book and measured gross area, usable area by kind, rooms, book value and costs, and the 账账 result sub_vs_general; with the reconciliation checks 账实, 账证 and 账账 — the agencies' sub-ledger entries of a kind summed against the general ledger's), or with agency_id that agency's sub-ledger (the rooms it uses and its own entries)", query: []paramDoc{
 			q("year", paramDoc{"", "the year (default this year); areas are the register's now", map[string]any{"type": "integer"}}),
 			q("agency_id", paramDoc{"", "an agency's sub-ledger instead of the general ledger", uuidSchema()}),
 			q("format", paramDoc{"", "json or xlsx (sheets 总账 or 分户账, and 核对)", map[string]any{"type": "string", "enum": []string{"json", "xlsx"}, "default": "json"}}),
 			langParam}, result: map[string]any{"type": "object"}},
-		{method: "GET", path: v1 + "/ledger/entries", tag: "ledger", summary: "The entries of the ledger (book value, book area, costs, rent)", query: []paramDoc{
-			q("site_id", paramDoc{"", "only this property's", uuidSchema()}), q("year", paramDoc{"", "only this year's", map[string]any{"type": "integer"}})},
+		{method: "GET", path: v1 + "/ledger/entries", tag: "ledger", summary: "The entries of the ledger (book value, book area, costs, rent): the general ledger's (agency_id null) and the agencies' sub-ledger entries", query: []paramDoc{
+			q("site_id", paramDoc{"", "only this property's", uuidSchema()}), q("year", paramDoc{"", "only this year's", map[string]any{"type": "integer"}}),
+			q("agency_id", paramDoc{"", "only this agency's sub-ledger entries", uuidSchema()})},
 			result: "LedgerEntryList"},
-		{method: "POST", path: v1 + "/ledger/entries", tag: "ledger", summary: "Record an entry of a property's ledger (money in yuan, book_area in m², two decimals; never changed: a correction is another entry, negative)", body: "LedgerEntry", status: 201, result: "LedgerEntry"},
-		{method: "GET", path: v1 + "/register/findings", tag: "ledger", summary: "The archive's findings of the properties the caller may see (an agency manager: those its agency uses): each document type the checklist expects and the archive lacks (缺档, archive.missing_document), and each failed reconciliation of the ledger (账实 ledger.title_vs_measured, 账证 ledger.book_vs_title), by property", query: []paramDoc{
+		{method: "POST", path: v1 + "/ledger/entries", tag: "ledger", summary: "Record an entry of a property's ledger (money in yuan, book_area in m², two decimals; never changed: a correction is another entry, negative): the general ledger's (write_register), or with agency_id that agency's sub-ledger entry (write_people where the agency is: an agency manager, their own agency's; an agency not in the register is 422)", body: "LedgerEntry", status: 201, result: "LedgerEntry"},
+		{method: "GET", path: v1 + "/register/findings", tag: "ledger", summary: "The archive's findings of the properties the caller may see (an agency manager: those its agency uses): each document type the checklist expects and the archive lacks (缺档, archive.missing_document), and each failed reconciliation of the ledger (账实 ledger.title_vs_measured, 账证 ledger.book_vs_title, 账账 ledger.sub_vs_general), by property", query: []paramDoc{
 			q("site_id", paramDoc{"", "only this property's", uuidSchema()}),
 			q("agency_id", paramDoc{"", "only the properties this agency uses", uuidSchema()}),
 			q("year", paramDoc{"", "the ledger's year (default this year)", map[string]any{"type": "integer"}})},
@@ -295,6 +297,7 @@ func componentSchemas() []componentSchema {
 		{name: "LedgerEntryList", wire: ledgerEntriesJSON{}},
 		{name: "ArchiveFinding", wire: archiveFindingJSON{}},
 		{name: "Registration", wire: registrationJSON{}},
+		{name: "Classification", wire: classificationJSON{}},
 		{name: "RegistrationChange", wire: stateJSON{}},
 		{name: "FilingStep", wire: filingStepJSON{}},
 		{name: "TimelineEvent", wire: timelineEventJSON{}},

@@ -1,10 +1,7 @@
 package api
 
 import (
-	"bytes"
-	"fmt"
 	"net/http"
-	"time"
 
 	"officemap/floorplan"
 	"officemap/floorplan/identity"
@@ -36,7 +33,8 @@ func propertiesRouteRules() map[string]routeRule {
 // problems name each row and column, told in Chinese when Accept-Language ranks Chinese first.
 func (s *Server) importProperties(w http.ResponseWriter, r *http.Request) error {
 	q := queryOf(r)
-	opt := properties.Options{DryRun: q.bool("dry_run"), Sheet: r.URL.Query().Get("sheet"), Lang: requestLang(r)}
+	opt := properties.Options{DryRun: q.bool("dry_run"), Sheet: r.URL.Query().Get("sheet"), Lang: requestLang(r),
+		Classification: s.cfg.Classification}
 	if q.err != nil {
 		return q.err
 	}
@@ -64,30 +62,14 @@ func (s *Server) importProperties(w http.ResponseWriter, r *http.Request) error 
 // (properties.Export), as format=xlsx (default) or csv, headers and labels in lang (zh by default, or en):
 // to edit and import back.
 func (s *Server) exportProperties(w http.ResponseWriter, r *http.Request) error {
-	q := queryOf(r)
-	format := nextParam(q, "format", choice(properties.FormatXLSX, map[string]properties.Format{"xlsx": properties.FormatXLSX,
-		"csv": properties.FormatCSV}, "xlsx or csv"))
-	lang := nextParam(q, "lang", documentLang)
-	if q.err != nil {
-		return q.err
-	}
-	sc, err := s.scopeOf(r.Context())
+	x, err := s.sheetExportOf(r)
 	if err != nil {
 		return err
 	}
-	keep := func(site floorplan.Site) bool { return sc.site(site.ID) }
-	t, err := properties.Export(r.Context(), s.store, properties.ExportOptions{Lang: lang, Keep: keep})
+	keep := func(site floorplan.Site) bool { return x.scope.site(site.ID) }
+	t, err := properties.Export(r.Context(), s.store, properties.ExportOptions{Lang: x.lang, Keep: keep, Classification: s.cfg.Classification})
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := t.Write(&buf, format); err != nil {
-		return fmt.Errorf("api: export properties: %w", err)
-	}
-	contentType := xlsxType
-	if format == properties.FormatCSV {
-		contentType = "text/csv; charset=utf-8"
-	}
-	name := fmt.Sprintf("officemap-properties-%s.%s", floorplan.DayOf(time.Now()).Format(floorplan.DateLayout), format)
-	return attachment(w, &buf, contentType, name)
+	return x.attach(w, t, "properties")
 }

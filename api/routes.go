@@ -33,6 +33,7 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 	get(v1+"/openapi.json", s.openAPI)
 
 	collection(v1+"/jurisdictions", s.jurisdictions())
+	get(v1+"/classification", s.getClassification) // the kinds of property in force (classification.go)
 	collection(v1+"/sites", s.sites().routes())
 	collection(v1+"/buildings", collectionRoutes{list: s.listBuildings, create: s.createBuilding, get: s.getBuilding,
 		patch: s.patchBuilding, delete: s.deleteBuilding})

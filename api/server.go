@@ -59,6 +59,11 @@ type Config struct {
 	// UsageMap tells imported rooms' usages from their names, layers and tags (the serve command's
 	// --usage-map); nil is officemap's own (imports.DefaultUsageMap).
 	UsageMap *imports.UsageMap
+	// Classification is the deployment's classification of properties (the serve command's
+	// --classification, OFFICEMAP_CLASSIFICATION), served by GET /api/v1/classification and used by the
+	// property register's import and export; nil is floorplan.BuiltinClassification. The stores check
+	// categories against the same list (their WithClassification options).
+	Classification *floorplan.Classification
 }
 
 // Defaults.

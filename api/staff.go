@@ -116,14 +116,9 @@ type previewRowJSON struct {
 // (the first row with two known headers of k's layout, or every column opt.Columns names) and the rows
 // below it; nil when the sheet cannot be read, which the import's own error then says.
 func staffPreview(k staff.Kind, name string, data []byte, opt staff.Options) *staffPreviewJSON {
-	fd := sheet.Finder[string]{FieldOf: map[string]string{}, Explicit: opt.Columns,
+	fd := sheet.Finder[string]{FieldOf: sheet.FieldOf(staff.Layout(k)), Explicit: opt.Columns,
 		IsHeader: func(col map[string]int) bool { return len(col) >= 2 },
 		NoHeader: func() *sheet.Failure { return &sheet.Failure{} }}
-	for _, c := range staff.Layout(k) {
-		for _, h := range append([]string{c.Header, c.HeaderEN, c.Field}, c.Synonyms...) {
-			fd.FieldOf[sheet.NormalHeader(h)] = c.Field
-		}
-	}
 	g, f := sheet.Read(name, data, opt.Sheet, fd.Has)
 	if f != nil {
 		return nil

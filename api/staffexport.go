@@ -11,6 +11,7 @@ import (
 
 	"officemap/floorplan"
 	"officemap/floorplan/identity"
+	"officemap/floorplan/imports/sheet"
 	"officemap/floorplan/imports/staff"
 )
 
@@ -71,32 +72,54 @@ func (s *Server) staffTemplate(w http.ResponseWriter, r *http.Request) error {
 // manager gets its agency's people and their assignments.
 func (s *Server) exportStaff(k staff.Kind) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		q := queryOf(r)
-		format := nextParam(q, "format", choice(staff.FormatXLSX, map[string]staff.Format{"xlsx": staff.FormatXLSX,
-			"csv": staff.FormatCSV}, "xlsx or csv"))
-		lang := nextParam(q, "lang", documentLang)
-		if q.err != nil {
-			return q.err
-		}
-		sc, err := s.scopeOf(r.Context())
+		x, err := s.sheetExportOf(r)
 		if err != nil {
 			return err
 		}
-		t, err := staff.Export(r.Context(), s.store, k, staff.ExportOptions{Lang: lang, Scope: sc.read})
+		t, err := staff.Export(r.Context(), s.store, k, staff.ExportOptions{Lang: x.lang, Scope: x.scope.read})
 		if err != nil {
 			return err
 		}
-		var buf bytes.Buffer
-		if err := t.Write(&buf, format); err != nil {
-			return fmt.Errorf("api: export %s: %w", k, err)
-		}
-		contentType := xlsxType
-		if format == staff.FormatCSV {
-			contentType = "text/csv; charset=utf-8"
-		}
-		name := fmt.Sprintf("officemap-%s-%s.%s", k, floorplan.DayOf(time.Now()).Format(floorplan.DateLayout), format)
-		return attachment(w, &buf, contentType, name)
+		return x.attach(w, t, string(k))
 	}
+}
+
+// sheetExport is what an export in an import's layout is asked for: its format, xlsx (the default) or
+// csv; lang, the language of its headers and labels (zh by default, or en); and the caller's scope.
+type sheetExport struct {
+	format sheet.Format
+	lang   string
+	scope  scope
+}
+
+// sheetExportOf reads the parameters of an export in an import's layout (format, lang) and the
+// caller's scope.
+func (s *Server) sheetExportOf(r *http.Request) (sheetExport, error) {
+	q := queryOf(r)
+	x := sheetExport{format: nextParam(q, "format", choice(sheet.FormatXLSX, map[string]sheet.Format{"xlsx": sheet.FormatXLSX,
+		"csv": sheet.FormatCSV}, "xlsx or csv"))}
+	x.lang = nextParam(q, "lang", documentLang)
+	if q.err != nil {
+		return x, q.err
+	}
+	var err error
+	x.scope, err = s.scopeOf(r.Context())
+	return x, err
+}
+
+// attach answers 200 with the export t written in the format, as the file officemap-WHAT-DAY.FORMAT to
+// download.
+func (x sheetExport) attach(w http.ResponseWriter, t sheet.Writer, what string) error {
+	var buf bytes.Buffer
+	if err := sheet.Write(&buf, t, x.format); err != nil {
+		return fmt.Errorf("api: export %s: %w", what, err)
+	}
+	contentType := xlsxType
+	if x.format == sheet.FormatCSV {
+		contentType = "text/csv; charset=utf-8"
+	}
+	name := fmt.Sprintf("officemap-%s-%s.%s", what, floorplan.DayOf(time.Now()).Format(floorplan.DateLayout), x.format)
+	return attachment(w, &buf, contentType, name)
 }
 
 // attachment answers 200 with buf as a file to download.

@@ -112,6 +112,10 @@ type recordJSON struct {
 	Note     string `json:"note"`
 	// AreaM2 is the title's building area (建筑面积), 0 when it gives none.
 	AreaM2 float64 `json:"area_m2"`
+	// ExpiresOn is the day the land-use right ends (土地使用权终止日期), null when none; not before issued_on.
+	ExpiresOn date `json:"expires_on"`
+	// DocumentID is the scan of the title: a live document of this property's archive, null for none.
+	DocumentID optID `json:"document_id"`
 }
 
 func siteOut(s floorplan.Site) siteJSON {
@@ -120,7 +124,7 @@ func siteOut(s floorplan.Site) siteJSON {
 		JurisdictionID: optID(s.JurisdictionID), Version: s.Version}
 	for _, r := range s.Records {
 		out.Records = append(out.Records, recordJSON{Kind: r.Kind, Number: r.Number, IssuedOn: dateOf(r.IssuedOn),
-			Holder: r.Holder, Note: r.Note, AreaM2: r.AreaM2})
+			Holder: r.Holder, Note: r.Note, AreaM2: r.AreaM2, ExpiresOn: dateOf(r.ExpiresOn), DocumentID: optID(r.DocumentID)})
 	}
 	return out
 }
@@ -133,7 +137,8 @@ func (j siteJSON) domain() floorplan.Site {
 		JurisdictionID: j.JurisdictionID.UUID()}
 	for _, r := range j.Records {
 		s.Records = append(s.Records, floorplan.OwnershipRecord{Kind: r.Kind, Number: r.Number,
-			IssuedOn: r.IssuedOn.Time, Holder: r.Holder, Note: r.Note, AreaM2: r.AreaM2})
+			IssuedOn: r.IssuedOn.Time, Holder: r.Holder, Note: r.Note, AreaM2: r.AreaM2, ExpiresOn: r.ExpiresOn.Time,
+			DocumentID: r.DocumentID.UUID()})
 	}
 	return s
 }

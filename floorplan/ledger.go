@@ -16,7 +16,9 @@ import (
 // money — book value, maintenance, property services, running costs, rent received. The bureau keeps the
 // general ledger (every property); each using agency a sub-ledger (the rooms it uses). Areas come from the
 // register as it is now; money and the book area from ledger entries, which are appended and never
-// changed (a correction is another entry).
+// changed (a correction is another entry). An entry is the general ledger's (the bureau's, AgencyID
+// uuid.Nil) or an agency's sub-ledger entry for the part of the property it uses; the 账账 check compares
+// the agencies' entries of a kind, summed, with the general ledger's.
 
 // LedgerKind is what a ledger entry records.
 type LedgerKind string
@@ -38,12 +40,16 @@ var LedgerKinds = []LedgerKind{LedgerBookValue, LedgerBookArea, LedgerMaintenanc
 // EntityLedgerEntry is a ledger entry, for the permission hook and the audit log.
 const EntityLedgerEntry Entity = "ledger_entry"
 
-// LedgerEntry is one line the bureau enters in a property's ledger for a year.
+// LedgerEntry is one line entered in a property's ledger for a year: the general ledger's (by the bureau) or
+// an agency's sub-ledger's.
 type LedgerEntry struct {
-	ID     uuid.UUID  `json:"id"`
-	SiteID uuid.UUID  `json:"site_id"`
-	Year   int        `json:"year"`
-	Kind   LedgerKind `json:"kind"`
+	ID     uuid.UUID `json:"id"`
+	SiteID uuid.UUID `json:"site_id"`
+	// AgencyID is uuid.Nil for an entry of the general ledger (the bureau's), else the agency whose
+	// sub-ledger the entry is in (e.g. the book value or book area of the part of the property it uses).
+	AgencyID uuid.UUID  `json:"agency_id,omitzero"`
+	Year     int        `json:"year"`
+	Kind     LedgerKind `json:"kind"`
 	// Amount is in yuan (money) or m² (book_area), two decimals; negative to correct an earlier entry.
 	Amount float64 `json:"amount"`
 	Note   string  `json:"note,omitempty"`
@@ -75,6 +81,9 @@ func (e *LedgerEntry) Validate() error {
 	return checkText(rec, "note", e.Note, TextRule{MaxRunes: 500, Lines: true})
 }
 
+// General reports whether e is an entry of the general ledger rather than of an agency's sub-ledger.
+func (e LedgerEntry) General() bool { return e.AgencyID == uuid.Nil }
+
 // LedgerFilter narrows ledger entries; zero fields do not filter.
 type LedgerFilter struct {
 	SiteID uuid.UUID
@@ -90,7 +99,8 @@ type LedgerEntryReader interface {
 // LedgerStore keeps the ledger entries. Both stores implement it.
 type LedgerStore interface {
 	LedgerEntryReader
-	// AddLedgerEntry records e, setting ID (when uuid.Nil), RecordedBy (the actor) and RecordedAt.
+	// AddLedgerEntry records e against a live site (and a live agency when e.AgencyID is set: else
+	// ErrNotFound), setting ID (when uuid.Nil), RecordedBy (the actor) and RecordedAt.
 	AddLedgerEntry(ctx context.Context, e *LedgerEntry) error
 }
 
@@ -115,24 +125,47 @@ type LedgerLine struct {
 	AncillaryAreaM2 float64 `json:"ancillary_area_m2"`
 	OtherAreaM2     float64 `json:"other_area_m2"`
 	Rooms           int     `json:"rooms"`
-	// Money of the year, in yuan (general ledger only).
+	// Money of the year, in yuan: the general ledger's entries, or in a sub-ledger the agency's own.
 	BookValue        float64 `json:"book_value"`
 	Maintenance      float64 `json:"maintenance"`
 	PropertyServices float64 `json:"property_services"`
 	Utilities        float64 `json:"utilities"`
 	RentReceived     float64 `json:"rent_received"`
+	// SubVsGeneral is the 账账 check of a general ledger's line: "" when no agency has an entry of the
+	// year at the property (nothing to compare), "ok" when, for each kind the agencies recorded, their
+	// entries add up to the general ledger's figure (SubGeneralTolerancePct), else "mismatch" (Checks
+	// names each kind). SubLedgers are those sums, by kind in LedgerKinds' order.
+	SubVsGeneral string          `json:"sub_vs_general,omitempty" enum:"ok,mismatch"`
+	SubLedgers   []LedgerKindSum `json:"sub_ledgers,omitempty"`
 }
 
-// LedgerCheck is a reconciliation that failed: 账实 (the title's area against the gross area measured) or
-// 账证 (the book's area against the title's).
+// LedgerKindSum is what the agencies' sub-ledger entries of one kind add up to at a property, beside the
+// general ledger's figure of the kind (yuan, or m² for book_area).
+type LedgerKindSum struct {
+	Kind       LedgerKind `json:"kind"`
+	SubLedgers float64    `json:"sub_ledgers"`
+	General    float64    `json:"general"`
+}
+
+// LedgerCheck is a reconciliation that failed: 账实 (the title's area against the gross area measured),
+// 账证 (the book's area against the title's) or 账账 (the agencies' sub-ledger entries of a kind, summed,
+// against the general ledger's).
 type LedgerCheck struct {
-	SiteID    uuid.UUID `json:"site_id"`
-	Check     string    `json:"check" enum:"title_vs_measured,book_vs_title"`
-	Expected  float64   `json:"expected_m2"`
-	Found     float64   `json:"found_m2"`
-	DiffPct   float64   `json:"diff_pct"`
-	Message   string    `json:"message"`
-	MessageEN string    `json:"message_en"`
+	SiteID uuid.UUID `json:"site_id"`
+	Check  string    `json:"check" enum:"title_vs_measured,book_vs_title,sub_vs_general"`
+	// Expected and Found are the areas an area check compares (账实, 账证), in m².
+	Expected float64 `json:"expected_m2,omitempty"`
+	Found    float64 `json:"found_m2,omitempty"`
+	// Kind, General and SubLedgers are what 账账 compares: the general ledger's figure of the kind and the
+	// sum of the agencies' entries of it (yuan, or m² for book_area; absent: 0).
+	Kind       LedgerKind `json:"kind,omitempty"`
+	General    float64    `json:"general,omitempty"`
+	SubLedgers float64    `json:"sub_ledgers,omitempty"`
+	// DiffPct is how far Found is from Expected (SubLedgers from General), in percent of it; 0 for a
+	// 账账 check whose general ledger records nothing of the kind.
+	DiffPct   float64 `json:"diff_pct"`
+	Message   string  `json:"message"`
+	MessageEN string  `json:"message_en"`
 }
 
 // Ledger is the general ledger (AgencyID uuid.Nil) or an agency's sub-ledger of a year.
@@ -143,6 +176,9 @@ type Ledger struct {
 	Lines    []LedgerLine  `json:"lines"`
 	Totals   LedgerLine    `json:"totals"`
 	Checks   []LedgerCheck `json:"checks"`
+	// Entries are a sub-ledger's own entries of the year (the agency's), by property and recording time;
+	// the general ledger lists none (GET /api/v1/ledger/entries does).
+	Entries []LedgerEntry `json:"entries,omitempty"`
 }
 
 // Reconciliation tolerances: how far two areas may differ before the ledger reports it.
@@ -152,6 +188,9 @@ const (
 	TitleMeasuredTolerancePct = 5.0
 	// BookTitleTolerancePct: the books should carry the title's figure.
 	BookTitleTolerancePct = 0.5
+	// SubGeneralTolerancePct: the sub-ledgers should add up to the general ledger's figure, books against
+	// books as 账证 (the split of a figure among agencies may round).
+	SubGeneralTolerancePct = BookTitleTolerancePct
 )
 
 // LedgerReader is what BuildLedger reads.
@@ -162,6 +201,11 @@ type LedgerReader interface {
 
 // BuildLedger builds the ledger of year: the general one for agency uuid.Nil, else that agency's
 // sub-ledger. keep (nil: all) says which sites the caller may see. It reads one building's rooms at a time.
+//
+// The general ledger reconciles each line (账实, 账证, 账账: reconcile, reconcileSub). The usable areas need
+// no 账账 check: the general line and the sub-ledgers measure the same live rooms, each room counted in
+// the sub-ledger of its one agency (Room.AgencyID) or in none, so the sub-ledgers' usable areas plus those
+// of the rooms of no agency are the general line's by construction.
 func BuildLedger(ctx context.Context, r LedgerReader, year int, agency uuid.UUID, keep func(Site) bool, now time.Time) (*Ledger, error) {
 	sites, err := r.Sites(ctx)
 	if err != nil {
@@ -172,34 +216,39 @@ func BuildLedger(ctx context.Context, r LedgerReader, year int, agency uuid.UUID
 		if keep != nil && !keep(s) {
 			continue
 		}
-		line, err := ledgerLine(ctx, r, s, year, agency)
+		line, own, err := ledgerLine(ctx, r, s, year, agency)
 		if err != nil {
 			return nil, err
 		}
-		if agency != uuid.Nil && line.Rooms == 0 {
-			continue // a sub-ledger lists the properties the agency uses
+		if agency != uuid.Nil && line.Rooms == 0 && len(own) == 0 {
+			continue // a sub-ledger lists the properties the agency uses or has entries for
+		}
+		if agency == uuid.Nil {
+			l.Checks = append(l.Checks, reconcile(line)...)
+			l.Checks = append(l.Checks, reconcileSub(&line)...)
+		} else {
+			l.Entries = append(l.Entries, own...)
 		}
 		l.Lines = append(l.Lines, line)
 		l.Totals.add(line)
-		if agency == uuid.Nil {
-			l.Checks = append(l.Checks, reconcile(line)...)
-		}
 	}
 	l.Totals.round()
 	return l, nil
 }
 
-// ledgerLine measures one property (its rooms of agency only, unless uuid.Nil) and sums its entries.
-func ledgerLine(ctx context.Context, r LedgerReader, s Site, year int, agency uuid.UUID) (LedgerLine, error) {
+// ledgerLine measures one property (its rooms of agency only, unless uuid.Nil) and sums the ledger's own
+// entries of the year, which it returns too: the general ledger's, or the agency's. A general line also
+// sums the agencies' entries by kind (SubLedgers), for the 账账 check.
+func ledgerLine(ctx context.Context, r LedgerReader, s Site, year int, agency uuid.UUID) (LedgerLine, []LedgerEntry, error) {
 	line := LedgerLine{SiteID: s.ID, SiteName: s.Name, Category: s.Category, Ownership: s.Ownership}
 	buildings, err := r.Buildings(ctx, s.ID)
 	if err != nil {
-		return line, err
+		return line, nil, err
 	}
 	for _, b := range buildings {
 		rooms, err := r.Rooms(ctx, RoomFilter{BuildingID: b.ID, AgencyID: agency})
 		if err != nil {
-			return line, err
+			return line, nil, err
 		}
 		for _, room := range rooms {
 			line.addRoom(room)
@@ -209,7 +258,7 @@ func ledgerLine(ctx context.Context, r LedgerReader, s Site, year int, agency uu
 		}
 		floors, err := r.Floors(ctx, b.ID)
 		if err != nil {
-			return line, err
+			return line, nil, err
 		}
 		for _, f := range floors {
 			if len(f.Outline) > 0 {
@@ -223,16 +272,38 @@ func ledgerLine(ctx context.Context, r LedgerReader, s Site, year int, agency uu
 		for _, rec := range s.Records {
 			line.TitleAreaM2 += rec.AreaM2
 		}
-		entries, err := r.LedgerEntries(ctx, LedgerFilter{SiteID: s.ID, Year: year})
-		if err != nil {
-			return line, err
-		}
-		for _, e := range entries {
+	}
+	entries, err := r.LedgerEntries(ctx, LedgerFilter{SiteID: s.ID, Year: year})
+	if err != nil {
+		return line, nil, err
+	}
+	var own []LedgerEntry
+	sub := map[LedgerKind]float64{}
+	for _, e := range entries {
+		switch {
+		case e.AgencyID == agency:
 			line.addEntry(e)
+			own = append(own, e)
+		case agency == uuid.Nil:
+			sub[e.Kind] += e.Amount
 		}
 	}
 	line.round()
-	return line, nil
+	for _, k := range LedgerKinds {
+		// Entries that cancel out (one and its correction) are as if none were recorded.
+		if a := RoundM2(sub[k]); a != 0 {
+			line.SubLedgers = append(line.SubLedgers, LedgerKindSum{Kind: k, SubLedgers: a, General: line.amount(k)})
+		}
+	}
+	return line, own, nil
+}
+
+// amount is the line's figure of kind k (0 for an unknown kind).
+func (l *LedgerLine) amount(k LedgerKind) float64 {
+	if p := l.column(k); p != nil {
+		return *p
+	}
+	return 0
 }
 
 // addRoom adds a room's measured area to its kind's column.
@@ -259,20 +330,28 @@ func (l *LedgerLine) addRoom(room Room) {
 
 // addEntry adds an entry's amount to its column.
 func (l *LedgerLine) addEntry(e LedgerEntry) {
-	switch e.Kind {
-	case LedgerBookValue:
-		l.BookValue += e.Amount
-	case LedgerBookArea:
-		l.BookAreaM2 += e.Amount
-	case LedgerMaintenance:
-		l.Maintenance += e.Amount
-	case LedgerPropertyServices:
-		l.PropertyServices += e.Amount
-	case LedgerUtilities:
-		l.Utilities += e.Amount
-	case LedgerRentReceived:
-		l.RentReceived += e.Amount
+	if p := l.column(e.Kind); p != nil {
+		*p += e.Amount
 	}
+}
+
+// column is the line's figure of kind k, nil for an unknown kind.
+func (l *LedgerLine) column(k LedgerKind) *float64 {
+	switch k {
+	case LedgerBookValue:
+		return &l.BookValue
+	case LedgerBookArea:
+		return &l.BookAreaM2
+	case LedgerMaintenance:
+		return &l.Maintenance
+	case LedgerPropertyServices:
+		return &l.PropertyServices
+	case LedgerUtilities:
+		return &l.Utilities
+	case LedgerRentReceived:
+		return &l.RentReceived
+	}
+	return nil
 }
 
 // add adds another line's figures (for the totals).
@@ -324,5 +403,63 @@ func reconcile(l LedgerLine) []LedgerCheck {
 	check("book_vs_title", l.TitleAreaM2, l.BookAreaM2, BookTitleTolerancePct,
 		"账证不符：%s 证载建筑面积 %.2f m²，账面 %.2f m²，相差 %+.2f%%（容差 %.1f%%）",
 		"ledger vs title: %s has a title area of %.2f m² but the books record %.2f m² (%+.2f%%, tolerance %.1f%%)")
+	return out
+}
+
+// Names names the kind in Chinese and English, with its unit, for the checks' sentences and the workbook
+// (the code itself for an unknown kind).
+func (k LedgerKind) Names() (zh, en string) {
+	switch k {
+	case LedgerBookValue:
+		return "账面价值（元）", "book value (yuan)"
+	case LedgerBookArea:
+		return "账面建筑面积（m²）", "book area (m²)"
+	case LedgerMaintenance:
+		return "维修费（元）", "maintenance (yuan)"
+	case LedgerPropertyServices:
+		return "物业费（元）", "property services (yuan)"
+	case LedgerUtilities:
+		return "运行费（元）", "utilities (yuan)"
+	case LedgerRentReceived:
+		return "租金收入（元）", "rent received (yuan)"
+	}
+	return string(k), string(k)
+}
+
+// reconcileSub is the 账账 check of a general line: for each kind the agencies recorded (l.SubLedgers),
+// their sum must be the general ledger's figure within SubGeneralTolerancePct. It sets l.SubVsGeneral and
+// returns a check for each kind that fails.
+func reconcileSub(l *LedgerLine) []LedgerCheck {
+	if len(l.SubLedgers) == 0 {
+		return nil
+	}
+	var out []LedgerCheck
+	for _, s := range l.SubLedgers {
+		var pct float64
+		if s.General != 0 {
+			pct = RoundM2((s.SubLedgers - s.General) / math.Abs(s.General) * 100)
+			if math.Abs(pct) <= SubGeneralTolerancePct {
+				continue
+			}
+		}
+		zh, en := s.Kind.Names()
+		c := LedgerCheck{SiteID: l.SiteID, Check: "sub_vs_general", Kind: s.Kind, General: s.General,
+			SubLedgers: s.SubLedgers, DiffPct: pct}
+		if s.General == 0 {
+			c.Message = fmt.Sprintf("账账不符：%s 各使用单位分户账的%s合计 %.2f，总账未记", l.SiteName, zh, s.SubLedgers)
+			c.MessageEN = fmt.Sprintf("sub-ledgers vs general ledger: the agencies' sub-ledgers of %s record a %s of %.2f, the general ledger none",
+				l.SiteName, en, s.SubLedgers)
+		} else {
+			c.Message = fmt.Sprintf("账账不符：%s 各使用单位分户账的%s合计 %.2f，总账 %.2f，相差 %+.2f%%（容差 %.1f%%）",
+				l.SiteName, zh, s.SubLedgers, s.General, pct, SubGeneralTolerancePct)
+			c.MessageEN = fmt.Sprintf("sub-ledgers vs general ledger: the agencies' sub-ledgers of %s add up to a %s of %.2f, the general ledger records %.2f (%+.2f%%, tolerance %.1f%%)",
+				l.SiteName, en, s.SubLedgers, s.General, pct, SubGeneralTolerancePct)
+		}
+		out = append(out, c)
+	}
+	l.SubVsGeneral = "ok"
+	if len(out) > 0 {
+		l.SubVsGeneral = "mismatch"
+	}
 	return out
 }

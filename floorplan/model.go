@@ -57,6 +57,12 @@ type OwnershipRecord struct {
 	// AreaM2 is the building (gross) area the title gives (建筑面积, m²), 0 when it gives none: the ledger
 	// compares it with the gross area measured from the drawings (账实) and the book area (账证).
 	AreaM2 float64 `json:"area_m2,omitempty"`
+	// ExpiresOn is the day the land-use right ends (土地使用权终止日期), zero when the title gives none; not
+	// before IssuedOn.
+	ExpiresOn time.Time `json:"expires_on,omitzero"`
+	// DocumentID is the scan of the title: a live document of the site in the archive (一房一档), uuid.Nil
+	// when none is filed. The register checks it in the transaction that writes the site.
+	DocumentID uuid.UUID `json:"document_id,omitzero"`
 }
 
 // Site is a property (房产): one compound or plot with its buildings, title and category.
@@ -90,6 +96,9 @@ type Building struct {
 	// Lang is the language (BCP 47 tag) of the names of the building, its floors and rooms as the source
 	// gave them ("en", "zh-CN"); empty for names typed here (zh-CN).
 	Lang string `json:"lang,omitempty"`
+	// Category is the building's own kind (a Category.Code of the deployment's Classification) when it
+	// differs from its site's, e.g. a housing block inside an office compound; empty means the site's.
+	Category string `json:"category,omitempty"`
 	// ValidFrom is the day the building exists from in the world, when known (built, acquired); zero when
 	// unknown, and then it exists in reports from the day it was entered.
 	ValidFrom time.Time `json:"valid_from,omitzero"`

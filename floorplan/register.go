@@ -3,6 +3,7 @@ package floorplan
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -214,10 +215,42 @@ func (g *Register) CreateSite(ctx context.Context, s *Site) (Changes, error) {
 	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntitySite, JurisdictionID: s.JurisdictionID}); err != nil {
 		return Changes{}, err
 	}
-	if err := g.store.CreateSite(ctx, s); err != nil {
+	err := g.store.InTx(ctx, func(tx Store) error {
+		if err := tx.CreateSite(ctx, s); err != nil {
+			return err
+		}
+		return checkRecordDocuments(ctx, tx, *s)
+	})
+	if err != nil {
 		return Changes{}, err
 	}
 	return g.done(ctx, Changes{})
+}
+
+// checkRecordDocuments refuses a title record whose scan (DocumentID) is not a live document of the site's
+// archive, naming the record's field; it runs in the transaction that writes the site.
+func checkRecordDocuments(ctx context.Context, r DocumentReader, s Site) error {
+	var live map[uuid.UUID]bool
+	for i, rec := range s.Records {
+		if rec.DocumentID == uuid.Nil {
+			continue
+		}
+		if live == nil {
+			docs, err := r.Documents(ctx, DocumentFilter{SiteID: s.ID})
+			if err != nil {
+				return err
+			}
+			live = make(map[uuid.UUID]bool, len(docs))
+			for _, d := range docs {
+				live[d.ID] = d.HiddenAt.IsZero()
+			}
+		}
+		if !live[rec.DocumentID] {
+			return fieldError(label("site", s.Name), fmt.Sprintf("records[%d].document_id", i), FieldOutOfRange,
+				"is %s, not a live document of this property's archive", rec.DocumentID)
+		}
+	}
+	return nil
 }
 
 // UpdateSite replaces a property's fields. A change of its ownership is a change of its registration state
@@ -229,6 +262,9 @@ func (g *Register) UpdateSite(ctx context.Context, s *Site) (Changes, error) {
 	err := g.store.InTx(ctx, func(tx Store) error {
 		old, err := tx.Site(ctx, s.ID)
 		if err != nil {
+			return err
+		}
+		if err := checkRecordDocuments(ctx, tx, *s); err != nil {
 			return err
 		}
 		if old.Ownership == s.Ownership {

@@ -132,7 +132,8 @@ func (g *Register) placeBuilding(ctx context.Context, req *Request, id uuid.UUID
 }
 
 // AddLedgerEntry records a line of a property's ledger (ledger.go), after the permission hook allows a
-// change of the site's register.
+// change of the site's register — of the site's and the agency's, for an agency's sub-ledger entry. An
+// agency that is not in the register is an invalid agency_id.
 func (g *Register) AddLedgerEntry(ctx context.Context, e *LedgerEntry) (Changes, error) {
 	if err := e.Validate(); err != nil {
 		return Changes{}, err
@@ -140,7 +141,14 @@ func (g *Register) AddLedgerEntry(ctx context.Context, e *LedgerEntry) (Changes,
 	if _, err := g.store.Site(ctx, e.SiteID); err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityLedgerEntry, SiteID: e.SiteID}); err != nil {
+	if e.AgencyID != uuid.Nil {
+		if _, err := g.store.Agency(ctx, e.AgencyID); errors.Is(err, ErrNotFound) {
+			return Changes{}, fieldError("ledger entry", "agency_id", FieldOutOfRange, "is %s, not an agency of the register", e.AgencyID)
+		} else if err != nil {
+			return Changes{}, err
+		}
+	}
+	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityLedgerEntry, SiteID: e.SiteID, AgencyID: e.AgencyID}); err != nil {
 		return Changes{}, err
 	}
 	if err := g.store.AddLedgerEntry(ctx, e); err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/paulmach/orb"
@@ -38,6 +39,10 @@ func (s Site) Validate(c Classification) error {
 		}
 		if !(r.AreaM2 >= 0 && r.AreaM2 <= maxTitleAreaM2) { // NaN fails too
 			return Invalidf("site %q: ownership record %d: area_m2 %v is not a building area in m² from 0 to %g", s.Name, i+1, r.AreaM2, float64(maxTitleAreaM2))
+		}
+		if !r.ExpiresOn.IsZero() && !r.IssuedOn.IsZero() && DayOf(r.ExpiresOn).Before(DayOf(r.IssuedOn)) {
+			return fieldError(label("site", s.Name), fmt.Sprintf("records[%d].expires_on", i), FieldOutOfRange,
+				"%s is before the day the title was issued (%s)", r.ExpiresOn.Format(time.DateOnly), r.IssuedOn.Format(time.DateOnly))
 		}
 	}
 	return nil

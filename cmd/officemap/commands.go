@@ -29,7 +29,7 @@ import (
 
 func commands(e *env) []*cobra.Command {
 	return []*cobra.Command{serveCmd(e), demoCmd(e), migrateCmd(e), importCmd(e), exportCmd(e), reportCmd(e), renderCmd(e), genCmd(e),
-		userCmd(e), auditCmd(e), checkCmd(e)}
+		userCmd(e), auditCmd(e), checkCmd(e), classificationCmd(e)}
 }
 
 // store is what the commands open: the register and the accounts with their audit log, in one
@@ -47,8 +47,12 @@ var (
 // openStore opens the configured store and brings its schema up to date.
 func (e *env) openStore(ctx context.Context) (store, string, error) {
 	db := resolveDB(e.db, e.getenv)
+	c, err := e.loadClassification()
+	if err != nil {
+		return nil, db, err
+	}
 	if isPostgres(db) {
-		s, err := postgis.Open(ctx, db)
+		s, err := postgis.Open(ctx, db, postgis.WithClassification(c))
 		if err != nil {
 			return nil, db, err
 		}
@@ -58,7 +62,7 @@ func (e *env) openStore(ctx context.Context) (store, string, error) {
 		}
 		return s, db, nil
 	}
-	s, err := gpkg.Open(ctx, db) // creates the file and its schema on first use
+	s, err := gpkg.Open(ctx, db, gpkg.WithClassification(c)) // creates the file and its schema on first use
 	if err != nil {
 		return nil, db, err
 	}
@@ -133,6 +137,7 @@ func (e *env) newServerWith(s floorplan.Store, reg *floorplan.Register, acc *ser
 	}
 	cfg := api.Config{PublicURL: strings.TrimSpace(e.getenv(envPublicURL)), TrustForwarded: isOn(e.getenv(envTrustProxy)),
 		UsageMap: usages, MaxDocumentBytes: e.documentsLimit}
+	cfg.Classification = e.classification // read by openStore
 	return api.NewServer(cfg, deps)
 }
 
@@ -185,6 +190,9 @@ func serveCmd(e *env) *cobra.Command {
 				return err
 			}
 			e.documentsLimit = limit
+			if err := e.reportUnclassified(ctx, s); err != nil {
+				return err
+			}
 			reg := acc.register(s, docs...)
 			// The stored room states, recomputed after each midnight and each batch before a reader asks.
 			go reg.KeepStatesFresh(ctx)

@@ -547,29 +547,40 @@ file renamed into place when complete):
 
 // findBuilding resolves --building: an id, or the name of exactly one building.
 func findBuilding(ctx context.Context, s floorplan.Store, v string) (uuid.UUID, error) {
+	return findNamed("--building", v, "building", "buildings",
+		func(id uuid.UUID) error { _, err := s.Building(ctx, id); return err },
+		func() ([]floorplan.Building, error) { return s.Buildings(ctx, uuid.Nil) },
+		func(b floorplan.Building) (uuid.UUID, string) { return b.ID, b.Name })
+}
+
+// findNamed resolves a flag that names a record by its id (which exists checks) or by the exact name of
+// exactly one of the records all lists (key gives a record's id and name); one and many name the records
+// in the errors ("building", "buildings").
+func findNamed[T any](flag, v, one, many string, exists func(uuid.UUID) error, all func() ([]T, error),
+	key func(T) (uuid.UUID, string)) (uuid.UUID, error) {
 	if id, err := uuid.Parse(v); err == nil {
-		if _, err := s.Building(ctx, id); err != nil {
-			return uuid.Nil, fmt.Errorf("--building %s: %w", id, err)
+		if err := exists(id); err != nil {
+			return uuid.Nil, fmt.Errorf("%s %s: %w", flag, id, err)
 		}
 		return id, nil
 	}
-	all, err := s.Buildings(ctx, uuid.Nil)
+	list, err := all()
 	if err != nil {
 		return uuid.Nil, err
 	}
 	var found []uuid.UUID
-	for _, b := range all {
-		if b.Name == v {
-			found = append(found, b.ID)
+	for _, r := range list {
+		if id, name := key(r); name == v {
+			found = append(found, id)
 		}
 	}
 	switch len(found) {
 	case 0:
-		return uuid.Nil, fmt.Errorf("--building %q: no building has that id or name", v)
+		return uuid.Nil, fmt.Errorf("%s %q: no %s has that id or name", flag, v, one)
 	case 1:
 		return found[0], nil
 	}
-	return uuid.Nil, fmt.Errorf("--building %q: %d buildings have that name; give the id", v, len(found))
+	return uuid.Nil, fmt.Errorf("%s %q: %d %s have that name; give the id", flag, v, len(found), many)
 }
 
 // writeGeoPackage writes a new GeoPackage (gpkg.Export) beside path and renames it into place when complete.

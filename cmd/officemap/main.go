@@ -14,6 +14,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"officemap/floorplan"
 )
 
 func main() {
@@ -34,6 +36,11 @@ type env struct {
 	// db and addr are the --db and --addr flags as given (resolved with the environment by resolveDB and
 	// resolveAddr).
 	db, addr string
+	// classificationFile is the --classification flag as given (resolved with OFFICEMAP_CLASSIFICATION by
+	// loadClassification).
+	classificationFile string
+	// classification is the classification in force once loadClassification has read it.
+	classification *floorplan.Classification
 	// documentsLimit caps a document upload (OFFICEMAP_DOCUMENTS_MAX_BYTES; 0: the default), as serve and
 	// demo read it.
 	documentsLimit int64
@@ -50,6 +57,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	root.PersistentFlags().StringVar(&e.db, "db", "", "store: postgres://… for PostGIS, else a GeoPackage file (default $OFFICEMAP_DB, $DATABASE_URL, ./officemap.gpkg)")
 	root.PersistentFlags().StringVar(&e.addr, "addr", "", "listen address (default $OFFICEMAP_ADDR or 127.0.0.1:8080)")
+	root.PersistentFlags().StringVar(&e.classificationFile, "classification", "", "JSON file of the kinds of property, replacing the built-in list (default $OFFICEMAP_CLASSIFICATION)")
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)

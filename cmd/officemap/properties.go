@@ -18,7 +18,7 @@ import (
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
 	"officemap/floorplan/imports/properties"
-	"officemap/floorplan/imports/source"
+	"officemap/floorplan/imports/sheet"
 )
 
 // officemap import properties FILE.xlsx|FILE.csv [--map …] [--dry-run] [--json]: the bureau's register of
@@ -45,15 +45,11 @@ func addArchiveFlags(f *pflag.FlagSet) {
 
 // runPropertyImport imports a property register (officemap import properties PATH).
 func (e *env) runPropertyImport(cmd *cobra.Command, path string, o importFlags) error {
-	if err := source.CheckLang(o.lang); err != nil {
-		return paramError(o.lang, err)
+	ctx, err := sheetImport(cmd, o, "properties", propertyIgnores)
+	if err != nil {
+		return err
 	}
 	flags := cmd.Flags()
-	for _, name := range propertyIgnores {
-		if flags.Lookup(name) != nil && flags.Changed(name) {
-			return errorIn(o.lang, "--%s does not apply to import %s", "--%s 不适用于导入 %s", name, "properties")
-		}
-	}
 	mapText, _ := flags.GetString("map")
 	sheetName, _ := flags.GetString("sheet")
 	m, err := propertyMap(mapText)
@@ -64,13 +60,10 @@ func (e *env) runPropertyImport(cmd *cobra.Command, path string, o importFlags) 
 	if err != nil {
 		return err
 	}
-	ctx := floorplan.WithActor(cmd.Context(), "import")
-	if o.reason != "" {
-		ctx = floorplan.WithReason(ctx, o.reason)
-	}
 	opt := properties.Options{DryRun: o.dryRun, Map: m, Sheet: sheetName, Lang: o.lang}
 	var sum *properties.Summary
 	err = e.withStore(ctx, func(s store, _ string) error {
+		opt.Classification = e.classification // the classification in force, read by openStore
 		sum, err = properties.Import(ctx, floorplan.NewRegister(s), path, data, opt)
 		return err
 	})
@@ -117,12 +110,12 @@ func (e *env) propertiesFailed(o importFlags, err error) error {
 }
 
 // propertyFormat is the format of a property export, from the extension of --out: .xlsx or .csv.
-func propertyFormat(out, lang string) (properties.Format, error) {
+func propertyFormat(out, lang string) (sheet.Format, error) {
 	switch strings.ToLower(filepath.Ext(out)) {
 	case ".xlsx":
-		return properties.FormatXLSX, nil
+		return sheet.FormatXLSX, nil
 	case ".csv":
-		return properties.FormatCSV, nil
+		return sheet.FormatCSV, nil
 	}
 	return "", errorIn(lang, "--out %s: the property register is written as .xlsx or .csv", "--out %s：房产台账只能写成 .xlsx 或 .csv 文件", out)
 }
@@ -136,7 +129,7 @@ func (e *env) runPropertyExport(ctx context.Context, out, lang string, asJSON bo
 	}
 	var t *properties.Table
 	err = e.withStore(ctx, func(s store, _ string) error {
-		t, err = properties.Export(ctx, s, properties.ExportOptions{Lang: lang})
+		t, err = properties.Export(ctx, s, properties.ExportOptions{Lang: lang, Classification: e.classification})
 		return err
 	})
 	if err != nil {
@@ -219,27 +212,8 @@ func (e *env) runArchiveExport(cmd *cobra.Command, out string, asJSON bool) erro
 
 // findSite resolves --site: an id, or the exact name of exactly one property.
 func findSite(ctx context.Context, s floorplan.Reader, v string) (uuid.UUID, error) {
-	if id, err := uuid.Parse(v); err == nil {
-		if _, err := s.Site(ctx, id); err != nil {
-			return uuid.Nil, fmt.Errorf("--site %s: %w", v, err)
-		}
-		return id, nil
-	}
-	sites, err := s.Sites(ctx)
-	if err != nil {
-		return uuid.Nil, err
-	}
-	var ids []uuid.UUID
-	for _, site := range sites {
-		if site.Name == v {
-			ids = append(ids, site.ID)
-		}
-	}
-	switch len(ids) {
-	case 0:
-		return uuid.Nil, fmt.Errorf("--site %q: no property has that id or name", v)
-	case 1:
-		return ids[0], nil
-	}
-	return uuid.Nil, fmt.Errorf("--site %q: %d properties have that name; give its id", v, len(ids))
+	return findNamed("--site", v, "property", "properties",
+		func(id uuid.UUID) error { _, err := s.Site(ctx, id); return err },
+		func() ([]floorplan.Site, error) { return s.Sites(ctx) },
+		func(site floorplan.Site) (uuid.UUID, string) { return site.ID, site.Name })
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,15 +25,11 @@ var staffIgnores = []string{"building", "site", "level", "rooms-layer", "labels-
 
 // runStaffImport imports a staff spreadsheet of a kind (officemap import people PATH).
 func (e *env) runStaffImport(cmd *cobra.Command, k staff.Kind, path string, o importFlags) error {
-	if err := source.CheckLang(o.lang); err != nil {
-		return paramError(o.lang, err)
+	ctx, err := sheetImport(cmd, o, string(k), staffIgnores)
+	if err != nil {
+		return err
 	}
 	flags := cmd.Flags()
-	for _, name := range staffIgnores {
-		if flags.Lookup(name) != nil && flags.Changed(name) {
-			return errorIn(o.lang, "--%s does not apply to import %s", "--%s 不适用于导入 %s", name, k)
-		}
-	}
 	colText, _ := flags.GetString("columns")
 	sheetName, _ := flags.GetString("sheet")
 	columns, err := staff.ParseColumns(colText)
@@ -42,10 +39,6 @@ func (e *env) runStaffImport(cmd *cobra.Command, k staff.Kind, path string, o im
 	opt := staff.Options{DryRun: o.dryRun, SkipInvalid: o.skipInvalid, Columns: columns, Sheet: sheetName, Lang: o.lang}
 	if !o.noProgress && !o.asJSON && isTerminal(e.stderr) {
 		opt.Progress = func(done, total int) { fmt.Fprintf(e.stderr, "\r%d/%d", done, total) }
-	}
-	ctx := floorplan.WithActor(cmd.Context(), "import")
-	if o.reason != "" {
-		ctx = floorplan.WithReason(ctx, o.reason)
 	}
 	data, err := readRoomList(path, o.lang)
 	if err != nil {
@@ -63,6 +56,25 @@ func (e *env) runStaffImport(cmd *cobra.Command, k staff.Kind, path string, o im
 		return e.importFailed(o, err)
 	}
 	return e.printSummary(o, sum)
+}
+
+// sheetImport checks the flags of a spreadsheet import of a kind (agencies, properties …): --lang, and
+// that none of the flags that do not apply to it (ignores) is set; it returns the context of the
+// import's writes: by "import", for --reason.
+func sheetImport(cmd *cobra.Command, o importFlags, kind string, ignores []string) (context.Context, error) {
+	if err := source.CheckLang(o.lang); err != nil {
+		return nil, paramError(o.lang, err)
+	}
+	for _, name := range ignores {
+		if cmd.Flags().Lookup(name) != nil && cmd.Flags().Changed(name) {
+			return nil, errorIn(o.lang, "--%s does not apply to import %s", "--%s 不适用于导入 %s", name, kind)
+		}
+	}
+	ctx := floorplan.WithActor(cmd.Context(), "import")
+	if o.reason != "" {
+		ctx = floorplan.WithReason(ctx, o.reason)
+	}
+	return ctx, nil
 }
 
 // textSummary is an import's summary, which tells itself as text (and as JSON by its fields).

@@ -16,7 +16,8 @@ import (
 // ledger, as opposed to the findings engine's rules on people, agencies and rooms (floorplan.Evaluate). A
 // document type the checklist expects and that no live document of the property has (缺档), and each
 // reconciliation of the ledger that fails (账实: the title's area against the gross area measured from the
-// drawings; 账证: the book's area against the title's; floorplan.BuildLedger).
+// drawings; 账证: the book's area against the title's; 账账: the agencies' sub-ledger entries of a kind, summed,
+// against the general ledger's; floorplan.BuildLedger).
 
 // Rule ids of the archive's findings.
 const (
@@ -26,6 +27,9 @@ const (
 	RuleTitleVsMeasured = "ledger.title_vs_measured"
 	// RuleBookVsTitle: the book's area and the title's differ beyond the tolerance (账证).
 	RuleBookVsTitle = "ledger.book_vs_title"
+	// RuleSubVsGeneral: the agencies' sub-ledger entries of a kind do not add up to the general ledger's
+	// (账账).
+	RuleSubVsGeneral = "ledger.sub_vs_general"
 )
 
 // Sources of the archive's findings.
@@ -36,7 +40,7 @@ const (
 
 // Finding is one finding of the archive about one property.
 type Finding struct {
-	RuleID    string    `json:"rule_id" enum:"archive.missing_document,ledger.title_vs_measured,ledger.book_vs_title"`
+	RuleID    string    `json:"rule_id" enum:"archive.missing_document,ledger.title_vs_measured,ledger.book_vs_title,ledger.sub_vs_general"`
 	SiteID    uuid.UUID `json:"site_id"`
 	SiteName  string    `json:"site_name"`
 	Severity  string    `json:"severity" enum:"violation,notice"`
@@ -51,6 +55,11 @@ type Finding struct {
 	AreaMeasured float64 `json:"area_measured,omitempty"`
 	AreaBook     float64 `json:"area_book,omitempty"`
 	DiffPct      float64 `json:"diff_pct,omitempty"`
+	// LedgerKind is the kind of entry 账账 compares (ledger.sub_vs_general), General the general ledger's
+	// figure of it and SubLedgers the sum of the agencies' entries (yuan, or m² for book_area; absent: 0).
+	LedgerKind string  `json:"ledger_kind,omitempty"`
+	General    float64 `json:"general,omitempty"`
+	SubLedgers float64 `json:"sub_ledgers,omitempty"`
 }
 
 // FindingsReader is what Findings reads: the register, the ledger's entries and the documents.
@@ -113,6 +122,8 @@ func Findings(ctx context.Context, r FindingsReader, checklist Checklist, types 
 			f.RuleID, f.AreaMeasured = RuleTitleVsMeasured, c.Found
 		case "book_vs_title":
 			f.RuleID, f.AreaBook = RuleBookVsTitle, c.Found
+		case "sub_vs_general":
+			f.RuleID, f.LedgerKind, f.General, f.SubLedgers = RuleSubVsGeneral, string(c.Kind), c.General, c.SubLedgers
 		default:
 			f.RuleID = "ledger." + c.Check
 		}
@@ -125,13 +136,16 @@ func Findings(ctx context.Context, r FindingsReader, checklist Checklist, types 
 	return out, nil
 }
 
-// rank orders a property's findings: missing documents (in the checklist's order), then 账实, then 账证.
+// rank orders a property's findings: missing documents (in the checklist's order), then 账实, 账证 and
+// 账账 (by kind, in the ledger's order).
 func rank(rule string) int {
 	switch rule {
 	case RuleMissingDocument:
 		return 0
 	case RuleTitleVsMeasured:
 		return 1
+	case RuleSubVsGeneral:
+		return 3
 	}
 	return 2
 }

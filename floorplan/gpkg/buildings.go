@@ -18,12 +18,12 @@ func buildingImageOf(r buildingRow) buildingImage {
 		Footprint: jsonPolygon(b.Footprint), OriginLon: b.Georef.Origin[0], OriginLat: b.Georef.Origin[1],
 		RotationDeg: b.Georef.RotationDeg, Scale: b.Georef.Scale, SourceID: b.SourceID,
 		CreatedAt: jsonInstant(r.created), DeletedAt: jsonInstant(r.deleted), ValidFrom: jsonDate(b.ValidFrom),
-		Version: b.Version, Lang: b.Lang}
+		Version: b.Version, Lang: b.Lang, Category: b.Category}
 }
 
 const buildingColumns = `b.id, b.site_id, b.name, b.address, b.footprint, b.origin_lon, b.origin_lat, b.rotation_deg,
        b.scale, b.source_id, CAST(b.created_at AS TEXT), CAST(b.deleted_at AS TEXT), CAST(b.valid_from AS TEXT),
-       b.version, b.lang`
+       b.version, b.lang, b.category`
 
 func (s *Store) scanBuilding(row scanner) (buildingRow, error) {
 	var (
@@ -33,7 +33,7 @@ func (s *Store) scanBuilding(row scanner) (buildingRow, error) {
 	)
 	err := row.Scan(idCol{&b.ID}, idCol{&b.SiteID}, &b.Name, &b.Address, &footprint, &b.Georef.Origin[0],
 		&b.Georef.Origin[1], &b.Georef.RotationDeg, &b.Georef.Scale, &b.SourceID, instantCol{&r.created, s.loc},
-		instantCol{&r.deleted, s.loc}, dateCol{&b.ValidFrom}, &b.Version, &b.Lang)
+		instantCol{&r.deleted, s.loc}, dateCol{&b.ValidFrom}, &b.Version, &b.Lang, &b.Category)
 	if err != nil {
 		return r, err
 	}
@@ -63,8 +63,8 @@ SELECT count(*) FROM buildings_all
  WHERE site_id = ? AND source_id = ? AND source_id <> '' AND deleted_at IS NULL AND id <> ?`
 	sqlInsertBuilding = `
 INSERT INTO buildings_all (geom, id, site_id, name, address, footprint, origin_lon, origin_lat, rotation_deg, scale,
-                       source_id, created_at, valid_from, lang)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+                       source_id, created_at, valid_from, lang, category)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 // checkBuildingRefs checks that a building's site is live and its source id free in the site.
@@ -91,6 +91,9 @@ func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error
 	if err := floorplan.CheckBuilding(ctx, b); err != nil {
 		return err
 	}
+	if err := s.classification.CheckBuilding(*b); err != nil {
+		return err
+	}
 	local, ll, err := derived(b.Footprint, b.Georef.Frame())
 	if err != nil {
 		return err
@@ -107,7 +110,7 @@ func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error
 		row.rec.ID, row.rec.ValidFrom, row.rec.Version = id, validFrom, 1
 		err := s.buildings().insert(ctx, q, now, id, row, sqlInsertBuilding, ll, id.String(), b.SiteID.String(), b.Name,
 			b.Address, local, b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID,
-			createdText, nullDate(validFrom), b.Lang)
+			createdText, nullDate(validFrom), b.Lang, b.Category)
 		if err != nil {
 			return err
 		}
@@ -141,7 +144,7 @@ func (s *Store) Buildings(ctx context.Context, siteID uuid.UUID) ([]floorplan.Bu
 
 const sqlUpdateBuilding = `
 UPDATE buildings_all SET geom = ?, site_id = ?, name = ?, address = ?, footprint = ?, origin_lon = ?, origin_lat = ?,
-       rotation_deg = ?, scale = ?, source_id = ?, valid_from = ?, lang = ?, version = version + 1
+       rotation_deg = ?, scale = ?, source_id = ?, valid_from = ?, lang = ?, category = ?, version = version + 1
  WHERE id = ?`
 
 // UpdateBuilding replaces a building's fields if b.Version is still its version, and moves b.Version on.
@@ -151,6 +154,9 @@ UPDATE buildings_all SET geom = ?, site_id = ?, name = ?, address = ?, footprint
 // keeps the stored one (and b.ValidFrom is then that one).
 func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error {
 	if err := floorplan.CheckBuilding(ctx, b); err != nil {
+		return err
+	}
+	if err := s.classification.CheckBuilding(*b); err != nil {
 		return err
 	}
 	frame := b.Georef.Frame()
@@ -179,7 +185,7 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 			}
 			_, err := q.ExecContext(ctx, sqlUpdateBuilding, ll, b.SiteID.String(), b.Name, b.Address, local,
 				b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID,
-				nullDate(validFrom), b.Lang, b.ID.String())
+				nullDate(validFrom), b.Lang, b.Category, b.ID.String())
 			if err != nil {
 				return old, err
 			}

@@ -29,7 +29,7 @@ func Export(ctx context.Context, d *exports.Data, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("%s: already exists", path)
 	}
-	s, err := Open(ctx, path)
+	s, err := Open(ctx, path, WithClassification(exportedKinds(d)))
 	if err != nil {
 		return err
 	}
@@ -44,6 +44,27 @@ func Export(ctx context.Context, d *exports.Data, path string) error {
 		return err
 	}
 	return s.closeAsOneFile(ctx)
+}
+
+// exportedKinds is a classification holding every category of d's sites and buildings, so that the export
+// copies them as they are whatever the deployment's classification (the file does not keep one: whoever
+// opens it checks later writes against their own).
+func exportedKinds(d *exports.Data) floorplan.Classification {
+	g := floorplan.CategoryGroup{Code: "exported"}
+	seen := map[string]bool{"": true}
+	add := func(code string) {
+		if !seen[code] {
+			seen[code] = true
+			g.Categories = append(g.Categories, floorplan.Category{Code: code})
+		}
+	}
+	for _, s := range d.Sites {
+		add(s.Category)
+	}
+	for _, b := range d.Buildings {
+		add(b.Category)
+	}
+	return floorplan.Classification{Groups: []floorplan.CategoryGroup{g}}
 }
 
 // copyFrom writes the data into an empty store, keeping every id.

@@ -185,8 +185,9 @@ type buildingImage struct {
 	CreatedAt   jsonInstant `json:"created_at"`
 	DeletedAt   jsonInstant `json:"deleted_at"`
 	ValidFrom   jsonDate    `json:"valid_from"`
-	Version     int64       `json:"version"` // added by schema version 7: 0 in images written before
-	Lang        string      `json:"lang"`    // added by schema version 8
+	Version     int64       `json:"version"`  // added by schema version 7: 0 in images written before
+	Lang        string      `json:"lang"`     // added by schema version 8
+	Category    string      `json:"category"` // added by schema version 15
 }
 
 type floorImage struct {

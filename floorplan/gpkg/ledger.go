@@ -38,16 +38,24 @@ INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_i
   ('ledger_entries', 'attributes', 'ledger_entries', 'the property ledger''s entries (floorplan/ledger.go)', NULL);
 `
 
+// sqlMigrateV16 adds the agency of a sub-ledger's entry (NULL: the general ledger's; every entry recorded
+// before stays the general ledger's), as the PostGIS migration 0022_ledger_agency.
+const sqlMigrateV16 = `
+ALTER TABLE ledger_entries ADD COLUMN agency_id TEXT REFERENCES agencies (id);
+CREATE INDEX ledger_entries_agency_idx ON ledger_entries (agency_id, year) WHERE agency_id IS NOT NULL;
+`
+
 const (
 	sqlLedgerSite        = `SELECT count(*) FROM sites_all WHERE id = ?1 AND deleted_at IS NULL`
-	sqlInsertLedgerEntry = `INSERT INTO ledger_entries (id, site_id, year, kind, amount_cents, note, document_id, recorded_by, recorded_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`
-	sqlLedgerEntries = `SELECT id, site_id, year, kind, amount_cents, note, document_id, recorded_by, CAST(recorded_at AS TEXT)
+	sqlLedgerAgency      = `SELECT count(*) FROM agencies WHERE id = ?1 AND deleted_at IS NULL`
+	sqlInsertLedgerEntry = `INSERT INTO ledger_entries (id, site_id, year, kind, amount_cents, note, document_id, recorded_by, recorded_at, agency_id)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`
+	sqlLedgerEntries = `SELECT id, site_id, year, kind, amount_cents, note, document_id, recorded_by, CAST(recorded_at AS TEXT), agency_id
   FROM ledger_entries WHERE (?1 IS NULL OR site_id = ?1) AND (?2 IS NULL OR year = ?2)
  ORDER BY site_id, year, recorded_at, fid`
 )
 
-// AddLedgerEntry records e against a live site.
+// AddLedgerEntry records e against a live site (and a live agency, for a sub-ledger's entry).
 func (s *Store) AddLedgerEntry(ctx context.Context, e *floorplan.LedgerEntry) error {
 	if err := e.Validate(); err != nil {
 		return err
@@ -61,11 +69,19 @@ func (s *Store) AddLedgerEntry(ctx context.Context, e *floorplan.LedgerEntry) er
 		if live == 0 {
 			return notFound("site", e.SiteID)
 		}
+		if e.AgencyID != uuid.Nil {
+			if err := q.QueryRowContext(ctx, sqlLedgerAgency, e.AgencyID.String()).Scan(&live); err != nil {
+				return err
+			}
+			if live == 0 {
+				return notFound("agency", e.AgencyID)
+			}
+		}
 		var text string
 		at, text = instant(now)
 		cents := int64(math.Round(e.Amount * 100))
 		_, err := q.ExecContext(ctx, sqlInsertLedgerEntry, id.String(), e.SiteID.String(), e.Year, string(e.Kind), cents,
-			e.Note, nullID(e.DocumentID), floorplan.ActorFrom(ctx), text)
+			e.Note, nullID(e.DocumentID), floorplan.ActorFrom(ctx), text, nullID(e.AgencyID))
 		return err
 	})
 	if err != nil {
@@ -93,7 +109,7 @@ func (s *Store) LedgerEntries(ctx context.Context, f floorplan.LedgerFilter) ([]
 			var kind string
 			var cents int64
 			if err := rows.Scan(idCol{&e.ID}, idCol{&e.SiteID}, &e.Year, &kind, &cents, &e.Note, idCol{&e.DocumentID},
-				&e.RecordedBy, instantCol{&e.RecordedAt, s.loc}); err != nil {
+				&e.RecordedBy, instantCol{&e.RecordedAt, s.loc}, idCol{&e.AgencyID}); err != nil {
 				return fmt.Errorf("ledger entry: %w", err)
 			}
 			e.Kind, e.Amount = floorplan.LedgerKind(kind), float64(cents)/100

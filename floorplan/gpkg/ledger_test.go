@@ -48,3 +48,49 @@ func TestMigrateV12(t *testing.T) {
 		}
 	}
 }
+
+// downgradeV16 turns a register of version 16 back into one of version 15: no agency in ledger entries.
+func downgradeV16(t *testing.T, path string) {
+	t.Helper()
+	downgrade(t, path, `DROP INDEX ledger_entries_agency_idx`, `ALTER TABLE ledger_entries DROP COLUMN agency_id`,
+		`UPDATE officemap_schema SET version = 15`)
+}
+
+// TestMigrateV15: Open brings a register of version 15 to version 16 — ledger_entries.agency_id, as in a
+// new file — keeping an entry recorded before as the general ledger's, and an agency's entry can then be
+// recorded and read.
+func TestMigrateV15(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v15.gpkg")
+	reg := filledFile(t, path)
+	schema := func() string {
+		return strings.Join(queryStrings(t, rawDB(t, path), `SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master WHERE tbl_name = 'ledger_entries' ORDER BY type, name`), "\n")
+	}
+	want := schema()
+	if !strings.Contains(want, "agency_id") {
+		t.Fatalf("a new file's ledger_entries have no agency_id:\n%s", want)
+	}
+	downgradeV16(t, path)
+	if strings.Contains(schema(), "agency_id") {
+		t.Fatal("the downgraded file still has ledger_entries.agency_id")
+	}
+	if _, err := rawDB(t, path).Exec(`INSERT INTO ledger_entries (id, site_id, year, kind, amount_cents, recorded_by, recorded_at)
+VALUES ('0b0e52a4-6a44-4c1c-9a36-000000000001', ?, 2026, 'book_value', 100000, 'test', '2026-01-02T03:04:05.000Z')`, reg.site.ID.String()); err != nil {
+		t.Fatal(err)
+	}
+	ctx := floorplan.WithActor(context.Background(), "test")
+	s, err := gpkg.Open(ctx, path, gpkg.WithLocation(cst))
+	must(t, err)
+	defer s.Close()
+	if got := schema(); got != want {
+		t.Errorf("migrated ledger_entries differ from a new file's:\n%s\nwant\n%s", got, want)
+	}
+	a := floorplan.Agency{Name: "市财政局", Level: floorplan.LevelMunicipal, Status: floorplan.AgencyActive}
+	must(t, s.CreateAgency(ctx, &a))
+	e := floorplan.LedgerEntry{SiteID: reg.site.ID, AgencyID: a.ID, Year: 2026, Kind: floorplan.LedgerBookValue, Amount: 400}
+	must(t, s.AddLedgerEntry(ctx, &e))
+	got, err := s.LedgerEntries(ctx, floorplan.LedgerFilter{SiteID: reg.site.ID, Year: 2026})
+	must(t, err)
+	if len(got) != 2 || !got[0].General() || got[0].Amount != 1000 || got[1].AgencyID != a.ID || got[1].Amount != 400 {
+		t.Errorf("entries after the migration: %+v; want the old one the general ledger's, then the agency's", got)
+	}
+}

@@ -26,6 +26,7 @@ const (
 // registration tables.
 func downgradeV14(t *testing.T, path string) {
 	t.Helper()
+	downgradeV15(t, path)
 	qs := []string{`PRAGMA writable_schema = ON`,
 		`UPDATE sqlite_master SET sql = replace(sql, '` + strings.ReplaceAll(ownershipV14, "'", "''") + `', '` +
 			strings.ReplaceAll(ownershipV13, "'", "''") + `') WHERE type = 'table' AND name = 'sites_all'`,

@@ -50,7 +50,9 @@ const (
 //	13: the ledger's entries, ledger_entries (sqlMigrateV13, ledger.go).
 //	14: the registration: the states to_register, filing and disputed in sites_all.ownership, and
 //	    registration_changes, filing_steps and timeline_events (migrateV14, registration.go).
-const schemaVersion = 14
+//	15: a building's own kind, buildings_all.category (sqlMigrateV15, buildingcategory.go).
+//	16: the agency of a sub-ledger's entry, ledger_entries.agency_id (sqlMigrateV16, ledger.go).
+const schemaVersion = 16
 
 // schemaDefinition marks a file as an officemap register in gpkg_extensions (extension
 // officemap_register); the version is in officemap_schema. A file of version 1 carries
@@ -363,6 +365,8 @@ var migrations = []func(ctx context.Context, q querier) error{
 	execStep(sqlMigrateV12),     // the electronic archive (documents.go)
 	execStep(sqlMigrateV13),     // the ledger's entries (ledger.go)
 	migrateV14,                  // the registration (registration.go)
+	execStep(sqlMigrateV15),     // a building's own kind (buildingcategory.go)
+	execStep(sqlMigrateV16),     // the agency of a sub-ledger's entry (ledger.go)
 }
 
 // execStep returns the migration step that runs stmts.
@@ -777,7 +781,11 @@ var sqlSchema = sqlRegister + `
 -- The ledger's entries (schema version 13) ------------------------------------------------------------------
 ` + sqlMigrateV13 + `
 -- The registration (schema version 14) ----------------------------------------------------------------------
-` + sqlMigrateV14
+` + sqlMigrateV14 + `
+-- A building's own kind (schema version 15) ------------------------------------------------------------------
+` + sqlMigrateV15 + `
+-- The agency of a sub-ledger's entry (schema version 16) ------------------------------------------------------
+` + sqlMigrateV16
 
 // sqlRTreeIndex is the gpkg_rtree_index extension of the geometry column geom of the feature table <t>:
 // the R-tree rtree_<t>_geom and the triggers that keep it in step with the table, as OGC 12-128r19 Annex

@@ -267,6 +267,7 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost
 		if err = json.Unmarshal(img.row, &r); err == nil {
 			snap.Buildings = append(snap.Buildings, floorplan.Building{ID: uuid.UUID(r.ID), SiteID: uuid.UUID(r.SiteID),
 				Name: r.Name, Address: r.Address, Footprint: orb.Polygon(r.Footprint), SourceID: r.SourceID, Lang: r.Lang,
+				Category:  r.Category,
 				Georef:    georef(r.OriginLon, r.OriginLat, r.RotationDeg, r.Scale),
 				ValidFrom: s.imageValidFrom(r.ValidFrom, r.CreatedAt), Version: imageVersion(r.Version)})
 		}

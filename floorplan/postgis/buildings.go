@@ -14,7 +14,7 @@ import (
 )
 
 const buildingColumns = `b.id, b.site_id, b.name, b.address, ST_AsEWKB(b.footprint), b.origin_lon, b.origin_lat,
-       b.rotation_deg, b.scale, b.source_id, b.valid_from, b.version, b.lang`
+       b.rotation_deg, b.scale, b.source_id, b.valid_from, b.version, b.lang, b.category`
 
 func scanBuilding(row pgx.Row) (floorplan.Building, error) {
 	var (
@@ -22,7 +22,7 @@ func scanBuilding(row pgx.Row) (floorplan.Building, error) {
 		footprint []byte
 	)
 	err := row.Scan(uuidDst(&b.ID), uuidDst(&b.SiteID), &b.Name, &b.Address, &footprint, &b.Georef.Origin[0],
-		&b.Georef.Origin[1], &b.Georef.RotationDeg, &b.Georef.Scale, &b.SourceID, dateDst(&b.ValidFrom), &b.Version, &b.Lang)
+		&b.Georef.Origin[1], &b.Georef.RotationDeg, &b.Georef.Scale, &b.SourceID, dateDst(&b.ValidFrom), &b.Version, &b.Lang, &b.Category)
 	if err != nil {
 		return b, err
 	}
@@ -47,12 +47,15 @@ const lockSiteShareSQL = `SELECT id FROM sites WHERE id = $1 AND deleted_at IS N
 
 const insertBuildingSQL = `
 INSERT INTO buildings (id, site_id, name, address, footprint, footprint_ll, origin_lon, origin_lat,
-                       rotation_deg, scale, source_id, valid_from, lang)
-VALUES ($1, $2, $3, $4, ST_GeomFromEWKB($5), ST_GeomFromEWKB($6), $7, $8, $9, $10, $11, $12, $13)`
+                       rotation_deg, scale, source_id, valid_from, lang, category)
+VALUES ($1, $2, $3, $4, ST_GeomFromEWKB($5), ST_GeomFromEWKB($6), $7, $8, $9, $10, $11, $12, $13, $14)`
 
 // CreateBuilding adds a building to a site; its lon/lat footprint is derived from its georeference.
 func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error {
 	if err := floorplan.CheckBuilding(ctx, b); err != nil {
+		return err
+	}
+	if err := s.classification.CheckBuilding(*b); err != nil {
 		return err
 	}
 	local, ll, err := derived(b.Footprint, b.Georef.Frame())
@@ -66,7 +69,7 @@ func (s *Store) CreateBuilding(ctx context.Context, b *floorplan.Building) error
 			return err
 		}
 		_, err := tx.Exec(ctx, insertBuildingSQL, id, b.SiteID, b.Name, b.Address, local, ll,
-			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID, validFrom, b.Lang)
+			b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID, validFrom, b.Lang, b.Category)
 		return s.geometryError(ctx, err, "footprint", local, ll)
 	})
 	if err != nil {
@@ -110,7 +113,7 @@ SELECT parts_bump(ARRAY(SELECT DISTINCT r.agency_id FROM rooms r JOIN floors f O
 	updateBuildingSQL = `
 UPDATE buildings SET site_id = $2, name = $3, address = $4, footprint = ST_GeomFromEWKB($5),
        footprint_ll = ST_GeomFromEWKB($6), origin_lon = $7, origin_lat = $8, rotation_deg = $9, scale = $10,
-       source_id = $11, valid_from = coalesce($12, valid_from), lang = $14, version = version + 1
+       source_id = $11, valid_from = coalesce($12, valid_from), lang = $14, category = $15, version = version + 1
  WHERE id = $1 AND version = $13
 RETURNING version`
 	buildingVersionSQL = `SELECT version FROM buildings WHERE id = $1 AND deleted_at IS NULL`
@@ -134,6 +137,9 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 	if err := floorplan.CheckBuilding(ctx, b); err != nil {
 		return err
 	}
+	if err := s.classification.CheckBuilding(*b); err != nil {
+		return err
+	}
 	frame := b.Georef.Frame()
 	local, ll, err := derived(b.Footprint, frame)
 	if err != nil {
@@ -153,7 +159,7 @@ func (s *Store) UpdateBuilding(ctx context.Context, b *floorplan.Building) error
 		}
 		err := updateVersioned(ctx, tx, "building", b.ID, b.Version, &next, buildingVersionSQL, updateBuildingSQL, b.ID,
 			b.SiteID, b.Name, b.Address, local, ll, b.Georef.Origin[0], b.Georef.Origin[1], b.Georef.RotationDeg,
-			b.Georef.Scale, b.SourceID, nullDate(b.ValidFrom), b.Version, b.Lang)
+			b.Georef.Scale, b.SourceID, nullDate(b.ValidFrom), b.Version, b.Lang, b.Category)
 		if err := s.geometryError(ctx, err, "footprint", local, ll); err != nil {
 			return err
 		}

@@ -242,7 +242,7 @@ func (s *Store) addImage(snap *floorplan.Snapshot, posts *[]floorplan.PersonPost
 		snap.Sites = append(snap.Sites, site)
 	case floorplan.EntityBuilding:
 		b := floorplan.Building{ID: r.ID, SiteID: r.SiteID, Name: r.Name, Address: r.Address, SourceID: r.SourceID,
-			Lang: r.Lang}
+			Lang: r.Lang, Category: r.Category}
 		b.Georef.Origin = orb.Point{r.OriginLon, r.OriginLat}
 		b.Georef.RotationDeg, b.Georef.Scale, b.ValidFrom = r.RotationDeg, r.scaleNumber(), r.ValidFrom.Time
 		b.Version = r.version()

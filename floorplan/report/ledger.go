@@ -11,31 +11,47 @@ import (
 )
 
 // The ledger (一房一账) as the workbook clerks keep: one sheet of the ledger — a title row, the header, a
-// line per property, the totals (合计) — and one of the reconciliation (核对) of the general ledger.
+// line per property, the totals (合计) — and one of the reconciliation (核对) of the general ledger. The
+// general ledger's last column is each line's 账账 result (the agencies' sub-ledgers against it).
 
-// ledgerColumns are the ledger sheet's columns: the header in Chinese and English, and the figure.
+// subResult is a line's 账账 result (floorplan.LedgerLine.SubVsGeneral), written as words.
+type subResult string
+
+// ledgerColumns are the ledger sheet's columns: the header in Chinese and English, and the figure;
+// general marks the general ledger's own columns.
 var ledgerColumns = []struct {
-	zh, en string
-	value  func(l floorplan.LedgerLine) any
+	zh, en  string
+	value   func(l floorplan.LedgerLine) any
+	general bool
 }{
-	{"房产名称", "Property", func(l floorplan.LedgerLine) any { return l.SiteName }},
-	{"类别", "Category", func(l floorplan.LedgerLine) any { return l.Category }},
-	{"权属状态", "Title", func(l floorplan.LedgerLine) any { return string(l.Ownership) }},
-	{"证载建筑面积(m²)", "Title area (m²)", func(l floorplan.LedgerLine) any { return l.TitleAreaM2 }},
-	{"账面建筑面积(m²)", "Book area (m²)", func(l floorplan.LedgerLine) any { return l.BookAreaM2 }},
-	{"实测建筑面积(m²)", "Measured gross area (m²)", func(l floorplan.LedgerLine) any { return l.GrossAreaM2 }},
-	{"使用面积(m²)", "Usable area (m²)", func(l floorplan.LedgerLine) any { return l.UsableAreaM2 }},
-	{"办公室用房(m²)", "Offices (m²)", func(l floorplan.LedgerLine) any { return l.OfficeAreaM2 }},
-	{"服务用房(m²)", "Service (m²)", func(l floorplan.LedgerLine) any { return l.ServiceAreaM2 }},
-	{"设备用房(m²)", "Equipment (m²)", func(l floorplan.LedgerLine) any { return l.EquipmentAreaM2 }},
-	{"附属用房(m²)", "Ancillary (m²)", func(l floorplan.LedgerLine) any { return l.AncillaryAreaM2 }},
-	{"其他(m²)", "Other (m²)", func(l floorplan.LedgerLine) any { return l.OtherAreaM2 }},
-	{"房间数", "Rooms", func(l floorplan.LedgerLine) any { return l.Rooms }},
-	{"账面价值(元)", "Book value (yuan)", func(l floorplan.LedgerLine) any { return l.BookValue }},
-	{"维修费(元)", "Maintenance (yuan)", func(l floorplan.LedgerLine) any { return l.Maintenance }},
-	{"物业费(元)", "Property services (yuan)", func(l floorplan.LedgerLine) any { return l.PropertyServices }},
-	{"运行费(元)", "Utilities (yuan)", func(l floorplan.LedgerLine) any { return l.Utilities }},
-	{"租金收入(元)", "Rent received (yuan)", func(l floorplan.LedgerLine) any { return l.RentReceived }},
+	{"房产名称", "Property", func(l floorplan.LedgerLine) any { return l.SiteName }, false},
+	{"类别", "Category", func(l floorplan.LedgerLine) any { return l.Category }, false},
+	{"权属状态", "Title", func(l floorplan.LedgerLine) any { return string(l.Ownership) }, false},
+	{"证载建筑面积(m²)", "Title area (m²)", func(l floorplan.LedgerLine) any { return l.TitleAreaM2 }, false},
+	{"账面建筑面积(m²)", "Book area (m²)", func(l floorplan.LedgerLine) any { return l.BookAreaM2 }, false},
+	{"实测建筑面积(m²)", "Measured gross area (m²)", func(l floorplan.LedgerLine) any { return l.GrossAreaM2 }, false},
+	{"使用面积(m²)", "Usable area (m²)", func(l floorplan.LedgerLine) any { return l.UsableAreaM2 }, false},
+	{"办公室用房(m²)", "Offices (m²)", func(l floorplan.LedgerLine) any { return l.OfficeAreaM2 }, false},
+	{"服务用房(m²)", "Service (m²)", func(l floorplan.LedgerLine) any { return l.ServiceAreaM2 }, false},
+	{"设备用房(m²)", "Equipment (m²)", func(l floorplan.LedgerLine) any { return l.EquipmentAreaM2 }, false},
+	{"附属用房(m²)", "Ancillary (m²)", func(l floorplan.LedgerLine) any { return l.AncillaryAreaM2 }, false},
+	{"其他(m²)", "Other (m²)", func(l floorplan.LedgerLine) any { return l.OtherAreaM2 }, false},
+	{"房间数", "Rooms", func(l floorplan.LedgerLine) any { return l.Rooms }, false},
+	{"账面价值(元)", "Book value (yuan)", func(l floorplan.LedgerLine) any { return l.BookValue }, false},
+	{"维修费(元)", "Maintenance (yuan)", func(l floorplan.LedgerLine) any { return l.Maintenance }, false},
+	{"物业费(元)", "Property services (yuan)", func(l floorplan.LedgerLine) any { return l.PropertyServices }, false},
+	{"运行费(元)", "Utilities (yuan)", func(l floorplan.LedgerLine) any { return l.Utilities }, false},
+	{"租金收入(元)", "Rent received (yuan)", func(l floorplan.LedgerLine) any { return l.RentReceived }, false},
+	{"账账核对", "Sub-ledgers vs general", func(l floorplan.LedgerLine) any { return subResult(l.SubVsGeneral) }, true},
+}
+
+// subResultText is a 账账 result in words: 相符 / 不符, or nothing when no agency recorded an entry.
+func subResultText(r subResult, opt Options) string {
+	words := map[subResult][2]string{"ok": {"相符", "agree"}, "mismatch": {"不符", "differ"}}[r]
+	if opt.en() {
+		return words[1]
+	}
+	return words[0]
 }
 
 // LedgerSheet is the name of the ledger's sheet: 总账 (general ledger) or 分户账 (an agency's).
@@ -58,12 +74,14 @@ func WriteLedgerXLSX(w io.Writer, l *floorplan.Ledger, agencyName string, opt Op
 	if agencyName != "" {
 		title = fmt.Sprintf("%s 办公用房分户账（%d年）", agencyName, l.Year)
 	}
-	last, _ := excelize.ColumnNumberToName(len(ledgerColumns) + 1)
-	cells := [][]any{{title}, ledgerHeader(opt)}
+	general := l.AgencyID == uuid.Nil
+	header := ledgerHeader(opt, general)
+	last, _ := excelize.ColumnNumberToName(len(header))
+	cells := [][]any{{title}, header}
 	for i, line := range l.Lines {
-		cells = append(cells, ledgerRow(fmt.Sprint(i+1), line))
+		cells = append(cells, ledgerRow(fmt.Sprint(i+1), line, general, opt))
 	}
-	cells = append(cells, ledgerRow("合计", l.Totals))
+	cells = append(cells, ledgerRow("合计", l.Totals, general, opt))
 	for r, row := range cells {
 		if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", r+1), &row); err != nil {
 			return err
@@ -83,12 +101,15 @@ func WriteLedgerXLSX(w io.Writer, l *floorplan.Ledger, agencyName string, opt Op
 	return f.Write(w)
 }
 
-func ledgerHeader(opt Options) []any {
+func ledgerHeader(opt Options, general bool) []any {
 	row := []any{"序号"}
 	if opt.en() {
 		row[0] = "No."
 	}
 	for _, c := range ledgerColumns {
+		if c.general && !general {
+			continue
+		}
 		if opt.en() {
 			row = append(row, c.en)
 		} else {
@@ -98,10 +119,17 @@ func ledgerHeader(opt Options) []any {
 	return row
 }
 
-func ledgerRow(first string, l floorplan.LedgerLine) []any {
+func ledgerRow(first string, l floorplan.LedgerLine, general bool, opt Options) []any {
 	row := []any{first}
 	for _, c := range ledgerColumns {
-		row = append(row, c.value(l))
+		if c.general && !general {
+			continue
+		}
+		v := c.value(l)
+		if r, ok := v.(subResult); ok {
+			v = subResultText(r, opt)
+		}
+		row = append(row, v)
 	}
 	if first == "合计" {
 		row[1], row[2], row[3] = "", "", ""
@@ -115,7 +143,7 @@ func checksSheet(f *excelize.File, l *floorplan.Ledger, opt Options) error {
 	if _, err := f.NewSheet(sheet); err != nil {
 		return err
 	}
-	rows := [][]any{{"房产", "核对", "应为(m²)", "实为(m²)", "相差(%)", "说明"}}
+	rows := [][]any{{"房产", "核对", "项目", "应为", "实为", "相差(%)", "说明"}}
 	for _, c := range l.Checks {
 		msg := c.Message
 		if opt.en() {
@@ -127,11 +155,17 @@ func checksSheet(f *excelize.File, l *floorplan.Ledger, opt Options) error {
 				name = line.SiteName
 			}
 		}
-		rows = append(rows, []any{name, map[string]string{"title_vs_measured": "账实", "book_vs_title": "账证"}[c.Check],
-			c.Expected, c.Found, c.DiffPct, msg})
+		// 账账 compares the general ledger's figure of a kind with the sub-ledgers' sum; the others areas.
+		item, expected, found := "建筑面积(m²)", c.Expected, c.Found
+		if c.Check == "sub_vs_general" {
+			item, _ = c.Kind.Names()
+			expected, found = c.General, c.SubLedgers
+		}
+		rows = append(rows, []any{name, map[string]string{"title_vs_measured": "账实", "book_vs_title": "账证",
+			"sub_vs_general": "账账"}[c.Check], item, expected, found, c.DiffPct, msg})
 	}
 	if len(l.Checks) == 0 {
-		rows = append(rows, []any{"账实相符、账证相符"})
+		rows = append(rows, []any{"账实相符、账证相符、账账相符"})
 	}
 	for r, row := range rows {
 		if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", r+1), &row); err != nil {

@@ -15,7 +15,9 @@ import (
 // The demo's archive and ledger: the centre's title certificate and floor plans are filed, its completion
 // drawings are not (the archive's checklist finds them missing: 缺档); the turnover building has its filing
 // papers. The centre's title gives a building area 8 % above what its drawings measure (the ledger's 账实
-// check finds it), and the books carry the title's figure, with a year of costs.
+// check finds it), and the books carry the title's figure, with a year of costs. Two agencies have entered
+// their part of the centre's book value in their sub-ledgers, which do not add up to the general ledger's
+// (the ledger's 账账 check finds it: the other agencies have not entered theirs).
 
 // SampleDocument is a document of the demo's archive, with its bytes.
 type SampleDocument struct {
@@ -55,6 +57,8 @@ func (g *gen) archive() {
 		{SiteID: centre, Kind: floorplan.LedgerPropertyServices, Amount: 1_260_000},
 		{SiteID: centre, Kind: floorplan.LedgerUtilities, Amount: 942_318.72},
 		{SiteID: turnover, Kind: floorplan.LedgerMaintenance, Amount: 48_600},
+		{SiteID: centre, AgencyID: newID("agency", "fgw"), Kind: floorplan.LedgerBookValue, Amount: 9_200_000},
+		{SiteID: centre, AgencyID: newID("agency", "czj"), Kind: floorplan.LedgerBookValue, Amount: 8_600_000},
 	} {
 		e.ID, e.Year = newID("ledger", fmt.Sprint(i)), year
 		g.d.LedgerEntries = append(g.d.LedgerEntries, e)

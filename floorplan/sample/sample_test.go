@@ -478,7 +478,8 @@ func TestJurisdictions(t *testing.T) {
 }
 
 // TestSampleLedgerAndArchive: loaded, the demo's ledger finds the centre's title area 8 % over its measured
-// gross area (账实) and nothing else, and its archive misses the centre's completion drawings (缺档).
+// gross area (账实) and its two agencies' book values short of the general ledger's (账账), nothing else, and
+// its archive misses the centre's completion drawings (缺档).
 func TestSampleLedgerAndArchive(t *testing.T) {
 	ctx := floorplan.WithActor(context.Background(), "test")
 	s, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "demo.gpkg"))
@@ -495,9 +496,12 @@ func TestSampleLedgerAndArchive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(l.Checks) != 1 || l.Checks[0].Check != "title_vs_measured" || l.Checks[0].SiteID != d.Sites[0].ID ||
+	if len(l.Checks) != 2 || l.Checks[0].Check != "title_vs_measured" || l.Checks[0].SiteID != d.Sites[0].ID ||
 		math.Abs(l.Checks[0].DiffPct+7.41) > 0.01 {
-		t.Errorf("ledger checks %+v; want the centre's 账实 check alone (measured 7.41 %% under the title)", l.Checks)
+		t.Errorf("ledger checks %+v; want the centre's 账实 check (measured 7.41 %% under the title), then its 账账", l.Checks)
+	} else if c := l.Checks[1]; c.Check != "sub_vs_general" || c.SiteID != d.Sites[0].ID || c.Kind != floorplan.LedgerBookValue ||
+		c.General != 186_500_000 || c.SubLedgers != 17_800_000 {
+		t.Errorf("the 账账 check %+v; want the centre's book value, 17 800 000 in the sub-ledgers against 186 500 000", c)
 	}
 	docs, err := s.Documents(ctx, floorplan.DocumentFilter{SiteID: d.Sites[0].ID})
 	if err != nil {

@@ -11,11 +11,10 @@ import {agencyRooms} from './data.js';
 import {h, replace, tableBox} from './dom.js';
 import {onLangChange, t} from './i18n.js';
 import {loadSite, sitePage} from './registersite.js';
-import {groupOf, kindLabel, L, m2, round2, STATES, stateLabel, titleArea} from './registerutil.js';
+import {groupOf, groupRank, kindLabel, L, loadKinds, m2, round2, STATES, stateLabel, titleArea} from './registerutil.js';
 import {can} from './session.js';
 
 const FILTERS = ['kind', 'state', 'agency', 'district'];
-const GROUPS = ['office', 'residential', 'commercial']; // the classification's families, in its order
 const FRESH_MS = 60000; // how long a ledger read is reused as the user moves between the list and properties
 
 const page = {
@@ -64,6 +63,7 @@ export async function show(el) {
       get('/api/v1/jurisdictions').catch(() => []),
       get('/api/v1/agencies').catch(() => []),
       can('report') ? fresh(`ledger ${year}`, () => get('/api/v1/ledger' + query({year}))).catch(() => null) : null,
+      loadKinds(), // the names of the kinds in force, kept by registerutil.js
     ]);
     // A filter the user cannot have chosen (an unknown state, an agency or district they do not see) is
     // dropped, with a word, and the address corrected.
@@ -195,7 +195,7 @@ function filters() {
       h('option', {value: ''}, t('register.all')), options));
   const option = (key) => (v, label) => h('option', {value: v, selected: f[key] === v}, label);
   const codes = [...new Set([...page.sites.map((s) => s.category), f.kind].filter(Boolean))].sort();
-  const groups = [...new Set(codes.map(groupOf))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const groups = [...new Set(codes.map(groupOf))].sort((a, b) => groupRank(a) - groupRank(b) || a.localeCompare(b));
   const kind = option('kind');
   const kinds = groups.map((g) => h('optgroup', {label: kindLabel(g)}, kind(g, t('register.allOf', {kind: kindLabel(g)})),
     codes.filter((c) => c !== g && groupOf(c) === g).map((c) => kind(c, kindLabel(c)))));
@@ -215,8 +215,6 @@ function filters() {
     pick('district', districtOptions(option('district'))),
     FILTERS.some((k) => f[k]) ? h('button', {type: 'button', id: 'register-clear', onClick: clear}, t('register.clear')) : null);
 }
-
-const rank = (g) => (GROUPS.includes(g) ? GROUPS.indexOf(g) : GROUPS.length);
 
 /** The jurisdictions as a tree: each node after its parent, indented by its depth. */
 function districtOptions(option) {

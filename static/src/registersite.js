@@ -7,7 +7,7 @@ import {get, query, upload} from './api.js';
 import {h, tableBox, toast} from './dom.js';
 import {lang, t} from './i18n.js';
 import {registrationSection, timelineSection} from './registration.js';
-import {day, kindLabel, L, m2, num, stateLabel, titleArea} from './registerutil.js';
+import {day, docLinks, kindLabel, L, m2, num, stateLabel, titleArea} from './registerutil.js';
 import {can} from './session.js';
 
 const DOC_TYPES = ['title_certificate', 'land_certificate', 'completion_drawings', 'floor_plan', 'filing_confirmation',
@@ -50,7 +50,7 @@ export function sitePage(view, {back, districts, reload}) {
   return [
     h('p', null, h('a', {href: back, id: 'register-back'}, t('register.back'))),
     h('h2', {id: 'register-site-name', tabindex: '-1'}, site.name),
-    entrySection(site, districts),
+    entrySection(site, districts, view.docs),
     registrationSection(view, reload),
     timelineSection(view, reload),
     documentsSection(view, reload),
@@ -60,8 +60,11 @@ export function sitePage(view, {back, districts, reload}) {
   ];
 }
 
-/** The register entry: address, kind, district, state, note, and the title records. */
-function entrySection(site, districts) {
+/**
+ * The register entry: address, kind, district, state, note, and the title records with their land-use
+ * expiry and scan (a document of docs, the property's).
+ */
+function entrySection(site, districts, docs) {
   const kv = (key, value) => h('div', {class: 'kv'}, h('dt', null, t(key)), h('dd', null, value));
   return h('section', {id: 'register-entry', 'aria-labelledby': 'register-entry-h'},
     h('h3', {id: 'register-entry-h'}, t('register.entry')),
@@ -71,12 +74,14 @@ function entrySection(site, districts) {
       kv('register.ownership', stateLabel(site.ownership)), site.note ? kv('register.note', site.note) : null),
     h('h4', null, t('register.titles')),
     site.records.length === 0 ? h('p', {class: 'hint'}, t('register.noTitles')) : tableBox(h('table', {id: 'register-titles', class: 'data'},
-      h('thead', null, h('tr', null, ['register.titleKind', 'register.number', 'register.holder', 'register.issued', 'ledger.title']
-        .map((k) => h('th', {scope: 'col'}, t(k))))),
+      h('thead', null, h('tr', null, ['register.titleKind', 'register.number', 'register.holder', 'register.issued', 'register.expires',
+        'ledger.title', 'register.scan'].map((k) => h('th', {scope: 'col'}, t(k))))),
       h('tbody', null, site.records.map((r) => h('tr', null, h('td', null, r.kind), h('td', null, r.number), h('td', null, r.holder),
-        h('td', null, day(r.issued_on)), h('td', {class: 'num'}, r.area_m2 ? m2(r.area_m2) : t('unit.none'))))),
-      site.records.length > 1 ? h('tfoot', null, h('tr', null, h('th', {scope: 'row', colspan: 4}, t('register.sum')),
-        h('td', {class: 'num'}, m2(titleArea(site))))) : null), t('register.titles')));
+        h('td', null, day(r.issued_on)), h('td', {class: 'expires'}, day(r.expires_on)),
+        h('td', {class: 'num'}, r.area_m2 ? m2(r.area_m2) : t('unit.none')),
+        h('td', {class: 'scan'}, r.document_id ? docLinks([r.document_id], docs) : null)))),
+      site.records.length > 1 ? h('tfoot', null, h('tr', null, h('th', {scope: 'row', colspan: 5}, t('register.sum')),
+        h('td', {class: 'num'}, m2(titleArea(site))), h('td'))) : null), t('register.titles')));
 }
 
 function documentsSection({site, docs}, reload) {
@@ -145,7 +150,8 @@ function plansSection(plans) {
   return h('section', {id: 'register-plans', 'aria-labelledby': 'register-plans-h'},
     h('h3', {id: 'register-plans-h'}, t('register.plans')),
     plans.map(({building, floors}) => [
-      h('h4', null, building.name),
+      h('h4', null, building.name, building.category
+        ? h('span', {class: 'building-kind', dataset: {kind: building.category}}, ' · ' + kindLabel(building.category)) : null),
       floors.length === 0 ? h('p', {class: 'hint'}, t('register.noFloors')) : null,
       h('ul', {class: 'plans', dataset: {buildingId: building.id}}, floors.map((f) => planItem(building, f))),
     ]));

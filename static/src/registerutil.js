@@ -1,9 +1,9 @@
 // What the property register's pages (registerpage.js, registersite.js, registration.js) share: the labels of
 // kinds and registration states, days, areas, the links to a property's documents and the small form helpers.
 
-import {request} from './api.js';
+import {get, request} from './api.js';
 import {h, toast} from './dom.js';
-import {locale, messages, t} from './i18n.js';
+import {lang, locale, messages, t} from './i18n.js';
 
 /** The registration states (登记状态), in the order the register lists them. */
 export const STATES = ['registered', 'to_register', 'filing', 'filed', 'unclear', 'disputed'];
@@ -12,10 +12,40 @@ export const STATES = ['registered', 'to_register', 'filing', 'filed', 'unclear'
 export const L = (key, tag = 'span', attrs = {}) => h(tag, {...attrs, 'data-i18n': key}, t(key));
 
 /**
- * The name of a property kind (a category code of the classification, e.g. office.turnover, or a group's
- * code, e.g. office); the code itself for a kind the app has no name for (a deployment's own).
+ * The classification in force (GET /api/v1/classification, the deployment's list): the names of its groups
+ * and categories by code, and the groups' codes in its order. Empty until loadKinds has read it.
  */
-export const kindLabel = (code) => (messages.zh[`kind.${code}`] ? t(`kind.${code}`) : code || '');
+const kinds = {names: new Map(), groups: [], loading: null};
+
+/** Reads the classification in force once (again after a failure); resolves when its names are known. */
+export function loadKinds() {
+  kinds.loading ??= get('/api/v1/classification').then((c) => {
+    kinds.names = new Map();
+    kinds.groups = c.groups.map((g) => g.code);
+    for (const g of c.groups) {
+      kinds.names.set(g.code, g);
+      for (const k of g.categories) kinds.names.set(k.code, k);
+    }
+  }).catch((err) => {
+    kinds.loading = null;
+    throw err;
+  });
+  return kinds.loading;
+}
+
+/**
+ * The name of a property kind (a category code of the classification, e.g. office.turnover, or a group's
+ * code, e.g. office) in the UI's language, from the classification in force; the code itself for a kind
+ * it does not hold (a record written under another list).
+ */
+export function kindLabel(code) {
+  const k = kinds.names.get(code);
+  if (!k) return code || '';
+  return lang() === 'en' ? k.name_en || k.name : k.name;
+}
+
+/** The rank of a group in the classification's order; groups it does not hold come last. */
+export const groupRank = (g) => (kinds.groups.includes(g) ? kinds.groups.indexOf(g) : kinds.groups.length);
 
 /** The group of a kind: the code before its first dot. */
 export const groupOf = (code) => (code || '').split('.')[0];

@@ -2,31 +2,24 @@ package properties
 
 import (
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/width"
 
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/sheet"
 )
-
-// choiceKey is a cell as choices are compared: narrow, lower case, without spaces.
-func choiceKey(s string) string {
-	return strings.ToLower(strings.Join(strings.Fields(width.Narrow.String(s)), ""))
-}
 
 // parseKind reads a property's kind: a category's code, Chinese name or English name.
 func parseKind(c floorplan.Classification, s string) (string, *imports.Note) {
-	k := choiceKey(s)
+	k := sheet.ChoiceKey(s)
 	var names []string
 	for _, g := range c.Groups {
 		for _, cat := range g.Categories {
-			if k == choiceKey(cat.Code) || k == choiceKey(cat.Name) || k == choiceKey(cat.NameEN) {
+			if k == sheet.ChoiceKey(cat.Code) || k == sheet.ChoiceKey(cat.Name) || k == sheet.ChoiceKey(cat.NameEN) {
 				return cat.Code, nil
 			}
 			names = append(names, cat.Name)
@@ -37,7 +30,7 @@ func parseKind(c floorplan.Classification, s string) (string, *imports.Note) {
 
 // parseState reads an ownership state: its key (registered) or its Chinese words (已登记).
 func parseState(s string) (floorplan.OwnershipStatus, *imports.Note) {
-	k := choiceKey(s)
+	k := sheet.ChoiceKey(s)
 	for _, l := range stateLabels {
 		match := k == string(l.state)
 		for _, w := range l.words {
@@ -68,29 +61,6 @@ func parseArea(s string) (float64, *imports.Note) {
 		return 0, ptr(imports.Notef("%q is not an area in m² (a number from 0 to 10,000,000, such as 1234.5)", s))
 	}
 	return floorplan.RoundM2(v), nil
-}
-
-var dateRE = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$`)
-
-// parseDate reads a day: 2015-06-01, 2015/6/1, 2015.6.1, 2015年6月1日, or an Excel date serial (a workbook
-// read raw gives dates as numbers).
-func parseDate(s string) (time.Time, *imports.Note) {
-	s = width.Narrow.String(strings.TrimSpace(s))
-	if m := dateRE.FindStringSubmatch(s); m != nil {
-		y, _ := strconv.Atoi(m[1])
-		mo, _ := strconv.Atoi(m[2])
-		d, _ := strconv.Atoi(m[3])
-		t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-		if t.Year() == y && int(t.Month()) == mo && t.Day() == d && y >= 1900 {
-			return t, nil
-		}
-	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 1 && f < 2958466 && f == math.Trunc(f) {
-		if t, err := excelize.ExcelDateToTime(f, false); err == nil {
-			return floorplan.DayOf(t), nil
-		}
-	}
-	return time.Time{}, ptr(imports.Notef("%q is not a date (write it as 2026-11-15)", s))
 }
 
 // districts finds jurisdictions by code, else by exact name.

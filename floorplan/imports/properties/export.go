@@ -2,8 +2,6 @@ package properties
 
 import (
 	"context"
-	"encoding/csv"
-	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -14,15 +12,7 @@ import (
 	"officemap/floorplan"
 	"officemap/floorplan/exports/cell"
 	"officemap/floorplan/imports"
-)
-
-// Format is the file format of an export.
-type Format string
-
-// The export formats: a workbook, or CSV in UTF-8 with a byte-order mark.
-const (
-	FormatXLSX Format = "xlsx"
-	FormatCSV  Format = "csv"
+	"officemap/floorplan/imports/sheet"
 )
 
 // ExportOptions say what Export reads and in which language it writes.
@@ -84,7 +74,7 @@ func Export(ctx context.Context, r floorplan.Reader, opt ExportOptions) (*Table,
 		if len(s.Records) > 0 {
 			tr := s.Records[0]
 			rec[FieldTitleKind], rec[FieldTitleNumber], rec[FieldHolder] = tr.Kind, tr.Number, tr.Holder
-			rec[FieldIssuedOn] = dayText(tr.IssuedOn)
+			rec[FieldIssuedOn] = sheet.DayText(tr.IssuedOn)
 			rec[FieldTitleArea] = areaText(tr.AreaM2)
 		}
 		if lr != nil {
@@ -95,7 +85,7 @@ func Export(ctx context.Context, r floorplan.Reader, opt ExportOptions) (*Table,
 			var sum float64
 			var any bool
 			for _, e := range entries {
-				if e.Kind == floorplan.LedgerBookArea {
+				if e.Kind == floorplan.LedgerBookArea && e.General() { // the general ledger's book alone
 					sum, any = sum+e.Amount, true
 				}
 			}
@@ -112,13 +102,6 @@ func Export(ctx context.Context, r floorplan.Reader, opt ExportOptions) (*Table,
 	return t, nil
 }
 
-func dayText(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(floorplan.DateLayout)
-}
-
 func areaText(v float64) string {
 	if v == 0 {
 		return ""
@@ -127,34 +110,11 @@ func areaText(v float64) string {
 }
 
 // Write writes the table in a format: WriteXLSX or WriteCSV.
-func (t *Table) Write(w io.Writer, f Format) error {
-	switch f {
-	case FormatXLSX:
-		return t.WriteXLSX(w)
-	case FormatCSV:
-		return t.WriteCSV(w)
-	}
-	return fmt.Errorf("%w: unknown export format %q (xlsx or csv)", floorplan.ErrInvalid, f)
-}
+func (t *Table) Write(w io.Writer, f sheet.Format) error { return sheet.Write(w, t, f) }
 
 // WriteCSV writes the table as CSV in UTF-8 with a byte-order mark (so that Excel opens Chinese text
 // right): the header, then one property a row; text that starts like a formula is neutralised.
-func (t *Table) WriteCSV(w io.Writer) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(Headers(t.Lang)); err != nil {
-		return err
-	}
-	for _, r := range t.Rows {
-		if err := cw.Write(cell.Row(r)); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
+func (t *Table) WriteCSV(w io.Writer) error { return sheet.WriteCSV(w, Headers(t.Lang), t.Rows) }
 
 // SheetName is the name of the export's sheet.
 func SheetName(lang string) string {
@@ -173,11 +133,11 @@ func (t *Table) WriteXLSX(w io.Writer) (err error) {
 			err = cerr
 		}
 	}()
-	sheet := SheetName(t.Lang)
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+	name := SheetName(t.Lang)
+	if err := f.SetSheetName("Sheet1", name); err != nil {
 		return err
 	}
-	sw, err := f.NewStreamWriter(sheet)
+	sw, err := f.NewStreamWriter(name)
 	if err != nil {
 		return err
 	}
@@ -223,7 +183,7 @@ func (t *Table) WriteXLSX(w io.Writer) (err error) {
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	if err := stateValidation(f, sheet, t.Lang, len(t.Rows)); err != nil {
+	if err := stateValidation(f, name, t.Lang, len(t.Rows)); err != nil {
 		return err
 	}
 	_, err = f.WriteTo(w)
@@ -231,7 +191,7 @@ func (t *Table) WriteXLSX(w io.Writer) (err error) {
 }
 
 // stateValidation offers the states as a drop-down list in the state column.
-func stateValidation(f *excelize.File, sheet, lang string, rows int) error {
+func stateValidation(f *excelize.File, name, lang string, rows int) error {
 	col := 0
 	for i, c := range Layout() {
 		if c.Field == FieldState {
@@ -256,5 +216,5 @@ func stateValidation(f *excelize.File, sheet, lang string, rows int) error {
 	if err := dv.SetDropList(choices); err != nil {
 		return err
 	}
-	return f.AddDataValidation(sheet, dv)
+	return f.AddDataValidation(name, dv)
 }

@@ -12,6 +12,7 @@ import (
 
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/sheet"
 )
 
 // Options tune an import.
@@ -74,14 +75,14 @@ func (r row) titled() bool {
 }
 
 // readRows reads the cells of every row; what cannot be read is a problem of its row and column.
-func readRows(t *table, c floorplan.Classification, ds *districts, probs *problems) []row {
-	out := make([]row, 0, len(t.rows))
-	for i := range t.rows {
-		line := t.lines[i]
-		get := func(f string) string { return t.cell(i, f) }
+func readRows(t *sheet.Table, c floorplan.Classification, ds *districts, probs *sheet.Problems) []row {
+	out := make([]row, 0, len(t.Rows))
+	for i := range t.Rows {
+		line := t.Lines[i]
+		get := func(f string) string { return t.Cell(i, f) }
 		bad := func(f string, n *imports.Note) bool {
 			if n != nil {
-				probs.cell(line, t.header(f), *n)
+				probs.Cell(line, t.HeaderOf(f), *n)
 			}
 			return n != nil
 		}
@@ -111,7 +112,7 @@ func readRows(t *table, c floorplan.Classification, ds *districts, probs *proble
 			r.hasBookArea = !bad(FieldBookArea, n)
 		}
 		if s := get(FieldIssuedOn); s != "" {
-			r.issued, n = parseDate(s)
+			r.issued, n = sheet.ParseDate(s)
 			bad(FieldIssuedOn, n)
 		}
 		if s := get(FieldDistrict); s != "" {
@@ -135,7 +136,7 @@ type plan struct {
 	opt      Options
 	year     int
 	rows     int
-	probs    *problems
+	probs    *sheet.Problems
 	writes   []write
 	requests []floorplan.Request
 	counts   Counts
@@ -172,18 +173,18 @@ func Import(ctx context.Context, reg *floorplan.Register, name string, data []by
 		return nil, err
 	}
 	build := func(ctx context.Context, r floorplan.Reader) (*plan, error) {
-		p := &plan{file: t.file, opt: opt, year: opt.Year, rows: len(t.rows), probs: newProblems(t.file, opt.Lang)}
+		p := &plan{file: t.File, opt: opt, year: opt.Year, rows: len(t.Rows), probs: sheet.NewProblems(t.File, opt.Lang)}
 		if p.year == 0 {
 			p.year = time.Now().Year()
 		}
-		p.notes = append(p.notes, t.notes...)
+		p.notes = append(p.notes, t.Notes...)
 		return p, p.build(ctx, r, t)
 	}
 	p, err := build(ctx, reg.Reader())
 	if err != nil {
 		return nil, err
 	}
-	if err := p.probs.err(); err != nil {
+	if err := p.probs.ErrByRow(); err != nil {
 		return nil, err
 	}
 	for _, req := range p.requests {
@@ -200,7 +201,7 @@ func Import(ctx context.Context, reg *floorplan.Register, name string, data []by
 		if err != nil {
 			return err
 		}
-		if err := q.probs.err(); err != nil {
+		if err := q.probs.ErrByRow(); err != nil {
 			return err
 		}
 		for _, req := range q.requests {
@@ -236,7 +237,7 @@ func (p *plan) batchRequest() floorplan.Request {
 }
 
 // build reads the rows, matches them to the register's sites and plans the writes.
-func (p *plan) build(ctx context.Context, r floorplan.Reader, t *table) error {
+func (p *plan) build(ctx context.Context, r floorplan.Reader, t *sheet.Table) error {
 	c := floorplan.BuiltinClassification()
 	if p.opt.Classification != nil {
 		c = *p.opt.Classification
@@ -255,29 +256,29 @@ func (p *plan) build(ctx context.Context, r floorplan.Reader, t *table) error {
 	for _, rw := range rows {
 		if rw.number != "" {
 			if first, dup := seenNumber[rw.number]; dup {
-				p.probs.cell(rw.line, t.header(FieldTitleNumber), imports.Notef("title number %s is also that of row %d", rw.number, first))
+				p.probs.Cell(rw.line, t.HeaderOf(FieldTitleNumber), imports.Notef("title number %s is also that of row %d", rw.number, first))
 				continue
 			}
 			seenNumber[rw.number] = rw.line
 		} else if rw.name != "" {
 			key := placeKey(rw.name, rw.address)
 			if first, dup := seenPlace[key]; dup {
-				p.probs.row(rw.line, imports.Notef("the same property as row %d (%s): give each its title number", first, rw.name))
+				p.probs.Row(rw.line, imports.Notef("the same property as row %d (%s): give each its title number", first, rw.name))
 				continue
 			}
 			seenPlace[key] = rw.line
 		}
-		if p.probs.bad[rw.line] {
+		if p.probs.Bad(rw.line) {
 			continue
 		}
 		old, n := x.match(rw)
 		if n != nil {
-			p.probs.row(rw.line, *n)
+			p.probs.Row(rw.line, *n)
 			continue
 		}
 		if old != nil {
 			if first, dup := seenSite[old.ID]; dup {
-				p.probs.row(rw.line, imports.Notef("the same property as row %d (%s): give each its title number", first, old.Name))
+				p.probs.Row(rw.line, imports.Notef("the same property as row %d (%s): give each its title number", first, old.Name))
 				continue
 			}
 			seenSite[old.ID] = rw.line
@@ -290,7 +291,7 @@ func (p *plan) build(ctx context.Context, r floorplan.Reader, t *table) error {
 }
 
 // planRow plans the creation or change of one row's site, and its book area entry.
-func (p *plan) planRow(ctx context.Context, r floorplan.Reader, t *table, c floorplan.Classification, rw row, old *floorplan.Site) error {
+func (p *plan) planRow(ctx context.Context, r floorplan.Reader, t *sheet.Table, c floorplan.Classification, rw row, old *floorplan.Site) error {
 	s := floorplan.Site{Records: []floorplan.OwnershipRecord{}}
 	if old != nil {
 		s = *old
@@ -298,7 +299,7 @@ func (p *plan) planRow(ctx context.Context, r floorplan.Reader, t *table, c floo
 	}
 	applyRow(&s, rw, t)
 	if err := s.Validate(c); err != nil {
-		p.probs.add(rw.line, err)
+		p.probs.Add(rw.line, err)
 		return nil
 	}
 	entry, err := p.bookEntry(ctx, r, rw, old)
@@ -408,7 +409,7 @@ func (p *plan) bookEntry(ctx context.Context, r floorplan.Reader, rw row, old *f
 			return 0, err
 		}
 		for _, e := range entries {
-			if e.Kind == floorplan.LedgerBookArea {
+			if e.Kind == floorplan.LedgerBookArea && e.General() { // the agencies' sub-ledgers are not the book
 				sum += e.Amount
 			}
 		}
@@ -417,15 +418,15 @@ func (p *plan) bookEntry(ctx context.Context, r floorplan.Reader, rw row, old *f
 }
 
 // applyRow sets the fields of s that the row gives; a column the sheet lacks leaves its field as it is.
-func applyRow(s *floorplan.Site, rw row, t *table) {
+func applyRow(s *floorplan.Site, rw row, t *sheet.Table) {
 	s.Name, s.Category, s.Ownership = rw.name, rw.kind, rw.state
-	if t.has(FieldAddress) {
+	if t.Has(FieldAddress) {
 		s.Address = rw.address
 	}
-	if t.has(FieldDistrict) {
+	if t.Has(FieldDistrict) {
 		s.JurisdictionID = rw.district
 	}
-	if t.has(FieldNote) {
+	if t.Has(FieldNote) {
 		s.Note = rw.note
 	}
 	if !rw.titled() {
@@ -445,13 +446,13 @@ func applyRow(s *floorplan.Site, rw row, t *table) {
 	if rw.titleKind != "" {
 		rec.Kind = rw.titleKind
 	}
-	if t.has(FieldHolder) {
+	if t.Has(FieldHolder) {
 		rec.Holder = rw.holder
 	}
-	if t.has(FieldIssuedOn) {
+	if t.Has(FieldIssuedOn) {
 		rec.IssuedOn = rw.issued
 	}
-	if t.has(FieldTitleArea) {
+	if t.Has(FieldTitleArea) {
 		rec.AreaM2 = rw.titleArea
 	}
 }
@@ -521,16 +522,10 @@ func placeKey(name, address string) string {
 
 // summary tells what the plan holds (or, once written, what it wrote).
 func (p *plan) summary() *Summary {
-	s := &Summary{File: p.file, DryRun: p.opt.DryRun, Rows: p.rows, Records: p.counts, Outcomes: p.outcomes, Notes: []string{}}
+	s := &Summary{File: p.file, DryRun: p.opt.DryRun, Rows: p.rows, Records: p.counts, Outcomes: p.outcomes,
+		Notes: sheet.ToldNotes(p.notes, p.opt.DryRun, p.opt.Lang)}
 	if s.Outcomes == nil {
 		s.Outcomes = []Outcome{}
-	}
-	notes := slices.Clip(p.notes)
-	if p.opt.DryRun {
-		notes = append(notes, imports.Notef("dry run: nothing was written"))
-	}
-	for _, n := range notes {
-		s.Notes = append(s.Notes, n.In(p.opt.Lang))
 	}
 	return s
 }

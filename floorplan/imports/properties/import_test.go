@@ -3,6 +3,7 @@ package properties
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"slices"
@@ -16,23 +17,14 @@ import (
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
 	"officemap/floorplan/imports/importtest"
+	"officemap/floorplan/imports/sheet"
 	"officemap/floorplan/postgis/pgtest"
 )
 
-// stores are the two stores every test runs on.
-var stores = []struct {
-	name string
-	open func(t *testing.T) floorplan.Store
-}{
-	{"gpkg", func(t *testing.T) floorplan.Store { return importtest.NewStore(t) }},
-	{"postgis", func(t *testing.T) floorplan.Store { return pgtest.NewStore(t) }},
-}
-
-// eachStore runs a test on both stores.
+// eachStore runs a test on both stores: the embedded one and PostGIS (mandatory with CI=true).
 func eachStore(t *testing.T, fn func(t *testing.T, f *fixture)) {
-	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) { fn(t, newFixture(t, st.open(t))) })
-	}
+	t.Run("gpkg", func(t *testing.T) { fn(t, newFixture(t, importtest.NewStore(t))) })
+	t.Run("postgis", func(t *testing.T) { fn(t, newFixture(t, pgtest.NewStore(t))) })
 }
 
 // fixture is a register with two districts (辖市区) and no property.
@@ -110,17 +102,8 @@ func (f *fixture) importCSV(t *testing.T, rows [][]string, opt Options) *Summary
 // csvOf writes rows as CSV text.
 func csvOf(rows [][]string) []byte {
 	var b bytes.Buffer
-	for _, r := range rows {
-		for i, c := range r {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			if strings.ContainsAny(c, ",\"\n") {
-				c = `"` + strings.ReplaceAll(c, `"`, `""`) + `"`
-			}
-			b.WriteString(c)
-		}
-		b.WriteByte('\n')
+	if err := csv.NewWriter(&b).WriteAll(rows); err != nil {
+		panic(err)
 	}
 	return b.Bytes()
 }
@@ -166,7 +149,7 @@ func TestImportRoundTrip(t *testing.T) {
 			t.Errorf("shop: %+v", shop)
 		}
 
-		for _, format := range []Format{FormatCSV, FormatXLSX} {
+		for _, format := range []sheet.Format{sheet.FormatCSV, sheet.FormatXLSX} {
 			for _, lang := range []string{"zh", "en"} {
 				t.Run(string(format)+"-"+lang, func(t *testing.T) {
 					tab, err := Export(f.ctx, f.s, ExportOptions{Lang: lang})

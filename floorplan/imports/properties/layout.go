@@ -11,6 +11,7 @@ package properties
 import (
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/sheet"
 )
 
 // Fields of the layout, as a column mapping names them.
@@ -31,14 +32,7 @@ const (
 
 // Column is one column of the layout: the import reads it by its header or a synonym, the export writes
 // its header.
-type Column struct {
-	Field    string
-	Header   string // Chinese, as the export writes it
-	HeaderEN string
-	Synonyms []string
-	Required bool // a header row must have it
-	Help     string
-}
+type Column = sheet.Column
 
 // DefaultTitleKind is the kind of a title record whose row gives a number but no kind.
 const DefaultTitleKind = "不动产权证"

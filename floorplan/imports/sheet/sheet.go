@@ -2,7 +2,10 @@
 // with or without a byte-order mark, GB18030 from a Chinese Excel, UTF-16 "Unicode text"; comma, tab or
 // semicolon) — as a grid of text cells with the number each row has in the sheet, and finds the header
 // row among the first rows by the columns' names (with synonyms) or as an operator names them, by
-// header or by column letter. The importers of room lists (roomlist) and of staff (staff) share it.
+// header or by column letter. The importers of room lists (roomlist), of staff (staff) and of the
+// property register (properties) share it; the last two also share what reads a layout's sheet into a
+// Table, the Problems of its rows, the reading of dates and choices, their summaries' Text and the
+// writing of their exports as CSV.
 //
 // Its errors are *Failure values: a note (told in the reader's language, see imports.Note) and the row
 // of the sheet concerned; Rejected makes one an *imports.Error naming the file and the row.

@@ -9,6 +9,7 @@ import (
 
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/sheet"
 )
 
 // agencyRow is a row of an agencies sheet, its cells read; has tells which columns the sheet has.
@@ -26,15 +27,15 @@ type agencyRow struct {
 }
 
 // agencyRows reads the rows of an agencies sheet; cells that cannot be read are problems of the plan.
-func agencyRows(t *table, p *plan) []agencyRow {
-	out := make([]agencyRow, 0, len(t.rows))
-	for i := range t.rows {
-		line := t.lines[i]
-		get := func(f string) string { return t.cell(i, f) }
-		bad := func(f string, n *imports.Note) bool { return p.probs.note(line, t.header(f), n) }
+func agencyRows(t *sheet.Table, p *plan) []agencyRow {
+	out := make([]agencyRow, 0, len(t.Rows))
+	for i := range t.Rows {
+		line := t.Lines[i]
+		get := func(f string) string { return t.Cell(i, f) }
+		bad := func(f string, n *imports.Note) bool { return p.probs.Note(line, t.HeaderOf(f), n) }
 		r := agencyRow{line: line, code: get(FieldCode), name: get(FieldName), short: get(FieldShortName),
 			parent: get(FieldParent), successor: get(FieldSuccessor), status: floorplan.AgencyActive,
-			has: t.has, col: t.header}
+			has: t.Has, col: t.HeaderOf}
 		if r.name == "" {
 			bad(FieldName, ptr(imports.Notef("empty: the column is required")))
 		}
@@ -59,11 +60,11 @@ func agencyRows(t *table, p *plan) []agencyRow {
 			bad(FieldStatus, n)
 		}
 		if s := get(FieldStatusDate); s != "" {
-			if r.statusDate, n = parseDate(s); !bad(FieldStatusDate, n) {
-				p.notFuture(line, t.header(FieldStatusDate), r.statusDate)
+			if r.statusDate, n = sheet.ParseDate(s); !bad(FieldStatusDate, n) {
+				p.notFuture(line, t.HeaderOf(FieldStatusDate), r.statusDate)
 			}
 		}
-		if r.status != floorplan.AgencyActive && r.status != "" && r.statusDate.IsZero() && !p.probs.bad[line] {
+		if r.status != floorplan.AgencyActive && r.status != "" && r.statusDate.IsZero() && !p.probs.Bad(line) {
 			bad(FieldStatusDate, ptr(imports.Notef("a merged or abolished agency needs the date it took effect")))
 		}
 		p.progress(i)
@@ -131,11 +132,11 @@ func planAgencies(ctx context.Context, r floorplan.Reader, p *plan, rows []agenc
 			key = keyOf("code", row.code)
 		}
 		if first, dup := seen[key]; dup {
-			p.probs.row(row.line, imports.Notef("the same agency as row %d (%s)", first, cmp.Or(row.code, row.name)))
+			p.probs.Row(row.line, imports.Notef("the same agency as row %d (%s)", first, cmp.Or(row.code, row.name)))
 			continue
 		}
 		seen[key] = row.line
-		if p.probs.bad[row.line] {
+		if p.probs.Bad(row.line) {
 			continue
 		}
 		m := &match{row: row}
@@ -144,7 +145,7 @@ func planAgencies(ctx context.Context, r floorplan.Reader, p *plan, rows []agenc
 		} else if ids := x.byName[row.name]; len(ids) == 1 && (row.code == "" || x.all[ids[0]].Code == "") {
 			m.old = ptr(x.all[ids[0]])
 		} else if len(ids) > 1 {
-			p.probs.cell(row.line, row.col(FieldName), imports.Notef("%d agencies are named %q: give its code", len(ids), row.name))
+			p.probs.Cell(row.line, row.col(FieldName), imports.Notef("%d agencies are named %q: give its code", len(ids), row.name))
 			continue
 		}
 		if m.old != nil {
@@ -175,7 +176,7 @@ func planAgencies(ctx context.Context, r floorplan.Reader, p *plan, rows []agenc
 		byID[m.new.ID] = m
 	}
 	visit = func(m *match, depth int) {
-		if created[m.new.ID] || depth > len(ms) || p.probs.bad[m.row.line] {
+		if created[m.new.ID] || depth > len(ms) || p.probs.Bad(m.row.line) {
 			return
 		}
 		created[m.new.ID] = true
@@ -200,7 +201,7 @@ func setAgency(p *plan, x *agencyIndex, a *floorplan.Agency, row agencyRow) bool
 		}
 		id, n := x.find(cell)
 		if n != nil {
-			p.probs.cell(row.line, row.col(f), *n)
+			p.probs.Cell(row.line, row.col(f), *n)
 			return uuid.Nil, false
 		}
 		return id, true
@@ -232,7 +233,7 @@ func setAgency(p *plan, x *agencyIndex, a *floorplan.Agency, row agencyRow) bool
 		a.Status = floorplan.AgencyActive
 	}
 	if a.ParentID == a.ID && a.ID != uuid.Nil {
-		p.probs.cell(row.line, row.col(FieldParent), imports.Notef("an agency cannot be its own parent"))
+		p.probs.Cell(row.line, row.col(FieldParent), imports.Notef("an agency cannot be its own parent"))
 		return true
 	}
 	return false

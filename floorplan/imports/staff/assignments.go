@@ -8,6 +8,7 @@ import (
 
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/sheet"
 )
 
 // places finds rooms by building name, floor name and number, reading each floor's rooms once.
@@ -93,7 +94,7 @@ type assignmentRow struct {
 
 // planAssignments plans an assignments sheet: each row's room and person found, matched to an assignment
 // by room, person, kind and start; new ones created, changed ones (end, approval) updated.
-func planAssignments(ctx context.Context, r floorplan.Reader, p *plan, t *table) error {
+func planAssignments(ctx context.Context, r floorplan.Reader, p *plan, t *sheet.Table) error {
 	x, err := newPlaces(ctx, r)
 	if err != nil {
 		return err
@@ -111,7 +112,7 @@ func planAssignments(ctx context.Context, r floorplan.Reader, p *plan, t *table)
 		byKey[assignmentKey(a.RoomID, a.PersonID, a.Kind, a.Start)] = a
 	}
 	seen := map[string]int{}
-	for i := range t.rows {
+	for i := range t.Rows {
 		row, err := readAssignment(ctx, p, t, i, x, byNo)
 		if err != nil {
 			return err
@@ -122,7 +123,7 @@ func planAssignments(ctx context.Context, r floorplan.Reader, p *plan, t *table)
 		}
 		key := assignmentKey(row.room.ID, row.person.ID, row.kind, row.start)
 		if first, dup := seen[key]; dup {
-			p.probs.row(row.line, imports.Notef("the same assignment as row %d", first))
+			p.probs.Row(row.line, imports.Notef("the same assignment as row %d", first))
 			continue
 		}
 		seen[key] = row.line
@@ -137,17 +138,17 @@ func assignmentKey(room, person uuid.UUID, k floorplan.AssignmentKind, start tim
 }
 
 // readAssignment reads data row i; nil when it has a problem (recorded).
-func readAssignment(ctx context.Context, p *plan, t *table, i int, x *places, byNo map[string]floorplan.Person) (*assignmentRow, error) {
-	line := t.lines[i]
-	get := func(f string) string { return t.cell(i, f) }
-	bad := func(f string, n *imports.Note) bool { return p.probs.note(line, t.header(f), n) }
+func readAssignment(ctx context.Context, p *plan, t *sheet.Table, i int, x *places, byNo map[string]floorplan.Person) (*assignmentRow, error) {
+	line := t.Lines[i]
+	get := func(f string) string { return t.Cell(i, f) }
+	bad := func(f string, n *imports.Note) bool { return p.probs.Note(line, t.HeaderOf(f), n) }
 	row := &assignmentRow{line: line, kind: floorplan.AssignMain, ref: get(FieldApprovalRef)}
 	for _, f := range []string{FieldBuilding, FieldFloor, FieldRoom, FieldStaffNo, FieldStart} {
 		if get(f) == "" {
 			bad(f, ptr(imports.Notef("empty: the column is required")))
 		}
 	}
-	if p.probs.bad[line] {
+	if p.probs.Bad(line) {
 		return nil, nil
 	}
 	var n *imports.Note
@@ -155,11 +156,11 @@ func readAssignment(ctx context.Context, p *plan, t *table, i int, x *places, by
 		row.kind, n = parseChoice(kindLabels, s, "%q is not a kind of office (use one of %s)")
 		bad(FieldKind, n)
 	}
-	if row.start, n = parseDate(get(FieldStart)); !bad(FieldStart, n) {
-		p.notFuture(line, t.header(FieldStart), row.start)
+	if row.start, n = sheet.ParseDate(get(FieldStart)); !bad(FieldStart, n) {
+		p.notFuture(line, t.HeaderOf(FieldStart), row.start)
 	}
 	if s := get(FieldEnd); s != "" {
-		if row.end, n = parseDate(s); !bad(FieldEnd, n) && !row.end.After(row.start) {
+		if row.end, n = sheet.ParseDate(s); !bad(FieldEnd, n) && !row.end.After(row.start) {
 			bad(FieldEnd, ptr(imports.Notef("the end %s is not after the start", s)))
 		}
 	}
@@ -180,30 +181,30 @@ func readAssignment(ctx context.Context, p *plan, t *table, i int, x *places, by
 		bad(FieldPerson, ptr(imports.Notef("staff no. %s is not %s's", person.StaffNo, name)))
 	}
 	row.person = person
-	if p.probs.bad[line] {
+	if p.probs.Bad(line) {
 		return nil, nil
 	}
 	return row, nil
 }
 
 // assignmentWrite plans the creation or update of an assignment.
-func (p *plan) assignmentWrite(t *table, row assignmentRow, old floorplan.Assignment, found bool) {
+func (p *plan) assignmentWrite(t *sheet.Table, row assignmentRow, old floorplan.Assignment, found bool) {
 	a := old
 	if !found {
 		a = floorplan.Assignment{PersonID: row.person.ID, RoomID: row.room.ID, Kind: row.kind, Start: row.start,
 			PostID: postFor(row)}
 	}
-	if t.has(FieldEnd) {
+	if t.Has(FieldEnd) {
 		a.End = row.end
 	}
-	if t.has(FieldApprovalRef) {
+	if t.Has(FieldApprovalRef) {
 		a.ApprovalRef = row.ref
 	}
 	if a.Kind == floorplan.AssignSecond && a.PostID == uuid.Nil {
 		a.PostID = postFor(row)
 	}
 	if a.Kind == floorplan.AssignSecond && a.ApprovalRef != "" && a.PostID == uuid.Nil {
-		p.probs.cell(row.line, t.header(FieldApprovalRef), imports.Notef(
+		p.probs.Cell(row.line, t.HeaderOf(FieldApprovalRef), imports.Notef(
 			"an approved second office needs the concurrent post it serves: list the post among the person's concurrent posts"))
 		return
 	}

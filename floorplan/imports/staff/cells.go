@@ -2,16 +2,15 @@ package staff
 
 import (
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/width"
 
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/sheet"
 )
 
 // A cell of a choice is read by its Chinese label or its English key, in any case and width.
@@ -24,13 +23,8 @@ var rankAliases = map[string]floorplan.Rank{
 	"副科级": floorplan.RankViceSection, "科员": floorplan.RankStaff, "办事员": floorplan.RankStaff,
 }
 
-// choiceKey is a cell as choices are compared: narrow, lower case, without spaces.
-func choiceKey(s string) string {
-	return strings.ToLower(strings.Join(strings.Fields(width.Narrow.String(s)), ""))
-}
-
 func parseRank(s string) (floorplan.Rank, *imports.Note) {
-	k := choiceKey(s)
+	k := sheet.ChoiceKey(s)
 	for _, r := range floorplan.Ranks {
 		if k == string(r) || k == RankLabel(r) {
 			return r, nil
@@ -43,7 +37,7 @@ func parseRank(s string) (floorplan.Rank, *imports.Note) {
 }
 
 func parseLevel(s string) (floorplan.AdminLevel, *imports.Note) {
-	k := choiceKey(s)
+	k := sheet.ChoiceKey(s)
 	for _, l := range floorplan.AdminLevels {
 		if k == string(l) || k == LevelLabel(l) || k+"机关" == LevelLabel(l) {
 			return l, nil
@@ -55,36 +49,13 @@ func parseLevel(s string) (floorplan.AdminLevel, *imports.Note) {
 // parseChoice reads a cell among labelled keys; format is the note when it is none of them (with the cell
 // and the choices as arguments).
 func parseChoice[K ~string](ls []label[K], s, format string) (K, *imports.Note) {
-	k := choiceKey(s)
+	k := sheet.ChoiceKey(s)
 	for _, l := range ls {
 		if k == string(l.key) || k == l.zh {
 			return l.key, nil
 		}
 	}
 	return "", ptr(imports.Notef(format, s, strings.Join(labelChoices(ls), "、")))
-}
-
-var dateRE = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$`)
-
-// parseDate reads a day: 2026-11-15, 2026/11/15, 2026.11.15, 2026年11月15日, or an Excel date serial
-// (a workbook read raw gives dates as numbers).
-func parseDate(s string) (time.Time, *imports.Note) {
-	s = width.Narrow.String(strings.TrimSpace(s))
-	if m := dateRE.FindStringSubmatch(s); m != nil {
-		y, _ := strconv.Atoi(m[1])
-		mo, _ := strconv.Atoi(m[2])
-		d, _ := strconv.Atoi(m[3])
-		t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-		if t.Year() == y && int(t.Month()) == mo && t.Day() == d && y >= 1900 {
-			return t, nil
-		}
-	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 1 && f < 2958466 && f == math.Trunc(f) {
-		if t, err := excelize.ExcelDateToTime(f, false); err == nil {
-			return floorplan.DayOf(t), nil
-		}
-	}
-	return time.Time{}, ptr(imports.Notef("%q is not a date (write it as 2026-11-15)", s))
 }
 
 func parseInt(s string) (int, *imports.Note) {
@@ -166,12 +137,12 @@ func parseSpan(s string) (start, end time.Time, ok bool) {
 	}
 	var n *imports.Note
 	if from != "" {
-		if start, n = parseDate(from); n != nil {
+		if start, n = sheet.ParseDate(from); n != nil {
 			return time.Time{}, time.Time{}, false
 		}
 	}
 	if ranged && to != "" {
-		if end, n = parseDate(to); n != nil {
+		if end, n = sheet.ParseDate(to); n != nil {
 			return time.Time{}, time.Time{}, false
 		}
 	}
@@ -188,21 +159,14 @@ func FormatPost(title, agency string, start, end time.Time) string {
 	}
 	switch {
 	case !end.IsZero():
-		bits = append(bits, dayText(start)+"至"+dayText(end))
+		bits = append(bits, sheet.DayText(start)+"至"+sheet.DayText(end))
 	case !start.IsZero():
-		bits = append(bits, dayText(start)+"起")
+		bits = append(bits, sheet.DayText(start)+"起")
 	}
 	if len(bits) == 0 {
 		return title
 	}
 	return title + "（" + strings.Join(bits, "，") + "）"
-}
-
-func dayText(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(floorplan.DateLayout)
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -3,28 +3,26 @@ package staff
 import (
 	"cmp"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 
 	"officemap/floorplan"
-	"officemap/floorplan/exports/cell"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/sheet"
 )
 
 // Format is the file format of a staff export.
-type Format string
+type Format = sheet.Format
 
 // The export formats: the template's workbook, or CSV in UTF-8 with a byte-order mark.
 const (
-	FormatXLSX Format = "xlsx"
-	FormatCSV  Format = "csv"
+	FormatXLSX = sheet.FormatXLSX
+	FormatCSV  = sheet.FormatCSV
 )
 
 // ExportOptions says what Export reads and in which language it writes.
@@ -92,15 +90,7 @@ func Export(ctx context.Context, r floorplan.Reader, k Kind, opt ExportOptions) 
 }
 
 // Write writes the table in a format: WriteXLSX or WriteCSV.
-func (t *Table) Write(w io.Writer, f Format) error {
-	switch f {
-	case FormatXLSX:
-		return t.WriteXLSX(w)
-	case FormatCSV:
-		return t.WriteCSV(w)
-	}
-	return fmt.Errorf("%w: unknown export format %q (xlsx or csv)", floorplan.ErrInvalid, f)
-}
+func (t *Table) Write(w io.Writer, f Format) error { return sheet.Write(w, t, f) }
 
 // WriteXLSX writes the table as the kind's template filled in (WriteTemplate): the same header,
 // validation lists and instructions sheet, one record a row; text is neutralised against formulas.
@@ -110,33 +100,21 @@ func (t *Table) WriteXLSX(w io.Writer) error { return writeWorkbook(w, t.Kind, t
 // right): the template's header, then one record a row; text that starts like a formula is neutralised
 // (cell.Text).
 func (t *Table) WriteCSV(w io.Writer) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(Headers(t.Kind, t.Lang)); err != nil {
-		return err
-	}
-	rec := make([]string, len(Layout(t.Kind)))
-	for _, row := range t.Rows {
-		for i, v := range row {
+	rows := make([][]string, len(t.Rows))
+	for i, row := range t.Rows {
+		rows[i] = make([]string, len(row))
+		for j, v := range row {
 			switch v := v.(type) {
 			case string:
-				rec[i] = cell.Text(v)
+				rows[i][j] = v
 			case int:
-				rec[i] = strconv.Itoa(v)
+				rows[i][j] = strconv.Itoa(v)
 			case float64:
-				rec[i] = strconv.FormatFloat(v, 'f', -1, 64)
-			default:
-				rec[i] = ""
+				rows[i][j] = strconv.FormatFloat(v, 'f', -1, 64)
 			}
 		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return sheet.WriteCSV(w, Headers(t.Kind, t.Lang), rows)
 }
 
 // exporter turns records into rows of the layouts.
@@ -188,7 +166,7 @@ func (x *exporter) agencyRows() [][]any {
 		rows = append(rows, inLayout(Agencies, map[string]any{FieldCode: a.Code, FieldName: a.Name,
 			FieldShortName: a.ShortName, FieldParent: x.ref(a.ParentID), FieldLevel: x.label(string(a.Level), LevelLabel(a.Level)),
 			FieldScale: x.label(string(a.Scale), LevelLabel(a.Scale)), FieldHeadcount: a.Headcount, FieldApprovedArea: area,
-			FieldStatus: x.label(string(a.Status), AgencyStatusLabel(a.Status)), FieldStatusDate: cellDate(a.StatusDate),
+			FieldStatus: x.label(string(a.Status), AgencyStatusLabel(a.Status)), FieldStatusDate: sheet.DayText(a.StatusDate),
 			FieldSuccessor: x.ref(a.SuccessorID)}))
 	}
 	return rows
@@ -208,7 +186,7 @@ func (x *exporter) peopleRows(ctx context.Context, r floorplan.Reader) ([][]any,
 	for _, p := range people {
 		rows = append(rows, inLayout(People, map[string]any{FieldStaffNo: p.StaffNo, FieldName: p.Name,
 			FieldAgency: x.ref(p.AgencyID), FieldRank: x.label(string(p.Rank), RankLabel(p.Rank)), FieldTitle: p.Title,
-			FieldStatus: x.label(string(p.Status), PersonStatusLabel(p.Status)), FieldStatusDate: cellDate(p.StatusDate),
+			FieldStatus: x.label(string(p.Status), PersonStatusLabel(p.Status)), FieldStatusDate: sheet.DayText(p.StatusDate),
 			FieldPosts: x.posts(p.Posts)}))
 	}
 	return rows, nil
@@ -280,8 +258,8 @@ func (x *exporter) assignmentRows(ctx context.Context, r floorplan.Reader) ([][]
 	for _, k := range kept {
 		rows = append(rows, inLayout(Assignments, map[string]any{FieldBuilding: k.at.building, FieldFloor: k.at.floor,
 			FieldRoom: k.at.room.Number, FieldStaffNo: k.p.StaffNo, FieldPerson: k.p.Name,
-			FieldKind: x.label(string(k.a.Kind), KindLabel(k.a.Kind)), FieldStart: cellDate(k.a.Start),
-			FieldEnd: cellDate(k.a.End), FieldApprovalRef: k.a.ApprovalRef}))
+			FieldKind: x.label(string(k.a.Kind), KindLabel(k.a.Kind)), FieldStart: sheet.DayText(k.a.Start),
+			FieldEnd: sheet.DayText(k.a.End), FieldApprovalRef: k.a.ApprovalRef}))
 	}
 	return rows, nil
 }
@@ -372,12 +350,4 @@ func inLayout(k Kind, rec map[string]any) []any {
 		row[i] = v
 	}
 	return row
-}
-
-// cellDate writes a date as the layouts do (YYYY-MM-DD), or "" for none.
-func cellDate(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(floorplan.DateLayout)
 }

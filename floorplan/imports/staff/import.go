@@ -10,6 +10,7 @@ import (
 
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/sheet"
 )
 
 // write is one change of a plan: a record created or updated, from its effective day (zero: the store's
@@ -31,7 +32,7 @@ type plan struct {
 	pol      floorplan.Policy
 	today    time.Time
 	rows     int
-	probs    *problems
+	probs    *sheet.Problems
 	writes   []write
 	requests []floorplan.Request
 	counts   Counts
@@ -60,7 +61,7 @@ func newPlan(file string, k Kind, opt Options, pol floorplan.Policy, rows int, i
 	if !opt.Today.IsZero() {
 		today = floorplan.DayOf(opt.Today)
 	}
-	return &plan{file: file, kind: k, opt: opt, pol: pol, today: today, rows: rows, probs: newProblems(file, opt.Lang), ids: ids}
+	return &plan{file: file, kind: k, opt: opt, pol: pol, today: today, rows: rows, probs: sheet.NewProblems(file, opt.Lang), ids: ids}
 }
 
 // ask adds a permission request (once).
@@ -160,8 +161,8 @@ func Import(ctx context.Context, reg *floorplan.Register, k Kind, name string, d
 	}
 	ids := map[string]uuid.UUID{}
 	build := func(ctx context.Context, r floorplan.Reader) (*plan, error) {
-		p := newPlan(t.file, k, opt, reg.Policy(), len(t.rows), ids)
-		p.notes = append(p.notes, t.notes...)
+		p := newPlan(t.File, k, opt, reg.Policy(), len(t.Rows), ids)
+		p.notes = append(p.notes, t.Notes...)
 		switch k {
 		case Agencies:
 			err = planAgencies(ctx, r, p, agencyRows(t, p))
@@ -229,22 +230,15 @@ func (p *plan) check() error {
 	if p.opt.SkipInvalid {
 		return nil
 	}
-	return p.probs.err()
+	return p.probs.Err()
 }
 
 // summary tells what the plan holds (or, once written, what it wrote).
 func (p *plan) summary() *Summary {
 	s := &Summary{File: p.file, Kind: string(p.kind), DryRun: p.opt.DryRun, Rows: p.rows, Records: p.counts,
-		Problems: p.probs.told(), Events: p.events, Notes: []string{}}
+		Problems: p.probs.Told(), Events: p.events, Notes: sheet.ToldNotes(p.notes, p.opt.DryRun, p.opt.Lang)}
 	for i := range s.Events {
 		s.Events[i].Text = s.Events[i].note().In(p.opt.Lang)
-	}
-	notes := slices.Clip(p.notes)
-	if p.opt.DryRun {
-		notes = append(notes, imports.Notef("dry run: nothing was written"))
-	}
-	for _, n := range notes {
-		s.Notes = append(s.Notes, n.In(p.opt.Lang))
 	}
 	return s
 }
@@ -278,7 +272,7 @@ func (p *plan) event(person, agency, what string, effective time.Time, months in
 // notFuture records a problem when a date is after today.
 func (p *plan) notFuture(line int, column string, d time.Time) bool {
 	if d.After(p.today) {
-		p.probs.cell(line, column, imports.Notef("%s is in the future: enter a change once it has taken effect", d.Format(floorplan.DateLayout)))
+		p.probs.Cell(line, column, imports.Notef("%s is in the future: enter a change once it has taken effect", d.Format(floorplan.DateLayout)))
 		return false
 	}
 	return true

@@ -2,6 +2,7 @@ package staff
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -76,17 +77,8 @@ func (f *fixture) person(t *testing.T, staffNo string) (floorplan.Person, bool) 
 // csvOf writes rows as CSV text.
 func csvOf(rows [][]string) []byte {
 	var b strings.Builder
-	for _, r := range rows {
-		for i, c := range r {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			if strings.ContainsAny(c, ",\"\n") {
-				c = `"` + strings.ReplaceAll(c, `"`, `""`) + `"`
-			}
-			b.WriteString(c)
-		}
-		b.WriteByte('\n')
+	if err := csv.NewWriter(&b).WriteAll(rows); err != nil {
+		panic(err)
 	}
 	return []byte(b.String())
 }

@@ -1,6 +1,9 @@
 package staff
 
-import "officemap/floorplan"
+import (
+	"officemap/floorplan"
+	"officemap/floorplan/imports/sheet"
+)
 
 // Kind is one of the three spreadsheets a bureau keeps: its agencies, its people, and who sits where.
 type Kind string
@@ -19,15 +22,7 @@ var Kinds = []Kind{Agencies, People, Assignments}
 func (k Kind) Valid() bool { return k == Agencies || k == People || k == Assignments }
 
 // Column is one column of a kind's spreadsheet layout (the template, the export and the import share it).
-type Column struct {
-	Field    string   // "staff_no", "name", "agency", "rank", …
-	Header   string   // the Chinese header of the template and export ("工号")
-	HeaderEN string   // English header
-	Synonyms []string // other headers accepted on import (职务层次 for 职级, 使用单位 for 单位 …)
-	Required bool
-	Choices  []string // the values a cell may take (Chinese labels), for data validation lists; nil: free
-	Help     string   // one line for the instructions sheet (Chinese)
-}
+type Column = sheet.Column
 
 // Fields of the layouts, as Column.Field names them.
 const (

@@ -9,6 +9,7 @@ import (
 
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/sheet"
 )
 
 // personRow is a row of a people sheet (or of a staff list given to Sync), its cells read.
@@ -26,12 +27,12 @@ type personRow struct {
 }
 
 // personRows reads the rows of a people sheet; cells that cannot be read are problems of the plan.
-func personRows(t *table, p *plan) []personRow {
-	out := make([]personRow, 0, len(t.rows))
-	for i := range t.rows {
-		get := func(f string) string { return t.cell(i, f) }
-		r := personRow{line: t.lines[i], staffNo: get(FieldStaffNo), name: get(FieldName), agency: get(FieldAgency),
-			title: get(FieldTitle), has: t.has, col: t.header}
+func personRows(t *sheet.Table, p *plan) []personRow {
+	out := make([]personRow, 0, len(t.Rows))
+	for i := range t.Rows {
+		get := func(f string) string { return t.Cell(i, f) }
+		r := personRow{line: t.Lines[i], staffNo: get(FieldStaffNo), name: get(FieldName), agency: get(FieldAgency),
+			title: get(FieldTitle), has: t.Has, col: t.HeaderOf}
 		readPerson(p, &r, get(FieldRank), get(FieldStatus), get(FieldStatusDate), get(FieldEffective), get(FieldPosts))
 		p.progress(i)
 		out = append(out, r)
@@ -41,7 +42,7 @@ func personRows(t *table, p *plan) []personRow {
 
 // readPerson reads the cells of a person's row that need it, recording the problems.
 func readPerson(p *plan, r *personRow, rank, status, statusDate, effective, posts string) {
-	bad := func(f string, n *imports.Note) bool { return p.probs.note(r.line, r.col(f), n) }
+	bad := func(f string, n *imports.Note) bool { return p.probs.Note(r.line, r.col(f), n) }
 	for _, f := range []struct{ field, v string }{{FieldStaffNo, r.staffNo}, {FieldName, r.name}} {
 		if f.v == "" {
 			bad(f.field, ptr(imports.Notef("empty: the column is required")))
@@ -65,7 +66,7 @@ func readPerson(p *plan, r *personRow, rank, status, statusDate, effective, post
 		if d.v == "" {
 			continue
 		}
-		if *d.to, n = parseDate(d.v); !bad(d.field, n) {
+		if *d.to, n = sheet.ParseDate(d.v); !bad(d.field, n) {
 			p.notFuture(r.line, r.col(d.field), *d.to)
 		}
 	}
@@ -91,16 +92,16 @@ func planPeople(ctx context.Context, r floorplan.Reader, p *plan, rows []personR
 	seen := make(map[string]int, len(rows))
 	for _, row := range rows {
 		if first, dup := seen[row.staffNo]; dup && row.staffNo != "" {
-			p.probs.cell(row.line, row.col(FieldStaffNo), imports.Notef("staff no. %s is also that of row %d", row.staffNo, first))
+			p.probs.Cell(row.line, row.col(FieldStaffNo), imports.Notef("staff no. %s is also that of row %d", row.staffNo, first))
 			continue
 		}
 		seen[row.staffNo] = row.line
-		if p.probs.bad[row.line] {
+		if p.probs.Bad(row.line) {
 			continue
 		}
 		old, found := byNo[row.staffNo]
 		if found && !p.visible(old.AgencyID) {
-			p.probs.cell(row.line, row.col(FieldStaffNo), imports.Notef("staff no. %s is taken by a person outside the agencies you manage", row.staffNo))
+			p.probs.Cell(row.line, row.col(FieldStaffNo), imports.Notef("staff no. %s is taken by a person outside the agencies you manage", row.staffNo))
 			continue
 		}
 		next := floorplan.Person{ID: p.newID("person:" + row.staffNo), StaffNo: row.staffNo}
@@ -144,7 +145,7 @@ func setPerson(p *plan, x *agencyIndex, q *floorplan.Person, row personRow) bool
 	if agency == uuid.Nil {
 		id, n := x.find(row.agency)
 		if n != nil {
-			p.probs.cell(row.line, row.col(FieldAgency), *n)
+			p.probs.Cell(row.line, row.col(FieldAgency), *n)
 			return false
 		}
 		agency = id
@@ -171,7 +172,7 @@ func setPerson(p *plan, x *agencyIndex, q *floorplan.Person, row personRow) bool
 		if in.agency != "" {
 			var n *imports.Note
 			if id, n = x.find(in.agency); n != nil {
-				p.probs.cell(row.line, row.col(FieldPosts), *n)
+				p.probs.Cell(row.line, row.col(FieldPosts), *n)
 				return false
 			}
 		}
@@ -179,7 +180,7 @@ func setPerson(p *plan, x *agencyIndex, q *floorplan.Person, row personRow) bool
 			dated: in.dated})
 	}
 	q.Posts = mergePosts(q.Posts, want, p.dayOf(row), func(po floorplan.Post) uuid.UUID {
-		return p.newID(keyOf("post", row.staffNo, po.Title, po.AgencyID.String(), dayText(po.Start)))
+		return p.newID(keyOf("post", row.staffNo, po.Title, po.AgencyID.String(), sheet.DayText(po.Start)))
 	})
 	return true
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"officemap/floorplan"
+	"officemap/floorplan/imports/sheet"
 )
 
 // Sync makes one agency's staff what the list says (joined, changed, left), all-or-nothing, idempotent:
@@ -44,9 +45,10 @@ func Sync(ctx context.Context, reg *floorplan.Register, agency uuid.UUID, asOf t
 		p := newPlan(file, People, opt, reg.Policy(), len(rows), ids)
 		p.ask(floorplan.OpUpdate, floorplan.EntityPerson, agency)
 		list := make([]personRow, 0, len(rows))
+		header := func(f string) string { return sheet.HeaderOf(Layout(People), f) } // by the Chinese header
 		for i, in := range rows {
 			row := personRow{line: i + 1, staffNo: strings.TrimSpace(in.StaffNo), name: strings.TrimSpace(in.Name),
-				agencyID: agency, title: strings.TrimSpace(in.Title), has: func(string) bool { return true }, col: layoutHeader}
+				agencyID: agency, title: strings.TrimSpace(in.Title), has: func(string) bool { return true }, col: header}
 			readPerson(p, &row, in.Rank, in.Status, in.StatusDate, "", strings.Join(in.Posts, PostSeparator))
 			if row.staffNo == "" {
 				continue // readPerson recorded it
@@ -57,14 +59,4 @@ func Sync(ctx context.Context, reg *floorplan.Register, agency uuid.UUID, asOf t
 		return p, planPeople(ctx, r, p, list, agency)
 	}
 	return run(ctx, reg, build)
-}
-
-// layoutHeader names a people field by its Chinese header.
-func layoutHeader(f string) string {
-	for _, c := range Layout(People) {
-		if c.Field == f {
-			return c.Header
-		}
-	}
-	return f
 }

@@ -1,34 +1,26 @@
 package staff
 
 import (
-	"fmt"
 	"io"
-	"strings"
 
 	"officemap/floorplan/imports"
+	"officemap/floorplan/imports/sheet"
 )
 
 // WriteText writes the summary for a person, in a language ("en" for English, Chinese otherwise): the
 // counts, the deadlines started, the rows skipped and the notes.
 func (s *Summary) WriteText(w io.Writer, lang string) error {
-	say := func(format string, args ...any) string { return imports.Notef(format, args...).In(lang) }
-	var b strings.Builder
-	if s.DryRun {
-		fmt.Fprintln(&b, say("dry run (nothing written) of %s", s.File))
-	} else {
-		fmt.Fprintln(&b, say("imported %s", s.File))
-	}
-	fmt.Fprintln(&b, say("%s: %d rows; %d created, %d updated, %d unchanged, %d skipped", kindName(s.Kind, lang), s.Rows,
+	t := sheet.NewText(s.File, s.DryRun, lang)
+	t.Line(imports.Notef("%s: %d rows; %d created, %d updated, %d unchanged, %d skipped", kindName(s.Kind, lang), s.Rows,
 		s.Records.Created, s.Records.Updated, s.Records.Unchanged, len(s.Problems)))
-	if len(s.Events) > 0 {
-		fmt.Fprintln(&b, say("deadlines started:"))
-		for _, e := range s.Events {
-			fmt.Fprintln(&b, "  "+e.Text)
-		}
+	events := make([]string, len(s.Events))
+	for i, e := range s.Events {
+		events[i] = e.Text
 	}
-	section(&b, say("skipped:"), problemLines(s.Problems, lang))
-	section(&b, say("notes:"), s.Notes)
-	_, err := io.WriteString(w, b.String())
+	t.Section(imports.Notef("deadlines started:"), events)
+	t.Section(imports.Notef("skipped:"), problemLines(s.Problems, lang))
+	t.Section(imports.Notef("notes:"), s.Notes)
+	_, err := t.WriteTo(w)
 	return err
 }
 
@@ -46,17 +38,6 @@ func kindName(k, lang string) string {
 		return "用房"
 	}
 	return k
-}
-
-// section writes a title and its indented lines, or nothing when there are none.
-func section(b *strings.Builder, title string, lines []string) {
-	if len(lines) == 0 {
-		return
-	}
-	b.WriteString(title + "\n")
-	for _, l := range lines {
-		b.WriteString("  " + l + "\n")
-	}
 }
 
 func problemLines(ps []imports.Problem, lang string) []string {
