@@ -16,20 +16,11 @@ import (
 // (OwnershipRecord.ExpiresOn, DocumentID, checked by the Register), on a store of its own from newStore for
 // each test.
 func RunClassification(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, f *fixture)
-	}{
+	runSuite(t, newStore, []suiteTest{
 		{"BuildingCategory", testBuildingCategory},
 		{"TitleRecords", testTitleRecords},
 		{"TitleRecordRefusals", testTitleRecordRefusals},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			tc.fn(t, newFixture(t, newStore(t)))
-		})
-	}
+	})
 }
 
 // buildingIn returns the building with id in list, and whether it is there.

@@ -17,22 +17,13 @@ import (
 // RunDocuments runs the conformance tests of the electronic archive's documents (floorplan.DocumentStore)
 // on a store of its own from newStore for each test.
 func RunDocuments(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, f *fixture)
-	}{
+	runSuite(t, newStore, []suiteTest{
 		{"FileAndRead", testDocumentFileAndRead},
 		{"Versions", testDocumentVersions},
 		{"Hide", testDocumentHide},
 		{"Blobs", testDocumentBlobs},
 		{"Subjects", testDocumentSubjects},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			tc.fn(t, newFixture(t, newStore(t)))
-		})
-	}
+	})
 }
 
 // fileDoc stores data through the store's blobs and files it against the subject.

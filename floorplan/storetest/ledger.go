@@ -13,21 +13,12 @@ import (
 // RunLedger runs the conformance tests of the ledger (floorplan.LedgerStore, floorplan.BuildLedger) on a
 // store of its own from newStore for each test.
 func RunLedger(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, f *fixture)
-	}{
+	runSuite(t, newStore, []suiteTest{
 		{"Entries", testLedgerEntries},
 		{"Build", testLedgerBuild},
 		{"AgencyEntries", testLedgerAgencyEntries},
 		{"SubVsGeneral", testLedgerSubVsGeneral},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			tc.fn(t, newFixture(t, newStore(t)))
-		})
-	}
+	})
 }
 
 func testLedgerEntries(t *testing.T, f *fixture) {

@@ -19,23 +19,14 @@ import (
 // writes of every kind through the Register, StoredParts equals a whole evaluation split by agency, under
 // both split policies), and a write that lands between the evaluation and the storing of its parts.
 func RunPartResults(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, f *fixture)
-	}{
+	runSuite(t, newStore, []suiteTest{
 		{"Store", testPartsStore},
 		{"RandomWrites", func(t *testing.T, f *fixture) { testPartsRandomWrites(t, f, floorplan.SplitEqual) }},
 		{"RandomWritesByStandard", func(t *testing.T, f *fixture) { testPartsRandomWrites(t, f, floorplan.SplitByStandard) }},
 		{"WriteBeforeStore", testPartsWriteBeforeStore},
 		{"CoOccupants", testPartsCoOccupants},
 		{"Refresh", testPartsRefresh},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			tc.fn(t, newFixture(t, newStore(t)))
-		})
-	}
+	})
 }
 
 // partStoreOf returns s as a floorplan.PartStore, failing the test when it is none.

@@ -16,21 +16,12 @@ import (
 // Register: the state's history, the filing steps, the timeline) on a store of its own from newStore for
 // each test.
 func RunRegistration(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, f *fixture)
-	}{
+	runSuite(t, newStore, []suiteTest{
 		{"History", testRegistrationHistory},
 		{"Steps", testRegistrationSteps},
 		{"Timeline", testRegistrationTimeline},
 		{"AppendOnly", testRegistrationAppendOnly},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			tc.fn(t, newFixture(t, newStore(t)))
-		})
-	}
+	})
 }
 
 // register is the Register over the fixture's store and clock.

@@ -18,23 +18,14 @@ import (
 // (floorplan.Register.ApplyRooms) and of the deferred overlap check it rests on
 // (floorplan.OverlapDeferrer), each on a store of its own from newStore, as Run does.
 func RunRoomBatch(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, f *fixture)
-	}{
+	runSuite(t, newStore, []suiteTest{
 		{"WallMoved", testBatchWallMoved},
 		{"NothingOnFailure", testBatchNothingOnFailure},
 		{"FinalOverlap", testBatchFinalOverlap},
 		{"Permission", testBatchPermission},
 		{"SingleWritesImmediate", testBatchSingleWritesImmediate},
 		{"DeferredAtCommit", testBatchDeferredAtCommit},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			tc.fn(t, newFixture(t, newStore(t)))
-		})
-	}
+	})
 }
 
 // update is the change of room r to geometry p (local metres), at the version r has.

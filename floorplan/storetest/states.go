@@ -21,22 +21,13 @@ import (
 // write of the Register keeps equal to a whole evaluation (a property test over random writes), and the
 // recomputation of a new day, once however many readers ask.
 func RunStates(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, f *fixture)
-	}{
+	runSuite(t, newStore, []suiteTest{
 		{"Store", testStatesStore},
 		{"RandomWrites", testStatesRandomWrites},
 		{"NewDay", testStatesNewDay},
 		{"NewDayOnce", testStatesNewDayOnce},
 		{"AroundTheRegister", testStatesAroundTheRegister},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			tc.fn(t, newFixture(t, newStore(t)))
-		})
-	}
+	})
 }
 
 // stateStoreOf returns s as a floorplan.StateStore, failing the test when it is none.

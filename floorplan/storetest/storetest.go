@@ -44,14 +44,27 @@ type Clock interface {
 // Actor is the actor the suite writes as; the history must record it.
 const Actor = "storetest"
 
+// suiteTest is one conformance test: a name and a function of a fresh fixture.
+type suiteTest struct {
+	name string
+	fn   func(t *testing.T, f *fixture)
+}
+
+// runSuite runs each test in parallel, on a fixture over a store of its own from newStore.
+func runSuite(t *testing.T, newStore func(t *testing.T) floorplan.Store, tests []suiteTest) {
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.fn(t, newFixture(t, newStore(t)))
+		})
+	}
+}
+
 // Run runs the conformance suite: one subtest per part of the Store contract, each on a store of its
 // own from newStore, with the suite's fixture in it. The subtests run in parallel (up to go test's -parallel at once), so newStore must
 // be safe to call from several goroutines.
 func Run(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, f *fixture)
-	}{
+	runSuite(t, newStore, []suiteTest{
 		{"Sites", testSites},
 		{"Buildings", testBuildings},
 		{"Floors", testFloors},
@@ -93,13 +106,7 @@ func Run(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 		{"StaffNo", testStaffNo},
 		{"AgencyCode", testAgencyCode},
 		{"StaffKeysUnique", testStaffKeysUnique},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			tc.fn(t, newFixture(t, newStore(t)))
-		})
-	}
+	})
 }
 
 // clockOf returns the store's Clock, failing the test when it has none.
