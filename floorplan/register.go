@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -107,6 +108,9 @@ type Register struct {
 	subscribers []func(Changes)
 	// recomputing is held by the one recomputation of every room's state that runs in this process (States).
 	recomputing chan struct{}
+	// lastWrite is when this Register last committed a change (unix nanoseconds): RefreshParts waits for
+	// the writes to settle.
+	lastWrite atomic.Int64
 }
 
 // RegisterOption configures a Register.
@@ -169,6 +173,7 @@ func (g *Register) done(ctx context.Context, c Changes) (Changes, error) {
 		}
 		c.Revision = rev
 	}
+	g.lastWrite.Store(g.now().UnixNano())
 	g.mu.Lock()
 	subs := slices.Clone(g.subscribers)
 	g.mu.Unlock()

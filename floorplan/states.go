@@ -281,6 +281,16 @@ func (g *Register) RefreshParts(ctx context.Context) error {
 	return err
 }
 
+// partsQuiet is how long after this server's last write KeepStatesFresh waits before it evaluates the dirty
+// parts: an evaluation of a large agency takes a core for a while, and writes in progress come first.
+const partsQuiet = 30 * time.Second
+
+// writing reports whether this Register committed a change less than partsQuiet before now.
+func (g *Register) writing(now time.Time) bool {
+	last := g.lastWrite.Load()
+	return last != 0 && now.Sub(time.Unix(0, last)) < partsQuiet
+}
+
 // statesPoll is how often KeepStatesFresh looks whether the stored states were marked stale.
 const statesPoll = time.Minute
 
@@ -296,8 +306,10 @@ func (g *Register) KeepStatesFresh(ctx context.Context) {
 		if err := g.RefreshStates(ctx); err != nil && ctx.Err() == nil {
 			slog.ErrorContext(ctx, "floorplan: keep the room states fresh", "err", err)
 		}
-		if err := g.RefreshParts(ctx); err != nil && ctx.Err() == nil {
-			slog.ErrorContext(ctx, "floorplan: keep the stored parts fresh", "err", err)
+		if !g.writing(g.now()) {
+			if err := g.RefreshParts(ctx); err != nil && ctx.Err() == nil {
+				slog.ErrorContext(ctx, "floorplan: keep the stored parts fresh", "err", err)
+			}
 		}
 		now := g.now()
 		y, m, d := now.Date()
