@@ -466,72 +466,8 @@ file renamed into place when complete):
 			case "archive":
 				return e.runArchiveExport(cmd, out, asJSON)
 			}
-			known := false
-			for _, f := range exportFormats {
-				known = known || f == format
-			}
-			if !known {
-				return fmt.Errorf("export: unknown format %q (use %s)", format, strings.Join(exportFormats, ", "))
-			}
-			if crs != "" && crs != "local" && crs != "lonlat" {
-				return fmt.Errorf("--crs %q: use local or lonlat", crs)
-			}
-			if crs != "" && format != "geojson" {
-				return fmt.Errorf("--crs applies to geojson exports only")
-			}
-			ctx := cmd.Context()
-			opt := exports.Options{}
-			if floor != "" {
-				var err error
-				if opt.FloorID, err = uuid.Parse(floor); err != nil {
-					return fmt.Errorf("--floor: %q is not a UUID", floor)
-				}
-			}
-			var d *exports.Data
-			err := e.withStore(ctx, func(s store, _ string) error {
-				var err error
-				if building != "" {
-					if opt.BuildingID, err = findBuilding(ctx, s, building); err != nil {
-						return err
-					}
-				}
-				d, err = exports.Load(ctx, s, opt)
-				return err
-			})
-			if err != nil {
-				return err
-			}
-			var notes []string
-			switch format {
-			case "geojson":
-				err = e.writeOut(out, func(w io.Writer) error {
-					return exports.WriteGeoJSON(w, d, exports.GeoJSONOptions{Local: crs == "local"})
-				})
-			case "imdf":
-				err = e.writeOut(out, func(w io.Writer) error {
-					notes, err = exports.WriteIMDF(w, d, "officemap")
-					return err
-				})
-			case "gpkg":
-				err = writeGeoPackage(ctx, d, out)
-			case "csv":
-				err = e.writeOut(out, func(w io.Writer) error { return exports.WriteCSV(w, d, exports.TableOptions{Lang: lang}) })
-			case "xlsx":
-				err = e.writeOut(out, func(w io.Writer) error { return exports.WriteXLSX(w, d, exports.TableOptions{Lang: lang}) })
-			}
-			if err != nil {
-				return err
-			}
-			sum := map[string]any{"format": format, "out": out, "buildings": len(d.Buildings), "floors": len(d.Floors),
-				"rooms": len(d.Rooms), "as_of": d.AsOf.Format(floorplan.DateLayout), "notes": append([]string{}, notes...)}
-			if asJSON {
-				return json.NewEncoder(e.stdout).Encode(sum)
-			}
-			fmt.Fprintf(e.stdout, "exported %d buildings, %d floors, %d rooms to %s (%s)\n", len(d.Buildings), len(d.Floors), len(d.Rooms), out, format)
-			for _, n := range notes {
-				fmt.Fprintf(e.stdout, "  note: %s\n", n)
-			}
-			return nil
+			return e.runMapExport(cmd.Context(), format, mapExport{out: out, building: building, floor: floor, crs: crs,
+				lang: lang, asJSON: asJSON})
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "the file to write (required)")
@@ -543,6 +479,81 @@ file renamed into place when complete):
 	addArchiveFlags(cmd.Flags()) // officemap export archive (properties.go)
 	_ = cmd.MarkFlagRequired("out")
 	return cmd
+}
+
+// mapExport is what officemap export geojson|imdf|gpkg|csv|xlsx was given.
+type mapExport struct {
+	out, building, floor, crs, lang string
+	asJSON                          bool
+}
+
+// runMapExport writes the register's buildings, floors and rooms (or one building's, or one floor's) in format.
+func (e *env) runMapExport(ctx context.Context, format string, x mapExport) error {
+	known := false
+	for _, f := range exportFormats {
+		known = known || f == format
+	}
+	if !known {
+		return fmt.Errorf("export: unknown format %q (use %s)", format, strings.Join(exportFormats, ", "))
+	}
+	if x.crs != "" && x.crs != "local" && x.crs != "lonlat" {
+		return fmt.Errorf("--crs %q: use local or lonlat", x.crs)
+	}
+	if x.crs != "" && format != "geojson" {
+		return fmt.Errorf("--crs applies to geojson exports only")
+	}
+	opt := exports.Options{}
+	if x.floor != "" {
+		var err error
+		if opt.FloorID, err = uuid.Parse(x.floor); err != nil {
+			return fmt.Errorf("--floor: %q is not a UUID", x.floor)
+		}
+	}
+	var d *exports.Data
+	err := e.withStore(ctx, func(s store, _ string) error {
+		var err error
+		if x.building != "" {
+			if opt.BuildingID, err = findBuilding(ctx, s, x.building); err != nil {
+				return err
+			}
+		}
+		d, err = exports.Load(ctx, s, opt)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	var notes []string
+	switch format {
+	case "geojson":
+		err = e.writeOut(x.out, func(w io.Writer) error {
+			return exports.WriteGeoJSON(w, d, exports.GeoJSONOptions{Local: x.crs == "local"})
+		})
+	case "imdf":
+		err = e.writeOut(x.out, func(w io.Writer) error {
+			notes, err = exports.WriteIMDF(w, d, "officemap")
+			return err
+		})
+	case "gpkg":
+		err = writeGeoPackage(ctx, d, x.out)
+	case "csv":
+		err = e.writeOut(x.out, func(w io.Writer) error { return exports.WriteCSV(w, d, exports.TableOptions{Lang: x.lang}) })
+	case "xlsx":
+		err = e.writeOut(x.out, func(w io.Writer) error { return exports.WriteXLSX(w, d, exports.TableOptions{Lang: x.lang}) })
+	}
+	if err != nil {
+		return err
+	}
+	sum := map[string]any{"format": format, "out": x.out, "buildings": len(d.Buildings), "floors": len(d.Floors),
+		"rooms": len(d.Rooms), "as_of": d.AsOf.Format(floorplan.DateLayout), "notes": append([]string{}, notes...)}
+	if x.asJSON {
+		return json.NewEncoder(e.stdout).Encode(sum)
+	}
+	fmt.Fprintf(e.stdout, "exported %d buildings, %d floors, %d rooms to %s (%s)\n", len(d.Buildings), len(d.Floors), len(d.Rooms), x.out, format)
+	for _, n := range notes {
+		fmt.Fprintf(e.stdout, "  note: %s\n", n)
+	}
+	return nil
 }
 
 // findBuilding resolves --building: an id, or the name of exactly one building.
