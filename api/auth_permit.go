@@ -218,7 +218,12 @@ func IdentityPermit(svc *identity.Service, agencies agencyReader) floorplan.Perm
 			return err
 		}
 		action := writeAction(req)
-		if allowedAll(c.User.Grants, action, targets) {
+		allowed := allowedAll(c.User.Grants, action, targets)
+		if req.Role != "" {
+			// An application's step: only a caller holding the step's role where the record is (api/applications.go).
+			allowed = allowedAll(roleGrants(c.User.Grants, identity.Role(req.Role)), identity.ActionRead, targets)
+		}
+		if allowed {
 			if t := trailFrom(ctx); t != nil {
 				t.add(req)
 			}
@@ -239,6 +244,17 @@ func IdentityPermit(svc *identity.Service, agencies agencyReader) floorplan.Perm
 	}
 }
 
+// roleGrants returns those of grants that are of role: the grants an application's step may be acted on with.
+func roleGrants(grants []identity.Grant, role identity.Role) []identity.Grant {
+	var out []identity.Grant
+	for _, g := range grants {
+		if g.Role == role {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
 // writeAction is the action of the role matrix that a change needs.
 func writeAction(req floorplan.Request) identity.Action {
 	if req.Op == floorplan.OpBatch {
@@ -256,6 +272,9 @@ func writeAction(req floorplan.Request) identity.Action {
 		return identity.ActionWriteGeometry
 	case floorplan.EntityPerson, floorplan.EntityAssignment:
 		return identity.ActionWritePeople
+	case floorplan.EntityCertificate:
+		// A usage certificate records an allocation of rooms: issued and revoked by those who allocate them.
+		return identity.ActionWriteGeometry
 	case floorplan.EntityLedgerEntry:
 		if req.AgencyID != uuid.Nil {
 			// An agency's sub-ledger entry: kept by whoever keeps the agency (its manager), placed at the

@@ -90,6 +90,10 @@ func routeRules() map[string]routeRule {
 		"POST " + v1 + "/rooms/{id}/split":    geometry,
 		"GET " + v1 + "/rooms":                read,
 
+		// Allocation scenarios (scenarios.go): evaluated by readers of people; applied by who draws and assigns.
+		"POST " + v1 + "/scenarios/evaluate": personal(may(identity.ActionRead)),
+		"POST " + v1 + "/scenarios/apply":    personal(may(identity.ActionWriteGeometry)),
+
 		// A save of many rooms needs what each of its writes needs; the permission hook checks each room.
 		"POST " + v1 + "/floors/{id}/rooms/batch": geometry,
 
@@ -104,6 +108,8 @@ func routeRules() map[string]routeRule {
 	maps.Copy(rules, staffRouteRules())        // the staff imports and sync (api/staff.go)
 	maps.Copy(rules, staffExportRouteRules())  // the staff templates and exports (api/staffexport.go)
 	maps.Copy(rules, propertiesRouteRules())   // the property register's import, every property's archive (api/properties.go)
+	// Usage certificates; GET /verify/{code} is anonymous (api/certificates.go).
+	maps.Copy(rules, rulesOf(certificateRoutes()))
 	collection := func(path string, write routeRule, methods ...string) {
 		for _, m := range methods {
 			method, sub, _ := strings.Cut(m, " ")
@@ -134,20 +140,8 @@ func routeRules() map[string]routeRule {
 	collection(v1+"/documents", register, "GET", "POST", "GET /{id}", "DELETE /{id}")
 	rules["GET "+v1+"/documents/{id}/content"] = read
 	rules["GET "+v1+"/sites/{id}/archive.zip"] = audited(may(identity.ActionExport), "export.archive")
-	// The ledger: the general ledger for the report permission; an agency's sub-ledger also for those who
-	// keep an agency's staff (its manager: their own agency's by default; api/ledger.go); entries read with
-	// the report permission and recorded by the bureau.
-	rules["GET "+v1+"/ledger"] = audited(routeRule{access: accessAction, action: identity.ActionReport,
-		orAction: identity.ActionWritePeople}, "report.ledger")
-	rules["GET "+v1+"/ledger/entries"] = may(identity.ActionReport)
-	// The archive's findings (缺档, 账实, 账证): as the ledger; an agency manager sees the properties its agency
-	// uses (api/registerfindings.go).
-	rules["GET "+v1+"/register/findings"] = audited(routeRule{access: accessAction, action: identity.ActionReport,
-		orAction: identity.ActionWritePeople}, "report.register_findings")
-	// Entries: the general ledger's by the bureau; an agency's sub-ledger entries also by those who keep the
-	// agency (the permission hook places each entry: api/auth_permit.go writeAction).
-	rules["POST "+v1+"/ledger/entries"] = routeRule{access: accessAction, action: identity.ActionWriteRegister,
-		orAction: identity.ActionWritePeople}
+	maps.Copy(rules, ledgerRouteRules())      // the ledger and the archive's findings (api/ledger.go)
+	maps.Copy(rules, applicationRouteRules()) // the online handling (api/applications.go)
 	// A property's registration and timeline: read where the property is visible (api/registration.go);
 	// changed by the bureau.
 	rules["GET "+v1+"/sites/{id}/registration"] = read
@@ -190,4 +184,38 @@ func (s *Server) ruleFor(r *http.Request) (routeRule, string) {
 	}
 	key := r.Method + " " + tpl
 	return s.rules[key], key
+}
+
+// applicationRouteRules are the online handling's rules (api/applications.go): read by anyone who reads
+// (scoped per application); filed and acted on by whoever holds the step's role where the application is
+// (the permission hook, Request.Role); recoveries opened on demand by the bureau.
+func applicationRouteRules() map[string]routeRule {
+	const v1 = "/api/v1"
+	read := may(identity.ActionRead)
+	return map[string]routeRule{
+		"GET " + v1 + "/procedures":                 read,
+		"GET " + v1 + "/applications":               read,
+		"GET " + v1 + "/applications/{id}":          read,
+		"POST " + v1 + "/applications":              read,
+		"POST " + v1 + "/applications/{id}/actions": read,
+		"POST " + v1 + "/applications/recoveries":   audited(may(identity.ActionWriteRegister), "applications.recoveries"),
+	}
+}
+
+// ledgerRouteRules are the ledger's rules (api/ledger.go): the general ledger for the report permission; an
+// agency's sub-ledger also for those who keep an agency's staff (its manager: their own agency's by
+// default); entries read with the report permission, the general ledger's recorded by the bureau and an
+// agency's sub-ledger entries also by those who keep the agency (the permission hook places each entry:
+// api/auth_permit.go writeAction). The archive's findings (缺档, 账实, 账证, 账账) go as the ledger; an agency
+// manager sees the properties its agency uses (api/registerfindings.go).
+func ledgerRouteRules() map[string]routeRule {
+	const v1 = "/api/v1"
+	reportOrPeople := routeRule{access: accessAction, action: identity.ActionReport, orAction: identity.ActionWritePeople}
+	return map[string]routeRule{
+		"GET " + v1 + "/ledger":            audited(reportOrPeople, "report.ledger"),
+		"GET " + v1 + "/ledger/entries":    may(identity.ActionReport),
+		"GET " + v1 + "/register/findings": audited(reportOrPeople, "report.register_findings"),
+		"POST " + v1 + "/ledger/entries": {access: accessAction, action: identity.ActionWriteRegister,
+			orAction: identity.ActionWritePeople},
+	}
 }

@@ -262,7 +262,7 @@ func TestUnauthenticated(t *testing.T) {
 	c.do("GET", "/readyz", nil).expect(t, 200)
 	c.do("GET", "/", nil).expect(t, 200)
 	c.do("GET", "/floors/anything", nil).expect(t, 200) // the app's client-side routes
-	c.do("GET", "/verify/ABC123", nil).expect(t, 200)   // the app, until the verification pages exist
+	c.do("GET", "/verify/ABC123", nil).expect(t, 404)   // an unknown code's verification page, open to anyone
 
 	// Wrong password, unknown user and garbage: one status, one code, one message.
 	wrong := c.do("POST", "/api/v1/session", map[string]any{"username": "viewer1", "password": "Wrong-password-1"})

@@ -108,6 +108,8 @@ func operations(withApp, withIdentity bool) []opDoc {
 		{method: "PUT", path: v1 + "/rooms/{id}", tag: "rooms", summary: "Replace a room (GeoJSON Feature)", query: []paramDoc{crsParam}, body: "Room", bodyType: "application/geo+json", result: "Room", resultType: "application/geo+json", ifMatch: true, etag: true},
 		{method: "PATCH", path: v1 + "/rooms/{id}", tag: "rooms", summary: "Change a room (JSON merge patch of the Feature; the geometry stays unless given)", query: []paramDoc{crsParam}, body: "Room", bodyType: "application/merge-patch+json", result: "Room", resultType: "application/geo+json", ifMatch: true, etag: true},
 		{method: "DELETE", path: v1 + "/rooms/{id}", tag: "rooms", summary: "Delete a room (kept in the history)", status: 204, ifMatch: true},
+		{method: "POST", path: v1 + "/scenarios/evaluate", tag: "scenarios", summary: "Evaluate an allocation scenario (what-if): the changes applied in memory to the rooms and people they touch; per room and person before/after, the findings that appear and disappear. Nothing is written. 422 names the change (index) and field; 404 a record outside your scope", query: []paramDoc{crsParam}, body: "Scenario", result: "ScenarioResult"},
+		{method: "POST", path: v1 + "/scenarios/apply", tag: "scenarios", summary: "Apply an allocation scenario in one transaction, or nothing: 409 naming the records changed since drafted; 422 override_required (field override_reason) when it creates an over-standard finding without override_reason", query: []paramDoc{crsParam}, body: "Scenario", result: "ScenarioApplyResult"},
 		{method: "POST", path: v1 + "/rooms/{id}/split", tag: "rooms", summary: "Split a room by a line crossing it wall to wall; the room is replaced by pieces numbered <number>-1, <number>-2…", query: []paramDoc{crsParam}, body: "LineString", bodyType: "application/geo+json", status: 201, result: "RoomCollection", resultType: "application/geo+json", ifMatch: true},
 
 		{method: "GET", path: v1 + "/agencies", tag: "agencies", summary: "List agencies (使用单位)", result: arrayOf("Agency")},
@@ -165,6 +167,17 @@ func operations(withApp, withIdentity bool) []opDoc {
 			q("agency_id", paramDoc{"", "only this agency's sub-ledger entries", uuidSchema()})},
 			result: "LedgerEntryList"},
 		{method: "POST", path: v1 + "/ledger/entries", tag: "ledger", summary: "Record an entry of a property's ledger (money in yuan, book_area in m², two decimals; never changed: a correction is another entry, negative): the general ledger's (write_register), or with agency_id that agency's sub-ledger entry (write_people where the agency is: an agency manager, their own agency's; an agency not in the register is 422)", body: "LedgerEntry", status: 201, result: "LedgerEntry"},
+		{method: "GET", path: v1 + "/procedures", tag: "applications", summary: "The procedures of the online handling (网上办理) in force, per kind (allocation 调配调剂, second_office 兼职办公室, maintenance 维修, disposal 处置利用, recovery 腾退): the steps in order, the role acting at each, the actions allowed and the step each leads to (closed, rejected end it), the deadline in days and the document types a step needs", result: "Procedures"},
+		{method: "GET", path: v1 + "/applications", tag: "applications", summary: "The applications in the caller's scope (an agency manager: its own agency's), oldest first, each with overdue (past its step's due date or a recovery's legal deadline), the role of its current step and the actions allowed there", query: []paramDoc{
+			q("kind", paramDoc{"", "allocation, second_office, maintenance, disposal or recovery", map[string]any{"type": "string"}}),
+			q("state", paramDoc{"", "the current step's code, closed or rejected", map[string]any{"type": "string"}}),
+			q("agency_id", paramDoc{"", "only this agency's", uuidSchema()}),
+			q("overdue", paramDoc{"", "only those overdue (true) or not (false)", map[string]any{"type": "boolean"}})},
+			result: "ApplicationList"},
+		{method: "POST", path: v1 + "/applications", tag: "applications", summary: "File an application at its procedure's first step, by a caller holding that step's role where the agency is (else 403). The fields its kind needs are required (422 naming the field); a second office must be smaller than the person's standard", body: "ApplicationNew", status: 201, result: "Application"},
+		{method: "GET", path: v1 + "/applications/{id}", tag: "applications", summary: "One application with its fields, its trail of actions (action, step, actor, role, comment, documents, time) and each step's due date; 404 outside the caller's scope", result: "Application"},
+		{method: "POST", path: v1 + "/applications/{id}/actions", tag: "applications", summary: "Take an action at the current step: the caller must hold the step's role where the application is (403); an action the step does not allow is 409 naming the step and the allowed actions; a forward action without a document of a type the step needs is 422 naming it", body: "ApplicationAction", result: "Application"},
+		{method: "POST", path: v1 + "/applications/recoveries", tag: "applications", summary: "Open a recovery (腾退) for each current finding not_vacated_after_leaving, not_vacated_after_merger, not_vacated_after_concurrent_post or unapproved_second_office that no open recovery covers, with the finding's legal deadline (serve does this daily)", result: "ApplicationList"},
 		{method: "GET", path: v1 + "/register/findings", tag: "ledger", summary: "The archive's findings of the properties the caller may see (an agency manager: those its agency uses): each document type the checklist expects and the archive lacks (缺档, archive.missing_document), and each failed reconciliation of the ledger (账实 ledger.title_vs_measured, 账证 ledger.book_vs_title, 账账 ledger.sub_vs_general), by property", query: []paramDoc{
 			q("site_id", paramDoc{"", "only this property's", uuidSchema()}),
 			q("agency_id", paramDoc{"", "only the properties this agency uses", uuidSchema()}),
@@ -241,6 +254,7 @@ func operations(withApp, withIdentity bool) []opDoc {
 	}
 	ops = append(ops, staffOperations()...)
 	ops = append(ops, staffExportOperations()...)
+	ops = append(ops, operationsOf(certificateRoutes())...)
 	if withIdentity {
 		ops = append(ops, authOperations()...)
 	}
@@ -291,12 +305,24 @@ func componentSchemas() []componentSchema {
 		{name: "RoomCollection", wire: roomCollectionJSON{}},
 		{name: "RoomBatch", schema: roomBatchSchema()},
 		{name: "RoomBatchResult", wire: roomBatchOutJSON{}},
+		{name: "Scenario", schema: scenarioSchema()},
+		{name: "ScenarioResult", schema: scenarioResultSchema()},
+		{name: "ScenarioApplyResult", schema: scenarioApplyResultSchema()},
 		{name: "SearchResult", wire: searchJSON{}},
 		{name: "Document", wire: documentJSON{}},
 		{name: "LedgerEntry", wire: ledgerEntryJSON{}},
 		{name: "LedgerEntryList", wire: ledgerEntriesJSON{}},
+		{name: "Procedures", wire: proceduresJSON{}},
+		{name: "Application", wire: applicationJSON{}},
+		{name: "ApplicationList", wire: applicationsJSON{}},
+		{name: "ApplicationNew", wire: applicationIn{}},
+		{name: "ApplicationAction", wire: actionIn{}},
 		{name: "ArchiveFinding", wire: archiveFindingJSON{}},
 		{name: "Registration", wire: registrationJSON{}},
+		{name: "Certificate", wire: certificateJSON{}},
+		{name: "CertificateIssue", wire: certificateIssueJSON{}},
+		{name: "CertificateRevoke", wire: certificateRevokeJSON{}},
+		{name: "CertificateVerification", wire: certificateVerificationJSON{}},
 		{name: "Classification", wire: classificationJSON{}},
 		{name: "RegistrationChange", wire: stateJSON{}},
 		{name: "FilingStep", wire: filingStepJSON{}},

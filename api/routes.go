@@ -46,6 +46,8 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 	collection(v1+"/rooms", collectionRoutes{list: s.searchRooms, get: s.getRoom, put: s.putRoom, patch: s.patchRoom,
 		delete: s.deleteRoom})
 	handle(http.MethodPost, v1+"/rooms/{id}/split", s.splitRoom)
+	handle(http.MethodPost, v1+"/scenarios/evaluate", s.evaluateScenario) // allocation scenarios (scenarios.go)
+	handle(http.MethodPost, v1+"/scenarios/apply", s.applyScenario)
 	get(v1+"/rooms/{id}/findings", s.roomFindings) // one room's part of the over-standard report
 	collection(v1+"/agencies", s.agencies().routes())
 	collection(v1+"/people", s.people().routes())
@@ -69,9 +71,16 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 	get(v1+"/ledger", gated(s.reports, s.ledger))
 	collection(v1+"/ledger/entries", collectionRoutes{list: s.listLedgerEntries, create: s.createLedgerEntry})
 	get(v1+"/register/findings", gated(s.reports, s.registerFindings)) // the archive's findings (registerfindings.go)
+	// The online handling (applications.go): procedures as data, applications and their actions.
+	get(v1+"/procedures", s.procedures)
+	handle(http.MethodPost, v1+"/applications/recoveries", s.openRecoveries)
+	collection(v1+"/applications", collectionRoutes{list: s.listApplications, create: s.createApplication, get: s.getApplication})
+	handle(http.MethodPost, v1+"/applications/{id}/actions", s.actOnApplication)
 
 	get(v1+"/reports/over-standard", gated(s.reports, s.overStandardReport))
 	get(v1+"/search", s.search)
+
+	s.addRoutes(certificateRoutes(), handle) // usage certificates and their public verification (certificates.go)
 
 	if s.identity != nil {
 		s.authRoutes(handle)

@@ -339,5 +339,7 @@ type storeReader interface {
 	floorplan.DocumentReader
 	floorplan.LedgerEntryReader
 	floorplan.RegistrationReader
+	floorplan.CertificateReader
+	floorplan.ApplicationReader
 	Ping(ctx context.Context) error
 }

@@ -57,6 +57,9 @@ type Request struct {
 	JurisdictionID uuid.UUID
 	// What names a batch ("import dxf", "sample"…).
 	What string
+	// Role is the role an application's step needs (procedures.go): the hook allows the change only to a
+	// caller holding that role over the record's place; "" for every other change.
+	Role string
 }
 
 // Permit decides whether the acting user of ctx may make the change; a nil error allows it. Its errors
@@ -102,7 +105,8 @@ type Register struct {
 	std    *Standards
 	pol    Policy
 	now    func() time.Time
-	blobs  Blobs // nil: the store keeps document bytes (WithBlobs)
+	blobs  Blobs       // nil: the store keeps document bytes (WithBlobs)
+	procs  *Procedures // nil: DefaultProcedures (WithProcedures)
 
 	mu          sync.Mutex
 	subscribers []func(Changes)
@@ -124,6 +128,9 @@ func WithPermit(p Permit) RegisterOption { return func(g *Register) { g.permit =
 func WithStandards(std *Standards, pol Policy) RegisterOption {
 	return func(g *Register) { g.std, g.pol = std, pol }
 }
+
+// WithProcedures sets the procedures of the online handling (default DefaultProcedures).
+func WithProcedures(ps *Procedures) RegisterOption { return func(g *Register) { g.procs = ps } }
 
 // WithRegisterClock sets the clock that says what today is (default time.Now).
 func WithRegisterClock(now func() time.Time) RegisterOption { return func(g *Register) { g.now = now } }

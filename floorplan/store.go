@@ -39,7 +39,9 @@ type Store interface {
 	FeatureSource
 	DocumentStore
 	LedgerStore
+	ApplicationStore
 	RegistrationStore
+	CertificateStore
 
 	// InTx runs fn with a Store whose writes all commit together, or none do when fn returns an error.
 	InTx(ctx context.Context, fn func(tx Store) error) error

@@ -175,7 +175,8 @@ type demoUser struct {
 func demoUsers(agency uuid.UUID) []demoUser {
 	var us []demoUser
 	for _, r := range []identity.Role{identity.RoleSysAdmin, identity.RoleSecAdmin, identity.RoleAuditor,
-		identity.RoleBureauAdmin, identity.RolePlanner, identity.RoleAgencyManager, identity.RoleInspector, identity.RoleViewer} {
+		identity.RoleBureauAdmin, identity.RolePlanner, identity.RoleAgencyManager, identity.RoleInspector, identity.RoleViewer,
+		identity.RoleApprover} {
 		g := identity.Grant{Role: r}
 		if r == identity.RoleAgencyManager {
 			g.Scope.Agency = agency

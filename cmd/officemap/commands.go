@@ -193,9 +193,15 @@ func serveCmd(e *env) *cobra.Command {
 			if err := e.reportUnclassified(ctx, s); err != nil {
 				return err
 			}
-			reg := acc.register(s, docs...)
+			procs, err := loadProcedures(e.getenv)
+			if err != nil {
+				return err
+			}
+			reg := acc.register(s, append(docs, procs)...)
 			// The stored room states, recomputed after each midnight and each batch before a reader asks.
 			go reg.KeepStatesFresh(ctx)
+			// The recoveries (腾退) of new findings, opened daily (floorplan/register_applications.go).
+			go reg.KeepRecoveriesOpen(floorplan.WithActor(ctx, "officemap serve"))
 			return e.serve(ctx, e.newServerWith(s, reg, acc, f.usages), redacted(db), &f)
 		},
 	}
@@ -211,7 +217,7 @@ func demoCmd(e *env) *cobra.Command {
 		Long: "demo fills a fresh embedded store (a temporary file, unless --db is given) with the built-in\n" +
 			"sample municipal administrative centre and serves it; it prints the URL. It creates\n" +
 			"one user per role, named by the role code (sysadmin, secadmin, auditor, bureau_admin, planner,\n" +
-			"agency_manager, inspector, viewer) and district_admin, with the password in $" + envDemoPassword + "\n" +
+			"agency_manager, inspector, viewer, approver) and district_admin, with the password in $" + envDemoPassword + "\n" +
 			"(random and printed when unset); demo users need no second factor. --accounts=false serves one\n" +
 			"user without sign-in on a loopback address.",
 		Args: cobra.NoArgs,

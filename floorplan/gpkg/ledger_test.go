@@ -52,6 +52,7 @@ func TestMigrateV12(t *testing.T) {
 // downgradeV16 turns a register of version 16 back into one of version 15: no agency in ledger entries.
 func downgradeV16(t *testing.T, path string) {
 	t.Helper()
+	downgradeV17(t, path)
 	downgrade(t, path, `DROP INDEX ledger_entries_agency_idx`, `ALTER TABLE ledger_entries DROP COLUMN agency_id`,
 		`UPDATE officemap_schema SET version = 15`)
 }

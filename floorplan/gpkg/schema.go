@@ -52,7 +52,9 @@ const (
 //	    registration_changes, filing_steps and timeline_events (migrateV14, registration.go).
 //	15: a building's own kind, buildings_all.category (sqlMigrateV15, buildingcategory.go).
 //	16: the agency of a sub-ledger's entry, ledger_entries.agency_id (sqlMigrateV16, ledger.go).
-const schemaVersion = 16
+//	17: the online handling's applications (sqlMigrateV17, applications.go).
+//	18: the usage certificates, certificates (sqlMigrateV18, certificates.go).
+const schemaVersion = 18
 
 // schemaDefinition marks a file as an officemap register in gpkg_extensions (extension
 // officemap_register); the version is in officemap_schema. A file of version 1 carries
@@ -367,6 +369,8 @@ var migrations = []func(ctx context.Context, q querier) error{
 	migrateV14,                  // the registration (registration.go)
 	execStep(sqlMigrateV15),     // a building's own kind (buildingcategory.go)
 	execStep(sqlMigrateV16),     // the agency of a sub-ledger's entry (ledger.go)
+	execStep(sqlMigrateV17),     // the online handling's applications (applications.go)
+	execStep(sqlMigrateV18),     // the usage certificates (certificates.go)
 }
 
 // execStep returns the migration step that runs stmts.
@@ -785,7 +789,11 @@ var sqlSchema = sqlRegister + `
 -- A building's own kind (schema version 15) ------------------------------------------------------------------
 ` + sqlMigrateV15 + `
 -- The agency of a sub-ledger's entry (schema version 16) ------------------------------------------------------
-` + sqlMigrateV16
+` + sqlMigrateV16 + `
+-- The online handling's applications (schema version 17) -----------------------------------------------------
+` + sqlMigrateV17 + `
+-- The usage certificates (schema version 18) --------------------------------------------------------------------
+` + sqlMigrateV18
 
 // sqlRTreeIndex is the gpkg_rtree_index extension of the geometry column geom of the feature table <t>:
 // the R-tree rtree_<t>_geom and the triggers that keep it in step with the table, as OGC 12-128r19 Annex

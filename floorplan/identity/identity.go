@@ -43,19 +43,20 @@ const (
 	RoleAgencyManager Role = "agency_manager" // its agency (and sub-agencies): reads rooms and people, edits its people
 	RoleInspector     Role = "inspector"      // reads everything in its jurisdiction, findings, reports; no edits
 	RoleViewer        Role = "viewer"         // maps, plans and totals; no personal data
+	RoleApprover      Role = "approver"       // 领导审批: reads everything in its scope, approves applications (floorplan/procedures.go)
 )
 
 // Roles lists every role in display order.
 var Roles = []Role{
 	RoleSysAdmin, RoleSecAdmin, RoleAuditor,
-	RoleBureauAdmin, RolePlanner, RoleAgencyManager, RoleInspector, RoleViewer,
+	RoleBureauAdmin, RolePlanner, RoleAgencyManager, RoleInspector, RoleViewer, RoleApprover,
 }
 
 // Valid reports whether r is one of Roles.
 func (r Role) Valid() bool {
 	switch r {
 	case RoleSysAdmin, RoleSecAdmin, RoleAuditor,
-		RoleBureauAdmin, RolePlanner, RoleAgencyManager, RoleInspector, RoleViewer:
+		RoleBureauAdmin, RolePlanner, RoleAgencyManager, RoleInspector, RoleViewer, RoleApprover:
 		return true
 	}
 	return false

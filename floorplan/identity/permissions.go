@@ -63,6 +63,7 @@ var roleMatrix = map[Role]actionSet{
 	RoleAgencyManager: actions(ActionRead, ActionWritePeople),
 	RoleInspector:     actions(ActionRead, ActionReport, ActionExport),
 	RoleViewer:        actions(ActionRead),
+	RoleApprover:      actions(ActionRead, ActionReport),
 }
 
 // roleActions returns r's row of the role matrix: the empty set for an unknown role.
@@ -147,7 +148,7 @@ func Covers(g Grant, t Target) bool {
 func SeesPersonalData(grants []Grant) bool {
 	for _, g := range grants {
 		switch g.Role {
-		case RoleBureauAdmin, RolePlanner, RoleAgencyManager, RoleInspector:
+		case RoleBureauAdmin, RolePlanner, RoleAgencyManager, RoleInspector, RoleApprover:
 			return true
 		}
 	}

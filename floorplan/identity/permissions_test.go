@@ -20,6 +20,7 @@ var matrix = map[identity.Role][]identity.Action{
 	identity.RoleAgencyManager: {identity.ActionRead, identity.ActionWritePeople},
 	identity.RoleInspector:     {identity.ActionRead, identity.ActionReport, identity.ActionExport},
 	identity.RoleViewer:        {identity.ActionRead},
+	identity.RoleApprover:      {identity.ActionRead, identity.ActionReport},
 }
 
 // The trees: city → district → town; agency → sub-agency. Another district and agency are out of
@@ -161,6 +162,7 @@ func TestSeparationOfDuties(t *testing.T) {
 func TestSeesPersonalData(t *testing.T) {
 	want := map[identity.Role]bool{
 		identity.RoleBureauAdmin: true, identity.RolePlanner: true, identity.RoleAgencyManager: true, identity.RoleInspector: true,
+		identity.RoleApprover: true, // approves second offices and allocations for named people
 	}
 	for _, r := range identity.Roles {
 		if got := identity.SeesPersonalData([]identity.Grant{{Role: r}}); got != want[r] {

@@ -1,0 +1,173 @@
+package gpkg
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"officemap/floorplan"
+)
+
+// The online handling's applications (floorplan/applications.go) as an attribute table: one row per
+// application, its fields, actions and due dates kept as JSON, its version moved on by the store.
+
+// sqlMigrateV17 creates the applications, empty (the GeoPackage counterpart of migrations/0023_applications.sql).
+const sqlMigrateV17 = `
+CREATE TABLE applications (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('allocation', 'second_office', 'maintenance', 'disposal', 'recovery')),
+  agency_id TEXT NOT NULL REFERENCES agencies (id),
+  title TEXT NOT NULL,
+  state TEXT NOT NULL,
+  finding_key TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL,
+  created_at DATETIME NOT NULL,
+  updated_at DATETIME NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX applications_agency_idx ON applications (agency_id, kind, state);
+CREATE INDEX applications_finding_idx ON applications (finding_key) WHERE finding_key <> '';
+` + `CREATE TRIGGER applications_version BEFORE UPDATE ON applications
+  WHEN NEW.version IS NOT OLD.version + 1
+BEGIN
+  SELECT RAISE(ABORT, 'officemap: applications.version must rise by exactly one');
+END;
+CREATE TRIGGER applications_no_delete BEFORE DELETE ON applications
+BEGIN SELECT RAISE(ABORT, 'applications are never deleted (close or reject them)'); END;
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
+  ('applications', 'attributes', 'applications', 'the online handling''s applications (floorplan/applications.go)', NULL);
+`
+
+const (
+	sqlInsertApplication = `INSERT INTO applications (id, kind, agency_id, title, state, finding_key, body, created_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)`
+	sqlUpdateApplication = `UPDATE applications SET state = ?2, body = ?3, updated_at = ?4, version = version + 1
+ WHERE id = ?1 AND version = ?5`
+	sqlApplicationColumns = `SELECT id, kind, agency_id, title, state, finding_key, body, CAST(created_at AS TEXT), CAST(updated_at AS TEXT), version FROM applications`
+	sqlApplication        = sqlApplicationColumns + ` WHERE id = ?1`
+	sqlApplications       = sqlApplicationColumns + ` WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR state = ?2) AND (?3 = '' OR agency_id = ?3)
+ ORDER BY created_at, fid`
+)
+
+// CreateApplication stores a new application (see floorplan.ApplicationStore).
+func (s *Store) CreateApplication(ctx context.Context, a *floorplan.Application) error {
+	body, err := a.Body()
+	if err != nil {
+		return err
+	}
+	var at time.Time
+	err = s.create(ctx, &a.ID, func(q querier, id uuid.UUID, now time.Time) error {
+		var live int
+		if err := q.QueryRowContext(ctx, sqlLedgerAgency, a.AgencyID.String()).Scan(&live); err != nil {
+			return err
+		}
+		if live == 0 {
+			return notFound("agency", a.AgencyID)
+		}
+		at = now
+		_, err := q.ExecContext(ctx, sqlInsertApplication, id.String(), string(a.Kind), a.AgencyID.String(), a.Title, a.State,
+			a.FindingKey, string(body), now.UTC().Format(time.RFC3339Nano))
+		return err
+	})
+	if err != nil {
+		return wrapErr(err)
+	}
+	a.Version, a.CreatedAt, a.UpdatedAt = 1, at, at
+	return nil
+}
+
+// UpdateApplication writes a's state, actions and due dates at the version given.
+func (s *Store) UpdateApplication(ctx context.Context, a *floorplan.Application) error {
+	body, err := a.Body()
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	err = s.write(ctx, func(q querier) error {
+		res, err := q.ExecContext(ctx, sqlUpdateApplication, a.ID.String(), a.State, string(body), now.UTC().Format(time.RFC3339Nano), a.Version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var live int
+			if err := q.QueryRowContext(ctx, `SELECT count(*) FROM applications WHERE id = ?1`, a.ID.String()).Scan(&live); err != nil {
+				return err
+			}
+			if live == 0 {
+				return notFound("application", a.ID)
+			}
+			return fmt.Errorf("%w: application %s is no longer at version %d", floorplan.ErrConflict, a.ID, a.Version)
+		}
+		return nil
+	})
+	if err != nil {
+		return wrapErr(err)
+	}
+	a.Version++
+	a.UpdatedAt = now
+	return nil
+}
+
+// scanApplication reads one row of sqlApplicationColumns.
+func scanApplication(row interface{ Scan(...any) error }) (floorplan.Application, error) {
+	var a floorplan.Application
+	var id, agency, kind, body, created, updated string
+	if err := row.Scan(&id, &kind, &agency, &a.Title, &a.State, &a.FindingKey, &body, &created, &updated, &a.Version); err != nil {
+		return a, err
+	}
+	a.ID, a.AgencyID, a.Kind = uuid.MustParse(id), uuid.MustParse(agency), floorplan.ApplicationKind(kind)
+	var err error
+	if a.CreatedAt, err = parseAppTime(created); err != nil {
+		return a, err
+	}
+	if a.UpdatedAt, err = parseAppTime(updated); err != nil {
+		return a, err
+	}
+	return a, a.SetBody([]byte(body))
+}
+
+// Application reads one application.
+func (s *Store) Application(ctx context.Context, id uuid.UUID) (floorplan.Application, error) {
+	a, err := scanApplication(s.reader().QueryRowContext(ctx, sqlApplication, id.String()))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, notFound("application", id)
+	}
+	return a, wrapErr(err)
+}
+
+// Applications lists the applications f selects, oldest first.
+func (s *Store) Applications(ctx context.Context, f floorplan.ApplicationFilter) ([]floorplan.Application, error) {
+	agency := ""
+	if f.AgencyID != uuid.Nil {
+		agency = f.AgencyID.String()
+	}
+	rows, err := s.reader().QueryContext(ctx, sqlApplications, string(f.Kind), f.State, agency)
+	if err != nil {
+		return nil, wrapErr(err)
+	}
+	defer rows.Close()
+	out := []floorplan.Application{}
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return nil, wrapErr(err)
+		}
+		out = append(out, a)
+	}
+	return out, wrapErr(rows.Err())
+}
+
+// parseAppTime reads a time as the file keeps it.
+func parseAppTime(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("gpkg: unreadable time %q", s)
+}

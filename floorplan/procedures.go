@@ -1,0 +1,186 @@
+package floorplan
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// Procedures as data (网上办理): each kind of application is a state machine of steps, the role that acts
+// at each step, the actions allowed there and the step each leads to, a deadline per step and the
+// document types a step needs before it may be left forward. The built-in procedures are
+// procedures.json; the operator may replace them with a file of the same layout (OFFICEMAP_PROCEDURES).
+
+// ApplicationKind is a kind of application.
+type ApplicationKind string
+
+// The kinds of application.
+const (
+	KindAllocation   ApplicationKind = "allocation"    // 调配调剂
+	KindSecondOffice ApplicationKind = "second_office" // 兼职办公室
+	KindMaintenance  ApplicationKind = "maintenance"   // 维修
+	KindDisposal     ApplicationKind = "disposal"      // 处置利用
+	KindRecovery     ApplicationKind = "recovery"      // 腾退
+)
+
+// ApplicationKinds lists every kind, in display order.
+var ApplicationKinds = []ApplicationKind{KindAllocation, KindSecondOffice, KindMaintenance, KindDisposal, KindRecovery}
+
+// AppAction is what a step's actor does with an application.
+type AppAction string
+
+// The actions.
+const (
+	ActSubmit   AppAction = "submit"
+	ActReturn   AppAction = "return"
+	ActReject   AppAction = "reject"
+	ActApprove  AppAction = "approve"
+	ActHandOver AppAction = "hand_over"
+	ActClose    AppAction = "close"
+)
+
+// AppActions lists every action.
+var AppActions = []AppAction{ActSubmit, ActReturn, ActReject, ActApprove, ActHandOver, ActClose}
+
+// The end states of an application.
+const (
+	StateClosed   = "closed"
+	StateRejected = "rejected"
+)
+
+// ProcedureRoles are the role codes (floorplan/identity) a step may name.
+var ProcedureRoles = []string{"bureau_admin", "planner", "agency_manager", "approver"}
+
+// Step is one step of a procedure.
+type Step struct {
+	Code      string               `json:"code"`
+	Name      string               `json:"name"`
+	Role      string               `json:"role"`
+	DueDays   int                  `json:"due_days"`
+	Documents []string             `json:"documents,omitempty"` // doc types needed to leave the step forward
+	Actions   map[AppAction]string `json:"actions"`             // action → next step code, closed or rejected
+}
+
+// Allowed returns the step's actions, sorted.
+func (s Step) Allowed() []string {
+	out := make([]string, 0, len(s.Actions))
+	for a := range s.Actions {
+		out = append(out, string(a))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Procedure is the steps of one kind of application, the first the one an application is filed at.
+type Procedure struct {
+	Kind  ApplicationKind `json:"kind"`
+	Name  string          `json:"name"`
+	Steps []Step          `json:"steps"`
+}
+
+// Step returns the step code of p.
+func (p Procedure) Step(code string) (Step, bool) {
+	for _, s := range p.Steps {
+		if s.Code == code {
+			return s, true
+		}
+	}
+	return Step{}, false
+}
+
+// Procedures is the procedure of every kind.
+type Procedures struct {
+	List []Procedure `json:"procedures"`
+}
+
+// Of returns the procedure of kind.
+func (ps *Procedures) Of(kind ApplicationKind) (Procedure, bool) {
+	for _, p := range ps.List {
+		if p.Kind == kind {
+			return p, true
+		}
+	}
+	return Procedure{}, false
+}
+
+//go:embed procedures.json
+var defaultProcedures []byte
+
+// DefaultProcedures returns the built-in procedures (procedures.json).
+func DefaultProcedures() *Procedures {
+	ps, err := LoadProcedures(strings.NewReader(string(defaultProcedures)))
+	if err != nil {
+		panic("floorplan: the built-in procedures.json is invalid: " + err.Error())
+	}
+	return ps
+}
+
+// LoadProcedures reads and validates procedures in the layout of procedures.json.
+func LoadProcedures(r io.Reader) (*Procedures, error) {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	var ps Procedures
+	if err := dec.Decode(&ps); err != nil {
+		return nil, Invalidf("procedures: %v", err)
+	}
+	return &ps, ps.Validate()
+}
+
+// Validate checks that every kind has one procedure whose steps are named once, name a known role,
+// have a positive deadline, allow known actions only and lead to a step of the procedure or an end.
+func (ps *Procedures) Validate() error {
+	for _, k := range ApplicationKinds {
+		if _, ok := ps.Of(k); !ok {
+			return Invalidf("procedures: no procedure for kind %s", k)
+		}
+	}
+	seen := map[ApplicationKind]bool{}
+	for _, p := range ps.List {
+		if !slices.Contains(ApplicationKinds, p.Kind) || seen[p.Kind] {
+			return Invalidf("procedures: kind %q is unknown or given twice", p.Kind)
+		}
+		seen[p.Kind] = true
+		if err := p.validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validate checks one procedure (see Validate).
+func (p Procedure) validate() error {
+	if len(p.Steps) == 0 {
+		return Invalidf("procedures: %s has no steps", p.Kind)
+	}
+	codes := map[string]bool{StateClosed: true, StateRejected: true}
+	for _, s := range p.Steps {
+		if s.Code == "" || codes[s.Code] {
+			return Invalidf("procedures: %s: step code %q is empty, reserved or given twice", p.Kind, s.Code)
+		}
+		codes[s.Code] = true
+	}
+	for _, s := range p.Steps {
+		at := fmt.Sprintf("procedures: %s step %s", p.Kind, s.Code)
+		if !slices.Contains(ProcedureRoles, s.Role) {
+			return Invalidf("%s: role %q is not one of %s", at, s.Role, strings.Join(ProcedureRoles, ", "))
+		}
+		if s.DueDays <= 0 || s.DueDays > 3650 {
+			return Invalidf("%s: due_days %d is not between 1 and 3650", at, s.DueDays)
+		}
+		if len(s.Actions) == 0 {
+			return Invalidf("%s: no actions", at)
+		}
+		for a, next := range s.Actions {
+			if !slices.Contains(AppActions, a) {
+				return Invalidf("%s: action %q is not one of submit, return, reject, approve, hand_over, close", at, a)
+			}
+			if !codes[next] {
+				return Invalidf("%s: action %s leads to %q, not a step of the procedure, closed or rejected", at, a, next)
+			}
+		}
+	}
+	return nil
+}
