@@ -220,14 +220,8 @@ func NewServer(cfg Config, deps Deps) *Server {
 	// Caches follow the register's changes (and, across servers, its revision).
 	reg.Subscribe(func(c floorplan.Changes) {
 		s.assessor.Invalidate()
-		if c.Revision == 0 {
-			s.tiles.Changed() // the revision the tiles and the read scopes key on
-			for _, l := range c.Layers {
-				s.tiles.Invalidate(l)
-			}
-			return
-		}
-		// A write that cannot change what a scope is made of keeps the scopes of the revision before it.
+		// c.Revision is the one the write committed at (Register.done): the tiles and the read scopes key on
+		// it without reading it again. A write that cannot change what a scope is made of keeps the scopes of the revision before it.
 		if !c.Batch && scopeNeutral(c.Entity) {
 			s.scopes.advance(c.Revision)
 		}

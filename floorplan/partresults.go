@@ -177,7 +177,7 @@ func (g *Register) storedParts(ctx context.Context, agencies []uuid.UUID, read p
 	if err != nil {
 		return fmt.Errorf("floorplan: stored parts: %w", err)
 	}
-	m := partMerge{ctx: ctx, g: g, ps: ps, day: day, key: PolicyKey(g.pol), totalsOnly: totalsOnly,
+	m := partMerge{ctx: ctx, g: g, ps: ps, batch: partBatch{ps: ps}, day: day, key: PolicyKey(g.pol), totalsOnly: totalsOnly,
 		wantNotes: read == readTotalsNotes, fn: fn}
 	for _, h := range heads {
 		if h.clean(day, m.key) {
@@ -196,7 +196,7 @@ func (g *Register) storedParts(ctx context.Context, agencies []uuid.UUID, read p
 			err = fmt.Errorf("floorplan: stored parts: EvaluateParts gave %d parts of %d", m.next, len(m.dirty))
 		}
 		if err == nil {
-			err = m.flush(ctx)
+			err = m.batch.flush(ctx)
 		}
 		if err != nil {
 			return err
@@ -211,17 +211,16 @@ type partMerge struct {
 	ctx        context.Context
 	g          *Register
 	ps         PartStore
+	batch      partBatch // the evaluated parts, stored in batches
 	day        time.Time
 	key        string
 	totalsOnly bool
 	wantNotes  bool // with totalsOnly: the notes, from the first clean part
 	fn         func(*Report) error
-	clean      []uuid.UUID  // not yet emitted, ascending
-	dirty      []PartHead   // to evaluate, ascending: EvaluateParts gives one part for each, in this order
-	next       int          // the position in dirty of the next part evaluated
-	pending    []StoredPart // evaluated, not yet stored
-	rows       int          // the findings and people of pending
-	notes      []Note       // the evaluation's notes, once a part has given them
+	clean      []uuid.UUID // not yet emitted, ascending
+	dirty      []PartHead  // to evaluate, ascending: EvaluateParts gives one part for each, in this order
+	next       int         // the position in dirty of the next part evaluated
+	notes      []Note      // the evaluation's notes, once a part has given them
 }
 
 // evaluated stores (in batches) and emits an evaluated part, after the clean parts before it.
@@ -237,13 +236,8 @@ func (m *partMerge) evaluated(p *Report) error {
 	if err := m.emitClean(m.ctx, h.AgencyID, false); err != nil {
 		return err
 	}
-	m.pending = append(m.pending, StoredPart{AgencyID: h.AgencyID, AsOf: m.day, Mark: h.Current, Policy: m.key,
-		Notes: p.Notes, Findings: p.Findings, People: p.People, Totals: p.Agencies, Rooms: Named(p)})
-	m.rows += len(p.Findings) + len(p.People)
-	if len(m.pending) >= partsFlush || m.rows >= partsFlushRows {
-		if err := m.flush(m.ctx); err != nil {
-			return err
-		}
+	if err := m.batch.add(m.ctx, storedPart(p, h.AgencyID, m.day, h.Current, m.key)); err != nil {
+		return err
 	}
 	if m.notes == nil {
 		m.notes = p.Notes
@@ -251,17 +245,40 @@ func (m *partMerge) evaluated(p *Report) error {
 	return m.fn(bare(p))
 }
 
-// flush writes the pending parts.
-func (m *partMerge) flush(ctx context.Context) error {
-	if len(m.pending) == 0 {
+// partBatch holds evaluated parts until a batch of them is written (PutParts): partsFlush parts, or
+// partsFlushRows findings and people beyond the first part.
+type partBatch struct {
+	ps      PartStore
+	pending []StoredPart
+	rows    int // the findings and people of pending
+}
+
+// add holds sp, writing the batch when it is full.
+func (b *partBatch) add(ctx context.Context, sp StoredPart) error {
+	b.pending = append(b.pending, sp)
+	if b.rows += len(sp.Findings) + len(sp.People); len(b.pending) >= partsFlush || b.rows >= partsFlushRows {
+		return b.flush(ctx)
+	}
+	return nil
+}
+
+// flush writes the parts held.
+func (b *partBatch) flush(ctx context.Context) error {
+	if len(b.pending) == 0 {
 		return nil
 	}
-	if err := m.ps.PutParts(ctx, m.pending); err != nil {
+	if err := b.ps.PutParts(ctx, b.pending); err != nil {
 		return fmt.Errorf("floorplan: store parts: %w", err)
 	}
-	clear(m.pending) // the parts handed to fn are fn's: not kept here
-	m.pending, m.rows = m.pending[:0], 0
+	clear(b.pending) // the parts handed on are their readers': not kept here
+	b.pending, b.rows = b.pending[:0], 0
 	return nil
+}
+
+// storedPart is evaluated part p as the store keeps it: agency id's, of day, at mark, under policy key.
+func storedPart(p *Report, id uuid.UUID, day time.Time, mark PartMark, key string) StoredPart {
+	return StoredPart{AgencyID: id, AsOf: day, Mark: mark, Policy: key, Notes: p.Notes, Findings: p.Findings,
+		People: p.People, Totals: p.Agencies, Rooms: Named(p)}
 }
 
 // emitClean reads and emits the clean parts before id (all of them with all), partsRead (or

@@ -294,17 +294,7 @@ func (g *Register) UpdateSite(ctx context.Context, s *Site) (Changes, error) {
 		if err := c.Validate(); err != nil {
 			return err
 		}
-		reg, err := ReadRegistration(ctx, tx, old)
-		if err != nil {
-			return err
-		}
-		if err := checkStateChange(reg, c); err != nil {
-			return err
-		}
-		if err := tx.UpdateSite(ctx, s); err != nil {
-			return err
-		}
-		return tx.AddRegistrationChange(ctx, &c)
+		return changeState(ctx, tx, old, s, &c)
 	})
 	if err != nil {
 		return Changes{}, err

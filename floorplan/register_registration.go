@@ -38,23 +38,31 @@ func (g *Register) SetRegistration(ctx context.Context, c *RegistrationChange) (
 		if err != nil {
 			return err
 		}
-		reg, err := ReadRegistration(ctx, tx, site)
-		if err != nil {
-			return err
-		}
-		if err := checkStateChange(reg, *c); err != nil {
-			return err
-		}
-		site.Ownership = c.State
-		if err := tx.UpdateSite(WithReason(WithEffective(ctx, c.Effective), c.Reason), &site); err != nil {
-			return err
-		}
-		return tx.AddRegistrationChange(ctx, c)
+		next := site
+		next.Ownership = c.State
+		return changeState(ctx, tx, site, &next, c)
 	})
 	if err != nil {
 		return Changes{}, err
 	}
 	return g.done(ctx, Changes{})
+}
+
+// changeState writes site (old as stored) with its registration state changed as c says, through tx: the
+// change checked against the registration (checkStateChange), the site written effective c's day for c's
+// reason, and c added to the state's history. SetRegistration and UpdateSite both change a state so.
+func changeState(ctx context.Context, tx Store, old Site, site *Site, c *RegistrationChange) error {
+	reg, err := ReadRegistration(ctx, tx, old)
+	if err != nil {
+		return err
+	}
+	if err := checkStateChange(reg, *c); err != nil {
+		return err
+	}
+	if err := tx.UpdateSite(WithReason(WithEffective(ctx, c.Effective), c.Reason), site); err != nil {
+		return err
+	}
+	return tx.AddRegistrationChange(ctx, c)
 }
 
 // checkStateChange checks c against the registration it changes.

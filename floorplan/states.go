@@ -167,7 +167,7 @@ func (g *Register) recomputeStates(ctx context.Context, tx Store, day time.Time)
 	if err != nil {
 		return err
 	}
-	if err := keep.flush(ctx); err != nil {
+	if err := keep.batch.flush(ctx); err != nil {
 		return err
 	}
 	if err := ss.PutRoomStates(ctx, states); err != nil {
@@ -180,13 +180,11 @@ func (g *Register) recomputeStates(ctx context.Context, tx Store, day time.Time)
 // after the states' recomputation (gen, midnight) reads them instead of evaluating the register again.
 // Its zero value, for another day or a store that keeps no parts, keeps nothing.
 type partKeeper struct {
-	ps      PartStore
-	day     time.Time
-	key     string
-	heads   map[uuid.UUID]PartMark // the counters read before the evaluation's reads
-	pending []StoredPart
-	rows    int
-	seen    int // parts added so far
+	batch partBatch // batch.ps nil: keep nothing
+	day   time.Time
+	key   string
+	heads map[uuid.UUID]PartMark // the counters read before the evaluation's reads
+	seen  int                    // parts added so far
 }
 
 // partKeeper returns the keeper of the parts of an evaluation of day through tx.
@@ -199,7 +197,7 @@ func (g *Register) partKeeper(ctx context.Context, tx Store, day time.Time) (*pa
 	if err != nil {
 		return nil, fmt.Errorf("floorplan: stored parts: %w", err)
 	}
-	k := &partKeeper{ps: ps, day: day, key: PolicyKey(g.pol), heads: make(map[uuid.UUID]PartMark, len(heads))}
+	k := &partKeeper{batch: partBatch{ps: ps}, day: day, key: PolicyKey(g.pol), heads: make(map[uuid.UUID]PartMark, len(heads))}
 	for _, h := range heads {
 		k.heads[h.AgencyID] = h.Current
 	}
@@ -208,7 +206,7 @@ func (g *Register) partKeeper(ctx context.Context, tx Store, day time.Time) (*pa
 
 // add keeps part p (of an agency whose counters were read), writing in batches as StoredParts does.
 func (k *partKeeper) add(ctx context.Context, p *Report) error {
-	if k.ps == nil {
+	if k.batch.ps == nil {
 		return nil
 	}
 	// The parts come by ascending agency id, uuid.Nil's first: a later part that names no agency (an
@@ -220,25 +218,7 @@ func (k *partKeeper) add(ctx context.Context, p *Report) error {
 	if !ok || (id == uuid.Nil) != first {
 		return nil
 	}
-	k.pending = append(k.pending, StoredPart{AgencyID: id, AsOf: k.day, Mark: mark, Policy: k.key,
-		Notes: p.Notes, Findings: p.Findings, People: p.People, Totals: p.Agencies, Rooms: Named(p)})
-	if k.rows += len(p.Findings) + len(p.People); len(k.pending) >= partsFlush || k.rows >= partsFlushRows {
-		return k.flush(ctx)
-	}
-	return nil
-}
-
-// flush writes the pending parts.
-func (k *partKeeper) flush(ctx context.Context) error {
-	if len(k.pending) == 0 {
-		return nil
-	}
-	if err := k.ps.PutParts(ctx, k.pending); err != nil {
-		return fmt.Errorf("floorplan: store parts: %w", err)
-	}
-	clear(k.pending)
-	k.pending, k.rows = k.pending[:0], 0
-	return nil
+	return k.batch.add(ctx, storedPart(p, id, k.day, mark, k.key))
 }
 
 // appendStates appends the states of rooms, results of an evaluation of day, to states.

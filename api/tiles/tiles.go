@@ -262,13 +262,19 @@ func (h *Handler) adapt(fn func(http.ResponseWriter, *http.Request) error) http.
 // (and after the status source has been invalidated, for rooms): no tile drawn from older data is
 // served afterwards. Unknown layers are ignored.
 func (h *Handler) Invalidate(layer floorplan.Layer) {
-	g, ok := h.gens[layer]
-	if !ok {
-		return
+	if h.drop(layer) {
+		h.revs.expire()
 	}
-	g.Add(1)
-	h.revs.expire()
-	h.cache.dropLayer(layer)
+}
+
+// drop forgets every cached tile of layer (a new generation); false for an unknown layer.
+func (h *Handler) drop(layer floorplan.Layer) bool {
+	g, ok := h.gens[layer]
+	if ok {
+		g.Add(1)
+		h.cache.dropLayer(layer)
+	}
+	return ok
 }
 
 // Revision returns the register's revision as the tiles' cache keys read it, at most once per
@@ -278,19 +284,12 @@ func (h *Handler) Revision(ctx context.Context, read func(context.Context) (int6
 	return h.revs.get(ctx, read)
 }
 
-// Changed forgets the revision kept after a write made through this server, whatever it touched: the
-// next Revision reads it again.
-func (h *Handler) Changed() { h.revs.expire() }
-
-// Committed is Changed and Invalidate of layers for a write through this server that committed at
-// revision rev, which becomes the revision kept (or stays, when a later one is): the next tile keys on it
-// without reading it again.
+// Committed follows a write through this server that committed at revision rev: the cached tiles of
+// layers are forgotten (as Invalidate does) and rev becomes the revision kept (or a later one stays), so
+// that the next tile keys on it without reading it again.
 func (h *Handler) Committed(rev int64, layers ...floorplan.Layer) {
 	for _, l := range layers {
-		if g, ok := h.gens[l]; ok {
-			g.Add(1)
-			h.cache.dropLayer(l)
-		}
+		h.drop(l)
 	}
 	h.revs.saw(rev)
 }
