@@ -31,6 +31,13 @@ type ActionInput struct {
 	Action      AppAction
 	Comment     string
 	DocumentIDs []uuid.UUID
+	// OverrideReason is the reason recorded when approving an allocation whose scenario creates an
+	// over-standard finding (application_scenario.go).
+	OverrideReason string
+	// Cost is the maintenance's final cost in yuan, given when closing its acceptance (application_results.go).
+	Cost *float64
+	// Result is what a disposal came to, given when its handling is handed over (application_results.go).
+	Result *DisposalResult
 }
 
 // procedures returns the procedures in force (WithProcedures; default the built-in ones).
@@ -150,10 +157,21 @@ func (g *Register) ActOnApplication(ctx context.Context, id uuid.UUID, in Action
 		}
 		a.Due[next] = DayOf(now).AddDate(0, 0, ns.DueDays)
 	}
-	if err := g.store.UpdateApplication(ctx, &a); err != nil {
+	prep, err := g.prepareEffects(ctx, &a, step, in)
+	if err != nil {
 		return a, Changes{}, err
 	}
-	c, err := g.done(ctx, Changes{Entity: EntityApplication})
+	c := Changes{Entity: EntityApplication}
+	err = g.store.InTx(ctx, func(tx Store) error {
+		if err := prep.run(ctx, tx, &a, &c); err != nil {
+			return err
+		}
+		return tx.UpdateApplication(ctx, &a)
+	})
+	if err != nil {
+		return a, Changes{}, err
+	}
+	c, err = g.done(ctx, c)
 	return a, c, err
 }
 

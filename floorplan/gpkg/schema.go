@@ -54,7 +54,10 @@ const (
 //	16: the agency of a sub-ledger's entry, ledger_entries.agency_id (sqlMigrateV16, ledger.go).
 //	17: the online handling's applications (sqlMigrateV17, applications.go).
 //	18: the usage certificates, certificates (sqlMigrateV18, certificates.go).
-const schemaVersion = 18
+//	19: the in-app notices (sqlMigrateV19, notices.go).
+//	20: the applications' history (sqlMigrateV20, apphistory.go).
+//	21: the inspections (sqlMigrateV21, inspections.go).
+const schemaVersion = 21
 
 // schemaDefinition marks a file as an officemap register in gpkg_extensions (extension
 // officemap_register); the version is in officemap_schema. A file of version 1 carries
@@ -371,6 +374,9 @@ var migrations = []func(ctx context.Context, q querier) error{
 	execStep(sqlMigrateV16),     // the agency of a sub-ledger's entry (ledger.go)
 	execStep(sqlMigrateV17),     // the online handling's applications (applications.go)
 	execStep(sqlMigrateV18),     // the usage certificates (certificates.go)
+	execStep(sqlMigrateV19),     // the in-app notices (notices.go)
+	execStep(sqlMigrateV20),     // the applications' history (apphistory.go)
+	execStep(sqlMigrateV21),     // the inspections (inspections.go)
 }
 
 // execStep returns the migration step that runs stmts.
@@ -793,7 +799,13 @@ var sqlSchema = sqlRegister + `
 -- The online handling's applications (schema version 17) -----------------------------------------------------
 ` + sqlMigrateV17 + `
 -- The usage certificates (schema version 18) --------------------------------------------------------------------
-` + sqlMigrateV18
+` + sqlMigrateV18 + `
+-- The in-app notices (schema version 19) ---------------------------------------------------------------------
+` + sqlMigrateV19 + `
+-- The applications' history (schema version 20) ---------------------------------------------------------------
+` + sqlMigrateV20 + `
+-- The inspections (schema version 21) --------------------------------------------------------------------------
+` + sqlMigrateV21
 
 // sqlRTreeIndex is the gpkg_rtree_index extension of the geometry column geom of the feature table <t>:
 // the R-tree rtree_<t>_geom and the triggers that keep it in step with the table, as OGC 12-128r19 Annex
