@@ -35,8 +35,12 @@ func certificateRoutes() []accountRoute {
 			summary: "Issue a usage certificate (分配使用凭证) to an agency for rooms allocated to it now (a room that is not is 422 naming it); application_id is optional",
 			body:    "CertificateIssue", status: 201, result: "Certificate"}},
 		{(*Server).listCertificates, read, opDoc{method: "GET", path: v1 + "/certificates", tag: "certificates",
-			summary: "The usage certificates of the agencies the caller sees, newest first, each with whether it is valid now",
-			query:   []paramDoc{q("agency_id", paramDoc{"", "only this agency's", uuidSchema()})}, result: arrayOf("Certificate")}},
+			summary: "The certificate register: the usage certificates of the agencies the caller sees, newest first, each with whether it is valid now; searched by q (number, agency, room number or building, application), narrowed by valid, exported as CSV or XLSX (format, lang)",
+			query: []paramDoc{q("agency_id", paramDoc{"", "only this agency's", uuidSchema()}),
+				q("q", str("text in the number, the agency's name, a room's number or building, or the application id")),
+				q("valid", paramDoc{"", "true: only those valid now; false: only those not", map[string]any{"type": "string", "enum": []string{"true", "false"}}}),
+				q("format", paramDoc{"", "json (default), csv or xlsx", map[string]any{"type": "string", "enum": []string{"json", "csv", "xlsx"}}}),
+				q("lang", paramDoc{"", "zh (default) or en: the export's headers", map[string]any{"type": "string", "enum": []string{"zh", "en"}}})}, result: arrayOf("Certificate")}},
 		{(*Server).certificatePDF, read, opDoc{method: "GET", path: v1 + "/certificates/{id}.pdf", tag: "certificates",
 			summary: "The certificate as an A4 PDF: title, number, agency, rooms and usable areas, total, issue date and the QR code of its verification page",
 			query:   id, result: map[string]any{"type": "string", "format": "binary"}, resultType: "application/pdf"}},
@@ -201,6 +205,10 @@ func (s *Server) listCertificates(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	query, err := readCertificateQuery(r)
+	if err != nil {
+		return err
+	}
 	ctx := r.Context()
 	list, err := s.store.Certificates(ctx, floorplan.CertificateFilter{AgencyID: agency})
 	if err != nil {
@@ -219,7 +227,12 @@ func (s *Server) listCertificates(w http.ResponseWriter, r *http.Request) error 
 		if err != nil {
 			return err
 		}
-		out = append(out, s.certificateOut(r, c, v))
+		if o := s.certificateOut(r, c, v); query.matches(o) {
+			out = append(out, o)
+		}
+	}
+	if query.format != "json" {
+		return writeCertificateRegister(w, out, query)
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
