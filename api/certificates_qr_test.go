@@ -2,80 +2,98 @@ package api_test
 
 import (
 	"bytes"
-	"encoding/binary"
-	"hash/crc32"
-	"image"
 	"image/png"
-	"regexp"
-	"strconv"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
-// pdfImage returns the first image of a PDF that officemap wrote: an RGB image embedded from a PNG (fpdf
-// keeps the PNG's compressed rows as the stream, FlateDecode with the PNG predictors), read back by
-// wrapping the stream in a PNG file again and decoding that with image/png.
-func pdfImage(t *testing.T, pdf []byte) image.Image {
+// PDFs are read back by independent readers: poppler-utils (pdftotext, pdffonts, pdftoppm) and a QR
+// decoder (gozxing) on the pages as pdftoppm rasterises them.
+
+// poppler returns the path of a poppler-utils command: the test fails without it in CI (CI=true) and
+// skips elsewhere.
+func poppler(t *testing.T, name string) string {
 	t.Helper()
-	m := regexp.MustCompile(`(?s)/Subtype /Image\s*/Width (\d+)\s*/Height (\d+)\s*/ColorSpace /DeviceRGB\s*/BitsPerComponent 8.*?/Length (\d+)>>\s*stream\r?\n`).
-		FindSubmatchIndex(pdf)
-	if m == nil {
-		t.Fatal("the PDF has no RGB image")
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI needs %s (apt-get install poppler-utils): %v", name, err)
+		}
+		t.Skipf("%s is not installed (poppler-utils)", name)
 	}
-	num := func(i int) int {
-		n, err := strconv.Atoi(string(pdf[m[2*i]:m[2*i+1]]))
+	return p
+}
+
+// writePDF writes pdf to a file of the test's and returns its path.
+func writePDF(t *testing.T, pdf []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// popplerRun runs a poppler command with args and returns its standard output.
+func popplerRun(t *testing.T, name string, args ...string) []byte {
+	t.Helper()
+	cmd := exec.Command(poppler(t, name), args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s %v: %v\n%s", name, args, err, stderr.String())
+	}
+	return out
+}
+
+// pdfText is the text of pdf as `pdftotext -layout` reads it.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	return string(popplerRun(t, "pdftotext", "-layout", writePDF(t, pdf), "-"))
+}
+
+// pdfFonts is the font table `pdffonts` prints for pdf.
+func pdfFonts(t *testing.T, pdf []byte) string {
+	t.Helper()
+	return string(popplerRun(t, "pdffonts", writePDF(t, pdf)))
+}
+
+// pdfQR rasterises every page of pdf at 150 dpi (`pdftoppm -r 150 -png`) and returns the text of the
+// first QR code found, page by page.
+func pdfQR(t *testing.T, pdf []byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	popplerRun(t, "pdftoppm", "-r", "150", "-png", writePDF(t, pdf), filepath.Join(dir, "page"))
+	pages, err := filepath.Glob(filepath.Join(dir, "page-*.png"))
+	if err != nil || len(pages) == 0 {
+		t.Fatalf("pdftoppm wrote no pages (%v)", err)
+	}
+	sort.Strings(pages)
+	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
+	for _, p := range pages {
+		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return n
+		im, err := png.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", filepath.Base(p), err)
+		}
+		bmp, err := gozxing.NewBinaryBitmapFromImage(im)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err := qrcode.NewQRCodeReader().Decode(bmp, hints); err == nil {
+			return res.GetText()
+		}
 	}
-	w, h, n := num(1), num(2), num(3)
-	if m[1]+n > len(pdf) {
-		t.Fatalf("image stream of %d bytes runs past the PDF's end", n)
-	}
-	var out bytes.Buffer
-	out.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(kind string, data []byte) {
-		binary.Write(&out, binary.BigEndian, uint32(len(data)))
-		crc := crc32.NewIEEE()
-		crc.Write([]byte(kind))
-		crc.Write(data)
-		out.WriteString(kind)
-		out.Write(data)
-		binary.Write(&out, binary.BigEndian, crc.Sum32())
-	}
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
-	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
-	ihdr[8], ihdr[9] = 8, 2 // 8 bits, RGB
-	chunk("IHDR", ihdr)
-	chunk("IDAT", pdf[m[1]:m[1]+n])
-	chunk("IEND", nil)
-	im, err := png.Decode(&out)
-	if err != nil {
-		t.Fatalf("the PDF's image does not decode: %v", err)
-	}
-	return im
-}
-
-// decodeQR reads the QR code in the part r of im.
-func decodeQR(t *testing.T, im image.Image, r image.Rectangle) string {
-	t.Helper()
-	sub, ok := im.(interface {
-		SubImage(image.Rectangle) image.Image
-	})
-	if !ok {
-		t.Fatalf("image %T cannot be cropped", im)
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(sub.SubImage(r))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("no QR code found: %v", err)
-	}
-	return res.GetText()
+	t.Fatalf("no QR code on any of the %d pages", len(pages))
+	return ""
 }

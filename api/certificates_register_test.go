@@ -31,7 +31,7 @@ func TestCertificateRegister(t *testing.T) {
 
 	ids := func(query string) []uuid.UUID {
 		var list []certificateOut
-		boss.do("GET", "/api/v1/certificates"+query, nil).expect(t, 200).decode(t, &list)
+		boss.do("GET", "/api/v1/certificates?agency_id="+s.a.String()+query, nil).expect(t, 200).decode(t, &list)
 		out := make([]uuid.UUID, len(list))
 		for i, c := range list {
 			out[i] = c.ID
@@ -43,11 +43,11 @@ func TestCertificateRegister(t *testing.T) {
 		want  []uuid.UUID
 	}{
 		{"", []uuid.UUID{two.ID, one.ID}},
-		{"?q=" + strings.ToLower(one.Number), []uuid.UUID{one.ID}},
-		{"?q=R2" + s.numberA, []uuid.UUID{two.ID}},
-		{"?valid=true", []uuid.UUID{one.ID}},
-		{"?valid=false", []uuid.UUID{two.ID}},
-		{"?q=nothing-like-this", []uuid.UUID{}},
+		{"&q=" + strings.ToLower(one.Number), []uuid.UUID{one.ID}},
+		{"&q=R2" + s.numberA, []uuid.UUID{two.ID}},
+		{"&valid=true", []uuid.UUID{one.ID}},
+		{"&valid=false", []uuid.UUID{two.ID}},
+		{"&q=nothing-like-this", []uuid.UUID{}},
 	} {
 		if got := ids(c.query); !slices.Equal(got, c.want) {
 			t.Errorf("GET /api/v1/certificates%s: %v; want %v", c.query, got, c.want)
@@ -57,7 +57,7 @@ func TestCertificateRegister(t *testing.T) {
 	boss.do("GET", "/api/v1/certificates?format=pdf", nil).expectError(t, 400, "bad_request")
 
 	// CSV: a byte-order mark, the header, one row a certificate with its validity.
-	csv := boss.do("GET", "/api/v1/certificates?format=csv", nil).expect(t, 200)
+	csv := boss.do("GET", "/api/v1/certificates?format=csv&agency_id="+s.a.String(), nil).expect(t, 200)
 	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(string(csv.body), "\uFEFF")), "\n")
 	if !bytes.HasPrefix(csv.body, []byte("\uFEFF")) || len(lines) != 3 || !strings.HasPrefix(lines[0], "凭证编号,使用单位") {
 		t.Fatalf("CSV:\n%s", csv.body)
@@ -67,7 +67,7 @@ func TestCertificateRegister(t *testing.T) {
 	}
 
 	// XLSX: the same rows, in English on request.
-	x := boss.do("GET", "/api/v1/certificates?format=xlsx&lang=en&valid=true", nil).expect(t, 200)
+	x := boss.do("GET", "/api/v1/certificates?format=xlsx&lang=en&valid=true&agency_id="+s.a.String(), nil).expect(t, 200)
 	wb, err := excelize.OpenReader(bytes.NewReader(x.body))
 	if err != nil {
 		t.Fatal(err)
@@ -88,5 +88,31 @@ func TestCertificateRegister(t *testing.T) {
 	}
 	if body := mB.do("GET", "/api/v1/certificates?format=csv", nil).expect(t, 200).body; bytes.Contains(body, []byte(one.Number)) {
 		t.Errorf("agency B's manager's export holds A's certificate:\n%s", body)
+	}
+}
+
+// TestVerifyRateLimited: the public verification answers a burst from one address, then refuses it with
+// 429 rate_limited and Retry-After.
+func TestVerifyRateLimited(t *testing.T) {
+	s := newScopeEnv(t)
+	anon := s.e.anonymous()
+	code := "/verify/AAAAAAAAAAAAAAAAAAAAAAAAAA"
+	limited := 0
+	for i := 0; i < 60; i++ {
+		res := anon.do("GET", code, nil, "Accept", "application/json")
+		switch {
+		case res.status == 429:
+			limited++
+			if res.header.Get("Retry-After") == "" {
+				t.Fatalf("429 without Retry-After")
+			}
+		case res.status != 404:
+			t.Fatalf("verification %d: %d", i, res.status)
+		case limited > 0:
+			t.Fatalf("verification %d answered after being limited (no time passed)", i)
+		}
+	}
+	if limited == 0 || limited > 45 {
+		t.Errorf("%d of 60 verifications limited; want the burst answered and the rest limited", limited)
 	}
 }

@@ -34,10 +34,25 @@ type publicCertificateJSON struct {
 	Revoked     bool                  `json:"revoked"`
 }
 
+// The public verification's rate per client address: a person checking certificates by hand stays far
+// below it; a script walking codes is slowed to a crawl (codes are 128 random bits in any case).
+const (
+	verifyPerMinute = 30
+	verifyBurst     = 20
+)
+
+// errVerifyLimited refuses a client that verifies too often.
+var errVerifyLimited = fixed(http.StatusTooManyRequests, "rate_limited",
+	"too many verifications from your address; wait a minute", "验证过于频繁，请一分钟后再试")
+
 // verifyCertificate serves GET /verify/{code}.
 func (s *Server) verifyCertificate(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Robots-Tag", "noindex")
+	if !s.verifyLimit.Allow(s.clientAddr(r), s.now()) {
+		w.Header().Set("Retry-After", "60")
+		return errVerifyLimited(nil)
+	}
 	wantsJSON := strings.Contains(r.Header.Get("Accept"), "application/json")
 	en := verifyInEnglish(r)
 	code := mux.Vars(r)["code"]

@@ -158,6 +158,7 @@ type Server struct {
 
 	fontsOnce sync.Once
 	fonts     *render.Fonts
+	pdfFonts  pdfFontCache // the font PDFs embed (pdffont.go)
 
 	exportGeoPackageTo exports.GeoPackageWriter // Deps.ExportGeoPackage
 
@@ -168,6 +169,8 @@ type Server struct {
 	scopes   scopeCache           // the callers' scopes at the register's revision
 
 	imports, exports, renders, reports *gate // heavy work (Config.Heavy)
+
+	verifyLimit *identity.RateLimiter // the public certificate verification, per client address
 }
 
 // NewServer returns the server for cfg and deps. It panics when a required dependency is missing, a
@@ -185,7 +188,8 @@ func NewServer(cfg Config, deps Deps) *Server {
 		reg = NewRegister(deps.Store, deps.Identity)
 	}
 	s := &Server{cfg: cfg, store: deps.Store, register: reg, assessor: deps.Assessor, log: deps.Logger, fonts: deps.Fonts,
-		exportGeoPackageTo: deps.ExportGeoPackage, identity: deps.Identity, clock: deps.Now}
+		exportGeoPackageTo: deps.ExportGeoPackage, identity: deps.Identity, clock: deps.Now,
+		verifyLimit: identity.NewRateLimiter(verifyPerMinute, verifyBurst, 100_000)}
 	h := cfg.Heavy
 	s.imports, s.exports = newGate("imports", h.Imports, h.QueueWait), newGate("exports", h.Exports, h.QueueWait)
 	s.renders, s.reports = newGate("plan renders", h.Renders, h.QueueWait), newGate("reports", h.Reports, h.QueueWait)

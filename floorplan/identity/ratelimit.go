@@ -98,3 +98,19 @@ func addrKey(addr string) string {
 	}
 	return ip.String()
 }
+
+// RateLimiter is a token bucket per client address (an IPv6 client's /64), in memory and bounded, for
+// anonymous routes other than the sign-in (e.g. the public verification of certificates).
+type RateLimiter struct{ l *limiter }
+
+// NewRateLimiter allows perMinute requests a minute per address after a burst of burst, remembering at
+// most max addresses.
+func NewRateLimiter(perMinute, burst, max int) *RateLimiter {
+	return &RateLimiter{l: newLimiter(perMinute, burst, max)}
+}
+
+// Allow takes a token from addr's bucket at now; false when it has none.
+func (r *RateLimiter) Allow(addr string, now time.Time) bool {
+	ok, _ := r.l.allow(addr, now)
+	return ok
+}
