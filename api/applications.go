@@ -26,6 +26,8 @@ type applicationJSON struct {
 	Overdue bool     `json:"overdue"`
 	Role    string   `json:"role,omitempty"`    // who acts at the current step
 	Allowed []string `json:"allowed,omitempty"` // the actions the current step allows
+	// Scenario says whether an allocation carries a scenario (GET …/scenario, application_scenario.go).
+	Scenario bool `json:"scenario"`
 }
 
 // applicationIn is the body of POST /api/v1/applications.
@@ -41,6 +43,11 @@ type actionIn struct {
 	Action      floorplan.AppAction `json:"action" enum:"submit,return,reject,approve,hand_over,close"`
 	Comment     string              `json:"comment"`
 	DocumentIDs []uuid.UUID         `json:"document_ids"`
+	// OverrideReason is why an allocation's scenario may create an over-standard finding (approve).
+	OverrideReason string `json:"override_reason"`
+	// Cost closes a maintenance (yuan), Result hands over a disposal (floorplan/application_results.go).
+	Cost   *float64                  `json:"cost"`
+	Result *floorplan.DisposalResult `json:"result"`
 }
 
 type applicationsJSON struct {
@@ -49,7 +56,7 @@ type applicationsJSON struct {
 
 // applicationOut is a on the wire as of now.
 func (s *Server) applicationOut(a floorplan.Application, now time.Time) applicationJSON {
-	out := applicationJSON{Application: a, Overdue: a.Overdue(now)}
+	out := applicationJSON{Application: a, Overdue: a.Overdue(now), Scenario: a.Scenario != nil}
 	if p, ok := s.register.Procedures().Of(a.Kind); ok {
 		if st, ok := p.Step(a.State); ok {
 			out.Role, out.Allowed = st.Role, st.Allowed()
@@ -167,9 +174,9 @@ func (s *Server) actOnApplication(w http.ResponseWriter, r *http.Request) error 
 	}
 	id, _ := pathID(r, "id")
 	a, _, err := s.register.ActOnApplication(r.Context(), id, floorplan.ActionInput{Action: in.Action, Comment: in.Comment,
-		DocumentIDs: in.DocumentIDs})
+		DocumentIDs: in.DocumentIDs, OverrideReason: in.OverrideReason, Cost: in.Cost, Result: in.Result})
 	if err != nil {
-		return stepError(about("application", err))
+		return stepError(about("application", scenarioActionError(err)))
 	}
 	return writeJSON(w, http.StatusOK, s.applicationOut(a, time.Now()))
 }

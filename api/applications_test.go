@@ -56,7 +56,7 @@ func TestApplicationAllocation(t *testing.T) {
 	var list struct {
 		Applications []applicationOut `json:"applications"`
 	}
-	boss.do("GET", "/api/v1/applications", nil).expect(t, 200).decode(t, &list)
+	boss.do("GET", "/api/v1/applications?agency_id="+s.a.String(), nil).expect(t, 200).decode(t, &list)
 	if len(list.Applications) != 0 {
 		t.Fatalf("bad input wrote %d applications", len(list.Applications))
 	}
@@ -98,6 +98,16 @@ func TestApplicationAllocation(t *testing.T) {
 		t.Fatalf("after return: %s, want draft", a.State)
 	}
 	act(m, "submit").expect(t, 200)
+	// The bureau proposes the allocation: a vacant room of its own given to A (approval applies it).
+	spare := agencyRoom(t, boss, s.f, "S"+s.numberA, uuid.Nil, rect(0, 10, 4, 14))
+	var room struct {
+		Properties struct {
+			Version int64 `json:"version"`
+		} `json:"properties"`
+	}
+	boss.do("GET", "/api/v1/rooms/"+spare.String(), nil).expect(t, 200).decode(t, &room)
+	boss.do("PUT", path+"/scenario", map[string]any{"changes": []any{map[string]any{"op": "set_agency", "room_id": spare,
+		"room_version": room.Properties.Version, "agency_id": s.a}}}).expect(t, 200)
 	act(boss, "submit").expect(t, 200).decode(t, &a)
 	if a.State != "approval" || a.Role != "approver" {
 		t.Fatalf("after review: %+v, want approval by the approver", a)
@@ -116,10 +126,10 @@ func TestApplicationAllocation(t *testing.T) {
 	}
 	act(planner, "hand_over").expect(t, 200)
 	act(boss, "close").expect(t, 200).decode(t, &a)
-	if a.State != "closed" || len(a.Actions) != 7 {
-		t.Fatalf("closed: %+v, want closed after 7 actions", a)
+	if a.State != "closed" || len(a.Actions) != 8 {
+		t.Fatalf("closed: %+v, want closed after 8 actions", a)
 	}
-	want := []string{"submit/agency_manager", "return/bureau_admin", "submit/agency_manager", "submit/bureau_admin",
+	want := []string{"submit/agency_manager", "return/bureau_admin", "submit/agency_manager", "propose/bureau_admin", "submit/bureau_admin",
 		"approve/approver", "hand_over/planner", "close/bureau_admin"}
 	for i, x := range a.Actions {
 		if got := x.Action + "/" + x.Role; got != want[i] {
@@ -140,8 +150,8 @@ func TestApplicationAllocation(t *testing.T) {
 			n++
 		}
 	}
-	if n != 7 {
-		t.Errorf("%d actions of the application in the audit log, want 7", n)
+	if n != 8 {
+		t.Errorf("%d actions of the application in the audit log, want 8", n)
 	}
 	if len(s.e.auditLog(identity.AuditFilter{Action: "write.application.create"})) != 1 {
 		t.Errorf("the filing is not in the audit log once")

@@ -110,6 +110,9 @@ func routeRules() map[string]routeRule {
 	maps.Copy(rules, propertiesRouteRules())   // the property register's import, every property's archive (api/properties.go)
 	// Usage certificates; GET /verify/{code} is anonymous (api/certificates.go).
 	maps.Copy(rules, rulesOf(certificateRoutes()))
+	// The inspections; the hook checks each change's role (api/inspections.go).
+	maps.Copy(rules, rulesOf(inspectionRoutes()))
+	maps.Copy(rules, rulesOf(inboxRoutes())) // every signed-in user's own inbox and notices (api/inbox.go)
 	collection := func(path string, write routeRule, methods ...string) {
 		for _, m := range methods {
 			method, sub, _ := strings.Cut(m, " ")
@@ -198,6 +201,8 @@ func applicationRouteRules() map[string]routeRule {
 		"GET " + v1 + "/applications/{id}":          read,
 		"POST " + v1 + "/applications":              read,
 		"POST " + v1 + "/applications/{id}/actions": read,
+		"PUT " + v1 + "/applications/{id}/scenario": read,
+		"GET " + v1 + "/applications/{id}/scenario": read,
 		"POST " + v1 + "/applications/recoveries":   audited(may(identity.ActionWriteRegister), "applications.recoveries"),
 	}
 }

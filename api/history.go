@@ -17,7 +17,7 @@ var historyEntities = []struct {
 }{
 	{"sites", floorplan.EntitySite}, {"buildings", floorplan.EntityBuilding}, {"floors", floorplan.EntityFloor},
 	{"rooms", floorplan.EntityRoom}, {"agencies", floorplan.EntityAgency}, {"people", floorplan.EntityPerson},
-	{"assignments", floorplan.EntityAssignment},
+	{"assignments", floorplan.EntityAssignment}, {"applications", floorplan.EntityApplication},
 }
 
 // historyHandler serves GET /api/v1/{segment}/{id}/history: every recorded change of one record, oldest
@@ -88,6 +88,8 @@ func (s *Server) historyVisible(ctx context.Context, entity floorplan.Entity, id
 		return sc.agency(img.AgencyID), nil
 	case floorplan.EntityAssignment:
 		return s.assignmentVisible(ctx, sc)(floorplan.Assignment{PersonID: img.PersonID, RoomID: img.RoomID})
+	case floorplan.EntityApplication: // as GET /api/v1/applications/{id}: where its agency is
+		return sc.agency(img.AgencyID), nil
 	}
 	return false, nil
 }

@@ -177,6 +177,8 @@ func operations(withApp, withIdentity bool) []opDoc {
 		{method: "POST", path: v1 + "/applications", tag: "applications", summary: "File an application at its procedure's first step, by a caller holding that step's role where the agency is (else 403). The fields its kind needs are required (422 naming the field); a second office must be smaller than the person's standard", body: "ApplicationNew", status: 201, result: "Application"},
 		{method: "GET", path: v1 + "/applications/{id}", tag: "applications", summary: "One application with its fields, its trail of actions (action, step, actor, role, comment, documents, time) and each step's due date; 404 outside the caller's scope", result: "Application"},
 		{method: "POST", path: v1 + "/applications/{id}/actions", tag: "applications", summary: "Take an action at the current step: the caller must hold the step's role where the application is (403); an action the step does not allow is 409 naming the step and the allowed actions; a forward action without a document of a type the step needs is 422 naming it", body: "ApplicationAction", result: "Application"},
+		{method: "PUT", path: v1 + "/applications/{id}/scenario", tag: "applications", summary: "Propose an allocation's scenario (调配方案) at its review, by the bureau where the application is (the step's role, else 403; elsewhere 409): the changes as for /scenarios/evaluate (same 422/404), stored on the application (replacing an earlier one) with the trail action propose; returns the application and the evaluation. Approving the application applies it (override_reason when it creates an over-standard finding; 409 naming the records changed since), handing over issues the usage certificate", query: []paramDoc{crsParam}, body: "ApplicationScenario", result: "ApplicationScenarioResult"},
+		{method: "GET", path: v1 + "/applications/{id}/scenario", tag: "applications", summary: "An allocation's scenario as proposed, with its evaluation on today's register, or once applied its time and the evaluation at approval; 404 when it has none or the application is outside your scope", query: []paramDoc{crsParam}, result: "StoredScenario"},
 		{method: "POST", path: v1 + "/applications/recoveries", tag: "applications", summary: "Open a recovery (腾退) for each current finding not_vacated_after_leaving, not_vacated_after_merger, not_vacated_after_concurrent_post or unapproved_second_office that no open recovery covers, with the finding's legal deadline (serve does this daily)", result: "ApplicationList"},
 		{method: "GET", path: v1 + "/register/findings", tag: "ledger", summary: "The archive's findings of the properties the caller may see (an agency manager: those its agency uses): each document type the checklist expects and the archive lacks (缺档, archive.missing_document), and each failed reconciliation of the ledger (账实 ledger.title_vs_measured, 账证 ledger.book_vs_title, 账账 ledger.sub_vs_general), by property", query: []paramDoc{
 			q("site_id", paramDoc{"", "only this property's", uuidSchema()}),
@@ -255,6 +257,8 @@ func operations(withApp, withIdentity bool) []opDoc {
 	ops = append(ops, staffOperations()...)
 	ops = append(ops, staffExportOperations()...)
 	ops = append(ops, operationsOf(certificateRoutes())...)
+	ops = append(ops, operationsOf(inboxRoutes())...)
+	ops = append(ops, operationsOf(inspectionRoutes())...)
 	if withIdentity {
 		ops = append(ops, authOperations()...)
 	}
@@ -317,6 +321,19 @@ func componentSchemas() []componentSchema {
 		{name: "ApplicationList", wire: applicationsJSON{}},
 		{name: "ApplicationNew", wire: applicationIn{}},
 		{name: "ApplicationAction", wire: actionIn{}},
+		{name: "Inbox", wire: inboxJSON{}},
+		{name: "Checklist", wire: checklistJSON{}},
+		{name: "Inspection", wire: inspectionJSON{}},
+		{name: "InspectionList", wire: inspectionsJSON{}},
+		{name: "InspectionNew", wire: inspectionIn{}},
+		{name: "InspectionItem", wire: inspectionItemJSON{}},
+		{name: "InspectionItemList", wire: inspectionItemsJSON{}},
+		{name: "InspectionItemNew", wire: inspectionItemIn{}},
+		{name: "InspectionItemAction", wire: itemActionIn{}},
+		{name: "NoticeList", wire: noticesJSON{}},
+		{name: "ApplicationScenario", schema: applicationScenarioSchema()},
+		{name: "ApplicationScenarioResult", schema: applicationScenarioOutSchema()},
+		{name: "StoredScenario", schema: storedScenarioSchema()},
 		{name: "ArchiveFinding", wire: archiveFindingJSON{}},
 		{name: "Registration", wire: registrationJSON{}},
 		{name: "Certificate", wire: certificateJSON{}},

@@ -76,11 +76,15 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 	handle(http.MethodPost, v1+"/applications/recoveries", s.openRecoveries)
 	collection(v1+"/applications", collectionRoutes{list: s.listApplications, create: s.createApplication, get: s.getApplication})
 	handle(http.MethodPost, v1+"/applications/{id}/actions", s.actOnApplication)
+	handle(http.MethodPut, v1+"/applications/{id}/scenario", s.putApplicationScenario) // application_scenario.go
+	get(v1+"/applications/{id}/scenario", s.getApplicationScenario)
 
 	get(v1+"/reports/over-standard", gated(s.reports, s.overStandardReport))
 	get(v1+"/search", s.search)
 
 	s.addRoutes(certificateRoutes(), handle) // usage certificates and their public verification (certificates.go)
+	s.addRoutes(inspectionRoutes(), handle)  // the inspections (督查, inspections.go)
+	s.addRoutes(inboxRoutes(), handle)       // the inbox and the notices of the online handling (inbox.go)
 
 	if s.identity != nil {
 		s.authRoutes(handle)

@@ -54,26 +54,33 @@ type scenarioApplyOut struct {
 	Evaluation *floorplan.ScenarioResult `json:"evaluation"`
 }
 
-// scenarioIn reads the body and checks every record it names against the caller's scope.
+// readScenario reads the body and checks every record it names against the caller's scope.
 func (s *Server) readScenario(r *http.Request) (floorplan.Scenario, scenarioIn, scope, error) {
 	var in scenarioIn
 	if err := decodeBody(r, &in); err != nil {
 		return floorplan.Scenario{}, in, scope{}, err
 	}
+	scn, sc, err := s.scenarioFrom(r, in)
+	return scn, in, sc, err
+}
+
+// scenarioFrom turns a scenario's body into the register's, checking every record it names against the
+// caller's scope.
+func (s *Server) scenarioFrom(r *http.Request, in scenarioIn) (floorplan.Scenario, scope, error) {
 	if n := len(in.Changes); n == 0 || n > floorplan.MaxScenarioChanges {
-		return floorplan.Scenario{}, in, scope{}, &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
+		return floorplan.Scenario{}, scope{}, &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
 			Message:   fmt.Sprintf("a scenario takes 1 to %d changes, not %d", floorplan.MaxScenarioChanges, n),
 			MessageZH: fmt.Sprintf("一个方案须包含 1 至 %d 项变更，而不是 %d 项", floorplan.MaxScenarioChanges, n),
 			Extra:     map[string]any{"field": "changes"}}
 	}
 	local, err := crsLocal(r)
 	if err != nil {
-		return floorplan.Scenario{}, in, scope{}, err
+		return floorplan.Scenario{}, scope{}, err
 	}
 	ctx := r.Context()
 	sc, err := s.scopeOf(ctx)
 	if err != nil {
-		return floorplan.Scenario{}, in, scope{}, err
+		return floorplan.Scenario{}, scope{}, err
 	}
 	out := floorplan.Scenario{ApplicationID: in.ApplicationID, Changes: make([]floorplan.ScenarioChange, len(in.Changes))}
 	for i, ch := range in.Changes {
@@ -82,16 +89,16 @@ func (s *Server) readScenario(r *http.Request) (floorplan.Scenario, scenarioIn, 
 			RoomID: ch.RoomID, RoomVersion: ch.RoomVersion, OtherRoomID: ch.OtherRoomID,
 			OtherRoomVersion: ch.OtherRoomVersion, AgencyID: ch.AgencyID, Kind: floorplan.AssignmentKind(ch.Kind)}
 		if err := s.scenarioInScope(ctx, sc, c); err != nil {
-			return out, in, sc, scenarioChangeFailed(i, "", err)
+			return out, sc, scenarioChangeFailed(i, "", err)
 		}
 		if c.Op == floorplan.ScenarioSplit && ch.RoomID != uuid.Nil {
 			if c.Cut, err = s.scenarioCut(ctx, ch, local); err != nil {
-				return out, in, sc, scenarioChangeFailed(i, "cut", err)
+				return out, sc, scenarioChangeFailed(i, "cut", err)
 			}
 		}
 		out.Changes[i] = c
 	}
-	return out, in, sc, nil
+	return out, sc, nil
 }
 
 // scenarioCut reads a split's cut in the frame of its room's building.
@@ -199,7 +206,7 @@ func scenarioError(err error) error {
 			Extra:     map[string]any{"records": ce.Records}, Err: err}
 	}
 	var fe *floorplan.FieldError
-	if errors.As(err, &fe) && fe.Field == "override_reason" {
+	if errors.As(err, &fe) && fe.Field == "override_reason" && fe.Reason == floorplan.FieldOverrideRequired {
 		return &apiError{Status: http.StatusUnprocessableEntity, Code: "override_required",
 			Message:   "the scenario creates an over-standard finding: give override_reason to apply it",
 			MessageZH: "该方案将产生超标问题：须填写 override_reason（超标审批理由）方可应用",

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -167,7 +168,11 @@ func bbox(f fixture) string {
 // tileRoomIDs decodes the rooms tile tl as c gets it and returns the ids of its features, joined by commas.
 func tileRoomIDs(t *testing.T, c *client, tl maptile.Tile) string {
 	t.Helper()
-	res := c.do("GET", fmt.Sprintf("/tiles/rooms/%d/%d/%d.mvt", tl.Z, tl.X, tl.Y), nil).expect(t, 200)
+	res := c.do("GET", fmt.Sprintf("/tiles/rooms/%d/%d/%d.mvt", tl.Z, tl.X, tl.Y), nil)
+	if res.status == http.StatusNoContent { // no room of the caller's in the tile: where it falls depends on the fixture's place
+		return ""
+	}
+	res.expect(t, 200)
 	if cc := res.header.Get("Cache-Control"); !strings.Contains(cc, "private") {
 		t.Errorf("a scoped tile's Cache-Control is %q: a shared cache could hand it to another scope", cc)
 	}

@@ -339,5 +339,6 @@ type storeReader interface {
 	floorplan.RegistrationReader
 	floorplan.CertificateReader
 	floorplan.ApplicationReader
+	floorplan.InspectionReader
 	Ping(ctx context.Context) error
 }

@@ -56,10 +56,20 @@ type Application struct {
 	// Due is each step's due date, set when the application reaches it.
 	Due map[string]time.Time `json:"due"`
 	// FindingKey names the finding a recovery was opened for ("" for one filed by hand).
-	FindingKey string    `json:"finding_key,omitempty"`
-	Version    int64     `json:"version"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	FindingKey string `json:"finding_key,omitempty"`
+	// Scenario is an allocation's scenario, proposed at review and applied at approval
+	// (application_scenario.go); nil when none was proposed.
+	Scenario *AppScenario `json:"-"`
+	// CertificateID is the usage certificate issued when an allocation was handed over (uuid.Nil: none).
+	CertificateID uuid.UUID `json:"certificate_id,omitzero"`
+	Version       int64     `json:"version"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+
+	// Cost is a maintenance's final cost in yuan, Result what a disposal came to (application_results.go);
+	// nil until recorded.
+	Cost   *float64        `json:"cost,omitempty"`
+	Result *DisposalResult `json:"result,omitempty"`
 }
 
 // Open reports whether a is still being handled.
@@ -147,11 +157,18 @@ type applicationBody struct {
 	Fields  ApplicationFields    `json:"fields"`
 	Actions []ApplicationAction  `json:"actions"`
 	Due     map[string]time.Time `json:"due"`
+	// Scenario and CertificateID: an allocation's (application_scenario.go).
+	Scenario      *AppScenario `json:"scenario,omitempty"`
+	CertificateID uuid.UUID    `json:"certificate_id,omitzero"`
+	// Cost and Result: a maintenance's and a disposal's (application_results.go).
+	Cost   *float64        `json:"cost,omitempty"`
+	Result *DisposalResult `json:"result,omitempty"`
 }
 
 // Body returns the part of a that the stores keep as one JSON document (fields, actions, due dates).
 func (a Application) Body() ([]byte, error) {
-	return json.Marshal(applicationBody{Fields: a.Fields, Actions: a.Actions, Due: a.Due})
+	return json.Marshal(applicationBody{Fields: a.Fields, Actions: a.Actions, Due: a.Due,
+		Scenario: a.Scenario, CertificateID: a.CertificateID, Cost: a.Cost, Result: a.Result})
 }
 
 // SetBody fills a's fields, actions and due dates from a document Body wrote.
@@ -161,6 +178,8 @@ func (a *Application) SetBody(b []byte) error {
 		return err
 	}
 	a.Fields, a.Actions, a.Due = body.Fields, body.Actions, body.Due
+	a.Scenario, a.CertificateID = body.Scenario, body.CertificateID
+	a.Cost, a.Result = body.Cost, body.Result
 	if a.Actions == nil {
 		a.Actions = []ApplicationAction{}
 	}

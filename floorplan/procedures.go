@@ -40,10 +40,13 @@ const (
 	ActApprove  AppAction = "approve"
 	ActHandOver AppAction = "hand_over"
 	ActClose    AppAction = "close"
+	// ActPropose records an allocation's scenario proposed at review (Register.ProposeScenario); it does
+	// not move the application on.
+	ActPropose AppAction = "propose"
 )
 
 // AppActions lists every action.
-var AppActions = []AppAction{ActSubmit, ActReturn, ActReject, ActApprove, ActHandOver, ActClose}
+var AppActions = []AppAction{ActSubmit, ActReturn, ActReject, ActApprove, ActHandOver, ActClose, ActPropose}
 
 // The end states of an application.
 const (
@@ -62,6 +65,33 @@ type Step struct {
 	DueDays   int                  `json:"due_days"`
 	Documents []string             `json:"documents,omitempty"` // doc types needed to leave the step forward
 	Actions   map[AppAction]string `json:"actions"`             // action → next step code, closed or rejected
+	// EscalateTo is the role told when an application is overdue at the step (register_notices.go):
+	// a role of ProcedureRoles or "none"; "" for the default of the step's role (DefaultEscalation).
+	EscalateTo string `json:"escalate_to,omitempty"`
+}
+
+// DefaultEscalation returns the role an overdue step of role escalates to by default: an agency manager's
+// and a planner's to the bureau, the bureau's to the approver, the approver's to none ("none").
+func DefaultEscalation(role string) string {
+	switch role {
+	case "agency_manager", "planner":
+		return "bureau_admin"
+	case "bureau_admin":
+		return "approver"
+	}
+	return "none"
+}
+
+// Escalation returns the role told when an application is overdue at s, "" for none.
+func (s Step) Escalation() string {
+	e := s.EscalateTo
+	if e == "" {
+		e = DefaultEscalation(s.Role)
+	}
+	if e == "none" {
+		return ""
+	}
+	return e
 }
 
 // Allowed returns the step's actions, sorted.
@@ -126,7 +156,17 @@ func LoadProcedures(r io.Reader) (*Procedures, error) {
 	if err := dec.Decode(&ps); err != nil {
 		return nil, Invalidf("procedures: %v", err)
 	}
-	return &ps, ps.Validate()
+	if err := ps.Validate(); err != nil {
+		return &ps, err
+	}
+	for _, p := range ps.List { // the default escalations, shown as data (GET /api/v1/procedures)
+		for i, s := range p.Steps {
+			if s.EscalateTo == "" {
+				p.Steps[i].EscalateTo = DefaultEscalation(s.Role)
+			}
+		}
+	}
+	return &ps, nil
 }
 
 // Validate checks that every kind has one procedure whose steps are named once, name a known role,
@@ -173,9 +213,12 @@ func (p Procedure) validate() error {
 		if len(s.Actions) == 0 {
 			return Invalidf("%s: no actions", at)
 		}
+		if e := s.EscalateTo; e != "" && e != "none" && (!slices.Contains(ProcedureRoles, e) || e == s.Role) {
+			return Invalidf("%s: escalate_to %q is not none or one of %s other than the step's own role", at, e, strings.Join(ProcedureRoles, ", "))
+		}
 		for a, next := range s.Actions {
 			if !slices.Contains(AppActions, a) {
-				return Invalidf("%s: action %q is not one of submit, return, reject, approve, hand_over, close", at, a)
+				return Invalidf("%s: action %q is not one of submit, return, reject, approve, hand_over, close, propose", at, a)
 			}
 			if !codes[next] {
 				return Invalidf("%s: action %s leads to %q, not a step of the procedure, closed or rejected", at, a, next)

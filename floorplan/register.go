@@ -107,6 +107,9 @@ type Register struct {
 	now    func() time.Time
 	blobs  Blobs       // nil: the store keeps document bytes (WithBlobs)
 	procs  *Procedures // nil: DefaultProcedures (WithProcedures)
+	// checklist and assessment configure the inspections (checklist.go, inspections.go).
+	checklist  *Checklist // nil: DefaultChecklist (WithChecklist)
+	assessment MonthDay   // zero: 12-31 (WithAssessmentDate)
 
 	mu          sync.Mutex
 	subscribers []func(Changes)

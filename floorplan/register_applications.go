@@ -79,6 +79,7 @@ func (g *Register) FileApplication(ctx context.Context, a *Application) (Changes
 	if err := g.store.CreateApplication(ctx, a); err != nil {
 		return Changes{}, err
 	}
+	g.notifyApplication(ctx, *a, "") // register_notices.go
 	return g.done(ctx, Changes{Entity: EntityApplication})
 }
 
@@ -137,6 +138,7 @@ func (g *Register) ActOnApplication(ctx context.Context, id uuid.UUID, in Action
 	if len([]rune(in.Comment)) > 2000 {
 		return a, Changes{}, fieldError("action", "comment", FieldTooLong, "is longer than 2000 characters")
 	}
+	ctx = withActionReason(ctx, in.Comment) // the history's reason (application_results.go)
 	if in.Action != ActReturn && in.Action != ActReject {
 		if err := g.checkStepDocuments(ctx, step, in.DocumentIDs); err != nil {
 			return a, Changes{}, err
@@ -172,6 +174,7 @@ func (g *Register) ActOnApplication(ctx context.Context, id uuid.UUID, in Action
 		return a, Changes{}, err
 	}
 	c, err = g.done(ctx, c)
+	g.notifyApplication(ctx, a, in.Action) // register_notices.go
 	return a, c, err
 }
 
@@ -327,6 +330,7 @@ func (g *Register) OpenRecoveries(ctx context.Context) ([]Application, error) {
 			return opened, err
 		}
 		opened = append(opened, a)
+		g.notifyApplication(ctx, a, "") // register_notices.go
 	}
 	if len(opened) > 0 {
 		if _, err := g.done(ctx, Changes{Entity: EntityApplication}); err != nil {

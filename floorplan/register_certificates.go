@@ -18,6 +18,22 @@ import (
 // as they are today; application is the application it carries out (uuid.Nil for none). The returned
 // certificate has its id, code and issue time.
 func (g *Register) IssueCertificate(ctx context.Context, agency uuid.UUID, rooms []uuid.UUID, application uuid.UUID) (Certificate, error) {
+	c, err := g.prepareCertificate(ctx, agency, rooms, application, "")
+	if err != nil {
+		return Certificate{}, err
+	}
+	err = g.store.InTx(ctx, func(tx Store) error { return issueCertificateTx(ctx, tx, &c, rooms) })
+	if err != nil {
+		return Certificate{}, err
+	}
+	_, err = g.done(ctx, Changes{})
+	return c, err
+}
+
+// prepareCertificate checks what an issue checks before its transaction (the agency, the number of rooms,
+// the permission hook: with role set when an application's step issues it, Request.Role) and returns the
+// certificate to issue, with its code.
+func (g *Register) prepareCertificate(ctx context.Context, agency uuid.UUID, rooms []uuid.UUID, application uuid.UUID, role string) (Certificate, error) {
 	const rec = "certificate"
 	if agency == uuid.Nil {
 		return Certificate{}, fieldError(rec, "agency_id", FieldOutOfRange, "is required")
@@ -33,35 +49,33 @@ func (g *Register) IssueCertificate(ctx context.Context, agency uuid.UUID, rooms
 	} else if err != nil {
 		return Certificate{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityCertificate, AgencyID: agency}); err != nil {
+	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityCertificate, AgencyID: agency, Role: role}); err != nil {
 		return Certificate{}, err
 	}
 	code, err := NewCertificateCode()
 	if err != nil {
 		return Certificate{}, err
 	}
-	c := Certificate{Code: code, AgencyID: agency, ApplicationID: application}
-	err = g.store.InTx(ctx, func(tx Store) error {
-		c.Rooms, c.TotalAreaM2 = nil, 0
-		for i, id := range rooms {
-			cr, err := certificateRoom(ctx, tx, i, id, agency)
-			if err != nil {
-				return err
-			}
-			c.Rooms = append(c.Rooms, cr)
-			c.TotalAreaM2 += cr.AreaM2
-		}
-		c.TotalAreaM2 = math.Round(c.TotalAreaM2*100) / 100
-		if err := c.Validate(); err != nil {
+	return Certificate{Code: code, AgencyID: agency, ApplicationID: application}, nil
+}
+
+// issueCertificateTx records rooms on c as they are in tx (each live and allocated to c's agency, else a
+// *FieldError naming it) and creates c through tx.
+func issueCertificateTx(ctx context.Context, tx Store, c *Certificate, rooms []uuid.UUID) error {
+	c.Rooms, c.TotalAreaM2 = nil, 0
+	for i, id := range rooms {
+		cr, err := certificateRoom(ctx, tx, i, id, c.AgencyID)
+		if err != nil {
 			return err
 		}
-		return tx.CreateCertificate(ctx, &c)
-	})
-	if err != nil {
-		return Certificate{}, err
+		c.Rooms = append(c.Rooms, cr)
+		c.TotalAreaM2 += cr.AreaM2
 	}
-	_, err = g.done(ctx, Changes{})
-	return c, err
+	c.TotalAreaM2 = math.Round(c.TotalAreaM2*100) / 100
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return tx.CreateCertificate(ctx, c)
 }
 
 // certificateRoom reads room id (the i-th of the request) as a certificate records it, refusing one that

@@ -23,7 +23,8 @@ import (
 // register_status.go), applies the changes in memory to a copy and runs the rules engine on both: it
 // writes nothing. ApplyScenario makes the same changes through the store in one transaction, or none of
 // them: when any record drafted changed since (a *ScenarioConflictError, ErrConflict), or when the
-// scenario creates an over-standard finding and no override reason is given. Scenarios are not stored.
+// scenario creates an over-standard finding and no override reason is given. A scenario is stored only on
+// the allocation application it answers (application_scenario.go), which applies it when approved.
 
 // ScenarioOp names a kind of change of a scenario.
 type ScenarioOp string
@@ -653,49 +654,87 @@ var ErrOverrideRequired = errors.New("floorplan: override reason required")
 // blank; the override reason goes into the history with the context's reason (WithReason). It returns
 // the evaluation and the Changes: the state today of the rooms the scenario moves.
 func (g *Register) ApplyScenario(ctx context.Context, sc Scenario, override string) (*ScenarioResult, Changes, error) {
-	res, err := g.evaluateScenario(ctx, sc, true)
+	res, reason, err := g.prepareApply(ctx, sc, override, "")
 	if err != nil {
-		return nil, Changes{}, err
+		return res, Changes{}, err
 	}
-	if res.NewOverStandard && blank(override) {
-		return res, Changes{}, fmt.Errorf("%w: %w", fieldError("scenario", "override_reason", FieldOverrideRequired,
-			"is required: the scenario creates an over-standard finding (超标), which needs a recorded reason"), ErrOverrideRequired)
-	}
-	if !blank(override) {
-		reason := ReasonFrom(ctx)
-		if !blank(reason) {
-			reason += "；"
-		}
-		ctx = WithReason(ctx, reason+"超标审批理由（override）："+override)
-	}
-	for _, st := range res.steps {
-		for _, req := range st.reqs {
-			if err := g.allow(ctx, req); err != nil {
-				return res, Changes{}, err
-			}
-		}
-	}
-	var states []RoomResult
-	var rev int64
+	ctx = WithReason(ctx, reason)
+	var c Changes
 	err = g.store.InTx(ctx, func(tx Store) error {
-		if err := g.recheck(ctx, tx, sc); err != nil {
-			return err
-		}
-		rooms, err := g.runSteps(ctx, tx, res.steps)
-		if err != nil {
-			return err
-		}
-		if rev, err = tx.Revision(ctx); err != nil {
-			return err
-		}
-		states, err = g.writeStates(ctx, tx, append(rooms, res.seeds...), res.folk)
+		var err error
+		c, err = g.applyScenarioTx(ctx, tx, sc, res)
 		return err
 	})
 	if err != nil {
 		return res, Changes{}, err
 	}
-	c, err := g.done(ctx, Changes{Revision: rev, Layers: []Layer{LayerRooms}, Rooms: states})
+	c, err = g.done(ctx, c)
 	return res, c, err
+}
+
+// prepareApply does what an apply of sc checks before its transaction: it evaluates sc (records changed
+// since drafted are a *ScenarioConflictError), refuses a new over-standard finding without an override
+// reason, and asks the permission hook for every write, with role set on each request when the writes are
+// made on the authority of an application's step (Request.Role; "" for none). It returns the evaluation
+// and the reason the writes carry into the history: the context's, with the override reason added.
+func (g *Register) prepareApply(ctx context.Context, sc Scenario, override, role string) (*ScenarioResult, string, error) {
+	res, err := g.evaluateScenario(ctx, sc, true)
+	if err != nil {
+		return nil, "", err
+	}
+	if res.NewOverStandard && blank(override) {
+		return res, "", fmt.Errorf("%w: %w", fieldError("scenario", "override_reason", FieldOverrideRequired,
+			"is required: the scenario creates an over-standard finding (超标), which needs a recorded reason"), ErrOverrideRequired)
+	}
+	if err := checkText("scenario", "override_reason", override, TextRule{MaxRunes: maxOverrideRunes, Lines: true}); err != nil {
+		return res, "", err
+	}
+	reason := ReasonFrom(ctx)
+	if !blank(override) {
+		// The override reason is kept whole; the context's reason gives way to it within the limit.
+		note := []rune("超标审批理由（override）：" + override)
+		if !blank(reason) {
+			keep := []rune(reason + "；")
+			if room := reasonRunes - len(note); len(keep) > room {
+				keep = keep[:room]
+			}
+			note = append(keep, note...)
+		}
+		reason = string(note)
+	}
+	wctx := WithReason(ctx, reason)
+	for _, st := range res.steps {
+		for _, req := range st.reqs {
+			req.Role = role
+			if err := g.allow(wctx, req); err != nil {
+				return res, "", err
+			}
+		}
+	}
+	return res, reason, nil
+}
+
+// applyScenarioTx makes the writes of res, sc's evaluation for an apply (prepareApply), through tx: it
+// reads sc's records again and refuses it when any changed since drafted (a *ScenarioConflictError), then
+// runs the steps and writes the states of the rooms and people they touch. It returns what changed: the
+// revision in tx, the rooms layer, the states today of the rooms moved.
+func (g *Register) applyScenarioTx(ctx context.Context, tx Store, sc Scenario, res *ScenarioResult) (Changes, error) {
+	if err := g.recheck(ctx, tx, sc); err != nil {
+		return Changes{}, err
+	}
+	rooms, err := g.runSteps(ctx, tx, res.steps)
+	if err != nil {
+		return Changes{}, err
+	}
+	rev, err := tx.Revision(ctx)
+	if err != nil {
+		return Changes{}, err
+	}
+	states, err := g.writeStates(ctx, tx, append(rooms, res.seeds...), res.folk)
+	if err != nil {
+		return Changes{}, err
+	}
+	return Changes{Revision: rev, Layers: []Layer{LayerRooms}, Rooms: states}, nil
 }
 
 // recheck reads the scenario's records again through tx and refuses it when any changed since drafted.
@@ -763,6 +802,9 @@ func (g *Register) runSteps(ctx context.Context, tx Store, steps []scenarioStep)
 	}
 	return rooms, nil
 }
+
+// maxOverrideRunes bounds an override reason, so that it fits in the history's reason of a change.
+const maxOverrideRunes = 300
 
 // FieldOverrideRequired is the reason of the refusal to apply a scenario that creates an over-standard
 // finding without an override reason.

@@ -42,6 +42,8 @@ type Store interface {
 	ApplicationStore
 	RegistrationStore
 	CertificateStore
+	InspectionStore
+	NoticeStore
 
 	// InTx runs fn with a Store whose writes all commit together, or none do when fn returns an error.
 	InTx(ctx context.Context, fn func(tx Store) error) error

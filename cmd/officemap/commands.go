@@ -19,6 +19,7 @@ import (
 	"officemap/floorplan/gpkg"
 	"officemap/floorplan/identity"
 	"officemap/floorplan/imports"
+	"officemap/floorplan/notify"
 	"officemap/floorplan/postgis"
 	"officemap/floorplan/render"
 	"officemap/floorplan/report"
@@ -197,11 +198,21 @@ func serveCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			reg := acc.register(s, append(docs, procs)...)
+			notifier, err := notify.FromEnv(e.getenv) // e-mail and webhook of the notices, when set
+			if err != nil {
+				return err
+			}
+			insp, err := loadInspections(e.getenv) // the checklist and the assessment date (inspections.go)
+			if err != nil {
+				return err
+			}
+			reg := acc.register(s, append(append(docs, procs), insp...)...)
 			// The stored room states, recomputed after each midnight and each batch before a reader asks.
 			go reg.KeepStatesFresh(ctx)
 			// The recoveries (腾退) of new findings, opened daily (floorplan/register_applications.go).
 			go reg.KeepRecoveriesOpen(floorplan.WithActor(ctx, "officemap serve"))
+			// The escalations of overdue applications, daily, and the notices' delivery (register_notices.go).
+			go reg.KeepNoticesSent(floorplan.WithActor(ctx, "officemap serve"), notifier, 15*time.Second)
 			return e.serve(ctx, e.newServerWith(s, reg, acc, f.usages), redacted(db), &f)
 		},
 	}

@@ -72,7 +72,10 @@ func (s *Store) CreateApplication(ctx context.Context, a *floorplan.Application)
 		at = now
 		_, err := q.ExecContext(ctx, sqlInsertApplication, id.String(), string(a.Kind), a.AgencyID.String(), a.Title, a.State,
 			a.FindingKey, string(body), now.UTC().Format(time.RFC3339Nano))
-		return err
+		if err != nil {
+			return err
+		}
+		return recordApplication(ctx, q, now, id, nil, imageOfApplication(a, id, body, now, now, 1)) // apphistory.go
 	})
 	if err != nil {
 		return wrapErr(err)
@@ -89,6 +92,10 @@ func (s *Store) UpdateApplication(ctx context.Context, a *floorplan.Application)
 	}
 	now := s.now()
 	err = s.write(ctx, func(q querier) error {
+		before, err := scanApplication(q.QueryRowContext(ctx, sqlApplication, a.ID.String())) // for the history (apphistory.go)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		res, err := q.ExecContext(ctx, sqlUpdateApplication, a.ID.String(), a.State, string(body), now.UTC().Format(time.RFC3339Nano), a.Version)
 		if err != nil {
 			return err
@@ -103,7 +110,14 @@ func (s *Store) UpdateApplication(ctx context.Context, a *floorplan.Application)
 			}
 			return fmt.Errorf("%w: application %s is no longer at version %d", floorplan.ErrConflict, a.ID, a.Version)
 		}
-		return nil
+		oldBody, err := before.Body()
+		if err != nil {
+			return err
+		}
+		old := imageOfApplication(&before, a.ID, oldBody, before.CreatedAt, before.UpdatedAt, before.Version)
+		after := before // the row keeps its other columns
+		after.State = a.State
+		return recordApplication(ctx, q, now, a.ID, &old, imageOfApplication(&after, a.ID, body, before.CreatedAt, now, a.Version+1))
 	})
 	if err != nil {
 		return wrapErr(err)

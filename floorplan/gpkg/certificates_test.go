@@ -22,6 +22,7 @@ func TestCertificates(t *testing.T) {
 // downgrade of version 17 runs it first.
 func downgradeV18(t *testing.T, path string) {
 	t.Helper()
+	downgradeV19(t, path)
 	downgrade(t, path, `DROP TRIGGER certificates_revoke_only`, `DROP TRIGGER certificates_no_delete`,
 		`DROP TABLE certificates`, `DELETE FROM gpkg_contents WHERE table_name = 'certificates'`,
 		`UPDATE officemap_schema SET version = 17`)

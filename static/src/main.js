@@ -19,6 +19,8 @@ import * as admin from './admin.js';
 import * as importPage from './importpage.js';
 import * as registerPage from './registerpage.js';
 import * as staffPage from './staffpage.js';
+import * as applications from './applications.js';
+import {refreshBadge} from './inbox.js';
 
 /**
  * The basemap: none by default (a plain background: no external request). An operator sets an XYZ
@@ -33,7 +35,7 @@ function basemap() {
   return {url, attribution: meta('officemap-basemap-attribution')};
 }
 
-const VIEWS = {map: 'map-view', dashboard: 'dashboard-view', register: 'register-view', import: 'import-view', staff: 'staff-view', audit: 'audit-view', admin: 'admin-view'};
+const VIEWS = {map: 'map-view', dashboard: 'dashboard-view', register: 'register-view', import: 'import-view', staff: 'staff-view', applications: 'applications-view', audit: 'audit-view', admin: 'admin-view'};
 
 const page = {
   name: 'boot', // boot, signin, password, totp, app, error
@@ -60,6 +62,8 @@ function allowedTabs() {
   if (can('read')) tabs.push('register');
   if (can('read') && can('import')) tabs.push('import');
   if (can('read') && seesPersonal() && (can('import') || can('write_people'))) tabs.push('staff');
+  // The online handling (办理) acts by role: with accounts only (single-user mode has no roles).
+  if (accounts() && can('read')) tabs.push('applications');
   if (accounts() && can('audit_read')) tabs.push('audit');
   if (accounts() && (can('admin_users') || can('admin_roles'))) tabs.push('admin');
   return tabs;
@@ -92,6 +96,7 @@ function route() {
   if (tab === 'audit') showAudit();
   if (tab === 'admin') admin.show(document.getElementById('admin-view'));
   if (tab === 'staff') staffPage.show(document.getElementById('staff-view'));
+  if (tab === 'applications') applications.show(document.getElementById('applications-view'));
   if (tab === 'import') importPage.show(document.getElementById('import-view'), {basemap: basemap(), onImported: landOn});
 }
 
@@ -192,6 +197,7 @@ async function startApp() {
     homePage();
   }
   route();
+  if (allowedTabs().includes('applications')) refreshBadge(); // the unread notices on the 办理 tab
   page.ready = true;
 }
 

@@ -1,0 +1,506 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"officemap/floorplan"
+	"officemap/floorplan/identity"
+)
+
+// The inspections (督查, floorplan/inspections.go, issue 18):
+//   - GET /api/v1/inspections/checklist: the checklist in force (agencies' and leaders' points, each with
+//     the rules that detect it or "manual").
+//   - GET/POST /api/v1/inspections, GET /api/v1/inspections/{id}: the plans; POST …/{id}/start turns the
+//     findings in scope as of the plan's day into items (frozen), POST …/{id}/close closes it.
+//   - GET/POST /api/v1/inspections/{id}/items: its items (scoped: an agency manager sees its agency's
+//     only); a manual item from the field.
+//   - GET /api/v1/inspection-items/{id}, POST /api/v1/inspection-items/{id}/actions: one item, and the
+//     rectification (notify, answer, verify, refer).
+// Every write goes through the register, whose permission hook checks the role the change needs (an
+// inspector; an item's agency's manager to answer) where the record is, and records it in the audit log.
+// The names of people are shown only to inspectors, the bureau and auditors.
+
+// inspectionRoutes lists the inspection routes with their rules and documentation. The checklist comes
+// before {id}, which would take its name.
+func inspectionRoutes() []accountRoute {
+	const v1 = "/api/v1"
+	read := may(identity.ActionRead)
+	return []accountRoute{
+		{(*Server).inspectionChecklist, read, opDoc{method: "GET", path: v1 + "/inspections/checklist", tag: "inspections",
+			summary: "The inspection checklist in force (督查清单, checklist.json or OFFICEMAP_CHECKLIST): the agencies' points and the leading officials' points, each with its zh/en text, legal source and the ids of the findings engine's rules that detect it, or [\"manual\"] where an inspector checks it by hand",
+			result:  "Checklist"}},
+		{(*Server).listInspections, read, opDoc{method: "GET", path: v1 + "/inspections", tag: "inspections",
+			summary: "The inspection plans the caller sees (an agency manager: those whose scope covers its agency), oldest first",
+			query: []paramDoc{q("kind", paramDoc{"", "only this kind", map[string]any{"type": "string", "enum": []string{"annual", "special", "key", "follow_up"}}}),
+				q("state", paramDoc{"", "only plans in this state", map[string]any{"type": "string", "enum": []string{"draft", "started", "closed"}}})},
+			result: "InspectionList"}},
+		{(*Server).createInspection, read, opDoc{method: "POST", path: v1 + "/inspections", tag: "inspections",
+			summary: "Make a plan (a draft), by an inspector: kind annual (年度), special (专项), key (重点) or follow_up (回头看, with follows); as_of (not after today); scope {kind: all | agencies (agency_ids) | jurisdiction (jurisdiction_id: a district and its subtree) | system (system, agency_ids)}; period, team (inspectors' usernames; default the caller), points (default the whole checklist) and due date. An annual plan due later than a month before the annual assessment (OFFICEMAP_ASSESSMENT_DATE) carries a warning",
+			body:    "InspectionNew", status: 201, result: "Inspection"}},
+		{(*Server).getInspection, read, opDoc{method: "GET", path: v1 + "/inspections/{id}", tag: "inspections",
+			summary: "One plan; 404 outside the caller's scope", result: "Inspection"}},
+		{(*Server).startInspection, read, opDoc{method: "POST", path: v1 + "/inspections/{id}/start", tag: "inspections",
+			summary: "Start a draft plan (an inspector): one item per finding in its scope as of its day, of the rules its checklist's points name, frozen with the finding's message, numbers, legal source, rooms and person; a follow-up's items are its plan's items not verified fixed, re-checked against the live register (recheck holds, resolved or manual). 409 when it is not a draft",
+			result:  "Inspection"}},
+		{(*Server).closeInspection, read, opDoc{method: "POST", path: v1 + "/inspections/{id}/close", tag: "inspections",
+			summary: "Close a started plan (an inspector); its items are no longer acted on", result: "Inspection"}},
+		{(*Server).listInspectionItems, read, opDoc{method: "GET", path: v1 + "/inspections/{id}/items", tag: "inspections",
+			summary: "A plan's items in the caller's scope (an agency manager: its agency's), oldest first, each with overdue (notified, answered or not fixed past its deadline) and the actions allowed now; people's names only to inspectors, the bureau and auditors",
+			query: []paramDoc{q("agency_id", paramDoc{"", "only this agency's", uuidSchema()}),
+				q("state", paramDoc{"", "only items in this state", map[string]any{"type": "string", "enum": floorplan.ItemStates}}),
+				q("overdue", paramDoc{"", "true: only overdue items; false: only the others", map[string]any{"type": "boolean"}})},
+			result: "InspectionItemList"}},
+		{(*Server).addInspectionItem, read, opDoc{method: "POST", path: v1 + "/inspections/{id}/items", tag: "inspections",
+			summary: "Add a manual item from the field to a started plan (an inspector where the agency is): a point of the plan's checklist, the agency, the room or floor and a position on its plan in local metres, measurements, notes and photos (document ids from POST /api/v1/documents)",
+			body:    "InspectionItemNew", status: 201, result: "InspectionItem"}},
+		{(*Server).getInspectionItem, read, opDoc{method: "GET", path: v1 + "/inspection-items/{id}", tag: "inspections",
+			summary: "One item with its trail; 404 outside the caller's scope", result: "InspectionItem"}},
+		{(*Server).actOnInspectionItem, read, opDoc{method: "POST", path: v1 + "/inspection-items/{id}/actions", tag: "inspections",
+			summary: "Rectification: notify (an inspector; deadline) open → notified; answer (the agency's manager; comment, evidence document_ids) notified → answered; verify (an inspector; fixed) → fixed or not_fixed — a rule-based item is 409 naming the finding while it still holds in the live register; refer (an inspector; comment: the reason) from not_fixed or overdue → referred (移交纪检监察). A wrong role is 403, an action the state does not allow 409",
+			body:    "InspectionItemAction", result: "InspectionItem"}},
+	}
+}
+
+// inspectionIn is the body of POST /api/v1/inspections. Dates are YYYY-MM-DD.
+type inspectionIn struct {
+	Kind       floorplan.InspectionKind  `json:"kind" enum:"annual,special,key,follow_up"`
+	Title      string                    `json:"title"`
+	AsOf       string                    `json:"as_of"`
+	Scope      floorplan.InspectionScope `json:"scope"`
+	PeriodFrom string                    `json:"period_from"`
+	PeriodTo   string                    `json:"period_to"`
+	Due        string                    `json:"due"`
+	Team       []string                  `json:"team"`
+	Points     []string                  `json:"points"`
+	Follows    uuid.UUID                 `json:"follows"`
+}
+
+// inspectionItemIn is the body of POST /api/v1/inspections/{id}/items.
+type inspectionItemIn struct {
+	PointCode    string                  `json:"point_code"`
+	AgencyID     uuid.UUID               `json:"agency_id"`
+	RoomID       uuid.UUID               `json:"room_id"`
+	FloorID      uuid.UUID               `json:"floor_id"`
+	Position     []float64               `json:"position"`
+	Measurements []floorplan.Measurement `json:"measurements"`
+	Notes        string                  `json:"notes"`
+	PhotoIDs     []uuid.UUID             `json:"photo_ids"`
+}
+
+// itemActionIn is the body of POST /api/v1/inspection-items/{id}/actions.
+type itemActionIn struct {
+	Action      string      `json:"action" enum:"notify,answer,verify,refer"`
+	Deadline    string      `json:"deadline"` // notify: YYYY-MM-DD
+	Fixed       *bool       `json:"fixed"`    // verify
+	Comment     string      `json:"comment"`
+	DocumentIDs []uuid.UUID `json:"document_ids"`
+}
+
+type inspectionsJSON struct {
+	Inspections []floorplan.Inspection `json:"inspections"`
+}
+
+// inspectionItemJSON is an item on the wire: the record, whether it is overdue, what it allows now.
+type inspectionItemJSON struct {
+	floorplan.InspectionItem
+	Overdue bool     `json:"overdue"`
+	Allowed []string `json:"allowed"`
+}
+
+type inspectionItemsJSON struct {
+	Items []inspectionItemJSON `json:"items"`
+}
+
+// checklistJSON is the checklist on the wire.
+type checklistJSON = floorplan.Checklist
+
+// inspectionJSON is a plan on the wire.
+type inspectionJSON = floorplan.Inspection
+
+// inspectionChecklist serves GET /api/v1/inspections/checklist.
+func (s *Server) inspectionChecklist(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, http.StatusOK, s.register.Checklist())
+}
+
+// planVisible reports whether plan p is in scope sc: every plan for an unscoped reader; otherwise a plan
+// of every agency or a district, or one whose agencies include a visible one.
+func planVisible(sc scope, p floorplan.Inspection) bool {
+	if sc.all || p.Scope.Kind == floorplan.ScopeAll || p.Scope.Kind == floorplan.ScopeJurisdiction {
+		return true
+	}
+	return slices.ContainsFunc(p.Scope.AgencyIDs, sc.agency)
+}
+
+// listInspections serves GET /api/v1/inspections?kind=&state=.
+func (s *Server) listInspections(w http.ResponseWriter, r *http.Request) error {
+	f := floorplan.InspectionFilter{Kind: floorplan.InspectionKind(r.URL.Query().Get("kind")), State: r.URL.Query().Get("state")}
+	if f.Kind != "" && !slices.Contains(floorplan.InspectionKinds, f.Kind) {
+		return badParam("kind", "is not one of annual, special, key, follow_up")
+	}
+	if f.State != "" && !slices.Contains([]string{floorplan.PlanDraft, floorplan.PlanStarted, floorplan.PlanClosed}, f.State) {
+		return badParam("state", "is not one of draft, started, closed")
+	}
+	sc, err := s.scopeOf(r.Context())
+	if err != nil {
+		return err
+	}
+	list, err := s.store.Inspections(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	out := inspectionsJSON{Inspections: []floorplan.Inspection{}}
+	for _, p := range list {
+		if planVisible(sc, p) {
+			out.Inspections = append(out.Inspections, p)
+		}
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// visibleInspection reads the plan of the path's id, or 404 when it is outside the caller's scope.
+func (s *Server) visibleInspection(r *http.Request) (floorplan.Inspection, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return floorplan.Inspection{}, err
+	}
+	p, err := s.store.Inspection(r.Context(), id)
+	if err != nil {
+		return p, about("inspection", err)
+	}
+	sc, err := s.scopeOf(r.Context())
+	if err != nil {
+		return p, err
+	}
+	if !planVisible(sc, p) {
+		return p, s.denyRead(r.Context(), "inspection", id)
+	}
+	return p, nil
+}
+
+// getInspection serves GET /api/v1/inspections/{id}.
+func (s *Server) getInspection(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.visibleInspection(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
+// inspectionDay parses the date of field ("" is the zero time).
+func inspectionDay(field, raw string) (time.Time, error) {
+	if raw == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(floorplan.DateLayout, raw); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, raw); err == nil {
+		return floorplan.DayOf(t), nil
+	}
+	return time.Time{}, &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
+		Message: fmt.Sprintf("%s is %q, not a date YYYY-MM-DD", field, raw), MessageZH: fmt.Sprintf("%s 日期 %q 格式应为 YYYY-MM-DD", field, raw)}
+}
+
+// planOf turns in into a plan, with the defaults of what it leaves out: the title by kind and date, the
+// period from today, due (and ending) a month later, the caller as the team; a follow-up's scope all.
+func planOf(ctx context.Context, in inspectionIn) (floorplan.Inspection, error) {
+	p := floorplan.Inspection{Kind: in.Kind, Title: strings.TrimSpace(in.Title), Scope: in.Scope, Team: in.Team, Follows: in.Follows}
+	for _, d := range []struct {
+		field string
+		raw   string
+		to    *time.Time
+	}{{"as_of", in.AsOf, &p.AsOf}, {"period_from", in.PeriodFrom, &p.PeriodFrom}, {"period_to", in.PeriodTo, &p.PeriodTo}, {"due", in.Due, &p.Due}} {
+		t, err := inspectionDay(d.field, d.raw)
+		if err != nil {
+			return p, err
+		}
+		*d.to = t
+	}
+	if p.Kind == floorplan.InspectFollowUp && p.Scope.Kind == "" {
+		p.Scope.Kind = floorplan.ScopeAll // a follow-up checks its plan's items again, whatever its scope
+	}
+	today := floorplan.DayOf(time.Now())
+	if p.PeriodFrom.IsZero() {
+		p.PeriodFrom = today
+	}
+	if p.Due.IsZero() {
+		p.Due = p.PeriodTo
+	}
+	if p.Due.IsZero() {
+		p.Due = p.PeriodFrom.AddDate(0, 1, 0)
+	}
+	if p.PeriodTo.IsZero() {
+		p.PeriodTo = p.Due
+	}
+	if p.Title == "" {
+		names := map[floorplan.InspectionKind]string{floorplan.InspectAnnual: "年度督查 annual inspection",
+			floorplan.InspectSpecial: "专项督查 special inspection", floorplan.InspectKey: "重点督查 key inspection",
+			floorplan.InspectFollowUp: "回头看 follow-up inspection"}
+		p.Title = names[p.Kind] + " " + p.PeriodFrom.Format(floorplan.DateLayout)
+	}
+	if len(p.Team) == 0 {
+		if c, ok := identity.CallerFrom(ctx); ok {
+			p.Team = []string{c.User.Username}
+		} else if a := floorplan.ActorFrom(ctx); a != "" {
+			p.Team = []string{a}
+		}
+	}
+	return p, nil
+}
+
+// checkTeam checks that each of team is an active account holding the inspector role (with accounts on).
+// The accounts are read as the server, not as the caller, who may not list them.
+func (s *Server) checkTeam(ctx context.Context, team []string) error {
+	if s.identity == nil {
+		return nil
+	}
+	own, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stop := context.AfterFunc(ctx, cancel)
+	defer stop()
+	users, err := s.identity.Users(own)
+	if err != nil {
+		return err
+	}
+	for i, name := range team {
+		j := slices.IndexFunc(users, func(u identity.User) bool { return strings.EqualFold(u.Username, name) })
+		if j < 0 || users[j].Disabled || !slices.ContainsFunc(users[j].Grants, func(g identity.Grant) bool { return g.Role == identity.RoleInspector }) {
+			return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
+				Message:   fmt.Sprintf("team[%d] is %q, not an active inspector's account", i, name),
+				MessageZH: fmt.Sprintf("督查组成员 %q 不是有效的督查人员账号", name)}
+		}
+	}
+	return nil
+}
+
+// createInspection serves POST /api/v1/inspections: makes a draft plan.
+func (s *Server) createInspection(w http.ResponseWriter, r *http.Request) error {
+	var in inspectionIn
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	p, err := planOf(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	if err := s.checkTeam(r.Context(), p.Team); err != nil {
+		return err
+	}
+	if _, err := s.register.CreateInspection(r.Context(), &p, in.Points); err != nil {
+		return inspectionError(about("inspection", err))
+	}
+	w.Header().Set("Location", "/api/v1/inspections/"+p.ID.String())
+	return writeJSON(w, http.StatusCreated, p)
+}
+
+// startInspection serves POST /api/v1/inspections/{id}/start.
+func (s *Server) startInspection(w http.ResponseWriter, r *http.Request) error {
+	return s.movePlan(w, r, (*floorplan.Register).StartInspection)
+}
+
+// closeInspection serves POST /api/v1/inspections/{id}/close.
+func (s *Server) closeInspection(w http.ResponseWriter, r *http.Request) error {
+	return s.movePlan(w, r, (*floorplan.Register).CloseInspection)
+}
+
+// movePlan moves the visible plan of the path's id on with move.
+func (s *Server) movePlan(w http.ResponseWriter, r *http.Request,
+	move func(*floorplan.Register, context.Context, uuid.UUID) (floorplan.Inspection, floorplan.Changes, error)) error {
+	p, err := s.visibleInspection(r)
+	if err != nil {
+		return err
+	}
+	p, _, err = move(s.register, r.Context(), p.ID)
+	if errors.Is(err, floorplan.ErrNotFound) {
+		// The plan is visible (above) and never deleted: the hook hides a plan of every agency from a
+		// caller who cannot read them all, but this caller has seen it.
+		return errForbidden(err)
+	}
+	if err != nil {
+		return inspectionError(about("inspection", err))
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
+// inspectionNames reports whether the caller may see people's names in items: without accounts, or as an
+// inspector, the bureau or an auditor.
+func inspectionNames(ctx context.Context) bool {
+	c, ok := identity.CallerFrom(ctx)
+	if !ok {
+		return true
+	}
+	return slices.ContainsFunc(c.User.Grants, func(g identity.Grant) bool {
+		return g.Role == identity.RoleInspector || g.Role == identity.RoleBureauAdmin || g.Role == identity.RoleAuditor
+	})
+}
+
+// itemOut is it on the wire as of now, without the person's name (also in the finding's sentences)
+// unless names may be shown.
+func itemOut(it floorplan.InspectionItem, now time.Time, names bool) inspectionItemJSON {
+	if !names && it.PersonName != "" {
+		if it.Finding != nil {
+			f := *it.Finding
+			f.Message = strings.ReplaceAll(f.Message, it.PersonName, "***")
+			f.MessageEN = strings.ReplaceAll(f.MessageEN, it.PersonName, "***")
+			it.Finding = &f
+		}
+		it.PersonName = ""
+	}
+	return inspectionItemJSON{InspectionItem: it, Overdue: it.Overdue(now), Allowed: floorplan.ItemAllowed(it, now)}
+}
+
+// listInspectionItems serves GET /api/v1/inspections/{id}/items?agency_id=&state=&overdue=.
+func (s *Server) listInspectionItems(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.visibleInspection(r)
+	if err != nil {
+		return err
+	}
+	q := queryOf(r)
+	f := floorplan.ItemFilter{InspectionID: p.ID, AgencyID: q.uuid("agency_id"), State: r.URL.Query().Get("state")}
+	overdue := q.bool("overdue")
+	if q.err != nil {
+		return q.err
+	}
+	if f.State != "" && !slices.Contains(floorplan.ItemStates, f.State) {
+		return badParam("state", "is not one of "+strings.Join(floorplan.ItemStates, ", "))
+	}
+	sc, err := s.scopeOf(r.Context())
+	if err != nil {
+		return err
+	}
+	list, err := s.store.InspectionItems(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	now, names := time.Now(), inspectionNames(r.Context())
+	out := inspectionItemsJSON{Items: []inspectionItemJSON{}}
+	for _, it := range list {
+		if !sc.agency(it.AgencyID) {
+			continue
+		}
+		j := itemOut(it, now, names)
+		if r.URL.Query().Has("overdue") && j.Overdue != overdue {
+			continue
+		}
+		out.Items = append(out.Items, j)
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// addInspectionItem serves POST /api/v1/inspections/{id}/items: a manual item.
+func (s *Server) addInspectionItem(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.visibleInspection(r)
+	if err != nil {
+		return err
+	}
+	var in inspectionItemIn
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	it := floorplan.InspectionItem{PointCode: in.PointCode, AgencyID: in.AgencyID, RoomID: in.RoomID, FloorID: in.FloorID,
+		Position: in.Position, Measurements: in.Measurements, Notes: in.Notes, PhotoIDs: in.PhotoIDs}
+	if _, err := s.register.AddInspectionItem(r.Context(), p.ID, &it); err != nil {
+		return inspectionError(about("inspection item", err))
+	}
+	w.Header().Set("Location", "/api/v1/inspection-items/"+it.ID.String())
+	return writeJSON(w, http.StatusCreated, itemOut(it, time.Now(), inspectionNames(r.Context())))
+}
+
+// visibleItem reads the item of the path's id, or 404 when it is outside the caller's scope.
+func (s *Server) visibleItem(r *http.Request) (floorplan.InspectionItem, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return floorplan.InspectionItem{}, err
+	}
+	it, err := s.store.InspectionItem(r.Context(), id)
+	if err != nil {
+		return it, about("inspection item", err)
+	}
+	sc, err := s.scopeOf(r.Context())
+	if err != nil {
+		return it, err
+	}
+	if !sc.agency(it.AgencyID) {
+		return it, s.denyRead(r.Context(), "inspection item", id)
+	}
+	return it, nil
+}
+
+// getInspectionItem serves GET /api/v1/inspection-items/{id}.
+func (s *Server) getInspectionItem(w http.ResponseWriter, r *http.Request) error {
+	it, err := s.visibleItem(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, itemOut(it, time.Now(), inspectionNames(r.Context())))
+}
+
+// actOnInspectionItem serves POST /api/v1/inspection-items/{id}/actions.
+func (s *Server) actOnInspectionItem(w http.ResponseWriter, r *http.Request) error {
+	it, err := s.visibleItem(r)
+	if err != nil {
+		return err
+	}
+	var in itemActionIn
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	deadline, err := inspectionDay("deadline", in.Deadline)
+	if err != nil {
+		return err
+	}
+	names := inspectionNames(r.Context())
+	it, _, err = s.register.ActOnItem(r.Context(), it.ID, floorplan.ItemActionInput{Action: in.Action, Deadline: deadline,
+		Fixed: in.Fixed, Comment: in.Comment, DocumentIDs: in.DocumentIDs})
+	if err != nil {
+		return itemError(inspectionError(about("inspection item", err)), it, names)
+	}
+	return writeJSON(w, http.StatusOK, itemOut(it, time.Now(), names))
+}
+
+// inspectionError answers a plan's or an item's state that does not allow the change as a 409 saying so.
+func inspectionError(err error) error {
+	var pe *floorplan.PlanStateError
+	if errors.As(err, &pe) {
+		return &apiError{Status: http.StatusConflict, Code: "conflict",
+			Message:   fmt.Sprintf("the inspection is %s; this needs it %s", pe.State, pe.Want),
+			MessageZH: fmt.Sprintf("督查计划当前为 %s，此操作需要 %s", pe.State, pe.Want),
+			Extra:     map[string]any{"state": pe.State}, Err: err}
+	}
+	var se *floorplan.ItemStateError
+	if errors.As(err, &se) {
+		allowed := strings.Join(se.Allowed, ", ")
+		if allowed == "" {
+			allowed = "none"
+		}
+		return &apiError{Status: http.StatusConflict, Code: "conflict",
+			Message:   fmt.Sprintf("action %s is not allowed on an item that is %s; allowed: %s", se.Action, se.State, allowed),
+			MessageZH: fmt.Sprintf("督查事项当前为 %s，不允许操作 %s；允许：%s", se.State, se.Action, allowed),
+			Extra:     map[string]any{"state": se.State, "allowed": se.Allowed}, Err: err}
+	}
+	return err
+}
+
+// itemError answers a verification refused because the finding still holds as a 409 naming the finding
+// (the name of its person withheld as itemOut does).
+func itemError(err error, it floorplan.InspectionItem, names bool) error {
+	var he *floorplan.FindingHoldsError
+	if !errors.As(err, &he) {
+		return err
+	}
+	f := he.Finding
+	it.Finding = &f
+	shown := itemOut(it, time.Now(), names).Finding
+	return &apiError{Status: http.StatusConflict, Code: "finding_holds",
+		Message:   fmt.Sprintf("the item cannot be marked fixed: finding %s still holds in the register today: %s", f.RuleID, shown.MessageEN),
+		MessageZH: fmt.Sprintf("该事项不能认定为已整改：登记簿中该问题（%s）今天仍然存在：%s", f.RuleID, shown.Message),
+		Extra:     map[string]any{"rule_id": f.RuleID, "finding": shown}, Err: err}
+}
