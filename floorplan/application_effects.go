@@ -2,6 +2,9 @@ package floorplan
 
 import (
 	"context"
+	"fmt"
+
+	"github.com/google/uuid"
 )
 
 // What an action on an application does to the register besides moving the application on: approving
@@ -31,4 +34,67 @@ func (g *Register) prepareEffects(ctx context.Context, a *Application, step Step
 		return g.resultEffect(ctx, a, step, in)
 	}
 	return noEffect{}, nil
+}
+
+// roomsDisposer is an effect that disposes of rooms (a disposal's result): the certificates on them end.
+type roomsDisposer interface {
+	disposedRooms() []uuid.UUID
+}
+
+// revokeOvertaken revokes, in tx, the usage certificates that an action's writes overtook ("reallocation
+// or disposal revokes it", art. 18): for a disposal handed over, every certificate with a room it disposes
+// of; otherwise every certificate with a room the action wrote (c.Rooms) that is no longer valid, e.g. a
+// room an approved scenario gave to another agency. The revocation names the application and is asked of
+// the permission hook with the role of the step. A direct edit outside the procedures does not revoke: the
+// certificate then reads not valid, and why (CertificateValidity).
+func (g *Register) revokeOvertaken(ctx context.Context, tx Store, a *Application, role string, e effect, c Changes) error {
+	touched, disposed := map[uuid.UUID]bool{}, map[uuid.UUID]bool{}
+	for _, r := range c.Rooms {
+		touched[r.RoomID] = true
+	}
+	if d, ok := e.(roomsDisposer); ok {
+		for _, id := range d.disposedRooms() {
+			touched[id], disposed[id] = true, true
+		}
+	}
+	if len(touched) == 0 {
+		return nil
+	}
+	list, err := tx.Certificates(ctx, CertificateFilter{})
+	if err != nil {
+		return err
+	}
+	for _, cert := range list {
+		if cert.Revoked() || cert.ApplicationID == a.ID {
+			continue
+		}
+		hit, gone := false, false
+		for _, cr := range cert.Rooms {
+			hit, gone = hit || touched[cr.ID], gone || disposed[cr.ID]
+		}
+		if !hit {
+			continue
+		}
+		reason := fmt.Sprintf("处置 disposal (%s) by application %s «%s»", a.Fields.Mode, a.ID, a.Title)
+		if !gone {
+			v, err := CertificateValidity(ctx, tx, cert)
+			if err != nil {
+				return err
+			}
+			if v.Valid {
+				continue
+			}
+			reason = fmt.Sprintf("调配 reallocation by application %s «%s»: %s", a.ID, a.Title, v.Reason)
+		}
+		if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityCertificate, ID: cert.ID, AgencyID: cert.AgencyID, Role: role}); err != nil {
+			return err
+		}
+		if r := []rune(reason); len(r) > 500 {
+			reason = string(r[:499]) + "…"
+		}
+		if err := tx.RevokeCertificate(ctx, cert.ID, ActorFrom(ctx), reason); err != nil {
+			return err
+		}
+	}
+	return nil
 }

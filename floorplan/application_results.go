@@ -129,7 +129,11 @@ type resultWrites struct {
 	derecognise *LedgerEntry
 	cost        *float64
 	result      *DisposalResult
+	// disposed are the rooms a disposal disposes of: the certificates on them are revoked (revokeOvertaken).
+	disposed []uuid.UUID
 }
+
+func (w *resultWrites) disposedRooms() []uuid.UUID { return w.disposed }
 
 func (w *resultWrites) run(ctx context.Context, tx Store, a *Application, c *Changes) error {
 	// run may run again when the store retries the transaction: it writes copies, never w's own records.
@@ -249,6 +253,9 @@ func (g *Register) disposalResult(ctx context.Context, a *Application, in Action
 	today := DayOf(g.now())
 	w := &resultWrites{reg: g, result: &res}
 	old := slices.Clone(rooms)
+	for _, r := range rooms {
+		w.disposed = append(w.disposed, r.ID)
+	}
 	kind, title, err := g.disposalWrites(ctx, a, res, site, today, rooms, w)
 	if err != nil {
 		return nil, err

@@ -167,6 +167,9 @@ func testAllocationProcedure(t *testing.T, f *fixture) {
 	}
 
 	al.mustAct(floorplan.ActSubmit, "approval", floorplan.ActReturn, "review", floorplan.ActSubmit, "approval")
+	// The second agency holds a certificate for the room the scenario gives the first: approval revokes it.
+	held, err := al.g.IssueCertificate(f.ctx, f.agencies[1].ID, []uuid.UUID{other.ID}, uuid.Nil)
+	must(t, err)
 	rev0, err := f.s.Revision(f.ctx)
 	must(t, err)
 	_, err = al.act(floorplan.ActApprove, "")
@@ -201,6 +204,11 @@ func testAllocationProcedure(t *testing.T, f *fixture) {
 	}
 	if r, err := f.s.Room(f.ctx, other.ID); err != nil || r.AgencyID != f.agencies[0].ID {
 		t.Errorf("room %s after the approval: agency %s (%v), want the first agency", other.Number, r.AgencyID, err)
+	}
+	if held, err = f.s.Certificate(f.ctx, held.ID); err != nil || !held.Revoked() ||
+		!strings.Contains(held.RevokeReason, "reallocation") || !strings.Contains(held.RevokeReason, al.app.ID.String()) {
+		t.Errorf("the second agency's certificate of room %s after the approval: %+v (%v), want revoked naming the application",
+			other.Number, held, err)
 	}
 	got = al.stored()
 	wantGranted := []uuid.UUID{other.ID, to.ID}

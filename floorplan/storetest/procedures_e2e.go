@@ -374,10 +374,13 @@ func testProcedureDisposal(t *testing.T, f *fixture) {
 		if got.AgencyID != f.agencies[1].ID || got.State != floorplan.RoomInUse {
 			t.Errorf("reallocated room: %s of %s, want in use by the second agency", got.State, got.AgencyID)
 		}
+		cert, err = f.s.Certificate(f.ctx, cert.ID)
+		must(t, err)
 		v, err := floorplan.CertificateValidity(f.ctx, f.s, cert)
 		must(t, err)
-		if v.Valid || v.RoomID != r.ID {
-			t.Errorf("the old agency's certificate after the reallocation: %+v, want invalid naming the room", v)
+		if v.Valid || !cert.Revoked() || !strings.Contains(cert.RevokeReason, "disposal (reallocation)") ||
+			!strings.Contains(cert.RevokeReason, a.ID.String()) {
+			t.Errorf("the old agency's certificate after the reallocation: %+v, %+v; want revoked naming the disposal", cert, v)
 		}
 		if e := p.lastEvent(); e.Kind != floorplan.TimelineAllocated || !strings.Contains(e.Title, f.agencies[1].Name) {
 			t.Errorf("timeline event %+v, want allocated naming the agency", e)
