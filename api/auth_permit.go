@@ -132,6 +132,10 @@ func requestTargets(ctx context.Context, agencies agencyReader, req floorplan.Re
 	} else if j != uuid.Nil {
 		here.jurisdictions = append(here.jurisdictions, j)
 	}
+	if req.Entity == floorplan.EntityInspection && req.JurisdictionID != uuid.Nil {
+		// A district's inspection plan is placed in its district.
+		here.jurisdictions = append(here.jurisdictions, req.JurisdictionID)
+	}
 	places := [][]identity.Target{here.targets()}
 	if moveTo != uuid.Nil {
 		there := place{agency: at, parent: here.parent}

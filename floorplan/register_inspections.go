@@ -100,7 +100,7 @@ func (g *Register) CreateInspection(ctx context.Context, p *Inspection, codes []
 	if err := g.checkInspectionRefs(ctx, p); err != nil {
 		return Changes{}, err
 	}
-	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityInspection, Role: RoleInspector}); err != nil {
+	if err := g.allowPlan(ctx, OpCreate, *p); err != nil {
 		return Changes{}, err
 	}
 	p.State, p.Warnings, p.Items, p.StartedAt = PlanDraft, g.planWarnings(*p), 0, time.Time{}
@@ -217,7 +217,7 @@ func (g *Register) StartInspection(ctx context.Context, id uuid.UUID) (Inspectio
 	if p.State != PlanDraft {
 		return p, Changes{}, planStateError(p, PlanDraft)
 	}
-	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityInspection, ID: id, Role: RoleInspector}); err != nil {
+	if err := g.allowPlan(ctx, OpUpdate, p); err != nil {
 		return p, Changes{}, err
 	}
 	var items []InspectionItem
@@ -391,7 +391,7 @@ func (g *Register) CloseInspection(ctx context.Context, id uuid.UUID) (Inspectio
 	if p.State != PlanStarted {
 		return p, Changes{}, planStateError(p, PlanStarted)
 	}
-	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityInspection, ID: id, Role: RoleInspector}); err != nil {
+	if err := g.allowPlan(ctx, OpUpdate, p); err != nil {
 		return p, Changes{}, err
 	}
 	p.State = PlanClosed
@@ -637,4 +637,27 @@ func (g *Register) checkGone(ctx context.Context, it InspectionItem) error {
 		return &FindingHoldsError{ItemID: it.ID, Finding: f}
 	}
 	return nil
+}
+
+// allowPlan asks the permission hook for a change of plan p, as an inspector where the plan looks: in its
+// district (a scope of a jurisdiction), at each of its agencies (a scope of agencies), or everywhere (all
+// agencies, or a system). A district's inspector may thus plan the district's inspections.
+func (g *Register) allowPlan(ctx context.Context, op Op, p Inspection) error {
+	req := Request{Op: op, Entity: EntityInspection, ID: p.ID, Role: RoleInspector}
+	if op == OpCreate {
+		req.ID = uuid.Nil
+	}
+	switch p.Scope.Kind {
+	case ScopeJurisdiction:
+		req.JurisdictionID = p.Scope.JurisdictionID
+	case ScopeAgencies:
+		for _, a := range p.Scope.AgencyIDs {
+			req.AgencyID = a
+			if err := g.allow(ctx, req); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return g.allow(ctx, req)
 }
