@@ -235,7 +235,9 @@ func IdentityPermit(svc *identity.Service, agencies agencyReader) floorplan.Perm
 		}
 		target := targets[0]
 		refusal := floorplan.ErrForbidden
-		if req.ID != uuid.Nil && !allowedAny(c.User.Grants, identity.ActionRead, target) {
+		// A document is placed at its subject, which exists: one the caller may not read is a 404.
+		known := req.ID != uuid.Nil || req.Entity == floorplan.EntityDocument
+		if known && !allowedAny(c.User.Grants, identity.ActionRead, target) {
 			refusal = floorplan.ErrNotFound
 		}
 		err = fmt.Errorf("%w: %s", refusal, writeAuditAction(req))
@@ -276,6 +278,12 @@ func writeAction(req floorplan.Request) identity.Action {
 		return identity.ActionWriteGeometry
 	case floorplan.EntityPerson, floorplan.EntityAssignment:
 		return identity.ActionWritePeople
+	case floorplan.EntityDocument:
+		if req.Op == floorplan.OpCreate {
+			// Filing is open to every business role but the viewer, where the subject is (an inspector's
+			// photo, an agency's evidence, an approver's decision); hiding stays the bureau's.
+			return identity.ActionFileDocuments
+		}
 	case floorplan.EntityCertificate:
 		// A usage certificate records an allocation of rooms: issued and revoked by those who allocate them.
 		return identity.ActionWriteGeometry
@@ -346,6 +354,11 @@ type auditTrail struct {
 func (t *auditTrail) add(req floorplan.Request) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	for _, w := range t.writes { // one record's write asked at several places (a plan at each of its agencies) is one
+		if req.ID != uuid.Nil && w.ID == req.ID && writeAuditAction(w) == writeAuditAction(req) {
+			return
+		}
+	}
 	t.writes = append(t.writes, req)
 }
 

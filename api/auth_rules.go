@@ -112,7 +112,11 @@ func routeRules() map[string]routeRule {
 	maps.Copy(rules, rulesOf(certificateRoutes()))
 	// The inspections; the hook checks each change's role (api/inspections.go).
 	maps.Copy(rules, rulesOf(inspectionRoutes()))
+	// The leads: the roles that report only, not agency managers (api/leads.go).
+	maps.Copy(rules, rulesOf(leadRoutes()))
 	maps.Copy(rules, rulesOf(inboxRoutes())) // every signed-in user's own inbox and notices (api/inbox.go)
+	// The inspections' results, in the caller's scope (api/inspection_results.go).
+	maps.Copy(rules, rulesOf(inspectionResultRoutes()))
 	collection := func(path string, write routeRule, methods ...string) {
 		for _, m := range methods {
 			method, sub, _ := strings.Cut(m, " ")
@@ -138,9 +142,11 @@ func routeRules() map[string]routeRule {
 	collection(v1+"/floors/{id}/rooms", geometry, "GET", "POST")
 	collection(v1+"/rooms", geometry, "GET /{id}", "PUT /{id}", "PATCH /{id}", "DELETE /{id}")
 	collection(v1+"/agencies", register, "GET", "POST", "GET /{id}", "PATCH /{id}", "DELETE /{id}")
-	// The archive: read where the subject is visible (api/documents.go); filed and deleted by its
-	// keepers (write_register, placed by the permission hook at the subject).
+	// The archive: read where the subject is visible (api/documents.go); filed by every business role
+	// but the viewer (file_documents) and deleted by its keepers (write_register), both placed by the
+	// permission hook at the subject.
 	collection(v1+"/documents", register, "GET", "POST", "GET /{id}", "DELETE /{id}")
+	rules["POST "+v1+"/documents"] = may(identity.ActionFileDocuments)
 	rules["GET "+v1+"/documents/{id}/content"] = read
 	rules["GET "+v1+"/sites/{id}/archive.zip"] = audited(may(identity.ActionExport), "export.archive")
 	maps.Copy(rules, ledgerRouteRules())      // the ledger and the archive's findings (api/ledger.go)

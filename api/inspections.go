@@ -66,6 +66,16 @@ func inspectionRoutes() []accountRoute {
 		{(*Server).actOnInspectionItem, read, opDoc{method: "POST", path: v1 + "/inspection-items/{id}/actions", tag: "inspections",
 			summary: "Rectification: notify (an inspector; deadline) open → notified; answer (the agency's manager; comment, evidence document_ids) notified → answered; verify (an inspector; fixed) → fixed or not_fixed — a rule-based item is 409 naming the finding while it still holds in the live register; refer (an inspector; comment: the reason) from not_fixed or overdue → referred (移交纪检监察). A wrong role is 403, an action the state does not allow 409",
 			body:    "InspectionItemAction", result: "InspectionItem"}},
+		// The notice and the referral file (inspection_pdfs.go).
+		{(*Server).inspectionNoticePDF, audited(read, "export.inspection_notice"), opDoc{method: "GET", path: v1 + "/inspections/{id}/notices/{agency_id}.pdf", tag: "inspections",
+			summary: "The rectification notice (整改通知书) to one agency as an A4 PDF: its number, the agency, the plan, a table of the agency's notified items (point, legal source, what was found with the frozen numbers, rooms, deadline), how to answer, the issue date and issuer. For the bureau and inspectors where the agency is and the agency's manager (404 otherwise); people's names only to those who may read them. 409 when no item of the agency is notified yet",
+			result:  map[string]any{"type": "string", "format": "binary"}, resultType: "application/pdf"}},
+		{(*Server).itemReferralZip, audited(personal(may(identity.ActionExport)), "export.referral"), opDoc{method: "GET", path: v1 + "/inspection-items/{id}/referral.zip", tag: "inspections",
+			summary: "The referral file (移交纪检监察) of a referred item, for the bureau and inspectors: a zip of referral.pdf (the item: agency, point, finding, deadline, answer, verification, the referral's reason, date and inspector), the evidence documents (photos, the answers' evidence) byte for byte as evidence/<document id>-<name>, and manifest.json with the SHA-256 of every file. 409 when the item is not referred",
+			result:  map[string]any{"type": "string", "format": "binary"}, resultType: "application/zip"}},
+		{(*Server).planReferralZip, audited(personal(may(identity.ActionExport)), "export.referral"), opDoc{method: "GET", path: v1 + "/inspections/{id}/referral.zip", tag: "inspections",
+			summary: "The referral file (移交纪检监察) of a plan's referred items in the caller's scope, as GET /api/v1/inspection-items/{id}/referral.zip. 409 when none is referred",
+			result:  map[string]any{"type": "string", "format": "binary"}, resultType: "application/zip"}},
 	}
 }
 

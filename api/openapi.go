@@ -259,6 +259,8 @@ func operations(withApp, withIdentity bool) []opDoc {
 	ops = append(ops, operationsOf(certificateRoutes())...)
 	ops = append(ops, operationsOf(inboxRoutes())...)
 	ops = append(ops, operationsOf(inspectionRoutes())...)
+	ops = append(ops, operationsOf(leadRoutes())...)
+	ops = append(ops, operationsOf(inspectionResultRoutes())...)
 	if withIdentity {
 		ops = append(ops, authOperations()...)
 	}
@@ -330,6 +332,12 @@ func componentSchemas() []componentSchema {
 		{name: "InspectionItemList", wire: inspectionItemsJSON{}},
 		{name: "InspectionItemNew", wire: inspectionItemIn{}},
 		{name: "InspectionItemAction", wire: itemActionIn{}},
+		{name: "Lead", wire: leadJSON{}},
+		{name: "LeadList", wire: leadsJSON{}},
+		{name: "LeadNew", wire: leadIn{}},
+		{name: "LeadTriage", wire: leadTriageIn{}},
+		{name: "LeadClose", wire: leadCloseIn{}},
+		{name: "InspectionResults", wire: inspectionResultsJSON{}},
 		{name: "NoticeList", wire: noticesJSON{}},
 		{name: "ApplicationScenario", schema: applicationScenarioSchema()},
 		{name: "ApplicationScenarioResult", schema: applicationScenarioOutSchema()},

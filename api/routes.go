@@ -82,8 +82,11 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 	get(v1+"/reports/over-standard", gated(s.reports, s.overStandardReport))
 	get(v1+"/search", s.search)
 
+	// The inspections' results (inspection_results.go), before the inspections: {id} would take "results".
+	s.addRoutes(inspectionResultRoutes(), handle)
 	s.addRoutes(certificateRoutes(), handle) // usage certificates and their public verification (certificates.go)
 	s.addRoutes(inspectionRoutes(), handle)  // the inspections (督查, inspections.go)
+	s.addRoutes(leadRoutes(), handle)        // the leads of the inspections (线索, leads.go)
 	s.addRoutes(inboxRoutes(), handle)       // the inbox and the notices of the online handling (inbox.go)
 
 	if s.identity != nil {

@@ -340,5 +340,6 @@ type storeReader interface {
 	floorplan.CertificateReader
 	floorplan.ApplicationReader
 	floorplan.InspectionReader
+	floorplan.LeadReader
 	Ping(ctx context.Context) error
 }

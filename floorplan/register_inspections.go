@@ -263,21 +263,7 @@ func (g *Register) scopeAgencies(ctx context.Context, s InspectionScope) ([]uuid
 	if err != nil {
 		return nil, err
 	}
-	parent := make(map[uuid.UUID]uuid.UUID, len(js))
-	for _, j := range js {
-		parent[j.ID] = j.ParentID
-	}
-	byID := make(map[uuid.UUID]Agency, len(agencies))
-	for _, a := range agencies {
-		byID[a.ID] = a
-	}
-	out := []uuid.UUID{}
-	for _, a := range agencies {
-		if slices.Contains(JurisdictionPathOf(parent, JurisdictionOf(byID, a.ID)), s.JurisdictionID) {
-			out = append(out, a.ID)
-		}
-	}
-	return out, nil
+	return ScopeAgencyIDs(s, agencies, js), nil
 }
 
 // findingItems are the items of plan p's findings as of its day; the evaluation's notes (a day before
@@ -645,7 +631,7 @@ func (g *Register) checkGone(ctx context.Context, it InspectionItem) error {
 func (g *Register) allowPlan(ctx context.Context, op Op, p Inspection) error {
 	req := Request{Op: op, Entity: EntityInspection, ID: p.ID, Role: RoleInspector}
 	if op == OpCreate {
-		req.ID = uuid.Nil
+		req.ID = uuid.Nil // not created yet: a refusal is 403, not 404
 	}
 	switch p.Scope.Kind {
 	case ScopeJurisdiction:

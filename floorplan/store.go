@@ -43,6 +43,7 @@ type Store interface {
 	RegistrationStore
 	CertificateStore
 	InspectionStore
+	LeadStore
 	NoticeStore
 
 	// InTx runs fn with a Store whose writes all commit together, or none do when fn returns an error.

@@ -191,8 +191,57 @@ func TestDemoServesTheSample(t *testing.T) {
 			}
 		}
 	}
+	checkDemoHandling(t, url, pw)
 	if err := stop(); err != nil {
 		t.Errorf("demo ended with %v after shutdown", err)
+	}
+}
+
+// checkDemoHandling: the served demo shows its online handling and inspections (floorplan/sample/handling.go):
+// work in the inbox of each role a step of the procedures names, and the two inspection plans.
+func checkDemoHandling(t *testing.T, url, pw string) {
+	t.Helper()
+	for _, user := range []string{"bureau_admin", "approver", "planner", "agency_manager", "district_admin"} {
+		client, code, _ := signIn(t, url, user, pw)
+		if code != http.StatusOK {
+			t.Fatalf("sign in as %s: %d", user, code)
+		}
+		var inbox struct {
+			Tasks []json.RawMessage `json:"tasks"`
+		}
+		clientJSON(t, client, url+"api/v1/inbox", &inbox)
+		if len(inbox.Tasks) == 0 {
+			t.Errorf("the demo's %s has an empty inbox", user)
+		}
+		if user != "bureau_admin" {
+			continue
+		}
+		var plans struct {
+			Inspections []struct {
+				Kind, State string
+			} `json:"inspections"`
+		}
+		clientJSON(t, client, url+"api/v1/inspections", &plans)
+		if len(plans.Inspections) != 2 {
+			t.Errorf("the demo has inspections %+v, want the closed annual one and the open special one", plans.Inspections)
+		}
+	}
+}
+
+// clientJSON GETs url with client and decodes its 200 body into v.
+func clientJSON(t *testing.T, client *http.Client, url string, v any) {
+	t.Helper()
+	resp, err := client.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, body)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
 	}
 }
 

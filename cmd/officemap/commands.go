@@ -269,6 +269,14 @@ func demoCmd(e *env) *cobra.Command {
 			if err := d.Load(floorplan.WithActor(ctx, "demo"), reg); err != nil {
 				return fmt.Errorf("loading the sample into %s: %w", redacted(db), err)
 			}
+			// The applications and inspections the demo users find under way (floorplan/sample/handling.go);
+			// the steps dated in the past go through a register like reg whose clock reads their day.
+			past := func(clock func() time.Time) *floorplan.Register {
+				return acc.register(s, append(docs[:len(docs):len(docs)], floorplan.WithRegisterClock(clock))...)
+			}
+			if err := d.Handle(floorplan.WithActor(ctx, "demo"), reg, past); err != nil {
+				return fmt.Errorf("acting out the sample's handling in %s: %w", redacted(db), err)
+			}
 			fmt.Fprintf(e.stdout, "officemap: sample loaded into %s: %d buildings, %d floors, %d rooms, %d agencies, %d people\n",
 				redacted(db), len(d.Buildings), len(d.Floors), len(d.Rooms), len(d.Agencies), len(d.People))
 			if acc != nil {

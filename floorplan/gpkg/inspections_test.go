@@ -40,6 +40,7 @@ func TestInspectionsNeverDeleted(t *testing.T) {
 // of version 20 should run it first.
 func downgradeV21(t *testing.T, path string) {
 	t.Helper()
+	downgradeV22(t, path)
 	downgrade(t, path, `DROP TRIGGER inspections_version`, `DROP TRIGGER inspection_items_version`,
 		`DROP TRIGGER inspections_no_delete`, `DROP TRIGGER inspection_items_no_delete`,
 		`DROP TABLE inspection_items`, `DROP TABLE inspections`,

@@ -57,7 +57,8 @@ const (
 //	19: the in-app notices (sqlMigrateV19, notices.go).
 //	20: the applications' history (sqlMigrateV20, apphistory.go).
 //	21: the inspections (sqlMigrateV21, inspections.go).
-const schemaVersion = 21
+//	22: the leads (sqlMigrateV22, leads.go).
+const schemaVersion = 22
 
 // schemaDefinition marks a file as an officemap register in gpkg_extensions (extension
 // officemap_register); the version is in officemap_schema. A file of version 1 carries
@@ -377,6 +378,7 @@ var migrations = []func(ctx context.Context, q querier) error{
 	execStep(sqlMigrateV19),     // the in-app notices (notices.go)
 	execStep(sqlMigrateV20),     // the applications' history (apphistory.go)
 	execStep(sqlMigrateV21),     // the inspections (inspections.go)
+	execStep(sqlMigrateV22),     // the leads (leads.go)
 }
 
 // execStep returns the migration step that runs stmts.
@@ -805,7 +807,9 @@ var sqlSchema = sqlRegister + `
 -- The applications' history (schema version 20) ---------------------------------------------------------------
 ` + sqlMigrateV20 + `
 -- The inspections (schema version 21) --------------------------------------------------------------------------
-` + sqlMigrateV21
+` + sqlMigrateV21 + `
+-- The leads (schema version 22) -------------------------------------------------------------------------------
+` + sqlMigrateV22
 
 // sqlRTreeIndex is the gpkg_rtree_index extension of the geometry column geom of the feature table <t>:
 // the R-tree rtree_<t>_geom and the triggers that keep it in step with the table, as OGC 12-128r19 Annex

@@ -21,12 +21,15 @@ const (
 	ActionAdminUsers    Action = "admin_users"
 	ActionAdminRoles    Action = "admin_roles"
 	ActionAuditRead     Action = "audit_read"
+	// ActionFileDocuments files a document in the archive where its subject is: photos and measurements
+	// from the field, an agency's evidence, an approver's decision. Hiding one stays write_register.
+	ActionFileDocuments Action = "file_documents"
 )
 
 // Actions lists every action.
 var Actions = []Action{
 	ActionRead, ActionWriteGeometry, ActionWritePeople, ActionWriteRegister, ActionImport,
-	ActionExport, ActionReport, ActionAdminUsers, ActionAdminRoles, ActionAuditRead,
+	ActionExport, ActionReport, ActionAdminUsers, ActionAdminRoles, ActionAuditRead, ActionFileDocuments,
 }
 
 // actionSet is a set of actions as bits.
@@ -58,12 +61,12 @@ var roleMatrix = map[Role]actionSet{
 	RoleSecAdmin: actions(ActionAdminRoles),
 	RoleAuditor:  actions(ActionAuditRead),
 	RoleBureauAdmin: actions(ActionRead, ActionWriteGeometry, ActionWritePeople, ActionWriteRegister,
-		ActionImport, ActionExport, ActionReport),
-	RolePlanner:       actions(ActionRead, ActionWriteGeometry, ActionWritePeople, ActionImport),
-	RoleAgencyManager: actions(ActionRead, ActionWritePeople),
-	RoleInspector:     actions(ActionRead, ActionReport, ActionExport),
+		ActionImport, ActionExport, ActionReport, ActionFileDocuments),
+	RolePlanner:       actions(ActionRead, ActionWriteGeometry, ActionWritePeople, ActionImport, ActionFileDocuments),
+	RoleAgencyManager: actions(ActionRead, ActionWritePeople, ActionFileDocuments),
+	RoleInspector:     actions(ActionRead, ActionReport, ActionExport, ActionFileDocuments),
 	RoleViewer:        actions(ActionRead),
-	RoleApprover:      actions(ActionRead, ActionReport),
+	RoleApprover:      actions(ActionRead, ActionReport, ActionFileDocuments),
 }
 
 // roleActions returns r's row of the role matrix: the empty set for an unknown role.

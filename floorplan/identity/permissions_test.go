@@ -15,12 +15,12 @@ var matrix = map[identity.Role][]identity.Action{
 	identity.RoleSysAdmin:      {identity.ActionAdminUsers},
 	identity.RoleSecAdmin:      {identity.ActionAdminRoles},
 	identity.RoleAuditor:       {identity.ActionAuditRead},
-	identity.RoleBureauAdmin:   {identity.ActionRead, identity.ActionWriteGeometry, identity.ActionWritePeople, identity.ActionWriteRegister, identity.ActionImport, identity.ActionExport, identity.ActionReport},
-	identity.RolePlanner:       {identity.ActionRead, identity.ActionWriteGeometry, identity.ActionWritePeople, identity.ActionImport},
-	identity.RoleAgencyManager: {identity.ActionRead, identity.ActionWritePeople},
-	identity.RoleInspector:     {identity.ActionRead, identity.ActionReport, identity.ActionExport},
+	identity.RoleBureauAdmin:   {identity.ActionRead, identity.ActionWriteGeometry, identity.ActionWritePeople, identity.ActionWriteRegister, identity.ActionImport, identity.ActionExport, identity.ActionReport, identity.ActionFileDocuments},
+	identity.RolePlanner:       {identity.ActionRead, identity.ActionWriteGeometry, identity.ActionWritePeople, identity.ActionImport, identity.ActionFileDocuments},
+	identity.RoleAgencyManager: {identity.ActionRead, identity.ActionWritePeople, identity.ActionFileDocuments},
+	identity.RoleInspector:     {identity.ActionRead, identity.ActionReport, identity.ActionExport, identity.ActionFileDocuments},
 	identity.RoleViewer:        {identity.ActionRead},
-	identity.RoleApprover:      {identity.ActionRead, identity.ActionReport},
+	identity.RoleApprover:      {identity.ActionRead, identity.ActionReport, identity.ActionFileDocuments},
 }
 
 // The trees: city → district → town; agency → sub-agency. Another district and agency are out of
@@ -138,7 +138,7 @@ func TestMatrix(t *testing.T) {
 
 func TestSeparationOfDuties(t *testing.T) {
 	business := []identity.Action{identity.ActionRead, identity.ActionWriteGeometry, identity.ActionWritePeople,
-		identity.ActionWriteRegister, identity.ActionImport, identity.ActionExport, identity.ActionReport}
+		identity.ActionWriteRegister, identity.ActionImport, identity.ActionExport, identity.ActionReport, identity.ActionFileDocuments}
 	admin := []identity.Action{identity.ActionAdminUsers, identity.ActionAdminRoles, identity.ActionAuditRead}
 	for _, r := range identity.Roles {
 		g := []identity.Grant{{Role: r}}

@@ -197,10 +197,10 @@ func (d *Doc) Title(title, subtitle string) {
 	}
 	p := d.pdf
 	d.font(sizeTitle, colorInk)
-	p.MultiCell(ContentWidth, lineHeight(sizeTitle), title, "", "C", false)
+	d.multiCell(ContentWidth, lineHeight(sizeTitle), title, "C")
 	if subtitle != "" {
 		d.font(sizeSubtitle, colorMuted)
-		p.MultiCell(ContentWidth, lineHeight(sizeSubtitle), subtitle, "", "C", false)
+		d.multiCell(ContentWidth, lineHeight(sizeSubtitle), subtitle, "C")
 	}
 	p.Ln(4)
 }
@@ -215,7 +215,7 @@ func (d *Doc) Heading(text string) {
 	p := d.pdf
 	p.Ln(2)
 	d.font(sizeHeading, colorInk)
-	p.MultiCell(ContentWidth, lineHeight(sizeHeading), text, "", "L", false)
+	d.multiCell(ContentWidth, lineHeight(sizeHeading), text, "L")
 	d.rule(colorRule, 0.3)
 	p.Ln(2.5)
 	d.font(sizeBody, colorInk)
@@ -228,7 +228,7 @@ func (d *Doc) Paragraph(text string) {
 		return
 	}
 	d.font(sizeBody, colorInk)
-	d.pdf.MultiCell(ContentWidth, lineHeight(sizeBody), text, "", "L", false)
+	d.multiCell(ContentWidth, lineHeight(sizeBody), text, "L")
 	d.pdf.Ln(1.5)
 }
 
@@ -238,7 +238,7 @@ func (d *Doc) Small(text string) {
 		return
 	}
 	d.font(sizeSmall, colorMuted)
-	d.pdf.MultiCell(ContentWidth, lineHeight(sizeSmall), text, "", "L", false)
+	d.multiCell(ContentWidth, lineHeight(sizeSmall), text, "L")
 	d.font(sizeBody, colorInk)
 }
 
@@ -257,14 +257,14 @@ func (d *Doc) KeyValues(rows []KV) {
 	lh := lineHeight(sizeBody)
 	for _, kv := range rows {
 		d.font(sizeBody, colorInk)
-		lines := max(1, len(p.SplitText(kv.Value, ContentWidth-keyWidth)))
+		lines := max(1, d.lineCount(kv.Value, ContentWidth-keyWidth))
 		d.NeedSpace(float64(lines) * lh)
 		y := p.GetY()
 		d.font(sizeBody, colorMuted)
 		p.CellFormat(keyWidth, lh, kv.Key, "", 0, "L", false, 0, "")
 		d.font(sizeBody, colorInk)
 		p.SetXY(MarginSide+keyWidth, y)
-		p.MultiCell(ContentWidth-keyWidth, lh, kv.Value, "", "L", false)
+		d.multiCell(ContentWidth-keyWidth, lh, kv.Value, "L")
 	}
 	p.Ln(1.5)
 }
@@ -277,7 +277,7 @@ func (d *Doc) Notice(text string) {
 	p := d.pdf
 	d.font(sizeHeading, colorNotice)
 	lh := lineHeight(sizeHeading)
-	lines := max(1, len(p.SplitText(text, ContentWidth-6)))
+	lines := max(1, d.lineCount(text, ContentWidth-6))
 	h := float64(lines)*lh + 4
 	d.NeedSpace(h)
 	y := p.GetY()
@@ -285,7 +285,7 @@ func (d *Doc) Notice(text string) {
 	p.SetLineWidth(0.6)
 	p.Rect(MarginSide, y, ContentWidth, h, "D")
 	p.SetXY(MarginSide+3, y+2)
-	p.MultiCell(ContentWidth-6, lh, text, "", "C", false)
+	d.multiCell(ContentWidth-6, lh, text, "C")
 	p.SetY(y + h)
 	p.Ln(3)
 	d.font(sizeBody, colorInk)

@@ -44,7 +44,7 @@ func (d *Doc) Figure(caption string, pngData []byte, w, h float64) {
 	capH := 0.0
 	if caption != "" {
 		d.font(sizeBody, colorInk)
-		capH = float64(max(1, len(d.pdf.SplitText(caption, ContentWidth))))*lineHeight(sizeBody) + 1
+		capH = float64(max(1, d.lineCount(caption, ContentWidth)))*lineHeight(sizeBody) + 1
 	}
 	if h > maxImageHeight-capH {
 		w, h = w*(maxImageHeight-capH)/h, maxImageHeight-capH
@@ -57,7 +57,7 @@ func (d *Doc) Figure(caption string, pngData []byte, w, h float64) {
 		}
 	}
 	if caption != "" {
-		d.pdf.MultiCell(ContentWidth, lineHeight(sizeBody), caption, "", "L", false)
+		d.multiCell(ContentWidth, lineHeight(sizeBody), caption, "L")
 		d.pdf.Ln(1)
 	}
 	d.place(name, MarginSide+(ContentWidth-w)/2, w, h)
@@ -130,7 +130,7 @@ func (d *Doc) QR(text string, size float64, caption string) {
 		d.place(name, MarginSide, size, size)
 		p.SetXY(MarginSide+size+6, y+2)
 		d.font(sizeBody, colorInk)
-		p.MultiCell(ContentWidth-size-6, lineHeight(sizeBody), caption, "", "L", false)
+		d.multiCell(ContentWidth-size-6, lineHeight(sizeBody), caption, "L")
 		p.SetY(max(p.GetY(), y+size))
 	}
 	p.Ln(3)

@@ -108,7 +108,7 @@ func (d *Doc) rowHeight(widths []float64, cells []string) float64 {
 	lines := 1
 	for i, s := range cells {
 		if s != "" {
-			lines = max(lines, len(d.pdf.SplitText(s, widths[i])))
+			lines = max(lines, d.lineCount(s, widths[i]))
 		}
 	}
 	return float64(lines)*lineHeight(sizeBody) + 2*cellPad
@@ -134,7 +134,7 @@ func (d *Doc) tableRow(cols []Column, widths []float64, cells []string, shade bo
 				align = string(Left)
 			}
 			p.SetXY(x, y+cellPad)
-			p.MultiCell(widths[i], lineHeight(sizeBody), cells[i], "", align, false)
+			d.multiCell(widths[i], lineHeight(sizeBody), cells[i], align)
 		}
 		x += widths[i]
 	}

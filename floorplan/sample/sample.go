@@ -7,7 +7,8 @@
 // its corner, a leader's suite of office, rest room and private toilet). The people are seated as the
 // plans say; story.go then adds what the findings engine is there to catch — an over-standard office, a
 // crowded shared room, a retired official still in his room, a second office without approval, an agency
-// merged but not moved out, an idle room — one or more of each rule of floorplan.Rules.
+// merged but not moved out, an idle room — one or more of each rule of floorplan.Rules. Once loaded,
+// Handle acts out the online handling and the inspections through the register (handling.go, inspecting.go).
 //
 // Build is deterministic: the same day gives the same dataset, and every record's id is a name-based UUID
 // that depends on the plan, not on the day, so that a reload gives the same ids. All dates are counted back
@@ -46,6 +47,9 @@ type Dataset struct {
 	RegistrationChanges []floorplan.RegistrationChange
 	FilingSteps         []floorplan.FilingStep
 	TimelineEvents      []floorplan.TimelineEvent
+
+	// cast are the day and records the demo's online handling and inspections act on (Handle).
+	cast cast
 }
 
 // Build returns the demo compound as it stands on day today (taken as a calendar day): dates of
@@ -59,6 +63,7 @@ func Build(today time.Time) *Dataset {
 	g.story()
 	g.approvals()
 	g.archive()
+	g.castRooms()
 	return g.d
 }
 

@@ -524,3 +524,135 @@ func TestSampleLedgerAndArchive(t *testing.T) {
 		t.Errorf("the centre's archive misses %v; want [completion_drawings]", got)
 	}
 }
+
+// TestSampleHandling: loaded and handled (Dataset.Handle), the demo holds applications at the steps that
+// give each demo user's inbox something, an allocation closed with a valid usage certificate for the room
+// its scenario gave, the recoveries of its findings, a closed annual inspection with fixed, overdue and
+// referred items (the fixed one no longer found in the register), and an open special inspection — today
+// and on the awkward days of days, the register's clock at noon of the day.
+func TestSampleHandling(t *testing.T) {
+	for _, tc := range append([]struct {
+		name string
+		day  time.Time
+	}{{"today", floorplan.DayOf(time.Now())}}, days[1:]...) {
+		t.Run(tc.name, func(t *testing.T) { testSampleHandling(t, tc.day) })
+	}
+}
+
+func testSampleHandling(t *testing.T, day time.Time) {
+	ctx := floorplan.WithActor(context.Background(), "test")
+	s, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "demo.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	now := day.Add(12 * time.Hour)
+	d := sample.Build(day)
+	reg := floorplan.NewRegister(s, floorplan.WithRegisterClock(func() time.Time { return now }))
+	start := time.Now()
+	if err := d.Load(ctx, reg); err != nil {
+		t.Fatal(err)
+	}
+	loaded := time.Now()
+	past := func(clock func() time.Time) *floorplan.Register {
+		return floorplan.NewRegister(s, floorplan.WithRegisterClock(clock))
+	}
+	if err := d.Handle(ctx, reg, past); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("load %v, handle %v", loaded.Sub(start).Round(time.Millisecond), time.Since(loaded).Round(time.Millisecond))
+
+	apps, err := s.Applications(ctx, floorplan.ApplicationFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]int{}
+	var closed floorplan.Application
+	for _, a := range apps {
+		states[string(a.Kind)+"/"+a.State]++
+		if a.Kind == floorplan.KindAllocation && a.State == floorplan.StateClosed {
+			closed = a
+		}
+		if a.Kind == floorplan.KindAllocation && a.State == "review" && a.Scenario == nil {
+			t.Errorf("allocation %q at review has no proposed scenario", a.Title)
+		}
+	}
+	want := map[string]int{"allocation/closed": 1, "allocation/review": 1, "allocation/draft": 1, "maintenance/works": 1,
+		"maintenance/assessment": 1, "second_office/approval": 1, "disposal/handling": 1, "recovery/vacating": 4}
+	if !reflect.DeepEqual(states, want) {
+		t.Errorf("applications by kind and step: %v, want %v", states, want)
+	}
+	if closed.CertificateID == uuid.Nil {
+		t.Fatal("the closed allocation has no certificate")
+	}
+	cert, err := s.Certificate(ctx, closed.CertificateID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := floorplan.CertificateValidity(ctx, s, cert); err != nil || !v.Valid || len(cert.Rooms) != 1 || cert.AgencyID != closed.AgencyID {
+		t.Errorf("certificate %+v: validity %+v (%v); want valid, one room of the allocation's agency", cert, v, err)
+	} else if r, err := s.Room(ctx, cert.Rooms[0].ID); err != nil || r.AgencyID != closed.AgencyID {
+		t.Errorf("the certificate's room is of %s (%v), want the allocation's agency", r.AgencyID, err)
+	}
+
+	checkInspections(t, ctx, s, now)
+}
+
+// checkInspections checks the demo's two inspections (TestSampleHandling).
+func checkInspections(t *testing.T, ctx context.Context, s *gpkg.Store, now time.Time) {
+	t.Helper()
+	plans, err := s.Inspections(ctx, floorplan.InspectionFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKind := map[floorplan.InspectionKind]floorplan.Inspection{}
+	for _, p := range plans {
+		byKind[p.Kind] = p
+	}
+	annual, special := byKind[floorplan.InspectAnnual], byKind[floorplan.InspectSpecial]
+	if len(plans) != 2 || annual.State != floorplan.PlanClosed || special.State != floorplan.PlanStarted {
+		t.Fatalf("plans %d: annual %q, special %q; want a closed annual and a started special plan", len(plans), annual.State, special.State)
+	}
+	items, err := s.InspectionItems(ctx, floorplan.ItemFilter{InspectionID: annual.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, it := range items {
+		count[it.State]++
+		if it.Overdue(now) {
+			count["overdue"]++
+		}
+		if it.State == floorplan.ItemFixed && it.Finding != nil && findingHolds(t, ctx, s, *it.Finding, now) {
+			t.Errorf("item %s verified fixed, but its finding holds today: %s", it.ID, it.Finding.Message)
+		}
+	}
+	t.Logf("annual plan: %d items %v", len(items), count)
+	if count[floorplan.ItemFixed] < 1 || count["overdue"] < 1 || count[floorplan.ItemReferred] < 1 || count[floorplan.ItemNotFixed] < 1 ||
+		count[floorplan.ItemAnswered] < 1 || annual.Items != len(items) || len(items) < 10 {
+		t.Errorf("annual plan items %v of %d; want ≥1 fixed, not fixed, answered, referred and overdue among ≥10", count, len(items))
+	}
+	open, err := s.InspectionItems(ctx, floorplan.ItemFilter{InspectionID: special.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(open) == 0 || open[0].State != floorplan.ItemNotified || open[0].Overdue(now) {
+		t.Errorf("special plan: %d items, first %+v; want some, the first notified and not overdue", len(open), open)
+	}
+}
+
+// findingHolds reports whether today's register has a finding of f's rule about f's subject.
+func findingHolds(t *testing.T, ctx context.Context, s *gpkg.Store, f floorplan.Finding, now time.Time) bool {
+	t.Helper()
+	holds := false
+	err := floorplan.NewRegister(s).EvaluateParts(ctx, now, nil, func(part *floorplan.Report) error {
+		for _, g := range part.Findings {
+			holds = holds || g.RuleID == f.RuleID && g.SubjectID == f.SubjectID
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return holds
+}

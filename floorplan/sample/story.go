@@ -68,6 +68,11 @@ func (g *gen) story() {
 	// a filed property (备案) that the bureau manages and no using agency may lease or lend.
 	g.taggedRoom("tnjd-leased").State = floorplan.RoomLeased
 
+	// No finding: another deputy director of the commission has also headed the statistics bureau for two
+	// months, a post with no office yet; the bureau has applied for its idle room as his second office
+	// (handling.go).
+	g.concurrentPostOnly("fgw", "tjj", "市统计局局长", t.AddDate(0, -2, 0))
+
 	// No finding: an office of the government's general office was handed back forty days ago, three
 	// weeks after its occupant, a deputy secretary-general, retired; it waits for its next occupant.
 	former = g.person("story:szfb-former", "szfb", leader(floorplan.RankDivision, "副秘书长"))
@@ -95,6 +100,26 @@ func (g *gen) concurrentPost(person, agency, title string, start, end time.Time,
 	p.Posts = append(p.Posts, post)
 	a := &g.d.Assignments[g.assign(pi, g.taggedRoom(room), floorplan.AssignSecond, start)]
 	a.PostID, a.ApprovalRef = post.ID, approval
+}
+
+// concurrentPostOnly gives a deputy of the agency other than the tagged ones a concurrent post at another
+// agency from start, with no second office, and notes them in the cast (handling.go).
+func (g *gen) concurrentPostOnly(agency, at, title string, start time.Time) {
+	tagged := map[int]bool{}
+	for _, i := range g.personPos {
+		tagged[i] = true
+	}
+	for i := range g.d.People {
+		p := &g.d.People[i]
+		if tagged[i] || p.AgencyID != g.agency(agency).ID || p.Rank != floorplan.RankViceDivision {
+			continue
+		}
+		post := floorplan.Post{ID: newID("post", g.personKey[i]+"/"+at), Title: title, AgencyID: g.agency(at).ID, Start: start}
+		p.Posts = append(p.Posts, post)
+		g.d.cast.postHolder, g.d.cast.post = p.ID, post.ID
+		return
+	}
+	panic("sample: no untagged deputy of " + agency)
 }
 
 // personAt returns the position in People of the person seated with the tag.

@@ -307,8 +307,8 @@ func (f *allocationFlow) approve(t *testing.T) {
 	if picked == "" {
 		t.Error("the approval's document is not offered from the trail")
 	}
-	if b.count("#act-upload-filing_document, #act-attach-file") != 0 {
-		t.Error("the leader, who may not file documents, is offered an upload")
+	if b.count("#act-upload-filing_document") != 1 {
+		t.Error("the leader, who may file documents (file_documents), is not offered an upload of the decision")
 	}
 	b.typeText("#act-comment", "同意")
 	b.clickSel("#act-approve")
@@ -793,8 +793,8 @@ func TestBrowserDisposal(t *testing.T) {
 		b.t = t
 		b.openApplication(s.URL, id, "planner", plannerPassword)
 		b.appAt("handling")
-		if b.count("#act-upload-contract") != 0 || b.count(fmt.Sprintf(`#act-doc-contract option[value=%q]`, contract)) != 1 {
-			t.Fatal("the planner is not offered the property's contract to pick (and no upload)")
+		if b.count("#act-upload-contract") != 1 || b.count(fmt.Sprintf(`#act-doc-contract option[value=%q]`, contract)) != 1 {
+			t.Fatal("the planner is not offered the property's contract to pick, and an upload")
 		}
 		b.eval(fmt.Sprintf(`document.querySelector('#act-doc-contract').value = %q`, contract), nil)
 		b.typeText("#act-rent", "56000")

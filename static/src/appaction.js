@@ -53,7 +53,7 @@ async function docNeed(a, type, docs) {
   const option = (d, selected) => h('option', {value: d.id, selected}, `${d.name} · ${day(d.uploaded_at)}`);
   const choice = h('select', {id: `act-doc-${type}`}, h('option', {value: ''}, t('appl.docNone')),
     inTrail.map((d, i) => option(d, i === 0)), rest.map((d) => option(d, false)));
-  const file = can('write_register') ? h('input', {type: 'file', id: `act-upload-${type}`}) : null;
+  const file = can('file_documents') ? h('input', {type: 'file', id: `act-upload-${type}`}) : null;
   return {
     el: h('fieldset', {class: 'act-doc', dataset: {docType: type}}, h('legend', null, t('appl.needs', {type: t(`doc.${type}`)})),
       h('label', {class: 'field'}, t('appl.docPick'), choice),
@@ -140,7 +140,7 @@ export async function actionForm(a, step, {docs, agencies, evaluation, onDone}) 
     h('h3', null, t('appl.yourTurn', {role: roleLabel(step.role)})),
     h('label', {class: 'field'}, t('appl.comment'), comment),
     needs.map((n) => n.el),
-    can('write_register') ? h('fieldset', {class: 'act-doc'}, h('legend', null, t('appl.attach')),
+    can('file_documents') ? h('fieldset', {class: 'act-doc'}, h('legend', null, t('appl.attach')),
       h('label', {class: 'field'}, t('register.docType'), extraType), h('label', {class: 'field'}, t('appl.docUpload'), extraFile)) : null,
     approving ? h('label', {class: 'field'}, t('appl.override'), override,
       h('small', {class: evaluation?.new_over_standard ? 'warn' : 'hint', id: 'act-override-hint'},

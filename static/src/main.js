@@ -20,6 +20,7 @@ import * as importPage from './importpage.js';
 import * as registerPage from './registerpage.js';
 import * as staffPage from './staffpage.js';
 import * as applications from './applications.js';
+import * as inspections from './inspections.js';
 import {refreshBadge} from './inbox.js';
 
 /**
@@ -35,7 +36,7 @@ function basemap() {
   return {url, attribution: meta('officemap-basemap-attribution')};
 }
 
-const VIEWS = {map: 'map-view', dashboard: 'dashboard-view', register: 'register-view', import: 'import-view', staff: 'staff-view', applications: 'applications-view', audit: 'audit-view', admin: 'admin-view'};
+const VIEWS = {map: 'map-view', dashboard: 'dashboard-view', register: 'register-view', import: 'import-view', staff: 'staff-view', applications: 'applications-view', inspections: 'inspections-view', audit: 'audit-view', admin: 'admin-view'};
 
 const page = {
   name: 'boot', // boot, signin, password, totp, app, error
@@ -64,6 +65,8 @@ function allowedTabs() {
   if (can('read') && seesPersonal() && (can('import') || can('write_people'))) tabs.push('staff');
   // The online handling (办理) acts by role: with accounts only (single-user mode has no roles).
   if (accounts() && can('read')) tabs.push('applications');
+  // 督查: the inspector's workspace, the agency manager's items, the bureau's overview (inspections.js).
+  if (accounts() && can('read')) tabs.push('inspections');
   if (accounts() && can('audit_read')) tabs.push('audit');
   if (accounts() && (can('admin_users') || can('admin_roles'))) tabs.push('admin');
   return tabs;
@@ -97,6 +100,7 @@ function route() {
   if (tab === 'admin') admin.show(document.getElementById('admin-view'));
   if (tab === 'staff') staffPage.show(document.getElementById('staff-view'));
   if (tab === 'applications') applications.show(document.getElementById('applications-view'));
+  if (tab === 'inspections') inspections.show(document.getElementById('inspections-view'));
   if (tab === 'import') importPage.show(document.getElementById('import-view'), {basemap: basemap(), onImported: landOn});
 }
 
