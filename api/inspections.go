@@ -485,6 +485,13 @@ func inspectionError(err error) error {
 			MessageZH: fmt.Sprintf("督查计划当前为 %s，此操作需要 %s", pe.State, pe.Want),
 			Extra:     map[string]any{"state": pe.State}, Err: err}
 	}
+	var nt *floorplan.NotOnTeamError
+	if errors.As(err, &nt) {
+		return &apiError{Status: http.StatusForbidden, Code: "forbidden",
+			Message:   fmt.Sprintf("you (%s) are not on the team of this inspection: only its inspectors act on its items", nt.Actor),
+			MessageZH: fmt.Sprintf("您（%s）不在该督查计划的督查组中，只有督查组成员可以处理其事项", nt.Actor),
+			Extra:     map[string]any{"team": nt.Team}, Err: err}
+	}
 	var se *floorplan.ItemStateError
 	if errors.As(err, &se) {
 		allowed := strings.Join(se.Allowed, ", ")

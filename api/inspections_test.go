@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -239,5 +240,57 @@ func TestInspectionSystemAndFrozen(t *testing.T) {
 	insp.do("GET", "/api/v1/inspections/"+follow.ID.String()+"/items", nil).expect(t, 200).decode(t, &list)
 	if len(list.Items) != 1 || list.Items[0].Finding.AreaM2 != 20 {
 		t.Errorf("follow-up items %+v: want B's finding again, with today's 20 m²", list.Items)
+	}
+}
+
+// TestInspectionTeam: the items of a plan are worked by its team. Another inspector in scope may not
+// notify its items, add one or triage a lead into it (403 saying they are not on the team; nothing
+// written); the team's inspector may, and the agency's manager answers without being on it.
+func TestInspectionTeam(t *testing.T) {
+	s := newScopeEnv(t)
+	s.e.addUser("inspector", identity.Grant{Role: identity.RoleInspector})
+	s.e.addUser("other", identity.Grant{Role: identity.RoleInspector})
+	s.e.addUser("manager", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
+	insp, other, m := s.e.signIn("inspector"), s.e.signIn("other"), s.e.signIn("manager")
+
+	var p inspectionOut
+	insp.do("POST", "/api/v1/inspections", map[string]any{"kind": "special", "as_of": time.Now().Format("2006-01-02"),
+		"scope": map[string]any{"kind": "agencies", "agency_ids": []uuid.UUID{s.a}}, "team": []string{"inspector"}}).
+		expect(t, 201).decode(t, &p)
+	path := "/api/v1/inspections/" + p.ID.String()
+	insp.do("POST", path+"/start", nil).expect(t, 200).decode(t, &p)
+	var list inspectionItemsOut
+	insp.do("GET", path+"/items", nil).expect(t, 200).decode(t, &list)
+	if len(list.Items) == 0 {
+		t.Fatalf("the plan has no items: %+v", p)
+	}
+	item := "/api/v1/inspection-items/" + list.Items[0].ID.String() + "/actions"
+	notify := map[string]any{"action": "notify", "deadline": time.Now().AddDate(0, 0, 30).Format("2006-01-02")}
+	res := other.do("POST", item, notify)
+	if e := res.expectError(t, 403, "forbidden"); !strings.Contains(fmt.Sprint(e["message"]), "you (other) are not on the team") {
+		t.Errorf("403 does not say the caller is not on the team: %s", res.body)
+	}
+	manual := map[string]any{"point_code": "A2", "agency_id": s.a, "room_id": s.roomA, "notes": "现场发现"}
+	other.do("POST", path+"/items", manual).expectError(t, 403, "forbidden")
+	var lead struct {
+		ID    uuid.UUID `json:"id"`
+		State string    `json:"state"`
+	}
+	other.do("POST", "/api/v1/leads", map[string]any{"source": "hotline_12345", "text": "办公室超标", "room_ids": []uuid.UUID{s.roomA}}).
+		expect(t, 201).decode(t, &lead)
+	other.do("POST", "/api/v1/leads/"+lead.ID.String()+"/triage", map[string]any{"inspection_id": p.ID, "point_code": "A2"}).
+		expectError(t, 403, "forbidden")
+	other.do("GET", "/api/v1/leads/"+lead.ID.String(), nil).expect(t, 200).decode(t, &lead)
+	insp.do("GET", path+"/items", nil).expect(t, 200).decode(t, &list)
+	if lead.State != "open" || len(list.Items) != p.Items {
+		t.Fatalf("after the refusals: lead %s, %d items, want open and %d", lead.State, len(list.Items), p.Items)
+	}
+
+	var it inspectionItemOut
+	insp.do("POST", item, notify).expect(t, 200).decode(t, &it)
+	m.do("POST", item, map[string]any{"action": "answer", "comment": "已整改"}).expect(t, 200).decode(t, &it)
+	insp.do("POST", "/api/v1/leads/"+lead.ID.String()+"/triage", map[string]any{"inspection_id": p.ID, "point_code": "A2"}).expect(t, 201)
+	if it.State != "answered" || it.Trail[0].Actor != "inspector" {
+		t.Errorf("worked by the team: %+v", it)
 	}
 }

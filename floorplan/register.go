@@ -102,11 +102,13 @@ func (c Changes) Room(id uuid.UUID) (RoomResult, bool) {
 type Register struct {
 	store  Store
 	permit Permit
-	std    *Standards
-	pol    Policy
-	now    func() time.Time
-	blobs  Blobs       // nil: the store keeps document bytes (WithBlobs)
-	procs  *Procedures // nil: DefaultProcedures (WithProcedures)
+	// accounts is set with a permission hook (WithPermit): users are known, and an inspection's team is kept.
+	accounts bool
+	std      *Standards
+	pol      Policy
+	now      func() time.Time
+	blobs    Blobs       // nil: the store keeps document bytes (WithBlobs)
+	procs    *Procedures // nil: DefaultProcedures (WithProcedures)
 	// checklist and assessment configure the inspections (checklist.go, inspections.go).
 	checklist  *Checklist // nil: DefaultChecklist (WithChecklist)
 	assessment MonthDay   // zero: 12-31 (WithAssessmentDate)
@@ -124,7 +126,7 @@ type Register struct {
 type RegisterOption func(*Register)
 
 // WithPermit sets the permission hook (default AllowAll).
-func WithPermit(p Permit) RegisterOption { return func(g *Register) { g.permit = p } }
+func WithPermit(p Permit) RegisterOption { return func(g *Register) { g.permit, g.accounts = p, true } }
 
 // WithStandards sets the standards and policy the returned room states are computed with (default: the
 // national table plus the store's local rows, DefaultPolicy).

@@ -409,6 +409,9 @@ func (g *Register) AddInspectionItem(ctx context.Context, planID uuid.UUID, it *
 	if err := g.allow(ctx, Request{Op: OpCreate, Entity: EntityInspectionItem, AgencyID: it.AgencyID, Role: RoleInspector}); err != nil {
 		return Changes{}, err
 	}
+	if err := g.onTeam(ctx, p); err != nil {
+		return Changes{}, err
+	}
 	it.InspectionID, it.Layer, it.RuleID, it.Finding, it.PersonName = planID, pt.Layer, "", nil, ""
 	it.State, it.Trail, it.Deadline, it.FollowsItem, it.Recheck = ItemOpen, []ItemAction{}, time.Time{}, uuid.Nil, ""
 	if err := g.store.CreateInspectionItem(ctx, it); err != nil {
@@ -543,6 +546,11 @@ func (g *Register) ActOnItem(ctx context.Context, id uuid.UUID, in ItemActionInp
 	if err := g.allow(ctx, Request{Op: OpUpdate, Entity: EntityInspectionItem, ID: id, AgencyID: it.AgencyID, Role: role}); err != nil {
 		return it, Changes{}, err
 	}
+	if role == RoleInspector {
+		if err := g.onTeam(ctx, p); err != nil {
+			return it, Changes{}, err
+		}
+	}
 	next, err := g.itemNext(ctx, it, in, now)
 	if err != nil {
 		return it, Changes{}, err
@@ -623,6 +631,34 @@ func (g *Register) checkGone(ctx context.Context, it InspectionItem) error {
 		return &FindingHoldsError{ItemID: it.ID, Finding: f}
 	}
 	return nil
+}
+
+// NotOnTeamError refuses an inspector's action on the items of a plan with a team (notify, verify, refer,
+// a manual item, a lead triaged into it) to an actor not on it. It wraps ErrForbidden.
+type NotOnTeamError struct {
+	InspectionID uuid.UUID
+	Actor        string
+	Team         []string
+}
+
+func (e *NotOnTeamError) Error() string {
+	return fmt.Sprintf("%s is not on the team of inspection %s (%s): only its inspectors act on its items",
+		e.Actor, e.InspectionID, strings.Join(e.Team, ", "))
+}
+
+// Is makes errors.Is(err, ErrForbidden) true.
+func (e *NotOnTeamError) Is(target error) bool { return target == ErrForbidden }
+
+// onTeam checks that the actor of ctx is on plan p's team: a plan with a team is worked by its inspectors
+// only (the permission hook has checked the role where the item is); a plan with no team is open to every
+// inspector the hook allows, and so is a write that carries no actor (the register's own processes).
+// Without accounts (single-user mode, no permission hook) there are no users to form teams: no check.
+func (g *Register) onTeam(ctx context.Context, p Inspection) error {
+	actor := ActorFrom(ctx)
+	if !g.accounts || len(p.Team) == 0 || actor == "system" || slices.Contains(p.Team, actor) {
+		return nil
+	}
+	return &NotOnTeamError{InspectionID: p.ID, Actor: actor, Team: slices.Clone(p.Team)}
 }
 
 // allowPlan asks the permission hook for a change of plan p, as an inspector where the plan looks: in its

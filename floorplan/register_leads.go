@@ -238,6 +238,6 @@ func (g *Register) TriageLead(ctx context.Context, id uuid.UUID, in LeadTriage) 
 // over returns a Register that writes through tx with g's configuration and a hook that allows what g's
 // hook allowed before the transaction: a refusal inside it would be audited on the store it holds.
 func (g *Register) over(tx Store) *Register {
-	return &Register{store: tx, permit: AllowAll, std: g.std, pol: g.pol, now: g.now, blobs: g.blobs, procs: g.procs,
+	return &Register{store: tx, permit: AllowAll, accounts: g.accounts, std: g.std, pol: g.pol, now: g.now, blobs: g.blobs, procs: g.procs,
 		checklist: g.checklist, assessment: g.assessment, recomputing: make(chan struct{}, 1)}
 }

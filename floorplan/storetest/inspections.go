@@ -20,6 +20,7 @@ func RunInspections(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 		{"CreateReadUpdate", testInspectionsCRUD},
 		{"EndToEnd", testInspectionsEndToEnd},
 		{"AsOfAndScope", testInspectionsAsOfAndScope},
+		{"Team", testInspectionsTeam},
 	})
 }
 
@@ -373,5 +374,62 @@ func testInspectionsAsOfAndScope(t *testing.T, f *fixture) {
 	must(t, err)
 	if len(plans) != 7 {
 		t.Errorf("%d plans stored, want 7 (nothing of the refused ones)", len(plans))
+	}
+}
+
+// testInspectionsTeam: the items of a plan with a team are notified, verified and referred, and manual
+// items added, by its inspectors only; an agency answers whoever is on the team; a plan with no team is
+// open to every inspector.
+func testInspectionsTeam(t *testing.T, f *fixture) {
+	member, outsider := floorplan.WithActor(f.ctx, "inspector2"), floorplan.WithActor(f.ctx, "inspector9")
+	_, _, people, rooms := inspectionSetup(t, f)
+	// Teams are kept with accounts (a permission hook): here one that allows all, the team alone refusing.
+	g := floorplan.NewRegister(f.s, floorplan.WithRegisterClock(f.clock.Now), floorplan.WithPermit(floorplan.AllowAll))
+	today := floorplan.DayOf(f.clock.Now())
+	p := newPlan(floorplan.InspectAnnual, today, f.agencies[0].ID)
+	_, err := g.CreateInspection(member, &p, []string{"L1", "A2"})
+	must(t, err)
+	p, _, err = g.StartInspection(member, p.ID)
+	must(t, err)
+	first := itemOf(t, f, p.ID, people[0])
+	notify := floorplan.ItemActionInput{Action: floorplan.ItemNotify, Deadline: today.AddDate(0, 0, 30)}
+
+	var nt *floorplan.NotOnTeamError
+	if _, _, err := g.ActOnItem(outsider, first.ID, notify); !errors.As(err, &nt) || !errors.Is(err, floorplan.ErrForbidden) ||
+		nt.Actor != "inspector9" || nt.InspectionID != p.ID || !strings.Contains(err.Error(), "not on the team") {
+		t.Fatalf("notice by an inspector not on the team: %v, want a NotOnTeamError naming inspector9", err)
+	}
+	if got, _ := f.s.InspectionItem(f.ctx, first.ID); got.State != floorplan.ItemOpen || len(got.Trail) != 0 {
+		t.Fatalf("after the refused notice: %s with %d actions, want open and untouched", got.State, len(got.Trail))
+	}
+	manual := floorplan.InspectionItem{PointCode: "A2", AgencyID: f.agencies[0].ID, RoomID: rooms[1].ID, Notes: "现场发现"}
+	if _, err := g.AddInspectionItem(outsider, p.ID, &manual); !errors.As(err, &nt) {
+		t.Fatalf("manual item by an inspector not on the team: %v, want a NotOnTeamError", err)
+	}
+	if items, _ := f.s.InspectionItems(f.ctx, floorplan.ItemFilter{InspectionID: p.ID}); len(items) != p.Items {
+		t.Fatalf("after the refused manual item: %d items, want %d", len(items), p.Items)
+	}
+
+	// The team works the plan; the agency answers without being on it.
+	_, _, err = g.ActOnItem(member, first.ID, notify)
+	must(t, err)
+	_, _, err = g.ActOnItem(floorplan.WithActor(f.ctx, "agency-manager"), first.ID, floorplan.ItemActionInput{Action: floorplan.ItemAnswer, Comment: "已整改"})
+	must(t, err)
+	no := false
+	if _, _, err := g.ActOnItem(outsider, first.ID, floorplan.ItemActionInput{Action: floorplan.ItemVerify, Fixed: &no}); !errors.As(err, &nt) {
+		t.Fatalf("verification by an inspector not on the team: %v, want a NotOnTeamError", err)
+	}
+	_, err = g.AddInspectionItem(member, p.ID, &manual)
+	must(t, err)
+
+	// A plan with no team (as stored before teams were checked) is open to every inspector.
+	p, err = f.s.Inspection(f.ctx, p.ID)
+	must(t, err)
+	p.Team = nil
+	must(t, f.s.UpdateInspection(f.ctx, &p))
+	it, _, err := g.ActOnItem(outsider, first.ID, floorplan.ItemActionInput{Action: floorplan.ItemVerify, Fixed: &no})
+	must(t, err)
+	if it.State != floorplan.ItemNotFixed || it.Trail[len(it.Trail)-1].Actor != "inspector9" {
+		t.Fatalf("verified on a plan with no team: %+v, want not fixed by inspector9", it)
 	}
 }

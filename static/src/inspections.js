@@ -2,7 +2,8 @@
 // The address holds the view: #/inspections the plans (and, for an agency manager, its items to answer),
 // ?plan=… a plan's items with filters and its floors drawn with the items on them, ?item=… one item with
 // its photos, trail and the actions the user may take, ?field=… the field entry of a started plan
-// (fieldentry.js). The server scopes every list: an agency manager sees its own agency's items only.
+// (fieldentry.js), ?view=results the results overview (inspresults.js). The server scopes every list:
+// an agency manager sees its own agency's items only.
 
 import {get, query, request, upload} from './api.js';
 import {h, replace, tableBox, toast} from './dom.js';
@@ -10,6 +11,8 @@ import {lang, onLangChange, t} from './i18n.js';
 import {day, moment, today} from './registerutil.js';
 import {accounts, session} from './session.js';
 import {fieldEntry, floorPlan} from './fieldentry.js';
+import {leadsLink, leadsPage} from './leads.js';
+import {itemReferral, managerNotices, overviewLink, overviewPage, planResults} from './inspresults.js';
 
 const KINDS = ['annual', 'special', 'key', 'follow_up'];
 const STATES = ['open', 'notified', 'answered', 'fixed', 'not_fixed', 'referred'];
@@ -39,7 +42,9 @@ export async function show(el) {
     page.agencies = await get('/api/v1/agencies').catch(() => []);
     page.names = new Map(page.agencies.map((a) => [a.id, a.name]));
     let content;
-    if (params.get('item')) content = await itemPage(params.get('item'));
+    if (params.get('view') === 'results') content = await overviewPage(params); // the results (inspresults.js)
+    else if (params.get('lead') || params.get('leads')) content = await leadsPage(params, {agencies: page.agencies, checklist: page.checklist, reload: () => show(el)});
+    else if (params.get('item')) content = await itemPage(params.get('item'));
     else if (params.get('field')) content = await fieldPage(params.get('field'));
     else if (params.get('plan')) content = await planPage(params.get('plan'), params);
     else content = await listPage();
@@ -62,7 +67,8 @@ async function listPage() {
     h('td', null, p.state === 'draft' && holds('inspector') ? h('button', {type: 'button', class: 'insp-start', onClick: () => act(`/api/v1/inspections/${p.id}/start`)}, t('insp.start')) : null,
       p.state === 'started' && holds('inspector') ? h('a', {class: 'button insp-field-link', href: link({field: p.id})}, t('insp.addItem')) : null)));
   const managed = holds('agency_manager') && !holds('inspector') ? await managerItems(inspections.filter((p) => p.state === 'started')) : null;
-  return [h('h2', {id: 'insp-title', tabindex: '-1'}, t('insp.title')), managed,
+  const notices = holds('agency_manager') && !holds('inspector') ? await managerNotices(inspections, agencyName) : null;
+  return [h('h2', {id: 'insp-title', tabindex: '-1'}, t('insp.title')), overviewLink(), leadsLink(), managed, notices,
     h('section', {class: 'app-section'}, h('h3', null, t('insp.plans')),
       inspections.length === 0 ? h('p', {class: 'hint', id: 'insp-none'}, t('insp.none')) : tableBox(h('table', {class: 'data', id: 'insp-plans'},
         h('thead', null, h('tr', null, ['insp.titleCol', 'insp.kind', 'insp.state', 'insp.due', 'insp.items', 'insp.actions'].map((k) => h('th', {scope: 'col'}, t(k))))),
@@ -134,6 +140,7 @@ async function planPage(id, params) {
   const filter = {agency_id: params.get('agency_id') || '', state: params.get('state') || '', overdue: params.get('overdue') || ''};
   const [plan, list] = await Promise.all([get(`/api/v1/inspections/${id}`), get(`/api/v1/inspections/${id}/items` + query(filter))]);
   const items = list.items || [];
+  const resultsSoon = planResults(plan); // its results, notices and referral file (inspresults.js)
   const set = (key, value) => {
     location.hash = link({plan: id, ...filter, [key]: value});
   };
@@ -144,6 +151,7 @@ async function planPage(id, params) {
   const drawn = await Promise.all(floors.map((f) => floorPlan(f, {items: items.filter((it) => it.floor_id === f)})
     .then((p) => h('figure', {class: 'insp-floor', dataset: {floorId: f}}, p.el, h('figcaption', null, `${p.building.name || ''} ${p.floor.name || ''}`)))
     .catch(() => null)));
+  const results = await resultsSoon;
   return [h('p', null, h('a', {href: '#/inspections', id: 'insp-back'}, t('insp.back'))),
     h('h2', {id: 'insp-plan-title', tabindex: '-1'}, plan.title || t(`insp.kind.${plan.kind}`)),
     h('dl', {class: 'app-summary', id: 'insp-plan', dataset: {state: plan.state}}, kv('insp.kind', t(`insp.kind.${plan.kind}`)),
@@ -152,6 +160,7 @@ async function planPage(id, params) {
     h('div', {class: 'actions'},
       plan.state === 'draft' && holds('inspector') ? h('button', {type: 'button', id: 'insp-start', class: 'primary', onClick: () => act(`/api/v1/inspections/${id}/start`)}, t('insp.start')) : null,
       plan.state === 'started' && holds('inspector') ? h('a', {class: 'button primary', id: 'insp-add-item', href: link({field: id})}, t('insp.addItem')) : null),
+    results,
     h('form', {class: 'filters', role: 'search', 'aria-label': t('insp.filters'), onSubmit: (e) => e.preventDefault()},
       pick('agency_id', page.agencies.map((a) => [a.id, a.name])), pick('state', STATES.map((s) => [s, t(`insp.item.${s}`)])),
       pick('overdue', [['true', t('insp.yes')], ['false', t('insp.no')]])),
@@ -187,6 +196,7 @@ async function itemPage(id) {
       it.person_name ? kv('insp.person', it.person_name) : null, it.notes ? kv('insp.fe.notes', it.notes, 'insp-item-notes') : null,
       (it.measurements || []).length ? kv('insp.measurements', it.measurements.map((m) => `${m.name} ${m.value} ${m.unit}`).join('；')) : null,
       (it.photo_ids || []).length ? kv('insp.photos', h('span', {id: 'insp-photos'}, it.photo_ids.map((d) => docLink(d, 'insp-photo')))) : null),
+    itemReferral(it),
     plan ? h('figure', {class: 'insp-floor', id: 'insp-item-plan'}, plan.el, h('figcaption', null, `${plan.building.name || ''} ${plan.floor.name || ''}`)) : null,
     actionsForm(it),
     h('section', {class: 'app-section'}, h('h3', null, t('insp.trail')), (it.trail || []).length === 0 ? h('p', {class: 'hint'}, t('insp.noTrail'))
