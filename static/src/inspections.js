@@ -17,7 +17,7 @@ import {itemReferral, managerNotices, overviewLink, overviewPage, planResults} f
 const KINDS = ['annual', 'special', 'key', 'follow_up'];
 const STATES = ['open', 'notified', 'answered', 'fixed', 'not_fixed', 'referred'];
 
-const page = {root: null, seq: 0, agencies: [], names: new Map(), checklist: null};
+const page = {root: null, seq: 0, agencies: [], jurisdictions: [], names: new Map(), checklist: null};
 
 /** Whether the user holds role (the server checks the scope); always in single-user mode. */
 const holds = (role) => !accounts() || !!session.user?.roles?.includes(role);
@@ -40,6 +40,7 @@ export async function show(el) {
   try {
     if (!page.checklist) page.checklist = await get('/api/v1/inspections/checklist');
     page.agencies = await get('/api/v1/agencies').catch(() => []);
+    page.jurisdictions = await get('/api/v1/jurisdictions').catch(() => []);
     page.names = new Map(page.agencies.map((a) => [a.id, a.name]));
     let content;
     if (params.get('view') === 'results') content = await overviewPage(params); // the results (inspresults.js)
@@ -95,19 +96,25 @@ async function act(path) {
   await show(page.root);
 }
 
-/** The form that makes a plan (a draft): kind, title, as_of, scope (every agency or a list), due. */
+/** The form that makes a plan (a draft): kind, title, as_of, scope (every agency, a list, a district or a named
+ * system of agencies), due. */
 function newPlanForm() {
   const kind = h('select', {id: 'insp-new-kind'}, KINDS.filter((k) => k !== 'follow_up').map((k) => h('option', {value: k}, t(`insp.kind.${k}`))));
   const title = h('input', {type: 'text', id: 'insp-new-title', maxlength: 200});
   const asOf = h('input', {type: 'date', id: 'insp-new-asof', value: today()});
   const due = h('input', {type: 'date', id: 'insp-new-due'});
-  const scope = h('select', {id: 'insp-new-scope'}, h('option', {value: 'all'}, t('insp.scope.all')), h('option', {value: 'agencies'}, t('insp.scope.agencies')));
+  const scope = h('select', {id: 'insp-new-scope'}, ['all', 'agencies', 'jurisdiction', 'system'].map((k) => h('option', {value: k}, t(`insp.scope.${k}`))));
   const agencies = h('select', {id: 'insp-new-agencies', multiple: true, size: 4}, page.agencies.map((a) => h('option', {value: a.id}, a.name)));
+  const district = h('select', {id: 'insp-new-district'}, page.jurisdictions.map((j) => h('option', {value: j.id}, j.name)));
+  const system = h('input', {type: 'text', id: 'insp-new-system', maxlength: 100, placeholder: t('insp.scope.systemHint')});
   const error = h('p', {class: 'form-error error', role: 'alert', id: 'insp-new-error'});
   const submit = async (e) => {
     e.preventDefault();
     error.textContent = '';
-    const sc = scope.value === 'all' ? {kind: 'all'} : {kind: 'agencies', agency_ids: [...agencies.selectedOptions].map((o) => o.value)};
+    const listed = [...agencies.selectedOptions].map((o) => o.value);
+    const sc = {all: {kind: 'all'}, agencies: {kind: 'agencies', agency_ids: listed},
+      jurisdiction: {kind: 'jurisdiction', jurisdiction_id: district.value},
+      system: {kind: 'system', system: system.value.trim(), agency_ids: listed}}[scope.value];
     try {
       const {data} = await request('POST', '/api/v1/inspections', {body: {kind: kind.value, title: title.value.trim(), as_of: asOf.value,
         scope: sc, due: due.value || undefined}});
@@ -121,7 +128,8 @@ function newPlanForm() {
   return h('details', {class: 'register-fold', id: 'insp-new'}, h('summary', null, t('insp.new')),
     h('form', {id: 'insp-new-form', class: 'register-form', novalidate: true, onSubmit: submit},
       label('insp.kind', kind), label('insp.titleCol', title), label('insp.asOf', asOf), label('insp.scope', scope),
-      label('insp.scope.list', agencies), label('insp.due', due), error,
+      label('insp.scope.list', agencies), label('insp.scope.district', district), label('insp.scope.systemName', system),
+      label('insp.due', due), error,
       h('button', {type: 'submit', id: 'insp-new-submit', class: 'primary'}, t('insp.create'))));
 }
 
