@@ -234,8 +234,9 @@ func planOf(ctx context.Context, in inspectionIn) (floorplan.Inspection, error) 
 		}
 		*d.to = t
 	}
-	if p.Kind == floorplan.InspectFollowUp && p.Scope.Kind == "" {
-		p.Scope.Kind = floorplan.ScopeAll // a follow-up checks its plan's items again, whatever its scope
+	if p.Scope.Kind == "" && p.Scope.JurisdictionID == uuid.Nil && len(p.Scope.AgencyIDs) == 0 {
+		// No scope: every agency (a follow-up checks its plan's items again, whatever its scope).
+		p.Scope.Kind = floorplan.ScopeAll
 	}
 	today := floorplan.DayOf(time.Now())
 	if p.PeriodFrom.IsZero() {

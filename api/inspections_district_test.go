@@ -9,7 +9,8 @@ import (
 )
 
 // TestInspectionPlanInDistrict: a district's inspector plans the district's inspection and one of its
-// agencies', but not another district's nor the whole city's (403); the city's inspector plans any.
+// agencies', but not another district's nor the whole city's (403); the city's inspector plans any. The
+// scope may be given in short.
 func TestInspectionPlanInDistrict(t *testing.T) {
 	e := newAuthEnv(t)
 	secU := e.addUser("ipd_sec", identity.Grant{Role: identity.RoleSecAdmin})
@@ -45,4 +46,39 @@ func TestInspectionPlanInDistrict(t *testing.T) {
 	}
 	city.do("POST", "/api/v1/inspections", plan(map[string]any{"kind": "jurisdiction", "jurisdiction_id": zl})).expect(t, 201)
 	city.do("POST", "/api/v1/inspections", plan(map[string]any{"kind": "all"})).expect(t, 201)
+
+	// The scope in short: "all", a district's id, a list of agency ids; none is every agency.
+	var got struct {
+		Scope struct {
+			Kind           string      `json:"kind"`
+			JurisdictionID uuid.UUID   `json:"jurisdiction_id"`
+			AgencyIDs      []uuid.UUID `json:"agency_ids"`
+		} `json:"scope"`
+	}
+	body := func(scope any) map[string]any {
+		b := map[string]any{"kind": "annual", "as_of": "2026-01-05"}
+		if scope != nil {
+			b["scope"] = scope
+		}
+		return b
+	}
+	city.do("POST", "/api/v1/inspections", body("all")).expect(t, 201).decode(t, &got)
+	if got.Scope.Kind != "all" {
+		t.Errorf(`scope "all": %+v`, got.Scope)
+	}
+	city.do("POST", "/api/v1/inspections", body(nil)).expect(t, 201).decode(t, &got)
+	if got.Scope.Kind != "all" {
+		t.Errorf("no scope: %+v, want every agency", got.Scope)
+	}
+	d.do("POST", "/api/v1/inspections", body(tn.String())).expect(t, 201).decode(t, &got)
+	if got.Scope.Kind != "jurisdiction" || got.Scope.JurisdictionID != tn {
+		t.Errorf("scope of a district's id: %+v", got.Scope)
+	}
+	d.do("POST", "/api/v1/inspections", body([]uuid.UUID{tnAgency})).expect(t, 201).decode(t, &got)
+	if got.Scope.Kind != "agencies" || len(got.Scope.AgencyIDs) != 1 || got.Scope.AgencyIDs[0] != tnAgency {
+		t.Errorf("scope of a list of agencies: %+v", got.Scope)
+	}
+	if res := city.do("POST", "/api/v1/inspections", body("everything")); res.status != 400 && res.status != 422 {
+		t.Errorf(`scope "everything": %d, want refused`, res.status)
+	}
 }

@@ -22,7 +22,7 @@ import (
 // Only the roles that report (the bureau, inspectors, approvers: identity.ActionReport) reach them; an
 // agency manager, a planner and a viewer do not (403): a lead may be about their own agency. A lead is
 // in a scoped caller's scope when every record it names is (a lead naming none: unscoped callers only);
-// others are 404. The contact of whoever gave it is shown to inspectors and the bureau only; approvers
+// others are 404. The contact of whoever gave it is shown to inspectors only; the bureau and approvers
 // read leads with it withheld. Leads are recorded and closed by an inspector or the bureau and triaged by
 // an inspector, through the register, whose permission hook checks the role where the lead's records are.
 
@@ -36,7 +36,7 @@ func leadRoutes() []accountRoute {
 	}
 	return []accountRoute{
 		{(*Server).listLeads, report, opDoc{method: "GET", path: v1 + "/leads", tag: "inspections",
-			summary: "The leads (线索) in the caller's scope (the bureau, inspectors and approvers; 403 to others), oldest received first; the contact only to inspectors and the bureau (contact_withheld)",
+			summary: "The leads (线索) in the caller's scope (the bureau, inspectors and approvers; 403 to others), oldest received first; the contact only to inspectors (contact_withheld for the others)",
 			query: []paramDoc{q("state", paramDoc{"", "only leads in this state", map[string]any{"type": "string", "enum": floorplan.LeadStates}}),
 				q("source", paramDoc{"", "only leads from this source", map[string]any{"type": "string", "enum": sources}})},
 			result: "LeadList"}},
@@ -88,16 +88,15 @@ type leadsJSON struct {
 	Leads []leadJSON `json:"leads"`
 }
 
-// leadContact reports whether the caller may see a lead's contact: without accounts, or as an inspector
-// or the bureau.
+// leadContact reports whether the caller may see a lead's contact: without accounts, or as an inspector.
+// The contact is withheld from every other role (issue 18), the bureau's included: whoever reported the
+// lead is protected from all but those who follow it up.
 func leadContact(ctx context.Context) bool {
 	c, ok := identity.CallerFrom(ctx)
 	if !ok {
 		return true
 	}
-	return slices.ContainsFunc(c.User.Grants, func(g identity.Grant) bool {
-		return g.Role == identity.RoleInspector || g.Role == identity.RoleBureauAdmin
-	})
+	return slices.ContainsFunc(c.User.Grants, func(g identity.Grant) bool { return g.Role == identity.RoleInspector })
 }
 
 // leadRole is the role the caller records and closes leads in: inspector when they hold it (or without

@@ -77,6 +77,37 @@ type InspectionScope struct {
 	System         string      `json:"system,omitempty"` // the system's name (公安系统…)
 }
 
+// UnmarshalJSON reads a scope as an object ({"kind",…}), or in short: "all"; the id of a district (a
+// jurisdiction); or a list of agency ids.
+func (s *InspectionScope) UnmarshalJSON(b []byte) error {
+	var short any
+	if err := json.Unmarshal(b, &short); err != nil {
+		return err
+	}
+	switch v := short.(type) {
+	case string:
+		if v == ScopeAll {
+			*s = InspectionScope{Kind: ScopeAll}
+			return nil
+		}
+		id, err := uuid.Parse(v)
+		if err != nil {
+			return fmt.Errorf("scope %q is neither all nor the id of a district", v)
+		}
+		*s = InspectionScope{Kind: ScopeJurisdiction, JurisdictionID: id}
+		return nil
+	case []any:
+		var ids []uuid.UUID
+		if err := json.Unmarshal(b, &ids); err != nil {
+			return fmt.Errorf("scope: a list of agency ids: %w", err)
+		}
+		*s = InspectionScope{Kind: ScopeAgencies, AgencyIDs: ids}
+		return nil
+	}
+	type plain InspectionScope
+	return json.Unmarshal(b, (*plain)(s))
+}
+
 // MonthDay is a day of the year, as MM-DD (the annual assessment's date).
 type MonthDay struct {
 	Month time.Month
