@@ -177,22 +177,7 @@ func (s *Server) listInspections(w http.ResponseWriter, r *http.Request) error {
 
 // visibleInspection reads the plan of the path's id, or 404 when it is outside the caller's scope.
 func (s *Server) visibleInspection(r *http.Request) (floorplan.Inspection, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return floorplan.Inspection{}, err
-	}
-	p, err := s.store.Inspection(r.Context(), id)
-	if err != nil {
-		return p, about("inspection", err)
-	}
-	sc, err := s.scopeOf(r.Context())
-	if err != nil {
-		return p, err
-	}
-	if !planVisible(sc, p) {
-		return p, s.denyRead(r.Context(), "inspection", id)
-	}
-	return p, nil
+	return visibleRecord(s, r, "inspection", s.store.Inspection, planVisible)
 }
 
 // getInspection serves GET /api/v1/inspections/{id}.

@@ -164,22 +164,7 @@ func (s *Server) listLeads(w http.ResponseWriter, r *http.Request) error {
 
 // visibleLead reads the lead of the path's id, or 404 when it is outside the caller's scope.
 func (s *Server) visibleLead(r *http.Request) (floorplan.Lead, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return floorplan.Lead{}, err
-	}
-	l, err := s.store.Lead(r.Context(), id)
-	if err != nil {
-		return l, about("lead", err)
-	}
-	sc, err := s.scopeOf(r.Context())
-	if err != nil {
-		return l, err
-	}
-	if !leadVisible(sc, l) {
-		return l, s.denyRead(r.Context(), "lead", id)
-	}
-	return l, nil
+	return visibleRecord(s, r, "lead", s.store.Lead, leadVisible)
 }
 
 // getLead serves GET /api/v1/leads/{id}.

@@ -578,3 +578,26 @@ func (s *Server) tileScope(ctx context.Context) (tiles.Scope, error) {
 	// In: the read scope, for the store to apply in the tile's query (tiles.RowStore).
 	return tiles.Scope{Key: sc.key, Room: sc.roomAt, Building: sc.building, In: sc.read}, nil
 }
+
+// visibleRecord reads the record of the path's id with read, or answers 404 when there is none or when
+// visible says it is outside the caller's scope (denyRead: the refusal is audited).
+func visibleRecord[T any](s *Server, r *http.Request, entity string, read func(context.Context, uuid.UUID) (T, error),
+	visible func(scope, T) bool) (T, error) {
+	var zero T
+	id, err := pathID(r, "id")
+	if err != nil {
+		return zero, err
+	}
+	rec, err := read(r.Context(), id)
+	if err != nil {
+		return rec, about(entity, err)
+	}
+	sc, err := s.scopeOf(r.Context())
+	if err != nil {
+		return rec, err
+	}
+	if !visible(sc, rec) {
+		return rec, s.denyRead(r.Context(), entity, id)
+	}
+	return rec, nil
+}
