@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/width"
 
@@ -102,13 +103,17 @@ func parsePosts(s string) ([]postIn, *imports.Note) {
 	return out, nil
 }
 
-// parsePost reads one post of a cell.
+// parsePost reads one post of a cell: the brackets are the last ones, matched from the end, so that a
+// title or an agency may hold brackets of its own ("局长（兼）（市统计局）", "主任（市委办公室（市档案局））").
 func parsePost(part string) (postIn, bool) {
-	i := strings.Index(part, "（")
-	if i < 0 {
+	if !strings.HasSuffix(part, "）") {
+		if strings.Contains(part, "（") {
+			return postIn{}, false
+		}
 		return postIn{title: part}, true
 	}
-	if !strings.HasSuffix(part, "）") {
+	i := openingOf(part)
+	if i < 0 {
 		return postIn{}, false
 	}
 	in := postIn{title: strings.TrimSpace(part[:i])}
@@ -149,6 +154,24 @@ func parseSpan(s string) (start, end time.Time, ok bool) {
 	return start, end, true
 }
 
+// openingOf returns where the "（" is that matches part's final "）", or -1 when the brackets do not match.
+func openingOf(part string) int {
+	depth := 0
+	for i := len(part); i > 0; {
+		r, size := utf8.DecodeLastRuneInString(part[:i])
+		i -= size
+		switch r {
+		case '）':
+			depth++
+		case '（':
+			if depth--; depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
 // FormatPost writes a concurrent post as a cell of the people sheet gives it: "主任（市档案馆）", with its
 // dates when it has any ("主任（市档案馆，2024-01-01起）", "主任（市档案馆，2024-01-01至2026-03-31）"); agency is
 // the agency's code or name ("" for the person's own).
@@ -163,9 +186,10 @@ func FormatPost(title, agency string, start, end time.Time) string {
 	case !start.IsZero():
 		bits = append(bits, sheet.DayText(start)+"起")
 	}
-	if len(bits) == 0 {
+	if len(bits) == 0 && !strings.ContainsAny(title, "（(") {
 		return title
 	}
+	// A title with brackets of its own keeps empty ones after it ("局长（兼）（）"), read back as the title alone.
 	return title + "（" + strings.Join(bits, "，") + "）"
 }
 
