@@ -168,7 +168,7 @@ func (g *Register) ActOnApplication(ctx context.Context, id uuid.UUID, in Action
 		if err := prep.run(ctx, tx, &a, &c); err != nil {
 			return err
 		}
-		if err := g.revokeOvertaken(ctx, tx, &a, step.Role, prep, c); err != nil {
+		if err := g.revokeOvertaken(ctx, tx, &a, prep, c); err != nil {
 			return err
 		}
 		return tx.UpdateApplication(ctx, &a)
