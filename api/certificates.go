@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/gorilla/mux"
 
+	"officemap/api/tiles"
 	"officemap/floorplan"
 	"officemap/floorplan/identity"
 )
@@ -98,9 +99,26 @@ type certificateRevokeJSON struct {
 // verifyPath is the public verification page of code.
 func verifyPath(code string) string { return "/verify/" + code }
 
+// verifyURL is the absolute address of code's verification page. It is printed on the certificate and put
+// in its QR code, so it cannot be root-relative as the API's links may be: it starts with the public URL
+// (OFFICEMAP_PUBLIC_URL) or the trusted proxy's, as other links do; without either, with the address the
+// caller reached this server at (the Host of the request, when it is a well-formed host) — set the public
+// URL for certificates printed for others.
+func (s *Server) verifyURL(r *http.Request, code string) string {
+	base := s.baseURL(r)
+	if base == "" && tiles.ValidHost(strings.ToLower(r.Host)) {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
+	}
+	return base + verifyPath(code)
+}
+
 // certificateOut is c on the wire, with its validity now (v) and the agency's name.
 func (s *Server) certificateOut(r *http.Request, c floorplan.Certificate, v floorplan.Validity) certificateJSON {
-	out := certificateJSON{ID: c.ID, Number: c.Number(), Code: c.Code, VerifyURL: s.baseURL(r) + verifyPath(c.Code),
+	out := certificateJSON{ID: c.ID, Number: c.Number(), Code: c.Code, VerifyURL: s.verifyURL(r, c.Code),
 		AgencyID: c.AgencyID, Agency: s.agencyName(r, c.AgencyID), Rooms: make([]certificateRoomJSON, len(c.Rooms)),
 		TotalAreaM2: c.TotalAreaM2, IssuedAt: c.IssuedAt, IssuedBy: c.IssuedBy, RevokedBy: c.RevokedBy,
 		RevokeReason: c.RevokeReason, Valid: v.Valid, Reason: v.Reason}

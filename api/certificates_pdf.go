@@ -44,7 +44,7 @@ func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("api: certificate PDF: %w", err)
 	}
-	doc := certificateDoc{c: c, agency: s.agencyName(r, c.AgencyID), verifyURL: s.baseURL(r) + verifyPath(c.Code),
+	doc := certificateDoc{c: c, agency: s.agencyName(r, c.AgencyID), verifyURL: s.verifyURL(r, c.Code),
 		approval: s.certificateApproval(r, c)}
 	if doc.plans, err = s.certificatePlans(r, c); err != nil {
 		return err

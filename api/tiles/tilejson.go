@@ -162,6 +162,9 @@ func firstValue(h string) string {
 	return strings.ToLower(strings.TrimSpace(v))
 }
 
+// ValidHost reports whether h is a well-formed host[:port] (validHost).
+func ValidHost(h string) bool { return validHost(h) }
+
 // validHost accepts host[:port] made of the characters a host name, an IPv4 or a bracketed IPv6
 // address can have.
 func validHost(h string) bool {
