@@ -119,22 +119,8 @@ func kindKnown(k floorplan.ApplicationKind) bool {
 
 // visibleApplication reads the application of the path's id, or 404 when it is outside the caller's scope.
 func (s *Server) visibleApplication(r *http.Request) (floorplan.Application, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return floorplan.Application{}, err
-	}
-	a, err := s.store.Application(r.Context(), id)
-	if err != nil {
-		return a, about("application", err)
-	}
-	sc, err := s.scopeOf(r.Context())
-	if err != nil {
-		return a, err
-	}
-	if !sc.agency(a.AgencyID) {
-		return a, s.denyRead(r.Context(), "application", id)
-	}
-	return a, nil
+	return visibleRecord(s, r, "application", s.store.Application,
+		func(sc scope, a floorplan.Application) bool { return sc.agency(a.AgencyID) })
 }
 
 // getApplication serves GET /api/v1/applications/{id}: the application and its trail.

@@ -96,19 +96,10 @@ func (s *Store) UpdateApplication(ctx context.Context, a *floorplan.Application)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		res, err := q.ExecContext(ctx, sqlUpdateApplication, a.ID.String(), a.State, string(body), now.UTC().Format(time.RFC3339Nano), a.Version)
+		err = execVersioned(ctx, q, "application", a.ID, a.Version, `SELECT count(*) FROM applications WHERE id = ?1`, sqlUpdateApplication,
+			a.ID.String(), a.State, string(body), now.UTC().Format(time.RFC3339Nano), a.Version)
 		if err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			var live int
-			if err := q.QueryRowContext(ctx, `SELECT count(*) FROM applications WHERE id = ?1`, a.ID.String()).Scan(&live); err != nil {
-				return err
-			}
-			if live == 0 {
-				return notFound("application", a.ID)
-			}
-			return fmt.Errorf("%w: application %s is no longer at version %d", floorplan.ErrConflict, a.ID, a.Version)
 		}
 		oldBody, err := before.Body()
 		if err != nil {
@@ -128,13 +119,13 @@ func (s *Store) UpdateApplication(ctx context.Context, a *floorplan.Application)
 }
 
 // scanApplication reads one row of sqlApplicationColumns.
-func scanApplication(row interface{ Scan(...any) error }) (floorplan.Application, error) {
+func scanApplication(row scanner) (floorplan.Application, error) {
 	var a floorplan.Application
-	var id, agency, kind, body, created, updated string
-	if err := row.Scan(&id, &kind, &agency, &a.Title, &a.State, &a.FindingKey, &body, &created, &updated, &a.Version); err != nil {
+	var kind, body, created, updated string
+	if err := row.Scan(idCol{&a.ID}, &kind, idCol{&a.AgencyID}, &a.Title, &a.State, &a.FindingKey, &body, &created, &updated, &a.Version); err != nil {
 		return a, err
 	}
-	a.ID, a.AgencyID, a.Kind = uuid.MustParse(id), uuid.MustParse(agency), floorplan.ApplicationKind(kind)
+	a.Kind = floorplan.ApplicationKind(kind)
 	var err error
 	if a.CreatedAt, err = parseAppTime(created); err != nil {
 		return a, err
@@ -160,20 +151,7 @@ func (s *Store) Applications(ctx context.Context, f floorplan.ApplicationFilter)
 	if f.AgencyID != uuid.Nil {
 		agency = f.AgencyID.String()
 	}
-	rows, err := s.reader().QueryContext(ctx, sqlApplications, string(f.Kind), f.State, agency)
-	if err != nil {
-		return nil, wrapErr(err)
-	}
-	defer rows.Close()
-	out := []floorplan.Application{}
-	for rows.Next() {
-		a, err := scanApplication(rows)
-		if err != nil {
-			return nil, wrapErr(err)
-		}
-		out = append(out, a)
-	}
-	return out, wrapErr(rows.Err())
+	return collect(ctx, s.reader(), scanApplication, sqlApplications, string(f.Kind), f.State, agency)
 }
 
 // parseAppTime reads a time as the file keeps it.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -71,7 +70,7 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)`
 	sqlUpdateInspection = `UPDATE inspections SET state = ?2, body = ?3, updated_at = ?4, version = version + 1
  WHERE id = ?1 AND version = ?5`
 	sqlInspectionExists  = `SELECT count(*) FROM inspections WHERE id = ?1`
-	sqlInspectionColumns = `SELECT id, kind, state, coalesce(follows, ''), body, CAST(created_at AS TEXT), CAST(updated_at AS TEXT), version FROM inspections`
+	sqlInspectionColumns = `SELECT id, kind, state, follows, body, CAST(created_at AS TEXT), CAST(updated_at AS TEXT), version FROM inspections`
 	sqlInspection        = sqlInspectionColumns + ` WHERE id = ?1`
 	sqlInspections       = sqlInspectionColumns + ` WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR state = ?2) ORDER BY created_at, fid`
 
@@ -80,7 +79,7 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)`
 	sqlUpdateItem = `UPDATE inspection_items SET state = ?2, body = ?3, updated_at = ?4, version = version + 1
  WHERE id = ?1 AND version = ?5`
 	sqlItemExists  = `SELECT count(*) FROM inspection_items WHERE id = ?1`
-	sqlItemColumns = `SELECT id, inspection_id, agency_id, point_code, rule_id, state, body, CAST(created_at AS TEXT), CAST(updated_at AS TEXT), version
+	sqlItemColumns = `SELECT id, inspection_id, nullif(agency_id, ''), point_code, rule_id, state, body, CAST(created_at AS TEXT), CAST(updated_at AS TEXT), version
  FROM inspection_items`
 	sqlItem  = sqlItemColumns + ` WHERE id = ?1`
 	sqlItems = sqlItemColumns + ` WHERE (?1 = '' OR inspection_id = ?1) AND (?2 = '' OR agency_id = ?2) AND (?3 = '' OR state = ?3)
@@ -134,7 +133,7 @@ func (s *Store) UpdateInspection(ctx context.Context, p *floorplan.Inspection) e
 	if err != nil {
 		return err
 	}
-	now, err := s.updateInspectionRow(ctx, "inspection", p.ID, p.Version, sqlUpdateInspection, sqlInspectionExists, p.State, string(body))
+	now, err := s.updateVersioned(ctx, "inspection", p.ID, p.Version, sqlUpdateInspection, sqlInspectionExists, p.State, string(body))
 	if err != nil {
 		return err
 	}
@@ -143,41 +142,24 @@ func (s *Store) UpdateInspection(ctx context.Context, p *floorplan.Inspection) e
 	return nil
 }
 
-// updateInspectionRow runs update (?1 id, ?2 state, ?3 body, ?4 the time, ?5 the version given); none matched
-// is floorplan.ErrNotFound when exists counts no row of id, else floorplan.ErrConflict.
-func (s *Store) updateInspectionRow(ctx context.Context, what string, id uuid.UUID, version int64, update, exists, state, body string) (time.Time, error) {
+// updateVersioned runs update (?1 id, ?2 state, ?3 body, ?4 the time, ?5 the version given) as
+// execVersioned does.
+func (s *Store) updateVersioned(ctx context.Context, what string, id uuid.UUID, version int64, update, exists, state, body string) (time.Time, error) {
 	now := s.now()
 	err := s.write(ctx, func(q querier) error {
-		res, err := q.ExecContext(ctx, update, id.String(), state, body, now.UTC().Format(time.RFC3339Nano), version)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			return nil
-		}
-		var live int
-		if err := q.QueryRowContext(ctx, exists, id.String()).Scan(&live); err != nil {
-			return err
-		}
-		if live == 0 {
-			return notFound(what, id)
-		}
-		return fmt.Errorf("%w: %s %s is no longer at version %d", floorplan.ErrConflict, what, id, version)
+		return execVersioned(ctx, q, what, id, version, exists, update, id.String(), state, body, now.UTC().Format(time.RFC3339Nano), version)
 	})
 	return now, wrapErr(err)
 }
 
 // scanInspection reads one row of sqlInspectionColumns.
-func scanInspection(row interface{ Scan(...any) error }) (floorplan.Inspection, error) {
+func scanInspection(row scanner) (floorplan.Inspection, error) {
 	var p floorplan.Inspection
-	var id, kind, follows, body, created, updated string
-	if err := row.Scan(&id, &kind, &p.State, &follows, &body, &created, &updated, &p.Version); err != nil {
+	var kind, body, created, updated string
+	if err := row.Scan(idCol{&p.ID}, &kind, &p.State, idCol{&p.Follows}, &body, &created, &updated, &p.Version); err != nil {
 		return p, err
 	}
-	p.ID, p.Kind = uuid.MustParse(id), floorplan.InspectionKind(kind)
-	if follows != "" {
-		p.Follows = uuid.MustParse(follows)
-	}
+	p.Kind = floorplan.InspectionKind(kind)
 	var err error
 	if p.CreatedAt, err = parseAppTime(created); err != nil {
 		return p, err
@@ -199,25 +181,7 @@ func (s *Store) Inspection(ctx context.Context, id uuid.UUID) (floorplan.Inspect
 
 // Inspections lists the plans f selects, oldest first.
 func (s *Store) Inspections(ctx context.Context, f floorplan.InspectionFilter) ([]floorplan.Inspection, error) {
-	return scanInspectionRows(ctx, s, scanInspection, sqlInspections, string(f.Kind), f.State)
-}
-
-// scanInspectionRows runs query on the reader and scans every row.
-func scanInspectionRows[T any](ctx context.Context, s *Store, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := s.reader().QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, wrapErr(err)
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		x, err := scan(rows)
-		if err != nil {
-			return nil, wrapErr(err)
-		}
-		out = append(out, x)
-	}
-	return out, wrapErr(rows.Err())
+	return collect(ctx, s.reader(), scanInspection, sqlInspections, string(f.Kind), f.State)
 }
 
 // CreateInspectionItem stores a new item of an existing plan.
@@ -253,7 +217,7 @@ func (s *Store) UpdateInspectionItem(ctx context.Context, it *floorplan.Inspecti
 	if err != nil {
 		return err
 	}
-	now, err := s.updateInspectionRow(ctx, "inspection item", it.ID, it.Version, sqlUpdateItem, sqlItemExists, it.State, string(body))
+	now, err := s.updateVersioned(ctx, "inspection item", it.ID, it.Version, sqlUpdateItem, sqlItemExists, it.State, string(body))
 	if err != nil {
 		return err
 	}
@@ -263,15 +227,11 @@ func (s *Store) UpdateInspectionItem(ctx context.Context, it *floorplan.Inspecti
 }
 
 // scanItem reads one row of sqlItemColumns.
-func scanItem(row interface{ Scan(...any) error }) (floorplan.InspectionItem, error) {
+func scanItem(row scanner) (floorplan.InspectionItem, error) {
 	var it floorplan.InspectionItem
-	var id, plan, agency, body, created, updated string
-	if err := row.Scan(&id, &plan, &agency, &it.PointCode, &it.RuleID, &it.State, &body, &created, &updated, &it.Version); err != nil {
+	var body, created, updated string
+	if err := row.Scan(idCol{&it.ID}, idCol{&it.InspectionID}, idCol{&it.AgencyID}, &it.PointCode, &it.RuleID, &it.State, &body, &created, &updated, &it.Version); err != nil {
 		return it, err
-	}
-	it.ID, it.InspectionID = uuid.MustParse(id), uuid.MustParse(plan)
-	if agency != "" {
-		it.AgencyID = uuid.MustParse(agency)
 	}
 	var err error
 	if it.CreatedAt, err = parseAppTime(created); err != nil {
@@ -294,5 +254,5 @@ func (s *Store) InspectionItem(ctx context.Context, id uuid.UUID) (floorplan.Ins
 
 // InspectionItems lists the items f selects, oldest first.
 func (s *Store) InspectionItems(ctx context.Context, f floorplan.ItemFilter) ([]floorplan.InspectionItem, error) {
-	return scanInspectionRows(ctx, s, scanItem, sqlItems, inspectionIDText(f.InspectionID), inspectionIDText(f.AgencyID), f.State)
+	return collect(ctx, s.reader(), scanItem, sqlItems, inspectionIDText(f.InspectionID), inspectionIDText(f.AgencyID), f.State)
 }

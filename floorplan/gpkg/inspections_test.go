@@ -80,3 +80,29 @@ func TestMigrateV20(t *testing.T) {
 	it := floorplan.InspectionItem{InspectionID: p.ID, PointCode: "A7", State: floorplan.ItemOpen}
 	must(t, s.CreateInspectionItem(ctx, &it))
 }
+
+// TestBadIDInFileIsAnError: a file edited by hand with an id that is not a UUID makes the read fail with an
+// error naming the column, not crash the server.
+func TestBadIDInFileIsAnError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad-id.gpkg")
+	ctx := floorplan.WithActor(context.Background(), "test")
+	s, err := gpkg.Open(ctx, path, gpkg.WithLocation(cst))
+	must(t, err)
+	p := floorplan.Inspection{Kind: floorplan.InspectSpecial, Title: "专项督查", State: floorplan.PlanDraft}
+	must(t, s.CreateInspection(ctx, &p))
+	must(t, s.Close())
+	db := rawDB(t, path)
+	if _, err := db.Exec(`DROP TRIGGER IF EXISTS inspections_version`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE inspections SET id = 'not-a-uuid'`); err != nil {
+		t.Fatal(err)
+	}
+	must(t, db.Close())
+	s, err = gpkg.Open(ctx, path, gpkg.WithLocation(cst))
+	must(t, err)
+	defer s.Close()
+	if _, err := s.Inspections(ctx, floorplan.InspectionFilter{}); err == nil || !strings.Contains(err.Error(), "id column") {
+		t.Errorf("reading a plan whose id is not a UUID: %v, want an error naming the id column", err)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -51,7 +50,7 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)`
 	sqlUpdateLead = `UPDATE leads SET state = ?2, body = ?3, updated_at = ?4, version = version + 1, item_id = ?6
  WHERE id = ?1 AND version = ?5`
 	sqlLeadExists  = `SELECT count(*) FROM leads WHERE id = ?1`
-	sqlLeadColumns = `SELECT id, source, state, CAST(received_on AS TEXT), coalesce(item_id, ''), body, CAST(created_at AS TEXT), CAST(updated_at AS TEXT), version FROM leads`
+	sqlLeadColumns = `SELECT id, source, state, CAST(received_on AS TEXT), item_id, body, CAST(created_at AS TEXT), CAST(updated_at AS TEXT), version FROM leads`
 	sqlLead        = sqlLeadColumns + ` WHERE id = ?1`
 	sqlLeads       = sqlLeadColumns + ` WHERE (?1 = '' OR state = ?1) AND (?2 = '' OR source = ?2) ORDER BY received_on, created_at, fid`
 )
@@ -108,21 +107,8 @@ func (s *Store) UpdateLead(ctx context.Context, l *floorplan.Lead) error {
 		if err != nil {
 			return err
 		}
-		res, err := q.ExecContext(ctx, sqlUpdateLead, l.ID.String(), l.State, string(body), now.UTC().Format(time.RFC3339Nano), l.Version, item)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			return nil
-		}
-		var live int
-		if err := q.QueryRowContext(ctx, sqlLeadExists, l.ID.String()).Scan(&live); err != nil {
-			return err
-		}
-		if live == 0 {
-			return notFound("lead", l.ID)
-		}
-		return fmt.Errorf("%w: lead %s is no longer at version %d", floorplan.ErrConflict, l.ID, l.Version)
+		return execVersioned(ctx, q, "lead", l.ID, l.Version, sqlLeadExists, sqlUpdateLead,
+			l.ID.String(), l.State, string(body), now.UTC().Format(time.RFC3339Nano), l.Version, item)
 	})
 	if err != nil {
 		return wrapErr(err)
@@ -133,16 +119,13 @@ func (s *Store) UpdateLead(ctx context.Context, l *floorplan.Lead) error {
 }
 
 // scanLead reads one row of sqlLeadColumns.
-func scanLead(row interface{ Scan(...any) error }) (floorplan.Lead, error) {
+func scanLead(row scanner) (floorplan.Lead, error) {
 	var l floorplan.Lead
-	var id, source, received, item, body, created, updated string
-	if err := row.Scan(&id, &source, &l.State, &received, &item, &body, &created, &updated, &l.Version); err != nil {
+	var source, received, body, created, updated string
+	if err := row.Scan(idCol{&l.ID}, &source, &l.State, &received, idCol{&l.ItemID}, &body, &created, &updated, &l.Version); err != nil {
 		return l, err
 	}
-	l.ID, l.Source = uuid.MustParse(id), floorplan.LeadSource(source)
-	if item != "" {
-		l.ItemID = uuid.MustParse(item)
-	}
+	l.Source = floorplan.LeadSource(source)
 	var err error
 	if l.ReceivedOn, err = floorplan.ParseDate(received[:min(len(received), len(time.DateOnly))]); err != nil {
 		return l, err
@@ -167,5 +150,5 @@ func (s *Store) Lead(ctx context.Context, id uuid.UUID) (floorplan.Lead, error) 
 
 // Leads lists the leads f selects, oldest received first.
 func (s *Store) Leads(ctx context.Context, f floorplan.LeadFilter) ([]floorplan.Lead, error) {
-	return scanInspectionRows(ctx, s, scanLead, sqlLeads, f.State, string(f.Source))
+	return collect(ctx, s.reader(), scanLead, sqlLeads, f.State, string(f.Source))
 }

@@ -305,6 +305,27 @@ type scanner interface {
 	Scan(dest ...any) error
 }
 
+// execVersioned runs update (with args) on a record of id at version, as the stores write versioned records:
+// when it changes no row, the record is floorplan.ErrNotFound if exists (?1: the id) counts no row of id,
+// else floorplan.ErrConflict (it is no longer at that version).
+func execVersioned(ctx context.Context, q querier, what string, id uuid.UUID, version int64, exists, update string, args ...any) error {
+	res, err := q.ExecContext(ctx, update, args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return nil
+	}
+	var live int
+	if err := q.QueryRowContext(ctx, exists, id.String()).Scan(&live); err != nil {
+		return err
+	}
+	if live == 0 {
+		return notFound(what, id)
+	}
+	return fmt.Errorf("%w: %s %s is no longer at version %d", floorplan.ErrConflict, what, id, version)
+}
+
 // collect runs a query and scans every row with scan.
 func collect[T any](ctx context.Context, q querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
 	return collectInto(ctx, q, []T{}, scan, query, args...)

@@ -2,7 +2,6 @@ package postgis
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -57,21 +56,7 @@ func (s *Store) UpdateApplication(ctx context.Context, a *floorplan.Application)
 	if err != nil {
 		return err
 	}
-	var at time.Time
-	err = s.write(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, updateApplicationSQL, a.ID, a.State, body, a.Version).Scan(&at)
-		if err != pgx.ErrNoRows {
-			return err
-		}
-		var exists bool
-		if err := tx.QueryRow(ctx, applicationExistsSQL, a.ID).Scan(&exists); err != nil {
-			return err
-		}
-		if !exists {
-			return notFound("application", a.ID)
-		}
-		return fmt.Errorf("%w: application %s is no longer at version %d", floorplan.ErrConflict, a.ID, a.Version)
-	})
+	at, err := s.updateVersioned(ctx, "application", a.ID, a.Version, updateApplicationSQL, applicationExistsSQL, a.State, body)
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func (s *Store) UpdateInspection(ctx context.Context, p *floorplan.Inspection) e
 	if err != nil {
 		return err
 	}
-	at, err := s.updateInspectionRow(ctx, "inspection", p.ID, p.Version, updateInspectionSQL, inspectionExistsSQL, p.State, body)
+	at, err := s.updateVersioned(ctx, "inspection", p.ID, p.Version, updateInspectionSQL, inspectionExistsSQL, p.State, body)
 	if err != nil {
 		return err
 	}
@@ -78,9 +78,9 @@ func (s *Store) UpdateInspection(ctx context.Context, p *floorplan.Inspection) e
 	return nil
 }
 
-// updateInspectionRow runs update ($1 id, $2 state, $3 body, $4 the version given); none matched is
+// updateVersioned runs update ($1 id, $2 state, $3 body, $4 the version given); none matched is
 // floorplan.ErrNotFound when exists finds no row of id, else floorplan.ErrConflict.
-func (s *Store) updateInspectionRow(ctx context.Context, what string, id uuid.UUID, version int64, update, exists, state string,
+func (s *Store) updateVersioned(ctx context.Context, what string, id uuid.UUID, version int64, update, exists, state string,
 	body []byte) (time.Time, error) {
 	var at time.Time
 	err := s.write(ctx, func(tx pgx.Tx) error {
@@ -154,7 +154,7 @@ func (s *Store) UpdateInspectionItem(ctx context.Context, it *floorplan.Inspecti
 	if err != nil {
 		return err
 	}
-	at, err := s.updateInspectionRow(ctx, "inspection item", it.ID, it.Version, updateItemSQL, itemExistsSQL, it.State, body)
+	at, err := s.updateVersioned(ctx, "inspection item", it.ID, it.Version, updateItemSQL, itemExistsSQL, it.State, body)
 	if err != nil {
 		return err
 	}
