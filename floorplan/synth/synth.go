@@ -2,6 +2,13 @@
 // municipal agencies in office buildings around a city, with realistic rooms, staff of every municipal
 // rank and their offices, some shared, some over standard and some vacant.
 //
+// A large register has a province's shape: every 240 floors (floorsPerLocality) are a locality, a city of
+// Jiangsu with its own 31 agencies of a few hundred people each (常州市's first, then the other cities;
+// see localityNames), rather than one city's agencies of tens of thousands. A register of at most 240
+// floors is one city, 常州市, as before localities. Simplifications: every agency is at the municipal
+// level, the county-level cities' too, since the generator's ranks and titles are municipal; and the
+// buildings of every locality stand around the one origin, on sites addressed in 常州市.
+//
 // The same Config gives the same Dataset, ids included, on every machine (math/rand/v2's PCG with the
 // seed). Rooms are rectangles on a 0.3 m module in a corridor layout: two rows of rooms either side of a
 // corridor, every floor of a building alike. Neighbours share walls exactly and never overlap, and the
@@ -77,6 +84,8 @@ type gen struct {
 	agencyIndex map[uuid.UUID]int
 	lastLeader  int
 	lastFloor   uuid.UUID
+	// perLocality is the number of agencies of each locality, which come together in d.Agencies.
+	perLocality int
 	// made counts the ids made of each kind (id), staffing says that staff is making them.
 	made     [2]uint64
 	staffing bool
@@ -205,50 +214,92 @@ func (g *gen) day(from time.Time, days int) time.Time {
 	return from.AddDate(0, 0, g.rng.IntN(days+1))
 }
 
-// municipalAgencies are the using units, the general office first (it has the city's leaders).
-var municipalAgencies = []struct{ name, short string }{
-	{"常州市人民政府办公室", "市政府办"},
-	{"常州市发展和改革委员会", "市发改委"},
-	{"常州市教育局", "市教育局"},
-	{"常州市科学技术局", "市科技局"},
-	{"常州市工业和信息化局", "市工信局"},
-	{"常州市公安局", "市公安局"},
-	{"常州市民政局", "市民政局"},
-	{"常州市司法局", "市司法局"},
-	{"常州市财政局", "市财政局"},
-	{"常州市人力资源和社会保障局", "市人社局"},
-	{"常州市自然资源和规划局", "市资规局"},
-	{"常州市生态环境局", "市生态环境局"},
-	{"常州市住房和城乡建设局", "市住建局"},
-	{"常州市交通运输局", "市交通运输局"},
-	{"常州市水利局", "市水利局"},
-	{"常州市农业农村局", "市农业农村局"},
-	{"常州市商务局", "市商务局"},
-	{"常州市文化广电和旅游局", "市文广旅局"},
-	{"常州市卫生健康委员会", "市卫健委"},
-	{"常州市退役军人事务局", "市退役军人局"},
-	{"常州市应急管理局", "市应急局"},
-	{"常州市审计局", "市审计局"},
-	{"常州市市场监督管理局", "市市场监管局"},
-	{"常州市统计局", "市统计局"},
-	{"常州市医疗保障局", "市医保局"},
-	{"常州市机关事务管理局", "市机关事务局"},
-	{"常州市信访局", "市信访局"},
-	{"常州市数据局", "市数据局"},
-	{"常州市城市管理局", "市城管局"},
-	{"常州市体育局", "市体育局"},
+// floorsPerLocality is the number of consecutive floors of the register (by floor index over the whole
+// register) that make one locality, a city with its own agencies.
+const floorsPerLocality = 240
+
+// localityNames are the cities whose agencies a register holds, one per locality in this order: 常州市 (the
+// first, as the register was before it had localities), the other prefecture-level cities of Jiangsu, then
+// its county-level cities. A register with more localities cycles the list, the later rounds marked
+// （2）, （3）… after the city's name (localityPrefix).
+var localityNames = []string{
+	"常州市", "南京市", "无锡市", "徐州市", "苏州市", "南通市", "连云港市", "淮安市", "盐城市", "扬州市", "镇江市", "泰州市", "宿迁市",
+	"江阴市", "宜兴市", "溧阳市", "常熟市", "张家港市", "昆山市", "太仓市", "启东市", "如皋市", "海安市", "东台市", "仪征市", "高邮市",
+	"丹阳市", "扬中市", "句容市", "兴化市", "靖江市", "泰兴市", "新沂市", "邳州市",
 }
 
-// agencies makes one agency per two floors of the register (at most the list above): the last one, when
+// localityPrefix is the prefix of the names of the agencies of the locality with the given index: its
+// city's name, followed in the second and later rounds of localityNames by the round in full-width
+// brackets (南京市（2）), so that every agency's name is unique in the register.
+func localityPrefix(locality int) string {
+	name := localityNames[locality%len(localityNames)]
+	if round := locality / len(localityNames); round > 0 {
+		name += fmt.Sprintf("（%d）", round+1)
+	}
+	return name
+}
+
+// municipalAgencies are the using units of a locality, the general office first (it has the city's
+// leaders): their names after the city's prefix, and their short names.
+var municipalAgencies = []struct{ name, short string }{
+	{"人民政府办公室", "市政府办"},
+	{"发展和改革委员会", "市发改委"},
+	{"教育局", "市教育局"},
+	{"科学技术局", "市科技局"},
+	{"工业和信息化局", "市工信局"},
+	{"公安局", "市公安局"},
+	{"民政局", "市民政局"},
+	{"司法局", "市司法局"},
+	{"财政局", "市财政局"},
+	{"人力资源和社会保障局", "市人社局"},
+	{"自然资源和规划局", "市资规局"},
+	{"生态环境局", "市生态环境局"},
+	{"住房和城乡建设局", "市住建局"},
+	{"交通运输局", "市交通运输局"},
+	{"水利局", "市水利局"},
+	{"农业农村局", "市农业农村局"},
+	{"商务局", "市商务局"},
+	{"文化广电和旅游局", "市文广旅局"},
+	{"卫生健康委员会", "市卫健委"},
+	{"退役军人事务局", "市退役军人局"},
+	{"应急管理局", "市应急局"},
+	{"审计局", "市审计局"},
+	{"市场监督管理局", "市市场监管局"},
+	{"统计局", "市统计局"},
+	{"医疗保障局", "市医保局"},
+	{"机关事务管理局", "市机关事务局"},
+	{"信访局", "市信访局"},
+	{"数据局", "市数据局"},
+	{"城市管理局", "市城管局"},
+	{"体育局", "市体育局"},
+}
+
+// agencies makes the agencies of every locality of the register (localities), each locality's together
+// and alike: one agency per two floors of the whole register (at most the list above), the last one, when
 // there are five or more, merged into the one before it; the sixth, when there is one, with a dispatched
 // body under it.
 func (g *gen) agencies() {
 	floors := g.cfg.Buildings * g.cfg.Floors
 	n := min(len(municipalAgencies), max(1, (floors+1)/2))
+	for l := 0; l < g.localities(); l++ {
+		g.localityAgencies(localityPrefix(l), n)
+	}
+	g.perLocality = len(g.d.Agencies) / g.localities()
+}
+
+// localities is the number of localities of the register: one per floorsPerLocality floors, begun.
+func (g *gen) localities() int {
+	floors := g.cfg.Buildings * g.cfg.Floors
+	return max(1, (floors+floorsPerLocality-1)/floorsPerLocality)
+}
+
+// localityAgencies adds the n agencies of one locality, named with prefix (see agencies).
+func (g *gen) localityAgencies(prefix string, n int) {
+	first := len(g.d.Agencies)
 	for i := 0; i < n; i++ {
 		a := floorplan.Agency{
 			ID:        g.id(),
-			Name:      municipalAgencies[i].name,
+			Name:      prefix + municipalAgencies[i].name,
 			ShortName: municipalAgencies[i].short,
 			Level:     floorplan.LevelMunicipal,
 			Status:    floorplan.AgencyActive,
@@ -256,25 +307,33 @@ func (g *gen) agencies() {
 		if n >= 5 && i == n-1 {
 			a.Status = floorplan.AgencyMerged
 			a.StatusDate = g.day(floorplan.Day(2023, 1, 1), 700)
-			a.SuccessorID = g.d.Agencies[i-1].ID
+			a.SuccessorID = g.d.Agencies[first+i-1].ID
 		}
 		g.d.Agencies = append(g.d.Agencies, a)
 	}
 	if n >= 6 {
 		g.d.Agencies = append(g.d.Agencies, floorplan.Agency{
 			ID:        g.id(),
-			Name:      "常州市公安局交通警察支队",
+			Name:      prefix + "公安局交通警察支队",
 			ShortName: "市交警支队",
 			Level:     floorplan.LevelMunicipal,
-			ParentID:  g.d.Agencies[5].ID,
+			ParentID:  g.d.Agencies[first+5].ID,
 			Status:    floorplan.AgencyActive,
 		})
 	}
 }
 
-// floorAgency is the agency that holds the floor with the given index over the whole register.
+// floorAgency is the agency that holds the floor with the given index over the whole register: one of its
+// locality's agencies, two floors each in turn.
 func (g *gen) floorAgency(floor int) *floorplan.Agency {
-	return &g.d.Agencies[(floor/2)%len(g.d.Agencies)]
+	first := floor / floorsPerLocality * g.perLocality
+	return &g.d.Agencies[first+(floor%floorsPerLocality/2)%g.perLocality]
+}
+
+// localityFirst is the index in d.Agencies of the first agency (the general office) of the locality of the
+// agency with index i.
+func (g *gen) localityFirst(i int) int {
+	return i / g.perLocality * g.perLocality
 }
 
 // row is one room of a floor's layout.
@@ -624,10 +683,10 @@ func (g *gen) staff(from int) {
 	}
 }
 
-// ranksOf are the leader ranks of an agency: the city's leaders sit only in the first agency (the
-// general office).
+// ranksOf are the leader ranks of an agency: the city's leaders sit only in the first agency of each
+// locality (its general office).
 func (g *gen) ranksOf(agency *floorplan.Agency) []floorplan.Rank {
-	if agency.ID != g.d.Agencies[0].ID {
+	if i := g.agencyIndex[agency.ID]; i != g.localityFirst(i) {
 		return leaderRanks[2:]
 	}
 	return leaderRanks
@@ -660,9 +719,11 @@ func (g *gen) lowerRank(r floorplan.Rank) floorplan.Rank {
 	return r
 }
 
-// secondOffice makes room the approved second office of a leader (by index) for a concurrent post.
+// secondOffice makes room the approved second office of a leader (by index) for a concurrent post in an
+// agency of the leader's locality.
 func (g *gen) secondOffice(leader int, room *floorplan.Room) {
-	other := g.d.Agencies[g.rng.IntN(len(g.d.Agencies))]
+	first := g.localityFirst(g.agencyIndex[g.d.People[leader].AgencyID])
+	other := g.d.Agencies[first+g.rng.IntN(g.perLocality)]
 	post := floorplan.Post{
 		ID:       g.id(),
 		Title:    other.ShortName + "领导小组副组长",

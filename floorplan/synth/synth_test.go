@@ -23,6 +23,7 @@ var configs = []struct {
 	{"two rooms per floor", synth.Config{Seed: 3, Buildings: 2, Floors: 1, RoomsPerFloor: 2}},
 	{"odd rooms", synth.Config{Seed: 4, Buildings: 5, Floors: 3, RoomsPerFloor: 17}},
 	{"large floors", synth.Config{Seed: 5, Buildings: 2, Floors: 2, RoomsPerFloor: 60, Origin: orb.Point{118.78, 32.04}}},
+	{"three localities", synth.Config{Seed: 6, Buildings: 13, Floors: 40, RoomsPerFloor: 7}}, // 520 floors
 }
 
 func TestGenerateIsDeterministic(t *testing.T) {
