@@ -378,6 +378,8 @@ func reportCmd(e *env) *cobra.Command {
 				if totals {
 					write = report.StreamTotals
 				}
+				// The next part is read (or evaluated) while one is written: both cores work.
+				parts = report.Prefetch(parts)
 				return e.writeOut(out, func(w io.Writer) error { return write(w, day, parts, f, opt) })
 			})
 		},

@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -53,6 +54,50 @@ func StreamTotals(w io.Writer, day time.Time, parts Parts, f Format, opt Options
 	}
 	return run(day, parts, opt, s)
 }
+
+// Prefetch yields the parts of parts as they are, with the next one made (read, decoded, evaluated) in
+// another goroutine while fn writes the one before: the writing of a part and the making of the next use
+// both cores. It holds at most two parts: the one being written and the next, being made or made and
+// waiting. fn's error stops parts (its fn returns errStopped, which parts returns) and is returned; a panic
+// in parts comes back as an error. Only for parts whose making shares nothing with the writing (the
+// Options' RoomNumber included) but the parts themselves: the CLI's report uses it; api's does not (its
+// room book follows the part being written).
+func Prefetch(parts Parts) Parts {
+	return func(fn func(part *floorplan.Report) error) error {
+		next := make(chan *floorplan.Report)
+		stop := make(chan struct{})
+		done := make(chan error, 1)
+		go func() {
+			defer close(next)
+			defer func() {
+				if r := recover(); r != nil {
+					done <- fmt.Errorf("report: making the parts: %v", r)
+				}
+			}()
+			done <- parts(func(p *floorplan.Report) error {
+				select {
+				case next <- p:
+					return nil
+				case <-stop:
+					return errStopped
+				}
+			})
+		}()
+		for p := range next {
+			if err := fn(p); err != nil {
+				close(stop)
+				for range next { // let parts see stop and end
+				}
+				<-done
+				return err
+			}
+		}
+		return <-done
+	}
+}
+
+// errStopped ends the parts of Prefetch when the writer has failed.
+var errStopped = errors.New("report: stopped")
 
 // head is what precedes the rows of every format: the day and the notes.
 type head struct {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -205,26 +207,85 @@ func TestStreamErrors(t *testing.T) {
 	}
 }
 
-// TestStreamWritesAsPartsArrive: the rows of the first part reach the writer before the last part is
-// asked for (CSV and JSON stream; only their buffers hold rows back).
+// TestStreamWritesAsPartsArrive: the rows of the first parts reach the writer before the last part is
+// made (CSV and JSON stream; only their buffers hold rows back). The parts are made in another goroutine
+// (Prefetch, as the CLI does): before the last one, the maker waits for the writer to have received bytes, which a
+// writer that held every row to the end would never do.
 func TestStreamWritesAsPartsArrive(t *testing.T) {
 	rep := synthReport(t)
 	for _, f := range []Format{CSV, JSON} {
-		var buf bytes.Buffer
-		seen := 0
+		w := &sharedCounter{}
 		parts := splitParts(t, rep)
-		err := Stream(&buf, rep.AsOf, func(fn func(*floorplan.Report) error) error {
+		total := 0
+		parts(func(*floorplan.Report) error { total++; return nil })
+		n, seen := 0, int64(0)
+		err := Stream(w, rep.AsOf, Prefetch(func(fn func(*floorplan.Report) error) error {
 			return parts(func(p *floorplan.Report) error {
-				seen = buf.Len()
+				if n++; n == total {
+					for deadline := time.Now().Add(5 * time.Second); w.n.Load() == 0 && time.Now().Before(deadline); {
+						time.Sleep(time.Millisecond)
+					}
+					seen = w.n.Load()
+				}
 				return fn(p)
 			})
-		}, f, Options{})
+		}), f, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if seen == 0 || seen >= buf.Len() {
-			t.Errorf("%s: %d bytes written before the last part, of %d", f, seen, buf.Len())
+		if total < 3 || seen == 0 || seen >= w.n.Load() {
+			t.Errorf("%s: %d bytes written before the last of %d parts, of %d", f, seen, total, w.n.Load())
 		}
+	}
+}
+
+// sharedCounter counts the bytes written to it, readable from any goroutine.
+type sharedCounter struct{ n atomic.Int64 }
+
+func (w *sharedCounter) Write(b []byte) (int, error) {
+	w.n.Add(int64(len(b)))
+	return len(b), nil
+}
+
+// TestPrefetchStopsWithTheWriter: when writing a part fails, the maker of the parts is stopped (it sees
+// errStopped at its next part and makes no more), the writer's error is returned, and nothing is left
+// running; a panic while making the parts comes back as an error.
+func TestPrefetchStopsWithTheWriter(t *testing.T) {
+	boom := errors.New("boom")
+	made := 0
+	parts := func(fn func(*floorplan.Report) error) error {
+		for i := 0; i < 100; i++ {
+			made++
+			if err := fn(&floorplan.Report{}); err != nil {
+				if !errors.Is(err, errStopped) {
+					t.Errorf("the maker saw %v, want errStopped", err)
+				}
+				return err
+			}
+		}
+		return nil
+	}
+	written := 0
+	err := Prefetch(parts)(func(*floorplan.Report) error {
+		if written++; written == 2 {
+			return boom
+		}
+		return nil
+	})
+	if !errors.Is(err, boom) {
+		t.Errorf("error %v, want the writer's", err)
+	}
+	if made > written+2 {
+		t.Errorf("%d parts made for %d written: the maker ran on", made, written)
+	}
+	err = Prefetch(func(fn func(*floorplan.Report) error) error {
+		if err := fn(&floorplan.Report{}); err != nil {
+			return err
+		}
+		panic("broken part")
+	})(func(*floorplan.Report) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "broken part") {
+		t.Errorf("a panic while making the parts: %v", err)
 	}
 }
 
