@@ -26,6 +26,10 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 	get := func(path string, h handlerFunc) { handle(http.MethodGet, path, h) }
 	collection := func(path string, c collectionRoutes) { c.each(path, handle) }
 
+	// The tiles first: a map asks for dozens at a time, and the router tries the routes in order (no other
+	// route starts with /tiles/).
+	s.tiles.Register(r)
+
 	get("/healthz", s.healthz)
 	get("/readyz", s.readyz)
 
@@ -108,8 +112,6 @@ func (s *Server) routes(static http.Handler) *mux.Router {
 	get("/ogc/collections/{collectionId}", s.ogcCollection)
 	get("/ogc/collections/{collectionId}/items", s.ogcItems)
 	get("/ogc/collections/{collectionId}/items/{featureId}", s.ogcItem)
-
-	s.tiles.Register(r)
 
 	if static != nil {
 		// The browser app: GET and HEAD of anything outside the API's prefixes, so that an unknown

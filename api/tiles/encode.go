@@ -51,7 +51,7 @@ func tagRoom(e *mvt.Encoder, buf *[36]byte, id, floorID, agencyID uuid.UUID, lev
 	}
 	e.Double("area_m2", round2(area))
 	e.Bytes("floor_id", uuidText(buf, floorID))
-	e.Bytes("id", uuidText(buf, id))
+	e.UniqueBytes("id", uuidText(buf, id)) // a room is once in a tile
 	e.Int("level", int64(level))
 	e.Bytes("number", number)
 	if len(status) > 0 {
@@ -63,7 +63,7 @@ func tagRoom(e *mvt.Encoder, buf *[36]byte, id, floorID, agencyID uuid.UUID, lev
 // tagBuilding gives the encoder's current feature a building's attributes: area_m2, id, name.
 func tagBuilding(e *mvt.Encoder, buf *[36]byte, id uuid.UUID, area float64, name []byte) {
 	e.Double("area_m2", round2(area))
-	e.Bytes("id", uuidText(buf, id))
+	e.UniqueBytes("id", uuidText(buf, id)) // a room is once in a tile
 	e.Bytes("name", name)
 }
 

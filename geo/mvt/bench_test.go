@@ -112,3 +112,50 @@ func BenchmarkEncoder(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEncoderRoomTags is BenchmarkEncoder's z18 tile from WKB with the eight tags of a rooms tile
+// (api/tiles' tagRoom): three ids of 36 characters (the room's own, unique in the tile; its floor's and
+// agency's, shared), the area, level, number, status and usage.
+func BenchmarkEncoderRoomTags(b *testing.B) {
+	origin := orb.Point{119.9735, 31.8105}
+	t := maptile.At(orb.Point{origin[0] + 0.0006, origin[1] + 0.0008}, 18)
+	var wkbs [][]byte
+	for _, g := range benchRooms(origin, 24, 30) {
+		if g.Bound().Intersects(geo.BufferedTileBound(t, Buffer, Extent)) {
+			w, err := wkb.Marshal(g, binary.LittleEndian)
+			if err != nil {
+				b.Fatal(err)
+			}
+			wkbs = append(wkbs, w)
+		}
+	}
+	ids := make([][]byte, len(wkbs))
+	for i := range ids {
+		ids[i] = fmt.Appendf(nil, "00000000-0000-8%03x-aa52-2d24b4607fe7", i)
+	}
+	floor, agency := []byte("00000000-0021-8af1-b7d5-1db3313a9158"), []byte("00000000-0000-81d7-aa52-2d24b4607fe7")
+	number, usage, status := []byte("301"), []byte("office"), []byte("ok")
+	b.ReportAllocs()
+	e := NewEncoder("rooms", t)
+	for b.Loop() {
+		e.Reset("rooms", t)
+		for i := range wkbs {
+			ok, err := e.AddWKB(wkbs[i])
+			if err != nil {
+				b.Fatal(err)
+			}
+			if ok {
+				e.Bytes("agency_id", agency)
+				e.Double("area_m2", float64(20+i%7))
+				e.Bytes("floor_id", floor)
+				e.UniqueBytes("id", ids[i])
+				e.Int("level", int64(i%5))
+				e.Bytes("number", number)
+				e.Bytes("status", status)
+				e.Bytes("usage", usage)
+			}
+		}
+		_ = e.Marshal()
+	}
+	b.ReportMetric(float64(e.Len()), "features")
+}

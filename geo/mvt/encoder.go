@@ -33,13 +33,14 @@ type Encoder struct {
 	tags  []uint32 // the current feature's tags
 	n     int      // features written
 
-	keys   []string
-	keyIdx map[string]uint32
-	values []byte // the values, each a complete field 4 of the layer
-	nVals  uint32
-	strIdx map[string]uint32
-	intIdx map[int64]uint32
-	dblIdx map[float64]uint32
+	keys    []string
+	keyIdx  map[string]uint32
+	keyNext uint32 // the index of the key after the current feature's last tag
+	values  []byte // the values, each a complete field 4 of the layer
+	nVals   uint32
+	strIdx  map[string]uint32
+	intIdx  map[int64]uint32
+	dblIdx  map[float64]uint32
 
 	pts   []orb.Point // scratch for the projected points of a feature
 	rings orb.Polygon // scratch for its rings
@@ -207,7 +208,7 @@ func (e *Encoder) addProjected() bool {
 	}
 	e.geom = appendCommands(e.geom[:0], px)
 	e.tags = e.tags[:0]
-	e.ready = true
+	e.ready, e.keyNext = true, 0
 	return true
 }
 
@@ -254,7 +255,7 @@ func (e *Encoder) String(key, v string) {
 	}
 	i, ok := e.strIdx[v]
 	if !ok {
-		i = e.addValue(func(b []byte) []byte { return appendBytesField(b, 1, v) })
+		i = addStringTo(e, v)
 		e.strIdx[v] = i
 	}
 	e.tags = append(e.tags, e.key(key), i)
@@ -267,11 +268,20 @@ func (e *Encoder) Bytes(key string, v []byte) {
 	}
 	i, ok := e.strIdx[string(v)] // no allocation for the lookup
 	if !ok {
-		s := string(v)
-		i = e.addValue(func(b []byte) []byte { return appendBytesField(b, 1, s) })
-		e.strIdx[s] = i
+		i = addStringTo(e, v)
+		e.strIdx[string(v)] = i
 	}
 	e.tags = append(e.tags, e.key(key), i)
+}
+
+// UniqueBytes is Bytes for a value that no other tag of the layer has (a feature's own id): it is written
+// without being looked up or remembered. The tile is the same as with Bytes when the value is indeed
+// unique; when it is not, the value is written twice, which readers decode alike.
+func (e *Encoder) UniqueBytes(key string, v []byte) {
+	if !e.ready {
+		return
+	}
+	e.tags = append(e.tags, e.key(key), addStringTo(e, v))
 }
 
 // Int tags the current feature with key = v (a sint value, as orb writes Go integers).
@@ -281,9 +291,9 @@ func (e *Encoder) Int(key string, v int64) {
 	}
 	i, ok := e.intIdx[v]
 	if !ok {
-		i = e.addValue(func(b []byte) []byte {
-			return binary.AppendUvarint(append(b, 6<<3|0), uint64((v<<1)^(v>>63)))
-		})
+		zz := uint64((v << 1) ^ (v >> 63))
+		i = e.startValue(1 + uvarintLen(zz))
+		e.values = binary.AppendUvarint(append(e.values, 6<<3|0), zz)
 		e.intIdx[v] = i
 	}
 	e.tags = append(e.tags, e.key(key), i)
@@ -296,33 +306,56 @@ func (e *Encoder) Double(key string, v float64) {
 	}
 	i, ok := e.dblIdx[v]
 	if !ok {
-		i = e.addValue(func(b []byte) []byte {
-			return binary.LittleEndian.AppendUint64(append(b, 3<<3|1), math.Float64bits(v))
-		})
+		i = e.startValue(9)
+		e.values = binary.LittleEndian.AppendUint64(append(e.values, 3<<3|1), math.Float64bits(v))
 		e.dblIdx[v] = i
 	}
 	e.tags = append(e.tags, e.key(key), i)
 }
 
+// key returns the index of key k, adding it when new. The tags of every feature come in one order, so the
+// key after the last one looked up is tried first.
 func (e *Encoder) key(k string) uint32 {
+	if i := e.keyNext; int(i) < len(e.keys) && e.keys[i] == k {
+		e.keyNext++
+		return i
+	}
 	i, ok := e.keyIdx[k]
 	if !ok {
 		i = uint32(len(e.keys))
 		e.keys = append(e.keys, k)
 		e.keyIdx[k] = i
 	}
+	e.keyNext = i + 1
 	return i
 }
 
-// addValue appends a value message (written by enc) as a field 4 of the layer and returns its index.
-func (e *Encoder) addValue(enc func([]byte) []byte) uint32 {
-	var scratch [32]byte
-	msg := enc(scratch[:0])
+// addStringTo appends a string value message (field 1) as a field 4 of e's layer and returns its index.
+func addStringTo[T string | []byte](e *Encoder, v T) uint32 {
+	n := len(v)
+	i := e.startValue(1 + uvarintLen(uint64(n)) + n)
+	e.values = binary.AppendUvarint(append(e.values, 1<<3|2), uint64(n))
+	e.values = append(e.values, v...)
+	return i
+}
+
+// startValue begins a value message of size bytes as a field 4 of the layer (its key and length written)
+// and returns its index; the caller appends the message.
+func (e *Encoder) startValue(size int) uint32 {
 	e.values = append(e.values, 4<<3|2)
-	e.values = binary.AppendUvarint(e.values, uint64(len(msg)))
-	e.values = append(e.values, msg...)
+	e.values = binary.AppendUvarint(e.values, uint64(size))
 	e.nVals++
 	return e.nVals - 1
+}
+
+// uvarintLen is the length of x as a protobuf varint.
+func uvarintLen(x uint64) int {
+	n := 1
+	for x >= 0x80 {
+		x >>= 7
+		n++
+	}
+	return n
 }
 
 // flush writes the current feature, if any, into e.feats.

@@ -45,17 +45,25 @@ func encoderCases() map[string]struct {
 
 // props are the tags of room i, in the types the tiles give them.
 func props(i int) geojson.Properties {
-	return geojson.Properties{"area_m2": 22.68 + float64(i%3), "id": fmt.Sprintf("room-%d", i), "level": int64(i % 5),
+	p := geojson.Properties{"area_m2": 22.68 + float64(i%3), "id": fmt.Sprintf("room-%d", i), "level": int64(i%5 - 1),
 		"number": fmt.Sprint(300 + i%40), "usage": []string{"office", "meeting"}[i%2]}
+	if i%3 == 0 { // a key some features have: the keys' order differs from feature to feature
+		p["status"] = "over"
+	}
+	return p
 }
 
-// tagAll gives the encoder's current feature the tags of props(i), in ascending key order.
+// tagAll gives the encoder's current feature the tags of props(i), in ascending key order; the id, unique
+// to the feature, through UniqueBytes.
 func tagAll(e *Encoder, i int) {
 	p := props(i)
 	e.Double("area_m2", p["area_m2"].(float64))
-	e.Bytes("id", []byte(p["id"].(string)))
+	e.UniqueBytes("id", []byte(p["id"].(string)))
 	e.Int("level", p["level"].(int64))
 	e.String("number", p["number"].(string))
+	if s, ok := p["status"].(string); ok {
+		e.Bytes("status", []byte(s))
+	}
 	e.String("usage", p["usage"].(string))
 }
 
