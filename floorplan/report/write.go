@@ -45,11 +45,14 @@ func flush(bw *bufio.Writer) error {
 }
 
 // jsonSink writes the Document (or, for totals, the document without its findings) as json.Encoder
-// with a two-space indent writes it, one finding at a time.
+// with a two-space indent writes it, one finding at a time. The rows are appended by hand (jsonrow.go)
+// into buf, reused from row to row: MarshalIndent's reflection and re-indenting were most of the time
+// of a large report.
 type jsonSink struct {
 	bw     *bufio.Writer
 	totals bool
-	n      int // findings written
+	n      int    // findings written
+	buf    []byte // the row being written
 }
 
 func newJSONSink(w io.Writer, totals bool) *jsonSink {
@@ -64,11 +67,16 @@ func (s *jsonSink) member(name string, v any, first bool) error {
 	if err != nil {
 		return fmt.Errorf("report: writing JSON: %w", err)
 	}
+	return s.memberBytes(name, b, first)
+}
+
+// memberBytes writes `,\n  "name": ` and b, a value already indented as a member of the document.
+func (s *jsonSink) memberBytes(name string, b []byte, first bool) error {
 	if !first {
 		s.bw.WriteString(",")
 	}
 	s.bw.WriteString("\n  \"" + name + "\": ")
-	_, err = s.bw.Write(b)
+	_, err := s.bw.Write(b)
 	return err
 }
 
@@ -86,16 +94,20 @@ func (s *jsonSink) start(h *head) error {
 	return nil
 }
 
+// finding writes r as an element of the findings array: as json.MarshalIndent(r, "    ", "  ") would,
+// after a comma but for the first and a line break.
 func (s *jsonSink) finding(r *FindingRow) error {
-	b, err := json.MarshalIndent(r, "    ", "  ")
-	if err != nil {
-		return fmt.Errorf("report: writing JSON: %w", err)
-	}
+	b := s.buf[:0]
 	if s.n > 0 {
-		s.bw.WriteString(",")
+		b = append(b, ',')
+	}
+	b = append(b, "\n    "...)
+	b, err := appendFinding(b, r, "    ")
+	s.buf = b
+	if err != nil {
+		return fmt.Errorf("report: writing JSON: finding %s of %s: %w", r.RuleID, r.SubjectID, err)
 	}
 	s.n++
-	s.bw.WriteString("\n    ")
 	if _, err := s.bw.Write(b); err != nil {
 		return fmt.Errorf("report: writing JSON: %w", err)
 	}
@@ -109,10 +121,18 @@ func (s *jsonSink) finish(_ *head, _ int, agencies []AgencyRow, total AgencyRow)
 		}
 		s.bw.WriteString("]")
 	}
-	if err := s.member("agencies", agencies, false); err != nil {
+	b, err := appendAgencies(s.buf[:0], agencies, "  ")
+	if err != nil {
+		return fmt.Errorf("report: writing JSON: agencies: %w", err)
+	}
+	if err := s.memberBytes("agencies", b, false); err != nil {
 		return err
 	}
-	if err := s.member("total", total, false); err != nil {
+	if b, err = appendAgency(b[:0], &total, "  "); err != nil {
+		return fmt.Errorf("report: writing JSON: total: %w", err)
+	}
+	s.buf = b
+	if err := s.memberBytes("total", b, false); err != nil {
 		return err
 	}
 	s.bw.WriteString("\n}\n")
@@ -137,13 +157,22 @@ func pctCell(v float64) string {
 // findingCells are a finding's cells in findingHeader's order. The standard, excess and percentage
 // are blank for findings with no standard (idle rooms, merged agencies, notices).
 func findingCells(r *FindingRow, en bool) []string {
-	std, ex, pct := "", "", ""
-	if r.StandardM2 > 0 {
-		std, ex, pct = m2(r.StandardM2), m2(r.ExcessM2), pctCell(r.ExcessPct)
+	return appendFindingCells(nil, r, en, true)
+}
+
+// appendFindingCells appends findingCells(r, en) to dst; without numbers, the area, standard, excess and
+// percentage (cells 6 to 9, which XLSX writes as numbers) are left blank, not formatted.
+func appendFindingCells(dst []string, r *FindingRow, en, numbers bool) []string {
+	area, std, ex, pct := "", "", "", ""
+	if numbers {
+		area = m2(r.AreaM2)
+		if r.StandardM2 > 0 {
+			std, ex, pct = m2(r.StandardM2), m2(r.ExcessM2), pctCell(r.ExcessPct)
+		}
 	}
-	return []string{r.RuleID, r.Rule, severity(r.Severity, en), r.Agency, r.Person, roomsList(r.Rooms, en),
-		m2(r.AreaM2), std, ex, pct, r.Deadline, r.Action, r.Source, r.Message,
-		idCell(r.AgencyID), idCell(r.PersonID), idsCell(r.RoomIDs), r.Basis}
+	return append(dst, r.RuleID, r.Rule, severity(r.Severity, en), r.Agency, r.Person, roomsList(r.Rooms, en),
+		area, std, ex, pct, r.Deadline, r.Action, r.Source, r.Message,
+		idCell(r.AgencyID), idCell(r.PersonID), idsCell(r.RoomIDs), r.Basis)
 }
 
 // writeNotesCSV writes each note as a record before the header, its text in the first field and the
