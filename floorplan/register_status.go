@@ -47,9 +47,10 @@ type NeighbourQuery struct {
 	People []uuid.UUID
 	// Holders asks for the assignments in force on Day of these people.
 	Holders []uuid.UUID
-	// Register asks for every agency and every local standard row as well (Reader.Agencies,
-	// Reader.StandardRows).
-	Register bool
+	// Agencies asks for the live agencies among these ids, in Reader.Agencies's order (name, then id).
+	Agencies []uuid.UUID
+	// StandardRows asks for every local standard row as well (Reader.StandardRows).
+	StandardRows bool
 }
 
 // Neighbours is what NeighbourhoodReader.Neighbours found, in no particular order: an id that is not a
@@ -114,14 +115,44 @@ type gathered struct {
 	rooms  map[uuid.UUID]*Room // nil: not live
 	people map[uuid.UUID]*Person
 	asg    map[uuid.UUID]Assignment
-	// agencies and rows are every agency and every local standard row, once read (register).
-	agencies []Agency
-	rows     []StandardRow
-	register bool
+	// agencies are the agencies read (every one, or those named: agenciesRead); rows every local standard
+	// row, once read (rowsRead).
+	agencies     []Agency
+	rows         []StandardRow
+	agenciesRead bool
+	rowsRead     bool
 }
 
-// snapshot is the small register gathered, as of day, with the agencies and the standard rows (read
-// through s unless read already).
+// agencyIDs are the agencies the gathered rooms and people name (their own, and their posts'): the only
+// agencies an evaluation of them looks up. Each comes once.
+func (g *gathered) agencyIDs() []uuid.UUID {
+	seen := map[uuid.UUID]bool{uuid.Nil: true}
+	var out []uuid.UUID
+	add := func(id uuid.UUID) {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	for _, r := range g.rooms {
+		if r != nil {
+			add(r.AgencyID)
+		}
+	}
+	for _, p := range g.people {
+		if p != nil {
+			add(p.AgencyID)
+			for _, post := range p.Posts {
+				add(post.AgencyID)
+			}
+		}
+	}
+	return out
+}
+
+// snapshot is the small register gathered, as of day, with the agencies it names (agencyIDs: at a
+// province's thousands of agencies, reading them all took a write 3 ms) and the standard rows (read through
+// s unless read already).
 func (g *gathered) snapshot(ctx context.Context, s Reader, day time.Time) (*Snapshot, error) {
 	snap := &Snapshot{AsOf: day}
 	for _, r := range g.rooms {
@@ -139,23 +170,33 @@ func (g *gathered) snapshot(ctx context.Context, s Reader, day time.Time) (*Snap
 			snap.Assignments = append(snap.Assignments, a)
 		}
 	}
-	if !g.register {
-		var err error
+	var err error
+	if !g.agenciesRead {
 		if g.agencies, err = s.Agencies(ctx); err != nil {
 			return nil, err
 		}
+	}
+	if !g.rowsRead {
 		if g.rows, err = s.StandardRows(ctx); err != nil {
 			return nil, err
 		}
 	}
-	snap.Agencies = g.agencies
+	named := make(map[uuid.UUID]bool)
+	for _, id := range g.agencyIDs() {
+		named[id] = true
+	}
+	for _, a := range g.agencies { // in the order read: Reader.Agencies's
+		if named[a.ID] {
+			snap.Agencies = append(snap.Agencies, a)
+		}
+	}
 	snap.StandardRows = StandardRowsInForce(g.rows, day)
 	return snap, nil
 }
 
 // rings gathers the neighbourhood through a NeighbourhoodReader, one step (one round trip) for each
 // ring's rooms with their assignments, and one for their occupants with their posts and assignments;
-// the agencies and standard rows come with the first step.
+// the standard rows come with the first step, the agencies named in one step at the end.
 type rings struct {
 	r   NeighbourhoodReader
 	ctx context.Context
@@ -196,7 +237,9 @@ func (g *rings) gather(seedRooms, seedPeople []uuid.UUID) (map[uuid.UUID]bool, e
 			}
 		}
 	}
-	return report, nil
+	found, err := g.fetch(NeighbourQuery{Agencies: g.agencyIDs()})
+	g.agencies, g.agenciesRead = found.Agencies, true
+	return report, err
 }
 
 // loadRooms loads the rooms ids not loaded yet, with their assignments in force.
@@ -244,16 +287,16 @@ func (g *rings) loadPeople(ids []uuid.UUID, theirRooms bool) error {
 	return nil
 }
 
-// fetch reads what q asks for on the day (and the agencies and standard rows, the first time), and
-// indexes the assignments found that were not loaded yet.
+// fetch reads what q asks for on the day (and the standard rows, the first time), and indexes the
+// assignments found that were not loaded yet.
 func (g *rings) fetch(q NeighbourQuery) (Neighbours, error) {
-	q.Day, q.Register = g.day, !g.register
+	q.Day, q.StandardRows = g.day, !g.rowsRead
 	found, err := g.r.Neighbours(g.ctx, q)
 	if err != nil {
 		return found, err
 	}
-	if q.Register {
-		g.agencies, g.rows, g.register = found.Agencies, found.StandardRows, true
+	if q.StandardRows {
+		g.rows, g.rowsRead = found.StandardRows, true
 	}
 	for _, a := range found.Assignments {
 		if _, ok := g.asg[a.ID]; ok {

@@ -104,6 +104,10 @@ func compareNeighbourhoods(t *testing.T, s floorplan.Store, name string, day tim
 		{"assignments", want.Assignments, got.Assignments, byID(func(i int, s *floorplan.Snapshot) uuid.UUID {
 			return s.Assignments[i].ID
 		}, func(s *floorplan.Snapshot) int { return len(s.Assignments) })},
+		// The agencies the rooms and people name, in the order Agencies gives (not sorted: the engine's
+		// order of agencies is the snapshot's).
+		{"agencies", want.Agencies, got.Agencies, byID(func(i int, s *floorplan.Snapshot) uuid.UUID { return s.Agencies[i].ID },
+			func(s *floorplan.Snapshot) int { return len(s.Agencies) })},
 	} {
 		if !reflect.DeepEqual(c.w, c.g) {
 			t.Errorf("%s: %s ring by ring differ from record by record:\n got %v\nwant %v", name, c.what,
@@ -128,6 +132,7 @@ func compareUUID(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) }
 // randomRegister is what loadRandomRegister wrote: the seeds to draw from.
 type randomRegister struct {
 	rooms, people []uuid.UUID // live, deleted, and ids of nothing
+	agencies      []uuid.UUID
 	today         time.Time
 }
 
@@ -201,6 +206,9 @@ func loadRandomRegister(t *testing.T, s floorplan.Store, seed uint64) randomRegi
 		}
 	}
 	reg := randomRegister{today: today}
+	for _, a := range d.Agencies {
+		reg.agencies = append(reg.agencies, a.ID)
+	}
 	// Deleted rooms and people, whose ended assignments stay: in force 100 days ago.
 	// Someone with concurrent posts, given out of their order (start day, title).
 	posted := floorplan.Person{Name: "兼职者", AgencyID: d.Agencies[0].ID, Rank: d.People[0].Rank, Status: d.People[0].Status}
@@ -254,7 +262,10 @@ func TestNeighboursAsTheReaderReads(t *testing.T) {
 			}
 			rnd := rand.New(rand.NewPCG(5, 5))
 			for i := range 8 {
-				q := floorplan.NeighbourQuery{Day: reg.today.AddDate(0, 0, []int{0, -100, 100}[i%3]), Register: i%2 == 0}
+				q := floorplan.NeighbourQuery{Day: reg.today.AddDate(0, 0, []int{0, -100, 100}[i%3]), StandardRows: i%2 == 0}
+				if i%2 == 1 {
+					q.Agencies = append(slices.Clone(reg.agencies[:rnd.IntN(len(reg.agencies)+1)]), uuid.New())
+				}
 				for range 1 + rnd.IntN(6) {
 					q.Rooms = append(q.Rooms, reg.rooms[rnd.IntN(len(reg.rooms))])
 					q.People = append(q.People, reg.people[rnd.IntN(len(reg.people))])
@@ -311,11 +322,15 @@ func readOneByOne(t *testing.T, s floorplan.Store, q floorplan.NeighbourQuery) f
 	for _, id := range unique(q.Holders) {
 		addAssignments(floorplan.AssignmentFilter{PersonID: id, ActiveOn: q.Day})
 	}
-	if q.Register {
-		var err error
-		if n.Agencies, err = s.Agencies(ctx); err != nil {
+	for _, id := range unique(q.Agencies) {
+		if a, err := s.Agency(ctx, id); err == nil {
+			n.Agencies = append(n.Agencies, a)
+		} else if !errors.Is(err, floorplan.ErrNotFound) {
 			t.Fatal(err)
 		}
+	}
+	if q.StandardRows {
+		var err error
 		if n.StandardRows, err = s.StandardRows(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -21,6 +21,9 @@ const (
 	sqlPostsOfPeople = `SELECT ` + postColumns + ` FROM posts o
  WHERE o.person_id IN (SELECT value FROM json_each(?1)) AND o.deleted_at IS NULL
  ORDER BY o.start_date NULLS FIRST, o.title, o.id`
+	// sqlAgenciesByID orders the agencies as sqlAgencies does.
+	sqlAgenciesByID = `SELECT ` + agencyColumns + ` FROM agencies a
+ WHERE a.id IN (SELECT value FROM json_each(?1)) AND a.deleted_at IS NULL ORDER BY a.name, a.id`
 	// sqlAssignmentsOn: ?1 rooms, ?2 people, ?3 the day. UNION keeps an assignment found both ways once.
 	sqlAssignmentsOn = `SELECT ` + assignmentColumns + ` FROM assignments a
  WHERE a.room_id IN (SELECT value FROM json_each(?1)) AND a.deleted_at IS NULL
@@ -53,14 +56,16 @@ func (s *Store) Neighbours(ctx context.Context, q floorplan.NeighbourQuery) (flo
 			}
 			n.Assignments = assignmentsOf(rows)
 		}
-		if !q.Register {
+		if len(q.Agencies) > 0 {
+			agencies, err := collect(ctx, tx, s.scanAgency, sqlAgenciesByID, idArray(q.Agencies))
+			if err != nil {
+				return err
+			}
+			n.Agencies = recs(agencies)
+		}
+		if !q.StandardRows {
 			return nil
 		}
-		agencies, err := collect(ctx, tx, s.scanAgency, sqlAgencies)
-		if err != nil {
-			return err
-		}
-		n.Agencies = recs(agencies)
 		rows, err := collect(ctx, tx, s.scanStandardRow, sqlStandardRows)
 		n.StandardRows = standardRowsOf(rows)
 		return err

@@ -64,6 +64,10 @@ func (s *Store) Agency(ctx context.Context, id uuid.UUID) (floorplan.Agency, err
 
 const agenciesSQL = `SELECT ` + agencyColumns + ` FROM agencies a WHERE a.deleted_at IS NULL ORDER BY a.name, a.id`
 
+// agenciesByIDSQL lists the live agencies among ids ($1) in agenciesSQL's order.
+const agenciesByIDSQL = `SELECT ` + agencyColumns + ` FROM agencies a WHERE a.id = ANY($1) AND a.deleted_at IS NULL
+ ORDER BY a.name, a.id`
+
 // Agencies lists the agencies by name.
 func (s *Store) Agencies(ctx context.Context) ([]floorplan.Agency, error) {
 	return readAll(ctx, s, scanAgency, agenciesSQL)

@@ -48,10 +48,13 @@ func (s *Store) Neighbours(ctx context.Context, q floorplan.NeighbourQuery) (flo
 			b.Queue(assignmentsOnSQL, nonNil(q.Rooms), nonNil(q.Holders), nullDate(q.Day))
 			reads = append(reads, into(&n.Assignments, s.scanAssignment))
 		}
-		if q.Register {
-			b.Queue(agenciesSQL)
+		if len(q.Agencies) > 0 {
+			b.Queue(agenciesByIDSQL, q.Agencies)
+			reads = append(reads, into(&n.Agencies, scanAgency))
+		}
+		if q.StandardRows {
 			b.Queue(standardRowsSQL)
-			reads = append(reads, into(&n.Agencies, scanAgency), into(&n.StandardRows, scanStandardRow))
+			reads = append(reads, into(&n.StandardRows, scanStandardRow))
 		}
 		if len(reads) == 0 {
 			return nil
