@@ -154,27 +154,39 @@ func (in roomIn) domain(p projector, keep orb.Polygon, keepGeometry bool) (floor
 // roomContext reads what a room's handlers need: the room, its floor's building and the projector of
 // the request's crs.
 func (s *Server) roomContext(r *http.Request, id uuid.UUID) (floorplan.Room, projector, error) {
+	room, p, _, err := s.roomPlace(r, id)
+	return room, p, err
+}
+
+// roomPlace is roomContext that also returns the request's context carrying the room, its floor and
+// building as read (floorplan.WithKnown), for the write that follows: the register does not read them again.
+func (s *Server) roomPlace(r *http.Request, id uuid.UUID) (floorplan.Room, projector, context.Context, error) {
+	ctx := r.Context()
 	local, err := crsLocal(r)
 	if err != nil {
-		return floorplan.Room{}, projector{}, err
+		return floorplan.Room{}, projector{}, ctx, err
 	}
-	room, err := s.scopedRoom(r.Context(), id)
+	room, err := s.scopedRoom(ctx, id)
 	if err != nil {
-		return room, projector{}, about("room", err)
+		return room, projector{}, ctx, about("room", err)
 	}
-	_, p, err := s.floorFrame(r.Context(), room.FloorID, local)
-	return room, p, err
+	f, b, err := s.floorAndBuilding(ctx, room.FloorID)
+	if err != nil {
+		return room, projector{}, ctx, err
+	}
+	return room, newProjector(local, b), floorplan.WithKnown(ctx, f, b, &room), nil
 }
 
 // roomIfMatch is roomContext for a conditional write: it checks the request's If-Match against the
 // room's version (412 when stale) and returns the version to write against.
-func (s *Server) roomIfMatch(r *http.Request, id uuid.UUID) (floorplan.Room, projector, int64, error) {
-	room, p, err := s.roomContext(r, id)
+// The context returned carries the room, its floor and building as read (roomPlace), for the write.
+func (s *Server) roomIfMatch(r *http.Request, id uuid.UUID) (floorplan.Room, projector, int64, context.Context, error) {
+	room, p, ctx, err := s.roomPlace(r, id)
 	if err != nil {
-		return room, p, 0, err
+		return room, p, 0, ctx, err
 	}
 	version, err := ifMatch(r, room.Version)
-	return room, p, version, err
+	return room, p, version, ctx, err
 }
 
 // writeRoom answers with one room, its ETag and its state today.
@@ -421,7 +433,7 @@ func (s *Server) updateRoom(w http.ResponseWriter, r *http.Request, patch bool) 
 	if err != nil {
 		return err
 	}
-	cur, p, version, err := s.roomIfMatch(r, id)
+	cur, p, version, ctx, err := s.roomIfMatch(r, id)
 	if err != nil {
 		return err
 	}
@@ -429,7 +441,7 @@ func (s *Server) updateRoom(w http.ResponseWriter, r *http.Request, patch bool) 
 	if err != nil {
 		return err
 	}
-	c, err := s.register.UpdateRoom(r.Context(), &room, shape)
+	c, err := s.register.UpdateRoom(ctx, &room, shape)
 	if c, err = s.afterWrite(r.Context(), c, err); err != nil {
 		return stale(about("room", err))
 	}

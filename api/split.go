@@ -19,7 +19,7 @@ func (s *Server) splitRoom(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	room, p, version, err := s.roomIfMatch(r, id)
+	room, p, version, ctx, err := s.roomIfMatch(r, id)
 	if err != nil {
 		return err
 	}
@@ -27,7 +27,7 @@ func (s *Server) splitRoom(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	created, c, err := s.register.SplitRoom(r.Context(), room.ID, version, cut)
+	created, c, err := s.register.SplitRoom(ctx, room.ID, version, cut)
 	if c, err = s.afterWrite(r.Context(), c, err); err != nil {
 		var se *geo.SplitError
 		if errors.As(err, &se) {

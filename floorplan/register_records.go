@@ -143,7 +143,7 @@ func (g *Register) UpdateRoom(ctx context.Context, r *Room, shape Shape) (Change
 		req: Request{Op: OpUpdate, Entity: EntityRoom, ID: r.ID, AgencyID: r.AgencyID, BuildingID: b},
 		// A room moved from another agency must be allowed where it leaves too.
 		moved: func() (Request, bool) {
-			old, err := g.store.Room(ctx, r.ID)
+			old, err := g.roomBefore(ctx, r.ID)
 			return Request{Op: OpUpdate, Entity: EntityRoom, ID: r.ID, AgencyID: old.AgencyID, BuildingID: b},
 				err == nil && old.AgencyID != r.AgencyID
 		},
@@ -175,7 +175,7 @@ func (g *Register) DeleteRoom(ctx context.Context, id uuid.UUID, version int64) 
 // numbered "<number>-1", "<number>-2"… largest first, with the room's name, usage, agency and state. The
 // old room is deleted (softly: it stays in the history). An occupied room cannot be split.
 func (g *Register) SplitRoom(ctx context.Context, id uuid.UUID, version int64, cut Line) ([]Room, Changes, error) {
-	room, err := g.store.Room(ctx, id)
+	room, err := g.roomBefore(ctx, id)
 	if err != nil {
 		return nil, Changes{}, err
 	}
@@ -251,8 +251,11 @@ func (g *Register) roomIn(ctx context.Context, r *Room, shape Shape) (uuid.UUID,
 	return b.ID, RoomInOutline(f, *r)
 }
 
-// placeOf returns a floor and its building.
+// placeOf returns a floor and its building: as the context carries them (WithKnown), else from the store.
 func (g *Register) placeOf(ctx context.Context, floorID uuid.UUID) (Floor, Building, error) {
+	if f, b, ok := knownPlace(ctx, floorID); ok {
+		return f, b, nil
+	}
 	f, err := g.store.Floor(ctx, floorID)
 	if err != nil {
 		return Floor{}, Building{}, err

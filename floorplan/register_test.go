@@ -38,10 +38,34 @@ func openRegister(t *testing.T, opts ...floorplan.RegisterOption) (*floorplan.Re
 	return floorplan.NewRegister(rs, opts...), rs, d
 }
 
-// recordingStore notes whether the writes it gets were validated by the Register.
+// recordingStore notes whether the writes it gets were validated by the Register, and counts the reads of
+// rooms, floors and buildings made through it (outside a transaction).
 type recordingStore struct {
 	floorplan.Store
 	unvalidated int
+	reads       map[string]int
+}
+
+func (s *recordingStore) read(what string) {
+	if s.reads == nil {
+		s.reads = map[string]int{}
+	}
+	s.reads[what]++
+}
+
+func (s *recordingStore) Room(ctx context.Context, id uuid.UUID) (floorplan.Room, error) {
+	s.read("room")
+	return s.Store.Room(ctx, id)
+}
+
+func (s *recordingStore) Floor(ctx context.Context, id uuid.UUID) (floorplan.Floor, error) {
+	s.read("floor")
+	return s.Store.Floor(ctx, id)
+}
+
+func (s *recordingStore) Building(ctx context.Context, id uuid.UUID) (floorplan.Building, error) {
+	s.read("building")
+	return s.Store.Building(ctx, id)
 }
 
 func (s *recordingStore) CreateRoom(ctx context.Context, r *floorplan.Room) error {
@@ -354,5 +378,61 @@ func TestRegisterMovesCheckedAtBothEnds(t *testing.T) {
 	}
 	if err := reg.Check(ctx, floorplan.Request{Op: floorplan.OpUpdate, AgencyID: b.AgencyID}); !errors.Is(err, floorplan.ErrForbidden) {
 		t.Errorf("Check does not ask the hook: %v", err)
+	}
+}
+
+// TestRegisterUsesKnownRecords: an update of a room whose context carries the room, its floor and building
+// as the caller read them (WithKnown, as the HTTP handlers do) reads none of them again before its
+// transaction, and still checks the move against the agency the room had; without them it reads each.
+func TestRegisterUsesKnownRecords(t *testing.T) {
+	var onlyA uuid.UUID
+	permit := func(_ context.Context, req floorplan.Request) error {
+		if onlyA != uuid.Nil && req.AgencyID != onlyA {
+			return floorplan.ErrForbidden
+		}
+		return nil
+	}
+	reg, rs, d := openRegister(t, floorplan.WithPermit(permit))
+	ctx := context.Background()
+	var a, b floorplan.Room
+	for _, r := range d.Rooms {
+		switch {
+		case r.AgencyID == uuid.Nil:
+		case a.ID == uuid.Nil:
+			a = r
+		case r.AgencyID != a.AgencyID && b.ID == uuid.Nil:
+			b = r
+		}
+	}
+	place := func(r floorplan.Room) (floorplan.Room, context.Context) {
+		room, err := rs.Store.Room(ctx, r.ID)
+		must(t, err)
+		f, err := rs.Store.Floor(ctx, room.FloorID)
+		must(t, err)
+		bd, err := rs.Store.Building(ctx, f.BuildingID)
+		must(t, err)
+		return room, floorplan.WithKnown(ctx, f, bd, &room)
+	}
+	room, kctx := place(a)
+	room.Name = "改名"
+	clear(rs.reads)
+	if _, err := reg.UpdateRoom(kctx, &room, floorplan.Shape{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(rs.reads) != 0 {
+		t.Errorf("an update with its records known read %v again", rs.reads)
+	}
+	room.Name = "再改名"
+	if _, err := reg.UpdateRoom(ctx, &room, floorplan.Shape{}); err != nil {
+		t.Fatal(err)
+	}
+	if rs.reads["floor"] != 1 || rs.reads["building"] != 1 {
+		t.Errorf("an update without its records known read %v, want the floor and building once", rs.reads)
+	}
+	onlyA = a.AgencyID
+	moved, kctx := place(b)
+	moved.AgencyID = a.AgencyID
+	if _, err := reg.UpdateRoom(kctx, &moved, floorplan.Shape{}); !errors.Is(err, floorplan.ErrForbidden) {
+		t.Errorf("a room taken from another agency, its record known: %v, want forbidden", err)
 	}
 }
