@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -54,50 +53,35 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)`
  ORDER BY created_at, fid`
 )
 
+// applicationDoc is a as the helpers of versioned documents see it.
+func applicationDoc(a *floorplan.Application) versionedDoc {
+	return versionedDoc{a, &a.ID, &a.Version, &a.CreatedAt, &a.UpdatedAt}
+}
+
 // CreateApplication stores a new application (see floorplan.ApplicationStore).
 func (s *Store) CreateApplication(ctx context.Context, a *floorplan.Application) error {
-	body, err := a.Body()
-	if err != nil {
-		return err
-	}
-	var at time.Time
-	err = s.create(ctx, &a.ID, func(q querier, id uuid.UUID, now time.Time) error {
-		var live int
-		if err := q.QueryRowContext(ctx, sqlLedgerAgency, a.AgencyID.String()).Scan(&live); err != nil {
+	return s.createDoc(ctx, applicationDoc(a), func(q querier, id uuid.UUID, body []byte, now time.Time) error {
+		if err := mustExist(ctx, q, sqlLedgerAgency, "agency", a.AgencyID); err != nil {
 			return err
 		}
-		if live == 0 {
-			return notFound("agency", a.AgencyID)
-		}
-		at = now
 		_, err := q.ExecContext(ctx, sqlInsertApplication, id.String(), string(a.Kind), a.AgencyID.String(), a.Title, a.State,
-			a.FindingKey, string(body), now.UTC().Format(time.RFC3339Nano))
+			a.FindingKey, string(body), fileTime(now))
 		if err != nil {
 			return err
 		}
 		return recordApplication(ctx, q, now, id, nil, imageOfApplication(a, id, body, now, now, 1)) // apphistory.go
 	})
-	if err != nil {
-		return wrapErr(err)
-	}
-	a.Version, a.CreatedAt, a.UpdatedAt = 1, at, at
-	return nil
 }
 
 // UpdateApplication writes a's state, actions and due dates at the version given.
 func (s *Store) UpdateApplication(ctx context.Context, a *floorplan.Application) error {
-	body, err := a.Body()
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	err = s.write(ctx, func(q querier) error {
+	return s.updateDoc(ctx, applicationDoc(a), func(q querier, body []byte, now time.Time) error {
 		before, err := scanApplication(q.QueryRowContext(ctx, sqlApplication, a.ID.String())) // for the history (apphistory.go)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
 		err = execVersioned(ctx, q, "application", a.ID, a.Version, `SELECT count(*) FROM applications WHERE id = ?1`, sqlUpdateApplication,
-			a.ID.String(), a.State, string(body), now.UTC().Format(time.RFC3339Nano), a.Version)
+			a.ID.String(), a.State, string(body), fileTime(now), a.Version)
 		if err != nil {
 			return err
 		}
@@ -110,12 +94,6 @@ func (s *Store) UpdateApplication(ctx context.Context, a *floorplan.Application)
 		after.State = a.State
 		return recordApplication(ctx, q, now, a.ID, &old, imageOfApplication(&after, a.ID, body, before.CreatedAt, now, a.Version+1))
 	})
-	if err != nil {
-		return wrapErr(err)
-	}
-	a.Version++
-	a.UpdatedAt = now
-	return nil
 }
 
 // scanApplication reads one row of sqlApplicationColumns.
@@ -126,40 +104,16 @@ func scanApplication(row scanner) (floorplan.Application, error) {
 		return a, err
 	}
 	a.Kind = floorplan.ApplicationKind(kind)
-	var err error
-	if a.CreatedAt, err = parseAppTime(created); err != nil {
-		return a, err
-	}
-	if a.UpdatedAt, err = parseAppTime(updated); err != nil {
-		return a, err
-	}
-	return a, a.SetBody([]byte(body))
+	err := applicationDoc(&a).scanned(body, created, updated)
+	return a, err
 }
 
 // Application reads one application.
 func (s *Store) Application(ctx context.Context, id uuid.UUID) (floorplan.Application, error) {
-	a, err := scanApplication(s.reader().QueryRowContext(ctx, sqlApplication, id.String()))
-	if errors.Is(err, sql.ErrNoRows) {
-		return a, notFound("application", id)
-	}
-	return a, wrapErr(err)
+	return readDoc(ctx, s, scanApplication, sqlApplication, "application", id)
 }
 
 // Applications lists the applications f selects, oldest first.
 func (s *Store) Applications(ctx context.Context, f floorplan.ApplicationFilter) ([]floorplan.Application, error) {
-	agency := ""
-	if f.AgencyID != uuid.Nil {
-		agency = f.AgencyID.String()
-	}
-	return collect(ctx, s.reader(), scanApplication, sqlApplications, string(f.Kind), f.State, agency)
-}
-
-// parseAppTime reads a time as the file keeps it.
-func parseAppTime(s string) (time.Time, error) {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("gpkg: unreadable time %q", s)
+	return collect(ctx, s.reader(), scanApplication, sqlApplications, string(f.Kind), f.State, idText(f.AgencyID))
 }

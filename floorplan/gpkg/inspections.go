@@ -2,8 +2,6 @@ package gpkg
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -86,70 +84,33 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)`
  ORDER BY created_at, fid`
 )
 
-// inspectionIDText is id as the file keeps it: "" for uuid.Nil.
-func inspectionIDText(id uuid.UUID) string {
-	if id == uuid.Nil {
-		return ""
-	}
-	return id.String()
+// inspectionDoc is p as the helpers of versioned documents see it.
+func inspectionDoc(p *floorplan.Inspection) versionedDoc {
+	return versionedDoc{p, &p.ID, &p.Version, &p.CreatedAt, &p.UpdatedAt}
+}
+
+// itemDoc is it as the helpers of versioned documents see it.
+func itemDoc(it *floorplan.InspectionItem) versionedDoc {
+	return versionedDoc{it, &it.ID, &it.Version, &it.CreatedAt, &it.UpdatedAt}
 }
 
 // CreateInspection stores a new plan (see floorplan.InspectionStore).
 func (s *Store) CreateInspection(ctx context.Context, p *floorplan.Inspection) error {
-	body, err := p.Body()
-	if err != nil {
-		return err
-	}
-	var follows any
-	if p.Follows != uuid.Nil {
-		follows = p.Follows.String()
-	}
-	var at time.Time
-	err = s.create(ctx, &p.ID, func(q querier, id uuid.UUID, now time.Time) error {
-		if follows != nil {
-			var n int
-			if err := q.QueryRowContext(ctx, sqlInspectionExists, follows).Scan(&n); err != nil {
+	return s.createDoc(ctx, inspectionDoc(p), func(q querier, id uuid.UUID, body []byte, now time.Time) error {
+		if p.Follows != uuid.Nil {
+			if err := mustExist(ctx, q, sqlInspectionExists, "inspection", p.Follows); err != nil {
 				return err
 			}
-			if n == 0 {
-				return notFound("inspection", p.Follows)
-			}
 		}
-		at = now
-		_, err := q.ExecContext(ctx, sqlInsertInspection, id.String(), string(p.Kind), p.State, follows, string(body),
-			now.UTC().Format(time.RFC3339Nano))
+		_, err := q.ExecContext(ctx, sqlInsertInspection, id.String(), string(p.Kind), p.State, nullID(p.Follows), string(body),
+			fileTime(now))
 		return err
 	})
-	if err != nil {
-		return wrapErr(err)
-	}
-	p.Version, p.CreatedAt, p.UpdatedAt = 1, at, at
-	return nil
 }
 
 // UpdateInspection writes p's state and body at the version given.
 func (s *Store) UpdateInspection(ctx context.Context, p *floorplan.Inspection) error {
-	body, err := p.Body()
-	if err != nil {
-		return err
-	}
-	now, err := s.updateVersioned(ctx, "inspection", p.ID, p.Version, sqlUpdateInspection, sqlInspectionExists, p.State, string(body))
-	if err != nil {
-		return err
-	}
-	p.Version++
-	p.UpdatedAt = now
-	return nil
-}
-
-// updateVersioned runs update (?1 id, ?2 state, ?3 body, ?4 the time, ?5 the version given) as
-// execVersioned does.
-func (s *Store) updateVersioned(ctx context.Context, what string, id uuid.UUID, version int64, update, exists, state, body string) (time.Time, error) {
-	now := s.now()
-	err := s.write(ctx, func(q querier) error {
-		return execVersioned(ctx, q, what, id, version, exists, update, id.String(), state, body, now.UTC().Format(time.RFC3339Nano), version)
-	})
-	return now, wrapErr(err)
+	return s.updateState(ctx, "inspection", inspectionDoc(p), p.State, sqlUpdateInspection, sqlInspectionExists)
 }
 
 // scanInspection reads one row of sqlInspectionColumns.
@@ -160,23 +121,13 @@ func scanInspection(row scanner) (floorplan.Inspection, error) {
 		return p, err
 	}
 	p.Kind = floorplan.InspectionKind(kind)
-	var err error
-	if p.CreatedAt, err = parseAppTime(created); err != nil {
-		return p, err
-	}
-	if p.UpdatedAt, err = parseAppTime(updated); err != nil {
-		return p, err
-	}
-	return p, p.SetBody([]byte(body))
+	err := inspectionDoc(&p).scanned(body, created, updated)
+	return p, err
 }
 
 // Inspection reads one plan.
 func (s *Store) Inspection(ctx context.Context, id uuid.UUID) (floorplan.Inspection, error) {
-	p, err := scanInspection(s.reader().QueryRowContext(ctx, sqlInspection, id.String()))
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, notFound("inspection", id)
-	}
-	return p, wrapErr(err)
+	return readDoc(ctx, s, scanInspection, sqlInspection, "inspection", id)
 }
 
 // Inspections lists the plans f selects, oldest first.
@@ -186,44 +137,19 @@ func (s *Store) Inspections(ctx context.Context, f floorplan.InspectionFilter) (
 
 // CreateInspectionItem stores a new item of an existing plan.
 func (s *Store) CreateInspectionItem(ctx context.Context, it *floorplan.InspectionItem) error {
-	body, err := it.Body()
-	if err != nil {
-		return err
-	}
-	var at time.Time
-	err = s.create(ctx, &it.ID, func(q querier, id uuid.UUID, now time.Time) error {
-		var n int
-		if err := q.QueryRowContext(ctx, sqlInspectionExists, it.InspectionID.String()).Scan(&n); err != nil {
+	return s.createDoc(ctx, itemDoc(it), func(q querier, id uuid.UUID, body []byte, now time.Time) error {
+		if err := mustExist(ctx, q, sqlInspectionExists, "inspection", it.InspectionID); err != nil {
 			return err
 		}
-		if n == 0 {
-			return notFound("inspection", it.InspectionID)
-		}
-		at = now
-		_, err := q.ExecContext(ctx, sqlInsertItem, id.String(), it.InspectionID.String(), inspectionIDText(it.AgencyID), it.PointCode,
-			it.RuleID, it.State, string(body), now.UTC().Format(time.RFC3339Nano))
+		_, err := q.ExecContext(ctx, sqlInsertItem, id.String(), it.InspectionID.String(), idText(it.AgencyID), it.PointCode,
+			it.RuleID, it.State, string(body), fileTime(now))
 		return err
 	})
-	if err != nil {
-		return wrapErr(err)
-	}
-	it.Version, it.CreatedAt, it.UpdatedAt = 1, at, at
-	return nil
 }
 
 // UpdateInspectionItem writes it's state and body at the version given.
 func (s *Store) UpdateInspectionItem(ctx context.Context, it *floorplan.InspectionItem) error {
-	body, err := it.Body()
-	if err != nil {
-		return err
-	}
-	now, err := s.updateVersioned(ctx, "inspection item", it.ID, it.Version, sqlUpdateItem, sqlItemExists, it.State, string(body))
-	if err != nil {
-		return err
-	}
-	it.Version++
-	it.UpdatedAt = now
-	return nil
+	return s.updateState(ctx, "inspection item", itemDoc(it), it.State, sqlUpdateItem, sqlItemExists)
 }
 
 // scanItem reads one row of sqlItemColumns.
@@ -233,26 +159,16 @@ func scanItem(row scanner) (floorplan.InspectionItem, error) {
 	if err := row.Scan(idCol{&it.ID}, idCol{&it.InspectionID}, idCol{&it.AgencyID}, &it.PointCode, &it.RuleID, &it.State, &body, &created, &updated, &it.Version); err != nil {
 		return it, err
 	}
-	var err error
-	if it.CreatedAt, err = parseAppTime(created); err != nil {
-		return it, err
-	}
-	if it.UpdatedAt, err = parseAppTime(updated); err != nil {
-		return it, err
-	}
-	return it, it.SetBody([]byte(body))
+	err := itemDoc(&it).scanned(body, created, updated)
+	return it, err
 }
 
 // InspectionItem reads one item.
 func (s *Store) InspectionItem(ctx context.Context, id uuid.UUID) (floorplan.InspectionItem, error) {
-	it, err := scanItem(s.reader().QueryRowContext(ctx, sqlItem, id.String()))
-	if errors.Is(err, sql.ErrNoRows) {
-		return it, notFound("inspection item", id)
-	}
-	return it, wrapErr(err)
+	return readDoc(ctx, s, scanItem, sqlItem, "inspection item", id)
 }
 
 // InspectionItems lists the items f selects, oldest first.
 func (s *Store) InspectionItems(ctx context.Context, f floorplan.ItemFilter) ([]floorplan.InspectionItem, error) {
-	return collect(ctx, s.reader(), scanItem, sqlItems, inspectionIDText(f.InspectionID), inspectionIDText(f.AgencyID), f.State)
+	return collect(ctx, s.reader(), scanItem, sqlItems, idText(f.InspectionID), idText(f.AgencyID), f.State)
 }

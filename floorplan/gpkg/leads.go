@@ -2,8 +2,6 @@ package gpkg
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -55,67 +53,43 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)`
 	sqlLeads       = sqlLeadColumns + ` WHERE (?1 = '' OR state = ?1) AND (?2 = '' OR source = ?2) ORDER BY received_on, created_at, fid`
 )
 
+// leadDoc is l as the helpers of versioned documents see it.
+func leadDoc(l *floorplan.Lead) versionedDoc {
+	return versionedDoc{l, &l.ID, &l.Version, &l.CreatedAt, &l.UpdatedAt}
+}
+
 // leadItem is the item column of l: NULL unless it has one. An item that does not exist is
 // floorplan.ErrNotFound.
 func leadItem(ctx context.Context, q querier, l *floorplan.Lead) (any, error) {
 	if l.ItemID == uuid.Nil {
 		return nil, nil
 	}
-	var n int
-	if err := q.QueryRowContext(ctx, sqlItemExists, l.ItemID.String()).Scan(&n); err != nil {
-		return nil, err
-	}
-	if n == 0 {
-		return nil, notFound("inspection item", l.ItemID)
-	}
-	return l.ItemID.String(), nil
+	return l.ItemID.String(), mustExist(ctx, q, sqlItemExists, "inspection item", l.ItemID)
 }
 
 // CreateLead stores a new lead (see floorplan.LeadStore).
 func (s *Store) CreateLead(ctx context.Context, l *floorplan.Lead) error {
-	body, err := l.Body()
-	if err != nil {
-		return err
-	}
-	var at time.Time
-	err = s.create(ctx, &l.ID, func(q querier, id uuid.UUID, now time.Time) error {
+	return s.createDoc(ctx, leadDoc(l), func(q querier, id uuid.UUID, body []byte, now time.Time) error {
 		item, err := leadItem(ctx, q, l)
 		if err != nil {
 			return err
 		}
-		at = now
 		_, err = q.ExecContext(ctx, sqlInsertLead, id.String(), string(l.Source), l.State, l.ReceivedOn.Format(time.DateOnly), item,
-			string(body), now.UTC().Format(time.RFC3339Nano))
+			string(body), fileTime(now))
 		return err
 	})
-	if err != nil {
-		return wrapErr(err)
-	}
-	l.Version, l.CreatedAt, l.UpdatedAt = 1, at, at
-	return nil
 }
 
 // UpdateLead writes l's state, item and body at the version given.
 func (s *Store) UpdateLead(ctx context.Context, l *floorplan.Lead) error {
-	body, err := l.Body()
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	err = s.write(ctx, func(q querier) error {
+	return s.updateDoc(ctx, leadDoc(l), func(q querier, body []byte, now time.Time) error {
 		item, err := leadItem(ctx, q, l)
 		if err != nil {
 			return err
 		}
 		return execVersioned(ctx, q, "lead", l.ID, l.Version, sqlLeadExists, sqlUpdateLead,
-			l.ID.String(), l.State, string(body), now.UTC().Format(time.RFC3339Nano), l.Version, item)
+			l.ID.String(), l.State, string(body), fileTime(now), l.Version, item)
 	})
-	if err != nil {
-		return wrapErr(err)
-	}
-	l.Version++
-	l.UpdatedAt = now
-	return nil
 }
 
 // scanLead reads one row of sqlLeadColumns.
@@ -130,22 +104,13 @@ func scanLead(row scanner) (floorplan.Lead, error) {
 	if l.ReceivedOn, err = floorplan.ParseDate(received[:min(len(received), len(time.DateOnly))]); err != nil {
 		return l, err
 	}
-	if l.CreatedAt, err = parseAppTime(created); err != nil {
-		return l, err
-	}
-	if l.UpdatedAt, err = parseAppTime(updated); err != nil {
-		return l, err
-	}
-	return l, l.SetBody([]byte(body))
+	err = leadDoc(&l).scanned(body, created, updated)
+	return l, err
 }
 
 // Lead reads one lead.
 func (s *Store) Lead(ctx context.Context, id uuid.UUID) (floorplan.Lead, error) {
-	l, err := scanLead(s.reader().QueryRowContext(ctx, sqlLead, id.String()))
-	if errors.Is(err, sql.ErrNoRows) {
-		return l, notFound("lead", id)
-	}
-	return l, wrapErr(err)
+	return readDoc(ctx, s, scanLead, sqlLead, "lead", id)
 }
 
 // Leads lists the leads f selects, oldest received first.

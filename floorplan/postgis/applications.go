@@ -2,7 +2,6 @@ package postgis
 
 import (
 	"context"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -29,40 +28,20 @@ UPDATE applications SET state = $2, body = $3, updated_at = now(), version = ver
  ORDER BY created_at, id`
 )
 
+// applicationDoc is a as the helpers of versioned documents see it.
+func applicationDoc(a *floorplan.Application) versionedDoc {
+	return versionedDoc{a, &a.ID, &a.Version, &a.CreatedAt, &a.UpdatedAt}
+}
+
 // CreateApplication stores a new application (see floorplan.ApplicationStore).
 func (s *Store) CreateApplication(ctx context.Context, a *floorplan.Application) error {
-	body, err := a.Body()
-	if err != nil {
-		return err
-	}
-	var at time.Time
-	err = s.create(ctx, &a.ID, func(tx pgx.Tx, id uuid.UUID) error {
-		err := tx.QueryRow(ctx, insertApplicationSQL, id, string(a.Kind), a.AgencyID, a.Title, a.State, a.FindingKey, body).Scan(&at)
-		if err == pgx.ErrNoRows {
-			return notFound("agency", a.AgencyID)
-		}
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	a.Version, a.CreatedAt, a.UpdatedAt = 1, at, at
-	return nil
+	return s.createDoc(ctx, applicationDoc(a), insertApplicationSQL, notFound("agency", a.AgencyID), string(a.Kind), a.AgencyID,
+		a.Title, a.State, a.FindingKey)
 }
 
 // UpdateApplication writes a's state, actions and due dates at the version given.
 func (s *Store) UpdateApplication(ctx context.Context, a *floorplan.Application) error {
-	body, err := a.Body()
-	if err != nil {
-		return err
-	}
-	at, err := s.updateVersioned(ctx, "application", a.ID, a.Version, updateApplicationSQL, applicationExistsSQL, a.State, body)
-	if err != nil {
-		return err
-	}
-	a.Version++
-	a.UpdatedAt = at
-	return nil
+	return s.updateDoc(ctx, "application", applicationDoc(a), a.State, updateApplicationSQL, applicationExistsSQL)
 }
 
 // scanApplication reads one row of applicationColumns.
@@ -85,9 +64,5 @@ func (s *Store) Application(ctx context.Context, id uuid.UUID) (floorplan.Applic
 
 // Applications lists the applications f selects, oldest first.
 func (s *Store) Applications(ctx context.Context, f floorplan.ApplicationFilter) ([]floorplan.Application, error) {
-	out, err := readAll(ctx, s, scanApplication, applicationsSQL, string(f.Kind), f.State, nullID(f.AgencyID))
-	if out == nil && err == nil {
-		out = []floorplan.Application{}
-	}
-	return out, err
+	return readList(ctx, s, scanApplication, applicationsSQL, string(f.Kind), f.State, nullID(f.AgencyID))
 }

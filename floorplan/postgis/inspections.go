@@ -2,8 +2,6 @@ package postgis
 
 import (
 	"context"
-	"fmt"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -42,62 +40,25 @@ UPDATE inspection_items SET state = $2, body = $3, updated_at = now(), version =
  AND ($3 = '' OR state = $3) ORDER BY created_at, id`
 )
 
+// inspectionDoc is p as the helpers of versioned documents see it.
+func inspectionDoc(p *floorplan.Inspection) versionedDoc {
+	return versionedDoc{p, &p.ID, &p.Version, &p.CreatedAt, &p.UpdatedAt}
+}
+
+// itemDoc is it as the helpers of versioned documents see it.
+func itemDoc(it *floorplan.InspectionItem) versionedDoc {
+	return versionedDoc{it, &it.ID, &it.Version, &it.CreatedAt, &it.UpdatedAt}
+}
+
 // CreateInspection stores a new plan (see floorplan.InspectionStore).
 func (s *Store) CreateInspection(ctx context.Context, p *floorplan.Inspection) error {
-	body, err := p.Body()
-	if err != nil {
-		return err
-	}
-	var at time.Time
-	err = s.create(ctx, &p.ID, func(tx pgx.Tx, id uuid.UUID) error {
-		err := tx.QueryRow(ctx, insertInspectionSQL, id, string(p.Kind), p.State, nullID(p.Follows), body).Scan(&at)
-		if err == pgx.ErrNoRows {
-			return notFound("inspection", p.Follows)
-		}
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	p.Version, p.CreatedAt, p.UpdatedAt = 1, at, at
-	return nil
+	return s.createDoc(ctx, inspectionDoc(p), insertInspectionSQL, notFound("inspection", p.Follows), string(p.Kind), p.State,
+		nullID(p.Follows))
 }
 
 // UpdateInspection writes p's state and body at the version given.
 func (s *Store) UpdateInspection(ctx context.Context, p *floorplan.Inspection) error {
-	body, err := p.Body()
-	if err != nil {
-		return err
-	}
-	at, err := s.updateVersioned(ctx, "inspection", p.ID, p.Version, updateInspectionSQL, inspectionExistsSQL, p.State, body)
-	if err != nil {
-		return err
-	}
-	p.Version++
-	p.UpdatedAt = at
-	return nil
-}
-
-// updateVersioned runs update ($1 id, $2 state, $3 body, $4 the version given); none matched is
-// floorplan.ErrNotFound when exists finds no row of id, else floorplan.ErrConflict.
-func (s *Store) updateVersioned(ctx context.Context, what string, id uuid.UUID, version int64, update, exists, state string,
-	body []byte) (time.Time, error) {
-	var at time.Time
-	err := s.write(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, update, id, state, body, version).Scan(&at)
-		if err != pgx.ErrNoRows {
-			return err
-		}
-		var found bool
-		if err := tx.QueryRow(ctx, exists, id).Scan(&found); err != nil {
-			return err
-		}
-		if !found {
-			return notFound(what, id)
-		}
-		return fmt.Errorf("%w: %s %s is no longer at version %d", floorplan.ErrConflict, what, id, version)
-	})
-	return at, err
+	return s.updateDoc(ctx, "inspection", inspectionDoc(p), p.State, updateInspectionSQL, inspectionExistsSQL)
 }
 
 // scanInspection reads one row of inspectionColumns.
@@ -120,47 +81,18 @@ func (s *Store) Inspection(ctx context.Context, id uuid.UUID) (floorplan.Inspect
 
 // Inspections lists the plans f selects, oldest first.
 func (s *Store) Inspections(ctx context.Context, f floorplan.InspectionFilter) ([]floorplan.Inspection, error) {
-	out, err := readAll(ctx, s, scanInspection, inspectionsSQL, string(f.Kind), f.State)
-	if out == nil && err == nil {
-		out = []floorplan.Inspection{}
-	}
-	return out, err
+	return readList(ctx, s, scanInspection, inspectionsSQL, string(f.Kind), f.State)
 }
 
 // CreateInspectionItem stores a new item of an existing plan.
 func (s *Store) CreateInspectionItem(ctx context.Context, it *floorplan.InspectionItem) error {
-	body, err := it.Body()
-	if err != nil {
-		return err
-	}
-	var at time.Time
-	err = s.create(ctx, &it.ID, func(tx pgx.Tx, id uuid.UUID) error {
-		err := tx.QueryRow(ctx, insertItemSQL, id, it.InspectionID, nullID(it.AgencyID), it.PointCode, it.RuleID, it.State, body).Scan(&at)
-		if err == pgx.ErrNoRows {
-			return notFound("inspection", it.InspectionID)
-		}
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	it.Version, it.CreatedAt, it.UpdatedAt = 1, at, at
-	return nil
+	return s.createDoc(ctx, itemDoc(it), insertItemSQL, notFound("inspection", it.InspectionID), it.InspectionID,
+		nullID(it.AgencyID), it.PointCode, it.RuleID, it.State)
 }
 
 // UpdateInspectionItem writes it's state and body at the version given.
 func (s *Store) UpdateInspectionItem(ctx context.Context, it *floorplan.InspectionItem) error {
-	body, err := it.Body()
-	if err != nil {
-		return err
-	}
-	at, err := s.updateVersioned(ctx, "inspection item", it.ID, it.Version, updateItemSQL, itemExistsSQL, it.State, body)
-	if err != nil {
-		return err
-	}
-	it.Version++
-	it.UpdatedAt = at
-	return nil
+	return s.updateDoc(ctx, "inspection item", itemDoc(it), it.State, updateItemSQL, itemExistsSQL)
 }
 
 // scanItem reads one row of itemColumns.
@@ -183,9 +115,5 @@ func (s *Store) InspectionItem(ctx context.Context, id uuid.UUID) (floorplan.Ins
 
 // InspectionItems lists the items f selects, oldest first.
 func (s *Store) InspectionItems(ctx context.Context, f floorplan.ItemFilter) ([]floorplan.InspectionItem, error) {
-	out, err := readAll(ctx, s, scanItem, itemsSQL, nullID(f.InspectionID), nullID(f.AgencyID), f.State)
-	if out == nil && err == nil {
-		out = []floorplan.InspectionItem{}
-	}
-	return out, err
+	return readList(ctx, s, scanItem, itemsSQL, nullID(f.InspectionID), nullID(f.AgencyID), f.State)
 }

@@ -2,8 +2,6 @@ package postgis
 
 import (
 	"context"
-	"fmt"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -30,62 +28,20 @@ RETURNING updated_at`
 	leadsSQL      = leadColumns + ` WHERE ($1 = '' OR state = $1) AND ($2 = '' OR source = $2) ORDER BY received_on, created_at, id`
 )
 
+// leadDoc is l as the helpers of versioned documents see it.
+func leadDoc(l *floorplan.Lead) versionedDoc {
+	return versionedDoc{l, &l.ID, &l.Version, &l.CreatedAt, &l.UpdatedAt}
+}
+
 // CreateLead stores a new lead (see floorplan.LeadStore).
 func (s *Store) CreateLead(ctx context.Context, l *floorplan.Lead) error {
-	body, err := l.Body()
-	if err != nil {
-		return err
-	}
-	var at time.Time
-	err = s.create(ctx, &l.ID, func(tx pgx.Tx, id uuid.UUID) error {
-		err := tx.QueryRow(ctx, insertLeadSQL, id, string(l.Source), l.State, l.ReceivedOn, nullID(l.ItemID), body).Scan(&at)
-		if err == pgx.ErrNoRows {
-			return notFound("inspection item", l.ItemID)
-		}
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	l.Version, l.CreatedAt, l.UpdatedAt = 1, at, at
-	return nil
+	return s.createDoc(ctx, leadDoc(l), insertLeadSQL, notFound("inspection item", l.ItemID), string(l.Source), l.State,
+		l.ReceivedOn, nullID(l.ItemID))
 }
 
 // UpdateLead writes l's state, item and body at the version given.
 func (s *Store) UpdateLead(ctx context.Context, l *floorplan.Lead) error {
-	body, err := l.Body()
-	if err != nil {
-		return err
-	}
-	var at time.Time
-	err = s.write(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, updateLeadSQL, l.ID, l.State, body, l.Version, nullID(l.ItemID)).Scan(&at)
-		if err != pgx.ErrNoRows {
-			return err
-		}
-		var found bool
-		if err := tx.QueryRow(ctx, leadExistsSQL, l.ID).Scan(&found); err != nil {
-			return err
-		}
-		if !found {
-			return notFound("lead", l.ID)
-		}
-		if l.ItemID != uuid.Nil {
-			if err := tx.QueryRow(ctx, itemExistsSQL, l.ItemID).Scan(&found); err != nil {
-				return err
-			}
-			if !found {
-				return notFound("inspection item", l.ItemID)
-			}
-		}
-		return fmt.Errorf("%w: lead %s is no longer at version %d", floorplan.ErrConflict, l.ID, l.Version)
-	})
-	if err != nil {
-		return err
-	}
-	l.Version++
-	l.UpdatedAt = at
-	return nil
+	return s.updateDoc(ctx, "lead", leadDoc(l), l.State, updateLeadSQL, leadExistsSQL, docRef{"inspection item", itemExistsSQL, l.ItemID})
 }
 
 // scanLead reads one row of leadColumns.
@@ -109,9 +65,5 @@ func (s *Store) Lead(ctx context.Context, id uuid.UUID) (floorplan.Lead, error) 
 
 // Leads lists the leads f selects, oldest received first.
 func (s *Store) Leads(ctx context.Context, f floorplan.LeadFilter) ([]floorplan.Lead, error) {
-	out, err := readAll(ctx, s, scanLead, leadsSQL, f.State, string(f.Source))
-	if out == nil && err == nil {
-		out = []floorplan.Lead{}
-	}
-	return out, err
+	return readList(ctx, s, scanLead, leadsSQL, f.State, string(f.Source))
 }
