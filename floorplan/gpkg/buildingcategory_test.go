@@ -4,7 +4,6 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"officemap/floorplan"
@@ -16,7 +15,7 @@ import (
 // TestClassification runs the conformance tests of a building's own kind (schema version 15) and of the
 // title records' expiry and scan.
 func TestClassification(t *testing.T) {
-	storetest.RunClassification(t, func(t *testing.T) floorplan.Store { return openClocked(t) })
+	storetest.RunClassification(t, newClocked)
 }
 
 // buildingsViewV8 is the layer buildings of schema versions 8 to 14.
@@ -34,38 +33,12 @@ func downgradeV15(t *testing.T, path string) {
 		`UPDATE officemap_schema SET version = 14`)
 }
 
-// buildingsSchema is the definition of buildings_all and of the layer buildings.
-func buildingsSchema(t *testing.T, path string) string {
-	t.Helper()
-	return strings.Join(queryStrings(t, rawDB(t, path), `SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master
- WHERE name IN ('buildings_all', 'buildings') ORDER BY type, name`), "\n")
-}
-
 // TestMigrateV14: Open brings a register of version 14 to version 15 — buildings_all.category, empty in every
 // row, and the layer buildings with it, as in a new file, without a history record — and a building's kind
 // can then be written and read.
 func TestMigrateV14(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v14.gpkg")
-	reg := filledFile(t, path)
-	want := buildingsSchema(t, path)
-	if !strings.Contains(want, "category") {
-		t.Fatalf("a new file's buildings have no category:\n%s", want)
-	}
-	downgradeV15(t, path)
-	if got := buildingsSchema(t, path); strings.Contains(got, "category") {
-		t.Fatalf("the downgraded file still has a category:\n%s", got)
-	}
-	history := historyRecords(t, path)
-	ctx := floorplan.WithActor(context.Background(), "test")
-	s, err := gpkg.Open(ctx, path, gpkg.WithLocation(cst))
-	must(t, err)
-	defer s.Close()
-	if got := buildingsSchema(t, path); got != want {
-		t.Errorf("migrated schema differs from a new file's:\n%s\nwant\n%s", got, want)
-	}
-	if got := historyRecords(t, path); got != history {
-		t.Errorf("the migration wrote history: %d records, %d before", got, history)
-	}
+	ctx, s, reg := schemaStep{tables: []string{"buildings_all", "buildings"}, marks: []string{"category"}, down: downgradeV15}.migrate(t, path)
 	b, err := s.Building(ctx, reg.building.ID)
 	must(t, err)
 	if b.Category != "" {

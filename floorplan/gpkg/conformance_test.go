@@ -75,17 +75,20 @@ func openClocked(t *testing.T) *clockedStore {
 	return &clockedStore{Store: openOnClock(t, clock), clock: clock}
 }
 
+// newClocked is openClocked as the conformance suites take it.
+func newClocked(t *testing.T) floorplan.Store { return openClocked(t) }
+
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) floorplan.Store { return openClocked(t) })
+	storetest.Run(t, newClocked)
 }
 
 // TestPartResults runs the conformance tests of the stored parts (schema version 11).
 func TestPartResults(t *testing.T) {
-	storetest.RunPartResults(t, func(t *testing.T) floorplan.Store { return openClocked(t) })
+	storetest.RunPartResults(t, newClocked)
 }
 
 // TestParts runs the tests of the register read in parts (storetest.RunParts).
 func TestParts(t *testing.T) {
-	storetest.RunParts(t, func(t *testing.T) floorplan.Store { return openClocked(t) })
-	storetest.RunFiledPropertyLeased(t, func(t *testing.T) floorplan.Store { return openClocked(t) })
+	storetest.RunParts(t, newClocked)
+	storetest.RunFiledPropertyLeased(t, newClocked)
 }

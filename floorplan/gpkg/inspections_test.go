@@ -13,27 +13,19 @@ import (
 
 // TestInspections runs the conformance tests of the inspections (schema version 21, inspections.go).
 func TestInspections(t *testing.T) {
-	storetest.RunInspections(t, func(t *testing.T) floorplan.Store { return openClocked(t) })
+	storetest.RunInspections(t, newClocked)
 }
 
 // TestInspectionsNeverDeleted: the file itself refuses to delete a plan or an item, and to move a
 // version on by anything but one.
 func TestInspectionsNeverDeleted(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "inspections.gpkg")
-	ctx := floorplan.WithActor(context.Background(), "test")
-	s, err := gpkg.Open(ctx, path, gpkg.WithLocation(cst))
-	must(t, err)
-	defer s.Close()
-	p := floorplan.Inspection{Kind: floorplan.InspectSpecial, Title: "专项督查", State: floorplan.PlanDraft}
-	must(t, s.CreateInspection(ctx, &p))
-	it := floorplan.InspectionItem{InspectionID: p.ID, PointCode: "A1", State: floorplan.ItemOpen}
-	must(t, s.CreateInspectionItem(ctx, &it))
-	for _, q := range []string{`DELETE FROM inspection_items`, `DELETE FROM inspections`,
-		`UPDATE inspections SET version = 5`, `UPDATE inspection_items SET state = 'fixed'`} {
-		if _, err := rawDB(t, path).Exec(q); err == nil {
-			t.Errorf("%s: the file allowed it", q)
-		}
-	}
+	newFileRefuses(t, func(ctx context.Context, s *gpkg.Store) {
+		p := floorplan.Inspection{Kind: floorplan.InspectSpecial, Title: "专项督查", State: floorplan.PlanDraft}
+		must(t, s.CreateInspection(ctx, &p))
+		it := floorplan.InspectionItem{InspectionID: p.ID, PointCode: "A1", State: floorplan.ItemOpen}
+		must(t, s.CreateInspectionItem(ctx, &it))
+	}, `DELETE FROM inspection_items`, `DELETE FROM inspections`, `UPDATE inspections SET version = 5`,
+		`UPDATE inspection_items SET state = 'fixed'`)
 }
 
 // downgradeV21 turns a register of version 21 back into one of version 20: no inspections. The downgrade
@@ -48,33 +40,11 @@ func downgradeV21(t *testing.T, path string) {
 		`UPDATE officemap_schema SET version = 20`)
 }
 
-// inspectionsSchema is the definition of the tables inspections and inspection_items, their indexes and triggers.
-func inspectionsSchema(t *testing.T, path string) string {
-	t.Helper()
-	return strings.Join(queryStrings(t, rawDB(t, path), `SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master
- WHERE tbl_name IN ('inspections', 'inspection_items') ORDER BY type, name`), "\n")
-}
-
 // TestMigrateV20: Open brings a register of version 20 to version 21 — the inspections, empty, as in a new
 // file — and a plan and its item can then be written.
 func TestMigrateV20(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "v20.gpkg")
-	filledFile(t, path)
-	want := inspectionsSchema(t, path)
-	if !strings.Contains(want, "CREATE TABLE inspection_items") {
-		t.Fatalf("a new file has no inspections:\n%s", want)
-	}
-	downgradeV21(t, path)
-	if got := inspectionsSchema(t, path); got != "" {
-		t.Fatalf("the downgraded file still has inspections:\n%s", got)
-	}
-	ctx := floorplan.WithActor(context.Background(), "test")
-	s, err := gpkg.Open(ctx, path, gpkg.WithLocation(cst))
-	must(t, err)
-	defer s.Close()
-	if got := inspectionsSchema(t, path); got != want {
-		t.Errorf("migrated inspections differ from a new file's:\n%s\nwant\n%s", got, want)
-	}
+	ctx, s, _ := schemaStep{tables: []string{"inspections", "inspection_items"}, down: downgradeV21}.
+		migrate(t, filepath.Join(t.TempDir(), "v20.gpkg"))
 	p := floorplan.Inspection{Kind: floorplan.InspectKey, Title: "重点督查", State: floorplan.PlanDraft}
 	must(t, s.CreateInspection(ctx, &p))
 	it := floorplan.InspectionItem{InspectionID: p.ID, PointCode: "A7", State: floorplan.ItemOpen}

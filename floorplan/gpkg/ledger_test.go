@@ -1,19 +1,16 @@
 package gpkg_test
 
 import (
-	"context"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"officemap/floorplan"
-	"officemap/floorplan/gpkg"
 	"officemap/floorplan/storetest"
 )
 
 // TestLedger runs the conformance tests of the ledger (schema version 13, ledger.go).
 func TestLedger(t *testing.T) {
-	storetest.RunLedger(t, func(t *testing.T) floorplan.Store { return openClocked(t) })
+	storetest.RunLedger(t, newClocked)
 }
 
 // downgradeV13 turns a register of version 13 back into one of version 12: no ledger entries.
@@ -29,24 +26,10 @@ func downgradeV13(t *testing.T, path string) {
 // new file — and entries can then be recorded, never changed.
 func TestMigrateV12(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v12.gpkg")
-	reg := filledFile(t, path)
-	want := strings.Join(queryStrings(t, rawDB(t, path), `SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master WHERE tbl_name = 'ledger_entries' ORDER BY type, name`), "\n")
-	downgradeV13(t, path)
-	ctx := floorplan.WithActor(context.Background(), "test")
-	s, err := gpkg.Open(ctx, path, gpkg.WithLocation(cst))
-	must(t, err)
-	defer s.Close()
-	got := strings.Join(queryStrings(t, rawDB(t, path), `SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master WHERE tbl_name = 'ledger_entries' ORDER BY type, name`), "\n")
-	if got != want {
-		t.Errorf("migrated ledger_entries differ from a new file's:\n%s\nwant\n%s", got, want)
-	}
+	ctx, s, reg := schemaStep{tables: []string{"ledger_entries"}, down: downgradeV13}.migrate(t, path)
 	e := floorplan.LedgerEntry{SiteID: reg.site.ID, Year: 2026, Kind: floorplan.LedgerUtilities, Amount: 88.8}
 	must(t, s.AddLedgerEntry(ctx, &e))
-	for _, q := range []string{`UPDATE ledger_entries SET amount_cents = 1`, `DELETE FROM ledger_entries`} {
-		if _, err := rawDB(t, path).Exec(q); err == nil {
-			t.Errorf("%s: the file allowed it", q)
-		}
-	}
+	fileRefuses(t, path, `UPDATE ledger_entries SET amount_cents = 1`, `DELETE FROM ledger_entries`)
 }
 
 // downgradeV16 turns a register of version 16 back into one of version 15: no agency in ledger entries.
@@ -61,30 +44,12 @@ func downgradeV16(t *testing.T, path string) {
 // new file — keeping an entry recorded before as the general ledger's, and an agency's entry can then be
 // recorded and read.
 func TestMigrateV15(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "v15.gpkg")
-	reg := filledFile(t, path)
-	schema := func() string {
-		return strings.Join(queryStrings(t, rawDB(t, path), `SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master WHERE tbl_name = 'ledger_entries' ORDER BY type, name`), "\n")
-	}
-	want := schema()
-	if !strings.Contains(want, "agency_id") {
-		t.Fatalf("a new file's ledger_entries have no agency_id:\n%s", want)
-	}
-	downgradeV16(t, path)
-	if strings.Contains(schema(), "agency_id") {
-		t.Fatal("the downgraded file still has ledger_entries.agency_id")
-	}
-	if _, err := rawDB(t, path).Exec(`INSERT INTO ledger_entries (id, site_id, year, kind, amount_cents, recorded_by, recorded_at)
-VALUES ('0b0e52a4-6a44-4c1c-9a36-000000000001', ?, 2026, 'book_value', 100000, 'test', '2026-01-02T03:04:05.000Z')`, reg.site.ID.String()); err != nil {
-		t.Fatal(err)
-	}
-	ctx := floorplan.WithActor(context.Background(), "test")
-	s, err := gpkg.Open(ctx, path, gpkg.WithLocation(cst))
-	must(t, err)
-	defer s.Close()
-	if got := schema(); got != want {
-		t.Errorf("migrated ledger_entries differ from a new file's:\n%s\nwant\n%s", got, want)
-	}
+	ctx, s, reg := schemaStep{tables: []string{"ledger_entries"}, marks: []string{"agency_id"}, down: func(t *testing.T, path string) {
+		downgradeV16(t, path)
+		// An entry recorded before, on the file's one site.
+		downgrade(t, path, `INSERT INTO ledger_entries (id, site_id, year, kind, amount_cents, recorded_by, recorded_at)
+VALUES ('0b0e52a4-6a44-4c1c-9a36-000000000001', (SELECT id FROM sites_all), 2026, 'book_value', 100000, 'test', '2026-01-02T03:04:05.000Z')`)
+	}}.migrate(t, filepath.Join(t.TempDir(), "v15.gpkg"))
 	a := floorplan.Agency{Name: "市财政局", Level: floorplan.LevelMunicipal, Status: floorplan.AgencyActive}
 	must(t, s.CreateAgency(ctx, &a))
 	e := floorplan.LedgerEntry{SiteID: reg.site.ID, AgencyID: a.ID, Year: 2026, Kind: floorplan.LedgerBookValue, Amount: 400}

@@ -33,15 +33,9 @@ func downgradeV11(t *testing.T, path string) {
 // stores every part, which the next call reads back.
 func TestMigrateV10(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v10.gpkg")
-	ctx := floorplan.WithActor(context.Background(), "test")
-	s, err := gpkg.Open(ctx, path, gpkg.WithLocation(cst))
-	must(t, err)
-	storetestDemo(t, ctx, s)
-	must(t, s.Close())
-	downgradeV11(t, path)
+	history := takenBack(t, path, downgradeV11, func(ctx context.Context, s *gpkg.Store) { storetestDemo(t, ctx, s) })
 
-	s, err = gpkg.Open(ctx, path, gpkg.WithLocation(cst))
-	must(t, err)
+	ctx, s := openCST(t, path)
 	heads, err := s.PartHeads(ctx, nil)
 	must(t, err)
 	if len(heads) < 2 {
@@ -53,11 +47,9 @@ func TestMigrateV10(t *testing.T) {
 		}
 	}
 	must(t, s.Close())
-	sameTablesAsNew(t, path, "part_results", "part_counters", "officemap_schema")
-	reopenChangesNothing(t, path, gpkg.WithLocation(cst))
+	migratedAsNew(t, path, history, "part_results", "part_counters", "officemap_schema")
 
-	s, err = gpkg.Open(ctx, path, gpkg.WithLocation(cst))
-	must(t, err)
+	_, s = openCST(t, path)
 	defer s.Close()
 	g := floorplan.NewRegister(s)
 	var first, second []*floorplan.Report

@@ -3,12 +3,11 @@ package gpkg_test
 import (
 	"testing"
 
-	"officemap/floorplan"
 	"officemap/floorplan/storetest"
 )
 
 // TestProcedures drives every procedure of the online handling end to end on the GeoPackage store, with the
 // applications' history (schema version 20, apphistory.go).
 func TestProcedures(t *testing.T) {
-	storetest.RunProcedures(t, func(t *testing.T) floorplan.Store { return openClocked(t) })
+	storetest.RunProcedures(t, newClocked)
 }

@@ -3,12 +3,11 @@ package gpkg_test
 import (
 	"testing"
 
-	"officemap/floorplan"
 	"officemap/floorplan/storetest"
 )
 
 // TestRoomBatch runs the conformance tests of rooms saved as a whole (the deferred overlap check of
 // overlaps.go).
 func TestRoomBatch(t *testing.T) {
-	storetest.RunRoomBatch(t, func(t *testing.T) floorplan.Store { return openClocked(t) })
+	storetest.RunRoomBatch(t, newClocked)
 }

@@ -25,23 +25,16 @@ func downgradeV9(t *testing.T, path string) {
 // the store then reads and writes the keys, which the file itself keeps unique among live rows.
 func TestMigrateV8(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v8.gpkg")
-	ctx := floorplan.WithActor(context.Background(), "test")
-	s, err := gpkg.Open(ctx, path, gpkg.WithLocation(cst))
-	must(t, err)
 	a := floorplan.Agency{Name: "常州市机关事务管理局", Level: floorplan.LevelMunicipal, Status: floorplan.AgencyActive}
-	must(t, s.CreateAgency(ctx, &a))
-	p := floorplan.Person{Name: "张三", AgencyID: a.ID, Rank: floorplan.RankSection, Status: floorplan.PersonActive,
+	p := floorplan.Person{Name: "张三", Rank: floorplan.RankSection, Status: floorplan.PersonActive,
 		Posts: []floorplan.Post{{Title: "工会主席（兼）"}}}
-	must(t, s.CreatePerson(ctx, &p))
-	must(t, s.Close())
-	downgradeV9(t, path)
-	countHistory := func() string {
-		return strings.Join(queryStrings(t, rawDB(t, path), `SELECT CAST(count(*) AS TEXT) FROM history`), "")
-	}
-	history := countHistory()
+	history := takenBack(t, path, downgradeV9, func(ctx context.Context, s *gpkg.Store) {
+		must(t, s.CreateAgency(ctx, &a))
+		p.AgencyID = a.ID
+		must(t, s.CreatePerson(ctx, &p))
+	})
 
-	s, err = gpkg.Open(ctx, path, gpkg.WithLocation(cst))
-	must(t, err)
+	ctx, s := openCST(t, path)
 	gotP, err := s.Person(ctx, p.ID)
 	must(t, err)
 	gotA, err := s.Agency(ctx, a.ID)
@@ -51,19 +44,14 @@ func TestMigrateV8(t *testing.T) {
 			gotP.StaffNo, gotP.Version, gotA.Code, gotA.Version, p.Version, a.Version)
 	}
 	must(t, s.Close())
-	if after := countHistory(); after != history {
-		t.Errorf("the migration wrote history: %s records, was %s", after, history)
-	}
-	sameTablesAsNew(t, path, "people", "agencies", "officemap_schema")
+	migratedAsNew(t, path, history, "people", "agencies", "officemap_schema")
 	var check string
 	must(t, rawDB(t, path).QueryRow(`PRAGMA integrity_check`).Scan(&check))
 	if check != "ok" {
 		t.Errorf("integrity_check of the migrated file: %s", check)
 	}
-	reopenChangesNothing(t, path, gpkg.WithLocation(cst))
 
-	s, err = gpkg.Open(ctx, path, gpkg.WithLocation(cst))
-	must(t, err)
+	_, s = openCST(t, path)
 	gotP.StaffNo, gotA.Code = "CZ-0001", "11320400014160776X"
 	must(t, s.UpdatePerson(ctx, &gotP))
 	must(t, s.UpdateAgency(ctx, &gotA))

@@ -3,7 +3,6 @@ package gpkg_test
 import (
 	"context"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -27,19 +26,10 @@ func downgradeV10(t *testing.T, path string) {
 // the Register then computes and stores them.
 func TestMigrateV9(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v9.gpkg")
-	ctx := floorplan.WithActor(context.Background(), "test")
-	s, err := gpkg.Open(ctx, path, gpkg.WithLocation(cst))
-	must(t, err)
-	d := storetestDemo(t, ctx, s)
-	must(t, s.Close())
-	downgradeV10(t, path)
-	countHistory := func() string {
-		return strings.Join(queryStrings(t, rawDB(t, path), `SELECT CAST(count(*) AS TEXT) FROM history`), "")
-	}
-	history := countHistory()
+	var d int
+	history := takenBack(t, path, downgradeV10, func(ctx context.Context, s *gpkg.Store) { d = storetestDemo(t, ctx, s) })
 
-	s, err = gpkg.Open(ctx, path, gpkg.WithLocation(cst))
-	must(t, err)
+	ctx, s := openCST(t, path)
 	stored, err := s.RoomStates(ctx, nil)
 	must(t, err)
 	day, err := s.StatesDay(ctx)
@@ -48,14 +38,9 @@ func TestMigrateV9(t *testing.T) {
 		t.Errorf("after the migration: %d states for %v; want none, for no day", len(stored), day)
 	}
 	must(t, s.Close())
-	if after := countHistory(); after != history {
-		t.Errorf("the migration wrote history: %s records, was %s", after, history)
-	}
-	sameTablesAsNew(t, path, "room_states", "room_states_day", "officemap_schema")
-	reopenChangesNothing(t, path, gpkg.WithLocation(cst))
+	migratedAsNew(t, path, history, "room_states", "room_states_day", "officemap_schema")
 
-	s, err = gpkg.Open(ctx, path, gpkg.WithLocation(cst))
-	must(t, err)
+	_, s = openCST(t, path)
 	defer s.Close()
 	g := floorplan.NewRegister(s)
 	states, err := g.States(ctx, nil)
@@ -79,5 +64,5 @@ func storetestDemo(t *testing.T, ctx context.Context, s *gpkg.Store) int {
 
 // TestStates runs the conformance tests of the stored room states on GeoPackage stores.
 func TestStates(t *testing.T) {
-	storetest.RunStates(t, func(t *testing.T) floorplan.Store { return openClocked(t) })
+	storetest.RunStates(t, newClocked)
 }

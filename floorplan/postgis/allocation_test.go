@@ -3,16 +3,11 @@ package postgis_test
 import (
 	"testing"
 
-	"officemap/floorplan"
-	"officemap/floorplan/postgis"
-	"officemap/floorplan/postgis/pgtest"
 	"officemap/floorplan/storetest"
 )
 
 // TestAllocation runs the conformance tests of an allocation's scenario on its application
 // (floorplan/application_scenario.go).
 func TestAllocation(t *testing.T) {
-	storetest.RunAllocation(t, func(t *testing.T) floorplan.Store {
-		return &agedStore{Store: pgtest.NewStore(t, postgis.WithLocation(conformanceZone))}
-	})
+	storetest.RunAllocation(t, newAgedStore)
 }

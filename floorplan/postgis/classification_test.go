@@ -3,16 +3,11 @@ package postgis_test
 import (
 	"testing"
 
-	"officemap/floorplan"
-	"officemap/floorplan/postgis"
-	"officemap/floorplan/postgis/pgtest"
 	"officemap/floorplan/storetest"
 )
 
 // TestClassification runs the conformance tests of a building's own kind
 // (migrations/0021_building_category.sql) and of the title records' expiry and scan.
 func TestClassification(t *testing.T) {
-	storetest.RunClassification(t, func(t *testing.T) floorplan.Store {
-		return &agedStore{Store: pgtest.NewStore(t, postgis.WithLocation(conformanceZone))}
-	})
+	storetest.RunClassification(t, newAgedStore)
 }

@@ -20,6 +20,12 @@ type agedStore struct {
 	*postgis.Store
 }
 
+// newAgedStore is an agedStore with its days in the conformance zone, on a fresh database dropped when t
+// ends: the store of every conformance test.
+func newAgedStore(t *testing.T) floorplan.Store {
+	return &agedStore{Store: pgtest.NewStore(t, postgis.WithLocation(conformanceZone))}
+}
+
 func (s *agedStore) Now() time.Time { return time.Now().In(conformanceZone) }
 
 // Moving recorded times back, with the schema's triggers off for the transaction (the history is
@@ -84,29 +90,21 @@ func (s *agedStore) Pass(t *testing.T, d time.Duration) {
 
 // TestConformance runs the store conformance suite with a fresh database for each part.
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) floorplan.Store {
-		return &agedStore{Store: pgtest.NewStore(t, postgis.WithLocation(conformanceZone))}
-	})
+	storetest.Run(t, newAgedStore)
 }
 
 // TestPartResults runs the conformance tests of the stored parts (migrations/0015_part_results.sql).
 func TestPartResults(t *testing.T) {
-	storetest.RunPartResults(t, func(t *testing.T) floorplan.Store {
-		return &agedStore{Store: pgtest.NewStore(t, postgis.WithLocation(conformanceZone))}
-	})
+	storetest.RunPartResults(t, newAgedStore)
 }
 
 // TestParts runs the tests of the register read in parts (storetest.RunParts) on fresh databases.
 func TestParts(t *testing.T) {
-	storetest.RunParts(t, func(t *testing.T) floorplan.Store {
-		return &agedStore{Store: pgtest.NewStore(t, postgis.WithLocation(conformanceZone))}
-	})
+	storetest.RunParts(t, newAgedStore)
 }
 
 // TestFiledPropertyLeased runs storetest.RunFiledPropertyLeased on a fresh database: the sites of the
 // snapshots and of the parts, and the stored parts after a change of a site's ownership.
 func TestFiledPropertyLeased(t *testing.T) {
-	storetest.RunFiledPropertyLeased(t, func(t *testing.T) floorplan.Store {
-		return &agedStore{Store: pgtest.NewStore(t, postgis.WithLocation(conformanceZone))}
-	})
+	storetest.RunFiledPropertyLeased(t, newAgedStore)
 }

@@ -15,9 +15,7 @@ import (
 
 // TestDocuments runs the conformance tests of the electronic archive (migrations/0017_documents.sql).
 func TestDocuments(t *testing.T) {
-	storetest.RunDocuments(t, func(t *testing.T) floorplan.Store {
-		return &agedStore{Store: pgtest.NewStore(t, postgis.WithLocation(conformanceZone))}
-	})
+	storetest.RunDocuments(t, newAgedStore)
 }
 
 // TestDocumentsDatabaseGuards: the database itself keeps a filed document as it is — no delete, no change
@@ -25,9 +23,7 @@ func TestDocuments(t *testing.T) {
 func TestDocumentsDatabaseGuards(t *testing.T) {
 	ctx := floorplan.WithActor(context.Background(), "test")
 	url := pgtest.NewDB(t)
-	s, err := postgis.Open(ctx, url, postgis.WithLocation(conformanceZone))
-	must(t, err)
-	t.Cleanup(func() { s.Close() })
+	s := openStoreOn(t, url, postgis.WithLocation(conformanceZone))
 	site := floorplan.Site{Name: "档案测试", Category: "office.other", Ownership: floorplan.OwnershipRegistered}
 	must(t, s.CreateSite(ctx, &site))
 	data := "%PDF-1.4 guard"
@@ -69,11 +65,7 @@ func TestDocumentsDatabaseGuards(t *testing.T) {
 func TestMigrate0017(t *testing.T) {
 	ctx := floorplan.WithActor(context.Background(), "test")
 	p, rows, history := roomBeforeMigration(t, ctx, 17)
-	var after int
-	must(t, p.QueryRow(ctx, `SELECT count(*) FROM history`).Scan(&after))
-	if after != history {
-		t.Errorf("the migrations wrote history: %d records, %d before", after, history)
-	}
+	roomUnchanged(t, ctx, p, rows, history)
 	var docs, entries int
 	must(t, p.QueryRow(ctx, `SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM ledger_entries)`).Scan(&docs, &entries))
 	if docs != 0 || entries != 0 {

@@ -3,16 +3,11 @@ package postgis_test
 import (
 	"testing"
 
-	"officemap/floorplan"
-	"officemap/floorplan/postgis"
-	"officemap/floorplan/postgis/pgtest"
 	"officemap/floorplan/storetest"
 )
 
 // TestProcedures drives every procedure of the online handling end to end on the PostGIS store, with the
 // applications' history (migrations/0026_application_history.sql).
 func TestProcedures(t *testing.T) {
-	storetest.RunProcedures(t, func(t *testing.T) floorplan.Store {
-		return &agedStore{Store: pgtest.NewStore(t, postgis.WithLocation(conformanceZone))}
-	})
+	storetest.RunProcedures(t, newAgedStore)
 }

@@ -9,17 +9,13 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"officemap/floorplan"
-	"officemap/floorplan/postgis"
-	"officemap/floorplan/postgis/pgtest"
 	"officemap/floorplan/storetest"
 )
 
 // TestRoomBatch runs the conformance tests of rooms saved as a whole (the deferred overlap trigger of
 // migrations/0012_deferrable_overlap.sql), with a fresh database for each part.
 func TestRoomBatch(t *testing.T) {
-	storetest.RunRoomBatch(t, func(t *testing.T) floorplan.Store {
-		return &agedStore{Store: pgtest.NewStore(t, postgis.WithLocation(conformanceZone))}
-	})
+	storetest.RunRoomBatch(t, newAgedStore)
 }
 
 // TestMigrate0012: 0012_deferrable_overlap on a database of 0011 with a room in it changes no row; the
@@ -29,15 +25,10 @@ func TestMigrate0012(t *testing.T) {
 	ctx := floorplan.WithActor(context.Background(), "test")
 	p, rows, history := roomBeforeMigration(t, ctx, 12)
 	room := rows.room
-	var after int
-	var version int64
+	roomUnchanged(t, ctx, p, rows, history)
 	var constraint, deferrable, initiallyDeferred bool
-	must(t, p.QueryRow(ctx, `SELECT (SELECT count(*) FROM history), (SELECT version FROM rooms WHERE id = $1),
-       tgconstraint <> 0, tgdeferrable, tginitdeferred FROM pg_trigger WHERE tgname = 'rooms_no_overlap'`, room).
-		Scan(&after, &version, &constraint, &deferrable, &initiallyDeferred))
-	if after != history || version != 1 {
-		t.Errorf("after 0012: %d history records (was %d), room version %d", after, history, version)
-	}
+	must(t, p.QueryRow(ctx, `SELECT tgconstraint <> 0, tgdeferrable, tginitdeferred FROM pg_trigger WHERE tgname = 'rooms_no_overlap'`).
+		Scan(&constraint, &deferrable, &initiallyDeferred))
 	if !constraint || !deferrable || initiallyDeferred {
 		t.Errorf("rooms_no_overlap: constraint trigger %v, deferrable %v, initially deferred %v; want true, true, false",
 			constraint, deferrable, initiallyDeferred)

@@ -7,17 +7,13 @@ import (
 	"github.com/google/uuid"
 
 	"officemap/floorplan"
-	"officemap/floorplan/postgis"
-	"officemap/floorplan/postgis/pgtest"
 	"officemap/floorplan/storetest"
 )
 
 // TestStates runs the conformance tests of the stored room states (migrations/0013_room_states.sql), with
 // a fresh database for each part.
 func TestStates(t *testing.T) {
-	storetest.RunStates(t, func(t *testing.T) floorplan.Store {
-		return &agedStore{Store: pgtest.NewStore(t, postgis.WithLocation(conformanceZone))}
-	})
+	storetest.RunStates(t, newAgedStore)
 }
 
 // TestMigrate0013: 0013_room_states on a database of 0012 with a room in it changes no row and stores no
@@ -27,14 +23,12 @@ func TestMigrate0013(t *testing.T) {
 	ctx := floorplan.WithActor(context.Background(), "test")
 	p, rows, history := roomBeforeMigration(t, ctx, 13)
 	room := rows.room
-	var after, states int
-	var version int64
+	roomUnchanged(t, ctx, p, rows, history)
+	var states int
 	var day *string
-	must(t, p.QueryRow(ctx, `SELECT (SELECT count(*) FROM history), (SELECT version FROM rooms WHERE id = $1),
-       (SELECT count(*) FROM room_states), (SELECT as_of::text FROM room_states_day)`, room).Scan(&after, &version, &states, &day))
-	if after != history || version != 1 || states != 0 || day != nil {
-		t.Errorf("after 0013: %d history records (was %d), room version %d, %d states for day %v; want no change, no state, no day",
-			after, history, version, states, day)
+	must(t, p.QueryRow(ctx, `SELECT (SELECT count(*) FROM room_states), (SELECT as_of::text FROM room_states_day)`).Scan(&states, &day))
+	if states != 0 || day != nil {
+		t.Errorf("after 0013: %d states for day %v; want no state, no day", states, day)
 	}
 	for _, bad := range []struct{ sql, what string }{
 		{`INSERT INTO room_states VALUES ($1, 'vacant', 0, 0, '[]', current_date)`, "a state of a room that does not exist"},
