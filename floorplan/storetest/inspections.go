@@ -252,10 +252,19 @@ func testInspectionsEndToEnd(t *testing.T, f *fixture) {
 		t.Fatalf("referred: %+v", it)
 	}
 
-	// A manual item from the field.
+	inspectionsManualAndFollowUp(t, f, g, p, rooms, second.ID, deadline)
+}
+
+// inspectionsManualAndFollowUp ends testInspectionsEndToEnd on plan p: a manual item from the field, the
+// plan closed, then followed up, which checks again what was not fixed (the item second, referred, and the
+// manual one).
+func inspectionsManualAndFollowUp(t *testing.T, f *fixture, g *floorplan.Register, p floorplan.Inspection,
+	rooms []floorplan.Room, second uuid.UUID, deadline time.Time) {
+	ctx := floorplan.WithActor(f.ctx, "inspector1")
+	today := floorplan.DayOf(f.clock.Now())
 	manual := floorplan.InspectionItem{PointCode: "A2", AgencyID: f.agencies[0].ID, RoomID: rooms[1].ID, Position: []float64{2, 1},
 		Measurements: []floorplan.Measurement{{Name: "实测面积", Value: 19.6, Unit: "m²"}}, Notes: "搬迁后原办公室交他单位使用"}
-	_, err = g.AddInspectionItem(ctx, p.ID, &manual)
+	_, err := g.AddInspectionItem(ctx, p.ID, &manual)
 	must(t, err)
 	if manual.FloorID != rooms[1].FloorID || manual.Layer != floorplan.LayerAgency || manual.State != floorplan.ItemOpen {
 		t.Errorf("manual item %+v: want the room's floor, the point's layer, open", manual)
@@ -268,7 +277,7 @@ func testInspectionsEndToEnd(t *testing.T, f *fixture) {
 	// Closed, then followed up: what was not fixed is checked again.
 	_, _, err = g.CloseInspection(ctx, p.ID)
 	must(t, err)
-	if _, err := act(manual.ID, floorplan.ItemActionInput{Action: floorplan.ItemNotify, Deadline: deadline}); !errors.Is(err, floorplan.ErrConflict) {
+	if _, _, err := g.ActOnItem(ctx, manual.ID, floorplan.ItemActionInput{Action: floorplan.ItemNotify, Deadline: deadline}); !errors.Is(err, floorplan.ErrConflict) {
 		t.Errorf("acting on an item of a closed plan: %v, want ErrConflict", err)
 	}
 	follow := newPlan(floorplan.InspectFollowUp, today)
@@ -283,7 +292,7 @@ func testInspectionsEndToEnd(t *testing.T, f *fixture) {
 		t.Fatalf("follow-up items %d, want 2 (the referred and the manual)", len(items))
 	}
 	for _, it := range items {
-		want := map[uuid.UUID]string{second.ID: "holds", manual.ID: "manual"}[it.FollowsItem]
+		want := map[uuid.UUID]string{second: "holds", manual.ID: "manual"}[it.FollowsItem]
 		if want == "" || it.Recheck != want || it.State != floorplan.ItemOpen {
 			t.Errorf("follow-up item %+v: follows %s, recheck %q, want %q", it, it.FollowsItem, it.Recheck, want)
 		}

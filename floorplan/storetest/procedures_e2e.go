@@ -360,6 +360,12 @@ func testProcedureDisposal(t *testing.T, f *fixture) {
 			t.Errorf("timeline event %+v, want disposed, sold, with the price", e)
 		}
 	})
+	disposalsOfUse(t, f, p, idle, contract)
+}
+
+// disposalsOfUse ends testProcedureDisposal: the disposals that keep the property (a room reallocated to
+// another agency, its certificate revoked; a room's use changed) and its demolition.
+func disposalsOfUse(t *testing.T, f *fixture, p *procedureRun, idle func(string, float64) floorplan.Room, contract uuid.UUID) {
 	t.Run("reallocation", func(t *testing.T) {
 		r := idle("R01", 10)
 		cert, err := p.g.IssueCertificate(f.ctx, f.agencies[0].ID, []uuid.UUID{r.ID}, uuid.Nil)
