@@ -57,6 +57,51 @@ func (s *Server) rolesScope(ctx context.Context, roles ...identity.Role) (scope,
 	return sc, err == nil, err
 }
 
+// rolesRecord reads record id with read as visibleRecord does, but in the scope of the caller's grants of
+// roles alone (rolesScope), which it returns too: 404 when there is none, when the caller holds none of
+// roles, or when visible says the record is outside that scope.
+func rolesRecord[T any](s *Server, ctx context.Context, id uuid.UUID, entity string, read func(context.Context, uuid.UUID) (T, error),
+	visible func(scope, T) bool, roles ...identity.Role) (T, scope, error) {
+	sc, ok, err := s.rolesScope(ctx, roles...)
+	if err != nil {
+		var zero T
+		return zero, sc, err
+	}
+	rec, err := read(ctx, id)
+	if err != nil {
+		return rec, sc, about(entity, err)
+	}
+	if !ok || !visible(sc, rec) {
+		return rec, sc, s.denyRead(ctx, entity, id)
+	}
+	return rec, sc, nil
+}
+
+// referralRecord reads the record of the path's id for a referral file, which only the bureau and the
+// inspectors read (rolesRecord).
+func referralRecord[T any](s *Server, r *http.Request, entity string, read func(context.Context, uuid.UUID) (T, error),
+	visible func(scope, T) bool) (T, scope, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		var zero T
+		return zero, scope{}, err
+	}
+	return rolesRecord(s, r.Context(), id, entity, read, visible, identity.RoleBureauAdmin, identity.RoleInspector)
+}
+
+// enterPDF enters the renders' gate (a PDF's font subset is heavy work; the caller defers release) and
+// loads the PDF font; paper names the PDF in errors.
+func (s *Server) enterPDF(ctx context.Context, paper string) (font *pdfdoc.Font, release func(), err error) {
+	if release, err = s.renders.enter(ctx); err != nil {
+		return nil, nil, err
+	}
+	if font, err = s.pdfFont(); err != nil {
+		release()
+		return nil, nil, fmt.Errorf("api: %s: %w", paper, err)
+	}
+	return font, release, nil
+}
+
 // inspectionNoticePDF serves GET /api/v1/inspections/{id}/notices/{agency_id}.pdf.
 func (s *Server) inspectionNoticePDF(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -68,16 +113,10 @@ func (s *Server) inspectionNoticePDF(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return badParam("agency_id", "is not a UUID")
 	}
-	sc, ok, err := s.rolesScope(ctx, identity.RoleBureauAdmin, identity.RoleInspector, identity.RoleAgencyManager)
+	p, sc, err := rolesRecord(s, ctx, planID, "inspection", s.store.Inspection, planVisible,
+		identity.RoleBureauAdmin, identity.RoleInspector, identity.RoleAgencyManager)
 	if err != nil {
 		return err
-	}
-	p, err := s.store.Inspection(ctx, planID)
-	if err != nil {
-		return about("inspection", err)
-	}
-	if !ok || !planVisible(sc, p) {
-		return s.denyRead(ctx, "inspection", planID)
 	}
 	agency, err := s.store.Agency(ctx, agencyID)
 	if err != nil {
@@ -96,15 +135,11 @@ func (s *Server) inspectionNoticePDF(w http.ResponseWriter, r *http.Request) err
 			Message:   fmt.Sprintf("no item of agency %s in inspection %s has been notified yet: notify an item (with its deadline) first", agency.Name, p.ID),
 			MessageZH: fmt.Sprintf("督查计划中%s尚无已下发整改通知的事项，请先下发整改通知（设定整改期限）", agency.Name)}
 	}
-	release, err := s.renders.enter(ctx) // the font's subset: heavy work
+	font, release, err := s.enterPDF(ctx, "notice PDF")
 	if err != nil {
 		return err
 	}
 	defer release()
-	font, err := s.pdfFont()
-	if err != nil {
-		return fmt.Errorf("api: notice PDF: %w", err)
-	}
 	names, now := inspectionNames(ctx), s.now()
 	rows := make([]paperItem, len(items))
 	for i, it := range items {
@@ -398,59 +433,34 @@ func dayText(t time.Time) string {
 
 // itemReferralZip serves GET /api/v1/inspection-items/{id}/referral.zip.
 func (s *Server) itemReferralZip(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	id, err := pathID(r, "id")
+	it, sc, err := referralRecord(s, r, "inspection item", s.store.InspectionItem, itemVisible)
 	if err != nil {
 		return err
-	}
-	sc, ok, err := s.rolesScope(ctx, identity.RoleBureauAdmin, identity.RoleInspector)
-	if err != nil {
-		return err
-	}
-	it, err := s.store.InspectionItem(ctx, id)
-	if err != nil {
-		return about("inspection item", err)
-	}
-	if !ok || !sc.agency(it.AgencyID) {
-		return s.denyRead(ctx, "inspection item", id)
 	}
 	if it.State != floorplan.ItemReferred {
-		return &apiError{Status: http.StatusConflict, Code: "conflict",
-			Message:   fmt.Sprintf("inspection item %s is %s, not referred: refer it first", id, it.State),
-			MessageZH: fmt.Sprintf("督查事项当前为 %s，尚未移交纪检监察", it.State), Extra: map[string]any{"state": it.State}}
+		return errStateConflict(it.State, nil, fmt.Sprintf("inspection item %s is %s, not referred: refer it first", it.ID, it.State),
+			fmt.Sprintf("督查事项当前为 %s，尚未移交纪检监察", it.State))
 	}
-	return s.writeReferral(w, r, sc, []floorplan.InspectionItem{it}, "referral-"+id.String()[:8]+".zip")
+	return s.writeReferral(w, r, sc, []floorplan.InspectionItem{it}, "referral-"+it.ID.String()[:8]+".zip")
 }
 
 // planReferralZip serves GET /api/v1/inspections/{id}/referral.zip.
 func (s *Server) planReferralZip(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	id, err := pathID(r, "id")
+	p, sc, err := referralRecord(s, r, "inspection", s.store.Inspection, planVisible)
 	if err != nil {
 		return err
 	}
-	sc, ok, err := s.rolesScope(ctx, identity.RoleBureauAdmin, identity.RoleInspector)
+	items, err := s.store.InspectionItems(r.Context(), floorplan.ItemFilter{InspectionID: p.ID, State: floorplan.ItemReferred})
 	if err != nil {
 		return err
 	}
-	p, err := s.store.Inspection(ctx, id)
-	if err != nil {
-		return about("inspection", err)
-	}
-	if !ok || !planVisible(sc, p) {
-		return s.denyRead(ctx, "inspection", id)
-	}
-	items, err := s.store.InspectionItems(ctx, floorplan.ItemFilter{InspectionID: id, State: floorplan.ItemReferred})
-	if err != nil {
-		return err
-	}
-	items = slices.DeleteFunc(items, func(it floorplan.InspectionItem) bool { return !sc.agency(it.AgencyID) })
+	items = slices.DeleteFunc(items, func(it floorplan.InspectionItem) bool { return !itemVisible(sc, it) })
 	if len(items) == 0 {
 		return &apiError{Status: http.StatusConflict, Code: "conflict",
-			Message:   fmt.Sprintf("no item of inspection %s in your scope has been referred", id),
+			Message:   fmt.Sprintf("no item of inspection %s in your scope has been referred", p.ID),
 			MessageZH: "该督查计划（在您的查阅范围内）尚无移交纪检监察的事项"}
 	}
-	return s.writeReferral(w, r, sc, items, "referral-"+id.String()[:8]+".zip")
+	return s.writeReferral(w, r, sc, items, "referral-"+p.ID.String()[:8]+".zip")
 }
 
 // referralFile is one file of a referral zip in its manifest.
@@ -522,15 +532,11 @@ func (s *Server) writeReferral(w http.ResponseWriter, r *http.Request, sc scope,
 			docs = append(docs, d)
 		}
 	}
-	release, err := s.renders.enter(ctx)
+	font, release, err := s.enterPDF(ctx, "referral PDF")
 	if err != nil {
 		return err
 	}
 	defer release()
-	font, err := s.pdfFont()
-	if err != nil {
-		return fmt.Errorf("api: referral PDF: %w", err)
-	}
 	pdf, err := rd.pdf(font)
 	if err != nil {
 		return fmt.Errorf("api: referral PDF: %w", err)

@@ -40,7 +40,7 @@ func inspectionResultRoutes() []accountRoute {
 		{(*Server).inspectionResultsAcross, read, opDoc{method: "GET", path: v1 + "/inspections/results", tag: "inspections",
 			summary: "The results across the started and closed plans of a year (by as_of) the caller sees, of one kind (default: every kind but follow_up, whose items repeat their plans' items): agencies checked (the plans' scopes), totals, by checklist point, by agency, by district (the agency's jurisdiction)" + summary,
 			query: []paramDoc{q("year", paramDoc{"", "the plans' year (default this year)", map[string]any{"type": "integer", "minimum": 2000, "maximum": 2100}}),
-				q("kind", paramDoc{"", "only plans of this kind", map[string]any{"type": "string", "enum": []string{"annual", "special", "key", "follow_up"}}}),
+				enumDoc("kind", "only plans of this kind", floorplan.InspectionKinds),
 				format, lang},
 			result: "InspectionResults"}},
 		{(*Server).inspectionResults, read, opDoc{method: "GET", path: v1 + "/inspections/{id}/results", tag: "inspections",
@@ -95,17 +95,23 @@ type inspectionResultsData struct {
 	now           time.Time
 }
 
-func (s *Server) readResultsData(ctx context.Context) (inspectionResultsData, error) {
-	d := inspectionResultsData{names: inspectionNames(ctx), now: s.now()}
-	var err error
-	if d.sc, err = s.scopeOf(ctx); err != nil {
-		return d, err
+// readResultsData enters the reports' gate (heavy work; the caller defers release), then reads the
+// results' data.
+func (s *Server) readResultsData(ctx context.Context) (d inspectionResultsData, release func(), err error) {
+	if release, err = s.reports.enter(ctx); err != nil {
+		return d, nil, err
 	}
-	if d.agencies, err = s.store.Agencies(ctx); err != nil {
-		return d, err
+	d = inspectionResultsData{names: inspectionNames(ctx), now: s.now()}
+	if d.sc, err = s.scopeOf(ctx); err == nil {
+		if d.agencies, err = s.store.Agencies(ctx); err == nil {
+			d.jurisdictions, err = s.store.Jurisdictions(ctx)
+		}
 	}
-	d.jurisdictions, err = s.store.Jurisdictions(ctx)
-	return d, err
+	if err != nil {
+		release()
+		return d, nil, err
+	}
+	return d, release, nil
 }
 
 // checked returns the agencies plan p checked that the caller sees: its scope's, or a follow-up's items'.
@@ -175,16 +181,12 @@ func (s *Server) inspectionResults(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	release, err := s.reports.enter(r.Context())
+	ctx := r.Context()
+	d, release, err := s.readResultsData(ctx)
 	if err != nil {
 		return err
 	}
 	defer release()
-	ctx := r.Context()
-	d, err := s.readResultsData(ctx)
-	if err != nil {
-		return err
-	}
 	items, err := s.visiblePlanItems(ctx, d, p.ID)
 	if err != nil {
 		return err
@@ -224,16 +226,12 @@ func (s *Server) inspectionResultsAcross(w http.ResponseWriter, r *http.Request)
 	if q.err != nil {
 		return q.err
 	}
-	release, err := s.reports.enter(r.Context())
+	ctx := r.Context()
+	d, release, err := s.readResultsData(ctx)
 	if err != nil {
 		return err
 	}
 	defer release()
-	ctx := r.Context()
-	d, err := s.readResultsData(ctx)
-	if err != nil {
-		return err
-	}
 	plans, err := s.store.Inspections(ctx, floorplan.InspectionFilter{Kind: kind})
 	if err != nil {
 		return err

@@ -39,9 +39,8 @@ func inspectionRoutes() []accountRoute {
 			result:  "Checklist"}},
 		{(*Server).listInspections, read, opDoc{method: "GET", path: v1 + "/inspections", tag: "inspections",
 			summary: "The inspection plans the caller sees (an agency manager: those whose scope covers its agency), oldest first",
-			query: []paramDoc{q("kind", paramDoc{"", "only this kind", map[string]any{"type": "string", "enum": []string{"annual", "special", "key", "follow_up"}}}),
-				q("state", paramDoc{"", "only plans in this state", map[string]any{"type": "string", "enum": []string{"draft", "started", "closed"}}})},
-			result: "InspectionList"}},
+			query:   []paramDoc{enumDoc("kind", "only this kind", floorplan.InspectionKinds), enumDoc("state", "only plans in this state", planStates)},
+			result:  "InspectionList"}},
 		{(*Server).createInspection, read, opDoc{method: "POST", path: v1 + "/inspections", tag: "inspections",
 			summary: "Make a plan (a draft), by an inspector: kind annual (年度), special (专项), key (重点) or follow_up (回头看, with follows); as_of (not after today); scope {kind: all | agencies (agency_ids) | jurisdiction (jurisdiction_id: a district and its subtree) | system (system, agency_ids)}; period, team (inspectors' usernames; default the caller), points (default the whole checklist) and due date. An annual plan due later than a month before the annual assessment (OFFICEMAP_ASSESSMENT_DATE) carries a warning",
 			body:    "InspectionNew", status: 201, result: "Inspection"}},
@@ -55,7 +54,7 @@ func inspectionRoutes() []accountRoute {
 		{(*Server).listInspectionItems, read, opDoc{method: "GET", path: v1 + "/inspections/{id}/items", tag: "inspections",
 			summary: "A plan's items in the caller's scope (an agency manager: its agency's), oldest first, each with overdue (notified, answered or not fixed past its deadline) and the actions allowed now; people's names only to inspectors, the bureau and auditors",
 			query: []paramDoc{q("agency_id", paramDoc{"", "only this agency's", uuidSchema()}),
-				q("state", paramDoc{"", "only items in this state", map[string]any{"type": "string", "enum": floorplan.ItemStates}}),
+				enumDoc("state", "only items in this state", floorplan.ItemStates),
 				q("overdue", paramDoc{"", "true: only overdue items; false: only the others", map[string]any{"type": "boolean"}})},
 			result: "InspectionItemList"}},
 		{(*Server).addInspectionItem, read, opDoc{method: "POST", path: v1 + "/inspections/{id}/items", tag: "inspections",
@@ -135,6 +134,9 @@ type checklistJSON = floorplan.Checklist
 // inspectionJSON is a plan on the wire.
 type inspectionJSON = floorplan.Inspection
 
+// planStates lists the states of a plan, in order.
+var planStates = []string{floorplan.PlanDraft, floorplan.PlanStarted, floorplan.PlanClosed}
+
 // inspectionChecklist serves GET /api/v1/inspections/checklist.
 func (s *Server) inspectionChecklist(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, s.register.Checklist())
@@ -151,28 +153,14 @@ func planVisible(sc scope, p floorplan.Inspection) bool {
 
 // listInspections serves GET /api/v1/inspections?kind=&state=.
 func (s *Server) listInspections(w http.ResponseWriter, r *http.Request) error {
-	f := floorplan.InspectionFilter{Kind: floorplan.InspectionKind(r.URL.Query().Get("kind")), State: r.URL.Query().Get("state")}
-	if f.Kind != "" && !slices.Contains(floorplan.InspectionKinds, f.Kind) {
-		return badParam("kind", "is not one of annual, special, key, follow_up")
-	}
-	if f.State != "" && !slices.Contains([]string{floorplan.PlanDraft, floorplan.PlanStarted, floorplan.PlanClosed}, f.State) {
-		return badParam("state", "is not one of draft, started, closed")
-	}
-	sc, err := s.scopeOf(r.Context())
+	q := queryOf(r)
+	f := floorplan.InspectionFilter{Kind: nextParam(q, "kind", enumParam(floorplan.InspectionKinds)),
+		State: nextParam(q, "state", enumParam(planStates))}
+	plans, err := visibleList(s, q, s.store.Inspections, f, planVisible)
 	if err != nil {
 		return err
 	}
-	list, err := s.store.Inspections(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	out := inspectionsJSON{Inspections: []floorplan.Inspection{}}
-	for _, p := range list {
-		if planVisible(sc, p) {
-			out.Inspections = append(out.Inspections, p)
-		}
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, inspectionsJSON{Inspections: plans})
 }
 
 // visibleInspection reads the plan of the path's id, or 404 when it is outside the caller's scope.
@@ -182,11 +170,7 @@ func (s *Server) visibleInspection(r *http.Request) (floorplan.Inspection, error
 
 // getInspection serves GET /api/v1/inspections/{id}.
 func (s *Server) getInspection(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.visibleInspection(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, p)
+	return writeVisible(w, r, s.visibleInspection, func(p floorplan.Inspection) inspectionJSON { return p })
 }
 
 // inspectionDay parses the date of field ("" is the zero time).
@@ -268,7 +252,7 @@ func (s *Server) checkTeam(ctx context.Context, team []string) error {
 	}
 	for i, name := range team {
 		j := slices.IndexFunc(users, func(u identity.User) bool { return strings.EqualFold(u.Username, name) })
-		if j < 0 || users[j].Disabled || !slices.ContainsFunc(users[j].Grants, func(g identity.Grant) bool { return g.Role == identity.RoleInspector }) {
+		if j < 0 || users[j].Disabled || !holdsRole(users[j].Grants, identity.RoleInspector) {
 			return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
 				Message:   fmt.Sprintf("team[%d] is %q, not an active inspector's account", i, name),
 				MessageZH: fmt.Sprintf("督查组成员 %q 不是有效的督查人员账号", name)}
@@ -293,8 +277,7 @@ func (s *Server) createInspection(w http.ResponseWriter, r *http.Request) error 
 	if _, err := s.register.CreateInspection(r.Context(), &p, in.Points); err != nil {
 		return inspectionError(about("inspection", err))
 	}
-	w.Header().Set("Location", "/api/v1/inspections/"+p.ID.String())
-	return writeJSON(w, http.StatusCreated, p)
+	return writeCreated(w, "/api/v1/inspections", p.ID, p)
 }
 
 // startInspection serves POST /api/v1/inspections/{id}/start.
@@ -329,13 +312,7 @@ func (s *Server) movePlan(w http.ResponseWriter, r *http.Request,
 // inspectionNames reports whether the caller may see people's names in items: without accounts, or as an
 // inspector, the bureau or an auditor.
 func inspectionNames(ctx context.Context) bool {
-	c, ok := identity.CallerFrom(ctx)
-	if !ok {
-		return true
-	}
-	return slices.ContainsFunc(c.User.Grants, func(g identity.Grant) bool {
-		return g.Role == identity.RoleInspector || g.Role == identity.RoleBureauAdmin || g.Role == identity.RoleAuditor
-	})
+	return callerHolds(ctx, identity.RoleInspector, identity.RoleBureauAdmin, identity.RoleAuditor)
 }
 
 // itemOut is it on the wire as of now, without the person's name (also in the finding's sentences)
@@ -360,45 +337,27 @@ func (s *Server) listInspectionItems(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	q := queryOf(r)
-	f := floorplan.ItemFilter{InspectionID: p.ID, AgencyID: q.uuid("agency_id"), State: r.URL.Query().Get("state")}
+	f := floorplan.ItemFilter{InspectionID: p.ID, AgencyID: q.uuid("agency_id")}
 	overdue := q.bool("overdue")
-	if q.err != nil {
-		return q.err
-	}
-	if f.State != "" && !slices.Contains(floorplan.ItemStates, f.State) {
-		return badParam("state", "is not one of "+strings.Join(floorplan.ItemStates, ", "))
-	}
-	sc, err := s.scopeOf(r.Context())
-	if err != nil {
-		return err
-	}
-	list, err := s.store.InspectionItems(r.Context(), f)
+	f.State = nextParam(q, "state", enumParam(floorplan.ItemStates))
+	items, err := visibleList(s, q, s.store.InspectionItems, f, itemVisible)
 	if err != nil {
 		return err
 	}
 	now, names := time.Now(), inspectionNames(r.Context())
 	out := inspectionItemsJSON{Items: []inspectionItemJSON{}}
-	for _, it := range list {
-		if !sc.agency(it.AgencyID) {
-			continue
+	for _, it := range items {
+		if j := itemOut(it, now, names); !r.URL.Query().Has("overdue") || j.Overdue == overdue {
+			out.Items = append(out.Items, j)
 		}
-		j := itemOut(it, now, names)
-		if r.URL.Query().Has("overdue") && j.Overdue != overdue {
-			continue
-		}
-		out.Items = append(out.Items, j)
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
 
 // addInspectionItem serves POST /api/v1/inspections/{id}/items: a manual item.
 func (s *Server) addInspectionItem(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.visibleInspection(r)
+	p, in, err := withBody[inspectionItemIn](r, s.visibleInspection)
 	if err != nil {
-		return err
-	}
-	var in inspectionItemIn
-	if err := decodeBody(r, &in); err != nil {
 		return err
 	}
 	it := floorplan.InspectionItem{PointCode: in.PointCode, AgencyID: in.AgencyID, RoomID: in.RoomID, FloorID: in.FloorID,
@@ -406,47 +365,28 @@ func (s *Server) addInspectionItem(w http.ResponseWriter, r *http.Request) error
 	if _, err := s.register.AddInspectionItem(r.Context(), p.ID, &it); err != nil {
 		return inspectionError(about("inspection item", err))
 	}
-	w.Header().Set("Location", "/api/v1/inspection-items/"+it.ID.String())
-	return writeJSON(w, http.StatusCreated, itemOut(it, time.Now(), inspectionNames(r.Context())))
+	return writeCreated(w, "/api/v1/inspection-items", it.ID, itemOut(it, time.Now(), inspectionNames(r.Context())))
 }
+
+// itemVisible reports whether item it is in scope sc: its agency is.
+func itemVisible(sc scope, it floorplan.InspectionItem) bool { return sc.agency(it.AgencyID) }
 
 // visibleItem reads the item of the path's id, or 404 when it is outside the caller's scope.
 func (s *Server) visibleItem(r *http.Request) (floorplan.InspectionItem, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return floorplan.InspectionItem{}, err
-	}
-	it, err := s.store.InspectionItem(r.Context(), id)
-	if err != nil {
-		return it, about("inspection item", err)
-	}
-	sc, err := s.scopeOf(r.Context())
-	if err != nil {
-		return it, err
-	}
-	if !sc.agency(it.AgencyID) {
-		return it, s.denyRead(r.Context(), "inspection item", id)
-	}
-	return it, nil
+	return visibleRecord(s, r, "inspection item", s.store.InspectionItem, itemVisible)
 }
 
 // getInspectionItem serves GET /api/v1/inspection-items/{id}.
 func (s *Server) getInspectionItem(w http.ResponseWriter, r *http.Request) error {
-	it, err := s.visibleItem(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, itemOut(it, time.Now(), inspectionNames(r.Context())))
+	return writeVisible(w, r, s.visibleItem, func(it floorplan.InspectionItem) inspectionItemJSON {
+		return itemOut(it, time.Now(), inspectionNames(r.Context()))
+	})
 }
 
 // actOnInspectionItem serves POST /api/v1/inspection-items/{id}/actions.
 func (s *Server) actOnInspectionItem(w http.ResponseWriter, r *http.Request) error {
-	it, err := s.visibleItem(r)
+	it, in, err := withBody[itemActionIn](r, s.visibleItem)
 	if err != nil {
-		return err
-	}
-	var in itemActionIn
-	if err := decodeBody(r, &in); err != nil {
 		return err
 	}
 	deadline, err := inspectionDay("deadline", in.Deadline)
@@ -466,10 +406,8 @@ func (s *Server) actOnInspectionItem(w http.ResponseWriter, r *http.Request) err
 func inspectionError(err error) error {
 	var pe *floorplan.PlanStateError
 	if errors.As(err, &pe) {
-		return &apiError{Status: http.StatusConflict, Code: "conflict",
-			Message:   fmt.Sprintf("the inspection is %s; this needs it %s", pe.State, pe.Want),
-			MessageZH: fmt.Sprintf("督查计划当前为 %s，此操作需要 %s", pe.State, pe.Want),
-			Extra:     map[string]any{"state": pe.State}, Err: err}
+		return errStateConflict(pe.State, err, fmt.Sprintf("the inspection is %s; this needs it %s", pe.State, pe.Want),
+			fmt.Sprintf("督查计划当前为 %s，此操作需要 %s", pe.State, pe.Want))
 	}
 	var nt *floorplan.NotOnTeamError
 	if errors.As(err, &nt) {
@@ -484,10 +422,10 @@ func inspectionError(err error) error {
 		if allowed == "" {
 			allowed = "none"
 		}
-		return &apiError{Status: http.StatusConflict, Code: "conflict",
-			Message:   fmt.Sprintf("action %s is not allowed on an item that is %s; allowed: %s", se.Action, se.State, allowed),
-			MessageZH: fmt.Sprintf("督查事项当前为 %s，不允许操作 %s；允许：%s", se.State, se.Action, allowed),
-			Extra:     map[string]any{"state": se.State, "allowed": se.Allowed}, Err: err}
+		e := errStateConflict(se.State, err, fmt.Sprintf("action %s is not allowed on an item that is %s; allowed: %s", se.Action, se.State, allowed),
+			fmt.Sprintf("督查事项当前为 %s，不允许操作 %s；允许：%s", se.State, se.Action, allowed))
+		e.Extra["allowed"] = se.Allowed
+		return e
 	}
 	return err
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -30,15 +28,11 @@ import (
 func leadRoutes() []accountRoute {
 	const v1 = "/api/v1"
 	report := may(identity.ActionReport)
-	sources := make([]string, len(floorplan.LeadSources))
-	for i, s := range floorplan.LeadSources {
-		sources[i] = string(s)
-	}
 	return []accountRoute{
 		{(*Server).listLeads, report, opDoc{method: "GET", path: v1 + "/leads", tag: "inspections",
 			summary: "The leads (线索) in the caller's scope (the bureau, inspectors and approvers; 403 to others), oldest received first; the contact only to inspectors (contact_withheld for the others)",
-			query: []paramDoc{q("state", paramDoc{"", "only leads in this state", map[string]any{"type": "string", "enum": floorplan.LeadStates}}),
-				q("source", paramDoc{"", "only leads from this source", map[string]any{"type": "string", "enum": sources}})},
+			query: []paramDoc{enumDoc("state", "only leads in this state", floorplan.LeadStates),
+				enumDoc("source", "only leads from this source", floorplan.LeadSources)},
 			result: "LeadList"}},
 		{(*Server).createLead, report, opDoc{method: "POST", path: v1 + "/leads", tag: "inspections",
 			summary: "Record a lead (an inspector or the bureau): source hotline_12345 (12345 热线), public, internet, media, higher_level or other; received_on (not after today); text; contact {name, phone} (personal); the room_ids, person_ids and agency_ids it is about (live records in the caller's scope). It is open until triaged or closed",
@@ -91,19 +85,12 @@ type leadsJSON struct {
 // leadContact reports whether the caller may see a lead's contact: without accounts, or as an inspector.
 // The contact is withheld from every other role (issue 18), the bureau's included: whoever reported the
 // lead is protected from all but those who follow it up.
-func leadContact(ctx context.Context) bool {
-	c, ok := identity.CallerFrom(ctx)
-	if !ok {
-		return true
-	}
-	return slices.ContainsFunc(c.User.Grants, func(g identity.Grant) bool { return g.Role == identity.RoleInspector })
-}
+func leadContact(ctx context.Context) bool { return callerHolds(ctx, identity.RoleInspector) }
 
 // leadRole is the role the caller records and closes leads in: inspector when they hold it (or without
 // accounts), else the bureau's; the permission hook checks it.
 func leadRole(ctx context.Context) string {
-	c, ok := identity.CallerFrom(ctx)
-	if !ok || slices.ContainsFunc(c.User.Grants, func(g identity.Grant) bool { return g.Role == identity.RoleInspector }) {
+	if callerHolds(ctx, identity.RoleInspector) {
 		return floorplan.RoleInspector
 	}
 	return floorplan.RoleBureauAdmin
@@ -137,29 +124,15 @@ func leadVisible(sc scope, l floorplan.Lead) bool {
 
 // listLeads serves GET /api/v1/leads?state=&source=.
 func (s *Server) listLeads(w http.ResponseWriter, r *http.Request) error {
-	f := floorplan.LeadFilter{State: r.URL.Query().Get("state"), Source: floorplan.LeadSource(r.URL.Query().Get("source"))}
-	if f.State != "" && !slices.Contains(floorplan.LeadStates, f.State) {
-		return badParam("state", "is not one of "+strings.Join(floorplan.LeadStates, ", "))
-	}
-	if f.Source != "" && !slices.Contains(floorplan.LeadSources, f.Source) {
-		return badParam("source", "is not one of hotline_12345, public, internet, media, higher_level, other")
-	}
-	sc, err := s.scopeOf(r.Context())
-	if err != nil {
-		return err
-	}
-	list, err := s.store.Leads(r.Context(), f)
+	q := queryOf(r)
+	f := floorplan.LeadFilter{State: nextParam(q, "state", enumParam(floorplan.LeadStates)),
+		Source: nextParam(q, "source", enumParam(floorplan.LeadSources))}
+	leads, err := visibleList(s, q, s.store.Leads, f, leadVisible)
 	if err != nil {
 		return err
 	}
 	contact := leadContact(r.Context())
-	out := leadsJSON{Leads: []leadJSON{}}
-	for _, l := range list {
-		if leadVisible(sc, l) {
-			out.Leads = append(out.Leads, leadOut(l, contact))
-		}
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, leadsJSON{Leads: wireList(leads, func(l floorplan.Lead) leadJSON { return leadOut(l, contact) })})
 }
 
 // visibleLead reads the lead of the path's id, or 404 when it is outside the caller's scope.
@@ -169,11 +142,7 @@ func (s *Server) visibleLead(r *http.Request) (floorplan.Lead, error) {
 
 // getLead serves GET /api/v1/leads/{id}.
 func (s *Server) getLead(w http.ResponseWriter, r *http.Request) error {
-	l, err := s.visibleLead(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, leadOut(l, leadContact(r.Context())))
+	return writeVisible(w, r, s.visibleLead, func(l floorplan.Lead) leadJSON { return leadOut(l, leadContact(r.Context())) })
 }
 
 // hiddenLinks answers a record in that the caller may not read as the register answers one that does not
@@ -229,18 +198,13 @@ func (s *Server) createLead(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.register.CreateLead(r.Context(), &l, leadRole(r.Context())); err != nil {
 		return about("lead", err)
 	}
-	w.Header().Set("Location", "/api/v1/leads/"+l.ID.String())
-	return writeJSON(w, http.StatusCreated, leadOut(l, leadContact(r.Context())))
+	return writeCreated(w, "/api/v1/leads", l.ID, leadOut(l, leadContact(r.Context())))
 }
 
 // triageLead serves POST /api/v1/leads/{id}/triage: the item the lead became.
 func (s *Server) triageLead(w http.ResponseWriter, r *http.Request) error {
-	l, err := s.visibleLead(r)
+	l, in, err := withBody[leadTriageIn](r, s.visibleLead)
 	if err != nil {
-		return err
-	}
-	var in leadTriageIn
-	if err := decodeBody(r, &in); err != nil {
 		return err
 	}
 	_, it, _, err := s.register.TriageLead(r.Context(), l.ID, floorplan.LeadTriage{InspectionID: in.InspectionID,
@@ -248,18 +212,13 @@ func (s *Server) triageLead(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return leadError(inspectionError(about("lead", err)))
 	}
-	w.Header().Set("Location", "/api/v1/inspection-items/"+it.ID.String())
-	return writeJSON(w, http.StatusCreated, itemOut(it, time.Now(), inspectionNames(r.Context())))
+	return writeCreated(w, "/api/v1/inspection-items", it.ID, itemOut(it, time.Now(), inspectionNames(r.Context())))
 }
 
 // closeLead serves POST /api/v1/leads/{id}/close.
 func (s *Server) closeLead(w http.ResponseWriter, r *http.Request) error {
-	l, err := s.visibleLead(r)
+	l, in, err := withBody[leadCloseIn](r, s.visibleLead)
 	if err != nil {
-		return err
-	}
-	var in leadCloseIn
-	if err := decodeBody(r, &in); err != nil {
 		return err
 	}
 	l, _, err = s.register.CloseLead(r.Context(), l.ID, in.Reason, leadRole(r.Context()))
@@ -274,10 +233,8 @@ func (s *Server) closeLead(w http.ResponseWriter, r *http.Request) error {
 func leadError(err error) error {
 	var se *floorplan.LeadStateError
 	if errors.As(err, &se) {
-		return &apiError{Status: http.StatusConflict, Code: "conflict",
-			Message:   fmt.Sprintf("the lead is %s; only an open lead is triaged or closed", se.State),
-			MessageZH: fmt.Sprintf("线索当前为 %s，只有未处理的线索可以转办或办结", se.State),
-			Extra:     map[string]any{"state": se.State}, Err: err}
+		return errStateConflict(se.State, err, fmt.Sprintf("the lead is %s; only an open lead is triaged or closed", se.State),
+			fmt.Sprintf("线索当前为 %s，只有未处理的线索可以转办或办结", se.State))
 	}
 	var fe *floorplan.FieldError
 	if errors.Is(err, floorplan.ErrNotFound) && !errors.As(err, &fe) {
