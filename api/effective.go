@@ -28,6 +28,8 @@ func (s *Server) withWriteContext(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		done := s.tiles.Writing() // tile misses give way to the write (tiles/yield.go)
+		defer done()
 		ctx := r.Context()
 		q := r.URL.Query()
 		if raw := q.Get("effective"); raw != "" {

@@ -168,6 +168,10 @@ type Options struct {
 	// wait their turn, so that a map's burst of misses does not take every core and connection from the
 	// writes and the cached tiles. 0 means twice GOMAXPROCS; a negative value sets no bound.
 	MaxDraws int
+	// WriteYield is the longest a miss waits for the writes under way (Handler.Writing) before it draws,
+	// and the age past which a write no longer holds the draws back (yield.go): 0 means DefaultWriteYield,
+	// a negative value never waits.
+	WriteYield time.Duration
 }
 
 // Scope is the part of the register a request's tiles show.
@@ -208,7 +212,8 @@ type Handler struct {
 	revs     *revisions
 	crc      *crc64.Table
 
-	draws chan struct{} // a slot per tile being drawn (Options.MaxDraws); nil: no bound
+	draws  chan struct{} // a slot per tile being drawn (Options.MaxDraws); nil: no bound
+	writes writes        // the register's writes under way (Writing)
 
 	boundsMu sync.Mutex
 	bounds   map[uint64]orb.Bound // buildings generation → extent of all buildings
@@ -477,8 +482,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, q request) error
 	return nil
 }
 
-// drawInTurn draws the tile once a draw slot is free (Options.MaxDraws), or fails when ctx ends first.
+// drawInTurn draws the tile once the young writes are done (yieldToWrites) and a draw slot is free
+// (Options.MaxDraws), or fails when ctx ends first.
 func (h *Handler) drawInTurn(ctx context.Context, q request) (*tile, error) {
+	if err := h.yieldToWrites(ctx); err != nil {
+		return nil, err
+	}
 	if h.draws != nil {
 		select {
 		case h.draws <- struct{}{}:
