@@ -71,7 +71,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.roundMax, "round-max", 60*time.Second, "longest uncached round")
 	fs.IntVar(&c.hotTiles, "hot-tiles", 20, "tiles of the cached hot set")
 	fs.DurationVar(&c.hotDuration, "hot-duration", 5*time.Second, "length of a cached hot round")
-	fs.DurationVar(&c.writeDuration, "write-duration", 10*time.Second, "length of the phase of PATCHes under tile load")
+	fs.DurationVar(&c.writeDuration, "write-duration", 30*time.Second, "length of the phase of PATCHes under tile load (30 s at 5/s: 150 PATCHes, so that the p99 is not their maximum)")
 	fs.Float64Var(&c.patchRate, "patch-rate", 5, "PATCHes per second during the write phase")
 	fs.IntVar(&c.trials, "trials", 5, "edits timed until a second server's tile shows them")
 	fs.StringVar(&c.refParallel, "ref-parallel", "best", "the reference's parallel query: on, off (max_parallel_workers_per_gather = 0), or best: the faster of the two in a calibration round per zoom")
