@@ -346,23 +346,36 @@ func (g *Register) OpenRecoveries(ctx context.Context) ([]Application, error) {
 	return opened, nil
 }
 
-// KeepRecoveriesOpen opens the recoveries of new findings (OpenRecoveries) a minute after it starts (not
-// to compete with a server's start) and then daily until ctx ends, logging what fails. It is the body of a
+// recoveriesHour is the local hour at which serve opens the day's recoveries: after the states' and parts'
+// recomputation of midnight, before the working day.
+const recoveriesHour = 1
+
+// nextRecoveries is the next run of KeepRecoveriesOpen after now: recoveriesHour of today if it is still to
+// come, else of tomorrow, in now's location.
+func nextRecoveries(now time.Time) time.Time {
+	y, m, d := now.Date()
+	at := time.Date(y, m, d, recoveriesHour, 0, 0, 0, now.Location())
+	if !at.After(now) {
+		at = time.Date(y, m, d+1, recoveriesHour, 0, 0, 0, now.Location())
+	}
+	return at
+}
+
+// KeepRecoveriesOpen opens the recoveries of new findings (OpenRecoveries) every day at recoveriesHour,
+// until ctx ends, logging what fails: a daily job at a quiet hour, not at each start (a server's start is
+// when its users come; `POST /api/v1/applications/recoveries` opens them on demand). It is the body of a
 // goroutine that serve starts.
 func (g *Register) KeepRecoveriesOpen(ctx context.Context) {
-	select {
-	case <-ctx.Done():
-		return
-	case <-time.After(time.Minute):
-	}
 	for {
-		if _, err := g.OpenRecoveries(ctx); err != nil && ctx.Err() == nil {
-			slog.ErrorContext(ctx, "floorplan: open the recoveries of new findings", "err", err)
-		}
+		t := time.NewTimer(nextRecoveries(g.now()).Sub(g.now()))
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return
-		case <-time.After(24 * time.Hour):
+		case <-t.C:
+		}
+		if _, err := g.OpenRecoveries(ctx); err != nil && ctx.Err() == nil {
+			slog.ErrorContext(ctx, "floorplan: open the recoveries of new findings", "err", err)
 		}
 	}
 }
