@@ -328,6 +328,20 @@ func square(x0, y0, x1, y1 float64) orb.Polygon { return geotest.Rect(x0, y0, x1
 
 func geoRef() geo.Georef { return geo.Georef{Origin: orb.Point{119.97, 31.81}, Scale: 1} }
 
+// roomsOfTwoAgencies returns a room of one agency of the sample and a room of another.
+func roomsOfTwoAgencies(d *sample.Dataset) (a, b floorplan.Room) {
+	for _, r := range d.Rooms {
+		switch {
+		case r.AgencyID == uuid.Nil:
+		case a.ID == uuid.Nil:
+			a = r
+		case r.AgencyID != a.AgencyID && b.ID == uuid.Nil:
+			b = r
+		}
+	}
+	return a, b
+}
+
 // TestRegisterMovesCheckedAtBothEnds: a caller allowed to write only agency A cannot take a room or a person
 // away from agency B by writing them into A, nor move an agency under B; a dry-run import asks the hook too.
 func TestRegisterMovesCheckedAtBothEnds(t *testing.T) {
@@ -340,16 +354,7 @@ func TestRegisterMovesCheckedAtBothEnds(t *testing.T) {
 	}
 	reg, rs, d := openRegister(t, floorplan.WithPermit(permit))
 	ctx := context.Background()
-	var a, b floorplan.Room
-	for _, r := range d.Rooms {
-		switch {
-		case r.AgencyID == uuid.Nil:
-		case a.ID == uuid.Nil:
-			a = r
-		case r.AgencyID != a.AgencyID && b.ID == uuid.Nil:
-			b = r
-		}
-	}
+	a, b := roomsOfTwoAgencies(d)
 	onlyA = a.AgencyID
 	room, err := rs.Room(ctx, b.ID)
 	must(t, err)
@@ -394,16 +399,7 @@ func TestRegisterUsesKnownRecords(t *testing.T) {
 	}
 	reg, rs, d := openRegister(t, floorplan.WithPermit(permit))
 	ctx := context.Background()
-	var a, b floorplan.Room
-	for _, r := range d.Rooms {
-		switch {
-		case r.AgencyID == uuid.Nil:
-		case a.ID == uuid.Nil:
-			a = r
-		case r.AgencyID != a.AgencyID && b.ID == uuid.Nil:
-			b = r
-		}
-	}
+	a, b := roomsOfTwoAgencies(d)
 	place := func(r floorplan.Room) (floorplan.Room, context.Context) {
 		room, err := rs.Store.Room(ctx, r.ID)
 		must(t, err)
