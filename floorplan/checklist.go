@@ -1,6 +1,7 @@
 package floorplan
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -69,23 +70,37 @@ func (c *Checklist) PointOfRule(ruleID string) (ChecklistPoint, bool) {
 var defaultChecklist []byte
 
 // DefaultChecklist returns the built-in checklist (checklist.json).
-func DefaultChecklist() *Checklist {
-	c, err := LoadChecklist(strings.NewReader(string(defaultChecklist)))
-	if err != nil {
-		panic("floorplan: the built-in checklist.json is invalid: " + err.Error())
-	}
-	return c
-}
+func DefaultChecklist() *Checklist { return builtIn(defaultChecklist, "checklist.json", LoadChecklist) }
 
 // LoadChecklist reads and validates a checklist in the layout of checklist.json.
 func LoadChecklist(r io.Reader) (*Checklist, error) {
+	c, err := decodeStrict[Checklist](r, "checklist")
+	if err != nil {
+		return nil, err
+	}
+	return c, c.Validate()
+}
+
+// decodeStrict decodes a JSON value of T from r, refusing fields T does not have; a decoding error is
+// ErrInvalid naming what was read.
+func decodeStrict[T any](r io.Reader, what string) (*T, error) {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
-	var c Checklist
-	if err := dec.Decode(&c); err != nil {
-		return nil, Invalidf("checklist: %v", err)
+	var v T
+	if err := dec.Decode(&v); err != nil {
+		return nil, Invalidf("%s: %v", what, err)
 	}
-	return &c, c.Validate()
+	return &v, nil
+}
+
+// builtIn loads the embedded data file name with load, which must accept it: a file built into the binary
+// that does not load is a defect of the build, not of the input.
+func builtIn[T any](data []byte, name string, load func(io.Reader) (T, error)) T {
+	v, err := load(bytes.NewReader(data))
+	if err != nil {
+		panic("floorplan: the built-in " + name + " is invalid: " + err.Error())
+	}
+	return v
 }
 
 // Validate checks the checklist: an id and a name; points with a unique code, a known layer, both texts,

@@ -2,7 +2,6 @@ package floorplan
 
 import (
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -141,23 +140,17 @@ var defaultProcedures []byte
 
 // DefaultProcedures returns the built-in procedures (procedures.json).
 func DefaultProcedures() *Procedures {
-	ps, err := LoadProcedures(strings.NewReader(string(defaultProcedures)))
-	if err != nil {
-		panic("floorplan: the built-in procedures.json is invalid: " + err.Error())
-	}
-	return ps
+	return builtIn(defaultProcedures, "procedures.json", LoadProcedures)
 }
 
 // LoadProcedures reads and validates procedures in the layout of procedures.json.
 func LoadProcedures(r io.Reader) (*Procedures, error) {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	var ps Procedures
-	if err := dec.Decode(&ps); err != nil {
-		return nil, Invalidf("procedures: %v", err)
+	ps, err := decodeStrict[Procedures](r, "procedures")
+	if err != nil {
+		return nil, err
 	}
 	if err := ps.Validate(); err != nil {
-		return &ps, err
+		return ps, err
 	}
 	for _, p := range ps.List { // the default escalations, shown as data (GET /api/v1/procedures)
 		for i, s := range p.Steps {
@@ -166,7 +159,7 @@ func LoadProcedures(r io.Reader) (*Procedures, error) {
 			}
 		}
 	}
-	return &ps, nil
+	return ps, nil
 }
 
 // Validate checks that every kind has one procedure whose steps are named once, name a known role,
