@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"officemap/floorplan"
+	"officemap/floorplan/storetest"
 )
 
 // memParts is a PartSnapshotter over a snapshot held in memory: the closure of EvaluateParts, tested here
@@ -258,27 +259,12 @@ func TestEvaluatePartsProperty(t *testing.T) {
 				t.Fatalf("seed %d, %s: %v", seed, tc.name, err)
 			}
 			for i := 1; i < len(parts); i++ {
-				if a, b := partAgency(parts[i-1]), partAgency(parts[i]); !(a.String() < b.String()) {
+				if a, b := storetest.PartAgency(parts[i-1]), storetest.PartAgency(parts[i]); !(a.String() < b.String()) {
 					t.Fatalf("seed %d, %s: part %d of agency %s after %s", seed, tc.name, i, b, a)
 				}
 			}
 		}
 	}
-}
-
-// partAgency is the agency of a part: of its totals, or of anything in it (uuid.Nil for none).
-func partAgency(p *floorplan.Report) uuid.UUID {
-	switch {
-	case len(p.Agencies) > 0:
-		return p.Agencies[0].AgencyID
-	case len(p.Findings) > 0:
-		return p.Findings[0].AgencyID
-	case len(p.People) > 0:
-		return p.People[0].AgencyID
-	case len(p.Rooms) > 0:
-		return p.Rooms[0].AgencyID
-	}
-	return uuid.Nil
 }
 
 // TestEvaluatePartsSome: the agencies asked for, in ascending order whatever the order asked, each the
@@ -291,7 +277,7 @@ func TestEvaluatePartsSome(t *testing.T) {
 	ctx := context.Background()
 	all := map[uuid.UUID]*floorplan.Report{}
 	for _, p := range partsOf(t, ctx, g, snap.AsOf, nil) {
-		all[partAgency(p)] = p
+		all[storetest.PartAgency(p)] = p
 	}
 	a := snap.Agencies[0].ID
 	unknown := uuid.New()

@@ -31,14 +31,7 @@ func TestCheckStepOrder(t *testing.T) {
 		{"a confirmation again, earlier", reg(confirmed, noticed, filed), FilingStep{Step: StepConfirmation, Date: Day(2024, 6, 1)}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := CheckStepOrder(tc.reg, tc.step)
-			var fe *FieldError
-			switch {
-			case tc.field == "" && err != nil:
-				t.Errorf("refused: %v", err)
-			case tc.field != "" && (!errors.As(err, &fe) || fe.Field != tc.field):
-				t.Errorf("%v; want a refusal naming %s", err, tc.field)
-			}
+			wantRefusalOf(t, CheckStepOrder(tc.reg, tc.step), tc.field)
 		})
 	}
 }
@@ -62,14 +55,19 @@ func TestFilingStepValidate(t *testing.T) {
 		{"an unknown step", FilingStep{Step: "survey", Date: Day(2024, 7, 1)}, "step"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := tc.step.Validate()
-			var fe *FieldError
-			switch {
-			case tc.field == "" && err != nil:
-				t.Errorf("refused: %v", err)
-			case tc.field != "" && (!errors.As(err, &fe) || fe.Field != tc.field):
-				t.Errorf("%v; want a refusal naming %s", err, tc.field)
-			}
+			wantRefusalOf(t, tc.step.Validate(), tc.field)
 		})
+	}
+}
+
+// wantRefusalOf checks that err is nil for field "" and otherwise a FieldError naming field.
+func wantRefusalOf(t *testing.T, err error, field string) {
+	t.Helper()
+	var fe *FieldError
+	switch {
+	case field == "" && err != nil:
+		t.Errorf("refused: %v", err)
+	case field != "" && (!errors.As(err, &fe) || fe.Field != field):
+		t.Errorf("%v; want a refusal naming %s", err, field)
 	}
 }

@@ -77,6 +77,16 @@ func (al *allocation) mustAct(steps ...any) {
 	}
 }
 
+// toApproval submits the application for review, proposes sc on it and submits it for approval.
+func (al *allocation) toApproval(sc floorplan.Scenario) {
+	al.t.Helper()
+	al.mustAct(floorplan.ActSubmit, "review")
+	if _, _, err := al.g.ProposeScenario(al.f.ctx, al.app.ID, sc, ""); err != nil {
+		al.t.Fatal(err)
+	}
+	al.mustAct(floorplan.ActSubmit, "approval")
+}
+
 // stored reads the application back from the store.
 func (al *allocation) stored() floorplan.Application {
 	al.t.Helper()
@@ -271,11 +281,8 @@ func testAllocationNoScenario(t *testing.T, f *fixture) {
 func testAllocationRejected(t *testing.T, f *fixture) {
 	al := newAllocation(t, f)
 	sc, person, rooms := moveScenario(t, f, 20)
-	al.mustAct(floorplan.ActSubmit, "review")
-	if _, _, err := al.g.ProposeScenario(f.ctx, al.app.ID, sc, ""); err != nil {
-		t.Fatal(err)
-	}
-	al.mustAct(floorplan.ActSubmit, "approval", floorplan.ActReject, floorplan.StateRejected)
+	al.toApproval(sc)
+	al.mustAct(floorplan.ActReject, floorplan.StateRejected)
 	if got := mainRooms(t, f, person.ID); !slices.Equal(got, []uuid.UUID{rooms[0].ID}) {
 		t.Errorf("rejected, yet %s holds %v", person.Name, got)
 	}
@@ -297,11 +304,7 @@ func testAllocationRejected(t *testing.T, f *fixture) {
 func testAllocationConflict(t *testing.T, f *fixture) {
 	al := newAllocation(t, f)
 	sc, person, rooms := moveScenario(t, f, 30)
-	al.mustAct(floorplan.ActSubmit, "review")
-	if _, _, err := al.g.ProposeScenario(f.ctx, al.app.ID, sc, ""); err != nil {
-		t.Fatal(err)
-	}
-	al.mustAct(floorplan.ActSubmit, "approval")
+	al.toApproval(sc)
 	edited := rooms[1]
 	edited.Name = "小会议室"
 	if _, err := al.g.UpdateRoom(floorplan.WithActor(f.ctx, "planner"), &edited, floorplan.Shape{}); err != nil {
@@ -338,11 +341,7 @@ func testAllocationConflict(t *testing.T, f *fixture) {
 func testAllocationRace(t *testing.T, f *fixture) {
 	al := newAllocation(t, f)
 	sc, person, rooms := moveScenario(t, f, 40)
-	al.mustAct(floorplan.ActSubmit, "review")
-	if _, _, err := al.g.ProposeScenario(f.ctx, al.app.ID, sc, ""); err != nil {
-		t.Fatal(err)
-	}
-	al.mustAct(floorplan.ActSubmit, "approval")
+	al.toApproval(sc)
 	errs := Race(func(k int) error {
 		if k == 0 {
 			_, err := al.act(floorplan.ActApprove, "工作需要")

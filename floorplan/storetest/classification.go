@@ -5,10 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/paulmach/orb"
 
 	"officemap/floorplan"
-	"officemap/geo"
 )
 
 // RunClassification runs the conformance tests of a building's own kind (Building.Category, checked against
@@ -37,12 +35,8 @@ func testBuildingCategory(t *testing.T, f *fixture) {
 	if got, err := s.Building(ctx, f.building.ID); err != nil || got.Category != "" {
 		t.Fatalf("a building created without a category: %q, %v; want empty (its site's kind)", got.Category, err)
 	}
-	b := floorplan.Building{SiteID: f.site.ID, Name: "职工宿舍楼", Category: "residential.turnover",
-		Georef: geo.Georef{Origin: orb.Point{origin()[0] + 0.01, origin()[1]}, Scale: 1}}
-	must(t, s.CreateBuilding(ctx, &b))
-	got, err := s.Building(ctx, b.ID)
-	must(t, err)
-	sameJSON(t, "a housing block in an office compound", got, b)
+	b := createEastBuilding(t, f, floorplan.Building{Name: "职工宿舍楼", Category: "residential.turnover"},
+		"a housing block in an office compound")
 	all, err := s.Buildings(ctx, f.site.ID)
 	must(t, err)
 	if x, ok := buildingIn(all, b.ID); !ok || x.Category != "residential.turnover" {
@@ -72,14 +66,7 @@ func testBuildingCategory(t *testing.T, f *fixture) {
 		t.Errorf("the refused update was written: version %d category %q, want %d %q", x.Version, x.Category, b.Version, b.Category)
 	}
 
-	c.Pass(t, aged)
-	b, err = s.Building(ctx, b.ID)
-	must(t, err)
-	b.Category = ""
-	must(t, s.UpdateBuilding(ctx, &b))
-	got, err = s.Building(ctx, b.ID)
-	must(t, err)
-	sameJSON(t, "the building back to its site's kind", got, b)
+	b = updateBuildingAged(t, f, b.ID, func(b *floorplan.Building) { b.Category = "" }, "the building back to its site's kind")
 	past, err := s.Snapshot(ctx, day(c, -2))
 	must(t, err)
 	if x, ok := buildingIn(past.Buildings, b.ID); !ok || x.Category != "residential.turnover" {

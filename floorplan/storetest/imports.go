@@ -12,7 +12,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"officemap/floorplan"
-	"officemap/geo"
 )
 
 // What imports bring (issue 14), on every store: a room's source category and the area the bureau's own
@@ -266,12 +265,8 @@ func testOpenings(t *testing.T, f *fixture) {
 
 func testBuildingLang(t *testing.T, f *fixture) {
 	s, ctx, c := f.s, f.ctx, f.clock
-	b := floorplan.Building{SiteID: f.site.ID, Name: "Grand Hall", Lang: "en", SourceID: "imdf:building-1",
-		Georef: geo.Georef{Origin: orb.Point{origin()[0] + 0.01, origin()[1]}, Scale: 1}}
-	must(t, s.CreateBuilding(ctx, &b))
-	got, err := s.Building(ctx, b.ID)
-	must(t, err)
-	sameJSON(t, "a building with the language of its names", got, b)
+	b := createEastBuilding(t, f, floorplan.Building{Name: "Grand Hall", Lang: "en", SourceID: "imdf:building-1"},
+		"a building with the language of its names")
 	all, err := s.Buildings(ctx, f.site.ID)
 	must(t, err)
 	if i := slices.IndexFunc(all, func(x floorplan.Building) bool { return x.ID == b.ID }); i < 0 || all[i].Lang != "en" {
@@ -286,14 +281,7 @@ func testBuildingLang(t *testing.T, f *fixture) {
 		return s.CreateBuilding(ctx, &x)
 	}, field: "lang", reason: floorplan.FieldTooLong, mention: "lang"}.check(t)
 
-	c.Pass(t, aged)
-	b, err = s.Building(ctx, b.ID)
-	must(t, err)
-	b.Name, b.Lang = "大会堂", "zh-CN"
-	must(t, s.UpdateBuilding(ctx, &b))
-	got, err = s.Building(ctx, b.ID)
-	must(t, err)
-	sameJSON(t, "the building renamed in Chinese", got, b)
+	b = updateBuildingAged(t, f, b.ID, func(b *floorplan.Building) { b.Name, b.Lang = "大会堂", "zh-CN" }, "the building renamed in Chinese")
 	past, err := s.Snapshot(ctx, day(c, -2))
 	must(t, err)
 	if i := slices.IndexFunc(past.Buildings, func(x floorplan.Building) bool { return x.ID == b.ID }); i < 0 ||

@@ -90,10 +90,7 @@ func testLedgerBuild(t *testing.T, f *fixture) {
 		e.SiteID, e.Year = site.ID, 2026
 		must(t, f.s.AddLedgerEntry(ctx, &e))
 	}
-	l, err := floorplan.BuildLedger(f.ctx, f.s, 2026, uuid.Nil, nil, f.clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := ledgerOf(t, f, uuid.Nil)
 	if len(l.Lines) != 1 {
 		t.Fatalf("general ledger lines: %d; want 1", len(l.Lines))
 	}
@@ -111,10 +108,7 @@ func testLedgerBuild(t *testing.T, f *fixture) {
 		t.Errorf("checks %+v; want the 账实 difference of -10 %%", l.Checks)
 	}
 	// Agency 0's sub-ledger: its two rooms, no title, book or money.
-	sub, err := floorplan.BuildLedger(f.ctx, f.s, 2026, f.agencies[0].ID, nil, f.clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	sub := ledgerOf(t, f, f.agencies[0].ID)
 	if len(sub.Lines) != 1 || sub.Lines[0].UsableAreaM2 != 80 || sub.Lines[0].OfficeAreaM2 != 30 || sub.Lines[0].Rooms != 2 ||
 		sub.Lines[0].TitleAreaM2 != 0 || sub.Lines[0].Maintenance != 0 || len(sub.Checks) != 0 {
 		t.Errorf("sub-ledger %+v", sub)
@@ -179,10 +173,7 @@ func testLedgerSubVsGeneral(t *testing.T, f *fixture) {
 		}
 		must(t, f.s.AddLedgerEntry(ctx, &e))
 	}
-	l, err := floorplan.BuildLedger(f.ctx, f.s, 2026, uuid.Nil, nil, f.clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := ledgerOf(t, f, uuid.Nil)
 	if len(l.Lines) != 1 {
 		t.Fatalf("general ledger lines: %d; want 1", len(l.Lines))
 	}
@@ -208,10 +199,7 @@ func testLedgerSubVsGeneral(t *testing.T, f *fixture) {
 		t.Errorf("账账 checks %+v; want book area (3 000 against 3 600, -16.67 %%) and maintenance (800, the general ledger none)", subChecks)
 	}
 	// Agency 1 uses no room here but has entries: its sub-ledger shows the property with its entries.
-	sub, err := floorplan.BuildLedger(f.ctx, f.s, 2026, a1, nil, f.clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	sub := ledgerOf(t, f, a1)
 	if len(sub.Lines) != 1 || sub.Lines[0].Rooms != 0 || sub.Lines[0].BookValue != 398_000 || sub.Lines[0].BookAreaM2 != 1000 ||
 		sub.Lines[0].Maintenance != 800 || len(sub.Entries) != 3 || len(sub.Checks) != 0 || sub.Lines[0].SubVsGeneral != "" {
 		t.Errorf("agency 1's sub-ledger %+v; want its three entries of 2026 and no checks", sub)
@@ -221,10 +209,7 @@ func testLedgerSubVsGeneral(t *testing.T, f *fixture) {
 			t.Errorf("agency 1's sub-ledger lists %+v", e)
 		}
 	}
-	sub0, err := floorplan.BuildLedger(f.ctx, f.s, 2026, a0, nil, f.clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	sub0 := ledgerOf(t, f, a0)
 	if len(sub0.Lines) != 1 || sub0.Lines[0].Rooms != 1 || sub0.Lines[0].BookValue != 600_000 || sub0.Lines[0].Utilities != 0 ||
 		len(sub0.Entries) != 4 || sub0.Totals.BookAreaM2 != 2000 {
 		t.Errorf("agency 0's sub-ledger %+v; want its room, 600 000 of book value, 2 000 m² and its four entries of 2026", sub0)
@@ -232,10 +217,7 @@ func testLedgerSubVsGeneral(t *testing.T, f *fixture) {
 	// Once the agencies' book areas add up, only maintenance is left.
 	must(t, f.s.AddLedgerEntry(ctx, &floorplan.LedgerEntry{SiteID: f.site.ID, AgencyID: a1, Year: 2026, Kind: floorplan.LedgerBookArea, Amount: 600}))
 	must(t, f.s.AddLedgerEntry(ctx, &floorplan.LedgerEntry{SiteID: f.site.ID, Year: 2026, Kind: floorplan.LedgerMaintenance, Amount: 800}))
-	l, err = floorplan.BuildLedger(f.ctx, f.s, 2026, uuid.Nil, nil, f.clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	l = ledgerOf(t, f, uuid.Nil)
 	for _, c := range l.Checks {
 		if c.Check == "sub_vs_general" {
 			t.Errorf("账账 check %+v after the sub-ledgers were completed", c)
@@ -244,4 +226,14 @@ func testLedgerSubVsGeneral(t *testing.T, f *fixture) {
 	if l.Lines[0].SubVsGeneral != "ok" {
 		t.Errorf("账账 result %q; want ok", l.Lines[0].SubVsGeneral)
 	}
+}
+
+// ledgerOf builds the ledger of 2026 for agency (uuid.Nil: the general ledger) over every site.
+func ledgerOf(t *testing.T, f *fixture, agency uuid.UUID) *floorplan.Ledger {
+	t.Helper()
+	l, err := floorplan.BuildLedger(f.ctx, f.s, 2026, agency, nil, f.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }

@@ -29,20 +29,10 @@ func RunPartResults(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 	})
 }
 
-// partStoreOf returns s as a floorplan.PartStore, failing the test when it is none.
-func partStoreOf(t *testing.T, s floorplan.Store) floorplan.PartStore {
-	t.Helper()
-	ps, ok := s.(floorplan.PartStore)
-	if !ok {
-		t.Fatalf("the store (%T) does not implement floorplan.PartStore", s)
-	}
-	return ps
-}
-
 // headOf returns the head of agency id's part.
 func headOf(t *testing.T, f *fixture, id uuid.UUID) floorplan.PartHead {
 	t.Helper()
-	hs, err := partStoreOf(t, f.s).PartHeads(f.ctx, []uuid.UUID{id})
+	hs, err := storeAs[floorplan.PartStore](t, f.s).PartHeads(f.ctx, []uuid.UUID{id})
 	must(t, err)
 	if len(hs) != 1 || hs[0].AgencyID != id {
 		t.Fatalf("PartHeads(%s) = %+v; want the one head", id, hs)
@@ -54,7 +44,7 @@ func headOf(t *testing.T, f *fixture, id uuid.UUID) floorplan.PartHead {
 // a write through the store moves its agency's counter; a standard row moves every agency's; a put with an
 // earlier mark does not replace a later one.
 func testPartsStore(t *testing.T, f *fixture) {
-	ps := partStoreOf(t, f.s)
+	ps := storeAs[floorplan.PartStore](t, f.s)
 	ctx := f.ctx
 	a, b := f.agencies[0].ID, f.agencies[1].ID
 	hs, err := ps.PartHeads(ctx, nil)
@@ -256,45 +246,11 @@ func testPartsRandomWrites(t *testing.T, f *fixture, split floorplan.SplitPolicy
 	counted := &partsCounter{Store: f.s, put: &put, read: &read}
 	g := floorplan.NewRegister(counted, floorplan.WithRegisterClock(func() time.Time { return now }),
 		floorplan.WithStandards(nil, pol))
-	m := &statesModel{t: t, f: f, g: g, rnd: rand.New(rand.NewPCG(16, uint64(len(split)))), day: floorplan.DayOf(now),
-		slotOf: map[uuid.UUID]slot{}}
-	for _, ord := range []int{0, 1} {
-		for x := 0.0; x < 60; x += 5 {
-			for _, y := range []float64{0, 10} {
-				m.free = append(m.free, slot{ord, x, y})
-			}
-		}
-	}
+	m := newStatesModel(t, f, g, rand.New(rand.NewPCG(16, uint64(len(split)))), floorplan.DayOf(now))
 	pm := partsModel{m}
-	ops := []struct {
-		name   string
-		weight int
-		fn     func() bool
-	}{
-		{"create room", 4, m.createRoom},
-		{"update room", 3, m.updateRoom},
-		{"delete room", 1, m.deleteRoom},
-		{"split room", 1, m.splitRoom},
-		{"apply rooms", 2, m.applyRooms},
-		{"create person", 4, m.createPerson},
-		{"update person", 3, m.updatePerson},
-		{"create assignment", 6, m.createAssignment},
-		{"end assignment", 2, m.endAssignment},
-		{"delete assignment", 2, m.deleteAssignment},
-		{"update agency", 1, m.updateAgency},
-		{"put standard row", 1, m.putStandardRow},
-		{"batch", 1, m.batch},
-		{"room of no agency", 1, pm.roomOfNoAgency},
-		{"approved area", 2, pm.approvedArea},
-		{"merger", 2, pm.merger},
-		{"bulk load", 1, pm.bulkLoad},
-	}
-	var bag []int
-	for i, op := range ops {
-		for range op.weight {
-			bag = append(bag, i)
-		}
-	}
+	ops := append(m.writeOps(), writeOp{"room of no agency", 1, pm.roomOfNoAgency}, writeOp{"approved area", 2, pm.approvedArea},
+		writeOp{"merger", 2, pm.merger}, writeOp{"bulk load", 1, pm.bulkLoad})
+	bag := opBag(ops)
 	wantStoredParts(t, f, g, m.day, "nothing")
 	ran := make([]int, len(ops))
 	for steps, tries := 1, 0; steps <= 120; tries++ {
@@ -317,11 +273,7 @@ func testPartsRandomWrites(t *testing.T, f *fixture, split floorplan.SplitPolicy
 		}
 		steps++
 	}
-	for k, n := range ran {
-		if n == 0 {
-			t.Errorf("the random writes never made a %s: the sequence proves nothing of it", ops[k].name)
-		}
-	}
+	wantEveryOp(t, ops, ran)
 	if read.Load() == 0 {
 		t.Errorf("StoredParts never read a clean part: the property test proved nothing of the counters")
 	}
@@ -356,13 +308,11 @@ func testPartsRandomWrites(t *testing.T, f *fixture, split floorplan.SplitPolicy
 type partsModel struct{ *statesModel }
 
 func (m partsModel) roomOfNoAgency() bool {
-	if len(m.free) == 0 {
+	s, name, ok := m.takeSlot("N")
+	if !ok {
 		return false
 	}
-	s, i := pick(m.rnd, m.free)
-	m.free = append(m.free[:i], m.free[i+1:]...)
-	m.n++
-	r := m.f.newRoom(s.ord, fmt.Sprintf("N%d", m.n), s.rect(3))
+	r := m.f.newRoom(s.ord, name, s.rect(3))
 	r.AgencyID = uuid.Nil
 	_, err := m.g.CreateRoom(m.f.ctx, &r, floorplan.Shape{})
 	m.must(err)
@@ -400,13 +350,11 @@ func (m partsModel) merger() bool {
 
 // bulkLoad adds a room, a person and their assignment with the bulk loader, in a Register.Batch.
 func (m partsModel) bulkLoad() bool {
-	if len(m.free) == 0 {
+	s, name, ok := m.takeSlot("K")
+	if !ok {
 		return false
 	}
-	s, i := pick(m.rnd, m.free)
-	m.free = append(m.free[:i], m.free[i+1:]...)
-	m.n++
-	r := m.f.newRoom(s.ord, fmt.Sprintf("K%d", m.n), s.rect(4))
+	r := m.f.newRoom(s.ord, name, s.rect(4))
 	r.AgencyID = m.f.agencies[m.rnd.IntN(2)].ID
 	p := floorplan.Person{ID: uuid.New(), Name: fmt.Sprintf("批量%d", m.n), AgencyID: m.f.agencies[m.rnd.IntN(2)].ID,
 		Rank: floorplan.RankDivision, Status: floorplan.PersonActive}
@@ -442,17 +390,12 @@ func testPartsWriteBeforeStore(t *testing.T, f *fixture) {
 	counted := &partsCounter{Store: f.s, put: &put, read: &read}
 	g := floorplan.NewRegister(counted, clock)
 	other := floorplan.NewRegister(f.s, clock) // another server
-	r := f.newRoom(0, "101", rect(0, 0, 5, 6))
-	_, err := g.CreateRoom(f.ctx, &r, floorplan.Shape{})
-	must(t, err)
-	p := floorplan.Person{Name: "张三", AgencyID: f.agencies[0].ID, Rank: floorplan.RankStaff, Status: floorplan.PersonActive}
-	_, err = g.CreatePerson(f.ctx, &p)
-	must(t, err)
+	r, p := roomAndStaff(t, f, g)
 	wantStoredParts(t, f, g, today, "the room and the person")
 
 	// The person moves in: evaluated and stored as clean, but the other server moves them out in between.
 	a := floorplan.Assignment{PersonID: p.ID, RoomID: r.ID, Kind: floorplan.AssignMain, Start: today.AddDate(0, 0, -5)}
-	_, err = g.CreateAssignment(f.ctx, &a)
+	_, err := g.CreateAssignment(f.ctx, &a)
 	must(t, err)
 	counted.beforePut = func() {
 		a.End = today
@@ -553,12 +496,7 @@ func testPartsRefresh(t *testing.T, f *fixture) {
 	var put, read atomic.Int64
 	counted := &partsCounter{Store: f.s, put: &put, read: &read}
 	g := floorplan.NewRegister(counted, floorplan.WithRegisterClock(func() time.Time { return now }))
-	r := f.newRoom(0, "101", rect(0, 0, 5, 6))
-	_, err := g.CreateRoom(f.ctx, &r, floorplan.Shape{})
-	must(t, err)
-	p := floorplan.Person{Name: "张三", AgencyID: f.agencies[0].ID, Rank: floorplan.RankStaff, Status: floorplan.PersonActive}
-	_, err = g.CreatePerson(f.ctx, &p)
-	must(t, err)
+	r, p := roomAndStaff(t, f, g)
 	must(t, g.RefreshParts(f.ctx))
 	before := put.Load()
 	must(t, g.RefreshParts(f.ctx))
@@ -566,7 +504,7 @@ func testPartsRefresh(t *testing.T, f *fixture) {
 		t.Errorf("RefreshParts with every part clean stored %d parts; want none", n)
 	}
 	a := floorplan.Assignment{PersonID: p.ID, RoomID: r.ID, Kind: floorplan.AssignMain, Start: today.AddDate(0, 0, -5)}
-	_, err = g.CreateAssignment(f.ctx, &a)
+	_, err := g.CreateAssignment(f.ctx, &a)
 	must(t, err)
 	before = put.Load()
 	must(t, g.RefreshParts(f.ctx))

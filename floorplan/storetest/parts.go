@@ -38,7 +38,7 @@ func RunParts(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 // ends.
 func testKeepStatesFresh(t *testing.T, f *fixture) {
 	f.room(t, 0, "101", rect(0, 0, 5, 6))
-	ss := stateStoreOf(t, f.s)
+	ss := storeAs[floorplan.StateStore](t, f.s)
 	must(t, ss.MarkStatesStale(f.ctx))
 	g := floorplan.NewRegister(f.s, floorplan.WithRegisterClock(f.clock.Now))
 	ctx, cancel := context.WithCancel(f.ctx)
@@ -78,7 +78,7 @@ func testKeepStatesFresh(t *testing.T, f *fixture) {
 func testPartsCheckStates(t *testing.T, f *fixture) {
 	w := &partsRegister{t: t, f: f, rnd: rand.New(rand.NewPCG(7, 15)), today: floorplan.DayOf(f.clock.Now())}
 	w.write()
-	ss := stateStoreOf(t, f.s)
+	ss := storeAs[floorplan.StateStore](t, f.s)
 	must(t, ss.MarkStatesStale(f.ctx))
 	g := floorplan.NewRegister(f.s, floorplan.WithRegisterClock(f.clock.Now))
 	must(t, g.RefreshStates(f.ctx))
@@ -273,11 +273,7 @@ func testPartsRandom(t *testing.T, f *fixture, seed uint64) {
 	late := f.newRoom(1, "late", rect(0, 17, 3, 20))
 	must(t, f.s.CreateRoom(f.ctx, &late))
 	today = floorplan.DayOf(f.clock.Now())
-	ps, ok := f.s.(floorplan.PartSnapshotter)
-	if !ok {
-		t.Fatalf("the store (%T) does not implement floorplan.PartSnapshotter", f.s)
-	}
-	must(t, ps.ReadParts(f.ctx, today, func(r floorplan.PartReader) error {
+	must(t, storeAs[floorplan.PartSnapshotter](t, f.s).ReadParts(f.ctx, today, func(r floorplan.PartReader) error {
 		plan, err := r.PartPlan(f.ctx)
 		if err == nil && plan.Whole {
 			err = fmt.Errorf("the plan of today's register says Whole: the parts would not be read in parts")
@@ -302,7 +298,7 @@ func testPartsRandom(t *testing.T, f *fixture, seed uint64) {
 			some := []uuid.UUID{w.agencies[3], uuid.Nil, w.agencies[0]}
 			var want []*floorplan.Report
 			for _, p := range parts {
-				if slices.Contains(some, partAgency(p)) {
+				if slices.Contains(some, PartAgency(p)) {
 					want = append(want, p)
 				}
 			}
@@ -353,8 +349,9 @@ func collectParts(t *testing.T, g *floorplan.Register, ctx context.Context, day 
 	return parts
 }
 
-// partAgency is the agency of a part: of its totals, or of anything in it (uuid.Nil for none).
-func partAgency(p *floorplan.Report) uuid.UUID {
+// PartAgency is the agency of a part of a report split by agency: of its totals, or of anything in it
+// (uuid.Nil for none).
+func PartAgency(p *floorplan.Report) uuid.UUID {
 	switch {
 	case len(p.Agencies) > 0:
 		return p.Agencies[0].AgencyID
@@ -382,9 +379,9 @@ func compareParts(whole *floorplan.Report, parts []*floorplan.Report) error {
 		if !p.AsOf.Equal(whole.AsOf) || !reflect.DeepEqual(p.Policy, whole.Policy) || !reflect.DeepEqual(p.Notes, whole.Notes) {
 			return fmt.Errorf("part %d: as of %v, notes %v; want %v, %v", i, p.AsOf, p.Notes, whole.AsOf, whole.Notes)
 		}
-		a := partAgency(p)
-		if i > 0 && partAgency(parts[i-1]).String() >= a.String() {
-			return fmt.Errorf("part %d (agency %s) does not come after part %d (%s)", i, a, i-1, partAgency(parts[i-1]))
+		a := PartAgency(p)
+		if i > 0 && PartAgency(parts[i-1]).String() >= a.String() {
+			return fmt.Errorf("part %d (agency %s) does not come after part %d (%s)", i, a, i-1, PartAgency(parts[i-1]))
 		}
 		for _, fd := range p.Findings {
 			if fd.AgencyID != a {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -30,20 +31,32 @@ func RunStates(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 	})
 }
 
-// stateStoreOf returns s as a floorplan.StateStore, failing the test when it is none.
-func stateStoreOf(t *testing.T, s floorplan.Store) floorplan.StateStore {
+// roomAndStaff creates through g room 101 of 30 m² and 张三, a staff member of the first agency.
+func roomAndStaff(t *testing.T, f *fixture, g *floorplan.Register) (floorplan.Room, floorplan.Person) {
 	t.Helper()
-	ss, ok := s.(floorplan.StateStore)
+	r := f.newRoom(0, "101", rect(0, 0, 5, 6))
+	_, err := g.CreateRoom(f.ctx, &r, floorplan.Shape{})
+	must(t, err)
+	p := floorplan.Person{Name: "张三", AgencyID: f.agencies[0].ID, Rank: floorplan.RankStaff, Status: floorplan.PersonActive}
+	_, err = g.CreatePerson(f.ctx, &p)
+	must(t, err)
+	return r, p
+}
+
+// storeAs returns s as a T (one of the stores' optional interfaces), failing the test when it is none.
+func storeAs[T any](t *testing.T, s floorplan.Store) T {
+	t.Helper()
+	x, ok := s.(T)
 	if !ok {
-		t.Fatalf("the store (%T) does not implement floorplan.StateStore", s)
+		t.Fatalf("the store (%T) does not implement %s", s, reflect.TypeFor[T]())
 	}
-	return ss
+	return x
 }
 
 // testStatesStore: states are added, replaced, read by room or all, deleted, and replaced as a whole with
 // the day they are for; a state of a room that does not exist is refused; LockStates needs a transaction.
 func testStatesStore(t *testing.T, f *fixture) {
-	ss := stateStoreOf(t, f.s)
+	ss := storeAs[floorplan.StateStore](t, f.s)
 	ctx := f.ctx
 	if day, err := ss.StatesDay(ctx); err != nil || !day.IsZero() {
 		t.Fatalf("StatesDay of a new store = %v, %v; want the zero time", day, err)
@@ -100,7 +113,7 @@ func testStatesStore(t *testing.T, f *fixture) {
 	if err := ss.LockStates(ctx); err == nil {
 		t.Errorf("LockStates outside a transaction: no error")
 	}
-	must(t, f.s.InTx(ctx, func(tx floorplan.Store) error { return stateStoreOf(t, tx).LockStates(ctx) }))
+	must(t, f.s.InTx(ctx, func(tx floorplan.Store) error { return storeAs[floorplan.StateStore](t, tx).LockStates(ctx) }))
 }
 
 // wantStates checks that the states stored for ids (all for nil) are want, in any order.
@@ -130,7 +143,7 @@ func wantWholeEvaluation(t *testing.T, f *fixture, day time.Time, step string) {
 	for _, r := range occ.Rooms {
 		want[r.RoomID] = floorplan.StoredStatusOf(r, day)
 	}
-	stored, err := stateStoreOf(t, f.s).RoomStates(f.ctx, nil)
+	stored, err := storeAs[floorplan.StateStore](t, f.s).RoomStates(f.ctx, nil)
 	must(t, err)
 	for _, d := range floorplan.DiffStates(stored, want) {
 		t.Errorf("after %s: room %s stored %+v, computed %+v", step, d.RoomID, d.Stored, d.Computed)
@@ -175,8 +188,30 @@ func (s slot) rect(width float64) orb.Polygon { return rect(s.x, s.y, s.x+width,
 // local standard row put — and after each, the stored states equal a whole evaluation's for every live room.
 func testStatesRandomWrites(t *testing.T, f *fixture) {
 	now := f.clock.Now()
-	m := &statesModel{t: t, f: f, g: floorplan.NewRegister(f.s, floorplan.WithRegisterClock(func() time.Time { return now })),
-		rnd: rand.New(rand.NewPCG(15, 1)), day: floorplan.DayOf(now), slotOf: map[uuid.UUID]slot{}}
+	m := newStatesModel(t, f, floorplan.NewRegister(f.s, floorplan.WithRegisterClock(func() time.Time { return now })),
+		rand.New(rand.NewPCG(15, 1)), floorplan.DayOf(now))
+	ops := m.writeOps()
+	bag := opBag(ops)
+	ran := make([]int, len(ops))
+	for steps := 1; steps <= 120; {
+		k := bag[m.rnd.IntN(len(bag))]
+		if !ops[k].fn() {
+			continue
+		}
+		ran[k]++
+		wantWholeEvaluation(t, f, m.day, fmt.Sprintf("step %d (%s)", steps, ops[k].name))
+		steps++
+	}
+	wantEveryOp(t, ops, ran)
+	if len(m.rooms) == 0 || len(m.asgs) == 0 {
+		t.Fatalf("the random writes left %d rooms and %d assignments: the test proved little", len(m.rooms), len(m.asgs))
+	}
+}
+
+// newStatesModel is the model of f's register written through g, with the free slots of floors 0 and 1
+// (two rows of twelve cells each) and rnd for the draws.
+func newStatesModel(t *testing.T, f *fixture, g *floorplan.Register, rnd *rand.Rand, day time.Time) *statesModel {
+	m := &statesModel{t: t, f: f, g: g, rnd: rnd, day: day, slotOf: map[uuid.UUID]slot{}}
 	for _, ord := range []int{0, 1} {
 		for x := 0.0; x < 60; x += 5 {
 			for _, y := range []float64{0, 10} {
@@ -184,11 +219,20 @@ func testStatesRandomWrites(t *testing.T, f *fixture) {
 			}
 		}
 	}
-	ops := []struct {
-		name   string
-		weight int
-		fn     func() bool // false: not possible now (nothing to change)
-	}{
+	return m
+}
+
+// writeOp is a kind of random write: its name, its weight in the draw, and the write (false: not
+// possible now, nothing to change).
+type writeOp struct {
+	name   string
+	weight int
+	fn     func() bool
+}
+
+// writeOps are the states' random writes, with their weights.
+func (m *statesModel) writeOps() []writeOp {
+	return []writeOp{
 		{"create room", 4, m.createRoom},
 		{"update room", 3, m.updateRoom},
 		{"delete room", 1, m.deleteRoom},
@@ -203,29 +247,26 @@ func testStatesRandomWrites(t *testing.T, f *fixture) {
 		{"put standard row", 1, m.putStandardRow},
 		{"batch", 1, m.batch},
 	}
+}
+
+// opBag is the draw of ops: the index of each, as many times as its weight.
+func opBag(ops []writeOp) []int {
 	var bag []int
 	for i, op := range ops {
 		for range op.weight {
 			bag = append(bag, i)
 		}
 	}
-	ran := make([]int, len(ops))
-	for steps := 1; steps <= 120; {
-		k := bag[m.rnd.IntN(len(bag))]
-		if !ops[k].fn() {
-			continue
-		}
-		ran[k]++
-		wantWholeEvaluation(t, f, m.day, fmt.Sprintf("step %d (%s)", steps, ops[k].name))
-		steps++
-	}
+	return bag
+}
+
+// wantEveryOp checks that each of ops ran (ran counts the writes of each).
+func wantEveryOp(t *testing.T, ops []writeOp, ran []int) {
+	t.Helper()
 	for k, n := range ran {
 		if n == 0 {
 			t.Errorf("the random writes never made a %s: the sequence proves nothing of it", ops[k].name)
 		}
-	}
-	if len(m.rooms) == 0 || len(m.asgs) == 0 {
-		t.Fatalf("the random writes left %d rooms and %d assignments: the test proved little", len(m.rooms), len(m.asgs))
 	}
 }
 
@@ -242,17 +283,27 @@ func pick[T any](rnd *rand.Rand, xs []T) (T, int) {
 	return xs[i], i
 }
 
-var statesUsages = []floorplan.Usage{floorplan.UsageOffice, floorplan.UsageOffice, floorplan.UsageOffice,
-	floorplan.UsageRestRoom, floorplan.UsageService}
-
-func (m *statesModel) createRoom() bool {
+// takeSlot takes a random free slot for a new room, and numbers the room's name after prefix; false when
+// no slot is free.
+func (m *statesModel) takeSlot(prefix string) (slot, string, bool) {
 	if len(m.free) == 0 {
-		return false
+		return slot{}, "", false
 	}
 	s, i := pick(m.rnd, m.free)
 	m.free = slices.Delete(m.free, i, i+1)
 	m.n++
-	r := m.f.newRoom(s.ord, fmt.Sprintf("R%d", m.n), s.rect(2+float64(m.rnd.IntN(4))))
+	return s, fmt.Sprintf("%s%d", prefix, m.n), true
+}
+
+var statesUsages = []floorplan.Usage{floorplan.UsageOffice, floorplan.UsageOffice, floorplan.UsageOffice,
+	floorplan.UsageRestRoom, floorplan.UsageService}
+
+func (m *statesModel) createRoom() bool {
+	s, name, ok := m.takeSlot("R")
+	if !ok {
+		return false
+	}
+	r := m.f.newRoom(s.ord, name, s.rect(2+float64(m.rnd.IntN(4))))
 	r.Usage, _ = pick(m.rnd, statesUsages)
 	r.AgencyID = m.f.agencies[m.rnd.IntN(2)].ID
 	_, err := m.g.CreateRoom(m.f.ctx, &r, floorplan.Shape{})
@@ -470,20 +521,18 @@ func (m *statesModel) updateAgency() bool {
 // batch creates a room in a Register.Batch, which marks the states stale, and reads them (States), which
 // recomputes them all.
 func (m *statesModel) batch() bool {
-	if len(m.free) == 0 {
+	s, name, ok := m.takeSlot("B")
+	if !ok {
 		return false
 	}
-	s, i := pick(m.rnd, m.free)
-	m.free = slices.Delete(m.free, i, i+1)
-	m.n++
-	r := m.f.newRoom(s.ord, fmt.Sprintf("B%d", m.n), s.rect(3))
+	r := m.f.newRoom(s.ord, name, s.rect(3))
 	_, err := m.g.Batch(m.f.ctx, floorplan.Request{What: "test"}, func(tx floorplan.Store) error {
 		return tx.CreateRoom(m.f.ctx, &r)
 	})
 	m.must(err)
 	m.rooms = append(m.rooms, r)
 	m.slotOf[r.ID] = s
-	if day, err := stateStoreOf(m.t, m.f.s).StatesDay(m.f.ctx); err != nil || !day.IsZero() {
+	if day, err := storeAs[floorplan.StateStore](m.t, m.f.s).StatesDay(m.f.ctx); err != nil || !day.IsZero() {
 		m.t.Fatalf("StatesDay after a batch = %v, %v; want the zero time (stale)", day, err)
 	}
 	states, err := m.g.States(m.f.ctx, nil)
@@ -512,12 +561,7 @@ func testStatesNewDay(t *testing.T, f *fixture) {
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	g := floorplan.NewRegister(f.s, floorplan.WithRegisterClock(clock))
 	today := floorplan.DayOf(now)
-	r := f.newRoom(0, "101", rect(0, 0, 5, 6))
-	_, err := g.CreateRoom(f.ctx, &r, floorplan.Shape{})
-	must(t, err)
-	p := floorplan.Person{Name: "张三", AgencyID: f.agencies[0].ID, Rank: floorplan.RankStaff, Status: floorplan.PersonActive}
-	_, err = g.CreatePerson(f.ctx, &p)
-	must(t, err)
+	r, p := roomAndStaff(t, f, g)
 	a := floorplan.Assignment{PersonID: p.ID, RoomID: r.ID, Kind: floorplan.AssignMain, Start: today.AddDate(0, 0, -10),
 		End: today.AddDate(0, 0, 1)}
 	c, err := g.CreateAssignment(f.ctx, &a)
@@ -541,7 +585,7 @@ func testStatesNewDay(t *testing.T, f *fixture) {
 	if s := states[r.ID]; s.Status != floorplan.StatusVacant || len(s.Occupants) != 0 || !s.AsOf.Equal(tomorrow) {
 		t.Errorf("tomorrow's first read of 101 = %+v; want vacant, as of %v", s, tomorrow)
 	}
-	if day, err := stateStoreOf(t, f.s).StatesDay(f.ctx); err != nil || !day.Equal(tomorrow) {
+	if day, err := storeAs[floorplan.StateStore](t, f.s).StatesDay(f.ctx); err != nil || !day.Equal(tomorrow) {
 		t.Errorf("StatesDay after tomorrow's first read = %v, %v; want %v", day, err, tomorrow)
 	}
 	wantWholeEvaluation(t, f, tomorrow, "tomorrow's first read")
@@ -656,7 +700,7 @@ func testStatesAroundTheRegister(t *testing.T, f *fixture) {
 	r := f.room(t, 0, "101", rect(0, 0, 5, 6))
 	p := f.person(t, "张三", floorplan.RankStaff)
 	f.assign(t, p, r, today.AddDate(0, 0, -3))
-	ss := stateStoreOf(t, f.s)
+	ss := storeAs[floorplan.StateStore](t, f.s)
 	wantStates(t, ss, "after writes around the Register", nil)
 
 	states, err := g.States(f.ctx, []uuid.UUID{r.ID})

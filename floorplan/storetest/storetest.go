@@ -317,6 +317,34 @@ func day(c Clock, days int) time.Time {
 	return d.AddDate(0, 0, days)
 }
 
+// createEastBuilding creates b on the fixture's site, 0.01° east of the fixture's building, and checks
+// that it reads back as written (what names it in a failure).
+func createEastBuilding(t *testing.T, f *fixture, b floorplan.Building, what string) floorplan.Building {
+	t.Helper()
+	b.SiteID = f.site.ID
+	b.Georef = geo.Georef{Origin: orb.Point{origin()[0] + 0.01, origin()[1]}, Scale: 1}
+	must(t, f.s.CreateBuilding(f.ctx, &b))
+	got, err := f.s.Building(f.ctx, b.ID)
+	must(t, err)
+	sameJSON(t, what, got, b)
+	return b
+}
+
+// updateBuildingAged lets the clock pass aged, then reads building id, edits it, updates it and checks that it
+// reads back as updated (what names it in a failure).
+func updateBuildingAged(t *testing.T, f *fixture, id uuid.UUID, edit func(*floorplan.Building), what string) floorplan.Building {
+	t.Helper()
+	f.clock.Pass(t, aged)
+	b, err := f.s.Building(f.ctx, id)
+	must(t, err)
+	edit(&b)
+	must(t, f.s.UpdateBuilding(f.ctx, &b))
+	got, err := f.s.Building(f.ctx, id)
+	must(t, err)
+	sameJSON(t, what, got, b)
+	return b
+}
+
 // sameJSON reports whether got and want marshal to the same JSON (geometry is left out of the domain
 // types' JSON: compare it with samePolygon).
 func sameJSON(t *testing.T, what string, got, want any) bool {
