@@ -5,8 +5,6 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-
-	"officemap/floorplan/identity"
 )
 
 // applicationScenarioOut is the part of PUT …/scenario's answer the tests read.
@@ -41,12 +39,7 @@ type storedScenarioOut struct {
 // certificate listing exactly the rooms A was given.
 func TestApplicationScenario(t *testing.T) {
 	s := newScopeEnv(t)
-	s.e.addUser("manager", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
-	s.e.addUser("managerB", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.b}})
-	s.e.addUser("approver", identity.Grant{Role: identity.RoleApprover})
-	s.e.addUser("planner", identity.Grant{Role: identity.RolePlanner})
-	m, mb, boss := s.e.signIn("manager"), s.e.signIn("managerB"), s.e.signIn("bureau")
-	leader, planner := s.e.signIn("approver"), s.e.signIn("planner")
+	m, mb, boss, leader, planner := applicationUsers(s)
 
 	p, big, spare, asg, scenario := officialMove(t, boss, s)
 

@@ -31,12 +31,7 @@ type applicationOut struct {
 // 404 to its manager, bad input 422 with nothing written; every action is in the audit log.
 func TestApplicationAllocation(t *testing.T) {
 	s := newScopeEnv(t)
-	s.e.addUser("manager", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
-	s.e.addUser("managerB", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.b}})
-	s.e.addUser("approver", identity.Grant{Role: identity.RoleApprover})
-	s.e.addUser("planner", identity.Grant{Role: identity.RolePlanner})
-	m, mb, boss := s.e.signIn("manager"), s.e.signIn("managerB"), s.e.signIn("bureau")
-	leader, planner := s.e.signIn("approver"), s.e.signIn("planner")
+	m, mb, boss, leader, planner := applicationUsers(s)
 
 	var procs struct {
 		Procedures []struct {

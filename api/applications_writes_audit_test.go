@@ -42,12 +42,7 @@ func countUpdates(s *scopeEnv, id uuid.UUID) int {
 // write, read where the application is visible.
 func TestApplicationResultsAudit(t *testing.T) {
 	s := newScopeEnv(t)
-	s.e.addUser("manager", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
-	s.e.addUser("managerB", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.b}})
-	s.e.addUser("approver", identity.Grant{Role: identity.RoleApprover})
-	s.e.addUser("planner", identity.Grant{Role: identity.RolePlanner})
-	m, mb, boss := s.e.signIn("manager"), s.e.signIn("managerB"), s.e.signIn("bureau")
-	leader, planner := s.e.signIn("approver"), s.e.signIn("planner")
+	m, mb, boss, leader, planner := applicationUsers(s)
 	var acceptance, filing, contract documentOut
 	fileDocument(t, boss, "验收单.pdf", pdfBytes(), "site", s.f.site, "acceptance").expect(t, 201).decode(t, &acceptance)
 	fileDocument(t, boss, "批复.pdf", pdfBytes(), "site", s.f.site, "filing_document").expect(t, 201).decode(t, &filing)

@@ -1,13 +1,11 @@
 package api_test
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"strings"
 	"testing"
 
@@ -32,19 +30,7 @@ func TestSiteArchive(t *testing.T) {
 	if res.header.Get("Content-Type") != "application/zip" {
 		t.Errorf("Content-Type %q", res.header.Get("Content-Type"))
 	}
-	zr, err := zip.NewReader(bytes.NewReader(res.body), int64(len(res.body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string][]byte{}
-	for _, zf := range zr.File {
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[zf.Name], _ = io.ReadAll(rc)
-		rc.Close()
-	}
+	files := unzip(t, res.body)
 
 	// The index validates against the schema, and names every document, floor plan and the manifest.
 	c := jsonschema.NewCompiler()

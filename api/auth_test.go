@@ -46,26 +46,51 @@ func newAuthEnv(t *testing.T) *authEnv {
 func startAuthEnv(t *testing.T, sso func(url string) *oidc.Config) *authEnv {
 	t.Helper()
 	store := openStore(t)
-	clock := identitytest.NewClock(time.Now().UTC().Truncate(time.Second))
-	ids := identitytest.New()
-	ids.Now = clock.Now
-	svc := identity.NewService(ids, identity.Options{Now: clock.Now, SignInPerMinute: 1000, MaxHashing: 4})
+	id := newTestIdentity()
 	e := serveEnv(t, api.Config{}, func(url string) api.Deps {
 		d := api.Deps{
 			Store:            store,
-			Register:         api.NewRegister(store, svc),
-			Identity:         svc,
-			Now:              clock.Now,
+			Register:         api.NewRegister(store, id.svc),
+			Identity:         id.svc,
+			Now:              id.clock.Now,
 			ExportGeoPackage: gpkg.Export,
 			Static:           appPage("Content-Security-Policy", "default-src 'self'; frame-ancestors 'self'"),
 		}
 		if sso != nil {
 			d.OIDC = sso(url)
-			d.OIDC.Now = clock.Now
+			d.OIDC.Now = id.clock.Now
 		}
 		return d
 	})
-	return &authEnv{t: t, ids: ids, svc: svc, srv: e.srv, ts: e.ts, clock: clock}
+	return id.on(e)
+}
+
+// testIdentity is an in-memory identity store and its service on a test clock that starts now (to the
+// second).
+type testIdentity struct {
+	ids   *identitytest.Store
+	svc   *identity.Service
+	clock *identitytest.Clock
+}
+
+func newTestIdentity() testIdentity {
+	clock := identitytest.NewClock(time.Now().UTC().Truncate(time.Second))
+	ids := identitytest.New()
+	ids.Now = clock.Now
+	svc := identity.NewService(ids, identity.Options{Now: clock.Now, SignInPerMinute: 1000, MaxHashing: 4})
+	return testIdentity{ids: ids, svc: svc, clock: clock}
+}
+
+// on is the authEnv of these accounts on the server of e.
+func (i testIdentity) on(e *env) *authEnv {
+	return &authEnv{t: e.t, ids: i.ids, svc: i.svc, srv: e.srv, ts: e.ts, clock: i.clock}
+}
+
+// signedIn makes a user with the test password and grants, and signs them in.
+func (e *authEnv) signedIn(name string, grants ...identity.Grant) *client {
+	e.t.Helper()
+	e.addUser(name, grants...)
+	return e.signIn(name)
 }
 
 // addUser makes a user with the test password and grants, at the console (no caller).
@@ -288,8 +313,7 @@ func TestUnauthenticated(t *testing.T) {
 
 func TestBearerToken(t *testing.T) {
 	e := newAuthEnv(t)
-	e.addUser("script", identity.Grant{Role: identity.RolePlanner})
-	c := e.signIn("script")
+	c := e.signedIn("script", identity.Grant{Role: identity.RolePlanner})
 	var tok struct {
 		ID        uuid.UUID `json:"id"`
 		Token     string    `json:"token"`
@@ -349,8 +373,7 @@ func TestLockout(t *testing.T) {
 
 func TestIdleTimeout(t *testing.T) {
 	e := newAuthEnv(t)
-	e.addUser("idler", identity.Grant{Role: identity.RoleViewer})
-	c := e.signIn("idler")
+	c := e.signedIn("idler", identity.Grant{Role: identity.RoleViewer})
 	e.clock.Pass(29 * time.Minute)
 	c.do("GET", "/api/v1/me", nil).expect(t, 200) // a use keeps the session alive
 	e.clock.Pass(29 * time.Minute)
@@ -457,8 +480,7 @@ func (c *client) createRoomAs(f fixture, number string) (roomFeature, string) {
 // scope; a record outside the scope is not shown to exist.
 func TestWriteScope(t *testing.T) {
 	e := newAuthEnv(t)
-	e.addUser("bureau", identity.Grant{Role: identity.RoleBureauAdmin})
-	boss := e.signIn("bureau")
+	boss := e.signedIn("bureau", identity.Grant{Role: identity.RoleBureauAdmin})
 	suffix := uuid.NewString()[:8]
 	mine := newAgency(t, boss, "发改委 "+suffix, nil)
 	sub := newAgency(t, boss, "发改委价格处 "+suffix, map[string]any{"parent_id": mine})
@@ -466,8 +488,7 @@ func TestWriteScope(t *testing.T) {
 	inSub := newStaff(t, boss, "张三 "+suffix, sub)
 	outside := newStaff(t, boss, "李四 "+suffix, other)
 
-	e.addUser("manager", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: mine}})
-	m := e.signIn("manager")
+	m := e.signedIn("manager", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: mine}})
 	m.do("PATCH", "/api/v1/people/"+inSub.String(), map[string]any{"title": "副处长"}, "Content-Type", "application/merge-patch+json", "If-Match", "*").expect(t, 200)
 	m.do("PATCH", "/api/v1/people/"+outside.String(), map[string]any{"title": "副处长"}, "Content-Type", "application/merge-patch+json", "If-Match", "*").
 		expectError(t, 404, "not_found")
@@ -516,8 +537,7 @@ func TestCrossOriginWrite(t *testing.T) {
 	}
 
 	ae := newAuthEnv(t)
-	ae.addUser("victim", identity.Grant{Role: identity.RoleBureauAdmin})
-	v := ae.signIn("victim")
+	v := ae.signedIn("victim", identity.Grant{Role: identity.RoleBureauAdmin})
 	v.do("POST", "/api/v1/agencies", body, "Content-Type", "text/plain", "Origin", "http://evil.example").expectError(t, 403, "forbidden")
 	v.do("POST", "/api/v1/session", map[string]any{"username": "victim", "password": testPassword}, "Origin", "http://evil.example").
 		expectError(t, 403, "forbidden")
@@ -571,8 +591,7 @@ func TestSecurityHeaders(t *testing.T) {
 // TestAuditExportsAndReports: each export, report and import request is audited with its outcome.
 func TestAuditExportsAndReports(t *testing.T) {
 	e := newAuthEnv(t)
-	e.addUser("inspector1", identity.Grant{Role: identity.RoleInspector})
-	c := e.signIn("inspector1")
+	c := e.signedIn("inspector1", identity.Grant{Role: identity.RoleInspector})
 	c.do("GET", "/api/v1/reports/over-standard?format=csv", nil).expect(t, 200)
 	c.do("GET", "/api/v1/exports/geojson", nil).expect(t, 200)
 	c.do("POST", "/api/v1/imports/geojson", `{}`).expectError(t, 403, "forbidden") // inspectors do not import

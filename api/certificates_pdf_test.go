@@ -23,10 +23,9 @@ import (
 // it, is the verification URL, which answers valid; once revoked, the PDF says so and the URL answers
 // not valid.
 func TestCertificatePDF(t *testing.T) {
-	s := newScopeEnv(t)
-	boss := s.e.signIn("bureau")
-	s.e.addUser("managerA", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
-	mA, anon := s.e.signIn("managerA"), s.e.anonymous()
+	s, boss := newScopeBoss(t)
+	mA := s.e.signedIn("managerA", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
+	anon := s.e.anonymous()
 	second := "A2" + s.numberA
 	secondID := agencyRoom(t, boss, s.f, second, s.a, rect(0, 5, 5, 9))
 	app := uuid.New()

@@ -16,10 +16,8 @@ import (
 // (a reallocated room makes its certificate invalid), exported as CSV and XLSX with the same rows, and an
 // agency manager's register and export hold its own agency's certificates only.
 func TestCertificateRegister(t *testing.T) {
-	s := newScopeEnv(t)
-	boss := s.e.signIn("bureau")
-	s.e.addUser("managerB", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.b}})
-	mB := s.e.signIn("managerB")
+	s, boss := newScopeBoss(t)
+	mB := s.e.signedIn("managerB", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.b}})
 	second := agencyRoom(t, boss, s.f, "R2"+s.numberA, s.a, rect(0, 5, 5, 9))
 	var one, two certificateOut
 	boss.do("POST", "/api/v1/certificates", map[string]any{"agency_id": s.a, "room_ids": []uuid.UUID{s.roomA}}).expect(t, 201).decode(t, &one)

@@ -51,8 +51,7 @@ type verificationOut struct {
 // naming the room once the room is reallocated to B, then revoked; unknown codes are 404; the API is
 // closed to strangers and to another agency's manager; refused input is 422 with nothing written.
 func TestCertificates(t *testing.T) {
-	s := newScopeEnv(t)
-	boss := s.e.signIn("bureau")
+	s, boss := newScopeBoss(t)
 	s.e.addUser("planner1", identity.Grant{Role: identity.RolePlanner})
 	s.e.addUser("managerA", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
 	s.e.addUser("managerB", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.b}})

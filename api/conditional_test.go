@@ -397,9 +397,10 @@ func TestConditionalFailureMidway(t *testing.T) {
 	zipped.expectError(t, 503, "unavailable")
 }
 
-// The demo's largest floor (sample.Build, the floor with the most rooms): its room list gzipped and
-// revalidated. The sizes are logged for the record (go test -v -run TestConditionalDemoFloor).
-func TestConditionalDemoFloor(t *testing.T) {
+// demoServer loads the demo register of today into a GeoPackage of the test's and serves it (no
+// accounts); it skips in -short runs.
+func demoServer(t *testing.T, today time.Time) (*sample.Dataset, *env) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("loads the demo register")
 	}
@@ -408,11 +409,17 @@ func TestConditionalDemoFloor(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	d := sample.Build(floorplan.DayOf(time.Now()))
+	d := sample.Build(today)
 	if err := d.Load(context.Background(), floorplan.NewRegister(store)); err != nil {
 		t.Fatal(err)
 	}
-	e := serveEnv(t, api.Config{}, func(string) api.Deps { return api.Deps{Store: store} })
+	return d, serveEnv(t, api.Config{}, func(string) api.Deps { return api.Deps{Store: store} })
+}
+
+// The demo's largest floor (sample.Build, the floor with the most rooms): its room list gzipped and
+// revalidated. The sizes are logged for the record (go test -v -run TestConditionalDemoFloor).
+func TestConditionalDemoFloor(t *testing.T) {
+	d, e := demoServer(t, floorplan.DayOf(time.Now()))
 
 	count := map[uuid.UUID]int{}
 	for _, r := range d.Rooms {
@@ -450,8 +457,7 @@ func TestConditionalDemoFloor(t *testing.T) {
 // revalidation still works: the ETag it kept in memory, sent back in If-None-Match, is answered 304.
 func TestConditionalWithAccounts(t *testing.T) {
 	e := newAuthEnv(t)
-	e.addUser("viewer1", identity.Grant{Role: identity.RoleViewer})
-	c := e.signIn("viewer1")
+	c := e.signedIn("viewer1", identity.Grant{Role: identity.RoleViewer})
 	first := c.do("GET", "/api/v1/sites", nil).expect(t, 200)
 	tag := first.header.Get("ETag")
 	if cc := first.header.Get("Cache-Control"); cc != "no-store" || tag == "" {

@@ -181,8 +181,7 @@ func TestDocumentsBadInput(t *testing.T) {
 // TestDocumentsScope: an agency manager sees the documents of their agency, their rooms and the buildings
 // their agency uses, and nothing of another agency's; they may not file; a bureau administrator may.
 func TestDocumentsScope(t *testing.T) {
-	s := newScopeEnv(t)
-	boss := s.e.signIn("bureau")
+	s, boss := newScopeBoss(t)
 	other := boss.fixture() // a property agency A does not use
 	ids := map[string]uuid.UUID{}
 	for name, subj := range map[string]struct {
@@ -194,8 +193,7 @@ func TestDocumentsScope(t *testing.T) {
 		fileDocument(t, boss, name+".pdf", append(pdfBytes(), name...), subj.typ, subj.id, "other").expect(t, 201).decode(t, &d)
 		ids[name] = d.ID
 	}
-	s.e.addUser("managerA", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
-	a := s.e.signIn("managerA")
+	a := s.e.signedIn("managerA", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
 	seen := map[uuid.UUID]bool{}
 	for _, d := range listDocuments(t, a, "") {
 		seen[d.ID] = true

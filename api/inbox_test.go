@@ -12,7 +12,6 @@ import (
 	"officemap/floorplan"
 	"officemap/floorplan/gpkg"
 	"officemap/floorplan/identity"
-	"officemap/floorplan/identity/identitytest"
 )
 
 // regClock is the register's clock in a test: today, or a day the test sets.
@@ -38,15 +37,12 @@ func (c *regClock) set(off time.Duration) {
 func startInboxEnv(t *testing.T, clock *regClock) (*authEnv, *floorplan.Register) {
 	t.Helper()
 	store := openStore(t)
-	idClock := identitytest.NewClock(time.Now().UTC().Truncate(time.Second))
-	ids := identitytest.New()
-	ids.Now = idClock.Now
-	svc := identity.NewService(ids, identity.Options{Now: idClock.Now, SignInPerMinute: 1000, MaxHashing: 4})
-	reg := api.NewRegister(store, svc, floorplan.WithRegisterClock(clock.now))
+	id := newTestIdentity()
+	reg := api.NewRegister(store, id.svc, floorplan.WithRegisterClock(clock.now))
 	e := serveEnv(t, api.Config{}, func(string) api.Deps {
-		return api.Deps{Store: store, Register: reg, Identity: svc, Now: idClock.Now, ExportGeoPackage: gpkg.Export, Static: appPage()}
+		return api.Deps{Store: store, Register: reg, Identity: id.svc, Now: id.clock.Now, ExportGeoPackage: gpkg.Export, Static: appPage()}
 	})
-	return &authEnv{t: t, ids: ids, svc: svc, srv: e.srv, ts: e.ts, clock: idClock}, reg
+	return id.on(e), reg
 }
 
 type inboxOut struct {
@@ -111,13 +107,8 @@ func noticesOf(t *testing.T, c *client, id uuid.UUID, unread bool) noticesOut {
 func TestInbox(t *testing.T) {
 	clock := &regClock{}
 	e, reg := startInboxEnv(t, clock)
-	secU := e.addUser("inbox_sec", identity.Grant{Role: identity.RoleSecAdmin})
-	e.addUser("inbox_bureau", identity.Grant{Role: identity.RoleBureauAdmin})
-	sec, boss := e.signIn("inbox_sec", e.nextCode(e.withTOTP(secU))), e.signIn("inbox_bureau")
-	sfx := uuid.NewString()[:8]
-	_, tn, zl := districts(t, sec, sfx)
-	tnAgency := newAgency(t, boss, "天宁区民政局"+sfx, map[string]any{"jurisdiction_id": tn})
-	zlAgency := newAgency(t, boss, "钟楼区民政局"+sfx, map[string]any{"jurisdiction_id": zl})
+	w := newDistricts(t, e, "inbox")
+	boss, sfx, tn, zl, tnAgency, zlAgency := w.boss, w.sfx, w.tn, w.zl, w.tnAgency, w.zlAgency
 	e.addUser("inbox_m", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: tnAgency}})
 	e.addUser("inbox_mz", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: zlAgency}})
 	e.addUser("inbox_tn", identity.Grant{Role: identity.RoleBureauAdmin, Scope: identity.Scope{Jurisdiction: tn}})

@@ -1,13 +1,11 @@
 package api_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -45,29 +43,6 @@ func expectText(t *testing.T, what, text string, wants ...string) {
 			t.Errorf("%s: pdftotext does not find %q in:\n%s", what, want, text)
 		}
 	}
-}
-
-// unzipped reads a zip's files by name.
-func unzipped(t *testing.T, data []byte) map[string][]byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatalf("not a zip (%v): %.200s", err, data)
-	}
-	out := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", f.Name, err)
-		}
-		out[f.Name] = b
-	}
-	return out
 }
 
 // TestInspectionNoticeAndReferral drives a plan over HTTP to its papers: no notice before an item is
@@ -155,7 +130,7 @@ func TestInspectionNoticeAndReferral(t *testing.T) {
 	}{{"the item's, by the inspector", insp, item + "/referral.zip"}, {"the plan's, by the bureau", boss, plan + "/referral.zip"}} {
 		t.Run(c.name, func(t *testing.T) {
 			res := c.client.do("GET", c.path, nil).expect(t, 200)
-			files := unzipped(t, res.body)
+			files := unzip(t, res.body)
 			checkReferralZip(t, files, []uuid.UUID{a.ID}, "evidence/"+evidence.ID.String()+"-整改说明.pdf", evidence, evidenceBytes)
 			text := pdfRawText(t, files["referral.pdf"])
 			expectText(t, "referral.pdf", text, "移交纪检监察机关", s.agencyAName, "L1 超标准使用办公用房", "使用面积16.00平方米", s.numberA,
@@ -174,7 +149,7 @@ func TestInspectionNoticeAndReferral(t *testing.T) {
 		{"action": "refer", "comment": "拒不整改"}} {
 		insp.do("POST", "/api/v1/inspection-items/"+manual.ID.String()+"/actions", step).expect(t, 200)
 	}
-	files := unzipped(t, insp.do("GET", plan+"/referral.zip", nil).expect(t, 200).body)
+	files := unzip(t, insp.do("GET", plan+"/referral.zip", nil).expect(t, 200).body)
 	checkReferralZip(t, files, []uuid.UUID{a.ID, manual.ID}, "evidence/"+photo.ID.String()+"-现场.png", photo, pngBytes())
 	expectText(t, "the plan's referral.pdf", pdfRawText(t, files["referral.pdf"]), "A2 搬迁后将原办公用房移交其他单位",
 		"原办公室已交他单位"+s.numberA, "拒不整改", "evidence/"+photo.ID.String()+"-现场.png", reason)

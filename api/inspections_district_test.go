@@ -13,13 +13,8 @@ import (
 // scope may be given in short.
 func TestInspectionPlanInDistrict(t *testing.T) {
 	e := newAuthEnv(t)
-	secU := e.addUser("ipd_sec", identity.Grant{Role: identity.RoleSecAdmin})
-	e.addUser("ipd_bureau", identity.Grant{Role: identity.RoleBureauAdmin})
-	sec, boss := e.signIn("ipd_sec", e.nextCode(e.withTOTP(secU))), e.signIn("ipd_bureau")
-	sfx := uuid.NewString()[:8]
-	_, tn, zl := districts(t, sec, sfx)
-	tnAgency := newAgency(t, boss, "天宁区民政局"+sfx, map[string]any{"jurisdiction_id": tn})
-	zlAgency := newAgency(t, boss, "钟楼区民政局"+sfx, map[string]any{"jurisdiction_id": zl})
+	w := newDistricts(t, e, "ipd")
+	sfx, tn, zl, tnAgency, zlAgency := w.sfx, w.tn, w.zl, w.tnAgency, w.zlAgency
 	e.addUser("ipd_tn", identity.Grant{Role: identity.RoleInspector, Scope: identity.Scope{Jurisdiction: tn}})
 	e.addUser("ipd_city", identity.Grant{Role: identity.RoleInspector})
 	d, city := e.signIn("ipd_tn"), e.signIn("ipd_city")

@@ -171,8 +171,7 @@ func TestLeadsRoles(t *testing.T) {
 // as a record that does not exist).
 func TestLeadsDistrictScope(t *testing.T) {
 	w := newGapsWorld(t)
-	w.e.addUser("lead_district", identity.Grant{Role: identity.RoleInspector, Scope: identity.Scope{Jurisdiction: w.tianning}})
-	d := w.e.signIn("lead_district")
+	d := w.e.signedIn("lead_district", identity.Grant{Role: identity.RoleInspector, Scope: identity.Scope{Jurisdiction: w.tianning}})
 	today := time.Now().Format("2006-01-02")
 	var there, here leadOut
 	w.boss.do("POST", "/api/v1/leads", map[string]any{"source": "media", "received_on": today, "text": "媒体报道钟楼区",

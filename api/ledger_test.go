@@ -17,8 +17,7 @@ import (
 // workbook clerks keep (sheets 总账 and 核对, a totals row); the 账实 check names a property whose title area
 // is off the measured one; an agency manager gets their sub-ledger only.
 func TestLedger(t *testing.T) {
-	s := newScopeEnv(t)
-	boss := s.e.signIn("bureau")
+	s, boss := newScopeBoss(t)
 	// Give the property a title area far from its measured gross area (the fixture's footprint, 41 × 21 m).
 	var site map[string]any
 	res := boss.do("GET", "/api/v1/sites/"+s.f.site.String(), nil).expect(t, 200)
@@ -84,8 +83,7 @@ func TestLedger(t *testing.T) {
 	}
 
 	// An agency manager: their sub-ledger, not the general ledger nor another agency's.
-	s.e.addUser("ledgerA", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
-	a := s.e.signIn("ledgerA")
+	a := s.e.signedIn("ledgerA", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
 	a.do("GET", "/api/v1/ledger?year=2026&agency_id="+s.b.String(), nil).expectError(t, 404, "not_found")
 	s.e.addUser("ledgerViewer", identity.Grant{Role: identity.RoleViewer})
 	s.e.signIn("ledgerViewer").do("GET", "/api/v1/ledger?year=2026", nil).expectError(t, 403, "forbidden")
@@ -109,10 +107,8 @@ func TestLedger(t *testing.T) {
 // reports 账账 when the agencies' book values do not add up to its own — as JSON, in the workbook and
 // among the archive's findings — and the manager's sub-ledger lists their entries.
 func TestSubLedgers(t *testing.T) {
-	s := newScopeEnv(t)
-	boss := s.e.signIn("bureau")
-	s.e.addUser("subA", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
-	a := s.e.signIn("subA")
+	s, boss := newScopeBoss(t)
+	a := s.e.signedIn("subA", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
 	site := s.f.site.String()
 	entry := func(agency any, kind string, amount float64) map[string]any {
 		return map[string]any{"site_id": site, "agency_id": agency, "year": 2025, "kind": kind, "amount": amount}

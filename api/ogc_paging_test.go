@@ -18,8 +18,7 @@ import (
 // and a scoped caller's pages hold only the rooms of its scope.
 func TestOGCPaging(t *testing.T) {
 	s := newScopeEnv(t)
-	s.e.addUser("manager", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
-	m := s.e.signIn("manager")
+	m := s.e.signedIn("manager", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
 	boss := s.e.signIn("bureau")
 
 	type room struct {

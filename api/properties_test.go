@@ -1,10 +1,8 @@
 package api_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/url"
 	"strings"
 	"testing"
@@ -78,17 +76,8 @@ func TestImportPropertiesRoute(t *testing.T) {
 	post(w.e.signIn("prop_planner"), "", list).expectError(t, 403, "forbidden")
 
 	// A district administrator may import properties of their district, not put one in another.
-	w.e.addUser("prop_district", identity.Grant{Role: identity.RoleBureauAdmin, Scope: identity.Scope{Jurisdiction: w.tianning}})
-	d := w.e.signIn("prop_district")
-	var jurisdictions []struct {
-		ID   uuid.UUID
-		Name string
-	}
-	w.boss.do("GET", "/api/v1/jurisdictions", nil).expect(t, 200).decode(t, &jurisdictions)
-	names := map[uuid.UUID]string{}
-	for _, j := range jurisdictions {
-		names[j.ID] = j.Name
-	}
+	d := w.e.signedIn("prop_district", identity.Grant{Role: identity.RoleBureauAdmin, Scope: identity.Scope{Jurisdiction: w.tianning}})
+	names := jurisdictionNames(t, w.boss)
 	elsewhere := "房产名称,房产类别,权属状态,所在辖区\n外区楼" + sfx + ",党政机关办公用房,已登记," + names[w.zhonglou] + "\n"
 	if r := post(d, "", elsewhere); r.status != 403 && r.status != 404 {
 		t.Errorf("a property put in another district: %d %s", r.status, r.body)
@@ -109,8 +98,7 @@ func TestImportPropertiesRoute(t *testing.T) {
 // shows, each in its folder with an index of that property and a manifest that matches, and no other.
 func TestArchiveOfEveryProperty(t *testing.T) {
 	w := newGapsWorld(t)
-	w.e.addUser("arch_district", identity.Grant{Role: identity.RoleInspector, Scope: identity.Scope{Jurisdiction: w.tianning}})
-	d := w.e.signIn("arch_district")
+	d := w.e.signedIn("arch_district", identity.Grant{Role: identity.RoleInspector, Scope: identity.Scope{Jurisdiction: w.tianning}})
 	fileDocument(t, w.boss, "tn.pdf", append(pdfBytes(), "tn"...), "site", w.tn.site, "title_certificate").expect(t, 201)
 
 	folders := func(c *client) map[uuid.UUID]string {
@@ -172,45 +160,18 @@ func containsValue(m map[uuid.UUID]string, v string) bool {
 	return false
 }
 
-func unzip(t *testing.T, data []byte) map[string][]byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string][]byte{}
-	for _, zf := range zr.File {
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[zf.Name], _ = io.ReadAll(rc)
-		rc.Close()
-	}
-	return files
-}
-
 // TestExportPropertiesScope: GET /api/v1/exports/properties gives the properties the caller's scope shows
 // (a district's inspector: its district's only), in the layout the import reads back unchanged.
 func TestExportPropertiesScope(t *testing.T) {
 	w := newGapsWorld(t)
 	sfx := uuid.NewString()[:8]
-	var jurisdictions []struct {
-		ID   uuid.UUID
-		Name string
-	}
-	w.boss.do("GET", "/api/v1/jurisdictions", nil).expect(t, 200).decode(t, &jurisdictions)
-	names := map[uuid.UUID]string{}
-	for _, j := range jurisdictions {
-		names[j.ID] = j.Name
-	}
+	names := jurisdictionNames(t, w.boss)
 	list := "房产名称,房产类别,权证号,权属状态,所在辖区\n" +
 		"天宁楼" + sfx + ",党政机关办公用房,TN-" + sfx + ",已登记," + names[w.tianning] + "\n" +
 		"钟楼楼" + sfx + ",党政机关办公用房,ZL-" + sfx + ",已登记," + names[w.zhonglou] + "\n"
 	w.boss.do("POST", "/api/v1/imports/properties?filename=p.csv", list, "Content-Type", "text/csv").expect(t, 200)
 
-	w.e.addUser("exp_district", identity.Grant{Role: identity.RoleInspector, Scope: identity.Scope{Jurisdiction: w.tianning}})
-	d := w.e.signIn("exp_district")
+	d := w.e.signedIn("exp_district", identity.Grant{Role: identity.RoleInspector, Scope: identity.Scope{Jurisdiction: w.tianning}})
 	mine := d.do("GET", "/api/v1/exports/properties?format=csv", nil).expect(t, 200)
 	if !strings.HasPrefix(mine.header.Get("Content-Type"), "text/csv") || !bytes.Contains(mine.body, []byte("天宁楼"+sfx)) ||
 		bytes.Contains(mine.body, []byte("钟楼楼"+sfx)) {
@@ -231,4 +192,19 @@ func TestExportPropertiesScope(t *testing.T) {
 	}
 	w.e.addUser("exp_planner", identity.Grant{Role: identity.RolePlanner})
 	w.e.signIn("exp_planner").do("GET", "/api/v1/exports/properties", nil).expectError(t, 403, "forbidden")
+}
+
+// jurisdictionNames is the name of every jurisdiction c reads, by id.
+func jurisdictionNames(t *testing.T, c *client) map[uuid.UUID]string {
+	t.Helper()
+	var jurisdictions []struct {
+		ID   uuid.UUID
+		Name string
+	}
+	c.do("GET", "/api/v1/jurisdictions", nil).expect(t, 200).decode(t, &jurisdictions)
+	names := map[uuid.UUID]string{}
+	for _, j := range jurisdictions {
+		names[j.ID] = j.Name
+	}
+	return names
 }

@@ -40,8 +40,7 @@ func findingsBy(list []archiveFindingOut) map[string][]string {
 // findings of the properties its agency uses only, and another agency or property is 404 to them; bad
 // parameters are 400.
 func TestRegisterFindings(t *testing.T) {
-	s := newScopeEnv(t)
-	boss := s.e.signIn("bureau")
+	s, boss := newScopeBoss(t)
 	// A second property, used by agency B only.
 	f2 := boss.fixture()
 	agencyRoom(t, boss, f2, "B-201", s.b, rect(0, 0, 5, 5))
@@ -87,8 +86,7 @@ func TestRegisterFindings(t *testing.T) {
 	}
 
 	// Agency A's manager: the first property only (A uses a room there); B and the second property are 404.
-	s.e.addUser("findingsA", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
-	a := s.e.signIn("findingsA")
+	a := s.e.signedIn("findingsA", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
 	a.do("GET", "/api/v1/register/findings", nil).expect(t, 200).decode(t, fresh(&one))
 	if by := findingsBy(one); len(by) != 1 || len(by[first]) != 2 {
 		t.Errorf("agency A's manager sees %v; want the first property's two findings only", by)

@@ -1,10 +1,8 @@
 package api_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/json"
-	"io"
 	"strings"
 	"testing"
 
@@ -53,8 +51,7 @@ type timelineOut struct {
 // their history, the three steps with dates and documents, filed at the end — and every refused value is a
 // 422 naming the field with nothing written.
 func TestRegistration(t *testing.T) {
-	s := newScopeEnv(t)
-	boss := s.e.signIn("bureau")
+	s, boss := newScopeBoss(t)
 	site := "/api/v1/sites/" + s.f.site.String()
 	doc := func(name, typ string) uuid.UUID {
 		var d documentOut
@@ -169,23 +166,9 @@ func TestRegistration(t *testing.T) {
 
 	// The archive package's index carries the same timeline.
 	res := boss.do("GET", site+"/archive.zip", nil).expect(t, 200)
-	zr, err := zip.NewReader(bytes.NewReader(res.body), int64(len(res.body)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var index struct{ Timeline []timelineOut }
-	for _, zf := range zr.File {
-		if zf.Name == "index.json" {
-			rc, err := zf.Open()
-			if err != nil {
-				t.Fatal(err)
-			}
-			data, _ := io.ReadAll(rc)
-			rc.Close()
-			if err := json.Unmarshal(data, &index); err != nil {
-				t.Fatal(err)
-			}
-		}
+	if err := json.Unmarshal(unzip(t, res.body)["index.json"], &index); err != nil {
+		t.Fatalf("index.json of the archive: %v", err)
 	}
 	if len(index.Timeline) != len(events) || len(index.Timeline) == 0 || index.Timeline[0].ID != ev.ID {
 		t.Errorf("the archive index's timeline has %d events; want the property's %d, the renovation first", len(index.Timeline), len(events))
@@ -199,11 +182,9 @@ func TestRegistration(t *testing.T) {
 // TestRegistrationScope: an agency manager reads the registration and timeline of a property their agency
 // uses (without the other agency's rooms), gets 404 for another property, and may change none.
 func TestRegistrationScope(t *testing.T) {
-	s := newScopeEnv(t)
-	boss := s.e.signIn("bureau")
+	s, boss := newScopeBoss(t)
 	other := boss.fixture() // a property agency A does not use
-	s.e.addUser("managerA", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
-	m := s.e.signIn("managerA")
+	m := s.e.signedIn("managerA", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
 	site := "/api/v1/sites/" + s.f.site.String()
 
 	m.do("GET", site+"/registration", nil).expect(t, 200)
@@ -248,8 +229,7 @@ func equalIDs(ids []uuid.UUID, want ...uuid.UUID) bool {
 // without the filing steps is refused (422 naming the steps, nothing written), and another state is
 // recorded in the state's history with the editor.
 func TestSitePatchOwnership(t *testing.T) {
-	s := newScopeEnv(t)
-	boss := s.e.signIn("bureau")
+	s, boss := newScopeBoss(t)
 	site := "/api/v1/sites/" + s.f.site.String()
 	patch := func(state string) response {
 		res := boss.do("GET", site, nil).expect(t, 200)

@@ -20,14 +20,12 @@ import (
 // A sees A's findings and those of another agency's person in A's room (the finding names a room they
 // see), nothing else of B; the same rows in CSV; the room's findings show that person's finding too.
 func TestReportPartsScope(t *testing.T) {
-	s := newScopeEnv(t)
-	boss := s.e.signIn("bureau")
+	s, boss := newScopeBoss(t)
 	guest := newStaff(t, boss, "王五"+s.numberA, s.b)                             // B's, in A's 25 m² room: over standard
 	roomA2 := agencyRoom(t, boss, s.f, s.numberA+"-2", s.a, rect(10, 0, 15, 5)) // 25 m²
 	assignMain(t, boss, guest, roomA2)
 
-	s.e.addUser("inspectorA", identity.Grant{Role: identity.RoleInspector, Scope: identity.Scope{Agency: s.a}})
-	in := s.e.signIn("inspectorA")
+	in := s.e.signedIn("inspectorA", identity.Grant{Role: identity.RoleInspector, Scope: identity.Scope{Agency: s.a}})
 	var doc report.Document
 	in.do("GET", "/api/v1/reports/over-standard?format=json", nil).expect(t, 200).decode(t, &doc)
 	guestRows := 0

@@ -231,12 +231,9 @@ func TestRoomBatch(t *testing.T) {
 // caller's scope is 404, a new room for another agency 403, an agency manager (who draws no rooms) 403;
 // nothing is written, and a save that passes is audited change by change with the history by the user.
 func TestRoomBatchScope(t *testing.T) {
-	s := newScopeEnv(t)
-	boss := s.e.signIn("bureau")
-	s.e.addUser("batch_planner", identity.Grant{Role: identity.RolePlanner, Scope: identity.Scope{Agency: s.a}})
-	p := s.e.signIn("batch_planner")
-	s.e.addUser("batch_manager", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
-	m := s.e.signIn("batch_manager")
+	s, boss := newScopeBoss(t)
+	p := s.e.signedIn("batch_planner", identity.Grant{Role: identity.RolePlanner, Scope: identity.Scope{Agency: s.a}})
+	m := s.e.signedIn("batch_manager", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
 	versionA, ringA := roomNow(t, boss, s.roomA)
 	versionB, _ := roomNow(t, boss, s.roomB)
 	tagA, tagB := fmt.Sprintf(`"%d"`, versionA), fmt.Sprintf(`"%d"`, versionB)

@@ -90,8 +90,7 @@ func hasHan(s string) bool {
 // A room of an over-standard person (16 m² for a 科员) gets that person's finding, exactly as the report
 // gives it, and nothing about the room next door and its occupant; as_of and lang are the report's.
 func TestRoomFindings(t *testing.T) {
-	s := newScopeEnv(t)
-	boss := s.e.signIn("bureau")
+	s, boss := newScopeBoss(t)
 	// Room D's occupant holds an approved second office, C, as large as their standard: a finding about
 	// C alone, which concerns room D through its occupant.
 	post := uuid.New()

@@ -157,8 +157,7 @@ func TestImportRoomList(t *testing.T) {
 // planner's agency scope, only the rooms the scope reads and agencies it covers.
 func TestImportRoomListPermissions(t *testing.T) {
 	e := newAuthEnv(t)
-	e.addUser("rl_admin", identity.Grant{Role: identity.RoleBureauAdmin})
-	admin := e.signIn("rl_admin")
+	admin := e.signedIn("rl_admin", identity.Grant{Role: identity.RoleBureauAdmin})
 	f := admin.fixture()
 	mine := newAgency(t, admin, "常州市教育局 "+uuid.NewString()[:6], nil)
 	other := newAgency(t, admin, "常州市民政局 "+uuid.NewString()[:6], nil)

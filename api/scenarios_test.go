@@ -152,8 +152,7 @@ func TestScenarioAPI(t *testing.T) {
 // another agency's room is 404, and they may not apply.
 func TestScenarioScope(t *testing.T) {
 	s := newScopeEnv(t)
-	s.e.addUser("scn_manager", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
-	m := s.e.signIn("scn_manager")
+	m := s.e.signedIn("scn_manager", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
 	va, _ := roomNow(t, m, s.roomA)
 	mine := map[string]any{"op": "set_agency", "room_id": s.roomA, "room_version": va, "agency_id": s.a}
 	m.do("POST", "/api/v1/scenarios/evaluate", map[string]any{"changes": []any{mine}}).expect(t, 200)

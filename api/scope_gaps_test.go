@@ -1,9 +1,8 @@
 package api_test
 
 import (
-	"archive/zip"
-	"bytes"
-	"io"
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/google/uuid"
@@ -25,17 +24,10 @@ type gapsWorld struct {
 
 func newGapsWorld(t *testing.T) gapsWorld {
 	e := newAuthEnv(t)
-	secU := e.addUser("gap_sec", identity.Grant{Role: identity.RoleSecAdmin})
-	e.addUser("gap_bureau", identity.Grant{Role: identity.RoleBureauAdmin})
-	sec := e.signIn("gap_sec", e.nextCode(e.withTOTP(secU)))
-	boss := e.signIn("gap_bureau")
-	sfx := uuid.NewString()[:8]
-	w := gapsWorld{e: e, boss: boss}
-	_, tn, zl := districts(t, sec, sfx)
-	w.tianning, w.zhonglou = tn, zl
-	w.tnAgency = newAgency(t, boss, "天宁区民政局"+sfx, map[string]any{"jurisdiction_id": tn})
-	w.zlAgency = newAgency(t, boss, "钟楼区民政局"+sfx, map[string]any{"jurisdiction_id": zl})
-	w.tn, w.zl = boss.fixtureIn(tn), boss.fixtureIn(zl)
+	d := newDistricts(t, e, "gap")
+	boss, sfx := d.boss, d.sfx
+	w := gapsWorld{e: e, boss: boss, tianning: d.tn, zhonglou: d.zl, tnAgency: d.tnAgency, zlAgency: d.zlAgency,
+		tn: boss.fixtureIn(d.tn), zl: boss.fixtureIn(d.zl)}
 	w.tnRoom = agencyRoom(t, boss, w.tn, "G101"+sfx, w.tnAgency, rect(0, 0, 6, 5))
 	w.zlRoom = agencyRoom(t, boss, w.zl, "G201"+sfx, w.zlAgency, rect(0, 0, 6, 5))
 	w.zlPerson = newStaff(t, boss, "赵六"+sfx, w.zlAgency)
@@ -46,8 +38,7 @@ func newGapsWorld(t *testing.T) gapsWorld {
 // TestHistoryScope: the history of a record outside the caller's scope is 404, like a missing one.
 func TestHistoryScope(t *testing.T) {
 	w := newGapsWorld(t)
-	w.e.addUser("gap_district", identity.Grant{Role: identity.RoleBureauAdmin, Scope: identity.Scope{Jurisdiction: w.tianning}})
-	d := w.e.signIn("gap_district")
+	d := w.e.signedIn("gap_district", identity.Grant{Role: identity.RoleBureauAdmin, Scope: identity.Scope{Jurisdiction: w.tianning}})
 	hidden := map[string]uuid.UUID{"sites": w.zl.site, "buildings": w.zl.building, "floors": w.zl.floor, "rooms": w.zlRoom,
 		"agencies": w.zlAgency, "people": w.zlPerson, "assignments": w.zlAssign}
 	shown := map[string]uuid.UUID{"sites": w.tn.site, "buildings": w.tn.building, "floors": w.tn.floor, "rooms": w.tnRoom,
@@ -68,20 +59,10 @@ func TestHistoryScope(t *testing.T) {
 // imdfText is the concatenated text of an IMDF export's files.
 func imdfText(t *testing.T, c *client, query string) []byte {
 	t.Helper()
-	body := c.do("GET", "/api/v1/exports/imdf"+query, nil).expect(t, 200).body
-	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := unzip(t, c.do("GET", "/api/v1/exports/imdf"+query, nil).expect(t, 200).body)
 	var out []byte
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(rc)
-		rc.Close()
-		out = append(out, b...)
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		out = append(out, files[name]...)
 	}
 	return out
 }

@@ -31,8 +31,7 @@ type scopeEnv struct {
 
 func newScopeEnv(t *testing.T) *scopeEnv {
 	e := newAuthEnv(t)
-	e.addUser("bureau", identity.Grant{Role: identity.RoleBureauAdmin})
-	boss := e.signIn("bureau")
+	boss := e.signedIn("bureau", identity.Grant{Role: identity.RoleBureauAdmin})
 	suffix := uuid.NewString()[:8]
 	s := &scopeEnv{e: e, f: boss.fixture(), nameA: "张三" + suffix, nameB: "李四" + suffix,
 		numberA: "A" + suffix, numberB: "B" + suffix, agencyAName: "发改委" + suffix, bName: "财政局" + suffix}
@@ -43,6 +42,12 @@ func newScopeEnv(t *testing.T) *scopeEnv {
 	assignMain(t, boss, s.personB, s.roomB)
 	s.tile = maptile.At(s.f.georef.Frame().ToLonLat(orb.Point{4.5, 2}), 19)
 	return s
+}
+
+// newScopeBoss is a newScopeEnv and its bureau administrator, signed in.
+func newScopeBoss(t *testing.T) (*scopeEnv, *client) {
+	s := newScopeEnv(t)
+	return s, s.e.signIn("bureau")
 }
 
 // has reports whether body mentions s; of a search answer, only its hits count (the query is echoed).
@@ -61,8 +66,7 @@ func has(body []byte, s string) bool {
 // path; B's records are 404 to them.
 func TestReadScope(t *testing.T) {
 	s := newScopeEnv(t)
-	s.e.addUser("manager", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
-	m := s.e.signIn("manager")
+	m := s.e.signedIn("manager", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
 	boss := s.e.signIn("bureau")
 
 	m.do("GET", "/api/v1/rooms/"+s.roomA.String(), nil).expect(t, 200)
@@ -114,8 +118,7 @@ func TestReadScope(t *testing.T) {
 	}
 
 	// The report: the manager has no report action; an inspector scoped to A sees A's only.
-	s.e.addUser("inspectorA", identity.Grant{Role: identity.RoleInspector, Scope: identity.Scope{Agency: s.a}})
-	in := s.e.signIn("inspectorA")
+	in := s.e.signedIn("inspectorA", identity.Grant{Role: identity.RoleInspector, Scope: identity.Scope{Agency: s.a}})
 	rep := in.do("GET", "/api/v1/reports/over-standard", nil).expect(t, 200).body
 	if has(rep, s.roomB.String()) || has(rep, s.personB.String()) || has(rep, s.bName) {
 		t.Errorf("the report of A's inspector shows B: %s", rep)
@@ -141,8 +144,7 @@ func TestReadScope(t *testing.T) {
 // TestViewerNoPersonalData: a viewer sees the rooms without their occupants' names and ranks.
 func TestViewerNoPersonalData(t *testing.T) {
 	s := newScopeEnv(t)
-	s.e.addUser("viewer", identity.Grant{Role: identity.RoleViewer})
-	v := s.e.signIn("viewer")
+	v := s.e.signedIn("viewer", identity.Grant{Role: identity.RoleViewer})
 	for _, path := range []string{
 		"/api/v1/floors/" + s.f.floor.String() + "/rooms",
 		"/api/v1/rooms/" + s.roomA.String(),
@@ -198,10 +200,8 @@ func sameShape(a, b map[string]any) bool {
 // and a conditional write on a record outside the scope is 404 whatever its If-Match says (a 412 would
 // tell that the record exists).
 func TestReadScopeBeforeLimitsAndVersions(t *testing.T) {
-	s := newScopeEnv(t)
-	boss := s.e.signIn("bureau")
-	s.e.addUser("manager", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
-	m := s.e.signIn("manager")
+	s, boss := newScopeBoss(t)
+	m := s.e.signedIn("manager", identity.Grant{Role: identity.RoleAgencyManager, Scope: identity.Scope{Agency: s.a}})
 
 	// B's room numbered exactly like the search ranks first among all hits.
 	exact := strings.TrimPrefix(s.numberB, "B")
@@ -227,8 +227,7 @@ func TestReadScopeBeforeLimitsAndVersions(t *testing.T) {
 		t.Fatalf("B's room has %d assignments, want 1", len(as))
 	}
 	// A planner of A may delete rooms and assignments, but not B's.
-	s.e.addUser("plannerA", identity.Grant{Role: identity.RolePlanner, Scope: identity.Scope{Agency: s.a}})
-	p := s.e.signIn("plannerA")
+	p := s.e.signedIn("plannerA", identity.Grant{Role: identity.RolePlanner, Scope: identity.Scope{Agency: s.a}})
 	for _, path := range []string{"/api/v1/rooms/" + s.roomB.String(), "/api/v1/assignments/" + as[0].ID.String()} {
 		for _, tag := range []string{`"1"`, `"999"`} {
 			hiddenErr := p.do("DELETE", path, nil, "If-Match", tag).expectError(t, 404, "not_found")
@@ -274,8 +273,7 @@ func TestDistrictScope(t *testing.T) {
 	p := newStaff(t, boss, "王五"+sfx, cityAgency)
 	assignMain(t, boss, p, cityRoom)
 
-	e.addUser("district_admin", identity.Grant{Role: identity.RoleBureauAdmin, Scope: identity.Scope{Jurisdiction: tianning}})
-	d := e.signIn("district_admin")
+	d := e.signedIn("district_admin", identity.Grant{Role: identity.RoleBureauAdmin, Scope: identity.Scope{Jurisdiction: tianning}})
 
 	d.do("GET", "/api/v1/rooms/"+zlRoom.String(), nil).expectError(t, 404, "not_found")
 	d.do("GET", "/ogc/collections/rooms/items/"+zlRoom.String(), nil).expectError(t, 404, "not_found")

@@ -190,8 +190,7 @@ func TestImportStaffPeople(t *testing.T) {
 // bureau's (import), and a viewer, who sees no personal data, reaches none of it.
 func TestImportStaffScope(t *testing.T) {
 	e := newAuthEnv(t)
-	e.addUser("st_admin", identity.Grant{Role: identity.RoleBureauAdmin})
-	admin := e.signIn("st_admin")
+	admin := e.signedIn("st_admin", identity.Grant{Role: identity.RoleBureauAdmin})
 	sfx := uuid.NewString()[:6]
 	mineName, otherName := "常州市教育局"+sfx, "常州市民政局"+sfx
 	mine := newAgency(t, admin, mineName, nil)

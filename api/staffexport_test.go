@@ -17,7 +17,6 @@ import (
 	"officemap/floorplan"
 	"officemap/floorplan/gpkg"
 	"officemap/floorplan/identity"
-	"officemap/floorplan/identity/identitytest"
 	"officemap/floorplan/imports/staff"
 	"officemap/floorplan/postgis/pgtest"
 	"officemap/floorplan/sample"
@@ -35,15 +34,12 @@ func sampleAuthEnv(t *testing.T) (*authEnv, *sample.Dataset) {
 	if err := d.Load(context.Background(), floorplan.NewRegister(store)); err != nil {
 		t.Fatal(err)
 	}
-	clock := identitytest.NewClock(time.Now().UTC().Truncate(time.Second))
-	ids := identitytest.New()
-	ids.Now = clock.Now
-	svc := identity.NewService(ids, identity.Options{Now: clock.Now, SignInPerMinute: 1000, MaxHashing: 4})
+	id := newTestIdentity()
 	e := serveEnv(t, api.Config{}, func(string) api.Deps {
-		return api.Deps{Store: store, Register: api.NewRegister(store, svc), Identity: svc, Now: clock.Now,
+		return api.Deps{Store: store, Register: api.NewRegister(store, id.svc), Identity: id.svc, Now: id.clock.Now,
 			ExportGeoPackage: gpkg.Export}
 	})
-	return &authEnv{t: t, ids: ids, svc: svc, srv: e.srv, ts: e.ts, clock: clock}, d
+	return id.on(e), d
 }
 
 // sheetRows opens an XLSX response and returns the rows of its data sheet.

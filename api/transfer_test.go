@@ -207,15 +207,7 @@ func TestImportExport(t *testing.T) {
 		if !bytes.HasPrefix(data, []byte("PK")) {
 			t.Fatalf("not a zip: % x", data[:min(len(data), 8)])
 		}
-		z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		found := false
-		for _, f := range z.File {
-			found = found || f.Name == "manifest.json"
-		}
-		if !found {
+		if _, found := unzip(t, data)["manifest.json"]; !found {
 			t.Error("no manifest.json in the archive")
 		}
 	})
