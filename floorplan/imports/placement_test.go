@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
 
@@ -35,13 +34,8 @@ func lonLatDataset(rooms ...imports.Room) *imports.Dataset {
 // by PostGIS.
 func geographyDistance(t *testing.T, p orb.Point, poly orb.Polygon) float64 {
 	t.Helper()
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
 	var d float64
-	err = conn.QueryRow(ctx, `SELECT ST_Distance(ST_GeomFromText($1, 4326)::geography, ST_GeomFromText($2, 4326)::geography)`,
+	err := pgConn(t).QueryRow(ctx, `SELECT ST_Distance(ST_GeomFromText($1, 4326)::geography, ST_GeomFromText($2, 4326)::geography)`,
 		wkt.MarshalString(p), wkt.MarshalString(poly)).Scan(&d)
 	if err != nil {
 		t.Fatal(err)

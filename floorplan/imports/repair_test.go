@@ -18,17 +18,24 @@ import (
 	"officemap/geo"
 )
 
+// pgConn connects to the test PostgreSQL for an oracle query; the connection closes when t ends.
+func pgConn(t *testing.T) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(ctx) })
+	return conn
+}
+
 // equalAreas measures lon/lat polygons with PostGIS and PROJ: the planar area of each in a Lambert
 // azimuthal equal-area projection of the WGS84 ellipsoid centred on it, an oracle that shares no code
 // with officemap's frames and areas. (ST_Area of the geography is not used: for rooms of a few m² it
 // is 1e-6 off, where LAEA and officemap's local frames agree to 1e-9.)
 func equalAreas(t *testing.T, polys []orb.Polygon) []float64 {
 	t.Helper()
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := pgConn(t)
 	texts := make([]string, len(polys))
 	for i, p := range polys {
 		texts[i] = wkt.MarshalString(p)

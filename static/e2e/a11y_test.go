@@ -94,14 +94,20 @@ func (b *browser) axe(t *testing.T, what string) {
 	}
 }
 
-// axeViolations are the WCAG 2.1 A and AA rules axe-core finds broken on the page as it is shown.
-func (b *browser) axeViolations(t *testing.T) []axeViolation {
+// loadAxe puts axe-core in the page unless it is there already.
+func (b *browser) loadAxe(t *testing.T) {
 	t.Helper()
 	var loaded bool
 	b.eval(`typeof window.axe !== 'undefined'`, &loaded)
 	if !loaded {
 		b.eval(axeSource(t)+"\n;true", nil)
 	}
+}
+
+// axeViolations are the WCAG 2.1 A and AA rules axe-core finds broken on the page as it is shown.
+func (b *browser) axeViolations(t *testing.T) []axeViolation {
+	t.Helper()
+	b.loadAxe(t)
 	var vs []axeViolation
 	b.eval(`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})
 		.then((r) => r.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,

@@ -40,6 +40,14 @@ func (b *browser) signIn(user, password string) {
 	b.clickSel("#signin-submit")
 }
 
+// signInAt opens url, signs user in and waits for the app to be shown and idle.
+func (b *browser) signInAt(url, user, password string) {
+	b.t.Helper()
+	b.do(chromedp.Navigate(url))
+	b.signIn(user, password)
+	b.inApp()
+}
+
 // inApp waits for the app to be shown and idle.
 func (b *browser) inApp() {
 	b.t.Helper()

@@ -82,11 +82,17 @@ func (b *browser) appAt(state string) {
 // openApplication navigates to an application's page, signs user in and waits for the page.
 func (b *browser) openApplication(base, id, user, password string) {
 	b.t.Helper()
-	b.do(chromedp.Navigate(base + "/#/applications?id=" + id))
-	b.signIn(user, password)
-	b.inApp()
+	b.signInAt(base+"/#/applications?id="+id, user, password)
 	b.wait("the application page", `!!document.querySelector('#app-summary')`)
 	b.settle()
+}
+
+// hashParam returns the parameter name of the query in the page address's hash ("" if there is none).
+func (b *browser) hashParam(name string) string {
+	b.t.Helper()
+	var v string
+	b.eval(fmt.Sprintf(`new URLSearchParams(location.hash.split('?')[1]).get(%q) || ''`, name), &v)
+	return v
 }
 
 // flowBoxes returns the steps of the page's flowchart and the one marked current.
@@ -216,11 +222,15 @@ func TestBrowserApplications(t *testing.T) {
 	}
 }
 
+// open opens the flow's application in its browser, signed in as user, and returns the browser.
+func (f *allocationFlow) open(user, password string) *browser {
+	f.b.openApplication(f.e.s.URL, f.id, user, password)
+	return f.b
+}
+
 func (f *allocationFlow) file(t *testing.T) {
 	b := f.b
-	b.do(chromedp.Navigate(f.e.s.URL + "/#/applications"))
-	b.signIn("manager", managerPassword)
-	b.inApp()
+	b.signInAt(f.e.s.URL+"/#/applications", "manager", managerPassword)
 	if !b.visible(`[data-tab="applications"]`) || b.text(`[data-tab="applications"] [data-i18n]`) != "办理" {
 		t.Fatal("the agency manager has no 办理 tab")
 	}
@@ -236,7 +246,7 @@ func (f *allocationFlow) file(t *testing.T) {
 	if got := b.text("#app-title"); got != "申请增加办公用房（e2e）" {
 		t.Errorf("the page's title is %q", got)
 	}
-	b.eval(`new URLSearchParams(location.hash.split('?')[1]).get('id')`, &f.id)
+	f.id = b.hashParam("id")
 	if _, err := uuid.Parse(f.id); err != nil {
 		t.Fatalf("the address names no application: %q", f.id)
 	}
@@ -257,9 +267,7 @@ func (f *allocationFlow) file(t *testing.T) {
 
 func (f *allocationFlow) propose(t *testing.T) {
 	b, target := f.b, f.target
-	b.do(chromedp.Navigate(f.e.s.URL + "/#/applications"))
-	b.signIn("bureau", bureauPassword)
-	b.inApp()
+	b.signInAt(f.e.s.URL+"/#/applications", "bureau", bureauPassword)
 	b.wait("the inbox", fmt.Sprintf(`!!document.querySelector('#inbox-list tr[data-application-id=%q] a')`, f.id))
 	b.clickSel(fmt.Sprintf(`#inbox-list tr[data-application-id=%q] a`, f.id))
 	b.appAt("review")
@@ -288,8 +296,7 @@ func (f *allocationFlow) propose(t *testing.T) {
 }
 
 func (f *allocationFlow) approve(t *testing.T) {
-	b := f.b
-	b.openApplication(f.e.s.URL, f.id, "approver", approverPassword)
+	b := f.open("approver", approverPassword)
 	b.appAt("approval")
 	if !b.visible("#scenario-view #scn-view") || b.visible("#scenario-editor") {
 		t.Error("the leader does not see the scenario read-only")
@@ -325,8 +332,7 @@ func (f *allocationFlow) approve(t *testing.T) {
 }
 
 func (f *allocationFlow) handOver(t *testing.T) {
-	b := f.b
-	b.openApplication(f.e.s.URL, f.id, "planner", plannerPassword)
+	b := f.open("planner", plannerPassword)
 	b.appAt("handling")
 	b.clickSel("#act-hand_over")
 	b.appAt("acceptance")
@@ -335,8 +341,7 @@ func (f *allocationFlow) handOver(t *testing.T) {
 }
 
 func (f *allocationFlow) download(t *testing.T) {
-	b := f.b
-	b.openApplication(f.e.s.URL, f.id, "manager", managerPassword)
+	b := f.open("manager", managerPassword)
 	b.wait("the certificate link", `!!document.querySelector('#app-certificate')`)
 	var pdf []any
 	b.eval(`fetch(document.querySelector('#app-certificate').href).then(async (r) => [r.status, r.headers.get('Content-Type'),
@@ -497,9 +502,7 @@ func usingAgency(t *testing.T, s *server, token string) uuid.UUID {
 // fileMaintenance signs the agency manager in and files a maintenance of their agency's first property
 // on the page, first without a budget (refused, naming it); it returns the application's id.
 func fileMaintenance(t *testing.T, b *browser, base string) string {
-	b.do(chromedp.Navigate(base + "/#/applications"))
-	b.signIn("manager", managerPassword)
-	b.inApp()
+	b.signInAt(base+"/#/applications", "manager", managerPassword)
 	b.wait("the new application choice", `!!document.querySelector('#app-new-kind option[value="maintenance"]')`)
 	var kinds []string
 	b.eval(`[...document.querySelectorAll('#app-new-kind option')].map((o) => o.value)`, &kinds)
@@ -527,8 +530,7 @@ func fileMaintenance(t *testing.T, b *browser, base string) string {
 	b.typeText("#new-budget", "20000")
 	b.clickSel("#new-submit")
 	b.appAt("draft")
-	var id string
-	b.eval(`new URLSearchParams(location.hash.split('?')[1]).get('id')`, &id)
+	id := b.hashParam("id")
 	if steps, current := b.flowBoxes(); len(steps) != 5 || current != "draft" {
 		t.Errorf("the flowchart's steps: %v, current %q", steps, current)
 	}
@@ -759,9 +761,7 @@ func TestBrowserDisposal(t *testing.T) {
 	var id string
 	if !t.Run("the bureau proposes a lease by tender with the decision attached", func(t *testing.T) {
 		b.t = t
-		b.do(chromedp.Navigate(s.URL + "/#/applications?new=disposal"))
-		b.signIn("bureau", bureauPassword)
-		b.inApp()
+		b.signInAt(s.URL+"/#/applications?new=disposal", "bureau", bureauPassword)
 		b.wait("the disposal form with the properties", fmt.Sprintf(`document.querySelector('#new-application')?.dataset.kind === 'disposal' &&
 			!!document.querySelector('#new-site option[value=%q]')`, site))
 		b.eval(fmt.Sprintf(`(() => { const q = (s) => document.querySelector(s); q('#new-agency').value = %q; q('#new-site').value = %q;
@@ -772,7 +772,7 @@ func TestBrowserDisposal(t *testing.T) {
 		b.typeText("#new-finding", "idle")
 		b.clickSel("#new-submit")
 		b.appAt("draft")
-		b.eval(`new URLSearchParams(location.hash.split('?')[1]).get('id')`, &id)
+		id = b.hashParam("id")
 		b.attach(decision, "filing_document")
 		b.clickSel("#act-submit")
 		b.appAt("approval")

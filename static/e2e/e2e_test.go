@@ -51,6 +51,15 @@ func startServer(t *testing.T) *server {
 	return serve(t, api.Deps{Store: sampleStore(t)})
 }
 
+// browseDemo checks for chromium first (skipping or failing t before starting anything), then serves the
+// demo sample as startServer does and opens a browser on it.
+func browseDemo(t *testing.T) (*server, *browser) {
+	t.Helper()
+	chromium(t)
+	s := startServer(t)
+	return s, openBrowser(t, s.URL)
+}
+
 // serveAccounts serves officemap in process on a fresh GeoPackage holding the demo sample, with accounts
 // on: an identity service made with opts, whose users the store keeps.
 func serveAccounts(t *testing.T, opts identity.Options) (*server, *identity.Service, *gpkg.Store) {
@@ -80,7 +89,14 @@ func serveUser(t *testing.T, name string, role identity.Role, password string) (
 }
 
 // sampleStore opens a fresh GeoPackage holding the demo sample.
-func sampleStore(t *testing.T) *gpkg.Store {
+func sampleStore(t *testing.T) *gpkg.Store { return openSample(t, false) }
+
+// handledStore opens a fresh GeoPackage holding the demo sample and its handling acted out: the
+// applications and inspections the demo users find under way (floorplan/sample/handling.go).
+func handledStore(t *testing.T) *gpkg.Store { return openSample(t, true) }
+
+// openSample opens a fresh GeoPackage holding the demo sample, with its handling acted out if handled.
+func openSample(t *testing.T, handled bool) *gpkg.Store {
 	t.Helper()
 	ctx := floorplan.WithActor(context.Background(), "e2e")
 	store, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "e2e.gpkg"))
@@ -88,8 +104,19 @@ func sampleStore(t *testing.T) *gpkg.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	if err := sample.Build(floorplan.DayOf(time.Now())).Load(ctx, floorplan.NewRegister(store)); err != nil {
+	d := sample.Build(floorplan.DayOf(time.Now()))
+	reg := floorplan.NewRegister(store)
+	if err := d.Load(ctx, reg); err != nil {
 		t.Fatalf("loading the sample: %v", err)
+	}
+	if !handled {
+		return store
+	}
+	past := func(clock func() time.Time) *floorplan.Register {
+		return floorplan.NewRegister(store, floorplan.WithRegisterClock(clock))
+	}
+	if err := d.Handle(ctx, reg, past); err != nil {
+		t.Fatalf("acting out the sample's handling: %v", err)
 	}
 	return store
 }
@@ -707,9 +734,7 @@ func findRect(s *server, floors []floor) (fl floor, target, other room, ok bool)
 // TestBrowser walks through the app as its users do, in one browser: the map, a floor and a room, the
 // search, the dashboard, the language switch, then the editor (drawing a room, a conflicting edit).
 func TestBrowser(t *testing.T) {
-	chromium(t) // skip or fail before starting anything
-	s := startServer(t)
-	b := openBrowser(t, s.URL)
+	s, b := browseDemo(t)
 
 	var buildings []building
 	s.get("/api/v1/buildings", &buildings)

@@ -166,9 +166,7 @@ func sameRoom(x, y room) bool {
 // conflict with both versions; "keep mine" then saves my wall on their version; a wall moved between two
 // rooms is saved in exactly one request.
 func TestBrowserEditor(t *testing.T) {
-	chromium(t) // skip or fail before starting anything
-	s := startServer(t)
-	b := openBrowser(t, s.URL)
+	s, b := browseDemo(t)
 	w := findWall(t, s)
 	wallRooms := []string{w.a.ID, w.b.ID}
 	slices.Sort(wallRooms)

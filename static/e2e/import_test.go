@@ -218,9 +218,7 @@ func TestBrowserImport(t *testing.T) {
 
 	if !t.Run("the planner picks the origin on the map and runs a dry run", func(t *testing.T) {
 		b.t = t
-		b.do(chromedp.Navigate(s.URL + "/"))
-		b.signIn("planner", plannerPassword)
-		b.inApp()
+		b.signInAt(s.URL+"/", "planner", plannerPassword)
 		if !b.visible(`[data-tab="import"]`) || b.text(`[data-tab="import"]`) != "导入" {
 			t.Fatalf("the planner has no 导入 tab")
 		}

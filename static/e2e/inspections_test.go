@@ -128,9 +128,7 @@ func TestBrowserInspections(t *testing.T) {
 
 	b := openBrowser(t, e.s.URL)
 	b.emulatePhone()
-	b.do(chromedp.Navigate(e.s.URL + "/#/inspections?field=" + plan.ID))
-	b.signIn("inspector", inspectorPassword)
-	b.inApp()
+	b.signInAt(e.s.URL+"/#/inspections?field="+plan.ID, "inspector", inspectorPassword)
 	b.wait("the field entry's floors", fmt.Sprintf(`!!document.querySelector('#fe-floor option[value=%q]')`, floorID))
 	b.settle()
 	b.axe(t, "the field entry at phone width")
@@ -175,7 +173,7 @@ func TestBrowserInspections(t *testing.T) {
 		t.Errorf("the item page is wider than a phone: %v", o)
 	}
 	var itemID, photoHref string
-	b.eval(`new URLSearchParams(location.hash.split('?')[1]).get('item')`, &itemID)
+	itemID = b.hashParam("item")
 	b.eval(`document.querySelector('#insp-photos a.insp-photo').getAttribute('href')`, &photoHref)
 	var it inspectionItem
 	e.api(t, tok, "GET", "/api/v1/inspection-items/"+itemID, nil, http.StatusOK, &it)

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"officemap/floorplan/identity"
 )
 
@@ -19,9 +17,7 @@ func TestBrowserPlanOfASystem(t *testing.T) {
 	_, _, _, agency := agencyRoomOn(t, e.s, tok)
 
 	b := openBrowser(t, e.s.URL)
-	b.do(chromedp.Navigate(e.s.URL + "/#/inspections"))
-	b.signIn("inspector", inspectorPassword)
-	b.inApp()
+	b.signInAt(e.s.URL+"/#/inspections", "inspector", inspectorPassword)
 	b.wait("the new plan form", `!!document.querySelector('#insp-new-scope option[value="system"]')`)
 	b.eval(`document.querySelector('#insp-new').open = true`, nil)
 	b.typeText("#insp-new-title", "公安系统专项检查")

@@ -1,10 +1,8 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
@@ -14,10 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"officemap/api"
-	"officemap/floorplan"
-	"officemap/floorplan/gpkg"
 	"officemap/floorplan/identity"
-	"officemap/floorplan/sample"
 )
 
 // The inspections' results in the browser (issue 18): on the demo with its handling acted out (a closed
@@ -59,23 +54,7 @@ type resultPlan struct {
 // inspectionsDemo serves the demo sample with its handling acted out (sample.Dataset.Handle), accounts on.
 func inspectionsDemo(t *testing.T) *handlingEnv {
 	t.Helper()
-	ctx := floorplan.WithActor(context.Background(), "e2e")
-	store, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "e2e.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	d := sample.Build(floorplan.DayOf(time.Now()))
-	reg := floorplan.NewRegister(store)
-	if err := d.Load(ctx, reg); err != nil {
-		t.Fatalf("loading the sample: %v", err)
-	}
-	past := func(clock func() time.Time) *floorplan.Register {
-		return floorplan.NewRegister(store, floorplan.WithRegisterClock(clock))
-	}
-	if err := d.Handle(ctx, reg, past); err != nil {
-		t.Fatalf("acting out the sample's handling: %v", err)
-	}
+	store := handledStore(t)
 	svc := identity.NewService(store, identity.Options{SignInPerMinute: 100, MaxHashing: 2})
 	s := serve(t, api.Deps{Store: store, Register: api.NewRegister(store, svc), Identity: svc})
 	return &handlingEnv{s: s, svc: svc, tokens: map[string]string{}}
@@ -97,11 +76,7 @@ func (b *browser) fetchFile(sel string) (status int, contentType, head string) {
 // critical violation.
 func (b *browser) axeIn(t *testing.T, what, sel string) {
 	t.Helper()
-	var loaded bool
-	b.eval(`typeof window.axe !== 'undefined'`, &loaded)
-	if !loaded {
-		b.eval(axeSource(t)+"\n;true", nil)
-	}
+	b.loadAxe(t)
 	var vs []axeViolation
 	b.eval(fmt.Sprintf(`axe.run(document.querySelector(%q), {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})
 		.then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({id: v.id, impact: v.impact, help: v.help,
@@ -132,9 +107,7 @@ func TestBrowserInspectionResults(t *testing.T) {
 	}
 
 	b := openBrowser(t, e.s.URL)
-	b.do(chromedp.Navigate(e.s.URL + "/#/inspections"))
-	b.signIn("bureau_admin", bureauPassword)
-	b.inApp()
+	b.signInAt(e.s.URL+"/#/inspections", "bureau_admin", bureauPassword)
 	b.wait("the overview's link", `!!document.querySelector('#insp-results-link')`)
 	b.clickSel("#insp-results-link")
 	b.wait("the overview", `!!document.querySelector('#inspr-results')`)

@@ -1,56 +1,22 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"officemap/api"
-	"officemap/floorplan"
-	"officemap/floorplan/gpkg"
 	"officemap/floorplan/identity"
-	"officemap/floorplan/sample"
 )
 
 // Leads in the browser (线索, issue 18): the demo's inspector (on the team of the demo's open special
 // inspection) records a 12345 hotline lead, linked to a room found with the search, triages it into that
 // inspection, and the item appears on the plan; the approver reads the lead with the contact withheld.
-
-// handledStore opens a fresh GeoPackage holding the demo sample and its handling acted out: the
-// applications and inspections the demo users find under way (floorplan/sample/handling.go).
-func handledStore(t *testing.T) *gpkg.Store {
-	t.Helper()
-	ctx := floorplan.WithActor(context.Background(), "e2e")
-	store, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "leads.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	d := sample.Build(floorplan.DayOf(time.Now()))
-	reg := floorplan.NewRegister(store)
-	if err := d.Load(ctx, reg); err != nil {
-		t.Fatalf("loading the sample: %v", err)
-	}
-	past := func(clock func() time.Time) *floorplan.Register {
-		return floorplan.NewRegister(store, floorplan.WithRegisterClock(clock))
-	}
-	if err := d.Handle(ctx, reg, past); err != nil {
-		t.Fatalf("acting out the sample's handling: %v", err)
-	}
-	return store
-}
-
 func TestBrowserLeads(t *testing.T) {
 	chromium(t)
-	store := handledStore(t)
-	svc := identity.NewService(store, identity.Options{SignInPerMinute: 100, MaxHashing: 2})
-	e := &handlingEnv{s: serve(t, api.Deps{Store: store, Register: api.NewRegister(store, svc), Identity: svc}), svc: svc, tokens: map[string]string{}}
+	e := inspectionsDemo(t)
 	tok := e.user(t, "inspector", inspectorPassword, identity.Grant{Role: identity.RoleInspector})
 	e.user(t, "approver", approverPassword, identity.Grant{Role: identity.RoleApprover})
 	_, roomID, number, agency := agencyRoomOn(t, e.s, tok)
@@ -76,9 +42,7 @@ func TestBrowserLeads(t *testing.T) {
 	}
 
 	b := openBrowser(t, e.s.URL)
-	b.do(chromedp.Navigate(e.s.URL + "/#/inspections"))
-	b.signIn("inspector", inspectorPassword)
-	b.inApp()
+	b.signInAt(e.s.URL+"/#/inspections", "inspector", inspectorPassword)
 	b.wait("the link to the leads", `!!document.querySelector('#insp-leads-link')`)
 	b.clickSel("#insp-leads-link")
 	b.wait("the leads page", `!!document.querySelector('#lead-new')`)
@@ -99,8 +63,7 @@ func TestBrowserLeads(t *testing.T) {
 	if msg := b.text("#lead-new-error"); msg != "" {
 		t.Fatalf("the lead was refused: %s", msg)
 	}
-	var leadID string
-	b.eval(`new URLSearchParams(location.hash.split('?')[1]).get('lead')`, &leadID)
+	leadID := b.hashParam("lead")
 	if c := b.text("#lead-contact"); !strings.Contains(c, phone) {
 		t.Errorf("the inspector sees the contact %q, want the phone %s", c, phone)
 	}
@@ -118,8 +81,7 @@ func TestBrowserLeads(t *testing.T) {
 	if msg := b.text("#lead-triage-error"); msg != "" {
 		t.Fatalf("the triage was refused: %s", msg)
 	}
-	var itemID string
-	b.eval(`new URLSearchParams(location.hash.split('?')[1]).get('item')`, &itemID)
+	itemID := b.hashParam("item")
 	var it inspectionItem
 	e.api(t, tok, "GET", "/api/v1/inspection-items/"+itemID, nil, http.StatusOK, &it)
 	if it.RoomID != roomID || it.AgencyID != agency || !strings.Contains(it.Notes, text) || it.State != "open" {

@@ -28,9 +28,7 @@ import (
 // room that cannot be loaded, leaves the previous view whole (level switcher, panel, map, address) with
 // a message.
 func TestBrowserLean(t *testing.T) {
-	chromium(t) // skip or fail before starting anything
-	s := startServer(t)
-	b := openBrowser(t, s.URL)
+	s, b := browseDemo(t)
 
 	// The demo's largest floor (its rooms' GeoJSON the largest; the first of equals) and its building.
 	all := s.floors(singleUser, crsLonLat)
@@ -80,6 +78,22 @@ func TestBrowserLean(t *testing.T) {
 		b.wait("the floor "+f.Name, fmt.Sprintf(`officemap.state().floor?.id === %q`, f.ID))
 		b.settle()
 	}
+	// visitBig switches to the largest floor, fails t if that took over 3 requests (what names the switch)
+	// and returns its requests, its finished loads and their bytes on the wire.
+	visitBig := func(t *testing.T, what string) ([]string, []load, float64) {
+		t.Helper()
+		r, l := mark()
+		switchTo(big)
+		reqs, loads := since(r, l)
+		if len(reqs) > 3 {
+			t.Errorf("the %s made %d requests, want ≤ 3: %q", what, len(reqs), reqs)
+		}
+		var bytes float64
+		for _, ld := range loads {
+			bytes += ld.Bytes
+		}
+		return reqs, loads, bytes
+	}
 
 	b.do(chromedp.Navigate(s.URL + "/"))
 	b.settle()
@@ -112,16 +126,7 @@ func TestBrowserLean(t *testing.T) {
 		if st := b.state(); st.Floor != nil && st.Floor.ID == big.ID {
 			switchTo(others[0]) // so that the switch below is a first visit
 		}
-		r, l := mark()
-		switchTo(big)
-		reqs, loads := since(r, l)
-		if len(reqs) > 3 {
-			t.Errorf("the floor switch made %d requests, want ≤ 3: %q", len(reqs), reqs)
-		}
-		var bytes float64
-		for _, ld := range loads {
-			bytes += ld.Bytes
-		}
+		reqs, _, bytes := visitBig(t, "floor switch")
 		t.Logf("floor switch to %s: %d requests, %.0f bytes on the wire", big.Name, len(reqs), bytes)
 		if bytes >= 10*1024 {
 			t.Errorf("the floor switch transferred %.0f bytes, want < 10 KB (is the GeoJSON gzipped?)", bytes)
@@ -143,15 +148,8 @@ func TestBrowserLean(t *testing.T) {
 	if !t.Run("a revisit is revalidated: 304s or no request", func(t *testing.T) {
 		b.t = t
 		switchTo(others[0])
-		r, l := mark()
-		switchTo(big)
-		reqs, loads := since(r, l)
-		if len(reqs) > 3 {
-			t.Errorf("the revisit made %d requests, want ≤ 3: %q", len(reqs), reqs)
-		}
-		var bytes float64
+		reqs, loads, bytes := visitBig(t, "revisit")
 		for _, ld := range loads {
-			bytes += ld.Bytes
 			if ld.Status != http.StatusNotModified {
 				t.Errorf("the revisit loaded %s with %d, want 304", path(ld.URL), ld.Status)
 			}
@@ -374,9 +372,7 @@ func TestBrowserLean(t *testing.T) {
 // over-standard rooms hatched and idle rooms marked on the map, both in the legend; the status badge's
 // text contrast.
 func TestBrowserMapAccess(t *testing.T) {
-	chromium(t) // skip or fail before starting anything
-	s := startServer(t)
-	b := openBrowser(t, s.URL)
+	s, b := browseDemo(t)
 
 	// A floor with an idle room, an over-standard room and a compliant room (the last idle one, the
 	// largest of the others), and the last other floor of its building.

@@ -15,9 +15,7 @@ import (
 // filter travel in the link too; a link to a room that does not exist leaves a message in the app's
 // language and the overview.
 func TestBrowserLinks(t *testing.T) {
-	chromium(t) // skip or fail before starting anything
-	s := startServer(t)
-	b := openBrowser(t, s.URL)
+	s, b := browseDemo(t)
 
 	// A building with two floors that have rooms; the room to link to is on the first of them.
 	bl, withRooms := floorsWith(s.floors(singleUser, crsLonLat), func(room) bool { return true })

@@ -144,9 +144,7 @@ func (b *browser) smallTargets(scope string) []string {
 // control is at least 44×44 px; the sheet follows a finger; the dashboard and the other pages are no
 // wider than the screen. Then, at 1440×900, the desktop layout with the side panel.
 func TestBrowserPhone(t *testing.T) {
-	chromium(t) // skip or fail before starting anything
-	s := startServer(t)
-	b := openBrowser(t, s.URL)
+	s, b := browseDemo(t)
 	b.emulatePhone()
 
 	// The room to find: an occupied office of a floor with several rooms, looked up by its number.
@@ -272,13 +270,18 @@ func TestBrowserPhone(t *testing.T) {
 
 	t.Run("the sheet follows the handle and a finger", func(t *testing.T) {
 		b.t = t
-		// Taps are apart as a person's are (two quick ones would be a double tap).
-		b.tap("#sheet-handle")
-		b.wait("the full sheet", `officemap.state().layout.sheet === 'full'`)
-		b.do(chromedp.Sleep(400 * time.Millisecond))
-		b.tap("#sheet-handle")
-		b.wait("the collapsed sheet", `officemap.state().layout.sheet === 'collapsed'`)
-		b.do(chromedp.Sleep(400 * time.Millisecond))
+		// fullAndBack taps the handle to the full sheet and back to collapsed; taps are apart as a
+		// person's are (two quick ones would be a double tap).
+		fullAndBack := func() {
+			t.Helper()
+			b.tap("#sheet-handle")
+			b.wait("the full sheet", `officemap.state().layout.sheet === 'full'`)
+			b.do(chromedp.Sleep(400 * time.Millisecond))
+			b.tap("#sheet-handle")
+			b.wait("the collapsed sheet", `officemap.state().layout.sheet === 'collapsed'`)
+			b.do(chromedp.Sleep(400 * time.Millisecond))
+		}
+		fullAndBack()
 		// A finger drags the handle up to the middle of the screen: the sheet settles at half height.
 		h := b.rectOf("#sheet-handle")
 		x, y := (h.Left+h.Right)/2, (h.Top+h.Bottom)/2
@@ -292,12 +295,7 @@ func TestBrowserPhone(t *testing.T) {
 		if r := b.rectOf("#sheet"); r.Top < viewport.H*0.35 || r.Top > viewport.H*0.65 {
 			t.Errorf("after the drag the sheet starts at %.0f px of %.0f", r.Top, viewport.H)
 		}
-		b.tap("#sheet-handle")
-		b.wait("the full sheet", `officemap.state().layout.sheet === 'full'`)
-		b.do(chromedp.Sleep(400 * time.Millisecond))
-		b.tap("#sheet-handle")
-		b.wait("the collapsed sheet", `officemap.state().layout.sheet === 'collapsed'`)
-		b.do(chromedp.Sleep(400 * time.Millisecond))
+		fullAndBack()
 	})
 
 	t.Run("the level switcher and the legend fit beside the collapsed sheet", func(t *testing.T) {

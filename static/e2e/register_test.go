@@ -617,9 +617,7 @@ func TestBrowserRegisterViewer(t *testing.T) {
 		ids = append(ids, id)
 	}
 
-	b.do(chromedp.Navigate(s.URL + "/"))
-	b.signIn("viewer", password)
-	b.inApp()
+	b.signInAt(s.URL+"/", "viewer", password)
 	b.do(chromedp.Navigate(s.URL + "/#/register?agency=" + street))
 	b.wait("the agency's properties", fmt.Sprintf(`document.getElementById('register-totals')?.dataset.count === '%d'`, len(ids)))
 	v := b.registerList()

@@ -80,9 +80,7 @@ func TestBrowserStaffImport(t *testing.T) {
 	b := openBrowser(t, s.URL)
 	if !t.Run("a dry run shows the bad row with its problem", func(t *testing.T) {
 		b.t = t
-		b.do(chromedp.Navigate(s.URL + "/"))
-		b.signIn("manager", managerPassword)
-		b.inApp()
+		b.signInAt(s.URL+"/", "manager", managerPassword)
 		if !b.visible(`[data-tab="staff"]`) || b.text(`[data-tab="staff"]`) != "单位人员导入" {
 			t.Fatal("the agency manager has no 单位人员导入 tab")
 		}

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 
 	"officemap/floorplan"
 	"officemap/floorplan/imports"
@@ -128,17 +127,13 @@ func TestContosoV2Usages(t *testing.T) {
 			continue
 		}
 		p := orb.Point{g.x * inch, g.y * inch}
-		var room *imports.Room
-		for i, r := range ds.Buildings[0].Rooms {
-			if r.Err == nil && planar.PolygonContains(r.Geometry, p) {
-				room = &ds.Buildings[0].Rooms[i]
-			}
-		}
-		if room == nil {
+		i := containing(ds.Buildings[0].Rooms, p)
+		if i < 0 {
 			t.Logf("%q at %v is in no room", g.text, p) // one of the two Lobby/Reception texts
 			continue
 		}
 		byName[g.text]++
+		room := ds.Buildings[0].Rooms[i]
 		if room.Usage != want || room.UsageAssumed || room.Category != g.text {
 			t.Errorf("room %s named %q: usage %s (assumed %v), category %q; want %s", room.Number, g.text, room.Usage,
 				room.UsageAssumed, room.Category, want)
