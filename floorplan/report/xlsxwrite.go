@@ -61,10 +61,14 @@ type xlsxWriter struct {
 	err    error
 }
 
-// newXLSXWriter returns a writer of a workbook to w: archive/zip, its Deflate done by
-// klauspost/compress/flate at xlsxDeflateLevel (one compressor for every entry in turn: the zip closes
-// an entry before it creates the next).
+// newXLSXWriter returns a writer of a workbook to w (newDeflateZip).
 func newXLSXWriter(w io.Writer) *xlsxWriter {
+	return &xlsxWriter{zw: newDeflateZip(w), buf: make([]byte, 0, xlsxFlushAt+4096)}
+}
+
+// newDeflateZip is archive/zip on w, its Deflate done by klauspost/compress/flate at xlsxDeflateLevel (one
+// compressor for every entry in turn: the zip closes an entry before it creates the next).
+func newDeflateZip(w io.Writer) *zip.Writer {
 	zw := zip.NewWriter(w)
 	var fw *flate.Writer
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
@@ -78,7 +82,7 @@ func newXLSXWriter(w io.Writer) *xlsxWriter {
 		fw.Reset(out)
 		return fw, nil
 	})
-	return &xlsxWriter{zw: zw, buf: make([]byte, 0, xlsxFlushAt+4096)}
+	return zw
 }
 
 // create opens the zip entry name (deflated); the entry before it is closed.

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
 
 	"officemap/floorplan"
@@ -529,25 +528,8 @@ func BenchmarkXLSX350k(b *testing.B) {
 // The workbook writer that xlsxSink replaced (excelize's StreamWriter), kept as the oracle that the new
 // writer's workbooks are compared with.
 
-// oldXLSXZip is the workbook's zip writer (excelize's File.SetZipWriter): archive/zip with its Deflate
-// done by klauspost/compress/flate at xlsxDeflateLevel. One compressor serves every file in turn: the
-// zip closes a file before it creates the next.
-func oldXLSXZip(w io.Writer) excelize.ZipWriter {
-	zw := zip.NewWriter(w)
-	var fw *flate.Writer
-	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		if fw == nil {
-			var err error
-			if fw, err = flate.NewWriter(out, xlsxDeflateLevel); err != nil {
-				return nil, fmt.Errorf("report: XLSX: deflate level %d: %w", xlsxDeflateLevel, err)
-			}
-			return fw, nil
-		}
-		fw.Reset(out)
-		return fw, nil
-	})
-	return zw
-}
+// oldXLSXZip is the workbook's zip writer (excelize's File.SetZipWriter): the new writer's (newDeflateZip).
+func oldXLSXZip(w io.Writer) excelize.ZipWriter { return newDeflateZip(w) }
 
 // oldXLSXSink writes the workbook with excelize's streaming writers: the findings sheet row by row as the
 // findings come (excelize keeps the sheet in a temporary file past 16 MB), then the per-agency sheet. The
