@@ -82,24 +82,18 @@ func (m *jsonMembers) float(name string, v float64) {
 }
 
 // ids is a []uuid.UUID member: null when nil, [] when empty, else one id a line, a level deeper.
-func (m *jsonMembers) ids(name string, v []uuid.UUID) {
-	m.name(name)
-	if m.array(v == nil, len(v)) {
-		for i, id := range v {
-			m.elem(i)
-			m.b = appendJSONUUID(m.b, id)
-		}
-		m.endArray()
-	}
-}
+func (m *jsonMembers) ids(name string, v []uuid.UUID) { arrayMember(m, name, v, appendJSONUUID) }
 
 // strs is a []string member, as ids.
-func (m *jsonMembers) strs(name string, v []string) {
+func (m *jsonMembers) strs(name string, v []string) { arrayMember(m, name, v, appendJSONString) }
+
+// arrayMember appends the array member name of v (as ids describes), each element by appendElem.
+func arrayMember[T any](m *jsonMembers, name string, v []T, appendElem func([]byte, T) []byte) {
 	m.name(name)
 	if m.array(v == nil, len(v)) {
-		for i, s := range v {
+		for i, x := range v {
 			m.elem(i)
-			m.b = appendJSONString(m.b, s)
+			m.b = appendElem(m.b, x)
 		}
 		m.endArray()
 	}
