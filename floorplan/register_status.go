@@ -115,8 +115,8 @@ type gathered struct {
 	rooms  map[uuid.UUID]*Room // nil: not live
 	people map[uuid.UUID]*Person
 	asg    map[uuid.UUID]Assignment
-	// agencies are the agencies read (every one, or those named: agenciesRead); rows every local standard
-	// row, once read (rowsRead).
+	// agencies are those the rooms and people name (agencyIDs), once read (agenciesRead); rows every local
+	// standard row, once read (rowsRead).
 	agencies     []Agency
 	rows         []StandardRow
 	agenciesRead bool
@@ -170,26 +170,29 @@ func (g *gathered) snapshot(ctx context.Context, s Reader, day time.Time) (*Snap
 			snap.Assignments = append(snap.Assignments, a)
 		}
 	}
-	var err error
-	if !g.agenciesRead {
-		if g.agencies, err = s.Agencies(ctx); err != nil {
+	if !g.agenciesRead { // every agency, of which the named ones, in Reader.Agencies's order
+		all, err := s.Agencies(ctx)
+		if err != nil {
 			return nil, err
 		}
+		named := make(map[uuid.UUID]bool)
+		for _, id := range g.agencyIDs() {
+			named[id] = true
+		}
+		for _, a := range all {
+			if named[a.ID] {
+				g.agencies = append(g.agencies, a)
+			}
+		}
+		g.agenciesRead = true
 	}
 	if !g.rowsRead {
+		var err error
 		if g.rows, err = s.StandardRows(ctx); err != nil {
 			return nil, err
 		}
 	}
-	named := make(map[uuid.UUID]bool)
-	for _, id := range g.agencyIDs() {
-		named[id] = true
-	}
-	for _, a := range g.agencies { // in the order read: Reader.Agencies's
-		if named[a.ID] {
-			snap.Agencies = append(snap.Agencies, a)
-		}
-	}
+	snap.Agencies = g.agencies
 	snap.StandardRows = StandardRowsInForce(g.rows, day)
 	return snap, nil
 }
