@@ -29,7 +29,18 @@ const maxOutsideSamples = 1 << 14
 // reaches somewhere inside: that is how a hole of region covered by p counts). So Depth never overstates
 // the true greatest distance, and understates it by at most half the spacing along a boundary (and by at
 // most half for a part whose deepest point is inside it, a covered hole).
+//
+// A polygon whose vertices all lie in a convex region (one ring, no holes: a rectangular floor) lies in it,
+// and is answered without the overlay.
 func Outside(p, region orb.Polygon, step float64) (Beyond, error) {
+	if len(p) > 0 && len(region) == 1 && convexHolds(region[0], p[0]) {
+		return Beyond{}, nil
+	}
+	return outsideByOverlay(p, region, step)
+}
+
+// outsideByOverlay is Outside through the overlay, whatever the region.
+func outsideByOverlay(p, region orb.Polygon, step float64) (Beyond, error) {
 	g, err := sf.Difference(toSF(p).AsGeometry(), toSF(region).AsGeometry())
 	if err != nil {
 		return Beyond{}, fmt.Errorf("geo: difference: %w", err)
@@ -82,4 +93,49 @@ func eachSample(r orb.Ring, spacing float64, fn func(orb.Point)) {
 			fn(orb.Point{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])})
 		}
 	}
+}
+
+// maxConvexVertices bounds the ring convexHolds tests (its cost grows with the square of the ring's size).
+const maxConvexVertices = 64
+
+// convexHolds reports whether ring is convex and every vertex of ring p lies in it or on its boundary, which
+// puts the whole polygon of p inside ring (a convex set holds the hull of any points it holds). It
+// answers false when it cannot tell: a ring that is not convex, degenerate or larger than
+// maxConvexVertices, or a vertex outside by any amount.
+func convexHolds(ring, p orb.Ring) bool {
+	n := len(ring) - 1 // the ring is closed: its last point repeats the first
+	if n < 3 || n > maxConvexVertices || ring[0] != ring[n] {
+		return false
+	}
+	// side is the side of edge i's line (its left, when positive) that point q lies on, times the ring's
+	// orientation, so that the inside is where side ≥ 0 for every edge.
+	orient := 1.0
+	switch a := ringSignedArea(ring); {
+	case a < 0:
+		orient = -1
+	case !(a > 0):
+		return false
+	}
+	side := func(i int, q orb.Point) float64 {
+		a, b := ring[i], ring[i+1]
+		return orient * ((b[0]-a[0])*(q[1]-a[1]) - (b[1]-a[1])*(q[0]-a[0]))
+	}
+	for i := 0; i < n; i++ {
+		if ring[i] == ring[i+1] {
+			return false
+		}
+		for j := 0; j < n; j++ {
+			if side(i, ring[j]) < 0 { // a vertex beyond an edge: the ring is not convex
+				return false
+			}
+		}
+	}
+	for _, q := range p {
+		for i := 0; i < n; i++ {
+			if side(i, q) < 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
