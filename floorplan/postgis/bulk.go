@@ -54,7 +54,16 @@ func createdOr(own, now time.Time) time.Time {
 
 // copyRows runs one COPY of n rows into table's columns, row(i) giving the values of row i as they are
 // needed, so that a batch is never held twice in memory.
+//
+// The COPY runs with the session's own plan cache mode, not the force_custom_plan an earlier load of the
+// transaction set (planAfterLoad): the foreign keys' checks of a COPY run one prepared query a row, and
+// forced to plan each for its arguments they were planned again for every row (the people and
+// assignments after a batch's rooms: a 100k-room gen took 52 s instead of 55 in one run). The caller sets
+// force_custom_plan again after its last COPY.
 func copyRows(ctx context.Context, tx pgx.Tx, table string, columns []string, n int, row func(i int) ([]any, error)) error {
+	if _, err := tx.Exec(ctx, defaultPlansSQL); err != nil {
+		return err
+	}
 	i := 0
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromFunc(func() ([]any, error) {
 		if i == n {
@@ -95,6 +104,9 @@ SELECT r.id, r.floor_id, r.number, ST_AsEWKB(r.geom) FROM rooms r WHERE r.floor_
 	// customPlansSQL has every statement of the rest of the transaction planned for its arguments (see
 	// planAfterLoad).
 	customPlansSQL = `SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`
+	// defaultPlansSQL undoes customPlansSQL for the rest of the transaction: the session's own plan cache
+	// mode (see copyRows).
+	defaultPlansSQL = `SET LOCAL plan_cache_mode TO DEFAULT`
 )
 
 // planAfterLoad has the rest of a bulk load's transaction plan each statement for its own arguments rather

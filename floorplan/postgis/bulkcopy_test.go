@@ -172,3 +172,20 @@ func TestBulkHistoryImageIsTheRowTriggers(t *testing.T) {
 		t.Errorf("history image of a room loaded in bulk\n%v\nwant the row trigger's\n%v", b, a)
 	}
 }
+
+// TestBulkCopyPlansAsTheSession: a COPY after a load has forced custom plans on its transaction runs under the
+// session's own plan cache mode (its foreign keys' checks are not planned again for every row), and the
+// load after it forces custom plans again.
+func TestBulkCopyPlansAsTheSession(t *testing.T) {
+	s, f := openFixture(t)
+	during, after, err := s.PlanModesOfCopy(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"auto", "auto", "auto"}; !reflect.DeepEqual(during, want) {
+		t.Errorf("rows copied under %v, want %v", during, want)
+	}
+	if after != "force_custom_plan" {
+		t.Errorf("after the load: %q, want force_custom_plan", after)
+	}
+}

@@ -59,3 +59,40 @@ func (s *Store) Setting(ctx context.Context, name string) (string, error) {
 		return v, err
 	}, `SELECT current_setting($1)`, name)
 }
+
+// PlanModesOfCopy runs, in a transaction rolled back after, a load's planAfterLoad and then a copyRows into
+// a temporary table whose trigger notes the plan cache mode each row is written under; it returns the
+// modes noted and the mode after a second planAfterLoad.
+func (s *Store) PlanModesOfCopy(ctx context.Context) (during []string, after string, err error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	defer tx.Rollback(ctx)
+	for _, q := range []string{
+		`CREATE TEMPORARY TABLE copy_modes (n int, mode text) ON COMMIT DROP`,
+		`CREATE FUNCTION pg_temp.note_mode() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.mode := current_setting('plan_cache_mode'); RETURN NEW; END $$`,
+		`CREATE TRIGGER note_mode BEFORE INSERT ON copy_modes FOR EACH ROW EXECUTE FUNCTION pg_temp.note_mode()`,
+	} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return nil, "", err
+		}
+	}
+	if err := planAfterLoad(ctx, tx); err != nil {
+		return nil, "", err
+	}
+	err = copyRows(ctx, tx, "copy_modes", []string{"n"}, 3, func(i int) ([]any, error) { return []any{int32(i)}, nil })
+	if err != nil {
+		return nil, "", err
+	}
+	rows, _ := tx.Query(ctx, `SELECT mode FROM copy_modes ORDER BY n`)
+	if during, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return nil, "", err
+	}
+	if err := planAfterLoad(ctx, tx); err != nil {
+		return nil, "", err
+	}
+	err = tx.QueryRow(ctx, `SELECT current_setting('plan_cache_mode')`).Scan(&after)
+	return during, after, err
+}
