@@ -302,7 +302,11 @@ func lockAll(ctx context.Context, tx pgx.Tx, lockSQL string, ids []uuid.UUID, wh
 	if len(ids) == 0 {
 		return nil
 	}
-	rows, err := tx.Query(ctx, lockSQL, ids)
+	// Each id once: a batch names an agency once a room, and = ANY of a parameter tests its elements one by
+	// one (the 20 000 agencies of a batch against 3 255 rows: 240 ms a lock at 1M rooms).
+	distinct := slices.Clone(ids)
+	slices.SortFunc(distinct, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	rows, err := tx.Query(ctx, lockSQL, slices.Compact(distinct))
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -188,4 +189,31 @@ func TestBulkCopyPlansAsTheSession(t *testing.T) {
 	if after != "force_custom_plan" {
 		t.Errorf("after the load: %q, want force_custom_plan", after)
 	}
+}
+
+// TestBulkCopyRefusesUnknownReferences: a batch whose rooms name one agency many times and one agency that does not
+// exist is refused naming the missing one (the references are locked each once), and nothing is written.
+func TestBulkCopyRefusesUnknownReferences(t *testing.T) {
+	s, f := openFixture(t)
+	missing := uuid.New()
+	var rooms []floorplan.Room
+	for i := range 6 {
+		r := f.newRoom(0, "U"+string(rune('1'+i)), rect(float64(4*i), 0, float64(4*i+4), 6))
+		r.ID, r.AgencyID = uuid.New(), f.agencies[0].ID
+		if i == 4 {
+			r.AgencyID = missing
+		}
+		rooms = append(rooms, r)
+	}
+	err := s.BulkInsertRooms(f.ctx, rooms)
+	if !errors.Is(err, floorplan.ErrInvalid) || !strings.Contains(err.Error(), "unknown agency "+missing.String()) {
+		t.Fatalf("BulkInsertRooms = %v, want ErrInvalid naming unknown agency %s", err, missing)
+	}
+	for _, r := range rooms {
+		if _, err := s.Room(f.ctx, r.ID); !errors.Is(err, floorplan.ErrNotFound) {
+			t.Errorf("room %s of a refused batch: %v, want ErrNotFound", r.Number, err)
+		}
+	}
+	rooms[4].AgencyID = f.agencies[1].ID
+	must(t, s.BulkInsertRooms(f.ctx, rooms))
 }
