@@ -85,9 +85,13 @@ const MaxNotices = 1000
 
 // NoticeStore keeps the notices and who read them. AddNotice assigns the ID (when Nil) and, when
 // CreatedAt is zero, the time; MarkRead records that user read notice id (once: again is no change;
-// an unknown notice is ErrNotFound).
+// an unknown notice is ErrNotFound). ClaimDelivery records, at at, that notice id is being handed over
+// outside the app, and reports whether this call was the first to claim it (false: a server has already
+// taken it; an unknown notice is ErrNotFound), so that of several servers over one database only one
+// delivers each notice.
 type NoticeStore interface {
 	AddNotice(ctx context.Context, n *Notice) error
 	Notices(ctx context.Context, f NoticeFilter) ([]Notice, error)
 	MarkRead(ctx context.Context, id, user uuid.UUID, at time.Time) error
+	ClaimDelivery(ctx context.Context, id uuid.UUID, at time.Time) (bool, error)
 }

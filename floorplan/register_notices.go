@@ -188,7 +188,8 @@ type noticeCursor struct {
 }
 
 // sendNotices hands the notices created after c.at (less noticeOverlap) and not handed over yet to n,
-// oldest first, and moves c on. A notice n fails to deliver is logged and not tried again.
+// oldest first, and moves c on. Each is claimed first (NoticeStore.ClaimDelivery): one another server
+// has claimed is left to it. A notice n fails to deliver is logged and not tried again, by any server.
 func (g *Register) sendNotices(ctx context.Context, n Notifier, c *noticeCursor) error {
 	list, err := g.Notices(ctx, NoticeFilter{After: c.at.Add(-noticeOverlap)})
 	if err != nil {
@@ -202,6 +203,16 @@ func (g *Register) sendNotices(ctx context.Context, n Notifier, c *noticeCursor)
 		c.sent[x.ID] = x.CreatedAt
 		if x.CreatedAt.After(c.at) {
 			c.at = x.CreatedAt
+		}
+		mine, err := g.store.ClaimDelivery(ctx, x.ID, g.now())
+		if err != nil {
+			if ctx.Err() == nil {
+				slog.ErrorContext(ctx, "floorplan: claim a notice's delivery", "notice", x.ID, "err", err)
+			}
+			continue
+		}
+		if !mine { // another server hands it over
+			continue
 		}
 		if err := n.Notify(ctx, x); err != nil && ctx.Err() == nil {
 			slog.ErrorContext(ctx, "floorplan: deliver a notice", "notice", x.ID, "kind", x.Kind, "err", err)
@@ -218,7 +229,7 @@ func (g *Register) sendNotices(ctx context.Context, n Notifier, c *noticeCursor)
 // KeepNoticesSent leaves the escalation notices of overdue applications (NotifyOverdue) a minute after it
 // starts and then daily, and, when n is not nil, hands every notice created from its start on to n
 // within about poll, until ctx ends; it logs what fails. It is the body of a goroutine that serve starts.
-// Several servers over one database would each hand the notices over.
+// Several servers over one database each run it: each notice is handed over by the first to claim it.
 func (g *Register) KeepNoticesSent(ctx context.Context, n Notifier, poll time.Duration) {
 	c := &noticeCursor{at: g.now(), sent: map[uuid.UUID]time.Time{}}
 	check := time.Now().Add(time.Minute)

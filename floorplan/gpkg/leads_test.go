@@ -29,6 +29,7 @@ func TestLeadsNeverDeleted(t *testing.T) {
 // version 21 runs it first.
 func downgradeV22(t *testing.T, path string) {
 	t.Helper()
+	downgradeV23(t, path)
 	downgrade(t, path, `DROP TRIGGER leads_version`, `DROP TRIGGER leads_no_delete`, `DROP TABLE leads`,
 		`DELETE FROM gpkg_contents WHERE table_name = 'leads'`, `UPDATE officemap_schema SET version = 21`)
 }

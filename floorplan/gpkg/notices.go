@@ -48,8 +48,23 @@ INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, descript
   ('notice_reads', 'attributes', 'notice_reads', 'who read which notice (floorplan/notices.go)', NULL);
 `
 
+// sqlMigrateV23 is the schema part of version 23: the claims of the notices' deliveries outside the app, as
+// the PostGIS migration 0029_notice_deliveries (one server hands each notice over: ClaimDelivery). It may run
+// again on a file that has them.
+const sqlMigrateV23 = `
+CREATE TABLE IF NOT EXISTS notice_deliveries (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT,
+  notice_id TEXT NOT NULL UNIQUE REFERENCES notices (id),
+  claimed_at DATETIME NOT NULL
+);
+INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
+  ('notice_deliveries', 'attributes', 'notice_deliveries', 'which notices a server has handed over (floorplan/notices.go)', NULL);
+`
+
 const (
-	sqlInsertNotice = `INSERT INTO notices (id, created_at, role, agency_id, user_id, application_id, kind, title, body)
+	// sqlClaimDelivery claims the delivery of notice ?1 at ?2 unless it is claimed already.
+	sqlClaimDelivery = `INSERT INTO notice_deliveries (notice_id, claimed_at) VALUES (?1, ?2) ON CONFLICT (notice_id) DO NOTHING`
+	sqlInsertNotice  = `INSERT INTO notices (id, created_at, role, agency_id, user_id, application_id, kind, title, body)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`
 	// sqlNotices: ?1 application, ?2 kind, ?3 roles (a JSON array, NULL for any), ?4 the user (recipient
 	// and reader), ?5 unread only, ?6 created after (DATETIME text), ?7 the limit, ?8 one notice.
@@ -137,4 +152,27 @@ func (s *Store) MarkRead(ctx context.Context, id, user uuid.UUID, at time.Time) 
 		_, err := q.ExecContext(ctx, sqlMarkRead, id.String(), user.String(), text)
 		return err
 	}))
+}
+
+// ClaimDelivery claims the delivery of notice id at at: true when this is the first claim (schema version 23).
+func (s *Store) ClaimDelivery(ctx context.Context, id uuid.UUID, at time.Time) (bool, error) {
+	_, text := instant(at)
+	var claimed bool
+	err := s.write(ctx, func(q querier) error {
+		var found int
+		if err := q.QueryRowContext(ctx, sqlNoticeExists, id.String()).Scan(&found); err != nil {
+			return err
+		}
+		if found == 0 {
+			return notFound("notice", id)
+		}
+		res, err := q.ExecContext(ctx, sqlClaimDelivery, id.String(), text)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		claimed = n == 1
+		return err
+	})
+	return claimed, wrapErr(err)
 }

@@ -35,3 +35,25 @@ func TestMigrateV18(t *testing.T) {
 	must(t, s.MarkRead(ctx, n.ID, uuid.New(), n.CreatedAt))
 	fileRefuses(t, path, `UPDATE notices SET title = 'x'`)
 }
+
+// downgradeV23 turns a register of version 23 back into one of version 22: no claims of the notices'
+// deliveries. The downgrade of version 22 runs it first.
+func downgradeV23(t *testing.T, path string) {
+	t.Helper()
+	downgrade(t, path, `DROP TABLE notice_deliveries`, `DELETE FROM gpkg_contents WHERE table_name = 'notice_deliveries'`,
+		`UPDATE officemap_schema SET version = 22`)
+}
+
+// TestMigrateV22: Open brings a register of version 22 to version 23 — the claims of the notices' deliveries,
+// empty, as in a new file — and a notice left before can then be claimed, once.
+func TestMigrateV22(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v22.gpkg")
+	ctx, s, _ := schemaStep{tables: []string{"notice_deliveries"}, down: downgradeV23}.migrate(t, path)
+	n := floorplan.Notice{Role: "bureau_admin", ApplicationID: uuid.New(), Kind: floorplan.NoticeFiled, Title: "新申请"}
+	must(t, s.AddNotice(ctx, &n))
+	for i, want := range []bool{true, false} {
+		if got, err := s.ClaimDelivery(ctx, n.ID, n.CreatedAt); err != nil || got != want {
+			t.Errorf("claim %d: %v, %v; want %v", i+1, got, err, want)
+		}
+	}
+}

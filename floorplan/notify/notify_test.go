@@ -227,7 +227,7 @@ func TestFromEnv(t *testing.T) {
 }
 
 // TestKeepNoticesSent: the register's loop hands a notice left by a filing to the webhook, asynchronously,
-// once.
+// once, though two servers run it over the same register.
 func TestKeepNoticesSent(t *testing.T) {
 	var mu sync.Mutex
 	var got []notify.WebhookBody
@@ -249,12 +249,15 @@ func TestKeepNoticesSent(t *testing.T) {
 	}
 	defer s.Close()
 	g := floorplan.NewRegister(s)
+	other := floorplan.NewRegister(s) // a second server over the same register
 	agency := floorplan.Agency{Name: "常州市统计局", Level: floorplan.LevelMunicipal, Status: floorplan.AgencyActive, Headcount: 10}
 	if err := s.CreateAgency(ctx, &agency); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan struct{})
-	go func() { defer close(done); g.KeepNoticesSent(ctx, &notify.Webhook{URL: ts.URL}, 20*time.Millisecond) }()
+	var servers sync.WaitGroup
+	for _, reg := range []*floorplan.Register{g, other} {
+		servers.Go(func() { reg.KeepNoticesSent(ctx, &notify.Webhook{URL: ts.URL}, 20*time.Millisecond) })
+	}
 	time.Sleep(50 * time.Millisecond)
 	a := floorplan.Application{Kind: floorplan.KindAllocation, AgencyID: agency.ID, Title: "申请增加办公用房",
 		Fields: floorplan.ApplicationFields{AreaM2: 40, Reason: "新增编制"}}
@@ -273,7 +276,7 @@ func TestKeepNoticesSent(t *testing.T) {
 	}
 	time.Sleep(100 * time.Millisecond) // a few more polls: nothing is sent twice
 	cancel()
-	<-done
+	servers.Wait()
 	mu.Lock()
 	defer mu.Unlock()
 	if len(got) != 1 || got[0].Kind != floorplan.NoticeFiled || got[0].ApplicationID != a.ID || got[0].Role != "agency_manager" {

@@ -36,6 +36,13 @@ SELECT n.id, n.created_at, coalesce(n.role, ''), n.agency_id, n.user_id, n.appli
 WITH n AS (SELECT id FROM notices WHERE id = $1),
      ins AS (INSERT INTO notice_reads (notice_id, user_id, read_at) SELECT id, $2, $3 FROM n ON CONFLICT DO NOTHING)
 SELECT count(*) FROM n`
+	// claimDeliverySQL claims the delivery of a notice that exists ($1) at $2, unless it is claimed already,
+	// and counts the notice (0: none) and the claims it made (1: this one is the first).
+	claimDeliverySQL = `
+WITH n AS (SELECT id FROM notices WHERE id = $1),
+     ins AS (INSERT INTO notice_deliveries (notice_id, claimed_at) SELECT id, $2 FROM n ON CONFLICT DO NOTHING
+             RETURNING notice_id)
+SELECT (SELECT count(*) FROM n), (SELECT count(*) FROM ins)`
 )
 
 // AddNotice stores n (see floorplan.NoticeStore).
@@ -99,4 +106,19 @@ func (s *Store) MarkRead(ctx context.Context, id, user uuid.UUID, at time.Time) 
 		return notFound("notice", id)
 	}
 	return nil
+}
+
+// ClaimDelivery claims the delivery of notice id at at: true when this is the first claim (migration 0029).
+func (s *Store) ClaimDelivery(ctx context.Context, id uuid.UUID, at time.Time) (bool, error) {
+	var found, claimed int
+	err := s.exec(ctx, func(q querier) error {
+		return q.QueryRow(ctx, claimDeliverySQL, id, at).Scan(&found, &claimed)
+	})
+	if err != nil {
+		return false, mapError(err)
+	}
+	if found == 0 {
+		return false, notFound("notice", id)
+	}
+	return claimed == 1, nil
 }

@@ -17,6 +17,7 @@ func RunNotices(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 	runSuite(t, newStore, []suiteTest{
 		{"AddFilterRead", testNoticesStore},
 		{"Register", testNoticesRegister},
+		{"ClaimDelivery", testNoticesClaim},
 	})
 }
 
@@ -119,6 +120,36 @@ func testNoticesStore(t *testing.T, f *fixture) {
 	}
 	if got := ids(floorplan.NoticeFilter{}); len(got) != 4 {
 		t.Errorf("after the refusal: %d notices, want 4", len(got))
+	}
+}
+
+// testNoticesClaim: the first claim of a notice's delivery wins, every later one (another server's) is
+// refused, each notice is claimed on its own, and an unknown notice is ErrNotFound.
+func testNoticesClaim(t *testing.T, f *fixture) {
+	ns := noticeStore(t, f)
+	ctx := f.ctx
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	var notices []floorplan.Notice
+	for _, role := range []string{"bureau_admin", "approver"} {
+		n := floorplan.Notice{Role: role, ApplicationID: uuid.New(), Kind: floorplan.NoticeFiled, Title: "待办"}
+		if err := ns.AddNotice(ctx, &n); err != nil {
+			t.Fatal(err)
+		}
+		notices = append(notices, n)
+	}
+	claim := func(id uuid.UUID, want bool) {
+		t.Helper()
+		if got, err := ns.ClaimDelivery(ctx, id, at); err != nil || got != want {
+			t.Errorf("claim of %s: %v, %v; want %v", id, got, err, want)
+		}
+	}
+	claim(notices[0].ID, true)
+	claim(notices[0].ID, false)
+	claim(notices[1].ID, true)
+	claim(notices[1].ID, false)
+	claim(notices[0].ID, false)
+	if _, err := ns.ClaimDelivery(ctx, uuid.New(), at); !errors.Is(err, floorplan.ErrNotFound) {
+		t.Errorf("claim of an unknown notice: %v, want ErrNotFound", err)
 	}
 }
 
