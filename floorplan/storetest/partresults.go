@@ -26,7 +26,36 @@ func RunPartResults(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 		{"WriteBeforeStore", testPartsWriteBeforeStore},
 		{"CoOccupants", testPartsCoOccupants},
 		{"Refresh", testPartsRefresh},
+		{"Posts", testPartsPosts},
 	})
+}
+
+// testPartsPosts: a post moves the part of its own agency, not only its person's: added (with its person),
+// moved to no agency (the old agency's part and the part of no agency), and in bulk.
+func testPartsPosts(t *testing.T, f *fixture) {
+	a, b := f.agencies[0].ID, f.agencies[1].ID
+	moved := func(what string, id uuid.UUID, before floorplan.PartHead) floorplan.PartHead {
+		t.Helper()
+		after := headOf(t, f, id)
+		if after.Current.Agency <= before.Current.Agency {
+			t.Errorf("%s: the counter of %s went from %d to %d", what, id, before.Current.Agency, after.Current.Agency)
+		}
+		return after
+	}
+	hb := headOf(t, f, b)
+	p := floorplan.Person{Name: "兼职者", AgencyID: a, Rank: floorplan.RankDivision, Status: floorplan.PersonActive,
+		Posts: []floorplan.Post{{Title: "兼任处长", AgencyID: b, Start: floorplan.Day(2024, 1, 1)}}}
+	must(t, f.s.CreatePerson(f.ctx, &p))
+	hb = moved("a person of a with a post in b created", b, hb)
+	hNil := headOf(t, f, uuid.Nil)
+	p.Posts[0].AgencyID = uuid.Nil
+	must(t, f.s.UpdatePerson(f.ctx, &p))
+	hb = moved("the post moved out of b", b, hb)
+	moved("the post moved to no agency", uuid.Nil, hNil)
+	bulk := []floorplan.Person{{Name: "批量", AgencyID: a, Rank: floorplan.RankStaff, Status: floorplan.PersonActive,
+		Posts: []floorplan.Post{{Title: "兼职", AgencyID: b, Start: floorplan.Day(2024, 1, 1)}}}}
+	must(t, storeAs[floorplan.BulkLoader](t, f.s).BulkInsertPeople(f.ctx, bulk))
+	moved("a person with a post in b loaded in bulk", b, hb)
 }
 
 // headOf returns the head of agency id's part.
