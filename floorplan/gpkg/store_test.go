@@ -127,7 +127,7 @@ func TestGeoPackageLayout(t *testing.T) {
 			[]string{"buildings 4326", "floors 4326", "rooms 4326", "sites 4326"}},
 		{"attribute contents", `SELECT table_name FROM gpkg_contents WHERE data_type = 'attributes' ORDER BY table_name`,
 			[]string{"agencies", "api_tokens", "applications", "assignments", "audit_head", "audit_log", "certificates", "document_blob_parts", "document_blobs",
-				"documents", "filing_steps", "history", "inspection_items", "inspections", "jurisdictions", "leads", "ledger_entries", "notice_reads", "notices", "officemap_schema", "part_counters", "part_results", "people",
+				"documents", "filing_steps", "history", "inspection_items", "inspections", "jurisdictions", "leads", "ledger_entries", "notice_deliveries", "notice_reads", "notices", "officemap_schema", "part_counters", "part_results", "people",
 				"posts", "registration_changes", "room_states", "room_states_day", "sessions", "standard_rows", "timeline_events", "users"}},
 		{"geometry columns", `SELECT table_name || '.' || column_name || ' ' || geometry_type_name || ' ' || srs_id || ' ' || z || m FROM gpkg_geometry_columns ORDER BY table_name`,
 			[]string{"buildings.geom POLYGON 4326 00", "floors.geom POLYGON 4326 00", "rooms.geom POLYGON 4326 00", "sites.geom POLYGON 4326 00"}},
@@ -146,7 +146,7 @@ func TestGeoPackageLayout(t *testing.T) {
 		{"integer primary keys", `SELECT g.table_name FROM gpkg_contents g JOIN pragma_table_info(g.table_name) c
   ON c.pk = 1 AND c.type = 'INTEGER' AND c.name = 'fid' ORDER BY g.table_name`,
 			[]string{"agencies", "api_tokens", "applications", "assignments", "audit_head", "audit_log", "certificates", "document_blob_parts", "document_blobs",
-				"documents", "filing_steps", "history", "inspection_items", "inspections", "jurisdictions", "leads", "ledger_entries", "notice_reads", "notices", "officemap_schema", "part_counters", "part_results", "people",
+				"documents", "filing_steps", "history", "inspection_items", "inspections", "jurisdictions", "leads", "ledger_entries", "notice_deliveries", "notice_reads", "notices", "officemap_schema", "part_counters", "part_results", "people",
 				"posts", "registration_changes", "room_states", "room_states_day", "sessions", "standard_rows", "timeline_events", "users"}},
 		// The layers are views of the live rows of the tables <layer>_all, whose first column is the tables'
 		// integer primary key (GDAL's FID); the tables themselves are no layers.
