@@ -200,16 +200,16 @@ func (g *Register) sendNotices(ctx context.Context, n Notifier, c *noticeCursor)
 		if _, done := c.sent[x.ID]; done {
 			continue
 		}
-		c.sent[x.ID] = x.CreatedAt
-		if x.CreatedAt.After(c.at) {
-			c.at = x.CreatedAt
-		}
 		mine, err := g.store.ClaimDelivery(ctx, x.ID, g.now())
-		if err != nil {
+		if err != nil { // not claimed: the next poll tries again, while the notice is within noticeOverlap
 			if ctx.Err() == nil {
 				slog.ErrorContext(ctx, "floorplan: claim a notice's delivery", "notice", x.ID, "err", err)
 			}
 			continue
+		}
+		c.sent[x.ID] = x.CreatedAt
+		if x.CreatedAt.After(c.at) {
+			c.at = x.CreatedAt
 		}
 		if !mine { // another server hands it over
 			continue

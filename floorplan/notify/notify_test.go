@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"mime"
 	"net"
@@ -227,8 +228,44 @@ func TestFromEnv(t *testing.T) {
 }
 
 // TestKeepNoticesSent: the register's loop hands a notice left by a filing to the webhook, asynchronously,
-// once, though two servers run it over the same register.
+// once, though two servers run it over the same register; and once when the only server's first claim of
+// it fails (the next poll claims it again).
 func TestKeepNoticesSent(t *testing.T) {
+	for name, servers := range map[string]func(s *gpkg.Store) []*floorplan.Register{
+		"two servers": func(s *gpkg.Store) []*floorplan.Register {
+			return []*floorplan.Register{floorplan.NewRegister(s), floorplan.NewRegister(s)}
+		},
+		"a claim that fails": func(s *gpkg.Store) []*floorplan.Register {
+			return []*floorplan.Register{floorplan.NewRegister(&claimFailsOnce{Store: s})}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := deliveredByLoops(t, servers)
+			if len(got) != 1 || got[0].Kind != floorplan.NoticeFiled || got[0].Role != "agency_manager" {
+				t.Errorf("the webhook received %+v, want the one filing notice to the agency manager", got)
+			}
+		})
+	}
+}
+
+// claimFailsOnce is a store whose first claim of a notice's delivery fails, as a database that is away for a
+// moment.
+type claimFailsOnce struct {
+	*gpkg.Store
+	failed atomic.Bool
+}
+
+func (s *claimFailsOnce) ClaimDelivery(ctx context.Context, id uuid.UUID, at time.Time) (bool, error) {
+	if s.failed.CompareAndSwap(false, true) {
+		return false, errors.New("the database is away")
+	}
+	return s.Store.ClaimDelivery(ctx, id, at)
+}
+
+// deliveredByLoops files an application in a new register and returns what a webhook received from the
+// KeepNoticesSent loops of the registers servers gives over it, from the filing to a few polls after the
+// first delivery.
+func deliveredByLoops(t *testing.T, servers func(s *gpkg.Store) []*floorplan.Register) []notify.WebhookBody {
 	var mu sync.Mutex
 	var got []notify.WebhookBody
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -248,20 +285,18 @@ func TestKeepNoticesSent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	g := floorplan.NewRegister(s)
-	other := floorplan.NewRegister(s) // a second server over the same register
 	agency := floorplan.Agency{Name: "常州市统计局", Level: floorplan.LevelMunicipal, Status: floorplan.AgencyActive, Headcount: 10}
 	if err := s.CreateAgency(ctx, &agency); err != nil {
 		t.Fatal(err)
 	}
-	var servers sync.WaitGroup
-	for _, reg := range []*floorplan.Register{g, other} {
-		servers.Go(func() { reg.KeepNoticesSent(ctx, &notify.Webhook{URL: ts.URL}, 20*time.Millisecond) })
+	var loops sync.WaitGroup
+	for _, reg := range servers(s) {
+		loops.Go(func() { reg.KeepNoticesSent(ctx, &notify.Webhook{URL: ts.URL}, 20*time.Millisecond) })
 	}
 	time.Sleep(50 * time.Millisecond)
 	a := floorplan.Application{Kind: floorplan.KindAllocation, AgencyID: agency.ID, Title: "申请增加办公用房",
 		Fields: floorplan.ApplicationFields{AreaM2: 40, Reason: "新增编制"}}
-	if _, err := g.FileApplication(ctx, &a); err != nil {
+	if _, err := floorplan.NewRegister(s).FileApplication(ctx, &a); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(5 * time.Second)
@@ -276,10 +311,13 @@ func TestKeepNoticesSent(t *testing.T) {
 	}
 	time.Sleep(100 * time.Millisecond) // a few more polls: nothing is sent twice
 	cancel()
-	servers.Wait()
+	loops.Wait()
 	mu.Lock()
 	defer mu.Unlock()
-	if len(got) != 1 || got[0].Kind != floorplan.NoticeFiled || got[0].ApplicationID != a.ID || got[0].Role != "agency_manager" {
-		t.Errorf("the webhook received %+v, want the one filing notice to the agency manager", got)
+	for _, b := range got {
+		if b.ApplicationID != a.ID {
+			t.Errorf("a notice of application %s, want %s", b.ApplicationID, a.ID)
+		}
 	}
+	return got
 }
