@@ -101,7 +101,8 @@ const maxConvexVertices = 64
 // convexHolds reports whether ring is convex and every vertex of ring p lies in it or on its boundary, which
 // puts the whole polygon of p inside ring (a convex set holds the hull of any points it holds). It
 // answers false when it cannot tell: a ring that is not convex, degenerate or larger than
-// maxConvexVertices, or a vertex outside by any amount.
+// maxConvexVertices, or a vertex on the outer side of an edge's line (as the floating-point cross product
+// finds it: a vertex out by a rounding error of its coordinates may pass, and then reaches out that much).
 func convexHolds(ring, p orb.Ring) bool {
 	n := len(ring) - 1 // the ring is closed: its last point repeats the first
 	if n < 3 || n > maxConvexVertices || ring[0] != ring[n] {
