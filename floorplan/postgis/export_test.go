@@ -86,7 +86,10 @@ BEGIN NEW.mode := current_setting('plan_cache_mode'); RETURN NEW; END $$`,
 	if err != nil {
 		return nil, "", err
 	}
-	rows, _ := tx.Query(ctx, `SELECT mode FROM copy_modes ORDER BY n`)
+	rows, err := tx.Query(ctx, `SELECT mode FROM copy_modes ORDER BY n`)
+	if err != nil {
+		return nil, "", err
+	}
 	if during, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
 		return nil, "", err
 	}
