@@ -39,6 +39,10 @@ type Notice struct {
 	Kind          string    `json:"kind"`
 	Title         string    `json:"title"`
 	Body          string    `json:"body"`
+	// Once, when set, is the notice's key among its application's: AddNotice stores no second notice of
+	// the application with the same key (the escalation of one step visit, left by whichever server checks
+	// first). Not shown to readers.
+	Once string `json:"-"`
 	// Read is whether the reader of NoticeFilter.UserID has marked it read (filled by Notices).
 	Read bool `json:"read"`
 }
@@ -60,6 +64,9 @@ func (n *Notice) Validate() error {
 	}
 	if strings.TrimSpace(n.Title) == "" || len([]rune(n.Title)) > 300 || len([]rune(n.Body)) > 2000 {
 		return fieldError("notice", "title", FieldOutOfRange, "is required, at most 300 characters (body at most 2000)")
+	}
+	if len(n.Once) > 200 {
+		return fieldError("notice", "once", FieldOutOfRange, "is at most 200 bytes")
 	}
 	return nil
 }
@@ -84,7 +91,8 @@ type NoticeFilter struct {
 const MaxNotices = 1000
 
 // NoticeStore keeps the notices and who read them. AddNotice assigns the ID (when Nil) and, when
-// CreatedAt is zero, the time; MarkRead records that user read notice id (once: again is no change;
+// CreatedAt is zero, the time; when n.Once is set and the application has a notice with that key
+// already, it stores nothing, sets n.ID to uuid.Nil and returns nil. MarkRead records that user read notice id (once: again is no change;
 // an unknown notice is ErrNotFound). ClaimDelivery records, at at, that notice id is being handed over
 // outside the app, and reports whether this call was the first to claim it (false: a server has already
 // taken it; an unknown notice is ErrNotFound), so that of several servers over one database only one

@@ -136,7 +136,8 @@ func noticeText(p Procedure, a Application, kind string, action AppAction) (stri
 
 // NotifyOverdue leaves an escalation notice for each open application overdue at its step whose step
 // escalates (Step.Escalation) and that has none since it reached the step: to the escalation role at the
-// application's agency. It returns how many it left. serve runs it daily (KeepNoticesSent).
+// application's agency. It returns how many it left. serve runs it daily (KeepNoticesSent); of several
+// servers running it at once, one leaves each notice (the notice's key, escalationKey).
 func (g *Register) NotifyOverdue(ctx context.Context) (int, error) {
 	list, err := g.store.Applications(ctx, ApplicationFilter{})
 	if err != nil {
@@ -167,13 +168,22 @@ func (g *Register) NotifyOverdue(ctx context.Context) (int, error) {
 			continue
 		}
 		title, body := noticeText(p, a, NoticeEscalated, "")
-		n := Notice{Role: st.Escalation(), AgencyID: a.AgencyID, ApplicationID: a.ID, Kind: NoticeEscalated, Title: title, Body: body}
+		n := Notice{Role: st.Escalation(), AgencyID: a.AgencyID, ApplicationID: a.ID, Kind: NoticeEscalated, Title: title, Body: body,
+			Once: escalationKey(a.State, since)}
 		if err := g.addNotice(ctx, &n); err != nil {
 			return left, err
 		}
-		left++
+		if n.ID != uuid.Nil { // Nil: another server left this visit's escalation since the read above
+			left++
+		}
 	}
 	return left, nil
+}
+
+// escalationKey is the key (Notice.Once) of the escalation of the visit of step that began at since: the
+// same on every server, so that of two servers checking at once only one leaves the notice.
+func escalationKey(step string, since time.Time) string {
+	return "escalated " + step + " " + since.UTC().Format(time.RFC3339Nano)
 }
 
 // noticeOverlap is how far before the last notice handed over SendNotices looks again: a notice stamped

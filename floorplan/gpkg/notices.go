@@ -61,11 +61,20 @@ INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, descript
   ('notice_deliveries', 'attributes', 'notice_deliveries', 'which notices a server has handed over (floorplan/notices.go)', NULL);
 `
 
+// sqlMigrateV24 is the schema part of version 24: a notice's key among its application's (once), as the
+// PostGIS migration 0031_notice_once (an overdue step visit is escalated once, whichever server checks first).
+const sqlMigrateV24 = `
+ALTER TABLE notices ADD COLUMN once TEXT;
+CREATE UNIQUE INDEX notices_once_idx ON notices (application_id, once) WHERE once IS NOT NULL;
+`
+
 const (
 	// sqlClaimDelivery claims the delivery of notice ?1 at ?2 unless it is claimed already.
 	sqlClaimDelivery = `INSERT INTO notice_deliveries (notice_id, claimed_at) VALUES (?1, ?2) ON CONFLICT (notice_id) DO NOTHING`
-	sqlInsertNotice  = `INSERT INTO notices (id, created_at, role, agency_id, user_id, application_id, kind, title, body)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`
+	// sqlInsertNotice stores a notice; with a key (?10) its application has already, it stores nothing.
+	sqlInsertNotice = `INSERT INTO notices (id, created_at, role, agency_id, user_id, application_id, kind, title, body, once)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+    ON CONFLICT (application_id, once) WHERE once IS NOT NULL DO NOTHING`
 	// sqlNotices: ?1 application, ?2 kind, ?3 roles (a JSON array, NULL for any), ?4 the user (recipient
 	// and reader), ?5 unread only, ?6 created after (DATETIME text), ?7 the limit, ?8 one notice.
 	sqlNotices = `SELECT n.id, CAST(n.created_at AS TEXT), coalesce(n.role, ''), n.agency_id, n.user_id, n.application_id,
@@ -92,18 +101,30 @@ func (s *Store) AddNotice(ctx context.Context, n *floorplan.Notice) error {
 		at = s.now()
 	}
 	at, text := instant(at)
-	var role any
+	var role, once any
 	if n.Role != "" {
 		role = n.Role
 	}
+	if n.Once != "" {
+		once = n.Once
+	}
 	id := newID(n.ID)
+	var stored int64
 	err := s.write(ctx, func(q querier) error {
-		_, err := q.ExecContext(ctx, sqlInsertNotice, id.String(), text, role, nullID(n.AgencyID), nullID(n.UserID),
-			n.ApplicationID.String(), n.Kind, n.Title, n.Body)
+		res, err := q.ExecContext(ctx, sqlInsertNotice, id.String(), text, role, nullID(n.AgencyID), nullID(n.UserID),
+			n.ApplicationID.String(), n.Kind, n.Title, n.Body, once)
+		if err != nil {
+			return err
+		}
+		stored, err = res.RowsAffected()
 		return err
 	})
 	if err != nil {
 		return wrapErr(err)
+	}
+	if stored == 0 { // the key is taken: another notice of the application has it
+		n.ID = uuid.Nil
+		return nil
 	}
 	n.ID, n.CreatedAt = id, at.In(s.loc)
 	return nil

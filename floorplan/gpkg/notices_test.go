@@ -40,6 +40,7 @@ func TestMigrateV18(t *testing.T) {
 // deliveries. The downgrade of version 22 runs it first.
 func downgradeV23(t *testing.T, path string) {
 	t.Helper()
+	downgradeV24(t, path)
 	downgrade(t, path, `DROP TABLE notice_deliveries`, `DELETE FROM gpkg_contents WHERE table_name = 'notice_deliveries'`,
 		`UPDATE officemap_schema SET version = 22`)
 }
@@ -54,6 +55,30 @@ func TestMigrateV22(t *testing.T) {
 	for i, want := range []bool{true, false} {
 		if got, err := s.ClaimDelivery(ctx, n.ID, n.CreatedAt); err != nil || got != want {
 			t.Errorf("claim %d: %v, %v; want %v", i+1, got, err, want)
+		}
+	}
+}
+
+// downgradeV24 turns a register of version 24 back into one of version 23: notices without a key. The
+// downgrade of version 23 runs it first.
+func downgradeV24(t *testing.T, path string) {
+	t.Helper()
+	downgrade(t, path, `DROP INDEX notices_once_idx`, `ALTER TABLE notices DROP COLUMN once`,
+		`UPDATE officemap_schema SET version = 23`)
+}
+
+// TestMigrateV23: Open brings a register of version 23 to version 24 — a notice's key among its
+// application's, as in a new file — after which of two notices with one key only the first is stored, and a
+// notice without a key is not constrained.
+func TestMigrateV23(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v23.gpkg")
+	ctx, s, _ := schemaStep{tables: []string{"notices"}, marks: []string{"once TEXT", "notices_once_idx"}, down: downgradeV24}.migrate(t, path)
+	app := uuid.New()
+	for i, once := range []string{"", "draft 2026-03-02T09:00:00Z", "draft 2026-03-02T09:00:00Z"} {
+		n := floorplan.Notice{Role: "bureau_admin", ApplicationID: app, Kind: floorplan.NoticeEscalated, Title: "超期", Once: once}
+		must(t, s.AddNotice(ctx, &n))
+		if stored := n.ID != uuid.Nil; stored != (i < 2) {
+			t.Errorf("notice %d (key %q): stored %v, want %v", i+1, once, stored, i < 2)
 		}
 	}
 }

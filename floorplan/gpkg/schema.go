@@ -59,7 +59,8 @@ const (
 //	21: the inspections (sqlMigrateV21, inspections.go).
 //	22: the leads (sqlMigrateV22, leads.go).
 //	23: the claims of the notices' deliveries, notice_deliveries (sqlMigrateV23, notices.go).
-const schemaVersion = 23
+//	24: a notice's key among its application's, notices.once (sqlMigrateV24, notices.go).
+const schemaVersion = 24
 
 // schemaDefinition marks a file as an officemap register in gpkg_extensions (extension
 // officemap_register); the version is in officemap_schema. A file of version 1 carries
@@ -381,6 +382,7 @@ var migrations = []func(ctx context.Context, q querier) error{
 	execStep(sqlMigrateV21),     // the inspections (inspections.go)
 	execStep(sqlMigrateV22),     // the leads (leads.go)
 	execStep(sqlMigrateV23),     // the claims of the notices' deliveries (notices.go)
+	execStep(sqlMigrateV24),     // a notice's key among its application's (notices.go)
 }
 
 // execStep returns the migration step that runs stmts.
@@ -813,7 +815,9 @@ var sqlSchema = sqlRegister + `
 -- The leads (schema version 22) -------------------------------------------------------------------------------
 ` + sqlMigrateV22 + `
 -- The claims of the notices' deliveries (schema version 23) ---------------------------------------------------
-` + sqlMigrateV23
+` + sqlMigrateV23 + `
+-- A notice's key among its application's (schema version 24) -------------------------------------------------
+` + sqlMigrateV24
 
 // sqlRTreeIndex is the gpkg_rtree_index extension of the geometry column geom of the feature table <t>:
 // the R-tree rtree_<t>_geom and the triggers that keep it in step with the table, as OGC 12-128r19 Annex

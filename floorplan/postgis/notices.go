@@ -2,6 +2,7 @@ package postgis
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,9 +18,13 @@ var _ floorplan.NoticeStore = (*Store)(nil)
 // path (no history, no revision).
 
 const (
+	// insertNoticeSQL stores a notice; with a key ($10) its application has already, it stores nothing and
+	// returns no row (migration 0031).
 	insertNoticeSQL = `
-INSERT INTO notices (id, created_at, role, agency_id, user_id, application_id, kind, title, body)
-VALUES ($1, coalesce($2, now()), $3, $4, $5, $6, $7, $8, $9) RETURNING created_at`
+INSERT INTO notices (id, created_at, role, agency_id, user_id, application_id, kind, title, body, once)
+VALUES ($1, coalesce($2, now()), $3, $4, $5, $6, $7, $8, $9, $10)
+    ON CONFLICT (application_id, once) WHERE once IS NOT NULL DO NOTHING
+RETURNING created_at`
 	// noticesSQL: $1 application, $2 kind, $3 roles (NULL for any), $4 the user (recipient and reader),
 	// $5 unread only, $6 created after, $7 the limit, $8 one notice.
 	noticesSQL = `
@@ -50,16 +55,23 @@ func (s *Store) AddNotice(ctx context.Context, n *floorplan.Notice) error {
 	if err := n.Validate(); err != nil {
 		return err
 	}
-	var role any
+	var role, once any
 	if n.Role != "" {
 		role = n.Role
+	}
+	if n.Once != "" {
+		once = n.Once
 	}
 	id := newID(n.ID)
 	var at time.Time
 	err := s.exec(ctx, func(q querier) error {
 		return q.QueryRow(ctx, insertNoticeSQL, id, nullTime(n.CreatedAt), role, nullID(n.AgencyID), nullID(n.UserID),
-			n.ApplicationID, n.Kind, n.Title, n.Body).Scan(&at)
+			n.ApplicationID, n.Kind, n.Title, n.Body, once).Scan(&at)
 	})
+	if errors.Is(err, pgx.ErrNoRows) { // the key is taken: another notice of the application has it
+		n.ID = uuid.Nil
+		return nil
+	}
 	if err != nil {
 		return mapError(err)
 	}

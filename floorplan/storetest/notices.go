@@ -1,8 +1,11 @@
 package storetest
 
 import (
+	"context"
 	"errors"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +21,7 @@ func RunNotices(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 		{"AddFilterRead", testNoticesStore},
 		{"Register", testNoticesRegister},
 		{"ClaimDelivery", testNoticesClaim},
+		{"Once", testNoticesOnce},
 	})
 }
 
@@ -153,6 +157,45 @@ func testNoticesClaim(t *testing.T, f *fixture) {
 	}
 }
 
+// testNoticesOnce: of an application's notices with one key (Notice.Once), only the first is stored (the
+// second reports no id and no error); the same key on another application, and notices without a key, are
+// not constrained.
+func testNoticesOnce(t *testing.T, f *fixture) {
+	ns := noticeStore(t, f)
+	app1, app2 := uuid.New(), uuid.New()
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	add := func(app uuid.UUID, once string, stored bool) {
+		t.Helper()
+		n := floorplan.Notice{Role: "bureau_admin", ApplicationID: app, Kind: floorplan.NoticeEscalated, Title: "超期 Overdue", Once: once, CreatedAt: at}
+		if err := ns.AddNotice(f.ctx, &n); err != nil {
+			t.Fatalf("add %q to %s: %v", once, app, err)
+		}
+		if got := n.ID != uuid.Nil; got != stored {
+			t.Errorf("add %q to %s: stored %v (id %s), want %v", once, app, got, n.ID, stored)
+		}
+	}
+	add(app1, "draft 2026-03-02T09:00:00Z", true)
+	add(app1, "draft 2026-03-02T09:00:00Z", false)
+	add(app1, "draft 2026-04-02T09:00:00Z", true)
+	add(app2, "draft 2026-03-02T09:00:00Z", true)
+	add(app1, "", true)
+	add(app1, "", true)
+	for app, want := range map[uuid.UUID]int{app1: 4, app2: 1} {
+		if list, err := ns.Notices(f.ctx, floorplan.NoticeFilter{ApplicationID: app}); err != nil || len(list) != want {
+			t.Errorf("application %s: %d notices (%v), want %d", app, len(list), err, want)
+		}
+	}
+}
+
+// escalationsHidden is a store whose reads of notices miss the escalations: a register over it checks for
+// overdue applications as a server does whose read came just before another server's escalation.
+type escalationsHidden struct{ floorplan.Store }
+
+func (s escalationsHidden) Notices(ctx context.Context, f floorplan.NoticeFilter) ([]floorplan.Notice, error) {
+	list, err := s.Store.Notices(ctx, f)
+	return slices.DeleteFunc(list, func(n floorplan.Notice) bool { return n.Kind == floorplan.NoticeEscalated }), err
+}
+
 // testNoticesRegister: the register leaves a notice to the role of each step an application reaches,
 // tells the applicant of a return and a rejection, and escalates an overdue step once per visit.
 func testNoticesRegister(t *testing.T, f *fixture) {
@@ -211,12 +254,33 @@ func testNoticesRegister(t *testing.T, f *fixture) {
 		t.Fatalf("escalated %d (%v) before the due date, want 0", left, err)
 	}
 	now = now.AddDate(0, 0, 31) // past draft's 30 days
-	if left, err := g.NotifyOverdue(ctx); err != nil || left != 1 {
-		t.Fatalf("escalated %d (%v) past the due date, want 1", left, err)
+	servers := make([]int, 4)   // as many servers over one register, checking at the same instant
+	var wg sync.WaitGroup
+	for i := range servers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			left, err := floorplan.NewRegister(f.s, floorplan.WithRegisterClock(clock)).NotifyOverdue(ctx)
+			if err != nil {
+				t.Errorf("server %d: %v", i, err)
+			}
+			servers[i] = left
+		}()
+	}
+	wg.Wait()
+	if left := servers[0] + servers[1] + servers[2] + servers[3]; left != 1 {
+		t.Fatalf("%d servers checking at once escalated %v past the due date, want 1 in all", len(servers), servers)
 	}
 	want("overdue", "escalated/bureau_admin")
 	if left, err := g.NotifyOverdue(ctx); err != nil || left != 0 {
 		t.Errorf("escalated %d (%v) again at the same step, want 0", left, err)
+	}
+	late := floorplan.NewRegister(escalationsHidden{f.s}, floorplan.WithRegisterClock(clock))
+	if left, err := late.NotifyOverdue(ctx); err != nil || left != 0 {
+		t.Errorf("a server whose read missed the escalation left %d (%v), want 0: the visit's key is taken", left, err)
+	}
+	if list, err := ns.Notices(ctx, floorplan.NoticeFilter{ApplicationID: a.ID, Kind: floorplan.NoticeEscalated}); err != nil || len(list) != 1 {
+		t.Errorf("%d escalations of one visit (%v), want 1", len(list), err)
 	}
 	act(floorplan.ActSubmit)
 	act(floorplan.ActReject)
