@@ -54,16 +54,7 @@ func createdOr(own, now time.Time) time.Time {
 
 // copyRows runs one COPY of n rows into table's columns, row(i) giving the values of row i as they are
 // needed, so that a batch is never held twice in memory.
-//
-// The COPY runs with the session's own plan cache mode, not the force_custom_plan an earlier load of the
-// transaction set (planAfterLoad): the foreign keys' checks of a COPY run one prepared query a row, and
-// forced to plan each for its arguments they were planned again for every row (the people and
-// assignments after a batch's rooms: a 100k-room gen took 52 s instead of 55 in one run). The caller sets
-// force_custom_plan again after its last COPY.
 func copyRows(ctx context.Context, tx pgx.Tx, table string, columns []string, n int, row func(i int) ([]any, error)) error {
-	if _, err := tx.Exec(ctx, defaultPlansSQL); err != nil {
-		return err
-	}
 	i := 0
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromFunc(func() ([]any, error) {
 		if i == n {
@@ -101,26 +92,7 @@ SELECT r.id, r.floor_id, r.number, ST_AsEWKB(r.geom) FROM rooms r WHERE r.floor_
 	// checked for overlaps already ($1 'on') or not ($1 ''): rooms_no_overlap skips the rows written while it is
 	// 'on' (migrations/0014_bulk_load.sql).
 	overlapCheckedSQL = `SELECT set_config('officemap.overlap_checked', $1, true)`
-	// customPlansSQL has every statement of the rest of the transaction planned for its arguments (see
-	// planAfterLoad).
-	customPlansSQL = `SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`
-	// defaultPlansSQL undoes customPlansSQL for the rest of the transaction: the session's own plan cache
-	// mode (see copyRows).
-	defaultPlansSQL = `SET LOCAL plan_cache_mode TO DEFAULT`
 )
-
-// planAfterLoad has the rest of a bulk load's transaction plan each statement for its own arguments rather
-// than reuse a generic plan of a prepared statement: the tables' statistics lag behind a load of tens of
-// thousands of rows, and a generic plan chosen on them can be a scan of a whole table. The register's batch
-// reads every floor's rooms after a load (the outline check of floorplan's Register.Batch, through roomsSQL,
-// whose optional filters a generic plan cannot use an index for): in one gen of 100k rooms, 1,871 of these
-// reads took 20 ms or more, half of its time (whether the planner settles on the generic plan depends on when
-// autovacuum last analyzed the tables); planned for their floor, each reads its rooms by index. It lasts to the end of the transaction (or of the savepoint that set it, if that rolls
-// back), as SET LOCAL does.
-func planAfterLoad(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, customPlansSQL)
-	return err
-}
 
 // copyRoomColumns are the columns of rooms that BulkInsertRooms copies; the others take their defaults (version
 // 1, no deleted_at) or are generated (area_m2).
@@ -189,10 +161,8 @@ func (s *Store) BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) err
 		if err != nil {
 			return err
 		}
-		if _, err = tx.Exec(ctx, overlapCheckedSQL, ""); err != nil {
-			return err
-		}
-		return planAfterLoad(ctx, tx)
+		_, err = tx.Exec(ctx, overlapCheckedSQL, "")
+		return err
 	})
 	if err != nil {
 		return err
@@ -371,10 +341,7 @@ func (s *Store) BulkInsertPeople(ctx context.Context, people []floorplan.Person)
 		if err := tx.QueryRow(ctx, txNowSQL).Scan(&now); err != nil {
 			return err
 		}
-		if err := copyPeople(ctx, tx, people, ids, postIDs, now); err != nil {
-			return err
-		}
-		return planAfterLoad(ctx, tx)
+		return copyPeople(ctx, tx, people, ids, postIDs, now)
 	})
 	if err != nil {
 		return err
@@ -462,15 +429,11 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 				return floorplan.Invalidf("%d assignment(s) name a post that is not the person's", n)
 			}
 		}
-		err := copyRows(ctx, tx, "assignments", copyAssignmentColumns, len(as), func(i int) ([]any, error) {
+		return copyRows(ctx, tx, "assignments", copyAssignmentColumns, len(as), func(i int) ([]any, error) {
 			a := &as[i]
 			return []any{pgUUID(ids[i]), pgUUID(a.PersonID), pgUUID(a.RoomID), string(a.Kind), arrayID(a.PostID),
 				a.ApprovalRef, arrayDate(a.Start), arrayDate(a.End)}, nil
 		})
-		if err != nil {
-			return err
-		}
-		return planAfterLoad(ctx, tx)
 	})
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"officemap/floorplan"
+	"officemap/floorplan/synth"
 )
 
 // The bulk load writes rooms with COPY after checking them for overlaps in Go, and has the trigger
@@ -174,20 +175,45 @@ func TestBulkHistoryImageIsTheRowTriggers(t *testing.T) {
 	}
 }
 
-// TestBulkCopyPlansAsTheSession: a COPY after a load has forced custom plans on its transaction runs under the
-// session's own plan cache mode (its foreign keys' checks are not planned again for every row), and the
-// load after it forces custom plans again.
-func TestBulkCopyPlansAsTheSession(t *testing.T) {
-	s, f := openFixture(t)
-	during, after, err := s.PlanModesOfCopy(f.ctx)
-	if err != nil {
-		t.Fatal(err)
+// TestRoomsFiltersUseIndexes: each of Rooms' filters is an index condition in the generic plan a prepared
+// statement settles on after five executions. A bulk load's outline check reads the rooms of each of thousands
+// of floors; with optional filters in the query (`$1 IS NULL OR r.floor_id = $1`) the generic plan could use no
+// index for them, and each of those reads scanned every room of the register.
+func TestRoomsFiltersUseIndexes(t *testing.T) {
+	s := openStore(t)
+	ctx := ctxFor(t)
+	d := synth.Generate(synth.Config{Seed: 11, Buildings: 8, Floors: 5, RoomsPerFloor: 40})
+	must(t, d.Load(ctx, floorplan.NewRegister(s)))
+	must(t, s.Analyze(ctx))
+	floor, room := d.Rooms[0].FloorID, d.Rooms[0]
+	var building uuid.UUID
+	for _, fl := range d.Floors {
+		if fl.ID == floor {
+			building = fl.BuildingID
+		}
 	}
-	if want := []string{"auto", "auto", "auto"}; !reflect.DeepEqual(during, want) {
-		t.Errorf("rows copied under %v, want %v", during, want)
-	}
-	if after != "force_custom_plan" {
-		t.Errorf("after the load: %q, want force_custom_plan", after)
+	in := floorplan.ReadScope{Limited: true, Agencies: []uuid.UUID{room.AgencyID}, Floors: []uuid.UUID{floor}}
+	for _, tc := range []struct {
+		name   string
+		filter floorplan.RoomFilter
+		cond   string // what an Index Cond of the plan must test
+	}{
+		{"floor", floorplan.RoomFilter{FloorID: floor}, "floor_id = $1"},
+		{"building", floorplan.RoomFilter{BuildingID: building}, "floor_id = f.id"}, // the rooms of its floors
+		{"floor and number", floorplan.RoomFilter{FloorID: floor, Number: room.Number}, "floor_id = $1"},
+		{"floor in a scope", floorplan.RoomFilter{FloorID: floor, In: in}, "floor_id = $1"},
+	} {
+		plan, err := s.GenericRoomsPlan(ctx, tc.filter)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		indexed := false
+		for _, line := range strings.Split(plan, "\n") {
+			indexed = indexed || strings.Contains(line, "Index Cond") && strings.Contains(line, tc.cond)
+		}
+		if !indexed || strings.Contains(plan, "Seq Scan on rooms") {
+			t.Errorf("%s: the generic plan has no index condition %q:\n%s", tc.name, tc.cond, plan)
+		}
 	}
 }
 

@@ -2,9 +2,12 @@ package postgis
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
+	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -60,42 +63,44 @@ func (s *Store) Setting(ctx context.Context, name string) (string, error) {
 	}, `SELECT current_setting($1)`, name)
 }
 
-// PlanModesOfCopy runs, in a transaction rolled back after, a load's planAfterLoad and then a copyRows into
-// a temporary table whose trigger notes the plan cache mode each row is written under; it returns the
-// modes noted and the mode after a second planAfterLoad.
-func (s *Store) PlanModesOfCopy(ctx context.Context) (during []string, after string, err error) {
-	tx, err := s.pool.Begin(ctx)
+// GenericRoomsPlan returns the generic plan (plan_cache_mode force_generic_plan) of the query Rooms runs for
+// f, as EXPLAIN prints it: the plan a prepared statement settles on after five executions. It runs on a connection of its own, closed
+// after (a prepared statement outlives a transaction).
+func (s *Store) GenericRoomsPlan(ctx context.Context, f floorplan.RoomFilter) (string, error) {
+	sql, args := roomsQuery(f)
+	c, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return nil, "", err
+		return "", err
 	}
-	defer tx.Rollback(ctx)
-	for _, q := range []string{
-		`CREATE TEMPORARY TABLE copy_modes (n int, mode text) ON COMMIT DROP`,
-		`CREATE FUNCTION pg_temp.note_mode() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN NEW.mode := current_setting('plan_cache_mode'); RETURN NEW; END $$`,
-		`CREATE TRIGGER note_mode BEFORE INSERT ON copy_modes FOR EACH ROW EXECUTE FUNCTION pg_temp.note_mode()`,
-	} {
-		if _, err := tx.Exec(ctx, q); err != nil {
-			return nil, "", err
+	conn := c.Hijack()
+	defer conn.Close(context.WithoutCancel(ctx))
+	for _, q := range []string{`SET plan_cache_mode = force_generic_plan`, `PREPARE rooms_plan AS ` + sql} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			return "", err
 		}
 	}
-	if err := planAfterLoad(ctx, tx); err != nil {
-		return nil, "", err
+	literal := func(id uuid.UUID) string { return "'" + id.String() + "'" }
+	var lits []string
+	for _, a := range args {
+		switch v := a.(type) {
+		case uuid.UUID:
+			lits = append(lits, literal(v))
+		case string:
+			lits = append(lits, "'"+strings.ReplaceAll(v, "'", "''")+"'")
+		case []uuid.UUID:
+			var ids []string
+			for _, id := range v {
+				ids = append(ids, id.String())
+			}
+			lits = append(lits, "'{"+strings.Join(ids, ",")+"}'")
+		default:
+			return "", fmt.Errorf("GenericRoomsPlan: an argument of type %T", a)
+		}
 	}
-	err = copyRows(ctx, tx, "copy_modes", []string{"n"}, 3, func(i int) ([]any, error) { return []any{int32(i)}, nil })
+	rows, err := conn.Query(ctx, `EXPLAIN EXECUTE rooms_plan(`+strings.Join(lits, ", ")+`)`)
 	if err != nil {
-		return nil, "", err
+		return "", err
 	}
-	rows, err := tx.Query(ctx, `SELECT mode FROM copy_modes ORDER BY n`)
-	if err != nil {
-		return nil, "", err
-	}
-	if during, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
-		return nil, "", err
-	}
-	if err := planAfterLoad(ctx, tx); err != nil {
-		return nil, "", err
-	}
-	err = tx.QueryRow(ctx, `SELECT current_setting('plan_cache_mode')`).Scan(&after)
-	return during, after, err
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return strings.Join(lines, "\n"), err
 }

@@ -2,6 +2,8 @@ package postgis
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -143,27 +145,45 @@ func (s *Store) Room(ctx context.Context, id uuid.UUID) (floorplan.Room, error) 
 	return readOne(ctx, s, s.scanRoom, roomSQL, "room", id)
 }
 
-// roomsSQL selects live rooms; each of $1 floor, $2 building, $3 agency and $4 number filters when not
-// NULL, and $5…$7 keep the rooms of a read scope (scopeArgs).
-const roomsSQL = `
-SELECT ` + roomColumns + `
+// roomsQuery returns the query of the live rooms f selects, by building, floor ordinal and number, and its
+// arguments. Only the filters f sets are in the query, each a plain condition on its column: a prepared
+// statement with optional filters (`$1 IS NULL OR r.floor_id = $1`) has a generic plan that can use no index
+// for them, which PostgreSQL adopts after five executions, and a bulk load's outline check, reading the rooms
+// of each of thousands of floors, then scanned every room of the register for each floor.
+func roomsQuery(f floorplan.RoomFilter) (string, []any) {
+	var q strings.Builder
+	q.WriteString(`SELECT ` + roomColumns + `
   FROM rooms r JOIN floors f ON f.id = r.floor_id
- WHERE r.deleted_at IS NULL
-   AND ($1::uuid IS NULL OR r.floor_id = $1)
-   AND ($2::uuid IS NULL OR f.building_id = $2)
-   AND ($3::uuid IS NULL OR r.agency_id = $3)
-   AND ($4::text IS NULL OR r.number = $4)
-   AND ` + roomInScope + `
- ORDER BY f.building_id, f.ordinal, r.number, r.id`
+ WHERE r.deleted_at IS NULL`)
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.FloorID != uuid.Nil {
+		q.WriteString(` AND r.floor_id = ` + arg(f.FloorID))
+	}
+	if f.BuildingID != uuid.Nil {
+		q.WriteString(` AND f.building_id = ` + arg(f.BuildingID))
+	}
+	if f.AgencyID != uuid.Nil {
+		q.WriteString(` AND r.agency_id = ` + arg(f.AgencyID))
+	}
+	if f.Number != "" {
+		q.WriteString(` AND r.number = ` + arg(f.Number))
+	}
+	if f.In.Limited {
+		scope := scopeArgs(f.In)
+		q.WriteString(` AND (coalesce(r.agency_id, ` + nilUUID + `) = ANY(` + arg(scope[1]) + `) OR r.floor_id = ANY(` + arg(scope[2]) + `))`)
+	}
+	q.WriteString(` ORDER BY f.building_id, f.ordinal, r.number, r.id`)
+	return q.String(), args
+}
 
 // Rooms lists the live rooms matching f (in f.In), by building, floor ordinal and number.
 func (s *Store) Rooms(ctx context.Context, f floorplan.RoomFilter) ([]floorplan.Room, error) {
-	var number any
-	if f.Number != "" {
-		number = f.Number
-	}
-	args := append([]any{nullID(f.FloorID), nullID(f.BuildingID), nullID(f.AgencyID), number}, scopeArgs(f.In)[:3]...)
-	return readAll(ctx, s, s.scanRoom, roomsSQL, args...)
+	sql, args := roomsQuery(f)
+	return readAll(ctx, s, s.scanRoom, sql, args...)
 }
 
 const (
