@@ -172,16 +172,16 @@ func (p plainRecords[T, J]) handlePatch(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	// "If-Match: *" asks for the change whatever the current version is: a write that loses the race to
-	// another between its read and its write is read and applied again, after a short random pause that
-	// grows with each try (so that writers hammering one record do not starve one another), not refused
-	// with 412. Past maxAnyRetries it is refused as any stale write is.
+	// another between its read and its write is read and applied again, not refused with 412, after a
+	// random pause (anyRetryPause) whose range doubles with each try, so that writers hammering one record
+	// spread out rather than collide again. Past maxAnyRetries it is refused as any stale write is.
 	for attempt := 1; ; attempt++ {
 		next, err := p.patchOnce(r, id, patch)
 		if err != nil && attempt <= maxAnyRetries && ifMatchAny(r) && errors.Is(err, floorplan.ErrConflict) {
 			select {
 			case <-r.Context().Done():
 				return r.Context().Err()
-			case <-time.After(time.Duration(rand.IntN(attempt*4)+1) * time.Millisecond):
+			case <-time.After(anyRetryPause(attempt)):
 			}
 			continue
 		}
@@ -195,6 +195,15 @@ func (p plainRecords[T, J]) handlePatch(w http.ResponseWriter, r *http.Request) 
 
 // maxAnyRetries is how many times a patch with "If-Match: *" that lost a race is tried again.
 const maxAnyRetries = 10
+
+// anyRetryPause is the pause before try attempt+1 of a patch with "If-Match: *" that lost a race: uniform
+// in [1 ms, min(5 ms·2^attempt, 400 ms)] ("full jitter"). A range fixed near the write's own duration
+// (tens of milliseconds on PostGIS) kept four writers of one record colliding until one ran out of tries;
+// doubling it spreads them within a few tries. All tries together wait 2.2 s at the most.
+func anyRetryPause(attempt int) time.Duration {
+	limit := min(5*time.Millisecond<<min(attempt, 10), 400*time.Millisecond)
+	return time.Millisecond + rand.N(limit)
+}
 
 // patchOnce reads the record, merges the patch into it and writes it at the version If-Match names; the
 // store's errors come named by the entity (about).
