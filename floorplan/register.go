@@ -197,8 +197,8 @@ func (g *Register) done(ctx context.Context, c Changes) (Changes, error) {
 
 // Batch runs fn as one transaction of many changes (an import, the sample, synthetic data): everything
 // fn writes through tx commits together, or nothing does. The permission hook sees req (Op OpBatch).
-// Records written in a batch are validated by the store; before it commits, the rooms of every floor it
-// touched are checked against their floor's outline (outline.go).
+// Records written in a batch are validated by the store; before it commits, the rooms it wrote are checked
+// against their floor's outline, with every room of a floor whose outline it wrote (outline.go).
 func (g *Register) Batch(ctx context.Context, req Request, fn func(tx Store) error) (Changes, error) {
 	req.Op = OpBatch
 	if err := g.allow(ctx, req); err != nil {

@@ -1,9 +1,11 @@
 package storetest
 
 import (
+	"context"
 	"errors"
 	"math"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -217,4 +219,53 @@ func testRegisterLimits(t *testing.T, f *fixture) {
 	got, err := f.s.Floor(ctx, fl.ID)
 	must(t, err)
 	samePolygon(t, "the floor's outline after the refused update", got.Outline, fl.Outline)
+
+	// A batch's rooms inside an outline it does not move are checked without reading the floor's rooms.
+	reads := &atomic.Int64{}
+	_, err = floorplan.NewRegister(roomReads{f.s, reads}).Batch(ctx, floorplan.Request{What: "test"}, func(tx floorplan.Store) error {
+		return tx.BulkInsertRooms(ctx, []floorplan.Room{f.newRoom(0, "307", rect(10, 0, 14, 4)), f.newRoom(0, "308", rect(14, 0, 18, 4))})
+	})
+	must(t, err)
+	if n := reads.Load(); n != 0 {
+		t.Errorf("a batch of rooms inside their floor's outline read rooms %d times, want none", n)
+	}
+	// A batch may put a room out of the outline and then widen the outline: it is checked at the end.
+	_, err = reg.Batch(ctx, floorplan.Request{What: "test"}, func(tx floorplan.Store) error {
+		if err := tx.BulkInsertRooms(ctx, []floorplan.Room{f.newRoom(0, "309", rect(60, 0, 64, 4))}); err != nil {
+			return err
+		}
+		wide, err := tx.Floor(ctx, fl.ID)
+		if err != nil {
+			return err
+		}
+		wide.Outline = rect(0, 0, 64, 20)
+		return tx.UpdateFloor(ctx, &wide)
+	})
+	if err != nil {
+		t.Errorf("a batch putting room 309 out of the outline and then widening it: %v, want it stored", err)
+	}
+	// A batch that leaves a room out of the outline is refused whole.
+	_, err = reg.Batch(ctx, floorplan.Request{What: "test"}, func(tx floorplan.Store) error {
+		return tx.BulkInsertRooms(ctx, []floorplan.Room{f.newRoom(0, "310", rect(20, 0, 24, 4)), f.newRoom(0, "311", rect(64, 4, 67, 8))})
+	})
+	refusal{name: "a batch whose second room is out of the outline", write: func() error { return err },
+		field: "outline", reason: floorplan.FieldOutsideOutline, mention: `does not hold room "311"`}.check(t)
+	if rooms, err := f.s.Rooms(ctx, floorplan.RoomFilter{FloorID: fl.ID, Number: "310"}); err != nil || len(rooms) != 0 {
+		t.Errorf("room 310 of the refused batch: %d stored (%v), want none", len(rooms), err)
+	}
+}
+
+// roomReads is a store that counts its reads of rooms (Rooms), within its transactions too.
+type roomReads struct {
+	floorplan.Store
+	n *atomic.Int64
+}
+
+func (s roomReads) Rooms(ctx context.Context, f floorplan.RoomFilter) ([]floorplan.Room, error) {
+	s.n.Add(1)
+	return s.Store.Rooms(ctx, f)
+}
+
+func (s roomReads) InTx(ctx context.Context, fn func(tx floorplan.Store) error) error {
+	return s.Store.InTx(ctx, func(tx floorplan.Store) error { return fn(roomReads{tx, s.n}) })
 }
