@@ -192,28 +192,30 @@ func (s *Server) patchBuilding(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cur, err := s.store.Building(r.Context(), id)
-	if err != nil {
-		return about("building", err)
-	}
-	version, err := ifMatch(r, cur.Version)
-	if err != nil {
-		return err
-	}
-	in, err := merged[buildingIn](buildingOut(cur, local), patch, id)
-	if err != nil {
-		return err
-	}
-	b, fp, err := in.domain(local, cur.Footprint, !hasMember(patch, "footprint"))
-	if err != nil {
-		return err
-	}
-	b.Version = version
-	if _, err := s.register.UpdateBuilding(r.Context(), &b, fp); err != nil {
-		return stale(about("building", err))
-	}
-	setETag(w, b.Version)
-	return writeJSON(w, http.StatusOK, buildingOut(b, local))
+	return retryAny(r, func() error {
+		cur, err := s.store.Building(r.Context(), id)
+		if err != nil {
+			return about("building", err)
+		}
+		version, err := ifMatch(r, cur.Version)
+		if err != nil {
+			return err
+		}
+		in, err := merged[buildingIn](buildingOut(cur, local), patch, id)
+		if err != nil {
+			return err
+		}
+		b, fp, err := in.domain(local, cur.Footprint, !hasMember(patch, "footprint"))
+		if err != nil {
+			return err
+		}
+		b.Version = version
+		if _, err := s.register.UpdateBuilding(r.Context(), &b, fp); err != nil {
+			return stale(about("building", err))
+		}
+		setETag(w, b.Version)
+		return writeJSON(w, http.StatusOK, buildingOut(b, local))
+	})
 }
 
 func (s *Server) deleteBuilding(w http.ResponseWriter, r *http.Request) error {
@@ -364,39 +366,41 @@ func (s *Server) patchFloor(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cur, p, err := s.floorFrame(r.Context(), id, local)
-	if err != nil {
-		return err
-	}
-	version, err := ifMatch(r, cur.Version)
-	if err != nil {
-		return err
-	}
-	in, err := merged[floorIn](floorOut(cur, p), patch, id)
-	if err != nil {
-		return err
-	}
-	if in.BuildingID != cur.BuildingID {
-		return badRequest("field building_id: a floor cannot move to another building")
-	}
-	keepOutline := !hasMember(patch, "outline")
-	if keepOutline {
-		in.Outline = nil
-	}
-	f, outline, err := in.domain(p)
-	if err != nil {
-		return err
-	}
-	if keepOutline {
-		f.Outline = cur.Outline
-	}
-	f.Openings = cur.Openings // drawn doors come from imports; a floor's edit keeps them
-	f.Version = version
-	if _, err := s.register.UpdateFloor(r.Context(), &f, outline); err != nil {
-		return stale(about("floor", err))
-	}
-	setETag(w, f.Version)
-	return writeJSON(w, http.StatusOK, floorOut(f, p))
+	return retryAny(r, func() error {
+		cur, p, err := s.floorFrame(r.Context(), id, local)
+		if err != nil {
+			return err
+		}
+		version, err := ifMatch(r, cur.Version)
+		if err != nil {
+			return err
+		}
+		in, err := merged[floorIn](floorOut(cur, p), patch, id)
+		if err != nil {
+			return err
+		}
+		if in.BuildingID != cur.BuildingID {
+			return badRequest("field building_id: a floor cannot move to another building")
+		}
+		keepOutline := !hasMember(patch, "outline")
+		if keepOutline {
+			in.Outline = nil
+		}
+		f, outline, err := in.domain(p)
+		if err != nil {
+			return err
+		}
+		if keepOutline {
+			f.Outline = cur.Outline
+		}
+		f.Openings = cur.Openings // drawn doors come from imports; a floor's edit keeps them
+		f.Version = version
+		if _, err := s.register.UpdateFloor(r.Context(), &f, outline); err != nil {
+			return stale(about("floor", err))
+		}
+		setETag(w, f.Version)
+		return writeJSON(w, http.StatusOK, floorOut(f, p))
+	})
 }
 
 func (s *Server) deleteFloor(w http.ResponseWriter, r *http.Request) error {

@@ -2,10 +2,7 @@ package api
 
 import (
 	"context"
-	"errors"
-	"math/rand/v2"
 	"net/http"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -79,7 +76,8 @@ func sameID(body, path uuid.UUID) error {
 
 // deleteIfMatch deletes the versioned record named by the path's {id} when the request's If-Match names
 // its current version (version reads it from the record): 428 without If-Match, before anything is read;
-// 412 when the tag is stale, or the record changes between the read and the write.
+// 412 when the tag is stale, or the record changes between the read and the write (with "If-Match: *",
+// retryAny reads it again).
 func deleteIfMatch[T any](w http.ResponseWriter, r *http.Request, entity string,
 	read func(context.Context, uuid.UUID) (T, error), version func(T) int64,
 	del func(context.Context, uuid.UUID, int64) (floorplan.Changes, error)) error {
@@ -87,16 +85,18 @@ func deleteIfMatch[T any](w http.ResponseWriter, r *http.Request, entity string,
 	if err != nil {
 		return err
 	}
-	cur, err := read(r.Context(), id)
-	if err != nil {
-		return about(entity, err)
-	}
-	v, err := ifMatch(r, version(cur))
-	if err != nil {
-		return err
-	}
-	_, err = del(r.Context(), id, v)
-	return noContent(w, stale(about(entity, err)))
+	return retryAny(r, func() error {
+		cur, err := read(r.Context(), id)
+		if err != nil {
+			return about(entity, err)
+		}
+		v, err := ifMatch(r, version(cur))
+		if err != nil {
+			return err
+		}
+		_, err = del(r.Context(), id, v)
+		return noContent(w, stale(about(entity, err)))
+	})
 }
 
 // unversioned adapts the Register's delete of a record whose store deletes whatever its version (sites,
@@ -171,38 +171,14 @@ func (p plainRecords[T, J]) handlePatch(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	// "If-Match: *" asks for the change whatever the current version is: a write that loses the race to
-	// another between its read and its write is read and applied again, not refused with 412, after a
-	// random pause (anyRetryPause) whose range doubles with each try, so that writers hammering one record
-	// spread out rather than collide again. Past maxAnyRetries it is refused as any stale write is.
-	for attempt := 1; ; attempt++ {
+	return retryAny(r, func() error {
 		next, err := p.patchOnce(r, id, patch)
-		if err != nil && attempt <= maxAnyRetries && ifMatchAny(r) && errors.Is(err, floorplan.ErrConflict) {
-			select {
-			case <-r.Context().Done():
-				return r.Context().Err()
-			case <-time.After(anyRetryPause(attempt)):
-			}
-			continue
-		}
 		if err != nil {
 			return stale(err)
 		}
 		p.setETag(w, next)
 		return writeJSON(w, http.StatusOK, p.out(next))
-	}
-}
-
-// maxAnyRetries is how many times a patch with "If-Match: *" that lost a race is tried again.
-const maxAnyRetries = 10
-
-// anyRetryPause is the pause before try attempt+1 of a patch with "If-Match: *" that lost a race: uniform
-// in [1 ms, min(5 ms·2^attempt, 400 ms)] ("full jitter"). A range fixed near the write's own duration
-// (tens of milliseconds on PostGIS) kept four writers of one record colliding until one ran out of tries;
-// doubling it spreads them within a few tries. All tries together wait 2.2 s at the most.
-func anyRetryPause(attempt int) time.Duration {
-	limit := min(5*time.Millisecond<<min(attempt, 10), 400*time.Millisecond)
-	return time.Millisecond + rand.N(limit)
+	})
 }
 
 // patchOnce reads the record, merges the patch into it and writes it at the version If-Match names; the

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"slices"
 	"strconv"
@@ -307,6 +308,37 @@ func matchVersion(values []string, current int64) (int64, error) {
 // ifMatchAny reports whether the request's If-Match is "*": any current version.
 func ifMatchAny(r *http.Request) bool {
 	return slices.Contains(ifMatchTags(r.Header.Values("If-Match")), "*")
+}
+
+// retryAny runs a conditional write (read, check If-Match, write, answer) once, or, when the request's
+// If-Match is "*" (any current version: RFC 9110 §13.1.1), again each time it loses the race to another
+// write between its read and its write (an error wrapping floorplan.ErrConflict, answered 412 otherwise),
+// after a random pause (anyRetryPause), up to maxAnyRetries more times; then the 412 stands. write answers
+// only once it has written, so a try that lost has answered nothing.
+func retryAny(r *http.Request, write func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := write()
+		if err == nil || attempt > maxAnyRetries || !ifMatchAny(r) || !errors.Is(err, floorplan.ErrConflict) {
+			return err
+		}
+		select {
+		case <-r.Context().Done():
+			return r.Context().Err()
+		case <-time.After(anyRetryPause(attempt)):
+		}
+	}
+}
+
+// maxAnyRetries is how many times a write with "If-Match: *" that lost a race is tried again.
+const maxAnyRetries = 10
+
+// anyRetryPause is the pause before try attempt+1 of a write with "If-Match: *" that lost a race: uniform
+// in [1 ms, min(5 ms·2^attempt, 400 ms)] ("full jitter"). A range fixed near the write's own duration
+// (tens of milliseconds on PostGIS) kept four writers of one record colliding until one ran out of tries;
+// doubling it spreads them within a few tries. All tries together wait 2.2 s at the most.
+func anyRetryPause(attempt int) time.Duration {
+	limit := min(5*time.Millisecond<<min(attempt, 10), 400*time.Millisecond)
+	return time.Millisecond + rand.N(limit)
 }
 
 // ifMatchTags splits If-Match values into their entity tags (a header may list several, comma-separated).

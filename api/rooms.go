@@ -433,19 +433,21 @@ func (s *Server) updateRoom(w http.ResponseWriter, r *http.Request, patch bool) 
 	if err != nil {
 		return err
 	}
-	cur, p, version, ctx, err := s.roomIfMatch(r, id)
-	if err != nil {
-		return err
-	}
-	room, shape, err := roomUpdate(cur, p, version, body, patch)
-	if err != nil {
-		return err
-	}
-	c, err := s.register.UpdateRoom(ctx, &room, shape)
-	if c, err = s.afterWrite(r.Context(), c, err); err != nil {
-		return stale(about("room", err))
-	}
-	return s.writtenRoom(r.Context(), w, http.StatusOK, room, p, c)
+	return retryAny(r, func() error {
+		cur, p, version, ctx, err := s.roomIfMatch(r, id)
+		if err != nil {
+			return err
+		}
+		room, shape, err := roomUpdate(cur, p, version, body, patch)
+		if err != nil {
+			return err
+		}
+		c, err := s.register.UpdateRoom(ctx, &room, shape)
+		if c, err = s.afterWrite(r.Context(), c, err); err != nil {
+			return stale(about("room", err))
+		}
+		return s.writtenRoom(r.Context(), w, http.StatusOK, room, p, c)
+	})
 }
 
 // roomUpdate decodes the body of a PUT (or, with patch, of a PATCH: a merge patch of the room's feature as
