@@ -64,8 +64,8 @@ func (s *Store) Setting(ctx context.Context, name string) (string, error) {
 }
 
 // GenericRoomsPlan returns the generic plan (plan_cache_mode force_generic_plan) of the query Rooms runs for
-// f, as EXPLAIN prints it: the plan a prepared statement settles on after five executions. It runs on a connection of its own, closed
-// after (a prepared statement outlives a transaction).
+// f, as EXPLAIN prints it: the plan a prepared statement settles on after five executions. It runs on a
+// connection of its own, closed after (a prepared statement outlives a transaction).
 func (s *Store) GenericRoomsPlan(ctx context.Context, f floorplan.RoomFilter) (string, error) {
 	sql, args := roomsQuery(f)
 	c, err := s.pool.Acquire(ctx)
