@@ -148,8 +148,11 @@ func (s *Store) Room(ctx context.Context, id uuid.UUID) (floorplan.Room, error) 
 // roomsQuery returns the query of the live rooms f selects, by building, floor ordinal and number, and its
 // arguments. Only the filters f sets are in the query, each a plain condition on its column: a prepared
 // statement with optional filters (`$1 IS NULL OR r.floor_id = $1`) has a generic plan that can use no index
-// for them, which PostgreSQL adopts after five executions, and a bulk load's outline check, reading the rooms
-// of each of thousands of floors, then scanned every room of the register for each floor.
+// for them, which PostgreSQL adopts after five executions, and a caller reading floor after floor (a batch's
+// outline check did, thousands of floors) then scans every room of the register for each. A generic plan
+// is still made once, on the statistics of the moment: reads in the transaction of a bulk load, after it,
+// can get a plan made for a much smaller table, which is why the outline check of bulk-inserted rooms reads
+// no rooms (floorplan's outlineGuard).
 func roomsQuery(f floorplan.RoomFilter) (string, []any) {
 	var q strings.Builder
 	q.WriteString(`SELECT ` + roomColumns + `
