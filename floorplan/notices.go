@@ -92,8 +92,8 @@ const MaxNotices = 1000
 
 // NoticeStore keeps the notices and who read them. AddNotice assigns the ID (when Nil) and, when
 // CreatedAt is zero, the time; when n.Once is set and the application has a notice with that key
-// already, it stores nothing, sets n.ID to uuid.Nil and returns nil. MarkRead records that user read notice id (once: again is no change;
-// an unknown notice is ErrNotFound). ClaimDelivery records, at at, that notice id is being handed over
+// already, it stores nothing, sets n.ID to uuid.Nil and returns nil. MarkRead records that user read
+// notice id (once: again is no change; an unknown notice is ErrNotFound). ClaimDelivery records, at at, that notice id is being handed over
 // outside the app, and reports whether this call was the first to claim it (false: a server has already
 // taken it; an unknown notice is ErrNotFound), so that of several servers over one database only one
 // delivers each notice.

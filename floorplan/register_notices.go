@@ -160,6 +160,7 @@ func (g *Register) NotifyOverdue(ctx context.Context) (int, error) {
 				break
 			}
 		}
+		// Escalations left before notices had keys (migration 0031) have none: they are found by their time.
 		before, err := g.store.Notices(ctx, NoticeFilter{ApplicationID: a.ID, Kind: NoticeEscalated, After: since.Add(-time.Second)})
 		if err != nil {
 			return left, err

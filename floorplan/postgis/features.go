@@ -15,7 +15,7 @@ import (
 // (scopeArgs); $8 floor and $9 level filter when not NULL. A polygon whose box lies in the envelope meets
 // it: the box test (@) spares ST_Intersects for most rows of a large window (an OGC page of the whole
 // register). Area comes from the stored area of the local polygon. Features appends the order (roomFeaturesOrder) when asked for, then the page (featuresPage).
-const roomFeaturesSQL = `
+var roomFeaturesSQL = `
 SELECT r.id, ST_AsEWKB(r.geom_ll), f.building_id, r.floor_id, f.ordinal, r.number, r.name, r.usage, r.agency_id,
        r.area_m2
   FROM rooms r JOIN floors f ON f.id = r.floor_id

@@ -176,8 +176,8 @@ func roomsQuery(f floorplan.RoomFilter) (string, []any) {
 		q.WriteString(` AND r.number = ` + arg(f.Number))
 	}
 	if f.In.Limited {
-		scope := scopeArgs(f.In)
-		q.WriteString(` AND (coalesce(r.agency_id, ` + nilUUID + `) = ANY(` + arg(scope[1]) + `) OR r.floor_id = ANY(` + arg(scope[2]) + `))`)
+		scope := scopeArgs(f.In) // limited, agencies, floors, …
+		q.WriteString(` AND ` + roomVisible(arg(scope[1]), arg(scope[2])))
 	}
 	q.WriteString(` ORDER BY f.building_id, f.ordinal, r.number, r.id`)
 	return q.String(), args

@@ -12,10 +12,17 @@ import (
 // Read scopes in queries (scopeArgs): $5 (or the given numbers) is whether the scope is limited, then the
 // visible agencies (the nil UUID for records without one), the floors whose every room is visible, the
 // visible buildings (NULL: all) and whether people may be found.
-const (
-	nilUUID     = `'00000000-0000-0000-0000-000000000000'::uuid`
-	roomInScope = `(NOT $5 OR coalesce(r.agency_id, ` + nilUUID + `) = ANY($6) OR r.floor_id = ANY($7))`
-)
+const nilUUID = `'00000000-0000-0000-0000-000000000000'::uuid`
+
+// roomInScope is the read scope of the rooms (r) of a query that takes it as $5…$7 (scopeArgs).
+var roomInScope = `(NOT $5 OR ` + roomVisible("$6", "$7") + `)`
+
+// roomVisible is the test that a room (r) is in a limited read scope: its agency is one of the array
+// agencies (the nil UUID standing for rooms without one) or its floor one of the array floors, each given as
+// the SQL of a parameter.
+func roomVisible(agencies, floors string) string {
+	return `(coalesce(r.agency_id, ` + nilUUID + `) = ANY(` + agencies + `) OR r.floor_id = ANY(` + floors + `))`
+}
 
 // scopeArgs are the query parameters of a read scope: limited, agencies, floors, buildings (NULL when
 // buildings are not filtered) and whether people are found.
@@ -32,7 +39,7 @@ func scopeArgs(in floorplan.ReadScope) []any {
 // limit, $5…$9 the scope (scopeArgs) and $10 today (a person is shown where their current office is). Hits
 // rank exact, then prefix, then contains (search_rank), then rooms, people, agencies, buildings, then
 // shorter labels first. The scope filters before the limit: a caller gets as many hits as it may see.
-const searchSQL = `
+var searchSQL = `
 WITH hits AS (
     SELECT 0 AS kind_order, 'room' AS kind, r.id,
            CASE WHEN r.name <> '' THEN r.number || ' ' || r.name ELSE r.number END AS label,

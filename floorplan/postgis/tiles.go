@@ -25,7 +25,7 @@ import (
 // and $10 the day the statuses must be for. The status is NULL unless the room's state and the states as a
 // whole (room_states_day) are for $10 — a state of another day, states marked stale (no day), or a room
 // without a state (one written around the register) — for the caller to get those statuses otherwise.
-const roomTileRowsSQL = `
+var roomTileRowsSQL = `
 SELECT r.id, ST_AsBinary(r.geom_ll), r.floor_id, f.ordinal, r.number, r.usage, r.agency_id, r.area_m2,
        CASE WHEN s.as_of = $10 AND d.as_of = $10 THEN s.status END
   FROM rooms r JOIN floors f ON f.id = r.floor_id

@@ -180,6 +180,11 @@ func testNoticesOnce(t *testing.T, f *fixture) {
 	add(app2, "draft 2026-03-02T09:00:00Z", true)
 	add(app1, "", true)
 	add(app1, "", true)
+	long := floorplan.Notice{Role: "bureau_admin", ApplicationID: app2, Kind: floorplan.NoticeEscalated, Title: "超期 Overdue",
+		Once: strings.Repeat("k", 201)}
+	if err := ns.AddNotice(f.ctx, &long); !errors.Is(err, floorplan.ErrInvalid) {
+		t.Errorf("a key of 201 bytes: %v, want ErrInvalid", err)
+	}
 	for app, want := range map[uuid.UUID]int{app1: 4, app2: 1} {
 		if list, err := ns.Notices(f.ctx, floorplan.NoticeFilter{ApplicationID: app}); err != nil || len(list) != want {
 			t.Errorf("application %s: %d notices (%v), want %d", app, len(list), err, want)
