@@ -15,9 +15,11 @@ const (
 	entityStandardRow floorplan.Entity = "standard_row"
 )
 
-// historySQL returns an entity's changes, and for a person those of their posts too.
+// historySQL returns an entity's changes, and for a person those of their posts too. A new row's image is
+// read where it is kept (history_image, migrations/0032_insert_images.sql).
 const historySQL = `
-SELECT h.entity, h.entity_id, h.op, h.actor, h.at, h.old, h.new, h.effective, h.reason
+SELECT h.entity, h.entity_id, h.op, h.actor, h.at, h.old, history_image(h.entity, h.entity_id, h.seq, h.op, h.new),
+       h.effective, h.reason
   FROM history h
  WHERE (h.entity = $1 AND h.entity_id = $2)
     OR ($1 = 'person' AND h.entity = 'post' AND h.entity_id IN (SELECT o.id FROM posts o WHERE o.person_id = $2))

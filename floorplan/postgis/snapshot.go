@@ -51,13 +51,15 @@ const (
 	snapFirstKnownSQL = `SELECT min(h.effective) FROM history h WHERE h.entity = 'room' AND h.op <> 'delete' AND h.at < $1`
 
 	// snapChangedSQL returns, for every row with a record effective after $1 or recorded at or after $2,
-	// the image of its latest record effective on or before $1 and recorded before $2.
+	// the image of its latest record effective on or before $1 and recorded before $2 (a new row's image read
+	// where it is kept, for those records only: history_image, migrations/0032_insert_images.sql).
 	snapChangedSQL = `
-SELECT DISTINCT ON (h.entity_id) h.entity, h.op, h.new
-  FROM history h
- WHERE h.at < $2 AND h.effective <= $1
-   AND h.entity_id IN (SELECT h.entity_id FROM history h WHERE ` + snapChanged + `)
- ORDER BY h.entity_id, h.seq DESC`
+SELECT l.entity, l.op, history_image(l.entity, l.entity_id, l.seq, l.op, l.new)
+  FROM (SELECT DISTINCT ON (h.entity_id) h.entity, h.entity_id, h.seq, h.op, h.new
+          FROM history h
+         WHERE h.at < $2 AND h.effective <= $1
+           AND h.entity_id IN (SELECT h.entity_id FROM history h WHERE ` + snapChanged + `)
+         ORDER BY h.entity_id, h.seq DESC) l`
 )
 
 // snapQueries are the queries that read a snapshot: one for the rows of each table, all run with the same

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -150,12 +151,42 @@ func testHistory(t *testing.T, f *fixture) {
 			t.Errorf("change %d: the old image has version %d, want %d", i, old.Version, want.newVersion-1)
 		}
 	}
+	// The insert's image is the row as inserted, the first update's old image, whether it is kept with the
+	// insert or in the update (the PostGIS store: migrations/0032_insert_images.sql).
+	sameImage(t, "the insert's new image and the update's old", h[0].New, h[1].Old)
+
+	// A row never changed since, created alone or in bulk: its insert's image is the row as it is.
+	alone := f.room(t, 0, "102", rect(6, 0, 10, 5))
+	bulk := []floorplan.Room{f.newRoom(0, "103", rect(10, 0, 14, 5))}
+	must(t, s.BulkInsertRooms(ctx, bulk))
+	for _, r := range []floorplan.Room{alone, bulk[0]} {
+		h, err := s.History(ctx, floorplan.EntityRoom, r.ID)
+		must(t, err)
+		if len(h) != 1 || h[0].Op != "insert" {
+			t.Fatalf("room %s: History has %d changes, want its insert", r.Number, len(h))
+		}
+		var img struct {
+			image
+			Number string  `json:"number"`
+			AreaM2 float64 `json:"area_m2"`
+		}
+		if err := json.Unmarshal(h[0].New, &img); err != nil {
+			t.Fatalf("room %s: history image %s: %v", r.Number, h[0].New, err)
+		}
+		if img.ID != r.ID || img.Number != r.Number || img.Name != r.Name || img.Version != 1 || img.DeletedAt != nil ||
+			img.AreaM2 != 20 || len(img.Geom) == 0 || string(img.Geom) == "null" {
+			t.Errorf("room %s: the insert's image %s, want the room as created (20 m², version 1)", r.Number, h[0].New)
+		}
+	}
 
 	p := f.person(t, "钱进", floorplan.RankStaff)
 	p.Posts = []floorplan.Post{{Title: "档案员（兼）"}}
 	must(t, s.UpdatePerson(ctx, &p))
 	ph, err := s.History(ctx, floorplan.EntityPerson, p.ID)
 	must(t, err)
+	if len(ph) > 1 {
+		sameImage(t, "the person's insert image and their update's old", ph[0].New, ph[1].Old)
+	}
 	var entities []floorplan.Entity
 	for _, c := range ph {
 		entities = append(entities, c.Entity)
@@ -551,4 +582,24 @@ func testRevision(t *testing.T, f *fixture) {
 		t.Fatal(err)
 	}
 	grows("deleting a room", r2)
+}
+
+// sameImage reports whether two history images hold the same JSON value (the same keys and values, in any
+// order).
+func sameImage(t *testing.T, what string, got, want json.RawMessage) bool {
+	t.Helper()
+	var g, w any
+	if err := json.Unmarshal(got, &g); err != nil {
+		t.Errorf("%s: %s: %v", what, got, err)
+		return false
+	}
+	if err := json.Unmarshal(want, &w); err != nil {
+		t.Errorf("%s: %s: %v", what, want, err)
+		return false
+	}
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("%s differ:\n %s\n %s", what, got, want)
+		return false
+	}
+	return true
 }
