@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,10 +25,31 @@ import (
 // earlier rooms) and a history row per record. The signatures are the PostGIS store's.
 
 var _ interface {
+	BulkInsertFloors(ctx context.Context, floors []floorplan.Floor) error
 	BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) error
 	BulkInsertPeople(ctx context.Context, people []floorplan.Person) error
 	BulkInsertAssignments(ctx context.Context, as []floorplan.Assignment) error
 } = (*Store)(nil)
+
+// BulkInsertFloors adds many new floors (IDs assigned where uuid.Nil; ID and Version filled in place)
+// all-or-nothing: each through CreateFloor, all in one transaction (a few thousand floors a batch are
+// not worth a path of their own here, unlike rooms).
+func (s *Store) BulkInsertFloors(ctx context.Context, floors []floorplan.Floor) error {
+	made := slices.Clone(floors)
+	err := s.inTx(ctx, func(tx *Store) error {
+		for i := range made {
+			if err := tx.CreateFloor(ctx, &made[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	copy(floors, made)
+	return nil
+}
 
 // sqlFloorLiveRooms lists the live rooms of a floor, for the bulk overlap check.
 const sqlFloorLiveRooms = `SELECT r.id, r.number, r.local_geom FROM rooms_all r WHERE r.floor_id = ? AND r.deleted_at IS NULL`

@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
-	"github.com/paulmach/orb"
 
 	"officemap/floorplan"
 	"officemap/geo"
@@ -24,7 +23,7 @@ import (
 //   - validity (floorplan.Check*), the CHECK constraints, the foreign keys and unique keys run as for any
 //     INSERT: COPY fires them all;
 //   - the history triggers run as for an INSERT (once per statement since migrations/0014_bulk_load.sql,
-//     the images built without converting the derived geometry since 0016_bulk_history.sql), so every
+//     the image of the row as inserted read where it is kept since 0032_insert_images.sql), so every
 //     record gets its history row with the actor, effective day and reason of ctx; versions start
 //     at 1, and the register's revision is bumped once by the transaction (write);
 //   - overlaps of rooms are checked in Go, per floor, before the COPY and in its transaction (see
@@ -93,6 +92,58 @@ SELECT r.id, r.floor_id, r.number, ST_AsEWKB(r.geom) FROM rooms r WHERE r.floor_
 	// 'on' (migrations/0014_bulk_load.sql).
 	overlapCheckedSQL = `SELECT set_config('officemap.overlap_checked', $1, true)`
 )
+
+// copyFloorColumns are the columns of floors that BulkInsertFloors copies; the others take their defaults
+// (version 1, no deleted_at).
+var copyFloorColumns = []string{"id", "building_id", "ordinal", "name", "elevation", "outline", "outline_ll", "source_id",
+	"openings", "openings_ll"}
+
+// lockBuildingFramesSQL returns the georeferences of live buildings ($1), locked as lockBuildingFrameSQL
+// locks one.
+const lockBuildingFramesSQL = `
+SELECT id, origin_lon, origin_lat, rotation_deg, scale FROM buildings
+ WHERE id = ANY($1) AND deleted_at IS NULL FOR SHARE`
+
+// BulkInsertFloors adds many new floors (IDs assigned where uuid.Nil; ID and Version filled in place)
+// all-or-nothing, with the same rules as CreateFloor: each floor checked (floorplan.CheckFloor), its
+// building live and locked (FOR SHARE, as CreateFloor locks it) while its lon/lat outline is derived, and the
+// database's constraints (one name an ordinal in a building) and history trigger run for every row of the
+// one COPY.
+func (s *Store) BulkInsertFloors(ctx context.Context, floors []floorplan.Floor) error {
+	if len(floors) == 0 {
+		return nil
+	}
+	ids := make([]uuid.UUID, len(floors))
+	buildings := make([]uuid.UUID, len(floors))
+	for i := range floors {
+		if err := floorplan.CheckFloor(ctx, &floors[i]); err != nil {
+			return err
+		}
+		ids[i], buildings[i] = newID(floors[i].ID), floors[i].BuildingID
+	}
+	err := s.write(AsJob(ctx), func(tx pgx.Tx) error { // a bulk insert is a job
+		frames, err := lockFrames(ctx, tx, lockBuildingFramesSQL, buildings, "building")
+		if err != nil {
+			return err
+		}
+		return copyRows(ctx, tx, "floors", copyFloorColumns, len(floors), func(i int) ([]any, error) {
+			f := &floors[i]
+			g, err := floorGeometry(f, frames[f.BuildingID])
+			if err != nil {
+				return nil, err
+			}
+			return []any{pgUUID(ids[i]), pgUUID(f.BuildingID), f.Ordinal, f.Name, f.Elevation, g.outline, g.outlineLL,
+				f.SourceID, g.openings, g.openingsLL}, nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	for i := range floors {
+		floors[i].ID, floors[i].Version = ids[i], 1
+	}
+	return nil
+}
 
 // copyRoomColumns are the columns of rooms that BulkInsertRooms copies; the others take their defaults (version
 // 1, no deleted_at) or are generated (area_m2).
@@ -227,41 +278,44 @@ func checkBulkOverlaps(ctx context.Context, tx pgx.Tx, rooms []floorplan.Room, i
 	return nil
 }
 
-// lockFloorFrames returns the frames of the rooms' floors, locked as lockFloorFrameSQL says.
+// lockFloorFrames returns the frames of the rooms' floors, locked as lockFloorFramesSQL says.
 func lockFloorFrames(ctx context.Context, tx pgx.Tx, rooms []floorplan.Room) (map[uuid.UUID]*geo.Frame, error) {
-	seen := map[uuid.UUID]bool{}
-	var floors []uuid.UUID
-	for _, r := range rooms {
-		if !seen[r.FloorID] {
-			seen[r.FloorID] = true
-			floors = append(floors, r.FloorID)
-		}
+	floors := make([]uuid.UUID, len(rooms))
+	for i, r := range rooms {
+		floors[i] = r.FloorID
 	}
-	rows, err := tx.Query(ctx, lockFloorFramesSQL, floors)
+	return lockFrames(ctx, tx, lockFloorFramesSQL, floors, "floor")
+}
+
+// lockFrames returns the frames that lockSQL ($1 the distinct ids, in order) reads and locks, by id (a
+// floor's or a building's: the frame of its building); an id it does not return is an unknown what.
+func lockFrames(ctx context.Context, tx pgx.Tx, lockSQL string, ids []uuid.UUID, what string) (map[uuid.UUID]*geo.Frame, error) {
+	distinct := slices.Clone(ids)
+	slices.SortFunc(distinct, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	distinct = slices.Compact(distinct)
+	rows, err := tx.Query(ctx, lockSQL, distinct)
 	if err != nil {
 		return nil, err
 	}
-	frames := make(map[uuid.UUID]*geo.Frame, len(floors))
+	frames := make(map[uuid.UUID]*geo.Frame, len(distinct))
 	for rows.Next() {
 		var (
-			id       uuid.UUID
-			g        geo.Georef
-			lon, lat float64
+			id uuid.UUID
+			g  geo.Georef
 		)
-		if err := rows.Scan(uuidDst(&id), &lon, &lat, &g.RotationDeg, &g.Scale); err != nil {
+		if err := rows.Scan(append([]any{uuidDst(&id)}, georefDst(&g)...)...); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		g.Origin = orb.Point{lon, lat}
 		frames[id] = g.Frame()
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for _, id := range floors {
+	for _, id := range distinct {
 		if frames[id] == nil {
-			return nil, newError(floorplan.ErrInvalid, nil, "unknown floor %s", id)
+			return nil, newError(floorplan.ErrInvalid, nil, "unknown %s %s", what, id)
 		}
 	}
 	return frames, nil

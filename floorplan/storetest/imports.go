@@ -145,6 +145,70 @@ func testRecordedArea(t *testing.T, f *fixture) {
 	}
 }
 
+// testBulkFloors: BulkInsertFloors writes floors as CreateFloor writes them (versions, geometry, the lon/lat
+// copy a room on them is placed by, history), all of a batch or none of it.
+func testBulkFloors(t *testing.T, f *fixture) {
+	s, ctx := f.s, f.ctx
+	batch := []floorplan.Floor{
+		{BuildingID: f.building.ID, Ordinal: 2, Name: "3F", Elevation: 7.2, Outline: rect(0, 0, 60, 20), SourceID: "dxf:3F"},
+		{BuildingID: f.building.ID, Ordinal: 3, Name: "4F", Elevation: 10.8,
+			Openings: orb.MultiLineString{{{10, 0}, {12, 0}}}},
+	}
+	must(t, s.BulkInsertFloors(ctx, batch))
+	for i, fl := range batch {
+		if fl.ID == uuid.Nil || fl.Version != 1 {
+			t.Fatalf("floor %s: id %s version %d, want an id and version 1", fl.Name, fl.ID, fl.Version)
+		}
+		got, err := s.Floor(ctx, fl.ID)
+		must(t, err)
+		sameJSON(t, "floor "+fl.Name, got, fl)
+		samePolygon(t, "floor "+fl.Name+"'s outline", got.Outline, batch[i].Outline)
+		sameCoords(t, "floor "+fl.Name+"'s openings", got.Openings, batch[i].Openings)
+		h, err := s.History(ctx, floorplan.EntityFloor, fl.ID)
+		must(t, err)
+		if len(h) != 1 || h[0].Op != "insert" || h[0].Actor != Actor || h[0].New == nil {
+			t.Errorf("floor %s: History = %+v, want one insert by %q", fl.Name, h, Actor)
+		}
+	}
+	// A room on a bulk floor stands where one on a created floor stands, at the bulk floor's level.
+	on3F := f.newRoom(0, "301", rect(0, 0, 6, 5))
+	on3F.FloorID = batch[0].ID
+	must(t, s.CreateRoom(ctx, &on3F))
+	on1F := f.room(t, 0, "101", rect(0, 0, 6, 5))
+	for _, tc := range []struct {
+		level int
+		want  uuid.UUID
+	}{{2, on3F.ID}, {0, on1F.ID}} {
+		got, err := s.Features(ctx, floorplan.LayerRooms, f.around(3, 2.5, 1), floorplan.FeatureFilter{HasLevel: true, Level: tc.level})
+		must(t, err)
+		if ids := featureIDs(got); !slices.Equal(ids, []uuid.UUID{tc.want}) {
+			t.Errorf("the rooms of level %d at (3, 2.5) = %v, want %v", tc.level, ids, tc.want)
+		}
+	}
+	floors, err := s.Floors(ctx, f.building.ID)
+	must(t, err)
+
+	// All or nothing: a batch with a floor that breaks a rule (a second 4F at ordinal 3, an unknown building,
+	// an invalid floor) writes none of its floors.
+	for _, bad := range []struct {
+		what   string
+		floor  floorplan.Floor
+		target error
+	}{
+		{"a second 4F at ordinal 3", floorplan.Floor{BuildingID: f.building.ID, Ordinal: 3, Name: "4F"}, floorplan.ErrInvalid},
+		{"a floor of an unknown building", floorplan.Floor{BuildingID: uuid.New(), Ordinal: 5, Name: "6F"}, floorplan.ErrInvalid},
+		{"a floor without a name", floorplan.Floor{BuildingID: f.building.ID, Ordinal: 6}, floorplan.ErrInvalid},
+	} {
+		good := floorplan.Floor{BuildingID: f.building.ID, Ordinal: 4, Name: "5F"}
+		wantErr(t, bad.what, s.BulkInsertFloors(ctx, []floorplan.Floor{good, bad.floor}), bad.target)
+		after, err := s.Floors(ctx, f.building.ID)
+		must(t, err)
+		if len(after) != len(floors) {
+			t.Errorf("%s: the building has %d floors after a failed batch, want %d", bad.what, len(after), len(floors))
+		}
+	}
+}
+
 func testFloorsOfOneOrdinal(t *testing.T, f *fixture) {
 	s, ctx := f.s, f.ctx
 	upper := f.floor(1) // "2F" at ordinal 1
