@@ -3,8 +3,10 @@ package floorplan_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,6 +60,55 @@ func TestEncodePartResults(t *testing.T) {
 	}
 	if err := floorplan.DecodePartResults([]byte("not zstd"), &floorplan.StoredPart{}); err == nil {
 		t.Errorf("DecodePartResults of garbage: no error")
+	}
+
+	// One encoder and one decoder serve every part: several goroutines at once each get their own part back.
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				p := bigPart(uuid.New(), 200+g*10+i)
+				b, err := floorplan.EncodePartResults(p)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				got := floorplan.StoredPart{AgencyID: p.AgencyID}
+				if err := floorplan.DecodePartResults(b, &got); err != nil {
+					t.Error(err)
+					return
+				}
+				if len(got.People) != len(p.People) || got.People[len(p.People)-1].PersonID != p.People[len(p.People)-1].PersonID {
+					t.Errorf("goroutine %d, part %d: %d people back, want %d", g, i, len(got.People), len(p.People))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// bigPart is a part of an agency with n people, each over the standard in a room of their own.
+func bigPart(agency uuid.UUID, n int) floorplan.StoredPart {
+	p := floorplan.StoredPart{AgencyID: agency, Notes: []floorplan.Note{}, Findings: []floorplan.Finding{}}
+	for i := range n {
+		room := uuid.New()
+		p.People = append(p.People, floorplan.PersonResult{PersonID: uuid.New(), Name: fmt.Sprintf("职工%04d", i),
+			AgencyID: agency, Rank: floorplan.RankStaff, OfficeAreaM2: 12 + float64(i%7), StandardM2: 9,
+			ExcessM2: 3 + float64(i%7), Status: floorplan.StatusOverStandard, RoomIDs: []uuid.UUID{room}})
+		p.Rooms = append(p.Rooms, floorplan.RoomResult{RoomID: room, Number: fmt.Sprint(100 + i), AgencyID: agency})
+	}
+	return p
+}
+
+// BenchmarkEncodePartResults encodes the part of an agency of 400 people, as a whole evaluation stores each.
+func BenchmarkEncodePartResults(b *testing.B) {
+	p := bigPart(uuid.New(), 400)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := floorplan.EncodePartResults(p); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
