@@ -240,10 +240,10 @@ func checkBulkOverlaps(ctx context.Context, tx pgx.Tx, rooms []floorplan.Room, i
 	}
 	// One order for every bulk load, so that two of them cannot deadlock on each other's floors.
 	slices.SortFunc(floors, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
-	if _, err := tx.Exec(ctx, lockFloorsAdvisorySQL, floors); err != nil {
+	if _, err := tx.Exec(ctx, lockFloorsAdvisorySQL, uuidArray(floors)); err != nil {
 		return err
 	}
-	rows, err := tx.Query(ctx, floorsLiveRoomsSQL, floors)
+	rows, err := tx.Query(ctx, floorsLiveRoomsSQL, uuidArray(floors))
 	if err != nil {
 		return err
 	}
@@ -293,7 +293,7 @@ func lockFrames(ctx context.Context, tx pgx.Tx, lockSQL string, ids []uuid.UUID,
 	distinct := slices.Clone(ids)
 	slices.SortFunc(distinct, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 	distinct = slices.Compact(distinct)
-	rows, err := tx.Query(ctx, lockSQL, distinct)
+	rows, err := tx.Query(ctx, lockSQL, uuidArray(distinct))
 	if err != nil {
 		return nil, err
 	}
@@ -330,7 +330,7 @@ func lockAll(ctx context.Context, tx pgx.Tx, lockSQL string, ids []uuid.UUID, wh
 	// one (the 20 000 agencies of a batch against 3 255 rows: 240 ms a lock at 1M rooms).
 	distinct := slices.Clone(ids)
 	slices.SortFunc(distinct, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
-	rows, err := tx.Query(ctx, lockSQL, slices.Compact(distinct))
+	rows, err := tx.Query(ctx, lockSQL, uuidArray(slices.Compact(distinct)))
 	if err != nil {
 		return err
 	}
@@ -476,7 +476,7 @@ func (s *Store) BulkInsertAssignments(ctx context.Context, as []floorplan.Assign
 		}
 		if len(postPosts) > 0 {
 			var n int64
-			if err := tx.QueryRow(ctx, foreignPostsSQL, postPosts, postPeople).Scan(&n); err != nil {
+			if err := tx.QueryRow(ctx, foreignPostsSQL, uuidArray(postPosts), uuidArray(postPeople)).Scan(&n); err != nil {
 				return err
 			}
 			if n > 0 {

@@ -87,10 +87,14 @@ func (s *Store) GenericRoomsPlan(ctx context.Context, f floorplan.RoomFilter) (s
 			lits = append(lits, literal(v))
 		case string:
 			lits = append(lits, "'"+strings.ReplaceAll(v, "'", "''")+"'")
-		case []uuid.UUID:
+		case [][16]byte: // uuidArray
+			if v == nil {
+				lits = append(lits, "NULL")
+				break
+			}
 			var ids []string
 			for _, id := range v {
-				ids = append(ids, id.String())
+				ids = append(ids, uuid.UUID(id).String())
 			}
 			lits = append(lits, "'{"+strings.Join(ids, ",")+"}'")
 		default:

@@ -35,21 +35,21 @@ func (s *Store) Neighbours(ctx context.Context, q floorplan.NeighbourQuery) (flo
 			reads []func(pgx.Rows) error // one per query queued, in order
 		)
 		if len(q.Rooms) > 0 {
-			b.Queue(roomsByIDSQL, q.Rooms)
+			b.Queue(roomsByIDSQL, uuidArray(q.Rooms))
 			reads = append(reads, into(&n.Rooms, s.scanRoom))
 		}
 		var posts []floorplan.PersonPost
 		if len(q.People) > 0 {
-			b.Queue(peopleByIDSQL, q.People)
-			b.Queue(postsOfPeopleSQL, q.People)
+			b.Queue(peopleByIDSQL, uuidArray(q.People))
+			b.Queue(postsOfPeopleSQL, uuidArray(q.People))
 			reads = append(reads, into(&n.People, s.scanPerson), into(&posts, scanPost))
 		}
 		if len(q.Rooms)+len(q.Holders) > 0 {
-			b.Queue(assignmentsOnSQL, nonNil(q.Rooms), nonNil(q.Holders), nullDate(q.Day))
+			b.Queue(assignmentsOnSQL, uuidArray(q.Rooms), uuidArray(q.Holders), nullDate(q.Day))
 			reads = append(reads, into(&n.Assignments, s.scanAssignment))
 		}
 		if len(q.Agencies) > 0 {
-			b.Queue(agenciesByIDSQL, q.Agencies)
+			b.Queue(agenciesByIDSQL, uuidArray(q.Agencies))
 			reads = append(reads, into(&n.Agencies, scanAgency))
 		}
 		if q.StandardRows {
@@ -110,12 +110,4 @@ func withPosts(people []floorplan.Person, posts []floorplan.PersonPost) {
 			people[i].Posts = append(people[i].Posts, pp.Post)
 		}
 	}
-}
-
-// nonNil is ids, or an empty array for none: ANY of a NULL array would be NULL, not false.
-func nonNil(ids []uuid.UUID) []uuid.UUID {
-	if ids == nil {
-		return []uuid.UUID{}
-	}
-	return ids
 }

@@ -56,7 +56,7 @@ func writePosts(ctx context.Context, tx pgx.Tx, personID uuid.UUID, posts []floo
 		}
 	}
 	var n int64
-	if err := tx.QueryRow(ctx, otherPersonPostsSQL, ids, personID).Scan(&n); err != nil {
+	if err := tx.QueryRow(ctx, otherPersonPostsSQL, uuidArray(ids), personID).Scan(&n); err != nil {
 		return err
 	}
 	if n > 0 {

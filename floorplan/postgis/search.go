@@ -3,7 +3,6 @@ package postgis
 import (
 	"context"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"officemap/floorplan"
@@ -27,11 +26,11 @@ func roomVisible(agencies, floors string) string {
 // scopeArgs are the query parameters of a read scope: limited, agencies, floors, buildings (NULL when
 // buildings are not filtered) and whether people are found.
 func scopeArgs(in floorplan.ReadScope) []any {
-	var buildings []uuid.UUID
+	var buildings [][16]byte // nil: NULL
 	if in.Places {
-		buildings = append([]uuid.UUID{}, in.Buildings...)
+		buildings = uuidArray(in.Buildings)
 	}
-	return []any{in.Limited, append([]uuid.UUID{}, in.Agencies...), append([]uuid.UUID{}, in.Floors...), buildings, !in.NoPeople}
+	return []any{in.Limited, uuidArray(in.Agencies), uuidArray(in.Floors), buildings, !in.NoPeople}
 }
 
 // searchSQL finds live rooms (number, name), people (name), agencies (name, short name) and buildings

@@ -246,15 +246,6 @@ func agencyArgs(ids []uuid.UUID) []any {
 	return []any{uuidArray(ids), slices.Contains(ids, uuid.Nil)}
 }
 
-// uuidArray is ids as pgx encodes a uuid[] in binary, without going through text (uuid.UUID's Value).
-func uuidArray(ids []uuid.UUID) [][16]byte {
-	out := make([][16]byte, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out
-}
-
 // RoomsOfAgencies returns the live rooms allocated to the agencies.
 func (p *pgParts) RoomsOfAgencies(ctx context.Context, agencies []uuid.UUID) ([]floorplan.Room, error) {
 	return collect(ctx, p.q, p.s.scanRoom, partRoomsOfAgenciesSQL, agencyArgs(agencies)...)

@@ -43,7 +43,7 @@ func checkStaffNos(ctx context.Context, tx pgx.Tx, people []floorplan.Person, id
 		return nil
 	}
 	var taken string
-	switch err := tx.QueryRow(ctx, staffNoTakenSQL, nos, ids).Scan(&taken); err {
+	switch err := tx.QueryRow(ctx, staffNoTakenSQL, nos, uuidArray(ids)).Scan(&taken); err {
 	case nil:
 		return floorplan.KeyTakenError("person", "staff_no", taken)
 	case pgx.ErrNoRows:

@@ -98,7 +98,7 @@ func (s *Store) DeleteRoomStates(ctx context.Context, ids []uuid.UUID) error {
 		return nil
 	}
 	return s.writeStates(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, deleteRoomStatesSQL, ids)
+		_, err := tx.Exec(ctx, deleteRoomStatesSQL, uuidArray(ids))
 		return err
 	})
 }
@@ -162,7 +162,7 @@ func (s *Store) RoomStates(ctx context.Context, ids []uuid.UUID) ([]floorplan.St
 	if ids == nil {
 		return readAll(ctx, s, scanStoredStatus, roomStatesSQL)
 	}
-	return readAll(ctx, s, scanStoredStatus, roomStatesOfSQL, ids)
+	return readAll(ctx, s, scanStoredStatus, roomStatesOfSQL, uuidArray(ids))
 }
 
 // StatesDay returns the day every state was last computed for (zero: never).

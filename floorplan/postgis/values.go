@@ -13,6 +13,18 @@ import (
 // (through uuid.UUID's sql.Scanner it would format and parse text).
 func uuidDst(u *uuid.UUID) *[16]byte { return (*[16]byte)(u) }
 
+// uuidArray is ids as a uuid[] parameter (never NULL: none is an empty array). Every uuid[] parameter goes
+// through it: pgx encodes a []uuid.UUID by reflection, an element at a time through its text form (20 000
+// ids: 29 ms, against 1.5 ms as [][16]byte; a bulk load's locks of its people and rooms spent 4 of gen's 47 s
+// of CPU in it).
+func uuidArray(ids []uuid.UUID) [][16]byte {
+	out := make([][16]byte, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
 // optionalID is a nullable uuid column scanned in place: NULL is uuid.Nil.
 type optionalID uuid.UUID
 
