@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"strings"
@@ -19,19 +20,27 @@ func TestIfMatchAnyUnderConcurrency(t *testing.T) {
 	_, person := e.agencyAndPerson("常州市并发测试局", "并发", "staff")
 	f := e.fixture()
 	room, _ := e.createRoom(f, "701", rect(1, 1, 5, 5))
+	roomPath := "/api/v1/rooms/" + room.ID.String()
 	for _, tc := range []struct {
-		name, path string
-		body       func(w, i int) string
+		name, method, path string
+		versionPath        string // the record whose version the writes move: path, when empty
+		body               func(w, i int) string
 	}{
-		{"person", "/api/v1/people/" + person.String(), func(w, i int) string { return fmt.Sprintf(`{"title":"科员%d-%d"}`, w, i) }},
-		{"room", "/api/v1/rooms/" + room.ID.String(), func(w, i int) string {
+		{"person", "PATCH", "/api/v1/people/" + person.String(), "", func(w, i int) string { return fmt.Sprintf(`{"title":"科员%d-%d"}`, w, i) }},
+		{"room", "PATCH", roomPath, "", func(w, i int) string {
 			return fmt.Sprintf(`{"properties":{"name":"会议室%d-%d"}}`, w, i)
 		}},
-		{"building", "/api/v1/buildings/" + f.building.String(), func(w, i int) string { return fmt.Sprintf(`{"name":"1号楼 %d-%d"}`, w, i) }},
-		{"floor", "/api/v1/floors/" + f.floor.String(), func(w, i int) string { return fmt.Sprintf(`{"name":"3F-%d-%d"}`, w, i) }},
+		{"building", "PATCH", "/api/v1/buildings/" + f.building.String(), "", func(w, i int) string { return fmt.Sprintf(`{"name":"1号楼 %d-%d"}`, w, i) }},
+		{"floor", "PATCH", "/api/v1/floors/" + f.floor.String(), "", func(w, i int) string { return fmt.Sprintf(`{"name":"3F-%d-%d"}`, w, i) }},
+		// A save of the floor's rooms whose change has if_match "*".
+		{"room batch", "POST", "/api/v1/floors/" + f.floor.String() + "/rooms/batch", roomPath, func(w, i int) string {
+			return fmt.Sprintf(`{"changes":[{"op":"update","id":%q,"if_match":"*","patch":{"properties":{"name":"会议室%d-%d"}}}]}`,
+				room.ID, w, i)
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := e.version(t, tc.path)
+			versionPath := cmp.Or(tc.versionPath, tc.path)
+			before := e.version(t, versionPath)
 			const writers, each = 4, 6
 			var wg sync.WaitGroup
 			statuses := make(chan int, writers*each)
@@ -40,13 +49,17 @@ func TestIfMatchAnyUnderConcurrency(t *testing.T) {
 				go func() {
 					defer wg.Done()
 					for i := range each {
-						req, err := http.NewRequest("PATCH", e.ts.URL+tc.path, strings.NewReader(tc.body(w, i)))
+						req, err := http.NewRequest(tc.method, e.ts.URL+tc.path, strings.NewReader(tc.body(w, i)))
 						if err != nil {
 							statuses <- 0
 							continue
 						}
-						req.Header.Set("Content-Type", "application/merge-patch+json")
-						req.Header.Set("If-Match", "*")
+						if tc.method == "PATCH" {
+							req.Header.Set("Content-Type", "application/merge-patch+json")
+							req.Header.Set("If-Match", "*")
+						} else {
+							req.Header.Set("Content-Type", "application/json")
+						}
 						res, err := e.ts.Client().Do(req)
 						if err != nil {
 							statuses <- 0
@@ -61,10 +74,10 @@ func TestIfMatchAnyUnderConcurrency(t *testing.T) {
 			close(statuses)
 			for s := range statuses {
 				if s != http.StatusOK {
-					t.Errorf("a concurrent PATCH with If-Match: * answered %d, want 200", s)
+					t.Errorf("a concurrent %s with If-Match: * (a save: if_match \"*\") answered %d, want 200", tc.method, s)
 				}
 			}
-			if got, want := e.version(t, tc.path), before+writers*each; before == 0 || got != want {
+			if got, want := e.version(t, versionPath), before+writers*each; before == 0 || got != want {
 				t.Errorf("version after %d patches = %d (from %d), want %d", writers*each, got, before, want)
 			}
 		})

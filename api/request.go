@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -316,14 +317,22 @@ func ifMatchAny(r *http.Request) bool {
 // after a random pause (anyRetryPause), up to maxAnyRetries more times; then the 412 stands. write answers
 // only once it has written, so a try that lost has answered nothing.
 func retryAny(r *http.Request, write func() error) error {
+	anyVersion := ifMatchAny(r)
+	return retryLost(r.Context(), func(err error) bool { return anyVersion && errors.Is(err, floorplan.ErrConflict) }, write)
+}
+
+// retryLost runs write once, or again after a pause (anyRetryPause) each time its error is one that lost
+// says a write with "If-Match: *" lost to another write, up to maxAnyRetries more times (retryAny; a save of
+// rooms whose refused change had if_match "*").
+func retryLost(ctx context.Context, lost func(error) bool, write func() error) error {
 	for attempt := 1; ; attempt++ {
 		err := write()
-		if err == nil || attempt > maxAnyRetries || !ifMatchAny(r) || !errors.Is(err, floorplan.ErrConflict) {
+		if err == nil || attempt > maxAnyRetries || !lost(err) {
 			return err
 		}
 		select {
-		case <-r.Context().Done():
-			return r.Context().Err()
+		case <-ctx.Done():
+			return ctx.Err()
 		case <-time.After(anyRetryPause(attempt)):
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -84,15 +85,33 @@ func (s *Server) saveRooms(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return about("floor", err)
 	}
-	changes := make([]floorplan.RoomChange, len(in.Changes))
-	seen := map[uuid.UUID]bool{}
-	for i, ch := range in.Changes {
-		if changes[i], err = s.roomChange(ctx, floorID, p, ch, seen); err != nil {
-			return changeFailed(i, ch.ID, changes[i].Room.Number, err)
-		}
+	// A save that lost a race to another write on a change with if_match "*" reads its rooms and saves again,
+	// as a single write with If-Match: * does (retryAny).
+	lost := func(err error) bool {
+		var ce *floorplan.ChangeError
+		return errors.As(err, &ce) && errors.Is(ce.Err, floorplan.ErrConflict) && ce.Index >= 0 &&
+			ce.Index < len(in.Changes) && in.Changes[ce.Index].IfMatch != nil &&
+			slices.Contains(ifMatchTags([]string{*in.Changes[ce.Index].IfMatch}), "*")
 	}
-	rooms, c, err := s.register.ApplyRooms(ctx, floorID, changes)
-	if c, err = s.afterWrite(ctx, c, err); err != nil {
+	var (
+		rooms []floorplan.Room
+		c     floorplan.Changes
+	)
+	err = retryLost(ctx, lost, func() error {
+		changes := make([]floorplan.RoomChange, len(in.Changes))
+		seen := map[uuid.UUID]bool{}
+		for i, ch := range in.Changes {
+			var err error
+			if changes[i], err = s.roomChange(ctx, floorID, p, ch, seen); err != nil {
+				return changeFailed(i, ch.ID, changes[i].Room.Number, err)
+			}
+		}
+		var err error
+		rooms, c, err = s.register.ApplyRooms(ctx, floorID, changes)
+		c, err = s.afterWrite(ctx, c, err)
+		return err
+	})
+	if err != nil {
 		var ce *floorplan.ChangeError
 		if errors.As(err, &ce) {
 			return s.refusedChange(ctx, ce)
