@@ -178,16 +178,18 @@ func (s *Server) computeScope(ctx context.Context, grants []identity.Grant) (sco
 			return scope{}, err
 		}
 		for _, b := range buildings {
-			if !sc.sites[b.SiteID] {
-				continue
+			if sc.sites[b.SiteID] {
+				sc.buildings[b.ID] = true
+				sc.read.Buildings = append(sc.read.Buildings, b.ID)
 			}
-			sc.buildings[b.ID] = true
-			sc.read.Buildings = append(sc.read.Buildings, b.ID)
-			fs, err := s.store.Floors(ctx, b.ID)
-			if err != nil {
-				return scope{}, err
-			}
-			for _, f := range fs {
+		}
+		// Every floor at once: a query a building was 2 500 queries for a scope at a province's size.
+		floors, err := s.store.Floors(ctx, uuid.Nil)
+		if err != nil {
+			return scope{}, err
+		}
+		for _, f := range floors {
+			if sc.buildings[f.BuildingID] {
 				sc.floors[f.ID] = true
 				sc.read.Floors = append(sc.read.Floors, f.ID)
 			}

@@ -61,7 +61,7 @@ type Reader interface {
 	// Buildings lists the buildings of a site, or all of them for uuid.Nil.
 	Buildings(ctx context.Context, siteID uuid.UUID) ([]Building, error)
 	Floor(ctx context.Context, id uuid.UUID) (Floor, error)
-	// Floors lists a building's floors by ordinal.
+	// Floors lists a building's floors by ordinal, or, for uuid.Nil, every floor by building id, then ordinal.
 	Floors(ctx context.Context, buildingID uuid.UUID) ([]Floor, error)
 	Room(ctx context.Context, id uuid.UUID) (Room, error)
 	Rooms(ctx context.Context, f RoomFilter) ([]Room, error)

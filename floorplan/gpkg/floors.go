@@ -124,11 +124,19 @@ func (s *Store) Floor(ctx context.Context, id uuid.UUID) (floorplan.Floor, error
 	return get(ctx, s.floors(), id)
 }
 
-const sqlFloors = `SELECT ` + floorColumns + ` FROM floors_all f
+const (
+	sqlFloors = `SELECT ` + floorColumns + ` FROM floors_all f
  WHERE f.building_id = ? AND f.deleted_at IS NULL ORDER BY f.ordinal, f.name, f.id`
+	sqlAllFloors = `SELECT ` + floorColumns + ` FROM floors_all f
+ WHERE f.deleted_at IS NULL ORDER BY f.building_id, f.ordinal, f.name, f.id`
+)
 
-// Floors lists a building's floors by ordinal (floors of one ordinal by name).
+// Floors lists a building's floors by ordinal (floors of one ordinal by name), or every floor (uuid.Nil) by
+// building id, then so.
 func (s *Store) Floors(ctx context.Context, buildingID uuid.UUID) ([]floorplan.Floor, error) {
+	if buildingID == uuid.Nil {
+		return list(ctx, s.floors(), sqlAllFloors)
+	}
 	return list(ctx, s.floors(), sqlFloors, buildingID.String())
 }
 

@@ -119,11 +119,19 @@ func (s *Store) Floor(ctx context.Context, id uuid.UUID) (floorplan.Floor, error
 	return readOne(ctx, s, scanFloor, floorSQL, "floor", id)
 }
 
-const floorsSQL = `SELECT ` + floorColumns + ` FROM floors f
+const (
+	floorsSQL = `SELECT ` + floorColumns + ` FROM floors f
  WHERE f.building_id = $1 AND f.deleted_at IS NULL ORDER BY f.ordinal, f.name COLLATE "C", f.id`
+	allFloorsSQL = `SELECT ` + floorColumns + ` FROM floors f
+ WHERE f.deleted_at IS NULL ORDER BY f.building_id, f.ordinal, f.name COLLATE "C", f.id`
+)
 
-// Floors lists a building's floors by ordinal (floors of one ordinal by name).
+// Floors lists a building's floors by ordinal (floors of one ordinal by name), or every floor (uuid.Nil) by
+// building id, then so.
 func (s *Store) Floors(ctx context.Context, buildingID uuid.UUID) ([]floorplan.Floor, error) {
+	if buildingID == uuid.Nil {
+		return readAll(ctx, s, scanFloor, allFloorsSQL)
+	}
 	return readAll(ctx, s, scanFloor, floorsSQL, buildingID)
 }
 

@@ -281,7 +281,7 @@ func WantOneWinner(t *testing.T, what string, errs [2]error, lost error) {
 
 // Identified is a record with an id that IDs lists.
 type Identified interface {
-	floorplan.Room | floorplan.Assignment | floorplan.Person | floorplan.Feature | floorplan.SearchHit
+	floorplan.Room | floorplan.Assignment | floorplan.Person | floorplan.Feature | floorplan.SearchHit | floorplan.Floor
 }
 
 // IDs returns the ids of records, in their order (nil for none).
@@ -298,6 +298,8 @@ func IDs[T Identified](records []T) []uuid.UUID {
 		case floorplan.Feature:
 			out = append(out, r.ID)
 		case floorplan.SearchHit:
+			out = append(out, r.ID)
+		case floorplan.Floor:
 			out = append(out, r.ID)
 		}
 	}
@@ -551,6 +553,20 @@ func testFloors(t *testing.T, f *fixture) {
 
 	b2 := floorplan.Building{SiteID: f.site.ID, Name: "二号楼", Georef: f.building.Georef}
 	must(t, s.CreateBuilding(ctx, &b2))
+	ground2 := floorplan.Floor{BuildingID: b2.ID, Ordinal: 0, Name: "1F"}
+	must(t, s.CreateFloor(ctx, &ground2))
+	// uuid.Nil: every live floor, by building id, then as one building's.
+	var want []uuid.UUID
+	for _, b := range sortedIDs(f.building.ID, b2.ID) {
+		fs, err := s.Floors(ctx, b)
+		must(t, err)
+		want = append(want, IDs(fs)...)
+	}
+	all, err := s.Floors(ctx, uuid.Nil)
+	must(t, err)
+	if got := IDs(all); len(want) != 5 || !slices.Equal(got, want) {
+		t.Errorf("Floors(uuid.Nil) = %v, want the 4 floors of the first building and the 1 of the second, by building: %v", got, want)
+	}
 	moved := roof
 	moved.BuildingID = b2.ID
 	wantErr(t, "moving a floor to another building", s.UpdateFloor(ctx, &moved), floorplan.ErrInvalid)
