@@ -134,12 +134,14 @@ var errPartsReread = errors.New("floorplan: evaluate parts: the store read the r
 // a PartSnapshotter and the day can be read in parts (today's register); otherwise the whole snapshot is
 // evaluated and split.
 func (g *Register) EvaluateParts(ctx context.Context, day time.Time, agencies []uuid.UUID, fn func(part *Report) error) error {
-	return g.evaluateParts(ctx, g.store, DayOf(day), agencies, fn)
+	return g.evaluateParts(ctx, g.store, DayOf(day), agencies, false, fn)
 }
 
-// evaluateParts is EvaluateParts reading through s (a transaction, for recomputeStates).
+// evaluateParts is EvaluateParts reading through s (a transaction, or the store, for recomputeStates). With
+// prefetch, the next group of parts is read while one is evaluated and emitted (runParts), which is right
+// only when fn writes through another connection than s reads through.
 func (g *Register) evaluateParts(ctx context.Context, s Snapshotter, day time.Time, agencies []uuid.UUID,
-	fn func(part *Report) error) error {
+	prefetch bool, fn func(part *Report) error) error {
 	if err := g.pol.Validate(); err != nil {
 		return err
 	}
@@ -155,7 +157,7 @@ func (g *Register) evaluateParts(ctx context.Context, s Snapshotter, day time.Ti
 				whole = plan.Whole
 				return err
 			}
-			return g.runParts(ctx, r, day, &plan, agencies, count)
+			return g.runParts(ctx, r, day, &plan, agencies, prefetch, count)
 		})
 		if err != nil || !whole {
 			return err
@@ -188,9 +190,11 @@ func partIDs(plan *PartPlan, agencies []uuid.UUID) []uuid.UUID {
 }
 
 // runParts loads the parts of plan in groups of up to partBudget rooms and people, evaluates each group
-// and emits its parts in order.
+// and emits its parts in order. With prefetch, a goroutine reads the next group while this one evaluates
+// and emits one (at most two groups in memory): r is then used by that goroutine alone, and fn must not use
+// r's connection.
 func (g *Register) runParts(ctx context.Context, r PartReader, day time.Time, plan *PartPlan, agencies []uuid.UUID,
-	fn func(part *Report) error) error {
+	prefetch bool, fn func(part *Report) error) error {
 	std := g.std
 	if std == nil {
 		var err error
@@ -209,28 +213,83 @@ func (g *Register) runParts(ctx context.Context, r PartReader, day time.Time, pl
 	}
 	notes := registerNotes(&Snapshot{FirstKnown: plan.FirstKnown}, day, plan.LiveRooms)
 	ids, budget := partIDs(plan, agencies), budgetOf(ctx)
+	var groups [][]uuid.UUID
 	for lo := 0; lo < len(ids); {
 		hi, n := lo+1, size[ids[lo]]
 		for hi < len(ids) && n+size[ids[hi]] <= budget {
 			n += size[ids[hi]]
 			hi++
 		}
+		groups = append(groups, ids[lo:hi])
+		lo = hi
+	}
+	load := func(ctx context.Context, group []uuid.UUID) (*Snapshot, error) {
 		if err := ctx.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		snap, err := loadPart(ctx, r, day, plan, ids[lo:hi])
+		snap, err := loadPart(ctx, r, day, plan, group)
 		if err != nil {
-			return fmt.Errorf("floorplan: evaluate parts: %w", err)
+			return nil, fmt.Errorf("floorplan: evaluate parts: %w", err)
 		}
+		return snap, nil
+	}
+	run := func(snap *Snapshot, group []uuid.UUID) error {
 		rep, err := Evaluate(snap, std, g.pol)
 		if err != nil {
 			return err
 		}
 		rep.Notes = notes
-		if err := emitParts(rep, ids[lo:hi], fn); err != nil {
+		return emitParts(rep, group, fn)
+	}
+	if !prefetch {
+		for _, group := range groups {
+			snap, err := load(ctx, group)
+			if err != nil {
+				return err
+			}
+			if err := run(snap, group); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	type loaded struct {
+		snap *Snapshot
+		err  error
+	}
+	next := make(chan loaded) // unbuffered: the group being evaluated, and the next one read
+	loadCtx, stop := context.WithCancel(ctx)
+	go func() {
+		defer close(next)
+		for _, group := range groups {
+			snap, err := load(loadCtx, group)
+			select {
+			case next <- loaded{snap, err}:
+			case <-loadCtx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	// However this ends, the reader is done with r before runParts returns (r's transaction ends then).
+	defer func() {
+		stop()
+		for range next {
+		}
+	}()
+	for _, group := range groups {
+		l, ok := <-next
+		if !ok {
+			return ctx.Err()
+		}
+		if l.err != nil {
+			return l.err
+		}
+		if err := run(l.snap, group); err != nil {
 			return err
 		}
-		lo = hi
 	}
 	return nil
 }

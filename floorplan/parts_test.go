@@ -170,8 +170,16 @@ func mixAgencies(snap *floorplan.Snapshot, seed uint64) {
 // partsOf collects the parts EvaluateParts emits.
 func partsOf(t *testing.T, ctx context.Context, g *floorplan.Register, day time.Time, agencies []uuid.UUID) []*floorplan.Report {
 	t.Helper()
+	return partsVia(t, ctx, g.EvaluateParts, day, agencies)
+}
+
+// partsVia is partsOf through evaluate (a Register's EvaluateParts or EvaluatePartsPrefetched).
+func partsVia(t *testing.T, ctx context.Context,
+	evaluate func(context.Context, time.Time, []uuid.UUID, func(*floorplan.Report) error) error,
+	day time.Time, agencies []uuid.UUID) []*floorplan.Report {
+	t.Helper()
 	var parts []*floorplan.Report
-	err := g.EvaluateParts(ctx, day, agencies, func(p *floorplan.Report) error {
+	err := evaluate(ctx, day, agencies, func(p *floorplan.Report) error {
 		parts = append(parts, p)
 		return nil
 	})
@@ -244,17 +252,25 @@ func TestEvaluatePartsProperty(t *testing.T) {
 		}
 		reads := 0
 		for _, tc := range []struct {
-			name   string
-			store  floorplan.Store
-			budget int
+			name     string
+			store    floorplan.Store
+			budget   int
+			prefetch bool // the next group read while one is evaluated (the states' recomputation)
 		}{
-			{"alone", memParts{snap: snap, reads: &reads}, 1},
-			{"grouped", memParts{snap: snap, reads: &reads}, 0},
-			{"plan says whole", memParts{snap: snap, whole: true, reads: &reads}, 1},
-			{"no part reader", wholeOnly{snap: snap}, 1},
+			{"alone", memParts{snap: snap, reads: &reads}, 1, false},
+			{"grouped", memParts{snap: snap, reads: &reads}, 0, false},
+			{"alone, prefetched", memParts{snap: snap, reads: &reads}, 1, true},
+			{"grouped, prefetched", memParts{snap: snap, reads: &reads}, 0, true},
+			{"plan says whole", memParts{snap: snap, whole: true, reads: &reads}, 1, false},
+			{"no part reader", wholeOnly{snap: snap}, 1, false},
 		} {
 			ctx := floorplan.WithPartBudget(context.Background(), tc.budget)
-			parts := partsOf(t, ctx, floorplan.NewRegister(tc.store), snap.AsOf, nil)
+			g := floorplan.NewRegister(tc.store)
+			evaluate := g.EvaluateParts
+			if tc.prefetch {
+				evaluate = g.EvaluatePartsPrefetched
+			}
+			parts := partsVia(t, ctx, evaluate, snap.AsOf, nil)
 			if err := checkParts(whole, parts); err != nil {
 				t.Fatalf("seed %d, %s: %v", seed, tc.name, err)
 			}
@@ -303,5 +319,19 @@ func TestEvaluatePartsSome(t *testing.T) {
 	err := g.EvaluateParts(ctx, snap.AsOf, nil, func(*floorplan.Report) error { n++; return stop })
 	if err != stop || n != 1 {
 		t.Errorf("EvaluateParts with fn failing: %v after %d parts; want the error after 1", err, n)
+	}
+
+	// Prefetched, one agency a group: fn's error stops it too, and the reading of the next group is over
+	// when it returns (the reader's transaction ends then): no read comes after.
+	n = 0
+	err = g.EvaluatePartsPrefetched(floorplan.WithPartBudget(ctx, 1), snap.AsOf, nil,
+		func(*floorplan.Report) error { n++; return stop })
+	if err != stop || n != 1 {
+		t.Errorf("EvaluatePartsPrefetched with fn failing: %v after %d parts; want the error after 1", err, n)
+	}
+	after := reads
+	time.Sleep(20 * time.Millisecond)
+	if reads != after {
+		t.Errorf("EvaluatePartsPrefetched read %d more times after it returned", reads-after)
 	}
 }

@@ -140,7 +140,8 @@ func WithProcedures(ps *Procedures) RegisterOption { return func(g *Register) { 
 // WithRegisterClock sets the clock that says what today is (default time.Now).
 func WithRegisterClock(now func() time.Time) RegisterOption { return func(g *Register) { g.now = now } }
 
-// NewRegister returns the register service over store.
+// NewRegister returns the register service over store: a store itself, never a transaction's (InTx's tx),
+// since the register runs transactions of its own on it, and reads outside them (recomputeStates).
 func NewRegister(store Store, opts ...RegisterOption) *Register {
 	g := &Register{store: store, permit: AllowAll, pol: DefaultPolicy(), now: time.Now, recomputing: make(chan struct{}, 1)}
 	for _, o := range opts {

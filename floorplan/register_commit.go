@@ -51,7 +51,7 @@ func (g *Register) commit(ctx context.Context, w write) (Changes, error) {
 			return err
 		}
 		if w.everything {
-			return g.recomputeStates(ctx, tx, DayOf(g.now()))
+			return g.recomputeStates(ctx, tx, nil, DayOf(g.now()))
 		}
 		people := seed(w.person)
 		if w.agency != nil {

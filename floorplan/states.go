@@ -138,9 +138,14 @@ func (g *Register) writeStates(ctx context.Context, tx Store, seedRooms, seedPeo
 	return rooms, ss.PutRoomStates(ctx, states)
 }
 
-// recomputeStates evaluates the whole register through tx as of day, agency by agency (EvaluateParts),
-// and replaces every stored state by the result, part by part, when tx keeps states.
-func (g *Register) recomputeStates(ctx context.Context, tx Store, day time.Time) error {
+// recomputeStates evaluates the whole register as of day, agency by agency (EvaluateParts), and replaces
+// every stored state through tx by the result, part by part, when tx keeps states. It reads the register
+// through tx itself (outside nil: tx has written what the evaluation must see, a change of the standard
+// rows), or through outside, the store outside tx (freshen, whose transaction has written nothing the
+// evaluation reads and holds the register's write order, so that the store's committed register is tx's):
+// the next group of parts is then read on a connection of its own while one is evaluated and its states
+// written (evaluateParts' prefetch: 1M rooms, 38.5–40.1 s → 33.9–35.6 s side by side, 70 MB more).
+func (g *Register) recomputeStates(ctx context.Context, tx Store, outside Snapshotter, day time.Time) error {
 	ss, ok := stateStore(tx)
 	if !ok {
 		return nil
@@ -153,7 +158,11 @@ func (g *Register) recomputeStates(ctx context.Context, tx Store, day time.Time)
 		return err
 	}
 	states := make([]StoredStatus, 0, statesFlush)
-	err = g.evaluateParts(ctx, tx, day, nil, func(p *Report) error {
+	var read Snapshotter = tx
+	if outside != nil {
+		read = outside
+	}
+	err = g.evaluateParts(ctx, read, day, nil, outside != nil, func(p *Report) error {
 		if err := keep.add(ctx, p); err != nil {
 			return err
 		}
@@ -406,7 +415,7 @@ func (g *Register) freshen(ctx context.Context, ss StateStore, today time.Time) 
 		if day, err := txs.StatesDay(ctx); err != nil || day.Equal(today) {
 			return err // recomputed meanwhile, by this process or another server
 		}
-		return g.recomputeStates(ctx, tx, today)
+		return g.recomputeStates(ctx, tx, g.store, today)
 	})
 	if err != nil {
 		return fmt.Errorf("floorplan: recompute the room states for %s: %w", today.Format(DateLayout), err)

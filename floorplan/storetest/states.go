@@ -535,7 +535,9 @@ func (m *statesModel) batch() bool {
 	if day, err := storeAs[floorplan.StateStore](m.t, m.f.s).StatesDay(m.f.ctx); err != nil || !day.IsZero() {
 		m.t.Fatalf("StatesDay after a batch = %v, %v; want the zero time (stale)", day, err)
 	}
-	states, err := m.g.States(m.f.ctx, nil)
+	// One agency a part: the recomputation reads the next part while it evaluates and writes one
+	// (recomputeStates), each on a connection of its own.
+	states, err := m.g.States(floorplan.WithPartBudget(m.f.ctx, 1), nil)
 	m.must(err)
 	if len(states) != len(m.rooms) {
 		m.t.Fatalf("States after a batch: %d states for %d rooms", len(states), len(m.rooms))
