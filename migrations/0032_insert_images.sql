@@ -9,8 +9,8 @@
 -- machine of issue 15).
 --
 -- The image of an inserted row is the row as inserted, and that is still recorded, only elsewhere. Every later
--- change of the row goes through record_history (an update or a deletion, with its old image) before it takes
--- effect, so the row as inserted is:
+-- change of the row is recorded by record_history (an update or a deletion, with its old image) in the
+-- statement that makes it, so the row as inserted is:
 --   * the old image of the row's next history record (the one with the least seq after the insert's), if it
 --     has one: the old image of an update is the row before it, the row as inserted for the first update;
 --   * otherwise the live row itself, never changed since (its image made as record_history makes it).
