@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"fmt"
+	"image/png"
 	"io"
 	"log/slog"
 	"net/http"
@@ -68,9 +69,16 @@ func (s *Server) scopedEvaluation(r *http.Request) (*floorplan.Report, scope, er
 	return sc.report(rep), sc, nil
 }
 
-// bigPlanWidth is the width in pixels above which a PNG plan's image (tens of megabytes and more) is
-// collected as soon as the plan is drawn.
-const bigPlanWidth = 4096
+// bigPlanPixels is the size of a PNG plan's image (4 bytes a pixel) from which it is collected as soon as the
+// plan is drawn: 64 MiB.
+const bigPlanPixels = 16 << 20
+
+// bigPlan reports whether the PNG encoded in b (its header says how large it is, whatever the floor's shape)
+// was drawn on an image of bigPlanPixels or more.
+func bigPlan(b []byte) bool {
+	c, err := png.DecodeConfig(bytes.NewReader(b))
+	return err == nil && c.Width*c.Height >= bigPlanPixels
+}
 
 func (s *Server) planPNG(w http.ResponseWriter, r *http.Request) error {
 	return s.plan(w, r, "png")
@@ -127,10 +135,10 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request, format string) err
 		opt.Fonts = s.renderFonts()
 		contentType = "image/png"
 		err = render.PNG(&buf, plan, opt)
-		if opt.Width > bigPlanWidth {
+		if err == nil && bigPlan(buf.Bytes()) {
 			// The image drawn (up to render.MaxPixels: 128 MiB) is garbage now. Collected at once, its memory
-			// serves the next wide plan; left to the collector's pace, the heap grew to twice what the renders
-			// hold, and eight wide plans at once took the server from 320 MB to 580–720 MB (TestPeakRSS).
+			// serves the next large plan; left to the collector's pace, the heap grew to twice what the renders
+			// hold, and eight of the widest plans at once took the server from 320 MB to 580–720 MB (TestPeakRSS).
 			runtime.GC()
 		}
 	} else {

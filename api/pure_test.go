@@ -1,9 +1,12 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -272,5 +275,32 @@ func BenchmarkRoomCollection(b *testing.B) {
 		if err := writeGeoJSON(httptest.NewRecorder(), 200, out); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestBigPlan: a plan's image counts as large by its pixels, read from the PNG's header, whatever its shape.
+func TestBigPlan(t *testing.T) {
+	encode := func(w, h int) []byte {
+		var b bytes.Buffer
+		if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, w, h))); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	for _, tc := range []struct {
+		w, h int
+		want bool
+	}{
+		{1600, 1000, false},
+		{8192, 4096, true}, // render.MaxPixels, wide
+		{2048, 8192, true}, // as large, tall and narrow
+		{4096, 4095, false},
+	} {
+		if got := bigPlan(encode(tc.w, tc.h)); got != tc.want {
+			t.Errorf("bigPlan(%d × %d) = %v, want %v", tc.w, tc.h, got, tc.want)
+		}
+	}
+	if bigPlan([]byte("not a png")) {
+		t.Error("bigPlan of bytes that are no PNG = true")
 	}
 }

@@ -307,9 +307,10 @@ func matchVersion(values []string, current int64) (int64, error) {
 }
 
 // ifMatchAny reports whether the request's If-Match is "*": any current version.
-func ifMatchAny(r *http.Request) bool {
-	return slices.Contains(ifMatchTags(r.Header.Values("If-Match")), "*")
-}
+func ifMatchAny(r *http.Request) bool { return anyVersion(r.Header.Values("If-Match")) }
+
+// anyVersion reports whether If-Match values (the header's, or a batch change's if_match) hold "*".
+func anyVersion(values []string) bool { return slices.Contains(ifMatchTags(values), "*") }
 
 // retryAny runs a conditional write (read, check If-Match, write, answer) once, or, when the request's
 // If-Match is "*" (any current version: RFC 9110 §13.1.1), again each time it loses the race to another
@@ -317,12 +318,12 @@ func ifMatchAny(r *http.Request) bool {
 // after a random pause (anyRetryPause), up to maxAnyRetries more times; then the 412 stands. write answers
 // only once it has written, so a try that lost has answered nothing.
 func retryAny(r *http.Request, write func() error) error {
-	anyVersion := ifMatchAny(r)
-	return retryLost(r.Context(), func(err error) bool { return anyVersion && errors.Is(err, floorplan.ErrConflict) }, write)
+	star := ifMatchAny(r)
+	return retryLost(r.Context(), func(err error) bool { return star && errors.Is(err, floorplan.ErrConflict) }, write)
 }
 
-// retryLost runs write once, or again after a pause (anyRetryPause) each time its error is one that lost
-// says a write with "If-Match: *" lost to another write, up to maxAnyRetries more times (retryAny; a save of
+// retryLost runs write once, and again after a pause (anyRetryPause) each time lost says of its error that a
+// write with "If-Match: *" lost a race to another write, up to maxAnyRetries more times (retryAny; a save of
 // rooms whose refused change had if_match "*").
 func retryLost(ctx context.Context, lost func(error) bool, write func() error) error {
 	for attempt := 1; ; attempt++ {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"slices"
 
 	"github.com/google/uuid"
 
@@ -91,7 +90,7 @@ func (s *Server) saveRooms(w http.ResponseWriter, r *http.Request) error {
 		var ce *floorplan.ChangeError
 		return errors.As(err, &ce) && errors.Is(ce.Err, floorplan.ErrConflict) && ce.Index >= 0 &&
 			ce.Index < len(in.Changes) && in.Changes[ce.Index].IfMatch != nil &&
-			slices.Contains(ifMatchTags([]string{*in.Changes[ce.Index].IfMatch}), "*")
+			anyVersion([]string{*in.Changes[ce.Index].IfMatch})
 	}
 	var (
 		rooms []floorplan.Room

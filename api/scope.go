@@ -183,8 +183,7 @@ func (s *Server) computeScope(ctx context.Context, grants []identity.Grant) (sco
 				sc.read.Buildings = append(sc.read.Buildings, b.ID)
 			}
 		}
-		// Every floor at once: a query a building was 2 500 queries for a scope at a province's size.
-		floors, err := s.store.Floors(ctx, uuid.Nil)
+		floors, err := s.floorsOf(ctx, sc.read.Buildings)
 		if err != nil {
 			return scope{}, err
 		}
@@ -214,6 +213,28 @@ func (s *Server) computeScope(ctx context.Context, grants []identity.Grant) (sco
 		sc.read.NoPeople = true
 	}
 	return sc, nil
+}
+
+// floorsAtOnce is how many buildings a scope must hold for computeScope to read every floor of the register
+// in one query rather than each building's: at 1M rooms, 2 500 buildings' floors one building at a time took
+// 292–348 ms, every floor at once 58–97 ms, a building's alone ~0.12 ms.
+const floorsAtOnce = 200
+
+// floorsOf returns the floors of the buildings, and perhaps others (the caller keeps its own): none for
+// none, else every floor of the register once they are floorsAtOnce or more, else each building's.
+func (s *Server) floorsOf(ctx context.Context, buildings []uuid.UUID) ([]floorplan.Floor, error) {
+	if len(buildings) >= floorsAtOnce {
+		return s.store.Floors(ctx, uuid.Nil)
+	}
+	var out []floorplan.Floor
+	for _, b := range buildings {
+		fs, err := s.store.Floors(ctx, b)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fs...)
+	}
+	return out, nil
 }
 
 // treeTarget places agency id in the agency tree given by parent (agencyTarget without the store).

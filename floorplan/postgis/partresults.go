@@ -57,9 +57,9 @@ ON CONFLICT (agency_id) DO UPDATE
 // PartHeads returns the heads of the parts of agencies (nil: uuid.Nil and every live agency), by id, read
 // in one transaction.
 func (s *Store) PartHeads(ctx context.Context, agencies []uuid.UUID) ([]floorplan.PartHead, error) {
-	var ids any
+	var ids any // nil: NULL, every agency
 	if agencies != nil {
-		ids = agencies
+		ids = uuidArray(agencies)
 	}
 	heads, err := readAll(ctx, s, scanPartHead, partHeadsSQL, ids, everyPart)
 	if err != nil {
@@ -90,7 +90,7 @@ func (s *Store) PartResults(ctx context.Context, agencies []uuid.UUID, totalsOnl
 	if totalsOnly {
 		q = partTotalsSQL
 	}
-	parts, err := readAll(ctx, s, scanStoredPart, q, agencies)
+	parts, err := readAll(ctx, s, scanStoredPart, q, uuidArray(agencies))
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func (s *Store) PutParts(ctx context.Context, parts []floorplan.StoredPart) erro
 		return nil
 	}
 	n := len(parts)
-	ids, days, policies := make([]uuid.UUID, n), make([]string, n), make([]string, n)
+	ids, days, policies := make([][16]byte, n), make([]string, n), make([]string, n)
 	marks, every := make([]int64, n), make([]int64, n)
 	results, totals := make([][]byte, n), make([]*string, n)
 	for i, p := range parts {

@@ -62,7 +62,7 @@ func writePosts(ctx context.Context, tx pgx.Tx, personID uuid.UUID, posts []floo
 	if n > 0 {
 		return floorplan.Invalidf("a post belongs to another person")
 	}
-	if _, err := tx.Exec(ctx, dropPostsSQL, personID, ids); err != nil {
+	if _, err := tx.Exec(ctx, dropPostsSQL, personID, uuidArray(ids)); err != nil {
 		return err
 	}
 	for i, p := range posts {
