@@ -126,6 +126,10 @@ type BulkLoader interface {
 	BulkInsertRooms(ctx context.Context, rooms []Room) error
 	BulkInsertPeople(ctx context.Context, people []Person) error
 	BulkInsertAssignments(ctx context.Context, as []Assignment) error
+	// Analyze refreshes the statistics the store's query planner keeps of the register's tables, as a
+	// bulk load should before its first query: without them the planner takes every table for a few rows.
+	// It writes no record; inside a transaction it sees the transaction's rows.
+	Analyze(ctx context.Context) error
 }
 
 // Snapshotter gives the findings engine everything it needs about one day (effective.go).

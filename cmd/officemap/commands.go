@@ -469,10 +469,8 @@ func genCmd(e *env) *cobra.Command {
 				}
 				// A database loaded in bulk has no statistics until autovacuum gets to it (never, where it
 				// is off): without them the planner picks nested loops for every query of the register.
-				if a, ok := s.(interface{ Analyze(context.Context) error }); ok {
-					if err := a.Analyze(ctx); err != nil {
-						return fmt.Errorf("analyzing %s: %w", redacted(db), err)
-					}
+				if err := s.Analyze(ctx); err != nil {
+					return fmt.Errorf("analyzing %s: %w", redacted(db), err)
 				}
 				// The batches marked the stored room states stale: computed now, not by the first reader.
 				if err := floorplan.NewRegister(s).RefreshStates(ctx); err != nil {

@@ -24,12 +24,20 @@ import (
 // references, no overlapping rooms (floorplan.FloorRooms: against the floor's live rooms and the batch's
 // earlier rooms) and a history row per record. The signatures are the PostGIS store's.
 
-var _ interface {
-	BulkInsertFloors(ctx context.Context, floors []floorplan.Floor) error
-	BulkInsertRooms(ctx context.Context, rooms []floorplan.Room) error
-	BulkInsertPeople(ctx context.Context, people []floorplan.Person) error
-	BulkInsertAssignments(ctx context.Context, as []floorplan.Assignment) error
-} = (*Store)(nil)
+var _ floorplan.BulkLoader = (*Store)(nil)
+
+// sqlAnalyze gathers SQLite's statistics (sqlite_stat1) from at most about 1 000 rows an index
+// (analysis_limit): enough for the planner's choices, in a bounded time whatever the file's size.
+const sqlAnalyze = `PRAGMA analysis_limit = 1000; ANALYZE`
+
+// Analyze gathers the statistics SQLite's planner uses (ANALYZE, sampled): after a bulk load, its first
+// queries would otherwise plan without them. Readers' connections see them from their next statement.
+func (s *Store) Analyze(ctx context.Context) error {
+	return s.write(ctx, func(q querier) error {
+		_, err := q.ExecContext(ctx, sqlAnalyze)
+		return err
+	})
+}
 
 // BulkInsertFloors adds many new floors (IDs assigned where uuid.Nil; ID and Version filled in place)
 // all-or-nothing: each through CreateFloor, all in one transaction (a few thousand floors a batch are

@@ -561,3 +561,32 @@ func TestValidateGPKG(t *testing.T) {
 		t.Errorf("validate_gpkg.py: %v\n%s", err, out)
 	}
 }
+
+// TestAnalyze: Analyze leaves SQLite's statistics (sqlite_stat1) of the rooms' table and its indexes, which
+// a file without them lacks, and the file still opens as a GeoPackage.
+func TestAnalyze(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "analyze.gpkg")
+	s := openFile(t, path)
+	reg := fill(t, s)
+	db := rawDB(t, path)
+	stats := func() []string {
+		if queryStrings(t, db, `SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'`) == nil {
+			return nil
+		}
+		return queryStrings(t, db, `SELECT DISTINCT tbl FROM sqlite_stat1 ORDER BY tbl`)
+	}
+	if got := stats(); slices.Contains(got, "rooms_all") {
+		t.Fatalf("statistics of %v before Analyze", got)
+	}
+	must(t, s.Analyze(context.Background()))
+	if got := stats(); !slices.Contains(got, "rooms_all") {
+		t.Errorf("statistics of %v after Analyze, want rooms_all among them", got)
+	}
+	must(t, s.Close())
+	s = openFile(t, path)
+	got, err := s.Rooms(context.Background(), floorplan.RoomFilter{BuildingID: reg.building.ID})
+	must(t, err)
+	if len(got) != len(reg.rooms) {
+		t.Errorf("after Analyze and reopening: %d rooms, want %d", len(got), len(reg.rooms))
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -242,4 +243,28 @@ func TestBulkCopyRefusesUnknownReferences(t *testing.T) {
 	}
 	rooms[4].AgencyID = f.agencies[1].ID
 	must(t, s.BulkInsertRooms(f.ctx, rooms))
+}
+
+// TestAnalyze: Analyze gathers the statistics of the register's tables (pg_stat_user_tables.last_analyze
+// moves), alone and inside a transaction.
+func TestAnalyze(t *testing.T) {
+	s := openStore(t)
+	ctx := ctxFor(t)
+	p := adminPool(t)
+	lastAnalyze := func() time.Time {
+		var at time.Time
+		must(t, p.QueryRow(ctx, `SELECT coalesce(last_analyze, 'epoch') FROM pg_stat_user_tables
+			WHERE relname = 'rooms' AND schemaname = current_schema()`).Scan(&at))
+		return at
+	}
+	before := lastAnalyze()
+	must(t, s.Analyze(ctx))
+	alone := lastAnalyze()
+	if !alone.After(before) {
+		t.Errorf("rooms last analyzed at %v after Analyze, want later than %v", alone, before)
+	}
+	must(t, s.InTx(ctx, func(tx floorplan.Store) error { return tx.Analyze(ctx) }))
+	if inTx := lastAnalyze(); !inTx.After(alone) {
+		t.Errorf("rooms last analyzed at %v after Analyze in a transaction, want later than %v", inTx, alone)
+	}
 }

@@ -413,6 +413,10 @@ func (s *Store) read(ctx context.Context, gate string, fn func(q querier) error)
 // large import) should before the first query: a database whose autovacuum has not run yet has none,
 // and the planner then takes every table for a few rows.
 func (s *Store) Analyze(ctx context.Context) error {
+	if s.tx != nil {
+		_, err := s.tx.Exec(ctx, `ANALYZE`)
+		return mapError(err)
+	}
 	job := AsJob(ctx)
 	return s.onConn(job, connUse{}, func(c *pgxpool.Conn) error {
 		_, err := c.Exec(job, `ANALYZE`)

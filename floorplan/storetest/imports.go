@@ -209,6 +209,35 @@ func testBulkFloors(t *testing.T, f *fixture) {
 	}
 }
 
+// testAnalyze: Analyze, a bulk load's last step, changes nothing of the register (no revision, no history,
+// the rows as they were) and runs inside a transaction too. Each store's own tests check that it gathered
+// statistics.
+func testAnalyze(t *testing.T, f *fixture) {
+	s, ctx := f.s, f.ctx
+	r := f.room(t, 0, "101", rect(0, 0, 6, 5))
+	rev, err := s.Revision(ctx)
+	must(t, err)
+	must(t, s.Analyze(ctx))
+	if after, err := s.Revision(ctx); err != nil || after != rev {
+		t.Errorf("Revision after Analyze = %d (%v), want %d", after, err, rev)
+	}
+	h, err := s.History(ctx, floorplan.EntityRoom, r.ID)
+	must(t, err)
+	if len(h) != 1 {
+		t.Errorf("the room's history after Analyze has %d records, want its insert alone", len(h))
+	}
+	got, err := s.Room(ctx, r.ID)
+	must(t, err)
+	sameJSON(t, "the room after Analyze", got, r)
+	must(t, s.InTx(ctx, func(tx floorplan.Store) error {
+		bulk := f.newRoom(0, "102", rect(10, 0, 6, 5))
+		if err := tx.BulkInsertRooms(ctx, []floorplan.Room{bulk}); err != nil {
+			return err
+		}
+		return tx.Analyze(ctx)
+	}))
+}
+
 func testFloorsOfOneOrdinal(t *testing.T, f *fixture) {
 	s, ctx := f.s, f.ctx
 	upper := f.floor(1) // "2F" at ordinal 1

@@ -102,6 +102,7 @@ func Run(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 		{"RecordedArea", testRecordedArea},
 		{"FloorsOfOneOrdinal", testFloorsOfOneOrdinal},
 		{"BulkFloors", testBulkFloors},
+		{"Analyze", testAnalyze},
 		{"Openings", testOpenings},
 		{"BuildingLang", testBuildingLang},
 		{"StaffNo", testStaffNo},
