@@ -264,20 +264,25 @@ func (x *exporter) assignmentRows(ctx context.Context, r floorplan.Reader) ([][]
 	return rows, nil
 }
 
-// places returns where each live room in the scope is, by room id.
+// places returns where each live room in the scope is, by room id. It reads every building and every floor
+// in one query each (a province's register has thousands of buildings).
 func (x *exporter) places(ctx context.Context, r floorplan.Reader) (map[uuid.UUID]roomPlace, error) {
 	buildings, err := r.Buildings(ctx, uuid.Nil)
 	if err != nil {
 		return nil, err
 	}
-	floors := map[uuid.UUID]roomPlace{}
+	names := make(map[uuid.UUID]string, len(buildings))
 	for _, b := range buildings {
-		fs, err := r.Floors(ctx, b.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range fs {
-			floors[f.ID] = roomPlace{building: b.Name, floor: f.Name, ordinal: f.Ordinal}
+		names[b.ID] = b.Name
+	}
+	fs, err := r.Floors(ctx, uuid.Nil)
+	if err != nil {
+		return nil, err
+	}
+	floors := make(map[uuid.UUID]roomPlace, len(fs))
+	for _, f := range fs {
+		if name, ok := names[f.BuildingID]; ok {
+			floors[f.ID] = roomPlace{building: name, floor: f.Name, ordinal: f.Ordinal}
 		}
 	}
 	rooms, err := r.Rooms(ctx, floorplan.RoomFilter{In: x.opt.Scope})
