@@ -14,11 +14,16 @@ var number = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
 // single quote ('), as OWASP recommends. A plain number ("-3.50") is left alone: it is data, not a
 // formula.
 func Text(s string) string {
-	if s == "" || number.MatchString(s) {
+	if s == "" {
 		return s
 	}
 	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	case '+', '-':
+		if number.MatchString(s) {
+			return s
+		}
+		return "'" + s
+	case '=', '@', '\t', '\r':
 		return "'" + s
 	}
 	return s
