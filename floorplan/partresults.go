@@ -1,10 +1,8 @@
 package floorplan
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -87,9 +85,11 @@ func PolicyKey(pol Policy) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// partsFormat is the version of what a stored part holds, part of its PolicyKey: parts stored in an
-// earlier form (before they kept their named rooms) are dirty.
-const partsFormat = "named-rooms"
+// partsFormat is the version of what a stored part holds and how, part of its PolicyKey: parts stored in an
+// earlier form are dirty, and evaluated again by their first reader. "named-rooms": the parts keep their named
+// rooms (2026-12-02); "/layout": in partcodec.go's layout rather than gob (2026-12-04). A server of an earlier
+// version, beside this one during an upgrade, finds this one's parts dirty in turn, rather than unreadable.
+const partsFormat = "named-rooms/layout"
 
 // partsFlush is how many evaluated parts StoredParts writes to the store at once, at most; and
 // partsFlushRows how many findings and people, at most, beyond the first part: a province's agency has
@@ -444,19 +444,19 @@ type partResults struct {
 	Rooms    []RoomResult // the named rooms (Named)
 }
 
-// EncodePartResults is the compact encoding in which the stores keep a part's notes, findings and people:
-// gob, compressed with zstd (a province's agency has tens of thousands of people: its part is a few
-// megabytes so, against some 25 MB of JSON, and decodes about ten times faster).
+// EncodePartResults is the compact encoding in which the stores keep a part's notes, findings, people and
+// named rooms: the layout of partcodec.go, compressed with zstd (a province's agency has tens of thousands
+// of people: its part is a few megabytes so, against some 25 MB of JSON).
 func EncodePartResults(p StoredPart) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(partResults{Notes: p.Notes, Findings: p.Findings, People: p.People, Rooms: p.Rooms}); err != nil {
+	raw, err := encodePart(partResults{Notes: p.Notes, Findings: p.Findings, People: p.People, Rooms: p.Rooms})
+	if err != nil {
 		return nil, fmt.Errorf("floorplan: encode the part of agency %s: %w", p.AgencyID, err)
 	}
 	enc, err := partEncoder()
 	if err != nil {
 		return nil, err
 	}
-	return enc.EncodeAll(buf.Bytes(), nil), nil
+	return enc.EncodeAll(raw, nil), nil
 }
 
 // partEncoder and partDecoder are the zstd encoder and decoder of every part's results, made once: their
@@ -481,8 +481,8 @@ func DecodePartResults(b []byte, p *StoredPart) error {
 	if err != nil {
 		return fmt.Errorf("floorplan: decode the part of agency %s: %w", p.AgencyID, err)
 	}
-	var r partResults
-	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&r); err != nil {
+	r, err := decodePart(raw)
+	if err != nil {
 		return fmt.Errorf("floorplan: decode the part of agency %s: %w", p.AgencyID, err)
 	}
 	for i := range r.Findings {
