@@ -130,7 +130,12 @@ func agencyXLSXRow(x *xlsxWriter, a *AgencyRow, name, area int) {
 }
 
 // close has nothing to release: the workbook is written as it goes, with no temporary file.
-func (s *xlsxSink) close() error { return nil }
+func (s *xlsxSink) close() error {
+	if s.x != nil {
+		s.x.abort() // after finish, nothing is in flight; after an error, the last write is waited for
+	}
+	return nil
+}
 
 // startSheet opens the next sheet of x with the column widths, writes the notes (one row each) and the
 // header below them in bold on grey, and freezes the rows down to the header.

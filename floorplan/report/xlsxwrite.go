@@ -59,11 +59,16 @@ type xlsxWriter struct {
 	sheets int       // sheets started
 	row    int       // the open sheet's rows written
 	err    error
+	// The XML is deflated on a goroutine of its own while the next rows are made (flush): spare is the
+	// buffer being written, or written, and written the result of that write, nil once settled.
+	spare   []byte
+	written chan error
 }
 
 // newXLSXWriter returns a writer of a workbook to w (newDeflateZip).
 func newXLSXWriter(w io.Writer) *xlsxWriter {
-	return &xlsxWriter{zw: newDeflateZip(w), buf: make([]byte, 0, xlsxFlushAt+4096)}
+	return &xlsxWriter{zw: newDeflateZip(w), buf: make([]byte, 0, xlsxFlushAt+4096),
+		spare: make([]byte, 0, xlsxFlushAt+4096)}
 }
 
 // newDeflateZip is archive/zip on w, its Deflate done by klauspost/compress/flate at xlsxDeflateLevel (one
@@ -87,6 +92,7 @@ func newDeflateZip(w io.Writer) *zip.Writer {
 
 // create opens the zip entry name (deflated); the entry before it is closed.
 func (x *xlsxWriter) create(name string) {
+	x.settle()
 	if x.err != nil {
 		return
 	}
@@ -96,15 +102,38 @@ func (x *xlsxWriter) create(name string) {
 	}
 }
 
-// flush writes the buffered XML to the open entry.
+// flush hands the buffered XML to the open entry: it is deflated and written on another goroutine while the
+// next rows are made into the other buffer (a report's CPU is the rows and the deflate, on a machine of two
+// cores or more). The write before it is settled first, so at most one runs, in order.
 func (x *xlsxWriter) flush() {
-	if x.err == nil && len(x.buf) > 0 {
-		if _, err := x.part.Write(x.buf); err != nil {
-			x.err = fmt.Errorf("report: writing XLSX: %w", err)
-		}
+	x.settle()
+	if x.err != nil || len(x.buf) == 0 {
+		x.buf = x.buf[:0]
+		return
 	}
-	x.buf = x.buf[:0]
+	out, part, done := x.buf, x.part, make(chan error, 1)
+	go func() {
+		_, err := part.Write(out)
+		done <- err
+	}()
+	x.buf, x.spare, x.written = x.spare[:0], out, done
 }
+
+// settle waits for the write of the last flush, if any, and records its error. Every path out of the
+// writer goes through it (create, close, abort), so nothing is written to the output after it returns.
+func (x *xlsxWriter) settle() {
+	if x.written == nil {
+		return
+	}
+	err := <-x.written
+	x.written = nil
+	if err != nil && x.err == nil {
+		x.err = fmt.Errorf("report: writing XLSX: %w", err)
+	}
+}
+
+// abort ends the writer without finishing the workbook: the write in flight, if any, is waited for.
+func (x *xlsxWriter) abort() { x.settle() }
 
 // xlsxSheetStart opens a worksheet's XML and its views; startSheet writes the rest of its head.
 const xlsxSheetStart = xmlDecl + `<worksheet xmlns="` + nsMain + `" xmlns:r="` + nsRel + `"><sheetViews>`
@@ -243,6 +272,7 @@ func (x *xlsxWriter) close(names []string) error {
 		x.buf = append(x.buf, p.text...)
 		x.flush()
 	}
+	x.settle()
 	if x.err != nil {
 		return x.err
 	}

@@ -11,7 +11,9 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -429,15 +431,15 @@ func TestXLSXStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := 0
-	for w < 64<<10 && rows < 200_000 {
+	for w.bytes() < 64<<10 && rows < 200_000 {
 		row := findingRow(&rep.Findings[rows%len(rep.Findings)], newNames(rep, Options{RoomNumber: roomNumbers(rep)}))
 		if err := s.finding(&row); err != nil {
 			t.Fatal(err)
 		}
 		rows++
 	}
-	if w == 0 || rows == 200_000 {
-		t.Fatalf("%d bytes written after %d rows", w, rows)
+	if w.bytes() == 0 || rows == 200_000 {
+		t.Fatalf("%d bytes written after %d rows", w.bytes(), rows)
 	}
 	if err := s.finish(&head{}, rows, nil, AgencyRow{}); err != nil {
 		t.Fatal(err)
@@ -514,13 +516,13 @@ func BenchmarkXLSX350k(b *testing.B) {
 			var out countingWriter
 			b.ReportAllocs()
 			for b.Loop() {
-				out = 0
+				out.n.Store(0)
 				if err := run(rep.AsOf, parts, opt, c.mk(&out)); err != nil {
 					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(float64(5*len(rep.Findings)), "findings")
-			b.ReportMetric(float64(out), "bytes")
+			b.ReportMetric(float64(out.bytes()), "bytes")
 		})
 	}
 }
@@ -723,3 +725,48 @@ func oldStyleOr(style, def int) int {
 }
 
 func oldPtr[T any](v T) *T { return &v }
+
+// closedWriter fails the test on a write after it is closed (a handler's ResponseWriter after it returned).
+type closedWriter struct {
+	t      *testing.T
+	closed atomic.Bool
+	n      atomic.Int64
+}
+
+func (w *closedWriter) Write(p []byte) (int, error) {
+	if w.closed.Load() {
+		w.t.Errorf("%d bytes written after Stream returned", len(p))
+	}
+	w.n.Add(int64(len(p)))
+	return len(p), nil
+}
+
+// TestXLSXStopsWithTheReport: the XML deflated on another goroutine is all written before Stream returns,
+// whether the report ends or its parts fail half way: nothing reaches the output after it.
+func TestXLSXStopsWithTheReport(t *testing.T) {
+	rep := synthReport(t)
+	errParts := errors.New("the register went away")
+	for _, fail := range []bool{false, true} {
+		w := &closedWriter{t: t}
+		parts := func(fn func(*floorplan.Report) error) error {
+			for range 40 { // enough rows for several flushes
+				if err := fn(rep); err != nil {
+					return err
+				}
+			}
+			if fail {
+				return errParts
+			}
+			return nil
+		}
+		err := Stream(w, rep.AsOf, parts, XLSX, Options{})
+		w.closed.Store(true)
+		if fail != errors.Is(err, errParts) {
+			t.Errorf("parts failing %v: Stream = %v", fail, err)
+		}
+		if w.n.Load() < 2*xlsxFlushAt {
+			t.Errorf("parts failing %v: %d bytes written, want several flushes' worth", fail, w.n.Load())
+		}
+		time.Sleep(20 * time.Millisecond) // a write still in flight would come now
+	}
+}
