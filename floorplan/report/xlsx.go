@@ -132,7 +132,7 @@ func agencyXLSXRow(x *xlsxWriter, a *AgencyRow, name, area int) {
 // close has nothing to release: the workbook is written as it goes, with no temporary file.
 func (s *xlsxSink) close() error {
 	if s.x != nil {
-		s.x.abort() // after finish, nothing is in flight; after an error, the last write is waited for
+		s.x.settle() // after finish, nothing is in flight; after an error, the last write is waited for
 	}
 	return nil
 }

@@ -120,7 +120,7 @@ func (x *xlsxWriter) flush() {
 }
 
 // settle waits for the write of the last flush, if any, and records its error. Every path out of the
-// writer goes through it (create, close, abort), so nothing is written to the output after it returns.
+// writer goes through it (create, close, and the sink's close after an error), so nothing is written to the output after it returns.
 func (x *xlsxWriter) settle() {
 	if x.written == nil {
 		return
@@ -131,9 +131,6 @@ func (x *xlsxWriter) settle() {
 		x.err = fmt.Errorf("report: writing XLSX: %w", err)
 	}
 }
-
-// abort ends the writer without finishing the workbook: the write in flight, if any, is waited for.
-func (x *xlsxWriter) abort() { x.settle() }
 
 // xlsxSheetStart opens a worksheet's XML and its views; startSheet writes the rest of its head.
 const xlsxSheetStart = xmlDecl + `<worksheet xmlns="` + nsMain + `" xmlns:r="` + nsRel + `"><sheetViews>`
