@@ -3,6 +3,7 @@ package postgis_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -117,4 +118,116 @@ func TestMigrate0033(t *testing.T) {
 	if n := states(); n != 0 {
 		t.Errorf("two rooms removed outright left %d states", n)
 	}
+}
+
+// TestMigrate0034: the triggers that replace the foreign keys of rooms, people and assignments
+// (0034_reference_checks.sql) hold their rules: a reference written by INSERT or UPDATE, one row of many or
+// alone, must name a record that exists (live or deleted; NULL where allowed), and a referenced record is
+// neither removed outright nor given another id; each refusal is the foreign key's error (23503, its
+// constraint's name) and writes nothing. Unreferenced records still go, and the store maps the error as it
+// mapped the foreign key's.
+func TestMigrate0034(t *testing.T) {
+	ctx := floorplan.WithActor(context.Background(), "test")
+	p, rows, _ := roomBeforeMigration(t, ctx, 34)
+	floor, room := rows.floor, rows.room
+	agency, spare, person, assignment := uuid.New(), uuid.New(), uuid.New(), uuid.New()
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := p.Exec(ctx, sql, args...); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	exec(`INSERT INTO agencies (id, name, level) VALUES ($1, '机关事务管理局', 'municipal'), ($2, '备用', 'county')`, agency, spare)
+	exec(`UPDATE rooms SET agency_id = $1, version = version + 1 WHERE id = $2`, agency, room)
+	exec(`INSERT INTO people (id, name, agency_id, rank) VALUES ($1, '张三', $2, 'staff')`, person, agency)
+	exec(`INSERT INTO assignments (id, person_id, room_id) VALUES ($1, $2, $3)`, assignment, person, room)
+	counts := func() string {
+		var s string
+		must(t, p.QueryRow(ctx, `SELECT format('%s floors, %s rooms, %s agencies, %s people, %s assignments',
+			(SELECT count(*) FROM floors), (SELECT count(*) FROM rooms), (SELECT count(*) FROM agencies),
+			(SELECT count(*) FROM people), (SELECT count(*) FROM assignments))`).Scan(&s))
+		return s
+	}
+	before := counts()
+
+	unknown := uuid.New()
+	const newRoom = `INSERT INTO rooms (id, floor_id, agency_id, number, usage, geom, geom_ll)
+		SELECT u.id, u.floor_id, u.agency_id, u.number, r.usage, ST_Translate(r.geom, u.dx, 0), ST_Translate(r.geom_ll, u.dx / 100000, 0)
+		  FROM rooms r, unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::float8[]) AS u(id, floor_id, agency_id, number, dx)
+		 WHERE r.id = $6`
+	roomsOf := func(floors, agencies []uuid.UUID) []any {
+		return []any{[]uuid.UUID{uuid.New(), uuid.New()}, floors, agencies, []string{"102", "103"}, []float64{100, 200}, room}
+	}
+	for _, bad := range []struct {
+		what, sql, constraint string
+		args                  []any
+	}{
+		{"rooms, the second on no floor", newRoom, "rooms_floor_id_fkey", roomsOf([]uuid.UUID{floor, unknown}, []uuid.UUID{agency, agency})},
+		{"rooms, the second of no agency", newRoom, "rooms_agency_id_fkey", roomsOf([]uuid.UUID{floor, floor}, []uuid.UUID{agency, unknown})},
+		{"a room moved to no floor", `UPDATE rooms SET floor_id = $1, version = version + 1 WHERE id = $2`, "rooms_floor_id_fkey", []any{unknown, room}},
+		{"a room given to no agency", `UPDATE rooms SET agency_id = $1, version = version + 1 WHERE id = $2`, "rooms_agency_id_fkey", []any{unknown, room}},
+		{"a person of no agency", `INSERT INTO people (id, name, agency_id, rank) VALUES ($1, '李四', $2, 'staff')`, "people_agency_id_fkey", []any{uuid.New(), unknown}},
+		{"a person moved to no agency", `UPDATE people SET agency_id = $1, version = version + 1 WHERE id = $2`, "people_agency_id_fkey", []any{unknown, person}},
+		{"an assignment of no one", `INSERT INTO assignments (id, person_id, room_id) VALUES ($1, $2, $3)`, "assignments_person_id_fkey", []any{uuid.New(), unknown, room}},
+		{"an assignment to no room", `INSERT INTO assignments (id, person_id, room_id) VALUES ($1, $2, $3)`, "assignments_room_id_fkey", []any{uuid.New(), person, unknown}},
+		{"an assignment moved to no room", `UPDATE assignments SET room_id = $1, version = version + 1 WHERE id = $2`, "assignments_room_id_fkey", []any{unknown, assignment}},
+		{"a floor with rooms removed", `DELETE FROM floors WHERE id = $1`, "rooms_floor_id_fkey", []any{floor}},
+		{"a floor with rooms given another id", `UPDATE floors SET id = $1, version = version + 1 WHERE id = $2`, "rooms_floor_id_fkey", []any{unknown, floor}},
+		{"an agency with rooms and people removed", `DELETE FROM agencies WHERE id = ANY($1)`, "rooms_agency_id_fkey", []any{[]uuid.UUID{spare, agency}}},
+		{"an agency with rooms given another id", `UPDATE agencies SET id = $1, version = version + 1 WHERE id = $2`, "rooms_agency_id_fkey", []any{unknown, agency}},
+		{"a person with an assignment removed", `DELETE FROM people WHERE id = $1`, "assignments_person_id_fkey", []any{person}},
+		{"a person with an assignment given another id", `UPDATE people SET id = $1, version = version + 1 WHERE id = $2`, "assignments_person_id_fkey", []any{unknown, person}},
+		{"a room with an assignment removed", `DELETE FROM rooms WHERE id = $1`, "assignments_room_id_fkey", []any{room}},
+		{"a room with an assignment given another id", `UPDATE rooms SET id = $1, version = version + 1 WHERE id = $2`, "assignments_room_id_fkey", []any{unknown, room}},
+	} {
+		_, err := p.Exec(ctx, bad.sql, bad.args...)
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) || pe.Code != "23503" || pe.ConstraintName != bad.constraint {
+			t.Errorf("%s: %v, want the foreign key's error (23503, %s)", bad.what, err, bad.constraint)
+		}
+		if after := counts(); after != before {
+			t.Errorf("%s: %s, want %s", bad.what, after, before)
+		}
+	}
+	var agencyOf, floorOf uuid.UUID
+	must(t, p.QueryRow(ctx, `SELECT agency_id, floor_id FROM rooms WHERE id = $1`, room).Scan(&agencyOf, &floorOf))
+	if agencyOf != agency || floorOf != floor {
+		t.Errorf("after the refusals the room is on floor %s of agency %s, want %s of %s", floorOf, agencyOf, floor, agency)
+	}
+	// The people only: the first reference the agency's removal breaks is a person's.
+	exec(`UPDATE rooms SET agency_id = NULL, version = version + 1 WHERE id = $1`, room)
+	if _, err := p.Exec(ctx, `DELETE FROM agencies WHERE id = $1`, agency); !fkError(err, "people_agency_id_fkey") {
+		t.Errorf("an agency with people removed: %v, want people_agency_id_fkey", err)
+	}
+
+	// The DETAIL is the foreign key's, naming the key.
+	for _, c := range []struct{ sql, detail string }{
+		{`INSERT INTO assignments (id, person_id, room_id) VALUES ($1, $2, $3)`,
+			fmt.Sprintf(`Key (room_id)=(%s) is not present in table "rooms".`, unknown)},
+		{`DELETE FROM people WHERE id = $2 AND $1::uuid IS NOT NULL AND $3::uuid IS NOT NULL`,
+			fmt.Sprintf(`Key (id)=(%s) is still referenced from table "assignments".`, person)},
+	} {
+		_, err := p.Exec(ctx, c.sql, uuid.New(), person, unknown)
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) || pe.Detail != c.detail {
+			t.Errorf("%s: %v, want the DETAIL %q", c.sql, err, c.detail)
+		}
+	}
+
+	// Deleted records may still be referred to; unreferenced ones go, and their ids may change.
+	exec(`UPDATE rooms SET deleted_at = now(), version = version + 1 WHERE id = $1`, room)
+	exec(`INSERT INTO assignments (id, person_id, room_id) VALUES ($1, $2, $3)`, uuid.New(), person, room)
+	exec(`UPDATE agencies SET id = $1, version = version + 1 WHERE id = $2`, unknown, spare)
+	exec(`DELETE FROM agencies WHERE id = $1`, unknown)
+	exec(`DELETE FROM assignments`)
+	exec(`DELETE FROM people`)
+	exec(`DELETE FROM agencies`)
+	exec(`DELETE FROM rooms`)
+	exec(`DELETE FROM floors`)
+}
+
+// fkError reports whether err is the foreign key violation of constraint.
+func fkError(err error, constraint string) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23503" && pe.ConstraintName == constraint
 }
