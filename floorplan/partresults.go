@@ -256,11 +256,24 @@ type partBatch struct {
 
 // add holds sp, writing the batch when it is full.
 func (b *partBatch) add(ctx context.Context, sp StoredPart) error {
-	b.pending = append(b.pending, sp)
-	if b.rows += len(sp.Findings) + len(sp.People); len(b.pending) >= partsFlush || b.rows >= partsFlushRows {
+	if b.hold(sp) {
 		return b.flush(ctx)
 	}
 	return nil
+}
+
+// hold holds sp and reports whether the batch is full.
+func (b *partBatch) hold(sp StoredPart) bool {
+	b.pending = append(b.pending, sp)
+	b.rows += len(sp.Findings) + len(sp.People)
+	return len(b.pending) >= partsFlush || b.rows >= partsFlushRows
+}
+
+// take hands over the parts held (to be written by the caller) and starts another batch.
+func (b *partBatch) take() []StoredPart {
+	parts := b.pending
+	b.pending, b.rows = nil, 0
+	return parts
 }
 
 // flush writes the parts held.

@@ -143,9 +143,10 @@ func (g *Register) writeStates(ctx context.Context, tx Store, seedRooms, seedPeo
 // through tx itself (outside nil: tx has written what the evaluation must see, a change of the standard
 // rows), or through outside, the store outside tx (freshen, whose transaction has written nothing the
 // evaluation reads and holds the register's write order, so that the store's committed register is tx's):
-// the next group of parts is then read on a connection of its own while one is evaluated and its states
-// written (evaluateParts' prefetch: 1M rooms, 38.5–40.1 s → 33.9–35.6 s side by side, 70 MB more).
-func (g *Register) recomputeStates(ctx context.Context, tx Store, outside Snapshotter, day time.Time) error {
+// the next group of parts is then read on a connection of its own while one is evaluated (evaluateParts'
+// prefetch: 1M rooms, 38.5–40.1 s → 33.9–35.6 s side by side, 70 MB more), and the states and parts of the
+// last are written behind it (writeBehind).
+func (g *Register) recomputeStates(ctx context.Context, tx Store, outside Snapshotter, day time.Time) (err error) {
 	ss, ok := stateStore(tx)
 	if !ok {
 		return nil
@@ -157,32 +158,50 @@ func (g *Register) recomputeStates(ctx context.Context, tx Store, outside Snapsh
 	if err != nil {
 		return err
 	}
-	states := make([]StoredStatus, 0, statesFlush)
 	var read Snapshotter = tx
+	put := func(write func() error) error { return write() }
 	if outside != nil {
+		// The writes run behind the evaluation: tx is then used by the writer alone until wait.
 		read = outside
+		w := startWriteBehind()
+		put = w.put
+		defer func() { // on every way out, a panic's too
+			if werr := w.wait(); err == nil {
+				err = werr
+			}
+		}()
+	}
+	states := make([]StoredStatus, 0, statesFlush)
+	putStates := func() error {
+		batch := states
+		states = make([]StoredStatus, 0, statesFlush)
+		return put(func() error { return ss.PutRoomStates(ctx, batch) })
+	}
+	putParts := func() error {
+		parts := keep.batch.take()
+		return put(func() error { return keep.write(ctx, parts) })
 	}
 	err = g.evaluateParts(ctx, read, day, nil, outside != nil, func(p *Report) error {
-		if err := keep.add(ctx, p); err != nil {
-			return err
+		if keep.add(p) {
+			if err := putParts(); err != nil {
+				return err
+			}
 		}
 		if states = appendStates(states, p.Rooms, day); len(states) < statesFlush {
 			return nil
 		}
-		err := ss.PutRoomStates(ctx, states)
-		states = states[:0]
-		return err
+		return putStates()
 	})
 	if err != nil {
 		return err
 	}
-	if err := keep.batch.flush(ctx); err != nil {
+	if err := putParts(); err != nil {
 		return err
 	}
-	if err := ss.PutRoomStates(ctx, states); err != nil {
+	if err := putStates(); err != nil {
 		return err
 	}
-	return ss.SetStatesDay(ctx, day)
+	return put(func() error { return ss.SetStatesDay(ctx, day) })
 }
 
 // partKeeper stores the parts of a whole evaluation of today as they are made, so that the first report
@@ -213,10 +232,11 @@ func (g *Register) partKeeper(ctx context.Context, tx Store, day time.Time) (*pa
 	return k, nil
 }
 
-// add keeps part p (of an agency whose counters were read), writing in batches as StoredParts does.
-func (k *partKeeper) add(ctx context.Context, p *Report) error {
+// add keeps part p (of an agency whose counters were read), in batches as StoredParts does: it reports
+// whether the batch is full (to be taken, batch.take, and written, write).
+func (k *partKeeper) add(p *Report) bool {
 	if k.batch.ps == nil {
-		return nil
+		return false
 	}
 	// The parts come by ascending agency id, uuid.Nil's first: a later part that names no agency (an
 	// empty one without totals) cannot be told from it and is left to StoredParts.
@@ -225,9 +245,74 @@ func (k *partKeeper) add(ctx context.Context, p *Report) error {
 	k.seen++
 	mark, ok := k.heads[id]
 	if !ok || (id == uuid.Nil) != first {
+		return false
+	}
+	return k.batch.hold(storedPart(p, id, k.day, mark, k.key))
+}
+
+// write stores parts, a batch taken from the keeper.
+func (k *partKeeper) write(ctx context.Context, parts []StoredPart) error {
+	if len(parts) == 0 {
 		return nil
 	}
-	return k.batch.add(ctx, storedPart(p, id, k.day, mark, k.key))
+	if err := k.batch.ps.PutParts(ctx, parts); err != nil {
+		return fmt.Errorf("floorplan: store parts: %w", err)
+	}
+	return nil
+}
+
+// writeBehind runs writes on a goroutine of its own, one at a time and in the order given, so that its
+// caller goes on (evaluating the next parts) while the database writes the last ones: at 1M rooms, the
+// states' INSERTs are 11 s of PostgreSQL that the evaluation waited for. After a write fails, the later ones
+// are not run and put returns the failure; wait waits for the writes given and returns it too.
+type writeBehind struct {
+	writes chan func() error
+	done   chan struct{} // closed when the writer has stopped
+	failed chan struct{} // closed when a write has failed, err set
+	err    error
+	closed bool
+}
+
+// startWriteBehind starts the writer.
+func startWriteBehind() *writeBehind {
+	w := &writeBehind{writes: make(chan func() error, 1), done: make(chan struct{}), failed: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for write := range w.writes {
+			if w.err != nil {
+				continue
+			}
+			if w.err = write(); w.err != nil {
+				close(w.failed)
+			}
+		}
+	}()
+	return w
+}
+
+// put gives write to the writer, waiting while another is queued; it returns the failure of an earlier write.
+func (w *writeBehind) put(write func() error) error {
+	select {
+	case <-w.failed:
+		return w.err
+	default:
+	}
+	select {
+	case w.writes <- write:
+		return nil
+	case <-w.failed:
+		return w.err
+	}
+}
+
+// wait waits for every write given and returns the first failure; later calls return it again.
+func (w *writeBehind) wait() error {
+	if !w.closed {
+		w.closed = true
+		close(w.writes)
+	}
+	<-w.done
+	return w.err
 }
 
 // appendStates appends the states of rooms, results of an evaluation of day, to states.

@@ -2,6 +2,7 @@ package floorplan
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 )
@@ -23,5 +24,43 @@ func TestWritesSettle(t *testing.T) {
 	}
 	if g.writing(t0.Add(partsQuiet)) {
 		t.Errorf("%v after a write: still writing", partsQuiet)
+	}
+}
+
+// TestWriteBehind: the writes run in the order given, one at a time; after one fails the later ones do not
+// run, put returns the failure once it is known, and wait returns it (again on a second call).
+func TestWriteBehind(t *testing.T) {
+	w := startWriteBehind()
+	var ran []int
+	for i := range 3 {
+		if err := w.put(func() error { ran = append(ran, i); return nil }); err != nil {
+			t.Fatalf("put %d: %v", i, err)
+		}
+	}
+	if err := w.wait(); err != nil || len(ran) != 3 || ran[0] != 0 || ran[1] != 1 || ran[2] != 2 {
+		t.Fatalf("three writes: ran %v, wait %v; want 0 1 2 and no error", ran, err)
+	}
+
+	w = startWriteBehind()
+	boom := errors.New("boom")
+	ran = nil
+	must := func(err error) {
+		if err != nil {
+			t.Fatalf("put before the failure is known: %v", err)
+		}
+	}
+	must(w.put(func() error { ran = append(ran, 0); return nil }))
+	must(w.put(func() error { ran = append(ran, 1); return boom }))
+	<-w.failed
+	if err := w.put(func() error { ran = append(ran, 2); return nil }); !errors.Is(err, boom) {
+		t.Errorf("put after the failure: %v, want it", err)
+	}
+	for range 2 {
+		if err := w.wait(); !errors.Is(err, boom) {
+			t.Errorf("wait: %v, want the failure", err)
+		}
+	}
+	if len(ran) != 2 {
+		t.Errorf("ran %v, want 0 1 (nothing after the failure)", ran)
 	}
 }

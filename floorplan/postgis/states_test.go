@@ -11,7 +11,10 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"officemap/floorplan"
+	"officemap/floorplan/postgis"
+	"officemap/floorplan/postgis/pgtest"
 	"officemap/floorplan/storetest"
+	"officemap/floorplan/synth"
 )
 
 // TestStates runs the conformance tests of the stored room states (migrations/0013_room_states.sql), with
@@ -230,4 +233,53 @@ func TestMigrate0034(t *testing.T) {
 func fkError(err error, constraint string) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23503" && pe.ConstraintName == constraint
+}
+
+// failingStates is a store whose transactions fail to put room states: the writes behind a recomputation
+// (floorplan's writeBehind) meet an error.
+type failingStates struct{ *postgis.Store }
+
+// errPutStates is failingStates' failure.
+var errPutStates = errors.New("test: no states today")
+
+func (s failingStates) InTx(ctx context.Context, fn func(tx floorplan.Store) error) error {
+	return s.Store.InTx(ctx, func(tx floorplan.Store) error { return fn(failingStates{tx.(*postgis.Store)}) })
+}
+
+func (s failingStates) PutRoomStates(context.Context, []floorplan.StoredStatus) error {
+	return errPutStates
+}
+
+// TestRefreshStatesFails: a recomputation of the states whose write fails returns that failure and leaves
+// the store as it was (the stale states still stale, none cleared, no parts kept); the next one succeeds.
+func TestRefreshStatesFails(t *testing.T) {
+	ctx := floorplan.WithActor(context.Background(), "test")
+	s := pgtest.NewStore(t)
+	reg := floorplan.NewRegister(s)
+	n, err := synth.LoadStream(ctx, reg, synth.Config{Buildings: 2, Floors: 2, RoomsPerFloor: 12, Seed: 3})
+	must(t, err)
+	must(t, reg.RefreshStates(ctx))
+	more, err := synth.LoadStream(ctx, reg, synth.Config{Buildings: 1, Floors: 1, RoomsPerFloor: 5, Seed: 4})
+	must(t, err)
+	before, err := s.RoomStateIDs(ctx)
+	must(t, err)
+	if len(before) != n.Rooms {
+		t.Fatalf("%d states after the first load, want %d", len(before), n.Rooms)
+	}
+
+	if err := floorplan.NewRegister(failingStates{s}).RefreshStates(ctx); !errors.Is(err, errPutStates) {
+		t.Fatalf("RefreshStates with failing writes: %v, want the failure", err)
+	}
+	after, err := s.RoomStateIDs(ctx)
+	must(t, err)
+	day, err := s.StatesDay(ctx)
+	must(t, err)
+	if len(after) != len(before) || !day.IsZero() {
+		t.Errorf("after the failure: %d states for day %v; want the %d stale ones (day zero)", len(after), day, len(before))
+	}
+
+	must(t, reg.RefreshStates(ctx))
+	if after, err = s.RoomStateIDs(ctx); err != nil || len(after) != n.Rooms+more.Rooms {
+		t.Errorf("after the refresh: %d states (%v), want %d", len(after), err, n.Rooms+more.Rooms)
+	}
 }
