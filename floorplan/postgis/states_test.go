@@ -251,7 +251,7 @@ func (s failingStates) PutRoomStates(context.Context, []floorplan.StoredStatus) 
 }
 
 // TestRefreshStatesFails: a recomputation of the states whose write fails returns that failure and leaves
-// the store as it was (the stale states still stale, none cleared, no parts kept); the next one succeeds.
+// the store as it was (the stale states still stale, none cleared); the next one succeeds.
 func TestRefreshStatesFails(t *testing.T) {
 	ctx := floorplan.WithActor(context.Background(), "test")
 	s := pgtest.NewStore(t)
