@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -281,5 +282,54 @@ func TestRefreshStatesFails(t *testing.T) {
 	must(t, reg.RefreshStates(ctx))
 	if after, err = s.RoomStateIDs(ctx); err != nil || len(after) != n.Rooms+more.Rooms {
 		t.Errorf("after the refresh: %d states (%v), want %d", len(after), err, n.Rooms+more.Rooms)
+	}
+}
+
+// TestMigrate0035: TRUNCATE of floors, people or rooms is refused, with the key's error and nothing emptied,
+// while a table that refers to it through the triggers of 0033 and 0034 keeps a reference; emptied together
+// with those tables, it goes (0035_reference_truncate.sql). (Agencies cannot be emptied by TRUNCATE at all:
+// certificates refer to them by a key and are never deleted.)
+func TestMigrate0035(t *testing.T) {
+	ctx := floorplan.WithActor(context.Background(), "test")
+	p, rows, _ := roomBeforeMigration(t, ctx, 35)
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := p.Exec(ctx, sql, args...); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	agency, person := uuid.New(), uuid.New()
+	exec(`INSERT INTO agencies (id, name, level) VALUES ($1, '机关事务管理局', 'municipal')`, agency)
+	exec(`UPDATE rooms SET agency_id = $1, version = version + 1 WHERE id = $2`, agency, rows.room)
+	exec(`INSERT INTO people (id, name, agency_id, rank) VALUES ($1, '张三', $2, 'staff')`, person, agency)
+	exec(`INSERT INTO assignments (id, person_id, room_id) VALUES ($1, $2, $3)`, uuid.New(), person, rows.room)
+	exec(`INSERT INTO room_states VALUES ($1, 'vacant', 0, 0, '[]', current_date)`, rows.room)
+	counts := func() string {
+		var s string
+		must(t, p.QueryRow(ctx, `SELECT format('%s floors, %s rooms, %s agencies, %s people, %s assignments, %s states',
+			(SELECT count(*) FROM floors), (SELECT count(*) FROM rooms), (SELECT count(*) FROM agencies),
+			(SELECT count(*) FROM people), (SELECT count(*) FROM assignments), (SELECT count(*) FROM room_states))`).Scan(&s))
+		return s
+	}
+	before := counts()
+	for _, bad := range []struct{ sql, referring string }{
+		{`TRUNCATE floors`, "rooms"},
+		{`TRUNCATE people, posts`, "assignments"},
+		{`TRUNCATE rooms`, "assignments"},
+		{`TRUNCATE rooms, assignments`, "room_states"},
+	} {
+		_, err := p.Exec(ctx, bad.sql)
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) || pe.Code != "0A000" || !strings.Contains(pe.Detail, `"`+bad.referring+`"`) {
+			t.Errorf("%s: %v, want 0A000 naming %s", bad.sql, err, bad.referring)
+		}
+		if after := counts(); after != before {
+			t.Errorf("%s: %s, want %s", bad.sql, after, before)
+		}
+	}
+	exec(`TRUNCATE floors, rooms, assignments, room_states`)
+	exec(`TRUNCATE people, posts`)
+	if after := counts(); after != "0 floors, 0 rooms, 1 agencies, 0 people, 0 assignments, 0 states" {
+		t.Errorf("after the TRUNCATEs naming every referring table: %s", after)
 	}
 }
