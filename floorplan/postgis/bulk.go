@@ -21,7 +21,8 @@ import (
 //   - live references are locked first (floors and buildings FOR KEY SHARE, agencies, people and rooms
 //     likewise), so that nothing the batch refers to can go away before it commits;
 //   - validity (floorplan.Check*), the CHECK constraints, the foreign keys and unique keys run as for any
-//     INSERT: COPY fires them all;
+//     INSERT: COPY fires them all (the references of rooms, people and assignments once per statement,
+//     migrations/0034_reference_checks.sql);
 //   - the history triggers run as for an INSERT (once per statement since migrations/0014_bulk_load.sql,
 //     the image of the row as inserted read where it is kept since 0032_insert_images.sql), so every
 //     record gets its history row with the actor, effective day and reason of ctx; versions start
