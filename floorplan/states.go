@@ -2,6 +2,7 @@ package floorplan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -264,14 +265,20 @@ func (k *partKeeper) write(ctx context.Context, parts []StoredPart) error {
 // writeBehind runs writes on a goroutine of its own, one at a time and in the order given, so that its
 // caller goes on (evaluating the next parts) while the database writes the last ones: at 1M rooms, the
 // states' INSERTs are 11 s of PostgreSQL that the evaluation waited for. After a write fails, the later ones
-// are not run and put returns the failure; wait waits for the writes given and returns it too.
+// are not run and put returns the failure; wait waits for the writes given and returns it too. A write that
+// panics fails the same way, and wait panics again with its value on the caller's goroutine, where the
+// transaction's own handling of a panic (roll back, panic on) would have met it.
 type writeBehind struct {
-	writes chan func() error
-	done   chan struct{} // closed when the writer has stopped
-	failed chan struct{} // closed when a write has failed, err set
-	err    error
-	closed bool
+	writes   chan func() error
+	done     chan struct{} // closed when the writer has stopped
+	failed   chan struct{} // closed when a write has failed, err set
+	err      error
+	panicked any // the value of a write's panic
+	closed   bool
 }
+
+// errWritePanicked is the failure of a write behind the evaluation that panicked.
+var errWritePanicked = errors.New("floorplan: a write behind the evaluation panicked")
 
 // startWriteBehind starts the writer.
 func startWriteBehind() *writeBehind {
@@ -282,12 +289,22 @@ func startWriteBehind() *writeBehind {
 			if w.err != nil {
 				continue
 			}
-			if w.err = write(); w.err != nil {
+			if w.err = w.run(write); w.err != nil {
 				close(w.failed)
 			}
 		}
 	}()
 	return w
+}
+
+// run runs write, turning its panic into errWritePanicked (the value kept for wait).
+func (w *writeBehind) run(write func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			w.panicked, err = r, errWritePanicked
+		}
+	}()
+	return write()
 }
 
 // put gives write to the writer, waiting while another is queued; it returns the failure of an earlier write.
@@ -312,6 +329,9 @@ func (w *writeBehind) wait() error {
 		close(w.writes)
 	}
 	<-w.done
+	if w.panicked != nil {
+		panic(w.panicked)
+	}
 	return w.err
 }
 

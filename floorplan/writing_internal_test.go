@@ -64,3 +64,24 @@ func TestWriteBehind(t *testing.T) {
 		t.Errorf("ran %v, want 0 1 (nothing after the failure)", ran)
 	}
 }
+
+// TestWriteBehindPanic: a write that panics stops the later writes, put returns errWritePanicked, and wait
+// panics again with the write's value on the caller's goroutine.
+func TestWriteBehindPanic(t *testing.T) {
+	w := startWriteBehind()
+	ran := false
+	if err := w.put(func() error { panic("torn") }); err != nil {
+		t.Fatalf("put: %v", err)
+	}
+	<-w.failed
+	if err := w.put(func() error { ran = true; return nil }); !errors.Is(err, errWritePanicked) {
+		t.Errorf("put after the panic: %v, want errWritePanicked", err)
+	}
+	defer func() {
+		if r := recover(); r != "torn" || ran {
+			t.Errorf("wait after a write panicked: recovered %v (a later write ran: %v), want torn and none", r, ran)
+		}
+	}()
+	w.wait()
+	t.Error("wait returned after a write panicked")
+}
