@@ -278,14 +278,22 @@ func (b *partBatch) take() []StoredPart {
 
 // flush writes the parts held.
 func (b *partBatch) flush(ctx context.Context) error {
-	if len(b.pending) == 0 {
-		return nil
-	}
-	if err := b.ps.PutParts(ctx, b.pending); err != nil {
-		return fmt.Errorf("floorplan: store parts: %w", err)
+	if err := b.write(ctx, b.pending); err != nil {
+		return err
 	}
 	clear(b.pending) // the parts handed on are their readers': not kept here
 	b.pending, b.rows = b.pending[:0], 0
+	return nil
+}
+
+// write stores parts: the batch's own (flush) or a batch taken from it (take).
+func (b *partBatch) write(ctx context.Context, parts []StoredPart) error {
+	if len(parts) == 0 {
+		return nil
+	}
+	if err := b.ps.PutParts(ctx, parts); err != nil {
+		return fmt.Errorf("floorplan: store parts: %w", err)
+	}
 	return nil
 }
 

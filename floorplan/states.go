@@ -180,7 +180,7 @@ func (g *Register) recomputeStates(ctx context.Context, tx Store, outside Snapsh
 	}
 	putParts := func() error {
 		parts := keep.batch.take()
-		return put(func() error { return keep.write(ctx, parts) })
+		return put(func() error { return keep.batch.write(ctx, parts) })
 	}
 	err = g.evaluateParts(ctx, read, day, nil, outside != nil, func(p *Report) error {
 		if keep.add(p) {
@@ -234,7 +234,7 @@ func (g *Register) partKeeper(ctx context.Context, tx Store, day time.Time) (*pa
 }
 
 // add keeps part p (of an agency whose counters were read), in batches as StoredParts does: it reports
-// whether the batch is full (to be taken, batch.take, and written, write).
+// whether the batch is full (to be taken, batch.take, and written, batch.write).
 func (k *partKeeper) add(p *Report) bool {
 	if k.batch.ps == nil {
 		return false
@@ -249,17 +249,6 @@ func (k *partKeeper) add(p *Report) bool {
 		return false
 	}
 	return k.batch.hold(storedPart(p, id, k.day, mark, k.key))
-}
-
-// write stores parts, a batch taken from the keeper.
-func (k *partKeeper) write(ctx context.Context, parts []StoredPart) error {
-	if len(parts) == 0 {
-		return nil
-	}
-	if err := k.batch.ps.PutParts(ctx, parts); err != nil {
-		return fmt.Errorf("floorplan: store parts: %w", err)
-	}
-	return nil
 }
 
 // writeBehind runs writes on a goroutine of its own, one at a time and in the order given, so that its

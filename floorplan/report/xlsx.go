@@ -129,10 +129,11 @@ func agencyXLSXRow(x *xlsxWriter, a *AgencyRow, name, area int) {
 	x.endRow()
 }
 
-// close has nothing to release: the workbook is written as it goes, with no temporary file.
+// close waits for the write in flight, if any (after finish there is none; after an error there may be),
+// so that nothing reaches the output once the report has returned. There is no temporary file to remove.
 func (s *xlsxSink) close() error {
 	if s.x != nil {
-		s.x.settle() // after finish, nothing is in flight; after an error, the last write is waited for
+		s.x.settle()
 	}
 	return nil
 }

@@ -120,7 +120,8 @@ func (x *xlsxWriter) flush() {
 }
 
 // settle waits for the write of the last flush, if any, and records its error. Every path out of the
-// writer goes through it (create, close, and the sink's close after an error), so nothing is written to the output after it returns.
+// writer goes through it (create, close, and the sink's close after an error), so nothing is written to the
+// output after it returns.
 func (x *xlsxWriter) settle() {
 	if x.written == nil {
 		return
