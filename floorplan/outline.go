@@ -2,6 +2,7 @@ package floorplan
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 
@@ -120,23 +121,23 @@ func (s *outlineGuard) UpdateRoom(ctx context.Context, r *Room) error {
 // where one lies outside is noted, for check to see again at the end (the batch may still move the outline).
 // The floor's other rooms are not read: an outline that did not move still holds them, and one the batch
 // moves is noted by UpdateFloor. (Noting every floor had check read all the rooms of every floor of a bulk
-// load again: 25 000 floors and 1M rooms at gen's largest.)
+// load again: 25 000 floors and 1M rooms at gen's largest.) The floors are read in one round trip
+// (FloorsByID): one read a floor was 40 ms of each of gen's 20,000-room batches, 2 s of a 1M-room load.
 func (s *outlineGuard) BulkInsertRooms(ctx context.Context, rooms []Room) error {
 	if err := s.Store.BulkInsertRooms(ctx, rooms); err != nil {
 		return err
 	}
-	floors := map[uuid.UUID]Floor{}
+	floors, err := s.floorsOf(ctx, rooms)
+	if err != nil {
+		return err
+	}
 	for _, r := range rooms {
 		if s.floors[r.FloorID] {
 			continue
 		}
 		f, ok := floors[r.FloorID]
-		if !ok {
-			var err error
-			if f, err = s.Store.Floor(ctx, r.FloorID); err != nil {
-				return err
-			}
-			floors[r.FloorID] = f
+		if !ok { // the insert found it live and locked it: gone only if a store broke that
+			return fmt.Errorf("%w: floor %s", ErrNotFound, r.FloorID)
 		}
 		out, err := reachOut(f, r)
 		if err != nil {
@@ -147,6 +148,27 @@ func (s *outlineGuard) BulkInsertRooms(ctx context.Context, rooms []Room) error 
 		}
 	}
 	return nil
+}
+
+// floorsOf reads the floors of rooms that are not noted yet, by id.
+func (s *outlineGuard) floorsOf(ctx context.Context, rooms []Room) (map[uuid.UUID]Floor, error) {
+	var ids []uuid.UUID
+	seen := map[uuid.UUID]bool{}
+	for _, r := range rooms {
+		if !s.floors[r.FloorID] && !seen[r.FloorID] {
+			seen[r.FloorID] = true
+			ids = append(ids, r.FloorID)
+		}
+	}
+	list, err := s.Store.FloorsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	floors := make(map[uuid.UUID]Floor, len(list))
+	for _, f := range list {
+		floors[f.ID] = f
+	}
+	return floors, nil
 }
 
 // InTx runs fn in a nested transaction whose writes are noted too.

@@ -63,6 +63,9 @@ type Reader interface {
 	Floor(ctx context.Context, id uuid.UUID) (Floor, error)
 	// Floors lists a building's floors by ordinal, or, for uuid.Nil, every floor by building id, then ordinal.
 	Floors(ctx context.Context, buildingID uuid.UUID) ([]Floor, error)
+	// FloorsByID returns the live floors among ids, in one read, in the order of Floors(uuid.Nil); an id of
+	// no live floor is left out.
+	FloorsByID(ctx context.Context, ids []uuid.UUID) ([]Floor, error)
 	Room(ctx context.Context, id uuid.UUID) (Room, error)
 	Rooms(ctx context.Context, f RoomFilter) ([]Room, error)
 	Agency(ctx context.Context, id uuid.UUID) (Agency, error)

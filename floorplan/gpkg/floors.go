@@ -129,6 +129,8 @@ const (
  WHERE f.building_id = ? AND f.deleted_at IS NULL ORDER BY f.ordinal, f.name, f.id`
 	sqlAllFloors = `SELECT ` + floorColumns + ` FROM floors_all f
  WHERE f.deleted_at IS NULL ORDER BY f.building_id, f.ordinal, f.name, f.id`
+	sqlFloorsByID = `SELECT ` + floorColumns + ` FROM floors_all f
+ WHERE f.deleted_at IS NULL AND f.id IN (SELECT value FROM json_each(?)) ORDER BY f.building_id, f.ordinal, f.name, f.id`
 )
 
 // Floors lists a building's floors by ordinal (floors of one ordinal by name), or every floor (uuid.Nil) by
@@ -138,6 +140,18 @@ func (s *Store) Floors(ctx context.Context, buildingID uuid.UUID) ([]floorplan.F
 		return list(ctx, s.floors(), sqlAllFloors)
 	}
 	return list(ctx, s.floors(), sqlFloors, buildingID.String())
+}
+
+// FloorsByID returns the live floors among ids, in the order of Floors(uuid.Nil).
+func (s *Store) FloorsByID(ctx context.Context, ids []uuid.UUID) ([]floorplan.Floor, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	jsonIDs, err := idsJSON(ids)
+	if err != nil {
+		return nil, err
+	}
+	return list(ctx, s.floors(), sqlFloorsByID, jsonIDs)
 }
 
 const sqlUpdateFloor = `

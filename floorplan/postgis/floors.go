@@ -124,6 +124,8 @@ const (
  WHERE f.building_id = $1 AND f.deleted_at IS NULL ORDER BY f.ordinal, f.name COLLATE "C", f.id`
 	allFloorsSQL = `SELECT ` + floorColumns + ` FROM floors f
  WHERE f.deleted_at IS NULL ORDER BY f.building_id, f.ordinal, f.name COLLATE "C", f.id`
+	floorsByIDSQL = `SELECT ` + floorColumns + ` FROM floors f
+ WHERE f.id = ANY($1) AND f.deleted_at IS NULL ORDER BY f.building_id, f.ordinal, f.name COLLATE "C", f.id`
 )
 
 // Floors lists a building's floors by ordinal (floors of one ordinal by name), or every floor (uuid.Nil) by
@@ -133,6 +135,14 @@ func (s *Store) Floors(ctx context.Context, buildingID uuid.UUID) ([]floorplan.F
 		return readAll(ctx, s, scanFloor, allFloorsSQL)
 	}
 	return readAll(ctx, s, scanFloor, floorsSQL, buildingID)
+}
+
+// FloorsByID returns the live floors among ids, in the order of Floors(uuid.Nil).
+func (s *Store) FloorsByID(ctx context.Context, ids []uuid.UUID) ([]floorplan.Floor, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return readAll(ctx, s, scanFloor, floorsByIDSQL, uuidArray(ids))
 }
 
 const (

@@ -576,6 +576,23 @@ func testFloors(t *testing.T, f *fixture) {
 	wantErr(t, "DeleteFloor with rooms", s.DeleteFloor(ctx, f.floor(1).ID), floorplan.ErrInUse)
 	must(t, s.DeleteFloor(ctx, roof.ID))
 	wantErr(t, "Floor after delete", errOf(s.Floor(ctx, roof.ID)), floorplan.ErrNotFound)
+
+	// FloorsByID: the live floors among the ids, as Floor reads them, in the order of Floors(uuid.Nil); the
+	// deleted floor and an unknown id left out, a repeated id read once.
+	byID, err := s.FloorsByID(ctx, []uuid.UUID{ground2.ID, roof.ID, f.floor(1).ID, uuid.New(), f.floor(-1).ID, ground2.ID})
+	must(t, err)
+	var wantByID []floorplan.Floor
+	for _, fl := range all {
+		if fl.ID == ground2.ID || fl.ID == f.floor(1).ID || fl.ID == f.floor(-1).ID {
+			got, err := s.Floor(ctx, fl.ID)
+			must(t, err)
+			wantByID = append(wantByID, got)
+		}
+	}
+	sameJSON(t, "FloorsByID", byID, wantByID)
+	if none, err := s.FloorsByID(ctx, nil); err != nil || len(none) != 0 {
+		t.Errorf("FloorsByID(nil) = %v, %v; want none", none, err)
+	}
 	again := floorplan.Floor{BuildingID: f.building.ID, Ordinal: 4, Name: "顶层（重建）"}
 	must(t, s.CreateFloor(ctx, &again)) // the ordinal of a deleted floor is free again
 }
