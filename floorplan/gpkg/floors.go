@@ -144,14 +144,9 @@ func (s *Store) Floors(ctx context.Context, buildingID uuid.UUID) ([]floorplan.F
 
 // FloorsByID returns the live floors among ids, in the order of Floors(uuid.Nil).
 func (s *Store) FloorsByID(ctx context.Context, ids []uuid.UUID) ([]floorplan.Floor, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	jsonIDs, err := idsJSON(ids)
-	if err != nil {
-		return nil, err
-	}
-	return list(ctx, s.floors(), sqlFloorsByID, jsonIDs)
+	t := s.floors()
+	rows, err := byIDs(ctx, s.reader(), t.scan, sqlFloorsByID, ids)
+	return recs(rows), err
 }
 
 const sqlUpdateFloor = `
