@@ -43,6 +43,9 @@ type config struct {
 }
 
 func main() {
+	if len(os.Args) > 2 && os.Args[1] == measureRSS {
+		os.Exit(measuredRun(os.Args[2:]))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,6 +13,43 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 )
+
+// TestMain lets the test binary be runCommand's measuring copy, as the benchmark's own binary is.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 2 && os.Args[1] == measureRSS {
+		os.Exit(measuredRun(os.Args[2:]))
+	}
+	os.Exit(m.Run())
+}
+
+// TestRunCommandPeak: a command's peak resident set is its own, not this process's: /bin/true reads as
+// small while this process holds 300 MB, and dd with a 150 MB buffer as at least that; a failing
+// command's exit status comes back.
+func TestRunCommandPeak(t *testing.T) {
+	ctx := context.Background()
+	ballast := make([]byte, 300<<20)
+	for i := range ballast {
+		ballast[i] = byte(i)
+	}
+	small, err := runCommand(ctx, "/bin/true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if small.maxRSS <= 0 || small.maxRSS > 100<<20 {
+		t.Errorf("/bin/true: peak %d MB while the benchmark holds %d MB, want its own few MB", small.maxRSS>>20, len(ballast)>>20)
+	}
+	big, err := runCommand(ctx, "dd", "if=/dev/zero", "of=/dev/null", "bs=150M", "count=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if big.maxRSS < 150<<20 || big.maxRSS > 250<<20 {
+		t.Errorf("dd bs=150M: peak %d MB, want 150 MB and a little more", big.maxRSS>>20)
+	}
+	if _, err := runCommand(ctx, "/bin/false"); err == nil {
+		t.Error("/bin/false: no error")
+	}
+	ballast[len(ballast)-1]++ // kept alive to here
+}
 
 // TestRunTiny runs the whole benchmark on a tiny generated register (the database is made and dropped
 // by the run) with short rounds, and checks that every measurement of the table was made.
