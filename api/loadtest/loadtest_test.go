@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -54,7 +55,8 @@ type register struct {
 	tiles    []maptile.Tile
 	dbURL    string // PostGIS only
 	pgStore  *postgis.Store
-	lockPID  uint32 // the session holding the agencies lock (lockAgencies), never killed
+	lockPID  uint32       // the session holding the agencies lock (lockAgencies), never killed
+	kills    atomic.Int64 // backends killed by killBackends so far
 	gpkgPath string
 }
 
@@ -228,20 +230,21 @@ func TestLoad(t *testing.T) {
 // table locked by another session for the whole run, with the server's database backends killed every half
 // second, and with both. With the lock, the routes that do not need the table keep their latency and those
 // that do fail fast with 503 instead of holding the pool; with the kills, reads are retried (far fewer
-// fail than backends are killed); with both, the unaffected routes keep answering (at most 2 % fail, when
-// a retry is killed too; their latency is logged: a kill resets the lock gate, see floorplan/postgis).
+// fail than backends are killed); with both, the unaffected routes keep answering: what fails is a read whose
+// retry was killed too, at most one for four backends killed, as with the kills alone (a fixed 2 % a route was
+// one request of a slow run's 76, and a loaded CI machine saw two); their latency is logged: a kill resets the
+// lock gate, see floorplan/postgis.
 func TestLoadUnderFaults(t *testing.T) {
 	g := openPostGIS(t)
 	reads := g.reads()
 	quiet := g.run(t, reads)
 	unaffected := []string{"GET buildings", "GET tile", "GET floor rooms", "GET room"}
-	// check: no unaffected route fails more than a fraction of its requests (none without kills, a read
-	// whose retry is killed too with them), and none is slower at p99 than factor × before or slack.
-	check := func(what string, rep loadtest.Report, slack time.Duration, factor time.Duration, failures float64) {
+	// check: no unaffected route fails, and none is slower at p99 than factor × before or slack.
+	check := func(what string, rep loadtest.Report, slack time.Duration, factor time.Duration) {
 		t.Helper()
 		for _, name := range unaffected {
 			before, during := quiet.Route(name), rep.Route(name)
-			if float64(during.Failed) > failures*float64(during.N) {
+			if during.Failed > 0 {
 				t.Errorf("%s, %s: %d of %d failed (%v)", what, name, during.Failed, during.N, during.Statuses)
 			}
 			if limit := max(factor*before.P99, slack); slack > 0 && during.P99 > limit {
@@ -258,14 +261,23 @@ func TestLoadUnderFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	locked := g.run(t, reads)
-	check("agencies locked", locked, 750*time.Millisecond, 4, 0)
+	check("agencies locked", locked, 750*time.Millisecond, 4)
 	ag := locked.Route("GET agencies")
 	if ag.Max > 5*time.Second || (ag.N > 0 && ag.Statuses[http.StatusServiceUnavailable] == 0) {
 		t.Errorf("GET agencies with the table locked: %v, max %v; want 503s, fast", ag.Statuses, ag.Max)
 	}
 	stop := g.killBackends(t)
 	both := g.run(t, reads)
-	check("agencies locked and backends killed", both, 0, 0, 0.02)
+	bothKills := g.killed()
+	// The unaffected routes keep answering: what fails is a read whose retry was killed too, as below.
+	bothFailed := 0
+	for _, name := range unaffected {
+		bothFailed += both.Route(name).Failed
+	}
+	t.Logf("agencies locked and backends killed: %d killed; unaffected reads failed: %d", bothKills, bothFailed)
+	if bothKills == 0 || bothFailed*4 > bothKills {
+		t.Errorf("agencies locked and backends killed: %d unaffected reads failed for %d backends killed", bothFailed, bothKills)
+	}
 	unlock()
 	killed := g.run(t, reads)
 	kills := stop()
@@ -322,10 +334,10 @@ func (g *register) killBackends(t *testing.T) func() int {
 		t.Fatal(err)
 	}
 	lockPID := g.lockPID
-	kills := make(chan int, 1)
+	done := make(chan struct{})
+	g.kills.Store(0)
 	go func() {
-		n := 0
-		defer func() { kills <- n }()
+		defer close(done)
 		tick := time.NewTicker(500 * time.Millisecond)
 		defer tick.Stop()
 		for {
@@ -336,21 +348,23 @@ func (g *register) killBackends(t *testing.T) func() int {
 				var k int
 				_ = killer.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
 					WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), $1)`, lockPID).Scan(&k)
-				n += k
+				g.kills.Add(int64(k))
 			}
 		}
 	}()
 	stopped := false
-	var n int
 	stop := func() int {
 		if !stopped {
 			stopped = true
 			cancel()
-			n = <-kills
+			<-done
 			killer.Close(context.Background())
 		}
-		return n
+		return g.killed()
 	}
 	t.Cleanup(func() { stop() })
 	return stop
 }
+
+// killed is how many backends killBackends has killed so far.
+func (g *register) killed() int { return int(g.kills.Load()) }
