@@ -34,7 +34,9 @@ func loadConfig(cfg config, tg target, d time.Duration, request func(*rand.Rand)
 
 // uncached drives both targets with the tiles, alternating officemap and the reference round by round:
 // pair i gives both the same i-th slice of the list, so that officemap, whose cache cannot be turned off
-// from the command line, never sees a tile twice.
+// from the command line, never sees a tile twice. The side that goes first alternates too (officemap in
+// the even pairs, the reference in the odd): the second to draw a slice finds its pages in PostgreSQL's
+// shared buffers, where the first read them from the OS.
 func uncached(ctx context.Context, cfg config, om, ref target, tiles []maptile.Tile) ([]pair, error) {
 	n := cfg.roundTiles
 	if n <= 0 || n*cfg.pairs > len(tiles) {
@@ -47,10 +49,14 @@ func uncached(ctx context.Context, cfg config, om, ref target, tiles []maptile.T
 	for i := range cfg.pairs {
 		chunk := tiles[i*n : (i+1)*n]
 		var p pair
-		for _, side := range []struct {
+		sides := []struct {
 			tg  target
 			rep *loadtest.Report
-		}{{om, &p.a}, {ref, &p.b}} {
+		}{{om, &p.a}, {ref, &p.b}}
+		if i%2 == 1 {
+			sides[0], sides[1] = sides[1], sides[0]
+		}
+		for _, side := range sides {
 			rep, err := loadtest.Run(ctx, loadConfig(cfg, side.tg, cfg.roundMax, loadtest.Sequence(side.tg.paths(chunk))))
 			if err != nil {
 				return nil, err
@@ -62,8 +68,11 @@ func uncached(ctx context.Context, cfg config, om, ref target, tiles []maptile.T
 	return out, nil
 }
 
-// calibrate returns the faster of the reference variants (parallel query off and on) on the first
-// tiles of a list (at most 200; the reference keeps no cache, so the rounds may repeat them), with a
+// calibrationTiles is how many tiles of a list calibrate draws: the rounds of uncached leave them out.
+const calibrationTiles = 200
+
+// calibrate returns the faster of the reference variants (parallel query off and on) on tiles (the first
+// calibrationTiles of a list; the reference keeps no cache, so the rounds may repeat them), with a
 // sentence saying why; with one variant it returns it.
 func calibrate(ctx context.Context, cfg config, refs map[bool]target, tiles []maptile.Tile) (target, string, error) {
 	if len(refs) == 1 {
@@ -71,7 +80,6 @@ func calibrate(ctx context.Context, cfg config, refs map[bool]target, tiles []ma
 			return tg, fmt.Sprintf("parallel query %v (--ref-parallel %s)", par, cfg.refParallel), nil
 		}
 	}
-	tiles = tiles[:min(len(tiles), 200)]
 	rate := map[bool]float64{}
 	for _, par := range []bool{false, true, false, true} {
 		tg := refs[par]
