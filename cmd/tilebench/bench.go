@@ -104,10 +104,8 @@ func pick(paths []string) func(*rand.Rand) (*http.Request, error) {
 // hot drives both targets with a small set of tiles repeated for cfg.hotDuration each, alternating, after
 // one pass that fills officemap's cache.
 func hot(ctx context.Context, cfg config, om, ref target, tiles []maptile.Tile) ([]pair, error) {
-	for _, tg := range []target{om, ref} {
-		if _, err := loadtest.Run(ctx, loadConfig(cfg, tg, time.Minute, loadtest.Sequence(tg.paths(tiles)))); err != nil {
-			return nil, err
-		}
+	if err := warmUp(ctx, cfg, tiles, om, ref); err != nil {
+		return nil, err
 	}
 	var out []pair
 	for range cfg.pairs {
@@ -288,4 +286,14 @@ func quantile(sorted []time.Duration, q float64) time.Duration {
 	}
 	i := int(q*float64(len(sorted))+0.5) - 1
 	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+// warmUp has each target draw tiles once (each round at most --round-max).
+func warmUp(ctx context.Context, cfg config, tiles []maptile.Tile, targets ...target) error {
+	for _, tg := range targets {
+		if _, err := loadtest.Run(ctx, loadConfig(cfg, tg, cfg.roundMax, loadtest.Sequence(tg.paths(tiles)))); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/paulmach/orb/maptile"
-
-	"officemap/api/loadtest"
 )
 
 // bench runs every phase against the database at dbURL and fills res.
@@ -164,10 +162,11 @@ func throughput(ctx context.Context, cfg config, om target, refs map[bool]target
 		z     int
 		tiles []maptile.Tile
 	}{{18, z18}, {17, z17}} {
-		// The calibration's tiles warm the reference's server and its database sessions: when enough tiles
-		// are left for the measured rounds, these leave them out and officemap draws them once too, so that
-		// neither side's first round is the first work of its server, nor draws what the other drew just
-		// before (a list too short for that is measured whole, as it was).
+		// The calibration's tiles warm both servers and their database sessions: when enough tiles are left
+		// for the measured rounds, these leave them out and each side draws them once more before the rounds
+		// (the reference only through calibrate otherwise, and not at all with one variant), so that neither
+		// side's first round is the first work of its server, nor draws what the other drew just before (a
+		// list too short for that is measured whole, as it was).
 		calib, measured := zl.tiles[:min(len(zl.tiles), calibrationTiles)], zl.tiles
 		warm := len(zl.tiles)-len(calib) >= cfg.pairs
 		if warm {
@@ -183,7 +182,7 @@ func throughput(ctx context.Context, cfg config, om target, refs map[bool]target
 		}
 		out.say("reference at z%d: %s\n", zl.z, why)
 		if warm {
-			if _, err := loadtest.Run(ctx, loadConfig(cfg, om, cfg.roundMax, loadtest.Sequence(om.paths(calib)))); err != nil {
+			if err := warmUp(ctx, cfg, calib, om, best); err != nil {
 				return err
 			}
 		}
