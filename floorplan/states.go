@@ -407,11 +407,18 @@ func (g *Register) KeepStatesFresh(ctx context.Context) {
 	}
 }
 
+// directStates is the most rooms that States computes on their own, without waiting, while this process
+// recomputes every state: a map tile's rooms (a z17 tile of the 1M-room register has about 3,000), not a
+// list of the register.
+const directStates = 5000
+
 // States returns the stored state today of the rooms ids (of every live room for nil ids), keyed by room.
 // When the stored states are for an earlier day (or were never computed) it recomputes them all first,
-// once however many callers ask at the same time; a room without a stored state (one written around the
-// Register) is computed on its own and stored. Without a store that keeps states it evaluates the whole
-// register.
+// once however many callers ask at the same time — except that while this process already recomputes
+// them (a server does so at start-up and after midnight, KeepStatesFresh), the states of a few rooms
+// (directStates at most) are computed on their own, read-only, so that a map tile or a plan does not wait
+// for the whole register. A room without a stored state (one written around the Register) is computed on
+// its own and stored. Without a store that keeps states it evaluates the whole register.
 func (g *Register) States(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]StoredStatus, error) {
 	today := DayOf(g.now())
 	ss, ok := stateStore(g.store)
@@ -421,6 +428,12 @@ func (g *Register) States(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]S
 			return nil, fmt.Errorf("floorplan: room states: %w", err)
 		}
 		return pick(statesOf(occ.Rooms, today), ids), nil
+	}
+	if ids != nil && len(ids) <= directStates {
+		states, done, err := g.statesMeanwhile(ctx, ss, today, ids)
+		if done || err != nil {
+			return states, err
+		}
 	}
 	if err := g.freshen(ctx, ss, today); err != nil {
 		return nil, err
@@ -475,6 +488,31 @@ func (g *Register) States(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]S
 		out[id] = s
 	}
 	return out, nil
+}
+
+// statesMeanwhile computes today's states of the rooms ids (of those live) on their own, without storing
+// them, when the stored states are not for today and this process is recomputing them (done true);
+// otherwise it does nothing and States goes on as usual (done false).
+func (g *Register) statesMeanwhile(ctx context.Context, ss StateStore, today time.Time,
+	ids []uuid.UUID) (states map[uuid.UUID]StoredStatus, done bool, err error) {
+	select {
+	case g.recomputing <- struct{}{}: // no recomputation runs here: the usual way
+		<-g.recomputing
+		return nil, false, nil
+	default:
+	}
+	day, err := ss.StatesDay(ctx)
+	if err != nil {
+		return nil, true, fmt.Errorf("floorplan: room states: %w", err)
+	}
+	if day.Equal(today) {
+		return nil, false, nil // recomputed (or being so for a write's rooms): read them
+	}
+	computed, err := affected(ctx, g.store, g.std, g.pol, today, ids, nil)
+	if err != nil {
+		return nil, true, fmt.Errorf("floorplan: room states: %w", err)
+	}
+	return pick(statesOf(computed, today), ids), true, nil
 }
 
 // freshen recomputes every stored state when they are not for today: one recomputation at a time in this

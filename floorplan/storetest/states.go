@@ -27,6 +27,7 @@ func RunStates(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 		{"RandomWrites", testStatesRandomWrites},
 		{"NewDay", testStatesNewDay},
 		{"NewDayOnce", testStatesNewDayOnce},
+		{"NewDayMeanwhile", testStatesNewDayMeanwhile},
 		{"AroundTheRegister", testStatesAroundTheRegister},
 	})
 }
@@ -599,14 +600,15 @@ func testStatesNewDay(t *testing.T, f *fixture) {
 }
 
 // recomputeCounter is a Store whose transactions count the recomputations of every state
-// (ClearRoomStates) made through them.
+// (ClearRoomStates) made through them, calling onClear (when not nil) as each begins.
 type recomputeCounter struct {
 	floorplan.Store
 	replaced *atomic.Int32
+	onClear  func()
 }
 
 func (s recomputeCounter) InTx(ctx context.Context, fn func(tx floorplan.Store) error) error {
-	return s.Store.InTx(ctx, func(tx floorplan.Store) error { return fn(recomputeCounter{tx, s.replaced}) })
+	return s.Store.InTx(ctx, func(tx floorplan.Store) error { return fn(recomputeCounter{tx, s.replaced, s.onClear}) })
 }
 
 func (s recomputeCounter) ss() floorplan.StateStore { return s.Store.(floorplan.StateStore) }
@@ -622,6 +624,9 @@ func (s recomputeCounter) DeleteRoomStates(ctx context.Context, ids []uuid.UUID)
 // ClearRoomStates starts a recomputation of every state: it counts as one.
 func (s recomputeCounter) ClearRoomStates(ctx context.Context) error {
 	s.replaced.Add(1)
+	if s.onClear != nil {
+		s.onClear()
+	}
 	return s.ss().ClearRoomStates(ctx)
 }
 
@@ -651,7 +656,7 @@ func (s recomputeCounter) MarkStatesStale(ctx context.Context) error {
 // recompute the states once.
 func testStatesNewDayOnce(t *testing.T, f *fixture) {
 	var replaced atomic.Int32
-	s := recomputeCounter{f.s, &replaced}
+	s := recomputeCounter{f.s, &replaced, nil}
 	now := f.clock.Now()
 	tomorrow := func() time.Time { return now.AddDate(0, 0, 1) }
 	g := floorplan.NewRegister(s, floorplan.WithRegisterClock(func() time.Time { return now }))
@@ -687,6 +692,68 @@ func testStatesNewDayOnce(t *testing.T, f *fixture) {
 		t.Errorf("8 readers of a new day on two servers recomputed the states %d times, want once", n)
 	}
 	wantWholeEvaluation(t, f, floorplan.DayOf(tomorrow()), "the new day's reads")
+}
+
+// testStatesNewDayMeanwhile: on a new day, while the server recomputes every state (held in the middle
+// here), a reader of a few rooms gets their states of the new day at once, computed on their own (a room
+// that is not live has none), and writes nothing; once the recomputation ends the stored states are the new
+// day's and agree with a whole evaluation.
+func testStatesNewDayMeanwhile(t *testing.T, f *fixture) {
+	now := f.clock.Now()
+	today := floorplan.DayOf(now)
+	g := floorplan.NewRegister(f.s, floorplan.WithRegisterClock(func() time.Time { return now }))
+	r, p := roomAndStaff(t, f, g)
+	other := f.newRoom(0, "102", rect(5, 0, 10, 6))
+	_, err := g.CreateRoom(f.ctx, &other, floorplan.Shape{})
+	must(t, err)
+	a := floorplan.Assignment{PersonID: p.ID, RoomID: r.ID, Kind: floorplan.AssignMain, Start: today.AddDate(0, 0, -10),
+		End: today.AddDate(0, 0, 1)}
+	_, err = g.CreateAssignment(f.ctx, &a)
+	must(t, err)
+	b := floorplan.Assignment{PersonID: p.ID, RoomID: other.ID, Kind: floorplan.AssignMain, Start: today.AddDate(0, 0, 1)}
+	_, err = g.CreateAssignment(f.ctx, &b)
+	must(t, err)
+	if states, err := g.States(f.ctx, []uuid.UUID{r.ID, other.ID}); err != nil ||
+		states[r.ID].Status == floorplan.StatusVacant || states[other.ID].Status != floorplan.StatusVacant {
+		t.Fatalf("today's states = %+v, %v; want 101 occupied and 102 vacant", states, err)
+	}
+
+	entered, release := make(chan struct{}), make(chan struct{})
+	var replaced atomic.Int32
+	s := recomputeCounter{f.s, &replaced, func() { close(entered); <-release }}
+	tomorrow := today.AddDate(0, 0, 1)
+	server := floorplan.NewRegister(s, floorplan.WithRegisterClock(func() time.Time { return now.AddDate(0, 0, 1) }))
+	refreshed := make(chan error, 1)
+	go func() { refreshed <- server.RefreshStates(f.ctx) }()
+	select {
+	case <-entered:
+	case err := <-refreshed:
+		t.Fatalf("RefreshStates ended (%v) without recomputing the states", err)
+	}
+	ctx, cancel := context.WithTimeout(f.ctx, 20*time.Second)
+	states, err := server.States(ctx, []uuid.UUID{r.ID, other.ID, uuid.New()})
+	cancel()
+	if err != nil {
+		close(release)
+		<-refreshed
+		t.Fatalf("States while the states are recomputed: %v", err)
+	}
+	if s := states[r.ID]; len(states) != 2 || s.Status != floorplan.StatusVacant || !s.AsOf.Equal(tomorrow) ||
+		states[other.ID].Status == floorplan.StatusVacant || len(states[other.ID].Occupants) != 1 {
+		t.Errorf("tomorrow's states while they are recomputed = %+v; want 101 vacant and 102 occupied, as of %v, and no other", states, tomorrow)
+	}
+	if day, err := storeAs[floorplan.StateStore](t, f.s).StatesDay(f.ctx); err != nil || !day.Equal(today) {
+		t.Errorf("StatesDay while they are recomputed = %v, %v; want still %v (the reader writes nothing)", day, err, today)
+	}
+	close(release)
+	must(t, <-refreshed)
+	if n := replaced.Load(); n != 1 {
+		t.Errorf("the states were recomputed %d times, want once", n)
+	}
+	if day, err := storeAs[floorplan.StateStore](t, f.s).StatesDay(f.ctx); err != nil || !day.Equal(tomorrow) {
+		t.Errorf("StatesDay after the recomputation = %v, %v; want %v", day, err, tomorrow)
+	}
+	wantWholeEvaluation(t, f, tomorrow, "the recomputation after the reads meanwhile")
 }
 
 // testStatesAroundTheRegister: a room written around the Register (straight through the store) has no
