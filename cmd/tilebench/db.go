@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -139,4 +140,37 @@ func analyze(ctx context.Context, dbURL string) error {
 		return fmt.Errorf("ANALYZE: %w", err)
 	}
 	return nil
+}
+
+// waitStatesFresh waits until the stored room states are for today (officemap's room_states_day, the day
+// in this machine's time zone, as officemap serve reckons it), polling the database, for limit at most.
+// A server started on a register whose states are for an earlier day recomputes them (about 20–40 s of
+// both cores at 1M rooms) while it serves: the throughput rounds wait for that, or they would measure it.
+// It returns whether they were for today already.
+func waitStatesFresh(ctx context.Context, dbURL string, limit time.Duration) (already bool, err error) {
+	c, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return false, fmt.Errorf("connecting to %s: %w", redact(dbURL), err)
+	}
+	defer c.Close(ctx)
+	deadline := time.Now().Add(limit)
+	for first := true; ; first = false {
+		today := time.Now().Format(time.DateOnly)
+		var fresh bool
+		err := c.QueryRow(ctx, `SELECT coalesce((SELECT as_of::text = $1 FROM room_states_day), false)`, today).Scan(&fresh)
+		if err != nil {
+			return false, fmt.Errorf("reading the day of the stored room states: %w", err)
+		}
+		if fresh {
+			return first, nil
+		}
+		if time.Now().After(deadline) {
+			return false, fmt.Errorf("the stored room states were not for %s within %v", today, limit)
+		}
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }

@@ -51,6 +51,15 @@ func bench(ctx context.Context, cfg config, officemap, tileref, dbURL string, re
 	if err != nil {
 		return err
 	}
+	already, err := waitStatesFresh(ctx, dbURL, 20*time.Minute)
+	if err != nil {
+		return err
+	}
+	res.statesFresh, res.statesRecomputed = time.Since(om1.started), !already
+	if !already {
+		out.say("stored room states of today %v after start (officemap recomputed them: they were for an earlier day)\n",
+			res.statesFresh.Round(time.Millisecond))
+	}
 	if err := throughput(ctx, cfg, om, refTargets, z18, z17, res, out); err != nil {
 		return err
 	}
