@@ -37,12 +37,23 @@ func TestGenReportRender(t *testing.T) {
 	if err != nil {
 		t.Fatalf("gen: %v", err)
 	}
-	var sum struct{ Buildings, Floors, Rooms int }
+	var sum struct {
+		Buildings, Floors, Rooms int
+		Seconds                  float64
+		Phases                   map[string]float64
+	}
 	if err := json.Unmarshal([]byte(out), &sum); err != nil {
 		t.Fatalf("gen --json printed %q: %v", out, err)
 	}
 	if sum.Buildings != 1 || sum.Floors != 2 || sum.Rooms != 24 {
 		t.Fatalf("gen summary = %+v, want 1 building, 2 floors, 24 rooms", sum)
+	}
+	phases := 0.0
+	for _, k := range []string{"parents", "batches", "analyze", "states"} {
+		phases += sum.Phases[k]
+	}
+	if len(sum.Phases) != 4 || sum.Phases["parents"] <= 0 || sum.Phases["batches"] <= 0 || phases > sum.Seconds {
+		t.Errorf("gen --json phases %v over %.3f s; want parents, batches, analyze and states, within the whole", sum.Phases, sum.Seconds)
 	}
 
 	// The rooms really are in the file.

@@ -456,8 +456,9 @@ func genCmd(e *env) *cobra.Command {
 			ctx := floorplan.WithActor(cmd.Context(), "gen")
 			start := time.Now()
 			var (
-				db string
-				n  synth.Counts
+				db                string
+				n                 synth.Counts
+				analyzed, refresh time.Duration
 			)
 			err := e.withStore(ctx, func(s store, name string) error {
 				db = name
@@ -469,13 +470,16 @@ func genCmd(e *env) *cobra.Command {
 				}
 				// A database loaded in bulk has no statistics until autovacuum gets to it (never, where it
 				// is off): without them the planner picks nested loops for every query of the register.
+				t := time.Now()
 				if err := s.Analyze(ctx); err != nil {
 					return fmt.Errorf("analyzing %s: %w", redacted(db), err)
 				}
+				analyzed, t = time.Since(t), time.Now()
 				// The batches marked the stored room states stale: computed now, not by the first reader.
 				if err := floorplan.NewRegister(s).RefreshStates(ctx); err != nil {
 					return fmt.Errorf("room states of %s: %w", redacted(db), err)
 				}
+				refresh = time.Since(t)
 				return nil
 			})
 			if err != nil {
@@ -485,12 +489,16 @@ func genCmd(e *env) *cobra.Command {
 				"store": redacted(db), "seed": cfg.Seed, "sites": n.Sites, "buildings": n.Buildings,
 				"floors": n.Floors, "rooms": n.Rooms, "agencies": n.Agencies, "people": n.People,
 				"assignments": n.Assignments, "seconds": time.Since(start).Seconds(),
+				"phases": map[string]float64{"parents": n.Parents.Seconds(), "batches": n.Batches.Seconds(),
+					"analyze": analyzed.Seconds(), "states": refresh.Seconds()},
 			}
 			if asJSON {
 				return json.NewEncoder(e.stdout).Encode(sum)
 			}
-			fmt.Fprintf(e.stdout, "generated into %s: %d buildings, %d floors, %d rooms, %d agencies, %d people, %d assignments in %.1f s\n",
-				redacted(db), n.Buildings, n.Floors, n.Rooms, n.Agencies, n.People, n.Assignments, sum["seconds"])
+			fmt.Fprintf(e.stdout, "generated into %s: %d buildings, %d floors, %d rooms, %d agencies, %d people, %d assignments in %.1f s\n"+
+				"(sites, agencies, buildings and floors %.1f s; rooms, people and assignments %.1f s; ANALYZE %.1f s; room states %.1f s)\n",
+				redacted(db), n.Buildings, n.Floors, n.Rooms, n.Agencies, n.People, n.Assignments, sum["seconds"],
+				n.Parents.Seconds(), n.Batches.Seconds(), analyzed.Seconds(), refresh.Seconds())
 			return nil
 		},
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"officemap/floorplan"
 )
@@ -38,9 +39,11 @@ func (d *Dataset) Load(ctx context.Context, reg *floorplan.Register) error {
 	return nil
 }
 
-// Counts are the numbers of records of a generated register.
+// Counts are the numbers of records of a generated register, and how long LoadStream took to write the
+// parents (sites, agencies, buildings and floors) and the batches (rooms, people and assignments).
 type Counts struct {
 	Sites, Agencies, Buildings, Floors, Rooms, People, Assignments int
+	Parents, Batches                                               time.Duration
 }
 
 // LoadStream generates the register cfg describes (the Dataset of Generate(cfg), ids included) into reg
@@ -114,14 +117,17 @@ func streamBatches(cfg Config, send func(*Dataset) error) error {
 
 // writeParts writes the parts of streamBatches as they come: the first (the parents) through the Create
 // methods (Dataset.Load), each other in one batch through the BulkLoader. It returns what it wrote.
-func writeParts(ctx context.Context, reg *floorplan.Register, parts <-chan *Dataset) (Counts, error) {
-	var n Counts
+func writeParts(ctx context.Context, reg *floorplan.Register, parts <-chan *Dataset) (n Counts, err error) {
 	parents := true
+	start := time.Now()
+	defer func() { n.Batches = time.Since(start) - n.Parents }()
 	for d := range parts {
 		if parents {
 			parents = false
 			n.Sites, n.Agencies, n.Buildings, n.Floors = len(d.Sites), len(d.Agencies), len(d.Buildings), len(d.Floors)
-			if err := d.Load(ctx, reg); err != nil {
+			err = d.Load(ctx, reg)
+			n.Parents = time.Since(start)
+			if err != nil {
 				return n, err
 			}
 			continue
