@@ -27,7 +27,8 @@ import (
 // transaction. The recomputation evaluates the register agency by agency (EvaluateParts) and writes the
 // states part by part (ClearRoomStates, PutRoomStates, SetStatesDay), so that it never holds the whole register; a server recomputes
 // them ahead of its readers (KeepStatesFresh: after each midnight and each batch), and gen once its
-// batches are in (RefreshStates).
+// batches are in (RefreshStates); while it does, a reader of a few rooms (a tile, a plan) gets them computed on
+// their own instead of waiting (statesMeanwhile).
 //
 // A store whose transactions do not implement StateStore keeps no states: its writes skip them and
 // States evaluates the whole register instead.
