@@ -2,12 +2,16 @@ package postgis_test
 
 import (
 	"context"
+	"encoding/json"
 	"io/fs"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -168,5 +172,89 @@ func TestMigrate0036(t *testing.T) {
 	must(t, p.QueryRow(ctx, `SELECT count(*) FROM history`).Scan(&after))
 	if after != history+1 { // the UPDATE above, recorded by its trigger
 		t.Errorf("history: %d records, want %d (the migration's none and the test's update)", after, history+1)
+	}
+}
+
+// TestMigrate0037: after 0037_floor_insert_images a floor's insert is recorded per statement without a stored
+// image, and History gives it the image the row trigger stored before: the same keys and values as a floor
+// inserted before the migration (but for its id, name and creation time), the derived lon/lat geometry left
+// out; once the floor is updated, its insert's image is still the floor as inserted. The history written before
+// the migration is left as it is, and a bulk load's floors get one insert record each.
+func TestMigrate0037(t *testing.T) {
+	ctx := floorplan.WithActor(context.Background(), "test")
+	p := poolOn(t, pgtest.NewEmptyDB(t))
+	must(t, postgis.MigrateFS(ctx, p, migrationsBefore(t, 37)))
+	site, building, before := uuid.New(), uuid.New(), uuid.New()
+	const floorSQL = `
+INSERT INTO floors (id, building_id, ordinal, name, elevation, outline, outline_ll, openings, openings_ll)
+VALUES ($1, $2, 2, $3, 7.5, 'POLYGON((0 0,40 0,40 12,0 12,0 0))',
+        'SRID=4326;POLYGON((119.974 31.811,119.9744 31.811,119.9744 31.8111,119.974 31.8111,119.974 31.811))',
+        'MULTILINESTRING((10 0,11 0))', 'SRID=4326;MULTILINESTRING((119.9741 31.811,119.97411 31.811))')`
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{{v9Site, []any{site}}, {v9Building, []any{building, site}}, {floorSQL, []any{before, building, "2F"}}} {
+		if _, err := p.Exec(ctx, q.sql, q.args...); err != nil {
+			t.Fatalf("%s: %v", q.sql, err)
+		}
+	}
+	var stored string
+	must(t, p.QueryRow(ctx, `SELECT new::text FROM history WHERE entity_id = $1`, before).Scan(&stored))
+	history := migrateAll(t, ctx, p)
+
+	after := uuid.New()
+	_, err := p.Exec(ctx, floorSQL, after, building, "2M")
+	must(t, err)
+	var kept string
+	var storedNew *string
+	must(t, p.QueryRow(ctx, `SELECT (SELECT new::text FROM history WHERE entity_id = $1),
+		(SELECT new::text FROM history WHERE entity_id = $2)`, before, after).Scan(&kept, &storedNew))
+	if kept != stored || storedNew != nil {
+		t.Errorf("history images stored: before the migration %s (was %s), after it %v (want none)", kept, stored, storedNew)
+	}
+	s := postgis.New(p)
+	image := func(id uuid.UUID) map[string]any {
+		t.Helper()
+		h, err := s.History(ctx, floorplan.EntityFloor, id)
+		must(t, err)
+		if len(h) == 0 || h[0].Op != "insert" || h[0].Effective.Format(time.DateOnly) != "0001-01-01" {
+			t.Fatalf("floor %s: history %+v, want an insert effective from 0001-01-01 first", id, h)
+		}
+		var m map[string]any
+		must(t, json.Unmarshal(h[0].New, &m))
+		if _, ok := m["outline_ll"]; ok || m["outline"] == nil || m["openings"] == nil || m["id"] != id.String() {
+			t.Errorf("floor %s: insert image %v; want its id, outline and openings, and no lon/lat copy", id, m)
+		}
+		delete(m, "id")
+		delete(m, "name")
+		delete(m, "created_at")
+		return m
+	}
+	want := image(before)
+	if got := image(after); !reflect.DeepEqual(got, want) {
+		t.Errorf("insert image of a floor after 0037\n%v\nwant the row trigger's\n%v", got, want)
+	}
+	_, err = p.Exec(ctx, `UPDATE floors SET elevation = 9, version = version + 1 WHERE id = $1`, after)
+	must(t, err)
+	if got := image(after); !reflect.DeepEqual(got, want) {
+		t.Errorf("insert image of a floor updated since\n%v\nwant the floor as inserted\n%v", got, want)
+	}
+
+	fl, err := s.Floor(ctx, after)
+	must(t, err)
+	bulk := []floorplan.Floor{{BuildingID: building, Ordinal: 3, Name: "3F", Outline: fl.Outline},
+		{BuildingID: building, Ordinal: 4, Name: "4F", Outline: fl.Outline}}
+	must(t, s.BulkInsertFloors(ctx, bulk))
+	for _, f := range bulk {
+		h, err := s.History(ctx, floorplan.EntityFloor, f.ID)
+		must(t, err)
+		if len(h) != 1 || h[0].Op != "insert" || h[0].Actor != "test" || !strings.Contains(string(h[0].New), `"name": "`+f.Name+`"`) {
+			t.Errorf("bulk-loaded floor %s: history %+v, want one insert by the test with its image", f.Name, h)
+		}
+	}
+	var n int
+	must(t, p.QueryRow(ctx, `SELECT count(*) FROM history`).Scan(&n))
+	if n != history+4 { // the floor inserted, its update, the two loaded
+		t.Errorf("history: %d records, want %d", n, history+4)
 	}
 }
