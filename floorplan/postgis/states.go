@@ -43,12 +43,33 @@ ON CONFLICT (room_id) DO UPDATE
 // goes in several, each with arrays of a few megabytes.
 const statesChunk = 50_000
 
-// PutRoomStates adds or replaces the states of their rooms.
+// PutRoomStates adds or replaces the states of their rooms. In a transaction that has removed every state
+// (ClearRoomStates: the recomputation of every room's), they are added with COPY, without the INSERT's
+// arrays and conflict checks. A room given twice is then refused (the primary key) rather than replaced.
 func (s *Store) PutRoomStates(ctx context.Context, states []floorplan.StoredStatus) error {
 	if len(states) == 0 {
 		return nil
 	}
+	if s.tx != nil && s.top != nil && s.top.statesCleared {
+		return mapError(copyStates(ctx, s.tx, states))
+	}
 	return s.writeStates(ctx, func(tx pgx.Tx) error { return putStates(ctx, tx, states) })
+}
+
+// copyStateColumns are the columns of room_states that copyStates writes.
+var copyStateColumns = []string{"room_id", "status", "per_person_m2", "standard_m2", "occupants", "as_of"}
+
+// copyStates adds states with one COPY (room_states' statement trigger checks their rooms as for an INSERT).
+func copyStates(ctx context.Context, tx pgx.Tx, states []floorplan.StoredStatus) error {
+	return copyRows(ctx, tx, "room_states", copyStateColumns, len(states), func(i int) ([]any, error) {
+		st := &states[i]
+		occ, err := occupantsJSON(st.Occupants)
+		if err != nil {
+			return nil, err
+		}
+		return []any{pgUUID(st.RoomID), string(st.Status), st.PerPersonM2, st.StandardM2, occ,
+			nullDate(st.AsOf)}, nil
+	})
 }
 
 // writeStates runs fn, a write of derived data, in the transaction of InTx as it is, or else in a write
@@ -105,13 +126,17 @@ func (s *Store) DeleteRoomStates(ctx context.Context, ids []uuid.UUID) error {
 
 // ClearRoomStates removes every state and records that they are for no day (a job: a whole register's).
 func (s *Store) ClearRoomStates(ctx context.Context) error {
-	return s.write(AsJob(ctx), func(tx pgx.Tx) error {
+	err := s.write(AsJob(ctx), func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, deleteAllRoomStatesSQL); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, setStatesDaySQL, nil)
 		return err
 	})
+	if err == nil && s.tx != nil && s.top != nil {
+		s.top.statesCleared = true
+	}
+	return err
 }
 
 // SetStatesDay records day as the day every state is for.
