@@ -39,14 +39,26 @@ func (s *Store) Analyze(ctx context.Context) error {
 	})
 }
 
+// BulkInsertBuildings adds many new buildings (IDs assigned where uuid.Nil; ID, ValidFrom and Version filled in
+// place) all-or-nothing: each through CreateBuilding, all in one transaction (createAll).
+func (s *Store) BulkInsertBuildings(ctx context.Context, buildings []floorplan.Building) error {
+	return createAll(ctx, s, buildings, (*Store).CreateBuilding)
+}
+
 // BulkInsertFloors adds many new floors (IDs assigned where uuid.Nil; ID and Version filled in place)
 // all-or-nothing: each through CreateFloor, all in one transaction (a few thousand floors a batch are
 // not worth a path of their own here, unlike rooms).
 func (s *Store) BulkInsertFloors(ctx context.Context, floors []floorplan.Floor) error {
-	made := slices.Clone(floors)
+	return createAll(ctx, s, floors, (*Store).CreateFloor)
+}
+
+// createAll creates recs in one transaction through create (a method expression such as
+// (*Store).CreateFloor), all or none of them: recs are filled in place only when all were written.
+func createAll[T any](ctx context.Context, s *Store, recs []T, create func(*Store, context.Context, *T) error) error {
+	made := slices.Clone(recs)
 	err := s.inTx(ctx, func(tx *Store) error {
 		for i := range made {
-			if err := tx.CreateFloor(ctx, &made[i]); err != nil {
+			if err := create(tx, ctx, &made[i]); err != nil {
 				return err
 			}
 		}
@@ -55,7 +67,7 @@ func (s *Store) BulkInsertFloors(ctx context.Context, floors []floorplan.Floor) 
 	if err != nil {
 		return err
 	}
-	copy(floors, made)
+	copy(recs, made)
 	return nil
 }
 

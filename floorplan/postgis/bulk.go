@@ -94,6 +94,59 @@ SELECT r.id, r.floor_id, r.number, ST_AsEWKB(r.geom) FROM rooms r WHERE r.floor_
 	overlapCheckedSQL = `SELECT set_config('officemap.overlap_checked', $1, true)`
 )
 
+// copyBuildingColumns are the columns of buildings that BulkInsertBuildings copies; the others take their
+// defaults (version 1, no deleted_at, created_at now()).
+var copyBuildingColumns = []string{"id", "site_id", "name", "address", "footprint", "footprint_ll", "origin_lon",
+	"origin_lat", "rotation_deg", "scale", "source_id", "valid_from", "lang", "category"}
+
+// lockSitesShareSQL locks live sites ($1 ids) as lockSiteShareSQL locks one.
+const lockSitesShareSQL = `SELECT id FROM sites WHERE id = ANY($1) AND deleted_at IS NULL FOR KEY SHARE`
+
+// BulkInsertBuildings adds many new buildings (IDs assigned where uuid.Nil; ID, ValidFrom and Version filled in
+// place) all-or-nothing, with the same rules as CreateBuilding: each building checked (floorplan.CheckBuilding
+// and the deployment's classification), its site live and locked, its lon/lat footprint derived from its
+// georeference, and the database's constraints and history trigger run for every row of the one COPY.
+func (s *Store) BulkInsertBuildings(ctx context.Context, buildings []floorplan.Building) error {
+	if len(buildings) == 0 {
+		return nil
+	}
+	ids := make([]uuid.UUID, len(buildings))
+	sites := make([]uuid.UUID, len(buildings))
+	validFrom := make([]time.Time, len(buildings))
+	for i := range buildings {
+		b := &buildings[i]
+		if err := floorplan.CheckBuilding(ctx, b); err != nil {
+			return err
+		}
+		if err := s.classification.CheckBuilding(*b); err != nil {
+			return err
+		}
+		ids[i], sites[i], validFrom[i] = newID(b.ID), b.SiteID, s.validFrom(ctx, b.ValidFrom)
+	}
+	err := s.write(AsJob(ctx), func(tx pgx.Tx) error { // a bulk insert is a job
+		if err := lockAll(ctx, tx, lockSitesShareSQL, sites, "site"); err != nil {
+			return err
+		}
+		return copyRows(ctx, tx, "buildings", copyBuildingColumns, len(buildings), func(i int) ([]any, error) {
+			b := &buildings[i]
+			local, ll, err := derived(b.Footprint, b.Georef.Frame())
+			if err != nil {
+				return nil, err
+			}
+			return []any{pgUUID(ids[i]), pgUUID(b.SiteID), b.Name, b.Address, local, ll, b.Georef.Origin[0],
+				b.Georef.Origin[1], b.Georef.RotationDeg, b.Georef.Scale, b.SourceID, nullDate(validFrom[i]), b.Lang,
+				b.Category}, nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	for i := range buildings {
+		buildings[i].ID, buildings[i].ValidFrom, buildings[i].Version = ids[i], validFrom[i], 1
+	}
+	return nil
+}
+
 // copyFloorColumns are the columns of floors that BulkInsertFloors copies; the others take their defaults
 // (version 1, no deleted_at).
 var copyFloorColumns = []string{"id", "building_id", "ordinal", "name", "elevation", "outline", "outline_ll", "source_id",

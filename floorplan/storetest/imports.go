@@ -7,11 +7,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/paulmach/orb"
 
 	"officemap/floorplan"
+	"officemap/geo"
 )
 
 // What imports bring (issue 14), on every store: a room's source category and the area the bureau's own
@@ -142,6 +144,71 @@ func testRecordedArea(t *testing.T, f *fixture) {
 	must(t, err)
 	if got.RecordedAreaM2 != 23.8 || got.Version != r.Version {
 		t.Errorf("after a refused update: recorded area %v version %d, want 23.8 and %d", got.RecordedAreaM2, got.Version, r.Version)
+	}
+}
+
+// testBulkBuildings: BulkInsertBuildings writes buildings as CreateBuilding writes them (versions, the day they
+// hold from, the footprint and the lon/lat copy derived from it, history), all of a batch or none of it.
+func testBulkBuildings(t *testing.T, f *fixture) {
+	s, ctx := f.s, f.ctx
+	batch := []floorplan.Building{
+		{SiteID: f.site.ID, Name: "综合楼二", Footprint: f.building.Footprint, Georef: f.building.Georef, SourceID: "dxf:B2", Lang: "zh-CN"},
+		{SiteID: f.site.ID, Name: "车库", Address: "3号楼", Footprint: rect(0, 0, 30, 10), Georef: geo.Georef{Origin: origin(), Scale: 1},
+			ValidFrom: time.Date(2001, 5, 1, 0, 0, 0, 0, time.UTC)},
+	}
+	must(t, s.BulkInsertBuildings(ctx, batch))
+	for i, b := range batch {
+		if b.ID == uuid.Nil || b.Version != 1 || b.ValidFrom.IsZero() {
+			t.Fatalf("building %s: id %s version %d valid from %v, want an id, version 1 and a day", b.Name, b.ID, b.Version, b.ValidFrom)
+		}
+		got, err := s.Building(ctx, b.ID)
+		must(t, err)
+		sameJSON(t, "building "+b.Name, got, b)
+		samePolygon(t, "building "+b.Name+"'s footprint", got.Footprint, batch[i].Footprint)
+		h, err := s.History(ctx, floorplan.EntityBuilding, b.ID)
+		must(t, err)
+		if len(h) != 1 || h[0].Op != "insert" || h[0].Actor != Actor || h[0].New == nil {
+			t.Errorf("building %s: History = %+v, want one insert by %q", b.Name, h, Actor)
+		}
+	}
+	if got := batch[1].ValidFrom; !got.Equal(time.Date(2001, 5, 1, 0, 0, 0, 0, got.Location())) {
+		t.Errorf("车库 holds from %v, want 2001-05-01 as given", got)
+	}
+	// The lon/lat footprint is derived as CreateBuilding derives it: 综合楼二 lies exactly on the fixture's 综合楼.
+	feats, err := s.Features(ctx, floorplan.LayerBuildings, f.around(30, 10, 40), floorplan.FeatureFilter{})
+	must(t, err)
+	byID := map[uuid.UUID]floorplan.Feature{}
+	for _, ft := range feats {
+		byID[ft.ID] = ft
+	}
+	created, bulk := byID[f.building.ID], byID[batch[0].ID]
+	if created.ID == uuid.Nil || bulk.ID == uuid.Nil {
+		t.Fatalf("the buildings' features around them: %v; want 综合楼 and 综合楼二", featureIDs(feats))
+	}
+	sameCoords(t, "综合楼二's lon/lat footprint", bulk.Geometry, created.Geometry)
+	before, err := s.Buildings(ctx, f.site.ID)
+	must(t, err)
+
+	// All or nothing: a batch with a building that breaks a rule writes none of its buildings.
+	for _, bad := range []struct {
+		what     string
+		building floorplan.Building
+		target   error
+	}{
+		{"a building of an unknown site", floorplan.Building{SiteID: uuid.New(), Name: "无主楼", Footprint: rect(0, 0, 5, 5),
+			Georef: f.building.Georef}, floorplan.ErrInvalid},
+		{"a building without a name", floorplan.Building{SiteID: f.site.ID, Footprint: rect(0, 0, 5, 5), Georef: f.building.Georef},
+			floorplan.ErrInvalid},
+		{"a self-crossing footprint", floorplan.Building{SiteID: f.site.ID, Name: "交叉楼",
+			Footprint: orb.Polygon{{{0, 0}, {5, 5}, {5, 0}, {0, 5}, {0, 0}}}, Georef: f.building.Georef}, geo.ErrInvalid},
+	} {
+		good := floorplan.Building{SiteID: f.site.ID, Name: "良楼", Footprint: rect(0, 0, 5, 5), Georef: f.building.Georef}
+		wantErr(t, bad.what, s.BulkInsertBuildings(ctx, []floorplan.Building{good, bad.building}), bad.target)
+		after, err := s.Buildings(ctx, f.site.ID)
+		must(t, err)
+		if len(after) != len(before) {
+			t.Errorf("%s: the site has %d buildings after a failed batch, want %d", bad.what, len(after), len(before))
+		}
 	}
 }
 
