@@ -125,6 +125,7 @@ type Writer interface {
 // (IDs assigned where uuid.Nil; ID, Version and CreatedAt filled in place): imports, the sample, the
 // synthetic data and the GeoPackage export load through it.
 type BulkLoader interface {
+	BulkInsertAgencies(ctx context.Context, agencies []Agency) error
 	BulkInsertBuildings(ctx context.Context, buildings []Building) error
 	BulkInsertFloors(ctx context.Context, floors []Floor) error
 	BulkInsertRooms(ctx context.Context, rooms []Room) error

@@ -39,6 +39,13 @@ func (s *Store) Analyze(ctx context.Context) error {
 	})
 }
 
+// BulkInsertAgencies adds many new agencies (IDs assigned where uuid.Nil; ID and Version filled in place)
+// all-or-nothing: each through CreateAgency, all in one transaction (createAll), so that an agency's parent or
+// successor may be one of the batch before it.
+func (s *Store) BulkInsertAgencies(ctx context.Context, agencies []floorplan.Agency) error {
+	return createAll(ctx, s, agencies, (*Store).CreateAgency)
+}
+
 // BulkInsertBuildings adds many new buildings (IDs assigned where uuid.Nil; ID, ValidFrom and Version filled in
 // place) all-or-nothing: each through CreateBuilding, all in one transaction (createAll).
 func (s *Store) BulkInsertBuildings(ctx context.Context, buildings []floorplan.Building) error {

@@ -3,6 +3,8 @@ package postgis
 import (
 	"bytes"
 	"context"
+	"errors"
+	"maps"
 	"slices"
 	"time"
 
@@ -93,6 +95,93 @@ SELECT r.id, r.floor_id, r.number, ST_AsEWKB(r.geom) FROM rooms r WHERE r.floor_
 	// 'on' (migrations/0014_bulk_load.sql).
 	overlapCheckedSQL = `SELECT set_config('officemap.overlap_checked', $1, true)`
 )
+
+// copyAgencyColumns are the columns of agencies that BulkInsertAgencies copies; the others take their defaults
+// (version 1, no deleted_at, created_at now()).
+var copyAgencyColumns = []string{"id", "name", "short_name", "level", "scale", "parent_id", "headcount",
+	"approved_area_m2", "status", "status_date", "successor_id", "jurisdiction_id", "code"}
+
+const (
+	// lockJurisdictionsShareSQL locks live jurisdictions ($1 ids) as lockJurisdictionShareSQL locks one.
+	lockJurisdictionsShareSQL = `SELECT id FROM jurisdictions WHERE id = ANY($1) AND deleted_at IS NULL FOR KEY SHARE`
+	// agencyCodesTakenSQL lists the codes among $1 that a live agency has.
+	agencyCodesTakenSQL = `SELECT code FROM agencies WHERE code = ANY($1) AND deleted_at IS NULL ORDER BY code LIMIT 1`
+)
+
+// BulkInsertAgencies adds many new agencies (IDs assigned where uuid.Nil; ID and Version filled in place)
+// all-or-nothing, with the same rules as CreateAgency one after the other: each agency checked
+// (floorplan.CheckAgency), its parent and successor live agencies — in the database, or of the batch before
+// it — and its jurisdiction live, all locked; its code, when it has one, used by no live agency and by no other
+// of the batch. They go in with one COPY (the database's keys, checks and history trigger run for every row).
+func (s *Store) BulkInsertAgencies(ctx context.Context, agencies []floorplan.Agency) error {
+	if len(agencies) == 0 {
+		return nil
+	}
+	ids := make([]uuid.UUID, len(agencies))
+	batch := make(map[uuid.UUID]bool, len(agencies))
+	codes := make(map[string]bool)
+	var parents, successors, jurisdictions []uuid.UUID
+	for i := range agencies {
+		a := &agencies[i]
+		if err := floorplan.CheckAgency(ctx, a); err != nil {
+			return err
+		}
+		if a.Code != "" {
+			if codes[a.Code] {
+				return floorplan.KeyTakenError("agency", "code", a.Code)
+			}
+			codes[a.Code] = true
+		}
+		if a.ParentID != uuid.Nil && !batch[a.ParentID] {
+			parents = append(parents, a.ParentID)
+		}
+		if a.SuccessorID != uuid.Nil && !batch[a.SuccessorID] {
+			successors = append(successors, a.SuccessorID)
+		}
+		if a.JurisdictionID != uuid.Nil {
+			jurisdictions = append(jurisdictions, a.JurisdictionID)
+		}
+		ids[i] = newID(a.ID)
+		batch[ids[i]] = true
+	}
+	err := s.write(AsJob(ctx), func(tx pgx.Tx) error { // a bulk insert is a job
+		for _, refs := range []struct {
+			sql, what string
+			ids       []uuid.UUID
+		}{
+			{lockAgenciesShareSQL, "parent agency", parents},
+			{lockJurisdictionsShareSQL, "jurisdiction", jurisdictions},
+			{lockAgenciesShareSQL, "successor agency", successors},
+		} {
+			if err := lockAll(ctx, tx, refs.sql, refs.ids, refs.what); err != nil {
+				return err
+			}
+		}
+		if len(codes) > 0 {
+			var taken string
+			err := tx.QueryRow(ctx, agencyCodesTakenSQL, slices.Collect(maps.Keys(codes))).Scan(&taken)
+			switch {
+			case err == nil:
+				return floorplan.KeyTakenError("agency", "code", taken)
+			case !errors.Is(err, pgx.ErrNoRows):
+				return err
+			}
+		}
+		return copyRows(ctx, tx, "agencies", copyAgencyColumns, len(agencies), func(i int) ([]any, error) {
+			a := &agencies[i]
+			return []any{pgUUID(ids[i]), a.Name, a.ShortName, string(a.Level), string(a.Scale), arrayID(a.ParentID),
+				a.Headcount, a.ApprovedAreaM2, string(a.Status), nullDate(a.StatusDate), arrayID(a.SuccessorID),
+				arrayID(a.JurisdictionID), a.Code}, nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	for i := range agencies {
+		agencies[i].ID, agencies[i].Version = ids[i], 1
+	}
+	return nil
+}
 
 // copyBuildingColumns are the columns of buildings that BulkInsertBuildings copies; the others take their
 // defaults (version 1, no deleted_at, created_at now()).

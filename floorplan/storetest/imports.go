@@ -147,6 +147,60 @@ func testRecordedArea(t *testing.T, f *fixture) {
 	}
 }
 
+// testBulkAgencies: BulkInsertAgencies writes agencies as CreateAgency writes them one after the other (a
+// parent of the database or of the batch before it, a code no live agency has, versions, history), all of a
+// batch or none of it.
+func testBulkAgencies(t *testing.T, f *fixture) {
+	s, ctx := f.s, f.ctx
+	office := floorplan.Agency{ID: uuid.New(), Name: "常州市机关事务管理局办公室", Level: floorplan.LevelMunicipal,
+		ParentID: f.agencies[0].ID, Headcount: 12, ApprovedAreaM2: 240, Code: "11320400MB1234567X"}
+	batch := []floorplan.Agency{office,
+		{Name: "常州市机关事务管理局办公室秘书科", ShortName: "秘书科", Level: floorplan.LevelMunicipal, ParentID: office.ID, Headcount: 4}}
+	must(t, s.BulkInsertAgencies(ctx, batch))
+	for _, a := range batch {
+		if a.ID == uuid.Nil || a.Version != 1 || a.Status != floorplan.AgencyActive {
+			t.Fatalf("agency %s: id %s version %d status %q, want an id, version 1 and active", a.Name, a.ID, a.Version, a.Status)
+		}
+		got, err := s.Agency(ctx, a.ID)
+		must(t, err)
+		sameJSON(t, "agency "+a.Name, got, a)
+		h, err := s.History(ctx, floorplan.EntityAgency, a.ID)
+		must(t, err)
+		if len(h) != 1 || h[0].Op != "insert" || h[0].Actor != Actor || h[0].New == nil {
+			t.Errorf("agency %s: History = %+v, want one insert by %q", a.Name, h, Actor)
+		}
+	}
+	if batch[0].ID != office.ID || batch[1].ParentID != office.ID {
+		t.Errorf("the batch's ids: %s (given %s), the second's parent %s", batch[0].ID, office.ID, batch[1].ParentID)
+	}
+	before, err := s.Agencies(ctx)
+	must(t, err)
+
+	// All or nothing: a batch with an agency that breaks a rule writes none of its agencies.
+	later := uuid.New()
+	for _, bad := range []struct {
+		what  string
+		batch []floorplan.Agency
+	}{
+		{"a parent that comes later in the batch", []floorplan.Agency{
+			{Name: "甲", Level: floorplan.LevelMunicipal, ParentID: later},
+			{ID: later, Name: "乙", Level: floorplan.LevelMunicipal}}},
+		{"an unknown parent", []floorplan.Agency{{Name: "甲", Level: floorplan.LevelMunicipal, ParentID: uuid.New()}}},
+		{"a code a live agency has", []floorplan.Agency{{Name: "甲", Level: floorplan.LevelMunicipal, Code: office.Code}}},
+		{"a code twice in the batch", []floorplan.Agency{{Name: "甲", Level: floorplan.LevelMunicipal, Code: "X-1"},
+			{Name: "乙", Level: floorplan.LevelMunicipal, Code: "X-1"}}},
+		{"an agency without a name", []floorplan.Agency{{Level: floorplan.LevelMunicipal}}},
+	} {
+		good := floorplan.Agency{Name: "良", Level: floorplan.LevelMunicipal, ParentID: f.agencies[1].ID}
+		wantErr(t, bad.what, s.BulkInsertAgencies(ctx, append([]floorplan.Agency{good}, bad.batch...)), floorplan.ErrInvalid)
+		after, err := s.Agencies(ctx)
+		must(t, err)
+		if len(after) != len(before) {
+			t.Errorf("%s: %d agencies after a failed batch, want %d", bad.what, len(after), len(before))
+		}
+	}
+}
+
 // testBulkBuildings: BulkInsertBuildings writes buildings as CreateBuilding writes them (versions, the day they
 // hold from, the footprint and the lon/lat copy derived from it, history), all of a batch or none of it.
 func testBulkBuildings(t *testing.T, f *fixture) {

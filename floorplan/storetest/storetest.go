@@ -101,6 +101,7 @@ func Run(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 		{"ImportedRooms", testImportedRooms},
 		{"RecordedArea", testRecordedArea},
 		{"FloorsOfOneOrdinal", testFloorsOfOneOrdinal},
+		{"BulkAgencies", testBulkAgencies},
 		{"BulkBuildings", testBulkBuildings},
 		{"BulkFloors", testBulkFloors},
 		{"Analyze", testAnalyze},

@@ -11,18 +11,18 @@ import (
 
 // Batch sizes of Load: records per transaction.
 const (
-	loadBatch = 500   // sites and agencies through the Create methods
-	bulkBatch = 20000 // buildings, floors, rooms, people, assignments through the BulkLoader
+	loadBatch = 500   // sites through CreateSite
+	bulkBatch = 20000 // agencies, buildings, floors, rooms, people, assignments through the BulkLoader
 )
 
 // Load writes the dataset through the register, parents first, in transactions of a few hundred records
-// (buildings, floors, rooms, people and assignments in bulk, a few tens of thousands at a time). The dataset's records are
+// (agencies, buildings, floors, rooms, people and assignments in bulk, a few tens of thousands at a time). The dataset's records are
 // filled in place as the Create methods fill their argument (versions, creation times). Records committed
 // before an error stay.
 func (d *Dataset) Load(ctx context.Context, reg *floorplan.Register) error {
 	steps := []func() error{
 		func() error { return batches(ctx, reg, d.Sites, floorplan.Store.CreateSite, "site") },
-		func() error { return batches(ctx, reg, d.Agencies, floorplan.Store.CreateAgency, "agency") },
+		func() error { return bulk(ctx, reg, d.Agencies, floorplan.Store.BulkInsertAgencies, "agencies") },
 		func() error { return bulk(ctx, reg, d.Buildings, floorplan.Store.BulkInsertBuildings, "buildings") },
 		func() error { return bulk(ctx, reg, d.Floors, floorplan.Store.BulkInsertFloors, "floors") },
 		func() error { return bulk(ctx, reg, d.Rooms, floorplan.Store.BulkInsertRooms, "rooms") },
