@@ -25,7 +25,7 @@ import (
 // day is before today, or the states are stale, the first reader (States) recomputes them all, once:
 // single-flight within a process, and across servers through LockStates, taken in the recomputing
 // transaction. The recomputation evaluates the register agency by agency (EvaluateParts) and writes the
-// states part by part (ClearRoomStates, PutRoomStates, SetStatesDay), so that it never holds the whole register; a server recomputes
+// states part by part (ClearRoomStates, AddRoomStates, SetStatesDay), so that it never holds the whole register; a server recomputes
 // them ahead of its readers (KeepStatesFresh: after each midnight and each batch), and gen once its
 // batches are in (RefreshStates); while it does, a reader of a few rooms (a tile, a plan) gets them computed on
 // their own instead of waiting (statesMeanwhile).
@@ -73,10 +73,14 @@ func StatesReport(states map[uuid.UUID]StoredStatus) *Report {
 type StateStore interface {
 	// PutRoomStates adds or replaces the states of their rooms (which must exist).
 	PutRoomStates(ctx context.Context, states []StoredStatus) error
+	// AddRoomStates adds the states of rooms (which must exist) that have none, as a recomputation does
+	// after ClearRoomStates, without PutRoomStates' work of replacing: a room that has a state already fails
+	// the call, and none of its states is added.
+	AddRoomStates(ctx context.Context, states []StoredStatus) error
 	// DeleteRoomStates removes the states of the rooms ids; a room without one is not an error.
 	DeleteRoomStates(ctx context.Context, ids []uuid.UUID) error
 	// ClearRoomStates removes every stored state; StatesDay is then the zero time until SetStatesDay. A
-	// recomputation of every state is ClearRoomStates, PutRoomStates part by part, SetStatesDay, in one
+	// recomputation of every state is ClearRoomStates, AddRoomStates part by part, SetStatesDay, in one
 	// transaction (recomputeStates), so that it never holds every state at once.
 	ClearRoomStates(ctx context.Context) error
 	// SetStatesDay records day as the day the stored states were all computed for.
@@ -177,7 +181,7 @@ func (g *Register) recomputeStates(ctx context.Context, tx Store, outside Snapsh
 	putStates := func() error {
 		batch := states
 		states = make([]StoredStatus, 0, statesFlush)
-		return put(func() error { return ss.PutRoomStates(ctx, batch) })
+		return put(func() error { return ss.AddRoomStates(ctx, batch) })
 	}
 	putParts := func() error {
 		parts := keep.batch.take()

@@ -40,8 +40,9 @@ INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_i
 `
 
 const (
-	sqlPutRoomState = `INSERT INTO room_states (room_id, status, per_person_m2, standard_m2, occupants, as_of)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+	sqlAddRoomState = `INSERT INTO room_states (room_id, status, per_person_m2, standard_m2, occupants, as_of)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6)`
+	sqlPutRoomState = sqlAddRoomState + `
 ON CONFLICT (room_id) DO UPDATE SET status = excluded.status, per_person_m2 = excluded.per_person_m2,
   standard_m2 = excluded.standard_m2, occupants = excluded.occupants, as_of = excluded.as_of`
 	sqlDeleteRoomState     = `DELETE FROM room_states WHERE room_id = ?1`
@@ -57,12 +58,21 @@ func (s *Store) PutRoomStates(ctx context.Context, states []floorplan.StoredStat
 	if len(states) == 0 {
 		return nil
 	}
-	return s.write(ctx, func(q querier) error { return putStates(ctx, q, states) })
+	return s.write(ctx, func(q querier) error { return putStates(ctx, q, sqlPutRoomState, states) })
 }
 
-// putStates writes states with one prepared statement.
-func putStates(ctx context.Context, q querier, states []floorplan.StoredStatus) error {
-	stmt, err := q.PrepareContext(ctx, sqlPutRoomState)
+// AddRoomStates adds the states of rooms that have none; a room that has a state fails the call (its
+// room_id is unique), and the write's transaction adds none of them.
+func (s *Store) AddRoomStates(ctx context.Context, states []floorplan.StoredStatus) error {
+	if len(states) == 0 {
+		return nil
+	}
+	return s.write(ctx, func(q querier) error { return putStates(ctx, q, sqlAddRoomState, states) })
+}
+
+// putStates writes states with one prepared statement, insert (sqlAddRoomState or sqlPutRoomState).
+func putStates(ctx context.Context, q querier, insert string, states []floorplan.StoredStatus) error {
+	stmt, err := q.PrepareContext(ctx, insert)
 	if err != nil {
 		return err
 	}

@@ -43,17 +43,22 @@ ON CONFLICT (room_id) DO UPDATE
 // goes in several, each with arrays of a few megabytes.
 const statesChunk = 50_000
 
-// PutRoomStates adds or replaces the states of their rooms. In a transaction that has removed every state
-// (ClearRoomStates: the recomputation of every room's), they are added with COPY, without the INSERT's
-// arrays and conflict checks. A room given twice is then refused (the primary key) rather than replaced.
+// PutRoomStates adds or replaces the states of their rooms.
 func (s *Store) PutRoomStates(ctx context.Context, states []floorplan.StoredStatus) error {
 	if len(states) == 0 {
 		return nil
 	}
-	if s.tx != nil && s.top != nil && s.top.statesCleared {
-		return mapError(copyStates(ctx, s.tx, states))
-	}
 	return s.writeStates(ctx, func(tx pgx.Tx) error { return putStates(ctx, tx, states) })
+}
+
+// AddRoomStates adds the states of rooms that have none with one COPY, without the INSERT's arrays and
+// conflict checks of PutRoomStates (a recomputation of every state: 13 s of PostgreSQL at 1M rooms with
+// those); a room that has a state fails it (the primary key), and the COPY adds none.
+func (s *Store) AddRoomStates(ctx context.Context, states []floorplan.StoredStatus) error {
+	if len(states) == 0 {
+		return nil
+	}
+	return s.writeStates(ctx, func(tx pgx.Tx) error { return copyStates(ctx, tx, states) })
 }
 
 // copyStateColumns are the columns of room_states that copyStates writes.
@@ -126,17 +131,13 @@ func (s *Store) DeleteRoomStates(ctx context.Context, ids []uuid.UUID) error {
 
 // ClearRoomStates removes every state and records that they are for no day (a job: a whole register's).
 func (s *Store) ClearRoomStates(ctx context.Context) error {
-	err := s.write(AsJob(ctx), func(tx pgx.Tx) error {
+	return s.write(AsJob(ctx), func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, deleteAllRoomStatesSQL); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, setStatesDaySQL, nil)
 		return err
 	})
-	if err == nil && s.tx != nil && s.top != nil {
-		s.top.statesCleared = true
-	}
-	return err
 }
 
 // SetStatesDay records day as the day every state is for.

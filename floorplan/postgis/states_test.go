@@ -236,7 +236,7 @@ func fkError(err error, constraint string) bool {
 	return errors.As(err, &pe) && pe.Code == "23503" && pe.ConstraintName == constraint
 }
 
-// failingStates is a store whose transactions fail to put room states: the writes behind a recomputation
+// failingStates is a store whose transactions fail to put or add room states: the writes behind a recomputation
 // (floorplan's writeBehind) meet an error.
 type failingStates struct{ *postgis.Store }
 
@@ -248,6 +248,10 @@ func (s failingStates) InTx(ctx context.Context, fn func(tx floorplan.Store) err
 }
 
 func (s failingStates) PutRoomStates(context.Context, []floorplan.StoredStatus) error {
+	return errPutStates
+}
+
+func (s failingStates) AddRoomStates(context.Context, []floorplan.StoredStatus) error {
 	return errPutStates
 }
 

@@ -281,9 +281,6 @@ func (s *Store) setActor(ctx context.Context, tx pgx.Tx) error {
 type topWrite struct {
 	rev   int64
 	actor []any
-	// statesCleared is set once the transaction has removed every room state (ClearRoomStates): the
-	// recomputation's states then go in with COPY (PutRoomStates).
-	statesCleared bool
 }
 
 // startWrite bumps the revision and sets the actor of ctx in one round trip, at the start of a top-level

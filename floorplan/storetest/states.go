@@ -55,7 +55,7 @@ func storeAs[T any](t *testing.T, s floorplan.Store) T {
 }
 
 // testStatesStore: states are added, replaced, read by room or all, deleted, and replaced as a whole with
-// the day they are for; a state of a room that does not exist is refused; LockStates needs a transaction.
+// the day they are for (AddRoomStates refusing a room that has one); a state of a room that does not exist is refused; LockStates needs a transaction.
 func testStatesStore(t *testing.T, f *fixture) {
 	ss := storeAs[floorplan.StateStore](t, f.s)
 	ctx := f.ctx
@@ -97,7 +97,21 @@ func testStatesStore(t *testing.T, f *fixture) {
 	if day, err := ss.StatesDay(ctx); err != nil || !day.IsZero() {
 		t.Errorf("StatesDay after Clear = %v, %v; want none", day, err)
 	}
-	must(t, ss.PutRoomStates(ctx, []floorplan.StoredStatus{sb}))
+	must(t, ss.AddRoomStates(ctx, []floorplan.StoredStatus{sb}))
+	// Add refuses a room that has a state, and adds none of the call's states; a ghost room is refused too.
+	sa.AsOf = tomorrow
+	for _, bad := range []struct {
+		what   string
+		states []floorplan.StoredStatus
+	}{
+		{"a room that has a state", []floorplan.StoredStatus{sa, sb}},
+		{"a room that does not exist", []floorplan.StoredStatus{sa, ghost}},
+	} {
+		if err := ss.AddRoomStates(ctx, bad.states); err == nil {
+			t.Errorf("AddRoomStates with %s: no error", bad.what)
+		}
+		wantStates(t, ss, "after AddRoomStates with "+bad.what, nil, sb)
+	}
 	must(t, ss.SetStatesDay(ctx, tomorrow))
 	wantStates(t, ss, "after a recomputation", nil, sb)
 	if ids, err := ss.RoomStateIDs(ctx); err != nil || len(ids) != 1 || ids[0] != b.ID {
@@ -615,6 +629,10 @@ func (s recomputeCounter) ss() floorplan.StateStore { return s.Store.(floorplan.
 
 func (s recomputeCounter) PutRoomStates(ctx context.Context, states []floorplan.StoredStatus) error {
 	return s.ss().PutRoomStates(ctx, states)
+}
+
+func (s recomputeCounter) AddRoomStates(ctx context.Context, states []floorplan.StoredStatus) error {
+	return s.ss().AddRoomStates(ctx, states)
 }
 
 func (s recomputeCounter) DeleteRoomStates(ctx context.Context, ids []uuid.UUID) error {
