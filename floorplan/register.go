@@ -225,6 +225,18 @@ func (g *Register) Batch(ctx context.Context, req Request, fn func(tx Store) err
 	return g.done(ctx, Changes{Layers: []Layer{LayerBuildings, LayerRooms}, Batch: true})
 }
 
+// BulkLoad runs fn, a load of many Batch calls into a register that has no room, person or assignment yet
+// (synthetic data, a first import), with the store left to build its indexes that enforce nothing once at
+// the end instead of row by row (BulkLoader.WithIndexesDeferred). The permission hook sees req (Op
+// OpBatch). It returns fn's error, or the building's.
+func (g *Register) BulkLoad(ctx context.Context, req Request, fn func() error) error {
+	req.Op = OpBatch
+	if err := g.allow(ctx, req); err != nil {
+		return err
+	}
+	return g.store.WithIndexesDeferred(ctx, fn)
+}
+
 // Sites.
 
 // CreateSite adds a property. Sites are validated by the store, which holds the deployment's

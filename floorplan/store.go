@@ -131,6 +131,11 @@ type BulkLoader interface {
 	BulkInsertRooms(ctx context.Context, rooms []Room) error
 	BulkInsertPeople(ctx context.Context, people []Person) error
 	BulkInsertAssignments(ctx context.Context, as []Assignment) error
+	// WithIndexesDeferred runs fn, a load of many batches through the BulkLoader into a register that has
+	// no room, person or assignment yet, with the store's indexes that enforce nothing left to be built
+	// once at the end (fn's rows indexed in one pass instead of row by row), whatever fn returns. A store
+	// may keep every index; it does so for a register that is not empty. It returns fn's error.
+	WithIndexesDeferred(ctx context.Context, fn func() error) error
 	// Analyze refreshes the statistics the store's query planner keeps of the register's tables, as a
 	// bulk load should before its first query: without them the planner takes every table for a few rows.
 	// It writes no record; inside a transaction it sees the transaction's rows.

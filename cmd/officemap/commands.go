@@ -490,15 +490,16 @@ func genCmd(e *env) *cobra.Command {
 				"floors": n.Floors, "rooms": n.Rooms, "agencies": n.Agencies, "people": n.People,
 				"assignments": n.Assignments, "seconds": time.Since(start).Seconds(),
 				"phases": map[string]float64{"parents": n.Parents.Seconds(), "batches": n.Batches.Seconds(),
-					"analyze": analyzed.Seconds(), "states": refresh.Seconds()},
+					"indexes": n.Indexes.Seconds(), "analyze": analyzed.Seconds(), "states": refresh.Seconds()},
 			}
 			if asJSON {
 				return json.NewEncoder(e.stdout).Encode(sum)
 			}
 			fmt.Fprintf(e.stdout, "generated into %s: %d buildings, %d floors, %d rooms, %d agencies, %d people, %d assignments in %.1f s\n"+
-				"(sites, agencies, buildings and floors %.1f s; rooms, people and assignments %.1f s; ANALYZE %.1f s; room states %.1f s)\n",
+				"(sites, agencies, buildings and floors %.1f s; rooms, people and assignments %.1f s; their indexes %.1f s; "+
+				"ANALYZE %.1f s; room states %.1f s)\n",
 				redacted(db), n.Buildings, n.Floors, n.Rooms, n.Agencies, n.People, n.Assignments, sum["seconds"],
-				n.Parents.Seconds(), n.Batches.Seconds(), analyzed.Seconds(), refresh.Seconds())
+				n.Parents.Seconds(), n.Batches.Seconds(), n.Indexes.Seconds(), analyzed.Seconds(), refresh.Seconds())
 			return nil
 		},
 	}

@@ -39,6 +39,10 @@ func (s *Store) Analyze(ctx context.Context) error {
 	})
 }
 
+// WithIndexesDeferred runs fn: the GeoPackage store keeps its indexes as it loads (SQLite's are B-trees
+// of the file, and the R-tree of the room geometries is kept by the GeoPackage's own triggers).
+func (s *Store) WithIndexesDeferred(_ context.Context, fn func() error) error { return fn() }
+
 // BulkInsertAgencies adds many new agencies (IDs assigned where uuid.Nil; ID and Version filled in place)
 // all-or-nothing: each through CreateAgency, all in one transaction (createAll), so that an agency's parent or
 // successor may be one of the batch before it.

@@ -108,3 +108,22 @@ func (s *Store) GenericRoomsPlan(ctx context.Context, f floorplan.RoomFilter) (s
 	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	return strings.Join(lines, "\n"), err
 }
+
+// DeferrableIndexes are the indexes a bulk load into an empty register builds at its end.
+var DeferrableIndexes = deferrableIndexes
+
+// DeferIndexesAndDie does what WithIndexesDeferred does before its load, then ends its session as a
+// process that dies would: the indexes stay dropped, noted in deferred_indexes. It returns how many.
+func (s *Store) DeferIndexesAndDie(ctx context.Context) (int, error) {
+	c, err := s.acquire(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Release()
+	defer c.Conn().Close(ctx) //nolint:errcheck // the session ends, and its advisory lock with it
+	var held bool
+	if err := c.QueryRow(ctx, deferLockSQL).Scan(&held); err != nil || !held {
+		return 0, fmt.Errorf("the lock of deferred indexes: held %v, %v", held, err)
+	}
+	return s.deferIndexes(ctx, c)
+}

@@ -41,7 +41,8 @@ const (
 // servers starting at once) apply each migration once; it records applied versions in
 // schema_migrations; it applies each pending file in its own transaction, so a failing file leaves the
 // schema as the previous one left it and returns an error naming the file. It is a no-op when the schema
-// is current, and fails when the database has a version this binary does not know. It runs with the
+// is current, and fails when the database has a version this binary does not know. It also builds the
+// indexes a bulk load dropped and did not live to build again (Store.WithIndexesDeferred). It runs with the
 // default limits of a job (DefaultJobStatementTimeout, DefaultJobLockTimeout), whatever the pool's.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	return migrateFS(ctx, pool, migrations.FS, defaultTuning().limits[ClassJob])
@@ -163,7 +164,8 @@ func migrateFS(ctx context.Context, pool *pgxpool.Pool, fsys fs.FS, l Limits) (e
 			return err
 		}
 	}
-	return nil
+	// A bulk load that died with its indexes dropped left notes of them (deferred.go).
+	return buildLeftIndexes(ctx, l, conn)
 }
 
 // applyMigration runs one file and records it, in one transaction.

@@ -137,6 +137,18 @@ func TestRoles(t *testing.T) {
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatalf("migrate as the app role on a current schema: %v", err)
 	}
+	// A bulk load as the app role, which may not drop or build indexes, keeps them all.
+	indexes := func() (n int) {
+		must(t, app.QueryRow(ctx, `SELECT count(*) FROM pg_indexes WHERE tablename IN ('rooms', 'history')`).Scan(&n))
+		return n
+	}
+	before := indexes()
+	must(t, s.WithIndexesDeferred(ctx, func() error {
+		if during := indexes(); during != before {
+			t.Errorf("a load as the app role dropped indexes: %d during it, %d before", during, before)
+		}
+		return nil
+	}))
 	f := newFixture(t, s)
 	room := f.room(t, 0, "101", rect(0, 0, 4, 6))
 	room.Name = "办公室"

@@ -40,10 +40,11 @@ func (d *Dataset) Load(ctx context.Context, reg *floorplan.Register) error {
 }
 
 // Counts are the numbers of records of a generated register, and how long LoadStream took to write the
-// parents (sites, agencies, buildings and floors) and the batches (rooms, people and assignments).
+// parents (sites, agencies, buildings and floors) and the batches (rooms, people and assignments), and
+// to build the indexes the store deferred while it wrote the batches (Register.BulkLoad).
 type Counts struct {
 	Sites, Agencies, Buildings, Floors, Rooms, People, Assignments int
-	Parents, Batches                                               time.Duration
+	Parents, Batches, Indexes                                      time.Duration
 }
 
 // LoadStream generates the register cfg describes (the Dataset of Generate(cfg), ids included) into reg
@@ -52,7 +53,8 @@ type Counts struct {
 // bulkBatch rooms at a time through the BulkLoader, all three in one transaction, so that a batch commits
 // whole or not at all. The next batch is generated while one is written (the database, not the generator,
 // sets the pace: the register's writes run one at a time): memory holds two batches, not the register.
-// Batches committed before an error stay. It returns what it wrote.
+// The batches are one BulkLoad: into an empty register, the store builds some of its indexes once after
+// the last batch. Batches committed before an error stay. It returns what it wrote.
 func LoadStream(ctx context.Context, reg *floorplan.Register, cfg Config) (Counts, error) {
 	parts := make(chan *Dataset, 1) // the parents, then the batches, in order
 	stop := make(chan struct{})     // closed when the writer stops early
@@ -116,38 +118,54 @@ func streamBatches(cfg Config, send func(*Dataset) error) error {
 }
 
 // writeParts writes the parts of streamBatches as they come: the first (the parents) through the Create
-// methods (Dataset.Load), each other in one batch through the BulkLoader. It returns what it wrote.
+// methods (Dataset.Load), each other in one batch through the BulkLoader, all of them in one BulkLoad (the
+// store builds the indexes it deferred at the end). It returns what it wrote.
 func writeParts(ctx context.Context, reg *floorplan.Register, parts <-chan *Dataset) (n Counts, err error) {
-	parents := true
 	start := time.Now()
-	defer func() { n.Batches = time.Since(start) - n.Parents }()
-	for d := range parts {
-		if parents {
-			parents = false
-			n.Sites, n.Agencies, n.Buildings, n.Floors = len(d.Sites), len(d.Agencies), len(d.Buildings), len(d.Floors)
-			err = d.Load(ctx, reg)
-			n.Parents = time.Since(start)
-			if err != nil {
-				return n, err
-			}
-			continue
-		}
-		from, to := n.Rooms+1, n.Rooms+len(d.Rooms)
-		_, err := reg.Batch(ctx, request, func(tx floorplan.Store) error {
-			if err := tx.BulkInsertRooms(ctx, d.Rooms); err != nil {
-				return err
-			}
-			if err := tx.BulkInsertPeople(ctx, d.People); err != nil {
-				return err
-			}
-			return tx.BulkInsertAssignments(ctx, d.Assignments)
-		})
-		if err != nil {
-			return n, fmt.Errorf("synth: rooms %d–%d with their people: %w", from, to, err)
-		}
-		n.Rooms, n.People, n.Assignments = to, n.People+len(d.People), n.Assignments+len(d.Assignments)
+	d, ok := <-parts
+	if !ok {
+		return n, nil
 	}
-	return n, nil
+	n.Sites, n.Agencies, n.Buildings, n.Floors = len(d.Sites), len(d.Agencies), len(d.Buildings), len(d.Floors)
+	err = d.Load(ctx, reg)
+	n.Parents = time.Since(start)
+	if err != nil {
+		return n, err
+	}
+	var loaded time.Time
+	err = reg.BulkLoad(ctx, request, func() error {
+		defer func() { loaded = time.Now() }()
+		for d := range parts {
+			if err := writeBatch(ctx, reg, d, &n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if loaded.IsZero() { // BulkLoad refused before fn
+		loaded = time.Now()
+	}
+	n.Batches, n.Indexes = loaded.Sub(start)-n.Parents, time.Since(loaded)
+	return n, err
+}
+
+// writeBatch writes the rooms, people and assignments of d in one transaction and counts them in n.
+func writeBatch(ctx context.Context, reg *floorplan.Register, d *Dataset, n *Counts) error {
+	from, to := n.Rooms+1, n.Rooms+len(d.Rooms)
+	_, err := reg.Batch(ctx, request, func(tx floorplan.Store) error {
+		if err := tx.BulkInsertRooms(ctx, d.Rooms); err != nil {
+			return err
+		}
+		if err := tx.BulkInsertPeople(ctx, d.People); err != nil {
+			return err
+		}
+		return tx.BulkInsertAssignments(ctx, d.Assignments)
+	})
+	if err != nil {
+		return fmt.Errorf("synth: rooms %d–%d with their people: %w", from, to, err)
+	}
+	n.Rooms, n.People, n.Assignments = to, n.People+len(d.People), n.Assignments+len(d.Assignments)
+	return nil
 }
 
 // request names synthetic data for the register's permission hook.

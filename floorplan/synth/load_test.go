@@ -46,7 +46,10 @@ func TestLoadStream(t *testing.T) {
 			if n.Parents <= 0 || n.Batches <= 0 {
 				t.Errorf("LoadStream timed the parents %v and the batches %v; want both above zero", n.Parents, n.Batches)
 			}
-			if n.Parents, n.Batches = 0, 0; n != wantN {
+			if n.Indexes < 0 {
+				t.Errorf("LoadStream timed the indexes' building %v", n.Indexes)
+			}
+			if n.Parents, n.Batches, n.Indexes = 0, 0, 0; n != wantN {
 				t.Errorf("LoadStream counts %+v, want %+v", n, wantN)
 			}
 			rooms, err := s.Rooms(ctx, floorplan.RoomFilter{})
