@@ -3,6 +3,8 @@ package postgis_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io/fs"
 	"reflect"
 	"slices"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"officemap/floorplan"
@@ -256,5 +259,57 @@ VALUES ($1, $2, 2, $3, 7.5, 'POLYGON((0 0,40 0,40 12,0 12,0 0))',
 	must(t, p.QueryRow(ctx, `SELECT count(*) FROM history`).Scan(&n))
 	if n != history+4 { // the floor inserted, its update, the two loaded
 		t.Errorf("history: %d records, want %d", n, history+4)
+	}
+}
+
+// TestMigrate0039: the statement triggers of 0039_statement_checks_once do per statement what they did per row,
+// with the same outcome: a statement of many rows naming one agency again and again passes, one naming an
+// agency that does not exist among others that do is refused with the foreign key's error naming the missing
+// key, and every inserted row gets its history record with the statement's actor and reason (the session's
+// user and none when the session sets neither).
+func TestMigrate0039(t *testing.T) {
+	ctx := context.Background()
+	p := poolOn(t, pgtest.NewDB(t))
+	agency, unknown := uuid.New(), uuid.New()
+	if _, err := p.Exec(ctx, `INSERT INTO agencies (id, name, level) VALUES ($1, '机关事务管理局', 'municipal')`, agency); err != nil {
+		t.Fatal(err)
+	}
+	const people = `INSERT INTO people (id, name, agency_id, rank) VALUES ($1, '张三', $3, 'staff'), ($2, '李四', $4, 'staff')`
+	a, b := uuid.New(), uuid.New()
+	tx, err := p.Begin(ctx)
+	must(t, err)
+	defer tx.Rollback(ctx) //nolint:errcheck
+	_, err = tx.Exec(ctx, `SELECT set_config('officemap.actor', '王五', true), set_config('officemap.reason', '编制调整', true)`)
+	must(t, err)
+	_, err = tx.Exec(ctx, people, a, b, agency, agency)
+	must(t, err)
+	must(t, tx.Commit(ctx))
+	c, d := uuid.New(), uuid.New()
+	_, err = p.Exec(ctx, people, c, d, agency, nil)
+	must(t, err)
+	var user string
+	must(t, p.QueryRow(ctx, `SELECT session_user`).Scan(&user))
+	for _, want := range []struct {
+		id            uuid.UUID
+		actor, reason string
+	}{{a, "王五", "编制调整"}, {b, "王五", "编制调整"}, {c, "db:" + user, ""}, {d, "db:" + user, ""}} {
+		var actor, reason, op string
+		must(t, p.QueryRow(ctx, `SELECT actor, reason, op FROM history WHERE entity_id = $1`, want.id).Scan(&actor, &reason, &op))
+		if actor != want.actor || reason != want.reason || op != "insert" {
+			t.Errorf("history of person %s: %s by %q for %q, want an insert by %q for %q", want.id, op, actor, reason,
+				want.actor, want.reason)
+		}
+	}
+
+	_, err = p.Exec(ctx, people, uuid.New(), uuid.New(), agency, unknown)
+	var pe *pgconn.PgError
+	detail := fmt.Sprintf(`Key (agency_id)=(%s) is not present in table "agencies".`, unknown)
+	if !errors.As(err, &pe) || pe.Code != "23503" || pe.ConstraintName != "people_agency_id_fkey" || pe.Detail != detail {
+		t.Errorf("people naming an unknown agency: %v, want the foreign key's error with DETAIL %q", err, detail)
+	}
+	var n int
+	must(t, p.QueryRow(ctx, `SELECT count(*) FROM people`).Scan(&n))
+	if n != 4 {
+		t.Errorf("%d people after the refusal, want the 4 before it", n)
 	}
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -357,6 +358,38 @@ func testAnalyze(t *testing.T, f *fixture) {
 		}
 		return tx.Analyze(ctx)
 	}))
+}
+
+// testIndexesDeferred: WithIndexesDeferred, around a load into a register without rooms, runs fn once and
+// leaves the store as fn's writes left it (the rooms found by floor, agency and number, the reads a store's
+// indexes serve), taking writes as before; around a load that fails, it returns fn's error.
+func testIndexesDeferred(t *testing.T, f *fixture) {
+	s, ctx := f.s, f.ctx
+	calls := 0
+	bulk := []floorplan.Room{f.newRoom(0, "101", rect(0, 0, 6, 5)), f.newRoom(0, "102", rect(6, 0, 12, 5))}
+	must(t, s.WithIndexesDeferred(ctx, func() error {
+		calls++
+		return s.InTx(ctx, func(tx floorplan.Store) error { return tx.BulkInsertRooms(ctx, bulk) })
+	}))
+	if calls != 1 {
+		t.Errorf("WithIndexesDeferred ran fn %d times, want once", calls)
+	}
+	later := f.room(t, 0, "103", rect(12, 0, 18, 5))
+	for _, filter := range []floorplan.RoomFilter{{FloorID: later.FloorID}, {AgencyID: later.AgencyID}, {Number: "102"}} {
+		rooms, err := s.Rooms(ctx, filter)
+		must(t, err)
+		want := 3
+		if filter.Number != "" {
+			want = 1
+		}
+		if len(rooms) != want {
+			t.Errorf("Rooms(%+v) after the load: %d rooms, want %d", filter, len(rooms), want)
+		}
+	}
+	refused := errors.New("refused by the test")
+	if err := s.WithIndexesDeferred(ctx, func() error { return refused }); !errors.Is(err, refused) {
+		t.Errorf("WithIndexesDeferred around a failing load = %v, want its error", err)
+	}
 }
 
 func testFloorsOfOneOrdinal(t *testing.T, f *fixture) {

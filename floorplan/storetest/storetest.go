@@ -105,6 +105,7 @@ func Run(t *testing.T, newStore func(t *testing.T) floorplan.Store) {
 		{"BulkBuildings", testBulkBuildings},
 		{"BulkFloors", testBulkFloors},
 		{"Analyze", testAnalyze},
+		{"IndexesDeferred", testIndexesDeferred},
 		{"Openings", testOpenings},
 		{"BuildingLang", testBuildingLang},
 		{"StaffNo", testStaffNo},
