@@ -313,3 +313,48 @@ func TestMigrate0039(t *testing.T) {
 		t.Errorf("%d people after the refusal, want the 4 before it", n)
 	}
 }
+
+// TestMigrate0040: after 0040_room_states_json a state stored before it reads back with the same occupants, the
+// column is json, the database still refuses occupants that are not an array, and states written after it
+// read back as written.
+func TestMigrate0040(t *testing.T) {
+	ctx := floorplan.WithActor(context.Background(), "test")
+	p := poolOn(t, pgtest.NewEmptyDB(t))
+	must(t, postgis.MigrateFS(ctx, p, migrationsBefore(t, 40)))
+	site, building, floor, room := uuid.New(), uuid.New(), uuid.New(), uuid.New()
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{{v9Site, []any{site}}, {v9Building, []any{building, site}}, {v9Floor, []any{floor, building}}, {v9Room, []any{room, floor}},
+		{`INSERT INTO room_states (room_id, status, per_person_m2, standard_m2, occupants, as_of)
+VALUES ($1, 'over_standard', 30, 18, '[{"name": "张三", "rank": "division", "share_m2": 30, "person_id": "0b0ba0b3-1f5e-4d1c-9a52-7d0b1f3c2e11"}]'::jsonb, '2026-12-01')`, []any{room}}} {
+		if _, err := p.Exec(ctx, q.sql, q.args...); err != nil {
+			t.Fatalf("%s: %v", q.sql, err)
+		}
+	}
+	migrateAll(t, ctx, p)
+	var typ string
+	must(t, p.QueryRow(ctx, `SELECT data_type FROM information_schema.columns
+ WHERE table_name = 'room_states' AND column_name = 'occupants'`).Scan(&typ))
+	if typ != "json" {
+		t.Errorf("room_states.occupants is %s, want json", typ)
+	}
+	s := postgis.New(p)
+	got, err := s.RoomStates(ctx, []uuid.UUID{room})
+	must(t, err)
+	if len(got) != 1 || len(got[0].Occupants) != 1 || got[0].Occupants[0].Name != "张三" ||
+		got[0].Occupants[0].ShareM2 != 30 || got[0].Status != floorplan.StatusOverStandard {
+		t.Errorf("the state stored before 0040 reads back as %+v", got)
+	}
+	if _, err := p.Exec(ctx, `UPDATE room_states SET occupants = '{}' WHERE room_id = $1`, room); err == nil {
+		t.Error("occupants that are not an array were stored")
+	}
+	st := got[0]
+	st.Occupants[0].Name, st.PerPersonM2 = "李四", 12
+	must(t, s.PutRoomStates(ctx, []floorplan.StoredStatus{st}))
+	again, err := s.RoomStates(ctx, []uuid.UUID{room})
+	must(t, err)
+	if len(again) != 1 || !reflect.DeepEqual(again[0].Occupants, st.Occupants) || again[0].PerPersonM2 != 12 {
+		t.Errorf("a state written after 0040 reads back as %+v, want %+v", again, st)
+	}
+}

@@ -22,7 +22,7 @@ const (
 	// putRoomStatesSQL adds or replaces the states given as parallel arrays, all for the day $6.
 	putRoomStatesSQL = `
 INSERT INTO room_states (room_id, status, per_person_m2, standard_m2, occupants, as_of)
-SELECT u.room_id, u.status, u.per_person_m2, u.standard_m2, u.occupants::jsonb, $6
+SELECT u.room_id, u.status, u.per_person_m2, u.standard_m2, u.occupants::json, $6
   FROM unnest($1::uuid[], $2::text[], $3::float8[], $4::float8[], $5::text[])
        AS u(room_id, status, per_person_m2, standard_m2, occupants)
 ON CONFLICT (room_id) DO UPDATE
