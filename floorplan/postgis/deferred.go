@@ -51,7 +51,8 @@ const (
 	// loadedEmptySQL says whether no room, person or assignment has ever been stored (deleted ones count).
 	loadedEmptySQL = `SELECT NOT EXISTS (SELECT 1 FROM rooms) AND NOT EXISTS (SELECT 1 FROM people)
     AND NOT EXISTS (SELECT 1 FROM assignments)`
-	// noteDeferredSQL notes the definitions of the named indexes that exist ($1), returning their names.
+	// noteDeferredSQL notes the definitions of the named indexes that exist ($1), returning their names (a
+	// stale note of an index that exists again, built by hand after a load died, takes its definition).
 	noteDeferredSQL = `INSERT INTO deferred_indexes (name, table_name, definition)
 SELECT c.relname, i.indrelid::regclass::text, pg_get_indexdef(i.indexrelid)
   FROM unnest($1::text[]) AS n(name)
@@ -59,6 +60,7 @@ SELECT c.relname, i.indrelid::regclass::text, pg_get_indexdef(i.indexrelid)
   JOIN pg_index i ON i.indexrelid = c.oid
  WHERE NOT i.indisunique AND NOT i.indisprimary
    AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+    ON CONFLICT (name) DO UPDATE SET table_name = EXCLUDED.table_name, definition = EXCLUDED.definition
 RETURNING name`
 	// deferredSQL lists the noted indexes, those of the largest tables first (they take longest to build).
 	deferredSQL = `SELECT d.name, d.definition FROM deferred_indexes d
