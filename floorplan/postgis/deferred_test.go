@@ -74,6 +74,18 @@ func wantDeferred(t *testing.T, defs, all map[string]string) {
 	}
 }
 
+// wantBuilt checks that every index is back as the schema defines it (schema), valid, with no note left; when
+// (after a load, after Migrate) names the moment.
+func wantBuilt(t *testing.T, p *pgxpool.Pool, schema map[string]string, when string) {
+	t.Helper()
+	if after := indexDefs(t, p); !maps.Equal(after, schema) {
+		t.Errorf("indexes %s:\n%v\nwant the schema's:\n%v", when, after, schema)
+	}
+	if left := notedIndexes(t, p); len(left) != 0 {
+		t.Errorf("notes left %s: %v", when, left)
+	}
+}
+
 // loadBatch writes d's rooms, people and assignments in one Batch.
 func loadBatch(ctx context.Context, reg *floorplan.Register, d *synth.Dataset) error {
 	_, err := reg.Batch(ctx, floorplan.Request{What: "test"}, func(tx floorplan.Store) error {
@@ -107,12 +119,7 @@ func TestWithIndexesDeferred(t *testing.T) {
 		return loadBatch(ctx, reg, d)
 	}))
 	wantDeferred(t, during, schema)
-	if after := indexDefs(t, p); !maps.Equal(after, schema) {
-		t.Errorf("indexes after the load:\n%v\nwant the schema's:\n%v", after, schema)
-	}
-	if left := notedIndexes(t, p); len(left) != 0 {
-		t.Errorf("notes left after the load: %v", left)
-	}
+	wantBuilt(t, p, schema, "after the load")
 	var rooms, byAgency int
 	must(t, p.QueryRow(ctx, `SELECT count(*) FROM rooms`).Scan(&rooms))
 	c, err := p.Acquire(ctx)
@@ -159,9 +166,7 @@ func TestWithIndexesDeferredFails(t *testing.T) {
 		t.Errorf("WithIndexesDeferred = %v, want fn's error", err)
 	}
 	wantDeferred(t, during, schema)
-	if after := indexDefs(t, p); !maps.Equal(after, schema) {
-		t.Errorf("indexes after a failed load:\n%v\nwant the schema's:\n%v", after, schema)
-	}
+	wantBuilt(t, p, schema, "after a failed load")
 
 	keeps := func(t *testing.T) func() error {
 		return func() error {
@@ -239,12 +244,7 @@ func TestDeferredIndexesOfADeadLoad(t *testing.T) {
 	unlock()
 
 	must(t, postgis.Migrate(ctx, p))
-	if after := indexDefs(t, p); !maps.Equal(after, schema) {
-		t.Errorf("indexes after Migrate:\n%v\nwant the schema's:\n%v", after, schema)
-	}
-	if left := notedIndexes(t, p); len(left) != 0 {
-		t.Errorf("notes left after Migrate: %v", left)
-	}
+	wantBuilt(t, p, schema, "after Migrate")
 }
 
 // TestDeferredIndexesStaleNote: a note left by a dead load for an index that was built again by hand does not
@@ -263,10 +263,5 @@ func TestDeferredIndexesStaleNote(t *testing.T) {
 		return nil
 	}))
 	wantDeferred(t, during, schema)
-	if after := indexDefs(t, p); !maps.Equal(after, schema) {
-		t.Errorf("indexes after the load:\n%v\nwant the schema's:\n%v", after, schema)
-	}
-	if left := notedIndexes(t, p); len(left) != 0 {
-		t.Errorf("notes left after the load: %v", left)
-	}
+	wantBuilt(t, p, schema, "after the load")
 }

@@ -46,9 +46,7 @@ func TestLoadStream(t *testing.T) {
 			if n.Parents <= 0 || n.Batches <= 0 {
 				t.Errorf("LoadStream timed the parents %v and the batches %v; want both above zero", n.Parents, n.Batches)
 			}
-			if n.Indexes < 0 {
-				t.Errorf("LoadStream timed the indexes' building %v", n.Indexes)
-			}
+			// The indexes deferred and built around the batches: postgis' TestWithIndexesDeferred.
 			if n.Parents, n.Batches, n.Indexes = 0, 0, 0; n != wantN {
 				t.Errorf("LoadStream counts %+v, want %+v", n, wantN)
 			}
