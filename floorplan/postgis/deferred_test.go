@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"officemap/floorplan"
@@ -245,6 +246,16 @@ func TestDeferredIndexesOfADeadLoad(t *testing.T) {
 
 	must(t, postgis.Migrate(ctx, p))
 	wantBuilt(t, p, schema, "after Migrate")
+	// Migrate built them on its one connection, each in a transaction of its own: the transactions' ids, which
+	// grow, give the order. The longest to build come first (deferrableIndexes).
+	rows, err := p.Query(ctx, `SELECT relname FROM pg_class WHERE relname = ANY($1) ORDER BY xmin::text::bigint`,
+		postgis.DeferrableIndexes)
+	must(t, err)
+	order, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	must(t, err)
+	if !slices.Equal(order, postgis.DeferrableIndexes) {
+		t.Errorf("built in the order %v, want %v", order, postgis.DeferrableIndexes)
+	}
 }
 
 // TestDeferredIndexesStaleNote: a note left by a dead load for an index that was built again by hand does not
