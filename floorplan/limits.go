@@ -142,6 +142,14 @@ func fieldError(record, field string, reason FieldReason, format string, args ..
 		Message: record + ": " + field + " " + fmt.Sprintf(format, args...)}
 }
 
+// record names a record in the messages of the checks of its fields (checkTexts, checkKey, checkRange):
+// its kind and its name, put into words (label) only when a check fails, since most records pass (a bulk
+// load checks a million).
+type record struct{ kind, name string }
+
+// String is the record's label.
+func (r record) String() string { return label(r.kind, r.name) }
+
 // label names a record for a message: its kind and, when it has one, its name, shortened to 40
 // characters (a name refused for its length is not repeated whole).
 func label(kind, name string) string {
@@ -159,13 +167,13 @@ type field struct{ name, value string }
 
 // checkTexts checks the text fields of a record of the given entity ("site"), named record in messages,
 // against TextRules. A field without a rule is a programming error (and panics).
-func checkTexts(record, entity string, fields ...field) error {
+func checkTexts(rec record, entity string, fields ...field) error {
 	for _, f := range fields {
 		rule, ok := TextRules[entity+"."+withoutIndices(f.name)]
 		if !ok {
 			panic("floorplan: no text rule for " + entity + "." + f.name)
 		}
-		if err := checkText(record, f.name, f.value, rule); err != nil {
+		if err := checkText(rec, f.name, f.value, rule); err != nil {
 			return err
 		}
 	}
@@ -173,14 +181,16 @@ func checkTexts(record, entity string, fields ...field) error {
 }
 
 // checkText checks one value against its rule.
-func checkText(record, name, v string, rule TextRule) error {
+func checkText(rec record, name, v string, rule TextRule) error {
 	if !utf8.ValidString(v) {
-		return fieldError(record, name, FieldNotUTF8, "is not valid UTF-8 text")
+		return fieldError(rec.String(), name, FieldNotUTF8, "is not valid UTF-8 text")
 	}
 	if n := utf8.RuneCountInString(v); n > rule.MaxRunes {
-		return fieldError(record, name, FieldTooLong, "is %d characters long, more than the %d allowed", n, rule.MaxRunes)
+		return fieldError(rec.String(), name, FieldTooLong, "is %d characters long, more than the %d allowed", n, rule.MaxRunes)
 	}
-	for i, r := range []rune(v) {
+	i := 0 // the character's place
+	for _, r := range v {
+		i++
 		if !unicode.IsControl(r) || (rule.Lines && (r == '\n' || r == '\r' || r == '\t')) {
 			continue
 		}
@@ -188,17 +198,17 @@ func checkText(record, name, v string, rule TextRule) error {
 		if rule.Lines {
 			allowed = "printable text, line breaks and tabs only"
 		}
-		return fieldError(record, name, FieldControl, "holds the control character U+%04X at character %d (%s)",
-			r, i+1, allowed)
+		return fieldError(rec.String(), name, FieldControl, "holds the control character U+%04X at character %d (%s)",
+			r, i, allowed)
 	}
 	return nil
 }
 
 // checkKey refuses a key (a person's staff_no, an agency's code) with white space at either end; an empty
 // key is fine (none).
-func checkKey(record, name, v string) error {
+func checkKey(rec record, name, v string) error {
 	if v != strings.TrimSpace(v) {
-		return fieldError(record, name, FieldPadded, "%q begins or ends with white space", v)
+		return fieldError(rec.String(), name, FieldPadded, "%q begins or ends with white space", v)
 	}
 	return nil
 }
@@ -211,6 +221,9 @@ func KeyTakenError(entity, name, value string) error {
 
 // withoutIndices drops the places in lists from a field's name: "records[2].note" → "records.note".
 func withoutIndices(name string) string {
+	if !strings.Contains(name, "[") { // most names: no copy
+		return name
+	}
 	var b strings.Builder
 	skip := false
 	for _, r := range name {
@@ -228,11 +241,11 @@ func withoutIndices(name string) string {
 
 // checkRange refuses a number outside lo…hi (NaN included), naming the field, the value and the bounds
 // in unit ("" for a count).
-func checkRange(record, name string, v, lo, hi float64, unit string) error {
+func checkRange(rec record, name string, v, lo, hi float64, unit string) error {
 	if v >= lo && v <= hi {
 		return nil
 	}
-	return fieldError(record, name, FieldOutOfRange, "%v%s is out of range: it must be a finite number from %v to %v%s",
+	return fieldError(rec.String(), name, FieldOutOfRange, "%v%s is out of range: it must be a finite number from %v to %v%s",
 		v, unit, lo, hi, unit)
 }
 
@@ -241,5 +254,5 @@ func checkRange(record, name string, v, lo, hi float64, unit string) error {
 func CheckWriteContext(ctx context.Context) error {
 	reason, _ := ctx.Value(reasonKey{}).(string)
 	actor, _ := ctx.Value(actorKey{}).(string)
-	return checkTexts("change", "change", field{"reason", reason}, field{"actor", actor})
+	return checkTexts(record{kind: "change"}, "change", field{"reason", reason}, field{"actor", actor})
 }

@@ -124,6 +124,46 @@ func wantField(t *testing.T, what string, err error, field string, reason FieldR
 	}
 }
 
+// TestFieldErrorWords: a refused field's error names the record by kind and name (a name of more than 40
+// characters cut to 39 and an ellipsis), the field, and a control character's place counted in characters,
+// not bytes.
+func TestFieldErrorWords(t *testing.T) {
+	id := uuid.MustParse("00000000-0000-0000-0000-000000000001")
+	long := strings.Repeat("张", 45)
+	for _, c := range []struct {
+		what string
+		err  error
+		want FieldError
+	}{
+		{"a bell after three CJK characters", Person{Name: "张三", AgencyID: id, Rank: RankStaff, Status: PersonActive,
+			Title: "副主任\a"}.Validate(),
+			FieldError{Record: `person "张三"`, Field: "title", Reason: FieldControl,
+				Message: `person "张三": title holds the control character U+0007 at character 4 (printable text only)`}},
+		{"a padded staff number of a long name", Person{Name: long, AgencyID: id, Rank: RankStaff, Status: PersonActive,
+			StaffNo: " 7"}.Validate(),
+			FieldError{Record: `person "` + strings.Repeat("张", 39) + `…"`, Field: "staff_no", Reason: FieldPadded,
+				Message: `person "` + strings.Repeat("张", 39) + `…": staff_no " 7" begins or ends with white space`}},
+		{"an unnamed assignment's reference", Assignment{PersonID: id, RoomID: id, Kind: AssignMain,
+			Start: Day(2020, 1, 1), ApprovalRef: "x\x1b"}.Validate(),
+			FieldError{Record: "assignment", Field: "approval_ref", Reason: FieldControl,
+				Message: "assignment: approval_ref holds the control character U+001B at character 2 (printable text only)"}},
+		{"a floor's elevation", Floor{BuildingID: id, Name: "3F", Elevation: math.Inf(1)}.Validate(),
+			FieldError{Record: `floor "3F"`, Field: "elevation", Reason: FieldOutOfRange}},
+	} {
+		var fe *FieldError
+		if !errors.As(c.err, &fe) {
+			t.Errorf("%s: %v, want a *FieldError", c.what, c.err)
+			continue
+		}
+		if c.want.Message == "" {
+			c.want.Message = fe.Message
+		}
+		if *fe != c.want {
+			t.Errorf("%s:\n got %+v\nwant %+v", c.what, *fe, c.want)
+		}
+	}
+}
+
 // TestControlCharacters: the control characters refused are every C0 control, DEL and the C1 controls;
 // printable text of any script is fine.
 func TestControlCharacters(t *testing.T) {
