@@ -82,8 +82,8 @@ func (r *DisposalResult) Validate(mode string) error {
 	default:
 		errs = append(errs, need(false, "mode", "cannot be recorded: the disposal's mode %q is not one of %s", mode, strings.Join(DisposalModes, ", ")))
 	}
-	errs = append(errs, checkText(record{kind: disposalResultRecord}, "result.buyer", r.Buyer, TextRule{MaxRunes: nameRunes}),
-		checkText(record{kind: disposalResultRecord}, "result.note", r.Note, TextRule{MaxRunes: 500, Lines: true}))
+	errs = append(errs, checkText(recordLabel{kind: disposalResultRecord}, "result.buyer", r.Buyer, TextRule{MaxRunes: nameRunes}),
+		checkText(recordLabel{kind: disposalResultRecord}, "result.note", r.Note, TextRule{MaxRunes: 500, Lines: true}))
 	for _, err := range errs {
 		if err != nil {
 			return err

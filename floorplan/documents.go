@@ -88,13 +88,13 @@ func (d *Document) Validate() error {
 	case d.MediaType == "":
 		return bad("media_type", FieldOutOfRange, "is required")
 	}
-	if err := checkText(record{kind: rec}, "name", d.Name, TextRule{MaxRunes: 255}); err != nil {
+	if err := checkText(recordLabel{kind: rec}, "name", d.Name, TextRule{MaxRunes: 255}); err != nil {
 		return err
 	}
 	if d.Name == "" {
 		return bad("name", FieldOutOfRange, "is required")
 	}
-	return checkText(record{kind: rec}, "note", d.Note, TextRule{MaxRunes: 2000, Lines: true})
+	return checkText(recordLabel{kind: rec}, "note", d.Note, TextRule{MaxRunes: 2000, Lines: true})
 }
 
 func isCodeRune(r rune) bool {

@@ -24,7 +24,7 @@ var divisionCode = regexp.MustCompile(`^(\d{6}|\d{9}|\d{12})$`)
 // Validate checks a jurisdiction's own fields (the stores check that the parent exists and that the
 // tree has no cycle).
 func (j Jurisdiction) Validate() error {
-	if err := checkTexts(record{"jurisdiction", j.Name}, "jurisdiction",
+	if err := checkTexts(recordLabel{"jurisdiction", j.Name}, "jurisdiction",
 		field{"name", j.Name}, field{"code", j.Code}); err != nil {
 		return err
 	}

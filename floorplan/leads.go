@@ -123,7 +123,7 @@ func (l *Lead) Validate() error {
 		rule        TextRule
 	}{{"text", l.Text, TextRule{MaxRunes: maxLeadText, Lines: true}}, {"contact.name", l.Contact.Name, TextRule{MaxRunes: 100}},
 		{"contact.phone", l.Contact.Phone, TextRule{MaxRunes: 40}}, {"reason", l.Reason, TextRule{MaxRunes: maxLeadNote, Lines: true}}} {
-		if err := checkText(record{kind: "lead"}, f.name, f.value, f.rule); err != nil {
+		if err := checkText(recordLabel{kind: "lead"}, f.name, f.value, f.rule); err != nil {
 			return err
 		}
 	}

@@ -78,7 +78,7 @@ func (e *LedgerEntry) Validate() error {
 	case e.Amount == 0:
 		return fieldError(rec, "amount", FieldOutOfRange, "is 0: an entry records an amount")
 	}
-	return checkText(record{kind: rec}, "note", e.Note, TextRule{MaxRunes: 500, Lines: true})
+	return checkText(recordLabel{kind: rec}, "note", e.Note, TextRule{MaxRunes: 500, Lines: true})
 }
 
 // General reports whether e is an entry of the general ledger rather than of an agency's sub-ledger.

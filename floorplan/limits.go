@@ -142,13 +142,13 @@ func fieldError(record, field string, reason FieldReason, format string, args ..
 		Message: record + ": " + field + " " + fmt.Sprintf(format, args...)}
 }
 
-// record names a record in the messages of the checks of its fields (checkTexts, checkKey, checkRange):
+// recordLabel names a record in the messages of the checks of its fields (checkTexts, checkKey, checkRange):
 // its kind and its name, put into words (label) only when a check fails, since most records pass (a bulk
 // load checks a million).
-type record struct{ kind, name string }
+type recordLabel struct{ kind, name string }
 
 // String is the record's label.
-func (r record) String() string { return label(r.kind, r.name) }
+func (r recordLabel) String() string { return label(r.kind, r.name) }
 
 // label names a record for a message: its kind and, when it has one, its name, shortened to 40
 // characters (a name refused for its length is not repeated whole).
@@ -167,7 +167,7 @@ type field struct{ name, value string }
 
 // checkTexts checks the text fields of a record of the given entity ("site"), named record in messages,
 // against TextRules. A field without a rule is a programming error (and panics).
-func checkTexts(rec record, entity string, fields ...field) error {
+func checkTexts(rec recordLabel, entity string, fields ...field) error {
 	for _, f := range fields {
 		rule, ok := TextRules[entity+"."+withoutIndices(f.name)]
 		if !ok {
@@ -181,7 +181,7 @@ func checkTexts(rec record, entity string, fields ...field) error {
 }
 
 // checkText checks one value against its rule.
-func checkText(rec record, name, v string, rule TextRule) error {
+func checkText(rec recordLabel, name, v string, rule TextRule) error {
 	if !utf8.ValidString(v) {
 		return fieldError(rec.String(), name, FieldNotUTF8, "is not valid UTF-8 text")
 	}
@@ -206,7 +206,7 @@ func checkText(rec record, name, v string, rule TextRule) error {
 
 // checkKey refuses a key (a person's staff_no, an agency's code) with white space at either end; an empty
 // key is fine (none).
-func checkKey(rec record, name, v string) error {
+func checkKey(rec recordLabel, name, v string) error {
 	if v != strings.TrimSpace(v) {
 		return fieldError(rec.String(), name, FieldPadded, "%q begins or ends with white space", v)
 	}
@@ -241,7 +241,7 @@ func withoutIndices(name string) string {
 
 // checkRange refuses a number outside lo…hi (NaN included), naming the field, the value and the bounds
 // in unit ("" for a count).
-func checkRange(rec record, name string, v, lo, hi float64, unit string) error {
+func checkRange(rec recordLabel, name string, v, lo, hi float64, unit string) error {
 	if v >= lo && v <= hi {
 		return nil
 	}
@@ -254,5 +254,5 @@ func checkRange(rec record, name string, v, lo, hi float64, unit string) error {
 func CheckWriteContext(ctx context.Context) error {
 	reason, _ := ctx.Value(reasonKey{}).(string)
 	actor, _ := ctx.Value(actorKey{}).(string)
-	return checkTexts(record{kind: "change"}, "change", field{"reason", reason}, field{"actor", actor})
+	return checkTexts(recordLabel{kind: "change"}, "change", field{"reason", reason}, field{"actor", actor})
 }

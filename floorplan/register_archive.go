@@ -67,7 +67,7 @@ func (g *Register) HideDocument(ctx context.Context, id uuid.UUID, reason string
 	if reason == "" {
 		return Changes{}, fieldError("document", "reason", FieldOutOfRange, "is required: say why the document is deleted")
 	}
-	if err := checkText(record{kind: "document"}, "reason", reason, TextRule{MaxRunes: 500, Lines: true}); err != nil {
+	if err := checkText(recordLabel{kind: "document"}, "reason", reason, TextRule{MaxRunes: 500, Lines: true}); err != nil {
 		return Changes{}, err
 	}
 	d, err := g.store.Document(ctx, id)

@@ -110,7 +110,7 @@ func (g *Register) RevokeCertificate(ctx context.Context, id uuid.UUID, reason s
 	if blank(reason) {
 		return Certificate{}, fieldError("certificate", "reason", FieldOutOfRange, "is required: say why the certificate is revoked")
 	}
-	if err := checkText(record{kind: "certificate"}, "reason", reason, TextRule{MaxRunes: 500, Lines: true}); err != nil {
+	if err := checkText(recordLabel{kind: "certificate"}, "reason", reason, TextRule{MaxRunes: 500, Lines: true}); err != nil {
 		return Certificate{}, err
 	}
 	c, err := g.store.Certificate(ctx, id)

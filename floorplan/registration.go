@@ -162,7 +162,7 @@ func (c *RegistrationChange) Validate() error {
 	case blank(c.Reason):
 		return fieldError(rec, "reason", FieldOutOfRange, "is required: say why the state changes")
 	}
-	return checkText(record{kind: rec}, "reason", c.Reason, TextRule{MaxRunes: 500, Lines: true})
+	return checkText(recordLabel{kind: rec}, "reason", c.Reason, TextRule{MaxRunes: 500, Lines: true})
 }
 
 // Validate checks a filing step on its own: a known step, the dates it needs (a notice that ends before it
@@ -216,10 +216,10 @@ func (s *FilingStep) Validate() error {
 	if err := checkDocumentIDs(rec, s.DocumentIDs); err != nil {
 		return err
 	}
-	if err := checkText(record{kind: rec}, "number", s.Number, TextRule{MaxRunes: codeRunes * 2}); err != nil {
+	if err := checkText(recordLabel{kind: rec}, "number", s.Number, TextRule{MaxRunes: codeRunes * 2}); err != nil {
 		return err
 	}
-	return checkText(record{kind: rec}, "note", s.Note, TextRule{MaxRunes: noteRunes, Lines: true})
+	return checkText(recordLabel{kind: rec}, "note", s.Note, TextRule{MaxRunes: noteRunes, Lines: true})
 }
 
 // maxDocumentIDs bounds the documents one step or event refers to.

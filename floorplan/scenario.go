@@ -686,7 +686,7 @@ func (g *Register) prepareApply(ctx context.Context, sc Scenario, override, role
 		return res, "", fmt.Errorf("%w: %w", fieldError("scenario", "override_reason", FieldOverrideRequired,
 			"is required: the scenario creates an over-standard finding (超标), which needs a recorded reason"), ErrOverrideRequired)
 	}
-	if err := checkText(record{kind: "scenario"}, "override_reason", override, TextRule{MaxRunes: maxOverrideRunes, Lines: true}); err != nil {
+	if err := checkText(recordLabel{kind: "scenario"}, "override_reason", override, TextRule{MaxRunes: maxOverrideRunes, Lines: true}); err != nil {
 		return res, "", err
 	}
 	reason := ReasonFrom(ctx)

@@ -248,7 +248,7 @@ func validateLocalRow(r StandardRow, n int) error {
 	bad := func(format string, args ...any) error {
 		return Invalidf("local standard row %d (%s): %s", n, describeRow(r), fmt.Sprintf(format, args...))
 	}
-	if err := checkTexts(record{kind: fmt.Sprintf("local standard row %d", n)}, "standard_row", field{"title", r.Title},
+	if err := checkTexts(recordLabel{kind: fmt.Sprintf("local standard row %d", n)}, "standard_row", field{"title", r.Title},
 		field{"jurisdiction", r.Jurisdiction}, field{"source", r.Source}); err != nil {
 		return err
 	}

@@ -76,10 +76,10 @@ func (e *TimelineEvent) Validate() error {
 	case blank(e.Title):
 		return fieldError(rec, "title", FieldOutOfRange, "is required")
 	}
-	if err := checkText(record{kind: rec}, "title", e.Title, TextRule{MaxRunes: nameRunes}); err != nil {
+	if err := checkText(recordLabel{kind: rec}, "title", e.Title, TextRule{MaxRunes: nameRunes}); err != nil {
 		return err
 	}
-	if err := checkText(record{kind: rec}, "note", e.Note, TextRule{MaxRunes: noteRunes, Lines: true}); err != nil {
+	if err := checkText(recordLabel{kind: rec}, "note", e.Note, TextRule{MaxRunes: noteRunes, Lines: true}); err != nil {
 		return err
 	}
 	return checkDocumentIDs(rec, e.DocumentIDs)

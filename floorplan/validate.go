@@ -53,7 +53,7 @@ const maxTitleAreaM2 = 1e7
 
 // checkTexts checks the site's text fields and those of its ownership records.
 func (s Site) checkTexts() error {
-	rec := record{"site", s.Name}
+	rec := recordLabel{"site", s.Name}
 	fields := []field{{"name", s.Name}, {"address", s.Address}, {"category", s.Category}, {"note", s.Note}}
 	for i, r := range s.Records {
 		fields = append(fields, inList("records", i, field{"kind", r.Kind}, field{"number", r.Number},
@@ -73,7 +73,7 @@ func inList(list string, i int, fields ...field) []field {
 // Validate checks a building: a name, a valid georeference and, when set, a valid footprint within
 // MaxFromOriginM of the origin.
 func (b Building) Validate() error {
-	if err := checkTexts(record{"building", b.Name}, "building", field{"name", b.Name}, field{"address", b.Address},
+	if err := checkTexts(recordLabel{"building", b.Name}, "building", field{"name", b.Name}, field{"address", b.Address},
 		field{"source_id", b.SourceID}, field{"lang", b.Lang}); err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func localGeometry(p orb.Polygon) error {
 // Validate checks a floor: its building, a name, an ordinal and an elevation within their bounds and,
 // when set, a valid outline and openings within MaxFromOriginM of the building's origin.
 func (f Floor) Validate() error {
-	rec := record{"floor", f.Name}
+	rec := recordLabel{"floor", f.Name}
 	if err := checkTexts(rec, "floor", field{"name", f.Name}, field{"source_id", f.SourceID}); err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func (f Floor) Validate() error {
 
 // checkOpenings validates a floor's openings (none is fine): each a line of finite points within
 // MaxFromOriginM of the building's origin, at least two of them distinct, as a valid line must be.
-func checkOpenings(rec record, lines orb.MultiLineString) error {
+func checkOpenings(rec recordLabel, lines orb.MultiLineString) error {
 	for i, l := range lines {
 		distinct := false
 		for k, p := range l {
@@ -153,7 +153,7 @@ func checkOpenings(rec record, lines orb.MultiLineString) error {
 // reason).
 func (r Room) Validate() error {
 	name := roomName(r)
-	rec := record{"room", name}
+	rec := recordLabel{"room", name}
 	if err := checkTexts(rec, "room", field{"number", r.Number}, field{"name", r.Name}, field{"source_id", r.SourceID},
 		field{"source_category", r.SourceCategory}); err != nil {
 		return err
@@ -181,7 +181,7 @@ func (r Room) Validate() error {
 // or abolition, a non-negative headcount and approved area, and that it is not its own parent or
 // successor.
 func (a Agency) Validate() error {
-	rec := record{"agency", a.Name}
+	rec := recordLabel{"agency", a.Name}
 	if err := checkTexts(rec, "agency", field{"name", a.Name}, field{"short_name", a.ShortName},
 		field{"code", a.Code}); err != nil {
 		return err
@@ -222,10 +222,10 @@ func (p Person) Validate() error {
 	for i, post := range p.Posts {
 		fields = append(fields, inList("posts", i, field{"title", post.Title})...)
 	}
-	if err := checkTexts(record{"person", p.Name}, "person", fields...); err != nil {
+	if err := checkTexts(recordLabel{"person", p.Name}, "person", fields...); err != nil {
 		return err
 	}
-	if err := checkKey(record{"person", p.Name}, "staff_no", p.StaffNo); err != nil {
+	if err := checkKey(recordLabel{"person", p.Name}, "staff_no", p.StaffNo); err != nil {
 		return err
 	}
 	if blank(p.Name) {
@@ -258,7 +258,7 @@ func (p Person) Validate() error {
 // for an approved second office (kind second with an approval reference) the concurrent post it serves:
 // without it the deadline to vacate the office after the post ends (art. 19: 2 months) cannot be checked.
 func (a Assignment) Validate() error {
-	if err := checkTexts(record{kind: "assignment"}, "assignment", field{"approval_ref", a.ApprovalRef}); err != nil {
+	if err := checkTexts(recordLabel{kind: "assignment"}, "assignment", field{"approval_ref", a.ApprovalRef}); err != nil {
 		return err
 	}
 	switch {
