@@ -165,7 +165,7 @@ func label(kind, name string) string {
 // field is one text field of a record to check: its JSON name (with the place in a list) and value.
 type field struct{ name, value string }
 
-// checkTexts checks the text fields of a record of the given entity ("site"), named record in messages,
+// checkTexts checks the text fields of a record of the given entity ("site"), named rec in messages,
 // against TextRules. A field without a rule is a programming error (and panics).
 func checkTexts(rec recordLabel, entity string, fields ...field) error {
 	for _, f := range fields {
