@@ -77,3 +77,9 @@ func OpenWithFunctions(ctx context.Context, path string) (*sql.DB, error) {
 	}
 	return db, nil
 }
+
+// PartAgencyQueries are the queries that read a part's records by agency, by name.
+var PartAgencyQueries = map[string]string{
+	"rooms": sqlPartRoomsOfAgencies, "people": sqlPartPeopleOfAgencies, "posts": sqlPartPostsOfAgencies,
+	"assignments": sqlPartAssignmentsOfAgencies,
+}
