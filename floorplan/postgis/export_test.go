@@ -127,3 +127,8 @@ func (s *Store) DeferIndexesAndDie(ctx context.Context) (int, error) {
 	}
 	return s.deferIndexes(ctx, c)
 }
+
+// PartAgencyQueries are the queries that read a part's records by agency, by name.
+var PartAgencyQueries = map[string]string{
+	"rooms": partRoomsOfAgenciesSQL, "people": partPeopleOfAgenciesSQL, "assignments": partAssignmentsOfAgenciesSQL,
+}

@@ -23,21 +23,35 @@ var _ floorplan.PartSnapshotter = (*Store)(nil)
 
 const (
 	// The queries by agency take the agency ids ($1) and whether uuid.Nil, no agency, is among them ($2).
-	partRoomsOfAgenciesSQL     = snapRoomsSQL + ` AND (r.agency_id = ANY($1::uuid[]) OR ($2 AND r.agency_id IS NULL))`
-	partPeopleOfAgenciesSQL    = snapPeopleSQL + ` AND (p.agency_id = ANY($1::uuid[]) OR ($2 AND p.agency_id IS NULL))`
+	// The records of the agencies and those of none are two queries under UNION ALL, the second skipped
+	// whole when $2 is false (a one-time filter): with the two in one condition (an OR) the generic plan,
+	// which a prepared statement may settle on after five executions, read every record of no agency for
+	// every part and filtered them out (at 1M rooms, 25 000 rooms a part: a part's rooms 105–146 ms with
+	// that plan, 2.7–4.1 ms now). gen's states, read with custom plans, take as long either way.
+	partRoomsOfAgenciesSQL = snapRoomsSQL + ` AND r.agency_id = ANY($1::uuid[])
+UNION ALL ` + snapRoomsSQL + ` AND $2 AND r.agency_id IS NULL`
+	partPeopleOfAgenciesSQL = snapPeopleSQL + ` AND p.agency_id = ANY($1::uuid[])
+UNION ALL ` + snapPeopleSQL + ` AND $2 AND p.agency_id IS NULL`
 	partRoomsByIDSQL           = snapRoomsSQL + ` AND r.id = ANY($1::uuid[])`
 	partPeopleByIDSQL          = snapPeopleSQL + ` AND p.id = ANY($1::uuid[])`
 	partPostsOfPeopleSQL       = snapPostsSQL + ` AND o.person_id = ANY($1::uuid[])`
 	partAssignmentsOfRoomsSQL  = snapAssignmentsSQL + ` AND a.room_id = ANY($1::uuid[])`
 	partAssignmentsOfPeopleSQL = snapAssignmentsSQL + ` AND a.person_id = ANY($1::uuid[])`
 
-	// partAssignmentsOfAgenciesSQL: the assignments of the rooms and of the people of the agencies.
+	// partAssignmentsOfAgenciesSQL: the assignments of the rooms and of the people of the agencies (those of
+	// no agency, when $2, in arms of their own, as above).
 	partAssignmentsOfAgenciesSQL = `
 SELECT ` + assignmentColumns + ` FROM assignments a JOIN rooms r ON r.id = a.room_id
- WHERE a.deleted_at IS NULL AND r.deleted_at IS NULL AND (r.agency_id = ANY($1::uuid[]) OR ($2 AND r.agency_id IS NULL))
+ WHERE a.deleted_at IS NULL AND r.deleted_at IS NULL AND r.agency_id = ANY($1::uuid[])
+UNION
+SELECT ` + assignmentColumns + ` FROM assignments a JOIN rooms r ON r.id = a.room_id
+ WHERE a.deleted_at IS NULL AND r.deleted_at IS NULL AND $2 AND r.agency_id IS NULL
 UNION
 SELECT ` + assignmentColumns + ` FROM assignments a JOIN people p ON p.id = a.person_id
- WHERE a.deleted_at IS NULL AND p.deleted_at IS NULL AND (p.agency_id = ANY($1::uuid[]) OR ($2 AND p.agency_id IS NULL))`
+ WHERE a.deleted_at IS NULL AND p.deleted_at IS NULL AND p.agency_id = ANY($1::uuid[])
+UNION
+SELECT ` + assignmentColumns + ` FROM assignments a JOIN people p ON p.id = a.person_id
+ WHERE a.deleted_at IS NULL AND p.deleted_at IS NULL AND $2 AND p.agency_id IS NULL`
 
 	// partStreamSQL opens the stream of every assignment (StreamAll) keyed by agency, in the order of the
 	// parts: each assignment of a live room under the room's agency, and again under its person's agency
