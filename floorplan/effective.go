@@ -43,7 +43,7 @@ var effectiveDates = []string{"status_date", "start_date", "end_date", "idle_sin
 func DefaultEffective(entity Entity, op string, old, new json.RawMessage, today time.Time) time.Time {
 	switch op {
 	case "insert":
-		if d, ok := imageDate(new, "valid_from"); ok {
+		if d, ok := imageValidFrom(new); ok {
 			return d
 		}
 		if entity == EntityRoom || entity == EntityBuilding {
@@ -70,12 +70,17 @@ func DefaultEffective(entity Entity, op string, old, new json.RawMessage, today 
 	return eff
 }
 
-func imageDate(img json.RawMessage, key string) (time.Time, bool) {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(img, &m) != nil {
+// imageValidFrom is the valid_from of a record's image (the JSON of the record), when it has one. The image
+// is decoded into that one field rather than into a map of every field: a bulk load into a GeoPackage asks
+// for each record it writes (a room's image 3.99 → 1.93 µs, 39 → 9 allocations).
+func imageValidFrom(img json.RawMessage) (time.Time, bool) {
+	var v struct {
+		ValidFrom json.RawMessage `json:"valid_from"`
+	}
+	if json.Unmarshal(img, &v) != nil {
 		return time.Time{}, false
 	}
-	return parseImageDate(m[key])
+	return parseImageDate(v.ValidFrom)
 }
 
 func parseImageDate(v json.RawMessage) (time.Time, bool) {
