@@ -149,24 +149,22 @@ func (p *pgParts) StreamAll(ctx context.Context) error {
 // are passed over.
 func (p *pgParts) next(ctx context.Context, agencies []uuid.UUID) ([]floorplan.Assignment, error) {
 	st, last := p.stream, agencies[len(agencies)-1]
-	asked := func(k *keyedAssignment) bool {
-		_, found := slices.BinarySearchFunc(agencies, k.agency, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
-		return found
-	}
 	var out []floorplan.Assignment
 	for {
-		// The pending rows up to the last agency asked: counted, then copied into out grown once (grown row
-		// by row, a whole evaluation at 1M rooms allocated 0.8 GB more, 12.0 GB in all).
-		n, found := 0, 0
-		for ; n < len(st.pending) && bytes.Compare(st.pending[n].agency[:], last[:]) <= 0; n++ {
-			if asked(&st.pending[n]) {
-				found++
-			}
+		// The pending rows up to the last agency asked, copied into out grown once for all of them (a whole
+		// evaluation asks for every agency in turn, so few are passed over; grown row by row, a whole
+		// evaluation at 1M rooms allocated 0.8 GB more, 12.0 GB in all).
+		n := 0
+		for n < len(st.pending) && bytes.Compare(st.pending[n].agency[:], last[:]) <= 0 {
+			n++
 		}
-		out = slices.Grow(out, found)
+		out = slices.Grow(out, n)
 		for i := range st.pending[:n] {
-			if asked(&st.pending[i]) {
-				out = append(out, st.pending[i].Assignment)
+			k := &st.pending[i]
+			if _, found := slices.BinarySearchFunc(agencies, k.agency, func(a, b uuid.UUID) int {
+				return bytes.Compare(a[:], b[:])
+			}); found {
+				out = append(out, k.Assignment)
 			}
 		}
 		more := n == len(st.pending) // every pending row was of an agency up to the last
