@@ -20,27 +20,6 @@ var _ floorplan.PartSnapshotter = (*Store)(nil)
 // Whole, and the engine reads that snapshot whole.
 
 const (
-	// The queries by agency take a JSON array of agency ids (?1) and whether uuid.Nil, no agency, is among
-	// them (?2). The records of the agencies and those of none are two queries joined by UNION ALL, each of
-	// which finds its rows through the table's index on agency_id: one condition with an OR of the two made
-	// SQLite scan the whole table for every part (at a million rooms, gen's states took 98 s, most of it
-	// those scans).
-	sqlPartRoomsOfAgencies = `SELECT ` + roomColumns + ` FROM rooms_all r
- WHERE r.deleted_at IS NULL AND r.agency_id IN (SELECT value FROM json_each(?1))
-UNION ALL
-SELECT ` + roomColumns + ` FROM rooms_all r WHERE ?2 AND r.deleted_at IS NULL AND r.agency_id IS NULL`
-	sqlPartPeopleOfAgencies = `SELECT ` + personColumns + ` FROM people p
- WHERE p.deleted_at IS NULL AND p.agency_id IN (SELECT value FROM json_each(?1))
-UNION ALL
-SELECT ` + personColumns + ` FROM people p WHERE ?2 AND p.deleted_at IS NULL AND p.agency_id IS NULL`
-	sqlPartPostsOfAgencies = `SELECT ` + postColumns + ` FROM posts o
- WHERE o.deleted_at IS NULL AND o.person_id IN (` + sqlPeopleIDsOfAgencies + `)`
-	// sqlRoomIDsOfAgencies and sqlPeopleIDsOfAgencies are the ids of the live rooms and people of the
-	// agencies ?1 (and of none, when ?2).
-	sqlRoomIDsOfAgencies = `SELECT r.id FROM rooms_all r WHERE r.deleted_at IS NULL AND r.agency_id IN (SELECT value FROM json_each(?1))
- UNION ALL SELECT r.id FROM rooms_all r WHERE ?2 AND r.deleted_at IS NULL AND r.agency_id IS NULL`
-	sqlPeopleIDsOfAgencies = `SELECT p.id FROM people p WHERE p.deleted_at IS NULL AND p.agency_id IN (SELECT value FROM json_each(?1))
- UNION ALL SELECT p.id FROM people p WHERE ?2 AND p.deleted_at IS NULL AND p.agency_id IS NULL`
 	// The queries by id take a JSON array of ids (?1).
 	sqlPartRoomsByID = `SELECT ` + roomColumns + ` FROM rooms_all r
  WHERE r.deleted_at IS NULL AND r.id IN (SELECT value FROM json_each(?1))`
@@ -53,13 +32,6 @@ SELECT ` + personColumns + ` FROM people p WHERE ?2 AND p.deleted_at IS NULL AND
 	sqlPartAssignmentsOfPeople = `SELECT ` + assignmentColumns + ` FROM assignments a
  WHERE a.deleted_at IS NULL AND a.person_id IN (SELECT value FROM json_each(?1))`
 
-	// sqlPartAssignmentsOfAgencies: the assignments of the rooms and of the people of the agencies.
-	sqlPartAssignmentsOfAgencies = `SELECT ` + assignmentColumns + ` FROM assignments a
- WHERE a.deleted_at IS NULL AND a.room_id IN (` + sqlRoomIDsOfAgencies + `)
-UNION
-SELECT ` + assignmentColumns + ` FROM assignments a
- WHERE a.deleted_at IS NULL AND a.person_id IN (` + sqlPeopleIDsOfAgencies + `)`
-
 	// sqlPartFuture: is any record effective after day ?1 (so that Snapshot rebuilds rows)?
 	sqlPartFuture = `SELECT EXISTS (SELECT 1 FROM history h WHERE h.effective > ?1)`
 	// sqlPartSizes counts the live rooms and people of each agency id (NULL: none).
@@ -68,6 +40,31 @@ SELECT r.agency_id, count(*), 0 FROM rooms_all r WHERE r.deleted_at IS NULL GROU
 UNION ALL
 SELECT p.agency_id, 0, count(*) FROM people p WHERE p.deleted_at IS NULL GROUP BY p.agency_id`
 )
+
+// The queries by agency take a JSON array of agency ids (?1) and whether uuid.Nil, no agency, is among them
+// (?2).
+var (
+	sqlPartRoomsOfAgencies  = ofAgencies(roomColumns, "rooms_all", "r")
+	sqlPartPeopleOfAgencies = ofAgencies(personColumns, "people", "p")
+	sqlPartPostsOfAgencies  = `SELECT ` + postColumns + ` FROM posts o
+ WHERE o.deleted_at IS NULL AND o.person_id IN (` + ofAgencies("p.id", "people", "p") + `)`
+	// sqlPartAssignmentsOfAgencies: the assignments of the rooms and of the people of the agencies.
+	sqlPartAssignmentsOfAgencies = `SELECT ` + assignmentColumns + ` FROM assignments a
+ WHERE a.deleted_at IS NULL AND a.room_id IN (` + ofAgencies("r.id", "rooms_all", "r") + `)
+UNION
+SELECT ` + assignmentColumns + ` FROM assignments a
+ WHERE a.deleted_at IS NULL AND a.person_id IN (` + ofAgencies("p.id", "people", "p") + `)`
+)
+
+// ofAgencies is the query of cols from table, aliased as, of the live records of the agencies ?1 and, when ?2,
+// of no agency: two queries under UNION ALL, each of which finds its rows through the table's index on
+// agency_id. One condition with an OR of the two made SQLite scan the whole table for every part (at a
+// million rooms, gen's states took 98 s, most of it those scans).
+func ofAgencies(cols, table, as string) string {
+	live := ` FROM ` + table + ` ` + as + ` WHERE ` + as + `.deleted_at IS NULL AND ` + as + `.agency_id `
+	return `SELECT ` + cols + live + `IN (SELECT value FROM json_each(?1))
+UNION ALL SELECT ` + cols + live + `IS NULL AND ?2`
+}
 
 // ReadParts calls fn with a reader of the register as of day in parts, in one read transaction (or in
 // the transaction of InTx).
